@@ -1,0 +1,3 @@
+from mlaudit.cli import main
+
+main()

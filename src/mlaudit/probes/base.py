@@ -1,0 +1,181 @@
+"""Small shared vocabulary for probes: scope rules, evidence helpers, outcome helpers.
+
+The catalogue's false-positive rules live here so every probe applies them the same way:
+- **ex**: `examples/`, `docs/`, `vendor/`, virtualenvs … are not the project's own code;
+- **nb**: a signal seen only in notebooks earns at most partial credit;
+- **cmt**: prose and comments never count (probes use parsed views, not raw text).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from mlaudit.repo.globs import matches_any
+from mlaudit.repo.snapshot import Snapshot
+from mlaudit.results import Evidence, Observation, Outcome
+
+MAX_EVIDENCE = 8
+SNIPPET_CHARS = 160
+
+# Folders that are never the project's own production content (catalogue rule "ex").
+EXCLUDED_DIRS: tuple[str, ...] = (
+    "examples",
+    "example",
+    "docs",
+    "doc",
+    "vendor",
+    "vendored",
+    "third_party",
+    "third-party",
+    ".venv",
+    "venv",
+    "node_modules",
+    "site-packages",
+    "build",
+    "dist",
+    ".tox",
+    ".nox",
+    ".ipynb_checkpoints",
+    "__pycache__",
+)
+_EXCLUDED_PREFIXES = tuple(f"{d}/" for d in EXCLUDED_DIRS)
+_EXCLUDED_INFIXES = tuple(f"/{d}/" for d in EXCLUDED_DIRS)
+
+TEST_PATTERNS: tuple[str, ...] = (
+    "test_*.py",
+    "*_test.py",
+    "tests/**",
+    "test/**",
+    "**/tests/**",
+    "**/test/**",
+    "conftest.py",
+)
+
+
+def is_excluded(path: str) -> bool:
+    return path.startswith(_EXCLUDED_PREFIXES) or any(i in path for i in _EXCLUDED_INFIXES)
+
+
+def is_test_path(path: str) -> bool:
+    return matches_any(path, TEST_PATTERNS)
+
+
+def is_notebook(path: str) -> bool:
+    return path.endswith(".ipynb")
+
+
+def select_files(
+    snap: Snapshot,
+    globs: Sequence[str],
+    *,
+    exclude: Sequence[str] = (),
+    include_excluded_dirs: bool = False,
+    scope: str = "any",
+) -> list[str]:
+    """Files matching `globs`, minus `exclude`, the ex-rule folders and the scope filter."""
+    paths = snap.glob(*globs)
+    out = []
+    for path in paths:
+        if not include_excluded_dirs and is_excluded(path):
+            continue
+        if exclude and matches_any(path, list(exclude)):
+            continue
+        if scope == "tests" and not is_test_path(path):
+            continue
+        if scope == "non_tests" and is_test_path(path):
+            continue
+        out.append(path)
+    return out
+
+
+def snippet(text: str) -> str:
+    text = " ".join(text.strip().split())
+    return text if len(text) <= SNIPPET_CHARS else text[: SNIPPET_CHARS - 1] + "…"
+
+
+def ev(
+    path: str, line: int | None = None, text: str | None = None, note: str | None = None
+) -> Evidence:
+    return Evidence(path=path, line=line, snippet=snippet(text) if text else None, note=note)
+
+
+def cap(evidence: Iterable[Evidence], limit: int = MAX_EVIDENCE) -> tuple[Evidence, ...]:
+    unique = sorted(set(evidence), key=Evidence.sort_key)
+    return tuple(unique[:limit])
+
+
+def passed(message: str, evidence: Iterable[Evidence] = ()) -> Observation:
+    return Observation(outcome=Outcome.PASS, evidence=cap(evidence), message=message)
+
+
+def partial(message: str, evidence: Iterable[Evidence] = ()) -> Observation:
+    return Observation(outcome=Outcome.PARTIAL, evidence=cap(evidence), message=message)
+
+
+def failed(message: str, evidence: Iterable[Evidence] = ()) -> Observation:
+    return Observation(outcome=Outcome.FAIL, evidence=cap(evidence), message=message)
+
+
+def unknown(message: str, evidence: Iterable[Evidence] = ()) -> Observation:
+    return Observation(outcome=Outcome.UNKNOWN, evidence=cap(evidence), message=message)
+
+
+def not_applicable(message: str) -> Observation:
+    return Observation(outcome=Outcome.NOT_APPLICABLE, message=message)
+
+
+def error(message: str, evidence: Iterable[Evidence] = ()) -> Observation:
+    return Observation(outcome=Outcome.ERROR, evidence=cap(evidence), message=message)
+
+
+def found_or_missing(
+    found: Sequence[Evidence],
+    *,
+    what: str,
+    problems: Sequence[Evidence] = (),
+    notebook_only: bool = False,
+) -> Observation:
+    """The common verdict: pass with evidence, partial when only notebooks show it,
+    unknown/error when files that could have shown it were unreadable, else fail."""
+    if found:
+        if notebook_only:
+            return partial(f"{what} (only in notebooks)", found)
+        return passed(what, found)
+    if problems:
+        return unknown(f"not found, but {len(problems)} file(s) could not be read", problems)
+    return failed(f"no {what}")
+
+
+def problem_evidence(snap: Snapshot, paths: Iterable[str]) -> list[Evidence]:
+    return [ev(p, note=snap.problems[p]) for p in paths if p in snap.problems]
+
+
+def compile_pattern(pattern: str, *, ignore_case: bool = False) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE if ignore_case else 0)
+
+
+def python_sources(
+    snap: Snapshot,
+    globs: Sequence[str] = ("*.py", "*.ipynb"),
+    *,
+    scope: str = "any",
+    exclude: Sequence[str] = (),
+    include_excluded_dirs: bool = False,
+) -> list[str]:
+    return select_files(
+        snap,
+        globs,
+        exclude=exclude,
+        include_excluded_dirs=include_excluded_dirs,
+        scope=scope,
+    )
+
+
+def notebook_line_note(snap: Snapshot, path: str, line: int) -> tuple[int | None, str | None]:
+    """Evidence location for a fact: a .py line, or the notebook cell it came from."""
+    if not is_notebook(path):
+        return line, None
+    nb = snap.notebook(path)
+    cell = nb.cell_for(line) if nb else None
+    return None, (f"cell {cell}" if cell else None)

@@ -1,0 +1,126 @@
+"""Combinators: build a signal from other probes in YAML, without code.
+
+- `any_of`: the best outcome of its parts (pass > partial > unknown > error > fail);
+- `all_of`: the worst (fail > error > unknown > partial > pass);
+- `wired`: a *declared* probe and a *wiring* probe (CI, orchestrator): both → pass,
+  declared only → partial (the catalogue's 0.5 credit), neither → fail;
+- `absent`: an anti-signal; passes when its part fails and fails when it passes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field, model_validator
+
+from mlaudit.probes import base
+from mlaudit.probes.registry import Params, get_probe, probe
+from mlaudit.repo.snapshot import Snapshot
+from mlaudit.results import Observation, Outcome
+
+
+class SubProbe(Params):
+    probe: str
+    with_: Params | dict[str, Any] = Field(default_factory=dict, alias="with")
+
+    model_config = Params.model_config | {"populate_by_name": True}
+
+    @model_validator(mode="before")
+    @classmethod
+    def _validate_params(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            raise ValueError("expected a mapping with `probe` and `with`")
+        name = data.get("probe")
+        spec = get_probe(str(name)) if name else None
+        if spec is None:
+            raise ValueError(f"unknown probe {name!r}")
+        raw = data.get("with", data.get("with_", {})) or {}
+        if isinstance(raw, Params):
+            return data
+        from mlaudit.rubric.model import validate_params
+
+        return {"probe": name, "with": validate_params(spec.name, spec.params, raw)}
+
+    def run(self, snap: Snapshot) -> Observation:
+        spec = get_probe(self.probe)
+        assert spec is not None  # validated at load time
+        return spec.fn(snap, self.with_)
+
+
+_BEST = [
+    Outcome.PASS,
+    Outcome.PARTIAL,
+    Outcome.UNKNOWN,
+    Outcome.ERROR,
+    Outcome.FAIL,
+    Outcome.NOT_APPLICABLE,
+]
+
+
+class AnyOfParams(Params):
+    probes: list[SubProbe] = Field(min_length=1)
+
+
+@probe("any_of", AnyOfParams)
+def any_of(snap: Snapshot, p: AnyOfParams) -> Observation:
+    """Any of several probes: the best outcome wins, with the evidence of every part that
+    reached that outcome."""
+    observations = [sub.run(snap) for sub in p.probes]
+    best = min(observations, key=lambda o: _BEST.index(o.outcome))
+    same = [o for o in observations if o.outcome == best.outcome]
+    evidence = [e for o in same for e in o.evidence]
+    messages = "; ".join(dict.fromkeys(o.message for o in same if o.message))
+    return Observation(outcome=best.outcome, evidence=base.cap(evidence), message=messages)
+
+
+class AllOfParams(Params):
+    probes: list[SubProbe] = Field(min_length=1)
+
+
+@probe("all_of", AllOfParams)
+def all_of(snap: Snapshot, p: AllOfParams) -> Observation:
+    """All of several probes: the worst outcome wins; evidence from every part."""
+    observations = [sub.run(snap) for sub in p.probes]
+    worst = max(observations, key=lambda o: _BEST.index(o.outcome))
+    evidence = [e for o in observations for e in o.evidence]
+    messages = "; ".join(dict.fromkeys(o.message for o in observations if o.message))
+    return Observation(outcome=worst.outcome, evidence=base.cap(evidence), message=messages)
+
+
+class WiredParams(Params):
+    declared: SubProbe
+    wiring: SubProbe
+
+
+@probe("wired", WiredParams)
+def wired(snap: Snapshot, p: WiredParams) -> Observation:
+    """A practice that is declared (a file, a call) and wired (CI or an orchestrator runs it).
+
+    Credit follows the ML Test Score: declared only → partial, declared and run
+    automatically → pass.
+    """
+    declared = p.declared.run(snap)
+    if declared.outcome not in (Outcome.PASS, Outcome.PARTIAL):
+        return declared
+    wiring = p.wiring.run(snap)
+    evidence = list(declared.evidence) + list(wiring.evidence)
+    if wiring.outcome == Outcome.PASS and declared.outcome == Outcome.PASS:
+        return base.passed(f"{declared.message}; wired: {wiring.message}", evidence)
+    return base.partial(f"{declared.message}; not run automatically", evidence)
+
+
+class AbsentParams(Params):
+    probe: SubProbe
+    message: str = ""
+
+
+@probe("absent", AbsentParams)
+def absent(snap: Snapshot, p: AbsentParams) -> Observation:
+    """Anti-signal: passes when the inner probe finds nothing, fails (with its evidence)
+    when it does."""
+    inner = p.probe.run(snap)
+    if inner.outcome in (Outcome.PASS, Outcome.PARTIAL):
+        return base.failed(p.message or f"found: {inner.message}", inner.evidence)
+    if inner.outcome == Outcome.FAIL:
+        return base.passed((p.message and f"not found ({p.message})") or "not found")
+    return inner

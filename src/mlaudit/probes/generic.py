@@ -1,0 +1,453 @@
+"""Generic probes the rubric composes without code: files, content, Python imports and
+calls, YAML keys, CI commands and an explicit `undecidable` for what static analysis
+cannot decide."""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from typing import Any, Literal
+
+from pydantic import Field, field_validator
+
+from mlaudit.probes import base
+from mlaudit.probes.base import ev
+from mlaudit.probes.registry import Params, probe
+from mlaudit.repo.parsers.python_src import Call
+from mlaudit.repo.parsers.yaml_docs import key_line, node_line
+from mlaudit.repo.snapshot import Snapshot
+from mlaudit.results import Evidence, Observation
+
+Scope = Literal["any", "tests", "non_tests"]
+
+
+def _check_regex(value: str | None) -> str | None:
+    if value is not None:
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"invalid regular expression {value!r}: {exc}") from exc
+    return value
+
+
+# files -------------------------------------------------------------------------------------
+class FilesParams(Params):
+    globs: list[str] = Field(min_length=1, description="patterns; see repo.globs")
+    exclude: list[str] = []
+    kind: Literal["file", "dir"] = "file"
+    min_count: int = Field(default=1, ge=1)
+    min_bytes: int = Field(default=0, ge=0, description="ignore files smaller than this")
+    include_excluded_dirs: bool = False
+    absent: bool = Field(default=False, description="anti-signal: pass when nothing matches")
+    found: Literal["pass", "partial"] = "pass"
+
+
+@probe("files", FilesParams)
+def files(snap: Snapshot, p: FilesParams) -> Observation:
+    """Files (or folders) matching glob patterns exist in the repository.
+
+    Looks for: tracked files whose path matches any of `globs` (a pattern without `/`
+    matches the file name at any depth), outside examples/docs/vendor folders.
+    Why: many practices are visible as a file — a lockfile, a CI workflow, a test folder.
+    Fix: add the file the check names (see the check's remediation).
+    """
+    if p.kind == "dir":
+        from mlaudit.repo.globs import matches_any
+
+        hits = [
+            d
+            for d in sorted(snap.dirs)
+            if matches_any(d, p.globs)
+            and (p.include_excluded_dirs or not base.is_excluded(d + "/"))
+            and not (p.exclude and matches_any(d, p.exclude))
+        ]
+    else:
+        hits = base.select_files(
+            snap, p.globs, exclude=p.exclude, include_excluded_dirs=p.include_excluded_dirs
+        )
+        if p.min_bytes:
+            hits = [h for h in hits if (snap.size(h) or 0) >= p.min_bytes]
+    evidence = [ev(h + ("/" if p.kind == "dir" else "")) for h in hits]
+    what = f"{p.kind}s matching {', '.join(p.globs)}"
+    if p.absent:
+        if hits:
+            return base.failed(f"found {len(hits)} {what}", evidence)
+        return base.passed(f"no {what}")
+    if len(hits) >= p.min_count:
+        if p.found == "partial":
+            return base.partial(f"found {len(hits)} {what}", evidence)
+        return base.passed(f"found {len(hits)} {what}", evidence)
+    if hits:
+        return base.failed(f"only {len(hits)} of {p.min_count} {what}", evidence)
+    return base.failed(f"no {what}")
+
+
+# content -----------------------------------------------------------------------------------
+class ContentParams(Params):
+    globs: list[str] = Field(min_length=1)
+    pattern: str
+    exclude: list[str] = []
+    ignore_case: bool = False
+    skip_comments: bool = Field(default=True, description="ignore lines starting with # or //")
+    include_excluded_dirs: bool = False
+    scope: Scope = "any"
+    absent: bool = False
+    found: Literal["pass", "partial"] = "pass"
+
+    _v = field_validator("pattern")(_check_regex)
+
+
+_COMMENT = re.compile(r"^\s*(#|//|<!--|;|--\s)")
+
+
+@probe("content", ContentParams)
+def content(snap: Snapshot, p: ContentParams) -> Observation:
+    """A line of a configuration file matches a regular expression.
+
+    Looks for: a line matching `pattern` in files matching `globs`; comment lines are
+    skipped. For Python sources prefer `python_imports`/`python_calls`, which use the AST.
+    Why: declarative configuration (YAML, INI, Dockerfiles) states its intent line by line.
+    Fix: add the configuration the check names.
+    """
+    regex = base.compile_pattern(p.pattern, ignore_case=p.ignore_case)
+    paths = base.select_files(
+        snap,
+        p.globs,
+        exclude=p.exclude,
+        include_excluded_dirs=p.include_excluded_dirs,
+        scope=p.scope,
+    )
+    hits = [
+        ev(path, line, text)
+        for path, line, text in snap.grep(paths, regex)
+        if not (p.skip_comments and _COMMENT.match(text))
+    ]
+    problems = base.problem_evidence(snap, paths)
+    what = f"line matching /{p.pattern}/"
+    if p.absent:
+        if hits:
+            return base.failed(f"found {len(hits)} {what}", hits)
+        if problems:
+            return base.unknown("could not read every file", problems)
+        return base.passed(f"no {what}")
+    if hits and p.found == "partial":
+        return base.partial(what, hits)
+    return base.found_or_missing(hits, what=what, problems=problems)
+
+
+# python imports ------------------------------------------------------------------------------
+class ImportsParams(Params):
+    modules: list[str] = Field(min_length=1, description="a module matches itself and submodules")
+    globs: list[str] = ["*.py", "*.ipynb"]
+    exclude: list[str] = []
+    scope: Scope = "any"
+    include_excluded_dirs: bool = False
+    notebooks: Literal["pass", "partial", "ignore"] = "partial"
+
+
+def module_matches(name: str, wanted: str) -> bool:
+    return name == wanted or name.startswith(wanted + ".")
+
+
+@probe("python_imports", ImportsParams)
+def python_imports(snap: Snapshot, p: ImportsParams) -> Observation:
+    """Python code imports any of the given modules (AST; comments and strings never count).
+
+    Looks for: `import x` / `from x import y` statements in .py files and notebook code
+    cells. A match only in notebooks gives partial credit (catalogue rule nb).
+    Why: an import is the cheapest reliable proof that a library is used, where a README
+    mention is not.
+    Fix: use the library in the project's code, not only in notebooks or docs.
+    """
+    found: list[Evidence] = []
+    in_scripts = False
+    paths = base.python_sources(
+        snap,
+        p.globs,
+        scope=p.scope,
+        exclude=p.exclude,
+        include_excluded_dirs=p.include_excluded_dirs,
+    )
+    for path in paths:
+        if base.is_notebook(path) and p.notebooks == "ignore":
+            continue
+        facts = snap.python(path)
+        if facts is None:
+            continue
+        for imp in facts.imports:
+            if any(module_matches(imp.module, m) for m in p.modules):
+                line, note = base.notebook_line_note(snap, path, imp.line)
+                found.append(ev(path, line, f"import {imp.module}", note))
+                in_scripts = in_scripts or not base.is_notebook(path)
+                break
+    notebook_only = bool(found) and not in_scripts and p.notebooks == "partial"
+    return base.found_or_missing(
+        found,
+        what=f"import of {', '.join(p.modules)}",
+        problems=base.problem_evidence(snap, paths),
+        notebook_only=notebook_only,
+    )
+
+
+# python calls --------------------------------------------------------------------------------
+class CallsParams(Params):
+    calls: list[str] = Field(
+        min_length=1,
+        description="fnmatch patterns over qualified names (through imports), e.g. mlflow.log_*",
+    )
+    kwargs: dict[str, str] = Field(
+        default_factory=dict,
+        description="keyword → regex the literal value must match ('*' = present with any value)",
+    )
+    kinds: list[Literal["call", "decorator", "base", "ref", "assign"]] = ["call"]
+    globs: list[str] = ["*.py", "*.ipynb"]
+    exclude: list[str] = []
+    scope: Scope = "any"
+    include_excluded_dirs: bool = False
+    notebooks: Literal["pass", "partial", "ignore"] = "partial"
+    value: str | None = Field(default=None, description="for kind 'assign': regex on the value")
+    absent: bool = False
+
+    @field_validator("kwargs")
+    @classmethod
+    def _regexes(cls, value: dict[str, str]) -> dict[str, str]:
+        for pattern in value.values():
+            if pattern != "*":
+                _check_regex(pattern)
+        return value
+
+    _v = field_validator("value")(_check_regex)
+
+
+def name_matches(name: str, pattern: str) -> bool:
+    """`mlflow.log_*` matches `mlflow.log_metric`; a pattern starting with `*.` matches any
+    receiver (`*.fit`)."""
+    return fnmatch.fnmatchcase(name, pattern)
+
+
+def _kwargs_match(call: Call, wanted: dict[str, str]) -> bool:
+    for key, pattern in wanted.items():
+        value = call.kwarg(key)
+        if value is None:
+            return False
+        if pattern != "*" and not re.search(pattern, value):
+            return False
+    return True
+
+
+@probe("python_calls", CallsParams)
+def python_calls(snap: Snapshot, p: CallsParams) -> Observation:
+    """Python code calls (or decorates with, subclasses, references) any of the given names.
+
+    Looks for: calls whose name, resolved through the file's imports, matches one of the
+    `calls` patterns (e.g. `import mlflow as mf; mf.log_metric()` is `mlflow.log_metric`),
+    optionally with keyword arguments whose literal values match `kwargs`. Notebook-only
+    matches give partial credit (rule nb). Imports alone never count (rule: an import
+    with no calls is not use).
+    Why: a call is proof of use; an import or a README mention is not.
+    Fix: call the API the check names from the project's scripts or package.
+    """
+    found: list[Evidence] = []
+    in_scripts = False
+    paths = base.python_sources(
+        snap,
+        p.globs,
+        scope=p.scope,
+        exclude=p.exclude,
+        include_excluded_dirs=p.include_excluded_dirs,
+    )
+    value_re = re.compile(p.value) if p.value else None
+    for path in paths:
+        if base.is_notebook(path) and p.notebooks == "ignore":
+            continue
+        facts = snap.python(path)
+        if facts is None:
+            continue
+        candidates: list[tuple[str, int, str]] = []
+        for kind in p.kinds:
+            if kind == "call":
+                candidates.extend(
+                    (c.name, c.line, c.name + "(…)")
+                    for c in facts.calls
+                    if not p.kwargs or _kwargs_match(c, p.kwargs)
+                )
+            elif kind == "decorator":
+                candidates.extend(
+                    (d.name, d.line, "@" + d.name)
+                    for d in facts.decorators
+                    if not p.kwargs or _kwargs_match(d, p.kwargs)
+                )
+            elif kind == "base":
+                candidates.extend((b.name, b.line, f"class (…{b.name}…)") for b in facts.bases)
+            elif kind == "ref":
+                candidates.extend((name, line, name) for name, line in facts.refs.items())
+            elif kind == "assign":
+                candidates.extend(
+                    (a.target, a.line, f"{a.target} = {a.value}")
+                    for a in facts.assignments
+                    if value_re is None or value_re.search(a.value)
+                )
+        for name, line, text in candidates:
+            if any(name_matches(name, pattern) for pattern in p.calls):
+                where, note = base.notebook_line_note(snap, path, line)
+                found.append(ev(path, where, text, note))
+                in_scripts = in_scripts or not base.is_notebook(path)
+    what = f"use of {', '.join(p.calls)}"
+    if p.absent:
+        if found:
+            return base.failed(f"found {len(found)} {what}", found)
+        return base.passed(f"no {what}")
+    notebook_only = bool(found) and not in_scripts and p.notebooks == "partial"
+    return base.found_or_missing(
+        found, what=what, problems=base.problem_evidence(snap, paths), notebook_only=notebook_only
+    )
+
+
+# YAML keys -----------------------------------------------------------------------------------
+class YamlKeyParams(Params):
+    globs: list[str] = Field(min_length=1)
+    key: str = Field(description="dotted path; `*` matches any key or list item")
+    value: str | None = Field(default=None, description="regex the scalar value must match")
+    min: float | None = Field(default=None, description="numeric value must be >= min")
+    exclude: list[str] = []
+    include_excluded_dirs: bool = False
+    absent: bool = False
+
+    _v = field_validator("value")(_check_regex)
+
+
+def walk_key(node: Any, parts: list[str]) -> list[tuple[Any, Any, int | None]]:
+    """(value, parent, line) for every node at the dotted path."""
+    if not parts:
+        return [(node, None, node_line(node))]
+    head, rest = parts[0], parts[1:]
+    out: list[tuple[Any, Any, int | None]] = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if head == "*" or str(key) == head or (head == "on" and key is True):
+                if rest:
+                    out.extend(walk_key(value, rest))
+                else:
+                    out.append((value, node, key_line(node, key)))
+    elif isinstance(node, list) and (head == "*" or head.isdigit()):
+        lines = getattr(node, "item_lines", [])
+        for index, value in enumerate(node):
+            if head != "*" and int(head) != index:
+                continue
+            if rest:
+                out.extend(walk_key(value, rest))
+            else:
+                out.append((value, node, lines[index] if index < len(lines) else None))
+    return out
+
+
+@probe("yaml_key", YamlKeyParams)
+def yaml_key(snap: Snapshot, p: YamlKeyParams) -> Observation:
+    """A YAML file has a key at a path, optionally with a matching or minimum value.
+
+    Looks for: the dotted `key` path (with `*` wildcards) in every document of files
+    matching `globs`, parsed safely; prose and comments never count (rule cmt).
+    Why: configuration keys (stages, metrics, replicas) are precise, parseable intent.
+    Fix: add the configuration key the check names.
+    """
+    paths = base.select_files(
+        snap, p.globs, exclude=p.exclude, include_excluded_dirs=p.include_excluded_dirs
+    )
+    value_re = re.compile(p.value) if p.value else None
+    found: list[Evidence] = []
+    for path in paths:
+        for doc in snap.yaml_docs(path):
+            for value, _parent, line in walk_key(doc, p.key.split(".")):
+                if value_re is not None and (
+                    isinstance(value, (dict, list)) or not value_re.search(str(value))
+                ):
+                    continue
+                if p.min is not None:
+                    try:
+                        if float(value) < p.min:
+                            continue
+                    except (TypeError, ValueError):
+                        continue
+                shown = value if not isinstance(value, (dict, list)) else "…"
+                found.append(ev(path, line, f"{p.key}: {shown}"))
+    problems = base.problem_evidence(snap, paths)
+    if p.absent:
+        if found:
+            return base.failed(f"found {p.key}", found)
+        return base.passed(f"no {p.key}")
+    return base.found_or_missing(found, what=f"YAML key {p.key}", problems=problems)
+
+
+# CI ----------------------------------------------------------------------------------------
+class CiCommandParams(Params):
+    pattern: str | None = Field(default=None, description="regex over each command line")
+    uses: str | None = Field(default=None, description="regex over actions/tasks/images used")
+    triggers: list[str] = Field(
+        default_factory=list,
+        description="at least one of these triggers (push, pull_request, schedule …)",
+    )
+    ignore_case: bool = False
+
+    _v = field_validator("pattern", "uses")(_check_regex)
+
+
+def ci_matches(snap: Snapshot, p: CiCommandParams) -> tuple[list[Evidence], int]:
+    flags = re.IGNORECASE if p.ignore_case else 0
+    cmd_re = re.compile(p.pattern, flags) if p.pattern else None
+    uses_re = re.compile(p.uses, flags) if p.uses else None
+    found: list[Evidence] = []
+    active = [j for j in snap.ci_jobs if not j.disabled]
+    for job in active:
+        if p.triggers and not (job.triggers & set(p.triggers)):
+            continue
+        if cmd_re is not None:
+            found.extend(
+                ev(job.path, c.line, c.text, f"{job.system} job {job.name}")
+                for c in job.commands
+                if cmd_re.search(c.text)
+            )
+        if uses_re is not None:
+            found.extend(
+                ev(job.path, u.line, u.text, f"{job.system} job {job.name}")
+                for u in job.uses
+                if uses_re.search(u.text)
+            )
+    return found, len(active)
+
+
+@probe("ci_command", CiCommandParams)
+def ci_command(snap: Snapshot, p: CiCommandParams) -> Observation:
+    """A CI job runs a matching command (or uses a matching action/task/image).
+
+    Looks for: commands in GitHub Actions, GitLab CI, Azure Pipelines, CircleCI,
+    Bitbucket Pipelines, Cloud Build and Jenkinsfiles, optionally only in jobs with one of
+    `triggers`. Jobs disabled with `if: false` do not count (rule dead).
+    Why: what CI runs on every change is automated; what a README says to run is not.
+    Fix: add the command as a step of a CI job triggered on pull requests or pushes.
+    """
+    found, jobs = ci_matches(snap, p)
+    if found:
+        return base.passed("CI runs it", found)
+    problems = base.problem_evidence(snap, {j.path for j in snap.ci_jobs} | set(snap.problems))
+    ci_problems = [e for e in problems if "workflow" in e.path or "ci" in e.path.lower()]
+    if ci_problems:
+        return base.unknown("a CI file could not be parsed", ci_problems)
+    if not jobs:
+        return base.failed("no CI jobs found")
+    return base.failed(f"none of {jobs} CI job(s) run it")
+
+
+# undecidable ----------------------------------------------------------------------------------
+class UndecidableParams(Params):
+    reason: str = Field(min_length=1)
+
+
+@probe("undecidable", UndecidableParams)
+def undecidable(snap: Snapshot, p: UndecidableParams) -> Observation:
+    """Declares a signal that static analysis cannot decide: always `unknown`, with why.
+
+    Why: runtime outcomes, judgement calls and facts kept outside the repository must be
+    reported as unknown, never silently passed or failed.
+    Fix: attest it (`.mlaudit/attestations.yaml`) or provide evidence files.
+    """
+    return base.unknown(p.reason)

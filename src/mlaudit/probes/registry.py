@@ -1,0 +1,86 @@
+"""The probe registry: name → (function, params model, documentation).
+
+A probe is a pure function `(Snapshot, Params) -> Observation`. It never opens files or
+calls git itself; it asks the Snapshot. Its docstring (what it looks for, why, how to fix)
+is what `mlaudit explain` shows.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ConfigDict
+
+from mlaudit.repo.snapshot import Snapshot
+from mlaudit.results import Observation
+
+
+class Params(BaseModel):
+    """Base for every probe's parameters: unknown keys are an error, not ignored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+P = TypeVar("P", bound=Params)
+ProbeFn = Callable[[Snapshot, Any], Observation]
+
+
+@dataclass(frozen=True)
+class ProbeSpec:
+    name: str
+    fn: ProbeFn
+    params: type[Params]
+    doc: str
+    module: str
+
+
+_REGISTRY: dict[str, ProbeSpec] = {}
+
+# Modules that define probes; imported on first use of the registry.
+PROBE_MODULES = (
+    "mlaudit.probes.generic",
+    "mlaudit.probes.combinators",
+    "mlaudit.probes.dependencies",
+    "mlaudit.probes.git_history",
+    "mlaudit.probes.specific",
+)
+_loaded = False
+
+
+def probe(name: str, params: type[P]) -> Callable[[Callable[[Snapshot, P], Observation]], Any]:
+    def register(fn: Callable[[Snapshot, P], Observation]) -> Callable[[Snapshot, P], Observation]:
+        if name in _REGISTRY:
+            raise ValueError(f"probe {name!r} registered twice")
+        _REGISTRY[name] = ProbeSpec(
+            name=name,
+            fn=fn,
+            params=params,
+            doc=inspect.cleandoc(fn.__doc__ or ""),
+            module=fn.__module__,
+        )
+        return fn
+
+    return register
+
+
+def _load_all() -> None:
+    global _loaded
+    if _loaded:
+        return
+    _loaded = True
+    for module in PROBE_MODULES:
+        importlib.import_module(module)
+
+
+def get_probe(name: str) -> ProbeSpec | None:
+    _load_all()
+    return _REGISTRY.get(name)
+
+
+def all_probes() -> dict[str, ProbeSpec]:
+    _load_all()
+    return dict(sorted(_REGISTRY.items()))

@@ -1,0 +1,405 @@
+"""CI configuration → uniform jobs: triggers, commands with lines, actions used.
+
+Supported: GitHub Actions, GitLab CI, Azure Pipelines, CircleCI, Bitbucket Pipelines,
+Google Cloud Build (YAML, parsed) and Jenkinsfile (Groovy, read as text).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from mlaudit.repo.parsers.yaml_docs import LineDict, key_line
+
+CI_GLOBS: dict[str, tuple[str, ...]] = {
+    "github": (".github/workflows/*.yml", ".github/workflows/*.yaml"),
+    "gitlab": (".gitlab-ci.yml", ".gitlab-ci.yaml", ".gitlab/ci/*.yml", ".gitlab/ci/*.yaml"),
+    "azure": (
+        "azure-pipelines.yml",
+        "azure-pipelines.yaml",
+        "*azure-pipelines*.yml",
+        ".azure-pipelines/*.yml",
+        ".azure-pipelines/*.yaml",
+        ".azure/pipelines/*.yml",
+        ".azuredevops/*.yml",
+    ),
+    "circleci": (".circleci/config.yml", ".circleci/config.yaml"),
+    "bitbucket": ("bitbucket-pipelines.yml",),
+    "cloudbuild": ("cloudbuild.yaml", "cloudbuild.yml", "cloudbuild*.yaml"),
+    "jenkins": ("Jenkinsfile", "Jenkinsfile.*", "*.jenkinsfile", "jenkins/*.groovy"),
+}
+
+
+@dataclass(frozen=True)
+class CiCommand:
+    text: str
+    line: int | None
+
+
+@dataclass
+class CiJob:
+    system: str
+    path: str
+    name: str
+    line: int | None = None
+    triggers: set[str] = field(default_factory=set)  # push, pull_request, schedule, manual, tag …
+    commands: list[CiCommand] = field(default_factory=list)
+    uses: list[CiCommand] = field(default_factory=list)  # actions / tasks / orbs / images
+    environment: str | None = None
+    disabled: bool = False
+    trigger_paths: list[str] = field(default_factory=list)
+
+    @property
+    def scheduled(self) -> bool:
+        return "schedule" in self.triggers
+
+
+def ci_system_for(path: str) -> str | None:
+    name = path.rsplit("/", 1)[-1]
+    for system, globs in CI_GLOBS.items():
+        for glob in globs:
+            target = path if "/" in glob else name
+            if fnmatch.fnmatchcase(target, glob):
+                if "/" in glob or "/" not in path or system in {"jenkins", "cloudbuild"}:
+                    return system
+                # a root-only file name (e.g. .gitlab-ci.yml) found in a subfolder is ignored
+    return None
+
+
+def _command_lines(value: Any, anchor: int | None) -> list[CiCommand]:
+    """A `run:`/`script:` value (string or list of strings) → one command per line."""
+    items: list[tuple[str, int | None]] = []
+    if isinstance(value, str):
+        items.append((value, anchor))
+    elif isinstance(value, list):
+        lines = getattr(value, "item_lines", None)
+        for index, item in enumerate(value):
+            line = lines[index] if lines and index < len(lines) else anchor
+            if isinstance(item, str):
+                items.append((item, line))
+            elif isinstance(item, list):
+                items.extend((str(s), line) for s in item if isinstance(s, str))
+    out: list[CiCommand] = []
+    for text, line in items:
+        parts = text.splitlines() or [text]
+        block = len(parts) > 1 or text.endswith("\n")
+        for offset, part in enumerate(parts):
+            if part.strip():
+                number = None if line is None else line + offset + (1 if block else 0)
+                out.append(CiCommand(part.strip(), number))
+    return out
+
+
+def _as_dict(value: Any) -> dict[Any, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _truthy_false(value: Any) -> bool:
+    return value is False or (isinstance(value, str) and value.strip() in {"false", "${{ false }}"})
+
+
+# GitHub Actions -------------------------------------------------------------------------
+def _github_triggers(doc: dict[Any, Any]) -> tuple[set[str], list[str]]:
+    raw = doc.get("on", doc.get(True))  # YAML 1.1 reads a bare `on` key as True
+    paths: list[str] = []
+    if isinstance(raw, str):
+        return {raw}, paths
+    if isinstance(raw, list):
+        return {str(x) for x in raw}, paths
+    triggers: set[str] = set()
+    for key, value in _as_dict(raw).items():
+        triggers.add(str(key))
+        if isinstance(value, dict) and isinstance(value.get("paths"), list):
+            paths.extend(str(p) for p in value["paths"])
+    return triggers, paths
+
+
+def parse_github(path: str, doc: Any) -> list[CiJob]:
+    if not isinstance(doc, dict):
+        return []
+    triggers, paths = _github_triggers(doc)
+    jobs: list[CiJob] = []
+    for name, job in _as_dict(doc.get("jobs")).items():
+        if not isinstance(job, dict):
+            continue
+        env = job.get("environment")
+        if isinstance(env, dict):
+            env = env.get("name")
+        ci = CiJob(
+            "github",
+            path,
+            str(name),
+            key_line(doc.get("jobs"), name),
+            set(triggers),
+            environment=str(env) if env else None,
+            disabled=_truthy_false(job.get("if")),
+            trigger_paths=list(paths),
+        )
+        if isinstance(job.get("uses"), str):
+            ci.uses.append(CiCommand(job["uses"], key_line(job, "uses")))
+        for step in job.get("steps") or []:
+            if not isinstance(step, dict):
+                continue
+            if "run" in step:
+                ci.commands.extend(_command_lines(step["run"], key_line(step, "run")))
+            if isinstance(step.get("uses"), str):
+                ci.uses.append(CiCommand(step["uses"], key_line(step, "uses")))
+                with_ = step.get("with")
+                if isinstance(with_, dict):
+                    for key in ("run", "script", "command", "args"):
+                        if isinstance(with_.get(key), str):
+                            ci.commands.extend(_command_lines(with_[key], key_line(with_, key)))
+        jobs.append(ci)
+    return jobs
+
+
+# GitLab CI -------------------------------------------------------------------------------
+_GITLAB_RESERVED = {
+    "stages",
+    "variables",
+    "default",
+    "include",
+    "workflow",
+    "image",
+    "services",
+    "before_script",
+    "after_script",
+    "cache",
+    "types",
+}
+
+
+def _gitlab_triggers(job: dict[Any, Any]) -> set[str]:
+    text = repr(job.get("rules", "")) + repr(job.get("only", ""))
+    triggers = set()
+    if "schedule" in text:
+        triggers.add("schedule")
+    if "merge_request" in text:
+        triggers.add("pull_request")
+    if "when: manual" in repr(job) or job.get("when") == "manual":
+        triggers.add("manual")
+    if "tags" in text or "$CI_COMMIT_TAG" in text:
+        triggers.add("tag")
+    if not job.get("rules") and not job.get("only"):
+        triggers.update({"push", "pull_request"})
+    elif "schedule" not in triggers or "push" in text:
+        triggers.add("push")
+    return triggers
+
+
+def parse_gitlab(path: str, doc: Any) -> list[CiJob]:
+    if not isinstance(doc, dict):
+        return []
+    jobs = []
+    default = _as_dict(doc.get("default"))
+    for name, job in doc.items():
+        if str(name) in _GITLAB_RESERVED or str(name).startswith(".") or not isinstance(job, dict):
+            continue
+        if not any(k in job for k in ("script", "trigger", "extends", "run")):
+            continue
+        ci = CiJob("gitlab", path, str(name), key_line(doc, name), _gitlab_triggers(job))
+        env = job.get("environment")
+        ci.environment = str(env.get("name") if isinstance(env, dict) else env) if env else None
+        for key in ("before_script", "script", "after_script"):
+            source = job if key in job else default
+            if key in source:
+                ci.commands.extend(_command_lines(source[key], key_line(source, key)))
+        image = job.get("image") or doc.get("image")
+        if isinstance(image, str):
+            ci.uses.append(CiCommand(image, key_line(job, "image")))
+        jobs.append(ci)
+    return jobs
+
+
+# Azure Pipelines -------------------------------------------------------------------------
+_AZURE_SCRIPT_KEYS = ("script", "bash", "pwsh", "powershell")
+
+
+def _azure_steps(container: dict[Any, Any], ci: CiJob) -> None:
+    for step in container.get("steps") or []:
+        if not isinstance(step, dict):
+            continue
+        for key in _AZURE_SCRIPT_KEYS:
+            if key in step:
+                ci.commands.extend(_command_lines(step[key], key_line(step, key)))
+        if isinstance(step.get("task"), str):
+            ci.uses.append(CiCommand(step["task"], key_line(step, "task")))
+            inputs = _as_dict(step.get("inputs"))
+            for key in ("script", "inline", "arguments", "command"):
+                if isinstance(inputs.get(key), str):
+                    ci.commands.extend(_command_lines(inputs[key], key_line(inputs, key)))
+        if isinstance(step.get("template"), str):
+            ci.uses.append(CiCommand(step["template"], key_line(step, "template")))
+
+
+def parse_azure(path: str, doc: Any) -> list[CiJob]:
+    if not isinstance(doc, dict):
+        return []
+    triggers = {"push"}
+    if doc.get("pr") != "none":
+        triggers.add("pull_request")
+    if doc.get("trigger") == "none":
+        triggers.discard("push")
+    if doc.get("schedules"):
+        triggers.add("schedule")
+    jobs: list[CiJob] = []
+
+    def job_from(container: dict[Any, Any], name: str, line: int | None) -> None:
+        ci = CiJob("azure", path, name, line, set(triggers))
+        env = container.get("environment")
+        ci.environment = str(env.get("name") if isinstance(env, dict) else env) if env else None
+        _azure_steps(container, ci)
+        strategy = _as_dict(container.get("strategy"))
+        for phase in _as_dict(strategy.get("runOnce")).values():
+            if isinstance(phase, dict):
+                _azure_steps(phase, ci)
+        if ci.commands or ci.uses:
+            jobs.append(ci)
+
+    if "steps" in doc:
+        job_from(doc, "default", 1)
+    containers = list(doc.get("jobs") or [])
+    for stage in doc.get("stages") or []:
+        if isinstance(stage, dict):
+            containers.extend(stage.get("jobs") or [])
+    for job in containers:
+        if isinstance(job, dict):
+            name = str(job.get("job") or job.get("deployment") or "job")
+            job_from(job, name, getattr(job, "line", None))
+    return jobs
+
+
+# CircleCI --------------------------------------------------------------------------------
+def parse_circleci(path: str, doc: Any) -> list[CiJob]:
+    if not isinstance(doc, dict):
+        return []
+    triggers = {"push", "pull_request"}
+    if "schedule" in repr(doc.get("workflows", "")):
+        triggers.add("schedule")
+    jobs = []
+    for name, job in _as_dict(doc.get("jobs")).items():
+        if not isinstance(job, dict):
+            continue
+        ci = CiJob("circleci", path, str(name), key_line(doc.get("jobs"), name), set(triggers))
+        for step in job.get("steps") or []:
+            if isinstance(step, dict) and "run" in step:
+                run = step["run"]
+                if isinstance(run, dict):
+                    ci.commands.extend(_command_lines(run.get("command"), key_line(run, "command")))
+                else:
+                    ci.commands.extend(_command_lines(run, key_line(step, "run")))
+            elif isinstance(step, dict):
+                ci.uses.extend(CiCommand(str(k), key_line(step, k)) for k in step)
+        for image in job.get("docker") or []:
+            if isinstance(image, dict) and isinstance(image.get("image"), str):
+                ci.uses.append(CiCommand(image["image"], key_line(image, "image")))
+        jobs.append(ci)
+    return jobs
+
+
+# Bitbucket -------------------------------------------------------------------------------
+def _bitbucket_steps(items: Iterable[Any], ci: CiJob) -> None:
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        if isinstance(item.get("parallel"), list):
+            _bitbucket_steps(item["parallel"], ci)
+        step = item.get("step")
+        if isinstance(step, dict):
+            if "script" in step:
+                ci.commands.extend(_command_lines(step["script"], key_line(step, "script")))
+            if isinstance(step.get("image"), str):
+                ci.uses.append(CiCommand(step["image"], key_line(step, "image")))
+
+
+def parse_bitbucket(path: str, doc: Any) -> list[CiJob]:
+    if not isinstance(doc, dict):
+        return []
+    jobs = []
+    pipelines = _as_dict(doc.get("pipelines"))
+    kinds = {
+        "default": {"push"},
+        "branches": {"push"},
+        "pull-requests": {"pull_request"},
+        "tags": {"tag"},
+        "custom": {"manual", "schedule"},
+    }
+    for kind, value in pipelines.items():
+        triggers = kinds.get(str(kind), {"push"})
+        groups = value.items() if isinstance(value, dict) else [(kind, value)]
+        for name, items in groups:
+            if not isinstance(items, list):
+                continue
+            ci = CiJob(
+                "bitbucket", path, f"{kind}:{name}", key_line(pipelines, kind), set(triggers)
+            )
+            _bitbucket_steps(items, ci)
+            jobs.append(ci)
+    return jobs
+
+
+# Google Cloud Build ----------------------------------------------------------------------
+def parse_cloudbuild(path: str, doc: Any) -> list[CiJob]:
+    if not isinstance(doc, dict) or not isinstance(doc.get("steps"), list):
+        return []
+    ci = CiJob("cloudbuild", path, "build", 1, {"push"})
+    for step in doc["steps"]:
+        if not isinstance(step, dict):
+            continue
+        if isinstance(step.get("name"), str):
+            ci.uses.append(CiCommand(step["name"], key_line(step, "name")))
+        args = step.get("args")
+        entry = step.get("entrypoint")
+        if isinstance(args, list):
+            words = [str(a) for a in args]
+            tool = str(entry) if entry else str(step.get("name", "")).rsplit("/", 1)[-1]
+            ci.commands.append(CiCommand(" ".join([tool, *words]), key_line(step, "args")))
+        if isinstance(step.get("script"), str):
+            ci.commands.extend(_command_lines(step["script"], key_line(step, "script")))
+    return [ci]
+
+
+# Jenkins (Groovy: text only) ---------------------------------------------------------------
+_JENKINS_STEP = re.compile(r"""\b(sh|bat|powershell)\s*\(?\s*(?:script\s*:\s*)?(['"]{1,3})(.*)""")
+
+
+def parse_jenkinsfile(path: str, text: str) -> list[CiJob]:
+    ci = CiJob("jenkins", path, "pipeline", 1, {"push", "pull_request"})
+    if re.search(r"\bcron\s*\(", text):
+        ci.triggers.add("schedule")
+    lines = text.splitlines()
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        match = _JENKINS_STEP.search(line)
+        if match and not line.lstrip().startswith("//"):
+            quote, rest = match.group(2), match.group(3)
+            if len(quote) == 3:  # multi-line script block
+                body = [rest]
+                while quote not in body[-1] and index + 1 < len(lines):
+                    index += 1
+                    body.append(lines[index])
+                start = index - len(body) + 2
+                for offset, part in enumerate(body):
+                    part = part.split(quote)[0].strip()
+                    if part:
+                        ci.commands.append(CiCommand(part, start + offset))
+            else:
+                ci.commands.append(CiCommand(rest.split(quote)[0].strip(), index + 1))
+        index += 1
+    return [ci]
+
+
+YAML_PARSERS = {
+    "github": parse_github,
+    "gitlab": parse_gitlab,
+    "azure": parse_azure,
+    "circleci": parse_circleci,
+    "bitbucket": parse_bitbucket,
+    "cloudbuild": parse_cloudbuild,
+}
+
+__all__ = ["CI_GLOBS", "YAML_PARSERS", "CiCommand", "CiJob", "LineDict", "ci_system_for"]

@@ -1,0 +1,259 @@
+"""The Snapshot: everything the probes may know about the target, parsed once and cached.
+
+Probes never open files or call git; they ask the Snapshot. A Snapshot is built from a
+FileSource (a work tree, a plain folder or — later — a git ref), so the same probes run
+on any of them and on hand-built test snapshots.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any, TypeVar
+
+from mlaudit.repo.globs import compile_glob
+from mlaudit.repo.history import GitHistory
+from mlaudit.repo.parsers.ci import YAML_PARSERS, CiJob, ci_system_for, parse_jenkinsfile
+from mlaudit.repo.parsers.dockerfile import Dockerfile, parse_dockerfile
+from mlaudit.repo.parsers.notebook import NotebookFacts, parse_notebook
+from mlaudit.repo.parsers.python_src import PythonFacts, parse_python
+from mlaudit.repo.parsers.requirements import RequirementsFile, parse_requirements
+from mlaudit.repo.parsers.yaml_docs import YamlFile, parse_yaml
+from mlaudit.repo.sources import DEFAULT_MAX_BYTES, FileSource
+
+T = TypeVar("T")
+
+BINARY_SNIFF_BYTES = 8192
+
+
+@dataclass
+class GitInfo:
+    commit: str | None = None
+    commit_date: str | None = None
+    branch: str | None = None
+    subdir: str = ""
+    shallow: bool = False
+    partial_clone: bool = False
+
+
+@dataclass
+class Snapshot:
+    source: FileSource
+    root_name: str
+    display_path: str
+    git: GitInfo | None = None
+    history_loader: Callable[[], GitHistory] | None = None
+    max_bytes: int = DEFAULT_MAX_BYTES
+    notes: list[str] = field(default_factory=list)
+    problems: dict[str, str] = field(default_factory=dict)
+    _cache: dict[tuple[str, str], Any] = field(default_factory=dict)
+    _glob_cache: dict[str, list[str]] = field(default_factory=dict)
+
+    # files ------------------------------------------------------------------------------
+    @cached_property
+    def files(self) -> list[str]:
+        return self.source.list_files()
+
+    @cached_property
+    def file_set(self) -> frozenset[str]:
+        return frozenset(self.files)
+
+    @cached_property
+    def dirs(self) -> frozenset[str]:
+        out: set[str] = set()
+        for path in self.files:
+            parts = path.split("/")[:-1]
+            for i in range(1, len(parts) + 1):
+                out.add("/".join(parts[:i]))
+        return frozenset(out)
+
+    def glob(self, *patterns: str) -> list[str]:
+        """Files matching any of the patterns (see repo.globs for the syntax), sorted."""
+        found: set[str] = set()
+        for pattern in patterns:
+            if pattern not in self._glob_cache:
+                regex = compile_glob(pattern)
+                self._glob_cache[pattern] = [p for p in self.files if regex.match(p)]
+            found.update(self._glob_cache[pattern])
+        return sorted(found)
+
+    def exists(self, path: str) -> bool:
+        return path in self.file_set
+
+    def has_dir(self, path: str) -> bool:
+        return path.strip("/") in self.dirs
+
+    def size(self, path: str) -> int | None:
+        return self._cached("size", path, lambda: self.source.size(path))
+
+    def kind(self, path: str) -> str:
+        kind = getattr(self.source, "kind", None)
+        return kind(path) if kind else "file"
+
+    # reading ------------------------------------------------------------------------------
+    def _cached(self, view: str, path: str, build: Callable[[], T]) -> T:
+        key = (view, path)
+        if key not in self._cache:
+            self._cache[key] = build()
+        return self._cache[key]  # type: ignore[no-any-return,unused-ignore]
+
+    def raw(self, path: str, max_bytes: int | None = None) -> bytes | None:
+        def load() -> bytes | None:
+            result = self.source.read(path, max_bytes or self.max_bytes)
+            if result.problem and not result.truncated:
+                self.problems[path] = result.problem
+                return None
+            if result.truncated:
+                self.problems[path] = result.problem or "truncated"
+                return None
+            return result.data
+
+        return self._cached(f"raw:{max_bytes or self.max_bytes}", path, load)
+
+    def text(self, path: str) -> str | None:
+        """Decoded text of a file, or None (binary, too large, unreadable — see `problem`)."""
+
+        def load() -> str | None:
+            data = self.raw(path)
+            if data is None:
+                return None
+            if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+                return data.decode("utf-16", "replace")
+            if b"\0" in data[:BINARY_SNIFF_BYTES]:
+                self.problems[path] = "binary file"
+                return None
+            if data.startswith(b"\xef\xbb\xbf"):
+                data = data[3:]
+            return data.decode("utf-8", "replace")
+
+        return self._cached("text", path, load)
+
+    def problem(self, path: str) -> str | None:
+        return self.problems.get(path)
+
+    def lines(self, path: str) -> list[str]:
+        return self._cached("lines", path, lambda: (self.text(path) or "").splitlines())
+
+    # parsed views -----------------------------------------------------------------------
+    def _parsed(self, view: str, path: str, parse: Callable[[str], T]) -> T | None:
+        def load() -> T | None:
+            text = self.text(path)
+            if text is None:
+                return None
+            return parse(text)
+
+        return self._cached(view, path, load)
+
+    def yaml(self, path: str) -> YamlFile | None:
+        result = self._parsed("yaml", path, parse_yaml)
+        if result is not None and result.error:
+            self.problems.setdefault(path, result.error)
+        return result
+
+    def yaml_docs(self, path: str) -> list[Any]:
+        parsed = self.yaml(path)
+        return parsed.documents if parsed else []
+
+    def json(self, path: str) -> Any:
+        def parse(text: str) -> Any:
+            try:
+                return json.loads(text)
+            except (ValueError, RecursionError) as exc:
+                self.problems.setdefault(path, f"invalid JSON: {str(exc)[:160]}")
+                return None
+
+        return self._parsed("json", path, parse)
+
+    def toml(self, path: str) -> dict[str, Any] | None:
+        def parse(text: str) -> dict[str, Any] | None:
+            try:
+                import tomllib  # type: ignore[import-not-found,unused-ignore]
+            except ModuleNotFoundError:  # Python 3.10
+                import tomli as tomllib  # type: ignore[no-redef,import-not-found,unused-ignore]
+            try:
+                return tomllib.loads(text)
+            except (tomllib.TOMLDecodeError, RecursionError) as exc:
+                self.problems.setdefault(path, f"invalid TOML: {str(exc)[:160]}")
+                return None
+
+        return self._parsed("toml", path, parse)
+
+    def python(self, path: str) -> PythonFacts | None:
+        """Python facts of a `.py` file, or of a notebook's code cells."""
+        if path.endswith(".ipynb"):
+            nb = self.notebook(path)
+            return nb.facts if nb else None
+        facts = self._parsed("python", path, lambda t: parse_python(t, filename=path))
+        if facts is not None and facts.syntax_error:
+            self.problems.setdefault(path, facts.syntax_error)
+        return facts
+
+    def notebook(self, path: str) -> NotebookFacts | None:
+        nb = self._parsed("notebook", path, parse_notebook)
+        if nb is not None and nb.error:
+            self.problems.setdefault(path, nb.error)
+        return nb
+
+    def requirements(self, path: str) -> RequirementsFile | None:
+        return self._parsed("requirements", path, parse_requirements)
+
+    def dockerfile(self, path: str) -> Dockerfile | None:
+        return self._parsed("dockerfile", path, parse_dockerfile)
+
+    # grouped views ------------------------------------------------------------------------
+    @cached_property
+    def python_files(self) -> list[str]:
+        return self.glob("*.py", "*.ipynb")
+
+    @cached_property
+    def dockerfiles(self) -> list[str]:
+        return self.glob(
+            "Dockerfile", "Dockerfile.*", "*.Dockerfile", "*.dockerfile", "Containerfile"
+        )
+
+    @cached_property
+    def ci_jobs(self) -> list[CiJob]:
+        jobs: list[CiJob] = []
+        for path in self.files:
+            system = ci_system_for(path)
+            if system is None:
+                continue
+            if system == "jenkins":
+                text = self.text(path)
+                if text is not None:
+                    jobs.extend(parse_jenkinsfile(path, text))
+                continue
+            for doc in self.yaml_docs(path):
+                try:
+                    jobs.extend(YAML_PARSERS[system](path, doc))
+                except (TypeError, AttributeError, ValueError) as exc:
+                    self.problems.setdefault(path, f"unexpected CI structure: {exc}")
+        return jobs
+
+    @cached_property
+    def history(self) -> GitHistory:
+        if self.history_loader is None:
+            return GitHistory(available=False, reason="not a git repository: no history")
+        return self.history_loader()
+
+    # searching ------------------------------------------------------------------------------
+    def grep(self, paths: Iterable[str], pattern: re.Pattern[str]) -> list[tuple[str, int, str]]:
+        """(path, line, matched line) for each line matching; binary/unreadable files skipped."""
+        hits: list[tuple[str, int, str]] = []
+        for path in paths:
+            text = self.text(path)
+            if text is None or not pattern.search(text):
+                continue
+            for number, line in enumerate(self.lines(path), start=1):
+                if pattern.search(line):
+                    hits.append((path, number, line))
+        return hits
+
+
+def posix_rel(path: Path, root: Path) -> str:
+    return os.path.relpath(path, root).replace(os.sep, "/")

@@ -1,0 +1,127 @@
+"""Open a Snapshot of a folder: a git work tree, a subfolder of one, or a plain folder."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+from mlaudit.errors import TargetError
+from mlaudit.repo.git import GitFailed, git_text, run_git
+from mlaudit.repo.history import DEFAULT_COMMIT_LIMIT, GitHistory, read_history
+from mlaudit.repo.snapshot import GitInfo, Snapshot
+from mlaudit.repo.sources import DEFAULT_MAX_BYTES, WorktreeSource
+
+
+def _probe_git(root: Path) -> GitInfo | None:
+    """One rev-parse for the layout questions; None when `root` is not inside a work tree."""
+    try:
+        out = git_text(
+            root,
+            ["rev-parse", "--is-inside-work-tree", "--show-prefix", "--is-shallow-repository"],
+        )
+    except GitFailed:
+        return None
+    lines = out.splitlines()
+    if not lines or lines[0].strip() != "true":
+        return None
+    prefix = lines[1].strip() if len(lines) > 1 else ""
+    shallow = len(lines) > 2 and lines[2].strip() == "true"
+    info = GitInfo(subdir=prefix, shallow=shallow)
+    try:
+        head = git_text(root, ["log", "-1", "--format=%H%x1f%ct%x1f%D", "HEAD"]).strip()
+    except GitFailed:
+        head = ""  # a repository without commits
+    if head:
+        sha, stamp, refs = (head.split("\x1f") + ["", ""])[:3]
+        info.commit = sha
+        try:
+            when = dt.datetime.fromtimestamp(int(stamp), tz=dt.timezone.utc)
+            info.commit_date = when.strftime("%Y-%m-%dT%H:%M:%SZ")
+        except ValueError:
+            pass
+        for ref in refs.split(", "):
+            if ref.startswith("HEAD -> "):
+                info.branch = ref[len("HEAD -> ") :]
+    try:
+        promisor = git_text(
+            root,
+            ["config", "--get-regexp", r"^(remote\..*\.promisor|extensions\.partialclone)$"],
+            check=False,
+        )
+        info.partial_clone = bool(promisor.strip())
+    except GitFailed:
+        pass
+    return info
+
+
+def open_worktree(
+    path: str | Path,
+    *,
+    include_untracked: bool = False,
+    commit_limit: int = DEFAULT_COMMIT_LIMIT,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> Snapshot:
+    root = Path(path)
+    if not root.exists():
+        raise TargetError(f"target not found: {path}")
+    if not root.is_dir():
+        raise TargetError(f"target is not a directory: {path}")
+    if not os.access(root, os.R_OK | os.X_OK):
+        raise TargetError(f"target is not readable: {path}")
+    root = root.resolve()
+    git = _probe_git(root)
+    if (git is None and (root / ".git").exists()) or _is_bare(root):
+        raise TargetError(
+            f"target is a git directory without a readable work tree: {path} "
+            "(scan a checkout, or use --ref on a clone)"
+        )
+    source = WorktreeSource(
+        root, git_cwd=root if git else None, include_untracked=include_untracked
+    )
+    snap = Snapshot(
+        source=source,
+        root_name=root.name,
+        display_path=str(path),
+        git=git,
+        max_bytes=max_bytes,
+    )
+    if git is not None:
+        if git.commit is None:
+            snap.notes.append("repository has no commits yet: history checks are unknown")
+        else:
+            prefix = git.subdir
+
+            def load_history() -> GitHistory:
+                return read_history(
+                    root,
+                    prefix,
+                    limit=commit_limit,
+                    shallow=git.shallow,
+                    partial_clone=git.partial_clone,
+                )
+
+            snap.history_loader = load_history
+        if git.shallow:
+            snap.notes.append("shallow clone: history-based checks are unknown")
+        if git.partial_clone:
+            snap.notes.append("partial clone: files whose blobs are missing cannot be read")
+    else:
+        snap.notes.append("not a git repository: files walked honouring .gitignore; no history")
+    try:
+        _ = snap.files
+    except GitFailed as exc:
+        raise TargetError(f"cannot list files of {path}: {exc}") from exc
+    except OSError as exc:
+        raise TargetError(f"cannot read {path}: {exc.strerror}") from exc
+    snap.notes.extend(source.notes)
+    return snap
+
+
+def _is_bare(root: Path) -> bool:
+    if not (root / "HEAD").is_file() or not (root / "objects").is_dir():
+        return False
+    try:
+        return run_git(root, ["rev-parse", "--is-bare-repository"], check=False).strip() == b"true"
+    except GitFailed:
+        return False

@@ -1,0 +1,21 @@
+"""JSON: the Assessment itself, versioned (`schema_version`), sorted, byte-stable."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from mlaudit.report import RenderOptions
+from mlaudit.results import Assessment
+
+
+def render(assessment: Assessment, options: RenderOptions) -> str:
+    data = assessment.model_dump(mode="json")
+    return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+
+
+def json_schema() -> dict[str, Any]:
+    schema = Assessment.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "mlaudit assessment"
+    return schema

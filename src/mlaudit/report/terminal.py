@@ -1,0 +1,141 @@
+"""Terminal report (rich): header, quality × artifact grid, maturity, top fixes; -v adds
+every check with its evidence. Readable at 80 columns; all repository text is escaped."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from mlaudit.report import RenderOptions
+from mlaudit.report.text import OUTCOME_SYMBOL, clean
+from mlaudit.results import ARTIFACTS, Assessment, Cell
+
+_STYLE = {
+    "pass": "green",
+    "partial": "yellow",
+    "fail": "red",
+    "not_applicable": "dim",
+    "unknown": "magenta",
+    "error": "bold red",
+}
+
+
+def _cell_text(cell: Cell | None) -> Text:
+    if cell is None:
+        return Text("", style="dim")
+    if not cell.applicable:
+        return Text("n/a", style="dim")
+    if cell.score is None:
+        return Text("?", style="magenta")
+    style = "green" if cell.score >= 75 else "yellow" if cell.score >= 40 else "red"
+    return Text(f"{cell.score:>3.0f} L{cell.level}", style=style)
+
+
+def render(a: Assessment, options: RenderOptions) -> str:
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer,
+        width=max(60, options.width),
+        force_terminal=options.color,
+        color_system="standard" if options.color else None,
+        highlight=False,
+        emoji=False,
+        soft_wrap=False,
+    )
+    t = a.target
+    where = clean(t.path)
+    commit = f"{t.commit[:12]}" if t.commit else "no commit"
+    header = Text()
+    header.append("mlaudit ", style="bold")
+    header.append(f"{where}  ")
+    header.append(f"({commit}{', ' + clean(t.branch) if t.branch else ''})", style="dim")
+    console.print(header)
+    console.print(
+        Text(
+            f"profile: {a.profile.name}"
+            + (" (set by --profile)" if a.profile.overridden else " (detected)")
+            + f" · rubric {a.rubric.id} {a.rubric.version} · {t.files} files",
+            style="dim",
+        )
+    )
+    for note in t.notes:
+        console.print(Text(f"note: {clean(note)}", style="yellow"))
+    console.print()
+
+    grid = Table(title="Quality × artifact (score 0–100, level L0–L4)", title_justify="left")
+    grid.add_column("quality", no_wrap=True)
+    for artifact in ARTIFACTS:
+        grid.add_column(artifact, justify="right", no_wrap=True)
+    for q in a.qualities:
+        grid.add_row(q.title, *(_cell_text(a.cell(q.id, art)) for art in ARTIFACTS))
+    console.print(grid)
+
+    level = Text()
+    level.append("Maturity: ", style="bold")
+    level.append(f"level {a.overall_level} — {a.level_name(a.overall_level)}", style="bold cyan")
+    if a.overall_score is not None:
+        level.append(f"  (score {a.overall_score:.0f}/100)")
+    console.print(level)
+    console.print(
+        "  "
+        + " · ".join(
+            f"{art.capitalize()} L{a.artifact_levels.get(art, 0)}"
+            + (f" ({a.artifact_scores[art]:.0f})" if a.artifact_scores.get(art) is not None else "")
+            for art in ARTIFACTS
+        )
+    )
+    for cap in a.caps:
+        console.print(Text(f"  capped: {clean(cap)}", style="red"))
+    for gap in a.next_level_gaps:
+        console.print(
+            Text(
+                f"  to reach level {gap.level}: " + "; ".join(clean(m) for m in gap.missing),
+                style="dim",
+            )
+        )
+    console.print()
+
+    if a.fixes:
+        console.print(Text("Fix next", style="bold"))
+        for index, fix in enumerate(a.fixes, start=1):
+            line = Text(f" {index}. ")
+            line.append(f"{fix.check} {fix.name}", style="bold")
+            line.append(f" [{fix.artifact}, L{fix.level}] ")
+            line.append(clean(fix.title))
+            console.print(line)
+            if fix.remediation:
+                console.print(Text("    " + clean(fix.remediation, max_chars=400), style="dim"))
+        console.print()
+
+    if options.verbose:
+        by_quality = {q.id: q.title for q in a.qualities}
+        current = None
+        for r in a.results:
+            if r.quality != current:
+                current = r.quality
+                console.print(Text(by_quality.get(r.quality, r.quality), style="bold underline"))
+            row = Text(f" {OUTCOME_SYMBOL[r.outcome.value]} ", style=_STYLE[r.outcome.value])
+            row.append(f"{r.check} ", style="bold")
+            row.append(f"{r.name} [{r.artifact}] ")
+            row.append(clean(r.message or r.outcome.value), style="dim")
+            console.print(row)
+            for e in r.evidence:
+                loc = clean(e.location())
+                extra = " — " + clean(e.note) if e.note else ""
+                extra += " — " + clean(e.snippet, max_chars=100) if e.snippet else ""
+                console.print(Text(f"     {loc}{extra}", style="dim"))
+    else:
+        counts: dict[str, int] = {}
+        for r in a.results:
+            counts[r.outcome.value] = counts.get(r.outcome.value, 0) + 1
+        summary = ", ".join(f"{counts[k]} {k}" for k in _STYLE if k in counts)
+        console.print(
+            Text(
+                f"{len(a.results)} checks: {summary}. Use -v for every check and its evidence.",
+                style="dim",
+            )
+        )
+    return buffer.getvalue()

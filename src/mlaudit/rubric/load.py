@@ -1,0 +1,225 @@
+"""Load a rubric from YAML: `include:` parts, `extends:` another rubric, overrides.
+
+Every error names the file and line it comes from, and the allowed values where there
+is a closed set, because a rubric typo must fail fast and be easy to fix.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from mlaudit.errors import RubricError
+from mlaudit.repo.parsers.yaml_docs import LineDict, LineList, key_line, parse_yaml
+from mlaudit.rubric.model import CheckOverride, Rubric
+
+MAX_RUBRIC_BYTES = 2 * 1024 * 1024
+MAX_EXTENDS_DEPTH = 8
+BUILTIN_DEFAULT = "default"
+
+
+@dataclass(frozen=True)
+class LoadedRubric:
+    rubric: Rubric
+    sha256: str
+    path: str
+
+
+def rubrics_dir() -> Path:
+    """The shipped rubrics: inside the installed package, or the source tree's rubrics/."""
+    here = Path(__file__).resolve().parent.parent
+    for candidate in (here / "rubrics", here.parent.parent / "rubrics"):
+        if (candidate / "default.yaml").is_file():
+            return candidate
+    raise RubricError("the built-in rubrics are missing from this installation")
+
+
+def resolve_rubric_path(ref: str | Path, relative_to: Path | None = None) -> Path:
+    text = str(ref)
+    if text == BUILTIN_DEFAULT or text == "builtin:default":
+        return rubrics_dir() / "default.yaml"
+    path = Path(text)
+    if not path.is_absolute() and relative_to is not None:
+        path = relative_to / path
+    return path
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_RUBRIC_BYTES + 1)
+    except FileNotFoundError:
+        raise RubricError(f"{path}: rubric file not found") from None
+    except OSError as exc:
+        raise RubricError(f"{path}: cannot read rubric: {exc.strerror}") from None
+    if len(data) > MAX_RUBRIC_BYTES:
+        raise RubricError(f"{path}: rubric larger than {MAX_RUBRIC_BYTES} bytes")
+    parsed = parse_yaml(data.decode("utf-8", "replace"))
+    if parsed.error:
+        raise RubricError(f"{path}: {parsed.error}")
+    if len(parsed.documents) != 1 or not isinstance(parsed.documents[0], dict):
+        raise RubricError(f"{path}:1: a rubric file must hold one YAML mapping")
+    _tag_origin(parsed.documents[0], str(path))
+    return parsed.documents[0]
+
+
+def _tag_origin(node: Any, origin: str) -> None:
+    if isinstance(node, (LineDict, LineList)):
+        node.origin = origin  # type: ignore[union-attr]
+        children = node.values() if isinstance(node, dict) else node
+        for child in children:
+            _tag_origin(child, origin)
+
+
+def _where(node: Any, key: Any = None) -> str:
+    origin = getattr(node, "origin", "<rubric>")
+    line = key_line(node, key) if key is not None else None
+    line = line or getattr(node, "line", None)
+    return f"{origin}:{line}" if line else origin
+
+
+def _load_raw(path: Path, depth: int = 0) -> dict[str, Any]:
+    if depth > MAX_EXTENDS_DEPTH:
+        raise RubricError(f"{path}: `extends` chain deeper than {MAX_EXTENDS_DEPTH}")
+    raw = _read_yaml(path)
+    for key in ("include",):
+        parts = raw.get(key) or []
+        if not isinstance(parts, list):
+            raise RubricError(f"{_where(raw, key)}: `include` must be a list of files")
+        qualities = list(raw.get("qualities") or [])
+        for part in parts:
+            part_path = resolve_rubric_path(str(part), path.parent)
+            data = _read_yaml(part_path)
+            found = data.get("qualities")
+            if not isinstance(found, list):
+                raise RubricError(
+                    f"{part_path}:1: an included file must hold `qualities:` (a list)"
+                )
+            qualities.extend(found)
+        if parts:
+            merged_qualities = LineList(qualities)
+            merged_qualities.line = int(getattr(raw.get("qualities"), "line", 0) or 0)
+            raw["qualities"] = merged_qualities
+        raw.pop("include", None)
+    base_ref = raw.pop("extends", None)
+    if base_ref is None:
+        return raw
+    base_path = resolve_rubric_path(str(base_ref), path.parent)
+    base = _load_raw(base_path, depth + 1)
+    return _apply_extension(base, raw)
+
+
+def _apply_extension(base: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
+    merged = copy.copy(base)
+    for key in ("id", "version", "title", "description", "levels"):
+        if key in child:
+            merged[key] = child[key]
+    qualities = [copy.copy(q) for q in base.get("qualities", [])]
+    by_id = {q.get("id"): q for q in qualities if isinstance(q, dict)}
+    for quality in child.get("qualities") or []:
+        if isinstance(quality, dict) and quality.get("id") in by_id:
+            target = by_id[quality["id"]]
+            target["checks"] = list(target.get("checks", [])) + list(quality.get("checks", []))
+        else:
+            qualities.append(quality)
+    all_checks = {
+        c.get("id"): c
+        for q in qualities
+        if isinstance(q, dict)
+        for c in q.get("checks", [])
+        if isinstance(c, dict)
+    }
+    overrides = child.get("overrides") or {}
+    if not isinstance(overrides, dict):
+        raise RubricError(f"{_where(child, 'overrides')}: `overrides` must map check ids to fields")
+    for check_id, fields in overrides.items():
+        _require_check(check_id, all_checks, child.get("overrides"))
+        try:
+            CheckOverride.model_validate(fields)
+        except ValidationError as exc:
+            raise RubricError(f"{_where(overrides, check_id)}: {_first_error(exc)}") from None
+        all_checks[check_id].update({k: v for k, v in fields.items() if v is not None})
+    for check_id in child.get("disable") or []:
+        _require_check(check_id, all_checks, child.get("disable"))
+        all_checks[check_id]["enabled"] = False
+    merged["qualities"] = qualities
+    return merged
+
+
+def _require_check(check_id: Any, checks: dict[Any, Any], node: Any) -> None:
+    if check_id not in checks:
+        close = difflib.get_close_matches(str(check_id), [str(c) for c in checks], n=1)
+        hint = f"; did you mean {close[0]}?" if close else ""
+        raise RubricError(f"{_where(node, check_id)}: unknown check {check_id!r}{hint}")
+
+
+def _first_error(exc: ValidationError) -> str:
+    err = exc.errors()[0]
+    loc = ".".join(str(p) for p in err["loc"])
+    msg = err["msg"].removeprefix("Value error, ")
+    return f"{loc}: {msg}" if loc else msg
+
+
+def _locate(raw: Any, loc: tuple[Any, ...]) -> str:
+    """The file:line of the deepest node along a pydantic error location."""
+    node, where = raw, _where(raw)
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            where = _where(node, part)
+            node = node[part]
+        elif isinstance(node, dict) and part == "with_" and "with" in node:
+            where = _where(node, "with")
+            node = node["with"]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            lines = getattr(node, "item_lines", None)
+            origin = getattr(node, "origin", None)
+            child = node[part]
+            if isinstance(child, (LineDict, LineList)) and child.line:
+                where = _where(child)
+            elif lines and origin:
+                where = f"{origin}:{lines[part]}"
+            node = child
+        else:
+            break
+    return where
+
+
+def _describe(raw: dict[str, Any], exc: ValidationError) -> str:
+    messages = []
+    for err in exc.errors()[:5]:
+        loc = tuple(err["loc"])
+        shown = ".".join(str(p) for p in loc if p not in ("function-after[_consistent()]",))
+        msg = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "literal_error" and "expected" in err.get("ctx", {}):
+            msg = f"invalid value {err.get('input')!r}; allowed: {err['ctx']['expected']}"
+        if err["type"] == "extra_forbidden":
+            msg = f"unknown field {loc[-1]!r}"
+        messages.append(f"{_locate(raw, loc)}: {shown}: {msg}")
+    more = len(exc.errors()) - 5
+    if more > 0:
+        messages.append(f"… and {more} more error(s)")
+    return "\n".join(messages)
+
+
+def _sha256(raw: Any) -> str:
+    canonical = json.dumps(raw, sort_keys=True, default=str, ensure_ascii=True)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def load_rubric(ref: str | Path = BUILTIN_DEFAULT) -> LoadedRubric:
+    path = resolve_rubric_path(ref)
+    raw = _load_raw(path)
+    raw.pop("overrides", None)
+    raw.pop("disable", None)
+    try:
+        rubric = Rubric.model_validate(raw)
+    except ValidationError as exc:
+        raise RubricError(_describe(raw, exc)) from None
+    return LoadedRubric(rubric=rubric, sha256=_sha256(raw), path=str(path))

@@ -1,0 +1,189 @@
+"""Generic probes: positive, negative and the catalogue's known false positives."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import run_probe, snapshot
+
+from mlaudit.results import Outcome
+
+
+@pytest.mark.parametrize(
+    ("files", "params", "expected"),
+    [
+        ({"Dockerfile": "FROM python:3.11\n"}, {"globs": ["Dockerfile*"]}, Outcome.PASS),
+        ({"app.py": "x = 1\n"}, {"globs": ["Dockerfile*"]}, Outcome.FAIL),
+        # rule ex: examples/ and docs/ are not the project's own content
+        ({"examples/demo/Dockerfile": "FROM x\n"}, {"globs": ["Dockerfile*"]}, Outcome.FAIL),
+        ({"a.txt": "x"}, {"globs": ["*.pem"], "absent": True}, Outcome.PASS),
+        ({"key.pem": "x"}, {"globs": ["*.pem"], "absent": True}, Outcome.FAIL),
+    ],
+)
+def test_files(tmp_path, files, params, expected):
+    assert run_probe(snapshot(tmp_path, files), "files", **params).outcome == expected
+
+
+def test_files_dir_kind(tmp_path):
+    snap = snapshot(tmp_path, {"data/raw/.gitkeep": "", "data/processed/.gitkeep": ""})
+    assert run_probe(snap, "files", globs=["data/raw"], kind="dir").outcome == Outcome.PASS
+    assert run_probe(snap, "files", globs=["data/interim"], kind="dir").outcome == Outcome.FAIL
+
+
+def test_python_imports_ignores_comments_and_readme(tmp_path):
+    snap = snapshot(
+        tmp_path,
+        {
+            "README.md": "We use mlflow for tracking.\n",
+            "train.py": "# import mlflow\nx = 'import mlflow'\n",
+        },
+    )
+    assert run_probe(snap, "python_imports", modules=["mlflow"]).outcome == Outcome.FAIL
+
+
+def test_python_imports_notebook_only_is_partial(tmp_path):
+    nb = '{"cells": [{"cell_type": "code", "source": ["%matplotlib inline\\n", "import mlflow\\n"]}], "nbformat": 4}'
+    snap = snapshot(tmp_path, {"nb/explore.ipynb": nb})
+    obs = run_probe(snap, "python_imports", modules=["mlflow"])
+    assert obs.outcome == Outcome.PARTIAL
+    assert obs.evidence[0].path == "nb/explore.ipynb"
+    assert obs.evidence[0].note == "cell 1"
+
+
+def test_python_calls_resolves_aliases_and_kwargs(tmp_path):
+    snap = snapshot(
+        tmp_path,
+        {
+            "train.py": "import mlflow as mf\nfrom sklearn.model_selection import train_test_split as tts\n"
+            "mf.log_metric('acc', 1)\ntts(X, y, random_state=42)\ntts(X, y)\n",
+        },
+    )
+    obs = run_probe(snap, "python_calls", calls=["mlflow.log_*"])
+    assert obs.outcome == Outcome.PASS and obs.evidence[0].line == 3
+    seeded = run_probe(
+        snap,
+        "python_calls",
+        calls=["sklearn.model_selection.train_test_split"],
+        kwargs={"random_state": r"^\d+$"},
+    )
+    assert seeded.outcome == Outcome.PASS and [e.line for e in seeded.evidence] == [4]
+    # an import with no call is not use
+    assert run_probe(snap, "python_calls", calls=["mlflow.autolog"]).outcome == Outcome.FAIL
+
+
+def test_python_calls_syntax_error_is_unknown_not_fail(tmp_path):
+    snap = snapshot(tmp_path, {"train.py": "def broken(:\n"})
+    obs = run_probe(snap, "python_calls", calls=["mlflow.log_*"])
+    assert obs.outcome == Outcome.UNKNOWN
+    assert obs.evidence[0].path == "train.py"
+
+
+def test_yaml_key_with_lines(tmp_path):
+    snap = snapshot(
+        tmp_path,
+        {"dvc.yaml": "stages:\n  train:\n    cmd: python train.py\n    metrics:\n    - m.json\n"},
+    )
+    obs = run_probe(snap, "yaml_key", globs=["dvc.yaml"], key="stages.*.metrics")
+    assert obs.outcome == Outcome.PASS and obs.evidence[0].line == 4
+    assert (
+        run_probe(snap, "yaml_key", globs=["dvc.yaml"], key="stages.*.plots").outcome
+        == Outcome.FAIL
+    )
+
+
+def test_yaml_key_broken_yaml_is_unknown(tmp_path):
+    snap = snapshot(tmp_path, {"dvc.yaml": "stages: [\n"})
+    obs = run_probe(snap, "yaml_key", globs=["dvc.yaml"], key="stages")
+    assert obs.outcome == Outcome.UNKNOWN and obs.evidence[0].path == "dvc.yaml"
+
+
+def test_content_skips_comments(tmp_path):
+    snap = snapshot(tmp_path, {"setup.cfg": "# --cov here\n[tool:pytest]\naddopts = --cov=src\n"})
+    obs = run_probe(snap, "content", globs=["setup.cfg"], pattern="--cov")
+    assert obs.outcome == Outcome.PASS and [e.line for e in obs.evidence] == [3]
+
+
+WORKFLOW = """on:
+  pull_request:
+  push:
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: |
+          pip install -e .
+          pytest -q
+  off:
+    if: false
+    runs-on: ubuntu-latest
+    steps:
+      - run: docker push x
+"""
+
+
+def test_ci_command_github(tmp_path):
+    snap = snapshot(tmp_path, {".github/workflows/ci.yml": WORKFLOW})
+    obs = run_probe(snap, "ci_command", pattern=r"\bpytest\b", triggers=["pull_request"])
+    assert obs.outcome == Outcome.PASS
+    assert obs.evidence[0].path == ".github/workflows/ci.yml" and obs.evidence[0].line == 11
+    # rule dead: a job disabled with `if: false` does not count
+    assert run_probe(snap, "ci_command", pattern="docker push").outcome == Outcome.FAIL
+    assert (
+        run_probe(snap, "ci_command", pattern="pytest", triggers=["schedule"]).outcome
+        == Outcome.FAIL
+    )
+
+
+def test_ci_command_other_systems(tmp_path):
+    snap = snapshot(
+        tmp_path,
+        {
+            ".gitlab-ci.yml": "stages: [test]\ntest:\n  script:\n    - pytest\n",
+            "Jenkinsfile": "pipeline { stages { stage('t') { steps { sh 'tox -e py' } } } }\n",
+        },
+    )
+    assert run_probe(snap, "ci_command", pattern=r"^pytest").outcome == Outcome.PASS
+    assert run_probe(snap, "ci_command", pattern=r"\btox\b").outcome == Outcome.PASS
+
+
+def test_git_history_unknown_without_git(tmp_path):
+    snap = snapshot(tmp_path, {"a.py": "x=1\n"}, git_init=False)
+    assert run_probe(snap, "git_history", min_commits=1).outcome == Outcome.UNKNOWN
+
+
+def test_git_history_counts_commits_touching(tmp_path):
+    from helpers import commit
+
+    snap_root = tmp_path
+    snapshot(snap_root, {"data/a.dvc": "outs:\n- md5: 1\n"})
+    commit(snap_root, {"data/a.dvc": "outs:\n- md5: 2\n"}, "update data")
+    from mlaudit.repo.worktree import open_worktree
+
+    snap = open_worktree(snap_root)
+    assert run_probe(snap, "git_history", touching=["*.dvc"], min_commits=2).outcome == Outcome.PASS
+    assert run_probe(snap, "git_history", touching=["*.dvc"], min_commits=3).outcome == Outcome.FAIL
+
+
+def test_undecidable(tmp_path):
+    obs = run_probe(snapshot(tmp_path, {}), "undecidable", reason="needs a training run")
+    assert obs.outcome == Outcome.UNKNOWN and "training run" in obs.message
+
+
+def test_combinators(tmp_path):
+    snap = snapshot(tmp_path, {"poetry.lock": "", ".github/workflows/ci.yml": WORKFLOW})
+    wired = run_probe(
+        snap,
+        "wired",
+        declared={"probe": "files", "with": {"globs": ["poetry.lock"]}},
+        wiring={"probe": "ci_command", "with": {"pattern": "poetry install"}},
+    )
+    assert wired.outcome == Outcome.PARTIAL
+    any_of = run_probe(
+        snap,
+        "any_of",
+        probes=[
+            {"probe": "files", "with": {"globs": ["uv.lock"]}},
+            {"probe": "files", "with": {"globs": ["poetry.lock"]}},
+        ],
+    )
+    assert any_of.outcome == Outcome.PASS
