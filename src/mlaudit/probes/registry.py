@@ -40,14 +40,10 @@ class ProbeSpec:
 
 _REGISTRY: dict[str, ProbeSpec] = {}
 
-# Modules that define probes; imported on first use of the registry.
-PROBE_MODULES = (
-    "mlaudit.probes.generic",
-    "mlaudit.probes.combinators",
-    "mlaudit.probes.dependencies",
-    "mlaudit.probes.git_history",
-    "mlaudit.probes.specific",
-)
+# Every module of this package defines probes; all are imported on first use of the
+# registry (a new probe module needs no registration line). Helpers start with "_" or are
+# listed here.
+NOT_PROBE_MODULES = {"base", "registry", "profile"}
 _loaded = False
 
 
@@ -72,8 +68,14 @@ def _load_all() -> None:
     if _loaded:
         return
     _loaded = True
-    for module in PROBE_MODULES:
-        importlib.import_module(module)
+    import pkgutil
+
+    import mlaudit.probes as package
+
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
+        if info.name.startswith("_") or info.name in NOT_PROBE_MODULES:
+            continue
+        importlib.import_module(f"{package.__name__}.{info.name}")
 
 
 def get_probe(name: str) -> ProbeSpec | None:
