@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import subprocess
 from collections.abc import Mapping
@@ -11,6 +12,7 @@ from mlaudit.probes.registry import get_probe
 from mlaudit.repo.snapshot import Snapshot
 from mlaudit.repo.worktree import open_worktree
 from mlaudit.results import Observation
+from mlaudit.rubric.model import Rubric
 
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "Test Author",
@@ -84,3 +86,85 @@ def run_probe(snap: Snapshot, name: str, **params: object) -> Observation:
     spec = get_probe(name)
     assert spec is not None, f"no probe {name}"
     return spec.fn(snap, spec.params.model_validate(params))
+
+
+EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "examples"
+
+
+def load_expected(example: str | Path) -> dict:
+    """examples/<name>/expected.yaml (format: docs in tests/test_examples.py)."""
+    import yaml
+
+    root = example if isinstance(example, Path) else EXAMPLES_DIR / example
+    with (root / "expected.yaml").open(encoding="utf-8") as f:
+        return yaml.safe_load(f)
+
+
+def _copy_tree(src: Path, dest: Path, only: list[str] | None = None) -> None:
+    import shutil
+
+    paths = (
+        [src / rel for rel in only]
+        if only is not None
+        else [p for p in sorted(src.rglob("*")) if p.is_file()]
+    )
+    for path in paths:
+        rel = path.relative_to(src)
+        if rel.as_posix() == "expected.yaml" or "__pycache__" in rel.parts:
+            continue
+        target = dest / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, target)
+
+
+def replay_example(src: Path, dest: Path) -> Path:
+    """Make `dest` a real git repository holding example `src` with the history its
+    expected.yaml describes: each `history` step writes `add` (files copied from the example)
+    and `files` (inline contents), commits with its message/date and optional `tag`; then the
+    example as it is becomes the `final` commit (files not in the example are removed), tagged
+    with `final.tags`. expected.yaml itself is never copied."""
+    import shutil
+
+    spec = load_expected(src)
+    dest.mkdir(parents=True, exist_ok=True)
+    git(dest, "init", "-q")
+    for step in spec.get("history") or []:
+        _copy_tree(src, dest, list(step.get("add") or []))
+        write_files(dest, step.get("files") or {})
+        git(dest, "add", "-A")
+        date = str(step.get("date", "2024-01-01T12:00:00Z"))
+        git(dest, "commit", "-q", "--allow-empty", "-m", step["message"], date=date)
+        if step.get("tag"):
+            git(dest, "tag", "-a", step["tag"], "-m", step["tag"], date=date)
+    for child in dest.iterdir():
+        if child.name != ".git":
+            shutil.rmtree(child) if child.is_dir() else child.unlink()
+    _copy_tree(src, dest)
+    final = spec.get("final") or {}
+    date = str(final.get("date", "2024-06-01T12:00:00Z"))
+    git(dest, "add", "-A")
+    git(dest, "commit", "-q", "--allow-empty", "-m", final.get("message", "example"), date=date)
+    for tag in final.get("tags") or []:
+        git(dest, "tag", "-a", tag, "-m", tag, date=date)
+    return dest
+
+
+@functools.lru_cache(maxsize=1)
+def _default_rubric() -> Rubric:
+    from mlaudit.rubric.load import load_rubric
+
+    return load_rubric().rubric
+
+
+def run_rubric_check(snap: Snapshot, name: str) -> Observation:
+    """Run the default rubric's check `name` (slug or id) with its YAML params, as a scan does."""
+    from mlaudit.scoring import run_check
+
+    found = _default_rubric().find(name)
+    assert found is not None, f"no check {name} in the default rubric"
+    return run_check(snap, found[1])
+
+
+# the same helper under the name the probe tests of the Testing/Automation/Documentation/
+# Structure checks use
+run_check = run_rubric_check

@@ -28,7 +28,7 @@ app = typer.Typer(
 rubric_app = typer.Typer(help="Inspect, validate and export rubrics.", no_args_is_help=True)
 app.add_typer(rubric_app, name="rubric")
 
-SCAN_FORMATS = ("terminal", "json")
+SCAN_FORMATS = ("terminal", "json", "markdown", "html")
 
 
 def _fail(message: str, code: int) -> NoReturn:
@@ -61,59 +61,250 @@ def _write(text: str, output: Path | None) -> None:
         _fail(f"cannot write {output}: {exc.strerror}", 2)
 
 
+_SELECT_HELP = "Check ids, prefixes (SEC) or ALL; repeatable or comma-separated."
+
+
+def _policy_flags(**values: object) -> dict[str, object]:
+    """Flags that were given (None = not given), as Policy field names."""
+    from mlaudit.run import split_list
+
+    out: dict[str, object] = {}
+    for name, value in values.items():
+        if name in ("select", "ignore", "extend_select", "extend_ignore"):
+            value = split_list(value)  # type: ignore[arg-type]
+        elif isinstance(value, list) and not value:
+            value = None
+        out[name] = value
+    return out
+
+
 @app.command()
 def scan(
     path: Path = typer.Argument(
         Path("."), help="Repository (or subfolder, or plain folder) to audit."
     ),
-    format: str = typer.Option(
-        "terminal", "--format", "-f", help=f"Output format: {', '.join(SCAN_FORMATS)}."
+    format: list[str] | None = typer.Option(
+        None,
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        help="Output format, repeatable: terminal, json, markdown, html, sarif, junit, github, "
+        "gitlab (default: terminal; github when GITHUB_ACTIONS=true).",
     ),
-    output: Path | None = typer.Option(
-        None, "--output", "-o", help="Write the report to this file."
+    output: list[str] | None = typer.Option(
+        None,
+        "--output",
+        "-o",
+        metavar="FORMAT=FILE",
+        help="FORMAT=FILE writes that format to FILE (repeatable); a bare FILE takes the "
+        "single requested format.",
     ),
-    rubric: str = typer.Option("default", "--rubric", help="Rubric: 'default' or a YAML file."),
-    profile: str = typer.Option(
-        "auto", "--profile", help="auto, research, batch or online-serving."
+    config: Path | None = typer.Option(
+        None,
+        "--config",
+        metavar="FILE",
+        help="Configuration file (.mlaudit.yaml or pyproject.toml).",
     ),
-    include_untracked: bool = typer.Option(
-        False, "--include-untracked", help="Also read untracked, non-ignored files."
+    show_config: bool = typer.Option(
+        False,
+        "--show-config",
+        help="Print the effective configuration and where each value comes from.",
     ),
-    commit_limit: int = typer.Option(
-        10_000, "--commit-limit", min=1, help="Read at most this many commits of history."
+    ref: str | None = typer.Option(
+        None,
+        "--ref",
+        metavar="REF",
+        help="Audit this commit, branch or tag from git objects, without a checkout.",
     ),
-    verbose: bool = typer.Option(
-        False, "--verbose", "-v", help="Show every check with its evidence."
+    rubric: str | None = typer.Option(None, "--rubric", help="Rubric: 'default' or a YAML file."),
+    profile: str | None = typer.Option(
+        None, "--profile", help="auto, research, batch or online-serving."
+    ),
+    select: list[str] | None = typer.Option(
+        None, "--select", metavar="SELECTOR", help=_SELECT_HELP
+    ),
+    ignore: list[str] | None = typer.Option(
+        None, "--ignore", metavar="SELECTOR", help=_SELECT_HELP
+    ),
+    extend_select: list[str] | None = typer.Option(
+        None, "--extend-select", metavar="SELECTOR", help=_SELECT_HELP
+    ),
+    extend_ignore: list[str] | None = typer.Option(
+        None, "--extend-ignore", metavar="SELECTOR", help=_SELECT_HELP
+    ),
+    fail_under: float | None = typer.Option(
+        None,
+        "--fail-under",
+        metavar="SCORE",
+        help="Fail (exit 1) when the overall score is below SCORE.",
+    ),
+    fail_under_level: int | None = typer.Option(
+        None,
+        "--fail-under-level",
+        metavar="N",
+        help="Fail when the overall maturity level is below N.",
+    ),
+    fail_on: str | None = typer.Option(
+        None,
+        "--fail-on",
+        metavar="SEVERITY",
+        help="Fail on a failing check of this severity or higher (info … critical).",
+    ),
+    exit_zero: bool | None = typer.Option(
+        None, "--exit-zero", help="Report only: exit 0 even when a gate fails."
+    ),
+    baseline: str | None = typer.Option(
+        None,
+        "--baseline",
+        metavar="FILE",
+        help="Report and gate only failures that are not in this baseline file.",
+    ),
+    write_baseline: Path | None = typer.Option(
+        None,
+        "--write-baseline",
+        metavar="FILE",
+        help="Record the current failures in this baseline file.",
+    ),
+    include_untracked: bool | None = typer.Option(
+        None, "--include-untracked", help="Also read untracked, non-ignored files."
+    ),
+    commit_limit: int | None = typer.Option(
+        None, "--commit-limit", min=1, help="Read at most this many commits of history."
+    ),
+    verbose: bool | None = typer.Option(
+        None, "--verbose", "-v", help="Show every check with its evidence."
     ),
     width: int = typer.Option(
         0, "--width", help="Terminal width (default: detected, at least 80)."
     ),
+    repo_url: str | None = typer.Option(
+        None,
+        "--repo-url",
+        help="Repository web URL (GitHub/GitLab/Bitbucket): evidence links in markdown/html "
+        "point at the file and line at the scanned commit instead of relative paths.",
+    ),
 ) -> None:
-    """Audit a repository against the rubric."""
+    """Audit a repository against the rubric; exit 0 gate passed, 1 gate failed, 2 usage or
+    configuration error, 3 target unreadable."""
+    from mlaudit import run
     from mlaudit.errors import MlauditError
-    from mlaudit.repo.worktree import open_worktree
-    from mlaudit.report import FORMATS, RenderOptions, renderer
-    from mlaudit.rubric.load import load_rubric
-    from mlaudit.scoring import ScanOptions, assess
 
-    if format not in FORMATS:
-        _fail(f"unknown format {format!r}; choose one of: {', '.join(FORMATS)}", 2)
-    if profile not in ("auto", "research", "batch", "online-serving"):
-        _fail(f"unknown profile {profile!r}; choose auto, research, batch or online-serving", 2)
+    flags = _policy_flags(
+        format=format,
+        output=output,
+        rubric=rubric,
+        profile=profile,
+        select=select,
+        ignore=ignore,
+        extend_select=extend_select,
+        extend_ignore=extend_ignore,
+        fail_under=fail_under,
+        fail_under_level=fail_under_level,
+        fail_on=fail_on,
+        exit_zero=exit_zero,
+        baseline=baseline,
+        include_untracked=include_untracked,
+        commit_limit=commit_limit,
+        verbose=verbose,
+        repo_url=repo_url,
+    )
     try:
-        loaded = load_rubric(rubric)
-        snap = open_worktree(path, include_untracked=include_untracked, commit_limit=commit_limit)
-        assessment = assess(snap, loaded, ScanOptions(profile=profile))
+        code = run.scan(
+            path,
+            flags,
+            config_file=config,
+            show_config=show_config,
+            ref=ref,
+            write_baseline=write_baseline,
+            width=width,
+        )
     except MlauditError as exc:
         _fail(str(exc), exc.exit_code)
-    import shutil
+    raise typer.Exit(code)
 
-    detected_width = width or max(80, min(120, shutil.get_terminal_size((100, 24)).columns))
-    color = format == "terminal" and output is None and sys.stdout.isatty()
-    text = renderer(format)(
-        assessment, RenderOptions(verbose=verbose, width=detected_width, color=color)
+
+@app.command()
+def diff(
+    path: Path = typer.Argument(Path("."), help="Repository (or subfolder) to compare."),
+    base: str = typer.Option(
+        ..., "--base", metavar="REF", help="Base commit, branch or tag (e.g. origin/main)."
+    ),
+    head: str | None = typer.Option(
+        None, "--head", metavar="REF", help="Head commit (default: the work tree)."
+    ),
+    merge_base: bool = typer.Option(
+        True,
+        "--merge-base/--no-merge-base",
+        help="Compare with the merge base of base and head, as a pull request does (default).",
+    ),
+    format: list[str] | None = typer.Option(
+        None,
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        help="terminal, markdown (PR comment), json or github; repeatable.",
+    ),
+    output: list[str] | None = typer.Option(
+        None,
+        "--output",
+        "-o",
+        metavar="FORMAT=FILE",
+        help="FORMAT=FILE writes that format to FILE (repeatable).",
+    ),
+    fail_on_regression: bool | None = typer.Option(
+        None, "--fail-on-regression", help="Exit 1 when a check or a maturity level regressed."
+    ),
+    exit_zero: bool | None = typer.Option(None, "--exit-zero", help="Always exit 0 (report only)."),
+    config: Path | None = typer.Option(
+        None, "--config", metavar="FILE", help="Configuration file."
+    ),
+    rubric: str | None = typer.Option(None, "--rubric", help="Rubric: 'default' or a YAML file."),
+    profile: str | None = typer.Option(
+        None, "--profile", help="auto, research, batch or online-serving."
+    ),
+    select: list[str] | None = typer.Option(
+        None, "--select", metavar="SELECTOR", help=_SELECT_HELP
+    ),
+    ignore: list[str] | None = typer.Option(
+        None, "--ignore", metavar="SELECTOR", help=_SELECT_HELP
+    ),
+    extend_select: list[str] | None = typer.Option(
+        None, "--extend-select", metavar="SELECTOR", help=_SELECT_HELP
+    ),
+    extend_ignore: list[str] | None = typer.Option(
+        None, "--extend-ignore", metavar="SELECTOR", help=_SELECT_HELP
+    ),
+    commit_limit: int | None = typer.Option(
+        None, "--commit-limit", min=1, help="Read at most this many commits of history."
+    ),
+) -> None:
+    """Audit base and head and report what improved and what regressed (for PR gating).
+
+    In CI the base must be fetched: with actions/checkout use `fetch-depth: 0`. A missing
+    base is exit 3, never a silent pass."""
+    from mlaudit import run
+    from mlaudit.errors import MlauditError
+
+    flags = _policy_flags(
+        format=format,
+        output=output,
+        rubric=rubric,
+        profile=profile,
+        select=select,
+        ignore=ignore,
+        extend_select=extend_select,
+        extend_ignore=extend_ignore,
+        fail_on_regression=fail_on_regression,
+        exit_zero=exit_zero,
+        commit_limit=commit_limit,
     )
-    _write(text, output)
+    try:
+        code = run.diff(
+            path, flags, base=base, head=head, config_file=config, merge_base=merge_base
+        )
+    except MlauditError as exc:
+        _fail(str(exc), exc.exit_code)
+    raise typer.Exit(code)
 
 
 @app.command()
@@ -234,10 +425,40 @@ def rubric_validate(file: Path = typer.Argument(..., help="Rubric YAML file.")) 
     typer.echo(f"{file}: ok ({len(loaded.rubric.qualities)} qualities, {checks} checks)")
 
 
+@rubric_app.command("docs")
+def rubric_docs(
+    rubric: str = typer.Argument("default", help="'default' or a rubric file."),
+    output: str = typer.Option(
+        "docs/rubric.md", "--output", "-o", help="File to write, or '-' for stdout."
+    ),
+) -> None:
+    """Write the rubric reference (every quality and check: what, why, how to fix)."""
+    from mlaudit.errors import MlauditError
+    from mlaudit.inventory import catalogue_path, load_catalogue
+    from mlaudit.rubric.docs import render_rubric_docs
+    from mlaudit.rubric.load import load_rubric
+
+    try:
+        loaded = load_rubric(rubric)
+        text = render_rubric_docs(loaded, load_catalogue(str(catalogue_path(loaded.path))))
+    except MlauditError as exc:
+        _fail(str(exc), exc.exit_code)
+    if output == "-":
+        sys.stdout.write(text)
+        return
+    target = Path(output)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    _write(text, target)
+    typer.echo(f"wrote {target}", err=True)
+
+
 @rubric_app.command("schema")
 def rubric_schema(
     kind: str = typer.Option(
-        "rubric", "--kind", help="rubric (the YAML rubric) or assessment (the JSON output)."
+        "rubric",
+        "--kind",
+        help="rubric (the YAML rubric), assessment (the JSON output) or config "
+        "([tool.mlaudit] / .mlaudit.yaml).",
     ),
 ) -> None:
     """Print a JSON Schema: of rubric files, or of `scan --format json` output."""
@@ -249,8 +470,12 @@ def rubric_schema(
         from mlaudit.report.json import json_schema
 
         schema = json_schema()
+    elif kind == "config":
+        from mlaudit.config import config_json_schema
+
+        schema = config_json_schema()
     else:
-        _fail("--kind must be rubric or assessment", 2)
+        _fail("--kind must be rubric, assessment or config", 2)
     typer.echo(json.dumps(schema, indent=2, sort_keys=True))
 
 

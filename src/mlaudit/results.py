@@ -134,6 +134,11 @@ class TargetInfo(Frozen):
     partial_clone: bool = False
     files: int = 0
     notes: tuple[str, ...] = ()
+    # existing project files (scan-root relative) that a repository-level finding without
+    # evidence can point at in SARIF/annotations: manifests, CI config, README …
+    anchors: tuple[str, ...] = ()
+    # evidence paths that are not files (folders, expected files that are absent)
+    non_files: tuple[str, ...] = ()
 
 
 class RubricInfo(Frozen):
@@ -148,11 +153,38 @@ class QualityInfo(Frozen):
     prefix: str
     title: str
     source_heading: str = ""
+    description: str = ""
 
 
 class LevelInfo(Frozen):
     level: int
     name: str
+
+
+class InventoryTool(Frozen):
+    """A tool of the MLOps stack found in the repository.
+
+    `used`: code imports it, a config file of it exists or CI runs it; `declared`: it only
+    appears as a dependency (requirements, pyproject) — installed, not shown to be used."""
+
+    id: str
+    name: str
+    status: str  # "used" | "declared"
+    via: tuple[str, ...] = ()  # import, call, config, ci, requirement
+    evidence: tuple[Evidence, ...] = ()
+
+
+class InventoryCategory(Frozen):
+    id: str
+    title: str
+    tools: tuple[InventoryTool, ...] = ()
+
+
+class Inventory(Frozen):
+    """The MLOps stack by category of the MLOps Stack Canvas (catalogue: rubrics/inventory.yaml)."""
+
+    catalogue: str = ""
+    categories: tuple[InventoryCategory, ...] = ()
 
 
 class Assessment(Frozen):
@@ -173,6 +205,7 @@ class Assessment(Frozen):
     next_level_gaps: tuple[LevelGap, ...] = ()
     fixes: tuple[Fix, ...] = ()
     caps: tuple[str, ...] = ()
+    inventory: Inventory = Field(default_factory=Inventory)
 
     def cell(self, quality: str, artifact: str) -> Cell | None:
         for c in self.cells:

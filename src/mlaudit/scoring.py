@@ -18,7 +18,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from mlaudit import __version__
+from mlaudit import __version__, progress
+from mlaudit.inventory import catalogue_path, compute_inventory, load_catalogue
 from mlaudit.probes import base
 from mlaudit.probes.profile import detect_profile
 from mlaudit.probes.registry import get_probe
@@ -48,6 +49,7 @@ MAX_FIXES = 5
 class ScanOptions:
     profile: str = "auto"
     selected: Callable[[str], bool] | None = None  # check id → run it?
+    waive: Callable[[CheckResult], str | None] | None = None  # result → waiver reason
 
 
 def _satisfies(outcome: Outcome, level: int) -> bool:
@@ -75,30 +77,33 @@ def evaluate(
     snap: Snapshot, rubric: Rubric, profile: str, options: ScanOptions
 ) -> list[CheckResult]:
     results = []
-    for quality, check in rubric.checks():
+    checks = rubric.checks()
+    task = progress.phase("running checks", total=len(checks))
+    for quality, check in checks:
+        task.advance(label=check.id)
         if not check.enabled or (options.selected and not options.selected(check.id)):
             continue
         if not _applicable(quality, check, profile):
             obs = base.not_applicable(f"not applicable to a {profile} project")
         else:
             obs = run_check(snap, check)
-        results.append(
-            CheckResult(
-                check=check.id,
-                name=check.name,
-                title=check.title,
-                quality=quality.id,
-                artifact=check.artifact,
-                level=check.level,
-                weight=check.weight,
-                severity=check.severity,
-                strength=check.strength,
-                outcome=obs.outcome,
-                message=obs.message,
-                evidence=obs.evidence,
-                remediation=check.remediation.strip(),
-            )
+        result = CheckResult(
+            check=check.id,
+            name=check.name,
+            title=check.title,
+            quality=quality.id,
+            artifact=check.artifact,
+            level=check.level,
+            weight=check.weight,
+            severity=check.severity,
+            strength=check.strength,
+            outcome=obs.outcome,
+            message=obs.message,
+            evidence=obs.evidence,
+            remediation=check.remediation.strip(),
         )
+        waived = options.waive(result) if options.waive else None
+        results.append(result.model_copy(update={"waived_by": waived}) if waived else result)
     return results
 
 
@@ -143,6 +148,8 @@ def _gate_level(
 ) -> tuple[int, list[LevelGap]]:
     """Highest level whose gates (restricted to `artifact` when given) all hold."""
     reached = 0
+    evidenced = False
+    passed_through = 0
     gaps: list[LevelGap] = []
     for level in sorted(rubric.levels, key=lambda lv: lv.level):
         if level.level == 0:
@@ -162,9 +169,20 @@ def _gate_level(
                 missing.append(" or ".join(f"{m.name} ({m.check})" for m in live))
         if missing:
             gaps.append(LevelGap(level=level.level, missing=tuple(missing)))
+            reached = max(reached, passed_through)
             break
         if live_items == 0:
-            break  # a level needs positive evidence; no applicable gate means no claim
+            if artifact is None:
+                break  # a level needs positive evidence; no applicable gate means no claim
+            # Restricted to one artifact, a level that asks nothing of it (data has no
+            # level-1 gate item, code none at level 2) is passed through when a higher
+            # level does ask something of it; it is never evidence on its own, so an
+            # artifact with no satisfied gate item stays at 0 and trailing levels that ask
+            # nothing (all not applicable) are not claimed.
+            if evidenced:
+                passed_through = level.level
+            continue
+        evidenced = True
         reached = level.level
     return reached, gaps
 
@@ -251,10 +269,49 @@ def score(
     cap_notes = [
         f"{r.name} ({r.check}) failed: level capped at {caps.get(r.check, 0)}"
         for r in results
-        if r.strength == "anti" and r.outcome == Outcome.FAIL and not r.waived_by
+        if r.strength == "anti"
+        and r.outcome == Outcome.FAIL
+        and not r.waived_by
+        and caps.get(r.check, 0) < 4  # `caps: 4` = a weak anti-signal that does not cap
     ]
     fixes = _fixes(results, gaps, rubric)
     return cells, overall, overall_score, artifact_levels, artifact_scores, gaps, fixes, cap_notes
+
+
+# files a repository-level finding may point at (report/locate.py picks one per quality)
+ANCHOR_FILES = (
+    "pyproject.toml",
+    "setup.cfg",
+    "setup.py",
+    "requirements*.txt",
+    "environment.y*ml",
+    "Pipfile",
+    "README*",
+    "Makefile",
+    "Dockerfile",
+    "dvc.yaml",
+    "MLproject",
+    "params.yaml",
+    ".gitlab-ci.yml",
+    ".github/workflows/*.y*ml",
+    ".pre-commit-config.yaml",
+    ".mlaudit.y*ml",
+)
+
+
+def _non_files(snap: Snapshot, results: Iterable[CheckResult]) -> tuple[str, ...]:
+    """Evidence paths that are not files of the snapshot (folders, files expected but absent):
+    formats that need a file to point at (SARIF, annotations) must not point there."""
+    return tuple(sorted({e.path for r in results for e in r.evidence if not snap.exists(e.path)}))
+
+
+def _anchors(snap: Snapshot) -> tuple[str, ...]:
+    """Root-level project files and workflows matching ANCHOR_FILES (one pass, no tree walk)."""
+    from mlaudit.repo.globs import compile_glob
+
+    regexes = [compile_glob(p) for p in ANCHOR_FILES]
+    near = [p for p in snap.files if "/" not in p or p.startswith(".github/workflows/")]
+    return tuple(p for p in near if any(rx.match(p) for rx in regexes))
 
 
 def target_info(snap: Snapshot) -> TargetInfo:
@@ -271,6 +328,7 @@ def target_info(snap: Snapshot) -> TargetInfo:
         partial_clone=git.partial_clone if git else False,
         files=len(snap.files),
         notes=tuple(snap.notes),
+        anchors=_anchors(snap),
     )
 
 
@@ -293,13 +351,19 @@ def assess(snap: Snapshot, loaded: LoadedRubric, options: ScanOptions | None = N
     return Assessment(
         tool="mlaudit",
         tool_version=__version__,
-        target=target_info(snap),
+        target=target_info(snap).model_copy(update={"non_files": _non_files(snap, results)}),
         rubric=RubricInfo(
             id=rubric.id, version=rubric.version, sha256=loaded.sha256, title=rubric.title
         ),
         profile=profile,
         qualities=tuple(
-            QualityInfo(id=q.id, prefix=q.prefix, title=q.title, source_heading=q.source_heading)
+            QualityInfo(
+                id=q.id,
+                prefix=q.prefix,
+                title=q.title,
+                source_heading=q.source_heading,
+                description=q.description.strip(),
+            )
             for q in rubric.qualities
         ),
         levels=tuple(
@@ -315,4 +379,5 @@ def assess(snap: Snapshot, loaded: LoadedRubric, options: ScanOptions | None = N
         next_level_gaps=tuple(gaps),
         fixes=tuple(fixes),
         caps=tuple(sorted(set(caps))),
+        inventory=compute_inventory(snap, load_catalogue(str(catalogue_path(loaded.path)))),
     )

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from mlaudit.repo.globs import matches_any
+from mlaudit.repo.parsers.secrets import scrub
 from mlaudit.repo.snapshot import Snapshot
 from mlaudit.results import Evidence, Observation, Outcome
 
@@ -90,7 +91,8 @@ def select_files(
 
 
 def snippet(text: str) -> str:
-    text = " ".join(text.strip().split())
+    """A one-line excerpt for evidence; any secret in it is redacted (never printed)."""
+    text = scrub(" ".join(text.strip().split()))
     return text if len(text) <= SNIPPET_CHARS else text[: SNIPPET_CHARS - 1] + "…"
 
 

@@ -124,3 +124,72 @@ def absent(snap: Snapshot, p: AbsentParams) -> Observation:
     if inner.outcome == Outcome.FAIL:
         return base.passed((p.message and f"not found ({p.message})") or "not found")
     return inner
+
+
+class AtMostPartialParams(Params):
+    probe: SubProbe
+    note: str = Field(default="", description="why this evidence is worth half credit at most")
+
+
+@probe("at_most_partial", AtMostPartialParams)
+def at_most_partial(snap: Snapshot, p: AtMostPartialParams) -> Observation:
+    """Weaker evidence: the inner probe's pass counts as partial (declared, not proven).
+
+    Used where a fact suggests the practice without establishing it, e.g. a version tag
+    instead of a digest, or an inferred rather than declared environment.
+    """
+    inner = p.probe.run(snap)
+    if inner.outcome != Outcome.PASS:
+        return inner
+    message = f"{inner.message} ({p.note})" if p.note else inner.message
+    return base.partial(message, inner.evidence)
+
+
+class OnlyIfParams(Params):
+    when: SubProbe
+    then: SubProbe
+    message: str = Field(default="", description="shown when the condition does not hold")
+
+
+@probe("only_if", OnlyIfParams)
+def only_if(snap: Snapshot, p: OnlyIfParams) -> Observation:
+    """A conditional signal: not applicable unless `when` finds something; then `then`.
+
+    E.g. notebook hygiene only matters when the repository has notebooks, and tracked
+    hyper-parameter searches only when it runs a search at all.
+    """
+    condition = p.when.run(snap)
+    if condition.outcome in (Outcome.FAIL, Outcome.NOT_APPLICABLE):
+        return base.not_applicable(p.message or f"not applicable: {condition.message}")
+    if condition.outcome in (Outcome.UNKNOWN, Outcome.ERROR):
+        return condition
+    return p.then.run(snap)
+
+
+class SameFileParams(Params):
+    probes: list[SubProbe] = Field(min_length=2)
+
+
+@probe("same_file", SameFileParams)
+def same_file(snap: Snapshot, p: SameFileParams) -> Observation:
+    """Every part finds evidence in one and the same file (e.g. a Ray Tune search that
+    also registers an MLflow callback). Pass if some file satisfies every part with a
+    pass; partial if the best common file only reaches partial (notebooks)."""
+    observations = [sub.run(snap) for sub in p.probes]
+    if any(o.outcome in (Outcome.UNKNOWN, Outcome.ERROR) for o in observations) and not all(
+        o.outcome in (Outcome.PASS, Outcome.PARTIAL) for o in observations
+    ):
+        worst = next(o for o in observations if o.outcome in (Outcome.UNKNOWN, Outcome.ERROR))
+        return worst
+    found = [o for o in observations if o.outcome in (Outcome.PASS, Outcome.PARTIAL)]
+    if len(found) < len(observations):
+        missing = next(o for o in observations if o not in found)
+        return base.failed(missing.message or "a part found nothing")
+    common = set.intersection(*({e.path for e in o.evidence} for o in observations))
+    if not common:
+        return base.failed("the parts were found, but never in the same file")
+    evidence = [e for o in observations for e in o.evidence if e.path in common]
+    message = "; ".join(dict.fromkeys(o.message for o in observations if o.message))
+    if all(o.outcome == Outcome.PASS for o in observations):
+        return base.passed(message, evidence)
+    return base.partial(message, evidence)

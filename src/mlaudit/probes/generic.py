@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
+from functools import lru_cache
 from typing import Any, Literal
 
 from pydantic import Field, field_validator
@@ -219,10 +220,20 @@ class CallsParams(Params):
     _v = field_validator("value")(_check_regex)
 
 
+@lru_cache(maxsize=8192)
+def _names_regex(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in patterns))
+
+
 def name_matches(name: str, pattern: str) -> bool:
     """`mlflow.log_*` matches `mlflow.log_metric`; a pattern starting with `*.` matches any
     receiver (`*.fit`)."""
-    return fnmatch.fnmatchcase(name, pattern)
+    return _names_regex((pattern,)).match(name) is not None
+
+
+def name_matches_any(name: str, patterns: tuple[str, ...]) -> bool:
+    """One compiled alternation per pattern set: this is on the hot path of every probe."""
+    return _names_regex(patterns).match(name) is not None
 
 
 def _kwargs_match(call: Call, wanted: dict[str, str]) -> bool:
@@ -257,6 +268,7 @@ def python_calls(snap: Snapshot, p: CallsParams) -> Observation:
         include_excluded_dirs=p.include_excluded_dirs,
     )
     value_re = re.compile(p.value) if p.value else None
+    wanted = tuple(p.calls)
     for path in paths:
         if base.is_notebook(path) and p.notebooks == "ignore":
             continue
@@ -288,7 +300,7 @@ def python_calls(snap: Snapshot, p: CallsParams) -> Observation:
                     if value_re is None or value_re.search(a.value)
                 )
         for name, line, text in candidates:
-            if any(name_matches(name, pattern) for pattern in p.calls):
+            if name_matches_any(name, wanted):
                 where, note = base.notebook_line_note(snap, path, line)
                 found.append(ev(path, where, text, note))
                 in_scripts = in_scripts or not base.is_notebook(path)
@@ -387,6 +399,13 @@ class CiCommandParams(Params):
         description="at least one of these triggers (push, pull_request, schedule …)",
     )
     ignore_case: bool = False
+    follow: int = Field(
+        default=0,
+        ge=0,
+        le=3,
+        description="levels of indirection to follow: Makefile targets, tox/nox sessions, "
+        "scripts and job specs a CI command runs",
+    )
 
     _v = field_validator("pattern", "uses")(_check_regex)
 
@@ -400,7 +419,15 @@ def ci_matches(snap: Snapshot, p: CiCommandParams) -> tuple[list[Evidence], int]
     for job in active:
         if p.triggers and not (job.triggers & set(p.triggers)):
             continue
-        if cmd_re is not None:
+        if cmd_re is not None and p.follow:
+            from mlaudit.probes import _ci_reach
+
+            found.extend(
+                r.evidence()
+                for r in _ci_reach.reached(snap, p.follow)
+                if r.job is job and _ci_reach.runs(r.text, cmd_re)
+            )
+        elif cmd_re is not None:
             found.extend(
                 ev(job.path, c.line, c.text, f"{job.system} job {job.name}")
                 for c in job.commands

@@ -12,6 +12,8 @@ The evidence is reported so a user who disagrees can say `--profile`.
 
 from __future__ import annotations
 
+import re
+
 from mlaudit.probes import base
 from mlaudit.probes.base import ev
 from mlaudit.repo.snapshot import Snapshot
@@ -82,15 +84,50 @@ def _imports(snap: Snapshot, modules: tuple[str, ...]) -> list[Evidence]:
 
 
 def _manifests(snap: Snapshot) -> list[Evidence]:
+    """The first Kubernetes object of each manifest file (parsed once by the Snapshot),
+    plus Helm charts (whose templates are not YAML)."""
+    found: dict[str, Evidence] = {}
+    for obj in snap.k8s_objects:
+        if not base.is_excluded(obj.path) and obj.path not in found:
+            found[obj.path] = ev(obj.path, obj.line, f"kind: {obj.kind}")
+    for chart in snap.helm_charts:
+        if not base.is_excluded(chart.path):
+            found.setdefault(chart.path, ev(chart.path, None, "Helm chart"))
+    return list(found.values())
+
+
+_DEPLOY_COMMAND = re.compile(
+    r"\b(anyscale\s+services?\s+(deploy|rollout)|serve\s+(deploy|run)|bentoml\s+deploy|"
+    r"gcloud\s+run\s+deploy|modal\s+deploy|sam\s+deploy|kubectl\s+apply|"
+    r"helm\s+(upgrade|install)|fly\s+deploy)\b"
+)
+
+
+def _serving_specs(snap: Snapshot) -> list[Evidence]:
+    """Ray Serve / Anyscale service specs, and CI jobs that deploy a service."""
     found = []
     for path in base.select_files(snap, ("*.yaml", "*.yml")):
         text = snap.text(path)
-        if text is None or "apiVersion" not in text or "kind" not in text:
+        if text is None or ("ray_serve_config" not in text and "import_path" not in text):
             continue
         for doc in snap.yaml_docs(path):
-            if isinstance(doc, dict) and "apiVersion" in doc and "kind" in doc:
-                found.append(ev(path, getattr(doc, "line", None), f"kind: {doc.get('kind')}"))
+            if not isinstance(doc, dict):
+                continue
+            apps = doc.get("applications")
+            if "ray_serve_config" in doc or (
+                isinstance(apps, list)
+                and any(isinstance(a, dict) and "import_path" in a for a in apps)
+            ):
+                found.append(ev(path, getattr(doc, "line", None), "Ray Serve service spec"))
                 break
+    for job in snap.ci_jobs:
+        if job.disabled:
+            continue
+        found.extend(
+            ev(job.path, c.line, c.text, f"{job.system} job {job.name} deploys")
+            for c in job.commands
+            if _DEPLOY_COMMAND.search(c.text)
+        )
     return found
 
 
@@ -99,11 +136,11 @@ def detect_profile(snap: Snapshot) -> ProfileInfo:
     serving_files = [ev(p) for p in base.select_files(snap, SERVING_FILES)]
     containers = [ev(p) for p in snap.dockerfiles if not base.is_excluded(p)]
     manifests = _manifests(snap)
-    shipped = containers + manifests + serving_files
+    shipped = containers + manifests + serving_files + _serving_specs(snap)
     if (serving or serving_files) and shipped:
         reasons = [
             "a serving framework is used in production code",
-            "and it is shipped (container/manifest)",
+            "and it is shipped (container, manifest, service spec or CI deploy)",
         ]
         return ProfileInfo(
             name="online-serving",

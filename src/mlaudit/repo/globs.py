@@ -75,5 +75,55 @@ def matches(path: str, pattern: str) -> bool:
     return compile_glob(pattern).match(path) is not None
 
 
+@lru_cache(maxsize=4096)
+def _compile_any(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{compile_glob(p).pattern})" for p in patterns))
+
+
 def matches_any(path: str, patterns: tuple[str, ...] | list[str]) -> bool:
-    return any(compile_glob(p).match(path) for p in patterns)
+    """One regex match for the whole set of patterns (probes call this per file)."""
+    if not patterns:
+        return False
+    return _compile_any(tuple(patterns)).match(path) is not None
+
+
+# Index keys: lets a Snapshot answer a pattern from a few buckets of files instead of
+# matching it against every path (100k files × hundreds of patterns is the scan's hot spot).
+_META = re.compile(r"[*?\[\]]")
+_TAIL = re.compile(r"[*?\]]([^*?\[\]/]*)$")
+
+
+def index_keys(pattern: str) -> list[list[tuple[str, str]]] | None:
+    """For each alternative of `pattern`, the index buckets that hold every path it can match:
+    ("name", basename), ("ext", text after the last dot) or ("top", first folder); each
+    alternative lists the buckets it fits (any one of them is enough). None: scan all files.
+    """
+    out: list[list[tuple[str, str]]] = []
+    for alternative in _expand_braces(pattern):
+        alt = alternative.lstrip("/")
+        last = alt.rsplit("/", 1)[-1]
+        keys: list[tuple[str, str]] = []
+        if last and not _META.search(last):
+            keys.append(("name", last))
+        else:
+            tail = _TAIL.search(last)
+            if tail and "." in tail.group(1) and tail.group(1).rsplit(".", 1)[1]:
+                keys.append(("ext", tail.group(1).rsplit(".", 1)[1]))
+        if "/" in alternative:
+            first = alt.split("/", 1)[0]
+            if first and not _META.search(first) and "/" in alt:
+                keys.append(("top", first))
+        if not keys:
+            return None
+        out.append(keys)
+    return out
+
+
+def path_keys(path: str) -> tuple[tuple[str, str], ...]:
+    """The index buckets `path` belongs to (see index_keys)."""
+    name = path.rsplit("/", 1)[-1]
+    keys = [("name", name)]
+    if "." in name:
+        keys.append(("ext", name.rsplit(".", 1)[1]))
+    keys.append(("top", path.split("/", 1)[0]))  # a root file is its own top (`foo/**`)
+    return tuple(keys)

@@ -51,9 +51,17 @@ class GitHistory:
 
 
 def read_history(
-    cwd: Path, prefix: str, *, limit: int, shallow: bool, partial_clone: bool
+    cwd: Path,
+    prefix: str,
+    *,
+    limit: int,
+    shallow: bool,
+    partial_clone: bool,
+    rev: str = "HEAD",
 ) -> GitHistory:
-    """One `git log` over the scanned subtree; paths are made relative to the scan root."""
+    """One `git log` over the scanned subtree; paths are made relative to the scan root.
+
+    `rev` is the commit whose history is read (HEAD, or the commit of `scan --ref`)."""
     if shallow:
         reason = "shallow clone: history is incomplete (fetch with --unshallow or fetch-depth: 0)"
     elif partial_clone:
@@ -70,14 +78,15 @@ def read_history(
                 "--name-only",
                 "--no-renames",
                 "-z",
-                "HEAD",
+                rev,
                 "--",
                 ".",
             ],
         )
     except GitFailed as exc:
         return GitHistory(available=False, reason=f"git log failed: {exc.stderr.strip()[:200]}")
-    commits = _parse_log(raw.decode("utf-8", "replace"), prefix)
+    # backslashreplace: file names that are not UTF-8 read as the work-tree listing shows them
+    commits = _parse_log(raw.decode("utf-8", "backslashreplace"), prefix)
     truncated = len(commits) > limit
     commits = commits[:limit]
     tags = _read_tags(cwd)

@@ -16,19 +16,27 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
 
-from mlaudit.repo.globs import compile_glob
+from mlaudit import progress
+from mlaudit.repo.globs import compile_glob, index_keys, path_keys
 from mlaudit.repo.history import GitHistory
+from mlaudit.repo.infra import InfraViews
 from mlaudit.repo.parsers.ci import YAML_PARSERS, CiJob, ci_system_for, parse_jenkinsfile
 from mlaudit.repo.parsers.dockerfile import Dockerfile, parse_dockerfile
 from mlaudit.repo.parsers.notebook import NotebookFacts, parse_notebook
 from mlaudit.repo.parsers.python_src import PythonFacts, parse_python
 from mlaudit.repo.parsers.requirements import RequirementsFile, parse_requirements
+from mlaudit.repo.parsers.secrets import SecretFinding, find_secrets
 from mlaudit.repo.parsers.yaml_docs import YamlFile, parse_yaml
+from mlaudit.repo.secrets_history import HistorySecretScan
 from mlaudit.repo.sources import DEFAULT_MAX_BYTES, FileSource
 
 T = TypeVar("T")
 
 BINARY_SNIFF_BYTES = 8192
+# Decoded text is cached up to this many characters in all; past it only parsed views are
+# kept and text is re-read when asked again (a repo of many 4 MB files must not OOM us).
+TEXT_CACHE_BYTES = 256 * 1024 * 1024
+_MISSING: Any = object()
 
 
 @dataclass
@@ -42,17 +50,19 @@ class GitInfo:
 
 
 @dataclass
-class Snapshot:
+class Snapshot(InfraViews):
     source: FileSource
     root_name: str
     display_path: str
     git: GitInfo | None = None
     history_loader: Callable[[], GitHistory] | None = None
+    history_secrets_loader: Callable[[], HistorySecretScan] | None = None
     max_bytes: int = DEFAULT_MAX_BYTES
     notes: list[str] = field(default_factory=list)
     problems: dict[str, str] = field(default_factory=dict)
     _cache: dict[tuple[str, str], Any] = field(default_factory=dict)
     _glob_cache: dict[str, list[str]] = field(default_factory=dict)
+    _text_bytes: int = 0
 
     # files ------------------------------------------------------------------------------
     @cached_property
@@ -72,14 +82,36 @@ class Snapshot:
                 out.add("/".join(parts[:i]))
         return frozenset(out)
 
+    @cached_property
+    def _glob_index(self) -> dict[tuple[str, str], list[str]]:
+        """Files by basename, extension and top folder: a pattern is matched against its
+        bucket only, not against every file (see globs.index_keys)."""
+        index: dict[tuple[str, str], list[str]] = {}
+        for path in self.files:
+            for key in path_keys(path):
+                index.setdefault(key, []).append(path)
+        return index
+
+    def _glob_candidates(self, pattern: str) -> Iterable[str]:
+        keys = index_keys(pattern)
+        if keys is None:
+            return self.files
+        index = self._glob_index
+        buckets = [min((index.get(k, []) for k in alt), key=len) for alt in keys]
+        if len(buckets) == 1:
+            return buckets[0]
+        return sorted({p for bucket in buckets for p in bucket})
+
     def glob(self, *patterns: str) -> list[str]:
         """Files matching any of the patterns (see repo.globs for the syntax), sorted."""
         found: set[str] = set()
         for pattern in patterns:
-            if pattern not in self._glob_cache:
+            hits = self._glob_cache.get(pattern)
+            if hits is None:
                 regex = compile_glob(pattern)
-                self._glob_cache[pattern] = [p for p in self.files if regex.match(p)]
-            found.update(self._glob_cache[pattern])
+                hits = [p for p in self._glob_candidates(pattern) if regex.match(p)]
+                self._glob_cache[pattern] = hits
+            found.update(hits)
         return sorted(found)
 
     def exists(self, path: str) -> bool:
@@ -102,24 +134,32 @@ class Snapshot:
             self._cache[key] = build()
         return self._cache[key]  # type: ignore[no-any-return,unused-ignore]
 
-    def raw(self, path: str, max_bytes: int | None = None) -> bytes | None:
-        def load() -> bytes | None:
-            result = self.source.read(path, max_bytes or self.max_bytes)
-            if result.problem and not result.truncated:
-                self.problems[path] = result.problem
-                return None
-            if result.truncated:
-                self.problems[path] = result.problem or "truncated"
-                return None
-            return result.data
+    def _read(self, path: str, max_bytes: int) -> bytes | None:
+        result = self.source.read(path, max_bytes)
+        if result.problem and not result.truncated:
+            self.problems[path] = result.problem
+            return None
+        if result.truncated:
+            self.problems[path] = result.problem or "truncated"
+            return None
+        return result.data
 
-        return self._cached(f"raw:{max_bytes or self.max_bytes}", path, load)
+    def raw(self, path: str, max_bytes: int | None = None) -> bytes | None:
+        limit = max_bytes or self.max_bytes
+        return self._cached(f"raw:{limit}", path, lambda: self._read(path, limit))
 
     def text(self, path: str) -> str | None:
         """Decoded text of a file, or None (binary, too large, unreadable — see `problem`)."""
 
+        hit = self._cache.get(("text", path), _MISSING)
+        if hit is not _MISSING:
+            return hit
+
         def load() -> str | None:
-            data = self.raw(path)
+            # read without caching the bytes too (text is what is kept), unless raw() has
+            data = self._cache.get((f"raw:{self.max_bytes}", path), _MISSING)
+            if data is _MISSING:
+                data = self._read(path, self.max_bytes)
             if data is None:
                 return None
             if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -131,7 +171,11 @@ class Snapshot:
                 data = data[3:]
             return data.decode("utf-8", "replace")
 
-        return self._cached("text", path, load)
+        if self._text_bytes > TEXT_CACHE_BYTES:
+            return load()  # over budget: keep parsed views only, re-read text on demand
+        text = self._cached("text", path, load)
+        self._text_bytes += len(text) if text else 0
+        return text
 
     def problem(self, path: str) -> str | None:
         return self.problems.get(path)
@@ -141,6 +185,10 @@ class Snapshot:
 
     # parsed views -----------------------------------------------------------------------
     def _parsed(self, view: str, path: str, parse: Callable[[str], T]) -> T | None:
+        hit = self._cache.get((view, path), _MISSING)
+        if hit is not _MISSING:
+            return hit
+
         def load() -> T | None:
             text = self.text(path)
             if text is None:
@@ -185,6 +233,9 @@ class Snapshot:
 
     def python(self, path: str) -> PythonFacts | None:
         """Python facts of a `.py` file, or of a notebook's code cells."""
+        hit = self._cache.get(("python", path), _MISSING)
+        if hit is not _MISSING:  # fast path: probes ask for the same file dozens of times
+            return hit
         if path.endswith(".ipynb"):
             nb = self.notebook(path)
             return nb.facts if nb else None
@@ -204,6 +255,10 @@ class Snapshot:
 
     def dockerfile(self, path: str) -> Dockerfile | None:
         return self._parsed("dockerfile", path, parse_dockerfile)
+
+    def secrets(self, path: str) -> list[SecretFinding]:
+        """Committed secrets in the file as it is now (redacted; see parsers/secrets.py)."""
+        return self._parsed("secrets", path, lambda t: find_secrets(path, t)) or []
 
     # grouped views ------------------------------------------------------------------------
     @cached_property
@@ -239,15 +294,26 @@ class Snapshot:
     def history(self) -> GitHistory:
         if self.history_loader is None:
             return GitHistory(available=False, reason="not a git repository: no history")
+        progress.phase("reading git history")
         return self.history_loader()
+
+    @cached_property
+    def history_secrets(self) -> HistorySecretScan:
+        """Secrets added anywhere in the git history (one streaming, bounded `git log -p`)."""
+        if self.history_secrets_loader is None:
+            return HistorySecretScan(available=False, reason="not a git repository: no history")
+        progress.phase("scanning git history for secrets")
+        return self.history_secrets_loader()
 
     # searching ------------------------------------------------------------------------------
     def grep(self, paths: Iterable[str], pattern: re.Pattern[str]) -> list[tuple[str, int, str]]:
         """(path, line, matched line) for each line matching; binary/unreadable files skipped."""
         hits: list[tuple[str, int, str]] = []
+        # the whole-file pre-filter must let `^`/`$` anchor at every line, as below
+        prefilter = re.compile(pattern.pattern, pattern.flags | re.MULTILINE)
         for path in paths:
             text = self.text(path)
-            if text is None or not pattern.search(text):
+            if text is None or not prefilter.search(text):
                 continue
             for number, line in enumerate(self.lines(path), start=1):
                 if pattern.search(line):

@@ -2,10 +2,15 @@
 
 A source lists files and reads them with a size cap. It is the only code that opens files
 of the target. Reads never follow a symlink out of the root and never write.
+
+File names are text everywhere above this layer: a name that is not valid UTF-8 is shown
+with its bad bytes escaped (`caf\\xe9.py`), and the source keeps the name as it is on disk
+to read it, so reports can always be encoded and such a file is still read.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from dataclasses import dataclass, field
@@ -45,6 +50,7 @@ class WorktreeSource:
     notes: list[str] = field(default_factory=list)
     _root_real: str = ""
     _kinds: dict[str, str] = field(default_factory=dict)
+    _on_disk: dict[str, str] = field(default_factory=dict)  # shown name → os-level name
 
     def __post_init__(self) -> None:
         self._root_real = os.path.realpath(self.root)
@@ -63,7 +69,7 @@ class WorktreeSource:
                 continue
             meta, _, raw_path = record.partition(b"\t")
             mode = meta.split(b" ", 1)[0]
-            path = raw_path.decode("utf-8", "surrogateescape")
+            path = self._name(raw_path)
             if mode == b"160000":
                 self._kinds[path] = "submodule"
                 continue  # submodules are not followed
@@ -75,7 +81,7 @@ class WorktreeSource:
                 extra = run_git(
                     self.root, ["ls-files", "-z", "--others", "--exclude-standard", "--", "."]
                 )
-                paths.extend(p.decode("utf-8", "surrogateescape") for p in extra.split(b"\0") if p)
+                paths.extend(self._name(p) for p in extra.split(b"\0") if p)
             except GitFailed as exc:
                 self.notes.append(f"untracked files not listed: {exc}")
         return [p for p in paths if _safe_relpath(p)]
@@ -86,6 +92,8 @@ class WorktreeSource:
         rules = IgnoreRules()
         found: list[str] = []
         for dirpath, dirnames, filenames in os.walk(self.root, followlinks=False):
+            # rel_dir/rel are os-level names (undecodable bytes as surrogates); what is
+            # listed is the text name from `_name`, which maps back to them for reading.
             rel_dir = os.path.relpath(dirpath, self.root)
             rel_dir = "" if rel_dir == "." else rel_dir.replace(os.sep, "/")
             if ".gitignore" in filenames:
@@ -96,8 +104,9 @@ class WorktreeSource:
                 if d in WALK_SKIP_DIRS or rules.ignored(rel, is_dir=True):
                     continue
                 if os.path.islink(os.path.join(dirpath, d)):
-                    self._kinds[rel] = "symlink"
-                    found.append(rel)
+                    shown = self._name(os.fsencode(rel))
+                    self._kinds[shown] = "symlink"
+                    found.append(shown)
                     continue
                 kept.append(d)
             dirnames[:] = kept
@@ -105,45 +114,95 @@ class WorktreeSource:
                 rel = f"{rel_dir}/{name}" if rel_dir else name
                 if rules.ignored(rel, is_dir=False):
                     continue
+                shown = self._name(os.fsencode(rel))
                 if os.path.islink(os.path.join(dirpath, name)):
-                    self._kinds[rel] = "symlink"
-                found.append(rel)
+                    self._kinds[shown] = "symlink"
+                found.append(shown)
                 if len(found) >= MAX_WALK_FILES:
                     self.notes.append(f"file listing stopped at {MAX_WALK_FILES} files")
                     return found
         return found
 
+    def _name(self, raw: bytes) -> str:
+        """A listed name as text; remember the on-disk name when bytes had to be escaped."""
+        shown = raw.decode("utf-8", "backslashreplace")
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError:
+            self._on_disk[shown] = os.fsdecode(raw)
+        return shown
+
     # reading -------------------------------------------------------------------------
+    def _full(self, path: str) -> str:
+        return os.path.join(self._root_real, *self._on_disk.get(path, path).split("/"))
+
     def _resolve_inside(self, path: str) -> str | None:
-        full = os.path.join(self._root_real, *PurePosixPath(path).parts)
-        real = os.path.realpath(full)
-        if real != self._root_real and not real.startswith(self._root_real + os.sep):
-            return None
-        return real
+        real = os.path.realpath(self._full(path))
+        return real if _is_inside(real, self._root_real) else None
+
+    def _symlinked_dir(self, path: str) -> bool:
+        """Is a folder on the way to `path` a listed symlink (so a plain stat would follow it)?"""
+        if not self._kinds:
+            return False
+        parts = path.split("/")[:-1]
+        return any(
+            self._kinds.get("/".join(parts[: i + 1])) == "symlink" for i in range(len(parts))
+        )
 
     def size(self, path: str) -> int | None:
-        real = self._resolve_inside(path)
-        if real is None:
-            return None
+        if self._kinds.get(path) == "symlink" or self._symlinked_dir(path):
+            real = self._resolve_inside(path)
+            if real is None:
+                return None
+        else:
+            real = self._full(path)
         try:
-            st = os.stat(real)
+            st = os.lstat(real)
         except OSError:
             return None
         return st.st_size if stat.S_ISREG(st.st_mode) else None
 
-    def read(self, path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> ReadResult:
-        if not _safe_relpath(path):
-            return ReadResult(None, "path outside the scan root")
-        real = self._resolve_inside(path)
-        if real is None:
-            return ReadResult(None, "symlink leads outside the scan root; not followed")
+    def _open(self, path: str) -> int | ReadResult:
+        """An fd opened read-only on `path` inside the root, or why it cannot be."""
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | _O_NOFOLLOW
+        target = self._full(path)
+        if not _CAN_LOCATE_FD or self._kinds.get(path) == "symlink":
+            # resolve first (in-root symlinks are followed, escaping ones refused)
+            real = self._resolve_inside(path)
+            if real is None:
+                return ReadResult(None, "symlink leads outside the scan root; not followed")
+            target = real
         try:
-            fd = os.open(real, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+            # O_NOFOLLOW: a last component that is (or became) a symlink is refused.
+            return os.open(target, flags)
         except FileNotFoundError:
             return ReadResult(None, "file listed by git but missing from the work tree")
         except OSError as exc:
-            return ReadResult(None, f"unreadable: {exc.strerror}")
+            if exc.errno not in (errno.ELOOP, errno.EMLINK):
+                return ReadResult(None, f"unreadable: {exc.strerror}")
+        # the last component is a symlink the listing did not announce: resolve it
+        real = self._resolve_inside(path)
+        if real is None:
+            return ReadResult(None, "symlink leads outside the scan root; not followed")
+        if real == target:
+            return ReadResult(None, "unreadable: symlink loop")
         try:
+            return os.open(real, flags)
+        except OSError as exc:
+            return ReadResult(None, f"unreadable: {exc.strerror}")
+
+    def read(self, path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> ReadResult:
+        if not _safe_relpath(path):
+            return ReadResult(None, "path outside the scan root")
+        fd = self._open(path)
+        if isinstance(fd, ReadResult):
+            return fd
+        try:
+            # Where the open file really is: a folder on the way may be a symlink (or have
+            # been swapped for one while we read) — whatever the path said, refuse escapes.
+            opened = _fd_path(fd)
+            if opened is not None and not _is_inside(opened, self._root_real):
+                return ReadResult(None, "symlink leads outside the scan root; not followed")
             st = os.fstat(fd)
             if not stat.S_ISREG(st.st_mode):
                 return ReadResult(None, "not a regular file")
@@ -159,6 +218,50 @@ class WorktreeSource:
 
     def kind(self, path: str) -> str:
         return self._kinds.get(path, "file")
+
+
+_O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+def _is_inside(real: str, root_real: str) -> bool:
+    return real == root_real or real.startswith(root_real.rstrip(os.sep) + os.sep)
+
+
+def _fd_path(fd: int) -> str | None:
+    """Where an open file really is (Linux /proc, macOS F_GETPATH); None when unknown."""
+    try:
+        return os.readlink(f"/proc/self/fd/{fd}")
+    except OSError:
+        pass
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        return None
+    getpath = getattr(fcntl, "F_GETPATH", None)
+    if getpath is None:
+        return None
+    try:
+        raw = fcntl.fcntl(fd, getpath, b"\0" * 1024)
+    except OSError:
+        return None
+    return os.fsdecode(raw.split(b"\0", 1)[0])
+
+
+# Can the real location of an open fd be asked? Then files are opened directly and checked
+# after opening (one syscall); otherwise every path is resolved with realpath first.
+def _can_locate_fd() -> bool:
+    if not _O_NOFOLLOW:
+        return False
+    if os.path.isdir("/proc/self/fd"):
+        return True
+    try:
+        import fcntl
+    except ImportError:
+        return False
+    return hasattr(fcntl, "F_GETPATH")
+
+
+_CAN_LOCATE_FD = _can_locate_fd()
 
 
 def _safe_relpath(path: str) -> bool:

@@ -9,6 +9,7 @@ from pathlib import Path
 from mlaudit.errors import TargetError
 from mlaudit.repo.git import GitFailed, git_text, run_git
 from mlaudit.repo.history import DEFAULT_COMMIT_LIMIT, GitHistory, read_history
+from mlaudit.repo.secrets_history import HistorySecretScan, scan_history_secrets
 from mlaudit.repo.snapshot import GitInfo, Snapshot
 from mlaudit.repo.sources import DEFAULT_MAX_BYTES, WorktreeSource
 
@@ -18,11 +19,22 @@ def _probe_git(root: Path) -> GitInfo | None:
     try:
         out = git_text(
             root,
-            ["rev-parse", "--is-inside-work-tree", "--show-prefix", "--is-shallow-repository"],
+            [
+                "rev-parse",
+                "--is-inside-work-tree",
+                "--show-prefix",
+                "--is-shallow-repository",
+                "--is-inside-git-dir",
+            ],
         )
     except GitFailed:
         return None
     lines = out.splitlines()
+    if "true" in lines[-1:] and lines[0].strip() != "true":
+        raise TargetError(
+            f"target is inside a .git directory, not a work tree: {root} "
+            "(scan the checkout that contains it)"
+        )
     if not lines or lines[0].strip() != "true":
         return None
     prefix = lines[1].strip() if len(lines) > 1 else ""
@@ -102,6 +114,13 @@ def open_worktree(
                 )
 
             snap.history_loader = load_history
+
+            def load_history_secrets() -> HistorySecretScan:
+                return scan_history_secrets(
+                    root, shallow=git.shallow, partial_clone=git.partial_clone
+                )
+
+            snap.history_secrets_loader = load_history_secrets
         if git.shallow:
             snap.notes.append("shallow clone: history-based checks are unknown")
         if git.partial_clone:

@@ -8,13 +8,22 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from mlaudit.results import Assessment
+
+if TYPE_CHECKING:
+    from mlaudit.gate import Verdict
 
 FORMATS: dict[str, str] = {
     "terminal": "mlaudit.report.terminal",
     "json": "mlaudit.report.json",
+    "markdown": "mlaudit.report.markdown",
+    "html": "mlaudit.report.html",
+    "sarif": "mlaudit.report.sarif",
+    "junit": "mlaudit.report.junit",
+    "github": "mlaudit.report.github",
+    "gitlab": "mlaudit.report.gitlab",
 }
 
 
@@ -24,6 +33,7 @@ class RenderOptions:
     width: int = 100
     color: bool = False
     repo_url: str | None = None
+    verdict: Verdict | None = None  # the gate's result, for formats that show it
 
 
 class Renderer(Protocol):

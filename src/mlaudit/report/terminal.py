@@ -110,6 +110,22 @@ def render(a: Assessment, options: RenderOptions) -> str:
                 console.print(Text("    " + clean(fix.remediation, max_chars=400), style="dim"))
         console.print()
 
+    used = [c for c in a.inventory.categories if c.tools]
+    if used:
+        console.print(Text("MLOps stack", style="bold"))
+        for category in used:
+            line = Text(f" {category.title}: ", style="dim")
+            for index, tool in enumerate(category.tools):
+                if index:
+                    line.append(", ")
+                line.append(clean(tool.name, max_chars=60))
+                if tool.status != "used":
+                    line.append(" (declared only)", style="dim")
+                elif options.verbose and tool.evidence:
+                    line.append(f" [{clean(tool.evidence[0].location(), max_chars=80)}]", "dim")
+            console.print(line)
+        console.print()
+
     if options.verbose:
         by_quality = {q.id: q.title for q in a.qualities}
         current = None

@@ -25,6 +25,8 @@ CI_GLOBS: dict[str, tuple[str, ...]] = {
         ".azure-pipelines/*.yaml",
         ".azure/pipelines/*.yml",
         ".azuredevops/*.yml",
+        ".pipelines/*.yml",  # the Azure DevOps convention of microsoft/MLOpsPython and others
+        ".pipelines/*.yaml",
     ),
     "circleci": (".circleci/config.yml", ".circleci/config.yaml"),
     "bitbucket": ("bitbucket-pipelines.yml",),
@@ -97,6 +99,11 @@ def _as_dict(value: Any) -> dict[Any, Any]:
     return value if isinstance(value, dict) else {}
 
 
+def _as_list(value: Any) -> list[Any]:
+    """A YAML sequence, or nothing (`steps: true` must not crash a parser: fuzz-found)."""
+    return value if isinstance(value, list) else []
+
+
 def _truthy_false(value: Any) -> bool:
     return value is False or (isinstance(value, str) and value.strip() in {"false", "${{ false }}"})
 
@@ -140,7 +147,7 @@ def parse_github(path: str, doc: Any) -> list[CiJob]:
         )
         if isinstance(job.get("uses"), str):
             ci.uses.append(CiCommand(job["uses"], key_line(job, "uses")))
-        for step in job.get("steps") or []:
+        for step in _as_list(job.get("steps")):
             if not isinstance(step, dict):
                 continue
             if "run" in step:
@@ -219,7 +226,7 @@ _AZURE_SCRIPT_KEYS = ("script", "bash", "pwsh", "powershell")
 
 
 def _azure_steps(container: dict[Any, Any], ci: CiJob) -> None:
-    for step in container.get("steps") or []:
+    for step in _as_list(container.get("steps")):
         if not isinstance(step, dict):
             continue
         for key in _AZURE_SCRIPT_KEYS:
@@ -228,7 +235,7 @@ def _azure_steps(container: dict[Any, Any], ci: CiJob) -> None:
         if isinstance(step.get("task"), str):
             ci.uses.append(CiCommand(step["task"], key_line(step, "task")))
             inputs = _as_dict(step.get("inputs"))
-            for key in ("script", "inline", "arguments", "command"):
+            for key in ("script", "inline", "inlineScript", "arguments", "command"):
                 if isinstance(inputs.get(key), str):
                     ci.commands.extend(_command_lines(inputs[key], key_line(inputs, key)))
         if isinstance(step.get("template"), str):
@@ -261,10 +268,10 @@ def parse_azure(path: str, doc: Any) -> list[CiJob]:
 
     if "steps" in doc:
         job_from(doc, "default", 1)
-    containers = list(doc.get("jobs") or [])
-    for stage in doc.get("stages") or []:
+    containers = list(_as_list(doc.get("jobs")))
+    for stage in _as_list(doc.get("stages")):
         if isinstance(stage, dict):
-            containers.extend(stage.get("jobs") or [])
+            containers.extend(_as_list(stage.get("jobs")))
     for job in containers:
         if isinstance(job, dict):
             name = str(job.get("job") or job.get("deployment") or "job")
@@ -284,7 +291,7 @@ def parse_circleci(path: str, doc: Any) -> list[CiJob]:
         if not isinstance(job, dict):
             continue
         ci = CiJob("circleci", path, str(name), key_line(doc.get("jobs"), name), set(triggers))
-        for step in job.get("steps") or []:
+        for step in _as_list(job.get("steps")):
             if isinstance(step, dict) and "run" in step:
                 run = step["run"]
                 if isinstance(run, dict):
@@ -293,7 +300,7 @@ def parse_circleci(path: str, doc: Any) -> list[CiJob]:
                     ci.commands.extend(_command_lines(run, key_line(step, "run")))
             elif isinstance(step, dict):
                 ci.uses.extend(CiCommand(str(k), key_line(step, k)) for k in step)
-        for image in job.get("docker") or []:
+        for image in _as_list(job.get("docker")):
             if isinstance(image, dict) and isinstance(image.get("image"), str):
                 ci.uses.append(CiCommand(image["image"], key_line(image, "image")))
         jobs.append(ci)

@@ -15,6 +15,46 @@ class Instruction:
     line: int
 
 
+# facts -----------------------------------------------------------------------------------
+_FLAG = re.compile(r"^--\S+\s+")
+
+
+@dataclass(frozen=True)
+class BaseImage:
+    """A `FROM` line: image, tag, digest and stage alias."""
+
+    image: str
+    tag: str | None
+    digest: str | None
+    alias: str | None
+    line: int
+
+    @property
+    def pinned(self) -> bool:
+        return self.digest is not None
+
+    @property
+    def floating(self) -> bool:
+        """No digest and no tag, or the tag `latest`."""
+        return self.digest is None and self.tag in (None, "latest")
+
+
+def parse_from(instruction: Instruction) -> BaseImage:
+    args = instruction.args
+    while _FLAG.match(args):
+        args = _FLAG.sub("", args, count=1)
+    parts = args.split()
+    ref = parts[0] if parts else ""
+    alias = parts[2] if len(parts) >= 3 and parts[1].lower() == "as" else None
+    image, _, rest = ref.partition("@")
+    digest = rest or None
+    tag = None
+    last = image.rsplit("/", 1)[-1]
+    if ":" in last:
+        image, tag = image.rsplit(":", 1)
+    return BaseImage(image, tag, digest, alias, instruction.line)
+
+
 @dataclass
 class Dockerfile:
     instructions: list[Instruction] = field(default_factory=list)
@@ -25,6 +65,22 @@ class Dockerfile:
     @property
     def stages(self) -> list[Instruction]:
         return self.of("FROM")
+
+    @property
+    def base_images(self) -> list[BaseImage]:
+        return [parse_from(i) for i in self.of("FROM")]
+
+    @property
+    def healthchecks(self) -> list[Instruction]:
+        """HEALTHCHECK instructions that define a check (`HEALTHCHECK NONE` disables it)."""
+        return [i for i in self.of("HEALTHCHECK") if i.args.split()[:1] != ["NONE"]]
+
+    @property
+    def final_user(self) -> Instruction | None:
+        """The last USER instruction of the final stage, or None (root by default)."""
+        final_start = max((i.line for i in self.of("FROM")), default=0)
+        users = [i for i in self.of("USER") if i.line >= final_start]
+        return users[-1] if users else None
 
 
 def parse_dockerfile(text: str) -> Dockerfile:

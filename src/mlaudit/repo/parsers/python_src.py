@@ -9,6 +9,7 @@ facts: that is what makes an AST-based signal trustworthy where a regex is not.
 from __future__ import annotations
 
 import ast
+import os
 from dataclasses import dataclass, field
 
 MAX_DEPTH_GUARD = 200
@@ -26,9 +27,19 @@ class Call:
     line: int
     kwargs: tuple[tuple[str, str], ...] = ()  # keyword → literal repr, or "<expr>"
     args: tuple[str, ...] = ()  # positional literal reprs, or "<expr>"
+    # keyword (or positional index "0", "1" …) → qualified name, for arguments that are
+    # names or attributes, e.g. ("Loader", "yaml.SafeLoader")
+    names: tuple[tuple[str, str], ...] = ()
 
     def kwarg(self, key: str) -> str | None:
         for k, v in self.kwargs:
+            if k == key:
+                return v
+        return None
+
+    def name_arg(self, key: str) -> str | None:
+        """Qualified name passed as keyword `key` (or positional index), if a name."""
+        for k, v in self.names:
             if k == key:
                 return v
         return None
@@ -41,6 +52,18 @@ class Assignment:
     line: int
 
 
+@dataclass(frozen=True)
+class TryHandler:
+    """One `except` clause of a `try` statement (fault-tolerance probes)."""
+
+    line: int  # line of the `except`
+    body_calls: tuple[str, ...]  # qualified names of the calls inside the `try` body
+    caught: tuple[str, ...]  # qualified exception names; () for a bare `except:`
+    reraises: bool  # the handler raises (re-raise or a new exception)
+    returns: bool  # the handler returns a value (a fallback)
+    calls: tuple[str, ...] = ()  # qualified names of the calls inside the handler
+
+
 @dataclass
 class PythonFacts:
     imports: list[Import] = field(default_factory=list)
@@ -51,6 +74,8 @@ class PythonFacts:
     assignments: list[Assignment] = field(default_factory=list)
     functions: list[tuple[str, int]] = field(default_factory=list)
     strings: list[tuple[str, int]] = field(default_factory=list)
+    asserts: list[int] = field(default_factory=list)  # lines of `assert` statements
+    handlers: list[TryHandler] = field(default_factory=list)
     syntax_error: str | None = None
 
     def imported_modules(self) -> set[str]:
@@ -122,6 +147,13 @@ class _Collector(ast.NodeVisitor):
         name = self.qualify(node)
         if name:
             self._record_ref(name, node.lineno)
+            # a chain through calls (`Pipeline([...]).fit(X)`, `spark.read.option(k, v).load()`)
+            # still holds those inner calls and their arguments: visit them too
+            inner: ast.AST = node.value
+            while isinstance(inner, ast.Attribute):
+                inner = inner.value
+            if isinstance(inner, ast.Call):
+                self.visit(inner)
         else:
             self.generic_visit(node)
 
@@ -134,7 +166,55 @@ class _Collector(ast.NodeVisitor):
         if name:
             kwargs = tuple((kw.arg, _literal(kw.value)) for kw in node.keywords if kw.arg)
             args = tuple(_literal(a) for a in node.args[:8])
-            self.facts.calls.append(Call(name, node.lineno, kwargs, args))
+            names: list[tuple[str, str]] = []
+            for key, value in [(str(i), a) for i, a in enumerate(node.args[:8])] + [
+                (kw.arg, kw.value) for kw in node.keywords if kw.arg
+            ]:
+                if isinstance(value, (ast.Name, ast.Attribute)):
+                    qualified = self.qualify(value)
+                    if qualified:
+                        names.append((key, qualified))
+            self.facts.calls.append(Call(name, node.lineno, kwargs, args, tuple(names)))
+        self.generic_visit(node)
+
+    def _call_names(self, nodes: list[ast.stmt]) -> tuple[str, ...]:
+        names: list[str] = []
+        for stmt in nodes:
+            for sub in ast.walk(stmt):
+                if isinstance(sub, ast.Call):
+                    name = self.qualify(sub.func)
+                    if name and name not in names:
+                        names.append(name)
+                        if len(names) >= 50:
+                            return tuple(names)
+        return tuple(names)
+
+    def visit_Try(self, node: ast.Try) -> None:
+        body = self._call_names(node.body)
+        for handler in node.handlers:
+            caught: list[str] = []
+            kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+            for kind in kinds:
+                name = self.qualify(kind) if kind is not None else None
+                if name:
+                    caught.append(name)
+            inner = [n for stmt in handler.body for n in ast.walk(stmt)]
+            self.facts.handlers.append(
+                TryHandler(
+                    line=handler.lineno,
+                    body_calls=body,
+                    caught=tuple(caught),
+                    reraises=any(isinstance(n, ast.Raise) for n in inner),
+                    returns=any(isinstance(n, ast.Return) and n.value is not None for n in inner),
+                    calls=self._call_names(handler.body),
+                )
+            )
+        self.generic_visit(node)
+
+    visit_TryStar = visit_Try
+
+    def visit_Assert(self, node: ast.Assert) -> None:
+        self.facts.asserts.append(node.lineno)
         self.generic_visit(node)
 
     def visit_Constant(self, node: ast.Constant) -> None:
@@ -174,7 +254,11 @@ class _Collector(ast.NodeVisitor):
 def parse_python(source: str, *, filename: str = "<target>") -> PythonFacts:
     facts = PythonFacts()
     try:
-        tree = ast.parse(source, filename=filename)
+        # Never pass the repository path as `filename`: on a syntax error CPython re-reads
+        # `filename` (relative to the *current directory*) to show the offending line, i.e.
+        # it would open a file outside the scan root. The null device has no lines, so the
+        # error keeps the line from `source`. `filename` is kept for callers' messages.
+        tree = ast.parse(source, filename=os.devnull)
     except (SyntaxError, ValueError) as exc:
         line = getattr(exc, "lineno", None)
         facts.syntax_error = f"{exc.__class__.__name__}: {getattr(exc, 'msg', exc)}" + (

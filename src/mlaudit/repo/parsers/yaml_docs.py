@@ -1,7 +1,9 @@
 """Safe, multi-document YAML with the line of every mapping key and list item.
 
 Only `SafeLoader` semantics: `!!python/object` and friends are refused. A document with an
-alias explosion (billion laughs) is refused before it is constructed.
+alias explosion (billion laughs) is refused before it is constructed: each composed document's
+size *with aliases expanded* is counted (linear time, memoised per node) and must stay within
+a bound, so no consumer can be made to walk a structure exponentially larger than the file.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from typing import Any
 import yaml
 
 MAX_ALIASES = 5_000
+# A document may expand (through aliases) to at most this many nodes beyond its own size.
+MAX_EXPANDED_NODES = 1_000_000
 _ALIAS = re.compile(r"(?:^|[\s\[{,:-])\*[^\s,\]}]+", re.MULTILINE)
 
 try:  # the C loader composes ~10x faster; construction below stays in Python
@@ -70,11 +74,69 @@ class YamlFile:
     error: str | None = None
 
 
+def _expanded_size(node: yaml.Node, memo: dict[int, int], budget: int) -> int:
+    """Node count of `node` once every alias is expanded; stops counting past `budget`."""
+    key = id(node)
+    if key in memo:
+        return memo[key]
+    memo[key] = budget + 1  # a node reached again while being counted: a recursive alias
+    total = 1
+    if isinstance(node, yaml.SequenceNode):
+        children: list[yaml.Node] = list(node.value)
+    elif isinstance(node, yaml.MappingNode):
+        children = [n for pair in node.value for n in pair]
+    else:
+        children = []
+    for child in children:
+        total += _expanded_size(child, memo, budget)
+        if total > budget:
+            break
+    memo[key] = total
+    return total
+
+
+def _distinct_nodes(node: yaml.Node, seen: set[int]) -> None:
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
+        elif isinstance(current, yaml.MappingNode):
+            stack.extend(n for pair in current.value for n in pair)
+
+
+def _check_expansion(node: yaml.Node) -> str | None:
+    seen: set[int] = set()
+    _distinct_nodes(node, seen)
+    budget = len(seen) + MAX_EXPANDED_NODES
+    if _expanded_size(node, {}, budget) > budget:
+        return (
+            f"refused: aliases expand to more than {MAX_EXPANDED_NODES:,} nodes "
+            "(alias bomb or recursive alias?)"
+        )
+    return None
+
+
 def parse_yaml(text: str) -> YamlFile:
     if len(_ALIAS.findall(text)) > MAX_ALIASES:
         return YamlFile(error=f"refused: more than {MAX_ALIASES} YAML aliases (alias bomb?)")
+    docs: list[Any] = []
+    loader = _LineLoader(text)
     try:
-        docs = [d for d in yaml.load_all(text, Loader=_LineLoader) if d is not None]
+        while loader.check_node():
+            node = loader.get_node()
+            if node is None:
+                continue
+            if "*" in text:  # only documents that use aliases can expand
+                refused = _check_expansion(node)
+                if refused:
+                    return YamlFile(error=refused)
+            doc = loader.construct_document(node)
+            if doc is not None:
+                docs.append(doc)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1})" if mark is not None else ""
@@ -82,6 +144,8 @@ def parse_yaml(text: str) -> YamlFile:
         return YamlFile(error=f"invalid YAML{where}: {str(problem)[:160]}")
     except (RecursionError, MemoryError):
         return YamlFile(error="YAML too deeply nested to parse")
+    finally:
+        loader.dispose()
     return YamlFile(documents=docs)
 
 

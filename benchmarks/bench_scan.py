@@ -1,0 +1,356 @@
+#!/usr/bin/env python3
+"""Benchmark `mlaudit scan --format json` against the unavoidable floor, in the same run.
+
+floor = the interpreter importing the stack (typer, rich, pydantic, yaml)
+      + `git ls-files` + `git log --name-only` (what any scan must at least read)
+
+Targets (issue #2): scan time ≤ 2 × floor, peak memory ≤ 150 MiB.
+
+    python benchmarks/bench_scan.py                       # generated repo: 1,000 files, 1,000 commits
+    python benchmarks/bench_scan.py --real /path/to/repo  # also one (or more) real repositories
+    python benchmarks/bench_scan.py --files 5000 --commits 3000 --runs 5 --json out.json
+
+The generated repository is built with `git fast-import` (seconds, not minutes) in a temporary
+folder and removed afterwards unless --keep. Times are the median of --runs runs (after one
+warm-up run that fills the OS cache); peak memory is the maximum resident set size of the
+scan process and its children (resource.getrusage(RUSAGE_CHILDREN) of a fresh wrapper).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PY = sys.executable
+GIT_ENV = {
+    **os.environ,
+    "GIT_CONFIG_NOSYSTEM": "1",
+    "GIT_AUTHOR_NAME": "bench",
+    "GIT_AUTHOR_EMAIL": "bench@example.com",
+    "GIT_COMMITTER_NAME": "bench",
+    "GIT_COMMITTER_EMAIL": "bench@example.com",
+}
+
+# --- a synthetic but ML-shaped repository -------------------------------------------------
+
+PY_TEMPLATE = '''"""Module {i} of the synthetic project."""
+
+import json
+import os
+
+import numpy as np
+import pandas as pd
+{extra}
+
+SEED = {i}
+
+
+def transform_{i}(frame: pd.DataFrame) -> pd.DataFrame:
+    np.random.seed(SEED)
+    out = frame.copy()
+    out["x_{i}"] = out["x"] * {i} + np.random.rand(len(out))
+    return out
+
+
+def load_{i}(path: str) -> dict:
+    with open(os.path.join(path, "part-{i}.json")) as f:
+        return json.load(f)
+'''
+EXTRAS = [
+    "import mlflow",
+    "from sklearn.ensemble import RandomForestClassifier",
+    "import torch",
+    "from fastapi import FastAPI",
+    "",
+    "",
+]
+TEST_TEMPLATE = """import numpy as np
+
+from pkg.mod_{j:04d} import transform_{j}
+
+
+def test_transform_{j}():
+    assert np.isfinite({j})
+"""
+STATIC_FILES = {
+    "README.md": "# synthetic\n\n## Installation\n\n```\npip install -r requirements.txt\n```\n",
+    "requirements.txt": "numpy==1.26.4\npandas==2.2.2\nscikit-learn==1.4.2\nmlflow==2.12.2\n",
+    "pyproject.toml": '[project]\nname = "synthetic"\nversion = "0.1.0"\nrequires-python = ">=3.10"\n',
+    "Dockerfile": "FROM python:3.11-slim\nCOPY . /app\nRUN pip install -r /app/requirements.txt\n"
+    'USER 1000\nCMD ["python", "-m", "pkg.serve"]\n',
+    "dvc.yaml": "stages:\n  train:\n    cmd: python -m pkg.train\n    deps: [data/raw]\n"
+    "    outs: [models/model.pkl]\n    metrics: [{metrics.json: {cache: false}}]\n",
+    "params.yaml": "train:\n  lr: 0.1\n  depth: 6\n",
+    ".github/workflows/ci.yml": "on: [pull_request]\njobs:\n  test:\n    runs-on: ubuntu-latest\n"
+    "    steps:\n      - uses: actions/checkout@v4\n      - run: pip install -r requirements.txt\n"
+    "      - run: pytest -q\n",
+    "k8s/deployment.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api}\n"
+    "spec:\n  replicas: 2\n  template:\n    spec:\n      containers:\n        - name: api\n"
+    "          image: api:1\n",
+}
+
+
+def file_content(path: str, version: int) -> bytes:
+    if path in STATIC_FILES:
+        return (STATIC_FILES[path] + ("" if version == 0 else f"# rev {version}\n")).encode()
+    name = Path(path).name
+    if path.startswith("pkg/"):
+        i = int(name[4:8])
+        text = PY_TEMPLATE.format(i=i, extra=EXTRAS[i % len(EXTRAS)])
+    elif path.startswith("tests/"):
+        i = int(name[4:8])
+        text = TEST_TEMPLATE.format(j=i - i % 10)
+    elif path.startswith("configs/"):
+        text = f"model:\n  name: m{name}\n  layers: [64, 32]\n  lr: 0.01\nrevision: {version}\n"
+    elif path.startswith("notebooks/"):
+        text = json.dumps(
+            {
+                "cells": [
+                    {
+                        "cell_type": "code",
+                        "metadata": {},
+                        "outputs": [],
+                        "execution_count": None,
+                        "source": [
+                            "import pandas as pd\n",
+                            f"df = pd.read_csv('d{version}.csv')\n",
+                        ],
+                    },
+                ],
+                "metadata": {},
+                "nbformat": 4,
+                "nbformat_minor": 5,
+            }
+        )
+    else:
+        text = f"# {path}\n\nRevision {version}.\n" + "lorem ipsum dolor sit amet\n" * 20
+    if version and not path.startswith("notebooks/"):
+        text += f"\n# rev {version}\n"
+    return text.encode()
+
+
+def plan_files(n_files: int) -> list[str]:
+    paths = list(STATIC_FILES)
+    i = 0
+    while len(paths) < n_files:
+        kind = i % 10
+        if kind < 5:
+            paths.append(f"pkg/mod_{i:04d}.py")
+        elif kind < 7:
+            paths.append(f"tests/test{i:04d}_mod.py")
+        elif kind == 7:
+            paths.append(f"configs/exp_{i:04d}.yaml")
+        elif kind == 8:
+            paths.append(f"docs/page_{i:04d}.md")
+        else:
+            paths.append(f"notebooks/nb_{i:04d}.ipynb")
+        i += 1
+    return paths[:n_files]
+
+
+def generate_repo(root: Path, n_files: int, n_commits: int, seed: int = 0) -> None:
+    """A repository whose HEAD has n_files files, built in n_commits commits by fast-import."""
+    rnd = random.Random(seed)
+    paths = plan_files(n_files)
+    subprocess.run(["git", "init", "-q", "-b", "main", str(root)], check=True, env=GIT_ENV)
+    # Spread the additions over the first commits; the rest modify existing files.
+    adds_per_commit = max(1, -(-n_files // max(1, n_commits // 2)))
+    added: list[str] = []
+    versions: dict[str, int] = {}
+    stream: list[bytes] = []
+    t0 = 1_700_000_000
+    for c in range(n_commits):
+        changes: list[str] = []
+        pending = paths[len(added) : len(added) + adds_per_commit]
+        if pending:
+            changes += pending
+            added += pending
+        if added and (not pending or rnd.random() < 0.3):
+            changes += rnd.sample(added, k=min(len(added), rnd.randint(1, 3)))
+        message = f"change {c}" + (f" (#{c})" if c % 7 == 0 else "")
+        stamp = t0 + c * 3600
+        stream.append(b"commit refs/heads/main\n")
+        stream.append(f"committer bench <bench@example.com> {stamp} +0000\n".encode())
+        data = message.encode()
+        stream.append(f"data {len(data)}\n".encode() + data + b"\n")
+        for path in dict.fromkeys(changes):
+            version = versions.get(path, -1) + 1
+            versions[path] = version
+            blob = file_content(path, version)
+            stream.append(f"M 100644 inline {path}\n".encode())
+            stream.append(f"data {len(blob)}\n".encode() + blob + b"\n")
+        stream.append(b"\n")
+        if c in (n_commits // 3, 2 * n_commits // 3, n_commits - 1):
+            tag = f"v0.{c}.0"
+            stream.append(f"reset refs/tags/{tag}\nfrom refs/heads/main\n\n".encode())
+    subprocess.run(
+        ["git", "-C", str(root), "fast-import", "--quiet"],
+        input=b"".join(stream),
+        check=True,
+        env=GIT_ENV,
+    )
+    subprocess.run(
+        ["git", "-C", str(root), "checkout", "-q", "-f", "main"], check=True, env=GIT_ENV
+    )
+    tracked = subprocess.run(
+        ["git", "-C", str(root), "ls-files"], capture_output=True, text=True, check=True
+    ).stdout.split()
+    count = subprocess.run(
+        ["git", "-C", str(root), "rev-list", "--count", "HEAD"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert len(tracked) == n_files, (len(tracked), n_files)
+    assert int(count) == n_commits, (count, n_commits)
+
+
+# --- measuring ------------------------------------------------------------------------------
+
+WRAPPER = (
+    "import resource, subprocess, sys, time\n"
+    "t = time.perf_counter()\n"
+    "p = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)\n"
+    "elapsed = time.perf_counter() - t\n"
+    "ru = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+    "sys.stderr.write(p.stderr.decode(errors='replace')[-2000:])\n"
+    "print(p.returncode, elapsed, ru.ru_utime + ru.ru_stime, ru.ru_maxrss)\n"
+)
+
+
+def measure(cmd: list[str], cwd: Path | None = None) -> tuple[float, float, int]:
+    """(wall seconds, CPU seconds, peak RSS KiB) of one run of cmd in a fresh wrapper process.
+
+    CPU time (user + system of the command and its children, e.g. git) is reported next to
+    wall time because wall time is meaningless on a loaded machine."""
+    out = subprocess.run(
+        [PY, "-c", WRAPPER, *cmd], capture_output=True, text=True, cwd=cwd, check=True
+    )
+    code, elapsed, cpu, rss = out.stdout.split()
+    if int(code) not in (0, 1):
+        raise RuntimeError(f"{' '.join(cmd)} exited {code}: {out.stderr.strip()[-500:]}")
+    return float(elapsed), float(cpu), int(rss)
+
+
+def median_time(cmd: list[str], runs: int, cwd: Path | None = None) -> tuple[float, float, int]:
+    """Median wall and CPU seconds over `runs` runs (after a warm-up), and the peak RSS."""
+    measure(cmd, cwd)  # warm-up: OS cache, .pyc files
+    samples = [measure(cmd, cwd) for _ in range(runs)]
+    return (
+        statistics.median(s[0] for s in samples),
+        statistics.median(s[1] for s in samples),
+        max(s[2] for s in samples),
+    )
+
+
+def mlaudit_cmd() -> list[str]:
+    exe = shutil.which("mlaudit", path=str(Path(PY).parent))
+    return [exe] if exe else [PY, "-m", "mlaudit"]
+
+
+def bench(repo: Path, runs: int, label: str) -> dict[str, object]:
+    imports = [PY, "-c", "import typer, rich, pydantic, yaml"]
+    ls_files = ["git", "-C", str(repo), "ls-files", "-z"]
+    log = ["git", "-C", str(repo), "log", "--name-only", "--format=%H%x1f%at%x1f%ae%x1f%s"]
+    scan = [*mlaudit_cmd(), "scan", str(repo), "--format", "json"]
+    t_import, c_import, _ = median_time(imports, runs)
+    t_ls, c_ls, _ = median_time(ls_files, runs)
+    t_log, c_log, _ = median_time(log, runs)
+    t_scan, c_scan, rss = median_time(scan, runs)
+    floor = t_import + t_ls + t_log
+    cpu_floor = c_import + c_ls + c_log
+    files = subprocess.run(ls_files, capture_output=True, check=True).stdout.count(b"\0")
+    commits = subprocess.run(
+        ["git", "-C", str(repo), "rev-list", "--count", "HEAD"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    return {
+        "repository": label,
+        "files": files,
+        "commits": int(commits),
+        "floor_import_s": round(t_import, 3),
+        "floor_ls_files_s": round(t_ls, 3),
+        "floor_log_s": round(t_log, 3),
+        "floor_s": round(floor, 3),
+        "scan_s": round(t_scan, 3),
+        "ratio": round(t_scan / floor, 2),
+        "cpu_floor_s": round(cpu_floor, 3),
+        "cpu_scan_s": round(c_scan, 3),
+        "cpu_ratio": round(c_scan / cpu_floor, 2) if cpu_floor else None,
+        "peak_mib": round(rss / 1024, 1),
+    }
+
+
+def render(rows: list[dict[str, object]]) -> str:
+    head = (
+        f"{'repository':<34} {'files':>6} {'commits':>7} {'import':>7} {'ls-files':>8} "
+        f"{'log':>6} {'floor':>6} {'scan':>6} {'ratio':>6} "
+        f"{'cpu floor':>9} {'cpu scan':>8} {'cpu ratio':>9} {'peak MiB':>8}"
+    )
+    lines = [head, "-" * len(head)]
+    for r in rows:
+        lines.append(
+            f"{str(r['repository'])[:34]:<34} {r['files']:>6} {r['commits']:>7} "
+            f"{r['floor_import_s']:>7.3f} {r['floor_ls_files_s']:>8.3f} {r['floor_log_s']:>6.3f} "
+            f"{r['floor_s']:>6.3f} {r['scan_s']:>6.3f} {r['ratio']:>6.2f} "
+            f"{r['cpu_floor_s']:>9.3f} {r['cpu_scan_s']:>8.3f} {r['cpu_ratio']:>9.2f} "
+            f"{r['peak_mib']:>8.1f}"
+        )
+    lines.append(
+        "targets: ratio ≤ 2.00 (scan / floor; wall and CPU), peak ≤ 150 MiB; times in seconds"
+    )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--files", type=int, default=1000)
+    parser.add_argument("--commits", type=int, default=1000)
+    parser.add_argument("--runs", type=int, default=3, help="timed runs per command (median)")
+    parser.add_argument("--real", type=Path, action="append", default=[], help="a real repository")
+    parser.add_argument("--keep", type=Path, help="build the generated repo here and keep it")
+    parser.add_argument("--json", type=Path, help="also write the results as JSON")
+    args = parser.parse_args(argv)
+
+    rows = []
+    tmp = None
+    if args.keep:
+        target = args.keep
+        if target.exists():
+            shutil.rmtree(target)
+    else:
+        tmp = Path(tempfile.mkdtemp(prefix="mlaudit-bench-"))
+        target = tmp / "synthetic"
+    try:
+        t = time.perf_counter()
+        generate_repo(target, args.files, args.commits)
+        print(
+            f"generated {args.files} files / {args.commits} commits in "
+            f"{time.perf_counter() - t:.1f}s",
+            file=sys.stderr,
+        )
+        rows.append(bench(target, args.runs, f"generated {args.files}f/{args.commits}c"))
+    finally:
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+    for real in args.real:
+        rows.append(bench(real.resolve(), args.runs, real.resolve().name))
+    print(render(rows))
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,3 @@
+"""Customer churn model: data preparation, features, training and evaluation."""
+
+__version__ = "0.3.0"

@@ -1,0 +1,335 @@
+"""`mlaudit diff`: compare the assessment of a base commit with the head, check by check and
+cell by cell, for pull-request gating.
+
+A check improved or regressed when its outcome moved on pass > partial > fail (a probe
+error ranks with fail: it is never a pass); waived results, `unknown` and `not applicable`
+are not ranked — a move to or from them is `changed`. A cell improved or regressed when its
+level (then its score) moved. Regressions that gate (`--fail-on-regression`): every regressed
+check and every drop of the overall or of an artifact's maturity level.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Literal
+
+from mlaudit.report.text import clean, md, md_code
+from mlaudit.results import ARTIFACTS, Assessment, CheckResult, Frozen, Outcome
+
+Status = Literal["improved", "regressed", "unchanged", "changed", "added", "removed"]
+_RANK = {Outcome.PASS: 2, Outcome.PARTIAL: 1, Outcome.FAIL: 0, Outcome.ERROR: 0}
+COMMENT_MARKER = "<!-- mlaudit-diff -->"
+
+
+class CheckChange(Frozen):
+    check: str
+    name: str
+    quality: str
+    artifact: str
+    status: Status
+    base: str | None = None  # outcome, or "waived"
+    head: str | None = None
+    message: str = ""
+    where: str = ""  # path:line of the first evidence (scan-root relative)
+    path: str = ""  # a file of the head to annotate ("" = none)
+    line: int | None = None
+
+
+class CellChange(Frozen):
+    quality: str
+    artifact: str
+    status: Status
+    base_level: int | None = None
+    head_level: int | None = None
+    base_score: float | None = None
+    head_score: float | None = None
+
+
+class Side(Frozen):
+    label: str
+    commit: str | None = None
+    level: int
+    score: float | None = None
+    artifact_levels: dict[str, int]
+
+
+class DiffReport(Frozen):
+    schema_version: str = "1"
+    base: Side
+    head: Side
+    checks: tuple[CheckChange, ...]
+    cells: tuple[CellChange, ...]
+    regressions: tuple[str, ...]
+    notes: tuple[str, ...] = ()
+    subdir: str = ""  # the scanned folder inside the repository
+
+    def count(self, status: str) -> int:
+        return sum(1 for c in self.checks if c.status == status)
+
+    def by_status(self, status: str) -> list[CheckChange]:
+        return [c for c in self.checks if c.status == status]
+
+
+def _state(r: CheckResult | None) -> str | None:
+    if r is None:
+        return None
+    return "waived" if r.waived_by else r.outcome.value
+
+
+def _rank(r: CheckResult) -> int | None:
+    return None if r.waived_by else _RANK.get(r.outcome)
+
+
+def _compare(base: float | int | None, head: float | int | None) -> Status:
+    if base is None and head is None:
+        return "unchanged"
+    if base is None or head is None:
+        return "changed"
+    if head > base:
+        return "improved"
+    if head < base:
+        return "regressed"
+    return "unchanged"
+
+
+def compare(base: Assessment, head: Assessment, *, base_label: str, head_label: str) -> DiffReport:
+    base_by = {r.check: r for r in base.results}
+    head_by = {r.check: r for r in head.results}
+    checks: list[CheckChange] = []
+    for check in sorted(set(base_by) | set(head_by)):
+        b, h = base_by.get(check), head_by.get(check)
+        ref = h or b
+        assert ref is not None
+        if b is None:
+            status: Status = "added"
+        elif h is None:
+            status = "removed"
+        else:
+            rb, rh = _rank(b), _rank(h)
+            if rb is not None and rh is not None:
+                status = _compare(rb, rh)
+            else:
+                status = "unchanged" if _state(b) == _state(h) else "changed"
+        evidence = h.evidence if h is not None else ()
+        if not evidence and b is not None and status == "regressed":
+            evidence = b.evidence
+        first = evidence[0] if evidence else None
+        # annotations may only point at a file that exists at the head
+        at_head = next(
+            (
+                e
+                for e in (h.evidence if h is not None else ())
+                if not e.path.endswith("/") and e.path not in head.target.non_files
+            ),
+            None,
+        )
+        checks.append(
+            CheckChange(
+                check=check,
+                name=ref.name,
+                quality=ref.quality,
+                artifact=ref.artifact,
+                status=status,
+                base=_state(b),
+                head=_state(h),
+                message=(h.message if h else "") or "",
+                where=first.location() if first else "",
+                path=at_head.path if at_head else "",
+                line=at_head.line if at_head else None,
+            )
+        )
+    cells: list[CellChange] = []
+    for quality in [q.id for q in head.qualities] or [q.id for q in base.qualities]:
+        for artifact in ARTIFACTS:
+            cb, ch = base.cell(quality, artifact), head.cell(quality, artifact)
+            if cb is None and ch is None:
+                continue
+            bl = cb.level if cb else None
+            hl = ch.level if ch else None
+            bs = cb.score if cb else None
+            hs = ch.score if ch else None
+            status = _compare(bl, hl)
+            if status == "unchanged":
+                status = _compare(bs, hs)
+            cells.append(
+                CellChange(
+                    quality=quality,
+                    artifact=artifact,
+                    status=status,
+                    base_level=bl,
+                    head_level=hl,
+                    base_score=bs,
+                    head_score=hs,
+                )
+            )
+    regressions: list[str] = []
+    if head.overall_level < base.overall_level:
+        regressions.append(f"maturity level dropped {base.overall_level} → {head.overall_level}")
+    for artifact in ARTIFACTS:
+        lb, lh = base.artifact_levels.get(artifact, 0), head.artifact_levels.get(artifact, 0)
+        if lh < lb:
+            regressions.append(f"{artifact} level dropped {lb} → {lh}")
+    for c in checks:
+        if c.status == "regressed":
+            at = f" @ {c.where}" if c.where else ""
+            regressions.append(
+                f"{c.check} {c.name} [{c.artifact}] regressed {c.base} → {c.head}: {c.message}{at}"
+            )
+    return DiffReport(
+        base=Side(
+            label=base_label,
+            commit=base.target.commit,
+            level=base.overall_level,
+            score=base.overall_score,
+            artifact_levels=base.artifact_levels,
+        ),
+        head=Side(
+            label=head_label,
+            commit=head.target.commit,
+            level=head.overall_level,
+            score=head.overall_score,
+            artifact_levels=head.artifact_levels,
+        ),
+        checks=tuple(checks),
+        cells=tuple(cells),
+        regressions=tuple(regressions),
+        subdir=head.target.subdir,
+    )
+
+
+# --- renderers ----------------------------------------------------------------------------
+def _score(value: float | None) -> str:
+    return "?" if value is None else f"{value:g}"
+
+
+def headline(d: DiffReport) -> str:
+    """ "maturity 2 → 2, 3 checks improved, 1 regressed: REP008 deps-locked (pass → fail)"."""
+    improved, regressed = d.by_status("improved"), d.by_status("regressed")
+    text = (
+        f"maturity {d.base.level} → {d.head.level}, "
+        f"{len(improved)} check{'s' if len(improved) != 1 else ''} improved, "
+        f"{len(regressed)} regressed"
+    )
+    if regressed:
+        text += ": " + ", ".join(
+            f"{c.check} {c.name} ({c.base} → {c.head})" for c in regressed[:10]
+        )
+        if len(regressed) > 10:
+            text += f", … {len(regressed) - 10} more"
+    return text
+
+
+def render_text(d: DiffReport) -> str:
+    lines = [
+        f"mlaudit diff {clean(d.base.label)} ({(d.base.commit or '')[:12]}) → "
+        f"{clean(d.head.label)} ({(d.head.commit or 'work tree')[:12]})",
+        clean(headline(d), max_chars=2000),
+        f"score {_score(d.base.score)} → {_score(d.head.score)}; "
+        + ", ".join(
+            f"{a} L{d.base.artifact_levels.get(a, 0)} → L{d.head.artifact_levels.get(a, 0)}"
+            for a in ARTIFACTS
+        ),
+    ]
+    for status in ("regressed", "improved", "changed", "added", "removed"):
+        items = d.by_status(status)
+        if not items:
+            continue
+        lines.append(f"{status}:")
+        for c in items:
+            at = f" @ {clean(c.where)}" if c.where else ""
+            lines.append(
+                f"  {c.check} {c.name} [{c.artifact}] {c.base or '—'} → {c.head or '—'}"
+                f"{': ' + clean(c.message) if c.message and status != 'improved' else ''}{at}"
+            )
+    moved = [c for c in d.cells if c.status in ("improved", "regressed", "changed")]
+    if moved:
+        lines.append("cells:")
+        for cell in moved:
+            lines.append(
+                f"  {cell.quality}/{cell.artifact} {cell.status}: L{cell.base_level} → "
+                f"L{cell.head_level}, score {_score(cell.base_score)} → {_score(cell.head_score)}"
+            )
+    lines += [f"note: {clean(n)}" for n in d.notes]
+    return "\n".join(lines) + "\n"
+
+
+_ICON = {"regressed": "🔴", "improved": "🟢", "changed": "🟡", "added": "➕", "removed": "➖"}
+
+
+def render_markdown(d: DiffReport) -> str:
+    """A pull-request comment; the marker lets a workflow update its previous comment."""
+    regressed = d.by_status("regressed")
+    title = "❌" if regressed or d.head.level < d.base.level else "✅"
+    lines = [
+        COMMENT_MARKER,
+        f"### {title} mlaudit: {md(headline(d), max_chars=1500)}",
+        "",
+        f"Score {_score(d.base.score)} → {_score(d.head.score)} · "
+        + " · ".join(
+            f"{a} L{d.base.artifact_levels.get(a, 0)} → L{d.head.artifact_levels.get(a, 0)}"
+            for a in ARTIFACTS
+        )
+        + f" · base {md_code((d.base.commit or d.base.label)[:12])}"
+        + f", head {md_code((d.head.commit or d.head.label)[:12])}",
+        "",
+    ]
+    moved = [c for c in d.checks if c.status not in ("unchanged",)]
+    if moved:
+        lines += ["| | check | artifact | base | head | detail |", "|---|---|---|---|---|---|"]
+        order = ("regressed", "changed", "improved", "added", "removed")
+        for c in sorted(moved, key=lambda c: (order.index(c.status), c.check)):
+            detail = md(c.message, max_chars=160) if c.status != "improved" else ""
+            if c.where and c.status == "regressed":
+                detail += f" ({md(c.where, max_chars=120)})"
+            lines.append(
+                f"| {_ICON[c.status]} {c.status} | `{c.check}` {md(c.name)} | {c.artifact} | "
+                f"{c.base or '—'} | {c.head or '—'} | {detail} |"
+            )
+        lines.append("")
+    else:
+        lines += ["No check changed outcome.", ""]
+    cells = [c for c in d.cells if c.status in ("improved", "regressed", "changed")]
+    if cells:
+        lines += [
+            "<details><summary>Cells that moved</summary>",
+            "",
+            "| quality | artifact | level | score |",
+            "|---|---|---|---|",
+        ]
+        for cell in cells:
+            lines.append(
+                f"| {md(cell.quality)} | {cell.artifact} | L{cell.base_level} → L{cell.head_level} "
+                f"| {_score(cell.base_score)} → {_score(cell.head_score)} |"
+            )
+        lines += ["", "</details>", ""]
+    for note in d.notes:
+        lines.append(f"> {md(note, max_chars=400)}")
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def render_json(d: DiffReport) -> str:
+    return (
+        json.dumps(d.model_dump(mode="json"), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    )
+
+
+def render_github(d: DiffReport, gate_lines: list[str]) -> str:
+    """Annotations for regressions (file/line from the head's evidence) plus the text form."""
+    from mlaudit.report.github import command
+
+    out = []
+    for c in d.by_status("regressed")[:10]:
+        props: dict[str, object] = {"title": f"mlaudit regression {c.check} {c.name}"}
+        if c.path:
+            sub = d.subdir.strip("/")
+            props = {"file": f"{sub}/{c.path}" if sub else c.path, "line": c.line, **props}
+        out.append(command("error", f"{c.base} → {c.head}: {clean(c.message)}", **props))
+    for r in d.regressions:
+        if r.startswith(("maturity", *ARTIFACTS)):
+            out.append(command("error", r, title="mlaudit regression"))
+    out.append(render_text(d).rstrip("\n"))
+    out += gate_lines
+    return "\n".join(out) + "\n"
+
+
+DIFF_FORMATS = ("terminal", "markdown", "json", "github")

@@ -1,0 +1,347 @@
+"""The MLOps stack inventory: which tools the project USES, by MLOps Stack Canvas category.
+
+The catalogue of tools is data — `rubrics/inventory.yaml` next to the default rubric (a
+custom rubric may ship its own `inventory.yaml` beside it); adding a tool needs no code.
+Each tool says how it is detected:
+
+- `imports`: Python modules (AST imports in .py files and notebook code cells; a module
+  matches itself and its submodules) → **used**;
+- `calls`: fnmatch patterns over qualified call names (through imports) and class
+  bases → **used**;
+- `config`: files that configure it — `{glob, pattern}` (pattern: an optional regex a
+  non-comment line must match) → **used**;
+- `commands`: regexes over CI steps (`run:`/`script:` lines and actions/images `uses`) and
+  Dockerfile RUN/CMD/ENTRYPOINT instructions → **used**;
+- `requirements`: distribution names in requirements*.txt, pyproject.toml, Pipfile or a
+  conda environment file → only **declared** (installed is not used).
+
+A README, docs or comment mention never counts; `examples/`, `docs/` and vendored folders
+are not the project's own use (catalogue rule ex). Like probes, this module never opens a
+file of the target: everything comes from the Snapshot.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from mlaudit.errors import RubricError
+from mlaudit.probes import base
+from mlaudit.probes.base import ev
+from mlaudit.repo.snapshot import Snapshot
+from mlaudit.results import Evidence, Inventory, InventoryCategory, InventoryTool
+
+CATALOGUE_FILE = "inventory.yaml"
+MAX_TOOL_EVIDENCE = 4
+_PROSE = (".md", ".rst", ".txt", ".adoc")  # documentation never proves use
+REQUIREMENTS_GLOBS = ("requirements*.txt", "requirements/*.txt", "*requirements.txt")
+CONDA_FILES = ("environment.yml", "environment.yaml", "conda.yaml", "conda.yml")
+_COMMENT = re.compile(r"^\s*(#|//|<!--|;|--\s)")
+_DOCKER_COMMANDS = ("RUN", "CMD", "ENTRYPOINT", "FROM")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ConfigRule(_Strict):
+    glob: str
+    pattern: str | None = None
+
+    @field_validator("glob")
+    @classmethod
+    def _not_prose(cls, value: str) -> str:
+        if value.lower().endswith(_PROSE) or "readme" in value.lower():
+            raise ValueError(f"config glob {value!r}: documentation never proves a tool is used")
+        return value
+
+    @field_validator("pattern")
+    @classmethod
+    def _regex(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise ValueError(f"invalid regular expression {value!r}: {exc}") from exc
+        return value
+
+
+class ToolSpec(_Strict):
+    id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
+    name: str
+    imports: list[str] = []
+    calls: list[str] = []
+    config: list[ConfigRule] = []
+    commands: list[str] = []
+    requirements: list[str] = []
+
+    @field_validator("config", mode="before")
+    @classmethod
+    def _globs(cls, values: Any) -> Any:
+        if isinstance(values, list):
+            return [{"glob": v} if isinstance(v, str) else v for v in values]
+        return values
+
+    @field_validator("commands")
+    @classmethod
+    def _regexes(cls, values: list[str]) -> list[str]:
+        for value in values:
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise ValueError(f"invalid regular expression {value!r}: {exc}") from exc
+        return values
+
+    def config_rules(self) -> list[ConfigRule]:
+        return list(self.config)
+
+
+class CategorySpec(_Strict):
+    id: str
+    title: str
+    description: str = ""
+    tools: list[ToolSpec] = []
+
+
+class Catalogue(_Strict):
+    id: str
+    version: str
+    description: str = ""
+    categories: list[CategorySpec]
+
+    @field_validator("categories")
+    @classmethod
+    def _unique(cls, categories: list[CategorySpec]) -> list[CategorySpec]:
+        seen: set[str] = set()
+        for category in categories:
+            for tool in category.tools:
+                if tool.id in seen:
+                    raise ValueError(f"duplicate tool id {tool.id!r}")
+                seen.add(tool.id)
+        return categories
+
+
+def catalogue_path(rubric_path: str | None = None) -> Path:
+    """`inventory.yaml` beside the rubric file when there is one, else the built-in one."""
+    from mlaudit.rubric.load import rubrics_dir
+
+    if rubric_path:
+        beside = Path(rubric_path).parent / CATALOGUE_FILE
+        if beside.is_file():
+            return beside
+    return rubrics_dir() / CATALOGUE_FILE
+
+
+@lru_cache(maxsize=8)
+def load_catalogue(path: str | None = None) -> Catalogue:
+    file = Path(path) if path else catalogue_path()
+    try:
+        raw: Any = yaml.safe_load(file.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise RubricError(f"{file}: cannot read the inventory catalogue: {exc}") from exc
+    try:
+        return Catalogue.model_validate(raw)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = ".".join(str(p) for p in err["loc"])
+        raise RubricError(f"{file}: {loc}: {err['msg']}") from None
+
+
+# facts gathered once per snapshot ----------------------------------------------------------
+def _norm(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _line_of(snap: Snapshot, path: str, name: str) -> int | None:
+    wanted = re.compile(r"(^|[\"'\s])" + re.escape(name).replace(r"\-", "[-_.]") + r"\b", re.I)
+    for number, line in enumerate(snap.lines(path), start=1):
+        if not _COMMENT.match(line) and wanted.search(line):
+            return number
+    return None
+
+
+def _toml_names(data: Any) -> list[str]:
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    names: list[str] = []
+
+    def add_pep508(items: Any) -> None:
+        for item in items if isinstance(items, list) else []:
+            try:
+                names.append(Requirement(str(item)).name)
+            except InvalidRequirement:
+                continue
+
+    project = data.get("project") if isinstance(data, dict) else None
+    if isinstance(project, dict):
+        add_pep508(project.get("dependencies"))
+        optional = project.get("optional-dependencies")
+        if isinstance(optional, dict):
+            for items in optional.values():
+                add_pep508(items)
+    groups = data.get("dependency-groups") if isinstance(data, dict) else None
+    if isinstance(groups, dict):
+        for items in groups.values():
+            add_pep508(items)
+    tool = data.get("tool") if isinstance(data, dict) else None
+    poetry = tool.get("poetry") if isinstance(tool, dict) else None
+    if isinstance(poetry, dict):
+        tables = [poetry.get("dependencies"), poetry.get("dev-dependencies")]
+        group = poetry.get("group")
+        if isinstance(group, dict):
+            tables += [g.get("dependencies") for g in group.values() if isinstance(g, dict)]
+        for table in tables:
+            if isinstance(table, dict):
+                names.extend(str(k) for k in table if str(k).lower() != "python")
+    for key in ("packages", "dev-packages"):  # Pipfile
+        table = data.get(key) if isinstance(data, dict) else None
+        if isinstance(table, dict):
+            names.extend(str(k) for k in table)
+    return names
+
+
+def _conda_names(docs: list[Any]) -> list[str]:
+    names: list[str] = []
+    for doc in docs:
+        deps = doc.get("dependencies") if isinstance(doc, dict) else None
+        for item in deps if isinstance(deps, list) else []:
+            if isinstance(item, str):
+                names.append(re.split(r"[=<>!~\s\[]", item.split("::")[-1], maxsplit=1)[0])
+            elif isinstance(item, dict):
+                for pip_item in item.get("pip") or []:
+                    if isinstance(pip_item, str):
+                        names.append(re.split(r"[=<>!~\s\[;@]", pip_item, maxsplit=1)[0])
+    return names
+
+
+class _Facts:
+    """Imports, calls, config files, commands and declared requirements — read once."""
+
+    def __init__(self, snap: Snapshot) -> None:
+        self.snap = snap
+        # (name, path, line): evidence objects are built only for what a tool matches
+        self.imports: list[tuple[str, str, int]] = []
+        self.calls: list[tuple[str, str, int]] = []
+        for path in base.python_sources(snap):
+            facts = snap.python(path)
+            if facts is None:
+                continue
+            self.imports += [(imp.module, path, imp.line) for imp in facts.imports]
+            # a subclass of X uses X as much as a call does (unittest.TestCase …)
+            self.calls += [(c.name, path, c.line) for c in [*facts.calls, *facts.bases]]
+        self.commands: list[tuple[str, Evidence]] = []
+        for job in snap.ci_jobs:
+            if job.disabled or base.is_excluded(job.path):
+                continue
+            for cmd in [*job.commands, *job.uses]:
+                self.commands.append(
+                    (cmd.text, ev(job.path, cmd.line, cmd.text, f"{job.system} job {job.name}"))
+                )
+        for path in snap.dockerfiles:
+            if base.is_excluded(path):
+                continue
+            parsed = snap.dockerfile(path)
+            for ins in parsed.instructions if parsed else []:
+                if ins.keyword in _DOCKER_COMMANDS:
+                    text = f"{ins.keyword} {ins.args}"
+                    self.commands.append((text, ev(path, ins.line, text)))
+        self.requirements: dict[str, list[Evidence]] = {}
+        for path in base.select_files(snap, REQUIREMENTS_GLOBS):
+            reqs = snap.requirements(path)
+            for req in reqs.requirements if reqs else []:
+                self._declare(req.name, ev(path, req.line, req.raw))
+        for path in base.select_files(snap, ("pyproject.toml", "Pipfile")):
+            data = snap.toml(path)
+            for name in _toml_names(data) if data else []:
+                self._declare(name, ev(path, _line_of(snap, path, name), name))
+        for path in base.select_files(snap, CONDA_FILES):
+            for name in _conda_names(snap.yaml_docs(path)):
+                if name:
+                    self._declare(name, ev(path, _line_of(snap, path, name), name))
+
+    def _declare(self, name: str, evidence: Evidence) -> None:
+        self.requirements.setdefault(_norm(name), []).append(evidence)
+
+    def code_evidence(self, path: str, line: int, text: str) -> Evidence:
+        line_or_none, note = base.notebook_line_note(self.snap, path, line)
+        return ev(path, line_or_none, text, note)
+
+    def config(self, rule: ConfigRule) -> list[Evidence]:
+        paths = base.select_files(self.snap, [rule.glob])
+        if rule.pattern is None:
+            return [ev(p) for p in paths]
+        regex = re.compile(rule.pattern, re.MULTILINE)  # snap.grep pre-filters the whole text
+        found = []
+        for path in paths:
+            for hit_path, line, text in self.snap.grep([path], regex):
+                if not _COMMENT.match(text):
+                    found.append(ev(hit_path, line, text))
+                    break
+        return found
+
+
+def _detect(facts: _Facts, tool: ToolSpec) -> InventoryTool | None:
+    used: list[Evidence] = []
+    via: list[str] = []
+    hits = [
+        facts.code_evidence(path, line, f"import {module}")
+        for module, path, line in facts.imports
+        if any(module == m or module.startswith(m + ".") for m in tool.imports)
+    ]
+    if hits:
+        via.append("import")
+        used += sorted(set(hits), key=Evidence.sort_key)
+    hits = [
+        facts.code_evidence(path, line, f"{name}(…)")
+        for name, path, line in facts.calls
+        if any(fnmatch.fnmatchcase(name, c) for c in tool.calls)
+    ]
+    if hits:
+        via.append("call")
+        used += sorted(set(hits), key=Evidence.sort_key)
+    hits = [e for rule in tool.config_rules() for e in facts.config(rule)]
+    if hits:
+        via.append("config")
+        used += sorted(set(hits), key=Evidence.sort_key)
+    regexes = [re.compile(c) for c in tool.commands]
+    hits = [e for text, e in facts.commands if any(r.search(text) for r in regexes)]
+    if hits:
+        via.append("ci")
+        used += sorted(set(hits), key=Evidence.sort_key)
+    declared = [e for name in tool.requirements for e in facts.requirements.get(_norm(name), [])]
+    if declared:
+        via.append("requirement")
+    if not used and not declared:
+        return None
+    # strongest kind first (import, call, config, ci), one piece of evidence per file, so
+    # the few shown cover the most places
+    per_file: dict[str, Evidence] = {}
+    for e in used or sorted(set(declared), key=Evidence.sort_key):
+        per_file.setdefault(e.path, e)
+    shown = list(per_file.values())[:MAX_TOOL_EVIDENCE]
+    return InventoryTool(
+        id=tool.id,
+        name=tool.name,
+        status="used" if used else "declared",
+        via=tuple(via),
+        evidence=tuple(shown),
+    )
+
+
+def compute_inventory(snap: Snapshot, catalogue: Catalogue | None = None) -> Inventory:
+    catalogue = catalogue or load_catalogue()
+    facts = _Facts(snap)
+    categories = []
+    for category in catalogue.categories:
+        tools = [t for t in (_detect(facts, spec) for spec in category.tools) if t is not None]
+        tools.sort(key=lambda t: (t.status != "used", t.name.lower()))
+        categories.append(
+            InventoryCategory(id=category.id, title=category.title, tools=tuple(tools))
+        )
+    return Inventory(catalogue=f"{catalogue.id} {catalogue.version}", categories=tuple(categories))

@@ -1,0 +1,422 @@
+"""What CI really runs: each job's commands plus what they reach through indirection.
+
+A CI step often delegates: `make test` runs a Makefile recipe, `tox` runs tox.ini's
+`commands`, `nox` runs the sessions of noxfile.py, `bash scripts/ci.sh` runs a script,
+`anyscale jobs submit job.yaml` runs that spec's `entrypoint`, `hatch run test` runs a
+pyproject script, `uses: ./.github/workflows/x.yml` runs another workflow's jobs. This
+module follows those links inside the repository, up to a small depth, so probes can ask
+"does CI (really) run X?" and point at the line that does.
+
+Nothing is executed; everything is read through the Snapshot.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import shlex
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from mlaudit.probes.base import ev
+from mlaudit.repo.parsers.ci import CiJob
+from mlaudit.repo.parsers.yaml_docs import key_line
+from mlaudit.repo.snapshot import Snapshot
+from mlaudit.results import Evidence
+
+DEFAULT_DEPTH = 2
+MAX_REACHED_PER_JOB = 2000
+
+# A line that installs packages mentions tool names without running them.
+INSTALL = re.compile(
+    r"\b(?:pip3?|uv\s+pip|python[\d.]*\s+-m\s+pip|conda|mamba|micromamba|apt(?:-get)?|brew|"
+    r"pipx|npm|yarn)\s+install\b|\b(?:uv|poetry)\s+add\b"
+)
+SCRIPT_EXTENSIONS = (".sh", ".bash", ".zsh", ".ps1", ".yaml", ".yml")
+# Keys of a referenced YAML spec (job specs, k8s, compose) whose strings are commands.
+YAML_COMMAND_KEYS = {
+    "entrypoint",
+    "command",
+    "commands",
+    "cmd",
+    "run",
+    "script",
+    "scripts",
+    "args",
+    "steps",
+    "before_script",
+    "after_script",
+}
+_MAKE = re.compile(r"(?:^|[\s;&|(])(?:\$\(MAKE\)|\$\{MAKE\}|make)((?:\s+[^\s;&|)]+)*)")
+_TOX = re.compile(r"(?:^|[\s;&|])(?:python[\d.]*\s+-m\s+)?tox\b(?![.\w-])")
+_NOX = re.compile(r"(?:^|[\s;&|])(?:python[\d.]*\s+-m\s+)?nox\b(?![.\w-])")
+_RUNNER = re.compile(
+    r"\b(?:hatch\s+run|pdm\s+run|poe|(?:poetry|uv)\s+run\s+poe)\s+(?:[\w.-]+:)?([\w.-]+)"
+)
+_MAKE_TARGET = re.compile(r"^([^\s:=#][^:=#]*?)\s*::?(?!=)(.*)$")
+
+
+@dataclass(frozen=True)
+class Reached:
+    """A command CI runs, directly (`via` empty) or through repository files."""
+
+    job: CiJob
+    text: str
+    path: str
+    line: int | None
+    via: tuple[str, ...] = ()
+
+    @property
+    def direct(self) -> bool:
+        return not self.via
+
+    def evidence(self) -> Evidence:
+        note = f"{self.job.system} job {self.job.name}"
+        if self.via:
+            note += " via " + " → ".join(self.via)
+        return ev(self.path, self.line, self.text, note)
+
+
+def is_install(text: str) -> bool:
+    return bool(INSTALL.search(text))
+
+
+_SEPARATORS = re.compile(r"\s*(?:&&|\|\||;)\s*")
+
+
+def runs(text: str, pattern: re.Pattern[str]) -> bool:
+    """Does a command line run something matching `pattern`? Each `&&`/`;`-separated part
+    is judged alone, so `pip install pytest && pytest` runs pytest but `pip install pytest`
+    does not."""
+    return any(pattern.search(part) and not is_install(part) for part in _SEPARATORS.split(text))
+
+
+# parsers for the files a command can reach -------------------------------------------------
+def makefile_targets(
+    snap: Snapshot, path: str
+) -> dict[str, tuple[list[str], list[tuple[str, int]]]]:
+    """target → (prerequisites, [(recipe line, line number)])."""
+
+    def parse() -> dict[str, tuple[list[str], list[tuple[str, int]]]]:
+        targets: dict[str, tuple[list[str], list[tuple[str, int]]]] = {}
+        current: list[str] = []
+        for number, raw in enumerate(snap.lines(path), start=1):
+            if raw.startswith("\t"):
+                for name in current:
+                    targets[name][1].append((raw.strip().lstrip("@-+").strip(), number))
+                continue
+            if not raw.strip() or raw.lstrip().startswith("#"):
+                continue
+            match = _MAKE_TARGET.match(raw)
+            if match and "=" not in match.group(1):
+                names = [n for n in match.group(1).split() if n]
+                prereqs = match.group(2).split(";")[0].split()
+                inline = match.group(2).split(";", 1)[1].strip() if ";" in match.group(2) else ""
+                current = []
+                for name in names:
+                    entry = targets.setdefault(name, ([], []))
+                    entry[0].extend(prereqs)
+                    if inline:
+                        entry[1].append((inline, number))
+                    current.append(name)
+            else:
+                current = []
+        return targets
+
+    return snap._cached("makefile", path, parse)
+
+
+def _make_lines(
+    snap: Snapshot, makefile: str, targets: list[str], seen: set[str]
+) -> list[tuple[str, int, str]]:
+    table = makefile_targets(snap, makefile)
+    if not targets:
+        first = next((t for t in table if not t.startswith(".") and "%" not in t), None)
+        targets = [first] if first else []
+    out: list[tuple[str, int, str]] = []
+    for target in targets:
+        if target in seen or target not in table:
+            continue
+        seen.add(target)
+        prereqs, recipe = table[target]
+        out.extend(_make_lines(snap, makefile, prereqs, seen))
+        out.extend((text, line, target) for text, line in recipe)
+    return out
+
+
+def _tox_commands(snap: Snapshot) -> list[tuple[str, str, int]]:
+    out: list[tuple[str, str, int]] = []
+    for path in ("tox.ini", "setup.cfg"):
+        if not snap.exists(path):
+            continue
+        in_testenv = in_commands = False
+        for number, raw in enumerate(snap.lines(path), start=1):
+            stripped = raw.strip()
+            if stripped.startswith("["):
+                in_testenv = stripped.startswith(("[testenv", "[tox:testenv"))
+                in_commands = False
+                continue
+            if not in_testenv or stripped.startswith(("#", ";")):
+                continue
+            if re.match(r"^commands(_pre|_post)?\s*=", raw):
+                in_commands = True
+                value = raw.split("=", 1)[1].strip()
+                if value:
+                    out.append((value, path, number))
+            elif in_commands and raw[:1] in (" ", "\t") and stripped:
+                out.append((stripped, path, number))
+            else:
+                in_commands = False
+    return out
+
+
+def _literal_args(args: tuple[str, ...]) -> list[str]:
+    words = []
+    for arg in args:
+        try:
+            value = ast.literal_eval(arg)
+        except (ValueError, SyntaxError):
+            continue
+        if isinstance(value, str):
+            words.append(value)
+        elif isinstance(value, list):
+            words.extend(str(v) for v in value)
+    return words
+
+
+def _nox_commands(snap: Snapshot) -> list[tuple[str, str, int]]:
+    facts = snap.python("noxfile.py") if snap.exists("noxfile.py") else None
+    if facts is None:
+        return []
+    return [
+        (" ".join(_literal_args(call.args)), "noxfile.py", call.line)
+        for call in facts.calls
+        if call.name.endswith((".run", ".run_always", ".run_install")) and call.args
+    ]
+
+
+def _pyproject_scripts(snap: Snapshot, name: str) -> list[tuple[str, str, int]]:
+    data = snap.toml("pyproject.toml") if snap.exists("pyproject.toml") else None
+    if not data:
+        return []
+    tool = data.get("tool") or {}
+    tables: list[Any] = [
+        (tool.get("pdm") or {}).get("scripts"),
+        (tool.get("poe") or {}).get("tasks"),
+    ]
+    for env in ((tool.get("hatch") or {}).get("envs") or {}).values():
+        if isinstance(env, dict):
+            tables.append(env.get("scripts"))
+    out: list[str] = []
+    for table in tables:
+        if not isinstance(table, dict) or name not in table:
+            continue
+        value = table[name]
+        if isinstance(value, dict):
+            value = value.get("cmd") or value.get("shell") or value.get("sequence") or ""
+        if isinstance(value, str):
+            out.append(value)
+        elif isinstance(value, list):
+            out.extend(str(v) for v in value)
+    line = next(
+        (n for n, text in enumerate(snap.lines("pyproject.toml"), 1) if text.startswith(name)),
+        None,
+    )
+    return [(text, "pyproject.toml", line or 0) for text in out]
+
+
+def _yaml_command_strings(node: Any, inside: bool = False) -> Iterator[tuple[str, int | None]]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            active = inside or str(key) in YAML_COMMAND_KEYS
+            if isinstance(value, str) and active:
+                yield value, key_line(node, key)
+            else:
+                yield from _yaml_command_strings(value, active)
+    elif isinstance(node, list):
+        lines = getattr(node, "item_lines", [])
+        for index, value in enumerate(node):
+            if isinstance(value, str) and inside:
+                yield value, lines[index] if index < len(lines) else None
+            else:
+                yield from _yaml_command_strings(value, inside)
+
+
+def _file_lines(snap: Snapshot, path: str) -> list[tuple[str, int]]:
+    if path.endswith((".yaml", ".yml")):
+        out: list[tuple[str, int]] = []
+        for doc in snap.yaml_docs(path):
+            for text, line in _yaml_command_strings(doc):
+                for offset, part in enumerate(text.splitlines() or [text]):
+                    if part.strip():
+                        out.append(
+                            (part.strip(), (line or 0) + (offset + 1 if "\n" in text else 0))
+                        )
+        return out
+    return [
+        (text.strip(), number)
+        for number, text in enumerate(snap.lines(path), start=1)
+        if text.strip() and not text.lstrip().startswith(("#", "REM ", "::"))
+    ]
+
+
+def referenced_files(snap: Snapshot, text: str) -> list[str]:
+    """Tracked repository files named by a command line (`bash ci/run.sh`, `-f job.yaml`)."""
+    try:
+        words = shlex.split(text, comments=False, posix=True)
+    except ValueError:
+        words = text.split()
+    found = []
+    for word in words:
+        for candidate in (word, word.split("=", 1)[-1]):
+            path = candidate.strip("'\"").removeprefix("./")
+            if path and snap.exists(path) and path not in found:
+                found.append(path)
+    return found
+
+
+def _make_invocation(text: str) -> tuple[str, list[str]] | None:
+    match = _MAKE.search(text)
+    if not match:
+        return None
+    words = match.group(1).split()
+    directory, makefile, targets = "", None, []
+    skip = False
+    for index, word in enumerate(words):
+        if skip:
+            skip = False
+            continue
+        if word in ("-C", "--directory") and index + 1 < len(words):
+            directory = words[index + 1].rstrip("/") + "/"
+            skip = True
+        elif word in ("-f", "--file", "--makefile") and index + 1 < len(words):
+            makefile = words[index + 1]
+            skip = True
+        elif word.startswith("-") or "=" in word:
+            continue
+        elif re.match(r"^[\w./%-]+$", word):
+            targets.append(word)
+        else:
+            break
+    path = makefile or "Makefile"
+    return (directory + path).removeprefix("./"), targets
+
+
+def _expand(
+    snap: Snapshot, text: str, depth: int, seen: frozenset[str]
+) -> Iterator[tuple[str, str, int | None, str]]:
+    """(command, path, line, link) reached from one command line, one level down."""
+    if depth <= 0:
+        return
+    parts = [part for part in _SEPARATORS.split(text) if part and not is_install(part)]
+    if len(parts) != 1 or parts[0] != text:
+        for part in parts:
+            yield from _expand(snap, part, depth, seen)
+        return
+    make = _make_invocation(text)
+    if make is not None:
+        makefile, targets = make
+        for candidate in (makefile, makefile.replace("Makefile", "makefile")):
+            if snap.exists(candidate) and candidate not in seen:
+                for recipe, line, target in _make_lines(snap, candidate, targets, set()):
+                    yield recipe, candidate, line, f"{candidate}:{target}"
+                break
+    if _TOX.search(text) and "tox.ini" not in seen:
+        for command, path, line in _tox_commands(snap):
+            yield command, path, line, f"{path}:testenv"
+    if _NOX.search(text) and "noxfile.py" not in seen:
+        for command, path, line in _nox_commands(snap):
+            yield command, path, line, "noxfile.py"
+    runner = _RUNNER.search(text)
+    if runner:
+        for command, path, line in _pyproject_scripts(snap, runner.group(1)):
+            yield command, path, line, f"pyproject.toml:{runner.group(1)}"
+    for path in referenced_files(snap, text):
+        if path in seen:
+            continue
+        is_script = path.endswith(SCRIPT_EXTENSIONS) or (
+            "." not in path.rsplit("/", 1)[-1]
+            and (snap.lines(path)[:1] or [""])[0].startswith("#!")
+        )
+        if is_script and "workflows/" not in path:
+            for command, line in _file_lines(snap, path):
+                yield command, path, line, path
+
+
+def job_reach(snap: Snapshot, job: CiJob, depth: int = DEFAULT_DEPTH) -> list[Reached]:
+    """Every command a CI job runs, and what those commands reach within `depth` links."""
+    out: list[Reached] = []
+    queue: deque[tuple[str, str, int | None, tuple[str, ...], int]] = deque(
+        (c.text, job.path, c.line, (), depth) for c in job.commands[:MAX_REACHED_PER_JOB]
+    )
+    folder = job.path.rsplit("/", 1)[0] + "/" if "/" in job.path else ""
+    for uses in job.uses:
+        target = uses.text.split("@", 1)[0].removeprefix("./").rstrip("/")
+        if job.system != "github" and target.endswith((".yml", ".yaml")):
+            # an Azure/GitLab template included from this pipeline's folder or the root
+            path = next((c for c in (folder + target, target) if snap.exists(c)), None)
+            if path and path != job.path:
+                link = f"{job.path}:{uses.line}" if uses.line else job.path
+                queue.extend(
+                    (text, path, line, (link,), depth - 1) for text, line in _file_lines(snap, path)
+                )
+            continue
+        if not uses.text.startswith("./"):
+            continue
+        if target.endswith((".yml", ".yaml")):  # a local reusable workflow
+            for other in snap.ci_jobs:
+                if other.path == target and other is not job:
+                    link = f"{job.path}:{uses.line}" if uses.line else job.path
+                    queue.extend(
+                        (c.text, target, c.line, (link,), depth - 1) for c in other.commands
+                    )
+        else:  # a local composite action
+            for name in ("action.yml", "action.yaml"):
+                path = f"{target}/{name}"
+                if snap.exists(path):
+                    link = f"{job.path}:{uses.line}" if uses.line else job.path
+                    queue.extend(
+                        (text, path, line, (link,), depth - 1)
+                        for text, line in _file_lines(snap, path)
+                    )
+    while queue and len(out) < MAX_REACHED_PER_JOB:
+        text, path, line, via, left = queue.popleft()
+        out.append(Reached(job, text, path, line, via))
+        chain_files = frozenset({job.path, *(v.split(":", 1)[0] for v in via)})
+        for command, cpath, cline, _link in _expand(snap, text, left, chain_files):
+            origin = f"{path}:{line}" if line else path
+            queue.append((command, cpath, cline, (*via, origin), left - 1))
+    return out
+
+
+def reached(snap: Snapshot, depth: int = DEFAULT_DEPTH) -> list[Reached]:
+    """All commands of all active CI jobs, with indirection (cached per snapshot)."""
+
+    def build() -> list[Reached]:
+        out: list[Reached] = []
+        for job in snap.ci_jobs:
+            if not job.disabled:
+                out.extend(job_reach(snap, job, depth))
+        return out
+
+    return snap._cached("ci_reach", str(depth), build)
+
+
+def search(
+    snap: Snapshot,
+    pattern: re.Pattern[str],
+    *,
+    triggers: set[str] | None = None,
+    depth: int = DEFAULT_DEPTH,
+    skip_installs: bool = True,
+) -> list[Reached]:
+    """Reached commands matching `pattern`, optionally only in jobs with one of `triggers`."""
+    hits = []
+    for item in reached(snap, depth):
+        if triggers and not (item.job.triggers & triggers):
+            continue
+        if runs(item.text, pattern) if skip_installs else pattern.search(item.text):
+            hits.append(item)
+    return hits

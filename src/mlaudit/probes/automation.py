@@ -1,0 +1,514 @@
+"""Probes for #4 Automation: CI that does something, pipelines as DAGs, scheduled and
+data-triggered training, continuous deployment, pipeline CI and environment promotion."""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from typing import Any
+
+from pydantic import Field, field_validator
+
+from mlaudit.probes import _ci_reach, base
+from mlaudit.probes.base import ev
+from mlaudit.probes.kubernetes import k8s_objects
+from mlaudit.probes.registry import Params, probe
+from mlaudit.probes.testing import _resolve, local_modules
+from mlaudit.repo.globs import matches_any
+from mlaudit.repo.parsers.yaml_docs import key_line
+from mlaudit.repo.snapshot import Snapshot
+from mlaudit.results import Evidence, Observation
+
+TRIVIAL_COMMAND = re.compile(
+    r"^(echo|printf|ls|pwd|cat|true|exit 0|env|date|whoami|cd|export|set|sleep|mkdir)\b"
+)
+TRIVIAL_USES = re.compile(
+    r"^(actions/(checkout|cache|upload-artifact|download-artifact|github-script|stale|labeler"
+    r"|first-interaction)|peter-evans/|release-drafter/)"
+)
+TRAIN = (
+    r"\btrain\w*(\.py)?\b|\bretrain|\bdvc\s+(repro|exp\s+run)\b|\bkedro\s+run\b|\bfit\b"
+    r"|\bpipelines?\s+(run|submit|create)|\bjobs?\s+(create|submit)\b|\bmlflow\s+run\b"
+)
+
+
+def _regex(value: str | None) -> str | None:
+    if value is not None:
+        re.compile(value)
+    return value
+
+
+# CI present ------------------------------------------------------------------------------------
+class CiPresentParams(Params):
+    pass
+
+
+@probe("ci_present", CiPresentParams)
+def ci_present(snap: Snapshot, p: CiPresentParams) -> Observation:
+    """Continuous integration is configured and does real work.
+
+    Looks for: GitHub Actions, GitLab CI, Azure Pipelines, CircleCI, Bitbucket, Cloud Build
+    or Jenkins jobs that build, test, lint, train or deploy — at least one command or action
+    beyond checkout/echo. Empty workflows and jobs disabled with `if: false` do not count.
+    Why: CI is the base of every automated ML practice (Azure level 1; mm "CI").
+    Fix: add `.github/workflows/ci.yml` that installs the project and runs the tests.
+    """
+    jobs = snap.ci_jobs
+    active = [j for j in jobs if not j.disabled]
+    working: list[Evidence] = []
+    for job in active:
+        real = [c for c in job.commands if not TRIVIAL_COMMAND.match(c.text)]
+        real.sort(key=lambda c: _ci_reach.is_install(c.text))  # show the work, not the setup
+        acts = [u for u in job.uses if not TRIVIAL_USES.match(u.text)]
+        if real or acts:
+            first = (real or acts)[0]
+            working.append(ev(job.path, first.line, first.text, f"{job.system} job {job.name}"))
+    if working:
+        return base.passed(f"{len(working)} CI job(s) doing real work", working)
+    ci_files = sorted({j.path for j in jobs})
+    problems = [
+        e
+        for e in base.problem_evidence(snap, snap.files)
+        if "workflows/" in e.path or "ci" in e.path
+    ]
+    if problems:
+        return base.unknown("a CI file could not be parsed", problems)
+    if ci_files:
+        return base.failed(
+            "CI files exist but no active job runs anything", [ev(f) for f in ci_files]
+        )
+    return base.failed("no CI configuration")
+
+
+def _doc_strings(node: Any) -> list[str]:
+    if isinstance(node, dict):
+        return [s for v in node.values() for s in _doc_strings(v)] + [str(k) for k in node]
+    if isinstance(node, list):
+        return [s for v in node for s in _doc_strings(v)]
+    return [str(node)] if node is not None else []
+
+
+# DVC data stages -------------------------------------------------------------------------------
+class DvcStagesParams(Params):
+    outs_under: list[str] = Field(
+        default_factory=lambda: ["data/**", "data", "datasets/**", "features/**"],
+        description="globs of outputs that make a stage a data stage",
+    )
+    names: str = Field(
+        default=r"prepar|preprocess|process|featur|ingest|extract|download|clean|split|etl"
+        r"|transform|load|collect|fetch|build_dataset|make_dataset|dataset",
+        description="regex of stage names that make it a data stage",
+    )
+
+
+def _stage_outs(stage: dict[Any, Any]) -> list[str]:
+    outs = stage.get("outs") or []
+    paths = []
+    for out in outs if isinstance(outs, list) else []:
+        if isinstance(out, str):
+            paths.append(out)
+        elif isinstance(out, dict):
+            paths.extend(str(k) for k in out)
+    return paths
+
+
+def dvc_stages(snap: Snapshot) -> list[tuple[str, str, dict[Any, Any], int | None]]:
+    out = []
+    for path in base.select_files(snap, ["dvc.yaml"]):
+        for doc in snap.yaml_docs(path):
+            stages = doc.get("stages") if isinstance(doc, dict) else None
+            if isinstance(stages, dict):
+                for name, stage in stages.items():
+                    if isinstance(stage, dict):
+                        out.append((path, str(name), stage, key_line(stages, name)))
+    return out
+
+
+@probe("dvc_data_stages", DvcStagesParams)
+def dvc_data_stages(snap: Snapshot, p: DvcStagesParams) -> Observation:
+    """`dvc.yaml` declares data stages (a data-pipeline DAG).
+
+    Looks for: stages with a `cmd` whose outputs lie under `data/` (or whose name says they
+    prepare, featurize, ingest … data). A `dvc.yaml` with only a train stage is a training
+    pipeline, not a data pipeline.
+    Why: data preparation as a DAG is re-runnable and cached, not a sequence of manual steps.
+    Fix: declare `dvc stage add -n prepare -d raw -o data/prepared python prepare.py`.
+    """
+    names = re.compile(p.names, re.IGNORECASE)
+    found: list[Evidence] = []
+    stages = dvc_stages(snap)
+    for path, name, stage, line in stages:
+        if not stage.get("cmd"):
+            continue
+        outs = [o for o in _stage_outs(stage) if matches_any(o.rstrip("/"), p.outs_under)]
+        if outs or names.search(name):
+            found.append(ev(path, line, f"stage {name}" + (f" → {outs[0]}" if outs else "")))
+    if found:
+        return base.passed(f"{len(found)} DVC data stage(s)", found)
+    if stages:
+        return base.failed("dvc.yaml has no data stages", [ev(s[0], s[3]) for s in stages])
+    return base.failed("no dvc.yaml stages")
+
+
+# data-change trigger -----------------------------------------------------------------------------
+class TriggerPathsParams(Params):
+    pattern: str = Field(
+        default=r"(^|/)(data|datasets?|raw)(/|$|\*)|\.dvc\b|dvc\.lock$|(^|/)features?/",
+        description="regex a CI trigger path must match",
+    )
+
+    _v = field_validator("pattern")(_regex)
+
+
+@probe("ci_trigger_paths", TriggerPathsParams)
+def ci_trigger_paths(snap: Snapshot, p: TriggerPathsParams) -> Observation:
+    """A CI workflow is triggered by changes to data (`on.push.paths: data/**`, `*.dvc`).
+
+    Looks for: GitHub Actions `paths:` filters matching data folders, `.dvc` files or
+    `dvc.lock`; Airflow sensors on storage; S3 bucket notifications or EventBridge rules on
+    S3 objects are found by the other parts of the check.
+    Why: data changes should re-run the pipeline without a human noticing them.
+    Fix: add `on: push: paths: ['data/**', '**/*.dvc']` to the training workflow.
+    """
+    regex = re.compile(p.pattern)
+    found: list[Evidence] = []
+    seen = set()
+    for job in snap.ci_jobs:
+        if job.disabled:
+            continue
+        for path in job.trigger_paths:
+            if regex.search(path) and (job.path, path) not in seen:
+                seen.add((job.path, path))
+                found.append(ev(job.path, None, f"paths: {path}", f"{job.system} trigger"))
+    return base.found_or_missing(found, what="CI trigger on data changes")
+
+
+# continuous training -------------------------------------------------------------------------
+class CtTriggerParams(Params):
+    train: str = Field(default=TRAIN, description="regex of a command/name that trains")
+    follow: int = Field(default=2, ge=0, le=3)
+
+    _v = field_validator("train")(_regex)
+
+
+_SCHEDULE_KWARGS = ("schedule", "schedule_interval", "timetable", "cron")
+
+
+def _python_schedules(
+    snap: Snapshot, train: re.Pattern[str]
+) -> tuple[list[Evidence], list[Evidence]]:
+    """(scheduled training, other schedules) in orchestrator code."""
+    trains: list[Evidence] = []
+    others: list[Evidence] = []
+    for path in base.select_files(snap, ["*.py"], scope="non_tests"):
+        facts = snap.python(path)
+        if facts is None:
+            continue
+        scheduled: list[tuple[int, str]] = []
+        for call in list(facts.calls) + list(facts.decorators):
+            name = call.name
+            if re.search(r"(^|\.)(DAG|dag)$", name) and name.startswith("airflow"):
+                value = next((call.kwarg(k) for k in _SCHEDULE_KWARGS if call.kwarg(k)), None)
+                if value and value not in ("None", "'@once'", "'None'"):
+                    scheduled.append((call.line, f"{name}(schedule={value})"))
+            elif re.search(
+                r"(ScheduleDefinition|schedule|create_schedule|create_recurring_run|"
+                r"CronSchedule|Schedule)$",
+                name,
+            ) and name.split(".")[0] in (
+                "dagster",
+                "prefect",
+                "kfp",
+                "google",
+                "zenml",
+                "flytekit",
+            ):
+                scheduled.append((call.line, name))
+            elif name.endswith((".serve", ".deploy")) and any(
+                call.kwarg(k) for k in ("cron", "interval", "schedule", "rrule")
+            ):
+                scheduled.append((call.line, f"{name}(cron=…)"))
+            elif name.endswith(("create_recurring_run", "create_schedule")):
+                scheduled.append((call.line, name))
+        if not scheduled:
+            continue
+        names = [s for s, _ in facts.strings] + [c.name for c in facts.calls]
+        names += [n for n, _ in facts.functions] + [i.module for i in facts.imports]
+        target = trains if any(train.search(n) for n in names) else others
+        target.extend(ev(path, line, text) for line, text in scheduled)
+    return trains, others
+
+
+@probe("ct_trigger", CtTriggerParams)
+def ct_trigger(snap: Snapshot, p: CtTriggerParams) -> Observation:
+    """Training is launched on a schedule (continuous training).
+
+    Looks for: a scheduled CI job (`on.schedule.cron`, GitLab/Azure schedules) whose
+    commands — followed through Makefile targets and scripts — train (`train.py`,
+    `dvc repro`, `kedro run`, a pipeline submission); an Airflow DAG with `schedule=`, a
+    Dagster/Prefect/KFP/Vertex schedule, in a file that trains; a Kubernetes `CronJob` or a
+    Terraform/EventBridge `schedule_expression` whose definition runs training. Scheduled
+    jobs that do something else (stale bots, link checks, dependency updates) do not count.
+    Why: Azure levels 2–3 and GCP level 1 retrain on a trigger, not by hand.
+    Fix: add a scheduled workflow (`on: schedule: - cron: …`) that runs the training
+    pipeline.
+    """
+    train = re.compile(p.train, re.IGNORECASE)
+    found: list[Evidence] = []
+    other: list[Evidence] = []
+    scheduled_jobs = [j for j in snap.ci_jobs if j.scheduled and not j.disabled]
+    for item in _ci_reach.reached(snap, p.follow):
+        if item.job.scheduled and _ci_reach.runs(item.text, train):
+            found.append(item.evidence())
+    if not found:
+        other.extend(ev(j.path, j.line, f"scheduled job {j.name}") for j in scheduled_jobs)
+    py_train, py_other = _python_schedules(snap, train)
+    found.extend(py_train)
+    other.extend(py_other)
+    prod, _dev = k8s_objects(snap, ["CronJob", "CronWorkflow", "ScheduledWorkflow"])
+    for obj in prod:
+        target = found if any(train.search(s) for s in _doc_strings(obj.doc)) else other
+        target.append(ev(obj.path, obj.line, f"kind: {obj.kind} {obj.name or ''}".strip()))
+    for path in base.select_files(snap, ["*.tf"]):
+        text = snap.text(path) or ""
+        for number, line in enumerate(snap.lines(path), start=1):
+            if re.search(r"^\s*schedule_expression\s*=", line):
+                target = found if train.search(text) else other
+                target.append(ev(path, number, line))
+    if found:
+        return base.passed("training runs on a schedule", found)
+    if other:
+        return base.failed("scheduled jobs exist, but none launches training", other)
+    return base.failed("no scheduled training")
+
+
+class MonitorTriggerParams(Params):
+    monitors: list[str] = Field(
+        default_factory=lambda: [
+            "evidently.*",
+            "alibi_detect.cd.*",
+            "nannyml.*",
+            "whylogs.*",
+            "deepchecks.*drift*",
+            "sagemaker.model_monitor.*",
+            "frouros.*",
+        ]
+    )
+    launches: str = Field(
+        default=r"(^|[._])(re)?train\w*$|(^|\.)(trigger_dag\w*|create_dag_run|start_pipeline_execution"
+        r"|submit_pipeline_job|create_run|run_pipeline|submit|dispatch\w*)$",
+        description="regex of a call that launches training",
+    )
+
+    _v = field_validator("launches")(_regex)
+
+
+@probe("ct_monitor_trigger", MonitorTriggerParams)
+def ct_monitor_trigger(snap: Snapshot, p: MonitorTriggerParams) -> Observation:
+    """A drift or quality monitor starts retraining (Azure level 4).
+
+    Looks for: production code (not tests or notebooks) where a drift/quality monitor
+    (Evidently, alibi-detect, NannyML, whylogs, SageMaker Model Monitor …) and a call that
+    launches training or a pipeline run (`train…`, `trigger_dag`,
+    `start_pipeline_execution`, a workflow dispatch) live in the same module. A monitor
+    with no launch in reach is `unknown` — the link may be configured outside the repo
+    (alert webhooks, cloud consoles); no monitor at all fails.
+    Why: full MLOps closes the loop: degradation triggers retraining automatically.
+    Fix: have the drift job trigger the training pipeline (e.g. `repository_dispatch`, an
+    Airflow `TriggerDagRunOperator`) when drift is detected.
+    """
+    launch = re.compile(p.launches)
+    monitors: list[Evidence] = []
+    found: list[Evidence] = []
+    for path in base.select_files(snap, ["*.py"], scope="non_tests"):
+        facts = snap.python(path)
+        if facts is None:
+            continue
+        mon = [c for c in facts.calls if any(fnmatch.fnmatchcase(c.name, m) for m in p.monitors)]
+        if not mon:
+            continue
+        monitors.append(ev(path, mon[0].line, mon[0].name))
+        starts = [c for c in facts.calls if launch.search(c.name) and c not in mon]
+        starts += [
+            c
+            for c in facts.calls
+            if c.name.endswith("TriggerDagRunOperator") or "dispatches" in " ".join(c.args)
+        ]
+        if starts:
+            found.append(ev(path, mon[0].line, mon[0].name, "monitor"))
+            found.append(ev(path, starts[0].line, starts[0].name, "launches training"))
+    if found:
+        return base.passed("a monitor launches retraining", found)
+    if monitors:
+        return base.unknown(
+            "drift/quality monitoring found, but no retraining trigger in reach of it", monitors
+        )
+    return base.failed("no drift or quality monitor that could trigger retraining")
+
+
+# pipeline CI --------------------------------------------------------------------------------------
+class PipelineCiParams(Params):
+    commands: str = Field(
+        default=r"\bkfp\s+dsl\s+compile\b|\bdsl-compile\b|\bcompile\w*\s+.*pipeline|pipeline\S*\s+"
+        r"(compile|upsert|submit|deploy|publish)|\baz\s+ml\s+(job|pipeline)\s+create\b"
+        r"|\bzenml\s+pipeline\b|\bkedro\s+package\b|\bsagemaker\b.*\bpipeline\b"
+        r"|\bgcloud\s+builds\s+submit\b.*train|\bdocker\s+(buildx\s+)?build\b.*train",
+        description="regex of a command compiling/publishing a pipeline or building a training image",
+    )
+    calls: list[str] = Field(
+        default_factory=lambda: [
+            "kfp.compiler.*",
+            "kfp.v2.compiler.*",
+            "*.Compiler().compile",
+            "*.upsert",
+            "google.cloud.aiplatform.PipelineJob",
+            "tfx.orchestration.*",
+        ]
+    )
+    follow: int = Field(default=2, ge=0, le=3)
+
+    _v = field_validator("commands")(_regex)
+
+
+# a script that imports a pipeline SDK and publishes/compiles/submits builds the pipeline
+PIPELINE_SDKS = (
+    "kfp",
+    "azureml.pipeline",
+    "azure.ai.ml",
+    "sagemaker.workflow",
+    "tfx",
+    "google.cloud.aiplatform",
+    "zenml",
+)
+PUBLISH_CALLS = (".publish", ".upsert", ".compile", ".submit", ".create_run_from_pipeline_func")
+
+
+def _dockerfile_trains(snap: Snapshot, text: str, train: re.Pattern[str]) -> str | None:
+    if not re.search(r"\bdocker\s+(buildx\s+)?build\b", text):
+        return None
+    words = text.split()
+    candidates = []
+    for index, word in enumerate(words):
+        if word in ("-f", "--file") and index + 1 < len(words):
+            candidates.append(words[index + 1].removeprefix("./"))
+        elif word.startswith("--file="):
+            candidates.append(word.split("=", 1)[1].removeprefix("./"))
+    if not candidates and words:
+        context = words[-1].removeprefix("./").rstrip("/")
+        candidates.append("Dockerfile" if context in (".", "") else f"{context}/Dockerfile")
+    for path in candidates:
+        if snap.exists(path) and any(
+            re.match(r"^\s*(CMD|ENTRYPOINT|RUN)\b", line) and train.search(line)
+            for line in snap.lines(path)
+        ):
+            return path
+    return None
+
+
+@probe("pipeline_ci", PipelineCiParams)
+def pipeline_ci(snap: Snapshot, p: PipelineCiParams) -> Observation:
+    """CI compiles or publishes the ML pipeline, or builds the training image (GCP level 2).
+
+    Looks for: CI commands (followed through Makefile targets and scripts) that compile a
+    KFP/Vertex pipeline, upsert a SageMaker pipeline, create an Azure ML pipeline job, or
+    build a Docker image whose CMD/ENTRYPOINT trains; or a Python script run by CI that
+    calls a pipeline compiler or `upsert`.
+    Why: at GCP level 2 the pipeline itself is code that CI builds, tests and ships.
+    Fix: add a CI step that compiles the pipeline (or builds the training image) on every
+    merge.
+    """
+    regex = re.compile(p.commands, re.IGNORECASE)
+    train = re.compile(TRAIN, re.IGNORECASE)
+    found: list[Evidence] = []
+    for item in _ci_reach.reached(snap, p.follow):
+        if _ci_reach.runs(item.text, regex):
+            found.append(item.evidence())
+            continue
+        dockerfile = _dockerfile_trains(snap, item.text, train)
+        if dockerfile:
+            found.append(item.evidence())
+            found.append(ev(dockerfile, None, None, "training image"))
+            continue
+        scripts = _ci_reach.referenced_files(snap, item.text)
+        for module in re.findall(r"\bpython[\d.]*\s+-m\s+([\w.]+)", item.text):
+            resolved = _resolve(module, local_modules(snap))
+            if resolved:
+                scripts.append(resolved[1])
+        for path in scripts:
+            facts = snap.python(path) if path.endswith(".py") else None
+            if facts is None:
+                continue
+            publishes = any(
+                fnmatch.fnmatchcase(c.name, pat) for c in facts.calls for pat in p.calls
+            ) or (
+                any(i.module.startswith(PIPELINE_SDKS) for i in facts.imports)
+                and any(c.name.endswith(PUBLISH_CALLS) for c in facts.calls)
+            )
+            if publishes:
+                found.append(item.evidence())
+                found.append(ev(path, None, None, "compiles/publishes the pipeline"))
+    return base.found_or_missing(found, what="CI step building the ML pipeline")
+
+
+# IaC and environment promotion --------------------------------------------------------------------
+class EnvPromotionParams(Params):
+    iac_globs: list[str] = Field(
+        default_factory=lambda: ["*.tf", "Pulumi.yaml", "Pulumi.*.yaml", "*.bicep", "cdk.json"]
+    )
+    env_globs: list[str] = Field(
+        default_factory=lambda: [
+            "values-{staging,stage,prod,production,dev,qa}.y*ml",
+            "values.{staging,stage,prod,production,dev,qa}.y*ml",
+            "**/overlays/{staging,stage,prod,production,dev,qa}/**",
+            "**/environments/{staging,stage,prod,production,dev,qa}/**",
+            "**/envs/{staging,stage,prod,production,dev,qa}/**",
+            "*{staging,stage,prod,production,dev,qa}.tfvars",
+            "Pulumi.{staging,stage,prod,production,dev,qa}.yaml",
+        ]
+    )
+    min_envs: int = Field(default=2, ge=1)
+
+
+_ENV_NAME = re.compile(r"(staging|stage|prod|production|dev|qa)", re.IGNORECASE)
+
+
+@probe("env_promotion", EnvPromotionParams)
+def env_promotion(snap: Snapshot, p: EnvPromotionParams) -> Observation:
+    """Infrastructure as code, with several environments to promote through.
+
+    Looks for: Terraform, Pulumi, Bicep or CDK files, and at least `min_envs` environments —
+    distinct CI `environment:` names, `values-{staging,prod}.yaml`, Kustomize
+    `overlays/{staging,prod}`, per-environment tfvars or Pulumi stacks. Environments
+    (as the catalogue's any-of) — either passes; one environment alone does not.
+    Why: mm#9–12 — reproducible infrastructure and a staged path to production.
+    Fix: describe the infrastructure in Terraform/Pulumi and deploy through staging to
+    production (CI `environment:` per stage).
+    """
+    iac = [ev(f) for f in base.select_files(snap, p.iac_globs)]
+    envs: dict[str, Evidence] = {}
+    for job in snap.ci_jobs:
+        if job.environment and not job.disabled:
+            envs.setdefault(
+                job.environment.lower(), ev(job.path, job.line, f"environment: {job.environment}")
+            )
+    for path in base.select_files(snap, p.env_globs):
+        match = None
+        for part in reversed(path.split("/")):
+            match = _ENV_NAME.search(part)
+            if match:
+                break
+        if match:
+            name = match.group(1).lower()
+            name = {"stage": "staging", "production": "prod"}.get(name, name)
+            envs.setdefault(name, ev(path))
+    staged = len(envs) >= p.min_envs
+    evidence = iac[:4] + list(envs.values())
+    if iac and staged:
+        return base.passed(f"IaC with {len(envs)} environments", evidence)
+    if iac:
+        return base.passed("infrastructure as code (no staged environments found)", evidence)
+    if staged:
+        return base.passed(f"{len(envs)} deployment environments (no IaC found)", evidence)
+    if envs:
+        return base.failed("a single deployment environment, no IaC", evidence)
+    return base.failed("no infrastructure as code or environment promotion")

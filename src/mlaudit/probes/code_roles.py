@@ -1,0 +1,174 @@
+"""Which Python modules train a model, which serve it, and which local modules each imports.
+
+One shared classification for the coupling and fault-tolerance probes (no probe lives here):
+- **serving** modules import a serving framework (probes.profile.SERVING_MODULES: FastAPI,
+  Flask, BentoML, Ray Serve, …);
+- **training** modules call a training API: `.fit(…)` on a model (not on a preprocessor,
+  scaler, encoder, vectorizer or tokenizer), `loss.backward()`, `optimizer.step()`,
+  `xgboost.train`, `lightgbm.train`, a `Trainer`/`TorchTrainer` …;
+- **local imports** resolve `import x.y` / `from .z import w` to files of the repository, so
+  "serving imports training" and "training and serving share a transform module" can be
+  asked transitively.
+
+Only production `.py` files count (tests, notebooks and the ex-rule folders are left out).
+Computed once per Snapshot (cached in the Snapshot's view cache).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+
+from mlaudit.probes import base
+from mlaudit.probes.base import ev
+from mlaudit.probes.generic import module_matches, name_matches
+from mlaudit.probes.profile import SERVING_MODULES
+from mlaudit.repo.snapshot import Snapshot
+from mlaudit.results import Evidence
+
+TRAINING_CALLS: tuple[str, ...] = (
+    "*.fit",
+    "*.fit_generator",
+    "*.train_on_batch",
+    "*.backward",
+    "*optim*.step",
+    "*optimizer*.step",
+    "xgboost.train",
+    "lightgbm.train",
+    "*trainer.train",
+    "*Trainer.train",
+    "*Trainer",
+    "*.Trainer",
+    "*TorchTrainer",
+    "*Tuner",
+    "*tuner.fit",
+)
+# `.fit` on these receivers fits a transform, not a model.
+NOT_MODEL_RECEIVERS: tuple[str, ...] = (
+    "preprocess",
+    "scaler",
+    "encoder",
+    "vectori",
+    "tokeni",
+    "imputer",
+    "transformer",
+    "pca",
+    "normaliz",
+    "featur",
+    "pipeline_pre",
+    "label",
+)
+MAX_DEPTH = 6
+
+
+def _is_training_call(name: str) -> bool:
+    if not any(name_matches(name, pattern) for pattern in TRAINING_CALLS):
+        return False
+    if name.endswith(".fit"):
+        receiver = name[: -len(".fit")].rsplit(".", 1)[-1].lower()
+        if any(word in receiver for word in NOT_MODEL_RECEIVERS):
+            return False
+    return True
+
+
+@dataclass
+class CodeRoles:
+    serving: dict[str, Evidence] = field(default_factory=dict)  # path → why it serves
+    training: dict[str, Evidence] = field(default_factory=dict)  # path → why it trains
+    imports: dict[str, list[tuple[str, int]]] = field(default_factory=dict)  # path → local
+
+    def reach(self, start: str) -> dict[str, tuple[str, int]]:
+        """Local modules reachable from `start` through imports: path → (importer, line)
+        of the first edge that reaches it (breadth first, bounded depth)."""
+        out: dict[str, tuple[str, int]] = {}
+        queue: deque[tuple[str, int]] = deque([(start, 0)])
+        while queue:
+            current, depth = queue.popleft()
+            if depth >= MAX_DEPTH:
+                continue
+            for target, line in self.imports.get(current, []):
+                if target == start or target in out:
+                    continue
+                out[target] = (current, line)
+                queue.append((target, depth + 1))
+        return out
+
+    def reach_all(self, starts: list[str]) -> dict[str, tuple[str, int]]:
+        out: dict[str, tuple[str, int]] = {}
+        for start in sorted(starts):
+            for target, edge in self.reach(start).items():
+                out.setdefault(target, edge)
+        return out
+
+
+def production_python(snap: Snapshot) -> list[str]:
+    return base.python_sources(snap, ("*.py",), scope="non_tests")
+
+
+def _module_index(paths: list[str]) -> dict[str, list[str]]:
+    index: dict[str, list[str]] = {}
+    for path in paths:
+        parts = path[:-3].split("/")
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        for i in range(len(parts)):
+            index.setdefault(".".join(parts[i:]), []).append(path)
+    return index
+
+
+def _resolve(
+    importer: str, module: str, index: dict[str, list[str]], files: set[str]
+) -> str | None:
+    if module.startswith("."):
+        level = len(module) - len(module.lstrip("."))
+        rest = module[level:]
+        base_parts = importer.split("/")[:-1]
+        if level > 1:
+            base_parts = base_parts[: len(base_parts) - (level - 1)]
+        parts = base_parts + (rest.split(".") if rest else [])
+        while parts:
+            stem = "/".join(parts)
+            for candidate in (stem + ".py", stem + "/__init__.py"):
+                if candidate in files and candidate != importer:
+                    return candidate
+            parts = parts[:-1]
+        return None
+    parts = module.split(".")
+    here = importer.rsplit("/", 1)[0] if "/" in importer else ""
+    while parts:
+        hits = [h for h in index.get(".".join(parts), []) if h != importer]
+        if hits:
+            same_dir = [h for h in hits if h.rsplit("/", 1)[0] == here or "/" not in h]
+            return sorted(same_dir or hits, key=lambda h: (h.count("/"), h))[0]
+        parts = parts[:-1]
+    return None
+
+
+def code_roles(snap: Snapshot) -> CodeRoles:
+    return snap._cached("code_roles", "", lambda: _compute(snap))
+
+
+def _compute(snap: Snapshot) -> CodeRoles:
+    roles = CodeRoles()
+    paths = production_python(snap)
+    files = set(paths)
+    index = _module_index(paths)
+    for path in paths:
+        facts = snap.python(path)
+        if facts is None:
+            continue
+        for imp in facts.imports:
+            if any(module_matches(imp.module, m) for m in SERVING_MODULES):
+                roles.serving.setdefault(path, ev(path, imp.line, f"import {imp.module}"))
+                break
+        for call in facts.calls:
+            if _is_training_call(call.name):
+                roles.training.setdefault(path, ev(path, call.line, f"{call.name}(…)"))
+                break
+        local: dict[str, int] = {}
+        for imp in facts.imports:
+            target = _resolve(path, imp.module, index, files)
+            if target is not None and target not in local:
+                local[target] = imp.line
+        roles.imports[path] = sorted(local.items())
+    return roles

@@ -1,0 +1,535 @@
+"""Loose-coupling probes (ARC): how training and serving code depend on each other, API
+contracts, layout, change coupling in history, notebook imports and hard-coded endpoints.
+
+Training vs serving code comes from the one shared classification in probes/code_roles.py.
+"""
+
+from __future__ import annotations
+
+import re
+
+from mlaudit.probes import base
+from mlaudit.probes.base import ev
+from mlaudit.probes.code_roles import CodeRoles, code_roles, production_python
+from mlaudit.probes.generic import module_matches, name_matches
+from mlaudit.probes.kubernetes import NoParams
+from mlaudit.probes.registry import probe
+from mlaudit.repo.snapshot import Snapshot
+from mlaudit.results import Evidence, Observation
+
+
+def _scope(roles: CodeRoles, starts: list[str]) -> dict[str, tuple[str, int] | None]:
+    out: dict[str, tuple[str, int] | None] = {s: None for s in starts}
+    for target, edge in roles.reach_all(starts).items():
+        out.setdefault(target, edge)
+    return out
+
+
+def _need_both(roles: CodeRoles) -> Observation | None:
+    if not roles.serving:
+        return base.not_applicable("no serving code (no serving framework imported)")
+    if not roles.training:
+        return base.not_applicable("no training code (no .fit/.backward/Trainer calls)")
+    return None
+
+
+# feature store in training and serving --------------------------------------------------------
+FEATURE_STORES = (
+    "feast",
+    "hsfs",
+    "hopsworks",
+    "tecton",
+    "featureform",
+    "feathr",
+    "databricks.feature_store",
+    "databricks.feature_engineering",
+    "sagemaker.feature_store",
+)
+
+
+@probe("feature_store_interface", NoParams)
+def feature_store_interface(snap: Snapshot, p: NoParams) -> Observation:
+    """Training and serving read features through the same feature store.
+
+    Looks for: an import of Feast, Hopsworks (`hsfs`), Tecton, Featureform, Feathr,
+    Databricks or SageMaker feature store in training code AND in serving code (each side
+    followed through its local imports). One side only gives partial credit.
+    Why: the source model's "feature store in dev and prod": one definition of each feature
+    for offline training and online serving removes training/serving skew.
+    Fix: read training data with `get_historical_features` and serving features with
+    `get_online_features` from the same feature repository.
+    """
+    roles = code_roles(snap)
+    sides: dict[str, list[Evidence]] = {"training": [], "serving": []}
+    for side, starts in (("training", list(roles.training)), ("serving", list(roles.serving))):
+        for path in sorted(_scope(roles, starts)):
+            facts = snap.python(path)
+            for imp in facts.imports if facts else []:
+                if any(module_matches(imp.module, m) for m in FEATURE_STORES):
+                    sides[side].append(ev(path, imp.line, f"import {imp.module}", f"{side} code"))
+                    break
+    if sides["training"] and sides["serving"]:
+        return base.passed(
+            "training and serving share a feature store", sides["training"] + sides["serving"]
+        )
+    anywhere = []
+    for path in production_python(snap):
+        facts = snap.python(path)
+        for imp in facts.imports if facts else []:
+            if any(module_matches(imp.module, m) for m in FEATURE_STORES):
+                anywhere.append(ev(path, imp.line, f"import {imp.module}"))
+                break
+    one = sides["training"] or sides["serving"] or anywhere
+    if one:
+        return base.partial("a feature store is used, but not by both training and serving", one)
+    return base.failed("no feature store interface")
+
+
+# same transform code ---------------------------------------------------------------------------
+_TRANSFORM_PATH = re.compile(
+    r"transform|preprocess|prepro|feature|process|clean|token|encod|data|pipeline|prep", re.I
+)
+_TRANSFORM_FN = re.compile(
+    r"preprocess|transform|clean|featur|tokeni|encode|normaliz|prepare|process", re.I
+)
+PIPELINE_CALLS = (
+    "sklearn.pipeline.Pipeline",
+    "sklearn.pipeline.make_pipeline",
+    "sklearn.compose.ColumnTransformer",
+)
+
+
+@probe("same_transform_code", NoParams)
+def same_transform_code(snap: Snapshot, p: NoParams) -> Observation:
+    """Training and serving apply the same feature transformations from one module.
+
+    Looks for: a project module imported (directly or through local imports) by both the
+    training code and the serving code, that is neither, and that looks like a transform
+    (its path or functions say preprocess/transform/feature/clean/tokenize/encode …); or
+    an sklearn `Pipeline`/`ColumnTransformer` built in training (the transforms ship inside
+    the model). A shared module that does not look like a transform gives partial credit.
+    Not applicable unless the repository has both training and serving code.
+    Why: mm#48 — transformations re-implemented for serving drift from training
+    (training/serving skew, Sculley's pipeline jungles).
+    Fix: move feature code into one module (e.g. `features.py`) that both import, or
+    persist it inside the model as an sklearn Pipeline.
+    """
+    roles = code_roles(snap)
+    skip = _need_both(roles)
+    if skip is not None:
+        return skip
+    training = _scope(roles, list(roles.training))
+    serving = _scope(roles, list(roles.serving))
+    shared = sorted(set(training) & set(serving) - set(roles.training) - set(roles.serving))
+    transform: list[Evidence] = []
+    other: list[Evidence] = []
+    for path in shared:
+        facts = snap.python(path)
+        functions = [name for name, _ in facts.functions] if facts else []
+        hint = _TRANSFORM_PATH.search(path.rsplit("/", 1)[-1]) or any(
+            _TRANSFORM_FN.search(f) for f in functions
+        )
+        edge = serving.get(path)
+        note = f"imported by serving ({edge[0]}:{edge[1]}) and training" if edge else "shared"
+        (transform if hint else other).append(ev(path, None, None, note))
+    for path in roles.training:
+        facts = snap.python(path)
+        for call in facts.calls if facts else []:
+            if call.name in PIPELINE_CALLS:
+                transform.append(
+                    ev(path, call.line, f"{call.name}(…)", "transforms persisted with the model")
+                )
+                break
+    if transform:
+        return base.passed("training and serving share transform code", transform)
+    if other:
+        return base.partial(
+            "training and serving share modules, none looks like a transform", other
+        )
+    return base.failed(
+        "serving does not import the training-side transform code",
+        list(roles.serving.values())[:2] + list(roles.training.values())[:2],
+    )
+
+
+# model served by URI ------------------------------------------------------------------------------
+LOADERS = (
+    "mlflow.*.load_model",
+    "mlflow.pyfunc.load_model",
+    "*.from_pretrained",
+    "torch.load",
+    "torch.jit.load",
+    "joblib.load",
+    "pickle.load",
+    "onnxruntime.InferenceSession",
+    "*keras.models.load_model",
+    "tensorflow.saved_model.load",
+    "bentoml.*.load_model",
+    "bentoml.models.get",
+    "*.from_checkpoint",
+    "*.load_from_checkpoint",
+    "xgboost.Booster",
+    "*.load_model",
+    "lightgbm.Booster",
+    "transformers.pipeline",
+    "sentence_transformers.SentenceTransformer",
+    "skops.io.load",
+    "safetensors.*.load_file",
+    "*.load_state_dict",
+    "tritonclient.*",
+)
+
+
+_NOT_MODEL = re.compile(r"Tokenizer|Processor|Config|FeatureExtractor|tokenizer", re.I)
+
+
+@probe("model_served_by_uri", NoParams)
+def model_served_by_uri(snap: Snapshot, p: NoParams) -> Observation:
+    """Serving loads the trained model as an artifact (by URI or path) and never imports
+    training code.
+
+    Looks for: in serving code and the local modules it imports, a model-loading call
+    (`mlflow.pyfunc.load_model("models:/…")`, `from_pretrained`, `torch.load`,
+    `onnxruntime.InferenceSession`, `bentoml.models.get`, `…from_checkpoint` …), and no
+    import path from serving to a training module (one that calls `.fit`, `.backward`,
+    a `Trainer` …). Serving that imports training code fails with the import chain;
+    serving with no loader found is unknown (the platform may load it).
+    Not applicable without serving code.
+    Why: the model is the contract between training and serving; importing training
+    code drags its dependencies and its bugs into the serving image.
+    Fix: load the model from the registry (`models:/name@champion`) or an artifact URI in
+    configuration, and move shared code out of the training modules.
+    """
+    roles = code_roles(snap)
+    if not roles.serving:
+        return base.not_applicable("no serving code (no serving framework imported)")
+    scope = _scope(roles, list(roles.serving))
+    coupled: list[Evidence] = []
+    for path, edge in sorted(scope.items()):
+        if path in roles.training:
+            if edge is None:
+                coupled.append(
+                    ev(
+                        path,
+                        roles.training[path].line,
+                        roles.training[path].snippet,
+                        "the serving module itself trains",
+                    )
+                )
+            else:
+                coupled.append(
+                    ev(
+                        edge[0],
+                        edge[1],
+                        f"import of {path}",
+                        f"serving reaches training module {path}",
+                    )
+                )
+    loaders: list[Evidence] = []
+    for path in sorted(scope):
+        facts = snap.python(path)
+        for call in facts.calls if facts else []:
+            if any(name_matches(call.name, pat) for pat in LOADERS) and not _NOT_MODEL.search(
+                call.name
+            ):
+                loaders.append(
+                    ev(path, call.line, f"{call.name}(…)", "model loaded as an artifact")
+                )
+                break
+    if coupled:
+        return base.failed("serving imports training code", coupled)
+    if loaders:
+        return base.passed("serving loads the model artifact and imports no training code", loaders)
+    return base.unknown(
+        "no model-loading call found in serving code (the platform may load it)",
+        list(roles.serving.values())[:3],
+    )
+
+
+# API contracts --------------------------------------------------------------------------------------
+API_SPECS = (
+    "openapi.yaml",
+    "openapi.yml",
+    "openapi.json",
+    "swagger.yaml",
+    "swagger.yml",
+    "swagger.json",
+    "*.openapi.yaml",
+    "*.proto",
+    "asyncapi.yaml",
+    "asyncapi.yml",
+)
+SCHEMA_BASES = (
+    "pydantic.BaseModel",
+    "pydantic.main.BaseModel",
+    "pydantic.v1.BaseModel",
+    "marshmallow.Schema",
+    "msgspec.Struct",
+    "bentoml.io.*",
+    "attrs.define",
+)
+
+
+@probe("api_contracts", NoParams)
+def api_contracts(snap: Snapshot, p: NoParams) -> Observation:
+    """The service's API is a typed contract: an OpenAPI/protobuf spec or request models.
+
+    Looks for: `openapi.yaml`/`swagger.json`/`*.proto` files, or pydantic `BaseModel`
+    (marshmallow, msgspec) classes in the serving code and its local imports — FastAPI
+    turns them into a published OpenAPI schema and rejects malformed requests.
+    Not applicable without serving code or API specs.
+    Why: callers and the model server evolve independently only behind a versioned,
+    validated contract.
+    Fix: declare request/response pydantic models on the endpoints (or commit the
+    OpenAPI/proto file) and test against it.
+    """
+    specs = [ev(path) for path in base.select_files(snap, API_SPECS)]
+    roles = code_roles(snap)
+    models: list[Evidence] = []
+    for path in sorted(_scope(roles, list(roles.serving))):
+        facts = snap.python(path)
+        for b in facts.bases if facts else []:
+            if any(name_matches(b.name, pat) for pat in SCHEMA_BASES):
+                models.append(ev(path, b.line, f"class (…{b.name}…)", "request/response model"))
+    if specs or models:
+        return base.passed("the API has a typed contract", specs + models)
+    if not roles.serving:
+        return base.not_applicable("no serving code and no API spec")
+    return base.failed(
+        "serving endpoints without request models or an API spec", list(roles.serving.values())[:4]
+    )
+
+
+# modular layout ------------------------------------------------------------------------------------
+ROLE_WORDS: dict[str, re.Pattern[str]] = {
+    "training": re.compile(
+        r"^(train|training|trainer|trainers|tune|tuning|fit|modeling|modelling)$"
+    ),
+    "serving": re.compile(
+        r"^(serve|serving|server|api|app|inference|predict|predictor|endpoints?|service)$"
+    ),
+    "pipelines": re.compile(r"^(pipelines?|dags|flows|workflows|orchestration|jobs)$"),
+    "data/features": re.compile(
+        r"^(data|dataset|datasets|features|feature_engineering|preprocess\w*|etl|ingest\w*|transforms?)$"
+    ),
+    "evaluation": re.compile(r"^(eval|evaluate|evaluation|metrics|validation)$"),
+}
+
+
+@probe("modular_layout", NoParams)
+def modular_layout(snap: Snapshot, p: NoParams) -> Observation:
+    """The code is split by responsibility: training, serving, pipelines, data/features.
+
+    Looks for: production Python modules or packages named for at least three of these
+    roles (e.g. `src/pkg/training/`, `serving/`, `pipelines/`, or `train.py`, `serve.py`,
+    `data.py`); two roles, or the cookiecutter-data-science layout (`data/raw`,
+    `models/`, `notebooks/`), give partial credit. Files untouched since the initial commit
+    of a longer history drop one step (rule tpl: an unused template).
+    Why: ml-ops.org "modularity": components that can be tested, versioned and deployed
+    on their own.
+    Fix: separate training, serving and pipeline code into their own modules/packages.
+    """
+    roles: dict[str, list[str]] = {}
+    for path in production_python(snap):
+        parts = path[:-3].split("/")
+        if any(part.startswith(".") for part in parts):
+            continue  # .github/, .devcontainer/ … are not the project's modules
+        for part in parts:
+            for role, regex in ROLE_WORDS.items():
+                if regex.match(part.lower()):
+                    roles.setdefault(role, []).append(path)
+    evidence = [ev(paths[0], note=role) for role, paths in sorted(roles.items())]
+    cookiecutter = all(snap.has_dir(d) for d in ("data/raw", "models", "notebooks"))
+    if len(roles) >= 3:
+        outcome = 2
+    elif len(roles) == 2 or cookiecutter:
+        outcome = 1
+        if cookiecutter:
+            evidence.append(ev("data/raw/", note="cookiecutter-data-science layout"))
+    else:
+        outcome = 0
+    names = ", ".join(sorted(roles)) or "none"
+    if outcome and _template_only(snap, [e.path for e in evidence]):
+        outcome -= 1
+        names += " (files untouched since the initial commit: template)"
+    if outcome == 2:
+        return base.passed(f"modules by role: {names}", evidence)
+    if outcome == 1:
+        return base.partial(f"modules by role: {names}", evidence)
+    return base.failed(f"no separation by role (found: {names})", evidence)
+
+
+def _template_only(snap: Snapshot, paths: list[str]) -> bool:
+    history = snap.history
+    if not history.available or len(history.commits) < 3:
+        return False
+    later = {f for c in history.commits if c.parents for f in c.files}
+    wanted = [p.rstrip("/") for p in paths]
+    return not any(any(f == w or f.startswith(w + "/") for f in later) for w in wanted)
+
+
+# change coupling in history ---------------------------------------------------------------------
+class _Cfg:
+    MIN_COMMITS = 5
+    MAX_RATIO = 0.2
+
+
+@probe("change_coupling", NoParams)
+def change_coupling(snap: Snapshot, p: NoParams) -> Observation:
+    """Training and serving code change independently (git history).
+
+    Looks for: among the commits that touch training or serving modules, the share that
+    touch both; at most 20 % passes. A module that both trains and serves fails. Unknown
+    with fewer than 5 relevant commits or without history (shallow clone).
+    Not applicable unless both training and serving code exist.
+    Why: when every model change needs a serving change, the two cannot be released or
+    rolled back on their own (loose coupling).
+    Fix: put a stable interface between them — a model artifact with a signature and a
+    shared feature module — so that most commits touch one side only.
+    """
+    roles = code_roles(snap)
+    skip = _need_both(roles)
+    if skip is not None:
+        return skip
+    both = sorted(set(roles.training) & set(roles.serving))
+    if both:
+        return base.failed(
+            "the same module trains and serves", [roles.serving[path] for path in both]
+        )
+    history = snap.history
+    if not history.available:
+        return base.unknown(history.reason or "git history unavailable")
+    prefix = snap.git.subdir if snap.git else ""
+    train = {p.removeprefix(prefix) for p in roles.training}
+    serve = {p.removeprefix(prefix) for p in roles.serving}
+    relevant = coupled = 0
+    examples: list[Evidence] = []
+    for commit in history.commits:
+        files = set(commit.files)
+        t, s = bool(files & train), bool(files & serve)
+        if t or s:
+            relevant += 1
+        if t and s:
+            coupled += 1
+            if len(examples) < 4:
+                examples.append(
+                    ev(
+                        sorted(files & serve)[0],
+                        note=f"commit {commit.sha[:10]}: {commit.subject[:60]}",
+                    )
+                )
+    if relevant < _Cfg.MIN_COMMITS:
+        return base.unknown(f"only {relevant} commit(s) touch training or serving code")
+    ratio = coupled / relevant
+    message = f"{coupled} of {relevant} commits ({ratio:.0%}) change training and serving together"
+    if ratio <= _Cfg.MAX_RATIO:
+        return base.passed(message, examples)
+    return base.failed(message, examples)
+
+
+# notebook imports ------------------------------------------------------------------------------
+NOTEBOOK_IMPORTERS = ("import_ipynb", "nbimporter", "importnb", "ipynb.fs", "ipynb")
+_PARENT = re.compile(r"['\"]\.\.|pardir|dirname\(.*dirname\(|\.parent\.parent|parents\[\d\]")
+_MAGIC_RUN = re.compile(r"^#\s*MAGIC\s+%run\b")
+CONFIG_SCRIPTS = ("conf.py", "setup.py", "noxfile.py", "conftest.py")
+
+
+@probe("notebook_imports", NoParams)
+def notebook_imports(snap: Snapshot, p: NoParams) -> Observation:
+    """Anti-signal: production code does not import notebooks or patch `sys.path`.
+
+    Looks for (production `.py` files; tests, notebooks and docs' `conf.py` left out):
+    imports of `import_ipynb`/`nbimporter`/`importnb`, `get_ipython().run_line_magic('run',
+    …)`, Databricks `# MAGIC %run` cells, and `sys.path.append/insert` reaching a parent
+    folder (`'..'`, `os.pardir`, `Path(__file__).parent.parent`). `%run` inside notebooks
+    used for exploration does not count.
+    Why: code that runs another notebook or edits the import path works only from one
+    working directory; it cannot be packaged, tested or deployed (glue code).
+    Fix: make the shared code an installable package (`pip install -e .`) and import it.
+    """
+    found: list[Evidence] = []
+    for path in production_python(snap):
+        if path.rsplit("/", 1)[-1] in CONFIG_SCRIPTS:
+            continue
+        lines = snap.lines(path)
+        if lines and lines[0].startswith("# Databricks notebook source"):
+            found.extend(
+                ev(path, i, line, "Databricks %run")
+                for i, line in enumerate(lines, 1)
+                if _MAGIC_RUN.match(line)
+            )
+        facts = snap.python(path)
+        if facts is None:
+            continue
+        for imp in facts.imports:
+            if any(module_matches(imp.module, m) for m in NOTEBOOK_IMPORTERS):
+                found.append(ev(path, imp.line, f"import {imp.module}", "imports a notebook"))
+        for call in facts.calls:
+            if call.name.endswith("run_line_magic") and call.args[:1] == ("'run'",):
+                found.append(ev(path, call.line, "%run", "runs a notebook"))
+            elif call.name in ("sys.path.append", "sys.path.insert", "sys.path.extend"):
+                text = lines[call.line - 1] if 0 < call.line <= len(lines) else ""
+                if _PARENT.search(text):
+                    found.append(ev(path, call.line, text, "sys.path reaches a parent folder"))
+    if found:
+        return base.failed(
+            f"{len(found)} notebook import(s) or sys.path patch(es) in production code", found
+        )
+    return base.passed("production code imports packages, not notebooks or parent folders")
+
+
+# hard-coded endpoints ---------------------------------------------------------------------------
+_STORAGE_URI = re.compile(r"^(s3a?|gs|gcs|abfss?|wasbs?|hdfs|az|adl)://[^\s{}]+", re.I)
+_IP = re.compile(r"(?:^|//|@)((?:\d{1,3}\.){3}\d{1,3})(?::\d+)?(?:/|$)")
+_SAFE_IPS = re.compile(r"^(0\.0\.0\.0|127\.|255\.|169\.254\.169\.254)")
+_CONFIGURABLE = re.compile(
+    r"getenv\(|environ\.get\(|environ\[|Field\(|default=|add_argument\(|typer\.|click\.option"
+)
+CONFIG_MODULES = re.compile(r"(^|/)(settings|config|configs|conf|constants|defaults)(/|\.py$)")
+SETTINGS_BASES = (
+    "pydantic_settings.BaseSettings",
+    "pydantic.BaseSettings",
+    "pydantic.v1.BaseSettings",
+)
+
+
+@probe("hardcoded_endpoints", NoParams)
+def hardcoded_endpoints(snap: Snapshot, p: NoParams) -> Observation:
+    """Anti-signal (weak): storage URIs and IP addresses are configuration, not literals
+    scattered through the code.
+
+    Looks for: string literals `s3://…`, `gs://…`, `abfss://…`, `hdfs://…` and IPv4
+    addresses (`http://10.0.0.5:8080`) in production `.py` files. Literals in a
+    configuration module (`config.py`, `settings.py`, `constants.py`, a pydantic
+    `BaseSettings` class), or given as defaults to `os.getenv`/argparse/`Field`, do not
+    count; nor do `0.0.0.0`/`127.0.0.1` bind addresses.
+    Why: endpoints baked into code tie it to one environment: staging and production
+    cannot share the same build (Twelve-Factor config).
+    Fix: read endpoints from the environment via pydantic `BaseSettings` (or one config
+    module) and pass them in.
+    """
+    found: list[Evidence] = []
+    for path in production_python(snap):
+        if CONFIG_MODULES.search(path):
+            continue
+        facts = snap.python(path)
+        if facts is None or any(
+            name_matches(b.name, pat) for b in facts.bases for pat in SETTINGS_BASES
+        ):
+            continue
+        lines = snap.lines(path)
+        for value, line in facts.strings:
+            text = lines[line - 1] if 0 < line <= len(lines) else ""
+            if _CONFIGURABLE.search(text):
+                continue
+            hit = _STORAGE_URI.match(value)
+            ip = _IP.search(value)
+            if ip and (
+                _SAFE_IPS.match(ip.group(1)) or any(int(o) > 255 for o in ip.group(1).split("."))
+            ):
+                ip = None
+            if hit or ip:
+                found.append(ev(path, line, value[:120], "hard-coded endpoint"))
+    if found:
+        return base.failed(f"{len(found)} hard-coded storage URI(s) or IP address(es)", found)
+    return base.passed("no hard-coded storage URIs or IP addresses in code")

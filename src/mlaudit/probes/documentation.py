@@ -1,0 +1,331 @@
+"""Probes for the Documentation practice: READMEs that say how to run the project, and
+documents about deployment, data, labelling, the model and experiments.
+
+Here Markdown is the evidence itself (it documents; it does not prove tool use), so the
+probes parse it: ATX/setext headings and fenced code blocks (and reStructuredText titles
+and code blocks), never loose words in prose.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pydantic import Field, field_validator
+
+from mlaudit.probes import base
+from mlaudit.probes.base import ev
+from mlaudit.probes.registry import Params, probe
+from mlaudit.repo.snapshot import Snapshot
+from mlaudit.results import Evidence, Observation
+
+README_GLOBS = ["/README*", "/readme*", "/Readme*", "/*/README*", "/*/readme*"]
+DOC_GLOBS = ["*.md", "*.rst", "*.markdown", "*.mdx", "*.txt"]
+RUN_COMMANDS = (
+    r"^\s*(\$\s*|>\s*|%\s*|!\s*)?("
+    r"pip3?\s+install|python[\d.]*\s+-m\s+pip\s+install|uv\s+(sync|run|pip|venv|tool)|"
+    r"poetry\s+(install|run)|pipenv\s+(install|sync|run)|pdm\s+(install|sync|run)|"
+    r"conda\s+(env\s+create|create|install|activate)|mamba\s+(env\s+)?create|"
+    r"make(\s+[\w.-]+)?\s*$|make\s+[\w.-]+|docker(-compose|\s+compose)?\s+(run|up|build)|"
+    r"python[\d.]*\s+\S+\.py|python[\d.]*\s+-m\s+\w|pytest|dvc\s+(pull|repro|exp\s+run)|"
+    r"kedro\s+run|streamlit\s+run|uvicorn\s|gunicorn\s|jupyter\s+(lab|notebook)|"
+    r"npm\s+(install|run)|bash\s+\S+\.sh|\./\S+\.sh|hatch\s+(run|shell)|tox\b|nox\b|"
+    r"kubectl\s+\w+|helm\s+(install|upgrade)|mlflow\s+(run|models\s+serve)|curl\s|"
+    r"git\s+clone|gcloud\s+\w+|az\s+\w+|aws\s+\w+|source\s+\S*activate|\w+\s+-m\s+venv)"
+)
+RUN_HEADINGS = (
+    r"\b(install(ation|ing)?|set\s*-?up|usage|quick\s*-?start|getting\s+started|get\s+started"
+    r"|how\s+to\s+(run|use)|running|run(ning)?\s+(locally|the)|local\s+development|development"
+    r"|requirements|reproduc\w+|build(ing)?|train(ing)?\s+the|run)\b"
+)
+
+
+@dataclass
+class Heading:
+    level: int
+    text: str
+    line: int
+
+
+@dataclass
+class CodeBlock:
+    info: str
+    line: int
+    lines: list[tuple[int, str]] = field(default_factory=list)
+
+
+@dataclass
+class Document:
+    headings: list[Heading] = field(default_factory=list)
+    blocks: list[CodeBlock] = field(default_factory=list)
+    front_matter: list[str] = field(default_factory=list)
+
+
+_FENCE = re.compile(r"^\s*(`{3,}|~{3,})\s*([^`\s]*)")
+_ATX = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
+_SETEXT = re.compile(r"^\s{0,3}(=+|-+)\s*$")
+_RST_UNDERLINE = re.compile(r"^([=\-~^\"'`#*+:.])\1{2,}\s*$")
+_HTML_HEADING = re.compile(r"<h([1-6])[^>]*>(.*?)</h\1>", re.IGNORECASE)
+
+
+def parse_markdown(lines: list[str], rst: bool = False) -> Document:
+    doc = Document()
+    start = 0
+    if lines and lines[0].strip() == "---":
+        for index in range(1, min(len(lines), 400)):
+            if lines[index].strip() in ("---", "..."):
+                doc.front_matter = lines[1:index]
+                start = index + 1
+                break
+    fence: CodeBlock | None = None
+    marker = ""
+    rst_block: CodeBlock | None = None
+    for index in range(start, len(lines)):
+        text = lines[index]
+        number = index + 1
+        if fence is not None:
+            if text.strip().startswith(marker) and set(text.strip()) <= set(marker[0]):
+                doc.blocks.append(fence)
+                fence = None
+            else:
+                fence.lines.append((number, text))
+            continue
+        if rst_block is not None:
+            if text.strip() == "" or text[:1] in (" ", "\t"):
+                if text.strip():
+                    rst_block.lines.append((number, text))
+                continue
+            doc.blocks.append(rst_block)
+            rst_block = None
+        match = _FENCE.match(text)
+        if match:
+            marker = match.group(1)
+            fence = CodeBlock(match.group(2), number)
+            continue
+        if rst and (
+            re.match(r"^\s*\.\. (code-block|code|sourcecode)::", text)
+            or text.rstrip().endswith("::")
+        ):
+            rst_block = CodeBlock("rst", number)
+            continue
+        atx = _ATX.match(text)
+        if atx and not rst:
+            doc.headings.append(Heading(len(atx.group(1)), atx.group(2), number))
+            continue
+        html = _HTML_HEADING.search(text)
+        if html:
+            doc.headings.append(
+                Heading(int(html.group(1)), re.sub(r"<[^>]+>", "", html.group(2)), number)
+            )
+            continue
+        if index + 1 < len(lines) and text.strip() and not text.startswith((" ", "\t")):
+            underline = lines[index + 1]
+            if (
+                rst
+                and _RST_UNDERLINE.match(underline)
+                and len(underline.rstrip()) >= len(text.rstrip())
+            ):
+                doc.headings.append(Heading(2, text.strip(), number))
+            elif (
+                not rst
+                and _SETEXT.match(underline)
+                and not text.lstrip().startswith(("-", "*", "|"))
+            ):
+                doc.headings.append(Heading(1 if "=" in underline else 2, text.strip(), number))
+    if fence is not None:
+        doc.blocks.append(fence)
+    if rst_block is not None:
+        doc.blocks.append(rst_block)
+    return doc
+
+
+def document(snap: Snapshot, path: str) -> Document:
+    return snap._cached(
+        "markdown", path, lambda: parse_markdown(snap.lines(path), rst=path.endswith(".rst"))
+    )
+
+
+def _heading_text(text: str) -> str:
+    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)  # links and images
+    text = re.sub(r"[*_`]|:\w+:", " ", text)
+    return " ".join(text.split())
+
+
+# README run instructions ---------------------------------------------------------------------
+class ReadmeRunParams(Params):
+    globs: list[str] = Field(default_factory=lambda: list(README_GLOBS))
+    commands: str = RUN_COMMANDS
+    headings: str = RUN_HEADINGS
+
+    @field_validator("commands", "headings")
+    @classmethod
+    def _regex(cls, value: str) -> str:
+        re.compile(value)
+        return value
+
+
+@probe("readme_run_locally", ReadmeRunParams)
+def readme_run_locally(snap: Snapshot, p: ReadmeRunParams) -> Observation:
+    """The README says how to install and run the project.
+
+    Looks for: in the top-level README (or a README one folder down, e.g. api/README.md),
+    a fenced code block holding an install or run
+    command (`pip install`, `uv sync`, `conda env create`, `make …`, `docker run`,
+    `python train.py` …), or a heading such as Installation, Usage, Quickstart or Getting
+    started. A matching heading whose section has no code block gives partial credit; a
+    README that only describes results fails.
+    Why: a newcomer (or a CI job) must be able to run the project from its README.
+    Fix: add an Installation/Usage section with the exact commands in a fenced block.
+    """
+    readmes = base.select_files(snap, p.globs)
+    if not readmes:
+        return base.failed("no README at the repository root")
+    commands = re.compile(p.commands, re.IGNORECASE)
+    headings = re.compile(p.headings, re.IGNORECASE)
+    found: list[Evidence] = []
+    sections: list[Evidence] = []
+    for path in readmes:
+        doc = document(snap, path)
+        for block in doc.blocks:
+            for number, text in block.lines:
+                if commands.search(text):
+                    found.append(ev(path, number, text))
+                    break
+        for index, heading in enumerate(doc.headings):
+            if not headings.search(_heading_text(heading.text)):
+                continue
+            end = next(
+                (h.line for h in doc.headings[index + 1 :] if h.level <= heading.level),
+                10**9,
+            )
+            has_code = any(heading.line < b.line < end for b in doc.blocks) or any(
+                heading.line < n < end and re.match(r"^( {4}|\t)\S|.*`[^`]+`", line)
+                for n, line in enumerate(snap.lines(path), start=1)
+            )
+            (found if has_code else sections).append(ev(path, heading.line, heading.text))
+    if found:
+        return base.passed("README has run instructions", found)
+    if sections:
+        return base.partial("README has a setup/usage heading but no commands", sections)
+    return base.failed("README has no install or run instructions", [ev(r) for r in readmes])
+
+
+# headings in documents -----------------------------------------------------------------------
+class SectionsParams(Params):
+    globs: list[str] = Field(default_factory=lambda: list(DOC_GLOBS))
+    headings: str = Field(description="regex a heading must match (case-insensitive)")
+    exclude: list[str] = Field(default_factory=lambda: ["CHANGELOG*", "LICENSE*", "*.txt"])
+    found: str = Field(default="pass", pattern="^(pass|partial)$")
+
+    @field_validator("headings")
+    @classmethod
+    def _regex(cls, value: str) -> str:
+        re.compile(value)
+        return value
+
+
+@probe("doc_sections", SectionsParams)
+def doc_sections(snap: Snapshot, p: SectionsParams) -> Observation:
+    """A README or a page under docs/ has a section (heading) on the topic.
+
+    Looks for: Markdown/reStructuredText headings matching `headings`, in READMEs and
+    documentation folders alike (docs/ is where documentation belongs, so the usual
+    examples/docs exclusion does not apply; vendored and virtualenv folders still do).
+    Why: a section is a deliberate piece of documentation; a word in passing is not.
+    Fix: write the section the check names.
+    """
+    regex = re.compile(p.headings, re.IGNORECASE)
+    paths = [
+        path
+        for path in base.select_files(snap, p.globs, exclude=p.exclude, include_excluded_dirs=True)
+        if not re.search(r"(^|/)(\.venv|venv|node_modules|site-packages|vendor|third_party)/", path)
+    ]
+    found: list[Evidence] = []
+    for path in paths:
+        for heading in document(snap, path).headings:
+            if regex.search(_heading_text(heading.text)):
+                found.append(ev(path, heading.line, heading.text))
+    if found and p.found == "partial":
+        return base.partial(f"section(s) matching /{p.headings}/", found)
+    return base.found_or_missing(found, what="documentation section")
+
+
+# front matter (model cards) ------------------------------------------------------------------------
+class FrontMatterParams(Params):
+    globs: list[str] = Field(default_factory=lambda: ["README.md", "*.md"])
+    keys: list[str] = Field(min_length=1, description="any of these top-level keys")
+
+
+@probe("front_matter", FrontMatterParams)
+def front_matter(snap: Snapshot, p: FrontMatterParams) -> Observation:
+    """A Markdown file starts with YAML front matter holding one of the given keys.
+
+    Looks for: a `---` block at the top of a Markdown file with a key such as `model-index`
+    or `pipeline_tag` — the metadata of a Hugging Face model card.
+    Why: a model card with metadata is machine-readable documentation of the model.
+    Fix: add a model card (README.md with `model-index:` front matter, or MODEL_CARD.md).
+    """
+    found: list[Evidence] = []
+    keys = tuple(f"{k}:" for k in p.keys)
+    for path in base.select_files(snap, p.globs):
+        doc = document(snap, path)
+        for offset, line in enumerate(doc.front_matter, start=2):
+            if line.startswith(keys):
+                found.append(ev(path, offset, line))
+                break
+    return base.found_or_missing(found, what=f"front matter with {', '.join(p.keys)}")
+
+
+# DVC descriptions of data ---------------------------------------------------------------------
+class DvcDescParams(Params):
+    pass
+
+
+@probe("dvc_data_desc", DvcDescParams)
+def dvc_data_desc(snap: Snapshot, p: DvcDescParams) -> Observation:
+    """DVC describes the data it tracks (`desc:` on outputs or on dataset artifacts).
+
+    Looks for: `desc:` on the outs of `*.dvc` files and of `dvc.yaml` stages, and on
+    `dvc.yaml` `artifacts:` entries of `type: dataset` (model artifacts do not count).
+    Why: a description next to the data pointer documents what the data is and where it
+    comes from.
+    Fix: `dvc add data/raw --desc "…"`, or `desc:` under the dataset artifact in dvc.yaml.
+    """
+    from mlaudit.repo.parsers.yaml_docs import key_line
+
+    found: list[Evidence] = []
+
+    def outs_desc(path: str, outs: object) -> None:
+        for out in outs if isinstance(outs, list) else []:
+            if isinstance(out, dict):
+                if "desc" in out:
+                    found.append(ev(path, key_line(out, "desc"), f"desc: {out['desc']}"))
+                for value in out.values():
+                    if isinstance(value, dict) and "desc" in value:
+                        found.append(ev(path, key_line(value, "desc"), f"desc: {value['desc']}"))
+
+    for path in base.select_files(snap, ["*.dvc"]):
+        for doc in snap.yaml_docs(path):
+            if isinstance(doc, dict):
+                outs_desc(path, doc.get("outs"))
+    for path in base.select_files(snap, ["dvc.yaml"]):
+        for doc in snap.yaml_docs(path):
+            if not isinstance(doc, dict):
+                continue
+            stages = doc.get("stages")
+            for stage in stages.values() if isinstance(stages, dict) else []:
+                if isinstance(stage, dict):
+                    outs_desc(path, stage.get("outs"))
+            artifacts = doc.get("artifacts")
+            for art in artifacts.values() if isinstance(artifacts, dict) else []:
+                if (
+                    isinstance(art, dict)
+                    and art.get("desc")
+                    and str(art.get("type"))
+                    in (
+                        "dataset",
+                        "data",
+                    )
+                ):
+                    found.append(ev(path, key_line(art, "desc"), f"desc: {art['desc']}"))
+    return base.found_or_missing(found, what="DVC description of the data")

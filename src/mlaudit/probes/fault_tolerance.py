@@ -1,0 +1,654 @@
+"""Fault-tolerance probes (FLT): retries and timeouts, orchestrator retries, rollback,
+fallback paths, backups, dead-letter queues and quarantine of bad records.
+
+Python facts come from the AST (calls with literal keyword arguments, try/except
+handlers); infrastructure from the Snapshot's parsed Kubernetes and Terraform views.
+Simple "this library/kind exists" signals (circuit breakers, chaos tests, checkpoints)
+are composed in the rubric YAML from generic probes.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from mlaudit.probes import _ci_reach, base
+from mlaudit.probes.base import ev
+from mlaudit.probes.code_roles import code_roles
+from mlaudit.probes.generic import module_matches, name_matches, walk_key
+from mlaudit.probes.kubernetes import (
+    NoParams,
+    as_int,
+    infra_problems,
+    k8s_objects,
+    obj_ev,
+    tf_blocks,
+    tf_ev,
+    tf_problems,
+)
+from mlaudit.probes.registry import probe
+from mlaudit.repo.snapshot import Snapshot
+from mlaudit.results import Evidence, Observation
+
+# retries and timeouts ------------------------------------------------------------------------
+RETRY_CALLS = (
+    "tenacity.retry",
+    "tenacity.*",
+    "backoff.on_exception",
+    "backoff.on_predicate",
+    "retrying.retry",
+    "stamina.retry",
+    "retry.retry",
+    "urllib3.util.retry.Retry",
+    "urllib3.util.Retry",
+    "urllib3.Retry",
+    "requests.packages.urllib3.util.retry.Retry",
+    "google.api_core.retry.Retry",
+    "aiohttp_retry.*",
+)
+RETRY_KWARGS = {  # call pattern → keyword that configures retries
+    "*HTTPAdapter": "max_retries",
+    "botocore.config.Config": "retries",
+    "httpx.*Transport": "retries",
+}
+HTTP_VERBS = ("get", "post", "put", "patch", "delete", "head", "options", "request")
+NO_DEFAULT_TIMEOUT = tuple(f"requests.{v}" for v in HTTP_VERBS) + ("urllib.request.urlopen",)
+TIMEOUT_CALLS = (
+    *NO_DEFAULT_TIMEOUT,
+    "requests.Session().*",
+    "httpx.*",
+    "aiohttp.*",
+    "grpc.*",
+    "*.Session().*",
+)
+CLIENT_MODULES = (
+    "requests",
+    "httpx",
+    "aiohttp",
+    "urllib3",
+    "urllib.request",
+    "boto3",
+    "botocore",
+    "google.cloud",
+    "grpc",
+    "redis",
+    "psycopg2",
+    "psycopg",
+    "pymongo",
+    "sqlalchemy",
+    "kafka",
+    "confluent_kafka",
+    "aiokafka",
+    "pika",
+    "openai",
+    "elasticsearch",
+)
+
+
+@probe("retries_timeouts", NoParams)
+def retries_timeouts(snap: Snapshot, p: NoParams) -> Observation:
+    """Calls to other services retry with backoff and time out.
+
+    Looks for (AST, production code): `tenacity.retry`/`backoff.on_exception` decorators or
+    calls, `urllib3` `Retry`, `HTTPAdapter(max_retries=)`, botocore `Config(retries=)`,
+    google-api-core `Retry`, `timeout=` on requests/httpx/aiohttp/gRPC calls; Istio
+    `VirtualService` `retries:`/`timeout:`. The anti part (bandit B113): a `requests.*`
+    or `urlopen` call without `timeout=` can hang forever — such calls make the check
+    partial (with retries elsewhere) or fail. Not applicable when the code imports no
+    network client at all.
+    Why: a transient network error or a hung dependency must not take predictions or a
+    pipeline down (fault tolerance).
+    Fix: pass `timeout=` to every HTTP call and wrap remote calls with `tenacity.retry`
+    (exponential backoff, bounded attempts).
+    """
+    good: list[Evidence] = []
+    no_timeout: list[Evidence] = []
+    clients: list[Evidence] = []
+    for path in base.python_sources(snap, ("*.py",), scope="non_tests"):
+        facts = snap.python(path)
+        if facts is None:
+            continue
+        for imp in facts.imports:
+            if any(module_matches(imp.module, m) for m in CLIENT_MODULES):
+                clients.append(ev(path, imp.line, f"import {imp.module}"))
+                break
+        for call in [*facts.calls, *facts.decorators]:
+            name = call.name
+            if any(name_matches(name, pat) for pat in RETRY_CALLS):
+                good.append(ev(path, call.line, f"{name}(…)", "retry"))
+                continue
+            for pattern, key in RETRY_KWARGS.items():
+                if name_matches(name, pattern) and call.kwarg(key) not in (None, "0", "None"):
+                    good.append(ev(path, call.line, f"{name}({key}=…)", "retry"))
+            if any(name_matches(name, pat) for pat in TIMEOUT_CALLS):
+                timeout = call.kwarg("timeout")
+                if timeout is not None and timeout != "None":
+                    good.append(ev(path, call.line, f"{name}(timeout={timeout})", "timeout"))
+                elif name in NO_DEFAULT_TIMEOUT and timeout is None:
+                    no_timeout.append(ev(path, call.line, f"{name}(…)", "no timeout (bandit B113)"))
+    routes, _dev = k8s_objects(snap, ("VirtualService",))
+    for obj in routes:
+        for key in ("retries", "timeout"):
+            for value, _parent, line in walk_key(obj.doc, ["spec", "http", "*", key]):
+                if value is not None:
+                    good.append(
+                        ev(
+                            obj.path,
+                            line or obj.line,
+                            f"{key}: {value if not isinstance(value, dict) else '…'}",
+                            f"VirtualService/{obj.name}",
+                        )
+                    )
+    if no_timeout and good:
+        return base.partial(
+            f"retries/timeouts configured, but {len(no_timeout)} call(s) without timeout",
+            no_timeout + good,
+        )
+    if no_timeout:
+        return base.failed(
+            f"{len(no_timeout)} HTTP call(s) without timeout and no retry policy", no_timeout
+        )
+    if good:
+        return base.passed("remote calls retry and time out", good)
+    if not clients:
+        return base.not_applicable("the code imports no network client")
+    return base.failed("network clients are used without any retry or timeout policy", clients)
+
+
+# orchestrator retries -------------------------------------------------------------------------
+ORCHESTRATOR_MODULES = (
+    "airflow",
+    "prefect",
+    "dagster",
+    "kfp",
+    "metaflow",
+    "flytekit",
+    "zenml",
+    "celery",
+    "luigi",
+    "ray",
+)
+_RETRY_KEY_LINE = re.compile(r"""["'](retries|max_retries|retry_count)["']\s*:\s*(\d+)""")
+_RETRY_KWARGS = (
+    "retries",
+    "max_retries",
+    "retry_count",
+    "max_task_retries",
+    "max_failures",
+    "retry_policy",
+    "retry",
+    "autoretry_for",
+    "max_restarts",
+)
+RETRY_OBJECTS = (
+    "dagster.RetryPolicy",
+    "zenml.config.retry_config.StepRetryConfig",
+    "zenml.*StepRetryConfig",
+    "ray.*FailureConfig",
+    "ray.train.FailureConfig",
+    "metaflow.retry",
+    "*.set_retry",
+)
+JOB_SPEC_KEYS = ("entrypoint",)
+
+
+def _retry_value(raw: str | None) -> int | None:
+    if raw is None:
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        return 1 if raw not in ("None", "False", "'0'") else 0  # an expression: configured
+
+
+@probe("orchestrator_retries", NoParams)
+def orchestrator_retries(snap: Snapshot, p: NoParams) -> Observation:
+    """Orchestrated tasks retry on failure.
+
+    Looks for: Airflow `retries` (operator keyword or a `default_args` entry), Prefect /
+    Flyte `@task(retries=)`, Dagster `RetryPolicy`, KFP `.set_retry()`, Metaflow `@retry`,
+    ZenML `StepRetryConfig`, Celery `autoretry_for`/`max_retries`, Ray `max_retries` /
+    `FailureConfig(max_failures=)`; Argo Workflows `retryStrategy`; Kubernetes
+    `Job.spec.backoffLimit` (unset = 6 retries; `0` = none); job specs with
+    `max_retries:` (Anyscale). An explicit 0 counts against. Not applicable when nothing is
+    orchestrated.
+    Why: a preempted node or a flaky download should cost a retry, not a failed
+    training run or a missing batch of predictions.
+    Fix: set `retries` (with `retry_delay`) in the DAG's default_args, or `retryStrategy`
+    on the Argo templates.
+    """
+    good: list[Evidence] = []
+    zero: list[Evidence] = []
+    orchestrated: list[Evidence] = []
+    for path in base.python_sources(snap, ("*.py",), scope="non_tests"):
+        facts = snap.python(path)
+        if facts is None:
+            continue
+        mods = [
+            imp
+            for imp in facts.imports
+            if any(module_matches(imp.module, m) for m in ORCHESTRATOR_MODULES)
+        ]
+        if not mods:
+            continue
+        orchestrated.append(ev(path, mods[0].line, f"import {mods[0].module}"))
+        lines = snap.lines(path)
+        for call in [*facts.calls, *facts.decorators]:
+            if any(name_matches(call.name, pat) for pat in RETRY_OBJECTS):
+                good.append(ev(path, call.line, f"{call.name}(…)"))
+                continue
+            for key in _RETRY_KWARGS:
+                raw = call.kwarg(key)
+                if raw is None:
+                    continue
+                n = _retry_value(raw)
+                target = good if n else zero
+                target.append(ev(path, call.line, f"{call.name}({key}={raw})"))
+        for value, line in facts.strings:
+            if value in ("retries", "max_retries") and 0 < line <= len(lines):
+                m = _RETRY_KEY_LINE.search(lines[line - 1])
+                if m:
+                    (good if int(m.group(2)) > 0 else zero).append(ev(path, line, lines[line - 1]))
+    workflows, _ = k8s_objects(
+        snap, ("Workflow", "WorkflowTemplate", "ClusterWorkflowTemplate", "CronWorkflow")
+    )
+    for obj in workflows:
+        orchestrated.append(obj_ev(obj))
+        hits = (
+            walk_key(obj.doc, ["spec", "templates", "*", "retryStrategy"])
+            + walk_key(obj.doc, ["spec", "retryStrategy"])
+            + walk_key(obj.doc, ["spec", "workflowSpec", "templates", "*", "retryStrategy"])
+        )
+        good.extend(
+            ev(obj.path, line or obj.line, "retryStrategy", f"{obj.kind}/{obj.name}")
+            for _v, _p, line in hits
+        )
+    jobs, _ = k8s_objects(snap, ("Job", "CronJob"))
+    for obj in jobs:
+        orchestrated.append(obj_ev(obj))
+        spec: Any = obj.spec
+        if obj.kind == "CronJob":
+            template = spec.get("jobTemplate")
+            spec = template.get("spec") if isinstance(template, dict) else {}
+        limit = spec.get("backoffLimit") if isinstance(spec, dict) else None
+        if limit is None:
+            good.append(obj_ev(obj, text="backoffLimit unset (Kubernetes default: 6 retries)"))
+        elif (as_int(limit) or 0) > 0:
+            good.append(obj_ev(obj, spec, "backoffLimit", f"backoffLimit: {limit}"))
+        else:
+            zero.append(obj_ev(obj, spec, "backoffLimit", f"backoffLimit: {limit}"))
+    for path in base.select_files(snap, ("*.yaml", "*.yml")):
+        for doc in snap.yaml_docs(path):
+            if isinstance(doc, dict) and "entrypoint" in doc and "max_retries" in doc:
+                retry_line = getattr(doc, "key_lines", {}).get("max_retries")
+                orchestrated.append(
+                    ev(path, getattr(doc, "key_lines", {}).get("entrypoint"), "job spec")
+                )
+                n = as_int(doc.get("max_retries"))
+                (good if n else zero).append(
+                    ev(path, retry_line, f"max_retries: {doc.get('max_retries')}")
+                )
+    if good:
+        if zero:
+            return base.partial(
+                f"retries on some tasks; {len(zero)} with retries disabled", zero + good
+            )
+        return base.passed("orchestrated tasks retry", good)
+    if zero:
+        return base.failed("retries explicitly disabled", zero)
+    if not orchestrated:
+        problems = infra_problems(snap)
+        if problems:
+            return base.unknown("manifests could not be parsed", problems)
+        return base.not_applicable("no orchestrated tasks or jobs")
+    return base.failed("orchestrated tasks without retries", orchestrated)
+
+
+# rollback ---------------------------------------------------------------------------------------
+_ROLLBACK_CMD = re.compile(
+    r"\bhelm\s+rollback\b|\bkubectl\s+(?:argo\s+)?rollouts?\s+undo\b|\bargo\s+rollouts\s+undo\b|\bargocd\s+app\s+rollback\b"
+)
+ALIAS_CALLS = (
+    "*.set_registered_model_alias",
+    "*.transition_model_version_stage",
+    "mlflow.*.set_registered_model_alias",
+    "*.link_model",
+    "*.promote*",
+)
+
+
+@probe("rollback_ready", NoParams)
+def rollback_ready(snap: Snapshot, p: NoParams) -> Observation:
+    """A bad model or release can be rolled back quickly.
+
+    Looks for: Deployments with `revisionHistoryLimit` > 0 (explicit; `0` disables
+    rollback), Argo `Rollout`s, registry alias/stage switching in code
+    (`set_registered_model_alias`, `transition_model_version_stage`), or a rollback command
+    (`helm rollback`, `kubectl rollout undo`) in CI, scripts, a Makefile or a runbook.
+    Deployments relying on the default history (10) with no rollback procedure give
+    partial credit.
+    Why: MTS Infra 7 — the previous model must be restorable in minutes.
+    Fix: serve through a registry alias (`@champion`) and document/automate
+    `kubectl rollout undo` or `helm rollback` in a runbook.
+    """
+    good: list[Evidence] = []
+    default: list[Evidence] = []
+    disabled: list[Evidence] = []
+    deployments, _ = k8s_objects(snap, ("Deployment", "Rollout"))
+    for obj in deployments:
+        if obj.kind == "Rollout":
+            good.append(obj_ev(obj, text="Argo Rollout"))
+            continue
+        limit = obj.spec.get("revisionHistoryLimit")
+        if limit is None:
+            default.append(obj_ev(obj, text="revisionHistoryLimit unset (default 10)"))
+        elif (as_int(limit) or 0) > 0:
+            good.append(
+                obj_ev(obj, obj.spec, "revisionHistoryLimit", f"revisionHistoryLimit: {limit}")
+            )
+        else:
+            disabled.append(
+                obj_ev(obj, obj.spec, "revisionHistoryLimit", f"revisionHistoryLimit: {limit}")
+            )
+    for path in base.python_sources(snap, ("*.py",), scope="non_tests"):
+        facts = snap.python(path)
+        for call in facts.calls if facts else []:
+            if any(name_matches(call.name, pat) for pat in ALIAS_CALLS):
+                good.append(ev(path, call.line, f"{call.name}(…)", "registry alias switch"))
+    good.extend(r.evidence() for r in _ci_reach.search(snap, _ROLLBACK_CMD))
+    texts = base.select_files(
+        snap,
+        ("*.sh", "Makefile", "*.mk", "RUNBOOK*", "runbook*", "*.md"),
+        include_excluded_dirs=True,
+    )
+    good.extend(
+        ev(path, line, text, "rollback procedure")
+        for path, line, text in snap.grep(texts, _ROLLBACK_CMD)
+    )
+    if good:
+        return base.passed("a rollback path exists", good)
+    if disabled:
+        return base.failed("rollback disabled (revisionHistoryLimit: 0)", disabled)
+    if default:
+        return base.partial("Deployments keep the default history, no rollback procedure", default)
+    problems = infra_problems(snap)
+    if problems:
+        return base.unknown("no rollback path found, but manifests could not be parsed", problems)
+    return base.failed("no rollback path (registry alias, rollout history or runbook)")
+
+
+# fallback path --------------------------------------------------------------------------------
+_INFERENCE = (
+    "*.predict",
+    "*.predict_proba",
+    "*.forward",
+    "*.generate",
+    "*.infer",
+    "*.inference",
+    "*.run",
+    "*model",
+    "*.model",
+    "*predictor*",
+    "*.pipeline",
+    "predict*",
+)
+
+
+@probe("fallback_path", NoParams)
+def fallback_path(snap: Snapshot, p: NoParams) -> Observation:
+    """Serving degrades gracefully: a failed inference returns a fallback answer.
+
+    Looks for: in serving code (modules importing a serving framework, and the local
+    modules they import), a `try` whose body calls the model (`.predict`, `.forward`,
+    `model(…)`, an ONNX `session.run` …) with an `except` handler that returns a value
+    instead of re-raising (a baseline, a cached or default prediction).
+    Not applicable without serving code.
+    Why: Stack Canvas "fallback": when the model or a feature source fails, a default
+    answer is better than a 500 for every caller.
+    Fix: catch inference errors, log them with a metric, and return a rule-based or
+    previous-model prediction.
+    """
+    roles = code_roles(snap)
+    if not roles.serving:
+        return base.not_applicable("no serving code")
+    scope = set(roles.serving) | set(roles.reach_all(list(roles.serving)))
+    found: list[Evidence] = []
+    for path in sorted(scope):
+        facts = snap.python(path)
+        for h in facts.handlers if facts else []:
+            model_calls = [
+                c for c in h.body_calls if any(name_matches(c, pat) for pat in _INFERENCE)
+            ]
+            if model_calls and h.returns and not h.reraises:
+                found.append(
+                    ev(path, h.line, f"except … around {model_calls[0]}(…) returns a fallback")
+                )
+    if found:
+        return base.passed("inference failures return a fallback", found)
+    return base.failed(
+        "no fallback around inference in serving code", list(roles.serving.values())[:4]
+    )
+
+
+# backups ----------------------------------------------------------------------------------------
+DATA_STORES = (
+    "aws_db_instance",
+    "aws_rds_cluster",
+    "aws_dynamodb_table",
+    "aws_docdb_cluster",
+    "aws_elasticache_*",
+    "aws_efs_file_system",
+    "google_sql_database_instance",
+    "google_bigtable_instance",
+    "google_spanner_instance",
+    "google_filestore_instance",
+    "azurerm_*sql*",
+    "azurerm_cosmosdb_account",
+)
+
+
+@probe("backups", NoParams)
+def backups(snap: Snapshot, p: NoParams) -> Observation:
+    """Databases and volumes are backed up on a schedule.
+
+    Looks for (parsed Terraform / manifests): `aws_backup_plan`, RDS/Aurora
+    `backup_retention_period` > 0, DynamoDB `point_in_time_recovery { enabled = true }`,
+    Cloud SQL `backup_configuration { enabled = true }`, Azure backup policies, a Velero
+    `Schedule`, or a CronJob whose name says backup. Data stores declared here (databases,
+    StatefulSets, volumes) without any of these fail.
+    Data stores declared without backups fail; unknown when the repository declares no
+    data store (databases, StatefulSets, volumes).
+    Why: features, labels and metadata stores lost to a bad migration or a deleted
+    volume take the models with them.
+    Fix: add an `aws_backup_plan` (or `backup_retention_period >= 7`) and test a restore.
+    """
+    good: list[Evidence] = []
+    off: list[Evidence] = []
+    for block in tf_blocks(
+        snap,
+        "aws_backup_plan",
+        "azurerm_backup_policy_*",
+        "google_backup_dr_*",
+        "aws_dlm_lifecycle_policy",
+    ):
+        good.append(tf_ev(snap, block))
+    for block in tf_blocks(
+        snap, "aws_db_instance", "aws_rds_cluster", "aws_docdb_cluster", "aws_neptune_cluster"
+    ):
+        values = block.get("backup_retention_period")
+        n = as_int(values[0]) if values else None
+        if n is not None and n > 0:
+            good.append(
+                tf_ev(snap, block, "backup_retention_period", f"backup_retention_period = {n}")
+            )
+        elif n == 0:
+            off.append(tf_ev(snap, block, "backup_retention_period", "backup_retention_period = 0"))
+        elif block.resource_type == "aws_db_instance":
+            off.append(
+                tf_ev(
+                    snap,
+                    block,
+                    text=f"{block.address}: backup_retention_period unset (0 for many engines)",
+                )
+            )
+    for block in tf_blocks(snap, "aws_dynamodb_table"):
+        if any(
+            v is True or str(v).lower() == "true"
+            for v in block.get("point_in_time_recovery.enabled")
+        ):
+            good.append(
+                tf_ev(snap, block, "point_in_time_recovery", "point_in_time_recovery enabled")
+            )
+    for block in tf_blocks(snap, "google_sql_database_instance"):
+        enabled = block.get("settings.backup_configuration.enabled")
+        if any(v is True or str(v).lower() == "true" for v in enabled):
+            good.append(tf_ev(snap, block, "backup_configuration", "backup_configuration enabled"))
+        else:
+            off.append(tf_ev(snap, block, text=f"{block.address}: no backup_configuration"))
+    schedules, _ = k8s_objects(snap, ("Schedule", "Backup"))
+    good.extend(obj_ev(o) for o in schedules if "velero" in o.api_version)
+    crons, _ = k8s_objects(snap, ("CronJob",))
+    good.extend(
+        obj_ev(o, text=f"CronJob {o.name}") for o in crons if o.name and "backup" in o.name.lower()
+    )
+    if good:
+        if off:
+            return base.partial(f"backups for some stores; {len(off)} without", off + good)
+        return base.passed("backups are scheduled", good)
+    if off:
+        return base.failed("databases without backups", off)
+    problems = tf_problems(snap) + infra_problems(snap)
+    if problems:
+        return base.unknown("infrastructure files could not be parsed", problems)
+    stores = [tf_ev(snap, b) for b in tf_blocks(snap, *DATA_STORES) if b.type == "resource"]
+    stateful, _ = k8s_objects(snap, ("StatefulSet", "PersistentVolumeClaim"))
+    stores.extend(obj_ev(o) for o in stateful)
+    if stores:
+        return base.failed("data stores without a backup plan", stores)
+    return base.unknown(
+        "no data store declared in this repository (backups may be managed elsewhere)"
+    )
+
+
+# dead-letter queues -----------------------------------------------------------------------------
+QUEUE_MODULES = (
+    "kafka",
+    "confluent_kafka",
+    "aiokafka",
+    "pika",
+    "aio_pika",
+    "google.cloud.pubsub",
+    "azure.servicebus",
+    "faust",
+    "celery",
+)
+_DLQ = re.compile(r"dead[-_ .]?letter|\bdlq\b|[-_.]dlq\b|\bdlq[-_.]|deadletter", re.I)
+
+
+@probe("dead_letter", NoParams)
+def dead_letter(snap: Snapshot, p: NoParams) -> Observation:
+    """Messages that cannot be processed go to a dead-letter queue, not into the void.
+
+    Looks for: Terraform `aws_sqs_queue` with `redrive_policy`, Pub/Sub
+    `dead_letter_policy`, Service Bus `dead_lettering_on_message_expiration`; CloudFormation
+    `RedrivePolicy`; Knative `deadLetterSink`; Kafka Connect
+    `errors.deadletterqueue.topic.name`; or, in code using a queue client, a dead-letter
+    topic name (`*-dlq`, `dead_letter`). Not applicable when no queue is used.
+    Why: a poison message must not block a stream or silently drop training data.
+    Fix: configure a redrive policy / DLQ topic and alert on its depth.
+    """
+    good: list[Evidence] = []
+    queues: list[Evidence] = []
+    for block in tf_blocks(snap, "aws_sqs_queue"):
+        names = [block.name or "", *(str(v) for v in block.get("name"))]
+        if block.get("redrive_policy"):
+            good.append(tf_ev(snap, block, "redrive_policy", "redrive_policy"))
+        elif any(_DLQ.search(n) for n in names):
+            good.append(tf_ev(snap, block, text=f"{block.address}: dead-letter queue"))
+        else:
+            queues.append(tf_ev(snap, block))
+    for block in tf_blocks(snap, "aws_sqs_queue_redrive_policy"):
+        good.append(tf_ev(snap, block))
+    for block in tf_blocks(snap, "google_pubsub_subscription"):
+        (good if block.get("dead_letter_policy") else queues).append(
+            tf_ev(snap, block, "dead_letter_policy" if block.get("dead_letter_policy") else None)
+        )
+    for block in tf_blocks(snap, "azurerm_servicebus_queue", "azurerm_servicebus_subscription"):
+        on = any(
+            v is True or str(v).lower() == "true"
+            for v in block.get("dead_lettering_on_message_expiration")
+        )
+        (good if on else queues).append(tf_ev(snap, block))
+    yaml_paths = base.select_files(snap, ("*.yaml", "*.yml", "*.json", "*.properties"))
+    key_re = re.compile(
+        r"RedrivePolicy|deadLetterSink|deadletterqueue\.topic\.name|deadLetterPolicy"
+    )
+    good.extend(
+        ev(path, line, text)
+        for path, line, text in snap.grep(yaml_paths, key_re)
+        if not text.lstrip().startswith("#")
+    )
+    for path in base.python_sources(snap, ("*.py",), scope="non_tests"):
+        facts = snap.python(path)
+        if facts is None:
+            continue
+        mods = [
+            imp
+            for imp in facts.imports
+            if any(module_matches(imp.module, m) for m in QUEUE_MODULES)
+        ]
+        if not mods:
+            continue
+        dlq = [(s, line) for s, line in facts.strings if _DLQ.search(s) and len(s) < 200]
+        if dlq:
+            good.append(ev(path, dlq[0][1], dlq[0][0], "dead-letter topic"))
+        else:
+            queues.append(ev(path, mods[0].line, f"import {mods[0].module}"))
+    if good:
+        return base.passed("failed messages go to a dead-letter queue", good)
+    if queues:
+        return base.failed("queues without a dead-letter destination", queues)
+    problems = tf_problems(snap)
+    if problems:
+        return base.unknown("Terraform files were rejected", problems)
+    return base.not_applicable("no message queues")
+
+
+# quarantine of bad records ------------------------------------------------------------------------
+_VALIDATION_ERRORS = re.compile(
+    r"(SchemaErrors?|ValidationError|ValidationException|DataValidationError|ExpectationFailed\w*|ValidationFailure|DataError|ParserError)$"
+)
+_QUARANTINE = re.compile(
+    r"quarantin|reject(ed)?[_/-]|invalid[_/-]rows|bad[_-]?records|dead[_-]?letter|failure_cases|badRecordsPath|columnNameOfCorruptRecord",
+    re.I,
+)
+
+
+@probe("ingest_quarantine", NoParams)
+def ingest_quarantine(snap: Snapshot, p: NoParams) -> Observation:
+    """Records that fail validation are routed aside instead of crashing the job.
+
+    Looks for (production code): an `except` that catches a validation error (pandera
+    `SchemaError(s)`, pydantic `ValidationError`, a parser error …) and does not re-raise;
+    pandera `lazy=True` with `failure_cases`; Spark `badRecordsPath` /
+    `columnNameOfCorruptRecord`; a quarantine/rejected-records path or topic.
+    Why: one malformed row should not stop a nightly pipeline, and silently dropping it
+    hides data problems; quarantining keeps both the job and the evidence.
+    Fix: validate with `lazy=True`, write `err.failure_cases` to a quarantine table and
+    continue with the valid rows.
+    """
+    found: list[Evidence] = []
+    for path in base.python_sources(snap, ("*.py",), scope="non_tests"):
+        facts = snap.python(path)
+        if facts is None:
+            continue
+        for h in facts.handlers:
+            if not h.reraises and any(_VALIDATION_ERRORS.search(c) for c in h.caught):
+                found.append(ev(path, h.line, f"except {', '.join(h.caught)}: (not re-raised)"))
+        for value, line in facts.strings:
+            if len(value) < 200 and _QUARANTINE.search(value):
+                found.append(ev(path, line, value, "quarantine"))
+                break
+    if found:
+        return base.passed("invalid records are routed aside", found)
+    return base.failed("no quarantine of records that fail validation")

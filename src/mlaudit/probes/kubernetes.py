@@ -1,0 +1,822 @@
+"""Kubernetes, Helm, Kustomize and compose probes: availability and scalability of serving.
+
+All read the Snapshot's parsed infrastructure views (`snap.k8s_objects`, `snap.helm_charts`,
+`snap.kustomizations`, `snap.compose_services`, `snap.terraform_blocks`); Helm templates are
+Go templating and are read as text, line by line. Catalogue false-positive rules applied
+here: `ex` (examples/docs/vendor), dev overlays (`overlays/dev/`, `values-dev.yaml`,
+`*.local.yaml`) never prove production availability, parsed keys only (a container port
+*named* `probe` is not a probe).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from pydantic import Field, field_validator
+
+from mlaudit.probes import base
+from mlaudit.probes.base import ev
+from mlaudit.probes.generic import _check_regex, walk_key
+from mlaudit.probes.registry import Params, probe
+from mlaudit.repo.parsers.kubernetes import K8sObject, is_dev_path
+from mlaudit.repo.parsers.terraform import TerraformBlock, attribute_line
+from mlaudit.repo.snapshot import Snapshot
+from mlaudit.results import Evidence, Observation
+
+LONG_RUNNING = ("Deployment", "StatefulSet", "ReplicaSet", "Rollout", "DeploymentConfig")
+SERVING_WORKLOADS = (*LONG_RUNNING, "DaemonSet")
+ZONE_KEYS = ("topology.kubernetes.io/zone", "failure-domain.beta.kubernetes.io/zone")
+_TEMPLATE_COMMENT = re.compile(r"^\s*(#|\{\{-?\s*/\*)")
+
+
+# shared helpers ------------------------------------------------------------------------------
+def k8s_objects(
+    snap: Snapshot, kinds: Iterable[str] | None = None, *, include_dev: bool = False
+) -> tuple[list[K8sObject], list[K8sObject]]:
+    """(production objects, dev-overlay objects) of the given kinds, outside `ex` folders."""
+    wanted = set(kinds) if kinds is not None else None
+    prod: list[K8sObject] = []
+    dev: list[K8sObject] = []
+    for obj in snap.k8s_objects:
+        if base.is_excluded(obj.path) or (wanted is not None and obj.kind not in wanted):
+            continue
+        (dev if obj.is_dev and not include_dev else prod).append(obj)
+    return prod, dev
+
+
+def obj_ev(obj: K8sObject, node: Any = None, key: str | None = None, text: str = "") -> Evidence:
+    line = obj.line_of(node, key) if node is not None and key else obj.line
+    label = f"{obj.kind}/{obj.name}" if obj.name else obj.kind
+    return ev(obj.path, line, text or label, None if not text else label)
+
+
+def template_hits(
+    snap: Snapshot, pattern: re.Pattern[str], *, include_dev: bool = False
+) -> list[Evidence]:
+    """Lines of Helm templates (Go templating, read as text) matching `pattern`."""
+    paths = [
+        p
+        for p in snap.helm_templates
+        if not base.is_excluded(p) and (include_dev or not is_dev_path(p))
+    ]
+    return [
+        ev(path, line, text, "helm template")
+        for path, line, text in snap.grep(paths, pattern)
+        if not _TEMPLATE_COMMENT.match(text)
+    ]
+
+
+def helm_values(snap: Snapshot, dotted: str) -> list[tuple[str, Any, int | None]]:
+    """(values file, value, line) for a dotted key in production values files of every chart,
+    at the top level or one level down (umbrella charts: `api.replicaCount`)."""
+    out: list[tuple[str, Any, int | None]] = []
+    for chart in snap.helm_charts:
+        if base.is_excluded(chart.path):
+            continue
+        prefixes = {""} | {
+            f"{key}."
+            for doc in chart.values.values()
+            if isinstance(doc, dict)
+            for key, value in doc.items()
+            if isinstance(value, dict) and isinstance(key, str) and "." not in key
+        }
+        for prefix in sorted(prefixes):
+            for vpath, value, line in chart.value(prefix + dotted):
+                if not is_dev_path(vpath):
+                    out.append((vpath, value, line))
+    return out
+
+
+def infra_problems(snap: Snapshot) -> list[Evidence]:
+    return base.problem_evidence(snap, [p for p in snap.k8s_problems if not base.is_excluded(p)])
+
+
+def as_int(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None
+
+
+def tf_blocks(snap: Snapshot, *types: str) -> list[TerraformBlock]:
+    return [b for b in snap.terraform_resources(*types) if not base.is_excluded(b.path)]
+
+
+def tf_ev(
+    snap: Snapshot, block: TerraformBlock, key: str | None = None, text: str = ""
+) -> Evidence:
+    line = attribute_line(snap.lines(block.path), block, key) if key else block.line
+    return ev(block.path, line, text or block.address, None if not text else block.address)
+
+
+def tf_problems(snap: Snapshot) -> list[Evidence]:
+    return base.problem_evidence(
+        snap, [p for p in snap.terraform_problems if not base.is_excluded(p)]
+    )
+
+
+def verdict(
+    found: list[Evidence],
+    *,
+    what: str,
+    dev_only: list[Evidence] = (),  # type: ignore[assignment]
+    near: list[Evidence] = (),  # type: ignore[assignment]
+    near_message: str = "",
+    problems: list[Evidence] = (),  # type: ignore[assignment]
+) -> Observation:
+    """pass with evidence; fail with the near misses or dev-only evidence; unknown when
+    unreadable manifests might have shown it."""
+    if found:
+        return base.passed(what, found)
+    if problems:
+        return base.unknown(
+            f"no {what} found, but {len(problems)} manifest(s) could not be parsed", problems
+        )
+    if near:
+        return base.failed(near_message or f"no {what}", near)
+    if dev_only:
+        return base.failed(f"{what} only in development overlays (not production)", dev_only)
+    return base.failed(f"no {what}")
+
+
+# generic: kinds and fields -----------------------------------------------------------------
+class K8sKindsParams(Params):
+    kinds: list[str] = Field(min_length=1, description="object kinds, e.g. ServiceMonitor")
+    api_group: str | None = Field(default=None, description="regex the apiVersion must match")
+    include_dev: bool = False
+    templates: bool = Field(default=True, description="also read Helm templates as text")
+
+    _v = field_validator("api_group")(_check_regex)
+
+
+@probe("k8s_kinds", K8sKindsParams)
+def k8s_kinds(snap: Snapshot, p: K8sKindsParams) -> Observation:
+    """Kubernetes (or CRD) objects of the given kinds exist, in any YAML file.
+
+    Looks for: documents with `apiVersion` + `kind` anywhere in the repository (k8s/,
+    .kube/, deploy/, manifests/ …), and `kind:` lines of Helm templates. Development
+    overlays do not count; `examples/` and `docs/` never do.
+    Why: declared objects (a ServiceMonitor, a PodDisruptionBudget, an SLO) are precise,
+    reviewable intent.
+    Fix: add the object the check names to the deployment manifests.
+    """
+    group = re.compile(p.api_group) if p.api_group else None
+    prod, dev = k8s_objects(snap, p.kinds, include_dev=p.include_dev)
+    if group is not None:
+        prod = [o for o in prod if group.search(o.api_version)]
+        dev = [o for o in dev if group.search(o.api_version)]
+    found = [obj_ev(o) for o in prod]
+    if p.templates:
+        kinds = "|".join(re.escape(k) for k in p.kinds)
+        found += template_hits(snap, re.compile(rf"^\s*kind:\s*[\"']?({kinds})[\"']?\s*$"))
+    return verdict(
+        found,
+        what=f"{' / '.join(p.kinds)} object",
+        dev_only=[obj_ev(o) for o in dev],
+        problems=infra_problems(snap),
+    )
+
+
+class K8sFieldParams(Params):
+    kinds: list[str] = Field(min_length=1)
+    path: str = Field(description="dotted path inside the object; `*` = any key or list item")
+    value: str | None = Field(default=None, description="regex the scalar value must match")
+    min: float | None = None
+    include_dev: bool = False
+    template_pattern: str | None = Field(
+        default=None, description="regex over Helm template lines that also proves it"
+    )
+
+    _v = field_validator("value", "template_pattern")(_check_regex)
+
+
+@probe("k8s_field", K8sFieldParams)
+def k8s_field(snap: Snapshot, p: K8sFieldParams) -> Observation:
+    """A Kubernetes object of the given kinds has a field (optionally a value or minimum).
+
+    Looks for: the dotted `path` (with `*` wildcards) in parsed objects of `kinds`, e.g.
+    `spec.strategy.rollingUpdate.maxUnavailable` = 0; optionally a Helm template line.
+    Development overlays do not count.
+    Why: parsed keys are exact; comments and prose never count.
+    Fix: set the field the check names in the production manifests.
+    """
+    value_re = re.compile(p.value) if p.value else None
+    prod, dev = k8s_objects(snap, p.kinds, include_dev=p.include_dev)
+
+    def hits(objs: list[K8sObject]) -> list[Evidence]:
+        out = []
+        for obj in objs:
+            for value, _parent, line in walk_key(obj.doc, p.path.split(".")):
+                if value is None:
+                    continue
+                if value_re is not None and (
+                    isinstance(value, (dict, list)) or not value_re.search(str(value))
+                ):
+                    continue
+                if p.min is not None:
+                    try:
+                        if float(value) < p.min:
+                            continue
+                    except (TypeError, ValueError):
+                        continue
+                shown = value if not isinstance(value, (dict, list)) else "…"
+                label = f"{obj.kind}/{obj.name}" if obj.name else obj.kind
+                out.append(ev(obj.path, line or obj.line, f"{p.path}: {shown}", label))
+        return out
+
+    found = hits(prod)
+    if p.template_pattern:
+        found += template_hits(snap, re.compile(p.template_pattern))
+    return verdict(
+        found,
+        what=f"{p.path} on {'/'.join(p.kinds)}",
+        dev_only=hits(dev),
+        problems=infra_problems(snap),
+    )
+
+
+# HAV: replicas ---------------------------------------------------------------------------------
+class NoParams(Params):
+    pass
+
+
+_REPLICA_VALUE_KEYS = ("replicaCount", "replicas", "minReplicas")
+_TF_REPLICAS: dict[str, str] = {
+    "aws_ecs_service": "desired_count",
+    "aws_autoscaling_group": "min_size",
+    "azurerm_container_app": "template.min_replicas",
+    "google_cloud_run_v2_service": "template.scaling.min_instance_count",
+    "aws_sagemaker_endpoint_configuration": "production_variants.initial_instance_count",
+    "azurerm_kubernetes_cluster_node_pool": "min_count",
+}
+
+
+def _replica_facts(snap: Snapshot, objs: list[K8sObject]) -> tuple[list[Evidence], list[Evidence]]:
+    """(≥2 evidence, <2 evidence) for the given objects."""
+    good: list[Evidence] = []
+    low: list[Evidence] = []
+    hpa_min: dict[str, int] = {}
+    for obj in objs:
+        spec = obj.spec
+        if obj.kind == "HorizontalPodAutoscaler":
+            n = as_int(spec.get("minReplicas", 1))
+            target = spec.get("scaleTargetRef")
+            if isinstance(target, dict) and n is not None:
+                hpa_min[str(target.get("name"))] = n
+            if n is not None and n >= 2:
+                good.append(obj_ev(obj, spec, "minReplicas", f"minReplicas: {n}"))
+        elif obj.kind == "ScaledObject":
+            n = as_int(spec.get("minReplicaCount", 0))
+            if n is not None and n >= 2:
+                good.append(obj_ev(obj, spec, "minReplicaCount", f"minReplicaCount: {n}"))
+        elif obj.kind == "InferenceService":
+            for comp in ("predictor", "transformer"):
+                part = spec.get(comp)
+                if isinstance(part, dict):
+                    n = as_int(part.get("minReplicas", 1))
+                    if n is not None and n >= 2:
+                        good.append(obj_ev(obj, part, "minReplicas", f"minReplicas: {n}"))
+                    elif comp == "predictor":
+                        low.append(obj_ev(obj, part, "minReplicas", f"minReplicas: {n}"))
+        elif obj.kind == "SeldonDeployment":
+            for pred in spec.get("predictors") or []:
+                if isinstance(pred, dict):
+                    n = as_int(pred.get("replicas", 1))
+                    (good if n is not None and n >= 2 else low).append(
+                        obj_ev(obj, pred, "replicas", f"replicas: {n}")
+                    )
+        elif obj.kind == "Service" and obj.api_version.startswith("serving.knative.dev"):
+            template = spec.get("template")
+            meta = template.get("metadata") if isinstance(template, dict) else None
+            notes = meta.get("annotations") if isinstance(meta, dict) else None
+            if isinstance(notes, dict):
+                for key in (
+                    "autoscaling.knative.dev/min-scale",
+                    "autoscaling.knative.dev/minScale",
+                ):
+                    n = as_int(notes.get(key))
+                    if n is not None and n >= 2:
+                        good.append(obj_ev(obj, notes, key, f"{key}: {n}"))
+    for obj in objs:
+        if obj.kind not in LONG_RUNNING:
+            continue
+        n = as_int(obj.spec.get("replicas", 1))
+        if n is not None and n >= 2:
+            good.append(obj_ev(obj, obj.spec, "replicas", f"replicas: {n}"))
+        elif obj.name and hpa_min.get(obj.name, 0) >= 2:
+            continue  # counted through its autoscaler
+        else:
+            low.append(
+                obj_ev(obj, obj.spec, "replicas", f"replicas: {n if n is not None else '?'}")
+            )
+    return good, low
+
+
+_REPLICA_KINDS = (
+    *LONG_RUNNING,
+    "HorizontalPodAutoscaler",
+    "ScaledObject",
+    "InferenceService",
+    "SeldonDeployment",
+    "Service",
+)
+
+
+@probe("replicas", NoParams)
+def replicas(snap: Snapshot, p: NoParams) -> Observation:
+    """The prediction service runs at least two replicas in production.
+
+    Looks for: `replicas: >=2` on Deployments/StatefulSets/Rollouts, an HPA or KEDA
+    `minReplicas >= 2`, KServe `minReplicas >= 2`, Seldon predictor replicas, Knative
+    `min-scale`, Kustomize `replicas:` counts, Helm values `replicaCount`, Terraform
+    `desired_count`/`min_size`/`min_instance_count`, SageMaker `initial_instance_count`.
+    Development overlays (`overlays/dev/`, `values-dev.yaml`) never count; docker-compose
+    replicas on one host count as partial only.
+    Why: one replica means every node drain, crash or deployment is an outage.
+    Fix: set `replicas: 2` (or an autoscaler with `minReplicas: 2`) in the production manifest.
+    """
+    prod, dev = k8s_objects(snap, _REPLICA_KINDS)
+    good, low = _replica_facts(snap, prod)
+    dev_good, _ = _replica_facts(snap, dev)
+    for k in snap.kustomizations:
+        if base.is_excluded(k.path):
+            continue
+        for name, kcount, line in k.replicas:
+            if kcount >= 2:
+                (dev_good if k.is_dev else good).append(
+                    ev(k.path, line, f"replicas: {name} count {kcount}", "kustomize")
+                )
+    for key in _REPLICA_VALUE_KEYS:
+        for vpath, value, vline in helm_values(snap, key):
+            count = as_int(value)
+            if count is not None and count >= 2:
+                good.append(ev(vpath, vline, f"{key}: {count}", "helm values"))
+    for hit in template_hits(snap, re.compile(r"^\s*replicas:\s*(\d+)\s*$")):
+        m = re.search(r"replicas:\s*(\d+)", hit.snippet or "")
+        if m and int(m.group(1)) >= 2:
+            good.append(hit)
+    for rtype, dotted in _TF_REPLICAS.items():
+        for block in tf_blocks(snap, rtype):
+            for value in block.get(dotted):
+                n = as_int(value)
+                if n is not None and n >= 2:
+                    key = dotted.rsplit(".", 1)[-1]
+                    good.append(tf_ev(snap, block, key, f"{key} = {n}"))
+    for path in base.python_sources(snap, ("*.py",), scope="non_tests"):
+        facts = snap.python(path)
+        for call in facts.calls if facts else []:
+            n = as_int(call.kwarg("initial_instance_count") or "")
+            if call.name.endswith(".deploy") and n is not None and n >= 2:
+                good.append(ev(path, call.line, f"{call.name}(initial_instance_count={n})"))
+    if not good:
+        compose = [
+            ev(s.path, s.line_of("deploy"), f"{s.name}: replicas {s.replicas}", "docker-compose")
+            for s in snap.compose_services
+            if not base.is_excluded(s.path) and (s.replicas or 0) >= 2 and not is_dev_path(s.path)
+        ]
+        if compose:
+            return base.partial("replicas only in docker-compose (a single host)", compose)
+    return verdict(
+        good,
+        what="at least two replicas",
+        dev_only=[e for e in dev_good],
+        near=low,
+        near_message="workloads run a single replica (replicas < 2 or unset)",
+        problems=infra_problems(snap) + tf_problems(snap),
+    )
+
+
+# HAV: health probes ---------------------------------------------------------------------------
+def _has_probe(container: dict[str, Any], key: str) -> bool:
+    value = container.get(key)
+    return isinstance(value, dict) and bool(value)
+
+
+@probe("health_probes", NoParams)
+def health_probes(snap: Snapshot, p: NoParams) -> Observation:
+    """The service declares readiness and liveness probes (or a container HEALTHCHECK).
+
+    Looks for: `readinessProbe` + `livenessProbe` on the containers of every long-running
+    workload (Deployment, StatefulSet, Rollout…), in parsed manifests or Helm templates and
+    values; `startupProbe` is noted (it protects slow model loads). Without Kubernetes
+    workloads, a Dockerfile `HEALTHCHECK` or a compose `healthcheck` counts. Parsed keys
+    only: a container port *named* `probe` is not a probe.
+    Why: without readiness, traffic reaches pods still loading the model; without
+    liveness, a hung server is never restarted.
+    Fix: add `readinessProbe` (model loaded) and `livenessProbe` (process alive) to the
+    serving container.
+    """
+    prod, _dev = k8s_objects(snap, SERVING_WORKLOADS)
+    both: list[Evidence] = []
+    partial_ev: list[Evidence] = []
+    missing: list[Evidence] = []
+    for obj in prod:
+        containers = obj.containers
+        if not containers:
+            continue
+        ok = [
+            c
+            for c in containers
+            if _has_probe(c, "readinessProbe") and _has_probe(c, "livenessProbe")
+        ]
+        one = [
+            c
+            for c in containers
+            if _has_probe(c, "readinessProbe") or _has_probe(c, "livenessProbe")
+        ]
+        if ok:
+            c = ok[0]
+            note = " + startupProbe" if _has_probe(c, "startupProbe") else ""
+            both.append(obj_ev(obj, c, "readinessProbe", f"readinessProbe + livenessProbe{note}"))
+        elif one:
+            c = one[0]
+            key = "readinessProbe" if _has_probe(c, "readinessProbe") else "livenessProbe"
+            partial_ev.append(obj_ev(obj, c, key, f"only {key}"))
+        else:
+            missing.append(
+                obj_ev(obj, text=f"{obj.kind}/{obj.name}: no readinessProbe/livenessProbe")
+            )
+    ready_t = template_hits(snap, re.compile(r"^\s*readinessProbe:"))
+    live_t = template_hits(snap, re.compile(r"^\s*livenessProbe:"))
+    ready_v = [
+        ev(v, ln, "readinessProbe", "helm values")
+        for v, val, ln in helm_values(snap, "readinessProbe")
+        if val
+    ]
+    live_v = [
+        ev(v, ln, "livenessProbe", "helm values")
+        for v, val, ln in helm_values(snap, "livenessProbe")
+        if val
+    ]
+    templated = bool(ready_t or live_t)
+    if (ready_t or ready_v) and (live_t or live_v) and templated:
+        both += (ready_t + live_t + ready_v + live_v)[:4]
+    elif templated:
+        partial_ev += ready_t + live_t
+    if prod or templated:
+        if both and not missing and not partial_ev:
+            return base.passed("readiness and liveness probes on every workload", both)
+        if both or partial_ev:
+            return base.partial(
+                "probes on some workloads only, or only one kind of probe",
+                both + partial_ev + missing,
+            )
+        problems = infra_problems(snap)
+        if problems and not missing:
+            return base.unknown("manifests could not be parsed", problems)
+        return base.failed("workloads have no readiness/liveness probes", missing)
+    managed = [obj_ev(o) for o in k8s_objects(snap, ("InferenceService", "SeldonDeployment"))[0]]
+    if managed:
+        return base.passed("probes managed by the serving platform (KServe/Seldon)", managed)
+    checks = []
+    for path in snap.dockerfiles:
+        if base.is_excluded(path):
+            continue
+        df = snap.dockerfile(path)
+        checks += [
+            ev(path, i.line, f"HEALTHCHECK {i.args}") for i in (df.healthchecks if df else [])
+        ]
+    checks += [
+        ev(s.path, s.line_of("healthcheck"), f"{s.name}: healthcheck", "docker-compose")
+        for s in snap.compose_services
+        if not base.is_excluded(s.path) and s.healthcheck
+    ]
+    if checks:
+        return base.passed("container health check declared", checks)
+    return verdict([], what="health probe or HEALTHCHECK", problems=infra_problems(snap))
+
+
+# HAV: pod disruption budget ---------------------------------------------------------------------
+def _matches(selector: dict[str, Any], labels: dict[str, Any]) -> bool:
+    return bool(selector) and all(str(labels.get(k)) == str(v) for k, v in selector.items())
+
+
+@probe("pdb", NoParams)
+def pdb(snap: Snapshot, p: NoParams) -> Observation:
+    """A PodDisruptionBudget protects the serving workload (its selector matches the app).
+
+    Looks for: `PodDisruptionBudget` objects whose `selector.matchLabels` match the pod
+    labels of a Deployment/StatefulSet/Rollout in the repository (or a templated PDB in a
+    Helm chart, whose selector cannot be checked statically).
+    Why: without a PDB, a node drain or cluster upgrade can evict every replica at once.
+    Fix: add a PDB with `minAvailable: 1` (or `maxUnavailable: 1`) selecting the app's labels.
+    """
+    pdbs, dev = k8s_objects(snap, ("PodDisruptionBudget",))
+    workloads, _ = k8s_objects(snap, SERVING_WORKLOADS)
+    good: list[Evidence] = []
+    unmatched: list[Evidence] = []
+    for obj in pdbs:
+        sel = obj.spec.get("selector")
+        expressions = isinstance(sel, dict) and "matchExpressions" in sel
+        target = next((w for w in workloads if _matches(obj.selector, w.pod_labels)), None)
+        if target is not None:
+            good.append(
+                obj_ev(obj, text=f"PodDisruptionBudget/{obj.name} → {target.kind}/{target.name}")
+            )
+        elif expressions or (not workloads and obj.selector):
+            good.append(
+                obj_ev(obj, text=f"PodDisruptionBudget/{obj.name} (selector not verifiable)")
+            )
+        else:
+            unmatched.append(
+                obj_ev(obj, text=f"PodDisruptionBudget/{obj.name}: selector matches no workload")
+            )
+    good += template_hits(snap, re.compile(r"^\s*kind:\s*PodDisruptionBudget\s*$"))
+    return verdict(
+        good,
+        what="PodDisruptionBudget matching the app",
+        dev_only=[obj_ev(o) for o in dev],
+        near=unmatched,
+        near_message="PodDisruptionBudget selects no workload of the repository",
+        problems=infra_problems(snap),
+    )
+
+
+# HAV: zone spread -------------------------------------------------------------------------------
+@probe("zone_spread", NoParams)
+def zone_spread(snap: Snapshot, p: NoParams) -> Observation:
+    """Replicas are spread across zones (or at least across nodes).
+
+    Looks for: `topologySpreadConstraints` on `topology.kubernetes.io/zone`, or
+    `affinity.podAntiAffinity`, on a serving workload (manifests, Helm templates or values);
+    Terraform `multi_az = true`, `zone_redundant = true`, or GKE `node_locations` with two
+    or more zones.
+    Why: replicas on one node or zone fail together.
+    Fix: add a zone `topologySpreadConstraints` entry (or pod anti-affinity) to the Deployment.
+    """
+    prod, dev = k8s_objects(snap, SERVING_WORKLOADS)
+
+    def spread(objs: list[K8sObject]) -> list[Evidence]:
+        out = []
+        for obj in objs:
+            spec = obj.pod_spec or {}
+            for item in spec.get("topologySpreadConstraints") or []:
+                if isinstance(item, dict) and item.get("topologyKey") in ZONE_KEYS:
+                    out.append(
+                        obj_ev(
+                            obj,
+                            item,
+                            "topologyKey",
+                            f"topologySpreadConstraints: {item.get('topologyKey')}",
+                        )
+                    )
+            affinity = spec.get("affinity")
+            if isinstance(affinity, dict) and affinity.get("podAntiAffinity"):
+                out.append(obj_ev(obj, affinity, "podAntiAffinity", "podAntiAffinity"))
+        return out
+
+    found = spread(prod)
+    found += template_hits(snap, re.compile(r"topology\.kubernetes\.io/zone|^\s*podAntiAffinity:"))
+    for key in ("topologySpreadConstraints", "affinity.podAntiAffinity"):
+        found += [ev(v, ln, key, "helm values") for v, val, ln in helm_values(snap, key) if val]
+    for block in tf_blocks(snap, "*"):
+        for key in ("multi_az", "zone_redundant"):
+            if any(v is True or str(v).lower() == "true" for v in block.get(key)):
+                found.append(tf_ev(snap, block, key, f"{key} = true"))
+        zones = block.get("node_locations")
+        if zones and isinstance(zones[0], list) and len(zones[0]) >= 2:
+            found.append(
+                tf_ev(snap, block, "node_locations", f"node_locations: {len(zones[0])} zones")
+            )
+    return verdict(
+        found,
+        what="zone spread or anti-affinity",
+        dev_only=spread(dev),
+        problems=infra_problems(snap) + tf_problems(snap),
+    )
+
+
+# SCL: autoscaler --------------------------------------------------------------------------------
+def _fixed(lo: int | None, hi: int | None) -> bool:
+    return lo is not None and hi is not None and hi <= lo
+
+
+@probe("autoscaler", NoParams)
+def autoscaler(snap: Snapshot, p: NoParams) -> Observation:
+    """An autoscaler can add replicas under load (its maximum exceeds its minimum).
+
+    Looks for: a HorizontalPodAutoscaler, KEDA `ScaledObject`, KServe `maxReplicas`,
+    Knative `max-scale`, Seldon `hpaSpec`, Helm values `autoscaling.enabled: true`, Ray
+    Serve `autoscaling_config`, Terraform `aws_appautoscaling_*`, `aws_autoscaling_group`,
+    `google_compute_(region_)autoscaler`, `azurerm_monitor_autoscale_setting`.
+    Known false positive: `maxReplicas == minReplicas` scales nothing and does not count;
+    neither does the Helm default `autoscaling.enabled: false`.
+    Why: fixed capacity either wastes money or falls over at peak load.
+    Fix: add an HPA (or KEDA ScaledObject) with `maxReplicas` above `minReplicas`.
+    """
+    prod, dev = k8s_objects(
+        snap,
+        (
+            "HorizontalPodAutoscaler",
+            "ScaledObject",
+            "InferenceService",
+            "SeldonDeployment",
+            "Service",
+        ),
+    )
+
+    def scan(objs: list[K8sObject]) -> tuple[list[Evidence], list[Evidence]]:
+        good: list[Evidence] = []
+        flat: list[Evidence] = []
+        for obj in objs:
+            spec = obj.spec
+            if obj.kind == "HorizontalPodAutoscaler":
+                lo, hi = as_int(spec.get("minReplicas", 1)), as_int(spec.get("maxReplicas"))
+                e = obj_ev(obj, spec, "maxReplicas", f"HPA minReplicas {lo} maxReplicas {hi}")
+                (flat if _fixed(lo, hi) else good).append(e)
+            elif obj.kind == "ScaledObject":
+                lo = as_int(spec.get("minReplicaCount", 0))
+                hi = as_int(spec.get("maxReplicaCount", 100))
+                e = obj_ev(obj, text=f"ScaledObject min {lo} max {hi}")
+                (flat if _fixed(lo, hi) else good).append(e)
+            elif obj.kind == "InferenceService":
+                pred = spec.get("predictor")
+                if isinstance(pred, dict) and ("maxReplicas" in pred or "scaleTarget" in pred):
+                    lo, hi = as_int(pred.get("minReplicas", 1)), as_int(pred.get("maxReplicas"))
+                    e = obj_ev(
+                        obj, pred, "maxReplicas", f"KServe minReplicas {lo} maxReplicas {hi}"
+                    )
+                    (flat if _fixed(lo, hi) else good).append(e)
+            elif obj.kind == "SeldonDeployment":
+                for value, _parent, line in walk_key(
+                    obj.doc, ["spec", "predictors", "*", "componentSpecs", "*", "hpaSpec"]
+                ):
+                    if isinstance(value, dict):
+                        lo, hi = (
+                            as_int(value.get("minReplicas", 1)),
+                            as_int(value.get("maxReplicas")),
+                        )
+                        e = ev(obj.path, line, f"Seldon hpaSpec min {lo} max {hi}")
+                        (flat if _fixed(lo, hi) else good).append(e)
+            elif obj.kind == "Service" and obj.api_version.startswith("serving.knative.dev"):
+                template = spec.get("template")
+                meta = template.get("metadata") if isinstance(template, dict) else None
+                notes = meta.get("annotations") if isinstance(meta, dict) else None
+                if isinstance(notes, dict):
+                    lo = as_int(
+                        notes.get(
+                            "autoscaling.knative.dev/min-scale",
+                            notes.get("autoscaling.knative.dev/minScale", 0),
+                        )
+                    )
+                    hi = as_int(
+                        notes.get(
+                            "autoscaling.knative.dev/max-scale",
+                            notes.get("autoscaling.knative.dev/maxScale"),
+                        )
+                    )
+                    if hi is not None:
+                        e = obj_ev(obj, text=f"Knative min-scale {lo} max-scale {hi}")
+                        (flat if _fixed(lo, hi) else good).append(e)
+        return good, flat
+
+    good, flat = scan(prod)
+    dev_good, _ = scan(dev)
+    for vpath, value, line in helm_values(snap, "autoscaling.enabled"):
+        if value is True:
+            chart_vals = [c for c in snap.helm_charts if vpath in c.values]
+            auto = chart_vals[0].values[vpath].get("autoscaling") if chart_vals else None
+            lo = as_int(auto.get("minReplicas", 1)) if isinstance(auto, dict) else None
+            hi = as_int(auto.get("maxReplicas")) if isinstance(auto, dict) else None
+            e = ev(vpath, line, f"autoscaling.enabled: true (min {lo}, max {hi})", "helm values")
+            (flat if _fixed(lo, hi) else good).append(e)
+    for path in base.python_sources(snap, ("*.py",), scope="non_tests"):
+        facts = snap.python(path)
+        for deco in (facts.decorators + facts.calls) if facts else []:
+            if deco.kwarg("autoscaling_config") is not None and "serve" in deco.name:
+                good.append(ev(path, deco.line, f"{deco.name}(autoscaling_config=…)", "Ray Serve"))
+    for block in tf_blocks(snap, "aws_appautoscaling_target", "aws_autoscaling_group"):
+        lo_key, hi_key = (
+            ("min_capacity", "max_capacity")
+            if "appautoscaling" in (block.resource_type or "")
+            else ("min_size", "max_size")
+        )
+        lo = as_int((block.get(lo_key) or [None])[0])
+        hi = as_int((block.get(hi_key) or [None])[0])
+        if hi is None and lo is None:
+            continue
+        e = tf_ev(snap, block, hi_key, f"{lo_key} {lo}, {hi_key} {hi}")
+        (flat if _fixed(lo, hi) else good).append(e)
+    for block in tf_blocks(
+        snap,
+        "aws_appautoscaling_policy",
+        "google_compute_autoscaler",
+        "google_compute_region_autoscaler",
+        "azurerm_monitor_autoscale_setting",
+        "aws_autoscaling_policy",
+    ):
+        good.append(tf_ev(snap, block))
+    for hit in template_hits(
+        snap, re.compile(r"^\s*kind:\s*(HorizontalPodAutoscaler|ScaledObject)\s*$")
+    ):
+        if not any(
+            e.path.startswith(hit.path.split("/templates/")[0]) for e in good + flat
+        ) and not helm_values(snap, "autoscaling.enabled"):
+            good.append(hit)
+    return verdict(
+        good,
+        what="autoscaler",
+        dev_only=dev_good,
+        near=flat,
+        near_message="autoscaler with maxReplicas == minReplicas scales nothing",
+        problems=infra_problems(snap) + tf_problems(snap),
+    )
+
+
+# SCL: resource requests -------------------------------------------------------------------------
+def _requests(node: Any) -> bool:
+    res = node.get("resources") if isinstance(node, dict) else None
+    req = res.get("requests") if isinstance(res, dict) else None
+    return isinstance(req, dict) and bool(req)
+
+
+_RESOURCE_CRDS = (
+    "InferenceService",
+    "SeldonDeployment",
+    "PyTorchJob",
+    "TFJob",
+    "MPIJob",
+    "RayCluster",
+    "RayJob",
+    "RayService",
+)
+
+
+@probe("resource_requests", NoParams)
+def resource_requests(snap: Snapshot, p: NoParams) -> Observation:
+    """Containers declare CPU/memory requests, so the scheduler can place and scale them.
+
+    Looks for: non-empty `resources.requests` on the containers of every workload
+    (Deployments, Jobs, CronJobs, KServe/Seldon/Kubeflow/Ray resources), Helm values
+    `resources.requests`, compose `deploy.resources.reservations`. Known false positive:
+    an empty `resources: {}` (the Helm default) is not a request.
+    Why: without requests, autoscaling on utilisation is meaningless and pods are evicted
+    first under pressure.
+    Fix: set `resources.requests.cpu` and `.memory` on the serving and training containers.
+    """
+    prod, _dev = k8s_objects(snap, (*SERVING_WORKLOADS, "Job", "CronJob"))
+    good: list[Evidence] = []
+    missing: list[Evidence] = []
+    for obj in prod:
+        if not obj.containers:
+            continue
+        hit = next((c for c in obj.containers if _requests(c)), None)
+        if hit is not None:
+            good.append(obj_ev(obj, hit, "resources", "resources.requests"))
+        else:
+            missing.append(obj_ev(obj, text=f"{obj.kind}/{obj.name}: no resources.requests"))
+    crds, _ = k8s_objects(snap, _RESOURCE_CRDS)
+    for obj in crds:
+        for _value, _parent, line in _all_resources(obj.doc):
+            good.append(
+                ev(obj.path, line or obj.line, "resources.requests", f"{obj.kind}/{obj.name}")
+            )
+            break
+    values = [
+        ev(v, ln, "resources.requests", "helm values")
+        for v, val, ln in helm_values(snap, "resources.requests")
+        if isinstance(val, dict) and val
+    ]
+    templates = template_hits(snap, re.compile(r"^\s*requests:\s*$"))
+    good += values + templates
+    compose = [
+        ev(
+            s.path,
+            s.line_of("deploy"),
+            f"{s.name}: deploy.resources.reservations",
+            "docker-compose",
+        )
+        for s in snap.compose_services
+        if not base.is_excluded(s.path) and s.resources.get("reservations")
+    ]
+    good += compose
+    if good and not missing:
+        return base.passed("resource requests declared", good)
+    if good:
+        return base.partial("some workloads declare no resource requests", good + missing)
+    if missing:
+        return base.failed(
+            "workloads declare no resource requests (an empty `resources: {}` is none)", missing
+        )
+    return verdict([], what="resource requests", problems=infra_problems(snap))
+
+
+def _all_resources(node: Any, depth: int = 0) -> list[tuple[Any, Any, int | None]]:
+    out: list[tuple[Any, Any, int | None]] = []
+    if depth > 12:
+        return out
+    if isinstance(node, dict):
+        if _requests(node):
+            res = node["resources"]
+            out.append((res, node, getattr(res, "line", None)))
+        for value in node.values():
+            out.extend(_all_resources(value, depth + 1))
+    elif isinstance(node, list):
+        for value in node:
+            out.extend(_all_resources(value, depth + 1))
+    return out

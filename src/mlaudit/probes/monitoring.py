@@ -1,0 +1,271 @@
+"""Monitoring probes: alert rules, scheduled monitors (drift, quality) and model staleness.
+
+Reads `snap.monitoring` (Prometheus rule files, PrometheusRule objects, Grafana alerting
+provisioning, Alertmanager, Grafana dashboards), Terraform alarms, CI schedules, Kubernetes
+CronJobs and orchestrator DAGs. Catalogue false positives applied here: a Grafana panel's
+`alertThreshold` is display only, not an alert rule; drift code only in (EDA) notebooks is
+partial at most.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from pydantic import Field
+
+from mlaudit.probes import _ci_reach, base
+from mlaudit.probes.base import ev
+from mlaudit.probes.generic import name_matches
+from mlaudit.probes.kubernetes import (
+    NoParams,
+    infra_problems,
+    k8s_objects,
+    obj_ev,
+    template_hits,
+    tf_blocks,
+    tf_ev,
+)
+from mlaudit.probes.registry import Params, probe
+from mlaudit.repo.snapshot import Snapshot
+from mlaudit.results import Evidence, Observation
+
+ALARM_RESOURCES = (
+    "aws_cloudwatch_metric_alarm",
+    "aws_cloudwatch_composite_alarm",
+    "google_monitoring_alert_policy",
+    "azurerm_monitor_metric_alert",
+    "azurerm_monitor_scheduled_query_rules_alert*",
+    "datadog_monitor",
+    "newrelic_alert_condition",
+    "newrelic_nrql_alert_condition",
+    "grafana_rule_group",
+    "aws_sagemaker_monitoring_schedule",
+)
+
+
+def _monitoring_problems(snap: Snapshot) -> list[Evidence]:
+    paths = [
+        p
+        for p in snap.yaml_files
+        if p in snap.problems
+        and not base.is_excluded(p)
+        and re.search(r"rule|alert|prometheus|grafana|monitor", p, re.I)
+    ]
+    return base.problem_evidence(snap, paths) + infra_problems(snap)
+
+
+def alert_evidence(snap: Snapshot) -> tuple[list[Evidence], list[Evidence]]:
+    """(alert definitions, dashboards without alerts)."""
+    facts = snap.monitoring
+    found = [
+        ev(r.path, r.line, f"alert: {r.name}", f"group {r.group}" if r.group else None)
+        for r in facts.alerts
+        if not base.is_excluded(r.path)
+    ]
+    found += [
+        ev(a.path, a.line, "Alertmanager route", f"receivers: {', '.join(a.receivers)[:80]}")
+        for a in facts.alertmanager
+        if not base.is_excluded(a.path)
+    ]
+    found += [
+        ev(d.path, None, f"Grafana panel alert: {', '.join(d.alert_panels)[:80]}")
+        for d in facts.dashboards
+        if d.alert_panels and not base.is_excluded(d.path)
+    ]
+    found += [tf_ev(snap, b) for b in tf_blocks(snap, *ALARM_RESOURCES)]
+    found += template_hits(snap, re.compile(r"^\s*-?\s*alert:\s*[\w\"'{]"))
+    for path in base.python_sources(snap, ("*.py",), scope="non_tests"):
+        facts_py = snap.python(path)
+        for c in facts_py.calls if facts_py else []:
+            if name_matches(c.name, "*.put_metric_alarm"):
+                found.append(ev(path, c.line, f"{c.name}(…)"))
+    dashboards = [
+        ev(d.path, None, f"Grafana dashboard {d.title or ''}".strip())
+        for d in facts.dashboards
+        if not d.alert_panels and not base.is_excluded(d.path)
+    ]
+    return found, dashboards
+
+
+@probe("alert_rules", NoParams)
+def alert_rules(snap: Snapshot, p: NoParams) -> Observation:
+    """Alert rules are declared, so someone is paged when the service or model misbehaves.
+
+    Looks for: Prometheus `alert:` rules (rule files, `PrometheusRule` objects, Helm
+    templates), Grafana alerting rules (provisioning or a legacy panel `alert` with
+    conditions), `alertmanager.yml` routes, and Terraform alarms
+    (`aws_cloudwatch_metric_alarm`, `google_monitoring_alert_policy`, Datadog …).
+    Known false positive: a Grafana panel option such as `alertThreshold` only draws a
+    line on a chart; a dashboard without alert rules is not alerting.
+    Why: metrics nobody is alerted on are only looked at after the incident.
+    Fix: add a PrometheusRule (or CloudWatch alarm) on error rate, latency and model health.
+    """
+    found, dashboards = alert_evidence(snap)
+    if found:
+        return base.passed("alert rules declared", found)
+    problems = _monitoring_problems(snap)
+    if problems:
+        return base.unknown(
+            "no alert rules found, but some monitoring files could not be parsed", problems
+        )
+    if dashboards:
+        return base.failed(
+            "Grafana dashboards, but no alert rules (a panel's alertThreshold is not an alert)",
+            dashboards,
+        )
+    return base.failed("no alert rules")
+
+
+# MON: model staleness -------------------------------------------------------------------------
+_STALE = re.compile(
+    r"stale|fresh|model_?age|age_seconds|model.*(timestamp|trained|updated|last|loaded_at)|"
+    r"last_?(train|retrain|update|refresh)|time\(\)\s*-",
+    re.I,
+)
+
+
+@probe("staleness", NoParams)
+def staleness(snap: Snapshot, p: NoParams) -> Observation:
+    """The age of the served model is measured and alerted on (ML Test Score Monitor 4).
+
+    Looks for: an alert rule whose name or expression is about model age/freshness
+    (`time() - model_last_trained_timestamp_seconds > …`, `ModelStale`); a model-age
+    gauge in code without an alert is partial.
+    Why: models silently decay; an old model should page someone, not be found by chance.
+    Fix: export a `model_trained_timestamp_seconds` gauge and alert when it is too old.
+    """
+    alerts = [
+        ev(r.path, r.line, f"alert: {r.name}", r.expr[:80])
+        for r in snap.monitoring.alerts
+        if not base.is_excluded(r.path) and (_STALE.search(r.name) or _STALE.search(r.expr))
+    ]
+    if alerts:
+        return base.passed("model-staleness alert", alerts)
+    gauges = []
+    for path in base.python_sources(snap, ("*.py",), scope="non_tests"):
+        facts = snap.python(path)
+        for c in facts.calls if facts else []:
+            if name_matches(c.name, "prometheus_client.*") or name_matches(
+                c.name, "*.create_gauge"
+            ):
+                name = c.kwarg("name") or (c.args[0] if c.args else "")
+                if _STALE.search(name) or re.search(r"model.*(age|version)", name, re.I):
+                    gauges.append(ev(path, c.line, f"{c.name}({name})"))
+    if gauges:
+        return base.partial("a model-age metric, but no alert rule on it", gauges)
+    return base.failed("no model-age metric or staleness alert")
+
+
+# MON: scheduled monitors ------------------------------------------------------------------------
+ORCHESTRATORS = ("airflow", "prefect", "dagster", "kfp", "flytekit", "metaflow", "zenml", "kedro")
+_SCHEDULE_KWARGS = (
+    "schedule",
+    "schedule_interval",
+    "cron",
+    "cron_schedule",
+    "interval",
+    "timetable",
+)
+
+
+class MonitorJobParams(Params):
+    calls: list[str] = Field(min_length=1, description="fnmatch patterns of the monitor's API")
+    what: str = "monitor"
+
+
+def _module_names(path: str) -> list[str]:
+    parts = path.removesuffix(".py").split("/")
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    return [".".join(parts[i:]) for i in range(len(parts)) if len(parts) - i >= 1 and parts[i:]]
+
+
+def _scheduled_runs(snap: Snapshot, files: Iterable[str]) -> list[Evidence]:
+    files = list(files)
+    if not files:
+        return []
+    names: set[str] = set()
+    for path in files:
+        names.add(re.escape(path))
+        names.update(re.escape(m) for m in _module_names(path) if "." in m)
+        names.add(r"\b" + re.escape(path.rsplit("/", 1)[-1]))
+    pattern = re.compile("|".join(sorted(names)))
+    found = [r.evidence() for r in _ci_reach.search(snap, pattern, triggers={"schedule"})]
+    # Kubernetes CronJobs / Argo CronWorkflows whose command mentions the script or module
+    for obj in k8s_objects(snap, ("CronJob", "CronWorkflow"))[0]:
+        if pattern.search(str(obj.doc)):
+            found.append(obj_ev(obj, text=f"{obj.kind}/{obj.name} runs it on a schedule"))
+    # orchestrator code that contains or imports the monitor and declares a schedule
+    modules = {m for path in files for m in _module_names(path) if "." in m or "/" not in path}
+    for path in base.python_sources(snap, ("*.py",), scope="non_tests"):
+        facts = snap.python(path)
+        if facts is None or not any(
+            i.module == o or i.module.startswith(o + ".")
+            for i in facts.imports
+            for o in ORCHESTRATORS
+        ):
+            continue
+        related = path in files or any(
+            i.module in modules or any(i.module.startswith(m + ".") for m in modules)
+            for i in facts.imports
+        )
+        if not related:
+            continue
+        for c in list(facts.calls) + list(facts.decorators):
+            kw = next((k for k in _SCHEDULE_KWARGS if c.kwarg(k) not in (None, "None")), None)
+            if kw or name_matches(c.name, "*schedule*") or name_matches(c.name, "*Cron*"):
+                found.append(ev(path, c.line, f"{c.name}({kw or ''}…)", "orchestrator schedule"))
+                break
+    return found
+
+
+@probe("monitor_job", MonitorJobParams)
+def monitor_job(snap: Snapshot, p: MonitorJobParams) -> Observation:
+    """A monitor (drift, model quality) runs on a schedule, not only by hand.
+
+    Looks for: calls to the monitor's API (`calls`) in production code, then something
+    that runs that code on a schedule — a scheduled CI job (directly or through
+    make/tox/scripts), a Kubernetes CronJob / Argo CronWorkflow naming it, an orchestrator
+    DAG with a schedule that contains or imports it, or a SageMaker
+    `create_monitoring_schedule`. Declared but not scheduled → partial; only in notebooks
+    (exploratory analysis) → partial at most.
+    Why: a drift report nobody runs detects nothing (ML Test Score Monitor 2–3, 7).
+    Fix: run the monitor from a scheduled workflow (cron) or an orchestrator schedule.
+    """
+    paths = base.python_sources(snap, scope="non_tests")
+    declared: list[Evidence] = []
+    files: list[str] = []
+    notebooks: list[Evidence] = []
+    for path in paths:
+        facts = snap.python(path)
+        if facts is None:
+            continue
+        hits = [c for c in facts.calls if any(name_matches(c.name, pat) for pat in p.calls)]
+        if not hits:
+            continue
+        if base.is_notebook(path):
+            line, note = base.notebook_line_note(snap, path, hits[0].line)
+            notebooks.append(ev(path, line, f"{hits[0].name}(…)", note))
+            continue
+        files.append(path)
+        declared.append(ev(path, hits[0].line, f"{hits[0].name}(…)"))
+        for c in facts.calls:
+            if name_matches(c.name, "*.create_monitoring_schedule"):
+                return base.passed(
+                    f"{p.what} scheduled (SageMaker monitoring schedule)",
+                    [ev(path, c.line, f"{c.name}(…)")],
+                )
+    if not declared:
+        if notebooks:
+            return base.partial(
+                f"{p.what} only in notebooks (exploratory, not scheduled)", notebooks
+            )
+        problems = base.problem_evidence(snap, paths)
+        if problems:
+            return base.unknown(f"no {p.what} found, but some files could not be parsed", problems)
+        return base.failed(f"no {p.what}")
+    runs = _scheduled_runs(snap, files)
+    if runs:
+        return base.passed(f"{p.what} runs on a schedule", declared + runs)
+    return base.partial(f"{p.what} declared, but nothing runs it on a schedule", declared)

@@ -1,0 +1,868 @@
+"""Reproducibility probes (quality #1): pinned data, pipelines as code, externalised
+parameters, seeds, lockfiles used by the build, pinned base images, dev/prod parity and
+the notebook-only anti-signal."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from typing import Any
+
+from mlaudit.probes import _mlfacts as mf
+from mlaudit.probes import base
+from mlaudit.probes.base import ev
+from mlaudit.probes.generic import module_matches, name_matches
+from mlaudit.probes.registry import Params, probe
+from mlaudit.repo.parsers.dockerfile import Instruction, parse_from
+from mlaudit.repo.parsers.yaml_docs import key_line
+from mlaudit.repo.snapshot import Snapshot
+from mlaudit.results import Evidence, Observation
+
+
+class NoParams(Params):
+    pass
+
+
+def _dockerfiles(snap: Snapshot) -> list[str]:
+    return [
+        x
+        for x in snap.dockerfiles
+        if not base.is_excluded(x) and not x.endswith((".md", ".txt", ".dockerignore"))
+    ]
+
+
+def _code_paths(snap: Snapshot) -> list[str]:
+    return base.python_sources(snap, scope="non_tests")
+
+
+# data-pinned -------------------------------------------------------------------------------
+_SHA = re.compile(r"^'?[0-9a-f]{7,64}'?$")
+
+
+@probe("data_pinned", NoParams)
+def data_pinned(snap: Snapshot, p: NoParams) -> Observation:
+    """Training data is pinned to an exact, fetchable version.
+
+    Looks for: DVC outputs with a content hash (`*.dvc` files or `dvc.lock`) plus a remote in
+    `.dvc/config` (or a `dvc import` locked to a revision); Hugging Face
+    `load_dataset(..., revision=<sha>)`; Delta Lake `versionAsOf`/`timestampAsOf` reads.
+    An empty `dvc init` (a `.dvc/config` and nothing tracked) is not pinned data; hashes
+    without a remote only pin the data on the author's machine (partial).
+    Why: the same code on different data gives a different model (MTS Infra 1).
+    Fix: `dvc add data/…` (or a `dvc.yaml` stage), `dvc remote add -d storage s3://…`,
+    commit the `.dvc`/`dvc.lock` files and `dvc push`.
+    """
+    outs = [o for o in mf.dvc_pointer_outs(snap) + mf.dvc_lock_outs(snap) if o.hashed]
+    imports = mf.dvc_import_deps(snap)
+    remotes = mf.dvc_remotes(snap)
+    evidence: list[Evidence] = [
+        ev(o.source, o.line, f"out {o.path}", f"stage {o.stage}" if o.stage else None) for o in outs
+    ]
+    evidence += [ev(path, line, f"dvc import from {url}") for path, line, url in imports]
+    code: list[Evidence] = []
+    weak: list[Evidence] = []
+    for path in _code_paths(snap):
+        facts = snap.python(path)
+        if facts is None:
+            continue
+        for call in facts.calls:
+            line, note = base.notebook_line_note(snap, path, call.line)
+            if name_matches(call.name, "datasets.load_dataset"):
+                rev = call.kwarg("revision")
+                if rev and _SHA.match(rev):
+                    code.append(ev(path, line, f"load_dataset(revision={rev})", note))
+                elif rev and rev not in ("'main'", "'master'", "None"):
+                    weak.append(ev(path, line, f"load_dataset(revision={rev}) (not a sha)", note))
+            elif call.name.endswith(".option") and call.args[:1] in (
+                ("'versionAsOf'",),
+                ("'timestampAsOf'",),
+            ):
+                code.append(ev(path, line, f"Delta {call.args[0]}", note))
+    remote_ev = [ev(path, line, text) for path, line, text in remotes]
+    if (outs and remotes) or imports or code:
+        return base.passed(
+            "data pinned by content hash" + (" with a DVC remote" if remotes else ""),
+            code + evidence + remote_ev,
+        )
+    if outs:
+        return base.partial(
+            "DVC hashes committed but no remote in .dvc/config: nobody else can fetch the data",
+            evidence,
+        )
+    if weak:
+        return base.partial("dataset revision pinned to a tag, not a commit", weak)
+    configs = snap.glob(".dvc/config", "**/.dvc/config")
+    if configs:
+        return base.failed(
+            "DVC initialised but no data tracked (no *.dvc outs or dvc.lock hashes)",
+            [ev(c) for c in configs],
+        )
+    return base.failed("no pinned data version (DVC, dataset revision, Delta time travel)")
+
+
+# pipeline-as-code --------------------------------------------------------------------------
+def _cmd(value: Any) -> str:
+    if isinstance(value, list):
+        return " && ".join(str(v) for v in value)
+    return " ".join(str(value or "").split())
+
+
+def _dvc_pipeline(snap: Snapshot) -> tuple[list[Evidence], list[Evidence], list[Evidence]]:
+    """(locked stages evidence, stale/unlocked evidence, dvc.yaml files with no stages)."""
+    good: list[Evidence] = []
+    stale: list[Evidence] = []
+    empty: list[Evidence] = []
+    for path in base.select_files(snap, ["dvc.yaml", "dvc.yml"]):
+        docs = [d for d in snap.yaml_docs(path) if isinstance(d, dict)]
+        stages = docs[0].get("stages") if docs else None
+        if not isinstance(stages, dict) or not stages:
+            empty.append(ev(path, note="no stages"))
+            continue
+        real = {
+            str(k): v
+            for k, v in stages.items()
+            if isinstance(v, dict)
+            and (
+                v.get("deps")
+                or v.get("outs")
+                or (isinstance(v.get("do"), dict) and (v["do"].get("deps") or v["do"].get("outs")))
+            )
+        }
+        if not real:
+            empty.append(ev(path, note="stages without deps/outs"))
+            continue
+        lock_path = (path.rsplit("/", 1)[0] + "/" if "/" in path else "") + "dvc.lock"
+        lock = mf.dvc_lock_stages(snap, lock_path) if snap.exists(lock_path) else {}
+        for name, stage in real.items():
+            line = key_line(stages, name)
+            locked = {k: v for k, v in lock.items() if k == name or k.startswith(name + "@")}
+            if not locked:
+                stale.append(ev(path, line, f"stage {name}", f"not in {lock_path}"))
+                continue
+            cmd = _cmd(stage.get("cmd"))
+            templated = "${" in cmd or "foreach" in stage or "matrix" in stage
+            if not templated and name in locked and _cmd(locked[name].get("cmd")) != cmd:
+                stale.append(ev(path, line, f"stage {name}", f"cmd differs from {lock_path}"))
+                continue
+            good.append(ev(path, line, f"stage {name}: {cmd}", f"locked in {lock_path}"))
+    return good, stale, empty
+
+
+@probe("pipeline_as_code", NoParams)
+def pipeline_as_code(snap: Snapshot, p: NoParams) -> Observation:
+    """The path from raw data to model is declared as a pipeline that can be re-run.
+
+    Looks for: `dvc.yaml` stages with `deps`/`outs`, all recorded in a committed
+    `dvc.lock` whose commands match (a missing or stale lock is partial); an `MLproject`
+    with entry points; a Kedro project; a Snakemake `Snakefile`.
+    Why: a pipeline that only exists as a sequence of commands in someone's shell
+    history cannot be reproduced (GCP level 1, source model "ML pipeline").
+    Fix: declare the stages in `dvc.yaml` (`dvc stage add …`), run `dvc repro` and commit
+    `dvc.lock`; or use MLproject/Kedro.
+    """
+    good, stale, _empty = _dvc_pipeline(snap)
+    other: list[Evidence] = []
+    for path in base.select_files(snap, ["MLproject", "MLproject.yaml", "MLproject.yml"]):
+        for doc in snap.yaml_docs(path):
+            if isinstance(doc, dict) and isinstance(doc.get("entry_points"), dict):
+                other.append(ev(path, key_line(doc, "entry_points"), "MLproject entry_points"))
+    for path in base.select_files(snap, ["pyproject.toml"]):
+        data = snap.toml(path)
+        if isinstance(data, dict) and isinstance(data.get("tool"), dict):
+            if "kedro" in data["tool"]:
+                other.append(ev(path, note="[tool.kedro]"))
+    for path in base.select_files(snap, ["pipeline_registry.py"]):
+        other.append(ev(path, note="Kedro pipeline registry"))
+    for path in base.select_files(snap, ["Snakefile", "*.smk"]):
+        if any(re.match(r"^rule\s+\w+\s*:", line) for line in snap.lines(path)):
+            other.append(ev(path, note="Snakemake rules"))
+    if (good and not stale) or other:
+        return base.passed("pipeline declared as code", good + other)
+    if good or stale:
+        return base.partial(
+            "dvc.yaml stages are not all recorded in an up-to-date dvc.lock (run `dvc repro`)",
+            stale + good,
+        )
+    return base.failed("no pipeline definition (dvc.yaml stages, MLproject, Kedro, Snakemake)")
+
+
+# params-externalized ---------------------------------------------------------------------
+_CONFIG_LOADERS = (
+    "yaml.safe_load",
+    "yaml.load",
+    "yaml.full_load",
+    "yaml.unsafe_load",
+    "json.load",
+    "omegaconf.OmegaConf.load",
+    "toml.load",
+    "tomllib.load",
+    "tomli.load",
+    "configparser.ConfigParser",
+    "*.read_yaml",
+    "*.load_config",
+    "*.load_yaml",
+)
+_CONFIG_NAME = re.compile(
+    r"(?:^|/)[^/]*(param|config|conf|hparam|hyper|setting|train|experiment)[^/]*"
+    r"\.(ya?ml|json|toml|cfg|ini)$",
+    re.IGNORECASE,
+)
+CONFIG_DIRS = ("config/**", "configs/**", "conf/**", "**/config/**", "**/configs/**", "**/conf/**")
+CONFIG_FILES = ("params.yaml", "params.yml", "params.json", "hparams.yaml", "*.gin")
+
+
+@probe("params_externalized", NoParams)
+def params_externalized(snap: Snapshot, p: NoParams) -> Observation:
+    """Hyper-parameters live in configuration files that the training code reads.
+
+    Looks for: `params:` on `dvc.yaml` stages; MLproject `parameters:`; Hydra
+    (`@hydra.main`, `hydra.compose`); `dvc.api.params_show()`; or code that loads a config
+    file (`yaml.safe_load`, `OmegaConf.load`, `json.load` …) and names a parameter file
+    (`params.yaml`, `configs/train.yaml` …). Config files that no code is seen reading are
+    partial. Hyper-parameters passed only on the command line do not count.
+    Why: the same parameters must be used in development and production (source model).
+    Fix: move hyper-parameters to `params.yaml` (or Hydra `conf/`) and read them in training.
+    """
+    found: list[Evidence] = []
+    for path in base.select_files(snap, ["dvc.yaml", "dvc.yml"]):
+        for doc in snap.yaml_docs(path):
+            stages = doc.get("stages") if isinstance(doc, dict) else None
+            for name, stage in stages.items() if isinstance(stages, dict) else []:
+                body = stage.get("do", stage) if isinstance(stage, dict) else None
+                if isinstance(body, dict) and body.get("params"):
+                    found.append(ev(path, key_line(stages, name), f"stage {name} params"))
+    for path in base.select_files(snap, ["MLproject", "MLproject.yaml"]):
+        for doc in snap.yaml_docs(path):
+            eps = doc.get("entry_points") if isinstance(doc, dict) else None
+            for name, entry in eps.items() if isinstance(eps, dict) else []:
+                if isinstance(entry, dict) and entry.get("parameters"):
+                    found.append(ev(path, key_line(eps, name), f"entry point {name} parameters"))
+    config_files = set(base.select_files(snap, list(CONFIG_DIRS) + list(CONFIG_FILES)))
+    config_files = {c for c in config_files if re.search(r"\.(ya?ml|json|toml|cfg|ini|py|gin)$", c)}
+    in_notebook_only: list[Evidence] = []
+    paths = _code_paths(snap)
+    for path in paths:
+        facts = snap.python(path)
+        if facts is None:
+            continue
+        hits: list[Evidence] = []
+        for deco in facts.decorators:
+            if name_matches(deco.name, "hydra.main"):
+                hits.append(ev(path, deco.line, "@hydra.main"))
+        for call in facts.calls:
+            if any(
+                name_matches(call.name, pat)
+                for pat in ("hydra.compose", "hydra.initialize*", "dvc.api.params_show")
+            ):
+                hits.append(ev(path, call.line, call.name + "(…)"))
+        loaders = [c for c in facts.calls if any(name_matches(c.name, x) for x in _CONFIG_LOADERS)]
+        if loaders:
+            names = [
+                (s, line)
+                for s, line in facts.strings
+                if len(s) < 200
+                and (
+                    _CONFIG_NAME.search(s)
+                    or any(c.endswith("/" + s) or c == s for c in config_files)
+                )
+            ]
+            if names:
+                s = names[0][0]
+                hits.append(ev(path, loaders[0].line, f"{loaders[0].name}(…) reads {s!r}"))
+        if base.is_notebook(path):
+            in_notebook_only.extend(
+                ev(path, None, h.snippet, base.notebook_line_note(snap, path, h.line or 0)[1])
+                for h in hits
+            )
+        else:
+            found.extend(hits)
+    if found:
+        return base.passed("parameters read from configuration files", found)
+    if in_notebook_only:
+        return base.partial("parameters read from config files only in notebooks", in_notebook_only)
+    if config_files:
+        return base.partial(
+            "configuration files exist but no code was seen loading them",
+            [ev(c) for c in sorted(config_files)],
+        )
+    return base.failed("no externalised parameters (params.yaml, Hydra, MLproject parameters)")
+
+
+# seeds-set ---------------------------------------------------------------------------------
+SEED_CALLS = (
+    "numpy.random.seed",
+    "random.seed",
+    "torch.manual_seed",
+    "torch.cuda.manual_seed",
+    "torch.cuda.manual_seed_all",
+    "torch.Generator().manual_seed",
+    "*seed_everything",
+    "tensorflow.random.set_seed",
+    "tensorflow.set_random_seed",
+    "tensorflow.compat.v1.set_random_seed",
+    "tensorflow.keras.utils.set_random_seed",
+    "keras.utils.set_random_seed",
+    "transformers.set_seed",
+    "transformers.trainer_utils.set_seed",
+    "accelerate.utils.set_seed",
+    "mxnet.random.seed",
+    "paddle.seed",
+    "cupy.random.seed",
+)
+SEEDED_CONSTRUCTORS = (
+    "numpy.random.default_rng",
+    "numpy.random.RandomState",
+    "random.Random",
+    "jax.random.PRNGKey",
+    "jax.random.key",
+)
+DETERMINISM = ("torch.use_deterministic_algorithms",)
+
+
+@probe("seeds_set", NoParams)
+def seeds_set(snap: Snapshot, p: NoParams) -> Observation:
+    """Random seeds are fixed in the training code.
+
+    Looks for (AST, outside tests; commented-out code never counts): `np.random.seed`,
+    `torch.manual_seed`, `seed_everything`, `tf.random.set_seed`, `transformers.set_seed`,
+    seeded generators (`default_rng(42)`), `random_state=` (not None) or `seed=<int>`
+    keyword arguments. `torch.backends.cudnn.benchmark = True` makes GPU results
+    non-deterministic and demotes a pass to partial; `use_deterministic_algorithms(True)`
+    is reported as extra evidence. Notebook-only seeds are partial.
+    Why: seeds are necessary (not sufficient) for reproducible training (MTS Infra 1).
+    Fix: seed every RNG at the start of training (`lightning.seed_everything(42)`) and
+    pass `random_state=` to splitters and estimators.
+    """
+    found: list[Evidence] = []
+    hurts: list[Evidence] = []
+    helps: list[Evidence] = []
+    in_scripts = False
+    paths = _code_paths(snap)
+    for path in paths:
+        facts = snap.python(path)
+        if facts is None:
+            continue
+        for call in facts.calls:
+            line, note = base.notebook_line_note(snap, path, call.line)
+            hit = None
+            if any(name_matches(call.name, pat) for pat in SEED_CALLS):
+                hit = f"{call.name}(…)"
+            elif any(name_matches(call.name, pat) for pat in SEEDED_CONSTRUCTORS) and (
+                (call.args and call.args[0] != "None") or call.kwarg("seed") not in (None, "None")
+            ):
+                hit = f"{call.name}({(call.args or ('seed',))[0]})"
+            elif call.kwarg("random_state") not in (None, "None"):
+                hit = f"{call.name}(random_state={call.kwarg('random_state')})"
+            elif re.fullmatch(r"-?\d+", call.kwarg("seed") or ""):
+                hit = f"{call.name}(seed={call.kwarg('seed')})"
+            elif call.name in DETERMINISM and call.args[:1] == ("True",):
+                helps.append(ev(path, line, f"{call.name}(True)", note))
+            if hit:
+                found.append(ev(path, line, hit, note))
+                in_scripts = in_scripts or not base.is_notebook(path)
+        for assign in facts.assignments:
+            if assign.target.endswith("cudnn.benchmark") and assign.value == "True":
+                line, note = base.notebook_line_note(snap, path, assign.line)
+                hurts.append(ev(path, line, f"{assign.target} = True", note))
+            elif assign.target.endswith("cudnn.deterministic") and assign.value == "True":
+                line, note = base.notebook_line_note(snap, path, assign.line)
+                helps.append(ev(path, line, f"{assign.target} = True", note))
+    if not found:
+        return base.found_or_missing(
+            [], what="random seed", problems=base.problem_evidence(snap, paths)
+        )
+    if hurts:
+        return base.partial(
+            "seeds set, but cudnn.benchmark = True makes GPU runs non-deterministic",
+            hurts + found,
+        )
+    if not in_scripts:
+        return base.partial("seeds set only in notebooks", found)
+    extra = " and deterministic algorithms enforced" if helps else ""
+    return base.passed(f"random seeds set{extra}", helps + found)
+
+
+# model-signature: a persisted sklearn Pipeline ---------------------------------------------
+PIPELINE_CALLS = (
+    "sklearn.pipeline.Pipeline",
+    "sklearn.pipeline.make_pipeline",
+    "sklearn.compose.ColumnTransformer",
+    "sklearn.compose.make_column_transformer",
+)
+PERSIST_CALLS = (
+    "joblib.dump",
+    "pickle.dump",
+    "cloudpickle.dump",
+    "skops.io.dump",
+    "mlflow.sklearn.log_model",
+    "mlflow.sklearn.save_model",
+)
+
+
+def _module_file(module: str, files: set[str]) -> str | None:
+    """The tracked file a (possibly `from x import name`) module path refers to."""
+    parts = module.split(".")
+    for end in (len(parts), len(parts) - 1):
+        if end <= 0:
+            continue
+        suffix = "/".join(parts[:end])
+        for candidate in (suffix + ".py", suffix + "/__init__.py"):
+            for f in files:
+                if f == candidate or f.endswith("/" + candidate):
+                    return f
+    return None
+
+
+@probe("persisted_pipeline", NoParams)
+def persisted_pipeline(snap: Snapshot, p: NoParams) -> Observation:
+    """A sklearn `Pipeline`/`ColumnTransformer` is what gets persisted as the model.
+
+    Looks for: a file that builds a Pipeline and also persists a model (`joblib.dump`,
+    `pickle.dump`, `mlflow.sklearn.log_model` …), or a file that persists a model and
+    imports the module that builds the Pipeline. A Pipeline built in one place and an
+    unrelated object pickled elsewhere does not count.
+    Why: the persisted preprocessing fixes the feature order and transforms that serving
+    must reproduce (the source model's "same feature order").
+    Fix: persist the whole Pipeline, preprocessing included, not the bare estimator.
+    """
+    paths = [x for x in _code_paths(snap) if not base.is_notebook(x)]
+    builders: dict[str, Evidence] = {}
+    persisters: dict[str, Evidence] = {}
+    for path in paths:
+        facts = snap.python(path)
+        if facts is None:
+            continue
+        for call in facts.calls:
+            if path not in builders and any(name_matches(call.name, c) for c in PIPELINE_CALLS):
+                builders[path] = ev(path, call.line, f"{call.name}(…)")
+            if path not in persisters and any(name_matches(call.name, c) for c in PERSIST_CALLS):
+                persisters[path] = ev(path, call.line, f"{call.name}(…)")
+    found: list[Evidence] = []
+    for path, persist in persisters.items():
+        if path in builders:
+            found += [builders[path], persist]
+            continue
+        facts = snap.python(path)
+        for imp in facts.imports if facts else []:
+            target = _module_file(imp.module, set(builders))
+            if target:
+                found += [builders[target], persist, ev(path, imp.line, f"import {imp.module}")]
+                break
+    return base.found_or_missing(
+        found,
+        what="persisted sklearn Pipeline",
+        problems=base.problem_evidence(snap, paths),
+    )
+
+
+# lock-used-in-build ------------------------------------------------------------------------
+_SPLIT = re.compile(r"&&|\|\||;|\|")
+_PIP = re.compile(r"^(?:\S*/)?(?:python3?(?:\.\d+)?\s+-m\s+)?pip3?\s+install\b")
+
+
+def _copies(instructions: list[Instruction]) -> dict[str, str]:
+    """Container path → build-context path for `COPY`/`ADD` of single files (no --from)."""
+    mapping: dict[str, str] = {}
+    workdir = "/"
+    for ins in instructions:
+        if ins.keyword == "WORKDIR":
+            workdir = ins.args.strip().rstrip("/") + "/"
+            continue
+        if ins.keyword not in ("COPY", "ADD") or "--from" in ins.args:
+            continue
+        parts = [x for x in ins.args.split() if not x.startswith("--")]
+        if len(parts) != 2 or parts[0].startswith("["):
+            continue
+        src, dest = parts
+        if not dest.startswith("/"):
+            dest = workdir + dest
+        if dest.endswith("/") or dest in (".", workdir):
+            dest = dest.rstrip("/") + "/" + src.rsplit("/", 1)[-1]
+        mapping[dest.replace("/./", "/")] = src
+    return mapping
+
+
+def _req_file(
+    snap: Snapshot, name: str, context: str | None, copies: dict[str, str] | None = None
+) -> str | None:
+    name = name.strip("'\"")
+    if copies:
+        name = copies.get(name, copies.get("/" + name.lstrip("./"), name))
+    name = name.removeprefix("./").lstrip("/")
+    candidates = [name]
+    if context:
+        candidates.insert(0, f"{context}/{name}")
+    for candidate in candidates:
+        if snap.exists(candidate):
+            return candidate
+    base_name = name.rsplit("/", 1)[-1]
+    matches = [f for f in snap.files if f.endswith("/" + name) or f == base_name]
+    return matches[0] if len(matches) == 1 else None
+
+
+def _classify_install(
+    snap: Snapshot, command: str, context: str | None, copies: dict[str, str] | None = None
+) -> tuple[str, str] | None:
+    """('pass' | 'partial', why) for a command that installs from a lock, else None."""
+    cmd = " ".join(command.split())
+    locks = {name: bool(snap.glob(name)) for name in ("poetry.lock", "Pipfile.lock", "uv.lock")}
+    if re.search(r"\buv\s+sync\b.*--(frozen|locked)\b", cmd):
+        return "pass", "uv sync refuses a stale lock"
+    if re.search(r"\buv\s+pip\s+sync\b|\bpip-sync\b", cmd):
+        return "pass", "installs exactly the compiled requirements"
+    if re.search(r"\bpipenv\s+(install\b.*--(deploy|ignore-pipfile)\b|sync\b)", cmd):
+        return "pass", "pipenv installs from Pipfile.lock"
+    if re.search(r"\bpoetry\s+install\b", cmd) and locks["poetry.lock"]:
+        return "pass", "poetry install reads poetry.lock"
+    if re.search(r"\bpdm\s+(sync|install\b.*--(frozen-lockfile|check))\b", cmd):
+        return "pass", "pdm installs from pdm.lock"
+    if re.search(r"\bpixi\s+install\b.*--(frozen|locked)\b", cmd):
+        return "pass", "pixi installs from pixi.lock"
+    if re.search(r"\bconda-lock\s+install\b|\b(micro)?mamba\s+\S+.*(conda-lock|\.lock)\b", cmd):
+        return "pass", "installs a conda lock"
+    if re.search(r"--require-hashes\b", cmd) and re.search(r"\bpip3?\b", cmd):
+        return "pass", "pip verifies hashes"
+    if re.search(r"\buv\s+sync\b", cmd) and locks["uv.lock"]:
+        return "partial", "uv sync without --frozen/--locked may rewrite a stale lock"
+    if re.search(r"\bpipenv\s+install\b", cmd) and locks["Pipfile.lock"]:
+        return "partial", "pipenv install without --deploy may update the lock"
+    for part in _SPLIT.split(cmd):
+        part = part.strip()
+        if not (_PIP.search(part) or re.search(r"\buv\s+pip\s+install\b", part)):
+            continue
+        try:
+            tokens = shlex.split(part)
+        except ValueError:
+            tokens = part.split()
+        for i, token in enumerate(tokens):
+            target = None
+            if token in ("-r", "--requirement") and i + 1 < len(tokens):
+                target = tokens[i + 1]
+            elif token.startswith("--requirement="):
+                target = token.split("=", 1)[1]
+            elif token.startswith("-r") and len(token) > 2:
+                target = token[2:]
+            if not target or "$" in target:
+                continue
+            path = _req_file(snap, target, context, copies)
+            parsed = snap.requirements(path) if path else None
+            if parsed is None or not parsed.requirements:
+                continue
+            if not all(r.pinned for r in parsed.requirements):
+                continue
+            head = "\n".join(snap.lines(path)[:10]) if path else ""
+            if parsed.has_hashes or re.search(r"pip-compile|uv pip compile|poetry export", head):
+                return "pass", f"installs the compiled lock {path}"
+            return "partial", f"installs {path}, pinned by hand (transitive versions float)"
+    return None
+
+
+@probe("lock_used_in_build", NoParams)
+def lock_used_in_build(snap: Snapshot, p: NoParams) -> Observation:
+    """The build installs dependencies from the lockfile, refusing to drift from it.
+
+    Looks for, in Dockerfile `RUN` lines and CI commands: `uv sync --frozen|--locked`,
+    `uv pip sync`/`pip-sync`, `pipenv install --deploy` / `pipenv sync`, `poetry install`
+    with a committed `poetry.lock`, `pdm sync`, `pip install --require-hashes`, or
+    `pip install -r` of a compiled (pip-compile, hashed) requirements file. Partial:
+    `uv sync` without `--frozen`, plain `pipenv install`, or `pip install -r` of a
+    hand-pinned (all `==`) file whose transitive dependencies still float.
+    Why: a lockfile the build ignores does not make the environment reproducible.
+    Fix: `RUN uv sync --frozen` (or `pip install --require-hashes -r requirements.txt`).
+    """
+    strong: list[Evidence] = []
+    weak: list[Evidence] = []
+    sources = 0
+    for path in _dockerfiles(snap):
+        parsed = snap.dockerfile(path)
+        if parsed is None:
+            continue
+        sources += 1
+        context = path.rsplit("/", 1)[0] if "/" in path else None
+        copies = _copies(parsed.instructions)
+        for ins in parsed.of("RUN"):
+            verdict = _classify_install(snap, ins.args, context, copies)
+            if verdict:
+                target = strong if verdict[0] == "pass" else weak
+                target.append(ev(path, ins.line, "RUN " + ins.args, verdict[1]))
+    for job in snap.ci_jobs:
+        if job.disabled:
+            continue
+        sources += 1
+        for command in job.commands:
+            verdict = _classify_install(snap, command.text, None)
+            if verdict:
+                target = strong if verdict[0] == "pass" else weak
+                target.append(ev(job.path, command.line, command.text, verdict[1]))
+    if strong:
+        return base.passed("the build installs from the lockfile", strong + weak)
+    if weak:
+        return base.partial("the build installs pinned dependencies, not a verified lock", weak)
+    if not sources:
+        return base.failed("no Dockerfile or CI job builds the environment")
+    return base.failed("no Dockerfile or CI command installs from a lockfile")
+
+
+# image-pinned --------------------------------------------------------------------------------
+_ARG = re.compile(r"^([A-Za-z_]\w*)(?:=(.*))?$")
+_VAR = re.compile(r"\$\{?([A-Za-z_]\w*)(?::-([^}]*))?\}?")
+
+
+def _substitute(text: str, args: dict[str, str]) -> str:
+    """Replace `${VAR}` / `$VAR` by ARG defaults; an unknown variable becomes NUL."""
+    return _VAR.sub(lambda m: args.get(m.group(1), m.group(2) or "\0"), text)
+
+
+@probe("image_pinned", NoParams)
+def image_pinned(snap: Snapshot, p: NoParams) -> Observation:
+    """Base images are pinned: `FROM image@sha256:…` passes, a version tag is partial.
+
+    Looks for: every external `FROM` of every Dockerfile (build-stage references and
+    `scratch` skipped; `ARG` defaults substituted). A digest is immutable; a version tag
+    (`python:3.11-slim`) can be re-pushed (partial); `latest` or no tag floats (fail).
+    Not applicable without a Dockerfile.
+    Why: a floating base image changes the OS and system libraries under the same code.
+    Fix: `FROM python:3.11-slim@sha256:<digest>` (`docker buildx imagetools inspect`),
+    updated by Dependabot/Renovate.
+    """
+    paths = _dockerfiles(snap)
+    digest: list[Evidence] = []
+    tagged: list[Evidence] = []
+    floating: list[Evidence] = []
+    unresolved: list[Evidence] = []
+    parsed_any = False
+    for path in paths:
+        parsed = snap.dockerfile(path)
+        if parsed is None:
+            continue
+        parsed_any = True
+        args: dict[str, str] = {}
+        stages: set[str] = set()
+        for ins in parsed.instructions:
+            if ins.keyword == "ARG":
+                m = _ARG.match(ins.args.strip())
+                if m and m.group(2) is not None:
+                    args.setdefault(m.group(1), m.group(2).strip("'\""))
+                continue
+            if ins.keyword != "FROM":
+                continue
+            # flags such as --platform=$BUILDPLATFORM are not part of the image reference
+            text = _substitute(re.sub(r"^(--\S+\s+)+", "", ins.args.strip()), args)
+            image = parse_from(Instruction("FROM", text, ins.line))
+            if image.alias:
+                stages.add(image.alias.lower())
+            ref = image.image.lower()
+            if ref in stages or ref == "scratch":
+                continue
+            shown = "FROM " + ins.args
+            if "\0" in text or not image.image:
+                unresolved.append(ev(path, ins.line, shown, "image from a build argument"))
+            elif image.pinned:
+                digest.append(ev(path, ins.line, shown))
+            elif image.floating:
+                floating.append(ev(path, ins.line, shown, "floating tag"))
+            else:
+                tagged.append(ev(path, ins.line, shown, "version tag, not a digest"))
+    if not parsed_any:
+        return base.not_applicable("no Dockerfile")
+    if floating:
+        return base.failed("a base image floats (`latest` or no tag)", floating + tagged)
+    if tagged:
+        return base.partial("base images use version tags, not digests", tagged + unresolved)
+    if unresolved and not digest:
+        return base.unknown("base image comes from a build argument", unresolved)
+    if digest:
+        return base.passed("every base image is pinned by digest", digest)
+    return base.not_applicable("no external base image")
+
+
+# dev-prod-parity ---------------------------------------------------------------------------
+def _python_version_evidence(snap: Snapshot) -> list[Evidence]:
+    found: list[Evidence] = []
+    for path in base.select_files(snap, [".python-version", "runtime.txt", ".tool-versions"]):
+        text = snap.text(path) or ""
+        if path.endswith(".tool-versions") and "python" not in text:
+            continue
+        if re.search(r"\d+\.\d+", text):
+            found.append(ev(path, 1, text.strip().splitlines()[0] if text.strip() else None))
+    for path in base.select_files(snap, ["pyproject.toml"]):
+        data = snap.toml(path) or {}
+        project = data.get("project") if isinstance(data, dict) else None
+        tool = data.get("tool") if isinstance(data, dict) else None
+        poetry = tool.get("poetry") if isinstance(tool, dict) else None
+        deps = poetry.get("dependencies") if isinstance(poetry, dict) else None
+        if isinstance(project, dict) and project.get("requires-python"):
+            found.append(ev(path, None, f"requires-python = {project['requires-python']}"))
+        elif isinstance(deps, dict) and deps.get("python"):
+            found.append(ev(path, None, f"python = {deps['python']}"))
+    for path in base.select_files(snap, ["setup.py"]):
+        facts = snap.python(path)
+        for call in facts.calls if facts else []:
+            if call.name.endswith("setup") and call.kwarg("python_requires"):
+                found.append(
+                    ev(path, call.line, f"python_requires={call.kwarg('python_requires')}")
+                )
+    for path in base.select_files(snap, ["setup.cfg", "Pipfile"]):
+        for number, line in enumerate(snap.lines(path), start=1):
+            if re.match(r"\s*(python_requires|python_version)\s*=\s*\S", line):
+                found.append(ev(path, number, line))
+    for path in base.select_files(
+        snap, ["environment.yml", "environment.yaml", "conda.yaml", "conda.yml", "environment*.yml"]
+    ):
+        for number, line in enumerate(snap.lines(path), start=1):
+            if re.match(r"\s*-\s*python\s*[=<>~]=?\s*\d", line):
+                found.append(ev(path, number, line))
+    for path in _dockerfiles(snap):
+        parsed = snap.dockerfile(path)
+        for image in parsed.base_images if parsed else []:
+            name = image.image.rsplit("/", 1)[-1]
+            if name in ("python", "pypy") and image.tag and re.match(r"\d", image.tag):
+                found.append(ev(path, image.line, f"FROM {image.image}:{image.tag}"))
+    return found
+
+
+def _environment_evidence(snap: Snapshot) -> list[Evidence]:
+    found: list[Evidence] = []
+    for path in base.select_files(
+        snap,
+        [
+            ".devcontainer.json",
+            ".devcontainer/devcontainer.json",
+            ".devcontainer/*/devcontainer.json",
+        ],
+        include_excluded_dirs=False,
+    ):
+        found.append(ev(path, note="dev container"))
+    compose = base.select_files(
+        snap,
+        [
+            "docker-compose*.yml",
+            "docker-compose*.yaml",
+            "compose.yml",
+            "compose.yaml",
+            "compose.*.yml",
+        ],
+    )
+    for path in compose:
+        for doc in snap.yaml_docs(path):
+            services = doc.get("services") if isinstance(doc, dict) else None
+            for name, svc in services.items() if isinstance(services, dict) else []:
+                if isinstance(svc, dict) and svc.get("build"):
+                    found.append(
+                        ev(path, key_line(svc, "build"), f"service {name} builds an image")
+                    )
+    return found
+
+
+@probe("dev_prod_parity", NoParams)
+def dev_prod_parity(snap: Snapshot, p: NoParams) -> Observation:
+    """Development runs in the same environment that deploys, on a declared Python version.
+
+    Looks for: a dev container (`.devcontainer/devcontainer.json`) or a compose service that
+    builds the project's Dockerfile; and a pinned Python version (`.python-version`,
+    `requires-python`, `python_requires`, `runtime.txt`, conda `python=3.x`, or
+    `FROM python:3.x`). Both → pass; one → partial.
+    Why: "works on my machine" differences between development and production environments
+    change results (MTS Infra 1, Azure level 1).
+    Fix: add `.devcontainer/devcontainer.json` building the production Dockerfile and set
+    `requires-python` / `.python-version`.
+    """
+    environment = _environment_evidence(snap)
+    python = _python_version_evidence(snap)
+    if environment and python:
+        return base.passed(
+            "shared dev/prod environment and a pinned Python version", environment + python
+        )
+    if environment:
+        return base.partial("a shared environment is declared, but no Python version", environment)
+    if python:
+        return base.partial("Python version pinned, but no dev container or compose build", python)
+    return base.failed("no dev container, compose build or pinned Python version")
+
+
+# notebook-only -----------------------------------------------------------------------------
+ML_MODULES = (
+    "sklearn",
+    "torch",
+    "tensorflow",
+    "keras",
+    "xgboost",
+    "lightgbm",
+    "catboost",
+    "jax",
+    "flax",
+    "transformers",
+    "statsmodels",
+    "pytorch_lightning",
+    "lightning",
+    "fastai",
+    "mxnet",
+    "paddle",
+    "prophet",
+    "gensim",
+    "spacy",
+    "mlflow",
+    # inference runtimes: a .py service that runs the model is not notebook-only
+    "onnxruntime",
+    "tflite_runtime",
+    "tritonclient",
+    "bentoml",
+    "torchvision",
+    "timm",
+    "sentence_transformers",
+    "datasets",
+    "ultralytics",
+)
+
+
+def _ml_import(snap: Snapshot, path: str) -> tuple[int, str] | None:
+    facts = snap.python(path)
+    for imp in facts.imports if facts else []:
+        if any(module_matches(imp.module, m) for m in ML_MODULES):
+            return imp.line, imp.module
+    return None
+
+
+@probe("notebook_only", NoParams)
+def notebook_only(snap: Snapshot, p: NoParams) -> Observation:
+    """Anti-signal: the ML code lives only in notebooks (GCP level 0).
+
+    Passes when the project's ML code (imports of sklearn, torch, tensorflow, xgboost …)
+    lives in `.py` modules or scripts, or when there are no notebooks. Fails when the
+    notebooks hold the ML code and no `.py` file does (tests and examples excluded).
+    Why: notebooks cannot be imported, tested, reviewed or scheduled reliably; a
+    notebook-only project is manual by definition (level 0).
+    Fix: move data preparation and training into a package or `train.py`, keep notebooks
+    for exploration.
+    """
+    notebooks = base.select_files(snap, ["*.ipynb"])
+    scripts = [x for x in base.select_files(snap, ["*.py"], scope="non_tests")]
+    scripts = [
+        x for x in scripts if x.rsplit("/", 1)[-1] not in ("setup.py", "noxfile.py", "conftest.py")
+    ]
+    if not notebooks:
+        if not scripts:
+            return base.not_applicable("no Python code")
+        return base.passed("no notebooks; code lives in scripts")
+    ml_scripts = []
+    for path in scripts:
+        hit = _ml_import(snap, path)
+        if hit:
+            ml_scripts.append(ev(path, hit[0], f"import {hit[1]}"))
+    if ml_scripts:
+        return base.passed("ML code lives in .py modules", ml_scripts)
+    ml_notebooks = []
+    for path in notebooks:
+        hit = _ml_import(snap, path)
+        if hit:
+            ml_notebooks.append(
+                ev(path, None, f"import {hit[1]}", base.notebook_line_note(snap, path, hit[0])[1])
+            )
+    if ml_notebooks:
+        return base.failed("the ML code lives only in notebooks", ml_notebooks)
+    if not scripts:
+        return base.failed("all Python code is in notebooks", [ev(n) for n in notebooks])
+    unreadable = base.problem_evidence(snap, notebooks)
+    if unreadable and len(unreadable) == len(notebooks):
+        return base.unknown("notebooks could not be read", unreadable)
+    return base.passed("code lives in scripts; notebooks hold no ML code")

@@ -1,0 +1,160 @@
+"""Committed secrets, at HEAD and in the whole git history (SEC committed-secrets).
+
+The detectors live in the Snapshot layer (repo/parsers/secrets.py) and the history pass is
+one streaming, bounded `git log -p` run by the Snapshot (repo/secrets_history.py); this
+probe only decides. Evidence shows the path, the commit, the line and a redacted form
+(`AKIA…XYZ1`): a secret is never printed.
+"""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from mlaudit.probes import base
+from mlaudit.probes.base import ev
+from mlaudit.probes.registry import Params, probe
+from mlaudit.repo.globs import matches_any
+from mlaudit.repo.parsers.secrets import SecretFinding
+from mlaudit.repo.snapshot import Snapshot
+from mlaudit.results import Evidence, Observation
+
+# Files never worth reading for secrets (binary or bulk data formats).
+SKIP_GLOBS: tuple[str, ...] = (
+    "*.png",
+    "*.jpg",
+    "*.jpeg",
+    "*.gif",
+    "*.ico",
+    "*.pdf",
+    "*.zip",
+    "*.gz",
+    "*.tar",
+    "*.tgz",
+    "*.whl",
+    "*.pt",
+    "*.pth",
+    "*.pkl",
+    "*.joblib",
+    "*.h5",
+    "*.onnx",
+    "*.bin",
+    "*.safetensors",
+    "*.parquet",
+    "*.npy",
+    "*.npz",
+    "*.so",
+    "*.dylib",
+    "*.woff*",
+    "*.ttf",
+)
+# Private keys in test fixtures / docs are sample keys, not leaks (catalogue FP "dummy fixtures").
+FIXTURE_GLOBS: tuple[str, ...] = (
+    "tests/**",
+    "test/**",
+    "**/tests/**",
+    "**/test/**",
+    "**/fixtures/**",
+    "fixtures/**",
+    "**/testdata/**",
+    "testdata/**",
+    "examples/**",
+    "docs/**",
+)
+FIXTURE_KINDS = {"private-key"}
+MAX_FILE_BYTES = 2 * 1024 * 1024
+
+
+class CommittedSecretsParams(Params):
+    history: bool = Field(default=True, description="also scan every commit of the history")
+    skip: list[str] = Field(default_factory=lambda: list(SKIP_GLOBS))
+    fixtures: list[str] = Field(default_factory=lambda: list(FIXTURE_GLOBS))
+
+
+def _counts(path: str, finding: SecretFinding, p: CommittedSecretsParams) -> bool:
+    return not (finding.kind in FIXTURE_KINDS and matches_any(path, p.fixtures))
+
+
+@probe("committed_secrets", CommittedSecretsParams)
+def committed_secrets(snap: Snapshot, p: CommittedSecretsParams) -> Observation:
+    """No secret is committed — in the files at HEAD or anywhere in the git history.
+
+    Looks for: private keys (PEM headers, GCP service-account JSON with `private_key`), AWS
+    access key ids with a secret access key nearby, Azure connection strings
+    (`AccountKey=`/`SharedAccessKey=`), GitHub/GitLab/Slack/Hugging Face/OpenAI/Stripe
+    tokens, secret-named variables with real values in `.env` files, and credentials
+    given literal values in Dockerfile `ARG`/`ENV`. The history is read in one streaming
+    `git log -p --all` pass, bounded in bytes and time (the bound is in the message):
+    a key deleted in a later commit is still leaked. Dummy values (`AKIAIOSFODNN7EXAMPLE`,
+    `xxxx`, `<your-key>`, `changeme`, `${VAR}`) and private keys in test fixtures or docs
+    do not count. In a shallow clone the history part is unknown (HEAD is still decided).
+    Evidence is redacted (`AKIA…XYZ1`); the secret is never printed.
+    Why: a leaked credential gives anyone with a clone access to data, models or cloud
+    accounts; removing it in a later commit does not help (hard cap at level 0).
+    Fix: revoke and rotate the credential first, then purge it from history
+    (`git filter-repo`), load secrets from the environment or a secrets manager, and add
+    gitleaks/detect-secrets to pre-commit and CI.
+    """
+    found: list[Evidence] = []
+    ignored = 0
+    at_head: set[tuple[str, str]] = set()
+    scanned = 0
+    for path in snap.files:
+        if matches_any(path, p.skip) or (snap.size(path) or 0) > MAX_FILE_BYTES:
+            continue
+        if snap.kind(path) != "file":
+            continue
+        findings = snap.secrets(path)
+        scanned += 1
+        for finding in findings:
+            at_head.add((finding.kind, finding.fingerprint))
+            if not _counts(path, finding, p):
+                ignored += 1
+                continue
+            found.append(ev(path, finding.line, finding.redacted, f"{finding.kind} at HEAD"))
+    history_note = ""
+    history_unknown = ""
+    if p.history:
+        if snap.git is None:
+            history_note = "not a git repository: files only"
+        else:
+            scan = snap.history_secrets
+            if not scan.available:
+                history_unknown = scan.reason or "history unavailable"
+            else:
+                history_note = "history: " + scan.summary()
+                removed = 0
+                for item in scan.findings:
+                    f = item.finding
+                    if (f.kind, f.fingerprint) in at_head:
+                        continue  # already reported at HEAD
+                    if not _counts(item.path, f, p):
+                        ignored += 1
+                        continue
+                    removed += 1
+                    note = f"{f.kind} in commit {item.commit[:10]} (no longer at HEAD)"
+                    found.append(ev(item.path, f.line, f.redacted, note))
+                if scan.truncated and not found:
+                    history_unknown = (
+                        f"history scan stopped at its bound ({scan.bound}) after "
+                        f"{scan.commits_scanned} commit(s)"
+                    )
+    tail = f"; {ignored} sample key(s) in test fixtures/docs ignored" if ignored else ""
+    if found:
+        head = sum(1 for e in found if e.note and e.note.endswith("at HEAD"))
+        parts = [f"{head} at HEAD"] if head else []
+        if len(found) > head:
+            parts.append(f"{len(found) - head} only in history")
+        where = ", ".join(parts)
+        message = f"{len(found)} committed secret(s) ({where}) — rotate them"
+        if history_note:
+            message += f"; {history_note}"
+        return base.failed(message + tail, found)
+    if history_unknown:
+        return base.unknown(
+            f"no secret in {scanned} file(s) at HEAD; history not fully scanned: "
+            f"{history_unknown}{tail}"
+        )
+    message = f"no secret in {scanned} file(s) at HEAD"
+    if history_note:
+        message += f" nor in the history ({history_note.removeprefix('history: ')})"
+    return base.passed(message + tail)

@@ -1,0 +1,688 @@
+"""Security probes (SEC): unsafe deserialisation, security tools wired into CI, API
+authentication, container and storage hardening, PII controls, validation at ingestion.
+
+Committed secrets live in probes/secrets.py. Infrastructure is read through the Snapshot's
+parsed views (Dockerfiles, Kubernetes objects, compose services, Terraform blocks).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pydantic import Field, field_validator
+
+from mlaudit.probes import _ci_reach, base
+from mlaudit.probes.base import ev
+from mlaudit.probes.code_roles import code_roles
+from mlaudit.probes.generic import _check_regex, module_matches, name_matches
+from mlaudit.probes.kubernetes import (
+    NoParams,
+    as_int,
+    infra_problems,
+    k8s_objects,
+    obj_ev,
+    tf_blocks,
+    tf_ev,
+    tf_problems,
+)
+from mlaudit.probes.registry import Params, probe
+from mlaudit.repo.parsers.python_src import Call
+from mlaudit.repo.parsers.terraform import TerraformBlock
+from mlaudit.repo.snapshot import Snapshot
+from mlaudit.results import Evidence, Observation
+
+# unsafe deserialisation ------------------------------------------------------------------------
+ALWAYS_UNSAFE: tuple[str, ...] = (
+    "pickle.load",
+    "pickle.loads",
+    "pickle.Unpickler",
+    "cPickle.load",
+    "cPickle.loads",
+    "_pickle.load",
+    "_pickle.loads",
+    "dill.load",
+    "dill.loads",
+    "cloudpickle.load",
+    "cloudpickle.loads",
+    "joblib.load",
+    "sklearn.externals.joblib.load",
+    "pandas.read_pickle",
+    "shelve.open",
+    "yaml.unsafe_load",
+    "yaml.unsafe_load_all",
+)
+SAFE_YAML_LOADERS = ("SafeLoader", "CSafeLoader", "BaseLoader", "CBaseLoader")
+_TRUE = "True"
+
+
+def unsafe_reason(call: Call) -> str | None:
+    """Why this call deserialises untrusted bytes unsafely, or None."""
+    name = call.name
+    if call.kwarg("trust_remote_code") == _TRUE:
+        return "trust_remote_code=True runs code from the model repository"
+    if any(name == n or name.endswith("." + n) for n in ALWAYS_UNSAFE):
+        return "pickle-based load executes arbitrary code from the file"
+    if name == "torch.load":
+        if call.kwarg("weights_only") == _TRUE:
+            return None
+        return "torch.load without weights_only=True unpickles arbitrary objects"
+    if name == "numpy.load" and call.kwarg("allow_pickle") == _TRUE:
+        return "numpy.load(allow_pickle=True) unpickles arbitrary objects"
+    if name in ("yaml.load", "yaml.load_all"):
+        loader = call.name_arg("Loader") or call.name_arg("1")
+        if loader and loader.rsplit(".", 1)[-1] in SAFE_YAML_LOADERS:
+            return None
+        return "yaml.load without SafeLoader can construct arbitrary Python objects"
+    if name_matches(name, "*keras.models.load_model") and call.kwarg("safe_mode") == "False":
+        return "keras load_model(safe_mode=False) deserialises lambda layers"
+    return None
+
+
+class UnsafeDeserializationParams(Params):
+    globs: list[str] = ["*.py", "*.ipynb"]
+    exclude: list[str] = []
+
+
+@probe("unsafe_deserialization", UnsafeDeserializationParams)
+def unsafe_deserialization(snap: Snapshot, p: UnsafeDeserializationParams) -> Observation:
+    """Anti-signal: models and data are loaded without unsafe deserialisation.
+
+    Looks for (AST calls, resolved through imports, keyword arguments read): `pickle.load`,
+    `joblib.load`, `dill`/`cloudpickle` loads, `pandas.read_pickle`, `torch.load` without
+    `weights_only=True`, `numpy.load(allow_pickle=True)`, any call with
+    `trust_remote_code=True`, and `yaml.load` without `SafeLoader`. Production code and
+    notebooks; tests are left out. Fails with file:line evidence; a finding only in
+    notebooks gives partial credit.
+    Why: a pickle is a program: loading a model file from a registry, a bucket or the hub
+    runs whatever code it holds (model supply-chain attacks).
+    Fix: store weights as safetensors/ONNX/skops, pass `weights_only=True` to `torch.load`,
+    use `yaml.safe_load`, and drop `trust_remote_code=True` or pin the model revision.
+    """
+    paths = base.python_sources(snap, p.globs, scope="non_tests", exclude=p.exclude)
+    found: list[Evidence] = []
+    in_scripts = False
+    for path in paths:
+        facts = snap.python(path)
+        if facts is None:
+            continue
+        for call in facts.calls:
+            reason = unsafe_reason(call)
+            if reason is None:
+                continue
+            line, note = base.notebook_line_note(snap, path, call.line)
+            found.append(ev(path, line, f"{call.name}(…)", reason + (f" ({note})" if note else "")))
+            in_scripts = in_scripts or not base.is_notebook(path)
+    if found and in_scripts:
+        return base.failed(f"{len(found)} unsafe deserialisation call(s)", found)
+    if found:
+        return base.partial(
+            f"{len(found)} unsafe deserialisation call(s), only in notebooks", found
+        )
+    problems = base.problem_evidence(snap, paths)
+    if problems:
+        return base.unknown("no unsafe load found, but some files could not be parsed", problems)
+    return base.passed(f"no unsafe deserialisation in {len(paths)} Python file(s)")
+
+
+# security tools: declared vs wired ---------------------------------------------------------------
+class ToolWiredParams(Params):
+    what: str = Field(min_length=1, description="what the tool does, for messages")
+    ci: str | None = Field(default=None, description="regex over commands CI runs (reached)")
+    uses: str | None = Field(default=None, description="regex over CI actions/images used")
+    hooks: str | None = Field(default=None, description="regex over pre-commit repo/hook ids")
+    configs: list[str] = Field(default_factory=list, description="config files (declared)")
+    tool_sections: list[str] = Field(
+        default_factory=list, description="[tool.X] sections of pyproject.toml (declared)"
+    )
+    packages: list[str] = Field(default_factory=list, description="dependency names (declared)")
+    ruff_rules: list[str] = Field(
+        default_factory=list, description="ruff rule prefixes that count (e.g. S = bandit)"
+    )
+
+    _v = field_validator("ci", "uses", "hooks")(_check_regex)
+
+
+PRECOMMIT = (".pre-commit-config.yaml", ".pre-commit-config.yml")
+_PRECOMMIT_RUN = re.compile(r"\bpre-commit\s+run\b|\bprek\s+run\b|pre-commit/action")
+
+
+def precommit_hooks(snap: Snapshot) -> list[tuple[str, str, int | None, Any]]:
+    """(path, "repo-url hook-id", line, doc) for every pre-commit hook."""
+    out = []
+    for path in base.select_files(snap, PRECOMMIT):
+        for doc in snap.yaml_docs(path):
+            repos = doc.get("repos") if isinstance(doc, dict) else None
+            for repo in repos if isinstance(repos, list) else []:
+                if not isinstance(repo, dict):
+                    continue
+                for hook in repo.get("hooks") or []:
+                    if isinstance(hook, dict):
+                        text = (
+                            f"{repo.get('repo', '')} {hook.get('id', '')} {hook.get('entry', '')}"
+                        )
+                        out.append((path, text.strip(), getattr(hook, "line", None), doc))
+    return out
+
+
+def precommit_wired(snap: Snapshot) -> list[Evidence]:
+    """Evidence that pre-commit hooks run automatically: CI runs pre-commit, or the config
+    has a `ci:` section (pre-commit.ci)."""
+    found = [r.evidence() for r in _ci_reach.search(snap, _PRECOMMIT_RUN)]
+    for job in snap.ci_jobs:
+        if not job.disabled:
+            found.extend(ev(job.path, u.line, u.text) for u in job.uses if "pre-commit" in u.text)
+    for path in base.select_files(snap, PRECOMMIT):
+        for doc in snap.yaml_docs(path):
+            if isinstance(doc, dict) and isinstance(doc.get("ci"), dict):
+                found.append(
+                    ev(path, getattr(doc, "key_lines", {}).get("ci"), "ci: (pre-commit.ci)")
+                )
+    return found
+
+
+def declared_packages(snap: Snapshot, names: list[str]) -> list[Evidence]:
+    wanted = {n.lower().replace("_", "-") for n in names}
+    found: list[Evidence] = []
+    for path in base.select_files(
+        snap, ("requirements*.txt", "requirements/*.txt", "*requirements.txt")
+    ):
+        parsed = snap.requirements(path)
+        for req in parsed.requirements if parsed else []:
+            if req.name.lower().replace("_", "-") in wanted:
+                found.append(ev(path, req.line, req.raw))
+    for path in base.select_files(snap, ("pyproject.toml",)):
+        for number, line in enumerate(snap.lines(path), start=1):
+            m = re.match(r"""^\s*["']?([A-Za-z0-9_.-]+)""", line)
+            if (
+                m
+                and m.group(1).lower().replace("_", "-") in wanted
+                and ("=" not in line[: m.end()])
+            ):
+                found.append(ev(path, number, line))
+    return found
+
+
+def ruff_selects(snap: Snapshot, prefixes: list[str]) -> list[Evidence]:
+    found: list[Evidence] = []
+    for path in base.select_files(snap, ("pyproject.toml", "ruff.toml", ".ruff.toml")):
+        data = snap.toml(path) or {}
+        section = data.get("tool", {}).get("ruff", {}) if path.endswith("pyproject.toml") else data
+        if not isinstance(section, dict):
+            continue
+        lint = section.get("lint") if isinstance(section.get("lint"), dict) else {}
+        for table in (section, lint):
+            for key in ("select", "extend-select"):
+                rules = table.get(key) if isinstance(table, dict) else None
+                for rule in rules if isinstance(rules, list) else []:
+                    if rule == "ALL" or any(
+                        str(rule) == pre
+                        or (str(rule).startswith(pre) and str(rule)[len(pre) :].isdigit())
+                        for pre in prefixes
+                    ):
+                        line = _first_line(snap, path, rf"""["']{re.escape(str(rule))}["']""")
+                        found.append(ev(path, line, f"ruff {key} {rule}"))
+    return found
+
+
+def _first_line(snap: Snapshot, path: str, pattern: str) -> int | None:
+    regex = re.compile(pattern)
+    for number, line in enumerate(snap.lines(path), start=1):
+        if regex.search(line):
+            return number
+    return None
+
+
+@probe("tool_wired", ToolWiredParams)
+def tool_wired(snap: Snapshot, p: ToolWiredParams) -> Observation:
+    """A security tool is configured and run automatically (CI, or pre-commit run by CI).
+
+    Looks for: CI commands that run the tool (following `make`/`tox`/scripts), CI actions
+    or images that are the tool (e.g. `github/codeql-action`), pre-commit hooks, config
+    files, `[tool.X]` sections and dependencies. Credit follows the ML Test Score: run by
+    CI (or by pre-commit that CI or pre-commit.ci runs) → pass; configured, a local
+    pre-commit hook or a dependency only → partial (declared, not automated).
+    Why: a scanner nobody runs finds nothing; CI runs it on every change.
+    Fix: add the tool as a CI step on pull requests (see the check's remediation).
+    """
+    wired: list[Evidence] = []
+    if p.ci:
+        regex = re.compile(p.ci, re.IGNORECASE)
+        wired.extend(r.evidence() for r in _ci_reach.search(snap, regex))
+    if p.uses:
+        regex = re.compile(p.uses, re.IGNORECASE)
+        for job in snap.ci_jobs:
+            if not job.disabled:
+                wired.extend(
+                    ev(job.path, u.line, u.text, f"{job.system} job {job.name}")
+                    for u in job.uses
+                    if regex.search(u.text)
+                )
+    declared: list[Evidence] = []
+    hook_hits: list[Evidence] = []
+    if p.hooks:
+        regex = re.compile(p.hooks, re.IGNORECASE)
+        hook_hits = [
+            ev(path, line, text)
+            for path, text, line, _ in precommit_hooks(snap)
+            if regex.search(text)
+        ]
+    ruff = ruff_selects(snap, p.ruff_rules) if p.ruff_rules else []
+    if ruff:
+        ruff_runs = [r.evidence() for r in _ci_reach.search(snap, re.compile(r"\bruff\b"))]
+        ruff_hooks = [
+            ev(path, line, text) for path, text, line, _ in precommit_hooks(snap) if "ruff" in text
+        ]
+        if ruff_runs:
+            wired.extend(ruff + ruff_runs)
+        elif ruff_hooks:
+            hook_hits.extend(ruff + ruff_hooks)
+        else:
+            declared.extend(ruff)
+    if hook_hits:
+        pc = precommit_wired(snap)
+        if pc:
+            wired.extend(hook_hits + pc)
+        else:
+            declared.extend(hook_hits)
+    declared.extend(
+        ev(path)
+        for path in base.select_files(snap, p.configs, include_excluded_dirs=False)
+        if p.configs
+    )
+    for section in p.tool_sections:
+        for path in base.select_files(snap, ("pyproject.toml",)):
+            data = snap.toml(path) or {}
+            if isinstance(data.get("tool"), dict) and section in data["tool"]:
+                declared.append(
+                    ev(
+                        path,
+                        _first_line(snap, path, rf"^\[tool\.{re.escape(section)}\b"),
+                        f"[tool.{section}]",
+                    )
+                )
+    if p.packages:
+        declared.extend(declared_packages(snap, p.packages))
+    if wired:
+        return base.passed(f"{p.what} runs automatically", wired)
+    if declared:
+        return base.partial(f"{p.what} configured but not run by CI", declared)
+    return base.failed(f"no {p.what}")
+
+
+# API authentication --------------------------------------------------------------------------------
+AUTH_MODULES: tuple[str, ...] = (
+    "fastapi.security",
+    "slowapi",
+    "fastapi_limiter",
+    "flask_httpauth",
+    "flask_login",
+    "flask_jwt_extended",
+    "flask_limiter",
+    "authlib",
+    "jwt",
+    "jose",
+    "starlette.middleware.authentication",
+    "fastapi_users",
+    "bentoml.server",
+)
+AUTH_KINDS = ("AuthorizationPolicy", "RequestAuthentication", "SecurityPolicy")
+
+
+@probe("api_auth", NoParams)
+def api_auth(snap: Snapshot, p: NoParams) -> Observation:
+    """The serving API authenticates callers or rate-limits them.
+
+    Looks for: in production code, imports of `fastapi.security` (OAuth2PasswordBearer,
+    APIKeyHeader, HTTPBearer), `slowapi`/`fastapi_limiter`, Flask-HTTPAuth/Login/JWT,
+    `authlib`, PyJWT; or Istio `AuthorizationPolicy`/`RequestAuthentication` manifests.
+    Not applicable when the repository has no serving code.
+    Why: an open prediction endpoint can be scraped (model extraction) or flooded (mm#36).
+    Fix: add an API-key or OAuth2 dependency to the endpoints (FastAPI `Security(...)`) and
+    a rate limiter (slowapi).
+    """
+    roles = code_roles(snap)
+    if not roles.serving:
+        return base.not_applicable("no serving code (no serving framework imported)")
+    found: list[Evidence] = []
+    for path in base.python_sources(snap, ("*.py",), scope="non_tests"):
+        facts = snap.python(path)
+        for imp in facts.imports if facts else []:
+            if any(module_matches(imp.module, m) for m in AUTH_MODULES):
+                found.append(ev(path, imp.line, f"import {imp.module}"))
+                break
+    prod, _dev = k8s_objects(snap, AUTH_KINDS)
+    found.extend(obj_ev(o) for o in prod)
+    if found:
+        return base.passed("the API authenticates or rate-limits callers", found)
+    return base.failed(
+        "serving code without authentication or rate limiting",
+        list(roles.serving.values())[:4],
+    )
+
+
+# container hardening ----------------------------------------------------------------------------
+_ROOT_USERS = {"root", "0", "0:0", "root:root"}
+
+
+def _sc(node: Any) -> dict[str, Any]:
+    sc = node.get("securityContext") if isinstance(node, dict) else None
+    return sc if isinstance(sc, dict) else {}
+
+
+@probe("container_hardening", NoParams)
+def container_hardening(snap: Snapshot, p: NoParams) -> Observation:
+    """Containers run as a non-root user, without privileges, behind a NetworkPolicy.
+
+    Looks for: the final stage of every Dockerfile ends with a non-root `USER`; Kubernetes
+    workloads set `runAsNonRoot: true` or a non-zero `runAsUser` (pod or container
+    `securityContext`), `allowPrivilegeEscalation: false`, `readOnlyRootFilesystem: true`;
+    a `NetworkPolicy` exists; compose services set a non-root `user:`. Any
+    `privileged: true` fails. Dev overlays and examples do not count. Not applicable
+    without images or workloads.
+    Why: a compromised model server running as root with privileges owns the node; a
+    pickled model is one way in.
+    Fix: add `USER 10001` to the final Dockerfile stage and a securityContext with
+    runAsNonRoot, allowPrivilegeEscalation: false and readOnlyRootFilesystem: true.
+    """
+    good: list[Evidence] = []
+    bad: list[Evidence] = []
+    privileged: list[Evidence] = []
+    dockerfiles = [d for d in snap.dockerfiles if not base.is_excluded(d)]
+    for path in dockerfiles:
+        df = snap.dockerfile(path)
+        if df is None or not df.stages:
+            continue
+        user = df.final_user
+        if user is None:
+            bad.append(ev(path, df.stages[-1].line, "no USER in the final stage", "runs as root"))
+        elif user.args.split()[0].strip("\"'") in _ROOT_USERS:
+            bad.append(ev(path, user.line, f"USER {user.args}", "runs as root"))
+        else:
+            good.append(ev(path, user.line, f"USER {user.args}"))
+    workloads, _dev = k8s_objects(snap)
+    for obj in workloads:
+        if obj.kind == "NetworkPolicy":
+            good.append(obj_ev(obj))
+            continue
+        pod = obj.pod_spec
+        if pod is None or not obj.containers:
+            continue
+        pod_sc = _sc(pod)
+        nonroot_pod = (
+            pod_sc.get("runAsNonRoot") is True or (as_int(pod_sc.get("runAsUser")) or 0) > 0
+        )
+        for container in obj.containers:
+            sc = _sc(container)
+            if sc.get("privileged") is True:
+                privileged.append(obj_ev(obj, sc, "privileged", "privileged: true"))
+            nonroot = sc.get("runAsNonRoot") is True or (as_int(sc.get("runAsUser")) or 0) > 0
+            name = container.get("name", "?")
+            if nonroot or (nonroot_pod and sc.get("runAsNonRoot") is not False):
+                node, key = (sc, "runAsNonRoot") if nonroot else (pod_sc, "runAsNonRoot")
+                extras = [
+                    k for k in ("allowPrivilegeEscalation", "readOnlyRootFilesystem") if k in sc
+                ]
+                good.append(
+                    obj_ev(obj, node, key, f"container {name}: non-root {' '.join(extras)}".strip())
+                )
+            else:
+                bad.append(obj_ev(obj, container, "name", f"container {name}: no runAsNonRoot"))
+    for svc in snap.compose_services:
+        if base.is_excluded(svc.path) or not isinstance(svc.doc, dict):
+            continue
+        if svc.doc.get("privileged") is True:
+            privileged.append(
+                ev(svc.path, svc.line_of("privileged"), f"{svc.name}: privileged: true")
+            )
+        user = svc.doc.get("user")
+        if user is not None and str(user).strip() not in _ROOT_USERS:
+            good.append(ev(svc.path, svc.line_of("user"), f"{svc.name}: user {user}"))
+    if privileged:
+        return base.failed("privileged containers", privileged + bad)
+    if not good and not bad:
+        problems = infra_problems(snap)
+        if problems:
+            return base.unknown("manifests could not be parsed", problems)
+        return base.not_applicable("no container images or workloads in the repository")
+    if good and not bad:
+        return base.passed("containers run as non-root", good)
+    if good:
+        return base.partial(f"{len(bad)} container(s) still run as root", bad + good)
+    return base.failed("containers run as root", bad)
+
+
+# storage hardening -----------------------------------------------------------------------------
+_PAB_KEYS = (
+    "block_public_acls",
+    "block_public_policy",
+    "ignore_public_acls",
+    "restrict_public_buckets",
+)
+_PUBLIC_ACL = re.compile(r"public-read|authenticated-read", re.I)
+
+
+def _true(values: list[Any]) -> bool:
+    return bool(values) and all(v is True or str(v).lower() == "true" for v in values)
+
+
+def _refers(block: TerraformBlock, bucket: TerraformBlock) -> bool:
+    """`bucket = aws_s3_bucket.<name>.id` (or the bucket's literal name)."""
+    refs = [str(v) for v in block.get("bucket")]
+    literal = [str(v) for v in bucket.get("bucket")]
+    return any(f"{bucket.resource_type}.{bucket.name}." in r or r in literal for r in refs)
+
+
+@probe("storage_hardening", NoParams)
+def storage_hardening(snap: Snapshot, p: NoParams) -> Observation:
+    """Data buckets block public access and are encrypted at rest.
+
+    Looks for (Terraform, parsed HCL): every `aws_s3_bucket` has an
+    `aws_s3_bucket_public_access_block` with all four flags `true` (or an account-level
+    block) and server-side encryption (inline or
+    `aws_s3_bucket_server_side_encryption_configuration`); `google_storage_bucket` sets
+    `uniform_bucket_level_access = true` and `public_access_prevention = "enforced"`;
+    `azurerm_storage_account` sets `allow_nested_items_to_be_public = false`. A
+    `public-read` ACL or an `allUsers` IAM member fails. Not applicable when the repository
+    declares no storage.
+    Why: training data and models in a public or unencrypted bucket leak (or get poisoned).
+    Fix: add the public access block and encryption resources next to each bucket.
+    """
+    good: list[Evidence] = []
+    weak: list[Evidence] = []
+    public: list[Evidence] = []
+    s3 = [b for b in tf_blocks(snap, "aws_s3_bucket") if b.type == "resource"]
+    pabs = tf_blocks(snap, "aws_s3_bucket_public_access_block")
+    account_pab = [
+        b
+        for b in tf_blocks(snap, "aws_s3_account_public_access_block")
+        if all(_true(b.get(k)) for k in _PAB_KEYS)
+    ]
+    sses = tf_blocks(snap, "aws_s3_bucket_server_side_encryption_configuration")
+    for bucket in s3:
+        pab_ok = bool(account_pab) or any(
+            _refers(b, bucket) and all(_true(b.get(k)) for k in _PAB_KEYS) for b in pabs
+        )
+        sse_ok = bool(bucket.get("server_side_encryption_configuration")) or any(
+            _refers(b, bucket) for b in sses
+        )
+        for acl in bucket.get("acl"):
+            if _PUBLIC_ACL.search(str(acl)):
+                public.append(tf_ev(snap, bucket, "acl", f'acl = "{acl}"'))
+        missing = [
+            n for n, ok in (("public access block", pab_ok), ("encryption", sse_ok)) if not ok
+        ]
+        if missing:
+            weak.append(
+                tf_ev(snap, bucket, text=f"{bucket.address}: no {' and no '.join(missing)}")
+            )
+        else:
+            good.append(
+                tf_ev(snap, bucket, text=f"{bucket.address}: public access blocked, encrypted")
+            )
+    for acl in tf_blocks(snap, "aws_s3_bucket_acl"):
+        for value in acl.get("acl"):
+            if _PUBLIC_ACL.search(str(value)):
+                public.append(tf_ev(snap, acl, "acl", f'acl = "{value}"'))
+    for bucket in tf_blocks(snap, "google_storage_bucket"):
+        if bucket.type != "resource":
+            continue
+        ubla = _true(bucket.get("uniform_bucket_level_access"))
+        pap = any(str(v).lower() == "enforced" for v in bucket.get("public_access_prevention"))
+        (good if ubla and pap else weak).append(
+            tf_ev(
+                snap,
+                bucket,
+                text=f"{bucket.address}: uniform access {ubla}, public prevention {pap}",
+            )
+        )
+    for member in tf_blocks(snap, "google_storage_bucket_iam_*"):
+        values = [str(v) for v in member.get("member") + member.get("members")]
+        if any("allUsers" in v or "allAuthenticatedUsers" in v for v in values):
+            public.append(tf_ev(snap, member, "member", "allUsers"))
+    for account in tf_blocks(snap, "azurerm_storage_account"):
+        if account.type != "resource":
+            continue
+        closed = any(
+            v is False or str(v).lower() == "false"
+            for v in account.get("allow_nested_items_to_be_public")
+        )
+        (good if closed else weak).append(
+            tf_ev(
+                snap,
+                account,
+                text=f"{account.address}: public blobs {'off' if closed else 'allowed'}",
+            )
+        )
+    if public:
+        return base.failed("publicly readable storage", public)
+    if not good and not weak:
+        problems = tf_problems(snap)
+        if problems:
+            return base.unknown("Terraform files were rejected", problems)
+        return base.not_applicable("no storage buckets declared in this repository")
+    if good and not weak:
+        return base.passed("every bucket blocks public access and is encrypted", good)
+    if good:
+        return base.partial(f"{len(weak)} bucket(s) not fully hardened", weak + good)
+    return base.failed("buckets without public access blocks or encryption", weak)
+
+
+# PII controls ------------------------------------------------------------------------------------
+PII_MODULES = (
+    "presidio_analyzer",
+    "presidio_anonymizer",
+    "scrubadub",
+    "pii_codex",
+    "piiranha",
+    "anonymizedf",
+)
+PII_COLUMNS = re.compile(
+    r"^(e[-_ ]?mail(_address)?|phone(_number)?|mobile|ssn|social_security(_number)?|"
+    r"credit_card(_number)?|card_number|iban|passport(_number)?|date_of_birth|dob|"
+    r"birth_?date|home_address|street_address|ip_address|national_id|tax_id)$",
+    re.I,
+)
+
+
+@probe("pii_controls", NoParams)
+def pii_controls(snap: Snapshot, p: NoParams) -> Observation:
+    """Personal data is detected or masked, and no PII-looking table is committed.
+
+    Looks for: imports of Presidio (`presidio_analyzer`/`presidio_anonymizer`) or
+    `scrubadub` in the project's code; committed CSV/TSV files whose header has
+    PII-looking columns (email, phone, ssn, credit_card, date_of_birth, ip_address …).
+    A PII-looking table fails; controls without one pass; neither is unknown (whether
+    the data holds personal information cannot be decided statically).
+    Why: personal data in git cannot be deleted on request (GDPR/LGPD) and leaks with
+    every clone.
+    Fix: keep raw personal data out of git (DVC remote with access control), and mask it
+    with Presidio before training.
+    """
+    tables: list[Evidence] = []
+    for path in base.select_files(snap, ("*.csv", "*.tsv")):
+        lines = snap.lines(path)
+        if not lines:
+            continue
+        sep = "\t" if path.endswith(".tsv") else ","
+        columns = [c.strip().strip("\"'") for c in lines[0].split(sep)]
+        hits = [c for c in columns if PII_COLUMNS.match(c)]
+        if hits and len(lines) > 1:
+            tables.append(ev(path, 1, "columns: " + ", ".join(hits[:5])))
+    controls: list[Evidence] = []
+    for path in base.python_sources(snap, ("*.py", "*.ipynb")):
+        facts = snap.python(path)
+        for imp in facts.imports if facts else []:
+            if any(module_matches(imp.module, m) for m in PII_MODULES):
+                controls.append(
+                    ev(
+                        path,
+                        imp.line if not base.is_notebook(path) else None,
+                        f"import {imp.module}",
+                    )
+                )
+                break
+    if tables:
+        return base.failed(f"{len(tables)} committed table(s) with PII-looking columns", tables)
+    if controls:
+        return base.passed("PII detection/masking in the code", controls)
+    return base.unknown(
+        "no PII controls and no PII-looking table; whether the data is personal cannot be decided statically"
+    )
+
+
+# validation at ingestion -----------------------------------------------------------------------------
+SCHEMA_MODULES = (
+    "pandera",
+    "great_expectations",
+    "gx",
+    "tensorflow_data_validation",
+    "deepchecks",
+    "soda",
+    "pandas_schema",
+    "jsonschema",
+    "frictionless",
+    "whylogs",
+    "evidently",
+)
+# Record validators that count only in ingestion modules (elsewhere they validate API bodies
+# or configuration, not incoming data).
+RECORD_MODULES = ("pydantic", "jsonschema", "marshmallow")
+INGEST_PATH = re.compile(
+    r"ingest|etl|extract|load_data|loader|data_?load|dataset|data/|/data|fetch|collect|prepare|preprocess|make_dataset",
+    re.I,
+)
+
+
+@probe("ingest_validation", NoParams)
+def ingest_validation(snap: Snapshot, p: NoParams) -> Observation:
+    """Data is validated against a schema where it enters the system.
+
+    Looks for: a schema library (pandera, Great Expectations, TFDV, deepchecks, Soda,
+    jsonschema, pydantic …) imported by an ingestion/data-loading module (path or name
+    says ingest, etl, extract, load, dataset, prepare, preprocess, data/). A dataframe
+    schema library used elsewhere gives partial credit; pydantic/jsonschema elsewhere
+    validate API bodies or settings and do not count. Tests do not count (see data-schema).
+    Why: validating at the boundary is the first defence against corrupted or poisoned
+    data reaching training.
+    Fix: validate each ingested batch with a pandera/GX schema before it is written on.
+    """
+    at_ingest: list[Evidence] = []
+    elsewhere: list[Evidence] = []
+    for path in base.python_sources(snap, ("*.py",), scope="non_tests"):
+        facts = snap.python(path)
+        for imp in facts.imports if facts else []:
+            ingest = INGEST_PATH.search(path) is not None
+            frame = any(module_matches(imp.module, m) for m in SCHEMA_MODULES)
+            record = any(module_matches(imp.module, m) for m in RECORD_MODULES)
+            if (frame or record) and ingest:
+                at_ingest.append(ev(path, imp.line, f"import {imp.module}"))
+                break
+            if frame:
+                elsewhere.append(ev(path, imp.line, f"import {imp.module}"))
+                break
+    if at_ingest:
+        return base.passed("schema validation in data-ingestion code", at_ingest)
+    if elsewhere:
+        return base.partial("schema library used, but not in an ingestion module", elsewhere)
+    return base.failed("no schema validation where data is ingested")

@@ -1,0 +1,373 @@
+"""Probes that read the serving code: NaN guards, statelessness, durable model loading,
+latency histograms and latency budgets.
+
+"Serving code" = production (non-test, non-example) Python files that import a serving
+framework (the list profile.py uses), plus the repository modules they import directly
+(`app/main.py` imports FastAPI and `app.predict`, which does the work).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from mlaudit.probes import base
+from mlaudit.probes.base import ev
+from mlaudit.probes.generic import name_matches
+from mlaudit.probes.kubernetes import (
+    SERVING_WORKLOADS,
+    NoParams,
+    k8s_objects,
+    obj_ev,
+    template_hits,
+)
+from mlaudit.probes.profile import SERVING_MODULES
+from mlaudit.probes.registry import probe
+from mlaudit.repo.parsers.python_src import Call
+from mlaudit.repo.snapshot import Snapshot
+from mlaudit.results import Evidence, Observation
+
+METRICS_MODULES = (
+    "prometheus_client",
+    "prometheus_fastapi_instrumentator",
+    "starlette_exporter",
+    "prometheus_flask_exporter",
+    "aioprometheus",
+    "opentelemetry",
+    "statsd",
+    "datadog",
+)
+
+
+def _imports_any(snap: Snapshot, path: str, modules: Iterable[str]) -> int | None:
+    facts = snap.python(path)
+    for imp in facts.imports if facts else []:
+        if any(imp.module == m or imp.module.startswith(m + ".") for m in modules):
+            return imp.line
+    return None
+
+
+def _module_of(path: str) -> str:
+    parts = path.removesuffix(".py").split("/")
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join(parts)
+
+
+def resolve_import(module: str, importer: str, by_last: dict[str, list[str]]) -> str | None:
+    """The repository file an import refers to (absolute, or relative with leading dots)."""
+    if module.startswith("."):
+        level = len(module) - len(module.lstrip("."))
+        folder = importer.split("/")[:-1]
+        folder = folder[: len(folder) - (level - 1)] if level > 1 else folder
+        rest = [p for p in module.lstrip(".").split(".") if p]
+        for cut in (0, 1):
+            parts = folder + (rest[: len(rest) - cut] if cut else rest)
+            for candidate in ("/".join(parts) + ".py", "/".join(parts) + "/__init__.py"):
+                if candidate in by_last.get(parts[-1] if parts else "", []):
+                    return candidate
+        return None
+    parts = module.split(".")
+    importer_dir = importer.rsplit("/", 1)[0] if "/" in importer else ""
+    for cut in (0, 1):
+        want = parts[: len(parts) - cut] if cut else parts
+        if not want:
+            continue
+        dotted = ".".join(want)
+        matches = [
+            path
+            for path in by_last.get(want[-1], [])
+            if _module_of(path) == dotted or _module_of(path).endswith("." + dotted)
+        ]
+        if matches:
+            # the candidate closest to the importer (longest shared folder prefix)
+            return max(
+                sorted(matches),
+                key=lambda m: len(_common_prefix(m, importer_dir)),
+            )
+    return None
+
+
+def _common_prefix(a: str, b: str) -> str:
+    out = []
+    for x, y in zip(a.split("/"), b.split("/"), strict=False):
+        if x != y:
+            break
+        out.append(x)
+    return "/".join(out)
+
+
+def serving_files(snap: Snapshot) -> list[str]:
+    """Production .py files importing a serving framework, plus the repository modules
+    they import directly (`app/main.py` imports FastAPI and `app.predict`, which does the
+    work). Deeper imports (training code a handler happens to reach) are not included."""
+
+    def build() -> list[str]:
+        sources = base.python_sources(snap, ("*.py",), scope="non_tests")
+        entry = [p for p in sources if _imports_any(snap, p, SERVING_MODULES) is not None]
+        by_last: dict[str, list[str]] = {}
+        for path in sources:
+            module = _module_of(path)
+            by_last.setdefault(module.rsplit(".", 1)[-1], []).append(path)
+        found = set(entry)
+        for path in entry:
+            facts = snap.python(path)
+            for imp in facts.imports if facts else []:
+                target = resolve_import(imp.module, path, by_last)
+                if target is not None:
+                    found.add(target)
+        return sorted(found)
+
+    result: list[str] = snap._cached("serving_files", "", build)
+    return result
+
+
+def calls_in(
+    snap: Snapshot, paths: Iterable[str], patterns: Iterable[str], *, decorators: bool = False
+) -> list[tuple[str, Call]]:
+    pats = list(patterns)
+    out: list[tuple[str, Call]] = []
+    for path in paths:
+        facts = snap.python(path)
+        if facts is None:
+            continue
+        items = list(facts.calls) + (list(facts.decorators) if decorators else [])
+        out.extend((path, c) for c in items if any(name_matches(c.name, p) for p in pats))
+    return out
+
+
+# MON: nan guard ---------------------------------------------------------------------------------
+NAN_GUARDS = (
+    "numpy.isfinite",
+    "numpy.isnan",
+    "numpy.isinf",
+    "math.isnan",
+    "math.isfinite",
+    "torch.isnan",
+    "torch.isfinite",
+    "tensorflow.debugging.check_numerics",
+    "tensorflow.math.is_nan",
+    "tensorflow.math.is_finite",
+    "*.isna",
+    "*.isnull",
+    "*.isfinite",
+    "*.isnan",
+)
+
+
+@probe("nan_guard", NoParams)
+def nan_guard(snap: Snapshot, p: NoParams) -> Observation:
+    """The serving path rejects NaN/inf inputs or outputs, and counts them in a metric.
+
+    Looks for: `isfinite`/`isnan`/`check_numerics`/`isna` calls, or pydantic
+    `allow_inf_nan=False`, in serving code (files importing a serving framework and their
+    neighbours); a metrics library imported there too gives full credit (ML Test Score
+    Monitor 5), the guard alone partial.
+    Why: a NaN prediction served silently is worse than an error.
+    Fix: validate inputs/outputs with `np.isfinite` in the handler and increment a counter
+    when it fails.
+    """
+    files = serving_files(snap)
+    if not files:
+        return base.failed("no serving code found (no file imports a serving framework)")
+    guards = [ev(path, c.line, f"{c.name}(…)") for path, c in calls_in(snap, files, NAN_GUARDS)]
+    for path in files:
+        facts = snap.python(path)
+        for c in facts.calls if facts else []:
+            if c.kwarg("allow_inf_nan") == "False":
+                guards.append(ev(path, c.line, f"{c.name}(allow_inf_nan=False)"))
+    if not guards:
+        return base.failed("no NaN/inf guard in serving code", [ev(f) for f in files[:3]])
+    metrics = [
+        ev(path, line, "metrics library")
+        for path in files
+        if (line := _imports_any(snap, path, METRICS_MODULES)) is not None
+    ]
+    if metrics:
+        return base.passed("NaN/inf guard in serving code, with metrics", guards + metrics[:2])
+    return base.partial("NaN/inf guard in serving code, but no metric counts it", guards)
+
+
+# SCL: stateless serving -------------------------------------------------------------------------
+LOCAL_WRITES = (
+    "pickle.dump",
+    "joblib.dump",
+    "json.dump",
+    "torch.save",
+    "numpy.save",
+    "numpy.savez",
+    "sqlite3.connect",
+    "shelve.open",
+    "*.to_csv",
+    "*.to_parquet",
+    "*.write_text",
+    "*.write_bytes",
+)
+_WRITE_MODE = re.compile(r"^'[^']*[wax+][^']*'$")
+
+
+@probe("stateless_serving", NoParams)
+def stateless_serving(snap: Snapshot, p: NoParams) -> Observation:
+    """Heuristic: serving handlers keep no local state, so any replica can serve any request.
+
+    Looks for (as failures): local file writes in serving code (`open(…, "w")`,
+    `to_csv`, `pickle.dump`, `sqlite3.connect` …), a serving StatefulSet, or a
+    `ReadWriteOnce` PersistentVolumeClaim mounted by a serving Deployment. Passes when
+    serving code exists and none is found; unknown without serving code.
+    Why: state on local disk pins users to a replica and is lost on rescheduling.
+    Fix: keep state in an external store (database, object store, cache).
+    """
+    files = serving_files(snap)
+    bad: list[Evidence] = [
+        ev(path, c.line, f"{c.name}(…)", "local write in serving code")
+        for path, c in calls_in(snap, files, LOCAL_WRITES)
+    ]
+    for path in files:
+        facts = snap.python(path)
+        for c in facts.calls if facts else []:
+            if c.name in ("open", "io.open"):
+                mode = c.kwarg("mode") or (c.args[1] if len(c.args) > 1 else "")
+                if _WRITE_MODE.match(mode):
+                    bad.append(ev(path, c.line, f"open(…, {mode})", "local write in serving code"))
+    prod, _ = k8s_objects(snap, ("PersistentVolumeClaim", *SERVING_WORKLOADS))
+    rwo = {
+        o.name
+        for o in prod
+        if o.kind == "PersistentVolumeClaim"
+        and "ReadWriteOnce" in (o.spec.get("accessModes") or [])
+    }
+    for obj in prod:
+        if obj.kind == "StatefulSet" and obj.spec.get("volumeClaimTemplates"):
+            bad.append(obj_ev(obj, text=f"StatefulSet/{obj.name} with volumeClaimTemplates"))
+        if obj.kind in ("Deployment", "Rollout"):
+            for vol in (obj.pod_spec or {}).get("volumes") or []:
+                claim = vol.get("persistentVolumeClaim") if isinstance(vol, dict) else None
+                if isinstance(claim, dict) and claim.get("claimName") in rwo:
+                    bad.append(
+                        obj_ev(
+                            obj,
+                            vol,
+                            "persistentVolumeClaim",
+                            f"ReadWriteOnce PVC {claim.get('claimName')}",
+                        )
+                    )
+    if bad:
+        return base.failed("serving keeps local state (heuristic)", bad)
+    if not files:
+        return base.unknown("no serving code found to judge")
+    return base.passed("no local writes in serving code (heuristic)", [ev(f) for f in files[:3]])
+
+
+# HAV: durable model ----------------------------------------------------------------------------
+REGISTRY_LOADS = (
+    "mlflow.*load_model",
+    "mlflow.artifacts.download_artifacts",
+    "bentoml.models.get",
+    "bentoml.*.load_model",
+    "huggingface_hub.hf_hub_download",
+    "huggingface_hub.snapshot_download",
+    "*.use_artifact",
+    "*.download_file",
+    "*.download_fileobj",
+    "*.download_to_filename",
+    "clearml.InputModel",
+    "*.from_pretrained",
+)
+_LOCAL = re.compile(r"^'(\./|\.\./)?[\w./-]+\.(pkl|joblib|pt|pth|h5|onnx|bin|sav)'$")
+
+
+@probe("model_durable", NoParams)
+def model_durable(snap: Snapshot, p: NoParams) -> Observation:
+    """The served model comes from a registry or object store, and readiness waits for it.
+
+    Looks for: KServe `storageUri` / Seldon `modelUri` (the platform downloads the model
+    before the pod is ready), or serving code loading from a registry (`mlflow …
+    load_model("models:/…")`, BentoML, Hugging Face Hub, W&B artifacts, S3/GCS downloads)
+    together with a `readinessProbe`. A registry load without readiness is partial; whether
+    the readiness endpoint really waits for the model cannot be decided statically.
+    Why: a model baked into the pod from a local file cannot be rolled back or replaced
+    independently; without readiness, traffic hits a pod still loading it.
+    Fix: load the model by registry URI at start-up and make `/ready` fail until it is loaded.
+    """
+    platform: list[Evidence] = []
+    for obj in k8s_objects(snap, ("InferenceService", "SeldonDeployment"))[0]:
+        text = str(obj.doc)
+        if "storageUri" in text or "modelUri" in text:
+            platform.append(obj_ev(obj, text=f"{obj.kind}/{obj.name}: model URI"))
+    if platform:
+        return base.passed("the serving platform pulls the model by URI before readiness", platform)
+    files = serving_files(snap)
+    loads = [
+        ev(path, c.line, f"{c.name}(…)")
+        for path, c in calls_in(snap, files, REGISTRY_LOADS)
+        if not (c.args and _LOCAL.match(c.args[0]))
+    ]
+    ready = [
+        obj_ev(o, text="readinessProbe")
+        for o in k8s_objects(snap, SERVING_WORKLOADS)[0]
+        if any(isinstance(c.get("readinessProbe"), dict) for c in o.containers)
+    ] + template_hits(snap, re.compile(r"^\s*readinessProbe:"))
+    if loads and ready:
+        return base.passed(
+            "model loaded from a registry/object store, with a readiness probe "
+            "(that readiness waits for the load is not verified statically)",
+            loads + ready,
+        )
+    if loads:
+        return base.partial(
+            "model loaded from a registry/object store, but no readiness probe", loads
+        )
+    if not files:
+        return base.failed("no serving code found")
+    return base.failed("the served model is not loaded from a registry or object store")
+
+
+# LAT: latency histogram -------------------------------------------------------------------------
+_LATENCY_NAME = re.compile(r"latenc|duration|seconds|elapsed|time", re.I)
+AUTO_HISTOGRAMS = (
+    "prometheus_fastapi_instrumentator.Instrumentator",
+    "starlette_exporter.PrometheusMiddleware",
+    "prometheus_flask_exporter.PrometheusMetrics",
+    "prometheus_flask_exporter.*",
+)
+
+
+@probe("latency_histogram", NoParams)
+def latency_histogram(snap: Snapshot, p: NoParams) -> Observation:
+    """Inference latency is recorded as a histogram (so p95/p99 can be computed).
+
+    Looks for: `prometheus_client.Histogram`/`Summary` whose name mentions latency,
+    duration or seconds; instrumentation middleware that records request-duration
+    histograms by default (prometheus-fastapi-instrumentator, starlette-exporter,
+    prometheus-flask-exporter); OpenTelemetry `create_histogram`. Notebooks do not count.
+    Why: averages hide tail latency; a histogram is what a latency SLO is computed from.
+    Fix: wrap the predict call in a `Histogram(...).time()` and expose it on `/metrics`.
+    """
+    paths = base.python_sources(snap, ("*.py",), scope="non_tests")
+    found: list[Evidence] = []
+    unnamed: list[Evidence] = []
+    for path, c in calls_in(
+        snap,
+        paths,
+        (
+            "prometheus_client.Histogram",
+            "prometheus_client.Summary",
+            "*.create_histogram",
+            "aioprometheus.Histogram",
+        ),
+    ):
+        name = c.kwarg("name") or (c.args[0] if c.args else "")
+        (found if _LATENCY_NAME.search(name) else unnamed).append(
+            ev(path, c.line, f"{c.name}({name})")
+        )
+    found += [
+        ev(path, c.line, f"{c.name}(…)", "records request duration histograms")
+        for path, c in calls_in(snap, paths, AUTO_HISTOGRAMS)
+    ]
+    if found:
+        return base.passed("latency histogram", found)
+    if unnamed:
+        return base.partial(
+            "a histogram is defined, but its name does not say it measures latency", unnamed
+        )
+    return base.failed("no latency histogram")

@@ -1,0 +1,484 @@
+"""Probes for the Project Structure practice (cookiecutter-data-science conventions, the
+source model's Project Structure table).
+
+Folders are judged by what they hold: a `models/` full of `.py` files is model code, not a
+model store; a folder holding only `.gitkeep` placeholders is an untouched template
+(catalogue rule tpl) and earns partial credit only.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+
+from pydantic import Field
+
+from mlaudit.probes import base
+from mlaudit.probes._mlfacts import LfsRule, is_lfs_pointer, lfs_rules
+from mlaudit.probes.base import ev
+from mlaudit.probes.registry import Params, probe
+from mlaudit.probes.testing import _resolve, local_modules, test_files
+from mlaudit.repo.globs import compile_glob
+from mlaudit.repo.snapshot import Snapshot
+from mlaudit.results import Evidence, Observation
+
+PLACEHOLDERS = (".gitkeep", ".keep", ".gitignore", "__init__.py", ".placeholder", "README.md")
+DATA_EXTENSIONS = (
+    ".csv",
+    ".tsv",
+    ".parquet",
+    ".json",
+    ".jsonl",
+    ".xml",
+    ".xlsx",
+    ".xls",
+    ".feather",
+    ".arrow",
+    ".h5",
+    ".hdf5",
+    ".npy",
+    ".npz",
+    ".pkl",
+    ".pickle",
+    ".zip",
+    ".gz",
+    ".tar",
+    ".txt",
+    ".avro",
+    ".orc",
+    ".db",
+    ".sqlite",
+    ".jpg",
+    ".jpeg",
+    ".png",
+    ".wav",
+    ".mp3",
+)
+MODEL_EXTENSIONS = (
+    ".pkl",
+    ".pickle",
+    ".joblib",
+    ".pt",
+    ".pth",
+    ".ckpt",
+    ".h5",
+    ".keras",
+    ".onnx",
+    ".pb",
+    ".bin",
+    ".safetensors",
+    ".model",
+    ".tflite",
+    ".mlmodel",
+    ".cbm",
+    ".xgb",
+    ".lgb",
+)
+
+
+# a folder made only of these is an untouched template (a lone .gitignore is not)
+TEMPLATE_MARKERS = (".gitkeep", ".keep", "__init__.py", ".placeholder")
+
+
+def _under(snap: Snapshot, folder: str) -> list[str]:
+    return snap.glob(folder.rstrip("/") + "/**")
+
+
+def _basename(path: str) -> str:
+    return path.rsplit("/", 1)[-1]
+
+
+def _is_placeholder(snap: Snapshot, path: str) -> bool:
+    name = _basename(path)
+    if name == "__init__.py":
+        return not (snap.text(path) or "").strip()
+    return name in PLACEHOLDERS
+
+
+def _in_tests(path: str) -> bool:
+    return bool(re.search(r"(^|/)(tests?|testing)(/|$)", path))
+
+
+def gitignore_entries(snap: Snapshot) -> list[tuple[str, int, str]]:
+    """(gitignore path, line, pattern relative to the repository root)."""
+    out = []
+    for path in base.select_files(snap, [".gitignore"], include_excluded_dirs=False):
+        folder = path.rsplit("/", 1)[0] + "/" if "/" in path else ""
+        for number, raw in enumerate(snap.lines(path), start=1):
+            line = raw.strip()
+            if not line or line.startswith(("#", "!")):
+                continue
+            out.append((path, number, folder + line.lstrip("/")))
+    return out
+
+
+def _tracked_by_lfs(snap: Snapshot, path: str, rules: list[LfsRule]) -> bool:
+    return is_lfs_pointer(snap, path) or any(compile_glob(r.pattern).match(path) for r in rules)
+
+
+# generic folder --------------------------------------------------------------------------------
+class FolderParams(Params):
+    names: list[str] = Field(min_length=1, description="fnmatch patterns of folder names")
+    extensions: list[str] = Field(
+        default_factory=list, description="the folder must hold files with one of these"
+    )
+    root_only: bool = Field(default=False, description="only folders at the repository root")
+    skip_root: list[str] = Field(
+        default_factory=list,
+        description="names whose placeholder-only folder at the root is not a template of this "
+        "folder (a root models/ with .gitkeep is the model store, not model code)",
+    )
+    allow_in_tests: bool = False
+    files: list[str] = Field(
+        default_factory=list, description="globs of single files that earn partial credit"
+    )
+    root_files: list[str] = Field(
+        default_factory=list, description="globs of files that count as the folder (pass)"
+    )
+
+
+def find_folders(snap: Snapshot, p: FolderParams) -> tuple[list[Evidence], list[Evidence]]:
+    """(real folders, template-only folders)."""
+    real: list[Evidence] = []
+    template: list[Evidence] = []
+    for folder in sorted(snap.dirs):
+        name = _basename(folder)
+        at_root = "/" not in folder
+        if p.root_only and not at_root:
+            continue
+        if not any(fnmatch.fnmatchcase(name.lower(), pat) for pat in p.names):
+            continue
+        if base.is_excluded(folder + "/") or (not p.allow_in_tests and _in_tests(folder)):
+            continue
+        files = _under(snap, folder)
+        content = [f for f in files if not _is_placeholder(snap, f)]
+        if p.extensions:
+            content = [f for f in content if f.endswith(tuple(p.extensions))]
+        if content:
+            real.append(ev(folder + "/", None, f"{len(content)} file(s)"))
+        elif (
+            files
+            and all(_is_placeholder(snap, f) for f in files)
+            and any(_basename(f) in TEMPLATE_MARKERS for f in files)
+            and not (at_root and name in p.skip_root)
+        ):
+            template.append(ev(folder + "/", None, "only placeholders", "untouched template"))
+    return real, template
+
+
+@probe("folder_layout", FolderParams)
+def folder_layout(snap: Snapshot, p: FolderParams) -> Observation:
+    """A conventional folder exists and holds real content.
+
+    Looks for: folders whose name matches `names` (outside examples/docs and, unless
+    allowed, tests) containing files with the given extensions. Folders holding only
+    placeholders (`.gitkeep`, empty `__init__.py`) are an untouched template (rule tpl) and
+    earn partial credit, as does a single module file (`features.py`) standing in for the
+    folder.
+    Why: the source model's Project Structure practice (cookiecutter-data-science): a
+    predictable place for each kind of code and artefact.
+    Fix: create the folder and move the corresponding code or files into it.
+    """
+    real, template = find_folders(snap, p)
+    real += [ev(f) for f in base.select_files(snap, p.root_files)] if p.root_files else []
+    if real:
+        return base.passed(f"found {', '.join(e.path for e in real[:3])}", real)
+    singles = base.select_files(snap, p.files, scope="non_tests") if p.files else []
+    if template or singles:
+        what = "only template placeholders" if template else "a single module, not a folder"
+        return base.partial(what, template + [ev(s) for s in singles])
+    return base.failed(f"no folder named {', '.join(p.names)}")
+
+
+# data/raw + data/processed ------------------------------------------------------------------------
+class DataLayoutParams(Params):
+    data_dirs: list[str] = Field(default_factory=lambda: ["data", "datasets", "dataset"])
+    raw: list[str] = Field(default_factory=lambda: ["raw", "external", "source", "input"])
+    processed: list[str] = Field(
+        default_factory=lambda: [
+            "processed",
+            "interim",
+            "prepared",
+            "features",
+            "clean",
+            "cleaned",
+            "final",
+            "transformed",
+        ]
+    )
+
+
+def _dvc_paths(snap: Snapshot) -> tuple[list[tuple[str, str, int | None]], set[str]]:
+    """([(dvc.yaml, dep path, line)], {out paths}) over every dvc.yaml stage."""
+    from mlaudit.probes.automation import _stage_outs, dvc_stages
+
+    deps: list[tuple[str, str, int | None]] = []
+    outs: set[str] = set()
+    for path, _name, stage, line in dvc_stages(snap):
+        folder = path.rsplit("/", 1)[0] + "/" if "/" in path else ""
+        wdir = str(stage.get("wdir", "")).strip("./")
+        prefix = folder + (wdir + "/" if wdir else "")
+        for out in _stage_outs(stage):
+            outs.add(prefix + out.rstrip("/"))
+        for dep in stage.get("deps") or []:
+            dep_path = (
+                dep
+                if isinstance(dep, str)
+                else next(iter(dep), "")
+                if isinstance(dep, dict)
+                else ""
+            )
+            deps.append((path, prefix + str(dep_path).rstrip("/"), line))
+    return deps, outs
+
+
+@probe("data_layout", DataLayoutParams)
+def data_layout(snap: Snapshot, p: DataLayoutParams) -> Observation:
+    """Data is split into raw and processed stages, and kept out of git.
+
+    Looks for: `data/raw` plus `data/processed` (or interim/external/prepared/features) —
+    as tracked folders, `.dvc` files, DVC pipeline paths or `.gitignore` entries — or a DVC
+    pipeline whose stages turn a raw input under `data/` into derived outputs under
+    `data/` (raw → prepared → features). Data files committed into those folders without
+    LFS, or folders holding only `.gitkeep` (untouched template), give partial credit.
+    Why: immutable raw data and reproducible derived data (cookiecutter-data-science).
+    Fix: keep raw inputs in `data/raw` (DVC-tracked), write derived data to
+    `data/processed`, and git-ignore both.
+    """
+    roots = tuple(p.data_dirs)
+    raw_ev: list[Evidence] = []
+    processed_ev: list[Evidence] = []
+    placeholder_only = True
+
+    def classify(path: str) -> str | None:
+        parts = path.strip("/").split("/")
+        if len(parts) >= 2 and parts[0] in roots:
+            sub = parts[1].removesuffix(".dvc")
+            if sub in p.raw:
+                return "raw"
+            if sub in p.processed:
+                return "processed"
+        return None
+
+    for folder in sorted(snap.dirs):
+        kind = classify(folder)
+        if kind and folder.count("/") == 1:
+            files = _under(snap, folder)
+            if any(not _is_placeholder(snap, f) for f in files):
+                placeholder_only = False
+            (raw_ev if kind == "raw" else processed_ev).append(ev(folder + "/"))
+    for path in base.select_files(snap, ["*.dvc"]):
+        kind = classify(path)
+        if kind:
+            placeholder_only = False
+            (raw_ev if kind == "raw" else processed_ev).append(ev(path, None, "DVC-tracked"))
+    for path, number, pattern in gitignore_entries(snap):
+        kind = classify(pattern)
+        if kind:
+            placeholder_only = False
+            (raw_ev if kind == "raw" else processed_ev).append(ev(path, number, pattern))
+    deps, outs = _dvc_paths(snap)
+    for dvc_path, dep, line in deps:
+        kind = classify(dep)
+        if kind:
+            placeholder_only = False
+            (raw_ev if kind == "raw" else processed_ev).append(ev(dvc_path, line, dep))
+    for out in sorted(outs):
+        if classify(out) == "processed":
+            placeholder_only = False
+            processed_ev.append(ev("dvc.yaml", None, f"out {out}"))
+    if not (raw_ev and processed_ev):
+        # the DVC-declared split: a raw input under data/ that no stage produces, and
+        # derived outputs under data/
+        raw_inputs = [
+            (path, dep, line)
+            for path, dep, line in deps
+            if dep.split("/")[0] in roots and dep not in outs and "/" in dep
+        ]
+        derived = sorted(o for o in outs if o.split("/")[0] in roots)
+        if raw_inputs and derived:
+            raw_ev.append(ev(raw_inputs[0][0], raw_inputs[0][2], f"raw input {raw_inputs[0][1]}"))
+            processed_ev.extend(ev("dvc.yaml", None, f"derived {o}") for o in derived[:3])
+            placeholder_only = False
+    if not (raw_ev and processed_ev):
+        have = raw_ev + processed_ev
+        if have:
+            return base.failed("only one side of the raw/processed split", have)
+        return base.failed("no data/raw + data/processed layout")
+    evidence = raw_ev + processed_ev
+    lfs = lfs_rules(snap)
+    committed = [
+        f
+        for f in snap.files
+        if classify(f.rsplit("/", 1)[0]) is not None
+        and f.lower().endswith(DATA_EXTENSIONS)
+        and not _tracked_by_lfs(snap, f, lfs)
+    ]
+    if committed:
+        return base.partial(
+            "raw/processed split, but data files are committed to git",
+            [ev(f, None, None, "committed data") for f in committed[:4]] + evidence,
+        )
+    if placeholder_only:
+        return base.partial("raw/processed folders hold only placeholders (template)", evidence)
+    return base.passed("raw and processed data are separated", evidence)
+
+
+# models folder -------------------------------------------------------------------------------------
+class ModelsFolderParams(Params):
+    names: list[str] = Field(
+        default_factory=lambda: [
+            "models",
+            "model",
+            "artifacts",
+            "checkpoints",
+            "saved_models",
+            "trained_models",
+            "weights",
+            "model_store",
+            "model_registry",
+        ]
+    )
+
+
+@probe("models_store", ModelsFolderParams)
+def models_store(snap: Snapshot, p: ModelsFolderParams) -> Observation:
+    """A folder holds the trained models, and keeps them out of git (ignored, DVC or LFS).
+
+    Looks for: a top-level `models/` (or artifacts/, checkpoints/ …) that is git-ignored,
+    DVC-tracked (`models.dvc`, `models/*.dvc`, a `dvc.yaml` output) or LFS-tracked. Model
+    binaries committed without LFS, or a folder with only `.gitkeep`, give partial credit;
+    a `models/` holding Python code is model code (see model-engineering-folder), not a
+    store.
+    Why: a predictable, versioned place for model artefacts (cookiecutter-data-science).
+    Fix: write models to `models/`, track them with DVC (`dvc add models/model.pkl`) or
+    git-ignore them and publish to a registry.
+    """
+    names = set(p.names)
+    good: list[Evidence] = []
+    partial_ev: list[Evidence] = []
+    lfs = lfs_rules(snap)
+    for folder in sorted(d for d in snap.dirs if "/" not in d and d in names):
+        files = _under(snap, folder)
+        content = [f for f in files if not _is_placeholder(snap, f)]
+        dvc = [f for f in content if f.endswith(".dvc")]
+        binaries = [f for f in content if f.lower().endswith(MODEL_EXTENSIONS)]
+        code = [f for f in content if f.endswith((".py", ".ipynb"))]
+        if dvc or (binaries and all(_tracked_by_lfs(snap, b, lfs) for b in binaries)):
+            good.append(ev((dvc or binaries)[0], None, "tracked by DVC/LFS"))
+        elif binaries:
+            partial_ev.append(ev(binaries[0], None, None, "model committed to git"))
+        elif not content:
+            partial_ev.append(ev(folder + "/", None, "only placeholders", "untouched template"))
+        elif code and len(code) == len(content):
+            continue
+        else:
+            good.append(ev(folder + "/"))
+    for path in base.select_files(snap, [f"/{n}.dvc" for n in names]):
+        good.append(ev(path, None, "DVC-tracked"))
+    for path, number, pattern in gitignore_entries(snap):
+        top = pattern.strip("/").split("/")[0].rstrip("*")
+        if top in names and not pattern.startswith("*"):
+            good.append(ev(path, number, pattern, "git-ignored"))
+    _deps, outs = _dvc_paths(snap)
+    for out in sorted(outs):
+        if out.split("/")[0] in names and "/" in out:
+            good.append(ev("dvc.yaml", None, f"out {out}"))
+    if good:
+        return base.passed("a models folder kept out of git", good)
+    if partial_ev:
+        return base.partial("a models folder, but not tracked properly", partial_ev)
+    return base.failed("no models folder")
+
+
+# notebooks folder -------------------------------------------------------------------------------------
+class NotebooksParams(Params):
+    folders: list[str] = Field(
+        default_factory=lambda: ["notebooks", "notebook", "nbs", "nb", "notebooks_*", "*notebooks"]
+    )
+
+
+@probe("notebooks_folder", NotebooksParams)
+def notebooks_folder(snap: Snapshot, p: NotebooksParams) -> Observation:
+    """Notebooks live under `notebooks/`, not scattered across the repository.
+
+    Looks for: every `*.ipynb` (outside examples/docs) inside a folder named
+    `notebooks/` (or nbs/ …). Some outside → partial; all at the root or elsewhere →
+    fail; no notebooks at all → not applicable.
+    Why: exploration code kept apart from production code (cookiecutter-data-science).
+    Fix: move the notebooks into `notebooks/` and name them `<n>.<initials>-<topic>.ipynb`.
+    """
+    notebooks = base.select_files(snap, ["*.ipynb"])
+    if not notebooks:
+        return base.not_applicable("no notebooks")
+
+    def inside(path: str) -> bool:
+        return any(
+            fnmatch.fnmatchcase(part.lower(), pat)
+            for part in path.split("/")[:-1]
+            for pat in p.folders
+        )
+
+    good = [n for n in notebooks if inside(n)]
+    bad = [n for n in notebooks if not inside(n)]
+    if not bad:
+        return base.passed(
+            f"all {len(good)} notebook(s) under a notebooks folder", [ev(n) for n in good]
+        )
+    if good:
+        return base.partial(
+            f"{len(bad)} of {len(notebooks)} notebook(s) outside a notebooks folder",
+            [ev(n, None, None, "outside notebooks/") for n in bad],
+        )
+    return base.failed(
+        "notebooks are not in a notebooks folder",
+        [ev(n, None, None, "outside notebooks/") for n in bad],
+    )
+
+
+# tests of the data pipeline -----------------------------------------------------------------------------
+class DataPipelineTestsParams(FolderParams):
+    pass
+
+
+@probe("data_pipeline_tests", DataPipelineTestsParams)
+def data_pipeline_tests(snap: Snapshot, p: DataPipelineTestsParams) -> Observation:
+    """Tests cover the data-pipeline folder.
+
+    Looks for: test files with test functions that import a module from the data-pipeline
+    folder (the same folders data-pipeline-folder finds). Tests of a single data module
+    standing in for the folder give partial credit.
+    Why: the data pipeline is code and is tested like code (source model: Project
+    Structure; ML Test Score Data 7).
+    Fix: add `tests/test_<step>.py` importing the pipeline functions and asserting on small
+    fixtures.
+    """
+    real, _template = find_folders(snap, p)
+    folders = [e.path for e in real]
+    singles = base.select_files(snap, p.files, scope="non_tests") if p.files else []
+    if not folders and not singles:
+        return base.failed("no data-pipeline folder to test")
+    modules = local_modules(snap)
+    full: list[Evidence] = []
+    weak: list[Evidence] = []
+    for tf in test_files(snap):
+        names = [(i.module, i.line) for i in tf.facts.imports]
+        for name, line in names:
+            resolved = _resolve(name, modules)
+            if resolved is None:
+                continue
+            path = resolved[1]
+            if any(path.startswith(f) for f in folders):
+                full.append(ev(tf.path, line, f"import {name}"))
+                break
+            if path in singles:
+                weak.append(ev(tf.path, line, f"import {name}"))
+                break
+    if full:
+        return base.passed("tests import the data-pipeline code", full)
+    if weak:
+        return base.partial("tests import a data module (no data-pipeline folder)", weak)
+    return base.failed(
+        "no test imports the data-pipeline code",
+        [ev(f) for f in folders] + [ev(s) for s in singles],
+    )

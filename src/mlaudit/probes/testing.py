@@ -1,0 +1,558 @@
+"""Probes for #4 Testing: real tests (not a `tests/` folder), what they test, and whether
+CI runs them.
+
+A test file counts only when the AST shows tests: a `test*` function or a
+`unittest.TestCase` subclass. The cookiecutter `test_environment.py` (a Python-version
+check) and hardware/manual testers without test functions do not.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from pydantic import Field, field_validator
+
+from mlaudit.probes import _ci_reach, base
+from mlaudit.probes.base import ev
+from mlaudit.probes.registry import Params, probe
+from mlaudit.repo.parsers.python_src import PythonFacts
+from mlaudit.repo.parsers.yaml_docs import key_line
+from mlaudit.repo.snapshot import Snapshot
+from mlaudit.results import Evidence, Observation
+
+TEST_FILE_GLOBS: tuple[str, ...] = ("test_*.py", "*_test.py", "tests.py")
+NOT_TESTS: tuple[str, ...] = ("test_environment.py",)  # cookiecutter-data-science template
+ASSERT_CALLS = re.compile(
+    r"(^|\.)(assert\w*|fail\w*|raises|approx|warns|deprecated_call)$|^(numpy|torch)\.testing\."
+)
+TEST_RUN = re.compile(
+    r"(?<![\w./-])(?:pytest|py\.test)(?![\w.-])|\bpython[\d.]*\s+-m\s+(?:pytest|unittest|nose2?)\b"
+    r"|(?:^|[\s;&|])(?:python[\d.]*\s+-m\s+)?(?:tox|nox)(?![\w.-])|\bmanage\.py\s+test\b"
+    r"|\bhatch\s+test\b|\bcoverage\s+run\b|\bnose2(?![\w.-])"
+)
+PUSH_TRIGGERS = ("push", "pull_request", "pull_request_target", "merge_request", "merge_group")
+
+
+@dataclass(frozen=True)
+class TestFile:
+    path: str
+    first_test: int
+    asserts: bool
+    facts: PythonFacts
+
+
+def _is_test_function(name: str) -> bool:
+    return name.startswith("test")
+
+
+def test_files(snap: Snapshot, globs: Iterable[str] = TEST_FILE_GLOBS) -> list[TestFile]:
+    """Python files outside examples/docs that define tests (AST), with their first test line."""
+    out: list[TestFile] = []
+    for path in base.select_files(snap, list(globs), exclude=list(NOT_TESTS)):
+        if not path.endswith(".py"):
+            continue
+        facts = snap.python(path)
+        if facts is None:
+            continue
+        lines = [line for name, line in facts.functions if _is_test_function(name)]
+        testcase = [b.line for b in facts.bases if b.name.split(".")[-1].endswith("TestCase")]
+        if not lines and not testcase:
+            continue
+        asserts = bool(facts.asserts) or any(ASSERT_CALLS.search(c.name) for c in facts.calls)
+        out.append(TestFile(path, min(lines + testcase), asserts, facts))
+    return out
+
+
+# unit tests -------------------------------------------------------------------------------
+class UnitTestsParams(Params):
+    globs: list[str] = Field(
+        default_factory=lambda: list(TEST_FILE_GLOBS),
+        description="candidate test files; each must define test functions to count",
+    )
+
+
+@probe("unit_tests", UnitTestsParams)
+def unit_tests(snap: Snapshot, p: UnitTestsParams) -> Observation:
+    """The repository has real tests: test functions or `unittest.TestCase` classes.
+
+    Looks for: `test_*.py` / `*_test.py` files (outside examples/docs) whose AST defines a
+    `test*` function or a `TestCase` subclass, with assertions. A `tests/` folder with no
+    test functions, the cookiecutter `test_environment.py` and hardware/manual test scripts
+    do not count; test functions without any assertion give partial credit.
+    Why: unit tests are the first line of defence for ML code (ML Test Score Infra 2;
+    Azure level 1).
+    Fix: add pytest tests (`tests/test_*.py` with `def test_…(): assert …`).
+    """
+    files = test_files(snap, p.globs)
+    asserting = [f for f in files if f.asserts]
+    if asserting:
+        return base.passed(
+            f"{len(asserting)} test file(s) with assertions",
+            [ev(f.path, f.first_test, "def test…") for f in asserting],
+        )
+    if files:
+        return base.partial(
+            "test functions found, but none asserts anything",
+            [ev(f.path, f.first_test) for f in files],
+        )
+    candidates = base.select_files(snap, p.globs)
+    problems = base.problem_evidence(snap, candidates)
+    if problems:
+        return base.unknown("test files could not be parsed", problems)
+    folders = sorted(
+        d
+        for d in snap.dirs
+        if d.rsplit("/", 1)[-1] in ("tests", "test") and not base.is_excluded(d + "/")
+    )
+    if folders or candidates:
+        return base.failed(
+            "test files or folders exist but define no test functions",
+            [ev(d + "/") for d in folders] + [ev(c) for c in candidates],
+        )
+    return base.failed("no tests")
+
+
+# tests in CI ------------------------------------------------------------------------------
+class TestsInCiParams(Params):
+    triggers: list[str] = Field(default_factory=lambda: list(PUSH_TRIGGERS))
+    follow: int = Field(default=2, ge=0, le=3, description="levels of indirection to follow")
+    pattern: str = Field(default=TEST_RUN.pattern, description="regex of a test-running command")
+
+    @field_validator("pattern")
+    @classmethod
+    def _regex(cls, value: str) -> str:
+        re.compile(value)
+        return value
+
+
+@probe("tests_in_ci", TestsInCiParams)
+def tests_in_ci(snap: Snapshot, p: TestsInCiParams) -> Observation:
+    """A CI job triggered on pushes or pull requests runs the tests.
+
+    Looks for: pytest, `python -m pytest|unittest`, tox or nox run by a CI job, directly
+    or through one or two links inside the repository — a Makefile target (`make test`
+    whose recipe runs pytest), a tox/nox session, a script or a job spec the step submits.
+    Install lines (`pip install pytest`) never count. Jobs that only run manually or on a
+    schedule give partial credit; CI running a test command while the repository has no
+    test functions fails.
+    Why: tests that are not run on every change do not protect anything (mm#33).
+    Fix: add a CI job on `pull_request` and `push` that runs `pytest`.
+    """
+    pattern = re.compile(p.pattern)
+    hits = _ci_reach.search(snap, pattern, depth=p.follow)
+    if not hits:
+        jobs = [j for j in snap.ci_jobs if not j.disabled]
+        if not jobs:
+            return base.failed("no CI jobs")
+        return base.failed(f"none of {len(jobs)} CI job(s) runs the tests")
+    evidence = [h.evidence() for h in hits]
+    if not test_files(snap):
+        return base.failed("CI runs a test command, but the repository has no tests", evidence)
+    on_change = [h for h in hits if h.job.triggers & set(p.triggers)]
+    if on_change:
+        return base.passed("CI runs the tests on every change", [h.evidence() for h in on_change])
+    return base.partial("CI runs the tests, but only manually or on a schedule", evidence)
+
+
+# tests importing project code -----------------------------------------------------------------
+def local_modules(snap: Snapshot) -> dict[str, str]:
+    """Dotted module name → path for the project's own Python modules (not tests)."""
+
+    def build() -> dict[str, str]:
+        out: dict[str, str] = {}
+        suffixes: dict[str, str] = {}
+        for path in base.select_files(snap, ["*.py"]):
+            if base.is_test_path(path):
+                continue
+            parts = path[:-3].split("/")
+            if parts[-1] == "__init__":
+                parts = parts[:-1]
+            if not parts:
+                continue
+            names = {".".join(parts)}
+            if parts[0] in ("src", "lib", "python") and len(parts) > 1:
+                names.add(".".join(parts[1:]))
+            for name in names:
+                out.setdefault(name, path)
+            for cut in range(1, len(parts)):  # `sys.path.append(...)`; `import module`
+                suffixes.setdefault(".".join(parts[cut:]), path)
+        for name, path in suffixes.items():
+            out.setdefault(name, path)
+        return out
+
+    return snap._cached("local_modules", "", build)
+
+
+def _resolve(name: str, modules: dict[str, str]) -> tuple[str, str, str] | None:
+    """(module, path, rest) for the longest local module prefix of a dotted name."""
+    parts = name.split(".")
+    for cut in range(len(parts), 0, -1):
+        module = ".".join(parts[:cut])
+        if module in modules:
+            return module, modules[module], ".".join(parts[cut:])
+    return None
+
+
+class TestsImportParams(Params):
+    components: str = Field(
+        description="regex a component of the imported project module's path must match"
+    )
+    symbols: str | None = Field(
+        default=None,
+        description="regex an imported or called name inside the project module may match",
+    )
+    strong_calls: list[str] = Field(
+        default_factory=list,
+        description="fnmatch patterns of calls that make a test more convincing (e.g. *isfinite)",
+    )
+    what: str = "project code"
+
+    @field_validator("components", "symbols")
+    @classmethod
+    def _regex(cls, value: str | None) -> str | None:
+        if value is not None:
+            re.compile(value)
+        return value
+
+
+def _conftest_refs(snap: Snapshot) -> dict[str, list[tuple[str, int]]]:
+    """Folder → names imported by the conftest.py files at or above it."""
+    out: dict[str, list[tuple[str, int]]] = {}
+    for path in base.select_files(snap, ["conftest.py"]):
+        facts = snap.python(path)
+        if facts is None:
+            continue
+        folder = path.rsplit("/", 1)[0] if "/" in path else ""
+        out[folder] = [(i.module, i.line) for i in facts.imports] + [
+            (c.name, c.line) for c in facts.calls
+        ]
+    return out
+
+
+@probe("tests_import", TestsImportParams)
+def tests_import(snap: Snapshot, p: TestsImportParams) -> Observation:
+    """Tests import (and assert on) a particular part of the project's own code.
+
+    Looks for: test files with assertions whose imports or calls — or those of a
+    `conftest.py` above them, which provides their fixtures — resolve to a module of this
+    repository whose path has a component matching `components` (e.g. `models`, `train`),
+    or to a name inside a project module matching `symbols` (e.g. `preprocess…`).
+    Tests of other parts (utils, the API) do not count.
+    Why: the ML Test Score asks for unit tests of the model code (Infra 2) and of the
+    feature code (Data 7), not merely for some tests.
+    Fix: add tests that import that code and assert on its behaviour.
+    """
+    modules = local_modules(snap)
+    comp_re = re.compile(p.components)
+    sym_re = re.compile(p.symbols) if p.symbols else None
+    conftests = _conftest_refs(snap)
+
+    def matching(name: str) -> str | None:
+        resolved = _resolve(name, modules)
+        if resolved is None:
+            return None
+        module, path, rest = resolved
+        parts = path[:-3].split("/")
+        if any(comp_re.search(part) for part in parts if part not in ("__init__",)):
+            return module
+        if sym_re and rest and sym_re.search(rest.split(".")[0]):
+            return f"{module}.{rest.split('.')[0]}"
+        return None
+
+    found: list[Evidence] = []
+    strong: list[Evidence] = []
+    for tf in test_files(snap):
+        if not tf.asserts:
+            continue
+        refs = [(i.module, i.line) for i in tf.facts.imports] + [
+            (c.name, c.line) for c in tf.facts.calls
+        ]
+        hit: tuple[str, int, str] | None = None
+        for name, line in refs:
+            target = matching(name)
+            if target:
+                hit = (tf.path, line, target)
+                break
+        if hit is None:
+            folder = tf.path
+            while "/" in folder and hit is None:
+                folder = folder.rsplit("/", 1)[0]
+                for name, line in conftests.get(folder, []):
+                    target = matching(name)
+                    if target:
+                        hit = (f"{folder}/conftest.py", line, target)
+                        break
+        if hit is None:
+            continue
+        found.append(ev(tf.path, tf.first_test, f"tests {hit[2]}"))
+        if hit[0] != tf.path:
+            found.append(ev(hit[0], hit[1], f"fixture imports {hit[2]}"))
+        if p.strong_calls and any(
+            any(fnmatch.fnmatchcase(c.name, pat) for pat in p.strong_calls) for c in tf.facts.calls
+        ):
+            strong.append(ev(tf.path, tf.first_test))
+    if not found:
+        if not test_files(snap):
+            return base.failed("no tests at all")
+        return base.failed(f"no test imports {p.what}")
+    message = f"{len({e.path for e in found})} test file(s) exercise {p.what}"
+    if strong:
+        message += " (with numeric sanity assertions)"
+    return base.passed(message, strong + found)
+
+
+# data schema wired ---------------------------------------------------------------------------
+class SchemaRunParams(Params):
+    calls: list[str] = Field(min_length=1, description="fnmatch patterns of schema-check calls")
+    cli: str = Field(description="regex of a command that runs a schema check by itself")
+    follow: int = Field(default=2, ge=0, le=3)
+
+    @field_validator("cli")
+    @classmethod
+    def _regex(cls, value: str) -> str:
+        re.compile(value)
+        return value
+
+
+def _schema_files(snap: Snapshot, calls: list[str]) -> set[str]:
+    out = set()
+    for path in base.select_files(snap, ["*.py"]):
+        facts = snap.python(path)
+        if facts is None:
+            continue
+        names = [c.name for c in facts.calls] + [b.name for b in facts.bases]
+        names += [d.name for d in facts.decorators]
+        if any(fnmatch.fnmatchcase(n, pat) for n in names for pat in calls):
+            out.add(path)
+    return out
+
+
+def _module_of(path: str) -> set[str]:
+    parts = path[:-3].split("/")
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    names = {".".join(parts)}
+    if parts and parts[0] in ("src", "lib") and len(parts) > 1:
+        names.add(".".join(parts[1:]))
+    return names
+
+
+def _runs_file(text: str, path: str) -> bool:
+    if re.search(r"(?<![\w/.-])(?:\./)?" + re.escape(path) + r"(?![\w.-])", text):
+        return True
+    return any(re.search(r"-m\s+" + re.escape(m) + r"\b", text) for m in _module_of(path))
+
+
+def _pytest_covers(text: str, test_path: str) -> bool:
+    if not TEST_RUN.search(text):
+        return False
+    args = [
+        a.strip("'\"").removeprefix("./").rstrip("/")
+        for a in text.split()
+        if not a.startswith("-") and ("/" in a or a.endswith(".py") or a in ("tests", "test"))
+    ]
+    return not args or any(test_path == a or test_path.startswith(a + "/") for a in args)
+
+
+@probe("schema_check_run", SchemaRunParams)
+def schema_check_run(snap: Snapshot, p: SchemaRunParams) -> Observation:
+    """A pipeline stage or a CI step runs the data-schema check.
+
+    Looks for: a CI job (following Makefile targets, scripts and job specs) or a `dvc.yaml`
+    stage `cmd` that runs a schema tool's CLI (`great_expectations checkpoint run`,
+    `soda scan`, `dbt test`), runs the file holding the schema check (or a script importing
+    it), or runs the tests holding it; or an orchestrator DAG file that performs the check.
+    Why: a schema nobody runs catches nothing; MTS Data 1 asks for automated validation.
+    Fix: call the validation from a pipeline stage before training, or run it in CI.
+    """
+    cli = re.compile(p.cli)
+    files = _schema_files(snap, p.calls)
+    # scripts that import a schema module also run the check
+    modules = local_modules(snap)
+    runners = set(files)
+    for path in base.select_files(snap, ["*.py"]):
+        facts = snap.python(path)
+        if facts is None or path in files:
+            continue
+        for imp in facts.imports:
+            resolved = _resolve(imp.module, modules)
+            if resolved and resolved[1] in files:
+                runners.add(path)
+                break
+    found: list[Evidence] = []
+    for item in _ci_reach.reached(snap, p.follow):
+        if _ci_reach.is_install(item.text) and not _ci_reach.runs(item.text, cli):
+            continue
+        if (
+            _ci_reach.runs(item.text, cli)
+            or any(_runs_file(item.text, f) for f in runners)
+            or any(base.is_test_path(f) and _pytest_covers(item.text, f) for f in files)
+        ):
+            found.append(item.evidence())
+    for path in base.select_files(snap, ["dvc.yaml"]):
+        for doc in snap.yaml_docs(path):
+            stages = doc.get("stages") if isinstance(doc, dict) else None
+            if not isinstance(stages, dict):
+                continue
+            for name, stage in stages.items():
+                cmds = stage.get("cmd") if isinstance(stage, dict) else None
+                for cmd in cmds if isinstance(cmds, list) else [cmds]:
+                    if isinstance(cmd, str) and (
+                        cli.search(cmd) or any(_runs_file(cmd, f) for f in runners)
+                    ):
+                        found.append(ev(path, key_line(stage, "cmd"), cmd, f"dvc stage {name}"))
+    for path in base.select_files(snap, ["*.py"]):
+        if path not in files:
+            continue
+        facts = snap.python(path)
+        if facts and any(
+            i.module.startswith(("airflow", "dagster", "prefect", "kfp", "zenml"))
+            for i in facts.imports
+        ):
+            found.append(ev(path, None, None, "an orchestrator task runs the check"))
+    if found:
+        return base.passed("the data check runs automatically", found)
+    return base.failed("no pipeline stage or CI step runs the data check")
+
+
+# model quality gate in CI -------------------------------------------------------------------
+class MetricsGateParams(Params):
+    compare: str = Field(
+        default=r"\bdvc\s+(metrics|exp)\s+diff\b|\bcml\s+(comment|send-comment)\b",
+        description="regex of a command comparing metrics",
+    )
+    gate: str = Field(
+        default=r"\bexit\s+1\b|--fail|\bassert\b|threshold|check_metric|compare_metric|"
+        r"\bgate\b|validate_model|quality_gate",
+        description="regex of a step that fails the job on worse metrics",
+    )
+    follow: int = Field(default=2, ge=0, le=3)
+
+
+@probe("metrics_gate_ci", MetricsGateParams)
+def metrics_gate_ci(snap: Snapshot, p: MetricsGateParams) -> Observation:
+    """CI compares model metrics and fails the build when they get worse.
+
+    Looks for: a CI job running `dvc metrics diff` (or `dvc exp diff`) together with a gating
+    step in the same job — a command that exits non-zero on a threshold (`exit 1`, an assert,
+    a `check_metrics` script). A metrics report without a gate (e.g. a CML comment) is
+    partial: the comparison is automated, the decision is not.
+    Why: ML Test Score Infra 4/Model 5 — a model is not pushed if it is worse than the
+    baseline.
+    Fix: add a CI step that fails when the new metrics are below a threshold or the baseline.
+    """
+    compare = re.compile(p.compare)
+    gate = re.compile(p.gate)
+    reached = _ci_reach.reached(snap, p.follow)
+    compares = [r for r in reached if _ci_reach.runs(r.text, compare)]
+    if not compares:
+        return base.failed("CI does not compare model metrics")
+    jobs = {id(r.job) for r in compares}
+    gates = [r for r in reached if id(r.job) in jobs and _ci_reach.runs(r.text, gate)]
+    if gates:
+        return base.passed(
+            "CI compares metrics and gates on them", [r.evidence() for r in compares + gates]
+        )
+    return base.partial(
+        "CI reports metric differences but nothing fails on them",
+        [r.evidence() for r in compares],
+    )
+
+
+# pre-commit -----------------------------------------------------------------------------------
+QUALITY_HOOKS = r"ruff|black|mypy|flake8|pylint|isort|pyright|autopep8|yapf|pyupgrade|blue"
+
+
+class PreCommitParams(Params):
+    hooks: str = Field(default=QUALITY_HOOKS, description="regex of quality hook ids/repos/entries")
+    config_globs: list[str] = Field(
+        default_factory=lambda: [
+            ".flake8",
+            "mypy.ini",
+            ".mypy.ini",
+            ".pylintrc",
+            "pylintrc",
+            "ruff.toml",
+            ".ruff.toml",
+            ".isort.cfg",
+        ]
+    )
+
+
+def _hook_texts(hook: dict[object, object]) -> list[str]:
+    texts = [str(hook.get(k, "")) for k in ("id", "name", "entry")]
+    args = hook.get("args")
+    if isinstance(args, list):
+        texts.append(" ".join(str(a) for a in args))
+    return texts
+
+
+@probe("precommit_quality", PreCommitParams)
+def precommit_quality(snap: Snapshot, p: PreCommitParams) -> Observation:
+    """Code quality tools (ruff, black, mypy, flake8 …) run automatically before commits.
+
+    Looks for: `.pre-commit-config.yaml` hooks whose repo, id or entry names a quality tool
+    — a local hook running `make style` counts when that Makefile target runs one. CI
+    running the tools also passes. A pre-commit file with only generic hooks
+    (whitespace, YAML syntax), or linters configured but never run, give partial credit.
+    Why: mm#31 — automatic formatting, linting and type checks keep ML code reviewable.
+    Fix: add ruff/black/mypy hooks to `.pre-commit-config.yaml` and run pre-commit in CI.
+    """
+    hooks = re.compile(p.hooks, re.IGNORECASE)
+    configs = base.select_files(snap, [".pre-commit-config.yaml", ".pre-commit-config.yml"])
+    found: list[Evidence] = []
+    generic: list[Evidence] = []
+    for path in configs:
+        for doc in snap.yaml_docs(path):
+            repos = doc.get("repos") if isinstance(doc, dict) else None
+            for repo in repos if isinstance(repos, list) else []:
+                if not isinstance(repo, dict):
+                    continue
+                url = str(repo.get("repo", ""))
+                for hook in repo.get("hooks") or []:
+                    if not isinstance(hook, dict):
+                        continue
+                    texts = _hook_texts(hook)
+                    line = getattr(hook, "line", None)
+                    if url != "local" and hooks.search(url + " " + texts[0]):
+                        found.append(ev(path, line, f"{url} {texts[0]}"))
+                        continue
+                    if any(hooks.search(t) for t in texts):
+                        found.append(ev(path, line, " ".join(t for t in texts if t)))
+                        continue
+                    command = " ".join(t for t in texts[2:] if t)
+                    via = [
+                        (cmd, cpath, cline)
+                        for cmd, cpath, cline, _ in _ci_reach._expand(
+                            snap, command, 2, frozenset({path})
+                        )
+                        if hooks.search(cmd)
+                    ]
+                    if via:
+                        found.append(ev(path, line, command, "local hook"))
+                        found.extend(ev(cp, cl, c) for c, cp, cl in via[:3])
+                    else:
+                        generic.append(ev(path, line, texts[0]))
+    if found:
+        return base.passed("pre-commit runs code-quality hooks", found)
+    tools = re.compile(r"\b(ruff|black|mypy|flake8|pylint|isort|pyright)\b")
+    ci = [r for r in _ci_reach.reached(snap) if _ci_reach.runs(r.text, tools)]
+    if ci:
+        return base.passed("CI runs code-quality tools", [r.evidence() for r in ci])
+    declared = base.select_files(snap, p.config_globs)
+    evidence = [ev(c) for c in declared] + generic
+    for path in base.select_files(snap, ["pyproject.toml", "setup.cfg", "tox.ini"]):
+        for number, text in enumerate(snap.lines(path), start=1):
+            if re.match(r"^\[(tool\.(ruff|black|mypy|isort|pylint)|flake8|mypy|isort)\b", text):
+                evidence.append(ev(path, number, text))
+    if evidence:
+        return base.partial(
+            "quality tools configured or generic hooks only; nothing runs ruff/black/mypy",
+            evidence,
+        )
+    if configs:
+        return base.failed("pre-commit config has no hooks", [ev(c) for c in configs])
+    return base.failed("no pre-commit config and no linters run in CI")

@@ -1,0 +1,195 @@
+"""Experiment-tracking probes (quality #2): where runs are recorded, and whether the code
+version travels with them. The plain "tracker is called" signals are composed in YAML."""
+
+from __future__ import annotations
+
+import re
+
+from mlaudit.probes import base
+from mlaudit.probes.base import ev
+from mlaudit.probes.generic import name_matches
+from mlaudit.probes.registry import Params, probe
+from mlaudit.repo.snapshot import Snapshot
+from mlaudit.results import Evidence, Observation
+
+# Trackers that are hosted services by default (a run goes to a shared server unless
+# explicitly switched to offline mode).
+HOSTED_TRACKERS = (
+    "wandb.init",
+    "neptune.init_run",
+    "neptune.init",
+    "neptune.init_model_version",
+    "comet_ml.Experiment",
+    "comet_ml.start",
+    "clearml.Task.init",
+)
+# Trackers that record the git commit of the run by themselves when launched from a
+# git checkout (MLflow tag mlflow.source.git.commit, W&B/ClearML/Neptune git state).
+AUTO_GIT_TRACKERS = (
+    "mlflow.start_run",
+    "mlflow.autolog",
+    "mlflow.*.autolog",
+    "mlflow.log_*",
+    "*.MLflowLoggerCallback",
+    "*.MLFlowLogger",
+    "wandb.init",
+    "*.WandbLogger",
+    "*.WandbLoggerCallback",
+    "clearml.Task.init",
+    "neptune.init_run",
+    "neptune.init",
+    "comet_ml.Experiment",
+    "dvclive.Live",
+)
+_REMOTE_URI = re.compile(r"^'(https?://|databricks|postgres|postgresql|mysql|mssql|azureml)")
+_LOCAL_URI = re.compile(r"^'(file:|sqlite:|\.|/|mlruns)|^'[\w-]+'$")
+_ENV_URI = re.compile(r"MLFLOW_TRACKING_URI\s*[:=]\s*['\"]?(\S+)")
+
+
+class NoParams(Params):
+    pass
+
+
+def _code(snap: Snapshot) -> list[str]:
+    return base.python_sources(snap, scope="non_tests")
+
+
+@probe("shared_tracking_server", NoParams)
+def shared_tracking_server(snap: Snapshot, p: NoParams) -> Observation:
+    """Runs are logged to a shared tracking server, not to a folder on one machine.
+
+    Looks for: `mlflow.set_tracking_uri("http…")` (or databricks / a database URI);
+    `MLFLOW_TRACKING_URI` set to a server in CI, Kubernetes, compose, Dockerfiles or env
+    templates; hosted trackers (W&B `wandb.init`, Neptune, Comet, ClearML) unless run in
+    offline mode. A URI computed at run time is partial. A committed `mlruns/` folder or a
+    `file:`/`sqlite:` URI is local-only and does not count.
+    Why: results on one laptop cannot be compared or audited by the team (GCP level 1
+    "ML metadata store").
+    Fix: run an MLflow tracking server (or use a hosted tracker) and set
+    `MLFLOW_TRACKING_URI` in the training environment.
+    """
+    remote: list[Evidence] = []
+    computed: list[Evidence] = []
+    local: list[Evidence] = []
+    notebook_hits: list[Evidence] = []
+    for path in _code(snap):
+        facts = snap.python(path)
+        if facts is None:
+            continue
+        hits: list[Evidence] = []
+        for call in facts.calls:
+            line, note = base.notebook_line_note(snap, path, call.line)
+            if name_matches(call.name, "mlflow.set_tracking_uri") or name_matches(
+                call.name, "mlflow.*MlflowClient"
+            ):
+                uri = call.args[0] if call.args else call.kwarg("tracking_uri") or call.kwarg("uri")
+                if uri is None:
+                    continue
+                if _REMOTE_URI.match(uri):
+                    hits.append(ev(path, line, f"{call.name}({uri})", note))
+                elif uri == "<expr>":
+                    computed.append(ev(path, line, f"{call.name}(<expr>)", note))
+                elif _LOCAL_URI.match(uri):
+                    local.append(ev(path, line, f"{call.name}({uri})", "local store"))
+            elif any(name_matches(call.name, t) for t in HOSTED_TRACKERS):
+                mode = call.kwarg("mode") or ""
+                offline = call.kwarg("offline") or ""
+                if "offline" in mode or "disabled" in mode or offline == "True":
+                    local.append(ev(path, line, f"{call.name}(mode={mode})", "offline mode"))
+                else:
+                    hits.append(ev(path, line, f"{call.name}(…)", note or "hosted tracker"))
+        if base.is_notebook(path):
+            notebook_hits.extend(hits)
+        else:
+            remote.extend(hits)
+    config = base.select_files(
+        snap,
+        [
+            "*.yml",
+            "*.yaml",
+            "Dockerfile*",
+            "*.env",
+            ".env.*",
+            "*.env.example",
+            "*.sh",
+            "*.cfg",
+            "*.toml",
+            "*.py",
+            "Makefile",
+        ],
+    )
+    for path, line, text in snap.grep(config, _ENV_URI):
+        if text.lstrip().startswith("#"):
+            continue
+        value = _ENV_URI.search(text)
+        shown = value.group(1) if value else ""
+        if shown.startswith(("file:", "sqlite:", "./", "mlruns")):
+            local.append(ev(path, line, text, "local store"))
+        elif _REMOTE_URI.match("'" + shown) or (shown.startswith("$") and not path.endswith(".py")):
+            # a server URL, or (outside Python) a value injected from CI secrets/variables
+            remote.append(ev(path, line, text))
+    mlruns = [f for f in snap.files if f.startswith("mlruns/") or "/mlruns/" in f]
+    if mlruns:
+        local.append(ev(mlruns[0], note=f"committed mlruns/ ({len(mlruns)} files): local store"))
+    if remote:
+        return base.passed("runs go to a shared tracking server", remote)
+    if computed:
+        return base.partial("tracking URI computed at run time; server not visible", computed)
+    if notebook_hits:
+        return base.partial("shared tracker used only in notebooks", notebook_hits)
+    if local:
+        return base.failed("tracking is local-only", local)
+    return base.failed("no shared tracking server configured")
+
+
+@probe("code_version_logged", NoParams)
+def code_version_logged(snap: Snapshot, p: NoParams) -> Observation:
+    """Each run records the code version (git commit) that produced it.
+
+    Looks for: `wandb.init(save_code=True)`; MLflow Projects (`mlflow.run`, an `MLproject`),
+    which record the commit; explicit tags or params naming the git commit; DVC experiments
+    (a `dvc.yaml` pipeline with DVCLive), which are git commits. Partial: a tracker that
+    records the commit by itself (MLflow `mlflow.source.git.commit`, W&B, ClearML) when
+    the run is launched from a git checkout — which static analysis cannot confirm.
+    Why: a metric without the code that produced it cannot be reproduced (lineage).
+    Fix: launch runs from a clean git checkout (or `mlflow run .`) and log the commit
+    explicitly: `mlflow.set_tag("git_commit", sha)`.
+    """
+    strong: list[Evidence] = []
+    auto: list[Evidence] = []
+    dvclive: list[Evidence] = []
+    for path in _code(snap):
+        facts = snap.python(path)
+        if facts is None:
+            continue
+        for call in facts.calls:
+            line, note = base.notebook_line_note(snap, path, call.line)
+            if name_matches(call.name, "wandb.init") and call.kwarg("save_code") == "True":
+                strong.append(ev(path, line, "wandb.init(save_code=True)", note))
+            elif name_matches(call.name, "mlflow.run") or name_matches(
+                call.name, "mlflow.projects.run"
+            ):
+                strong.append(ev(path, line, f"{call.name}(…)", note))
+            elif re.search(r"\.(set_tag|set_tags|log_param|log_params)$", call.name) and any(
+                re.search(r"git|commit", a, re.IGNORECASE) for a in call.args[:1]
+            ):
+                strong.append(ev(path, line, f"{call.name}({call.args[0]}, …)", note))
+            elif name_matches(call.name, "dvclive.Live") or name_matches(call.name, "dvclive.*"):
+                dvclive.append(ev(path, line, f"{call.name}(…)", note))
+            elif any(name_matches(call.name, t) for t in AUTO_GIT_TRACKERS):
+                auto.append(ev(path, line, f"{call.name}(…)", note))
+    mlproject = base.select_files(snap, ["MLproject", "MLproject.yaml"])
+    pipelines = base.select_files(snap, ["dvc.yaml"])
+    if dvclive and pipelines:
+        strong.extend(dvclive + [ev(pipelines[0], note="DVC experiments are git commits")])
+    else:
+        auto.extend(dvclive)
+    strong.extend(ev(m, note="MLflow Project runs record the git commit") for m in mlproject)
+    if strong:
+        return base.passed("runs record the code version", strong)
+    if auto:
+        return base.partial(
+            "the tracker records the git commit only when runs start from a git checkout",
+            auto,
+        )
+    return base.failed("no tracker records the code version of runs")

@@ -1,0 +1,345 @@
+"""Versioning probes (quality #3): data under version control and its history, big data
+or model binaries committed to git, models pinned where they are served, and the
+pull-request workflow. Simpler signals are composed in YAML."""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import Field
+
+from mlaudit.probes import _mlfacts as mf
+from mlaudit.probes import base
+from mlaudit.probes.base import ev
+from mlaudit.probes.generic import module_matches, name_matches
+from mlaudit.probes.registry import Params, probe
+from mlaudit.repo.globs import matches_any
+from mlaudit.repo.snapshot import Snapshot
+from mlaudit.results import Evidence, Observation
+
+MIB = 1024 * 1024
+
+
+class NoParams(Params):
+    pass
+
+
+def _code(snap: Snapshot) -> list[str]:
+    return base.python_sources(snap, scope="non_tests")
+
+
+# data-vcs ------------------------------------------------------------------------------------
+def _lakefs(snap: Snapshot) -> list[Evidence]:
+    found: list[Evidence] = []
+    for path in _code(snap):
+        facts = snap.python(path)
+        if facts is None:
+            continue
+        for imp in facts.imports:
+            if any(
+                module_matches(imp.module, m) for m in ("lakefs", "lakefs_client", "lakefs_sdk")
+            ):
+                found.append(ev(path, imp.line, f"import {imp.module}"))
+                break
+        for text, line in facts.strings:
+            if text.startswith("lakefs://"):
+                found.append(ev(path, line, text))
+                break
+    configs = base.select_files(snap, ["*.yaml", "*.yml", "*.toml", "*.cfg", "*.ini"])
+    found.extend(
+        ev(path, line, text)
+        for path, line, text in snap.grep(configs, re.compile(r"lakefs://"))
+        if not text.lstrip().startswith("#")
+    )
+    return found
+
+
+def data_vcs_evidence(snap: Snapshot) -> tuple[list[Evidence], list[Evidence]]:
+    """(versioned-data evidence, near misses such as LFS for images only)."""
+    found: list[Evidence] = []
+    near: list[Evidence] = []
+    for out in mf.dvc_pointer_outs(snap):
+        found.append(ev(out.source, out.line, f"out {out.path}", "DVC-tracked"))
+    for out in mf.dvc_lock_outs(snap):
+        if out.hashed:
+            found.append(ev(out.source, out.line, f"out {out.path}", f"stage {out.stage}"))
+    for rule in mf.lfs_rules(snap):
+        if rule.kind == "data":
+            found.append(ev(rule.path, rule.line, rule.text, "Git LFS for data"))
+        else:
+            near.append(ev(rule.path, rule.line, rule.text, f"LFS for {rule.kind} files, not data"))
+    for path in snap.glob(".datalad/config", "**/.datalad/config"):
+        found.append(ev(path, note="DataLad dataset"))
+    found.extend(_lakefs(snap))
+    return found, near
+
+
+@probe("data_vcs", NoParams)
+def data_vcs(snap: Snapshot, p: NoParams) -> Observation:
+    """Data is under a version-control tool.
+
+    Looks for: `*.dvc` pointer files or hashed `dvc.lock` outputs; `.gitattributes` routing
+    data files (`*.csv`, `*.parquet`, `data/**` …) through `filter=lfs`; a DataLad dataset;
+    lakeFS (`lakefs://` URIs or its client). Not counted: an empty `dvc init`, LFS used
+    only for images or model weights, a `.gitattributes` without `filter=lfs`.
+    Why: a model can only be traced back to the data that trained it if the data has
+    versions (source model "Versionamento"; GCP level 1).
+    Fix: `dvc add data/raw && dvc push`, or `git lfs track "data/**"`.
+    """
+    found, near = data_vcs_evidence(snap)
+    if found:
+        return base.passed("data is version-controlled", found)
+    if near:
+        return base.failed("Git LFS is used, but not for data", near)
+    configs = snap.glob(".dvc/config", "**/.dvc/config")
+    if configs:
+        return base.failed("DVC initialised but no data tracked", [ev(c) for c in configs])
+    return base.failed("no data versioning (DVC, Git LFS for data, DataLad, lakeFS)")
+
+
+# data-history --------------------------------------------------------------------------------
+class DataHistoryParams(Params):
+    min_commits: int = Field(default=2, ge=1)
+
+
+@probe("data_history", DataHistoryParams)
+def data_history(snap: Snapshot, p: DataHistoryParams) -> Observation:
+    """The data has a history: several commits changed the versioned data.
+
+    Looks for: at least `min_commits` commits touching `*.dvc` files, `dvc.lock`, or files
+    matched by the `.gitattributes` LFS rules for data. A git fact: `unknown` in a shallow
+    clone or outside git.
+    Why: data that was versioned once and never again is a snapshot, not a history;
+    retraining on new data should leave a trace (source model "Versionamento").
+    Fix: commit every data update through DVC (`dvc add` + commit) or Git LFS.
+    """
+    history = snap.history
+    if not history.available:
+        return base.unknown(history.reason or "git history unavailable")
+    patterns = ["*.dvc", "dvc.lock"] + [r.pattern for r in mf.lfs_rules(snap) if r.kind == "data"]
+
+    def touches(path: str) -> bool:
+        return not path.startswith(".dvc/") and matches_any(path, patterns)
+
+    commits = history.commits_touching(touches)
+    evidence = []
+    for commit in commits[:6]:
+        touched = next((f for f in commit.files if touches(f)), ".git")
+        evidence.append(ev(touched, note=f"commit {commit.sha[:10]}: {commit.subject[:80]}"))
+    message = f"{len(commits)} commit(s) changed versioned data"
+    if len(commits) >= p.min_commits:
+        return base.passed(message, evidence)
+    return base.failed(f"{message}; need {p.min_commits}", evidence)
+
+
+# data-unversioned (anti) ---------------------------------------------------------------------
+BIG_DATA_EXTENSIONS = (
+    "csv",
+    "tsv",
+    "parquet",
+    "feather",
+    "arrow",
+    "jsonl",
+    "ndjson",
+    "json",
+    "xlsx",
+    "xls",
+    "avro",
+    "orc",
+    "tfrecord",
+    "tfrecords",
+    "npy",
+    "npz",
+    "hdf5",
+    "sqlite",
+    "db",
+)
+_IGNORED_DATA = re.compile(r"^/?(data|datasets?)(/\*{0,2})?/?$")
+
+
+class DataUnversionedParams(Params):
+    max_mib: float = Field(default=10, gt=0)
+
+
+@probe("data_unversioned", DataUnversionedParams)
+def data_unversioned(snap: Snapshot, p: DataUnversionedParams) -> Observation:
+    """Anti-signal: big data files committed straight into git.
+
+    Fails when a tracked data file (CSV, Parquet, JSONL, NumPy, HDF5 … or any file under
+    `data/`) is larger than `max_mib` MiB and not a Git LFS pointer (mllint
+    `git-no-big-files`). Partial when `data/` is git-ignored and no versioning tool (DVC,
+    LFS, DataLad, lakeFS) covers it: the data may be pinned elsewhere, but nothing here
+    says which version trained the model.
+    Why: git is not built for large binaries; history bloats and the data still has no
+    usable versions.
+    Fix: `git rm --cached` the file, `dvc add` it (or `git lfs track`) and push to a remote.
+    """
+    limit = int(p.max_mib * MIB)
+    big: list[Evidence] = []
+    for path in base.select_files(snap, ["*"]):
+        ext = path.rsplit(".", 1)[-1].lower() if "." in path.rsplit("/", 1)[-1] else ""
+        in_data_dir = any(part in mf.DATA_DIRS for part in path.split("/")[:-1])
+        if ext not in BIG_DATA_EXTENSIONS and not in_data_dir:
+            continue
+        if ext in ("py", "md", "ipynb", "dvc", "gitignore"):
+            continue
+        size = snap.size(path) or 0
+        if size > limit and not mf.is_lfs_pointer(snap, path):
+            big.append(ev(path, note=f"{size / MIB:.1f} MiB committed to git"))
+    if big:
+        return base.failed(f"{len(big)} data file(s) over {p.max_mib:g} MiB in git", big)
+    versioned, _near = data_vcs_evidence(snap)
+    ignored: list[Evidence] = []
+    for path in snap.glob(".gitignore"):
+        folder = path.rsplit("/", 1)[0] + "/" if "/" in path else ""
+        for number, line in enumerate(snap.lines(path), start=1):
+            if _IGNORED_DATA.match(line.strip()) or (folder and line.strip() in ("*", "/*")):
+                if folder and not any(d in folder.split("/") for d in mf.DATA_DIRS):
+                    continue
+                ignored.append(ev(path, number, line.strip()))
+    if ignored and not versioned:
+        return base.partial("data is git-ignored and no versioning tool tracks it", ignored)
+    return base.passed("no large data files committed to git")
+
+
+# model-pinned-in-serving ---------------------------------------------------------------------
+_MODEL_URI = re.compile(r"models:/([^/@\s'\"]+)(?:/([^/\s'\"]+)|@([\w-]+))")
+_RUN_URI = re.compile(r"runs:/[0-9a-f]{32}/")
+_RELEASE_ASSET = re.compile(
+    r"releases/download/(v?\d[\w.-]*)/"
+    r"([^\s'\"]+\.(onnx|pt|pth|pkl|h5|joblib|safetensors|tflite|bin)\b|$)"
+)
+_MANIFEST_VERSION = re.compile(
+    r"\bMODEL_(VERSION|URI|TAG|ALIAS)\b['\"]?\s*[:=]\s*['\"]?([^\s'\"#]+)"
+)
+_FLOATING_CALLS = (
+    "*.get_latest_versions",
+    "*.get_latest_release",
+    "*.get_latest_version",
+)
+
+
+def _classify_version(version: str) -> str:
+    if version.lower() in ("latest", "none", ""):
+        return "floating"
+    return "pinned"
+
+
+@probe("model_pinned_in_serving", NoParams)
+def model_pinned_in_serving(snap: Snapshot, p: NoParams) -> Observation:
+    """Serving loads an explicit model version, never "whatever is latest".
+
+    Looks for: registry URIs `models:/name/<version>`, `models:/name@<alias>` or a stage,
+    immutable `runs:/<run-id>/` URIs, `from_pretrained(..., revision=…)`,
+    `dvc.api.*(rev=…)`, a pinned GitHub release asset (partial), or `MODEL_VERSION` /
+    `MODEL_URI` set in manifests and env files. A floating `latest` (URI, manifest value,
+    or `get_latest_versions`/`get_latest_release` calls) fails.
+    Why: a serving stack that picks up the newest model silently deploys untested models
+    and cannot roll back (MTS Infra 6–7).
+    Fix: load `models:/<name>@champion` (or a version number) and promote by moving the
+    alias; set `MODEL_VERSION` in the deployment manifest.
+    """
+    pinned: list[Evidence] = []
+    weak: list[Evidence] = []
+    floating: list[Evidence] = []
+    for path in _code(snap):
+        facts = snap.python(path)
+        if facts is None:
+            continue
+        for text, line in facts.strings:
+            where, note = base.notebook_line_note(snap, path, line)
+            for m in _MODEL_URI.finditer(text):
+                version = m.group(3) or m.group(2) or ""
+                target = pinned if _classify_version(version) == "pinned" else floating
+                target.append(ev(path, where, m.group(0), note))
+            if _RUN_URI.search(text):
+                pinned.append(ev(path, where, text[:120], note or "immutable run URI"))
+            asset = _RELEASE_ASSET.search(text)
+            if asset:
+                weak.append(ev(path, where, asset.group(0), "release asset pinned by tag"))
+        for call in facts.calls:
+            cline, note = base.notebook_line_note(snap, path, call.line)
+            if call.name.endswith("from_pretrained") and call.kwarg("revision") not in (
+                None,
+                "None",
+                "'main'",
+                "<expr>",
+            ):
+                pinned.append(ev(path, cline, f"{call.name}(revision={call.kwarg('revision')})"))
+            elif name_matches(call.name, "dvc.api.*") and call.kwarg("rev") not in (
+                None,
+                "None",
+            ):
+                pinned.append(ev(path, cline, f"{call.name}(rev={call.kwarg('rev')})", note))
+            elif any(name_matches(call.name, f) for f in _FLOATING_CALLS):
+                floating.append(ev(path, cline, f"{call.name}(…)", "resolves the latest model"))
+    manifests = base.select_files(
+        snap, ["*.yaml", "*.yml", "*.env", ".env.*", "*.env.example", "Dockerfile*", "*.tfvars"]
+    )
+    for path, line, text in snap.grep(manifests, _MANIFEST_VERSION):
+        found = _MANIFEST_VERSION.search(text)
+        if text.lstrip().startswith("#") or found is None:
+            continue
+        value = found.group(2)
+        if value.startswith("$") or value.startswith("{{"):
+            continue
+        uri = _MODEL_URI.search(value)
+        version = (uri.group(3) or uri.group(2) or "") if uri else value
+        target = pinned if _classify_version(version) == "pinned" else floating
+        target.append(ev(path, line, text))
+    if pinned and not floating:
+        return base.passed("serving loads an explicit model version", pinned + weak)
+    if pinned or (weak and not floating):
+        return base.partial(
+            "a model version is pinned somewhere, but not everywhere",
+            floating + pinned + weak,
+        )
+    if floating:
+        return base.failed("serving loads a floating `latest` model", floating + weak)
+    return base.failed("no explicit model version is loaded by serving code or manifests")
+
+
+# pr-workflow ---------------------------------------------------------------------------------
+_PR_SUBJECT = re.compile(
+    r"^Merge pull request #\d+|\(#\d+\)\s*$|^Merge branch '[^']+' into '[^']+'$|"
+    r"See merge request|^Merged PR \d+"
+)
+
+
+class PrWorkflowParams(Params):
+    min_prs: int = Field(default=3, ge=1)
+    min_authors: int = Field(default=2, ge=1)
+
+
+@probe("pr_workflow", PrWorkflowParams)
+def pr_workflow(snap: Snapshot, p: PrWorkflowParams) -> Observation:
+    """Changes land through reviewed pull/merge requests.
+
+    Looks for: merge-commit subjects (`Merge pull request #N`, squash merges `… (#N)`,
+    GitLab `Merge branch 'x' into 'main'`, Azure `Merged PR N`) in the git history, by more
+    than one author, or a `CODEOWNERS` file. A solo repository's self-merged PRs are
+    partial: nobody reviewed them. A git fact: `unknown` in a shallow clone.
+    Why: review is where data, model and code changes get a second pair of eyes (mm#38,
+    SE-ML "peer review").
+    Fix: protect the main branch, merge through pull requests, add `CODEOWNERS`.
+    """
+    owners = [
+        ev(x)
+        for x in snap.glob(
+            "CODEOWNERS", ".github/CODEOWNERS", "docs/CODEOWNERS", ".gitlab/CODEOWNERS"
+        )
+    ]
+    history = snap.history
+    if not history.available:
+        return base.unknown(history.reason or "git history unavailable", owners)
+    prs = [c for c in history.commits if _PR_SUBJECT.search(c.subject)]
+    authors = history.authors
+    evidence = owners + [ev(".git", note=f"commit {c.sha[:10]}: {c.subject[:80]}") for c in prs[:5]]
+    message = f"{len(prs)} pull-request merge(s), {len(authors)} author(s)"
+    if (len(prs) >= p.min_prs and len(authors) >= p.min_authors) or (owners and prs):
+        return base.passed(message, evidence)
+    if prs or owners:
+        if len(authors) < p.min_authors and prs:
+            message += " (a solo repository: nobody else reviewed)"
+        return base.partial(message, evidence)
+    return base.failed(message)

@@ -1,0 +1,328 @@
+"""A Snapshot of a commit, read from git objects without a checkout (`scan --ref`, `diff`).
+
+The tree is listed with ONE `git ls-tree -r -z -l --full-tree <commit>`; blobs are read on
+demand through ONE long-lived `git cat-file --batch` process. Everything above the FileSource
+is unchanged, so every probe sees the commit exactly as a checkout of it would show it:
+tracked files only, submodules not followed, symlinks resolved inside the scanned tree and
+never out of it, files above the size cap reported the same way. History is read from the
+commit (`git log <commit>`), not from HEAD.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import posixpath
+import subprocess
+import threading
+import weakref
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+from mlaudit.errors import TargetError, UsageError
+from mlaudit.repo.git import GitFailed, git_command, git_env, git_text, run_git
+from mlaudit.repo.history import DEFAULT_COMMIT_LIMIT, GitHistory, read_history
+from mlaudit.repo.secrets_history import HistorySecretScan, scan_history_secrets
+from mlaudit.repo.snapshot import GitInfo, Snapshot
+from mlaudit.repo.sources import DEFAULT_MAX_BYTES, ReadResult, _safe_relpath
+
+MAX_SYMLINK_HOPS = 8
+
+
+@dataclass(frozen=True)
+class TreeEntry:
+    mode: str
+    sha: str
+    size: int | None
+
+
+class _CatFile:
+    """One `git cat-file --batch` process, fed object ids one at a time."""
+
+    def __init__(self, cwd: Path) -> None:
+        # the same safe configuration as run_git; cat-file outlives one call, so it is a pipe
+        self._proc = subprocess.Popen(
+            git_command(["cat-file", "--batch"]),
+            cwd=cwd,
+            env=git_env(),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+        self._lock = threading.Lock()
+        self._finalizer = weakref.finalize(self, _close, self._proc)
+
+    def read(self, sha: str) -> bytes | None:
+        """The object's bytes, or None when the object is missing (partial clone)."""
+        with self._lock:
+            stdin: IO[bytes] | None = self._proc.stdin
+            stdout: IO[bytes] | None = self._proc.stdout
+            if stdin is None or stdout is None or self._proc.poll() is not None:
+                raise OSError("git cat-file is not running")
+            stdin.write(sha.encode("ascii") + b"\n")
+            stdin.flush()
+            header = stdout.readline()
+            if not header:
+                raise OSError("git cat-file stopped")
+            parts = header.split()
+            if len(parts) < 3 or parts[1] == b"missing":
+                return None
+            size = int(parts[2])
+            data = stdout.read(size)
+            stdout.read(1)  # the newline after the contents
+            return data
+
+    def close(self) -> None:
+        self._finalizer()
+
+
+def _close(proc: subprocess.Popen[bytes]) -> None:
+    try:
+        if proc.stdin:
+            proc.stdin.close()
+        proc.wait(timeout=5)
+    except (OSError, subprocess.TimeoutExpired):
+        proc.kill()
+    finally:
+        if proc.stdout:
+            proc.stdout.close()
+
+
+@dataclass
+class GitRefSource:
+    """The files of `commit` under `prefix` (the scanned subfolder), from git objects."""
+
+    git_cwd: Path
+    commit: str
+    prefix: str = ""
+    notes: list[str] = field(default_factory=list)
+    _entries: dict[str, TreeEntry] = field(default_factory=dict)
+    _kinds: dict[str, str] = field(default_factory=dict)
+    _dirs: set[str] = field(default_factory=set)
+    _cat: _CatFile | None = None
+
+    def list_files(self) -> list[str]:
+        out = run_git(self.git_cwd, ["ls-tree", "-r", "-z", "-l", "--full-tree", self.commit])
+        prefix = self.prefix.encode("utf-8", "surrogateescape")
+        paths: list[str] = []
+        for record in out.split(b"\0"):
+            if not record:
+                continue
+            meta, _, raw_path = record.partition(b"\t")
+            if prefix:
+                if not raw_path.startswith(prefix):
+                    continue
+                raw_path = raw_path[len(prefix) :]
+            fields = meta.split()
+            if len(fields) < 4:
+                continue
+            mode, _kind, sha, size = (f.decode("ascii", "replace") for f in fields[:4])
+            path = raw_path.decode("utf-8", "backslashreplace")
+            if not _safe_relpath(path):
+                continue
+            if mode == "160000":
+                self._kinds[path] = "submodule"
+                continue  # submodules are not followed, as in a work tree
+            if mode == "120000":
+                self._kinds[path] = "symlink"
+            self._entries[path] = TreeEntry(mode, sha, int(size) if size.isdigit() else None)
+            paths.append(path)
+            parts = path.split("/")[:-1]
+            for i in range(1, len(parts) + 1):
+                self._dirs.add("/".join(parts[:i]))
+        return sorted(paths)
+
+    def kind(self, path: str) -> str:
+        return self._kinds.get(path, "file")
+
+    def _blob(self, sha: str) -> bytes | None:
+        if self._cat is None:
+            self._cat = _CatFile(self.git_cwd)
+        return self._cat.read(sha)
+
+    def _resolve(self, path: str) -> tuple[TreeEntry | None, str | None]:
+        """Follow symlinks inside the scanned tree: (regular-file entry, problem)."""
+        if not self._entries and not self._kinds:
+            self.list_files()
+        current = path
+        for _ in range(MAX_SYMLINK_HOPS):
+            entry = self._entries.get(current)
+            if entry is None:
+                if current in self._dirs:
+                    return None, "not a regular file"
+                if current != path:
+                    return None, "file listed by git but missing from the work tree"
+                return None, "not in the tree of this commit"
+            if entry.mode != "120000":
+                return entry, None
+            target = self._blob(entry.sha)
+            if target is None:
+                return None, "object missing from this clone (partial clone)"
+            link = target.decode("utf-8", "surrogateescape")
+            if link.startswith("/"):
+                return None, "symlink leads outside the scan root; not followed"
+            joined = posixpath.normpath(posixpath.join(posixpath.dirname(current), link))
+            if joined == "." or joined.startswith("../") or joined == "..":
+                return None, "symlink leads outside the scan root; not followed"
+            current = joined
+        return None, "too many levels of symbolic links"
+
+    def size(self, path: str) -> int | None:
+        entry, _ = self._resolve(path)
+        return entry.size if entry else None
+
+    def read(self, path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> ReadResult:
+        if not _safe_relpath(path):
+            return ReadResult(None, "path outside the scan root")
+        entry, problem = self._resolve(path)
+        if entry is None:
+            return ReadResult(None, problem)
+        if entry.size is not None and entry.size > max_bytes:
+            return ReadResult(None, f"larger than {max_bytes} bytes", truncated=True)
+        try:
+            data = self._blob(entry.sha)
+        except OSError as exc:
+            return ReadResult(None, f"unreadable: {exc}")
+        if data is None:
+            return ReadResult(None, "object missing from this clone (partial clone)")
+        if len(data) > max_bytes:
+            return ReadResult(data[:max_bytes], f"larger than {max_bytes} bytes", truncated=True)
+        return ReadResult(data)
+
+    def close(self) -> None:
+        if self._cat is not None:
+            self._cat.close()
+            self._cat = None
+
+
+SHALLOW_HINT = (
+    "this is a shallow clone: fetch the full history (actions/checkout with `fetch-depth: 0`, "
+    "GitLab `GIT_DEPTH: 0`) or fetch the ref (`git fetch origin <ref>`)"
+)
+
+
+def _layout(root: Path) -> tuple[str, bool, bool]:
+    """(prefix of `root` inside the repository, shallow, partial clone)."""
+    try:
+        out = git_text(root, ["rev-parse", "--show-prefix", "--is-shallow-repository"])
+    except GitFailed as exc:
+        raise TargetError(
+            f"{root} is not inside a git repository: `scan --ref` and `diff` read git objects "
+            f"({exc.stderr.strip()[:120]})"
+        ) from None
+    lines = out.splitlines()
+    # a bare repository prints no prefix line
+    if len(lines) == 1:
+        lines = ["", lines[0]]
+    prefix = lines[0].strip() if lines else ""
+    shallow = len(lines) > 1 and lines[1].strip() == "true"
+    promisor = git_text(
+        root,
+        ["config", "--get-regexp", r"^(remote\..*\.promisor|extensions\.partialclone)$"],
+        check=False,
+    )
+    return prefix, shallow, bool(promisor.strip())
+
+
+def resolve_commit(root: Path, ref: str, *, shallow: bool | None = None) -> str:
+    """The commit id `ref` names; TargetError (exit 3) with a clear hint when it is absent."""
+    if not ref or ref.startswith("-") or "\0" in ref:
+        raise UsageError(f"invalid git ref {ref!r}")
+    out = run_git(root, ["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], check=False)
+    sha = out.decode("ascii", "replace").strip()
+    if sha:
+        return sha
+    if shallow is None:
+        shallow = _layout(root)[1]
+    hint = f": {SHALLOW_HINT}" if shallow else " (is it fetched? try `git fetch origin <ref>`)"
+    raise TargetError(f"git ref {ref!r} not found in this repository{hint}")
+
+
+def open_gitref(
+    path: str | Path,
+    ref: str,
+    *,
+    commit_limit: int = DEFAULT_COMMIT_LIMIT,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> Snapshot:
+    """A Snapshot of `path` (a repository, a subfolder of one, or a bare repository) at `ref`."""
+    root = Path(path)
+    if not root.is_dir():
+        raise TargetError(f"target not found or not a directory: {path}")
+    if not os.access(root, os.R_OK | os.X_OK):
+        raise TargetError(f"target is not readable: {path}")
+    root = root.resolve()
+    prefix, shallow, partial = _layout(root)
+    sha = resolve_commit(root, ref, shallow=shallow)
+    info = GitInfo(commit=sha, subdir=prefix, shallow=shallow, partial_clone=partial)
+    stamp = git_text(root, ["log", "-1", "--format=%ct", sha], check=False).strip()
+    if stamp.isdigit():
+        when = dt.datetime.fromtimestamp(int(stamp), tz=dt.timezone.utc)
+        info.commit_date = when.strftime("%Y-%m-%dT%H:%M:%SZ")
+    full = git_text(root, ["rev-parse", "--symbolic-full-name", ref], check=False).strip()
+    for head in ("refs/heads/", "refs/remotes/"):
+        if full.startswith(head):
+            info.branch = full[len(head) :]
+    source = GitRefSource(root, sha, prefix)
+    snap = Snapshot(
+        source=source,
+        root_name=root.name,
+        display_path=str(path),
+        git=info,
+        max_bytes=max_bytes,
+    )
+    snap.notes.append(f"scanned {ref} ({sha[:12]}) from git objects, not the work tree")
+
+    def load_history() -> GitHistory:
+        return read_history(
+            root, prefix, limit=commit_limit, shallow=shallow, partial_clone=partial, rev=sha
+        )
+
+    snap.history_loader = load_history
+
+    def load_history_secrets() -> HistorySecretScan:
+        # the secret scan reads every ref's history (`git log --all`), as for a work tree
+        return scan_history_secrets(root, shallow=shallow, partial_clone=partial)
+
+    snap.history_secrets_loader = load_history_secrets
+    if shallow:
+        snap.notes.append("shallow clone: history-based checks are unknown")
+    if partial:
+        snap.notes.append("partial clone: files whose blobs are missing cannot be read")
+    try:
+        _ = snap.files
+    except GitFailed as exc:
+        raise TargetError(f"cannot list the tree of {ref}: {exc}") from exc
+    snap.notes.extend(source.notes)
+    return snap
+
+
+def find_merge_base(
+    path: str | Path, base: str, head: str | None = None, *, use_merge_base: bool = True
+) -> tuple[str, str | None]:
+    """The commit to compare a head with: the merge base of `base` and `head` (HEAD by
+    default), as a pull request does; (commit, note for the report).
+
+    In a shallow clone the base or the merge base is often missing: that is an error (exit 3)
+    that says to fetch the history, never a silent comparison with the wrong commit."""
+    root = Path(path)
+    if not root.is_dir():
+        raise TargetError(f"target not found or not a directory: {path}")
+    root = root.resolve()
+    _, shallow, _ = _layout(root)
+    base_sha = resolve_commit(root, base, shallow=shallow)
+    head_sha = resolve_commit(root, head or "HEAD", shallow=shallow)
+    if not use_merge_base:
+        return base_sha, None
+    out = run_git(root, ["merge-base", base_sha, head_sha], check=False)
+    merge = out.decode("ascii", "replace").strip().split("\n")[0]
+    if merge:
+        if merge == base_sha:
+            return base_sha, None
+        return merge, f"compared with the merge base {merge[:12]} of {base} and {head or 'HEAD'}"
+    if shallow:
+        raise TargetError(
+            f"cannot find the merge base of {base} and {head or 'HEAD'}: {SHALLOW_HINT}"
+        )
+    return base_sha, f"{base} and {head or 'HEAD'} share no history: compared with {base} itself"

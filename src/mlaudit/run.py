@@ -1,0 +1,329 @@
+"""What `scan` and `diff` do, between parsing flags (cli.py) and the renderers.
+
+Settings (config.py) → rubric → selection, waivers, minimums validated (exit 2 before any
+scan) → Snapshot (work tree, or git objects with --ref) → Assessment → baseline → Verdict
+(gate.py) → every requested format, to stdout or to its file. Errors are MlauditError
+subclasses: the CLI turns them into one line and exit 2 or 3.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mlaudit.config import Policy, Settings, load_settings
+from mlaudit.errors import UsageError
+from mlaudit.results import Assessment, QualityInfo
+from mlaudit.rubric.load import LoadedRubric
+from mlaudit.scoring import ScanOptions
+
+MACHINE_STDOUT = {"json", "sarif", "junit", "gitlab", "markdown", "html"}
+
+
+def default_format(env: Mapping[str, str] | None = None) -> str:
+    env = os.environ if env is None else env
+    return "github" if env.get("GITHUB_ACTIONS") == "true" else "terminal"
+
+
+def split_list(values: Sequence[str] | None) -> list[str] | None:
+    """Repeatable flags also take comma-separated values: `--select SEC,REP`."""
+    if not values:
+        return None
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def plan_outputs(
+    formats: Sequence[str], outputs: Sequence[str], known: Sequence[str], default: str
+) -> list[tuple[str, Path | None]]:
+    """(format, file or None for stdout) for each requested format.
+
+    `--output FORMAT=FILE` sends that format to a file (and implies `--format FORMAT`);
+    a bare `--output FILE` takes the single requested format. At most one format goes to
+    stdout."""
+    for name in formats:
+        if name not in known:
+            raise UsageError(f"unknown format {name!r}; choose from: {', '.join(known)}")
+    files: dict[str, Path | None] = {}
+    bare: list[str] = []
+    for item in outputs:
+        name, sep, file = item.partition("=")
+        if sep and name in known:
+            if not file:
+                raise UsageError(f"--output {item!r}: missing file name after '='")
+            files[name] = None if file == "-" else Path(file)
+        elif sep and name.isidentifier() and name not in known:
+            raise UsageError(
+                f"--output {item!r}: unknown format {name!r}; choose from: {', '.join(known)}"
+            )
+        else:
+            bare.append(item)
+    chosen = list(dict.fromkeys(formats))
+    if bare:
+        if len(bare) > 1:
+            raise UsageError(
+                "give each extra output as FORMAT=FILE (e.g. --output sarif=mlaudit.sarif)"
+            )
+        pending = [f for f in chosen if f not in files] or [default]
+        if len(pending) != 1:
+            raise UsageError(
+                f"--output {bare[0]!r}: several formats requested; write FORMAT=FILE for each"
+            )
+        files[pending[0]] = None if bare[0] == "-" else Path(bare[0])
+    plan = [(name, files.get(name)) for name in chosen]
+    plan += [(name, path) for name, path in files.items() if name not in chosen]
+    if not any(path is None for _, path in plan) and not chosen:
+        plan.insert(0, (default, None))
+    if not plan:
+        plan = [(default, None)]
+    to_stdout = [name for name, path in plan if path is None]
+    if len(to_stdout) > 1:
+        raise UsageError(
+            f"formats {', '.join(to_stdout)} would all go to stdout; send all but one to files "
+            "with --output FORMAT=FILE"
+        )
+    return plan
+
+
+def write_text(text: str, path: Path | None) -> None:
+    if path is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror}") from None
+
+
+@dataclass
+class Prepared:
+    settings: Settings
+    loaded: LoadedRubric
+    options: ScanOptions
+    waiver_notes: tuple[str, ...]
+    repo_url: str | None = None  # normalised
+
+    @property
+    def policy(self) -> Policy:
+        return self.settings.policy
+
+
+def prepare(
+    path: Path, flags: Mapping[str, Any], config_file: Path | None, today: Any = None
+) -> Prepared:
+    """Everything that can fail with exit 2 is checked here, before the target is read."""
+    from mlaudit.gate import validate_minimums
+    from mlaudit.rubric.load import load_rubric
+    from mlaudit.selection import build_selector
+    from mlaudit.waivers import plan_waivers
+
+    settings = load_settings(path, flags, config_file=config_file)
+    policy = settings.policy
+    repo_url = None
+    if policy.repo_url:
+        from mlaudit.report.text import normalise_repo_url
+
+        try:
+            repo_url = normalise_repo_url(policy.repo_url)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+    loaded = load_rubric(settings.resolve_input("rubric", policy.rubric))
+    rubric = loaded.rubric
+    selected = build_selector(
+        rubric,
+        select=policy.select,
+        ignore=policy.ignore,
+        extend_select=policy.extend_select,
+        extend_ignore=policy.extend_ignore,
+    )
+    waivers = plan_waivers(policy.waivers, rubric, today)
+    validate_minimums(
+        policy,
+        tuple(QualityInfo(id=q.id, prefix=q.prefix, title=q.title) for q in rubric.qualities),
+    )
+    options = ScanOptions(profile=policy.profile, selected=selected, waive=waivers.hook())
+    return Prepared(settings, loaded, options, waivers.notes, repo_url)
+
+
+def assess_target(prepared: Prepared, path: Path, ref: str | None) -> Assessment:
+    from mlaudit.scoring import assess
+
+    policy = prepared.policy
+    if ref is not None:
+        from mlaudit.repo.gitref import open_gitref
+
+        snap = open_gitref(path, ref, commit_limit=policy.commit_limit)
+        if policy.include_untracked:
+            snap.notes.append("--include-untracked has no effect with --ref")
+    else:
+        from mlaudit.repo.worktree import open_worktree
+
+        snap = open_worktree(
+            path, include_untracked=policy.include_untracked, commit_limit=policy.commit_limit
+        )
+    snap.notes.extend(prepared.waiver_notes)
+    try:
+        return assess(snap, prepared.loaded, prepared.options)
+    finally:
+        close = getattr(snap.source, "close", None)
+        if close:
+            close()
+
+
+def _width(width: int) -> int:
+    return width or max(80, min(120, shutil.get_terminal_size((100, 24)).columns))
+
+
+def scan(
+    path: Path,
+    flags: Mapping[str, Any],
+    *,
+    config_file: Path | None = None,
+    show_config: bool = False,
+    ref: str | None = None,
+    write_baseline: Path | None = None,
+    width: int = 0,
+) -> int:
+    from mlaudit.gate import evaluate
+    from mlaudit.report import FORMATS, RenderOptions, renderer
+
+    if show_config:
+        settings = load_settings(path, flags, config_file=config_file)
+        sys.stdout.write(settings.show())
+        return 0
+    prepared = prepare(path, flags, config_file)
+    policy = prepared.policy
+    plan = plan_outputs(policy.format, policy.output, list(FORMATS), default_format())
+    baseline = None
+    if policy.baseline and write_baseline is None:
+        from mlaudit.baseline import load_baseline
+
+        baseline = load_baseline(Path(prepared.settings.resolve_input("baseline", policy.baseline)))
+    from mlaudit import progress
+
+    stdout_formats = [name for name, target in plan if target is None]
+    with progress.display(progress.wanted(stdout_formats)):
+        assessment = assess_target(prepared, path, ref)
+    if write_baseline is not None:
+        from mlaudit.baseline import load_baseline, render_baseline
+
+        write_text(render_baseline(assessment), write_baseline)
+        baseline = load_baseline(write_baseline)
+        sys.stderr.write(
+            f"mlaudit: wrote baseline {write_baseline} ({len(baseline)} failure keys)\n"
+        )
+    verdict = evaluate(assessment, policy, baseline)
+    verdict = verdict.model_copy(update={"notes": prepared.waiver_notes})
+    gate_lines = verdict.lines() if (verdict.gates or verdict.notes) else []
+    from mlaudit.report.text import clean
+
+    waived_lines = [
+        f"waived: {r.check} {r.name} [{r.artifact}] {r.outcome.value} — {clean(r.waived_by)}"
+        for r in assessment.results
+        if r.waived_by
+    ]
+    for name, target in plan:
+        color = name == "terminal" and target is None and sys.stdout.isatty()
+        options = RenderOptions(
+            verbose=policy.verbose,
+            width=_width(width),
+            color=color,
+            repo_url=prepared.repo_url,
+            verdict=verdict,
+        )
+        text = renderer(name)(assessment, options)
+        if name == "terminal" and (gate_lines or waived_lines):
+            text = text.rstrip("\n") + "\n\n" + "\n".join(waived_lines + gate_lines) + "\n"
+        elif name == "markdown" and gate_lines:
+            text = (
+                text.rstrip("\n")
+                + "\n\n### Gate\n\n"
+                + "\n".join(f"- {line.strip()}" for line in gate_lines)
+                + "\n"
+            )
+        write_text(text, target)
+    stdout_format = next((name for name, target in plan if target is None), None)
+    if gate_lines and stdout_format not in ("terminal", "github", "markdown"):
+        sys.stderr.write("\n".join(gate_lines) + "\n")
+    return verdict.exit_code
+
+
+def diff(
+    path: Path,
+    flags: Mapping[str, Any],
+    *,
+    base: str,
+    head: str | None = None,
+    config_file: Path | None = None,
+    merge_base: bool = True,
+) -> int:
+    from mlaudit.diff import (
+        DIFF_FORMATS,
+        compare,
+        render_github,
+        render_json,
+        render_markdown,
+        render_text,
+    )
+    from mlaudit.repo.gitref import find_merge_base
+
+    prepared = prepare(path, flags, config_file)
+    policy = prepared.policy
+    # `format`/`output` of the config file or environment are the scan's; diff takes flags only
+    sources = prepared.settings.sources
+    formats = policy.format if sources.get("format", "").startswith("flag") else []
+    outputs = policy.output if sources.get("output", "").startswith("flag") else []
+    plan = plan_outputs(formats, outputs, list(DIFF_FORMATS), default_format())
+    base_commit, base_note = find_merge_base(path, base, head, use_merge_base=merge_base)
+    from mlaudit import progress
+
+    with progress.display(progress.wanted([n for n, target in plan if target is None])):
+        base_assessment = assess_target(prepared, path, base_commit)
+        head_assessment = assess_target(prepared, path, head)
+    report = compare(
+        base_assessment,
+        head_assessment,
+        base_label=base,
+        head_label=head or "work tree",
+    )
+    notes = [base_note] if base_note else []
+    notes += [n for n in head_assessment.target.notes if "shallow" in n or "waiver" in n]
+    report = report.model_copy(update={"notes": tuple(dict.fromkeys(notes))})
+    failed = policy.fail_on_regression and bool(report.regressions)
+    gate_lines: list[str] = []
+    if policy.fail_on_regression:
+        if failed:
+            gate_lines = ["gate failed (fail-on-regression)"] + [
+                f"  ✘ {r}" for r in report.regressions
+            ]
+        else:
+            gate_lines = ["gate passed (fail-on-regression)"]
+    for name, target in plan:
+        if name == "markdown":
+            text = render_markdown(report)
+        elif name == "json":
+            text = render_json(report)
+        elif name == "github":
+            text = render_github(report, gate_lines)
+            summary = os.environ.get("GITHUB_STEP_SUMMARY")
+            if summary:
+                try:
+                    with open(summary, "a", encoding="utf-8") as handle:
+                        handle.write(render_markdown(report))
+                except OSError:
+                    pass
+        else:
+            text = render_text(report)
+            if gate_lines:
+                text += "\n".join(gate_lines) + "\n"
+        write_text(text, target)
+    stdout_format = next((name for name, target in plan if target is None), None)
+    if gate_lines and stdout_format not in ("terminal", "github"):
+        sys.stderr.write("\n".join(gate_lines) + "\n")
+    return 1 if failed and not policy.exit_zero else 0

@@ -1,0 +1,363 @@
+"""Automation (AUT) checks through the default rubric: positive, negative and the catalogue's
+known false positive for each."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import run_check, snapshot
+
+from mlaudit.results import Outcome
+
+P, F, H, U = Outcome.PASS, Outcome.FAIL, Outcome.PARTIAL, Outcome.UNKNOWN
+CRON = "\n  schedule:\n    - cron: '0 3 * * 1'"
+
+
+def wf(run: str, on: str = "[push, pull_request]", extra: str = "", uses: str = "") -> str:
+    body = "\n".join(f"          {line}" for line in run.splitlines())
+    steps = "      - uses: actions/checkout@v4\n"
+    if uses:
+        steps += f"      - uses: {uses}\n"
+    if run:
+        steps += f"      - run: |\n{body}\n"
+    return f"name: ci\non: {on}\njobs:\n  build:\n    runs-on: ubuntu-latest\n{extra}    steps:\n{steps}"
+
+
+AIRFLOW_DAG = (
+    "from airflow import DAG\nfrom airflow.operators.bash import BashOperator\n\n"
+    "with DAG('etl', schedule='@daily') as dag:\n"
+    "    BashOperator(task_id='extract', bash_command='python extract.py')\n"
+)
+AIRFLOW_TRAIN = (
+    "from airflow import DAG\nfrom airflow.operators.bash import BashOperator\n\n"
+    "with DAG('retrain', schedule='@weekly') as dag:\n"
+    "    BashOperator(task_id='train', bash_command='python train.py')\n"
+)
+NB_GRID = (
+    '{"cells": [{"cell_type": "code", "source": ["from sklearn.model_selection import GridSearchCV\\n",'
+    ' "GridSearchCV(model, grid)\\n"]}], "nbformat": 4}'
+)
+NB_COMMENTED = (
+    '{"cells": [{"cell_type": "code", "source": ["#from sklearn.model_selection import GridSearchCV\\n",'
+    ' "#GridSearchCV(model, grid)\\n"]}], "nbformat": 4}'
+)
+
+CASES = [
+    # data-pipeline-dag ------------------------------------------------------------------------
+    (
+        "data-pipeline-dag",
+        "dvc-prepare",
+        {
+            "dvc.yaml": "stages:\n  prepare:\n    cmd: python prepare.py\n    deps: [data/raw.csv]\n"
+            "    outs: [data/prepared]\n"
+        },
+        P,
+    ),
+    ("data-pipeline-dag", "airflow", {"dags/etl.py": AIRFLOW_DAG}, P),
+    ("data-pipeline-dag", "dbt", {"dbt_project.yml": "name: shop\n"}, P),
+    ("data-pipeline-dag", "none", {"prepare.py": "x = 1\n"}, F),
+    (
+        "data-pipeline-dag",
+        "fp-train-only-dvc-and-readme",
+        {
+            "dvc.yaml": "stages:\n  train:\n    cmd: python train.py\n    outs: [model.pkl]\n",
+            "README.md": "We orchestrate with Airflow DAG(...) and Dagster.\n",
+        },
+        F,
+    ),
+    # feature-materialization ----------------------------------------------------------------
+    (
+        "feature-materialization",
+        "ci-feast",
+        {".github/workflows/mat.yml": wf("feast materialize-incremental $(date +%F)", on=CRON)},
+        P,
+    ),
+    ("feature-materialization", "none", {".github/workflows/ci.yml": wf("pytest")}, F),
+    (
+        "feature-materialization",
+        "fp-requirement-only",
+        {
+            "requirements.txt": "feast==0.40\ndbt-core==1.8\n",
+            "README.md": "Run `feast materialize` daily.\n",
+        },
+        F,
+    ),
+    # data-change-trigger --------------------------------------------------------------------------
+    (
+        "data-change-trigger",
+        "paths-data",
+        {
+            ".github/workflows/train.yml": wf(
+                "dvc repro", on="\n  push:\n    paths:\n      - 'data/**'\n      - '**/*.dvc'"
+            )
+        },
+        P,
+    ),
+    ("data-change-trigger", "no-paths", {".github/workflows/ci.yml": wf("pytest")}, F),
+    (
+        "data-change-trigger",
+        "fp-code-paths-only",
+        {
+            ".github/workflows/ci.yml": wf(
+                "pytest", on="\n  push:\n    paths:\n      - 'src/**'\n      - 'docs/**'"
+            )
+        },
+        F,
+    ),
+    # training-pipeline -----------------------------------------------------------------------------
+    (
+        "training-pipeline",
+        "kfp",
+        {
+            "pipeline.py": "from kfp import dsl\n\n@dsl.pipeline(name='train')\ndef p():\n    pass\n",
+        },
+        P,
+    ),
+    (
+        "training-pipeline",
+        "metaflow",
+        {
+            "flow.py": "from metaflow import FlowSpec, step\n\nclass TrainFlow(FlowSpec):\n    pass\n"
+        },
+        P,
+    ),
+    (
+        "training-pipeline",
+        "argo-workflow",
+        {
+            "k8s/train.yaml": "apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata:\n  name: train\n"
+            "spec:\n  entrypoint: main\n"
+        },
+        P,
+    ),
+    ("training-pipeline", "none", {"train.py": "x = 1\n"}, F),
+    ("training-pipeline", "fp-import-only", {"pipeline.py": "import kfp\nimport zenml\n"}, F),
+    # ct-trigger --------------------------------------------------------------------------------------
+    ("ct-trigger", "cron-train", {".github/workflows/ct.yml": wf("python train.py", on=CRON)}, P),
+    (
+        "ct-trigger",
+        "cron-make-retrain",
+        {
+            ".github/workflows/ct.yml": wf("make pipeline", on=CRON),
+            "Makefile": "pipeline:\n\tdvc repro\n",
+        },
+        P,
+    ),
+    ("ct-trigger", "airflow-schedule", {"dags/retrain.py": AIRFLOW_TRAIN}, P),
+    (
+        "ct-trigger",
+        "cronjob",
+        {
+            "k8s/cron.yaml": "apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: retrain\nspec:\n"
+            "  schedule: '0 3 * * *'\n  jobTemplate:\n    spec:\n      template:\n        spec:\n"
+            "          containers:\n            - name: t\n              image: x\n"
+            "              command: [python, train.py]\n"
+        },
+        P,
+    ),
+    ("ct-trigger", "none", {".github/workflows/ci.yml": wf("python train.py")}, F),
+    (
+        "ct-trigger",
+        "fp-other-scheduled-jobs",
+        {
+            ".github/workflows/stale.yml": wf("", on=CRON, uses="actions/stale@v9"),
+            ".github/workflows/links.yml": wf("lychee --verbose docs/", on=CRON),
+            "dags/etl.py": AIRFLOW_DAG,
+        },
+        F,
+    ),
+    # hpo-automated ------------------------------------------------------------------------------------
+    (
+        "hpo-automated",
+        "optuna",
+        {
+            "tune.py": "import optuna\nstudy = optuna.create_study()\nstudy.optimize(obj, n_trials=5)\n"
+        },
+        P,
+    ),
+    (
+        "hpo-automated",
+        "gridsearch",
+        {
+            "tune.py": "from sklearn.model_selection import GridSearchCV\nGridSearchCV(m, {'a': [1]})\n"
+        },
+        P,
+    ),
+    ("hpo-automated", "notebook-only", {"nb/explore.ipynb": NB_GRID}, H),
+    ("hpo-automated", "none", {"train.py": "x = 1\n"}, F),
+    ("hpo-automated", "fp-commented-out-in-notebook", {"Titanic.ipynb": NB_COMMENTED}, F),
+    # ci-present ------------------------------------------------------------------------------------------
+    ("ci-present", "pytest-job", {".github/workflows/ci.yml": wf("pip install -e .\npytest")}, P),
+    (
+        "ci-present",
+        "jenkins",
+        {"Jenkinsfile": "pipeline { stages { stage('t') { steps { sh 'make test' } } } }\n"},
+        P,
+    ),
+    ("ci-present", "none", {"src/a.py": "x = 1\n"}, F),
+    ("ci-present", "fp-empty-workflow", {".github/workflows/ci.yml": wf("echo hello")}, F),
+    (
+        "ci-present",
+        "fp-disabled-job",
+        {".github/workflows/ci.yml": wf("pytest", extra="    if: false\n")},
+        F,
+    ),
+    # cd-deploy ---------------------------------------------------------------------------------------------
+    (
+        "cd-deploy",
+        "docker-push",
+        {".github/workflows/cd.yml": wf("docker build -t r/x:1 .\ndocker push r/x:1", on="push")},
+        P,
+    ),
+    (
+        "cd-deploy",
+        "helm-via-script",
+        {
+            ".github/workflows/cd.yml": wf("bash scripts/deploy.sh", on="push"),
+            "scripts/deploy.sh": "#!/bin/bash\nhelm upgrade --install api charts/api\n",
+        },
+        P,
+    ),
+    (
+        "cd-deploy",
+        "argocd-application",
+        {
+            "gitops/app.yaml": "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: api\n"
+            "spec:\n  project: default\n"
+        },
+        P,
+    ),
+    ("cd-deploy", "none", {".github/workflows/ci.yml": wf("pytest")}, F),
+    (
+        "cd-deploy",
+        "fp-docs-deploy-build-only-readme",
+        {
+            ".github/workflows/docs.yml": wf("mkdocs gh-deploy --force\ndocker build -t x ."),
+            "README.md": "Deploy with `kubectl apply -f k8s/` and `docker push`.\n",
+        },
+        F,
+    ),
+    # pipeline-ci ---------------------------------------------------------------------------------------------
+    (
+        "pipeline-ci",
+        "compile-kfp",
+        {
+            ".github/workflows/ci.yml": wf("python pipelines/compile.py"),
+            "pipelines/compile.py": "from kfp import compiler\ncompiler.Compiler().compile(p, 'p.yaml')\n",
+        },
+        P,
+    ),
+    (
+        "pipeline-ci",
+        "training-image",
+        {
+            ".github/workflows/ci.yml": wf("docker build -f docker/train.Dockerfile -t t ."),
+            "docker/train.Dockerfile": 'FROM python:3.11\nENTRYPOINT ["python", "train.py"]\n',
+        },
+        P,
+    ),
+    ("pipeline-ci", "none", {".github/workflows/ci.yml": wf("pytest")}, F),
+    (
+        "pipeline-ci",
+        "fp-serving-image",
+        {
+            ".github/workflows/ci.yml": wf("docker build -t api ."),
+            "Dockerfile": 'FROM python:3.11\nCMD ["uvicorn", "app:app"]\n',
+        },
+        F,
+    ),
+    (
+        "pipeline-ci",
+        "azure-publish-module",
+        {
+            ".pipelines/ci.yml": "trigger: [main]\nsteps:\n- task: AzureCLI@1\n  inputs:\n"
+            "    inlineScript: python -m ml_service.pipelines.build_train_pipeline\n",
+            "ml_service/pipelines/build_train_pipeline.py": "from azureml.pipeline.core import Pipeline\n"
+            "p = Pipeline(workspace=ws, steps=[])\np.publish(name='train')\n",
+        },
+        P,
+    ),
+    # iac-env-promotion -----------------------------------------------------------------------------------------
+    (
+        "iac-env-promotion",
+        "tf-and-values",
+        {
+            "infra/main.tf": 'resource "aws_s3_bucket" "b" {}\n',
+            "charts/api/values-staging.yaml": "replicas: 1\n",
+            "charts/api/values-prod.yaml": "replicas: 3\n",
+        },
+        P,
+    ),
+    ("iac-env-promotion", "tf-only", {"infra/main.tf": 'resource "aws_s3_bucket" "b" {}\n'}, P),
+    (
+        "iac-env-promotion",
+        "github-environments",
+        {
+            ".github/workflows/cd.yml": "on: push\njobs:\n  stage:\n    runs-on: u\n    environment: staging\n"
+            "    steps:\n      - run: ./deploy.sh staging\n  prod:\n    runs-on: u\n    environment: production\n"
+            "    steps:\n      - run: ./deploy.sh prod\n"
+        },
+        P,
+    ),
+    ("iac-env-promotion", "none", {"src/a.py": "x = 1\n"}, F),
+    (
+        "iac-env-promotion",
+        "fp-single-environment",
+        {".github/workflows/cd.yml": wf("echo deploy", extra="    environment: production\n")},
+        F,
+    ),
+    # ct-monitor-trigger -------------------------------------------------------------------------------------------
+    (
+        "ct-monitor-trigger",
+        "drift-dispatch",
+        {
+            "monitoring/drift.py": "import requests\nfrom evidently.report import Report\n"
+            "r = Report(metrics=[])\n"
+            "requests.post('https://api.github.com/repos/o/r/dispatches', json={})\n"
+        },
+        P,
+    ),
+    ("ct-monitor-trigger", "none", {"train.py": "x = 1\n"}, F),
+    (
+        "ct-monitor-trigger",
+        "monitor-without-trigger",
+        {"monitoring/drift.py": "from evidently.report import Report\nReport(metrics=[])\n"},
+        U,
+    ),
+    (
+        "ct-monitor-trigger",
+        "fp-eda-notebook",
+        {
+            "notebooks/eda.ipynb": '{"cells": [{"cell_type": "code", "source": ['
+            '"from evidently.report import Report\\n", "Report(metrics=[])\\n", "train()\\n"]}], "nbformat": 4}'
+        },
+        F,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("check", "files", "expected"),
+    [pytest.param(c, f, e, id=f"{c}:{i}") for c, i, f, e in CASES],
+)
+def test_automation_checks(tmp_path, check, files, expected):
+    obs = run_check(snapshot(tmp_path, files), check)
+    assert obs.outcome == expected, obs.message
+
+
+def test_every_automation_check_has_positive_negative_and_false_positive():
+    from helpers import _default_rubric
+
+    names = [c.name for q, c in _default_rubric().checks() if q.prefix == "AUT"]
+    for name in names:
+        ids = [i for c, i, _f, _e in CASES if c == name]
+        outcomes = {e for c, _i, _f, e in CASES if c == name}
+        assert Outcome.PASS in outcomes and Outcome.FAIL in outcomes, name
+        assert any(i.startswith("fp-") for i in ids), name
+
+
+def test_ct_trigger_reports_non_training_schedules(tmp_path):
+    snap = snapshot(tmp_path, {".github/workflows/links.yml": wf("lychee docs/", on=CRON)})
+    obs = run_check(snap, "ct-trigger")
+    assert obs.outcome == Outcome.FAIL
+    assert "none launches training" in obs.message
+    assert obs.evidence[0].path == ".github/workflows/links.yml"

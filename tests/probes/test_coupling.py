@@ -1,0 +1,305 @@
+"""Loose-coupling checks (ARC) and the shared training/serving classification."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import commit, make_repo, run_rubric_check, snapshot
+
+from mlaudit.probes.code_roles import code_roles
+from mlaudit.repo.worktree import open_worktree
+from mlaudit.results import Outcome
+
+SERVE = "from fastapi import FastAPI\napp = FastAPI()\n"
+TRAIN = (
+    "from sklearn.linear_model import LogisticRegression\nm = LogisticRegression()\nm.fit(X, y)\n"
+)
+FEATURES = "def preprocess(df):\n    return df.dropna()\n"
+GH_PR = "on: [pull_request]\njobs:\n  lint:\n    runs-on: ubuntu-latest\n    steps:\n"
+
+CASES = [
+    # feature-store-interface
+    (
+        "feature-store-interface",
+        {
+            "pkg/train.py": "import feast\n" + TRAIN,
+            "pkg/serve.py": SERVE + "from feast import FeatureStore\n",
+        },
+        Outcome.PASS,
+    ),
+    (
+        "feature-store-interface",
+        {"pkg/train.py": "import feast\n" + TRAIN, "pkg/serve.py": SERVE},
+        Outcome.PARTIAL,
+    ),
+    ("feature-store-interface", {"pkg/train.py": TRAIN, "pkg/serve.py": SERVE}, Outcome.FAIL),
+    # known FP: feast only as a dependency is not an interface
+    (
+        "feature-store-interface",
+        {"requirements.txt": "feast==0.40\n", "pkg/train.py": TRAIN},
+        Outcome.FAIL,
+    ),
+    # same-transform-code
+    (
+        "same-transform-code",
+        {
+            "pkg/features.py": FEATURES,
+            "pkg/train.py": "from pkg.features import preprocess\n" + TRAIN,
+            "pkg/serve.py": SERVE + "from pkg import features\n",
+        },
+        Outcome.PASS,
+    ),
+    (
+        "same-transform-code",
+        {"pkg/train.py": FEATURES + TRAIN, "pkg/serve.py": SERVE + FEATURES},
+        Outcome.FAIL,
+    ),
+    # known FP: sharing a logging helper is not sharing transforms
+    (
+        "same-transform-code",
+        {
+            "pkg/log.py": "def get_logger():\n    return 1\n",
+            "pkg/train.py": "from pkg.log import get_logger\n" + TRAIN,
+            "pkg/serve.py": SERVE + "from .log import get_logger\n",
+        },
+        Outcome.PARTIAL,
+    ),
+    ("same-transform-code", {"pkg/serve.py": SERVE}, Outcome.NOT_APPLICABLE),
+    # model-served-by-uri
+    (
+        "model-served-by-uri",
+        {
+            "pkg/train.py": TRAIN,
+            "pkg/serve.py": SERVE
+            + "import mlflow\nm = mlflow.pyfunc.load_model('models:/churn@champion')\n",
+        },
+        Outcome.PASS,
+    ),
+    (
+        "model-served-by-uri",
+        {"pkg/train.py": TRAIN, "pkg/serve.py": SERVE + "from pkg.train import m\n"},
+        Outcome.FAIL,
+    ),
+    # known FP: importing the model *definition* (no training calls) to load weights is fine
+    (
+        "model-served-by-uri",
+        {
+            "pkg/model.py": "import torch\nclass Net(torch.nn.Module):\n    pass\n",
+            "pkg/train.py": "from pkg.model import Net\nloss.backward()\n",
+            "pkg/serve.py": SERVE
+            + "import torch\nfrom pkg.model import Net\nnet = Net()\nnet.load_state_dict(torch.load(p, weights_only=True))\n",
+        },
+        Outcome.PASS,
+    ),
+    ("model-served-by-uri", {"pkg/serve.py": SERVE}, Outcome.UNKNOWN),
+    # data-contracts
+    (
+        "data-contracts",
+        {"contracts/orders.datacontract.yaml": "dataContractSpecification: 1.1.0\nid: orders\n"},
+        Outcome.PASS,
+    ),
+    (
+        "data-contracts",
+        {"c/x.yaml": "apiVersion: v3.0.0\nkind: DataContract\nid: x\n"},
+        Outcome.PASS,
+    ),
+    ("data-contracts", {"k8s/d.yaml": "apiVersion: apps/v1\nkind: Deployment\n"}, Outcome.FAIL),
+    # serving-spec
+    ("serving-spec", {"bentofile.yaml": "service: 'service:svc'\n"}, Outcome.PASS),
+    (
+        "serving-spec",
+        {
+            "k8s/isvc.yaml": "apiVersion: serving.kserve.io/v1beta1\nkind: InferenceService\nmetadata: {name: m}\nspec:\n  predictor: {sklearn: {storageUri: 's3://m'}}\n"
+        },
+        Outcome.PASS,
+    ),
+    ("serving-spec", {"serve.py": SERVE}, Outcome.FAIL),
+    # known FP: a serving spec under examples/ is not the project's
+    ("serving-spec", {"examples/bento/bentofile.yaml": "service: x\n"}, Outcome.FAIL),
+    # model-io-contract
+    (
+        "model-io-contract",
+        {
+            "train.py": "import mlflow\nfrom mlflow.models import infer_signature\nsig = infer_signature(X, y)\n"
+        },
+        Outcome.PASS,
+    ),
+    (
+        "model-io-contract",
+        {"model/MLmodel": "flavors: {}\nsignature:\n  inputs: '[]'\n"},
+        Outcome.PASS,
+    ),
+    (
+        "model-io-contract",
+        {"train.py": "import mlflow\nmlflow.sklearn.log_model(m, 'model')\n"},
+        Outcome.FAIL,
+    ),
+    # known FP: an MLmodel without a signature
+    ("model-io-contract", {"model/MLmodel": "flavors: {}\nrun_id: abc\n"}, Outcome.FAIL),
+    # import-contracts
+    (
+        "import-contracts",
+        {
+            ".importlinter": "[importlinter]\nroot_package = pkg\n",
+            ".github/workflows/ci.yml": GH_PR + "      - run: lint-imports\n",
+        },
+        Outcome.PASS,
+    ),
+    (
+        "import-contracts",
+        {"pyproject.toml": "[tool.importlinter]\nroot_package = 'pkg'\n"},
+        Outcome.PARTIAL,
+    ),
+    ("import-contracts", {"pkg/a.py": "x = 1\n"}, Outcome.FAIL),
+    # known FP: installing the tool is not running it
+    (
+        "import-contracts",
+        {".github/workflows/ci.yml": GH_PR + "      - run: pip install import-linter\n"},
+        Outcome.FAIL,
+    ),
+    # api-contracts
+    (
+        "api-contracts",
+        {
+            "api.py": SERVE
+            + "from pydantic import BaseModel\nclass Request(BaseModel):\n    text: str\n"
+        },
+        Outcome.PASS,
+    ),
+    ("api-contracts", {"proto/predict.proto": 'syntax = "proto3";\n'}, Outcome.PASS),
+    ("api-contracts", {"api.py": SERVE}, Outcome.FAIL),
+    # known FP: pydantic config models without any serving code do not make an API
+    (
+        "api-contracts",
+        {"conf.py": "from pydantic import BaseModel\nclass Cfg(BaseModel):\n    lr: float\n"},
+        Outcome.NOT_APPLICABLE,
+    ),
+    # modular-layout
+    (
+        "modular-layout",
+        {
+            "src/pkg/training/train.py": "x=1\n",
+            "src/pkg/serving/app.py": "x=1\n",
+            "src/pkg/pipelines/p.py": "x=1\n",
+        },
+        Outcome.PASS,
+    ),
+    ("modular-layout", {"pkg/train.py": "x=1\n", "pkg/serve.py": "x=1\n"}, Outcome.PARTIAL),
+    ("modular-layout", {"main.py": "x=1\n"}, Outcome.FAIL),
+    # known FP: .github helper scripts are not a pipelines module
+    ("modular-layout", {".github/workflows/render.py": "x=1\n", "main.py": "x=1\n"}, Outcome.FAIL),
+    # notebook-imports (anti: pass = clean)
+    ("notebook-imports", {"src/app.py": "import sys\nsys.path.append('..')\n"}, Outcome.FAIL),
+    ("notebook-imports", {"src/app.py": "import import_ipynb\n"}, Outcome.FAIL),
+    (
+        "notebook-imports",
+        {"src/job.py": "# Databricks notebook source\n# MAGIC %run ./utils\n"},
+        Outcome.FAIL,
+    ),
+    ("notebook-imports", {"src/app.py": "import pkg.utils\n"}, Outcome.PASS),
+    # known FP: Sphinx conf.py and test conftest patch sys.path legitimately
+    (
+        "notebook-imports",
+        {
+            "conf.py": "import os, sys\nsys.path.insert(0, os.path.abspath('..'))\n",
+            "tests/conftest.py": "import sys\nsys.path.append('..')\n",
+        },
+        Outcome.PASS,
+    ),
+    # hardcoded-endpoints (anti, weak)
+    (
+        "hardcoded-endpoints",
+        {"src/load.py": "df = read('s3://acme-data/train.parquet')\n"},
+        Outcome.FAIL,
+    ),
+    (
+        "hardcoded-endpoints",
+        {"src/client.py": "URL = 'http://10.0.3.17:8080/predict'\n"},
+        Outcome.FAIL,
+    ),
+    (
+        "hardcoded-endpoints",
+        {
+            "src/load.py": "import os\nBUCKET = os.getenv('BUCKET', 's3://acme-data')\n",
+            "src/config.py": "DATA = 's3://acme'\n",
+        },
+        Outcome.PASS,
+    ),
+    # known FP: bind addresses and version strings are not endpoints
+    (
+        "hardcoded-endpoints",
+        {"src/serve.py": "run(host='0.0.0.0', port=80)\nVERSION = '1.2.3'\n"},
+        Outcome.PASS,
+    ),
+]
+
+
+@pytest.mark.parametrize(("check", "files", "expected"), CASES)
+def test_coupling_checks(tmp_path, check, files, expected):
+    obs = run_rubric_check(snapshot(tmp_path, files), check)
+    assert obs.outcome == expected, obs.message
+
+
+def test_code_roles_resolves_local_imports(tmp_path):
+    snap = snapshot(
+        tmp_path,
+        {
+            "src/pkg/__init__.py": "",
+            "src/pkg/data.py": FEATURES,
+            "src/pkg/predict.py": "from pkg.data import preprocess\n",
+            "src/pkg/serve.py": SERVE + "from . import predict\n",
+            "src/pkg/train.py": "from .data import preprocess\nloss.backward()\n",
+            "tests/test_train.py": TRAIN,
+        },
+    )
+    roles = code_roles(snap)
+    assert set(roles.serving) == {"src/pkg/serve.py"}
+    assert set(roles.training) == {"src/pkg/train.py"}  # tests are not training code
+    reach = roles.reach("src/pkg/serve.py")
+    assert "src/pkg/data.py" in reach and reach["src/pkg/data.py"][0] == "src/pkg/predict.py"
+
+
+def test_code_roles_fit_on_preprocessor_is_not_training(tmp_path):
+    snap = snapshot(tmp_path, {"prep.py": "scaler.fit(X)\npreprocessor = preprocessor.fit(ds)\n"})
+    assert code_roles(snap).training == {}
+
+
+def _coupled_repo(tmp_path, together: int, apart: int):
+    root = make_repo(tmp_path / "r", {"pkg/train.py": TRAIN, "pkg/serve.py": SERVE})
+    for i in range(together):
+        commit(
+            root,
+            {"pkg/train.py": TRAIN + f"# {i}\n", "pkg/serve.py": SERVE + f"# {i}\n"},
+            f"both {i}",
+        )
+    for i in range(apart):
+        commit(root, {"pkg/train.py": TRAIN + f"# a{i}\n"}, f"train {i}")
+    return open_worktree(root)
+
+
+@pytest.mark.parametrize(
+    ("together", "apart", "expected"),
+    [(1, 8, Outcome.PASS), (6, 2, Outcome.FAIL), (1, 1, Outcome.UNKNOWN)],
+)
+def test_change_coupling(tmp_path, together, apart, expected):
+    obs = run_rubric_check(_coupled_repo(tmp_path, together, apart), "change-coupling")
+    assert obs.outcome == expected, obs.message
+
+
+def test_change_coupling_same_module_trains_and_serves(tmp_path):
+    snap = snapshot(tmp_path, {"app.py": SERVE + TRAIN})
+    assert run_rubric_check(snap, "change-coupling").outcome == Outcome.FAIL
+
+
+def test_modular_layout_template_rule(tmp_path):
+    root = make_repo(
+        tmp_path / "r",
+        {
+            "src/pkg/training/t.py": "x=1\n",
+            "src/pkg/serving/s.py": "x=1\n",
+            "src/pkg/pipelines/p.py": "x=1\n",
+        },
+    )
+    commit(root, {"README.md": "a\n"}, "docs")
+    commit(root, {"README.md": "b\n"}, "docs")
+    obs = run_rubric_check(open_worktree(root), "modular-layout")
+    assert obs.outcome == Outcome.PARTIAL and "template" in obs.message

@@ -1,0 +1,192 @@
+"""Documentation (DOC) checks through the default rubric: positive, negative and the
+catalogue's known false positive for each."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import run_check, snapshot
+
+from mlaudit.probes.documentation import parse_markdown
+from mlaudit.results import Outcome
+
+P, F, H = Outcome.PASS, Outcome.FAIL, Outcome.PARTIAL
+
+CASES = [
+    # readme-run-locally ----------------------------------------------------------------------
+    (
+        "readme-run-locally",
+        "fenced-pip",
+        {"README.md": "# X\n\n```bash\npip install -r requirements.txt\n```\n"},
+        P,
+    ),
+    (
+        "readme-run-locally",
+        "heading-with-code",
+        {"README.md": "# X\n\n## Quickstart\n\n```\nmy-tool --help\n```\n"},
+        P,
+    ),
+    (
+        "readme-run-locally",
+        "indented-fence-in-list",
+        {"README.md": "# X\n\n* Configure:\n\n    ```shell\n    $ uv sync\n    ```\n"},
+        P,
+    ),
+    (
+        "readme-run-locally",
+        "heading-only",
+        {"README.md": "# X\n\n## Usage\n\nRun it as you like.\n"},
+        H,
+    ),
+    ("readme-run-locally", "no-readme", {"src/a.py": "x = 1\n"}, F),
+    (
+        "readme-run-locally",
+        "fp-results-prose",
+        {
+            "README.md": "## Titanic survival prediction\n\nWe pip install nothing; we used GridSearch to reach"
+            " 79% accuracy.\n\n  - Imputed missing values\n"
+        },
+        F,
+    ),
+    (
+        "readme-run-locally",
+        "fp-commands-only-in-docs-folder",
+        {"README.md": "# X\n\nSee the docs.\n", "docs/install.md": "```\npip install x\n```\n"},
+        F,
+    ),
+    # deployment-documented --------------------------------------------------------------------
+    (
+        "deployment-documented",
+        "readme-section",
+        {"README.md": "# X\n\n## Deployment\n\nUse helm.\n"},
+        P,
+    ),
+    ("deployment-documented", "docs-page", {"docs/deploying.md": "Steps.\n"}, P),
+    ("deployment-documented", "none", {"README.md": "# X\n\n## Usage\n"}, F),
+    (
+        "deployment-documented",
+        "fp-word-in-prose",
+        {"README.md": "# X\n\nOne day we will deploy this to production.\n"},
+        F,
+    ),
+    # data-sources-documented ------------------------------------------------------------------
+    ("data-sources-documented", "data-readme", {"data/README.md": "Source: Kaggle.\n"}, P),
+    (
+        "data-sources-documented",
+        "dvc-desc",
+        {
+            "data/raw.csv.dvc": "outs:\n- md5: abc\n  path: raw.csv\n  desc: Orders export from the ERP\n"
+        },
+        P,
+    ),
+    (
+        "data-sources-documented",
+        "readme-data-heading",
+        {"README.md": "# X\n\n## Data\n\nFrom S3.\n"},
+        H,
+    ),
+    ("data-sources-documented", "none", {"README.md": "# X\n"}, F),
+    (
+        "data-sources-documented",
+        "fp-api-reference-and-model-desc",
+        {
+            "docs/madewithml/data.md": "::: madewithml.data\n",
+            "dvc.yaml": "artifacts:\n  clf:\n    path: model.pkl\n    type: model\n    desc: Tag classifier\n",
+        },
+        F,
+    ),
+    # labelling-documented ---------------------------------------------------------------------
+    ("labelling-documented", "guidelines", {"docs/labelling_guidelines.md": "Label cats.\n"}, P),
+    (
+        "labelling-documented",
+        "label-studio-config",
+        {
+            "labeling/config.xml": '<View>\n  <Image name="i" value="$image"/>\n  <Choices name="c" toName="i"/>\n</View>\n'
+        },
+        P,
+    ),
+    ("labelling-documented", "none", {"README.md": "# X\n"}, F),
+    (
+        "labelling-documented",
+        "fp-labels-data-file",
+        {
+            "data/labels.csv": "id,label\n1,cat\n",
+            "README.md": "# X\n\nLabels are in data/labels.csv.\n",
+        },
+        F,
+    ),
+    # model-card -----------------------------------------------------------------------------
+    ("model-card", "model-card-file", {"MODEL_CARD.md": "# Model card\n"}, P),
+    (
+        "model-card",
+        "hf-front-matter",
+        {"README.md": "---\nlicense: mit\nmodel-index:\n- name: x\n---\n# Model\n"},
+        P,
+    ),
+    ("model-card", "none", {"README.md": "# X\n"}, F),
+    (
+        "model-card",
+        "fp-jekyll-front-matter-and-prose",
+        {"README.md": "---\ntitle: Home\nlayout: page\n---\nWe should write a model card.\n"},
+        F,
+    ),
+    # experiment-design-documented --------------------------------------------------------------
+    ("experiment-design-documented", "adr", {"docs/adr/0001-use-xgboost.md": "# Use XGBoost\n"}, P),
+    (
+        "experiment-design-documented",
+        "model-selection-section",
+        {"README.md": "# X\n\n## Model selection\n\nWe compared three models.\n"},
+        P,
+    ),
+    ("experiment-design-documented", "none", {"README.md": "# X\n"}, F),
+    (
+        "experiment-design-documented",
+        "fp-experiment-scripts",
+        {"experiments/run_01.py": "x = 1\n", "README.md": "# X\n\nWe ran many experiments.\n"},
+        F,
+    ),
+    # changelog -----------------------------------------------------------------------------------
+    ("changelog", "changelog-md", {"CHANGELOG.md": "## 1.0.0\n"}, P),
+    ("changelog", "none", {"README.md": "# X\n"}, F),
+    ("changelog", "fp-changelog-parser-module", {"src/pkg/changelog_parser.py": "x = 1\n"}, F),
+]
+
+
+@pytest.mark.parametrize(
+    ("check", "files", "expected"),
+    [pytest.param(c, f, e, id=f"{c}:{i}") for c, i, f, e in CASES],
+)
+def test_documentation_checks(tmp_path, check, files, expected):
+    obs = run_check(snapshot(tmp_path, files), check)
+    assert obs.outcome == expected, obs.message
+
+
+def test_every_documentation_check_has_positive_negative_and_false_positive():
+    from helpers import _default_rubric
+
+    names = [c.name for q, c in _default_rubric().checks() if q.prefix == "DOC"]
+    for name in names:
+        ids = [i for c, i, _f, _e in CASES if c == name]
+        outcomes = {e for c, _i, _f, e in CASES if c == name}
+        assert Outcome.PASS in outcomes and Outcome.FAIL in outcomes, name
+        assert any(i.startswith("fp-") for i in ids), name
+
+
+def test_markdown_parser_ignores_headings_inside_fences():
+    doc = parse_markdown(
+        ["# Title", "", "```bash", "# Inside .env", "pip install x", "```", "Setext", "======"]
+    )
+    assert [(h.level, h.text, h.line) for h in doc.headings] == [(1, "Title", 1), (1, "Setext", 7)]
+    assert doc.blocks[0].info == "bash"
+    assert doc.blocks[0].lines == [(4, "# Inside .env"), (5, "pip install x")]
+
+
+def test_rst_readme(tmp_path):
+    snap = snapshot(
+        tmp_path,
+        {
+            "README.rst": "Project\n=======\n\nInstallation\n------------\n\n.. code-block:: bash\n\n    pip install x\n"
+        },
+    )
+    obs = run_check(snap, "readme-run-locally")
+    assert obs.outcome == Outcome.PASS
+    assert any(e.line == 9 for e in obs.evidence)

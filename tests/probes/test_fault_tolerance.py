@@ -1,0 +1,330 @@
+"""Fault-tolerance checks (FLT): per check a positive, a negative and the known false positive."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import run_rubric_check, snapshot
+
+from mlaudit.results import Outcome
+
+FASTAPI = "from fastapi import FastAPI\napp = FastAPI()\n"
+JOB = """apiVersion: batch/v1
+kind: Job
+metadata: {name: train}
+spec:
+%s  template:
+    spec:
+      containers: [{name: t, image: train:1}]
+      restartPolicy: Never
+"""
+DEPLOY = """apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api}
+spec:
+%s  selector: {matchLabels: {app: api}}
+  template:
+    metadata: {labels: {app: api}}
+    spec:
+      containers: [{name: api, image: api:1}]
+"""
+ARGO = """apiVersion: argoproj.io/v1alpha1
+kind: Workflow
+metadata: {generateName: train-}
+spec:
+  entrypoint: main
+  templates:
+  - name: main
+%s    container: {image: train:1}
+"""
+
+CASES = [
+    # retries-timeouts
+    (
+        "retries-timeouts",
+        {"client.py": "import requests\nrequests.get(url, timeout=5)\n"},
+        Outcome.PASS,
+    ),
+    (
+        "retries-timeouts",
+        {
+            "client.py": "import tenacity, requests\n@tenacity.retry(stop=tenacity.stop_after_attempt(3))\ndef f():\n    return requests.post(u, timeout=3)\n"
+        },
+        Outcome.PASS,
+    ),
+    (
+        "retries-timeouts",
+        {"client.py": "import requests\nrequests.get(url)\n"},
+        Outcome.FAIL,
+    ),  # bandit B113
+    (
+        "retries-timeouts",
+        {
+            "client.py": "import requests, backoff\n@backoff.on_exception(backoff.expo, Exception)\ndef f():\n    return requests.get(u)\n"
+        },
+        Outcome.PARTIAL,
+    ),
+    ("retries-timeouts", {"train.py": "import numpy as np\nnp.zeros(3)\n"}, Outcome.NOT_APPLICABLE),
+    # known FP: a `timeout` in a comment or a variable name is not a timeout on the call
+    (
+        "retries-timeouts",
+        {"client.py": "import requests\ntimeout = 5  # timeout=5\nrequests.get(url)\n"},
+        Outcome.FAIL,
+    ),
+    # circuit-breaker
+    (
+        "circuit-breaker",
+        {"c.py": "import pybreaker\nbreaker = pybreaker.CircuitBreaker()\n"},
+        Outcome.PASS,
+    ),
+    (
+        "circuit-breaker",
+        {
+            "mesh/dr.yaml": "apiVersion: networking.istio.io/v1beta1\nkind: DestinationRule\nmetadata: {name: api}\nspec:\n  host: api\n  trafficPolicy:\n    outlierDetection: {consecutive5xxErrors: 5}\n"
+        },
+        Outcome.PASS,
+    ),
+    ("circuit-breaker", {"c.py": "import requests\n"}, Outcome.FAIL),
+    # known FP: the words in a README
+    ("circuit-breaker", {"README.md": "We use pybreaker and outlierDetection.\n"}, Outcome.FAIL),
+    # orchestrator-retries
+    (
+        "orchestrator-retries",
+        {
+            "dags/train.py": "from airflow import DAG\ndefault_args = {'owner': 'ml', 'retries': 3}\nwith DAG('t', default_args=default_args):\n    pass\n"
+        },
+        Outcome.PASS,
+    ),
+    (
+        "orchestrator-retries",
+        {"flows/f.py": "from prefect import task\n@task(retries=2)\ndef load():\n    pass\n"},
+        Outcome.PASS,
+    ),
+    (
+        "orchestrator-retries",
+        {"flows/f.py": "from prefect import task\n@task\ndef load():\n    pass\n"},
+        Outcome.FAIL,
+    ),
+    (
+        "orchestrator-retries",
+        {"dags/t.py": "from airflow import DAG\ndefault_args = {'retries': 0}\n"},
+        Outcome.FAIL,
+    ),
+    ("orchestrator-retries", {"k8s/job.yaml": JOB % "  backoffLimit: 4\n"}, Outcome.PASS),
+    ("orchestrator-retries", {"k8s/job.yaml": JOB % "  backoffLimit: 0\n"}, Outcome.FAIL),
+    (
+        "orchestrator-retries",
+        {"argo/wf.yaml": ARGO % "    retryStrategy: {limit: 3}\n"},
+        Outcome.PASS,
+    ),
+    ("orchestrator-retries", {"argo/wf.yaml": ARGO % ""}, Outcome.FAIL),
+    # known FP: a job spec with max_retries: 0 is an explicit "no"; nothing orchestrated is N/A
+    (
+        "orchestrator-retries",
+        {"deploy/job.yaml": "name: train\nentrypoint: python train.py\nmax_retries: 0\n"},
+        Outcome.FAIL,
+    ),
+    ("orchestrator-retries", {"train.py": "x = 1\n"}, Outcome.NOT_APPLICABLE),
+    # chaos-tests
+    (
+        "chaos-tests",
+        {
+            "chaos/kill.yaml": "apiVersion: chaos-mesh.org/v1alpha1\nkind: PodChaos\nmetadata: {name: kill}\nspec: {action: pod-kill, mode: one}\n"
+        },
+        Outcome.PASS,
+    ),
+    (
+        "chaos-tests",
+        {
+            "chaos/exp.json": '{"title": "t", "steady-state-hypothesis": {"probes": []}, "method": []}\n'
+        },
+        Outcome.PASS,
+    ),
+    (
+        "chaos-tests",
+        {"k8s/svc.yaml": "apiVersion: v1\nkind: Service\nmetadata: {name: s}\n"},
+        Outcome.FAIL,
+    ),
+    # known FP: an Argo `Workflow` is not a Chaos Mesh workflow
+    ("chaos-tests", {"argo/wf.yaml": ARGO % ""}, Outcome.FAIL),
+    # checkpoint-resume
+    (
+        "checkpoint-resume",
+        {
+            "train.py": "from pytorch_lightning.callbacks import ModelCheckpoint\ncb = ModelCheckpoint()\n"
+        },
+        Outcome.PASS,
+    ),
+    (
+        "checkpoint-resume",
+        {"train.py": "trainer.train(resume_from_checkpoint=True)\n"},
+        Outcome.PASS,
+    ),
+    (
+        "checkpoint-resume",
+        {"train.py": "ck = torch.load(p)\noptimizer.load_state_dict(ck['optimizer'])\n"},
+        Outcome.PASS,
+    ),
+    (
+        "checkpoint-resume",
+        {"train.py": "import torch\ntorch.save(model.state_dict(), 'm.pt')\n"},
+        Outcome.FAIL,
+    ),
+    # known FP: only in a notebook → partial at most
+    (
+        "checkpoint-resume",
+        {
+            "nb.ipynb": '{"cells": [{"cell_type": "code", "source": ["from keras.callbacks import ModelCheckpoint\\n", "ModelCheckpoint(p)\\n"]}], "nbformat": 4}'
+        },
+        Outcome.PARTIAL,
+    ),
+    # rollback-ready
+    ("rollback-ready", {"k8s/d.yaml": DEPLOY % "  revisionHistoryLimit: 5\n"}, Outcome.PASS),
+    ("rollback-ready", {"k8s/d.yaml": DEPLOY % "  revisionHistoryLimit: 0\n"}, Outcome.FAIL),
+    ("rollback-ready", {"k8s/d.yaml": DEPLOY % ""}, Outcome.PARTIAL),
+    (
+        "rollback-ready",
+        {
+            "promote.py": "from mlflow import MlflowClient\nMlflowClient().set_registered_model_alias('m', 'champion', 3)\n"
+        },
+        Outcome.PASS,
+    ),
+    ("rollback-ready", {"RUNBOOK.md": "## Rollback\n\n    helm rollback api 0\n"}, Outcome.PASS),
+    ("rollback-ready", {"app.py": "x = 1\n"}, Outcome.FAIL),
+    # fallback-path
+    (
+        "fallback-path",
+        {
+            "api.py": FASTAPI
+            + "def predict(x):\n    try:\n        return model.predict(x)\n    except Exception:\n        return BASELINE\n"
+        },
+        Outcome.PASS,
+    ),
+    (
+        "fallback-path",
+        {
+            "api.py": FASTAPI
+            + "def predict(x):\n    try:\n        return model.predict(x)\n    except Exception as e:\n        raise HTTPException(500) from e\n"
+        },
+        Outcome.FAIL,
+    ),
+    # known FP: a try/except around something else (config loading) is not a fallback
+    (
+        "fallback-path",
+        {
+            "api.py": FASTAPI
+            + "def cfg():\n    try:\n        return json.load(open('c.json'))\n    except OSError:\n        return {}\n"
+        },
+        Outcome.FAIL,
+    ),
+    ("fallback-path", {"train.py": "x = 1\n"}, Outcome.NOT_APPLICABLE),
+    # backups
+    (
+        "backups",
+        {"infra/b.tf": 'resource "aws_backup_plan" "p" {\n  name = "daily"\n}\n'},
+        Outcome.PASS,
+    ),
+    (
+        "backups",
+        {"infra/db.tf": 'resource "aws_db_instance" "meta" {\n  backup_retention_period = 7\n}\n'},
+        Outcome.PASS,
+    ),
+    (
+        "backups",
+        {"infra/db.tf": 'resource "aws_db_instance" "meta" {\n  backup_retention_period = 0\n}\n'},
+        Outcome.FAIL,
+    ),
+    # known FP: a stateless service has nothing to back up (unknown, not fail)
+    ("backups", {"k8s/d.yaml": DEPLOY % ""}, Outcome.UNKNOWN),
+    (
+        "backups",
+        {".dvc/config": "[core]\n    remote = s3\n['remote \"s3\"']\n    url = s3://acme/dvc\n"},
+        Outcome.UNKNOWN,  # the DVC remote bucket is managed elsewhere
+    ),
+    (
+        "backups",
+        {"k8s/pg.yaml": "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: pg}\nspec: {}\n"},
+        Outcome.FAIL,
+    ),
+    # dead-letter
+    (
+        "dead-letter",
+        {
+            "infra/q.tf": 'resource "aws_sqs_queue" "in" {\n  redrive_policy = jsonencode({maxReceiveCount = 4})\n}\n'
+        },
+        Outcome.PASS,
+    ),
+    (
+        "dead-letter",
+        {"infra/q.tf": 'resource "aws_sqs_queue" "in" {\n  name = "in"\n}\n'},
+        Outcome.FAIL,
+    ),
+    (
+        "dead-letter",
+        {"consume.py": "from confluent_kafka import Consumer, Producer\nDLQ = 'events-dlq'\n"},
+        Outcome.PASS,
+    ),
+    (
+        "dead-letter",
+        {"infra/q.tf": 'resource "aws_sqs_queue" "events_dlq" {\n  name = "events-dlq"\n}\n'},
+        Outcome.PASS,
+    ),
+    # known FP: "dlq" in code that uses no queue client is not a dead-letter topic
+    (
+        "dead-letter",
+        {"report.py": "import pandas\nCOLUMNS = ['dlq_count']\n"},
+        Outcome.NOT_APPLICABLE,
+    ),
+    (
+        "dead-letter",
+        {"consume.py": "import pika\nch.basic_consume(queue='events')\n"},
+        Outcome.FAIL,
+    ),
+    # ingest-quarantine
+    (
+        "ingest-quarantine",
+        {
+            "ingest.py": "import pandera as pa\ntry:\n    schema.validate(df, lazy=True)\nexcept pa.errors.SchemaErrors as err:\n    err.failure_cases.to_parquet('quarantine/x.parquet')\n"
+        },
+        Outcome.PASS,
+    ),
+    (
+        "ingest-quarantine",
+        {
+            "ingest.py": "import pandera as pa\ntry:\n    schema.validate(df)\nexcept pa.errors.SchemaError:\n    raise\n"
+        },
+        Outcome.FAIL,
+    ),
+    # known FP: the same handler in a test does not route production records
+    (
+        "ingest-quarantine",
+        {"tests/test_ingest.py": "try:\n    f()\nexcept ValidationError:\n    pass\n"},
+        Outcome.FAIL,
+    ),
+]
+
+
+@pytest.mark.parametrize(("check", "files", "expected"), CASES)
+def test_fault_tolerance_checks(tmp_path, check, files, expected):
+    obs = run_rubric_check(snapshot(tmp_path, files), check)
+    assert obs.outcome == expected, obs.message
+
+
+def test_retries_timeouts_points_at_the_call(tmp_path):
+    snap = snapshot(
+        tmp_path, {"svc/client.py": "import requests\n\n\ndef f():\n    return requests.get(u)\n"}
+    )
+    obs = run_rubric_check(snap, "retries-timeouts")
+    assert [(e.path, e.line) for e in obs.evidence] == [("svc/client.py", 5)]
+    assert "B113" in (obs.evidence[0].note or "")
+
+
+def test_unparsable_manifests_make_infra_checks_unknown(tmp_path):
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{c}: &{c} [{', '.join(['*' + p] * 9)}]\n"
+        for p, c in zip("abcdefgh", "bcdefghi", strict=True)
+    )
+    snap = snapshot(tmp_path, {"k8s/deploy.yaml": "apiVersion: apps/v1\nkind: Deployment\n" + bomb})
+    for check in ("rollback-ready", "orchestrator-retries", "container-hardening", "backups"):
+        obs = run_rubric_check(snap, check)
+        assert obs.outcome == Outcome.UNKNOWN, (check, obs.message)
+        assert obs.evidence and obs.evidence[0].path == "k8s/deploy.yaml"

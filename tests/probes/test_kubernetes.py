@@ -1,0 +1,359 @@
+"""Kubernetes/Helm/compose probes (HAV, SCL): positive, negative and the catalogue's known
+false positives (dev overlays, a port named `probe`, `resources: {}`, max == min)."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import run_probe, snapshot
+
+from mlaudit.results import Outcome
+
+PASS, PARTIAL, FAIL, UNKNOWN = Outcome.PASS, Outcome.PARTIAL, Outcome.FAIL, Outcome.UNKNOWN
+
+
+def deployment(
+    *,
+    name: str = "api",
+    replicas: int | None = 1,
+    container: str = "",
+    pod: str = "",
+    strategy: str = "",
+) -> str:
+    reps = f"  replicas: {replicas}\n" if replicas is not None else ""
+    return (
+        "apiVersion: apps/v1\nkind: Deployment\n"
+        f"metadata:\n  name: {name}\n"
+        f"spec:\n{reps}{strategy}"
+        f"  selector:\n    matchLabels:\n      app: {name}\n"
+        f"  template:\n    metadata:\n      labels:\n        app: {name}\n"
+        f"    spec:\n{pod}      containers:\n      - name: {name}\n        image: x:1\n{container}"
+    )
+
+
+PROBES = (
+    "        readinessProbe:\n          httpGet: {path: /ready, port: 8000}\n"
+    "        livenessProbe:\n          httpGet: {path: /health, port: 8000}\n"
+)
+PROBE_PORT = "        ports:\n        - name: probe\n          containerPort: 8081\n"
+REQUESTS = "        resources:\n          requests: {cpu: 500m, memory: 1Gi}\n"
+EMPTY_RESOURCES = "        resources: {}\n"
+
+
+def hpa(lo: int, hi: int) -> str:
+    return (
+        "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: api\n"
+        "spec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: api}\n"
+        f"  minReplicas: {lo}\n  maxReplicas: {hi}\n"
+    )
+
+
+def pdb_yaml(app: str) -> str:
+    return (
+        "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: api\n"
+        f"spec:\n  minAvailable: 1\n  selector:\n    matchLabels:\n      app: {app}\n"
+    )
+
+
+CHART = {
+    "charts/api/Chart.yaml": "apiVersion: v2\nname: api\nversion: 0.1.0\n",
+    "charts/api/templates/deployment.yaml": "apiVersion: apps/v1\nkind: Deployment\nspec:\n"
+    "  replicas: {{ .Values.replicaCount }}\n  template:\n    spec:\n      containers:\n"
+    "      - name: api\n        resources: {{- toYaml .Values.resources | nindent 12 }}\n",
+}
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        ({".kube/deployment.yaml": deployment(replicas=3)}, PASS),
+        ({"k8s/deployment.yaml": deployment(replicas=1)}, FAIL),
+        ({"k8s/deployment.yaml": deployment(replicas=None)}, FAIL),  # default 1
+        # known false positive: replicas only in a dev overlay
+        (
+            {
+                "k8s/base/deployment.yaml": deployment(replicas=1),
+                "k8s/overlays/dev/deployment.yaml": deployment(replicas=3),
+            },
+            FAIL,
+        ),
+        # prod overlay patch counts
+        (
+            {
+                "k8s/base/deployment.yaml": deployment(replicas=1),
+                "k8s/overlays/prod/kustomization.yaml": "resources: [../../base]\n"
+                "replicas:\n- name: api\n  count: 3\n",
+            },
+            PASS,
+        ),
+        ({"k8s/deployment.yaml": deployment(replicas=None), "k8s/hpa.yaml": hpa(2, 6)}, PASS),
+        ({**CHART, "charts/api/values.yaml": "replicaCount: 2\n"}, PASS),
+        ({**CHART, "charts/api/values.yaml": "api:\n  replicaCount: 3\n"}, PASS),  # umbrella
+        ({**CHART, "charts/api/values.yaml": "replicaCount: 1\n"}, FAIL),
+        (
+            {
+                **CHART,
+                "charts/api/values.yaml": "replicaCount: 1\n",
+                "charts/api/values-dev.yaml": "replicaCount: 3\n",
+            },
+            FAIL,
+        ),
+        (
+            {
+                "infra/ecs.tf": 'resource "aws_ecs_service" "api" {\n  name = "api"\n'
+                "  desired_count = 3\n}\n"
+            },
+            PASS,
+        ),
+        (
+            {
+                "docker-compose.yml": "services:\n  api:\n    image: x\n    deploy:\n      replicas: 3\n"
+            },
+            PARTIAL,
+        ),
+        ({"k8s/broken.yaml": "apiVersion: apps/v1\nkind: Deployment\nspec: [\n"}, UNKNOWN),
+        ({"examples/k8s/deployment.yaml": deployment(replicas=3)}, FAIL),  # rule ex
+    ],
+)
+def test_replicas(tmp_path, files, expected):
+    assert run_probe(snapshot(tmp_path, files), "replicas").outcome == expected
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        ({"k8s/deployment.yaml": deployment(container=PROBES)}, PASS),
+        ({"k8s/deployment.yaml": deployment()}, FAIL),
+        # known false positive: a container port *named* probe is not a probe
+        ({"k8s/deployment.yaml": deployment(container=PROBE_PORT)}, FAIL),
+        (
+            {
+                "k8s/deployment.yaml": deployment(
+                    container="        readinessProbe:\n          tcpSocket: {port: 8000}\n"
+                )
+            },
+            PARTIAL,
+        ),
+        # one of two workloads has probes
+        (
+            {
+                "k8s/api.yaml": deployment(container=PROBES),
+                "k8s/worker.yaml": deployment(name="worker"),
+            },
+            PARTIAL,
+        ),
+        (
+            {"Dockerfile": "FROM python:3.11\nHEALTHCHECK CMD curl -f http://localhost/health\n"},
+            PASS,
+        ),
+        ({"Dockerfile": "FROM python:3.11\nHEALTHCHECK NONE\n"}, FAIL),
+        # Kubernetes ignores Docker HEALTHCHECK: with workloads, their probes decide
+        (
+            {
+                "Dockerfile": "FROM python:3.11\nHEALTHCHECK CMD curl -f http://localhost/\n",
+                "k8s/deployment.yaml": deployment(),
+            },
+            FAIL,
+        ),
+        (
+            {
+                **CHART,
+                "charts/api/templates/deployment.yaml": CHART[
+                    "charts/api/templates/deployment.yaml"
+                ]
+                + "        readinessProbe:\n          httpGet: {path: /}\n"
+                "        livenessProbe:\n          httpGet: {path: /}\n",
+            },
+            PASS,
+        ),
+    ],
+)
+def test_health_probes(tmp_path, files, expected):
+    assert run_probe(snapshot(tmp_path, files), "health_probes").outcome == expected
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        ({"k8s/deployment.yaml": deployment(), "k8s/pdb.yaml": pdb_yaml("api")}, PASS),
+        ({"k8s/deployment.yaml": deployment()}, FAIL),
+        # known false positive: a PDB whose selector matches no workload of the app
+        ({"k8s/deployment.yaml": deployment(), "k8s/pdb.yaml": pdb_yaml("other")}, FAIL),
+        (
+            {
+                **CHART,
+                "charts/api/templates/pdb.yaml": "apiVersion: policy/v1\nkind: PodDisruptionBudget\n",
+            },
+            PASS,
+        ),
+    ],
+)
+def test_pdb(tmp_path, files, expected):
+    obs = run_probe(snapshot(tmp_path, files), "pdb")
+    assert obs.outcome == expected, obs.message
+
+
+ZONE = (
+    "      topologySpreadConstraints:\n      - maxSkew: 1\n"
+    "        topologyKey: topology.kubernetes.io/zone\n        whenUnsatisfiable: ScheduleAnyway\n"
+)
+HOST = (
+    "      topologySpreadConstraints:\n      - maxSkew: 1\n"
+    "        topologyKey: kubernetes.io/hostname\n        whenUnsatisfiable: ScheduleAnyway\n"
+)
+ANTI = "      affinity:\n        podAntiAffinity:\n          preferredDuringSchedulingIgnoredDuringExecution: []\n"
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        ({"k8s/deployment.yaml": deployment(pod=ZONE)}, PASS),
+        ({"k8s/deployment.yaml": deployment(pod=ANTI)}, PASS),
+        ({"k8s/deployment.yaml": deployment()}, FAIL),
+        ({"k8s/deployment.yaml": deployment(pod=HOST)}, FAIL),  # hostname spread is not zones
+        ({"k8s/overlays/dev/deployment.yaml": deployment(pod=ZONE)}, FAIL),  # dev overlay
+        ({"infra/db.tf": 'resource "aws_db_instance" "db" {\n  multi_az = true\n}\n'}, PASS),
+        ({"infra/db.tf": 'resource "aws_db_instance" "db" {\n  multi_az = false\n}\n'}, FAIL),
+    ],
+)
+def test_zone_spread(tmp_path, files, expected):
+    assert run_probe(snapshot(tmp_path, files), "zone_spread").outcome == expected
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        ({"k8s/hpa.yaml": hpa(2, 10)}, PASS),
+        ({"k8s/deployment.yaml": deployment()}, FAIL),
+        # known false positive: maxReplicas == minReplicas scales nothing
+        ({"k8s/hpa.yaml": hpa(3, 3)}, FAIL),
+        (
+            {
+                "k8s/keda.yaml": "apiVersion: keda.sh/v1alpha1\nkind: ScaledObject\n"
+                "metadata: {name: api}\nspec:\n  scaleTargetRef: {name: api}\n  maxReplicaCount: 20\n"
+            },
+            PASS,
+        ),
+        (
+            {
+                "k8s/isvc.yaml": "apiVersion: serving.kserve.io/v1beta1\nkind: InferenceService\n"
+                "metadata: {name: m}\nspec:\n  predictor:\n    minReplicas: 1\n    maxReplicas: 5\n"
+            },
+            PASS,
+        ),
+        # Helm's default `autoscaling.enabled: false` is not an autoscaler
+        (
+            {
+                **CHART,
+                "charts/api/values.yaml": "autoscaling:\n  enabled: false\n  minReplicas: 1\n  maxReplicas: 100\n",
+                "charts/api/templates/hpa.yaml": "{{- if .Values.autoscaling.enabled }}\n"
+                "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\n{{- end }}\n",
+            },
+            FAIL,
+        ),
+        (
+            {
+                **CHART,
+                "charts/api/values.yaml": "autoscaling:\n  enabled: true\n  minReplicas: 2\n  maxReplicas: 8\n",
+            },
+            PASS,
+        ),
+        (
+            {
+                "infra/scale.tf": 'resource "aws_appautoscaling_target" "t" {\n  min_capacity = 1\n'
+                "  max_capacity = 4\n}\n"
+            },
+            PASS,
+        ),
+        (
+            {
+                "serve.py": "from ray import serve\n"
+                "@serve.deployment(autoscaling_config={'min_replicas': 1, 'max_replicas': 4})\n"
+                "class M:\n    pass\n"
+            },
+            PASS,
+        ),
+    ],
+)
+def test_autoscaler(tmp_path, files, expected):
+    obs = run_probe(snapshot(tmp_path, files), "autoscaler")
+    assert obs.outcome == expected, obs.message
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        ({"k8s/deployment.yaml": deployment(container=REQUESTS)}, PASS),
+        ({"k8s/deployment.yaml": deployment()}, FAIL),
+        # known false positive: an empty `resources: {}` is not a request
+        ({"k8s/deployment.yaml": deployment(container=EMPTY_RESOURCES)}, FAIL),
+        ({**CHART, "charts/api/values.yaml": "resources: {}\n"}, FAIL),
+        ({**CHART, "charts/api/values.yaml": "resources:\n  requests:\n    cpu: 100m\n"}, PASS),
+        (
+            {
+                "k8s/api.yaml": deployment(container=REQUESTS),
+                "k8s/worker.yaml": deployment(name="worker", container=EMPTY_RESOURCES),
+            },
+            PARTIAL,
+        ),
+    ],
+)
+def test_resource_requests(tmp_path, files, expected):
+    assert run_probe(snapshot(tmp_path, files), "resource_requests").outcome == expected
+
+
+ROLLING = "  strategy:\n    rollingUpdate:\n      maxUnavailable: 0\n      maxSurge: 1\n"
+
+
+@pytest.mark.parametrize(
+    ("files", "params", "expected"),
+    [
+        (
+            {"k8s/d.yaml": deployment(strategy=ROLLING)},
+            {
+                "kinds": ["Deployment"],
+                "path": "spec.strategy.rollingUpdate.maxUnavailable",
+                "value": "^0%?$",
+            },
+            PASS,
+        ),
+        (
+            {
+                "k8s/d.yaml": deployment(
+                    strategy=ROLLING.replace("maxUnavailable: 0", "maxUnavailable: 1")
+                )
+            },
+            {
+                "kinds": ["Deployment"],
+                "path": "spec.strategy.rollingUpdate.maxUnavailable",
+                "value": "^0%?$",
+            },
+            FAIL,
+        ),
+        (
+            {"k8s/d.yaml": deployment(replicas=4)},
+            {"kinds": ["Deployment"], "path": "spec.replicas", "min": 2},
+            PASS,
+        ),
+        (
+            {"k8s/overlays/dev/d.yaml": deployment(replicas=4)},
+            {"kinds": ["Deployment"], "path": "spec.replicas", "min": 2},
+            FAIL,
+        ),
+    ],
+)
+def test_k8s_field(tmp_path, files, params, expected):
+    assert run_probe(snapshot(tmp_path, files), "k8s_field", **params).outcome == expected
+
+
+def test_k8s_kinds_reads_helm_templates_and_skips_examples(tmp_path):
+    monitor = "apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata: {name: api}\n"
+    snap = snapshot(tmp_path, {"deploy/monitor.yaml": monitor})
+    obs = run_probe(snap, "k8s_kinds", kinds=["ServiceMonitor"])
+    assert obs.outcome == PASS and obs.evidence[0].path == "deploy/monitor.yaml"
+    snap = snapshot(tmp_path / "b", {"examples/monitor.yaml": monitor})
+    assert run_probe(snap, "k8s_kinds", kinds=["ServiceMonitor"]).outcome == FAIL
+    snap = snapshot(
+        tmp_path / "c",
+        {**CHART, "charts/api/templates/sm.yaml": "{{- if .Values.m }}\nkind: ServiceMonitor\n"},
+    )
+    assert run_probe(snap, "k8s_kinds", kinds=["ServiceMonitor"]).outcome == PASS

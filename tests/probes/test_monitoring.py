@@ -1,0 +1,171 @@
+"""Monitoring probes (MON): alert rules, scheduled monitors, staleness — positive, negative
+and the catalogue's known false positives (`alertThreshold` in a Grafana panel, drift code
+only in EDA notebooks)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from helpers import run_probe, snapshot
+
+from mlaudit.results import Outcome
+
+PASS, PARTIAL, FAIL, UNKNOWN = Outcome.PASS, Outcome.PARTIAL, Outcome.FAIL, Outcome.UNKNOWN
+
+RULES = (
+    "groups:\n- name: api\n  rules:\n  - alert: HighErrorRate\n"
+    "    expr: rate(http_requests_total{status=~'5..'}[5m]) > 0.05\n    for: 10m\n"
+)
+DASH_THRESHOLD = json.dumps(
+    {
+        "title": "Model",
+        "schemaVersion": 36,
+        "panels": [{"title": "p95", "type": "timeseries", "options": {"alertThreshold": True}}],
+    }
+)
+DASH_ALERT = json.dumps(
+    {
+        "title": "Model",
+        "schemaVersion": 27,
+        "panels": [
+            {"title": "errors", "alert": {"name": "errors", "conditions": [{"type": "query"}]}}
+        ],
+    }
+)
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        ({"monitoring/api.rules.yml": RULES}, PASS),
+        (
+            {
+                "k8s/rules.yaml": "apiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\n"
+                "metadata: {name: r}\nspec:\n" + "\n".join("  " + ln for ln in RULES.splitlines())
+            },
+            PASS,
+        ),
+        ({"alertmanager.yml": "route: {receiver: oncall}\nreceivers:\n- name: oncall\n"}, PASS),
+        (
+            {
+                "infra/alarms.tf": 'resource "aws_cloudwatch_metric_alarm" "latency" {\n  threshold = 1\n}\n'
+            },
+            PASS,
+        ),
+        ({"grafana/model.json": DASH_ALERT}, PASS),
+        (
+            {
+                "grafana/provisioning/alerting/model.yaml": "apiVersion: 1\ngroups:\n- orgId: 1\n"
+                "  name: model\n  folder: ml\n  rules:\n  - uid: a1\n    title: Drift high\n"
+                "    condition: C\n    data: []\n"
+            },
+            PASS,
+        ),
+        ({"app.py": "x = 1\n"}, FAIL),
+        # known false positive: a panel's alertThreshold only draws a line on a chart
+        ({"grafana/model.json": DASH_THRESHOLD}, FAIL),
+        # recording rules are not alerts
+        ({"rules.yml": "groups:\n- name: r\n  rules:\n  - record: a:b\n    expr: sum(x)\n"}, FAIL),
+        ({"docs/monitoring/api.rules.yml": RULES}, FAIL),  # rule ex
+        ({"monitoring/alerts.rules.yml": "groups: [\n"}, UNKNOWN),
+    ],
+)
+def test_alert_rules(tmp_path, files, expected):
+    obs = run_probe(snapshot(tmp_path, files), "alert_rules")
+    assert obs.outcome == expected, obs.message
+
+
+def test_grafana_threshold_message_names_the_trap(tmp_path):
+    obs = run_probe(snapshot(tmp_path, {"grafana/model.json": DASH_THRESHOLD}), "alert_rules")
+    assert "alertThreshold" in obs.message and obs.evidence[0].path == "grafana/model.json"
+
+
+DRIFT = (
+    "from evidently.report import Report\nfrom evidently.metric_preset import DataDriftPreset\n\n"
+    "def run():\n    report = Report(metrics=[DataDriftPreset()])\n    report.run(reference_data=a, current_data=b)\n"
+)
+DRIFT_CALLS = ["evidently.*DataDrift*", "evidently.*DriftPreset*", "alibi_detect.cd.*"]
+SCHEDULED = (
+    "on:\n  schedule:\n  - cron: '0 6 * * *'\njobs:\n  drift:\n    runs-on: ubuntu-latest\n"
+    "    steps:\n    - run: python -m monitoring.drift\n"
+)
+ON_PUSH = SCHEDULED.replace("schedule:\n  - cron: '0 6 * * *'", "push:")
+NOTEBOOK = json.dumps(
+    {
+        "cells": [
+            {
+                "cell_type": "code",
+                "source": [
+                    "from evidently.metric_preset import DataDriftPreset\n",
+                    "DataDriftPreset()\n",
+                ],
+            }
+        ],
+        "nbformat": 4,
+    }
+)
+CRONJOB = (
+    "apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: drift}\nspec:\n  schedule: '0 * * * *'\n"
+    "  jobTemplate:\n    spec:\n      template:\n        spec:\n          containers:\n"
+    "          - name: drift\n            image: x\n            command: [python, monitoring/drift.py]\n"
+)
+AIRFLOW_DAG = (
+    "from airflow import DAG\nfrom airflow.operators.python import PythonOperator\n"
+    "from monitoring.drift import run\n\n"
+    "with DAG('drift', schedule='@daily') as dag:\n    PythonOperator(task_id='d', python_callable=run)\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        ({"monitoring/drift.py": DRIFT, ".github/workflows/drift.yml": SCHEDULED}, PASS),
+        ({"monitoring/drift.py": DRIFT, "k8s/cron.yaml": CRONJOB}, PASS),
+        ({"monitoring/drift.py": DRIFT, "dags/drift_dag.py": AIRFLOW_DAG}, PASS),
+        ({"monitoring/drift.py": DRIFT, ".github/workflows/drift.yml": ON_PUSH}, PARTIAL),
+        ({"monitoring/drift.py": DRIFT}, PARTIAL),
+        ({"train.py": "import sklearn\n"}, FAIL),
+        # known false positive: drift only in an EDA notebook is partial at most
+        ({"notebooks/eda.ipynb": NOTEBOOK, ".github/workflows/drift.yml": SCHEDULED}, PARTIAL),
+        # tests of the drift code do not count as the monitor
+        ({"tests/test_drift.py": DRIFT}, FAIL),
+        (
+            {
+                "monitor.py": "from sagemaker.model_monitor import DefaultModelMonitor\n"
+                "m = DefaultModelMonitor(role='r')\nm.create_monitoring_schedule(monitor_schedule_name='d')\n"
+            },
+            PASS,
+        ),
+    ],
+)
+def test_monitor_job(tmp_path, files, expected):
+    obs = run_probe(
+        snapshot(tmp_path, files),
+        "monitor_job",
+        calls=DRIFT_CALLS + ["sagemaker.model_monitor.DefaultModelMonitor"],
+    )
+    assert obs.outcome == expected, obs.message
+
+
+STALE_RULE = (
+    "groups:\n- name: model\n  rules:\n  - alert: ModelStale\n"
+    "    expr: time() - model_trained_timestamp_seconds > 30 * 86400\n"
+)
+AGE_GAUGE = (
+    "from prometheus_client import Gauge\n"
+    "MODEL_TS = Gauge('model_trained_timestamp_seconds', 'when the served model was trained')\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        ({"monitoring/model.rules.yml": STALE_RULE, "app/metrics.py": AGE_GAUGE}, PASS),
+        ({"app/metrics.py": AGE_GAUGE}, PARTIAL),  # a metric nobody alerts on
+        ({"monitoring/api.rules.yml": RULES}, FAIL),  # alerts, but none about model age
+        ({"app.py": "x = 1\n"}, FAIL),
+    ],
+)
+def test_staleness(tmp_path, files, expected):
+    assert run_probe(snapshot(tmp_path, files), "staleness").outcome == expected

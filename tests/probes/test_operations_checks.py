@@ -1,0 +1,359 @@
+"""The MON/HAV/SCL/LAT/GEO rubric entries: every catalogue signal is declared with the
+catalogue's artifact, strength and level, and the checks composed in YAML (any_of, wired …)
+behave on real repositories: positive, negative and known false positive."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from helpers import snapshot
+
+from mlaudit.probes.registry import get_probe
+from mlaudit.repo.snapshot import Snapshot
+from mlaudit.results import Observation, Outcome
+from mlaudit.rubric.load import load_rubric
+
+PASS, PARTIAL, FAIL, UNKNOWN = Outcome.PASS, Outcome.PARTIAL, Outcome.FAIL, Outcome.UNKNOWN
+
+RUBRIC = load_rubric().rubric
+CHECKS = {c.name: (q, c) for q in RUBRIC.qualities for c in q.checks}
+
+# SIGNALS.md #5–#9: slug → (prefix, artifact, strength, level)
+CATALOGUE = {
+    "drift-detection": ("MON", "data", "strong", 3),
+    "drift-scheduled": ("MON", "data", "strong", 4),
+    "payload-logging": ("MON", "data", "supporting", 3),
+    "upstream-contracts": ("MON", "data", "supporting", 2),
+    "quality-monitor": ("MON", "model", "strong", 4),
+    "nan-guard": ("MON", "model", "supporting", 3),
+    "staleness": ("MON", "model", "supporting", 3),
+    "metrics-endpoint": ("MON", "code", "strong", 3),
+    "alerts": ("MON", "code", "strong", 3),
+    "dependency-bot": ("MON", "code", "strong", 2),
+    "error-tracking": ("MON", "code", "supporting", 2),
+    "replicas-ge2": ("HAV", "code", "strong", 3),
+    "probes": ("HAV", "code", "strong", 3),
+    "pdb": ("HAV", "code", "strong", 3),
+    "zone-spread": ("HAV", "code", "strong", 3),
+    "zero-downtime-rollout": ("HAV", "code", "supporting", 3),
+    "slo-declared": ("HAV", "code", "supporting", 3),
+    "model-durable": ("HAV", "model", "supporting", 3),
+    "autoscaler": ("SCL", "code", "strong", 3),
+    "resource-requests": ("SCL", "code", "supporting", 2),
+    "stateless-serving": ("SCL", "code", "supporting", 3),
+    "queue-inference": ("SCL", "code", "supporting", 3),
+    "distributed-training": ("SCL", "model", "supporting", 2),
+    "cluster-training-jobs": ("SCL", "model", "supporting", 3),
+    "batch-scaleout": ("SCL", "model", "supporting", 3),
+    "load-test": ("LAT", "code", "strong", 3),
+    "latency-budget": ("LAT", "code", "strong", 3),
+    "latency-histogram": ("LAT", "code", "supporting", 3),
+    "optimized-runtime": ("LAT", "model", "supporting", 2),
+    "batching-caching": ("LAT", "model", "supporting", 2),
+    "online-features": ("LAT", "data", "supporting", 3),
+    "multi-region-iac": ("GEO", "code", "strong", 3),
+    "global-routing": ("GEO", "code", "strong", 3),
+    "multi-cluster-deploy": ("GEO", "code", "supporting", 3),
+    "replicated-storage": ("GEO", "data", "strong", 3),
+    "data-residency": ("GEO", "data", "supporting", 3),
+    "edge-export": ("GEO", "model", "supporting", 2),
+}
+BATCH_TOO = {"resource-requests", "distributed-training", "cluster-training-jobs", "batch-scaleout"}
+
+
+@pytest.mark.parametrize("slug", sorted(CATALOGUE))
+def test_every_catalogue_signal_has_a_rubric_entry(slug):
+    prefix, artifact, strength, level = CATALOGUE[slug]
+    quality, check = CHECKS[slug]
+    assert check.id.startswith(prefix) and quality.prefix == prefix
+    assert (check.artifact, check.strength, check.level) == (artifact, strength, level)
+    assert check.weight == (3 if strength == "strong" else 1)
+    assert check.title and check.rationale and check.remediation and check.references
+    assert get_probe(check.probe) is not None and get_probe(check.probe).fn.__doc__
+    profiles = check.profiles or quality.profiles
+    if prefix in ("HAV", "SCL", "LAT", "GEO"):
+        assert "research" not in profiles and "online-serving" in profiles
+        assert ("batch" in profiles) == (slug in BATCH_TOO)
+
+
+def run_check(snap: Snapshot, slug: str) -> Observation:
+    _quality, check = CHECKS[slug]
+    spec = get_probe(check.probe)
+    assert spec is not None
+    return spec.fn(snap, check.with_)
+
+
+NB_DRIFT = json.dumps(
+    {
+        "cells": [
+            {
+                "cell_type": "code",
+                "source": ["import evidently.metric_preset as mp\n", "mp.DataDriftPreset()\n"],
+            }
+        ],
+        "nbformat": 4,
+    }
+)
+LOCUST = "from locust import HttpUser, task\n\nclass U(HttpUser):\n    @task\n    def p(self):\n        self.client.post('/predict')\n"
+LOCUST_CI = (
+    "on: [push]\njobs:\n  load:\n    runs-on: ubuntu-latest\n    steps:\n"
+    "    - run: locust -f loadtest/locustfile.py --headless -u 50 -t 1m\n"
+)
+
+CASES = [
+    # MON
+    (
+        "drift-detection",
+        {
+            "monitoring/drift.py": "from evidently.metric_preset import DataDriftPreset\nDataDriftPreset()\n"
+        },
+        PASS,
+    ),
+    ("drift-detection", {"app.py": "import pandas as pd\npd.read_csv('x')\n"}, FAIL),
+    ("drift-detection", {"notebooks/eda.ipynb": NB_DRIFT}, PARTIAL),  # FP: EDA notebooks
+    ("drift-detection", {"README.md": "We use Evidently DataDriftPreset for drift.\n"}, FAIL),
+    (
+        "metrics-endpoint",
+        {"app/main.py": "from prometheus_client import make_asgi_app\napp = make_asgi_app()\n"},
+        PASS,
+    ),
+    (
+        "metrics-endpoint",
+        {
+            "k8s/sm.yaml": "apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata: {name: a}\n"
+        },
+        PASS,
+    ),
+    ("metrics-endpoint", {"app/main.py": "from fastapi import FastAPI\n"}, FAIL),
+    (
+        "metrics-endpoint",
+        {"requirements.txt": "prometheus-client==0.20\n"},
+        FAIL,
+    ),  # a dependency is not use
+    (
+        "payload-logging",
+        {
+            "k8s/isvc.yaml": "apiVersion: serving.kserve.io/v1beta1\nkind: InferenceService\nmetadata: {name: m}\nspec:\n  predictor:\n    logger:\n      mode: all\n"
+        },
+        PASS,
+    ),
+    ("payload-logging", {"app.py": "x = 1\n"}, UNKNOWN),  # custom sinks are undecidable
+    (
+        "upstream-contracts",
+        {"contracts/orders.datacontract.yaml": "dataContractSpecification: 1.1.0\nid: orders\n"},
+        PASS,
+    ),
+    (
+        "upstream-contracts",
+        {
+            "models/schema.yml": "models:\n- name: orders\n  config:\n    contract:\n      enforced: true\n"
+        },
+        PASS,
+    ),
+    (
+        "upstream-contracts",
+        {
+            "models/schema.yml": "models:\n- name: orders\n  config:\n    contract:\n      enforced: false\n"
+        },
+        FAIL,
+    ),
+    (
+        "dependency-bot",
+        {
+            ".github/dependabot.yml": "version: 2\nupdates:\n- package-ecosystem: pip\n  directory: /\n  schedule: {interval: weekly}\n"
+        },
+        PASS,
+    ),
+    ("dependency-bot", {"renovate.json": "{}\n"}, PASS),
+    (
+        "dependency-bot",
+        {".github/dependabot.yml": "version: 2\nupdates: []\n"},
+        FAIL,
+    ),  # no ecosystem
+    ("error-tracking", {"app/main.py": "import sentry_sdk\nsentry_sdk.init(dsn='x')\n"}, PASS),
+    ("error-tracking", {"app/main.py": "import sentry_sdk\n"}, FAIL),  # an import is not use
+    # HAV
+    (
+        "zero-downtime-rollout",
+        {
+            "k8s/rollout.yaml": "apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata: {name: a}\n"
+        },
+        PASS,
+    ),
+    (
+        "zero-downtime-rollout",
+        {
+            "k8s/d.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: a}\nspec:\n  strategy:\n    rollingUpdate:\n      maxUnavailable: 25%\n"
+        },
+        FAIL,
+    ),
+    (
+        "slo-declared",
+        {"slo/api.yaml": "apiVersion: openslo/v1\nkind: SLO\nmetadata: {name: api}\n"},
+        PASS,
+    ),
+    (
+        "slo-declared",
+        {
+            "slo/sloth.yml": "version: prometheus/v1\nservice: api\nslos:\n- name: availability\n  objective: 99.9\n"
+        },
+        PASS,
+    ),
+    ("slo-declared", {"README.md": "Our SLO is 99.9%.\n"}, FAIL),
+    # SCL
+    (
+        "queue-inference",
+        {"worker.py": "from confluent_kafka import Consumer\nc = Consumer({'group.id': 'g'})\n"},
+        PASS,
+    ),
+    ("queue-inference", {"worker.py": "import confluent_kafka\n"}, FAIL),
+    (
+        "distributed-training",
+        {
+            "train.py": "import torch\nfrom torch.nn.parallel import DistributedDataParallel as DDP\nm = DDP(model)\n"
+        },
+        PASS,
+    ),
+    (
+        "distributed-training",
+        {"train.py": "from lightning import Trainer\nTrainer(strategy='ddp', devices=4)\n"},
+        PASS,
+    ),
+    (
+        "distributed-training",
+        {"train.py": "from lightning import Trainer\nTrainer(devices=1)\n"},
+        FAIL,
+    ),
+    (
+        "cluster-training-jobs",
+        {
+            "k8s/job.yaml": "apiVersion: kubeflow.org/v1\nkind: PyTorchJob\nmetadata: {name: t}\nspec:\n  pytorchReplicaSpecs:\n    Master: {replicas: 1}\n    Worker: {replicas: 3}\n"
+        },
+        PASS,
+    ),
+    (
+        "cluster-training-jobs",
+        {
+            "train.py": "from sagemaker.pytorch import PyTorch\nPyTorch(entry_point='t.py', instance_count=4)\n"
+        },
+        PASS,
+    ),
+    (
+        "cluster-training-jobs",
+        {
+            "train.py": "from sagemaker.pytorch import PyTorch\nPyTorch(entry_point='t.py', instance_count=1)\n"
+        },
+        FAIL,
+    ),
+    (
+        "batch-scaleout",
+        {"score.py": "import mlflow\nudf = mlflow.pyfunc.spark_udf(spark, 'models:/m/1')\n"},
+        PASS,
+    ),
+    (
+        "batch-scaleout",
+        {"score.py": "import joblib\nm = joblib.load('m.pkl')\nm.predict(X)\n"},
+        FAIL,
+    ),
+    # LAT
+    (
+        "load-test",
+        {"loadtest/locustfile.py": LOCUST, ".github/workflows/load.yml": LOCUST_CI},
+        PASS,
+    ),
+    ("load-test", {"loadtest/locustfile.py": LOCUST}, PARTIAL),  # not in CI: partial
+    (
+        "load-test",
+        {"loadtest/k6.js": "import http from 'k6/http';\nexport default function () {}\n"},
+        PARTIAL,
+    ),
+    ("load-test", {"README.md": "Run locust to load test.\n"}, FAIL),
+    (
+        "optimized-runtime",
+        {"serve.py": "import onnxruntime as ort\ns = ort.InferenceSession('m.onnx')\n"},
+        PASS,
+    ),
+    ("optimized-runtime", {"serve.py": "import torch\nm = torch.compile(model)\n"}, PASS),
+    ("optimized-runtime", {"serve.py": "import torch\nm = torch.load('m.pt')\n"}, FAIL),
+    (
+        "batching-caching",
+        {
+            "models/m/config.pbtxt": "name: 'm'\ndynamic_batching {\n  max_queue_delay_microseconds: 100\n}\n"
+        },
+        PASS,
+    ),
+    (
+        "batching-caching",
+        {
+            "service.py": "import bentoml\n\n@bentoml.api(batchable=True)\ndef predict(x):\n    return x\n"
+        },
+        PASS,
+    ),
+    (
+        "batching-caching",
+        {
+            "service.py": "import bentoml\n\n@bentoml.api(batchable=False)\ndef predict(x):\n    return x\n"
+        },
+        FAIL,
+    ),
+    (
+        "online-features",
+        {"feature_repo/feature_store.yaml": "project: p\nonline_store:\n  type: redis\n"},
+        PASS,
+    ),
+    (
+        "online-features",
+        {"feature_repo/feature_store.yaml": "project: p\noffline_store:\n  type: file\n"},
+        FAIL,
+    ),
+    # GEO
+    (
+        "global-routing",
+        {
+            "dns.tf": 'resource "aws_route53_record" "api" {\n  name = "api"\n  failover_routing_policy {\n    type = "PRIMARY"\n  }\n}\n'
+        },
+        PASS,
+    ),
+    (
+        "global-routing",
+        {"dns.tf": 'resource "aws_route53_record" "api" {\n  name = "api"\n  type = "A"\n}\n'},
+        FAIL,
+    ),
+    (
+        "global-routing",
+        {
+            "k8s/mci.yaml": "apiVersion: networking.gke.io/v1\nkind: MultiClusterIngress\nmetadata: {name: a}\n"
+        },
+        PASS,
+    ),
+    (
+        "multi-cluster-deploy",
+        {
+            "argocd/appset.yaml": "apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata: {name: a}\nspec:\n  generators:\n  - clusters: {}\n"
+        },
+        PASS,
+    ),
+    (
+        "multi-cluster-deploy",
+        {
+            "argocd/appset.yaml": "apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata: {name: a}\nspec:\n  generators:\n  - list:\n      elements: []\n"
+        },
+        FAIL,
+    ),
+    ("edge-export", {"export.py": "import torch\ntorch.onnx.export(model, x, 'm.onnx')\n"}, PASS),
+    (
+        "edge-export",
+        {"export.py": "from ultralytics import YOLO\nYOLO('y.pt').export(format='tflite')\n"},
+        PASS,
+    ),
+    ("edge-export", {"export.py": "import pandas as pd\ndf.export(path='x')\n"}, FAIL),
+]
+
+
+@pytest.mark.parametrize(
+    ("slug", "files", "expected"), CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)]
+)
+def test_composed_check(tmp_path, slug, files, expected):
+    obs = run_check(snapshot(tmp_path, files), slug)
+    assert obs.outcome == expected, obs.message

@@ -1,0 +1,616 @@
+"""Reproducibility (REP) checks, run through the default rubric so the YAML params are
+tested too: per check a positive case, a negative case and the catalogue's known false
+positives."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from helpers import run_rubric_check, snapshot
+
+from mlaudit.results import Outcome
+
+PASS, PARTIAL, FAIL, NA, UNKNOWN = (
+    Outcome.PASS,
+    Outcome.PARTIAL,
+    Outcome.FAIL,
+    Outcome.NOT_APPLICABLE,
+    Outcome.UNKNOWN,
+)
+
+
+def nb(*cells: str) -> str:
+    return json.dumps(
+        {
+            "cells": [{"cell_type": "code", "source": c.splitlines(True)} for c in cells],
+            "nbformat": 4,
+            "nbformat_minor": 5,
+            "metadata": {},
+        }
+    )
+
+
+DVC_CONFIG = "[core]\n    remote = storage\n['remote \"storage\"']\n    url = s3://bucket/dvc\n"
+DVC_POINTER = "outs:\n- md5: 3a1b2c3d4e5f60718293a4b5c6d7e8f9\n  size: 1024\n  path: raw\n"
+DVC_YAML = (
+    "stages:\n  train:\n    cmd: python src/train.py\n    deps:\n    - data/raw\n"
+    "    - src/train.py\n    params:\n    - train.lr\n    outs:\n    - model.pkl\n"
+)
+DVC_LOCK = (
+    "schema: '2.0'\nstages:\n  train:\n    cmd: python src/train.py\n    deps:\n"
+    "    - path: data/raw\n      md5: 0a1b2c3d4e5f60718293a4b5c6d7e8f9.dir\n    outs:\n"
+    "    - path: model.pkl\n      md5: 9a1b2c3d4e5f60718293a4b5c6d7e8f9\n"
+)
+
+CASES = [
+    # data-pinned -----------------------------------------------------------------------
+    (
+        "data-pinned",
+        "dvc outs + remote",
+        {".dvc/config": DVC_CONFIG, "data/raw.dvc": DVC_POINTER},
+        PASS,
+    ),
+    (
+        "data-pinned",
+        "hf revision sha",
+        {
+            "train.py": "from datasets import load_dataset\nload_dataset('imdb', revision='4f1e2a9c0b7d')\n"
+        },
+        PASS,
+    ),
+    (
+        "data-pinned",
+        "delta versionAsOf",
+        {"etl.py": "df = spark.read.format('delta').option('versionAsOf', 3).load(p)\n"},
+        PASS,
+    ),
+    (
+        "data-pinned",
+        "hashes without remote",
+        {".dvc/config": "[core]\n", "data/raw.dvc": DVC_POINTER},
+        PARTIAL,
+    ),
+    (
+        "data-pinned",
+        "nothing",
+        {"train.py": "import pandas as pd\npd.read_csv('data.csv')\n"},
+        FAIL,
+    ),
+    # FP: an empty `dvc init` pins nothing
+    (
+        "data-pinned",
+        "FP empty dvc init",
+        {".dvc/config": DVC_CONFIG, ".dvcignore": "# ignore\n"},
+        FAIL,
+    ),
+    # FP: a floating revision is not a pin
+    (
+        "data-pinned",
+        "FP revision main",
+        {"train.py": "from datasets import load_dataset\nload_dataset('imdb', revision='main')\n"},
+        FAIL,
+    ),
+    # data-backup -------------------------------------------------------------------------
+    (
+        "data-backup",
+        "s3 versioning enabled",
+        {
+            "infra/main.tf": 'resource "aws_s3_bucket_versioning" "data" {\n  bucket = aws_s3_bucket.data.id\n  versioning_configuration {\n    status = "Enabled"\n  }\n}\n'
+        },
+        PASS,
+    ),
+    (
+        "data-backup",
+        "backup plan",
+        {"main.tf": 'resource "aws_backup_plan" "daily" {\n  name = "daily"\n}\n'},
+        PASS,
+    ),
+    (
+        "data-backup",
+        "gcs inline versioning",
+        {
+            "gcs.tf": 'resource "google_storage_bucket" "d" {\n  versioning {\n    enabled = true\n  }\n}\n'
+        },
+        PASS,
+    ),
+    (
+        "data-backup",
+        "cloudformation",
+        {
+            "stack.yaml": "Resources:\n  Data:\n    Type: AWS::S3::Bucket\n    Properties:\n"
+            "      VersioningConfiguration:\n        Status: Enabled\n"
+        },
+        PASS,
+    ),
+    (
+        "data-backup",
+        "FP commented-out block",
+        {"main.tf": '# resource "aws_backup_plan" "daily" {\n#   name = "daily"\n# }\n'},
+        FAIL,
+    ),
+    ("data-backup", "no IaC", {"train.py": "x = 1\n"}, FAIL),
+    # FP: versioning declared but suspended; prose in a README
+    (
+        "data-backup",
+        "FP suspended",
+        {
+            "main.tf": 'resource "aws_s3_bucket_versioning" "d" {\n  versioning_configuration {\n    status = "Suspended"\n  }\n}\n',
+            "README.md": 'status = "Enabled"\n',
+        },
+        FAIL,
+    ),
+    # point-in-time-data ----------------------------------------------------------------------
+    (
+        "point-in-time-data",
+        "feast historical",
+        {
+            "features.py": "from feast import FeatureStore\nstore = FeatureStore('.')\nstore.get_historical_features(entity_df=df, features=f)\n"
+        },
+        PASS,
+    ),
+    (
+        "point-in-time-data",
+        "sql system time",
+        {"sql/train.sql": "SELECT * FROM t FOR SYSTEM_TIME AS OF '2024-01-01'\n"},
+        PASS,
+    ),
+    ("point-in-time-data", "nothing", {"train.py": "x = 1\n"}, FAIL),
+    # FP: a commented-out query does not count
+    (
+        "point-in-time-data",
+        "FP sql comment",
+        {"q.sql": "-- FOR SYSTEM_TIME AS OF yesterday\nSELECT 1\n"},
+        FAIL,
+    ),
+    # pipeline-as-code -------------------------------------------------------------------------
+    ("pipeline-as-code", "dvc locked", {"dvc.yaml": DVC_YAML, "dvc.lock": DVC_LOCK}, PASS),
+    (
+        "pipeline-as-code",
+        "mlproject",
+        {"MLproject": "name: x\nentry_points:\n  main:\n    command: python train.py\n"},
+        PASS,
+    ),
+    (
+        "pipeline-as-code",
+        "nothing",
+        {"train.py": "x = 1\n", "Makefile": "train:\n\tpython train.py\n"},
+        FAIL,
+    ),
+    # FP: a stale lock (command changed since) and a missing lock are only partial
+    (
+        "pipeline-as-code",
+        "FP stale lock",
+        {
+            "dvc.yaml": DVC_YAML,
+            "dvc.lock": DVC_LOCK.replace("src/train.py\n    deps", "old.py\n    deps"),
+        },
+        PARTIAL,
+    ),
+    ("pipeline-as-code", "FP no lock", {"dvc.yaml": DVC_YAML}, PARTIAL),
+    # FP: dvc.yaml without stages
+    ("pipeline-as-code", "FP empty dvc.yaml", {"dvc.yaml": "stages: {}\n"}, FAIL),
+    # params-externalized ---------------------------------------------------------------------
+    (
+        "params-externalized",
+        "dvc params",
+        {"dvc.yaml": DVC_YAML, "params.yaml": "train:\n  lr: 0.1\n"},
+        PASS,
+    ),
+    (
+        "params-externalized",
+        "yaml loader",
+        {"src/train.py": "import yaml\nparams = yaml.safe_load(open('params.yaml'))['train']\n"},
+        PASS,
+    ),
+    (
+        "params-externalized",
+        "hydra",
+        {
+            "train.py": "import hydra\n@hydra.main(config_path='conf', config_name='config')\ndef main(cfg):\n    pass\n"
+        },
+        PASS,
+    ),
+    (
+        "params-externalized",
+        "config dir unread",
+        {"configs/train.yaml": "lr: 0.1\n", "train.py": "lr = 0.1\n"},
+        PARTIAL,
+    ),
+    (
+        "params-externalized",
+        "argparse only",
+        {
+            "train.py": "import argparse\np = argparse.ArgumentParser()\np.add_argument('--lr', type=float)\n"
+        },
+        FAIL,
+    ),
+    # FP: README prose and a loader reading data, not parameters
+    (
+        "params-externalized",
+        "FP readme + data json",
+        {
+            "README.md": "Edit params.yaml\n",
+            "load.py": "import json\nrows = json.load(open('rows.json'))\n",
+        },
+        FAIL,
+    ),
+    # seeds-set --------------------------------------------------------------------------------
+    ("seeds-set", "numpy seed", {"train.py": "import numpy as np\nnp.random.seed(42)\n"}, PASS),
+    (
+        "seeds-set",
+        "random_state",
+        {
+            "train.py": "from sklearn.model_selection import train_test_split\ntrain_test_split(X, y, random_state=0)\n"
+        },
+        PASS,
+    ),
+    ("seeds-set", "lightning", {"train.py": "import lightning as L\nL.seed_everything(7)\n"}, PASS),
+    ("seeds-set", "nothing", {"train.py": "import torch\nm = torch.nn.Linear(2, 2)\n"}, FAIL),
+    # FP: commented-out seeds (the titanic trap), random_state=None, seeds only in tests
+    (
+        "seeds-set",
+        "FP commented",
+        {"train.py": "# np.random.seed(4)\n#model = RF(random_state=4)\nmodel = RF()\n"},
+        FAIL,
+    ),
+    (
+        "seeds-set",
+        "FP commented in notebook",
+        {"t.ipynb": nb("#random_state = 4\n#RandomForestClassifier(random_state=4)\nx = 1\n")},
+        FAIL,
+    ),
+    (
+        "seeds-set",
+        "FP random_state None",
+        {
+            "train.py": "from sklearn.model_selection import train_test_split\ntrain_test_split(X, y, random_state=None)\n"
+        },
+        FAIL,
+    ),
+    (
+        "seeds-set",
+        "FP tests only",
+        {"tests/test_model.py": "import numpy as np\nnp.random.seed(0)\n"},
+        FAIL,
+    ),
+    # FP: cudnn.benchmark=True hurts determinism
+    (
+        "seeds-set",
+        "FP cudnn benchmark",
+        {"train.py": "import torch\ntorch.manual_seed(0)\ntorch.backends.cudnn.benchmark = True\n"},
+        PARTIAL,
+    ),
+    (
+        "seeds-set",
+        "notebook only",
+        {"nb.ipynb": nb("import numpy as np\nnp.random.seed(1)\n")},
+        PARTIAL,
+    ),
+    # model-signature ---------------------------------------------------------------------------
+    (
+        "model-signature",
+        "MLmodel signature",
+        {"model/MLmodel": "flavors: {}\nsignature:\n  inputs: '[]'\n"},
+        PASS,
+    ),
+    (
+        "model-signature",
+        "log_model signature",
+        {"train.py": "import mlflow\nmlflow.sklearn.log_model(m, 'model', signature=sig)\n"},
+        PASS,
+    ),
+    (
+        "model-signature",
+        "persisted pipeline",
+        {
+            "train.py": "import joblib\nfrom sklearn.pipeline import Pipeline\np = Pipeline([('s', s), ('m', m)])\njoblib.dump(p, 'model.joblib')\n"
+        },
+        PASS,
+    ),
+    # built in one module, persisted by the training script that imports it
+    (
+        "model-signature",
+        "pipeline imported and persisted",
+        {
+            "src/churn/model.py": "from sklearn.pipeline import Pipeline\n"
+            "def build():\n    return Pipeline([])\n",
+            "src/churn/train.py": "import joblib\nfrom churn.model import build\n"
+            "joblib.dump(build(), 'm.joblib')\n",
+        },
+        PASS,
+    ),
+    (
+        "model-signature",
+        "nothing",
+        {"train.py": "import joblib\njoblib.dump(m, 'model.joblib')\n"},
+        FAIL,
+    ),
+    # FP: a Pipeline that is never persisted; an MLmodel without a signature
+    (
+        "model-signature",
+        "FP pipeline not persisted",
+        {
+            "a.py": "from sklearn.pipeline import Pipeline\nPipeline([])\n",
+            "b.py": "import pickle\npickle.dump(m, f)\n",
+        },
+        FAIL,
+    ),
+    (
+        "model-signature",
+        "FP MLmodel no signature",
+        {"model/MLmodel": "flavors:\n  sklearn: {}\n"},
+        FAIL,
+    ),
+    # deps-locked (REP008, kept) ------------------------------------------------------------
+    (
+        "deps-locked",
+        "uv.lock",
+        {"uv.lock": "version = 1\n", "pyproject.toml": "[project]\nname='x'\n"},
+        PASS,
+    ),
+    ("deps-locked", "unpinned", {"requirements.txt": "pandas>=2\n"}, FAIL),
+    (
+        "deps-locked",
+        "FP dvc.lock",
+        {"dvc.lock": "schema: '2.0'\n", "requirements.txt": "pandas\n"},
+        FAIL,
+    ),
+    # lock-used-in-build ------------------------------------------------------------------------
+    (
+        "lock-used-in-build",
+        "uv sync frozen",
+        {
+            "uv.lock": "version = 1\n",
+            "Dockerfile": "FROM python:3.11\nCOPY . .\nRUN pip install uv && uv sync --frozen\n",
+        },
+        PASS,
+    ),
+    (
+        "lock-used-in-build",
+        "ci require-hashes",
+        {
+            ".github/workflows/ci.yml": "on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n    - run: pip install --require-hashes -r requirements.txt\n",
+            "requirements.txt": "numpy==1.26.4 --hash=sha256:abc\n",
+        },
+        PASS,
+    ),
+    (
+        "lock-used-in-build",
+        "poetry with lock",
+        {
+            "poetry.lock": "# lock\n",
+            "Dockerfile": "FROM python:3.11\nRUN poetry install --no-root\n",
+        },
+        PASS,
+    ),
+    (
+        "lock-used-in-build",
+        "pipenv deploy",
+        {
+            "Pipfile.lock": "{}",
+            "Dockerfile": "FROM python:3.11\nRUN pipenv install --system --deploy\n",
+        },
+        PASS,
+    ),
+    (
+        "lock-used-in-build",
+        "compiled requirements",
+        {
+            "requirements.txt": "# This file is autogenerated by pip-compile with Python 3.11\nnumpy==1.26.4\n",
+            "Dockerfile": "FROM python:3.11\nRUN pip install -r requirements.txt\n",
+        },
+        PASS,
+    ),
+    (
+        "lock-used-in-build",
+        "hand pinned",
+        {
+            "requirements.txt": "numpy==1.26.4\n",
+            "Dockerfile": "FROM python:3.11\nRUN pip install --no-cache-dir -r requirements.txt\n",
+        },
+        PARTIAL,
+    ),
+    (
+        "lock-used-in-build",
+        "uv sync unfrozen",
+        {"uv.lock": "version = 1\n", "Dockerfile": "FROM python:3.11\nRUN uv sync\n"},
+        PARTIAL,
+    ),
+    # the Dockerfile COPYs the file to another path before installing it
+    (
+        "lock-used-in-build",
+        "copied pinned file",
+        {
+            "api/requirements.txt": "fastapi==0.110.0\n",
+            "Dockerfile": "FROM python:3.8\nWORKDIR /app\nCOPY ./api/requirements.txt /app/requirements.txt\n"
+            "RUN pip install --no-cache-dir --upgrade -r /app/requirements.txt\n",
+        },
+        PARTIAL,
+    ),
+    (
+        "lock-used-in-build",
+        "unpinned install",
+        {
+            "requirements.txt": "numpy\n",
+            "Dockerfile": "FROM python:3.11\nRUN pip install -r requirements.txt\n",
+        },
+        FAIL,
+    ),
+    ("lock-used-in-build", "no build", {"train.py": "x = 1\n"}, FAIL),
+    # FP: README instructions are not a build; dvc.lock is not a dependency lock
+    (
+        "lock-used-in-build",
+        "FP readme",
+        {"uv.lock": "version = 1\n", "README.md": "```\nuv sync --frozen\n```\n"},
+        FAIL,
+    ),
+    (
+        "lock-used-in-build",
+        "FP dvc.lock",
+        {
+            "dvc.lock": DVC_LOCK,
+            "requirements.txt": "pandas\n",
+            "Dockerfile": "FROM python:3.11\nRUN pip install -r requirements.txt && dvc pull\n",
+        },
+        FAIL,
+    ),
+    # image-pinned ------------------------------------------------------------------------------
+    (
+        "image-pinned",
+        "digest",
+        {"Dockerfile": "FROM python:3.11-slim@sha256:" + "a" * 64 + "\n"},
+        PASS,
+    ),
+    (
+        "image-pinned",
+        "multi-stage digest",
+        {
+            "Dockerfile": "FROM python@sha256:"
+            + "b" * 64
+            + " AS builder\nRUN x\nFROM builder\nCOPY . .\n"
+        },
+        PASS,
+    ),
+    ("image-pinned", "version tag", {"Dockerfile": "FROM python:3.11-slim\n"}, PARTIAL),
+    (
+        "image-pinned",
+        "arg default tag",
+        {"Dockerfile": "ARG BASE=python:3.10\nFROM ${BASE}\n"},
+        PARTIAL,
+    ),
+    (
+        "image-pinned",
+        "platform flag",
+        {"Dockerfile": "FROM --platform=$BUILDPLATFORM python:3.12@sha256:" + "c" * 64 + "\n"},
+        PASS,
+    ),
+    (
+        "image-pinned",
+        "unresolved build arg",
+        {"Dockerfile": "ARG BASE\nFROM ${BASE}\n"},
+        UNKNOWN,
+    ),
+    ("image-pinned", "latest", {"Dockerfile": "FROM python:latest\n"}, FAIL),
+    ("image-pinned", "no tag", {"docker/Dockerfile": "FROM ubuntu\n"}, FAIL),
+    ("image-pinned", "no Dockerfile", {"train.py": "x = 1\n"}, NA),
+    # FP: an example's Dockerfile is not the project's build
+    ("image-pinned", "FP examples only", {"examples/demo/Dockerfile": "FROM python:latest\n"}, NA),
+    # dev-prod-parity ---------------------------------------------------------------------------
+    (
+        "dev-prod-parity",
+        "devcontainer + python",
+        {
+            ".devcontainer/devcontainer.json": '{"build": {"dockerfile": "../Dockerfile"}}',
+            ".python-version": "3.11.7\n",
+        },
+        PASS,
+    ),
+    (
+        "dev-prod-parity",
+        "compose build + requires-python",
+        {
+            "docker-compose.yml": "services:\n  api:\n    build: .\n",
+            "pyproject.toml": "[project]\nname = 'x'\nrequires-python = '>=3.10'\n",
+        },
+        PASS,
+    ),
+    (
+        "dev-prod-parity",
+        "requires-python only",
+        {"pyproject.toml": "[project]\nname = 'x'\nrequires-python = '>=3.10'\n"},
+        PARTIAL,
+    ),
+    ("dev-prod-parity", "nothing", {"train.py": "x = 1\n"}, FAIL),
+    # FP: prose; a compose file that only pulls images
+    (
+        "dev-prod-parity",
+        "FP readme + pulled image",
+        {
+            "README.md": "Use Python 3.10\n",
+            "docker-compose.yml": "services:\n  db:\n    image: postgres:16\n",
+        },
+        FAIL,
+    ),
+    # notebook-only (anti) ----------------------------------------------------------------------
+    (
+        "notebook-only",
+        "scripts hold ML code",
+        {"src/train.py": "import sklearn.linear_model\n", "nb/eda.ipynb": nb("import pandas\n")},
+        PASS,
+    ),
+    (
+        "notebook-only",
+        "serving runtime in .py",
+        {
+            "api/main.py": "import onnxruntime as ort\n",
+            "nb/train.ipynb": nb("import tensorflow as tf\n"),
+        },
+        PASS,
+    ),
+    ("notebook-only", "no notebooks", {"train.py": "import torch\n"}, PASS),
+    (
+        "notebook-only",
+        "notebook-only ML",
+        {
+            "Titanic.ipynb": nb("from sklearn.ensemble import RandomForestClassifier\n"),
+            "README.md": "# Titanic\n",
+        },
+        FAIL,
+    ),
+    # FP: test files are not a training entry point; docs notebooks are not the project
+    (
+        "notebook-only",
+        "FP tests only",
+        {"tests/test_x.py": "import sklearn\n", "train.ipynb": nb("import sklearn\n")},
+        FAIL,
+    ),
+    (
+        "notebook-only",
+        "FP docs notebook",
+        {"train.py": "import xgboost\n", "docs/tutorial.ipynb": nb("import xgboost\n")},
+        PASS,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("check", "files", "expected"),
+    [pytest.param(c, f, e, id=f"{c}: {label}") for c, label, f, e in CASES],
+)
+def test_reproducibility_checks(tmp_path, check, files, expected):
+    obs = run_rubric_check(snapshot(tmp_path, files), check)
+    assert obs.outcome == expected, obs
+
+
+def test_every_rep_check_is_covered():
+    from helpers import _default_rubric
+
+    quality = _default_rubric().quality("REP")
+    assert quality is not None
+    names = {c.name for c in quality.checks}
+    assert names == {c for c, *_ in CASES}
+    assert [c.id for c in quality.checks] == [f"REP{i:03d}" for i in range(1, 13)]
+
+
+def test_data_pinned_evidence_names_out_and_remote(tmp_path):
+    snap = snapshot(tmp_path, {".dvc/config": DVC_CONFIG, "data/raw.dvc": DVC_POINTER})
+    obs = run_rubric_check(snap, "data-pinned")
+    assert {(e.path, e.line) for e in obs.evidence} >= {(".dvc/config", 4), ("data/raw.dvc", 2)}
+
+
+def test_seeds_cudnn_evidence_line(tmp_path):
+    snap = snapshot(
+        tmp_path,
+        {"train.py": "import torch\ntorch.manual_seed(0)\ntorch.backends.cudnn.benchmark = True\n"},
+    )
+    obs = run_rubric_check(snap, "seeds-set")
+    assert ("train.py", 3) in {(e.path, e.line) for e in obs.evidence}
+
+
+def test_notebook_only_caps_level_zero():
+    from helpers import _default_rubric
+
+    found = _default_rubric().find("notebook-only")
+    assert found is not None
+    assert found[1].strength == "anti" and found[1].caps == 0

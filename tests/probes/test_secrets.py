@@ -1,0 +1,287 @@
+"""Committed secrets: detectors, redaction, HEAD and history scan, never printing a secret.
+
+Fake credentials are assembled at run time (split literals) so that this file itself holds
+no string a secret scanner would flag.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import string
+import subprocess
+import sys
+
+import pytest
+from helpers import commit, git, make_repo, run_probe, snapshot
+
+from mlaudit.probes.base import ev
+from mlaudit.repo.parsers.secrets import find_secrets, is_dummy, redact, scrub
+from mlaudit.repo.secrets_history import scan_history_secrets
+from mlaudit.repo.worktree import open_worktree
+from mlaudit.results import Outcome
+
+RNG = random.Random(7)
+
+
+def _rand(n: int, alphabet: str = string.ascii_letters + string.digits) -> str:
+    return "".join(RNG.choice(alphabet) for _ in range(n))
+
+
+AWS_ID = "AK" + "IA" + "Q7RZ3K2M5N8P4W6X"
+AWS_SECRET = "kP9xQ2mZ7vB4nR8tL1wY" + "6cF3hJ5sD0gA/E+uIoT2"
+PEM_HEADER = "-----BEGIN " + "RSA PRIVATE KEY-----"
+PEM_BODY = "MIIEowIBAAKCAQEA" + _rand(48, string.ascii_letters + string.digits + "+/")
+GH_TOKEN = "gh" + "p_" + _rand(36)
+AZURE_KEY = _rand(86, string.ascii_letters + string.digits + "+/") + "=="
+ENV_TOKEN = _rand(32)
+DUMMY_ID = "AKIA" + "IOSFODNN7EXAMPLE"
+DUMMY_SECRET = "wJalrXUtnFEMI/K7MDENG/" + "bPxRfiCYEXAMPLEKEY"
+
+AWS_FILE = f'aws_access_key_id = "{AWS_ID}"\naws_secret_access_key = "{AWS_SECRET}"\n'
+PEM_FILE = f"{PEM_HEADER}\n{PEM_BODY}\n{_rand(64)}\n-----END RSA PRIVATE KEY-----\n"
+GCP_FILE = json.dumps(
+    {
+        "type": "service_account",
+        "private_key_id": _rand(40, "0123456789abcdef"),
+        "private_key": "-----BEGIN " + f"PRIVATE KEY-----\n{PEM_BODY}\n-----END PRIVATE KEY-----\n",
+        "client_email": "svc@proj.iam.gserviceaccount.com",
+    },
+    indent=2,
+)
+
+
+# redaction and dummies -----------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("AKIA1234567890ABXYZ1", "AKIA…XYZ1"),
+        ("abcdefghij", "ab…j"),
+        ("abcdef", "a…"),
+        ("abc", "…"),
+    ],
+)
+def test_redact(value, expected):
+    assert redact(value) == expected
+    assert value not in redact(value) or len(value) < 4
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        DUMMY_ID,
+        DUMMY_SECRET,
+        "xxxxxxxxxxxx",
+        "<your-key>",
+        "changeme",
+        "${HF_TOKEN}",
+        "$TOKEN",
+        "********",
+    ],
+)
+def test_dummy_values(value):
+    assert is_dummy(value)
+
+
+def test_real_value_is_not_dummy():
+    assert not is_dummy(ENV_TOKEN)
+
+
+# detectors: positive, negative, known false positive -----------------------------------------------
+@pytest.mark.parametrize(
+    ("path", "text", "kinds"),
+    [
+        ("config.py", AWS_FILE, {"aws-access-key", "aws-secret-key"}),
+        ("keys/deploy.pem", PEM_FILE, {"private-key"}),
+        ("sa.json", GCP_FILE, {"gcp-service-account"}),
+        (
+            "settings.ini",
+            f"conn = DefaultEndpointsProtocol=https;AccountName=acct;AccountKey={AZURE_KEY};EndpointSuffix=core.windows.net\n",
+            {"azure-connection-string"},
+        ),
+        (".env", f"DEBUG=1\nHF_TOKEN={ENV_TOKEN}\n", {"env-secret"}),
+        ("Dockerfile", f"FROM python:3.11\nENV API_KEY={ENV_TOKEN}\n", {"dockerfile-credential"}),
+        ("ci.sh", f"export TOKEN={GH_TOKEN}\n", {"github-token"}),
+    ],
+)
+def test_detectors_find_real_secrets(path, text, kinds):
+    found = find_secrets(path, text)
+    assert {f.kind for f in found} >= kinds
+    for finding in found:
+        assert "…" in finding.redacted
+        for raw in (AWS_ID, AWS_SECRET, PEM_BODY, ENV_TOKEN, GH_TOKEN, AZURE_KEY):
+            assert raw not in finding.redacted
+
+
+@pytest.mark.parametrize(
+    ("path", "text"),
+    [
+        # the AWS documentation's example pair
+        ("README.md", f"aws_access_key_id = {DUMMY_ID}\naws_secret_access_key = {DUMMY_SECRET}\n"),
+        # an access key id alone is not a usable credential
+        ("config.py", f'KEY_ID = "{AWS_ID}"\n'),
+        # placeholders in .env files
+        (
+            ".env",
+            "OPENAI_API_KEY=<your-key>\nHF_TOKEN=${HF_TOKEN}\nDB_PASSWORD=changeme\nTOKEN=xxxx\n",
+        ),
+        # a PEM header in documentation with an elided body
+        ("docs/keys.md", f"{PEM_HEADER}\n...\n-----END RSA PRIVATE KEY-----\n"),
+        # build args without a value are passed at build time, not committed
+        ("Dockerfile", "FROM python:3.11\nARG HF_TOKEN\nENV HF_TOKEN=$HF_TOKEN\n"),
+        # token-looking words in ordinary code are not secrets
+        ("tokenize.py", "tokens = tokenizer(text)\nMAX_TOKENS = 512\n"),
+        # git hashes are not AWS secrets
+        ("x.txt", f"{AWS_ID}\n{_rand(40, '0123456789abcdef')}\n"),
+    ],
+)
+def test_detectors_ignore_dummies_and_lookalikes(path, text):
+    assert find_secrets(path, text) == []
+
+
+def test_scrub_redacts_snippets():
+    text = f'key = "{GH_TOKEN}" secret={AWS_SECRET} id={AWS_ID}'
+    cleaned = scrub(text)
+    assert GH_TOKEN not in cleaned and AWS_SECRET not in cleaned and AWS_ID not in cleaned
+    evidence = ev("a.py", 1, f"HF_TOKEN = '{ENV_TOKEN}'")
+    assert ENV_TOKEN not in (evidence.snippet or "")
+
+
+# the probe at HEAD ---------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        ({"config.py": AWS_FILE}, Outcome.FAIL),
+        ({"deploy/id_rsa": PEM_FILE}, Outcome.FAIL),
+        ({".env": f"WANDB_API_KEY={ENV_TOKEN}\n"}, Outcome.FAIL),
+        ({"app.py": "import os\nKEY = os.environ['AWS_SECRET_ACCESS_KEY']\n"}, Outcome.PASS),
+        # known false positives: dummy fixtures and sample keys in tests/docs
+        ({"tests/fixtures/test_key.pem": PEM_FILE, "README.md": f"use {DUMMY_ID}\n"}, Outcome.PASS),
+        ({".env.example": "OPENAI_API_KEY=<your-key>\n"}, Outcome.PASS),
+    ],
+)
+def test_committed_secrets_head(tmp_path, files, expected):
+    obs = run_probe(snapshot(tmp_path, files), "committed_secrets")
+    assert obs.outcome == expected, obs.message
+    if expected == Outcome.FAIL:
+        assert obs.evidence and obs.evidence[0].line is not None
+        assert "…" in (obs.evidence[0].snippet or "")
+
+
+def test_committed_secrets_plain_folder_is_decided(tmp_path):
+    snap = snapshot(tmp_path, {"config.py": AWS_FILE}, git_init=False)
+    assert run_probe(snap, "committed_secrets").outcome == Outcome.FAIL
+    clean = snapshot(tmp_path / "clean", {"a.py": "x = 1\n"}, git_init=False)
+    obs = run_probe(clean, "committed_secrets")
+    assert obs.outcome == Outcome.PASS and "not a git repository" in obs.message
+
+
+# the history --------------------------------------------------------------------------------------
+def _leaked_repo(tmp_path):
+    root = make_repo(tmp_path / "leak", {"README.md": "# project\n", "src/app.py": "x = 1\n"})
+    commit(root, {"src/settings.py": "import os\n\nDEBUG = False\n" + AWS_FILE}, "add settings")
+    commit(root, {"src/settings.py": "import os\n\nDEBUG = False\n"}, "remove the key")
+    commit(root, {"src/app.py": "x = 2\n"}, "more work")
+    return root
+
+
+def test_history_secret_removed_later_still_fails(tmp_path):
+    root = _leaked_repo(tmp_path)
+    obs = run_probe(open_worktree(root), "committed_secrets")
+    assert obs.outcome == Outcome.FAIL
+    paths = {(e.path, e.line) for e in obs.evidence}
+    assert ("src/settings.py", 4) in paths and ("src/settings.py", 5) in paths
+    assert all("commit" in (e.note or "") for e in obs.evidence)
+    assert "bound" in obs.message and "only in history" in obs.message
+    rendered = obs.model_dump_json()
+    assert AWS_ID not in rendered and AWS_SECRET not in rendered
+    assert "AKIA…4W6X" in rendered
+
+
+@pytest.mark.parametrize("fmt", ["json", "terminal"])
+def test_raw_key_never_printed_by_the_cli(tmp_path, fmt):
+    root = _leaked_repo(tmp_path)
+    out = subprocess.run(
+        [sys.executable, "-m", "mlaudit", "scan", str(root), "--format", fmt, "--exit-zero"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"COLUMNS": "200", "PATH": "/usr/bin:/bin"},
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    everything = out.stdout + out.stderr
+    assert AWS_ID not in everything and AWS_SECRET not in everything
+    assert AWS_SECRET[:20] not in everything
+    if fmt == "json":
+        data = json.loads(out.stdout)
+        result = next(r for r in data["results"] if r["name"] == "committed-secrets")
+        assert result["outcome"] == "fail"
+        assert any("AKIA…" in (e.get("snippet") or "") for e in result["evidence"])
+        assert data["overall_level"] == 0
+
+
+def test_history_scan_is_bounded(tmp_path):
+    root = _leaked_repo(tmp_path)
+    scan = scan_history_secrets(root, max_bytes=1, max_seconds=60)
+    assert scan.available and scan.truncated
+    assert "stopped at the bound" in scan.summary() and "0 MiB" in scan.bound
+
+
+def test_history_line_numbers_across_chunks(tmp_path, monkeypatch):
+    import mlaudit.repo.secrets_history as sh
+
+    monkeypatch.setattr(sh, "CHUNK_BYTES", 64)  # force state to carry across chunks
+    root = make_repo(tmp_path / "r", {"a.txt": "1\n"})
+    body = "".join(f"line {i}\n" for i in range(1, 30))
+    commit(root, {"conf/.env": body + f"HF_TOKEN={ENV_TOKEN}\n"}, "env")
+    scan = sh.scan_history_secrets(root)
+    assert [(h.path, h.finding.line, h.finding.kind) for h in scan.findings] == [
+        ("conf/.env", 30, "env-secret")
+    ]
+
+
+def test_shallow_clone_history_unknown_head_decided(tmp_path):
+    root = _leaked_repo(tmp_path)
+    shallow = tmp_path / "shallow"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{root}", str(shallow))
+    obs = run_probe(open_worktree(shallow), "committed_secrets")
+    assert obs.outcome == Outcome.UNKNOWN and "shallow" in obs.message
+    commit(shallow, {"keys.py": AWS_FILE}, "leak at head")
+    obs = run_probe(open_worktree(shallow), "committed_secrets")
+    assert obs.outcome == Outcome.FAIL
+
+
+def test_head_secrets_never_printed_in_any_format(tmp_path):
+    """Secrets still at HEAD appear in files other probes quote (Dockerfile ENV, .env,
+    config modules): no renderer may print them, whatever check quotes the line."""
+    from mlaudit.report import FORMATS, RenderOptions, renderer
+    from mlaudit.rubric.load import load_rubric
+    from mlaudit.scoring import assess
+
+    snap = snapshot(
+        tmp_path,
+        {
+            "src/settings.py": AWS_FILE,
+            "Dockerfile": f"FROM python:3.11\nENV HF_TOKEN={ENV_TOKEN}\nUSER 1000\n",
+            ".env": f"WANDB_API_KEY={ENV_TOKEN[::-1]}\n",
+            "ci.sh": f"curl -H 'Authorization: token {GH_TOKEN}' https://api.github.com\n",
+            "keys/deploy.pem": PEM_FILE,
+        },
+    )
+    assessment = assess(snap, load_rubric())
+    result = next(r for r in assessment.results if r.name == "committed-secrets")
+    assert result.outcome == Outcome.FAIL
+    raw = [AWS_ID, AWS_SECRET, ENV_TOKEN, ENV_TOKEN[::-1], GH_TOKEN, PEM_BODY]
+    for fmt in FORMATS:
+        text = renderer(fmt)(assessment, RenderOptions())
+        leaked = [r[:6] + "…" for r in raw if r in text]
+        assert not leaked, f"{fmt} printed a secret: {leaked}"
+
+
+def test_history_scan_of_a_monorepo_subfolder(tmp_path):
+    root = make_repo(tmp_path / "mono", {"svc/app.py": "x = 1\n", "other/app.py": "x = 1\n"})
+    commit(root, {"svc/conf/keys.py": AWS_FILE, "other/keys.py": AWS_FILE}, "leak twice")
+    commit(root, {"svc/conf/keys.py": "", "other/keys.py": ""}, "remove")
+    obs = run_probe(open_worktree(root / "svc"), "committed_secrets")
+    assert obs.outcome == Outcome.FAIL
+    assert {e.path for e in obs.evidence} == {"conf/keys.py"}  # relative to the scan root

@@ -1,0 +1,266 @@
+"""Security checks (SEC): per check a positive, a negative and the known false positive.
+
+committed-secrets has its own file (test_secrets.py).
+"""
+
+from __future__ import annotations
+
+import pytest
+from helpers import run_rubric_check, snapshot
+
+from mlaudit.results import Outcome
+
+FASTAPI = "from fastapi import FastAPI\napp = FastAPI()\n"
+DOCKER = "FROM python:3.11-slim\nCOPY . /app\nCMD ['uvicorn', 'app:app']\n"
+GH_PR = "on: [pull_request]\njobs:\n  scan:\n    runs-on: ubuntu-latest\n    steps:\n"
+DEPLOY = """apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: api}}
+  template:
+    metadata: {labels: {app: api}}
+    spec:
+%s      containers:
+        - name: api
+          image: api:1.0
+%s"""
+POD_SC = "      securityContext: {runAsNonRoot: true, runAsUser: 10001}\n"
+CONTAINER_SC = (
+    "          securityContext: {allowPrivilegeEscalation: false, readOnlyRootFilesystem: true}\n"
+)
+PRIVILEGED = "          securityContext: {privileged: true}\n"
+
+S3 = 'resource "aws_s3_bucket" "data" {\n  bucket = "acme-training-data"\n}\n'
+PAB = """resource "aws_s3_bucket_public_access_block" "data" {
+  bucket                  = aws_s3_bucket.data.id
+  block_public_acls       = true
+  block_public_policy     = true
+  ignore_public_acls      = true
+  restrict_public_buckets = true
+}
+"""
+SSE = """resource "aws_s3_bucket_server_side_encryption_configuration" "data" {
+  bucket = aws_s3_bucket.data.id
+  rule {
+    apply_server_side_encryption_by_default { sse_algorithm = "aws:kms" }
+  }
+}
+"""
+
+CASES = [
+    # unsafe-deserialization (anti: pass = no unsafe load)
+    (
+        "unsafe-deserialization",
+        {"serve.py": "import joblib\nm = joblib.load('m.pkl')\n"},
+        Outcome.FAIL,
+    ),
+    ("unsafe-deserialization", {"s.py": "import torch\nm = torch.load('m.pt')\n"}, Outcome.FAIL),
+    (
+        "unsafe-deserialization",
+        {
+            "s.py": "from transformers import AutoModel\nAutoModel.from_pretrained('x', trust_remote_code=True)\n"
+        },
+        Outcome.FAIL,
+    ),
+    ("unsafe-deserialization", {"c.py": "import yaml\nyaml.load(open('c.yaml'))\n"}, Outcome.FAIL),
+    (
+        "unsafe-deserialization",
+        {
+            "c.py": "import yaml, torch, numpy as np\nyaml.load(f, Loader=yaml.SafeLoader)\n"
+            "yaml.safe_load(f)\ntorch.load('m.pt', weights_only=True)\nnp.load('a.npy')\n"
+        },
+        Outcome.PASS,
+    ),
+    # known FP: test fixtures and comments/strings
+    (
+        "unsafe-deserialization",
+        {
+            "tests/test_io.py": "import pickle\npickle.load(f)\n",
+            "app.py": "# pickle.load(f)\nx = 'pickle.load'\n",
+        },
+        Outcome.PASS,
+    ),
+    # safe-model-formats
+    (
+        "safe-model-formats",
+        {"save.py": "from safetensors.torch import save_file\nsave_file(sd, 'm.safetensors')\n"},
+        Outcome.PASS,
+    ),
+    ("safe-model-formats", {"save.py": "import torch\ntorch.save(m, 'm.pt')\n"}, Outcome.FAIL),
+    (
+        "safe-model-formats",
+        {"requirements.txt": "modelscan==0.8.1\n"},
+        Outcome.PARTIAL,  # declared, never run: not wired
+    ),
+    (
+        "safe-model-formats",
+        {".github/workflows/scan.yml": GH_PR + "      - run: modelscan -p models/\n"},
+        Outcome.PASS,
+    ),
+    # adversarial-tests
+    (
+        "adversarial-tests",
+        {"tests/test_robust.py": "from art.attacks.evasion import FastGradientMethod\n"},
+        Outcome.PASS,
+    ),
+    ("adversarial-tests", {"tests/test_model.py": "import torch\n"}, Outcome.FAIL),
+    ("adversarial-tests", {"README.md": "We plan to use textattack.\n"}, Outcome.FAIL),
+    # sast
+    (
+        "sast",
+        {".github/workflows/codeql.yml": GH_PR + "      - uses: github/codeql-action/analyze@v3\n"},
+        Outcome.PASS,
+    ),
+    ("sast", {".github/workflows/ci.yml": GH_PR + "      - run: bandit -r src\n"}, Outcome.PASS),
+    ("sast", {"pyproject.toml": "[tool.bandit]\nexclude_dirs = ['tests']\n"}, Outcome.PARTIAL),
+    (
+        "sast",
+        {
+            ".pre-commit-config.yaml": "repos:\n- repo: https://github.com/PyCQA/bandit\n  rev: 1.7.9\n  hooks:\n  - id: bandit\n"
+        },
+        Outcome.PARTIAL,  # a local hook only
+    ),
+    (
+        "sast",
+        {
+            ".pre-commit-config.yaml": "repos:\n- repo: https://github.com/PyCQA/bandit\n  rev: 1.7.9\n  hooks:\n  - id: bandit\n",
+            ".github/workflows/ci.yml": GH_PR + "      - run: pre-commit run --all-files\n",
+        },
+        Outcome.PASS,
+    ),
+    (
+        "sast",
+        {
+            "pyproject.toml": "[tool.ruff.lint]\nselect = ['E', 'S']\n",
+            ".github/workflows/ci.yml": GH_PR + "      - run: ruff check .\n",
+        },
+        Outcome.PASS,
+    ),
+    # known FP: installing bandit is not running it; README prose is not use
+    (
+        "sast",
+        {
+            ".github/workflows/ci.yml": GH_PR + "      - run: pip install bandit\n",
+            "README.md": "run bandit\n",
+        },
+        Outcome.FAIL,
+    ),
+    # dep-audit
+    (
+        "dep-audit",
+        {".github/workflows/ci.yml": GH_PR + "      - run: pip-audit -r requirements.txt\n"},
+        Outcome.PASS,
+    ),
+    (
+        "dep-audit",
+        {".github/workflows/ci.yml": GH_PR + "      - uses: aquasecurity/trivy-action@0.24.0\n"},
+        Outcome.PASS,
+    ),
+    ("dep-audit", {".github/workflows/ci.yml": GH_PR + "      - run: pytest\n"}, Outcome.FAIL),
+    # known FP: dependabot updates dependencies, it does not audit them (MON dependency-bot)
+    ("dep-audit", {".github/dependabot.yml": "version: 2\nupdates: []\n"}, Outcome.FAIL),
+    # secret-scanning
+    (
+        "secret-scanning",
+        {".github/workflows/ci.yml": GH_PR + "      - uses: gitleaks/gitleaks-action@v2\n"},
+        Outcome.PASS,
+    ),
+    ("secret-scanning", {".secrets.baseline": "{}\n"}, Outcome.PARTIAL),
+    ("secret-scanning", {"README.md": "We should add gitleaks.\n"}, Outcome.FAIL),
+    # container-hardening
+    ("container-hardening", {"Dockerfile": DOCKER + "USER 10001\n"}, Outcome.PASS),
+    ("container-hardening", {"Dockerfile": DOCKER}, Outcome.FAIL),
+    ("container-hardening", {"Dockerfile": DOCKER + "USER root\n"}, Outcome.FAIL),
+    ("container-hardening", {"k8s/deploy.yaml": DEPLOY % (POD_SC, CONTAINER_SC)}, Outcome.PASS),
+    ("container-hardening", {"k8s/deploy.yaml": DEPLOY % (POD_SC, PRIVILEGED)}, Outcome.FAIL),
+    # known FP: a non-root USER in a build stage does not cover the final stage
+    (
+        "container-hardening",
+        {
+            "Dockerfile": "FROM python:3.11 AS build\nUSER app\nRUN make\nFROM python:3.11-slim\nCOPY --from=build /a /a\n"
+        },
+        Outcome.FAIL,
+    ),
+    ("container-hardening", {"app.py": "x = 1\n"}, Outcome.NOT_APPLICABLE),
+    # api-auth
+    (
+        "api-auth",
+        {
+            "api.py": FASTAPI
+            + "from fastapi.security import APIKeyHeader\nkey = APIKeyHeader(name='X-Key')\n",
+            "Dockerfile": DOCKER,
+        },
+        Outcome.PASS,
+    ),
+    ("api-auth", {"api.py": FASTAPI, "Dockerfile": DOCKER}, Outcome.FAIL),
+    # known FP: fastapi only in a lockfile is not a serving API
+    (
+        "api-auth",
+        {"requirements.txt": "fastapi==0.110.0\n", "train.py": "x = 1\n"},
+        Outcome.NOT_APPLICABLE,
+    ),
+    # policy-files
+    ("policy-files", {"SECURITY.md": "Report to sec@example.com\n"}, Outcome.PASS),
+    ("policy-files", {".github/CODEOWNERS": "* @team\n"}, Outcome.PASS),
+    ("policy-files", {"README.md": "security: mail us\n"}, Outcome.FAIL),
+    ("policy-files", {"examples/demo/SECURITY.md": "x\n"}, Outcome.FAIL),
+    # storage-hardening
+    ("storage-hardening", {"infra/s3.tf": S3 + PAB + SSE}, Outcome.PASS),
+    ("storage-hardening", {"infra/s3.tf": S3}, Outcome.FAIL),
+    ("storage-hardening", {"infra/s3.tf": S3 + PAB}, Outcome.FAIL),
+    (
+        "storage-hardening",
+        {
+            "infra/s3.tf": S3
+            + PAB
+            + SSE
+            + 'resource "aws_s3_bucket_acl" "a" {\n  bucket = aws_s3_bucket.data.id\n  acl = "public-read"\n}\n'
+        },
+        Outcome.FAIL,
+    ),
+    ("storage-hardening", {"app.py": "x = 1\n"}, Outcome.NOT_APPLICABLE),
+    # pii-controls
+    ("pii-controls", {"anon.py": "from presidio_analyzer import AnalyzerEngine\n"}, Outcome.PASS),
+    ("pii-controls", {"data/users.csv": "id,email,age\n1,a@b.c,30\n"}, Outcome.FAIL),
+    # known FP: a column merely named like a person attribute is not PII ("Name" of a passenger table is kept)
+    (
+        "pii-controls",
+        {"data/train.csv": "PassengerId,Survived,Pclass,Age\n1,0,3,22\n"},
+        Outcome.UNKNOWN,
+    ),
+    # ingest-validation
+    (
+        "ingest-validation",
+        {"src/ingest.py": "import pandera as pa\nschema = pa.DataFrameSchema({})\n"},
+        Outcome.PASS,
+    ),
+    ("ingest-validation", {"src/train.py": "import pandera as pa\n"}, Outcome.PARTIAL),
+    ("ingest-validation", {"src/ingest.py": "import pandas as pd\n"}, Outcome.FAIL),
+    # known FP: pydantic request models validate API bodies, not ingested data
+    ("ingest-validation", {"src/api.py": "from pydantic import BaseModel\n"}, Outcome.FAIL),
+    # known FP: a schema check only in tests is data-schema, not validation at ingestion
+    ("ingest-validation", {"tests/test_ingest.py": "import pandera as pa\n"}, Outcome.FAIL),
+]
+
+
+@pytest.mark.parametrize(("check", "files", "expected"), CASES)
+def test_security_checks(tmp_path, check, files, expected):
+    obs = run_rubric_check(snapshot(tmp_path, files), check)
+    assert obs.outcome == expected, obs.message
+
+
+def test_unsafe_deserialization_evidence_and_notebooks(tmp_path):
+    nb = '{"cells": [{"cell_type": "code", "source": ["import pickle\\n", "pickle.load(f)\\n"]}], "nbformat": 4}'
+    snap = snapshot(
+        tmp_path,
+        {"explore.ipynb": nb, "serve.py": "import os\n\nimport torch\nm = torch.load(p)\n"},
+    )
+    obs = run_rubric_check(snap, "unsafe-deserialization")
+    assert obs.outcome == Outcome.FAIL
+    assert ("serve.py", 4) in {(e.path, e.line) for e in obs.evidence}
+    only_nb = run_rubric_check(
+        snapshot(tmp_path / "nb", {"explore.ipynb": nb}), "unsafe-deserialization"
+    )
+    assert only_nb.outcome == Outcome.PARTIAL

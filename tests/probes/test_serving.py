@@ -1,0 +1,211 @@
+"""Serving-code probes (NaN guard, statelessness, durable model, latency histogram, latency
+budget): positive, negative and known false positives."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import run_probe, snapshot
+
+from mlaudit.probes.serving import serving_files
+from mlaudit.results import Outcome
+
+PASS, PARTIAL, FAIL, UNKNOWN = Outcome.PASS, Outcome.PARTIAL, Outcome.FAIL, Outcome.UNKNOWN
+
+APP = (
+    "from fastapi import FastAPI\nfrom app.predict import predict\n\napp = FastAPI()\n\n"
+    "@app.post('/predict')\ndef handler(x: list[float]):\n    return predict(x)\n"
+)
+GUARD = "import numpy as np\n\ndef predict(x):\n    y = model(x)\n    if not np.isfinite(y).all():\n        raise ValueError\n    return y\n"
+NO_GUARD = "def predict(x):\n    return model(x)\n"
+METRICS = (
+    "from prometheus_client import Counter\nNAN = Counter('nan_predictions_total', 'NaN outputs')\n"
+)
+
+
+def test_serving_files_follow_direct_imports_only(tmp_path):
+    snap = snapshot(
+        tmp_path,
+        {
+            "app/main.py": APP,
+            "app/predict.py": "from app import model\n" + NO_GUARD,
+            "app/model.py": "import torch\n",  # two links away
+            "train/train.py": "import torch\n",
+            "tests/test_app.py": "from fastapi.testclient import TestClient\n",
+        },
+    )
+    assert serving_files(snap) == ["app/main.py", "app/predict.py"]
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        ({"app/main.py": APP + METRICS, "app/predict.py": GUARD}, PASS),
+        ({"app/main.py": APP, "app/predict.py": GUARD}, PARTIAL),  # no metric counts it
+        ({"app/main.py": APP, "app/predict.py": NO_GUARD}, FAIL),
+        # a guard in training code is not a serving guard
+        ({"app/main.py": APP, "app/predict.py": NO_GUARD, "train/clean.py": GUARD}, FAIL),
+        (
+            {
+                "app/main.py": APP,
+                "app/predict.py": "from pydantic import BaseModel, Field\n"
+                "class Req(BaseModel):\n    x: float = Field(allow_inf_nan=False)\n",
+            },
+            PARTIAL,
+        ),
+        ({"train.py": GUARD}, FAIL),  # no serving code at all
+    ],
+)
+def test_nan_guard(tmp_path, files, expected):
+    assert run_probe(snapshot(tmp_path, files), "nan_guard").outcome == expected
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        ({"app/main.py": APP, "app/predict.py": NO_GUARD}, PASS),
+        (
+            {
+                "app/main.py": APP,
+                "app/predict.py": "def predict(x):\n    with open('feedback.csv', 'a') as f:\n"
+                "        f.write(str(x))\n",
+            },
+            FAIL,
+        ),
+        (
+            {
+                "app/main.py": APP,
+                "app/predict.py": "def predict(x):\n    with open('model.pkl', 'rb') as f:\n        return f\n",
+            },
+            PASS,  # reading is fine
+        ),
+        (
+            {
+                "app/main.py": APP,
+                "app/predict.py": NO_GUARD,
+                "k8s/sts.yaml": "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: api}\n"
+                "spec:\n  volumeClaimTemplates:\n  - metadata: {name: data}\n",
+            },
+            FAIL,
+        ),
+        ({"train.py": "import torch\n"}, UNKNOWN),
+    ],
+)
+def test_stateless_serving(tmp_path, files, expected):
+    assert run_probe(snapshot(tmp_path, files), "stateless_serving").outcome == expected
+
+
+READY_DEPLOY = (
+    "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api}\nspec:\n  template:\n"
+    "    spec:\n      containers:\n      - name: api\n        readinessProbe:\n"
+    "          httpGet: {path: /ready, port: 8000}\n"
+)
+REGISTRY_LOAD = "import mlflow\n\ndef predict(x):\n    m = mlflow.pyfunc.load_model('models:/churn/Production')\n    return m.predict(x)\n"
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        ({"app/main.py": APP, "app/predict.py": REGISTRY_LOAD, "k8s/d.yaml": READY_DEPLOY}, PASS),
+        ({"app/main.py": APP, "app/predict.py": REGISTRY_LOAD}, PARTIAL),
+        (
+            {
+                "app/main.py": APP,
+                "app/predict.py": "import joblib\nm = joblib.load('model.pkl')\n",
+                "k8s/d.yaml": READY_DEPLOY,
+            },
+            FAIL,
+        ),
+        (
+            {
+                "k8s/isvc.yaml": "apiVersion: serving.kserve.io/v1beta1\nkind: InferenceService\n"
+                "metadata: {name: m}\nspec:\n  predictor:\n    model:\n"
+                "      storageUri: s3://models/churn/v3\n"
+            },
+            PASS,
+        ),
+    ],
+)
+def test_model_durable(tmp_path, files, expected):
+    assert run_probe(snapshot(tmp_path, files), "model_durable").outcome == expected
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        (
+            {
+                "app/metrics.py": "from prometheus_client import Histogram\n"
+                "LAT = Histogram('inference_latency_seconds', 'predict latency')\n"
+            },
+            PASS,
+        ),
+        (
+            {
+                "app/main.py": "from fastapi import FastAPI\n"
+                "from prometheus_fastapi_instrumentator import Instrumentator\n"
+                "app = FastAPI()\nInstrumentator().instrument(app).expose(app)\n"
+            },
+            PASS,
+        ),
+        (
+            {
+                "app/metrics.py": "from prometheus_client import Histogram\n"
+                "SIZE = Histogram('payload_bytes', 'request size')\n"
+            },
+            PARTIAL,
+        ),
+        (
+            {
+                "app/metrics.py": "from prometheus_client import Counter\nC = Counter('requests', 'n')\n"
+            },
+            FAIL,
+        ),
+    ],
+)
+def test_latency_histogram(tmp_path, files, expected):
+    assert run_probe(snapshot(tmp_path, files), "latency_histogram").outcome == expected
+
+
+K6 = (
+    "import http from 'k6/http';\nexport const options = {\n  thresholds: {\n"
+    "    http_req_duration: ['p(95)<300'],\n  },\n};\n"
+    "export default function () { http.post('http://api/predict'); }\n"
+)
+K6_CI = (
+    "on: [pull_request]\njobs:\n  load:\n    runs-on: ubuntu-latest\n    steps:\n"
+    "    - run: k6 run loadtest/predict.js\n"
+)
+SLO = (
+    "apiVersion: openslo/v1\nkind: SLO\nmetadata: {name: predict-latency}\nspec:\n"
+    "  indicator:\n    metadata: {name: latency}\n    spec:\n      thresholdMetric: {}\n"
+    "  objectives:\n  - target: 0.99\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        ({"loadtest/predict.js": K6, ".github/workflows/load.yml": K6_CI}, PASS),
+        ({"loadtest/predict.js": K6}, PARTIAL),  # declared, not checked in CI
+        ({"loadtest/predict.js": K6.replace("http_req_duration", "http_req_failed")}, FAIL),
+        ({"slo/latency.yaml": SLO}, PASS),
+        (
+            {
+                "monitoring/latency.rules.yml": "groups:\n- name: l\n  rules:\n  - alert: SlowPredictions\n"
+                "    expr: histogram_quantile(0.95, rate(inference_latency_seconds_bucket[5m])) > 0.3\n"
+            },
+            PASS,
+        ),
+        (
+            {
+                ".github/workflows/bench.yml": "on: [pull_request]\njobs:\n  b:\n    runs-on: x\n"
+                "    steps:\n    - run: pytest benchmarks --benchmark-compare --benchmark-compare-fail=mean:10%\n"
+            },
+            PASS,
+        ),
+        ({"app.py": "x = 1\n"}, FAIL),
+    ],
+)
+def test_latency_budget(tmp_path, files, expected):
+    obs = run_probe(snapshot(tmp_path, files), "latency_budget")
+    assert obs.outcome == expected, obs.message

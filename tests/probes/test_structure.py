@@ -1,0 +1,169 @@
+"""Project structure (STR) checks through the default rubric: positive, negative and the
+catalogue's known false positive (rule tpl: untouched template folders) for each."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import run_check, snapshot
+
+from mlaudit.results import Outcome
+
+P, F, H, NA = Outcome.PASS, Outcome.FAIL, Outcome.PARTIAL, Outcome.NOT_APPLICABLE
+NB = '{"cells": [{"cell_type": "code", "source": ["x = 1\\n"]}], "nbformat": 4}'
+TEST = "def test_ok():\n    assert True\n"
+
+CASES = [
+    # data-raw-processed --------------------------------------------------------------------------
+    (
+        "data-raw-processed",
+        "gitignored-folders",
+        {".gitignore": "/data/raw/\n/data/processed/\n", "src/a.py": "x = 1\n"},
+        P,
+    ),
+    (
+        "data-raw-processed",
+        "dvc-declared-split",
+        {
+            "data/data.xml.dvc": "outs:\n- md5: abc\n  path: data.xml\n",
+            "data/.gitignore": "/data.xml\n/prepared\n",
+            "dvc.yaml": "stages:\n  prepare:\n    cmd: python prepare.py\n    deps:\n    - data/data.xml\n"
+            "    outs:\n    - data/prepared\n",
+        },
+        P,
+    ),
+    ("data-raw-processed", "flat-datasets", {"datasets/train.csv": "a\n1\n"}, F),
+    (
+        "data-raw-processed",
+        "fp-template-gitkeep-only",
+        {"data/raw/.gitkeep": "", "data/processed/.gitkeep": "", "data/interim/.gitkeep": ""},
+        H,
+    ),
+    (
+        "data-raw-processed",
+        "fp-committed-csv",
+        {"data/raw/train.csv": "a\n1\n", "data/processed/train.parquet": "x"},
+        H,
+    ),
+    # data-pipeline-folder ---------------------------------------------------------------------------
+    (
+        "data-pipeline-folder",
+        "src-data",
+        {"src/pkg/data/make_dataset.py": "def make():\n    return 1\n"},
+        P,
+    ),
+    ("data-pipeline-folder", "etl", {"etl/extract.py": "x = 1\n"}, P),
+    ("data-pipeline-folder", "none", {"src/pkg/app.py": "x = 1\n"}, F),
+    (
+        "data-pipeline-folder",
+        "fp-data-store-only",
+        {"data/train.csv": "a\n1\n", "data/test.csv": "a\n2\n"},
+        F,
+    ),
+    (
+        "data-pipeline-folder",
+        "fp-template",
+        {"src/pkg/data/__init__.py": "", "src/pkg/data/.gitkeep": ""},
+        H,
+    ),
+    (
+        "data-pipeline-folder",
+        "fp-root-data-store-template",
+        {"data/.gitkeep": "", "data/raw/.gitkeep": ""},
+        F,
+    ),
+    # data-pipeline-tests -----------------------------------------------------------------------------
+    (
+        "data-pipeline-tests",
+        "imports-folder",
+        {
+            "src/pkg/data/clean.py": "def clean(x):\n    return x\n",
+            "tests/test_clean.py": "from pkg.data.clean import clean\n\ndef test_clean():\n    assert clean(1) == 1\n",
+        },
+        P,
+    ),
+    (
+        "data-pipeline-tests",
+        "untested-folder",
+        {"src/pkg/data/clean.py": "def clean(x):\n    return x\n", "tests/test_other.py": TEST},
+        F,
+    ),
+    (
+        "data-pipeline-tests",
+        "fp-tests-data-folder-without-imports",
+        {"src/pkg/etl/load.py": "x = 1\n", "tests/data/test_dataset.py": TEST},
+        F,
+    ),
+    # models-folder ----------------------------------------------------------------------------------------
+    ("models-folder", "gitignored", {".gitignore": "/models/\n", "train.py": "x = 1\n"}, P),
+    (
+        "models-folder",
+        "dvc-tracked",
+        {"models/model.pkl.dvc": "outs:\n- md5: a\n  path: model.pkl\n"},
+        P,
+    ),
+    ("models-folder", "none", {"train.py": "x = 1\n"}, F),
+    ("models-folder", "fp-template-gitkeep", {"models/.gitkeep": ""}, H),
+    ("models-folder", "fp-committed-binary", {"models/model.pkl": b"\x80\x04binary"}, H),
+    ("models-folder", "fp-code-package", {"models/net.py": "class Net:\n    pass\n"}, F),
+    # notebooks-folder ---------------------------------------------------------------------------------------
+    ("notebooks-folder", "under-notebooks", {"notebooks/1.0-eda.ipynb": NB}, P),
+    ("notebooks-folder", "mixed", {"notebooks/a.ipynb": NB, "b.ipynb": NB}, H),
+    ("notebooks-folder", "no-notebooks", {"train.py": "x = 1\n"}, NA),
+    ("notebooks-folder", "fp-scattered-at-root", {"Titanic.ipynb": NB, "Waterpumps.ipynb": NB}, F),
+    # feature-engineering-folder ------------------------------------------------------------------------------
+    ("feature-engineering-folder", "features-pkg", {"src/pkg/features/build.py": "x = 1\n"}, P),
+    ("feature-engineering-folder", "single-module", {"src/featurization.py": "x = 1\n"}, H),
+    ("feature-engineering-folder", "none", {"src/train.py": "x = 1\n"}, F),
+    (
+        "feature-engineering-folder",
+        "fp-data-features-output",
+        {"data/features/train.csv": "a\n1\n"},
+        F,
+    ),
+    # model-engineering-folder ----------------------------------------------------------------------------------
+    ("model-engineering-folder", "models-pkg", {"src/pkg/models/train_model.py": "x = 1\n"}, P),
+    ("model-engineering-folder", "single-train-py", {"train.py": "x = 1\n"}, H),
+    ("model-engineering-folder", "none", {"app.py": "x = 1\n"}, F),
+    ("model-engineering-folder", "fp-model-store", {"models/model.pkl": b"\x80\x04binary"}, F),
+    ("model-engineering-folder", "fp-root-model-store-template", {"models/.gitkeep": ""}, F),
+    ("model-engineering-folder", "fp-template-package", {"src/pkg/models/__init__.py": ""}, H),
+    # scripts-folder -------------------------------------------------------------------------------------------
+    ("scripts-folder", "scripts", {"scripts/run.sh": "#!/bin/sh\necho hi\n"}, P),
+    ("scripts-folder", "none", {"run.sh": "#!/bin/sh\n"}, F),
+    ("scripts-folder", "fp-template", {"scripts/.gitkeep": ""}, H),
+    # tests-folder --------------------------------------------------------------------------------------------
+    ("tests-folder", "tests", {"tests/test_a.py": TEST}, P),
+    ("tests-folder", "none", {"test_a.py": TEST}, F),
+    ("tests-folder", "fp-empty-package", {"tests/__init__.py": ""}, H),
+    # deployment-folder -----------------------------------------------------------------------------------------
+    ("deployment-folder", "k8s", {"k8s/deployment.yaml": "kind: Deployment\n"}, P),
+    ("deployment-folder", "hidden-kube", {".kube/deployment.yaml": "kind: Deployment\n"}, P),
+    ("deployment-folder", "root-dockerfile", {"Dockerfile": "FROM python:3.11\n"}, P),
+    ("deployment-folder", "none", {"app.py": "x = 1\n"}, F),
+    (
+        "deployment-folder",
+        "fp-examples-and-docs",
+        {"examples/deploy/k8s.yaml": "kind: Deployment\n", "docs/deploy/index.md": "# Deploy\n"},
+        F,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("check", "files", "expected"),
+    [pytest.param(c, f, e, id=f"{c}:{i}") for c, i, f, e in CASES],
+)
+def test_structure_checks(tmp_path, check, files, expected):
+    obs = run_check(snapshot(tmp_path, files), check)
+    assert obs.outcome == expected, obs.message
+
+
+def test_every_structure_check_has_positive_negative_and_false_positive():
+    from helpers import _default_rubric
+
+    names = [c.name for q, c in _default_rubric().checks() if q.prefix == "STR"]
+    for name in names:
+        ids = [i for c, i, _f, _e in CASES if c == name]
+        outcomes = {e for c, _i, _f, e in CASES if c == name}
+        assert Outcome.PASS in outcomes and (Outcome.FAIL in outcomes), name
+        assert any(i.startswith("fp-") for i in ids), name

@@ -1,0 +1,508 @@
+"""Testing (TST) checks, run through the default rubric so the YAML params are tested too:
+for each check a positive case, a negative case and the catalogue's known false positive."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import run_check, snapshot
+
+from mlaudit.results import Outcome
+
+P, F, H, U = Outcome.PASS, Outcome.FAIL, Outcome.PARTIAL, Outcome.UNKNOWN
+
+TEST_OK = "def test_ok():\n    assert 1 + 1 == 2\n"
+
+
+def wf(run: str, on: str = "[push, pull_request]", extra: str = "") -> str:
+    """A GitHub Actions workflow with one job running `run` (a multi-line block)."""
+    body = "\n".join(f"          {line}" for line in run.splitlines())
+    return (
+        f"name: ci\non: {on}\njobs:\n  build:\n    runs-on: ubuntu-latest\n{extra}"
+        f"    steps:\n      - uses: actions/checkout@v4\n      - run: |\n{body}\n"
+    )
+
+
+PANDERA = "import pandera as pa\n\nclass Raw(pa.DataFrameModel):\n    age: int\n"
+GX_CONFTEST = (
+    "import great_expectations as ge\nimport pytest\n\n@pytest.fixture\n"
+    "def df():\n    return ge.dataset.PandasDataset({})\n"
+)
+GX_TEST = "def test_schema(df):\n    assert df.expect_column_to_exist('id')['success']\n"
+
+CASES = [
+    # data-schema --------------------------------------------------------------------------
+    ("data-schema", "pandera-model", {"src/schema.py": PANDERA}, P),
+    (
+        "data-schema",
+        "soda-checks",
+        {"soda/checks.yml": "checks for orders:\n  - row_count > 0\n"},
+        P,
+    ),
+    (
+        "data-schema",
+        "dbt-tests",
+        {
+            "dbt_project.yml": "name: shop\n",
+            "models/schema.yml": "models:\n  - name: orders\n    columns:\n      - name: id\n        tests:\n          - unique\n",
+        },
+        P,
+    ),
+    ("data-schema", "none", {"train.py": "import pandas as pd\n"}, F),
+    (
+        "data-schema",
+        "fp-readme-pydantic-import-only",
+        {
+            "README.md": "We validate data with great_expectations and pandera.\n",
+            "api.py": "from pydantic import BaseModel\n\nclass Req(BaseModel):\n    x: int\n",
+            "check.py": "import great_expectations\n",
+        },
+        F,
+    ),
+    # data-validation-wired ---------------------------------------------------------------
+    (
+        "data-validation-wired",
+        "dvc-stage",
+        {
+            "src/validate.py": "import pandera as pa\nschema = pa.DataFrameSchema({})\n",
+            "dvc.yaml": "stages:\n  validate:\n    cmd: python src/validate.py data/raw.csv\n    deps: [data/raw.csv]\n",
+        },
+        P,
+    ),
+    (
+        "data-validation-wired",
+        "ci-pytest-tests-data",
+        {
+            "tests/data/conftest.py": GX_CONFTEST,
+            "tests/data/test_dataset.py": GX_TEST,
+            ".github/workflows/ci.yml": wf("pytest tests/data"),
+        },
+        P,
+    ),
+    ("data-validation-wired", "declared-only", {"src/schema.py": PANDERA}, H),
+    ("data-validation-wired", "none", {"train.py": "x = 1\n"}, F),
+    (
+        "data-validation-wired",
+        "fp-ci-tests-other-folder",
+        {
+            "tests/data/conftest.py": GX_CONFTEST,
+            "tests/data/test_dataset.py": GX_TEST,
+            "tests/code/test_x.py": TEST_OK,
+            ".github/workflows/ci.yml": wf("pytest tests/code"),
+        },
+        H,
+    ),
+    # feature-unit-tests ------------------------------------------------------------------
+    (
+        "feature-unit-tests",
+        "features-module",
+        {
+            "src/pkg/features.py": "def add_ratio(a, b):\n    return a / b\n",
+            "tests/test_features.py": "from pkg.features import add_ratio\n\ndef test_ratio():\n    assert add_ratio(1, 2) == 0.5\n",
+        },
+        P,
+    ),
+    (
+        "feature-unit-tests",
+        "preprocess-symbol",
+        {
+            "pkg/data.py": "def preprocess(df):\n    return df\n",
+            "tests/test_data.py": "from pkg import data\n\ndef test_pre():\n    assert data.preprocess(1) == 1\n",
+        },
+        P,
+    ),
+    (
+        "feature-unit-tests",
+        "sys-path-bare-import",
+        {
+            "src/preprocess_data.py": "def run(df):\n    return df\n",
+            "src/tests/test_pre.py": "import sys\nsys.path.append('..')\nimport preprocess_data\n\n"
+            "def test_run():\n    assert preprocess_data.run(1) == 1\n",
+        },
+        P,
+    ),
+    (
+        "feature-unit-tests",
+        "only-utils",
+        {
+            "pkg/utils.py": "def f():\n    return 1\n",
+            "tests/test_utils.py": "from pkg.utils import f\n\ndef test_f():\n    assert f() == 1\n",
+        },
+        F,
+    ),
+    (
+        "feature-unit-tests",
+        "fp-third-party-preprocessing",
+        {
+            "tests/test_scaler.py": "from sklearn.preprocessing import StandardScaler\n\n"
+            "def test_s():\n    assert StandardScaler()\n",
+        },
+        F,
+    ),
+    # privacy-checks ------------------------------------------------------------------------
+    (
+        "privacy-checks",
+        "presidio",
+        {
+            "src/pii.py": "from presidio_analyzer import AnalyzerEngine\n"
+            "AnalyzerEngine().analyze(text='x', language='en')\n"
+        },
+        P,
+    ),
+    ("privacy-checks", "none", {"src/a.py": "x = 1\n"}, F),
+    (
+        "privacy-checks",
+        "fp-comment-and-requirement",
+        {
+            "src/a.py": "# TODO: run presidio_analyzer here\n",
+            "requirements.txt": "presidio-analyzer==2.2\n",
+        },
+        F,
+    ),
+    # model-unit-tests ----------------------------------------------------------------------
+    (
+        "model-unit-tests",
+        "isfinite",
+        {
+            "model.py": "class Net:\n    def __call__(self, x):\n        return x\n",
+            "tests/test_model.py": "import numpy as np\nfrom model import Net\n\n"
+            "def test_finite():\n    assert np.isfinite(Net()(1.0))\n",
+        },
+        P,
+    ),
+    (
+        "model-unit-tests",
+        "conftest-fixture",
+        {
+            "pkg/predict.py": "def load():\n    return 1\n",
+            "tests/model/conftest.py": "import pytest\nfrom pkg import predict\n\n@pytest.fixture\ndef p():\n    return predict.load()\n",
+            "tests/model/test_behaviour.py": "def test_invariance(p):\n    assert p == 1\n",
+        },
+        P,
+    ),
+    (
+        "model-unit-tests",
+        "only-utils",
+        {
+            "pkg/utils.py": "def f():\n    return 1\n",
+            "tests/test_utils.py": "from pkg.utils import f\n\ndef test_f():\n    assert f() == 1\n",
+        },
+        F,
+    ),
+    (
+        "model-unit-tests",
+        "fp-no-test-functions",
+        {
+            "model.py": "class Net:\n    pass\n",
+            "tests/check_gpu.py": "from model import Net\nprint(Net())\n",
+            "tests/test_gpu.py": "from model import Net\n\nif __name__ == '__main__':\n    print(Net())\n",
+        },
+        F,
+    ),
+    # pipeline-integration-test ------------------------------------------------------------------
+    ("pipeline-integration-test", "ci-dvc-repro", {".github/workflows/ci.yml": wf("dvc repro")}, P),
+    (
+        "pipeline-integration-test",
+        "makefile-smoke",
+        {
+            ".github/workflows/ci.yml": wf("make smoke"),
+            "Makefile": "smoke:\n\tpython src/run.py --smoke\n",
+        },
+        P,
+    ),
+    (
+        "pipeline-integration-test",
+        "tests-integration",
+        {"tests/integration/test_pipeline.py": TEST_OK},
+        P,
+    ),
+    ("pipeline-integration-test", "lint-only", {".github/workflows/ci.yml": wf("ruff check .")}, F),
+    (
+        "pipeline-integration-test",
+        "fp-publishing-is-not-running",
+        {".github/workflows/ci.yml": wf("python -m pipelines.build_train_pipeline --publish")},
+        F,
+    ),
+    (
+        "pipeline-integration-test",
+        "fp-scheduled-training-and-empty-folder",
+        {
+            ".github/workflows/ct.yml": wf(
+                "python train.py", on="\n  schedule:\n    - cron: '0 3 * * 1'"
+            ),
+            "tests/integration/__init__.py": "",
+        },
+        F,
+    ),
+    # model-quality-gate -------------------------------------------------------------------------
+    (
+        "model-quality-gate",
+        "mlflow-thresholds",
+        {
+            "evaluate.py": "import mlflow\nth = {}\n"
+            "mlflow.evaluate(model='m', data=df, targets='y', validation_thresholds=th)\n"
+        },
+        P,
+    ),
+    (
+        "model-quality-gate",
+        "dvc-metrics-gate",
+        {
+            ".github/workflows/ci.yml": wf(
+                "dvc metrics diff --json > d.json\npython scripts/check_metrics.py d.json"
+            )
+        },
+        P,
+    ),
+    (
+        "model-quality-gate",
+        "dummy-baseline-in-ci",
+        {
+            "tests/test_baseline.py": "from sklearn.dummy import DummyClassifier\n\n"
+            "def test_beats_baseline():\n    assert DummyClassifier().fit([[0]], [0])\n",
+            ".github/workflows/ci.yml": wf("pytest"),
+        },
+        P,
+    ),
+    ("model-quality-gate", "none", {"train.py": "x = 1\n"}, F),
+    (
+        "model-quality-gate",
+        "fp-cml-report-only",
+        {
+            ".github/workflows/cml.yml": wf(
+                "dvc metrics diff main --md > report.md\ncml comment create report.md"
+            )
+        },
+        H,
+    ),
+    (
+        "model-quality-gate",
+        "fp-evaluate-without-thresholds",
+        {"evaluate.py": "import mlflow\nmlflow.evaluate(model='m', data=df, targets='y')\n"},
+        F,
+    ),
+    # slice-fairness ----------------------------------------------------------------------------------
+    (
+        "slice-fairness",
+        "metricframe",
+        {
+            "eval.py": "from fairlearn.metrics import MetricFrame\nMetricFrame(metrics=m, y_true=y, y_pred=p)\n"
+        },
+        P,
+    ),
+    ("slice-fairness", "none", {"eval.py": "x = 1\n"}, F),
+    ("slice-fairness", "fp-import-only", {"eval.py": "import fairlearn\n"}, F),
+    # serving-contract-test ----------------------------------------------------------------------
+    (
+        "serving-contract-test",
+        "testclient",
+        {
+            "tests/test_api.py": "from fastapi.testclient import TestClient\nfrom app import app\n\n"
+            "def test_predict():\n    assert TestClient(app).post('/predict').status_code == 200\n"
+        },
+        P,
+    ),
+    ("serving-contract-test", "none", {"tests/test_a.py": TEST_OK}, F),
+    (
+        "serving-contract-test",
+        "fp-testclient-outside-tests",
+        {"app/debug.py": "from fastapi.testclient import TestClient\nTestClient(app)\n"},
+        F,
+    ),
+    # unit-tests -------------------------------------------------------------------------------------
+    ("unit-tests", "pytest", {"tests/test_a.py": TEST_OK}, P),
+    (
+        "unit-tests",
+        "unittest",
+        {
+            "test/test_b.py": "import unittest\n\nclass T(unittest.TestCase):\n"
+            "    def test_x(self):\n        self.assertEqual(1, 1)\n"
+        },
+        P,
+    ),
+    ("unit-tests", "no-assertions", {"tests/test_a.py": "def test_a():\n    pass\n"}, H),
+    ("unit-tests", "none", {"src/a.py": "x = 1\n"}, F),
+    (
+        "unit-tests",
+        "fp-empty-tests-folder-and-cookiecutter",
+        {
+            "tests/__init__.py": "",
+            "tests/helpers.py": "def make():\n    return 1\n",
+            "test_environment.py": "import sys\n\ndef main():\n    assert sys.version_info.major == 3\n",
+            "test_gpu.py": "import torch\nprint(torch.cuda.is_available())\n",
+        },
+        F,
+    ),
+    # tests-in-ci -----------------------------------------------------------------------------------
+    (
+        "tests-in-ci",
+        "pytest",
+        {"tests/test_a.py": TEST_OK, ".github/workflows/ci.yml": wf("pytest -q")},
+        P,
+    ),
+    (
+        "tests-in-ci",
+        "install-and-run-one-line",
+        {"tests/test_a.py": TEST_OK, ".github/workflows/ci.yml": wf("pip install -e . && pytest")},
+        P,
+    ),
+    (
+        "tests-in-ci",
+        "make-test",
+        {
+            "tests/test_a.py": TEST_OK,
+            ".github/workflows/ci.yml": wf("make test"),
+            "Makefile": ".PHONY: test\ntest: install\n\tpython -m pytest tests\ninstall:\n\tpip install -e .\n",
+        },
+        P,
+    ),
+    (
+        "tests-in-ci",
+        "tox",
+        {
+            "tests/test_a.py": TEST_OK,
+            ".gitlab-ci.yml": "test:\n  script:\n    - tox -e py311\n",
+            "tox.ini": "[testenv]\ncommands =\n    pytest {posargs}\n",
+        },
+        P,
+    ),
+    (
+        "tests-in-ci",
+        "job-spec-then-script",
+        {
+            "tests/test_a.py": TEST_OK,
+            ".github/workflows/ci.yml": wf(
+                "anyscale jobs submit deploy/job.yaml --wait", on="pull_request"
+            ),
+            "deploy/job.yaml": "name: workloads\nentrypoint: bash deploy/run.sh\n",
+            "deploy/run.sh": "#!/bin/bash\npython -m pytest tests --verbose\n",
+        },
+        P,
+    ),
+    (
+        "tests-in-ci",
+        "manual-only",
+        {
+            "tests/test_a.py": TEST_OK,
+            ".github/workflows/ci.yml": wf("pytest", on="workflow_dispatch"),
+        },
+        H,
+    ),
+    (
+        "tests-in-ci",
+        "no-test-step",
+        {"tests/test_a.py": TEST_OK, ".github/workflows/ci.yml": wf("mkdocs build")},
+        F,
+    ),
+    (
+        "tests-in-ci",
+        "fp-install-only-and-fake-make-target",
+        {
+            "tests/test_a.py": TEST_OK,
+            ".github/workflows/ci.yml": wf("pip install pytest tox\nmake test"),
+            "Makefile": "test:\n\techo 'no tests yet'\n",
+        },
+        F,
+    ),
+    (
+        "tests-in-ci",
+        "fp-disabled-job",
+        {
+            "tests/test_a.py": TEST_OK,
+            ".github/workflows/ci.yml": wf("pytest", extra="    if: false\n"),
+        },
+        F,
+    ),
+    ("tests-in-ci", "fp-no-tests-at-all", {".github/workflows/ci.yml": wf("pytest")}, F),
+    (
+        "tests-in-ci",
+        "azure-template",
+        {
+            "tests/test_a.py": TEST_OK,
+            "azure-pipelines.yml": "trigger: [main]\nsteps:\n- template: ci/quality-template.yml\n",
+            "ci/quality-template.yml": "steps:\n- script: |\n    flake8\n    python -m pytest tests\n",
+        },
+        P,
+    ),
+    # coverage ---------------------------------------------------------------------------------
+    ("coverage", "pyproject", {"pyproject.toml": "[tool.coverage.run]\nsource = ['pkg']\n"}, P),
+    ("coverage", "ci-cov", {".github/workflows/ci.yml": wf("pytest --cov=pkg")}, P),
+    ("coverage", "none", {"pyproject.toml": "[project]\nname = 'x'\n"}, F),
+    ("coverage", "fp-gitignore", {".gitignore": ".coverage\nhtmlcov/\ncoverage.xml\n"}, F),
+    # pre-commit-quality ------------------------------------------------------------------------
+    (
+        "pre-commit-quality",
+        "ruff-hook",
+        {
+            ".pre-commit-config.yaml": "repos:\n- repo: https://github.com/astral-sh/ruff-pre-commit\n"
+            "  rev: v0.6.0\n  hooks:\n  - id: ruff\n"
+        },
+        P,
+    ),
+    (
+        "pre-commit-quality",
+        "local-make-style",
+        {
+            ".pre-commit-config.yaml": "repos:\n- repo: local\n  hooks:\n  - id: clean\n    name: clean\n"
+            "    entry: make\n    args: [clean]\n    language: system\n",
+            "Makefile": "style:\n\tblack .\n\tflake8\nclean: style\n\trm -rf build\n",
+        },
+        P,
+    ),
+    ("pre-commit-quality", "none", {"src/a.py": "x = 1\n"}, F),
+    (
+        "pre-commit-quality",
+        "fp-generic-hooks-only",
+        {
+            ".pre-commit-config.yaml": "repos:\n- repo: https://github.com/pre-commit/pre-commit-hooks\n"
+            "  rev: v4.5.0\n  hooks:\n  - id: trailing-whitespace\n  - id: check-yaml\n"
+        },
+        H,
+    ),
+    (
+        "pre-commit-quality",
+        "fp-readme",
+        {"README.md": "We format with black and lint with ruff.\n"},
+        F,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("check", "files", "expected"),
+    [pytest.param(c, f, e, id=f"{c}:{i}") for c, i, f, e in CASES],
+)
+def test_testing_checks(tmp_path, check, files, expected):
+    obs = run_check(snapshot(tmp_path, files), check)
+    assert obs.outcome == expected, obs.message
+
+
+def test_every_testing_check_has_positive_negative_and_false_positive():
+    from helpers import _default_rubric
+
+    names = [c.name for q, c in _default_rubric().checks() if q.prefix == "TST"]
+    for name in names:
+        ids = [i for c, i, _f, _e in CASES if c == name]
+        outcomes = {e for c, _i, _f, e in CASES if c == name}
+        assert Outcome.PASS in outcomes and Outcome.FAIL in outcomes, name
+        assert any(i.startswith("fp-") for i in ids), name
+
+
+def test_tests_in_ci_evidence_points_at_the_reached_line(tmp_path):
+    snap = snapshot(
+        tmp_path,
+        {
+            "tests/test_a.py": TEST_OK,
+            ".github/workflows/ci.yml": wf("make test"),
+            "Makefile": "test:\n\tpython -m pytest tests\n",
+        },
+    )
+    obs = run_check(snap, "tests-in-ci")
+    assert obs.evidence[0].path == "Makefile" and obs.evidence[0].line == 2
+    assert "via .github/workflows/ci.yml" in (obs.evidence[0].note or "")
+
+
+def test_unit_tests_reports_the_empty_tests_folder(tmp_path):
+    snap = snapshot(tmp_path, {"tests/__init__.py": "", "tests/conftest.py": "import pytest\n"})
+    obs = run_check(snap, "unit-tests")
+    assert obs.outcome == Outcome.FAIL
+    assert any(e.path == "tests/" for e in obs.evidence)

@@ -1,0 +1,348 @@
+"""Experiment-tracking (TRK) checks, run through the default rubric: per check a positive
+case, a negative case and the catalogue's known false positives."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from helpers import _default_rubric, run_rubric_check, snapshot
+
+from mlaudit.results import Outcome
+
+PASS, PARTIAL, FAIL, NA = Outcome.PASS, Outcome.PARTIAL, Outcome.FAIL, Outcome.NOT_APPLICABLE
+
+
+def nb(*cells: str) -> str:
+    return json.dumps(
+        {
+            "cells": [{"cell_type": "code", "source": c.splitlines(True)} for c in cells],
+            "nbformat": 4,
+            "nbformat_minor": 5,
+            "metadata": {},
+        }
+    )
+
+
+CI_ENV = (
+    "on: push\njobs:\n  train:\n    runs-on: ubuntu-latest\n    env:\n"
+    "      MLFLOW_TRACKING_URI: https://mlflow.example.com\n    steps:\n    - run: python train.py\n"
+)
+DVC_EVAL = (
+    "stages:\n  evaluate:\n    cmd: python evaluate.py\n    deps: [model.pkl]\n"
+    "    metrics:\n    - eval/metrics.json:\n        cache: false\n"
+)
+
+CASES = [
+    # tracker-calls ------------------------------------------------------------------------
+    (
+        "tracker-calls",
+        "mlflow log",
+        {
+            "train.py": "import mlflow\nwith mlflow.start_run():\n    mlflow.log_metric('acc', 0.9)\n"
+        },
+        PASS,
+    ),
+    (
+        "tracker-calls",
+        "wandb",
+        {"train.py": "import wandb\nrun = wandb.init(project='x')\nwandb.log({'loss': 1})\n"},
+        PASS,
+    ),
+    (
+        "tracker-calls",
+        "lazy wandb import",
+        {
+            "train.py": "wandb_log = False\nif wandb_log:\n    import wandb\n    wandb.init(project='x')\n"
+        },
+        PASS,
+    ),
+    (
+        "tracker-calls",
+        "dvclive",
+        {
+            "src/evaluate.py": "from dvclive import Live\nwith Live('eval') as live:\n    live.log_metric('acc', 1)\n"
+        },
+        PASS,
+    ),
+    (
+        "tracker-calls",
+        "lightning logger",
+        {
+            "train.py": "from lightning.pytorch.loggers import MLFlowLogger\nlogger = MLFlowLogger(experiment_name='x')\n"
+        },
+        PASS,
+    ),
+    (
+        "tracker-calls",
+        "notebook only",
+        {"nb.ipynb": nb("import mlflow\nmlflow.autolog()\n")},
+        PARTIAL,
+    ),
+    ("tracker-calls", "nothing", {"train.py": "print('acc', 0.9)\n"}, FAIL),
+    # FP: an import with no calls; README prose; profiler traces; calls only in tests
+    (
+        "tracker-calls",
+        "FP import only",
+        {"train.py": "import mlflow\nx = 1\n", "README.md": "We log to mlflow.log_metric\n"},
+        FAIL,
+    ),
+    (
+        "tracker-calls",
+        "FP profiler",
+        {"bench.py": "import torch\ntorch.profiler.tensorboard_trace_handler('./logs')\n"},
+        FAIL,
+    ),
+    (
+        "tracker-calls",
+        "FP tests only",
+        {"tests/test_train.py": "import mlflow\nmlflow.log_metric('a', 1)\n"},
+        FAIL,
+    ),
+    # shared-tracking-server --------------------------------------------------------------
+    (
+        "shared-tracking-server",
+        "remote uri",
+        {"train.py": "import mlflow\nmlflow.set_tracking_uri('http://mlflow:5000')\n"},
+        PASS,
+    ),
+    ("shared-tracking-server", "uri in CI env", {".github/workflows/train.yml": CI_ENV}, PASS),
+    (
+        "shared-tracking-server",
+        "hosted wandb",
+        {"train.py": "import wandb\nwandb.init(project='x')\n"},
+        PASS,
+    ),
+    (
+        "shared-tracking-server",
+        "uri from env",
+        {"config.py": "import os, mlflow\nmlflow.set_tracking_uri(os.environ['URI'])\n"},
+        PARTIAL,
+    ),
+    ("shared-tracking-server", "nothing", {"train.py": "x = 1\n"}, FAIL),
+    # FP: a committed mlruns/ is local-only; file: URIs; W&B offline
+    (
+        "shared-tracking-server",
+        "FP committed mlruns",
+        {
+            "train.py": "import mlflow\nmlflow.log_metric('a', 1)\n",
+            "mlruns/0/meta.yaml": "name: Default\n",
+        },
+        FAIL,
+    ),
+    (
+        "shared-tracking-server",
+        "FP file uri",
+        {"train.py": "import mlflow\nmlflow.set_tracking_uri('file:./mlruns')\n"},
+        FAIL,
+    ),
+    (
+        "shared-tracking-server",
+        "FP wandb offline",
+        {"train.py": "import wandb\nwandb.init(mode='offline')\n"},
+        FAIL,
+    ),
+    (
+        "shared-tracking-server",
+        "FP commented env",
+        {".env.example": "# MLFLOW_TRACKING_URI=https://x\n"},
+        FAIL,
+    ),
+    # FP: Python reading the variable from the environment names no server
+    (
+        "shared-tracking-server",
+        "FP env read in python",
+        {"config.py": "import os\nMLFLOW_TRACKING_URI = os.getenv('MLFLOW_TRACKING_URI')\n"},
+        FAIL,
+    ),
+    (
+        "shared-tracking-server",
+        "uri from CI secret",
+        {
+            ".gitlab-ci.yml": "train:\n  variables:\n"
+            "    MLFLOW_TRACKING_URI: ${MLFLOW_URI}\n  script:\n    - python train.py\n"
+        },
+        PASS,
+    ),
+    # metrics-as-files --------------------------------------------------------------------
+    ("metrics-as-files", "dvc metrics", {"dvc.yaml": DVC_EVAL}, PASS),
+    ("metrics-as-files", "tracked metrics.json", {"reports/metrics.json": '{"acc": 0.9}'}, PASS),
+    (
+        "metrics-as-files",
+        "dvclive only",
+        {"evaluate.py": "from dvclive import Live\nLive()\n"},
+        PARTIAL,
+    ),
+    ("metrics-as-files", "nothing", {"train.py": "print(0.9)\n"}, FAIL),
+    # FP: prose, and a dvc.yaml without metrics
+    (
+        "metrics-as-files",
+        "FP readme + stage without metrics",
+        {"README.md": "see metrics.json\n", "dvc.yaml": "stages:\n  t:\n    cmd: x\n"},
+        FAIL,
+    ),
+    # hpo-tracked --------------------------------------------------------------------------
+    (
+        "hpo-tracked",
+        "optuna storage",
+        {"tune.py": "import optuna\nstudy = optuna.create_study(storage='sqlite:///optuna.db')\n"},
+        PASS,
+    ),
+    (
+        "hpo-tracked",
+        "ray tune + mlflow callback",
+        {
+            "tune.py": "from ray import tune\nfrom ray.air.integrations.mlflow import MLflowLoggerCallback\ntuner = tune.Tuner(f, run_config=C(callbacks=[MLflowLoggerCallback()]))\n"
+        },
+        PASS,
+    ),
+    (
+        "hpo-tracked",
+        "wandb sweep file",
+        {"sweep.yaml": "method: bayes\nparameters:\n  lr: {min: 0.001, max: 0.1}\n"},
+        PASS,
+    ),
+    (
+        "hpo-tracked",
+        "optuna in memory",
+        {"tune.py": "import optuna\nstudy = optuna.create_study()\n"},
+        FAIL,
+    ),
+    ("hpo-tracked", "no search", {"train.py": "x = 1\n"}, NA),
+    # FP: the search and the tracker in different files do not prove the search is tracked
+    (
+        "hpo-tracked",
+        "FP different files",
+        {
+            "tune.py": "from ray import tune\ntune.Tuner(f)\n",
+            "train.py": "import mlflow\nmlflow.log_metric('a', 1)\n",
+        },
+        FAIL,
+    ),
+    # dataset-logged ------------------------------------------------------------------------
+    (
+        "dataset-logged",
+        "mlflow log_input",
+        {
+            "train.py": "import mlflow\nds = mlflow.data.from_pandas(df, source='s3://b/d.csv')\nmlflow.log_input(ds, context='training')\n"
+        },
+        PASS,
+    ),
+    (
+        "dataset-logged",
+        "wandb dataset artifact",
+        {
+            "train.py": "import wandb\nrun = wandb.init()\nrun.use_artifact('data:v3', type='dataset')\n"
+        },
+        PASS,
+    ),
+    (
+        "dataset-logged",
+        "dvc.lock lineage",
+        {
+            "dvc.lock": "schema: '2.0'\nstages:\n  train:\n    cmd: python t.py\n    deps:\n    - path: data\n      md5: 0a1b2c3d4e5f60718293a4b5c6d7e8f9.dir\n"
+        },
+        PARTIAL,
+    ),
+    ("dataset-logged", "nothing", {"train.py": "x = 1\n"}, FAIL),
+    # FP: a model artifact is not a dataset; logging a CSV as a file is not a dataset input
+    (
+        "dataset-logged",
+        "FP model artifact",
+        {
+            "t.py": "import wandb\nrun = wandb.init()\nrun.use_artifact('m:v1', type='model')\n",
+            "u.py": "import mlflow\nmlflow.log_artifact('data.csv')\n",
+        },
+        FAIL,
+    ),
+    # code-version-logged --------------------------------------------------------------------
+    (
+        "code-version-logged",
+        "wandb save_code",
+        {"train.py": "import wandb\nwandb.init(save_code=True)\n"},
+        PASS,
+    ),
+    (
+        "code-version-logged",
+        "explicit commit tag",
+        {"train.py": "import mlflow\nmlflow.set_tag('git_commit', sha)\n"},
+        PASS,
+    ),
+    (
+        "code-version-logged",
+        "mlflow project",
+        {"MLproject": "name: x\nentry_points:\n  main:\n    command: python t.py\n"},
+        PASS,
+    ),
+    (
+        "code-version-logged",
+        "dvclive in dvc pipeline",
+        {"dvc.yaml": DVC_EVAL, "evaluate.py": "from dvclive import Live\nLive()\n"},
+        PASS,
+    ),
+    (
+        "code-version-logged",
+        "auto-tag tracker",
+        {"train.py": "import mlflow\nmlflow.log_metric('a', 1)\n"},
+        PARTIAL,
+    ),
+    ("code-version-logged", "nothing", {"train.py": "x = 1\n"}, FAIL),
+    # FP: an import with no call records nothing
+    ("code-version-logged", "FP import only", {"train.py": "import mlflow\nimport wandb\n"}, FAIL),
+    # env-logged -----------------------------------------------------------------------------
+    (
+        "env-logged",
+        "pip_requirements",
+        {
+            "train.py": "import mlflow\nmlflow.sklearn.log_model(m, 'model', pip_requirements='requirements.txt')\n"
+        },
+        PASS,
+    ),
+    (
+        "env-logged",
+        "conda_env",
+        {
+            "train.py": "import mlflow\nmlflow.pyfunc.log_model('m', python_model=p, conda_env='conda.yaml')\n"
+        },
+        PASS,
+    ),
+    (
+        "env-logged",
+        "inferred env",
+        {"train.py": "import mlflow\nmlflow.sklearn.log_model(m, 'model')\n"},
+        PARTIAL,
+    ),
+    ("env-logged", "nothing", {"train.py": "import joblib\njoblib.dump(m, 'm.pkl')\n"}, FAIL),
+    # FP: a requirements file next to a pickled model is not the model's environment
+    (
+        "env-logged",
+        "FP requirements beside pickle",
+        {
+            "requirements.txt": "scikit-learn==1.4\n",
+            "train.py": "import pickle\npickle.dump(m, f)\n",
+        },
+        FAIL,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("check", "files", "expected"),
+    [pytest.param(c, f, e, id=f"{c}: {label}") for c, label, f, e in CASES],
+)
+def test_tracking_checks(tmp_path, check, files, expected):
+    obs = run_rubric_check(snapshot(tmp_path, files), check)
+    assert obs.outcome == expected, obs
+
+
+def test_every_trk_check_is_covered():
+    quality = _default_rubric().quality("TRK")
+    assert quality is not None
+    assert {c.name for c in quality.checks} == {c for c, *_ in CASES}
+    assert [c.id for c in quality.checks] == [f"TRK{i:03d}" for i in range(1, 8)]
+
+
+def test_tracker_calls_evidence_has_line(tmp_path):
+    snap = snapshot(tmp_path, {"src/train.py": "import mlflow as mf\n\nmf.autolog()\n"})
+    obs = run_rubric_check(snap, "tracker-calls")
+    assert [(e.path, e.line) for e in obs.evidence] == [("src/train.py", 3)]

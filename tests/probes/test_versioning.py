@@ -1,0 +1,460 @@
+"""Versioning (VER) checks, run through the default rubric: per check a positive case, a
+negative case and the catalogue's known false positives. Git-history checks build real
+histories (commits, tags, authors, shallow clones)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+import pytest
+from helpers import _default_rubric, commit, git, make_repo, run_rubric_check, snapshot
+
+from mlaudit.repo.worktree import open_worktree
+from mlaudit.results import Outcome
+
+PASS, PARTIAL, FAIL, NA, UNKNOWN = (
+    Outcome.PASS,
+    Outcome.PARTIAL,
+    Outcome.FAIL,
+    Outcome.NOT_APPLICABLE,
+    Outcome.UNKNOWN,
+)
+MIB = 1024 * 1024
+BIG_CSV = b"a,b,c\n1,2,3\n" * (11 * MIB // 12 + 1)
+BIG_BINARY = b"\x80\x04" + b"\x00\x01" * (11 * MIB // 2)
+LFS_POINTER = (
+    "version https://git-lfs.github.com/spec/v1\n"
+    "oid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\n"
+    "size 12345678\n"
+)
+DVC_POINTER = "outs:\n- md5: 3a1b2c3d4e5f60718293a4b5c6d7e8f9\n  size: 1024\n  path: raw\n"
+
+
+def nb(*cells: str) -> str:
+    return json.dumps(
+        {
+            "cells": [{"cell_type": "code", "source": c.splitlines(True)} for c in cells],
+            "nbformat": 4,
+            "metadata": {},
+        }
+    )
+
+
+CASES = [
+    # data-vcs -----------------------------------------------------------------------------
+    ("data-vcs", "dvc pointer", {"data/raw.dvc": DVC_POINTER, ".dvc/config": "[core]\n"}, PASS),
+    (
+        "data-vcs",
+        "lfs for csv",
+        {".gitattributes": "*.csv filter=lfs diff=lfs merge=lfs -text\n"},
+        PASS,
+    ),
+    (
+        "data-vcs",
+        "lfs for data dir",
+        {".gitattributes": "data/** filter=lfs diff=lfs merge=lfs -text\n"},
+        PASS,
+    ),
+    ("data-vcs", "datalad", {".datalad/config": '[datalad "dataset"]\n\tid = x\n'}, PASS),
+    ("data-vcs", "lakefs uri", {"load.py": "path = 'lakefs://repo/main/data.parquet'\n"}, PASS),
+    ("data-vcs", "nothing", {"train.py": "x = 1\n", "data/small.csv": "a,b\n1,2\n"}, FAIL),
+    # FP: an empty dvc init, LFS only for images, a linguist-only .gitattributes, README prose
+    ("data-vcs", "FP empty dvc init", {".dvc/config": "[core]\n", ".dvcignore": "\n"}, FAIL),
+    (
+        "data-vcs",
+        "FP lfs images",
+        {".gitattributes": "*.png filter=lfs diff=lfs merge=lfs -text\n*.jpg filter=lfs -text\n"},
+        FAIL,
+    ),
+    (
+        "data-vcs",
+        "FP lfs model weights",
+        {".gitattributes": "*.pt filter=lfs diff=lfs merge=lfs -text\n"},
+        FAIL,
+    ),
+    (
+        "data-vcs",
+        "FP linguist only",
+        {
+            ".gitattributes": "*.dvc linguist-language=YAML\n# *.csv filter=lfs\n",
+            "README.md": "Run dvc add data\n",
+        },
+        FAIL,
+    ),
+    # feature-defs-versioned ---------------------------------------------------------------------
+    (
+        "feature-defs-versioned",
+        "feast view",
+        {
+            "features/defs.py": "from feast import FeatureView, Field\nfv = FeatureView(name='driver', entities=[e], schema=[])\n"
+        },
+        PASS,
+    ),
+    ("feature-defs-versioned", "dbt project", {"dbt_project.yml": "name: x\n"}, PASS),
+    ("feature-defs-versioned", "nothing", {"train.py": "x = 1\n"}, FAIL),
+    # FP: an import with no definition; README prose
+    (
+        "feature-defs-versioned",
+        "FP import only",
+        {"f.py": "import feast\n", "README.md": "FeatureView(...)\n"},
+        FAIL,
+    ),
+    # data-unversioned (anti: pass = good) ------------------------------------------------------
+    ("data-unversioned", "small data", {"data/train.csv": "a,b\n1,2\n"}, PASS),
+    ("data-unversioned", "big csv", {"data/train.csv": BIG_CSV}, FAIL),
+    ("data-unversioned", "big parquet anywhere", {"raw.parquet": BIG_BINARY}, FAIL),
+    # FP: an LFS pointer is small text; a large notebook is not data (Made-With-ML trap)
+    (
+        "data-unversioned",
+        "FP lfs pointer",
+        {
+            "data/train.csv": LFS_POINTER,
+            ".gitattributes": "*.csv filter=lfs diff=lfs merge=lfs -text\n",
+        },
+        PASS,
+    ),
+    (
+        "data-unversioned",
+        "FP big notebook",
+        {"notebooks/big.ipynb": nb("x = '" + "a" * (11 * MIB) + "'\n")},
+        PASS,
+    ),
+    (
+        "data-unversioned",
+        "ignored data, no tool",
+        {".gitignore": "data/\n", "train.py": "x = 1\n"},
+        PARTIAL,
+    ),
+    (
+        "data-unversioned",
+        "ignored data, dvc",
+        {".gitignore": "/data\n", "data.dvc": DVC_POINTER},
+        PASS,
+    ),
+    # model-registry -------------------------------------------------------------------------------
+    (
+        "model-registry",
+        "register_model",
+        {"train.py": "import mlflow\nmlflow.register_model(f'runs:/{rid}/model', 'churn')\n"},
+        PASS,
+    ),
+    (
+        "model-registry",
+        "registered_model_name",
+        {
+            "train.py": "import mlflow\nmlflow.sklearn.log_model(m, 'model', registered_model_name='churn')\n"
+        },
+        PASS,
+    ),
+    ("model-registry", "push_to_hub", {"train.py": "model.push_to_hub('org/model')\n"}, PASS),
+    (
+        "model-registry",
+        "sagemaker package group",
+        {
+            "pipe.py": "from sagemaker.workflow.step_collections import RegisterModel\nRegisterModel(name='r', model_package_group_name='churn')\n"
+        },
+        PASS,
+    ),
+    (
+        "model-registry",
+        "run artefact only",
+        {"train.py": "import mlflow\nmlflow.sklearn.log_model(m, 'model')\n"},
+        PARTIAL,
+    ),
+    (
+        "model-registry",
+        "nothing",
+        {"train.py": "import joblib\njoblib.dump(m, 'model.pkl')\n"},
+        FAIL,
+    ),
+    # FP: a folder named MODEL_REGISTRY is not a registry (Made-With-ML trap); import only
+    (
+        "model-registry",
+        "FP registry path constant",
+        {
+            "config.py": "import mlflow\nfrom pathlib import Path\nMODEL_REGISTRY = Path('/tmp/mlflow')\n"
+        },
+        FAIL,
+    ),
+    # model-pinned-in-serving ----------------------------------------------------------------------
+    (
+        "model-pinned-in-serving",
+        "version number",
+        {"serve.py": "import mlflow\nmodel = mlflow.pyfunc.load_model('models:/churn/3')\n"},
+        PASS,
+    ),
+    (
+        "model-pinned-in-serving",
+        "alias",
+        {"serve.py": "import mlflow\nmodel = mlflow.pyfunc.load_model('models:/churn@champion')\n"},
+        PASS,
+    ),
+    (
+        "model-pinned-in-serving",
+        "manifest MODEL_VERSION",
+        {"k8s/deploy.yaml": "env:\n- name: X\n  value: y\n", "k8s/config.env": "MODEL_VERSION=3\n"},
+        PASS,
+    ),
+    (
+        "model-pinned-in-serving",
+        "hf revision",
+        {
+            "serve.py": "from transformers import AutoModel\nAutoModel.from_pretrained('org/m', revision='4f1e2a9')\n"
+        },
+        PASS,
+    ),
+    (
+        "model-pinned-in-serving",
+        "nothing",
+        {"serve.py": "import joblib\nmodel = joblib.load('model.pkl')\n"},
+        FAIL,
+    ),
+    # FP: a floating `latest` (URI, manifest, API call); a commented-out pin
+    (
+        "model-pinned-in-serving",
+        "FP latest uri",
+        {"serve.py": "import mlflow\nmlflow.pyfunc.load_model('models:/churn/latest')\n"},
+        FAIL,
+    ),
+    (
+        "model-pinned-in-serving",
+        "FP manifest latest",
+        {".env.example": "MODEL_VERSION=latest\n"},
+        FAIL,
+    ),
+    (
+        "model-pinned-in-serving",
+        "FP get_latest_versions",
+        {
+            "serve.py": "from mlflow import MlflowClient\nv = MlflowClient().get_latest_versions('churn')\n"
+        },
+        FAIL,
+    ),
+    (
+        "model-pinned-in-serving",
+        "FP commented pin",
+        {"serve.py": "# load_model('models:/churn/3')\nx = 1\n"},
+        FAIL,
+    ),
+    (
+        "model-pinned-in-serving",
+        "FP latest release with fallback",
+        {
+            "serve.py": "URL = f'https://github.com/o/r/releases/download/v1.0.0/{FN}'\nrel = repo.get_latest_release()\n"
+        },
+        FAIL,
+    ),
+    # model-binary-in-git (anti) -------------------------------------------------------------------
+    ("model-binary-in-git", "small pickle", {"models/model.pkl": b"\x80\x04small"}, PASS),
+    ("model-binary-in-git", "big checkpoint", {"models/model.pt": BIG_BINARY}, FAIL),
+    # FP: LFS pointer files are small text
+    (
+        "model-binary-in-git",
+        "FP lfs pointer",
+        {"models/model.pt": LFS_POINTER, ".gitattributes": "*.pt filter=lfs -text\n"},
+        PASS,
+    ),
+    # config-versioned -----------------------------------------------------------------------------
+    ("config-versioned", "params.yaml", {"params.yaml": "lr: 0.1\n"}, PASS),
+    ("config-versioned", "configs dir", {"configs/train.yaml": "lr: 0.1\n"}, PASS),
+    ("config-versioned", "helm values", {"deploy/chart/values.yaml": "replicas: 2\n"}, PASS),
+    ("config-versioned", "nothing", {"train.py": "LR = 0.1\n"}, FAIL),
+    # FP: a config.py module is code, docs/ is not the project
+    (
+        "config-versioned",
+        "FP config module + docs",
+        {"src/pkg/config.py": "LR = 0.1\n", "docs/config/x.yaml": "a: 1\n"},
+        FAIL,
+    ),
+    # notebook-hygiene -----------------------------------------------------------------------------
+    (
+        "notebook-hygiene",
+        "nbstripout pre-commit",
+        {
+            "nb/a.ipynb": nb("x = 1"),
+            ".pre-commit-config.yaml": "repos:\n- repo: https://github.com/kynan/nbstripout\n  rev: 0.7.1\n  hooks:\n  - id: nbstripout\n",
+        },
+        PASS,
+    ),
+    (
+        "notebook-hygiene",
+        "jupytext config",
+        {"nb/a.ipynb": nb("x = 1"), "jupytext.toml": "formats = 'ipynb,py:percent'\n"},
+        PASS,
+    ),
+    ("notebook-hygiene", "no tool", {"nb/a.ipynb": nb("x = 1")}, FAIL),
+    ("notebook-hygiene", "no notebooks", {"train.py": "x = 1\n"}, NA),
+    # FP: README prose and a commented-out hook
+    (
+        "notebook-hygiene",
+        "FP prose",
+        {
+            "nb/a.ipynb": nb("x = 1"),
+            "README.md": "run nbstripout\n",
+            ".pre-commit-config.yaml": "repos: []\n# - id: nbstripout\n",
+        },
+        FAIL,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("check", "files", "expected"),
+    [pytest.param(c, f, e, id=f"{c}: {label}") for c, label, f, e in CASES],
+)
+def test_versioning_checks(tmp_path, check, files, expected):
+    obs = run_rubric_check(snapshot(tmp_path, files), check)
+    assert obs.outcome == expected, obs
+
+
+def test_every_ver_check_is_covered():
+    quality = _default_rubric().quality("VER")
+    assert quality is not None
+    history_checks = {"data-history", "model-version-tags", "release-tags", "pr-workflow"}
+    assert {c.name for c in quality.checks} == {c for c, *_ in CASES} | history_checks
+    assert [c.id for c in quality.checks] == [f"VER{i:03d}" for i in range(1, 13)]
+
+
+# git-history checks --------------------------------------------------------------------------
+def shallow_clone(src, dest):
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "1", f"file://{src}", str(dest)],
+        check=True,
+        capture_output=True,
+    )
+    return open_worktree(dest)
+
+
+def test_data_history_two_dvc_updates_pass(tmp_path):
+    repo = make_repo(tmp_path / "r", {"data/raw.dvc": DVC_POINTER, "train.py": "x = 1\n"})
+    commit(repo, {"data/raw.dvc": DVC_POINTER.replace("3a1b", "4b2c")}, "update data")
+    obs = run_rubric_check(open_worktree(repo), "data-history")
+    assert obs.outcome == PASS, obs
+    assert all(e.path == "data/raw.dvc" for e in obs.evidence)
+
+
+def test_data_history_lfs_data_commits_pass(tmp_path):
+    attrs = {".gitattributes": "*.parquet filter=lfs diff=lfs merge=lfs -text\n"}
+    repo = make_repo(tmp_path / "r", {**attrs, "data/a.parquet": LFS_POINTER})
+    commit(repo, {"data/a.parquet": LFS_POINTER.replace("size 1", "size 2")}, "new data")
+    assert run_rubric_check(open_worktree(repo), "data-history").outcome == PASS
+
+
+def test_data_history_single_version_fails(tmp_path):
+    repo = make_repo(tmp_path / "r", {"data/raw.dvc": DVC_POINTER})
+    commit(repo, {"train.py": "x = 2\n"}, "code only")
+    # FP: .dvc/config changes are not data changes
+    commit(repo, {".dvc/config": "[core]\n"}, "dvc config")
+    assert run_rubric_check(open_worktree(repo), "data-history").outcome == FAIL
+
+
+@pytest.mark.parametrize("kind", ["shallow", "no-git"])
+def test_data_history_unknown_without_full_history(tmp_path, kind):
+    files = {"data/raw.dvc": DVC_POINTER}
+    if kind == "no-git":
+        snap = snapshot(tmp_path / "plain", files, git_init=False)
+    else:
+        repo = make_repo(tmp_path / "r", files)
+        commit(repo, {"data/raw.dvc": DVC_POINTER.replace("3a1b", "4b2c")}, "update")
+        snap = shallow_clone(repo, tmp_path / "shallow")
+    assert run_rubric_check(snap, "data-history").outcome == UNKNOWN
+
+
+@pytest.mark.parametrize(
+    ("tags", "files", "expected"),
+    [
+        (["churn@v1.0.0"], {}, PASS),
+        (["churn#prod#1"], {}, PASS),
+        ([], {"dvc.yaml": "artifacts:\n  churn:\n    path: model.pkl\n    type: model\n"}, PASS),
+        (["v1.0.0"], {}, FAIL),
+        # a pinned release asset is only partial
+        (
+            [],
+            {"serve.py": "URL = 'https://github.com/o/r/releases/download/v1.2/model.onnx'\n"},
+            PARTIAL,
+        ),
+        # FP: a dataset artifact is not a model version; a README mention of GTO
+        (
+            [],
+            {
+                "dvc.yaml": "artifacts:\n  d:\n    path: data\n    type: dataset\n",
+                "README.md": "gto register churn@v1.0.0\n",
+            },
+            FAIL,
+        ),
+    ],
+)
+def test_model_version_tags(tmp_path, tags, files, expected):
+    repo = make_repo(tmp_path / "r", {"train.py": "x = 1\n", **files})
+    for tag in tags:
+        git(repo, "tag", tag)
+    assert run_rubric_check(open_worktree(repo), "model-version-tags").outcome == expected
+
+
+def test_model_version_tags_unknown_without_git(tmp_path):
+    snap = snapshot(tmp_path, {"train.py": "x = 1\n"}, git_init=False)
+    assert run_rubric_check(snap, "model-version-tags").outcome == UNKNOWN
+
+
+@pytest.mark.parametrize(
+    ("tags", "files", "expected"),
+    [
+        (["v1.2.0"], {"CHANGELOG.md": "# 1.2.0\n"}, PASS),
+        (["1.0"], {"HISTORY.md": "# 1.0\n"}, PASS),
+        (["v1.2.0"], {}, PARTIAL),
+        ([], {"CHANGELOG.md": "# 1.2.0\n"}, FAIL),
+        # FP: GTO model tags are model versions, not releases
+        (["churn@v1.0.0", "churn#prod#1"], {"CHANGELOG.md": "x\n"}, FAIL),
+    ],
+)
+def test_release_tags(tmp_path, tags, files, expected):
+    repo = make_repo(tmp_path / "r", {"train.py": "x = 1\n", **files})
+    for tag in tags:
+        git(repo, "tag", tag)
+    assert run_rubric_check(open_worktree(repo), "release-tags").outcome == expected
+
+
+def _merge_history(repo, subjects, authors):
+    for i, (subject, author) in enumerate(zip(subjects, authors, strict=True)):
+        (repo / f"f{i}.txt").write_text(str(i))
+        git(repo, "add", "-A")
+        git(repo, "commit", "-q", "-m", subject, f"--author={author} <{author}@example.com>")
+
+
+PRS = ["Merge pull request #1 from a/x", "Add feature (#2)", "Merge pull request #3 from b/y"]
+
+
+@pytest.mark.parametrize(
+    ("subjects", "authors", "files", "expected"),
+    [
+        (PRS, ["ann", "bob", "ann"], {}, PASS),
+        (PRS[:1], ["ann"], {".github/CODEOWNERS": "* @team\n"}, PASS),
+        # FP: a solo repository merging its own PRs: nobody reviewed
+        (PRS, ["ann", "ann", "ann"], {}, PARTIAL),
+        (["fix", "update readme", "wip"], ["ann", "bob", "cid"], {}, FAIL),
+    ],
+)
+def test_pr_workflow(tmp_path, subjects, authors, files, expected):
+    repo = make_repo(tmp_path / "r", files)
+    _merge_history(repo, subjects, authors)
+    snap = open_worktree(repo)
+    if len(set(authors)) == 1:  # the initial commit's author counts as another author
+        git(repo, "filter-branch", "-f", "--env-filter", "GIT_AUTHOR_EMAIL=ann@example.com")
+        snap = open_worktree(repo)
+    assert run_rubric_check(snap, "pr-workflow").outcome == expected
+
+
+def test_pr_workflow_unknown_in_shallow_clone(tmp_path):
+    repo = make_repo(tmp_path / "r", {})
+    _merge_history(repo, PRS, ["ann", "bob", "cid"])
+    snap = shallow_clone(repo, tmp_path / "s")
+    assert run_rubric_check(snap, "pr-workflow").outcome == UNKNOWN
+
+
+def test_anti_checks_cap_levels():
+    rubric = _default_rubric()
+    for name, cap in (("data-unversioned", 1), ("model-binary-in-git", 1)):
+        found = rubric.find(name)
+        assert found is not None
+        assert found[1].strength == "anti" and found[1].caps == cap

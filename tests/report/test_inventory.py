@@ -1,0 +1,212 @@
+"""MLOps stack inventory: tools are reported as used only on evidence of use (import, call,
+config, CI step), as declared when only a dependency names them, never from prose."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from helpers import snapshot
+
+from mlaudit.errors import RubricError
+from mlaudit.inventory import Catalogue, compute_inventory, load_catalogue
+from mlaudit.results import Inventory
+
+WORKFLOW = """\
+name: ci
+on: [push]
+jobs:
+  train:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: iterative/setup-dvc@v1
+      - run: dvc pull
+      - run: pytest -q
+"""
+
+
+def tools(inventory: Inventory) -> dict[str, tuple[str, tuple[str, ...], list[str]]]:
+    return {
+        t.id: (t.status, t.via, [e.location() for e in t.evidence])
+        for c in inventory.categories
+        for t in c.tools
+    }
+
+
+def test_used_and_declared(tmp_path: Path) -> None:
+    snap = snapshot(
+        tmp_path,
+        {
+            "src/train.py": "import mlflow\nfrom sklearn.pipeline import Pipeline\n",
+            ".dvc/config": "[core]\n    remote = s3\n",
+            "data/raw.csv.dvc": "outs:\n- md5: abc\n  path: raw.csv\n",
+            ".github/workflows/ci.yml": WORKFLOW,
+            "requirements.txt": "wandb==0.16.0\nmlflow==2.9\n",
+            "tests/test_x.py": "import pytest\n",
+            "Dockerfile": 'FROM python:3.11\nCMD ["uvicorn", "app:api"]\n',
+        },
+    )
+    found = tools(compute_inventory(snap))
+    assert found["mlflow"][0] == "used"
+    assert found["mlflow"][1] == ("import", "requirement")
+    assert found["mlflow"][2][0] == "src/train.py:1"
+    assert found["dvc"][0] == "used"
+    assert "config" in found["dvc"][1] and "ci" in found["dvc"][1]
+    assert found["wandb"] == ("declared", ("requirement",), ["requirements.txt:1"])
+    assert found["pytest"][0] == "used"
+    assert found["github-actions"][0] == "used"
+    assert found["docker"][0] == "used"
+    assert found["fastapi"][1] == ("ci",)  # uvicorn in the image's CMD
+    # every category of the canvas is reported, with or without tools
+    inventory = compute_inventory(snap)
+    assert [c.id for c in inventory.categories] == [c.id for c in load_catalogue().categories]
+
+
+def test_prose_comments_and_examples_never_count(tmp_path: Path) -> None:
+    snap = snapshot(
+        tmp_path,
+        {
+            "README.md": "We use MLflow, DVC and Weights & Biases. `import mlflow`\n",
+            "train.py": "# import mlflow\nx = 'import wandb'\n",
+            "examples/demo.py": "import mlflow\n",
+            "docs/conf.py": "import wandb\n",
+            ".pre-commit-config.yaml": "# bandit is on the roadmap\nrepos: []\n",
+        },
+    )
+    found = tools(compute_inventory(snap))
+    assert "mlflow" not in found
+    assert "wandb" not in found
+    assert "bandit" not in found  # a comment in a config file is not a hook
+    assert found["pre-commit"][0] == "used"
+
+
+def test_anchored_config_patterns_match_any_line(tmp_path: Path) -> None:
+    snap = snapshot(
+        tmp_path,
+        {"k8s/deploy.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api}\n"},
+    )
+    assert tools(compute_inventory(snap))["kubernetes"][2] == ["k8s/deploy.yaml:2"]
+
+
+def test_pyproject_and_conda_dependencies_are_declared(tmp_path: Path) -> None:
+    snap = snapshot(
+        tmp_path,
+        {
+            "pyproject.toml": '[project]\nname = "x"\ndependencies = [\n  "evidently>=0.4",\n]\n',
+            "environment.yml": "dependencies:\n  - python=3.11\n  - pip:\n    - great_expectations==0.18\n",
+        },
+    )
+    found = tools(compute_inventory(snap))
+    assert found["evidently"] == ("declared", ("requirement",), ["pyproject.toml:4"])
+    assert found["great-expectations"][0] == "declared"
+    assert found["great-expectations"][2] == ["environment.yml:4"]
+
+
+def test_notebook_import_is_used_with_its_cell(tmp_path: Path) -> None:
+    import json
+
+    nb = {
+        "cells": [{"cell_type": "code", "source": ["import wandb\n"], "metadata": {}}],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    snap = snapshot(tmp_path, {"explore.ipynb": json.dumps(nb)})
+    status, via, where = tools(compute_inventory(snap))["wandb"]
+    assert (status, via, where) == ("used", ("import",), ["explore.ipynb"])
+
+
+def test_a_new_tool_is_data_only(tmp_path: Path) -> None:
+    catalogue = Catalogue.model_validate(
+        {
+            "id": "custom",
+            "version": "1",
+            "categories": [
+                {
+                    "id": "serving",
+                    "title": "Serving",
+                    "tools": [
+                        {"id": "acme", "name": "Acme Serve", "imports": ["acme_serve"]},
+                        {
+                            "id": "acme-cfg",
+                            "name": "Acme config",
+                            "config": [{"glob": "acme.toml", "pattern": "^enabled = true"}],
+                        },
+                    ],
+                }
+            ],
+        }
+    )
+    snap = snapshot(
+        tmp_path, {"app.py": "import acme_serve.api\n", "acme.toml": "# x\nenabled = true\n"}
+    )
+    found = tools(compute_inventory(snap, catalogue))
+    assert found == {
+        "acme": ("used", ("import",), ["app.py:1"]),
+        "acme-cfg": ("used", ("config",), ["acme.toml:2"]),
+    }
+
+
+@pytest.mark.parametrize(
+    "tool",
+    [
+        {"id": "x", "name": "X", "config": ["README.md"]},  # prose never proves use
+        {"id": "x", "name": "X", "commands": ["(unclosed"]},
+        {"id": "Bad Id", "name": "X"},
+        {"id": "x", "name": "X", "unknown_key": 1},
+    ],
+)
+def test_catalogue_is_validated(tool: dict) -> None:
+    with pytest.raises(ValueError):
+        Catalogue.model_validate(
+            {"id": "c", "version": "1", "categories": [{"id": "a", "title": "A", "tools": [tool]}]}
+        )
+
+
+def test_bad_catalogue_file_is_a_rubric_error(tmp_path: Path) -> None:
+    path = tmp_path / "inventory.yaml"
+    path.write_text("id: c\nversion: '1'\ncategories: [{id: a, title: A, tools: [{id: x}]}]\n")
+    with pytest.raises(RubricError, match=r"inventory\.yaml"):
+        load_catalogue(str(path))
+
+
+def test_builtin_catalogue_covers_the_canvas() -> None:
+    ids = [c.id for c in load_catalogue().categories]
+    assert ids == [
+        "data-versioning",
+        "pipeline-orchestration",
+        "experiment-tracking",
+        "model-registry",
+        "data-validation",
+        "serving",
+        "monitoring",
+        "ci-cd",
+        "containers-infrastructure",
+        "testing",
+        "security",
+    ]
+
+
+def test_inventory_in_every_format(tmp_path: Path) -> None:
+    import json
+
+    from mlaudit.report import RenderOptions, renderer
+    from mlaudit.rubric.load import load_rubric
+    from mlaudit.scoring import assess
+
+    snap = snapshot(tmp_path, {"train.py": "import mlflow\n", "requirements.txt": "wandb==1\n"})
+    a = assess(snap, load_rubric())
+    data = json.loads(renderer("json")(a, RenderOptions()))
+    tracking = next(c for c in data["inventory"]["categories"] if c["id"] == "experiment-tracking")
+    assert [(t["id"], t["status"]) for t in tracking["tools"]] == [
+        ("mlflow", "used"),
+        ("wandb", "declared"),
+    ]
+    terminal = renderer("terminal")(a, RenderOptions(width=100))
+    assert "Experiment tracking: MLflow Tracking, Weights & Biases (declared only)" in terminal
+    markdown = renderer("markdown")(a, RenderOptions())
+    assert "| Experiment tracking | MLflow Tracking ([train.py:1](./train.py#L1))" in markdown
+    assert "Weights \\& Biases _(declared only)_" in markdown
+    html = renderer("html")(a, RenderOptions())
+    assert 'data-category="experiment-tracking"' in html and "declared only" in html
