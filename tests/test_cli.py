@@ -281,10 +281,6 @@ def test_bad_enum_value_names_allowed_values(tmp_path: Path) -> None:
     assert _error_lines(err, path), err
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the loader reports rubric.yaml:1 for a duplicate id, not the duplicate's line",
-)
 def test_duplicate_id_exits_2_naming_the_duplicate_line(tmp_path: Path) -> None:
     path = _rubric(tmp_path, "id: REP002", "id: REP001")
     code, _, err = run("rubric", "validate", str(path))
@@ -538,3 +534,23 @@ def test_installed_wheel_finds_its_rubrics(tmp_path: Path) -> None:
     assert shown.returncode == 0, shown.stderr
     assert "REP008 deps-locked" in shown.stdout
     assert len(re.findall(r"^[A-Z]{3} ", shown.stdout, flags=re.M)) == 15
+
+
+def test_misspelt_param_is_named_with_allowed_keys(tmp_path: Path) -> None:
+    path = _rubric(tmp_path, 'globs: ["README*"]', 'globz: ["README*"]')
+    code, _, err = run("rubric", "validate", str(path))
+    assert code == 2
+    assert "globz" in err and "unknown parameter" in err and "globs" in err, err
+
+
+def test_file_deleted_from_work_tree_is_not_scanned(tmp_path: Path) -> None:
+    from helpers import make_repo
+
+    from mlaudit.repo.worktree import open_worktree
+
+    root = make_repo(
+        tmp_path / "r", {"uv.lock": "version = 1\n", "a.py": "x = 1\n", "link": "a.py"}
+    )
+    (root / "uv.lock").unlink()
+    snap = open_worktree(root)
+    assert snap.files == ["a.py", "link"]

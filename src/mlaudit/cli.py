@@ -485,3 +485,15 @@ def main() -> None:
     except KeyboardInterrupt:
         typer.echo("mlaudit: interrupted", err=True)
         sys.exit(130)
+    except Exception as exc:  # never a traceback, never exit 0 or 1 (= "gate failed")
+        # exit 2 = abnormal termination, as ruff does; MLAUDIT_DEBUG=1 shows the traceback
+        import os
+
+        if os.environ.get("MLAUDIT_DEBUG"):
+            raise
+        typer.echo(
+            f"mlaudit: internal error: {exc.__class__.__name__}: {exc} "
+            "(set MLAUDIT_DEBUG=1 for the traceback and please report it)",
+            err=True,
+        )
+        sys.exit(2)

@@ -129,17 +129,27 @@ def _caps(results: Iterable[CheckResult], caps: dict[str, int]) -> int:
 
 
 def _cell_level(results: list[CheckResult], caps: dict[str, int]) -> int | None:
-    decided = [r for r in results if r.outcome != Outcome.NOT_APPLICABLE]
-    if not decided:
+    """Highest L such that every level 1..L with checks in this cell holds: all its strong
+    checks satisfied, or — when it has only supporting checks — at least one of them.
+    Absence of a bad thing (an anti-signal passing) is never evidence of a level, and a
+    level with nothing decidable neither blocks nor counts."""
+    live = [r for r in results if r.outcome != Outcome.NOT_APPLICABLE]
+    if not live:
         return None
-    ceiling = max(r.level for r in decided)
     level = 0
-    for candidate in range(1, ceiling + 1):
-        strong = [r for r in decided if r.strength == "strong" and r.level <= candidate]
-        if all(_satisfies(r.outcome, candidate) or r.waived_by for r in strong):
-            level = candidate
+    for candidate in range(1, max(r.level for r in live) + 1):
+        at_level = [r for r in live if r.level == candidate and r.strength != "anti"]
+        strong = [r for r in at_level if r.strength == "strong"]
+        if strong:
+            holds = all(_satisfies(r.outcome, candidate) or r.waived_by for r in strong)
         else:
+            decided = [r for r in at_level if r.outcome.decided]
+            if not decided:
+                continue
+            holds = any(_satisfies(r.outcome, candidate) or r.waived_by for r in decided)
+        if not holds:
             break
+        level = candidate
     return min(level, _caps(results, caps))
 
 

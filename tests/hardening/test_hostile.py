@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from helpers import commit, git, make_repo, run_probe, write_files
 
-from hardening.util import assert_sane_report, formats, scan_cli
+from hardening.util import CliRun, assert_sane_report, formats, scan_cli, scan_options
 from mlaudit.repo.worktree import open_worktree
 
 SECRET = "TOP-SECRET-OUTSIDE-MARKER"
@@ -140,7 +140,8 @@ def case_yaml_attacks(tmp_path: Path) -> Case:
             ".gitlab-ci.yml": bomb,
             "params.yaml": bomb,
             "dvc.yaml": "stages: " + "[" * 10_000 + "]" * 10_000 + "\n",
-            "deep.yaml": "".join(" " * i + "k:\n" for i in range(10_000)),
+            "deep.yaml": "k: " + "{a: " * 10_000 + "1" + "}" * 10_000 + "\n",
+            "indent.yaml": "".join(" " * i + "k:\n" for i in range(1_000)),
             "config.yaml": "!!python/object/apply:os.system ['touch /tmp/pwned-mlaudit']\n",
             "conf/app.yml": "x: !!python/object:subprocess.Popen {args: [id]}\n",
             "recursive.yaml": "a: &a [*a]\n",
@@ -327,14 +328,19 @@ CASES: dict[str, Callable[[Path], Case]] = {
 # the common contract --------------------------------------------------------------------------
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_hostile_case_every_format(name: str, tmp_path: Path) -> None:
+    """One scan per case writes every format (terminal on stdout, the others to files)."""
     case = CASES[name](tmp_path)
-    for fmt in formats():
-        started = time.monotonic()
-        run = scan_cli(case.root, fmt)
-        elapsed = time.monotonic() - started
-        assert run.exit_code in case.exit_codes, (fmt, run.exit_code, run.stderr, run.stdout)
-        assert elapsed < 60, f"{name}/{fmt} took {elapsed:.1f}s"
-        assert not run.opened_outside, f"{name}/{fmt} opened outside the root: {run.opened_outside}"
+    out = tmp_path / "reports"
+    out.mkdir()
+    others = [f for f in formats() if f != "terminal"]
+    if "--output" in scan_options():
+        runs = [(["terminal", *others], _scan_all(case.root, out, others))]
+    else:  # pragma: no cover - older CLI: one scan per format
+        runs = [([f], scan_cli(case.root, f)) for f in formats()]
+    for fmts, (run, elapsed) in runs:
+        assert run.exit_code in case.exit_codes, (fmts, run.exit_code, run.stderr, run.stdout)
+        assert elapsed < 90, f"{name} took {elapsed:.1f}s"
+        assert not run.opened_outside, f"{name} opened outside the root: {run.opened_outside}"
         for argv, _cwd in run.spawned:
             assert argv.startswith("git "), argv
             assert "status" not in argv.split(), argv
@@ -343,23 +349,32 @@ def test_hostile_case_every_format(name: str, tmp_path: Path) -> None:
             assert len(lines) == 1 and lines[0].startswith("mlaudit: error: "), run.stderr
             assert run.stdout == ""
             continue
-        for text in (run.stdout, run.stderr):
+        texts = {"terminal" if len(fmts) > 1 else fmts[0]: run.stdout, "stderr": run.stderr}
+        if len(fmts) > 1:
+            texts.update({f: (out / f"report.{f}").read_text(encoding="utf-8") for f in others})
+        for fmt, text in texts.items():
             for forbidden in case.forbidden:
                 assert forbidden not in text, f"{name}/{fmt}: {forbidden!r} leaked into output"
-        # no raw escape sequences or C0 controls besides newline/tab in any output (JSON
-        # formats carry them escaped as \uXXXX, never raw)
-        bad = {ch for ch in run.stdout if ord(ch) < 32 and ch not in "\n\t\r"}
-        assert not bad, f"{name}/{fmt}: raw control characters {bad!r}"
-        if fmt == "json":
-            report = run.json()
-            assert_sane_report(report)
+            # no raw escape sequences or C0 controls besides newline/tab in any output (JSON
+            # formats carry them escaped as \uXXXX, never raw)
+            bad = {ch for ch in text if ord(ch) < 32 and ch not in "\n\t\r"}
+            assert not bad, f"{name}/{fmt}: raw control characters {bad!r}"
+        if "json" in texts:
+            assert_sane_report(json.loads(texts["json"]))
             if case.unreadable:
-                _assert_named(report, case)
-        if fmt == "html":
-            assert "<script>alert" not in run.stdout
+                _assert_named(case)
+        if "html" in texts:
+            assert "<script>alert" not in texts["html"]
 
 
-def _assert_named(report: dict[str, object], case: Case) -> None:
+def _scan_all(root: Path, out: Path, others: list[str]) -> tuple[CliRun, float]:
+    started = time.monotonic()
+    outputs = [f"--output={f}={out / f'report.{f}'}" for f in others]
+    run = scan_cli(root, "terminal", *outputs, allowed=(str(out),))
+    return run, time.monotonic() - started
+
+
+def _assert_named(case: Case) -> None:
     """The snapshot names every unreadable file (its problems), never silently skips it."""
     snap = open_worktree(case.root)
     for path in case.unreadable:
@@ -604,3 +619,26 @@ def test_repository_modified_during_scan(tmp_path: Path) -> None:
     finally:
         stop.set()
         worker.join()
+
+
+def test_partial_clone_ref_scan_names_missing_blobs(tmp_path: Path) -> None:
+    """`scan --ref` of a commit whose blobs were filtered out: the listing still works (no
+    `ls-tree -l`, which needs every blob), the missing file is named, the others are read,
+    and nothing is fetched."""
+    if "--ref" not in scan_options():
+        pytest.skip("scan --ref not available")
+    from mlaudit.repo.gitref import open_gitref
+
+    src, root = _partial_clone(tmp_path)
+    os.rename(src, tmp_path / "gone")
+    before = _object_state(root)
+    snap = open_gitref(root, "HEAD~1")
+    assert snap.files == ["data/big.yaml", "train.py"]
+    assert snap.text("data/big.yaml") is None
+    assert "missing" in (snap.problem("data/big.yaml") or "")
+    assert snap.text("train.py") == "import torch\n"  # one missing blob does not stop reads
+    run = scan_cli(root, "json", "--ref", "HEAD~1")
+    assert run.exit_code in (0, 1), run.stderr
+    named = {(r["outcome"], e["path"]) for r in run.json()["results"] for e in r["evidence"]}
+    assert any(path == "data/big.yaml" and o in {"unknown", "error"} for o, path in named)
+    assert _object_state(root) == before

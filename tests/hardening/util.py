@@ -86,12 +86,15 @@ def _inside(path: str, root: str) -> bool:
     return path == root or path.startswith(root.rstrip("/") + "/")
 
 
-def outside_reads(opened: list[str], root: Path) -> list[str]:
-    """Opened paths that are neither in the scan root nor the interpreter's/mlaudit's own."""
+def outside_reads(opened: list[str], root: Path, allowed: tuple[str, ...] = ()) -> list[str]:
+    """Opened paths that are neither in the scan root nor the interpreter's/mlaudit's own
+    (nor in `allowed`, e.g. the folder reports are written to)."""
     real_root = os.path.realpath(root)
     bad = []
     for path in opened:
         if path in _ALLOWED_EXACT or path.startswith(("/proc/", "/sys/")):
+            continue
+        if any(_inside(path, a) for a in allowed):
             continue
         if _inside(path, str(root)) or _inside(path, real_root):
             # inside by name; a symlink inside the root must also resolve inside it
@@ -144,7 +147,7 @@ def scan_options() -> set[str]:
     return {opt for param in scan.params for opt in getattr(param, "opts", [])}
 
 
-def run_cli(args: list[str], root: Path) -> CliRun:
+def run_cli(args: list[str], root: Path, allowed: tuple[str, ...] = ()) -> CliRun:
     runner = CliRunner()
     with recording() as rec:
         result = runner.invoke(app, args, catch_exceptions=True)
@@ -156,15 +159,15 @@ def run_cli(args: list[str], root: Path) -> CliRun:
         exit_code=result.exit_code,
         stdout=result.stdout,
         stderr=result.stderr,
-        opened_outside=outside_reads(rec.opened, root),
+        opened_outside=outside_reads(rec.opened, root, allowed),
         spawned=list(rec.spawned),
     )
 
 
-def scan_cli(root: Path, fmt: str = "json", *extra: str) -> CliRun:
+def scan_cli(root: Path, fmt: str = "json", *extra: str, allowed: tuple[str, ...] = ()) -> CliRun:
     rubric = os.environ.get("MLAUDIT_TEST_RUBRIC")  # pin a rubric while others edit default
     pinned = ["--rubric", rubric] if rubric else []
-    return run_cli(["scan", str(root), "--format", fmt, *pinned, *extra], root)
+    return run_cli(["scan", str(root), "--format", fmt, *pinned, *extra], root, allowed)
 
 
 def evidence_paths(report: dict[str, Any]) -> list[str]:

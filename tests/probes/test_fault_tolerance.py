@@ -294,6 +294,14 @@ CASES = [
         },
         Outcome.FAIL,
     ),
+    # known FP: a handler that prints the failures and exits quarantines nothing
+    (
+        "ingest-quarantine",
+        {
+            "validate.py": "import sys\nimport pandera\ntry:\n    S.validate(df, lazy=True)\nexcept pandera.errors.SchemaErrors as exc:\n    print(exc.failure_cases.to_string(), file=sys.stderr)\n    sys.exit(1)\n"
+        },
+        Outcome.FAIL,
+    ),
     # known FP: the same handler in a test does not route production records
     (
         "ingest-quarantine",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 from mlaudit.repo.globs import matches_any
 from mlaudit.repo.parsers.secrets import scrub
@@ -54,8 +55,11 @@ TEST_PATTERNS: tuple[str, ...] = (
 )
 
 
+_EXCLUDED_RE = re.compile("(?:^|/)(?:" + "|".join(re.escape(d) for d in EXCLUDED_DIRS) + ")/")
+
+
 def is_excluded(path: str) -> bool:
-    return path.startswith(_EXCLUDED_PREFIXES) or any(i in path for i in _EXCLUDED_INFIXES)
+    return _EXCLUDED_RE.search(path) is not None
 
 
 def is_test_path(path: str) -> bool:
@@ -75,19 +79,23 @@ def select_files(
     scope: str = "any",
 ) -> list[str]:
     """Files matching `globs`, minus `exclude`, the ex-rule folders and the scope filter."""
-    paths = snap.glob(*globs)
-    out = []
-    for path in paths:
-        if not include_excluded_dirs and is_excluded(path):
-            continue
-        if exclude and matches_any(path, list(exclude)):
-            continue
-        if scope == "tests" and not is_test_path(path):
-            continue
-        if scope == "non_tests" and is_test_path(path):
-            continue
-        out.append(path)
-    return out
+    key = ("select_files", tuple(globs), tuple(exclude), include_excluded_dirs, scope)
+
+    def build() -> list[str]:
+        out = []
+        for path in snap.glob(*globs):
+            if not include_excluded_dirs and is_excluded(path):
+                continue
+            if exclude and matches_any(path, list(exclude)):
+                continue
+            if scope == "tests" and not is_test_path(path):
+                continue
+            if scope == "non_tests" and is_test_path(path):
+                continue
+            out.append(path)
+        return out
+
+    return list(snap.memo(key, build))
 
 
 def snippet(text: str) -> str:
@@ -153,6 +161,7 @@ def problem_evidence(snap: Snapshot, paths: Iterable[str]) -> list[Evidence]:
     return [ev(p, note=snap.problems[p]) for p in paths if p in snap.problems]
 
 
+@lru_cache(maxsize=4096)
 def compile_pattern(pattern: str, *, ignore_case: bool = False) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE if ignore_case else 0)
 

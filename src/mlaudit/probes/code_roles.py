@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from mlaudit.probes import base
 from mlaudit.probes.base import ev
-from mlaudit.probes.generic import module_matches, name_matches
+from mlaudit.probes.generic import module_matches_any, name_matches_any
 from mlaudit.probes.profile import SERVING_MODULES
 from mlaudit.repo.snapshot import Snapshot
 from mlaudit.results import Evidence
@@ -62,7 +62,7 @@ MAX_DEPTH = 6
 
 
 def _is_training_call(name: str) -> bool:
-    if not any(name_matches(name, pattern) for pattern in TRAINING_CALLS):
+    if not name_matches_any(name, tuple(TRAINING_CALLS)):
         return False
     if name.endswith(".fit"):
         receiver = name[: -len(".fit")].rsplit(".", 1)[-1].lower()
@@ -158,7 +158,7 @@ def _compute(snap: Snapshot) -> CodeRoles:
         if facts is None:
             continue
         for imp in facts.imports:
-            if any(module_matches(imp.module, m) for m in SERVING_MODULES):
+            if module_matches_any(imp.module, tuple(SERVING_MODULES)):
                 roles.serving.setdefault(path, ev(path, imp.line, f"import {imp.module}"))
                 break
         for call in facts.calls:

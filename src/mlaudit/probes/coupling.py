@@ -11,7 +11,11 @@ import re
 from mlaudit.probes import base
 from mlaudit.probes.base import ev
 from mlaudit.probes.code_roles import CodeRoles, code_roles, production_python
-from mlaudit.probes.generic import module_matches, name_matches
+from mlaudit.probes.generic import (
+    module_matches_any,
+    name_matches,
+    name_matches_any,
+)
 from mlaudit.probes.kubernetes import NoParams
 from mlaudit.probes.registry import probe
 from mlaudit.repo.snapshot import Snapshot
@@ -65,7 +69,7 @@ def feature_store_interface(snap: Snapshot, p: NoParams) -> Observation:
         for path in sorted(_scope(roles, starts)):
             facts = snap.python(path)
             for imp in facts.imports if facts else []:
-                if any(module_matches(imp.module, m) for m in FEATURE_STORES):
+                if module_matches_any(imp.module, tuple(FEATURE_STORES)):
                     sides[side].append(ev(path, imp.line, f"import {imp.module}", f"{side} code"))
                     break
     if sides["training"] and sides["serving"]:
@@ -76,7 +80,7 @@ def feature_store_interface(snap: Snapshot, p: NoParams) -> Observation:
     for path in production_python(snap):
         facts = snap.python(path)
         for imp in facts.imports if facts else []:
-            if any(module_matches(imp.module, m) for m in FEATURE_STORES):
+            if module_matches_any(imp.module, tuple(FEATURE_STORES)):
                 anywhere.append(ev(path, imp.line, f"import {imp.module}"))
                 break
     one = sides["training"] or sides["serving"] or anywhere
@@ -229,9 +233,7 @@ def model_served_by_uri(snap: Snapshot, p: NoParams) -> Observation:
     for path in sorted(scope):
         facts = snap.python(path)
         for call in facts.calls if facts else []:
-            if any(name_matches(call.name, pat) for pat in LOADERS) and not _NOT_MODEL.search(
-                call.name
-            ):
+            if name_matches_any(call.name, tuple(LOADERS)) and not _NOT_MODEL.search(call.name):
                 loaders.append(
                     ev(path, call.line, f"{call.name}(…)", "model loaded as an artifact")
                 )
@@ -289,7 +291,7 @@ def api_contracts(snap: Snapshot, p: NoParams) -> Observation:
     for path in sorted(_scope(roles, list(roles.serving))):
         facts = snap.python(path)
         for b in facts.bases if facts else []:
-            if any(name_matches(b.name, pat) for pat in SCHEMA_BASES):
+            if name_matches_any(b.name, tuple(SCHEMA_BASES)):
                 models.append(ev(path, b.line, f"class (…{b.name}…)", "request/response model"))
     if specs or models:
         return base.passed("the API has a typed contract", specs + models)
@@ -462,7 +464,7 @@ def notebook_imports(snap: Snapshot, p: NoParams) -> Observation:
         if facts is None:
             continue
         for imp in facts.imports:
-            if any(module_matches(imp.module, m) for m in NOTEBOOK_IMPORTERS):
+            if module_matches_any(imp.module, tuple(NOTEBOOK_IMPORTERS)):
                 found.append(ev(path, imp.line, f"import {imp.module}", "imports a notebook"))
         for call in facts.calls:
             if call.name.endswith("run_line_magic") and call.args[:1] == ("'run'",):

@@ -15,7 +15,12 @@ from typing import Any
 from mlaudit.probes import _ci_reach, base
 from mlaudit.probes.base import ev
 from mlaudit.probes.code_roles import code_roles
-from mlaudit.probes.generic import module_matches, name_matches, walk_key
+from mlaudit.probes.generic import (
+    module_matches_any,
+    name_matches,
+    name_matches_any,
+    walk_key,
+)
 from mlaudit.probes.kubernetes import (
     NoParams,
     as_int,
@@ -109,18 +114,18 @@ def retries_timeouts(snap: Snapshot, p: NoParams) -> Observation:
         if facts is None:
             continue
         for imp in facts.imports:
-            if any(module_matches(imp.module, m) for m in CLIENT_MODULES):
+            if module_matches_any(imp.module, tuple(CLIENT_MODULES)):
                 clients.append(ev(path, imp.line, f"import {imp.module}"))
                 break
         for call in [*facts.calls, *facts.decorators]:
             name = call.name
-            if any(name_matches(name, pat) for pat in RETRY_CALLS):
+            if name_matches_any(name, tuple(RETRY_CALLS)):
                 good.append(ev(path, call.line, f"{name}(…)", "retry"))
                 continue
             for pattern, key in RETRY_KWARGS.items():
                 if name_matches(name, pattern) and call.kwarg(key) not in (None, "0", "None"):
                     good.append(ev(path, call.line, f"{name}({key}=…)", "retry"))
-            if any(name_matches(name, pat) for pat in TIMEOUT_CALLS):
+            if name_matches_any(name, tuple(TIMEOUT_CALLS)):
                 timeout = call.kwarg("timeout")
                 if timeout is not None and timeout != "None":
                     good.append(ev(path, call.line, f"{name}(timeout={timeout})", "timeout"))
@@ -227,14 +232,14 @@ def orchestrator_retries(snap: Snapshot, p: NoParams) -> Observation:
         mods = [
             imp
             for imp in facts.imports
-            if any(module_matches(imp.module, m) for m in ORCHESTRATOR_MODULES)
+            if module_matches_any(imp.module, tuple(ORCHESTRATOR_MODULES))
         ]
         if not mods:
             continue
         orchestrated.append(ev(path, mods[0].line, f"import {mods[0].module}"))
         lines = snap.lines(path)
         for call in [*facts.calls, *facts.decorators]:
-            if any(name_matches(call.name, pat) for pat in RETRY_OBJECTS):
+            if name_matches_any(call.name, tuple(RETRY_OBJECTS)):
                 good.append(ev(path, call.line, f"{call.name}(…)"))
                 continue
             for key in _RETRY_KWARGS:
@@ -353,7 +358,7 @@ def rollback_ready(snap: Snapshot, p: NoParams) -> Observation:
     for path in base.python_sources(snap, ("*.py",), scope="non_tests"):
         facts = snap.python(path)
         for call in facts.calls if facts else []:
-            if any(name_matches(call.name, pat) for pat in ALIAS_CALLS):
+            if name_matches_any(call.name, tuple(ALIAS_CALLS)):
                 good.append(ev(path, call.line, f"{call.name}(…)", "registry alias switch"))
     good.extend(r.evidence() for r in _ci_reach.search(snap, _ROLLBACK_CMD))
     texts = base.select_files(
@@ -416,9 +421,7 @@ def fallback_path(snap: Snapshot, p: NoParams) -> Observation:
     for path in sorted(scope):
         facts = snap.python(path)
         for h in facts.handlers if facts else []:
-            model_calls = [
-                c for c in h.body_calls if any(name_matches(c, pat) for pat in _INFERENCE)
-            ]
+            model_calls = [c for c in h.body_calls if name_matches_any(c, tuple(_INFERENCE))]
             if model_calls and h.returns and not h.reraises:
                 found.append(
                     ev(path, h.line, f"except … around {model_calls[0]}(…) returns a fallback")
@@ -593,9 +596,7 @@ def dead_letter(snap: Snapshot, p: NoParams) -> Observation:
         if facts is None:
             continue
         mods = [
-            imp
-            for imp in facts.imports
-            if any(module_matches(imp.module, m) for m in QUEUE_MODULES)
+            imp for imp in facts.imports if module_matches_any(imp.module, tuple(QUEUE_MODULES))
         ]
         if not mods:
             continue
@@ -624,6 +625,22 @@ _QUARANTINE = re.compile(
 )
 
 
+# A handler that only prints, logs or exits stops or hides the problem; routing records
+# aside means writing them somewhere (a file, a table, a topic, a list kept for later).
+_ASIDE_CALL = re.compile(
+    r"(^|\.)(to_(csv|parquet|json|sql|delta)|write\w*|save\w*|append|extend|put\w*|send\w*|produce|"
+    r"insert\w*|upload\w*|\w*quarantine\w*|\w*reject\w*|\w*dead_?letter\w*)$",
+    re.IGNORECASE,
+)
+_EXIT_CALL = re.compile(r"^(sys\.exit|exit|quit|os\._exit|SystemExit)$")
+
+
+def _routes_aside(calls: tuple[str, ...]) -> bool:
+    if any(_EXIT_CALL.match(c) for c in calls):
+        return False
+    return any(_ASIDE_CALL.search(c) for c in calls)
+
+
 @probe("ingest_quarantine", NoParams)
 def ingest_quarantine(snap: Snapshot, p: NoParams) -> Observation:
     """Records that fail validation are routed aside instead of crashing the job.
@@ -643,8 +660,14 @@ def ingest_quarantine(snap: Snapshot, p: NoParams) -> Observation:
         if facts is None:
             continue
         for h in facts.handlers:
-            if not h.reraises and any(_VALIDATION_ERRORS.search(c) for c in h.caught):
-                found.append(ev(path, h.line, f"except {', '.join(h.caught)}: (not re-raised)"))
+            if (
+                not h.reraises
+                and any(_VALIDATION_ERRORS.search(c) for c in h.caught)
+                and _routes_aside(h.calls)
+            ):
+                found.append(
+                    ev(path, h.line, f"except {', '.join(h.caught)}: records routed aside")
+                )
         for value, line in facts.strings:
             if len(value) < 200 and _QUARANTINE.search(value):
                 found.append(ev(path, line, value, "quarantine"))

@@ -150,6 +150,16 @@ def module_matches(name: str, wanted: str) -> bool:
     return name == wanted or name.startswith(wanted + ".")
 
 
+@lru_cache(maxsize=4096)
+def _modules_regex(modules: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("(?:" + "|".join(re.escape(m) for m in modules) + r")(?:\.|$)")
+
+
+def module_matches_any(name: str, modules: tuple[str, ...]) -> bool:
+    """`name` is one of `modules` or a submodule of one (one compiled regex per set)."""
+    return _modules_regex(modules).match(name) is not None
+
+
 @probe("python_imports", ImportsParams)
 def python_imports(snap: Snapshot, p: ImportsParams) -> Observation:
     """Python code imports any of the given modules (AST; comments and strings never count).
@@ -169,6 +179,7 @@ def python_imports(snap: Snapshot, p: ImportsParams) -> Observation:
         exclude=p.exclude,
         include_excluded_dirs=p.include_excluded_dirs,
     )
+    wanted_modules = tuple(p.modules)
     for path in paths:
         if base.is_notebook(path) and p.notebooks == "ignore":
             continue
@@ -176,7 +187,7 @@ def python_imports(snap: Snapshot, p: ImportsParams) -> Observation:
         if facts is None:
             continue
         for imp in facts.imports:
-            if any(module_matches(imp.module, m) for m in p.modules):
+            if module_matches_any(imp.module, wanted_modules):
                 line, note = base.notebook_line_note(snap, path, imp.line)
                 found.append(ev(path, line, f"import {imp.module}", note))
                 in_scripts = in_scripts or not base.is_notebook(path)
@@ -268,42 +279,42 @@ def python_calls(snap: Snapshot, p: CallsParams) -> Observation:
         include_excluded_dirs=p.include_excluded_dirs,
     )
     value_re = re.compile(p.value) if p.value else None
-    wanted = tuple(p.calls)
+    match = _names_regex(tuple(p.calls)).match
     for path in paths:
         if base.is_notebook(path) and p.notebooks == "ignore":
             continue
         facts = snap.python(path)
         if facts is None:
             continue
-        candidates: list[tuple[str, int, str]] = []
+        # the name test (one compiled alternation) runs first: it rejects almost everything
+        hits: list[tuple[int, str]] = []
         for kind in p.kinds:
             if kind == "call":
-                candidates.extend(
-                    (c.name, c.line, c.name + "(…)")
+                hits.extend(
+                    (c.line, c.name + "(…)")
                     for c in facts.calls
-                    if not p.kwargs or _kwargs_match(c, p.kwargs)
+                    if match(c.name) and (not p.kwargs or _kwargs_match(c, p.kwargs))
                 )
             elif kind == "decorator":
-                candidates.extend(
-                    (d.name, d.line, "@" + d.name)
+                hits.extend(
+                    (d.line, "@" + d.name)
                     for d in facts.decorators
-                    if not p.kwargs or _kwargs_match(d, p.kwargs)
+                    if match(d.name) and (not p.kwargs or _kwargs_match(d, p.kwargs))
                 )
             elif kind == "base":
-                candidates.extend((b.name, b.line, f"class (…{b.name}…)") for b in facts.bases)
+                hits.extend((b.line, f"class (…{b.name}…)") for b in facts.bases if match(b.name))
             elif kind == "ref":
-                candidates.extend((name, line, name) for name, line in facts.refs.items())
+                hits.extend((line, name) for name, line in facts.refs.items() if match(name))
             elif kind == "assign":
-                candidates.extend(
-                    (a.target, a.line, f"{a.target} = {a.value}")
+                hits.extend(
+                    (a.line, f"{a.target} = {a.value}")
                     for a in facts.assignments
-                    if value_re is None or value_re.search(a.value)
+                    if match(a.target) and (value_re is None or value_re.search(a.value))
                 )
-        for name, line, text in candidates:
-            if name_matches_any(name, wanted):
-                where, note = base.notebook_line_note(snap, path, line)
-                found.append(ev(path, where, text, note))
-                in_scripts = in_scripts or not base.is_notebook(path)
+        for line, text in hits:
+            where, note = base.notebook_line_note(snap, path, line)
+            found.append(ev(path, where, text, note))
+            in_scripts = in_scripts or not base.is_notebook(path)
     what = f"use of {', '.join(p.calls)}"
     if p.absent:
         if found:

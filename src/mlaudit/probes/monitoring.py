@@ -16,7 +16,7 @@ from pydantic import Field
 
 from mlaudit.probes import _ci_reach, base
 from mlaudit.probes.base import ev
-from mlaudit.probes.generic import name_matches
+from mlaudit.probes.generic import name_matches, name_matches_any
 from mlaudit.probes.kubernetes import (
     NoParams,
     infra_problems,
@@ -241,7 +241,7 @@ def monitor_job(snap: Snapshot, p: MonitorJobParams) -> Observation:
         facts = snap.python(path)
         if facts is None:
             continue
-        hits = [c for c in facts.calls if any(name_matches(c.name, pat) for pat in p.calls)]
+        hits = [c for c in facts.calls if name_matches_any(c.name, tuple(p.calls))]
         if not hits:
             continue
         if base.is_notebook(path):

@@ -11,7 +11,11 @@ from typing import Any
 from mlaudit.probes import _mlfacts as mf
 from mlaudit.probes import base
 from mlaudit.probes.base import ev
-from mlaudit.probes.generic import module_matches, name_matches
+from mlaudit.probes.generic import (
+    module_matches_any,
+    name_matches,
+    name_matches_any,
+)
 from mlaudit.probes.registry import Params, probe
 from mlaudit.repo.parsers.dockerfile import Instruction, parse_from
 from mlaudit.repo.parsers.yaml_docs import key_line
@@ -255,7 +259,7 @@ def params_externalized(snap: Snapshot, p: NoParams) -> Observation:
                 for pat in ("hydra.compose", "hydra.initialize*", "dvc.api.params_show")
             ):
                 hits.append(ev(path, call.line, call.name + "(…)"))
-        loaders = [c for c in facts.calls if any(name_matches(c.name, x) for x in _CONFIG_LOADERS)]
+        loaders = [c for c in facts.calls if name_matches_any(c.name, tuple(_CONFIG_LOADERS))]
         if loaders:
             names = [
                 (s, line)
@@ -345,9 +349,9 @@ def seeds_set(snap: Snapshot, p: NoParams) -> Observation:
         for call in facts.calls:
             line, note = base.notebook_line_note(snap, path, call.line)
             hit = None
-            if any(name_matches(call.name, pat) for pat in SEED_CALLS):
+            if name_matches_any(call.name, tuple(SEED_CALLS)):
                 hit = f"{call.name}(…)"
-            elif any(name_matches(call.name, pat) for pat in SEEDED_CONSTRUCTORS) and (
+            elif name_matches_any(call.name, tuple(SEEDED_CONSTRUCTORS)) and (
                 (call.args and call.args[0] != "None") or call.kwarg("seed") not in (None, "None")
             ):
                 hit = f"{call.name}({(call.args or ('seed',))[0]})"
@@ -433,9 +437,9 @@ def persisted_pipeline(snap: Snapshot, p: NoParams) -> Observation:
         if facts is None:
             continue
         for call in facts.calls:
-            if path not in builders and any(name_matches(call.name, c) for c in PIPELINE_CALLS):
+            if path not in builders and name_matches_any(call.name, tuple(PIPELINE_CALLS)):
                 builders[path] = ev(path, call.line, f"{call.name}(…)")
-            if path not in persisters and any(name_matches(call.name, c) for c in PERSIST_CALLS):
+            if path not in persisters and name_matches_any(call.name, tuple(PERSIST_CALLS)):
                 persisters[path] = ev(path, call.line, f"{call.name}(…)")
     found: list[Evidence] = []
     for path, persist in persisters.items():
@@ -818,7 +822,7 @@ ML_MODULES = (
 def _ml_import(snap: Snapshot, path: str) -> tuple[int, str] | None:
     facts = snap.python(path)
     for imp in facts.imports if facts else []:
-        if any(module_matches(imp.module, m) for m in ML_MODULES):
+        if module_matches_any(imp.module, tuple(ML_MODULES)):
             return imp.line, imp.module
     return None
 

@@ -15,7 +15,7 @@ from pydantic import Field, field_validator
 from mlaudit.probes import _ci_reach, base
 from mlaudit.probes.base import ev
 from mlaudit.probes.code_roles import code_roles
-from mlaudit.probes.generic import _check_regex, module_matches, name_matches
+from mlaudit.probes.generic import _check_regex, module_matches_any, name_matches
 from mlaudit.probes.kubernetes import (
     NoParams,
     as_int,
@@ -348,7 +348,7 @@ def api_auth(snap: Snapshot, p: NoParams) -> Observation:
     for path in base.python_sources(snap, ("*.py",), scope="non_tests"):
         facts = snap.python(path)
         for imp in facts.imports if facts else []:
-            if any(module_matches(imp.module, m) for m in AUTH_MODULES):
+            if module_matches_any(imp.module, tuple(AUTH_MODULES)):
                 found.append(ev(path, imp.line, f"import {imp.module}"))
                 break
     prod, _dev = k8s_objects(snap, AUTH_KINDS)
@@ -613,7 +613,7 @@ def pii_controls(snap: Snapshot, p: NoParams) -> Observation:
     for path in base.python_sources(snap, ("*.py", "*.ipynb")):
         facts = snap.python(path)
         for imp in facts.imports if facts else []:
-            if any(module_matches(imp.module, m) for m in PII_MODULES):
+            if module_matches_any(imp.module, tuple(PII_MODULES)):
                 controls.append(
                     ev(
                         path,
@@ -673,8 +673,8 @@ def ingest_validation(snap: Snapshot, p: NoParams) -> Observation:
         facts = snap.python(path)
         for imp in facts.imports if facts else []:
             ingest = INGEST_PATH.search(path) is not None
-            frame = any(module_matches(imp.module, m) for m in SCHEMA_MODULES)
-            record = any(module_matches(imp.module, m) for m in RECORD_MODULES)
+            frame = module_matches_any(imp.module, tuple(SCHEMA_MODULES))
+            record = module_matches_any(imp.module, tuple(RECORD_MODULES))
             if (frame or record) and ingest:
                 at_ingest.append(ev(path, imp.line, f"import {imp.module}"))
                 break

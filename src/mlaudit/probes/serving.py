@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from mlaudit.probes import base
 from mlaudit.probes.base import ev
-from mlaudit.probes.generic import name_matches
+from mlaudit.probes.generic import name_matches_any
 from mlaudit.probes.kubernetes import (
     SERVING_WORKLOADS,
     NoParams,
@@ -132,7 +132,7 @@ def calls_in(
         if facts is None:
             continue
         items = list(facts.calls) + (list(facts.decorators) if decorators else [])
-        out.extend((path, c) for c in items if any(name_matches(c.name, p) for p in pats))
+        out.extend((path, c) for c in items if name_matches_any(c.name, tuple(pats)))
     return out
 
 

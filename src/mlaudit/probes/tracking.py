@@ -7,7 +7,7 @@ import re
 
 from mlaudit.probes import base
 from mlaudit.probes.base import ev
-from mlaudit.probes.generic import name_matches
+from mlaudit.probes.generic import name_matches, name_matches_any
 from mlaudit.probes.registry import Params, probe
 from mlaudit.repo.snapshot import Snapshot
 from mlaudit.results import Evidence, Observation
@@ -91,7 +91,7 @@ def shared_tracking_server(snap: Snapshot, p: NoParams) -> Observation:
                     computed.append(ev(path, line, f"{call.name}(<expr>)", note))
                 elif _LOCAL_URI.match(uri):
                     local.append(ev(path, line, f"{call.name}({uri})", "local store"))
-            elif any(name_matches(call.name, t) for t in HOSTED_TRACKERS):
+            elif name_matches_any(call.name, tuple(HOSTED_TRACKERS)):
                 mode = call.kwarg("mode") or ""
                 offline = call.kwarg("offline") or ""
                 if "offline" in mode or "disabled" in mode or offline == "True":
@@ -176,7 +176,7 @@ def code_version_logged(snap: Snapshot, p: NoParams) -> Observation:
                 strong.append(ev(path, line, f"{call.name}({call.args[0]}, …)", note))
             elif name_matches(call.name, "dvclive.Live") or name_matches(call.name, "dvclive.*"):
                 dvclive.append(ev(path, line, f"{call.name}(…)", note))
-            elif any(name_matches(call.name, t) for t in AUTO_GIT_TRACKERS):
+            elif name_matches_any(call.name, tuple(AUTO_GIT_TRACKERS)):
                 auto.append(ev(path, line, f"{call.name}(…)", note))
     mlproject = base.select_files(snap, ["MLproject", "MLproject.yaml"])
     pipelines = base.select_files(snap, ["dvc.yaml"])

@@ -11,7 +11,7 @@ from pydantic import Field
 from mlaudit.probes import _mlfacts as mf
 from mlaudit.probes import base
 from mlaudit.probes.base import ev
-from mlaudit.probes.generic import module_matches, name_matches
+from mlaudit.probes.generic import module_matches, name_matches, name_matches_any
 from mlaudit.probes.registry import Params, probe
 from mlaudit.repo.globs import matches_any
 from mlaudit.repo.snapshot import Snapshot
@@ -271,7 +271,7 @@ def model_pinned_in_serving(snap: Snapshot, p: NoParams) -> Observation:
                 "None",
             ):
                 pinned.append(ev(path, cline, f"{call.name}(rev={call.kwarg('rev')})", note))
-            elif any(name_matches(call.name, f) for f in _FLOATING_CALLS):
+            elif name_matches_any(call.name, tuple(_FLOATING_CALLS)):
                 floating.append(ev(path, cline, f"{call.name}(…)", "resolves the latest model"))
     manifests = base.select_files(
         snap, ["*.yaml", "*.yml", "*.env", ".env.*", "*.env.example", "Dockerfile*", "*.tfvars"]

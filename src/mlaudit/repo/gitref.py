@@ -103,7 +103,12 @@ class GitRefSource:
     _cat: _CatFile | None = None
 
     def list_files(self) -> list[str]:
-        out = run_git(self.git_cwd, ["ls-tree", "-r", "-z", "-l", "--full-tree", self.commit])
+        try:
+            out = run_git(self.git_cwd, ["ls-tree", "-r", "-z", "-l", "--full-tree", self.commit])
+        except GitFailed:
+            # partial clone: `-l` needs the size of every blob and missing blobs are never
+            # fetched (GIT_NO_LAZY_FETCH); list without sizes, reads then name what is missing
+            out = run_git(self.git_cwd, ["ls-tree", "-r", "-z", "--full-tree", self.commit])
         prefix = self.prefix.encode("utf-8", "surrogateescape")
         paths: list[str] = []
         for record in out.split(b"\0"):
@@ -115,9 +120,9 @@ class GitRefSource:
                     continue
                 raw_path = raw_path[len(prefix) :]
             fields = meta.split()
-            if len(fields) < 4:
+            if len(fields) < 3:
                 continue
-            mode, _kind, sha, size = (f.decode("ascii", "replace") for f in fields[:4])
+            mode, _kind, sha, size = (f.decode("ascii", "replace") for f in [*fields[:4], b"-"][:4])
             path = raw_path.decode("utf-8", "backslashreplace")
             if not _safe_relpath(path):
                 continue
@@ -139,7 +144,15 @@ class GitRefSource:
     def _blob(self, sha: str) -> bytes | None:
         if self._cat is None:
             self._cat = _CatFile(self.git_cwd)
-        return self._cat.read(sha)
+        try:
+            return self._cat.read(sha)
+        except OSError:
+            # cat-file exits on an object it may not fetch (partial clone, lazy fetch off):
+            # that object is missing; the next read starts a new process, so one missing
+            # blob does not make every later file unreadable
+            self._cat.close()
+            self._cat = None
+            return None
 
     def _resolve(self, path: str) -> tuple[TreeEntry | None, str | None]:
         """Follow symlinks inside the scanned tree: (regular-file entry, problem)."""

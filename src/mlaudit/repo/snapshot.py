@@ -10,9 +10,10 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -37,6 +38,8 @@ BINARY_SNIFF_BYTES = 8192
 # kept and text is re-read when asked again (a repo of many 4 MB files must not OOM us).
 TEXT_CACHE_BYTES = 256 * 1024 * 1024
 _MISSING: Any = object()
+# How many files keep their split lines cached (least recently used are dropped).
+RECENT_LINES_FILES = 512
 
 
 @dataclass
@@ -60,7 +63,10 @@ class Snapshot(InfraViews):
     max_bytes: int = DEFAULT_MAX_BYTES
     notes: list[str] = field(default_factory=list)
     problems: dict[str, str] = field(default_factory=dict)
-    _cache: dict[tuple[str, str], Any] = field(default_factory=dict)
+    # view → key → value: one dict per view (no (view, path) tuple per entry: at 100k
+    # files those tuples alone cost ~25 MiB)
+    _cache: dict[str, dict[Any, Any]] = field(default_factory=dict)
+    _recent_lines: OrderedDict[str, list[str]] = field(default_factory=OrderedDict)
     _glob_cache: dict[str, list[str]] = field(default_factory=dict)
     _text_bytes: int = 0
 
@@ -128,11 +134,24 @@ class Snapshot(InfraViews):
         return kind(path) if kind else "file"
 
     # reading ------------------------------------------------------------------------------
+    def memo(self, key: tuple[object, ...], build: Callable[[], T]) -> T:
+        """Per-scan memo for facts derived by probes (e.g. a filtered file list): probes
+        stay pure functions, and fifty of them asking the same question cost one answer."""
+        return self._cached("memo", key, build)  # type: ignore[arg-type]
+
     def _cached(self, view: str, path: str, build: Callable[[], T]) -> T:
-        key = (view, path)
-        if key not in self._cache:
-            self._cache[key] = build()
-        return self._cache[key]  # type: ignore[no-any-return,unused-ignore]
+        store = self._cache.get(view)
+        if store is None:
+            store = self._cache[view] = {}
+        hit = store.get(path, _MISSING)
+        if hit is _MISSING:
+            hit = store[path] = build()
+        return hit  # type: ignore[no-any-return,unused-ignore]
+
+    def _hit(self, view: str, path: str) -> Any:
+        """The cached value of `view` for `path`, or _MISSING."""
+        store = self._cache.get(view)
+        return _MISSING if store is None else store.get(path, _MISSING)
 
     def _read(self, path: str, max_bytes: int) -> bytes | None:
         result = self.source.read(path, max_bytes)
@@ -151,13 +170,13 @@ class Snapshot(InfraViews):
     def text(self, path: str) -> str | None:
         """Decoded text of a file, or None (binary, too large, unreadable — see `problem`)."""
 
-        hit = self._cache.get(("text", path), _MISSING)
+        hit = self._hit("text", path)
         if hit is not _MISSING:
             return hit
 
         def load() -> str | None:
             # read without caching the bytes too (text is what is kept), unless raw() has
-            data = self._cache.get((f"raw:{self.max_bytes}", path), _MISSING)
+            data = self._hit(f"raw:{self.max_bytes}", path)
             if data is _MISSING:
                 data = self._read(path, self.max_bytes)
             if data is None:
@@ -181,11 +200,21 @@ class Snapshot(InfraViews):
         return self.problems.get(path)
 
     def lines(self, path: str) -> list[str]:
-        return self._cached("lines", path, lambda: (self.text(path) or "").splitlines())
+        # Only the most recently used files keep their lines: a list per line of every file
+        # doubles the text in memory, and splitting a file again is cheap.
+        lines = self._recent_lines.get(path)
+        if lines is not None:
+            self._recent_lines.move_to_end(path)
+            return lines
+        lines = (self.text(path) or "").splitlines()
+        self._recent_lines[path] = lines
+        if len(self._recent_lines) > RECENT_LINES_FILES:
+            self._recent_lines.popitem(last=False)
+        return lines
 
     # parsed views -----------------------------------------------------------------------
     def _parsed(self, view: str, path: str, parse: Callable[[str], T]) -> T | None:
-        hit = self._cache.get((view, path), _MISSING)
+        hit = self._hit(view, path)
         if hit is not _MISSING:
             return hit
 
@@ -233,7 +262,7 @@ class Snapshot(InfraViews):
 
     def python(self, path: str) -> PythonFacts | None:
         """Python facts of a `.py` file, or of a notebook's code cells."""
-        hit = self._cache.get(("python", path), _MISSING)
+        hit = self._hit("python", path)
         if hit is not _MISSING:  # fast path: probes ask for the same file dozens of times
             return hit
         if path.endswith(".ipynb"):
@@ -310,7 +339,7 @@ class Snapshot(InfraViews):
         """(path, line, matched line) for each line matching; binary/unreadable files skipped."""
         hits: list[tuple[str, int, str]] = []
         # the whole-file pre-filter must let `^`/`$` anchor at every line, as below
-        prefilter = re.compile(pattern.pattern, pattern.flags | re.MULTILINE)
+        prefilter = _multiline(pattern.pattern, pattern.flags)
         for path in paths:
             text = self.text(path)
             if text is None or not prefilter.search(text):
@@ -319,6 +348,11 @@ class Snapshot(InfraViews):
                 if pattern.search(line):
                     hits.append((path, number, line))
         return hits
+
+
+@lru_cache(maxsize=2048)
+def _multiline(pattern: str | bytes, flags: int) -> re.Pattern[str]:
+    return re.compile(pattern, flags | re.MULTILINE)  # type: ignore[arg-type,unused-ignore]
 
 
 def posix_rel(path: Path, root: Path) -> str:

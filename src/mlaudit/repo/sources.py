@@ -62,13 +62,21 @@ class WorktreeSource:
 
     def _git_list(self) -> list[str]:
         assert self.git_cwd is not None
-        out = run_git(self.root, ["ls-files", "-z", "--stage", "--", "."])
+        # one call: every tracked entry ("H …") plus, tagged "R …", those deleted from the
+        # work tree but not yet from the index — those are not part of what we scan
+        out = run_git(
+            self.root, ["ls-files", "-z", "-t", "--stage", "--cached", "--deleted", "--", "."]
+        )
+        records = [r for r in out.split(b"\0") if r]
+        deleted = {r.partition(b"\t")[2] for r in records if r.startswith(b"R ")}
         paths: list[str] = []
-        for record in out.split(b"\0"):
-            if not record:
+        for record in records:
+            if record.startswith(b"R "):
                 continue
             meta, _, raw_path = record.partition(b"\t")
-            mode = meta.split(b" ", 1)[0]
+            if raw_path in deleted:
+                continue
+            mode = meta.split(b" ")[1] if meta[1:2] == b" " else meta.split(b" ", 1)[0]
             path = self._name(raw_path)
             if mode == b"160000":
                 self._kinds[path] = "submodule"

@@ -4,6 +4,7 @@ every check with its evidence. Readable at 80 columns; all repository text is es
 from __future__ import annotations
 
 import io
+import textwrap
 
 from rich.console import Console
 from rich.table import Table
@@ -107,7 +108,11 @@ def render(a: Assessment, options: RenderOptions) -> str:
             line.append(clean(fix.title))
             console.print(line)
             if fix.remediation:
-                console.print(Text("    " + clean(fix.remediation, max_chars=400), style="dim"))
+                # wrapped lines keep the indent; no trailing padding
+                for part in textwrap.wrap(
+                    clean(fix.remediation, max_chars=400), width=console.width - 4
+                ):
+                    console.print(Text("    " + part, style="dim"))
         console.print()
 
     used = [c for c in a.inventory.categories if c.tools]

@@ -213,11 +213,32 @@ def _sha256(raw: Any) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+def _check_duplicates(raw: dict[str, Any]) -> None:
+    """Duplicate ids and names, reported at the duplicate's own line (the model validator
+    only knows the rubric as a whole)."""
+    seen: dict[tuple[str, str], str] = {}
+    for quality in raw.get("qualities") or []:
+        if not isinstance(quality, dict):
+            continue
+        for check in quality.get("checks") or []:
+            if not isinstance(check, dict):
+                continue
+            for key in ("id", "name"):
+                value = check.get(key)
+                if not isinstance(value, str):
+                    continue
+                here = _where(check, key)
+                first = seen.setdefault((key, value), here)
+                if first != here:
+                    raise RubricError(f"{here}: duplicate check {key} {value!r} (first at {first})")
+
+
 def load_rubric(ref: str | Path = BUILTIN_DEFAULT) -> LoadedRubric:
     path = resolve_rubric_path(ref)
     raw = _load_raw(path)
     raw.pop("overrides", None)
     raw.pop("disable", None)
+    _check_duplicates(raw)
     try:
         rubric = Rubric.model_validate(raw)
     except ValidationError as exc:
