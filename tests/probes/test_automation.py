@@ -184,6 +184,37 @@ CASES = [
     ),
     ("hpo-automated", "notebook-only", {"nb/explore.ipynb": NB_GRID}, H),
     ("hpo-automated", "none", {"train.py": "x = 1\n"}, F),
+    (
+        "hpo-automated",
+        "hydra-optuna-sweeper",
+        {
+            "configs/hparams_search/optuna.yaml": (
+                "# @package _global_\ndefaults:\n  - override /hydra/sweeper: optuna\n"
+            )
+        },
+        P,
+    ),
+    (
+        "hpo-automated",
+        "hydra-sweeper-target",
+        {
+            "conf/config.yaml": (
+                "hydra:\n  sweeper:\n"
+                "    _target_: hydra_plugins.hydra_optuna_sweeper.optuna_sweeper.OptunaSweeper\n"
+            )
+        },
+        P,
+    ),
+    (
+        "hpo-automated",
+        "fp-hydra-basic-sweeper-commented",
+        {
+            "conf/config.yaml": (
+                "defaults:\n  # - override hydra/sweeper: optuna\n  - override hydra/sweeper: basic\n"
+            )
+        },
+        F,
+    ),
     ("hpo-automated", "fp-commented-out-in-notebook", {"Titanic.ipynb": NB_COMMENTED}, F),
     # ci-present ------------------------------------------------------------------------------------------
     ("ci-present", "pytest-job", {".github/workflows/ci.yml": wf("pip install -e .\npytest")}, P),

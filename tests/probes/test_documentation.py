@@ -37,6 +37,23 @@ CASES = [
         {"README.md": "# X\n\n## Usage\n\nRun it as you like.\n"},
         H,
     ),
+    (
+        "readme-run-locally",
+        "inline-command",
+        {"README.md": "# X\n\n## Usage\n\nRun `mytool train --epochs 3` to train.\n"},
+        P,
+    ),
+    (
+        "readme-run-locally",
+        "fp-file-names-in-backticks-are-not-commands",
+        {
+            "README.md": (
+                "# X\n\n## Get started\n\nFill in `FIXME::REQUIRED` in `pipeline.yaml`.\n\n"
+                "* Steps\n    + [Ingest](#ingest)\n"
+            )
+        },
+        H,
+    ),
     ("readme-run-locally", "no-readme", {"src/a.py": "x = 1\n"}, F),
     (
         "readme-run-locally",
@@ -67,6 +84,24 @@ CASES = [
         "fp-word-in-prose",
         {"README.md": "# X\n\nOne day we will deploy this to production.\n"},
         F,
+    ),
+    (
+        "deployment-documented",
+        "fp-pr-template-release-notes",
+        {".github/pull_request_template.md": "## Release Notes\n\nDescribe the change.\n"},
+        F,
+    ),
+    (
+        "deployment-documented",
+        "fp-production-ready-title",
+        {"README.md": "# X\n\n## Book: Production-Ready Data Science\n\nRead it.\n"},
+        F,
+    ),
+    (
+        "deployment-documented",
+        "releasing-section",
+        {"README.md": "# X\n\n## Releasing\n\nTag and push.\n"},
+        P,
     ),
     # data-sources-documented ------------------------------------------------------------------
     ("data-sources-documented", "data-readme", {"data/README.md": "Source: Kaggle.\n"}, P),

@@ -187,3 +187,16 @@ def test_combinators(tmp_path):
         ],
     )
     assert any_of.outcome == Outcome.PASS
+
+
+def test_template_folders_are_not_the_projects_own(tmp_path):
+    # a cookiecutter template's generated project is not this repository's content
+    snap = snapshot(
+        tmp_path,
+        {
+            "{{cookiecutter.repo_name}}/Dockerfile": "FROM python:3.11\n",
+            "{{cookiecutter.repo_name}}/src/train.py": "import mlflow\nmlflow.log_metric('a', 1)\n",
+        },
+    )
+    assert run_probe(snap, "files", globs=["Dockerfile*"]).outcome == Outcome.FAIL
+    assert run_probe(snap, "python_calls", calls=["mlflow.log_*"]).outcome == Outcome.FAIL

@@ -357,3 +357,69 @@ def test_k8s_kinds_reads_helm_templates_and_skips_examples(tmp_path):
         {**CHART, "charts/api/templates/sm.yaml": "{{- if .Values.m }}\nkind: ServiceMonitor\n"},
     )
     assert run_probe(snap, "k8s_kinds", kinds=["ServiceMonitor"]).outcome == PASS
+
+
+# Real-repository regressions (mlops-on-gcp): load generators, kustomize patches, limits.
+LOCUST_WORKER = (
+    "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: locust-worker\n"
+    "spec:\n  replicas: 32\n  template:\n    spec:\n      containers:\n"
+    "      - name: w\n        image: locustio/locust\n"
+)
+
+
+def test_load_generator_replicas_are_not_the_service(tmp_path):
+    snap = snapshot(tmp_path, {"k8s/api.yaml": deployment(), "load/locust.yaml": LOCUST_WORKER})
+    assert run_probe(snap, "replicas").outcome is FAIL
+    kust = "resources: [w.yaml]\nreplicas:\n- name: locust-worker\n  count: 32\n"
+    snap = snapshot(
+        tmp_path / "b",
+        {"k8s/api.yaml": deployment(), "load/kustomization.yaml": kust, "load/w.yaml": ""},
+    )
+    assert run_probe(snap, "replicas").outcome is FAIL
+
+
+PATCH = (
+    "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\n"
+    "spec:\n  template:\n    spec:\n      containers:\n      - name: api\n"
+    "        env: [{name: X, value: '1'}]\n"
+)
+
+
+def test_kustomize_patch_is_not_a_workload_missing_fields(tmp_path):
+    files = {
+        "k8s/base/api.yaml": deployment(replicas=2, container=PROBES + REQUESTS),
+        "k8s/prod/kustomization.yaml": "resources: [../base]\npatches:\n- path: patch.yaml\n",
+        "k8s/prod/patch.yaml": PATCH,
+    }
+    snap = snapshot(tmp_path, files)
+    assert run_probe(snap, "replicas").outcome is PASS
+    assert run_probe(snap, "health_probes").outcome is PASS
+    assert run_probe(snap, "resource_requests").outcome is PASS
+    # the same object outside any kustomization is a workload without them
+    files["k8s/prod/kustomization.yaml"] = "resources: [../base, patch.yaml]\n"
+    snap = snapshot(tmp_path / "b", files)
+    assert run_probe(snap, "health_probes").outcome is PARTIAL
+
+
+def test_cpu_memory_limits_imply_requests_but_gpu_only_does_not(tmp_path):
+    limits = "        resources:\n          limits: {cpu: '1', memory: 1Gi}\n"
+    gpu = "        resources:\n          limits: {nvidia.com/gpu: 1}\n"
+    snap = snapshot(tmp_path, {"k8s/api.yaml": deployment(container=limits)})
+    assert run_probe(snap, "resource_requests").outcome is PASS
+    snap = snapshot(tmp_path / "b", {"k8s/api.yaml": deployment(container=gpu)})
+    assert run_probe(snap, "resource_requests").outcome is FAIL
+
+
+def test_archive_folders_do_not_count(tmp_path):
+    snap = snapshot(
+        tmp_path,
+        {"k8s/api.yaml": deployment(), "archive/old/api.yaml": deployment(name="o", replicas=3)},
+    )
+    assert run_probe(snap, "replicas").outcome is FAIL
+
+
+def test_helm_template_outside_templates_dir_is_no_reading_problem(tmp_path):
+    tpl = '{{- $n := include "x.fullname" . -}}\napiVersion: v1\nkind: ServiceAccount\n'
+    snap = snapshot(tmp_path, {"chart/Chart.yaml": "name: x\n", "chart/proxy.yaml": tpl})
+    assert run_probe(snap, "pdb").outcome is FAIL  # not unknown: a template is not broken YAML
+    assert "chart/proxy.yaml" not in snap.problems

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from helpers import run_probe, snapshot
+from helpers import run_probe, run_rubric_check, snapshot
 
 from mlaudit.results import Outcome
 
@@ -169,3 +169,59 @@ AGE_GAUGE = (
 )
 def test_staleness(tmp_path, files, expected):
     assert run_probe(snapshot(tmp_path, files), "staleness").outcome == expected
+
+
+# Catalogue rule lib (real repository: evidently): an MLOps tool's own package is not the
+# project *using* the tool.
+LIB_FILES = {
+    "pyproject.toml": '[project]\nname = "evidently"\nversion = "1"\n',
+    "src/evidently/__init__.py": "",
+    "src/evidently/presets.py": (
+        "from evidently.metrics import DataDriftTable\n\n\ndef preset():\n"
+        "    return DataDriftTable()\n"
+    ),
+    "src/evidently/metrics.py": "class DataDriftTable:\n    pass\n",
+}
+DRIFT_CALLS = ["evidently.*DataDrift*"]
+
+
+def test_lib_rule_tool_repo_does_not_use_itself(tmp_path):
+    snap = snapshot(tmp_path, LIB_FILES)
+    assert run_probe(snap, "python_calls", calls=DRIFT_CALLS).outcome is FAIL
+    assert run_probe(snap, "python_imports", modules=["evidently"]).outcome is FAIL
+    assert run_probe(snap, "monitor_job", calls=DRIFT_CALLS, what="drift check").outcome is FAIL
+
+
+def test_lib_rule_applies_only_to_the_published_package(tmp_path):
+    # same code, but the repository publishes another distribution: evidently is a dependency
+    files = dict(LIB_FILES)
+    files["pyproject.toml"] = '[project]\nname = "shop-model"\nversion = "1"\n'
+    files.pop("src/evidently/__init__.py")
+    files["monitor.py"] = "from evidently.metrics import DataDriftTable\n\nDataDriftTable()\n"
+    snap = snapshot(tmp_path, files)
+    assert run_probe(snap, "python_calls", calls=DRIFT_CALLS).outcome is PASS
+
+
+def test_metrics_endpoint_otel_trace_protos_are_not_metrics(tmp_path):
+    protos = "from opentelemetry.proto.collector.trace.v1 import trace_service_pb2\n"
+    snap = snapshot(tmp_path, {"svc/api.py": protos})
+    assert run_rubric_check(snap, "MON008").outcome is FAIL
+    metrics = "from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor\n"
+    snap = snapshot(tmp_path / "b", {"svc/api.py": metrics})
+    assert run_rubric_check(snap, "MON008").outcome is PASS
+
+
+def test_drift_detection_tfdv_against_a_baseline(tmp_path):
+    drift = (
+        "import apache_beam as beam\nimport tensorflow_data_validation as tfdv\n\n"
+        "def run(p, schema, base):\n"
+        "    return p | beam.Map(tfdv.validate_statistics, schema=schema,"
+        " previous_statistics=base)\n"
+    )
+    snap = snapshot(tmp_path, {"monitor/analyzer.py": drift})
+    assert run_rubric_check(snap, "MON001").outcome is PASS
+    schema_only = (
+        "import tensorflow_data_validation as tfdv\n\ntfdv.validate_statistics(s, schema)\n"
+    )
+    snap = snapshot(tmp_path / "b", {"monitor/analyzer.py": schema_only})
+    assert run_rubric_check(snap, "MON001").outcome is FAIL

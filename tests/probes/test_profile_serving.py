@@ -75,3 +75,92 @@ def test_profile(tmp_path, files, expected):
     profile = detect_profile(snapshot(tmp_path, files))
     assert profile.name == expected, profile.reasons
     assert profile.reasons
+
+
+def test_profile_managed_endpoint_deploy_is_online_serving(tmp_path):
+    """Real repository (mlops-guide/dvc-gitactions): Watson ML deployment, no framework."""
+    deploy = (
+        "from ibm_watson_machine_learning import APIClient\n\nclient = APIClient({})\n"
+        "client.deployments.create(artifact_uid='m', meta_props={})\n"
+    )
+    snap = snapshot(tmp_path, {"src/pipelines/deploy.py": deploy})
+    assert detect_profile(snap).name == "online-serving"
+    # the SDK without a deploy call (batch scoring, registry) is not serving
+    batch = "from ibm_watson_machine_learning import APIClient\n\nAPIClient({}).repository.list()\n"
+    snap = snapshot(tmp_path / "b", {"src/pipelines/score.py": batch})
+    assert detect_profile(snap).name == "research"
+
+
+NIGHTLY = (
+    "on:\n  schedule:\n    - cron: '0 0 * * *'\njobs:\n  {name}:\n    runs-on: ubuntu-latest\n"
+    "    steps:\n      - uses: actions/checkout@v4\n      - run: pip install -e .\n"
+    "      - run: {cmd}\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("cmd", "expected"),
+    [
+        ("python example_test.py", "research"),  # nightly example tests (evidently)
+        ("pytest -q tests", "research"),
+        ("python jobs/score.py --date today", "batch"),
+        ("dvc repro", "batch"),
+    ],
+)
+def test_profile_scheduled_ci_housekeeping_is_not_batch(tmp_path, cmd, expected):
+    files = {".github/workflows/nightly.yml": NIGHTLY.format(name="nightly", cmd=cmd)}
+    assert detect_profile(snapshot(tmp_path, files)).name == expected
+
+
+def test_profile_lib_rule_published_tool_is_not_a_deployment(tmp_path):
+    """Real repository (evidentlyai/evidently): a published MLOps tool with a web UI in its
+    own package and a Dockerfile for it is not an online model service."""
+    files = {
+        "pyproject.toml": '[project]\nname = "evidently"\nversion = "1"\n',
+        "src/evidently/__init__.py": "",
+        "src/evidently/ui/app.py": "from litestar import Litestar\n\napp = Litestar([])\n",
+        "docker/Dockerfile.service": 'FROM python:3.11\nENTRYPOINT ["evidently", "ui"]\n',
+        ".github/workflows/release.yml": (
+            "on: {release: {types: [published]}}\njobs:\n  publish:\n    runs-on: ubuntu-latest\n"
+            "    steps:\n      - uses: pypa/gh-action-pypi-publish@v1\n"
+        ),
+    }
+    info = detect_profile(snapshot(tmp_path, files))
+    assert info.name == "research"
+    assert any("rule lib" in r for r in info.reasons)
+    # without publishing, the same repository ships a litestar service
+    del files[".github/workflows/release.yml"]
+    assert detect_profile(snapshot(tmp_path / "b", files)).name == "online-serving"
+
+
+def test_profile_ignores_devcontainers_test_bentofiles_and_docs_jobs(tmp_path):
+    """Real repository (bentoml/BentoML): a `.devcontainer/Dockerfile`, `bentofile.yaml`
+    fixtures under tests/ and a scheduled spell-check job ship nothing."""
+    spelling = (
+        "on:\n  schedule:\n    - cron: '0 0 * * 1'\njobs:\n  spelling:\n"
+        "    runs-on: ubuntu-latest\n    steps:\n"
+        "      - run: sudo apt-get update && sudo apt-get install -y libenchant-2-dev\n"
+        "      - run: pdm sync -dG docs\n"
+        "      - run: pdm run -v sphinx-build -b spelling docs build || (echo failed; exit 1)\n"
+    )
+    files = {
+        ".devcontainer/Dockerfile": "FROM python:3.11\n",
+        "tests/e2e/bentofile.yaml": "service: service:Svc\n",
+        ".github/workflows/cqa.yml": spelling,
+        "app/service.py": "from fastapi import FastAPI\n\napp = FastAPI()\n",
+    }
+    assert detect_profile(snapshot(tmp_path, files)).name == "research"
+
+
+def test_lib_rule_src_layout_ships_every_package(tmp_path):
+    from mlaudit.probes.base import is_own_module, own_packages
+
+    files = {
+        "pyproject.toml": '[project]\nname = "bentoml"\nversion = "1"\n',
+        "src/bentoml/__init__.py": "",
+        "src/_bentoml_impl/__init__.py": "",
+        "tools/__init__.py": "",
+    }
+    snap = snapshot(tmp_path, files)
+    assert own_packages(snap) == frozenset({"bentoml", "_bentoml_impl"})
+    assert is_own_module(snap, "_bentoml_impl.server.app") and not is_own_module(snap, "fastapi")

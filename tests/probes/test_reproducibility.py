@@ -167,6 +167,23 @@ CASES = [
     ("pipeline-as-code", "dvc locked", {"dvc.yaml": DVC_YAML, "dvc.lock": DVC_LOCK}, PASS),
     (
         "pipeline-as-code",
+        "mlflow recipe",
+        {
+            "recipe.yaml": (
+                'template: "regression/v1"\ndata:\n  location: {{INGEST_DATA_LOCATION}}\n'
+                "steps:\n  train:\n    estimator_method: steps.train.estimator_fn\n"
+            )
+        },
+        PASS,
+    ),
+    (
+        "pipeline-as-code",
+        "FP CI pipeline.yaml is not an ML recipe",
+        {"pipeline.yaml": "trigger:\n- main\nsteps:\n- script: make test\n"},
+        FAIL,
+    ),
+    (
+        "pipeline-as-code",
         "mlproject",
         {"MLproject": "name: x\nentry_points:\n  main:\n    command: python train.py\n"},
         PASS,
@@ -522,6 +539,18 @@ CASES = [
         PARTIAL,
     ),
     ("dev-prod-parity", "nothing", {"train.py": "x = 1\n"}, FAIL),
+    (
+        "dev-prod-parity",
+        "azureml conda_dependencies python pin",
+        {"ml/conda_dependencies.yml": "name: env\ndependencies:\n  - python=3.7.*\n  - pip\n"},
+        PARTIAL,
+    ),
+    (
+        "deps-locked",
+        "FP conda env file is not a lock",
+        {"ml/conda_dependencies.yml": "name: env\ndependencies:\n  - python=3.7.*\n"},
+        FAIL,
+    ),
     # FP: prose; a compose file that only pulls images
     (
         "dev-prod-parity",

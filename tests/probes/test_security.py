@@ -6,7 +6,7 @@ committed-secrets has its own file (test_secrets.py).
 from __future__ import annotations
 
 import pytest
-from helpers import run_rubric_check, snapshot
+from helpers import run_probe, run_rubric_check, snapshot
 
 from mlaudit.results import Outcome
 
@@ -264,3 +264,17 @@ def test_unsafe_deserialization_evidence_and_notebooks(tmp_path):
         snapshot(tmp_path / "nb", {"explore.ipynb": nb}), "unsafe-deserialization"
     )
     assert only_nb.outcome == Outcome.PARTIAL
+
+
+def test_ingest_validation_lib_rule(tmp_path):
+    """A validation tool's own package (setup.py name) does not validate the repo's data."""
+    files = {
+        "setup.py": "from setuptools import setup\nsetup(name='evidently')\n",
+        "evidently/__init__.py": "",
+        "evidently/core/datasets.py": "from evidently.core import schema\n",
+    }
+    snap = snapshot(tmp_path, files)
+    assert run_probe(snap, "ingest_validation").outcome is Outcome.FAIL
+    files["setup.py"] = "from setuptools import setup\nsetup(name='shop')\n"
+    snap = snapshot(tmp_path / "b", files)
+    assert run_probe(snap, "ingest_validation").outcome is Outcome.PASS

@@ -209,3 +209,28 @@ SLO = (
 def test_latency_budget(tmp_path, files, expected):
     obs = run_probe(snapshot(tmp_path, files), "latency_budget")
     assert obs.outcome == expected, obs.message
+
+
+READY_PROBE = "        readinessProbe:\n          httpGet: {path: /v2/health/ready, port: 8000}\n"
+
+
+def _server(args: str, ready: str = "") -> str:
+    return (
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: triton}\nspec:\n"
+        "  template:\n    spec:\n      containers:\n      - name: triton\n"
+        f"        image: nvcr.io/nvidia/tritonserver:22.01-py3\n        args: {args}\n{ready}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "ready", "expected"),
+    [
+        # real repository (mlops-on-gcp gke-triton-priority): Triton pulls from GCS
+        ('["tritonserver", "--model-store=gs://bucket/model_repository/"]', READY_PROBE, PASS),
+        ('["tritonserver", "--model-repository=s3://bucket/models"]', "", PARTIAL),
+        ('["tritonserver", "--model-repository=/models"]', READY_PROBE, FAIL),  # baked in
+    ],
+)
+def test_model_durable_inference_server_remote_repository(tmp_path, args, ready, expected):
+    snap = snapshot(tmp_path, {"k8s/triton.yaml": _server(args, ready)})
+    assert run_probe(snap, "model_durable").outcome == expected

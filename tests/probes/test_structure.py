@@ -55,6 +55,12 @@ CASES = [
     ("data-pipeline-folder", "none", {"src/pkg/app.py": "x = 1\n"}, F),
     (
         "data-pipeline-folder",
+        "fp-data-folder-with-only-a-test",
+        {"data/diabetes.csv": "a,b\n1,2\n", "data/data_test.py": "def test_a():\n    assert 1\n"},
+        F,
+    ),
+    (
+        "data-pipeline-folder",
         "fp-data-store-only",
         {"data/train.csv": "a\n1\n", "data/test.csv": "a\n2\n"},
         F,

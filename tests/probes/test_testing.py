@@ -218,6 +218,37 @@ CASES = [
     ("pipeline-integration-test", "lint-only", {".github/workflows/ci.yml": wf("ruff check .")}, F),
     (
         "pipeline-integration-test",
+        "lightning-fast-dev-run-test",
+        {
+            "tests/test_train.py": (
+                "from src.train import train\n\n"
+                "def test_train_fast_dev_run(cfg):\n"
+                "    cfg.trainer.fast_dev_run = True\n"
+                "    train(cfg)\n"
+            )
+        },
+        P,
+    ),
+    (
+        "pipeline-integration-test",
+        "lightning-trainer-kwarg-test",
+        {
+            "tests/test_model.py": (
+                "from lightning import Trainer\n\n"
+                "def test_fit(model):\n"
+                "    Trainer(fast_dev_run=True).fit(model)\n"
+            )
+        },
+        P,
+    ),
+    (
+        "pipeline-integration-test",
+        "fp-fast-dev-run-off-in-src",
+        {"src/train.py": "from lightning import Trainer\n\nTrainer(fast_dev_run=False)\n"},
+        F,
+    ),
+    (
+        "pipeline-integration-test",
         "fp-publishing-is-not-running",
         {".github/workflows/ci.yml": wf("python -m pipelines.build_train_pipeline --publish")},
         F,
@@ -506,3 +537,28 @@ def test_unit_tests_reports_the_empty_tests_folder(tmp_path):
     obs = run_check(snap, "unit-tests")
     assert obs.outcome == Outcome.FAIL
     assert any(e.path == "tests/" for e in obs.evidence)
+
+
+def test_integration_tests_do_not_call_a_folder_of_unit_tests_empty(tmp_path):
+    # tests/ holds real unit tests but no integration test: the failure must not claim the
+    # folder "defines no test functions"
+    snap = snapshot(tmp_path, {"tests/train_test.py": TEST_OK})
+    obs = run_check(snap, "pipeline-integration-test")
+    assert obs.outcome == Outcome.FAIL
+    assert "define no test functions" not in obs.message
+    assert not any(e.path == "tests/" for e in obs.evidence)
+
+
+def test_an_azure_step_template_runs_only_where_a_pipeline_includes_it(tmp_path):
+    template = "steps:\n- script: python -m pytest tests\n  displayName: tests\n"
+    files = {"tests/test_a.py": TEST_OK, ".pipelines/code-quality-template.yml": template}
+    # never included: a template on its own is not a pipeline that runs on every change
+    alone = run_check(snapshot(tmp_path / "alone", files), "tests-in-ci")
+    assert alone.outcome == Outcome.PARTIAL, alone.message
+    files[".pipelines/ci.yml"] = (
+        "trigger:\n- main\npool:\n  vmImage: ubuntu-latest\n"
+        "steps:\n- template: code-quality-template.yml\n"
+    )
+    obs = run_check(snapshot(tmp_path / "included", files), "tests-in-ci")
+    assert obs.outcome == Outcome.PASS, obs.message
+    assert all("via .pipelines/ci.yml" in (e.note or "") for e in obs.evidence)

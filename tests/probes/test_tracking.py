@@ -37,6 +37,63 @@ CASES = [
     # tracker-calls ------------------------------------------------------------------------
     (
         "tracker-calls",
+        "mlflow client bound to a variable",
+        {
+            "train.py": (
+                "from mlflow import MlflowClient\n"
+                "client = MlflowClient()\n"
+                "client.log_metric(run_id, 'acc', 0.9)\n"
+            )
+        },
+        PASS,
+    ),
+    (
+        "tracker-calls",
+        "azureml run context",
+        {
+            "train_aml.py": (
+                "from azureml.core.run import Run\nrun = Run.get_context()\nrun.log('mse', 0.1)\n"
+            )
+        },
+        PASS,
+    ),
+    (
+        "tracker-calls",
+        "FP run context only used for the workspace",
+        {
+            "register.py": (
+                "from azureml.core import Run\n"
+                "run = Run.get_context()\n"
+                "ws = run.experiment.workspace\n"
+                "run = other()\n"
+                "run.log('x', 1)\n"
+            )
+        },
+        FAIL,
+    ),
+    (
+        "tracker-calls",
+        "hydra-logger-target",
+        {
+            "configs/logger/wandb.yaml": (
+                "wandb:\n  _target_: lightning.pytorch.loggers.wandb.WandbLogger\n  project: x\n"
+            )
+        },
+        PASS,
+    ),
+    (
+        "tracker-calls",
+        "fp-hydra-logger-commented-or-csv",
+        {
+            "configs/logger/csv.yaml": (
+                "csv:\n  _target_: lightning.pytorch.loggers.csv_logs.CSVLogger\n"
+                "  # _target_: lightning.pytorch.loggers.wandb.WandbLogger\n"
+            )
+        },
+        FAIL,
+    ),
+    (
+        "tracker-calls",
         "mlflow log",
         {
             "train.py": "import mlflow\nwith mlflow.start_run():\n    mlflow.log_metric('acc', 0.9)\n"
@@ -118,6 +175,34 @@ CASES = [
         "uri from env",
         {"config.py": "import os, mlflow\nmlflow.set_tracking_uri(os.environ['URI'])\n"},
         PARTIAL,
+    ),
+    (
+        "shared-tracking-server",
+        "hydra logger config with a server uri",
+        {
+            "conf/logger/mlflow.yaml": (
+                "mlflow:\n  _target_: lightning.pytorch.loggers.MLFlowLogger\n"
+                "  tracking_uri: http://mlflow.internal:5000\n"
+            )
+        },
+        PASS,
+    ),
+    (
+        "shared-tracking-server",
+        "hydra uri from the environment",
+        {"conf/logger/mlflow.yaml": "mlflow:\n  tracking_uri: ${oc.env:MLFLOW_TRACKING_URI}\n"},
+        PARTIAL,
+    ),
+    (
+        "shared-tracking-server",
+        "FP hydra logger writing to a local folder or wandb offline",
+        {
+            "conf/logger/mlflow.yaml": "mlflow:\n  tracking_uri: ${paths.log_dir}/mlflow/mlruns\n",
+            "conf/logger/wandb.yaml": (
+                "wandb:\n  _target_: lightning.pytorch.loggers.wandb.WandbLogger\n  offline: True\n"
+            ),
+        },
+        FAIL,
     ),
     ("shared-tracking-server", "nothing", {"train.py": "x = 1\n"}, FAIL),
     # FP: a committed mlruns/ is local-only; file: URIs; W&B offline

@@ -150,6 +150,17 @@ CASES = [
     ("model-registry", "push_to_hub", {"train.py": "model.push_to_hub('org/model')\n"}, PASS),
     (
         "model-registry",
+        "azureml-model-module",
+        {
+            "register.py": (
+                "from azureml.core.model import Model as AMLModel\n"
+                "AMLModel.register(workspace=ws, model_path='m.pkl', model_name='m')\n"
+            )
+        },
+        PASS,
+    ),
+    (
+        "model-registry",
         "sagemaker package group",
         {
             "pipe.py": "from sagemaker.workflow.step_collections import RegisterModel\nRegisterModel(name='r', model_package_group_name='churn')\n"
@@ -259,6 +270,12 @@ CASES = [
     ("config-versioned", "params.yaml", {"params.yaml": "lr: 0.1\n"}, PASS),
     ("config-versioned", "configs dir", {"configs/train.yaml": "lr: 0.1\n"}, PASS),
     ("config-versioned", "helm values", {"deploy/chart/values.yaml": "replicas: 2\n"}, PASS),
+    (
+        "config-versioned",
+        "parameters.json",
+        {"ml/parameters.json": '{"training": {"alpha": 0.4}}\n'},
+        PASS,
+    ),
     ("config-versioned", "nothing", {"train.py": "LR = 0.1\n"}, FAIL),
     # FP: a config.py module is code, docs/ is not the project
     (

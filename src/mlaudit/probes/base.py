@@ -30,6 +30,9 @@ EXCLUDED_DIRS: tuple[str, ...] = (
     "vendored",
     "third_party",
     "third-party",
+    "archive",
+    "archived",
+    "deprecated",
     ".venv",
     "venv",
     "node_modules",
@@ -55,7 +58,11 @@ TEST_PATTERNS: tuple[str, ...] = (
 )
 
 
-_EXCLUDED_RE = re.compile("(?:^|/)(?:" + "|".join(re.escape(d) for d in EXCLUDED_DIRS) + ")/")
+# A cookiecutter/copier template folder (`{{cookiecutter.project_slug}}/`) is a project that
+# the template generates, not this repository's own content.
+_EXCLUDED_RE = re.compile(
+    "(?:^|/)(?:" + "|".join(re.escape(d) for d in EXCLUDED_DIRS) + r"|[^/]*\{\{[^/]*\}\}[^/]*)/"
+)
 
 
 def is_excluded(path: str) -> bool:
@@ -68,6 +75,71 @@ def is_test_path(path: str) -> bool:
 
 def is_notebook(path: str) -> bool:
     return path.endswith(".ipynb")
+
+
+def _norm_dist(name: str) -> str:
+    return re.sub(r"[-_.]+", "_", name.strip().strip("'\"")).lower()
+
+
+def _declared_distributions(snap: Snapshot) -> set[str]:
+    """Distribution names this repository publishes (pyproject, setup.cfg, setup.py)."""
+    names: set[str] = set()
+    if snap.exists("pyproject.toml"):
+        data = snap.toml("pyproject.toml") or {}
+        project = data.get("project")
+        poetry = (
+            (data.get("tool") or {}).get("poetry") if isinstance(data.get("tool"), dict) else None
+        )
+        for table in (project, poetry):
+            if isinstance(table, dict) and isinstance(table.get("name"), str):
+                names.add(_norm_dist(table["name"]))
+    if snap.exists("setup.cfg"):
+        match = re.search(r"(?ms)^\[metadata\].*?^name\s*=\s*(\S+)", snap.text("setup.cfg") or "")
+        if match:
+            names.add(_norm_dist(match.group(1)))
+    if snap.exists("setup.py"):
+        facts = snap.python("setup.py")
+        for call in facts.calls if facts else []:
+            if call.name.rsplit(".", 1)[-1] == "setup" and call.kwarg("name"):
+                names.add(_norm_dist(call.kwarg("name") or ""))
+    return names
+
+
+def own_packages(snap: Snapshot) -> frozenset[str]:
+    """Catalogue rule **lib**: top-level Python packages this repository publishes itself.
+
+    A package directory (`X/__init__.py` or `src/X/__init__.py`) whose name is the declared
+    distribution name. Inside such a repository `import evidently` is the tool's own code,
+    not the project *using* the tool (an MLOps library is not monitored by itself).
+    """
+
+    def build() -> frozenset[str]:
+        declared = _declared_distributions(snap)
+        if not declared:
+            return frozenset()
+        found = set()
+        src_layout: set[str] = set()
+        for path in snap.files:
+            parts = path.split("/")
+            if parts[-1] != "__init__.py":
+                continue
+            if len(parts) == 3 and parts[0] == "src":
+                src_layout.add(parts[1])
+            if len(parts) == 2 or (len(parts) == 3 and parts[0] == "src"):
+                if _norm_dist(parts[-2]) in declared:
+                    found.add(parts[-2])
+        if found & src_layout:
+            # a src/ layout ships every package under src/ (`_bentoml_impl` next to `bentoml`)
+            found |= src_layout
+        return frozenset(found)
+
+    return snap.memo(("own_packages",), build)
+
+
+def is_own_module(snap: Snapshot, name: str) -> bool:
+    """`name` (a module or qualified call name) belongs to a package this repo publishes."""
+    own = own_packages(snap)
+    return bool(own) and name.split(".", 1)[0] in own
 
 
 def select_files(

@@ -28,14 +28,23 @@ REQUIREMENTS_GLOBS: tuple[str, ...] = (
     "requirements/*.txt",
     "*requirements.txt",
 )
+# conda environment files under their usual names (Azure ML templates call them
+# conda_dependencies.yml); conda-lock files are lockfiles, above
+CONDA_ENV_GLOBS: tuple[str, ...] = (
+    "environment.yml",
+    "environment.yaml",
+    "environment*.yml",
+    "environment*.yaml",
+    "conda.yaml",
+    "conda.yml",
+    "{conda_dependencies,conda_env,conda-env,conda_environment}.{yml,yaml}",
+)
 MANIFESTS: tuple[str, ...] = (
     "pyproject.toml",
     "setup.py",
     "setup.cfg",
     "Pipfile",
-    "environment.yml",
-    "environment.yaml",
-    "conda.yaml",
+    *CONDA_ENV_GLOBS,
 )
 
 

@@ -152,6 +152,22 @@ def _heading_text(text: str) -> str:
 
 
 # README run instructions ---------------------------------------------------------------------
+_INDENTED_CODE = re.compile(r"^( {4}|\t)(?![-*+]\s|\d+[.)]\s|\[)\S")
+_INLINE_CODE = re.compile(r"`([^`]+)`")
+_TWO_TOKENS = re.compile(r"^\s*[\w./-]+\s+[-\w./=:]+")
+
+
+def _command_like(line: str, commands: re.Pattern[str]) -> bool:
+    """An indented code line (not a nested list item) or inline code that reads as a
+    command (`make train`, `my-tool --help`); a file name or `FIXME` marker in backticks
+    is not an instruction to run anything."""
+    if _INDENTED_CODE.match(line):
+        return True
+    return any(
+        commands.search(span) or _TWO_TOKENS.match(span) for span in _INLINE_CODE.findall(line)
+    )
+
+
 class ReadmeRunParams(Params):
     globs: list[str] = Field(default_factory=lambda: list(README_GLOBS))
     commands: str = RUN_COMMANDS
@@ -199,7 +215,7 @@ def readme_run_locally(snap: Snapshot, p: ReadmeRunParams) -> Observation:
                 10**9,
             )
             has_code = any(heading.line < b.line < end for b in doc.blocks) or any(
-                heading.line < n < end and re.match(r"^( {4}|\t)\S|.*`[^`]+`", line)
+                heading.line < n < end and _command_like(line, commands)
                 for n, line in enumerate(snap.lines(path), start=1)
             )
             (found if has_code else sections).append(ev(path, heading.line, heading.text))
@@ -214,7 +230,16 @@ def readme_run_locally(snap: Snapshot, p: ReadmeRunParams) -> Observation:
 class SectionsParams(Params):
     globs: list[str] = Field(default_factory=lambda: list(DOC_GLOBS))
     headings: str = Field(description="regex a heading must match (case-insensitive)")
-    exclude: list[str] = Field(default_factory=lambda: ["CHANGELOG*", "LICENSE*", "*.txt"])
+    # pull-request and issue templates are forms to fill in, not documentation
+    exclude: list[str] = Field(
+        default_factory=lambda: [
+            "CHANGELOG*",
+            "LICENSE*",
+            "*.txt",
+            "{pull_request_template,PULL_REQUEST_TEMPLATE}*",
+            "{PULL_REQUEST_TEMPLATE,ISSUE_TEMPLATE}/**",
+        ]
+    )
     found: str = Field(default="pass", pattern="^(pass|partial)$")
 
     @field_validator("headings")

@@ -25,6 +25,7 @@ from mlaudit.probes.kubernetes import (
     NoParams,
     as_int,
     infra_problems,
+    is_patch,
     k8s_objects,
     obj_ev,
     tf_blocks,
@@ -345,6 +346,8 @@ def rollback_ready(snap: Snapshot, p: NoParams) -> Observation:
             good.append(obj_ev(obj, text="Argo Rollout"))
             continue
         limit = obj.spec.get("revisionHistoryLimit")
+        if limit is None and is_patch(snap, obj):
+            continue  # a kustomize patch keeps the base's history limit
         if limit is None:
             default.append(obj_ev(obj, text="revisionHistoryLimit unset (default 10)"))
         elif (as_int(limit) or 0) > 0:

@@ -187,7 +187,9 @@ def python_imports(snap: Snapshot, p: ImportsParams) -> Observation:
         if facts is None:
             continue
         for imp in facts.imports:
-            if module_matches_any(imp.module, wanted_modules):
+            if module_matches_any(imp.module, wanted_modules) and not base.is_own_module(
+                snap, imp.module
+            ):
                 line, note = base.notebook_line_note(snap, path, imp.line)
                 found.append(ev(path, line, f"import {imp.module}", note))
                 in_scripts = in_scripts or not base.is_notebook(path)
@@ -247,6 +249,35 @@ def name_matches_any(name: str, patterns: tuple[str, ...]) -> bool:
     return _names_regex(patterns).match(name) is not None
 
 
+def bound_call_names(facts: Any) -> list[tuple[Call, str]]:
+    """(call, name) with method calls on a variable bound to a call spelt as that call:
+    `client = MlflowClient(); client.log_metric()` also reads as
+    `mlflow.tracking.MlflowClient().log_metric`, so `X().method` patterns see through one
+    assignment. Only the latest earlier assignment of a plain name counts; a name bound on a
+    line holding several calls maps to each of them."""
+    factories: dict[str, list[tuple[int, list[str]]]] = {}
+    by_line: dict[int, list[str]] = {}
+    for call in facts.calls:
+        by_line.setdefault(call.line, []).append(call.name)
+    for assign in facts.assignments:
+        if "." in assign.target or assign.value != "<expr>":
+            continue
+        factories.setdefault(assign.target, []).append(
+            (assign.line, [n for n in by_line.get(assign.line, []) if "(" not in n])
+        )
+    out: list[tuple[Call, str]] = []
+    for call in facts.calls:
+        out.append((call, call.name))
+        head, _, rest = call.name.partition(".")
+        if not rest or head not in factories:
+            continue
+        earlier = [entry for entry in factories[head] if entry[0] < call.line]
+        if earlier:
+            for factory in max(earlier)[1]:
+                out.append((call, f"{factory}().{rest}"))
+    return out
+
+
 def _kwargs_match(call: Call, wanted: dict[str, str]) -> bool:
     for key, pattern in wanted.items():
         value = call.kwarg(key)
@@ -255,6 +286,18 @@ def _kwargs_match(call: Call, wanted: dict[str, str]) -> bool:
         if pattern != "*" and not re.search(pattern, value):
             return False
     return True
+
+
+def _call_index(snap: Snapshot) -> dict[str, list[tuple[str, Call]]]:
+    def build() -> dict[str, list[tuple[str, Call]]]:
+        index: dict[str, list[tuple[str, Call]]] = {}
+        for path in snap.python_files:
+            facts = snap.python(path)
+            for call in facts.calls if facts else ():
+                index.setdefault(call.name, []).append((path, call))
+        return index
+
+    return snap.memo(("python_call_index",), build)
 
 
 @probe("python_calls", CallsParams)
@@ -279,8 +322,35 @@ def python_calls(snap: Snapshot, p: CallsParams) -> Observation:
         include_excluded_dirs=p.include_excluded_dirs,
     )
     value_re = re.compile(p.value) if p.value else None
-    match = _names_regex(tuple(p.calls)).match
-    for path in paths:
+    name_re = _names_regex(tuple(p.calls)).match
+
+    verdicts: dict[str, bool] = {}  # names repeat across files: decide each one once
+
+    def match(name: str) -> bool:
+        verdict = verdicts.get(name)
+        if verdict is None:
+            # rule lib: a repository's calls into the package it publishes are not tool use
+            verdict = name_re(name) is not None and not base.is_own_module(snap, name)
+            verdicts[name] = verdict
+        return verdict
+
+    wants_bound = any("()." in c for c in p.calls)
+    if p.kinds == ["call"] and not wants_bound:
+        # fast path: one index of every call by name, shared by all checks of the scan; each
+        # distinct name is tested once instead of every call of every file once per check
+        allowed = {
+            path for path in paths if not (base.is_notebook(path) and p.notebooks == "ignore")
+        }
+        for name, places in _call_index(snap).items():
+            if not match(name):
+                continue
+            for path, c in places:
+                if path in allowed and (not p.kwargs or _kwargs_match(c, p.kwargs)):
+                    where, note = base.notebook_line_note(snap, path, c.line)
+                    found.append(ev(path, where, name + "(…)", note))
+                    in_scripts = in_scripts or not base.is_notebook(path)
+    slow_paths = [] if p.kinds == ["call"] and not wants_bound else paths
+    for path in slow_paths:
         if base.is_notebook(path) and p.notebooks == "ignore":
             continue
         facts = snap.python(path)
@@ -289,12 +359,23 @@ def python_calls(snap: Snapshot, p: CallsParams) -> Observation:
         # the name test (one compiled alternation) runs first: it rejects almost everything
         hits: list[tuple[int, str]] = []
         for kind in p.kinds:
-            if kind == "call":
+            if kind == "call" and not wants_bound:
                 hits.extend(
                     (c.line, c.name + "(…)")
                     for c in facts.calls
                     if match(c.name) and (not p.kwargs or _kwargs_match(c, p.kwargs))
                 )
+            elif kind == "call":
+                named = bound_call_names(facts)
+                seen: set[int] = set()
+                for c, name in named:
+                    if (
+                        id(c) not in seen
+                        and match(name)
+                        and (not p.kwargs or _kwargs_match(c, p.kwargs))
+                    ):
+                        seen.add(id(c))
+                        hits.append((c.line, name + "(…)"))
             elif kind == "decorator":
                 hits.extend(
                     (d.line, "@" + d.name)

@@ -10,6 +10,7 @@ here: `ex` (examples/docs/vendor), dev overlays (`overlays/dev/`, `values-dev.ya
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -31,16 +32,55 @@ ZONE_KEYS = ("topology.kubernetes.io/zone", "failure-domain.beta.kubernetes.io/z
 _TEMPLATE_COMMENT = re.compile(r"^\s*(#|\{\{-?\s*/\*)")
 
 
+# Load generators (Locust, k6, JMeter …) run *against* the service: their workers' replicas,
+# probes or requests say nothing about the service's availability.
+_LOAD_TOOL = re.compile(
+    r"(?:^|[/_-])(?:locust|k6|jmeter|gatling|vegeta|fortio|ghz|artillery|loadtest|load-test)"
+    r"(?:$|[:/_-])",
+    re.I,
+)
+
+
+def is_load_generator(obj: K8sObject) -> bool:
+    """A workload whose name or every container image is a load-testing tool."""
+    if obj.name and _LOAD_TOOL.search(obj.name):
+        return True
+    images = [str(c.get("image") or "") for c in obj.containers]
+    return bool(images) and all(_LOAD_TOOL.search(i.rsplit("/", 1)[-1]) for i in images)
+
+
+def kustomize_patch_files(snap: Snapshot) -> frozenset[str]:
+    """Files a kustomization applies as patches: partial objects, whose missing fields
+    (probes, requests, replicas) come from the base they patch."""
+
+    def build() -> frozenset[str]:
+        out = set()
+        for k in snap.kustomizations:
+            for rel in k.patches:
+                joined = posixpath.normpath(posixpath.join(k.dir, rel)) if k.dir else rel
+                out.add(posixpath.normpath(joined))
+        return frozenset(out)
+
+    return snap.memo(("kustomize_patch_files",), build)
+
+
+def is_patch(snap: Snapshot, obj: K8sObject) -> bool:
+    return obj.path in kustomize_patch_files(snap)
+
+
 # shared helpers ------------------------------------------------------------------------------
 def k8s_objects(
     snap: Snapshot, kinds: Iterable[str] | None = None, *, include_dev: bool = False
 ) -> tuple[list[K8sObject], list[K8sObject]]:
-    """(production objects, dev-overlay objects) of the given kinds, outside `ex` folders."""
+    """(production objects, dev-overlay objects) of the given kinds, outside `ex` folders;
+    load-generator workloads (Locust/k6 workers) are not the service and are left out."""
     wanted = set(kinds) if kinds is not None else None
     prod: list[K8sObject] = []
     dev: list[K8sObject] = []
     for obj in snap.k8s_objects:
         if base.is_excluded(obj.path) or (wanted is not None and obj.kind not in wanted):
+            continue
+        if obj.is_workload and is_load_generator(obj):
             continue
         (dev if obj.is_dev and not include_dev else prod).append(obj)
     return prod, dev
@@ -310,6 +350,8 @@ def _replica_facts(snap: Snapshot, objs: list[K8sObject]) -> tuple[list[Evidence
             good.append(obj_ev(obj, obj.spec, "replicas", f"replicas: {n}"))
         elif obj.name and hpa_min.get(obj.name, 0) >= 2:
             continue  # counted through its autoscaler
+        elif is_patch(snap, obj) and "replicas" not in obj.spec:
+            continue  # a kustomize patch leaves the base's replicas alone
         else:
             low.append(
                 obj_ev(obj, obj.spec, "replicas", f"replicas: {n if n is not None else '?'}")
@@ -347,7 +389,7 @@ def replicas(snap: Snapshot, p: NoParams) -> Observation:
         if base.is_excluded(k.path):
             continue
         for name, kcount, line in k.replicas:
-            if kcount >= 2:
+            if kcount >= 2 and not _LOAD_TOOL.search(name):
                 (dev_good if k.is_dev else good).append(
                     ev(k.path, line, f"replicas: {name} count {kcount}", "kustomize")
                 )
@@ -429,6 +471,8 @@ def health_probes(snap: Snapshot, p: NoParams) -> Observation:
             for c in containers
             if _has_probe(c, "readinessProbe") or _has_probe(c, "livenessProbe")
         ]
+        if is_patch(snap, obj) and not one:
+            continue  # a kustomize patch without probes keeps the base's probes
         if ok:
             c = ok[0]
             note = " + startupProbe" if _has_probe(c, "startupProbe") else ""
@@ -730,9 +774,14 @@ def autoscaler(snap: Snapshot, p: NoParams) -> Observation:
 
 # SCL: resource requests -------------------------------------------------------------------------
 def _requests(node: Any) -> bool:
+    """Non-empty `resources.requests`, or CPU/memory `limits` (Kubernetes then sets the
+    request equal to the limit); a GPU-only limit leaves CPU and memory unrequested."""
     res = node.get("resources") if isinstance(node, dict) else None
     req = res.get("requests") if isinstance(res, dict) else None
-    return isinstance(req, dict) and bool(req)
+    if isinstance(req, dict) and req:
+        return True
+    limits = res.get("limits") if isinstance(res, dict) else None
+    return isinstance(limits, dict) and ("cpu" in limits or "memory" in limits)
 
 
 _RESOURCE_CRDS = (
@@ -768,6 +817,8 @@ def resource_requests(snap: Snapshot, p: NoParams) -> Observation:
         hit = next((c for c in obj.containers if _requests(c)), None)
         if hit is not None:
             good.append(obj_ev(obj, hit, "resources", "resources.requests"))
+        elif is_patch(snap, obj):
+            continue  # a kustomize patch keeps the base's resources
         else:
             missing.append(obj_ev(obj, text=f"{obj.kind}/{obj.name}: no resources.requests"))
     crds, _ = k8s_objects(snap, _RESOURCE_CRDS)

@@ -241,7 +241,11 @@ def monitor_job(snap: Snapshot, p: MonitorJobParams) -> Observation:
         facts = snap.python(path)
         if facts is None:
             continue
-        hits = [c for c in facts.calls if name_matches_any(c.name, tuple(p.calls))]
+        hits = [
+            c
+            for c in facts.calls
+            if name_matches_any(c.name, tuple(p.calls)) and not base.is_own_module(snap, c.name)
+        ]
         if not hits:
             continue
         if base.is_notebook(path):

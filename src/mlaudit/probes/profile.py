@@ -2,7 +2,8 @@
 
 - online-serving: production code imports a serving framework (FastAPI, Flask, BentoML,
   Ray Serve, TorchServe, Triton, KServe, Seldon, …) AND the repository ships it — a
-  Dockerfile, Kubernetes manifests, a serving spec or a serverless config;
+  Dockerfile, Kubernetes manifests, a serving spec or a serverless config; or production
+  code deploys the model to a managed online endpoint (SageMaker, Vertex AI, Azure ML …);
 - batch: no online service, but jobs are packaged or scheduled — a Dockerfile, a
   CronJob, an orchestrator DAG (Airflow, Prefect, Dagster, Kubeflow…) or a scheduled CI job;
 - research: everything else (notebooks, scripts, experiments).
@@ -15,7 +16,9 @@ from __future__ import annotations
 import re
 
 from mlaudit.probes import base
+from mlaudit.probes._ci_reach import is_install
 from mlaudit.probes.base import ev
+from mlaudit.repo.parsers.ci import CiJob
 from mlaudit.repo.snapshot import Snapshot
 from mlaudit.results import Evidence, ProfileInfo
 
@@ -31,6 +34,9 @@ SERVING_MODULES = (
     "mlserver",
     "litserve",
     "starlette",
+    "litestar",
+    "quart",
+    "falcon",
     "sanic",
     "aiohttp.web",
     "grpc",
@@ -56,6 +62,23 @@ ORCHESTRATOR_MODULES = (
     "flytekit",
     "kedro",
 )
+# Managed online endpoints: the platform SDK is the serving framework and the deploy call
+# ships it (no Dockerfile or manifest in the repository).
+MANAGED_SDKS = (
+    "sagemaker",
+    "google.cloud.aiplatform",
+    "vertexai",
+    "azure.ai.ml",
+    "azureml.core",
+    "ibm_watson_machine_learning",
+    "ibm_watsonx_ai",
+    "databricks.sdk",
+)
+_MANAGED_DEPLOY = re.compile(
+    r"(?:^|\.)(?:deploy|deploy_model|create_endpoint|deployments\.create|"
+    r"online_deployments\.begin_create_or_update|online_endpoints\.begin_create_or_update|"
+    r"serving_endpoints\.create(?:_and_wait)?)$"
+)
 MANIFEST_GLOBS = (
     "k8s/**.yaml",
     "k8s/**.yml",
@@ -79,6 +102,26 @@ def _imports(snap: Snapshot, modules: tuple[str, ...]) -> list[Evidence]:
         for imp in facts.imports:
             if any(imp.module == m or imp.module.startswith(m + ".") for m in modules):
                 found.append(ev(path, imp.line, f"import {imp.module}"))
+                break
+    return found
+
+
+def _managed_deploys(snap: Snapshot) -> list[Evidence]:
+    """A deploy call to a managed endpoint in production code that imports the platform SDK
+    (`client.deployments.create(…)` after `from ibm_watson_machine_learning import
+    APIClient`, `model.deploy(…)` with SageMaker/Vertex AI …)."""
+    found = []
+    for path in base.python_sources(snap, ("*.py",), scope="non_tests"):
+        facts = snap.python(path)
+        if facts is None or not any(
+            imp.module == m or imp.module.startswith(m + ".")
+            for imp in facts.imports
+            for m in MANAGED_SDKS
+        ):
+            continue
+        for call in facts.calls:
+            if _MANAGED_DEPLOY.search(call.name):
+                found.append(ev(path, call.line, f"{call.name}(…)", "managed endpoint deploy"))
                 break
     return found
 
@@ -131,10 +174,75 @@ def _serving_specs(snap: Snapshot) -> list[Evidence]:
     return found
 
 
+# Scheduled CI housekeeping is not a batch job: nightly tests, linters, dependency or
+# notebook checks. A scheduled job is batch work when one command does something else.
+_HOUSEKEEPING = re.compile(
+    r"^[\s(]*(?:sudo\s+)?(?:(?:pdm|uv|poetry|hatch|pipenv)\s+run\s+(?:-\w+\s+)*)?"
+    r"(?:(?:python3?)\s+(?:-m\s+)?)?"
+    r"(?:pytest|tox|nox|unittest|ruff|flake8|pylint|mypy|black|isort|pre-commit|coverage|"
+    r"jupyter\s+nbconvert|nbstripout|sphinx-build|mkdocs|codespell|unzip|tar|echo|cd|ls|"
+    r"mkdir|cp|mv|rm|cat|export|exit|git|gh|curl|wget|apt(?:-get)?\s+update|npm\s+ci|"
+    r"(?:pdm|uv|poetry|pipenv)\s+(?:sync|install|lock)|make\s+(?:test|lint|check|docs)\w*)\b"
+)
+_SCRIPT_ARG = re.compile(r"^\s*python3?\s+(\S+\.py)\b")
+
+
+def _scheduled_work(snap: Snapshot, job: CiJob) -> bool:
+    """A scheduled CI job that runs more than tests/linters/installs."""
+    for command in job.commands:
+        for part in re.split(r"\s*(?:&&|\|\||;)\s*", command.text):
+            if not part.strip() or is_install(part) or _HOUSEKEEPING.search(part):
+                continue
+            script = _SCRIPT_ARG.search(part)
+            if script and base.is_test_path(script.group(1)):
+                continue
+            return True
+    return False  # only tests/linters/installs, or only actions (stale bots …)
+
+
+# a development environment, not a shipped image
+_DEV_CONTAINER = re.compile(r"(?:^|/)\.devcontainer/")
+_PUBLISH = re.compile(
+    r"\b(?:twine\s+upload|uv\s+publish|poetry\s+publish|flit\s+publish|hatch\s+publish|"
+    r"pdm\s+publish)\b"
+)
+
+
+def _published_library(snap: Snapshot) -> list[Evidence]:
+    """Rule lib: the repository publishes its own package to a package index (a CI job runs
+    `twine upload` / `pypa/gh-action-pypi-publish` …): it is a library or an MLOps tool."""
+    if not base.own_packages(snap):
+        return []
+    for job in snap.ci_jobs:
+        if job.disabled:
+            continue
+        for use in job.uses:
+            if "gh-action-pypi-publish" in use.text:
+                return [ev(job.path, use.line, use.text, f"{job.system} job {job.name} publishes")]
+        for command in job.commands:
+            if _PUBLISH.search(command.text):
+                return [ev(job.path, command.line, command.text, f"{job.system} job {job.name}")]
+    return []
+
+
+def _in_own_package(snap: Snapshot, path: str) -> bool:
+    parts = path.split("/")
+    top = parts[1] if parts[0] == "src" and len(parts) > 2 else parts[0]
+    return len(parts) > 1 and top in base.own_packages(snap)
+
+
 def detect_profile(snap: Snapshot) -> ProfileInfo:
     serving = _imports(snap, SERVING_MODULES)
-    serving_files = [ev(p) for p in base.select_files(snap, SERVING_FILES)]
-    containers = [ev(p) for p in snap.dockerfiles if not base.is_excluded(p)]
+    library = _published_library(snap)
+    if library:
+        # a tool's own web UI or orchestration integration is not a deployed model
+        serving = [e for e in serving if not _in_own_package(snap, e.path)]
+    serving_files = [ev(p) for p in base.select_files(snap, SERVING_FILES, scope="non_tests")]
+    containers = [
+        ev(p)
+        for p in snap.dockerfiles
+        if not base.is_excluded(p) and not base.is_test_path(p) and not _DEV_CONTAINER.search(p)
+    ]
     manifests = _manifests(snap)
     shipped = containers + manifests + serving_files + _serving_specs(snap)
     if (serving or serving_files) and shipped:
@@ -148,12 +256,27 @@ def detect_profile(snap: Snapshot) -> ProfileInfo:
             reasons=tuple(reasons),
             evidence=base.cap(serving[:3] + serving_files[:2] + shipped[:3]),
         )
+    managed = _managed_deploys(snap)
+    if managed:
+        reasons = [
+            "production code deploys the model to a managed online endpoint "
+            "(SageMaker, Vertex AI, Azure ML, Watson ML, Databricks)"
+        ]
+        return ProfileInfo(
+            name="online-serving",
+            detected="online-serving",
+            reasons=tuple(reasons),
+            evidence=base.cap(managed[:3]),
+        )
     orchestrators = _imports(snap, ORCHESTRATOR_MODULES)
+    if library:
+        orchestrators = [e for e in orchestrators if not _in_own_package(snap, e.path)]
+        containers = []  # the tool's own image, not a packaged job
     cron = [e for e in manifests if e.snippet and "CronJob" in e.snippet]
     scheduled = [
         ev(job.path, job.line, f"{job.system} job {job.name} on schedule")
         for job in snap.ci_jobs
-        if job.scheduled and not job.disabled
+        if job.scheduled and not job.disabled and _scheduled_work(snap, job)
     ]
     batch_evidence = orchestrators + cron + scheduled + containers
     if batch_evidence:
@@ -167,6 +290,15 @@ def detect_profile(snap: Snapshot) -> ProfileInfo:
             evidence=base.cap(batch_evidence),
         )
     reasons = ["no serving framework shipped in a container or manifest, and no scheduled jobs"]
+    if library:
+        own = ", ".join(sorted(base.own_packages(snap)))
+        reasons.append(
+            f"the repository publishes its own package ({own}): a library or MLOps tool, whose "
+            "own serving/orchestration code is not a deployment (rule lib)"
+        )
     return ProfileInfo(
-        name="research", detected="research", reasons=tuple(reasons), evidence=base.cap(serving)
+        name="research",
+        detected="research",
+        reasons=tuple(reasons),
+        evidence=base.cap(serving + library),
     )

@@ -11,6 +11,7 @@ from typing import Any
 from mlaudit.probes import _mlfacts as mf
 from mlaudit.probes import base
 from mlaudit.probes.base import ev
+from mlaudit.probes.dependencies import CONDA_ENV_GLOBS
 from mlaudit.probes.generic import (
     module_matches_any,
     name_matches,
@@ -158,7 +159,8 @@ def pipeline_as_code(snap: Snapshot, p: NoParams) -> Observation:
 
     Looks for: `dvc.yaml` stages with `deps`/`outs`, all recorded in a committed
     `dvc.lock` whose commands match (a missing or stale lock is partial); an `MLproject`
-    with entry points; a Kedro project; a Snakemake `Snakefile`.
+    with entry points; a Kedro project; a Snakemake `Snakefile`; an MLflow Recipe
+    (`recipe.yaml`/`pipeline.yaml` with `template: regression/v1`).
     Why: a pipeline that only exists as a sequence of commands in someone's shell
     history cannot be reproduced (GCP level 1, source model "ML pipeline").
     Fix: declare the stages in `dvc.yaml` (`dvc stage add …`), run `dvc repro` and commit
@@ -180,6 +182,13 @@ def pipeline_as_code(snap: Snapshot, p: NoParams) -> Observation:
     for path in base.select_files(snap, ["Snakefile", "*.smk"]):
         if any(re.match(r"^rule\s+\w+\s*:", line) for line in snap.lines(path)):
             other.append(ev(path, note="Snakemake rules"))
+    # MLflow Recipes (formerly MLflow Pipelines): recipe.yaml / pipeline.yaml naming a
+    # recipe template; read line by line since the files hold Jinja `{{ … }}` placeholders
+    for path in base.select_files(snap, ["{recipe,pipeline}.{yaml,yml}"]):
+        for number, line in enumerate(snap.lines(path), start=1):
+            if re.match(r"""^template:\s*["']?(regression|classification)/v\d+\b""", line):
+                other.append(ev(path, number, line.strip(), "MLflow Recipe"))
+                break
     if (good and not stale) or other:
         return base.passed("pipeline declared as code", good + other)
     if good or stale:
@@ -244,6 +253,14 @@ def params_externalized(snap: Snapshot, p: NoParams) -> Observation:
     config_files = set(base.select_files(snap, list(CONFIG_DIRS) + list(CONFIG_FILES)))
     config_files = {c for c in config_files if re.search(r"\.(ya?ml|json|toml|cfg|ini|py|gin)$", c)}
     in_notebook_only: list[Evidence] = []
+    # every "/"-bounded tail of each config path: a string names a config file when it is
+    # one of them (a set lookup, not a scan of all config files per string)
+    config_suffixes = {
+        "/".join(parts[i:])
+        for c in config_files
+        for parts in [c.split("/")]
+        for i in range(len(parts))
+    }
     paths = _code_paths(snap)
     for path in paths:
         facts = snap.python(path)
@@ -264,11 +281,7 @@ def params_externalized(snap: Snapshot, p: NoParams) -> Observation:
             names = [
                 (s, line)
                 for s, line in facts.strings
-                if len(s) < 200
-                and (
-                    _CONFIG_NAME.search(s)
-                    or any(c.endswith("/" + s) or c == s for c in config_files)
-                )
+                if len(s) < 200 and (_CONFIG_NAME.search(s) or s in config_suffixes)
             ]
             if names:
                 s = names[0][0]
@@ -710,9 +723,7 @@ def _python_version_evidence(snap: Snapshot) -> list[Evidence]:
         for number, line in enumerate(snap.lines(path), start=1):
             if re.match(r"\s*(python_requires|python_version)\s*=\s*\S", line):
                 found.append(ev(path, number, line))
-    for path in base.select_files(
-        snap, ["environment.yml", "environment.yaml", "conda.yaml", "conda.yml", "environment*.yml"]
-    ):
+    for path in base.select_files(snap, list(CONDA_ENV_GLOBS)):
         for number, line in enumerate(snap.lines(path), start=1):
             if re.match(r"\s*-\s*python\s*[=<>~]=?\s*\d", line):
                 found.append(ev(path, number, line))

@@ -672,6 +672,8 @@ def ingest_validation(snap: Snapshot, p: NoParams) -> Observation:
     for path in base.python_sources(snap, ("*.py",), scope="non_tests"):
         facts = snap.python(path)
         for imp in facts.imports if facts else []:
+            if base.is_own_module(snap, imp.module):
+                continue  # rule lib: a validation tool's own package does not validate
             ingest = INGEST_PATH.search(path) is not None
             frame = module_matches_any(imp.module, tuple(SCHEMA_MODULES))
             record = module_matches_any(imp.module, tuple(RECORD_MODULES))

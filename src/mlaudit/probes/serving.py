@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from mlaudit.probes import base
 from mlaudit.probes.base import ev
@@ -23,6 +24,7 @@ from mlaudit.probes.kubernetes import (
 )
 from mlaudit.probes.profile import SERVING_MODULES
 from mlaudit.probes.registry import probe
+from mlaudit.repo.parsers.kubernetes import K8sObject
 from mlaudit.repo.parsers.python_src import Call
 from mlaudit.repo.snapshot import Snapshot
 from mlaudit.results import Evidence, Observation
@@ -276,12 +278,40 @@ REGISTRY_LOADS = (
 _LOCAL = re.compile(r"^'(\./|\.\./)?[\w./-]+\.(pkl|joblib|pt|pth|h5|onnx|bin|sav)'$")
 
 
+# Triton `--model-repository=gs://…`, TF Serving `--model_base_path=s3://…` / MODEL_BASE_PATH,
+# TorchServe `--model-store`: the server pulls versioned models from an object store.
+_REMOTE_MODEL_ARG = re.compile(
+    r"(?:--model[-_](?:store|repository|base[-_]path)|MODEL_BASE_PATH|MODEL_REPOSITORY)"
+    r"[=\s'\",:]+(?:gs|s3|az|abfss?|wasbs?|hdfs|https?)://",
+    re.I,
+)
+
+
+def _remote_model_servers(snap: Snapshot) -> list[tuple[K8sObject, dict[str, Any]]]:
+    """Serving containers whose args/command/env point the server at a remote model store."""
+    found = []
+    for obj in k8s_objects(snap, SERVING_WORKLOADS)[0]:
+        for c in obj.containers:
+            parts: list[str] = []
+            for key in ("command", "args"):
+                value = c.get(key) or []
+                parts.extend(str(x) for x in (value if isinstance(value, list) else [value]))
+            for item in c.get("env") or []:
+                if isinstance(item, dict):
+                    parts.append(f"{item.get('name')}={item.get('value')}")
+            if _REMOTE_MODEL_ARG.search(" ".join(parts)):
+                found.append((obj, c))
+                break
+    return found
+
+
 @probe("model_durable", NoParams)
 def model_durable(snap: Snapshot, p: NoParams) -> Observation:
     """The served model comes from a registry or object store, and readiness waits for it.
 
     Looks for: KServe `storageUri` / Seldon `modelUri` (the platform downloads the model
-    before the pod is ready), or serving code loading from a registry (`mlflow …
+    before the pod is ready), an inference server (Triton, TF Serving, TorchServe) started
+    with a remote model repository (`--model-repository=gs://…`), or serving code loading from a registry (`mlflow …
     load_model("models:/…")`, BentoML, Hugging Face Hub, W&B artifacts, S3/GCS downloads)
     together with a `readinessProbe`. A registry load without readiness is partial; whether
     the readiness endpoint really waits for the model cannot be decided statically.
@@ -296,6 +326,18 @@ def model_durable(snap: Snapshot, p: NoParams) -> Observation:
             platform.append(obj_ev(obj, text=f"{obj.kind}/{obj.name}: model URI"))
     if platform:
         return base.passed("the serving platform pulls the model by URI before readiness", platform)
+    servers = _remote_model_servers(snap)
+    if servers:
+        if any(isinstance(c.get("readinessProbe"), dict) for _o, c in servers):
+            return base.passed(
+                "the inference server loads its models from an object store, with a readiness "
+                "probe",
+                [obj_ev(o, c, "args", "remote model repository") for o, c in servers],
+            )
+        return base.partial(
+            "the inference server loads its models from an object store, but no readiness probe",
+            [obj_ev(o, c, "args", "remote model repository") for o, c in servers],
+        )
     files = serving_files(snap)
     loads = [
         ev(path, c.line, f"{c.name}(…)")

@@ -154,6 +154,9 @@ def find_folders(snap: Snapshot, p: FolderParams) -> tuple[list[Evidence], list[
         content = [f for f in files if not _is_placeholder(snap, f)]
         if p.extensions:
             content = [f for f in content if f.endswith(tuple(p.extensions))]
+        if not p.allow_in_tests:
+            # a data/ folder whose only code is data_test.py holds tests, not pipeline code
+            content = [f for f in content if not base.is_test_path(f)]
         if content:
             real.append(ev(folder + "/", None, f"{len(content)} file(s)"))
         elif (

@@ -102,16 +102,23 @@ def unit_tests(snap: Snapshot, p: UnitTestsParams) -> Observation:
     problems = base.problem_evidence(snap, candidates)
     if problems:
         return base.unknown("test files could not be parsed", problems)
+    # a tests/ folder is only "empty of tests" if it holds no real test file at all: with
+    # narrower globs (integration tests) a folder of unit tests is not evidence of anything
+    real = [f.path for f in test_files(snap, TEST_FILE_GLOBS)]
     folders = sorted(
         d
         for d in snap.dirs
-        if d.rsplit("/", 1)[-1] in ("tests", "test") and not base.is_excluded(d + "/")
+        if d.rsplit("/", 1)[-1] in ("tests", "test")
+        and not base.is_excluded(d + "/")
+        and not any(path.startswith(d + "/") for path in real)
     )
     if folders or candidates:
         return base.failed(
             "test files or folders exist but define no test functions",
             [ev(d + "/") for d in folders] + [ev(c) for c in candidates],
         )
+    if tuple(p.globs) != TEST_FILE_GLOBS:
+        return base.failed(f"no test files matching {', '.join(p.globs)}")
     return base.failed("no tests")
 
 

@@ -44,6 +44,13 @@ AUTO_GIT_TRACKERS = (
 _REMOTE_URI = re.compile(r"^'(https?://|databricks|postgres|postgresql|mysql|mssql|azureml)")
 _LOCAL_URI = re.compile(r"^'(file:|sqlite:|\.|/|mlruns)|^'[\w-]+'$")
 _ENV_URI = re.compile(r"MLFLOW_TRACKING_URI\s*[:=]\s*['\"]?(\S+)")
+# YAML configs: Hydra logger configs (`tracking_uri:`), kedro-mlflow `mlflow_tracking_uri:`,
+# and hosted-tracker loggers Hydra instantiates (`_target_: …WandbLogger`)
+_YAML_URI = re.compile(r"^\s*(?:mlflow_)?tracking_uri:\s*['\"]?([^'\"\s#]+)")
+_YAML_HOSTED = re.compile(
+    r"^\s*_target_:\s*['\"]?[\w.]*\.(WandbLogger|NeptuneLogger|CometLogger)\b"
+)
+_YAML_OFFLINE = re.compile(r"^\s*(offline:\s*(true|True|yes)|mode:\s*['\"]?(offline|disabled))\b")
 
 
 class NoParams(Params):
@@ -60,8 +67,9 @@ def shared_tracking_server(snap: Snapshot, p: NoParams) -> Observation:
 
     Looks for: `mlflow.set_tracking_uri("http…")` (or databricks / a database URI);
     `MLFLOW_TRACKING_URI` set to a server in CI, Kubernetes, compose, Dockerfiles or env
-    templates; hosted trackers (W&B `wandb.init`, Neptune, Comet, ClearML) unless run in
-    offline mode. A URI computed at run time is partial. A committed `mlruns/` folder or a
+    templates; `tracking_uri:` in YAML configs (Hydra loggers, kedro-mlflow); hosted
+    trackers (W&B `wandb.init`, Neptune, Comet, ClearML, or their Lightning loggers in a
+    Hydra config) unless run in offline mode. A URI computed at run time is partial. A committed `mlruns/` folder or a
     `file:`/`sqlite:` URI is local-only and does not count.
     Why: results on one laptop cannot be compared or audited by the team (GCP level 1
     "ML metadata store").
@@ -128,6 +136,24 @@ def shared_tracking_server(snap: Snapshot, p: NoParams) -> Observation:
         elif _REMOTE_URI.match("'" + shown) or (shown.startswith("$") and not path.endswith(".py")):
             # a server URL, or (outside Python) a value injected from CI secrets/variables
             remote.append(ev(path, line, text))
+    for path in base.select_files(snap, ["*.yml", "*.yaml"]):
+        lines = snap.lines(path)
+        yaml_offline = any(_YAML_OFFLINE.match(text) for text in lines)
+        for number, text in enumerate(lines, start=1):
+            uri_match = _YAML_URI.match(text)
+            if uri_match:
+                configured = uri_match.group(1)
+                if _REMOTE_URI.match("'" + configured):
+                    remote.append(ev(path, number, text.strip()))
+                elif re.fullmatch(r"\$\{[^}]*\}", configured) or configured.startswith("${oc.env"):
+                    computed.append(ev(path, number, text.strip(), "from the environment"))
+                elif configured not in ("null", "~", "None"):
+                    local.append(ev(path, number, text.strip(), "local store"))
+            elif _YAML_HOSTED.match(text):
+                if yaml_offline:
+                    local.append(ev(path, number, text.strip(), "offline mode"))
+                else:
+                    remote.append(ev(path, number, text.strip(), "hosted tracker"))
     mlruns = [f for f in snap.files if f.startswith("mlruns/") or "/mlruns/" in f]
     if mlruns:
         local.append(ev(mlruns[0], note=f"committed mlruns/ ({len(mlruns)} files): local store"))

@@ -14,7 +14,7 @@ import errno
 import os
 import stat
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Protocol
 
 from mlaudit.repo.git import GitFailed, run_git
@@ -275,4 +275,4 @@ _CAN_LOCATE_FD = _can_locate_fd()
 def _safe_relpath(path: str) -> bool:
     if not path or path.startswith("/") or "\0" in path:
         return False
-    return ".." not in PurePosixPath(path).parts
+    return ".." not in path.split("/")  # (PurePosixPath is ~10x slower, per file read)

@@ -87,10 +87,13 @@ class Check(Strict):
             return data
         spec = get_probe(str(name))
         if spec is None:
+            import difflib
+
             from mlaudit.probes.registry import all_probes
 
-            known = ", ".join(all_probes())
-            raise ValueError(f"unknown probe {name!r}; known probes: {known}")
+            close = difflib.get_close_matches(str(name), list(all_probes()), n=3)
+            hint = f"did you mean {', '.join(close)}?" if close else "see docs/rubric.md"
+            raise ValueError(f"unknown probe {name!r}; {hint} ({len(all_probes())} probes exist)")
         raw = data.get("with", data.get("with_")) or {}
         if isinstance(raw, Params):
             return data

@@ -252,6 +252,11 @@ def parse_azure(path: str, doc: Any) -> list[CiJob]:
         triggers.discard("push")
     if doc.get("schedules"):
         triggers.add("schedule")
+    # a step/job template (`*template*.yml` with no trigger of its own) runs only where a
+    # pipeline includes it; the CI-reach probes follow the include with that pipeline's triggers
+    name_part = path.rsplit("/", 1)[-1].lower()
+    if "template" in name_part and not any(k in doc for k in ("trigger", "pr", "schedules")):
+        triggers = set()
     jobs: list[CiJob] = []
 
     def job_from(container: dict[Any, Any], name: str, line: int | None) -> None:

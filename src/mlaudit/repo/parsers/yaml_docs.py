@@ -72,6 +72,9 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _co
 class YamlFile:
     documents: list[Any] = field(default_factory=list)
     error: str | None = None
+    # the file failed to parse and holds Go/Jinja template markers (`{{ … }}`, `{% … %}`):
+    # a Helm/cookiecutter template is not a broken manifest, so it is no reading problem
+    templated: bool = False
 
 
 def _expanded_size(node: yaml.Node, memo: dict[int, int], budget: int) -> int:
@@ -120,6 +123,9 @@ def _check_expansion(node: yaml.Node) -> str | None:
     return None
 
 
+_TEMPLATE_MARK = re.compile(r"\{\{-?\s*[\w.$\"(|-]|\{%-?\s*\w")
+
+
 def parse_yaml(text: str) -> YamlFile:
     if len(_ALIAS.findall(text)) > MAX_ALIASES:
         return YamlFile(error=f"refused: more than {MAX_ALIASES} YAML aliases (alias bomb?)")
@@ -141,7 +147,8 @@ def parse_yaml(text: str) -> YamlFile:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1})" if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        return YamlFile(error=f"invalid YAML{where}: {str(problem)[:160]}")
+        templated = _TEMPLATE_MARK.search(text) is not None
+        return YamlFile(error=f"invalid YAML{where}: {str(problem)[:160]}", templated=templated)
     except (RecursionError, MemoryError):
         return YamlFile(error="YAML too deeply nested to parse")
     finally:
