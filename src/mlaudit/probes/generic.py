@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any, Literal
 
@@ -420,6 +421,25 @@ class YamlKeyParams(Params):
     _v = field_validator("value")(_check_regex)
 
 
+def value_matches(
+    value: Any,
+    value_re: re.Pattern[str] | None,
+    minimum: float | None,
+    to_text: Callable[[Any], str] = str,
+) -> bool:
+    """A configuration value passes the `value` regex (scalars only) and the `min` bound."""
+    if value_re is not None and (
+        isinstance(value, (dict, list)) or not value_re.search(to_text(value))
+    ):
+        return False
+    if minimum is not None:
+        try:
+            return float(value) >= minimum
+        except (TypeError, ValueError):
+            return False
+    return True
+
+
 def walk_key(node: Any, parts: list[str]) -> list[tuple[Any, Any, int | None]]:
     """(value, parent, line) for every node at the dotted path."""
     if not parts:
@@ -462,16 +482,8 @@ def yaml_key(snap: Snapshot, p: YamlKeyParams) -> Observation:
     for path in paths:
         for doc in snap.yaml_docs(path):
             for value, _parent, line in walk_key(doc, p.key.split(".")):
-                if value_re is not None and (
-                    isinstance(value, (dict, list)) or not value_re.search(str(value))
-                ):
+                if not value_matches(value, value_re, p.min):
                     continue
-                if p.min is not None:
-                    try:
-                        if float(value) < p.min:
-                            continue
-                    except (TypeError, ValueError):
-                        continue
                 shown = value if not isinstance(value, (dict, list)) else "…"
                 found.append(ev(path, line, f"{p.key}: {shown}"))
     problems = base.problem_evidence(snap, paths)

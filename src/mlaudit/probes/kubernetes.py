@@ -19,7 +19,7 @@ from pydantic import Field, field_validator
 
 from mlaudit.probes import base
 from mlaudit.probes.base import ev
-from mlaudit.probes.generic import _check_regex, walk_key
+from mlaudit.probes.generic import _check_regex, value_matches, walk_key
 from mlaudit.probes.registry import Params, probe
 from mlaudit.repo.parsers.kubernetes import K8sObject, is_dev_path
 from mlaudit.repo.parsers.terraform import TerraformBlock, attribute_line
@@ -252,18 +252,8 @@ def k8s_field(snap: Snapshot, p: K8sFieldParams) -> Observation:
         out = []
         for obj in objs:
             for value, _parent, line in walk_key(obj.doc, p.path.split(".")):
-                if value is None:
+                if value is None or not value_matches(value, value_re, p.min):
                     continue
-                if value_re is not None and (
-                    isinstance(value, (dict, list)) or not value_re.search(str(value))
-                ):
-                    continue
-                if p.min is not None:
-                    try:
-                        if float(value) < p.min:
-                            continue
-                    except (TypeError, ValueError):
-                        continue
                 shown = value if not isinstance(value, (dict, list)) else "…"
                 label = f"{obj.kind}/{obj.name}" if obj.name else obj.kind
                 out.append(ev(obj.path, line or obj.line, f"{p.path}: {shown}", label))

@@ -13,7 +13,7 @@ from pydantic import Field, field_validator
 
 from mlaudit.probes import base
 from mlaudit.probes.base import ev
-from mlaudit.probes.generic import _check_regex
+from mlaudit.probes.generic import _check_regex, value_matches
 from mlaudit.probes.kubernetes import NoParams, tf_blocks, tf_ev, tf_problems
 from mlaudit.probes.registry import Params, probe
 from mlaudit.repo.parsers.terraform import TerraformBlock
@@ -56,16 +56,8 @@ def terraform_resource(snap: Snapshot, p: TerraformResourceParams) -> Observatio
             continue
         key = p.attr.rsplit(".", 1)[-1]
         for value in block.get(p.attr):
-            if value_re is not None and (
-                isinstance(value, (dict, list)) or not value_re.search(_scalar(value))
-            ):
+            if not value_matches(value, value_re, p.min, _scalar):
                 continue
-            if p.min is not None:
-                try:
-                    if float(value) < p.min:
-                        continue
-                except (TypeError, ValueError):
-                    continue
             shown = _scalar(value) if not isinstance(value, (dict, list)) else "…"
             found.append(tf_ev(snap, block, key, f"{p.attr} = {shown}"))
     what = f"Terraform {', '.join(p.types)}" + (f" with {p.attr}" if p.attr else "")
