@@ -14,7 +14,7 @@ _FIELD = "\x1f"
 _FORMAT = _RECORD + _FIELD.join(["%H", "%ct", "%an", "%ae", "%P", "%s"]) + _FIELD
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Commit:
     sha: str
     timestamp: int

@@ -15,13 +15,13 @@ from dataclasses import dataclass, field
 MAX_DEPTH_GUARD = 200
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Import:
     module: str  # fully qualified, e.g. "sklearn.pipeline.Pipeline" for from-imports
     line: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Call:
     name: str  # qualified through imports where possible, else the dotted source text
     line: int
@@ -45,14 +45,14 @@ class Call:
         return None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Assignment:
     target: str  # qualified dotted target, e.g. "torch.backends.cudnn.benchmark"
     value: str  # literal repr or "<expr>"
     line: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TryHandler:
     """One `except` clause of a `try` statement (fault-tolerance probes)."""
 
@@ -64,7 +64,7 @@ class TryHandler:
     calls: tuple[str, ...] = ()  # qualified names of the calls inside the handler
 
 
-@dataclass
+@dataclass(slots=True)
 class PythonFacts:
     imports: list[Import] = field(default_factory=list)
     calls: list[Call] = field(default_factory=list)
