@@ -71,7 +71,7 @@ def test_python_calls_resolves_aliases_and_kwargs(tmp_path):
 
 
 def test_python_calls_syntax_error_is_unknown_not_fail(tmp_path):
-    snap = snapshot(tmp_path, {"train.py": "def broken(:\n"})
+    snap = snapshot(tmp_path, {"train.py": "def broken(:\n    mlflow.log_metric('acc', 1)\n"})
     obs = run_probe(snap, "python_calls", calls=["mlflow.log_*"])
     assert obs.outcome == Outcome.UNKNOWN
     assert obs.evidence[0].path == "train.py"
@@ -200,3 +200,38 @@ def test_template_folders_are_not_the_projects_own(tmp_path):
     )
     assert run_probe(snap, "files", globs=["Dockerfile*"]).outcome == Outcome.FAIL
     assert run_probe(snap, "python_calls", calls=["mlflow.log_*"]).outcome == Outcome.FAIL
+
+
+def test_a_broken_file_without_the_name_does_not_make_the_check_unknown(tmp_path):
+    snap = snapshot(
+        tmp_path,
+        {
+            "stub.py": "def todo(:\n    pass\n",
+            "other.py": "def broken(:\n    mlflow.log_metric('a', 1)\n",
+        },
+    )
+    # other.py might hide a call (its text names it): honestly unknown
+    assert run_probe(snap, "python_calls", calls=["mlflow.log_*"]).outcome == Outcome.UNKNOWN
+    # neither broken file mentions torch: the answer is a fail, not unknown
+    obs = run_probe(snap, "python_calls", calls=["torch.manual_seed"])
+    assert obs.outcome == Outcome.FAIL
+    assert run_probe(snap, "python_imports", modules=["torch"]).outcome == Outcome.FAIL
+
+
+def test_name_tokens():
+    from mlaudit.probes.base import name_tokens
+
+    assert name_tokens(["mlflow.log_*", "*.fit", "x.[ab]*"]) == ["log_", "fit", "x"]
+    assert name_tokens(["*"]) == []
+
+
+def test_yaml_key_ignores_broken_files_that_cannot_hold_the_key(tmp_path):
+    snap = snapshot(tmp_path, {"a.yaml": "steps: [\n", "b.yaml": "x: 1\n"})
+    assert (
+        run_probe(snap, "yaml_key", globs=["*.yaml"], key="spec.replicas").outcome == Outcome.FAIL
+    )
+    snap2 = snapshot(tmp_path / "two", {"a.yaml": "replicas: [\n"})
+    assert (
+        run_probe(snap2, "yaml_key", globs=["*.yaml"], key="spec.replicas").outcome
+        == Outcome.UNKNOWN
+    )

@@ -229,8 +229,41 @@ def found_or_missing(
     return failed(f"no {what}")
 
 
-def problem_evidence(snap: Snapshot, paths: Iterable[str]) -> list[Evidence]:
-    return [ev(p, note=snap.problems[p]) for p in paths if p in snap.problems]
+def problem_evidence(
+    snap: Snapshot, paths: Iterable[str], tokens: Iterable[str] = ()
+) -> list[Evidence]:
+    """Files that could not be read or parsed and so might hide the signal.
+
+    With `tokens`, a file whose text could be read (it only failed to parse) and contains
+    none of them cannot hide the signal and is not listed: a broken stub must not turn every
+    check of a large repository into `unknown`."""
+    wanted = [t for t in tokens if t]
+    out = []
+    for p in paths:
+        if p not in snap.problems:
+            continue
+        if wanted:
+            text = snap.text(p)
+            if text is not None and not any(t in text for t in wanted):
+                continue
+        out.append(ev(p, note=snap.problems[p]))
+    return out
+
+
+def name_tokens(patterns: Iterable[str]) -> list[str]:
+    """The literal word each name pattern needs in a file's text (`mlflow.log_*` → `log_`,
+    `mlflow.*` → `mlflow`); '' (no filtering) when a pattern has no literal part."""
+    tokens = []
+    for pattern in patterns:
+        literal = ""
+        for part in reversed(pattern.replace("()", "").split(".")):
+            literal = max(re.split(r"[*?]", re.sub(r"\[[^\]]*\]", "*", part)), key=len)
+            if literal:
+                break
+        if not literal:
+            return []
+        tokens.append(literal)
+    return tokens
 
 
 @lru_cache(maxsize=4096)

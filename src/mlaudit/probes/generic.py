@@ -199,7 +199,7 @@ def python_imports(snap: Snapshot, p: ImportsParams) -> Observation:
     return base.found_or_missing(
         found,
         what=f"import of {', '.join(p.modules)}",
-        problems=base.problem_evidence(snap, paths),
+        problems=base.problem_evidence(snap, paths, [m.split(".")[0] for m in p.modules]),
         notebook_only=notebook_only,
     )
 
@@ -404,7 +404,10 @@ def python_calls(snap: Snapshot, p: CallsParams) -> Observation:
         return base.passed(f"no {what}")
     notebook_only = bool(found) and not in_scripts and p.notebooks == "partial"
     return base.found_or_missing(
-        found, what=what, problems=base.problem_evidence(snap, paths), notebook_only=notebook_only
+        found,
+        what=what,
+        problems=base.problem_evidence(snap, paths, base.name_tokens(p.calls)),
+        notebook_only=notebook_only,
     )
 
 
@@ -486,7 +489,8 @@ def yaml_key(snap: Snapshot, p: YamlKeyParams) -> Observation:
                     continue
                 shown = value if not isinstance(value, (dict, list)) else "…"
                 found.append(ev(path, line, f"{p.key}: {shown}"))
-    problems = base.problem_evidence(snap, paths)
+    key_words = [part for part in p.key.split(".") if part != "*" and not part.isdigit()]
+    problems = base.problem_evidence(snap, paths, key_words[-1:])
     if p.absent:
         if found:
             return base.failed(f"found {p.key}", found)
