@@ -4,9 +4,10 @@ Rules (see docs/ and SIGNALS.md §3):
 - credit: pass 1, partial 0.5, fail 0; `not_applicable`, `unknown` and `error` are left
   out of averages — never counted as 0 or as 100;
 - cell score = 100 × Σ weight·credit / Σ weight over its decided checks;
-- a cell's level = the highest L such that every applicable *strong* check of the cell
-  with level ≤ L is satisfied (partial is enough up to level 2; from level 3 on a
-  practice must be wired, i.e. pass), capped by the highest level the cell has checks for;
+- a cell's level = the highest L such that each level 1..L with checks in the cell holds:
+  all its strong checks satisfied (partial is enough up to level 2; from level 3 on a
+  practice must be wired, i.e. pass), or, with only supporting checks, one of them; capped
+  by the highest level the cell has checks for (docs/profiles-and-levels.md);
 - the overall level = the highest L whose rubric gates (levels[].gate) are all satisfied,
   the same rule per artifact restricted to its checks; this equals the minimum over the
   gating cells (MTS's min-over-sections), so a strong area cannot hide a weak one;
