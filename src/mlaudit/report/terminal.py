@@ -91,12 +91,11 @@ def render(a: Assessment, options: RenderOptions) -> str:
     for cap in a.caps:
         console.print(Text(f"  capped: {clean(cap)}", style="red"))
     for gap in a.next_level_gaps:
-        console.print(
-            Text(
-                f"  to reach level {gap.level}: " + "; ".join(clean(m) for m in gap.missing),
-                style="dim",
-            )
-        )
+        gap_text = f"to reach level {gap.level}: " + "; ".join(clean(m) for m in gap.missing)
+        for part in textwrap.wrap(
+            gap_text, width=console.width - 2, subsequent_indent="  ", break_on_hyphens=False
+        ):
+            console.print(Text("  " + part, style="dim"))
     console.print()
 
     if a.fixes:
@@ -110,7 +109,9 @@ def render(a: Assessment, options: RenderOptions) -> str:
             if fix.remediation:
                 # wrapped lines keep the indent; no trailing padding
                 for part in textwrap.wrap(
-                    clean(fix.remediation, max_chars=400), width=console.width - 4
+                    clean(fix.remediation, max_chars=400),
+                    width=console.width - 4,
+                    break_on_hyphens=False,
                 ):
                     console.print(Text("    " + part, style="dim"))
         console.print()
