@@ -1,4 +1,4 @@
-"""Golden-file tests: the Markdown and HTML report of every example, byte for byte.
+"""Golden-file tests: every output format of every example, byte for byte.
 
 Regenerate after an intended change (new checks, new wording) with:
 
@@ -26,7 +26,17 @@ GOLDEN_DIR = Path(__file__).resolve().parent.parent / "golden"
 UPDATE = os.environ.get("MLAUDIT_UPDATE_GOLDEN") == "1"
 # an example project is a folder with an expected.yaml (examples/ci holds CI templates)
 EXAMPLES = sorted(p.parent.name for p in EXAMPLES_DIR.glob("*/expected.yaml"))
-FORMATS = {"markdown": "md", "html": "html"}
+# one golden per renderer (ruff's rule: every output format has a snapshot test)
+FORMATS = {
+    "markdown": "md",
+    "html": "html",
+    "terminal": "txt",
+    "json": "json",
+    "sarif": "sarif",
+    "junit": "junit.xml",
+    "github": "github.txt",
+    "gitlab": "gitlab.json",
+}
 
 
 def checkout(name: str, parent: Path) -> Path:
@@ -45,7 +55,13 @@ def checkout(name: str, parent: Path) -> Path:
 
 
 def scan(repo: Path) -> Assessment:
-    return assess(open_worktree(repo), load_rubric())
+    # scanned by a relative path, as a user would: the target path is part of the report
+    cwd = os.getcwd()
+    os.chdir(repo.parent)
+    try:
+        return assess(open_worktree(repo.name), load_rubric())
+    finally:
+        os.chdir(cwd)
 
 
 @pytest.fixture(scope="module")
