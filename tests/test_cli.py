@@ -554,3 +554,17 @@ def test_file_deleted_from_work_tree_is_not_scanned(tmp_path: Path) -> None:
     (root / "uv.lock").unlink()
     snap = open_worktree(root)
     assert snap.files == ["a.py", "link"]
+
+
+def test_timestamp_only_when_asked(tmp_path: Path) -> None:
+    import json as _json
+
+    from helpers import make_repo
+
+    root = make_repo(tmp_path / "r", {"a.py": "x = 1\n"})
+    code, out, _ = run("scan", str(root), "-f", "json", "--exit-zero")
+    assert code == 0 and _json.loads(out)["generated_at"] is None
+    code, out, _ = run("scan", str(root), "-f", "json", "--exit-zero", "--timestamp")
+    assert code == 0 and re.match(
+        r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$", _json.loads(out)["generated_at"]
+    )

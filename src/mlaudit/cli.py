@@ -174,6 +174,11 @@ def scan(
     verbose: bool | None = typer.Option(
         None, "--verbose", "-v", help="Show every check with its evidence."
     ),
+    timestamp: bool | None = typer.Option(
+        None,
+        "--timestamp",
+        help="Record when the scan ran (off by default: the same commit gives byte-identical output).",
+    ),
     width: int = typer.Option(
         0, "--width", help="Terminal width (default: detected, at least 80)."
     ),
@@ -206,6 +211,7 @@ def scan(
         include_untracked=include_untracked,
         commit_limit=commit_limit,
         verbose=verbose,
+        timestamp=timestamp,
         repo_url=repo_url,
     )
     try:

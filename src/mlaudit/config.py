@@ -120,6 +120,9 @@ class Policy(_Model):
     include_untracked: bool = Field(default=False, description="also read untracked files")
     commit_limit: int = Field(default=10_000, ge=1, description="read at most N commits")
     verbose: bool = Field(default=False, description="show every check with its evidence")
+    timestamp: bool = Field(
+        default=False, description="record the wall-clock time of the scan (breaks byte-identity)"
+    )
     repo_url: str | None = Field(default=None, description="repository URL for links")
     waivers: list[Waiver] = Field(default_factory=list, description="accepted risks")
 

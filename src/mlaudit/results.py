@@ -205,6 +205,7 @@ class Assessment(Frozen):
     next_level_gaps: tuple[LevelGap, ...] = ()
     fixes: tuple[Fix, ...] = ()
     caps: tuple[str, ...] = ()
+    generated_at: str | None = None  # only with --timestamp: output is otherwise byte-stable
     inventory: Inventory = Field(default_factory=Inventory)
 
     def cell(self, quality: str, artifact: str) -> Cell | None:

@@ -210,6 +210,11 @@ def scan(
     stdout_formats = [name for name, target in plan if target is None]
     with progress.display(progress.wanted(stdout_formats)):
         assessment = assess_target(prepared, path, ref)
+    if policy.timestamp:
+        import datetime as dt
+
+        now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        assessment = assessment.model_copy(update={"generated_at": now})
     if write_baseline is not None:
         from mlaudit.baseline import load_baseline, render_baseline
 

@@ -58,7 +58,8 @@ def render(a: Assessment, options: RenderOptions) -> str:
         Text(
             f"profile: {a.profile.name}"
             + (" (set by --profile)" if a.profile.overridden else " (detected)")
-            + f" · rubric {a.rubric.id} {a.rubric.version} · {t.files} files",
+            + f" · rubric {a.rubric.id} {a.rubric.version} · {t.files} files"
+            + (f" · scanned {a.generated_at}" if a.generated_at else ""),
             style="dim",
         )
     )
