@@ -33,7 +33,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from mlaudit.errors import RubricError
 from mlaudit.probes import base
 from mlaudit.probes.base import ev
-from mlaudit.probes.generic import name_matches_any
+from mlaudit.probes.generic import _check_regex, module_matches_any, name_matches_any
 from mlaudit.repo.snapshot import Snapshot
 from mlaudit.results import Evidence, Inventory, InventoryCategory, InventoryTool
 
@@ -64,12 +64,7 @@ class ConfigRule(_Strict):
     @field_validator("pattern")
     @classmethod
     def _regex(cls, value: str | None) -> str | None:
-        if value is not None:
-            try:
-                re.compile(value)
-            except re.error as exc:
-                raise ValueError(f"invalid regular expression {value!r}: {exc}") from exc
-        return value
+        return _check_regex(value)
 
 
 class ToolSpec(_Strict):
@@ -299,21 +294,14 @@ def _group(items: list[tuple[str, str, int]]) -> dict[str, list[tuple[str, int]]
     return grouped
 
 
-@lru_cache(maxsize=1024)
-def _modules_regex(modules: tuple[str, ...]) -> re.Pattern[str]:
-    if not modules:
-        return re.compile(r"(?!)")
-    return re.compile("(?:" + "|".join(re.escape(m) for m in modules) + r")(?:\.|$)")
-
-
 def _detect(facts: _Facts, tool: ToolSpec) -> InventoryTool | None:
     used: list[Evidence] = []
     via: list[str] = []
-    import_re = _modules_regex(tuple(tool.imports))
+    wanted = tuple(tool.imports)
     hits = [
         facts.code_evidence(path, line, f"import {module}")
         for module, places in facts.imports_by_name.items()
-        if import_re.match(module)
+        if module_matches_any(module, wanted)
         for path, line in places
     ]
     if hits:

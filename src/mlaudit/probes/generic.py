@@ -153,6 +153,8 @@ def module_matches(name: str, wanted: str) -> bool:
 
 @lru_cache(maxsize=4096)
 def _modules_regex(modules: tuple[str, ...]) -> re.Pattern[str]:
+    if not modules:
+        return re.compile(r"(?!)")  # matches nothing
     return re.compile("(?:" + "|".join(re.escape(m) for m in modules) + r")(?:\.|$)")
 
 
