@@ -12,6 +12,10 @@ Each tool says how it is detected:
   non-comment line must match) → **used**;
 - `commands`: regexes over CI steps (`run:`/`script:` lines and actions/images `uses`) and
   Dockerfile RUN/CMD/ENTRYPOINT instructions → **used**;
+- `ci_systems`: CI systems (github, gitlab, azure, circleci, bitbucket, cloudbuild,
+  jenkins) — a file the checks read as that system's CI configuration (the same
+  `Snapshot.ci_system` classification, so the stack and the CI checks never disagree)
+  → **used**;
 - `requirements`: distribution names in requirements*.txt, pyproject.toml, Pipfile or a
   conda environment file → only **declared** (installed is not used).
 
@@ -74,7 +78,18 @@ class ToolSpec(_Strict):
     calls: list[str] = []
     config: list[ConfigRule] = []
     commands: list[str] = []
+    ci_systems: list[str] = []
     requirements: list[str] = []
+
+    @field_validator("ci_systems")
+    @classmethod
+    def _known_systems(cls, values: list[str]) -> list[str]:
+        from mlaudit.repo.parsers.ci import CI_GLOBS
+
+        unknown = sorted(set(values) - set(CI_GLOBS))
+        if unknown:
+            raise ValueError(f"unknown CI system(s) {unknown}; known: {sorted(CI_GLOBS)}")
+        return values
 
     @field_validator("config", mode="before")
     @classmethod
@@ -247,6 +262,17 @@ class _Facts:
                 if ins.keyword in _DOCKER_COMMANDS:
                     text = f"{ins.keyword} {ins.args}"
                     self.commands.append((text, ev(path, ins.line, text)))
+        # CI configuration files by system: the files the CI checks read (parsed or not)
+        self.ci_files: dict[str, list[Evidence]] = {}
+        first_job: dict[str, int | None] = {}
+        for job in snap.ci_jobs:
+            first_job.setdefault(job.path, job.line)
+        for path in snap.files:
+            system = snap.ci_system(path)
+            if system is not None and not base.is_excluded(path):
+                self.ci_files.setdefault(system, []).append(
+                    ev(path, first_job.get(path), None, f"{system} CI configuration")
+                )
         self.requirements: dict[str, list[Evidence]] = {}
         for path in base.select_files(snap, REQUIREMENTS_GLOBS):
             reqs = snap.requirements(path)
@@ -317,6 +343,7 @@ def _detect(facts: _Facts, tool: ToolSpec) -> InventoryTool | None:
         via.append("call")
         used += sorted(set(hits), key=Evidence.sort_key)
     hits = [e for rule in tool.config_rules() for e in facts.config(rule)]
+    hits += [e for system in tool.ci_systems for e in facts.ci_files.get(system, [])]
     if hits:
         via.append("config")
         used += sorted(set(hits), key=Evidence.sort_key)

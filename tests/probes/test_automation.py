@@ -267,6 +267,78 @@ CASES = [
         },
         F,
     ),
+    # class 4 of issue 10: delivery in its common forms
+    (
+        "cd-deploy",
+        "scp-then-ssh-restart",
+        {
+            ".github/workflows/deploy.yml": wf(
+                "scp -r app.py requirements.txt deploy@$HOST:/srv/app\n"
+                "ssh deploy@$HOST 'sudo systemctl restart app'",
+                on="push",
+            )
+        },
+        P,
+    ),
+    (
+        "cd-deploy",
+        "ssh-action-runs-image",
+        {
+            ".github/workflows/deploy.yml": wf(
+                "docker pull r/api:latest\ndocker run -d -p 80:80 r/api:latest",
+                on="push",
+                uses="appleboy/ssh-action@v1",
+            )
+        },
+        P,
+    ),
+    *[
+        ("cd-deploy", f"platform-{i}", {".github/workflows/cd.yml": wf(cmd, on="push")}, P)
+        for i, cmd in enumerate(
+            [
+                "gcloud run deploy api --image gcr.io/p/api --region europe-west1",
+                "az ml model deploy -n svc -m model:1 --ic inference_config.yml",
+                "az ml online-deployment create -f deployment.yml --all-traffic",
+                "az webapp up --name api --runtime PYTHON:3.11",
+                "aws lambda update-function-code --function-name api --zip-file fileb://f.zip",
+                "npx serverless deploy --stage prod",
+                "flyctl deploy --remote-only",
+                "heroku container:release web -a api",
+                'curl -X POST "$RENDER_DEPLOY_HOOK"',
+                "railway up --service api",
+            ]
+        )
+    ],
+    (
+        "cd-deploy",
+        "gitlab-environment-on-main",
+        {
+            ".gitlab-ci.yml": "deploy:\n  stage: deploy\n  script:\n    - ./release.sh\n"
+            "  environment: production\n  rules:\n    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH\n"
+        },
+        P,
+    ),
+    (
+        "cd-deploy",
+        "fp-local-rsync-and-ssh-check",
+        {
+            ".github/workflows/ci.yml": wf(
+                "rsync -a src/ build/\nssh -T git@github.com || true\npytest", on="push"
+            )
+        },
+        F,
+    ),
+    (
+        "cd-deploy",
+        "fp-gitlab-review-app-and-pypi",
+        {
+            ".gitlab-ci.yml": "review:\n  script:\n    - ./review.sh\n"
+            "  environment:\n    name: review/$CI_COMMIT_REF_SLUG\n"
+            "  rules:\n    - if: $CI_MERGE_REQUEST_IID\n"
+            "publish:\n  script:\n    - ./publish.sh\n  environment: pypi\n"
+        },
+        F,
+    ),
     # pipeline-ci ---------------------------------------------------------------------------------------------
     (
         "pipeline-ci",

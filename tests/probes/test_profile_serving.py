@@ -164,3 +164,36 @@ def test_lib_rule_src_layout_ships_every_package(tmp_path):
     snap = snapshot(tmp_path, files)
     assert own_packages(snap) == frozenset({"bentoml", "_bentoml_impl"})
     assert is_own_module(snap, "_bentoml_impl.server.app") and not is_own_module(snap, "fastapi")
+
+
+DEPLOY_WF = (
+    "on:\n  push:\n    branches: [main]\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n"
+    "    steps:\n      - run: {cmd}\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("cmd", "expected"),
+    [
+        # the app a delivery job ships to a serving platform is served (no framework import)
+        ("gcloud run deploy api --source .", "online-serving"),
+        (
+            "aws lambda update-function-code --function-name f --zip-file fileb://f.zip",
+            "online-serving",
+        ),
+        ("scp app.py u@$HOST:/srv && ssh u@$HOST 'sudo systemctl restart app'", "online-serving"),
+        # negative: a batch deployment packages batch work, it serves nothing
+        ("gcloud run jobs deploy nightly --image gcr.io/p/job", "batch"),
+        # trap: copying build output locally and checking ssh access deploys nothing
+        ("rsync -a build/ dist/ && ssh -V", "research"),
+    ],
+)
+def test_profile_ci_delivery_ships_a_served_app(tmp_path, cmd, expected):
+    snap = snapshot(
+        tmp_path,
+        {
+            "main.py": "def handler(event, context):\n    return 1\n",
+            ".github/workflows/d.yml": DEPLOY_WF.format(cmd=cmd),
+        },
+    )
+    assert detect_profile(snap).name == expected

@@ -175,7 +175,9 @@ def test_builtin_catalogue_covers_the_canvas() -> None:
     ids = [c.id for c in load_catalogue().categories]
     assert ids == [
         "data-versioning",
+        "data-sources",
         "pipeline-orchestration",
+        "ml-platforms",
         "experiment-tracking",
         "model-registry",
         "data-validation",
@@ -210,3 +212,92 @@ def test_inventory_in_every_format(tmp_path: Path) -> None:
     assert "Weights \\& Biases _(declared only)_" in markdown
     html = renderer("html")(a, RenderOptions())
     assert 'data-category="experiment-tracking"' in html and "declared only" in html
+
+
+AZURE_PIPELINE = """\
+trigger:
+  branches:
+    include: [main]
+pool:
+  vmImage: ubuntu-latest
+steps:
+- task: AzureCLI@2
+  inputs:
+    azureSubscription: sc
+    scriptType: bash
+    inlineScript: az ml online-deployment create -f deploy.yml
+"""
+
+
+@pytest.mark.parametrize(
+    ("files", "system"),
+    [
+        # positive: conventional folders, and a pipeline recognised by its shape anywhere
+        ({".pipelines/ci.yml": AZURE_PIPELINE}, "azure"),
+        ({"environment_setup/iac-create-environment-pipeline.yml": AZURE_PIPELINE}, "azure"),
+        ({".github/workflows/ci.yml": WORKFLOW}, "github"),
+        # negative: a plain YAML file with steps is no pipeline
+        ({"conf/steps.yaml": "steps:\n  - name: clean\n"}, None),
+        # trap: an Ansible playbook / GitLab include file also has `steps`-like lists and a
+        # `pool:` key, but Azure's markers come with hosts/script shapes of other tools
+        ({"deploy/play.yml": "- hosts: all\n  tasks: []\npool: x\nsteps: []\n"}, None),
+        ({"ci/build.yml": "stages: [test]\ntrigger: x\ntest:\n  script:\n    - pytest\n"}, None),
+    ],
+)
+def test_ci_stack_and_ci_checks_read_the_same_files(
+    tmp_path: Path, files: dict[str, str], system: str | None
+) -> None:
+    from helpers import run_probe
+
+    snap = snapshot(tmp_path, files)
+    found = tools(compute_inventory(snap))
+    tool = {"azure": "azure-pipelines", "github": "github-actions"}.get(system or "")
+    ci_tools = {t for t in found if t in ("azure-pipelines", "github-actions", "gitlab-ci")}
+    present = run_probe(snap, "ci_present")
+    if system is None:
+        assert ci_tools == set()
+        assert present.outcome == "fail"
+    else:
+        assert ci_tools == {tool}
+        assert present.outcome == "pass"
+        # the stack cites the file the check found its jobs in
+        assert found[tool][2][0].split(":")[0] == present.evidence[0].path
+
+
+def test_a_dataset_loader_is_a_data_source_not_data_versioning(tmp_path: Path) -> None:
+    snap = snapshot(
+        tmp_path,
+        {
+            "train.py": "from datasets import load_dataset\nds = load_dataset('imdb')\n"
+            "from sklearn.datasets import fetch_openml\nX = fetch_openml('adult')\n",
+            "requirements.txt": "datasets==2.0\n",
+        },
+    )
+    inventory = compute_inventory(snap)
+    by_category = {c.id: {t.id for t in c.tools} for c in inventory.categories}
+    assert by_category["data-sources"] >= {"hf-datasets", "openml", "sklearn-datasets"}
+    assert by_category["data-versioning"] == set()
+
+
+def test_managed_platforms_and_scanner_configs(tmp_path: Path) -> None:
+    snap = snapshot(
+        tmp_path,
+        {
+            "score.py": "from azureml.core.model import Model\ndef init(): pass\n",
+            "pipeline.py": "from google.cloud import aiplatform\naiplatform.init()\n",
+            "sm.py": "import sagemaker\n",
+            "deploy/endpoint.yml": "$schema: https://azuremlschemas.azureedge.net/latest/"
+            "managedOnlineDeployment.schema.json\nname: blue\n",
+            "trivy.yaml": "severity: HIGH\n",
+            ".gitleaks.toml": "[extend]\nuseDefault = true\n",
+            # trap: naming a platform in a README or a comment is not using it
+            "README.md": "Deploy with SageMaker or Vertex AI; scan with trivy.\n",
+            "notes.py": "# import sagemaker\n",
+        },
+    )
+    found = tools(compute_inventory(snap))
+    assert found["azure-ml"][1] == ("import", "config")
+    assert found["vertex-ai"][0] == "used"
+    assert found["sagemaker"][2] == ["sm.py:1"]
+    assert found["trivy"][1] == ("config",)
+    assert found["gitleaks"][1] == ("config",)

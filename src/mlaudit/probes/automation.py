@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import Field, field_validator
 
 from mlaudit.probes import _ci_reach, base
+from mlaudit.probes._delivery import deliveries
 from mlaudit.probes.base import ev
 from mlaudit.probes.kubernetes import k8s_objects
 from mlaudit.probes.registry import Params, probe
@@ -512,3 +513,36 @@ def env_promotion(snap: Snapshot, p: EnvPromotionParams) -> Observation:
     if envs:
         return base.failed("a single deployment environment, no IaC", evidence)
     return base.failed("no infrastructure as code or environment promotion")
+
+
+# continuous delivery ------------------------------------------------------------------------------
+class CdDeployParams(Params):
+    pass
+
+
+@probe("cd_deploy", CdDeployParams)
+def cd_deploy(snap: Snapshot, p: CdDeployParams) -> Observation:
+    """CI delivers the system: a job deploys it, ships it, or updates a server.
+
+    Looks for (followed through Makefile targets and scripts): platform deploys
+    (`gcloud run deploy`, `az ml online-deployment create`, `az ml model deploy`, `az
+    webapp up`, `aws lambda update-function-code`, `serverless deploy`, `fly deploy`,
+    Heroku, Render deploy hooks, Railway …); shipping (`docker push`, `helm upgrade`,
+    `kubectl apply`, `terraform apply` …); copy and restart (`scp`/`rsync` to a host, then
+    `ssh host … restart`, or an SSH action whose script restarts or runs the image); and
+    GitLab/Azure deployment jobs with an `environment:` on pushes to the default branch.
+    Not counted: local copies (`rsync -a src/ build/`), review-app environments of merge
+    requests, package-index (PyPI) or docs environments, disabled jobs.
+    Why: Azure level 3 / GCP level 2 — a merged change reaches production without hands.
+    Fix: add a job on pushes to main that builds, pushes and deploys (or restarts) the
+    service.
+    """
+    found = deliveries(snap)
+    evidence = [e for d in found for e in d.evidence]
+    if found:
+        hows = sorted({d.how for d in found})
+        return base.passed(f"{len(found)} CI job(s) deliver: {'; '.join(hows)}", evidence)
+    jobs = [j for j in snap.ci_jobs if not j.disabled]
+    if not jobs:
+        return base.failed("no CI jobs found")
+    return base.failed(f"none of {len(jobs)} CI job(s) deploys, ships or restarts the system")

@@ -17,6 +17,7 @@ import re
 
 from mlaudit.probes import base
 from mlaudit.probes._ci_reach import is_install
+from mlaudit.probes._delivery import deliveries
 from mlaudit.probes.base import ev
 from mlaudit.repo.parsers.ci import CiJob
 from mlaudit.repo.snapshot import Snapshot
@@ -139,15 +140,9 @@ def _manifests(snap: Snapshot) -> list[Evidence]:
     return list(found.values())
 
 
-_DEPLOY_COMMAND = re.compile(
-    r"\b(anyscale\s+services?\s+(deploy|rollout)|serve\s+(deploy|run)|bentoml\s+deploy|"
-    r"gcloud\s+run\s+deploy|modal\s+deploy|sam\s+deploy|kubectl\s+apply|"
-    r"helm\s+(upgrade|install)|fly\s+deploy)\b"
-)
-
-
 def _serving_specs(snap: Snapshot) -> list[Evidence]:
-    """Ray Serve / Anyscale service specs, and CI jobs that deploy a service."""
+    """Ray Serve / Anyscale service specs, and CI jobs that deliver the system (the same
+    delivery the cd-deploy check sees: platform deploys, shipping, copy and restart)."""
     found = []
     for path in base.select_files(snap, ("*.yaml", "*.yml")):
         text = snap.text(path)
@@ -163,15 +158,16 @@ def _serving_specs(snap: Snapshot) -> list[Evidence]:
             ):
                 found.append(ev(path, getattr(doc, "line", None), "Ray Serve service spec"))
                 break
-    for job in snap.ci_jobs:
-        if job.disabled:
-            continue
-        found.extend(
-            ev(job.path, c.line, c.text, f"{job.system} job {job.name} deploys")
-            for c in job.commands
-            if _DEPLOY_COMMAND.search(c.text)
-        )
+    for delivery in deliveries(snap):
+        found.append(delivery.evidence[-1])
     return found
+
+
+def _served_by_ci(snap: Snapshot) -> list[Evidence]:
+    """CI jobs that deploy to a platform that runs an online service (Cloud Run, App
+    Service, Lambda, an Azure ML/SageMaker online endpoint, Heroku …) or update a server
+    and restart it: the app they ship is served, whatever framework it uses."""
+    return [d.evidence[-1] for d in deliveries(snap) if d.serves]
 
 
 # Scheduled CI housekeeping is not a batch job: nightly tests, linters, dependency or
@@ -256,6 +252,17 @@ def detect_profile(snap: Snapshot) -> ProfileInfo:
             reasons=tuple(reasons),
             evidence=base.cap(serving[:3] + serving_files[:2] + shipped[:3]),
         )
+    served = [] if library else _served_by_ci(snap)
+    if served:
+        reasons = [
+            "a CI job delivers the app to a serving platform or restarts it on a server",
+        ]
+        return ProfileInfo(
+            name="online-serving",
+            detected="online-serving",
+            reasons=tuple(reasons),
+            evidence=base.cap(served[:3] + serving[:2]),
+        )
     managed = _managed_deploys(snap)
     if managed:
         reasons = [
@@ -278,7 +285,9 @@ def detect_profile(snap: Snapshot) -> ProfileInfo:
         for job in snap.ci_jobs
         if job.scheduled and not job.disabled and _scheduled_work(snap, job)
     ]
-    batch_evidence = orchestrators + cron + scheduled + containers
+    # a CI job that ships a job image or a batch deployment packages batch work
+    shipped_jobs = [] if library else [d.evidence[-1] for d in deliveries(snap) if not d.serves]
+    batch_evidence = orchestrators + cron + scheduled + containers + shipped_jobs
     if batch_evidence:
         reasons = ["no online service, but jobs are packaged or scheduled"]
         if serving:

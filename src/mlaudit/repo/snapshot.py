@@ -21,7 +21,13 @@ from mlaudit import progress
 from mlaudit.repo.globs import compile_glob, index_keys, path_keys
 from mlaudit.repo.history import GitHistory
 from mlaudit.repo.infra import InfraViews
-from mlaudit.repo.parsers.ci import YAML_PARSERS, CiJob, ci_system_for, parse_jenkinsfile
+from mlaudit.repo.parsers.ci import (
+    YAML_PARSERS,
+    CiJob,
+    ci_system_for,
+    parse_jenkinsfile,
+    sniff_ci_system,
+)
 from mlaudit.repo.parsers.dockerfile import Dockerfile, parse_dockerfile
 from mlaudit.repo.parsers.notebook import NotebookFacts, parse_notebook
 from mlaudit.repo.parsers.python_src import PythonFacts, parse_python
@@ -302,11 +308,20 @@ class Snapshot(InfraViews):
             "Dockerfile", "Dockerfile.*", "*.Dockerfile", "*.dockerfile", "Containerfile"
         )
 
+    def ci_system(self, path: str) -> str | None:
+        """The CI system a file configures: by its conventional path, or (YAML only) by the
+        shape of its content — one answer for the checks and the stack inventory."""
+        system = ci_system_for(path)
+        if system is None and path.endswith((".yml", ".yaml")):
+            text = self.text(path)
+            system = sniff_ci_system(path, text) if text else None
+        return system
+
     @cached_property
     def ci_jobs(self) -> list[CiJob]:
         jobs: list[CiJob] = []
         for path in self.files:
-            system = ci_system_for(path)
+            system = self.ci_system(path)
             if system is None:
                 continue
             if system == "jenkins":

@@ -173,6 +173,11 @@ def render_rubric_docs(loaded: LoadedRubric, catalogue: Catalogue | None = None)
                         text = rule.glob + (f" ∋ /{rule.pattern}/" if rule.pattern else "")
                         rules.append(md_code(text).replace("|", "\\|"))
                     how.append("config " + ", ".join(rules))
+                if tool.ci_systems:
+                    how.append(
+                        "CI configuration read by the CI checks: "
+                        + ", ".join(f"`{c}`" for c in tool.ci_systems)
+                    )
                 if tool.commands:
                     how.append(
                         "CI/Docker "

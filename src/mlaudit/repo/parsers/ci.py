@@ -71,6 +71,26 @@ def ci_system_for(path: str) -> str | None:
     return None
 
 
+# An Azure Pipelines definition may live under any name (`environment_setup/
+# iac-create-environment-pipeline.yml`, `mlops/devops-pipelines/deploy.yml`): it is
+# recognised by its shape — top-level steps/jobs/stages/extends AND an Azure-only marker
+# (a versioned `task:`, `vmImage:`, a top-level `pool:`/`trigger:`/`pr:`).
+_AZURE_BODY = re.compile(r"^(?:steps|jobs|stages|extends):", re.MULTILINE)
+_AZURE_MARKER = re.compile(
+    r"^\s*-\s*task:\s*[\w.-]+@\d+\s*$|^\s*vmImage:\s*\S|^(?:pool|trigger|pr):", re.MULTILINE
+)
+_NOT_AZURE = re.compile(r"^\s*runs-on:|^\s*-?\s*hosts:|^\s*script:\s*$", re.MULTILINE)
+
+
+def sniff_ci_system(path: str, text: str) -> str | None:
+    """The CI system of a YAML file that no conventional path names, judged by content."""
+    if not path.endswith((".yml", ".yaml")):
+        return None
+    if _AZURE_BODY.search(text) and _AZURE_MARKER.search(text) and not _NOT_AZURE.search(text):
+        return "azure"
+    return None
+
+
 def _command_lines(value: Any, anchor: int | None) -> list[CiCommand]:
     """A `run:`/`script:` value (string or list of strings) → one command per line."""
     items: list[tuple[str, int | None]] = []
@@ -414,4 +434,12 @@ YAML_PARSERS = {
     "cloudbuild": parse_cloudbuild,
 }
 
-__all__ = ["CI_GLOBS", "YAML_PARSERS", "CiCommand", "CiJob", "LineDict", "ci_system_for"]
+__all__ = [
+    "CI_GLOBS",
+    "YAML_PARSERS",
+    "CiCommand",
+    "CiJob",
+    "LineDict",
+    "ci_system_for",
+    "sniff_ci_system",
+]

@@ -1,0 +1,200 @@
+"""Continuous delivery as CI really does it: the recognisers behind the `cd_deploy` check
+and behind the profile's "a CI job ships this app".
+
+Not a probe module (leading underscore). Delivery takes many shapes in real repositories:
+
+- a platform deploy command: `gcloud run deploy`, `az ml online-deployment create`,
+  `az webapp up`, `aws lambda update-function-code`, `serverless deploy`, `fly deploy`,
+  Heroku/Render/Railway …; these platforms run an online service (`serves=True`), except
+  batch forms (`gcloud run jobs deploy`, `az ml batch-deployment`);
+- shipping an artefact somewhere that runs it: `docker push`, `helm upgrade`, `kubectl
+  apply`, `terraform apply` …;
+- copy and restart: a job that copies files to a remote host (`scp`/`rsync host:path`) and
+  restarts the service over `ssh` (or an SSH action with a restart script), or pushes an
+  image and runs it remotely (`ssh host docker run …`);
+- a deployment job: GitLab/Azure jobs with an `environment:` on the default branch (review
+  apps of merge requests and package-index environments are not delivery of the system).
+
+Everything is read through `_ci_reach`, so commands behind `make deploy` or
+`bash scripts/deploy.sh` count where the step is.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from mlaudit.probes import _ci_reach
+from mlaudit.probes.base import ev
+from mlaudit.repo.parsers.ci import CiJob
+from mlaudit.repo.snapshot import Snapshot
+from mlaudit.results import Evidence
+
+# platforms that run an online service
+SERVICE_DEPLOY = re.compile(
+    r"\bgcloud\s+(?:beta\s+)?(?:run\s+deploy|run\s+services\s+(?:update|replace)|app\s+deploy|"
+    r"functions\s+deploy|ai\s+endpoints\s+deploy-model|ai-platform\s+versions\s+create)\b"
+    r"|\baz\s+ml\s+(?:online-deployment|online-endpoint)\s+(?:create|update)\b"
+    r"|\baz\s+ml\s+(?:model\s+deploy|service\s+update|endpoint\s+realtime\s+create)\b"
+    r"|\baz\s+(?:webapp|containerapp|functionapp)\b.*\b(?:deploy|up|update|create|set)\b"
+    r"|\bfunc\s+azure\s+functionapp\s+publish\b"
+    r"|\baws\s+(?:lambda\s+(?:update-function-code|create-function)|sagemaker\s+"
+    r"(?:create|update)-endpoint|ecs\s+update-service|apprunner\s+(?:create|update|start)"
+    r"-\w+|elasticbeanstalk\s+update-environment)\b"
+    r"|\b(?:eb|sam|serverless|sls|fly|flyctl|modal|vercel|bentoml|zappa)\s+(?:deploy|update)\b"
+    r"|\brailway\s+(?:up|deploy)\b|\bheroku\s+(?:container:release|container:push|deploy)\b"
+    r"|\bgit\s+push\b.*\bheroku\b|api\.render\.com/deploy/|\bRENDER_DEPLOY_HOOK\b"
+    r"|\bmlflow\s+(?:deployments\s+create|sagemaker\s+deploy)\b"
+    r"|\banyscale\s+services?\s+(?:deploy|rollout)\b|\bserve\s+deploy\b"
+)
+BATCH_DEPLOY = re.compile(
+    r"\bgcloud\s+(?:beta\s+)?run\s+jobs\s+(?:deploy|create|update)\b"
+    r"|\baz\s+ml\s+batch-deployment\s+(?:create|update)\b"
+)
+# shipping an artefact to where it runs (service or batch: the profile cannot tell)
+SHIP = re.compile(
+    r"\bdocker\s+(?:image\s+)?push\b|\bdocker\s+buildx\s+build\b.*--push\b|\bpodman\s+push\b"
+    r"|\bhelm\s+(?:upgrade|install)\b|\bhelmfile\s+(?:apply|sync)\b"
+    r"|\bkubectl\s+(?:apply|set\s+image|rollout\s+restart|create)\b"
+    r"|\bkustomize\s+build\b.*\|\s*kubectl|\bterraform\s+apply\b|\bpulumi\s+up\b"
+    r"|\bcdk\s+deploy\b|\bskaffold\s+(?:run|deploy)\b|\bargocd\s+app\s+sync\b"
+)
+# deploy actions/tasks: to a serving platform, or shipping an artefact
+SERVICE_ACTIONS = re.compile(
+    r"^(?:azure/(?:webapps-deploy|container-apps-deploy-action|functions-action)"
+    r"|google-github-actions/(?:deploy-cloudrun|deploy-appengine|deploy-cloud-functions)"
+    r"|aws-actions/amazon-ecs-deploy-task-definition|akhileshns/heroku-deploy"
+    r"|superfly/flyctl-actions|AzureWebApp@|AzureFunctionApp@|AzureRmWebAppDeployment@)",
+    re.IGNORECASE,
+)
+SHIP_ACTIONS = re.compile(
+    r"^(?:docker/build-push-action|azure/(?:k8s-deploy|aks-set-context)"
+    r"|aws-actions/aws-cloudformation-github-deploy|HelmDeploy@|KubernetesManifest@"
+    r"|Kubernetes@|TerraformTaskV\d@|Docker@\d)",
+    re.IGNORECASE,
+)
+# copy to a remote host (`host:path`, `user@host:path`), not a local copy
+COPY_REMOTE = re.compile(r"\b(?:scp|rsync)\b.*\s(?:[\w.$@{}-]+@)?[\w.${}-]+:\S*")
+# what restarts or (re)starts the service on the remote host
+RESTART = re.compile(
+    r"\b(?:systemctl\s+(?:restart|reload|start)|service\s+\S+\s+(?:restart|reload|start)"
+    r"|docker(?:-compose|\s+compose)?\s+(?:run|up|restart|pull|start)|pm2\s+(?:restart|reload|start)"
+    r"|supervisorctl\s+(?:restart|reload|start|update)|restart|nohup\s+\S*(?:python|gunicorn|uvicorn))"
+)
+SSH = re.compile(r"(?:^|[\s;&|(])ssh\b")
+SSH_ACTIONS = re.compile(r"^(?:appleboy/ssh-action|garygrossgarten/github-action-ssh)\b")
+COPY_ACTIONS = re.compile(
+    r"^(?:appleboy/scp-action|easingthemes/ssh-deploy|burnett01/rsync-deployments)\b"
+)
+# a deployment environment that is not the system itself: review apps, package indexes, docs
+NOT_DELIVERY_ENV = re.compile(r"^(?:review|pypi|testpypi|docs?|pages|github-pages)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """A CI job that delivers: how, where (evidence) and whether the target serves online."""
+
+    job: CiJob
+    how: str
+    serves: bool
+    evidence: tuple[Evidence, ...]
+
+
+def _job_items(snap: Snapshot) -> dict[int, list[_ci_reach.Reached]]:
+    by_job: dict[int, list[_ci_reach.Reached]] = {}
+    for item in _ci_reach.reached(snap):
+        by_job.setdefault(id(item.job), []).append(item)
+    return by_job
+
+
+def _copy_and_restart(job: CiJob, items: list[_ci_reach.Reached]) -> Delivery | None:
+    copies = [i for i in items if _ci_reach.runs(i.text, COPY_REMOTE)]
+    restarts = [i for i in items if SSH.search(i.text) and RESTART.search(i.text)]
+    ssh_uses = [u for u in job.uses if SSH_ACTIONS.match(u.text)]
+    copy_uses = [u for u in job.uses if COPY_ACTIONS.match(u.text)]
+    if ssh_uses and any(RESTART.search(i.text) for i in items):
+        # the SSH action's `script:` lines are the job's commands: they run remotely
+        restart = next(i for i in items if RESTART.search(i.text))
+        use = ssh_uses[0]
+        return Delivery(
+            job,
+            "restarts the service over SSH",
+            True,
+            (ev(job.path, use.line, use.text, f"{job.system} job {job.name}"), restart.evidence()),
+        )
+    if copy_uses:
+        use = copy_uses[0]
+        shown = [ev(job.path, use.line, use.text, f"{job.system} job {job.name}")]
+        shown += [r.evidence() for r in restarts[:1]]
+        return Delivery(job, "copies the app to a server", bool(restarts), tuple(shown))
+    if restarts:
+        # `ssh host 'git pull && systemctl restart app'` delivers by itself; a copy or an
+        # image push before it is shown when there is one
+        before = copies or [i for i in items if _ci_reach.runs(i.text, SHIP)]
+        shown = [i.evidence() for i in before[:1]] + [restarts[0].evidence()]
+        return Delivery(job, "updates a server and restarts it over SSH", True, tuple(shown))
+    return None
+
+
+def _environment_job(job: CiJob) -> Delivery | None:
+    """A GitLab/Azure deployment job: an `environment:` on pushes to the default branch
+    (or a manual promotion), with real commands."""
+    if job.system not in ("gitlab", "azure") or not job.environment:
+        return None
+    if NOT_DELIVERY_ENV.search(job.environment) or "$CI_MERGE_REQUEST" in job.environment:
+        return None
+    if not (job.triggers & {"push", "manual", "tag"}) or not job.commands:
+        return None
+    return Delivery(
+        job,
+        f"deploys to environment {job.environment}",
+        False,
+        (
+            ev(
+                job.path,
+                job.line,
+                f"environment: {job.environment}",
+                f"{job.system} job {job.name}",
+            ),
+        ),
+    )
+
+
+def deliveries(snap: Snapshot) -> list[Delivery]:
+    """Every CI job that delivers, once, with its strongest form first (cached)."""
+
+    def build() -> list[Delivery]:
+        found: list[Delivery] = []
+        by_job = _job_items(snap)
+        for job in snap.ci_jobs:
+            if job.disabled:
+                continue
+            items = by_job.get(id(job), [])
+            service = [i for i in items if _ci_reach.runs(i.text, SERVICE_DEPLOY)]
+            batch = [i for i in items if _ci_reach.runs(i.text, BATCH_DEPLOY)]
+            ship = [i for i in items if _ci_reach.runs(i.text, SHIP)]
+            service_uses = [u for u in job.uses if SERVICE_ACTIONS.match(u.text)]
+            ship_uses = [u for u in job.uses if SHIP_ACTIONS.match(u.text)]
+            if service:
+                found.append(
+                    Delivery(job, "deploys to a serving platform", True, (service[0].evidence(),))
+                )
+            elif service_uses:
+                use = service_uses[0]
+                shown = ev(job.path, use.line, use.text, f"{job.system} job {job.name}")
+                found.append(Delivery(job, "deploys to a serving platform", True, (shown,)))
+            elif (restart := _copy_and_restart(job, items)) is not None:
+                found.append(restart)
+            elif batch or ship:
+                found.append(
+                    Delivery(job, "ships an artefact", False, ((batch or ship)[0].evidence(),))
+                )
+            elif ship_uses:
+                use = ship_uses[0]
+                shown = ev(job.path, use.line, use.text, f"{job.system} job {job.name}")
+                found.append(Delivery(job, "ships an artefact", False, (shown,)))
+            elif (env := _environment_job(job)) is not None:
+                found.append(env)
+        return found
+
+    return snap._cached("deliveries", "", build)
