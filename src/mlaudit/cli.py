@@ -485,6 +485,11 @@ def rubric_schema(
     typer.echo(json.dumps(schema, indent=2, sort_keys=True))
 
 
+from mlaudit.history_cmd import history as _history  # noqa: E402
+
+app.command("history")(_history)
+
+
 def main() -> None:
     try:
         app()

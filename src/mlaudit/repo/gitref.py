@@ -203,6 +203,11 @@ class GitRefSource:
             return ReadResult(data[:max_bytes], f"larger than {max_bytes} bytes", truncated=True)
         return ReadResult(data)
 
+    def blob_id(self, path: str) -> str | None:
+        """The id of the blob `path` reads (after in-tree symlinks), or None."""
+        entry, _ = self._resolve(path)
+        return entry.sha if entry else None
+
     def close(self) -> None:
         if self._cat is not None:
             self._cat.close()

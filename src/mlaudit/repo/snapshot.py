@@ -21,6 +21,7 @@ from mlaudit import progress
 from mlaudit.repo.globs import compile_glob, index_keys, path_keys
 from mlaudit.repo.history import GitHistory
 from mlaudit.repo.infra import InfraViews
+from mlaudit.repo.parse_cache import BoundParseCache
 from mlaudit.repo.parsers.ci import (
     YAML_PARSERS,
     CiJob,
@@ -70,6 +71,8 @@ class Snapshot(InfraViews):
     max_bytes: int = DEFAULT_MAX_BYTES
     notes: list[str] = field(default_factory=list)
     problems: dict[str, str] = field(default_factory=dict)
+    # parse results shared with other Snapshots by blob id (history, the on-disk cache)
+    parse_cache: BoundParseCache | None = None
     # view → key → value: one dict per view (no (view, path) tuple per entry: at 100k
     # files those tuples alone cost ~25 MiB)
     _cache: dict[str, dict[Any, Any]] = field(default_factory=dict)
@@ -152,7 +155,10 @@ class Snapshot(InfraViews):
             store = self._cache[view] = {}
         hit = store.get(path, _MISSING)
         if hit is _MISSING:
-            hit = store[path] = build()
+            if self.parse_cache is None:
+                hit = store[path] = build()
+            else:
+                hit = store[path] = self.parse_cache.get_or_build(self.problems, view, path, build)
         return hit  # type: ignore[no-any-return,unused-ignore]
 
     def _hit(self, view: str, path: str) -> Any:

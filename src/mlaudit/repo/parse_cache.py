@@ -1,0 +1,98 @@
+"""Parse results shared between Snapshots, keyed by what the file IS (its blob id).
+
+`history` scans many commits of one repository; most files are the same blob at every
+commit. A Snapshot that is given a `ParseCache` (and a way to name a file's blob) asks it
+before parsing: a hit returns the text or parsed view of that blob, as read the first time.
+So N commits cost one full parse plus the blobs that changed, not N parses.
+
+The key is (view, path, blob id): the path is part of it because some views mention it
+(secret findings, syntax errors) and a renamed file must read like a new one. A view's
+"problem" (why a file is unreadable or unparsable, `Snapshot.problems`) is part of the
+cached value and replayed on a hit, so a Snapshot reading from the cache reports exactly
+what a cold one does.
+
+Only parse-level views are shared (see SHARED_VIEWS): derived facts and probe memos depend
+on the whole tree and stay per Snapshot. Parsed values are treated as immutable (probes are
+pure functions); the determinism tests compare cached points with cold `scan --ref` runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+# Views whose value depends only on (path, file bytes).
+SHARED_VIEWS = frozenset(
+    {
+        "text",
+        "yaml",
+        "json",
+        "toml",
+        "python",
+        "notebook",
+        "requirements",
+        "dockerfile",
+        "secrets",
+        "terraform",
+    }
+)
+_ABSENT: Any = object()
+
+
+@dataclass
+class CacheStats:
+    hits: int = 0
+    misses: int = 0
+
+    @property
+    def lookups(self) -> int:
+        return self.hits + self.misses
+
+
+@dataclass
+class ParseCache:
+    """(view, path, blob id) → (value, problem recorded while building it)."""
+
+    entries: dict[tuple[str, str, str], tuple[Any, str | None]] = field(default_factory=dict)
+    stats: CacheStats = field(default_factory=CacheStats)
+
+    def bind(self, blob_id: Callable[[str], str | None]) -> BoundParseCache:
+        """The view of this cache for one Snapshot, whose files' blob ids `blob_id` gives."""
+        return BoundParseCache(self, blob_id)
+
+
+@dataclass
+class BoundParseCache:
+    cache: ParseCache
+    blob_id: Callable[[str], str | None]
+
+    def get_or_build(
+        self, problems: dict[str, str], view: str, path: str, build: Callable[[], T]
+    ) -> T:
+        if view not in SHARED_VIEWS:
+            return build()
+        blob = self.blob_id(path)
+        if blob is None:
+            return build()
+        key = (view, path, blob)
+        stats = self.cache.stats
+        hit = self.cache.entries.get(key, _ABSENT)
+        if hit is not _ABSENT:
+            stats.hits += 1
+            value, problem = hit
+            if problem is None and view != "text":
+                # a parsed view reads the text first: a cold build would have recorded
+                # the text's problem (binary, too large) while reading it
+                problem = self.cache.entries.get(("text", path, blob), (None, None))[1]
+            if problem is not None and path not in problems:
+                problems[path] = problem
+            return value  # type: ignore[no-any-return,unused-ignore]
+        stats.misses += 1
+        before = problems.get(path)
+        value = build()
+        after = problems.get(path)
+        self.cache.entries[key] = (value, after if after != before else None)
+        return value

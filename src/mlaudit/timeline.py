@@ -1,0 +1,310 @@
+"""`mlaudit history`: the maturity of one repository at many commits, read from git objects.
+
+Cost model (what makes N points cheaper than N scans):
+- each point's tree is ONE `git ls-tree`; blobs come through that point's `git cat-file --batch`;
+- parsed files are shared between points by blob id (repo.parse_cache): a file that did not
+  change is parsed once for the whole timeline;
+- the commit graph is ONE `git rev-list --parents`, the history of the newest point ONE
+  `git log`; every older point's history is the part of it its commit can reach (its own
+  `git log` only when it is not an ancestor of the newest point);
+- the history secret scan is ONE `git log -p --all`; each point keeps the findings of the
+  commits it can reach (a secret added after a release is not charged to that release).
+
+Each point is summarised (index, level, per-artifact levels, per-quality scores, outcome of
+every check) and its full Assessment dropped, so memory does not grow with the point count.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import Field
+
+from mlaudit.errors import TargetError
+from mlaudit.history_select import Point, Selection
+from mlaudit.repo.history import GitHistory, read_history
+from mlaudit.repo.parse_cache import CacheStats, ParseCache
+from mlaudit.repo.secrets_history import HistorySecretScan, scan_history_secrets
+from mlaudit.results import ARTIFACTS, Assessment, Frozen, LevelInfo, QualityInfo, RubricInfo
+
+SCHEMA_VERSION = "1"
+
+
+class CheckChange(Frozen):
+    """A check whose outcome differs from the previous point (None: not run there)."""
+
+    check: str
+    name: str
+    quality: str
+    artifact: str
+    before: str | None
+    after: str | None
+
+
+class HistoryPoint(Frozen):
+    ref: str
+    commit: str
+    date: str
+    index: float | None = Field(default=None, ge=0, le=100)
+    level: int
+    level_name: str
+    artifact_levels: dict[str, int]
+    artifact_index: dict[str, float | None]
+    quality_scores: dict[str, float | None]  # quality prefix → mean of its scored cells
+    counts: dict[str, int]  # outcome → number of checks
+    outcomes: dict[str, str]  # check id → outcome
+    changes: tuple[CheckChange, ...] = ()
+    files: int = 0
+    notes: tuple[str, ...] = ()
+
+
+class HistoryReport(Frozen):
+    schema_version: str = SCHEMA_VERSION
+    tool: str = "mlaudit"
+    tool_version: str
+    target: str
+    root_name: str
+    subdir: str = ""
+    selection: str
+    rubric: RubricInfo
+    profile: str
+    qualities: tuple[QualityInfo, ...]
+    levels: tuple[LevelInfo, ...]
+    points: tuple[HistoryPoint, ...]
+    skipped: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    def level_name(self, level: int) -> str:
+        return next((lv.name for lv in self.levels if lv.level == level), str(level))
+
+
+def maturity_index(a: Assessment) -> float | None:
+    """The assessment's maturity index (0–100); the overall score until the index exists."""
+    index = getattr(a, "maturity_index", None)
+    if isinstance(index, int | float):
+        return float(index)
+    value = getattr(index, "value", None)
+    if isinstance(value, int | float):
+        return float(value)
+    return a.overall_score
+
+
+def artifact_index(a: Assessment) -> dict[str, float | None]:
+    by_artifact = getattr(a, "artifact_index", None)
+    if isinstance(by_artifact, dict):
+        return {k: (float(v) if v is not None else None) for k, v in by_artifact.items()}
+    return dict(a.artifact_scores)
+
+
+def quality_scores(a: Assessment) -> dict[str, float | None]:
+    """Quality prefix → mean score of its applicable, decided cells (as the report's radar)."""
+    out: dict[str, float | None] = {}
+    for q in a.qualities:
+        scores = [
+            c.score for c in a.cells if c.quality == q.id and c.applicable and c.score is not None
+        ]
+        out[q.prefix] = round(sum(scores) / len(scores), 1) if scores else None
+    return out
+
+
+def _iso(stamp: int) -> str:
+    return dt.datetime.fromtimestamp(stamp, tz=dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def summarise(point: Point, a: Assessment, previous: HistoryPoint | None) -> HistoryPoint:
+    outcomes = {r.check: ("waived" if r.waived_by else r.outcome.value) for r in a.results}
+    counts: dict[str, int] = {}
+    for outcome in outcomes.values():
+        counts[outcome] = counts.get(outcome, 0) + 1
+    changes: list[CheckChange] = []
+    if previous is not None:
+        by_id = {r.check: r for r in a.results}
+        for check in sorted(set(outcomes) | set(previous.outcomes)):
+            before, after = previous.outcomes.get(check), outcomes.get(check)
+            if before == after:
+                continue
+            r = by_id.get(check)
+            changes.append(
+                CheckChange(
+                    check=check,
+                    name=r.name if r else check,
+                    quality=r.quality if r else "",
+                    artifact=r.artifact if r else "",
+                    before=before,
+                    after=after,
+                )
+            )
+    return HistoryPoint(
+        ref=point.label,
+        commit=point.commit,
+        date=_iso(point.timestamp),
+        index=maturity_index(a),
+        level=a.overall_level,
+        level_name=a.level_name(a.overall_level),
+        artifact_levels={k: a.artifact_levels.get(k, 0) for k in ARTIFACTS},
+        artifact_index={k: artifact_index(a).get(k) for k in ARTIFACTS},
+        quality_scores=quality_scores(a),
+        counts=dict(sorted(counts.items())),
+        outcomes=dict(sorted(outcomes.items())),
+        changes=tuple(changes),
+        files=a.target.files,
+        notes=tuple(n for n in a.target.notes if "shallow" in n or "partial" in n),
+    )
+
+
+@dataclass
+class Graph:
+    """Parents of every commit reachable from the points (one `git rev-list --parents`)."""
+
+    parents: dict[str, tuple[str, ...]]
+
+    def ancestors(self, commit: str) -> set[str]:
+        seen = {commit}
+        stack = [commit]
+        while stack:
+            for parent in self.parents.get(stack.pop(), ()):
+                if parent not in seen:
+                    seen.add(parent)
+                    stack.append(parent)
+        return seen
+
+
+def read_graph(root: Path, commits: list[str]) -> Graph:
+    from mlaudit.repo.git import GitFailed, git_text
+
+    try:
+        out = git_text(root, ["rev-list", "--parents", *dict.fromkeys(commits), "--"])
+    except GitFailed:
+        return Graph({})
+    parents = {}
+    for line in out.splitlines():
+        sha, *rest = line.split()
+        parents[sha] = tuple(rest)
+    return Graph(parents)
+
+
+class SharedHistory:
+    """Git history and history secrets of every point, from one read of the newest one."""
+
+    def __init__(
+        self,
+        root: Path,
+        prefix: str,
+        *,
+        shallow: bool,
+        partial: bool,
+        commit_limit: int,
+        points: list[Point],
+        tag_commits: dict[str, str],
+    ) -> None:
+        self.root, self.prefix = root, prefix
+        self.shallow, self.partial, self.limit = shallow, partial, commit_limit
+        self.graph = read_graph(root, [p.commit for p in points])
+        self.tag_commits = tag_commits
+        self._ancestors: dict[str, set[str]] = {}
+        # the point that reaches the most others: its log covers them
+        self.tip = max((p.commit for p in points), key=lambda c: len(self.ancestors(c)), default="")
+        self._tip_history: GitHistory | None = None
+        self._secrets: HistorySecretScan | None = None
+
+    def ancestors(self, commit: str) -> set[str]:
+        found = self._ancestors.get(commit)
+        if found is None:
+            found = self._ancestors[commit] = self.graph.ancestors(commit)
+        return found
+
+    def _read(self, rev: str) -> GitHistory:
+        return read_history(
+            self.root,
+            self.prefix,
+            limit=self.limit,
+            shallow=self.shallow,
+            partial_clone=self.partial,
+            rev=rev,
+        )
+
+    def history(self, commit: str) -> GitHistory:
+        reach = self.ancestors(commit)
+        if commit == self.tip or self.tip not in self.graph.parents:
+            return self._read(commit)
+        if commit not in self.ancestors(self.tip):
+            return self._read(commit)
+        if self._tip_history is None:
+            self._tip_history = self._read(self.tip)
+        tip = self._tip_history
+        commits = [c for c in tip.commits if c.sha in reach]
+        return GitHistory(
+            available=tip.available,
+            reason=tip.reason,
+            commits=commits[: self.limit],
+            truncated=tip.truncated or len(commits) > self.limit,
+            commit_limit=self.limit,
+            tags=sorted(t for t, sha in self.tag_commits.items() if sha in reach),
+            shallow=tip.shallow,
+            partial_clone=tip.partial_clone,
+        )
+
+    def secrets(self, commit: str) -> HistorySecretScan:
+        if self._secrets is None:
+            self._secrets = scan_history_secrets(
+                self.root, shallow=self.shallow, partial_clone=self.partial
+            )
+        scan = self._secrets
+        if not scan.available:
+            return scan
+        reach = self.ancestors(commit)
+        return HistorySecretScan(
+            available=True,
+            reason=scan.reason,
+            findings=[f for f in scan.findings if f.commit in reach],
+            commits_scanned=min(scan.commits_scanned, len(reach)),
+            bytes_scanned=scan.bytes_scanned,
+            truncated=scan.truncated,
+            bound=scan.bound,
+        )
+
+
+def build_history(
+    path: Path,
+    selection: Selection,
+    assess_point: Callable[[Point, SharedHistory, ParseCache], Assessment | None],
+    *,
+    layout: tuple[str, bool, bool],
+    commit_limit: int,
+    on_point: Callable[[int, Point], None] | None = None,
+    parse_cache: ParseCache | None = None,
+) -> tuple[list[HistoryPoint], Assessment | None, CacheStats]:
+    """Assess every selected point (oldest first); (points, last assessment, cache stats).
+
+    `assess_point` returns None for a point it cannot read (it records why): that point is
+    left out and the next one is compared with the last point that was read."""
+    prefix, shallow, partial = layout
+    if not selection.points:
+        raise TargetError(
+            "no commit to audit: "
+            + ("; ".join(selection.notes) if selection.notes else "the selection is empty")
+        )
+    shared = SharedHistory(
+        path,
+        prefix,
+        shallow=shallow,
+        partial=partial,
+        commit_limit=commit_limit,
+        points=selection.points,
+        tag_commits=selection.tag_commits,
+    )
+    cache = parse_cache or ParseCache()
+    points: list[HistoryPoint] = []
+    last: Assessment | None = None
+    for number, point in enumerate(selection.points):
+        if on_point:
+            on_point(number, point)
+        assessment = assess_point(point, shared, cache)
+        if assessment is None:
+            continue
+        last = assessment
+        points.append(summarise(point, assessment, points[-1] if points else None))
+    return points, last, cache.stats
