@@ -58,6 +58,7 @@ class HistoryPoint(Frozen):
     outcomes: dict[str, str]  # check id → outcome
     changes: tuple[CheckChange, ...] = ()
     files: int = 0
+    profile: str = ""  # detected (or forced) at this point: a change explains n/a churn
     notes: tuple[str, ...] = ()
 
 
@@ -151,6 +152,7 @@ def summarise(point: Point, a: Assessment, previous: HistoryPoint | None) -> His
         outcomes=dict(sorted(outcomes.items())),
         changes=tuple(changes),
         files=a.target.files,
+        profile=a.profile.name,
         notes=tuple(n for n in a.target.notes if "shallow" in n or "partial" in n),
     )
 

@@ -44,6 +44,13 @@ def _change_line(c: CheckChange) -> str:
     return f"{arrow} {c.check} {clean(c.name, max_chars=60)}{where}: {_outcome(c.before)} → {_outcome(c.after)}"
 
 
+def _profile_change(r: HistoryReport, p: HistoryPoint) -> str:
+    """' — profile batch → research' when the detected profile changed at this point."""
+    i = r.points.index(p)
+    before = r.points[i - 1].profile if i else p.profile
+    return f" — profile {before} → {p.profile}" if before != p.profile else ""
+
+
 def _header(r: HistoryReport) -> str:
     where = clean(r.root_name) + (f"/{clean(r.subdir.strip('/'))}" if r.subdir else "")
     return (
@@ -92,7 +99,9 @@ def render_terminal(r: HistoryReport, width: int = 100) -> str:
     if changed_points:
         lines += ["", "checks that changed"]
         for p in changed_points:
-            lines.append(f"  {clean(p.ref, max_chars=40)} ({p.commit[:12]}, {p.date[:10]})")
+            lines.append(
+                f"  {clean(p.ref, max_chars=40)} ({p.commit[:12]}, {p.date[:10]}){_profile_change(r, p)}"
+            )
             lines += [f"    {_change_line(c)}" for c in p.changes]
     if r.notes:
         lines += ["", *(f"note: {clean(n, max_chars=width * 2)}" for n in r.notes)]
@@ -189,7 +198,10 @@ def render_markdown(r: HistoryReport, width: int = 100) -> str:
     if changed_points:
         out += ["", "## Checks that changed", ""]
         for p in changed_points:
-            out.append(f"### {md(p.ref, max_chars=80)} · {p.date[:10]} · `{p.commit[:12]}`")
+            out.append(
+                f"### {md(p.ref, max_chars=80)} · {p.date[:10]} · `{p.commit[:12]}`"
+                f"{md(_profile_change(r, p))}"
+            )
             out.append("")
             out += [f"- {md(_change_line(c), max_chars=200)}" for c in p.changes]
             out.append("")
@@ -236,7 +248,7 @@ def chart(r: HistoryReport) -> Chart:
     width, height, left, right, top, bottom = 880, 300, 44, 16, 16, 250
     n = len(r.points)
     step = (width - left - right) / max(n, 1)
-    every = max(1, round(n / 12))  # at most ~12 x labels
+    every = -(-n // 8)  # at most 8 x labels (ref and date), so they never overlap
     out = []
     segments: list[list[str]] = [[]]
     for i, p in enumerate(r.points):
@@ -278,6 +290,7 @@ def render_html(r: HistoryReport, width: int = 100) -> str:
     changes = [
         (
             p,
+            _profile_change(r, p),
             [
                 (c, WORD[direction(c.before, c.after)], _outcome(c.before), _outcome(c.after))
                 for c in p.changes
