@@ -217,16 +217,23 @@ def found_or_missing(
     what: str,
     problems: Sequence[Evidence] = (),
     notebook_only: bool = False,
+    missing: str = "",
 ) -> Observation:
     """The common verdict: pass with evidence, partial when only notebooks show it,
-    unknown/error when files that could have shown it were unreadable, else fail."""
+    unknown/error when files that could have shown it were unreadable, else fail.
+
+    `what` is the pass message, `missing` the fail message (default `no {what}`)."""
     if found:
         if notebook_only:
-            return partial(f"{what} (only in notebooks)", found)
+            return partial(f"{what}, only in notebooks", found)
         return passed(what, found)
     if problems:
-        return unknown(f"not found, but {len(problems)} file(s) could not be read", problems)
-    return failed(f"no {what}")
+        unread = "a file" if len(problems) == 1 else f"{len(problems)} files"
+        return unknown(
+            f"{missing or 'no ' + what}, but {unread} that could show it could not be read",
+            problems,
+        )
+    return failed(missing or f"no {what}")
 
 
 def problem_evidence(

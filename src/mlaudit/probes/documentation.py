@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from pydantic import Field, field_validator
 
-from mlaudit.probes import base
+from mlaudit.probes import base, words
 from mlaudit.probes.base import ev
 from mlaudit.probes.registry import Params, probe
 from mlaudit.repo.snapshot import Snapshot
@@ -271,7 +271,7 @@ def doc_sections(snap: Snapshot, p: SectionsParams) -> Observation:
             if regex.search(_heading_text(heading.text)):
                 found.append(ev(path, heading.line, heading.text))
     if found and p.found == "partial":
-        return base.partial(f"section(s) matching /{p.headings}/", found)
+        return base.partial(words.found_phrase(found, verb="found the section"), found)
     return base.found_or_missing(found, what="documentation section")
 
 

@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
-from mlaudit.probes import base
+from mlaudit.probes import base, words
 from mlaudit.probes.base import ev
 from mlaudit.probes.registry import Params, probe
 from mlaudit.repo.parsers.python_src import Call
@@ -70,18 +70,24 @@ def files(snap: Snapshot, p: FilesParams) -> Observation:
         if p.min_bytes:
             hits = [h for h in hits if (snap.size(h) or 0) >= p.min_bytes]
     evidence = [ev(h + ("/" if p.kind == "dir" else "")) for h in hits]
-    what = f"{p.kind}s matching {', '.join(p.globs)}"
+    none_of = words.files_phrase(p.globs, p.kind)
+    found = f"found {words.listing(e.path for e in evidence)}"
     if p.absent:
         if hits:
-            return base.failed(f"found {len(hits)} {what}", evidence)
-        return base.passed(f"no {what}")
+            return base.failed(found, evidence)
+        return base.passed(none_of, ())
     if len(hits) >= p.min_count:
         if p.found == "partial":
-            return base.partial(f"found {len(hits)} {what}", evidence)
-        return base.passed(f"found {len(hits)} {what}", evidence)
+            return base.partial(found, evidence)
+        return base.passed(found, evidence)
     if hits:
-        return base.failed(f"only {len(hits)} of {p.min_count} {what}", evidence)
-    return base.failed(f"no {what}")
+        noun = "folder" if p.kind == "dir" else "file"
+        return base.failed(
+            f"{found}, but {words.plural(p.min_count, noun)} are needed "
+            f"({words.listing(words.file_names(p.globs), conjunction='or')})",
+            evidence,
+        )
+    return base.failed(none_of)
 
 
 # content -----------------------------------------------------------------------------------
@@ -125,16 +131,17 @@ def content(snap: Snapshot, p: ContentParams) -> Observation:
         if not (p.skip_comments and _COMMENT.match(text))
     ]
     problems = base.problem_evidence(snap, paths)
-    what = f"line matching /{p.pattern}/"
+    missing = words.line_phrase(p.pattern)
+    found = words.found_phrase(hits)
     if p.absent:
         if hits:
-            return base.failed(f"found {len(hits)} {what}", hits)
+            return base.failed(found, hits)
         if problems:
             return base.unknown("could not read every file", problems)
-        return base.passed(f"no {what}")
+        return base.passed(missing)
     if hits and p.found == "partial":
-        return base.partial(what, hits)
-    return base.found_or_missing(hits, what=what, problems=problems)
+        return base.partial(found, hits)
+    return base.found_or_missing(hits, what=found, problems=problems, missing=missing)
 
 
 # python imports ------------------------------------------------------------------------------
@@ -200,7 +207,8 @@ def python_imports(snap: Snapshot, p: ImportsParams) -> Observation:
     notebook_only = bool(found) and not in_scripts and p.notebooks == "partial"
     return base.found_or_missing(
         found,
-        what=f"import of {', '.join(p.modules)}",
+        what=words.found_phrase(found),
+        missing=words.modules_phrase(p.modules),
         problems=base.problem_evidence(snap, paths, [m.split(".")[0] for m in p.modules]),
         notebook_only=notebook_only,
     )
@@ -399,15 +407,16 @@ def python_calls(snap: Snapshot, p: CallsParams) -> Observation:
             where, note = base.notebook_line_note(snap, path, line)
             found.append(ev(path, where, text, note))
             in_scripts = in_scripts or not base.is_notebook(path)
-    what = f"use of {', '.join(p.calls)}"
+    missing = words.calls_phrase(p.calls)
     if p.absent:
         if found:
-            return base.failed(f"found {len(found)} {what}", found)
-        return base.passed(f"no {what}")
+            return base.failed(words.found_phrase(found), found)
+        return base.passed(missing)
     notebook_only = bool(found) and not in_scripts and p.notebooks == "partial"
     return base.found_or_missing(
-        found,
-        what=what,
+        base.cap(found),
+        what=words.found_phrase(base.cap(found)),
+        missing=missing,
         problems=base.problem_evidence(snap, paths, base.name_tokens(p.calls)),
         notebook_only=notebook_only,
     )
@@ -490,14 +499,17 @@ def yaml_key(snap: Snapshot, p: YamlKeyParams) -> Observation:
                 if not value_matches(value, value_re, p.min):
                     continue
                 shown = value if not isinstance(value, (dict, list)) else "…"
-                found.append(ev(path, line, f"{p.key}: {shown}"))
+                found.append(ev(path, line, f"{p.key.rsplit('.', 1)[-1]}: {shown}"))
     key_words = [part for part in p.key.split(".") if part != "*" and not part.isdigit()]
     problems = base.problem_evidence(snap, paths, key_words[-1:])
+    key = words.key_path(p.key)
     if p.absent:
         if found:
-            return base.failed(f"found {p.key}", found)
-        return base.passed(f"no {p.key}")
-    return base.found_or_missing(found, what=f"YAML key {p.key}", problems=problems)
+            return base.failed(words.found_phrase(found), found)
+        return base.passed(f"no {key} setting")
+    return base.found_or_missing(
+        found, what=words.found_phrase(found), missing=f"no {key} setting", problems=problems
+    )
 
 
 # CI ----------------------------------------------------------------------------------------
@@ -564,14 +576,22 @@ def ci_command(snap: Snapshot, p: CiCommandParams) -> Observation:
     """
     found, jobs = ci_matches(snap, p)
     if found:
-        return base.passed("CI runs it", found)
+        return base.passed(words.found_phrase(base.cap(found), verb="CI runs"), found)
     problems = base.problem_evidence(snap, {j.path for j in snap.ci_jobs} | set(snap.problems))
     ci_problems = [e for e in problems if "workflow" in e.path or "ci" in e.path.lower()]
     if ci_problems:
         return base.unknown("a CI file could not be parsed", ci_problems)
+    wanted = _ci_wanted(p)
     if not jobs:
-        return base.failed("no CI jobs found")
-    return base.failed(f"none of {jobs} CI job(s) run it")
+        return base.failed(f"no CI job (one should run {wanted})")
+    if jobs == 1:
+        return base.failed(f"the only CI job does not run {wanted}")
+    return base.failed(f"none of the {jobs} CI jobs runs {wanted}")
+
+
+def _ci_wanted(p: CiCommandParams) -> str:
+    samples = [*words.regex_examples(p.pattern or ""), *words.regex_examples(p.uses or "")]
+    return f"a command such as {words.quoted(samples)}" if samples else "the command"
 
 
 # undecidable ----------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import re
 
 from pydantic import Field
 
-from mlaudit.probes import base
+from mlaudit.probes import base, words
 from mlaudit.probes.base import ev
 from mlaudit.probes.registry import Params, probe
 from mlaudit.repo.globs import matches_any
@@ -44,11 +44,17 @@ def git_history(snap: Snapshot, p: GitHistoryParams) -> Observation:
     if p.tags:
         regex = re.compile(p.tags)
         tags = [t for t in history.tags if regex.search(t)]
+        like = words.quoted(words.regex_examples(p.tags)) or "the expected form"
         if len(tags) < p.min_tags:
-            return base.failed(f"{len(tags)} tag(s) match /{p.tags}/ (need {p.min_tags})")
+            found = f"only {words.listing(tags)}" if tags else "no tag"
+            return base.failed(
+                f"{found} like {like}; {words.plural(p.min_tags, 'tag')} needed"
+                if p.min_tags > 1
+                else f"no tag like {like}"
+            )
         evidence.extend(ev(".git", note=f"tag {t}") for t in tags[:4])
         if not p.touching and not p.subject:
-            return base.passed(f"{len(tags)} tag(s) match /{p.tags}/", evidence)
+            return base.passed(f"found the tag {words.listing(tags)}", evidence)
     subject = re.compile(p.subject) if p.subject else None
     commits = [
         c
@@ -61,7 +67,7 @@ def git_history(snap: Snapshot, p: GitHistoryParams) -> Observation:
         path = touched[0] if touched else ".git"
         evidence.append(ev(path, note=f"commit {commit.sha[:10]}: {commit.subject[:80]}"))
     scope = f" of the last {history.commit_limit}" if history.truncated else ""
-    message = f"{len(commits)} matching commit(s){scope}"
+    message = f"{words.plural(len(commits), 'matching commit')}{scope}"
     if len(commits) >= p.min_commits:
         return base.passed(message, evidence)
-    return base.failed(f"{message}; need {p.min_commits}", evidence)
+    return base.failed(f"{message}, {p.min_commits} needed", evidence)

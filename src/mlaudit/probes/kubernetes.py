@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import Field, field_validator
 
-from mlaudit.probes import base
+from mlaudit.probes import base, words
 from mlaudit.probes.base import ev
 from mlaudit.probes.generic import _check_regex, value_matches, walk_key
 from mlaudit.probes.registry import Params, probe
@@ -264,7 +264,7 @@ def k8s_field(snap: Snapshot, p: K8sFieldParams) -> Observation:
         found += template_hits(snap, re.compile(p.template_pattern))
     return verdict(
         found,
-        what=f"{p.path} on {'/'.join(p.kinds)}",
+        what=f"{words.key_path(p.path)} on {'/'.join(p.kinds)}",
         dev_only=hits(dev),
         problems=infra_problems(snap),
     )
@@ -415,7 +415,7 @@ def replicas(snap: Snapshot, p: NoParams) -> Observation:
             return base.partial("replicas only in docker-compose (a single host)", compose)
     return verdict(
         good,
-        what="at least two replicas",
+        what="workload with at least two replicas",
         dev_only=[e for e in dev_good],
         near=low,
         near_message="workloads run a single replica (replicas < 2 or unset)",

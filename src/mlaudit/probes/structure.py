@@ -13,7 +13,7 @@ import re
 
 from pydantic import Field
 
-from mlaudit.probes import base
+from mlaudit.probes import base, words
 from mlaudit.probes._mlfacts import LfsRule, is_lfs_pointer, lfs_rules
 from mlaudit.probes.base import ev
 from mlaudit.probes.registry import Params, probe
@@ -190,7 +190,7 @@ def folder_layout(snap: Snapshot, p: FolderParams) -> Observation:
     if template or singles:
         what = "only template placeholders" if template else "a single module, not a folder"
         return base.partial(what, template + [ev(s) for s in singles])
-    return base.failed(f"no folder named {', '.join(p.names)}")
+    return base.failed(words.files_phrase(p.names, "dir"))
 
 
 # data/raw + data/processed ------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from pydantic import Field, field_validator
 
-from mlaudit.probes import _ci_reach, base
+from mlaudit.probes import _ci_reach, base, words
 from mlaudit.probes.base import ev
 from mlaudit.probes.registry import Params, probe
 from mlaudit.repo.parsers.python_src import PythonFacts
@@ -118,7 +118,7 @@ def unit_tests(snap: Snapshot, p: UnitTestsParams) -> Observation:
             [ev(d + "/") for d in folders] + [ev(c) for c in candidates],
         )
     if tuple(p.globs) != TEST_FILE_GLOBS:
-        return base.failed(f"no test files matching {', '.join(p.globs)}")
+        return base.failed(f"no tests: {words.files_phrase(p.globs)}")
     return base.failed("no tests")
 
 

@@ -126,10 +126,11 @@ def data_history(snap: Snapshot, p: DataHistoryParams) -> Observation:
     for commit in commits[:6]:
         touched = next((f for f in commit.files if touches(f)), ".git")
         evidence.append(ev(touched, note=f"commit {commit.sha[:10]}: {commit.subject[:80]}"))
-    message = f"{len(commits)} commit(s) changed versioned data"
+    changed = "commit changed" if len(commits) == 1 else "commits changed"
+    message = f"{len(commits) or 'no'} {changed} versioned data"
     if len(commits) >= p.min_commits:
         return base.passed(message, evidence)
-    return base.failed(f"{message}; need {p.min_commits}", evidence)
+    return base.failed(f"{message}, {p.min_commits} needed", evidence)
 
 
 # data-unversioned (anti) ---------------------------------------------------------------------
