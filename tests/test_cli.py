@@ -337,7 +337,7 @@ def test_explain_check() -> None:
     code, out, _ = run("explain", "REP008")
     assert code == 0
     assert out.startswith("REP008 deps-locked")
-    assert "How to fix" in out and "probe `deps_locked`" in out
+    assert "How to fix" in out and "How it is detected" in out and "uv.lock" in out
 
 
 def test_explain_by_name_and_quality() -> None:

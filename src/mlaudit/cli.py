@@ -3,6 +3,11 @@
 Exit codes: 0 ok / gate passed, 1 gate failed, 2 usage, configuration or rubric error,
 3 target unreadable. Errors are one clear line on stderr, never a traceback.
 Heavy modules are imported inside commands so `--help` and `--version` start fast.
+
+Conventions every command follows: `-h`/`--help`; allowed values listed in the help
+(`[auto|research|…]`); a usage error is one line naming the flag once, exit 2; `-q` prints
+only the verdict; `--color auto|always|never` honours NO_COLOR and FORCE_COLOR.
+Shell completion: `eval "$(_MLAUDIT_COMPLETE=bash_source mlaudit)"` (zsh_source, fish_source).
 """
 
 from __future__ import annotations
@@ -10,25 +15,47 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import typer
+from typer.core import TyperGroup
 
 from mlaudit import __version__
+from mlaudit.cli_conventions import one_line_usage_errors
+
+CONTEXT = {"help_option_names": ["-h", "--help"]}
+
+
+class _Group(TyperGroup):
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        return one_line_usage_errors(super().main, *args, **kwargs)
+
 
 app = typer.Typer(
     name="mlaudit",
     help="MLOps maturity audit: how production-ready is this ML repository, quality by quality, "
     "for its data, model and code — and what to fix next.",
+    cls=_Group,
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
+    context_settings=CONTEXT,
 )
-rubric_app = typer.Typer(help="Inspect, validate and export rubrics.", no_args_is_help=True)
+rubric_app = typer.Typer(
+    help="Inspect, validate and export rubrics.", no_args_is_help=True, context_settings=CONTEXT
+)
 app.add_typer(rubric_app, name="rubric")
 
 SCAN_FORMATS = ("terminal", "json", "markdown", "html")
+PROFILE_METAVAR = "[auto|research|batch|online-serving]"
+RUBRIC_METAVAR = "[default|FILE]"
+SEVERITY_METAVAR = "[info|low|medium|high|critical]"
+COLOR_METAVAR = "[auto|always|never]"
+_QUIET_HELP = "Print only the verdict (level, index, gate) and errors."
+_COLOR_HELP = (
+    "Colour the terminal report: auto (a terminal, unless NO_COLOR; FORCE_COLOR forces it)."
+)
 
 
 def _fail(message: str, code: int) -> NoReturn:
@@ -49,6 +76,19 @@ def _root(
     ),
 ) -> None:
     """mlaudit."""
+
+
+def _display(*, quiet: bool, color: str, show_na: bool = False, full: bool = False) -> Any:
+    """How to show the result (not policy: never read from a configuration file)."""
+    from mlaudit.cli_conventions import COLOR_CHOICES, validate_choice
+    from mlaudit.errors import MlauditError
+    from mlaudit.run import Display
+
+    try:
+        validate_choice("--color", color, COLOR_CHOICES)
+    except MlauditError as exc:
+        _fail(str(exc), exc.exit_code)
+    return Display(quiet=quiet, color=color, show_na=show_na, full=full)
 
 
 def _write(text: str, output: Path | None) -> None:
@@ -87,9 +127,10 @@ def scan(
         None,
         "--format",
         "-f",
-        metavar="FORMAT",
-        help="Output format, repeatable: terminal, json, markdown, html, sarif, junit, github, "
-        "gitlab (default: terminal; github when GITHUB_ACTIONS=true).",
+        metavar="[terminal|json|markdown|html|sarif|junit|github|gitlab|badge]",
+        help="Output format, repeatable (default: terminal; github when GITHUB_ACTIONS=true). "
+        "markdown is a pull-request comment of at most 10,000 characters; add --full for all "
+        "of it. badge is an SVG (with -o badge=FILE.svg; FILE.json gets a shields.io endpoint).",
     ),
     output: list[str] | None = typer.Option(
         None,
@@ -116,9 +157,14 @@ def scan(
         metavar="REF",
         help="Audit this commit, branch or tag from git objects, without a checkout.",
     ),
-    rubric: str | None = typer.Option(None, "--rubric", help="Rubric: 'default' or a YAML file."),
+    rubric: str | None = typer.Option(
+        None, "--rubric", metavar=RUBRIC_METAVAR, help="The built-in rubric or a YAML file."
+    ),
     profile: str | None = typer.Option(
-        None, "--profile", help="auto, research, batch or online-serving."
+        None,
+        "--profile",
+        metavar=PROFILE_METAVAR,
+        help="Deployment profile; auto detects it from the repository.",
     ),
     select: list[str] | None = typer.Option(
         None, "--select", metavar="SELECTOR", help=_SELECT_HELP
@@ -147,8 +193,8 @@ def scan(
     fail_on: str | None = typer.Option(
         None,
         "--fail-on",
-        metavar="SEVERITY",
-        help="Fail on a failing check of this severity or higher (info … critical).",
+        metavar=SEVERITY_METAVAR,
+        help="Fail on a failing check of this severity or higher.",
     ),
     exit_zero: bool | None = typer.Option(
         None, "--exit-zero", help="Report only: exit 0 even when a gate fails."
@@ -174,6 +220,14 @@ def scan(
     verbose: bool | None = typer.Option(
         None, "--verbose", "-v", help="Show every check with its evidence."
     ),
+    show_na: bool = typer.Option(
+        False, "--show-na", help="With -v, also list the checks not applicable to the profile."
+    ),
+    full: bool = typer.Option(
+        False, "--full", help="Markdown: the full report instead of the pull-request comment."
+    ),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help=_QUIET_HELP),
+    color: str = typer.Option("auto", "--color", metavar=COLOR_METAVAR, help=_COLOR_HELP),
     timestamp: bool | None = typer.Option(
         None,
         "--timestamp",
@@ -223,6 +277,7 @@ def scan(
             ref=ref,
             write_baseline=write_baseline,
             width=width,
+            display=_display(quiet=quiet, color=color, show_na=show_na, full=full),
         )
     except MlauditError as exc:
         _fail(str(exc), exc.exit_code)
@@ -247,8 +302,8 @@ def diff(
         None,
         "--format",
         "-f",
-        metavar="FORMAT",
-        help="terminal, markdown (PR comment), json or github; repeatable.",
+        metavar="[terminal|markdown|json|github]",
+        help="Output format, repeatable; markdown is a pull-request comment.",
     ),
     output: list[str] | None = typer.Option(
         None,
@@ -264,9 +319,14 @@ def diff(
     config: Path | None = typer.Option(
         None, "--config", metavar="FILE", help="Configuration file."
     ),
-    rubric: str | None = typer.Option(None, "--rubric", help="Rubric: 'default' or a YAML file."),
+    rubric: str | None = typer.Option(
+        None, "--rubric", metavar=RUBRIC_METAVAR, help="The built-in rubric or a YAML file."
+    ),
     profile: str | None = typer.Option(
-        None, "--profile", help="auto, research, batch or online-serving."
+        None,
+        "--profile",
+        metavar=PROFILE_METAVAR,
+        help="Deployment profile; auto detects it from the repository.",
     ),
     select: list[str] | None = typer.Option(
         None, "--select", metavar="SELECTOR", help=_SELECT_HELP
@@ -283,6 +343,8 @@ def diff(
     commit_limit: int | None = typer.Option(
         None, "--commit-limit", min=1, help="Read at most this many commits of history."
     ),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help=_QUIET_HELP),
+    color: str = typer.Option("auto", "--color", metavar=COLOR_METAVAR, help=_COLOR_HELP),
 ) -> None:
     """Audit base and head and report what improved and what regressed (for PR gating).
 
@@ -306,7 +368,13 @@ def diff(
     )
     try:
         code = run.diff(
-            path, flags, base=base, head=head, config_file=config, merge_base=merge_base
+            path,
+            flags,
+            base=base,
+            head=head,
+            config_file=config,
+            merge_base=merge_base,
+            display=_display(quiet=quiet, color=color),
         )
     except MlauditError as exc:
         _fail(str(exc), exc.exit_code)
@@ -315,79 +383,60 @@ def diff(
 
 @app.command()
 def explain(
-    ref: str = typer.Argument(
-        ..., help="A check id (REP001), name (deps-locked) or quality (REP, reproducibility)."
+    ref: str | None = typer.Argument(
+        None, help="A check id (REP001), name (deps-locked) or quality (REP, reproducibility)."
     ),
+    all_: bool = typer.Option(False, "--all", help="Every check of the rubric."),
+    format: str = typer.Option("text", "--format", "-f", metavar="[text|json]"),
+    rubric: str = typer.Option("default", "--rubric", metavar=RUBRIC_METAVAR),
 ) -> None:
-    """Explain a check or a quality: what it detects, why, how to fix."""
+    """Explain a check or a quality: what it detects, why, how to fix, and the exact rule."""
+    from mlaudit import explain as ex
+    from mlaudit.cli_conventions import validate_choice
     from mlaudit.errors import MlauditError
-    from mlaudit.probes.registry import get_probe
     from mlaudit.rubric.load import load_rubric
 
     try:
-        rubric = load_rubric().rubric
+        validate_choice("--format", format, ("text", "json"))
+        loaded = load_rubric(rubric).rubric
     except MlauditError as exc:
         _fail(str(exc), exc.exit_code)
-    found = rubric.find(ref) or rubric.find(ref.upper())
-    if found:
-        quality, check = found
-        spec = get_probe(check.probe)
-        lines = [
-            f"{check.id} {check.name} — {check.title}",
-            f"quality: {quality.title} ({quality.prefix}) · artifact: {check.artifact} · level {check.level}"
-            f" · {check.strength} · weight {check.weight:g} · severity {check.severity}",
-            "",
-        ]
-        if check.rationale:
-            lines += ["Why it matters:", "  " + check.rationale.strip(), ""]
-        if check.remediation:
-            lines += ["How to fix:", "  " + check.remediation.strip(), ""]
-        params = (
-            check.with_.model_dump(exclude_defaults=True)
-            if hasattr(check.with_, "model_dump")
-            else check.with_
-        )
-        lines += [
-            f"How it is detected: probe `{check.probe}` with {json.dumps(params, sort_keys=True, default=str)}"
-        ]
-        if spec and spec.doc:
-            lines += ["", *("  " + line for line in spec.doc.splitlines())]
-        if check.references:
-            lines += ["", "References:", *(f"  - {r}" for r in check.references)]
-        typer.echo("\n".join(lines))
+    if all_ == (ref is not None):
+        _fail("give a check or quality, or --all", 2)
+    if all_:
+        pairs = loaded.checks()
+        if format == "json":
+            entries = [ex.check_entry(q, c) for q, c in pairs]
+            typer.echo(json.dumps(entries, indent=2, sort_keys=True, ensure_ascii=False))
+        else:
+            typer.echo("\n".join(ex.check_text(q, c) for q, c in pairs), nl=False)
         return
-    quality_found = (
-        rubric.quality(ref) or rubric.quality(ref.upper()) or rubric.quality(ref.lower())
-    )
-    if quality_found:
-        quality = quality_found
-        lines = [f"{quality.prefix} {quality.title}"]
-        if quality.source_heading:
-            lines.append(f"source model: {quality.source_heading}")
-        lines += [
-            "",
-            quality.description.strip(),
-            "",
-            f"applies to profiles: {', '.join(quality.profiles)}",
-            "",
-            "checks:",
-        ]
-        lines += [
-            f"  {c.id} {c.name} [{c.artifact}, L{c.level}, {c.strength}] {c.title}"
-            for c in quality.checks
-        ]
-        typer.echo("\n".join(lines))
-        return
-    _fail(f"no check or quality named {ref!r}; see `mlaudit rubric show`", 2)
+    assert ref is not None
+    found = ex.lookup(loaded, ref)
+    if found is None:
+        _fail(ex.not_found(loaded, ref), 2)
+    quality, check = found
+    if format == "json":
+        entry = ex.check_entry(quality, check) if check else ex.quality_entry(quality)
+        typer.echo(json.dumps(entry, indent=2, sort_keys=True, ensure_ascii=False))
+    else:
+        typer.echo(ex.check_text(quality, check) if check else ex.quality_text(quality), nl=False)
 
 
 @rubric_app.command("list")
 def rubric_list() -> None:
-    """List the built-in rubrics."""
-    from mlaudit.rubric.load import rubrics_dir
+    """List the built-in rubrics (the inventory catalogue is not a rubric)."""
+    from mlaudit.errors import MlauditError
+    from mlaudit.rubric.load import load_rubric, rubrics_dir
 
     for path in sorted(rubrics_dir().glob("*.yaml")):
-        typer.echo(path.stem)
+        try:
+            loaded = load_rubric(path)
+        except MlauditError:
+            continue  # not a rubric (the MLOps stack catalogue lives here too)
+        r = loaded.rubric
+        name = "default" if path.stem == "default" else str(path)
+        typer.echo(f"{name}  {r.title or r.id} {r.version} ({len(r.checks())} checks)")
 
 
 @rubric_app.command("show")
@@ -463,6 +512,7 @@ def rubric_schema(
     kind: str = typer.Option(
         "rubric",
         "--kind",
+        metavar="[rubric|assessment|config]",
         help="rubric (the YAML rubric), assessment (the JSON output) or config "
         "([tool.mlaudit] / .mlaudit.yaml).",
     ),

@@ -309,6 +309,10 @@ def _describe(exc: ValidationError, sources: dict[str, str], lines: dict[str, in
         msg = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
             msg = f"unknown key {loc[-1]!r}"
+        if where.startswith("flag ") and len(loc) == 1:
+            # a flag names itself once: `--fail-under-level: input should be …`
+            messages.append(f"{where[5:]}: {msg[:1].lower()}{msg[1:]}")
+            continue
         messages.append(f"{where or 'configuration'}: {shown}: {msg}")
     return "; ".join(messages)
 

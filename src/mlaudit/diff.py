@@ -111,9 +111,12 @@ def compare(base: Assessment, head: Assessment, *, base_label: str, head_label: 
             else:
                 status = "unchanged" if _state(b) == _state(h) else "changed"
         evidence = h.evidence if h is not None else ()
-        if not evidence and b is not None and status == "regressed":
-            evidence = b.evidence
         first = evidence[0] if evidence else None
+        where = first.location() if first else ""
+        if not evidence and b is not None and status == "regressed" and b.evidence:
+            # the head has no evidence: what the base had is gone (a deleted lockfile), so
+            # say so rather than cite a file that no longer exists as the proof
+            where = f"was {b.evidence[0].location()} in the base"
         # annotations may only point at a file that exists at the head
         at_head = next(
             (
@@ -133,7 +136,7 @@ def compare(base: Assessment, head: Assessment, *, base_label: str, head_label: 
                 base=_state(b),
                 head=_state(h),
                 message=(h.message if h else "") or "",
-                where=first.location() if first else "",
+                where=where,
                 path=at_head.path if at_head else "",
                 line=at_head.line if at_head else None,
             )

@@ -161,7 +161,7 @@ def evaluate(
         baselined = sorted({r.check for r in known} - {r.check for r in new})
         failing = new
         if policy.fail_on is None:
-            gates.append("baseline: no new failure")
+            gates.append("baseline: any new failure fails")
             for r in failing:
                 blocking.append(r.check)
                 reasons.append(

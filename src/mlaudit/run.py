@@ -76,7 +76,9 @@ def plan_outputs(
         files[pending[0]] = None if bare[0] == "-" else Path(bare[0])
     plan = [(name, files.get(name)) for name in chosen]
     plan += [(name, path) for name, path in files.items() if name not in chosen]
-    if not any(path is None for _, path in plan) and not chosen:
+    if not any(path is None for _, path in plan) and not chosen and default not in files:
+        # `-o sarif=x.sarif` alone still shows the terminal report; `-o report.txt` or
+        # `-o terminal=x` sends the terminal report to the file only
         plan.insert(0, (default, None))
     if not plan:
         plan = [(default, None)]
@@ -99,6 +101,23 @@ def write_text(text: str, path: Path | None) -> None:
         path.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise UsageError(f"cannot write {path}: {exc.strerror}") from None
+
+
+@dataclass(frozen=True)
+class Display:
+    """How results are shown; command-line only, never policy."""
+
+    quiet: bool = False
+    color: str = "auto"  # auto | always | never
+    show_na: bool = False
+    full: bool = False
+
+    def color_for(self, name: str, target: Path | None) -> bool:
+        from mlaudit.cli_conventions import color_wanted
+
+        if name != "terminal" or target is not None:
+            return False
+        return color_wanted(self.color, sys.stdout.isatty())
 
 
 @dataclass
@@ -189,9 +208,12 @@ def scan(
     ref: str | None = None,
     write_baseline: Path | None = None,
     width: int = 0,
+    display: Display | None = None,
 ) -> int:
     from mlaudit.gate import evaluate
     from mlaudit.report import FORMATS, RenderOptions, renderer
+
+    display = display or Display()
 
     if show_config:
         settings = load_settings(path, flags, config_file=config_file)
@@ -220,9 +242,10 @@ def scan(
 
         write_text(render_baseline(assessment), write_baseline)
         baseline = load_baseline(write_baseline)
-        sys.stderr.write(
-            f"mlaudit: wrote baseline {write_baseline} ({len(baseline)} failure keys)\n"
-        )
+        if not display.quiet:
+            sys.stderr.write(
+                f"mlaudit: wrote baseline {write_baseline} ({len(baseline)} failure keys)\n"
+            )
     verdict = evaluate(assessment, policy, baseline)
     verdict = verdict.model_copy(update={"notes": prepared.waiver_notes})
     gate_lines = verdict.lines() if (verdict.gates or verdict.notes) else []
@@ -233,18 +256,24 @@ def scan(
         for r in assessment.results
         if r.waived_by
     ]
+    if display.quiet:
+        waived_lines = []
+        gate_lines = gate_lines if not verdict.passed else []
     for name, target in plan:
-        color = name == "terminal" and target is None and sys.stdout.isatty()
         options = RenderOptions(
             verbose=policy.verbose,
             width=_width(width),
-            color=color,
+            color=display.color_for(name, target),
             repo_url=prepared.repo_url,
             verdict=verdict,
+            quiet=display.quiet,
+            show_na=display.show_na,
+            full=display.full,
         )
         text = renderer(name)(assessment, options)
         if name == "terminal" and (gate_lines or waived_lines):
-            text = text.rstrip("\n") + "\n\n" + "\n".join(waived_lines + gate_lines) + "\n"
+            gap = "\n" if display.quiet else "\n\n"
+            text = text.rstrip("\n") + gap + "\n".join(waived_lines + gate_lines) + "\n"
         elif name == "markdown" and gate_lines:
             text = (
                 text.rstrip("\n")
@@ -256,6 +285,9 @@ def scan(
     stdout_format = next((name for name, target in plan if target is None), None)
     if gate_lines and stdout_format not in ("terminal", "github", "markdown"):
         sys.stderr.write("\n".join(gate_lines) + "\n")
+    if write_baseline is not None:
+        # recording a baseline is set-up, not a gate: the failures it records are accepted
+        return 0
     return verdict.exit_code
 
 
@@ -267,6 +299,7 @@ def diff(
     head: str | None = None,
     config_file: Path | None = None,
     merge_base: bool = True,
+    display: Display | None = None,
 ) -> int:
     from mlaudit.diff import (
         DIFF_FORMATS,
@@ -323,6 +356,13 @@ def diff(
                         handle.write(render_markdown(report))
                 except OSError:
                     pass
+        elif display is not None and display.quiet:
+            from mlaudit.diff import headline
+            from mlaudit.report.text import clean
+
+            text = clean(headline(report), max_chars=2000) + "\n"
+            if failed:
+                text += "\n".join(gate_lines) + "\n"
         else:
             text = render_text(report)
             if gate_lines:

@@ -34,6 +34,9 @@ class RenderOptions:
     color: bool = False
     repo_url: str | None = None
     verdict: Verdict | None = None  # the gate's result, for formats that show it
+    quiet: bool = False  # terminal: the verdict line only
+    show_na: bool = False  # terminal -v: also the not-applicable checks
+    full: bool = False  # markdown: the full report, not the pull-request comment
 
 
 class Renderer(Protocol):

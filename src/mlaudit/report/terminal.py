@@ -35,7 +35,22 @@ def _cell_text(cell: Cell | None) -> Text:
     return Text(f"{cell.score:>3.0f} L{cell.level}", style=style)
 
 
+def verdict_line(a: Assessment, options: RenderOptions) -> str:
+    """`-q`: one line — level, score, gate."""
+    score = f", score {a.overall_score:.0f}/100" if a.overall_score is not None else ""
+    gate = ""
+    if options.verdict is not None and options.verdict.gates:
+        gate = " — gate passed" if options.verdict.passed else " — gate failed"
+    name = clean(a.target.subdir.strip("/") or a.target.root_name, max_chars=80)
+    return (
+        f"{name}: maturity level {a.overall_level} ({clean(a.level_name(a.overall_level))})"
+        f"{score}{gate}\n"
+    )
+
+
 def render(a: Assessment, options: RenderOptions) -> str:
+    if options.quiet:
+        return verdict_line(a, options)
     buffer = io.StringIO()
     console = Console(
         file=buffer,

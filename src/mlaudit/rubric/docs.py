@@ -14,6 +14,7 @@ from typing import Any
 
 from mlaudit.inventory import Catalogue
 from mlaudit.probes.registry import get_probe
+from mlaudit.report.links import rule_anchor
 from mlaudit.report.text import md_code, md_prose
 from mlaudit.rubric.load import LoadedRubric
 from mlaudit.rubric.model import Check
@@ -97,7 +98,13 @@ def render_rubric_docs(loaded: LoadedRubric, catalogue: Catalogue | None = None)
             lines += ["_No checks yet._", ""]
         for c in q.checks:
             state = "" if c.enabled else " _(disabled)_"
-            lines += [f"### {c.id} `{c.name}` — {_prose(c.title)}{state}", ""]
+            # a stable anchor for links from reports (SARIF helpUri, JSON doc_url, explain)
+            lines += [
+                f'<a id="{rule_anchor(c.id)}"></a>',
+                "",
+                f"### {c.id} `{c.name}` — {_prose(c.title)}{state}",
+                "",
+            ]
             facts = [
                 f"artifact **{c.artifact}**",
                 f"level **{c.level}**",
