@@ -10,7 +10,6 @@ check and every drop of the overall or of an artifact's maturity level.
 
 from __future__ import annotations
 
-import json
 from typing import Literal
 
 from mlaudit.report.text import clean, md, md_code
@@ -311,13 +310,14 @@ def render_markdown(d: DiffReport) -> str:
 
 
 def render_json(d: DiffReport) -> str:
-    return (
-        json.dumps(d.model_dump(mode="json"), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-    )
+    from mlaudit.report.escape import json_dumps
+
+    return json_dumps(d.model_dump(mode="json")) + "\n"
 
 
 def render_github(d: DiffReport, gate_lines: list[str]) -> str:
     """Annotations for regressions (file/line from the head's evidence) plus the text form."""
+    from mlaudit.report.escape import gh_log
     from mlaudit.report.github import command
 
     out = []
@@ -330,8 +330,8 @@ def render_github(d: DiffReport, gate_lines: list[str]) -> str:
     for r in d.regressions:
         if r.startswith(("maturity", *ARTIFACTS)):
             out.append(command("error", r, title="mlaudit regression"))
-    out.append(render_text(d).rstrip("\n"))
-    out += gate_lines
+    out += [gh_log(line) for line in render_text(d).rstrip("\n").split("\n")]
+    out += [gh_log(line) for line in gate_lines]
     return "\n".join(out) + "\n"
 
 

@@ -248,12 +248,20 @@ def scan(
             )
     verdict = evaluate(assessment, policy, baseline)
     verdict = verdict.model_copy(update={"notes": prepared.waiver_notes})
-    gate_lines = verdict.lines() if (verdict.gates or verdict.notes) else []
-    from mlaudit.report.text import clean
+    from mlaudit.repo.parsers.secrets import redact_strings
+    from mlaudit.report.text import clean, md
 
+    # lines printed here, outside the renderers, cross the same boundary: redacted, escaped
+    safe_verdict = redact_strings(verdict)
+    safe_assessment = redact_strings(assessment)
+    gate_lines = (
+        [clean(line, max_chars=2000) for line in safe_verdict.lines()]
+        if (verdict.gates or verdict.notes)
+        else []
+    )
     waived_lines = [
         f"waived: {r.check} {r.name} [{r.artifact}] {r.outcome.value} — {clean(r.waived_by)}"
-        for r in assessment.results
+        for r in safe_assessment.results
         if r.waived_by
     ]
     if display.quiet:
@@ -278,7 +286,9 @@ def scan(
             text = (
                 text.rstrip("\n")
                 + "\n\n### Gate\n\n"
-                + "\n".join(f"- {line.strip()}" for line in gate_lines)
+                + "\n".join(
+                    f"- {md(line.strip(), max_chars=2000)}" for line in safe_verdict.lines()
+                )
                 + "\n"
             )
         write_text(text, target)
@@ -333,12 +343,16 @@ def diff(
     notes = [base_note] if base_note else []
     notes += [n for n in head_assessment.target.notes if "shallow" in n or "waiver" in n]
     report = report.model_copy(update={"notes": tuple(dict.fromkeys(notes))})
+    from mlaudit.repo.parsers.secrets import redact_strings
+    from mlaudit.report.text import clean
+
+    report = redact_strings(report)  # the boundary: every string of both sides, labels too
     failed = policy.fail_on_regression and bool(report.regressions)
     gate_lines: list[str] = []
     if policy.fail_on_regression:
         if failed:
             gate_lines = ["gate failed (fail-on-regression)"] + [
-                f"  ✘ {r}" for r in report.regressions
+                f"  ✘ {clean(r, max_chars=2000)}" for r in report.regressions
             ]
         else:
             gate_lines = ["gate passed (fail-on-regression)"]

@@ -16,7 +16,7 @@ import pytest
 from helpers import commit, git, make_repo, run_probe, snapshot
 
 from mlaudit.probes.base import ev
-from mlaudit.repo.parsers.secrets import find_secrets, is_dummy, redact, scrub
+from mlaudit.repo.parsers.secrets import find_secrets, is_dummy, redact, redact_text
 from mlaudit.repo.secrets_history import scan_history_secrets
 from mlaudit.repo.worktree import open_worktree
 from mlaudit.results import Outcome
@@ -141,7 +141,7 @@ def test_detectors_ignore_dummies_and_lookalikes(path, text):
 
 def test_scrub_redacts_snippets():
     text = f'key = "{GH_TOKEN}" secret={AWS_SECRET} id={AWS_ID}'
-    cleaned = scrub(text)
+    cleaned = redact_text(text)
     assert GH_TOKEN not in cleaned and AWS_SECRET not in cleaned and AWS_ID not in cleaned
     evidence = ev("a.py", 1, f"HF_TOKEN = '{ENV_TOKEN}'")
     assert ENV_TOKEN not in (evidence.snippet or "")

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 from mlaudit.repo.globs import matches_any
-from mlaudit.repo.parsers.secrets import scrub
+from mlaudit.repo.parsers.secrets import redact_text
 from mlaudit.repo.snapshot import Snapshot
 from mlaudit.results import Evidence, Observation, Outcome
 
@@ -172,8 +172,8 @@ def select_files(
 
 def snippet(text: str) -> str:
     """A one-line excerpt for evidence; any secret in it is redacted (never printed)."""
-    text = scrub(" ".join(text.strip().split()))
-    return text if len(text) <= SNIPPET_CHARS else text[: SNIPPET_CHARS - 1] + "…"
+    # bounded before any pattern runs (a 40,000-character CI line once took minutes)
+    return redact_text(" ".join(text[:20_000].split()), max_chars=SNIPPET_CHARS)
 
 
 def ev(

@@ -2,12 +2,17 @@
 
 A renderer module exposes `render(assessment: Assessment, options: RenderOptions) -> str`.
 Adding a format = one module here + one line in FORMATS + a snapshot test.
+
+The boundary: `renderer(name)` hands every format an Assessment and options in which every
+string went through the one redaction function (`redact_text`), so no format can print a
+secret from a file name, commit subject, branch, tag, snippet, note or `--repo-url`; each
+renderer then escapes every field for its own context with report/escape.py.
 """
 
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Protocol
 
 from mlaudit.results import Assessment
@@ -43,6 +48,23 @@ class Renderer(Protocol):
     def __call__(self, assessment: Assessment, options: RenderOptions) -> str: ...
 
 
+def redacted(assessment: Assessment, options: RenderOptions) -> tuple[Assessment, RenderOptions]:
+    """The Assessment and options with every string redacted (see parsers/secrets.py)."""
+    from mlaudit.repo.parsers.secrets import redact_strings
+
+    safe: Assessment = redact_strings(assessment)
+    verdict = redact_strings(options.verdict) if options.verdict is not None else None
+    repo_url = redact_strings(options.repo_url) if options.repo_url else options.repo_url
+    if verdict is not options.verdict or repo_url != options.repo_url:
+        options = replace(options, verdict=verdict, repo_url=repo_url)
+    return safe, options
+
+
 def renderer(name: str) -> Renderer:
     module = importlib.import_module(FORMATS[name])
-    return module.render  # type: ignore[no-any-return,unused-ignore]
+    render: Renderer = module.render
+
+    def render_redacted(assessment: Assessment, options: RenderOptions) -> str:
+        return render(*redacted(assessment, options))
+
+    return render_redacted

@@ -17,19 +17,16 @@ import os
 from collections.abc import Iterable
 
 from mlaudit.report import RenderOptions
+from mlaudit.report.escape import gh_data, gh_log, gh_property
 from mlaudit.report.locate import baselined, blocking, findings, locations
-from mlaudit.report.text import clean
+from mlaudit.report.text import clean, md
 from mlaudit.results import Assessment, Outcome
 
 LIMIT_PER_TYPE = 10
 
 
-def escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def escape_property(text: str) -> str:
-    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+escape_data = gh_data
+escape_property = gh_property
 
 
 def command(kind: str, message: str, **props: object) -> str:
@@ -66,7 +63,12 @@ def summary_markdown(a: Assessment, options: RenderOptions) -> str:
     gate = ""
     if verdict is not None:
         gate = "\n".join(
-            ["", "### Gate", "", *(f"- {clean(line.strip())}" for line in verdict.lines())]
+            [
+                "",
+                "### Gate",
+                "",
+                *(f"- {md(line.strip(), max_chars=1000)}" for line in verdict.lines()),
+            ]
         )
     if markdown is not None:
         try:
@@ -135,12 +137,14 @@ def render(a: Assessment, options: RenderOptions) -> str:
     out = [*_limited("error", errors), *_limited("warning", warnings), *_limited("notice", notices)]
     score = f"{a.overall_score:g}" if a.overall_score is not None else "?"
     out.append(
-        f"mlaudit: maturity level {a.overall_level} ({clean(a.level_name(a.overall_level))}), "
-        f"score {score}/100, {len(a.results)} checks"
+        gh_log(
+            f"mlaudit: maturity level {a.overall_level} ({clean(a.level_name(a.overall_level))}), "
+            f"score {score}/100, {len(a.results)} checks"
+        )
     )
-    out += log
+    out += [gh_log(line) for line in log]
     if verdict is not None:
-        out += verdict.lines()
+        out += [gh_log(line) for line in verdict.lines()]
     summary_path = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary_path:
         try:

@@ -8,10 +8,10 @@ in the baseline are left out; GitLab compares the reports of the MR and its base
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from mlaudit.report import RenderOptions
+from mlaudit.report.escape import json_dumps
 from mlaudit.report.locate import baselined, findings, fingerprint, locations
 from mlaudit.report.text import clean
 from mlaudit.results import Assessment, Outcome
@@ -58,4 +58,4 @@ def render(a: Assessment, options: RenderOptions) -> str:
     for issue in issues:
         if issue["content"] is None:
             del issue["content"]
-    return json.dumps(issues, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return json_dumps(issues) + "\n"

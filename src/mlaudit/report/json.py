@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from mlaudit.report import RenderOptions
+from mlaudit.report.escape import json_dumps
 from mlaudit.results import Assessment
 
 
 def render(assessment: Assessment, options: RenderOptions) -> str:
     data = assessment.model_dump(mode="json")
-    return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+    return json_dumps(data) + "\n"
 
 
 def json_schema() -> dict[str, Any]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from mlaudit.report import RenderOptions
+from mlaudit.report.escape import xml
 from mlaudit.report.locate import baselined
 from mlaudit.report.text import clean
 from mlaudit.results import Assessment, CheckResult, Outcome
@@ -26,6 +27,16 @@ def _text(r: CheckResult) -> str:
     if r.remediation:
         lines.append(f"Fix: {clean(r.remediation, max_chars=1000)}")
     return "\n".join(lines)
+
+
+def _well_formed(root: ET.Element) -> None:
+    """The boundary: every attribute and text holds only characters XML 1.0 allows (a
+    U+FFFF or a control character in a name would make the whole report unreadable)."""
+    for element in root.iter():
+        for key, value in element.attrib.items():
+            element.set(key, xml(value, max_chars=2000))
+        if element.text:
+            element.text = xml(element.text, max_chars=2000, multiline=True)
 
 
 def render(a: Assessment, options: RenderOptions) -> str:
@@ -105,5 +116,6 @@ def render(a: Assessment, options: RenderOptions) -> str:
             totals[key] += value
     for key, value in totals.items():
         root.set(key, str(value))
+    _well_formed(root)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

@@ -23,6 +23,7 @@ import jinja2
 
 from mlaudit.report import RenderOptions
 from mlaudit.report import view as v
+from mlaudit.report.escape import md_url
 from mlaudit.report.text import md, md_code, md_prose
 from mlaudit.results import ARTIFACTS, Assessment
 
@@ -50,6 +51,7 @@ def _environment() -> jinja2.Environment:
         str(text) if text is not None else "", max_chars=n
     )
     env.filters["prose"] = lambda text: md_prose(str(text) if text is not None else "")
+    env.filters["url"] = lambda url: md_url(str(url))
     return env
 
 
@@ -59,7 +61,7 @@ def _fmt(score: float | None) -> str:
 
 def _evidence_line(e: v.EvidenceView) -> str:
     where = md_code(e.location, max_chars=200)
-    parts = [f"[{where}]({e.url})" if e.url else where]
+    parts = [f"[{where}]({md_url(e.url)})" if e.url else where]
     if e.note:
         parts.append(md(e.note, max_chars=200))
     if e.snippet:

@@ -13,10 +13,10 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from mlaudit.report import RenderOptions
+from mlaudit.report.escape import json_dumps, sarif_uri
 from mlaudit.report.locate import baselined, blocking, findings, fingerprint, locations
 from mlaudit.report.text import clean
 from mlaudit.results import Assessment, CheckResult, Outcome
@@ -70,7 +70,7 @@ def _rule(r: CheckResult, quality_titles: dict[str, str]) -> dict[str, Any]:
 
 
 def _physical(path: str, line: int | None) -> dict[str, Any]:
-    loc: dict[str, Any] = {"artifactLocation": {"uri": path, "uriBaseId": "%SRCROOT%"}}
+    loc: dict[str, Any] = {"artifactLocation": {"uri": sarif_uri(path), "uriBaseId": "%SRCROOT%"}}
     if line:
         loc["region"] = {"startLine": line}
     return {"physicalLocation": loc}
@@ -188,4 +188,4 @@ def render(a: Assessment, options: RenderOptions) -> str:
             provenance["branch"] = a.target.branch
         run["versionControlProvenance"] = [provenance]
     doc = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
-    return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return json_dumps(doc) + "\n"

@@ -87,12 +87,17 @@ def render(a: Assessment, options: RenderOptions) -> str:
     for artifact in ARTIFACTS:
         grid.add_column(artifact, justify="right", no_wrap=True)
     for q in a.qualities:
-        grid.add_row(q.title, *(_cell_text(a.cell(q.id, art)) for art in ARTIFACTS))
+        grid.add_row(
+            Text(clean(q.title, max_chars=60)),
+            *(_cell_text(a.cell(q.id, art)) for art in ARTIFACTS),
+        )
     console.print(grid)
 
     level = Text()
     level.append("Maturity: ", style="bold")
-    level.append(f"level {a.overall_level} — {a.level_name(a.overall_level)}", style="bold cyan")
+    level.append(
+        f"level {a.overall_level} — {clean(a.level_name(a.overall_level))}", style="bold cyan"
+    )
     if a.overall_score is not None:
         level.append(f"  (score {a.overall_score:.0f}/100)")
     console.print(level)
@@ -118,7 +123,7 @@ def render(a: Assessment, options: RenderOptions) -> str:
         console.print(Text("Fix next", style="bold"))
         for index, fix in enumerate(a.fixes, start=1):
             line = Text(f" {index}. ")
-            line.append(f"{fix.check} {fix.name}", style="bold")
+            line.append(f"{fix.check} {clean(fix.name)}", style="bold")
             line.append(f" [{fix.artifact}, L{fix.level}] ")
             line.append(clean(fix.title))
             console.print(line)
@@ -136,7 +141,7 @@ def render(a: Assessment, options: RenderOptions) -> str:
     if used:
         console.print(Text("MLOps stack", style="bold"))
         for category in used:
-            line = Text(f" {category.title}: ", style="dim")
+            line = Text(f" {clean(category.title)}: ", style="dim")
             for index, tool in enumerate(category.tools):
                 if index:
                     line.append(", ")
@@ -154,10 +159,11 @@ def render(a: Assessment, options: RenderOptions) -> str:
         for r in a.results:
             if r.quality != current:
                 current = r.quality
-                console.print(Text(by_quality.get(r.quality, r.quality), style="bold underline"))
+                title = clean(by_quality.get(r.quality, r.quality))
+                console.print(Text(title, style="bold underline"))
             row = Text(f" {OUTCOME_SYMBOL[r.outcome.value]} ", style=_STYLE[r.outcome.value])
             row.append(f"{r.check} ", style="bold")
-            row.append(f"{r.name} [{r.artifact}] ")
+            row.append(f"{clean(r.name)} [{clean(r.artifact)}] ")
             row.append(clean(r.message or r.outcome.value), style="dim")
             console.print(row)
             for e in r.evidence:

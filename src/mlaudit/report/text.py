@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import re
+from mlaudit.report.escape import md_code, md_prose, md_text, scalar, terminal
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+__all__ = ["clean", "evidence_url", "md", "md_code", "md_prose", "normalise_repo_url"]
 
-
-def clean(text: str, *, max_chars: int = 300) -> str:
-    """No control characters (ANSI escapes, bidi overrides), no newlines, bounded length."""
-    text = _CONTROL.sub("\ufffd", text.replace("\r", " ").replace("\n", " ").replace("\t", " "))
-    return text if len(text) <= max_chars else text[: max_chars - 1] + "…"
+# One escaping function per output context lives in report/escape.py; these names are the
+# ones renderers have always used for the terminal and Markdown contexts.
+clean = terminal
+md = md_text
 
 
 OUTCOME_SYMBOL = {
@@ -23,48 +22,56 @@ OUTCOME_SYMBOL = {
 }
 
 
-# Markdown (GitHub-flavoured) -----------------------------------------------------------------
-# Every ASCII punctuation character that can start inline markup, a link, raw HTML, an
-# entity or a table cell is backslash-escaped (CommonMark: any ASCII punctuation may be).
-# Line-start markup (`-`, `1.`, `=`) cannot occur: repository text never starts a line.
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#!|~&@$])")
-
-
-def md(text: str | None, *, max_chars: int = 300) -> str:
-    """Repository text made inert in Markdown: one line, no HTML, no links, safe in tables."""
-    if not text:
-        return ""
-    return _MD_SPECIAL.sub(r"\\\1", clean(text, max_chars=max_chars))
-
-
-def md_code(text: str | None, *, max_chars: int = 300) -> str:
-    """An inline code span that no content can break out of (not for table cells: `|`)."""
-    if not text:
-        return ""
-    body = clean(text, max_chars=max_chars)
-    longest = max((len(run) for run in re.findall(r"`+", body)), default=0)
-    fence = "`" * (longest + 1)
-    pad = " " if body.startswith("`") or body.endswith("`") or longest else ""
-    return f"{fence}{pad}{body}{pad}{fence}"
-
-
 # Links to evidence -----------------------------------------------------------------------------
 def _quote_path(path: str) -> str:
     from urllib.parse import quote
 
-    return quote(path, safe="/-_.~")
+    return quote(scalar(path), safe="/-_.~")
 
 
 def normalise_repo_url(url: str) -> str:
-    """`https://host/owner/repo(.git)(/)` → `https://host/owner/repo`; raises on other schemes."""
-    from urllib.parse import urlsplit
+    """`https://host/owner/repo(.git)(/)` → `https://host/owner/repo`, percent-encoded.
+
+    Only http(s), a host, and a path: no credentials (a CI job token in `user:token@` would
+    be copied into every link of every report), no query or fragment, no character that can
+    end a Markdown link or an HTML attribute. Raises ValueError with a redacted message."""
+    from urllib.parse import quote, urlsplit
+
+    from mlaudit.repo.parsers.secrets import redact_text
 
     url = url.strip()
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc or any(c in url for c in " <>\"'"):
-        raise ValueError(f"--repo-url must be an http(s) URL of the repository, got {url!r}")
-    url = url.rstrip("/")
-    return url[: -len(".git")] if url.endswith(".git") else url
+    shown = redact_text(url, max_chars=200)
+    try:
+        parts = urlsplit(url)
+        port = parts.port  # raises on a non-numeric port
+    except ValueError:
+        raise ValueError(f"--repo-url is not a valid URL: {shown!r}") from None
+    if any(c in url for c in "<>\"'`\\") or any(c.isspace() or not c.isprintable() for c in url):
+        raise ValueError(f"--repo-url holds characters a repository URL never has: {shown!r}")
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"--repo-url must be an http(s) URL of the repository, got {shown!r}")
+    if "@" in parts.netloc:
+        raise ValueError(
+            "--repo-url must not contain credentials (user:token@): they would be copied "
+            f"into every link of the report; got {shown!r}"
+        )
+    if parts.query or parts.fragment or "#" in url or "?" in url:
+        raise ValueError(
+            f"--repo-url must be the repository URL, without ?query or #fragment, got {shown!r}"
+        )
+    host = (
+        parts.hostname.encode("idna").decode("ascii")
+        if not parts.hostname.isascii()
+        else parts.hostname
+    )
+    if not all(c.isalnum() or c in "-." for c in host):
+        raise ValueError(f"--repo-url has an invalid host name, got {shown!r}")
+    path = quote(parts.path, safe="/-._~!$&'*+,;=:@%")
+    path = path.rstrip("/")
+    if path.endswith(".git"):
+        path = path[: -len(".git")]
+    netloc = host + (f":{port}" if port is not None else "")
+    return f"{parts.scheme}://{netloc}{path}"
 
 
 def evidence_url(
@@ -92,13 +99,3 @@ def evidence_url(
     if "bitbucket" in host:
         return f"{base}/src/{ref}/{full}" + (f"#lines-{line}" if line else "")
     return f"{base}/blob/{ref}/{full}" + (f"#L{line}" if line else "")
-
-
-_MD_PROSE_SPECIAL = re.compile(r"([\\\[\]<>|&@$~#])")
-
-
-def md_prose(text: str | None, *, max_chars: int = 1200) -> str:
-    """Rubric prose (remediation, descriptions): keeps `code`, *emphasis*; no HTML, no links."""
-    if not text:
-        return ""
-    return _MD_PROSE_SPECIAL.sub(r"\\\1", clean(text, max_chars=max_chars))

@@ -2,8 +2,15 @@
 
 Detects private keys (PEM headers, GCP service-account JSON), AWS access key ids with a
 secret access key nearby, Azure storage / service-bus connection strings, well-known token
-formats (GitHub, GitLab, Slack, Hugging Face, OpenAI, Stripe, Google API keys), tokens in
-`.env` files, and credentials given literal values in Dockerfile `ARG`/`ENV`.
+formats (GitHub, GitLab, Slack, Hugging Face, OpenAI, Stripe, Google API keys, PyPI, npm,
+JWTs, W&B API keys next to `wandb`/`WANDB_API_KEY`), credentials in URLs
+(`https://user:pass@host`, `https://<token>@host`) and on command lines (`--password x`,
+`--db-password=x`, `docker login -p x`, `mysql -px`), keys split across adjacent string
+literals or wrapped in base64, tokens in `.env` files, and credentials given literal values
+in Dockerfile `ARG`/`ENV`.
+
+`redact_text` is the one redaction function of mlaudit: every string that reaches an output
+goes through it (see docs/security.md, "Redaction and output escaping").
 
 A finding carries the kind, the 1-based line and a *redacted* form (`AKIA…XYZ1`); the raw
 value is never stored, so nothing downstream (evidence, reports) can print it. Dummy values
@@ -20,6 +27,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 ELLIPSIS = "…"
 
@@ -137,6 +145,15 @@ _TOKENS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("openai-key", re.compile(r"\b(sk-(?:proj-)?[A-Za-z0-9_-]{32,})")),
     ("stripe-key", re.compile(r"\b((?:sk|rk)_live_[0-9A-Za-z]{24,})")),
     ("google-api-key", re.compile(r"\b(AIza[0-9A-Za-z_-]{35})")),
+    ("pypi-token", re.compile(r"(?<![A-Za-z0-9_-])(pypi-AgE[A-Za-z0-9_-]{50,})")),
+    ("npm-token", re.compile(r"(?<![A-Za-z0-9_])(npm_[A-Za-z0-9]{36})(?![A-Za-z0-9])")),
+    (
+        "jwt",
+        re.compile(
+            r"(?<![A-Za-z0-9_.-])(eyJ[A-Za-z0-9_-]{8,2048}\.eyJ[A-Za-z0-9_-]{8,8192}"
+            r"\.[A-Za-z0-9_-]{16,2048})(?![A-Za-z0-9_.-])"
+        ),
+    ),
 )
 _SECRET_NAME = re.compile(
     r"(?i)(token|secret|passw(?:or)?d|pwd|api_?key|access_?key|private_?key|credential|auth_?key)"
@@ -151,6 +168,15 @@ CANDIDATE = re.compile(
     r"|AccountKey\s*=|SharedAccessKey\s*=|gh[pousr]_[A-Za-z0-9]{30}|github_pat_|glpat-"
     r"|xox[baprs]-|hooks\.slack\.com/services/|hf_[A-Za-z]{30}|sk-[A-Za-z0-9_-]{30}"
     r"|_live_[0-9A-Za-z]{20}|AIza[0-9A-Za-z_-]{30}"
+    r"|pypi-AgE|npm_[A-Za-z0-9]{30}|eyJ[A-Za-z0-9_-]{8,64}\.eyJ"
+    r"|://[^\s/@:\"'<>]{0,64}:[^\s/@\"'<>]{6,128}@|://[A-Za-z0-9_.~-]{20,128}@"
+    r"|(?i:--[\w-]{0,30}(?:passw|pwd|token|secret|api[-_]?key|access[-_]?key)"
+    r"|login\b[^\n]{0,200}[ \t]-p|sshpass|redis-cli\b[^\n]{0,200}[ \t]-a"
+    r"|mysql\w{0,10}\b[^\n]{0,200}[ \t]-p\S|wandb[\w.]{0,30}(?:key|login))"
+    r"|(?<![A-Za-z0-9+/])(?:Z2hw[XY]|Z2l0aHViX3BhdF|Z2xwYXQt|QUtJQ|QVNJQ|LS0tLS1CRUdJT|eG94|aGZf"
+    r"|c2st|cHlwaS1BZ0|bnBtX|ZXlK)"
+    r"|[\"'](?:gh[pousr]_|github_pat|glpat-|xox|hf_|sk-|AKIA|AIza|pypi-|npm_|eyJ)[\w-]{0,80}[\"']"
+    r"(?:[ \t]+|[ \t]*\+[ \t]*)[\"']"
     r"|(?m:^[+ \t]*(?:export[ \t]+|ENV[ \t]+|ARG[ \t]+|env[ \t]+|arg[ \t]+)?[A-Z0-9_]*"
     r"(?:TOKEN|SECRET|PASSW|PWD|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIAL|AUTH_?KEY)"
     r"[A-Z0-9_]*[ \t]*[=:])"
@@ -225,12 +251,12 @@ def find_secrets(path: str, text: str, *, first_line: int = 1) -> list[SecretFin
         for m in _AZURE.finditer(line):
             if not is_dummy(m.group(1)) and shannon_entropy(m.group(1)) >= 3.5:
                 add("azure-connection-string", index, m.group(1))
-        for kind, regex in _TOKENS:
-            for m in regex.finditer(line):
-                value = m.group(1)
-                tail = value.split("_", 1)[-1] if kind != "slack-webhook" else value
-                if not is_dummy(tail) and shannon_entropy(tail) >= 3.0:
-                    add(kind, index, value)
+        for kind, value in _token_findings(line):
+            add(kind, index, value)
+        for kind, value, shown in _url_findings(line) + _cli_findings(line) + _wandb_findings(line):
+            add(kind, index, value, shown)
+        for kind, value, shown in _wrapped_findings(line):
+            add(kind, index, value, shown)
         if env_file:
             env = _ENV_LINE.match(line)
             if env and not line.lstrip().startswith("#") and _SECRET_NAME.search(env.group(1)):
@@ -287,26 +313,251 @@ def _pem_body(lines: list[str], index: int, start: int) -> str | None:
     return None
 
 
-_ASSIGN = re.compile(
-    r"(?i)([A-Za-z0-9_]*(?:token|secret|passw\w*|api_?key|access_?key|private_?key)"
-    r"[A-Za-z0-9_]*[\"']?\s*[=:]\s*[\"']?)([A-Za-z0-9_\-+/=.~]{8,})(?![(\w])"
+# credentials in URLs and command lines ----------------------------------------------------------
+# Every pattern below starts where a run of the characters it consumes starts (a look-behind on
+# that same class) and uses bounded repetitions, so each run is examined once: linear time.
+_URL_CREDENTIAL = re.compile(
+    r"(?<![A-Za-z0-9+.-])([A-Za-z][A-Za-z0-9+.-]{0,20}://)"
+    r"([^\s/?#@:\"'<>]{0,128}):([^\s/?#@\"'<>]{1,256})@([A-Za-z0-9.\[\]:_-]{1,255})"
 )
+_URL_USER_TOKEN = re.compile(
+    r"(?<![A-Za-z0-9+.-])([A-Za-z][A-Za-z0-9+.-]{0,20}://)([A-Za-z0-9_.~-]{20,256})@"
+)
+_FLAG = (
+    r"[\w-]{0,30}?(?:password|passwd|passwrd|pwd|token|secret|api[-_]?key|access[-_]?key"
+    r"|auth[-_]?key)(?:[-_][\w-]{0,20})?"
+)
+_CLI_LONG = re.compile(
+    r"(?i)(?<![\w-])(--" + _FLAG + r")(?:=|[ \t]+)([\"']?)([^\s\"'`;|&)]{1,256})"
+)
+# short flags whose next word is a password for one well-known tool
+_CLI_SHORT = re.compile(
+    r"(?i)(?<![\w-])((?:docker|podman|nerdctl|helm|buildah|skopeo|oras)[ \t]+(?:registry[ \t]+)?"
+    r"login\b[^\n|;&]{0,200}?[ \t]-p|sshpass[ \t]+-p|redis-cli\b[^\n|;&]{0,200}?[ \t]-a)"
+    r"[ \t]*([\"']?)([^\s\"'`;|&)]{1,256})"
+)
+_CLI_MYSQL = re.compile(
+    r"(?i)(?<![\w-])(mysql(?:dump|admin|import|sh)?|mariadb)\b[^\n|;&]{0,200}?[ \t]-p"
+    r"([\"']?)([^\s\"'`;|&)-][^\s\"'`;|&)]{0,255})"
+)
+_WANDB = re.compile(
+    r"(?i)(?<![A-Za-z0-9_])((?:wandb[\w.]{0,30}?(?:api[-_]?key|key|login)|wandb_api_key)"
+    r"[\s\"'=:(,]{0,12}(?:key[\s\"'=:]{0,6})?|wandb[ \t]+login(?:[ \t]+--[\w-]{1,20})*[ \t]+)"
+    r"([0-9a-f]{40})(?![0-9A-Za-z])"
+)
+_BEARER = re.compile(r"(?i)(?<![A-Za-z0-9_])(bearer[ \t]+)([A-Za-z0-9._~+/-]{16,2048}=*)")
+_ASSIGN = re.compile(
+    r"(?i)(?<![A-Za-z0-9_.-])([A-Za-z0-9_.-]{0,40}?(?:token|secret|passw(?:or)?d|pwd|api_?key"
+    r"|access_?key|private_?key|auth_?key|credential)s?[A-Za-z0-9_.-]{0,20}[\"']?[ \t]{0,3}"
+    r"[=:][ \t]{0,3}[\"']?)([A-Za-z0-9_\-+/=.~!@#%^*]{6,256})(?![(\[\w])"
+)
+_LOCAL_HOSTS = ("localhost", "127.", "0.0.0.0", "[::1]", "::1", "host.docker.internal")
+_BASE64 = re.compile(r"(?<![A-Za-z0-9+/=_-])([A-Za-z0-9+/_-]{20,}={0,2})(?![A-Za-z0-9+/=_-])")
+_STRING_LITERAL = re.compile(r"\"([^\"\\\n]{0,512})\"|'([^'\\\n]{0,512})'")
+_LITERAL_GLUE = re.compile(r"[ \t]*\+?[ \t]*(?:\\[ \t]*)?")
+MAX_BASE64_CHARS = 4096  # a wrapped key is short; longer blobs (images) are not decoded
 
 
-def _credential_like(value: str) -> bool:
-    return (
-        re.search(r"\d", value) is not None
-        and re.search(r"[A-Za-z]", value) is not None
-        and is_real_value(value)
+def is_reference(value: str) -> bool:
+    """An environment or template reference, not a value (`$X`, `${X}`, `%(x)s`, `<token>`,
+    `{{ secrets.X }}`, `$(cat file)`)."""
+    v = value.strip().strip("'\"")
+    return not v or _TEMPLATE.search(v) is not None or v.startswith(("$", "%", "{"))
+
+
+def _local_host(host: str) -> bool:
+    host = host.lower()
+    return any(host == h or host.startswith(h) for h in _LOCAL_HOSTS)
+
+
+def _url_findings(line: str) -> list[tuple[str, str, str]]:
+    """(kind, value, shown) for credentials in URLs: `scheme://user:password@host` and
+    `scheme://<token>@host`. Placeholders, references and local services with default
+    passwords (`postgres:postgres@localhost`) are not leaks."""
+    out = []
+    for m in _URL_CREDENTIAL.finditer(line):
+        user, password, host = m.group(2), m.group(3), m.group(4)
+        if is_reference(password) or is_dummy(password) or password == user:
+            continue
+        if _local_host(host) and not is_real_value(password, min_len=12):
+            continue
+        if len(password) < 6:
+            continue
+        out.append(("url-credential", password, f"{m.group(1)}{user}:{redact(password)}@{host}"))
+    for m in _URL_USER_TOKEN.finditer(line):
+        token = m.group(2)
+        if is_real_value(token, min_len=20, min_entropy=3.5) and re.search(r"\d", token):
+            out.append(("url-credential", token, f"{m.group(1)}{redact(token)}@"))
+    return out
+
+
+def _cli_findings(line: str) -> list[tuple[str, str, str]]:
+    """(kind, value, shown) for passwords given on a command line: `--password x`,
+    `--db-password=x`, `docker login -p x`, `mysql -px`, `sshpass -p x`, `redis-cli -a x`."""
+    out = []
+    for regex in (_CLI_LONG, _CLI_SHORT, _CLI_MYSQL):
+        for m in regex.finditer(line):
+            flag, value = m.group(1), m.group(3)
+            if flag.lower().endswith(("-stdin", "-file", "-env", "-path", "-var", "-command")):
+                continue
+            if value.startswith("-") or is_reference(value) or is_dummy(value):
+                continue
+            if len(value) < 6 or not _credential_like(value, min_len=6):
+                continue
+            shown_flag = flag.split()[-1] if " " in flag or "\t" in flag else flag
+            out.append(("command-line-password", value, f"{shown_flag} {redact(value)}"))
+    return out
+
+
+def _wandb_findings(line: str) -> list[tuple[str, str, str]]:
+    out = []
+    for m in _WANDB.finditer(line):
+        key = m.group(2)
+        if not is_dummy(key) and shannon_entropy(key) >= 3.0:
+            out.append(("wandb-api-key", key, f"W&B key {redact(key)}"))
+    return out
+
+
+def _jwt_is_real(token: str) -> bool:
+    """A JWT whose header decodes to JSON with an `alg`, and not the jwt.io example."""
+    import base64
+    import json
+
+    header = token.split(".", 1)[0]
+    try:
+        decoded = json.loads(base64.urlsafe_b64decode(header + "=" * (-len(header) % 4)))
+    except (ValueError, TypeError):
+        return False
+    if not isinstance(decoded, dict) or "alg" not in decoded:
+        return False
+    return "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c" not in token and not is_dummy(
+        token.rsplit(".", 1)[-1]
     )
 
 
-def scrub(text: str) -> str:
-    """`text` with every detected secret replaced by its redacted form (for snippets)."""
-    if not CANDIDATE.search(text) and not _ASSIGN.search(text):
+def _token_findings(text: str) -> list[tuple[str, str]]:
+    """(kind, value) of well-known token formats in `text`."""
+    out = []
+    for kind, regex in _TOKENS:
+        for m in regex.finditer(text):
+            value = m.group(1)
+            if kind == "jwt":
+                if _jwt_is_real(value):
+                    out.append((kind, value))
+                continue
+            tail = value.split("_", 1)[-1] if kind != "slack-webhook" else value
+            if not is_dummy(tail) and shannon_entropy(tail) >= 3.0:
+                out.append((kind, value))
+    return out
+
+
+def _decoded(blob: str) -> str | None:
+    """The text a base64 (or base64url) blob wraps, when it is printable ASCII."""
+    import base64
+    import binascii
+
+    if len(blob) > MAX_BASE64_CHARS or len(blob) % 4 == 1:
+        return None
+    padded = blob + "=" * (-len(blob) % 4)
+    try:
+        raw = (
+            base64.urlsafe_b64decode(padded)
+            if "-" in blob or "_" in blob
+            else base64.b64decode(padded, validate=True)
+        )
+    except (binascii.Error, ValueError):
+        return None
+    try:
+        text = raw.decode("ascii")
+    except UnicodeDecodeError:
+        return None
+    return (
+        text if text.isprintable() or all(c.isprintable() or c in "\n\r\t" for c in text) else None
+    )
+
+
+def _wrapped_findings(line: str) -> list[tuple[str, str, str]]:
+    """(kind, value, shown) for a key wrapped in base64 (`echo -n $TOKEN | base64`, a
+    Kubernetes Secret's `data:`), or split across adjacent string literals
+    (`"ghp_" "abc…"`, `'sk-' + '…'`) so that no single literal looks like a key."""
+    out = []
+    for m in _BASE64.finditer(line):
+        blob = m.group(1)
+        text = _decoded(blob)
+        if text is None:
+            continue
+        inner = [(k, v) for k, v in _token_findings(text)]
+        inner += [(k, v) for k, v, _ in _url_findings(text)]
+        if _PEM.search(text):
+            inner.append(("private-key", blob))
+        for kind, _value in inner[:1]:
+            out.append((f"{kind} (base64)", blob, f"base64 {redact(blob)}"))
+    for group in _literal_groups(line):
+        joined = "".join(part for _, _, part in group)
+        pieces = [part for _, _, part in group]
+        for kind, value in _token_findings(joined):
+            if any(value in piece for piece in pieces):
+                continue  # one literal holds it: found by the plain detectors
+            out.append((f"{kind} (split)", value, redact(value)))
+    return out
+
+
+def _literal_groups(line: str) -> list[list[tuple[int, int, str]]]:
+    """Runs of two or more string literals joined by nothing, spaces or `+` (Python's
+    implicit concatenation, JavaScript's `+`): (start, end, content) of each."""
+    groups: list[list[tuple[int, int, str]]] = []
+    current: list[tuple[int, int, str]] = []
+    for m in _STRING_LITERAL.finditer(line):
+        content = m.group(1) if m.group(1) is not None else m.group(2) or ""
+        item = (m.start(), m.end(), content)
+        if current and _LITERAL_GLUE.fullmatch(line, current[-1][1], m.start()):
+            current.append(item)
+            continue
+        if len(current) > 1:
+            groups.append(current)
+        current = [item]
+    if len(current) > 1:
+        groups.append(current)
+    return groups
+
+
+def _credential_like(value: str, *, min_len: int = 8) -> bool:
+    return (
+        re.search(r"\d", value) is not None
+        and re.search(r"[A-Za-z]", value) is not None
+        and is_real_value(value, min_len=min_len)
+    )
+
+
+# the one redaction function ---------------------------------------------------------------------
+REDACT_MAX_CHARS = 10_000
+_HINT = re.compile(
+    r"(?i)gh[pousr]_|github_pat_|glpat-|xox[baprs]-|hooks\.slack|hf_|sk-|_live_|aiza|akia|asia"
+    r"|abia|acca|eyj|pypi-|npm_|://|-----begin|private key|accountkey|sharedaccesskey|token"
+    r"|secret|passw|pwd|api.?key|access.?key|auth|credential|wandb|bearer|mysql|mariadb"
+    r"|sshpass|redis-cli|[A-Za-z0-9+/_-]{20}|[\"'][ \t+]*[\"']"
+)
+
+
+def redact_text(text: str, *, max_chars: int = REDACT_MAX_CHARS) -> str:
+    """`text` with every secret the detectors know replaced by its redacted form — the one
+    function every string goes through before any output (evidence snippets at creation;
+    the whole Assessment, Verdict and diff report at the renderer boundary; error messages
+    that quote user input).
+
+    Linear time: the text is cut to `max_chars` FIRST (at a word boundary, so the cut never
+    leaves the start of a secret behind), then each pattern scans it once. Idempotent:
+    a redacted form (`ghp_…x7Qz`) matches no pattern."""
+    if len(text) > max_chars:
+        head = text[: max(0, max_chars - 1)]
+        cut = max(head.rfind(" "), head.rfind("\n"), head.rfind("\t"))
+        text = (head[: cut + 1] if cut >= 0 else "") + ELLIPSIS
+    if not _HINT.search(text):
         return text
     out = text
-    for regex in [_AWS_SECRET_NAMED, _AZURE, *(r for _, r in _TOKENS)]:
+    for _kind, value in _token_findings(out):
+        out = out.replace(value, redact(value))
+    for regex in (_AWS_SECRET_NAMED, _AZURE):
         out = regex.sub(lambda m: m.group(0).replace(m.group(1), redact(m.group(1))), out)
     if _AWS_ID.search(out):
         out = _AWS_SECRET_BARE.sub(
@@ -314,13 +565,82 @@ def scrub(text: str) -> str:
             out,
         )
         out = _AWS_ID.sub(lambda m: redact(m.group(1)), out)
-    out = _ASSIGN.sub(
-        lambda m: m.group(1) + redact(m.group(2)) if _credential_like(m.group(2)) else m.group(0),
+    out = _URL_CREDENTIAL.sub(
+        lambda m: (
+            m.group(0)
+            if is_reference(m.group(3))
+            else f"{m.group(1)}{m.group(2)}:{redact(m.group(3))}@{m.group(4)}"
+        ),
         out,
     )
+    out = _URL_USER_TOKEN.sub(
+        lambda m: (
+            f"{m.group(1)}{redact(m.group(2))}@"
+            if is_real_value(m.group(2), min_len=20, min_entropy=3.5)
+            else m.group(0)
+        ),
+        out,
+    )
+    for regex in (_CLI_LONG, _CLI_SHORT, _CLI_MYSQL):
+        out = regex.sub(
+            lambda m: (
+                m.group(0)
+                if is_reference(m.group(3)) or m.group(3).startswith("-") or len(m.group(3)) < 4
+                else m.group(0)[: m.start(3) - m.start(0)] + redact(m.group(3))
+            ),
+            out,
+        )
+    out = _WANDB.sub(lambda m: m.group(1) + redact(m.group(2)), out)
+    out = _BEARER.sub(lambda m: m.group(1) + redact(m.group(2)), out)
+    out = _ASSIGN.sub(
+        lambda m: (
+            m.group(1) + redact(m.group(2))
+            if _credential_like(m.group(2), min_len=6) and not is_reference(m.group(2))
+            else m.group(0)
+        ),
+        out,
+    )
+    for kind, value, _shown in _wrapped_findings(out):
+        if kind.endswith("(base64)"):
+            out = out.replace(value, redact(value))
+    for group in _literal_groups(out):
+        joined = "".join(part for _, _, part in group)
+        if _token_findings(joined) or _url_findings(joined):
+            for _, _, part in group:
+                if part:
+                    out = out.replace(part, redact(part), 1)
     if _PEM.search(out) or "PRIVATE KEY" in out:
         out = _PEM_BODY.sub(
             lambda m: redact(m.group(0)) if shannon_entropy(m.group(0)) >= 4.0 else m.group(0),
             out,
         )
     return out
+
+
+def redact_strings(value: Any) -> Any:
+    """`value` (a pydantic model, tuple, list, dict or string) with `redact_text` applied to
+    every string it holds; models are copied only where a string changed."""
+    from pydantic import BaseModel
+
+    if type(value) is str:  # not str enums (Outcome): their values are ours
+        redacted = redact_text(value)
+        return value if redacted == value else redacted
+    if isinstance(value, BaseModel):
+        changes = {}
+        for name in type(value).model_fields:
+            old = getattr(value, name)
+            new = redact_strings(old)
+            if new is not old:
+                changes[name] = new
+        return value.model_copy(update=changes) if changes else value
+    if isinstance(value, (tuple, list)):
+        items = [redact_strings(v) for v in value]
+        if all(a is b for a, b in zip(items, value, strict=True)):
+            return value
+        return type(value)(items)
+    if isinstance(value, dict):
+        pairs = {redact_strings(k): redact_strings(v) for k, v in value.items()}
+        if all(k in value and value[k] is v for k, v in pairs.items()):
+            return value
+        return pairs
+    return value
