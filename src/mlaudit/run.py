@@ -249,11 +249,12 @@ def scan(
     verdict = evaluate(assessment, policy, baseline)
     verdict = verdict.model_copy(update={"notes": prepared.waiver_notes})
     from mlaudit.repo.parsers.secrets import redact_strings
+    from mlaudit.report.escape import scalar
     from mlaudit.report.text import clean, md
 
     # lines printed here, outside the renderers, cross the same boundary: redacted, escaped
-    safe_verdict = redact_strings(verdict)
-    safe_assessment = redact_strings(assessment)
+    safe_verdict = redact_strings(verdict, then=scalar)
+    safe_assessment = redact_strings(assessment, then=scalar)
     gate_lines = (
         [clean(line, max_chars=2000) for line in safe_verdict.lines()]
         if (verdict.gates or verdict.notes)
@@ -344,9 +345,12 @@ def diff(
     notes += [n for n in head_assessment.target.notes if "shallow" in n or "waiver" in n]
     report = report.model_copy(update={"notes": tuple(dict.fromkeys(notes))})
     from mlaudit.repo.parsers.secrets import redact_strings
+    from mlaudit.report.escape import scalar
     from mlaudit.report.text import clean
 
-    report = redact_strings(report)  # the boundary: every string of both sides, labels too
+    report = redact_strings(
+        report, then=scalar
+    )  # the boundary: every string of both sides, labels too
     failed = policy.fail_on_regression and bool(report.regressions)
     gate_lines: list[str] = []
     if policy.fail_on_regression:

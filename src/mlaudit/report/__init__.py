@@ -49,11 +49,14 @@ class Renderer(Protocol):
 
 
 def redacted(assessment: Assessment, options: RenderOptions) -> tuple[Assessment, RenderOptions]:
-    """The Assessment and options with every string redacted (see parsers/secrets.py)."""
+    """The Assessment and options with every string redacted (see parsers/secrets.py) and
+    made of Unicode scalar values (a file name's undecodable bytes are lone surrogates, which
+    no UTF-8 output can hold)."""
     from mlaudit.repo.parsers.secrets import redact_strings
+    from mlaudit.report.escape import scalar
 
-    safe: Assessment = redact_strings(assessment)
-    verdict = redact_strings(options.verdict) if options.verdict is not None else None
+    safe: Assessment = redact_strings(assessment, then=scalar)
+    verdict = redact_strings(options.verdict, then=scalar) if options.verdict else None
     repo_url = redact_strings(options.repo_url) if options.repo_url else options.repo_url
     if verdict is not options.verdict or repo_url != options.repo_url:
         options = replace(options, verdict=verdict, repo_url=repo_url)

@@ -38,6 +38,7 @@ _SURROGATE = re.compile(r"[\ud800-\udfff]")
 # C0 (but tab/newline handled first), DEL, C1 (CSI, OSC … as single code points), bidi
 # overrides and isolates, line/paragraph separators, BOM/zero-width no-break space.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
+_LOG_COMMAND = re.compile(r"(?:(?<=\s)|^)(?:::|##\[)")
 _XML_INVALID = re.compile(r"[\ufffe\uffff]")
 
 
@@ -58,7 +59,11 @@ def terminal(text: str | None, *, max_chars: int = 300) -> str:
         return ""
     text = text[: max_chars * 2]  # bound the work before any regex
     text = text.replace("\r\n", " ").replace("\r", " ").replace("\n", " ").replace("\t", " ")
-    return _bounded(_CONTROL.sub("\ufffd", scalar(text)), max_chars)
+    text = _CONTROL.sub("\ufffd", scalar(text))
+    # a CI runner reads `::cmd::` / `##[cmd]` at a line start; a wrapped terminal line can
+    # start after any space, so a word-initial marker gets a zero-width space inside it
+    text = _LOG_COMMAND.sub(lambda m: m.group(0)[0] + "\u200b" + m.group(0)[1:], text)
+    return _bounded(text, max_chars)
 
 
 # Markdown (GitHub-flavoured) -------------------------------------------------------------------
@@ -129,9 +134,15 @@ def xml(text: str | None, *, max_chars: int = 1000, multiline: bool = False) -> 
 
 
 # GitHub workflow commands ---------------------------------------------------------------------
+_GH_CONTROL = re.compile(r"[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
 def gh_data(text: str) -> str:
-    """The message of `::error …::message`: `%`, CR and LF encoded, so no second command."""
-    return scalar(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """The message of `::error …::message`: `%`, CR and LF encoded (the runner decodes them),
+    so no second command; other control characters (ESC, OSC, C1 — the log viewer renders
+    ANSI sequences) become U+FFFD."""
+    text = _GH_CONTROL.sub("\ufffd", scalar(text))
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def gh_property(text: str) -> str:
@@ -139,14 +150,11 @@ def gh_property(text: str) -> str:
     return gh_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-_GH_COMMAND_START = re.compile(r"^\s*(?:::|##\[)")
-
-
 def gh_log(text: str, *, max_chars: int = 2000) -> str:
     """A plain line of the job log that the runner can never read as a workflow command
-    (`::add-mask::`, `::stop-commands::`, legacy `##[set-output …]`)."""
-    line = terminal(text, max_chars=max_chars)
-    return "mlaudit: " + line.strip() if _GH_COMMAND_START.match(line) else line
+    (`::add-mask::`, `::stop-commands::`, legacy `##[set-output …]`): one `terminal` line,
+    whose word-initial `::`/`##[` markers are broken by a zero-width space."""
+    return terminal(text, max_chars=max_chars)
 
 
 # SARIF ------------------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ import hashlib
 import math
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -617,29 +618,34 @@ def redact_text(text: str, *, max_chars: int = REDACT_MAX_CHARS) -> str:
     return out
 
 
-def redact_strings(value: Any) -> Any:
-    """`value` (a pydantic model, tuple, list, dict or string) with `redact_text` applied to
-    every string it holds; models are copied only where a string changed."""
+def redact_strings(value: Any, *, then: Callable[[str], str] | None = None) -> Any:
+    """`value` (a pydantic model, tuple, list, dict or string) with `redact_text` (and then
+    `then`, if given) applied to every string it holds; models are copied only where a
+    string changed."""
     from pydantic import BaseModel
 
     if type(value) is str:  # not str enums (Outcome): their values are ours
         redacted = redact_text(value)
+        if then is not None:
+            redacted = then(redacted)
         return value if redacted == value else redacted
     if isinstance(value, BaseModel):
         changes = {}
         for name in type(value).model_fields:
             old = getattr(value, name)
-            new = redact_strings(old)
+            new = redact_strings(old, then=then)
             if new is not old:
                 changes[name] = new
         return value.model_copy(update=changes) if changes else value
     if isinstance(value, (tuple, list)):
-        items = [redact_strings(v) for v in value]
+        items = [redact_strings(v, then=then) for v in value]
         if all(a is b for a, b in zip(items, value, strict=True)):
             return value
         return type(value)(items)
     if isinstance(value, dict):
-        pairs = {redact_strings(k): redact_strings(v) for k, v in value.items()}
+        pairs = {
+            redact_strings(k, then=then): redact_strings(v, then=then) for k, v in value.items()
+        }
         if all(k in value and value[k] is v for k, v in pairs.items()):
             return value
         return pairs
