@@ -58,7 +58,7 @@ def run(*args: str) -> tuple[int, str, str]:
 
 def run_subprocess(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "mlaudit", *args],
+        [sys.executable, "-I", "-m", "mlaudit", *args],  # -I: not the cwd's mlaudit
         capture_output=True,
         text=True,
         cwd=cwd,

@@ -62,7 +62,7 @@ def _scan(root: Path, env_extra: dict[str, str], args: list[str]) -> str:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "MLAUDIT_", "LC_"))}
     env.update(env_extra)
     proc = subprocess.run(
-        [sys.executable, "-m", "mlaudit", "scan", ".", "--width", "100", *args],
+        [sys.executable, "-I", "-m", "mlaudit", "scan", ".", "--width", "100", *args],
         cwd=root,
         env=env,
         capture_output=True,

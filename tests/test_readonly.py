@@ -102,7 +102,7 @@ def _commands(root: Path) -> list[list[str]]:
 def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "MLAUDIT_"))}
     return subprocess.run(
-        [sys.executable, "-m", "mlaudit", *args],
+        [sys.executable, "-I", "-m", "mlaudit", *args],
         cwd=cwd,
         env=env,
         capture_output=True,

@@ -202,7 +202,7 @@ def test_history_secret_removed_later_still_fails(tmp_path):
 def test_raw_key_never_printed_by_the_cli(tmp_path, fmt):
     root = _leaked_repo(tmp_path)
     out = subprocess.run(
-        [sys.executable, "-m", "mlaudit", "scan", str(root), "--format", fmt, "--exit-zero"],
+        [sys.executable, "-I", "-m", "mlaudit", "scan", str(root), "--format", fmt, "--exit-zero"],
         capture_output=True,
         text=True,
         check=False,
