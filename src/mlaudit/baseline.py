@@ -15,6 +15,7 @@ from mlaudit.errors import UsageError
 from mlaudit.results import Assessment, CheckResult, Outcome
 
 BASELINE_VERSION = 1
+MAX_BASELINE_BYTES = 16 * 1024 * 1024
 FAILING = (Outcome.FAIL, Outcome.ERROR)
 
 Key = tuple[str, str, str]
@@ -47,21 +48,29 @@ def render_baseline(assessment: Assessment) -> str:
     return json.dumps(data, indent=2, sort_keys=True) + "\n"
 
 
-def load_baseline(path: Path) -> frozenset[Key]:
+def load_baseline(path: Path, inside: Path | None = None) -> frozenset[Key]:
+    """The failure keys of a baseline file; `inside`: the file must lie in that folder (a
+    baseline named by the scanned repository's own config)."""
+    from mlaudit.inputs import read_input
+
+    text = read_input(
+        path, what="baseline file", limit=MAX_BASELINE_BYTES, error=UsageError, inside=inside
+    )
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise UsageError(f"baseline file not found: {path}") from None
-    except (OSError, ValueError) as exc:
+        data = json.loads(text)
+    except ValueError as exc:
         raise UsageError(f"{path}: not a readable mlaudit baseline: {exc}") from None
     if not isinstance(data, dict) or data.get("baseline_version") != BASELINE_VERSION:
         raise UsageError(f"{path}: not an mlaudit baseline (baseline_version {BASELINE_VERSION})")
     out: set[Key] = set()
-    for entry in data.get("failures") or []:
+    failures = data.get("failures") or []
+    if not isinstance(failures, list):
+        raise UsageError(f"{path}: `failures` must be a list")
+    for entry in failures:
         try:
             out.add((str(entry["check"]), str(entry["artifact"]), str(entry.get("path") or "")))
-        except (KeyError, TypeError):
-            raise UsageError(f"{path}: malformed baseline entry {entry!r}") from None
+        except (KeyError, TypeError, AttributeError):
+            raise UsageError(f"{path}: malformed baseline entry {str(entry)[:200]!r}") from None
     return frozenset(out)
 
 

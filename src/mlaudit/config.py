@@ -139,6 +139,10 @@ FILE_ONLY = {"waivers", "minimums"}
 # keys a config file may not set: the scanned repository must not choose where files are
 # written (scanning an untrusted repository must never overwrite the user's files)
 NOT_IN_FILE = {"output"}
+# keys only the person running the scan may set (flags, environment, --config): from the
+# scanned repository's own config they would silence the operator's gate (`exit-zero`) or
+# shorten the history that the secrets check reads (`commit-limit`). See docs/security.md.
+OPERATOR_ONLY = {"exit-zero", "commit-limit"}
 _LIST_KEYS = {
     k for k, f in Policy.model_fields.items() if "list" in str(f.annotation) and k != "waivers"
 }
@@ -152,6 +156,10 @@ class Settings:
     policy: Policy
     sources: dict[str, str] = field(default_factory=dict)
     config_path: Path | None = None
+    # who chose the config file: "operator" (--config, MLAUDIT_CONFIG) or "repository" (found
+    # in the scanned repository, which then may only name files inside `repo_root`)
+    origin: Literal["operator", "repository"] | None = None
+    repo_root: Path | None = None
 
     @property
     def base_dir(self) -> Path:
@@ -163,6 +171,13 @@ class Settings:
             return value
         path = Path(value)
         return str(path if path.is_absolute() else self.base_dir / path)
+
+    def confinement(self, key: str) -> Path | None:
+        """The folder a path-valued input must stay in: the repository root when the value
+        comes from the repository's own config file, else None (the operator's choice)."""
+        if self.origin == "repository" and self.sources.get(key, "").startswith("file"):
+            return self.repo_root
+        return None
 
     def show(self) -> str:
         """TOML-like listing of every key with its value and source."""
@@ -183,8 +198,29 @@ def config_json_schema() -> dict[str, Any]:
 
 
 # --- finding and reading the config file -------------------------------------------------
+def find_repo_root(start: Path) -> Path:
+    """The folder whose settings the scanned repository controls: the nearest folder up from
+    `start` holding `.git`, or `start` itself (its folder, for a file) outside any repository."""
+    try:
+        folder = start.resolve()
+    except OSError:
+        return start
+    if folder.is_file():
+        folder = folder.parent
+    probe = folder
+    while True:
+        if (probe / ".git").exists():
+            return probe
+        if probe.parent == probe:
+            return folder
+        probe = probe.parent
+
+
 def find_config(start: Path) -> Path | None:
-    """The nearest `.mlaudit.yaml` or pyproject.toml with [tool.mlaudit], up to the git root."""
+    """The nearest `.mlaudit.yaml` or pyproject.toml with [tool.mlaudit], from `start` up to
+    the repository root (find_repo_root): never above it, and never a file that resolves out
+    of it (a committed symlink to /etc/shadow is refused before it is read)."""
+    root = find_repo_root(start)
     try:
         folder = start.resolve()
     except OSError:
@@ -193,32 +229,31 @@ def find_config(start: Path) -> Path | None:
         folder = folder.parent
     while True:
         for name in CONFIG_FILES:
-            if (folder / name).is_file():
-                return folder / name
+            if os.path.lexists(folder / name):
+                return folder / name  # read (and refused if it escapes) by load_settings
         pyproject = folder / "pyproject.toml"
-        if pyproject.is_file() and re.search(
-            r"^\s*\[\s*tool\.mlaudit[\].]", _read(pyproject), re.MULTILINE
+        if os.path.lexists(pyproject) and re.search(
+            r"^\s*\[\s*tool\.mlaudit[\].]", _read(pyproject, inside=root), re.MULTILINE
         ):
             return pyproject
-        if (folder / ".git").exists() or folder.parent == folder:
+        if folder == root or folder.parent == folder:
             return None
         folder = folder.parent
 
 
-def _read(path: Path) -> str:
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_CONFIG_BYTES + 1)
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot read configuration: {exc.strerror}") from None
-    if len(data) > MAX_CONFIG_BYTES:
-        raise UsageError(f"{path}: configuration larger than {MAX_CONFIG_BYTES} bytes")
-    return data.decode("utf-8", "replace")
+def _read(path: Path, inside: Path | None = None) -> str:
+    from mlaudit.inputs import read_input
+
+    return read_input(
+        path, what="configuration", limit=MAX_CONFIG_BYTES, error=UsageError, inside=inside
+    )
 
 
-def read_config_file(path: Path) -> tuple[dict[str, Any], dict[str, int]]:
+def read_config_file(
+    path: Path, inside: Path | None = None
+) -> tuple[dict[str, Any], dict[str, int]]:
     """The raw mapping of a config file and the line of each top-level key."""
-    text = _read(path)
+    text = _read(path, inside)
     if path.name == "pyproject.toml" or path.suffix == ".toml":
         try:
             import tomllib  # type: ignore[import-not-found,unused-ignore]
@@ -332,15 +367,20 @@ def load_settings(
 
     if config_file is None and env.get(f"{ENV_PREFIX}CONFIG"):
         config_file = Path(env[f"{ENV_PREFIX}CONFIG"])
+    repo_root = find_repo_root(target)
+    origin: Literal["operator", "repository"] | None = None
+    inside: Path | None = None
     if config_file is not None:
-        if not config_file.is_file():
+        if not config_file.exists():
             raise UsageError(f"config file not found: {config_file}")
         path: Path | None = config_file
+        origin = "operator"
     else:
         path = find_config(target)
+        origin, inside = ("repository", repo_root) if path is not None else (None, None)
     key_lines: dict[str, int] = {}
     if path is not None:
-        raw, key_lines = read_config_file(path)
+        raw, key_lines = read_config_file(path, inside)
         for key, value in raw.items():
             canon = _canonical(key)
             if canon not in KEYS:
@@ -352,6 +392,13 @@ def load_settings(
                     f"{path}:{line or 1}: `{canon}` cannot be set in a configuration file (the "
                     f"scanned repository must not choose where files are written); use "
                     f"--{canon} or {ENV_PREFIX}{canon.upper().replace('-', '_')}"
+                )
+            if canon in OPERATOR_ONLY and origin == "repository":
+                line = key_lines.get(str(key))
+                raise UsageError(
+                    f"{path}:{line or 1}: `{canon}` cannot be set by the scanned repository's "
+                    f"own configuration (only by whoever runs the scan): use --{canon}, "
+                    f"{ENV_PREFIX}{canon.upper().replace('-', '_')} or --config FILE"
                 )
             key_lines.setdefault(canon, key_lines.get(str(key), 0))
             values[KEYS[canon]] = value
@@ -372,4 +419,6 @@ def load_settings(
         policy = Policy.model_validate(values)
     except ValidationError as exc:
         raise UsageError(_describe(exc, sources, key_lines)) from None
-    return Settings(policy=policy, sources=sources, config_path=path)
+    return Settings(
+        policy=policy, sources=sources, config_path=path, origin=origin, repo_root=repo_root
+    )

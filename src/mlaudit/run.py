@@ -152,7 +152,9 @@ def prepare(
             repo_url = normalise_repo_url(policy.repo_url)
         except ValueError as exc:
             raise UsageError(str(exc)) from None
-    loaded = load_rubric(settings.resolve_input("rubric", policy.rubric))
+    loaded = load_rubric(
+        settings.resolve_input("rubric", policy.rubric), inside=settings.confinement("rubric")
+    )
     rubric = loaded.rubric
     selected = build_selector(
         rubric,
@@ -226,7 +228,11 @@ def scan(
     if policy.baseline and write_baseline is None:
         from mlaudit.baseline import load_baseline
 
-        baseline = load_baseline(Path(prepared.settings.resolve_input("baseline", policy.baseline)))
+        settings = prepared.settings
+        baseline = load_baseline(
+            Path(settings.resolve_input("baseline", policy.baseline)),
+            inside=settings.confinement("baseline"),
+        )
     from mlaudit import progress
 
     stdout_formats = [name for name, target in plan if target is None]

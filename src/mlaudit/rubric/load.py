@@ -10,6 +10,7 @@ import copy
 import difflib
 import hashlib
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,8 @@ from mlaudit.rubric.model import CheckOverride, Rubric
 
 MAX_RUBRIC_BYTES = 2 * 1024 * 1024
 MAX_EXTENDS_DEPTH = 8
+MAX_RUBRIC_FILES = 64
+MAX_RUBRIC_NODES = 200_000  # the default rubric is ~5,000
 BUILTIN_DEFAULT = "default"
 
 
@@ -51,23 +54,69 @@ def resolve_rubric_path(ref: str | Path, relative_to: Path | None = None) -> Pat
     return path
 
 
-def _read_yaml(path: Path) -> Any:
+class _Reader:
+    """Reads the files of one rubric load: each file parsed once (an `include` listed twice
+    is an error, an `extends` cycle too), at most MAX_RUBRIC_FILES files and MAX_RUBRIC_NODES
+    YAML nodes in all (aliases expanded), every file bounded by read_input and, for a rubric
+    named by the scanned repository's own config, confined to the repository (`inside`)."""
+
+    def __init__(self, inside: Path | None) -> None:
+        self.inside = inside
+        self.cache: dict[str, Any] = {}
+        self.nodes = 0
+
+    def read(self, path: Path) -> Any:
+        from mlaudit.inputs import read_input
+
+        key = os.path.realpath(path)
+        if key in self.cache:
+            return copy.deepcopy(self.cache[key])
+        if len(self.cache) >= MAX_RUBRIC_FILES:
+            raise RubricError(f"{path}: a rubric may span at most {MAX_RUBRIC_FILES} files")
+        builtin = _is_builtin(path)
+        text = read_input(
+            path,
+            what="rubric",
+            limit=MAX_RUBRIC_BYTES,
+            error=RubricError,
+            inside=None if builtin else self.inside,
+        )
+        parsed = parse_yaml(text)
+        if parsed.error:
+            raise RubricError(f"{path}: {parsed.error}")
+        if len(parsed.documents) != 1 or not isinstance(parsed.documents[0], dict):
+            raise RubricError(f"{path}:1: a rubric file must hold one YAML mapping")
+        self.nodes += _count_nodes(parsed.documents[0], MAX_RUBRIC_NODES - self.nodes)
+        if self.nodes > MAX_RUBRIC_NODES:
+            raise RubricError(
+                f"{path}: rubric larger than {MAX_RUBRIC_NODES:,} YAML nodes in all "
+                "(aliases expanded)"
+            )
+        _tag_origin(parsed.documents[0], str(path))
+        self.cache[key] = parsed.documents[0]
+        return copy.deepcopy(parsed.documents[0])
+
+
+def _is_builtin(path: Path) -> bool:
     try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_RUBRIC_BYTES + 1)
-    except FileNotFoundError:
-        raise RubricError(f"{path}: rubric file not found") from None
-    except OSError as exc:
-        raise RubricError(f"{path}: cannot read rubric: {exc.strerror}") from None
-    if len(data) > MAX_RUBRIC_BYTES:
-        raise RubricError(f"{path}: rubric larger than {MAX_RUBRIC_BYTES} bytes")
-    parsed = parse_yaml(data.decode("utf-8", "replace"))
-    if parsed.error:
-        raise RubricError(f"{path}: {parsed.error}")
-    if len(parsed.documents) != 1 or not isinstance(parsed.documents[0], dict):
-        raise RubricError(f"{path}:1: a rubric file must hold one YAML mapping")
-    _tag_origin(parsed.documents[0], str(path))
-    return parsed.documents[0]
+        from mlaudit.inputs import is_inside
+
+        return is_inside(path, rubrics_dir())
+    except RubricError:
+        return False
+
+
+def _count_nodes(node: Any, budget: int) -> int:
+    """Nodes of a parsed document (shared alias targets counted each time), up to budget+1."""
+    count, stack = 0, [node]
+    while stack and count <= budget:
+        current = stack.pop()
+        count += 1
+        if isinstance(current, dict):
+            stack.extend(current.values())
+        elif isinstance(current, list):
+            stack.extend(current)
+    return count
 
 
 def _tag_origin(node: Any, origin: str) -> None:
@@ -85,34 +134,43 @@ def _where(node: Any, key: Any = None) -> str:
     return f"{origin}:{line}" if line else origin
 
 
-def _load_raw(path: Path, depth: int = 0) -> dict[str, Any]:
+def _load_raw(
+    path: Path, depth: int = 0, reader: _Reader | None = None, chain: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    reader = reader or _Reader(None)
     if depth > MAX_EXTENDS_DEPTH:
         raise RubricError(f"{path}: `extends` chain deeper than {MAX_EXTENDS_DEPTH}")
-    raw = _read_yaml(path)
-    for key in ("include",):
-        parts = raw.get(key) or []
-        if not isinstance(parts, list):
-            raise RubricError(f"{_where(raw, key)}: `include` must be a list of files")
-        qualities = list(raw.get("qualities") or [])
-        for part in parts:
-            part_path = resolve_rubric_path(str(part), path.parent)
-            data = _read_yaml(part_path)
-            found = data.get("qualities")
-            if not isinstance(found, list):
-                raise RubricError(
-                    f"{part_path}:1: an included file must hold `qualities:` (a list)"
-                )
-            qualities.extend(found)
-        if parts:
-            merged_qualities = LineList(qualities)
-            merged_qualities.line = int(getattr(raw.get("qualities"), "line", 0) or 0)
-            raw["qualities"] = merged_qualities
-        raw.pop("include", None)
+    here = os.path.realpath(path)
+    if here in chain:
+        raise RubricError(f"{path}: `extends` cycle ({' -> '.join([*chain, here])})")
+    raw = reader.read(path)
+    parts = raw.get("include") or []
+    if not isinstance(parts, list):
+        raise RubricError(f"{_where(raw, 'include')}: `include` must be a list of files")
+    qualities = list(raw.get("qualities") or [])
+    seen: set[str] = set()
+    for part in parts:
+        if not isinstance(part, str):
+            raise RubricError(f"{_where(raw, 'include')}: `include` entries must be file names")
+        part_path = resolve_rubric_path(part, path.parent)
+        if os.path.realpath(part_path) in seen:
+            raise RubricError(f"{_where(raw, 'include')}: {part!r} is included twice")
+        seen.add(os.path.realpath(part_path))
+        data = reader.read(part_path)
+        found = data.get("qualities")
+        if not isinstance(found, list):
+            raise RubricError(f"{part_path}:1: an included file must hold `qualities:` (a list)")
+        qualities.extend(found)
+    if parts:
+        merged_qualities = LineList(qualities)
+        merged_qualities.line = int(getattr(raw.get("qualities"), "line", 0) or 0)
+        raw["qualities"] = merged_qualities
+    raw.pop("include", None)
     base_ref = raw.pop("extends", None)
     if base_ref is None:
         return raw
     base_path = resolve_rubric_path(str(base_ref), path.parent)
-    base = _load_raw(base_path, depth + 1)
+    base = _load_raw(base_path, depth + 1, reader, (*chain, here))
     return _apply_extension(base, raw)
 
 
@@ -233,9 +291,11 @@ def _check_duplicates(raw: dict[str, Any]) -> None:
                     raise RubricError(f"{here}: duplicate check {key} {value!r} (first at {first})")
 
 
-def load_rubric(ref: str | Path = BUILTIN_DEFAULT) -> LoadedRubric:
+def load_rubric(ref: str | Path = BUILTIN_DEFAULT, *, inside: Path | None = None) -> LoadedRubric:
+    """Load a rubric; `inside`: every file it names (itself, `include`, `extends`) must lie in
+    that folder, the built-in rubrics excepted (a rubric named by a repository's own config)."""
     path = resolve_rubric_path(ref)
-    raw = _load_raw(path)
+    raw = _load_raw(path, reader=_Reader(inside))
     raw.pop("overrides", None)
     raw.pop("disable", None)
     _check_duplicates(raw)
