@@ -12,7 +12,6 @@ Nothing is executed; everything is read through the Snapshot.
 
 from __future__ import annotations
 
-import ast
 import re
 import shlex
 from collections import deque
@@ -20,6 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from mlaudit.probes import _task_runners
 from mlaudit.probes.base import ev
 from mlaudit.repo.parsers.ci import CiJob
 from mlaudit.repo.parsers.yaml_docs import key_line
@@ -50,11 +50,6 @@ YAML_COMMAND_KEYS = {
     "after_script",
 }
 _MAKE = re.compile(r"(?:^|[\s;&|(])(?:\$\(MAKE\)|\$\{MAKE\}|make)((?:\s+[^\s;&|)]+)*)")
-_TOX = re.compile(r"(?:^|[\s;&|])(?:python[\d.]*\s+-m\s+)?tox\b(?![.\w-])")
-_NOX = re.compile(r"(?:^|[\s;&|])(?:python[\d.]*\s+-m\s+)?nox\b(?![.\w-])")
-_RUNNER = re.compile(
-    r"\b(?:hatch\s+run|pdm\s+run|poe|(?:poetry|uv)\s+run\s+poe)\s+(?:[\w.-]+:)?([\w.-]+)"
-)
 _MAKE_TARGET = re.compile(r"^([^\s:=#][^:=#]*?)\s*::?(?!=)(.*)$")
 
 
@@ -84,6 +79,11 @@ def is_install(text: str) -> bool:
 
 
 _SEPARATORS = re.compile(r"\s*(?:&&|\|\||;)\s*")
+
+
+def split_commands(text: str) -> list[str]:
+    """The `&&`/`||`/`;`-separated commands of one line."""
+    return [part for part in _SEPARATORS.split(text) if part]
 
 
 def runs(text: str, pattern: re.Pattern[str]) -> bool:
@@ -144,87 +144,6 @@ def _make_lines(
         out.extend(_make_lines(snap, makefile, prereqs, seen))
         out.extend((text, line, target) for text, line in recipe)
     return out
-
-
-def _tox_commands(snap: Snapshot) -> list[tuple[str, str, int]]:
-    out: list[tuple[str, str, int]] = []
-    for path in ("tox.ini", "setup.cfg"):
-        if not snap.exists(path):
-            continue
-        in_testenv = in_commands = False
-        for number, raw in enumerate(snap.lines(path), start=1):
-            stripped = raw.strip()
-            if stripped.startswith("["):
-                in_testenv = stripped.startswith(("[testenv", "[tox:testenv"))
-                in_commands = False
-                continue
-            if not in_testenv or stripped.startswith(("#", ";")):
-                continue
-            if re.match(r"^commands(_pre|_post)?\s*=", raw):
-                in_commands = True
-                value = raw.split("=", 1)[1].strip()
-                if value:
-                    out.append((value, path, number))
-            elif in_commands and raw[:1] in (" ", "\t") and stripped:
-                out.append((stripped, path, number))
-            else:
-                in_commands = False
-    return out
-
-
-def _literal_args(args: tuple[str, ...]) -> list[str]:
-    words = []
-    for arg in args:
-        try:
-            value = ast.literal_eval(arg)
-        except (ValueError, SyntaxError):
-            continue
-        if isinstance(value, str):
-            words.append(value)
-        elif isinstance(value, list):
-            words.extend(str(v) for v in value)
-    return words
-
-
-def _nox_commands(snap: Snapshot) -> list[tuple[str, str, int]]:
-    facts = snap.python("noxfile.py") if snap.exists("noxfile.py") else None
-    if facts is None:
-        return []
-    return [
-        (" ".join(_literal_args(call.args)), "noxfile.py", call.line)
-        for call in facts.calls
-        if call.name.endswith((".run", ".run_always", ".run_install")) and call.args
-    ]
-
-
-def _pyproject_scripts(snap: Snapshot, name: str) -> list[tuple[str, str, int]]:
-    data = snap.toml("pyproject.toml") if snap.exists("pyproject.toml") else None
-    if not data:
-        return []
-    tool = data.get("tool") or {}
-    tables: list[Any] = [
-        (tool.get("pdm") or {}).get("scripts"),
-        (tool.get("poe") or {}).get("tasks"),
-    ]
-    for env in ((tool.get("hatch") or {}).get("envs") or {}).values():
-        if isinstance(env, dict):
-            tables.append(env.get("scripts"))
-    out: list[str] = []
-    for table in tables:
-        if not isinstance(table, dict) or name not in table:
-            continue
-        value = table[name]
-        if isinstance(value, dict):
-            value = value.get("cmd") or value.get("shell") or value.get("sequence") or ""
-        if isinstance(value, str):
-            out.append(value)
-        elif isinstance(value, list):
-            out.extend(str(v) for v in value)
-    line = next(
-        (n for n, text in enumerate(snap.lines("pyproject.toml"), 1) if text.startswith(name)),
-        None,
-    )
-    return [(text, "pyproject.toml", line or 0) for text in out]
 
 
 def _yaml_command_strings(node: Any, inside: bool = False) -> Iterator[tuple[str, int | None]]:
@@ -323,16 +242,9 @@ def _expand(
                 for recipe, line, target in _make_lines(snap, candidate, targets, set()):
                     yield recipe, candidate, line, f"{candidate}:{target}"
                 break
-    if _TOX.search(text) and "tox.ini" not in seen:
-        for command, path, line in _tox_commands(snap):
-            yield command, path, line, f"{path}:testenv"
-    if _NOX.search(text) and "noxfile.py" not in seen:
-        for command, path, line in _nox_commands(snap):
-            yield command, path, line, "noxfile.py"
-    runner = _RUNNER.search(text)
-    if runner:
-        for command, path, line in _pyproject_scripts(snap, runner.group(1)):
-            yield command, path, line, f"pyproject.toml:{runner.group(1)}"
+    for command, task_file, task_line, link in _task_runners.resolve(snap, text):
+        if task_file not in seen:
+            yield command, task_file, task_line, link
     for path in referenced_files(snap, text):
         if path in seen:
             continue
@@ -362,6 +274,14 @@ def job_reach(snap: Snapshot, job: CiJob, depth: int = DEFAULT_DEPTH) -> list[Re
                 queue.extend(
                     (text, path, line, (link,), depth - 1) for text, line in _file_lines(snap, path)
                 )
+            continue
+        if target in ("pre-commit/action", "pre-commit-ci/lite-action"):
+            # the action runs `pre-commit run --all-files`: every hook of the config
+            link = f"{job.path}:{uses.line}" if uses.line else job.path
+            queue.extend(
+                (text, path, line, (link,), depth - 1)
+                for text, path, line, _ in _task_runners.precommit_hook_commands(snap)
+            )
             continue
         if not uses.text.startswith("./"):
             continue

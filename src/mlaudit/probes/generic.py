@@ -522,11 +522,12 @@ class CiCommandParams(Params):
     )
     ignore_case: bool = False
     follow: int = Field(
-        default=0,
+        default=2,
         ge=0,
         le=3,
-        description="levels of indirection to follow: Makefile targets, tox/nox sessions, "
-        "scripts and job specs a CI command runs",
+        description="levels of indirection to follow: Makefile targets, task runners "
+        "(just, task, poe, invoke, nox, tox, npm …), git hooks, scripts and job specs a CI "
+        "command runs",
     )
 
     _v = field_validator("pattern", "uses")(_check_regex)

@@ -30,7 +30,7 @@ ASSERT_CALLS = re.compile(
 )
 TEST_RUN = re.compile(
     r"(?<![\w./-])(?:pytest|py\.test)(?![\w.-])|\bpython[\d.]*\s+-m\s+(?:pytest|unittest|nose2?)\b"
-    r"|(?:^|[\s;&|])(?:python[\d.]*\s+-m\s+)?(?:tox|nox)(?![\w.-])|\bmanage\.py\s+test\b"
+    r"|\bmanage\.py\s+test\b"
     r"|\bhatch\s+test\b|\bcoverage\s+run\b|\bnose2(?![\w.-])"
 )
 PUSH_TRIGGERS = ("push", "pull_request", "pull_request_target", "merge_request", "merge_group")
@@ -42,28 +42,93 @@ class TestFile:
     first_test: int
     asserts: bool
     facts: PythonFacts
+    by_content: bool = False  # found by what it defines, not by its file name
 
 
 def _is_test_function(name: str) -> bool:
     return name.startswith("test")
 
 
-def test_files(snap: Snapshot, globs: Iterable[str] = TEST_FILE_GLOBS) -> list[TestFile]:
-    """Python files outside examples/docs that define tests (AST), with their first test line."""
-    out: list[TestFile] = []
-    for path in base.select_files(snap, list(globs), exclude=list(NOT_TESTS)):
-        if not path.endswith(".py"):
+def _assertion_lines(facts: PythonFacts) -> list[int]:
+    return sorted(set(facts.asserts) | {c.line for c in facts.calls if ASSERT_CALLS.search(c.name)})
+
+
+def _testcase_spans(facts: PythonFacts) -> list[tuple[int, int]]:
+    starts = {b.line for b in facts.bases if b.name.split(".")[-1].endswith("TestCase")}
+    return [(s, e) for _n, s, e, kind in facts.spans if kind == "class" and s in starts]
+
+
+def asserting_tests(facts: PythonFacts) -> list[int]:
+    """First lines of the test functions (`test_*`, `testFoo`, or `test*` methods of a
+    `TestCase`) that hold an assertion in their own body."""
+    asserts = _assertion_lines(facts)
+    cases = _testcase_spans(facts)
+    out = []
+    for name, start, end, kind in facts.spans:
+        if kind != "def":
             continue
-        facts = snap.python(path)
-        if facts is None:
+        in_case = any(s < start <= e for s, e in cases)
+        pytest_like = name == "test" or name.startswith("test_") or name[4:5].isupper()
+        if not (pytest_like if not in_case else name.startswith("test")):
             continue
-        lines = [line for name, line in facts.functions if _is_test_function(name)]
-        testcase = [b.line for b in facts.bases if b.name.split(".")[-1].endswith("TestCase")]
-        if not lines and not testcase:
-            continue
-        asserts = bool(facts.asserts) or any(ASSERT_CALLS.search(c.name) for c in facts.calls)
-        out.append(TestFile(path, min(lines + testcase), asserts, facts))
+        if any(start <= line <= end for line in asserts):
+            out.append(start)
     return out
+
+
+def _test_by_content(facts: PythonFacts) -> int | None:
+    """First test line of a file that is a test file by what it defines, whatever its name.
+
+    Each test must assert in its own body (a `def test(model, loader)` evaluation loop of a
+    training script has none); a bare `test()` also needs pytest or unittest imported.
+    """
+    lines = asserting_tests(facts)
+    if not lines:
+        return None
+    names = {start: name for name, start, _e, _k in facts.spans}
+    frameworks = any(i.module.split(".")[0] in ("pytest", "unittest") for i in facts.imports)
+    strong = [line for line in lines if names.get(line) != "test" or frameworks]
+    return min(strong) if strong else None
+
+
+def test_files(snap: Snapshot, globs: Iterable[str] = TEST_FILE_GLOBS) -> list[TestFile]:
+    """Python files outside examples/docs that define tests (AST), with their first test line.
+
+    With the default globs, any other `.py` file whose test functions assert in their own
+    body counts too (`test.py`, `checks_and_tests.py`, `tests/model_checks.py`): what
+    makes a test file is what it defines, not its name.
+    """
+    globs = tuple(globs)
+
+    def build() -> list[TestFile]:
+        out: list[TestFile] = []
+        named = set()
+        for path in base.select_files(snap, list(globs), exclude=list(NOT_TESTS)):
+            if not path.endswith(".py"):
+                continue
+            named.add(path)
+            facts = snap.python(path)
+            if facts is None:
+                continue
+            lines = [line for name, line in facts.functions if _is_test_function(name)]
+            testcase = [b.line for b in facts.bases if b.name.split(".")[-1].endswith("TestCase")]
+            if not lines and not testcase:
+                continue
+            asserts = bool(_assertion_lines(facts))
+            out.append(TestFile(path, min(lines + testcase), asserts, facts))
+        if globs == TEST_FILE_GLOBS:
+            for path in base.select_files(snap, ["*.py"], exclude=list(NOT_TESTS)):
+                if path in named:
+                    continue
+                facts = snap.python(path)
+                if facts is None or (not facts.asserts and not facts.calls):
+                    continue
+                first = _test_by_content(facts)
+                if first is not None:
+                    out.append(TestFile(path, first, True, facts, by_content=True))
+        return sorted(out, key=lambda f: f.path)
+
+    return list(snap.memo(("test_files", globs), build))
 
 
 # unit tests -------------------------------------------------------------------------------
@@ -135,28 +200,71 @@ class TestsInCiParams(Params):
         return value
 
 
+_PY_SCRIPT = re.compile(
+    r"(?:^|[\s;&|(])(?:python[\d.]*|py|(?:uv|poetry|pdm|hatch|pipenv)\s+run(?:\s+python[\d.]*)?)"
+    r"((?:\s+-[A-Za-z]+)*)\s+(?:-m\s+([\w.]+)|([^\s;&|<>]+\.py))(?![\w.-])"
+)
+_DIRECT_SCRIPT = re.compile(r"(?:^|[\s;&|(])\./([^\s;&|<>]+\.py)(?![\w.-])")
+
+
+def scripts_run(text: str) -> list[tuple[str, str]]:
+    """("path", p) or ("module", m) for each Python file a command line runs as a script
+    (`python tests/check.py`, `python -m tests.check`, `uv run test.py`, `./test.py`)."""
+    out: list[tuple[str, str]] = []
+    for part in _ci_reach.split_commands(text):
+        for match in _PY_SCRIPT.finditer(part):
+            if match.group(2):
+                out.append(("module", match.group(2)))
+            else:
+                out.append(("path", match.group(3).strip("'\"").removeprefix("./")))
+        out.extend(("path", m.group(1)) for m in _DIRECT_SCRIPT.finditer(part))
+    return out
+
+
+def _test_file_run(text: str, files: list[TestFile]) -> TestFile | None:
+    """The test file a command runs as a script, if any (run from the root or, through
+    `cd`/`working-directory`, from a folder above it)."""
+    for kind, target in scripts_run(text):
+        for tf in files:
+            if kind == "module":
+                if target in _module_of(tf.path):
+                    return tf
+            elif tf.path == target or tf.path.endswith("/" + target):
+                return tf
+    return None
+
+
 @probe("tests_in_ci", TestsInCiParams)
 def tests_in_ci(snap: Snapshot, p: TestsInCiParams) -> Observation:
     """A CI job triggered on pushes or pull requests runs the tests.
 
-    Looks for: pytest, `python -m pytest|unittest`, tox or nox run by a CI job, directly
-    or through one or two links inside the repository — a Makefile target (`make test`
-    whose recipe runs pytest), a tox/nox session, a script or a job spec the step submits.
-    Install lines (`pip install pytest`) never count. Jobs that only run manually or on a
-    schedule give partial credit; CI running a test command while the repository has no
-    test functions fails.
+    Looks for: pytest, `python -m pytest|unittest`, `hatch test` or `manage.py test` run
+    by a CI job, or a test file run as a script (`python test.py`, `python -m
+    tests.check`) — directly or through one or two links inside the repository: a task
+    runner's task (`make test`, `just`, `task`, `mise run`, `poe`, `invoke`, a nox session,
+    a tox env, `hatch|pdm|uv run`, `npm run`, pre-commit or lefthook hooks), a script or a
+    job spec the step submits; `nox -s lint` runs no tests. Install lines
+    (`pip install pytest`) never count. Jobs that only run manually or on a schedule give
+    partial credit; CI running a test command while the repository has no test functions
+    fails.
     Why: tests that are not run on every change do not protect anything (mm#33).
     Fix: add a CI job on `pull_request` and `push` that runs `pytest`.
     """
     pattern = re.compile(p.pattern)
-    hits = _ci_reach.search(snap, pattern, depth=p.follow)
+    files = test_files(snap)
+    hits = []
+    for item in _ci_reach.reached(snap, p.follow):
+        if _ci_reach.runs(item.text, pattern) or (
+            files and not _ci_reach.is_install(item.text) and _test_file_run(item.text, files)
+        ):
+            hits.append(item)
     if not hits:
         jobs = [j for j in snap.ci_jobs if not j.disabled]
         if not jobs:
             return base.failed("no CI jobs")
         return base.failed(f"none of {len(jobs)} CI job(s) runs the tests")
     evidence = [h.evidence() for h in hits]
-    if not test_files(snap):
+    if not files:
         return base.failed("CI runs a test command, but the repository has no tests", evidence)
     on_change = [h for h in hits if h.job.triggers & set(p.triggers)]
     if on_change:

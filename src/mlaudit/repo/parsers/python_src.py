@@ -73,6 +73,9 @@ class PythonFacts:
     decorators: list[Call] = field(default_factory=list)
     assignments: list[Assignment] = field(default_factory=list)
     functions: list[tuple[str, int]] = field(default_factory=list)
+    # (name, first line, last line, "def" | "class") of every function and class: which
+    # facts (asserts, calls) lie inside a given test function or nox session
+    spans: list[tuple[str, int, int, str]] = field(default_factory=list)
     strings: list[tuple[str, int]] = field(default_factory=list)
     asserts: list[int] = field(default_factory=list)  # lines of `assert` statements
     handlers: list[TryHandler] = field(default_factory=list)
@@ -231,6 +234,9 @@ class _Collector(ast.NodeVisitor):
 
     def _visit_def(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> None:
         self.facts.functions.append((node.name, node.lineno))
+        kind = "class" if isinstance(node, ast.ClassDef) else "def"
+        end = getattr(node, "end_lineno", None) or node.lineno
+        self.facts.spans.append((node.name, node.lineno, end, kind))
         for deco in node.decorator_list:
             target = deco.func if isinstance(deco, ast.Call) else deco
             name = self.qualify(target)
