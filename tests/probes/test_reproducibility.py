@@ -43,6 +43,12 @@ DVC_LOCK = (
     "    - path: model.pkl\n      md5: 9a1b2c3d4e5f60718293a4b5c6d7e8f9\n"
 )
 
+CONFIGURATOR = (
+    "import sys\nfrom ast import literal_eval\n\nfor arg in sys.argv[1:]:\n"
+    "    if '=' not in arg:\n        config_file = arg\n"
+    "        exec(open(config_file).read())\n"
+)
+
 CASES = [
     # data-pinned -----------------------------------------------------------------------
     (
@@ -217,8 +223,88 @@ CASES = [
     (
         "params-externalized",
         "yaml loader",
-        {"src/train.py": "import yaml\nparams = yaml.safe_load(open('params.yaml'))['train']\n"},
+        {
+            "src/train.py": "import yaml\nparams = yaml.safe_load(open('params.yaml'))['train']\n",
+            "params.yaml": "train:\n  lr: 0.1\n",
+        },
         PASS,
+    ),
+    # a loader naming a parameter file that is not in the repository: nobody else has it
+    (
+        "params-externalized",
+        "FP loader of a file not in the repository",
+        {"src/train.py": "import yaml\nparams = yaml.safe_load(open('params.yaml'))['train']\n"},
+        PARTIAL,
+    ),
+    # configuration loading without a config file name in the code (issue #10 class 11)
+    (
+        "params-externalized",
+        "nanoGPT configurator",
+        {
+            "train.py": "lr = 6e-4\nexec(open('configurator.py').read())\n",
+            "configurator.py": CONFIGURATOR,
+            "config/train_small.py": "lr = 1e-3\n",
+        },
+        PASS,
+    ),
+    (
+        "params-externalized",
+        "exec of a config from sys.argv",
+        {"run.py": "import sys\nlr = 0.1\nexec(open(sys.argv[1]).read())\n"},
+        PASS,
+    ),
+    (
+        "params-externalized",
+        "configparser",
+        {
+            "train.py": "import configparser\ncfg = configparser.ConfigParser()\n"
+            "cfg.read('train.ini')\nlr = cfg.getfloat('model', 'lr')\n"
+        },
+        PASS,
+    ),
+    (
+        "params-externalized",
+        "argparse --config + yaml",
+        {
+            "train.py": "import argparse\nimport yaml\n\np = argparse.ArgumentParser()\n"
+            "p.add_argument('--config', required=True)\nargs = p.parse_args()\n"
+            "with open(args.config) as f:\n    cfg = yaml.safe_load(f)\n"
+        },
+        PASS,
+    ),
+    (
+        "params-externalized",
+        "typer option + json",
+        {
+            "train.py": "import json\nimport typer\n\napp = typer.Typer()\n\n\n@app.command()\n"
+            "def main(config_path: str = typer.Option(..., '--config-path')):\n"
+            "    hp = json.load(open(config_path))\n"
+        },
+        PASS,
+    ),
+    (
+        "params-externalized",
+        "FP json.loads of a command-line string",
+        {
+            "train.py": "import json\nimport typer\n\n\ndef main(train_loop_config: str = typer.Option(...)):\n"
+            "    cfg = json.loads(train_loop_config)\n"
+        },
+        FAIL,
+    ),
+    (
+        "params-externalized",
+        "FP CLI script loading a results file",
+        {
+            "report.py": "import json\nimport sys\n\nresults = json.load(open(sys.argv[1]))\n"
+            "print(results['accuracy'])\n"
+        },
+        FAIL,
+    ),
+    (
+        "params-externalized",
+        "FP exec of a script that is no config",
+        {"run.py": "exec(open('setup_env.py').read())\n", "setup_env.py": "import os\n"},
+        FAIL,
     ),
     (
         "params-externalized",

@@ -198,6 +198,39 @@ CASES = [
         },
         F,
     ),
+    # the project's training and prediction functions, not only *Model/*Net classes
+    (
+        "model-unit-tests",
+        "train-function-from-a-project-module",
+        {
+            "pipeline.py": "def train_models(df):\n    return {'rf': 1}\n",
+            "test.py": "from pipeline import train_models\n\n\ndef test_train_models():\n"
+            "    assert 'rf' in train_models([])\n",
+        },
+        P,
+    ),
+    (
+        "model-unit-tests",
+        "predict-function-called",
+        {
+            "src/app/service.py": "def predict(text):\n    return 'pos'\n",
+            "tests/test_service.py": "from src.app import service\n\n\ndef test_predict():\n"
+            "    assert service.predict('great') == 'pos'\n",
+        },
+        P,
+    ),
+    (
+        "model-unit-tests",
+        "fp-data-helpers-named-like-training",
+        {
+            "src/utils.py": "def train_test_split_by_date(df):\n    return df, df\n\n\n"
+            "def train_loader(path):\n    return []\n",
+            "tests/test_utils.py": "from src.utils import train_loader, train_test_split_by_date\n\n\n"
+            "def test_split():\n    assert train_test_split_by_date([]) == ([], [])\n"
+            "    assert train_loader('x') == []\n",
+        },
+        F,
+    ),
     # pipeline-integration-test ------------------------------------------------------------------
     ("pipeline-integration-test", "ci-dvc-repro", {".github/workflows/ci.yml": wf("dvc repro")}, P),
     (

@@ -224,15 +224,106 @@ CONFIG_DIRS = ("config/**", "configs/**", "conf/**", "**/config/**", "**/configs
 CONFIG_FILES = ("params.yaml", "params.yml", "params.json", "hparams.yaml", "*.gin")
 
 
+# Reading the command line: argparse, sys.argv, click, typer, fire, absl flags.
+_CLI_CALLS = (
+    "argparse.ArgumentParser",
+    "click.*",
+    "typer.*",
+    "fire.Fire",
+    "absl.flags.*",
+    "absl.app.run",
+    "jsonargparse.*",
+    "simple_parsing.*",
+)
+# The name of a command-line option or attribute that carries a configuration file.
+_CONFIG_ARG = re.compile(
+    r"^-{0,2}(?:config|configs|cfg|conf|hyps?|hparams?|hyperparams?|hyperparameters|params|"
+    r"settings|(?:\w+[_-])?(?:config|cfg|params|hyp|hparams|settings)[_-](?:file|path|fp|yaml|json|toml))$",
+    re.IGNORECASE,
+)
+_FILE_LOADERS = (
+    "yaml.safe_load",
+    "yaml.load",
+    "yaml.full_load",
+    "yaml.unsafe_load",
+    "json.load",
+    "omegaconf.OmegaConf.load",
+    "toml.load",
+    "tomllib.load",
+    "tomli.load",
+)
+_CONFIGPARSER = ("configparser.ConfigParser", "configparser.RawConfigParser")
+
+
+def _reads_cli(facts: Any) -> bool:
+    return "sys.argv" in facts.refs or any(
+        name_matches_any(c.name, _CLI_CALLS) for c in facts.calls
+    )
+
+
+def _cli_config_arg(facts: Any) -> str | None:
+    """The option or attribute naming a config file (`--config`, `args.cfg`, `opt.hyp`)."""
+    for text, _line in facts.strings:
+        if text.startswith("-") and _CONFIG_ARG.match(text):
+            return text
+    for ref in facts.refs:
+        head, _, last = ref.rpartition(".")
+        if head and head.split(".")[-1] in ("args", "opt", "opts", "options", "flags", "FLAGS"):
+            if _CONFIG_ARG.match(last):
+                return ref
+    return None
+
+
+def _config_loading(snap: Snapshot, path: str, facts: Any, in_repo: set[str]) -> list[Evidence]:
+    """Configuration files loaded in ways that name no config file in the code: a Python
+    config executed (`exec(open(cfg).read())`, nanoGPT's configurator), configparser, or
+    a YAML/JSON/TOML loader whose path comes from the command line."""
+    hits: list[Evidence] = []
+    cli = _reads_cli(facts)
+    reads = {c.line: c for c in facts.calls if c.name == "open().read"}
+    opens = {c.line: c for c in facts.calls if c.name in ("open", "builtins.open")}
+    for call in facts.calls:
+        if call.name != "exec" or call.line not in reads:
+            continue
+        opened = opens.get(call.line)
+        literal = opened.args[0].strip("'\"") if opened and opened.args else ""
+        if opened and opened.args and opened.args[0] != "<expr>":
+            name = literal.removeprefix("./")
+            if (name in in_repo or name.rsplit("/", 1)[-1] in in_repo) and re.search(
+                r"conf|setting|param", name, re.IGNORECASE
+            ):
+                hits.append(ev(path, call.line, f"exec(open({literal!r}).read())"))
+        elif cli:
+            hits.append(ev(path, call.line, "exec(open(<file from the command line>).read())"))
+    parsers = [c for c in facts.calls if name_matches_any(c.name, _CONFIGPARSER)]
+    if parsers and any(
+        c.name.endswith((".read", ".read_file", ".read_string")) for c in facts.calls
+    ):
+        hits.append(ev(path, parsers[0].line, f"{parsers[0].name}().read(…)"))
+    if cli:
+        arg = _cli_config_arg(facts)
+        loaders = [c for c in facts.calls if name_matches_any(c.name, _FILE_LOADERS)]
+        if arg and loaders:
+            hits.append(
+                ev(path, loaders[0].line, f"{loaders[0].name}(…) of the file given by {arg}")
+            )
+    return hits
+
+
 @probe("params_externalized", NoParams)
 def params_externalized(snap: Snapshot, p: NoParams) -> Observation:
     """Hyper-parameters live in configuration files that the training code reads.
 
     Looks for: `params:` on `dvc.yaml` stages; MLproject `parameters:`; Hydra
-    (`@hydra.main`, `hydra.compose`); `dvc.api.params_show()`; or code that loads a config
+    (`@hydra.main`, `hydra.compose`); `dvc.api.params_show()`; code that loads a config
     file (`yaml.safe_load`, `OmegaConf.load`, `json.load` …) and names a parameter file
-    (`params.yaml`, `configs/train.yaml` …). Config files that no code is seen reading are
-    partial. Hyper-parameters passed only on the command line do not count.
+    of the repository (`params.yaml`, `configs/train.yaml` …); a Python config file
+    executed (`exec(open(cfg).read())`, nanoGPT's configurator); configparser; or a
+    YAML/JSON/TOML loader in a script whose config path comes from the command line
+    (`--config`, `--hyp`, `args.cfg` with argparse/sys.argv/click/typer). A loader naming
+    a file that is not in the repository, or config files that no code is seen reading,
+    are partial. Hyper-parameters passed only on the command line do not count, nor does
+    `json.loads` of a string.
     Why: the same parameters must be used in development and production (source model).
     Fix: move hyper-parameters to `params.yaml` (or Hydra `conf/`) and read them in training.
     """
@@ -261,6 +352,14 @@ def params_externalized(snap: Snapshot, p: NoParams) -> Observation:
         for parts in [c.split("/")]
         for i in range(len(parts))
     }
+    in_repo = {
+        "/".join(parts[i:])
+        for f in snap.files
+        if re.search(r"\.(ya?ml|json|toml|cfg|ini|py|gin)$", f)
+        for parts in [f.split("/")]
+        for i in range(max(len(parts) - 3, 0), len(parts))
+    }
+    missing: list[Evidence] = []
     paths = _code_paths(snap)
     for path in paths:
         facts = snap.python(path)
@@ -283,9 +382,25 @@ def params_externalized(snap: Snapshot, p: NoParams) -> Observation:
                 for s, line in facts.strings
                 if len(s) < 200 and (_CONFIG_NAME.search(s) or s in config_suffixes)
             ]
-            if names:
-                s = names[0][0]
+            present = [
+                (s, line)
+                for s, line in names
+                if s in config_suffixes or s.removeprefix("./") in in_repo
+            ]
+            if present:
+                s = present[0][0]
                 hits.append(ev(path, loaders[0].line, f"{loaders[0].name}(…) reads {s!r}"))
+            elif names and not base.is_notebook(path):
+                s = names[0][0]
+                missing.append(
+                    ev(
+                        path,
+                        loaders[0].line,
+                        f"{loaders[0].name}(…) reads {s!r}",
+                        "not in the repository",
+                    )
+                )
+        hits.extend(_config_loading(snap, path, facts, in_repo))
         if base.is_notebook(path):
             in_notebook_only.extend(
                 ev(path, None, h.snippet, base.notebook_line_note(snap, path, h.line or 0)[1])
@@ -297,6 +412,8 @@ def params_externalized(snap: Snapshot, p: NoParams) -> Observation:
         return base.passed("parameters read from configuration files", found)
     if in_notebook_only:
         return base.partial("parameters read from config files only in notebooks", in_notebook_only)
+    if missing:
+        return base.partial("code reads parameter files that are not in the repository", missing)
     if config_files:
         return base.partial(
             "configuration files exist but no code was seen loading them",
