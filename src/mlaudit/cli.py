@@ -129,8 +129,10 @@ def _policy_flags(**values: object) -> dict[str, object]:
 
 @app.command()
 def scan(
-    path: Path = typer.Argument(
-        Path("."), help="Repository (or subfolder, or plain folder) to audit."
+    paths: list[Path] | None = typer.Argument(
+        None,
+        help="Repository (or subfolder, or plain folder) to audit; several make a fleet report.",
+        show_default=".",
     ),
     format: list[str] | None = typer.Option(
         None,
@@ -251,6 +253,18 @@ def scan(
         help="Repository web URL (GitHub/GitLab/Bitbucket): evidence links in markdown/html "
         "point at the file and line at the scanned commit instead of relative paths.",
     ),
+    repos_from: Path | None = typer.Option(
+        None, "--repos-from", metavar="FILE", help="Fleet: scan the paths listed in FILE."
+    ),
+    jobs: int | None = typer.Option(
+        None, "--jobs", "-j", min=1, help="Fleet: repositories scanned in parallel (default: CPUs)."
+    ),
+    shard: str | None = typer.Option(
+        None, "--shard", metavar="K/N", help="Fleet: scan only the Kth of N slices of the list."
+    ),
+    out_dir: Path | None = typer.Option(
+        None, "--out-dir", metavar="DIR", help="Fleet: keep each repository's JSON/HTML report."
+    ),
 ) -> None:
     """Audit a repository against the rubric; exit 0 gate passed, 1 gate failed, 2 usage or
     configuration error, 3 target unreadable."""
@@ -277,7 +291,23 @@ def scan(
         timestamp=timestamp,
         repo_url=repo_url,
     )
+    from mlaudit.fleet_cmd import run_fleet, wants_fleet
+
+    targets = paths or [Path(".")]
     try:
+        if wants_fleet(targets, repos_from, shard) or out_dir is not None:
+            code = run_fleet(
+                paths or [],
+                flags,
+                repos_from=repos_from,
+                jobs=jobs,
+                shard=shard,
+                out_dir=out_dir,
+                config_file=config,
+                width=width,
+            )
+            raise typer.Exit(code)
+        path = targets[0]
         code = run.scan(
             path,
             flags,
@@ -544,9 +574,11 @@ def rubric_schema(
     typer.echo(json.dumps(schema, indent=2, sort_keys=True))
 
 
+from mlaudit.fleet_cmd import aggregate as _aggregate  # noqa: E402
 from mlaudit.history_cmd import history as _history  # noqa: E402
 
 app.command("history")(_history)
+app.command("aggregate")(_aggregate)
 
 
 def main() -> None:

@@ -16,6 +16,15 @@ from typing import Any
 import typer
 
 HISTORY_FORMATS = ("terminal", "json", "csv", "markdown", "html")
+# --format / --output of the reports over many assessments (history, fleet, aggregate)
+FORMAT_OPTION: dict[str, Any] = {
+    "metavar": "FORMAT",
+    "help": "terminal, json, csv, markdown or html; repeatable (default: terminal).",
+}
+OUTPUT_OPTION: dict[str, Any] = {
+    "metavar": "FORMAT=FILE",
+    "help": "FORMAT=FILE writes that format to FILE (repeatable).",
+}
 
 
 def history(
@@ -35,20 +44,8 @@ def history(
     ref: list[str] | None = typer.Option(
         None, "--ref", metavar="REF", help="Audit these refs, in this order (repeatable)."
     ),
-    format: list[str] | None = typer.Option(
-        None,
-        "--format",
-        "-f",
-        metavar="FORMAT",
-        help="terminal, json, csv, markdown or html; repeatable (default: terminal).",
-    ),
-    output: list[str] | None = typer.Option(
-        None,
-        "--output",
-        "-o",
-        metavar="FORMAT=FILE",
-        help="FORMAT=FILE writes that format to FILE.",
-    ),
+    format: list[str] | None = typer.Option(None, "--format", "-f", **FORMAT_OPTION),
+    output: list[str] | None = typer.Option(None, "--output", "-o", **OUTPUT_OPTION),
     config: Path | None = typer.Option(
         None, "--config", metavar="FILE", help="Configuration file."
     ),

@@ -20,6 +20,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pydantic import Field
 
@@ -101,14 +102,30 @@ def artifact_index(a: Assessment) -> dict[str, float | None]:
 
 
 def quality_scores(a: Assessment) -> dict[str, float | None]:
-    """Quality prefix → mean score of its applicable, decided cells (as the report's radar)."""
+    """Quality prefix → mean score of its applicable, decided cells (as the report's radar);
+    None when none is decided, no key when the quality does not apply to the profile."""
     out: dict[str, float | None] = {}
     for q in a.qualities:
-        scores = [
-            c.score for c in a.cells if c.quality == q.id and c.applicable and c.score is not None
-        ]
+        cells = [c for c in a.cells if c.quality == q.id and c.applicable]
+        if not cells:
+            continue  # not applicable to the profile: no key (None means unknown)
+        scores = [c.score for c in cells if c.score is not None]
         out[q.prefix] = round(sum(scores) / len(scores), 1) if scores else None
     return out
+
+
+def headline(a: Assessment) -> dict[str, Any]:
+    """What history points and fleet rows show of an assessment: index, level, per-artifact
+    levels and indexes, per-quality scores."""
+    by_artifact = artifact_index(a)
+    return {
+        "index": maturity_index(a),
+        "level": a.overall_level,
+        "level_name": a.level_name(a.overall_level),
+        "artifact_levels": {k: a.artifact_levels.get(k, 0) for k in ARTIFACTS},
+        "artifact_index": {k: by_artifact.get(k) for k in ARTIFACTS},
+        "quality_scores": quality_scores(a),
+    }
 
 
 def _iso(stamp: int) -> str:
@@ -142,12 +159,7 @@ def summarise(point: Point, a: Assessment, previous: HistoryPoint | None) -> His
         ref=point.label,
         commit=point.commit,
         date=_iso(point.timestamp),
-        index=maturity_index(a),
-        level=a.overall_level,
-        level_name=a.level_name(a.overall_level),
-        artifact_levels={k: a.artifact_levels.get(k, 0) for k in ARTIFACTS},
-        artifact_index={k: artifact_index(a).get(k) for k in ARTIFACTS},
-        quality_scores=quality_scores(a),
+        **headline(a),
         counts=dict(sorted(counts.items())),
         outcomes=dict(sorted(outcomes.items())),
         changes=tuple(changes),

@@ -48,7 +48,7 @@ def csv_cell(value: object) -> str:
         return ""
     if isinstance(value, float):
         return f"{value:g}"
-    text = clean(str(value), max_chars=500)
+    text = clean(str(value), max_chars=5000)
     if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
         text = "'" + text
     return text
