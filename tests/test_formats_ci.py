@@ -98,7 +98,10 @@ def test_sarif_repo_level_findings_subfolder_and_waivers(
         },
     )
     sub = repo / "services" / "ml"
-    run = invoke(["scan", str(sub), "-f", "sarif", "--fail-on", "high"])
+    # passed explicitly: the operator's waiver (a repository's own expires a year after the
+    # 2024 commit, see tests/hardening/test_trust.py)
+    config = str(sub / ".mlaudit.yaml")
+    run = invoke(["scan", str(sub), "-f", "sarif", "--fail-on", "high", "--config", config])
     doc = run.json()
     check_sarif(doc, repo, sarif_schema)
     results = {r["ruleId"]: r for r in doc["runs"][0]["results"]}

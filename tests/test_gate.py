@@ -86,8 +86,13 @@ def test_minimums_per_quality_artifact_and_cell(unlocked: Path) -> None:
 
 
 # --- waivers --------------------------------------------------------------------------------------
+def _operator(repo: Path) -> dict[str, str]:
+    return {"MLAUDIT_CONFIG": str(repo.parent / "operator.yaml")}
+
+
 def _waiver_config(repo: Path, until: str, paths: str = "") -> None:
-    (repo / ".mlaudit.yaml").write_text(
+    """Waivers of the operator (MLAUDIT_CONFIG): a repository's own are bounded (test_trust)."""
+    (repo.parent / "operator.yaml").write_text(
         "fail-on: medium\nselect: [REP008]\nwaivers:\n"
         f"  - check: deps-locked\n    reason: legacy service, lock planned\n    until: {until}\n"
         + (f"    paths: {paths}\n" if paths else "")
@@ -96,7 +101,10 @@ def _waiver_config(repo: Path, until: str, paths: str = "") -> None:
 
 def test_active_waiver_waives_in_every_format(unlocked: Path) -> None:
     _waiver_config(unlocked, "2999-12-31")
-    run = invoke(["scan", str(unlocked), "-f", "json", "-o", f"sarif={unlocked.parent}/o.sarif"])
+    run = invoke(
+        ["scan", str(unlocked), "-f", "json", "-o", f"sarif={unlocked.parent}/o.sarif"],
+        _operator(unlocked),
+    )
     assert run.code == 0, run.stderr
     result = results_by_check(run.json())["REP008"]
     assert result["outcome"] == "fail"
@@ -104,40 +112,42 @@ def test_active_waiver_waives_in_every_format(unlocked: Path) -> None:
     sarif = json.loads((unlocked.parent / "o.sarif").read_text())
     [found] = [r for r in sarif["runs"][0]["results"] if r["ruleId"] == "REP008"]
     assert found["suppressions"][0]["justification"].startswith("legacy service")
-    junit = invoke(["scan", str(unlocked), "-f", "junit"]).stdout
+    junit = invoke(["scan", str(unlocked), "-f", "junit"], _operator(unlocked)).stdout
     assert 'skipped message="waived: legacy service' in junit
-    gitlab = json.loads(invoke(["scan", str(unlocked), "-f", "gitlab"]).stdout)
+    gitlab = json.loads(invoke(["scan", str(unlocked), "-f", "gitlab"], _operator(unlocked)).stdout)
     assert all(not i["check_name"].startswith("REP008") for i in gitlab)
-    terminal = invoke(["scan", str(unlocked)]).stdout
+    terminal = invoke(["scan", str(unlocked)], _operator(unlocked)).stdout
     assert "waived: REP008 deps-locked [code] fail — legacy service, lock planned" in terminal
-    github = invoke(["scan", str(unlocked), "-f", "github"]).stdout
+    github = invoke(["scan", str(unlocked), "-f", "github"], _operator(unlocked)).stdout
     assert "waived  REP008 deps-locked [code]: legacy service" in github
     assert "::error" not in github and "::warning file=requirements.txt" not in github
 
 
 def test_expired_waiver_counts_again_and_says_when(unlocked: Path) -> None:
     _waiver_config(unlocked, "2020-01-31")
-    run = invoke(["scan", str(unlocked)])
+    run = invoke(["scan", str(unlocked)], _operator(unlocked))
     assert run.code == 1
     assert "waiver for REP008 expired on 2020-01-31: the check counts again" in run.stdout
     # `until` is inclusive
     today = dt.datetime.now(dt.timezone.utc).date().isoformat()
     _waiver_config(unlocked, today)
-    assert invoke(["scan", str(unlocked)]).code == 0
+    assert invoke(["scan", str(unlocked)], _operator(unlocked)).code == 0
 
 
 def test_malformed_date_is_expired(unlocked: Path) -> None:
     _waiver_config(unlocked, '"next spring"')
-    run = invoke(["scan", str(unlocked)])
+    run = invoke(["scan", str(unlocked)], _operator(unlocked))
     assert run.code == 1
     assert "malformed until date 'next spring'" in run.stdout
 
 
 def test_waiver_paths_limit_what_is_covered(unlocked: Path) -> None:
     _waiver_config(unlocked, "2999-01-01", '["legacy/**"]')
-    assert invoke(["scan", str(unlocked)]).code == 1  # evidence is requirements.txt
+    assert (
+        invoke(["scan", str(unlocked)], _operator(unlocked)).code == 1
+    )  # evidence is requirements.txt
     _waiver_config(unlocked, "2999-01-01", '["requirements*.txt"]')
-    assert invoke(["scan", str(unlocked)]).code == 0
+    assert invoke(["scan", str(unlocked)], _operator(unlocked)).code == 0
 
 
 def test_waiver_for_unknown_check_is_exit_2(unlocked: Path) -> None:
@@ -155,7 +165,7 @@ def test_waived_results_leave_scores(unlocked: Path) -> None:
         today=dt.date(2029, 12, 31),
     )
     plain = assess(open_worktree(unlocked), loaded, ScanOptions())
-    waived = assess(open_worktree(unlocked), loaded, ScanOptions(waive=plan.hook()))
+    waived = assess(open_worktree(unlocked), loaded, ScanOptions(waive=plan.bind(None)[0]))
     assert results_by_check(waived.model_dump())["REP008"]["waived_by"]
     assert waived.overall_level >= plain.overall_level
     assert "REP008" not in evaluate(waived, Policy(fail_on="low")).blocking
@@ -165,7 +175,8 @@ def test_waived_results_leave_scores(unlocked: Path) -> None:
         loaded.rubric,
         today=dt.date(2030, 1, 2),
     )
-    assert expired.hook() is None and "expired on 2030-01-01" in expired.notes[0]
+    waive, notes = expired.bind(None)
+    assert waive is None and "expired on 2030-01-01" in notes[0]
     with pytest.raises(UsageError):
         plan_waivers([Waiver(check="nope", reason="x")], loaded.rubric)
 

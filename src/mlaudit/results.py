@@ -7,6 +7,7 @@ and rendered without any renderer reaching back into the Snapshot or the rubric 
 from __future__ import annotations
 
 from enum import Enum
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -83,6 +84,9 @@ class CheckResult(Frozen):
     evidence: tuple[Evidence, ...] = ()
     remediation: str = ""
     waived_by: str | None = None
+    # who issued the waiver: "repository" (the scanned repository's own config, bounded by
+    # mlaudit.trust) or "operator" (a config passed with --config / MLAUDIT_CONFIG)
+    waiver_origin: Literal["repository", "operator"] | None = None
 
 
 class Cell(Frozen):

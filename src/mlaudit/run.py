@@ -8,6 +8,7 @@ subclasses: the CLI turns them into one line and exit 2 or 3.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import sys
@@ -21,6 +22,7 @@ from mlaudit.errors import UsageError
 from mlaudit.results import Assessment, QualityInfo
 from mlaudit.rubric.load import LoadedRubric
 from mlaudit.scoring import ScanOptions
+from mlaudit.waivers import WaiverPlan
 
 MACHINE_STDOUT = {"json", "sarif", "junit", "gitlab", "markdown", "html"}
 
@@ -125,8 +127,9 @@ class Prepared:
     settings: Settings
     loaded: LoadedRubric
     options: ScanOptions
-    waiver_notes: tuple[str, ...]
+    waiver_notes: tuple[str, ...]  # completed by assess_target (expiry needs the commit date)
     repo_url: str | None = None  # normalised
+    waivers: WaiverPlan | None = None
 
     @property
     def policy(self) -> Policy:
@@ -163,13 +166,21 @@ def prepare(
         extend_select=policy.extend_select,
         extend_ignore=policy.extend_ignore,
     )
-    waivers = plan_waivers(policy.waivers, rubric, today)
+    from mlaudit import trust
+
+    origin = trust.REPOSITORY if settings.origin == trust.REPOSITORY else trust.OPERATOR
+    if origin == trust.REPOSITORY and any(
+        settings.sources.get(key, "").startswith("file")
+        for key in ("select", "ignore", "extend_select", "extend_ignore")
+    ):
+        selected = trust.keep_disqualifiers(selected, rubric)
+    waivers = plan_waivers(policy.waivers, rubric, today, origin)
     validate_minimums(
         policy,
         tuple(QualityInfo(id=q.id, prefix=q.prefix, title=q.title) for q in rubric.qualities),
     )
-    options = ScanOptions(profile=policy.profile, selected=selected, waive=waivers.hook())
-    return Prepared(settings, loaded, options, waivers.notes, repo_url)
+    options = ScanOptions(profile=policy.profile, selected=selected)
+    return Prepared(settings, loaded, options, waivers.notes, repo_url, waivers)
 
 
 def assess_target(prepared: Prepared, path: Path, ref: str | None) -> Assessment:
@@ -188,9 +199,14 @@ def assess_target(prepared: Prepared, path: Path, ref: str | None) -> Assessment
         snap = open_worktree(
             path, include_untracked=policy.include_untracked, commit_limit=policy.commit_limit
         )
+    options = prepared.options
+    if prepared.waivers is not None:
+        waive, bound_notes = prepared.waivers.bind(snap.git.commit_date if snap.git else None)
+        prepared.waiver_notes = prepared.waivers.notes + bound_notes
+        options = dataclasses.replace(options, waive=waive)
     snap.notes.extend(prepared.waiver_notes)
     try:
-        return assess(snap, prepared.loaded, prepared.options)
+        return assess(snap, prepared.loaded, options)
     finally:
         close = getattr(snap.source, "close", None)
         if close:

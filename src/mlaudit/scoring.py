@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from mlaudit import __version__, progress
 from mlaudit.inventory import catalogue_path, compute_inventory, load_catalogue
@@ -50,7 +51,8 @@ MAX_FIXES = 5
 class ScanOptions:
     profile: str = "auto"
     selected: Callable[[str], bool] | None = None  # check id → run it?
-    waive: Callable[[CheckResult], str | None] | None = None  # result → waiver reason
+    # result → the waiver fields to set on it (waived_by, waiver_origin), or None
+    waive: Callable[[CheckResult], dict[str, Any] | None] | None = None
 
 
 def _satisfies(outcome: Outcome, level: int) -> bool:
@@ -104,7 +106,7 @@ def evaluate(
             remediation=check.remediation.strip(),
         )
         waived = options.waive(result) if options.waive else None
-        results.append(result.model_copy(update={"waived_by": waived}) if waived else result)
+        results.append(result.model_copy(update=waived) if waived else result)
     return results
 
 
