@@ -58,17 +58,10 @@ _COLOR_HELP = (
 )
 
 
-def _stderr_safe(message: str) -> str:
-    """An error message may quote the target (a file name, a ref, a URL): redacted and
-    made one inert terminal line, like every other output."""
-    from mlaudit.repo.parsers.secrets import redact_text
-    from mlaudit.report.escape import terminal
-
-    return terminal(redact_text(message), max_chars=2000)
-
-
 def _fail(message: str, code: int) -> NoReturn:
-    typer.echo(f"mlaudit: error: {_stderr_safe(message)}", err=True)
+    from mlaudit.report.escape import error_line
+
+    typer.echo(f"mlaudit: error: {error_line(message)}", err=True)
     raise typer.Exit(code)
 
 
@@ -593,8 +586,10 @@ def main() -> None:
 
         if os.environ.get("MLAUDIT_DEBUG"):
             raise
+        from mlaudit.report.escape import error_line
+
         typer.echo(
-            f"mlaudit: internal error: {exc.__class__.__name__}: {_stderr_safe(str(exc))} "
+            f"mlaudit: internal error: {exc.__class__.__name__}: {error_line(str(exc))} "
             "(set MLAUDIT_DEBUG=1 for the traceback and please report it)",
             err=True,
         )

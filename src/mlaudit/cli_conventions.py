@@ -47,9 +47,11 @@ def one_line_usage_errors(main: Callable[..., Any], *args: Any, **kwargs: Any) -
         exc.show()  # prints the help
         sys.exit(exc.exit_code)
     except click_errors.UsageError as exc:
+        from mlaudit.report.escape import error_line
+
         command = exc.ctx.command_path if exc.ctx is not None else "mlaudit"
         sys.stderr.write(
-            f"mlaudit: error: {usage_line(exc.format_message())} (see '{command} -h')\n"
+            f"mlaudit: error: {error_line(usage_line(exc.format_message()))} (see '{command} -h')\n"
         )
         sys.exit(2)
     except typer.Abort:

@@ -93,7 +93,9 @@ def history(
             use_cache=not no_cache,
         )
     except MlauditError as exc:
-        typer.echo(f"mlaudit: error: {exc}", err=True)
+        from mlaudit.report.escape import error_line
+
+        typer.echo(f"mlaudit: error: {error_line(str(exc))}", err=True)
         raise typer.Exit(exc.exit_code) from None
     raise typer.Exit(code)
 
@@ -201,6 +203,10 @@ def run_history(
             f"mlaudit: {len(points)} commit(s) audited; parsed files reused "
             f"{stats.hits} of {stats.lookups} times\n"
         )
+    from mlaudit.repo.parsers.secrets import redact_strings
+    from mlaudit.report.escape import scalar
+
+    report = redact_strings(report, then=scalar)  # the output boundary: refs, notes, paths
     for name, target in plan:
         text = render.RENDERERS[name](report, _width(width))
         write_text(text, target)

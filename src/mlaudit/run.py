@@ -235,7 +235,10 @@ def scan(
 
     if show_config:
         settings = load_settings(path, flags, config_file=config_file)
-        sys.stdout.write(settings.show())
+        from mlaudit.repo.parsers.secrets import redact_text
+
+        shown = settings.show()  # --repo-url or a baseline path may hold a token
+        sys.stdout.write(redact_text(shown, max_chars=len(shown) + 1))
         return 0
     prepared = prepare(path, flags, config_file)
     policy = prepared.policy

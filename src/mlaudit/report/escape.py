@@ -7,6 +7,7 @@ Each format has its own way of being broken out of, so each has exactly one func
 | context                                  | function          | what cannot happen                     |
 |------------------------------------------|-------------------|----------------------------------------|
 | terminal, stderr, plain log lines        | `terminal`        | ESC/CSI/OSC sequences, C1, bidi, `\\n`  |
+| error messages on stderr                 | `error_line`      | the same, and secrets (redacted)       |
 | Markdown inline text (also table cells)  | `md_text`         | HTML, links, emphasis, `\\|` cell break |
 | Markdown inline code span                | `md_code`         | leaving the span (fence > any run)     |
 | Markdown rubric prose (keeps `code`)     | `md_prose`        | HTML, links, table break               |
@@ -64,6 +65,14 @@ def terminal(text: str | None, *, max_chars: int = 300) -> str:
     # start after any space, so a word-initial marker gets a zero-width space inside it
     text = _LOG_COMMAND.sub(lambda m: m.group(0)[0] + "\u200b" + m.group(0)[1:], text)
     return _bounded(text, max_chars)
+
+
+def error_line(message: str, *, max_chars: int = 2000) -> str:
+    """An error or status message for stderr that may quote the target or user input (a file
+    name, a ref, a URL): redacted, then one inert `terminal` line."""
+    from mlaudit.repo.parsers.secrets import redact_text
+
+    return terminal(redact_text(message), max_chars=max_chars)
 
 
 # Markdown (GitHub-flavoured) -------------------------------------------------------------------

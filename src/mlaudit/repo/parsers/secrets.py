@@ -163,7 +163,9 @@ _ENV_LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*[=:]\s*(
 _DOCKER_LINE = re.compile(r"^\s*(ARG|ENV)\s+(.*)$", re.IGNORECASE)
 _DOCKER_PAIR = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?:=|\s+)(\"[^\"]*\"|'[^']*'|\S+)")
 
-# Cheap candidate filter: a file (or a stretch of history) with no match is skipped.
+# Cheap candidate filter: a file (or a stretch of history) with no match is skipped. It runs
+# over the whole `git log -p` stream: alternatives start with literals (a leading class such
+# as `[ \t]` makes the engine try every position: twice the time).
 CANDIDATE = re.compile(
     r"-----BEGIN[A-Z ]{0,20}PRIVATE KEY|(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}|(?i:aws_?secret)"
     r"|AccountKey\s*=|SharedAccessKey\s*=|gh[pousr]_[A-Za-z0-9]{30}|github_pat_|glpat-"
@@ -171,12 +173,12 @@ CANDIDATE = re.compile(
     r"|_live_[0-9A-Za-z]{20}|AIza[0-9A-Za-z_-]{30}"
     r"|pypi-AgE|npm_[A-Za-z0-9]{30}|eyJ[A-Za-z0-9_-]{8,64}\.eyJ"
     r"|://[^\s/@:\"'<>]{0,64}:[^\s/@\"'<>]{6,128}@|://[A-Za-z0-9_.~-]{20,128}@"
-    r"|(?i:--[\w-]{0,30}(?:passw|pwd|token|secret|api[-_]?key|access[-_]?key)"
-    r"|login\b[^\n]{0,200}[ \t]-p|sshpass|redis-cli\b[^\n]{0,200}[ \t]-a"
-    r"|mysql\w{0,10}\b[^\n]{0,200}[ \t]-p\S|wandb[\w.]{0,30}(?:key|login))"
-    r"|(?<![A-Za-z0-9+/])(?:Z2hw[XY]|Z2l0aHViX3BhdF|Z2xwYXQt|QUtJQ|QVNJQ|LS0tLS1CRUdJT|eG94|aGZf"
-    r"|c2st|cHlwaS1BZ0|bnBtX|ZXlK)"
-    r"|[\"'](?:gh[pousr]_|github_pat|glpat-|xox|hf_|sk-|AKIA|AIza|pypi-|npm_|eyJ)[\w-]{0,80}[\"']"
+    r"|--[\w-]{0,30}(?:passw|pwd|token|secret|api[-_]?key|access[-_]?key)|login[ \t]"
+    r"|sshpass|redis-cli|mysql|mariadb|wandb[\w.]{0,30}(?:key|login)"
+    r"|WANDB_API_KEY|(?m:^[ \t]*(?:password|secret_access_key)[ \t]*=)"
+    r"|Z2hw[XY]|Z2l0aHViX3BhdF|Z2xwYXQt|QUtJQ|QVNJQ|LS0tLS1CRUdJT|eG94|aGZf|c2st|cHlwaS1BZ0"
+    r"|bnBtX|ZXlK"
+    r"|(?:gh[pousr]_|github_pat|glpat-|xox|hf_|sk-|AKIA|AIza|pypi-|npm_|eyJ)[\w-]{0,80}[\"']"
     r"(?:[ \t]+|[ \t]*\+[ \t]*)[\"']"
     r"|(?m:^[+ \t]*(?:export[ \t]+|ENV[ \t]+|ARG[ \t]+|env[ \t]+|arg[ \t]+)?[A-Z0-9_]*"
     r"(?:TOKEN|SECRET|PASSW|PWD|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIAL|AUTH_?KEY)"
@@ -189,6 +191,13 @@ CANDIDATE_BYTES = re.compile(CANDIDATE.pattern.encode())
 def is_env_file(path: str) -> bool:
     name = path.rsplit("/", 1)[-1].lower()
     return name == ".env" or name.startswith(".env.") or name.endswith(".env")
+
+
+def is_credential_config(path: str) -> bool:
+    """INI-like files whose `password = …` / `secret_access_key = …` lines hold credentials:
+    DVC's config (remote passwords, S3 keys) and pip's `.pypirc`."""
+    name = path.rsplit("/", 1)[-1].lower()
+    return path.lower().endswith((".dvc/config", ".dvc/config.local")) or name == ".pypirc"
 
 
 def is_dockerfile(path: str) -> bool:
@@ -226,6 +235,7 @@ def find_secrets(path: str, text: str, *, first_line: int = 1) -> list[SecretFin
         out.append(SecretFinding(kind, first_line + index, shown or redact(value), fp))
 
     env_file = is_env_file(path)
+    config_file = is_credential_config(path)
     docker = is_dockerfile(path)
     aws_ids: list[tuple[int, str]] = []
     aws_secrets: list[tuple[int, str]] = []
@@ -258,12 +268,14 @@ def find_secrets(path: str, text: str, *, first_line: int = 1) -> list[SecretFin
             add(kind, index, value, shown)
         for kind, value, shown in _wrapped_findings(line):
             add(kind, index, value, shown)
-        if env_file:
+        if env_file or config_file:
             env = _ENV_LINE.match(line)
-            if env and not line.lstrip().startswith("#") and _SECRET_NAME.search(env.group(1)):
+            comment = line.lstrip().startswith(("#", ";"))
+            if env and not comment and _SECRET_NAME.search(env.group(1)):
                 value = _unquote(env.group(2))
                 if is_real_value(value):
-                    add("env-secret", index, value, f"{env.group(1)}={redact(value)}")
+                    kind = "env-secret" if env_file else "config-credential"
+                    add(kind, index, value, f"{env.group(1)}={redact(value)}")
         if docker:
             d = _DOCKER_LINE.match(line)
             if d:
@@ -329,18 +341,51 @@ _FLAG = (
     r"|auth[-_]?key)(?:[-_][\w-]{0,20})?"
 )
 _CLI_LONG = re.compile(
-    r"(?i)(?<![\w-])(--" + _FLAG + r")(?:=|[ \t]+)([\"']?)([^\s\"'`;|&)]{1,256})"
+    r"(?i)(?<![\w-])(--" + _FLAG + r")(?:=|[ \t]+)([\"']?)([^\s\"'`;|&),]{1,256})"
 )
-# short flags whose next word is a password for one well-known tool
-_CLI_SHORT = re.compile(
-    r"(?i)(?<![\w-])((?:docker|podman|nerdctl|helm|buildah|skopeo|oras)[ \t]+(?:registry[ \t]+)?"
-    r"login\b[^\n|;&]{0,200}?[ \t]-p|sshpass[ \t]+-p|redis-cli\b[^\n|;&]{0,200}?[ \t]-a)"
-    r"[ \t]*([\"']?)([^\s\"'`;|&)]{1,256})"
+# short flags that take a password for one well-known tool: found per shell command segment
+# (split on `|;&`), so every character is looked at a bounded number of times
+_SEGMENT = re.compile(r"[^|;&\n]+")
+_SHORT_TOOLS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
+    (
+        re.compile(
+            r"(?i)(?<![\w-])(?:docker|podman|nerdctl|helm|buildah|skopeo|oras)[ \t]+"
+            r"(?:registry[ \t]+)?login(?![\w-])"
+        ),
+        re.compile(r"(?<![\w-])(-p[ \t]+|--password[= \t]+)([\"']?)([^\s\"'`)]{1,256})"),
+    ),
+    (
+        re.compile(r"(?i)(?<![\w-])sshpass(?![\w-])"),
+        re.compile(r"(?<![\w-])(-p[ \t]*)([\"']?)([^\s\"'`)]{1,256})"),
+    ),
+    (
+        re.compile(r"(?i)(?<![\w-])redis-cli(?![\w-])"),
+        re.compile(r"(?<![\w-])(-a[ \t]+)([\"']?)([^\s\"'`)]{1,256})"),
+    ),
+    (  # mysql -pSECRET (attached); `-p` alone prompts, `-p name` names a database
+        re.compile(r"(?i)(?<![\w-])(?:mysql(?:dump|admin|import|sh)?|mariadb)(?![\w-])"),
+        re.compile(r"(?<![\w-])(-p)([\"']?)([^\s\"'`)-][^\s\"'`)]{0,255})"),
+    ),
 )
-_CLI_MYSQL = re.compile(
-    r"(?i)(?<![\w-])(mysql(?:dump|admin|import|sh)?|mariadb)\b[^\n|;&]{0,200}?[ \t]-p"
-    r"([\"']?)([^\s\"'`;|&)-][^\s\"'`;|&)]{0,255})"
-)
+
+
+def _short_flag_values(line: str) -> list[tuple[str, str, int]]:
+    """(flag, value, offset of value) for `docker login -p x`, `sshpass -p x`,
+    `redis-cli -a x`, `mysql -px` in `line`."""
+    out = []
+    for seg in _SEGMENT.finditer(line):
+        text = seg.group(0)
+        for tool, flag in _SHORT_TOOLS:
+            found = tool.search(text)
+            if not found:
+                continue
+            m = flag.search(text, found.end())
+            if m:
+                out.append((m.group(1).strip(" \t="), m.group(3), seg.start() + m.start(3)))
+            break
+    return out
+
+
 _WANDB = re.compile(
     r"(?i)(?<![A-Za-z0-9_])((?:wandb[\w.]{0,30}?(?:api[-_]?key|key|login)|wandb_api_key)"
     r"[\s\"'=:(,]{0,12}(?:key[\s\"'=:]{0,6})?|wandb[ \t]+login(?:[ \t]+--[\w-]{1,20})*[ \t]+)"
@@ -395,18 +440,23 @@ def _url_findings(line: str) -> list[tuple[str, str, str]]:
 def _cli_findings(line: str) -> list[tuple[str, str, str]]:
     """(kind, value, shown) for passwords given on a command line: `--password x`,
     `--db-password=x`, `docker login -p x`, `mysql -px`, `sshpass -p x`, `redis-cli -a x`."""
+    candidates = [(m.group(1), m.group(3)) for m in _CLI_LONG.finditer(line)]
+    candidates += [(flag, value) for flag, value, _ in _short_flag_values(line)]
     out = []
-    for regex in (_CLI_LONG, _CLI_SHORT, _CLI_MYSQL):
-        for m in regex.finditer(line):
-            flag, value = m.group(1), m.group(3)
-            if flag.lower().endswith(("-stdin", "-file", "-env", "-path", "-var", "-command")):
-                continue
-            if value.startswith("-") or is_reference(value) or is_dummy(value):
-                continue
-            if len(value) < 6 or not _credential_like(value, min_len=6):
-                continue
-            shown_flag = flag.split()[-1] if " " in flag or "\t" in flag else flag
-            out.append(("command-line-password", value, f"{shown_flag} {redact(value)}"))
+    for flag, value in candidates:
+        if flag.lower().endswith(("-stdin", "-file", "-env", "-path", "-var", "-command")):
+            continue
+        if value.startswith("-") or is_reference(value) or is_dummy(value):
+            continue
+        if len(value) < 6 or not _credential_like(value, min_len=6):
+            continue
+        # `--secret NAME` / `--token-name x` often name a secret rather than hold it: only a
+        # password flag takes a short value, the others need a long, random-looking one
+        if not re.search(r"(?i)pass|pwd|^-p$|^-a$", flag) and not is_real_value(
+            value, min_len=12, min_entropy=3.2
+        ):
+            continue
+        out.append(("command-line-password", value, f"{flag} {redact(value)}"))
     return out
 
 
@@ -536,7 +586,7 @@ _HINT = re.compile(
     r"(?i)gh[pousr]_|github_pat_|glpat-|xox[baprs]-|hooks\.slack|hf_|sk-|_live_|aiza|akia|asia"
     r"|abia|acca|eyj|pypi-|npm_|://|-----begin|private key|accountkey|sharedaccesskey|token"
     r"|secret|passw|pwd|api.?key|access.?key|auth|credential|wandb|bearer|mysql|mariadb"
-    r"|sshpass|redis-cli|[A-Za-z0-9+/_-]{20}|[\"'][ \t+]*[\"']"
+    r"|sshpass|redis-cli|login|[A-Za-z0-9+/_-]{20}|[\"'][ \t+]*[\"']"
 )
 
 
@@ -582,15 +632,20 @@ def redact_text(text: str, *, max_chars: int = REDACT_MAX_CHARS) -> str:
         ),
         out,
     )
-    for regex in (_CLI_LONG, _CLI_SHORT, _CLI_MYSQL):
-        out = regex.sub(
-            lambda m: (
-                m.group(0)
-                if is_reference(m.group(3)) or m.group(3).startswith("-") or len(m.group(3)) < 4
-                else m.group(0)[: m.start(3) - m.start(0)] + redact(m.group(3))
-            ),
-            out,
-        )
+    out = _CLI_LONG.sub(
+        lambda m: (
+            m.group(0)
+            if _not_a_password(m.group(3))
+            else m.group(0)[: m.start(3) - m.start(0)] + redact(m.group(3))
+        ),
+        out,
+    )
+    spans = [
+        (start, start + len(value))
+        for _, value, start in _short_flag_values(out)
+        if not _not_a_password(value)
+    ]
+    out = _replace_spans(out, spans)
     out = _WANDB.sub(lambda m: m.group(1) + redact(m.group(2)), out)
     out = _BEARER.sub(lambda m: m.group(1) + redact(m.group(2)), out)
     out = _ASSIGN.sub(
@@ -604,18 +659,44 @@ def redact_text(text: str, *, max_chars: int = REDACT_MAX_CHARS) -> str:
     for kind, value, _shown in _wrapped_findings(out):
         if kind.endswith("(base64)"):
             out = out.replace(value, redact(value))
-    for group in _literal_groups(out):
-        joined = "".join(part for _, _, part in group)
-        if _token_findings(joined) or _url_findings(joined):
-            for _, _, part in group:
-                if part:
-                    out = out.replace(part, redact(part), 1)
+    out = _replace_spans(out, [(start, end) for _, _, start, end in _secret_literals(out)])
     if _PEM.search(out) or "PRIVATE KEY" in out:
         out = _PEM_BODY.sub(
             lambda m: redact(m.group(0)) if shannon_entropy(m.group(0)) >= 4.0 else m.group(0),
             out,
         )
     return out
+
+
+def _not_a_password(value: str) -> bool:
+    return is_reference(value) or value.startswith("-") or len(value) < 4
+
+
+def _secret_literals(text: str) -> list[tuple[str, str, int, int]]:
+    """(kind, literal, start, end) of each string-literal content that is part of a key split
+    across adjacent literals."""
+    out = []
+    for group in _literal_groups(text):
+        joined = "".join(part for _, _, part in group)
+        kinds = [k for k, _ in _token_findings(joined)] + [k for k, _, _ in _url_findings(joined)]
+        if kinds:
+            out += [(kinds[0], part, s + 1, e - 1) for s, e, part in group if part]
+    return out
+
+
+def _replace_spans(text: str, spans: list[tuple[int, int]]) -> str:
+    """`text` with each (start, end) span replaced by its redacted form, in one pass."""
+    if not spans:
+        return text
+    pieces = []
+    last = 0
+    for start, end in sorted(set(spans)):
+        if start < last:
+            continue  # overlapping: already redacted
+        pieces += [text[last:start], redact(text[start:end])]
+        last = end
+    pieces.append(text[last:])
+    return "".join(pieces)
 
 
 def redact_strings(value: Any, *, then: Callable[[str], str] | None = None) -> Any:
