@@ -54,6 +54,29 @@ CASES = [
         },
         H,
     ),
+    # class 9 of issue 10: commands in inline code inside numbered steps, under any heading
+    (
+        "readme-run-locally",
+        "numbered-steps-under-any-heading",
+        {
+            "README.md": (
+                "# Churn\n\n## The lab\n\n1. Create the environment: `conda env create -f env.yml`\n"
+                "2) Train with `python src/train.py --epochs 3`\n"
+            )
+        },
+        P,
+    ),
+    (
+        "readme-run-locally",
+        "fp-numbered-steps-naming-files",
+        {
+            "README.md": (
+                "# Churn\n\n## Results\n\n1. The model in `models/model.pkl` wins.\n"
+                "2. See `notebooks/eda.ipynb` for plots.\n- bullet `pip install x` is no step\n"
+            )
+        },
+        F,
+    ),
     ("readme-run-locally", "no-readme", {"src/a.py": "x = 1\n"}, F),
     (
         "readme-run-locally",

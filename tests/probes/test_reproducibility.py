@@ -191,8 +191,60 @@ CASES = [
     (
         "pipeline-as-code",
         "mlproject",
-        {"MLproject": "name: x\nentry_points:\n  main:\n    command: python train.py\n"},
+        {
+            "MLproject": "name: x\nentry_points:\n  main:\n    command: python train.py\n",
+            "train.py": "print(1)\n",
+        },
         PASS,
+    ),
+    # class 7 of issue 10: only a file named exactly MLproject is one, and only entry points
+    # whose script exists count
+    (
+        "pipeline-as-code",
+        "mlproject in a subfolder running a module",
+        {
+            "proj/MLproject": "name: x\nentry_points:\n  main:\n    command: python -m pkg.train\n",
+            "proj/pkg/train.py": "print(1)\n",
+        },
+        PASS,
+    ),
+    (
+        "pipeline-as-code",
+        "FP MLproject.yaml is not an MLflow project",
+        {
+            "MLproject.yaml": "name: x\nentry_points:\n  main:\n    command: python train.py\n",
+            "train.py": "print(1)\n",
+        },
+        FAIL,
+    ),
+    (
+        "pipeline-as-code",
+        "FP entry point runs a script that does not exist",
+        {"MLproject": "name: x\nentry_points:\n  main:\n    command: python train.py\n"},
+        FAIL,
+    ),
+    (
+        "params-externalized",
+        "mlproject hyper-parameters",
+        {
+            "MLproject": "name: x\nentry_points:\n  main:\n    parameters:\n"
+            "      alpha: {type: float, default: 0.5}\n      data_path: {type: path}\n"
+            "    command: python train.py {alpha} {data_path}\n",
+            "train.py": "import sys\n",
+        },
+        PASS,
+    ),
+    (
+        "params-externalized",
+        "FP mlproject parameters that are only paths",
+        {
+            "MLproject": "name: x\nentry_points:\n  main:\n    parameters:\n"
+            "      training_data: {type: string, default: data/train.csv}\n"
+            "      model_uri: {type: uri}\n"
+            "    command: python train.py {training_data} {model_uri}\n",
+            "train.py": "import sys\n",
+        },
+        FAIL,
     ),
     (
         "pipeline-as-code",

@@ -356,8 +356,17 @@ CASES = [
     (
         "code-version-logged",
         "mlflow project",
-        {"MLproject": "name: x\nentry_points:\n  main:\n    command: python t.py\n"},
+        {
+            "MLproject": "name: x\nentry_points:\n  main:\n    command: python t.py\n",
+            "t.py": "print(1)\n",
+        },
         PASS,
+    ),
+    (
+        "code-version-logged",
+        "FP mlproject whose entry point script is missing",
+        {"MLproject": "name: x\nentry_points:\n  main:\n    command: python t.py\n"},
+        FAIL,
     ),
     (
         "code-version-logged",

@@ -47,14 +47,78 @@ CASES = [
     (
         "data-vcs",
         "lfs for csv",
-        {".gitattributes": "*.csv filter=lfs diff=lfs merge=lfs -text\n"},
+        {
+            ".gitattributes": "*.csv filter=lfs diff=lfs merge=lfs -text\n",
+            "data/train.csv": LFS_POINTER,
+        },
         PASS,
     ),
     (
         "data-vcs",
         "lfs for data dir",
-        {".gitattributes": "data/** filter=lfs diff=lfs merge=lfs -text\n"},
+        {
+            ".gitattributes": "data/** filter=lfs diff=lfs merge=lfs -text\n",
+            "data/train.parquet": LFS_POINTER,
+        },
         PASS,
+    ),
+    # class 6 of issue 10: an LFS rule that no file at HEAD goes through is at most partial
+    (
+        "data-vcs",
+        "lfs rule, no pointer at HEAD",
+        {".gitattributes": "*.csv filter=lfs diff=lfs merge=lfs -text\n"},
+        PARTIAL,
+    ),
+    (
+        "data-vcs",
+        "lfs rule, csv committed without LFS",
+        {".gitattributes": "*.csv filter=lfs -text\n", "data/small.csv": "a,b\n1,2\n"},
+        PARTIAL,
+    ),
+    # a DVC-tracked model is model versioning, not data versioning
+    (
+        "data-vcs",
+        "FP dvc pointer for a model",
+        {
+            "models/model.pkl.dvc": DVC_POINTER.replace("path: raw", "path: model.pkl"),
+            ".dvc/config": "[core]\n",
+        },
+        FAIL,
+    ),
+    (
+        "data-vcs",
+        "FP dvc.lock outputs are checkpoints and onnx",
+        {
+            "dvc.lock": "schema: '2.0'\nstages:\n  train:\n    cmd: python train.py\n"
+            "    outs:\n    - path: best.ckpt\n      md5: a1\n    - path: export/model.onnx\n      md5: b2\n",
+        },
+        FAIL,
+    ),
+    # … which counts (at most partially) where model versions are looked for
+    (
+        "model-version-tags",
+        "dvc-versioned model without tags",
+        {"models/model.pkl.dvc": DVC_POINTER.replace("path: raw", "path: model.pkl")},
+        PARTIAL,
+    ),
+    (
+        "model-version-tags",
+        "lfs rule for Model.zip with its pointer",
+        {".gitattributes": "Model.zip filter=lfs -text\n", "Model.zip": LFS_POINTER},
+        PARTIAL,
+    ),
+    (
+        "model-version-tags",
+        "FP dvc-versioned data is not a model version",
+        {"data/raw.dvc": DVC_POINTER},
+        FAIL,
+    ),
+    # Git LFS rules classified by file name too: Model.zip is a model
+    (
+        "data-vcs",
+        "FP lfs rule for Model.zip",
+        {".gitattributes": "Model.zip filter=lfs -text\n", "Model.zip": LFS_POINTER},
+        FAIL,
     ),
     ("data-vcs", "datalad", {".datalad/config": '[datalad "dataset"]\n\tid = x\n'}, PASS),
     ("data-vcs", "lakefs uri", {"load.py": "path = 'lakefs://repo/main/data.parquet'\n"}, PASS),
@@ -385,11 +449,26 @@ def test_data_history_unknown_without_full_history(tmp_path, kind):
         (["churn#prod#1"], {}, PASS),
         ([], {"dvc.yaml": "artifacts:\n  churn:\n    path: model.pkl\n    type: model\n"}, PASS),
         (["v1.0.0"], {}, FAIL),
-        # a pinned release asset is only partial
+        # a model published as this repository's release asset is only partial
+        (
+            ["v1.2"],
+            {"serve.py": "URL = 'https://github.com/o/r/releases/download/v1.2/model.onnx'\n"},
+            PARTIAL,
+        ),
+        # class 8 of issue 10: another repository's release asset is not this project's
+        # model publication (its tag is not a tag here)
         (
             [],
             {"serve.py": "URL = 'https://github.com/o/r/releases/download/v1.2/model.onnx'\n"},
-            PARTIAL,
+            FAIL,
+        ),
+        (
+            ["v7.0"],
+            {
+                "download.sh": "wget https://github.com/ultralytics/assets/releases/download/"
+                "v0.0.0/yolov5s.pt\n"
+            },
+            FAIL,
         ),
         # FP: a dataset artifact is not a model version; a README mention of GTO
         (

@@ -69,6 +69,48 @@ MODEL_EXTENSIONS = (
 DATA_DIRS = ("data", "dataset", "datasets", "raw", "processed", "interim", "external")
 
 
+# model weights whatever folder they are in; pickles/joblib only where models live (a
+# pickle under data/ is a dataset)
+MODEL_WEIGHT_EXTENSIONS = (
+    "pt",
+    "pth",
+    "ckpt",
+    "onnx",
+    "h5",
+    "safetensors",
+    "keras",
+    "tflite",
+    "mlmodel",
+    "pb",
+)
+SERIALISED_EXTENSIONS = ("pkl", "pickle", "joblib", "sav", "zip", "bin", "model")
+MODEL_DIRS = ("models", "model", "checkpoints", "weights", "saved_models", "trained_models")
+_MODEL_NAME = re.compile(r"(?:^|[_\-.])(?:model|models|weights|checkpoint|ckpt)(?:$|[_\-.\d])")
+
+
+def path_kind(path: str) -> str:
+    """What a versioned path holds: `model`, `image`, `data` or `other` — by extension,
+    folder and file name (`models/…`, `*.onnx`, `model.pkl`, `Model.zip` are models)."""
+    low = path.lower().rstrip("/")
+    name = low.rsplit("/", 1)[-1]
+    ext = name.rsplit(".", 1)[-1] if "." in name else ""
+    stem = name.rsplit(".", 1)[0] if ext else name
+    parts = [p for p in re.split(r"[/*]+", low) if p]
+    if ext in IMAGE_EXTENSIONS:
+        return "image"
+    if ext in MODEL_WEIGHT_EXTENSIONS or any(p in MODEL_DIRS for p in parts[:-1] or parts):
+        return "model"
+    if any(p in DATA_DIRS for p in parts[:-1]):
+        return "data"  # a pickle under data/ is a dataset
+    if (ext in SERIALISED_EXTENSIONS or not ext) and _MODEL_NAME.search(stem.strip("*")):
+        return "model"
+    if ext in MODEL_EXTENSIONS and ext != "zip":
+        return "model"
+    if ext in DATA_EXTENSIONS or any(p in DATA_DIRS for p in parts):
+        return "data"
+    return "other"
+
+
 @dataclass(frozen=True)
 class DvcOut:
     """An output recorded by DVC (`*.dvc` file or `dvc.lock`), with its content hash."""
@@ -78,6 +120,13 @@ class DvcOut:
     path: str
     hashed: bool
     stage: str | None = None
+
+    @property
+    def kind(self) -> str:
+        """`model` for model outputs (versioning them is model versioning), else `data`."""
+        folder = self.source.rsplit("/", 1)[0] + "/" if "/" in self.source else ""
+        full = self.path if self.stage is not None else folder + self.path
+        return "model" if path_kind(full) == "model" else "data"
 
 
 def _is_dvc_internal(path: str) -> bool:
@@ -180,16 +229,7 @@ class LfsRule:
 
 
 def _pattern_kind(pattern: str) -> str:
-    low = pattern.lower().rstrip("/")
-    ext = low.rsplit(".", 1)[-1] if "." in low.rsplit("/", 1)[-1] else ""
-    parts = [p for p in re.split(r"[/*]+", low) if p]
-    if ext in IMAGE_EXTENSIONS:
-        return "image"
-    if ext in MODEL_EXTENSIONS or any(p in ("models", "model", "checkpoints") for p in parts):
-        return "model"
-    if ext in DATA_EXTENSIONS or any(p in DATA_DIRS for p in parts):
-        return "data"
-    return "other"
+    return path_kind(pattern)
 
 
 def lfs_rules(snap: Snapshot) -> list[LfsRule]:
@@ -222,5 +262,106 @@ def is_lfs_pointer(snap: Snapshot, path: str) -> bool:
     return bool(data and data.startswith(LFS_POINTER_PREFIX))
 
 
+def lfs_pointers_at_head(snap: Snapshot, rule: LfsRule) -> tuple[list[str], list[str]]:
+    """(files the rule covers, of which stored as LFS pointers or smudged LFS content).
+
+    A covered file that is a pointer (a `--ref` scan, or a checkout without LFS) or bigger
+    than any pointer (a checkout where LFS smudged it) went through LFS; a small file that
+    is not a pointer was committed straight into git."""
+    from mlaudit.repo.globs import compile_glob
+
+    regex = compile_glob(rule.pattern)
+    covered = [f for f in snap.files if regex.match(f) and f != rule.path]
+    through = [f for f in covered if is_lfs_pointer(snap, f) or (snap.size(f) or 0) > 1024]
+    return covered, through
+
+
 def key_evidence_line(node: Any, key: str) -> int | None:
     return key_line(node, key) if isinstance(node, dict) else None
+
+
+# MLflow Projects -------------------------------------------------------------------------------
+MLPROJECT_FILE = "MLproject"  # MLflow reads this exact name only (not MLproject.yaml)
+_SCRIPT_ARG = re.compile(
+    r"(?:^|\s)(?:python[\d.]*|bash|sh|Rscript)\s+(?:-\w+\s+)*([\w./-]+\.(?:py|sh|R))\b"
+)
+_MODULE_ARG = re.compile(r"(?:^|\s)python[\d.]*\s+-m\s+([\w.]+)")
+_PATH_PARAM_NAME = re.compile(
+    r"(?:^|_)(?:path|paths|file|files|dir|directory|folder|uri|url|input|output|csv|data)$",
+    re.IGNORECASE,
+)
+_PATH_DEFAULT = re.compile(r"/|\\|\.(?:csv|parquet|json|ya?ml|txt|pkl|joblib|zip|gz)$")
+
+
+@dataclass(frozen=True)
+class MlprojectEntry:
+    """An MLproject entry point: its command, the local script it runs (None when the
+    command names none) and whether that script exists, and its hyper-parameters."""
+
+    path: str
+    name: str
+    line: int | None
+    command: str
+    script: str | None
+    script_exists: bool
+    hyperparameters: tuple[str, ...]
+
+    @property
+    def runnable(self) -> bool:
+        return self.script is None or self.script_exists
+
+
+def _is_path_parameter(name: str, spec: Any) -> bool:
+    """A parameter that only says where data or output lives is not a hyper-parameter."""
+    kind = str(spec.get("type", "")) if isinstance(spec, dict) else ""
+    default = spec.get("default") if isinstance(spec, dict) else spec
+    if kind in ("path", "uri"):
+        return True
+    if _PATH_PARAM_NAME.search(name):
+        return True
+    return isinstance(default, str) and bool(_PATH_DEFAULT.search(default))
+
+
+def _entry_script(snap: Snapshot, folder: str, command: str) -> tuple[str | None, bool]:
+    found = _SCRIPT_ARG.search(command)
+    if found and "{" not in found.group(1):
+        script = (folder + found.group(1).removeprefix("./")).replace("//", "/")
+        return script, snap.exists(script)
+    module = _MODULE_ARG.search(command)
+    if module:
+        base_path = folder + module.group(1).replace(".", "/")
+        candidates = (f"{base_path}.py", f"{base_path}/__main__.py")
+        return candidates[0], any(snap.exists(c) for c in candidates)
+    return None, False
+
+
+def mlproject_entries(snap: Snapshot) -> list[MlprojectEntry]:
+    """Entry points of every file named exactly `MLproject` (parsed once, cached)."""
+
+    def build() -> list[MlprojectEntry]:
+        entries: list[MlprojectEntry] = []
+        for path in base.select_files(snap, [MLPROJECT_FILE]):
+            if path.rsplit("/", 1)[-1] != MLPROJECT_FILE:
+                continue
+            folder = path.rsplit("/", 1)[0] + "/" if "/" in path else ""
+            for doc in snap.yaml_docs(path):
+                eps = doc.get("entry_points") if isinstance(doc, dict) else None
+                for name, entry in eps.items() if isinstance(eps, dict) else []:
+                    if not isinstance(entry, dict) or not isinstance(entry.get("command"), str):
+                        continue
+                    command = entry["command"]
+                    script, exists = _entry_script(snap, folder, command)
+                    params = entry.get("parameters")
+                    hyper = tuple(
+                        str(k)
+                        for k, v in (params.items() if isinstance(params, dict) else [])
+                        if not _is_path_parameter(str(k), v)
+                    )
+                    entries.append(
+                        MlprojectEntry(
+                            path, str(name), key_line(eps, name), command, script, exists, hyper
+                        )
+                    )
+        return entries
+
+    return snap._cached("mlproject_entries", "", build)

@@ -155,6 +155,24 @@ def _heading_text(text: str) -> str:
 _INDENTED_CODE = re.compile(r"^( {4}|\t)(?![-*+]\s|\d+[.)]\s|\[)\S")
 _INLINE_CODE = re.compile(r"`([^`]+)`")
 _TWO_TOKENS = re.compile(r"^\s*[\w./-]+\s+[-\w./=:]+")
+_NUMBERED_STEP = re.compile(r"^\s{0,3}(?:\d{1,2}[.)]|#\.)\s+\S")
+
+
+def _numbered_step_commands(
+    snap: Snapshot, path: str, doc: Document, commands: re.Pattern[str]
+) -> list[Evidence]:
+    """Numbered steps (`1. Install with `pip install -r requirements.txt``) whose inline
+    code is an install/run command, under any heading: step-by-step instructions are run
+    instructions even without a fenced block or a "Usage" heading."""
+    in_blocks = {n for b in doc.blocks for n, _ in b.lines} | {b.line for b in doc.blocks}
+    found = []
+    for number, line in enumerate(snap.lines(path), start=1):
+        if number in in_blocks or not _NUMBERED_STEP.match(line):
+            continue
+        spans = [s for s in _INLINE_CODE.findall(line) if commands.search(s)]
+        if spans:
+            found.append(ev(path, number, spans[0], "numbered step"))
+    return found
 
 
 def _command_like(line: str, commands: re.Pattern[str]) -> bool:
@@ -187,7 +205,8 @@ def readme_run_locally(snap: Snapshot, p: ReadmeRunParams) -> Observation:
     Looks for: in the top-level README (or a README one folder down, e.g. api/README.md),
     a fenced code block holding an install or run
     command (`pip install`, `uv sync`, `conda env create`, `make …`, `docker run`,
-    `python train.py` …), or a heading such as Installation, Usage, Quickstart or Getting
+    `python train.py` …), a numbered step whose inline code is such a command (under any
+    heading), or a heading such as Installation, Usage, Quickstart or Getting
     started. A matching heading whose section has no code block gives partial credit; a
     README that only describes results fails.
     Why: a newcomer (or a CI job) must be able to run the project from its README.
@@ -202,6 +221,7 @@ def readme_run_locally(snap: Snapshot, p: ReadmeRunParams) -> Observation:
     sections: list[Evidence] = []
     for path in readmes:
         doc = document(snap, path)
+        found.extend(_numbered_step_commands(snap, path, doc, commands))
         for block in doc.blocks:
             for number, text in block.lines:
                 if commands.search(text):

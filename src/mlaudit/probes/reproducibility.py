@@ -57,7 +57,12 @@ def data_pinned(snap: Snapshot, p: NoParams) -> Observation:
     Fix: `dvc add data/…` (or a `dvc.yaml` stage), `dvc remote add -d storage s3://…`,
     commit the `.dvc`/`dvc.lock` files and `dvc push`.
     """
-    outs = [o for o in mf.dvc_pointer_outs(snap) + mf.dvc_lock_outs(snap) if o.hashed]
+    # a DVC-versioned model pins the model, not the data that trained it
+    outs = [
+        o
+        for o in mf.dvc_pointer_outs(snap) + mf.dvc_lock_outs(snap)
+        if o.hashed and o.kind == "data"
+    ]
     imports = mf.dvc_import_deps(snap)
     remotes = mf.dvc_remotes(snap)
     evidence: list[Evidence] = [
@@ -168,10 +173,10 @@ def pipeline_as_code(snap: Snapshot, p: NoParams) -> Observation:
     """
     good, stale, _empty = _dvc_pipeline(snap)
     other: list[Evidence] = []
-    for path in base.select_files(snap, ["MLproject", "MLproject.yaml", "MLproject.yml"]):
-        for doc in snap.yaml_docs(path):
-            if isinstance(doc, dict) and isinstance(doc.get("entry_points"), dict):
-                other.append(ev(path, key_line(doc, "entry_points"), "MLproject entry_points"))
+    # only a file named exactly MLproject, and only entry points whose script exists
+    for entry in mf.mlproject_entries(snap):
+        if entry.runnable:
+            other.append(ev(entry.path, entry.line, f"MLproject entry point {entry.name}"))
     for path in base.select_files(snap, ["pyproject.toml"]):
         data = snap.toml(path)
         if isinstance(data, dict) and isinstance(data.get("tool"), dict):
@@ -335,12 +340,13 @@ def params_externalized(snap: Snapshot, p: NoParams) -> Observation:
                 body = stage.get("do", stage) if isinstance(stage, dict) else None
                 if isinstance(body, dict) and body.get("params"):
                     found.append(ev(path, key_line(stages, name), f"stage {name} params"))
-    for path in base.select_files(snap, ["MLproject", "MLproject.yaml"]):
-        for doc in snap.yaml_docs(path):
-            eps = doc.get("entry_points") if isinstance(doc, dict) else None
-            for name, entry in eps.items() if isinstance(eps, dict) else []:
-                if isinstance(entry, dict) and entry.get("parameters"):
-                    found.append(ev(path, key_line(eps, name), f"entry point {name} parameters"))
+    # MLproject parameters that are hyper-parameters (not only data/output paths)
+    for entry in mf.mlproject_entries(snap):
+        if entry.runnable and entry.hyperparameters:
+            shown = ", ".join(entry.hyperparameters[:4])
+            found.append(
+                ev(entry.path, entry.line, f"entry point {entry.name} parameters: {shown}")
+            )
     config_files = set(base.select_files(snap, list(CONFIG_DIRS) + list(CONFIG_FILES)))
     config_files = {c for c in config_files if re.search(r"\.(ya?ml|json|toml|cfg|ini|py|gin)$", c)}
     in_notebook_only: list[Evidence] = []

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from mlaudit.probes import _mlfacts as mf
 from mlaudit.probes import base
 from mlaudit.probes.base import ev
 from mlaudit.probes.generic import name_matches, name_matches_any
@@ -204,7 +205,7 @@ def code_version_logged(snap: Snapshot, p: NoParams) -> Observation:
                 dvclive.append(ev(path, line, f"{call.name}(…)", note))
             elif name_matches_any(call.name, tuple(AUTO_GIT_TRACKERS)):
                 auto.append(ev(path, line, f"{call.name}(…)", note))
-    mlproject = base.select_files(snap, ["MLproject", "MLproject.yaml"])
+    mlproject = sorted({e.path for e in mf.mlproject_entries(snap) if e.runnable})
     pipelines = base.select_files(snap, ["dvc.yaml"])
     if dvclive and pipelines:
         strong.extend(dvclive + [ev(pipelines[0], note="DVC experiments are git commits")])

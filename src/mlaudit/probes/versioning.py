@@ -55,23 +55,72 @@ def _lakefs(snap: Snapshot) -> list[Evidence]:
 
 
 def data_vcs_evidence(snap: Snapshot) -> tuple[list[Evidence], list[Evidence]]:
-    """(versioned-data evidence, near misses such as LFS for images only)."""
+    """(versioned-data evidence, near misses such as LFS for images only or DVC for models)."""
+    found, near, _empty = _data_vcs(snap)
+    return found, near
+
+
+def _data_vcs(snap: Snapshot) -> tuple[list[Evidence], list[Evidence], list[Evidence]]:
+    """(versioned data, near misses, LFS data rules that cover no file at HEAD)."""
     found: list[Evidence] = []
     near: list[Evidence] = []
+    empty: list[Evidence] = []
     for out in mf.dvc_pointer_outs(snap):
-        found.append(ev(out.source, out.line, f"out {out.path}", "DVC-tracked"))
+        if out.kind == "model":
+            near.append(ev(out.source, out.line, f"out {out.path}", "DVC for a model, not data"))
+        else:
+            found.append(ev(out.source, out.line, f"out {out.path}", "DVC-tracked"))
     for out in mf.dvc_lock_outs(snap):
-        if out.hashed:
+        if not out.hashed:
+            continue
+        if out.kind == "model":
+            near.append(ev(out.source, out.line, f"out {out.path}", "DVC for a model, not data"))
+        else:
             found.append(ev(out.source, out.line, f"out {out.path}", f"stage {out.stage}"))
     for rule in mf.lfs_rules(snap):
-        if rule.kind == "data":
-            found.append(ev(rule.path, rule.line, rule.text, "Git LFS for data"))
-        else:
+        if rule.kind != "data":
             near.append(ev(rule.path, rule.line, rule.text, f"LFS for {rule.kind} files, not data"))
+            continue
+        _covered, through = mf.lfs_pointers_at_head(snap, rule)
+        if through:
+            found.append(ev(rule.path, rule.line, rule.text, f"Git LFS for data ({through[0]})"))
+        else:
+            empty.append(ev(rule.path, rule.line, rule.text, "no file goes through LFS at HEAD"))
     for path in snap.glob(".datalad/config", "**/.datalad/config"):
         found.append(ev(path, note="DataLad dataset"))
     found.extend(_lakefs(snap))
-    return found, near
+    return found, near, empty
+
+
+def model_vcs_evidence(snap: Snapshot) -> list[Evidence]:
+    """Model files under version control: DVC outputs and LFS rules whose paths are models
+    (`models/…`, `*.onnx`, `*.ckpt`, `model.pkl`, `Model.zip`)."""
+    found = [
+        ev(out.source, out.line, f"out {out.path}", "DVC-versioned model")
+        for out in mf.dvc_pointer_outs(snap) + mf.dvc_lock_outs(snap)
+        if out.kind == "model" and (out.hashed or out.stage is None)
+    ]
+    for rule in mf.lfs_rules(snap):
+        if rule.kind == "model" and mf.lfs_pointers_at_head(snap, rule)[1]:
+            found.append(ev(rule.path, rule.line, rule.text, "Git LFS for models"))
+    return found
+
+
+@probe("model_vcs", NoParams)
+def model_vcs(snap: Snapshot, p: NoParams) -> Observation:
+    """Model files are under a version-control tool (DVC or Git LFS).
+
+    Looks for: `.dvc` pointer files and hashed `dvc.lock` outputs whose paths are models
+    (`models/…`, `*.ckpt`, `*.onnx`, `*.pt`, `*.pkl`/`*.joblib` named or placed as models),
+    and `.gitattributes` LFS rules for model files (by extension, folder or name:
+    `Model.zip`) that at least one file at HEAD goes through.
+    Why: a served model must be traceable to a version of its weights.
+    Fix: `dvc add models/model.pkl` (or `git lfs track "models/**"`) and push to a remote.
+    """
+    found = model_vcs_evidence(snap)
+    if found:
+        return base.passed("model files are version-controlled", found)
+    return base.failed("no model files under DVC or Git LFS")
 
 
 @probe("data_vcs", NoParams)
@@ -81,16 +130,22 @@ def data_vcs(snap: Snapshot, p: NoParams) -> Observation:
     Looks for: `*.dvc` pointer files or hashed `dvc.lock` outputs; `.gitattributes` routing
     data files (`*.csv`, `*.parquet`, `data/**` …) through `filter=lfs`; a DataLad dataset;
     lakeFS (`lakefs://` URIs or its client). Not counted: an empty `dvc init`, LFS used
-    only for images or model weights, a `.gitattributes` without `filter=lfs`.
+    only for images or model weights, DVC outputs that are models (`models/…`, `*.onnx`,
+    `*.ckpt`: model versioning, see model-vcs), a `.gitattributes` without `filter=lfs`.
+    An LFS data rule that no file at HEAD goes through is partial.
     Why: a model can only be traced back to the data that trained it if the data has
     versions (source model "Versionamento"; GCP level 1).
     Fix: `dvc add data/raw && dvc push`, or `git lfs track "data/**"`.
     """
-    found, near = data_vcs_evidence(snap)
+    found, near, empty = _data_vcs(snap)
     if found:
         return base.passed("data is version-controlled", found)
+    if empty:
+        return base.partial(
+            "a Git LFS rule for data, but no file goes through LFS at HEAD", empty + near
+        )
     if near:
-        return base.failed("Git LFS is used, but not for data", near)
+        return base.failed("DVC/Git LFS version models or images here, not data", near)
     configs = snap.glob(".dvc/config", "**/.dvc/config")
     if configs:
         return base.failed("DVC initialised but no data tracked", [ev(c) for c in configs])
@@ -116,10 +171,14 @@ def data_history(snap: Snapshot, p: DataHistoryParams) -> Observation:
     history = snap.history
     if not history.available:
         return base.unknown(history.reason or "git history unavailable")
+    # a .dvc file that versions a model is model history, not data history
+    model_pointers = {o.source for o in mf.dvc_pointer_outs(snap) if o.kind == "model"}
     patterns = ["*.dvc", "dvc.lock"] + [r.pattern for r in mf.lfs_rules(snap) if r.kind == "data"]
 
     def touches(path: str) -> bool:
-        return not path.startswith(".dvc/") and matches_any(path, patterns)
+        if path.startswith(".dvc/") or path in model_pointers:
+            return False
+        return matches_any(path, patterns)
 
     commits = history.commits_touching(touches)
     evidence = []
@@ -298,6 +357,58 @@ def model_pinned_in_serving(snap: Snapshot, p: NoParams) -> Observation:
     if floating:
         return base.failed("serving loads a floating `latest` model", floating + weak)
     return base.failed("no explicit model version is loaded by serving code or manifests")
+
+
+# model published as a release asset -----------------------------------------------------------
+_MODEL_ASSET = re.compile(
+    r"(?:github\.com/([\w.-]+/[\w.-]+)/)?releases/download/([^/\s'\"]+)/"
+    r"[^\s'\"]*(?:\.(?:onnx|pt|pth|pkl|h5|joblib|safetensors|tflite|ckpt)\b|\{\w*(?:model|MODEL)\w*\})"
+)
+
+
+@probe("release_asset_models", NoParams)
+def release_asset_models(snap: Snapshot, p: NoParams) -> Observation:
+    """Model binaries are published as assets of this repository's own releases.
+
+    Looks for: code, configs, scripts or Dockerfiles that download a model file from a
+    GitHub release (`…/releases/download/<tag>/model.onnx`) whose tag is a tag of this
+    repository. A URL to another repository's release asset (a tag this repository does
+    not have) is someone else's model publication, not this project's. A git fact:
+    `unknown` without the tags.
+    Why: release assets give a model a version tied to a tag (a registry without a server).
+    Fix: attach the trained model to a tagged release (`gh release create v1.0 model.onnx`).
+    """
+    files = base.select_files(
+        snap, ["*.py", "*.yaml", "*.yml", "*.sh", "Dockerfile*"], scope="non_tests"
+    )
+    hits = [
+        (path, line, text, m)
+        for path, line, text in snap.grep(files, _MODEL_ASSET)
+        for m in [_MODEL_ASSET.search(text)]
+        if m is not None and not text.lstrip().startswith("#")
+    ]
+    if not hits:
+        return base.failed("no model downloaded from a release asset")
+    history = snap.history
+    if not history.available:
+        evidence = [ev(path, line, m.group(0)) for path, line, _t, m in hits[:4]]
+        return base.unknown(
+            "models come from release assets, but whose releases they are needs the git tags",
+            evidence,
+        )
+    own = set(history.tags)
+    mine = [
+        ev(path, line, m.group(0), f"tag {m.group(2)}")
+        for path, line, _t, m in hits
+        if m.group(2) in own
+    ]
+    if mine:
+        return base.passed("models published as this repository's release assets", mine)
+    others = [
+        ev(path, line, m.group(0), f"{m.group(1) or 'another repository'}: not a tag here")
+        for path, line, _t, m in hits[:4]
+    ]
+    return base.failed("model release assets belong to another repository's releases", others)
 
 
 # pr-workflow ---------------------------------------------------------------------------------
