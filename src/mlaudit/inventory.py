@@ -38,6 +38,7 @@ from mlaudit.errors import RubricError
 from mlaudit.probes import base
 from mlaudit.probes.base import ev
 from mlaudit.probes.generic import _check_regex, module_matches_any, name_matches_any
+from mlaudit.repo.parsers.yaml_docs import as_list
 from mlaudit.repo.snapshot import Snapshot
 from mlaudit.results import Evidence, Inventory, InventoryCategory, InventoryTool
 
@@ -225,7 +226,7 @@ def _conda_names(docs: list[Any]) -> list[str]:
             if isinstance(item, str):
                 names.append(re.split(r"[=<>!~\s\[]", item.split("::")[-1], maxsplit=1)[0])
             elif isinstance(item, dict):
-                for pip_item in item.get("pip") or []:
+                for pip_item in as_list(item.get("pip")):
                     if isinstance(pip_item, str):
                         names.append(re.split(r"[=<>!~\s\[;@]", pip_item, maxsplit=1)[0])
     return names

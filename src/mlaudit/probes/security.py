@@ -29,6 +29,7 @@ from mlaudit.probes.kubernetes import (
 from mlaudit.probes.registry import Params, probe
 from mlaudit.repo.parsers.python_src import Call
 from mlaudit.repo.parsers.terraform import TerraformBlock
+from mlaudit.repo.parsers.yaml_docs import as_list
 from mlaudit.repo.snapshot import Snapshot
 from mlaudit.results import Evidence, Observation
 
@@ -156,7 +157,7 @@ def precommit_hooks(snap: Snapshot) -> list[tuple[str, str, int | None, Any]]:
             for repo in repos if isinstance(repos, list) else []:
                 if not isinstance(repo, dict):
                     continue
-                for hook in repo.get("hooks") or []:
+                for hook in as_list(repo.get("hooks")):
                     if isinstance(hook, dict):
                         text = (
                             f"{repo.get('repo', '')} {hook.get('id', '')} {hook.get('entry', '')}"

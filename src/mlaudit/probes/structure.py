@@ -19,6 +19,7 @@ from mlaudit.probes.base import ev
 from mlaudit.probes.registry import Params, probe
 from mlaudit.probes.testing import _resolve, local_modules, test_files
 from mlaudit.repo.globs import compile_glob
+from mlaudit.repo.parsers.yaml_docs import as_list
 from mlaudit.repo.snapshot import Snapshot
 from mlaudit.results import Evidence, Observation
 
@@ -223,7 +224,7 @@ def _dvc_paths(snap: Snapshot) -> tuple[list[tuple[str, str, int | None]], set[s
         prefix = folder + (wdir + "/" if wdir else "")
         for out in _stage_outs(stage):
             outs.add(prefix + out.rstrip("/"))
-        for dep in stage.get("deps") or []:
+        for dep in as_list(stage.get("deps")):
             dep_path = (
                 dep
                 if isinstance(dep, str)

@@ -19,7 +19,7 @@ from mlaudit.probes import _ci_reach, base, words
 from mlaudit.probes.base import ev
 from mlaudit.probes.registry import Params, probe
 from mlaudit.repo.parsers.python_src import PythonFacts
-from mlaudit.repo.parsers.yaml_docs import key_line
+from mlaudit.repo.parsers.yaml_docs import as_list, key_line
 from mlaudit.repo.snapshot import Snapshot
 from mlaudit.results import Evidence, Observation
 
@@ -627,7 +627,7 @@ def precommit_quality(snap: Snapshot, p: PreCommitParams) -> Observation:
                 if not isinstance(repo, dict):
                     continue
                 url = str(repo.get("repo", ""))
-                for hook in repo.get("hooks") or []:
+                for hook in as_list(repo.get("hooks")):
                     if not isinstance(hook, dict):
                         continue
                     texts = _hook_texts(hook)

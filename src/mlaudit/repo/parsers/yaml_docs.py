@@ -163,3 +163,16 @@ def key_line(node: Any, key: Any) -> int | None:
 
 def node_line(node: Any) -> int | None:
     return getattr(node, "line", None) or None
+
+
+# Shape guards for code that walks parsed YAML. A file of the right name may hold any shape
+# (`deps: 5`, `hooks: null`, `- pip: 23.1`): a wrong shape reads as "nothing there", never as
+# an exception (issue #13, class 11; tests/fuzz/test_yaml_shapes.py).
+def as_list(value: Any) -> list[Any]:
+    """`value` if it is a YAML sequence, else an empty list."""
+    return value if isinstance(value, list) else []
+
+
+def as_dict(value: Any) -> dict[Any, Any]:
+    """`value` if it is a YAML mapping, else an empty mapping."""
+    return value if isinstance(value, dict) else {}
