@@ -163,7 +163,9 @@ def row_from_assessment(name: str, path: str, a: Assessment, exit_code: int = 0)
 
 
 def failure_row(name: str, path: str, exit_code: int, message: str) -> FleetRow:
-    line = " ".join(message.split())[:300]
+    from mlaudit.repo.parsers.secrets import redact_text
+
+    line = redact_text(" ".join(message[:20_000].split()), max_chars=300)
     return FleetRow(name=name, path=path, exit_code=exit_code, error=line)
 
 

@@ -75,8 +75,12 @@ def run_fleet(
     header = next((h for _, h in results if h is not None), None)
     notes = [f"shard {shard}: {len(chosen)} of {len(names)} repositories"] if shard else []
     report = build_report([row for row, _ in results], header, notes)
+    from mlaudit.report.escape import error_line
+
     for row in report.failed:
-        sys.stderr.write(f"mlaudit: {row.name}: exit {row.exit_code}: {row.error}\n")
+        sys.stderr.write(
+            error_line(f"mlaudit: {row.name}: exit {row.exit_code}: {row.error}") + "\n"
+        )
     _emit(report, plan, width)
     return report.exit_code
 
@@ -89,9 +93,12 @@ def _plan(formats: list[str], outputs: list[str]) -> list[tuple[str, Path | None
 
 def _emit(report: Any, plan: list[tuple[str, Path | None]], width: int) -> None:
     from mlaudit.fleet import with_links_from
+    from mlaudit.repo.parsers.secrets import redact_strings
+    from mlaudit.report.escape import scalar
     from mlaudit.report.fleet import RENDERERS
     from mlaudit.run import _width, write_text
 
+    report = redact_strings(report, then=scalar)  # the output boundary: names, paths, errors
     for name, target in plan:
         linked = with_links_from(report, target.parent if target else Path("."))
         write_text(RENDERERS[name](linked, _width(width)), target)
