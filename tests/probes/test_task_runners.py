@@ -245,3 +245,35 @@ def test_reach_cites_ci_line_and_task_line(tmp_path):
     hits = [r for r in _ci_reach.reached(snap) if "pytest" in r.text]
     assert hits and hits[0].path == "justfile" and hits[0].line == 9
     assert hits[0].via == (".github/workflows/ci.yml:9",)
+
+
+@pytest.mark.parametrize(
+    ("uses", "expected"),
+    [
+        ("astral-sh/ruff-action@v3", P),
+        ("ultralytics/actions@main", P),
+        ("reviewdog/action-flake8@v3", P),
+        # trap: an action that only sets up Python lints nothing
+        ("actions/setup-python@v5", F),
+    ],
+)
+def test_lint_actions_in_ci_run_code_quality_tools(tmp_path, uses, expected):
+    workflow = (
+        "name: lint\non: [pull_request]\njobs:\n  lint:\n    runs-on: ubuntu-latest\n    steps:\n"
+        f"      - uses: actions/checkout@v4\n      - uses: {uses}\n"
+    )
+    obs = run_check(
+        snapshot(tmp_path, {".github/workflows/lint.yml": workflow}), "pre-commit-quality"
+    )
+    assert obs.outcome == expected, obs.message
+
+
+def test_a_broken_file_outside_ci_does_not_make_a_ci_check_unknown(tmp_path):
+    # a Python file that cannot be parsed, under a folder whose name contains "ci"
+    # ("data_science"), is no CI file: the CI check decides
+    files = {
+        "src/data_science/broken.py": "def f(:\n",
+        ".github/workflows/ci.yml": wf("echo hello"),
+    }
+    obs = run_check(snapshot(tmp_path, files), "pipeline-integration-test")
+    assert obs.outcome == F, obs.message

@@ -106,6 +106,8 @@ def wired(snap: Snapshot, p: WiredParams) -> Observation:
     evidence = list(declared.evidence) + list(wiring.evidence)
     if wiring.outcome == Outcome.PASS and declared.outcome == Outcome.PASS:
         return base.passed(f"{declared.message}; wired: {wiring.message}", evidence)
+    if wiring.outcome == Outcome.PASS:  # run automatically, but only partly declared
+        return base.partial(f"{declared.message}; wired: {wiring.message}", evidence)
     return base.partial(f"{declared.message}; not run automatically", evidence)
 
 

@@ -15,6 +15,7 @@ from pydantic import Field, field_validator
 from mlaudit.probes import base, words
 from mlaudit.probes.base import ev
 from mlaudit.probes.registry import Params, probe
+from mlaudit.repo.parsers.ci import ci_system_for
 from mlaudit.repo.parsers.python_src import Call
 from mlaudit.repo.parsers.yaml_docs import key_line, node_line
 from mlaudit.repo.snapshot import Snapshot
@@ -579,7 +580,8 @@ def ci_command(snap: Snapshot, p: CiCommandParams) -> Observation:
     if found:
         return base.passed(words.found_phrase(base.cap(found), verb="CI runs"), found)
     problems = base.problem_evidence(snap, {j.path for j in snap.ci_jobs} | set(snap.problems))
-    ci_problems = [e for e in problems if "workflow" in e.path or "ci" in e.path.lower()]
+    # only CI files: a broken template elsewhere (a path with "ci" in "science") is not one
+    ci_problems = [e for e in problems if ci_system_for(e.path)]
     if ci_problems:
         return base.unknown("a CI file could not be parsed", ci_problems)
     wanted = _ci_wanted(p)

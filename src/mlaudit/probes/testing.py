@@ -419,6 +419,91 @@ def tests_import(snap: Snapshot, p: TestsImportParams) -> Observation:
     return base.passed(message, strong + found)
 
 
+# hand-written data checks ------------------------------------------------------------------
+DATAFRAME_MODULES = ("pandas", "polars", "pyspark", "dask", "modin", "vaex", "cudf")
+# An assertion about a table: its columns and types, nulls, value ranges or distributions.
+DATA_ASSERT = re.compile(
+    r"\.(?:columns|dtypes?|isnull|isna|notnull|notna|hasnans|between|value_counts|nunique|"
+    r"is_unique|is_monotonic\w*|duplicated|null_count|is_null|is_not_null)\b"
+    r"|\[\s*[\"'][^\"']+[\"']\s*\]\s*\.\s*(?:str\.len\(\)\s*\.\s*)?"
+    r"(?:min|max|mean|std|median|quantile|sum|all|any|unique|le|ge|lt|gt)\s*\("
+    r"|\bks_2samp\b|\bchisquare\b|\bpd\.Interval\b"
+)
+VALIDATION_SCRIPT = re.compile(r"valid|check|quality|sanity|expect|verify|schema", re.IGNORECASE)
+
+
+class DataChecksParams(Params):
+    scope: str = Field(
+        default="any",
+        pattern="^(tests|any)$",
+        description="tests: only test files; any: tests and validation scripts",
+    )
+
+
+def _assert_text(snap: Snapshot, path: str, line: int) -> str:
+    """The source of an assertion starting at `line` (up to 3 lines while brackets are
+    open), its trailing comment dropped."""
+    lines = snap.lines(path)
+    text = ""
+    for raw in lines[line - 1 : line + 2]:
+        text += " " + raw.split("#", 1)[0].strip()
+        if text.count("(") + text.count("[") <= text.count(")") + text.count("]"):
+            break
+    return text.strip()
+
+
+def data_assertions(snap: Snapshot, scope: str = "any") -> list[Evidence]:
+    """Assertions on data frames (columns, nulls, ranges, distributions) in test files and,
+    with scope "any", in validation scripts (`validate_data.py`, `check_*` functions)."""
+
+    def build() -> list[Evidence]:
+        candidates = {tf.path: tf.facts for tf in test_files(snap)}
+        if scope == "any":
+            for path in base.select_files(snap, ["*.py"], scope="non_tests"):
+                facts = snap.python(path)
+                if facts is None or path in candidates:
+                    continue
+                named = VALIDATION_SCRIPT.search(path.rsplit("/", 1)[-1]) or any(
+                    re.match(r"(validate|check|verify|expect)_", n) for n, _ in facts.functions
+                )
+                if named:
+                    candidates[path] = facts
+        out: list[Evidence] = []
+        for path, facts in sorted(candidates.items()):
+            if not any(i.module.split(".")[0] in DATAFRAME_MODULES for i in facts.imports):
+                continue
+            for line in _assertion_lines(facts):
+                text = _assert_text(snap, path, line)
+                if DATA_ASSERT.search(text):
+                    out.append(ev(path, line, text[:120], "assertion on the data"))
+        return out
+
+    return list(snap.memo(("data_assertions", scope), build))
+
+
+@probe("data_checks", DataChecksParams)
+def data_checks(snap: Snapshot, p: DataChecksParams) -> Observation:
+    """Hand-written data checks: assertions on a table's columns, nulls, ranges or
+    distributions.
+
+    Looks for: `assert` statements (or `self.assert…` calls) in test files — and, with
+    scope `any`, in validation scripts (`validate_*.py`, `check_*` functions) — of files
+    that use a data-frame library, whose expression inspects the data: `col in
+    df.columns`, `.dtype`, `.isnull()`/`.isna()`, `.between(…)`, `df["x"].min()/.mean()`,
+    `.value_counts()`, `.nunique()`, `ks_2samp`. Shape checks of model outputs and asserts
+    on tensors do not count.
+    Why: checking the data's expectations by hand is the start of data validation (ML
+    Test Score Data 1) even without a validation library.
+    Fix: keep the checks, run them in CI or as a pipeline stage, and consider declaring
+    them as a pandera/Great Expectations schema.
+    """
+    found = data_assertions(snap, p.scope)
+    if found:
+        files = len({e.path for e in found})
+        return base.passed(f"hand-written data checks in {files} file(s)", found)
+    return base.failed("no assertion on the data's columns, nulls, ranges or distributions")
+
+
 # data schema wired ---------------------------------------------------------------------------
 class SchemaRunParams(Params):
     calls: list[str] = Field(min_length=1, description="fnmatch patterns of schema-check calls")
@@ -484,7 +569,7 @@ def schema_check_run(snap: Snapshot, p: SchemaRunParams) -> Observation:
     Fix: call the validation from a pipeline stage before training, or run it in CI.
     """
     cli = re.compile(p.cli)
-    files = _schema_files(snap, p.calls)
+    files = _schema_files(snap, p.calls) | {e.path for e in data_assertions(snap)}
     # scripts that import a schema module also run the check
     modules = local_modules(snap)
     runners = set(files)
@@ -581,6 +666,16 @@ def metrics_gate_ci(snap: Snapshot, p: MetricsGateParams) -> Observation:
 QUALITY_HOOKS = r"ruff|black|mypy|flake8|pylint|isort|pyright|autopep8|yapf|pyupgrade|blue"
 
 
+# GitHub actions that run a linter or formatter themselves.
+LINT_ACTIONS = re.compile(
+    r"^(?:astral-sh/ruff-action|chartboost/ruff-action|jpetrucciani/(?:ruff|black|mypy)-check|"
+    r"psf/black|py-actions/flake8|ricardochaves/python-lint|reviewdog/action-(?:flake8|black|"
+    r"ruff|mypy|pylint)|tsuyoshicho/action-mypy|wearerequired/lint-action|"
+    r"(?:github|super-linter)/super-linter|ultralytics/actions)@",
+    re.IGNORECASE,
+)
+
+
 class PreCommitParams(Params):
     hooks: str = Field(default=QUALITY_HOOKS, description="regex of quality hook ids/repos/entries")
     config_globs: list[str] = Field(
@@ -654,9 +749,16 @@ def precommit_quality(snap: Snapshot, p: PreCommitParams) -> Observation:
     if found:
         return base.passed("pre-commit runs code-quality hooks", found)
     tools = re.compile(r"\b(ruff|black|mypy|flake8|pylint|isort|pyright)\b")
-    ci = [r for r in _ci_reach.reached(snap) if _ci_reach.runs(r.text, tools)]
+    ci = [r.evidence() for r in _ci_reach.reached(snap) if _ci_reach.runs(r.text, tools)]
+    ci += [
+        ev(job.path, u.line, u.text, f"{job.system} job {job.name}")
+        for job in snap.ci_jobs
+        if not job.disabled
+        for u in job.uses
+        if LINT_ACTIONS.match(u.text)
+    ]
     if ci:
-        return base.passed("CI runs code-quality tools", [r.evidence() for r in ci])
+        return base.passed("CI runs code-quality tools", ci)
     declared = base.select_files(snap, p.config_globs)
     evidence = [ev(c) for c in declared] + generic
     for path in base.select_files(snap, ["pyproject.toml", "setup.cfg", "tox.ini"]):

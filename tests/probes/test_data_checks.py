@@ -1,0 +1,121 @@
+"""Hand-written data checks (issue #10 class 10): tests or validation scripts asserting on
+a table's columns, nulls, ranges or distributions are data tests, and partial data
+validation when no validation library is used.
+
+Trap: asserts on tensors and model-output shapes are model tests, not data checks."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import run_check, snapshot
+
+from mlaudit.results import Outcome
+
+P, F, H = Outcome.PASS, Outcome.FAIL, Outcome.PARTIAL
+
+INGESTION_TEST = (
+    "import pandas as pd\n\nfrom pkg.ingest import load\n\nREQUIRED = ['id', 'body']\n\n\n"
+    "def test_columns():\n    df = load()\n    for col in REQUIRED:\n        assert col in df.columns\n\n\n"
+    "def test_not_all_null():\n    df = load()\n    assert not df['body'].isnull().all()\n\n\n"
+    "def test_length_range():\n    df = load()\n    assert df['body'].str.len().mean() in pd.Interval(20, 2000)\n"
+)
+VALIDATION_SCRIPT = (
+    "import sys\n\nimport pandas as pd\n\n\ndef validate(path):\n    df = pd.read_csv(path)\n"
+    "    assert df['age'].between(0, 120).all(), 'age out of range'\n"
+    "    assert df.isna().sum().sum() == 0\n\n\nif __name__ == '__main__':\n    validate(sys.argv[1])\n"
+)
+MODEL_SHAPE_TEST = (
+    "import torch\n\nfrom pkg.model import Net\n\n\ndef test_shapes():\n    out = Net()(torch.zeros(2, 3))\n"
+    "    assert out.shape == (2, 10)\n    assert out.mean() < 10\n"
+)
+PKG = {"pkg/__init__.py": "", "pkg/ingest.py": "def load():\n    return None\n"}
+
+CASES = [
+    # data-schema: hand-written checks are partial validation (no library)
+    (
+        "data-schema",
+        "test-asserts-on-columns-and-nulls",
+        {**PKG, "tests/test_ingest.py": INGESTION_TEST},
+        H,
+    ),
+    ("data-schema", "validation-script", {"scripts/validate_data.py": VALIDATION_SCRIPT}, H),
+    (
+        "data-schema",
+        "negative-no-data-assertions",
+        {**PKG, "tests/test_ingest.py": "def test_x():\n    assert 1\n"},
+        F,
+    ),
+    (
+        "data-schema",
+        "fp-model-output-shapes",
+        {"pkg/model.py": "class Net: ...\n", "tests/test_model.py": MODEL_SHAPE_TEST},
+        F,
+    ),
+    # a library schema still passes
+    (
+        "data-schema",
+        "library-beats-hand-written",
+        {
+            "tests/test_ingest.py": INGESTION_TEST,
+            **PKG,
+            "schema.py": "import pandera as pa\n\nclass S(pa.DataFrameModel):\n    age: int\n",
+        },
+        P,
+    ),
+    # feature-unit-tests: the data itself tested counts as a data test (partial)
+    ("feature-unit-tests", "data-tests", {**PKG, "tests/test_ingest.py": INGESTION_TEST}, H),
+    # a validation script is not a test
+    (
+        "feature-unit-tests",
+        "fp-validation-script-is-no-test",
+        {"scripts/validate_data.py": VALIDATION_SCRIPT},
+        F,
+    ),
+    (
+        "feature-unit-tests",
+        "fp-model-output-shapes",
+        {"pkg/model.py": "class Net: ...\n", "tests/test_model.py": MODEL_SHAPE_TEST},
+        F,
+    ),
+    # a comment mentioning nulls on an assert line is not an assertion on the data
+    (
+        "data-schema",
+        "fp-comment-on-the-assert-line",
+        {
+            "tests/test_a.py": "import pandas as pd\n\n\ndef test_a():\n    assert 1 == 1  # df.isnull()\n"
+        },
+        F,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("check", "files", "expected"), [pytest.param(c, f, e, id=f"{c}:{i}") for c, i, f, e in CASES]
+)
+def test_hand_written_data_checks(tmp_path, check, files, expected):
+    obs = run_check(snapshot(tmp_path, files), check)
+    assert obs.outcome == expected, obs.message
+
+
+def test_data_check_evidence_is_the_assert_line(tmp_path):
+    obs = run_check(
+        snapshot(tmp_path, {**PKG, "tests/test_ingest.py": INGESTION_TEST}), "data-schema"
+    )
+    lines = {(e.path, e.line) for e in obs.evidence}
+    assert ("tests/test_ingest.py", 11) in lines and ("tests/test_ingest.py", 16) in lines
+
+
+def test_data_checks_run_by_ci_are_wired(tmp_path):
+    workflow = (
+        "name: ci\non: [push, pull_request]\njobs:\n  t:\n    runs-on: ubuntu-latest\n"
+        "    steps:\n      - run: python scripts/validate_data.py data/raw.csv\n"
+    )
+    files = {"scripts/validate_data.py": VALIDATION_SCRIPT}
+    alone = run_check(snapshot(tmp_path / "a", files), "data-validation-wired")
+    wired = run_check(
+        snapshot(tmp_path / "b", {**files, ".github/workflows/ci.yml": workflow}),
+        "data-validation-wired",
+    )
+    assert alone.outcome == H and wired.outcome == H
+    assert "not run automatically" in alone.message
+    assert "not run automatically" not in wired.message
