@@ -277,3 +277,33 @@ def test_a_broken_file_outside_ci_does_not_make_a_ci_check_unknown(tmp_path):
     }
     obs = run_check(snapshot(tmp_path, files), "pipeline-integration-test")
     assert obs.outcome == F, obs.message
+
+
+NOX_PARAMETRISED = (
+    "import nox\n\nTEST_ARGS = ['pytest', '--cov=pkg', '-vv']\n\n\n"
+    "@nox.session(python=['3.11', '3.12'], name='unit')\ndef run_unittest(session):\n"
+    "    session.run('pdm', 'sync', external=True)\n    session.run(*TEST_ARGS, 'tests/unit')\n\n\n"
+    "@nox.session(name='docs')\n@nox.parametrize('builder', ['html'])\ndef docs(session, builder):\n"
+    "    session.run('sphinx-build', '-b', builder)\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    [
+        ("nox --session unit-${{ matrix.python-version }}", P),
+        ("nox -s unit-3.11", P),
+        ("nox -s \"docs(builder='html')\"", F),
+    ],
+)
+def test_nox_parametrised_sessions_and_module_constants(tmp_path, command, expected):
+    files = {
+        "noxfile.py": NOX_PARAMETRISED,
+        "tests/unit/test_a.py": TEST_OK,
+        ".github/workflows/ci.yml": wf(command),
+    }
+    obs = run_check(snapshot(tmp_path, files), "tests-in-ci")
+    assert obs.outcome == expected, obs.message
+    if expected == P:
+        assert obs.evidence[0].path == "noxfile.py" and obs.evidence[0].line == 9
+        assert obs.evidence[0].snippet.startswith("pytest --cov=pkg -vv tests/unit")

@@ -38,6 +38,15 @@ COOKIECUTTER_ENV = (
     "    system_major = sys.version_info.major\n    assert system_major == 3\n\n\n"
     "if __name__ == '__main__':\n    main()\n"
 )
+BEHAVE_STEPS = (
+    "from behave import given, then\n\n\n@given('a trained model')\ndef step_impl(context):\n"
+    "    context.model = object()\n\n\n@then('it predicts')\ndef step_impl(context):\n"
+    "    assert context.model is not None\n"
+)
+HYPOTHESIS_HELPER = (
+    "from hypothesis import given, strategies as st\n\n\n@given(st.integers())\n"
+    "def check_roundtrip(x):\n    assert int(str(x)) == x\n"
+)
 HELPERS_ONLY = "def make_frame():\n    return {'a': [1, 2]}\n\n\ndef check(df):\n    assert df\n"
 
 # (id, files, outcome of unit-tests)
@@ -64,6 +73,19 @@ CASES = [
         {"util.py": "def test_mode():\n    return 'fast'\n\n\nassert test_mode()\n"},
         F,
     ),
+    # BDD acceptance tests: behave step definitions that assert
+    ("behave-steps", {"features/steps/model_steps.py": BEHAVE_STEPS}, P),
+    (
+        "negative-behave-steps-without-asserts",
+        {
+            "features/steps/s.py": BEHAVE_STEPS.replace(
+                "assert context.model is not None", "print(1)"
+            )
+        },
+        F,
+    ),
+    # trap: hypothesis' @given on a helper is not a BDD step nor a test function
+    ("fp-hypothesis-given-helper", {"props.py": HYPOTHESIS_HELPER}, F),
     # examples/docs are not the project's tests
     ("fp-example-folder", {"examples/test.py": PYTEST_STYLE}, F),
 ]
@@ -107,6 +129,13 @@ RUN_CASES = [
     ),
     ("unittest-script", {"check_model.py": UNITTEST_STYLE}, "python check_model.py", P),
     ("through-a-folder", {"src/model_tests.py": PYTEST_STYLE}, "cd src\npython model_tests.py", P),
+    ("behave", {"features/steps/model_steps.py": BEHAVE_STEPS}, "behave features/", P),
+    (
+        "fp-install-behave-only",
+        {"features/steps/model_steps.py": BEHAVE_STEPS},
+        "pip install behave",
+        F,
+    ),
     # negative: CI runs a script that holds no tests
     (
         "negative-train-script",

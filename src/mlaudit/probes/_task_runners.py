@@ -319,13 +319,14 @@ def nox(snap: Snapshot, text: str) -> list[Command]:
                     break
                 following.append(extra)
             wanted.extend(following)
-    names = [w for w in wanted if w in sessions] or list(sessions)
+    names = [n for n in (_session_name(w, sessions) for w in wanted) if n] or list(sessions)
+    constants = {a.target: a.value for a in facts.assignments if "." not in a.target}
     out: list[Command] = []
-    for name in names:
+    for name in dict.fromkeys(names):
         start, end = sessions[name]
         for call in facts.calls:
             if start < call.line <= end and call.name.endswith((".run", ".run_always")):
-                command = " ".join(_literal_words(call.args))
+                command = " ".join(_literal_words(call.args, constants))
                 if command:
                     out.append((command, "noxfile.py", call.line, f"noxfile.py:{name}"))
     if not sessions:  # sessions declared some other way: every session.run of the file
@@ -337,11 +338,23 @@ def nox(snap: Snapshot, text: str) -> list[Command]:
     return out
 
 
-def _literal_words(args: tuple[str, ...]) -> list[str]:
+def _session_name(word: str, sessions: dict[str, tuple[int, int]]) -> str | None:
+    """The session a `-s` word selects: `unit-3.11`, `unit-${{ matrix.python }}` and
+    `e2e(suite='x')` name the parametrised sessions `unit` and `e2e`."""
+    for candidate in (word, re.split(r"\$\{\{|\(", word)[0].rstrip("-")):
+        for name in (candidate, re.sub(r"-\d+(?:\.\d+)*$", "", candidate)):
+            if name in sessions:
+                return name
+    return None
+
+
+def _literal_words(args: tuple[str, ...], constants: dict[str, str] | None = None) -> list[str]:
     import ast
 
     words = []
     for arg in args:
+        if arg.startswith("*") and constants:  # `*TEST_ARGS`: a module-level list
+            arg = constants.get(arg[1:], "<expr>")
         try:
             value = ast.literal_eval(arg)
         except (ValueError, SyntaxError):

@@ -31,7 +31,7 @@ ASSERT_CALLS = re.compile(
 TEST_RUN = re.compile(
     r"(?<![\w./-])(?:pytest|py\.test)(?![\w.-])|\bpython[\d.]*\s+-m\s+(?:pytest|unittest|nose2?)\b"
     r"|\bmanage\.py\s+test\b"
-    r"|\bhatch\s+test\b|\bcoverage\s+run\b|\bnose2(?![\w.-])"
+    r"|\bhatch\s+test\b|\bcoverage\s+run\b|\bnose2(?![\w.-])|(?<![\w./-])behave(?![\w.-])"
 )
 PUSH_TRIGGERS = ("push", "pull_request", "pull_request_target", "merge_request", "merge_group")
 
@@ -76,12 +76,35 @@ def asserting_tests(facts: PythonFacts) -> list[int]:
     return out
 
 
+BDD_STEPS = re.compile(r"^(?:behave|pytest_bdd|radish)\.(?:given|when|then|step)$")
+
+
+def asserting_bdd_steps(facts: PythonFacts) -> list[int]:
+    """First lines of behave / pytest-bdd step definitions (`@given`, `@when`, `@then`)
+    that assert in their own body: acceptance tests, whatever the function is called."""
+    decorated = [d.line for d in facts.decorators if BDD_STEPS.match(d.name)]
+    if not decorated:
+        return []
+    asserts = _assertion_lines(facts)
+    return [
+        start
+        for _name, start, end, kind in facts.spans
+        if kind == "def"
+        and any(start - 4 <= line < start for line in decorated)
+        and any(start <= line <= end for line in asserts)
+    ]
+
+
 def _test_by_content(facts: PythonFacts) -> int | None:
     """First test line of a file that is a test file by what it defines, whatever its name.
 
     Each test must assert in its own body (a `def test(model, loader)` evaluation loop of a
     training script has none); a bare `test()` also needs pytest or unittest imported.
+    BDD step definitions that assert count as tests.
     """
+    steps = asserting_bdd_steps(facts)
+    if steps:
+        return min(steps)
     lines = asserting_tests(facts)
     if not lines:
         return None
@@ -238,7 +261,7 @@ def _test_file_run(text: str, files: list[TestFile]) -> TestFile | None:
 def tests_in_ci(snap: Snapshot, p: TestsInCiParams) -> Observation:
     """A CI job triggered on pushes or pull requests runs the tests.
 
-    Looks for: pytest, `python -m pytest|unittest`, `hatch test` or `manage.py test` run
+    Looks for: pytest, `python -m pytest|unittest`, `hatch test`, `manage.py test` or `behave` run
     by a CI job, or a test file run as a script (`python test.py`, `python -m
     tests.check`) — directly or through one or two links inside the repository: a task
     runner's task (`make test`, `just`, `task`, `mise run`, `poe`, `invoke`, a nox session,

@@ -168,7 +168,14 @@ class _Collector(ast.NodeVisitor):
         name = self.qualify(node.func)
         if name:
             kwargs = tuple((kw.arg, _literal(kw.value)) for kw in node.keywords if kw.arg)
-            args = tuple(_literal(a) for a in node.args[:8])
+            # `*NAME` for a starred name (`session.run(*TEST_ARGS)`): resolvable through
+            # the module's assignments
+            args = tuple(
+                f"*{a.value.id}"
+                if isinstance(a, ast.Starred) and isinstance(a.value, ast.Name)
+                else _literal(a)
+                for a in node.args[:8]
+            )
             names: list[tuple[str, str]] = []
             for key, value in [(str(i), a) for i, a in enumerate(node.args[:8])] + [
                 (kw.arg, kw.value) for kw in node.keywords if kw.arg
