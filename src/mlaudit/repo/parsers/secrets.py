@@ -166,20 +166,30 @@ _DOCKER_PAIR = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?:=|\s+)(\"[^\"]*\"|'[^']*'
 # Cheap candidate filter: a file (or a stretch of history) with no match is skipped. It runs
 # over the whole `git log -p` stream: alternatives start with literals (a leading class such
 # as `[ \t]` makes the engine try every position: twice the time).
+# a key split across adjacent literals: its first literal ends right after the known prefix
+_SPLIT = r"[\w-]{0,80}[\"'](?:[ \t]+|[ \t]*\+[ \t]*)[\"']"
 CANDIDATE = re.compile(
-    r"-----BEGIN[A-Z ]{0,20}PRIVATE KEY|(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}|(?i:aws_?secret)"
-    r"|AccountKey\s*=|SharedAccessKey\s*=|gh[pousr]_[A-Za-z0-9]{30}|github_pat_|glpat-"
-    r"|xox[baprs]-|hooks\.slack\.com/services/|hf_[A-Za-z]{30}|sk-[A-Za-z0-9_-]{30}"
-    r"|_live_[0-9A-Za-z]{20}|AIza[0-9A-Za-z_-]{30}"
-    r"|pypi-AgE|npm_[A-Za-z0-9]{30}|eyJ[A-Za-z0-9_-]{8,64}\.eyJ"
+    r"-----BEGIN[A-Z ]{0,20}PRIVATE KEY|(?:AKIA|ASIA|ABIA|ACCA)(?:[0-9A-Z]{16}|" + _SPLIT + ")"
+    r"|(?i:aws_?secret)|AccountKey\s*=|SharedAccessKey\s*=|gh[pousr]_(?:[A-Za-z0-9]{30}|"
+    + _SPLIT
+    + r")|github_pat|glpat-|xox[baprs]-|hooks\.slack\.com/services/|hf_(?:[A-Za-z]{30}|"
+    + _SPLIT
+    + r")|sk-(?:[A-Za-z0-9_-]{30}|"
+    + _SPLIT
+    + r")|_live_[0-9A-Za-z]{20}|AIza(?:[0-9A-Za-z_-]{30}|"
+    + _SPLIT
+    + r")|pypi-AgE|npm_(?:[A-Za-z0-9]{30}|"
+    + _SPLIT
+    + r")|eyJ(?:[A-Za-z0-9_-]{8,64}\.eyJ|"
+    + _SPLIT
+    + r")"
     r"|://[^\s/@:\"'<>]{0,64}:[^\s/@\"'<>]{6,128}@|://[A-Za-z0-9_.~-]{20,128}@"
     r"|--[\w-]{0,30}(?:passw|pwd|token|secret|api[-_]?key|access[-_]?key)|login[ \t]"
     r"|sshpass|redis-cli|mysql|mariadb|wandb[\w.]{0,30}(?:key|login)"
     r"|WANDB_API_KEY|(?m:^[ \t]*(?:password|secret_access_key)[ \t]*=)"
-    r"|Z2hw[XY]|Z2l0aHViX3BhdF|Z2xwYXQt|QUtJQ|QVNJQ|LS0tLS1CRUdJT|eG94|aGZf|c2st|cHlwaS1BZ0"
-    r"|bnBtX|ZXlK"
-    r"|(?:gh[pousr]_|github_pat|glpat-|xox|hf_|sk-|AKIA|AIza|pypi-|npm_|eyJ)[\w-]{0,80}[\"']"
-    r"(?:[ \t]+|[ \t]*\+[ \t]*)[\"']"
+    # base64 of a key (at the start of the blob); only prefixes that start with an uncommon
+    # letter (Z, Q, L): a common first letter would make every position a candidate
+    r"|Z2hw[XY]|Z2l0aHViX3BhdF|Z2xwYXQt|QUtJQ|QVNJQ|LS0tLS1CRUdJT|ZXlK"
     r"|(?m:^[+ \t]*(?:export[ \t]+|ENV[ \t]+|ARG[ \t]+|env[ \t]+|arg[ \t]+)?[A-Z0-9_]*"
     r"(?:TOKEN|SECRET|PASSW|PWD|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIAL|AUTH_?KEY)"
     r"[A-Z0-9_]*[ \t]*[=:])"
