@@ -263,14 +263,15 @@ class _Facts:
                 if ins.keyword in _DOCKER_COMMANDS:
                     text = f"{ins.keyword} {ins.args}"
                     self.commands.append((text, ev(path, ins.line, text)))
-        # CI configuration files by system: the files the CI checks read (parsed or not)
+        # CI configuration files by system: exactly the files the CI checks read (parsed or
+        # not, wherever they are: a Cloud Build config in build/ is the project's CI)
         self.ci_files: dict[str, list[Evidence]] = {}
         first_job: dict[str, int | None] = {}
         for job in snap.ci_jobs:
             first_job.setdefault(job.path, job.line)
         for path in snap.files:
             system = snap.ci_system(path)
-            if system is not None and not base.is_excluded(path):
+            if system is not None:
                 self.ci_files.setdefault(system, []).append(
                     ev(path, first_job.get(path), None, f"{system} CI configuration")
                 )

@@ -320,6 +320,39 @@ CASES = [
     ),
     (
         "cd-deploy",
+        "script-deploys-to-managed-endpoint",
+        {
+            ".github/workflows/cd.yml": wf("python deploy/utils.py --mode deploy-model", on="push"),
+            "deploy/utils.py": "from google.cloud import aiplatform\n"
+            "def deploy(m):\n    endpoint = aiplatform.Endpoint('e')\n    endpoint.deploy(model=m)\n",
+        },
+        P,
+    ),
+    (
+        "cd-deploy",
+        "shell-script-runs-deploy-pipeline",
+        {
+            ".github/workflows/release.yml": wf("./scripts/release.sh", on="release"),
+            "scripts/release.sh": "#!/bin/sh\npython3 ./pipelines/model_deploy_pipeline.py model.pkl\n",
+            "pipelines/model_deploy_pipeline.py": "from ibm_watson_machine_learning import APIClient\n"
+            "client = APIClient({})\nclient.deployments.create('m')\n",
+        },
+        P,
+    ),
+    (
+        "cd-deploy",
+        "fp-same-script-asked-to-compile-only",
+        {
+            ".github/workflows/cd.yml": wf(
+                "python deploy/utils.py --mode compile-pipeline", on="push"
+            ),
+            "deploy/utils.py": "from google.cloud import aiplatform\n"
+            "def deploy(m):\n    endpoint = aiplatform.Endpoint('e')\n    endpoint.deploy(model=m)\n",
+        },
+        F,
+    ),
+    (
+        "cd-deploy",
         "fp-local-rsync-and-ssh-check",
         {
             ".github/workflows/ci.yml": wf(

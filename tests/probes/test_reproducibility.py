@@ -219,6 +219,16 @@ CASES = [
     ),
     (
         "pipeline-as-code",
+        "FP a test fixture's MLproject",
+        {
+            "tests/integration/mnist/MLproject": "name: x\nentry_points:\n  main:\n"
+            "    command: python train.py\n",
+            "tests/integration/mnist/train.py": "print(1)\n",
+        },
+        FAIL,
+    ),
+    (
+        "pipeline-as-code",
         "FP entry point runs a script that does not exist",
         {"MLproject": "name: x\nentry_points:\n  main:\n    command: python train.py\n"},
         FAIL,

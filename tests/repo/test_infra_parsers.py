@@ -349,3 +349,15 @@ def test_oversized_data_yaml_is_not_a_manifest_problem(tmp_path):
     snap = snapshot(tmp_path, {"data/labels.yaml": big})
     assert snap.k8s_problems == []
     assert "data/labels.yaml" in snap.problems  # recorded, but not as a manifest
+
+
+def test_yaml_application_tags_are_plain_values_never_code() -> None:
+    """CloudFormation `!Ref`/`!GetAtt`/`!Sub` and GitLab `!reference` parse as the value they
+    decorate (real repositories' templates used to be "unreadable"); `!!python/…` stays
+    refused."""
+    from mlaudit.repo.parsers.yaml_docs import parse_yaml
+
+    parsed = parse_yaml("a: !Ref Bucket\nb: !GetAtt [Role, Arn]\nc: !Sub\n  k: v\n")
+    assert parsed.error is None
+    assert parsed.documents == [{"a": "Bucket", "b": ["Role", "Arn"], "c": {"k": "v"}}]
+    assert parse_yaml("x: !!python/object/apply:os.system [id]\n").error is not None

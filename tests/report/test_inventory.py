@@ -236,6 +236,22 @@ steps:
         ({".pipelines/ci.yml": AZURE_PIPELINE}, "azure"),
         ({"environment_setup/iac-create-environment-pipeline.yml": AZURE_PIPELINE}, "azure"),
         ({".github/workflows/ci.yml": WORKFLOW}, "github"),
+        # a Cloud Build config under any name, an AWS CodeBuild buildspec
+        (
+            {
+                "build/model-deployment.yaml": "steps:\n- name: 'gcr.io/cloud-builders/git'\n"
+                "  args: ['clone', '$_REPO_URL']\n- name: python\n  entrypoint: pytest\n"
+                "  args: ['-q']\n"
+            },
+            "cloudbuild",
+        ),
+        (
+            {
+                "model-code/buildspec.yml": "version: 0.2\nphases:\n  build:\n    commands:\n"
+                "      - docker build -t x .\n      - docker push x\n"
+            },
+            "codebuild",
+        ),
         # negative: a plain YAML file with steps is no pipeline
         ({"conf/steps.yaml": "steps:\n  - name: clean\n"}, None),
         # trap: an Ansible playbook / GitLab include file also has `steps`-like lists and a
@@ -251,8 +267,14 @@ def test_ci_stack_and_ci_checks_read_the_same_files(
 
     snap = snapshot(tmp_path, files)
     found = tools(compute_inventory(snap))
-    tool = {"azure": "azure-pipelines", "github": "github-actions"}.get(system or "")
-    ci_tools = {t for t in found if t in ("azure-pipelines", "github-actions", "gitlab-ci")}
+    names = {
+        "azure": "azure-pipelines",
+        "github": "github-actions",
+        "cloudbuild": "cloud-build",
+        "codebuild": "aws-codebuild",
+    }
+    tool = names.get(system or "")
+    ci_tools = {t for t in found if t in (*names.values(), "gitlab-ci")}
     present = run_probe(snap, "ci_present")
     if system is None:
         assert ci_tools == set()

@@ -12,6 +12,8 @@ Not a probe module (leading underscore). Delivery takes many shapes in real repo
 - copy and restart: a job that copies files to a remote host (`scp`/`rsync host:path`) and
   restarts the service over `ssh` (or an SSH action with a restart script), or pushes an
   image and runs it remotely (`ssh host docker run …`);
+- a CI step running a repository script that deploys to a managed online endpoint
+  (SageMaker/Vertex AI/Azure ML `deploy` calls);
 - a deployment job: GitLab/Azure jobs with an `environment:` on the default branch (review
   apps of merge requests and package-index environments are not delivery of the system).
 
@@ -25,6 +27,7 @@ import re
 from dataclasses import dataclass
 
 from mlaudit.probes import _ci_reach
+from mlaudit.probes._managed import managed_deploy_call
 from mlaudit.probes.base import ev
 from mlaudit.repo.parsers.ci import CiJob
 from mlaudit.repo.snapshot import Snapshot
@@ -136,6 +139,34 @@ def _copy_and_restart(job: CiJob, items: list[_ci_reach.Reached]) -> Delivery | 
     return None
 
 
+def _script_deploys(snap: Snapshot, items: list[_ci_reach.Reached]) -> Delivery | None:
+    """A CI step runs a repository script that deploys to a managed online endpoint
+    (`python build/utils.py --mode deploy-model` whose code calls `endpoint.deploy(…)`)."""
+    for item in items:
+        # a multi-purpose script (`utils.py --mode compile-pipeline`) deploys only in the
+        # step that asks it to
+        if _ci_reach.is_install(item.text):
+            continue
+        scripts = _ci_reach.referenced_files(snap, item.text)
+        asked = item.text
+        for path in scripts:
+            asked = asked.replace(path, " ")
+        named = any("deploy" in path.rsplit("/", 1)[-1].lower() for path in scripts)
+        if not (named or re.search(r"deploy", asked, re.I)):
+            continue
+        for path in scripts:
+            call = managed_deploy_call(snap, path) if path.endswith(".py") else None
+            if call is not None:
+                shown = ev(path, call.line, f"{call.name}(…)", "managed endpoint deploy")
+                return Delivery(
+                    item.job,
+                    "runs a script that deploys to a managed endpoint",
+                    True,
+                    (item.evidence(), shown),
+                )
+    return None
+
+
 def _environment_job(job: CiJob) -> Delivery | None:
     """A GitLab/Azure deployment job: an `environment:` on pushes to the default branch
     (or a manual promotion), with real commands."""
@@ -185,6 +216,8 @@ def deliveries(snap: Snapshot) -> list[Delivery]:
                 found.append(Delivery(job, "deploys to a serving platform", True, (shown,)))
             elif (restart := _copy_and_restart(job, items)) is not None:
                 found.append(restart)
+            elif (scripted := _script_deploys(snap, items)) is not None:
+                found.append(scripted)
             elif batch or ship:
                 found.append(
                     Delivery(job, "ships an artefact", False, ((batch or ship)[0].evidence(),))

@@ -340,7 +340,8 @@ def mlproject_entries(snap: Snapshot) -> list[MlprojectEntry]:
 
     def build() -> list[MlprojectEntry]:
         entries: list[MlprojectEntry] = []
-        for path in base.select_files(snap, [MLPROJECT_FILE]):
+        # a test fixture's MLproject (tests/…/MLproject) is not the project's pipeline
+        for path in base.select_files(snap, [MLPROJECT_FILE], scope="non_tests"):
             if path.rsplit("/", 1)[-1] != MLPROJECT_FILE:
                 continue
             folder = path.rsplit("/", 1)[0] + "/" if "/" in path else ""

@@ -350,7 +350,8 @@ def ct_monitor_trigger(snap: Snapshot, p: MonitorTriggerParams) -> Observation:
 # pipeline CI --------------------------------------------------------------------------------------
 class PipelineCiParams(Params):
     commands: str = Field(
-        default=r"\bkfp\s+dsl\s+compile\b|\bdsl-compile\b|\bcompile\w*\s+.*pipeline|pipeline\S*\s+"
+        default=r"\bkfp\s+dsl\s+compile\b|\bdsl-compile\b|\bcompile\w*\s+.*pipeline|\bcompile[-_]\w*pipeline\b"
+        r"|pipeline\S*\s+"
         r"(compile|upsert|submit|deploy|publish)|\baz\s+ml\s+(job|pipeline)\s+create\b"
         r"|\bzenml\s+pipeline\b|\bkedro\s+package\b|\bsagemaker\b.*\bpipeline\b"
         r"|\bgcloud\s+builds\s+submit\b.*train|\bdocker\s+(buildx\s+)?build\b.*train",

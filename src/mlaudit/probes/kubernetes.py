@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import Field, field_validator
 
 from mlaudit.probes import base, words
+from mlaudit.probes._managed import autoscaling as managed_autoscaling
 from mlaudit.probes.base import ev
 from mlaudit.probes.generic import _check_regex, value_matches, walk_key
 from mlaudit.probes.registry import Params, probe
@@ -637,7 +638,10 @@ def autoscaler(snap: Snapshot, p: NoParams) -> Observation:
     Looks for: a HorizontalPodAutoscaler, KEDA `ScaledObject`, KServe `maxReplicas`,
     Knative `max-scale`, Seldon `hpaSpec`, Helm values `autoscaling.enabled: true`, Ray
     Serve `autoscaling_config`, Terraform `aws_appautoscaling_*`, `aws_autoscaling_group`,
-    `google_compute_(region_)autoscaler`, `azurerm_monitor_autoscale_setting`.
+    `google_compute_(region_)autoscaler`, `azurerm_monitor_autoscale_setting`; managed
+    endpoints: Azure ML `autoScaler: {autoscaleEnabled: true}` / v2 `scale_settings`,
+    SageMaker `register_scalable_target` / ScalableTarget / serverless inference, Vertex AI
+    `deploy(max_replica_count=…)` above its minimum.
     Known false positive: `maxReplicas == minReplicas` scales nothing and does not count;
     neither does the Helm default `autoscaling.enabled: false`.
     Why: fixed capacity either wastes money or falls over at peak load.
@@ -752,6 +756,10 @@ def autoscaler(snap: Snapshot, p: NoParams) -> Observation:
             e.path.startswith(hit.path.split("/templates/")[0]) for e in good + flat
         ) and not helm_values(snap, "autoscaling.enabled"):
             good.append(hit)
+    # managed endpoints (Azure ML, SageMaker, Vertex AI) scale by their deployment configs
+    managed_good, managed_flat = managed_autoscaling(snap)
+    good += managed_good
+    flat += managed_flat
     return verdict(
         good,
         what="autoscaler",

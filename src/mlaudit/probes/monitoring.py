@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from pydantic import Field
 
 from mlaudit.probes import _ci_reach, base
+from mlaudit.probes._managed import telemetry
 from mlaudit.probes.base import ev
 from mlaudit.probes.generic import name_matches, name_matches_any
 from mlaudit.probes.kubernetes import (
@@ -273,3 +274,24 @@ def monitor_job(snap: Snapshot, p: MonitorJobParams) -> Observation:
     if runs:
         return base.passed(f"{p.what} runs on a schedule", declared + runs)
     return base.partial(f"{p.what} declared, but nothing runs it on a schedule", declared)
+
+
+# service telemetry on managed platforms -----------------------------------------------------------
+@probe("managed_telemetry", NoParams)
+def managed_telemetry(snap: Snapshot, p: NoParams) -> Observation:
+    """A managed ML endpoint collects service telemetry because the project switched it on.
+
+    Looks for: Azure ML `appInsightsEnabled: true` in a deployment config (v2:
+    `app_insights_enabled: true`), `deploy_configuration(enable_app_insights=True)`, an
+    Application Insights resource (ARM/Bicep `Microsoft.Insights/components`, Terraform
+    `azurerm_application_insights`); SageMaker `DataCaptureConfig`; Vertex AI
+    `enable_request_response_logging=True`. A platform SDK merely imported does not count.
+    Why: a managed endpoint is still a service whose requests, latency and errors must be
+    observable (ML Test Score Monitor 6).
+    Fix: set `appInsightsEnabled: true` (Azure ML), enable data capture (SageMaker) or
+    request-response logging (Vertex AI) on the deployment.
+    """
+    found = telemetry(snap)
+    if found:
+        return base.passed("the managed endpoint's telemetry is switched on", found)
+    return base.failed("no managed-endpoint telemetry (Application Insights, data capture)")

@@ -18,6 +18,7 @@ import re
 from mlaudit.probes import base
 from mlaudit.probes._ci_reach import is_install
 from mlaudit.probes._delivery import deliveries
+from mlaudit.probes._managed import managed_deploy_call, scoring_scripts
 from mlaudit.probes.base import ev
 from mlaudit.repo.parsers.ci import CiJob
 from mlaudit.repo.snapshot import Snapshot
@@ -63,23 +64,6 @@ ORCHESTRATOR_MODULES = (
     "flytekit",
     "kedro",
 )
-# Managed online endpoints: the platform SDK is the serving framework and the deploy call
-# ships it (no Dockerfile or manifest in the repository).
-MANAGED_SDKS = (
-    "sagemaker",
-    "google.cloud.aiplatform",
-    "vertexai",
-    "azure.ai.ml",
-    "azureml.core",
-    "ibm_watson_machine_learning",
-    "ibm_watsonx_ai",
-    "databricks.sdk",
-)
-_MANAGED_DEPLOY = re.compile(
-    r"(?:^|\.)(?:deploy|deploy_model|create_endpoint|deployments\.create|"
-    r"online_deployments\.begin_create_or_update|online_endpoints\.begin_create_or_update|"
-    r"serving_endpoints\.create(?:_and_wait)?)$"
-)
 MANIFEST_GLOBS = (
     "k8s/**.yaml",
     "k8s/**.yml",
@@ -113,17 +97,9 @@ def _managed_deploys(snap: Snapshot) -> list[Evidence]:
     APIClient`, `model.deploy(…)` with SageMaker/Vertex AI …)."""
     found = []
     for path in base.python_sources(snap, ("*.py",), scope="non_tests"):
-        facts = snap.python(path)
-        if facts is None or not any(
-            imp.module == m or imp.module.startswith(m + ".")
-            for imp in facts.imports
-            for m in MANAGED_SDKS
-        ):
-            continue
-        for call in facts.calls:
-            if _MANAGED_DEPLOY.search(call.name):
-                found.append(ev(path, call.line, f"{call.name}(…)", "managed endpoint deploy"))
-                break
+        call = managed_deploy_call(snap, path)
+        if call is not None:
+            found.append(ev(path, call.line, f"{call.name}(…)", "managed endpoint deploy"))
     return found
 
 
@@ -228,7 +204,12 @@ def _in_own_package(snap: Snapshot, path: str) -> bool:
 
 
 def detect_profile(snap: Snapshot) -> ProfileInfo:
+    # a serving framework in production code, or a managed platform's scoring script
     serving = _imports(snap, SERVING_MODULES)
+    serving += [
+        ev(script, None, None, f"scoring script named at {where.location()}")
+        for script, where in scoring_scripts(snap)
+    ]
     library = _published_library(snap)
     if library:
         # a tool's own web UI or orchestration integration is not a deployed model

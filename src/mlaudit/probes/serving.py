@@ -2,8 +2,10 @@
 latency histograms and latency budgets.
 
 "Serving code" = production (non-test, non-example) Python files that import a serving
-framework (the list profile.py uses), plus the repository modules they import directly
-(`app/main.py` imports FastAPI and `app.predict`, which does the work).
+framework (the list profile.py uses) or are a managed platform's scoring script named by
+an inference config (Azure ML `init()`/`run()`, SageMaker `model_fn`…), plus the
+repository modules they import directly (`app/main.py` imports FastAPI and
+`app.predict`, which does the work).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from mlaudit.probes import base
+from mlaudit.probes._managed import scoring_scripts
 from mlaudit.probes.base import ev
 from mlaudit.probes.generic import name_matches_any
 from mlaudit.probes.kubernetes import (
@@ -107,6 +110,8 @@ def serving_files(snap: Snapshot) -> list[str]:
     def build() -> list[str]:
         sources = base.python_sources(snap, ("*.py",), scope="non_tests")
         entry = [p for p in sources if _imports_any(snap, p, SERVING_MODULES) is not None]
+        # managed-platform scoring scripts (Azure ML init()/run(), SageMaker model_fn …)
+        entry += [script for script, _where in scoring_scripts(snap) if script not in entry]
         by_last: dict[str, list[str]] = {}
         for path in sources:
             module = _module_of(path)

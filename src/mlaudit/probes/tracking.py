@@ -8,7 +8,7 @@ import re
 from mlaudit.probes import _mlfacts as mf
 from mlaudit.probes import base
 from mlaudit.probes.base import ev
-from mlaudit.probes.generic import name_matches, name_matches_any
+from mlaudit.probes.generic import bound_call_names, name_matches, name_matches_any
 from mlaudit.probes.registry import Params, probe
 from mlaudit.repo.snapshot import Snapshot
 from mlaudit.results import Evidence, Observation
@@ -23,6 +23,20 @@ HOSTED_TRACKERS = (
     "comet_ml.Experiment",
     "comet_ml.start",
     "clearml.Task.init",
+)
+# Managed ML platforms' run logging: metrics go to the platform workspace, shared by the team
+# (Azure ML `Run.get_context().log`, SageMaker Experiments, Vertex AI Experiments).
+PLATFORM_RUN_LOGGING = (
+    "azureml.core.*Run.get_context().log*",
+    "azureml.core.*Run.get_context().parent.log*",
+    "azureml.core.*Experiment().start_logging",
+    # a SageMaker Experiments run is recorded by the service when it is created
+    "sagemaker.experiments.*Run",
+    "sagemaker.experiments.*load_run",
+    "google.cloud.aiplatform.log_metrics",
+    "google.cloud.aiplatform.log_params",
+    "google.cloud.aiplatform.log_time_series_metrics",
+    "google.cloud.aiplatform.start_run",
 )
 # Trackers that record the git commit of the run by themselves when launched from a
 # git checkout (MLflow tag mlflow.source.git.commit, W&B/ClearML/Neptune git state).
@@ -41,6 +55,8 @@ AUTO_GIT_TRACKERS = (
     "neptune.init",
     "comet_ml.Experiment",
     "dvclive.Live",
+    # Azure ML records the git commit of runs submitted from a git checkout
+    "azureml.core.*Run.get_context",
 )
 _REMOTE_URI = re.compile(r"^'(https?://|databricks|postgres|postgresql|mysql|mssql|azureml)")
 _LOCAL_URI = re.compile(r"^'(file:|sqlite:|\.|/|mlruns)|^'[\w-]+'$")
@@ -70,7 +86,9 @@ def shared_tracking_server(snap: Snapshot, p: NoParams) -> Observation:
     `MLFLOW_TRACKING_URI` set to a server in CI, Kubernetes, compose, Dockerfiles or env
     templates; `tracking_uri:` in YAML configs (Hydra loggers, kedro-mlflow); hosted
     trackers (W&B `wandb.init`, Neptune, Comet, ClearML, or their Lightning loggers in a
-    Hydra config) unless run in offline mode. A URI computed at run time is partial. A committed `mlruns/` folder or a
+    Hydra config) unless run in offline mode; managed platforms' run logging (Azure ML
+    `Run.get_context().log`, SageMaker Experiments, Vertex AI Experiments), which records to
+    the team's workspace. A URI computed at run time is partial. A committed `mlruns/` folder or a
     `file:`/`sqlite:` URI is local-only and does not count.
     Why: results on one laptop cannot be compared or audited by the team (GCP level 1
     "ML metadata store").
@@ -86,9 +104,15 @@ def shared_tracking_server(snap: Snapshot, p: NoParams) -> Observation:
         if facts is None:
             continue
         hits: list[Evidence] = []
+        for call, name in bound_call_names(facts):
+            if name != call.name and name_matches_any(name, PLATFORM_RUN_LOGGING):
+                line, note = base.notebook_line_note(snap, path, call.line)
+                hits.append(ev(path, line, f"{name}(…)", note or "managed platform workspace"))
         for call in facts.calls:
             line, note = base.notebook_line_note(snap, path, call.line)
-            if name_matches(call.name, "mlflow.set_tracking_uri") or name_matches(
+            if name_matches_any(call.name, PLATFORM_RUN_LOGGING):
+                hits.append(ev(path, line, f"{call.name}(…)", note or "managed platform workspace"))
+            elif name_matches(call.name, "mlflow.set_tracking_uri") or name_matches(
                 call.name, "mlflow.*MlflowClient"
             ):
                 uri = call.args[0] if call.args else call.kwarg("tracking_uri") or call.kwarg("uri")

@@ -32,6 +32,8 @@ CI_GLOBS: dict[str, tuple[str, ...]] = {
     "bitbucket": ("bitbucket-pipelines.yml",),
     "cloudbuild": ("cloudbuild.yaml", "cloudbuild.yml", "cloudbuild*.yaml"),
     "jenkins": ("Jenkinsfile", "Jenkinsfile.*", "*.jenkinsfile", "jenkins/*.groovy"),
+    # AWS CodeBuild (run by CodePipeline on pushes)
+    "codebuild": ("buildspec.yml", "buildspec.yaml", "buildspec*.yml", "buildspec*.yaml"),
 }
 
 
@@ -65,7 +67,11 @@ def ci_system_for(path: str) -> str | None:
         for glob in globs:
             target = path if "/" in glob else name
             if fnmatch.fnmatchcase(target, glob):
-                if "/" in glob or "/" not in path or system in {"jenkins", "cloudbuild"}:
+                if (
+                    "/" in glob
+                    or "/" not in path
+                    or system in {"jenkins", "cloudbuild", "codebuild"}
+                ):
                     return system
                 # a root-only file name (e.g. .gitlab-ci.yml) found in a subfolder is ignored
     return None
@@ -82,12 +88,24 @@ _AZURE_MARKER = re.compile(
 _NOT_AZURE = re.compile(r"^\s*runs-on:|^\s*-?\s*hosts:|^\s*script:\s*$", re.MULTILINE)
 
 
+# A Cloud Build config under any name (`build/pipeline-deployment.yaml`): top-level `steps:`
+# run by Cloud Build builders or with Cloud Build substitutions.
+_CLOUDBUILD_BODY = re.compile(r"^steps:", re.MULTILINE)
+_CLOUDBUILD_MARKER = re.compile(
+    r"^\s*-\s*name:\s*['\"]?gcr\.io/(?:cloud-builders|google\.com/cloudsdktool)/"
+    r"|^substitutions:|^\s*args:.*\$_[A-Z]",
+    re.MULTILINE,
+)
+
+
 def sniff_ci_system(path: str, text: str) -> str | None:
     """The CI system of a YAML file that no conventional path names, judged by content."""
     if not path.endswith((".yml", ".yaml")):
         return None
     if _AZURE_BODY.search(text) and _AZURE_MARKER.search(text) and not _NOT_AZURE.search(text):
         return "azure"
+    if _CLOUDBUILD_BODY.search(text) and _CLOUDBUILD_MARKER.search(text):
+        return "cloudbuild"
     return None
 
 
@@ -394,6 +412,19 @@ def parse_cloudbuild(path: str, doc: Any) -> list[CiJob]:
     return [ci]
 
 
+# AWS CodeBuild ---------------------------------------------------------------------------
+def parse_codebuild(path: str, doc: Any) -> list[CiJob]:
+    phases = _as_dict(doc.get("phases")) if isinstance(doc, dict) else {}
+    if not phases:
+        return []
+    ci = CiJob("codebuild", path, "build", key_line(doc, "phases"), {"push"})
+    for name in ("install", "pre_build", "build", "post_build"):
+        phase = _as_dict(phases.get(name))
+        if "commands" in phase:
+            ci.commands.extend(_command_lines(phase["commands"], key_line(phase, "commands")))
+    return [ci] if ci.commands else []
+
+
 # Jenkins (Groovy: text only) ---------------------------------------------------------------
 _JENKINS_STEP = re.compile(r"""\b(sh|bat|powershell)\s*\(?\s*(?:script\s*:\s*)?(['"]{1,3})(.*)""")
 
@@ -432,6 +463,7 @@ YAML_PARSERS = {
     "circleci": parse_circleci,
     "bitbucket": parse_bitbucket,
     "cloudbuild": parse_cloudbuild,
+    "codebuild": parse_codebuild,
 }
 
 __all__ = [

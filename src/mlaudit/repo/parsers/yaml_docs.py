@@ -64,8 +64,20 @@ def _construct_sequence(loader: Any, node: yaml.SequenceNode) -> LineList:
     return result
 
 
+def _construct_local_tag(loader: Any, _suffix: str, node: yaml.Node) -> Any:
+    """Application tags (`!Ref`, `!Sub`, `!GetAtt` of CloudFormation, GitLab `!reference`)
+    are read as the plain value they decorate: data, never code (`!!python/…` tags are
+    not local tags and stay refused)."""
+    if isinstance(node, yaml.MappingNode):
+        return _construct_mapping(loader, node)
+    if isinstance(node, yaml.SequenceNode):
+        return _construct_sequence(loader, node)
+    return loader.construct_scalar(node)
+
+
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+_LineLoader.add_multi_constructor("!", _construct_local_tag)
 
 
 @dataclass

@@ -1,0 +1,305 @@
+"""Managed ML platforms (Azure ML, SageMaker, Vertex AI): what they serve, how they scale,
+what telemetry they collect and where runs are tracked — read from the platform's
+configuration files and SDK calls.
+
+Not a probe module (leading underscore): the profile, the serving, scalability, monitoring
+and tracking probes read the same facts.
+
+- Serving: a scoring script named by an inference config — Azure ML v1 `entryScript:` /
+  `InferenceConfig(entry_script=…)`, v2 `code_configuration.scoring_script:` /
+  `CodeConfiguration(scoring_script=…)` — that defines `init()` and `run()`; a SageMaker
+  inference script (`Model(entry_point=…)`) that defines `model_fn`/`predict_fn`/
+  `input_fn`/`output_fn`/`transform_fn`.
+- Autoscaling: Azure ML `autoScaler: {autoscaleEnabled: true}` (or
+  `deploy_configuration(autoscale_enabled=True)`), v2 `scale_settings` of type
+  `target_utilization`; SageMaker `register_scalable_target(ServiceNamespace='sagemaker')`
+  or a CloudFormation `ScalableTarget` on `sagemaker:variant:…`, serverless inference;
+  Vertex AI `deploy(max_replica_count=…)` above its minimum.
+- Telemetry: Azure ML `appInsightsEnabled: true` / `app_insights_enabled: true` /
+  `enable_app_insights=True`, an Application Insights resource (ARM/Bicep
+  `Microsoft.Insights/components`, Terraform `azurerm_application_insights`); SageMaker
+  `DataCaptureConfig(enable_capture=True)`; Vertex AI `enable_request_response_logging=True`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from mlaudit.probes import base
+from mlaudit.probes.base import ev
+from mlaudit.probes.generic import bound_call_names, name_matches_any
+from mlaudit.repo.parsers.python_src import Call
+from mlaudit.repo.snapshot import Snapshot
+from mlaudit.results import Evidence
+
+# Managed online endpoints: the platform SDK is the serving framework and the deploy call
+# ships it (no Dockerfile or manifest in the repository).
+MANAGED_SDKS = (
+    "sagemaker",
+    "google.cloud.aiplatform",
+    "vertexai",
+    "azure.ai.ml",
+    "azureml.core",
+    "ibm_watson_machine_learning",
+    "ibm_watsonx_ai",
+    "databricks.sdk",
+)
+_MANAGED_DEPLOY = re.compile(
+    r"(?:^|\.)(?:deploy|deploy_model|create_endpoint|deployments\.create|"
+    r"online_deployments\.begin_create_or_update|online_endpoints\.begin_create_or_update|"
+    r"serving_endpoints\.create(?:_and_wait)?)$"
+)
+
+
+def managed_deploy_call(snap: Snapshot, path: str) -> Call | None:
+    """The first call deploying to a managed online endpoint in a file that imports the
+    platform SDK (`model.deploy(…)` with SageMaker/Vertex AI/Azure ML …), if any."""
+    facts = snap.python(path)
+    if facts is None or not any(
+        imp.module == m or imp.module.startswith(m + ".")
+        for imp in facts.imports
+        for m in MANAGED_SDKS
+    ):
+        return None
+    return next((c for c in facts.calls if _MANAGED_DEPLOY.search(c.name)), None)
+
+
+CONFIG_GLOBS = ("*.yml", "*.yaml", "*.json")
+_ENTRY_LINE = re.compile(
+    r"""^\s*["']?(entryScript|entry_script|scoring_script)["']?\s*:\s*["']?([\w./-]+\.py)\b"""
+)
+_SOURCE_DIR = re.compile(
+    r"""^\s*["']?(sourceDirectory|source_directory|code)["']?\s*:\s*["']?([\w./-]+)"""
+)
+AZURE_HANDLERS = {"init", "run"}
+SAGEMAKER_HANDLERS = {"model_fn", "predict_fn", "input_fn", "output_fn", "transform_fn"}
+_ENTRY_CALLS = (
+    "azureml.core.model.InferenceConfig",
+    "azureml.core.InferenceConfig",
+    "azure.ai.ml.entities.CodeConfiguration",
+    "sagemaker.*Model",
+    "sagemaker.*.*Model",
+)
+
+
+def _functions(snap: Snapshot, path: str) -> set[str]:
+    facts = snap.python(path)
+    return {name for name, _line in facts.functions} if facts else set()
+
+
+def _resolve(snap: Snapshot, folders: list[str], script: str) -> str | None:
+    for folder in folders:
+        candidate = "/".join(p for p in (folder.rstrip("/"), script.removeprefix("./")) if p)
+        parts: list[str] = []
+        for part in candidate.split("/"):
+            if part == "..":
+                if parts:
+                    parts.pop()
+            elif part not in (".", ""):
+                parts.append(part)
+        path = "/".join(parts)
+        if snap.exists(path):
+            return path
+    # a script named only by its file name: the one file of that name in the repository
+    name = script.rsplit("/", 1)[-1]
+    same = [
+        p
+        for p in base.python_sources(snap, ("*.py",), scope="non_tests")
+        if p.rsplit("/", 1)[-1] == name
+    ]
+    return same[0] if len(same) == 1 else None
+
+
+def _is_handler(snap: Snapshot, path: str) -> bool:
+    defined = _functions(snap, path)
+    return defined >= AZURE_HANDLERS or len(SAGEMAKER_HANDLERS & defined) >= 1
+
+
+def scoring_scripts(snap: Snapshot) -> list[tuple[str, Evidence]]:
+    """(script, where it is named) for platform scoring scripts that define the handlers."""
+
+    def build() -> list[tuple[str, Evidence]]:
+        found: dict[str, Evidence] = {}
+        configs = base.select_files(snap, CONFIG_GLOBS, scope="non_tests")
+        for path, line, text in snap.grep(configs, _ENTRY_LINE):
+            match = _ENTRY_LINE.search(text)
+            if match is None:
+                continue
+            folder = path.rsplit("/", 1)[0] if "/" in path else ""
+            folders = [folder]
+            for _p, _l, source in snap.grep([path], _SOURCE_DIR):
+                src = _SOURCE_DIR.search(source)
+                if src:
+                    folders.insert(0, f"{folder}/{src.group(2)}" if folder else src.group(2))
+            script = _resolve(snap, folders, match.group(2))
+            if script and _is_handler(snap, script):
+                found.setdefault(script, ev(path, line, text.strip(), "inference config"))
+        for path in base.python_sources(snap, ("*.py",), scope="non_tests"):
+            facts = snap.python(path)
+            for call in facts.calls if facts else []:
+                if not name_matches_any(call.name, _ENTRY_CALLS):
+                    continue
+                value = next(
+                    (
+                        call.kwarg(k)
+                        for k in ("entry_script", "scoring_script", "entry_point")
+                        if call.kwarg(k)
+                    ),
+                    None,
+                )
+                if not value or not value.startswith(("'", '"')):
+                    continue
+                folder = path.rsplit("/", 1)[0] if "/" in path else ""
+                source = (call.kwarg("source_directory") or call.kwarg("code") or "").strip("'\"")
+                folders = [f"{folder}/{source}".strip("/"), folder, source]
+                script = _resolve(snap, folders, value.strip("'\""))
+                if script and _is_handler(snap, script):
+                    found.setdefault(script, ev(path, call.line, f"{call.name}({value})"))
+        return sorted(found.items())
+
+    result: list[tuple[str, Evidence]] = snap._cached("managed_scoring_scripts", "", build)
+    return result
+
+
+# autoscaling ------------------------------------------------------------------------------------
+def _as_int(value: Any) -> int | None:
+    try:
+        return int(str(value).strip("'\""))
+    except ValueError:
+        return None
+
+
+def _walk(node: Any) -> list[tuple[dict[Any, Any], Any]]:
+    out: list[tuple[dict[Any, Any], Any]] = []
+    if isinstance(node, dict):
+        out.append((node, node))
+        for value in node.values():
+            out.extend(_walk(value))
+    elif isinstance(node, list):
+        for value in node:
+            out.extend(_walk(value))
+    return out
+
+
+_SCALE_TEXT = re.compile(
+    r"autoScaler|scale_settings|ScalableTarget|appInsightsEnabled|app_insights_enabled"
+    r"|Microsoft\.Insights/components|max_replica_count",
+    re.IGNORECASE,
+)
+
+
+def _config_nodes(snap: Snapshot) -> list[tuple[str, dict[Any, Any]]]:
+    def build() -> list[tuple[str, dict[Any, Any]]]:
+        nodes: list[tuple[str, dict[Any, Any]]] = []
+        for path in base.select_files(snap, CONFIG_GLOBS, scope="non_tests"):
+            text = snap.text(path)
+            if not text or not _SCALE_TEXT.search(text):
+                continue
+            for doc in snap.yaml_docs(path):
+                nodes.extend((path, node) for node, _ in _walk(doc))
+        return nodes
+
+    result: list[tuple[str, dict[Any, Any]]] = snap._cached("managed_config_nodes", "", build)
+    return result
+
+
+def _line(node: Any, key: str) -> int | None:
+    from mlaudit.repo.parsers.yaml_docs import key_line
+
+    return key_line(node, key) if isinstance(node, dict) else None
+
+
+def _truthy(value: Any) -> bool:
+    return value is True or str(value).strip().lower() in ("true", "yes", "1")
+
+
+def autoscaling(snap: Snapshot) -> tuple[list[Evidence], list[Evidence]]:
+    """(managed autoscaling that can add capacity, autoscaling pinned at min == max)."""
+    good: list[Evidence] = []
+    flat: list[Evidence] = []
+    for path, node in _config_nodes(snap):
+        scaler = node.get("autoScaler")
+        if isinstance(scaler, dict) and _truthy(scaler.get("autoscaleEnabled")):
+            lo, hi = _as_int(scaler.get("minReplicas", 1)), _as_int(scaler.get("maxReplicas", 10))
+            e = ev(path, _line(node, "autoScaler"), f"Azure ML autoScaler min {lo} max {hi}")
+            (flat if lo is not None and hi is not None and hi <= lo else good).append(e)
+        settings = node.get("scale_settings")
+        if isinstance(settings, dict) and settings.get("type") == "target_utilization":
+            lo, hi = (
+                _as_int(settings.get("min_instances", 1)),
+                _as_int(settings.get("max_instances", 1)),
+            )
+            e = ev(
+                path, _line(node, "scale_settings"), f"Azure ML scale_settings min {lo} max {hi}"
+            )
+            (flat if lo is not None and hi is not None and hi <= lo else good).append(e)
+        if "max_replica_count" in node:  # a Vertex AI serving spec passed to deploy(**spec)
+            lo = _as_int(node.get("min_replica_count", 1))
+            hi = _as_int(node.get("max_replica_count"))
+            e = ev(path, _line(node, "max_replica_count"), f"Vertex AI replicas min {lo} max {hi}")
+            (flat if lo is not None and hi is not None and hi <= lo else good).append(e)
+        if node.get("Type") == "AWS::ApplicationAutoScaling::ScalableTarget":
+            props = node.get("Properties")
+            if isinstance(props, dict) and "sagemaker" in str(props.get("ScalableDimension", "")):
+                good.append(ev(path, _line(node, "Type"), "ScalableTarget on a SageMaker variant"))
+    for path in base.python_sources(snap, ("*.py",), scope="non_tests"):
+        facts = snap.python(path)
+        if facts is None:
+            continue
+        for call in facts.calls:
+            line, note = base.notebook_line_note(snap, path, call.line)
+            if call.kwarg("autoscale_enabled") == "True":
+                good.append(ev(path, line, f"{call.name}(autoscale_enabled=True)", note))
+            elif call.name.endswith("register_scalable_target") and "sagemaker" in str(
+                call.kwarg("ServiceNamespace")
+            ):
+                good.append(ev(path, line, f"{call.name}(ServiceNamespace='sagemaker')", note))
+            elif call.name.startswith("sagemaker") and call.name.endswith(
+                "ServerlessInferenceConfig"
+            ):
+                good.append(
+                    ev(path, line, f"{call.name}(…)", note or "serverless: scales by itself")
+                )
+            elif call.name.endswith(".deploy") and call.kwarg("max_replica_count"):
+                lo = _as_int(call.kwarg("min_replica_count") or 1)
+                hi = _as_int(call.kwarg("max_replica_count"))
+                e = ev(
+                    path, line, f"{call.name}(min_replica_count={lo}, max_replica_count={hi})", note
+                )
+                (flat if lo is not None and hi is not None and hi <= lo else good).append(e)
+    return good, flat
+
+
+# telemetry --------------------------------------------------------------------------------------
+_INSIGHTS_RESOURCE = re.compile(
+    r"""["']?type["']?\s*:\s*["']Microsoft\.Insights/components["']"""
+    r"""|^\s*resource\s+\w+\s+'Microsoft\.Insights/components@"""
+    r"""|^\s*resource\s+"azurerm_application_insights"\s""",
+    re.IGNORECASE,
+)
+
+
+def telemetry(snap: Snapshot) -> list[Evidence]:
+    """Service telemetry a managed platform collects because the project switched it on."""
+    found: list[Evidence] = []
+    for path, node in _config_nodes(snap):
+        for key in ("appInsightsEnabled", "app_insights_enabled"):
+            if key in node and _truthy(node.get(key)):
+                found.append(ev(path, _line(node, key), f"{key}: true", "Azure ML telemetry"))
+    files = base.select_files(snap, ("*.json", "*.bicep", "*.tf"), scope="non_tests")
+    for path, number, text in snap.grep(files, _INSIGHTS_RESOURCE):
+        found.append(ev(path, number, text.strip()[:120], "Application Insights resource"))
+    for path in base.python_sources(snap, ("*.py",), scope="non_tests"):
+        facts = snap.python(path)
+        if facts is None:
+            continue
+        for call, name in bound_call_names(facts):
+            line, note = base.notebook_line_note(snap, path, call.line)
+            if call.kwarg("enable_app_insights") == "True":
+                found.append(ev(path, line, f"{name}(enable_app_insights=True)", note))
+            elif name.endswith("DataCaptureConfig") and call.kwarg("enable_capture") != "False":
+                found.append(ev(path, line, f"{name}(…)", note or "SageMaker data capture"))
+            elif call.kwarg("enable_request_response_logging") == "True":
+                found.append(ev(path, line, f"{name}(enable_request_response_logging=True)", note))
+    return found

@@ -1,0 +1,186 @@
+"""Managed ML platforms (issue 10, class 5): an Azure ML scoring script named by an inference
+config and deployed by CI is online serving; Azure ML autoScaler / appInsightsEnabled / an
+Application Insights resource are autoscaling and service telemetry; platform run logging
+goes to a shared workspace. SageMaker and Vertex AI equivalents the same way. Each with a
+positive case, a negative case and its trap."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import run_rubric_check, snapshot
+
+from mlaudit.probes.profile import detect_profile
+from mlaudit.probes.serving import serving_files
+from mlaudit.results import Outcome
+
+P, F = Outcome.PASS, Outcome.FAIL
+
+SCORE = (
+    "import json, joblib\nfrom azureml.core.model import Model\n\n"
+    "def init():\n    global model\n    model = joblib.load(Model.get_model_path('m'))\n\n"
+    "def run(raw):\n    return model.predict(json.loads(raw)['data']).tolist()\n"
+)
+TRAIN = "def main():\n    pass\n"
+INFERENCE_CONFIG = "entryScript: score.py\nruntime: python\ncondaFile: ../conda.yml\n"
+CD = (
+    "trigger: [main]\npool:\n  vmImage: ubuntu-latest\nsteps:\n- task: AzureCLI@2\n  inputs:\n"
+    "    azureSubscription: sc\n    scriptType: bash\n    scriptLocation: inlineScript\n"
+    "    inlineScript: |\n      az ml model deploy --name svc --model m:1 --ic inference_config.yml"
+    " --dc deployment_config_aks.yml\n"
+)
+AKS = (
+    "computeType: AKS\nautoScaler:\n    autoscaleEnabled: {enabled}\n    minReplicas: 1\n"
+    "    maxReplicas: {hi}\nappInsightsEnabled: {insights}\n"
+)
+
+
+def azure(score: str = SCORE, config: str = INFERENCE_CONFIG, cd: str = CD) -> dict[str, str]:
+    return {
+        "scoring/score.py": score,
+        "scoring/train.py": TRAIN,
+        "scoring/inference_config.yml": config,
+        ".pipelines/cd.yml": cd,
+    }
+
+
+@pytest.mark.parametrize(
+    ("files", "profile", "served"),
+    [
+        # positive: init()/run() named by the inference config, deployed by CI
+        (azure(), "online-serving", ["scoring/score.py"]),
+        # v2: the online deployment names the scoring script under `code_configuration`
+        (
+            {
+                "src/score.py": SCORE,
+                "deploy/blue.yml": "$schema: https://azuremlschemas.azureedge.net/latest/"
+                "managedOnlineDeployment.schema.json\nname: blue\ncode_configuration:\n"
+                "  code: ../src\n  scoring_script: score.py\n",
+                ".github/workflows/cd.yml": "on: push\njobs:\n  d:\n    runs-on: ubuntu-latest\n"
+                "    steps:\n      - run: az ml online-deployment create -f deploy/blue.yml\n",
+            },
+            "online-serving",
+            ["src/score.py"],
+        ),
+        # negative: the config names a script without the init()/run() handlers
+        (azure(config="entryScript: train.py\n"), "online-serving", []),
+        # trap: a scoring script nobody deploys is serving code, but not a served app
+        (
+            azure(cd="trigger: [main]\npool:\n  vmImage: x\nsteps:\n- script: pytest\n"),
+            "research",
+            ["scoring/score.py"],
+        ),
+    ],
+)
+def test_azure_scoring_script_is_online_serving(tmp_path, files, profile, served):
+    snap = snapshot(tmp_path, files)
+    assert detect_profile(snap).name == profile
+    assert [f for f in serving_files(snap) if f.endswith("score.py")] == served
+
+
+@pytest.mark.parametrize(
+    ("files", "autoscaler", "telemetry"),
+    [
+        # Azure ML v1 deployment config
+        (
+            {"deployment_config_aks.yml": AKS.format(enabled="True", hi=3, insights="True")},
+            P,
+            P,
+        ),
+        (
+            {"deployment_config_aks.yml": AKS.format(enabled="False", hi=3, insights="False")},
+            F,
+            F,
+        ),
+        # trap: an autoscaler pinned at min == max scales nothing
+        ({"deployment_config_aks.yml": AKS.format(enabled="True", hi=1, insights="False")}, F, F),
+        # an Application Insights resource (ARM) is service telemetry
+        (
+            {
+                "infra/env.json": '{"resources": [{"type": "Microsoft.Insights/components", '
+                '"name": "ai"}]}\n'
+            },
+            F,
+            P,
+        ),
+        # SageMaker: application autoscaling on the variant, data capture
+        (
+            {
+                "deploy.py": "import boto3\nfrom sagemaker.model_monitor import DataCaptureConfig\n"
+                "c = boto3.client('application-autoscaling')\n"
+                "c.register_scalable_target(ServiceNamespace='sagemaker', MinCapacity=1, "
+                "MaxCapacity=4)\nDataCaptureConfig(enable_capture=True, sampling_percentage=50)\n"
+            },
+            P,
+            P,
+        ),
+        # Vertex AI: replicas above the minimum, request-response logging
+        (
+            {
+                "deploy.py": "from google.cloud import aiplatform\n"
+                "e = aiplatform.Endpoint.create(display_name='e', "
+                "enable_request_response_logging=True)\n"
+                "e.deploy(model, min_replica_count=1, max_replica_count=5)\n"
+            },
+            P,
+            P,
+        ),
+        # trap: a Vertex deployment with max == min replicas, and an SDK only imported
+        (
+            {
+                "deploy.py": "from google.cloud import aiplatform\nimport sagemaker\n"
+                "e.deploy(model, min_replica_count=2, max_replica_count=2)\n"
+            },
+            F,
+            F,
+        ),
+    ],
+)
+def test_managed_autoscaling_and_telemetry(tmp_path, files, autoscaler, telemetry):
+    snap = snapshot(tmp_path, files)
+    assert run_rubric_check(snap, "autoscaler").outcome == autoscaler
+    assert run_rubric_check(snap, "metrics-endpoint").outcome == telemetry
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        # Azure ML: the run logs to the workspace
+        (
+            "from azureml.core import Run\nrun = Run.get_context()\nrun.log('mse', 0.1)\n",
+            P,
+        ),
+        # SageMaker Experiments, Vertex AI Experiments
+        (
+            "from sagemaker.experiments.run import Run\n"
+            "with Run(experiment_name='e') as run:\n    run.log_metric(name='m', value=1)\n",
+            P,
+        ),
+        ("from google.cloud import aiplatform\naiplatform.log_metrics({'auc': 0.9})\n", P),
+        # negative: the platform SDK only imported
+        ("from azureml.core import Run\n", F),
+        # trap: a local logger called `run.log` is not the platform's run
+        ("import logging\nrun = logging.getLogger('x')\nrun.log(10, 'msg')\n", F),
+    ],
+)
+def test_platform_run_logging_is_shared_tracking(tmp_path, code, expected):
+    snap = snapshot(tmp_path, {"train.py": code})
+    assert run_rubric_check(snap, "shared-tracking-server").outcome == expected
+
+
+def test_azure_ml_runs_record_the_commit_only_from_a_checkout(tmp_path):
+    code = "from azureml.core import Run\nrun = Run.get_context()\nrun.log('mse', 0.1)\n"
+    snap = snapshot(tmp_path, {"train.py": code})
+    assert run_rubric_check(snap, "code-version-logged").outcome == Outcome.PARTIAL
+    # the stack lists the same run logging and the same registry calls the checks count
+    from mlaudit.inventory import compute_inventory
+
+    snap = snapshot(
+        tmp_path / "reg",
+        {
+            "train.py": code,
+            "register.py": "from azureml.core import Model\nModel.register(ws, 'm.pkl', 'm')\n",
+        },
+    )
+    used = {t.id for c in compute_inventory(snap).categories for t in c.tools}
+    assert {"azureml-runs", "azureml-registry"} <= used
+    assert run_rubric_check(snap, "model-registry").outcome == P
