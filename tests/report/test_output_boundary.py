@@ -397,3 +397,29 @@ def test_cli_refuses_a_repo_url_with_a_job_token(tmp_path: Path) -> None:
     assert proc.returncode == 2
     assert "credentials" in proc.stderr
     _no_secret(proc.stdout + proc.stderr)
+
+
+def test_cli_diff_never_prints_a_token_from_a_ref_name(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    make_repo(root, BENIGN_FILES, message=f"base {TOKEN}")
+    git(root, "branch", f"base-{TOKEN}")
+    commit(root, {"src/x\n::error file=a.py::INJECTED.py": "import wandb\n"}, f"head {TOKEN}")
+    out = tmp_path / "out"
+    out.mkdir()
+    files = {fmt: out / f"diff.{fmt}" for fmt in ("markdown", "json", "github")}
+    args = [sys.executable, "-m", "mlaudit", "diff", str(root), "--base", f"base-{TOKEN}"]
+    args += ["--fail-on-regression", "--format", "terminal"]
+    for fmt, path in files.items():
+        args += ["--output", f"{fmt}={path}"]
+    proc = subprocess.run(args, capture_output=True, text=True, errors="surrogateescape")
+    assert proc.returncode in (0, 1), proc.stderr
+    outputs = {"terminal": proc.stdout, "stderr": proc.stderr}
+    outputs |= {fmt: path.read_text(encoding="utf-8") for fmt, path in files.items()}
+    for fmt, text in outputs.items():
+        _no_secret(text)
+        _no_raw_controls(text)
+        if fmt != "github":
+            assert not any(line.lstrip().startswith("::") for line in text.splitlines()), fmt
+    json.loads(outputs["json"])
+    _assert_inert_markdown(outputs["markdown"])
+    assert "base-ghp_…" in outputs["terminal"]  # the label is shown, redacted
