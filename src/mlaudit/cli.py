@@ -13,6 +13,7 @@ Shell completion: `eval "$(_MLAUDIT_COMPLETE=bash_source mlaudit)"` (zsh_source,
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any, NoReturn
@@ -258,6 +259,9 @@ def scan(
     out_dir: Path | None = typer.Option(
         None, "--out-dir", metavar="DIR", help="Fleet: keep each repository's JSON/HTML report."
     ),
+    no_cache: bool = typer.Option(
+        False, "--no-cache", help="Neither read nor write the parse cache (MLAUDIT_NO_CACHE=1)."
+    ),
 ) -> None:
     """Audit a repository against the rubric; exit 0 gate passed, 1 gate failed, 2 usage or
     configuration error, 3 target unreadable."""
@@ -286,6 +290,9 @@ def scan(
     )
     from mlaudit.fleet_cmd import run_fleet, wants_fleet
 
+    previous = os.environ.get("MLAUDIT_NO_CACHE")
+    if no_cache:
+        os.environ["MLAUDIT_NO_CACHE"] = "1"  # for this command and its fleet workers
     targets = paths or [Path(".")]
     try:
         if wants_fleet(targets, repos_from, shard) or out_dir is not None:
@@ -313,6 +320,9 @@ def scan(
         )
     except MlauditError as exc:
         _fail(str(exc), exc.exit_code)
+    finally:
+        if no_cache and previous is None:
+            os.environ.pop("MLAUDIT_NO_CACHE", None)
     raise typer.Exit(code)
 
 

@@ -8,6 +8,7 @@ Exit 0, 2 on a usage error, 3 when no selected commit can be read.
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -152,13 +153,20 @@ def run_history(
             + hint
         )
     commit_limit = prepared.policy.commit_limit
-    cache = _parse_cache(use_cache, prepared)
+    disk = _disk_cache(use_cache, prepared, root)
+    cache = disk.load_parses() if disk is not None else None
     skipped: list[str] = list(selection.skipped)
 
     def assess_point(point: Any, shared: Any, parses: Any) -> Any:
         snap = open_point(root, str(path), point, layout, shared, parses)
+        options = prepared.options
+        waivers = prepared.waivers
+        if waivers is not None:
+            # waivers expire relative to the audited commit's date, as in `scan --ref`
+            waive, _ = waivers.bind(snap.git.commit_date if snap.git else None)
+            options = dataclasses.replace(options, waive=waive)
         try:
-            return assess(snap, prepared.loaded, prepared.options)
+            return assess(snap, prepared.loaded, options)
         finally:
             snap.source.close()
 
@@ -173,9 +181,10 @@ def run_history(
             commit_limit=commit_limit,
             on_point=lambda n, p: task.advance(label=p.label),
             parse_cache=cache,
+            secrets_cache=disk,
         )
-    if cache is not None:
-        cache.save()
+    if disk is not None:
+        disk.save_parses()
     if last_assessment is None or not points:
         raise TargetError("no selected commit can be read: " + "; ".join(notes))
     rubric = prepared.loaded.rubric
@@ -213,13 +222,13 @@ def run_history(
     return 0
 
 
-def _parse_cache(use_cache: bool, prepared: Any) -> Any:
-    """The parse cache shared by the points (and, when enabled, kept on disk)."""
-    from mlaudit.repo.parse_cache import ParseCache
+def _disk_cache(use_cache: bool, prepared: Any, root: Path) -> Any:
+    """The repository's on-disk cache (parses by blob id, history secret scans), or None."""
+    if not use_cache:
+        return None
+    from mlaudit.cache import open_cache, rubric_key
 
-    cache = ParseCache()
-    cache.save = lambda: None  # type: ignore[attr-defined]
-    return cache
+    return open_cache(root, str(root), rubric_key(prepared.loaded))
 
 
 def _skipping(assess_point: Any, skipped: list[str], notes: list[str]) -> Any:

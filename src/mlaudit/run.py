@@ -205,8 +205,14 @@ def assess_target(prepared: Prepared, path: Path, ref: str | None) -> Assessment
         prepared.waiver_notes = prepared.waivers.notes + bound_notes
         options = dataclasses.replace(options, waive=waive)
     snap.notes.extend(prepared.waiver_notes)
+    from mlaudit.cache import attach
+
+    cache = attach(snap, path, prepared.loaded)
     try:
-        return assess(snap, prepared.loaded, options)
+        assessment = assess(snap, prepared.loaded, options)
+        if cache is not None:
+            cache.save_parses()
+        return assessment
     finally:
         close = getattr(snap.source, "close", None)
         if close:

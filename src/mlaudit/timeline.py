@@ -223,6 +223,11 @@ class SharedHistory:
         self.tip = max((p.commit for p in points), key=lambda c: len(self.ancestors(c)), default="")
         self._tip_history: GitHistory | None = None
         self._secrets: HistorySecretScan | None = None
+        # the one history secret scan of every ref (`git log -p --all`); replaceable by a
+        # cached one (mlaudit.cache)
+        self.scan_secrets: Callable[[], HistorySecretScan] = lambda: scan_history_secrets(
+            root, shallow=shallow, partial_clone=partial
+        )
 
     def ancestors(self, commit: str) -> set[str]:
         found = self._ancestors.get(commit)
@@ -263,9 +268,7 @@ class SharedHistory:
 
     def secrets(self, commit: str) -> HistorySecretScan:
         if self._secrets is None:
-            self._secrets = scan_history_secrets(
-                self.root, shallow=self.shallow, partial_clone=self.partial
-            )
+            self._secrets = self.scan_secrets()
         scan = self._secrets
         if not scan.available:
             return scan
@@ -290,6 +293,7 @@ def build_history(
     commit_limit: int,
     on_point: Callable[[int, Point], None] | None = None,
     parse_cache: ParseCache | None = None,
+    secrets_cache: Any = None,
 ) -> tuple[list[HistoryPoint], Assessment | None, CacheStats]:
     """Assess every selected point (oldest first); (points, last assessment, cache stats).
 
@@ -310,6 +314,10 @@ def build_history(
         points=selection.points,
         tag_commits=selection.tag_commits,
     )
+    if secrets_cache is not None:
+        from mlaudit.cache import cached_secret_scan
+
+        shared.scan_secrets = cached_secret_scan(secrets_cache, path, shared.scan_secrets)
     cache = parse_cache or ParseCache()
     points: list[HistoryPoint] = []
     last: Assessment | None = None

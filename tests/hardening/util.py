@@ -23,6 +23,12 @@ import mlaudit
 from mlaudit.cli import app
 
 _PACKAGE_DIR = Path(mlaudit.__file__).resolve().parent
+def _cache_root() -> Path:
+    from mlaudit.cache import cache_root
+
+    return cache_root()
+
+
 _ALLOWED_PREFIXES = tuple(
     {
         os.path.realpath(p)
@@ -34,6 +40,7 @@ _ALLOWED_PREFIXES = tuple(
             str(_PACKAGE_DIR),
             str(_PACKAGE_DIR.parent.parent / "rubrics"),  # editable install: repo rubrics/
             os.path.dirname(os.environ.get("MLAUDIT_TEST_RUBRIC", "") or sys.prefix),
+            str(_cache_root()),  # mlaudit's own cache (never inside the target)
         )
     }
 )

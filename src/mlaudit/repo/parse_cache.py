@@ -58,6 +58,7 @@ class ParseCache:
 
     entries: dict[tuple[str, str, str], tuple[Any, str | None]] = field(default_factory=dict)
     stats: CacheStats = field(default_factory=CacheStats)
+    used: set[tuple[str, str, str]] = field(default_factory=set)  # keys read or written
 
     def bind(self, blob_id: Callable[[str], str | None]) -> BoundParseCache:
         """The view of this cache for one Snapshot, whose files' blob ids `blob_id` gives."""
@@ -78,21 +79,23 @@ class BoundParseCache:
         if blob is None:
             return build()
         key = (view, path, blob)
-        stats = self.cache.stats
-        hit = self.cache.entries.get(key, _ABSENT)
+        cache = self.cache
+        cache.used.add(key)
+        hit = cache.entries.get(key, _ABSENT)
         if hit is not _ABSENT:
-            stats.hits += 1
+            cache.stats.hits += 1
             value, problem = hit
-            if problem is None and view != "text":
-                # a parsed view reads the text first: a cold build would have recorded
-                # the text's problem (binary, too large) while reading it
-                problem = self.cache.entries.get(("text", path, blob), (None, None))[1]
             if problem is not None and path not in problems:
                 problems[path] = problem
             return value  # type: ignore[no-any-return,unused-ignore]
-        stats.misses += 1
+        cache.stats.misses += 1
         before = problems.get(path)
         value = build()
         after = problems.get(path)
-        self.cache.entries[key] = (value, after if after != before else None)
+        problem = after if after != before else None
+        if problem is None and view != "text":
+            # a parsed view reads the text first: the text's problem (binary, too large)
+            # is part of what a cold build of this view records
+            problem = cache.entries.get(("text", path, blob), (None, None))[1]
+        cache.entries[key] = (value, problem)
         return value

@@ -1,0 +1,273 @@
+"""The on-disk cache: parsed files by blob id, history-secret scans by the commits they read.
+
+Where: `$MLAUDIT_CACHE_DIR`, else `$XDG_CACHE_HOME/mlaudit`, else `~/.cache/mlaudit` — never
+inside the scanned repository (a cache that would be is not used). `--no-cache` or
+`MLAUDIT_NO_CACHE=1` turns it off.
+
+What:
+- `parses/<repository>.pickle`: parse-level views (YAML, TOML, JSON, Python facts, notebooks,
+  requirements, Dockerfiles, Terraform, secret findings) keyed by (view, path, blob id), as
+  repo.parse_cache shares them within one run. A work-tree file's blob id is its index entry's
+  (`git ls-files -s`), used only when `git diff-files` says the file is unchanged; other files
+  are parsed as usual. Text itself is not stored: reading it is the floor of a scan anyway.
+- `secrets/<repository>-<refs>.pickle`: the history secret scan (`git log -p --all`), keyed
+  by the commit every ref points at — the same commits give the same findings.
+
+Both live under a folder named after the mlaudit version and the rubric's id, version and
+sha256, so an upgrade or a rubric change starts afresh. Entries are written to a temporary
+file and renamed (atomic on POSIX and Windows): concurrent fleet workers never see half a
+file, the last writer wins. A file that cannot be read back (truncated, corrupt, another
+version's, or holding anything but plain data and mlaudit's own classes) is ignored and
+rewritten. After each write the whole cache is held under `MLAUDIT_CACHE_MAX_MB` (default
+512) by removing the least recently used files. A parse file keeps only the entries the last
+run used, so it does not grow with the repository's history.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import os
+import pickle
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from mlaudit.repo.parse_cache import SHARED_VIEWS, ParseCache
+
+FORMAT = 1
+DEFAULT_MAX_MB = 512
+# views persisted on disk (text is not: re-reading it costs what unpickling it would)
+PERSISTED_VIEWS = SHARED_VIEWS - {"text"}
+_SAFE_MODULES = ("mlaudit.",)
+_SAFE_GLOBALS = (
+    {
+        ("builtins", name)
+        for name in ("dict", "list", "tuple", "set", "frozenset", "str", "bytes", "int", "float")
+        + ("bool", "complex", "slice", "getattr", "object")
+    }
+    | {("datetime", name) for name in ("date", "datetime", "time", "timedelta", "timezone")}
+    | {("collections", "OrderedDict"), ("copyreg", "_reconstructor")}
+)
+
+
+def enabled() -> bool:
+    return not os.environ.get("MLAUDIT_NO_CACHE")
+
+
+def cache_root() -> Path:
+    explicit = os.environ.get("MLAUDIT_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    base = Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".cache"
+    return base / "mlaudit"
+
+
+class _Unpickler(pickle.Unpickler):
+    """Plain data and mlaudit's own classes only: a planted cache file cannot run code."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) in _SAFE_GLOBALS or module.startswith(_SAFE_MODULES):
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in the cache")
+
+
+def _load(path: Path) -> Any:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    try:
+        return _Unpickler(io.BytesIO(data)).load()
+    except Exception:  # corrupt, truncated, foreign: ignored, rewritten by the next save
+        return None
+
+
+def _store(path: Path, value: Any) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.{time.monotonic_ns()}.tmp")
+        with open(tmp, "wb") as handle:
+            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except (OSError, pickle.PicklingError, RecursionError, TypeError, AttributeError):
+        with contextlib.suppress(OSError, UnboundLocalError):
+            tmp.unlink()
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root.resolve())
+    except (ValueError, OSError):
+        return False
+    return True
+
+
+def trim(root: Path, max_bytes: int | None = None) -> None:
+    """Remove the least recently used cache files until the cache holds at most max_bytes."""
+    if max_bytes is None:
+        try:
+            max_bytes = int(os.environ.get("MLAUDIT_CACHE_MAX_MB", DEFAULT_MAX_MB)) * 1024**2
+        except ValueError:
+            max_bytes = DEFAULT_MAX_MB * 1024**2
+    files = []
+    for path in root.rglob("*.pickle"):
+        try:
+            st = path.stat()
+        except OSError:
+            continue
+        files.append((st.st_mtime, st.st_size, path))
+    total = sum(size for _, size, _ in files)
+    for _, size, path in sorted(files):
+        if total <= max_bytes:
+            break
+        try:
+            path.unlink()
+            total -= size
+        except OSError:
+            pass
+
+
+class DiskCache:
+    """The cache of one repository for one run (see the module docstring)."""
+
+    def __init__(self, root: Path, repo_key: str, rubric_key: str) -> None:
+        from mlaudit import __version__
+
+        self.root = root
+        self.base = root / f"v{FORMAT}-{__version__}-{rubric_key}"
+        self.repo_key = repo_key
+        self.parses = ParseCache()
+        self._loaded_keys: frozenset[tuple[str, str, str]] = frozenset()
+        self._used: set[tuple[str, str, str]] = set()
+
+    @property
+    def parse_file(self) -> Path:
+        return self.base / "parses" / f"{self.repo_key}.pickle"
+
+    def load_parses(self) -> ParseCache:
+        data = _load(self.parse_file)
+        if isinstance(data, dict) and isinstance(data.get("entries"), dict):
+            self.parses.entries.update(data["entries"])
+        self._loaded_keys = frozenset(self.parses.entries)
+        return self.parses
+
+    def save_parses(self) -> None:
+        entries = {
+            key: value
+            for key, value in self.parses.entries.items()
+            if key[0] in PERSISTED_VIEWS and key in self.parses.used
+        }
+        if frozenset(entries) == self._loaded_keys:
+            with contextlib.suppress(OSError):
+                os.utime(self.parse_file)  # unchanged: only mark it recently used
+            return
+        _store(self.parse_file, {"entries": entries})
+        trim(self.root)
+
+    def secrets_file(self, refs_key: str) -> Path:
+        return self.base / "secrets" / f"{self.repo_key}-{refs_key}.pickle"
+
+    def load_secrets(self, refs_key: str) -> Any:
+        return _load(self.secrets_file(refs_key))
+
+    def save_secrets(self, refs_key: str, scan: Any) -> None:
+        _store(self.secrets_file(refs_key), scan)
+        trim(self.root)
+
+
+def open_cache(target: Path, git_dir_key: str, rubric_key: str) -> DiskCache | None:
+    """The cache for a repository, or None when disabled or when it would lie inside it."""
+    if not enabled():
+        return None
+    root = cache_root()
+    if _inside(root, target):
+        return None  # never write into the scanned tree
+    key = hashlib.sha256(git_dir_key.encode("utf-8", "surrogateescape")).hexdigest()[:24]
+    return DiskCache(root, key, rubric_key)
+
+
+# wiring a Snapshot to the cache --------------------------------------------------------------
+def rubric_key(loaded: Any) -> str:
+    rubric = loaded.rubric
+    raw = f"{rubric.id}-{rubric.version}-{loaded.sha256[:16]}"
+    return "".join(c if c.isalnum() or c in "-._" else "_" for c in raw)
+
+
+def worktree_blob_ids(root: Path) -> dict[str, str]:
+    """Work-tree path → blob id, for tracked files that match their index entry."""
+    from mlaudit.repo.git import GitFailed, run_git
+
+    try:
+        staged = run_git(root, ["ls-files", "-s", "-z", "--", "."])
+        changed = run_git(root, ["diff-files", "-z", "--name-only", "--relative", "--", "."])
+    except GitFailed:
+        return {}
+    dirty = {p.decode("utf-8", "backslashreplace") for p in changed.split(b"\0") if p}
+    ids: dict[str, str] = {}
+    for record in staged.split(b"\0"):
+        meta, _, raw = record.partition(b"\t")
+        fields = meta.split()
+        if len(fields) < 3 or fields[2] != b"0":  # stage 0 only (no merge conflict)
+            continue
+        path = raw.decode("utf-8", "backslashreplace")
+        if path not in dirty:
+            ids[path] = fields[1].decode("ascii")
+    return ids
+
+
+def refs_key(root: Path) -> str | None:
+    """A digest of every ref and the commit it names (+ HEAD): the input of `git log --all`."""
+    from mlaudit.repo.git import GitFailed, run_git
+
+    try:
+        refs = run_git(root, ["for-each-ref", "--format=%(objectname) %(refname)"])
+        head = run_git(root, ["rev-parse", "--verify", "--quiet", "HEAD"], check=False)
+    except GitFailed:
+        return None
+    return hashlib.sha256(refs + b"\n" + head).hexdigest()[:24]
+
+
+def cached_secret_scan(cache: DiskCache, root: Path, scan: Callable[[], Any]) -> Callable[[], Any]:
+    """`scan` (the history secret scan) answered from the cache when every ref still names
+    the commit it named when the result was stored; a complete new result is stored."""
+
+    def load() -> Any:
+        from mlaudit.repo.secrets_history import HistorySecretScan
+
+        key = refs_key(root)
+        if key is not None:
+            hit = cache.load_secrets(key)
+            if isinstance(hit, HistorySecretScan):
+                return hit
+        result = scan()
+        if key is not None and result.available and not result.truncated:
+            cache.save_secrets(key, result)
+        return result
+
+    return load
+
+
+def attach(snap: Any, target: Path, loaded: Any) -> DiskCache | None:
+    """Give `snap` the on-disk cache of its repository (None when there is none to use).
+    Call `DiskCache.save_parses()` after the assessment."""
+    if snap.git is None or snap.git.commit is None:
+        return None  # a plain folder or a repository without commits: nothing to key on
+    root = Path(target).resolve()
+    cache = open_cache(root, str(root), rubric_key(loaded))
+    if cache is None:
+        return None
+    source = snap.source
+    blob_id = getattr(source, "blob_id", None)
+    if blob_id is None:
+        ids = worktree_blob_ids(root)
+        if not ids:
+            return None
+        blob_id = ids.get
+    snap.parse_cache = cache.load_parses().bind(blob_id)
+    if snap.history_secrets_loader is not None:
+        snap.history_secrets_loader = cached_secret_scan(cache, root, snap.history_secrets_loader)
+    return cache
