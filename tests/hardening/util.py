@@ -23,6 +23,8 @@ import mlaudit
 from mlaudit.cli import app
 
 _PACKAGE_DIR = Path(mlaudit.__file__).resolve().parent
+
+
 def _cache_root() -> Path:
     from mlaudit.cache import cache_root
 
