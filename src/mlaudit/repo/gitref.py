@@ -13,16 +13,23 @@ from __future__ import annotations
 import datetime as dt
 import os
 import posixpath
-import subprocess
 import threading
 import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
 
 from mlaudit.errors import TargetError, UsageError
-from mlaudit.repo.git import GitFailed, git_command, git_env, git_text, run_git
+from mlaudit.repo.git import (
+    LOG_SAFETY_FLAGS,
+    GitFailed,
+    arm,
+    disarm,
+    git_text,
+    pipe_git,
+    run_git,
+)
 from mlaudit.repo.history import DEFAULT_COMMIT_LIMIT, GitHistory, read_history
+from mlaudit.repo.integrity import rewritten_history_notes, unresponsive_git
 from mlaudit.repo.secrets_history import HistorySecretScan, scan_history_secrets
 from mlaudit.repo.snapshot import GitInfo, Snapshot
 from mlaudit.repo.sources import DEFAULT_MAX_BYTES, ReadResult, _safe_relpath
@@ -38,55 +45,42 @@ class TreeEntry:
 
 
 class _CatFile:
-    """One `git cat-file --batch` process, fed object ids one at a time."""
+    """One `git cat-file --batch` process, fed object ids one at a time. Each request is
+    bounded in time by the watchdog of repo/git.py (a stalled git is killed, and the read
+    fails instead of blocking)."""
 
     def __init__(self, cwd: Path) -> None:
-        # the same safe configuration as run_git; cat-file outlives one call, so it is a pipe
-        self._proc = subprocess.Popen(
-            git_command(["cat-file", "--batch"]),
-            cwd=cwd,
-            env=git_env(),
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-        )
+        self._child = pipe_git(cwd, ["cat-file", "--batch"])
         self._lock = threading.Lock()
-        self._finalizer = weakref.finalize(self, _close, self._proc)
+        self._finalizer = weakref.finalize(self, self._child.close)
 
     def read(self, sha: str) -> bytes | None:
         """The object's bytes, or None when the object is missing (partial clone)."""
         with self._lock:
-            stdin: IO[bytes] | None = self._proc.stdin
-            stdout: IO[bytes] | None = self._proc.stdout
-            if stdin is None or stdout is None or self._proc.poll() is not None:
+            if self._child.proc.poll() is not None:
                 raise OSError("git cat-file is not running")
-            stdin.write(sha.encode("ascii") + b"\n")
-            stdin.flush()
-            header = stdout.readline()
-            if not header:
+            arm(self._child)
+            try:
+                stdin, stdout = self._child.stdin, self._child.stdout
+                stdin.write(sha.encode("ascii") + b"\n")
+                stdin.flush()
+                header = stdout.readline()
+                if not header:
+                    raise OSError("git cat-file stopped")
+                parts = header.split()
+                if len(parts) < 3 or parts[1] == b"missing":
+                    return None
+                size = int(parts[2])
+                data = stdout.read(size)
+                stdout.read(1)  # the newline after the contents
+            finally:
+                disarm(self._child)
+            if len(data) < size:
                 raise OSError("git cat-file stopped")
-            parts = header.split()
-            if len(parts) < 3 or parts[1] == b"missing":
-                return None
-            size = int(parts[2])
-            data = stdout.read(size)
-            stdout.read(1)  # the newline after the contents
             return data
 
     def close(self) -> None:
         self._finalizer()
-
-
-def _close(proc: subprocess.Popen[bytes]) -> None:
-    try:
-        if proc.stdin:
-            proc.stdin.close()
-        proc.wait(timeout=5)
-    except (OSError, subprocess.TimeoutExpired):
-        proc.kill()
-    finally:
-        if proc.stdout:
-            proc.stdout.close()
 
 
 @dataclass
@@ -220,27 +214,40 @@ SHALLOW_HINT = (
 )
 
 
-def _layout(root: Path) -> tuple[str, bool, bool]:
-    """(prefix of `root` inside the repository, shallow, partial clone)."""
+@dataclass(frozen=True)
+class _Layout:
+    prefix: str  # of the scanned folder inside the repository
+    shallow: bool
+    partial_clone: bool
+    notes: tuple[str, ...]  # grafts, replace refs (ignored when reading)
+
+
+def _layout(root: Path) -> _Layout:
     try:
-        out = git_text(root, ["rev-parse", "--show-prefix", "--is-shallow-repository"])
+        out = git_text(
+            root,
+            ["rev-parse", "--show-prefix", "--is-shallow-repository", "--git-common-dir"],
+        )
     except GitFailed as exc:
+        if exc.timed_out:
+            raise TargetError(unresponsive_git(root, exc)) from None
         raise TargetError(
             f"{root} is not inside a git repository: `scan --ref` and `diff` read git objects "
             f"({exc.stderr.strip()[:120]})"
         ) from None
     lines = out.splitlines()
     # a bare repository prints no prefix line
-    if len(lines) == 1:
-        lines = ["", lines[0]]
+    if len(lines) == 2:
+        lines = ["", *lines]
     prefix = lines[0].strip() if lines else ""
     shallow = len(lines) > 1 and lines[1].strip() == "true"
+    notes = rewritten_history_notes(root / lines[2]) if len(lines) > 2 and lines[2] else []
     promisor = git_text(
         root,
         ["config", "--get-regexp", r"^(remote\..*\.promisor|extensions\.partialclone)$"],
         check=False,
     )
-    return prefix, shallow, bool(promisor.strip())
+    return _Layout(prefix, shallow, bool(promisor.strip()), tuple(notes))
 
 
 def resolve_commit(root: Path, ref: str, *, shallow: bool | None = None) -> str:
@@ -252,7 +259,7 @@ def resolve_commit(root: Path, ref: str, *, shallow: bool | None = None) -> str:
     if sha:
         return sha
     if shallow is None:
-        shallow = _layout(root)[1]
+        shallow = _layout(root).shallow
     hint = f": {SHALLOW_HINT}" if shallow else " (is it fetched? try `git fetch origin <ref>`)"
     raise TargetError(f"git ref {ref!r} not found in this repository{hint}")
 
@@ -271,10 +278,13 @@ def open_gitref(
     if not os.access(root, os.R_OK | os.X_OK):
         raise TargetError(f"target is not readable: {path}")
     root = root.resolve()
-    prefix, shallow, partial = _layout(root)
+    layout = _layout(root)
+    prefix, shallow, partial = layout.prefix, layout.shallow, layout.partial_clone
     sha = resolve_commit(root, ref, shallow=shallow)
     info = GitInfo(commit=sha, subdir=prefix, shallow=shallow, partial_clone=partial)
-    stamp = git_text(root, ["log", "-1", "--format=%ct", sha], check=False).strip()
+    stamp = git_text(
+        root, ["log", *LOG_SAFETY_FLAGS, "-1", "--format=%ct", sha], check=False
+    ).strip()
     if stamp.isdigit():
         when = dt.datetime.fromtimestamp(int(stamp), tz=dt.timezone.utc)
         info.commit_date = when.strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -291,6 +301,7 @@ def open_gitref(
         max_bytes=max_bytes,
     )
     snap.notes.append(f"scanned {ref} ({sha[:12]}) from git objects, not the work tree")
+    snap.notes.extend(layout.notes)
 
     def load_history() -> GitHistory:
         return read_history(
@@ -328,7 +339,7 @@ def find_merge_base(
     if not root.is_dir():
         raise TargetError(f"target not found or not a directory: {path}")
     root = root.resolve()
-    _, shallow, _ = _layout(root)
+    shallow = _layout(root).shallow
     base_sha = resolve_commit(root, base, shallow=shallow)
     head_sha = resolve_commit(root, head or "HEAD", shallow=shallow)
     if not use_merge_base:

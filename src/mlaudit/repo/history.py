@@ -1,4 +1,12 @@
-"""Git facts from ONE `git log` invocation (plus one ref listing), never a per-commit walk."""
+"""Git facts from ONE `git log` invocation (plus one ref listing), never a per-commit walk.
+
+Framing: commit messages, names and file names may hold any byte but NUL (git cuts a
+message or an ident at a NUL, and a path cannot hold one), so every field is
+NUL-terminated (`%x00` and `-z`). Each commit starts with a random per-run nonce field,
+then a fixed number of fields, then its file names: a commit cannot be forged by content
+(it would have to contain a NUL, or guess the nonce), and a record that does not have the
+expected shape makes the whole history `unknown` rather than half-read.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +14,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mlaudit.repo.git import GitFailed, run_git
+from mlaudit.repo.git import LOG_SAFETY_FLAGS, GitFailed, new_nonce, run_git
 
 DEFAULT_COMMIT_LIMIT = 10_000
-_RECORD = "\x1e"
-_FIELD = "\x1f"
-_FORMAT = _RECORD + _FIELD.join(["%H", "%ct", "%an", "%ae", "%P", "%s"]) + _FIELD
+# the fields of one commit, in order, after the nonce
+_FIELDS = ("%H", "%ct", "%an", "%ae", "%P", "%s")
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,13 +75,15 @@ def read_history(
         reason = "partial clone: some objects are missing; history facts may be incomplete"
     else:
         reason = ""
+    nonce = new_nonce()
     try:
         raw = run_git(
             cwd,
             [
                 "log",
+                *LOG_SAFETY_FLAGS,
                 f"--max-count={limit + 1}",
-                f"--format={_FORMAT}",
+                f"--format={log_format(nonce)}",
                 "--name-only",
                 "--no-renames",
                 "-z",
@@ -85,8 +94,10 @@ def read_history(
         )
     except GitFailed as exc:
         return GitHistory(available=False, reason=f"git log failed: {exc.stderr.strip()[:200]}")
-    # backslashreplace: file names that are not UTF-8 read as the work-tree listing shows them
-    commits = _parse_log(raw.decode("utf-8", "backslashreplace"), prefix)
+    try:
+        commits = parse_log(raw, nonce, prefix)
+    except MalformedLog as exc:
+        return GitHistory(available=False, reason=f"git log output not understood: {exc}")
     truncated = len(commits) > limit
     commits = commits[:limit]
     tags = _read_tags(cwd)
@@ -102,33 +113,60 @@ def read_history(
     )
 
 
-def _parse_log(text: str, prefix: str) -> list[Commit]:
+class MalformedLog(ValueError):
+    """`git log` printed something that does not have the shape we asked for."""
+
+
+def log_format(nonce: str) -> str:
+    """`--format` of one commit: the nonce, then each field, every one NUL-terminated."""
+    return "%x00".join([nonce, *_FIELDS]) + "%x00"
+
+
+def parse_log(raw: bytes, nonce: str, prefix: str = "") -> list[Commit]:
+    """Commits of `git log -z --name-only --format=<log_format(nonce)>` output.
+
+    The stream is a sequence of NUL-terminated fields: the nonce, len(_FIELDS) fields, then
+    (with `-z`) an empty field or a first file name prefixed by a newline, more names, and
+    empty fields, until the next nonce. File names that are not UTF-8 read as the work-tree
+    listing shows them (backslashreplace)."""
+    marker = nonce.encode("ascii")
+    fields = raw.split(b"\0")
     commits: list[Commit] = []
-    for record in text.split(_RECORD):
-        if not record.strip("\0\n"):
+    i, n, width = 0, len(fields), len(_FIELDS)
+    while i < n:
+        if not fields[i] or fields[i] == b"\n":
+            i += 1
             continue
-        parts = record.split(_FIELD)
-        if len(parts) < 7:
-            continue
-        sha, ts, author, email, parents, subject, rest = parts[:7]
-        files = []
-        for name in rest.replace("\n", "\0").split("\0"):
-            name = name.strip()
+        if fields[i] != marker:
+            raise MalformedLog(f"expected a commit record at field {i}")
+        if i + width >= n:
+            raise MalformedLog("truncated commit record")
+        sha, ts, author, email, parents, subject = (
+            f.decode("utf-8", "backslashreplace") for f in fields[i + 1 : i + 1 + width]
+        )
+        if not _is_object_id(sha) or not all(map(_is_object_id, parents.split())):
+            raise MalformedLog(f"not a commit id: {sha[:80]!r}")
+        i += 1 + width
+        files: list[str] = []
+        first = True
+        while i < n and fields[i] != marker:
+            name = fields[i]
+            i += 1
+            if first and name.startswith(b"\n"):
+                name = name[1:]  # the newline git puts between the format and the names
             if not name:
                 continue
+            first = False
+            text = name.decode("utf-8", "backslashreplace")
             if prefix:
-                if not name.startswith(prefix):
+                if not text.startswith(prefix):
                     continue
-                name = name[len(prefix) :]
-            files.append(name)
-        try:
-            stamp = int(ts)
-        except ValueError:
-            stamp = 0
+                text = text[len(prefix) :]
+            files.append(text)
         commits.append(
             Commit(
                 sha=sha,
-                timestamp=stamp,
+                timestamp=int(ts) if ts.isdigit() else 0,
                 author=author,
                 email=email,
                 parents=tuple(parents.split()),
@@ -137,6 +175,10 @@ def _parse_log(text: str, prefix: str) -> list[Commit]:
             )
         )
     return commits
+
+
+def _is_object_id(text: str) -> bool:
+    return len(text) in (40, 64) and all(c in "0123456789abcdef" for c in text)
 
 
 def _read_tags(cwd: Path) -> list[str]:

@@ -3,7 +3,7 @@
 A key deleted in a later commit is still leaked: anyone with a clone can read it. This
 module runs a single
 
-    git log -p --all --no-color --no-ext-diff --no-textconv -U0 --no-renames --relative
+    git log -p --all -U0 --no-renames --relative --format=<nonce>%H (+ the safety flags)
 
 and reads its output as a stream of large byte chunks. A cheap candidate regex
 (parsers.secrets.CANDIDATE_BYTES) runs over each chunk at C speed; only around a candidate
@@ -12,42 +12,61 @@ and runs the real detectors (parsers.secrets.find_secrets) on the few added line
 it. Nothing is held in memory but the current chunk and the findings, which never contain
 the secret itself (only a redacted form).
 
+Framing: patches hold any byte, so nothing inside them may be taken for structure. Every
+line of file content starts with `+`, `-`, ` ` or a backslash; structure lines start elsewhere:
+a commit starts with a line holding a random per-run nonce (content cannot produce it at
+the start of a line, nor guess it), a file with `diff --git `, a hunk with `@@ `. The file
+name is read from the `+++ ` line of the file header only (between `diff --git` and the
+first `@@`), never from a content line that happens to start with `++ `; every `+` line
+inside a hunk is content, whatever it looks like.
+
 Bounds: `max_bytes` of patch text and `max_seconds` of wall time; when either is hit the
 scan stops, says so (`truncated`, `bound`) and the caller treats the unscanned rest as
-unknown. Shallow and partial clones are not scanned (incomplete history; a partial clone
-would fetch missing blobs over the network).
+unknown. git itself is killed if it stalls (a watchdog, see repo/git.py). Shallow and
+partial clones are not scanned (incomplete history; a partial clone would fetch missing
+blobs over the network).
 """
 
 from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from mlaudit.repo.git import GitFailed, stream_git
+from mlaudit.repo.git import LOG_SAFETY_FLAGS, GitFailed, new_nonce, stream_git
 from mlaudit.repo.parsers.secrets import CANDIDATE_BYTES, SecretFinding, find_secrets
 
 DEFAULT_MAX_BYTES = 1024**3
 DEFAULT_MAX_SECONDS = 60.0
 CHUNK_BYTES = 4 * 1024 * 1024
 WINDOW_LINES = 8
-MARK = b"\x1e"
-LOG_ARGS = (
-    "log",
-    "-p",
-    "--all",
-    "--no-color",
-    "--no-ext-diff",
-    "--no-textconv",
-    "-U0",
-    "--no-renames",
-    "--relative",
-    "--format=%x1e%H",
-    "--",
-    ".",
-)
+_DIFF = b"\ndiff --git "
+_HUNK_START = b"\n@@ "
+_NEW_FILE = b"\n+++ "
 _HUNK = re.compile(rb"@@ -\d+(?:,\d+)? \+(\d+)")
+
+
+def log_args(nonce: str, *, text: bool = False) -> list[str]:
+    """The one `git log -p` of the history scan (`text`: treat every file as text, for
+    repositories whose attributes mark text files binary)."""
+    return [
+        "log",
+        "-p",
+        "--all",
+        *LOG_SAFETY_FLAGS,
+        *(["--text"] if text else []),
+        "-U0",
+        "--inter-hunk-context=0",
+        "--no-renames",
+        "--relative",
+        "--src-prefix=a/",
+        "--dst-prefix=b/",
+        "--submodule=short",
+        f"--format={nonce}%H",
+        "--",
+        ".",
+    ]
 
 
 @dataclass(frozen=True)
@@ -83,10 +102,13 @@ def describe_bound(max_bytes: int, max_seconds: float) -> str:
 
 @dataclass
 class _State:
+    """Where a position in the stream is: the commit, the file, and inside a hunk or not."""
+
     commit: bytes = b""
     path: bytes = b""
+    in_hunk: bool = False
     hunk_line: int = 0  # first new-file line of the current hunk
-    added: int = 0  # '+' lines of the current hunk seen before the current chunk
+    added: int = 0  # '+' lines of the current hunk before the position
 
 
 def scan_history_secrets(
@@ -96,6 +118,7 @@ def scan_history_secrets(
     partial_clone: bool = False,
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_seconds: float = DEFAULT_MAX_SECONDS,
+    text: bool = False,
 ) -> HistorySecretScan:
     bound = describe_bound(max_bytes, max_seconds)
     if shallow:
@@ -112,8 +135,11 @@ def scan_history_secrets(
             "is unknown",
             bound=bound,
         )
+    nonce = new_nonce()
+    mark = b"\n" + nonce.encode("ascii")
     try:
-        proc = stream_git(cwd, LOG_ARGS)
+        # git gets a little longer than the scan's own bound, which is checked per chunk
+        child = stream_git(cwd, log_args(nonce, text=text), timeout=max_seconds + 5)
     except GitFailed as exc:
         return HistorySecretScan(available=False, reason=str(exc), bound=bound)
     scan = HistorySecretScan(available=True, bound=bound)
@@ -121,13 +147,12 @@ def scan_history_secrets(
     seen: set[tuple[str, str, str]] = set()
     deadline = time.monotonic() + max_seconds
     leftover = b""
-    assert proc.stdout is not None
     try:
         while True:
-            chunk = proc.stdout.read(CHUNK_BYTES)
+            chunk = child.stdout.read(CHUNK_BYTES)
             if not chunk:
                 if leftover:
-                    _scan_chunk(leftover + b"\n", state, scan, seen)
+                    state = _scan_chunk(b"\n" + leftover + b"\n", mark, state, scan, seen)
                 break
             scan.bytes_scanned += len(chunk)
             data = leftover + chunk
@@ -136,15 +161,15 @@ def scan_history_secrets(
                 leftover = data
             else:
                 leftover = data[cut + 1 :]
-                _scan_chunk(data[: cut + 1], state, scan, seen)
+                # a leading newline: every line of the chunk, the first too, follows one
+                state = _scan_chunk(b"\n" + data[: cut + 1], mark, state, scan, seen)
             if scan.bytes_scanned >= max_bytes or time.monotonic() > deadline:
                 scan.truncated = True
                 break
     finally:
-        if scan.truncated or proc.poll() is None:
-            proc.kill()
-        proc.stdout.close()
-        returncode = proc.wait()
+        returncode = child.close()
+    if child.timed_out and not scan.truncated:
+        scan.truncated = True  # git stalled: what was read is kept, the rest is unknown
     if not scan.truncated and returncode != 0 and scan.bytes_scanned == 0:
         return HistorySecretScan(
             available=False, reason=f"git log failed ({returncode})", bound=bound
@@ -154,11 +179,15 @@ def scan_history_secrets(
 
 
 def _scan_chunk(
-    data: bytes, state: _State, scan: HistorySecretScan, seen: set[tuple[str, str, str]]
-) -> None:
-    """Scan one chunk of patch text that ends at a line boundary; update `state` so the
-    next chunk knows the commit, file and hunk it starts in."""
-    scan.commits_scanned += data.count(MARK)
+    data: bytes,
+    mark: bytes,
+    state: _State,
+    scan: HistorySecretScan,
+    seen: set[tuple[str, str, str]],
+) -> _State:
+    """Scan one chunk of patch text (a newline, then whole lines); return the state the
+    next chunk starts in."""
+    scan.commits_scanned += data.count(mark)
     last_line_start = -1
     for match in CANDIDATE_BYTES.finditer(data):
         pos = match.start()
@@ -166,49 +195,101 @@ def _scan_chunk(
         if line_start == last_line_start:
             continue  # one window per line
         last_line_start = line_start
-        if data[line_start : line_start + 1] != b"+" or data.startswith(b"+++ ", line_start):
-            continue  # only added lines (not removed lines or file headers)
-        commit, path, line = _locate(data, line_start, state)
-        if not commit or not path:
-            continue
-        _detect(data, line_start, line, commit, path, scan, seen)
-    _advance(data, state)
+        if data[line_start : line_start + 1] != b"+":
+            continue  # only added lines (not removed lines or headers)
+        where = _context(data, line_start, mark, state)
+        if not where.in_hunk or not where.commit or not where.path:
+            continue  # a `+++ ` file header, or a hunk whose file is unknown
+        _detect(
+            data,
+            line_start,
+            where.hunk_line + where.added,
+            where.commit.decode("ascii", "replace"),
+            where.path.decode("utf-8", "replace"),
+            scan,
+            seen,
+        )
+    return _context(data, len(data), mark, state)
 
 
-def _locate(data: bytes, line_start: int, state: _State) -> tuple[str, str, int]:
-    mark = data.rfind(MARK, 0, line_start)
-    commit = data[mark + 1 : mark + 41] if mark >= 0 else state.commit
-    header = data.rfind(b"\n+++ ", 0, line_start)
-    if header >= 0 and header > mark:
-        end = data.find(b"\n", header + 1)
-        path = _header_path(data[header + 5 : end])
-    elif mark >= 0:
-        path = b""  # a new commit started but its file header was not seen: skip
+def _context(data: bytes, pos: int, mark: bytes, state: _State) -> _State:
+    """The state at `pos` (a line start) of a chunk that began in `state`."""
+    commit_at = data.rfind(mark, 0, pos)
+    diff_at = data.rfind(_DIFF, 0, pos)
+    hunk_at = data.rfind(_HUNK_START, 0, pos)
+    latest = max(commit_at, diff_at, hunk_at)
+    if latest < 0:  # the chunk so far continues what the previous one was in
+        if state.in_hunk:
+            return replace(state, added=state.added + data.count(b"\n+", 0, pos))
+        # inside a file header that started in the previous chunk
+        return replace(state, path=_header_path(data, 0, pos) or state.path)
+    commit = state.commit
+    if commit_at >= 0:
+        end = data.find(b"\n", commit_at + 1)
+        commit = data[commit_at + len(mark) : end if end >= 0 else len(data)]
+    if latest == commit_at:
+        return _State(commit=commit)
+    # the file: from the header of the latest `diff --git` of this commit
+    header_end = hunk_at if hunk_at > diff_at else pos
+    if diff_at > commit_at:
+        path = _header_path(data, diff_at, header_end)
+    elif commit_at < 0 and not state.in_hunk:
+        # the header started in the previous chunk and continues here
+        path = _header_path(data, 0, header_end) or state.path
     else:
         path = state.path
-    hunk = data.rfind(b"\n@@ ", 0, line_start)
-    if hunk >= 0:
-        m = _HUNK.match(data, hunk + 1)
-        first = int(m.group(1)) if m else 0
-        line = first + data.count(b"\n+", hunk + 1, line_start - 1)
-    else:
-        line = state.hunk_line + state.added + data.count(b"\n+", 0, line_start - 1)
-        if data[:1] == b"+" and line_start > 0:
-            line += 1
-    return (
-        commit.decode("ascii", "replace"),
-        path.decode("utf-8", "replace"),
-        line,
+    if latest == diff_at:
+        return _State(commit=commit, path=path)
+    m = _HUNK.match(data, hunk_at + 1)
+    return _State(
+        commit=commit,
+        path=path,
+        in_hunk=True,
+        hunk_line=int(m.group(1)) if m else 0,
+        added=data.count(b"\n+", hunk_at + 1, pos),
     )
 
 
-def _header_path(raw: bytes) -> bytes:
-    raw = raw.strip()
+def _header_path(data: bytes, start: int, end: int) -> bytes:
+    """The new-file path of a file header held in data[start:end] (no content lines)."""
+    at = data.rfind(_NEW_FILE, start, end)
+    if at < 0:
+        return b""
+    stop = data.find(b"\n", at + 1)
+    raw = data[at + len(_NEW_FILE) : stop if stop >= 0 else end]
+    if raw.endswith(b"\t"):  # git ends a name holding a space with a TAB (for patch(1))
+        raw = raw[:-1]
     if raw.startswith(b'"') and raw.endswith(b'"'):
-        raw = raw[1:-1]
+        raw = _unquote(raw[1:-1])
     if raw.startswith(b"b/"):
         raw = raw[2:]
     return b"" if raw == b"/dev/null" else raw
+
+
+_ESCAPES = {b"a": 7, b"b": 8, b"t": 9, b"n": 10, b"v": 11, b"f": 12, b"r": 13}
+
+
+def _unquote(raw: bytes) -> bytes:
+    """Undo git's C-style quoting of a path (`"a\\tb"`, octal escapes for other bytes)."""
+    out = bytearray()
+    i = 0
+    while i < len(raw):
+        byte = raw[i : i + 1]
+        if byte != b"\\" or i + 1 >= len(raw):
+            out += byte
+            i += 1
+            continue
+        nxt = raw[i + 1 : i + 2]
+        if nxt in _ESCAPES:
+            out.append(_ESCAPES[nxt])
+            i += 2
+        elif raw[i + 1 : i + 4].isdigit():
+            out.append(int(raw[i + 1 : i + 4], 8) & 0xFF)
+            i += 4
+        else:
+            out += nxt
+            i += 2
+    return bytes(out)
 
 
 def _detect(
@@ -220,13 +301,14 @@ def _detect(
     scan: HistorySecretScan,
     seen: set[tuple[str, str, str]],
 ) -> None:
-    """Run the detectors on the added lines around the candidate (same hunk)."""
+    """Run the detectors on the added lines around the candidate (same hunk: every `+`
+    line between the hunk header and the next non-`+` line)."""
     before: list[bytes] = []
     pos = line_start
-    while len(before) < WINDOW_LINES and pos > 0:
+    while len(before) < WINDOW_LINES and pos > 1:
         prev = data.rfind(b"\n", 0, pos - 1) + 1
         text = data[prev : pos - 1]
-        if not text.startswith(b"+") or text.startswith(b"+++ "):
+        if not text.startswith(b"+"):
             break
         before.append(text)
         pos = prev
@@ -238,7 +320,7 @@ def _detect(
         if end < 0:
             break
         text = data[pos:end]
-        if not text.startswith(b"+") or text.startswith(b"+++ "):
+        if not text.startswith(b"+"):
             break
         after.append(text)
         pos = end + 1
@@ -249,21 +331,3 @@ def _detect(
             continue
         seen.add(key)
         scan.findings.append(HistorySecret(commit=commit, path=path, finding=finding))
-
-
-def _advance(data: bytes, state: _State) -> None:
-    mark = data.rfind(MARK)
-    if mark >= 0:
-        state.commit = data[mark + 1 : mark + 41]
-        state.path = b""
-    header = data.rfind(b"\n+++ ")
-    if header >= 0 and header > mark:
-        end = data.find(b"\n", header + 1)
-        state.path = _header_path(data[header + 5 : end])
-    hunk = data.rfind(b"\n@@ ")
-    if hunk >= 0 and hunk > mark:
-        m = _HUNK.match(data, hunk + 1)
-        state.hunk_line = int(m.group(1)) if m else 0
-        state.added = data.count(b"\n+", hunk + 1)
-    elif mark < 0:
-        state.added += data.count(b"\n+") + (1 if data[:1] == b"+" else 0)

@@ -21,6 +21,7 @@ from mlaudit import progress
 from mlaudit.repo.globs import compile_glob, index_keys, path_keys
 from mlaudit.repo.history import GitHistory
 from mlaudit.repo.infra import InfraViews
+from mlaudit.repo.lines import split_lines
 from mlaudit.repo.parse_cache import BoundParseCache
 from mlaudit.repo.parsers.ci import (
     YAML_PARSERS,
@@ -58,6 +59,8 @@ class GitInfo:
     subdir: str = ""
     shallow: bool = False
     partial_clone: bool = False
+    damaged: str = ""  # why git cannot read the history (garbage in packed-refs…), or ""
+    notes: list[str] = field(default_factory=list)  # grafts, replace refs (ignored)
 
 
 @dataclass
@@ -219,7 +222,7 @@ class Snapshot(InfraViews):
         if lines is not None:
             self._recent_lines.move_to_end(path)
             return lines
-        lines = (self.text(path) or "").splitlines()
+        lines = split_lines(self.text(path) or "")
         self._recent_lines[path] = lines
         if len(self._recent_lines) > RECENT_LINES_FILES:
             self._recent_lines.popitem(last=False)

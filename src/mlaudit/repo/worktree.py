@@ -7,8 +7,9 @@ import os
 from pathlib import Path
 
 from mlaudit.errors import TargetError
-from mlaudit.repo.git import GitFailed, git_text, run_git
+from mlaudit.repo.git import LOG_SAFETY_FLAGS, GitFailed, git_text, run_git
 from mlaudit.repo.history import DEFAULT_COMMIT_LIMIT, GitHistory, read_history
+from mlaudit.repo.integrity import head_problem, rewritten_history_notes, unresponsive_git
 from mlaudit.repo.secrets_history import HistorySecretScan, scan_history_secrets
 from mlaudit.repo.snapshot import GitInfo, Snapshot
 from mlaudit.repo.sources import DEFAULT_MAX_BYTES, WorktreeSource
@@ -24,10 +25,13 @@ def _probe_git(root: Path) -> GitInfo | None:
                 "--is-inside-work-tree",
                 "--show-prefix",
                 "--is-shallow-repository",
+                "--git-common-dir",
                 "--is-inside-git-dir",
             ],
         )
-    except GitFailed:
+    except GitFailed as exc:
+        if exc.timed_out:
+            raise TargetError(unresponsive_git(root, exc)) from None
         return None
     lines = out.splitlines()
     if "true" in lines[-1:] and lines[0].strip() != "true":
@@ -40,12 +44,20 @@ def _probe_git(root: Path) -> GitInfo | None:
     prefix = lines[1].strip() if len(lines) > 1 else ""
     shallow = len(lines) > 2 and lines[2].strip() == "true"
     info = GitInfo(subdir=prefix, shallow=shallow)
+    if len(lines) > 3 and lines[3]:
+        info.notes = rewritten_history_notes(root / lines[3])
     try:
-        head = git_text(root, ["log", "-1", "--format=%H%x1f%ct%x1f%D", "HEAD"]).strip()
-    except GitFailed:
-        head = ""  # a repository without commits
+        head = git_text(
+            root, ["log", *LOG_SAFETY_FLAGS, "-1", "--format=%H%x00%ct%x00%D", "HEAD"]
+        ).strip()
+    except GitFailed as exc:
+        if exc.timed_out:
+            raise TargetError(unresponsive_git(root, exc)) from None
+        head = ""
+        # a new repository, or refs git cannot read: never "no commits yet" for the latter
+        info.damaged = head_problem(root, exc)
     if head:
-        sha, stamp, refs = (head.split("\x1f") + ["", ""])[:3]
+        sha, stamp, refs = (head.split("\0") + ["", ""])[:3]
         info.commit = sha
         try:
             when = dt.datetime.fromtimestamp(int(stamp), tz=dt.timezone.utc)
@@ -99,7 +111,13 @@ def open_worktree(
         max_bytes=max_bytes,
     )
     if git is not None:
-        if git.commit is None:
+        if git.damaged:
+            snap.notes.append(f"{git.damaged}: history checks are unknown")
+            snap.history_loader = lambda: GitHistory(available=False, reason=git.damaged)
+            snap.history_secrets_loader = lambda: HistorySecretScan(
+                available=False, reason=git.damaged
+            )
+        elif git.commit is None:
             snap.notes.append("repository has no commits yet: history checks are unknown")
         else:
             prefix = git.subdir
@@ -121,6 +139,7 @@ def open_worktree(
                 )
 
             snap.history_secrets_loader = load_history_secrets
+        snap.notes.extend(git.notes)
         if git.shallow:
             snap.notes.append("shallow clone: history-based checks are unknown")
         if git.partial_clone:

@@ -30,6 +30,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from mlaudit.repo.lines import split_lines
+
 ELLIPSIS = "…"
 
 
@@ -233,7 +235,7 @@ def find_secrets(path: str, text: str, *, first_line: int = 1) -> list[SecretFin
     `first_line`), dummy values excluded, each at most once per (kind, value)."""
     if not CANDIDATE.search(text):
         return []
-    lines = text.splitlines()
+    lines = split_lines(text)
     out: list[SecretFinding] = []
     seen: set[tuple[str, str]] = set()
 
