@@ -17,6 +17,7 @@ import threading
 import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from mlaudit.errors import TargetError, UsageError
 from mlaudit.repo.git import (
@@ -214,15 +215,18 @@ SHALLOW_HINT = (
 )
 
 
-@dataclass(frozen=True)
-class _Layout:
+class _Layout(NamedTuple):
     prefix: str  # of the scanned folder inside the repository
     shallow: bool
     partial_clone: bool
-    notes: tuple[str, ...]  # grafts, replace refs (ignored when reading)
 
 
 def _layout(root: Path) -> _Layout:
+    return _layout_and_notes(root)[0]
+
+
+def _layout_and_notes(root: Path) -> tuple[_Layout, tuple[str, ...]]:
+    """The layout, and notes on local history rewriting (grafts, replace refs: ignored)."""
     try:
         out = git_text(
             root,
@@ -247,7 +251,7 @@ def _layout(root: Path) -> _Layout:
         ["config", "--get-regexp", r"^(remote\..*\.promisor|extensions\.partialclone)$"],
         check=False,
     )
-    return _Layout(prefix, shallow, bool(promisor.strip()), tuple(notes))
+    return _Layout(prefix, shallow, bool(promisor.strip())), tuple(notes)
 
 
 def resolve_commit(root: Path, ref: str, *, shallow: bool | None = None) -> str:
@@ -278,8 +282,7 @@ def open_gitref(
     if not os.access(root, os.R_OK | os.X_OK):
         raise TargetError(f"target is not readable: {path}")
     root = root.resolve()
-    layout = _layout(root)
-    prefix, shallow, partial = layout.prefix, layout.shallow, layout.partial_clone
+    (prefix, shallow, partial), layout_notes = _layout_and_notes(root)
     sha = resolve_commit(root, ref, shallow=shallow)
     info = GitInfo(commit=sha, subdir=prefix, shallow=shallow, partial_clone=partial)
     stamp = git_text(
@@ -301,7 +304,7 @@ def open_gitref(
         max_bytes=max_bytes,
     )
     snap.notes.append(f"scanned {ref} ({sha[:12]}) from git objects, not the work tree")
-    snap.notes.extend(layout.notes)
+    snap.notes.extend(layout_notes)
 
     def load_history() -> GitHistory:
         return read_history(
