@@ -32,7 +32,7 @@ from mlaudit.repo.git import (
 from mlaudit.repo.history import DEFAULT_COMMIT_LIMIT, GitHistory, read_history
 from mlaudit.repo.integrity import rewritten_history_notes, unresponsive_git
 from mlaudit.repo.secrets_history import HistorySecretScan, scan_history_secrets
-from mlaudit.repo.snapshot import GitInfo, Snapshot
+from mlaudit.repo.snapshot import GitInfo, Snapshot, display_name
 from mlaudit.repo.sources import DEFAULT_MAX_BYTES, ReadResult, _safe_relpath
 
 MAX_SYMLINK_HOPS = 8
@@ -299,7 +299,7 @@ def open_gitref(
     snap = Snapshot(
         source=source,
         root_name=root.name,
-        display_path=str(path),
+        display_path=display_name(root),
         git=info,
         max_bytes=max_bytes,
     )

@@ -63,6 +63,13 @@ class GitInfo:
     notes: list[str] = field(default_factory=list)  # grafts, replace refs (ignored)
 
 
+def display_name(root: Path) -> str:
+    """How reports name the scanned folder: its own name, resolved, not the path as typed,
+    so that `repo`, `./repo/`, `/abs/path/repo` and a symlink to it give byte-identical
+    reports (and no report carries the machine's folder layout)."""
+    return root.resolve().name or str(root.resolve())
+
+
 @dataclass
 class Snapshot(InfraViews):
     source: FileSource

@@ -11,7 +11,7 @@ from mlaudit.repo.git import LOG_SAFETY_FLAGS, GitFailed, git_text, run_git
 from mlaudit.repo.history import DEFAULT_COMMIT_LIMIT, GitHistory, read_history
 from mlaudit.repo.integrity import head_problem, rewritten_history_notes, unresponsive_git
 from mlaudit.repo.secrets_history import HistorySecretScan, scan_history_secrets
-from mlaudit.repo.snapshot import GitInfo, Snapshot
+from mlaudit.repo.snapshot import GitInfo, Snapshot, display_name
 from mlaudit.repo.sources import DEFAULT_MAX_BYTES, WorktreeSource
 
 
@@ -106,7 +106,7 @@ def open_worktree(
     snap = Snapshot(
         source=source,
         root_name=root.name,
-        display_path=str(path),
+        display_path=display_name(root),
         git=git,
         max_bytes=max_bytes,
     )
