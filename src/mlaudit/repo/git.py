@@ -161,7 +161,8 @@ def trusted_safe_directories() -> tuple[str, ...]:
     is read, the user's decision is carried over explicitly: a repository can never set it
     for itself (git ignores it in repository config and so do we)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-    env.update({"GIT_CONFIG_NOSYSTEM": "0", "LC_ALL": "C"})
+    # the only config read from those files; their trace2 targets must not write either
+    env.update({"LC_ALL": "C", "GIT_TRACE2": "0", "GIT_TRACE2_EVENT": "0", "GIT_TRACE2_PERF": "0"})
     found: list[str] = []
     for scope in ("--system", "--global"):
         try:
