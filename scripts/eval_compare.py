@@ -27,7 +27,12 @@ from typing import Any
 import yaml
 
 HERE = Path(__file__).resolve().parent
-DEFAULT_LABELS = HERE.parent.parent / "shared" / "eval" / "labels"
+# the project sits next to ../shared (a checkout) or two levels below it (a worktree)
+_LABEL_CANDIDATES = (
+    HERE.parent.parent / "shared" / "eval" / "labels",
+    HERE.parent.parent.parent / "shared" / "eval" / "labels",
+)
+DEFAULT_LABELS = next((p for p in _LABEL_CANDIDATES if p.is_dir()), _LABEL_CANDIDATES[0])
 DEFAULT_MAPPING = HERE / "eval_mapping.yaml"
 UNDECIDED = {"unknown", "error"}
 
@@ -51,6 +56,10 @@ class RepoReport:
     maturity_expected: int | None = None
     maturity_mlaudit: int | None = None
     artifact_levels: dict[str, int] = field(default_factory=dict)
+    index: float | None = None
+    artifact_index: dict[str, float] = field(default_factory=dict)
+    progress: str = ""
+    caps: str = ""
     profile: str = ""
     error: str = ""
 
@@ -133,6 +142,14 @@ def compare(
         return report
     report.maturity_mlaudit = scan["overall_level"]
     report.artifact_levels = scan["artifact_levels"]
+    report.index = scan.get("maturity_index")
+    report.artifact_index = {
+        a: m["index"] for a, m in (scan.get("artifact_maturity") or {}).items()
+    }
+    report.progress = _progress(scan.get("maturity") or {})
+    report.caps = ", ".join(
+        f"{c['name']} → {c['cap']}" for c in (scan.get("maturity") or {}).get("caps", [])
+    )
     report.profile = scan["profile"]["name"]
     for label, truth in labels["signals"].items():
         spec = mapping.get(label)
@@ -143,6 +160,82 @@ def compare(
             continue
         report.rows.append(judge(label, truth, spec, scan))
     return report
+
+
+def _progress(maturity: dict[str, Any]) -> str:
+    nl = maturity.get("next_level")
+    if not nl:
+        return "—"
+    top = ", ".join(f"{m['name']} +{m['gain']:.2f}" for m in nl.get("missing", [])[:3])
+    return f"L{nl['level']}: {nl['met']}/{nl['total']} met; {top}"
+
+
+def _ranks(values: list[float]) -> list[float]:
+    order = sorted(range(len(values)), key=lambda i: values[i])
+    ranks = [0.0] * len(values)
+    i = 0
+    while i < len(order):
+        j = i
+        while j + 1 < len(order) and values[order[j + 1]] == values[order[i]]:
+            j += 1
+        for k in range(i, j + 1):
+            ranks[order[k]] = (i + j) / 2 + 1  # ties share the mean rank
+        i = j + 1
+    return ranks
+
+
+def spearman(xs: list[float], ys: list[float]) -> float | None:
+    """Spearman's rank correlation (Pearson on mean ranks, so ties are handled)."""
+    if len(xs) < 2:
+        return None
+    rx, ry = _ranks(xs), _ranks(ys)
+    mx, my = sum(rx) / len(rx), sum(ry) / len(ry)
+    cov = sum((a - mx) * (b - my) for a, b in zip(rx, ry, strict=True))
+    vx = sum((a - mx) ** 2 for a in rx) ** 0.5
+    vy = sum((b - my) ** 2 for b in ry) ** 0.5
+    return None if vx == 0 or vy == 0 else cov / (vx * vy)
+
+
+def render_maturity(reports: list[RepoReport]) -> list[str]:
+    """Label vs index and level, per-artifact levels, next-level progress; agreement and
+    Spearman's rho between the labels and the index."""
+    out = [
+        "",
+        "## Maturity: label vs index",
+        "",
+        "| repository | label | index | level | data | model | code | caps | next level |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    done = [r for r in reports if r.index is not None and r.maturity_expected is not None]
+    for r in done:
+        arts = [
+            f"L{r.artifact_levels.get(a, 0)} ({r.artifact_index.get(a, 0):.1f})"
+            for a in ("data", "model", "code")
+        ]
+        out.append(
+            f"| {r.repo} | {r.maturity_expected} | {r.index:.1f} | {r.maturity_mlaudit} | "
+            + " | ".join(arts)
+            + f" | {r.caps or '—'} | {r.progress} |"
+        )
+    if done:
+        exact = sum(1 for r in done if r.maturity_mlaudit == r.maturity_expected)
+        within = sum(
+            1
+            for r in done
+            if r.maturity_mlaudit is not None
+            and r.maturity_expected is not None
+            and abs(r.maturity_mlaudit - r.maturity_expected) <= 1
+        )
+        rho = spearman(
+            [float(r.maturity_expected or 0) for r in done], [float(r.index or 0) for r in done]
+        )
+        shown = "n/a" if rho is None else f"{rho:.2f}"
+        out += [
+            "",
+            f"level exact {exact}/{len(done)}, within one {within}/{len(done)}; "
+            f"Spearman (label, index) = {shown}",
+        ]
+    return out
 
 
 def _yn(value: bool) -> str:
@@ -172,6 +265,7 @@ def render_markdown(reports: list[RepoReport]) -> str:
         f"| **total** | {totals['agree']} | {totals['DISAGREE']} | {totals['undecided']}"
         f" | {totals['missing']} | {totals['unmapped']} | agreement {rate} of mapped labels with a check |"
     )
+    out += render_maturity(reports)
     for rep in reports:
         head = rep.head or "?"
         warn = "" if head == rep.commit else f" — WARNING: checkout is at {head[:12]}"
@@ -241,6 +335,9 @@ def main(argv: list[str] | None = None) -> int:
                 "commit": r.commit,
                 "maturity_label": r.maturity_expected,
                 "maturity_mlaudit": r.maturity_mlaudit,
+                "maturity_index": r.index,
+                "artifact_levels": r.artifact_levels,
+                "artifact_index": r.artifact_index,
                 "error": r.error,
                 "rows": [row.__dict__ for row in r.rows],
             }

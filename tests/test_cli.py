@@ -86,7 +86,7 @@ def assessment_schema() -> dict:
 def test_scan_terminal(repo: Path) -> None:
     code, out, err = run("scan", str(repo), "--width", "80")
     assert code == 0, err
-    assert "Maturity: level" in out
+    assert "Maturity: index" in out and "→ level" in out
     assert "Reproducibility" in out
     # the header names the folder, not the path as typed (identical for every spelling)
     assert f"mlaudit {repo.name} " in out and str(repo) not in out

@@ -65,7 +65,8 @@ def test_markdown_pr_comment(pr_repo: Path, tmp_path: Path) -> None:
     regressed = [c for c in data["checks"] if c["status"] == "regressed"]
     improved = [c for c in data["checks"] if c["status"] == "improved"]
     headline = (
-        f"maturity {data['base']['level']} → {data['head']['level']}, "
+        f"maturity {data['base']['level']} → {data['head']['level']} "
+        f"(index {data['base']['index']:.1f} → {data['head']['index']:.1f}), "
         f"{len(improved)} check{'s' if len(improved) != 1 else ''} improved, "
         f"{len(regressed)} regressed: "
     )
@@ -75,6 +76,13 @@ def test_markdown_pr_comment(pr_repo: Path, tmp_path: Path) -> None:
     assert len(text) < 65_000
     cells = {(c["quality"], c["artifact"]): c for c in data["cells"]}
     assert cells[("reproducibility", "code")]["status"] == "regressed"
+    # the index change and the gate items that moved it
+    assert data["head"]["index"] < data["base"]["index"]
+    moves = {m["check"]: m for m in data["index_moves"]}
+    assert moves["REP008"]["base"] == 1.0 and moves["REP008"]["head"] == 0.0
+    assert moves["REP008"]["delta"] < 0
+    assert "Index moved by: " in text and "deps-locked (REP008) 1 → 0 -" in text
+    assert any(r.startswith("maturity index dropped") for r in data["regressions"])
 
 
 def test_improvement_and_head_ref(pr_repo: Path) -> None:

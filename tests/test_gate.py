@@ -39,15 +39,31 @@ def test_no_gate_exit_0_and_target_unreadable_exit_3(unlocked: Path, tmp_path: P
 def test_fail_under_and_level(unlocked: Path) -> None:
     report = invoke(["scan", str(unlocked), "-f", "json"]).json()
     score, level = report["overall_score"], report["overall_level"]
+    index = report["maturity_index"]
     run = invoke(["scan", str(unlocked), "--fail-under", str(score + 1)])
     assert run.code == 1
     assert f"overall score {score:g} is below fail-under {score + 1:g}" in run.stdout
     assert invoke(["scan", str(unlocked), "--fail-under", str(score)]).code == 0
     run = invoke(["scan", str(unlocked), "--fail-under-level", str(level + 1)])
     assert run.code == 1
-    assert f"maturity level {level} is below fail-under-level {level + 1}" in run.stdout
-    assert "deps-locked (REP008)" in run.stdout  # what the next level misses
+    assert (
+        f"maturity level {level} (index {index:.1f}) is below fail-under-level {level + 1}"
+        in run.stdout
+    )
+    top = report["maturity"]["next_level"]["missing"][0]
+    assert f"raise the index most: {top['name']} ({top['check']}) +{top['gain']:.2f}" in run.stdout
     assert invoke(["scan", str(unlocked), "--fail-under-level", str(level)]).code == 0
+
+
+def test_fail_under_index(unlocked: Path) -> None:
+    index = invoke(["scan", str(unlocked), "-f", "json"]).json()["maturity_index"]
+    above = f"{index + 0.1:.1f}"
+    run = invoke(["scan", str(unlocked), "--fail-under-index", above])
+    assert run.code == 1
+    assert f"maturity index {index:.1f} is below fail-under-index {above}" in run.stdout
+    assert invoke(["scan", str(unlocked), "--fail-under-index", f"{index:.1f}"]).code == 0
+    bad = invoke(["scan", str(unlocked), "--fail-under-index", "4.5"])
+    assert bad.code == 2
 
 
 def test_fail_on_severity_one_line_per_reason(unlocked: Path) -> None:

@@ -195,6 +195,12 @@ def scan(
         metavar="N",
         help="Fail when the overall maturity level is below N.",
     ),
+    fail_under_index: float | None = typer.Option(
+        None,
+        "--fail-under-index",
+        metavar="M",
+        help="Fail when the maturity index (0.0–4.0, one decimal) is below M.",
+    ),
     fail_on: str | None = typer.Option(
         None,
         "--fail-on",
@@ -279,6 +285,7 @@ def scan(
         extend_ignore=extend_ignore,
         fail_under=fail_under,
         fail_under_level=fail_under_level,
+        fail_under_index=fail_under_index,
         fail_on=fail_on,
         exit_zero=exit_zero,
         baseline=baseline,
@@ -488,6 +495,7 @@ def rubric_show(
     """Show a rubric's qualities, checks and level gates."""
     from mlaudit.errors import MlauditError
     from mlaudit.rubric.load import load_rubric
+    from mlaudit.rubric.model import gate_refs
 
     try:
         loaded = load_rubric(rubric)
@@ -504,7 +512,11 @@ def rubric_show(
             )
     typer.echo("\nlevels:")
     for lv in sorted(r.levels, key=lambda x: x.level):
-        gate = "; ".join(g if isinstance(g, str) else " | ".join(g) for g in lv.gate)
+        gate = " OR ".join(
+            (f"{p.title or p.id}: " if len(lv.all_pillars()) > 1 else "")
+            + "; ".join(" | ".join(gate_refs(g)) for g in p.items)
+            for p in lv.all_pillars()
+        )
         typer.echo(f"  L{lv.level} {lv.name}: {gate or '—'}")
 
 

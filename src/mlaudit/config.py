@@ -98,6 +98,9 @@ class Policy(_Model):
     fail_under_level: int | None = Field(
         default=None, ge=0, le=4, description="fail when the overall maturity level is below"
     )
+    fail_under_index: float | None = Field(
+        default=None, ge=0, le=4, description="fail when the maturity index (0.0–4.0) is below"
+    )
     fail_on: SeverityName | None = Field(
         default=None, description="fail on any failing check of this severity or higher"
     )

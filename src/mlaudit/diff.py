@@ -5,7 +5,8 @@ A check improved or regressed when its outcome moved on pass > partial > fail (a
 error ranks with fail: it is never a pass); waived results, `unknown` and `not applicable`
 are not ranked — a move to or from them is `changed`. A cell improved or regressed when its
 level (then its score) moved. Regressions that gate (`--fail-on-regression`): every regressed
-check and every drop of the overall or of an artifact's maturity level.
+check, a drop of the maturity index, and every drop of the overall or of an artifact's
+maturity level. The report names the gate items whose credit moved the index.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 from typing import Literal
 
 from mlaudit.report.text import clean, md, md_code
-from mlaudit.results import ARTIFACTS, Assessment, CheckResult, Frozen, Outcome
+from mlaudit.results import ARTIFACTS, Assessment, CheckResult, Frozen, GateItemState, Outcome
 
 Status = Literal["improved", "regressed", "unchanged", "changed", "added", "removed"]
 _RANK = {Outcome.PASS: 2, Outcome.PARTIAL: 1, Outcome.FAIL: 0, Outcome.ERROR: 0}
@@ -48,17 +49,33 @@ class Side(Frozen):
     label: str
     commit: str | None = None
     level: int
+    index: float = 0.0
     score: float | None = None
     artifact_levels: dict[str, int]
+    artifact_index: dict[str, float] = {}
+
+
+class IndexMove(Frozen):
+    """A gate item whose credit changed, with its effect on the index (its weight share in
+    its pillar at the head, times the change of credit; signed)."""
+
+    check: str
+    name: str
+    level: int
+    pillar: str
+    base: float | None = None  # credit (None: n/a or unknown)
+    head: float | None = None
+    delta: float
 
 
 class DiffReport(Frozen):
-    schema_version: str = "1"
+    schema_version: str = "2"
     base: Side
     head: Side
     checks: tuple[CheckChange, ...]
     cells: tuple[CellChange, ...]
     regressions: tuple[str, ...]
+    index_moves: tuple[IndexMove, ...] = ()
     notes: tuple[str, ...] = ()
     subdir: str = ""  # the scanned folder inside the repository
 
@@ -165,6 +182,10 @@ def compare(base: Assessment, head: Assessment, *, base_label: str, head_label: 
                 )
             )
     regressions: list[str] = []
+    if head.maturity_index < base.maturity_index:
+        regressions.append(
+            f"maturity index dropped {base.maturity_index:.1f} → {head.maturity_index:.1f}"
+        )
     if head.overall_level < base.overall_level:
         regressions.append(f"maturity level dropped {base.overall_level} → {head.overall_level}")
     for artifact in ARTIFACTS:
@@ -182,20 +203,78 @@ def compare(base: Assessment, head: Assessment, *, base_label: str, head_label: 
             label=base_label,
             commit=base.target.commit,
             level=base.overall_level,
+            index=base.maturity_index,
             score=base.overall_score,
             artifact_levels=base.artifact_levels,
+            artifact_index={a: m.index for a, m in base.artifact_maturity.items()},
         ),
         head=Side(
             label=head_label,
             commit=head.target.commit,
             level=head.overall_level,
+            index=head.maturity_index,
             score=head.overall_score,
             artifact_levels=head.artifact_levels,
+            artifact_index={a: m.index for a, m in head.artifact_maturity.items()},
         ),
         checks=tuple(checks),
         cells=tuple(cells),
         regressions=tuple(regressions),
+        index_moves=index_moves(base, head),
         subdir=head.target.subdir,
+    )
+
+
+def index_moves(base: Assessment, head: Assessment) -> tuple[IndexMove, ...]:
+    """The gate items whose credit changed between base and head, largest effect first."""
+
+    def items(a: Assessment) -> dict[tuple[int, str, str], GateItemState]:
+        return {
+            (i.level, i.pillar, ",".join(sorted(i.checks))): i
+            for la in a.maturity.attainment
+            for i in la.items
+        }
+
+    b_items, h_items = items(base), items(head)
+    totals: dict[tuple[int, str], float] = {}
+    for (level, pillar, _), i in h_items.items():
+        if i.credit is not None:
+            totals[(level, pillar)] = totals.get((level, pillar), 0.0) + i.weight
+    moves = []
+    for key in sorted(set(b_items) | set(h_items)):
+        b, h = b_items.get(key), h_items.get(key)
+        bc = b.credit if b else None
+        hc = h.credit if h else None
+        if bc == hc:
+            continue
+        ref = h or b
+        assert ref is not None
+        total = totals.get((key[0], key[1])) or sum(
+            i.weight for k, i in b_items.items() if k[:2] == key[:2] and i.credit is not None
+        )
+        delta = ref.weight * ((hc or 0.0) - (bc or 0.0)) / total if total else 0.0
+        moves.append(
+            IndexMove(
+                check=ref.check,
+                name=ref.name,
+                level=ref.level,
+                pillar=ref.pillar,
+                base=bc,
+                head=hc,
+                delta=round(delta, 3),
+            )
+        )
+    return tuple(sorted(moves, key=lambda m: (-abs(m.delta), m.level, m.check)))
+
+
+def _credit(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:g}"
+
+
+def _moves_text(d: DiffReport, limit: int = 8) -> str:
+    return ", ".join(
+        f"{m.name} ({m.check}) {_credit(m.base)} → {_credit(m.head)} {m.delta:+.2f}"
+        for m in d.index_moves[:limit]
     )
 
 
@@ -208,7 +287,8 @@ def headline(d: DiffReport) -> str:
     """ "maturity 2 → 2, 3 checks improved, 1 regressed: REP008 deps-locked (pass → fail)"."""
     improved, regressed = d.by_status("improved"), d.by_status("regressed")
     text = (
-        f"maturity {d.base.level} → {d.head.level}, "
+        f"maturity {d.base.level} → {d.head.level} (index {d.base.index:.1f} → "
+        f"{d.head.index:.1f}), "
         f"{len(improved)} check{'s' if len(improved) != 1 else ''} improved, "
         f"{len(regressed)} regressed"
     )
@@ -232,6 +312,8 @@ def render_text(d: DiffReport) -> str:
             for a in ARTIFACTS
         ),
     ]
+    if d.index_moves:
+        lines.append(clean("index moved by: " + _moves_text(d), max_chars=2000))
     for status in ("regressed", "improved", "changed", "added", "removed"):
         items = d.by_status(status)
         if not items:
@@ -275,6 +357,8 @@ def render_markdown(d: DiffReport) -> str:
         + f", head {md_code((d.head.commit or d.head.label)[:12])}",
         "",
     ]
+    if d.index_moves:
+        lines += [f"Index moved by: {md(_moves_text(d), max_chars=1500)}", ""]
     moved = [c for c in d.checks if c.status not in ("unchanged",)]
     if moved:
         lines += ["| | check | artifact | base | head | detail |", "|---|---|---|---|---|---|"]

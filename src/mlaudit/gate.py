@@ -1,6 +1,7 @@
 """Verdict: the policy's gates applied to an Assessment → pass/fail and one line per reason.
 
-Gates: `fail-under` (overall score), `fail-under-level` (overall maturity level), `minimums`
+Gates: `fail-under` (overall score), `fail-under-level` (overall maturity level),
+`fail-under-index` (the maturity index, 0.0–4.0), `minimums`
 per quality, artifact or cell, `fail-on` (a failing check at or above a severity) and a
 baseline (only failures not in the baseline count; with a baseline and no `fail-on`, any new
 failure fails). Waived results never trip a gate. No gate configured → the gate passes.
@@ -103,6 +104,15 @@ def _check_min(
     return out
 
 
+def _why(a: Assessment) -> str:
+    """Binding caps first, then the items that would raise the index most."""
+    caps = [f"{c.name} ({c.check}) caps it at {c.cap}" for c in a.caps]
+    nl = a.maturity.next_level
+    items = [f"{i.name} ({i.check}) +{i.gain:.2f}" for i in nl.missing[:3]] if nl else []
+    parts = caps + ([f"raise the index most: {', '.join(items)}"] if items else [])
+    return "; " + "; ".join(parts) if parts else ""
+
+
 def _where(result: CheckResult) -> str:
     return f" @ {result.evidence[0].location()}" if result.evidence else ""
 
@@ -127,11 +137,17 @@ def evaluate(
     if policy.fail_under_level is not None:
         gates.append(f"fail-under-level {policy.fail_under_level}")
         if assessment.overall_level < policy.fail_under_level:
-            gap = assessment.next_level_gaps[0] if assessment.next_level_gaps else None
-            why = f"; missing for level {gap.level}: {'; '.join(gap.missing)}" if gap else ""
             reasons.append(
-                f"maturity level {assessment.overall_level} is below fail-under-level "
-                f"{policy.fail_under_level}{why}"
+                f"maturity level {assessment.overall_level} (index "
+                f"{assessment.maturity_index:.1f}) is below fail-under-level "
+                f"{policy.fail_under_level}{_why(assessment)}"
+            )
+    if policy.fail_under_index is not None:
+        gates.append(f"fail-under-index {policy.fail_under_index:.1f}")
+        if assessment.maturity_index < policy.fail_under_index:
+            reasons.append(
+                f"maturity index {assessment.maturity_index:.1f} is below fail-under-index "
+                f"{policy.fail_under_index:.1f}{_why(assessment)}"
             )
     for key, raw in sorted(policy.minimums.items()):
         want = _as_minimum(raw)

@@ -69,6 +69,22 @@ class Observation(Frozen):
     message: str = ""
 
 
+class Attestation(Frozen):
+    """A human claim from `.mlaudit/attestations.yaml` for what static analysis cannot decide.
+
+    It counts at most 0.5 (declared, not verified) and 0 once `expires` is past."""
+
+    check: str
+    claim: str
+    evidence: str
+    owner: str
+    verified_on: str  # ISO date
+    expires: str  # ISO date
+    expired: bool = False
+    path: str = ".mlaudit/attestations.yaml"
+    line: int | None = None
+
+
 class CheckResult(Frozen):
     check: str
     name: str
@@ -87,23 +103,115 @@ class CheckResult(Frozen):
     # who issued the waiver: "repository" (the scanned repository's own config, bounded by
     # mlaudit.trust) or "operator" (a config passed with --config / MLAUDIT_CONFIG)
     waiver_origin: Literal["repository", "operator"] | None = None
+    attestation: Attestation | None = None
+
+
+ItemStatus = Literal[
+    "met", "partial", "missing", "waived", "attested", "expired", "unknown", "not_applicable"
+]
+
+
+class Cap(Frozen):
+    """A failing disqualifier (anti-signal with `caps`) that lowers the level shown."""
+
+    check: str
+    name: str
+    artifact: str
+    cap: int = Field(ge=0, le=4)
+    waived_in_repo: bool = False  # waived by the repository itself: it still caps
+
+
+class CellReason(Frozen):
+    """Why a cell's level is not what its score suggests (one line in every report)."""
+
+    kind: Literal["capped", "top-level", "lower-level-unmet"]
+    level: int  # the cap, the highest level the cell measures, or the unmet level
+    check: str | None = None
+    name: str | None = None
 
 
 class Cell(Frozen):
+    """One quality × artifact. `score` (0–100) and `index`/`level` come from the same checks:
+    every positive check of the cell and every failing anti-signal."""
+
     quality: str
     artifact: str
     score: float | None = Field(default=None, ge=0, le=100)
     level: int | None = Field(default=None, ge=0, le=4)
+    index: float | None = Field(default=None, ge=0, le=4)
+    reason: CellReason | None = None
     applicable: bool = True
     checks: int = 0
     decided: int = 0
 
 
-class LevelGap(Frozen):
-    """Why a level was not reached: the gate groups still unmet."""
+class GateItemState(Frozen):
+    """One gate item (a check or an any-of group) at one level and pillar, as scored."""
 
     level: int
-    missing: tuple[str, ...]
+    pillar: str
+    check: str  # the member shown: the best-credited one, else the first
+    name: str
+    checks: tuple[str, ...]  # every member (any-of)
+    artifact: str
+    weight: float
+    credit: float | None = Field(default=None, ge=0, le=1)  # None: n/a or unknown, left out
+    status: ItemStatus
+    gain: float = 0.0  # index gain if this item were fully met
+    expires: str | None = None  # attested or expired: the attestation's expiry date
+
+
+class PillarAttainment(Frozen):
+    id: str
+    title: str
+    attainment: float | None = Field(default=None, ge=0, le=1)
+    met: int = 0
+    total: int = 0
+
+
+class LevelAttainment(Frozen):
+    """a_L: the best pillar's weighted mean credit of its applicable items (None: none apply)."""
+
+    level: int
+    name: str
+    attainment: float | None = Field(default=None, ge=0, le=1)
+    pillar: str | None = None  # the pillar that gives a_L
+    met: int = 0
+    total: int = 0
+    pillars: tuple[PillarAttainment, ...] = ()
+    items: tuple[GateItemState, ...] = ()
+
+
+class NextLevel(Frozen):
+    """Progress towards the next level: items met in its best pillar and the missing items
+    (of any level) that raise the index most, with their gain."""
+
+    level: int
+    pillar: str | None = None
+    met: int = 0
+    total: int = 0
+    index_needed: float  # the index at which the level is reached
+    missing: tuple[GateItemState, ...] = ()
+
+
+class Maturity(Frozen):
+    """The v2 scheme: index M = Σ a_L (0.0–4.0, one decimal); level = round(M), then caps."""
+
+    index: float = Field(ge=0, le=4)
+    level: int = Field(ge=0, le=4)
+    uncapped_level: int = Field(ge=0, le=4)
+    attainment: tuple[LevelAttainment, ...] = ()
+    caps: tuple[Cap, ...] = ()  # binding caps only
+    next_level: NextLevel | None = None
+
+
+class QualityMaturity(Frozen):
+    """Capability profile: a quality's index and level over all its checks (by check level)."""
+
+    quality: str
+    index: float | None = Field(default=None, ge=0, le=4)
+    level: int | None = Field(default=None, ge=0, le=4)
+    score: float | None = Field(default=None, ge=0, le=100)
 
 
 class Fix(Frozen):
@@ -113,9 +221,12 @@ class Fix(Frozen):
     quality: str
     artifact: str
     level: int
-    gain: float
+    gain: float  # overall index gain if this check passed (0 for checks outside the gates)
     remediation: str
     outcome: Outcome
+    binding_cap: bool = False  # a disqualifier that lowers the level shown
+    raises_level: bool = False  # fixing it alone raises the overall level
+    status: ItemStatus = "missing"
 
 
 class ProfileInfo(Frozen):
@@ -192,7 +303,7 @@ class Inventory(Frozen):
 
 
 class Assessment(Frozen):
-    schema_version: str = "1"
+    schema_version: str = "2"
     tool: str
     tool_version: str
     target: TargetInfo
@@ -206,9 +317,12 @@ class Assessment(Frozen):
     overall_score: float | None = Field(default=None, ge=0, le=100)
     artifact_levels: dict[str, int]
     artifact_scores: dict[str, float | None]
-    next_level_gaps: tuple[LevelGap, ...] = ()
+    maturity_index: float = Field(ge=0, le=4)
+    maturity: Maturity
+    artifact_maturity: dict[str, Maturity]
+    quality_maturity: tuple[QualityMaturity, ...] = ()
     fixes: tuple[Fix, ...] = ()
-    caps: tuple[str, ...] = ()
+    caps: tuple[Cap, ...] = ()  # binding caps of the overall level (= maturity.caps)
     generated_at: str | None = None  # only with --timestamp: output is otherwise byte-stable
     inventory: Inventory = Field(default_factory=Inventory)
 

@@ -1,17 +1,14 @@
-"""Run each check's probe once, score every quality × artifact cell, derive maturity levels.
+"""Run each check's probe once, score every quality × artifact cell, derive the maturity.
 
-Rules (see docs/ and SIGNALS.md §3):
-- credit: pass 1, partial 0.5, fail 0; `not_applicable`, `unknown` and `error` are left
-  out of averages — never counted as 0 or as 100;
-- cell score = 100 × Σ weight·credit / Σ weight over its decided checks;
-- a cell's level = the highest L such that each level 1..L with checks in the cell holds:
-  all its strong checks satisfied (partial is enough up to level 2; from level 3 on a
-  practice must be wired, i.e. pass), or, with only supporting checks, one of them; capped
-  by the highest level the cell has checks for (docs/profiles-and-levels.md);
-- the overall level = the highest L whose rubric gates (levels[].gate) are all satisfied,
-  the same rule per artifact restricted to its checks; this equals the minimum over the
-  gating cells (MTS's min-over-sections), so a strong area cannot hide a weak one;
-- an anti-signal (`caps: N`) that fails caps its cell, its artifact and the overall level.
+Rules (docs/profiles-and-levels.md, SIGNALS.md §3 "Levels (v2)"; the scheme is in
+maturity.py):
+- credit: pass 1, partial 0.5, fail 0, waived 0 (not met), attested at most 0.5 (0 once
+  expired); `not_applicable`, `unknown` and `error` are left out of averages;
+- the maturity index M = Σ a_L over the rubric's level gates, the level round(M) lowered by
+  binding caps; the same per artifact; a capability profile per quality;
+- a cell's score and level come from the same checks (its positive checks and its failing
+  anti-signals); where the level is lower than the score suggests, the cell says why;
+- "fix next" is ordered by binding caps first, then by the index each fix adds.
 """
 
 from __future__ import annotations
@@ -21,7 +18,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from mlaudit import __version__, progress
+from mlaudit.attestations import Attestations
 from mlaudit.inventory import catalogue_path, compute_inventory, load_catalogue
+from mlaudit.maturity import (
+    GateLevel,
+    View,
+    assess_maturity,
+    compile_gates,
+    counted_in_profile,
+    credit_of,
+    index_of,
+    level_of,
+    profile,
+)
 from mlaudit.probes import base
 from mlaudit.probes.profile import detect_profile
 from mlaudit.probes.registry import get_probe
@@ -32,12 +41,13 @@ from mlaudit.results import (
     Cell,
     CheckResult,
     Fix,
-    LevelGap,
     LevelInfo,
+    Maturity,
     Observation,
     Outcome,
     ProfileInfo,
     QualityInfo,
+    QualityMaturity,
     RubricInfo,
     TargetInfo,
 )
@@ -53,12 +63,7 @@ class ScanOptions:
     selected: Callable[[str], bool] | None = None  # check id → run it?
     # result → the waiver fields to set on it (waived_by, waiver_origin), or None
     waive: Callable[[CheckResult], dict[str, Any] | None] | None = None
-
-
-def _satisfies(outcome: Outcome, level: int) -> bool:
-    if outcome == Outcome.PASS:
-        return True
-    return outcome == Outcome.PARTIAL and level <= 2
+    attestations: Attestations | None = None  # None: read .mlaudit/attestations.yaml
 
 
 def run_check(snap: Snapshot, check: Check) -> Observation:
@@ -77,7 +82,11 @@ def _applicable(quality: Quality, check: Check, profile: str) -> bool:
 
 
 def evaluate(
-    snap: Snapshot, rubric: Rubric, profile: str, options: ScanOptions
+    snap: Snapshot,
+    rubric: Rubric,
+    profile: str,
+    options: ScanOptions,
+    attestations: Attestations | None = None,
 ) -> list[CheckResult]:
     results = []
     checks = rubric.checks()
@@ -105,116 +114,73 @@ def evaluate(
             evidence=obs.evidence,
             remediation=check.remediation.strip(),
         )
+        attested = attestations.for_check(check.id) if attestations else None
+        if attested is not None and obs.outcome != Outcome.NOT_APPLICABLE:
+            result = result.model_copy(update={"attestation": attested})
         waived = options.waive(result) if options.waive else None
         results.append(result.model_copy(update=waived) if waived else result)
     return results
 
 
-def _score(results: Iterable[CheckResult]) -> float | None:
-    total = weighted = 0.0
-    for r in results:
-        credit = r.outcome.credit
-        if credit is None or r.waived_by:
-            continue
-        total += r.weight
-        weighted += r.weight * credit
-    if total == 0:
-        return None
-    return round(100.0 * weighted / total, 1)
+def cap_levels(rubric: Rubric) -> dict[str, int]:
+    """Check id → the level a failure caps at (only anti-signals with `caps` below 4)."""
+    return {c.id: c.caps for _, c in rubric.checks() if c.strength == "anti" and c.caps is not None}
 
 
-def _caps(results: Iterable[CheckResult], caps: dict[str, int]) -> int:
-    level = 4
-    for r in results:
-        if r.strength == "anti" and r.outcome == Outcome.FAIL and not r.waived_by:
-            level = min(level, caps.get(r.check, 0))
-    return level
-
-
-def _cell_level(results: list[CheckResult], caps: dict[str, int]) -> int | None:
-    """Highest L such that every level 1..L with checks in this cell holds: all its strong
-    checks satisfied, or — when it has only supporting checks — at least one of them.
-    Absence of a bad thing (an anti-signal passing) is never evidence of a level, and a
-    level with nothing decidable neither blocks nor counts."""
-    live = [r for r in results if r.outcome != Outcome.NOT_APPLICABLE]
-    if not live:
-        return None
-    level = 0
-    for candidate in range(1, max(r.level for r in live) + 1):
-        at_level = [r for r in live if r.level == candidate and r.strength != "anti"]
-        strong = [r for r in at_level if r.strength == "strong"]
-        if strong:
-            holds = all(_satisfies(r.outcome, candidate) or r.waived_by for r in strong)
-        else:
-            decided = [r for r in at_level if r.outcome.decided]
-            if not decided:
+def _cells(results: list[CheckResult], rubric: Rubric, caps: dict[str, int]) -> list[Cell]:
+    cells = []
+    for quality in rubric.qualities:
+        for artifact in ARTIFACTS:
+            members = [r for r in results if r.quality == quality.id and r.artifact == artifact]
+            if not members:
                 continue
-            holds = any(_satisfies(r.outcome, candidate) or r.waived_by for r in decided)
-        if not holds:
-            break
-        level = candidate
-    return min(level, _caps(results, caps))
+            applicable = any(r.outcome != Outcome.NOT_APPLICABLE for r in members)
+            prof = profile(members, caps)
+            cells.append(
+                Cell(
+                    quality=quality.id,
+                    artifact=artifact,
+                    score=prof.score,
+                    level=prof.level,
+                    index=prof.index,
+                    reason=prof.reason,
+                    applicable=applicable,
+                    checks=len(members),
+                    decided=sum(1 for r in members if r.outcome.decided),
+                )
+            )
+    return cells
 
 
-def _gate_level(
-    rubric: Rubric, by_ref: dict[str, CheckResult], artifact: str | None
-) -> tuple[int, list[LevelGap]]:
-    """Highest level whose gates (restricted to `artifact` when given) all hold."""
-    reached = 0
-    evidenced = False
-    passed_through = 0
-    gaps: list[LevelGap] = []
-    for level in sorted(rubric.levels, key=lambda lv: lv.level):
-        if level.level == 0:
-            continue
-        missing = []
-        live_items = 0
-        for item in level.gate:
-            refs = [item] if isinstance(item, str) else list(item)
-            members = [by_ref[r] for r in refs if r in by_ref]
-            if artifact is not None:
-                members = [m for m in members if m.artifact == artifact]
-            live = [m for m in members if m.outcome != Outcome.NOT_APPLICABLE]
-            if not live:
-                continue
-            live_items += 1
-            if not any(_satisfies(m.outcome, level.level) or m.waived_by for m in live):
-                missing.append(" or ".join(f"{m.name} ({m.check})" for m in live))
-        if missing:
-            gaps.append(LevelGap(level=level.level, missing=tuple(missing)))
-            reached = max(reached, passed_through)
-            break
-        if live_items == 0:
-            if artifact is None:
-                break  # a level needs positive evidence; no applicable gate means no claim
-            # Restricted to one artifact, a level that asks nothing of it (data has no
-            # level-1 gate item, code none at level 2) is passed through when a higher
-            # level does ask something of it; it is never evidence on its own, so an
-            # artifact with no satisfied gate item stays at 0 and trailing levels that ask
-            # nothing (all not applicable) are not claimed.
-            if evidenced:
-                passed_through = level.level
-            continue
-        evidenced = True
-        reached = level.level
-    return reached, gaps
-
-
-def _fixes(results: list[CheckResult], gaps: list[LevelGap], rubric: Rubric) -> list[Fix]:
-    next_gate: set[str] = set()
-    for gap in gaps[:1]:
-        for item in gap.missing:
-            for part in item.split(" or "):
-                next_gate.add(part.rsplit("(", 1)[-1].rstrip(")"))
+def _fixes(
+    results: list[CheckResult], levels: tuple[GateLevel, ...], overall: Maturity
+) -> list[Fix]:
+    """Binding caps first, then what raises the level, then by index gain; checks outside
+    the gates (gain 0) after, by the weight they would add to their cell."""
+    view = View(results)
+    raw = index_of(levels, view)
+    binding = {c.check for c in overall.caps}
     candidates = []
     for r in results:
-        credit = r.outcome.credit
-        if credit is None or credit >= 1.0 or r.waived_by:
+        credit = credit_of(r)
+        if r.outcome == Outcome.NOT_APPLICABLE or credit.value == 1.0:
             continue
-        gain = round(r.weight * (1.0 - credit), 2)
-        anti_cap = r.strength == "anti"
-        key = (0 if anti_cap else 1, 0 if r.check in next_gate else 1, r.level, -gain, r.check)
-        candidates.append((key, r, gain))
+        if r.strength == "anti" and r.check not in binding:
+            if r.outcome != Outcome.FAIL:
+                continue
+        gain = 0.0 if r.strength == "anti" else index_of(levels, view, {r.check: 1.0}) - raw
+        gain = round(max(gain, 0.0), 3)
+        raises = level_of(round(raw + gain, 1)) > overall.uncapped_level and not overall.caps
+        weight_gain = r.weight * (1.0 - (credit.value or 0.0))
+        key = (
+            0 if r.check in binding else 1,
+            0 if raises else 1,
+            -gain,
+            -weight_gain,
+            r.level,
+            r.check,
+        )
+        candidates.append((key, r, gain, raises, credit.status))
     candidates.sort(key=lambda item: item[0])
     return [
         Fix(
@@ -227,68 +193,53 @@ def _fixes(results: list[CheckResult], gaps: list[LevelGap], rubric: Rubric) -> 
             gain=gain,
             remediation=r.remediation,
             outcome=r.outcome,
+            binding_cap=r.check in binding,
+            raises_level=raises,
+            status=status,
         )
-        for _, r, gain in candidates[:MAX_FIXES]
+        for _, r, gain, raises, status in candidates[:MAX_FIXES]
     ]
 
 
-def score(
-    results: list[CheckResult],
-    rubric: Rubric,
-) -> tuple[
-    list[Cell],
-    int,
-    float | None,
-    dict[str, int],
-    dict[str, float | None],
-    list[LevelGap],
-    list[Fix],
-    list[str],
-]:
-    caps = {c.id: (c.caps if c.caps is not None else 0) for _, c in rubric.checks()}
-    cells = []
+@dataclass(frozen=True)
+class Scored:
+    cells: list[Cell]
+    maturity: Maturity
+    artifact_maturity: dict[str, Maturity]
+    quality_maturity: list[QualityMaturity]
+    overall_score: float | None
+    artifact_scores: dict[str, float | None]
+    fixes: list[Fix]
+
+
+def _score_of(results: Iterable[CheckResult]) -> float | None:
+    return profile([r for r in results if counted_in_profile(r)], {}).score
+
+
+def score(results: list[CheckResult], rubric: Rubric) -> Scored:
+    caps = cap_levels(rubric)
+    levels = compile_gates(rubric)
+    cells = _cells(results, rubric, caps)
+    overall = assess_maturity(levels, results, caps)
+    per_artifact = {a: assess_maturity(levels, results, caps, a) for a in ARTIFACTS}
+    qualities = []
     for quality in rubric.qualities:
-        for artifact in ARTIFACTS:
-            members = [r for r in results if r.quality == quality.id and r.artifact == artifact]
-            if not members:
-                continue
-            applicable = any(r.outcome != Outcome.NOT_APPLICABLE for r in members)
-            cells.append(
-                Cell(
-                    quality=quality.id,
-                    artifact=artifact,
-                    score=_score(members) if applicable else None,
-                    level=_cell_level(members, caps) if applicable else None,
-                    applicable=applicable,
-                    checks=len(members),
-                    decided=sum(1 for r in members if r.outcome.decided),
-                )
+        prof = profile([r for r in results if r.quality == quality.id], caps)
+        qualities.append(
+            QualityMaturity(
+                quality=quality.id, index=prof.index, level=prof.level, score=prof.score
             )
-    by_ref: dict[str, CheckResult] = {}
-    for r in results:
-        by_ref[r.check] = r
-        by_ref[r.name] = r
-    overall, gaps = _gate_level(rubric, by_ref, None)
-    overall = min(overall, _caps(results, caps))
-    artifact_levels = {}
-    artifact_scores: dict[str, float | None] = {}
-    for artifact in ARTIFACTS:
-        members = [r for r in results if r.artifact == artifact]
-        level, _ = _gate_level(rubric, by_ref, artifact)
-        artifact_levels[artifact] = min(level, _caps(members, caps))
-        artifact_scores[artifact] = _score(members)
+        )
     scored = [c.score for c in cells if c.score is not None]
-    overall_score = round(sum(scored) / len(scored), 1) if scored else None
-    cap_notes = [
-        f"{r.name} ({r.check}) failed: level capped at {caps.get(r.check, 0)}"
-        for r in results
-        if r.strength == "anti"
-        and r.outcome == Outcome.FAIL
-        and not r.waived_by
-        and caps.get(r.check, 0) < 4  # `caps: 4` = a weak anti-signal that does not cap
-    ]
-    fixes = _fixes(results, gaps, rubric)
-    return cells, overall, overall_score, artifact_levels, artifact_scores, gaps, fixes, cap_notes
+    return Scored(
+        cells=cells,
+        maturity=overall,
+        artifact_maturity=per_artifact,
+        quality_maturity=qualities,
+        overall_score=round(sum(scored) / len(scored), 1) if scored else None,
+        artifact_scores={a: _score_of(r for r in results if r.artifact == a) for a in ARTIFACTS},
+        fixes=_fixes(results, levels, overall),
+    )
 
 
 # files a repository-level finding may point at (report/locate.py picks one per quality)
@@ -359,8 +310,13 @@ def assess(snap: Snapshot, loaded: LoadedRubric, options: ScanOptions | None = N
         )
     else:
         profile = detected
-    results = evaluate(snap, rubric, profile.name, options)
-    cells, overall, overall_score, a_levels, a_scores, gaps, fixes, caps = score(results, rubric)
+    attestations = options.attestations
+    if attestations is None:
+        from mlaudit.attestations import load_attestations
+
+        attestations = load_attestations(snap, rubric)
+    results = evaluate(snap, rubric, profile.name, options, attestations)
+    scored = score(results, rubric)
     return Assessment(
         tool="mlaudit",
         tool_version=__version__,
@@ -384,13 +340,16 @@ def assess(snap: Snapshot, loaded: LoadedRubric, options: ScanOptions | None = N
             for lv in sorted(rubric.levels, key=lambda x: x.level)
         ),
         results=tuple(sorted(results, key=lambda r: r.check)),
-        cells=tuple(cells),
-        overall_level=overall,
-        overall_score=overall_score,
-        artifact_levels=a_levels,
-        artifact_scores=a_scores,
-        next_level_gaps=tuple(gaps),
-        fixes=tuple(fixes),
-        caps=tuple(sorted(set(caps))),
+        cells=tuple(scored.cells),
+        overall_level=scored.maturity.level,
+        overall_score=scored.overall_score,
+        artifact_levels={a: m.level for a, m in scored.artifact_maturity.items()},
+        artifact_scores=scored.artifact_scores,
+        maturity_index=scored.maturity.index,
+        maturity=scored.maturity,
+        artifact_maturity=scored.artifact_maturity,
+        quality_maturity=tuple(scored.quality_maturity),
+        fixes=tuple(scored.fixes),
+        caps=scored.maturity.caps,
         inventory=compute_inventory(snap, load_catalogue(str(catalogue_path(loaded.path)))),
     )

@@ -77,7 +77,8 @@ def summary_markdown(a: Assessment, options: RenderOptions) -> str:
             gate += f"\n\n_(full Markdown report unavailable: {clean(str(exc))})_"
     failing = [r for r in a.results if r.outcome == Outcome.FAIL and not r.waived_by]
     lines = [
-        f"## mlaudit — maturity level {a.overall_level} ({clean(a.level_name(a.overall_level))})",
+        f"## mlaudit — maturity level {a.overall_level} ({clean(a.level_name(a.overall_level))}),"
+        f" index {a.maturity_index:.1f}",
         "",
         f"Score {a.overall_score if a.overall_score is not None else '?'}/100 · "
         f"{len(a.results)} checks · {len(failing)} failing",
@@ -139,7 +140,7 @@ def render(a: Assessment, options: RenderOptions) -> str:
     out.append(
         gh_log(
             f"mlaudit: maturity level {a.overall_level} ({clean(a.level_name(a.overall_level))}), "
-            f"score {score}/100, {len(a.results)} checks"
+            f"index {a.maturity_index:.1f}, score {score}/100, {len(a.results)} checks"
         )
     )
     out += [gh_log(line) for line in log]

@@ -32,6 +32,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup, escape
 
+from mlaudit.maturity import cap_text, cell_reason_lines, progress_text
 from mlaudit.report import RenderOptions
 from mlaudit.report import view as v
 from mlaudit.report.text import clean
@@ -211,6 +212,9 @@ def render(a: Assessment, options: RenderOptions) -> str:
             qualities=qualities,
             titles=v.quality_titles(a),
             outcome_label=v.OUTCOME_LABEL,
+            cap_text=cap_text,
+            progress_text=progress_text,
+            cell_reasons=cell_reason_lines(a),
             segments=segments,
             needle_x=needle_x,
             needle_y=needle_y,

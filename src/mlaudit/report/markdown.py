@@ -21,6 +21,7 @@ from pathlib import Path
 
 import jinja2
 
+from mlaudit.maturity import cap_text, cell_reason_lines, progress_text
 from mlaudit.report import RenderOptions
 from mlaudit.report import view as v
 from mlaudit.report.escape import md_url
@@ -133,6 +134,9 @@ def _render(
             details=details,
             titles=v.quality_titles(a),
             outcome_label=v.OUTCOME_LABEL,
+            cap_text=cap_text,
+            progress_text=progress_text,
+            cell_reasons=cell_reason_lines(a),
             used_categories=[c for c in categories if c.tools],
             missing_categories=[c for c in categories if not c.tools],
             fmt=_fmt,

@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from mlaudit.maturity import cap_text, cell_reason_lines, fmt_index, progress_text
 from mlaudit.report import RenderOptions
 from mlaudit.report.text import OUTCOME_SYMBOL, clean
 from mlaudit.results import ARTIFACTS, Assessment, Cell
@@ -32,7 +33,18 @@ def _cell_text(cell: Cell | None) -> Text:
     if cell.score is None:
         return Text("?", style="magenta")
     style = "green" if cell.score >= 75 else "yellow" if cell.score >= 40 else "red"
-    return Text(f"{cell.score:>3.0f} L{cell.level}", style=style)
+    mark = "*" if cell.reason is not None else ""
+    return Text(f"{cell.score:>3.0f} L{cell.level}{mark}", style=style)
+
+
+def _wrapped(console: Console, text: str, indent: str) -> None:
+    for part in textwrap.wrap(
+        clean(text, max_chars=2000),
+        width=console.width - len(indent),
+        subsequent_indent="  ",
+        break_on_hyphens=False,
+    ):
+        console.print(Text(indent + part, style="dim"))
 
 
 def verdict_line(a: Assessment, options: RenderOptions) -> str:
@@ -43,8 +55,8 @@ def verdict_line(a: Assessment, options: RenderOptions) -> str:
         gate = " — gate passed" if options.verdict.passed else " — gate failed"
     name = clean(a.target.subdir.strip("/") or a.target.root_name, max_chars=80)
     return (
-        f"{name}: maturity level {a.overall_level} ({clean(a.level_name(a.overall_level))})"
-        f"{score}{gate}\n"
+        f"{name}: maturity level {a.overall_level} ({clean(a.level_name(a.overall_level))}), "
+        f"index {a.maturity_index:.1f}{score}{gate}\n"
     )
 
 
@@ -96,27 +108,30 @@ def render(a: Assessment, options: RenderOptions) -> str:
     level = Text()
     level.append("Maturity: ", style="bold")
     level.append(
-        f"level {a.overall_level} — {clean(a.level_name(a.overall_level))}", style="bold cyan"
+        f"index {fmt_index(a.maturity_index)} of 4 → level {a.overall_level} — "
+        f"{clean(a.level_name(a.overall_level))}",
+        style="bold cyan",
     )
     if a.overall_score is not None:
         level.append(f"  (score {a.overall_score:.0f}/100)")
     console.print(level)
-    console.print(
-        "  "
-        + " · ".join(
-            f"{art.capitalize()} L{a.artifact_levels.get(art, 0)}"
-            + (f" ({a.artifact_scores[art]:.0f})" if a.artifact_scores.get(art) is not None else "")
-            for art in ARTIFACTS
-        )
-    )
     for cap in a.caps:
-        console.print(Text(f"  capped: {clean(cap)}", style="red"))
-    for gap in a.next_level_gaps:
-        gap_text = f"to reach level {gap.level}: " + "; ".join(clean(m) for m in gap.missing)
-        for part in textwrap.wrap(
-            gap_text, width=console.width - 2, subsequent_indent="  ", break_on_hyphens=False
-        ):
-            console.print(Text("  " + part, style="dim"))
+        console.print(Text(f"  {clean(cap_text(cap))}", style="red"))
+    _wrapped(console, progress_text(a.maturity, a.level_name(a.overall_level + 1)), "  ")
+    for art in ARTIFACTS:
+        m = a.artifact_maturity[art]
+        score = a.artifact_scores.get(art)
+        head = f"{art.capitalize()}: index {fmt_index(m.index)} → L{m.level}" + (
+            f" (score {score:.0f})" if score is not None else ""
+        )
+        console.print("  " + head)
+        for cap in m.caps:
+            console.print(Text(f"    {clean(cap_text(cap))}", style="red"))
+        if m.next_level is not None and m.next_level.missing:
+            _wrapped(console, progress_text(m), "    ")
+    reasons = cell_reason_lines(a)
+    if reasons:
+        console.print(Text("  * " + "; ".join(clean(r) for r in reasons[:6]), style="dim"))
     console.print()
 
     if a.fixes:
@@ -124,7 +139,12 @@ def render(a: Assessment, options: RenderOptions) -> str:
         for index, fix in enumerate(a.fixes, start=1):
             line = Text(f" {index}. ")
             line.append(f"{fix.check} {clean(fix.name)}", style="bold")
-            line.append(f" [{fix.artifact}, L{fix.level}] ")
+            line.append(f" [{fix.artifact}, L{fix.level}")
+            if fix.binding_cap:
+                line.append(", binding cap", style="red")
+            elif fix.gain > 0:
+                line.append(f", index +{fix.gain:.2f}")
+            line.append("] ")
             line.append(clean(fix.title))
             console.print(line)
             if fix.remediation:

@@ -126,7 +126,58 @@ class Quality(Strict):
         return self
 
 
-GateItem = str | list[str]
+class GateEntry(Strict):
+    """A gate item with an explicit weight: one check (`check`) or an any-of group (`any`)."""
+
+    check: str | None = None
+    any: list[str] | None = None
+    weight: float | None = Field(
+        default=None, gt=0, le=10, description="default: the highest weight of its checks"
+    )
+
+    @model_validator(mode="after")
+    def _one(self) -> GateEntry:
+        if (self.check is None) == (not self.any):
+            raise ValueError("a gate item names either `check` or a non-empty `any` list")
+        return self
+
+    def refs(self) -> list[str]:
+        return [self.check] if self.check is not None else list(self.any or [])
+
+
+GateItem = str | list[str] | GateEntry
+
+
+def gate_refs(item: GateItem) -> list[str]:
+    """The check names/ids of a gate item (a list or `any` means any-of)."""
+    if isinstance(item, GateEntry):
+        return item.refs()
+    return [item] if isinstance(item, str) else list(item)
+
+
+def gate_weight(item: GateItem) -> float | None:
+    return item.weight if isinstance(item, GateEntry) else None
+
+
+class Pillar(Strict):
+    """One way to evidence a level (e.g. level 1: a scripted project, or a tested CI-built
+    codebase, or a containerised service). A level's attainment is its best pillar's."""
+
+    id: str
+    title: str = ""
+    requires: list[str] = Field(
+        default_factory=list,
+        description="checks of which one must be applicable for this pillar to count "
+        "(e.g. a container pillar needs a container)",
+    )
+    items: list[GateItem]
+
+    @field_validator("id")
+    @classmethod
+    def _slug(cls, value: str) -> str:
+        if not _SLUG.match(value):
+            raise ValueError(f"pillar id {value!r} must be a lower-case slug")
+        return value
 
 
 class Level(Strict):
@@ -135,8 +186,23 @@ class Level(Strict):
     description: str = ""
     gate: list[GateItem] = Field(
         default_factory=list,
-        description="check names or ids; a list is any-of; all items must be satisfied",
+        description="check names or ids; a list is any-of; one pillar (all items averaged)",
     )
+    pillars: list[Pillar] = Field(
+        default_factory=list,
+        description="alternative pillars; the level's attainment is the best pillar's",
+    )
+
+    @model_validator(mode="after")
+    def _gate_or_pillars(self) -> Level:
+        if self.gate and self.pillars:
+            raise ValueError(f"level {self.level}: give either `gate` or `pillars`, not both")
+        return self
+
+    def all_pillars(self) -> list[Pillar]:
+        if self.pillars:
+            return list(self.pillars)
+        return [Pillar(id="gate", title="", items=list(self.gate))] if self.gate else []
 
 
 class CheckOverride(Strict):
@@ -174,11 +240,29 @@ class Rubric(Strict):
         levels = sorted(level.level for level in self.levels)
         if levels != list(range(len(levels))) or not levels:
             raise ValueError("levels must be numbered 0, 1, 2 … without gaps")
+        by_ref = {ref: c.id for _, c in self.checks() for ref in (c.id, c.name)}
+        owner: dict[str, int] = {}
         for level in self.levels:
-            for item in level.gate:
-                for ref in [item] if isinstance(item, str) else item:
-                    if ref not in seen_ids and ref not in seen_names:
-                        raise ValueError(f"level {level.level} gate names unknown check {ref!r}")
+            for pillar in level.all_pillars():
+                for ref in pillar.requires:
+                    if ref not in by_ref:
+                        raise ValueError(
+                            f"level {level.level} pillar {pillar.id} requires unknown check {ref!r}"
+                        )
+                for item in pillar.items:
+                    for ref in gate_refs(item):
+                        if ref not in by_ref:
+                            raise ValueError(
+                                f"level {level.level} gate names unknown check {ref!r}"
+                            )
+                        # one check, one level: then no single check can move the index by
+                        # more than one level's share, so it never moves the level by two
+                        first = owner.setdefault(by_ref[ref], level.level)
+                        if first != level.level:
+                            raise ValueError(
+                                f"check {ref!r} is in the gates of levels {first} and "
+                                f"{level.level}; a check belongs to one level"
+                            )
         return self
 
     def checks(self) -> list[tuple[Quality, Check]]:

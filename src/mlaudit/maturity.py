@@ -1,0 +1,476 @@
+"""The maturity scheme (v2, SIGNALS.md §3): per-level attainment, the index, the level.
+
+- An item's **credit**: pass 1, partial 0.5, fail 0; a waived result counts 0 (not met,
+  shown as waived); an attested result at most 0.5, and its attestation 0 once expired;
+  `not_applicable` and `unknown` are left out of every average (never 0, never 1).
+- A level L = 1…4 has pillars (alternative ways to evidence it); a pillar's attainment is
+  the weighted mean credit of its applicable items, and the level's attainment `a_L` is its
+  best pillar's (None when no item applies).
+- The **index** `M = Σ a_L` (0.0–4.0, one decimal); the **level** is `round(M)` (halves up),
+  then lowered by binding caps (failing disqualifiers). M is monotone in every credit (a
+  mean and a max of monotone terms), an n/a or unknown item is exactly an absent item, and
+  because a check sits in one level's gate (the rubric enforces it) one item moves M by at
+  most 1, so the level by at most one (caps aside: a disqualifier is meant to bind).
+- The same for one artifact (items restricted to its checks) and, as a capability
+  profile, for a quality or a cell (its checks grouped by their own `level`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from mlaudit.results import (
+    Assessment,
+    Cap,
+    CellReason,
+    CheckResult,
+    GateItemState,
+    ItemStatus,
+    LevelAttainment,
+    Maturity,
+    NextLevel,
+    Outcome,
+    PillarAttainment,
+)
+from mlaudit.rubric.model import Rubric, gate_refs, gate_weight
+
+MAX_LEVEL = 4
+MAX_NEXT_ITEMS = 5
+NO_CAP = 4  # `caps: 4` marks an anti-signal that does not cap (it only counts as failing)
+ATTESTED_CREDIT = 0.5
+
+
+@dataclass(frozen=True)
+class Credit:
+    value: float | None  # None: left out of averages
+    status: ItemStatus
+    expires: str | None = None
+
+
+def credit_of(r: CheckResult) -> Credit:
+    """A result's credit towards maturity (and towards its cell's score)."""
+    if r.outcome == Outcome.NOT_APPLICABLE:
+        return Credit(None, "not_applicable")
+    if r.waived_by:
+        return Credit(0.0, "waived")
+    base = r.outcome.credit
+    if base == 1.0:
+        return Credit(1.0, "met")
+    att = r.attestation
+    if att is not None:
+        if att.expired:
+            return Credit(base or 0.0, "expired", att.expires)
+        return Credit(max(base or 0.0, ATTESTED_CREDIT), "attested", att.expires)
+    if base is None:
+        return Credit(None, "unknown")
+    return Credit(base, "partial" if base > 0 else "missing")
+
+
+# --- the gates, compiled ------------------------------------------------------------------
+@dataclass(frozen=True)
+class GateItem:
+    level: int
+    pillar: str
+    refs: tuple[str, ...]  # check ids
+    weight: float | None  # None: the highest weight of its checks
+
+
+@dataclass(frozen=True)
+class GatePillar:
+    id: str
+    title: str
+    requires: tuple[str, ...]
+    items: tuple[GateItem, ...]
+
+
+@dataclass(frozen=True)
+class GateLevel:
+    level: int
+    name: str
+    pillars: tuple[GatePillar, ...]
+
+
+def compile_gates(rubric: Rubric) -> tuple[GateLevel, ...]:
+    ids = {}
+    for _, check in rubric.checks():
+        ids[check.id] = check.id
+        ids[check.name] = check.id
+    levels = []
+    for lv in sorted(rubric.levels, key=lambda x: x.level):
+        if lv.level == 0:
+            continue
+        pillars = []
+        for p in lv.all_pillars():
+            items = tuple(
+                GateItem(
+                    level=lv.level,
+                    pillar=p.id,
+                    refs=tuple(dict.fromkeys(ids[r] for r in gate_refs(item))),
+                    weight=gate_weight(item),
+                )
+                for item in p.items
+            )
+            pillars.append(GatePillar(p.id, p.title, tuple(ids[r] for r in p.requires), items))
+        levels.append(GateLevel(lv.level, lv.name, tuple(pillars)))
+    return tuple(levels)
+
+
+# --- evaluation -----------------------------------------------------------------------------
+class View:
+    """The results seen by one maturity computation (all, or one artifact's), with overrides
+    (`what if this check passed`) for gains."""
+
+    def __init__(self, results: Iterable[CheckResult], artifact: str | None = None) -> None:
+        self.all = {r.check: r for r in results}
+        self.artifact = artifact
+        self.credits = {c: credit_of(r) for c, r in self.all.items()}
+
+    def members(self, refs: tuple[str, ...]) -> list[CheckResult]:
+        out = [self.all[c] for c in refs if c in self.all]
+        if self.artifact is not None:
+            out = [r for r in out if r.artifact == self.artifact]
+        return out
+
+    def applicable(self, ref: str) -> bool:
+        r = self.all.get(ref)
+        return r is not None and r.outcome != Outcome.NOT_APPLICABLE
+
+
+def _item_state(item: GateItem, view: View, overrides: Mapping[str, float]) -> GateItemState | None:
+    members = view.members(item.refs)
+    if not members:
+        return None
+    best: CheckResult | None = None
+    best_credit: Credit | None = None
+    for m in members:
+        c = view.credits[m.check]
+        if m.check in overrides:
+            c = Credit(overrides[m.check], "met")
+        if c.value is None:
+            continue
+        if best_credit is None or best_credit.value is None or c.value > best_credit.value:
+            best, best_credit = m, c
+    if best is None or best_credit is None:
+        best = members[0]
+        unknown = any(view.credits[m.check].status == "unknown" for m in members)
+        best_credit = Credit(None, "unknown" if unknown else "not_applicable")
+    weight = item.weight if item.weight is not None else max(m.weight for m in members)
+    return GateItemState(
+        level=item.level,
+        pillar=item.pillar,
+        check=best.check,
+        name=best.name,
+        checks=tuple(m.check for m in members),
+        artifact=best.artifact,
+        weight=weight,
+        credit=best_credit.value,
+        status=best_credit.status,
+        expires=best_credit.expires,
+    )
+
+
+def _mean(states: list[GateItemState]) -> float | None:
+    counted = [s for s in states if s.credit is not None]
+    total = sum(s.weight for s in counted)
+    if total <= 0:
+        return None
+    return sum(s.weight * (s.credit or 0.0) for s in counted) / total
+
+
+def _level_attainment(
+    level: GateLevel, view: View, overrides: Mapping[str, float]
+) -> LevelAttainment:
+    pillars: list[PillarAttainment] = []
+    items: list[GateItemState] = []
+    best: PillarAttainment | None = None
+    for pillar in level.pillars:
+        states = [s for s in (_item_state(i, view, overrides) for i in pillar.items) if s]
+        counts = not pillar.requires or any(view.applicable(r) for r in pillar.requires)
+        value = _mean(states) if counts else None
+        counted = [s for s in states if s.credit is not None] if counts else []
+        pa = PillarAttainment(
+            id=pillar.id,
+            title=pillar.title,
+            attainment=None if value is None else round(value, 4),
+            met=sum(1 for s in counted if s.credit == 1.0),
+            total=len(counted),
+        )
+        pillars.append(pa)
+        if counts:
+            items += states
+        if pa.attainment is not None and (best is None or pa.attainment > (best.attainment or 0)):
+            best = pa
+    return LevelAttainment(
+        level=level.level,
+        name=level.name,
+        attainment=best.attainment if best else None,
+        pillar=best.id if best else None,
+        met=best.met if best else 0,
+        total=best.total if best else 0,
+        pillars=tuple(pillars),
+        items=tuple(items),
+    )
+
+
+def _raw_index(
+    attainment: Iterable[LevelAttainment], asks: Mapping[int, bool] | None = None
+) -> float:
+    """Σ a_L. For one artifact, a level whose gate asks nothing of it at all (`asks[L]`
+    false: no item has a check of that artifact) takes the attainment of the nearest lower
+    level that does (the first such level for leading ones): it is passed through, never
+    evidence on its own."""
+    values = [a.attainment or 0.0 for a in attainment]
+    if asks is None:
+        return sum(values)
+    levels = [a.level for a in attainment]
+    asked = [i for i, lv in enumerate(levels) if asks.get(lv, True)]
+    if not asked:
+        return 0.0
+    filled = []
+    for i in range(len(values)):
+        if i in asked:
+            filled.append(values[i])
+        else:
+            lower = [j for j in asked if j < i]
+            filled.append(values[lower[-1]] if lower else values[asked[0]])
+    return sum(filled)
+
+
+def round_index(raw: float) -> float:
+    return min(float(MAX_LEVEL), round(raw + 1e-9, 1))
+
+
+def level_of(index: float) -> int:
+    """round(M), halves up, on the one-decimal index that the reports show."""
+    tenths = round(index * 10)
+    return min(MAX_LEVEL, (tenths + 5) // 10)
+
+
+def caps_of(
+    results: Iterable[CheckResult], caps: Mapping[str, int], artifact: str | None = None
+) -> list[Cap]:
+    """Failing disqualifiers. A waiver from outside lifts a cap; one from the repository
+    itself does not (a repository cannot waive its own disqualifiers)."""
+    out = []
+    for r in results:
+        if artifact is not None and r.artifact != artifact:
+            continue
+        cap = caps.get(r.check, NO_CAP)
+        if r.strength != "anti" or r.outcome != Outcome.FAIL or cap >= NO_CAP:
+            continue
+        if r.waived_by and r.waiver_origin != "repository":
+            continue
+        out.append(
+            Cap(
+                check=r.check,
+                name=r.name,
+                artifact=r.artifact,
+                cap=cap,
+                waived_in_repo=bool(r.waived_by),
+            )
+        )
+    return sorted(out, key=lambda c: (c.cap, c.check))
+
+
+def _attain(
+    levels: tuple[GateLevel, ...], view: View, overrides: Mapping[str, float]
+) -> tuple[LevelAttainment, ...]:
+    return tuple(_level_attainment(lv, view, overrides) for lv in levels)
+
+
+def _asks(levels: tuple[GateLevel, ...], view: View) -> dict[int, bool] | None:
+    if view.artifact is None:
+        return None
+    return {
+        lv.level: any(view.members(i.refs) for p in lv.pillars for i in p.items) for lv in levels
+    }
+
+
+def index_of(
+    levels: tuple[GateLevel, ...], view: View, overrides: Mapping[str, float] | None = None
+) -> float:
+    return _raw_index(_attain(levels, view, overrides or {}), _asks(levels, view))
+
+
+def assess_maturity(
+    levels: tuple[GateLevel, ...],
+    results: Iterable[CheckResult],
+    caps: Mapping[str, int],
+    artifact: str | None = None,
+) -> Maturity:
+    results = list(results)
+    view = View(results, artifact)
+    attainment = _attain(levels, view, {})
+    raw = _raw_index(attainment, _asks(levels, view))
+    index = round_index(raw)
+    uncapped = level_of(index)
+    failing = caps_of(results, caps, artifact)
+    level = min([uncapped] + [c.cap for c in failing])
+    binding = tuple(c for c in failing if c.cap < uncapped)
+    # gains: what fully meeting each item would add to the index (exact: recomputed)
+    with_gain: list[LevelAttainment] = []
+    for la in attainment:
+        states = []
+        for s in la.items:
+            gain = 0.0
+            if s.status != "not_applicable" and (s.credit is None or s.credit < 1.0):
+                gain = index_of(levels, view, {s.check: 1.0}) - raw
+            states.append(s.model_copy(update={"gain": round(max(gain, 0.0), 3)}))
+        with_gain.append(la.model_copy(update={"items": tuple(states)}))
+    next_level = None
+    if level < MAX_LEVEL:
+        target = next((a for a in with_gain if a.level == level + 1), None)
+        missing = sorted(
+            (s for a in with_gain for s in a.items if s.gain > 0),
+            key=lambda s: (-s.gain, s.level, s.check),
+        )
+        seen: set[str] = set()
+        top = []
+        for s in missing:
+            if s.check not in seen:
+                seen.add(s.check)
+                top.append(s)
+        next_level = NextLevel(
+            level=level + 1,
+            pillar=target.pillar if target else None,
+            met=target.met if target else 0,
+            total=target.total if target else 0,
+            index_needed=level + 0.5,
+            missing=tuple(top[:MAX_NEXT_ITEMS]),
+        )
+    return Maturity(
+        index=index,
+        level=level,
+        uncapped_level=uncapped,
+        attainment=tuple(with_gain),
+        caps=binding,
+        next_level=next_level,
+    )
+
+
+# --- capability profile: a cell or a quality, by the checks' own levels -------------------
+@dataclass(frozen=True)
+class Profile:
+    score: float | None
+    index: float | None
+    level: int | None
+    reason: CellReason | None
+
+
+def counted_in_profile(r: CheckResult) -> bool:
+    """Positive checks count; an anti-signal counts only when it fails (the absence of a bad
+    thing is no evidence of practice, its presence is evidence against)."""
+    return r.strength != "anti" or r.outcome == Outcome.FAIL
+
+
+def profile(results: Iterable[CheckResult], caps: Mapping[str, int]) -> Profile:
+    """Score (0–100) and index/level of a cell or quality from the same checks.
+
+    a_L = weighted mean credit of its checks at level L. A level between two measured levels
+    takes the lower one's attainment and a level below the first measured one the first
+    one's (nothing more is asked there); levels above the highest measured one add nothing,
+    and the reason says so when that is why the level is lower than the score suggests."""
+    results = list(results)
+    counted = []
+    for r in results:
+        if not counted_in_profile(r):
+            continue
+        c = credit_of(r)
+        if c.value is not None:
+            counted.append((r, c.value))
+    if not counted:
+        return Profile(None, None, None, None)
+    total = sum(r.weight for r, _ in counted)
+    score = round(100.0 * sum(r.weight * v for r, v in counted) / total, 1)
+    by_level: dict[int, float] = {}
+    for lv in range(1, MAX_LEVEL + 1):
+        at = [(r, v) for r, v in counted if r.level == lv]
+        w = sum(r.weight for r, _ in at)
+        if w > 0:
+            by_level[lv] = sum(r.weight * v for r, v in at) / w
+    measured = sorted(by_level)
+    top = measured[-1]
+    a: dict[int, float] = {}
+    for lv in range(1, MAX_LEVEL + 1):
+        if lv in by_level:
+            a[lv] = by_level[lv]
+        elif lv > top:
+            a[lv] = 0.0
+        elif lv < measured[0]:
+            a[lv] = by_level[measured[0]]
+        else:
+            a[lv] = a[lv - 1]
+    index = round_index(sum(a.values()))
+    uncapped = level_of(index)
+    failing = caps_of(results, caps)
+    level = min([uncapped] + [c.cap for c in failing])
+    reason: CellReason | None = None
+    implied = level_of(score / 25.0)
+    if level < uncapped:
+        cap = failing[0]
+        reason = CellReason(kind="capped", level=cap.cap, check=cap.check, name=cap.name)
+    elif level < implied and level >= top:
+        reason = CellReason(kind="top-level", level=top)
+    elif level < level_of(score / 100.0 * top):
+        # the score is high for what the cell measures, but a lower level's checks fail
+        unmet = next((lv for lv in measured if by_level[lv] < 0.5), level + 1)
+        reason = CellReason(kind="lower-level-unmet", level=unmet)
+    return Profile(score, index, level, reason)
+
+
+# --- words, for every renderer (each escapes them for its own output) ----------------------
+def fmt_index(index: float | None) -> str:
+    return "?" if index is None else f"{index:.1f}"
+
+
+def cap_text(cap: Cap) -> str:
+    by_repo = " (waived by the repository itself, which cannot waive a disqualifier)"
+    return f"capped at level {cap.cap}: {cap.name} ({cap.check}) failed" + (
+        by_repo if cap.waived_in_repo else ""
+    )
+
+
+def item_text(item: GateItemState) -> str:
+    status = {
+        "partial": "partial",
+        "missing": "missing",
+        "waived": "waived",
+        "attested": f"attested until {item.expires}",
+        "expired": f"attestation expired on {item.expires}",
+        "unknown": "unknown",
+    }.get(item.status, item.status)
+    return f"{item.name} ({item.check}, L{item.level}, {status}) +{item.gain:.2f}"
+
+
+def progress_text(m: Maturity, level_name: str = "") -> str:
+    """ "level 3 (Automated deployment): 4/14 items met; most index: a +0.14, b +0.11"."""
+    nl = m.next_level
+    if nl is None:
+        return "highest level reached"
+    name = f" ({level_name})" if level_name else ""
+    text = f"to reach level {nl.level}{name} (index {nl.index_needed:.1f}): {nl.met}/{nl.total} "
+    text += "of its items met"
+    if nl.missing:
+        text += "; raise the index most: " + ", ".join(item_text(i) for i in nl.missing)
+    return text
+
+
+def cell_reason_text(reason: CellReason | None) -> str:
+    if reason is None:
+        return ""
+    if reason.kind == "capped":
+        return f"capped at L{reason.level} by {reason.name} ({reason.check})"
+    if reason.kind == "top-level":
+        return f"this cell has no checks above level {reason.level}"
+    return f"level-{reason.level} checks of this cell are not met"
+
+
+def cell_reason_lines(a: Assessment) -> list[str]:
+    """One line per cell whose level is lower than its score suggests, with the reason."""
+    titles = {q.id: q.title for q in a.qualities}
+    return [
+        f"{titles.get(c.quality, c.quality)} × {c.artifact}: {cell_reason_text(c.reason)}"
+        for c in a.cells
+        if c.reason is not None
+    ]
