@@ -37,7 +37,7 @@ from mlaudit.report.escape import (
     xml,
 )
 from mlaudit.report.text import normalise_repo_url
-from mlaudit.results import Assessment, Evidence, Outcome
+from mlaudit.results import Assessment, Cap, Evidence, Maturity, Outcome
 from mlaudit.rubric.load import load_rubric
 from mlaudit.scoring import assess
 
@@ -98,14 +98,26 @@ def plant(a: Assessment, value: str) -> Assessment:
             "results": results,
             "target": target,
             "profile": profile,
-            "caps": (value,),
-            "next_level_gaps": tuple(
-                g.model_copy(update={"missing": (*g.missing, value)}) for g in a.next_level_gaps
-            ),
+            "caps": (Cap(check="SEC010", name=value, artifact="code", cap=1),),
+            "maturity": _plant_maturity(a.maturity, value),
+            "artifact_maturity": {
+                k: _plant_maturity(m, value) for k, m in a.artifact_maturity.items()
+            },
             "fixes": tuple(f.model_copy(update={"title": value}) for f in a.fixes),
             "inventory": a.inventory.model_copy(update={"categories": categories}),
         }
     )
+
+
+def _plant_maturity(m: Maturity, value: str) -> Maturity:
+    """A hostile check name in a binding cap and in every next-level item."""
+    nl = m.next_level
+    if nl is not None:
+        nl = nl.model_copy(
+            update={"missing": tuple(i.model_copy(update={"name": value}) for i in nl.missing)}
+        )
+    cap = Cap(check="SEC010", name=value, artifact="code", cap=1)
+    return m.model_copy(update={"next_level": nl, "caps": (cap,)})
 
 
 @pytest.fixture(scope="module")
