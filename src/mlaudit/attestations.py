@@ -9,7 +9,8 @@
         expires: 2027-03-01
 
 An attested check shows as "attested", counts at most 0.5 towards maturity (declared, not
-verified) and 0 once `expires` is past (the report says "expired on DATE"). The file is read
+verified) and 0 once `expires` is past (the report says "expired on DATE"); a claim is valid
+for at most a year after `verified_on`. The file is read
 through the Snapshot (bounded, inside the repository, never through a symlink out of it) and
 parsed with safe YAML only. A malformed file is an error naming file:line (exit 2): a claim
 that silently does not count would be worse than no claim.
@@ -32,6 +33,8 @@ PATH = ".mlaudit/attestations.yaml"
 MAX_BYTES = 256 * 1024
 MAX_ENTRIES = 500
 MAX_FIELD_CHARS = 2000
+# a claim must be re-verified at least yearly: a repository cannot attest for itself forever
+MAX_VALIDITY_DAYS = 366
 FIELDS = ("check", "claim", "evidence", "owner", "verified_on", "expires")
 
 
@@ -132,6 +135,11 @@ def parse_attestations(
             raise AttestationError(
                 f"{path}:{_line(entry, 'expires')}: `expires` {expires} is before "
                 f"`verified_on` {verified}"
+            )
+        if (expires - verified).days > MAX_VALIDITY_DAYS:
+            raise AttestationError(
+                f"{path}:{_line(entry, 'expires')}: `expires` is more than "
+                f"{MAX_VALIDITY_DAYS} days after `verified_on`: re-verify the claim yearly"
             )
         if verified > today:
             raise AttestationError(

@@ -213,17 +213,60 @@ def _level_attainment(
     )
 
 
+def _item_value(
+    item: GateItem, view: View, overrides: Mapping[str, float]
+) -> tuple[float, float] | None:
+    """(weight, credit) of an item, or None when it is absent, n/a or unknown: the numeric
+    twin of _item_state, for the many what-if computations of gains."""
+    members = view.members(item.refs)
+    if not members:
+        return None
+    best: float | None = None
+    for m in members:
+        value = overrides.get(m.check, view.credits[m.check].value)
+        if value is not None and (best is None or value > best):
+            best = value
+    if best is None:
+        return None
+    weight = item.weight if item.weight is not None else max(m.weight for m in members)
+    return weight, best
+
+
+def _level_value(level: GateLevel, view: View, overrides: Mapping[str, float]) -> float | None:
+    """a_L as a number (the best pillar's weighted mean credit), as _level_attainment rounds it."""
+    best: float | None = None
+    for pillar in level.pillars:
+        if pillar.requires and not any(view.applicable(r) for r in pillar.requires):
+            continue
+        total = weighted = 0.0
+        for item in pillar.items:
+            got = _item_value(item, view, overrides)
+            if got is not None:
+                total += got[0]
+                weighted += got[0] * got[1]
+        if total > 0:
+            value = round(weighted / total, 4)
+            best = value if best is None else max(best, value)
+    return best
+
+
 def _raw_index(
     attainment: Iterable[LevelAttainment], asks: Mapping[int, bool] | None = None
+) -> float:
+    return _sum_levels([(a.level, a.attainment) for a in attainment], asks)
+
+
+def _sum_levels(
+    values_by_level: list[tuple[int, float | None]], asks: Mapping[int, bool] | None = None
 ) -> float:
     """Σ a_L. For one artifact, a level whose gate asks nothing of it at all (`asks[L]`
     false: no item has a check of that artifact) takes the attainment of the nearest lower
     level that does (the first such level for leading ones): it is passed through, never
     evidence on its own."""
-    values = [a.attainment or 0.0 for a in attainment]
+    values = [v or 0.0 for _, v in values_by_level]
     if asks is None:
         return sum(values)
-    levels = [a.level for a in attainment]
+    levels = [lv for lv, _ in values_by_level]
     asked = [i for i, lv in enumerate(levels) if asks.get(lv, True)]
     if not asked:
         return 0.0
@@ -290,7 +333,9 @@ def _asks(levels: tuple[GateLevel, ...], view: View) -> dict[int, bool] | None:
 def index_of(
     levels: tuple[GateLevel, ...], view: View, overrides: Mapping[str, float] | None = None
 ) -> float:
-    return _raw_index(_attain(levels, view, overrides or {}), _asks(levels, view))
+    overrides = overrides or {}
+    values = [(lv.level, _level_value(lv, view, overrides)) for lv in levels]
+    return _sum_levels(values, _asks(levels, view))
 
 
 def assess_maturity(
@@ -308,14 +353,19 @@ def assess_maturity(
     failing = caps_of(results, caps, artifact)
     level = min([uncapped] + [c.cap for c in failing])
     binding = tuple(c for c in failing if c.cap < uncapped)
-    # gains: what fully meeting each item would add to the index (exact: recomputed)
+    # gains: what fully meeting each item would add to the index (exact: its level's
+    # attainment recomputed, the other levels as they are)
+    asks = _asks(levels, view)
+    values = [(a.level, a.attainment) for a in attainment]
     with_gain: list[LevelAttainment] = []
-    for la in attainment:
+    for n, (gl, la) in enumerate(zip(levels, attainment, strict=True)):
         states = []
         for s in la.items:
             gain = 0.0
             if s.status != "not_applicable" and (s.credit is None or s.credit < 1.0):
-                gain = index_of(levels, view, {s.check: 1.0}) - raw
+                what_if = list(values)
+                what_if[n] = (gl.level, _level_value(gl, view, {s.check: 1.0}))
+                gain = _sum_levels(what_if, asks) - raw
             states.append(s.model_copy(update={"gain": round(max(gain, 0.0), 3)}))
         with_gain.append(la.model_copy(update={"items": tuple(states)}))
     next_level = None
