@@ -314,7 +314,7 @@ def scan(
         if name == "terminal" and (gate_lines or waived_lines):
             gap = "\n" if display.quiet else "\n\n"
             text = text.rstrip("\n") + gap + "\n".join(waived_lines + gate_lines) + "\n"
-        elif name == "markdown" and gate_lines:
+        elif name == "markdown" and gate_lines and display.full:  # the comment shows the gate
             text = (
                 text.rstrip("\n")
                 + "\n\n### Gate\n\n"

@@ -107,12 +107,26 @@ def md_code(text: str | None, *, max_chars: int = 300, table: bool = False) -> s
     return f"{fence}{pad}{body}{pad}{fence}"
 
 
+_MD_CODE_SPAN = re.compile(r"(`+)(.+?)\1")
+
+
 def md_prose(text: str | None, *, max_chars: int = 1200) -> str:
     """Rubric prose (remediation, descriptions): keeps `code` and *emphasis*; no HTML, no
-    link, no table break."""
+    link, no table break.
+
+    Escaping applies to the prose between code spans only: inside a code span a backslash
+    is shown as it is (`dvc init && dvc add` must not read `dvc init \\&\\& dvc add`), and
+    nothing in a code span is markup anyway (CommonMark §6.1)."""
     if not text:
         return ""
-    return _MD_PROSE_SPECIAL.sub(r"\\\1", terminal(text, max_chars=max_chars))
+    body = terminal(text, max_chars=max_chars)
+    out, last = [], 0
+    for match in _MD_CODE_SPAN.finditer(body):
+        out.append(_MD_PROSE_SPECIAL.sub(r"\\\1", body[last : match.start()]))
+        out.append(match.group(0))
+        last = match.end()
+    out.append(_MD_PROSE_SPECIAL.sub(r"\\\1", body[last:]))
+    return "".join(out)
 
 
 def md_url(url: str) -> str:

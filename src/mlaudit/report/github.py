@@ -72,7 +72,8 @@ def summary_markdown(a: Assessment, options: RenderOptions) -> str:
         )
     if markdown is not None:
         try:
-            return markdown.render(a, options).rstrip("\n") + "\n" + gate + "\n"
+            # the job summary holds up to 1 MiB: the full report, not the PR comment
+            return markdown.render_full(a, options).rstrip("\n") + "\n" + gate + "\n"
         except Exception as exc:  # the summary must not fail the run; fall back
             gate += f"\n\n_(full Markdown report unavailable: {clean(str(exc))})_"
     failing = [r for r in a.results if r.outcome == Outcome.FAIL and not r.waived_by]

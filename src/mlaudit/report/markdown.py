@@ -177,6 +177,15 @@ class _Lines(list[str]):
 
 
 def render(a: Assessment, options: RenderOptions) -> str:
+    """The pull-request comment (report/comment.py), or with `--full` the full report."""
+    if not options.full:
+        from mlaudit.report import comment
+
+        return comment.render(a, options)
+    return render_full(a, options)
+
+
+def render_full(a: Assessment, options: RenderOptions) -> str:
     qualities = v.qualities(a, options)
     categories = v.inventory(a, options)
     blocks = {q.info.id: _details(q) for q in qualities}
