@@ -207,9 +207,11 @@ def test_inventory_in_every_format(tmp_path: Path) -> None:
     ]
     terminal = renderer("terminal")(a, RenderOptions(width=100))
     assert "Experiment tracking: MLflow Tracking, Weights & Biases (declared only)" in terminal
-    markdown = renderer("markdown")(a, RenderOptions())
+    markdown = renderer("markdown")(a, RenderOptions(full=True))
     assert "| Experiment tracking | MLflow Tracking ([train.py:1](./train.py#L1))" in markdown
     assert "Weights \\& Biases _(declared only)_" in markdown
+    comment = renderer("markdown")(a, RenderOptions())  # the PR comment: stack collapsed
+    assert "- Experiment tracking: MLflow Tracking, Weights \\& Biases _(declared only)_" in comment
     html = renderer("html")(a, RenderOptions())
     assert 'data-category="experiment-tracking"' in html and "declared only" in html
 

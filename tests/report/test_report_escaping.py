@@ -12,6 +12,7 @@ from helpers import snapshot
 from markdown_it import MarkdownIt
 
 from mlaudit.report import RenderOptions, renderer
+from mlaudit.report.links import DOCS
 from mlaudit.report.markdown import MAX_CHARS
 from mlaudit.report.text import evidence_url, md, md_code, normalise_repo_url
 from mlaudit.results import Assessment, CheckResult, Evidence, Outcome
@@ -67,7 +68,8 @@ def _assert_safe_html(doc: _Tags, *, scripts: int, repo_url: str | None = None) 
         assert not [k for k in attrs if k.startswith("on")], (tag, attrs)
         href = attrs.get("href")
         if href is not None:
-            allowed = ("./", "#") + ((repo_url,) if repo_url else ())
+            # relative evidence links, the repository, or mlaudit's own documentation
+            allowed = ("./", "#", DOCS + "/") + ((repo_url,) if repo_url else ())
             assert href.startswith(allowed), href
             assert "javascript:" not in href.lower()
 
@@ -77,19 +79,21 @@ def _github_html(markdown: str) -> str:
     return MarkdownIt("commonmark").enable("table").render(markdown)
 
 
-def test_markdown_is_inert_on_github(hostile: Assessment) -> None:
-    text = renderer("markdown")(hostile, RenderOptions())
+@pytest.mark.parametrize("full", [False, True])
+def test_markdown_is_inert_on_github(hostile: Assessment, full: bool) -> None:
+    text = renderer("markdown")(hostile, RenderOptions(full=full))
     rendered = _github_html(text)
     doc = _parse(rendered)
     _assert_safe_html(doc, scripts=0)
     # the hostile strings are shown as text, not interpreted
-    assert XSS in "".join(doc.text)
+    assert (XSS if full else "script>") in "".join(doc.text)
     assert "\x1b" not in text
     assert max(len(line) for line in text.splitlines()) < 2_000  # long lines are cut
 
 
-def test_markdown_tables_keep_their_columns(hostile: Assessment) -> None:
-    text = renderer("markdown")(hostile, RenderOptions())
+@pytest.mark.parametrize("full", [False, True])
+def test_markdown_tables_keep_their_columns(hostile: Assessment, full: bool) -> None:
+    text = renderer("markdown")(hostile, RenderOptions(full=full))
     rendered = _github_html(text)
     for table in re.findall(r"<table>.*?</table>", rendered, re.S):
         header = len(re.findall(r"<th[ >]", table.split("</thead>")[0]))
@@ -97,8 +101,9 @@ def test_markdown_tables_keep_their_columns(hostile: Assessment) -> None:
             assert len(re.findall(r"<td[ >]", row)) == header, row
 
 
-def test_markdown_grid_has_every_quality(hostile: Assessment) -> None:
-    text = renderer("markdown")(hostile, RenderOptions())
+@pytest.mark.parametrize("full", [False, True])
+def test_markdown_grid_has_every_quality(hostile: Assessment, full: bool) -> None:
+    text = renderer("markdown")(hostile, RenderOptions(full=full))
     grid = text.split("## Quality × artifact")[1].split("\n\n")[1].splitlines()
     assert len(grid) == 2 + len(hostile.qualities)
 
@@ -121,7 +126,7 @@ def test_html_is_self_contained(hostile: Assessment) -> None:
 
 def test_repo_url_links(hostile: Assessment) -> None:
     url = "https://github.com/acme/churn"
-    text = renderer("markdown")(hostile, RenderOptions(repo_url=url))
+    text = renderer("markdown")(hostile, RenderOptions(repo_url=url, full=True))
     commit = hostile.target.commit
     assert f"{url}/blob/{commit}/requirements.txt#L1" in text
     _assert_safe_html(_parse(_github_html(text)), scripts=0, repo_url=url)
@@ -178,7 +183,9 @@ def test_markdown_fits_a_pr_comment(hostile: Assessment) -> None:
         for i in range(120)
     )
     big = hostile.model_copy(update={"results": hostile.results + noisy})
-    text = renderer("markdown")(big, RenderOptions())
+    comment = renderer("markdown")(big, RenderOptions())
+    assert len(comment) <= 10_000 and comment.count("<details>") == comment.count("</details>")
+    text = renderer("markdown")(big, RenderOptions(full=True))
     assert len(text) <= MAX_CHARS < 65_000
     assert "not shown to fit a pull-request comment" in text
     # the grid, the maturity and the fixes are never cut
