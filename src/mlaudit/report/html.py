@@ -13,10 +13,13 @@
 Charts:
 - the maturity gauge shows levels 0–4 as five segments; the reached ones are filled;
 - the heatmap is the quality × artifact table (score and level per cell, `n/a`, `?`, `—`);
-- the radar has one axis per quality with at least one applicable cell (a quality that is
-  not applicable to the profile, or has no check, gets no axis); the value on an axis is
-  the mean score of the quality's decided cells; an axis whose cells are all unknown is
-  drawn at 0 with a hollow, labelled `?` marker — unknown is never shown as a score.
+- there is no radar: fifteen axes of means said less than the heatmap, whose cells link to
+  their quality's checks.
+
+Layout: the verdict first (level, score, per artifact, what the next level needs), then the
+grid, then what to fix next, then the stack and every check. No horizontal scroll from 390
+px up: long strings wrap anywhere, and below 700 px the checks tables become one card per
+check (tests/report/test_report_browser.py measures it in Chromium).
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from markupsafe import Markup, escape
 from mlaudit.maturity import cap_text, cell_reason_lines, progress_text
 from mlaudit.report import RenderOptions
 from mlaudit.report import view as v
+from mlaudit.report.links import rule_url
 from mlaudit.report.text import clean
 from mlaudit.results import ARTIFACTS, Assessment
 
@@ -127,68 +131,6 @@ def gauge(a: Assessment) -> tuple[list[GaugeSegment], str, str]:
     return segments, needle_x, needle_y
 
 
-# radar ------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class RadarAxis:
-    prefix: str
-    title: str
-    score: float | None
-    x: str  # axis end
-    y: str
-    px: str  # value point
-    py: str
-    lx: str  # label
-    ly: str
-    anchor: str
-
-
-@dataclass(frozen=True)
-class Radar:
-    axes: list[RadarAxis]
-    rings: list[str]  # polygon points per 25/50/75/100 ring
-    polygon: str
-    size: int
-    center: str
-
-
-def radar(qualities: list[v.QualityView]) -> Radar:
-    chosen = [q for q in qualities if q.applicable]
-    size, c, r = 420, 210.0, 140.0
-    n = max(len(chosen), 1)
-
-    def point(i: int, fraction: float) -> tuple[float, float]:
-        angle = -math.pi / 2 + 2 * math.pi * i / n
-        return c + r * fraction * math.cos(angle), c + r * fraction * math.sin(angle)
-
-    axes = []
-    for i, q in enumerate(chosen):
-        x, y = point(i, 1.0)
-        px, py = point(i, (q.score or 0.0) / 100.0)
-        lx, ly = point(i, 1.13)
-        cos = math.cos(-math.pi / 2 + 2 * math.pi * i / n)
-        anchor = "middle" if abs(cos) < 0.2 else ("start" if cos > 0 else "end")
-        axes.append(
-            RadarAxis(
-                prefix=q.info.prefix,
-                title=q.info.title,
-                score=q.score,
-                x=_num(x),
-                y=_num(y),
-                px=_num(px),
-                py=_num(py),
-                lx=_num(lx),
-                ly=_num(ly + 4),
-                anchor=anchor,
-            )
-        )
-    rings = [
-        " ".join(f"{_num(x)},{_num(y)}" for x, y in (point(i, f) for i in range(n)))
-        for f in (0.25, 0.5, 0.75, 1.0)
-    ]
-    polygon = " ".join(f"{ax.px},{ax.py}" for ax in axes)
-    return Radar(axes=axes, rings=rings, polygon=polygon, size=size, center=_num(c))
-
-
 def render(a: Assessment, options: RenderOptions) -> str:
     qualities = v.qualities(a, options)
     segments, needle_x, needle_y = gauge(a)
@@ -218,7 +160,7 @@ def render(a: Assessment, options: RenderOptions) -> str:
             segments=segments,
             needle_x=needle_x,
             needle_y=needle_y,
-            radar=radar(qualities),
+            rule_url=rule_url,
             used_categories=[cat for cat in categories if cat.tools],
             missing_categories=[cat for cat in categories if not cat.tools],
             counts=counts,

@@ -12,6 +12,7 @@ what code scanning, annotations and the MR widget resolve against.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 
 from mlaudit.report import RenderOptions
@@ -48,9 +49,30 @@ def repo_path(target: TargetInfo, path: str) -> str:
     return f"{sub}/{path}" if sub else path
 
 
+# workflows that build docs, publish pages or triage issues never hold an ML fix
+_UNRELATED_CI = re.compile(
+    r"(^|[/_.-])(docs?|pages|gh-pages|mkdocs|sphinx|label|labeler|stale|greetings|welcome|"
+    r"release-drafter|dependabot|codeql|lock|spell|links?|triage)([/_.-]|$)",
+    re.I,
+)
+_MAIN_CI = re.compile(r"(^|[/_.-])(ci|test|tests|build|main|pipeline|train|ml)([/_.-]|$)", re.I)
+
+
+def _ci_rank(path: str) -> tuple[int, str]:
+    name = path.rsplit("/", 1)[-1]
+    return (0 if _MAIN_CI.search(name) else 1, path)
+
+
 def anchor_for(result: CheckResult, target: TargetInfo) -> str | None:
+    """The existing file where the fix of a repository-level finding belongs: the quality's
+    preferred kind of file (the main CI workflow, the manifest, the README); never a
+    workflow that only builds docs or triages issues. None when nothing fits: the finding
+    then sits on the repository's top-level README or manifest, without a line."""
     preference = _PREFERENCE.get(result.quality, ()) + _FALLBACK
-    anchors = sorted(target.anchors)
+    anchors = sorted(
+        (a for a in target.anchors if not (a.startswith(_CI) and _UNRELATED_CI.search(a))),
+        key=_ci_rank,
+    )
     for want in preference:
         for candidate in anchors:
             if candidate.startswith(want) or candidate.split("/")[-1].startswith(want):

@@ -17,6 +17,7 @@ from typing import Any
 
 from mlaudit.report import RenderOptions
 from mlaudit.report.escape import json_dumps, sarif_uri
+from mlaudit.report.links import HOME, rule_url
 from mlaudit.report.locate import baselined, blocking, findings, fingerprint, locations
 from mlaudit.report.text import clean
 from mlaudit.results import Assessment, CheckResult, Outcome
@@ -64,6 +65,7 @@ def _rule(r: CheckResult, quality_titles: dict[str, str]) -> dict[str, Any]:
             "markdown": f"**{clean(r.title)}** ({quality}, {r.artifact}, level {r.level})\n\n"
             f"{help_text}\n\nRun `mlaudit explain {r.check}` for how it is detected.",
         },
+        "helpUri": rule_url(r.check),
         "defaultConfiguration": {"level": LEVEL.get(r.severity, "warning")},
         "properties": props,
     }
@@ -81,7 +83,7 @@ def _message(r: CheckResult, inferred: bool) -> str:
     if r.outcome == Outcome.PARTIAL:
         text += " (partial: declared but not automated)"
     if inferred:
-        text += " — repository-level finding, shown on the file that should change"
+        text += " (nothing to point at in the repository: shown on the file where the fix belongs)"
     if r.remediation:
         text += f". Fix: {clean(r.remediation, max_chars=400)}"
     return text
@@ -163,6 +165,7 @@ def render(a: Assessment, options: RenderOptions) -> str:
         "tool": {
             "driver": {
                 "name": "mlaudit",
+                "informationUri": HOME,
                 "version": a.tool_version,
                 "semanticVersion": a.tool_version,
                 "rules": rules,
