@@ -325,7 +325,9 @@ def load_results(files: Sequence[Path]) -> tuple[list[FleetRow], dict[str, Any] 
             rows.append(FleetRow.model_validate(data))
             continue
         try:
-            assessment = Assessment.model_validate(data)
+            from mlaudit.report.json import load
+
+            assessment = load(data)
         except ValueError as exc:
             raise UsageError(
                 f"{file}: not an mlaudit assessment (`scan --format json`): {str(exc)[:200]}"

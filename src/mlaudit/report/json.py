@@ -45,6 +45,20 @@ def render(assessment: Assessment, options: RenderOptions) -> str:
     return json_dumps(data) + "\n"
 
 
+def load(data: Any) -> Assessment:
+    """An Assessment from `scan --format json` output: the fields added for scripts
+    (`counts`, `gate`, `results[].doc_url`) are derived, not part of the model."""
+    if isinstance(data, dict):
+        data = {k: v for k, v in data.items() if k not in ("counts", "gate")}
+        results = data.get("results")
+        if isinstance(results, list):
+            data["results"] = [
+                {k: v for k, v in r.items() if k != "doc_url"} if isinstance(r, dict) else r
+                for r in results
+            ]
+    return Assessment.model_validate(data)
+
+
 def json_schema() -> dict[str, Any]:
     schema = Assessment.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
