@@ -176,3 +176,16 @@ def test_rubric_list_lists_rubrics_not_the_inventory() -> None:
     code, out, _ = run("rubric", "list")
     assert code == 0 and out.startswith("default")
     assert "inventory" not in out
+
+
+def test_shell_completion_script() -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "_MLAUDIT_COMPLETE": "source_bash"}
+    script = Path(sys.executable).with_name("mlaudit")  # the console script of this venv
+    if not script.is_file():
+        pytest.skip("mlaudit console script not installed next to the interpreter")
+    proc = subprocess.run([str(script)], env=env, capture_output=True, text=True, check=False)
+    assert proc.returncode == 0 and "_mlaudit_completion" in proc.stdout

@@ -7,7 +7,7 @@ Heavy modules are imported inside commands so `--help` and `--version` start fas
 Conventions every command follows: `-h`/`--help`; allowed values listed in the help
 (`[auto|research|…]`); a usage error is one line naming the flag once, exit 2; `-q` prints
 only the verdict; `--color auto|always|never` honours NO_COLOR and FORCE_COLOR.
-Shell completion: `eval "$(_MLAUDIT_COMPLETE=bash_source mlaudit)"` (zsh_source, fish_source).
+Shell completion: `eval "$(_MLAUDIT_COMPLETE=source_bash mlaudit)"` (source_zsh, source_fish).
 """
 
 from __future__ import annotations
@@ -29,6 +29,10 @@ CONTEXT = {"help_option_names": ["-h", "--help"]}
 
 class _Group(TyperGroup):
     def main(self, *args: Any, **kwargs: Any) -> Any:
+        if os.environ.get("_MLAUDIT_COMPLETE"):  # shell completion: see docs/ci.md
+            from typer._completion_classes import completion_init
+
+            completion_init()
         return one_line_usage_errors(super().main, *args, **kwargs)
 
 
@@ -470,6 +474,41 @@ def explain(
         typer.echo(json.dumps(entry, indent=2, sort_keys=True, ensure_ascii=False))
     else:
         typer.echo(ex.check_text(quality, check) if check else ex.quality_text(quality), nl=False)
+
+
+@app.command()
+def init(
+    path: Path = typer.Argument(Path("."), help="Repository to set up."),
+    pyproject: bool = typer.Option(
+        False, "--pyproject", help="Append [tool.mlaudit] to pyproject.toml, not .mlaudit.yaml."
+    ),
+    ci: str | None = typer.Option(
+        None, "--ci", metavar="[github|gitlab]", help="Also write the CI job of examples/ci/."
+    ),
+) -> None:
+    """Write a commented configuration with today's level as the gate (and a CI job);
+    never overwrites a file."""
+    from mlaudit import init as setup
+    from mlaudit import run
+    from mlaudit.cli_conventions import validate_choice
+    from mlaudit.errors import MlauditError
+
+    try:
+        if ci is not None:
+            validate_choice("--ci", ci, tuple(setup.CI_TARGETS))
+        prepared = run.prepare(path, {}, None)
+        assessment = run.assess_target(prepared, path, None)
+        planned = setup.plan(path, assessment, pyproject=pyproject, ci=ci)
+        setup.write(planned)
+    except MlauditError as exc:
+        _fail(str(exc), exc.exit_code)
+    for item in planned:
+        verb = "appended [tool.mlaudit] to" if item.append else "wrote"
+        typer.echo(f"mlaudit: {verb} {item.path}")
+    typer.echo(
+        f"mlaudit: gate fail-under-level {assessment.overall_level} "
+        f"({assessment.level_name(assessment.overall_level)}); raise it as the project matures"
+    )
 
 
 @rubric_app.command("list")

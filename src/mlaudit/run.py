@@ -324,6 +324,13 @@ def scan(
                 + "\n"
             )
         write_text(text, target)
+        if name == "badge" and target is not None:
+            # next to the SVG, the shields.io endpoint JSON of the same badge
+            from mlaudit.report import badge, redacted
+
+            write_text(
+                badge.endpoint_json(redacted(assessment, options)[0]), target.with_suffix(".json")
+            )
     stdout_format = next((name for name, target in plan if target is None), None)
     if gate_lines and stdout_format not in ("terminal", "github", "markdown"):
         sys.stderr.write("\n".join(gate_lines) + "\n")

@@ -29,6 +29,7 @@ FORMATS: dict[str, str] = {
     "junit": "mlaudit.report.junit",
     "github": "mlaudit.report.github",
     "gitlab": "mlaudit.report.gitlab",
+    "badge": "mlaudit.report.badge",
 }
 
 
