@@ -325,12 +325,17 @@ def scan(
             )
         write_text(text, target)
         if name == "badge" and target is not None:
-            # next to the SVG, the shields.io endpoint JSON of the same badge
+            # next to the SVG, the shields.io endpoint JSON of the same badge (x.svg → x.json,
+            # other names → name.json), never over a file another format of this run writes
             from mlaudit.report import badge, redacted
 
-            write_text(
-                badge.endpoint_json(redacted(assessment, options)[0]), target.with_suffix(".json")
+            sibling = (
+                target.with_suffix(".json")
+                if target.suffix == ".svg"
+                else target.with_name(target.name + ".json")
             )
+            if sibling not in {t for _, t in plan}:
+                write_text(badge.endpoint_json(redacted(assessment, options)[0]), sibling)
     stdout_format = next((name for name, target in plan if target is None), None)
     if gate_lines and stdout_format not in ("terminal", "github", "markdown"):
         sys.stderr.write("\n".join(gate_lines) + "\n")
