@@ -11,7 +11,6 @@ Exit codes: 0 passed (or `exit-zero`), 1 failed; 2 and 3 are raised before a ver
 from __future__ import annotations
 
 import difflib
-import re
 
 from mlaudit.baseline import Key, is_failure, split_known
 from mlaudit.config import Minimum, Policy
@@ -143,6 +142,14 @@ def evaluate(
                 f"{assessment.maturity_index:.1f}) is below fail-under-level "
                 f"{policy.fail_under_level}{_why(assessment)}"
             )
+            # the checks still missing for the required level make this gate fail
+            for attained in assessment.maturity.attainment:
+                if attained.level <= policy.fail_under_level:
+                    blocking += [
+                        i.check
+                        for i in attained.items
+                        if i.status in ("missing", "partial", "expired") and i.check
+                    ]
     if policy.fail_under_index is not None:
         gates.append(f"fail-under-index {policy.fail_under_index:.1f}")
         if assessment.maturity_index < policy.fail_under_index:
@@ -150,11 +157,6 @@ def evaluate(
                 f"maturity index {assessment.maturity_index:.1f} is below fail-under-index "
                 f"{policy.fail_under_index:.1f}{_why(assessment)}"
             )
-            # the checks missing for the required level are what makes this gate fail
-            for gap in assessment.next_level_gaps:
-                if gap.level <= policy.fail_under_level:
-                    for missing in gap.missing:
-                        blocking += re.findall(r"\b[A-Z]{3}\d{3}\b", missing)
     for key, raw in sorted(policy.minimums.items()):
         want = _as_minimum(raw)
         gates.append(f"minimums.{key}")

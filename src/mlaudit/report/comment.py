@@ -13,6 +13,7 @@ with `text.md` (prose, table cells) or `text.md_code` (code spans, never prose-e
 
 from __future__ import annotations
 
+from mlaudit.maturity import cap_text, fmt_index, progress_text
 from mlaudit.report import RenderOptions
 from mlaudit.report import view as v
 from mlaudit.report.escape import md_code, md_prose
@@ -42,25 +43,25 @@ def verdict_lines(a: Assessment, options: RenderOptions) -> list[str]:
     max_level = max((lv.level for lv in a.levels), default=4)
     lines = [
         f"**Maturity level {a.overall_level} of {max_level} — {md(a.level_name(a.overall_level))}**"
-        f" · score **{_score(a.overall_score)}**/100",
+        f" · index **{fmt_index(a.maturity_index)}** of {max_level} · score "
+        f"**{_score(a.overall_score)}**/100",
         "",
-        "| Artifact | Level | Score |",
-        "|---|---|---:|",
+        "| Artifact | Level | Index | Score |",
+        "|---|---|---:|---:|",
     ]
     for art in ARTIFACTS:
         level = a.artifact_levels.get(art, 0)
+        m = a.artifact_maturity.get(art)
         lines.append(
             f"| {art.capitalize()} | L{level} — {md(a.level_name(level))} | "
-            f"{_score(a.artifact_scores.get(art))} |"
+            f"{fmt_index(m.index if m else None)} | {_score(a.artifact_scores.get(art))} |"
         )
     lines.append("")
     for cap in a.caps:
-        lines.append(f"- :warning: Capped: {md(cap, max_chars=400)}")
-    for gap in a.next_level_gaps:
-        lines.append(
-            f"- To reach level {gap.level} ({md(a.level_name(gap.level))}): "
-            + "; ".join(md(m) for m in gap.missing)
-        )
+        lines.append(f"- :warning: {md(cap_text(cap), max_chars=400)}")
+    nl = a.maturity.next_level
+    if nl is not None:
+        lines.append(f"- {md(progress_text(a.maturity, a.level_name(nl.level)), max_chars=900)}")
     verdict = options.verdict
     if verdict is not None and (verdict.gates or verdict.notes):
         gates = ", ".join(md(g) for g in verdict.gates) or "no gate configured"
