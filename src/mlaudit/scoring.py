@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from mlaudit import __version__, progress
+from mlaudit import __version__, budget, progress
 from mlaudit.attestations import Attestations
 from mlaudit.inventory import catalogue_path, compute_inventory, load_catalogue
 from mlaudit.maturity import (
@@ -71,7 +71,13 @@ def run_check(snap: Snapshot, check: Check) -> Observation:
     if spec is None:  # the loader prevents this; keep the scan alive regardless
         return base.error(f"unknown probe {check.probe}")
     try:
-        return spec.fn(snap, check.with_)
+        with budget.limit(budget.CHECK_SECONDS):
+            return spec.fn(snap, check.with_)
+    except budget.BudgetExceeded:
+        return base.unknown(
+            f"not decided: the check ran past its {budget.CHECK_SECONDS:g}-second time budget "
+            "(pathological input?)"
+        )
     except Exception as exc:  # a probe bug must never pass a check or kill the scan
         return base.error(f"probe {check.probe} failed: {exc.__class__.__name__}: {exc}")
 

@@ -127,6 +127,10 @@ def plan_waivers(
         for pattern in waiver.paths:
             if not pattern.strip("/"):
                 raise UsageError(f"waivers[{index}]: empty path pattern")
+            try:
+                compile_glob(pattern)
+            except ValueError as exc:
+                raise UsageError(f"waivers[{index}]: {exc}") from None
         if waiver.until is not None and waiver.expiry() is None:
             notes.append(
                 f"waiver for {check_id} has a malformed until date {str(waiver.until)!r} "

@@ -10,29 +10,18 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 from helpers import make_repo
 
+from hardening.util import run_isolated
 from mlaudit.errors import RubricError, UsageError
 from mlaudit.inputs import read_input
 
 SECRET = "root:TOP-SECRET-HASH-MARKER:19000:0:99999:7:::"
 TIMEOUT = 60
-
-
-def mlaudit(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-I", "-m", "mlaudit", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-        check=False,
-    )
 
 
 @pytest.fixture
@@ -62,13 +51,15 @@ def test_config_symlink_out_of_the_repository_is_refused_unread(
 ) -> None:
     repo = _repo(tmp_path)
     (repo / name).symlink_to(outside / "shadow")
-    _assert_refused(mlaudit("scan", ".", "--format", "json", cwd=repo), "outside the repository")
+    _assert_refused(
+        run_isolated("scan", ".", "--format", "json", cwd=repo), "outside the repository"
+    )
 
 
 def test_config_symlink_inside_the_repository_is_followed(tmp_path: Path) -> None:
     repo = _repo(tmp_path, {"ci/mlaudit.yaml": "profile: batch\n"})
     (repo / ".mlaudit.yaml").symlink_to("ci/mlaudit.yaml")
-    result = mlaudit("scan", ".", "--show-config", cwd=repo)
+    result = run_isolated("scan", ".", "--show-config", cwd=repo)
     assert result.returncode == 0, result.stderr
     assert 'profile = "batch"' in result.stdout
 
@@ -86,14 +77,16 @@ def test_repository_config_cannot_name_files_outside(
     }[how]
     (repo / "link.yaml").symlink_to(outside / "shadow")
     (repo / ".mlaudit.yaml").write_text(f"{key}: {target}\n")
-    _assert_refused(mlaudit("scan", ".", "--format", "json", cwd=repo), "outside the repository")
+    _assert_refused(
+        run_isolated("scan", ".", "--format", "json", cwd=repo), "outside the repository"
+    )
 
 
 def test_repository_rubric_cannot_include_or_extend_outside(tmp_path: Path, outside: Path) -> None:
     (outside / "part.yaml").write_text("qualities: []\n")
     for body in (f"extends: {outside / 'shadow'}\n", "include: [../outside/part.yaml]\n"):
         repo = _repo(tmp_path, {".mlaudit.yaml": "rubric: r.yaml\n", "r.yaml": body})
-        _assert_refused(mlaudit("scan", ".", cwd=repo), "outside the repository")
+        _assert_refused(run_isolated("scan", ".", cwd=repo), "outside the repository")
         subprocess.run(["rm", "-rf", str(repo)], check=True)
 
 
@@ -101,7 +94,7 @@ def test_repository_rubric_may_extend_the_builtin_default(tmp_path: Path) -> Non
     repo = _repo(
         tmp_path, {".mlaudit.yaml": "rubric: r.yaml\n", "r.yaml": "extends: default\nid: ours\n"}
     )
-    result = mlaudit("scan", ".", "--format", "json", cwd=repo)
+    result = run_isolated("scan", ".", "--format", "json", cwd=repo)
     assert result.returncode in (0, 1), result.stderr
     assert '"ours"' in result.stdout
 
@@ -109,7 +102,9 @@ def test_repository_rubric_may_extend_the_builtin_default(tmp_path: Path) -> Non
 def test_the_operator_may_name_files_anywhere(tmp_path: Path, outside: Path) -> None:
     (outside / "cfg.yaml").write_text("profile: research\n")
     repo = _repo(tmp_path)
-    result = mlaudit("scan", ".", "--config", str(outside / "cfg.yaml"), "--show-config", cwd=repo)
+    result = run_isolated(
+        "scan", ".", "--config", str(outside / "cfg.yaml"), "--show-config", cwd=repo
+    )
     assert result.returncode == 0, result.stderr
     assert 'profile = "research"' in result.stdout
 
@@ -117,7 +112,7 @@ def test_the_operator_may_name_files_anywhere(tmp_path: Path, outside: Path) -> 
 def test_config_search_stops_at_the_scanned_folder_outside_git(tmp_path: Path) -> None:
     (tmp_path / ".mlaudit.yaml").write_text("fail-under: 99\n")
     plain = make_repo(tmp_path / "plain", {"train.py": "x = 1\n"}, git_init=False)
-    result = mlaudit("scan", ".", "--show-config", cwd=plain)
+    result = run_isolated("scan", ".", "--show-config", cwd=plain)
     assert "none found" in result.stdout, result.stdout
 
 
@@ -132,14 +127,14 @@ def test_a_fifo_input_is_refused_without_blocking(tmp_path: Path, key: str) -> N
     else:
         (repo / ".mlaudit.yaml").write_text(f"{key}: pipe\n")
     start = time.monotonic()
-    _assert_refused(mlaudit("scan", ".", cwd=repo), "not a regular file")
+    _assert_refused(run_isolated("scan", ".", cwd=repo), "not a regular file")
     assert time.monotonic() - start < TIMEOUT
 
 
 @pytest.mark.parametrize("flag", ["--baseline", "--rubric", "--config"])
 def test_dev_zero_is_refused_even_from_the_operator(tmp_path: Path, flag: str) -> None:
     repo = _repo(tmp_path)
-    _assert_refused(mlaudit("scan", ".", flag, "/dev/zero", cwd=repo), "not a regular file")
+    _assert_refused(run_isolated("scan", ".", flag, "/dev/zero", cwd=repo), "not a regular file")
 
 
 def test_oversized_inputs_are_refused_before_being_read(tmp_path: Path) -> None:
@@ -155,12 +150,12 @@ def test_repeated_include_is_an_error_not_a_reparse(tmp_path: Path) -> None:
     part = "qualities: []\n"
     body = "extends: default\ninclude: [p.yaml, p.yaml, p.yaml, p.yaml, p.yaml, p.yaml]\n"
     repo = _repo(tmp_path, {"r.yaml": body, "p.yaml": part})
-    _assert_refused(mlaudit("scan", ".", "--rubric", "r.yaml", cwd=repo), "included twice")
+    _assert_refused(run_isolated("scan", ".", "--rubric", "r.yaml", cwd=repo), "included twice")
 
 
 def test_extends_cycle_is_an_error(tmp_path: Path) -> None:
     repo = _repo(tmp_path, {"a.yaml": "extends: b.yaml\n", "b.yaml": "extends: a.yaml\n"})
-    _assert_refused(mlaudit("scan", ".", "--rubric", "a.yaml", cwd=repo), "cycle")
+    _assert_refused(run_isolated("scan", ".", "--rubric", "a.yaml", cwd=repo), "cycle")
 
 
 def test_alias_expanded_rubric_is_refused_quickly(tmp_path: Path) -> None:
@@ -173,5 +168,5 @@ def test_alias_expanded_rubric_is_refused_quickly(tmp_path: Path) -> None:
     body = "extends: default\ninclude: [p.yaml, q.yaml]\n"
     repo = _repo(tmp_path, {"r.yaml": body, "p.yaml": bomb, "q.yaml": bomb})
     start = time.monotonic()
-    _assert_refused(mlaudit("scan", ".", "--rubric", "r.yaml", cwd=repo), "YAML nodes")
+    _assert_refused(run_isolated("scan", ".", "--rubric", "r.yaml", cwd=repo), "YAML nodes")
     assert time.monotonic() - start < 20

@@ -206,3 +206,18 @@ def _scores(node: Any) -> Iterator[float]:
     elif isinstance(node, list):
         for item in node:
             yield from _scores(item)
+
+
+def run_isolated(*args: str, cwd: Path, timeout: float = 60) -> Any:
+    """`python -I -m mlaudit ARGS` in `cwd` (never the cwd's own mlaudit/), bounded in time:
+    a hang fails the test instead of stalling the suite."""
+    import subprocess
+
+    return subprocess.run(
+        [sys.executable, "-I", "-m", "mlaudit", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )

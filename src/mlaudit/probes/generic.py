@@ -30,6 +30,11 @@ def _check_regex(value: str | None) -> str | None:
             re.compile(value)
         except re.error as exc:
             raise ValueError(f"invalid regular expression {value!r}: {exc}") from exc
+        from mlaudit.patterns import unsafe_reason
+
+        unsafe = unsafe_reason(value)
+        if unsafe:
+            raise ValueError(f"refused regular expression {value!r}: {unsafe}")
     return value
 
 

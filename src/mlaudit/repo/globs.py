@@ -11,16 +11,29 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+MAX_BRACE_ALTERNATIVES = 256
+# more single `*` than this in one path segment: a backtracking regex pays len(name)**stars
+MAX_STARS = 4
+
 
 def _expand_braces(pattern: str) -> list[str]:
-    match = re.search(r"\{([^{}]*)\}", pattern)
-    if not match:
-        return [pattern]
-    head, tail = pattern[: match.start()], pattern[match.end() :]
-    out: list[str] = []
-    for option in match.group(1).split(","):
-        out.extend(_expand_braces(head + option + tail))
-    return out
+    """`{a,b}` alternatives, expanded; ValueError past MAX_BRACE_ALTERNATIVES (`{a,b}` × 20
+    would be a million patterns)."""
+    done: list[str] = []
+    pending = [pattern]
+    while pending:
+        current = pending.pop()
+        match = re.search(r"\{([^{}]*)\}", current)
+        if not match:
+            done.append(current)
+            continue
+        head, tail = current[: match.start()], current[match.end() :]
+        pending.extend(head + option + tail for option in reversed(match.group(1).split(",")))
+        if len(done) + len(pending) > MAX_BRACE_ALTERNATIVES:
+            raise ValueError(
+                f"glob {pattern[:80]!r} expands to more than {MAX_BRACE_ALTERNATIVES} alternatives"
+            )
+    return done
 
 
 def _translate(pattern: str) -> str:
@@ -61,8 +74,14 @@ def _translate(pattern: str) -> str:
 
 @lru_cache(maxsize=4096)
 def compile_glob(pattern: str) -> re.Pattern[str]:
+    from mlaudit.repo.wildmatch import star_count
+
     parts = []
     for alternative in _expand_braces(pattern):
+        if star_count(alternative) > MAX_STARS:
+            raise ValueError(
+                f"glob {pattern[:80]!r} has more than {MAX_STARS} `*` in one path segment"
+            )
         alt = alternative.lstrip("/")
         body = _translate(alt)
         if "/" not in alternative:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from mlaudit import progress
+from mlaudit.patterns import MAX_MATCH_LINE, bounded
 from mlaudit.repo.globs import compile_glob, index_keys, path_keys
 from mlaudit.repo.history import GitHistory
 from mlaudit.repo.infra import InfraViews
@@ -375,10 +376,17 @@ class Snapshot(InfraViews):
         prefilter = _multiline(pattern.pattern, pattern.flags)
         for path in paths:
             text = self.text(path)
-            if text is None or not prefilter.search(text):
+            if text is None:
                 continue
-            for number, line in enumerate(self.lines(path), start=1):
-                if pattern.search(line):
+            lines = self.lines(path)
+            # a pattern's cost can grow with the square of a line's length: match only the
+            # first MAX_MATCH_LINE characters of each line, and skip the whole-text prefilter
+            # when a line is longer (it would see the uncut line)
+            long_lines = len(text) > MAX_MATCH_LINE and max(map(len, lines)) > MAX_MATCH_LINE
+            if not long_lines and not prefilter.search(text):
+                continue
+            for number, line in enumerate(lines, start=1):
+                if pattern.search(bounded(line)):
                     hits.append((path, number, line))
         return hits
 

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from mlaudit.patterns import MAX_MATCH_LINE, bounded
 from mlaudit.repo.parsers.yaml_docs import LineDict, key_line
 
 CI_GLOBS: dict[str, tuple[str, ...]] = {
@@ -41,6 +42,11 @@ CI_GLOBS: dict[str, tuple[str, ...]] = {
 class CiCommand:
     text: str
     line: int | None
+
+    def __post_init__(self) -> None:
+        # every pattern over CI commands sees at most MAX_MATCH_LINE characters (issue #13)
+        if len(self.text) > MAX_MATCH_LINE:
+            object.__setattr__(self, "text", bounded(self.text))
 
 
 @dataclass

@@ -1,0 +1,47 @@
+"""A time budget per check: a probe still running after CHECK_SECONDS is stopped, and its
+check is `unknown` with the reason — never a pass, never a hung scan.
+
+The budget is a last resort behind the structural bounds (capped reads, capped lines,
+refused patterns, capped expansions): it only fires on pathological input, so results stay
+deterministic in practice. It uses SIGALRM, which interrupts Python code and `re` matching
+alike; where that is unavailable (not the main thread, no setitimer) checks run unbounded.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import FrameType
+
+CHECK_SECONDS = 120.0
+
+
+class BudgetExceeded(BaseException):
+    """Raised inside a probe when its time is up (a BaseException: probes' `except
+    Exception` handlers must not swallow it)."""
+
+
+@contextmanager
+def limit(seconds: float) -> Iterator[None]:
+    usable = (
+        seconds > 0
+        and hasattr(signal, "setitimer")
+        and threading.current_thread() is threading.main_thread()
+        and signal.getitimer(signal.ITIMER_REAL)[0] == 0  # never steal a running timer
+    )
+    if not usable:
+        yield
+        return
+
+    def on_alarm(signum: int, frame: FrameType | None) -> None:
+        raise BudgetExceeded
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
