@@ -7,9 +7,10 @@ inside the scanned repository (a cache that would be is not used). `--no-cache` 
 What:
 - `parses/<repository>.pickle`: parse-level views (YAML, TOML, JSON, Python facts, notebooks,
   requirements, Dockerfiles, Terraform, secret findings) keyed by (view, path, blob id), as
-  repo.parse_cache shares them within one run. A work-tree file's blob id is its index entry's
-  (`git ls-files -s`), used only when `git diff-files` says the file is unchanged; other files
-  are parsed as usual. Text itself is not stored: reading it is the floor of a scan anyway.
+  repo.parse_cache shares them within one run. A work-tree file's key is git's blob id of the
+  bytes read from disk, hashed here: asking git (`git diff-files`) whether a file matches its
+  index entry would run the repository's own clean filters (`filter.<driver>.process`), which
+  is running the target's code. Text itself is not stored: reading it is the floor of a scan.
 - `secrets/<repository>-<refs>.pickle`: the history secret scan (`git log -p --all`), keyed
   by the commit every ref points at — the same commits give the same findings.
 
@@ -197,26 +198,25 @@ def rubric_key(loaded: Any) -> str:
     return "".join(c if c.isalnum() or c in "-._" else "_" for c in raw)
 
 
-def worktree_blob_ids(root: Path) -> dict[str, str]:
-    """Work-tree path → blob id, for tracked files that match their index entry."""
-    from mlaudit.repo.git import GitFailed, run_git
+def worktree_blob_ids(source: Any, max_bytes: int) -> Callable[[str], str | None]:
+    """Work-tree path → git's blob id of the bytes on disk (None when unreadable or too large).
 
-    try:
-        staged = run_git(root, ["ls-files", "-s", "-z", "--", "."])
-        changed = run_git(root, ["diff-files", "-z", "--name-only", "--relative", "--", "."])
-    except GitFailed:
-        return {}
-    dirty = {p.decode("utf-8", "backslashreplace") for p in changed.split(b"\0") if p}
-    ids: dict[str, str] = {}
-    for record in staged.split(b"\0"):
-        meta, _, raw = record.partition(b"\t")
-        fields = meta.split()
-        if len(fields) < 3 or fields[2] != b"0":  # stage 0 only (no merge conflict)
-            continue
-        path = raw.decode("utf-8", "backslashreplace")
-        if path not in dirty:
-            ids[path] = fields[1].decode("ascii")
-    return ids
+    Hashed in-process, without git: see the module docstring for why `git diff-files` is out."""
+
+    ids: dict[str, str | None] = {}
+
+    def blob_id(path: str) -> str | None:
+        if path not in ids:
+            result = source.read(path, max_bytes)
+            data = result.data
+            if result.problem or result.truncated or data is None:
+                ids[path] = None
+            else:
+                header = b"blob %d\0" % len(data)
+                ids[path] = hashlib.sha1(header + data, usedforsecurity=False).hexdigest()
+        return ids[path]
+
+    return blob_id
 
 
 def refs_key(root: Path) -> str | None:
@@ -263,10 +263,7 @@ def attach(snap: Any, target: Path, loaded: Any) -> DiskCache | None:
     source = snap.source
     blob_id = getattr(source, "blob_id", None)
     if blob_id is None:
-        ids = worktree_blob_ids(root)
-        if not ids:
-            return None
-        blob_id = ids.get
+        blob_id = worktree_blob_ids(source, snap.max_bytes)
     snap.parse_cache = cache.load_parses().bind(blob_id)
     if snap.history_secrets_loader is not None:
         snap.history_secrets_loader = cached_secret_scan(cache, root, snap.history_secrets_loader)

@@ -48,7 +48,7 @@ class FleetRow(Frozen):
     error: str | None = None
     commit: str | None = None
     profile: str | None = None
-    index: float | None = Field(default=None, ge=0, le=100)
+    index: float | None = Field(default=None, ge=0, le=4)
     level: int | None = None
     level_name: str | None = None
     artifact_levels: dict[str, int] = Field(default_factory=dict)

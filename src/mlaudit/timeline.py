@@ -49,7 +49,7 @@ class HistoryPoint(Frozen):
     ref: str
     commit: str
     date: str
-    index: float | None = Field(default=None, ge=0, le=100)
+    index: float | None = Field(default=None, ge=0, le=4)
     level: int
     level_name: str
     artifact_levels: dict[str, int]
@@ -83,22 +83,14 @@ class HistoryReport(Frozen):
         return next((lv.name for lv in self.levels if lv.level == level), str(level))
 
 
-def maturity_index(a: Assessment) -> float | None:
-    """The assessment's maturity index (0–100); the overall score until the index exists."""
-    index = getattr(a, "maturity_index", None)
-    if isinstance(index, int | float):
-        return float(index)
-    value = getattr(index, "value", None)
-    if isinstance(value, int | float):
-        return float(value)
-    return a.overall_score
+def maturity_index(a: Assessment) -> float:
+    """The assessment's maturity index (0.0–4.0, SIGNALS §3)."""
+    return a.maturity_index
 
 
 def artifact_index(a: Assessment) -> dict[str, float | None]:
-    by_artifact = getattr(a, "artifact_index", None)
-    if isinstance(by_artifact, dict):
-        return {k: (float(v) if v is not None else None) for k, v in by_artifact.items()}
-    return dict(a.artifact_scores)
+    """Artifact → its maturity index (0.0–4.0)."""
+    return {k: m.index for k, m in a.artifact_maturity.items()}
 
 
 def quality_scores(a: Assessment) -> dict[str, float | None]:

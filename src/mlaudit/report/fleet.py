@@ -57,7 +57,7 @@ def render_terminal(report: FleetReport, width: int = 100) -> str:
     lines.append(f"{'repository':<{name_w}}  {'index':>5}  level  d/m/c     profile")
     for r in rows:
         lines.append(
-            f"{clean(r.name, max_chars=name_w):<{name_w}}  {fmt(r.index):>5}  L{r.level:<4}  "
+            f"{clean(r.name, max_chars=name_w):<{name_w}}  {fmt(r.index, 1):>5}  L{r.level:<4}  "
             f"{_levels(r):<8}  {r.profile or ''}"
         )
     if report.missing:
@@ -100,7 +100,7 @@ def render_markdown(report: FleetReport, width: int = 100) -> str:
         if r.report:
             name = f"[{name}]({md(r.report, max_chars=120)})"
         out.append(
-            f"| {name} | {fmt(r.index)} | L{r.level} | "
+            f"| {name} | {fmt(r.index, 1)} | L{r.level} | "
             + " | ".join(f"L{r.artifact_levels.get(a, 0)}" for a in ARTIFACTS)
             + " | "
             + " | ".join(_score(r, q.prefix) for q in report.qualities)

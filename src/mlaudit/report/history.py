@@ -67,8 +67,8 @@ def render_terminal(r: HistoryReport, width: int = 100) -> str:
     lines = [
         f"mlaudit history: {_header(r)}",
         "",
-        f"maturity index  {sparkline([p.index for p in points][-spark_w:])}  "
-        f"{fmt(first.index)} → {fmt(last.index)}   "
+        f"maturity index  {sparkline([p.index for p in points][-spark_w:], top=INDEX_TOP)}  "
+        f"{fmt(first.index, 1)} → {fmt(last.index, 1)}   "
         f"level L{first.level} {first.level_name} → L{last.level} {last.level_name}",
         "",
     ]
@@ -82,7 +82,7 @@ def render_terminal(r: HistoryReport, width: int = 100) -> str:
         changed = f"▲{up} ▼{down}" if p.changes else "—"
         lines.append(
             f"{p.date[:10]:<10}  {clean(p.ref, max_chars=ref_w):<{ref_w}}  "
-            f"{fmt(p.index):>5}  L{p.level:<4} "
+            f"{fmt(p.index, 1):>5}  L{p.level:<4} "
             f"{'L' + str(p.artifact_levels['data']):>4} {'L' + str(p.artifact_levels['model']):>5} "
             f"{'L' + str(p.artifact_levels['code']):>4}  {changed}"
         )
@@ -170,8 +170,8 @@ def render_markdown(r: HistoryReport, width: int = 100) -> str:
         f"{md(r.selection)} · rubric `{md(r.rubric.id)}` {md(r.rubric.version)} · "
         f"profile {md(r.profile)}",
         "",
-        f"**Maturity index** {fmt(first.index)} → **{fmt(last.index)}** "
-        f"`{sparkline([p.index for p in points])}` · **level** L{first.level} → "
+        f"**Maturity index** {fmt(first.index, 1)} → **{fmt(last.index, 1)}** "
+        f"`{sparkline([p.index for p in points], top=INDEX_TOP)}` · **level** L{first.level} → "
         f"**L{last.level} {md(last.level_name)}**",
         "",
         "| date | ref | commit | index | level | data | model | code | changes |",
@@ -181,7 +181,7 @@ def render_markdown(r: HistoryReport, width: int = 100) -> str:
         up, down = _tally(p)
         changed = f"▲{up} ▼{down} ({len(p.changes)})" if p.changes else "—"
         out.append(
-            f"| {p.date[:10]} | {md(p.ref, max_chars=60)} | `{p.commit[:12]}` | {fmt(p.index)} | "
+            f"| {p.date[:10]} | {md(p.ref, max_chars=60)} | `{p.commit[:12]}` | {fmt(p.index, 1)} | "
             f"L{p.level} {md(p.level_name)} | L{p.artifact_levels['data']} | "
             f"L{p.artifact_levels['model']} | L{p.artifact_levels['code']} | {changed} |"
         )
@@ -237,6 +237,9 @@ class Chart:
     grid: list[tuple[str, int]]  # (y, value)
 
 
+INDEX_TOP = 4.0  # the maturity index runs from 0.0 to 4.0 (one level per unit)
+
+
 def _n(value: float) -> str:
     text = f"{value:.1f}"
     return "0.0" if text == "-0.0" else text
@@ -257,7 +260,7 @@ def chart(r: HistoryReport) -> Chart:
             segments.append([])
             y = float(bottom)
         else:
-            y = bottom - (bottom - top) * p.index / 100
+            y = bottom - (bottom - top) * p.index / INDEX_TOP
             segments[-1].append(f"{_n(cx)},{_n(y)}")
         out.append(
             ChartPoint(
@@ -274,7 +277,7 @@ def chart(r: HistoryReport) -> Chart:
             )
         )
     line = " ".join(f"M {' L '.join(s)}" for s in segments if s)
-    grid = [(_n(bottom - (bottom - top) * v / 100), v) for v in (0, 25, 50, 75, 100)]
+    grid = [(_n(bottom - (bottom - top) * v / INDEX_TOP), v) for v in (0, 1, 2, 3, 4)]
     return Chart(width, height, top, bottom, left, out, line, grid)
 
 
@@ -304,7 +307,7 @@ def render_html(r: HistoryReport, width: int = 100) -> str:
         r=r,
         first=points[0],
         last=points[-1],
-        spark=sparkline([p.index for p in points]),
+        spark=sparkline([p.index for p in points], top=INDEX_TOP),
         chart=chart(r),
         qualities=qualities,
         changes=changes,

@@ -57,6 +57,7 @@ def _environment() -> jinja2.Environment:
     )
     env.filters["clean"] = lambda text, n=300: clean(str(text), max_chars=n) if text else ""
     env.filters["fmt"] = lambda score: "?" if score is None else f"{score:.0f}"
+    env.filters["fmt_index"] = lambda index: "?" if index is None else f"{index:.1f}"
     env.filters["prose"] = prose
     return env
 
