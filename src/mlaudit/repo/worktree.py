@@ -9,7 +9,12 @@ from pathlib import Path
 from mlaudit.errors import TargetError
 from mlaudit.repo.git import LOG_SAFETY_FLAGS, GitFailed, git_text, run_git
 from mlaudit.repo.history import DEFAULT_COMMIT_LIMIT, GitHistory, read_history
-from mlaudit.repo.integrity import head_problem, rewritten_history_notes, unresponsive_git
+from mlaudit.repo.integrity import (
+    damage_reason,
+    head_problem,
+    rewritten_history_notes,
+    unresponsive_git,
+)
 from mlaudit.repo.secrets_history import HistorySecretScan, scan_history_secrets
 from mlaudit.repo.snapshot import GitInfo, Snapshot, display_name
 from mlaudit.repo.sources import DEFAULT_MAX_BYTES, WorktreeSource
@@ -32,6 +37,9 @@ def _probe_git(root: Path) -> GitInfo | None:
     except GitFailed as exc:
         if exc.timed_out:
             raise TargetError(unresponsive_git(root, exc)) from None
+        if (root / ".git").exists() and "not a git repository" not in exc.stderr:
+            # a repository git cannot open (corrupt shallow file, bad config…): say why
+            raise TargetError(f"{damage_reason(exc)}: {root}") from None
         return None
     lines = out.splitlines()
     if "true" in lines[-1:] and lines[0].strip() != "true":
