@@ -189,3 +189,25 @@ def test_shell_completion_script() -> None:
         pytest.skip("mlaudit console script not installed next to the interpreter")
     proc = subprocess.run([str(script)], env=env, capture_output=True, text=True, check=False)
     assert proc.returncode == 0 and "_mlaudit_completion" in proc.stdout
+
+
+def test_terminal_puts_the_verdict_before_the_grid_and_explains_the_cells(repo: Path) -> None:
+    code, out, _ = run("scan", str(repo), "--width", "100")
+    assert code == 0
+    assert out.index("Maturity: index") < out.index("Quality × artifact") < out.index("Fix next")
+    assert "n/a = not applicable" in out and "? = not decidable statically" in out
+
+
+def test_verbose_hides_not_applicable_checks_unless_asked_and_follows_the_grid(repo: Path) -> None:
+    _, verbose, _ = run("scan", str(repo), "-v", "--width", "100")
+    _, with_na, _ = run("scan", str(repo), "-v", "--show-na", "--width", "100")
+    assert "not-applicable checks hidden (--show-na lists them)" in verbose
+    assert "not-applicable checks hidden" not in with_na
+    assert len(with_na.splitlines()) > len(verbose.splitlines())
+    # checks are listed quality by quality in the grid's order
+    grid_rows = [
+        line.split("│")[1].strip() for line in verbose.splitlines() if line.startswith("│")
+    ]
+    headings = [line.strip() for line in verbose.split("Fix next")[-1].splitlines()]
+    seen = [title for title in grid_rows if title in headings]
+    assert seen == sorted(seen, key=grid_rows.index) and len(seen) >= 2

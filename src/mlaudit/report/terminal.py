@@ -1,5 +1,6 @@
-"""Terminal report (rich): header, quality × artifact grid, maturity, top fixes; -v adds
-every check with its evidence. Readable at 80 columns; all repository text is escaped."""
+"""Terminal report (rich): header, the verdict (index, level, per artifact, next-level
+progress), the quality × artifact grid with its legend, top fixes; -v adds every check with its
+evidence, in grid order (not-applicable checks only with --show-na). Readable at 80 columns; all repository text is escaped."""
 
 from __future__ import annotations
 
@@ -23,6 +24,13 @@ _STYLE = {
     "unknown": "magenta",
     "error": "bold red",
 }
+
+
+LEGEND = (
+    "Each cell: score 0–100 and level L0–L4 of that quality for that artifact; "
+    "n/a = not applicable to this profile; ? = not decidable statically; blank = the quality "
+    "has no check for that artifact; * = see the note below."
+)
 
 
 def _cell_text(cell: Cell | None) -> Text:
@@ -94,17 +102,6 @@ def render(a: Assessment, options: RenderOptions) -> str:
         console.print(Text(f"note: {clean(note)}", style="yellow"))
     console.print()
 
-    grid = Table(title="Quality × artifact (score 0–100, level L0–L4)", title_justify="left")
-    grid.add_column("quality", no_wrap=True)
-    for artifact in ARTIFACTS:
-        grid.add_column(artifact, justify="right", no_wrap=True)
-    for q in a.qualities:
-        grid.add_row(
-            Text(clean(q.title, max_chars=60)),
-            *(_cell_text(a.cell(q.id, art)) for art in ARTIFACTS),
-        )
-    console.print(grid)
-
     level = Text()
     level.append("Maturity: ", style="bold")
     level.append(
@@ -129,9 +126,22 @@ def render(a: Assessment, options: RenderOptions) -> str:
             console.print(Text(f"    {clean(cap_text(cap))}", style="red"))
         if m.next_level is not None and m.next_level.missing:
             _wrapped(console, progress_text(m), "    ")
+    console.print()
+
+    grid = Table(title="Quality × artifact (score 0–100, level L0–L4)", title_justify="left")
+    grid.add_column("quality", no_wrap=True)
+    for artifact in ARTIFACTS:
+        grid.add_column(artifact, justify="right", no_wrap=True)
+    for q in a.qualities:
+        grid.add_row(
+            Text(clean(q.title, max_chars=60)),
+            *(_cell_text(a.cell(q.id, art)) for art in ARTIFACTS),
+        )
+    console.print(grid)
+    _wrapped(console, LEGEND, "")
     reasons = cell_reason_lines(a)
     if reasons:
-        console.print(Text("  * " + "; ".join(clean(r) for r in reasons[:6]), style="dim"))
+        _wrapped(console, "* " + "; ".join(clean(r) for r in reasons[:6]), "  ")
     console.print()
 
     if a.fixes:
@@ -175,8 +185,12 @@ def render(a: Assessment, options: RenderOptions) -> str:
 
     if options.verbose:
         by_quality = {q.id: q.title for q in a.qualities}
+        grid_order = {q.id: i for i, q in enumerate(a.qualities)}
+        shown = [r for r in a.results if options.show_na or r.outcome.value != "not_applicable"]
+        shown.sort(key=lambda r: (grid_order.get(r.quality, len(grid_order)), r.check))
+        hidden = len(a.results) - len(shown)
         current = None
-        for r in a.results:
+        for r in shown:
             if r.quality != current:
                 current = r.quality
                 title = clean(by_quality.get(r.quality, r.quality))
@@ -191,6 +205,10 @@ def render(a: Assessment, options: RenderOptions) -> str:
                 extra = " — " + clean(e.note) if e.note else ""
                 extra += " — " + clean(e.snippet, max_chars=100) if e.snippet else ""
                 console.print(Text(f"     {loc}{extra}", style="dim"))
+        if hidden:
+            console.print(
+                Text(f"{hidden} not-applicable checks hidden (--show-na lists them).", style="dim")
+            )
     else:
         counts: dict[str, int] = {}
         for r in a.results:
