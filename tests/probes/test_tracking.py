@@ -223,6 +223,24 @@ CASES = [
     ),
     (
         "shared-tracking-server",
+        "FP a server on the loopback address (a tutorial's mlflow ui)",
+        {
+            "train.py": "import mlflow\nmlflow.set_tracking_uri('http://127.0.0.1:5000')\n",
+            "conf/logger/mlflow.yaml": "mlflow:\n  tracking_uri: http://localhost:5000\n",
+            ".env": "MLFLOW_TRACKING_URI=http://[::1]:5000\n",
+        },
+        FAIL,
+    ),
+    (
+        "shared-tracking-server",
+        "a host whose name only starts like localhost is a server",
+        {
+            "train.py": "import mlflow\nmlflow.set_tracking_uri('http://localhost-mlflow.corp:5000')\n"
+        },
+        PASS,
+    ),
+    (
+        "shared-tracking-server",
         "FP wandb offline",
         {"train.py": "import wandb\nwandb.init(mode='offline')\n"},
         FAIL,

@@ -59,6 +59,10 @@ AUTO_GIT_TRACKERS = (
     "azureml.core.*Run.get_context",
 )
 _REMOTE_URI = re.compile(r"^'(https?://|databricks|postgres|postgresql|mysql|mssql|azureml)")
+# a server on the machine that trains (a tutorial's `mlflow ui`) is as local as a folder
+_LOOPBACK_URI = re.compile(
+    r"^'https?://(?:localhost|127\.[\d.]+|0\.0\.0\.0|\[::1\])(?=[:/']|$)", re.I
+)
 _LOCAL_URI = re.compile(r"^'(file:|sqlite:|\.|/|mlruns)|^'[\w-]+'$")
 _ENV_URI = re.compile(r"MLFLOW_TRACKING_URI\s*[:=]\s*['\"]?(\S+)")
 # YAML configs: Hydra logger configs (`tracking_uri:`), kedro-mlflow `mlflow_tracking_uri:`,
@@ -88,8 +92,9 @@ def shared_tracking_server(snap: Snapshot, p: NoParams) -> Observation:
     trackers (W&B `wandb.init`, Neptune, Comet, ClearML, or their Lightning loggers in a
     Hydra config) unless run in offline mode; managed platforms' run logging (Azure ML
     `Run.get_context().log`, SageMaker Experiments, Vertex AI Experiments), which records to
-    the team's workspace. A URI computed at run time is partial. A committed `mlruns/` folder or a
-    `file:`/`sqlite:` URI is local-only and does not count.
+    the team's workspace. A URI computed at run time is partial. A committed `mlruns/` folder, a
+    `file:`/`sqlite:` URI or a server on the loopback address (`http://127.0.0.1:5000`, a
+    tutorial's `mlflow ui`) is local-only and does not count.
     Why: results on one laptop cannot be compared or audited by the team (GCP level 1
     "ML metadata store").
     Fix: run an MLflow tracking server (or use a hosted tracker) and set
@@ -118,7 +123,9 @@ def shared_tracking_server(snap: Snapshot, p: NoParams) -> Observation:
                 uri = call.args[0] if call.args else call.kwarg("tracking_uri") or call.kwarg("uri")
                 if uri is None:
                     continue
-                if _REMOTE_URI.match(uri):
+                if _LOOPBACK_URI.match(uri):
+                    local.append(ev(path, line, f"{call.name}({uri})", "server on this machine"))
+                elif _REMOTE_URI.match(uri):
                     hits.append(ev(path, line, f"{call.name}({uri})", note))
                 elif uri == "<expr>":
                     computed.append(ev(path, line, f"{call.name}(<expr>)", note))
@@ -158,6 +165,8 @@ def shared_tracking_server(snap: Snapshot, p: NoParams) -> Observation:
         shown = value.group(1) if value else ""
         if shown.startswith(("file:", "sqlite:", "./", "mlruns")):
             local.append(ev(path, line, text, "local store"))
+        elif _LOOPBACK_URI.match("'" + shown):
+            local.append(ev(path, line, text, "server on this machine"))
         elif _REMOTE_URI.match("'" + shown) or (shown.startswith("$") and not path.endswith(".py")):
             # a server URL, or (outside Python) a value injected from CI secrets/variables
             remote.append(ev(path, line, text))
@@ -168,7 +177,9 @@ def shared_tracking_server(snap: Snapshot, p: NoParams) -> Observation:
             uri_match = _YAML_URI.match(text)
             if uri_match:
                 configured = uri_match.group(1)
-                if _REMOTE_URI.match("'" + configured):
+                if _LOOPBACK_URI.match("'" + configured):
+                    local.append(ev(path, number, text.strip(), "server on this machine"))
+                elif _REMOTE_URI.match("'" + configured):
                     remote.append(ev(path, number, text.strip()))
                 elif re.fullmatch(r"\$\{[^}]*\}", configured) or configured.startswith("${oc.env"):
                     computed.append(ev(path, number, text.strip(), "from the environment"))
