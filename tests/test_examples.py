@@ -20,29 +20,13 @@ A check that the rubric does not (yet) declare is skipped with a reason, never p
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 
 import pytest
-from helpers import EXAMPLES_DIR, load_expected, replay_example
-
-from mlaudit.repo.worktree import open_worktree
-from mlaudit.results import Assessment
-from mlaudit.rubric.load import load_rubric
-from mlaudit.scoring import assess
+from helpers import EXAMPLES_DIR, load_expected
 
 EXAMPLES = sorted(p.name for p in EXAMPLES_DIR.iterdir() if (p / "expected.yaml").is_file())
 OUTCOMES = {"pass", "partial", "fail", "not_applicable", "unknown", "error"}
-
-
-@pytest.fixture(scope="session")
-def scanned(tmp_path_factory: pytest.TempPathFactory):
-    @cache
-    def scan(name: str) -> Assessment:
-        repo = replay_example(EXAMPLES_DIR / name, tmp_path_factory.mktemp(name) / name)
-        return assess(open_worktree(repo), load_rubric())
-
-    return scan
 
 
 def _check_cases() -> list:

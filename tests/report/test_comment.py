@@ -5,17 +5,13 @@ sticky-comment marker, and code spans that show exactly the raw value once rende
 from __future__ import annotations
 
 import re
-from functools import cache
 
 import pytest
-from helpers import EXAMPLES_DIR, replay_example
+from helpers import EXAMPLES_DIR
 
-from mlaudit.repo.worktree import open_worktree
 from mlaudit.report import RenderOptions, renderer
 from mlaudit.report.comment import COMMENT_MARKER, MAX_CHARS
 from mlaudit.results import Assessment, Evidence
-from mlaudit.rubric.load import load_rubric
-from mlaudit.scoring import assess
 
 markdown_it = pytest.importorskip("markdown_it")
 EXAMPLES = sorted(p.name for p in EXAMPLES_DIR.iterdir() if (p / "expected.yaml").is_file())
@@ -31,16 +27,6 @@ TEMPLATE_SPANS = {
     "--format html",
     "--full",
 }
-
-
-@pytest.fixture(scope="module")
-def scanned(tmp_path_factory: pytest.TempPathFactory):
-    @cache
-    def scan(name: str) -> Assessment:
-        repo = replay_example(EXAMPLES_DIR / name, tmp_path_factory.mktemp(name) / name)
-        return assess(open_worktree(repo), load_rubric())
-
-    return scan
 
 
 def code_spans(markdown: str) -> list[str]:

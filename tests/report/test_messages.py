@@ -5,15 +5,9 @@ expression syntax, no brace glob, no `**` (issue #11 item 1). The patterns live 
 from __future__ import annotations
 
 import re
-from functools import cache
 
 import pytest
-from helpers import EXAMPLES_DIR, replay_example
-
-from mlaudit.repo.worktree import open_worktree
-from mlaudit.results import Assessment
-from mlaudit.rubric.load import load_rubric
-from mlaudit.scoring import assess
+from helpers import EXAMPLES_DIR
 
 EXAMPLES = sorted(p.name for p in EXAMPLES_DIR.iterdir() if (p / "expected.yaml").is_file())
 PATTERN_SYNTAX = re.compile(
@@ -46,16 +40,6 @@ def pattern_syntax(message: str) -> list[str]:
 )
 def test_detector(message: str, bad: bool) -> None:
     assert bool(pattern_syntax(message)) is bad
-
-
-@pytest.fixture(scope="module")
-def scanned(tmp_path_factory: pytest.TempPathFactory):
-    @cache
-    def scan(name: str) -> Assessment:
-        repo = replay_example(EXAMPLES_DIR / name, tmp_path_factory.mktemp(name) / name)
-        return assess(open_worktree(repo), load_rubric())
-
-    return scan
 
 
 @pytest.mark.parametrize("name", EXAMPLES)

@@ -205,7 +205,7 @@ def pipeline_as_code(snap: Snapshot, p: NoParams) -> Observation:
 
 
 # params-externalized ---------------------------------------------------------------------
-_CONFIG_LOADERS = (
+_FILE_LOADERS = (
     "yaml.safe_load",
     "yaml.load",
     "yaml.full_load",
@@ -215,6 +215,9 @@ _CONFIG_LOADERS = (
     "toml.load",
     "tomllib.load",
     "tomli.load",
+)
+_CONFIG_LOADERS = (
+    *_FILE_LOADERS,
     "configparser.ConfigParser",
     "*.read_yaml",
     "*.load_config",
@@ -245,17 +248,6 @@ _CONFIG_ARG = re.compile(
     r"^-{0,2}(?:config|configs|cfg|conf|hyps?|hparams?|hyperparams?|hyperparameters|params|"
     r"settings|(?:\w+[_-])?(?:config|cfg|params|hyp|hparams|settings)[_-](?:file|path|fp|yaml|json|toml))$",
     re.IGNORECASE,
-)
-_FILE_LOADERS = (
-    "yaml.safe_load",
-    "yaml.load",
-    "yaml.full_load",
-    "yaml.unsafe_load",
-    "json.load",
-    "omegaconf.OmegaConf.load",
-    "toml.load",
-    "tomllib.load",
-    "tomli.load",
 )
 _CONFIGPARSER = ("configparser.ConfigParser", "configparser.RawConfigParser")
 
