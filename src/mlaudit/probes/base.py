@@ -13,8 +13,9 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 from mlaudit.repo.globs import matches_any
+from mlaudit.repo.parsers.python_src import Call, PythonFacts
 from mlaudit.repo.parsers.secrets import redact_text
-from mlaudit.repo.snapshot import Snapshot
+from mlaudit.repo.snapshot import Snapshot, derivation_key
 from mlaudit.results import Evidence, Observation, Outcome
 
 MAX_EVIDENCE = 8
@@ -302,3 +303,38 @@ def notebook_line_note(snap: Snapshot, path: str, line: int) -> tuple[int | None
     nb = snap.notebook(path)
     cell = nb.cell_for(line) if nb else None
     return None, (f"cell {cell}" if cell else None)
+
+
+def imports_of(
+    snap: Snapshot, paths: Iterable[str], modules: tuple[str, ...]
+) -> list[tuple[str, tuple[tuple[str, int | None, str | None], ...]]]:
+    """(path, imports) for each file of `paths` importing any of `modules` (a module matches
+    itself and its submodules): every such import as (module, line, notebook cell note), in
+    source order. Derived once per file content (Snapshot.per_file); rule lib (is_own_module)
+    is the caller's, since it depends on the whole tree."""
+    from mlaudit.probes.generic import module_matches_any
+
+    def derive(path: str, facts: PythonFacts) -> tuple[tuple[str, int | None, str | None], ...]:
+        return tuple(
+            (imp.module, *notebook_line_note(snap, path, imp.line))
+            for imp in facts.imports
+            if module_matches_any(imp.module, modules)
+        )
+
+    return snap.python_per_file(derivation_key("imports_of", modules), paths, derive)
+
+
+def calls_of(
+    snap: Snapshot, paths: Iterable[str], patterns: tuple[str, ...], *, decorators: bool = False
+) -> list[tuple[str, tuple[Call, ...]]]:
+    """(path, calls) for each file of `paths` with calls (and, with `decorators`, decorators)
+    whose qualified name matches any of the fnmatch `patterns`, in source order. Derived once
+    per file content (Snapshot.per_file)."""
+    from mlaudit.probes.generic import name_matches_any
+
+    def derive(path: str, facts: PythonFacts) -> tuple[Call, ...]:
+        items = [*facts.calls, *facts.decorators] if decorators else facts.calls
+        return tuple(c for c in items if name_matches_any(c.name, patterns))
+
+    key = derivation_key("calls_of", patterns, decorators)
+    return snap.python_per_file(key, paths, derive)

@@ -13,12 +13,12 @@ from typing import Any, Literal
 from pydantic import Field, field_validator
 
 from mlaudit.probes import base, words
-from mlaudit.probes.base import ev
+from mlaudit.probes.base import ev, own_packages
 from mlaudit.probes.registry import Params, probe
 from mlaudit.repo.parsers.ci import ci_system_for
 from mlaudit.repo.parsers.python_src import Call
 from mlaudit.repo.parsers.yaml_docs import key_line, node_line
-from mlaudit.repo.snapshot import Snapshot
+from mlaudit.repo.snapshot import Snapshot, derivation_key
 from mlaudit.results import Evidence, Observation
 
 Scope = Literal["any", "tests", "non_tests"]
@@ -195,19 +195,15 @@ def python_imports(snap: Snapshot, p: ImportsParams) -> Observation:
         exclude=p.exclude,
         include_excluded_dirs=p.include_excluded_dirs,
     )
-    wanted_modules = tuple(p.modules)
-    for path in paths:
-        if base.is_notebook(path) and p.notebooks == "ignore":
-            continue
-        facts = snap.python(path)
-        if facts is None:
-            continue
-        for imp in facts.imports:
-            if module_matches_any(imp.module, wanted_modules) and not base.is_own_module(
-                snap, imp.module
-            ):
-                line, note = base.notebook_line_note(snap, path, imp.line)
-                found.append(ev(path, line, f"import {imp.module}", note))
+    if p.notebooks == "ignore":
+        paths_read = [path for path in paths if not base.is_notebook(path)]
+    else:
+        paths_read = paths
+    own = own_packages(snap)  # rule lib, applied to each file's derived imports
+    for path, imports in base.imports_of(snap, paths_read, tuple(p.modules)):
+        for module, line, note in imports:
+            if not (own and module.split(".", 1)[0] in own):
+                found.append(ev(path, line, f"import {module}", note))
                 in_scripts = in_scripts or not base.is_notebook(path)
                 break
     notebook_only = bool(found) and not in_scripts and p.notebooks == "partial"
@@ -305,16 +301,93 @@ def _kwargs_match(call: Call, wanted: dict[str, str]) -> bool:
     return True
 
 
-def _call_index(snap: Snapshot) -> dict[str, list[tuple[str, Call]]]:
-    def build() -> dict[str, list[tuple[str, Call]]]:
-        index: dict[str, list[tuple[str, Call]]] = {}
-        for path in snap.python_files:
-            facts = snap.python(path)
-            for call in facts.calls if facts else ():
-                index.setdefault(call.name, []).append((path, call))
+def _call_index(snap: Snapshot) -> dict[str, list[tuple[str, Call, int | None, str | None]]]:
+    """Every call of every Python file by name, with where it is (line, or notebook cell):
+    one index for all checks of the scan; each file's part is derived once per file content
+    (Snapshot.per_file)."""
+
+    def build() -> dict[str, list[tuple[str, Call, int | None, str | None]]]:
+        index: dict[str, list[tuple[str, Call, int | None, str | None]]] = {}
+        derive = lambda path, facts: _file_calls(snap, path, facts)  # noqa: E731
+        for path, calls in snap.python_per_file(_CALLS_OF_FILE, snap.python_files, derive):
+            for call, where, note in calls:
+                places = index.get(call.name)
+                if places is None:
+                    index[call.name] = [(path, call, where, note)]
+                else:
+                    places.append((path, call, where, note))
         return index
 
     return snap.memo(("python_call_index",), build)
+
+
+_CALLS_OF_FILE = derivation_key("python_calls.file")
+
+
+def _file_calls(
+    snap: Snapshot, path: str, facts: Any
+) -> tuple[tuple[Call, int | None, str | None], ...]:
+    # a notebook's cell numbers come from the notebook view that python() has read
+    if not base.is_notebook(path):
+        return tuple((call, call.line, None) for call in facts.calls)
+    return tuple((call, *base.notebook_line_note(snap, path, call.line)) for call in facts.calls)
+
+
+def _call_candidates(
+    snap: Snapshot,
+    path: str,
+    facts: Any,
+    p: CallsParams,
+    name_test: Callable[[str], Any],
+    value_re: re.Pattern[str] | None,
+    wants_bound: bool,
+) -> tuple[tuple[str, int, Evidence], ...]:
+    """(qualified name, call number or -1, evidence) of everything in ONE file that a
+    python_calls check matches before the whole-tree rule lib, in the probe's order. The call
+    number lets the probe count a bound call once under the first of its names that is not
+    the repository's own (`client.log_metric` read as `mlflow.tracking.MlflowClient().…`)."""
+    hits: list[tuple[str, int, int, str]] = []
+    for kind in p.kinds:
+        if kind == "call" and not wants_bound:
+            hits.extend(
+                (c.name, -1, c.line, c.name + "(…)")
+                for c in facts.calls
+                if name_test(c.name) and (not p.kwargs or _kwargs_match(c, p.kwargs))
+            )
+        elif kind == "call":
+            number = {id(c): i for i, c in enumerate(facts.calls)}
+            hits.extend(
+                (name, number[id(c)], c.line, name + "(…)")
+                for c, name in bound_call_names(facts)
+                if name_test(name) and (not p.kwargs or _kwargs_match(c, p.kwargs))
+            )
+        elif kind == "decorator":
+            hits.extend(
+                (d.name, -1, d.line, "@" + d.name)
+                for d in facts.decorators
+                if name_test(d.name) and (not p.kwargs or _kwargs_match(d, p.kwargs))
+            )
+        elif kind == "base":
+            hits.extend(
+                (b.name, -1, b.line, f"class (…{b.name}…)")
+                for b in facts.bases
+                if name_test(b.name)
+            )
+        elif kind == "ref":
+            hits.extend(
+                (name, -1, line, name) for name, line in facts.refs.items() if name_test(name)
+            )
+        elif kind == "assign":
+            hits.extend(
+                (a.target, -1, a.line, f"{a.target} = {a.value}")
+                for a in facts.assignments
+                if name_test(a.target) and (value_re is None or value_re.search(a.value))
+            )
+    out = []
+    for name, ident, line, text in hits:
+        where, note = base.notebook_line_note(snap, path, line)
+        out.append((name, ident, ev(path, where, text, note)))
+    return tuple(out)
 
 
 @probe("python_calls", CallsParams)
@@ -338,81 +411,61 @@ def python_calls(snap: Snapshot, p: CallsParams) -> Observation:
         exclude=p.exclude,
         include_excluded_dirs=p.include_excluded_dirs,
     )
-    value_re = re.compile(p.value) if p.value else None
     name_re = _names_regex(tuple(p.calls)).match
+    own = own_packages(snap)  # rule lib: calls into the package the repository publishes
 
     verdicts: dict[str, bool] = {}  # names repeat across files: decide each one once
 
     def match(name: str) -> bool:
         verdict = verdicts.get(name)
         if verdict is None:
-            # rule lib: a repository's calls into the package it publishes are not tool use
-            verdict = name_re(name) is not None and not base.is_own_module(snap, name)
+            verdict = name_re(name) is not None and not (own and name.split(".", 1)[0] in own)
             verdicts[name] = verdict
         return verdict
 
     wants_bound = any("()." in c for c in p.calls)
+    skip_notebooks = p.notebooks == "ignore"
     if p.kinds == ["call"] and not wants_bound:
         # fast path: one index of every call by name, shared by all checks of the scan; each
         # distinct name is tested once instead of every call of every file once per check
-        allowed = {
-            path for path in paths if not (base.is_notebook(path) and p.notebooks == "ignore")
-        }
+        allowed = (
+            {path for path in paths if not base.is_notebook(path)} if skip_notebooks else set(paths)
+        )
         for name, places in _call_index(snap).items():
             if not match(name):
                 continue
-            for path, c in places:
+            for path, c, where, note in places:
                 if path in allowed and (not p.kwargs or _kwargs_match(c, p.kwargs)):
-                    where, note = base.notebook_line_note(snap, path, c.line)
                     found.append(ev(path, where, name + "(…)", note))
                     in_scripts = in_scripts or not base.is_notebook(path)
-    slow_paths = [] if p.kinds == ["call"] and not wants_bound else paths
-    for path in slow_paths:
-        if base.is_notebook(path) and p.notebooks == "ignore":
-            continue
-        facts = snap.python(path)
-        if facts is None:
-            continue
-        # the name test (one compiled alternation) runs first: it rejects almost everything
-        hits: list[tuple[int, str]] = []
-        for kind in p.kinds:
-            if kind == "call" and not wants_bound:
-                hits.extend(
-                    (c.line, c.name + "(…)")
-                    for c in facts.calls
-                    if match(c.name) and (not p.kwargs or _kwargs_match(c, p.kwargs))
-                )
-            elif kind == "call":
-                named = bound_call_names(facts)
-                seen: set[int] = set()
-                for c, name in named:
-                    if (
-                        id(c) not in seen
-                        and match(name)
-                        and (not p.kwargs or _kwargs_match(c, p.kwargs))
-                    ):
-                        seen.add(id(c))
-                        hits.append((c.line, name + "(…)"))
-            elif kind == "decorator":
-                hits.extend(
-                    (d.line, "@" + d.name)
-                    for d in facts.decorators
-                    if match(d.name) and (not p.kwargs or _kwargs_match(d, p.kwargs))
-                )
-            elif kind == "base":
-                hits.extend((b.line, f"class (…{b.name}…)") for b in facts.bases if match(b.name))
-            elif kind == "ref":
-                hits.extend((line, name) for name, line in facts.refs.items() if match(name))
-            elif kind == "assign":
-                hits.extend(
-                    (a.line, f"{a.target} = {a.value}")
-                    for a in facts.assignments
-                    if match(a.target) and (value_re is None or value_re.search(a.value))
-                )
-        for line, text in hits:
-            where, note = base.notebook_line_note(snap, path, line)
-            found.append(ev(path, where, text, note))
-            in_scripts = in_scripts or not base.is_notebook(path)
+    else:
+        # each file's candidates (name test, keyword and value tests) are derived once per
+        # file content; only the whole-tree rule lib is applied here, at every snapshot
+        key = derivation_key(
+            "python_calls",
+            tuple(p.calls),
+            tuple(sorted(p.kwargs.items())),
+            tuple(p.kinds),
+            p.value,
+        )
+        value_re = re.compile(p.value) if p.value else None
+        name_test = _names_regex(tuple(p.calls)).match
+
+        def derive(path: str, facts: Any) -> tuple[tuple[str, int, Evidence], ...]:
+            return _call_candidates(snap, path, facts, p, name_test, value_re, wants_bound)
+
+        wanted = [path for path in paths if not (skip_notebooks and base.is_notebook(path))]
+        for path, candidates in snap.python_per_file(key, wanted, derive):
+            seen: set[int] = set()
+            for name, ident, evidence in candidates:
+                if own and name.split(".", 1)[0] in own:
+                    continue
+                if ident >= 0:
+                    if ident in seen:
+                        continue
+                    seen.add(ident)
+                found.append(evidence)
+                in_scripts = in_scripts or not base.is_notebook(path)
     missing = words.calls_phrase(p.calls)
     if p.absent:
         if found:

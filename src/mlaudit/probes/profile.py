@@ -80,14 +80,10 @@ MANIFEST_GLOBS = (
 
 def _imports(snap: Snapshot, modules: tuple[str, ...]) -> list[Evidence]:
     found = []
-    for path in base.python_sources(snap, ("*.py",), scope="non_tests"):
-        facts = snap.python(path)
-        if facts is None:
-            continue
-        for imp in facts.imports:
-            if any(imp.module == m or imp.module.startswith(m + ".") for m in modules):
-                found.append(ev(path, imp.line, f"import {imp.module}"))
-                break
+    paths = base.python_sources(snap, ("*.py",), scope="non_tests")
+    for path, imports in base.imports_of(snap, paths, modules):
+        module, line, _note = imports[0]  # a .py file: the line, no notebook cell
+        found.append(ev(path, line, f"import {module}"))
     return found
 
 

@@ -17,7 +17,6 @@ from typing import Any
 from mlaudit.probes import base
 from mlaudit.probes._managed import scoring_scripts
 from mlaudit.probes.base import ev
-from mlaudit.probes.generic import name_matches_any
 from mlaudit.probes.kubernetes import (
     SERVING_WORKLOADS,
     NoParams,
@@ -44,11 +43,10 @@ METRICS_MODULES = (
 )
 
 
-def _imports_any(snap: Snapshot, path: str, modules: Iterable[str]) -> int | None:
-    facts = snap.python(path)
-    for imp in facts.imports if facts else []:
-        if any(imp.module == m or imp.module.startswith(m + ".") for m in modules):
-            return imp.line
+def _imports_any(snap: Snapshot, path: str, modules: tuple[str, ...]) -> int | None:
+    """The line of the first import of any of `modules` in a .py file, or None."""
+    for _path, imports in base.imports_of(snap, (path,), modules):
+        return imports[0][1]
     return None
 
 
@@ -132,15 +130,8 @@ def serving_files(snap: Snapshot) -> list[str]:
 def calls_in(
     snap: Snapshot, paths: Iterable[str], patterns: Iterable[str], *, decorators: bool = False
 ) -> list[tuple[str, Call]]:
-    pats = list(patterns)
-    out: list[tuple[str, Call]] = []
-    for path in paths:
-        facts = snap.python(path)
-        if facts is None:
-            continue
-        items = list(facts.calls) + (list(facts.decorators) if decorators else [])
-        out.extend((path, c) for c in items if name_matches_any(c.name, tuple(pats)))
-    return out
+    found = base.calls_of(snap, paths, tuple(patterns), decorators=decorators)
+    return [(path, c) for path, calls in found for c in calls]
 
 
 # MON: nan guard ---------------------------------------------------------------------------------

@@ -11,9 +11,13 @@ The key is (view, path, blob id): the path is part of it because some views ment
 cached value and replayed on a hit, so a Snapshot reading from the cache reports exactly
 what a cold one does.
 
-Only parse-level views are shared (see SHARED_VIEWS): derived facts and probe memos depend
-on the whole tree and stay per Snapshot. Parsed values are treated as immutable (probes are
-pure functions); the determinism tests compare cached points with cold `scan --ref` runs.
+Only parse-level views are shared (see SHARED_VIEWS), plus one "derived" bundle per file:
+facts a probe derives from that ONE file (`Snapshot.per_file`: the calls matching a check's
+patterns, the modules it imports …), keyed by what the derivation is and its parameters.
+Facts that depend on the whole tree (the packages the repository publishes, file lists,
+globs) and probe memos stay per Snapshot. Parsed and derived values are treated as
+immutable (probes are pure functions); the determinism tests compare cached points with
+cold `scan --ref` runs.
 """
 
 from __future__ import annotations
@@ -23,6 +27,11 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 T = TypeVar("T")
+
+DERIVED = "derived"  # the view of per-file derived facts: derivation key → value
+# Derived values kept in one run at most (then computed without keeping them): a cold scan of
+# 100,000 files with a hundred derivations per file must not hold ten million of them.
+DERIVED_BUDGET = 1_000_000
 
 # Views whose value depends only on (path, file bytes).
 SHARED_VIEWS = frozenset(
@@ -37,6 +46,7 @@ SHARED_VIEWS = frozenset(
         "dockerfile",
         "secrets",
         "terraform",
+        DERIVED,
     }
 )
 _ABSENT: Any = object()
@@ -59,6 +69,7 @@ class ParseCache:
     entries: dict[tuple[str, str, str], tuple[Any, str | None]] = field(default_factory=dict)
     stats: CacheStats = field(default_factory=CacheStats)
     used: set[tuple[str, str, str]] = field(default_factory=set)  # keys read or written
+    derived_room: int = DERIVED_BUDGET  # derived values this run may still keep
 
     def bind(self, blob_id: Callable[[str], str | None]) -> BoundParseCache:
         """The view of this cache for one Snapshot, whose files' blob ids `blob_id` gives."""
@@ -99,3 +110,20 @@ class BoundParseCache:
             problem = cache.entries.get(("text", path, blob), (None, None))[1]
         cache.entries[key] = (value, problem)
         return value
+
+    def derived(self, path: str) -> dict[str, Any] | None:
+        """The derived facts of `path`'s blob (derivation key → value), shared with every
+        Snapshot in which `path` is the same blob; None when the file has no blob id (then
+        nothing is kept)."""
+        blob = self.blob_id(path)
+        if blob is None:
+            return None
+        key = (DERIVED, path, blob)
+        cache = self.cache
+        cache.used.add(key)
+        hit = cache.entries.get(key)
+        if hit is None:
+            bundle: dict[str, Any] = {}
+            cache.entries[key] = (bundle, None)
+            return bundle
+        return hit[0]

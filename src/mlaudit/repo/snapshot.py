@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import sys
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -48,6 +49,11 @@ BINARY_SNIFF_BYTES = 8192
 TEXT_CACHE_BYTES = 256 * 1024 * 1024
 _MISSING: Any = object()
 _NO_STORE: dict[Any, Any] = {}
+# The CI system each path names (a pure function of the path, asked for every file of every
+# history point), kept for at most this many paths.
+MAX_REMEMBERED_PATHS = 200_000
+_CI_BY_PATH: dict[str, str | None] = {}
+_SNIFF_CI = "ci_system.sniff"
 # How many files keep their split lines cached (least recently used are dropped).
 RECENT_LINES_FILES = 512
 
@@ -90,6 +96,8 @@ class Snapshot(InfraViews):
     _recent_lines: OrderedDict[str, list[str]] = field(default_factory=OrderedDict)
     _glob_cache: dict[str, list[str]] = field(default_factory=dict)
     _text_bytes: int = 0
+    # path → its derived facts (see per_file), the bundle shared through parse_cache
+    _derived: dict[str, dict[str, Any] | None] = field(default_factory=dict)
 
     # files ------------------------------------------------------------------------------
     @cached_property
@@ -159,6 +167,52 @@ class Snapshot(InfraViews):
         """Per-scan memo for facts derived by probes (e.g. a filtered file list): probes
         stay pure functions, and fifty of them asking the same question cost one answer."""
         return self._cached("memo", key, build)  # type: ignore[arg-type]
+
+    def per_file(self, key: str, path: str, build: Callable[[], T]) -> T:
+        """A fact derived from ONE file, computed once per file content: every Snapshot in
+        which `path` is the same blob (history points, the next commit through the on-disk
+        cache) reuses it instead of running the probe's logic over the file again.
+
+        `key` names the derivation and every parameter it depends on (see derivation_key).
+        `build` may only read views of `path` that the caller has ALREADY read in this
+        Snapshot (so the file's problems are recorded exactly as in a cold scan), and must
+        not depend on anything else: whole-tree facts (the packages the repository
+        publishes, file lists, globs) are applied by the caller to the derived value.
+        Values must be plain, immutable data (they are pickled into the on-disk cache)."""
+        cache = self.parse_cache
+        if cache is None:
+            return build()
+        bundle = self._derived.get(path, _MISSING)
+        if bundle is _MISSING:
+            bundle = self._derived[path] = cache.derived(path)
+        if bundle is None:
+            return build()
+        hit = bundle.get(key, _MISSING)
+        if hit is _MISSING:
+            hit = build()
+            shared = cache.cache
+            if shared.derived_room > 0:
+                shared.derived_room -= 1
+                bundle[key] = hit
+        return hit
+
+    def python_per_file(
+        self, key: str, paths: Iterable[str], derive: Callable[[str, PythonFacts], T]
+    ) -> list[tuple[str, T]]:
+        """(path, derive(path, facts)) for each of `paths` whose Python facts can be read and
+        whose derived value is not empty, in order; each value computed once per file content
+        (see per_file: `derive` must depend on that one file and its path only)."""
+        out: list[tuple[str, T]] = []
+        python = self.python
+        per_file = self.per_file
+        for path in paths:
+            facts = python(path)
+            if facts is None:
+                continue
+            value = per_file(key, path, lambda: derive(path, facts))  # noqa: B023
+            if value:
+                out.append((path, value))
+        return out
 
     def _cached(self, view: str, path: str, build: Callable[[], T]) -> T:
         store = self._cache.get(view)
@@ -328,10 +382,15 @@ class Snapshot(InfraViews):
     def ci_system(self, path: str) -> str | None:
         """The CI system a file configures: by its conventional path, or (YAML only) by the
         shape of its content — one answer for the checks and the stack inventory."""
-        system = ci_system_for(path)
+        system = _CI_BY_PATH.get(path, _MISSING)
+        if system is _MISSING:
+            if len(_CI_BY_PATH) > MAX_REMEMBERED_PATHS:
+                _CI_BY_PATH.clear()
+            system = _CI_BY_PATH[path] = ci_system_for(path)  # the path alone decides it
         if system is None and path.endswith((".yml", ".yaml")):
             text = self.text(path)
-            system = sniff_ci_system(path, text) if text else None
+            if text:
+                system = self.per_file(_SNIFF_CI, path, lambda: sniff_ci_system(path, text))
         return system
 
     @cached_property
@@ -389,6 +448,12 @@ class Snapshot(InfraViews):
                 if pattern.search(bounded(line)):
                     hits.append((path, number, line))
         return hits
+
+
+def derivation_key(name: str, *params: object) -> str:
+    """The key of a per-file derivation: its name and every parameter it depends on, as one
+    interned string (the same key object in every bundle keeps the on-disk cache small)."""
+    return sys.intern(name + repr(params) if params else name)
 
 
 @lru_cache(maxsize=2048)
