@@ -9,7 +9,7 @@ The catalogue's false-positive rules live here so every probe applies them the s
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 
 from mlaudit.repo.globs import matches_any
@@ -168,7 +168,7 @@ def select_files(
             out.append(path)
         return out
 
-    return list(snap.memo(key, build))
+    return list(snap.tree_memo(key, build))  # the paths alone decide it
 
 
 def snippet(text: str) -> str:
@@ -338,3 +338,28 @@ def calls_of(
 
     key = derivation_key("calls_of", patterns, decorators)
     return snap.python_per_file(key, paths, derive)
+
+
+def per_file_evidence(
+    snap: Snapshot,
+    key: str,
+    paths: Iterable[str],
+    scan_file: Callable[[str, PythonFacts, tuple[list[Evidence], ...]], None],
+    kinds: int,
+) -> tuple[list[Evidence], ...]:
+    """Run a probe's per-file logic once per file content (Snapshot.per_file).
+
+    `scan_file(path, facts, buckets)` appends each file's evidence to `kinds` buckets (found,
+    anti-signal …) and may read nothing but that file and module constants — `key` names
+    it. Returns the buckets of all `paths` concatenated in order, as the loop would build."""
+
+    def derive(path: str, facts: PythonFacts) -> tuple[tuple[Evidence, ...], ...]:
+        buckets: tuple[list[Evidence], ...] = tuple([] for _ in range(kinds))
+        scan_file(path, facts, buckets)
+        return tuple(tuple(b) for b in buckets) if any(buckets) else ()
+
+    out: tuple[list[Evidence], ...] = tuple([] for _ in range(kinds))
+    for _path, buckets in snap.python_per_file(key, paths, derive):
+        for bucket, found in zip(out, buckets, strict=True):
+            bucket.extend(found)
+    return out

@@ -19,8 +19,9 @@ from mlaudit.probes.generic import (
 )
 from mlaudit.probes.registry import Params, probe
 from mlaudit.repo.parsers.dockerfile import Instruction, parse_from
+from mlaudit.repo.parsers.python_src import PythonFacts
 from mlaudit.repo.parsers.yaml_docs import key_line
-from mlaudit.repo.snapshot import Snapshot
+from mlaudit.repo.snapshot import Snapshot, derivation_key
 from mlaudit.results import Evidence, Observation
 
 
@@ -451,6 +452,9 @@ SEEDED_CONSTRUCTORS = (
 DETERMINISM = ("torch.use_deterministic_algorithms",)
 
 
+_SEEDS = derivation_key("seeds_set")
+
+
 @probe("seeds_set", NoParams)
 def seeds_set(snap: Snapshot, p: NoParams) -> Observation:
     """Random seeds are fixed in the training code.
@@ -465,15 +469,10 @@ def seeds_set(snap: Snapshot, p: NoParams) -> Observation:
     Fix: seed every RNG at the start of training (`lightning.seed_everything(42)`) and
     pass `random_state=` to splitters and estimators.
     """
-    found: list[Evidence] = []
-    hurts: list[Evidence] = []
-    helps: list[Evidence] = []
-    in_scripts = False
     paths = _code_paths(snap)
-    for path in paths:
-        facts = snap.python(path)
-        if facts is None:
-            continue
+
+    def scan_file(path: str, facts: PythonFacts, buckets: tuple[list[Evidence], ...]) -> None:
+        found, hurts, helps = buckets
         for call in facts.calls:
             line, note = base.notebook_line_note(snap, path, call.line)
             hit = None
@@ -491,7 +490,6 @@ def seeds_set(snap: Snapshot, p: NoParams) -> Observation:
                 helps.append(ev(path, line, f"{call.name}(True)", note))
             if hit:
                 found.append(ev(path, line, hit, note))
-                in_scripts = in_scripts or not base.is_notebook(path)
         for assign in facts.assignments:
             if assign.target.endswith("cudnn.benchmark") and assign.value == "True":
                 line, note = base.notebook_line_note(snap, path, assign.line)
@@ -499,6 +497,9 @@ def seeds_set(snap: Snapshot, p: NoParams) -> Observation:
             elif assign.target.endswith("cudnn.deterministic") and assign.value == "True":
                 line, note = base.notebook_line_note(snap, path, assign.line)
                 helps.append(ev(path, line, f"{assign.target} = True", note))
+
+    found, hurts, helps = base.per_file_evidence(snap, _SEEDS, paths, scan_file, 3)
+    in_scripts = any(not base.is_notebook(e.path) for e in found)
     if not found:
         return base.found_or_missing(
             [], what="random seed", problems=base.problem_evidence(snap, paths)

@@ -27,10 +27,10 @@ from mlaudit.probes.kubernetes import (
     tf_problems,
 )
 from mlaudit.probes.registry import Params, probe
-from mlaudit.repo.parsers.python_src import Call
+from mlaudit.repo.parsers.python_src import Call, PythonFacts
 from mlaudit.repo.parsers.terraform import TerraformBlock
 from mlaudit.repo.parsers.yaml_docs import as_list
-from mlaudit.repo.snapshot import Snapshot
+from mlaudit.repo.snapshot import Snapshot, derivation_key
 from mlaudit.results import Evidence, Observation
 
 # unsafe deserialisation ------------------------------------------------------------------------
@@ -85,6 +85,9 @@ class UnsafeDeserializationParams(Params):
     exclude: list[str] = []
 
 
+_UNSAFE_LOADS = derivation_key("unsafe_deserialization")
+
+
 @probe("unsafe_deserialization", UnsafeDeserializationParams)
 def unsafe_deserialization(snap: Snapshot, p: UnsafeDeserializationParams) -> Observation:
     """Anti-signal: models and data are loaded without unsafe deserialisation.
@@ -101,19 +104,19 @@ def unsafe_deserialization(snap: Snapshot, p: UnsafeDeserializationParams) -> Ob
     use `yaml.safe_load`, and drop `trust_remote_code=True` or pin the model revision.
     """
     paths = base.python_sources(snap, p.globs, scope="non_tests", exclude=p.exclude)
-    found: list[Evidence] = []
-    in_scripts = False
-    for path in paths:
-        facts = snap.python(path)
-        if facts is None:
-            continue
+
+    def scan_file(path: str, facts: PythonFacts, buckets: tuple[list[Evidence], ...]) -> None:
         for call in facts.calls:
             reason = unsafe_reason(call)
             if reason is None:
                 continue
             line, note = base.notebook_line_note(snap, path, call.line)
-            found.append(ev(path, line, f"{call.name}(…)", reason + (f" ({note})" if note else "")))
-            in_scripts = in_scripts or not base.is_notebook(path)
+            buckets[0].append(
+                ev(path, line, f"{call.name}(…)", reason + (f" ({note})" if note else ""))
+            )
+
+    (found,) = base.per_file_evidence(snap, _UNSAFE_LOADS, paths, scan_file, 1)
+    in_scripts = any(not base.is_notebook(e.path) for e in found)
     if found and in_scripts:
         return base.failed(f"{len(found)} unsafe deserialisation call(s)", found)
     if found:

@@ -10,7 +10,8 @@ from mlaudit.probes import base
 from mlaudit.probes.base import ev
 from mlaudit.probes.generic import bound_call_names, name_matches, name_matches_any
 from mlaudit.probes.registry import Params, probe
-from mlaudit.repo.snapshot import Snapshot
+from mlaudit.repo.parsers.python_src import PythonFacts
+from mlaudit.repo.snapshot import Snapshot, derivation_key
 from mlaudit.results import Evidence, Observation
 
 # Trackers that are hosted services by default (a run goes to a shared server unless
@@ -82,6 +83,9 @@ def _code(snap: Snapshot) -> list[str]:
     return base.python_sources(snap, scope="non_tests")
 
 
+_TRACKING_SERVER = derivation_key("shared_tracking_server")
+
+
 @probe("shared_tracking_server", NoParams)
 def shared_tracking_server(snap: Snapshot, p: NoParams) -> Observation:
     """Runs are logged to a shared tracking server, not to a folder on one machine.
@@ -100,14 +104,9 @@ def shared_tracking_server(snap: Snapshot, p: NoParams) -> Observation:
     Fix: run an MLflow tracking server (or use a hosted tracker) and set
     `MLFLOW_TRACKING_URI` in the training environment.
     """
-    remote: list[Evidence] = []
-    computed: list[Evidence] = []
-    local: list[Evidence] = []
-    notebook_hits: list[Evidence] = []
-    for path in _code(snap):
-        facts = snap.python(path)
-        if facts is None:
-            continue
+
+    def scan_file(path: str, facts: PythonFacts, buckets: tuple[list[Evidence], ...]) -> None:
+        remote, notebook_hits, computed, local = buckets
         hits: list[Evidence] = []
         for call, name in bound_call_names(facts):
             if name != call.name and name_matches_any(name, PLATFORM_RUN_LOGGING):
@@ -142,6 +141,10 @@ def shared_tracking_server(snap: Snapshot, p: NoParams) -> Observation:
             notebook_hits.extend(hits)
         else:
             remote.extend(hits)
+
+    remote, notebook_hits, computed, local = base.per_file_evidence(
+        snap, _TRACKING_SERVER, _code(snap), scan_file, 4
+    )
     config = base.select_files(
         snap,
         [
@@ -204,6 +207,9 @@ def shared_tracking_server(snap: Snapshot, p: NoParams) -> Observation:
     return base.failed("no shared tracking server configured")
 
 
+_CODE_VERSION = derivation_key("code_version_logged")
+
+
 @probe("code_version_logged", NoParams)
 def code_version_logged(snap: Snapshot, p: NoParams) -> Observation:
     """Each run records the code version (git commit) that produced it.
@@ -217,13 +223,9 @@ def code_version_logged(snap: Snapshot, p: NoParams) -> Observation:
     Fix: launch runs from a clean git checkout (or `mlflow run .`) and log the commit
     explicitly: `mlflow.set_tag("git_commit", sha)`.
     """
-    strong: list[Evidence] = []
-    auto: list[Evidence] = []
-    dvclive: list[Evidence] = []
-    for path in _code(snap):
-        facts = snap.python(path)
-        if facts is None:
-            continue
+
+    def scan_file(path: str, facts: PythonFacts, buckets: tuple[list[Evidence], ...]) -> None:
+        strong, auto, dvclive = buckets
         for call in facts.calls:
             line, note = base.notebook_line_note(snap, path, call.line)
             if name_matches(call.name, "wandb.init") and call.kwarg("save_code") == "True":
@@ -240,6 +242,8 @@ def code_version_logged(snap: Snapshot, p: NoParams) -> Observation:
                 dvclive.append(ev(path, line, f"{call.name}(…)", note))
             elif name_matches_any(call.name, tuple(AUTO_GIT_TRACKERS)):
                 auto.append(ev(path, line, f"{call.name}(…)", note))
+
+    strong, auto, dvclive = base.per_file_evidence(snap, _CODE_VERSION, _code(snap), scan_file, 3)
     mlproject = sorted({e.path for e in mf.mlproject_entries(snap) if e.runnable})
     pipelines = base.select_files(snap, ["dvc.yaml"])
     if dvclive and pipelines:

@@ -62,6 +62,18 @@ class CacheStats:
         return self.hits + self.misses
 
 
+# Lists of paths whose glob answers are kept (history points mostly share a few).
+KEPT_TREES = 4
+
+
+@dataclass
+class TreeFacts:
+    """Answers that depend on a Snapshot's list of paths only: shared by equal lists."""
+
+    globs: dict[str, list[str]] = field(default_factory=dict)  # pattern → matching paths
+    memo: dict[Any, Any] = field(default_factory=dict)  # Snapshot.tree_memo
+
+
 @dataclass
 class ParseCache:
     """(view, path, blob id) → (value, problem recorded while building it)."""
@@ -70,6 +82,17 @@ class ParseCache:
     stats: CacheStats = field(default_factory=CacheStats)
     used: set[tuple[str, str, str]] = field(default_factory=set)  # keys read or written
     derived_room: int = DERIVED_BUDGET  # derived values this run may still keep
+    trees: dict[tuple[str, ...], TreeFacts] = field(default_factory=dict)
+
+    def tree(self, paths: list[str]) -> TreeFacts:
+        """The facts shared by Snapshots whose list of paths is exactly `paths`."""
+        key = tuple(paths)
+        found = self.trees.get(key)
+        if found is None:
+            if len(self.trees) >= KEPT_TREES:
+                del self.trees[next(iter(self.trees))]  # the oldest
+            found = self.trees[key] = TreeFacts()
+        return found
 
     def bind(self, blob_id: Callable[[str], str | None]) -> BoundParseCache:
         """The view of this cache for one Snapshot, whose files' blob ids `blob_id` gives."""

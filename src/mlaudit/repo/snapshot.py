@@ -95,6 +95,7 @@ class Snapshot(InfraViews):
     _cache: dict[str, dict[Any, Any]] = field(default_factory=dict)
     _recent_lines: OrderedDict[str, list[str]] = field(default_factory=OrderedDict)
     _glob_cache: dict[str, list[str]] = field(default_factory=dict)
+    _tree_memo: dict[Any, Any] = field(default_factory=dict)
     _text_bytes: int = 0
     # path → its derived facts (see per_file), the bundle shared through parse_cache
     _derived: dict[str, dict[str, Any] | None] = field(default_factory=dict)
@@ -102,7 +103,13 @@ class Snapshot(InfraViews):
     # files ------------------------------------------------------------------------------
     @cached_property
     def files(self) -> list[str]:
-        return self.source.list_files()
+        files = self.source.list_files()
+        if self.parse_cache is not None:
+            # another Snapshot with exactly these paths (history points whose commits only
+            # changed file contents) already matched globs against them: share the answers
+            shared = self.parse_cache.cache.tree(files)
+            self._glob_cache, self._tree_memo = shared.globs, shared.memo
+        return files
 
     @cached_property
     def file_set(self) -> frozenset[str]:
@@ -140,6 +147,7 @@ class Snapshot(InfraViews):
     def glob(self, *patterns: str) -> list[str]:
         """Files matching any of the patterns (see repo.globs for the syntax), sorted."""
         found: set[str] = set()
+        _ = self.files  # binds the glob cache shared by Snapshots of the same paths
         for pattern in patterns:
             hits = self._glob_cache.get(pattern)
             if hits is None:
@@ -213,6 +221,15 @@ class Snapshot(InfraViews):
             if value:
                 out.append((path, value))
         return out
+
+    def tree_memo(self, key: tuple[object, ...], build: Callable[[], T]) -> T:
+        """Memo for facts that depend on the list of paths ONLY (never on file contents),
+        e.g. the files a glob selects: shared with every Snapshot of exactly these paths."""
+        _ = self.files
+        hit = self._tree_memo.get(key, _MISSING)
+        if hit is _MISSING:
+            hit = self._tree_memo[key] = build()
+        return hit
 
     def _cached(self, view: str, path: str, build: Callable[[], T]) -> T:
         store = self._cache.get(view)
@@ -431,29 +448,48 @@ class Snapshot(InfraViews):
     def grep(self, paths: Iterable[str], pattern: re.Pattern[str]) -> list[tuple[str, int, str]]:
         """(path, line, matched line) for each line matching; binary/unreadable files skipped."""
         hits: list[tuple[str, int, str]] = []
-        # the whole-file pre-filter must let `^`/`$` anchor at every line, as below
-        prefilter = _multiline(pattern.pattern, pattern.flags)
+        key = derivation_key("grep", pattern.pattern, pattern.flags)
         for path in paths:
             text = self.text(path)
             if text is None:
                 continue
-            lines = self.lines(path)
-            # a pattern's cost can grow with the square of a line's length: match only the
-            # first MAX_MATCH_LINE characters of each line, and skip the whole-text prefilter
-            # when a line is longer (it would see the uncut line)
-            long_lines = len(text) > MAX_MATCH_LINE and max(map(len, lines)) > MAX_MATCH_LINE
-            if not long_lines and not prefilter.search(text):
-                continue
-            for number, line in enumerate(lines, start=1):
-                if pattern.search(bounded(line)):
-                    hits.append((path, number, line))
+            found = self.per_file(key, path, lambda: self._grep_file(path, text, pattern))  # noqa: B023
+            hits.extend((path, number, line) for number, line in found)
         return hits
+
+    def _grep_file(
+        self, path: str, text: str, pattern: re.Pattern[str]
+    ) -> tuple[tuple[int, str], ...]:
+        # the whole-file pre-filter must let `^`/`$` anchor at every line, as below
+        prefilter = _multiline(pattern.pattern, pattern.flags)
+        lines = self.lines(path)
+        # a pattern's cost can grow with the square of a line's length: match only the
+        # first MAX_MATCH_LINE characters of each line, and skip the whole-text prefilter
+        # when a line is longer (it would see the uncut line)
+        long_lines = len(text) > MAX_MATCH_LINE and max(map(len, lines)) > MAX_MATCH_LINE
+        if not long_lines and not prefilter.search(text):
+            return ()
+        return tuple(
+            (number, line)
+            for number, line in enumerate(lines, start=1)
+            if pattern.search(bounded(line))
+        )
 
 
 def derivation_key(name: str, *params: object) -> str:
     """The key of a per-file derivation: its name and every parameter it depends on, as one
-    interned string (the same key object in every bundle keeps the on-disk cache small)."""
-    return sys.intern(name + repr(params) if params else name)
+    interned string (the same key object in every bundle keeps the on-disk cache small).
+    `params` must be hashable and have a stable repr (strings, numbers, tuples of them)."""
+    memo = (name, params)
+    key = _DERIVATION_KEYS.get(memo)
+    if key is None:
+        if len(_DERIVATION_KEYS) > MAX_REMEMBERED_PATHS:
+            _DERIVATION_KEYS.clear()
+        key = _DERIVATION_KEYS[memo] = sys.intern(name + repr(params) if params else name)
+    return key
+
+
+_DERIVATION_KEYS: dict[tuple[str, tuple[object, ...]], str] = {}
 
 
 @lru_cache(maxsize=2048)
