@@ -156,6 +156,7 @@ def run_history(
     disk = _disk_cache(use_cache, prepared, root)
     cache = disk.load_parses() if disk is not None else None
     skipped: list[str] = list(selection.skipped)
+    scores: dict[Any, Any] = {}  # points whose results score alike share one scoring
 
     def assess_point(point: Any, shared: Any, parses: Any) -> Any:
         snap = open_point(root, str(path), point, layout, shared, parses)
@@ -166,7 +167,7 @@ def run_history(
             waive, _ = waivers.bind(snap.git.commit_date if snap.git else None)
             options = dataclasses.replace(options, waive=waive)
         try:
-            return assess(snap, prepared.loaded, options)
+            return assess(snap, prepared.loaded, options, scores=scores)
         finally:
             snap.source.close()
 

@@ -38,8 +38,9 @@ from mlaudit.errors import RubricError
 from mlaudit.probes import base
 from mlaudit.probes.base import ev
 from mlaudit.probes.generic import _check_regex, module_matches_any, name_matches_any
+from mlaudit.repo.parsers.python_src import PythonFacts
 from mlaudit.repo.parsers.yaml_docs import as_list
-from mlaudit.repo.snapshot import Snapshot
+from mlaudit.repo.snapshot import Snapshot, derivation_key
 from mlaudit.results import Evidence, Inventory, InventoryCategory, InventoryTool
 
 CATALOGUE_FILE = "inventory.yaml"
@@ -240,13 +241,11 @@ class _Facts:
         # (name, path, line): evidence objects are built only for what a tool matches
         self.imports: list[tuple[str, str, int]] = []
         self.calls: list[tuple[str, str, int]] = []
-        for path in base.python_sources(snap):
-            facts = snap.python(path)
-            if facts is None:
-                continue
-            self.imports += [(imp.module, path, imp.line) for imp in facts.imports]
-            # a subclass of X uses X as much as a call does (unittest.TestCase …)
-            self.calls += [(c.name, path, c.line) for c in [*facts.calls, *facts.bases]]
+        for path, (imports, calls) in snap.python_per_file(
+            _NAMES_OF_FILE, base.python_sources(snap), _file_names
+        ):
+            self.imports += [(module, path, line) for module, line in imports]
+            self.calls += [(name, path, line) for name, line in calls]
         self.commands: list[tuple[str, Evidence]] = []
         for job in snap.ci_jobs:
             if job.disabled or base.is_excluded(job.path):
@@ -315,6 +314,46 @@ class _Facts:
         return found
 
 
+_NAMES_OF_FILE = derivation_key("inventory.names")
+
+
+def _file_names(
+    path: str, facts: PythonFacts
+) -> tuple[tuple[tuple[str, int], ...], tuple[tuple[str, int], ...]]:
+    """ONE file's imported modules and called names, with their lines."""
+    return (
+        tuple((imp.module, imp.line) for imp in facts.imports),
+        # a subclass of X uses X as much as a call does (unittest.TestCase …)
+        tuple((c.name, c.line) for c in [*facts.calls, *facts.bases]),
+    )
+
+
+@lru_cache(maxsize=4096)
+def _verdicts(kind: str, patterns: tuple[str, ...]) -> dict[str, bool]:
+    """name → does it match `patterns`: the same names come back at every history point."""
+    return {}
+
+
+def _matching(names: dict[str, Any], kind: str, patterns: tuple[str, ...]) -> list[str]:
+    if not patterns:
+        return []
+    verdicts = _verdicts(kind, patterns)
+    test = module_matches_any if kind == "module" else name_matches_any
+    out = []
+    for name in names:
+        verdict = verdicts.get(name)
+        if verdict is None:
+            if len(verdicts) > MAX_VERDICTS:
+                verdicts.clear()
+            verdict = verdicts[name] = test(name, patterns)
+        if verdict:
+            out.append(name)
+    return out
+
+
+MAX_VERDICTS = 100_000
+
+
 def _group(items: list[tuple[str, str, int]]) -> dict[str, list[tuple[str, int]]]:
     grouped: dict[str, list[tuple[str, int]]] = {}
     for name, path, line in items:
@@ -328,18 +367,16 @@ def _detect(facts: _Facts, tool: ToolSpec) -> InventoryTool | None:
     wanted = tuple(tool.imports)
     hits = [
         facts.code_evidence(path, line, f"import {module}")
-        for module, places in facts.imports_by_name.items()
-        if module_matches_any(module, wanted)
-        for path, line in places
+        for module in _matching(facts.imports_by_name, "module", wanted)
+        for path, line in facts.imports_by_name[module]
     ]
     if hits:
         via.append("import")
         used += sorted(set(hits), key=Evidence.sort_key)
     hits = [
         facts.code_evidence(path, line, f"{name}(…)")
-        for name, places in facts.calls_by_name.items()
-        if tool.calls and name_matches_any(name, tuple(tool.calls))
-        for path, line in places
+        for name in _matching(facts.calls_by_name, "name", tuple(tool.calls))
+        for path, line in facts.calls_by_name[name]
     ]
     if hits:
         via.append("call")

@@ -302,7 +302,36 @@ def target_info(snap: Snapshot) -> TargetInfo:
     )
 
 
-def assess(snap: Snapshot, loaded: LoadedRubric, options: ScanOptions | None = None) -> Assessment:
+# What score() reads of a result: every field but the message and the evidence.
+_SCORED_FIELDS = tuple(f for f in CheckResult.model_fields if f not in ("message", "evidence"))
+MAX_SHARED_SCORES = 64
+
+
+def shared_score(
+    results: list[CheckResult], rubric: Rubric, scores: dict[Any, Scored] | None
+) -> Scored:
+    """score(), reused from `scores` (one rubric's) when another point's results differed
+    from these in messages and evidence only — history points mostly do."""
+    if scores is None:
+        return score(results, rubric)
+    key = tuple(tuple(getattr(r, f) for f in _SCORED_FIELDS) for r in results)
+    found = scores.get(key)
+    if found is None:
+        if len(scores) >= MAX_SHARED_SCORES:
+            scores.clear()
+        found = scores[key] = score(results, rubric)
+    return found
+
+
+def assess(
+    snap: Snapshot,
+    loaded: LoadedRubric,
+    options: ScanOptions | None = None,
+    *,
+    scores: dict[Any, Scored] | None = None,
+) -> Assessment:
+    """The assessment of a snapshot. `scores`: a memo shared by the points of one history
+    (same rubric), see shared_score."""
     options = options or ScanOptions()
     rubric = loaded.rubric
     detected = detect_profile(snap)
@@ -322,7 +351,7 @@ def assess(snap: Snapshot, loaded: LoadedRubric, options: ScanOptions | None = N
 
         attestations = load_attestations(snap, rubric)
     results = evaluate(snap, rubric, profile.name, options, attestations)
-    scored = score(results, rubric)
+    scored = shared_score(results, rubric, scores)
     return Assessment(
         tool="mlaudit",
         tool_version=__version__,

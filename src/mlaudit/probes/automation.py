@@ -16,8 +16,9 @@ from mlaudit.probes.kubernetes import k8s_objects
 from mlaudit.probes.registry import Params, probe
 from mlaudit.probes.testing import _resolve, local_modules
 from mlaudit.repo.globs import matches_any
+from mlaudit.repo.parsers.python_src import PythonFacts
 from mlaudit.repo.parsers.yaml_docs import key_line
-from mlaudit.repo.snapshot import Snapshot
+from mlaudit.repo.snapshot import Snapshot, derivation_key
 from mlaudit.results import Evidence, Observation
 
 TRIVIAL_COMMAND = re.compile(
@@ -199,12 +200,9 @@ def _python_schedules(
     snap: Snapshot, train: re.Pattern[str]
 ) -> tuple[list[Evidence], list[Evidence]]:
     """(scheduled training, other schedules) in orchestrator code."""
-    trains: list[Evidence] = []
-    others: list[Evidence] = []
-    for path in base.select_files(snap, ["*.py"], scope="non_tests"):
-        facts = snap.python(path)
-        if facts is None:
-            continue
+
+    def scan_file(path: str, facts: PythonFacts, buckets: tuple[list[Evidence], ...]) -> None:
+        trains, others = buckets
         scheduled: list[tuple[int, str]] = []
         for call in list(facts.calls) + list(facts.decorators):
             name = call.name
@@ -232,11 +230,15 @@ def _python_schedules(
             elif name.endswith(("create_recurring_run", "create_schedule")):
                 scheduled.append((call.line, name))
         if not scheduled:
-            continue
+            return
         names = [s for s, _ in facts.strings] + [c.name for c in facts.calls]
         names += [n for n, _ in facts.functions] + [i.module for i in facts.imports]
         target = trains if any(train.search(n) for n in names) else others
         target.extend(ev(path, line, text) for line, text in scheduled)
+
+    key = derivation_key("python_schedules", train.pattern, train.flags)
+    paths = base.select_files(snap, ["*.py"], scope="non_tests")
+    trains, others = base.per_file_evidence(snap, key, paths, scan_file, 2)
     return trains, others
 
 
@@ -319,15 +321,12 @@ def ct_monitor_trigger(snap: Snapshot, p: MonitorTriggerParams) -> Observation:
     Airflow `TriggerDagRunOperator`) when drift is detected.
     """
     launch = re.compile(p.launches)
-    monitors: list[Evidence] = []
-    found: list[Evidence] = []
-    for path in base.select_files(snap, ["*.py"], scope="non_tests"):
-        facts = snap.python(path)
-        if facts is None:
-            continue
+
+    def scan_file(path: str, facts: PythonFacts, buckets: tuple[list[Evidence], ...]) -> None:
+        monitors, found = buckets
         mon = [c for c in facts.calls if any(fnmatch.fnmatchcase(c.name, m) for m in p.monitors)]
         if not mon:
-            continue
+            return
         monitors.append(ev(path, mon[0].line, mon[0].name))
         starts = [c for c in facts.calls if launch.search(c.name) and c not in mon]
         starts += [
@@ -338,6 +337,10 @@ def ct_monitor_trigger(snap: Snapshot, p: MonitorTriggerParams) -> Observation:
         if starts:
             found.append(ev(path, mon[0].line, mon[0].name, "monitor"))
             found.append(ev(path, starts[0].line, starts[0].name, "launches training"))
+
+    key = derivation_key("ct_monitor_trigger", tuple(p.monitors), p.launches)
+    paths = base.select_files(snap, ["*.py"], scope="non_tests")
+    monitors, found = base.per_file_evidence(snap, key, paths, scan_file, 2)
     if found:
         return base.passed("a monitor launches retraining", found)
     if monitors:

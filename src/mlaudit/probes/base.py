@@ -180,7 +180,24 @@ def snippet(text: str) -> str:
 def ev(
     path: str, line: int | None = None, text: str | None = None, note: str | None = None
 ) -> Evidence:
-    return Evidence(path=path, line=line, snippet=snippet(text) if text else None, note=note)
+    # the same evidence is built again by every check that sees it and at every history
+    # point: short ones are kept (Evidence is immutable), long texts are not worth keeping
+    if text is not None and len(text) > MEMO_TEXT_CHARS:
+        return Evidence(path=path, line=line, snippet=snippet(text), note=note)
+    key = (path, line, text, note)
+    found = _EVIDENCE.get(key)
+    if found is None:
+        if len(_EVIDENCE) >= MAX_MEMO_EVIDENCE:
+            _EVIDENCE.clear()
+        found = _EVIDENCE[key] = Evidence(
+            path=path, line=line, snippet=snippet(text) if text else None, note=note
+        )
+    return found
+
+
+MEMO_TEXT_CHARS = 400
+MAX_MEMO_EVIDENCE = 100_000
+_EVIDENCE: dict[tuple[str, int | None, str | None, str | None], Evidence] = {}
 
 
 def cap(evidence: Iterable[Evidence], limit: int = MAX_EVIDENCE) -> tuple[Evidence, ...]:

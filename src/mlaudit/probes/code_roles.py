@@ -23,7 +23,8 @@ from mlaudit.probes import base
 from mlaudit.probes.base import ev
 from mlaudit.probes.generic import module_matches_any, name_matches_any
 from mlaudit.probes.profile import SERVING_MODULES
-from mlaudit.repo.snapshot import Snapshot
+from mlaudit.repo.parsers.python_src import PythonFacts
+from mlaudit.repo.snapshot import Snapshot, derivation_key
 from mlaudit.results import Evidence
 
 TRAINING_CALLS: tuple[str, ...] = (
@@ -151,24 +152,48 @@ def code_roles(snap: Snapshot) -> CodeRoles:
 def _compute(snap: Snapshot) -> CodeRoles:
     roles = CodeRoles()
     paths = production_python(snap)
+    # where an import leads depends on the list of paths only: answers are shared by every
+    # Snapshot of the same paths (history points); the index is built on the first miss
+    resolved: dict[tuple[str, str], str | None] = snap.tree_memo(("code_roles.resolve",), dict)
+    index: dict[str, list[str]] | None = None
     files = set(paths)
-    index = _module_index(paths)
-    for path in paths:
-        facts = snap.python(path)
-        if facts is None:
-            continue
-        for imp in facts.imports:
-            if module_matches_any(imp.module, tuple(SERVING_MODULES)):
-                roles.serving.setdefault(path, ev(path, imp.line, f"import {imp.module}"))
-                break
-        for call in facts.calls:
-            if _is_training_call(call.name):
-                roles.training.setdefault(path, ev(path, call.line, f"{call.name}(…)"))
-                break
+    for path, (serving, training, imports) in snap.python_per_file(_ROLES, paths, _file_roles):
+        if serving is not None:
+            roles.serving[path] = serving
+        if training is not None:
+            roles.training[path] = training
         local: dict[str, int] = {}
-        for imp in facts.imports:
-            target = _resolve(path, imp.module, index, files)
+        for module, line in imports:
+            key = (path, module)
+            if key in resolved:
+                target = resolved[key]
+            else:
+                if index is None:
+                    index = _module_index(paths)
+                target = resolved[key] = _resolve(path, module, index, files)
             if target is not None and target not in local:
-                local[target] = imp.line
+                local[target] = line
         roles.imports[path] = sorted(local.items())
     return roles
+
+
+_ROLES = derivation_key("code_roles")
+
+
+def _file_roles(
+    path: str, facts: PythonFacts
+) -> tuple[Evidence | None, Evidence | None, tuple[tuple[str, int], ...]]:
+    """What ONE file says of its role: the serving import, the training call, its imports."""
+    serving = next(
+        (
+            ev(path, imp.line, f"import {imp.module}")
+            for imp in facts.imports
+            if module_matches_any(imp.module, tuple(SERVING_MODULES))
+        ),
+        None,
+    )
+    training = next(
+        (ev(path, c.line, f"{c.name}(…)") for c in facts.calls if _is_training_call(c.name)),
+        None,
+    )
+    return serving, training, tuple((imp.module, imp.line) for imp in facts.imports)

@@ -33,7 +33,8 @@ from mlaudit.probes.kubernetes import (
     tf_problems,
 )
 from mlaudit.probes.registry import probe
-from mlaudit.repo.snapshot import Snapshot
+from mlaudit.repo.parsers.python_src import PythonFacts
+from mlaudit.repo.snapshot import Snapshot, derivation_key
 from mlaudit.results import Evidence, Observation
 
 # retries and timeouts ------------------------------------------------------------------------
@@ -91,6 +92,9 @@ CLIENT_MODULES = (
 )
 
 
+_RETRIES = derivation_key("retries_timeouts")
+
+
 @probe("retries_timeouts", NoParams)
 def retries_timeouts(snap: Snapshot, p: NoParams) -> Observation:
     """Calls to other services retry with backoff and time out.
@@ -107,13 +111,9 @@ def retries_timeouts(snap: Snapshot, p: NoParams) -> Observation:
     Fix: pass `timeout=` to every HTTP call and wrap remote calls with `tenacity.retry`
     (exponential backoff, bounded attempts).
     """
-    good: list[Evidence] = []
-    no_timeout: list[Evidence] = []
-    clients: list[Evidence] = []
-    for path in base.python_sources(snap, ("*.py",), scope="non_tests"):
-        facts = snap.python(path)
-        if facts is None:
-            continue
+
+    def scan_file(path: str, facts: PythonFacts, buckets: tuple[list[Evidence], ...]) -> None:
+        good, no_timeout, clients = buckets
         for imp in facts.imports:
             if module_matches_any(imp.module, tuple(CLIENT_MODULES)):
                 clients.append(ev(path, imp.line, f"import {imp.module}"))
@@ -132,6 +132,9 @@ def retries_timeouts(snap: Snapshot, p: NoParams) -> Observation:
                     good.append(ev(path, call.line, f"{name}(timeout={timeout})", "timeout"))
                 elif name in NO_DEFAULT_TIMEOUT and timeout is None:
                     no_timeout.append(ev(path, call.line, f"{name}(…)", "no timeout (bandit B113)"))
+
+    paths = base.python_sources(snap, ("*.py",), scope="non_tests")
+    good, no_timeout, clients = base.per_file_evidence(snap, _RETRIES, paths, scan_file, 3)
     routes, _dev = k8s_objects(snap, ("VirtualService",))
     for obj in routes:
         for key in ("retries", "timeout"):

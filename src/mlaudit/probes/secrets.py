@@ -98,8 +98,13 @@ def committed_secrets(snap: Snapshot, p: CommittedSecretsParams) -> Observation:
     ignored = 0
     at_head: set[tuple[str, str]] = set()
     scanned = 0
-    for path in snap.files:
-        if matches_any(path, p.skip) or (snap.size(path) or 0) > MAX_FILE_BYTES:
+    skip = tuple(p.skip)
+    kept = snap.tree_memo(
+        ("committed_secrets.kept", skip),
+        lambda: [f for f in snap.files if not matches_any(f, skip)],
+    )
+    for path in kept:
+        if (snap.size(path) or 0) > MAX_FILE_BYTES:
             continue
         if snap.kind(path) != "file":
             continue

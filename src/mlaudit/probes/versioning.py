@@ -14,7 +14,8 @@ from mlaudit.probes.base import ev
 from mlaudit.probes.generic import module_matches, name_matches, name_matches_any
 from mlaudit.probes.registry import Params, probe
 from mlaudit.repo.globs import matches_any
-from mlaudit.repo.snapshot import Snapshot
+from mlaudit.repo.parsers.python_src import PythonFacts
+from mlaudit.repo.snapshot import Snapshot, derivation_key
 from mlaudit.results import Evidence, Observation
 
 MIB = 1024 * 1024
@@ -285,6 +286,9 @@ def _classify_version(version: str) -> str:
     return "pinned"
 
 
+_PINNED_MODELS = derivation_key("model_pinned_in_serving")
+
+
 @probe("model_pinned_in_serving", NoParams)
 def model_pinned_in_serving(snap: Snapshot, p: NoParams) -> Observation:
     """Serving loads an explicit model version, never "whatever is latest".
@@ -299,13 +303,9 @@ def model_pinned_in_serving(snap: Snapshot, p: NoParams) -> Observation:
     Fix: load `models:/<name>@champion` (or a version number) and promote by moving the
     alias; set `MODEL_VERSION` in the deployment manifest.
     """
-    pinned: list[Evidence] = []
-    weak: list[Evidence] = []
-    floating: list[Evidence] = []
-    for path in _code(snap):
-        facts = snap.python(path)
-        if facts is None:
-            continue
+
+    def scan_file(path: str, facts: PythonFacts, buckets: tuple[list[Evidence], ...]) -> None:
+        pinned, weak, floating = buckets
         for text, line in facts.strings:
             where, note = base.notebook_line_note(snap, path, line)
             for m in _MODEL_URI.finditer(text):
@@ -333,6 +333,8 @@ def model_pinned_in_serving(snap: Snapshot, p: NoParams) -> Observation:
                 pinned.append(ev(path, cline, f"{call.name}(rev={call.kwarg('rev')})", note))
             elif name_matches_any(call.name, tuple(_FLOATING_CALLS)):
                 floating.append(ev(path, cline, f"{call.name}(…)", "resolves the latest model"))
+
+    pinned, weak, floating = base.per_file_evidence(snap, _PINNED_MODELS, _code(snap), scan_file, 3)
     manifests = base.select_files(
         snap, ["*.yaml", "*.yml", "*.env", ".env.*", "*.env.example", "Dockerfile*", "*.tfvars"]
     )

@@ -210,14 +210,31 @@ class Snapshot(InfraViews):
         """(path, derive(path, facts)) for each of `paths` whose Python facts can be read and
         whose derived value is not empty, in order; each value computed once per file content
         (see per_file: `derive` must depend on that one file and its path only)."""
+        # the loop of every per-file check at every history point: inlined dict lookups
         out: list[tuple[str, T]] = []
-        python = self.python
-        per_file = self.per_file
+        cache = self.parse_cache
+        shared = cache.cache if cache is not None else None
+        parsed = self._cache.get("python", _NO_STORE)
+        derived = self._derived
         for path in paths:
-            facts = python(path)
+            facts = parsed.get(path, _MISSING)
+            if facts is _MISSING:
+                facts = self.python(path)  # parses, records the file's problems
+                parsed = self._cache.get("python", _NO_STORE)
             if facts is None:
                 continue
-            value = per_file(key, path, lambda: derive(path, facts))  # noqa: B023
+            bundle = derived.get(path, _MISSING) if cache is not None else None
+            if bundle is _MISSING:
+                bundle = derived[path] = cache.derived(path)  # type: ignore[union-attr]
+            if bundle is None:
+                value = derive(path, facts)
+            else:
+                value = bundle.get(key, _MISSING)
+                if value is _MISSING:
+                    value = derive(path, facts)
+                    if shared is not None and shared.derived_room > 0:
+                        shared.derived_room -= 1
+                        bundle[key] = value
             if value:
                 out.append((path, value))
         return out
