@@ -145,7 +145,10 @@ class WorktreeSource:
         return os.path.join(self._root_real, *self._on_disk.get(path, path).split("/"))
 
     def _resolve_inside(self, path: str) -> str | None:
-        real = os.path.realpath(self._full(path))
+        try:
+            real = os.path.realpath(self._full(path))
+        except OSError:  # a symlink on the way vanished while it was resolved (Python ≤ 3.12)
+            return None
         return real if _is_inside(real, self._root_real) else None
 
     def _symlinked_dir(self, path: str) -> bool:
@@ -169,6 +172,17 @@ class WorktreeSource:
         except OSError:
             return None
         return st.st_size if stat.S_ISREG(st.st_mode) else None
+
+    def plain_stat(self, path: str) -> os.stat_result | None:
+        """lstat of a listed regular file that no listed symlink leads to (its bytes are
+        the file's own), else None: a symlink's bytes are its target's, read to know them."""
+        if self._kinds.get(path) == "symlink" or self._symlinked_dir(path):
+            return None
+        try:
+            st = os.lstat(self._full(path))
+        except OSError:
+            return None
+        return st if stat.S_ISREG(st.st_mode) else None
 
     def _open(self, path: str) -> int | ReadResult:
         """An fd opened read-only on `path` inside the root, or why it cannot be."""
