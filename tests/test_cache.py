@@ -4,6 +4,7 @@ it; it never writes into the target; --no-cache; its size bound; concurrent writ
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
@@ -11,6 +12,7 @@ import re
 import subprocess
 import sys
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -162,3 +164,240 @@ def test_concurrent_writers_never_corrupt(tmp_path: Path, cache_dir: Path) -> No
     assert all(out == expected for out in outputs)
     assert not list(cache_dir.rglob("*.tmp"))
     assert scan_json(repo) == expected
+
+
+# the whole-result cache (result_cache.py) ----------------------------------------------------
+@pytest.fixture
+def scans(monkeypatch: pytest.MonkeyPatch, cache_dir: Path) -> list[int]:
+    """Counts real assessments (misses of the result cache); files written by the test are
+    not "racily clean" here (the slack for coarse file-system clocks is set to 0)."""
+    import mlaudit.result_cache as result_cache
+    import mlaudit.scoring as scoring
+
+    monkeypatch.setattr(result_cache, "RACY_SLACK_NS", 0)
+    calls: list[int] = []
+    real = scoring.assess
+
+    def counted(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(scoring, "assess", counted)
+    return calls
+
+
+def scan_out(repo: Path, *extra: str, fmt: str = "json") -> str:
+    result = runner.invoke(app, ["scan", str(repo), "-f", fmt, *extra])
+    assert result.exit_code in (0, 1), result.output
+    return result.stdout
+
+
+def uncached(repo: Path, *extra: str, fmt: str = "json") -> str:
+    return scan_out(repo, "--no-cache", *extra, fmt=fmt)
+
+
+@pytest.mark.parametrize("fmt", ["json", "markdown", "html"])
+def test_result_cache_same_bytes_cold_warm_corrupted(
+    tmp_path: Path, cache_dir: Path, scans: list[int], fmt: str
+) -> None:
+    repo = make_repo(tmp_path / "repo", FILES)
+    commit(repo, {"src/demo/extra.py": "import pandas\n"}, "more")
+    before = tree_state(repo)
+    off = uncached(repo, fmt=fmt)
+    assert not cache_dir.exists()
+    cold = scan_out(repo, fmt=fmt)
+    results = list(cache_dir.glob("results-v*/*.pickle"))
+    assert len(results) == 1 and list(cache_dir.glob("stat-v*/*.pickle"))
+    warm = scan_out(repo, fmt=fmt)
+    assert scans == [1, 1]  # --no-cache and cold scanned; warm did not
+    assert off == cold == warm
+    for path in cache_dir.rglob("*.pickle"):
+        path.write_bytes(b"\x80\x05garbage")
+    assert scan_out(repo, fmt=fmt) == off
+    assert len(scans) == 3
+    assert all(p.read_bytes() != b"\x80\x05garbage" for p in cache_dir.rglob("*.pickle"))
+    assert scan_out(repo, fmt=fmt) == off and len(scans) == 3  # rewritten, hit again
+    assert tree_state(repo) == before  # the target (and its .git) unchanged
+
+
+def test_result_cache_hits_and_misses_on_every_input(
+    tmp_path: Path, cache_dir: Path, scans: list[int]
+) -> None:
+    repo = make_repo(tmp_path / "repo", FILES)
+
+    def check(*extra: str, hit: bool) -> None:
+        count = len(scans)
+        out = scan_out(repo, *extra)
+        assert len(scans) == count + (0 if hit else 1), extra
+        scans.append(0)  # the uncached scan below is not the one under test
+        assert out == uncached(repo, *extra)
+        del scans[count + (0 if hit else 1) :]
+
+    check(hit=False)
+    check(hit=True)
+    # a work-tree edit, then a touch that changes no byte
+    (repo / "params.yaml").write_text("lr: 0.2\n")
+    check(hit=False)
+    os.utime(repo / "params.yaml", ns=(1, 1))
+    check(hit=True)
+    # an untracked file: listed (a miss) only with --include-untracked
+    (repo / "notes.py").write_text("import torch\n")
+    check(hit=True)
+    check("--include-untracked", hit=False)
+    check("--include-untracked", hit=True)
+    # a new ref (the history secret scan reads every ref), a new commit
+    subprocess.run(["git", "-C", str(repo), "tag", "v1"], check=True, capture_output=True)
+    check(hit=False)
+    commit(repo, {"notes.py": "import torch\n"}, "notes")
+    check(hit=False)
+    check(hit=True)
+    # the options: selection, profile
+    check("--select", "REP", hit=False)
+    check("--select", "REP", hit=True)
+    check("--profile", "research", hit=False)
+    # a config file in the repository (a file of the list, and a policy value)
+    (repo / ".mlaudit.yaml").write_text("ignore: [SEC]\n")
+    check(hit=False)
+    check(hit=True)
+    # waivers of an operator's config file
+    config = tmp_path / "operator.yaml"
+    config.write_text(
+        "waivers:\n  - check: REP001\n    reason: accepted\n    until: '2999-01-01'\n"
+    )
+    check("--config", str(config), hit=False)
+    check("--config", str(config), hit=True)
+    config.write_text("waivers:\n  - check: REP001\n    reason: other\n")
+    check("--config", str(config), hit=False)
+
+
+def test_result_cache_misses_when_the_rubric_changes(
+    tmp_path: Path, cache_dir: Path, scans: list[int]
+) -> None:
+    repo = make_repo(tmp_path / "repo", FILES)
+    rubric = tmp_path / "rubric.yaml"
+    rubric.write_text("extends: default\ndisable: [REP001]\n")
+    first = scan_out(repo, "--rubric", str(rubric))
+    assert scan_out(repo, "--rubric", str(rubric)) == first and len(scans) == 1
+    rubric.write_text("extends: default\ndisable: [REP002]\n")
+    second = scan_out(repo, "--rubric", str(rubric))
+    assert len(scans) == 2 and second != first
+    assert second == uncached(repo, "--rubric", str(rubric))
+
+
+def test_result_cache_ref_and_diff(tmp_path: Path, cache_dir: Path, scans: list[int]) -> None:
+    repo = make_repo(tmp_path / "repo", FILES)
+    commit(repo, {"requirements.txt": "numpy\n"}, "unpin")
+    ref = scan_out(repo, "--ref", "HEAD~1")
+    assert scan_out(repo, "--ref", "HEAD~1") == ref and len(scans) == 1
+    assert ref == uncached(repo, "--ref", "HEAD~1")
+    assert scan_out(repo, "--ref", "main") != ref and len(scans) == 3
+    args = ["diff", str(repo), "--base", "HEAD~1", "-f", "json"]
+    first = runner.invoke(app, args)
+    assert len(scans) == 5 and first.exit_code == 0  # the merge base (named by its id), HEAD
+    assert runner.invoke(app, args).stdout == first.stdout and len(scans) == 5
+
+
+def test_result_cache_racy_clean(
+    tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file changed less than the slack before its stat was taken may change again
+    without its stat changing: its stat entry is not trusted, and no result is stored."""
+    import time
+
+    import mlaudit.result_cache as result_cache
+    from mlaudit.repo.sources import WorktreeSource
+
+    repo = make_repo(tmp_path / "repo", FILES)
+    assert scan_out(repo) == uncached(repo)  # files written just now: racily clean
+    assert not list(cache_dir.glob("results-v*/*.pickle"))
+    slack = result_cache.RACY_SLACK_NS
+    monkeypatch.setattr(result_cache, "RACY_SLACK_NS", 0)
+    pinned = scan_out(repo)  # stored: requirements pinned
+    assert list(cache_dir.glob("results-v*/*.pickle"))
+    old_id = result_cache.content_id(WorktreeSource(repo.resolve()), "requirements.txt", 10**6)
+    (repo / "requirements.txt").write_text("numpy>=1.26.4\nscikit-learn>=1.4\n")
+    # the stat entry git's index would hold had the edit happened within the clock tick of
+    # the stat: the new stat, the old bytes' id, taken "now"
+    source = WorktreeSource(repo.resolve())
+    source.list_files()
+    stat = result_cache._stat_key(source.plain_stat("requirements.txt"))
+    [stat_file] = cache_dir.glob("stat-v*/*.pickle")
+    entries = pickle.loads(stat_file.read_bytes())["entries"]
+    entries["requirements.txt"] = (stat, old_id)
+    stat_file.write_bytes(pickle.dumps({"taken_ns": time.time_ns(), "entries": entries}))
+    monkeypatch.setattr(result_cache, "RACY_SLACK_NS", slack)
+    unpinned = scan_out(repo)
+    assert unpinned != pinned and unpinned == uncached(repo)
+
+
+def test_result_cache_never_stores_a_timing_dependent_result(
+    tmp_path: Path, cache_dir: Path, scans: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mlaudit import budget
+
+    repo = make_repo(tmp_path / "repo", FILES)
+    real = budget.limit
+
+    @contextlib.contextmanager
+    def running_out(seconds: float) -> Iterator[None]:
+        with real(seconds):
+            yield
+        budget.exceeded += 1  # as if a check had run out of its time budget
+
+    monkeypatch.setattr(budget, "limit", running_out)
+    scan_out(repo)
+    assert not list(cache_dir.glob("results-v*/*.pickle")) and scans == [1]
+    monkeypatch.setattr(budget, "limit", real)
+    scan_out(repo)
+    scan_out(repo)
+    assert len(list(cache_dir.glob("results-v*/*.pickle"))) == 1 and scans == [1, 1]
+
+
+def test_result_cache_no_cache_and_plain_folder(
+    tmp_path: Path, cache_dir: Path, scans: list[int]
+) -> None:
+    repo = make_repo(tmp_path / "repo", FILES)
+    uncached(repo)
+    assert not cache_dir.exists()
+    plain = make_repo(tmp_path / "plain", FILES, git_init=False)
+    scan_out(plain)
+    scan_out(plain)
+    assert len(scans) == 3  # a plain folder has no git facts to key on: always scanned
+
+
+def test_planted_pickle_reaching_subprocess_through_mlaudit_never_runs(
+    tmp_path: Path, cache_dir: Path, scans: list[int]
+) -> None:
+    """`mlaudit.repo.git` imports subprocess: a pickle naming `mlaudit.repo.git.subprocess`
+    (or getattr on it) would reach Popen. Only mlaudit's own data classes may be named."""
+    repo = make_repo(tmp_path / "repo", FILES)
+    expected = scan_out(repo)
+    canary = tmp_path / "canary"
+    command = ["touch", str(canary)]
+
+    # hand-written opcodes: getattr(mlaudit.repo.git.subprocess, "Popen")(command)
+    def global_op(module: str, name: str) -> bytes:
+        return b"c" + module.encode() + b"\n" + name.encode() + b"\n"
+
+    arg = pickle.dumps(command, protocol=0)[:-1]  # a list, without the STOP
+    via_getattr = (
+        global_op("builtins", "getattr")
+        + b"("
+        + global_op("mlaudit.repo.git", "subprocess")
+        + pickle.dumps("Popen", protocol=0)[:-1]
+        + b"tR("
+        + arg
+        + b"tR."
+    )
+    popen = global_op("mlaudit.repo.git", "Popen") + b"(" + arg + b"tR."
+    system = global_op("mlaudit.repo.git", "os") + b"."
+    for planted in (via_getattr, popen, system):
+        for path in cache_dir.rglob("*.pickle"):
+            path.write_bytes(planted)
+        assert scan_out(repo) == expected
+        assert not canary.exists()
+    # the same bytes through the real unpickler would have run the command: the test can fail
+    import mlaudit.repo.git  # noqa: F401
+
+    pickle.loads(via_getattr).wait()
+    assert canary.exists()

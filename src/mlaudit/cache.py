@@ -27,31 +27,35 @@ run used, so it does not grow with the repository's history.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import enum
 import hashlib
 import io
 import os
 import pickle
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from mlaudit.repo.parse_cache import SHARED_VIEWS, ParseCache
+if TYPE_CHECKING:
+    from mlaudit.repo.parse_cache import ParseCache
 
 FORMAT = 1
 DEFAULT_MAX_MB = 512
-# views persisted on disk (text is not: re-reading it costs what unpickling it would)
-PERSISTED_VIEWS = SHARED_VIEWS - {"text"}
-_SAFE_MODULES = ("mlaudit.",)
-_SAFE_GLOBALS = (
+# plain builtins a cache file may name; never a function (getattr, eval…) nor a module
+_SAFE_GLOBALS = frozenset(
     {
         ("builtins", name)
         for name in ("dict", "list", "tuple", "set", "frozenset", "str", "bytes", "int", "float")
-        + ("bool", "complex", "slice", "getattr", "object")
+        + ("bool", "complex", "slice")
     }
     | {("datetime", name) for name in ("date", "datetime", "time", "timedelta", "timezone")}
-    | {("collections", "OrderedDict"), ("copyreg", "_reconstructor")}
+    | {("collections", "OrderedDict")}
 )
+# plain containers an mlaudit class may extend (LineDict, LineList, NamedTuples…)
+_PLAIN_BASES = (dict, list, tuple, set, frozenset, str, bytes, int, float)
 
 
 def enabled() -> bool:
@@ -67,12 +71,40 @@ def cache_root() -> Path:
     return base / "mlaudit"
 
 
+def _data_class(obj: Any, module: str) -> bool:
+    """A class defined in `module` of mlaudit that only holds data: an enum, a pydantic
+    model, a dataclass or a subclass of a plain container. Constructing one runs no code
+    that reaches outside the process (no functions, modules, or classes imported into an
+    mlaudit module from elsewhere, such as subprocess.Popen)."""
+    if not isinstance(obj, type) or obj.__module__ != module:
+        return False
+    if issubclass(obj, BaseException):
+        return False
+    if issubclass(obj, enum.Enum) or dataclasses.is_dataclass(obj):
+        return True
+    pydantic = sys.modules.get("pydantic")
+    if pydantic is not None and issubclass(obj, pydantic.BaseModel):
+        return True
+    return issubclass(obj, _PLAIN_BASES)
+
+
 class _Unpickler(pickle.Unpickler):
-    """Plain data and mlaudit's own classes only: a planted cache file cannot run code."""
+    """Plain data and mlaudit's own data classes only: a planted cache file cannot run code.
+
+    Every global a pickle names is checked: the builtins of _SAFE_GLOBALS, or a class that
+    `_data_class` accepts in an mlaudit module this process has already imported (loading
+    a cache file never imports anything: `mlaudit.__main__` would run the CLI) — never a
+    function (getattr, os.system), a module, or a name reached through an attribute path
+    (`mlaudit.repo.git.subprocess`)."""
 
     def find_class(self, module: str, name: str) -> Any:
-        if (module, name) in _SAFE_GLOBALS or module.startswith(_SAFE_MODULES):
+        if (module, name) in _SAFE_GLOBALS:
             return super().find_class(module, name)
+        loaded = sys.modules.get(module) if module.startswith("mlaudit.") else None
+        if loaded is not None and name.isidentifier():
+            obj = getattr(loaded, name, None)
+            if _data_class(obj, module):
+                return obj
         raise pickle.UnpicklingError(f"{module}.{name} is not allowed in the cache")
 
 
@@ -137,6 +169,7 @@ class DiskCache:
 
     def __init__(self, root: Path, repo_key: str, rubric_key: str) -> None:
         from mlaudit import __version__
+        from mlaudit.repo.parse_cache import ParseCache
 
         self.root = root
         self.base = root / f"v{FORMAT}-{__version__}-{rubric_key}"
@@ -157,10 +190,13 @@ class DiskCache:
         return self.parses
 
     def save_parses(self) -> None:
+        from mlaudit.repo.parse_cache import SHARED_VIEWS
+
+        persisted = SHARED_VIEWS - {"text"}  # re-reading text costs what unpickling it would
         entries = {
             key: value
             for key, value in self.parses.entries.items()
-            if key[0] in PERSISTED_VIEWS and key in self.parses.used
+            if key[0] in persisted and key in self.parses.used
         }
         if frozenset(entries) == self._loaded_keys:
             with contextlib.suppress(OSError):
@@ -251,9 +287,15 @@ def cached_secret_scan(cache: DiskCache, root: Path, scan: Callable[[], Any]) ->
     return load
 
 
-def attach(snap: Any, target: Path, loaded: Any) -> DiskCache | None:
+def attach(
+    snap: Any,
+    target: Path,
+    loaded: Any,
+    blob_ids: Callable[[str], str | None] | None = None,
+) -> DiskCache | None:
     """Give `snap` the on-disk cache of its repository (None when there is none to use).
-    Call `DiskCache.save_parses()` after the assessment."""
+    `blob_ids`: work-tree blob ids already known (result_cache.ContentIds). Call
+    `DiskCache.save_parses()` after the assessment."""
     if snap.git is None or snap.git.commit is None:
         return None  # a plain folder or a repository without commits: nothing to key on
     root = Path(target).resolve()
@@ -261,7 +303,7 @@ def attach(snap: Any, target: Path, loaded: Any) -> DiskCache | None:
     if cache is None:
         return None
     source = snap.source
-    blob_id = getattr(source, "blob_id", None)
+    blob_id = getattr(source, "blob_id", None) or blob_ids
     if blob_id is None:
         blob_id = worktree_blob_ids(source, snap.max_bytes)
     snap.parse_cache = cache.load_parses().bind(blob_id)

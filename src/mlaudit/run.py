@@ -184,34 +184,54 @@ def prepare(
 
 
 def assess_target(prepared: Prepared, path: Path, ref: str | None) -> Assessment:
-    from mlaudit.scoring import assess
+    """The Assessment of `path` (its work tree, or the commit `ref` names): from the result
+    cache when every input is unchanged (result_cache.py), else scanned and stored."""
+    from mlaudit import result_cache
+    from mlaudit.repo.sources import DEFAULT_MAX_BYTES
 
     policy = prepared.policy
+    facts: Any
+    if ref is not None:
+        from mlaudit.repo.gitref import read_gitref
+
+        facts = read_gitref(path, ref)
+    else:
+        from mlaudit.repo.worktree import read_worktree
+
+        facts = read_worktree(path, include_untracked=policy.include_untracked)
+    options = prepared.options
+    if prepared.waivers is not None:
+        commit_date = facts.git.commit_date if facts.git else None
+        waive, bound_notes = prepared.waivers.bind(commit_date)
+        prepared.waiver_notes = prepared.waivers.notes + bound_notes
+        options = dataclasses.replace(options, waive=waive)
+    stored = result_cache.lookup(prepared, facts, options, DEFAULT_MAX_BYTES)
+    if stored is not None:
+        hit = stored.load()
+        if hit is not None:
+            return hit
+    from mlaudit.cache import attach
+    from mlaudit.scoring import assess
+
     if ref is not None:
         from mlaudit.repo.gitref import open_gitref
 
-        snap = open_gitref(path, ref, commit_limit=policy.commit_limit)
+        snap = open_gitref(path, ref, commit_limit=policy.commit_limit, facts=facts)
         if policy.include_untracked:
             snap.notes.append("--include-untracked has no effect with --ref")
     else:
         from mlaudit.repo.worktree import open_worktree
 
-        snap = open_worktree(
-            path, include_untracked=policy.include_untracked, commit_limit=policy.commit_limit
-        )
-    options = prepared.options
-    if prepared.waivers is not None:
-        waive, bound_notes = prepared.waivers.bind(snap.git.commit_date if snap.git else None)
-        prepared.waiver_notes = prepared.waivers.notes + bound_notes
-        options = dataclasses.replace(options, waive=waive)
+        snap = open_worktree(path, commit_limit=policy.commit_limit, facts=facts)
     snap.notes.extend(prepared.waiver_notes)
-    from mlaudit.cache import attach
-
-    cache = attach(snap, path, prepared.loaded)
+    known_ids = stored.ids.blob_id if stored is not None and stored.ids is not None else None
+    cache = attach(snap, path, prepared.loaded, known_ids)
     try:
         assessment = assess(snap, prepared.loaded, options)
         if cache is not None:
             cache.save_parses()
+        if stored is not None:
+            stored.store(assessment, snap)
         return assessment
     finally:
         close = getattr(snap.source, "close", None)

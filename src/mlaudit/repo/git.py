@@ -252,6 +252,11 @@ class GitChild:
         return code
 
 
+def unresponsive(cwd: Path) -> bool:
+    """Has git timed out in this repository during this run (results depend on timing)?"""
+    return _key(cwd) in _UNRESPONSIVE
+
+
 def _key(cwd: Path) -> str:
     return os.path.realpath(cwd)
 

@@ -17,7 +17,7 @@ import threading
 import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from mlaudit.errors import TargetError, UsageError
 from mlaudit.repo.git import (
@@ -29,11 +29,13 @@ from mlaudit.repo.git import (
     pipe_git,
     run_git,
 )
+from mlaudit.repo.gitinfo import GitInfo, display_name
 from mlaudit.repo.history import DEFAULT_COMMIT_LIMIT, GitHistory, read_history
 from mlaudit.repo.integrity import rewritten_history_notes, unresponsive_git
-from mlaudit.repo.secrets_history import HistorySecretScan, scan_history_secrets
-from mlaudit.repo.snapshot import GitInfo, Snapshot, display_name
 from mlaudit.repo.sources import DEFAULT_MAX_BYTES, ReadResult, _safe_relpath
+
+if TYPE_CHECKING:  # the Snapshot (parsers…) is imported only when one is built
+    from mlaudit.repo.snapshot import Snapshot
 
 MAX_SYMLINK_HOPS = 8
 
@@ -268,14 +270,18 @@ def resolve_commit(root: Path, ref: str, *, shallow: bool | None = None) -> str:
     raise TargetError(f"git ref {ref!r} not found in this repository{hint}")
 
 
-def open_gitref(
-    path: str | Path,
-    ref: str,
-    *,
-    commit_limit: int = DEFAULT_COMMIT_LIMIT,
-    max_bytes: int = DEFAULT_MAX_BYTES,
-) -> Snapshot:
-    """A Snapshot of `path` (a repository, a subfolder of one, or a bare repository) at `ref`."""
+@dataclass
+class RefFacts:
+    """A commit as git names it, before its tree is listed: enough to key a scan on."""
+
+    root: Path  # resolved
+    ref: str  # as given
+    git: GitInfo
+    layout_notes: tuple[str, ...]
+
+
+def read_gitref(path: str | Path, ref: str) -> RefFacts:
+    """The commit `ref` names in `path` and the git facts a scan of it reports."""
     root = Path(path)
     if not root.is_dir():
         raise TargetError(f"target not found or not a directory: {path}")
@@ -295,6 +301,26 @@ def open_gitref(
     for head in ("refs/heads/", "refs/remotes/"):
         if full.startswith(head):
             info.branch = full[len(head) :]
+    return RefFacts(root, ref, info, layout_notes)
+
+
+def open_gitref(
+    path: str | Path,
+    ref: str,
+    *,
+    commit_limit: int = DEFAULT_COMMIT_LIMIT,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    facts: RefFacts | None = None,
+) -> Snapshot:
+    """A Snapshot of `path` (a repository, a subfolder of one, or a bare repository) at `ref`."""
+    from mlaudit.repo.secrets_history import HistorySecretScan, scan_history_secrets
+    from mlaudit.repo.snapshot import Snapshot
+
+    if facts is None:
+        facts = read_gitref(path, ref)
+    root, info = facts.root, facts.git
+    sha, prefix = info.commit or "", info.subdir
+    shallow, partial = info.shallow, info.partial_clone
     source = GitRefSource(root, sha, prefix)
     snap = Snapshot(
         source=source,
@@ -304,7 +330,7 @@ def open_gitref(
         max_bytes=max_bytes,
     )
     snap.notes.append(f"scanned {ref} ({sha[:12]}) from git objects, not the work tree")
-    snap.notes.extend(layout_notes)
+    snap.notes.extend(facts.layout_notes)
 
     def load_history() -> GitHistory:
         return read_history(

@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 
 from mlaudit import progress
 from mlaudit.patterns import MAX_MATCH_LINE, bounded
+from mlaudit.repo.gitinfo import GitInfo, display_name  # noqa: F401 (re-exported)
 from mlaudit.repo.globs import compile_glob, index_keys, path_keys
 from mlaudit.repo.history import GitHistory
 from mlaudit.repo.infra import InfraViews
@@ -56,25 +57,6 @@ _CI_BY_PATH: dict[str, str | None] = {}
 _SNIFF_CI = "ci_system.sniff"
 # How many files keep their split lines cached (least recently used are dropped).
 RECENT_LINES_FILES = 512
-
-
-@dataclass
-class GitInfo:
-    commit: str | None = None
-    commit_date: str | None = None
-    branch: str | None = None
-    subdir: str = ""
-    shallow: bool = False
-    partial_clone: bool = False
-    damaged: str = ""  # why git cannot read the history (garbage in packed-refs…), or ""
-    notes: list[str] = field(default_factory=list)  # grafts, replace refs (ignored)
-
-
-def display_name(root: Path) -> str:
-    """How reports name the scanned folder: its own name, resolved, not the path as typed,
-    so that `repo`, `./repo/`, `/abs/path/repo` and a symlink to it give byte-identical
-    reports (and no report carries the machine's folder layout)."""
-    return root.resolve().name or str(root.resolve())
 
 
 @dataclass

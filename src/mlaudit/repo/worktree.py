@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mlaudit.errors import TargetError
 from mlaudit.repo.git import LOG_SAFETY_FLAGS, GitFailed, git_text, run_git
+from mlaudit.repo.gitinfo import GitInfo, display_name
 from mlaudit.repo.history import DEFAULT_COMMIT_LIMIT, GitHistory, read_history
 from mlaudit.repo.integrity import (
     damage_reason,
@@ -15,9 +18,10 @@ from mlaudit.repo.integrity import (
     rewritten_history_notes,
     unresponsive_git,
 )
-from mlaudit.repo.secrets_history import HistorySecretScan, scan_history_secrets
-from mlaudit.repo.snapshot import GitInfo, Snapshot, display_name
 from mlaudit.repo.sources import DEFAULT_MAX_BYTES, WorktreeSource
+
+if TYPE_CHECKING:  # the Snapshot (parsers…) is imported only when one is built
+    from mlaudit.repo.snapshot import Snapshot
 
 
 def _probe_git(root: Path) -> GitInfo | None:
@@ -87,13 +91,18 @@ def _probe_git(root: Path) -> GitInfo | None:
     return info
 
 
-def open_worktree(
-    path: str | Path,
-    *,
-    include_untracked: bool = False,
-    commit_limit: int = DEFAULT_COMMIT_LIMIT,
-    max_bytes: int = DEFAULT_MAX_BYTES,
-) -> Snapshot:
+@dataclass
+class WorktreeFacts:
+    """A folder as git lists it, before anything is parsed: enough to key a scan on."""
+
+    root: Path  # resolved
+    git: GitInfo | None
+    source: WorktreeSource
+    files: list[str]
+
+
+def read_worktree(path: str | Path, *, include_untracked: bool = False) -> WorktreeFacts:
+    """The git facts and file listing of a folder (no file is read)."""
     root = Path(path)
     if not root.exists():
         raise TargetError(f"target not found: {path}")
@@ -111,6 +120,29 @@ def open_worktree(
     source = WorktreeSource(
         root, git_cwd=root if git else None, include_untracked=include_untracked
     )
+    try:
+        files = source.list_files()
+    except GitFailed as exc:
+        raise TargetError(f"cannot list files of {path}: {exc}") from exc
+    except OSError as exc:
+        raise TargetError(f"cannot read {path}: {exc.strerror}") from exc
+    return WorktreeFacts(root, git, source, files)
+
+
+def open_worktree(
+    path: str | Path,
+    *,
+    include_untracked: bool = False,
+    commit_limit: int = DEFAULT_COMMIT_LIMIT,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    facts: WorktreeFacts | None = None,
+) -> Snapshot:
+    from mlaudit.repo.secrets_history import HistorySecretScan, scan_history_secrets
+    from mlaudit.repo.snapshot import Snapshot
+
+    if facts is None:
+        facts = read_worktree(path, include_untracked=include_untracked)
+    root, git, source = facts.root, facts.git, facts.source
     snap = Snapshot(
         source=source,
         root_name=root.name,
@@ -118,33 +150,32 @@ def open_worktree(
         git=git,
         max_bytes=max_bytes,
     )
+    snap.files = facts.files  # listed once, by read_worktree
     if git is not None:
         if git.damaged:
-            snap.notes.append(f"{git.damaged}: history checks are unknown")
-            snap.history_loader = lambda: GitHistory(available=False, reason=git.damaged)
-            snap.history_secrets_loader = lambda: HistorySecretScan(
-                available=False, reason=git.damaged
-            )
+            damaged = git.damaged
+            snap.notes.append(f"{damaged}: history checks are unknown")
+            snap.history_loader = lambda: GitHistory(available=False, reason=damaged)
+            snap.history_secrets_loader = lambda: HistorySecretScan(available=False, reason=damaged)
         elif git.commit is None:
             snap.notes.append("repository has no commits yet: history checks are unknown")
         else:
             prefix = git.subdir
+            shallow, partial_clone = git.shallow, git.partial_clone
 
             def load_history() -> GitHistory:
                 return read_history(
                     root,
                     prefix,
                     limit=commit_limit,
-                    shallow=git.shallow,
-                    partial_clone=git.partial_clone,
+                    shallow=shallow,
+                    partial_clone=partial_clone,
                 )
 
             snap.history_loader = load_history
 
             def load_history_secrets() -> HistorySecretScan:
-                return scan_history_secrets(
-                    root, shallow=git.shallow, partial_clone=git.partial_clone
-                )
+                return scan_history_secrets(root, shallow=shallow, partial_clone=partial_clone)
 
             snap.history_secrets_loader = load_history_secrets
         snap.notes.extend(git.notes)
@@ -154,12 +185,6 @@ def open_worktree(
             snap.notes.append("partial clone: files whose blobs are missing cannot be read")
     else:
         snap.notes.append("not a git repository: files walked honouring .gitignore; no history")
-    try:
-        _ = snap.files
-    except GitFailed as exc:
-        raise TargetError(f"cannot list files of {path}: {exc}") from exc
-    except OSError as exc:
-        raise TargetError(f"cannot read {path}: {exc.strerror}") from exc
     snap.notes.extend(source.notes)
     return snap
 

@@ -34,6 +34,11 @@ class LoadedRubric:
     sha256: str
     path: str
 
+    @property
+    def outline(self) -> Rubric:
+        """The rubric for questions that do not run probes (ids, names, levels, gates)."""
+        return self.rubric
+
 
 def rubrics_dir() -> Path:
     """The shipped rubrics: inside the installed package, or the source tree's rubrics/."""

@@ -1,0 +1,365 @@
+"""The whole-result cache: re-scanning unchanged inputs costs computing their key, not a scan.
+
+`scan` (and `diff`, `init`, fleet workers: everything that goes through run.assess_target)
+first reads the git facts and the file listing, derives the key below, and returns the stored
+Assessment when there is one: no file is parsed, no history is read, no probe (nor the
+modules that hold them) is imported. On a miss the scan runs and its Assessment is stored.
+
+Every input of an assessment, and where it is in the key:
+- mlaudit itself: its version, and the size and mtime of every file of the installed
+  package (an editable install changes without a version bump); the Python version (the
+  AST of the target's Python files depends on it); the git binary (its path, size, mtime);
+- the rubric: the sha256 of the merged rubric (every `include`/`extends` file), its path,
+  and the bytes of the inventory catalogue(s) the assessment may read beside it;
+- the ScanOptions: the profile; the checks the selection runs (resolved against the rubric);
+  the waivers (every active waiver, bound to the commit date, and the notes they produced);
+- the policy values read during the assessment: include_untracked, commit_limit, max_bytes
+  (the rest — gates, formats, baseline, verbosity, repo URL, timestamp — act after it);
+- the target: its resolved path (which also gives the name reports show: display_name),
+  the git facts (HEAD commit and date, branch, subfolder, grafts/replace-ref notes), every
+  ref → commit (`git for-each-ref`, which the history secret scan reads) and HEAD;
+  - a work tree: every listed file (`git ls-files`, plus `--others` with
+    --include-untracked), its kind (file, symlink) and a content id: git's blob id of its
+    bytes, hashed here without git (see cache.py: `git diff-files` would run the
+    repository's clean filters), for a file over max_bytes the blob id of what is read of it
+    and its size, for an unreadable one the reason. Config and attestation files are files
+    of the list;
+  - `--ref` (and both sides of `diff`): the commit id (it names the tree, and history is
+    read from it), the ref as typed (the report names it), the layout notes;
+- today's date (UTC), where it changes the result: when a waiver is active (expiry), when
+  the attestations file exists (expiry), and for every `--ref` scan (its file list is not
+  read to know whether attestations exist).
+
+Proved irrelevant: the caller's working directory and the path as typed (reports use the
+resolved folder name); the caller's GIT_* variables, git configuration, locale and time zone
+(repo/git.py runs git without them); MLAUDIT_* variables and config files (they act through
+the policy values above); display settings (colour, width, progress, CI): they act after
+the assessment.
+
+Not stored, because the result depends on timing rather than on the inputs: a check that
+ran out of its time budget, a git command that timed out, a history secret scan that stopped
+at its time or byte bound. Not cached at all: a plain folder (no git facts to key on),
+a repository without commits, a damaged, shallow or partial clone (their history can grow
+or blobs arrive without any ref moving).
+
+Work-tree content ids are kept in a stat cache (path → size, mtime_ns, ctime_ns, inode,
+device, mode → content id), as git's index does: a warm run hashes only files whose stat
+changed. Racy-clean protection: an entry whose mtime or ctime is not older than the time its
+stat was taken (minus RACY_SLACK_NS, for coarse file-system clocks) is not trusted and is
+hashed again; and a result is only stored when no listed file was that recent and none
+changed (stat, refs) while the scan ran — so an edit made during a scan can never be
+hidden by the cache.
+
+Entries are written atomically and bounded in size like the rest of the cache (cache.py);
+a corrupt or foreign entry is ignored and rewritten.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import functools
+import hashlib
+import os
+import shutil
+import sys
+import time
+from dataclasses import asdict
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mlaudit import __version__
+from mlaudit.cache import _inside, _load, _store, cache_root, enabled, trim
+
+if TYPE_CHECKING:
+    from mlaudit.repo.gitref import RefFacts
+    from mlaudit.repo.worktree import WorktreeFacts
+    from mlaudit.results import Assessment
+    from mlaudit.run import Prepared
+    from mlaudit.scoring import ScanOptions
+
+RESULT_FORMAT = 1
+# A file whose mtime or ctime is this close to (or after) the moment its stat was taken may
+# still change without its stat changing (file-system clocks are coarse: up to 2 s on FAT).
+RACY_SLACK_NS = 2_000_000_000
+ATTESTATIONS_PATH = ".mlaudit/attestations.yaml"  # attestations.PATH (not imported: heavy)
+CATALOGUE_FILE = "inventory.yaml"  # inventory.CATALOGUE_FILE
+
+StatKey = tuple[int, int, int, int, int, int]
+
+
+def _digest(*parts: object) -> str:
+    return hashlib.sha256(repr(parts).encode("utf-8", "surrogateescape")).hexdigest()
+
+
+@functools.lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """mlaudit's version and the stat of every file of the package, Python, and git."""
+    import mlaudit
+
+    package = Path(mlaudit.__file__).resolve().parent
+    entries: list[tuple[str, int, int]] = []
+    for dirpath, dirnames, filenames in os.walk(package):
+        dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
+        for name in sorted(filenames):
+            full = os.path.join(dirpath, name)
+            try:
+                st = os.stat(full)
+            except OSError:
+                continue
+            entries.append((os.path.relpath(full, package), st.st_size, st.st_mtime_ns))
+    git = shutil.which("git")
+    git_stat: tuple[int, int] | None = None
+    if git:
+        try:
+            st = os.stat(git)
+            git_stat = (st.st_size, st.st_mtime_ns)
+        except OSError:
+            pass
+    return _digest(__version__, sys.version, entries, git, git_stat)
+
+
+def _file_digest(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def _rubric_key(prepared: Prepared) -> tuple[Any, ...]:
+    from mlaudit.rubric.load import rubrics_dir
+
+    loaded = prepared.loaded
+    beside = Path(loaded.path).parent / CATALOGUE_FILE
+    builtin = rubrics_dir() / CATALOGUE_FILE
+    return (loaded.sha256, loaded.path, _file_digest(beside), _file_digest(builtin))
+
+
+def _options_key(prepared: Prepared, options: ScanOptions) -> tuple[Any, ...]:
+    rubric = prepared.loaded.outline
+    selected = options.selected
+    ids = tuple(c.id for _, c in rubric.checks() if selected is None or selected(c.id))
+    waivers = prepared.waivers.active if prepared.waivers is not None else ()
+    return (options.profile, ids, repr(waivers), prepared.waiver_notes)
+
+
+def _today() -> str:
+    return dt.datetime.now(dt.timezone.utc).date().isoformat()
+
+
+def refs_state(root: Path) -> bytes | None:
+    """Every ref and the commit it names, and HEAD (commit and symbolic name), as git says
+    them; None when git cannot answer."""
+    from mlaudit.repo.git import GitFailed, run_git
+
+    try:
+        refs = run_git(root, ["for-each-ref", "--format=%(objectname) %(refname)"])
+        head = run_git(root, ["rev-parse", "HEAD", "--symbolic-full-name", "HEAD"])
+    except GitFailed:
+        return None
+    return refs + b"\0" + head
+
+
+def _cacheable_git(git: Any) -> bool:
+    return (
+        git is not None
+        and git.commit is not None
+        and not git.damaged
+        and not git.shallow
+        and not git.partial_clone
+    )
+
+
+# content ids of a work tree -----------------------------------------------------------------
+def _stat_key(st: os.stat_result) -> StatKey:
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev, st.st_mode)
+
+
+def content_id(source: Any, path: str, max_bytes: int) -> str:
+    """What a scan can see of a work-tree file: git's blob id of its bytes; for a file over
+    max_bytes, the blob id of the part read and its size; for an unreadable one, why."""
+    result = source.read(path, max_bytes)
+    data = result.data
+    if data is None:
+        return f"!{result.problem}"
+    blob = hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
+    if result.truncated:
+        return f"big:{source.size(path)}:{blob}:{result.problem}"
+    return blob
+
+
+class StatCache:
+    """Work-tree path → (stat, content id), per repository, as git's index keeps them."""
+
+    def __init__(self, root: Path, repo: Path) -> None:
+        key = _digest(str(repo))[:24]
+        self.file = root / f"stat-v{RESULT_FORMAT}" / f"{key}.pickle"
+        data = _load(self.file)
+        self.entries: dict[str, tuple[StatKey, str]] = {}
+        self.taken_ns = 0
+        if isinstance(data, dict) and isinstance(data.get("entries"), dict):
+            taken = data.get("taken_ns")
+            self.entries = data["entries"]
+            self.taken_ns = taken if isinstance(taken, int) else 0
+
+    def trusted(self, path: str, st: StatKey) -> str | None:
+        entry = self.entries.get(path)
+        if entry is None or entry[0] != st or not isinstance(entry[1], str):
+            return None
+        if max(st[1], st[2]) >= self.taken_ns - RACY_SLACK_NS:
+            return None  # racily clean: could have changed within the same clock tick
+        return entry[1]
+
+    def save(self, entries: dict[str, tuple[StatKey, str]], taken_ns: int) -> None:
+        _store(self.file, {"taken_ns": taken_ns, "entries": entries})
+
+
+class ContentIds:
+    """Content ids of every listed file, from the stat cache where it can be trusted."""
+
+    def __init__(self, facts: WorktreeFacts, max_bytes: int, stat_cache: StatCache) -> None:
+        self.source = facts.source
+        self.max_bytes = max_bytes
+        self.ids: dict[str, str] = {}
+        self.stats: dict[str, StatKey] = {}
+        self.racy = False
+        taken_ns = time.time_ns()
+        fresh: dict[str, tuple[StatKey, str]] = {}
+        changed = False
+        for path in facts.files:
+            st = self.source.plain_stat(path)
+            if st is None:  # a symlink (its target's bytes), or gone: read it every time
+                self.ids[path] = content_id(self.source, path, max_bytes)
+                continue
+            key = _stat_key(st)
+            self.stats[path] = key
+            cid = stat_cache.trusted(path, key)
+            if cid is None:
+                cid = content_id(self.source, path, max_bytes)
+                changed = True
+            self.ids[path] = cid
+            if max(key[1], key[2]) >= taken_ns - RACY_SLACK_NS:
+                self.racy = True  # not kept: hashed again next time
+                changed = True
+            else:
+                fresh[path] = (key, cid)
+        if changed or len(fresh) != len(stat_cache.entries):
+            stat_cache.save(fresh, taken_ns)
+
+    def unchanged(self) -> bool:
+        """Does every listed file still have the stat (or, for symlinks, the bytes) it had?"""
+        for path, cid in self.ids.items():
+            key = self.stats.get(path)
+            if key is None:
+                if content_id(self.source, path, self.max_bytes) != cid:
+                    return False
+                continue
+            st = self.source.plain_stat(path)
+            if st is None or _stat_key(st) != key:
+                return False
+        return True
+
+    def blob_id(self, path: str) -> str | None:
+        """git's blob id of a whole, readable file (what the parse cache keys on), else None."""
+        cid = self.ids.get(path)
+        return cid if cid is not None and len(cid) == 40 else None
+
+
+# the lookup ------------------------------------------------------------------------------------
+class ResultLookup:
+    """The key of one assessment, its stored result, and storing a new one."""
+
+    def __init__(self, root: Path, key: str, refs: bytes, ids: ContentIds | None) -> None:
+        from mlaudit import budget
+
+        self.budgets_exceeded = budget.exceeded  # before the scan
+        self.root = root
+        self.key = key
+        self.refs = refs
+        self.ids = ids
+        self.file = cache_root() / f"results-v{RESULT_FORMAT}" / f"{key[:40]}.pickle"
+
+    def load(self) -> Assessment | None:
+        from mlaudit.results import Assessment
+
+        data = _load(self.file)
+        if (
+            isinstance(data, dict)
+            and data.get("key") == self.key
+            and isinstance(data.get("assessment"), Assessment)
+        ):
+            with contextlib.suppress(OSError):
+                os.utime(self.file)  # recently used: kept by trim
+            return data["assessment"]
+        return None
+
+    def store(self, assessment: Assessment, snap: Any) -> bool:
+        """Store `assessment` unless it depends on timing or an input changed during the scan."""
+        if not self._deterministic(snap):
+            return False
+        if self.ids is not None and (self.ids.racy or not self.ids.unchanged()):
+            return False
+        if refs_state(self.root) != self.refs:
+            return False
+        _store(self.file, {"key": self.key, "assessment": assessment})
+        trim(cache_root())
+        return True
+
+    def _deterministic(self, snap: Any) -> bool:
+        """Did the scan finish within every time bound (its result depends on the inputs)?"""
+        from mlaudit import budget
+        from mlaudit.repo import git
+
+        if budget.exceeded != self.budgets_exceeded or git.unresponsive(self.root):
+            return False
+        secrets = snap.__dict__.get("history_secrets")  # only if the scan read it
+        return not (secrets is not None and (secrets.truncated or not secrets.available))
+
+
+def lookup(
+    prepared: Prepared,
+    facts: WorktreeFacts | RefFacts,
+    options: ScanOptions,
+    max_bytes: int,
+) -> ResultLookup | None:
+    """The key of assessing `facts` with `prepared` and `options`, or None when the result
+    cannot be cached (disabled, inside the target, nothing to key on: see the docstring)."""
+    from mlaudit.repo.worktree import WorktreeFacts
+
+    if not enabled() or options.attestations is not None:
+        return None
+    git = facts.git
+    root = facts.root
+    if git is None or not _cacheable_git(git):
+        return None
+    cache = cache_root()
+    if _inside(cache, root):
+        return None  # never write into the scanned tree
+    refs = refs_state(root)
+    if refs is None:
+        return None
+    policy = prepared.policy
+    active_waivers = prepared.waivers is not None and bool(prepared.waivers.active)
+    common = (
+        "mlaudit-result",
+        RESULT_FORMAT,
+        code_fingerprint(),
+        _rubric_key(prepared),
+        _options_key(prepared, options),
+        policy.commit_limit,
+        max_bytes,
+        str(root),
+        asdict(git),
+        refs,
+    )
+    ids: ContentIds | None = None
+    if isinstance(facts, WorktreeFacts):
+        ids = ContentIds(facts, max_bytes, StatCache(cache, root))
+        listed = tuple((path, facts.source.kind(path), ids.ids[path]) for path in facts.files)
+        today = _today() if active_waivers or ATTESTATIONS_PATH in ids.ids else None
+        key = _digest(
+            *common, "worktree", policy.include_untracked, listed, facts.source.notes, today
+        )
+    else:
+        key = _digest(*common, "ref", facts.ref, facts.layout_notes, _today())
+    return ResultLookup(root, key, refs, ids)
