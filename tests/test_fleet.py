@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 
 from mlaudit.cli import app
 from mlaudit.errors import UsageError
-from mlaudit.fleet import fleet_names, parse_shard, select_shard
+from mlaudit.fleet import estimated_cost, fleet_names, parse_shard, run_jobs, schedule, select_shard
 
 runner = CliRunner()
 ROOT = Path(__file__).resolve().parent.parent
@@ -174,6 +174,27 @@ def test_names_are_unique_and_stable() -> None:
     assert names["c/api"] == "api"
     assert names["a/model"] != names["b/model"] and names["a/model"].startswith("model-")
     assert fleet_names(["a/model", "b/model", "c/api"]) == names
+
+
+def test_largest_repository_starts_first_and_results_keep_list_order(
+    fleet: dict[str, Path], tmp_path: Path
+) -> None:
+    big = make_repo(
+        tmp_path / "big",
+        {f"pkg/module_{i}.py": f"VALUE_{i} = {i}\n" * 40 for i in range(300)},
+    )
+    order = [fleet["missing"], fleet["plain"], fleet["basic"], big, fleet["bare"]]
+    jobs = [{"name": p.name, "path": str(p), "flags": {}} for p in order]
+    assert estimated_cost(str(fleet["missing"])) == estimated_cost(str(fleet["plain"])) == 0
+    assert estimated_cost(str(big)) > estimated_cost(str(fleet["basic"])) > 0
+    started = schedule(jobs)
+    assert started[0] == 3  # the big repository first
+    # no pack and no index (a missing path, a folder, a local bare clone of loose objects):
+    # unknown cost, started last in list order
+    assert started[-3:] == [0, 1, 4]
+    rows = [row for row, _ in run_jobs(jobs, 2)]
+    assert [row.name for row in rows] == [p.name for p in order]  # reported in list order
+    assert [row.exit_code for row in rows][2:] != [3, 3, 3]
 
 
 def test_usage_errors(tmp_path: Path) -> None:
