@@ -27,6 +27,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -137,7 +138,8 @@ def main() -> int:
     changed = []
     for i in range(args.runs):
         measure([*ml, "scan", r, "--format", "json"], base_env)  # warm on the current commit
-        target = repo / "src" / f"bench_change_{i}.py"
+        # a new file each time, also when a kept repository already holds earlier runs' files
+        target = repo / "src" / f"bench_change_{time.time_ns()}.py"
         target.parent.mkdir(exist_ok=True)
         target.write_text(f"VALUE = {i}\n")
         subprocess.run(["git", "-C", r, "add", "-A"], check=True, env=GIT_ENV)
