@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 try:  # Python ≥ 3.11
@@ -90,26 +91,63 @@ def bounded(text: str) -> str:
 
 
 # literal anchors ---------------------------------------------------------------------------
-# A big alternation makes `re` try every alternative at every position (~5 MB/s); `bytes.find`
+# A big alternation makes `re` try every alternative at every position (~5 MB/s); `find`
 # runs at ~1 GB/s. When every alternative holds a literal (one of a small set of strings) at
-# a bounded distance from where its match starts, or is anchored at a line start, the places
-# a match can start are known from the literals' occurrences: the regex itself then only runs
-# there (see repo/secrets_history.py).
+# a bounded distance after where its match starts, or starts at `^` with no line break before
+# the literal, the places a match can start are known from the literals' occurrences: the
+# regex itself then only runs there (history secret scan, secrets.find_secrets). Exact: the
+# regex still decides at each of those places; only places where no match can start are skipped.
 _MAX_ANCHOR_SET = 64
 _MAX_REACH = 4096
 _IGNORECASE = 2  # re.IGNORECASE as sre_parse stores it in add_flags
+_NEWLINE = 10
+
+
+# `re` (str, IGNORECASE) takes İ and ı for i and ſ for s, where str.lower() does not (and
+# makes two characters of İ): they are mapped first, so that a case-folded literal is found
+# wherever `re` would match it, position for position
+_FOLD_TRAPS = (("\u0130", "i"), ("\u0131", "i"), ("\u017f", "s"))
+
+
+def _lowered(text: str) -> str:
+    """`text` lowered as `re` folds case (a superset: never a match missed), same length."""
+    if not text.isascii():
+        for trap, letter in _FOLD_TRAPS:
+            if trap in text:
+                text = text.replace(trap, letter)
+    return text.lower()
 
 
 @dataclass(frozen=True)
 class Anchors:
-    """Where the matches of a pattern can start: at most `reach` bytes before an occurrence of
-    one of its literals (`literals`: (literal, reach) found as is; `folded`: found in the
-    ASCII-lowered text), or at the start of a line holding one (`line_start`: some
-    alternatives begin with `^`)."""
+    """Where the matches of a pattern can start: at most `reach` characters before an
+    occurrence of one of its literals (`literals`: (literal, reach), found as they are;
+    `folded`: found in the lowered text), or at the start of the line holding one
+    (`line_start`: some alternatives begin with `^`)."""
 
-    literals: tuple[tuple[bytes, int], ...]
-    folded: tuple[tuple[bytes, int], ...]
+    literals: tuple[tuple[str, int], ...]
+    folded: tuple[tuple[str, int], ...]
     line_start: bool
+
+    def starts(self, text: str | bytes) -> list[int]:
+        """The sorted places in `text` where a match can start."""
+        binary = isinstance(text, bytes)
+        lowered: Any = text
+        if self.folded:
+            lowered = text.lower() if isinstance(text, bytes) else _lowered(text)
+        places: set[int] = set()
+        for needles, folded in ((self.literals, False), (self.folded, True)):
+            haystack: Any = lowered if folded else text
+            newline: Any = b"\n" if binary else "\n"
+            for literal, reach in needles:
+                needle: Any = literal.encode("latin-1") if binary else literal
+                at = haystack.find(needle)
+                while at >= 0:
+                    places.update(range(max(0, at - reach), at + 1))
+                    if self.line_start:
+                        places.add(haystack.rfind(newline, 0, at) + 1)
+                    at = haystack.find(needle, at + 1)
+        return sorted(places)
 
 
 def _flatten(items: Any, fold: bool) -> list[tuple[Any, Any, bool]]:
@@ -164,6 +202,34 @@ def _exact_sequence(items: list[tuple[Any, Any, bool]]) -> set[str] | None:
     return strings
 
 
+def _no_line_break(items: Any) -> bool:
+    """The items can never match a line break (so a `^` before them starts the literal's line)."""
+    for item in items:
+        op, av = item[0], item[1]
+        if op == _c.LITERAL:
+            ok = av != _NEWLINE
+        elif op == _c.AT:
+            ok = True
+        elif op == _c.IN:
+            ok = all(
+                (kind == _c.LITERAL and value != _NEWLINE)
+                or (kind == _c.RANGE and not value[0] <= _NEWLINE <= value[1])
+                or (kind == _c.CATEGORY and value in (_c.CATEGORY_DIGIT, _c.CATEGORY_WORD))
+                for kind, value in av
+            )
+        elif op in _REPEATS or op == _POSSESSIVE:
+            ok = _no_line_break(av[2])
+        elif op == _c.BRANCH:
+            ok = all(_no_line_break(a) for a in av[1])
+        elif op == _c.SUBPATTERN:
+            ok = _no_line_break(av[-1])
+        else:
+            ok = False
+        if not ok:
+            return False
+    return True
+
+
 def _width(items: list[tuple[Any, Any, bool]]) -> int:
     if not items:
         return 0
@@ -175,49 +241,46 @@ def _alternative_anchor(
     items: list[tuple[Any, Any, bool]],
 ) -> tuple[set[str], bool, int, bool] | None:
     """(strings, folded, reach, line-anchored) for one alternative, or None."""
-    line_anchored = (
-        bool(items)
-        and items[0][0] == _c.AT
-        and items[0][1]
-        in (
-            _c.AT_BEGINNING,
-            _c.AT_BEGINNING_LINE,
-        )
+    at_line_start = bool(items) and (items[0][0], items[0][1]) in (
+        (_c.AT, _c.AT_BEGINNING),
+        (_c.AT, _c.AT_BEGINNING_LINE),
     )
-    best: tuple[tuple[int, int], set[str], bool, int] | None = None
-    start = 0
-    while start < len(items):
-        # the longest run of exact items from `start`: their strings concatenate
+    best: tuple[tuple[int, int], set[str], bool, int, bool] | None = None
+    for start in range(len(items)):
+        reach = _width(items[:start])
+        anchored = at_line_start and _no_line_break(items[:start])
+        if not anchored and reach > _MAX_REACH:
+            break
+        # every run of exact items from `start`: their strings concatenate
         strings: set[str] = {""}
         folded = False
-        end = start
-        while end < len(items):
-            op, av, fold = items[end]
+        for op, av, fold in items[start:]:
             options = _exact(op, av, fold)
             if options is None:
                 break
-            joined = {s + o for s in strings for o in options}
-            if len(joined) > _MAX_ANCHOR_SET:
+            strings = {s + o for s in strings for o in options}
+            if len(strings) > _MAX_ANCHOR_SET:
                 break
-            strings, folded, end = joined, folded or fold, end + 1
-        if end > start and min(map(len, strings)) > 0:
-            if folded:
-                strings = {s.lower() for s in strings}
-            reach = _width(items[:start])
-            if line_anchored or reach <= _MAX_REACH:
-                score = (min(map(len, strings)), -len(strings))
-                if best is None or score > best[0]:
-                    best = (score, strings, folded, reach)
-        start = max(end, start + 1)
+            folded = folded or fold
+            if min(map(len, strings)) == 0:
+                continue
+            # long enough to be rare (8), then as few searches as possible
+            score = (min(8, *map(len, strings)), -len(strings))
+            if best is None or score > best[0]:
+                found = {s.lower() for s in strings} if folded else set(strings)
+                best = (score, found, folded, reach, anchored)
     if best is None:
         return None
-    return best[1], best[2], best[3], line_anchored
+    return best[1], best[2], best[3], best[4]
 
 
-def literal_anchors(pattern: bytes) -> Anchors | None:
-    """The Anchors of a bytes pattern (flags inline), or None when some alternative has none."""
+def _reaches(
+    pattern: str | bytes, flags: int = 0
+) -> tuple[dict[tuple[str, bool], int], bool, int] | None:
+    """{(literal, folded): reach}, whether some alternative starts at `^`, and the shortest
+    match's length — or None when some alternative holds no literal at a bounded reach."""
     try:
-        parsed = _parser.parse(pattern)
+        parsed = _parser.parse(pattern, flags)
     except (re.error, RecursionError, OverflowError):
         return None
     fold = bool(parsed.state.flags & _IGNORECASE)
@@ -226,21 +289,19 @@ def literal_anchors(pattern: bytes) -> Anchors | None:
     sequences = (
         [_flatten(a, items[0][2]) for a in alternatives] if alternatives is not None else [items]
     )
-    reaches: dict[tuple[bytes, bool], int] = {}
+    reaches: dict[tuple[str, bool], int] = {}
     line_start = False
     for sequence in sequences:
         found = _alternative_anchor(sequence)
         if found is None:
             return None
         strings, folded, reach, anchored = found
+        if folded and not all(s.isascii() for s in strings):
+            return None  # case folding beyond ASCII is not what .lower() does
         line_start = line_start or anchored
         for string in strings:
-            encoded = string.encode("latin-1")
-            if b"\n" in encoded:
-                return None  # a match that spans lines: the callers' line logic breaks
-            key = (encoded, folded)
+            key = (string, folded)
             reaches[key] = max(reaches.get(key, 0), 0 if anchored else reach)
-
     # a literal that starts with another anchor is found where that one is: one search less
     # (a folded anchor also covers case-sensitive ones); the shorter one takes its reach
     for needle, folded in sorted(reaches, key=lambda k: -len(k[0])):
@@ -250,9 +311,72 @@ def literal_anchors(pattern: bytes) -> Anchors | None:
                     key = (other, other_folded)
                     reaches[key] = max(reaches[key], reaches.pop((needle, folded)))
                     break
+    return reaches, line_start, int(parsed.getwidth()[0])
+
+
+@cache
+def literal_anchors(pattern: str | bytes, flags: int = 0) -> Anchors | None:
+    """The Anchors of a pattern, or None when some alternative has none."""
+    found = _reaches(pattern, flags)
+    if found is None:
+        return None
+    reaches, line_start, _ = found
+    if isinstance(pattern, bytes) and not all(n.isascii() for n, _ in reaches):
+        return None  # bytes literals are latin-1; keep to what is unambiguous
     kept = sorted(reaches.items())
     return Anchors(
         literals=tuple((needle, reach) for (needle, folded), reach in kept if not folded),
         folded=tuple((needle, reach) for (needle, folded), reach in kept if folded),
         line_start=line_start,
     )
+
+
+def search_anchored(regex: re.Pattern[str], text: str) -> bool:
+    """`regex.search(text) is not None`, trying the regex only where a match can start."""
+    anchors = literal_anchors(regex.pattern, regex.flags & re.IGNORECASE)
+    if anchors is None:
+        return regex.search(text) is not None
+    return any(regex.match(text, at) for at in anchors.starts(text))
+
+
+@dataclass(frozen=True)
+class Prefilter:
+    """A necessary condition for a regex to match somewhere in a text, checked at `in` speed:
+    the text is long enough and holds one of the literals every match holds."""
+
+    literals: tuple[str, ...]
+    folded: tuple[str, ...]  # found in the lowered text
+    min_length: int
+
+    def may_match(self, text: str) -> bool:
+        if len(text) < self.min_length:
+            return False
+        if any(literal in text for literal in self.literals):
+            return True
+        if not self.folded:
+            return False
+        lowered = _lowered(text)
+        return any(literal in lowered for literal in self.folded)
+
+
+@cache
+def prefilter(regex: re.Pattern[str]) -> Prefilter:
+    """The Prefilter of a compiled str regex (a length bound only when it has no literals)."""
+    found = _reaches(regex.pattern, regex.flags & re.IGNORECASE)
+    if found is None:
+        try:
+            shortest = int(_parser.parse(regex.pattern, regex.flags).getwidth()[0])
+        except (re.error, RecursionError, OverflowError):  # pragma: no cover - compiled already
+            shortest = 0
+        return Prefilter(("",), (), shortest)  # "" is in every text: the length bound only
+    reaches, _, shortest = found
+    return Prefilter(
+        literals=tuple(sorted(n for n, folded in reaches if not folded)),
+        folded=tuple(sorted(n for n, folded in reaches if folded)),
+        min_length=shortest,
+    )
+
+
+def may_match(regex: re.Pattern[str], text: str) -> bool:
+    """False only when `regex` cannot match anywhere in `text` (see Prefilter)."""
+    return prefilter(regex).may_match(text)

@@ -5,10 +5,11 @@ plain `finditer` over the chunk, found at `bytes.find` speed."""
 from __future__ import annotations
 
 import random
+import re
 
 import pytest
 
-from mlaudit.patterns import Anchors, literal_anchors
+from mlaudit.patterns import Anchors, literal_anchors, may_match, search_anchored
 from mlaudit.repo import secrets_history
 from mlaudit.repo.parsers.secrets import CANDIDATE_BYTES
 
@@ -16,15 +17,23 @@ from mlaudit.repo.parsers.secrets import CANDIDATE_BYTES
 @pytest.mark.parametrize(
     ("pattern", "expected"),
     [
-        (rb"foo|bar", Anchors(((b"bar", 0), (b"foo", 0)), (), False)),
+        (rb"foo|bar", Anchors((("bar", 0), ("foo", 0)), (), False)),
         # a common prefix factored out by the parser is put back: one literal per alternative
-        (rb"AKIA|ASIA", Anchors(((b"AKIA", 0), (b"ASIA", 0)), (), False)),
-        (rb"(?i:aws_?key)", Anchors((), ((b"aws_key", 0), (b"awskey", 0)), False)),
-        (rb"--\w{0,5}(?:token|pwd)", Anchors(((b"pwd", 7), (b"token", 7)), (), False)),
-        (rb"(?m:^[ \t]*(?:password|pwd)=)", Anchors(((b"password=", 0), (b"pwd=", 0)), (), True)),
+        (rb"AKIA|ASIA", Anchors((("AKIA", 0), ("ASIA", 0)), (), False)),
+        (rb"(?i:aws_?key)", Anchors((), (("aws_key", 0), ("awskey", 0)), False)),
+        (rb"--\w{0,5}(?:token|pwd)", Anchors((("pwd", 7), ("token", 7)), (), False)),
+        (r"(?m:^[ \t]*(?:password|pwd)=)", Anchors((("password=", 0), ("pwd=", 0)), (), True)),
+        # a line break may come before the literal: not a line anchor, and no bounded reach
+        (r"(?m:^\s*foo)", None),
+        (r"(?m:^\s{0,3}foo)", Anchors((("foo", 3),), (), False)),
         # the shorter literal is found wherever the longer one is
-        (rb"pass|password\d", Anchors(((b"pass", 0),), (), False)),
-        (rb"tok|(?i:TOKEN)", Anchors(((b"tok", 0),), ((b"token", 0),), False)),
+        (rb"pass|password\d", Anchors((("pass", 0),), (), False)),
+        (rb"tok|(?i:TOKEN)", Anchors((("tok", 0),), (("token", 0),), False)),
+        # rare enough at 8 characters: one literal rather than one per key type
+        (
+            r"-----BEGIN (?:RSA |EC )?PRIVATE KEY",
+            Anchors((("-----BEG", 0),), (), False),
+        ),
     ],
 )
 def test_anchors(pattern, expected):
@@ -37,12 +46,56 @@ def test_anchors(pattern, expected):
         rb"\d+",  # no literal at all
         rb"foo|\w+",  # one alternative without a literal
         rb"x+foo",  # the literal is an unbounded distance after the match start
-        rb"a\nb",  # a match across lines
         rb"(",  # not a regex
+        r"(?i:straße)",  # case folding beyond ASCII
     ],
 )
 def test_no_anchors(pattern):
     assert literal_anchors(pattern) is None
+
+
+@pytest.mark.parametrize(
+    ("pattern", "flags", "text"),
+    [
+        (r"ab+c|(?i:TOKEN)\d", 0, "xx abbbc yy"),
+        (r"ab+c|(?i:TOKEN)\d", 0, "xx Token9"),
+        (r"ab+c|(?i:TOKEN)\d", 0, "xx ac tokens"),
+        (r"(?i:secret)=", 0, "ſecret="),  # re folds ſ to s: the literals cannot tell
+        (r"(?i:fix)", 0, "f\u0131x"),  # dotless ı is i to re
+        (r"(?i:fix)", 0, "F\u0130X"),  # so is İ, which .lower() makes two characters
+        (r"(?i:kelvin)", 0, "\u212aelvin"),  # the Kelvin sign lowers to k
+        (r"(?i:token)\d", 0, "ça ✓ TOKEN1"),  # non-ASCII text, no trap: literals decide
+        (r"(?i:token)\d", 0, "ça ✓ TOKENS"),
+        (r"token", re.IGNORECASE, "a TOKEN"),
+        (r"(?m:^[ \t]*key=\d)", 0, "a\n  key=1"),
+        (r"(?m:^[ \t]*key=\d)", 0, "a key=1"),
+        (r"--\w{0,3}pwd", 0, "--dbpwd"),
+        (r"--\w{0,3}pwd", 0, "--longpwd"),
+    ],
+)
+def test_search_anchored_is_search(pattern, flags, text):
+    regex = re.compile(pattern, flags)
+    assert search_anchored(regex, text) == (regex.search(text) is not None)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text", "may"),
+    [
+        (r"\b(ghp_[A-Za-z0-9]{36,})\b", "x = 1", False),
+        (r"\b(ghp_[A-Za-z0-9]{36,})\b", "ghp_ but too short", False),
+        (r"\b(ghp_[A-Za-z0-9]{36,})\b", "ghp_" + "a" * 36, True),
+        (r"(?i)wandb", "import WandB", True),
+        (r"(?i)wandb", "import mlflow", False),
+        (r"(?i)secret", "ſecret", True),  # non-ASCII: the regex decides
+        (r"[A-Za-z0-9]{40}", "short", False),  # no literal: only the length bound
+        (r"[A-Za-z0-9]{40}", "x" * 40, True),
+    ],
+)
+def test_may_match(pattern, text, may):
+    regex = re.compile(pattern)
+    assert may_match(regex, text) is may
+    if not may:
+        assert regex.search(text) is None
 
 
 def test_candidate_regex_is_anchored():
@@ -136,5 +189,5 @@ def test_same_lines_as_a_plain_scan(seed):
 
 def test_plain_scan_without_anchors(monkeypatch):
     data = _random_patch(random.Random(99), 300)
-    monkeypatch.setattr(secrets_history, "_anchors", lambda: None)
+    monkeypatch.setattr(secrets_history, "literal_anchors", lambda pattern: None)
     assert list(secrets_history._added_candidate_lines(data)) == _plain(data)

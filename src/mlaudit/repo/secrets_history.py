@@ -33,10 +33,9 @@ import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from functools import cache
 from pathlib import Path
 
-from mlaudit.patterns import Anchors, literal_anchors
+from mlaudit.patterns import literal_anchors
 from mlaudit.repo.git import LOG_SAFETY_FLAGS, GitFailed, new_nonce, stream_git
 from mlaudit.repo.parsers.secrets import CANDIDATE_BYTES, SecretFinding, find_secrets
 
@@ -207,52 +206,36 @@ def _scan_chunk(
     return _context(data, len(data), mark, state)
 
 
-@cache
-def _anchors() -> Anchors | None:
-    return literal_anchors(CANDIDATE_BYTES.pattern)
-
-
 def _added_candidate_lines(data: bytes) -> Iterator[int]:
-    """The start of each added (`+`) line of `data` on which the candidate regex matches, in
-    order: one window per line.
+    """The start of each added (`+`) line of `data` on which a match of the candidate regex
+    starts, in order: one window per line.
 
     The regex alone would try its ~40 alternatives at every byte (~5 MB/s, most of a scan of
-    a large history); instead `bytes.find` looks for the literals every alternative holds
-    (patterns.literal_anchors) and the regex is tried only where a match can start: up to
-    `reach` bytes before a literal, and at the start of its line. Same lines as a `finditer`
-    over the chunk: no alternative matches across a line break in `git log -U0` output."""
-    anchors = _anchors()
+    a large history); the literals every alternative holds (patterns.literal_anchors) tell
+    the few places where a match can start, and the regex is tried only there. The same
+    lines as a `finditer` over the chunk: no alternative matches across a line break in
+    `git log -U0` output (no line there starts with white space)."""
+    anchors = literal_anchors(CANDIDATE_BYTES.pattern)
     if anchors is None:  # an alternative without literals: the plain scan
-        starts = (data.rfind(b"\n", 0, m.start()) + 1 for m in CANDIDATE_BYTES.finditer(data))
-        yield from (s for s in dict.fromkeys(starts) if data.startswith(b"+", s))
+        lines = (data.rfind(b"\n", 0, m.start()) + 1 for m in CANDIDATE_BYTES.finditer(data))
+        yield from (s for s in dict.fromkeys(lines) if data.startswith(b"+", s))
         return
-    hits: list[tuple[int, int]] = []  # (position of a literal, reach before it)
-    for needles, folded in ((anchors.literals, False), (anchors.folded, True)):
-        text = data.lower() if folded and needles else data
-        for needle, reach in needles:
-            at = text.find(needle)
-            while at >= 0:
-                hits.append((at, reach))
-                at = text.find(needle, at + 1)
-    hits.sort()
     match = CANDIDATE_BYTES.match
-    line_start, decided = -1, False
-    for hit, reach in hits:
-        start = data.rfind(b"\n", 0, hit) + 1
-        if start == line_start and decided:
+    line_end = -1  # the current line is decided up to here
+    for at in anchors.starts(data):
+        if at <= line_end:
             continue
-        if start != line_start:
-            line_start = start
-            decided = not data.startswith(b"+", start)  # only added lines matter
-            if decided:
-                continue
-            if anchors.line_start and match(data, start):
-                decided = True
-                yield start
-                continue
-        if any(match(data, at) for at in range(max(start, hit - reach), hit + 1)):
-            decided = True
-            yield start
+        line_start = data.rfind(b"\n", 0, at) + 1
+        if not data.startswith(b"+", line_start):  # only added lines matter
+            line_end = _line_end(data, at)
+        elif match(data, at):
+            line_end = _line_end(data, at)
+            yield line_start
+
+
+def _line_end(data: bytes, at: int) -> int:
+    end = data.find(b"\n", at)
+    return len(data) if end < 0 else end
 
 
 def _context(data: bytes, pos: int, mark: bytes, state: _State) -> _State:

@@ -30,6 +30,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from mlaudit.patterns import may_match, search_anchored
 from mlaudit.repo.lines import split_lines
 
 ELLIPSIS = "…"
@@ -233,7 +234,7 @@ def _looks_like_aws_secret(value: str) -> bool:
 def find_secrets(path: str, text: str, *, first_line: int = 1) -> list[SecretFinding]:
     """Secrets in `text` (the content of `path`, or a stretch of it starting at line
     `first_line`), dummy values excluded, each at most once per (kind, value)."""
-    if not CANDIDATE.search(text):
+    if not search_anchored(CANDIDATE, text):
         return []
     lines = split_lines(text)
     out: list[SecretFinding] = []
@@ -261,19 +262,24 @@ def find_secrets(path: str, text: str, *, first_line: int = 1) -> list[SecretFin
                 gcp = '"private_key"' in line or "'private_key'" in line
                 kind = "gcp-service-account" if gcp else "private-key"
                 add(kind, index, body, f"{pem.group(1).strip()} {redact(body)}")
-        for m in _AWS_ID.finditer(line):
-            if not is_dummy(m.group(1)):
-                aws_ids.append((index, m.group(1)))
-        for m in _AWS_SECRET_NAMED.finditer(line):
-            if _looks_like_aws_secret(m.group(1)):
-                aws_secrets.append((index, m.group(1)))
-        if not _AWS_SECRET_NAMED.search(line):
+        # may_match: a cheap `in` test that skips a regex which cannot match the line
+        if may_match(_AWS_ID, line):
+            for m in _AWS_ID.finditer(line):
+                if not is_dummy(m.group(1)):
+                    aws_ids.append((index, m.group(1)))
+        named = may_match(_AWS_SECRET_NAMED, line) and _AWS_SECRET_NAMED.search(line)
+        if named:
+            for m in _AWS_SECRET_NAMED.finditer(line):
+                if _looks_like_aws_secret(m.group(1)):
+                    aws_secrets.append((index, m.group(1)))
+        elif may_match(_AWS_SECRET_BARE, line):
             for m in _AWS_SECRET_BARE.finditer(line):
                 if _looks_like_aws_secret(m.group(1)):
                     aws_secrets.append((index, m.group(1)))
-        for m in _AZURE.finditer(line):
-            if not is_dummy(m.group(1)) and shannon_entropy(m.group(1)) >= 3.5:
-                add("azure-connection-string", index, m.group(1))
+        if may_match(_AZURE, line):
+            for m in _AZURE.finditer(line):
+                if not is_dummy(m.group(1)) and shannon_entropy(m.group(1)) >= 3.5:
+                    add("azure-connection-string", index, m.group(1))
         for kind, value in _token_findings(line):
             add(kind, index, value)
         for kind, value, shown in _url_findings(line) + _cli_findings(line) + _wandb_findings(line):
@@ -301,13 +307,13 @@ def find_secrets(path: str, text: str, *, first_line: int = 1) -> list[SecretFin
                             f"{d.group(1).upper()} {name}={redact(value)}",
                         )
     # an AWS key id is only a leak together with its secret (nearby: within 5 lines)
-    named = {value for _, value in aws_secrets}
+    named_values = {value for _, value in aws_secrets}
     for index, key_id in aws_ids:
         if any(abs(index - j) <= 5 for j, _ in aws_secrets):
             add("aws-access-key", index, key_id)
     for index, secret in aws_secrets:
         near_id = any(abs(index - j) <= 5 for j, _ in aws_ids)
-        explicit = _AWS_SECRET_NAMED.search(lines[index]) is not None and secret in named
+        explicit = _AWS_SECRET_NAMED.search(lines[index]) is not None and secret in named_values
         if near_id or explicit:
             add("aws-secret-key", index, secret)
     out.sort(key=lambda f: (f.line, f.kind))
@@ -384,7 +390,9 @@ _SHORT_TOOLS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
 def _short_flag_values(line: str) -> list[tuple[str, str, int]]:
     """(flag, value, offset of value) for `docker login -p x`, `sshpass -p x`,
     `redis-cli -a x`, `mysql -px` in `line`."""
-    out = []
+    out: list[tuple[str, str, int]] = []
+    if not any(may_match(tool, line) for tool, _ in _SHORT_TOOLS):
+        return out
     for seg in _SEGMENT.finditer(line):
         text = seg.group(0)
         for tool, flag in _SHORT_TOOLS:
@@ -432,7 +440,9 @@ def _url_findings(line: str) -> list[tuple[str, str, str]]:
     """(kind, value, shown) for credentials in URLs: `scheme://user:password@host` and
     `scheme://<token>@host`. Placeholders, references and local services with default
     passwords (`postgres:postgres@localhost`) are not leaks."""
-    out = []
+    out: list[tuple[str, str, str]] = []
+    if not may_match(_URL_CREDENTIAL, line) and not may_match(_URL_USER_TOKEN, line):
+        return out
     for m in _URL_CREDENTIAL.finditer(line):
         user, password, host = m.group(2), m.group(3), m.group(4)
         if is_reference(password) or is_dummy(password) or password == user:
@@ -452,7 +462,11 @@ def _url_findings(line: str) -> list[tuple[str, str, str]]:
 def _cli_findings(line: str) -> list[tuple[str, str, str]]:
     """(kind, value, shown) for passwords given on a command line: `--password x`,
     `--db-password=x`, `docker login -p x`, `mysql -px`, `sshpass -p x`, `redis-cli -a x`."""
-    candidates = [(m.group(1), m.group(3)) for m in _CLI_LONG.finditer(line)]
+    candidates = (
+        [(m.group(1), m.group(3)) for m in _CLI_LONG.finditer(line)]
+        if may_match(_CLI_LONG, line)
+        else []
+    )
     candidates += [(flag, value) for flag, value, _ in _short_flag_values(line)]
     out = []
     for flag, value in candidates:
@@ -473,7 +487,9 @@ def _cli_findings(line: str) -> list[tuple[str, str, str]]:
 
 
 def _wandb_findings(line: str) -> list[tuple[str, str, str]]:
-    out = []
+    out: list[tuple[str, str, str]] = []
+    if not may_match(_WANDB, line):
+        return out
     for m in _WANDB.finditer(line):
         key = m.group(2)
         if not is_dummy(key) and shannon_entropy(key) >= 3.0:
@@ -500,8 +516,10 @@ def _jwt_is_real(token: str) -> bool:
 
 def _token_findings(text: str) -> list[tuple[str, str]]:
     """(kind, value) of well-known token formats in `text`."""
-    out = []
+    out: list[tuple[str, str]] = []
     for kind, regex in _TOKENS:
+        if not may_match(regex, text):
+            continue
         for m in regex.finditer(text):
             value = m.group(1)
             if kind == "jwt":
@@ -543,8 +561,9 @@ def _wrapped_findings(line: str) -> list[tuple[str, str, str]]:
     """(kind, value, shown) for a key wrapped in base64 (`echo -n $TOKEN | base64`, a
     Kubernetes Secret's `data:`), or split across adjacent string literals
     (`"ghp_" "abc…"`, `'sk-' + '…'`) so that no single literal looks like a key."""
-    out = []
-    for m in _BASE64.finditer(line):
+    out: list[tuple[str, str, str]] = []
+    blobs = _BASE64.finditer(line) if may_match(_BASE64, line) else ()
+    for m in blobs:
         blob = m.group(1)
         text = _decoded(blob)
         if text is None:
@@ -570,6 +589,8 @@ def _literal_groups(line: str) -> list[list[tuple[int, int, str]]]:
     implicit concatenation, JavaScript's `+`): (start, end, content) of each."""
     groups: list[list[tuple[int, int, str]]] = []
     current: list[tuple[int, int, str]] = []
+    if not may_match(_STRING_LITERAL, line):
+        return groups
     for m in _STRING_LITERAL.finditer(line):
         content = m.group(1) if m.group(1) is not None else m.group(2) or ""
         item = (m.start(), m.end(), content)
