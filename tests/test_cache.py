@@ -401,3 +401,99 @@ def test_planted_pickle_reaching_subprocess_through_mlaudit_never_runs(
 
     pickle.loads(via_getattr).wait()
     assert canary.exists()
+
+
+# the warm path: a hit imports no probe, parser or scorer -----------------------------------------
+def test_a_hit_imports_no_probe_parser_or_scorer(tmp_path: Path, cache_dir: Path) -> None:
+    import time
+
+    repo = make_repo(tmp_path / "repo", FILES)
+    old = time.time() - 3600  # not racily clean: the result is stored
+    for path in repo.rglob("*"):
+        if ".git" not in path.parts:
+            os.utime(path, (old, old))
+    time.sleep(2.1)  # ctime cannot be set back: let the slack for coarse clocks pass
+    report = tmp_path / "report.json"
+    program = textwrap.dedent(
+        f"""\
+        import sys
+        from mlaudit.cli import main
+        sys.argv = ["mlaudit", "scan", {str(repo)!r}, "-f", "json", "-o", "json={report}"]
+        try:
+            main()
+        except SystemExit:
+            pass
+        print(" ".join(sorted(m for m in sys.modules if m.startswith("mlaudit"))))
+        """
+    )
+    env = {**os.environ, "MLAUDIT_CACHE_DIR": str(cache_dir), "MLAUDIT_NO_PROGRESS": "1"}
+    cold = subprocess.run(
+        [sys.executable, "-c", program], env=env, capture_output=True, text=True, check=True
+    )
+    cold_report = report.read_text()
+    warm = subprocess.run(
+        [sys.executable, "-c", program], env=env, capture_output=True, text=True, check=True
+    )
+    assert report.read_text() == cold_report
+    loaded = set(warm.stdout.splitlines()[-1].split())
+    assert "mlaudit.scoring" in cold.stdout.splitlines()[-1].split()  # the cold run scanned
+    for heavy in (
+        "mlaudit.scoring",
+        "mlaudit.maturity",
+        "mlaudit.inventory",
+        "mlaudit.probes.registry",
+        "mlaudit.probes.base",
+        "mlaudit.repo.snapshot",
+        "mlaudit.repo.parsers.python_src",
+        "mlaudit.repo.parsers.yaml_docs",
+        "mlaudit.repo.secrets_history",
+    ):
+        assert heavy not in loaded, heavy
+
+
+# the rubric cache (rubric/load.py) ---------------------------------------------------------------
+def test_rubric_cache_skips_validation_and_follows_every_source(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mlaudit.rubric import load
+    from mlaudit.rubric.model import Rubric
+
+    folder = tmp_path / "c"
+    fresh = load.load_rubric()
+    first = load.load_rubric(cache_dir=folder)
+    assert list(folder.glob("rubrics-v*/*.pickle"))
+    validations: list[int] = []
+    real = Rubric.model_validate
+
+    def counted(*args: object, **kwargs: object) -> Rubric:
+        validations.append(1)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Rubric, "model_validate", counted)
+    warm = load.load_rubric(cache_dir=folder)
+    assert validations == [] and warm._rubric is None  # not validated, not even unpickled
+    assert warm.sha256 == fresh.sha256 == first.sha256 and warm.path == fresh.path
+    assert [c.id for _, c in warm.outline.checks()] == [c.id for _, c in fresh.rubric.checks()]
+    assert all(c.with_ == {} for _, c in warm.outline.checks())  # no probe parameters
+    assert warm.rubric == fresh.rubric and validations == []
+    # a custom rubric: an edit of any file it is read from (here its `extends` base of
+    # the same folder) is seen
+    base = tmp_path / "base.yaml"
+    base.write_text((load.rubrics_dir() / "default.yaml").read_text())
+    for part in (load.rubrics_dir() / "default.d").iterdir():
+        (tmp_path / "default.d").mkdir(exist_ok=True)
+        (tmp_path / "default.d" / part.name).write_text(part.read_text())
+    custom = tmp_path / "custom.yaml"
+    custom.write_text("extends: base.yaml\ndisable: [REP001]\n")
+    one = load.load_rubric(custom, cache_dir=folder)
+    assert load.load_rubric(custom, cache_dir=folder).sha256 == one.sha256
+    part = next((tmp_path / "default.d").iterdir())
+    part.write_text(part.read_text().replace("title:", "title: x", 1))
+    two = load.load_rubric(custom, cache_dir=folder)
+    assert two.sha256 != one.sha256 and two.sha256 == load.load_rubric(custom).sha256
+    # a corrupt entry is ignored and rewritten
+    for entry in folder.glob("rubrics-v*/*.pickle"):
+        entry.write_bytes(b"\x80\x05garbage")
+    assert load.load_rubric(custom, cache_dir=folder).sha256 == two.sha256
+    assert load.load_rubric(cache_dir=folder).sha256 == fresh.sha256
+    assert all(e.read_bytes() != b"\x80\x05garbage" for e in folder.glob("rubrics-v*/*.pickle"))

@@ -29,10 +29,12 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import enum
+import functools
 import hashlib
 import io
 import os
 import pickle
+import shutil
 import sys
 import time
 from collections.abc import Callable
@@ -108,15 +110,31 @@ class _Unpickler(pickle.Unpickler):
         raise pickle.UnpicklingError(f"{module}.{name} is not allowed in the cache")
 
 
+def loads(data: bytes) -> Any:
+    """The value pickled in `data` (see _Unpickler), or None when it does not read back."""
+    try:
+        return _Unpickler(io.BytesIO(data)).load()
+    except Exception:  # corrupt, truncated, foreign: ignored, rewritten by the next save
+        return None
+
+
 def _load(path: Path) -> Any:
     try:
         data = path.read_bytes()
     except OSError:
         return None
-    try:
-        return _Unpickler(io.BytesIO(data)).load()
-    except Exception:  # corrupt, truncated, foreign: ignored, rewritten by the next save
-        return None
+    return loads(data)
+
+
+def load_file(path: Path) -> Any:
+    """A cache file's value, or None (missing, unreadable, corrupt, foreign)."""
+    return _load(path)
+
+
+def store_file(path: Path, value: Any) -> None:
+    """Write a cache file atomically, then hold the cache under its size bound."""
+    _store(path, value)
+    trim(path.parent.parent)
 
 
 def _store(path: Path, value: Any) -> None:
@@ -129,6 +147,41 @@ def _store(path: Path, value: Any) -> None:
     except (OSError, pickle.PicklingError, RecursionError, TypeError, AttributeError):
         with contextlib.suppress(OSError, UnboundLocalError):
             tmp.unlink()
+
+
+@functools.lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """mlaudit's version and the size and mtime of every file of the package (an editable
+    install changes without a version bump), Python's version, and the git binary."""
+    from mlaudit import __version__
+
+    package = Path(__file__).resolve().parent
+    entries: list[tuple[str, int, int]] = []
+    for dirpath, dirnames, filenames in os.walk(package):
+        dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
+        for name in sorted(filenames):
+            full = os.path.join(dirpath, name)
+            try:
+                st = os.stat(full)
+            except OSError:
+                continue
+            entries.append((os.path.relpath(full, package), st.st_size, st.st_mtime_ns))
+    git = shutil.which("git")
+    git_stat: tuple[int, int] | None = None
+    if git:
+        with contextlib.suppress(OSError):
+            st = os.stat(git)
+            git_stat = (st.st_size, st.st_mtime_ns)
+    parts = (__version__, sys.version, entries, git, git_stat)
+    return hashlib.sha256(repr(parts).encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def usable_root(target: Path) -> Path | None:
+    """The cache folder for a scan of `target`: None when disabled or inside the target."""
+    if not enabled():
+        return None
+    root = cache_root()
+    return None if _inside(root, Path(target)) else root
 
 
 def _inside(path: Path, root: Path) -> bool:
@@ -229,7 +282,7 @@ def open_cache(target: Path, git_dir_key: str, rubric_key: str) -> DiskCache | N
 
 # wiring a Snapshot to the cache --------------------------------------------------------------
 def rubric_key(loaded: Any) -> str:
-    rubric = loaded.rubric
+    rubric = loaded.outline  # id and version: the probes need not be imported
     raw = f"{rubric.id}-{rubric.version}-{loaded.sha256[:16]}"
     return "".join(c if c.isalnum() or c in "-._" else "_" for c in raw)
 

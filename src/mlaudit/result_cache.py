@@ -58,25 +58,21 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import functools
 import hashlib
 import os
-import shutil
-import sys
 import time
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mlaudit import __version__
-from mlaudit.cache import _inside, _load, _store, cache_root, enabled, trim
+from mlaudit.cache import _load, _store, cache_root, code_fingerprint, trim, usable_root
 
 if TYPE_CHECKING:
+    from mlaudit.options import ScanOptions
     from mlaudit.repo.gitref import RefFacts
     from mlaudit.repo.worktree import WorktreeFacts
     from mlaudit.results import Assessment
     from mlaudit.run import Prepared
-    from mlaudit.scoring import ScanOptions
 
 RESULT_FORMAT = 1
 # A file whose mtime or ctime is this close to (or after) the moment its stat was taken may
@@ -90,33 +86,6 @@ StatKey = tuple[int, int, int, int, int, int]
 
 def _digest(*parts: object) -> str:
     return hashlib.sha256(repr(parts).encode("utf-8", "surrogateescape")).hexdigest()
-
-
-@functools.lru_cache(maxsize=1)
-def code_fingerprint() -> str:
-    """mlaudit's version and the stat of every file of the package, Python, and git."""
-    import mlaudit
-
-    package = Path(mlaudit.__file__).resolve().parent
-    entries: list[tuple[str, int, int]] = []
-    for dirpath, dirnames, filenames in os.walk(package):
-        dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
-        for name in sorted(filenames):
-            full = os.path.join(dirpath, name)
-            try:
-                st = os.stat(full)
-            except OSError:
-                continue
-            entries.append((os.path.relpath(full, package), st.st_size, st.st_mtime_ns))
-    git = shutil.which("git")
-    git_stat: tuple[int, int] | None = None
-    if git:
-        try:
-            st = os.stat(git)
-            git_stat = (st.st_size, st.st_mtime_ns)
-        except OSError:
-            pass
-    return _digest(__version__, sys.version, entries, git, git_stat)
 
 
 def _file_digest(path: Path) -> str | None:
@@ -280,18 +249,22 @@ class ResultLookup:
         self.file = cache_root() / f"results-v{RESULT_FORMAT}" / f"{key[:40]}.pickle"
 
     def load(self) -> Assessment | None:
+        from mlaudit.report import remember_safe
         from mlaudit.results import Assessment
 
         data = _load(self.file)
-        if (
+        if not (
             isinstance(data, dict)
             and data.get("key") == self.key
             and isinstance(data.get("assessment"), Assessment)
+            and isinstance(data.get("safe"), Assessment)
         ):
-            with contextlib.suppress(OSError):
-                os.utime(self.file)  # recently used: kept by trim
-            return data["assessment"]
-        return None
+            return None
+        with contextlib.suppress(OSError):
+            os.utime(self.file)  # recently used: kept by trim
+        assessment: Assessment = data["assessment"]
+        remember_safe(assessment, data["safe"])  # its redacted form, for the renderers
+        return assessment
 
     def store(self, assessment: Assessment, snap: Any) -> bool:
         """Store `assessment` unless it depends on timing or an input changed during the scan."""
@@ -301,7 +274,10 @@ class ResultLookup:
             return False
         if refs_state(self.root) != self.refs:
             return False
-        _store(self.file, {"key": self.key, "assessment": assessment})
+        from mlaudit.report import safe_assessment
+
+        safe = safe_assessment(assessment)  # what the renderers show: stored, not recomputed
+        _store(self.file, {"key": self.key, "assessment": assessment, "safe": safe})
         trim(cache_root())
         return True
 
@@ -326,15 +302,15 @@ def lookup(
     cannot be cached (disabled, inside the target, nothing to key on: see the docstring)."""
     from mlaudit.repo.worktree import WorktreeFacts
 
-    if not enabled() or options.attestations is not None:
+    if options.attestations is not None:
         return None
     git = facts.git
     root = facts.root
     if git is None or not _cacheable_git(git):
         return None
-    cache = cache_root()
-    if _inside(cache, root):
-        return None  # never write into the scanned tree
+    cache = usable_root(root)
+    if cache is None:
+        return None  # disabled, or it would lie inside the scanned tree
     refs = refs_state(root)
     if refs is None:
         return None

@@ -19,9 +19,9 @@ from typing import Any
 
 from mlaudit.config import Policy, Settings, load_settings
 from mlaudit.errors import UsageError
+from mlaudit.options import ScanOptions
 from mlaudit.results import Assessment, QualityInfo
 from mlaudit.rubric.load import LoadedRubric
-from mlaudit.scoring import ScanOptions
 from mlaudit.waivers import WaiverPlan
 
 MACHINE_STDOUT = {"json", "sarif", "junit", "gitlab", "markdown", "html"}
@@ -155,10 +155,14 @@ def prepare(
             repo_url = normalise_repo_url(policy.repo_url)
         except ValueError as exc:
             raise UsageError(str(exc)) from None
+    from mlaudit.cache import usable_root
+
     loaded = load_rubric(
-        settings.resolve_input("rubric", policy.rubric), inside=settings.confinement("rubric")
+        settings.resolve_input("rubric", policy.rubric),
+        inside=settings.confinement("rubric"),
+        cache_dir=usable_root(path),
     )
-    rubric = loaded.rubric
+    rubric = loaded.outline  # no probe runs here: the probes are not imported
     selected = build_selector(
         rubric,
         select=policy.select,
@@ -305,16 +309,15 @@ def scan(
 
     # lines printed here, outside the renderers, cross the same boundary: redacted, escaped
     safe_verdict = redact_strings(verdict, then=scalar)
-    safe_assessment = redact_strings(assessment, then=scalar)
     gate_lines = (
         [clean(line, max_chars=2000) for line in safe_verdict.lines()]
         if (verdict.gates or verdict.notes)
         else []
     )
+    waived = [redact_strings(r, then=scalar) for r in assessment.results if r.waived_by]
     waived_lines = [
         f"waived: {r.check} {r.name} [{r.artifact}] {r.outcome.value} — {clean(r.waived_by)}"
-        for r in safe_assessment.results
-        if r.waived_by
+        for r in waived
     ]
     if display.quiet:
         waived_lines = []

@@ -13,7 +13,7 @@ maturity.py):
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,6 +31,7 @@ from mlaudit.maturity import (
     level_of,
     profile,
 )
+from mlaudit.options import ScanOptions
 from mlaudit.probes import base
 from mlaudit.probes.profile import detect_profile
 from mlaudit.probes.registry import get_probe
@@ -55,15 +56,6 @@ from mlaudit.rubric.load import LoadedRubric
 from mlaudit.rubric.model import Check, Quality, Rubric
 
 MAX_FIXES = 5
-
-
-@dataclass(frozen=True)
-class ScanOptions:
-    profile: str = "auto"
-    selected: Callable[[str], bool] | None = None  # check id → run it?
-    # result → the waiver fields to set on it (waived_by, waiver_origin), or None
-    waive: Callable[[CheckResult], dict[str, Any] | None] | None = None
-    attestations: Attestations | None = None  # None: read .mlaudit/attestations.yaml
 
 
 def run_check(snap: Snapshot, check: Check) -> Observation:

@@ -13,17 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict
-
+from mlaudit.probes.params import Params
 from mlaudit.repo.snapshot import Snapshot
 from mlaudit.results import Observation
-
-
-class Params(BaseModel):
-    """Base for every probe's parameters: unknown keys are an error, not ignored."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
 
 P = TypeVar("P", bound=Params)
 ProbeFn = Callable[[Snapshot, Any], Observation]

@@ -49,14 +49,40 @@ class Renderer(Protocol):
     def __call__(self, assessment: Assessment, options: RenderOptions) -> str: ...
 
 
-def redacted(assessment: Assessment, options: RenderOptions) -> tuple[Assessment, RenderOptions]:
-    """The Assessment and options with every string redacted (see parsers/secrets.py) and
-    made of Unicode scalar values (a file name's undecodable bytes are lone surrogates, which
-    no UTF-8 output can hold)."""
+def safe_assessment(assessment: Assessment) -> Assessment:
+    """`assessment` with every string redacted (see parsers/secrets.py) and made of Unicode
+    scalar values (a file name's undecodable bytes are lone surrogates, which no UTF-8
+    output can hold). Computed once per Assessment object: every format of a run, and the
+    result cache (which stores it beside the Assessment), share it."""
+    safe = _SAFE.get(id(assessment))
+    if safe is not None and safe[0] is assessment:
+        return safe[1]
     from mlaudit.repo.parsers.secrets import redact_strings
     from mlaudit.report.escape import scalar
 
-    safe: Assessment = redact_strings(assessment, then=scalar)
+    redacted: Assessment = redact_strings(assessment, then=scalar)
+    remember_safe(assessment, redacted)
+    return redacted
+
+
+def remember_safe(assessment: Assessment, safe: Assessment) -> None:
+    """Record `safe` as the redacted form of `assessment` (an Assessment is immutable)."""
+    if len(_SAFE) >= 8:
+        _SAFE.pop(next(iter(_SAFE)))
+    _SAFE[id(assessment)] = (assessment, safe)
+
+
+# id → (the Assessment, its redacted form); the Assessment is kept so its id is not reused
+_SAFE: dict[int, tuple[Assessment, Assessment]] = {}
+
+
+def redacted(assessment: Assessment, options: RenderOptions) -> tuple[Assessment, RenderOptions]:
+    """The Assessment and options with every string redacted and made of Unicode scalar
+    values (see safe_assessment)."""
+    from mlaudit.repo.parsers.secrets import redact_strings
+    from mlaudit.report.escape import scalar
+
+    safe = safe_assessment(assessment)
     verdict = redact_strings(options.verdict, then=scalar) if options.verdict else None
     repo_url = redact_strings(options.repo_url) if options.repo_url else options.repo_url
     if verdict is not options.verdict or repo_url != options.repo_url:

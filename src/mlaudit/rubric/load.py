@@ -11,14 +11,13 @@ import difflib
 import hashlib
 import json
 import os
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
 from mlaudit.errors import RubricError
-from mlaudit.repo.parsers.yaml_docs import LineDict, LineList, key_line, parse_yaml
 from mlaudit.rubric.model import CheckOverride, Rubric
 
 MAX_RUBRIC_BYTES = 2 * 1024 * 1024
@@ -26,18 +25,52 @@ MAX_EXTENDS_DEPTH = 8
 MAX_RUBRIC_FILES = 64
 MAX_RUBRIC_NODES = 200_000  # the default rubric is ~5,000
 BUILTIN_DEFAULT = "default"
+RUBRIC_CACHE_FORMAT = 1
 
 
-@dataclass(frozen=True)
 class LoadedRubric:
-    rubric: Rubric
-    sha256: str
-    path: str
+    """A validated rubric, the sha256 of its merged content and the path it was loaded from.
+
+    From the rubric cache, `rubric` is materialised on first use (unpickling it imports the
+    probes, whose parameter classes it holds); `outline` — the same rubric without probe
+    parameters — answers everything that runs no probe (ids, names, qualities, levels,
+    gates, selection, waivers) without importing them."""
+
+    def __init__(
+        self,
+        rubric: Rubric | None = None,
+        sha256: str = "",
+        path: str = "",
+        *,
+        outline: Rubric | None = None,
+        pickled: bytes | None = None,
+        reload: Callable[[], Rubric] | None = None,
+    ) -> None:
+        if rubric is None and (outline is None or reload is None):
+            raise ValueError("a LoadedRubric needs its rubric, or an outline and a reload")
+        self._rubric = rubric
+        self._outline = outline
+        self._pickled = pickled
+        self._reload = reload
+        self.sha256 = sha256
+        self.path = path
+
+    @property
+    def rubric(self) -> Rubric:
+        if self._rubric is None:
+            rubric = _materialise(self._pickled)
+            if rubric is None and self._reload is not None:
+                rubric = self._reload()  # the pickle did not read back: validate afresh
+            assert rubric is not None
+            self._rubric, self._pickled = rubric, None
+        return self._rubric
 
     @property
     def outline(self) -> Rubric:
-        """The rubric for questions that do not run probes (ids, names, levels, gates)."""
-        return self.rubric
+        return self._outline if self._outline is not None else self.rubric
+
+    def __repr__(self) -> str:
+        return f"LoadedRubric(path={self.path!r}, sha256={self.sha256[:12]!r})"
 
 
 def rubrics_dir() -> Path:
@@ -69,6 +102,7 @@ class _Reader:
         self.inside = inside
         self.cache: dict[str, Any] = {}
         self.nodes = 0
+        self.digests: list[tuple[str, str]] = []  # (path, sha256 of its text), as read
 
     def read(self, path: Path) -> Any:
         from mlaudit.inputs import read_input
@@ -86,6 +120,9 @@ class _Reader:
             error=RubricError,
             inside=None if builtin else self.inside,
         )
+        self.digests.append((str(path), _text_digest(text)))
+        from mlaudit.repo.parsers.yaml_docs import parse_yaml
+
         parsed = parse_yaml(text)
         if parsed.error:
             raise RubricError(f"{path}: {parsed.error}")
@@ -125,6 +162,8 @@ def _count_nodes(node: Any, budget: int) -> int:
 
 
 def _tag_origin(node: Any, origin: str) -> None:
+    from mlaudit.repo.parsers.yaml_docs import LineDict, LineList
+
     if isinstance(node, (LineDict, LineList)):
         node.origin = origin  # type: ignore[union-attr]
         children = node.values() if isinstance(node, dict) else node
@@ -134,6 +173,8 @@ def _tag_origin(node: Any, origin: str) -> None:
 
 def _where(node: Any, key: Any = None) -> str:
     origin = getattr(node, "origin", "<rubric>")
+    from mlaudit.repo.parsers.yaml_docs import key_line
+
     line = key_line(node, key) if key is not None else None
     line = line or getattr(node, "line", None)
     return f"{origin}:{line}" if line else origin
@@ -167,6 +208,8 @@ def _load_raw(
             raise RubricError(f"{part_path}:1: an included file must hold `qualities:` (a list)")
         qualities.extend(found)
     if parts:
+        from mlaudit.repo.parsers.yaml_docs import LineList
+
         merged_qualities = LineList(qualities)
         merged_qualities.line = int(getattr(raw.get("qualities"), "line", 0) or 0)
         raw["qualities"] = merged_qualities
@@ -232,6 +275,8 @@ def _first_error(exc: ValidationError) -> str:
 
 def _locate(raw: Any, loc: tuple[Any, ...]) -> str:
     """The file:line of the deepest node along a pydantic error location."""
+    from mlaudit.repo.parsers.yaml_docs import LineDict, LineList
+
     node, where = raw, _where(raw)
     for part in loc:
         if isinstance(node, dict) and part in node:
@@ -296,11 +341,23 @@ def _check_duplicates(raw: dict[str, Any]) -> None:
                     raise RubricError(f"{here}: duplicate check {key} {value!r} (first at {first})")
 
 
-def load_rubric(ref: str | Path = BUILTIN_DEFAULT, *, inside: Path | None = None) -> LoadedRubric:
+def load_rubric(
+    ref: str | Path = BUILTIN_DEFAULT,
+    *,
+    inside: Path | None = None,
+    cache_dir: Path | None = None,
+) -> LoadedRubric:
     """Load a rubric; `inside`: every file it names (itself, `include`, `extends`) must lie in
-    that folder, the built-in rubrics excepted (a rubric named by a repository's own config)."""
+    that folder, the built-in rubrics excepted (a rubric named by a repository's own config).
+    `cache_dir`: the cache folder (cache.py) that keeps validated rubrics, checked against the
+    bytes of every file the rubric was read from; None validates afresh."""
     path = resolve_rubric_path(ref)
-    raw = _load_raw(path, reader=_Reader(inside))
+    if cache_dir is not None:
+        cached = _cached_rubric(cache_dir, path, inside)
+        if cached is not None:
+            return cached
+    reader = _Reader(inside)
+    raw = _load_raw(path, reader=reader)
     raw.pop("overrides", None)
     raw.pop("disable", None)
     _check_duplicates(raw)
@@ -308,4 +365,114 @@ def load_rubric(ref: str | Path = BUILTIN_DEFAULT, *, inside: Path | None = None
         rubric = Rubric.model_validate(raw)
     except ValidationError as exc:
         raise RubricError(_describe(raw, exc)) from None
-    return LoadedRubric(rubric=rubric, sha256=_sha256(raw), path=str(path))
+    loaded = LoadedRubric(rubric=rubric, sha256=_sha256(raw), path=str(path))
+    if cache_dir is not None:
+        _store_rubric(cache_dir, path, inside, loaded, reader.digests)
+    return loaded
+
+
+# the rubric cache ------------------------------------------------------------------------------
+def _text_digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def _rubric_cache_file(cache_dir: Path, path: Path, inside: Path | None) -> Path:
+    """One entry per (mlaudit build, rubric path, confinement)."""
+    from mlaudit.cache import code_fingerprint
+
+    where = (str(path), os.path.abspath(path), str(inside) if inside else None)
+    key = hashlib.sha256(repr((code_fingerprint(), where)).encode("utf-8", "surrogateescape"))
+    return cache_dir / f"rubrics-v{RUBRIC_CACHE_FORMAT}" / f"{key.hexdigest()[:40]}.pickle"
+
+
+def _outline(rubric: Rubric) -> Rubric:
+    """`rubric` without probe parameters (their classes live with the probes)."""
+    return rubric.model_copy(
+        update={
+            "qualities": [
+                q.model_copy(
+                    update={"checks": [c.model_copy(update={"with_": {}}) for c in q.checks]}
+                )
+                for q in rubric.qualities
+            ]
+        }
+    )
+
+
+def _store_rubric(
+    cache_dir: Path,
+    path: Path,
+    inside: Path | None,
+    loaded: LoadedRubric,
+    digests: list[tuple[str, str]],
+) -> None:
+    import pickle
+
+    from mlaudit.cache import store_file
+
+    try:
+        pickled = pickle.dumps(loaded.rubric, protocol=pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
+        return
+    entry = {
+        "files": digests,
+        "sha256": loaded.sha256,
+        "outline": _outline(loaded.rubric),
+        "pickled": pickled,
+    }
+    store_file(_rubric_cache_file(cache_dir, path, inside), entry)
+
+
+def _cached_rubric(cache_dir: Path, path: Path, inside: Path | None) -> LoadedRubric | None:
+    """The stored rubric of `path`, when every file it was read from still has its bytes."""
+    from mlaudit.cache import load_file
+    from mlaudit.inputs import read_input
+
+    entry = load_file(_rubric_cache_file(cache_dir, path, inside))
+    if not (
+        isinstance(entry, dict)
+        and isinstance(entry.get("files"), list)
+        and isinstance(entry.get("sha256"), str)
+        and isinstance(entry.get("outline"), Rubric)
+        and isinstance(entry.get("pickled"), bytes)
+    ):
+        return None
+    for item in entry["files"]:
+        if not (isinstance(item, tuple) and len(item) == 2):
+            return None
+        name, digest = item
+        try:
+            text = read_input(
+                Path(name),
+                what="rubric",
+                limit=MAX_RUBRIC_BYTES,
+                error=RubricError,
+                inside=None if _is_builtin(Path(name)) else inside,
+            )
+        except RubricError:
+            return None  # loaded afresh, which says what is wrong
+        if _text_digest(text) != digest:
+            return None
+
+    def reload() -> Rubric:
+        return load_rubric(path, inside=inside).rubric
+
+    return LoadedRubric(
+        sha256=entry["sha256"],
+        path=str(path),
+        outline=entry["outline"],
+        pickled=entry["pickled"],
+        reload=reload,
+    )
+
+
+def _materialise(pickled: bytes | None) -> Rubric | None:
+    """The full rubric from its pickle, or None when it does not read back."""
+    if pickled is None:
+        return None
+    from mlaudit.cache import loads
+    from mlaudit.probes.registry import all_probes
+
+    all_probes()  # the parameter classes the pickle names: the unpickler imports nothing
+    rubric = loads(pickled)
+    return rubric if isinstance(rubric, Rubric) else None

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from mlaudit.probes.registry import Params, get_probe
+from mlaudit.probes.params import Params
 
 Artifact = Literal["data", "model", "code"]
 Strength = Literal["strong", "supporting", "anti"]
@@ -85,6 +85,8 @@ class Check(Strict):
         name = data.get("probe")
         if name is None:
             return data
+        from mlaudit.probes.registry import get_probe
+
         spec = get_probe(str(name))
         if spec is None:
             import difflib
