@@ -270,7 +270,9 @@ def scan(
         None, "--out-dir", metavar="DIR", help="Fleet: keep each repository's JSON/HTML report."
     ),
     no_cache: bool = typer.Option(
-        False, "--no-cache", help="Neither read nor write the parse cache (MLAUDIT_NO_CACHE=1)."
+        False,
+        "--no-cache",
+        help="Read and write no cache: results, parses, rubrics (MLAUDIT_NO_CACHE=1).",
     ),
 ) -> None:
     """Audit a repository against the rubric; exit 0 gate passed, 1 gate failed, 2 usage or
