@@ -29,8 +29,8 @@ from typing import Any
 from mlaudit.probes import base
 from mlaudit.probes.base import ev
 from mlaudit.probes.generic import bound_call_names, name_matches_any
-from mlaudit.repo.parsers.python_src import Call
-from mlaudit.repo.snapshot import Snapshot
+from mlaudit.repo.parsers.python_src import Call, PythonFacts
+from mlaudit.repo.snapshot import Snapshot, derivation_key
 from mlaudit.results import Evidence
 
 # Managed online endpoints: the platform SDK is the serving framework and the deploy call
@@ -56,7 +56,16 @@ def managed_deploy_call(snap: Snapshot, path: str) -> Call | None:
     """The first call deploying to a managed online endpoint in a file that imports the
     platform SDK (`model.deploy(…)` with SageMaker/Vertex AI/Azure ML …), if any."""
     facts = snap.python(path)
-    if facts is None or not any(
+    if facts is None:
+        return None
+    return snap.per_file(_DEPLOY_CALL, path, lambda: _deploy_call(facts))
+
+
+_DEPLOY_CALL = derivation_key("managed_deploy_call")
+
+
+def _deploy_call(facts: PythonFacts) -> Call | None:
+    if not any(
         imp.module == m or imp.module.startswith(m + ".")
         for imp in facts.imports
         for m in MANAGED_SDKS
@@ -243,10 +252,9 @@ def autoscaling(snap: Snapshot) -> tuple[list[Evidence], list[Evidence]]:
             props = node.get("Properties")
             if isinstance(props, dict) and "sagemaker" in str(props.get("ScalableDimension", "")):
                 good.append(ev(path, _line(node, "Type"), "ScalableTarget on a SageMaker variant"))
-    for path in base.python_sources(snap, ("*.py",), scope="non_tests"):
-        facts = snap.python(path)
-        if facts is None:
-            continue
+
+    def scan_file(path: str, facts: PythonFacts, buckets: tuple[list[Evidence], ...]) -> None:
+        good, flat = buckets
         for call in facts.calls:
             line, note = base.notebook_line_note(snap, path, call.line)
             if call.kwarg("autoscale_enabled") == "True":
@@ -268,7 +276,13 @@ def autoscaling(snap: Snapshot) -> tuple[list[Evidence], list[Evidence]]:
                     path, line, f"{call.name}(min_replica_count={lo}, max_replica_count={hi})", note
                 )
                 (flat if lo is not None and hi is not None and hi <= lo else good).append(e)
-    return good, flat
+
+    paths = base.python_sources(snap, ("*.py",), scope="non_tests")
+    code_good, code_flat = base.per_file_evidence(snap, _AUTOSCALING, paths, scan_file, 2)
+    return good + code_good, flat + code_flat
+
+
+_AUTOSCALING = derivation_key("managed.autoscaling")
 
 
 # telemetry --------------------------------------------------------------------------------------
@@ -290,10 +304,9 @@ def telemetry(snap: Snapshot) -> list[Evidence]:
     files = base.select_files(snap, ("*.json", "*.bicep", "*.tf"), scope="non_tests")
     for path, number, text in snap.grep(files, _INSIGHTS_RESOURCE):
         found.append(ev(path, number, text.strip()[:120], "Application Insights resource"))
-    for path in base.python_sources(snap, ("*.py",), scope="non_tests"):
-        facts = snap.python(path)
-        if facts is None:
-            continue
+
+    def scan_file(path: str, facts: PythonFacts, buckets: tuple[list[Evidence], ...]) -> None:
+        (found,) = buckets
         for call, name in bound_call_names(facts):
             line, note = base.notebook_line_note(snap, path, call.line)
             if call.kwarg("enable_app_insights") == "True":
@@ -302,4 +315,10 @@ def telemetry(snap: Snapshot) -> list[Evidence]:
                 found.append(ev(path, line, f"{name}(…)", note or "SageMaker data capture"))
             elif call.kwarg("enable_request_response_logging") == "True":
                 found.append(ev(path, line, f"{name}(enable_request_response_logging=True)", note))
-    return found
+
+    paths = base.python_sources(snap, ("*.py",), scope="non_tests")
+    (in_code,) = base.per_file_evidence(snap, _TELEMETRY, paths, scan_file, 1)
+    return found + in_code
+
+
+_TELEMETRY = derivation_key("managed.telemetry")

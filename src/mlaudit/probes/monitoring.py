@@ -17,7 +17,7 @@ from pydantic import Field
 from mlaudit.probes import _ci_reach, base
 from mlaudit.probes._managed import telemetry
 from mlaudit.probes.base import ev
-from mlaudit.probes.generic import name_matches, name_matches_any
+from mlaudit.probes.generic import name_matches
 from mlaudit.probes.kubernetes import (
     NoParams,
     infra_problems,
@@ -238,15 +238,11 @@ def monitor_job(snap: Snapshot, p: MonitorJobParams) -> Observation:
     declared: list[Evidence] = []
     files: list[str] = []
     notebooks: list[Evidence] = []
-    for path in paths:
-        facts = snap.python(path)
-        if facts is None:
-            continue
-        hits = [
-            c
-            for c in facts.calls
-            if name_matches_any(c.name, tuple(p.calls)) and not base.is_own_module(snap, c.name)
-        ]
+    wanted = tuple(p.calls)
+    # the calls each file makes to the monitor are derived once per content; rule lib is
+    # applied here, at every snapshot
+    for path, calls in base.calls_of(snap, paths, wanted):
+        hits = [c for c in calls if not base.is_own_module(snap, c.name)]
         if not hits:
             continue
         if base.is_notebook(path):
@@ -255,7 +251,8 @@ def monitor_job(snap: Snapshot, p: MonitorJobParams) -> Observation:
             continue
         files.append(path)
         declared.append(ev(path, hits[0].line, f"{hits[0].name}(…)"))
-        for c in facts.calls:
+        facts = snap.python(path)
+        for c in facts.calls if facts else ():
             if name_matches(c.name, "*.create_monitoring_schedule"):
                 return base.passed(
                     f"{p.what} scheduled (SageMaker monitoring schedule)",

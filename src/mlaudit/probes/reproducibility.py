@@ -45,6 +45,9 @@ def _code_paths(snap: Snapshot) -> list[str]:
 _SHA = re.compile(r"^'?[0-9a-f]{7,64}'?$")
 
 
+_DATA_PINNED = derivation_key("data_pinned")
+
+
 @probe("data_pinned", NoParams)
 def data_pinned(snap: Snapshot, p: NoParams) -> Observation:
     """Training data is pinned to an exact, fetchable version.
@@ -70,12 +73,9 @@ def data_pinned(snap: Snapshot, p: NoParams) -> Observation:
         ev(o.source, o.line, f"out {o.path}", f"stage {o.stage}" if o.stage else None) for o in outs
     ]
     evidence += [ev(path, line, f"dvc import from {url}") for path, line, url in imports]
-    code: list[Evidence] = []
-    weak: list[Evidence] = []
-    for path in _code_paths(snap):
-        facts = snap.python(path)
-        if facts is None:
-            continue
+
+    def scan_file(path: str, facts: PythonFacts, buckets: tuple[list[Evidence], ...]) -> None:
+        code, weak = buckets
         for call in facts.calls:
             line, note = base.notebook_line_note(snap, path, call.line)
             if name_matches(call.name, "datasets.load_dataset"):
@@ -89,6 +89,8 @@ def data_pinned(snap: Snapshot, p: NoParams) -> Observation:
                 ("'timestampAsOf'",),
             ):
                 code.append(ev(path, line, f"Delta {call.args[0]}", note))
+
+    code, weak = base.per_file_evidence(snap, _DATA_PINNED, _code_paths(snap), scan_file, 2)
     remote_ev = [ev(path, line, text) for path, line, text in remotes]
     if (outs and remotes) or imports or code:
         return base.passed(
@@ -272,11 +274,41 @@ def _cli_config_arg(facts: Any) -> str | None:
     return None
 
 
-def _config_loading(snap: Snapshot, path: str, facts: Any, in_repo: set[str]) -> list[Evidence]:
+_PARAMS_READ = derivation_key("params_externalized.reads")
+
+
+def _params_read(path: str, facts: Any) -> tuple[tuple[Any, ...], ...]:
+    """How ONE file reads parameters, in the probe's order: ("hit", evidence); ("exec",
+    name, evidence) — a config file executed, counted when `name` is a file of the tree;
+    ("loader", line, loader, strings) — a config loader, and the file's short strings with
+    whether their text alone names a config file (the tree decides the others)."""
+    items: list[tuple[Any, ...]] = []
+    for deco in facts.decorators:
+        if name_matches(deco.name, "hydra.main"):
+            items.append(("hit", ev(path, deco.line, "@hydra.main")))
+    for call in facts.calls:
+        if any(
+            name_matches(call.name, pat)
+            for pat in ("hydra.compose", "hydra.initialize*", "dvc.api.params_show")
+        ):
+            items.append(("hit", ev(path, call.line, call.name + "(…)")))
+    loaders = [c for c in facts.calls if name_matches_any(c.name, tuple(_CONFIG_LOADERS))]
+    if loaders:
+        strings = tuple(
+            (s, line, _CONFIG_NAME.search(s) is not None)
+            for s, line in facts.strings
+            if len(s) < 200
+        )
+        items.append(("loader", loaders[0].line, loaders[0].name, strings))
+    items.extend(_config_loading(path, facts))
+    return tuple(items)
+
+
+def _config_loading(path: str, facts: Any) -> list[tuple[Any, ...]]:
     """Configuration files loaded in ways that name no config file in the code: a Python
     config executed (`exec(open(cfg).read())`, nanoGPT's configurator), configparser, or
     a YAML/JSON/TOML loader whose path comes from the command line."""
-    hits: list[Evidence] = []
+    hits: list[tuple[Any, ...]] = []
     cli = _reads_cli(facts)
     reads = {c.line: c for c in facts.calls if c.name == "open().read"}
     opens = {c.line: c for c in facts.calls if c.name in ("open", "builtins.open")}
@@ -287,23 +319,26 @@ def _config_loading(snap: Snapshot, path: str, facts: Any, in_repo: set[str]) ->
         literal = opened.args[0].strip("'\"") if opened and opened.args else ""
         if opened and opened.args and opened.args[0] != "<expr>":
             name = literal.removeprefix("./")
-            if (name in in_repo or name.rsplit("/", 1)[-1] in in_repo) and re.search(
-                r"conf|setting|param", name, re.IGNORECASE
-            ):
-                hits.append(ev(path, call.line, f"exec(open({literal!r}).read())"))
+            if re.search(r"conf|setting|param", name, re.IGNORECASE):
+                hits.append(("exec", name, ev(path, call.line, f"exec(open({literal!r}).read())")))
         elif cli:
-            hits.append(ev(path, call.line, "exec(open(<file from the command line>).read())"))
+            hits.append(
+                ("hit", ev(path, call.line, "exec(open(<file from the command line>).read())"))
+            )
     parsers = [c for c in facts.calls if name_matches_any(c.name, _CONFIGPARSER)]
     if parsers and any(
         c.name.endswith((".read", ".read_file", ".read_string")) for c in facts.calls
     ):
-        hits.append(ev(path, parsers[0].line, f"{parsers[0].name}().read(…)"))
+        hits.append(("hit", ev(path, parsers[0].line, f"{parsers[0].name}().read(…)")))
     if cli:
         arg = _cli_config_arg(facts)
         loaders = [c for c in facts.calls if name_matches_any(c.name, _FILE_LOADERS)]
         if arg and loaders:
             hits.append(
-                ev(path, loaders[0].line, f"{loaders[0].name}(…) of the file given by {arg}")
+                (
+                    "hit",
+                    ev(path, loaders[0].line, f"{loaders[0].name}(…) of the file given by {arg}"),
+                )
             )
     return hits
 
@@ -360,46 +395,36 @@ def params_externalized(snap: Snapshot, p: NoParams) -> Observation:
     }
     missing: list[Evidence] = []
     paths = _code_paths(snap)
-    for path in paths:
-        facts = snap.python(path)
-        if facts is None:
-            continue
+    derived = snap.python_per_file(
+        _PARAMS_READ, paths, lambda path, facts: _params_read(path, facts)
+    )
+    for path, items in derived:
+        # each file's reads were derived once per content; which of them name a config
+        # file of THIS tree (config_suffixes, in_repo) is decided here, at every snapshot
         hits: list[Evidence] = []
-        for deco in facts.decorators:
-            if name_matches(deco.name, "hydra.main"):
-                hits.append(ev(path, deco.line, "@hydra.main"))
-        for call in facts.calls:
-            if any(
-                name_matches(call.name, pat)
-                for pat in ("hydra.compose", "hydra.initialize*", "dvc.api.params_show")
-            ):
-                hits.append(ev(path, call.line, call.name + "(…)"))
-        loaders = [c for c in facts.calls if name_matches_any(c.name, tuple(_CONFIG_LOADERS))]
-        if loaders:
-            names = [
-                (s, line)
-                for s, line in facts.strings
-                if len(s) < 200 and (_CONFIG_NAME.search(s) or s in config_suffixes)
-            ]
-            present = [
-                (s, line)
-                for s, line in names
-                if s in config_suffixes or s.removeprefix("./") in in_repo
-            ]
-            if present:
-                s = present[0][0]
-                hits.append(ev(path, loaders[0].line, f"{loaders[0].name}(…) reads {s!r}"))
-            elif names and not base.is_notebook(path):
-                s = names[0][0]
-                missing.append(
-                    ev(
-                        path,
-                        loaders[0].line,
-                        f"{loaders[0].name}(…) reads {s!r}",
-                        "not in the repository",
+        for item in items:
+            if item[0] == "hit":
+                hits.append(item[1])
+            elif item[0] == "exec":
+                name = item[1]
+                if name in in_repo or name.rsplit("/", 1)[-1] in in_repo:
+                    hits.append(item[2])
+            else:  # a loader: the strings of the file that may name a config file
+                _, line, loader, strings = item
+                names = [(s, at) for s, at, named in strings if named or s in config_suffixes]
+                present = [
+                    (s, at)
+                    for s, at in names
+                    if s in config_suffixes or s.removeprefix("./") in in_repo
+                ]
+                if present:
+                    s = present[0][0]
+                    hits.append(ev(path, line, f"{loader}(…) reads {s!r}"))
+                elif names and not base.is_notebook(path):
+                    s = names[0][0]
+                    missing.append(
+                        ev(path, line, f"{loader}(…) reads {s!r}", "not in the repository")
                     )
-                )
-        hits.extend(_config_loading(snap, path, facts, in_repo))
         if base.is_notebook(path):
             in_notebook_only.extend(
                 ev(path, None, h.snippet, base.notebook_line_note(snap, path, h.line or 0)[1])

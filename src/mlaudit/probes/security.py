@@ -658,6 +658,20 @@ INGEST_PATH = re.compile(
 )
 
 
+_SCHEMA_IMPORTS = derivation_key("ingest_validation.imports")
+
+
+def _schema_imports(path: str, facts: PythonFacts) -> tuple[tuple[str, int, bool, bool], ...]:
+    """ONE file's imports of a dataframe-schema or record-validation library, in order."""
+    out = []
+    for imp in facts.imports:
+        frame = module_matches_any(imp.module, tuple(SCHEMA_MODULES))
+        record = module_matches_any(imp.module, tuple(RECORD_MODULES))
+        if frame or record:
+            out.append((imp.module, imp.line, frame, record))
+    return tuple(out)
+
+
 @probe("ingest_validation", NoParams)
 def ingest_validation(snap: Snapshot, p: NoParams) -> Observation:
     """Data is validated against a schema where it enters the system.
@@ -673,19 +687,19 @@ def ingest_validation(snap: Snapshot, p: NoParams) -> Observation:
     """
     at_ingest: list[Evidence] = []
     elsewhere: list[Evidence] = []
-    for path in base.python_sources(snap, ("*.py",), scope="non_tests"):
-        facts = snap.python(path)
-        for imp in facts.imports if facts else []:
-            if base.is_own_module(snap, imp.module):
+    paths = base.python_sources(snap, ("*.py",), scope="non_tests")
+    # each file's schema/record imports are derived once per content; rule lib (the
+    # repository's own package) is applied here, at every snapshot
+    for path, imports in snap.python_per_file(_SCHEMA_IMPORTS, paths, _schema_imports):
+        ingest = INGEST_PATH.search(path) is not None
+        for module, line, frame, record in imports:
+            if base.is_own_module(snap, module):
                 continue  # rule lib: a validation tool's own package does not validate
-            ingest = INGEST_PATH.search(path) is not None
-            frame = module_matches_any(imp.module, tuple(SCHEMA_MODULES))
-            record = module_matches_any(imp.module, tuple(RECORD_MODULES))
             if (frame or record) and ingest:
-                at_ingest.append(ev(path, imp.line, f"import {imp.module}"))
+                at_ingest.append(ev(path, line, f"import {module}"))
                 break
             if frame:
-                elsewhere.append(ev(path, imp.line, f"import {imp.module}"))
+                elsewhere.append(ev(path, line, f"import {module}"))
                 break
     if at_ingest:
         return base.passed("schema validation in data-ingestion code", at_ingest)

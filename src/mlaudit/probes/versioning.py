@@ -30,12 +30,13 @@ def _code(snap: Snapshot) -> list[str]:
 
 
 # data-vcs ------------------------------------------------------------------------------------
+_LAKEFS = derivation_key("lakefs")
+
+
 def _lakefs(snap: Snapshot) -> list[Evidence]:
-    found: list[Evidence] = []
-    for path in _code(snap):
-        facts = snap.python(path)
-        if facts is None:
-            continue
+
+    def scan_file(path: str, facts: PythonFacts, buckets: tuple[list[Evidence], ...]) -> None:
+        (found,) = buckets
         for imp in facts.imports:
             if any(
                 module_matches(imp.module, m) for m in ("lakefs", "lakefs_client", "lakefs_sdk")
@@ -46,6 +47,8 @@ def _lakefs(snap: Snapshot) -> list[Evidence]:
             if text.startswith("lakefs://"):
                 found.append(ev(path, line, text))
                 break
+
+    (found,) = base.per_file_evidence(snap, _LAKEFS, _code(snap), scan_file, 1)
     configs = base.select_files(snap, ["*.yaml", "*.yml", "*.toml", "*.cfg", "*.ini"])
     found.extend(
         ev(path, line, text)
