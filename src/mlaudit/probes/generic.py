@@ -165,15 +165,23 @@ def module_matches(name: str, wanted: str) -> bool:
 
 
 @lru_cache(maxsize=4096)
-def _modules_regex(modules: tuple[str, ...]) -> re.Pattern[str]:
-    if not modules:
-        return re.compile(r"(?!)")  # matches nothing
-    return re.compile("(?:" + "|".join(re.escape(m) for m in modules) + r")(?:\.|$)")
+def _module_set(modules: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(modules)
 
 
 def module_matches_any(name: str, modules: tuple[str, ...]) -> bool:
-    """`name` is one of `modules` or a submodule of one (one compiled regex per set)."""
-    return _modules_regex(modules).match(name) is not None
+    """`name` is one of `modules` or a submodule of one: set lookups of `name` and of each
+    dotted prefix of it (no regex to compile per set of modules)."""
+    wanted = _module_set(modules)
+    if name in wanted:
+        return True
+    dot = name.find(".")
+    while dot >= 0:
+        if name[:dot] in wanted:
+            return True
+        dot = name.find(".", dot + 1)
+    # the regex this replaces ended in `(?:\.|$)`, and `$` also matches before a final newline
+    return name.endswith("\n") and name[:-1] in wanted
 
 
 @probe("python_imports", ImportsParams)
@@ -247,19 +255,40 @@ class CallsParams(Params):
 
 
 @lru_cache(maxsize=8192)
-def _names_regex(patterns: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in patterns))
+def _names_matcher(patterns: tuple[str, ...]) -> Callable[[str], bool]:
+    """fnmatch over a set of patterns as one predicate: exact names by a set lookup, `prefix*`
+    by one `startswith`, and one compiled alternation for the rest (most sets have none)."""
+    exact: set[str] = set()
+    prefixes: list[str] = []
+    suffixes: list[str] = []
+    others: list[str] = []
+    for pattern in patterns:
+        if not any(c in pattern for c in "*?["):
+            exact.add(pattern)
+        elif pattern.endswith("*") and not any(c in pattern[:-1] for c in "*?["):
+            prefixes.append(pattern[:-1])
+        elif pattern.startswith("*") and not any(c in pattern[1:] for c in "*?["):
+            suffixes.append(pattern[1:])
+        else:
+            others.append(pattern)
+    starts, ends = tuple(prefixes), tuple(suffixes)
+    if not others:
+        return lambda name: name in exact or name.startswith(starts) or name.endswith(ends)
+    rest = re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in others)).match
+    return lambda name: (
+        name in exact or name.startswith(starts) or name.endswith(ends) or rest(name) is not None
+    )
 
 
 def name_matches(name: str, pattern: str) -> bool:
     """`mlflow.log_*` matches `mlflow.log_metric`; a pattern starting with `*.` matches any
     receiver (`*.fit`)."""
-    return _names_regex((pattern,)).match(name) is not None
+    return _names_matcher((pattern,))(name)
 
 
 def name_matches_any(name: str, patterns: tuple[str, ...]) -> bool:
-    """One compiled alternation per pattern set: this is on the hot path of every probe."""
-    return _names_regex(patterns).match(name) is not None
+    """One predicate per pattern set: this is on the hot path of every probe."""
+    return _names_matcher(patterns)(name)
 
 
 def bound_call_names(facts: Any) -> list[tuple[Call, str]]:
@@ -411,7 +440,7 @@ def python_calls(snap: Snapshot, p: CallsParams) -> Observation:
         exclude=p.exclude,
         include_excluded_dirs=p.include_excluded_dirs,
     )
-    name_re = _names_regex(tuple(p.calls)).match
+    name_re = _names_matcher(tuple(p.calls))
     own = own_packages(snap)  # rule lib: calls into the package the repository publishes
 
     verdicts: dict[str, bool] = {}  # names repeat across files: decide each one once
@@ -419,7 +448,7 @@ def python_calls(snap: Snapshot, p: CallsParams) -> Observation:
     def match(name: str) -> bool:
         verdict = verdicts.get(name)
         if verdict is None:
-            verdict = name_re(name) is not None and not (own and name.split(".", 1)[0] in own)
+            verdict = name_re(name) and not (own and name.split(".", 1)[0] in own)
             verdicts[name] = verdict
         return verdict
 
@@ -449,7 +478,7 @@ def python_calls(snap: Snapshot, p: CallsParams) -> Observation:
             p.value,
         )
         value_re = re.compile(p.value) if p.value else None
-        name_test = _names_regex(tuple(p.calls)).match
+        name_test = _names_matcher(tuple(p.calls))
 
         def derive(path: str, facts: Any) -> tuple[tuple[str, int, Evidence], ...]:
             return _call_candidates(snap, path, facts, p, name_test, value_re, wants_bound)

@@ -18,7 +18,7 @@ from mlaudit.probes._mlfacts import LfsRule, is_lfs_pointer, lfs_rules
 from mlaudit.probes.base import ev
 from mlaudit.probes.registry import Params, probe
 from mlaudit.probes.testing import _resolve, local_modules, test_files
-from mlaudit.repo.globs import compile_glob
+from mlaudit.repo.globs import glob_matcher
 from mlaudit.repo.parsers.yaml_docs import as_list
 from mlaudit.repo.snapshot import Snapshot
 from mlaudit.results import Evidence, Observation
@@ -114,7 +114,7 @@ def gitignore_entries(snap: Snapshot) -> list[tuple[str, int, str]]:
 
 
 def _tracked_by_lfs(snap: Snapshot, path: str, rules: list[LfsRule]) -> bool:
-    return is_lfs_pointer(snap, path) or any(compile_glob(r.pattern).match(path) for r in rules)
+    return is_lfs_pointer(snap, path) or any(glob_matcher(r.pattern)(path) for r in rules)
 
 
 # generic folder --------------------------------------------------------------------------------

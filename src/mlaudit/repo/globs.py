@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 MAX_BRACE_ALTERNATIVES = 256
@@ -74,6 +75,11 @@ def _translate(pattern: str) -> str:
 
 @lru_cache(maxsize=4096)
 def compile_glob(pattern: str) -> re.Pattern[str]:
+    return re.compile(_glob_regex(pattern))
+
+
+def _glob_regex(pattern: str) -> str:
+    """The regular expression (source) of a glob; ValueError for the refused shapes."""
     from mlaudit.repo.wildmatch import star_count
 
     parts = []
@@ -87,16 +93,57 @@ def compile_glob(pattern: str) -> re.Pattern[str]:
         if "/" not in alternative:
             body = "(?:.*/)?" + body
         parts.append(body)
-    return re.compile("^(?:" + "|".join(parts) + ")$")
+    return "^(?:" + "|".join(parts) + ")$"
+
+
+@lru_cache(maxsize=4096)
+def glob_matcher(pattern: str) -> Callable[[str], bool]:
+    """`compile_glob(pattern).match(path) is not None` as a predicate. Most globs are a file
+    name (`Dockerfile`), a name with one `*` (`*.py`, `requirements*.txt`) or a plain path:
+    those are string tests, with no regex to compile (hundreds per scan). A path holding a
+    line break goes to the regex (`$` also matches before a final newline)."""
+    if "\n" in pattern or any(c in pattern for c in "?[{") or pattern.count("*") > 1:
+        return _regex_matcher(pattern)
+    if "/" in pattern:
+        if "*" in pattern:
+            return _regex_matcher(pattern)
+        whole = pattern.lstrip("/")
+        return lambda path: path == whole or ("\n" in path and _regex_test(pattern, path))
+    if "*" not in pattern:
+        suffix = "/" + pattern
+        return lambda path: (
+            (path == pattern or path.endswith(suffix))
+            if "\n" not in path
+            else _regex_test(pattern, path)
+        )
+    head, tail = pattern.split("*")
+    shortest = len(head) + len(tail)
+
+    def name_matches(path: str) -> bool:
+        if "\n" in path:
+            return _regex_test(pattern, path)
+        name = path.rpartition("/")[2]
+        return len(name) >= shortest and name.startswith(head) and name.endswith(tail)
+
+    return name_matches
+
+
+def _regex_matcher(pattern: str) -> Callable[[str], bool]:
+    match = compile_glob(pattern).match  # compiled now: a refused glob fails here, as before
+    return lambda path: match(path) is not None
+
+
+def _regex_test(pattern: str, path: str) -> bool:
+    return compile_glob(pattern).match(path) is not None
 
 
 def matches(path: str, pattern: str) -> bool:
-    return compile_glob(pattern).match(path) is not None
+    return glob_matcher(pattern)(path)
 
 
 @lru_cache(maxsize=4096)
 def _compile_any(patterns: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{compile_glob(p).pattern})" for p in patterns))
+    return re.compile("|".join(f"(?:{_glob_regex(p)})" for p in patterns))
 
 
 def matches_any(path: str, patterns: tuple[str, ...] | list[str]) -> bool:

@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 from mlaudit import progress
 from mlaudit.patterns import MAX_MATCH_LINE, bounded
 from mlaudit.repo.gitinfo import GitInfo, display_name  # noqa: F401 (re-exported)
-from mlaudit.repo.globs import compile_glob, index_keys, path_keys
+from mlaudit.repo.globs import glob_matcher, index_keys, path_keys
 from mlaudit.repo.history import GitHistory
 from mlaudit.repo.infra import InfraViews
 from mlaudit.repo.lines import split_lines
@@ -133,8 +133,8 @@ class Snapshot(InfraViews):
         for pattern in patterns:
             hits = self._glob_cache.get(pattern)
             if hits is None:
-                regex = compile_glob(pattern)
-                hits = [p for p in self._glob_candidates(pattern) if regex.match(p)]
+                test = glob_matcher(pattern)
+                hits = [p for p in self._glob_candidates(pattern) if test(p)]
                 self._glob_cache[pattern] = hits
             found.update(hits)
         return sorted(found)
