@@ -236,3 +236,31 @@ def test_derived_values_past_the_budget_are_computed_not_kept(tmp_path: Path) ->
     for key in ("one", "two", "two"):
         derive(key)
     assert built == ["one", "two", "two"]  # "two" did not fit: derived again
+
+
+def test_the_next_commit_reuses_derived_facts_from_the_disk_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Derived facts are kept in the on-disk parse cache next to the parses; a scan of the
+    next commit — here one that turns calls into the repository's own — reads them and
+    still equals a scan without the cache."""
+    monkeypatch.delenv("MLAUDIT_NO_CACHE", raising=False)
+    monkeypatch.setenv("MLAUDIT_CACHE_DIR", str(tmp_path / "cache"))
+    repo = make_repo(
+        tmp_path / "repo",
+        {"src/demo/train.py": TRAIN, "notebooks/explore.ipynb": notebook("import wandb\n")},
+    )
+    first = runner.invoke(app, ["scan", str(repo), "-f", "json"])
+    assert first.exit_code in (0, 1), first.output
+    parse_files = list((tmp_path / "cache").rglob("parses/*.pickle"))
+    assert parse_files
+    from mlaudit.cache import _load
+
+    stored = _load(parse_files[0])
+    assert any(key[0] == "derived" and value[0] for key, value in stored["entries"].items())
+    published = {"pyproject.toml": '[project]\nname = "mlflow"\n', "mlflow/__init__.py": ""}
+    commit(repo, published, "publish mlflow")
+    warm = runner.invoke(app, ["scan", str(repo), "-f", "json"])
+    cold = runner.invoke(app, ["scan", str(repo), "-f", "json", "--no-cache"])
+    assert warm.stdout == cold.stdout
+    assert json.loads(warm.stdout)["results"] != json.loads(first.stdout)["results"]

@@ -3,7 +3,9 @@
 Cost model (what makes N points cheaper than N scans):
 - each point's tree is ONE `git ls-tree`; blobs come through that point's `git cat-file --batch`;
 - parsed files are shared between points by blob id (repo.parse_cache): a file that did not
-  change is parsed once for the whole timeline;
+  change is parsed once for the whole timeline, and what checks derive from it
+  (Snapshot.per_file) is derived once; glob answers are shared by points with the same paths,
+  and the scoring by points whose results differ only in messages and evidence;
 - the commit graph is ONE `git rev-list --parents`, the history of the newest point ONE
   `git log`; every older point's history is the part of it its commit can reach (its own
   `git log` only when it is not an ancestor of the newest point);
