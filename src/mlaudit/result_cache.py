@@ -36,6 +36,10 @@ resolved folder name); the caller's GIT_* variables, git configuration, locale a
 the policy values above); display settings (colour, width, progress, CI): they act after
 the assessment.
 
+Not keyed (a known gap, shared with the history secret cache of cache.py): an untracked
+`.gitattributes` (listed only with --include-untracked) or `.git/info/attributes`, which
+`git log -p` reads to decide which files are binary; use `--no-cache` after changing one.
+
 Not stored, because the result depends on timing rather than on the inputs: a check that
 ran out of its time budget, a git command that timed out, a history secret scan that stopped
 at its time or byte bound. Not cached at all: a plain folder (no git facts to key on),
