@@ -308,8 +308,9 @@ def worktree_blob_ids(source: Any, max_bytes: int) -> Callable[[str], str | None
     return blob_id
 
 
-def refs_key(root: Path) -> str | None:
-    """A digest of every ref and the commit it names (+ HEAD): the input of `git log --all`."""
+def ref_tips(root: Path) -> tuple[str, list[str]] | None:
+    """(digest, tips): a digest of every ref and the object it names (+ HEAD) — the input of
+    `git log --all` — and those objects, sorted; None when git cannot list them."""
     from mlaudit.repo.git import GitFailed, run_git
 
     try:
@@ -317,24 +318,50 @@ def refs_key(root: Path) -> str | None:
         head = run_git(root, ["rev-parse", "--verify", "--quiet", "HEAD"], check=False)
     except GitFailed:
         return None
-    return hashlib.sha256(refs + b"\n" + head).hexdigest()[:24]
+    digest = hashlib.sha256(refs + b"\n" + head).hexdigest()[:24]
+    names = [line.split(b" ", 1)[0] for line in refs.splitlines()] + head.split()
+    tips = sorted({n.decode("ascii", "replace") for n in names if n})
+    return digest, tips
 
 
-def cached_secret_scan(cache: DiskCache, root: Path, scan: Callable[[], Any]) -> Callable[[], Any]:
+def refs_key(root: Path) -> str | None:
+    """A digest of every ref and the commit it names (+ HEAD): the input of `git log --all`."""
+    found = ref_tips(root)
+    return None if found is None else found[0]
+
+
+def cached_secret_scan(
+    cache: DiskCache, root: Path, scan: Callable[[], Any], incremental: bool = True
+) -> Callable[[], Any]:
     """`scan` (the history secret scan) answered from the cache when every ref still names
-    the commit it named when the result was stored; a complete new result is stored."""
+    the commit it named when the result was stored. Otherwise, when history only grew since
+    the repository's latest stored scan, only the new commits are read and merged into it
+    (`secrets_history.scan_new_commits`, exact or not used); else the full scan runs. A
+    complete new result is stored, under its refs and as the repository's latest."""
 
     def load() -> Any:
-        from mlaudit.repo.secrets_history import HistorySecretScan
+        from mlaudit.repo.secrets_history import HistorySecretScan, scan_new_commits
 
-        key = refs_key(root)
-        if key is not None:
-            hit = cache.load_secrets(key)
-            if isinstance(hit, HistorySecretScan):
-                return hit
-        result = scan()
-        if key is not None and result.available and not result.truncated:
+        found = ref_tips(root)
+        if found is None:
+            return scan()
+        key, tips = found
+        hit = cache.load_secrets(key)
+        if isinstance(hit, HistorySecretScan):
+            return hit
+        result = None
+        latest = cache.load_secrets("latest") if incremental else None
+        if (
+            isinstance(latest, dict)
+            and isinstance(latest.get("scan"), HistorySecretScan)
+            and isinstance(latest.get("tips"), list)
+        ):
+            result = scan_new_commits(root, latest["scan"], latest["tips"], tips)
+        if result is None:
+            result = scan()
+        if result.available and not result.truncated:
             cache.save_secrets(key, result)
+            cache.save_secrets("latest", {"tips": tips, "scan": result})
         return result
 
     return load
@@ -361,5 +388,9 @@ def attach(
         blob_id = worktree_blob_ids(source, snap.max_bytes)
     snap.parse_cache = cache.load_parses().bind(blob_id)
     if snap.history_secrets_loader is not None:
-        snap.history_secrets_loader = cached_secret_scan(cache, root, snap.history_secrets_loader)
+        git = snap.git  # a shallow or partial clone is never scanned: nothing to add to
+        incremental = not (git.shallow or git.partial_clone or git.damaged)
+        snap.history_secrets_loader = cached_secret_scan(
+            cache, root, snap.history_secrets_loader, incremental
+        )
     return cache

@@ -31,12 +31,12 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from mlaudit.patterns import literal_anchors
-from mlaudit.repo.git import LOG_SAFETY_FLAGS, GitFailed, new_nonce, stream_git
+from mlaudit.repo.git import LOG_SAFETY_FLAGS, GitFailed, new_nonce, run_git, stream_git
 from mlaudit.repo.parsers.secrets import CANDIDATE_BYTES, SecretFinding, find_secrets
 
 DEFAULT_MAX_BYTES = 1024**3
@@ -47,15 +47,17 @@ _DIFF = b"\ndiff --git "
 _HUNK_START = b"\n@@ "
 _NEW_FILE = b"\n+++ "
 _HUNK = re.compile(rb"@@ -\d+(?:,\d+)? \+(\d+)")
+_Key = tuple[str, str, str]  # path, kind, fingerprint: one leaked secret
 
 
-def log_args(nonce: str, *, text: bool = False) -> list[str]:
+def log_args(nonce: str, *, text: bool = False, revisions: Sequence[str] = ("--all",)) -> list[str]:
     """The one `git log -p` of the history scan (`text`: treat every file as text, for
-    repositories whose attributes mark text files binary)."""
+    repositories whose attributes mark text files binary; `revisions`: every ref, or the
+    commits an earlier scan did not read — see `merge_scans`)."""
     return [
         "log",
         "-p",
-        "--all",
+        *revisions,
         *LOG_SAFETY_FLAGS,
         *(["--text"] if text else []),
         "-U0",
@@ -121,6 +123,7 @@ def scan_history_secrets(
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_seconds: float = DEFAULT_MAX_SECONDS,
     text: bool = False,
+    revisions: Sequence[str] = ("--all",),
 ) -> HistorySecretScan:
     bound = describe_bound(max_bytes, max_seconds)
     if shallow:
@@ -141,12 +144,14 @@ def scan_history_secrets(
     mark = b"\n" + nonce.encode("ascii")
     try:
         # git gets a little longer than the scan's own bound, which is checked per chunk
-        child = stream_git(cwd, log_args(nonce, text=text), timeout=max_seconds + 5)
+        child = stream_git(
+            cwd, log_args(nonce, text=text, revisions=revisions), timeout=max_seconds + 5
+        )
     except GitFailed as exc:
         return HistorySecretScan(available=False, reason=str(exc), bound=bound)
     scan = HistorySecretScan(available=True, bound=bound)
     state = _State()
-    seen: set[tuple[str, str, str]] = set()
+    seen: dict[_Key, HistorySecret] = {}
     deadline = time.monotonic() + max_seconds
     leftover = b""
     try:
@@ -176,8 +181,39 @@ def scan_history_secrets(
         return HistorySecretScan(
             available=False, reason=f"git log failed ({returncode})", bound=bound
         )
-    scan.findings.sort(key=lambda h: (h.path, h.finding.line, h.commit, h.finding.kind))
+    scan.findings = _ordered(seen)
     return scan
+
+
+def _keep(found: dict[_Key, HistorySecret], hit: HistorySecret) -> None:
+    """One finding per secret (path, kind, fingerprint): a key added, removed and added again
+    is one leak. Which occurrence is kept (the lowest line, then the smallest commit id) does
+    not depend on the order git lists commits in, so an earlier scan merged with a scan of
+    the new commits is exactly a scan of everything (`merge_scans`)."""
+    key = (hit.path, hit.finding.kind, hit.finding.fingerprint)
+    kept = found.get(key)
+    if kept is None or (hit.finding.line, hit.commit) < (kept.finding.line, kept.commit):
+        found[key] = hit
+
+
+def _ordered(found: dict[_Key, HistorySecret]) -> list[HistorySecret]:
+    return sorted(found.values(), key=lambda h: (h.path, h.finding.line, h.commit, h.finding.kind))
+
+
+def merge_scans(old: HistorySecretScan, new: HistorySecretScan) -> HistorySecretScan:
+    """The scan of every commit from a complete scan of some (`old`) and a complete scan of
+    the rest (`new`: `git log -p <new tips> --not <old tips>`, same flags). Each commit's patch
+    is the same text in either stream, so counts add up and findings are their union."""
+    found: dict[_Key, HistorySecret] = {}
+    for hit in [*old.findings, *new.findings]:
+        _keep(found, hit)
+    return HistorySecretScan(
+        available=True,
+        findings=_ordered(found),
+        commits_scanned=old.commits_scanned + new.commits_scanned,
+        bytes_scanned=old.bytes_scanned + new.bytes_scanned,
+        bound=new.bound,
+    )
 
 
 def _scan_chunk(
@@ -185,7 +221,7 @@ def _scan_chunk(
     mark: bytes,
     state: _State,
     scan: HistorySecretScan,
-    seen: set[tuple[str, str, str]],
+    seen: dict[_Key, HistorySecret],
 ) -> _State:
     """Scan one chunk of patch text (a newline, then whole lines); return the state the
     next chunk starts in."""
@@ -325,7 +361,7 @@ def _detect(
     commit: str,
     path: str,
     scan: HistorySecretScan,
-    seen: set[tuple[str, str, str]],
+    seen: dict[_Key, HistorySecret],
 ) -> None:
     """Run the detectors on the added lines around the candidate (same hunk: every `+`
     line between the hunk header and the next non-`+` line)."""
@@ -352,8 +388,40 @@ def _detect(
         pos = end + 1
     window = b"\n".join(t[1:] for t in before + after).decode("utf-8", "replace")
     for finding in find_secrets(path, window, first_line=line - len(before)):
-        key = (path, finding.kind, finding.fingerprint)
-        if key in seen:
-            continue
-        seen.add(key)
-        scan.findings.append(HistorySecret(commit=commit, path=path, finding=finding))
+        _keep(seen, HistorySecret(commit=commit, path=path, finding=finding))
+
+
+# Past this many refs the incremental scan's command line grows too long: a full scan instead.
+MAX_INCREMENTAL_TIPS = 2000
+
+
+def scan_new_commits(
+    cwd: Path, earlier: HistorySecretScan, earlier_tips: Sequence[str], tips: Sequence[str]
+) -> HistorySecretScan | None:
+    """The scan of every ref, from an earlier complete scan plus the commits added since
+    (`git log -p <tips> --not <earlier tips>`), or None when that would not be exactly what a
+    full scan reads — then the caller runs the full scan.
+
+    Exact only when history grew: every commit the earlier scan read is still reachable (no
+    ref deleted or rewound), and the pruned walk of `-- .` lists as many commits as the two
+    scans read together (a merge whose side is only partly new can be simplified differently
+    in a walk that stops at the earlier tips)."""
+    if not earlier.available or earlier.truncated or not earlier_tips or not tips:
+        return None
+    if len(tips) + len(earlier_tips) > MAX_INCREMENTAL_TIPS:
+        return None
+    try:
+        lost = run_git(cwd, ["rev-list", "--count", *earlier_tips, "--not", *tips, "--"])
+        if int(lost.strip() or b"-1") != 0:
+            return None  # a ref was deleted or rewound: its commits leave the scan
+        new = scan_history_secrets(cwd, revisions=[*tips, "--not", *earlier_tips])
+        if not new.available or new.truncated:
+            return None
+        if earlier.bytes_scanned + new.bytes_scanned >= DEFAULT_MAX_BYTES:
+            return None  # a full scan would stop at its bound
+        listed = run_git(cwd, ["rev-list", "--count", "--all", "--", "."])
+        if int(listed.strip() or b"-1") != earlier.commits_scanned + new.commits_scanned:
+            return None
+    except (GitFailed, ValueError):
+        return None
+    return merge_scans(earlier, new)
