@@ -31,7 +31,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_scan import GIT_ENV, PY, WRAPPER, generate_repo, mlaudit_cmd
+from bench_scan import GIT_ENV, PY, WRAPPER, byte_compile, generate_repo, mlaudit_cmd
 
 
 def measure(cmd: list[str], env: dict[str, str], shell: bool = False) -> tuple[float, float]:
@@ -82,6 +82,7 @@ def main() -> int:
     parser.add_argument("--keep", type=Path)
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
+    byte_compile()
     work = Path(tempfile.mkdtemp(prefix="mlaudit-bench-history-"))
     repo = args.keep or work / "repo"
     if not (repo / ".git").is_dir():
