@@ -498,3 +498,24 @@ def test_rubric_cache_skips_validation_and_follows_every_source(
     assert load.load_rubric(custom, cache_dir=folder).sha256 == two.sha256
     assert load.load_rubric(cache_dir=folder).sha256 == fresh.sha256
     assert all(e.read_bytes() != b"\x80\x05garbage" for e in folder.glob("rubrics-v*/*.pickle"))
+
+
+def test_derived_facts_added_to_a_stored_file_are_saved(tmp_path: Path) -> None:
+    """A per-file bundle that gains a derivation keeps its cache key: it is saved anyway."""
+    from mlaudit.cache import DiskCache
+
+    def bundle_after_run(add: str | None) -> dict[str, object]:
+        cache = DiskCache(tmp_path / "c", "repo", "rubric")
+        parses = cache.load_parses()
+        bound = parses.bind(lambda path: "b" * 40)
+        bundle = bound.derived("src/a.py")
+        assert bundle is not None
+        if add is not None:  # what Snapshot.per_file does when it keeps a new value
+            bundle[add] = (add,)
+            parses.derived_room -= 1
+        cache.save_parses()
+        return dict(bundle)
+
+    assert bundle_after_run("first") == {"first": ("first",)}
+    assert bundle_after_run("second") == {"first": ("first",), "second": ("second",)}
+    assert bundle_after_run(None) == {"first": ("first",), "second": ("second",)}

@@ -251,7 +251,11 @@ class DiskCache:
             for key, value in self.parses.entries.items()
             if key[0] in persisted and key in self.parses.used
         }
-        if frozenset(entries) == self._loaded_keys:
+        from mlaudit.repo.parse_cache import DERIVED_BUDGET
+
+        # a derived bundle that gained values keeps its key: the set alone does not tell
+        grew = self.parses.derived_room < DERIVED_BUDGET
+        if frozenset(entries) == self._loaded_keys and not grew:
             with contextlib.suppress(OSError):
                 os.utime(self.parse_file)  # unchanged: only mark it recently used
             return
