@@ -384,7 +384,12 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_generated:
         rows.append(generated_row(args))
     for real in args.real:
-        rows.append(bench(real.resolve(), args.runs, real.resolve().name))
+        try:
+            rows.append(bench(real.resolve(), args.runs, real.resolve().name))
+        except RuntimeError as exc:  # e.g. a snapshot whose history misses blobs
+            print(f"skipped {real}: {exc}", file=sys.stderr)
+            continue
+        print(render(rows[-1:]).splitlines()[-3], file=sys.stderr, flush=True)
     print(render(rows))
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
