@@ -4,7 +4,8 @@
     python benchmarks/bench_fleet.py /work/evalrepos/* /work/realrepos/* --jobs 2
     python benchmarks/bench_fleet.py --repos-from repos.txt --jobs 2 --runs 3 --json out.json
 
-For every repository one `mlaudit scan --format json REPO` is timed (wall and CPU, peak RSS),
+Cache off (MLAUDIT_NO_CACHE=1), mlaudit byte-compiled first. For every repository one
+`mlaudit scan --format json REPO` is timed (wall and CPU, peak RSS),
 then the fleet scan of all of them with `--jobs N` (median of --runs). Target (issue #12):
 fleet wall ≤ 1.3 × (sum of single scans) / jobs, and the fleet's peak RSS per worker no more
 than the largest single scan's (+ 10 %). On a machine shared with other work, wall-clock
@@ -48,6 +49,13 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--json")
     args = parser.parse_args()
+    # cold scans: with the on-disk cache on, the fleet run would answer from results the
+    # single scans stored (and vice versa)
+    os.environ["MLAUDIT_NO_CACHE"] = "1"
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from bench_scan import byte_compile
+
+    byte_compile()
     repos = list(args.repos)
     if args.repos_from:
         repos += [
