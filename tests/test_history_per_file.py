@@ -264,3 +264,29 @@ def test_the_next_commit_reuses_derived_facts_from_the_disk_cache(
     cold = runner.invoke(app, ["scan", str(repo), "-f", "json", "--no-cache"])
     assert warm.stdout == cold.stdout
     assert json.loads(warm.stdout)["results"] != json.loads(first.stdout)["results"]
+
+
+def test_first_import_of_is_the_first_match_per_file_derived_once(tmp_path: Path) -> None:
+    from mlaudit.probes.base import first_import_of
+
+    files = {
+        "a.py": "import os\nimport feast.repo\nimport feast\n",
+        "b.py": "import os\n",
+        "c.py": "from hsfs import x\n",
+        "d.py": "import feastly\n",  # not a submodule of feast
+    }
+    make_repo(tmp_path / "r", files)
+    cache = ParseCache()
+
+    def run() -> list[tuple[str, tuple[int, str]]]:
+        snap = snapshot(tmp_path / "r", git_init=False)
+        snap.parse_cache = cache.bind(lambda p: "blob-" + p)
+        return first_import_of(snap, sorted(files), ("feast", "hsfs"))
+
+    first = run()
+    assert first == [("a.py", (2, "feast.repo")), ("c.py", (1, "hsfs"))]
+    kept = sum(
+        len(bundle) for (view, _, _), (bundle, _) in cache.entries.items() if view == "derived"
+    )
+    assert kept == 4  # one value per file, the files without a match too
+    assert run() == first

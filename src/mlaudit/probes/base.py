@@ -341,6 +341,24 @@ def imports_of(
     return snap.python_per_file(derivation_key("imports_of", modules), paths, derive)
 
 
+def first_import_of(
+    snap: Snapshot, paths: Iterable[str], modules: tuple[str, ...]
+) -> list[tuple[str, tuple[int, str]]]:
+    """(path, (line, module)) of the first import of any of `modules` (or a submodule) in
+    each file of `paths` that has one, in order. Derived once per file content; rule lib
+    (is_own_module) is the caller's."""
+    from mlaudit.probes.generic import module_matches_any
+
+    def derive(path: str, facts: PythonFacts) -> tuple[int, str] | None:
+        for imp in facts.imports:
+            if module_matches_any(imp.module, modules):
+                return imp.line, imp.module
+        return None
+
+    found = snap.python_per_file(derivation_key("first_import_of", modules), paths, derive)
+    return [(path, hit) for path, hit in found if hit is not None]
+
+
 def calls_of(
     snap: Snapshot, paths: Iterable[str], patterns: tuple[str, ...], *, decorators: bool = False
 ) -> list[tuple[str, tuple[Call, ...]]]:

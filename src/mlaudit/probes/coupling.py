@@ -66,12 +66,9 @@ def feature_store_interface(snap: Snapshot, p: NoParams) -> Observation:
     roles = code_roles(snap)
     sides: dict[str, list[Evidence]] = {"training": [], "serving": []}
     for side, starts in (("training", list(roles.training)), ("serving", list(roles.serving))):
-        for path in sorted(_scope(roles, starts)):
-            facts = snap.python(path)
-            for imp in facts.imports if facts else []:
-                if module_matches_any(imp.module, tuple(FEATURE_STORES)):
-                    sides[side].append(ev(path, imp.line, f"import {imp.module}", f"{side} code"))
-                    break
+        paths = sorted(_scope(roles, starts))
+        for path, (line, module) in base.first_import_of(snap, paths, tuple(FEATURE_STORES)):
+            sides[side].append(ev(path, line, f"import {module}", f"{side} code"))
     if sides["training"] and sides["serving"]:
         return base.passed(
             "training and serving share a feature store", sides["training"] + sides["serving"]

@@ -229,7 +229,9 @@ def orchestrator_retries(snap: Snapshot, p: NoParams) -> Observation:
     good: list[Evidence] = []
     zero: list[Evidence] = []
     orchestrated: list[Evidence] = []
-    for path in base.python_sources(snap, ("*.py",), scope="non_tests"):
+    paths = base.python_sources(snap, ("*.py",), scope="non_tests")
+    # only files importing one of the modules go on (found once per file content)
+    for path, _ in base.first_import_of(snap, paths, tuple(ORCHESTRATOR_MODULES)):
         facts = snap.python(path)
         if facts is None:
             continue
@@ -361,11 +363,9 @@ def rollback_ready(snap: Snapshot, p: NoParams) -> Observation:
             disabled.append(
                 obj_ev(obj, obj.spec, "revisionHistoryLimit", f"revisionHistoryLimit: {limit}")
             )
-    for path in base.python_sources(snap, ("*.py",), scope="non_tests"):
-        facts = snap.python(path)
-        for call in facts.calls if facts else []:
-            if name_matches_any(call.name, tuple(ALIAS_CALLS)):
-                good.append(ev(path, call.line, f"{call.name}(…)", "registry alias switch"))
+    paths = base.python_sources(snap, ("*.py",), scope="non_tests")
+    for path, calls in base.calls_of(snap, paths, tuple(ALIAS_CALLS)):
+        good.extend(ev(path, c.line, f"{c.name}(…)", "registry alias switch") for c in calls)
     good.extend(r.evidence() for r in _ci_reach.search(snap, _ROLLBACK_CMD))
     texts = base.select_files(
         snap,
@@ -597,7 +597,9 @@ def dead_letter(snap: Snapshot, p: NoParams) -> Observation:
         for path, line, text in snap.grep(yaml_paths, key_re)
         if not text.lstrip().startswith("#")
     )
-    for path in base.python_sources(snap, ("*.py",), scope="non_tests"):
+    paths = base.python_sources(snap, ("*.py",), scope="non_tests")
+    # only files importing one of the modules go on (found once per file content)
+    for path, _ in base.first_import_of(snap, paths, tuple(QUEUE_MODULES)):
         facts = snap.python(path)
         if facts is None:
             continue

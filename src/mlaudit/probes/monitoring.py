@@ -28,7 +28,8 @@ from mlaudit.probes.kubernetes import (
     tf_ev,
 )
 from mlaudit.probes.registry import Params, probe
-from mlaudit.repo.snapshot import Snapshot
+from mlaudit.repo.parsers.python_src import PythonFacts
+from mlaudit.repo.snapshot import Snapshot, derivation_key
 from mlaudit.results import Evidence, Observation
 
 ALARM_RESOURCES = (
@@ -56,6 +57,17 @@ def _monitoring_problems(snap: Snapshot) -> list[Evidence]:
     return base.problem_evidence(snap, paths) + infra_problems(snap)
 
 
+_ALARM_CALLS = derivation_key("monitoring.put_metric_alarm")
+
+
+def _alarms(path: str, facts: PythonFacts, buckets: tuple[list[Evidence], ...]) -> None:
+    buckets[0].extend(
+        ev(path, c.line, f"{c.name}(…)")
+        for c in facts.calls
+        if name_matches(c.name, "*.put_metric_alarm")
+    )
+
+
 def alert_evidence(snap: Snapshot) -> tuple[list[Evidence], list[Evidence]]:
     """(alert definitions, dashboards without alerts)."""
     facts = snap.monitoring
@@ -76,11 +88,10 @@ def alert_evidence(snap: Snapshot) -> tuple[list[Evidence], list[Evidence]]:
     ]
     found += [tf_ev(snap, b) for b in tf_blocks(snap, *ALARM_RESOURCES)]
     found += template_hits(snap, re.compile(r"^\s*-?\s*alert:\s*[\w\"'{]"))
-    for path in base.python_sources(snap, ("*.py",), scope="non_tests"):
-        facts_py = snap.python(path)
-        for c in facts_py.calls if facts_py else []:
-            if name_matches(c.name, "*.put_metric_alarm"):
-                found.append(ev(path, c.line, f"{c.name}(…)"))
+    (alarms,) = base.per_file_evidence(
+        snap, _ALARM_CALLS, base.python_sources(snap, ("*.py",), scope="non_tests"), _alarms, 1
+    )
+    found += alarms
     dashboards = [
         ev(d.path, None, f"Grafana dashboard {d.title or ''}".strip())
         for d in facts.dashboards
@@ -126,6 +137,17 @@ _STALE = re.compile(
 )
 
 
+_AGE_GAUGES = derivation_key("monitoring.model_age_gauges")
+
+
+def _age_gauges(path: str, facts: PythonFacts, buckets: tuple[list[Evidence], ...]) -> None:
+    for c in facts.calls:
+        if name_matches(c.name, "prometheus_client.*") or name_matches(c.name, "*.create_gauge"):
+            name = c.kwarg("name") or (c.args[0] if c.args else "")
+            if _STALE.search(name) or re.search(r"model.*(age|version)", name, re.I):
+                buckets[0].append(ev(path, c.line, f"{c.name}({name})"))
+
+
 @probe("staleness", NoParams)
 def staleness(snap: Snapshot, p: NoParams) -> Observation:
     """The age of the served model is measured and alerted on (ML Test Score Monitor 4).
@@ -143,16 +165,9 @@ def staleness(snap: Snapshot, p: NoParams) -> Observation:
     ]
     if alerts:
         return base.passed("model-staleness alert", alerts)
-    gauges = []
-    for path in base.python_sources(snap, ("*.py",), scope="non_tests"):
-        facts = snap.python(path)
-        for c in facts.calls if facts else []:
-            if name_matches(c.name, "prometheus_client.*") or name_matches(
-                c.name, "*.create_gauge"
-            ):
-                name = c.kwarg("name") or (c.args[0] if c.args else "")
-                if _STALE.search(name) or re.search(r"model.*(age|version)", name, re.I):
-                    gauges.append(ev(path, c.line, f"{c.name}({name})"))
+    (gauges,) = base.per_file_evidence(
+        snap, _AGE_GAUGES, base.python_sources(snap, ("*.py",), scope="non_tests"), _age_gauges, 1
+    )
     if gauges:
         return base.partial("a model-age metric, but no alert rule on it", gauges)
     return base.failed("no model-age metric or staleness alert")

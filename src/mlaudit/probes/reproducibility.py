@@ -571,6 +571,21 @@ def _module_file(module: str, files: set[str]) -> str | None:
     return None
 
 
+_PIPELINE_USE = derivation_key("reproducibility.pipeline_use")
+
+
+def _pipeline_use(path: str, facts: PythonFacts) -> tuple[Evidence | None, Evidence | None] | None:
+    """The file's first Pipeline-building call and first model-persisting call (empty: none)."""
+    builder: Evidence | None = None
+    persister: Evidence | None = None
+    for call in facts.calls:
+        if builder is None and name_matches_any(call.name, tuple(PIPELINE_CALLS)):
+            builder = ev(path, call.line, f"{call.name}(…)")
+        if persister is None and name_matches_any(call.name, tuple(PERSIST_CALLS)):
+            persister = ev(path, call.line, f"{call.name}(…)")
+    return None if builder is None and persister is None else (builder, persister)
+
+
 @probe("persisted_pipeline", NoParams)
 def persisted_pipeline(snap: Snapshot, p: NoParams) -> Observation:
     """A sklearn `Pipeline`/`ColumnTransformer` is what gets persisted as the model.
@@ -586,15 +601,12 @@ def persisted_pipeline(snap: Snapshot, p: NoParams) -> Observation:
     paths = [x for x in _code_paths(snap) if not base.is_notebook(x)]
     builders: dict[str, Evidence] = {}
     persisters: dict[str, Evidence] = {}
-    for path in paths:
-        facts = snap.python(path)
-        if facts is None:
-            continue
-        for call in facts.calls:
-            if path not in builders and name_matches_any(call.name, tuple(PIPELINE_CALLS)):
-                builders[path] = ev(path, call.line, f"{call.name}(…)")
-            if path not in persisters and name_matches_any(call.name, tuple(PERSIST_CALLS)):
-                persisters[path] = ev(path, call.line, f"{call.name}(…)")
+    for path, use in snap.python_per_file(_PIPELINE_USE, paths, _pipeline_use):
+        builder, persister = use or (None, None)
+        if builder is not None:
+            builders[path] = builder
+        if persister is not None:
+            persisters[path] = persister
     found: list[Evidence] = []
     for path, persist in persisters.items():
         if path in builders:

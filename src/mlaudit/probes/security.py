@@ -349,12 +349,9 @@ def api_auth(snap: Snapshot, p: NoParams) -> Observation:
     if not roles.serving:
         return base.not_applicable("no serving code (no serving framework imported)")
     found: list[Evidence] = []
-    for path in base.python_sources(snap, ("*.py",), scope="non_tests"):
-        facts = snap.python(path)
-        for imp in facts.imports if facts else []:
-            if module_matches_any(imp.module, tuple(AUTH_MODULES)):
-                found.append(ev(path, imp.line, f"import {imp.module}"))
-                break
+    paths = base.python_sources(snap, ("*.py",), scope="non_tests")
+    for path, (line, module) in base.first_import_of(snap, paths, tuple(AUTH_MODULES)):
+        found.append(ev(path, line, f"import {module}"))
     prod, _dev = k8s_objects(snap, AUTH_KINDS)
     found.extend(obj_ev(o) for o in prod)
     if found:
@@ -614,18 +611,9 @@ def pii_controls(snap: Snapshot, p: NoParams) -> Observation:
         if hits and len(lines) > 1:
             tables.append(ev(path, 1, "columns: " + ", ".join(hits[:5])))
     controls: list[Evidence] = []
-    for path in base.python_sources(snap, ("*.py", "*.ipynb")):
-        facts = snap.python(path)
-        for imp in facts.imports if facts else []:
-            if module_matches_any(imp.module, tuple(PII_MODULES)):
-                controls.append(
-                    ev(
-                        path,
-                        imp.line if not base.is_notebook(path) else None,
-                        f"import {imp.module}",
-                    )
-                )
-                break
+    paths = base.python_sources(snap, ("*.py", "*.ipynb"))
+    for path, (line, module) in base.first_import_of(snap, paths, tuple(PII_MODULES)):
+        controls.append(ev(path, line if not base.is_notebook(path) else None, f"import {module}"))
     if tables:
         return base.failed(f"{len(tables)} committed table(s) with PII-looking columns", tables)
     if controls:
