@@ -328,12 +328,6 @@ def ref_tips(root: Path) -> tuple[str, list[str]] | None:
     return digest, tips
 
 
-def refs_key(root: Path) -> str | None:
-    """A digest of every ref and the commit it names (+ HEAD): the input of `git log --all`."""
-    found = ref_tips(root)
-    return None if found is None else found[0]
-
-
 def cached_secret_scan(
     cache: DiskCache, root: Path, scan: Callable[[], Any], incremental: bool = True
 ) -> Callable[[], Any]:
