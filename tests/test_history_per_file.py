@@ -126,7 +126,8 @@ def test_every_point_reads_like_a_cold_scan_of_its_commit(
         return summarise(point, assessment, previous)
 
     monkeypatch.setattr(timeline, "summarise", keep)
-    result = runner.invoke(app, ["history", str(repo), "--last", "6", "--no-cache", "-f", "json"])
+    args = ["history", str(repo), "--last", "6", "--no-cache", "-f", "json", "--jobs", "1"]
+    result = runner.invoke(app, args)  # in this process: `keep` sees every Assessment
     assert result.exit_code == 0, result.output
     assert len(seen) == 6
     for commit_id, point in seen.items():
@@ -168,7 +169,8 @@ def test_history_reuses_derived_facts(tmp_path: Path, monkeypatch: pytest.Monkey
     cache = ParseCache()
     original = timeline.ParseCache
     monkeypatch.setattr(timeline, "ParseCache", lambda: cache)
-    result = runner.invoke(app, ["history", str(repo), "--last", "6", "--no-cache", "-f", "json"])
+    args = ["history", str(repo), "--last", "6", "--no-cache", "-f", "json", "--jobs", "1"]
+    result = runner.invoke(app, args)
     monkeypatch.setattr(timeline, "ParseCache", original)
     assert result.exit_code == 0, result.output
     derived = {k: v[0] for k, v in cache.entries.items() if k[0] == "derived"}

@@ -60,6 +60,14 @@ def history(
     no_cache: bool = typer.Option(
         False, "--no-cache", help="Do not read or write the parse cache."
     ),
+    jobs: int | None = typer.Option(
+        None,
+        "--jobs",
+        "-j",
+        min=1,
+        metavar="N",
+        help="Assess commits in N worker processes (default: CPUs; 1: in this process).",
+    ),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Say how much parsing was reused."),
     width: int = typer.Option(0, "--width", help="Terminal width (default: detected)."),
 ) -> None:
@@ -92,6 +100,7 @@ def history(
             outputs=output,
             width=width,
             use_cache=not no_cache,
+            jobs=jobs,
         )
     except MlauditError as exc:
         from mlaudit.report.escape import error_line
@@ -115,9 +124,11 @@ def run_history(
     outputs: list[str] | None = None,
     width: int = 0,
     use_cache: bool = True,
+    jobs: int | None = None,
 ) -> int:
     from mlaudit import __version__, progress
-    from mlaudit.errors import TargetError
+    from mlaudit.errors import TargetError, UsageError
+    from mlaudit.history_jobs import default_jobs
     from mlaudit.history_select import select_points
     from mlaudit.repo.git import GitFailed
     from mlaudit.repo.gitref import SHALLOW_HINT, _layout
@@ -127,6 +138,8 @@ def run_history(
     from mlaudit.scoring import assess
     from mlaudit.timeline import HistoryReport, build_history
 
+    if jobs is not None and jobs < 1:
+        raise UsageError(f"--jobs {jobs}: give a number of worker processes, 1 or more")
     prepared = prepare(path, flags, config_file)
     default = "terminal" if default_format() == "terminal" else "markdown"
     plan = plan_outputs(formats or [], outputs or [], list(HISTORY_FORMATS), default)
@@ -155,7 +168,6 @@ def run_history(
     commit_limit = prepared.policy.commit_limit
     disk = _disk_cache(use_cache, prepared, root)
     cache = disk.load_parses() if disk is not None else None
-    skipped: list[str] = list(selection.skipped)
     scores: dict[Any, Any] = {}  # points whose results score alike share one scoring
 
     def assess_point(point: Any, shared: Any, parses: Any) -> Any:
@@ -174,19 +186,22 @@ def run_history(
     stdout_formats = [name for name, target in plan if target is None]
     with progress.display(progress.wanted(stdout_formats)):
         task = progress.phase("auditing commits", total=len(selection.points))
-        points, last_assessment, stats = build_history(
+        timeline = build_history(
             root,
             selection,
-            _skipping(assess_point, skipped, notes),
+            assess_point,
             layout=layout,
             commit_limit=commit_limit,
             on_point=lambda n, p: task.advance(label=p.label),
             parse_cache=cache,
             secrets_cache=disk,
+            jobs=default_jobs() if jobs is None else jobs,
         )
     if disk is not None:
         disk.save_parses()
-    if last_assessment is None or not points:
+    notes += timeline.notes
+    points, stats = timeline.points, timeline.stats
+    if timeline.rubric is None or not points:
         raise TargetError("no selected commit can be read: " + "; ".join(notes))
     rubric = prepared.loaded.rubric
     report = HistoryReport(
@@ -195,8 +210,8 @@ def run_history(
         root_name=root.name,
         subdir=prefix,
         selection=selection.description,
-        rubric=last_assessment.rubric,
-        profile=last_assessment.profile.name,
+        rubric=timeline.rubric,
+        profile=timeline.profile,
         qualities=tuple(
             QualityInfo(id=q.id, prefix=q.prefix, title=q.title) for q in rubric.qualities
         ),
@@ -205,7 +220,7 @@ def run_history(
             for lv in sorted(rubric.levels, key=lambda x: x.level)
         ),
         points=tuple(points),
-        skipped=tuple(skipped),
+        skipped=(*selection.skipped, *timeline.skipped),
         notes=tuple(dict.fromkeys(notes)),
     )
     if flags.get("verbose") and stats.lookups:
@@ -230,22 +245,6 @@ def _disk_cache(use_cache: bool, prepared: Any, root: Path) -> Any:
     from mlaudit.cache import open_cache, rubric_key
 
     return open_cache(root, str(root), rubric_key(prepared.loaded))
-
-
-def _skipping(assess_point: Any, skipped: list[str], notes: list[str]) -> Any:
-    """A point whose tree cannot be read is skipped with a note, never the whole timeline."""
-    from mlaudit.errors import TargetError
-    from mlaudit.repo.git import GitFailed
-
-    def wrapped(point: Any, shared: Any, parses: Any) -> Any:
-        try:
-            return assess_point(point, shared, parses)
-        except (GitFailed, TargetError, OSError) as exc:
-            skipped.append(point.label)
-            notes.append(f"{point.label}: cannot be read ({str(exc)[:160]}): skipped")
-            return None
-
-    return wrapped
 
 
 def open_point(

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,7 @@ from pydantic import Field
 
 from mlaudit.errors import TargetError
 from mlaudit.history_select import Point, Selection
+from mlaudit.repo.git import GitFailed
 from mlaudit.repo.history import GitHistory, read_history
 from mlaudit.repo.parse_cache import CacheStats, ParseCache
 from mlaudit.repo.secrets_history import HistorySecretScan, scan_history_secrets
@@ -127,40 +128,65 @@ def _iso(stamp: int) -> str:
 
 
 def summarise(point: Point, a: Assessment, previous: HistoryPoint | None) -> HistoryPoint:
+    """The point as the report shows it, with the checks that changed since `previous`."""
+    return compare(describe(point, a), previous)
+
+
+@dataclass(frozen=True)
+class PointSummary:
+    """A point summarised where its Assessment is (a worker of `history --jobs`): what
+    `compare` needs to find the checks that changed, a few kilobytes instead of the
+    Assessment."""
+
+    point: HistoryPoint  # without its changes
+    checks: dict[str, tuple[str, str, str]]  # check id → (name, quality, artifact)
+    rubric: RubricInfo
+
+
+def describe(point: Point, a: Assessment) -> PointSummary:
     outcomes = {r.check: ("waived" if r.waived_by else r.outcome.value) for r in a.results}
     counts: dict[str, int] = {}
     for outcome in outcomes.values():
         counts[outcome] = counts.get(outcome, 0) + 1
-    changes: list[CheckChange] = []
-    if previous is not None:
-        by_id = {r.check: r for r in a.results}
-        for check in sorted(set(outcomes) | set(previous.outcomes)):
-            before, after = previous.outcomes.get(check), outcomes.get(check)
-            if before == after:
-                continue
-            r = by_id.get(check)
-            changes.append(
-                CheckChange(
-                    check=check,
-                    name=r.name if r else check,
-                    quality=r.quality if r else "",
-                    artifact=r.artifact if r else "",
-                    before=before,
-                    after=after,
-                )
-            )
-    return HistoryPoint(
+    summary = HistoryPoint(
         ref=point.label,
         commit=point.commit,
         date=_iso(point.timestamp),
         **headline(a),
         counts=dict(sorted(counts.items())),
         outcomes=dict(sorted(outcomes.items())),
-        changes=tuple(changes),
         files=a.target.files,
         profile=a.profile.name,
         notes=tuple(n for n in a.target.notes if "shallow" in n or "partial" in n),
     )
+    checks = {r.check: (r.name, r.quality, r.artifact) for r in a.results}
+    return PointSummary(point=summary, checks=checks, rubric=a.rubric)
+
+
+def compare(summary: PointSummary, previous: HistoryPoint | None) -> HistoryPoint:
+    """The summarised point with the checks whose outcome differs from `previous`."""
+    if previous is None:
+        return summary.point
+    outcomes = summary.point.outcomes
+    changes: list[CheckChange] = []
+    for check in sorted(set(outcomes) | set(previous.outcomes)):
+        before, after = previous.outcomes.get(check), outcomes.get(check)
+        if before == after:
+            continue
+        name, quality, artifact = summary.checks.get(check, (check, "", ""))
+        changes.append(
+            CheckChange(
+                check=check,
+                name=name,
+                quality=quality,
+                artifact=artifact,
+                before=before,
+                after=after,
+            )
+        )
+    if not changes:
+        return summary.point
+    return summary.point.model_copy(update={"changes": tuple(changes)})
 
 
 @dataclass
@@ -217,6 +243,7 @@ class SharedHistory:
         self.tip = max((p.commit for p in points), key=lambda c: len(self.ancestors(c)), default="")
         self._tip_history: GitHistory | None = None
         self._secrets: HistorySecretScan | None = None
+        self._asked_history = self._asked_secrets = False
         # the one history secret scan of every ref (`git log -p --all`); replaceable by a
         # cached one (mlaudit.cache)
         self.scan_secrets: Callable[[], HistorySecretScan] = lambda: scan_history_secrets(
@@ -239,7 +266,16 @@ class SharedHistory:
             rev=rev,
         )
 
+    def prefetch(self) -> None:
+        """Read now what the points read so far asked for (the newest point's history, the
+        history secret scan), so that forked workers inherit it instead of each reading it."""
+        if self._asked_history and self._tip_history is None and self.tip in self.graph.parents:
+            self._tip_history = self._read(self.tip)
+        if self._asked_secrets and self._secrets is None:
+            self._secrets = self.scan_secrets()
+
     def history(self, commit: str) -> GitHistory:
+        self._asked_history = True
         reach = self.ancestors(commit)
         if commit == self.tip or self.tip not in self.graph.parents:
             return self._read(commit)
@@ -261,6 +297,7 @@ class SharedHistory:
         )
 
     def secrets(self, commit: str) -> HistorySecretScan:
+        self._asked_secrets = True
         if self._secrets is None:
             self._secrets = self.scan_secrets()
         scan = self._secrets
@@ -278,21 +315,52 @@ class SharedHistory:
         )
 
 
+# a point whose tree cannot be read is skipped with a note, never the whole timeline
+UNREADABLE: tuple[type[Exception], ...] = (GitFailed, TargetError, OSError)
+
+
+def unreadable_note(point: Point, exc: Exception) -> str:
+    return f"{point.label}: cannot be read ({str(exc)[:160]}): skipped"
+
+
+@dataclass
+class Timeline:
+    """What `build_history` read: the points in order, and what the report needs besides."""
+
+    stats: CacheStats
+    points: list[HistoryPoint] = field(default_factory=list)
+    rubric: RubricInfo | None = None  # the last point's
+    profile: str = ""  # the last point's
+    skipped: list[str] = field(default_factory=list)  # points that could not be read
+    notes: list[str] = field(default_factory=list)  # why
+
+    def add(self, summary: PointSummary) -> None:
+        self.points.append(compare(summary, self.points[-1] if self.points else None))
+        self.rubric, self.profile = summary.rubric, summary.point.profile
+
+    def skip(self, point: Point, note: str) -> None:
+        self.skipped.append(point.label)
+        self.notes.append(note)
+
+
 def build_history(
     path: Path,
     selection: Selection,
-    assess_point: Callable[[Point, SharedHistory, ParseCache], Assessment | None],
+    assess_point: Callable[[Point, SharedHistory, ParseCache], Assessment],
     *,
     layout: tuple[str, bool, bool],
     commit_limit: int,
     on_point: Callable[[int, Point], None] | None = None,
     parse_cache: ParseCache | None = None,
     secrets_cache: Any = None,
-) -> tuple[list[HistoryPoint], Assessment | None, CacheStats]:
-    """Assess every selected point (oldest first); (points, last assessment, cache stats).
+    jobs: int = 1,
+) -> Timeline:
+    """Assess every selected point (oldest first), `jobs` worker processes at a time.
 
-    `assess_point` returns None for a point it cannot read (it records why): that point is
-    left out and the next one is compared with the last point that was read."""
+    A point that `assess_point` cannot read (UNREADABLE) is left out with a note, and the
+    next one is compared with the last point that was read. With jobs > 1 the points after
+    the first readable one are split among forked workers (mlaudit.history_jobs); the points
+    are compared here, in order, so the timeline is the same for every `jobs`."""
     prefix, shallow, partial = layout
     if not selection.points:
         raise TargetError(
@@ -312,15 +380,41 @@ def build_history(
         from mlaudit.cache import cached_secret_scan
 
         shared.scan_secrets = cached_secret_scan(secrets_cache, path, shared.scan_secrets)
-    cache = parse_cache or ParseCache()
-    points: list[HistoryPoint] = []
-    last: Assessment | None = None
-    for number, point in enumerate(selection.points):
+    cache = parse_cache if parse_cache is not None else ParseCache()
+    timeline = Timeline(stats=cache.stats)
+
+    def assess_here(number: int, point: Point) -> None:
         if on_point:
             on_point(number, point)
-        assessment = assess_point(point, shared, cache)
-        if assessment is None:
-            continue
-        last = assessment
-        points.append(summarise(point, assessment, points[-1] if points else None))
-    return points, last, cache.stats
+        try:
+            assessment = assess_point(point, shared, cache)
+        except UNREADABLE as exc:
+            timeline.skip(point, unreadable_note(point, exc))
+            return
+        timeline.points.append(
+            summarise(point, assessment, timeline.points[-1] if timeline.points else None)
+        )
+        timeline.rubric, timeline.profile = assessment.rubric, assessment.profile.name
+
+    pending = list(enumerate(selection.points))
+    # here until one point is read: it parses the whole tree and reads the shared history
+    # once, and forked workers inherit both instead of each doing it again
+    while pending and not timeline.points:
+        assess_here(*pending.pop(0))
+    if jobs > 1 and len(pending) > 1:
+        from mlaudit import history_jobs
+
+        workers = history_jobs.pool_size(jobs, len(pending))
+        if workers > 1:
+            shared.prefetch()
+            for _, point, item in history_jobs.assess_in_workers(
+                pending, assess_point, shared, cache, workers, on_done=on_point
+            ):
+                if isinstance(item, PointSummary):
+                    timeline.add(item)
+                else:
+                    timeline.skip(point, item)
+            return timeline
+    for number, point in pending:
+        assess_here(number, point)
+    return timeline
