@@ -405,15 +405,22 @@ def test_planted_pickle_reaching_subprocess_through_mlaudit_never_runs(
 
 
 # the warm path: a hit imports no probe, parser or scorer -----------------------------------------
-def test_a_hit_imports_no_probe_parser_or_scorer(tmp_path: Path, cache_dir: Path) -> None:
+def settled_repo(tmp_path: Path) -> Path:
+    """A repository whose files are not racily clean, so that a scan's result is stored
+    (a subprocess runs with the real slack for coarse clocks)."""
     import time
 
     repo = make_repo(tmp_path / "repo", FILES)
-    old = time.time() - 3600  # not racily clean: the result is stored
+    old = time.time() - 3600
     for path in repo.rglob("*"):
         if ".git" not in path.parts:
             os.utime(path, (old, old))
     time.sleep(2.1)  # ctime cannot be set back: let the slack for coarse clocks pass
+    return repo
+
+
+def test_a_hit_imports_no_probe_parser_or_scorer(tmp_path: Path, cache_dir: Path) -> None:
+    repo = settled_repo(tmp_path)
     report = tmp_path / "report.json"
     program = textwrap.dedent(
         f"""\
@@ -519,3 +526,149 @@ def test_derived_facts_added_to_a_stored_file_are_saved(tmp_path: Path) -> None:
     assert bundle_after_run("first") == {"first": ("first",)}
     assert bundle_after_run("second") == {"first": ("first",), "second": ("second",)}
     assert bundle_after_run(None) == {"first": ("first",), "second": ("second",)}
+
+
+# replaying a scan's output (run.Emission, result_cache.Replay) ------------------------------------
+def run_scan(repo: Path, *extra: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, ["scan", str(repo), *extra])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def replays(cache_dir: Path) -> list[Path]:
+    return sorted(cache_dir.glob("outputs-v*/*.pickle"))
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        ("-f", "json"),
+        ("-f", "markdown", "--full", "--fail-under-level", "4"),  # the gate in the comment
+        ("-f", "sarif", "--fail-under-level", "4", "-q"),  # gate lines on stderr, exit 1
+        ("-f", "junit", "--verbose"),
+        ("-f", "html"),
+    ],
+)
+def test_replay_prints_writes_and_exits_as_a_scan(
+    tmp_path: Path, cache_dir: Path, scans: list[int], extra: tuple[str, ...]
+) -> None:
+    repo = make_repo(tmp_path / "repo", FILES)
+    off = run_scan(repo, "--no-cache", *extra)
+    cold = run_scan(repo, *extra)
+    assert len(scans) == 2 and len(replays(cache_dir)) == 1
+    warm = run_scan(repo, *extra)
+    assert len(scans) == 2  # replayed: not scanned
+    assert off == cold == warm
+    assert off[0] == (1 if "--fail-under-level" in extra else 0)
+
+
+def test_replay_writes_the_output_files_and_the_badge_beside_them(
+    tmp_path: Path, cache_dir: Path, scans: list[int]
+) -> None:
+    repo = make_repo(tmp_path / "repo", FILES)
+    out = tmp_path / "out"
+    args = (
+        "-f",
+        "json",
+        "-o",
+        f"json={out / 'r.json'}",
+        "-f",
+        "badge",
+        "-o",
+        f"badge={out / 'b.svg'}",
+    )
+    first = run_scan(repo, *args)
+    written = {p.name: p.read_text() for p in out.iterdir()}
+    assert set(written) == {"r.json", "b.svg", "b.json"}
+    for path in out.iterdir():
+        path.unlink()
+    assert run_scan(repo, *args) == first and len(scans) == 1
+    assert {p.name: p.read_text() for p in out.iterdir()} == written
+
+
+def test_replay_follows_every_output_option(
+    tmp_path: Path, cache_dir: Path, scans: list[int]
+) -> None:
+    repo = make_repo(tmp_path / "repo", FILES)
+    variants = [
+        ("-f", "json"),
+        ("-f", "markdown"),
+        ("-f", "markdown", "--full"),
+        ("-f", "markdown", "--repo-url", "https://github.com/o/r"),
+        ("-f", "json", "--fail-under-level", "4"),
+        ("-f", "json", "--fail-on", "high"),
+    ]
+    seen = [run_scan(repo, *args) for args in variants]
+    assert len(scans) == 1 and len(replays(cache_dir)) == len(variants)
+    assert [run_scan(repo, *args) for args in variants] == seen and len(scans) == 1
+    for args, got in zip(variants, seen, strict=True):
+        assert got == run_scan(repo, "--no-cache", *args), args
+
+
+def test_no_replay_where_output_depends_on_more_than_the_inputs(
+    tmp_path: Path, cache_dir: Path, scans: list[int]
+) -> None:
+    repo = make_repo(tmp_path / "repo", FILES)
+    baseline = tmp_path / "baseline.json"
+    run_scan(repo, "-f", "json", "--write-baseline", str(baseline))
+    for args in [
+        ("-f", "terminal"),  # rich reads the terminal
+        ("-f", "github"),  # appends to the job summary
+        ("-f", "json", "--timestamp"),
+        ("-f", "json", "--baseline", str(baseline)),
+    ]:
+        run_scan(repo, *args)
+        run_scan(repo, *args)
+    assert len(scans) == 1  # every run after the first is a result-cache hit …
+    assert replays(cache_dir) == []  # … but none of them is replayed
+
+
+def test_a_corrupt_or_foreign_replay_is_ignored_and_rewritten(
+    tmp_path: Path, cache_dir: Path, scans: list[int]
+) -> None:
+    repo = make_repo(tmp_path / "repo", FILES)
+    first = run_scan(repo, "-f", "json")
+    (entry,) = replays(cache_dir)
+    for planted in (
+        b"\x80\x05garbage",
+        pickle.dumps({"key": "other", "events": [], "code": 0}),
+        pickle.dumps({"key": None, "events": [("file", "/etc/passwd", "x")], "code": 0}),
+    ):
+        entry.write_bytes(planted)
+        assert run_scan(repo, "-f", "json") == first
+        assert entry.read_bytes() != planted
+    # a stored entry with a malformed event is refused, never half-performed
+    from mlaudit.result_cache import Replay
+
+    assert Replay.from_stored([("file", None, "x")], 0) is None
+    assert Replay.from_stored([("out", "/tmp/x", "x")], 0) is None
+    assert Replay.from_stored([("out", None, b"x")], 0) is None
+    assert Replay.from_stored([("out", None, "x")], 7) is None
+    assert Replay.from_stored([("out", None, "x")], 1) is not None
+
+
+def test_a_replay_imports_no_result_model_gate_or_renderer(tmp_path: Path, cache_dir: Path) -> None:
+    repo = settled_repo(tmp_path)
+    program = textwrap.dedent(
+        f"""\
+        import sys
+        from mlaudit.cli import main
+        sys.argv = ["mlaudit", "scan", {str(repo)!r}, "-f", "json"]
+        try:
+            main()
+        except SystemExit:
+            pass
+        sys.stderr.write(" ".join(sorted(m for m in sys.modules if m.startswith("mlaudit"))))
+        """
+    )
+    env = {**os.environ, "MLAUDIT_CACHE_DIR": str(cache_dir), "MLAUDIT_NO_PROGRESS": "1"}
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", program], env=env, capture_output=True, text=True, check=True
+        )
+        for _ in range(2)
+    ]
+    assert runs[0].stdout == runs[1].stdout
+    cold = set(runs[0].stderr.split())
+    warm = set(runs[1].stderr.split())
+    for heavy in ("mlaudit.results", "mlaudit.gate", "mlaudit.report.json", "mlaudit.scoring"):
+        assert heavy in cold and heavy not in warm, heavy

@@ -638,6 +638,10 @@ app.command("aggregate")(_aggregate)
 
 
 def main() -> None:
+    # pydantic would import every installed `pydantic` entry-point plugin at its first model:
+    # third-party code running inside every validation, found by reading the metadata of
+    # every installed distribution at start-up. mlaudit has no use for either.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     try:
         app()
     except KeyboardInterrupt:
@@ -645,8 +649,6 @@ def main() -> None:
         sys.exit(130)
     except Exception as exc:  # never a traceback, never exit 0 or 1 (= "gate failed")
         # exit 2 = abnormal termination, as ruff does; MLAUDIT_DEBUG=1 shows the traceback
-        import os
-
         if os.environ.get("MLAUDIT_DEBUG"):
             raise
         from mlaudit.report.escape import error_line

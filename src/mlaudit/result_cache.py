@@ -285,6 +285,32 @@ class ResultLookup:
         trim(cache_root())
         return True
 
+    def replay(self, options_key: tuple[Any, ...]) -> Replay | None:
+        """What a scan of this result with these output options printed, wrote and returned
+        (run.Emission), when it is stored; None otherwise."""
+        data = _load(self._replay_file(options_key))
+        if not (isinstance(data, dict) and data.get("key") == self._replay_key(options_key)):
+            return None
+        replay = Replay.from_stored(data.get("events"), data.get("code"))
+        if replay is not None:
+            with contextlib.suppress(OSError):
+                os.utime(self._replay_file(options_key))  # recently used: kept by trim
+        return replay
+
+    def keep_replay(self, options_key: tuple[Any, ...], emission: Any, code: int) -> None:
+        """Store what a scan of this (cached) result printed, wrote and returned."""
+        events = [tuple(event) for event in emission.events]
+        data = {"key": self._replay_key(options_key), "events": events, "code": code}
+        _store(self._replay_file(options_key), data)
+        trim(cache_root())
+
+    def _replay_key(self, options_key: tuple[Any, ...]) -> str:
+        return _digest("mlaudit-output", RESULT_FORMAT, self.key, options_key)
+
+    def _replay_file(self, options_key: tuple[Any, ...]) -> Path:
+        name = self._replay_key(options_key)[:40]
+        return cache_root() / f"outputs-v{RESULT_FORMAT}" / f"{name}.pickle"
+
     def _deterministic(self, snap: Any) -> bool:
         """Did the scan finish within every time bound (its result depends on the inputs)?"""
         from mlaudit import budget
@@ -294,6 +320,47 @@ class ResultLookup:
             return False
         secrets = snap.__dict__.get("history_secrets")  # only if the scan read it
         return not (secrets is not None and (secrets.truncated or not secrets.available))
+
+
+class Replay:
+    """A stored scan output: events ("out" | "err" | "file", path, text) and the exit code."""
+
+    KINDS = ("out", "err", "file")
+
+    def __init__(self, events: list[tuple[str, str | None, str]], code: int) -> None:
+        self.events = events
+        self.code = code
+
+    @classmethod
+    def from_stored(cls, events: object, code: object) -> Replay | None:
+        if not (isinstance(events, list) and isinstance(code, int) and 0 <= code <= 3):
+            return None
+        checked: list[tuple[str, str | None, str]] = []
+        for event in events:
+            if not (isinstance(event, tuple) and len(event) == 3):
+                return None
+            kind, path, text = event
+            if kind not in cls.KINDS or not isinstance(text, str):
+                return None
+            if (path is None) != (kind != "file") or (
+                path is not None and not isinstance(path, str)
+            ):
+                return None
+            checked.append((kind, path, text))
+        return cls(checked, code)
+
+    def perform(self) -> int:
+        """Print and write what the scan did, in its order; its exit code."""
+        import sys
+
+        from mlaudit.run import write_text
+
+        for kind, path, text in self.events:
+            if kind == "err":
+                sys.stderr.write(text)
+            else:
+                write_text(text, None if path is None else Path(path))
+        return self.code
 
 
 def lookup(

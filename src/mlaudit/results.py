@@ -6,42 +6,16 @@ and rendered without any renderer reaching back into the Snapshot or the rubric 
 
 from __future__ import annotations
 
-from enum import Enum
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from mlaudit.outcome import Outcome as Outcome  # re-exported: callers import it from here
 
 
 class Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-
-class Outcome(str, Enum):
-    PASS = "pass"
-    PARTIAL = "partial"
-    FAIL = "fail"
-    NOT_APPLICABLE = "not_applicable"
-    UNKNOWN = "unknown"
-    ERROR = "error"
-
-    @property
-    def credit(self) -> float | None:
-        """Credit towards a score; None means 'left out of averages'."""
-        return _CREDIT[self]
-
-    @property
-    def decided(self) -> bool:
-        return self.credit is not None
-
-
-_CREDIT: dict[Outcome, float | None] = {
-    Outcome.PASS: 1.0,
-    Outcome.PARTIAL: 0.5,
-    Outcome.FAIL: 0.0,
-    Outcome.NOT_APPLICABLE: None,
-    Outcome.UNKNOWN: None,
-    Outcome.ERROR: None,
-}
 
 ARTIFACTS: tuple[str, ...] = ("data", "model", "code")
 

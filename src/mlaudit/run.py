@@ -15,14 +15,16 @@ import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mlaudit.config import Policy, Settings, load_settings
 from mlaudit.errors import UsageError
 from mlaudit.options import ScanOptions
-from mlaudit.results import Assessment, QualityInfo
-from mlaudit.rubric.load import LoadedRubric
-from mlaudit.waivers import WaiverPlan
+
+if TYPE_CHECKING:  # the pydantic result models load only when a scan (or a render) needs them
+    from mlaudit.results import Assessment
+    from mlaudit.rubric.load import LoadedRubric
+    from mlaudit.waivers import WaiverPlan
 
 MACHINE_STDOUT = {"json", "sarif", "junit", "gitlab", "markdown", "html"}
 
@@ -140,7 +142,6 @@ def prepare(
     path: Path, flags: Mapping[str, Any], config_file: Path | None, today: Any = None
 ) -> Prepared:
     """Everything that can fail with exit 2 is checked here, before the target is read."""
-    from mlaudit.gate import validate_minimums
     from mlaudit.rubric.load import load_rubric
     from mlaudit.selection import build_selector
     from mlaudit.waivers import plan_waivers
@@ -179,17 +180,75 @@ def prepare(
     ):
         selected = trust.keep_disqualifiers(selected, rubric)
     waivers = plan_waivers(policy.waivers, rubric, today, origin)
-    validate_minimums(
-        policy,
-        tuple(QualityInfo(id=q.id, prefix=q.prefix, title=q.title) for q in rubric.qualities),
-    )
+    if policy.minimums:
+        from mlaudit.gate import validate_minimums
+        from mlaudit.results import QualityInfo
+
+        validate_minimums(
+            policy,
+            tuple(QualityInfo(id=q.id, prefix=q.prefix, title=q.title) for q in rubric.qualities),
+        )
     options = ScanOptions(profile=policy.profile, selected=selected)
     return Prepared(settings, loaded, options, waivers.notes, repo_url, waivers)
 
 
-def assess_target(prepared: Prepared, path: Path, ref: str | None) -> Assessment:
-    """The Assessment of `path` (its work tree, or the commit `ref` names): from the result
-    cache when every input is unchanged (result_cache.py), else scanned and stored."""
+@dataclass
+class Target:
+    """A target whose git facts and file listing are read and whose result-cache key is
+    known (`stored`, None when the result cannot be cached): assessing it comes next."""
+
+    prepared: Prepared
+    path: Path
+    ref: str | None
+    facts: Any
+    options: ScanOptions
+    stored: Any  # result_cache.ResultLookup | None
+
+    def assess(self) -> tuple[Assessment, bool]:
+        """(the Assessment, whether it is in the result cache: read from it or stored)."""
+        prepared, path, ref, options, stored = (
+            self.prepared,
+            self.path,
+            self.ref,
+            self.options,
+            self.stored,
+        )
+        if stored is not None:
+            hit = stored.load()
+            if hit is not None:
+                return hit, True
+        from mlaudit.cache import attach
+        from mlaudit.scoring import assess
+
+        policy = prepared.policy
+        if ref is not None:
+            from mlaudit.repo.gitref import open_gitref
+
+            snap = open_gitref(path, ref, commit_limit=policy.commit_limit, facts=self.facts)
+            if policy.include_untracked:
+                snap.notes.append("--include-untracked has no effect with --ref")
+        else:
+            from mlaudit.repo.worktree import open_worktree
+
+            snap = open_worktree(path, commit_limit=policy.commit_limit, facts=self.facts)
+        snap.notes.extend(prepared.waiver_notes)
+        known_ids = stored.ids.blob_id if stored is not None and stored.ids is not None else None
+        cache = attach(snap, path, prepared.loaded, known_ids)
+        try:
+            assessment = assess(snap, prepared.loaded, options)
+            if cache is not None:
+                cache.save_parses()
+            kept = stored.store(assessment, snap) if stored is not None else False
+            return assessment, kept
+        finally:
+            close = getattr(snap.source, "close", None)
+            if close:
+                close()
+
+
+def open_target(prepared: Prepared, path: Path, ref: str | None) -> Target:
+    """Read `path`'s git facts and file listing (its work tree, or the commit `ref` names),
+    bind the waivers to the commit date and look the result up (result_cache.py)."""
     from mlaudit import result_cache
     from mlaudit.repo.sources import DEFAULT_MAX_BYTES
 
@@ -210,37 +269,13 @@ def assess_target(prepared: Prepared, path: Path, ref: str | None) -> Assessment
         prepared.waiver_notes = prepared.waivers.notes + bound_notes
         options = dataclasses.replace(options, waive=waive)
     stored = result_cache.lookup(prepared, facts, options, DEFAULT_MAX_BYTES)
-    if stored is not None:
-        hit = stored.load()
-        if hit is not None:
-            return hit
-    from mlaudit.cache import attach
-    from mlaudit.scoring import assess
+    return Target(prepared, path, ref, facts, options, stored)
 
-    if ref is not None:
-        from mlaudit.repo.gitref import open_gitref
 
-        snap = open_gitref(path, ref, commit_limit=policy.commit_limit, facts=facts)
-        if policy.include_untracked:
-            snap.notes.append("--include-untracked has no effect with --ref")
-    else:
-        from mlaudit.repo.worktree import open_worktree
-
-        snap = open_worktree(path, commit_limit=policy.commit_limit, facts=facts)
-    snap.notes.extend(prepared.waiver_notes)
-    known_ids = stored.ids.blob_id if stored is not None and stored.ids is not None else None
-    cache = attach(snap, path, prepared.loaded, known_ids)
-    try:
-        assessment = assess(snap, prepared.loaded, options)
-        if cache is not None:
-            cache.save_parses()
-        if stored is not None:
-            stored.store(assessment, snap)
-        return assessment
-    finally:
-        close = getattr(snap.source, "close", None)
-        if close:
-            close()
+def assess_target(prepared: Prepared, path: Path, ref: str | None) -> Assessment:
+    """The Assessment of `path` (its work tree, or the commit `ref` names): from the result
+    cache when every input is unchanged (result_cache.py), else scanned and stored."""
+    return open_target(prepared, path, ref).assess()[0]
 
 
 def _width(width: int) -> int:
@@ -258,8 +293,7 @@ def scan(
     width: int = 0,
     display: Display | None = None,
 ) -> int:
-    from mlaudit.gate import evaluate
-    from mlaudit.report import FORMATS, RenderOptions, renderer
+    from mlaudit.report import FORMATS
 
     display = display or Display()
 
@@ -286,7 +320,93 @@ def scan(
 
     stdout_formats = [name for name, target in plan if target is None]
     with progress.display(progress.wanted(stdout_formats)):
-        assessment = assess_target(prepared, path, ref)
+        target = open_target(prepared, path, ref)
+        replay_key = _replay_key(prepared, plan, display, width, write_baseline)
+        replay = (
+            target.stored.replay(replay_key)
+            if replay_key is not None and target.stored is not None
+            else None
+        )
+        if replay is None:
+            assessment, cached = target.assess()
+    if replay is not None:
+        return replay.perform()
+    emission = Emission()
+    code = _emit(emission, assessment, prepared, plan, baseline, display, width, write_baseline)
+    if cached and replay_key is not None and target.stored is not None:
+        target.stored.keep_replay(replay_key, emission, code)
+    return code
+
+
+# formats whose text is a function of the Assessment and the render options alone: the
+# terminal's also depends on the terminal (rich reads it), github's appends to the job summary
+_REPLAYABLE = frozenset({"json", "markdown", "html", "sarif", "junit", "gitlab", "badge"})
+
+
+def _replay_key(
+    prepared: Prepared,
+    plan: Sequence[tuple[str, Path | None]],
+    display: Display,
+    width: int,
+    write_baseline: Path | None,
+) -> tuple[Any, ...] | None:
+    """Everything besides the Assessment that what `scan` prints, writes and returns depends
+    on; None when that output cannot be replayed (a baseline file is read or written, a
+    timestamp is asked for, or a format depends on more than its inputs)."""
+    policy = prepared.policy
+    if write_baseline is not None or policy.baseline or policy.timestamp:
+        return None
+    if any(name not in _REPLAYABLE for name, _ in plan):
+        return None
+    outputs = tuple(
+        (name, None if out is None else str(out), display.color_for(name, out))
+        for name, out in plan
+    )
+    return (
+        repr(policy.model_dump()),
+        outputs,
+        _width(width),
+        dataclasses.astuple(display),
+        prepared.repo_url,
+        prepared.waiver_notes,
+    )
+
+
+class Emission:
+    """What `scan` printed and wrote after the assessment, in order: the result cache keeps
+    it so that re-scanning unchanged inputs with the same options replays it byte for byte
+    instead of loading the Assessment and rendering it again."""
+
+    def __init__(self) -> None:
+        self.events: list[tuple[str, str | None, str]] = []  # ("out"|"err"|"file", path, text)
+
+    def out(self, text: str, target: Path | None) -> None:
+        write_text(text, target)
+        if target is None:
+            self.events.append(("out", None, text))
+        else:
+            self.events.append(("file", str(target), text))
+
+    def err(self, text: str) -> None:
+        sys.stderr.write(text)
+        self.events.append(("err", None, text))
+
+
+def _emit(
+    emission: Emission,
+    assessment: Assessment,
+    prepared: Prepared,
+    plan: Sequence[tuple[str, Path | None]],
+    baseline: Any,
+    display: Display,
+    width: int,
+    write_baseline: Path | None,
+) -> int:
+    """Render every planned output of `assessment`, print the gate; the exit code."""
+    from mlaudit.gate import evaluate
+    from mlaudit.report import RenderOptions, renderer
+
+    policy = prepared.policy
     if policy.timestamp:
         import datetime as dt
 
@@ -346,7 +466,7 @@ def scan(
                 )
                 + "\n"
             )
-        write_text(text, target)
+        emission.out(text, target)
         if name == "badge" and target is not None:
             # next to the SVG, the shields.io endpoint JSON of the same badge (x.svg → x.json,
             # other names → name.json), never over a file another format of this run writes
@@ -358,10 +478,10 @@ def scan(
                 else target.with_name(target.name + ".json")
             )
             if sibling not in {t for _, t in plan}:
-                write_text(badge.endpoint_json(redacted(assessment, options)[0]), sibling)
+                emission.out(badge.endpoint_json(redacted(assessment, options)[0]), sibling)
     stdout_format = next((name for name, target in plan if target is None), None)
     if gate_lines and stdout_format not in ("terminal", "github", "markdown"):
-        sys.stderr.write("\n".join(gate_lines) + "\n")
+        emission.err("\n".join(gate_lines) + "\n")
     if write_baseline is not None:
         # recording a baseline is set-up, not a gate: the failures it records are accepted
         return 0

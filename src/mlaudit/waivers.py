@@ -16,14 +16,17 @@ import datetime as dt
 import difflib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mlaudit.config import Waiver
 from mlaudit.errors import UsageError
+from mlaudit.outcome import Outcome
 from mlaudit.repo.globs import compile_glob
-from mlaudit.results import CheckResult, Outcome
 from mlaudit.rubric.model import Rubric
 from mlaudit.trust import OPERATOR, REPOSITORY, commit_day, horizon, is_disqualifier
+
+if TYPE_CHECKING:
+    from mlaudit.results import CheckResult
 
 WAIVABLE = (Outcome.FAIL, Outcome.PARTIAL)
 
@@ -57,7 +60,7 @@ class ActiveWaiver:
         return self.reason.strip() + suffix
 
 
-Waive = Callable[[CheckResult], dict[str, Any] | None]
+Waive = Callable[["CheckResult"], dict[str, Any] | None]
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,9 @@ import importlib
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Protocol
 
-from mlaudit.results import Assessment
-
 if TYPE_CHECKING:
     from mlaudit.gate import Verdict
+    from mlaudit.results import Assessment
 
 FORMATS: dict[str, str] = {
     "terminal": "mlaudit.report.terminal",
