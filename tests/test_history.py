@@ -258,3 +258,31 @@ def test_csv_cells_are_inert(value: object, cell: str) -> None:
 
 def test_sparkline_marks_unknown() -> None:
     assert sparkline([0, 50, None, 100]) == "▁▅·█"
+
+
+def test_a_past_commit_sees_only_the_tags_it_reaches(tmp_path: Path) -> None:
+    """`scan --ref` and every history point read the repository as of their commit: a tag
+    on a later commit (or on a branch the commit does not reach) did not exist then. A scan
+    of the work tree reads the repository as it is: every tag."""
+    repo = make_repo(tmp_path / "repo", {"README.md": "# demo\n", "src/demo/train.py": TRAIN})
+    first = git(repo, "rev-parse", "HEAD").strip()
+    commit(repo, {"CHANGELOG.md": "# 1.0.0\n"}, "release", date="2024-02-01T12:00:00Z")
+    git(repo, "tag", "v1.0.0")
+    git(repo, "checkout", "-q", "-b", "maintenance", first)
+    commit(repo, {"NOTES.md": "fix\n"}, "fix", date="2024-03-01T12:00:00Z")
+    git(repo, "tag", "v0.9.1")
+    git(repo, "checkout", "-q", "main")
+
+    def release_tags(*args: str) -> tuple[str, list[str]]:
+        result = runner.invoke(app, ["scan", str(repo), *args, "-f", "json", "--no-cache"])
+        (ver010,) = [r for r in json.loads(result.stdout)["results"] if r["check"] == "VER010"]
+        notes = [e["note"] or "" for e in ver010["evidence"]]
+        return ver010["outcome"], sorted(n for n in notes if n.startswith("tag "))
+
+    assert release_tags("--ref", first) == ("fail", [])
+    assert release_tags("--ref", "main") == ("pass", ["tag v1.0.0"])
+    assert release_tags("--ref", "maintenance")[1] == ["tag v0.9.1"]
+    assert release_tags()[1] == ["tag v0.9.1", "tag v1.0.0"]
+    data = history_json(str(repo), "--ref", first, "--ref", "main", "--ref", "maintenance")
+    outcomes = [p["outcomes"]["VER010"] for p in data["points"]]
+    assert outcomes == ["fail", "pass", release_tags("--ref", "maintenance")[0]]

@@ -100,7 +100,7 @@ def read_history(
         return GitHistory(available=False, reason=f"git log output not understood: {exc}")
     truncated = len(commits) > limit
     commits = commits[:limit]
-    tags = _read_tags(cwd)
+    tags = _read_tags(cwd, None if rev == "HEAD" else rev)
     return GitHistory(
         available=not shallow,
         reason=reason,
@@ -181,9 +181,13 @@ def _is_object_id(text: str) -> bool:
     return len(text) in (40, 64) and all(c in "0123456789abcdef" for c in text)
 
 
-def _read_tags(cwd: Path) -> list[str]:
+def _read_tags(cwd: Path, rev: str | None = None) -> list[str]:
+    """The repository's tags; with `rev`, only those whose commit `rev` reaches: a commit
+    audited in the past (`scan --ref`, a history point) is read as the repository was then,
+    before the tags of its later commits existed."""
+    merged = [f"--merged={rev}"] if rev is not None else []
     try:
-        out = run_git(cwd, ["for-each-ref", "--format=%(refname:strip=2)", "refs/tags"])
+        out = run_git(cwd, ["for-each-ref", *merged, "--format=%(refname:strip=2)", "refs/tags"])
     except GitFailed:
         return []
     return sorted(line for line in out.decode("utf-8", "replace").splitlines() if line)
