@@ -7,7 +7,9 @@
 Measured in one run, median of --runs (after a warm-up), wall and CPU seconds:
 - scan: `mlaudit scan --format json REPO` with the cache off (MLAUDIT_NO_CACHE=1);
 - history of the 20 tags (`history --tags --format json`) and of the last 200 first-parent
-  commits (`history --last 200`), cache off: targets ≤ 3× and ≤ 10× one scan;
+  commits (`history --last 200`), cache off: targets ≤ 3× and ≤ 10× one scan. Each is
+  measured in one process (`--jobs 1`: the CPU cost) and with the default `--jobs` (the
+  CPUs: the wall time a user waits for; CPU seconds then add up every worker's);
 - the floors: plain = `python -c 'import typer, rich, pydantic, yaml, jinja2'` + `git ls-files`
   + `git log --name-only`; content = plain's import + every tracked file read once
   (`git ls-files -z | xargs -0 cat`) + `git log --all -p -U0` + `git log --name-only`;
@@ -80,6 +82,9 @@ def main() -> int:
     parser.add_argument("--last", type=int, default=200)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--keep", type=Path)
+    parser.add_argument(
+        "--jobs", type=int, help="history workers of the parallel runs (default: the CPUs)"
+    )
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     byte_compile()
@@ -115,17 +120,16 @@ def main() -> int:
     plain_cpu = results["import_cpu_s"] + results["ls_files_cpu_s"] + results["log_names_cpu_s"]
     content_cpu = plain_cpu + results["cat_files_cpu_s"] + results["log_patches_cpu_s"]
     record("scan", median([*ml, "scan", r, "--format", "json"], off, args.runs))
-    record(
-        "history_tags", median([*ml, "history", r, "--tags", "--format", "json"], off, args.runs)
-    )
-    record(
-        "history_last",
-        median(
-            [*ml, "history", r, "--last", str(args.last), "--format", "json"],
-            off,
-            1 if args.runs < 3 else args.runs,
-        ),
-    )
+    cpus = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
+    jobs = args.jobs or (len(cpus) if cpus else os.cpu_count() or 1)  # as mlaudit's default
+    print(f"history workers (--jobs) of the parallel runs: {jobs}", flush=True)
+    tags = [*ml, "history", r, "--tags", "--format", "json"]
+    last = [*ml, "history", r, "--last", str(args.last), "--format", "json"]
+    last_runs = 1 if args.runs < 3 else args.runs
+    record("history_tags", median([*tags, "--jobs", "1"], off, args.runs))
+    record("history_tags_jobs", median([*tags, "--jobs", str(jobs)], off, args.runs))
+    record("history_last", median([*last, "--jobs", "1"], off, last_runs))
+    record("history_last_jobs", median([*last, "--jobs", str(jobs)], off, last_runs))
     # cache: cold (empty), warm (same commit), next commit with one file changed
     cold = []
     for _ in range(args.runs):
@@ -152,15 +156,14 @@ def main() -> int:
         "scan_next_commit",
         (statistics.median(c[0] for c in changed), statistics.median(c[1] for c in changed)),
     )
-    ratios = {
-        "history_tags_over_scan": round(results["history_tags_s"] / results["scan_s"], 2),
-        "history_last_over_scan": round(results["history_last_s"] / results["scan_s"], 2),
-        "history_tags_over_scan_cpu": round(
-            results["history_tags_cpu_s"] / results["scan_cpu_s"], 2
-        ),
-        "history_last_over_scan_cpu": round(
-            results["history_last_cpu_s"] / results["scan_cpu_s"], 2
-        ),
+    ratios = {}
+    for name in ("history_tags", "history_last", "history_tags_jobs", "history_last_jobs"):
+        for unit in ("s", "cpu_s"):
+            suffix = "" if unit == "s" else "_cpu"
+            ratios[f"{name}_over_scan{suffix}"] = round(
+                results[f"{name}_{unit}"] / results[f"scan_{unit}"], 2
+            )
+    ratios |= {
         "scan_over_content_floor": round(results["scan_s"] / content, 2),
         "scan_over_content_floor_cpu": round(results["scan_cpu_s"] / content_cpu, 2),
         "warm_over_plain_floor": round(results["scan_cache_warm_s"] / plain, 2),
@@ -173,6 +176,7 @@ def main() -> int:
         "commits": args.commits,
         "tags": args.tags,
         "last": args.last,
+        "history_jobs": jobs,
         "plain_floor_s": round(plain, 3),
         "content_floor_s": round(content, 3),
         **results,

@@ -14,6 +14,9 @@ Cost model (what makes N points cheaper than N scans):
 
 Each point is summarised (index, level, per-artifact levels, per-quality scores, outcome of
 every check) and its full Assessment dropped, so memory does not grow with the point count.
+With `--jobs N` the points after the first are assessed by forked workers
+(mlaudit.history_jobs); a point is summarised where it is assessed (`describe`) and compared
+with the previous one here, in point order (`compare`), so the timeline is the same for any N.
 """
 
 from __future__ import annotations
