@@ -43,13 +43,6 @@ METRICS_MODULES = (
 )
 
 
-def _imports_any(snap: Snapshot, path: str, modules: tuple[str, ...]) -> int | None:
-    """The line of the first import of any of `modules` in a .py file, or None."""
-    for _path, imports in base.imports_of(snap, (path,), modules):
-        return imports[0][1]
-    return None
-
-
 def _module_of(path: str) -> str:
     parts = path.removesuffix(".py").split("/")
     if parts[-1] == "__init__":
@@ -107,7 +100,11 @@ def serving_files(snap: Snapshot) -> list[str]:
 
     def build() -> list[str]:
         sources = base.python_sources(snap, ("*.py",), scope="non_tests")
-        entry = [p for p in sources if _imports_any(snap, p, SERVING_MODULES) is not None]
+        entry = [
+            p
+            for p, imports in base.imports_of(snap, sources, SERVING_MODULES)
+            if imports[0][1] is not None  # a line: a .py file, not a notebook
+        ]
         # managed-platform scoring scripts (Azure ML init()/run(), SageMaker model_fn …)
         entry += [script for script, _where in scoring_scripts(snap) if script not in entry]
         by_last: dict[str, list[str]] = {}
@@ -177,9 +174,9 @@ def nan_guard(snap: Snapshot, p: NoParams) -> Observation:
     if not guards:
         return base.failed("no NaN/inf guard in serving code", [ev(f) for f in files[:3]])
     metrics = [
-        ev(path, line, "metrics library")
-        for path in files
-        if (line := _imports_any(snap, path, METRICS_MODULES)) is not None
+        ev(path, imports[0][1], "metrics library")
+        for path, imports in base.imports_of(snap, files, METRICS_MODULES)
+        if imports[0][1] is not None  # a line: a .py file, not a notebook
     ]
     if metrics:
         return base.passed("NaN/inf guard in serving code, with metrics", guards + metrics[:2])

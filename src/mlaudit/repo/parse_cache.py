@@ -74,6 +74,27 @@ class TreeFacts:
     memo: dict[Any, Any] = field(default_factory=dict)  # Snapshot.tree_memo
 
 
+# Loop memos kept per derivation key (one per distinct list of paths asked with it) and keys
+# kept in all (then the oldest are forgotten: a replay is only ever a shortcut).
+LOOPS_PER_KEY = 4
+MAX_LOOP_KEYS = 20_000
+
+
+@dataclass
+class LoopMemo:
+    """What one per-file loop over `paths` produced in the Snapshot of generation `gen`."""
+
+    gen: int
+    paths: list[str]  # a private copy: equal lists are the same question
+    path_set: frozenset[str]
+    unlisted: frozenset[str]  # paths not in that Snapshot's files (no blob: always redone)
+    out: list[tuple[str, Any]]
+    # paths with a recorded problem after the loop: only reading these can record one
+    # (reading a file records the same problems whenever it is the same blob)
+    risky: frozenset[str]
+    index: dict[str, int] | None = None  # path → position in paths, built when needed
+
+
 @dataclass
 class ParseCache:
     """(view, path, blob id) → (value, problem recorded while building it)."""
@@ -83,6 +104,23 @@ class ParseCache:
     used: set[tuple[str, str, str]] = field(default_factory=set)  # keys read or written
     derived_room: int = DERIVED_BUDGET  # derived values this run may still keep
     trees: dict[tuple[str, ...], TreeFacts] = field(default_factory=dict)
+    # per-file loops replayed between consecutive Snapshots (see Snapshot._per_file_loop)
+    loops: dict[str, list[LoopMemo]] = field(default_factory=dict)
+    generation: int = 0  # of the last Snapshot that joined (numbered from 1)
+    last_blobs: dict[str, str | None] | None = None  # that Snapshot's path → blob id
+
+    def join(self, blobs: dict[str, str | None] | None) -> tuple[int, int, frozenset[str]]:
+        """Number a new Snapshot whose path → blob ids are `blobs` (None: unknown) and
+        compare it with the last one that joined: (its generation, the generation it can
+        replay loops from or 0, the paths that changed between the two)."""
+        previous, base = self.last_blobs, self.generation
+        self.generation += 1
+        self.last_blobs = blobs
+        if previous is None or blobs is None:
+            return self.generation, 0, frozenset()
+        changed = {p for p, blob in blobs.items() if blob is None or previous.get(p) != blob}
+        changed.update(p for p in previous if p not in blobs)
+        return self.generation, base, frozenset(changed)
 
     def tree(self, paths: list[str]) -> TreeFacts:
         """The facts shared by Snapshots whose list of paths is exactly `paths`."""

@@ -25,7 +25,12 @@ from mlaudit.repo.globs import glob_matcher, index_keys, path_keys
 from mlaudit.repo.history import GitHistory
 from mlaudit.repo.infra import InfraViews
 from mlaudit.repo.lines import split_lines
-from mlaudit.repo.parse_cache import BoundParseCache
+from mlaudit.repo.parse_cache import (
+    LOOPS_PER_KEY,
+    MAX_LOOP_KEYS,
+    BoundParseCache,
+    LoopMemo,
+)
 from mlaudit.repo.parsers.ci import (
     YAML_PARSERS,
     CiJob,
@@ -55,6 +60,11 @@ _NO_STORE: dict[Any, Any] = {}
 MAX_REMEMBERED_PATHS = 200_000
 _CI_BY_PATH: dict[str, str | None] = {}
 _SNIFF_CI = "ci_system.sniff"
+# Per-file loops over fewer paths are run again rather than replayed (see _per_file_loop).
+MIN_REPLAYED_PATHS = 16
+# A loop over other paths than the one it replays (files added or removed) is replayed when
+# at most this many paths differ, else run again.
+MAX_REPLAYED_PATH_CHANGES = 64
 # How many files keep their split lines cached (least recently used are dropped).
 RECENT_LINES_FILES = 512
 
@@ -81,6 +91,8 @@ class Snapshot(InfraViews):
     _text_bytes: int = 0
     # path → its derived facts (see per_file), the bundle shared through parse_cache
     _derived: dict[str, dict[str, Any] | None] = field(default_factory=dict)
+    # (generation, generation replayed from, changed paths): see _per_file_loop
+    _joined: tuple[int, int, frozenset[str]] | None = None
 
     # files ------------------------------------------------------------------------------
     @cached_property
@@ -193,33 +205,139 @@ class Snapshot(InfraViews):
         whose derived value is not empty, in order; each value computed once per file content
         (see per_file: `derive` must depend on that one file and its path only)."""
         # the loop of every per-file check at every history point: inlined dict lookups
-        out: list[tuple[str, T]] = []
         cache = self.parse_cache
         shared = cache.cache if cache is not None else None
-        parsed = self._cache.get("python", _NO_STORE)
         derived = self._derived
-        for path in paths:
-            facts = parsed.get(path, _MISSING)
-            if facts is _MISSING:
-                facts = self.python(path)  # parses, records the file's problems
-                parsed = self._cache.get("python", _NO_STORE)
+
+        def each(path: str) -> Any:
+            facts = self.python(path)  # parses (once), records the file's problems
             if facts is None:
-                continue
+                return None
             bundle = derived.get(path, _MISSING) if cache is not None else None
             if bundle is _MISSING:
                 bundle = derived[path] = cache.derived(path)  # type: ignore[union-attr]
             if bundle is None:
+                return derive(path, facts)
+            value = bundle.get(key, _MISSING)
+            if value is _MISSING:
                 value = derive(path, facts)
-            else:
-                value = bundle.get(key, _MISSING)
-                if value is _MISSING:
-                    value = derive(path, facts)
-                    if shared is not None and shared.derived_room > 0:
-                        shared.derived_room -= 1
-                        bundle[key] = value
-            if value:
-                out.append((path, value))
-        return out
+                if shared is not None and shared.derived_room > 0:
+                    shared.derived_room -= 1
+                    bundle[key] = value
+            return value
+
+        if cache is None:
+            out: list[tuple[str, T]] = []
+            for path in paths:
+                value = each(path)
+                if value:
+                    out.append((path, value))
+            return out
+        return self._per_file_loop(key, paths, each)
+
+    def _per_file_loop(
+        self, key: str, paths: Iterable[str], each: Callable[[str], Any]
+    ) -> list[tuple[str, Any]]:
+        """[(path, each(path)) for path in paths if each(path)], where `each` reads ONE file
+        (recording its problems) and returns a value derived from that file's content only,
+        under `key`. Replayed from the same loop of this Snapshot or of the previous one
+        (history points): only paths whose blob changed, or that were not asked then, are
+        asked again; the others keep their value, and the few files that recorded a problem
+        are read again so that this Snapshot records what the loop would (`problems` is part
+        of the report)."""
+        if not isinstance(paths, list):
+            paths = list(paths)
+        if len(paths) < MIN_REPLAYED_PATHS:
+            return [(path, value) for path in paths if (value := each(path))]
+        shared = self.parse_cache.cache  # type: ignore[union-attr]
+        gen, base, changed = self._generation()
+        memos = shared.loops.get(key)
+        path_set: frozenset[str] | None = None
+        if memos is not None:
+            usable = [m for m in memos if m.gen == gen or m.gen == base]
+            for memo in usable:
+                if memo.paths == paths:
+                    return self._replay(memo, paths, None, gen, changed, each)
+            path_set = frozenset(paths)
+            if usable and len(path_set) == len(paths):
+                nearest = min(usable, key=lambda m: len(m.path_set ^ path_set))  # type: ignore[operator]
+                if len(nearest.path_set ^ path_set) <= MAX_REPLAYED_PATH_CHANGES:
+                    return self._replay(nearest, paths, path_set, gen, changed, each)
+        out = [(path, value) for path in paths if (value := each(path))]
+        if path_set is None:
+            path_set = frozenset(paths)
+        if len(path_set) != len(paths):
+            return out  # a path asked twice: not worth replaying
+        memo = LoopMemo(
+            gen=gen,
+            paths=list(paths),
+            path_set=path_set,
+            unlisted=path_set - self.file_set,
+            out=out,
+            risky=frozenset(self.problems.keys() & path_set),
+        )
+        if memos is None:
+            if len(shared.loops) >= MAX_LOOP_KEYS:
+                shared.loops.clear()
+            memos = shared.loops[key] = []
+        elif len(memos) >= LOOPS_PER_KEY:
+            del memos[0]
+        memos.append(memo)
+        return list(out)
+
+    def _replay(
+        self,
+        memo: LoopMemo,
+        paths: list[str],
+        path_set: frozenset[str] | None,
+        gen: int,
+        changed: frozenset[str],
+        each: Callable[[str], Any],
+    ) -> list[tuple[str, Any]]:
+        """The loop over `paths` from `memo` (paths equal to its own when `path_set` is
+        None); `changed`: the paths whose blob changed since the previous Snapshot."""
+        if memo.gen == gen:
+            changed = frozenset()  # the same Snapshot: nothing changed
+        gone: frozenset[str] = frozenset()
+        if path_set is None:
+            redo = memo.unlisted.union([p for p in changed if p in memo.path_set])
+        else:
+            unlisted = path_set - self.file_set
+            gone = memo.path_set - path_set
+            redo = unlisted | (path_set - memo.path_set) | (changed & path_set)
+        for path in memo.risky - redo - gone:
+            each(path)  # the same blob: records the same problem, gives the same value
+        memo.gen = gen
+        if path_set is None:
+            if not redo:
+                return list(memo.out)
+        else:  # other paths, or the same in another order
+            memo.paths, memo.path_set, memo.unlisted = list(paths), path_set, unlisted
+            memo.index = None
+        if memo.index is None:
+            memo.index = dict(zip(memo.paths, range(len(memo.paths)), strict=True))
+        index = memo.index
+        values = {p: each(p) for p in sorted(redo, key=index.__getitem__)}
+        out = [(p, v) for p, v in memo.out if p not in values and p not in gone]
+        out.extend((p, v) for p, v in values.items() if v)
+        out.sort(key=lambda item: index[item[0]])
+        problems = self.problems
+        memo.out = out
+        memo.risky = (memo.risky - redo - gone) | {p for p in redo if p in problems}
+        return list(out)
+
+    def _generation(self) -> tuple[int, int, frozenset[str]]:
+        """This Snapshot's number among those sharing its parse cache, the number of the one
+        before it (whose loops it may replay; 0: none) and the paths that changed since."""
+        if self._joined is None:
+            blobs = None
+            source_blob_id = getattr(self.source, "blob_id", None)
+            gitref = sys.modules.get("mlaudit.repo.gitref")
+            # a git tree names every blob for free; a work tree would hash every file
+            if gitref is not None and isinstance(self.source, gitref.GitRefSource):
+                blobs = {p: source_blob_id(p) for p in self.files}  # type: ignore[misc]
+            self._joined = self.parse_cache.cache.join(blobs)  # type: ignore[union-attr]
+        return self._joined
 
     def tree_memo(self, key: tuple[object, ...], build: Callable[[], T]) -> T:
         """Memo for facts that depend on the list of paths ONLY (never on file contents),
