@@ -1,4 +1,4 @@
-"""Per-file loops replayed between consecutive Snapshots (Snapshot._per_file_loop).
+"""Per-file loops replayed between consecutive Snapshots (Snapshot.per_file_loop).
 
 A history point asks the same per-file loops as the point before it, over (nearly) the same
 files. The loop is replayed: only files whose blob changed, or that the list did not hold

@@ -18,7 +18,8 @@ from mlaudit.probes.generic import (
 )
 from mlaudit.probes.kubernetes import NoParams
 from mlaudit.probes.registry import probe
-from mlaudit.repo.snapshot import Snapshot
+from mlaudit.repo.parsers.python_src import PythonFacts
+from mlaudit.repo.snapshot import Snapshot, derivation_key
 from mlaudit.results import Evidence, Observation
 
 
@@ -433,6 +434,34 @@ _MAGIC_RUN = re.compile(r"^#\s*MAGIC\s+%run\b")
 CONFIG_SCRIPTS = ("conf.py", "setup.py", "noxfile.py", "conftest.py")
 
 
+_NOTEBOOK_IMPORTS = derivation_key("notebook_imports")
+
+
+def _notebook_import_evidence(
+    path: str, lines: list[str], facts: PythonFacts | None
+) -> tuple[Evidence, ...]:
+    found: list[Evidence] = []
+    if lines and lines[0].startswith("# Databricks notebook source"):
+        found.extend(
+            ev(path, i, line, "Databricks %run")
+            for i, line in enumerate(lines, 1)
+            if _MAGIC_RUN.match(line)
+        )
+    if facts is None:
+        return tuple(found)
+    for imp in facts.imports:
+        if module_matches_any(imp.module, tuple(NOTEBOOK_IMPORTERS)):
+            found.append(ev(path, imp.line, f"import {imp.module}", "imports a notebook"))
+    for call in facts.calls:
+        if call.name.endswith("run_line_magic") and call.args[:1] == ("'run'",):
+            found.append(ev(path, call.line, "%run", "runs a notebook"))
+        elif call.name in ("sys.path.append", "sys.path.insert", "sys.path.extend"):
+            text = lines[call.line - 1] if 0 < call.line <= len(lines) else ""
+            if _PARENT.search(text):
+                found.append(ev(path, call.line, text, "sys.path reaches a parent folder"))
+    return tuple(found)
+
+
 @probe("notebook_imports", NoParams)
 def notebook_imports(snap: Snapshot, p: NoParams) -> Observation:
     """Anti-signal: production code does not import notebooks or patch `sys.path`.
@@ -446,30 +475,18 @@ def notebook_imports(snap: Snapshot, p: NoParams) -> Observation:
     working directory; it cannot be packaged, tested or deployed (glue code).
     Fix: make the shared code an installable package (`pip install -e .`) and import it.
     """
-    found: list[Evidence] = []
-    for path in production_python(snap):
+
+    def each(path: str) -> tuple[Evidence, ...]:
         if path.rsplit("/", 1)[-1] in CONFIG_SCRIPTS:
-            continue
+            return ()
         lines = snap.lines(path)
-        if lines and lines[0].startswith("# Databricks notebook source"):
-            found.extend(
-                ev(path, i, line, "Databricks %run")
-                for i, line in enumerate(lines, 1)
-                if _MAGIC_RUN.match(line)
-            )
         facts = snap.python(path)
-        if facts is None:
-            continue
-        for imp in facts.imports:
-            if module_matches_any(imp.module, tuple(NOTEBOOK_IMPORTERS)):
-                found.append(ev(path, imp.line, f"import {imp.module}", "imports a notebook"))
-        for call in facts.calls:
-            if call.name.endswith("run_line_magic") and call.args[:1] == ("'run'",):
-                found.append(ev(path, call.line, "%run", "runs a notebook"))
-            elif call.name in ("sys.path.append", "sys.path.insert", "sys.path.extend"):
-                text = lines[call.line - 1] if 0 < call.line <= len(lines) else ""
-                if _PARENT.search(text):
-                    found.append(ev(path, call.line, text, "sys.path reaches a parent folder"))
+        return snap.per_file(
+            _NOTEBOOK_IMPORTS, path, lambda: _notebook_import_evidence(path, lines, facts)
+        )
+
+    loop = snap.per_file_loop(_NOTEBOOK_IMPORTS, production_python(snap), each)
+    found = [item for _path, items in loop for item in items]
     if found:
         return base.failed(
             f"{len(found)} notebook import(s) or sys.path patch(es) in production code", found

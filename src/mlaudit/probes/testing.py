@@ -12,6 +12,8 @@ import fnmatch
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
+from typing import Any
 
 from pydantic import Field, field_validator
 
@@ -20,7 +22,7 @@ from mlaudit.probes.base import ev
 from mlaudit.probes.registry import Params, probe
 from mlaudit.repo.parsers.python_src import PythonFacts
 from mlaudit.repo.parsers.yaml_docs import as_list, key_line
-from mlaudit.repo.snapshot import Snapshot
+from mlaudit.repo.snapshot import Snapshot, derivation_key
 from mlaudit.results import Evidence, Observation
 
 TEST_FILE_GLOBS: tuple[str, ...] = ("test_*.py", "*_test.py", "tests.py")
@@ -114,6 +116,36 @@ def _test_by_content(facts: PythonFacts) -> int | None:
     return min(strong) if strong else None
 
 
+_NAMED_TEST = derivation_key("test_files.named")
+_BY_CONTENT = derivation_key("test_files.by_content")
+
+
+def _named_tests(snap: Snapshot, globs: tuple[str, ...]) -> list[str]:
+    """The .py files whose name makes them candidate test files."""
+    found = base.select_files(snap, list(globs), exclude=list(NOT_TESTS))
+    return [path for path in found if path.endswith(".py")]
+
+
+def _other_files(snap: Snapshot, named: set[str]) -> list[str]:
+    found = base.select_files(snap, ["*.py"], exclude=list(NOT_TESTS))
+    return [path for path in found if path not in named]
+
+
+def _named_test(_path: str, facts: PythonFacts) -> tuple[int, bool] | None:
+    """(first test line, asserts anywhere) of a candidate test file that defines tests."""
+    lines = [line for name, line in facts.functions if _is_test_function(name)]
+    testcase = [b.line for b in facts.bases if b.name.split(".")[-1].endswith("TestCase")]
+    if not lines and not testcase:
+        return None
+    return min(lines + testcase), bool(_assertion_lines(facts))
+
+
+def _test_by_content_of(_path: str, facts: PythonFacts) -> int | None:
+    if not facts.asserts and not facts.calls:
+        return None
+    return _test_by_content(facts)
+
+
 def test_files(snap: Snapshot, globs: Iterable[str] = TEST_FILE_GLOBS) -> list[TestFile]:
     """Python files outside examples/docs that define tests (AST), with their first test line.
 
@@ -125,29 +157,18 @@ def test_files(snap: Snapshot, globs: Iterable[str] = TEST_FILE_GLOBS) -> list[T
 
     def build() -> list[TestFile]:
         out: list[TestFile] = []
-        named = set()
-        for path in base.select_files(snap, list(globs), exclude=list(NOT_TESTS)):
-            if not path.endswith(".py"):
-                continue
-            named.add(path)
+        named = snap.tree_memo(("test_files.named", globs), lambda: _named_tests(snap, globs))
+        for path, found in snap.python_per_file(_NAMED_TEST, named, _named_test):
             facts = snap.python(path)
-            if facts is None:
-                continue
-            lines = [line for name, line in facts.functions if _is_test_function(name)]
-            testcase = [b.line for b in facts.bases if b.name.split(".")[-1].endswith("TestCase")]
-            if not lines and not testcase:
-                continue
-            asserts = bool(_assertion_lines(facts))
-            out.append(TestFile(path, min(lines + testcase), asserts, facts))
+            if found and facts:  # (values are never empty)
+                out.append(TestFile(path, found[0], found[1], facts))
         if globs == TEST_FILE_GLOBS:
-            for path in base.select_files(snap, ["*.py"], exclude=list(NOT_TESTS)):
-                if path in named:
-                    continue
+            others = snap.tree_memo(
+                ("test_files.others", globs), lambda: _other_files(snap, set(named))
+            )
+            for path, first in snap.python_per_file(_BY_CONTENT, others, _test_by_content_of):
                 facts = snap.python(path)
-                if facts is None or (not facts.asserts and not facts.calls):
-                    continue
-                first = _test_by_content(facts)
-                if first is not None:
+                if first and facts:
                     out.append(TestFile(path, first, True, facts, by_content=True))
         return sorted(out, key=lambda f: f.path)
 
@@ -321,7 +342,7 @@ def local_modules(snap: Snapshot) -> dict[str, str]:
             out.setdefault(name, path)
         return out
 
-    return snap._cached("local_modules", "", build)
+    return snap.tree_memo(("local_modules",), build)  # the paths alone decide it
 
 
 def _resolve(name: str, modules: dict[str, str]) -> tuple[str, str, str] | None:
@@ -332,6 +353,10 @@ def _resolve(name: str, modules: dict[str, str]) -> tuple[str, str, str] | None:
         if module in modules:
             return module, modules[module], ".".join(parts[cut:])
     return None
+
+
+_UNKNOWN: Any = object()
+MAX_KNOWN_NAMES = 100_000
 
 
 class TestsImportParams(Params):
@@ -388,7 +413,21 @@ def tests_import(snap: Snapshot, p: TestsImportParams) -> Observation:
     sym_re = re.compile(p.symbols) if p.symbols else None
     conftests = _conftest_refs(snap)
 
+    # a pure function of the name, the paths (modules) and the parameters: shared by every
+    # Snapshot of these paths (history points)
+    known: dict[str, str | None] = snap.tree_memo(
+        ("tests_import.matching", p.components, p.symbols), dict
+    )
+
     def matching(name: str) -> str | None:
+        hit = known.get(name, _UNKNOWN)
+        if hit is _UNKNOWN:
+            if len(known) > MAX_KNOWN_NAMES:
+                known.clear()
+            hit = known[name] = _matching(name)
+        return hit
+
+    def _matching(name: str) -> str | None:
         resolved = _resolve(name, modules)
         if resolved is None:
             return None
@@ -475,31 +514,43 @@ def _assert_text(snap: Snapshot, path: str, line: int) -> str:
     return text.strip()
 
 
+_VALIDATION_SCRIPT = derivation_key("data_assertions.validation_script")
+_DATA_ASSERTS = derivation_key("data_assertions.evidence")
+
+
+def _is_validation_script(path: str, facts: PythonFacts) -> bool:
+    return bool(
+        VALIDATION_SCRIPT.search(path.rsplit("/", 1)[-1])
+        or any(re.match(r"(validate|check|verify|expect)_", n) for n, _ in facts.functions)
+    )
+
+
+def _data_asserts(snap: Snapshot, path: str, facts: PythonFacts) -> tuple[Evidence, ...]:
+    """The assertions on data of one file that uses a data-frame library."""
+    if not any(i.module.split(".")[0] in DATAFRAME_MODULES for i in facts.imports):
+        return ()
+    out = []
+    for line in _assertion_lines(facts):
+        text = _assert_text(snap, path, line)
+        if DATA_ASSERT.search(text):
+            out.append(ev(path, line, text[:120], "assertion on the data"))
+    return tuple(out)
+
+
 def data_assertions(snap: Snapshot, scope: str = "any") -> list[Evidence]:
     """Assertions on data frames (columns, nulls, ranges, distributions) in test files and,
     with scope "any", in validation scripts (`validate_data.py`, `check_*` functions)."""
 
     def build() -> list[Evidence]:
-        candidates = {tf.path: tf.facts for tf in test_files(snap)}
+        candidates = [tf.path for tf in test_files(snap)]
         if scope == "any":
-            for path in base.select_files(snap, ["*.py"], scope="non_tests"):
-                facts = snap.python(path)
-                if facts is None or path in candidates:
-                    continue
-                named = VALIDATION_SCRIPT.search(path.rsplit("/", 1)[-1]) or any(
-                    re.match(r"(validate|check|verify|expect)_", n) for n, _ in facts.functions
-                )
-                if named:
-                    candidates[path] = facts
-        out: list[Evidence] = []
-        for path, facts in sorted(candidates.items()):
-            if not any(i.module.split(".")[0] in DATAFRAME_MODULES for i in facts.imports):
-                continue
-            for line in _assertion_lines(facts):
-                text = _assert_text(snap, path, line)
-                if DATA_ASSERT.search(text):
-                    out.append(ev(path, line, text[:120], "assertion on the data"))
-        return out
+            tests = set(candidates)
+            paths = base.select_files(snap, ["*.py"], scope="non_tests")
+            found = snap.python_per_file(_VALIDATION_SCRIPT, paths, _is_validation_script)
+            candidates += [path for path, _named in found if path not in tests]
+        key = _DATA_ASSERTS
+        found_ev = snap.python_per_file(key, sorted(candidates), partial(_data_asserts, snap))
+        return [item for _path, items in found_ev for item in items]
 
     return list(snap.memo(("data_assertions", scope), build))
 

@@ -104,7 +104,7 @@ class ParseCache:
     used: set[tuple[str, str, str]] = field(default_factory=set)  # keys read or written
     derived_room: int = DERIVED_BUDGET  # derived values this run may still keep
     trees: dict[tuple[str, ...], TreeFacts] = field(default_factory=dict)
-    # per-file loops replayed between consecutive Snapshots (see Snapshot._per_file_loop)
+    # per-file loops replayed between consecutive Snapshots (see Snapshot.per_file_loop)
     loops: dict[str, list[LoopMemo]] = field(default_factory=dict)
     generation: int = 0  # of the last Snapshot that joined (numbered from 1)
     last_blobs: dict[str, str | None] | None = None  # that Snapshot's path → blob id

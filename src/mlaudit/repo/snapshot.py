@@ -60,7 +60,7 @@ _NO_STORE: dict[Any, Any] = {}
 MAX_REMEMBERED_PATHS = 200_000
 _CI_BY_PATH: dict[str, str | None] = {}
 _SNIFF_CI = "ci_system.sniff"
-# Per-file loops over fewer paths are run again rather than replayed (see _per_file_loop).
+# Per-file loops over fewer paths are run again rather than replayed (see per_file_loop).
 MIN_REPLAYED_PATHS = 16
 # A loop over other paths than the one it replays (files added or removed) is replayed when
 # at most this many paths differ, else run again.
@@ -91,7 +91,7 @@ class Snapshot(InfraViews):
     _text_bytes: int = 0
     # path → its derived facts (see per_file), the bundle shared through parse_cache
     _derived: dict[str, dict[str, Any] | None] = field(default_factory=dict)
-    # (generation, generation replayed from, changed paths): see _per_file_loop
+    # (generation, generation replayed from, changed paths): see per_file_loop
     _joined: tuple[int, int, frozenset[str]] | None = None
 
     # files ------------------------------------------------------------------------------
@@ -233,23 +233,25 @@ class Snapshot(InfraViews):
                 if value:
                     out.append((path, value))
             return out
-        return self._per_file_loop(key, paths, each)
+        return self.per_file_loop(key, paths, each)
 
-    def _per_file_loop(
-        self, key: str, paths: Iterable[str], each: Callable[[str], Any]
-    ) -> list[tuple[str, Any]]:
+    def per_file_loop(
+        self, key: str, paths: Iterable[str], each: Callable[[str], T]
+    ) -> list[tuple[str, T]]:
         """[(path, each(path)) for path in paths if each(path)], where `each` reads ONE file
-        (recording its problems) and returns a value derived from that file's content only,
-        under `key`. Replayed from the same loop of this Snapshot or of the previous one
-        (history points): only paths whose blob changed, or that were not asked then, are
-        asked again; the others keep their value, and the few files that recorded a problem
-        are read again so that this Snapshot records what the loop would (`problems` is part
+        — every view of it that it uses, first — and returns a value derived from that
+        file's path and content only (typically through per_file), named by `key`.
+
+        Replayed from the same loop of this Snapshot or of the previous one (history
+        points): only paths whose blob changed, or that were not asked then, are asked
+        again; the others keep their value, and the few files that recorded a problem are
+        read again so that this Snapshot records what the loop would (`problems` is part
         of the report)."""
         if not isinstance(paths, list):
             paths = list(paths)
-        if len(paths) < MIN_REPLAYED_PATHS:
+        if self.parse_cache is None or len(paths) < MIN_REPLAYED_PATHS:
             return [(path, value) for path in paths if (value := each(path))]
-        shared = self.parse_cache.cache  # type: ignore[union-attr]
+        shared = self.parse_cache.cache
         gen, base, changed = self._generation()
         memos = shared.loops.get(key)
         path_set: frozenset[str] | None = None
@@ -564,15 +566,16 @@ class Snapshot(InfraViews):
     # searching ------------------------------------------------------------------------------
     def grep(self, paths: Iterable[str], pattern: re.Pattern[str]) -> list[tuple[str, int, str]]:
         """(path, line, matched line) for each line matching; binary/unreadable files skipped."""
-        hits: list[tuple[str, int, str]] = []
         key = derivation_key("grep", pattern.pattern, pattern.flags)
-        for path in paths:
+
+        def each(path: str) -> tuple[tuple[int, str], ...]:
             text = self.text(path)
             if text is None:
-                continue
-            found = self.per_file(key, path, lambda: self._grep_file(path, text, pattern))  # noqa: B023
-            hits.extend((path, number, line) for number, line in found)
-        return hits
+                return ()
+            return self.per_file(key, path, lambda: self._grep_file(path, text, pattern))
+
+        found = self.per_file_loop(key, paths, each)
+        return [(path, number, line) for path, lines in found for number, line in lines]
 
     def _grep_file(
         self, path: str, text: str, pattern: re.Pattern[str]
