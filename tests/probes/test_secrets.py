@@ -288,3 +288,21 @@ def test_history_scan_of_a_monorepo_subfolder(tmp_path):
     obs = run_probe(open_worktree(root / "svc"), "committed_secrets")
     assert obs.outcome == Outcome.FAIL
     assert {e.path for e in obs.evidence} == {"conf/keys.py"}  # relative to the scan root
+
+
+def test_redact_strings_redacts_every_occurrence_and_copies_only_what_changed() -> None:
+    from mlaudit.repo.parsers.secrets import redact_strings
+    from mlaudit.results import Evidence
+
+    token = "ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8"
+    leaky = Evidence(path="a.env", line=1, snippet=f"TOKEN={token}")
+    clean = Evidence(path="b.py", line=2, snippet="x = 1")
+    value = [[leaky, clean], (leaky, f"t {token}"), {f"k {token}": leaky}, Outcome.PASS]
+    out = redact_strings(value, then=str.upper)
+    assert token not in repr(out) and token.upper() not in repr(out)
+    first, again, keyed, outcome = out
+    assert first[0].snippet == again[0].snippet == next(iter(keyed.values())).snippet
+    assert first[1] == clean.model_copy(update={"path": "B.PY", "snippet": "X = 1"})
+    assert outcome is Outcome.PASS  # str enums are ours: untouched
+    untouched = [clean, ("b.py", "x = 1"), {"k": "v"}]
+    assert redact_strings(untouched) is untouched  # nothing changed: the same objects

@@ -735,32 +735,40 @@ def _replace_spans(text: str, spans: list[tuple[int, int]]) -> str:
 def redact_strings(value: Any, *, then: Callable[[str], str] | None = None) -> Any:
     """`value` (a pydantic model, tuple, list, dict or string) with `redact_text` (and then
     `then`, if given) applied to every string it holds; models are copied only where a
-    string changed."""
+    string changed. Each distinct string is redacted once (an Assessment repeats its paths,
+    ids and messages: about a third of its strings are distinct)."""
     from pydantic import BaseModel
 
-    if type(value) is str:  # not str enums (Outcome): their values are ours
-        redacted = redact_text(value)
-        if then is not None:
-            redacted = then(redacted)
-        return value if redacted == value else redacted
-    if isinstance(value, BaseModel):
-        changes = {}
-        for name in type(value).model_fields:
-            old = getattr(value, name)
-            new = redact_strings(old, then=then)
-            if new is not old:
-                changes[name] = new
-        return value.model_copy(update=changes) if changes else value
-    if isinstance(value, (tuple, list)):
-        items = [redact_strings(v, then=then) for v in value]
-        if all(a is b for a, b in zip(items, value, strict=True)):
-            return value
-        return type(value)(items)
-    if isinstance(value, dict):
-        pairs = {
-            redact_strings(k, then=then): redact_strings(v, then=then) for k, v in value.items()
-        }
-        if all(k in value and value[k] is v for k, v in pairs.items()):
-            return value
-        return pairs
-    return value
+    changed: dict[str, str | None] = {}  # string → its redacted form, None when unchanged
+
+    def walk(value: Any) -> Any:
+        if type(value) is str:  # not str enums (Outcome): their values are ours
+            if value in changed:
+                new = changed[value]
+                return value if new is None else new
+            redacted = redact_text(value)
+            if then is not None:
+                redacted = then(redacted)
+            changed[value] = None if redacted == value else redacted
+            return value if redacted == value else redacted
+        if isinstance(value, BaseModel):
+            changes = {}
+            for name in type(value).model_fields:
+                old = getattr(value, name)
+                new = walk(old)
+                if new is not old:
+                    changes[name] = new
+            return value.model_copy(update=changes) if changes else value
+        if isinstance(value, (tuple, list)):
+            items = [walk(v) for v in value]
+            if all(a is b for a, b in zip(items, value, strict=True)):
+                return value
+            return type(value)(items)
+        if isinstance(value, dict):
+            pairs = {walk(k): walk(v) for k, v in value.items()}
+            if all(k in value and value[k] is v for k, v in pairs.items()):
+                return value
+            return pairs
+        return value
+
+    return walk(value)
