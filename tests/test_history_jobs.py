@@ -95,6 +95,21 @@ def test_jobs_give_the_same_report_in_every_format(
     assert len(changed) >= 4, "checks change along the way: the comparison is exercised"
 
 
+def test_without_fork_or_with_few_points_it_runs_in_this_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = growing_repo(tmp_path / "repo")
+    alone = outputs(repo, tmp_path / "one", "--last", "12", "--jobs", "1")
+    seen = tmp_path / "seen"
+    record_workers(monkeypatch, seen)
+    small = outputs(repo, tmp_path / "small", "--last", "8", "--jobs", "4")  # 7 after the first
+    monkeypatch.setattr(history_jobs, "can_fork", lambda: False)  # Windows
+    no_fork = outputs(repo, tmp_path / "no-fork", "--last", "12", "--jobs", "4")
+    assert no_fork == alone
+    assert len(json.loads(small["json"])["points"]) == 8
+    assert not list(seen.iterdir()), "no worker was started"
+
+
 def test_more_jobs_than_points_and_tags(tmp_path: Path) -> None:
     repo = growing_repo(tmp_path / "repo")
     for n, rev in enumerate(["HEAD~10", "HEAD~8", "HEAD~6", "HEAD~5", "HEAD~3", "HEAD"]):
