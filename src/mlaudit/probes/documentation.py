@@ -16,7 +16,7 @@ from pydantic import Field, field_validator
 from mlaudit.probes import base, words
 from mlaudit.probes.base import ev
 from mlaudit.probes.registry import Params, probe
-from mlaudit.repo.snapshot import Snapshot
+from mlaudit.repo.snapshot import Snapshot, derivation_key
 from mlaudit.results import Evidence, Observation
 
 README_GLOBS = ["/README*", "/readme*", "/Readme*", "/*/README*", "/*/readme*"]
@@ -269,6 +269,14 @@ class SectionsParams(Params):
         return value
 
 
+def _sections(path: str, doc: Document, regex: re.Pattern[str]) -> tuple[Evidence, ...]:
+    return tuple(
+        ev(path, heading.line, heading.text)
+        for heading in doc.headings
+        if regex.search(_heading_text(heading.text))
+    )
+
+
 @probe("doc_sections", SectionsParams)
 def doc_sections(snap: Snapshot, p: SectionsParams) -> Observation:
     """A README or a page under docs/ has a section (heading) on the topic.
@@ -285,11 +293,13 @@ def doc_sections(snap: Snapshot, p: SectionsParams) -> Observation:
         for path in base.select_files(snap, p.globs, exclude=p.exclude, include_excluded_dirs=True)
         if not re.search(r"(^|/)(\.venv|venv|node_modules|site-packages|vendor|third_party)/", path)
     ]
-    found: list[Evidence] = []
-    for path in paths:
-        for heading in document(snap, path).headings:
-            if regex.search(_heading_text(heading.text)):
-                found.append(ev(path, heading.line, heading.text))
+    key = derivation_key("doc_sections", p.headings)
+
+    def each(path: str) -> tuple[Evidence, ...]:
+        doc = document(snap, path)
+        return snap.per_file(key, path, lambda: _sections(path, doc, regex))
+
+    found = [item for _path, items in snap.per_file_loop(key, paths, each) for item in items]
     if found and p.found == "partial":
         return base.partial(words.found_phrase(found, verb="found the section"), found)
     return base.found_or_missing(found, what="documentation section")

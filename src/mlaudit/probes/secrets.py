@@ -15,7 +15,7 @@ from mlaudit.probes.base import ev
 from mlaudit.probes.registry import Params, probe
 from mlaudit.repo.globs import matches_any
 from mlaudit.repo.parsers.secrets import SecretFinding
-from mlaudit.repo.snapshot import Snapshot
+from mlaudit.repo.snapshot import Snapshot, derivation_key
 from mlaudit.results import Evidence, Observation
 
 # Files never worth reading for secrets (binary or bulk data formats).
@@ -74,6 +74,9 @@ def _counts(path: str, finding: SecretFinding, p: CommittedSecretsParams) -> boo
     return not (finding.kind in FIXTURE_KINDS and matches_any(path, p.fixtures))
 
 
+_SCANNED = derivation_key("committed_secrets.scanned", MAX_FILE_BYTES)
+
+
 @probe("committed_secrets", CommittedSecretsParams)
 def committed_secrets(snap: Snapshot, p: CommittedSecretsParams) -> Observation:
     """No secret is committed — in the files at HEAD or anywhere in the git history.
@@ -97,20 +100,21 @@ def committed_secrets(snap: Snapshot, p: CommittedSecretsParams) -> Observation:
     found: list[Evidence] = []
     ignored = 0
     at_head: set[tuple[str, str]] = set()
-    scanned = 0
     skip = tuple(p.skip)
     kept = snap.tree_memo(
         ("committed_secrets.kept", skip),
         lambda: [f for f in snap.files if not matches_any(f, skip)],
     )
-    for path in kept:
-        if (snap.size(path) or 0) > MAX_FILE_BYTES:
-            continue
-        if snap.kind(path) != "file":
-            continue
-        findings = snap.secrets(path)
-        scanned += 1
-        for finding in findings:
+
+    def each(path: str) -> tuple[list[SecretFinding], ...]:
+        if (snap.size(path) or 0) > MAX_FILE_BYTES or snap.kind(path) != "file":
+            return ()
+        return (snap.secrets(path),)  # scanned, even with no finding
+
+    scanned_files = snap.per_file_loop(_SCANNED, kept, each)
+    scanned = len(scanned_files)
+    for path, read in scanned_files:
+        for finding in read[0]:
             at_head.add((finding.kind, finding.fingerprint))
             if not _counts(path, finding, p):
                 ignored += 1

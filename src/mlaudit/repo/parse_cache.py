@@ -107,18 +107,21 @@ class ParseCache:
     # per-file loops replayed between consecutive Snapshots (see Snapshot.per_file_loop)
     loops: dict[str, list[LoopMemo]] = field(default_factory=dict)
     generation: int = 0  # of the last Snapshot that joined (numbered from 1)
-    last_blobs: dict[str, str | None] | None = None  # that Snapshot's path → blob id
+    # that Snapshot's path → (blob id, kind of file)
+    last_blobs: dict[str, tuple[str | None, str]] | None = None
 
-    def join(self, blobs: dict[str, str | None] | None) -> tuple[int, int, frozenset[str]]:
-        """Number a new Snapshot whose path → blob ids are `blobs` (None: unknown) and
-        compare it with the last one that joined: (its generation, the generation it can
-        replay loops from or 0, the paths that changed between the two)."""
+    def join(
+        self, blobs: dict[str, tuple[str | None, str]] | None
+    ) -> tuple[int, int, frozenset[str]]:
+        """Number a new Snapshot whose path → (blob id, kind) are `blobs` (None: unknown)
+        and compare it with the last one that joined: (its generation, the generation it
+        can replay loops from or 0, the paths that changed between the two)."""
         previous, base = self.last_blobs, self.generation
         self.generation += 1
         self.last_blobs = blobs
         if previous is None or blobs is None:
             return self.generation, 0, frozenset()
-        changed = {p for p, blob in blobs.items() if blob is None or previous.get(p) != blob}
+        changed = {p for p, blob in blobs.items() if blob[0] is None or previous.get(p) != blob}
         changed.update(p for p in previous if p not in blobs)
         return self.generation, base, frozenset(changed)
 

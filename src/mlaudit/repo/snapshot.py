@@ -337,7 +337,8 @@ class Snapshot(InfraViews):
             gitref = sys.modules.get("mlaudit.repo.gitref")
             # a git tree names every blob for free; a work tree would hash every file
             if gitref is not None and isinstance(self.source, gitref.GitRefSource):
-                blobs = {p: source_blob_id(p) for p in self.files}  # type: ignore[misc]
+                kind = self.source.kind  # a file that becomes a symlink to the same blob
+                blobs = {p: (source_blob_id(p), kind(p)) for p in self.files}  # type: ignore[misc]
             self._joined = self.parse_cache.cache.join(blobs)  # type: ignore[union-attr]
         return self._joined
 
