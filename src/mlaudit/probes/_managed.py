@@ -125,6 +125,28 @@ def _is_handler(snap: Snapshot, path: str) -> bool:
     return defined >= AZURE_HANDLERS or len(SAGEMAKER_HANDLERS & defined) >= 1
 
 
+_ENTRY_CALLS_OF_FILE = derivation_key("managed_entry_calls", _ENTRY_CALLS)
+
+
+def _entry_calls(_path: str, facts: PythonFacts) -> tuple[tuple[Call, str], ...]:
+    """(call, quoted script) of the platform calls in one file that name a scoring script."""
+    out = []
+    for call in facts.calls:
+        if not name_matches_any(call.name, _ENTRY_CALLS):
+            continue
+        value = next(
+            (
+                call.kwarg(k)
+                for k in ("entry_script", "scoring_script", "entry_point")
+                if call.kwarg(k)
+            ),
+            None,
+        )
+        if value and value.startswith(("'", '"')):
+            out.append((call, value))
+    return tuple(out)
+
+
 def scoring_scripts(snap: Snapshot) -> list[tuple[str, Evidence]]:
     """(script, where it is named) for platform scoring scripts that define the handlers."""
 
@@ -144,21 +166,9 @@ def scoring_scripts(snap: Snapshot) -> list[tuple[str, Evidence]]:
             script = _resolve(snap, folders, match.group(2))
             if script and _is_handler(snap, script):
                 found.setdefault(script, ev(path, line, text.strip(), "inference config"))
-        for path in base.python_sources(snap, ("*.py",), scope="non_tests"):
-            facts = snap.python(path)
-            for call in facts.calls if facts else []:
-                if not name_matches_any(call.name, _ENTRY_CALLS):
-                    continue
-                value = next(
-                    (
-                        call.kwarg(k)
-                        for k in ("entry_script", "scoring_script", "entry_point")
-                        if call.kwarg(k)
-                    ),
-                    None,
-                )
-                if not value or not value.startswith(("'", '"')):
-                    continue
+        paths = base.python_sources(snap, ("*.py",), scope="non_tests")
+        for path, calls in snap.python_per_file(_ENTRY_CALLS_OF_FILE, paths, _entry_calls):
+            for call, value in calls:
                 folder = path.rsplit("/", 1)[0] if "/" in path else ""
                 source = (call.kwarg("source_directory") or call.kwarg("code") or "").strip("'\"")
                 folders = [f"{folder}/{source}".strip("/"), folder, source]

@@ -278,6 +278,11 @@ def problem_evidence(
 def name_tokens(patterns: Iterable[str]) -> list[str]:
     """The literal word each name pattern needs in a file's text (`mlflow.log_*` → `log_`,
     `mlflow.*` → `mlflow`); '' (no filtering) when a pattern has no literal part."""
+    return list(_name_tokens(tuple(patterns)))
+
+
+@lru_cache(maxsize=1024)  # asked by every call check at every history point
+def _name_tokens(patterns: tuple[str, ...]) -> tuple[str, ...]:
     tokens = []
     for pattern in patterns:
         literal = ""
@@ -286,9 +291,9 @@ def name_tokens(patterns: Iterable[str]) -> list[str]:
             if literal:
                 break
         if not literal:
-            return []
+            return ()
         tokens.append(literal)
-    return tokens
+    return tuple(tokens)
 
 
 @lru_cache(maxsize=4096)

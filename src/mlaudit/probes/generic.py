@@ -419,6 +419,9 @@ def _call_candidates(
     return tuple(out)
 
 
+MAX_VERDICTS = 200_000
+
+
 @probe("python_calls", CallsParams)
 def python_calls(snap: Snapshot, p: CallsParams) -> Observation:
     """Python code calls (or decorates with, subclasses, references) any of the given names.
@@ -443,7 +446,11 @@ def python_calls(snap: Snapshot, p: CallsParams) -> Observation:
     name_re = _names_matcher(tuple(p.calls))
     own = own_packages(snap)  # rule lib: calls into the package the repository publishes
 
-    verdicts: dict[str, bool] = {}  # names repeat across files: decide each one once
+    # names repeat across files and history points: each decided once for these paths
+    # (the verdict is a pure function of the name, the patterns and rule lib's packages)
+    verdicts: dict[str, bool] = snap.tree_memo(("python_calls.verdicts", tuple(p.calls), own), dict)
+    if len(verdicts) > MAX_VERDICTS:
+        verdicts.clear()
 
     def match(name: str) -> bool:
         verdict = verdicts.get(name)
@@ -457,8 +464,9 @@ def python_calls(snap: Snapshot, p: CallsParams) -> Observation:
     if p.kinds == ["call"] and not wants_bound:
         # fast path: one index of every call by name, shared by all checks of the scan; each
         # distinct name is tested once instead of every call of every file once per check
-        allowed = (
-            {path for path in paths if not base.is_notebook(path)} if skip_notebooks else set(paths)
+        allowed = snap.tree_memo(
+            ("python_calls.allowed", tuple(paths), skip_notebooks),
+            lambda: frozenset(f for f in paths if not (skip_notebooks and base.is_notebook(f))),
         )
         for name, places in _call_index(snap).items():
             if not match(name):

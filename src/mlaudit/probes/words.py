@@ -214,6 +214,11 @@ def call_names(patterns: Sequence[str]) -> list[str]:
 
 def calls_phrase(patterns: Sequence[str]) -> str:
     """`no use of mlflow, wandb, neptune and 5 more`."""
+    return _calls_phrase(tuple(patterns))
+
+
+@lru_cache(maxsize=1024)  # asked by every call check at every history point
+def _calls_phrase(patterns: tuple[str, ...]) -> str:
     names = call_names(patterns)
     return f"no use of {listing(names, conjunction='or')}" if names else "no matching call"
 
