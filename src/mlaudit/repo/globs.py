@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 MAX_BRACE_ALTERNATIVES = 256
@@ -193,3 +193,52 @@ def path_keys(path: str) -> tuple[tuple[str, str], ...]:
         keys.append(("ext", name.rsplit(".", 1)[1]))
     keys.append(("top", path.split("/", 1)[0]))  # a root file is its own top (`foo/**`)
     return tuple(keys)
+
+
+class PathIndex:
+    """Paths by the buckets of path_keys, stored compactly: at 100k files a dict from
+    (kind, value) tuples to one-element lists costs ~30 MiB. Basenames are keyed by their
+    hash (a bucket may then hold paths of another name too: callers test every candidate),
+    and a basename bucket of one path holds the bare string. Buckets keep `paths`' order."""
+
+    __slots__ = ("_names", "_exts", "_tops")
+
+    def __init__(self, paths: Iterable[str]) -> None:
+        names: dict[int, str | list[str]] = {}
+        exts: dict[str, list[str]] = {}
+        tops: dict[str, list[str]] = {}
+        for path in paths:
+            slash = path.rfind("/")
+            name = path[slash + 1 :]
+            key = hash(name)
+            held = names.get(key)
+            if held is None:
+                names[key] = path
+            elif isinstance(held, str):
+                names[key] = [held, path]
+            else:
+                held.append(path)
+            dot = name.rfind(".")
+            if dot >= 0:
+                bucket = exts.get(name[dot + 1 :])
+                if bucket is None:
+                    exts[name[dot + 1 :]] = [path]
+                else:
+                    bucket.append(path)
+            top = path if slash < 0 else path[: path.find("/")]
+            bucket = tops.get(top)
+            if bucket is None:
+                tops[top] = [path]
+            else:
+                bucket.append(path)
+        self._names, self._exts, self._tops = names, exts, tops
+
+    def bucket(self, key: tuple[str, str]) -> list[str]:
+        """The paths of one bucket of index_keys (a superset of them for a basename)."""
+        kind, value = key
+        if kind == "name":
+            held = self._names.get(hash(value))
+            if held is None:
+                return []
+            return [held] if isinstance(held, str) else held
+        return (self._exts if kind == "ext" else self._tops).get(value, [])

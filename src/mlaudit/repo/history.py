@@ -10,7 +10,7 @@ expected shape makes the whole history `unknown` rather than half-read.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -65,10 +65,13 @@ def read_history(
     shallow: bool,
     partial_clone: bool,
     rev: str = "HEAD",
+    known: Iterable[str] = (),
 ) -> GitHistory:
     """One `git log` over the scanned subtree; paths are made relative to the scan root.
 
-    `rev` is the commit whose history is read (HEAD, or the commit of `scan --ref`)."""
+    `rev` is the commit whose history is read (HEAD, or the commit of `scan --ref`).
+    `known`: the paths already listed (the scanned tree); a commit's file name equal to one
+    of them is that same string, not a copy (100k copies at 100k files)."""
     if shallow:
         reason = "shallow clone: history is incomplete (fetch with --unshallow or fetch-depth: 0)"
     elif partial_clone:
@@ -95,7 +98,7 @@ def read_history(
     except GitFailed as exc:
         return GitHistory(available=False, reason=f"git log failed: {exc.stderr.strip()[:200]}")
     try:
-        commits = parse_log(raw, nonce, prefix)
+        commits = parse_log(raw, nonce, prefix, known)
     except MalformedLog as exc:
         return GitHistory(available=False, reason=f"git log output not understood: {exc}")
     truncated = len(commits) > limit
@@ -122,14 +125,18 @@ def log_format(nonce: str) -> str:
     return "%x00".join([nonce, *_FIELDS]) + "%x00"
 
 
-def parse_log(raw: bytes, nonce: str, prefix: str = "") -> list[Commit]:
+def parse_log(
+    raw: bytes, nonce: str, prefix: str = "", known: Iterable[str] = ()
+) -> list[Commit]:
     """Commits of `git log -z --name-only --format=<log_format(nonce)>` output.
 
     The stream is a sequence of NUL-terminated fields: the nonce, len(_FIELDS) fields, then
     (with `-z`) an empty field or a first file name prefixed by a newline, more names, and
     empty fields, until the next nonce. File names that are not UTF-8 read as the work-tree
-    listing shows them (backslashreplace)."""
+    listing shows them (backslashreplace); each distinct name is one string, shared by every
+    commit that touches it and with `known`."""
     marker = nonce.encode("ascii")
+    names: dict[str, str] = {path: path for path in known}
     fields = raw.split(b"\0")
     commits: list[Commit] = []
     i, n, width = 0, len(fields), len(_FIELDS)
@@ -162,7 +169,7 @@ def parse_log(raw: bytes, nonce: str, prefix: str = "") -> list[Commit]:
                 if not text.startswith(prefix):
                     continue
                 text = text[len(prefix) :]
-            files.append(text)
+            files.append(names.setdefault(text, text))
         commits.append(
             Commit(
                 sha=sha,

@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 from mlaudit import progress
 from mlaudit.patterns import MAX_MATCH_LINE, bounded
 from mlaudit.repo.gitinfo import GitInfo, display_name  # noqa: F401 (re-exported)
-from mlaudit.repo.globs import glob_matcher, index_keys, path_keys
+from mlaudit.repo.globs import PathIndex, glob_matcher, index_keys
 from mlaudit.repo.history import GitHistory
 from mlaudit.repo.infra import InfraViews
 from mlaudit.repo.lines import split_lines
@@ -119,21 +119,17 @@ class Snapshot(InfraViews):
         return frozenset(out)
 
     @cached_property
-    def _glob_index(self) -> dict[tuple[str, str], list[str]]:
+    def _glob_index(self) -> PathIndex:
         """Files by basename, extension and top folder: a pattern is matched against its
         bucket only, not against every file (see globs.index_keys)."""
-        index: dict[tuple[str, str], list[str]] = {}
-        for path in self.files:
-            for key in path_keys(path):
-                index.setdefault(key, []).append(path)
-        return index
+        return PathIndex(self.files)
 
     def _glob_candidates(self, pattern: str) -> Iterable[str]:
         keys = index_keys(pattern)
         if keys is None:
             return self.files
         index = self._glob_index
-        buckets = [min((index.get(k, []) for k in alt), key=len) for alt in keys]
+        buckets = [min((index.bucket(k) for k in alt), key=len) for alt in keys]
         if len(buckets) == 1:
             return buckets[0]
         return sorted({p for bucket in buckets for p in bucket})
@@ -503,7 +499,8 @@ class Snapshot(InfraViews):
 
     def secrets(self, path: str) -> list[SecretFinding]:
         """Committed secrets in the file as it is now (redacted; see parsers/secrets.py)."""
-        return self._parsed("secrets", path, lambda t: find_secrets(path, t)) or []
+        # a file without findings keeps None, not an empty list of its own (100k lists)
+        return self._parsed("secrets", path, lambda t: find_secrets(path, t) or None) or []
 
     # grouped views ------------------------------------------------------------------------
     @cached_property

@@ -162,6 +162,7 @@ def open_worktree(
         else:
             prefix = git.subdir
             shallow, partial_clone = git.shallow, git.partial_clone
+            listed = facts.files
 
             def load_history() -> GitHistory:
                 return read_history(
@@ -170,6 +171,7 @@ def open_worktree(
                     limit=commit_limit,
                     shallow=shallow,
                     partial_clone=partial_clone,
+                    known=listed,
                 )
 
             snap.history_loader = load_history

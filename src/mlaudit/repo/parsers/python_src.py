@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import os
+import sys
 from dataclasses import dataclass, field
 
 MAX_DEPTH_GUARD = 200
@@ -66,23 +67,59 @@ class TryHandler:
 
 @dataclass(slots=True)
 class PythonFacts:
-    imports: list[Import] = field(default_factory=list)
-    calls: list[Call] = field(default_factory=list)
+    """Facts of one file, immutable once parsed (shared by every Snapshot holding the same
+    blob). Tuples, not lists: at 100k files the empty and over-allocated lists alone cost
+    tens of MiB."""
+
+    imports: tuple[Import, ...] = ()
+    calls: tuple[Call, ...] = ()
     refs: dict[str, int] = field(default_factory=dict)  # qualified name → first line
-    bases: list[Call] = field(default_factory=list)  # class bases, as names with lines
-    decorators: list[Call] = field(default_factory=list)
-    assignments: list[Assignment] = field(default_factory=list)
-    functions: list[tuple[str, int]] = field(default_factory=list)
+    bases: tuple[Call, ...] = ()  # class bases, as names with lines
+    decorators: tuple[Call, ...] = ()
+    assignments: tuple[Assignment, ...] = ()
+    functions: tuple[tuple[str, int], ...] = ()
     # (name, first line, last line, "def" | "class") of every function and class: which
     # facts (asserts, calls) lie inside a given test function or nox session
-    spans: list[tuple[str, int, int, str]] = field(default_factory=list)
-    strings: list[tuple[str, int]] = field(default_factory=list)
-    asserts: list[int] = field(default_factory=list)  # lines of `assert` statements
-    handlers: list[TryHandler] = field(default_factory=list)
+    spans: tuple[tuple[str, int, int, str], ...] = ()
+    strings: tuple[tuple[str, int], ...] = ()
+    asserts: tuple[int, ...] = ()  # lines of `assert` statements
+    handlers: tuple[TryHandler, ...] = ()
     syntax_error: str | None = None
 
     def imported_modules(self) -> set[str]:
         return {imp.module for imp in self.imports}
+
+
+class _Draft:
+    """The facts of a file while its tree is walked (see PythonFacts)."""
+
+    def __init__(self) -> None:
+        self.imports: list[Import] = []
+        self.calls: list[Call] = []
+        self.refs: dict[str, int] = {}
+        self.bases: list[Call] = []
+        self.decorators: list[Call] = []
+        self.assignments: list[Assignment] = []
+        self.functions: list[tuple[str, int]] = []
+        self.spans: list[tuple[str, int, int, str]] = []
+        self.strings: list[tuple[str, int]] = []
+        self.asserts: list[int] = []
+        self.handlers: list[TryHandler] = []
+
+    def facts(self) -> PythonFacts:
+        return PythonFacts(
+            imports=tuple(self.imports),
+            calls=tuple(self.calls),
+            refs=self.refs,
+            bases=tuple(self.bases),
+            decorators=tuple(self.decorators),
+            assignments=tuple(self.assignments),
+            functions=tuple(self.functions),
+            spans=tuple(self.spans),
+            strings=tuple(self.strings),
+            asserts=tuple(self.asserts),
+            handlers=tuple(self.handlers),
+        )
 
 
 def _literal(node: ast.AST) -> str:
@@ -99,7 +136,7 @@ def _literal(node: ast.AST) -> str:
 
 
 class _Collector(ast.NodeVisitor):
-    def __init__(self, facts: PythonFacts) -> None:
+    def __init__(self, facts: _Draft) -> None:
         self.facts = facts
         self.aliases: dict[str, str] = {}
 
@@ -121,6 +158,7 @@ class _Collector(ast.NodeVisitor):
             if alias.name == "*":
                 continue
             full = f"{base}.{alias.name}" if base and not base.endswith(".") else base + alias.name
+            full = sys.intern(full)  # the same imports recur in file after file
             self.facts.imports.append(Import(full, node.lineno))
             self.aliases[alias.asname or alias.name] = full
 
@@ -135,12 +173,15 @@ class _Collector(ast.NodeVisitor):
             if inner is None:
                 return None
             parts.append(inner + "()")
-            return ".".join(reversed(parts))
+            return sys.intern(".".join(reversed(parts)))
         if not isinstance(node, ast.Name):
             return None
         head = self.aliases.get(node.id, node.id)
+        if not parts:
+            return head
         parts.append(head)
-        return ".".join(reversed(parts))
+        # interned: the same qualified names recur in file after file
+        return sys.intern(".".join(reversed(parts)))
 
     def _record_ref(self, name: str, line: int) -> None:
         if name not in self.facts.refs:
@@ -265,7 +306,6 @@ class _Collector(ast.NodeVisitor):
 
 
 def parse_python(source: str, *, filename: str = "<target>") -> PythonFacts:
-    facts = PythonFacts()
     try:
         # Never pass the repository path as `filename`: on a syntax error CPython re-reads
         # `filename` (relative to the *current directory*) to show the offending line, i.e.
@@ -274,15 +314,17 @@ def parse_python(source: str, *, filename: str = "<target>") -> PythonFacts:
         tree = ast.parse(source, filename=os.devnull)
     except (SyntaxError, ValueError) as exc:
         line = getattr(exc, "lineno", None)
-        facts.syntax_error = f"{exc.__class__.__name__}: {getattr(exc, 'msg', exc)}" + (
-            f" (line {line})" if line else ""
+        return PythonFacts(
+            syntax_error=f"{exc.__class__.__name__}: {getattr(exc, 'msg', exc)}"
+            + (f" (line {line})" if line else "")
         )
-        return facts
     except (RecursionError, MemoryError):
-        facts.syntax_error = "file too deeply nested to parse"
-        return facts
+        return PythonFacts(syntax_error="file too deeply nested to parse")
+    draft = _Draft()
     try:
-        _Collector(facts).visit(tree)
+        _Collector(draft).visit(tree)
     except RecursionError:
+        facts = draft.facts()
         facts.syntax_error = "file too deeply nested to analyse"
-    return facts
+        return facts
+    return draft.facts()
