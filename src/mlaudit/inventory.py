@@ -27,6 +27,7 @@ file of the target: everything comes from the Snapshot.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -238,14 +239,16 @@ class _Facts:
 
     def __init__(self, snap: Snapshot) -> None:
         self.snap = snap
-        # (name, path, line): evidence objects are built only for what a tool matches
-        self.imports: list[tuple[str, str, int]] = []
-        self.calls: list[tuple[str, str, int]] = []
+        # grouped by name: a tool is matched against each distinct name once, not against
+        # every occurrence (hundreds of tools × thousands of calls is the hot path); evidence
+        # objects are built only for what a tool matches
+        self.imports_by_name: dict[str, list[str | int]] = {}
+        self.calls_by_name: dict[str, list[str | int]] = {}
         for path, (imports, calls) in snap.python_per_file(
             _NAMES_OF_FILE, base.python_sources(snap), _file_names
         ):
-            self.imports += [(module, path, line) for module, line in imports]
-            self.calls += [(name, path, line) for name, line in calls]
+            _add_places(self.imports_by_name, path, imports)
+            _add_places(self.calls_by_name, path, calls)
         self.commands: list[tuple[str, Evidence]] = []
         for job in snap.ci_jobs:
             if job.disabled or base.is_excluded(job.path):
@@ -287,11 +290,6 @@ class _Facts:
             for name in _conda_names(snap.yaml_docs(path)):
                 if name:
                     self._declare(name, ev(path, _line_of(snap, path, name), name))
-
-        # grouped by name: a tool is matched against each distinct name once, not against
-        # every occurrence (hundreds of tools × thousands of calls is the hot path)
-        self.imports_by_name = _group(self.imports)
-        self.calls_by_name = _group(self.calls)
 
     def _declare(self, name: str, evidence: Evidence) -> None:
         self.requirements.setdefault(_norm(name), []).append(evidence)
@@ -354,11 +352,23 @@ def _matching(names: dict[str, Any], kind: str, patterns: tuple[str, ...]) -> li
 MAX_VERDICTS = 100_000
 
 
-def _group(items: list[tuple[str, str, int]]) -> dict[str, list[tuple[str, int]]]:
-    grouped: dict[str, list[tuple[str, int]]] = {}
-    for name, path, line in items:
-        grouped.setdefault(name, []).append((path, line))
-    return grouped
+def _add_places(
+    grouped: dict[str, list[str | int]], path: str, names: tuple[tuple[str, int], ...]
+) -> None:
+    """Add `path`'s (name, line) pairs to `grouped`: name → path, line, path, line… (one
+    flat list, not a tuple per place: ~300k places at 100k files)."""
+    for name, line in names:
+        places = grouped.get(name)
+        if places is None:
+            grouped[name] = [path, line]
+        else:
+            places += (path, line)
+
+
+def _places(flat: list[str | int]) -> Iterator[tuple[str, int]]:
+    """The (path, line) pairs of one name in `_add_places`' flat list, in order."""
+    items = iter(flat)
+    return zip(items, items, strict=True)  # type: ignore[arg-type]
 
 
 def _detect(facts: _Facts, tool: ToolSpec) -> InventoryTool | None:
@@ -368,7 +378,7 @@ def _detect(facts: _Facts, tool: ToolSpec) -> InventoryTool | None:
     hits = [
         facts.code_evidence(path, line, f"import {module}")
         for module in _matching(facts.imports_by_name, "module", wanted)
-        for path, line in facts.imports_by_name[module]
+        for path, line in _places(facts.imports_by_name[module])
     ]
     if hits:
         via.append("import")
@@ -376,7 +386,7 @@ def _detect(facts: _Facts, tool: ToolSpec) -> InventoryTool | None:
     hits = [
         facts.code_evidence(path, line, f"{name}(…)")
         for name in _matching(facts.calls_by_name, "name", tuple(tool.calls))
-        for path, line in facts.calls_by_name[name]
+        for path, line in _places(facts.calls_by_name[name])
     ]
     if hits:
         via.append("call")

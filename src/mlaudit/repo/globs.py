@@ -201,7 +201,7 @@ class PathIndex:
     hash (a bucket may then hold paths of another name too: callers test every candidate),
     and a basename bucket of one path holds the bare string. Buckets keep `paths`' order."""
 
-    __slots__ = ("_names", "_exts", "_tops")
+    __slots__ = ("_exts", "_names", "_tops")
 
     def __init__(self, paths: Iterable[str]) -> None:
         names: dict[int, str | list[str]] = {}

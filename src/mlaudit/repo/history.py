@@ -125,9 +125,7 @@ def log_format(nonce: str) -> str:
     return "%x00".join([nonce, *_FIELDS]) + "%x00"
 
 
-def parse_log(
-    raw: bytes, nonce: str, prefix: str = "", known: Iterable[str] = ()
-) -> list[Commit]:
+def parse_log(raw: bytes, nonce: str, prefix: str = "", known: Iterable[str] = ()) -> list[Commit]:
     """Commits of `git log -z --name-only --format=<log_format(nonce)>` output.
 
     The stream is a sequence of NUL-terminated fields: the nonce, len(_FIELDS) fields, then

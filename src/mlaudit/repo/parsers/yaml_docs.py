@@ -31,7 +31,7 @@ class LineDict(dict):
     # slots, not an instance __dict__: a repository's YAML holds one LineDict per mapping
     # (85k of them at 100k files, ~14 MiB of __dict__s)
     # `origin`: the file a rubric's node came from (rubric/load.py)
-    __slots__ = ("line", "key_lines", "origin")
+    __slots__ = ("key_lines", "line", "origin")
     line: int
     key_lines: dict[Any, int]
 
@@ -42,7 +42,7 @@ class LineDict(dict):
 
 
 class LineList(list):
-    __slots__ = ("line", "item_lines", "origin")
+    __slots__ = ("item_lines", "line", "origin")
     line: int
     item_lines: list[int]
 
