@@ -196,7 +196,9 @@ def ev(
 
 
 MEMO_TEXT_CHARS = 400
-MAX_MEMO_EVIDENCE = 100_000
+# a bound, not a size: a repository with one finding per file (100k files) would otherwise
+# keep ~30 MiB of Evidence alive for the whole scan
+MAX_MEMO_EVIDENCE = 20_000
 _EVIDENCE: dict[tuple[str, int | None, str | None, str | None], Evidence] = {}
 
 

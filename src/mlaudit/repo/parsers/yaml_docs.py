@@ -95,7 +95,7 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _co
 _LineLoader.add_multi_constructor("!", _construct_local_tag)
 
 
-@dataclass
+@dataclass(slots=True)
 class YamlFile:
     documents: list[Any] = field(default_factory=list)
     error: str | None = None
