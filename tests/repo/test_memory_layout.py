@@ -1,0 +1,128 @@
+"""How a scan keeps its per-file facts: compact, shared, immutable — same answers.
+
+The memory target itself (≤ 300 MiB at 100k files) is checked with
+benchmarks/bench_scale.py, not here; these tests pin the layouts that make it hold."""
+
+from __future__ import annotations
+
+import pickle
+import random
+from pathlib import Path
+
+from mlaudit import cache
+from mlaudit.inventory import _add_places, _places
+from mlaudit.probes.code_roles import _module_index, _provided, _resolve
+from mlaudit.repo.globs import PathIndex, path_keys
+from mlaudit.repo.history import parse_log
+from mlaudit.repo.parsers.python_src import parse_python
+from mlaudit.repo.parsers.yaml_docs import LineDict, LineList, parse_yaml
+from tests.helpers import commit, make_repo, snapshot
+
+_NAMES = ["Dockerfile", "train.py", "a.py", "b.txt", "README.md", "x.tar.gz", "noext", "e."]
+_DIRS = ["", "src/", "src/pkg/", "docs/", "tests/", "a/b/c/"]
+
+
+def _random_paths(rng: random.Random, n: int) -> list[str]:
+    return sorted({rng.choice(_DIRS) + rng.choice(_NAMES) for _ in range(n)})
+
+
+def test_path_index_buckets_hold_every_path_of_their_key_in_order() -> None:
+    rng = random.Random(12)
+    for _ in range(200):
+        paths = _random_paths(rng, rng.randint(0, 30))
+        index = PathIndex(paths)
+        keys = {k for p in paths for k in path_keys(p)} | {("name", "missing"), ("ext", "zz")}
+        for key in keys:
+            expected = [p for p in paths if key in path_keys(p)]
+            bucket = index.bucket(key)
+            if key[0] == "name":  # keyed by hash: may hold other names, never miss one
+                assert [p for p in bucket if key in path_keys(p)] == expected
+                assert bucket == [p for p in paths if p in bucket]  # listing order
+            else:
+                assert bucket == expected
+
+
+def test_commit_file_names_are_the_listed_strings() -> None:
+    nonce = "N0NCE"
+    sha1, sha2 = "a" * 40, "b" * 40
+    first = [nonce, sha1, "100", "A", "a@x", sha2, "two", "\nsrc/m.py", "README.md", ""]
+    second = [nonce, sha2, "90", "A", "a@x", "", "one", "\nsrc/m.py", ""]
+    raw = "".join(field + "\0" for field in first + second).encode()
+    listed = ["README.md", "src/" + "m.py"]  # built at run time: not a shared constant
+    commits = parse_log(raw, nonce, "", known=listed)
+    assert [c.files for c in commits] == [("src/m.py", "README.md"), ("src/m.py",)]
+    assert commits[0].files[0] is listed[1] and commits[1].files[0] is listed[1]
+    assert commits[0].files[1] is listed[0]
+    # without a listing, one commit's name is still shared with the next commit's
+    again = parse_log(raw, nonce, "")
+    assert again[0].files[0] is again[1].files[0]
+
+
+def test_history_of_a_worktree_shares_the_listing(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "r", {"src/app.py": "x = 1\n", "README.md": "# r\n"})
+    commit(repo, {"src/app.py": "x = 2\n"}, "change")
+    snap = snapshot(repo)
+    listed = {p: p for p in snap.files}
+    touched = [f for c in snap.history.commits for f in c.files]
+    assert touched and all(f is listed[f] for f in touched)
+
+
+def test_python_facts_are_tuples_with_interned_qualified_names() -> None:
+    source = "import numpy as np\nfrom a.b import c\nnp.random.seed(1)\nc.d(x=np.e)\n"
+    first, second = parse_python(source), parse_python(source)
+    assert first == second
+    for name in ("imports", "calls", "bases", "decorators", "assignments", "functions"):
+        assert isinstance(getattr(first, name), tuple), name
+    for name in ("spans", "strings", "asserts", "handlers"):
+        assert isinstance(getattr(first, name), tuple), name
+    assert [c.name for c in first.calls] == ["numpy.random.seed", "a.b.c.d"]
+    assert first.calls[0].name is second.calls[0].name  # one string for every file
+    assert first.imports[1].module is second.imports[1].module
+    assert parse_python("def f(:\n").syntax_error  # a syntax error still says so
+
+
+def test_yaml_nodes_have_no_instance_dict_and_read_back_from_the_cache() -> None:
+    doc = parse_yaml("a: 1\nb:\n  - x\n  - y\n").documents[0]
+    assert isinstance(doc, LineDict) and not hasattr(doc, "__dict__")
+    assert (doc.line, doc.key_lines, doc["b"].line, doc["b"].item_lines) == (
+        1,
+        {"a": 1, "b": 2},
+        3,
+        [3, 4],
+    )
+    back = cache.loads(pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL))
+    assert back == doc and back.line == 1 and back.key_lines == doc.key_lines
+    assert back["b"].item_lines == [3, 4]
+    made = LineDict(a=1)  # built by hand (rubric merging): line 0, no key lines
+    assert made.line == 0 and getattr(made, "key_lines", None) is None
+    assert LineList([1]).line == 0
+    made.origin = "rubric.yaml"
+    assert made.origin == "rubric.yaml"
+
+
+def test_inventory_places_keep_every_place_in_order() -> None:
+    grouped: dict[str, list[str | int]] = {}
+    _add_places(grouped, "a.py", (("os", 1), ("numpy", 2), ("os", 9)))
+    _add_places(grouped, "b.py", (("numpy", 3),))
+    assert list(grouped) == ["os", "numpy"]
+    assert list(_places(grouped["os"])) == [("a.py", 1), ("a.py", 9)]
+    assert list(_places(grouped["numpy"])) == [("a.py", 2), ("b.py", 3)]
+
+
+def test_a_module_no_path_provides_resolves_nowhere_from_any_importer() -> None:
+    rng = random.Random(3)
+    parts = ["pkg", "sub", "util", "main", "models", "__init__"]
+    for _ in range(100):
+        paths = sorted(
+            {
+                "/".join(rng.choice(parts) for _ in range(rng.randint(1, 3))) + ".py"
+                for _ in range(rng.randint(1, 8))
+            }
+        )
+        index = _module_index(paths)
+        files = set(paths)
+        modules = {".".join(rng.choice(parts + ["numpy"]) for _ in range(rng.randint(1, 3)))}
+        modules |= {p[:-3].replace("/", ".") for p in paths}
+        for module in modules:
+            if not _provided(module, index):
+                assert all(_resolve(p, module, index, files) is None for p in paths), module
