@@ -264,10 +264,17 @@ def problem_evidence(
     With `tokens`, a file whose text could be read (it only failed to parse) and contains
     none of them cannot hide the signal and is not listed: a broken stub must not turn every
     check of a large repository into `unknown`."""
+    problems = snap.problems
+    if not problems:
+        return []
+    if not isinstance(paths, (list, tuple, set, frozenset)):
+        paths = list(paths)
+    if problems.keys().isdisjoint(paths):  # the usual answer, without a loop per path
+        return []
     wanted = [t for t in tokens if t]
     out = []
     for p in paths:
-        if p not in snap.problems:
+        if p not in problems:
             continue
         if wanted:
             text = snap.text(p)

@@ -7,6 +7,7 @@ Training vs serving code comes from the one shared classification in probes/code
 from __future__ import annotations
 
 import re
+from functools import partial
 
 from mlaudit.probes import base
 from mlaudit.probes.base import ev
@@ -74,13 +75,12 @@ def feature_store_interface(snap: Snapshot, p: NoParams) -> Observation:
         return base.passed(
             "training and serving share a feature store", sides["training"] + sides["serving"]
         )
-    anywhere = []
-    for path in production_python(snap):
-        facts = snap.python(path)
-        for imp in facts.imports if facts else []:
-            if module_matches_any(imp.module, tuple(FEATURE_STORES)):
-                anywhere.append(ev(path, imp.line, f"import {imp.module}"))
-                break
+    anywhere = [
+        ev(path, line, f"import {module}")
+        for path, (line, module) in base.first_import_of(
+            snap, production_python(snap), tuple(FEATURE_STORES)
+        )
+    ]
     one = sides["training"] or sides["serving"] or anywhere
     if one:
         return base.partial("a feature store is used, but not by both training and serving", one)
@@ -509,6 +509,30 @@ SETTINGS_BASES = (
 )
 
 
+_ENDPOINTS = derivation_key("hardcoded_endpoints")
+
+
+def _endpoints_of(snap: Snapshot, path: str, facts: PythonFacts) -> tuple[Evidence, ...]:
+    """The hard-coded storage URIs and IP addresses of one production file."""
+    if any(name_matches(b.name, pat) for b in facts.bases for pat in SETTINGS_BASES):
+        return ()
+    lines = snap.lines(path)
+    found = []
+    for value, line in facts.strings:
+        text = lines[line - 1] if 0 < line <= len(lines) else ""
+        if _CONFIGURABLE.search(text):
+            continue
+        hit = _STORAGE_URI.match(value)
+        ip = _IP.search(value)
+        if ip and (
+            _SAFE_IPS.match(ip.group(1)) or any(int(o) > 255 for o in ip.group(1).split("."))
+        ):
+            ip = None
+        if hit or ip:
+            found.append(ev(path, line, value[:120], "hard-coded endpoint"))
+    return tuple(found)
+
+
 @probe("hardcoded_endpoints", NoParams)
 def hardcoded_endpoints(snap: Snapshot, p: NoParams) -> Observation:
     """Anti-signal (weak): storage URIs and IP addresses are configuration, not literals
@@ -524,28 +548,12 @@ def hardcoded_endpoints(snap: Snapshot, p: NoParams) -> Observation:
     Fix: read endpoints from the environment via pydantic `BaseSettings` (or one config
     module) and pass them in.
     """
-    found: list[Evidence] = []
-    for path in production_python(snap):
-        if CONFIG_MODULES.search(path):
-            continue
-        facts = snap.python(path)
-        if facts is None or any(
-            name_matches(b.name, pat) for b in facts.bases for pat in SETTINGS_BASES
-        ):
-            continue
-        lines = snap.lines(path)
-        for value, line in facts.strings:
-            text = lines[line - 1] if 0 < line <= len(lines) else ""
-            if _CONFIGURABLE.search(text):
-                continue
-            hit = _STORAGE_URI.match(value)
-            ip = _IP.search(value)
-            if ip and (
-                _SAFE_IPS.match(ip.group(1)) or any(int(o) > 255 for o in ip.group(1).split("."))
-            ):
-                ip = None
-            if hit or ip:
-                found.append(ev(path, line, value[:120], "hard-coded endpoint"))
+    paths = snap.tree_memo(
+        ("hardcoded_endpoints.paths",),
+        lambda: [p for p in production_python(snap) if not CONFIG_MODULES.search(p)],
+    )
+    derive = partial(_endpoints_of, snap)
+    found = [e for _p, items in snap.python_per_file(_ENDPOINTS, paths, derive) for e in items]
     if found:
         return base.failed(f"{len(found)} hard-coded storage URI(s) or IP address(es)", found)
     return base.passed("no hard-coded storage URIs or IP addresses in code")

@@ -23,8 +23,9 @@ from mlaudit.probes.base import ev
 from mlaudit.probes.generic import _check_regex, value_matches, walk_key
 from mlaudit.probes.registry import Params, probe
 from mlaudit.repo.parsers.kubernetes import K8sObject, is_dev_path
+from mlaudit.repo.parsers.python_src import PythonFacts
 from mlaudit.repo.parsers.terraform import TerraformBlock, attribute_line
-from mlaudit.repo.snapshot import Snapshot
+from mlaudit.repo.snapshot import Snapshot, derivation_key
 from mlaudit.results import Evidence, Observation
 
 LONG_RUNNING = ("Deployment", "StatefulSet", "ReplicaSet", "Rollout", "DeploymentConfig")
@@ -360,6 +361,29 @@ _REPLICA_KINDS = (
 )
 
 
+_DEPLOY_REPLICAS = derivation_key("replicas.deploy_calls")
+_RAY_AUTOSCALING = derivation_key("autoscaler.ray_serve")
+
+
+def _deploy_replicas(path: str, facts: PythonFacts) -> tuple[Evidence, ...]:
+    """SDK deploy calls of one file with `initial_instance_count` >= 2."""
+    found = []
+    for call in facts.calls:
+        n = as_int(call.kwarg("initial_instance_count") or "")
+        if call.name.endswith(".deploy") and n is not None and n >= 2:
+            found.append(ev(path, call.line, f"{call.name}(initial_instance_count={n})"))
+    return tuple(found)
+
+
+def _ray_autoscaling(path: str, facts: PythonFacts) -> tuple[Evidence, ...]:
+    """Ray Serve deployments of one file given an autoscaling config."""
+    return tuple(
+        ev(path, deco.line, f"{deco.name}(autoscaling_config=…)", "Ray Serve")
+        for deco in facts.decorators + facts.calls
+        if deco.kwarg("autoscaling_config") is not None and "serve" in deco.name
+    )
+
+
 @probe("replicas", NoParams)
 def replicas(snap: Snapshot, p: NoParams) -> Observation:
     """The prediction service runs at least two replicas in production.
@@ -400,12 +424,9 @@ def replicas(snap: Snapshot, p: NoParams) -> Observation:
                 if n is not None and n >= 2:
                     key = dotted.rsplit(".", 1)[-1]
                     good.append(tf_ev(snap, block, key, f"{key} = {n}"))
-    for path in base.python_sources(snap, ("*.py",), scope="non_tests"):
-        facts = snap.python(path)
-        for call in facts.calls if facts else []:
-            n = as_int(call.kwarg("initial_instance_count") or "")
-            if call.name.endswith(".deploy") and n is not None and n >= 2:
-                good.append(ev(path, call.line, f"{call.name}(initial_instance_count={n})"))
+    paths = base.python_sources(snap, ("*.py",), scope="non_tests")
+    for _path, items in snap.python_per_file(_DEPLOY_REPLICAS, paths, _deploy_replicas):
+        good.extend(items)
     if not good:
         compose = [
             ev(s.path, s.line_of("deploy"), f"{s.name}: replicas {s.replicas}", "docker-compose")
@@ -723,11 +744,9 @@ def autoscaler(snap: Snapshot, p: NoParams) -> Observation:
             hi = as_int(auto.get("maxReplicas")) if isinstance(auto, dict) else None
             e = ev(vpath, line, f"autoscaling.enabled: true (min {lo}, max {hi})", "helm values")
             (flat if _fixed(lo, hi) else good).append(e)
-    for path in base.python_sources(snap, ("*.py",), scope="non_tests"):
-        facts = snap.python(path)
-        for deco in (facts.decorators + facts.calls) if facts else []:
-            if deco.kwarg("autoscaling_config") is not None and "serve" in deco.name:
-                good.append(ev(path, deco.line, f"{deco.name}(autoscaling_config=…)", "Ray Serve"))
+    paths = base.python_sources(snap, ("*.py",), scope="non_tests")
+    for _path, items in snap.python_per_file(_RAY_AUTOSCALING, paths, _ray_autoscaling):
+        good.extend(items)
     for block in tf_blocks(snap, "aws_appautoscaling_target", "aws_autoscaling_group"):
         lo_key, hi_key = (
             ("min_capacity", "max_capacity")
