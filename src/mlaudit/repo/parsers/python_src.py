@@ -77,7 +77,6 @@ class PythonFacts:
     bases: tuple[Call, ...] = ()  # class bases, as names with lines
     decorators: tuple[Call, ...] = ()
     assignments: tuple[Assignment, ...] = ()
-    functions: tuple[tuple[str, int], ...] = ()
     # (name, first line, last line, "def" | "class") of every function and class: which
     # facts (asserts, calls) lie inside a given test function or nox session
     spans: tuple[tuple[str, int, int, str], ...] = ()
@@ -85,6 +84,12 @@ class PythonFacts:
     asserts: tuple[int, ...] = ()  # lines of `assert` statements
     handlers: tuple[TryHandler, ...] = ()
     syntax_error: str | None = None
+
+    @property
+    def functions(self) -> tuple[tuple[str, int], ...]:
+        """(name, line) of every function and class, in order: read from `spans` (the
+        same definitions), not kept twice."""
+        return tuple((name, line) for name, line, _end, _kind in self.spans)
 
     def imported_modules(self) -> set[str]:
         return {imp.module for imp in self.imports}
@@ -100,7 +105,6 @@ class _Draft:
         self.bases: list[Call] = []
         self.decorators: list[Call] = []
         self.assignments: list[Assignment] = []
-        self.functions: list[tuple[str, int]] = []
         self.spans: list[tuple[str, int, int, str]] = []
         self.strings: list[tuple[str, int]] = []
         self.asserts: list[int] = []
@@ -114,7 +118,6 @@ class _Draft:
             bases=tuple(self.bases),
             decorators=tuple(self.decorators),
             assignments=tuple(self.assignments),
-            functions=tuple(self.functions),
             spans=tuple(self.spans),
             strings=tuple(self.strings),
             asserts=tuple(self.asserts),
@@ -281,7 +284,6 @@ class _Collector(ast.NodeVisitor):
         self.generic_visit(node)
 
     def _visit_def(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> None:
-        self.facts.functions.append((node.name, node.lineno))
         kind = "class" if isinstance(node, ast.ClassDef) else "def"
         end = getattr(node, "end_lineno", None) or node.lineno
         self.facts.spans.append((node.name, node.lineno, end, kind))
