@@ -158,3 +158,14 @@ def test_each_history_point_equals_a_cold_scan_of_its_commit(
         skip = ("target", "generated_at", "gate", "counts")
         got = {k: v for k, v in point.items() if k not in skip}
         assert got == {k: v for k, v in want.items() if k not in skip}, sha
+
+
+def test_loops_past_the_memory_budget_are_run_not_kept(tmp_path: Path) -> None:
+    root, commits = stepped_repo(tmp_path / "repo")
+    cache = ParseCache(loop_room=WIDE - 1)  # less room than one loop's paths
+    for sha in commits[:2]:
+        snap, fresh = open_at(root, sha, cache), open_at(root, sha, ParseCache())
+        assert numpy_imports(snap, snap.python_files) == numpy_imports(fresh, fresh.python_files)
+        snap.source.close()
+        fresh.source.close()
+    assert cache.loops == {} and cache.loop_room == WIDE - 1

@@ -78,6 +78,9 @@ class TreeFacts:
 # kept in all (then the oldest are forgotten: a replay is only ever a shortcut).
 LOOPS_PER_KEY = 4
 MAX_LOOP_KEYS = 20_000
+# Paths held by all loop memos of a run at most (each costs a list slot, a set entry and its
+# result): a scan of 100,000 files asks a hundred loops over them, and must not keep them all.
+LOOP_PATH_BUDGET = 500_000
 
 
 @dataclass
@@ -106,6 +109,7 @@ class ParseCache:
     trees: dict[tuple[str, ...], TreeFacts] = field(default_factory=dict)
     # per-file loops replayed between consecutive Snapshots (see Snapshot.per_file_loop)
     loops: dict[str, list[LoopMemo]] = field(default_factory=dict)
+    loop_room: int = LOOP_PATH_BUDGET  # paths loop memos may still hold
     generation: int = 0  # of the last Snapshot that joined (numbered from 1)
     # that Snapshot's path → (blob id, kind of file)
     last_blobs: dict[str, tuple[str | None, str]] | None = None

@@ -26,6 +26,7 @@ from mlaudit.repo.history import GitHistory
 from mlaudit.repo.infra import InfraViews
 from mlaudit.repo.lines import split_lines
 from mlaudit.repo.parse_cache import (
+    LOOP_PATH_BUDGET,
     LOOPS_PER_KEY,
     MAX_LOOP_KEYS,
     BoundParseCache,
@@ -264,8 +265,8 @@ class Snapshot(InfraViews):
         out = [(path, value) for path in paths if (value := each(path))]
         if path_set is None:
             path_set = frozenset(paths)
-        if len(path_set) != len(paths):
-            return out  # a path asked twice: not worth replaying
+        if len(path_set) != len(paths) or len(paths) > shared.loop_room:
+            return out  # a path asked twice (not worth replaying), or no room left
         memo = LoopMemo(
             gen=gen,
             paths=list(paths),
@@ -277,9 +278,11 @@ class Snapshot(InfraViews):
         if memos is None:
             if len(shared.loops) >= MAX_LOOP_KEYS:
                 shared.loops.clear()
+                shared.loop_room = LOOP_PATH_BUDGET
             memos = shared.loops[key] = []
         elif len(memos) >= LOOPS_PER_KEY:
-            del memos[0]
+            shared.loop_room += len(memos.pop(0).paths)
+        shared.loop_room -= len(paths)
         memos.append(memo)
         return list(out)
 
