@@ -172,3 +172,109 @@ def test_bad_ref_is_exit_3(history_repo: tuple[Path, str], tmp_path: Path) -> No
     run = invoke(["scan", str(plain), "--ref", "HEAD"])
     assert run.code == 3 and "is not inside a git repository" in run.stderr
     assert invoke(["scan", str(repo), "--ref", "--upload-pack=x"]).code == 2
+
+
+# the ls-tree listing: records decoded once per process ---------------------------------------
+SHA = "0123456789abcdef0123456789abcdef01234567"
+
+
+@pytest.mark.parametrize(
+    ("record", "prefix", "expected"),
+    [
+        (
+            f"100644 blob {SHA}      12\tpkg/sub/a.py",
+            "",
+            ("pkg/sub/a.py", "file", ("100644", 12), ("pkg", "pkg/sub")),
+        ),
+        (
+            f"100644 blob {SHA}      12\tpkg/sub/a.py",
+            "pkg/",
+            ("sub/a.py", "file", ("100644", 12), ("sub",)),
+        ),
+        (f"100644 blob {SHA}      12\tother/a.py", "pkg/", None),  # outside the scanned folder
+        (
+            f"120000 blob {SHA}       9\tdocs/link",
+            "",
+            ("docs/link", "symlink", ("120000", 9), ("docs",)),
+        ),
+        (f"160000 commit {SHA}       -\tvendor/lib", "", ("vendor/lib", "submodule", None, ())),
+        (f"100644 blob {SHA}\tno-size.txt", "", ("no-size.txt", "file", ("100644", None), ())),
+        (f"100644 blob {SHA}      12\t../escape.py", "", None),  # never a path out of the tree
+        (f"100644 blob {SHA}      12\t/abs.py", "", None),
+        ("garbage\tx.py", "", None),  # not the shape asked for
+    ],
+)
+def test_an_ls_tree_record_is_decoded(record: str, prefix: str, expected: Any) -> None:
+    parsed = gitref._parse_record(record.encode(), prefix.encode())
+    if expected is None:
+        assert parsed is None
+        return
+    assert parsed is not None
+    path, kind, entry, dirs = expected
+    assert (parsed.path, parsed.kind, parsed.dirs) == (path, kind, dirs)
+    if entry is None:
+        assert parsed.entry is None
+    else:
+        assert parsed.entry is not None
+        assert (parsed.entry.mode, parsed.entry.sha, parsed.entry.size) == (
+            *entry[:1],
+            SHA,
+            entry[1],
+        )
+
+
+def _listing(repo: Path, sha: str, prefix: str) -> tuple[Any, ...]:
+    source = gitref.GitRefSource(repo, sha, prefix)
+    return source.list_files(), dict(source._kinds), dict(source._entries), set(source._dirs)
+
+
+@pytest.fixture
+def changing_tree(tmp_path: Path) -> tuple[Path, list[str]]:
+    """Two commits whose trees differ in every way a listing can: a file changed, removed,
+    added, turned into a symlink, and a submodule (gitlink) added."""
+    repo = make_repo(
+        tmp_path / "r",
+        {"pkg/a.py": "A = 1\n", "pkg/b.py": "B = 1\n", "pkg/c.py": "C = 1\n", "top.txt": "t\n"},
+    )
+    first = git(repo, "rev-parse", "HEAD").strip()
+    commit(repo, {"pkg/a.py": "A = 2\n", "pkg/new/d.py": "D = 1\n"}, "change")
+    git(repo, "rm", "-q", "pkg/b.py")
+    (repo / "pkg" / "c.py").unlink()
+    (repo / "pkg" / "c.py").symlink_to("a.py")
+    git(repo, "add", "-A")
+    git(repo, "update-index", "--add", "--cacheinfo", f"160000,{first},pkg/vendored")
+    git(repo, "commit", "-q", "-m", "reshape")
+    return repo, [first, git(repo, "rev-parse", "HEAD").strip()]
+
+
+@pytest.mark.parametrize("prefix", ["", "pkg/"])
+def test_remembered_records_list_what_a_fresh_parse_lists(
+    changing_tree: tuple[Path, list[str]], prefix: str
+) -> None:
+    repo, (first, second) = changing_tree
+    fresh = []
+    for sha in (first, second, first):
+        gitref._RECORDS.clear()
+        fresh.append(_listing(repo, sha, prefix))
+    assert fresh[0] != fresh[1]  # the two trees do differ
+    assert fresh[1][1].get("vendored" if prefix else "pkg/vendored") == "submodule"
+    gitref._RECORDS.clear()
+    remembered = [_listing(repo, sha, prefix) for sha in (first, second, first)]
+    assert gitref._RECORDS[prefix.encode()]  # the records were kept
+    assert remembered == fresh
+    other = "" if prefix else "pkg/"  # records kept for one scanned folder, read for another
+    mixed = _listing(repo, second, other)
+    gitref._RECORDS.clear()
+    assert mixed == _listing(repo, second, other)
+
+
+def test_a_large_listing_is_not_remembered(
+    changing_tree: tuple[Path, list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo, (first, _) = changing_tree
+    gitref._RECORDS.clear()
+    expected = _listing(repo, first, "")
+    monkeypatch.setattr(gitref, "MAX_MEMO_RECORDS", 2)
+    gitref._RECORDS.clear()
+    assert _listing(repo, first, "") == expected
+    assert not gitref._RECORDS

@@ -169,3 +169,51 @@ def test_loops_past_the_memory_budget_are_run_not_kept(tmp_path: Path) -> None:
         snap.source.close()
         fresh.source.close()
     assert cache.loops == {} and cache.loop_room == WIDE - 1
+
+
+def test_call_names_matched_at_the_previous_point_are_reused_only_for_the_same_names(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """python_calls keeps the names of the call index a check matched; the next point with
+    the same names (in the same order) reuses them, any other list of names is matched again,
+    and every point finds what a Snapshot sharing nothing finds."""
+    from helpers import run_probe
+
+    from mlaudit.probes import generic
+
+    root = tmp_path / "repo"
+    files = {f"pkg/m{n:02}.py": module(n, "os") for n in range(WIDE)}
+    files["pkg/train.py"] = "import mlflow\n\nmlflow.log_metric('a', 1)\n"
+    make_repo(root, files, message="start")
+    commit(root, {"pkg/train.py": files["pkg/train.py"] + "# same calls\n"}, "same names")
+    commit(root, {"pkg/m01.py": "import mlflow\n\nmlflow.log_param('p', 2)\n"}, "a new name")
+    commit(
+        root, {"pkg/train.py": "import os\n\nos.getcwd()\n", "pkg/m01.py": "X = 1\n"}, "no mlflow"
+    )
+    commits = git(root, "rev-list", "--reverse", "HEAD").split()
+    matched: list[int] = []
+    real = generic._matching_names
+
+    def counting(snap: Snapshot, index: Any, key: Any, match: Any) -> list[str]:
+        def counted(name: str) -> bool:
+            matched.append(1)
+            return match(name)
+
+        return real(snap, index, key, counted)
+
+    monkeypatch.setattr(generic, "_matching_names", counting)
+    shared = ParseCache()
+    asked_per_point = []
+    for sha in commits:
+        fresh = open_at(root, sha, ParseCache())
+        snap = open_at(root, sha, shared)
+        matched.clear()
+        got = run_probe(snap, "python_calls", calls=["mlflow.log_*"])
+        asked_per_point.append(len(matched))
+        want = run_probe(fresh, "python_calls", calls=["mlflow.log_*"])
+        assert (got.outcome, got.evidence) == (want.outcome, want.evidence), sha
+        snap.source.close()
+        fresh.source.close()
+    assert asked_per_point[0] > 0  # the first point matches every name
+    assert asked_per_point[1] == 0  # the same names: the previous answer
+    assert asked_per_point[2] > 0 and asked_per_point[3] > 0  # other names: matched again

@@ -329,15 +329,7 @@ def modular_layout(snap: Snapshot, p: NoParams) -> Observation:
     on their own.
     Fix: separate training, serving and pipeline code into their own modules/packages.
     """
-    roles: dict[str, list[str]] = {}
-    for path in production_python(snap):
-        parts = path[:-3].split("/")
-        if any(part.startswith(".") for part in parts):
-            continue  # .github/, .devcontainer/ … are not the project's modules
-        for part in parts:
-            for role, regex in ROLE_WORDS.items():
-                if regex.match(part.lower()):
-                    roles.setdefault(role, []).append(path)
+    roles = snap.tree_memo(("modular_layout.roles",), lambda: _modules_by_role(snap))
     evidence = [ev(paths[0], note=role) for role, paths in sorted(roles.items())]
     cookiecutter = all(snap.has_dir(d) for d in ("data/raw", "models", "notebooks"))
     if len(roles) >= 3:
@@ -357,6 +349,20 @@ def modular_layout(snap: Snapshot, p: NoParams) -> Observation:
     if outcome == 1:
         return base.partial(f"modules by role: {names}", evidence)
     return base.failed(f"no separation by role (found: {names})", evidence)
+
+
+def _modules_by_role(snap: Snapshot) -> dict[str, list[str]]:
+    """role → the production modules named for it (the paths alone decide it)."""
+    roles: dict[str, list[str]] = {}
+    for path in production_python(snap):
+        parts = path[:-3].split("/")
+        if any(part.startswith(".") for part in parts):
+            continue  # .github/, .devcontainer/ … are not the project's modules
+        for part in parts:
+            for role, regex in ROLE_WORDS.items():
+                if regex.match(part.lower()):
+                    roles.setdefault(role, []).append(path)
+    return roles
 
 
 def _template_only(snap: Snapshot, paths: list[str]) -> bool:

@@ -353,6 +353,23 @@ def _call_index(snap: Snapshot) -> dict[str, list[tuple[str, Call, int | None, s
 _CALLS_OF_FILE = derivation_key("python_calls.file")
 
 
+def _matching_names(
+    snap: Snapshot,
+    index: dict[str, list[tuple[str, Call, int | None, str | None]]],
+    key: tuple[object, ...],
+    match: Callable[[str], bool],
+) -> list[str]:
+    """The names of the call index that `match` accepts, in the index's order. A history
+    point usually calls the same names, in the same order, as the point before it: the
+    answer is then the one found last time for `key` (a pure function of the names)."""
+    names: tuple[str, ...] = snap.memo(("python_call_names",), lambda: tuple(index))
+    last: list[Any] = snap.tree_memo(("matching_names", *key), lambda: [None, []])
+    if last[0] != names:  # the same names (mostly the same objects): one C-level compare
+        last[0], last[1] = names, [name for name in names if match(name)]
+    matched: list[str] = last[1]
+    return matched
+
+
 def _file_calls(
     snap: Snapshot, path: str, facts: Any
 ) -> tuple[tuple[Call, int | None, str | None], ...]:
@@ -468,10 +485,9 @@ def python_calls(snap: Snapshot, p: CallsParams) -> Observation:
             ("python_calls.allowed", tuple(paths), skip_notebooks),
             lambda: frozenset(f for f in paths if not (skip_notebooks and base.is_notebook(f))),
         )
-        for name, places in _call_index(snap).items():
-            if not match(name):
-                continue
-            for path, c, where, note in places:
+        index = _call_index(snap)
+        for name in _matching_names(snap, index, ("python_calls", tuple(p.calls), own), match):
+            for path, c, where, note in index[name]:
                 if path in allowed and (not p.kwargs or _kwargs_match(c, p.kwargs)):
                     found.append(ev(path, where, name + "(…)", note))
                     in_scripts = in_scripts or not base.is_notebook(path)

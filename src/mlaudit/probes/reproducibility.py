@@ -343,6 +343,34 @@ def _config_loading(path: str, facts: Any) -> list[tuple[Any, ...]]:
     return hits
 
 
+_CONFIG_FILE = re.compile(r"\.(ya?ml|json|toml|cfg|ini|py|gin)$")
+
+
+def _config_paths(
+    snap: Snapshot,
+) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """(the config files, every "/"-bounded tail of their paths, the last one to three parts
+    of every config-like file of the tree): a string names a config file when it is one of
+    the tails (a set lookup, not a scan of all config files per string). The paths alone
+    decide it."""
+    selected = base.select_files(snap, list(CONFIG_DIRS) + list(CONFIG_FILES))
+    config_files = frozenset(c for c in selected if _CONFIG_FILE.search(c))
+    config_suffixes = frozenset(
+        "/".join(parts[i:])
+        for c in config_files
+        for parts in [c.split("/")]
+        for i in range(len(parts))
+    )
+    in_repo = frozenset(
+        "/".join(parts[i:])
+        for f in snap.files
+        if _CONFIG_FILE.search(f)
+        for parts in [f.split("/")]
+        for i in range(max(len(parts) - 3, 0), len(parts))
+    )
+    return config_files, config_suffixes, in_repo
+
+
 @probe("params_externalized", NoParams)
 def params_externalized(snap: Snapshot, p: NoParams) -> Observation:
     """Hyper-parameters live in configuration files that the training code reads.
@@ -375,24 +403,10 @@ def params_externalized(snap: Snapshot, p: NoParams) -> Observation:
             found.append(
                 ev(entry.path, entry.line, f"entry point {entry.name} parameters: {shown}")
             )
-    config_files = set(base.select_files(snap, list(CONFIG_DIRS) + list(CONFIG_FILES)))
-    config_files = {c for c in config_files if re.search(r"\.(ya?ml|json|toml|cfg|ini|py|gin)$", c)}
+    config_files, config_suffixes, in_repo = snap.tree_memo(
+        ("params_externalized.config_paths",), lambda: _config_paths(snap)
+    )
     in_notebook_only: list[Evidence] = []
-    # every "/"-bounded tail of each config path: a string names a config file when it is
-    # one of them (a set lookup, not a scan of all config files per string)
-    config_suffixes = {
-        "/".join(parts[i:])
-        for c in config_files
-        for parts in [c.split("/")]
-        for i in range(len(parts))
-    }
-    in_repo = {
-        "/".join(parts[i:])
-        for f in snap.files
-        if re.search(r"\.(ya?ml|json|toml|cfg|ini|py|gin)$", f)
-        for parts in [f.split("/")]
-        for i in range(max(len(parts) - 3, 0), len(parts))
-    }
     missing: list[Evidence] = []
     paths = _code_paths(snap)
     derived = snap.python_per_file(
@@ -983,10 +997,13 @@ ML_MODULES = (
 )
 
 
-def _ml_import(snap: Snapshot, path: str) -> tuple[int, str] | None:
-    facts = snap.python(path)
-    for imp in facts.imports if facts else []:
-        if module_matches_any(imp.module, tuple(ML_MODULES)):
+_ML_IMPORT = derivation_key("notebook_only.ml_import")
+
+
+def _ml_import(path: str, facts: PythonFacts) -> tuple[int, str] | None:
+    """ONE file's first import of an ML library: (line, module)."""
+    for imp in facts.imports:
+        if module_matches_any(imp.module, ML_MODULES):
             return imp.line, imp.module
     return None
 
@@ -1012,20 +1029,19 @@ def notebook_only(snap: Snapshot, p: NoParams) -> Observation:
         if not scripts:
             return base.not_applicable("no Python code")
         return base.passed("no notebooks; code lives in scripts")
-    ml_scripts = []
-    for path in scripts:
-        hit = _ml_import(snap, path)
-        if hit:
-            ml_scripts.append(ev(path, hit[0], f"import {hit[1]}"))
+    # python_per_file keeps only the files with an ML import (a non-empty value)
+    ml_scripts = [
+        ev(path, hit[0], f"import {hit[1]}")
+        for path, hit in snap.python_per_file(_ML_IMPORT, scripts, _ml_import)
+        if hit
+    ]
     if ml_scripts:
         return base.passed("ML code lives in .py modules", ml_scripts)
-    ml_notebooks = []
-    for path in notebooks:
-        hit = _ml_import(snap, path)
-        if hit:
-            ml_notebooks.append(
-                ev(path, None, f"import {hit[1]}", base.notebook_line_note(snap, path, hit[0])[1])
-            )
+    ml_notebooks = [
+        ev(path, None, f"import {hit[1]}", base.notebook_line_note(snap, path, hit[0])[1])
+        for path, hit in snap.python_per_file(_ML_IMPORT, notebooks, _ml_import)
+        if hit
+    ]
     if ml_notebooks:
         return base.failed("the ML code lives only in notebooks", ml_notebooks)
     if not scripts:

@@ -86,6 +86,56 @@ class _CatFile:
         self._finalizer()
 
 
+class _Record(NamedTuple):
+    """One `ls-tree -r -l` record, decoded: the scan-root-relative path, its kind, its entry
+    (None for a submodule, which is not followed) and the folders above it."""
+
+    path: str
+    kind: str  # "file", "symlink" or "submodule"
+    entry: TreeEntry | None
+    dirs: tuple[str, ...]
+
+
+# Most records repeat from one listed commit to the next (history points, `diff`'s two
+# sides): each distinct record is decoded once per process. Bounded, and only for trees
+# small enough that keeping their records costs little next to the Snapshot itself.
+MAX_MEMO_RECORDS = 50_000
+_RECORDS: dict[bytes, dict[bytes, _Record | None]] = {}  # scanned prefix → record → parsed
+
+
+def _record_memo(prefix: bytes, count: int) -> dict[bytes, _Record | None] | None:
+    if count > MAX_MEMO_RECORDS:
+        return None
+    memo = _RECORDS.get(prefix)
+    if memo is None or len(memo) > 2 * MAX_MEMO_RECORDS:
+        _RECORDS.clear()
+        memo = _RECORDS[prefix] = {}
+    return memo
+
+
+def _parse_record(record: bytes, prefix: bytes) -> _Record | None:
+    """`<mode> <type> <sha> <size>\t<path>` → _Record; None for a record outside the scanned
+    prefix, of an unexpected shape, or whose path is not a safe relative path."""
+    meta, _, raw_path = record.partition(b"\t")
+    if prefix:
+        if not raw_path.startswith(prefix):
+            return None
+        raw_path = raw_path[len(prefix) :]
+    fields = meta.split()
+    if len(fields) < 3:
+        return None
+    mode, _kind, sha, size = (f.decode("ascii", "replace") for f in [*fields[:4], b"-"][:4])
+    path = raw_path.decode("utf-8", "backslashreplace")
+    if not _safe_relpath(path):
+        return None
+    if mode == "160000":
+        return _Record(path, "submodule", None, ())
+    parts = path.split("/")[:-1]
+    dirs = tuple("/".join(parts[:i]) for i in range(1, len(parts) + 1))
+    kind = "symlink" if mode == "120000" else "file"
+    return _Record(path, kind, TreeEntry(mode, sha, int(size) if size.isdigit() else None), dirs)
+
+
 @dataclass
 class GitRefSource:
     """The files of `commit` under `prefix` (the scanned subfolder), from git objects."""
@@ -107,32 +157,28 @@ class GitRefSource:
             # fetched (GIT_NO_LAZY_FETCH); list without sizes, reads then name what is missing
             out = run_git(self.git_cwd, ["ls-tree", "-r", "-z", "--full-tree", self.commit])
         prefix = self.prefix.encode("utf-8", "surrogateescape")
+        records = out.split(b"\0")
+        memo = _record_memo(prefix, len(records))
         paths: list[str] = []
-        for record in out.split(b"\0"):
+        entries, kinds, dirs = self._entries, self._kinds, self._dirs
+        for record in records:
             if not record:
                 continue
-            meta, _, raw_path = record.partition(b"\t")
-            if prefix:
-                if not raw_path.startswith(prefix):
-                    continue
-                raw_path = raw_path[len(prefix) :]
-            fields = meta.split()
-            if len(fields) < 3:
+            if memo is not None and record in memo:
+                parsed = memo[record]
+            else:
+                parsed = _parse_record(record, prefix)
+                if memo is not None:
+                    memo[record] = parsed
+            if parsed is None:
                 continue
-            mode, _kind, sha, size = (f.decode("ascii", "replace") for f in [*fields[:4], b"-"][:4])
-            path = raw_path.decode("utf-8", "backslashreplace")
-            if not _safe_relpath(path):
-                continue
-            if mode == "160000":
-                self._kinds[path] = "submodule"
+            if parsed.kind != "file":
+                kinds[parsed.path] = parsed.kind
+            if parsed.entry is None:
                 continue  # submodules are not followed, as in a work tree
-            if mode == "120000":
-                self._kinds[path] = "symlink"
-            self._entries[path] = TreeEntry(mode, sha, int(size) if size.isdigit() else None)
-            paths.append(path)
-            parts = path.split("/")[:-1]
-            for i in range(1, len(parts) + 1):
-                self._dirs.add("/".join(parts[:i]))
+            entries[parsed.path] = parsed.entry
+            paths.append(parsed.path)
+            dirs.update(parsed.dirs)
         return sorted(paths)
 
     def kind(self, path: str) -> str:

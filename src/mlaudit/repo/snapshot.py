@@ -112,12 +112,15 @@ class Snapshot(InfraViews):
 
     @cached_property
     def dirs(self) -> frozenset[str]:
-        out: set[str] = set()
-        for path in self.files:
-            parts = path.split("/")[:-1]
-            for i in range(1, len(parts) + 1):
-                out.add("/".join(parts[:i]))
-        return frozenset(out)
+        def build() -> frozenset[str]:
+            out: set[str] = set()
+            for path in self.files:
+                parts = path.split("/")[:-1]
+                for i in range(1, len(parts) + 1):
+                    out.add("/".join(parts[:i]))
+            return frozenset(out)
+
+        return self.tree_memo(("snapshot.dirs",), build)  # the same paths, the same folders
 
     @cached_property
     def _glob_index(self) -> PathIndex:
