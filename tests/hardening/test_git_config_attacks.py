@@ -453,3 +453,39 @@ def _alive(pid: int) -> bool:
     except OSError:
         return False
     return stat[stat.rindex(")") + 2] != "Z"
+
+
+def test_a_git_command_answered_later_is_bounded_like_any_other(tmp_path: Path) -> None:
+    """PendingGit (the history's `git log`, started when the scan opens the repository):
+    a stalled git is killed at its deadline and answers as run_git does, timed out."""
+    root = _repo_including_a_fifo(tmp_path)
+    started = time.monotonic()
+    pending = mgit.PendingGit(root, ["log"], timeout=1.0)
+    with pytest.raises(mgit.GitFailed) as failed:
+        pending.result()
+    assert failed.value.timed_out
+    with pytest.raises(mgit.GitFailed):
+        pending.result()  # the same answer when asked again
+    assert time.monotonic() - started < 5
+    assert _git_children() == []
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+def test_a_git_command_nobody_asks_for_is_killed_when_dropped(tmp_path: Path) -> None:
+    """A scan whose checks never read the history must not leave its `git log` running."""
+    import gc
+
+    root = _repo_including_a_fifo(tmp_path)
+    pending = mgit.PendingGit(root, ["log"])  # stalls until its 120 s deadline
+    for _ in range(100):
+        if _git_children():
+            break
+        time.sleep(0.05)
+    assert _git_children(), "git did not start"
+    del pending
+    gc.collect()
+    for _ in range(100):
+        if not _git_children():
+            break
+        time.sleep(0.05)
+    assert _git_children() == []

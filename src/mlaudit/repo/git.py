@@ -32,6 +32,7 @@ import signal
 import subprocess
 import threading
 import time
+import weakref
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -385,6 +386,64 @@ def run_git(
     if check and returncode != 0:
         raise GitFailed(args, returncode, err.decode("utf-8", "replace"))
     return out
+
+
+class PendingGit:
+    """One git command started now and answered later (`result()`), as run_git would answer
+    it: git runs on another core while the scan does other work (the history's `git log`
+    is first asked by a check seconds after the scan starts). Its output is collected by a
+    thread that only waits on the pipes (no Python work, no signal handling). A command
+    nobody asks for is killed when this object is dropped, or at exit."""
+
+    def __init__(self, cwd: Path, args: Sequence[str], *, timeout: float | None = None) -> None:
+        self.args = list(args)
+        self._limit = GIT_TIMEOUT_SECONDS if timeout is None else timeout
+        child = GitChild(cwd, args, stdin=subprocess.DEVNULL)  # GitFailed if it cannot start
+        self._child = child
+        # what the thread collected: (stdout, stderr), None after a time-out, or the error
+        self._box: list[tuple[bytes, bytes] | BaseException | None] = []
+        self._answer: bytes | GitFailed | None = None
+        self._lock = threading.Lock()
+        # the thread holds the child and the box, not this object: dropping it kills git
+        self._thread = threading.Thread(
+            target=_collect, args=(child, self._limit, self._box), name="mlaudit-git", daemon=True
+        )
+        self._thread.start()
+        self._finalizer = weakref.finalize(self, child.close)
+
+    def result(self) -> bytes:
+        """The command's stdout; GitFailed as run_git raises it (failure, time-out)."""
+        with self._lock:
+            if self._answer is None:
+                self._thread.join()
+                self._finalizer.detach()
+                returncode = self._child.close()
+                collected = self._box[0] if self._box else None
+                if isinstance(collected, BaseException):
+                    raise collected
+                if collected is None:
+                    message = f"timed out after {self._limit:g}s"
+                    self._answer = GitFailed(self.args, -1, message, timed_out=True)
+                elif returncode != 0:
+                    stderr = collected[1].decode("utf-8", "replace")
+                    self._answer = GitFailed(self.args, returncode, stderr)
+                else:
+                    self._answer = collected[0]
+        if isinstance(self._answer, GitFailed):
+            raise self._answer
+        return self._answer
+
+
+def _collect(
+    child: GitChild, limit: float, box: list[tuple[bytes, bytes] | BaseException | None]
+) -> None:
+    try:
+        box.append(child.proc.communicate(timeout=limit))
+    except subprocess.TimeoutExpired:
+        child.expire(limit)
+        box.append(None)
+    except BaseException as exc:  # handed to the caller of result()
+        box.append(exc)
 
 
 def git_text(cwd: Path, args: Sequence[str], *, check: bool = True) -> str:

@@ -30,7 +30,7 @@ from mlaudit.repo.git import (
     run_git,
 )
 from mlaudit.repo.gitinfo import GitInfo, display_name
-from mlaudit.repo.history import DEFAULT_COMMIT_LIMIT, GitHistory, read_history
+from mlaudit.repo.history import DEFAULT_COMMIT_LIMIT, start_history
 from mlaudit.repo.integrity import rewritten_history_notes, unresponsive_git
 from mlaudit.repo.sources import DEFAULT_MAX_BYTES, ReadResult, _safe_relpath
 
@@ -378,12 +378,9 @@ def open_gitref(
     snap.notes.append(f"scanned {ref} ({sha[:12]}) from git objects, not the work tree")
     snap.notes.extend(facts.layout_notes)
 
-    def load_history() -> GitHistory:
-        return read_history(
-            root, prefix, limit=commit_limit, shallow=shallow, partial_clone=partial, rev=sha
-        )
-
-    snap.history_loader = load_history
+    snap.history_loader = start_history(  # git works while the scan goes on (see worktree)
+        root, prefix, limit=commit_limit, shallow=shallow, partial_clone=partial, rev=sha
+    )
 
     def load_history_secrets() -> HistorySecretScan:
         # the secret scan reads every ref's history (`git log --all`), as for a work tree

@@ -13,8 +13,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from mlaudit.repo.git import LOG_SAFETY_FLAGS, GitFailed, new_nonce, run_git
+from mlaudit.repo.git import LOG_SAFETY_FLAGS, GitFailed, PendingGit, new_nonce, run_git
 
 DEFAULT_COMMIT_LIMIT = 10_000
 # the fields of one commit, in order, after the nonce
@@ -57,7 +58,12 @@ class GitHistory:
         return [c for c in self.commits if any(matcher(f) for f in c.files)]
 
 
-def read_history(
+def read_history(cwd: Path, prefix: str, **options: Any) -> GitHistory:
+    """The history now: start_history's `git log`, waited for at once."""
+    return start_history(cwd, prefix, **options)()
+
+
+def start_history(
     cwd: Path,
     prefix: str,
     *,
@@ -66,8 +72,10 @@ def read_history(
     partial_clone: bool,
     rev: str = "HEAD",
     known: Iterable[str] = (),
-) -> GitHistory:
-    """One `git log` over the scanned subtree; paths are made relative to the scan root.
+) -> Callable[[], GitHistory]:
+    """One `git log` over the scanned subtree, started now (git works while the scan does
+    other things); the returned function waits for it and reads the history. Paths are made
+    relative to the scan root.
 
     `rev` is the commit whose history is read (HEAD, or the commit of `scan --ref`).
     `known`: the paths already listed (the scanned tree); a commit's file name equal to one
@@ -79,41 +87,52 @@ def read_history(
     else:
         reason = ""
     nonce = new_nonce()
+    args = [
+        "log",
+        *LOG_SAFETY_FLAGS,
+        f"--max-count={limit + 1}",
+        f"--format={log_format(nonce)}",
+        "--name-only",
+        "--no-renames",
+        "-z",
+        rev,
+        "--",
+        ".",
+    ]
     try:
-        raw = run_git(
-            cwd,
-            [
-                "log",
-                *LOG_SAFETY_FLAGS,
-                f"--max-count={limit + 1}",
-                f"--format={log_format(nonce)}",
-                "--name-only",
-                "--no-renames",
-                "-z",
-                rev,
-                "--",
-                ".",
-            ],
-        )
+        pending = PendingGit(cwd, args)
     except GitFailed as exc:
-        return GitHistory(available=False, reason=f"git log failed: {exc.stderr.strip()[:200]}")
-    try:
-        commits = parse_log(raw, nonce, prefix, known)
-    except MalformedLog as exc:
-        return GitHistory(available=False, reason=f"git log output not understood: {exc}")
-    truncated = len(commits) > limit
-    commits = commits[:limit]
-    tags = _read_tags(cwd, None if rev == "HEAD" else rev)
-    return GitHistory(
-        available=not shallow,
-        reason=reason,
-        commits=commits,
-        truncated=truncated,
-        commit_limit=limit,
-        tags=tags,
-        shallow=shallow,
-        partial_clone=partial_clone,
-    )
+        return _failed_log(exc)
+
+    def finish() -> GitHistory:
+        try:
+            raw = pending.result()
+        except GitFailed as exc:
+            return _failed_log(exc)()
+        try:
+            commits = parse_log(raw, nonce, prefix, known)
+        except MalformedLog as exc:
+            return GitHistory(available=False, reason=f"git log output not understood: {exc}")
+        truncated = len(commits) > limit
+        commits = commits[:limit]
+        tags = _read_tags(cwd, None if rev == "HEAD" else rev)
+        return GitHistory(
+            available=not shallow,
+            reason=reason,
+            commits=commits,
+            truncated=truncated,
+            commit_limit=limit,
+            tags=tags,
+            shallow=shallow,
+            partial_clone=partial_clone,
+        )
+
+    return finish
+
+
+def _failed_log(exc: GitFailed) -> Callable[[], GitHistory]:
+    failed = GitHistory(available=False, reason=f"git log failed: {exc.stderr.strip()[:200]}")
+    return lambda: failed
 
 
 class MalformedLog(ValueError):

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from mlaudit.errors import TargetError
 from mlaudit.repo.git import LOG_SAFETY_FLAGS, GitFailed, git_text, run_git
 from mlaudit.repo.gitinfo import GitInfo, display_name
-from mlaudit.repo.history import DEFAULT_COMMIT_LIMIT, GitHistory, read_history
+from mlaudit.repo.history import DEFAULT_COMMIT_LIMIT, GitHistory, start_history
 from mlaudit.repo.integrity import (
     damage_reason,
     head_problem,
@@ -164,17 +164,16 @@ def open_worktree(
             shallow, partial_clone = git.shallow, git.partial_clone
             listed = facts.files
 
-            def load_history() -> GitHistory:
-                return read_history(
-                    root,
-                    prefix,
-                    limit=commit_limit,
-                    shallow=shallow,
-                    partial_clone=partial_clone,
-                    known=listed,
-                )
-
-            snap.history_loader = load_history
+            # the `git log` runs while the scan imports its checks and reads files: a check
+            # asks for the history seconds later, usually after git has answered
+            snap.history_loader = start_history(
+                root,
+                prefix,
+                limit=commit_limit,
+                shallow=shallow,
+                partial_clone=partial_clone,
+                known=listed,
+            )
 
             def load_history_secrets() -> HistorySecretScan:
                 return scan_history_secrets(root, shallow=shallow, partial_clone=partial_clone)
