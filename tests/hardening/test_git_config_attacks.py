@@ -476,16 +476,60 @@ def test_a_git_command_nobody_asks_for_is_killed_when_dropped(tmp_path: Path) ->
     import gc
 
     root = _repo_including_a_fifo(tmp_path)
-    pending = mgit.PendingGit(root, ["log"])  # stalls until its 120 s deadline
+    pending = mgit.PendingGit(root, ["log"], timeout=3.0)  # git stalls on the FIFO
     for _ in range(100):
         if _git_children():
             break
         time.sleep(0.05)
     assert _git_children(), "git did not start"
+    collectors = [t for t in threading.enumerate() if t.name == "mlaudit-git"]
+    other = make_repo(tmp_path / "other", {"a.py": "A = 1\n"})
+    head = mgit.run_git(other, ["rev-parse", "HEAD"])
+    started = time.monotonic()
     del pending
     gc.collect()
-    for _ in range(100):
-        if not _git_children():
-            break
-        time.sleep(0.05)
+    # new pipes reuse the file descriptors just freed: the collecting thread must not be
+    # left reading descriptors it no longer owns (it stole other commands' output and
+    # stalled them until their deadline)
+    for _ in range(10):
+        assert mgit.run_git(other, ["rev-parse", "HEAD"], timeout=5.0) == head
+        assert mgit.PendingGit(other, ["rev-parse", "HEAD"], timeout=5.0).result() == head
+    for thread in collectors:
+        thread.join(10)
+    # killed and reaped at once, not left to its deadline (which would also mark the
+    # repository unresponsive for the rest of the run)
+    assert time.monotonic() - started < 5
     assert _git_children() == []
+    assert not mgit.unresponsive(root) and not mgit.unresponsive(other)
+
+
+def test_scans_after_dropped_git_commands_are_not_stalled(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What stalled CI: a scan whose checks never read the history drops its `git log`
+    while git may still be writing; the next git commands of the run must neither wait for
+    their deadline nor take the repository for unresponsive. (The dropped command's pipes
+    were closed under the thread still reading them: it then read, and stalled,
+    descriptors that new pipes had reused — about one run in fifty.)"""
+    import gc
+
+    from helpers import run_probe
+
+    from mlaudit.repo.worktree import open_worktree
+
+    monkeypatch.setattr(mgit, "GIT_TIMEOUT_SECONDS", 5.0)
+    root = make_repo(tmp_path / "repo", {"a.py": "A = 1\n"})
+    for n in range(3):
+        commit(root, {f"f{n}.py": "X = 1\n"}, f"c{n}")
+    started = time.monotonic()
+    for n in range(60):
+        clone = tmp_path / f"clone{n}"
+        git(tmp_path, "clone", "-q", "--depth", "1", f"file://{root}", str(clone))
+        # a shallow clone: the secrets check answers without reading the history, and the
+        # Snapshot, with its running `git log`, is dropped at once
+        run_probe(open_worktree(clone), "committed_secrets")
+        gc.collect()
+        commit(clone, {"k.py": "Y = 2\n"}, "one more")
+        assert open_worktree(clone).history.commits
+        assert not mgit.unresponsive(clone)
+    assert time.monotonic() - started < 60

@@ -409,7 +409,9 @@ class PendingGit:
             target=_collect, args=(child, self._limit, self._box), name="mlaudit-git", daemon=True
         )
         self._thread.start()
-        self._finalizer = weakref.finalize(self, child.close)
+        # only the kill: the thread, which owns the pipes, then reads the end of the output
+        # and reaps git (closing the pipes under it would stall it until its deadline)
+        self._finalizer = weakref.finalize(self, _kill_unless_reaped, child)
 
     def result(self) -> bytes:
         """The command's stdout; GitFailed as run_git raises it (failure, time-out)."""
@@ -444,6 +446,13 @@ def _collect(
         box.append(None)
     except BaseException as exc:  # handed to the caller of result()
         box.append(exc)
+    finally:
+        child.close()  # reaped here, also when nobody asks for the answer
+
+
+def _kill_unless_reaped(child: GitChild) -> None:
+    if child.proc.returncode is None:  # never a process group that is not ours any more
+        child.kill()
 
 
 def git_text(cwd: Path, args: Sequence[str], *, check: bool = True) -> str:
