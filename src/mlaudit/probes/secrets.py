@@ -87,7 +87,9 @@ def committed_secrets(snap: Snapshot, p: CommittedSecretsParams) -> Observation:
     tokens, secret-named variables with real values in `.env` files, and credentials
     given literal values in Dockerfile `ARG`/`ENV`. The history is read in one streaming
     `git log -p --all` pass, bounded in bytes and time (the bound is in the message):
-    a key deleted in a later commit is still leaked. Dummy values (`AKIAIOSFODNN7EXAMPLE`,
+    a key deleted in a later commit is still leaked. The base64 payloads of notebook image
+    outputs (`"image/png": "iVBORw0KGg…"`) are not read, in HEAD files or the history: they
+    hold pixels, and most of a notebook history's bytes. Dummy values (`AKIAIOSFODNN7EXAMPLE`,
     `xxxx`, `<your-key>`, `changeme`, `${VAR}`) and private keys in test fixtures or docs
     do not count. In a shallow clone the history part is unknown (HEAD is still decided).
     Evidence is redacted (`AKIA…XYZ1`); the secret is never printed.

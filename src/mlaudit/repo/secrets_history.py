@@ -10,7 +10,9 @@ and reads its output as a stream of large byte chunks. A cheap candidate regex
 does Python look at the text: it finds the commit, file and line of the match with `rfind`
 and runs the real detectors (parsers.secrets.find_secrets) on the few added lines around
 it. Nothing is held in memory but the current chunk and the findings, which never contain
-the secret itself (only a redacted form).
+the secret itself (only a redacted form). The base64 payloads of notebook images are blanked
+first (parsers.secrets.blank_image_payloads): in a data-science history they are most of the
+bytes, and pixels hold no typed secret.
 
 Framing: patches hold any byte, so nothing inside them may be taken for structure. Every
 line of file content starts with `+`, `-`, ` ` or a backslash; structure lines start elsewhere:
@@ -37,7 +39,12 @@ from pathlib import Path
 
 from mlaudit.patterns import literal_anchors
 from mlaudit.repo.git import LOG_SAFETY_FLAGS, GitFailed, new_nonce, run_git, stream_git
-from mlaudit.repo.parsers.secrets import CANDIDATE_BYTES, SecretFinding, find_secrets
+from mlaudit.repo.parsers.secrets import (
+    CANDIDATE_BYTES,
+    SecretFinding,
+    blank_image_payloads,
+    find_secrets,
+)
 
 DEFAULT_MAX_BYTES = 1024**3
 DEFAULT_MAX_SECONDS = 60.0
@@ -159,7 +166,8 @@ def scan_history_secrets(
             chunk = child.stdout.read(CHUNK_BYTES)
             if not chunk:
                 if leftover:
-                    state = _scan_chunk(b"\n" + leftover + b"\n", mark, state, scan, seen)
+                    last = blank_image_payloads(b"\n" + leftover + b"\n")
+                    state = _scan_chunk(last, mark, state, scan, seen)
                 break
             scan.bytes_scanned += len(chunk)
             data = leftover + chunk
@@ -169,7 +177,8 @@ def scan_history_secrets(
             else:
                 leftover = data[cut + 1 :]
                 # a leading newline: every line of the chunk, the first too, follows one
-                state = _scan_chunk(b"\n" + data[: cut + 1], mark, state, scan, seen)
+                lines = blank_image_payloads(b"\n" + data[: cut + 1])
+                state = _scan_chunk(lines, mark, state, scan, seen)
             if scan.bytes_scanned >= max_bytes or time.monotonic() > deadline:
                 scan.truncated = True
                 break
