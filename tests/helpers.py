@@ -168,3 +168,21 @@ def run_rubric_check(snap: Snapshot, name: str) -> Observation:
 # the same helper under the name the probe tests of the Testing/Automation/Documentation/
 # Structure checks use
 run_check = run_rubric_check
+
+
+def git_children(parent: int | None = None) -> list[int]:
+    """Process ids of git processes whose parent is `parent` (default: this process)."""
+    parent = os.getpid() if parent is None else parent
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        name = stat[stat.index("(") + 1 : stat.rindex(")")]
+        ppid = int(stat[stat.rindex(")") + 2 :].split()[1])
+        if ppid == parent and name.startswith("git"):
+            found.append(int(entry))
+    return found

@@ -336,33 +336,73 @@ def cached_secret_scan(
     the repository's latest stored scan, only the new commits are read and merged into it
     (`secrets_history.scan_new_commits`, exact or not used); else the full scan runs. A
     complete new result is stored, under its refs and as the repository's latest."""
+    return _CachedSecretScan(cache, root, scan, incremental)
 
-    def load() -> Any:
+
+class _CachedSecretScan:
+    def __init__(
+        self, cache: DiskCache, root: Path, scan: Callable[[], Any], incremental: bool
+    ) -> None:
+        self.cache, self.root, self.scan, self.incremental = cache, root, scan, incremental
+        self._lookup: tuple[Any, ...] | None = None
+
+    def _look_up(self) -> tuple[Any, ...]:
+        """(key, tips, the stored result or None, the latest stored scan or None), or ()
+        when the refs cannot be read."""
+        from mlaudit.repo.secrets_history import HistorySecretScan
+
+        if self._lookup is None:
+            found = ref_tips(self.root)
+            if found is None:
+                self._lookup = ()
+            else:
+                key, tips = found
+                hit = self.cache.load_secrets(key)
+                wanted = self.incremental and not isinstance(hit, HistorySecretScan)
+                latest = self.cache.load_secrets("latest") if wanted else None
+                self._lookup = (key, tips, hit, latest)
+        return self._lookup
+
+    def start(self) -> None:
+        """Start the full scan's git early, unless the cache answers (or the new commits
+        alone will be read)."""
+        from mlaudit.repo.secrets_history import HistorySecretScan
+
+        lookup = self._look_up()
+        if lookup and (isinstance(lookup[2], HistorySecretScan) or _usable_latest(lookup[3])):
+            return
+        start = getattr(self.scan, "start", None)
+        if start is not None:
+            start()
+
+    def __call__(self) -> Any:
         from mlaudit.repo.secrets_history import HistorySecretScan, scan_new_commits
 
-        found = ref_tips(root)
-        if found is None:
-            return scan()
-        key, tips = found
-        hit = cache.load_secrets(key)
+        lookup = self._look_up()
+        if not lookup:
+            return self.scan()
+        key, tips, hit, latest = lookup
         if isinstance(hit, HistorySecretScan):
             return hit
         result = None
-        latest = cache.load_secrets("latest") if incremental else None
-        if (
-            isinstance(latest, dict)
-            and isinstance(latest.get("scan"), HistorySecretScan)
-            and isinstance(latest.get("tips"), list)
-        ):
-            result = scan_new_commits(root, latest["scan"], latest["tips"], tips)
+        if _usable_latest(latest):
+            result = scan_new_commits(self.root, latest["scan"], latest["tips"], tips)
         if result is None:
-            result = scan()
+            result = self.scan()
         if result.available and not result.truncated:
-            cache.save_secrets(key, result)
-            cache.save_secrets("latest", {"tips": tips, "scan": result})
+            self.cache.save_secrets(key, result)
+            self.cache.save_secrets("latest", {"tips": tips, "scan": result})
         return result
 
-    return load
+
+def _usable_latest(latest: Any) -> bool:
+    from mlaudit.repo.secrets_history import HistorySecretScan
+
+    return (
+        isinstance(latest, dict)
+        and isinstance(latest.get("scan"), HistorySecretScan)
+        and isinstance(latest.get("tips"), list)
+    )
 
 
 def attach(

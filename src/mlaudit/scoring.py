@@ -79,6 +79,25 @@ def _applicable(quality: Quality, check: Check, profile: str) -> bool:
     return profile in profiles
 
 
+def _selected(check: Check, options: ScanOptions) -> bool:
+    return check.enabled and not (options.selected and not options.selected(check.id))
+
+
+def _runs(quality: Quality, check: Check, profile: str, options: ScanOptions) -> bool:
+    return _selected(check, options) and _applicable(quality, check, profile)
+
+
+def _prefetch(snap: Snapshot, checks: list[Check]) -> None:
+    """Start what the checks to run will read slowly (ProbeSpec.prefetch), before any runs."""
+    for check in checks:
+        spec = get_probe(check.probe)
+        if spec is not None and spec.prefetch is not None:
+            try:
+                spec.prefetch(snap, check.with_)
+            except Exception:  # only an early start is lost: the probe reads as it would
+                continue
+
+
 def evaluate(
     snap: Snapshot,
     rubric: Rubric,
@@ -88,10 +107,11 @@ def evaluate(
 ) -> list[CheckResult]:
     results = []
     checks = rubric.checks()
+    _prefetch(snap, [c for q, c in checks if _runs(q, c, profile, options)])
     task = progress.phase("running checks", total=len(checks))
     for quality, check in checks:
         task.advance(label=check.id)
-        if not check.enabled or (options.selected and not options.selected(check.id)):
+        if not _selected(check, options):
             continue
         if not _applicable(quality, check, profile):
             obs = base.not_applicable(f"not applicable to a {profile} project")

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from helpers import commit, git, make_repo
+from helpers import commit, git, git_children, make_repo
 
 from hardening.util import run_cli
 from mlaudit.repo import git as mgit
@@ -352,21 +352,7 @@ def test_order_file_fifo_does_not_hang(tmp_path: Path) -> None:
 
 
 def _git_children(parent: int | None = None) -> list[int]:
-    """Process ids of git processes whose parent is `parent` (default: this process)."""
-    parent = os.getpid() if parent is None else parent
-    found = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
-        except OSError:
-            continue
-        name = stat[stat.index("(") + 1 : stat.rindex(")")]
-        ppid = int(stat[stat.rindex(")") + 2 :].split()[1])
-        if ppid == parent and name.startswith("git"):
-            found.append(int(entry))
-    return found
+    return git_children(parent)
 
 
 def _repo_including_a_fifo(tmp_path: Path) -> Path:

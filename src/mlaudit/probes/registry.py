@@ -28,6 +28,8 @@ class ProbeSpec:
     params: type[Params]
     doc: str
     module: str
+    # what the probe will read, started before the checks run (see `probe`)
+    prefetch: Callable[[Snapshot, Any], None] | None = None
 
 
 _REGISTRY: dict[str, ProbeSpec] = {}
@@ -39,7 +41,14 @@ NOT_PROBE_MODULES = {"base", "registry", "profile"}
 _loaded = False
 
 
-def probe(name: str, params: type[P]) -> Callable[[Callable[[Snapshot, P], Observation]], Any]:
+def probe(
+    name: str, params: type[P], *, prefetch: Callable[[Snapshot, P], None] | None = None
+) -> Callable[[Callable[[Snapshot, P], Observation]], Any]:
+    """Register a probe. `prefetch(snap, params)`, if given, is called for each check that
+    will run, before any check runs: it may start slow reads (a git command) that the probe
+    will ask for, so that they proceed while other checks run. It must not change what any
+    probe observes."""
+
     def register(fn: Callable[[Snapshot, P], Observation]) -> Callable[[Snapshot, P], Observation]:
         if name in _REGISTRY:
             raise ValueError(f"probe {name!r} registered twice")
@@ -49,6 +58,7 @@ def probe(name: str, params: type[P]) -> Callable[[Callable[[Snapshot, P], Obser
             params=params,
             doc=inspect.cleandoc(fn.__doc__ or ""),
             module=fn.__module__,
+            prefetch=prefetch,
         )
         return fn
 

@@ -77,7 +77,12 @@ def _counts(path: str, finding: SecretFinding, p: CommittedSecretsParams) -> boo
 _SCANNED = derivation_key("committed_secrets.scanned", MAX_FILE_BYTES)
 
 
-@probe("committed_secrets", CommittedSecretsParams)
+def _start_history_scan(snap: Snapshot, p: CommittedSecretsParams) -> None:
+    if p.history:
+        snap.prefetch_history_secrets()
+
+
+@probe("committed_secrets", CommittedSecretsParams, prefetch=_start_history_scan)
 def committed_secrets(snap: Snapshot, p: CommittedSecretsParams) -> Observation:
     """No secret is committed — in the files at HEAD or anywhere in the git history.
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import os
+import queue
 import secrets
 import signal
 import subprocess
@@ -453,6 +454,109 @@ def _collect(
 def _kill_unless_reaped(child: GitChild) -> None:
     if child.proc.returncode is None:  # never a process group that is not ours any more
         child.kill()
+
+
+READ_AHEAD_BYTES = 16 * 1024 * 1024
+
+
+class ReadAhead:
+    """A streamed git command whose stdout a thread reads ahead of its reader, into a buffer
+    of at most READ_AHEAD_BYTES: git works on another core while the scan does other work,
+    and the reader later finds most of the output waiting (the history secret scan's
+    `git log -p` is first read by a check seconds after the scan starts).
+
+    The thread only waits on the pipe and the buffer (no Python work, no signals). It owns
+    the pipes: it reads to the end, closes them and reaps git. No watchdog runs while nobody
+    reads — a git held back by a full buffer is not stalled —: `begin(seconds)` arms it when
+    the reader starts. A command nobody reads is killed when this object is dropped."""
+
+    def __init__(self, cwd: Path, args: Sequence[str], *, chunk: int) -> None:
+        self.args = list(args)
+        child = GitChild(cwd, args, stdin=subprocess.DEVNULL)  # GitFailed if it cannot start
+        self._child = child
+        self._chunks: queue.Queue[bytes | BaseException] = queue.Queue(
+            maxsize=max(1, READ_AHEAD_BYTES // chunk)
+        )
+        self._stop = threading.Event()
+        self._returncode: list[int] = []
+        self._ended = False
+        self._thread = threading.Thread(
+            target=_read_ahead,
+            args=(child, chunk, self._chunks, self._stop, self._returncode),
+            name="mlaudit-git-read-ahead",
+            daemon=True,
+        )
+        self._thread.start()
+        self._finalizer = weakref.finalize(self, _stop_reading, child, self._stop)
+
+    @property
+    def timed_out(self) -> bool:
+        return self._child.timed_out
+
+    def begin(self, seconds: float) -> None:
+        """The reader starts: git must end within `seconds` from now, or be killed. GitFailed,
+        as a command started now would fail, when git timed out in this repository since."""
+        _refuse_if_unresponsive(self._child.cwd, self.args)
+        _WATCHDOG.arm(self._child, seconds)
+
+    def read(self, _size: int = -1) -> bytes:
+        """The next piece of output (b"" at its end)."""
+        if self._ended:
+            return b""
+        item = self._chunks.get()
+        if isinstance(item, BaseException):
+            self._ended = True
+            raise item
+        self._ended = not item
+        return item
+
+    def close(self) -> int:
+        """Stop git if it still runs, let the thread close and reap it; git's return code."""
+        self._finalizer.detach()
+        if self._ended:  # read to the end: git is exiting, let it (its own return code)
+            self._thread.join(timeout=5)
+        _stop_reading(self._child, self._stop)
+        while self._thread.is_alive():  # it may be waiting to hand over a piece
+            with contextlib.suppress(queue.Empty):
+                self._chunks.get(timeout=0.05)
+        _WATCHDOG.disarm(self._child)
+        return self._returncode[0] if self._returncode else -1
+
+
+def _read_ahead(
+    child: GitChild,
+    chunk: int,
+    out: queue.Queue[bytes | BaseException],
+    stop: threading.Event,
+    returncode: list[int],
+) -> None:
+    try:
+        while True:
+            data = child.stdout.read(chunk)
+            if not _hand_over(out, data, stop) or not data:
+                break
+        if not stop.is_set():  # the end of the output comes just before git exits
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                child.proc.wait(timeout=5)
+    except BaseException as exc:  # handed to the reader
+        _hand_over(out, exc, stop)
+    finally:
+        returncode.append(child.close())
+
+
+def _hand_over(
+    out: queue.Queue[bytes | BaseException], item: bytes | BaseException, stop: threading.Event
+) -> bool:
+    while not stop.is_set():
+        with contextlib.suppress(queue.Full):
+            out.put(item, timeout=0.1)
+            return True
+    return False
+
+
+def _stop_reading(child: GitChild, stop: threading.Event) -> None:
+    stop.set()
+    _kill_unless_reaped(child)
 
 
 def git_text(cwd: Path, args: Sequence[str], *, check: bool = True) -> str:

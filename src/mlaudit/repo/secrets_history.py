@@ -38,7 +38,15 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from mlaudit.patterns import literal_anchors
-from mlaudit.repo.git import LOG_SAFETY_FLAGS, GitFailed, new_nonce, run_git, stream_git
+from mlaudit.repo.git import (
+    LOG_SAFETY_FLAGS,
+    GitChild,
+    GitFailed,
+    ReadAhead,
+    new_nonce,
+    run_git,
+    stream_git,
+)
 from mlaudit.repo.parsers.secrets import (
     CANDIDATE_BYTES,
     SecretFinding,
@@ -131,7 +139,10 @@ def scan_history_secrets(
     max_seconds: float = DEFAULT_MAX_SECONDS,
     text: bool = False,
     revisions: Sequence[str] = ("--all",),
+    started: tuple[str, ReadAhead] | None = None,
 ) -> HistorySecretScan:
+    """`started`: the nonce and stream of this scan's `git log -p`, started earlier with the
+    default options (PendingSecretScan)."""
     bound = describe_bound(max_bytes, max_seconds)
     if shallow:
         return HistorySecretScan(
@@ -147,23 +158,33 @@ def scan_history_secrets(
             "is unknown",
             bound=bound,
         )
-    nonce = new_nonce()
+    # git gets a little longer than the scan's own bound, which is checked per chunk
+    child: GitChild | ReadAhead
+    if started is not None:
+        nonce, child = started
+        try:
+            child.begin(max_seconds + 5)
+        except GitFailed as exc:
+            child.close()
+            return HistorySecretScan(available=False, reason=str(exc), bound=bound)
+    else:
+        nonce = new_nonce()
+        try:
+            child = stream_git(
+                cwd, log_args(nonce, text=text, revisions=revisions), timeout=max_seconds + 5
+            )
+        except GitFailed as exc:
+            return HistorySecretScan(available=False, reason=str(exc), bound=bound)
     mark = b"\n" + nonce.encode("ascii")
-    try:
-        # git gets a little longer than the scan's own bound, which is checked per chunk
-        child = stream_git(
-            cwd, log_args(nonce, text=text, revisions=revisions), timeout=max_seconds + 5
-        )
-    except GitFailed as exc:
-        return HistorySecretScan(available=False, reason=str(exc), bound=bound)
     scan = HistorySecretScan(available=True, bound=bound)
     state = _State()
     seen: dict[_Key, HistorySecret] = {}
     deadline = time.monotonic() + max_seconds
     leftover = b""
+    read = child.read if isinstance(child, ReadAhead) else child.stdout.read
     try:
         while True:
-            chunk = child.stdout.read(CHUNK_BYTES)
+            chunk = read(CHUNK_BYTES)
             if not chunk:
                 if leftover:
                     last = blank_image_payloads(b"\n" + leftover + b"\n")
@@ -192,6 +213,37 @@ def scan_history_secrets(
         )
     scan.findings = _ordered(seen)
     return scan
+
+
+class PendingSecretScan:
+    """The history secret scan of a repository, called when a check first asks for it, whose
+    `git log -p` may be started before (`start()`: when the checks to run are known to need
+    it): git then writes the patches on another core while the scan does other work, and
+    the scan reads them from a bounded buffer (repo/git.ReadAhead). Same options, same
+    output: only when git runs changes. A started command nobody reads is killed when
+    this object is dropped."""
+
+    def __init__(self, cwd: Path, *, shallow: bool = False, partial_clone: bool = False) -> None:
+        self.cwd = cwd
+        self.shallow = shallow
+        self.partial_clone = partial_clone
+        self._started: tuple[str, ReadAhead] | None = None
+
+    def start(self) -> None:
+        if self._started is not None or self.shallow or self.partial_clone:
+            return
+        nonce = new_nonce()
+        try:
+            stream = ReadAhead(self.cwd, log_args(nonce), chunk=CHUNK_BYTES)
+        except GitFailed:
+            return  # the scan starts it again when asked, and reports why it cannot
+        self._started = (nonce, stream)
+
+    def __call__(self) -> HistorySecretScan:
+        started, self._started = self._started, None
+        return scan_history_secrets(
+            self.cwd, shallow=self.shallow, partial_clone=self.partial_clone, started=started
+        )
 
 
 def _keep(found: dict[_Key, HistorySecret], hit: HistorySecret) -> None:

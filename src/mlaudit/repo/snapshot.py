@@ -559,6 +559,14 @@ class Snapshot(InfraViews):
         progress.phase("reading git history")
         return self.history_loader()
 
+    def prefetch_history_secrets(self) -> None:
+        """Start the history secret scan's `git log -p` now, when the loader can (it is
+        read later, by the first check that asks for `history_secrets`)."""
+        if "history_secrets" not in self.__dict__:
+            start = getattr(self.history_secrets_loader, "start", None)
+            if start is not None:
+                start()
+
     @cached_property
     def history_secrets(self) -> HistorySecretScan:
         """Secrets added anywhere in the git history (one streaming, bounded `git log -p`)."""

@@ -137,7 +137,7 @@ def open_worktree(
     max_bytes: int = DEFAULT_MAX_BYTES,
     facts: WorktreeFacts | None = None,
 ) -> Snapshot:
-    from mlaudit.repo.secrets_history import HistorySecretScan, scan_history_secrets
+    from mlaudit.repo.secrets_history import HistorySecretScan, PendingSecretScan
     from mlaudit.repo.snapshot import Snapshot
 
     if facts is None:
@@ -175,10 +175,10 @@ def open_worktree(
                 known=listed,
             )
 
-            def load_history_secrets() -> HistorySecretScan:
-                return scan_history_secrets(root, shallow=shallow, partial_clone=partial_clone)
-
-            snap.history_secrets_loader = load_history_secrets
+            # started when the checks to run need it (Snapshot.prefetch_history_secrets)
+            snap.history_secrets_loader = PendingSecretScan(
+                root, shallow=shallow, partial_clone=partial_clone
+            )
         snap.notes.extend(git.notes)
         if git.shallow:
             snap.notes.append("shallow clone: history-based checks are unknown")
