@@ -9,6 +9,8 @@ import pickle
 import random
 from pathlib import Path
 
+import pytest
+
 from mlaudit import cache
 from mlaudit.inventory import _add_places, _places
 from mlaudit.probes.code_roles import _module_index, _provided, _resolve
@@ -16,7 +18,7 @@ from mlaudit.repo.globs import PathIndex, path_keys
 from mlaudit.repo.history import parse_log
 from mlaudit.repo.parsers.python_src import parse_python
 from mlaudit.repo.parsers.yaml_docs import LineDict, LineList, parse_yaml
-from tests.helpers import commit, make_repo, snapshot
+from tests.helpers import commit, make_repo, run_probe, snapshot
 
 _NAMES = ["Dockerfile", "train.py", "a.py", "b.txt", "README.md", "x.tar.gz", "noext", "e."]
 _DIRS = ["", "src/", "src/pkg/", "docs/", "tests/", "a/b/c/"]
@@ -126,3 +128,47 @@ def test_a_module_no_path_provides_resolves_nowhere_from_any_importer() -> None:
         for module in modules:
             if not _provided(module, index):
                 assert all(_resolve(p, module, index, files) is None for p in paths), module
+
+
+def test_a_large_tree_keeps_no_config_tails_and_decides_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """params_externalized shares its config-path tails between snapshots of the same paths
+    (history points) only in trees up to MAX_SHARED_CONFIG_PATHS paths: past it they would
+    be held for the whole scan (~20 MB at 100,000 paths)."""
+    from mlaudit.probes import reproducibility
+
+    root = make_repo(
+        tmp_path / "r",
+        {
+            "configs/train.yaml": "lr: 0.1\n",
+            "src/train.py": "import yaml\nCFG = yaml.safe_load(open('configs/train.yaml'))\n",
+        },
+    )
+    key = ("params_externalized.config_paths",)
+    small = snapshot(root)
+    shared = run_probe(small, "params_externalized")
+    assert key in small._tree_memo
+    monkeypatch.setattr(reproducibility, "MAX_SHARED_CONFIG_PATHS", 1)
+    large = snapshot(root)
+    assert run_probe(large, "params_externalized") == shared
+    assert key not in large._tree_memo
+
+
+def test_a_large_tree_reads_its_history_secrets_without_read_ahead(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The read-ahead buffer of the history secret scan (up to 16 MiB) would add to the peak
+    memory of a large tree's scan: past READ_AHEAD_MAX_FILES files, git starts when asked."""
+    from mlaudit.repo import secrets_history
+    from mlaudit.repo.worktree import open_worktree
+
+    root = make_repo(tmp_path / "r", {"a.py": "A = 1\n", "b.py": "B = 2\n"})
+    assert open_worktree(root).history_secrets_loader.read_ahead  # type: ignore[union-attr]
+    monkeypatch.setattr(secrets_history, "READ_AHEAD_MAX_FILES", 1)
+    snap = open_worktree(root)
+    loader = snap.history_secrets_loader
+    assert not loader.read_ahead  # type: ignore[union-attr]
+    loader.start()  # type: ignore[union-attr]
+    assert loader._started is None  # type: ignore[union-attr]
+    assert snap.history_secrets.available

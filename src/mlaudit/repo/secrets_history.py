@@ -215,6 +215,12 @@ def scan_history_secrets(
     return scan
 
 
+# A scan's peak memory grows with its tree (the facts of every file); the read-ahead buffer
+# (up to repo/git.READ_AHEAD_BYTES) would add to it: past this many files, no read-ahead
+# (at 100,000 files it took the peak from 320 to 344 MiB).
+READ_AHEAD_MAX_FILES = 50_000
+
+
 class PendingSecretScan:
     """The history secret scan of a repository, called when a check first asks for it, whose
     `git log -p` may be started before (`start()`: when the checks to run are known to need
@@ -223,14 +229,24 @@ class PendingSecretScan:
     output: only when git runs changes. A started command nobody reads is killed when
     this object is dropped."""
 
-    def __init__(self, cwd: Path, *, shallow: bool = False, partial_clone: bool = False) -> None:
+    def __init__(
+        self,
+        cwd: Path,
+        *,
+        shallow: bool = False,
+        partial_clone: bool = False,
+        read_ahead: bool = True,
+    ) -> None:
         self.cwd = cwd
         self.shallow = shallow
         self.partial_clone = partial_clone
+        self.read_ahead = read_ahead  # False: `start()` does nothing
         self._started: tuple[str, ReadAhead] | None = None
 
     def start(self) -> None:
         if self._started is not None or self.shallow or self.partial_clone:
+            return
+        if not self.read_ahead:
             return
         nonce = new_nonce()
         try:

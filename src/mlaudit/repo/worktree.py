@@ -137,7 +137,11 @@ def open_worktree(
     max_bytes: int = DEFAULT_MAX_BYTES,
     facts: WorktreeFacts | None = None,
 ) -> Snapshot:
-    from mlaudit.repo.secrets_history import HistorySecretScan, PendingSecretScan
+    from mlaudit.repo.secrets_history import (
+        READ_AHEAD_MAX_FILES,
+        HistorySecretScan,
+        PendingSecretScan,
+    )
     from mlaudit.repo.snapshot import Snapshot
 
     if facts is None:
@@ -175,9 +179,13 @@ def open_worktree(
                 known=listed,
             )
 
-            # started when the checks to run need it (Snapshot.prefetch_history_secrets)
+            # started when the checks to run need it (Snapshot.prefetch_history_secrets), in
+            # trees small enough for its buffer not to weigh on the scan's peak memory
             snap.history_secrets_loader = PendingSecretScan(
-                root, shallow=shallow, partial_clone=partial_clone
+                root,
+                shallow=shallow,
+                partial_clone=partial_clone,
+                read_ahead=len(listed) <= READ_AHEAD_MAX_FILES,
             )
         snap.notes.extend(git.notes)
         if git.shallow:
