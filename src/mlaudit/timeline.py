@@ -315,6 +315,7 @@ class SharedHistory:
             bytes_scanned=scan.bytes_scanned,
             truncated=scan.truncated,
             bound=scan.bound,
+            failed=scan.failed,
         )
 
 

@@ -37,6 +37,10 @@ AZURE_KEY = _rand(86, string.ascii_letters + string.digits + "+/") + "=="
 ENV_TOKEN = _rand(32)
 DUMMY_ID = "AKIA" + "IOSFODNN7EXAMPLE"
 DUMMY_SECRET = "wJalrXUtnFEMI/K7MDENG/" + "bPxRfiCYEXAMPLEKEY"
+# the Azurite storage emulator's published key (the same in every installation)
+AZURITE_KEY = (
+    "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq" + "/K1SZFPTOtr/KBHBeksoGMGw=="
+)
 
 AWS_FILE = f'aws_access_key_id = "{AWS_ID}"\naws_secret_access_key = "{AWS_SECRET}"\n'
 PEM_FILE = f"{PEM_HEADER}\n{PEM_BODY}\n{_rand(64)}\n-----END RSA PRIVATE KEY-----\n"
@@ -77,6 +81,7 @@ def test_redact(value, expected):
         "${HF_TOKEN}",
         "$TOKEN",
         "********",
+        AZURITE_KEY,
     ],
 )
 def test_dummy_values(value):
@@ -133,6 +138,12 @@ def test_detectors_find_real_secrets(path, text, kinds):
         ("tokenize.py", "tokens = tokenizer(text)\nMAX_TOKENS = 512\n"),
         # git hashes are not AWS secrets
         ("x.txt", f"{AWS_ID}\n{_rand(40, '0123456789abcdef')}\n"),
+        # the storage emulator's published key (Netflix/metaflow's test/core/contexts.json)
+        (
+            "test/core/contexts.json",
+            '"AZURE_STORAGE_CONNECTION_STRING": "DefaultEndpointsProtocol=http;'
+            f'AccountName=devstoreaccount1;AccountKey={AZURITE_KEY};BlobEndpoint=x"\n',
+        ),
     ],
 )
 def test_detectors_ignore_dummies_and_lookalikes(path, text):
@@ -221,6 +232,33 @@ def test_raw_key_never_printed_by_the_cli(tmp_path, fmt):
         head = next(r for r in data["results"] if r["name"] == "committed-secrets")
         assert head["outcome"] == "pass"
         assert data["caps"] == [] and data["maturity"]["caps"] == []
+
+
+def test_a_history_git_cannot_read_to_the_end_is_unknown_beyond_what_was_read(tmp_path):
+    """An incomplete copy (a blob missing from .git/objects): `git log -p` stops with an
+    error midway. The scan keeps what it read and says the rest is unknown: never a pass."""
+    root = make_repo(tmp_path / "r", {"README.md": "# r\n"})
+    commit(root, {"src/early.py": "A = 1\n"}, "early")
+    blob = git(root, "rev-parse", "HEAD:src/early.py").strip()
+    commit(root, {"src/early.py": "A = 2\n"}, "later")
+    commit(root, {"conf/.env": f"HF_TOKEN={ENV_TOKEN}\n"}, "leak")
+    commit(root, {"conf/.env": "HF_TOKEN=\n"}, "unleak")
+    (root / ".git" / "objects" / blob[:2] / blob[2:]).unlink()
+    scan = scan_history_secrets(root)
+    assert scan.available and scan.truncated and scan.failed.startswith("git log exited with ")
+    assert "git stopped before the end" in scan.summary()
+    assert 0 < scan.commits_scanned < 5
+    assert [(h.path, h.finding.kind) for h in scan.findings] == [("conf/.env", "env-secret")]
+    # found in what was read: a fail; nothing found: unknown, not a pass
+    assert run_probe(open_worktree(root), "committed_secrets").outcome == Outcome.FAIL
+    clean = make_repo(tmp_path / "clean", {"README.md": "# r\n"})
+    commit(clean, {"src/early.py": "A = 1\n"}, "early")
+    blob = git(clean, "rev-parse", "HEAD:src/early.py").strip()
+    commit(clean, {"src/early.py": "A = 2\n"}, "later")
+    (clean / ".git" / "objects" / blob[:2] / blob[2:]).unlink()
+    obs = run_probe(open_worktree(clean), "committed_secrets")
+    assert obs.outcome == Outcome.UNKNOWN
+    assert "could not read the whole history" in obs.message
 
 
 def test_history_scan_is_bounded(tmp_path):

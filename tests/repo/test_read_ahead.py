@@ -186,3 +186,17 @@ def test_started_only_when_a_check_to_run_reads_the_history_secrets(
         evaluate(open_worktree(repo), rubric, "batch", ScanOptions(selected=selector))
         assert len(starts) == expected, select
     assert _wait_for_no_git() == []
+
+
+def test_a_history_git_cannot_read_to_the_end_fails_the_same_read_ahead(tmp_path: Path) -> None:
+    root = make_repo(tmp_path / "r", {"README.md": "# r\n"})
+    commit(root, {"src/early.py": "A = 1\n"}, "early")
+    blob = git(root, "rev-parse", "HEAD:src/early.py").strip()
+    commit(root, {"src/early.py": "A = 2\n"}, "later")
+    (root / ".git" / "objects" / blob[:2] / blob[2:]).unlink()
+    asked = sh.scan_history_secrets(root)
+    pending = sh.PendingSecretScan(root)
+    pending.start()
+    early = pending()
+    assert early.failed == asked.failed == "git log exited with 128"
+    assert _facts(early) == _facts(asked)

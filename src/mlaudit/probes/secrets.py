@@ -95,8 +95,10 @@ def committed_secrets(snap: Snapshot, p: CommittedSecretsParams) -> Observation:
     a key deleted in a later commit is still leaked. The base64 payloads of notebook image
     outputs (`"image/png": "iVBORw0KGg…"`) are not read, in HEAD files or the history: they
     hold pixels, and most of a notebook history's bytes. Dummy values (`AKIAIOSFODNN7EXAMPLE`,
-    `xxxx`, `<your-key>`, `changeme`, `${VAR}`) and private keys in test fixtures or docs
-    do not count. In a shallow clone the history part is unknown (HEAD is still decided).
+    `xxxx`, `<your-key>`, `changeme`, `${VAR}`), published emulator keys (Azurite's
+    `devstoreaccount1` key) and private keys in test fixtures or docs do not count. A history
+    git cannot read to the end (objects missing from an incomplete copy) is unknown beyond
+    what was read. In a shallow clone the history part is unknown (HEAD is still decided).
     Evidence is redacted (`AKIA…XYZ1`); the secret is never printed.
     Why: a leaked credential gives anyone with a clone access to data, models or cloud
     accounts; removing it in a later commit does not help (hard cap at level 0).
@@ -149,7 +151,12 @@ def committed_secrets(snap: Snapshot, p: CommittedSecretsParams) -> Observation:
                     removed += 1
                     note = f"{f.kind} in commit {item.commit[:10]} (no longer at HEAD)"
                     found.append(ev(item.path, f.line, f.redacted, note))
-                if scan.truncated and not found:
+                if scan.failed and not found:
+                    history_unknown = (
+                        f"git could not read the whole history ({scan.failed}; objects "
+                        f"missing from this copy?) after {scan.commits_scanned} commit(s)"
+                    )
+                elif scan.truncated and not found:
                     history_unknown = (
                         f"history scan stopped at its bound ({scan.bound}) after "
                         f"{scan.commits_scanned} commit(s)"

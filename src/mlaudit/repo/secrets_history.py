@@ -31,7 +31,9 @@ blobs over the network).
 
 from __future__ import annotations
 
+import contextlib
 import re
+import subprocess
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -104,11 +106,16 @@ class HistorySecretScan:
     bytes_scanned: int = 0
     truncated: bool = False
     bound: str = ""  # e.g. "1024 MiB / 60 s"
+    # why git stopped before the end of the history (`truncated` is set too: the rest of
+    # the history is unknown), e.g. objects missing from an incomplete copy
+    failed: str = ""
 
     def summary(self) -> str:
         mib = self.bytes_scanned / 1024**2
         text = f"{self.commits_scanned} commit(s), {mib:.1f} MiB of patches scanned"
-        if self.truncated:
+        if self.failed:
+            text += f"; git stopped before the end of the history ({self.failed})"
+        elif self.truncated:
             text += f"; stopped at the bound ({self.bound})"
         else:
             text += f" (bound {self.bound})"
@@ -182,10 +189,12 @@ def scan_history_secrets(
     deadline = time.monotonic() + max_seconds
     leftover = b""
     read = child.read if isinstance(child, ReadAhead) else child.stdout.read
+    at_end = False
     try:
         while True:
             chunk = read(CHUNK_BYTES)
             if not chunk:
+                at_end = True
                 if leftover:
                     last = blank_image_payloads(b"\n" + leftover + b"\n")
                     state = _scan_chunk(last, mark, state, scan, seen)
@@ -204,13 +213,20 @@ def scan_history_secrets(
                 scan.truncated = True
                 break
     finally:
+        if at_end and isinstance(child, GitChild):  # its own exit code, not our kill's
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                child.proc.wait(timeout=5)  # the end of the output comes just before the exit
         returncode = child.close()
     if child.timed_out and not scan.truncated:
         scan.truncated = True  # git stalled: what was read is kept, the rest is unknown
-    if not scan.truncated and returncode != 0 and scan.bytes_scanned == 0:
-        return HistorySecretScan(
-            available=False, reason=f"git log failed ({returncode})", bound=bound
-        )
+    if not scan.truncated and returncode != 0:
+        if scan.bytes_scanned == 0:
+            return HistorySecretScan(
+                available=False, reason=f"git log failed ({returncode})", bound=bound
+            )
+        # git gave up midway (a missing object): what was read is kept, the rest is unknown
+        scan.truncated = True
+        scan.failed = f"git log exited with {returncode}"
     scan.findings = _ordered(seen)
     return scan
 

