@@ -351,10 +351,6 @@ def test_order_file_fifo_does_not_hang(tmp_path: Path) -> None:
     assert time.monotonic() - started < 30
 
 
-def _git_children(parent: int | None = None) -> list[int]:
-    return git_children(parent)
-
-
 def _repo_including_a_fifo(tmp_path: Path) -> Path:
     root = make_repo(tmp_path / "repo", {"README.md": "# x\n"})
     fifo = tmp_path / "include.fifo"
@@ -385,7 +381,7 @@ def test_config_include_of_a_fifo_is_bounded(
     assert run.exit_code == 3
     assert "did not answer" in run.stdout + run.stderr
     assert elapsed < 10
-    assert _git_children() == []
+    assert git_children() == []
 
 
 def test_stream_timeout_kills_git_and_its_children(tmp_path: Path) -> None:
@@ -400,7 +396,7 @@ def test_stream_timeout_kills_git_and_its_children(tmp_path: Path) -> None:
         child.close()
     assert child.timed_out
     assert time.monotonic() - started < 5
-    assert _git_children() == []
+    assert git_children() == []
 
 
 def test_sigterm_kills_the_git_child(tmp_path: Path) -> None:
@@ -419,7 +415,7 @@ def test_sigterm_kills_the_git_child(tmp_path: Path) -> None:
     assert proc.stdout.readline().strip() == "started"
     git_pid = None
     for _ in range(100):
-        git_pid = next(iter(_git_children(proc.pid)), None)
+        git_pid = next(iter(git_children(proc.pid)), None)
         if git_pid:
             break
         time.sleep(0.05)
@@ -453,7 +449,7 @@ def test_a_git_command_answered_later_is_bounded_like_any_other(tmp_path: Path) 
     with pytest.raises(mgit.GitFailed):
         pending.result()  # the same answer when asked again
     assert time.monotonic() - started < 5
-    assert _git_children() == []
+    assert git_children() == []
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
@@ -464,10 +460,10 @@ def test_a_git_command_nobody_asks_for_is_killed_when_dropped(tmp_path: Path) ->
     root = _repo_including_a_fifo(tmp_path)
     pending = mgit.PendingGit(root, ["log"], timeout=3.0)  # git stalls on the FIFO
     for _ in range(100):
-        if _git_children():
+        if git_children():
             break
         time.sleep(0.05)
-    assert _git_children(), "git did not start"
+    assert git_children(), "git did not start"
     collectors = [t for t in threading.enumerate() if t.name == "mlaudit-git"]
     other = make_repo(tmp_path / "other", {"a.py": "A = 1\n"})
     head = mgit.run_git(other, ["rev-parse", "HEAD"])
@@ -485,7 +481,7 @@ def test_a_git_command_nobody_asks_for_is_killed_when_dropped(tmp_path: Path) ->
     # killed and reaped at once, not left to its deadline (which would also mark the
     # repository unresponsive for the rest of the run)
     assert time.monotonic() - started < 5
-    assert _git_children() == []
+    assert git_children() == []
     assert not mgit.unresponsive(root) and not mgit.unresponsive(other)
 
 

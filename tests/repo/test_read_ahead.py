@@ -23,10 +23,6 @@ pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="ne
 TOKEN = "gh" + "p_" + "Q7RZ3K2M5N8P4W6XkP9xQ2mZ7vB4nR8tL1wY"
 
 
-def _git_children() -> list[int]:
-    return git_children()
-
-
 def _cmdline(pid: int) -> list[bytes]:
     try:
         return Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
@@ -36,10 +32,10 @@ def _cmdline(pid: int) -> list[bytes]:
 
 def _wait_for_no_git() -> list[int]:
     for _ in range(100):
-        if not _git_children():
+        if not git_children():
             break
         time.sleep(0.05)
-    return _git_children()
+    return git_children()
 
 
 @pytest.fixture
@@ -104,7 +100,7 @@ def test_a_shallow_clone_starts_nothing(repo: Path, tmp_path: Path) -> None:
     git(tmp_path, "clone", "-q", "--depth", "1", f"file://{repo}", str(shallow))
     snap = open_worktree(shallow)
     snap.prefetch_history_secrets()
-    assert not [pid for pid in _git_children() if b"-p" in _cmdline(pid)]  # no `git log -p`
+    assert not [pid for pid in git_children() if b"-p" in _cmdline(pid)]  # no `git log -p`
     scan = snap.history_secrets
     assert not scan.available and "shallow" in scan.reason
 
