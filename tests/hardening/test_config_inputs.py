@@ -170,3 +170,20 @@ def test_alias_expanded_rubric_is_refused_quickly(tmp_path: Path) -> None:
     start = time.monotonic()
     _assert_refused(run_isolated("scan", ".", "--rubric", "r.yaml", cwd=repo), "YAML nodes")
     assert time.monotonic() - start < 20
+
+
+def test_a_file_reached_twice_is_read_again_not_shared(tmp_path: Path) -> None:
+    """The reader hands a file's parsed document over without copying it: a second read of
+    the same file (a part reached again through another `extends` chain) must be a new,
+    equal document, so that merging one cannot change the other."""
+    from mlaudit.rubric.load import _Reader
+
+    part = tmp_path / "p.yaml"
+    part.write_text("qualities:\n  - id: a\n    checks: []\n")
+    reader = _Reader(None)
+    first = reader.read(part)
+    first["qualities"][0]["checks"].append({"id": "changed"})
+    second = reader.read(part)
+    assert second == {"qualities": [{"id": "a", "checks": []}]}
+    assert second["qualities"][0].line == 2 and second.origin == str(part)
+    assert reader.digests == [(str(part), reader.digests[0][1])]  # read from disk once

@@ -100,7 +100,11 @@ class _Reader:
 
     def __init__(self, inside: Path | None) -> None:
         self.inside = inside
-        self.cache: dict[str, Any] = {}
+        # realpath -> the file's text: a file read again (the same part reached through two
+        # `extends` chains) is parsed again, so that no read needs a deep copy of its document
+        # (a first read hands its freshly parsed document over; deep-copying all of them cost
+        # a fifth of loading the built-in rubric)
+        self.cache: dict[str, str] = {}
         self.nodes = 0
         self.digests: list[tuple[str, str]] = []  # (path, sha256 of its text), as read
 
@@ -109,7 +113,7 @@ class _Reader:
 
         key = os.path.realpath(path)
         if key in self.cache:
-            return copy.deepcopy(self.cache[key])
+            return self._parse(path, self.cache[key])
         if len(self.cache) >= MAX_RUBRIC_FILES:
             raise RubricError(f"{path}: a rubric may span at most {MAX_RUBRIC_FILES} files")
         builtin = _is_builtin(path)
@@ -121,6 +125,18 @@ class _Reader:
             inside=None if builtin else self.inside,
         )
         self.digests.append((str(path), _text_digest(text)))
+        document = self._parse(path, text)
+        self.nodes += _count_nodes(document, MAX_RUBRIC_NODES - self.nodes)
+        if self.nodes > MAX_RUBRIC_NODES:
+            raise RubricError(
+                f"{path}: rubric larger than {MAX_RUBRIC_NODES:,} YAML nodes in all "
+                "(aliases expanded)"
+            )
+        self.cache[key] = text
+        return document
+
+    @staticmethod
+    def _parse(path: Path, text: str) -> Any:
         from mlaudit.repo.parsers.yaml_docs import parse_yaml
 
         parsed = parse_yaml(text)
@@ -128,15 +144,8 @@ class _Reader:
             raise RubricError(f"{path}: {parsed.error}")
         if len(parsed.documents) != 1 or not isinstance(parsed.documents[0], dict):
             raise RubricError(f"{path}:1: a rubric file must hold one YAML mapping")
-        self.nodes += _count_nodes(parsed.documents[0], MAX_RUBRIC_NODES - self.nodes)
-        if self.nodes > MAX_RUBRIC_NODES:
-            raise RubricError(
-                f"{path}: rubric larger than {MAX_RUBRIC_NODES:,} YAML nodes in all "
-                "(aliases expanded)"
-            )
         _tag_origin(parsed.documents[0], str(path))
-        self.cache[key] = parsed.documents[0]
-        return copy.deepcopy(parsed.documents[0])
+        return parsed.documents[0]
 
 
 def _is_builtin(path: Path) -> bool:
