@@ -114,6 +114,16 @@ CASES = [
     ),
     (
         "training-pipeline",
+        "step functions data science sdk",  # awslabs/mlmax training_pipeline_define.py:201
+        {
+            "pipeline/define.py": "from stepfunctions.steps import Chain\n"
+            "from stepfunctions.workflow import Workflow\n"
+            "wf = Workflow(name='train', definition=Chain([prep, train]), role=role)\n",
+        },
+        P,
+    ),
+    (
+        "training-pipeline",
         "metaflow",
         {
             "flow.py": "from metaflow import FlowSpec, step\n\nclass TrainFlow(FlowSpec):\n    pass\n"

@@ -122,6 +122,12 @@ CASES = [
     ),
     (
         "deployment-documented",
+        "fp-model-card-release-date",  # openai/whisper model-card.md:25
+        {"model-card.md": "# Model Card\n\n### Release date\n\nSeptember 2022.\n"},
+        F,
+    ),
+    (
+        "deployment-documented",
         "releasing-section",
         {"README.md": "# X\n\n## Releasing\n\nTag and push.\n"},
         P,

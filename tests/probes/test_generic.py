@@ -70,6 +70,25 @@ def test_python_calls_resolves_aliases_and_kwargs(tmp_path):
     assert run_probe(snap, "python_calls", calls=["mlflow.autolog"]).outcome == Outcome.FAIL
 
 
+@pytest.mark.parametrize("kinds", [["call"], ["call", "decorator"]])  # index and per-file paths
+def test_python_calls_not_calls_leave_names_out(tmp_path, kinds):
+    snap = snapshot(
+        tmp_path,
+        {
+            "jobs.py": "import sagemaker\nsagemaker.processing.ScriptProcessor(instance_count=8)\n"
+            "sagemaker.estimator.Estimator(instance_count=4)\n",
+        },
+    )
+    wide = run_probe(snap, "python_calls", calls=["sagemaker.*"], kinds=kinds)
+    assert [e.line for e in wide.evidence] == [2, 3]
+    narrow = run_probe(
+        snap, "python_calls", calls=["sagemaker.*"], not_calls=["*Processor"], kinds=kinds
+    )
+    assert [e.line for e in narrow.evidence] == [3]
+    none = run_probe(snap, "python_calls", calls=["sagemaker.*"], not_calls=["sagemaker.*"])
+    assert none.outcome == Outcome.FAIL
+
+
 def test_python_calls_syntax_error_is_unknown_not_fail(tmp_path):
     snap = snapshot(tmp_path, {"train.py": "def broken(:\n    mlflow.log_metric('acc', 1)\n"})
     obs = run_probe(snap, "python_calls", calls=["mlflow.log_*"])

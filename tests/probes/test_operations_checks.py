@@ -246,6 +246,19 @@ CASES = [
         },
         FAIL,
     ),
+    # known FP (awslabs/mlmax): processing, batch transform and serving scale out, not training
+    (
+        "cluster-training-jobs",
+        {
+            "etl.py": "from sagemaker.processing import ScriptProcessor\n"
+            "from sagemaker.transformer import Transformer\n"
+            "from azure.ai.ml.entities import ManagedOnlineDeployment\n"
+            "ScriptProcessor(image_uri=u, instance_count=16)\nTransformer(m, instance_count=4)\n"
+            "ManagedOnlineDeployment(name='blue', instance_count=3)\n",
+            "train.py": "from sagemaker.sklearn import SKLearn\nSKLearn(entry_point='t.py')\n",
+        },
+        FAIL,
+    ),
     (
         "batch-scaleout",
         {"score.py": "import mlflow\nudf = mlflow.pyfunc.spark_udf(spark, 'models:/m/1')\n"},

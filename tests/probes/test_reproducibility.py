@@ -485,6 +485,17 @@ CASES = [
         },
         PASS,
     ),
+    # awslabs/mlmax src/mlmax/preprocessing.py: old scikit-learn's vendored joblib
+    (
+        "model-signature",
+        "persisted through sklearn.externals.joblib",
+        {
+            "prep.py": "try:\n    from sklearn.externals import joblib\nexcept ImportError:\n"
+            "    import joblib\nfrom sklearn.compose import make_column_transformer\n"
+            "t = make_column_transformer((s, ['a']))\njoblib.dump(t, 'model.joblib')\n"
+        },
+        PASS,
+    ),
     (
         "model-signature",
         "nothing",

@@ -144,6 +144,8 @@ def test_detectors_find_real_secrets(path, text, kinds):
             '"AZURE_STORAGE_CONNECTION_STRING": "DefaultEndpointsProtocol=http;'
             f'AccountName=devstoreaccount1;AccountKey={AZURITE_KEY};BlobEndpoint=x"\n',
         ),
+        # MinIO's published demo logins (ThoughtWorksInc/CD4ML-Scenarios .env:1-2)
+        (".env", "ACCESS_KEY=minio\nSECRET_KEY=minio123\nMINIO_ROOT_PASSWORD=minioadmin\n"),
     ],
 )
 def test_detectors_ignore_dummies_and_lookalikes(path, text):

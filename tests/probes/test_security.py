@@ -172,6 +172,9 @@ CASES = [
     # container-hardening
     ("container-hardening", {"Dockerfile": DOCKER + "USER 10001\n"}, Outcome.PASS),
     ("container-hardening", {"Dockerfile": DOCKER}, Outcome.FAIL),
+    # ThoughtWorksInc/CD4ML-Scenarios names its images Dockerfile-model, Dockerfile-mlflow …
+    ("container-hardening", {"Dockerfile-model": DOCKER + "USER root\n"}, Outcome.FAIL),
+    ("container-hardening", {"Dockerfile_gpu": DOCKER + "USER 10001\n"}, Outcome.PASS),
     ("container-hardening", {"Dockerfile": DOCKER + "USER root\n"}, Outcome.FAIL),
     ("container-hardening", {"k8s/deploy.yaml": DEPLOY % (POD_SC, CONTAINER_SC)}, Outcome.PASS),
     ("container-hardening", {"k8s/deploy.yaml": DEPLOY % (POD_SC, PRIVILEGED)}, Outcome.FAIL),
@@ -278,3 +281,39 @@ def test_ingest_validation_lib_rule(tmp_path):
     files["setup.py"] = "from setuptools import setup\nsetup(name='shop')\n"
     snap = snapshot(tmp_path / "b", files)
     assert run_probe(snap, "ingest_validation").outcome is Outcome.PASS
+
+
+WHISPER_LOAD = (
+    "import torch\n"
+    'kwargs = {"weights_only": True} if torch.__version__ >= "1.13" else {}\n'
+    "state = torch.load(fp, map_location=device, **kwargs)\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("source", "expected", "line"),
+    [
+        # openai/whisper whisper/__init__.py:150-151: the flag comes through **kwargs
+        (WHISPER_LOAD, Outcome.UNKNOWN, 3),
+        ("import torch\nopts = {}\ntorch.load(fp, **opts)\n", Outcome.UNKNOWN, 3),
+        ("import yaml\nyaml.load(f, **loader_args)\n", Outcome.UNKNOWN, 2),
+        # written out, the keyword decides even beside a mapping
+        ("import torch\ntorch.load(fp, weights_only=True, **kw)\n", Outcome.PASS, None),
+        ("import torch\ntorch.load(fp, weights_only=False, **kw)\n", Outcome.FAIL, 2),
+        ("import yaml\nyaml.load(f, yaml.FullLoader, **kw)\n", Outcome.FAIL, 2),
+        # a mapping cannot make a pickle safe
+        ("import pickle\npickle.load(f, **kw)\n", Outcome.FAIL, 2),
+    ],
+)
+def test_unsafe_deserialization_flags_passed_through_a_mapping(tmp_path, source, expected, line):
+    obs = run_rubric_check(snapshot(tmp_path, {"model.py": source}), "unsafe-deserialization")
+    assert obs.outcome == expected, obs.message
+    if line is not None:
+        assert [(e.path, e.line) for e in obs.evidence] == [("model.py", line)]
+
+
+def test_a_definite_unsafe_load_fails_beside_an_undecided_one(tmp_path):
+    files = {"a.py": WHISPER_LOAD, "b.py": "import joblib\njoblib.load(p)\n"}
+    obs = run_rubric_check(snapshot(tmp_path, files), "unsafe-deserialization")
+    assert obs.outcome == Outcome.FAIL
+    assert [(e.path, e.line) for e in obs.evidence] == [("b.py", 2)]

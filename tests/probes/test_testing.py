@@ -120,6 +120,29 @@ CASES = [
         },
         P,
     ),
+    # known FP (huggingface/setfit): 🤗 transformers.utils is not scripts/transformers/utils.py
+    (
+        "feature-unit-tests",
+        "fp-library-named-like-a-scripts-folder",
+        {
+            "scripts/transformers/utils.py": "def load_data(name):\n    return name\n",
+            "tests/test_trainer.py": "from transformers.utils.hp_naming import TrialShortNamer\n\n"
+            "def test_namer():\n    assert TrialShortNamer.shortname({}) == ''\n",
+        },
+        F,
+    ),
+    # ... but a name the scripts module does define is that module's, through sys.path
+    (
+        "feature-unit-tests",
+        "sys-path-suffix-module-symbol",
+        {
+            "scripts/transformers/utils.py": "def load_data(name):\n    return name\n",
+            "tests/test_load.py": "import sys\nsys.path.append('scripts')\n"
+            "from transformers.utils import load_data\n\n"
+            "def test_load():\n    assert load_data('x') == 'x'\n",
+        },
+        P,
+    ),
     (
         "feature-unit-tests",
         "only-utils",

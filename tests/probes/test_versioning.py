@@ -340,6 +340,25 @@ CASES = [
         {"ml/parameters.json": '{"training": {"alpha": 0.4}}\n'},
         PASS,
     ),
+    # per-module config folders (awslabs/mlmax) and params.json (ThoughtWorksInc/CD4ML-Scenarios)
+    (
+        "config-versioned",
+        "module config folder",
+        {"modules/pipeline/config/deploy-us-east-1-prod.ini": "[default]\nPipelineName = p\n"},
+        PASS,
+    ),
+    (
+        "config-versioned",
+        "params.json",
+        {"cd4ml/features/feature_sets/simple/params.json": '{"lr": 0.1}\n'},
+        PASS,
+    ),
+    (
+        "config-versioned",
+        "FP test fixture config",  # Netflix/metaflow test/ux/core/flows/config/config_simple.json
+        {"test/ux/flows/config/config_simple.json": "{}\n", "tests/configs/a.yaml": "a: 1\n"},
+        FAIL,
+    ),
     ("config-versioned", "nothing", {"train.py": "LR = 0.1\n"}, FAIL),
     # FP: a config.py module is code, docs/ is not the project
     (
@@ -430,6 +449,21 @@ def test_data_history_single_version_fails(tmp_path):
     assert run_rubric_check(open_worktree(repo), "data-history").outcome == FAIL
 
 
+def test_data_history_counts_only_pointers_that_still_exist(tmp_path):
+    """awslabs/mlmax: one commit added data.dvc, a later one deleted it (DVC dropped): two
+    commits touched a pointer, but no data is versioned now, let alone with a history."""
+    repo = make_repo(tmp_path / "r", {"data.dvc": DVC_POINTER, "train.py": "x = 1\n"})
+    git(repo, "rm", "-q", "data.dvc")
+    git(repo, "commit", "-q", "-m", "drop dvc")
+    obs = run_rubric_check(open_worktree(repo), "data-history")
+    assert obs.outcome == FAIL and not obs.evidence, obs
+    # a pointer that exists keeps every commit that changed it, its creation included
+    commit(repo, {"data/raw.dvc": DVC_POINTER}, "version again")
+    commit(repo, {"data/raw.dvc": DVC_POINTER.replace("3a1b", "4b2c")}, "update data")
+    obs = run_rubric_check(open_worktree(repo), "data-history")
+    assert obs.outcome == PASS and {e.path for e in obs.evidence} == {"data/raw.dvc"}, obs
+
+
 @pytest.mark.parametrize("kind", ["shallow", "no-git"])
 def test_data_history_unknown_without_full_history(tmp_path, kind):
     files = {"data/raw.dvc": DVC_POINTER}
@@ -502,6 +536,11 @@ def test_model_version_tags_unknown_without_git(tmp_path):
         ([], {"CHANGELOG.md": "# 1.2.0\n"}, FAIL),
         # FP: GTO model tags are model versions, not releases
         (["churn@v1.0.0", "churn#prod#1"], {"CHANGELOG.md": "x\n"}, FAIL),
+        # calendar versions without dots (openai/whisper: v20230117 … v20250625)
+        (["v20230117", "v20250625"], {"CHANGELOG.md": "## [v20250625]\n"}, PASS),
+        (["20240930"], {}, PARTIAL),
+        # a bare number is no version: a build number, an issue, a year
+        (["v1", "2023", "123456789"], {"CHANGELOG.md": "x\n"}, FAIL),
     ],
 )
 def test_release_tags(tmp_path, tags, files, expected):
@@ -555,3 +594,23 @@ def test_anti_checks_count_against_their_cell_without_capping():
         found = rubric.find(name)
         assert found is not None
         assert found[1].strength == "anti" and found[1].caps is None
+
+
+def test_pr_merges_whose_tree_equals_a_parent_are_counted(tmp_path):
+    """GitHub's "Merge pull request" of a branch based on the tip has the branch's tree: a
+    pathspec (`git log -- .`) simplifies it away (ThoughtWorksInc/CD4ML-Scenarios kept 2 of
+    its 8 merges). At the repository root the history is read without one."""
+    repo = make_repo(tmp_path / "r", {"train.py": "x = 0\n"})
+    for i, author in enumerate(["ann", "bob", "cid"]):
+        git(repo, "checkout", "-q", "-b", f"feature-{i}")
+        (repo / f"f{i}.py").write_text(f"y = {i}\n")
+        git(repo, "add", "-A")
+        git(repo, "commit", "-q", "-m", f"feature {i}", f"--author={author} <{author}@x.org>")
+        git(repo, "checkout", "-q", "-")
+        git(repo, "merge", "-q", "--no-ff", f"feature-{i}", "-m", f"Merge pull request #{i + 1}")
+    git(repo, "commit", "-q", "--allow-empty", "-m", "an empty commit counts too")
+    snap = open_worktree(repo)
+    subjects = [c.subject for c in snap.history.commits]
+    assert sum(s.startswith("Merge pull request") for s in subjects) == 3
+    assert "an empty commit counts too" in subjects
+    assert run_rubric_check(snap, "pr-workflow").outcome == PASS

@@ -230,6 +230,10 @@ class CallsParams(Params):
         min_length=1,
         description="fnmatch patterns over qualified names (through imports), e.g. mlflow.log_*",
     )
+    not_calls: list[str] = Field(
+        default_factory=list,
+        description="fnmatch patterns of names that never count, e.g. *Processor beside sagemaker.*",
+    )
     kwargs: dict[str, str] = Field(
         default_factory=dict,
         description="keyword → regex the literal value must match ('*' = present with any value)",
@@ -278,6 +282,14 @@ def _names_matcher(patterns: tuple[str, ...]) -> Callable[[str], bool]:
     return lambda name: (
         name in exact or name.startswith(starts) or name.endswith(ends) or rest(name) is not None
     )
+
+
+def _calls_matcher(p: CallsParams) -> Callable[[str], bool]:
+    wanted = _names_matcher(tuple(p.calls))
+    if not p.not_calls:
+        return wanted
+    unwanted = _names_matcher(tuple(p.not_calls))
+    return lambda name: wanted(name) and not unwanted(name)
 
 
 def name_matches(name: str, pattern: str) -> bool:
@@ -460,12 +472,13 @@ def python_calls(snap: Snapshot, p: CallsParams) -> Observation:
         exclude=p.exclude,
         include_excluded_dirs=p.include_excluded_dirs,
     )
-    name_re = _names_matcher(tuple(p.calls))
+    name_re = _calls_matcher(p)
+    patterns = (tuple(p.calls), tuple(p.not_calls))
     own = own_packages(snap)  # rule lib: calls into the package the repository publishes
 
     # names repeat across files and history points: each decided once for these paths
     # (the verdict is a pure function of the name, the patterns and rule lib's packages)
-    verdicts: dict[str, bool] = snap.tree_memo(("python_calls.verdicts", tuple(p.calls), own), dict)
+    verdicts: dict[str, bool] = snap.tree_memo(("python_calls.verdicts", patterns, own), dict)
     if len(verdicts) > MAX_VERDICTS:
         verdicts.clear()
 
@@ -486,7 +499,7 @@ def python_calls(snap: Snapshot, p: CallsParams) -> Observation:
             lambda: frozenset(f for f in paths if not (skip_notebooks and base.is_notebook(f))),
         )
         index = _call_index(snap)
-        for name in _matching_names(snap, index, ("python_calls", tuple(p.calls), own), match):
+        for name in _matching_names(snap, index, ("python_calls", patterns, own), match):
             for path, c, where, note in index[name]:
                 if path in allowed and (not p.kwargs or _kwargs_match(c, p.kwargs)):
                     found.append(ev(path, where, name + "(…)", note))
@@ -496,13 +509,13 @@ def python_calls(snap: Snapshot, p: CallsParams) -> Observation:
         # file content; only the whole-tree rule lib is applied here, at every snapshot
         key = derivation_key(
             "python_calls",
-            tuple(p.calls),
+            *patterns,
             tuple(sorted(p.kwargs.items())),
             tuple(p.kinds),
             p.value,
         )
         value_re = re.compile(p.value) if p.value else None
-        name_test = _names_matcher(tuple(p.calls))
+        name_test = _calls_matcher(p)
 
         def derive(path: str, facts: Any) -> tuple[tuple[str, int, Evidence], ...]:
             return _call_candidates(snap, path, facts, p, name_test, value_re, wants_bound)

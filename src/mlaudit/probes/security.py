@@ -65,7 +65,7 @@ def unsafe_reason(call: Call) -> str | None:
     if any(name == n or name.endswith("." + n) for n in ALWAYS_UNSAFE):
         return "pickle-based load executes arbitrary code from the file"
     if name == "torch.load":
-        if call.kwarg("weights_only") == _TRUE:
+        if call.kwarg("weights_only") == _TRUE or _safe_flag_may_be_spread(call, "weights_only"):
             return None
         return "torch.load without weights_only=True unpickles arbitrary objects"
     if name == "numpy.load" and call.kwarg("allow_pickle") == _TRUE:
@@ -74,9 +74,28 @@ def unsafe_reason(call: Call) -> str | None:
         loader = call.name_arg("Loader") or call.name_arg("1")
         if loader and loader.rsplit(".", 1)[-1] in SAFE_YAML_LOADERS:
             return None
+        if _safe_flag_may_be_spread(call, "Loader") and call.name_arg("1") is None:
+            return None
         return "yaml.load without SafeLoader can construct arbitrary Python objects"
     if name_matches(name, "*keras.models.load_model") and call.kwarg("safe_mode") == "False":
         return "keras load_model(safe_mode=False) deserialises lambda layers"
+    return None
+
+
+def _safe_flag_may_be_spread(call: Call, keyword: str) -> bool:
+    """`keyword` is not written out but may come in a `**mapping` (`torch.load(f,
+    **kwargs)` after `kwargs = {"weights_only": True} if … else {}`): whether the load is
+    safe depends on a value the source does not show."""
+    return call.kwarg(keyword) is None and call.spreads_keywords
+
+
+def undecided_reason(call: Call) -> str | None:
+    """Why this call's safety cannot be read from the source, or None."""
+    if call.name == "torch.load" and _safe_flag_may_be_spread(call, "weights_only"):
+        return "torch.load(**…): whether weights_only=True is passed depends on the mapping"
+    if call.name in ("yaml.load", "yaml.load_all") and call.name_arg("1") is None:
+        if call.name_arg("Loader") is None and _safe_flag_may_be_spread(call, "Loader"):
+            return "yaml.load(**…): whether a SafeLoader is passed depends on the mapping"
     return None
 
 
@@ -97,7 +116,9 @@ def unsafe_deserialization(snap: Snapshot, p: UnsafeDeserializationParams) -> Ob
     `weights_only=True`, `numpy.load(allow_pickle=True)`, any call with
     `trust_remote_code=True`, and `yaml.load` without `SafeLoader`. Production code and
     notebooks; tests are left out. Fails with file:line evidence; a finding only in
-    notebooks gives partial credit.
+    notebooks gives partial credit. A `torch.load`/`yaml.load` whose safety flag may come
+    from a `**mapping` (`torch.load(f, **kwargs)`) is undecidable from the source: unknown,
+    with those calls as evidence, when nothing else is found.
     Why: a pickle is a program: loading a model file from a registry, a bucket or the hub
     runs whatever code it holds (model supply-chain attacks).
     Fix: store weights as safetensors/ONNX/skops, pass `weights_only=True` to `torch.load`,
@@ -108,20 +129,29 @@ def unsafe_deserialization(snap: Snapshot, p: UnsafeDeserializationParams) -> Ob
     def scan_file(path: str, facts: PythonFacts, buckets: tuple[list[Evidence], ...]) -> None:
         for call in facts.calls:
             reason = unsafe_reason(call)
+            bucket = 0
             if reason is None:
-                continue
+                reason, bucket = undecided_reason(call), 1
+                if reason is None:
+                    continue
             line, note = base.notebook_line_note(snap, path, call.line)
-            buckets[0].append(
+            buckets[bucket].append(
                 ev(path, line, f"{call.name}(…)", reason + (f" ({note})" if note else ""))
             )
 
-    (found,) = base.per_file_evidence(snap, _UNSAFE_LOADS, paths, scan_file, 1)
+    found, undecided = base.per_file_evidence(snap, _UNSAFE_LOADS, paths, scan_file, 2)
     in_scripts = any(not base.is_notebook(e.path) for e in found)
     if found and in_scripts:
         return base.failed(f"{len(found)} unsafe deserialisation call(s)", found)
     if found:
         return base.partial(
             f"{len(found)} unsafe deserialisation call(s), only in notebooks", found
+        )
+    if undecided:
+        return base.unknown(
+            f"no unsafe load written out, but {len(undecided)} load(s) take their safety flag "
+            "from a **mapping the source does not settle",
+            undecided,
         )
     problems = base.problem_evidence(snap, paths)
     if problems:

@@ -319,8 +319,18 @@ def tests_in_ci(snap: Snapshot, p: TestsInCiParams) -> Observation:
 # tests importing project code -----------------------------------------------------------------
 def local_modules(snap: Snapshot) -> dict[str, str]:
     """Dotted module name → path for the project's own Python modules (not tests)."""
+    return _module_names(snap)[0]
 
-    def build() -> dict[str, str]:
+
+def _guessed_modules(snap: Snapshot) -> frozenset[str]:
+    """The names of local_modules that only a path suffix gives (`scripts/transformers/
+    utils.py` as `transformers.utils`, for a `sys.path.append("scripts")`): guesses, which
+    a third-party package of the same name (🤗 `transformers.utils`) must not be taken for."""
+    return _module_names(snap)[1]
+
+
+def _module_names(snap: Snapshot) -> tuple[dict[str, str], frozenset[str]]:
+    def build() -> tuple[dict[str, str], frozenset[str]]:
         out: dict[str, str] = {}
         suffixes: dict[str, str] = {}
         for path in base.select_files(snap, ["*.py"]):
@@ -338,11 +348,24 @@ def local_modules(snap: Snapshot) -> dict[str, str]:
                 out.setdefault(name, path)
             for cut in range(1, len(parts)):  # `sys.path.append(...)`; `import module`
                 suffixes.setdefault(".".join(parts[cut:]), path)
+        guessed = frozenset(name for name in suffixes if name not in out)
         for name, path in suffixes.items():
             out.setdefault(name, path)
-        return out
+        return out, guessed
 
     return snap.tree_memo(("local_modules",), build)  # the paths alone decide it
+
+
+def _defines(snap: Snapshot, path: str, name: str) -> bool:
+    """`path` (a module file) defines or imports `name` at some level."""
+    facts = snap.python(path)
+    if facts is None:
+        return False
+    return (
+        any(span[0] == name for span in facts.spans)
+        or any(a.target == name for a in facts.assignments)
+        or any(imp.module.rsplit(".", 1)[-1] == name for imp in facts.imports)
+    )
 
 
 def _resolve(name: str, modules: dict[str, str]) -> tuple[str, str, str] | None:
@@ -409,12 +432,14 @@ def tests_import(snap: Snapshot, p: TestsImportParams) -> Observation:
     Fix: add tests that import that code and assert on its behaviour.
     """
     modules = local_modules(snap)
+    guessed = _guessed_modules(snap)
     comp_re = re.compile(p.components)
     sym_re = re.compile(p.symbols) if p.symbols else None
     conftests = _conftest_refs(snap)
 
     # a pure function of the name, the paths (modules) and the parameters: shared by every
-    # Snapshot of these paths (history points)
+    # Snapshot of these paths (history points); a name into a guessed module also depends on
+    # that module's content (_defines), so it is decided again at each Snapshot
     known: dict[str, str | None] = snap.tree_memo(
         ("tests_import.matching", p.components, p.symbols), dict
     )
@@ -424,14 +449,23 @@ def tests_import(snap: Snapshot, p: TestsImportParams) -> Observation:
         if hit is _UNKNOWN:
             if len(known) > MAX_KNOWN_NAMES:
                 known.clear()
-            hit = known[name] = _matching(name)
+            hit, pure = _matching(name)
+            if pure:
+                known[name] = hit
         return hit
 
-    def _matching(name: str) -> str | None:
+    def _matching(name: str) -> tuple[str | None, bool]:
+        """(the project module `name` tests, whether the paths alone decided it)."""
         resolved = _resolve(name, modules)
         if resolved is None:
-            return None
+            return None, True
         module, path, rest = resolved
+        pure = not (rest and module in guessed and not path.endswith("/__init__.py"))
+        if not pure and not _defines(snap, path, rest.split(".")[0]):
+            return None, False  # that module file holds no `rest`: another package's name
+        return _component_or_symbol(module, path, rest), pure
+
+    def _component_or_symbol(module: str, path: str, rest: str) -> str | None:
         parts = path[:-3].split("/")
         if any(comp_re.search(part) for part in parts if part not in ("__init__",)):
             return module

@@ -166,8 +166,10 @@ def data_history(snap: Snapshot, p: DataHistoryParams) -> Observation:
     """The data has a history: several commits changed the versioned data.
 
     Looks for: at least `min_commits` commits touching `*.dvc` files, `dvc.lock`, or files
-    matched by the `.gitattributes` LFS rules for data. A git fact: `unknown` in a shallow
-    clone or outside git.
+    matched by the `.gitattributes` LFS rules for data — among those that still exist: the
+    commits that added and later deleted a pointer (awslabs/mlmax's `data.dvc`) are no
+    history of the data versioned now. A git fact: `unknown` in a shallow clone or outside
+    git.
     Why: data that was versioned once and never again is a snapshot, not a history;
     retraining on new data should leave a trace (source model "Versionamento").
     Fix: commit every data update through DVC (`dvc add` + commit) or Git LFS.
@@ -180,7 +182,7 @@ def data_history(snap: Snapshot, p: DataHistoryParams) -> Observation:
     patterns = ["*.dvc", "dvc.lock"] + [r.pattern for r in mf.lfs_rules(snap) if r.kind == "data"]
 
     def touches(path: str) -> bool:
-        if path.startswith(".dvc/") or path in model_pointers:
+        if path.startswith(".dvc/") or path in model_pointers or not snap.exists(path):
             return False
         return matches_any(path, patterns)
 

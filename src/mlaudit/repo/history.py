@@ -96,8 +96,12 @@ def start_history(
         "--no-renames",
         "-z",
         rev,
-        "--",
-        ".",
+        # a pathspec turns on git's history simplification, which drops every commit that
+        # leaves the subtree as one parent had it: at the root, the empty commits and the
+        # merges of pull requests whose tree equals a parent's (ThoughtWorksInc/CD4ML-
+        # Scenarios: 2 of its 8 "Merge pull request" commits were left); a subfolder scan
+        # reads that subfolder's history, simplified as `git log -- sub` is
+        *(("--", ".") if prefix else ()),
     ]
     try:
         pending = PendingGit(cwd, args)

@@ -516,7 +516,13 @@ class Snapshot(InfraViews):
     @cached_property
     def dockerfiles(self) -> list[str]:
         return self.glob(
-            "Dockerfile", "Dockerfile.*", "*.Dockerfile", "*.dockerfile", "Containerfile"
+            "Dockerfile",
+            "Dockerfile.*",
+            "Dockerfile-*",  # ThoughtWorksInc/CD4ML-Scenarios: Dockerfile-model, Dockerfile-mlflow
+            "Dockerfile_*",
+            "*.Dockerfile",
+            "*.dockerfile",
+            "Containerfile",
         )
 
     def ci_system(self, path: str) -> str | None:

@@ -31,6 +31,8 @@ class Call:
     # keyword (or positional index "0", "1" …) → qualified name, for arguments that are
     # names or attributes, e.g. ("Loader", "yaml.SafeLoader")
     names: tuple[tuple[str, str], ...] = ()
+    # the call passes a `**mapping`: any keyword not listed above may still be given
+    spreads_keywords: bool = False
 
     def kwarg(self, key: str) -> str | None:
         for k, v in self.kwargs:
@@ -44,6 +46,18 @@ class Call:
             if k == key:
                 return v
         return None
+
+
+# Old scikit-learn shipped joblib inside itself (`from sklearn.externals import joblib`, until
+# 0.23): the same library under a longer name, so `joblib.dump` matches it (awslabs/mlmax)
+_VENDORED = (("sklearn.externals.joblib", "joblib"),)
+
+
+def _unvendored(name: str) -> str:
+    for vendored, library in _VENDORED:
+        if name == vendored or name.startswith(vendored + "."):
+            return sys.intern(library + name[len(vendored) :])
+    return name
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +162,7 @@ class _Collector(ast.NodeVisitor):
         for alias in node.names:
             self.facts.imports.append(Import(alias.name, node.lineno))
             if alias.asname:
-                self.aliases[alias.asname] = alias.name
+                self.aliases[alias.asname] = _unvendored(alias.name)
             else:
                 top = alias.name.split(".")[0]
                 self.aliases.setdefault(top, top)
@@ -163,7 +177,7 @@ class _Collector(ast.NodeVisitor):
             full = f"{base}.{alias.name}" if base and not base.endswith(".") else base + alias.name
             full = sys.intern(full)  # the same imports recur in file after file
             self.facts.imports.append(Import(full, node.lineno))
-            self.aliases[alias.asname or alias.name] = full
+            self.aliases[alias.asname or alias.name] = _unvendored(full)
 
     # names -------------------------------------------------------------------------
     def qualify(self, node: ast.AST) -> str | None:
@@ -184,7 +198,8 @@ class _Collector(ast.NodeVisitor):
             return head
         parts.append(head)
         # interned: the same qualified names recur in file after file
-        return sys.intern(".".join(reversed(parts)))
+        name = sys.intern(".".join(reversed(parts)))
+        return _unvendored(name) if head == "sklearn" else name
 
     def _record_ref(self, name: str, line: int) -> None:
         if name not in self.facts.refs:
@@ -228,7 +243,10 @@ class _Collector(ast.NodeVisitor):
                     qualified = self.qualify(value)
                     if qualified:
                         names.append((key, qualified))
-            self.facts.calls.append(Call(name, node.lineno, kwargs, args, tuple(names)))
+            spreads = any(kw.arg is None for kw in node.keywords)
+            self.facts.calls.append(
+                Call(name, node.lineno, kwargs, args, tuple(names), spreads_keywords=spreads)
+            )
         self.generic_visit(node)
 
     def _call_names(self, nodes: list[ast.stmt]) -> tuple[str, ...]:

@@ -101,6 +101,10 @@ _PUBLISHED_KEYS = frozenset(
         # Azurite / Azure Storage Emulator, account devstoreaccount1 (Microsoft's docs)
         "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq"
         + "/K1SZFPTOtr/KBHBeksoGMGw==",
+        # MinIO's default root password and its docker-compose examples' (minio/minio123):
+        # the login of a throwaway local object store (ThoughtWorksInc/CD4ML-Scenarios .env)
+        "minioadmin",
+        "minio123",
     }
 )
 _TEMPLATE = re.compile(r"[<>]|\$\{|\$\(|\{\{|\}\}|%\(|\*\*\*|\.\.\.|…|^\$[A-Za-z_]")
