@@ -91,6 +91,17 @@ CASES = [
         Outcome.PASS,
     ),
     ("model-served-by-uri", {"pkg/serve.py": SERVE}, Outcome.UNKNOWN),
+    # ThoughtWorksInc/CD4ML-Scenarios: app.py reaches train.py through 7 imports
+    (
+        "model-served-by-uri",
+        {
+            "pkg/serve.py": SERVE + "from pkg.m1 import x\n",
+            **{f"pkg/m{i}.py": f"from pkg.m{i + 1} import x\n" for i in range(1, 7)},
+            "pkg/m7.py": "from pkg.train import x\n",
+            "pkg/train.py": "x = 1\n" + TRAIN,
+        },
+        Outcome.FAIL,
+    ),
     # data-contracts
     (
         "data-contracts",

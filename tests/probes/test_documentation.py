@@ -134,6 +134,14 @@ CASES = [
     ),
     # data-sources-documented ------------------------------------------------------------------
     ("data-sources-documented", "data-readme", {"data/README.md": "Source: Kaggle.\n"}, P),
+    # awslabs/mlmax: a data module's README and docs/DATA.md
+    (
+        "data-sources-documented",
+        "module-data-readme",
+        {"modules/data/README.md": "NYC TLC trip records, downloaded to s3://…\n"},
+        P,
+    ),
+    ("data-sources-documented", "docs-data-page", {"docs/DATA.md": "# Data\nSource: TLC.\n"}, P),
     (
         "data-sources-documented",
         "dvc-desc",

@@ -182,6 +182,31 @@ CASES = [
         F,
     ),
     # model-unit-tests ----------------------------------------------------------------------
+    # known FP (ThoughtWorksInc/CD4ML-Scenarios): a serving cache and the tracking helpers
+    # are plumbing around models, not model code
+    (
+        "model-unit-tests",
+        "fp-model-cache-and-tracking",
+        {
+            "cd4ml/webapp/model_cache.py": "def list_models():\n    return []\n",
+            "cd4ml/model_tracking/tracking.py": "def log(x):\n    return x\n",
+            "test/test_cache.py": "from cd4ml.webapp.model_cache import list_models\n\n"
+            "def test_list():\n    assert list_models() == []\n",
+            "test/test_tracking.py": "from cd4ml.model_tracking.tracking import log\n\n"
+            "def test_log():\n    assert log(1) == 1\n",
+        },
+        F,
+    ),
+    (
+        "model-unit-tests",
+        "model-training-module",
+        {
+            "src/model_training.py": "def fit_all(x):\n    return x\n",
+            "tests/test_mt.py": "from model_training import fit_all\n\n"
+            "def test_fit():\n    assert fit_all(1) == 1\n",
+        },
+        P,
+    ),
     (
         "model-unit-tests",
         "isfinite",

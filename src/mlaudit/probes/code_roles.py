@@ -59,7 +59,10 @@ NOT_MODEL_RECEIVERS: tuple[str, ...] = (
     "pipeline_pre",
     "label",
 )
-MAX_DEPTH = 6
+# Python runs every module an import chain reaches; the bound only stops a chain of guessed
+# edges (suffix-resolved imports) from running on. 6 stopped a real chain: CD4ML-Scenarios'
+# app.py reaches train.py through 7 imports (webapp/model_cache → problems → … → ml_model)
+MAX_DEPTH = 10
 
 
 def _is_training_call(name: str) -> bool:
