@@ -95,6 +95,15 @@ def _inside(path: str, root: str) -> bool:
     return path == root or path.startswith(root.rstrip("/") + "/")
 
 
+def _realpath(path: str) -> str | None:
+    """os.path.realpath, or None when the path changed while it was resolved: a test that
+    churns the tree (symlinks made and removed) makes `os.readlink` fail inside realpath."""
+    try:
+        return os.path.realpath(path)
+    except OSError:
+        return None
+
+
 def outside_reads(opened: list[str], root: Path, allowed: tuple[str, ...] = ()) -> list[str]:
     """Opened paths that are neither in the scan root nor the interpreter's/mlaudit's own
     (nor in `allowed`, e.g. the folder reports are written to)."""
@@ -106,13 +115,14 @@ def outside_reads(opened: list[str], root: Path, allowed: tuple[str, ...] = ()) 
         if any(_inside(path, a) for a in allowed):
             continue
         if _inside(path, str(root)) or _inside(path, real_root):
-            # inside by name; a symlink inside the root must also resolve inside it
-            real = os.path.realpath(path)
-            if _inside(real, real_root) or not os.path.exists(real):
+            # inside by name; a symlink inside the root must also resolve inside it (one that
+            # vanished while resolved is gone like a path that no longer exists)
+            real = _realpath(path)
+            if real is None or _inside(real, real_root) or not os.path.exists(real):
                 continue
             bad.append(f"{path} -> {real}")
             continue
-        real = os.path.realpath(path)
+        real = _realpath(path) or path
         if any(_inside(real, p) or _inside(path, p) for p in _ALLOWED_PREFIXES):
             continue
         bad.append(path)

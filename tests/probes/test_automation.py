@@ -192,6 +192,12 @@ CASES = [
         },
         P,
     ),
+    (
+        "hpo-automated",
+        "nni trial",  # microsoft/recommenders recommenders/tuning/nni/svd_training.py:174
+        {"tuning/svd_training.py": "import nni\nparams = nni.get_next_parameter()\n"},
+        P,
+    ),
     ("hpo-automated", "notebook-only", {"nb/explore.ipynb": NB_GRID}, H),
     ("hpo-automated", "none", {"train.py": "x = 1\n"}, F),
     (

@@ -128,6 +128,20 @@ CASES = [
     ),
     (
         "deployment-documented",
+        "fp-readme-title",  # curiousily/Deploy-BERT-for-Sentiment-Analysis-with-FastAPI
+        {
+            "README.md": "# Deploy BERT for Sentiment Analysis with FastAPI\n\n## Installation\n\n## Demo\n"
+        },
+        F,
+    ),
+    (
+        "deployment-documented",
+        "readme-title-and-deploy-section",
+        {"README.md": "# Deploy BERT with FastAPI\n\n## Deploying to Cloud Run\n\nSteps.\n"},
+        P,
+    ),
+    (
+        "deployment-documented",
         "releasing-section",
         {"README.md": "# X\n\n## Releasing\n\nTag and push.\n"},
         P,
@@ -142,6 +156,7 @@ CASES = [
         P,
     ),
     ("data-sources-documented", "docs-data-page", {"docs/DATA.md": "# Data\nSource: TLC.\n"}, P),
+    ("data-sources-documented", "docs-datasets-rst", {"docs/datasets.rst": "Datasets\n====\n"}, P),
     (
         "data-sources-documented",
         "dvc-desc",

@@ -115,6 +115,13 @@ CASES = [
     ("notebooks-folder", "under-notebooks", {"notebooks/1.0-eda.ipynb": NB}, P),
     ("notebooks-folder", "mixed", {"notebooks/a.ipynb": NB, "b.ipynb": NB}, H),
     ("notebooks-folder", "no-notebooks", {"train.py": "x = 1\n"}, NA),
+    # microsoft/recommenders: notebooks a test reads are fixtures, not exploration code
+    (
+        "notebooks-folder",
+        "test-fixture-notebooks",
+        {"tests/resources/test_notebook.ipynb": NB, "notebooks/a.ipynb": NB},
+        P,
+    ),
     ("notebooks-folder", "fp-scattered-at-root", {"Titanic.ipynb": NB, "Waterpumps.ipynb": NB}, F),
     # feature-engineering-folder ------------------------------------------------------------------------------
     ("feature-engineering-folder", "features-pkg", {"src/pkg/features/build.py": "x = 1\n"}, P),

@@ -285,6 +285,22 @@ CASES = [
         FAIL,
     ),
     # hpo-tracked --------------------------------------------------------------------------
+    # microsoft/recommenders recommenders/tuning/nni/svd_training.py: an NNI trial
+    (
+        "hpo-tracked",
+        "nni trial reports to its experiment",
+        {
+            "tuning/svd_training.py": "import nni\nparams = nni.get_next_parameter()\n"
+            "nni.report_final_result({'default': 0.9})\n",
+        },
+        PASS,
+    ),
+    (
+        "hpo-tracked",
+        "nni trial that reports nothing",
+        {"tuning/svd_training.py": "import nni\nparams = nni.get_next_parameter()\n"},
+        FAIL,
+    ),
     (
         "hpo-tracked",
         "optuna storage",

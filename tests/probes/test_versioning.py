@@ -353,6 +353,9 @@ CASES = [
         {"cd4ml/features/feature_sets/simple/params.json": '{"lr": 0.1}\n'},
         PASS,
     ),
+    # curiousily/Deploy-BERT-…-FastAPI: config.json at the root, read by the model code
+    ("config-versioned", "root config.json", {"config.json": '{"MAX_SEQUENCE_LEN": 160}\n'}, PASS),
+    ("config-versioned", "FP nested config.json", {"web/static/config.json": "{}\n"}, FAIL),
     (
         "config-versioned",
         "FP test fixture config",  # Netflix/metaflow test/ux/core/flows/config/config_simple.json

@@ -261,6 +261,10 @@ class SectionsParams(Params):
         ]
     )
     found: str = Field(default="pass", pattern="^(pass|partial)$")
+    titles: bool = Field(
+        default=True,
+        description="count the root README's title (its leading level-1 heading) as a section",
+    )
 
     @field_validator("headings")
     @classmethod
@@ -269,10 +273,17 @@ class SectionsParams(Params):
         return value
 
 
-def _sections(path: str, doc: Document, regex: re.Pattern[str]) -> tuple[Evidence, ...]:
+def _sections(
+    path: str, doc: Document, regex: re.Pattern[str], titles: bool = True
+) -> tuple[Evidence, ...]:
+    headings = doc.headings
+    if not titles and "/" not in path and len(headings) > 1 and headings[0].level == 1:
+        # the project's name ("# Deploy BERT for Sentiment Analysis with FastAPI"), above
+        # sections that may say nothing about the topic
+        headings = headings[1:]
     return tuple(
         ev(path, heading.line, heading.text)
-        for heading in doc.headings
+        for heading in headings
         if regex.search(_heading_text(heading.text))
     )
 
@@ -293,11 +304,11 @@ def doc_sections(snap: Snapshot, p: SectionsParams) -> Observation:
         for path in base.select_files(snap, p.globs, exclude=p.exclude, include_excluded_dirs=True)
         if not re.search(r"(^|/)(\.venv|venv|node_modules|site-packages|vendor|third_party)/", path)
     ]
-    key = derivation_key("doc_sections", p.headings)
+    key = derivation_key("doc_sections", p.headings, p.titles)
 
     def each(path: str) -> tuple[Evidence, ...]:
         doc = document(snap, path)
-        return snap.per_file(key, path, lambda: _sections(path, doc, regex))
+        return snap.per_file(key, path, lambda: _sections(path, doc, regex, p.titles))
 
     found = [item for _path, items in snap.per_file_loop(key, paths, each) for item in items]
     if found and p.found == "partial":

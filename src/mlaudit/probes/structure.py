@@ -406,15 +406,15 @@ class NotebooksParams(Params):
 def notebooks_folder(snap: Snapshot, p: NotebooksParams) -> Observation:
     """Notebooks live under `notebooks/`, not scattered across the repository.
 
-    Looks for: every `*.ipynb` (outside examples/docs) inside a folder named
-    `notebooks/` (or nbs/ …). Some outside → partial; all at the root or elsewhere →
-    fail; no notebooks at all → not applicable.
+    Looks for: every `*.ipynb` (outside examples/docs, and outside tests: a notebook a test
+    reads is a fixture) inside a folder named `notebooks/` (or nbs/ …). Some outside →
+    partial; all at the root or elsewhere → fail; no notebooks at all → not applicable.
     Why: exploration code kept apart from production code (cookiecutter-data-science).
     Fix: move the notebooks into `notebooks/` and name them `<n>.<initials>-<topic>.ipynb`.
     """
-    notebooks = base.select_files(snap, ["*.ipynb"])
+    notebooks = [n for n in base.select_files(snap, ["*.ipynb"]) if not base.is_test_path(n)]
     if not notebooks:
-        return base.not_applicable("no notebooks")
+        return base.not_applicable("no notebooks (outside examples, docs and tests)")
 
     def inside(path: str) -> bool:
         return any(
