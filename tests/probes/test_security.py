@@ -32,6 +32,30 @@ CONTAINER_SC = (
 )
 PRIVILEGED = "          securityContext: {privileged: true}\n"
 
+# awslabs/mlmax modules/environment/s3.yaml (shortened); short-form intrinsics are kept
+CFN_HARDENED = """AWSTemplateFormatVersion: '2010-09-09'
+Resources:
+  DataBucket:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: !Sub '${AWS::StackName}-data'
+      PublicAccessBlockConfiguration:
+        BlockPublicAcls: true
+        BlockPublicPolicy: true
+        IgnorePublicAcls: true
+        RestrictPublicBuckets: true
+      BucketEncryption:
+        ServerSideEncryptionConfiguration:
+          - ServerSideEncryptionByDefault: {SSEAlgorithm: 'aws:kms'}
+"""
+# aws-samples/mlops-amazon-sagemaker 01.CF-MLOps-BIA-Lab-Prep.yml (shortened)
+CFN_PLAIN = """Resources:
+  S3Bucket:
+    Type: AWS::S3::Bucket
+    Properties:
+      AccessControl: BucketOwnerFullControl
+      VersioningConfiguration: {Status: Enabled}
+"""
 S3 = 'resource "aws_s3_bucket" "data" {\n  bucket = "acme-training-data"\n}\n'
 PAB = """resource "aws_s3_bucket_public_access_block" "data" {
   bucket                  = aws_s3_bucket.data.id
@@ -210,6 +234,28 @@ CASES = [
     ("policy-files", {"README.md": "security: mail us\n"}, Outcome.FAIL),
     ("policy-files", {"examples/demo/SECURITY.md": "x\n"}, Outcome.FAIL),
     # storage-hardening
+    ("storage-hardening", {"modules/environment/s3.yaml": CFN_HARDENED}, Outcome.PASS),
+    ("storage-hardening", {"cfn/prep.yml": CFN_PLAIN}, Outcome.FAIL),
+    (
+        "storage-hardening",
+        {
+            "cfn/prep.yml": CFN_HARDENED.replace(
+                "Properties:", "Properties:\n      AccessControl: PublicRead"
+            )
+        },
+        Outcome.FAIL,
+    ),
+    ("storage-hardening", {"cfn/a.yml": CFN_HARDENED, "cfn/b.yml": CFN_PLAIN}, Outcome.PARTIAL),
+    # known FP: a bucket type named in a policy or in a non-template file declares no bucket
+    (
+        "storage-hardening",
+        {
+            "iam/policy.yml": "Statement:\n  - Resource: 'AWS::S3::Bucket'\n",
+            "cfn/policy.yml": "Resources:\n  P:\n    Type: AWS::S3::BucketPolicy\n",
+            "data/buckets.json": '{"Resources": {"B": {"Type": "AWS::S3::Bucket"}}}\n',
+        },
+        Outcome.NOT_APPLICABLE,
+    ),
     ("storage-hardening", {"infra/s3.tf": S3 + PAB + SSE}, Outcome.PASS),
     ("storage-hardening", {"infra/s3.tf": S3}, Outcome.FAIL),
     ("storage-hardening", {"infra/s3.tf": S3 + PAB}, Outcome.FAIL),
@@ -317,3 +363,14 @@ def test_a_definite_unsafe_load_fails_beside_an_undecided_one(tmp_path):
     obs = run_rubric_check(snapshot(tmp_path, files), "unsafe-deserialization")
     assert obs.outcome == Outcome.FAIL
     assert [(e.path, e.line) for e in obs.evidence] == [("b.py", 2)]
+
+
+def test_cloudformation_bucket_evidence_lines(tmp_path):
+    public = CFN_PLAIN.replace("BucketOwnerFullControl", "PublicRead")
+    obs = run_rubric_check(snapshot(tmp_path, {"cfn/prep.yml": public}), "storage-hardening")
+    assert obs.outcome == Outcome.FAIL
+    assert [(e.path, e.line) for e in obs.evidence] == [("cfn/prep.yml", 5)]
+    weak = run_rubric_check(
+        snapshot(tmp_path / "b", {"cfn/prep.yml": CFN_PLAIN}), "storage-hardening"
+    )
+    assert "S3Bucket: no public access block and no encryption" in (weak.evidence[0].snippet or "")

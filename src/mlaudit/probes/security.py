@@ -14,6 +14,7 @@ from pydantic import Field, field_validator
 
 from mlaudit.probes import _ci_reach, base
 from mlaudit.probes.base import ev
+from mlaudit.probes.cloudformation import cfn_resources
 from mlaudit.probes.code_roles import code_roles
 from mlaudit.probes.generic import _check_regex, module_matches_any, name_matches
 from mlaudit.probes.kubernetes import (
@@ -504,6 +505,37 @@ def _refers(block: TerraformBlock, bucket: TerraformBlock) -> bool:
     return any(f"{bucket.resource_type}.{bucket.name}." in r or r in literal for r in refs)
 
 
+_CFN_PAB_KEYS = (
+    "BlockPublicAcls",
+    "BlockPublicPolicy",
+    "IgnorePublicAcls",
+    "RestrictPublicBuckets",
+)
+_CFN_PUBLIC_ACL = re.compile(r"^(PublicRead|PublicReadWrite|AuthenticatedRead)$")
+
+
+def _cfn_buckets(
+    snap: Snapshot, good: list[Evidence], weak: list[Evidence], public: list[Evidence]
+) -> None:
+    """CloudFormation's `AWS::S3::Bucket`s, judged as the Terraform buckets are."""
+    for bucket in cfn_resources(snap, "AWS::S3::Bucket"):
+        props = bucket.properties
+        block = props.get("PublicAccessBlockConfiguration")
+        pab_ok = isinstance(block, dict) and all(_true([block.get(k)]) for k in _CFN_PAB_KEYS)
+        sse_ok = isinstance(props.get("BucketEncryption"), dict)
+        acl = props.get("AccessControl")
+        if isinstance(acl, str) and _CFN_PUBLIC_ACL.match(acl.strip()):
+            public.append(ev(bucket.path, bucket.line_of("AccessControl"), f"AccessControl: {acl}"))
+        missing = [
+            n for n, ok in (("public access block", pab_ok), ("encryption", sse_ok)) if not ok
+        ]
+        name = f"AWS::S3::Bucket {bucket.logical_id}"
+        if missing:
+            weak.append(ev(bucket.path, bucket.line, f"{name}: no {' and no '.join(missing)}"))
+        else:
+            good.append(ev(bucket.path, bucket.line, f"{name}: public access blocked, encrypted"))
+
+
 @probe("storage_hardening", NoParams)
 def storage_hardening(snap: Snapshot, p: NoParams) -> Observation:
     """Data buckets block public access and are encrypted at rest.
@@ -513,8 +545,10 @@ def storage_hardening(snap: Snapshot, p: NoParams) -> Observation:
     block) and server-side encryption (inline or
     `aws_s3_bucket_server_side_encryption_configuration`); `google_storage_bucket` sets
     `uniform_bucket_level_access = true` and `public_access_prevention = "enforced"`;
-    `azurerm_storage_account` sets `allow_nested_items_to_be_public = false`. A
-    `public-read` ACL or an `allUsers` IAM member fails. Not applicable when the repository
+    `azurerm_storage_account` sets `allow_nested_items_to_be_public = false`. In
+    CloudFormation templates, every `AWS::S3::Bucket` sets all four flags of
+    `PublicAccessBlockConfiguration` and a `BucketEncryption`. A public ACL (`public-read`,
+    `PublicRead` …) or an `allUsers` IAM member fails. Not applicable when the repository
     declares no storage.
     Why: training data and models in a public or unencrypted bucket leak (or get poisoned).
     Fix: add the public access block and encryption resources next to each bucket.
@@ -551,6 +585,7 @@ def storage_hardening(snap: Snapshot, p: NoParams) -> Observation:
             good.append(
                 tf_ev(snap, bucket, text=f"{bucket.address}: public access blocked, encrypted")
             )
+    _cfn_buckets(snap, good, weak, public)
     for acl in tf_blocks(snap, "aws_s3_bucket_acl"):
         for value in acl.get("acl"):
             if _PUBLIC_ACL.search(str(value)):
