@@ -157,6 +157,13 @@ CASES = [
     ),
     ("data-sources-documented", "docs-data-page", {"docs/DATA.md": "# Data\nSource: TLC.\n"}, P),
     ("data-sources-documented", "docs-datasets-rst", {"docs/datasets.rst": "Datasets\n====\n"}, P),
+    # Nneji123/Serving-Machine-Learning-Models: a spreadsheet named with a space
+    (
+        "data-sources-documented",
+        "data-dictionary-spreadsheet",
+        {"Data/Data Dictionary - carprices.xlsx": b"PK\x03\x04"},
+        P,
+    ),
     (
         "data-sources-documented",
         "dvc-desc",

@@ -526,6 +526,13 @@ CASES = [
         PASS,
     ),
     ("deps-locked", "unpinned", {"requirements.txt": "pandas>=2\n"}, FAIL),
+    # mlflow/mlp-regression-template requirements.txt:2-6: invalid specifiers are no pins
+    (
+        "deps-locked",
+        "invalid-specifier-beside-a-pin",
+        {"requirements.txt": "mlflow==2.1.1\npandas>=1.3.*\nscikit-learn>=1.0.*\n"},
+        FAIL,
+    ),
     (
         "deps-locked",
         "FP dvc.lock",

@@ -148,6 +148,9 @@ CASES = [
     ("tests-folder", "tests", {"tests/test_a.py": TEST}, P),
     ("tests-folder", "none", {"test_a.py": TEST}, F),
     ("tests-folder", "fp-empty-package", {"tests/__init__.py": ""}, H),
+    # Nneji123/Serving-Machine-Learning-Models: one 0-byte test file holds no test
+    ("tests-folder", "fp-empty-test-file", {"tests/test_api.py": ""}, F),
+    ("feature-engineering-folder", "recipe-transform-step", {"steps/transform.py": "x = 1\n"}, H),
     # deployment-folder -----------------------------------------------------------------------------------------
     ("deployment-folder", "k8s", {"k8s/deployment.yaml": "kind: Deployment\n"}, P),
     ("deployment-folder", "hidden-kube", {".kube/deployment.yaml": "kind: Deployment\n"}, P),

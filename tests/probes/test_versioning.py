@@ -356,6 +356,13 @@ CASES = [
     # curiousily/Deploy-BERT-…-FastAPI: config.json at the root, read by the model code
     ("config-versioned", "root config.json", {"config.json": '{"MAX_SEQUENCE_LEN": 160}\n'}, PASS),
     ("config-versioned", "FP nested config.json", {"web/static/config.json": "{}\n"}, FAIL),
+    # an MLflow Recipes template: recipe.yaml and one profile per environment
+    (
+        "config-versioned",
+        "mlflow recipe profiles",
+        {"profiles/local.yaml": "experiment:\n  tracking_uri: sqlite:///m.db\n"},
+        PASS,
+    ),
     (
         "config-versioned",
         "FP test fixture config",  # Netflix/metaflow test/ux/core/flows/config/config_simple.json

@@ -86,6 +86,11 @@ def deps_locked(snap: Snapshot, p: DepsLockedParams) -> Observation:
         for req in parsed.requirements:
             target = pinned if req.pinned else unpinned
             target.append(ev(path, req.line, req.raw))
+        # `pandas>=1.3.*` (mlflow/mlp-regression-template) is no valid specifier, let alone a
+        # pin: not counting it would let a file of such lines beside one `==` pass
+        unpinned.extend(
+            ev(path, number, raw, "not a valid requirement") for raw, number in parsed.invalid
+        )
     if unpinned:
         return base.failed(f"{len(unpinned)} requirement(s) not pinned with ==", unpinned)
     if unreadable:
