@@ -319,41 +319,45 @@ def tests_in_ci(snap: Snapshot, p: TestsInCiParams) -> Observation:
 # tests importing project code -----------------------------------------------------------------
 def local_modules(snap: Snapshot) -> dict[str, str]:
     """Dotted module name → path for the project's own Python modules (not tests)."""
-    return _module_names(snap)[0]
 
-
-def _guessed_modules(snap: Snapshot) -> frozenset[str]:
-    """The names of local_modules that only a path suffix gives (`scripts/transformers/
-    utils.py` as `transformers.utils`, for a `sys.path.append("scripts")`): guesses, which
-    a third-party package of the same name (🤗 `transformers.utils`) must not be taken for."""
-    return _module_names(snap)[1]
-
-
-def _module_names(snap: Snapshot) -> tuple[dict[str, str], frozenset[str]]:
-    def build() -> tuple[dict[str, str], frozenset[str]]:
+    def build() -> dict[str, str]:
         out: dict[str, str] = {}
         suffixes: dict[str, str] = {}
         for path in base.select_files(snap, ["*.py"]):
             if base.is_test_path(path):
                 continue
-            parts = path[:-3].split("/")
-            if parts[-1] == "__init__":
-                parts = parts[:-1]
+            parts = _module_parts(path)
             if not parts:
                 continue
-            names = {".".join(parts)}
-            if parts[0] in ("src", "lib", "python") and len(parts) > 1:
-                names.add(".".join(parts[1:]))
-            for name in names:
+            for name in _exact_names(parts):
                 out.setdefault(name, path)
             for cut in range(1, len(parts)):  # `sys.path.append(...)`; `import module`
                 suffixes.setdefault(".".join(parts[cut:]), path)
-        guessed = frozenset(name for name in suffixes if name not in out)
         for name, path in suffixes.items():
             out.setdefault(name, path)
-        return out, guessed
+        return out
 
     return snap.tree_memo(("local_modules",), build)  # the paths alone decide it
+
+
+def _module_parts(path: str) -> list[str]:
+    parts = path[:-3].split("/")
+    return parts[:-1] if parts[-1] == "__init__" else parts
+
+
+def _exact_names(parts: list[str]) -> set[str]:
+    names = {".".join(parts)}
+    if parts[0] in ("src", "lib", "python") and len(parts) > 1:
+        names.add(".".join(parts[1:]))
+    return names
+
+
+def _guessed(module: str, path: str) -> bool:
+    """`module` names `path` only through a path suffix (`scripts/transformers/utils.py` as
+    `transformers.utils`, for a `sys.path.append("scripts")`): a guess, which a third-party
+    package of the same name (🤗 `transformers.utils`) must not be taken for. Decided from
+    the path, not kept in a set: at 100k files that set weighed megabytes."""
+    return module not in _exact_names(_module_parts(path))
 
 
 def _defines(snap: Snapshot, path: str, name: str) -> bool:
@@ -432,7 +436,6 @@ def tests_import(snap: Snapshot, p: TestsImportParams) -> Observation:
     Fix: add tests that import that code and assert on its behaviour.
     """
     modules = local_modules(snap)
-    guessed = _guessed_modules(snap)
     comp_re = re.compile(p.components)
     sym_re = re.compile(p.symbols) if p.symbols else None
     conftests = _conftest_refs(snap)
@@ -460,7 +463,7 @@ def tests_import(snap: Snapshot, p: TestsImportParams) -> Observation:
         if resolved is None:
             return None, True
         module, path, rest = resolved
-        pure = not (rest and module in guessed and not path.endswith("/__init__.py"))
+        pure = not (rest and not path.endswith("/__init__.py") and _guessed(module, path))
         if not pure and not _defines(snap, path, rest.split(".")[0]):
             return None, False  # that module file holds no `rest`: another package's name
         return _component_or_symbol(module, path, rest), pure
