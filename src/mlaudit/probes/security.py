@@ -66,7 +66,7 @@ def unsafe_reason(call: Call) -> str | None:
     if any(name == n or name.endswith("." + n) for n in ALWAYS_UNSAFE):
         return "pickle-based load executes arbitrary code from the file"
     if name == "torch.load":
-        if call.kwarg("weights_only") == _TRUE or _safe_flag_may_be_spread(call, "weights_only"):
+        if call.kwarg("weights_only") == _TRUE or undecided_reason(call):
             return None
         return "torch.load without weights_only=True unpickles arbitrary objects"
     if name == "numpy.load" and call.kwarg("allow_pickle") == _TRUE:
@@ -75,7 +75,7 @@ def unsafe_reason(call: Call) -> str | None:
         loader = call.name_arg("Loader") or call.name_arg("1")
         if loader and loader.rsplit(".", 1)[-1] in SAFE_YAML_LOADERS:
             return None
-        if _safe_flag_may_be_spread(call, "Loader") and call.name_arg("1") is None:
+        if undecided_reason(call):
             return None
         return "yaml.load without SafeLoader can construct arbitrary Python objects"
     if name_matches(name, "*keras.models.load_model") and call.kwarg("safe_mode") == "False":
