@@ -161,7 +161,8 @@ CASES = [
     (
         "dependency-bot",
         {
-            ".github/dependabot.yml": "version: 2\nupdates:\n- package-ecosystem: pip\n  directory: /\n  schedule: {interval: weekly}\n"
+            ".github/dependabot.yml": "version: 2\nupdates:\n- package-ecosystem: pip\n  directory: /\n  schedule: {interval: weekly}\n",
+            "requirements.txt": "torch\n",
         },
         PASS,
     ),

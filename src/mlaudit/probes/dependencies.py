@@ -6,7 +6,9 @@ from pydantic import Field
 
 from mlaudit.probes import base
 from mlaudit.probes.base import ev
+from mlaudit.probes.kubernetes import NoParams
 from mlaudit.probes.registry import Params, probe
+from mlaudit.repo.parsers.yaml_docs import key_line
 from mlaudit.repo.snapshot import Snapshot
 from mlaudit.results import Evidence, Observation
 
@@ -98,3 +100,194 @@ def deps_locked(snap: Snapshot, p: DepsLockedParams) -> Observation:
     if not pinned:
         return base.failed("requirements files declare no packages", [ev(r) for r in req_files])
     return base.passed(f"all {len(pinned)} requirements pinned with ==", pinned)
+
+
+# MON: a dependency bot that has something to update --------------------------------------
+DEPENDABOT_FILES = (".github/dependabot.yml", ".github/dependabot.yaml")
+RENOVATE_FILES = (
+    "renovate.json",
+    "renovate.json5",
+    ".renovaterc",
+    ".renovaterc.json",
+    ".renovaterc.json5",
+    ".github/renovate.json",
+    ".github/renovate.json5",
+    ".gitlab/renovate.json",
+    ".gitlab/renovate.json5",
+)
+# what a Dependabot ecosystem reads in the folder it is given (dependabot-core's file
+# fetchers); `pip` also reads a `requirements/` folder beside it
+_PYTHON_MANIFESTS = (
+    "requirements*.txt",
+    "*requirements.txt",
+    "requirements*.in",
+    "*.in",
+    "setup.py",
+    "setup.cfg",
+    "pyproject.toml",
+    "Pipfile",
+    "Pipfile.lock",
+    "poetry.lock",
+)
+_ECOSYSTEM_FILES: dict[str, tuple[str, ...]] = {
+    "pip": _PYTHON_MANIFESTS,
+    "uv": ("pyproject.toml", "uv.lock"),
+    "conda": CONDA_ENV_GLOBS,
+    "docker": ("Dockerfile", "Dockerfile.*", "*.Dockerfile", "Dockerfile-*", "Dockerfile_*"),
+    "docker-compose": (
+        "docker-compose*.yml",
+        "docker-compose*.yaml",
+        "compose*.yml",
+        "compose*.yaml",
+    ),
+    "terraform": ("*.tf",),
+    "npm": ("package.json",),
+    "gomod": ("go.mod",),
+    "cargo": ("Cargo.toml",),
+    "maven": ("pom.xml",),
+    "gradle": ("build.gradle", "build.gradle.kts"),
+    "helm": ("Chart.yaml",),
+}
+PYTHON_ECOSYSTEMS = frozenset({"pip", "uv", "conda"})
+
+
+def _dependabot_folder(raw: object) -> str | None:
+    """A Dependabot `directory` as a repo-relative folder ('' for the root), None if not text."""
+    if not isinstance(raw, str):
+        return None
+    folder = raw.strip()
+    while folder.startswith(("./", "/")):
+        folder = folder[1:] if folder.startswith("/") else folder[2:]
+    return folder.strip("/")
+
+
+def _ecosystem_files(snap: Snapshot, ecosystem: str, folder: str) -> list[str]:
+    """The files of `folder` that `ecosystem` would update."""
+    import fnmatch
+
+    if ecosystem == "github-actions":
+        # `/` means the workflows folder; a folder holding an action.yml is a local action
+        workflows = ".github/workflows" if folder in ("", ".github/workflows") else None
+        hits = snap.glob(f"{workflows}/*.yml", f"{workflows}/*.yaml") if workflows else []
+        action = f"{folder}/action" if folder else "action"
+        return hits or [p for p in (f"{action}.yml", f"{action}.yaml") if snap.exists(p)]
+    patterns = _ECOSYSTEM_FILES.get(ecosystem)
+    if patterns is None:
+        return []
+    prefix = f"{folder}/" if folder else ""
+    found = []
+    for path in snap.files:
+        if not path.startswith(prefix):
+            continue
+        rest = path[len(prefix) :]
+        if ecosystem == "pip" and rest.startswith("requirements/"):
+            rest = rest[len("requirements/") :]
+            if "/" not in rest and rest.endswith((".txt", ".in")):
+                found.append(path)
+            continue
+        if "/" not in rest and any(fnmatch.fnmatchcase(rest, pat) for pat in patterns):
+            found.append(path)
+    return found
+
+
+def _dependabot_folders(snap: Snapshot, entry: dict[str, object]) -> list[str]:
+    """The folders an `updates` entry names: `directory`, or `directories` (globs allowed)."""
+    import fnmatch
+
+    raw = entry.get("directories")
+    names = raw if isinstance(raw, list) else [entry.get("directory")]
+    folders: list[str] = []
+    for name in names:
+        folder = _dependabot_folder(name)
+        if folder is None:
+            continue
+        if any(ch in folder for ch in "*?["):
+            folders.extend(d for d in sorted({"", *snap.dirs}) if fnmatch.fnmatchcase(d, folder))
+        else:
+            folders.append(folder)
+    return folders
+
+
+def python_manifests(snap: Snapshot) -> list[str]:
+    """Python dependency manifests anywhere in the repository (not under test fixtures)."""
+    return [
+        p
+        for p in snap.glob(
+            *(f"**/{pat}" for pat in _PYTHON_MANIFESTS if pat != "*.in"), "**/requirements/*.txt"
+        )
+        if not p.startswith(("tests/", "test/"))
+    ]
+
+
+def _first(paths: list[str]) -> str:
+    return paths[0] + (" …" if len(paths) > 1 else "")
+
+
+@probe("dependency_bot", NoParams)
+def dependency_bot(snap: Snapshot, p: NoParams) -> Observation:
+    """A bot proposes dependency updates, and is pointed at the manifests it should update.
+
+    Looks for: `.github/dependabot.yml` `updates` entries whose `directory` (or
+    `directories`) holds files of their `package-ecosystem` (pip: requirements files,
+    pyproject.toml, setup.py, Pipfile …; github-actions: the workflows), or a Renovate
+    config (Renovate finds the manifests itself).
+    Known false positive: a dependabot.yml copied from a template whose `directory: "/"`
+    holds no manifest (the requirements live in subfolders) updates nothing; one that only
+    keeps GitHub Actions up to date leaves the Python dependencies unwatched (partial).
+    Why: upstream releases and vulnerabilities in dependencies are noticed when a bot proposes
+    the update (ML Test Score, Monitor 1).
+    Fix: add an `updates` entry per ecosystem whose `directory` is where its manifest is.
+    """
+    renovate = [ev(path) for path in RENOVATE_FILES if snap.exists(path)]
+    if renovate:
+        return base.passed("Renovate is configured", renovate)
+    configs = [path for path in DEPENDABOT_FILES if snap.exists(path)]
+    if not configs:
+        return base.failed("no Dependabot or Renovate configuration")
+    live: list[Evidence] = []
+    python_live: list[Evidence] = []
+    idle: list[Evidence] = []
+    for path in configs:
+        for doc in snap.yaml_docs(path):
+            updates = doc.get("updates") if isinstance(doc, dict) else None
+            for entry in updates if isinstance(updates, list) else []:
+                if not isinstance(entry, dict):
+                    continue
+                ecosystem = str(entry.get("package-ecosystem") or "").strip()
+                if not ecosystem:
+                    continue
+                line = key_line(entry, "package-ecosystem")
+                folders = _dependabot_folders(snap, entry)
+                shown = ", ".join(f"/{f}" for f in folders) or "(no directory)"
+                known = ecosystem == "github-actions" or ecosystem in _ECOSYSTEM_FILES
+                hits = [h for f in folders for h in _ecosystem_files(snap, ecosystem, f)]
+                if hits or not known:
+                    note = f"{ecosystem} in {shown}"
+                    live.append(ev(path, line, f"package-ecosystem: {ecosystem}", note=note))
+                    if ecosystem in PYTHON_ECOSYSTEMS:
+                        python_live.append(live[-1])
+                else:
+                    note = f"{shown} holds no {ecosystem} manifest"
+                    idle.append(ev(path, line, f"package-ecosystem: {ecosystem}", note=note))
+    problems = base.problem_evidence(snap, configs)
+    if python_live:
+        return base.passed("Dependabot updates the Python dependencies", python_live + live)
+    manifests = python_manifests(snap)
+    if live and not manifests:
+        return base.passed("Dependabot is configured", live)
+    if live:
+        ecosystems = sorted({str(e.snippet).split(": ", 1)[-1] for e in live})
+        return base.partial(
+            f"Dependabot updates {', '.join(ecosystems)} only: the Python dependencies "
+            f"({_first(manifests)}) are not watched",
+            live + idle,
+        )
+    if problems:
+        return base.unknown("the Dependabot configuration could not be parsed", problems)
+    if idle:
+        where = f"; the manifests are in {_first(manifests)}" if manifests else ""
+        return base.failed(
+            "Dependabot is pointed at folders that hold no manifest, so it updates nothing" + where,
+            idle,
+        )
+    return base.failed("a Dependabot configuration without `updates` entries", [ev(configs[0])])
