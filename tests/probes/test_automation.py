@@ -41,6 +41,32 @@ NB_COMMENTED = (
     ' "#GridSearchCV(model, grid)\\n"]}], "nbformat": 4}'
 )
 
+
+CODEPIPELINE = """Resources:
+  DeployPipeline:
+    Type: AWS::CodePipeline::Pipeline
+    Properties:
+      Stages:
+        - Name: Source
+          Actions:
+            - Name: GitSource
+              ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+        - Name: DeployDev
+          Actions:
+            - Name: DeployModelDev
+              ActionTypeId:
+                Category: Deploy
+                Provider: CloudFormation
+            - Name: ApproveDeploy
+              ActionTypeId: {Category: Approval, Provider: Manual}
+        - Name: DeployPrd
+          Actions:
+            - Name: DeployModelPrd
+              ActionTypeId:
+                Category: Deploy
+                Provider: CloudFormation
+"""
+
 CASES = [
     # data-pipeline-dag ------------------------------------------------------------------------
     (
@@ -249,6 +275,23 @@ CASES = [
         F,
     ),
     # cd-deploy ---------------------------------------------------------------------------------------------
+    ("cd-deploy", "codepipeline-deploy-stage", {"pipeline.yml": CODEPIPELINE}, P),
+    (
+        "cd-deploy",
+        "codepipeline-build-only",
+        {"pipeline.yml": CODEPIPELINE.replace("Category: Deploy", "Category: Build")},
+        F,
+    ),
+    (
+        "cd-deploy",
+        "aws-cloudformation-deploy",
+        {
+            ".github/workflows/cd.yml": wf(
+                "aws cloudformation deploy --template-file t.yml --stack-name api", on="push"
+            )
+        },
+        P,
+    ),
     (
         "cd-deploy",
         "docker-push",
@@ -451,6 +494,17 @@ CASES = [
         P,
     ),
     ("iac-env-promotion", "none", {"src/a.py": "x = 1\n"}, F),
+    # CloudFormation is infrastructure as code; a CodePipeline's deploy stages are its
+    # environments (aws-samples/amazon-sagemaker-safe-deployment-pipeline pipeline.yml:360-405)
+    ("iac-env-promotion", "cfn-pipeline", {"pipeline.yml": CODEPIPELINE}, P),
+    (
+        "iac-env-promotion",
+        "cfn-template",
+        {"assets/api.yml": "Resources:\n  Api:\n    Type: AWS::Serverless::Function\n"},
+        P,
+    ),
+    # a YAML that names AWS types outside `Resources` is not a template
+    ("iac-env-promotion", "fp-cfn-prose", {"notes.yml": "todo: use AWS::S3::Bucket\n"}, F),
     (
         "iac-env-promotion",
         "fp-single-environment",

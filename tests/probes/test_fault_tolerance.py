@@ -37,6 +37,18 @@ spec:
 %s    container: {image: train:1}
 """
 
+
+SAM_CANARY = """Resources:
+  ApiFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      AutoPublishAlias: live
+      DeploymentPreference:
+        Type: Canary10Percent5Minutes
+        Alarms:
+          - !Ref AliasErrorMetricGreaterThanZeroAlarm
+"""
+
 CASES = [
     # retries-timeouts
     (
@@ -190,6 +202,12 @@ CASES = [
     ),
     ("rollback-ready", {"RUNBOOK.md": "## Rollback\n\n    helm rollback api 0\n"}, Outcome.PASS),
     ("rollback-ready", {"app.py": "x = 1\n"}, Outcome.FAIL),
+    # CodeDeploy rolls a SAM function back when its alarms fire
+    # (aws-samples/amazon-sagemaker-safe-deployment-pipeline assets/deploy-model-prd.yml:132)
+    ("rollback-ready", {"assets/prd.yml": SAM_CANARY}, Outcome.PASS),
+    # a canary without alarms shifts traffic but nothing rolls it back
+    ("rollback-ready", {"assets/prd.yml": SAM_CANARY.split("        Alarms")[0]}, Outcome.FAIL),
+    ("rollback-ready", {"assets/deploy-dev.yml": SAM_CANARY}, Outcome.FAIL),
     # fallback-path
     (
         "fallback-path",

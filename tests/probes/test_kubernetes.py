@@ -62,6 +62,14 @@ CHART = {
 }
 
 
+def cfn_variant(count: object) -> str:
+    return (
+        "Resources:\n  EndpointConfig:\n    Type: AWS::SageMaker::EndpointConfig\n"
+        "    Properties:\n      ProductionVariants:\n"
+        f"        - InitialInstanceCount: {count}\n          InstanceType: ml.m5.large\n"
+    )
+
+
 @pytest.mark.parametrize(
     ("files", "expected"),
     [
@@ -112,6 +120,13 @@ CHART = {
         ),
         ({"k8s/broken.yaml": "apiVersion: apps/v1\nkind: Deployment\nspec: [\n"}, UNKNOWN),
         ({"examples/k8s/deployment.yaml": deployment(replicas=3)}, FAIL),  # rule ex
+        # aws-samples/amazon-sagemaker-safe-deployment-pipeline assets/deploy-model-prd.yml:94
+        ({"assets/deploy-model-prd.yml": cfn_variant(2)}, PASS),
+        ({"assets/deploy-model-prd.yml": cfn_variant(1)}, FAIL),
+        # two instances only in the development stack (deploy-model-dev.yml)
+        ({"assets/deploy-model-dev.yml": cfn_variant(2)}, FAIL),
+        # a parameter reference is not a count
+        ({"assets/deploy.yml": cfn_variant("!Ref InstanceCount")}, FAIL),
     ],
 )
 def test_replicas(tmp_path, files, expected):

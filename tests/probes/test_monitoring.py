@@ -54,6 +54,16 @@ DASH_ALERT = json.dumps(
             PASS,
         ),
         ({"grafana/model.json": DASH_ALERT}, PASS),
+        # aws-samples/amazon-sagemaker-safe-deployment-pipeline assets/deploy-model-prd.yml:292
+        (
+            {
+                "assets/deploy.yml": "Resources:\n  Alarm:\n    Type: 'AWS::CloudWatch::Alarm'\n"
+                "    Properties: {MetricName: Invocation5XXErrors, Threshold: 1}\n"
+            },
+            PASS,
+        ),
+        # the resource type in a comment or prose is not an alarm
+        ({"infra/notes.yml": "# TODO: add an AWS::CloudWatch::Alarm\nResources: {}\n"}, FAIL),
         (
             {
                 "grafana/provisioning/alerting/model.yaml": "apiVersion: 1\ngroups:\n- orgId: 1\n"
@@ -225,3 +235,65 @@ def test_drift_detection_tfdv_against_a_baseline(tmp_path):
     )
     snap = snapshot(tmp_path / "b", {"monitor/analyzer.py": schema_only})
     assert run_rubric_check(snap, "MON001").outcome is FAIL
+
+
+MONITOR_CFN = """Resources:
+  Monitor:
+    Type: AWS::SageMaker::MonitoringSchedule
+    Properties:
+      MonitoringScheduleConfig:
+{config}
+"""
+INLINE_DATA_QUALITY = (
+    "        MonitoringJobDefinition:\n"
+    "          BaselineConfig: {ConstraintsResource: {S3Uri: s3://b/constraints.json}}\n"
+    "        ScheduleConfig:\n          ScheduleExpression: 'cron(0 * ? * * *)'"
+)
+TF_MONITOR = (
+    'resource "aws_sagemaker_monitoring_schedule" "q" {\n'
+    "  monitoring_schedule_config {\n"
+    '    monitoring_job_definition_name = "q"\n'
+    '    monitoring_type = "ModelQuality"\n'
+    '    schedule_config {\n      schedule_expression = "cron(0 * ? * * *)"\n    }\n'
+    "  }\n}\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("files", "types", "expected"),
+    [
+        # the inline form is data quality against a baseline (safe-deployment-pipeline :256)
+        ({"assets/prd.yml": MONITOR_CFN.format(config=INLINE_DATA_QUALITY)}, ["DataQuality"], PASS),
+        (
+            {"assets/prd.yml": MONITOR_CFN.format(config=INLINE_DATA_QUALITY)},
+            ["ModelQuality"],
+            FAIL,
+        ),
+        ({"infra/monitor.tf": TF_MONITOR}, ["ModelQuality"], PASS),
+        # a bias monitor is not a drift check
+        (
+            {"infra/monitor.tf": TF_MONITOR.replace("ModelQuality", "ModelBias")},
+            ["DataQuality"],
+            FAIL,
+        ),
+        # declared, never scheduled
+        (
+            {
+                "assets/prd.yml": MONITOR_CFN.format(
+                    config="        MonitoringType: DataQuality\n"
+                    "        MonitoringJobDefinitionName: dq"
+                )
+            },
+            ["DataQuality"],
+            PARTIAL,
+        ),
+        (
+            {"tests/fixtures/prd.yml": MONITOR_CFN.format(config=INLINE_DATA_QUALITY)},
+            ["DataQuality"],
+            FAIL,
+        ),
+    ],
+)
+def test_monitoring_schedule(tmp_path, files, types, expected):
+    obs = run_probe(snapshot(tmp_path, files), "monitoring_schedule", types=types)
+    assert obs.outcome == expected, obs.message

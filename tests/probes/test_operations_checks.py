@@ -101,6 +101,12 @@ LOCUST_CI = (
     "    - run: locust -f loadtest/locustfile.py --headless -u 50 -t 1m\n"
 )
 
+
+SAM_FUNCTION = (
+    "Resources:\n  ApiFunction:\n    Type: AWS::Serverless::Function\n    Properties:\n"
+    "      DeploymentPreference:\n        Type: {kind}\n"
+)
+
 CASES = [
     # MON
     (
@@ -187,6 +193,19 @@ CASES = [
         {
             "k8s/d.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: a}\nspec:\n  strategy:\n    rollingUpdate:\n      maxUnavailable: 25%\n"
         },
+        FAIL,
+    ),
+    (
+        "zero-downtime-rollout",
+        {"assets/prd.yml": SAM_FUNCTION.format(kind="Canary10Percent5Minutes")},
+        PASS,
+    ),
+    # AllAtOnce replaces every instance at once
+    ("zero-downtime-rollout", {"assets/prd.yml": SAM_FUNCTION.format(kind="AllAtOnce")}, FAIL),
+    # a canary only in the development stack's template
+    (
+        "zero-downtime-rollout",
+        {"assets/deploy-model-dev.yml": SAM_FUNCTION.format(kind="Linear10PercentEvery1Minute")},
         FAIL,
     ),
     (

@@ -91,6 +91,58 @@ def test_profile_managed_endpoint_deploy_is_online_serving(tmp_path):
     assert detect_profile(snap).name == "research"
 
 
+CFN_ENDPOINT = """AWSTemplateFormatVersion: '2010-09-09'
+Resources:
+  Endpoint:
+    Type: "AWS::SageMaker::Endpoint"
+    Properties:
+      EndpointConfigName: !GetAtt EndpointConfig.EndpointConfigName
+"""
+SAM_API = """Transform: AWS::Serverless-2016-10-31
+Resources:
+  ApiFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: app.lambda_handler
+      Events:
+        Invoke:
+          Type: Api
+          Properties: {Path: /api, Method: post}
+"""
+SAM_CUSTOM_RESOURCE = """Resources:
+  TrainingJobFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: sagemaker_training_job.lambda_handler
+      Events:
+        Nightly:
+          Type: Schedule
+          Properties: {Schedule: rate(1 day)}
+"""
+TF_ENDPOINT = 'resource "aws_sagemaker_endpoint" "api" {\n  name = "api"\n}\n'
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        # aws-samples/amazon-sagemaker-safe-deployment-pipeline assets/deploy-model-prd.yml:116
+        ({"assets/deploy-model-prd.yml": CFN_ENDPOINT}, "online-serving"),
+        ({"template.yml": SAM_API}, "online-serving"),
+        ({"infra/main.tf": TF_ENDPOINT}, "online-serving"),
+        # a function run on a schedule is not an HTTP service; a template in tests is a fixture
+        ({"custom_resource/template.yml": SAM_CUSTOM_RESOURCE}, "research"),
+        ({"tests/fixtures/endpoint.yml": CFN_ENDPOINT}, "research"),
+        # the resource type named in prose only
+        ({"docs/notes.yml": "text: deploy an AWS::SageMaker::Endpoint later\n"}, "research"),
+    ],
+)
+def test_profile_endpoint_declared_as_infrastructure_code(tmp_path, files, expected):
+    info = detect_profile(snapshot(tmp_path, files))
+    assert info.name == expected, info
+    if expected == "online-serving":
+        assert info.evidence and info.evidence[0].line
+
+
 NIGHTLY = (
     "on:\n  schedule:\n    - cron: '0 0 * * *'\njobs:\n  {name}:\n    runs-on: ubuntu-latest\n"
     "    steps:\n      - uses: actions/checkout@v4\n      - run: pip install -e .\n"

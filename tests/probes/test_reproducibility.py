@@ -744,6 +744,28 @@ CASES = [
         PASS,
     ),
     ("notebook-only", "no notebooks", {"train.py": "import torch\n"}, PASS),
+    # the training job defined with a platform SDK, the algorithm in the platform's
+    # container (aws-samples/amazon-sagemaker-safe-deployment-pipeline model/run_pipeline.py)
+    (
+        "notebook-only",
+        "managed training in .py",
+        {
+            "model/run_pipeline.py": "import sagemaker\n"
+            "est = sagemaker.estimator.Estimator(image_uri=xgb, role=r)\n",
+            "notebook/mlops.ipynb": nb("from sklearn.model_selection import train_test_split\n"),
+        },
+        PASS,
+    ),
+    # boto3 alone is not ML code: a Lambda that calls the platform's API
+    (
+        "notebook-only",
+        "FP boto3 lambda",
+        {
+            "api/app.py": "import boto3\nsm = boto3.client('sagemaker-runtime')\n",
+            "notebook/mlops.ipynb": nb("from sklearn.model_selection import train_test_split\n"),
+        },
+        FAIL,
+    ),
     (
         "notebook-only",
         "notebook-only ML",

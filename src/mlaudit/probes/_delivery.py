@@ -61,6 +61,7 @@ SHIP = re.compile(
     r"|\bkubectl\s+(?:apply|set\s+image|rollout\s+restart|create)\b"
     r"|\bkustomize\s+build\b.*\|\s*kubectl|\bterraform\s+apply\b|\bpulumi\s+up\b"
     r"|\bcdk\s+deploy\b|\bskaffold\s+(?:run|deploy)\b|\bargocd\s+app\s+sync\b"
+    r"|\baws\s+cloudformation\s+(?:deploy|create-stack|update-stack|execute-change-set)\b"
 )
 # deploy actions/tasks: to a serving platform, or shipping an artefact
 SERVICE_ACTIONS = re.compile(

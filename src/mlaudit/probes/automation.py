@@ -12,6 +12,7 @@ from pydantic import Field, field_validator
 from mlaudit.probes import _ci_reach, base
 from mlaudit.probes._delivery import deliveries
 from mlaudit.probes.base import ev
+from mlaudit.probes.cloudformation import cfn_templates, codepipeline_deploy_stages
 from mlaudit.probes.kubernetes import k8s_objects
 from mlaudit.probes.registry import Params, probe
 from mlaudit.probes.testing import _resolve, local_modules
@@ -474,23 +475,34 @@ class EnvPromotionParams(Params):
     min_envs: int = Field(default=2, ge=1)
 
 
-_ENV_NAME = re.compile(r"(staging|stage|prod|production|dev|qa)", re.IGNORECASE)
+_ENV_NAME = re.compile(r"(staging|stage|prod|production|prd|dev|qa)", re.IGNORECASE)
+
+
+def _env_key(name: str) -> str:
+    name = name.lower()
+    return {"stage": "staging", "production": "prod", "prd": "prod"}.get(name, name)
 
 
 @probe("env_promotion", EnvPromotionParams)
 def env_promotion(snap: Snapshot, p: EnvPromotionParams) -> Observation:
     """Infrastructure as code, with several environments to promote through.
 
-    Looks for: Terraform, Pulumi, Bicep or CDK files, and at least `min_envs` environments —
-    distinct CI `environment:` names, `values-{staging,prod}.yaml`, Kustomize
-    `overlays/{staging,prod}`, per-environment tfvars or Pulumi stacks. Environments
+    Looks for: Terraform, Pulumi, Bicep, CDK or CloudFormation files, and at least
+    `min_envs` environments — distinct CI `environment:` names, `values-{staging,prod}.yaml`,
+    Kustomize `overlays/{staging,prod}`, per-environment tfvars or Pulumi stacks, or the
+    deploy stages of a CodePipeline (`DeployDev`, `DeployPrd`). Environments
     (as the catalogue's any-of) — either passes; one environment alone does not.
     Why: mm#9–12 — reproducible infrastructure and a staged path to production.
     Fix: describe the infrastructure in Terraform/Pulumi and deploy through staging to
     production (CI `environment:` per stage).
     """
     iac = [ev(f) for f in base.select_files(snap, p.iac_globs)]
+    iac += [ev(f, None, "CloudFormation template") for f in cfn_templates(snap)]
     envs: dict[str, Evidence] = {}
+    for stage, deploys in codepipeline_deploy_stages(snap):
+        match = _ENV_NAME.search(stage)
+        if match:
+            envs.setdefault(_env_key(match.group(1)), deploys)
     for job in snap.ci_jobs:
         if job.environment and not job.disabled:
             envs.setdefault(
@@ -503,9 +515,7 @@ def env_promotion(snap: Snapshot, p: EnvPromotionParams) -> Observation:
             if match:
                 break
         if match:
-            name = match.group(1).lower()
-            name = {"stage": "staging", "production": "prod"}.get(name, name)
-            envs.setdefault(name, ev(path))
+            envs.setdefault(_env_key(match.group(1)), ev(path))
     staged = len(envs) >= p.min_envs
     evidence = iac[:4] + list(envs.values())
     if iac and staged:

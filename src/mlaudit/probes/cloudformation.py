@@ -10,12 +10,20 @@ template uploaded through S3 is 1 MB).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import Field, field_validator
+
 from mlaudit.probes import base
+from mlaudit.probes.base import ev
+from mlaudit.probes.generic import _check_regex, value_matches, walk_key
+from mlaudit.probes.registry import Params, probe
+from mlaudit.repo.parsers.kubernetes import is_dev_path
 from mlaudit.repo.parsers.yaml_docs import key_line
 from mlaudit.repo.snapshot import Snapshot
+from mlaudit.results import Evidence, Observation
 
 # every YAML file is read by the manifest probes anyway; a JSON file is read only when named
 # like a template (a repository's other JSON is mostly data, some of it large)
@@ -72,3 +80,91 @@ def cfn_resources(snap: Snapshot, resource_type: str) -> list[CfnResource]:
         return found
 
     return snap.memo(("cfn_resources", resource_type), build)
+
+
+class CfnPropertyParams(Params):
+    types: list[str] = Field(min_length=1, description="resource types, e.g. AWS::ECS::Service")
+    path: str = Field(description="dotted path inside Properties; `*` = any key or list item")
+    value: str | None = Field(default=None, description="regex the scalar value must match")
+    include_dev: bool = False
+    what: str | None = Field(default=None, description="what the property shows, for messages")
+
+    _v = field_validator("value")(_check_regex)
+
+
+@probe("cfn_property", CfnPropertyParams)
+def cfn_property(snap: Snapshot, p: CfnPropertyParams) -> Observation:
+    """A CloudFormation (or SAM) resource of the given types sets a property, optionally to a
+    matching value.
+
+    Looks for: the dotted `path` (with `*` wildcards) under `Properties` of every resource
+    of `types` in the repository's templates, e.g. a SAM function's
+    `DeploymentPreference.Type` = `Canary10Percent5Minutes`. Templates of development
+    stacks (`deploy-model-dev.yml`, `dev/`) do not count unless `include_dev`.
+    Known false positive: the resource type named in a comment or a README is not a
+    resource; only parsed `Resources:` entries count.
+    Why: a template's properties are the deployed configuration, exact and reviewable.
+    Fix: set the property the check names on the resource in the production template.
+    """
+    value_re = re.compile(p.value) if p.value else None
+    found: list[Evidence] = []
+    dev: list[Evidence] = []
+    parts = p.path.split(".")
+    for rtype in p.types:
+        for res in cfn_resources(snap, rtype):
+            for value, _parent, line in walk_key(res.properties, parts):
+                if not value_matches(value, value_re, None):
+                    continue
+                shown = value if not isinstance(value, (dict, list)) else "…"
+                hit = ev(res.path, line or res.line, f"{parts[-1]}: {shown}", res.logical_id)
+                (dev if is_dev_path(res.path) and not p.include_dev else found).append(hit)
+    what = p.what or f"{p.path} on {' / '.join(p.types)}"
+    if found:
+        return base.passed(f"{what} declared", found)
+    if dev:
+        return base.failed(f"{what} declared only in development templates", dev)
+    return base.failed(f"no {what}")
+
+
+def cfn_templates(snap: Snapshot) -> list[str]:
+    """Files that are CloudFormation/SAM templates: a top-level `Resources:` mapping with at
+    least one `AWS::…` resource type (examples, docs and vendored folders left out)."""
+
+    def build() -> list[str]:
+        found = []
+        for path in base.select_files(snap, TEMPLATE_GLOBS):
+            if (snap.size(path) or 0) > MAX_TEMPLATE_BYTES:
+                continue
+            text = snap.text(path)
+            if not text or "AWS::" not in text or "Resources" not in text:
+                continue
+            for doc in snap.yaml_docs(path):
+                resources = doc.get("Resources") if isinstance(doc, dict) else None
+                if isinstance(resources, dict) and any(
+                    isinstance(r, dict) and str(r.get("Type", "")).startswith("AWS::")
+                    for r in resources.values()
+                ):
+                    found.append(path)
+                    break
+        return found
+
+    return snap.memo(("cfn_templates",), build)
+
+
+def codepipeline_deploy_stages(snap: Snapshot) -> list[tuple[str, Evidence]]:
+    """(stage name, evidence) of every stage of a CodePipeline that runs a `Deploy` action
+    (CloudFormation, ECS, CodeDeploy, Elastic Beanstalk …)."""
+    found = []
+    for pipeline in cfn_resources(snap, "AWS::CodePipeline::Pipeline"):
+        stages = pipeline.properties.get("Stages")
+        for stage in stages if isinstance(stages, list) else []:
+            actions = stage.get("Actions") if isinstance(stage, dict) else None
+            for action in actions if isinstance(actions, list) else []:
+                kind = action.get("ActionTypeId") if isinstance(action, dict) else None
+                if isinstance(kind, dict) and kind.get("Category") == "Deploy":
+                    name = str(stage.get("Name") or "")
+                    line = key_line(kind, "Category") or pipeline.line
+                    shown = f"stage {name}: {kind.get('Provider', '?')} deploy"
+                    found.append((name, ev(pipeline.path, line, shown, pipeline.logical_id)))
+                    break
+    return found

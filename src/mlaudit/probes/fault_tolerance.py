@@ -14,6 +14,7 @@ from typing import Any
 
 from mlaudit.probes import _ci_reach, base
 from mlaudit.probes.base import ev
+from mlaudit.probes.cloudformation import cfn_resources
 from mlaudit.probes.code_roles import code_roles
 from mlaudit.probes.generic import (
     module_matches_any,
@@ -33,7 +34,9 @@ from mlaudit.probes.kubernetes import (
     tf_problems,
 )
 from mlaudit.probes.registry import probe
+from mlaudit.repo.parsers.kubernetes import is_dev_path
 from mlaudit.repo.parsers.python_src import PythonFacts
+from mlaudit.repo.parsers.yaml_docs import key_line
 from mlaudit.repo.snapshot import Snapshot, derivation_key
 from mlaudit.results import Evidence, Observation
 
@@ -328,14 +331,35 @@ ALIAS_CALLS = (
 )
 
 
+def _automatic_rollbacks(snap: Snapshot) -> list[Evidence]:
+    """Deployments the platform rolls back by itself when alarms fire: a SAM function's
+    `DeploymentPreference` with `Alarms` (CodeDeploy), a SageMaker endpoint's
+    `DeploymentConfig.AutoRollbackConfiguration`."""
+    found = []
+    for fn in cfn_resources(snap, "AWS::Serverless::Function"):
+        preference = fn.properties.get("DeploymentPreference")
+        if isinstance(preference, dict) and preference.get("Alarms"):
+            line = key_line(preference, "Alarms") or fn.line
+            found.append(ev(fn.path, line, "DeploymentPreference.Alarms", f"{fn.logical_id}"))
+    for endpoint in cfn_resources(snap, "AWS::SageMaker::Endpoint"):
+        config = endpoint.properties.get("DeploymentConfig")
+        if isinstance(config, dict) and config.get("AutoRollbackConfiguration"):
+            line = key_line(config, "AutoRollbackConfiguration") or endpoint.line
+            shown = "DeploymentConfig.AutoRollbackConfiguration"
+            found.append(ev(endpoint.path, line, shown, endpoint.logical_id))
+    return [e for e in found if not is_dev_path(e.path)]
+
+
 @probe("rollback_ready", NoParams)
 def rollback_ready(snap: Snapshot, p: NoParams) -> Observation:
     """A bad model or release can be rolled back quickly.
 
     Looks for: Deployments with `revisionHistoryLimit` > 0 (explicit; `0` disables
     rollback), Argo `Rollout`s, registry alias/stage switching in code
-    (`set_registered_model_alias`, `transition_model_version_stage`), or a rollback command
-    (`helm rollback`, `kubectl rollout undo`) in CI, scripts, a Makefile or a runbook.
+    (`set_registered_model_alias`, `transition_model_version_stage`), a rollback command
+    (`helm rollback`, `kubectl rollout undo`) in CI, scripts, a Makefile or a runbook, or
+    an automatic rollback on alarms (a SAM `DeploymentPreference` with `Alarms`, a
+    SageMaker endpoint's `AutoRollbackConfiguration`).
     Deployments relying on the default history (10) with no rollback procedure give
     partial credit.
     Why: MTS Infra 7 — the previous model must be restorable in minutes.
@@ -363,6 +387,7 @@ def rollback_ready(snap: Snapshot, p: NoParams) -> Observation:
             disabled.append(
                 obj_ev(obj, obj.spec, "revisionHistoryLimit", f"revisionHistoryLimit: {limit}")
             )
+    good.extend(_automatic_rollbacks(snap))
     paths = base.python_sources(snap, ("*.py",), scope="non_tests")
     for path, calls in base.calls_of(snap, paths, tuple(ALIAS_CALLS)):
         good.extend(ev(path, c.line, f"{c.name}(…)", "registry alias switch") for c in calls)

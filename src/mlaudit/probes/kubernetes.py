@@ -20,11 +20,13 @@ from pydantic import Field, field_validator
 from mlaudit.probes import base, words
 from mlaudit.probes._managed import autoscaling as managed_autoscaling
 from mlaudit.probes.base import ev
+from mlaudit.probes.cloudformation import cfn_resources
 from mlaudit.probes.generic import _check_regex, value_matches, walk_key
 from mlaudit.probes.registry import Params, probe
 from mlaudit.repo.parsers.kubernetes import K8sObject, is_dev_path
 from mlaudit.repo.parsers.python_src import PythonFacts
 from mlaudit.repo.parsers.terraform import TerraformBlock, attribute_line
+from mlaudit.repo.parsers.yaml_docs import key_line
 from mlaudit.repo.snapshot import Snapshot, derivation_key
 from mlaudit.results import Evidence, Observation
 
@@ -288,6 +290,30 @@ _TF_REPLICAS: dict[str, str] = {
 }
 
 
+# CloudFormation resource type -> (list property holding the counts or None, count property)
+_CFN_REPLICAS: dict[str, tuple[str | None, str]] = {
+    "AWS::SageMaker::EndpointConfig": ("ProductionVariants", "InitialInstanceCount"),
+    "AWS::ECS::Service": (None, "DesiredCount"),
+    "AWS::AutoScaling::AutoScalingGroup": (None, "MinSize"),
+}
+
+
+def _cfn_replicas(snap: Snapshot) -> list[Evidence]:
+    """CloudFormation services declared with at least two instances: a SageMaker endpoint
+    variant's `InitialInstanceCount`, an ECS service's `DesiredCount`, an Auto Scaling
+    group's `MinSize` (a parameter reference is not a number and does not count)."""
+    found = []
+    for rtype, (listed, key) in _CFN_REPLICAS.items():
+        for res in cfn_resources(snap, rtype):
+            items = res.properties.get(listed) if listed else [res.properties]
+            for item in items if isinstance(items, list) else []:
+                n = as_int(item.get(key)) if isinstance(item, dict) else None
+                if n is not None and n >= 2:
+                    line = key_line(item, key) or res.line
+                    found.append(ev(res.path, line, f"{key}: {n}", f"{rtype} {res.logical_id}"))
+    return found
+
+
 def _replica_facts(snap: Snapshot, objs: list[K8sObject]) -> tuple[list[Evidence], list[Evidence]]:
     """(≥2 evidence, <2 evidence) for the given objects."""
     good: list[Evidence] = []
@@ -391,7 +417,8 @@ def replicas(snap: Snapshot, p: NoParams) -> Observation:
     Looks for: `replicas: >=2` on Deployments/StatefulSets/Rollouts, an HPA or KEDA
     `minReplicas >= 2`, KServe `minReplicas >= 2`, Seldon predictor replicas, Knative
     `min-scale`, Kustomize `replicas:` counts, Helm values `replicaCount`, Terraform
-    `desired_count`/`min_size`/`min_instance_count`, SageMaker `initial_instance_count`.
+    `desired_count`/`min_size`/`min_instance_count`, SageMaker `initial_instance_count`,
+    CloudFormation `InitialInstanceCount` (SageMaker), `DesiredCount` (ECS), `MinSize`.
     Development overlays (`overlays/dev/`, `values-dev.yaml`) never count; docker-compose
     replicas on one host count as partial only.
     Why: one replica means every node drain, crash or deployment is an outage.
@@ -424,6 +451,8 @@ def replicas(snap: Snapshot, p: NoParams) -> Observation:
                 if n is not None and n >= 2:
                     key = dotted.rsplit(".", 1)[-1]
                     good.append(tf_ev(snap, block, key, f"{key} = {n}"))
+    for hit in _cfn_replicas(snap):
+        (dev_good if is_dev_path(hit.path) else good).append(hit)
     paths = base.python_sources(snap, ("*.py",), scope="non_tests")
     for _path, items in snap.python_per_file(_DEPLOY_REPLICAS, paths, _deploy_replicas):
         good.extend(items)

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any, Literal
 
 from pydantic import Field
 
 from mlaudit.probes import _ci_reach, base
 from mlaudit.probes._managed import telemetry
 from mlaudit.probes.base import ev
+from mlaudit.probes.cloudformation import cfn_resources
 from mlaudit.probes.generic import name_matches
 from mlaudit.probes.kubernetes import (
     NoParams,
@@ -44,6 +46,8 @@ ALARM_RESOURCES = (
     "grafana_rule_group",
     "aws_sagemaker_monitoring_schedule",
 )
+
+CFN_ALARMS = ("AWS::CloudWatch::Alarm", "AWS::CloudWatch::CompositeAlarm")
 
 
 def _monitoring_problems(snap: Snapshot) -> list[Evidence]:
@@ -87,6 +91,12 @@ def alert_evidence(snap: Snapshot) -> tuple[list[Evidence], list[Evidence]]:
         if d.alert_panels and not base.is_excluded(d.path)
     ]
     found += [tf_ev(snap, b) for b in tf_blocks(snap, *ALARM_RESOURCES)]
+    found += [
+        ev(r.path, r.line, f"{kind} {r.logical_id}")
+        for kind in CFN_ALARMS
+        for r in cfn_resources(snap, kind)
+        if not base.is_excluded(r.path)
+    ]
     found += template_hits(snap, re.compile(r"^\s*-?\s*alert:\s*[\w\"'{]"))
     (alarms,) = base.per_file_evidence(
         snap, _ALARM_CALLS, base.python_sources(snap, ("*.py",), scope="non_tests"), _alarms, 1
@@ -106,8 +116,9 @@ def alert_rules(snap: Snapshot, p: NoParams) -> Observation:
 
     Looks for: Prometheus `alert:` rules (rule files, `PrometheusRule` objects, Helm
     templates), Grafana alerting rules (provisioning or a legacy panel `alert` with
-    conditions), `alertmanager.yml` routes, and Terraform alarms
-    (`aws_cloudwatch_metric_alarm`, `google_monitoring_alert_policy`, Datadog …).
+    conditions), `alertmanager.yml` routes, Terraform alarms
+    (`aws_cloudwatch_metric_alarm`, `google_monitoring_alert_policy`, Datadog …) and
+    CloudFormation `AWS::CloudWatch::Alarm`s.
     Known false positive: a Grafana panel option such as `alertThreshold` only draws a
     line on a chart; a dashboard without alert rules is not alerting.
     Why: metrics nobody is alerted on are only looked at after the incident.
@@ -286,6 +297,72 @@ def monitor_job(snap: Snapshot, p: MonitorJobParams) -> Observation:
     if runs:
         return base.passed(f"{p.what} runs on a schedule", declared + runs)
     return base.partial(f"{p.what} declared, but nothing runs it on a schedule", declared)
+
+
+# SageMaker Model Monitor declared as infrastructure code -------------------------------------------
+_MONITORING_TYPES = ("DataQuality", "ModelQuality", "ModelBias", "ModelExplainability")
+
+
+class MonitoringScheduleParams(Params):
+    types: list[Literal["DataQuality", "ModelQuality", "ModelBias", "ModelExplainability"]] = Field(
+        min_length=1, description="monitoring types that count"
+    )
+    what: str = "monitor"
+
+
+def _first_block(value: Any) -> dict[str, Any]:
+    """A Terraform nested block (one mapping, or a list of them) as its first mapping."""
+    if isinstance(value, list):
+        value = value[0] if value else None
+    return value if isinstance(value, dict) else {}
+
+
+def monitoring_schedules(snap: Snapshot) -> list[tuple[str, bool, Evidence]]:
+    """(monitoring type, has a schedule expression, evidence) of every SageMaker monitoring
+    schedule a CloudFormation template or Terraform declares. An inline
+    `MonitoringJobDefinition` without a `MonitoringType` is the original data-quality form
+    (statistics and constraints baselines compared with captured endpoint data)."""
+    found: list[tuple[str, bool, Evidence]] = []
+    for res in cfn_resources(snap, "AWS::SageMaker::MonitoringSchedule"):
+        config = res.properties.get("MonitoringScheduleConfig")
+        config = config if isinstance(config, dict) else {}
+        kind = str(config.get("MonitoringType") or "DataQuality")
+        schedule = config.get("ScheduleConfig")
+        timed = isinstance(schedule, dict) and bool(schedule.get("ScheduleExpression"))
+        shown = f"AWS::SageMaker::MonitoringSchedule {res.logical_id} ({kind})"
+        found.append((kind, timed, ev(res.path, res.line, shown)))
+    for block in tf_blocks(snap, "aws_sagemaker_monitoring_schedule"):
+        if block.type != "resource":
+            continue
+        config = _first_block(block.body.get("monitoring_schedule_config"))
+        kind = str(config.get("monitoring_type") or "DataQuality")
+        timed = bool(_first_block(config.get("schedule_config")).get("schedule_expression"))
+        found.append((kind, timed, tf_ev(snap, block, text=f"{block.address} ({kind})")))
+    return [f for f in found if not base.is_test_path(f[2].path)]
+
+
+@probe("monitoring_schedule", MonitoringScheduleParams)
+def monitoring_schedule(snap: Snapshot, p: MonitoringScheduleParams) -> Observation:
+    """SageMaker Model Monitor runs on a schedule, declared as infrastructure code.
+
+    Looks for: a CloudFormation `AWS::SageMaker::MonitoringSchedule` or a Terraform
+    `aws_sagemaker_monitoring_schedule` of one of the `types` (DataQuality compares
+    captured endpoint data with a training baseline: drift; ModelQuality compares
+    predictions with ground truth) with a `ScheduleExpression`.
+    Known false positive: a schedule of another type (a bias monitor is not a drift check).
+    Why: a monitor the platform runs hourly needs no one to remember it.
+    Fix: declare an `AWS::SageMaker::MonitoringSchedule` with a `ScheduleConfig`.
+    """
+    mine = [(timed, e) for kind, timed, e in monitoring_schedules(snap) if kind in p.types]
+    timed = [e for on_time, e in mine if on_time]
+    if timed:
+        return base.passed(f"{p.what} scheduled (SageMaker monitoring schedule)", timed)
+    if mine:
+        return base.partial(
+            f"a SageMaker {p.what} is declared without a schedule expression",
+            [e for _, e in mine],
+        )
+    return base.failed(f"no SageMaker monitoring schedule for {', '.join(p.types)}")
 
 
 # service telemetry on managed platforms -----------------------------------------------------------

@@ -4,6 +4,8 @@
   Ray Serve, TorchServe, Triton, KServe, Seldon, …) AND the repository ships it — a
   Dockerfile, Kubernetes manifests, a serving spec or a serverless config; or production
   code deploys the model to a managed online endpoint (SageMaker, Vertex AI, Azure ML …);
+  or infrastructure code declares one (a CloudFormation/SAM `AWS::SageMaker::Endpoint` or
+  a function behind an API event, Terraform `aws_sagemaker_endpoint` …);
 - batch: no online service, but jobs are packaged or scheduled — a Dockerfile, a
   CronJob, an orchestrator DAG (Airflow, Prefect, Dagster, Kubeflow…) or a scheduled CI job;
 - research: everything else (notebooks, scripts, experiments).
@@ -20,7 +22,10 @@ from mlaudit.probes._ci_reach import is_install
 from mlaudit.probes._delivery import deliveries
 from mlaudit.probes._managed import managed_deploy_call, scoring_scripts
 from mlaudit.probes.base import ev
+from mlaudit.probes.cloudformation import cfn_resources
+from mlaudit.probes.kubernetes import tf_blocks, tf_ev
 from mlaudit.repo.parsers.ci import CiJob
+from mlaudit.repo.parsers.yaml_docs import key_line
 from mlaudit.repo.snapshot import Snapshot
 from mlaudit.results import Evidence, ProfileInfo
 
@@ -133,6 +138,32 @@ def _serving_specs(snap: Snapshot) -> list[Evidence]:
     for delivery in deliveries(snap):
         found.append(delivery.evidence[-1])
     return found
+
+
+# Terraform resources that are a managed online endpoint
+TF_ENDPOINTS = ("aws_sagemaker_endpoint", "google_vertex_ai_endpoint")
+_API_EVENTS = frozenset({"Api", "HttpApi"})
+
+
+def _declared_endpoints(snap: Snapshot) -> list[Evidence]:
+    """Managed online endpoints declared as infrastructure code: a CloudFormation
+    `AWS::SageMaker::Endpoint`, a SAM function behind an `Api`/`HttpApi` event (an HTTP
+    service), a Terraform `aws_sagemaker_endpoint` or `google_vertex_ai_endpoint`."""
+    found = [
+        ev(r.path, r.line, f"AWS::SageMaker::Endpoint {r.logical_id}")
+        for r in cfn_resources(snap, "AWS::SageMaker::Endpoint")
+    ]
+    for fn in cfn_resources(snap, "AWS::Serverless::Function"):
+        events = fn.properties.get("Events")
+        if not isinstance(events, dict):
+            continue
+        for name, event in events.items():
+            if isinstance(event, dict) and event.get("Type") in _API_EVENTS:
+                line = key_line(events, name) or fn.line
+                found.append(ev(fn.path, line, f"{fn.logical_id}: {event.get('Type')} event"))
+                break
+    found += [tf_ev(snap, b) for b in tf_blocks(snap, *TF_ENDPOINTS) if b.type == "resource"]
+    return [e for e in found if not base.is_test_path(e.path)]
 
 
 def _served_by_ci(snap: Snapshot) -> list[Evidence]:
@@ -251,6 +282,14 @@ def detect_profile(snap: Snapshot) -> ProfileInfo:
             detected="online-serving",
             reasons=tuple(reasons),
             evidence=base.cap(managed[:3]),
+        )
+    declared = [] if library else _declared_endpoints(snap)
+    if declared:
+        return ProfileInfo(
+            name="online-serving",
+            detected="online-serving",
+            reasons=("infrastructure code declares a managed online endpoint or HTTP function",),
+            evidence=base.cap(declared[:3]),
         )
     orchestrators = _imports(snap, ORCHESTRATOR_MODULES)
     if library:

@@ -999,6 +999,17 @@ ML_MODULES = (
     "sentence_transformers",
     "datasets",
     "ultralytics",
+    # managed-platform SDKs: a script that defines the training job or pipeline on SageMaker,
+    # Vertex AI or Azure ML is the ML workflow in code (the algorithm may be the platform's
+    # own container, so no framework is imported: aws-samples/amazon-sagemaker-safe-
+    # deployment-pipeline model/run_pipeline.py builds an XGBoost Estimator)
+    "sagemaker",
+    "google.cloud.aiplatform",
+    "vertexai",
+    "azure.ai.ml",
+    "azureml.core",
+    "azureml.train",
+    "azureml.pipeline",
 )
 
 
