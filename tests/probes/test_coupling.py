@@ -17,6 +17,22 @@ FEATURES = "def preprocess(df):\n    return df.dropna()\n"
 GH_PR = "on: [pull_request]\njobs:\n  lint:\n    runs-on: ubuntu-latest\n    steps:\n"
 
 CASES = [
+    # serving-spec
+    ("serving-spec", {"bentofile.yaml": "service: 'service:svc'\n"}, Outcome.PASS),
+    (
+        "serving-spec",
+        {
+            "assets/prd.yml": "Resources:\n  Config:\n    Type: AWS::SageMaker::EndpointConfig\n"
+            "    Properties:\n      ProductionVariants:\n        - ModelName: !GetAtt Model.ModelName\n"
+        },
+        Outcome.PASS,
+    ),
+    # an MLproject runs training entry points; it does not say how a model is served
+    (
+        "serving-spec",
+        {"MLproject": "name: bikes\nentry_points:\n  main:\n    command: python -m bikes\n"},
+        Outcome.FAIL,
+    ),
     # feature-store-interface
     (
         "feature-store-interface",

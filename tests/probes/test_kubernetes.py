@@ -180,6 +180,23 @@ def test_replicas(tmp_path, files, expected):
             },
             PASS,
         ),
+        # SageMaker pings the endpoint's containers itself
+        # (aws-samples/amazon-sagemaker-safe-deployment-pipeline assets/deploy-model-prd.yml:115)
+        (
+            {
+                "assets/prd.yml": "Resources:\n  Endpoint:\n    Type: AWS::SageMaker::Endpoint\n"
+                "    Properties: {EndpointConfigName: c}\n"
+            },
+            PASS,
+        ),
+        # an endpoint configuration alone deploys nothing
+        (
+            {
+                "assets/prd.yml": "Resources:\n  Config:\n    Type: AWS::SageMaker::EndpointConfig\n"
+                "    Properties: {ProductionVariants: []}\n"
+            },
+            FAIL,
+        ),
     ],
 )
 def test_health_probes(tmp_path, files, expected):

@@ -208,6 +208,27 @@ CASES = [
         },
         PASS,
     ),
+    # fmind/mlops-python-package MLproject:5-9 (src/bikes/__main__.py)
+    (
+        "pipeline-as-code",
+        "mlproject running a src-layout module",
+        {
+            "MLproject": "name: bikes\nentry_points:\n  main:\n"
+            "    command: 'PYTHONPATH=src python -m bikes {conf_file}'\n",
+            "src/bikes/__main__.py": "print(1)\n",
+        },
+        PASS,
+    ),
+    (
+        "pipeline-as-code",
+        "FP mlproject running a module that is nowhere",
+        {
+            "MLproject": "name: bikes\nentry_points:\n  main:\n"
+            "    command: 'PYTHONPATH=lib python -m bikes {conf_file}'\n",
+            "src/other/__main__.py": "print(1)\n",
+        },
+        FAIL,
+    ),
     (
         "pipeline-as-code",
         "FP MLproject.yaml is not an MLflow project",
@@ -677,6 +698,12 @@ CASES = [
     ("image-pinned", "latest", {"Dockerfile": "FROM python:latest\n"}, FAIL),
     ("image-pinned", "no tag", {"docker/Dockerfile": "FROM ubuntu\n"}, FAIL),
     ("image-pinned", "no Dockerfile", {"train.py": "x = 1\n"}, NA),
+    (
+        "image-pinned",
+        "FP dev container only",
+        {".devcontainer/Dockerfile": "FROM mcr.microsoft.com/devcontainers/python:1-3.11\n"},
+        NA,
+    ),
     # FP: an example's Dockerfile is not the project's build
     ("image-pinned", "FP examples only", {"examples/demo/Dockerfile": "FROM python:latest\n"}, NA),
     # dev-prod-parity ---------------------------------------------------------------------------

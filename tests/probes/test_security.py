@@ -199,6 +199,13 @@ CASES = [
     # ThoughtWorksInc/CD4ML-Scenarios names its images Dockerfile-model, Dockerfile-mlflow …
     ("container-hardening", {"Dockerfile-model": DOCKER + "USER root\n"}, Outcome.FAIL),
     ("container-hardening", {"Dockerfile_gpu": DOCKER + "USER 10001\n"}, Outcome.PASS),
+    # a development container is the editor's environment, not a shipped image
+    # (Lightning-AI/litgpt .devcontainer/Dockerfile)
+    (
+        "container-hardening",
+        {".devcontainer/Dockerfile": DOCKER, ".devcontainer/devcontainer.json": "{}"},
+        Outcome.NOT_APPLICABLE,
+    ),
     ("container-hardening", {"Dockerfile": DOCKER + "USER root\n"}, Outcome.FAIL),
     ("container-hardening", {"k8s/deploy.yaml": DEPLOY % (POD_SC, CONTAINER_SC)}, Outcome.PASS),
     ("container-hardening", {"k8s/deploy.yaml": DEPLOY % (POD_SC, PRIVILEGED)}, Outcome.FAIL),

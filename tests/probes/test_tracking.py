@@ -33,8 +33,30 @@ DVC_EVAL = (
     "    metrics:\n    - eval/metrics.json:\n        cache: false\n"
 )
 
+SM_STEP = (
+    "from stepfunctions import steps\n"
+    "training_step = steps.TrainingStep('Training', estimator=xgb, data=inputs{extra})\n"
+)
+
 CASES = [
     # tracker-calls ------------------------------------------------------------------------
+    # aws-samples/amazon-sagemaker-safe-deployment-pipeline model/run_pipeline.py:153-162
+    (
+        "tracker-calls",
+        "sagemaker job with an experiment_config",
+        {
+            "model/run_pipeline.py": SM_STEP.format(
+                extra=", experiment_config={'ExperimentName': name, 'TrialName': trial}"
+            )
+        },
+        PASS,
+    ),
+    (
+        "tracker-calls",
+        "FP sagemaker job, no experiment",
+        {"model/run.py": SM_STEP.format(extra="")},
+        FAIL,
+    ),
     (
         "tracker-calls",
         "mlflow client bound to a variable",

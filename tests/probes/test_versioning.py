@@ -333,6 +333,11 @@ CASES = [
     # config-versioned -----------------------------------------------------------------------------
     ("config-versioned", "params.yaml", {"params.yaml": "lr: 0.1\n"}, PASS),
     ("config-versioned", "configs dir", {"configs/train.yaml": "lr: 0.1\n"}, PASS),
+    # fmind/mlops-python-package confs/training.yaml, Lightning-AI/litgpt config_hub/
+    ("config-versioned", "confs dir", {"confs/training.yaml": "job: {KIND: TrainingJob}\n"}, PASS),
+    ("config-versioned", "config hub", {"config_hub/finetune/phi-2/lora.yaml": "lr: 0.1\n"}, PASS),
+    # a folder that merely starts like one is not a config folder
+    ("config-versioned", "FP confusion dir", {"confusion/matrix.yaml": "a: 1\n"}, FAIL),
     ("config-versioned", "helm values", {"deploy/chart/values.yaml": "replicas: 2\n"}, PASS),
     (
         "config-versioned",

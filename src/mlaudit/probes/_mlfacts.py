@@ -286,6 +286,7 @@ _SCRIPT_ARG = re.compile(
     r"(?:^|\s)(?:python[\d.]*|bash|sh|Rscript)\s+(?:-\w+\s+)*([\w./-]+\.(?:py|sh|R))\b"
 )
 _MODULE_ARG = re.compile(r"(?:^|\s)python[\d.]*\s+-m\s+([\w.]+)")
+_PYTHONPATH = re.compile(r"(?:^|\s)PYTHONPATH=[\"']?([\w./:-]+)")
 _PATH_PARAM_NAME = re.compile(
     r"(?:^|_)(?:path|paths|file|files|dir|directory|folder|uri|url|input|output|csv|data)$",
     re.IGNORECASE,
@@ -329,9 +330,22 @@ def _entry_script(snap: Snapshot, folder: str, command: str) -> tuple[str | None
         return script, snap.exists(script)
     module = _MODULE_ARG.search(command)
     if module:
-        base_path = folder + module.group(1).replace(".", "/")
-        candidates = (f"{base_path}.py", f"{base_path}/__main__.py")
-        return candidates[0], any(snap.exists(c) for c in candidates)
+        # `python -m pkg` finds pkg beside the command, on a `PYTHONPATH=` it sets, or
+        # installed from a src layout (fmind/mlops-python-package: `PYTHONPATH=src python -m
+        # bikes {conf_file}` with src/bikes/__main__.py)
+        extra = _PYTHONPATH.search(command)
+        roots = [folder]
+        paths = (extra.group(1) if extra else "").split(":")
+        roots += [folder + p.strip("./") + "/" for p in paths if p.strip("./")]
+        roots.append(folder + "src/")
+        relative = module.group(1).replace(".", "/")
+        candidates = [
+            c
+            for root in dict.fromkeys(roots)
+            for c in (f"{root}{relative}.py", f"{root}{relative}/__main__.py")
+        ]
+        found_module = next((c for c in candidates if snap.exists(c)), None)
+        return found_module or candidates[0], found_module is not None
     return None, False
 
 

@@ -74,6 +74,16 @@ def is_test_path(path: str) -> bool:
     return matches_any(path, TEST_PATTERNS)
 
 
+# a VS Code / Codespaces development container: the editor's environment, never shipped
+DEV_CONTAINER = re.compile(r"(?:^|/)\.devcontainer/")
+
+
+def shipped_dockerfiles(snap: Snapshot) -> list[str]:
+    """The Dockerfiles that may build what is shipped: examples, docs and vendored folders
+    and development containers (`.devcontainer/`) left out."""
+    return [p for p in snap.dockerfiles if not is_excluded(p) and not DEV_CONTAINER.search(p)]
+
+
 def is_notebook(path: str) -> bool:
     return path.endswith(".ipynb")
 

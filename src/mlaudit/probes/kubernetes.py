@@ -487,7 +487,8 @@ def health_probes(snap: Snapshot, p: NoParams) -> Observation:
     Looks for: `readinessProbe` + `livenessProbe` on the containers of every long-running
     workload (Deployment, StatefulSet, Rollout…), in parsed manifests or Helm templates and
     values; `startupProbe` is noted (it protects slow model loads). Without Kubernetes
-    workloads, a Dockerfile `HEALTHCHECK` or a compose `healthcheck` counts. Parsed keys
+    workloads, a serving platform that probes by itself (KServe, Seldon, a SageMaker
+    endpoint), a Dockerfile `HEALTHCHECK` or a compose `healthcheck` counts. Parsed keys
     only: a container port *named* `probe` is not a probe.
     Why: without readiness, traffic reaches pods still loading the model; without
     liveness, a hung server is never restarted.
@@ -556,12 +557,20 @@ def health_probes(snap: Snapshot, p: NoParams) -> Observation:
             return base.unknown("manifests could not be parsed", problems)
         return base.failed("workloads have no readiness/liveness probes", missing)
     managed = [obj_ev(o) for o in k8s_objects(snap, ("InferenceService", "SeldonDeployment"))[0]]
+    # a SageMaker endpoint pings each container's /ping and replaces instances that fail
+    managed += [
+        ev(r.path, r.line, f"AWS::SageMaker::Endpoint {r.logical_id}")
+        for r in cfn_resources(snap, "AWS::SageMaker::Endpoint")
+    ]
+    managed += [
+        tf_ev(snap, b) for b in tf_blocks(snap, "aws_sagemaker_endpoint") if b.type == "resource"
+    ]
     if managed:
-        return base.passed("probes managed by the serving platform (KServe/Seldon)", managed)
+        return base.passed(
+            "probes managed by the serving platform (KServe/Seldon/SageMaker)", managed
+        )
     checks = []
-    for path in snap.dockerfiles:
-        if base.is_excluded(path):
-            continue
+    for path in base.shipped_dockerfiles(snap):
         df = snap.dockerfile(path)
         checks += [
             ev(path, i.line, f"HEALTHCHECK {i.args}") for i in (df.healthchecks if df else [])

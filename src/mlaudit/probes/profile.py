@@ -199,8 +199,6 @@ def _scheduled_work(snap: Snapshot, job: CiJob) -> bool:
     return False  # only tests/linters/installs, or only actions (stale bots …)
 
 
-# a development environment, not a shipped image
-_DEV_CONTAINER = re.compile(r"(?:^|/)\.devcontainer/")
 _PUBLISH = re.compile(
     r"\b(?:twine\s+upload|uv\s+publish|poetry\s+publish|flit\s+publish|hatch\s+publish|"
     r"pdm\s+publish)\b"
@@ -242,11 +240,7 @@ def detect_profile(snap: Snapshot) -> ProfileInfo:
         # a tool's own web UI or orchestration integration is not a deployed model
         serving = [e for e in serving if not _in_own_package(snap, e.path)]
     serving_files = [ev(p) for p in base.select_files(snap, SERVING_FILES, scope="non_tests")]
-    containers = [
-        ev(p)
-        for p in snap.dockerfiles
-        if not base.is_excluded(p) and not base.is_test_path(p) and not _DEV_CONTAINER.search(p)
-    ]
+    containers = [ev(p) for p in base.shipped_dockerfiles(snap) if not base.is_test_path(p)]
     manifests = _manifests(snap)
     shipped = containers + manifests + serving_files + _serving_specs(snap)
     if (serving or serving_files) and shipped:

@@ -32,8 +32,8 @@ class NoParams(Params):
 def _dockerfiles(snap: Snapshot) -> list[str]:
     return [
         x
-        for x in snap.dockerfiles
-        if not base.is_excluded(x) and not x.endswith((".md", ".txt", ".dockerignore"))
+        for x in base.shipped_dockerfiles(snap)
+        if not x.endswith((".md", ".txt", ".dockerignore"))
     ]
 
 

@@ -420,7 +420,7 @@ def container_hardening(snap: Snapshot, p: NoParams) -> Observation:
     good: list[Evidence] = []
     bad: list[Evidence] = []
     privileged: list[Evidence] = []
-    dockerfiles = [d for d in snap.dockerfiles if not base.is_excluded(d)]
+    dockerfiles = base.shipped_dockerfiles(snap)
     for path in dockerfiles:
         df = snap.dockerfile(path)
         if df is None or not df.stages:
