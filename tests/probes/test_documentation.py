@@ -101,6 +101,14 @@ CASES = [
         P,
     ),
     ("deployment-documented", "docs-page", {"docs/deploying.md": "Steps.\n"}, P),
+    # an AI assistant's skill file is not the project's documentation
+    # (fmind/mlops-python-package .gemini/skills/MLOps Collaboration/SKILL.md:47)
+    (
+        "deployment-documented",
+        "FP assistant skill",
+        {".gemini/skills/Collab/SKILL.md": "# Skill\n\n## Deployment\n\nShip it.\n"},
+        F,
+    ),
     ("deployment-documented", "none", {"README.md": "# X\n\n## Usage\n"}, F),
     (
         "deployment-documented",
@@ -156,6 +164,18 @@ CASES = [
         P,
     ),
     ("data-sources-documented", "docs-data-page", {"docs/DATA.md": "# Data\nSource: TLC.\n"}, P),
+    (
+        "data-sources-documented",
+        "tutorial-datasets-page",
+        {"tutorials/prepare_dataset.md": "# Preparing datasets\n| Dataset | Source |\n"},
+        P,
+    ),
+    (
+        "data-sources-documented",
+        "FP api-reference-of-a-datasets-module",
+        {"docs/api/datasets.md": "::: mypkg.datasets\n"},
+        F,
+    ),
     ("data-sources-documented", "docs-datasets-rst", {"docs/datasets.rst": "Datasets\n====\n"}, P),
     # Nneji123/Serving-Machine-Learning-Models: a spreadsheet named with a space
     (

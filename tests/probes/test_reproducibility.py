@@ -254,6 +254,22 @@ CASES = [
         {"MLproject": "name: x\nentry_points:\n  main:\n    command: python train.py\n"},
         FAIL,
     ),
+    # Lightning-AI/litgpt litgpt/__main__.py:80 CLI(PARSER_DATA), configs in config_hub/
+    (
+        "params-externalized",
+        "jsonargparse CLI over config files",
+        {
+            "pkg/__main__.py": "from jsonargparse import CLI\nCLI({'finetune': finetune})\n",
+            "config_hub/finetune/lora.yaml": "lr: 0.0002\n",
+        },
+        PASS,
+    ),
+    (
+        "params-externalized",
+        "FP jsonargparse CLI and no config file",
+        {"pkg/__main__.py": "from jsonargparse import CLI\nCLI({'finetune': finetune})\n"},
+        FAIL,
+    ),
     (
         "params-externalized",
         "mlproject hyper-parameters",
@@ -696,6 +712,25 @@ CASES = [
         UNKNOWN,
     ),
     ("image-pinned", "latest", {"Dockerfile": "FROM python:latest\n"}, FAIL),
+    # an image copied from floats like a base image (fmind/mlops-python-package Dockerfile:8)
+    (
+        "image-pinned",
+        "COPY --from a floating image",
+        {
+            "Dockerfile": "FROM python:3.12-slim\nCOPY --from=ghcr.io/astral-sh/uv:latest /uv /bin/\n"
+        },
+        FAIL,
+    ),
+    # a build stage, by name or index, is not an image
+    (
+        "image-pinned",
+        "COPY --from a stage",
+        {
+            "Dockerfile": "FROM python:3.12-slim AS build\nRUN make\nFROM python:3.12-slim\n"
+            "COPY --from=build /app /app\nCOPY --from=0 /lib /lib\n"
+        },
+        PARTIAL,
+    ),
     ("image-pinned", "no tag", {"docker/Dockerfile": "FROM ubuntu\n"}, FAIL),
     ("image-pinned", "no Dockerfile", {"train.py": "x = 1\n"}, NA),
     (

@@ -73,6 +73,11 @@ SSE = """resource "aws_s3_bucket_server_side_encryption_configuration" "data" {
 }
 """
 
+
+TORCH_LOAD = "import torch\nm = torch.load('m.pt')\n"
+PYPROJECT_TORCH = '[project]\nname = "x"\ndependencies = ["numpy", "torch{spec}"]\n'
+POETRY_TORCH = '[tool.poetry]\nname = "x"\n[tool.poetry.dependencies]\ntorch = "{spec}"\n'
+
 CASES = [
     # unsafe-deserialization (anti: pass = no unsafe load)
     (
@@ -81,6 +86,41 @@ CASES = [
         Outcome.FAIL,
     ),
     ("unsafe-deserialization", {"s.py": "import torch\nm = torch.load('m.pt')\n"}, Outcome.FAIL),
+    # torch >= 2.6 loads weights only by default (Lightning-AI/litgpt pyproject.toml:35)
+    (
+        "unsafe-deserialization",
+        {"s.py": TORCH_LOAD, "pyproject.toml": PYPROJECT_TORCH.format(spec=">=2.7")},
+        Outcome.PASS,
+    ),
+    (
+        "unsafe-deserialization",
+        {"s.py": TORCH_LOAD, "pyproject.toml": POETRY_TORCH.format(spec="^2.6")},
+        Outcome.PASS,
+    ),
+    (
+        "unsafe-deserialization",
+        {"s.py": TORCH_LOAD, "requirements.txt": "torch==2.5.1\n"},
+        Outcome.FAIL,
+    ),
+    # one declaration still allows an older torch
+    (
+        "unsafe-deserialization",
+        {
+            "s.py": TORCH_LOAD,
+            "pyproject.toml": PYPROJECT_TORCH.format(spec=">=2.7"),
+            "requirements-gpu.txt": "torch\n",
+        },
+        Outcome.FAIL,
+    ),
+    # weights_only=False written out is unsafe whatever the torch version
+    (
+        "unsafe-deserialization",
+        {
+            "s.py": "import torch\nm = torch.load('m.pt', weights_only=False)\n",
+            "pyproject.toml": PYPROJECT_TORCH.format(spec=">=2.7"),
+        },
+        Outcome.FAIL,
+    ),
     (
         "unsafe-deserialization",
         {
@@ -193,6 +233,25 @@ CASES = [
     ),
     ("secret-scanning", {".secrets.baseline": "{}\n"}, Outcome.PARTIAL),
     ("secret-scanning", {"README.md": "We should add gitleaks.\n"}, Outcome.FAIL),
+    # pre-commit-hooks' private-key detector, run by pre-commit.ci: narrow, partial
+    (
+        "secret-scanning",
+        {
+            ".pre-commit-config.yaml": "ci: {autofix_prs: true}\nrepos:\n"
+            "  - repo: https://github.com/pre-commit/pre-commit-hooks\n"
+            "    rev: v4.6.0\n    hooks:\n      - id: detect-private-key\n"
+        },
+        Outcome.PARTIAL,
+    ),
+    (
+        "secret-scanning",
+        {
+            ".pre-commit-config.yaml": "repos:\n"
+            "  - repo: https://github.com/pre-commit/pre-commit-hooks\n"
+            "    rev: v4.6.0\n    hooks:\n      - id: check-yaml\n"
+        },
+        Outcome.FAIL,
+    ),
     # container-hardening
     ("container-hardening", {"Dockerfile": DOCKER + "USER 10001\n"}, Outcome.PASS),
     ("container-hardening", {"Dockerfile": DOCKER}, Outcome.FAIL),

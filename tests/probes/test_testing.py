@@ -4,7 +4,7 @@ for each check a positive case, a negative case and the catalogue's known false 
 from __future__ import annotations
 
 import pytest
-from helpers import run_check, snapshot
+from helpers import run_check, run_probe, snapshot
 
 from mlaudit.results import Outcome
 
@@ -643,3 +643,64 @@ def test_an_azure_step_template_runs_only_where_a_pipeline_includes_it(tmp_path)
     obs = run_check(snapshot(tmp_path / "included", files), "tests-in-ci")
     assert obs.outcome == Outcome.PASS, obs.message
     assert all("via .pipelines/ci.yml" in (e.note or "") for e in obs.evidence)
+
+
+BIKES = '[project]\nname = "bikes"\n[project.scripts]\nbikes = "bikes.scripts:main"\n'
+LITGPT = '[project]\nname = "litgpt"\n[project.scripts]\nlitgpt = "litgpt.__main__:main"\n'
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        # fmind/mlops-python-package tests/test_scripts.py:47 runs every job config
+        (
+            {
+                "pyproject.toml": BIKES,
+                "tests/test_scripts.py": "from bikes import scripts\n\n"
+                "def test_main():\n    assert scripts.main(argv=['confs/training.yaml']) == 0\n",
+            },
+            Outcome.PASS,
+        ),
+        # Lightning-AI/litgpt tests/test_readme.py: the command in a subprocess
+        (
+            {
+                "pyproject.toml": LITGPT,
+                "tests/test_readme.py": "import subprocess\n\ndef test_finetune(tmp_path):\n"
+                "    subprocess.run(['litgpt', 'finetune_lora', 'ckpt'], check=True)\n"
+                "    assert (tmp_path / 'final').exists()\n",
+            },
+            Outcome.PASS,
+        ),
+        # a usage test checks the parser, not the pipeline
+        (
+            {
+                "pyproject.toml": BIKES,
+                "tests/test_scripts.py": "from bikes import scripts\n\ndef test_help():\n"
+                "    scripts.main(argv=['--help'])\n",
+            },
+            Outcome.FAIL,
+        ),
+        # `-h` in a subprocess; the step word is only in the asserted prose
+        (
+            {
+                "pyproject.toml": LITGPT,
+                "tests/test_adapter.py": "import subprocess\n\ndef test_cli():\n"
+                "    out = subprocess.check_output(['litgpt', 'generate_adapter', '-h'])\n"
+                "    assert 'For models finetuned with' in str(out)\n",
+            },
+            Outcome.FAIL,
+        ),
+        # the same call outside a test function is not a test
+        (
+            {
+                "pyproject.toml": BIKES,
+                "tests/helpers_test.py": "from bikes import scripts\nscripts.main(argv=['x.yaml'])\n",
+            },
+            Outcome.FAIL,
+        ),
+        ({"tests/test_x.py": "def test_x():\n    assert True\n"}, Outcome.FAIL),
+    ],
+)
+def test_entry_point_tests(tmp_path, files, expected):
+    obs = run_probe(snapshot(tmp_path, files), "entry_point_tests")
+    assert obs.outcome == expected, obs

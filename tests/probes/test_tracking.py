@@ -39,6 +39,45 @@ SM_STEP = (
 )
 
 CASES = [
+    # hpo-tracked: sklearn autologging records a search wherever autolog is on
+    (
+        "hpo-tracked",
+        "search and autolog in two modules",
+        {
+            "src/pkg/io/services.py": "import mlflow\nmlflow.autolog(log_models=False)\n",
+            "src/pkg/utils/searchers.py": "from sklearn.model_selection import GridSearchCV\n"
+            "search = GridSearchCV(model, grid)\n",
+        },
+        PASS,
+    ),
+    (
+        "hpo-tracked",
+        "FP search with no tracker anywhere",
+        {
+            "src/pkg/utils/searchers.py": "from sklearn.model_selection import GridSearchCV\n"
+            "search = GridSearchCV(model, grid)\n",
+        },
+        FAIL,
+    ),
+    # shared-tracking-server: Lightning's W&B logger sends runs to the hosted service
+    (
+        "shared-tracking-server",
+        "lightning wandb logger",
+        {
+            "pkg/utils.py": "from lightning.pytorch.loggers import WandbLogger\n"
+            "logger = WandbLogger(project=project, name=run)\n"
+        },
+        PASS,
+    ),
+    (
+        "shared-tracking-server",
+        "FP lightning wandb logger offline",
+        {
+            "pkg/utils.py": "from lightning.pytorch.loggers import WandbLogger\n"
+            "logger = WandbLogger(project=project, offline=True)\n"
+        },
+        FAIL,
+    ),
     # tracker-calls ------------------------------------------------------------------------
     # aws-samples/amazon-sagemaker-safe-deployment-pipeline model/run_pipeline.py:153-162
     (

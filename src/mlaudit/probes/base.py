@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
+from typing import Any
 
 from mlaudit.repo.globs import matches_any
 from mlaudit.repo.parsers.python_src import Call, PythonFacts
@@ -45,6 +46,12 @@ EXCLUDED_DIRS: tuple[str, ...] = (
     ".ipynb_checkpoints",
     "__pycache__",
 )
+# an AI coding assistant's prompts and skills: never the project's documentation or code,
+# not even for the checks that read docs/ and examples/ (fmind/mlops-python-package
+# .gemini/skills/*/SKILL.md read as deployment documentation)
+ASSISTANT_DIRS: tuple[str, ...] = (".claude", ".cursor", ".gemini", ".windsurf", ".codex")
+EXCLUDED_DIRS += ASSISTANT_DIRS
+_ASSISTANT_RE = re.compile("(?:^|/)(?:" + "|".join(re.escape(d) for d in ASSISTANT_DIRS) + ")/")
 _EXCLUDED_PREFIXES = tuple(f"{d}/" for d in EXCLUDED_DIRS)
 _EXCLUDED_INFIXES = tuple(f"/{d}/" for d in EXCLUDED_DIRS)
 
@@ -153,6 +160,12 @@ def is_own_module(snap: Snapshot, name: str) -> bool:
     return bool(own) and name.split(".", 1)[0] in own
 
 
+def table(data: dict[str, Any], key: str) -> dict[str, Any]:
+    """`data[key]` when it is a table (a parsed TOML/YAML mapping), else an empty one."""
+    value = data.get(key)
+    return value if isinstance(value, dict) else {}
+
+
 def select_files(
     snap: Snapshot,
     globs: Sequence[str],
@@ -167,7 +180,7 @@ def select_files(
     def build() -> list[str]:
         out = []
         for path in snap.glob(*globs):
-            if not include_excluded_dirs and is_excluded(path):
+            if is_excluded(path) and (not include_excluded_dirs or _ASSISTANT_RE.search(path)):
                 continue
             if exclude and matches_any(path, list(exclude)):
                 continue

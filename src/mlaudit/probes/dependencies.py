@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+
+from packaging.version import Version
 from pydantic import Field
 
 from mlaudit.probes import base
@@ -291,3 +294,85 @@ def dependency_bot(snap: Snapshot, p: NoParams) -> Observation:
             idle,
         )
     return base.failed("a Dependabot configuration without `updates` entries", [ev(configs[0])])
+
+
+# declared versions ----------------------------------------------------------------------------
+def _normalised(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _pep508_specifier(text: str, name: str) -> str | None:
+    """The version specifier of a PEP 508 string that names `name` ('' when unversioned)."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    try:
+        req = Requirement(text)
+    except InvalidRequirement:
+        return None
+    return str(req.specifier) if _normalised(req.name) == _normalised(name) else None
+
+
+def _poetry_specifier(value: object) -> str:
+    """A Poetry constraint (`^2.6`, `~2.6`, `>=2.6,<3`, `{version = "…"}`) as PEP 440."""
+    if isinstance(value, dict):
+        value = value.get("version", "")
+    text = str(value).strip()
+    if text.startswith(("^", "~")) and not text.startswith("~="):
+        return ">=" + text.lstrip("^~")
+    return "" if text == "*" else text
+
+
+def _line_naming(snap: Snapshot, path: str, name: str) -> int | None:
+    pattern = re.compile(rf"""(?i)(?:^|["'\s]){re.escape(name)}\s*(?:[<>=~!^\[;"',]|$)""")
+    for number, text in enumerate((snap.text(path) or "").splitlines(), start=1):
+        if pattern.search(text):
+            return number
+    return None
+
+
+def declared_specifiers(snap: Snapshot, name: str) -> list[tuple[str, int | None, str]]:
+    """(path, line, PEP 440 specifier) of every declaration of the distribution `name`:
+    requirements files, pyproject `[project]` dependencies and optional dependencies, and
+    Poetry dependencies (tests, examples and docs left out)."""
+    found: list[tuple[str, int | None, str]] = []
+    wanted = _normalised(name)
+    for path in base.select_files(snap, REQUIREMENTS_GLOBS, scope="non_tests"):
+        parsed = snap.requirements(path)
+        for req in parsed.requirements if parsed else []:
+            if _normalised(req.name) == wanted:
+                found.append((path, req.line, req.specifier))
+    for path in base.select_files(snap, ["pyproject.toml"], scope="non_tests"):
+        data = snap.toml(path) or {}
+        project = base.table(data, "project")
+        groups = [project.get("dependencies")]
+        groups += list(base.table(project, "optional-dependencies").values())
+        for group in groups:
+            for text in group if isinstance(group, list) else []:
+                spec = _pep508_specifier(str(text), name)
+                if spec is not None:
+                    found.append((path, _line_naming(snap, path, name), spec))
+        poetry = base.table(base.table(data, "tool"), "poetry")
+        for key, value in base.table(poetry, "dependencies").items():
+            if _normalised(str(key)) == wanted:
+                found.append((path, _line_naming(snap, path, name), _poetry_specifier(value)))
+    return found
+
+
+def minimum_version(specifier: str) -> Version | None:
+    """The lowest version a specifier set allows, as far as its lower bounds say
+    (`>=2.6,<3` → 2.6; `==2.7.*` → 2.7; no lower bound or unparsable → None)."""
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+    from packaging.version import InvalidVersion
+
+    try:
+        specs = SpecifierSet(specifier)
+    except InvalidSpecifier:
+        return None
+    floors = []
+    for spec in specs:
+        if spec.operator in (">=", ">", "==", "~=", "==="):
+            try:
+                floors.append(Version(spec.version.removesuffix(".*")))
+            except InvalidVersion:
+                continue
+    return max(floors) if floors else None

@@ -231,7 +231,17 @@ _CONFIG_NAME = re.compile(
     r"\.(ya?ml|json|toml|cfg|ini)$",
     re.IGNORECASE,
 )
-CONFIG_DIRS = ("config/**", "configs/**", "conf/**", "**/config/**", "**/configs/**", "**/conf/**")
+CONFIG_DIRS = (
+    "config/**",
+    "configs/**",
+    "conf/**",
+    "confs/**",
+    "config_hub/**",
+    "**/config/**",
+    "**/configs/**",
+    "**/conf/**",
+    "**/confs/**",
+)
 CONFIG_FILES = ("params.yaml", "params.yml", "params.json", "hparams.yaml", "*.gin")
 
 
@@ -253,6 +263,14 @@ _CONFIG_ARG = re.compile(
     re.IGNORECASE,
 )
 _CONFIGPARSER = ("configparser.ConfigParser", "configparser.RawConfigParser")
+# command-line frameworks that read every option from `--config file.yaml` by themselves
+# (Lightning-AI/litgpt litgpt/__main__.py:80 `CLI(PARSER_DATA)` over config_hub/)
+_CONFIG_CLIS = (
+    "jsonargparse.CLI",
+    "jsonargparse.auto_cli",
+    "jsonargparse.ArgumentParser",
+    "*.LightningCLI",
+)
 
 
 def _reads_cli(facts: Any) -> bool:
@@ -292,6 +310,9 @@ def _params_read(path: str, facts: Any) -> tuple[tuple[Any, ...], ...]:
             for pat in ("hydra.compose", "hydra.initialize*", "dvc.api.params_show")
         ):
             items.append(("hit", ev(path, call.line, call.name + "(…)")))
+        elif name_matches_any(call.name, _CONFIG_CLIS):
+            shown = f"{call.name}(…) reads --config files"
+            items.append(("config_cli", ev(path, call.line, shown)))
     loaders = [c for c in facts.calls if name_matches_any(c.name, tuple(_CONFIG_LOADERS))]
     if loaders:
         strings = tuple(
@@ -384,7 +405,9 @@ def params_externalized(snap: Snapshot, p: NoParams) -> Observation:
     of the repository (`params.yaml`, `configs/train.yaml` …); a Python config file
     executed (`exec(open(cfg).read())`, nanoGPT's configurator); configparser; or a
     YAML/JSON/TOML loader in a script whose config path comes from the command line
-    (`--config`, `--hyp`, `args.cfg` with argparse/sys.argv/click/typer). A loader naming
+    (`--config`, `--hyp`, `args.cfg` with argparse/sys.argv/click/typer); a jsonargparse
+    `CLI` or `LightningCLI` (they read `--config` files themselves) in a repository with
+    config files. A loader naming
     a file that is not in the repository, or config files that no code is seen reading,
     are partial. Hyper-parameters passed only on the command line do not count, nor does
     `json.loads` of a string.
@@ -424,6 +447,9 @@ def params_externalized(snap: Snapshot, p: NoParams) -> Observation:
         for item in items:
             if item[0] == "hit":
                 hits.append(item[1])
+            elif item[0] == "config_cli":
+                if config_files:  # the framework reads config files only if there are some
+                    hits.append(item[1])
             elif item[0] == "exec":
                 name = item[1]
                 if name in in_repo or name.rsplit("/", 1)[-1] in in_repo:
@@ -802,12 +828,15 @@ def _substitute(text: str, args: dict[str, str]) -> str:
     return _VAR.sub(lambda m: args.get(m.group(1), m.group(2) or "\0"), text)
 
 
+_COPY_FROM = re.compile(r"(?:^|\s)--from=(\S+)")
+
+
 @probe("image_pinned", NoParams)
 def image_pinned(snap: Snapshot, p: NoParams) -> Observation:
     """Base images are pinned: `FROM image@sha256:…` passes, a version tag is partial.
 
-    Looks for: every external `FROM` of every Dockerfile (build-stage references and
-    `scratch` skipped; `ARG` defaults substituted). A digest is immutable; a version tag
+    Looks for: every external `FROM` and `COPY --from=<image>` of every Dockerfile
+    (build-stage references and `scratch` skipped; `ARG` defaults substituted). A digest is immutable; a version tag
     (`python:3.11-slim`) can be re-pushed (partial); `latest` or no tag floats (fail).
     Not applicable without a Dockerfile.
     Why: a floating base image changes the OS and system libraries under the same code.
@@ -833,17 +862,26 @@ def image_pinned(snap: Snapshot, p: NoParams) -> Observation:
                 if m and m.group(2) is not None:
                     args.setdefault(m.group(1), m.group(2).strip("'\""))
                 continue
-            if ins.keyword != "FROM":
+            if ins.keyword == "COPY":
+                # `COPY --from=ghcr.io/astral-sh/uv:latest /uv /bin/` pulls an image too
+                # (fmind/mlops-python-package Dockerfile:8); a stage name or index does not
+                source = _COPY_FROM.search(ins.args)
+                if source is None:
+                    continue
+                text = _substitute(source.group(1), args)
+                shown = f"COPY --from={source.group(1)}"
+            elif ins.keyword == "FROM":
+                # flags such as --platform=$BUILDPLATFORM are not part of the image reference
+                text = _substitute(re.sub(r"^(--\S+\s+)+", "", ins.args.strip()), args)
+                shown = "FROM " + ins.args
+            else:
                 continue
-            # flags such as --platform=$BUILDPLATFORM are not part of the image reference
-            text = _substitute(re.sub(r"^(--\S+\s+)+", "", ins.args.strip()), args)
             image = parse_from(Instruction("FROM", text, ins.line))
-            if image.alias:
+            if image.alias and ins.keyword == "FROM":
                 stages.add(image.alias.lower())
             ref = image.image.lower()
-            if ref in stages or ref == "scratch":
+            if ref in stages or ref == "scratch" or ref.isdigit():
                 continue
-            shown = "FROM " + ins.args
             if "\0" in text or not image.image:
                 unresolved.append(ev(path, ins.line, shown, "image from a build argument"))
             elif image.pinned:

@@ -10,12 +10,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from packaging.version import Version
 from pydantic import Field, field_validator
 
 from mlaudit.probes import _ci_reach, base
 from mlaudit.probes.base import ev
 from mlaudit.probes.cloudformation import cfn_resources
 from mlaudit.probes.code_roles import code_roles
+from mlaudit.probes.dependencies import declared_specifiers, minimum_version
 from mlaudit.probes.generic import _check_regex, module_matches_any, name_matches
 from mlaudit.probes.kubernetes import (
     NoParams,
@@ -56,6 +58,21 @@ ALWAYS_UNSAFE: tuple[str, ...] = (
 )
 SAFE_YAML_LOADERS = ("SafeLoader", "CSafeLoader", "BaseLoader", "CBaseLoader")
 _TRUE = "True"
+# torch.load's default became weights_only=True in torch 2.6: a call that leaves it out is
+# unsafe only where an older torch may be installed
+TORCH_IMPLICIT = "torch.load without weights_only=True unpickles arbitrary objects before torch 2.6"
+TORCH_SAFE_DEFAULT = Version("2.6")
+
+
+def torch_safe_by_default(snap: Snapshot) -> list[Evidence]:
+    """The declarations of torch (requirements, pyproject) when every one of them requires
+    torch >= 2.6, where `torch.load` defaults to weights_only=True; [] otherwise (torch
+    undeclared, unbounded, or allowed below 2.6 somewhere)."""
+    declared = declared_specifiers(snap, "torch")
+    floors = [minimum_version(spec) for _, _, spec in declared]
+    if not declared or any(f is None or f < TORCH_SAFE_DEFAULT for f in floors):
+        return []
+    return [ev(path, line, f"torch{spec}") for path, line, spec in declared]
 
 
 def unsafe_reason(call: Call) -> str | None:
@@ -66,9 +83,12 @@ def unsafe_reason(call: Call) -> str | None:
     if any(name == n or name.endswith("." + n) for n in ALWAYS_UNSAFE):
         return "pickle-based load executes arbitrary code from the file"
     if name == "torch.load":
-        if call.kwarg("weights_only") == _TRUE or undecided_reason(call):
+        flag = call.kwarg("weights_only")
+        if flag == _TRUE or undecided_reason(call):
             return None
-        return "torch.load without weights_only=True unpickles arbitrary objects"
+        if flag is None:
+            return TORCH_IMPLICIT
+        return f"torch.load(weights_only={flag}) unpickles arbitrary objects"
     if name == "numpy.load" and call.kwarg("allow_pickle") == _TRUE:
         return "numpy.load(allow_pickle=True) unpickles arbitrary objects"
     if name in ("yaml.load", "yaml.load_all"):
@@ -114,7 +134,8 @@ def unsafe_deserialization(snap: Snapshot, p: UnsafeDeserializationParams) -> Ob
 
     Looks for (AST calls, resolved through imports, keyword arguments read): `pickle.load`,
     `joblib.load`, `dill`/`cloudpickle` loads, `pandas.read_pickle`, `torch.load` without
-    `weights_only=True`, `numpy.load(allow_pickle=True)`, any call with
+    `weights_only=True` (unless every declaration of torch requires >= 2.6, whose default
+    it is), `numpy.load(allow_pickle=True)`, any call with
     `trust_remote_code=True`, and `yaml.load` without `SafeLoader`. Production code and
     notebooks; tests are left out. Fails with file:line evidence; a finding only in
     notebooks gives partial credit. A `torch.load`/`yaml.load` whose safety flag may come
@@ -141,6 +162,10 @@ def unsafe_deserialization(snap: Snapshot, p: UnsafeDeserializationParams) -> Ob
             )
 
     found, undecided = base.per_file_evidence(snap, _UNSAFE_LOADS, paths, scan_file, 2)
+    implicit = [e for e in found if (e.note or "").startswith(TORCH_IMPLICIT)]
+    safe_torch = torch_safe_by_default(snap) if implicit else []
+    if safe_torch:
+        found = [e for e in found if e not in implicit]
     in_scripts = any(not base.is_notebook(e.path) for e in found)
     if found and in_scripts:
         return base.failed(f"{len(found)} unsafe deserialisation call(s)", found)
@@ -157,6 +182,12 @@ def unsafe_deserialization(snap: Snapshot, p: UnsafeDeserializationParams) -> Ob
     problems = base.problem_evidence(snap, paths)
     if problems:
         return base.unknown("no unsafe load found, but some files could not be parsed", problems)
+    if safe_torch:
+        return base.passed(
+            f"no unsafe deserialisation: {len(implicit)} torch.load call(s) without "
+            "weights_only load weights only with the torch >= 2.6 the project requires",
+            safe_torch,
+        )
     return base.passed(f"no unsafe deserialisation in {len(paths)} Python file(s)")
 
 

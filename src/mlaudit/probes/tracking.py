@@ -24,6 +24,10 @@ HOSTED_TRACKERS = (
     "comet_ml.Experiment",
     "comet_ml.start",
     "clearml.Task.init",
+    # Lightning's loggers for the same services (Lightning-AI/litgpt litgpt/utils.py:580)
+    "*.WandbLogger",
+    "*.NeptuneLogger",
+    "*.CometLogger",
 )
 # Managed ML platforms' run logging: metrics go to the platform workspace, shared by the team
 # (Azure ML `Run.get_context().log`, SageMaker Experiments, Vertex AI Experiments).
