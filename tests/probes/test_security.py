@@ -252,6 +252,17 @@ CASES = [
         },
         Outcome.FAIL,
     ),
+    # the key detector configured, but nothing runs pre-commit: worth nothing
+    # (awslabs/mlmax .pre-commit-config.yaml)
+    (
+        "secret-scanning",
+        {
+            ".pre-commit-config.yaml": "repos:\n"
+            "  - repo: https://github.com/pre-commit/pre-commit-hooks\n"
+            "    rev: v4.6.0\n    hooks:\n      - id: detect-private-key\n"
+        },
+        Outcome.FAIL,
+    ),
     # container-hardening
     ("container-hardening", {"Dockerfile": DOCKER + "USER 10001\n"}, Outcome.PASS),
     ("container-hardening", {"Dockerfile": DOCKER}, Outcome.FAIL),

@@ -38,6 +38,12 @@ SM_STEP = (
     "training_step = steps.TrainingStep('Training', estimator=xgb, data=inputs{extra})\n"
 )
 
+
+SETTINGS_URI = (
+    'import mlflow\n\nclass MlflowService:\n    tracking_uri: str = "{uri}"\n\n'
+    "    def start(self):\n        mlflow.set_tracking_uri(uri=self.tracking_uri)\n"
+)
+
 CASES = [
     # hpo-tracked: sklearn autologging records a search wherever autolog is on
     (
@@ -56,6 +62,30 @@ CASES = [
         {
             "src/pkg/utils/searchers.py": "from sklearn.model_selection import GridSearchCV\n"
             "search = GridSearchCV(model, grid)\n",
+        },
+        FAIL,
+    ),
+    # shared-tracking-server: a settings field's default is the URI the code sets
+    # (fmind/mlops-python-package src/bikes/io/services.py:174,197)
+    (
+        "shared-tracking-server",
+        "settings field default is a local store",
+        {"pkg/services.py": SETTINGS_URI.format(uri="./mlruns")},
+        FAIL,
+    ),
+    (
+        "shared-tracking-server",
+        "settings field default is a server",
+        {"pkg/services.py": SETTINGS_URI.format(uri="https://mlflow.example.com")},
+        PASS,
+    ),
+    # a notebook computing its URI does not outweigh the local store the package sets
+    (
+        "shared-tracking-server",
+        "notebook computed uri beside local code",
+        {
+            "pkg/services.py": SETTINGS_URI.format(uri="./mlruns"),
+            "nb.ipynb": nb("import mlflow\nmlflow.set_tracking_uri(cfg.uri)\n"),
         },
         FAIL,
     ),

@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
@@ -131,6 +131,11 @@ def absent(snap: Snapshot, p: AbsentParams) -> Observation:
 class AtMostPartialParams(Params):
     probe: SubProbe
     note: str = Field(default="", description="why this evidence is worth half credit at most")
+    inner_partial: Literal["partial", "fail"] = Field(
+        default="partial",
+        description="what the inner probe's own partial counts as: weak evidence that is "
+        "itself only half there may count as nothing",
+    )
 
 
 @probe("at_most_partial", AtMostPartialParams)
@@ -141,6 +146,8 @@ def at_most_partial(snap: Snapshot, p: AtMostPartialParams) -> Observation:
     instead of a digest, or an inferred rather than declared environment.
     """
     inner = p.probe.run(snap)
+    if inner.outcome == Outcome.PARTIAL and p.inner_partial == "fail":
+        return base.failed(inner.message, inner.evidence)
     if inner.outcome != Outcome.PASS:
         return inner
     message = f"{inner.message} ({p.note})" if p.note else inner.message

@@ -10,7 +10,7 @@ from mlaudit.probes import base
 from mlaudit.probes.base import ev
 from mlaudit.probes.generic import bound_call_names, name_matches, name_matches_any
 from mlaudit.probes.registry import Params, probe
-from mlaudit.repo.parsers.python_src import PythonFacts
+from mlaudit.repo.parsers.python_src import Call, PythonFacts
 from mlaudit.repo.snapshot import Snapshot, derivation_key
 from mlaudit.results import Evidence, Observation
 
@@ -90,6 +90,22 @@ def _code(snap: Snapshot) -> list[str]:
 _TRACKING_SERVER = derivation_key("shared_tracking_server")
 
 
+def _field_default(facts: PythonFacts, call: Call) -> str | None:
+    """The literal default of the attribute a call passes as its URI, when it is a field of
+    a class in the same file (`set_tracking_uri(uri=self.tracking_uri)` with
+    `tracking_uri: str = "./mlruns"`: fmind/mlops-python-package io/services.py:174,197).
+    A config may still override it; none committed says otherwise when this is consulted."""
+    name = next((call.name_arg(k) for k in ("0", "uri", "tracking_uri") if call.name_arg(k)), None)
+    if not name or not name.startswith("self.") or name.count(".") != 1:
+        return None
+    field_name = name.removeprefix("self.")
+    values = {a.value for a in facts.assignments if a.target == field_name}
+    if len(values) != 1:
+        return None
+    value = values.pop()
+    return value if value != "<expr>" else None
+
+
 @probe("shared_tracking_server", NoParams)
 def shared_tracking_server(snap: Snapshot, p: NoParams) -> Observation:
     """Runs are logged to a shared tracking server, not to a folder on one machine.
@@ -126,6 +142,8 @@ def shared_tracking_server(snap: Snapshot, p: NoParams) -> Observation:
                 uri = call.args[0] if call.args else call.kwarg("tracking_uri") or call.kwarg("uri")
                 if uri is None:
                     continue
+                if uri == "<expr>":
+                    uri = _field_default(facts, call) or uri
                 if _LOOPBACK_URI.match(uri):
                     local.append(ev(path, line, f"{call.name}({uri})", "server on this machine"))
                 elif _REMOTE_URI.match(uri):
@@ -202,7 +220,8 @@ def shared_tracking_server(snap: Snapshot, p: NoParams) -> Observation:
         local.append(ev(mlruns[0], note=f"committed mlruns/ ({len(mlruns)} files): local store"))
     if remote:
         return base.passed("runs go to a shared tracking server", remote)
-    if computed:
+    # a notebook's computed URI does not outweigh the local store production code sets
+    if [e for e in computed if not base.is_notebook(e.path)] or (computed and not local):
         return base.partial("tracking URI computed at run time; server not visible", computed)
     if notebook_hits:
         return base.partial("shared tracker used only in notebooks", notebook_hits)

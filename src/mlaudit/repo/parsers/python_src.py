@@ -301,6 +301,14 @@ class _Collector(ast.NodeVisitor):
                 self.facts.assignments.append(Assignment(name, value, node.lineno))
         self.generic_visit(node)
 
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
+        # `tracking_uri: str = "./mlruns"`: a settings class's field and its default
+        if node.value is not None:
+            name = self.qualify(node.target)
+            if name:
+                self.facts.assignments.append(Assignment(name, _literal(node.value), node.lineno))
+        self.generic_visit(node)
+
     def _visit_def(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> None:
         kind = "class" if isinstance(node, ast.ClassDef) else "def"
         end = getattr(node, "end_lineno", None) or node.lineno
