@@ -97,6 +97,27 @@ def cfn_variant(count: object) -> str:
         ({**CHART, "charts/api/values.yaml": "replicaCount: 2\n"}, PASS),
         ({**CHART, "charts/api/values.yaml": "api:\n  replicaCount: 3\n"}, PASS),  # umbrella
         ({**CHART, "charts/api/values.yaml": "replicaCount: 1\n"}, FAIL),
+        # a value no template reads configures nothing: the template writes `replicas: 1`
+        # (AlexIoannides/kubernetes-ml-ops helm-ml-score-app/values.yaml:7)
+        (
+            {
+                "chart/Chart.yaml": "apiVersion: v2\nname: app\nversion: 0.1.0\n",
+                "chart/values.yaml": "app:\n  name: score\nreplicas: 2\n",
+                "chart/templates/deployment.yaml": "apiVersion: apps/v1\nkind: Deployment\n"
+                "metadata:\n  name: {{ .Values.app.name }}\nspec:\n  replicas: 1\n",
+            },
+            FAIL,
+        ),
+        (
+            {
+                "chart/Chart.yaml": "apiVersion: v2\nname: app\nversion: 0.1.0\n",
+                "chart/values.yaml": "app:\n  name: score\nreplicas: 2\n",
+                "chart/templates/deployment.yaml": "apiVersion: apps/v1\nkind: Deployment\n"
+                "metadata:\n  name: {{ .Values.app.name }}\nspec:\n"
+                "  replicas: {{ .Values.replicas }}\n",
+            },
+            PASS,
+        ),
         (
             {
                 **CHART,
@@ -286,6 +307,8 @@ def test_zone_spread(tmp_path, files, expected):
             {
                 **CHART,
                 "charts/api/values.yaml": "autoscaling:\n  enabled: true\n  minReplicas: 2\n  maxReplicas: 8\n",
+                "charts/api/templates/hpa.yaml": "{{- if .Values.autoscaling.enabled }}\n"
+                "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\n{{- end }}\n",
             },
             PASS,
         ),

@@ -112,14 +112,28 @@ def template_hits(
     ]
 
 
+def _template_reads(snap: Snapshot, chart: Any, key: str) -> bool:
+    """Whether any template of the chart can read the top-level value `key`: it names
+    `.Values.<key>` (or `.<key>` inside a `with`/`range` over it), or hands all of `.Values`
+    on. A chart whose templates could not be listed is given the benefit of the doubt."""
+    if not chart.templates:
+        return True
+    named = re.compile(rf"\.{re.escape(key)}\b|\.Values\s*(?:\||\)|}}}})")
+    return any(named.search(snap.text(t) or "") for t in chart.templates)
+
+
 def helm_values(snap: Snapshot, dotted: str) -> list[tuple[str, Any, int | None]]:
     """(values file, value, line) for a dotted key in production values files of every chart,
-    at the top level or one level down (umbrella charts: `api.replicaCount`)."""
+    at the top level or one level down (umbrella charts: `api.replicaCount`). A top-level
+    value that no template of its chart reads configures nothing and is left out
+    (AlexIoannides/kubernetes-ml-ops: `replicas: 2` in values.yaml, `replicas: 1` written
+    in the Deployment template)."""
     out: list[tuple[str, Any, int | None]] = []
     for chart in snap.helm_charts:
         if base.is_excluded(chart.path):
             continue
-        prefixes = {""} | {
+        read = _template_reads(snap, chart, dotted.split(".", 1)[0])
+        prefixes = ({""} if read else set()) | {
             f"{key}."
             for doc in chart.values.values()
             if isinstance(doc, dict)
