@@ -243,6 +243,21 @@ CASES = [
         {"src/client.py": "URL = 'http://10.0.3.17:8080/predict'\n"},
         Outcome.FAIL,
     ),
+    # a platform's published schema is the same for every deployment
+    (
+        "hardcoded-endpoints",
+        {
+            "c/eval.py": "SCHEMA = 'gs://google-cloud-aiplatform/schema/modelevaluation/"
+            "classification_metrics_1.0.0.yaml'\n"
+        },
+        Outcome.PASS,
+    ),
+    # ... a bucket named like it is not
+    (
+        "hardcoded-endpoints",
+        {"c/eval.py": "DATA = 'gs://google-cloud-aiplatform-acme-data/train.csv'\n"},
+        Outcome.FAIL,
+    ),
     (
         "hardcoded-endpoints",
         {

@@ -201,6 +201,15 @@ CASES = [
         Outcome.PASS,
     ),
     ("rollback-ready", {"RUNBOOK.md": "## Rollback\n\n    helm rollback api 0\n"}, Outcome.PASS),
+    (
+        "rollback-ready",
+        {
+            "c/update_best_model.py": "from google.cloud.aiplatform.models import ModelRegistry\n"
+            "registry = ModelRegistry(model=champion)\n"
+            "registry.add_version_aliases(['default'], challenger.version_id)\n"
+        },
+        Outcome.PASS,
+    ),
     ("rollback-ready", {"app.py": "x = 1\n"}, Outcome.FAIL),
     # CodeDeploy rolls a SAM function back when its alarms fire
     # (aws-samples/amazon-sagemaker-safe-deployment-pipeline assets/deploy-model-prd.yml:132)

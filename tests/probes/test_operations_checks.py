@@ -117,6 +117,26 @@ CASES = [
         PASS,
     ),
     ("drift-detection", {"app.py": "import pandas as pd\npd.read_csv('x')\n"}, FAIL),
+    # Vertex AI Model Monitoring in a batch prediction job's REST body
+    # (GoogleCloudPlatform/vertex-pipelines-end-to-end-samples model_batch_predict.py:152)
+    (
+        "drift-detection",
+        {
+            "c/batch_predict.py": "message = {}\nmessage['modelMonitoringConfig'] = {\n"
+            "    'objectiveConfigs': [{'trainingPredictionSkewDetectionConfig': skew}]}\n"
+        },
+        PASS,
+    ),
+    (
+        "drift-detection",
+        {
+            "c/monitor.py": "from google.cloud.aiplatform import model_monitoring\n"
+            "drift = model_monitoring.DriftDetectionConfig(drift_thresholds={'x': 0.1})\n"
+        },
+        PASS,
+    ),
+    # the key named in prose is not monitoring
+    ("drift-detection", {"README.md": "Set `trainingPredictionSkewDetectionConfig`.\n"}, FAIL),
     ("drift-detection", {"notebooks/eda.ipynb": NB_DRIFT}, PARTIAL),  # FP: EDA notebooks
     ("drift-detection", {"README.md": "We use Evidently DataDriftPreset for drift.\n"}, FAIL),
     (

@@ -208,6 +208,23 @@ CASES = [
         },
         PASS,
     ),
+    # a Kubeflow pipeline definition (GoogleCloudPlatform/vertex-pipelines-end-to-end-samples
+    # pipelines/src/pipelines/xgboost/training/pipeline.py:30)
+    (
+        "pipeline-as-code",
+        "kfp pipeline",
+        {
+            "pipelines/training/pipeline.py": "from kfp.v2 import dsl\n\n"
+            "@dsl.pipeline(name='xgboost-train-pipeline')\ndef pipeline():\n    pass\n"
+        },
+        PASS,
+    ),
+    (
+        "pipeline-as-code",
+        "FP kfp imported, no pipeline",
+        {"pipelines/components.py": "from kfp.v2 import dsl\n\nx = dsl.Output\n"},
+        FAIL,
+    ),
     # fmind/mlops-python-package MLproject:5-9 (src/bikes/__main__.py)
     (
         "pipeline-as-code",
@@ -594,6 +611,30 @@ CASES = [
             "requirements.txt": "numpy==1.26.4 --hash=sha256:abc\n",
         },
         PASS,
+    ),
+    # the install behind `make setup` (GoogleCloudPlatform/vertex-pipelines-end-to-end-samples
+    # cloudbuild/pr-checks.yaml:25 → Makefile:28 `pipenv install --dev`)
+    (
+        "lock-used-in-build",
+        "ci make target installs",
+        {
+            "Pipfile.lock": "{}\n",
+            ".github/workflows/ci.yml": "on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n"
+            "    steps:\n    - run: make setup\n",
+            "Makefile": "setup:\n\tpipenv install --deploy --dev\n",
+        },
+        PASS,
+    ),
+    (
+        "lock-used-in-build",
+        "FP make target that installs nothing",
+        {
+            "Pipfile.lock": "{}\n",
+            ".github/workflows/ci.yml": "on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n"
+            "    steps:\n    - run: make lint\n",
+            "Makefile": "setup:\n\tpipenv install --deploy --dev\nlint:\n\truff check .\n",
+        },
+        FAIL,
     ),
     (
         "lock-used-in-build",

@@ -467,6 +467,41 @@ CASES = [
         },
         P,
     ),
+    # GoogleCloudPlatform/vertex-pipelines-end-to-end-samples: a cloudbuild/ folder of
+    # configs run by a plain python image, and a Makefile recipe whose continuation line is
+    # indented with spaces (Makefile:77-82)
+    (
+        "tests-in-ci",
+        "cloud-build-folder",
+        {
+            "tests/test_a.py": TEST_OK,
+            "cloudbuild/pr-checks.yaml": "steps:\n  - name: python:3.7\n    entrypoint: /bin/sh\n"
+            "    args:\n      - -c\n      - make test\n    env:\n      - T=${_TEMPLATE}\n",
+            "Makefile": "test:\n\tpython -m pytest tests\n",
+        },
+        P,
+    ),
+    (
+        "tests-in-ci",
+        "make-continuation-indented-with-spaces",
+        {
+            "tests/test_a.py": TEST_OK,
+            ".github/workflows/ci.yml": wf("make e2e"),
+            "Makefile": 'e2e:\n\t@if [ -n "$$X" ] ; then \\\n        echo sync; \\\n'
+            "\tfi && \\\n\tpython -m pytest tests\n",
+        },
+        P,
+    ),
+    # a YAML with top-level steps: but nothing of Cloud Build is not a CI config
+    (
+        "tests-in-ci",
+        "FP steps-yaml-elsewhere",
+        {
+            "tests/test_a.py": TEST_OK,
+            "docs/tutorial.yaml": "steps:\n  - name: python:3.7\n    args: [pytest]\n",
+        },
+        F,
+    ),
     (
         "tests-in-ci",
         "tox",

@@ -41,6 +41,12 @@ def nb(*cells: str) -> str:
     )
 
 
+VERTEX_JOB = (
+    "import google.cloud.aiplatform as aip\n\n"
+    "job = aip.CustomTrainingJob(display_name='j', script_path='task.py', container_uri=c)\n"
+    "model = job.run({extra})\n"
+)
+
 CASES = [
     # data-vcs -----------------------------------------------------------------------------
     ("data-vcs", "dvc pointer", {"data/raw.dvc": DVC_POINTER, ".dvc/config": "[core]\n"}, PASS),
@@ -197,6 +203,20 @@ CASES = [
         PASS,
     ),
     # model-registry -------------------------------------------------------------------------------
+    # Vertex AI: a training job given a model name uploads a registry version; aliases move
+    # the champion (GoogleCloudPlatform/vertex-pipelines-end-to-end-samples)
+    (
+        "model-registry",
+        "vertex training job uploads a version",
+        {"c/train.py": VERTEX_JOB.format(extra="model_display_name=name, parent_model=parent")},
+        PASS,
+    ),
+    (
+        "model-registry",
+        "FP vertex training job without a model",
+        {"c/train.py": VERTEX_JOB.format(extra="replica_count=1")},
+        FAIL,
+    ),
     (
         "model-registry",
         "register_model",

@@ -102,11 +102,16 @@ def makefile_targets(
     def parse() -> dict[str, tuple[list[str], list[tuple[str, int]]]]:
         targets: dict[str, tuple[list[str], list[tuple[str, int]]]] = {}
         current: list[str] = []
+        continued = False  # the last recipe line ended in a backslash
         for number, raw in enumerate(snap.lines(path), start=1):
-            if raw.startswith("\t"):
+            # a continuation line belongs to the recipe however it is indented (GNU make
+            # joins it first): `        $(MAKE) sync-assets; \` under a tab-indented `if`
+            if raw.startswith("\t") or (continued and current):
                 for name in current:
                     targets[name][1].append((raw.strip().lstrip("@-+").strip(), number))
+                continued = raw.rstrip().endswith("\\")
                 continue
+            continued = False
             if not raw.strip() or raw.lstrip().startswith("#"):
                 continue
             match = _MAKE_TARGET.match(raw)
@@ -141,7 +146,8 @@ def _make_lines(
             continue
         seen.add(target)
         prereqs, recipe = table[target]
-        out.extend(_make_lines(snap, makefile, prereqs, seen))
+        if prereqs:  # none: not "the first target", which only a bare `make` runs
+            out.extend(_make_lines(snap, makefile, prereqs, seen))
         out.extend((text, line, target) for text, line in recipe)
     return out
 

@@ -154,6 +154,25 @@ def at_most_partial(snap: Snapshot, p: AtMostPartialParams) -> Observation:
     return base.partial(message, inner.evidence)
 
 
+class UndecidedParams(Params):
+    probe: SubProbe
+    note: str = Field(min_length=1, description="what the source does not settle")
+
+
+@probe("undecided", UndecidedParams)
+def undecided(snap: Snapshot, p: UndecidedParams) -> Observation:
+    """Evidence that leaves the question open: the inner probe's pass is `unknown`.
+
+    Used where the parts of a practice are all present but whether they act together is
+    decided at run time, e.g. MLflow autologging switched on in one module and a search
+    run in another: autolog records the search only if it is on when the search runs.
+    """
+    inner = p.probe.run(snap)
+    if inner.outcome != Outcome.PASS:
+        return inner
+    return base.unknown(f"{inner.message}; {p.note}", inner.evidence)
+
+
 class OnlyIfParams(Params):
     when: SubProbe
     then: SubProbe

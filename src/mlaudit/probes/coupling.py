@@ -504,6 +504,14 @@ def notebook_imports(snap: Snapshot, p: NoParams) -> Observation:
 _STORAGE_URI = re.compile(r"^(s3a?|gs|gcs|abfss?|wasbs?|hdfs|az|adl)://[^\s{}]+", re.I)
 _IP = re.compile(r"(?:^|//|@)((?:\d{1,3}\.){3}\d{1,3})(?::\d+)?(?:/|$)")
 _SAFE_IPS = re.compile(r"^(0\.0\.0\.0|127\.|255\.|169\.254\.169\.254)")
+# a platform's published, versioned artefacts (schemas, samples), the same for every
+# deployment: not an endpoint of this system (GoogleCloudPlatform/vertex-pipelines-end-to-
+# end-samples import_model_evaluation.py:58 `gs://google-cloud-aiplatform/schema/…`)
+_VENDOR_URI = re.compile(
+    r"^gs://(?:google-cloud-aiplatform|cloud-samples-data|cloud-ml-data)/"
+    r"|^s3://(?:sagemaker-sample-files|sagemaker-sample-data-[\w-]+)/",
+    re.I,
+)
 _CONFIGURABLE = re.compile(
     r"getenv\(|environ\.get\(|environ\[|Field\(|default=|add_argument\(|typer\.|click\.option"
 )
@@ -528,7 +536,7 @@ def _endpoints_of(snap: Snapshot, path: str, facts: PythonFacts) -> tuple[Eviden
         text = lines[line - 1] if 0 < line <= len(lines) else ""
         if _CONFIGURABLE.search(text):
             continue
-        hit = _STORAGE_URI.match(value)
+        hit = _STORAGE_URI.match(value) and not _VENDOR_URI.match(value)
         ip = _IP.search(value)
         if ip and (
             _SAFE_IPS.match(ip.group(1)) or any(int(o) > 255 for o in ip.group(1).split("."))

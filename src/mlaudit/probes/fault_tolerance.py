@@ -328,6 +328,7 @@ ALIAS_CALLS = (
     "mlflow.*.set_registered_model_alias",
     "*.link_model",
     "*.promote*",
+    "*.add_version_aliases",  # Vertex AI Model Registry
 )
 
 

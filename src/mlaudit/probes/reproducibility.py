@@ -8,8 +8,8 @@ import re
 import shlex
 from typing import Any
 
+from mlaudit.probes import _ci_reach, base
 from mlaudit.probes import _mlfacts as mf
-from mlaudit.probes import base
 from mlaudit.probes.base import ev
 from mlaudit.probes.dependencies import CONDA_ENV_GLOBS
 from mlaudit.probes.generic import (
@@ -804,11 +804,15 @@ def lock_used_in_build(snap: Snapshot, p: NoParams) -> Observation:
         if job.disabled:
             continue
         sources += 1
-        for command in job.commands:
-            verdict = _classify_install(snap, command.text, None)
+        # what the job runs, and what `make setup` or a script it calls runs
+        # (GoogleCloudPlatform/vertex-pipelines-end-to-end-samples: `make setup` →
+        # Makefile:28 `pipenv install --dev`)
+        for reached in _ci_reach.job_reach(snap, job):
+            verdict = _classify_install(snap, reached.text, None)
             if verdict:
                 target = strong if verdict[0] == "pass" else weak
-                target.append(ev(job.path, command.line, command.text, verdict[1]))
+                via = "" if reached.direct else f" ({reached.evidence().note})"
+                target.append(ev(reached.path, reached.line, reached.text, verdict[1] + via))
     if strong:
         return base.passed("the build installs from the lockfile", strong + weak)
     if weak:

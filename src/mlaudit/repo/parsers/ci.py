@@ -31,7 +31,17 @@ CI_GLOBS: dict[str, tuple[str, ...]] = {
     ),
     "circleci": (".circleci/config.yml", ".circleci/config.yaml"),
     "bitbucket": ("bitbucket-pipelines.yml",),
-    "cloudbuild": ("cloudbuild.yaml", "cloudbuild.yml", "cloudbuild*.yaml"),
+    # a cloudbuild/ folder of configs, one per trigger (GoogleCloudPlatform/vertex-pipelines-
+    # end-to-end-samples cloudbuild/pr-checks.yaml, run by a python:3.7 image)
+    "cloudbuild": (
+        "cloudbuild.yaml",
+        "cloudbuild.yml",
+        "cloudbuild*.yaml",
+        "cloudbuild/*.yaml",
+        "cloudbuild/*.yml",
+        ".cloudbuild/*.yaml",
+        ".cloudbuild/*.yml",
+    ),
     "jenkins": ("Jenkinsfile", "Jenkinsfile.*", "*.jenkinsfile", "jenkins/*.groovy"),
     # AWS CodeBuild (run by CodePipeline on pushes)
     "codebuild": ("buildspec.yml", "buildspec.yaml", "buildspec*.yml", "buildspec*.yaml"),
@@ -99,7 +109,7 @@ _NOT_AZURE = re.compile(r"^\s*runs-on:|^\s*-?\s*hosts:|^\s*script:\s*$", re.MULT
 _CLOUDBUILD_BODY = re.compile(r"^steps:", re.MULTILINE)
 _CLOUDBUILD_MARKER = re.compile(
     r"^\s*-\s*name:\s*['\"]?gcr\.io/(?:cloud-builders|google\.com/cloudsdktool)/"
-    r"|^substitutions:|^\s*args:.*\$_[A-Z]",
+    r"|^substitutions:|^\s*args:.*\$_[A-Z]|\$\{_[A-Z][A-Z0-9_]*\}",
     re.MULTILINE,
 )
 
