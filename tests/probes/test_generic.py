@@ -241,6 +241,8 @@ def test_name_tokens():
     from mlaudit.probes.base import name_tokens
 
     assert name_tokens(["mlflow.log_*", "*.fit", "x.[ab]*"]) == ["log_", "fit", "x"]
+    # a method of a built object: the file names the class (`run` is in most files)
+    assert name_tokens(["google.cloud.aiplatform.*TrainingJob().run"]) == ["TrainingJob"]
     assert name_tokens(["*"]) == []
 
 

@@ -113,6 +113,31 @@ def test_azure_scoring_script_is_online_serving(tmp_path, files, profile, served
             P,
             P,
         ),
+        # the same declared with the AWS CDK (aws-samples/amazon-sagemaker-drift-detection
+        # deployment_pipeline/infra/sagemaker_stack.py:60,173)
+        (
+            {
+                "infra/stack.py": "from aws_cdk import aws_applicationautoscaling as aas\n"
+                "from aws_cdk import aws_sagemaker as sm\n"
+                "t = aas.CfnScalableTarget(self, 'A', min_capacity=1, max_capacity=4,\n"
+                "    scalable_dimension='sagemaker:variant:DesiredInstanceCount',\n"
+                "    service_namespace='sagemaker')\n"
+                "c = sm.CfnEndpointConfig.DataCaptureConfigProperty(enable_capture=True)\n"
+            },
+            P,
+            P,
+        ),
+        # a scalable target of another service, capture switched off
+        (
+            {
+                "infra/stack.py": "from aws_cdk import aws_applicationautoscaling as aas\n"
+                "from aws_cdk import aws_sagemaker as sm\n"
+                "t = aas.CfnScalableTarget(self, 'A', service_namespace='dynamodb')\n"
+                "c = sm.CfnEndpointConfig.DataCaptureConfigProperty(enable_capture=False)\n"
+            },
+            F,
+            F,
+        ),
         # Vertex AI: replicas above the minimum, request-response logging
         (
             {

@@ -62,6 +62,13 @@ DASH_ALERT = json.dumps(
             },
             PASS,
         ),
+        (
+            {
+                "infra/stack.py": "from aws_cdk import aws_cloudwatch as cloudwatch\n"
+                "alarm = cloudwatch.Alarm(self, 'Drift', metric=m, threshold=1, evaluation_periods=1)\n"
+            },
+            PASS,
+        ),
         # the resource type in a comment or prose is not an alarm
         ({"infra/notes.yml": "# TODO: add an AWS::CloudWatch::Alarm\nResources: {}\n"}, FAIL),
         (
@@ -249,6 +256,16 @@ INLINE_DATA_QUALITY = (
     "          BaselineConfig: {ConstraintsResource: {S3Uri: s3://b/constraints.json}}\n"
     "        ScheduleConfig:\n          ScheduleExpression: 'cron(0 * ? * * *)'"
 )
+CDK_MONITOR = (
+    "from aws_cdk import aws_sagemaker as sagemaker\n\n"
+    "schedule = sagemaker.CfnMonitoringSchedule(self, 'MonitoringSchedule',\n"
+    "    monitoring_schedule_config=sagemaker.CfnMonitoringSchedule.MonitoringScheduleConfigProperty(\n"
+    "        monitoring_job_definition=job,{schedule}\n    ))\n"
+)
+CDK_SCHEDULE = (
+    "\n        schedule_config=sagemaker.CfnMonitoringSchedule.ScheduleConfigProperty("
+    "schedule_expression='cron(0 * ? * * *)'),"
+)
 TF_MONITOR = (
     'resource "aws_sagemaker_monitoring_schedule" "q" {\n'
     "  monitoring_schedule_config {\n"
@@ -292,6 +309,10 @@ TF_MONITOR = (
             ["DataQuality"],
             FAIL,
         ),
+        # the AWS CDK form (aws-samples/amazon-sagemaker-drift-detection sagemaker_stack.py:90)
+        ({"infra/stack.py": CDK_MONITOR.format(schedule=CDK_SCHEDULE)}, ["DataQuality"], PASS),
+        ({"infra/stack.py": CDK_MONITOR.format(schedule="")}, ["DataQuality"], PARTIAL),
+        ({"infra/stack.py": CDK_MONITOR.format(schedule=CDK_SCHEDULE)}, ["ModelQuality"], FAIL),
     ],
 )
 def test_monitoring_schedule(tmp_path, files, types, expected):

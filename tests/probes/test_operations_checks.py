@@ -117,6 +117,23 @@ CASES = [
         PASS,
     ),
     ("drift-detection", {"app.py": "import pandas as pd\npd.read_csv('x')\n"}, FAIL),
+    # data capture on a SageMaker endpoint configuration: CloudFormation, AWS CDK
+    (
+        "payload-logging",
+        {
+            "assets/prd.yml": "Resources:\n  Config:\n    Type: AWS::SageMaker::EndpointConfig\n"
+            "    Properties:\n      DataCaptureConfig:\n        EnableCapture: True\n"
+        },
+        PASS,
+    ),
+    (
+        "payload-logging",
+        {
+            "infra/stack.py": "from aws_cdk import aws_sagemaker as sm\n"
+            "c = sm.CfnEndpointConfig.DataCaptureConfigProperty(enable_capture=True)\n"
+        },
+        PASS,
+    ),
     # Vertex AI Model Monitoring in a batch prediction job's REST body
     # (GoogleCloudPlatform/vertex-pipelines-end-to-end-samples model_batch_predict.py:152)
     (

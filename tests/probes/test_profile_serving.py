@@ -119,6 +119,11 @@ SAM_CUSTOM_RESOURCE = """Resources:
           Type: Schedule
           Properties: {Schedule: rate(1 day)}
 """
+CDK_STACK = (
+    "from aws_cdk import aws_sagemaker as sagemaker\n\n"
+    "class Stack:\n    def __init__(self):\n"
+    "        endpoint = {construct}(self, 'Endpoint', endpoint_config_name=name)\n"
+)
 TF_ENDPOINT = 'resource "aws_sagemaker_endpoint" "api" {\n  name = "api"\n}\n'
 
 
@@ -132,6 +137,11 @@ TF_ENDPOINT = 'resource "aws_sagemaker_endpoint" "api" {\n  name = "api"\n}\n'
         # a function run on a schedule is not an HTTP service; a template in tests is a fixture
         ({"custom_resource/template.yml": SAM_CUSTOM_RESOURCE}, "research"),
         ({"tests/fixtures/endpoint.yml": CFN_ENDPOINT}, "research"),
+        # the same declared with the AWS CDK (aws-samples/amazon-sagemaker-drift-detection
+        # deployment_pipeline/infra/sagemaker_stack.py:78)
+        ({"infra/stack.py": CDK_STACK.format(construct="sagemaker.CfnEndpoint")}, "online-serving"),
+        # a CDK stack that declares only a model is no service
+        ({"infra/stack.py": CDK_STACK.format(construct="sagemaker.CfnModel")}, "research"),
         # the resource type named in prose only
         ({"docs/notes.yml": "text: deploy an AWS::SageMaker::Endpoint later\n"}, "research"),
     ],

@@ -353,6 +353,13 @@ CASES = [
     # config-versioned -----------------------------------------------------------------------------
     ("config-versioned", "params.yaml", {"params.yaml": "lr: 0.1\n"}, PASS),
     ("config-versioned", "configs dir", {"configs/train.yaml": "lr: 0.1\n"}, PASS),
+    # per-stage configs (aws-samples/amazon-sagemaker-drift-detection prod-config.json)
+    (
+        "config-versioned",
+        "stage config",
+        {"deploy/prod-config.json": '{"instance_count": 2}'},
+        PASS,
+    ),
     # fmind/mlops-python-package confs/training.yaml, Lightning-AI/litgpt config_hub/
     ("config-versioned", "confs dir", {"confs/training.yaml": "job: {KIND: TrainingJob}\n"}, PASS),
     ("config-versioned", "config hub", {"config_hub/finetune/phi-2/lora.yaml": "lr: 0.1\n"}, PASS),

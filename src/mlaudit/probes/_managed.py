@@ -273,6 +273,10 @@ def autoscaling(snap: Snapshot) -> tuple[list[Evidence], list[Evidence]]:
                 call.kwarg("ServiceNamespace")
             ):
                 good.append(ev(path, line, f"{call.name}(ServiceNamespace='sagemaker')", note))
+            elif call.name.startswith("aws_cdk.aws_applicationautoscaling.") and "sagemaker" in (
+                f"{call.kwarg('service_namespace')} {call.kwarg('scalable_dimension')}"
+            ):  # the AWS CDK's CfnScalableTarget / ScalableTarget on an endpoint variant
+                good.append(ev(path, line, f"{call.name}(service_namespace='sagemaker')", note))
             elif call.name.startswith("sagemaker") and call.name.endswith(
                 "ServerlessInferenceConfig"
             ):
@@ -321,7 +325,10 @@ def telemetry(snap: Snapshot) -> list[Evidence]:
             line, note = base.notebook_line_note(snap, path, call.line)
             if call.kwarg("enable_app_insights") == "True":
                 found.append(ev(path, line, f"{name}(enable_app_insights=True)", note))
-            elif name.endswith("DataCaptureConfig") and call.kwarg("enable_capture") != "False":
+            elif (
+                name.endswith(("DataCaptureConfig", "DataCaptureConfigProperty"))
+                and call.kwarg("enable_capture") != "False"
+            ):  # the SDK's, or the AWS CDK's CfnEndpointConfig.DataCaptureConfigProperty
                 found.append(ev(path, line, f"{name}(…)", note or "SageMaker data capture"))
             elif call.kwarg("enable_request_response_logging") == "True":
                 found.append(ev(path, line, f"{name}(enable_request_response_logging=True)", note))

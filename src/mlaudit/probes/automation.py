@@ -230,6 +230,12 @@ def _python_schedules(
                 scheduled.append((call.line, f"{name}(cron=…)"))
             elif name.endswith(("create_recurring_run", "create_schedule")):
                 scheduled.append((call.line, name))
+            elif name.startswith(("aws_cdk.aws_events.Schedule.", "aws_cdk.aws_scheduler.")) or (
+                name == "aws_cdk.aws_events.CfnRule" and call.kwarg("schedule_expression")
+            ):
+                # an EventBridge rule or schedule declared with the AWS CDK
+                # (aws-samples/amazon-sagemaker-drift-detection build_pipeline_construct.py:190)
+                scheduled.append((call.line, f"{name}(…)"))
         if not scheduled:
             return
         names = [s for s, _ in facts.strings] + [c.name for c in facts.calls]

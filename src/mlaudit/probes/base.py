@@ -318,7 +318,10 @@ def _name_tokens(patterns: tuple[str, ...]) -> tuple[str, ...]:
     tokens = []
     for pattern in patterns:
         literal = ""
-        for part in reversed(pattern.replace("()", "").split(".")):
+        # `pkg.*TrainingJob().run`: the file must name the class it builds (TrainingJob),
+        # while `run` is in most files
+        named = pattern.rsplit("()", 1)[0] if "()" in pattern else pattern
+        for part in reversed(named.replace("()", "").split(".")):
             literal = max(re.split(r"[*?]", re.sub(r"\[[^\]]*\]", "*", part)), key=len)
             if literal:
                 break

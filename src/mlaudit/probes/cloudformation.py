@@ -21,6 +21,7 @@ from mlaudit.probes.base import ev
 from mlaudit.probes.generic import _check_regex, value_matches, walk_key
 from mlaudit.probes.registry import Params, probe
 from mlaudit.repo.parsers.kubernetes import is_dev_path
+from mlaudit.repo.parsers.python_src import Call
 from mlaudit.repo.parsers.yaml_docs import key_line
 from mlaudit.repo.snapshot import Snapshot
 from mlaudit.results import Evidence, Observation
@@ -168,3 +169,47 @@ def codepipeline_deploy_stages(snap: Snapshot) -> list[tuple[str, Evidence]]:
                     found.append((name, ev(pipeline.path, line, shown, pipeline.logical_id)))
                     break
     return found
+
+
+# The AWS CDK in Python declares the same resources as calls: `aws_sagemaker.CfnEndpoint(self,
+# "Endpoint", …)` is an `AWS::SageMaker::Endpoint` (aws-samples/amazon-sagemaker-drift-
+# detection deployment_pipeline/infra/sagemaker_stack.py:78). Higher-level constructs that
+# create one are listed beside the L1 `Cfn…` class.
+CDK_CONSTRUCTS: dict[str, tuple[str, ...]] = {
+    "AWS::SageMaker::Endpoint": (
+        "aws_cdk.aws_sagemaker.CfnEndpoint",
+        "aws_cdk.aws_sagemaker_alpha.Endpoint",
+    ),
+    "AWS::SageMaker::MonitoringSchedule": ("aws_cdk.aws_sagemaker.CfnMonitoringSchedule",),
+    "AWS::CloudWatch::Alarm": (
+        "aws_cdk.aws_cloudwatch.Alarm",
+        "aws_cdk.aws_cloudwatch.CfnAlarm",
+        "aws_cdk.aws_cloudwatch.CompositeAlarm",
+        "aws_cdk.aws_cloudwatch.CfnCompositeAlarm",
+    ),
+    # an HTTP API in front of a function
+    "API": (
+        "aws_cdk.aws_apigateway.LambdaRestApi",
+        "aws_cdk.aws_apigatewayv2.HttpApi",
+        "aws_cdk.aws_apigatewayv2_alpha.HttpApi",
+        "aws_cdk.aws_lambda.*.add_function_url",
+        "aws_cdk.aws_lambda.FunctionUrl",
+    ),
+}
+
+
+def cdk_calls(snap: Snapshot, kind: str) -> list[tuple[str, Call]]:
+    """(path, call) of every CDK construct of `kind` (a key of CDK_CONSTRUCTS) in production
+    Python code; tests, examples and docs left out."""
+    paths = base.python_sources(snap, ("*.py",), scope="non_tests")
+    return [
+        (path, call)
+        for path, calls in base.calls_of(snap, paths, CDK_CONSTRUCTS[kind])
+        for call in calls
+    ]
+
+
+def cdk_evidence(snap: Snapshot, kind: str) -> list[Evidence]:
+    return [
+        ev(path, call.line, f"{call.name}(…)", "AWS CDK") for path, call in cdk_calls(snap, kind)
+    ]

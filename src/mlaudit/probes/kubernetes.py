@@ -20,7 +20,7 @@ from pydantic import Field, field_validator
 from mlaudit.probes import base, words
 from mlaudit.probes._managed import autoscaling as managed_autoscaling
 from mlaudit.probes.base import ev
-from mlaudit.probes.cloudformation import cfn_resources
+from mlaudit.probes.cloudformation import cdk_evidence, cfn_resources
 from mlaudit.probes.generic import _check_regex, value_matches, walk_key
 from mlaudit.probes.registry import Params, probe
 from mlaudit.repo.parsers.kubernetes import K8sObject, is_dev_path
@@ -579,6 +579,7 @@ def health_probes(snap: Snapshot, p: NoParams) -> Observation:
     managed += [
         tf_ev(snap, b) for b in tf_blocks(snap, "aws_sagemaker_endpoint") if b.type == "resource"
     ]
+    managed += cdk_evidence(snap, "AWS::SageMaker::Endpoint")
     if managed:
         return base.passed(
             "probes managed by the serving platform (KServe/Seldon/SageMaker)", managed

@@ -18,7 +18,7 @@ from pydantic import Field
 from mlaudit.probes import _ci_reach, base
 from mlaudit.probes._managed import telemetry
 from mlaudit.probes.base import ev
-from mlaudit.probes.cloudformation import cfn_resources
+from mlaudit.probes.cloudformation import cdk_calls, cdk_evidence, cfn_resources
 from mlaudit.probes.generic import name_matches
 from mlaudit.probes.kubernetes import (
     NoParams,
@@ -97,6 +97,7 @@ def alert_evidence(snap: Snapshot) -> tuple[list[Evidence], list[Evidence]]:
         for r in cfn_resources(snap, kind)
         if not base.is_excluded(r.path)
     ]
+    found += cdk_evidence(snap, "AWS::CloudWatch::Alarm")
     found += template_hits(snap, re.compile(r"^\s*-?\s*alert:\s*[\w\"'{]"))
     (alarms,) = base.per_file_evidence(
         snap, _ALARM_CALLS, base.python_sources(snap, ("*.py",), scope="non_tests"), _alarms, 1
@@ -331,6 +332,19 @@ def monitoring_schedules(snap: Snapshot) -> list[tuple[str, bool, Evidence]]:
         timed = isinstance(schedule, dict) and bool(schedule.get("ScheduleExpression"))
         shown = f"AWS::SageMaker::MonitoringSchedule {res.logical_id} ({kind})"
         found.append((kind, timed, ev(res.path, res.line, shown)))
+    for path, call in cdk_calls(snap, "AWS::SageMaker::MonitoringSchedule"):
+        facts = snap.python(path)
+        calls = facts.calls if facts else ()
+        kinds = [
+            c.kwarg("monitoring_type") or "" for c in calls if c.name.endswith("ConfigProperty")
+        ]
+        kind = next((k.strip("'\"") for k in kinds if k and k != "<expr>"), "DataQuality")
+        timed = any(
+            c.name.endswith(".ScheduleConfigProperty") and c.kwarg("schedule_expression")
+            for c in calls
+        )
+        shown = f"{call.name}(…) ({kind})"
+        found.append((kind, timed, ev(path, call.line, shown, "AWS CDK")))
     for block in tf_blocks(snap, "aws_sagemaker_monitoring_schedule"):
         if block.type != "resource":
             continue

@@ -22,7 +22,7 @@ from mlaudit.probes._ci_reach import is_install
 from mlaudit.probes._delivery import deliveries
 from mlaudit.probes._managed import managed_deploy_call, scoring_scripts
 from mlaudit.probes.base import ev
-from mlaudit.probes.cloudformation import cfn_resources
+from mlaudit.probes.cloudformation import cdk_evidence, cfn_resources
 from mlaudit.probes.kubernetes import tf_blocks, tf_ev
 from mlaudit.repo.parsers.ci import CiJob
 from mlaudit.repo.parsers.yaml_docs import key_line
@@ -68,6 +68,7 @@ ORCHESTRATOR_MODULES = (
     "luigi",
     "flytekit",
     "kedro",
+    "sagemaker.workflow",
 )
 MANIFEST_GLOBS = (
     "k8s/**.yaml",
@@ -148,7 +149,8 @@ _API_EVENTS = frozenset({"Api", "HttpApi"})
 def _declared_endpoints(snap: Snapshot) -> list[Evidence]:
     """Managed online endpoints declared as infrastructure code: a CloudFormation
     `AWS::SageMaker::Endpoint`, a SAM function behind an `Api`/`HttpApi` event (an HTTP
-    service), a Terraform `aws_sagemaker_endpoint` or `google_vertex_ai_endpoint`."""
+    service), a Terraform `aws_sagemaker_endpoint` or `google_vertex_ai_endpoint`, or their
+    AWS CDK constructs (`aws_sagemaker.CfnEndpoint`, `aws_apigateway.LambdaRestApi` …)."""
     found = [
         ev(r.path, r.line, f"AWS::SageMaker::Endpoint {r.logical_id}")
         for r in cfn_resources(snap, "AWS::SageMaker::Endpoint")
@@ -163,6 +165,7 @@ def _declared_endpoints(snap: Snapshot) -> list[Evidence]:
                 found.append(ev(fn.path, line, f"{fn.logical_id}: {event.get('Type')} event"))
                 break
     found += [tf_ev(snap, b) for b in tf_blocks(snap, *TF_ENDPOINTS) if b.type == "resource"]
+    found += cdk_evidence(snap, "AWS::SageMaker::Endpoint") + cdk_evidence(snap, "API")
     return [e for e in found if not base.is_test_path(e.path)]
 
 
