@@ -49,6 +49,28 @@ CONFIGURATOR = (
     "        exec(open(config_file).read())\n"
 )
 
+
+TRAIN_PY = "clf = MLPClassifier(random_state=0, max_iter=50)\n"
+DVC_STAGE = "stages:\n  train:\n    cmd: python train.py\n    deps:\n    - train.py\n    outs:\n    - model.pkl\n"
+
+
+def dvc_lock(train: str) -> str:
+    import hashlib
+
+    digest = hashlib.md5(train.encode(), usedforsecurity=False).hexdigest()
+    return (
+        "schema: '2.0'\nstages:\n  train:\n    cmd: python train.py\n    deps:\n"
+        f"    - path: train.py\n      md5: {digest}\n    outs:\n    - path: model.pkl\n"
+        "      md5: 0123456789abcdef0123456789abcdef\n"
+    )
+
+
+KEDRO_NODE = (
+    "from kedro.pipeline import Pipeline, node\n\n"
+    "def create_pipeline():\n    return Pipeline([node(func=train, "
+    "inputs=dict(data='x_train', hyperparameters='params:xgb_hyperparameters'), outputs='model')])\n"
+)
+
 CASES = [
     # data-pinned -----------------------------------------------------------------------
     (
@@ -208,6 +230,24 @@ CASES = [
         },
         PASS,
     ),
+    # the lock's md5 of a tracked dependency is that file's (iterative/cml_dvc_case: train.py
+    # edited after `dvc repro`, dvc.lock:7 kept the old md5: the pipeline is stale)
+    (
+        "pipeline-as-code",
+        "dvc lock matches the code",
+        {"dvc.yaml": DVC_STAGE, "dvc.lock": dvc_lock(TRAIN_PY), "train.py": TRAIN_PY},
+        PASS,
+    ),
+    (
+        "pipeline-as-code",
+        "FP dvc lock of older code",
+        {
+            "dvc.yaml": DVC_STAGE,
+            "dvc.lock": dvc_lock(TRAIN_PY),
+            "train.py": TRAIN_PY.replace("50", "30"),
+        },
+        PARTIAL,
+    ),
     # a Kubeflow pipeline definition (GoogleCloudPlatform/vertex-pipelines-end-to-end-samples
     # pipelines/src/pipelines/xgboost/training/pipeline.py:30)
     (
@@ -269,6 +309,23 @@ CASES = [
         "pipeline-as-code",
         "FP entry point runs a script that does not exist",
         {"MLproject": "name: x\nentry_points:\n  main:\n    command: python train.py\n"},
+        FAIL,
+    ),
+    # Kedro feeds nodes `params:<key>` from conf/base/parameters.yml
+    # (Galileo-Galilei/kedro-mlflow-tutorial ml_app/pipeline.py:105)
+    (
+        "params-externalized",
+        "kedro params inputs",
+        {
+            "src/pkg/pipeline.py": KEDRO_NODE,
+            "conf/base/parameters.yml": "xgb_hyperparameters:\n  max_depth: 6\n",
+        },
+        PASS,
+    ),
+    (
+        "params-externalized",
+        "FP kedro params inputs with no parameters file",
+        {"src/pkg/pipeline.py": KEDRO_NODE},
         FAIL,
     ),
     # Lightning-AI/litgpt litgpt/__main__.py:80 CLI(PARSER_DATA), configs in config_hub/

@@ -492,6 +492,16 @@ CASES = [
         },
         P,
     ),
+    # a shell comment in a run block runs nothing (iterative/cml_dvc_case cml.yaml:30)
+    (
+        "tests-in-ci",
+        "FP commented-out pytest",
+        {
+            "tests/test_a.py": TEST_OK,
+            ".github/workflows/ci.yml": wf("# TODO: pytest -q\npip install -r requirements.txt"),
+        },
+        F,
+    ),
     # a YAML with top-level steps: but nothing of Cloud Build is not a CI config
     (
         "tests-in-ci",

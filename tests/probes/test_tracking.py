@@ -139,6 +139,33 @@ CASES = [
         {"model/run.py": SM_STEP.format(extra="")},
         FAIL,
     ),
+    # kedro-mlflow: MLflow datasets in the Kedro catalog, a PipelineML
+    # (Galileo-Galilei/kedro-mlflow-tutorial conf/base/catalog.yml:52, pipeline_registry.py:27)
+    (
+        "tracker-calls",
+        "kedro-mlflow catalog dataset",
+        {
+            "conf/base/catalog.yml": "auc:\n  type: kedro_mlflow.io.metrics.MlflowMetricHistoryDataSet\n"
+        },
+        PASS,
+    ),
+    (
+        "tracker-calls",
+        "kedro-mlflow pipeline_ml_factory",
+        {
+            "src/pkg/pipeline_registry.py": "from kedro_mlflow.pipeline import pipeline_ml_factory\n"
+            "ml = pipeline_ml_factory(training=t, inference=i, input_name='x')\n"
+        },
+        PASS,
+    ),
+    (
+        "tracker-calls",
+        "FP kedro catalog without mlflow",
+        {
+            "conf/base/catalog.yml": "model:\n  type: pickle.PickleDataSet\n  filepath: data/06_models/m.pkl\n"
+        },
+        FAIL,
+    ),
     (
         "tracker-calls",
         "mlflow client bound to a variable",
@@ -458,6 +485,16 @@ CASES = [
             "train.py": "import wandb\nrun = wandb.init()\nrun.use_artifact('data:v3', type='dataset')\n"
         },
         PASS,
+    ),
+    # the first dvc.lock layout, stages at the top level (iterative/cml_dvc_case dvc.lock:1-5)
+    (
+        "dataset-logged",
+        "dvc.lock schema 1 lineage",
+        {
+            "dvc.lock": "mystage:\n  cmd: python train.py\n  deps:\n  - path: data\n"
+            "    md5: c5a2bbc6820f83da3788d7dceb32c42d.dir\n"
+        },
+        PARTIAL,
     ),
     (
         "dataset-logged",

@@ -50,6 +50,20 @@ VERTEX_JOB = (
 CASES = [
     # data-vcs -----------------------------------------------------------------------------
     ("data-vcs", "dvc pointer", {"data/raw.dvc": DVC_POINTER, ".dvc/config": "[core]\n"}, PASS),
+    # a stage's metrics and plots kept in git (`cache: false`) are not versioned data
+    # (iterative/cml_dvc_case dvc.yaml:8-12, dvc.lock:9-12)
+    (
+        "data-vcs",
+        "FP uncached metrics in dvc.lock",
+        {
+            "dvc.yaml": "stages:\n  s:\n    cmd: python train.py\n    deps: [train.py]\n"
+            "    metrics:\n    - metrics.json:\n        cache: false\n",
+            "dvc.lock": "s:\n  cmd: python train.py\n  outs:\n  - path: metrics.json\n"
+            "    md5: 0955b6cb503d807426bab33d28358988\n",
+            "train.py": "print(1)\n",
+        },
+        FAIL,
+    ),
     (
         "data-vcs",
         "lfs for csv",

@@ -175,7 +175,7 @@ def _file_lines(snap: Snapshot, path: str) -> list[tuple[str, int]]:
         for doc in snap.yaml_docs(path):
             for text, line in _yaml_command_strings(doc):
                 for offset, part in enumerate(text.splitlines() or [text]):
-                    if part.strip():
+                    if part.strip() and not part.lstrip().startswith("#"):
                         out.append(
                             (part.strip(), (line or 0) + (offset + 1 if "\n" in text else 0))
                         )

@@ -172,11 +172,32 @@ def dvc_lock_stages(snap: Snapshot, path: str) -> dict[str, Any]:
     return {}
 
 
+def _uncached_outputs(snap: Snapshot, lock_path: str) -> set[str]:
+    """Outputs the sibling dvc.yaml declares `cache: false` (metrics, plots, outs): git keeps
+    them, not the DVC remote (iterative/cml_dvc_case metrics.json, loss.csv)."""
+    folder = lock_path.rsplit("/", 1)[0] + "/" if "/" in lock_path else ""
+    found: set[str] = set()
+    for name in ("dvc.yaml", "dvc.yml"):
+        for doc in snap.yaml_docs(folder + name) if snap.exists(folder + name) else []:
+            stages = doc.get("stages") if isinstance(doc, dict) else None
+            for stage in stages.values() if isinstance(stages, dict) else []:
+                for key in ("outs", "metrics", "plots"):
+                    entries = stage.get(key) if isinstance(stage, dict) else None
+                    for entry in entries if isinstance(entries, list) else []:
+                        if not isinstance(entry, dict):
+                            continue
+                        for out, options in entry.items():
+                            if isinstance(options, dict) and options.get("cache") is False:
+                                found.add(str(out))
+    return found
+
+
 def dvc_lock_outs(snap: Snapshot) -> list[DvcOut]:
     outs: list[DvcOut] = []
     for path in base.select_files(snap, ["dvc.lock"]):
+        uncached = _uncached_outputs(snap, path)
         for name, stage in dvc_lock_stages(snap, path).items():
-            outs.extend(_outs_of(stage, path, name))
+            outs.extend(o for o in _outs_of(stage, path, name) if o.path not in uncached)
     return outs
 
 

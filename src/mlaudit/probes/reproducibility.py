@@ -4,6 +4,7 @@ the notebook-only anti-signal."""
 
 from __future__ import annotations
 
+import posixpath
 import re
 import shlex
 from typing import Any
@@ -157,8 +158,46 @@ def _dvc_pipeline(snap: Snapshot) -> tuple[list[Evidence], list[Evidence], list[
             if not templated and name in locked and _cmd(locked[name].get("cmd")) != cmd:
                 stale.append(ev(path, line, f"stage {name}", f"cmd differs from {lock_path}"))
                 continue
+            changed = _changed_dep(snap, lock_path, locked.get(name))
+            if changed:
+                stale.append(
+                    ev(path, line, f"stage {name}", f"{changed} changed since {lock_path}")
+                )
+                continue
             good.append(ev(path, line, f"stage {name}: {cmd}", f"locked in {lock_path}"))
     return good, stale, empty
+
+
+MAX_HASHED_DEP_BYTES = 1_048_576
+
+
+def _changed_dep(snap: Snapshot, lock_path: str, stage: Any) -> str | None:
+    """A file dependency tracked in git whose content no longer has the md5 the lock records
+    (iterative/cml_dvc_case: train.py edited after `dvc repro`, the lock kept the old md5):
+    the committed outputs come from other code. Older DVC hashed text files with CRLF
+    turned into LF, so either digest matches."""
+    import hashlib
+
+    deps = stage.get("deps") if isinstance(stage, dict) else None
+    folder = lock_path.rsplit("/", 1)[0] + "/" if "/" in lock_path else ""
+    for dep in deps if isinstance(deps, list) else []:
+        if not isinstance(dep, dict):
+            continue
+        digest, dep_path = str(dep.get("md5") or ""), str(dep.get("path") or "")
+        if not digest or digest.endswith(".dir") or not dep_path:
+            continue
+        target = posixpath.normpath(folder + dep_path)
+        if not snap.exists(target) or (snap.size(target) or 0) > MAX_HASHED_DEP_BYTES:
+            continue
+        data = snap.raw(target)
+        if data is None:
+            continue
+        if digest not in (
+            hashlib.md5(data, usedforsecurity=False).hexdigest(),
+            hashlib.md5(data.replace(b"\r\n", b"\n"), usedforsecurity=False).hexdigest(),
+        ):
+            return target
+    return None
 
 
 @probe("pipeline_as_code", NoParams)
@@ -313,6 +352,12 @@ def _params_read(path: str, facts: Any) -> tuple[tuple[Any, ...], ...]:
         elif name_matches_any(call.name, _CONFIG_CLIS):
             shown = f"{call.name}(…) reads --config files"
             items.append(("config_cli", ev(path, call.line, shown)))
+    # Kedro hands a node `params:<key>` from conf/*/parameters*.yml (Galileo-Galilei/kedro-
+    # mlflow-tutorial ml_app/pipeline.py:105 `hyperparameters="params:xgb_hyperparameters"`)
+    if any(name_matches(c.name, "kedro.pipeline.*node") for c in facts.calls):
+        kedro = [(t, line) for t, line in facts.strings if t.startswith("params:") and len(t) > 7]
+        if kedro:
+            items.append(("kedro_params", ev(path, kedro[0][1], f'"{kedro[0][0]}" node input')))
     loaders = [c for c in facts.calls if name_matches_any(c.name, tuple(_CONFIG_LOADERS))]
     if loaders:
         strings = tuple(
@@ -407,7 +452,8 @@ def params_externalized(snap: Snapshot, p: NoParams) -> Observation:
     YAML/JSON/TOML loader in a script whose config path comes from the command line
     (`--config`, `--hyp`, `args.cfg` with argparse/sys.argv/click/typer); a jsonargparse
     `CLI` or `LightningCLI` (they read `--config` files themselves) in a repository with
-    config files. A loader naming
+    config files; a Kedro node fed `params:<key>` with `conf/<env>/parameters*.yml`
+    committed. A loader naming
     a file that is not in the repository, or config files that no code is seen reading,
     are partial. Hyper-parameters passed only on the command line do not count, nor does
     `json.loads` of a string.
@@ -436,6 +482,9 @@ def params_externalized(snap: Snapshot, p: NoParams) -> Observation:
     )
     in_notebook_only: list[Evidence] = []
     missing: list[Evidence] = []
+    kedro_parameters = base.select_files(
+        snap, ["conf/*/parameters*.y*ml", "conf/*/parameters/**.y*ml", "**/conf/*/parameters*.y*ml"]
+    )
     paths = _code_paths(snap)
     derived = snap.python_per_file(
         _PARAMS_READ, paths, lambda path, facts: _params_read(path, facts)
@@ -449,6 +498,9 @@ def params_externalized(snap: Snapshot, p: NoParams) -> Observation:
                 hits.append(item[1])
             elif item[0] == "config_cli":
                 if config_files:  # the framework reads config files only if there are some
+                    hits.append(item[1])
+            elif item[0] == "kedro_params":
+                if kedro_parameters:  # Kedro loads them: no code names the file
                     hits.append(item[1])
             elif item[0] == "exec":
                 name = item[1]

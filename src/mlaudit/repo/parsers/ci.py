@@ -143,7 +143,9 @@ def _command_lines(value: Any, anchor: int | None) -> list[CiCommand]:
         parts = text.splitlines() or [text]
         block = len(parts) > 1 or text.endswith("\n")
         for offset, part in enumerate(parts):
-            if part.strip():
+            # a shell comment runs nothing (`# Pull dataset with DVC` above `dvc pull`:
+            # iterative/cml_dvc_case .github/workflows/cml.yaml:30)
+            if part.strip() and not part.lstrip().startswith("#"):
                 number = None if line is None else line + offset + (1 if block else 0)
                 out.append(CiCommand(part.strip(), number))
     return out
