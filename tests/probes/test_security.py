@@ -86,6 +86,18 @@ CASES = [
         Outcome.FAIL,
     ),
     ("unsafe-deserialization", {"s.py": "import torch\nm = torch.load('m.pt')\n"}, Outcome.FAIL),
+    # a Kedro catalog's PickleDataset unpickles the model a node reads
+    # (Galileo-Galilei/kedro-mlflow-tutorial conf/base/catalog.yml:47-48)
+    (
+        "unsafe-deserialization",
+        {"conf/base/catalog.yml": "xgb_model:\n  type: pickle.PickleDataSet\n  filepath: m.pkl\n"},
+        Outcome.FAIL,
+    ),
+    (
+        "unsafe-deserialization",
+        {"conf/base/catalog.yml": "train:\n  type: pandas.CSVDataset\n  filepath: t.csv\n"},
+        Outcome.PASS,
+    ),
     # torch >= 2.6 loads weights only by default (Lightning-AI/litgpt pyproject.toml:35)
     (
         "unsafe-deserialization",

@@ -32,6 +32,15 @@ CASES = [
         P,
     ),
     ("data-raw-processed", "flat-datasets", {"datasets/train.csv": "a\n1\n"}, F),
+    # Kedro's numbered data layers, git-ignored
+    (
+        "data-raw-processed",
+        "kedro-layers",
+        {".gitignore": "data/01_raw/*\ndata/04_feature/*\n", "src/a.py": "x = 1\n"},
+        P,
+    ),
+    # a number that is not a layer prefix is not one
+    ("data-raw-processed", "fp-numbered-other", {".gitignore": "data/01_notes/*\n"}, F),
     (
         "data-raw-processed",
         "fp-template-gitkeep-only",

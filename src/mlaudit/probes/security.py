@@ -120,6 +120,22 @@ def undecided_reason(call: Call) -> str | None:
     return None
 
 
+KEDRO_CATALOGS = ("conf/**/catalog*.yml", "conf/**/catalog*.yaml", "conf/**/catalog/**.yml")
+# a Kedro catalog dataset that loads with pickle (or its joblib/dill backends) whenever a
+# node reads it (Galileo-Galilei/kedro-mlflow-tutorial conf/base/catalog.yml:47-48)
+_KEDRO_PICKLE = re.compile(
+    r"""^\s*type:\s*["']?(?:kedro_datasets\.|kedro\.extras\.datasets\.)?pickle\.Pickle(?:DataSet|Dataset)\b"""
+)
+
+
+def _kedro_pickle_datasets(snap: Snapshot) -> list[Evidence]:
+    files = base.select_files(snap, KEDRO_CATALOGS, scope="non_tests")
+    return [
+        ev(path, number, text.strip(), "a Kedro PickleDataset unpickles what it loads")
+        for path, number, text in snap.grep(files, _KEDRO_PICKLE)
+    ]
+
+
 class UnsafeDeserializationParams(Params):
     globs: list[str] = ["*.py", "*.ipynb"]
     exclude: list[str] = []
@@ -136,7 +152,8 @@ def unsafe_deserialization(snap: Snapshot, p: UnsafeDeserializationParams) -> Ob
     `joblib.load`, `dill`/`cloudpickle` loads, `pandas.read_pickle`, `torch.load` without
     `weights_only=True` (unless every declaration of torch requires >= 2.6, whose default
     it is), `numpy.load(allow_pickle=True)`, any call with
-    `trust_remote_code=True`, and `yaml.load` without `SafeLoader`. Production code and
+    `trust_remote_code=True`, `yaml.load` without `SafeLoader`, and Kedro catalog
+    datasets of type `pickle.PickleDataset`. Production code and
     notebooks; tests are left out. Fails with file:line evidence; a finding only in
     notebooks gives partial credit. A `torch.load`/`yaml.load` whose safety flag may come
     from a `**mapping` (`torch.load(f, **kwargs)`) is undecidable from the source: unknown,
@@ -162,6 +179,7 @@ def unsafe_deserialization(snap: Snapshot, p: UnsafeDeserializationParams) -> Ob
             )
 
     found, undecided = base.per_file_evidence(snap, _UNSAFE_LOADS, paths, scan_file, 2)
+    found += _kedro_pickle_datasets(snap)
     implicit = [e for e in found if (e.note or "").startswith(TORCH_IMPLICIT)]
     safe_torch = torch_safe_by_default(snap) if implicit else []
     if safe_torch:

@@ -197,6 +197,9 @@ def folder_layout(snap: Snapshot, p: FolderParams) -> Observation:
 
 
 # data/raw + data/processed ------------------------------------------------------------------------
+_LAYER_NUMBER = re.compile(r"^\d{2}_")
+
+
 class DataLayoutParams(Params):
     data_dirs: list[str] = Field(default_factory=lambda: ["data", "datasets", "dataset"])
     raw: list[str] = Field(default_factory=lambda: ["raw", "external", "source", "input"])
@@ -210,6 +213,11 @@ class DataLayoutParams(Params):
             "cleaned",
             "final",
             "transformed",
+            # Kedro's data layers (data/02_intermediate, data/03_primary, data/04_feature …)
+            "intermediate",
+            "primary",
+            "feature",
+            "model_input",
         ]
     )
 
@@ -259,7 +267,8 @@ def data_layout(snap: Snapshot, p: DataLayoutParams) -> Observation:
     def classify(path: str) -> str | None:
         parts = path.strip("/").split("/")
         if len(parts) >= 2 and parts[0] in roots:
-            sub = parts[1].removesuffix(".dvc")
+            # Kedro numbers its layers: data/01_raw, data/04_feature
+            sub = _LAYER_NUMBER.sub("", parts[1].removesuffix(".dvc"))
             if sub in p.raw:
                 return "raw"
             if sub in p.processed:
