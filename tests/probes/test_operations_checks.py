@@ -333,6 +333,23 @@ CASES = [
         PASS,
     ),
     ("load-test", {"loadtest/locustfile.py": LOCUST}, PARTIAL),  # not in CI: partial
+    # the API before Locust 1.0 (shanesoh/deploy-ml-fastapi-redis-docker locustfile.py)
+    (
+        "load-test",
+        {
+            "locustfile.py": "from locust import HttpLocust, TaskSet, task\n\n"
+            "class UserBehavior(TaskSet):\n    @task\n    def predict(self):\n"
+            "        self.client.post('/predict')\n\nclass WebsiteUser(HttpLocust):\n"
+            "    task_set = UserBehavior\n"
+        },
+        PARTIAL,
+    ),
+    # locust imported for something else is no load test
+    (
+        "load-test",
+        {"tools/stats.py": "from locust import stats\nstats.PERCENTILES = [0.5]\n"},
+        FAIL,
+    ),
     (
         "load-test",
         {"loadtest/k6.js": "import http from 'k6/http';\nexport default function () {}\n"},
