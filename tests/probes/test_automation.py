@@ -276,6 +276,26 @@ CASES = [
     ),
     # cd-deploy ---------------------------------------------------------------------------------------------
     ("cd-deploy", "codepipeline-deploy-stage", {"pipeline.yml": CODEPIPELINE}, P),
+    # a managed model-serving platform behind `make deploy`, a comment is not a command
+    # (Paulescu/hands-on-train-and-deploy-ml Makefile:23,26)
+    (
+        "cd-deploy",
+        "cerebrium-via-make",
+        {
+            ".github/workflows/cd.yml": wf("make deploy", on="push"),
+            "Makefile": "deploy:\n\tcerebrium deploy --hardware CPU predictor\n",
+        },
+        P,
+    ),
+    (
+        "cd-deploy",
+        "FP deploy command in a recipe comment",
+        {
+            ".github/workflows/cd.yml": wf("make deploy", on="push"),
+            "Makefile": "deploy:\n\t# cerebrium deploy might fail here\n\techo skipped\n",
+        },
+        F,
+    ),
     (
         "cd-deploy",
         "codepipeline-build-only",

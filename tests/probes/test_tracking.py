@@ -121,6 +121,23 @@ CASES = [
         },
         FAIL,
     ),
+    # code-version-logged: a Comet Experiment uploads the code unless log_code=False
+    (
+        "code-version-logged",
+        "comet experiment",
+        {
+            "src/train.py": "from comet_ml import Experiment\nexperiment = Experiment(project_name='p')\n"
+        },
+        PASS,
+    ),
+    (
+        "code-version-logged",
+        "FP comet experiment without code",
+        {
+            "src/train.py": "from comet_ml import Experiment\nexperiment = Experiment(log_code=False)\n"
+        },
+        PARTIAL,
+    ),
     # tracker-calls ------------------------------------------------------------------------
     # aws-samples/amazon-sagemaker-safe-deployment-pipeline model/run_pipeline.py:153-162
     (

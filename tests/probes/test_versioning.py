@@ -219,6 +219,16 @@ CASES = [
     # model-registry -------------------------------------------------------------------------------
     # Vertex AI: a training job given a model name uploads a registry version; aliases move
     # the champion (GoogleCloudPlatform/vertex-pipelines-end-to-end-samples)
+    # Comet's registry read by serving (Paulescu/hands-on-train-and-deploy-ml model_registry_api.py:30)
+    (
+        "model-registry",
+        "comet registry download",
+        {
+            "src/registry.py": "import comet_ml\napi = comet_ml.API(api_key=key)\n"
+            "api.download_registry_model(workspace, model_name, version='1.0.0')\n"
+        },
+        PASS,
+    ),
     (
         "model-registry",
         "vertex training job uploads a version",

@@ -107,8 +107,10 @@ def makefile_targets(
             # a continuation line belongs to the recipe however it is indented (GNU make
             # joins it first): `        $(MAKE) sync-assets; \` under a tab-indented `if`
             if raw.startswith("\t") or (continued and current):
-                for name in current:
-                    targets[name][1].append((raw.strip().lstrip("@-+").strip(), number))
+                command = raw.strip().lstrip("@-+").strip()
+                if not command.startswith("#"):  # the shell's comment runs nothing
+                    for name in current:
+                        targets[name][1].append((command, number))
                 continued = raw.rstrip().endswith("\\")
                 continue
             continued = False

@@ -49,6 +49,8 @@ SERVICE_DEPLOY = re.compile(
     r"|\bgit\s+push\b.*\bheroku\b|api\.render\.com/deploy/|\bRENDER_DEPLOY_HOOK\b"
     r"|\bmlflow\s+(?:deployments\s+create|sagemaker\s+deploy)\b"
     r"|\banyscale\s+services?\s+(?:deploy|rollout)\b|\bserve\s+deploy\b"
+    # managed model-serving platforms (Paulescu/hands-on-train-and-deploy-ml Makefile:26)
+    r"|\bcerebrium\s+deploy\b|\btruss\s+push\b|\bcog\s+push\b|\bbeam\s+deploy\b"
 )
 BATCH_DEPLOY = re.compile(
     r"\bgcloud\s+(?:beta\s+)?run\s+jobs\s+(?:deploy|create|update)\b"

@@ -237,7 +237,8 @@ _CODE_VERSION = derivation_key("code_version_logged")
 def code_version_logged(snap: Snapshot, p: NoParams) -> Observation:
     """Each run records the code version (git commit) that produced it.
 
-    Looks for: `wandb.init(save_code=True)`; MLflow Projects (`mlflow.run`, an `MLproject`),
+    Looks for: `wandb.init(save_code=True)`; a Comet `Experiment` (it uploads the code unless
+    `log_code=False`); MLflow Projects (`mlflow.run`, an `MLproject`),
     which record the commit; explicit tags or params naming the git commit; DVC experiments
     (a `dvc.yaml` pipeline with DVCLive), which are git commits. Partial: a tracker that
     records the commit by itself (MLflow `mlflow.source.git.commit`, W&B, ClearML) when
@@ -253,6 +254,10 @@ def code_version_logged(snap: Snapshot, p: NoParams) -> Observation:
             line, note = base.notebook_line_note(snap, path, call.line)
             if name_matches(call.name, "wandb.init") and call.kwarg("save_code") == "True":
                 strong.append(ev(path, line, "wandb.init(save_code=True)", note))
+            elif name_matches_any(call.name, ("comet_ml.Experiment", "comet_ml.start")) and (
+                call.kwarg("log_code") != "False"
+            ):  # Comet uploads the launching script's source unless told not to (log_code)
+                strong.append(ev(path, line, f"{call.name}(…)", note or "logs the code by default"))
             elif name_matches(call.name, "mlflow.run") or name_matches(
                 call.name, "mlflow.projects.run"
             ):
