@@ -132,6 +132,15 @@ CASES = [
     ),
     (
         "code-version-logged",
+        "FP comet experiment with its options in a mapping",
+        {
+            "src/log.py": "import comet_ml\nkw = {'log_code': False}\n"
+            "experiment = comet_ml.Experiment(**kw)\n"
+        },
+        PARTIAL,
+    ),
+    (
+        "code-version-logged",
         "FP comet experiment without code",
         {
             "src/train.py": "from comet_ml import Experiment\nexperiment = Experiment(log_code=False)\n"

@@ -254,8 +254,12 @@ def code_version_logged(snap: Snapshot, p: NoParams) -> Observation:
             line, note = base.notebook_line_note(snap, path, call.line)
             if name_matches(call.name, "wandb.init") and call.kwarg("save_code") == "True":
                 strong.append(ev(path, line, "wandb.init(save_code=True)", note))
-            elif name_matches_any(call.name, ("comet_ml.Experiment", "comet_ml.start")) and (
-                call.kwarg("log_code") != "False"
+            elif (
+                name_matches_any(call.name, ("comet_ml.Experiment", "comet_ml.start"))
+                and call.kwarg("log_code") != "False"
+                # `Experiment(**kwargs)` may say log_code=False in the mapping (ultralytics/
+                # yolov5 utils/loggers/comet/__init__.py:90-91,190)
+                and not (call.kwarg("log_code") is None and call.spreads_keywords)
             ):  # Comet uploads the launching script's source unless told not to (log_code)
                 strong.append(ev(path, line, f"{call.name}(…)", note or "logs the code by default"))
             elif name_matches(call.name, "mlflow.run") or name_matches(
