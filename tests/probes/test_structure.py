@@ -192,3 +192,19 @@ def test_every_structure_check_has_positive_negative_and_false_positive():
         outcomes = {e for c, _i, _f, e in CASES if c == name}
         assert Outcome.PASS in outcomes and (Outcome.FAIL in outcomes), name
         assert any(i.startswith("fp-") for i in ids), name
+
+
+def test_models_folder_ignored_but_committed(tmp_path):
+    """kaziamaan47/end-to-end-mlops-pipeline: `models/*` in .gitignore, and
+    models/model.joblib tracked all the same (committed before the rule)."""
+    from helpers import git, make_repo
+
+    from mlaudit.repo.worktree import open_worktree
+
+    make_repo(tmp_path, {"models/model.joblib": "binary", "train.py": "x = 1\n"})
+    (tmp_path / ".gitignore").write_text("models/*\n")
+    git(tmp_path, "add", ".gitignore")
+    git(tmp_path, "commit", "-q", "-m", "ignore models")
+    obs = run_check(open_worktree(tmp_path), "models-folder")
+    assert obs.outcome == H, obs
+    assert [e.path for e in obs.evidence] == ["models/model.joblib"]

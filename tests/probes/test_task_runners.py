@@ -16,7 +16,7 @@ from mlaudit.results import Outcome
 
 P, F, H = Outcome.PASS, Outcome.FAIL, Outcome.PARTIAL
 
-TEST_OK = "def test_ok():\n    assert 1 + 1 == 2\n"
+TEST_OK = "import math\n\n\ndef test_ok():\n    assert math.sqrt(4) == 2\n"
 
 
 def wf(run: str) -> str:

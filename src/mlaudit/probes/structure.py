@@ -373,6 +373,10 @@ def models_store(snap: Snapshot, p: ModelsFolderParams) -> Observation:
     good: list[Evidence] = []
     partial_ev: list[Evidence] = []
     lfs = lfs_rules(snap)
+    # folders whose model binaries are committed: an ignore rule or a DVC output naming
+    # them does not keep them out of git (kaziamaan47/end-to-end-mlops-pipeline: `models/*`
+    # in .gitignore, models/model.joblib tracked all the same)
+    committed: set[str] = set()
     for folder in sorted(d for d in snap.dirs if "/" not in d and d in names):
         files = _under(snap, folder)
         content = [f for f in files if not _is_placeholder(snap, f)]
@@ -383,6 +387,7 @@ def models_store(snap: Snapshot, p: ModelsFolderParams) -> Observation:
             good.append(ev((dvc or binaries)[0], None, "tracked by DVC/LFS"))
         elif binaries:
             partial_ev.append(ev(binaries[0], None, None, "model committed to git"))
+            committed.add(folder)
         elif not content:
             partial_ev.append(ev(folder + "/", None, "only placeholders", "untouched template"))
         elif code and len(code) == len(content):
@@ -393,11 +398,12 @@ def models_store(snap: Snapshot, p: ModelsFolderParams) -> Observation:
         good.append(ev(path, None, "DVC-tracked"))
     for path, number, pattern in gitignore_entries(snap):
         top = pattern.strip("/").split("/")[0].rstrip("*")
-        if top in names and not pattern.startswith("*"):
+        if top in names and not pattern.startswith("*") and top not in committed:
             good.append(ev(path, number, pattern, "git-ignored"))
     _deps, outs = _dvc_paths(snap)
     for out in sorted(outs):
-        if out.split("/")[0] in names and "/" in out:
+        top = out.split("/")[0]
+        if top in names and "/" in out and top not in committed:
             good.append(ev("dvc.yaml", None, f"out {out}"))
     if good:
         return base.passed("a models folder kept out of git", good)

@@ -184,6 +184,12 @@ class UnitTestsParams(Params):
     )
 
 
+def _placeholder(facts: PythonFacts) -> bool:
+    """A test file that imports nothing and calls nothing but assertions cannot exercise the
+    project (kaziamaan47/end-to-end-mlops-pipeline tests/test_smoke.py: `assert 1 + 1 == 2`)."""
+    return not facts.imports and all(ASSERT_CALLS.search(c.name) for c in facts.calls)
+
+
 @probe("unit_tests", UnitTestsParams)
 def unit_tests(snap: Snapshot, p: UnitTestsParams) -> Observation:
     """The repository has real tests: test functions or `unittest.TestCase` classes.
@@ -191,16 +197,23 @@ def unit_tests(snap: Snapshot, p: UnitTestsParams) -> Observation:
     Looks for: `test_*.py` / `*_test.py` files (outside examples/docs) whose AST defines a
     `test*` function or a `TestCase` subclass, with assertions. A `tests/` folder with no
     test functions, the cookiecutter `test_environment.py` and hardware/manual test scripts
-    do not count; test functions without any assertion give partial credit.
+    do not count; test functions without any assertion, or files that import and call
+    nothing (`assert 1 + 1 == 2`), give partial credit.
     Why: unit tests are the first line of defence for ML code (ML Test Score Infra 2;
     Azure level 1).
     Fix: add pytest tests (`tests/test_*.py` with `def test_…(): assert …`).
     """
     files = test_files(snap, p.globs)
     asserting = [f for f in files if f.asserts]
-    if asserting:
+    exercised = [f for f in asserting if not _placeholder(f.facts)]
+    if exercised:
         return base.passed(
-            f"{len(asserting)} test file(s) with assertions",
+            f"{len(exercised)} test file(s) with assertions",
+            [ev(f.path, f.first_test, "def test…") for f in exercised],
+        )
+    if asserting:
+        return base.partial(
+            "the tests import and call nothing: placeholders (assert 1 + 1 == 2)",
             [ev(f.path, f.first_test, "def test…") for f in asserting],
         )
     if files:
