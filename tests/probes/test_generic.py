@@ -256,3 +256,36 @@ def test_yaml_key_ignores_broken_files_that_cannot_hold_the_key(tmp_path):
         run_probe(snap2, "yaml_key", globs=["*.yaml"], key="spec.replicas").outcome
         == Outcome.UNKNOWN
     )
+
+
+def test_is_selected_agrees_with_select_files(tmp_path):
+    """python_calls decides membership per path (no set of every selected file)."""
+    from mlaudit.probes import base
+
+    files = {
+        "src/a.py": "x = 1\n",
+        "tests/test_a.py": "x = 1\n",
+        "examples/demo.py": "x = 1\n",
+        "docs/conf.py": "x = 1\n",
+        ".claude/skills/s.py": "x = 1\n",
+        "nb/explore.ipynb": "{}",
+        "vendor/lib.py": "x = 1\n",
+    }
+    snap = snapshot(tmp_path, files)
+    for globs in (["*.py"], ["*.py", "*.ipynb"], ["src/**"]):
+        for scope in ("any", "tests", "non_tests"):
+            for include in (False, True):
+                for exclude in ((), ("vendor/**",)):
+                    listed = set(
+                        base.select_files(
+                            snap, globs, exclude=exclude, include_excluded_dirs=include, scope=scope
+                        )
+                    )
+                    decided = {
+                        f
+                        for f in snap.files
+                        if base.is_selected(
+                            f, globs, exclude=exclude, include_excluded_dirs=include, scope=scope
+                        )
+                    }
+                    assert decided == listed, (globs, scope, include, exclude)

@@ -154,6 +154,12 @@ CASES = [
     ),
     # the key named in prose is not monitoring
     ("drift-detection", {"README.md": "Set `trainingPredictionSkewDetectionConfig`.\n"}, FAIL),
+    # ... nor in a docstring: only a whole string literal is a key
+    (
+        "drift-detection",
+        {"c/notes.py": '"""Set trainingPredictionSkewDetectionConfig to enable skew."""\n'},
+        FAIL,
+    ),
     ("drift-detection", {"notebooks/eda.ipynb": NB_DRIFT}, PARTIAL),  # FP: EDA notebooks
     ("drift-detection", {"README.md": "We use Evidently DataDriftPreset for drift.\n"}, FAIL),
     (

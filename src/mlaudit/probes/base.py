@@ -166,6 +166,29 @@ def table(data: dict[str, Any], key: str) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+def is_selected(
+    path: str,
+    globs: Sequence[str],
+    *,
+    exclude: Sequence[str] = (),
+    include_excluded_dirs: bool = False,
+    scope: str = "any",
+) -> bool:
+    """Whether select_files(snap, globs, …) would list `path`, a file of the snapshot, decided
+    for that one path (no list or set of every selected file is built)."""
+    if not matches_any(path, list(globs)):
+        return False
+    if is_excluded(path) and (not include_excluded_dirs or _ASSISTANT_RE.search(path)):
+        return False
+    if exclude and matches_any(path, list(exclude)):
+        return False
+    if scope == "tests":
+        return is_test_path(path)
+    if scope == "non_tests":
+        return not is_test_path(path)
+    return True
+
+
 def select_files(
     snap: Snapshot,
     globs: Sequence[str],
