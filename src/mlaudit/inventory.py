@@ -49,7 +49,7 @@ MAX_TOOL_EVIDENCE = 4
 _PROSE = (".md", ".rst", ".txt", ".adoc")  # documentation never proves use
 REQUIREMENTS_GLOBS = ("requirements*.txt", "requirements/*.txt", "*requirements.txt")
 CONDA_FILES = ("environment.yml", "environment.yaml", "conda.yaml", "conda.yml")
-_COMMENT = re.compile(r"^\s*(#|//|<!--|;|--\s)")
+_COMMENT = base.CONFIG_COMMENT
 _DOCKER_COMMANDS = ("RUN", "CMD", "ENTRYPOINT", "FROM")
 
 
@@ -172,14 +172,6 @@ def _norm(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def _line_of(snap: Snapshot, path: str, name: str) -> int | None:
-    wanted = re.compile(r"(^|[\"'\s])" + re.escape(name).replace(r"\-", "[-_.]") + r"\b", re.I)
-    for number, line in enumerate(snap.lines(path), start=1):
-        if not _COMMENT.match(line) and wanted.search(line):
-            return number
-    return None
-
-
 def _toml_names(data: Any) -> list[str]:
     from packaging.requirements import InvalidRequirement, Requirement
 
@@ -285,11 +277,11 @@ class _Facts:
         for path in base.select_files(snap, ("pyproject.toml", "Pipfile")):
             data = snap.toml(path)
             for name in _toml_names(data) if data else []:
-                self._declare(name, ev(path, _line_of(snap, path, name), name))
+                self._declare(name, ev(path, base.line_naming(snap, path, name), name))
         for path in base.select_files(snap, CONDA_FILES):
             for name in _conda_names(snap.yaml_docs(path)):
                 if name:
-                    self._declare(name, ev(path, _line_of(snap, path, name), name))
+                    self._declare(name, ev(path, base.line_naming(snap, path, name), name))
 
     def _declare(self, name: str, evidence: Evidence) -> None:
         self.requirements.setdefault(_norm(name), []).append(evidence)

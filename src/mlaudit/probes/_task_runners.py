@@ -20,6 +20,7 @@ import shlex
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from mlaudit.probes import base
 from mlaudit.repo.parsers.yaml_docs import key_line
 from mlaudit.repo.snapshot import Snapshot
 
@@ -521,6 +522,22 @@ def pyproject_scripts(snap: Snapshot, text: str) -> list[Command]:
     return [(c, "pyproject.toml", line, f"pyproject.toml:{t}") for t, c, line in _walk(names, body)]
 
 
+def console_scripts(snap: Snapshot) -> dict[str, tuple[str, str]]:
+    """`[project.scripts]` and Poetry scripts of pyproject.toml: name → (module, function),
+    the function '' when the target names a module only."""
+    data = (snap.toml("pyproject.toml") if snap.exists("pyproject.toml") else None) or {}
+    found: dict[str, tuple[str, str]] = {}
+    for scripts in (
+        base.table(data, "project").get("scripts"),
+        base.table(base.table(data, "tool"), "poetry").get("scripts"),
+    ):
+        for name, target in scripts.items() if isinstance(scripts, dict) else []:
+            if isinstance(target, str):
+                module, _, func = target.partition(":")
+                found[str(name)] = (module.strip(), (func.split() or [""])[0])
+    return found
+
+
 def uv_entry_point(snap: Snapshot, text: str) -> list[Command]:
     """`uv run <name>` / `poetry run <name>` of a `[project.scripts]` entry point runs that
     module: reported as `python -m <module>`."""
@@ -528,12 +545,10 @@ def uv_entry_point(snap: Snapshot, text: str) -> list[Command]:
     if not words or not snap.exists("pyproject.toml"):
         return []
     name = _task_words(words, ("--with", "--extra", "--group", "--python", "-p"))[:1]
-    data = snap.toml("pyproject.toml") or {}
-    scripts = dict((data.get("project") or {}).get("scripts") or {})
-    scripts.update(((data.get("tool") or {}).get("poetry") or {}).get("scripts") or {})
-    if not name or not isinstance(scripts.get(name[0]), str):
+    scripts = console_scripts(snap)
+    if not name or name[0] not in scripts:
         return []
-    module = scripts[name[0]].split(":", 1)[0].strip()
+    module = scripts[name[0]][0]
     line = _line_of(snap, "pyproject.toml", rf"""^\s*["']?{re.escape(name[0])}["']?\s*=""")
     return [(f"python -m {module}", "pyproject.toml", line, f"pyproject.toml:{name[0]}")]
 

@@ -95,7 +95,8 @@ def is_notebook(path: str) -> bool:
     return path.endswith(".ipynb")
 
 
-def _norm_dist(name: str) -> str:
+def norm_dist(name: str) -> str:
+    """A distribution name as PEP 503 compares it (`Torch_Audio` ≈ `torch-audio`)."""
     return re.sub(r"[-_.]+", "_", name.strip().strip("'\"")).lower()
 
 
@@ -110,16 +111,16 @@ def _declared_distributions(snap: Snapshot) -> set[str]:
         )
         for table in (project, poetry):
             if isinstance(table, dict) and isinstance(table.get("name"), str):
-                names.add(_norm_dist(table["name"]))
+                names.add(norm_dist(table["name"]))
     if snap.exists("setup.cfg"):
         match = re.search(r"(?ms)^\[metadata\].*?^name\s*=\s*(\S+)", snap.text("setup.cfg") or "")
         if match:
-            names.add(_norm_dist(match.group(1)))
+            names.add(norm_dist(match.group(1)))
     if snap.exists("setup.py"):
         facts = snap.python("setup.py")
         for call in facts.calls if facts else []:
             if call.name.rsplit(".", 1)[-1] == "setup" and call.kwarg("name"):
-                names.add(_norm_dist(call.kwarg("name") or ""))
+                names.add(norm_dist(call.kwarg("name") or ""))
     return names
 
 
@@ -144,7 +145,7 @@ def own_packages(snap: Snapshot) -> frozenset[str]:
             if len(parts) == 3 and parts[0] == "src":
                 src_layout.add(parts[1])
             if len(parts) == 2 or (len(parts) == 3 and parts[0] == "src"):
-                if _norm_dist(parts[-2]) in declared:
+                if norm_dist(parts[-2]) in declared:
                     found.add(parts[-2])
         if found & src_layout:
             # a src/ layout ships every package under src/ (`_bentoml_impl` next to `bentoml`)
@@ -160,10 +161,37 @@ def is_own_module(snap: Snapshot, name: str) -> bool:
     return bool(own) and name.split(".", 1)[0] in own
 
 
+# a comment line of a configuration file (YAML, TOML, INI, SQL …)
+CONFIG_COMMENT = re.compile(r"^\s*(#|//|<!--|;|--\s)")
+
+
+def line_naming(snap: Snapshot, path: str, name: str) -> int | None:
+    """The first non-comment line of `path` that names the distribution `name` (spelled
+    with `-`, `_` or `.`): the line evidence of a declared dependency."""
+    wanted = re.compile(r"(^|[\"'\s])" + re.escape(name).replace(r"\-", "[-_.]") + r"\b", re.I)
+    for number, line in enumerate(snap.lines(path), start=1):
+        if not CONFIG_COMMENT.match(line) and wanted.search(line):
+            return number
+    return None
+
+
 def table(data: dict[str, Any], key: str) -> dict[str, Any]:
     """`data[key]` when it is a table (a parsed TOML/YAML mapping), else an empty one."""
     value = data.get(key)
     return value if isinstance(value, dict) else {}
+
+
+def _kept(path: str, exclude: Sequence[str], include_excluded_dirs: bool, scope: str) -> bool:
+    """select_files' filters after the globs: ex-rule folders, `exclude`, the scope."""
+    if is_excluded(path) and (not include_excluded_dirs or _ASSISTANT_RE.search(path)):
+        return False
+    if exclude and matches_any(path, list(exclude)):
+        return False
+    if scope == "tests":
+        return is_test_path(path)
+    if scope == "non_tests":
+        return not is_test_path(path)
+    return True
 
 
 def is_selected(
@@ -176,17 +204,7 @@ def is_selected(
 ) -> bool:
     """Whether select_files(snap, globs, …) would list `path`, a file of the snapshot, decided
     for that one path (no list or set of every selected file is built)."""
-    if not matches_any(path, list(globs)):
-        return False
-    if is_excluded(path) and (not include_excluded_dirs or _ASSISTANT_RE.search(path)):
-        return False
-    if exclude and matches_any(path, list(exclude)):
-        return False
-    if scope == "tests":
-        return is_test_path(path)
-    if scope == "non_tests":
-        return not is_test_path(path)
-    return True
+    return matches_any(path, list(globs)) and _kept(path, exclude, include_excluded_dirs, scope)
 
 
 def select_files(
@@ -201,18 +219,9 @@ def select_files(
     key = ("select_files", tuple(globs), tuple(exclude), include_excluded_dirs, scope)
 
     def build() -> list[str]:
-        out = []
-        for path in snap.glob(*globs):
-            if is_excluded(path) and (not include_excluded_dirs or _ASSISTANT_RE.search(path)):
-                continue
-            if exclude and matches_any(path, list(exclude)):
-                continue
-            if scope == "tests" and not is_test_path(path):
-                continue
-            if scope == "non_tests" and is_test_path(path):
-                continue
-            out.append(path)
-        return out
+        return [
+            path for path in snap.glob(*globs) if _kept(path, exclude, include_excluded_dirs, scope)
+        ]
 
     return list(snap.tree_memo(key, build))  # the paths alone decide it
 

@@ -11,6 +11,7 @@ template uploaded through S3 is 1 MB).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,34 +51,40 @@ class CfnResource:
         return key_line(self.properties, key) or self.line
 
 
+def _resource_maps(snap: Snapshot, needle: str) -> Iterator[tuple[str, dict[Any, Any]]]:
+    """(path, `Resources` mapping) of every template document whose file text holds
+    `needle`; examples, docs, vendored folders and files over MAX_TEMPLATE_BYTES left out."""
+    for path in base.select_files(snap, TEMPLATE_GLOBS):
+        if (snap.size(path) or 0) > MAX_TEMPLATE_BYTES:
+            continue
+        text = snap.text(path)
+        if not text or needle not in text:
+            continue
+        for doc in snap.yaml_docs(path):
+            resources = doc.get("Resources") if isinstance(doc, dict) else None
+            if isinstance(resources, dict):
+                yield path, resources
+
+
 def cfn_resources(snap: Snapshot, resource_type: str) -> list[CfnResource]:
     """Every resource of `resource_type` (e.g. `AWS::S3::Bucket`) in the repository's
     templates, in path order; examples, docs and vendored folders are left out."""
 
     def build() -> list[CfnResource]:
         found: list[CfnResource] = []
-        for path in base.select_files(snap, TEMPLATE_GLOBS):
-            if (snap.size(path) or 0) > MAX_TEMPLATE_BYTES:
-                continue
-            text = snap.text(path)
-            if not text or resource_type not in text:
-                continue
-            for doc in snap.yaml_docs(path):
-                resources = doc.get("Resources") if isinstance(doc, dict) else None
-                if not isinstance(resources, dict):
+        for path, resources in _resource_maps(snap, resource_type):
+            for logical_id, resource in resources.items():
+                if not isinstance(resource, dict) or resource.get("Type") != resource_type:
                     continue
-                for logical_id, resource in resources.items():
-                    if not isinstance(resource, dict) or resource.get("Type") != resource_type:
-                        continue
-                    properties = resource.get("Properties")
-                    found.append(
-                        CfnResource(
-                            path,
-                            str(logical_id),
-                            key_line(resources, logical_id),
-                            properties if isinstance(properties, dict) else {},
-                        )
+                properties = resource.get("Properties")
+                found.append(
+                    CfnResource(
+                        path,
+                        str(logical_id),
+                        key_line(resources, logical_id),
+                        properties if isinstance(properties, dict) else {},
                     )
+                )
         return found
 
     return snap.memo(("cfn_resources", resource_type), build)
@@ -132,21 +139,13 @@ def cfn_templates(snap: Snapshot) -> list[str]:
     least one `AWS::…` resource type (examples, docs and vendored folders left out)."""
 
     def build() -> list[str]:
-        found = []
-        for path in base.select_files(snap, TEMPLATE_GLOBS):
-            if (snap.size(path) or 0) > MAX_TEMPLATE_BYTES:
-                continue
-            text = snap.text(path)
-            if not text or "AWS::" not in text or "Resources" not in text:
-                continue
-            for doc in snap.yaml_docs(path):
-                resources = doc.get("Resources") if isinstance(doc, dict) else None
-                if isinstance(resources, dict) and any(
-                    isinstance(r, dict) and str(r.get("Type", "")).startswith("AWS::")
-                    for r in resources.values()
-                ):
-                    found.append(path)
-                    break
+        found: list[str] = []
+        for path, resources in _resource_maps(snap, "AWS::"):
+            if path not in found and any(
+                isinstance(r, dict) and str(r.get("Type", "")).startswith("AWS::")
+                for r in resources.values()
+            ):
+                found.append(path)
         return found
 
     return snap.memo(("cfn_templates",), build)
@@ -201,12 +200,16 @@ CDK_CONSTRUCTS: dict[str, tuple[str, ...]] = {
 def cdk_calls(snap: Snapshot, kind: str) -> list[tuple[str, Call]]:
     """(path, call) of every CDK construct of `kind` (a key of CDK_CONSTRUCTS) in production
     Python code; tests, examples and docs left out."""
-    paths = base.python_sources(snap, ("*.py",), scope="non_tests")
-    return [
-        (path, call)
-        for path, calls in base.calls_of(snap, paths, CDK_CONSTRUCTS[kind])
-        for call in calls
-    ]
+
+    def build() -> list[tuple[str, Call]]:
+        paths = base.python_sources(snap, ("*.py",), scope="non_tests")
+        return [
+            (path, call)
+            for path, calls in base.calls_of(snap, paths, CDK_CONSTRUCTS[kind])
+            for call in calls
+        ]
+
+    return snap.memo(("cdk_calls", kind), build)  # asked by the profile and several probes
 
 
 def cdk_evidence(snap: Snapshot, kind: str) -> list[Evidence]:

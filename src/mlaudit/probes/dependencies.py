@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from packaging.version import Version
 from pydantic import Field
 
@@ -248,6 +246,7 @@ def dependency_bot(snap: Snapshot, p: NoParams) -> Observation:
     if not configs:
         return base.failed("no Dependabot or Renovate configuration")
     live: list[Evidence] = []
+    live_ecosystems: set[str] = set()
     python_live: list[Evidence] = []
     idle: list[Evidence] = []
     for path in configs:
@@ -267,6 +266,7 @@ def dependency_bot(snap: Snapshot, p: NoParams) -> Observation:
                 if hits or not known:
                     note = f"{ecosystem} in {shown}"
                     live.append(ev(path, line, f"package-ecosystem: {ecosystem}", note=note))
+                    live_ecosystems.add(ecosystem)
                     if ecosystem in PYTHON_ECOSYSTEMS:
                         python_live.append(live[-1])
                 else:
@@ -279,9 +279,8 @@ def dependency_bot(snap: Snapshot, p: NoParams) -> Observation:
     if live and not manifests:
         return base.passed("Dependabot is configured", live)
     if live:
-        ecosystems = sorted({str(e.snippet).split(": ", 1)[-1] for e in live})
         return base.partial(
-            f"Dependabot updates {', '.join(ecosystems)} only: the Python dependencies "
+            f"Dependabot updates {', '.join(sorted(live_ecosystems))} only: the Python dependencies "
             f"({_first(manifests)}) are not watched",
             live + idle,
         )
@@ -297,10 +296,6 @@ def dependency_bot(snap: Snapshot, p: NoParams) -> Observation:
 
 
 # declared versions ----------------------------------------------------------------------------
-def _normalised(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower()
-
-
 def _pep508_specifier(text: str, name: str) -> str | None:
     """The version specifier of a PEP 508 string that names `name` ('' when unversioned)."""
     from packaging.requirements import InvalidRequirement, Requirement
@@ -309,7 +304,7 @@ def _pep508_specifier(text: str, name: str) -> str | None:
         req = Requirement(text)
     except InvalidRequirement:
         return None
-    return str(req.specifier) if _normalised(req.name) == _normalised(name) else None
+    return str(req.specifier) if base.norm_dist(req.name) == base.norm_dist(name) else None
 
 
 def _poetry_specifier(value: object) -> str:
@@ -322,24 +317,16 @@ def _poetry_specifier(value: object) -> str:
     return "" if text == "*" else text
 
 
-def _line_naming(snap: Snapshot, path: str, name: str) -> int | None:
-    pattern = re.compile(rf"""(?i)(?:^|["'\s]){re.escape(name)}\s*(?:[<>=~!^\[;"',]|$)""")
-    for number, text in enumerate((snap.text(path) or "").splitlines(), start=1):
-        if pattern.search(text):
-            return number
-    return None
-
-
 def declared_specifiers(snap: Snapshot, name: str) -> list[tuple[str, int | None, str]]:
     """(path, line, PEP 440 specifier) of every declaration of the distribution `name`:
     requirements files, pyproject `[project]` dependencies and optional dependencies, and
     Poetry dependencies (tests, examples and docs left out)."""
     found: list[tuple[str, int | None, str]] = []
-    wanted = _normalised(name)
+    wanted = base.norm_dist(name)
     for path in base.select_files(snap, REQUIREMENTS_GLOBS, scope="non_tests"):
         parsed = snap.requirements(path)
         for req in parsed.requirements if parsed else []:
-            if _normalised(req.name) == wanted:
+            if base.norm_dist(req.name) == wanted:
                 found.append((path, req.line, req.specifier))
     for path in base.select_files(snap, ["pyproject.toml"], scope="non_tests"):
         data = snap.toml(path) or {}
@@ -350,11 +337,11 @@ def declared_specifiers(snap: Snapshot, name: str) -> list[tuple[str, int | None
             for text in group if isinstance(group, list) else []:
                 spec = _pep508_specifier(str(text), name)
                 if spec is not None:
-                    found.append((path, _line_naming(snap, path, name), spec))
+                    found.append((path, base.line_naming(snap, path, name), spec))
         poetry = base.table(base.table(data, "tool"), "poetry")
         for key, value in base.table(poetry, "dependencies").items():
-            if _normalised(str(key)) == wanted:
-                found.append((path, _line_naming(snap, path, name), _poetry_specifier(value)))
+            if base.norm_dist(str(key)) == wanted:
+                found.append((path, base.line_naming(snap, path, name), _poetry_specifier(value)))
     return found
 
 

@@ -111,7 +111,7 @@ class ContentParams(Params):
     _v = field_validator("pattern")(_check_regex)
 
 
-_COMMENT = re.compile(r"^\s*(#|//|<!--|;|--\s)")
+_COMMENT = base.CONFIG_COMMENT
 
 
 @probe("content", ContentParams)

@@ -118,8 +118,14 @@ def _template_reads(snap: Snapshot, chart: Any, key: str) -> bool:
     on. A chart whose templates could not be listed is given the benefit of the doubt."""
     if not chart.templates:
         return True
-    named = re.compile(rf"\.{re.escape(key)}\b|\.Values\s*(?:\||\)|}}}})")
-    return any(named.search(snap.text(t) or "") for t in chart.templates)
+
+    def build() -> bool:
+        named = re.compile(rf"\.{re.escape(key)}\b|\.Values\s*(?:\||\)|}}}})")
+        return any(named.search(snap.text(t) or "") for t in chart.templates)
+
+    # helm_values is asked for several keys by several checks: each chart's templates are
+    # searched once per top-level key
+    return bool(snap.memo(("helm_template_reads", chart.path, key), build))
 
 
 def helm_values(snap: Snapshot, dotted: str) -> list[tuple[str, Any, int | None]]:

@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import Field, field_validator
 
 from mlaudit.probes import _ci_reach, base, words
+from mlaudit.probes._task_runners import console_scripts
 from mlaudit.probes.base import ev
 from mlaudit.probes.generic import _check_regex, name_matches_any
 from mlaudit.probes.registry import Params, probe
@@ -924,20 +925,6 @@ _SUBPROCESS_CALLS = (
 )
 
 
-def console_scripts(snap: Snapshot) -> dict[str, tuple[str, str]]:
-    """`[project.scripts]` / Poetry scripts of pyproject.toml: name → (module, function)."""
-    data = (snap.toml("pyproject.toml") if snap.exists("pyproject.toml") else None) or {}
-    project = base.table(data, "project")
-    poetry = base.table(base.table(data, "tool"), "poetry")
-    found: dict[str, tuple[str, str]] = {}
-    for table in (project.get("scripts"), poetry.get("scripts")):
-        for name, target in table.items() if isinstance(table, dict) else []:
-            if isinstance(target, str) and ":" in target:
-                module, func = target.split(":", 1)
-                found[str(name)] = (module.strip(), func.strip().split()[0])
-    return found
-
-
 # a test that only asks for the usage or the version checks the parser, not the pipeline;
 # `-h` itself is too short to be among a file's strings, the usage text it checks is not
 _HELP_FLAG = re.compile(r"^(?:--help|--version|--schema)$|^usage:", re.IGNORECASE)
@@ -984,7 +971,7 @@ def entry_point_tests(snap: Snapshot, p: EntryPointTestsParams) -> Observation:
     scripts = console_scripts(snap)
     if not scripts:
         return base.failed("no [project.scripts] entry point to run")
-    functions = {f"{module}.{func}": name for name, (module, func) in scripts.items()}
+    functions = {f"{module}.{func}": name for name, (module, func) in scripts.items() if func}
     step = re.compile(p.words, re.IGNORECASE)
     found: list[Evidence] = []
     for tf in test_files(snap):
