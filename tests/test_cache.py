@@ -672,3 +672,83 @@ def test_a_replay_imports_no_result_model_gate_or_renderer(tmp_path: Path, cache
     warm = set(runs[1].stderr.split())
     for heavy in ("mlaudit.results", "mlaudit.gate", "mlaudit.report.json", "mlaudit.scoring"):
         assert heavy in cold and heavy not in warm, heavy
+
+
+# bounded memory at scale (the parse file, the entry budget, text in one scan) -----------------
+def test_a_parse_file_is_written_in_chunks_and_read_back_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Chunks are pickled with a fresh memo each (a single memo over a 100,000-file parse
+    file cost more memory than the scan); a file cut anywhere is ignored, never half-read."""
+    from mlaudit import cache as cache_mod
+
+    monkeypatch.setattr(cache_mod, "PARSE_CHUNK_ENTRIES", 7)
+    disk = cache_mod.DiskCache(tmp_path / "c", "repo", "rubric")
+    parses = disk.load_parses()
+    bound = parses.bind(lambda path: hashlib.sha1(path.encode()).hexdigest())
+    problems: dict[str, str] = {}
+    for i in range(50):
+        bound.get_or_build(problems, "yaml", f"f{i}.yaml", lambda i=i: {"n": i})
+    disk.save_parses()
+    data = disk.parse_file.read_bytes()
+    assert data.count(b"\x80\x05") >= 8  # 50 entries in chunks of 7: 8 pickles
+    entries = cache_mod.load_parse_entries(disk.parse_file)
+    assert entries is not None and len(entries) == 50
+    assert entries[("yaml", "f49.yaml", hashlib.sha1(b"f49.yaml").hexdigest())] == ({"n": 49}, None)
+    for cut in (len(data) // 3, len(data) - 1):
+        disk.parse_file.write_bytes(data[:cut])
+        assert cache_mod.load_parse_entries(disk.parse_file) is None
+        assert cache_mod.DiskCache(tmp_path / "c", "repo", "rubric").load_parses().entries == {}
+
+
+def test_the_entry_budget_bounds_what_one_run_keeps(tmp_path: Path) -> None:
+    from mlaudit.repo.parse_cache import ParseCache
+
+    parses = ParseCache(entry_room=3)
+    bound = parses.bind(lambda path: "b" * 40)
+    built: list[str] = []
+
+    def build(path: str) -> str:
+        built.append(path)
+        return path.upper()
+
+    problems: dict[str, str] = {}
+    for _ in range(2):
+        assert [bound.get_or_build(problems, "yaml", p, lambda p=p: build(p)) for p in "abcde"] == [
+            *"ABCDE"
+        ]
+    assert len(parses.entries) == 3 and parses.entry_room == 0
+    assert built == [*"abcde", "d", "e"]  # kept ones are not built again, the rest are
+    assert bound.derived("z.py") is None  # no room for a new bundle either
+
+
+def test_one_scan_shares_a_texts_problem_but_not_the_text(tmp_path: Path) -> None:
+    """A single scan's Snapshot keeps the text it reads; only a problem must be shared, so that
+    the parsed views of that file replay it in the next run."""
+    from mlaudit.repo.parse_cache import ParseCache
+
+    parses = ParseCache(share_text=False)
+    bound = parses.bind(lambda path: "b" * 40)
+    problems: dict[str, str] = {}
+    assert bound.get_or_build(problems, "text", "ok.yaml", lambda: "a: 1\n") == "a: 1\n"
+
+    def unreadable() -> None:
+        problems["blob.yaml"] = "binary file"
+
+    bound.get_or_build(problems, "text", "blob.yaml", unreadable)
+    bound.get_or_build(problems, "yaml", "blob.yaml", lambda: None)
+    assert {key[:2] for key in parses.entries} == {("text", "blob.yaml"), ("yaml", "blob.yaml")}
+    assert parses.entries[("yaml", "blob.yaml", "b" * 40)] == (None, "binary file")
+
+
+def test_a_binary_files_problem_is_the_same_cold_and_warm(tmp_path: Path, cache_dir: Path) -> None:
+    repo = make_repo(
+        tmp_path / "repo",
+        {**FILES, "conf/blob.yaml": "a: \0\0\0 binary\n", "conf/ok.yaml": "b: 2\n"},
+    )
+    off = runner.invoke(app, ["scan", str(repo), "-f", "json", "--no-cache"]).stdout
+    assert "binary file" in off
+    assert scan_json(repo) == off  # cold
+    (repo / "README.md").write_text("# demo, edited\n")  # a miss of the result cache, parses warm
+    off = runner.invoke(app, ["scan", str(repo), "-f", "json", "--no-cache"]).stdout
+    assert scan_json(repo) == off

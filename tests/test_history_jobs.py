@@ -17,7 +17,7 @@ from test_history import CI, TEST, TRAIN
 from typer.testing import CliRunner
 
 from mlaudit import history_jobs, progress
-from mlaudit.cache import load_file
+from mlaudit.cache import load_parse_entries
 from mlaudit.cli import app
 from mlaudit.history_jobs import chunks, pool_size
 from mlaudit.repo.parse_cache import ParseCache
@@ -181,7 +181,8 @@ def test_warm_cache_after_workers(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     def saved(cache_dir: Path) -> dict[tuple[str, str, str], Any]:
         (parse_file,) = cache_dir.rglob("parses/*.pickle")
         assert not list(cache_dir.rglob("*.tmp"))
-        entries = load_file(parse_file)["entries"]
+        entries = load_parse_entries(parse_file)
+        assert entries is not None
         # a derived bundle: which derivations it holds
         return {k: sorted(v[0]) if k[0] == "derived" else v for k, v in entries.items()}
 

@@ -256,10 +256,11 @@ def test_the_next_commit_reuses_derived_facts_from_the_disk_cache(
     assert first.exit_code in (0, 1), first.output
     parse_files = list((tmp_path / "cache").rglob("parses/*.pickle"))
     assert parse_files
-    from mlaudit.cache import _load
+    from mlaudit.cache import load_parse_entries
 
-    stored = _load(parse_files[0])
-    assert any(key[0] == "derived" and value[0] for key, value in stored["entries"].items())
+    stored = load_parse_entries(parse_files[0])
+    assert stored is not None
+    assert any(key[0] == "derived" and value[0] for key, value in stored.items())
     published = {"pyproject.toml": '[project]\nname = "mlflow"\n', "mlflow/__init__.py": ""}
     commit(repo, published, "publish mlflow")
     warm = runner.invoke(app, ["scan", str(repo), "-f", "json"])

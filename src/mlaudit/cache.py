@@ -37,14 +37,16 @@ import pickle
 import shutil
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from mlaudit.repo.parse_cache import ParseCache
 
-FORMAT = 1
+FORMAT = 2  # 2: a parse file is a sequence of pickled chunks of entries
+# entries pickled together (sharing one pickler memo) in a parse file
+PARSE_CHUNK_ENTRIES = 2_000
 DEFAULT_MAX_MB = 512
 # plain builtins a cache file may name; never a function (getattr, eval…) nor a module
 _SAFE_GLOBALS = frozenset(
@@ -138,15 +140,43 @@ def store_file(path: Path, value: Any) -> None:
 
 
 def _store(path: Path, value: Any) -> None:
+    _store_chunks(path, (value,))
+
+
+def _store_chunks(path: Path, chunks: Iterable[Any]) -> None:
+    """Write `chunks` as consecutive pickles, atomically. The pickler's memo (an entry per
+    object written) is cleared after each chunk: a parse file of 100,000 files holds millions
+    of objects, and one memo over all of them cost more memory than the scan itself."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.{time.monotonic_ns()}.tmp")
         with open(tmp, "wb") as handle:
-            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickler = pickle.Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL)
+            for chunk in chunks:
+                pickler.dump(chunk)
+                pickler.clear_memo()
         os.replace(tmp, path)
     except (OSError, pickle.PicklingError, RecursionError, TypeError, AttributeError):
         with contextlib.suppress(OSError, UnboundLocalError):
             tmp.unlink()
+
+
+def _load_chunks(path: Path) -> list[Any] | None:
+    """The pickles _store_chunks wrote to `path`, in order; None when it does not read back
+    whole (missing, truncated, corrupt, foreign: see _Unpickler)."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    stream = io.BytesIO(data)
+    chunks: list[Any] = []
+    try:
+        unpickler = _Unpickler(stream)
+        while stream.tell() < len(data):
+            chunks.append(unpickler.load())
+    except Exception:  # corrupt, truncated, foreign: ignored, rewritten by the next save
+        return None
+    return chunks
 
 
 @functools.lru_cache(maxsize=1)
@@ -236,10 +266,9 @@ class DiskCache:
         return self.base / "parses" / f"{self.repo_key}.pickle"
 
     def load_parses(self) -> ParseCache:
-        data = _load(self.parse_file)
-        if isinstance(data, dict) and isinstance(data.get("entries"), dict):
-            self.parses.entries.update(data["entries"])
+        self.parses.entries.update(load_parse_entries(self.parse_file) or {})
         self._loaded_keys = frozenset(self.parses.entries)
+        self.parses.entry_room -= len(self._loaded_keys)
         return self.parses
 
     def save_parses(self) -> None:
@@ -259,7 +288,14 @@ class DiskCache:
             with contextlib.suppress(OSError):
                 os.utime(self.parse_file)  # unchanged: only mark it recently used
             return
-        _store(self.parse_file, {"entries": entries})
+        items = list(entries.items())
+        _store_chunks(
+            self.parse_file,
+            (
+                dict(items[start : start + PARSE_CHUNK_ENTRIES])
+                for start in range(0, len(items), PARSE_CHUNK_ENTRIES)
+            ),
+        )
         trim(self.root)
 
     def secrets_file(self, refs_key: str) -> Path:
@@ -271,6 +307,23 @@ class DiskCache:
     def save_secrets(self, refs_key: str, scan: Any) -> None:
         _store(self.secrets_file(refs_key), scan)
         trim(self.root)
+
+
+def load_parse_entries(path: Path) -> dict[tuple[str, str, str], tuple[Any, Any]] | None:
+    """The entries of a parse file, (view, path, blob id) → (value, problem); None when it
+    does not read back whole."""
+    chunks = _load_chunks(path)
+    if chunks is None:
+        return None
+    entries: dict[tuple[str, str, str], tuple[Any, Any]] = {}
+    for chunk in chunks:
+        if not isinstance(chunk, dict) or not all(
+            isinstance(key, tuple) and len(key) == 3 and isinstance(value, tuple)
+            for key, value in chunk.items()
+        ):
+            return None
+        entries.update(chunk)
+    return entries
 
 
 def open_cache(target: Path, git_dir_key: str, rubric_key: str) -> DiskCache | None:
@@ -424,7 +477,12 @@ def attach(
     blob_id = getattr(source, "blob_id", None) or blob_ids
     if blob_id is None:
         blob_id = worktree_blob_ids(source, snap.max_bytes)
-    snap.parse_cache = cache.load_parses().bind(blob_id)
+    parses = cache.load_parses()
+    # loop memos replay a per-file loop in the NEXT Snapshot of the same run (history): one
+    # scan has no next one, and at 100,000 files they held tens of MB for nothing
+    parses.loop_room = 0
+    parses.share_text = False
+    snap.parse_cache = parses.bind(blob_id)
     if snap.history_secrets_loader is not None:
         git = snap.git  # a shallow or partial clone is never scanned: nothing to add to
         incremental = not (git.shallow or git.partial_clone or git.damaged)

@@ -31,7 +31,12 @@ T = TypeVar("T")
 DERIVED = "derived"  # the view of per-file derived facts: derivation key → value
 # Derived values kept in one run at most (then computed without keeping them): a cold scan of
 # 100,000 files with a hundred derivations per file must not hold ten million of them.
-DERIVED_BUDGET = 1_000_000
+DERIVED_BUDGET = 300_000
+# Entries (a view of a file) kept in one run at most, loaded ones included; beyond it a view
+# is built for its Snapshot alone. Each entry costs its key, its blob id and a slot even when
+# the value is small: at 100,000 files, keeping them all cost 150 MiB more than a scan
+# without the cache, and the cache file grows past what re-reading costs.
+ENTRY_BUDGET = 100_000
 
 # Views whose value depends only on (path, file bytes).
 SHARED_VIEWS = frozenset(
@@ -106,6 +111,11 @@ class ParseCache:
     stats: CacheStats = field(default_factory=CacheStats)
     used: set[tuple[str, str, str]] = field(default_factory=set)  # keys read or written
     derived_room: int = DERIVED_BUDGET  # derived values this run may still keep
+    entry_room: int = ENTRY_BUDGET  # entries this run may still add
+    # text is shared with the next Snapshot of the run (history); one scan has none and its
+    # Snapshot keeps the text it reads itself: only a text's problem is shared then (the
+    # parsed views of that file replay it)
+    share_text: bool = True
     trees: dict[tuple[str, ...], TreeFacts] = field(default_factory=dict)
     # per-file loops replayed between consecutive Snapshots (see Snapshot.per_file_loop)
     loops: dict[str, list[LoopMemo]] = field(default_factory=dict)
@@ -152,46 +162,55 @@ class BoundParseCache:
     def get_or_build(
         self, problems: dict[str, str], view: str, path: str, build: Callable[[], T]
     ) -> T:
+        cache = self.cache
         if view not in SHARED_VIEWS:
             return build()
         blob = self.blob_id(path)
         if blob is None:
             return build()
         key = (view, path, blob)
-        cache = self.cache
-        cache.used.add(key)
         hit = cache.entries.get(key, _ABSENT)
         if hit is not _ABSENT:
+            cache.used.add(key)
             cache.stats.hits += 1
             value, problem = hit
             if problem is not None and path not in problems:
                 problems[path] = problem
             return value  # type: ignore[no-any-return,unused-ignore]
         cache.stats.misses += 1
+        if cache.entry_room <= 0:
+            return build()
         before = problems.get(path)
         value = build()
         after = problems.get(path)
         problem = after if after != before else None
+        if view == "text" and problem is None and not cache.share_text:
+            return value  # its Snapshot keeps it; only a text's problem is worth sharing
         if problem is None and view != "text":
             # a parsed view reads the text first: the text's problem (binary, too large)
             # is part of what a cold build of this view records
             problem = cache.entries.get(("text", path, blob), (None, None))[1]
+        cache.entry_room -= 1
+        cache.used.add(key)
         cache.entries[key] = (value, problem)
         return value
 
     def derived(self, path: str) -> dict[str, Any] | None:
         """The derived facts of `path`'s blob (derivation key → value), shared with every
-        Snapshot in which `path` is the same blob; None when the file has no blob id (then
-        nothing is kept)."""
+        Snapshot in which `path` is the same blob; None when the file has no blob id or the
+        run keeps no more entries (then nothing is kept)."""
         blob = self.blob_id(path)
         if blob is None:
             return None
         key = (DERIVED, path, blob)
         cache = self.cache
-        cache.used.add(key)
         hit = cache.entries.get(key)
         if hit is None:
+            if cache.entry_room <= 0:
+                return None
+            cache.entry_room -= 1
             bundle: dict[str, Any] = {}
             cache.entries[key] = (bundle, None)
-            return bundle
+            hit = (bundle, None)
+        cache.used.add(key)
         return hit[0]
