@@ -642,6 +642,13 @@ def main() -> None:
     # third-party code running inside every validation, found by reading the metadata of
     # every installed distribution at start-up. mlaudit has no use for either.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    # Nearly everything a scan allocates lives until it ends (modules, the rubric, parsed
+    # files): with the default threshold (700) the collector ran ~180 times over it, 8 % of
+    # a small repository's scan. Garbage cycles are rare here; peak memory is unchanged
+    # (measured at 100,000 files).
+    import gc
+
+    gc.set_threshold(10_000, 10, 10)
     try:
         app()
     except KeyboardInterrupt:

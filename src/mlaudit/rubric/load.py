@@ -98,8 +98,12 @@ class _Reader:
     YAML nodes in all (aliases expanded), every file bounded by read_input and, for a rubric
     named by the scanned repository's own config, confined to the repository (`inside`)."""
 
-    def __init__(self, inside: Path | None) -> None:
+    def __init__(self, inside: Path | None, *, fast_builtin: bool = False) -> None:
         self.inside = inside
+        # the shipped rubric files are parsed by libyaml without line numbers (a third of the
+        # cost of loading the built-in rubric): they pass the test suite, and a load that
+        # fails anyway is redone with line numbers to say where (load_rubric)
+        self.fast_builtin = fast_builtin
         # realpath -> the file's text: a file read again (the same part reached through two
         # `extends` chains) is parsed again, so that no read needs a deep copy of its document
         # (a first read hands its freshly parsed document over; deep-copying all of them cost
@@ -112,11 +116,12 @@ class _Reader:
         from mlaudit.inputs import read_input
 
         key = os.path.realpath(path)
+        builtin = _is_builtin(path)
+        fast = builtin and self.fast_builtin
         if key in self.cache:
-            return self._parse(path, self.cache[key])
+            return self._parse(path, self.cache[key], fast)
         if len(self.cache) >= MAX_RUBRIC_FILES:
             raise RubricError(f"{path}: a rubric may span at most {MAX_RUBRIC_FILES} files")
-        builtin = _is_builtin(path)
         text = read_input(
             path,
             what="rubric",
@@ -125,7 +130,7 @@ class _Reader:
             inside=None if builtin else self.inside,
         )
         self.digests.append((str(path), _text_digest(text)))
-        document = self._parse(path, text)
+        document = self._parse(path, text, fast)
         self.nodes += _count_nodes(document, MAX_RUBRIC_NODES - self.nodes)
         if self.nodes > MAX_RUBRIC_NODES:
             raise RubricError(
@@ -136,7 +141,19 @@ class _Reader:
         return document
 
     @staticmethod
-    def _parse(path: Path, text: str) -> Any:
+    def _parse(path: Path, text: str, fast: bool = False) -> Any:
+        if fast:
+            import yaml
+
+            loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+            try:
+                document = yaml.load(text, Loader=loader)  # safe either way; C is faster
+            except yaml.YAMLError:
+                document = None
+            if isinstance(document, dict):
+                return document
+            raise RubricError(f"{path}: not a YAML mapping")  # redone with line numbers
+
         from mlaudit.repo.parsers.yaml_docs import parse_yaml
 
         parsed = parse_yaml(text)
@@ -365,7 +382,17 @@ def load_rubric(
         cached = _cached_rubric(cache_dir, path, inside)
         if cached is not None:
             return cached
-    reader = _Reader(inside)
+    try:
+        return _load_validated(path, inside, cache_dir, fast_builtin=True)
+    except RubricError:
+        # the error names a file and line only where line numbers were kept
+        return _load_validated(path, inside, cache_dir, fast_builtin=False)
+
+
+def _load_validated(
+    path: Path, inside: Path | None, cache_dir: Path | None, *, fast_builtin: bool
+) -> LoadedRubric:
+    reader = _Reader(inside, fast_builtin=fast_builtin)
     raw = _load_raw(path, reader=reader)
     raw.pop("overrides", None)
     raw.pop("disable", None)
