@@ -323,9 +323,11 @@ def test_result_cache_racy_clean(
     source.list_files()
     stat = result_cache._stat_key(source.plain_stat("requirements.txt"))
     [stat_file] = cache_dir.glob("stat-v*/*.pickle")
-    entries = pickle.loads(stat_file.read_bytes())["entries"]
+    stored = result_cache.StatCache(cache_dir, repo.resolve())
+    assert stored.file == stat_file and "requirements.txt" in stored.entries
+    entries = dict(stored.entries)
     entries["requirements.txt"] = (stat, old_id)
-    stat_file.write_bytes(pickle.dumps({"taken_ns": time.time_ns(), "entries": entries}))
+    stored.save(entries, time.time_ns())
     monkeypatch.setattr(result_cache, "RACY_SLACK_NS", 10**12)
     unpinned = scan_out(repo)
     assert unpinned != pinned and unpinned == uncached(repo)

@@ -63,13 +63,23 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import itertools
 import os
 import time
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mlaudit.cache import _load, _store, cache_root, code_fingerprint, trim, usable_root
+from mlaudit.cache import (
+    _load,
+    _load_chunks,
+    _store,
+    _store_chunks,
+    cache_root,
+    code_fingerprint,
+    trim,
+    usable_root,
+)
 
 if TYPE_CHECKING:
     from mlaudit.options import ScanOptions
@@ -78,7 +88,8 @@ if TYPE_CHECKING:
     from mlaudit.results import Assessment
     from mlaudit.run import Prepared
 
-RESULT_FORMAT = 1
+RESULT_FORMAT = 2  # 2: the stat cache is a sequence of chunks (StatCache.save)
+STAT_CHUNK_ENTRIES = 5_000
 # A file whose mtime or ctime is this close to (or after) the moment its stat was taken may
 # still change without its stat changing (file-system clocks are coarse: up to 2 s on FAT).
 RACY_SLACK_NS = 2_000_000_000
@@ -167,13 +178,17 @@ class StatCache:
     def __init__(self, root: Path, repo: Path) -> None:
         key = _digest(str(repo))[:24]
         self.file = root / f"stat-v{RESULT_FORMAT}" / f"{key}.pickle"
-        data = _load(self.file)
         self.entries: dict[str, tuple[StatKey, str]] = {}
         self.taken_ns = 0
-        if isinstance(data, dict) and isinstance(data.get("entries"), dict):
-            taken = data.get("taken_ns")
-            self.entries = data["entries"]
-            self.taken_ns = taken if isinstance(taken, int) else 0
+        chunks = _load_chunks(self.file)
+        if not chunks or not isinstance(chunks[0], int):
+            return
+        entries: dict[str, tuple[StatKey, str]] = {}
+        for chunk in chunks[1:]:
+            if not isinstance(chunk, dict):
+                return
+            entries.update(chunk)
+        self.entries, self.taken_ns = entries, chunks[0]
 
     def trusted(self, path: str, st: StatKey) -> str | None:
         entry = self.entries.get(path)
@@ -184,7 +199,19 @@ class StatCache:
         return entry[1]
 
     def save(self, entries: dict[str, tuple[StatKey, str]], taken_ns: int) -> None:
-        _store(self.file, {"taken_ns": taken_ns, "entries": entries})
+        """The time the stats were taken, then the entries in chunks (cache._store_chunks:
+        one pickle memo over 100,000 entries left 17 MiB behind for the rest of the scan)."""
+        items = list(entries.items())
+        _store_chunks(
+            self.file,
+            itertools.chain(
+                (taken_ns,),
+                (
+                    dict(items[i : i + STAT_CHUNK_ENTRIES])
+                    for i in range(0, len(items), STAT_CHUNK_ENTRIES)
+                ),
+            ),
+        )
 
 
 class _StatDigest:
