@@ -209,3 +209,140 @@ def test_azure_ml_runs_record_the_commit_only_from_a_checkout(tmp_path):
     used = {t.id for c in compute_inventory(snap).categories for t in c.tools}
     assert {"azureml-runs", "azureml-registry"} <= used
     assert run_rubric_check(snap, "model-registry").outcome == P
+
+
+# an Azure ML web service, checked like any other service (microsoft/MLOpsPython) --------------
+N = Outcome.NOT_APPLICABLE
+SCHEMA_SCORE = (
+    "import joblib, numpy\nfrom azureml.core.model import Model\n"
+    "from inference_schema.schema_decorators import input_schema, output_schema\n"
+    "from inference_schema.parameter_types.numpy_parameter_type import NumpyParameterType\n\n"
+    "def init():\n    global model\n    model = joblib.load(Model.get_model_path('m'))\n\n"
+    "@input_schema('data', NumpyParameterType(numpy.array([[1.0]])))\n"
+    "@output_schema(NumpyParameterType(numpy.array([1.0])))\n"
+    "def run(data):\n    return model.predict(data).tolist()\n"
+)
+AKS_SERVICE = (
+    "computeType: AKS\nauthEnabled: {auth}\ncontainerResourceRequirements:\n"
+    "    cpu: {cpu}\n    memoryInGB: {memory}\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("files", "auth", "requests", "contract", "io"),
+    [
+        # positive: diabetes_regression/scoring/deployment_config_aks.yml:8-11, score.py:61-62
+        (
+            {
+                **azure(SCHEMA_SCORE),
+                "scoring/deployment_config_aks.yml": AKS_SERVICE.format(
+                    auth="True", cpu=0.5, memory=2
+                ),
+            },
+            P,
+            P,
+            P,
+            P,
+        ),
+        # negative: an open service without reservations, a scoring script without a schema
+        (
+            {
+                **azure(),
+                "scoring/deployment_config_aks.yml": AKS_SERVICE.format(
+                    auth="False", cpu="", memory=""
+                ),
+            },
+            F,
+            F,
+            F,
+            F,
+        ),
+        # the same set in code: deploy_configuration(...)
+        (
+            {
+                **azure(),
+                "deploy.py": "from azureml.core.webservice import AksWebservice\n"
+                "c = AksWebservice.deploy_configuration(cpu_cores=1, memory_gb=2, "
+                "auth_enabled=True)\n",
+            },
+            P,
+            P,
+            F,
+            F,
+        ),
+        # trap: the same keys without any scoring script is no service to judge (and the
+        # decorators outside serving code are no API contract)
+        (
+            {
+                "lib/schemas.py": SCHEMA_SCORE.replace("def init", "def setup").replace(
+                    "def run", "def handle"
+                ),
+                "deployment_config_aks.yml": AKS_SERVICE.format(auth="True", cpu=1, memory=2),
+            },
+            N,
+            P,
+            N,
+            P,
+        ),
+    ],
+)
+def test_azure_ml_web_service_auth_resources_and_contract(
+    tmp_path, files, auth, requests, contract, io
+):
+    snap = snapshot(tmp_path, files)
+    assert run_rubric_check(snap, "api-auth").outcome == auth
+    assert run_rubric_check(snap, "resource-requests").outcome == requests
+    assert run_rubric_check(snap, "api-contracts").outcome == contract
+    assert run_rubric_check(snap, "model-io-contract").outcome == io
+
+
+def test_a_scoring_script_is_serving_code_for_every_check(tmp_path):
+    """The profile found the scoring script; the coupling and fault-tolerance checks must see
+    the same serving code, not 'no serving code' (MLOpsPython: ARC004 was n/a)."""
+    from mlaudit.probes.code_roles import code_roles
+
+    snap = snapshot(tmp_path, azure())
+    assert list(code_roles(snap).serving) == ["scoring/score.py"]
+    assert run_rubric_check(snap, "model-served-by-uri").outcome == P
+    # a file that defines init()/run() but that no inference config names serves nothing
+    snap = snapshot(tmp_path / "other", {"scoring/score.py": SCORE, "scoring/train.py": TRAIN})
+    assert code_roles(snap).serving == {}
+    assert run_rubric_check(snap, "model-served-by-uri").outcome == N
+
+
+@pytest.mark.parametrize(
+    ("code", "scaleout", "dataset"),
+    [
+        # positive: ParallelRunStep over node_count nodes; the model registered with its data
+        (
+            "from azureml.core import Model\n"
+            "from azureml.pipeline.steps import ParallelRunConfig, ParallelRunStep\n"
+            "cfg = ParallelRunConfig(entry_script='s.py', node_count=4, error_threshold=1)\n"
+            "step = ParallelRunStep(name='score', parallel_run_config=cfg, inputs=[ds])\n"
+            "Model.register(workspace=ws, model_name='m', model_path='m.pkl', "
+            "datasets=[('training data', ds)])\n",
+            P,
+            P,
+        ),
+        # negative: a single PythonScriptStep; a model registered without its data
+        (
+            "from azureml.core import Model\nfrom azureml.pipeline.steps import PythonScriptStep\n"
+            "step = PythonScriptStep(script_name='score.py')\n"
+            "Model.register(workspace=ws, model_name='m', model_path='m.pkl')\n",
+            F,
+            F,
+        ),
+        # trap: a Datastore registration is no dataset lineage
+        (
+            "from azureml.core import Datastore\n"
+            "Datastore.register_azure_blob_container(workspace=ws, datastore_name='d', "
+            "container_name='c', datasets='x')\n",
+            F,
+            F,
+        ),
+    ],
+)
+def test_azure_ml_parallel_scoring_and_dataset_lineage(tmp_path, code, scaleout, dataset):
+    snap = snapshot(tmp_path, {"pipelines/build.py": code})
+    assert run_rubric_check(snap, "batch-scaleout").outcome == scaleout
+    assert run_rubric_check(snap, "dataset-logged").outcome == dataset

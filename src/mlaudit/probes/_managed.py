@@ -15,6 +15,8 @@ and tracking probes read the same facts.
   `target_utilization`; SageMaker `register_scalable_target(ServiceNamespace='sagemaker')`
   or a CloudFormation `ScalableTarget` on `sagemaker:variant:…`, serverless inference;
   Vertex AI `deploy(max_replica_count=…)` above its minimum.
+- Resources and authentication: Azure ML `containerResourceRequirements` and `authEnabled`
+  / `tokenAuthEnabled` in a deployment config, or the same through `deploy_configuration(…)`.
 - Telemetry: Azure ML `appInsightsEnabled: true` / `app_insights_enabled: true` /
   `enable_app_insights=True`, an Application Insights resource (ARM/Bicep
   `Microsoft.Insights/components`, Terraform `azurerm_application_insights`); SageMaker
@@ -24,6 +26,7 @@ and tracking probes read the same facts.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from mlaudit.probes import base
@@ -203,7 +206,8 @@ def _walk(node: Any) -> list[tuple[dict[Any, Any], Any]]:
 
 _SCALE_TEXT = re.compile(
     r"autoScaler|scale_settings|ScalableTarget|appInsightsEnabled|app_insights_enabled"
-    r"|Microsoft\.Insights/components|max_replica_count",
+    r"|Microsoft\.Insights/components|max_replica_count|containerResourceRequirements"
+    r"|authEnabled|tokenAuthEnabled",
     re.IGNORECASE,
 )
 
@@ -339,3 +343,67 @@ def telemetry(snap: Snapshot) -> list[Evidence]:
 
 
 _TELEMETRY = derivation_key("managed.telemetry")
+
+
+# resources and authentication ------------------------------------------------------------------
+def _deploy_configuration_calls(
+    snap: Snapshot, key: str, describe: Callable[[Call], str | None]
+) -> list[Evidence]:
+    """Evidence for the `…deploy_configuration(…)` calls of production code that `describe`
+    names (None: the call does not count), derived once per file content under `key`."""
+
+    def scan_file(path: str, facts: PythonFacts, buckets: tuple[list[Evidence], ...]) -> None:
+        (found,) = buckets
+        for call in facts.calls:
+            text = describe(call) if call.name.endswith("deploy_configuration") else None
+            if text is not None:
+                line, note = base.notebook_line_note(snap, path, call.line)
+                found.append(ev(path, line, text, note))
+
+    paths = base.python_sources(snap, ("*.py",), scope="non_tests")
+    (in_code,) = base.per_file_evidence(snap, key, paths, scan_file, 1)
+    return in_code
+
+
+def resource_requests(snap: Snapshot) -> list[Evidence]:
+    """Azure ML web services that reserve CPU and memory for their container: a deployment
+    config's `containerResourceRequirements: {cpu, memoryInGB}`, or
+    `deploy_configuration(cpu_cores=…, memory_gb=…)` in code."""
+    found: list[Evidence] = []
+    for path, node in _config_nodes(snap):
+        wanted = node.get("containerResourceRequirements")
+        if isinstance(wanted, dict) and (wanted.get("cpu") or wanted.get("memoryInGB")):
+            cpu, memory = wanted.get("cpu"), wanted.get("memoryInGB")
+            text = f"containerResourceRequirements: cpu {cpu}, memoryInGB {memory}"
+            found.append(ev(path, _line(node, "containerResourceRequirements"), text, "Azure ML"))
+
+    def describe(call: Call) -> str | None:
+        if call.kwarg("cpu_cores") or call.kwarg("memory_gb"):
+            return f"{call.name}(cpu_cores=…, memory_gb=…)"
+        return None
+
+    return found + _deploy_configuration_calls(snap, _RESOURCES, describe)
+
+
+_RESOURCES = derivation_key("managed.resource_requests")
+
+
+def authentication(snap: Snapshot) -> list[Evidence]:
+    """Azure ML web services that require a key or token from callers: `authEnabled: true` /
+    `tokenAuthEnabled: true` in a deployment config, `auth_enabled=True` /
+    `token_auth_enabled=True` in `deploy_configuration(…)`."""
+    found: list[Evidence] = []
+    for path, node in _config_nodes(snap):
+        for key in ("authEnabled", "tokenAuthEnabled"):
+            if key in node and _truthy(node.get(key)):
+                found.append(ev(path, _line(node, key), f"{key}: true", "Azure ML web service"))
+
+    def describe(call: Call) -> str | None:
+        key = next((k for k in _AUTH_KWARGS if call.kwarg(k) == "True"), None)
+        return f"{call.name}({key}=True)" if key else None
+
+    return found + _deploy_configuration_calls(snap, _AUTH, describe)
+
+
+_AUTH_KWARGS = ("auth_enabled", "token_auth_enabled")
+_AUTH = derivation_key("managed.authentication")

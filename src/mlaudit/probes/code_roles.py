@@ -2,7 +2,8 @@
 
 One shared classification for the coupling and fault-tolerance probes (no probe lives here):
 - **serving** modules import a serving framework (probes.profile.SERVING_MODULES: FastAPI,
-  Flask, BentoML, Ray Serve, …);
+  Flask, BentoML, Ray Serve, …), or are a managed platform's scoring script (Azure ML,
+  SageMaker: probes._managed.scoring_scripts);
 - **training** modules call a training API: `.fit(…)` on a model (not on a preprocessor,
   scaler, encoder, vectorizer or tokenizer), `loss.backward()`, `optimizer.step()`,
   `xgboost.train`, `lightgbm.train`, a `Trainer`/`TorchTrainer` …;
@@ -20,6 +21,7 @@ from collections import deque
 from dataclasses import dataclass, field
 
 from mlaudit.probes import base
+from mlaudit.probes._managed import scoring_scripts
 from mlaudit.probes.base import ev
 from mlaudit.probes.generic import module_matches_any, name_matches_any
 from mlaudit.probes.profile import SERVING_MODULES
@@ -192,6 +194,13 @@ def _compute(snap: Snapshot) -> CodeRoles:
             if target is not None and target not in local:
                 local[target] = line
         roles.imports[path] = sorted(local.items())
+    # a managed platform's scoring script serves without importing a serving framework: the
+    # platform is the server (Azure ML init()/run(), SageMaker model_fn … — probes._managed)
+    for script, named in scoring_scripts(snap):
+        if script in roles.imports:
+            roles.serving.setdefault(
+                script, ev(script, None, None, f"scoring script named at {named.location()}")
+            )
     return roles
 
 

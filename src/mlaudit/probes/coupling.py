@@ -270,13 +270,22 @@ SCHEMA_BASES = (
 )
 
 
+SCHEMA_DECORATORS: tuple[str, ...] = (
+    "inference_schema.schema_decorators.input_schema",
+    "inference_schema.schema_decorators.output_schema",
+)
+SCHEMA_NOTE = "request/response schema (Azure ML publishes it as swagger.json)"
+
+
 @probe("api_contracts", NoParams)
 def api_contracts(snap: Snapshot, p: NoParams) -> Observation:
     """The service's API is a typed contract: an OpenAPI/protobuf spec or request models.
 
     Looks for: `openapi.yaml`/`swagger.json`/`*.proto` files, or pydantic `BaseModel`
     (marshmallow, msgspec) classes in the serving code and its local imports — FastAPI
-    turns them into a published OpenAPI schema and rejects malformed requests.
+    turns them into a published OpenAPI schema and rejects malformed requests; or
+    `inference_schema` `@input_schema`/`@output_schema` on an Azure ML scoring script (the
+    service publishes them as swagger.json and rejects requests that do not fit).
     Not applicable without serving code or API specs.
     Why: callers and the model server evolve independently only behind a versioned,
     validated contract.
@@ -291,6 +300,9 @@ def api_contracts(snap: Snapshot, p: NoParams) -> Observation:
         for b in facts.bases if facts else []:
             if name_matches_any(b.name, tuple(SCHEMA_BASES)):
                 models.append(ev(path, b.line, f"class (…{b.name}…)", "request/response model"))
+        for d in facts.decorators if facts else []:
+            if name_matches_any(d.name, SCHEMA_DECORATORS):
+                models.append(ev(path, d.line, f"@{d.name.rsplit('.', 1)[-1]}(…)", SCHEMA_NOTE))
     if specs or models:
         return base.passed("the API has a typed contract", specs + models)
     if not roles.serving:

@@ -19,6 +19,7 @@ from pydantic import Field, field_validator
 
 from mlaudit.probes import base, words
 from mlaudit.probes._managed import autoscaling as managed_autoscaling
+from mlaudit.probes._managed import resource_requests as managed_resource_requests
 from mlaudit.probes.base import ev
 from mlaudit.probes.cloudformation import cdk_evidence, cfn_resources
 from mlaudit.probes.generic import _check_regex, value_matches, walk_key
@@ -878,7 +879,8 @@ def resource_requests(snap: Snapshot, p: NoParams) -> Observation:
 
     Looks for: non-empty `resources.requests` on the containers of every workload
     (Deployments, Jobs, CronJobs, KServe/Seldon/Kubeflow/Ray resources), Helm values
-    `resources.requests`, compose `deploy.resources.reservations`. Known false positive:
+    `resources.requests`, compose `deploy.resources.reservations`, an Azure ML deployment
+    config's `containerResourceRequirements` (probes._managed). Known false positive:
     an empty `resources: {}` (the Helm default) is not a request.
     Why: without requests, autoscaling on utilisation is meaningless and pods are evicted
     first under pressure.
@@ -922,6 +924,7 @@ def resource_requests(snap: Snapshot, p: NoParams) -> Observation:
         if not base.is_excluded(s.path) and s.resources.get("reservations")
     ]
     good += compose
+    good += managed_resource_requests(snap)
     if good and not missing:
         return base.passed("resource requests declared", good)
     if good:
