@@ -129,6 +129,34 @@ def test_model_durable(tmp_path, files, expected):
     assert run_probe(snapshot(tmp_path, files), "model_durable").outcome == expected
 
 
+LOCAL_LOAD = "import joblib\nm = joblib.load('models/model.pkl')\n"
+
+
+@pytest.mark.parametrize(
+    ("run", "expected"),
+    [
+        # graviraja/MLOps-Basics week_9_monitoring/Dockerfile:27: the DVC-versioned model is
+        # pulled from S3 into the image
+        ("dvc pull dvcfiles/trained_model.dvc", PARTIAL),
+        ("aws s3 cp --quiet s3://models/churn/v3/model.pkl models/", PARTIAL),
+        ("gsutil -m cp gs://models/churn/v3/* models/", PARTIAL),
+        # negative: the model only copied from the build context
+        ("pip install -r requirements.txt", FAIL),
+        # trap: an upload to a bucket is no download (the source is the local file)
+        ("aws s3 cp models/model.pkl s3://models/churn/", FAIL),
+    ],
+)
+def test_model_durable_pulled_into_the_image_at_build(tmp_path, run, expected):
+    files = {
+        "app/main.py": APP,
+        "app/predict.py": LOCAL_LOAD,
+        "Dockerfile": f'FROM python:3.11-slim\nCOPY . /app\nRUN {run}\nCMD ["python", "app/main.py"]\n',
+        # a development container fetching the model ships nothing
+        ".devcontainer/Dockerfile": "FROM python:3.11\nRUN dvc pull\n",
+    }
+    assert run_probe(snapshot(tmp_path, files), "model_durable").outcome == expected
+
+
 @pytest.mark.parametrize(
     ("files", "expected"),
     [

@@ -680,3 +680,48 @@ def test_pr_merges_whose_tree_equals_a_parent_are_counted(tmp_path):
     assert sum(s.startswith("Merge pull request") for s in subjects) == 3
     assert "an empty commit counts too" in subjects
     assert run_rubric_check(snap, "pr-workflow").outcome == PASS
+
+
+@pytest.mark.parametrize(
+    ("identities", "count"),
+    [
+        # graviraja/MLOps-Basics: one developer, four spellings (laptop, work, GitHub)
+        (
+            [
+                ("ravirajag", "raviraja@aavaz.ai"),
+                ("raviraja", "raviraja.ghanta@gmail.com"),
+                ("graviraja", "raviraja.ghanta@gmail.com"),
+                ("Raviraja", "raviraja@Chinmay-ka-MacBook-Pro.local"),
+            ],
+            1,
+        ),
+        # the same name with two addresses, the same address under two names
+        ([("Eugene Fedorenko", "e@corp.com"), ("eugene fedorenko", "eugene@gmail.com")], 1),
+        ([("Sushant Divate", "sd@ms.com"), ("sushantdivate", "sd@ms.com")], 1),
+        # GitHub's noreply address carries the login
+        ([("Jenny So", "123+jennyso@users.noreply.github.com"), ("jennyso", "j@x.com")], 1),
+        # negative: two people stay two
+        ([("Ann Lee", "ann@a.com"), ("Bob Ray", "bob@b.com")], 2),
+        # traps: a role or machine account shared by name only is not one person, and a bot
+        # is nobody
+        ([("Ann", "root@host-a"), ("Bob", "root@host-b"), ("dependabot[bot]", "1+d@x")], 2),
+        ([("ci", "ci@example.com"), ("Ann", "ann@example.com")], 2),
+    ],
+)
+def test_authors_are_people(identities, count):
+    from mlaudit.repo.history import people
+
+    assert len(people(identities)) == count
+
+
+def test_pr_workflow_of_one_developer_under_several_identities_is_solo(tmp_path):
+    repo = make_repo(tmp_path / "r", {}, git_init=False)
+    git(repo, "init", "-q")
+    who = ["ravirajag <raviraja@aavaz.ai>", "raviraja <raviraja.ghanta@gmail.com>"]
+    for i, subject in enumerate(["initial", *PRS]):
+        (repo / f"f{i}.txt").write_text(str(i))
+        git(repo, "add", "-A")
+        git(repo, "commit", "-q", "-m", subject, f"--author={who[i % 2]}")
+    observed = run_rubric_check(open_worktree(repo), "pr-workflow")
+    assert observed.outcome == PARTIAL
+    assert "1 author(s) (a solo repository" in observed.message

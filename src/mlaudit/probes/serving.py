@@ -307,7 +307,9 @@ def model_durable(snap: Snapshot, p: NoParams) -> Observation:
     with a remote model repository (`--model-repository=gs://…`), or serving code loading from a registry (`mlflow …
     load_model("models:/…")`, BentoML, Hugging Face Hub, W&B artifacts, S3/GCS downloads)
     together with a `readinessProbe`. A registry load without readiness is partial; whether
-    the readiness endpoint really waits for the model cannot be decided statically.
+    the readiness endpoint really waits for the model cannot be decided statically. A
+    shipped image that fetches the model while it is built (`RUN dvc pull`, `aws s3 cp
+    s3://…`) is partial: durable and versioned, but baked into the image.
     Why: a model baked into the pod from a local file cannot be rolled back or replaced
     independently; without readiness, traffic hits a pod still loading it.
     Fix: load the model by registry URI at start-up and make `/ready` fail until it is loaded.
@@ -352,9 +354,36 @@ def model_durable(snap: Snapshot, p: NoParams) -> Observation:
         return base.partial(
             "model loaded from a registry/object store, but no readiness probe", loads
         )
+    pulled = _models_pulled_at_build(snap)
+    if pulled:
+        return base.partial(
+            "the image pulls the model from an object store when it is built (baked in: "
+            "replaced or rolled back only with a new image)",
+            pulled,
+        )
     if not files:
         return base.failed("no serving code found")
     return base.failed("the served model is not loaded from a registry or object store")
+
+
+# `RUN dvc pull …` or a copy from object storage in a shipped image: a versioned model, fetched
+# from durable storage, but fixed in the image (graviraja/MLOps-Basics week_9 Dockerfile:27)
+_BUILD_PULL = re.compile(
+    r"\bdvc\s+(?:pull|get|import)\b"
+    r"|\b(?:aws\s+s3\s+(?:cp|sync)|gsutil\s+(?:-m\s+)?(?:cp|rsync)|gcloud\s+storage\s+cp"
+    r"|azcopy\s+(?:copy|sync)|az\s+storage\s+blob\s+download)\s+(?:--?\S+\s+)*(?:s3|gs|https?)://"
+    r"|\bmlflow\s+artifacts\s+download\b|\bhuggingface-cli\s+download\b",
+)
+
+
+def _models_pulled_at_build(snap: Snapshot) -> list[Evidence]:
+    found = []
+    for path in base.shipped_dockerfiles(snap):
+        parsed = snap.dockerfile(path)
+        for ins in parsed.of("RUN") if parsed else []:
+            if _BUILD_PULL.search(ins.args):
+                found.append(ev(path, ins.line, f"RUN {ins.args}"[:120], "model fetched at build"))
+    return found
 
 
 # LAT: latency histogram -------------------------------------------------------------------------

@@ -10,6 +10,7 @@ expected shape makes the whole history `unknown` rather than half-read.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,7 +53,8 @@ class GitHistory:
 
     @property
     def authors(self) -> set[str]:
-        return {c.email.lower() or c.author for c in self.commits}
+        """The people among the commit authors (see people)."""
+        return people((c.author, c.email) for c in self.commits)
 
     def commits_touching(self, matcher: Callable[[str], bool]) -> list[Commit]:
         return [c for c in self.commits if any(matcher(f) for f in c.files)]
@@ -219,3 +221,52 @@ def _read_tags(cwd: Path, rev: str | None = None) -> list[str]:
     except GitFailed:
         return []
     return sorted(line for line in out.decode("utf-8", "replace").splitlines() if line)
+
+
+# authors as people ------------------------------------------------------------------------------
+# email local parts that name a machine or a role, not a person (shorter ones never link)
+_GENERIC_LOCAL = frozenset(
+    ("admin", "administrator", "developer", "github", "gitlab", "users", "noreply", "contact")
+    + ("hello", "support", "ubuntu", "runner", "build", "jenkins", "gitlabci", "travis")
+)
+_NOREPLY_ID = re.compile(r"^\d+\+")  # 12345+login@users.noreply.github.com
+
+
+def _norm(text: str) -> str:
+    return "".join(ch for ch in text.lower() if ch.isalnum())
+
+
+def people(identities: Iterable[tuple[str, str]]) -> set[str]:
+    """One name per person among (author name, email) identities. Two identities are one
+    person when they share an email, a name (case, spaces and punctuation aside), or when
+    one's email local part is the other's name — the same developer committing from a
+    laptop (`Raviraja <raviraja@laptop.local>`), a work address (`ravirajag
+    <raviraja@company>`) and GitHub (`graviraja <…gmail>`) is one author, and their
+    self-merged pull requests were reviewed by nobody. Bots (`…[bot]`) are nobody."""
+    parent: dict[str, str] = {}
+
+    def find(key: str) -> str:
+        root = key
+        while parent.setdefault(root, root) != root:
+            root = parent[root]
+        while parent[key] != root:
+            parent[key], key = root, parent[key]
+        return root
+
+    for name, email in sorted(set(identities)):
+        if name.endswith("[bot]") or "[bot]@" in email:
+            continue
+        keys = []
+        if email:
+            keys.append("e:" + email.lower())
+            local = _norm(_NOREPLY_ID.sub("", email.split("@", 1)[0]))
+            if len(local) >= 5 and local not in _GENERIC_LOCAL:
+                keys.append("n:" + local)
+        if _norm(name):
+            keys.append("n:" + _norm(name))
+        if not keys:
+            continue
+        first = find(keys[0])
+        for key in keys[1:]:
+            parent[find(key)] = first
+    return {find(key) for key in list(parent)}
