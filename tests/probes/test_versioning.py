@@ -323,6 +323,38 @@ CASES = [
         },
         PASS,
     ),
+    # the image pulls the model a committed DVC pointer pins (graviraja/MLOps-Basics
+    # week_9_monitoring/Dockerfile:27): pinned by hash, not by a registry version
+    (
+        "model-pinned-in-serving",
+        "dvc pull into the shipped image",
+        {
+            "serve.py": "import joblib\nmodel = joblib.load('models/model.pkl')\n",
+            "models/model.pkl.dvc": "outs:\n- md5: 3f1e2a9b0c\n  path: model.pkl\n",
+            "Dockerfile": "FROM python:3.11-slim\nCOPY . .\nRUN dvc pull models/model.pkl.dvc\n",
+        },
+        PARTIAL,
+    ),
+    # negative: no DVC pointer to pin anything; trap: a development container's pull
+    (
+        "model-pinned-in-serving",
+        "dvc pull without a pointer",
+        {
+            "serve.py": "import joblib\nmodel = joblib.load('models/model.pkl')\n",
+            "Dockerfile": "FROM python:3.11-slim\nCOPY . .\nRUN dvc pull\n",
+        },
+        FAIL,
+    ),
+    (
+        "model-pinned-in-serving",
+        "dvc pull in a dev container",
+        {
+            "serve.py": "import joblib\nmodel = joblib.load('models/model.pkl')\n",
+            "models/model.pkl.dvc": "outs:\n- md5: 3f1e2a9b0c\n  path: model.pkl\n",
+            ".devcontainer/Dockerfile": "FROM python:3.11\nRUN dvc pull\n",
+        },
+        FAIL,
+    ),
     (
         "model-pinned-in-serving",
         "nothing",

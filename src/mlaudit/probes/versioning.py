@@ -301,7 +301,8 @@ def model_pinned_in_serving(snap: Snapshot, p: NoParams) -> Observation:
     Looks for: registry URIs `models:/name/<version>`, `models:/name@<alias>` or a stage,
     immutable `runs:/<run-id>/` URIs, `from_pretrained(..., revision=…)`,
     `dvc.api.*(rev=…)`, a pinned GitHub release asset (partial), or `MODEL_VERSION` /
-    `MODEL_URI` set in manifests and env files. A floating `latest` (URI, manifest value,
+    `MODEL_URI` set in manifests and env files; a shipped image that `dvc pull`s a committed
+    DVC pointer (partial: pinned by hash). A floating `latest` (URI, manifest value,
     or `get_latest_versions`/`get_latest_release` calls) fails.
     Why: a serving stack that picks up the newest model silently deploys untested models
     and cannot roll back (MTS Infra 6–7).
@@ -354,6 +355,7 @@ def model_pinned_in_serving(snap: Snapshot, p: NoParams) -> Observation:
         version = (uri.group(3) or uri.group(2) or "") if uri else value
         target = pinned if _classify_version(version) == "pinned" else floating
         target.append(ev(path, line, text))
+    weak += _dvc_pinned_images(snap)
     if pinned and not floating:
         return base.passed("serving loads an explicit model version", pinned + weak)
     if pinned or (weak and not floating):
@@ -364,6 +366,25 @@ def model_pinned_in_serving(snap: Snapshot, p: NoParams) -> Observation:
     if floating:
         return base.failed("serving loads a floating `latest` model", floating + weak)
     return base.failed("no explicit model version is loaded by serving code or manifests")
+
+
+_DVC_PULL = re.compile(r"\bdvc\s+pull\b")
+
+
+def _dvc_pinned_images(snap: Snapshot) -> list[Evidence]:
+    """Shipped images that `dvc pull` their model: the version is the hash a committed DVC
+    pointer (`.dvc` file or `dvc.lock`) records — pinned by git, though not a registry
+    version (graviraja/MLOps-Basics week_9_monitoring/Dockerfile:27)."""
+    if not snap.glob("*.dvc", "dvc.lock"):
+        return []
+    found = []
+    for path in base.shipped_dockerfiles(snap):
+        parsed = snap.dockerfile(path)
+        for ins in parsed.of("RUN") if parsed else []:
+            if _DVC_PULL.search(ins.args):
+                note = "model pinned by the hash of a committed DVC pointer"
+                found.append(ev(path, ins.line, f"RUN {ins.args}"[:120], note))
+    return found
 
 
 # model published as a release asset -----------------------------------------------------------
