@@ -242,7 +242,8 @@ def people(identities: Iterable[tuple[str, str]]) -> set[str]:
     one's email local part is the other's name — the same developer committing from a
     laptop (`Raviraja <raviraja@laptop.local>`), a work address (`ravirajag
     <raviraja@company>`) and GitHub (`graviraja <…gmail>`) is one author, and their
-    self-merged pull requests were reviewed by nobody. Bots (`…[bot]`) are nobody."""
+    self-merged pull requests were reviewed by nobody. Bots (`…[bot]`) are nobody. Each
+    person is named by the smallest of their emails (a name where none is known)."""
     parent: dict[str, str] = {}
 
     def find(key: str) -> str:
@@ -253,6 +254,7 @@ def people(identities: Iterable[tuple[str, str]]) -> set[str]:
             parent[key], key = root, parent[key]
         return root
 
+    shown: dict[str, str] = {}  # first key of an identity → what names it (its email)
     for name, email in sorted(set(identities)):
         if name.endswith("[bot]") or "[bot]@" in email:
             continue
@@ -266,7 +268,12 @@ def people(identities: Iterable[tuple[str, str]]) -> set[str]:
             keys.append("n:" + _norm(name))
         if not keys:
             continue
+        shown[keys[0]] = email.lower() or name
         first = find(keys[0])
         for key in keys[1:]:
             parent[find(key)] = first
-    return {find(key) for key in list(parent)}
+    person: dict[str, str] = {}  # root → the smallest email (or name) among its identities
+    for key, label in shown.items():
+        root = find(key)
+        person[root] = min(person.get(root, label), label)
+    return set(person.values())
