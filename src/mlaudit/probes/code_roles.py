@@ -3,7 +3,8 @@
 One shared classification for the coupling and fault-tolerance probes (no probe lives here):
 - **serving** modules import a serving framework (probes.profile.SERVING_MODULES: FastAPI,
   Flask, BentoML, Ray Serve, …), or are a managed platform's scoring script (Azure ML,
-  SageMaker: probes._managed.scoring_scripts);
+  SageMaker: probes._managed) or a serverless function's handler behind an HTTP API (SAM,
+  Serverless Framework: probes._functions);
 - **training** modules call a training API: `.fit(…)` on a model (not on a preprocessor,
   scaler, encoder, vectorizer or tokenizer), `loss.backward()`, `optimizer.step()`,
   `xgboost.train`, `lightgbm.train`, a `Trainer`/`TorchTrainer` …;
@@ -21,6 +22,7 @@ from collections import deque
 from dataclasses import dataclass, field
 
 from mlaudit.probes import base
+from mlaudit.probes._functions import http_function_handlers
 from mlaudit.probes._managed import scoring_scripts
 from mlaudit.probes.base import ev
 from mlaudit.probes.generic import module_matches_any, name_matches_any
@@ -194,12 +196,18 @@ def _compute(snap: Snapshot) -> CodeRoles:
             if target is not None and target not in local:
                 local[target] = line
         roles.imports[path] = sorted(local.items())
-    # a managed platform's scoring script serves without importing a serving framework: the
-    # platform is the server (Azure ML init()/run(), SageMaker model_fn … — probes._managed)
+    # a managed platform's scoring script or a serverless function behind an HTTP API serves
+    # without importing a serving framework: the platform is the server (probes._managed,
+    # probes._functions)
     for script, named in scoring_scripts(snap):
         if script in roles.imports:
             roles.serving.setdefault(
                 script, ev(script, None, None, f"scoring script named at {named.location()}")
+            )
+    for script, named in http_function_handlers(snap):
+        if script in roles.imports:
+            roles.serving.setdefault(
+                script, ev(script, None, None, f"HTTP function handler named at {named.location()}")
             )
     return roles
 

@@ -20,6 +20,7 @@ import re
 from mlaudit.probes import base
 from mlaudit.probes._ci_reach import is_install
 from mlaudit.probes._delivery import deliveries
+from mlaudit.probes._functions import SAM_API_EVENTS
 from mlaudit.probes._managed import managed_deploy_call, scoring_scripts
 from mlaudit.probes.base import ev
 from mlaudit.probes.cloudformation import cdk_evidence, cfn_resources
@@ -143,7 +144,6 @@ def _serving_specs(snap: Snapshot) -> list[Evidence]:
 
 # Terraform resources that are a managed online endpoint
 TF_ENDPOINTS = ("aws_sagemaker_endpoint", "google_vertex_ai_endpoint")
-_API_EVENTS = frozenset({"Api", "HttpApi"})
 
 
 def _declared_endpoints(snap: Snapshot) -> list[Evidence]:
@@ -160,7 +160,7 @@ def _declared_endpoints(snap: Snapshot) -> list[Evidence]:
         if not isinstance(events, dict):
             continue
         for name, event in events.items():
-            if isinstance(event, dict) and event.get("Type") in _API_EVENTS:
+            if isinstance(event, dict) and event.get("Type") in SAM_API_EVENTS:
                 line = key_line(events, name) or fn.line
                 found.append(ev(fn.path, line, f"{fn.logical_id}: {event.get('Type')} event"))
                 break

@@ -14,6 +14,7 @@ from packaging.version import Version
 from pydantic import Field, field_validator
 
 from mlaudit.probes import _ci_reach, base
+from mlaudit.probes._functions import http_function_auth
 from mlaudit.probes._managed import authentication as managed_authentication
 from mlaudit.probes.base import ev
 from mlaudit.probes.cloudformation import cfn_resources
@@ -421,7 +422,8 @@ def api_auth(snap: Snapshot, p: NoParams) -> Observation:
     Looks for: in production code, imports of `fastapi.security` (OAuth2PasswordBearer,
     APIKeyHeader, HTTPBearer), `slowapi`/`fastapi_limiter`, Flask-HTTPAuth/Login/JWT,
     `authlib`, PyJWT; Istio `AuthorizationPolicy`/`RequestAuthentication` manifests; an
-    Azure ML web service with key or token authentication (`authEnabled: true`).
+    Azure ML web service with key or token authentication (`authEnabled: true`); a
+    serverless function's API with an authorizer or an API key (SAM, Serverless Framework).
     Not applicable when the repository has no serving code.
     Why: an open prediction endpoint can be scraped (model extraction) or flooded (mm#36).
     Fix: add an API-key or OAuth2 dependency to the endpoints (FastAPI `Security(...)`) and
@@ -437,6 +439,7 @@ def api_auth(snap: Snapshot, p: NoParams) -> Observation:
     prod, _dev = k8s_objects(snap, AUTH_KINDS)
     found.extend(obj_ev(o) for o in prod)
     found.extend(managed_authentication(snap))
+    found.extend(http_function_auth(snap))
     if found:
         return base.passed("the API authenticates or rate-limits callers", found)
     return base.failed(

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from mlaudit.probes import base
+from mlaudit.probes._functions import http_function_handlers
 from mlaudit.probes._managed import scoring_scripts
 from mlaudit.probes.base import ev
 from mlaudit.probes.kubernetes import (
@@ -107,6 +108,7 @@ def serving_files(snap: Snapshot) -> list[str]:
         ]
         # managed-platform scoring scripts (Azure ML init()/run(), SageMaker model_fn …)
         entry += [script for script, _where in scoring_scripts(snap) if script not in entry]
+        entry += [s for s, _where in http_function_handlers(snap) if s not in entry]
         by_last: dict[str, list[str]] = {}
         for path in sources:
             module = _module_of(path)

@@ -1,0 +1,125 @@
+"""Serverless functions behind an HTTP API are serving code (probes._functions): the handler a
+SAM template or a Serverless Framework config names, with a positive case, a negative case
+and the trap (a scheduled function serves nobody)."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import run_rubric_check, snapshot
+
+from mlaudit.probes._functions import http_function_handlers
+from mlaudit.probes.code_roles import code_roles
+from mlaudit.results import Outcome
+
+HANDLER = (
+    "import json, boto3\nrt = boto3.client('sagemaker-runtime')\n\n"
+    "def predict(event, context):\n"
+    "    out = rt.invoke_endpoint(EndpointName='e', Body=event['body'])\n"
+    "    return {'statusCode': 200, 'body': json.dumps(out)}\n"
+)
+SERVERLESS = (
+    "service: s\nprovider:\n  name: aws\n  runtime: python3.11\nfunctions:\n  predict:\n"
+    "    handler: handler.predict\n    events:\n      - {event}\n"
+)
+SAM = (
+    "AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\n"
+    "Resources:\n  Predict:\n    Type: AWS::Serverless::Function\n    Properties:\n"
+    "      CodeUri: src/\n      Handler: app.predict\n      Runtime: python3.11\n"
+    "      Events:\n        Call:\n          Type: {event}\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("files", "served"),
+    [
+        # you-dont-need-a-bigger-boat remote_flow/serverless/serverless.yml:17-24
+        (
+            {
+                "api/serverless.yml": SERVERLESS.format(event="http: {path: predict, method: get}"),
+                "api/handler.py": HANDLER,
+            },
+            ["api/handler.py"],
+        ),
+        (
+            {"serverless.yml": SERVERLESS.format(event="httpApi: GET /p"), "handler.py": HANDLER},
+            ["handler.py"],
+        ),
+        # SAM: the handler module inside CodeUri
+        ({"template.yaml": SAM.format(event="Api"), "src/app.py": HANDLER}, ["src/app.py"]),
+        # negative: the named file is not in the repository
+        ({"template.yaml": SAM.format(event="HttpApi"), "app.py": HANDLER}, []),
+        # traps: a scheduled or queue-triggered function answers no caller
+        (
+            {
+                "serverless.yml": SERVERLESS.format(event="schedule: rate(1 hour)"),
+                "handler.py": HANDLER,
+            },
+            [],
+        ),
+        ({"template.yaml": SAM.format(event="Schedule"), "src/app.py": HANDLER}, []),
+    ],
+)
+def test_http_function_handlers_serve(tmp_path, files, served):
+    snap = snapshot(tmp_path, files)
+    assert [script for script, _where in http_function_handlers(snap)] == served
+    assert sorted(code_roles(snap).serving) == served
+
+
+def test_an_http_function_is_judged_like_any_service(tmp_path):
+    files = {
+        "serverless.yml": SERVERLESS.format(event="http: {path: p, method: get}"),
+        "handler.py": HANDLER,
+    }
+    assert run_rubric_check(snapshot(tmp_path, files), "api-auth").outcome == Outcome.FAIL
+    files["serverless.yml"] = SERVERLESS.format(event="schedule: rate(1 hour)")
+    assert (
+        run_rubric_check(snapshot(tmp_path / "cron", files), "api-auth").outcome
+        == Outcome.NOT_APPLICABLE
+    )
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        # positive: an authorizer on the Serverless http event, an API key on the SAM event
+        (
+            {
+                "serverless.yml": SERVERLESS.format(
+                    event="http: {path: p, method: get, authorizer: aws_iam}"
+                ),
+                "handler.py": HANDLER,
+            },
+            Outcome.PASS,
+        ),
+        (
+            {
+                "serverless.yml": SERVERLESS.format(
+                    event="http: {path: p, method: get, private: true}"
+                ),
+                "handler.py": HANDLER,
+            },
+            Outcome.PASS,
+        ),
+        (
+            {
+                "template.yaml": SAM.format(event="Api")
+                + "          Properties:\n            Path: /p\n            Method: post\n"
+                "            Auth:\n              ApiKeyRequired: true\n",
+                "src/app.py": HANDLER,
+            },
+            Outcome.PASS,
+        ),
+        # trap: an explicit `Authorizer: NONE` opens the route
+        (
+            {
+                "template.yaml": SAM.format(event="Api")
+                + "          Properties:\n            Path: /p\n            Method: post\n"
+                "            Auth:\n              Authorizer: NONE\n",
+                "src/app.py": HANDLER,
+            },
+            Outcome.FAIL,
+        ),
+    ],
+)
+def test_http_function_authentication(tmp_path, files, expected):
+    assert run_rubric_check(snapshot(tmp_path, files), "api-auth").outcome == expected
