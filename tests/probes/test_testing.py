@@ -78,6 +78,28 @@ CASES = [
         },
         P,
     ),
+    # a Metaflow step calls the module that runs the check (you-dont-need-a-bigger-boat
+    # local_flow/intent/src/cart_baseline_flow.py:85 -> data_validation.py:35)
+    (
+        "data-validation-wired",
+        "metaflow-step-imports-the-check",
+        {
+            "flow/validate.py": PANDERA,
+            "flow/train_flow.py": "from metaflow import FlowSpec, step\nfrom validate import Raw\n\n"
+            "class Train(FlowSpec):\n    @step\n    def start(self):\n        self.next(self.end)\n",
+        },
+        P,
+    ),
+    # trap: a script importing the check that no orchestrator runs is no pipeline
+    (
+        "data-validation-wired",
+        "plain-script-imports-the-check",
+        {
+            "flow/validate.py": PANDERA,
+            "flow/train.py": "from validate import Raw\nimport pandas as pd\n",
+        },
+        H,
+    ),
     ("data-validation-wired", "declared-only", {"src/schema.py": PANDERA}, H),
     ("data-validation-wired", "none", {"train.py": "x = 1\n"}, F),
     (
