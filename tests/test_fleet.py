@@ -265,3 +265,23 @@ def _path() -> str:
     import sys
 
     return f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}"
+
+
+def test_a_worker_collects_one_repositorys_garbage_before_the_next(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Workers scan repositories one after another: each scan ends with a collection, so the
+    next one's peak does not sit on the last one's garbage cycles — a failed scan too."""
+    import gc
+
+    from mlaudit import fleet
+
+    calls: list[int] = []
+    monkeypatch.setattr(gc, "collect", lambda *a: calls.append(1) or 0)
+    monkeypatch.setenv("MLAUDIT_NO_CACHE", "1")
+    repo = make_repo(tmp_path / "ok", {"train.py": "import sklearn\n"})
+    job = {"name": "ok", "path": str(repo), "flags": {}}
+    row, _header = fleet.scan_one(job)
+    assert row.exit_code in (0, 1) and calls == [1]
+    row, _header = fleet.scan_one({**job, "name": "gone", "path": str(tmp_path / "missing")})
+    assert row.exit_code != 0 and calls == [1, 1]

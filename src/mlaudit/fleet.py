@@ -16,6 +16,7 @@ few hundred bytes, not the Assessment.
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import json
 import os
@@ -183,6 +184,10 @@ def scan_one(job: Mapping[str, Any]) -> tuple[FleetRow, dict[str, Any] | None]:
         row = failure_row(name, path, exc.exit_code, str(exc))
     except Exception as exc:  # a bug in one repository's scan must not stop the fleet
         row = failure_row(name, path, 2, f"internal error: {exc.__class__.__name__}: {exc}")
+    finally:
+        # a worker scans one repository after another: the last one's garbage cycles must
+        # not lie under the next one's peak (the CLI raises the collector's threshold)
+        gc.collect()
     out_dir = job.get("out_dir")
     if out_dir:
         record = {"kind": FAILURE_KIND, **row.model_dump(mode="json")}
