@@ -845,6 +845,39 @@ CASES = [
         "devcontainer + python",
         {
             ".devcontainer/devcontainer.json": '{"build": {"dockerfile": "../Dockerfile"}}',
+            "Dockerfile": "FROM python:3.11-slim\nCOPY . /app\n",
+            ".python-version": "3.11.7\n",
+        },
+        PASS,
+    ),
+    # a dev container of its own (you-dont-need-a-bigger-boat .devcontainer/Dockerfile): a
+    # development environment, not the production one; a commented-out key is no key
+    (
+        "dev-prod-parity",
+        "devcontainer of its own + python",
+        {
+            ".devcontainer/devcontainer.json": '// dev\n{\n  "build": {\n    "dockerfile": "Dockerfile",\n'
+            '    // "dockerfile": "../Dockerfile",\n    "context": ".."\n  }\n}\n',
+            ".devcontainer/Dockerfile": "FROM mcr.microsoft.com/devcontainers/python:3.11\n",
+            "Dockerfile": "FROM python:3.11-slim\nCOPY . /app\n",
+            ".python-version": "3.11.7\n",
+        },
+        PARTIAL,
+    ),
+    (
+        "dev-prod-parity",
+        "stock-image devcontainer, no python pin",
+        {
+            ".devcontainer/devcontainer.json": '{"image": "mcr.microsoft.com/devcontainers/python:3"}'
+        },
+        PARTIAL,
+    ),
+    (
+        "dev-prod-parity",
+        "devcontainer on the compose services + python",
+        {
+            ".devcontainer/devcontainer.json": '{"dockerComposeFile": ["../docker-compose.yml"],'
+            ' "service": "api"}',
             ".python-version": "3.11.7\n",
         },
         PASS,

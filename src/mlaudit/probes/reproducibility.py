@@ -1002,8 +1002,36 @@ def _python_version_evidence(snap: Snapshot) -> list[Evidence]:
     return found
 
 
-def _environment_evidence(snap: Snapshot) -> list[Evidence]:
+# devcontainer.json is JSON with comments: keys are found in its text, a `//` comment skipped
+_DEVCONTAINER_DOCKERFILE = re.compile(r'"docker[Ff]ile"\s*:\s*"([^"]+)"')
+_DEVCONTAINER_COMPOSE = re.compile(r'"dockerComposeFile"\s*:')
+
+
+def _devcontainer_parity(snap: Snapshot, path: str) -> Evidence | None:
+    """A dev container that builds a shipped Dockerfile (its `build.dockerfile`, relative to
+    devcontainer.json) or runs the compose services; None for one built from its own
+    Dockerfile or a stock image — a development environment, not the one that deploys
+    (you-dont-need-a-bigger-boat .devcontainer/Dockerfile)."""
+    text = snap.text(path) or ""
+    shipped = set(base.shipped_dockerfiles(snap))
+    folder = posixpath.dirname(path)
+    for pattern in (_DEVCONTAINER_COMPOSE, _DEVCONTAINER_DOCKERFILE):
+        for found in pattern.finditer(text):
+            start = text.rfind("\n", 0, found.start()) + 1
+            if "//" in text[start : found.start()]:
+                continue  # commented out
+            line = text.count("\n", 0, found.start()) + 1
+            if pattern is _DEVCONTAINER_COMPOSE:
+                return ev(path, line, found.group(0), "dev container runs the compose services")
+            if posixpath.normpath(posixpath.join(folder, found.group(1))) in shipped:
+                return ev(path, line, found.group(0), "dev container builds the shipped Dockerfile")
+    return None
+
+
+def _environment_evidence(snap: Snapshot) -> tuple[list[Evidence], list[Evidence]]:
+    """(environments shared with production, dev containers of their own)."""
     found: list[Evidence] = []
+    own: list[Evidence] = []
     for path in base.select_files(
         snap,
         [
@@ -1013,7 +1041,11 @@ def _environment_evidence(snap: Snapshot) -> list[Evidence]:
         ],
         include_excluded_dirs=False,
     ):
-        found.append(ev(path, note="dev container"))
+        parity = _devcontainer_parity(snap, path)
+        if parity is not None:
+            found.append(parity)
+        else:
+            own.append(ev(path, note="dev container of its own (not the production image)"))
     compose = base.select_files(
         snap,
         [
@@ -1032,23 +1064,26 @@ def _environment_evidence(snap: Snapshot) -> list[Evidence]:
                     found.append(
                         ev(path, key_line(svc, "build"), f"service {name} builds an image")
                     )
-    return found
+    return found, own
 
 
 @probe("dev_prod_parity", NoParams)
 def dev_prod_parity(snap: Snapshot, p: NoParams) -> Observation:
     """Development runs in the same environment that deploys, on a declared Python version.
 
-    Looks for: a dev container (`.devcontainer/devcontainer.json`) or a compose service that
-    builds the project's Dockerfile; and a pinned Python version (`.python-version`,
+    Looks for: a dev container (`.devcontainer/devcontainer.json`) that builds a shipped
+    Dockerfile or runs the compose services, or a compose service that builds the project's
+    image; and a pinned Python version (`.python-version`,
     `requires-python`, `python_requires`, `runtime.txt`, conda `python=3.x`, or
     `FROM python:3.x`). Both → pass; one → partial.
     Why: "works on my machine" differences between development and production environments
     change results (MTS Infra 1, Azure level 1).
+    A dev container built from its own Dockerfile or a stock image is a declared
+    development environment, not the production one: partial credit at most.
     Fix: add `.devcontainer/devcontainer.json` building the production Dockerfile and set
     `requires-python` / `.python-version`.
     """
-    environment = _environment_evidence(snap)
+    environment, own = _environment_evidence(snap)
     python = _python_version_evidence(snap)
     if environment and python:
         return base.passed(
@@ -1056,9 +1091,14 @@ def dev_prod_parity(snap: Snapshot, p: NoParams) -> Observation:
         )
     if environment:
         return base.partial("a shared environment is declared, but no Python version", environment)
-    if python:
-        return base.partial("Python version pinned, but no dev container or compose build", python)
-    return base.failed("no dev container, compose build or pinned Python version")
+    if python or own:
+        pinned = "; a Python version is pinned" if python else "; a dev container of its own"
+        return base.partial(
+            "no dev container or compose build of the production image" + pinned, python + own
+        )
+    return base.failed(
+        "no dev container or compose build of the production image, no pinned Python version"
+    )
 
 
 # notebook-only -----------------------------------------------------------------------------
