@@ -188,6 +188,28 @@ CASES = [
     ("data-unversioned", "small data", {"data/train.csv": "a,b\n1,2\n"}, PASS),
     ("data-unversioned", "big csv", {"data/train.csv": BIG_CSV}, FAIL),
     ("data-unversioned", "big parquet anywhere", {"raw.parquet": BIG_BINARY}, FAIL),
+    # data kept out of git with no tool: a data folder at any depth (you-dont-need-a-bigger-
+    # boat .gitignore:134), a data format anywhere
+    (
+        "data-unversioned",
+        "nested data folder ignored",
+        {".gitignore": "/remote_flow/data/*.csv\n", "flow.py": "x = 1\n"},
+        PARTIAL,
+    ),
+    ("data-unversioned", "data format ignored", {".gitignore": "**/*.parquet\n"}, PARTIAL),
+    (
+        "data-unversioned",
+        "ignored but versioned by DVC",
+        {".gitignore": "*.csv\n", "data/train.csv.dvc": "outs:\n- md5: 1a2b\n  path: train.csv\n"},
+        PASS,
+    ),
+    # traps: a negation keeps a file in git; `database.py` and `*.py` are code
+    (
+        "data-unversioned",
+        "negation and code names",
+        {".gitignore": "!data/.gitkeep\n*.py\napp/database.py\n# data/\n"},
+        PASS,
+    ),
     # FP: an LFS pointer is small text; a large notebook is not data (Made-With-ML trap)
     (
         "data-unversioned",

@@ -221,6 +221,19 @@ BIG_DATA_EXTENSIONS = (
     "db",
 )
 _IGNORED_DATA = re.compile(r"^/?(data|datasets?)(/\*{0,2})?/?$")
+# a data file format ignored wherever it is (`*.csv`), or inside a data folder at any depth
+# (`/remote_flow/data/*.csv`: you-dont-need-a-bigger-boat .gitignore:134)
+_DATA_FORMAT_GLOB = re.compile(r"^(?:\*\*/)?\*\.(csv|tsv|parquet|feather|arrow|avro|orc)$", re.I)
+_DATA_FOLDERS = frozenset({"data", "dataset", "datasets"})
+
+
+def _ignores_data(pattern: str) -> bool:
+    """Does a .gitignore line keep data out of git (a data folder, or a data format)?"""
+    if not pattern or pattern.startswith(("#", "!")):
+        return False
+    if _IGNORED_DATA.match(pattern) or _DATA_FORMAT_GLOB.match(pattern):
+        return True
+    return any(part in _DATA_FOLDERS for part in pattern.split("/"))
 
 
 class DataUnversionedParams(Params):
@@ -233,7 +246,8 @@ def data_unversioned(snap: Snapshot, p: DataUnversionedParams) -> Observation:
 
     Fails when a tracked data file (CSV, Parquet, JSONL, NumPy, HDF5 … or any file under
     `data/`) is larger than `max_mib` MiB and not a Git LFS pointer (mllint
-    `git-no-big-files`). Partial when `data/` is git-ignored and no versioning tool (DVC,
+    `git-no-big-files`). Partial when `.gitignore` keeps data out of git (a data folder at
+    any depth, or a data format such as `*.csv`) and no versioning tool (DVC,
     LFS, DataLad, lakeFS) covers it: the data may be pinned elsewhere, but nothing here
     says which version trained the model.
     Why: git is not built for large binaries; history bloats and the data still has no
@@ -259,7 +273,7 @@ def data_unversioned(snap: Snapshot, p: DataUnversionedParams) -> Observation:
     for path in snap.glob(".gitignore"):
         folder = path.rsplit("/", 1)[0] + "/" if "/" in path else ""
         for number, line in enumerate(snap.lines(path), start=1):
-            if _IGNORED_DATA.match(line.strip()) or (folder and line.strip() in ("*", "/*")):
+            if _ignores_data(line.strip()) or (folder and line.strip() in ("*", "/*")):
                 if folder and not any(d in folder.split("/") for d in mf.DATA_DIRS):
                     continue
                 ignored.append(ev(path, number, line.strip()))
