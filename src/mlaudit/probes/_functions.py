@@ -117,7 +117,7 @@ def _sam_auth(auth: Any) -> bool:
     if not isinstance(auth, dict):
         return False
     authorizer = auth.get("Authorizer") or auth.get("DefaultAuthorizer")
-    keyed = auth.get("ApiKeyRequired") is True or str(auth.get("ApiKeyRequired")).lower() == "true"
+    keyed = str(auth.get("ApiKeyRequired")).lower() == "true"  # YAML true or "true"
     return keyed or (isinstance(authorizer, str) and authorizer.upper() != "NONE")
 
 

@@ -91,6 +91,17 @@ def shipped_dockerfiles(snap: Snapshot) -> list[str]:
     return [p for p in snap.dockerfiles if not is_excluded(p) and not DEV_CONTAINER.search(p)]
 
 
+def shipped_runs(snap: Snapshot, pattern: re.Pattern[str], note: str) -> list[Evidence]:
+    """Evidence for each `RUN` instruction of a shipped Dockerfile that `pattern` finds."""
+    found = []
+    for path in shipped_dockerfiles(snap):
+        parsed = snap.dockerfile(path)
+        for ins in parsed.of("RUN") if parsed else []:
+            if pattern.search(ins.args):
+                found.append(ev(path, ins.line, f"RUN {ins.args}"[:120], note))
+    return found
+
+
 def is_notebook(path: str) -> bool:
     return path.endswith(".ipynb")
 

@@ -199,16 +199,14 @@ def _compute(snap: Snapshot) -> CodeRoles:
     # a managed platform's scoring script or a serverless function behind an HTTP API serves
     # without importing a serving framework: the platform is the server (probes._managed,
     # probes._functions)
-    for script, named in scoring_scripts(snap):
-        if script in roles.imports:
-            roles.serving.setdefault(
-                script, ev(script, None, None, f"scoring script named at {named.location()}")
-            )
-    for script, named in http_function_handlers(snap):
-        if script in roles.imports:
-            roles.serving.setdefault(
-                script, ev(script, None, None, f"HTTP function handler named at {named.location()}")
-            )
+    for what, entries in (
+        ("scoring script", scoring_scripts(snap)),
+        ("HTTP function handler", http_function_handlers(snap)),
+    ):
+        for script, named in entries:
+            if script in roles.imports:
+                note = f"{what} named at {named.location()}"
+                roles.serving.setdefault(script, ev(script, None, None, note))
     return roles
 
 

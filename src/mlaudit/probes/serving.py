@@ -379,13 +379,7 @@ _BUILD_PULL = re.compile(
 
 
 def _models_pulled_at_build(snap: Snapshot) -> list[Evidence]:
-    found = []
-    for path in base.shipped_dockerfiles(snap):
-        parsed = snap.dockerfile(path)
-        for ins in parsed.of("RUN") if parsed else []:
-            if _BUILD_PULL.search(ins.args):
-                found.append(ev(path, ins.line, f"RUN {ins.args}"[:120], "model fetched at build"))
-    return found
+    return base.shipped_runs(snap, _BUILD_PULL, "model fetched at build")
 
 
 # LAT: latency histogram -------------------------------------------------------------------------

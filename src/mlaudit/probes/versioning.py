@@ -391,14 +391,7 @@ def _dvc_pinned_images(snap: Snapshot) -> list[Evidence]:
     version (graviraja/MLOps-Basics week_9_monitoring/Dockerfile:27)."""
     if not snap.glob("*.dvc", "dvc.lock"):
         return []
-    found = []
-    for path in base.shipped_dockerfiles(snap):
-        parsed = snap.dockerfile(path)
-        for ins in parsed.of("RUN") if parsed else []:
-            if _DVC_PULL.search(ins.args):
-                note = "model pinned by the hash of a committed DVC pointer"
-                found.append(ev(path, ins.line, f"RUN {ins.args}"[:120], note))
-    return found
+    return base.shipped_runs(snap, _DVC_PULL, "model pinned by the hash of a committed DVC pointer")
 
 
 # model published as a release asset -----------------------------------------------------------
