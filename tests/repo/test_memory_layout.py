@@ -16,6 +16,7 @@ from mlaudit.inventory import _add_places, _places
 from mlaudit.probes.code_roles import _module_index, _provided, _resolve
 from mlaudit.repo.globs import PathIndex, path_keys
 from mlaudit.repo.history import parse_log
+from mlaudit.repo.parsers import python_src
 from mlaudit.repo.parsers.python_src import parse_python
 from mlaudit.repo.parsers.yaml_docs import LineDict, LineList, parse_yaml
 from tests.helpers import commit, make_repo, run_probe, snapshot
@@ -81,6 +82,39 @@ def test_python_facts_are_tuples_with_interned_qualified_names() -> None:
     assert first.calls[0].name is second.calls[0].name  # one string for every file
     assert first.imports[1].module is second.imports[1].module
     assert parse_python("def f(:\n").syntax_error  # a syntax error still says so
+
+
+def test_equal_call_arguments_are_one_tuple_and_the_table_is_bounded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    source = "import os\nos.path.join(a, b)\nos.path.join(a, b)\nf(k=1)\nf(k=1)\ng()\n"
+    facts = parse_python(source)
+    join1, join2, f1, f2, g = facts.calls
+    assert join1.args == ("<expr>", "<expr>") and join1.args is join2.args
+    assert join1.names == (("0", "a"), ("1", "b")) and join1.names is join2.names
+    assert f1.kwargs == (("k", "1"),) and f1.kwargs is f2.kwargs
+    assert g.args == () and g.kwargs == () and g.names == ()
+    # full: new values are still recorded, only no longer shared
+    monkeypatch.setattr(python_src, "_SHARED_TUPLES", {})
+    monkeypatch.setattr(python_src, "_SHARED_TUPLES_MAX", 1)
+    calls = parse_python("h(1, 2)\nh(1, 2)\nh(3)\n").calls
+    assert [c.args for c in calls] == [("1", "2"), ("1", "2"), ("3",)]
+    assert calls[0].args is calls[1].args and len(python_src._SHARED_TUPLES) == 1
+
+
+@pytest.mark.parametrize(
+    ("source", "calls"),
+    [
+        ("x += f(1)\n", ["f"]),  # AugAssign: the operator field is skipped, not the value
+        ("if a == g() < h():\n    pass\n", ["g", "h"]),  # Compare: ops skipped, operands not
+        ("y = p() and not q() or -r()\n", ["p", "q", "r"]),  # BoolOp, UnaryOp
+        ("z[k()] = v()\n", ["k", "v"]),  # a Store context holds no child, its subscript does
+        ("del d[m()]\n", ["m"]),
+        ("lambda: (yield w())\n", ["w"]),
+    ],
+)
+def test_the_walk_skips_operator_and_context_fields_only(source: str, calls: list[str]) -> None:
+    assert [c.name for c in parse_python(source).calls] == calls
 
 
 def test_yaml_nodes_have_no_instance_dict_and_read_back_from_the_cache() -> None:
