@@ -258,9 +258,13 @@ def test_yaml_key_ignores_broken_files_that_cannot_hold_the_key(tmp_path):
     )
 
 
-def test_is_selected_agrees_with_select_files(tmp_path):
-    """python_calls decides membership per path (no set of every selected file)."""
+def test_selection_test_agrees_with_select_files(tmp_path, monkeypatch):
+    """python_calls decides membership per path (no set of every selected file), each path
+    once per selection; the verdicts held stay bounded."""
     from mlaudit.probes import base
+
+    monkeypatch.setattr(base, "_SELECTION_VERDICTS", {})
+    monkeypatch.setattr(base, "_SELECTION_VERDICTS_MAX", 5)
 
     files = {
         "src/a.py": "x = 1\n",
@@ -281,11 +285,11 @@ def test_is_selected_agrees_with_select_files(tmp_path):
                             snap, globs, exclude=exclude, include_excluded_dirs=include, scope=scope
                         )
                     )
-                    decided = {
-                        f
-                        for f in snap.files
-                        if base.is_selected(
-                            f, globs, exclude=exclude, include_excluded_dirs=include, scope=scope
+                    for _asked in range(2):  # decided, then remembered
+                        selected = base.selection_test(
+                            globs, exclude=exclude, include_excluded_dirs=include, scope=scope
                         )
-                    }
-                    assert decided == listed, (globs, scope, include, exclude)
+                        decided = {f for f in snap.files if selected(f)}
+                        assert decided == listed, (globs, scope, include, exclude)
+                        held = sum(map(len, base._SELECTION_VERDICTS.values()))
+                        assert held <= 5

@@ -205,17 +205,44 @@ def _kept(path: str, exclude: Sequence[str], include_excluded_dirs: bool, scope:
     return True
 
 
-def is_selected(
-    path: str,
+# A selection's verdict is a pure function of the path: kept for the process, across checks,
+# snapshots and history points (a history asks the same paths at every point), bounded.
+_SELECTION_VERDICTS: dict[tuple[object, ...], dict[str, bool]] = {}
+_SELECTION_VERDICTS_MAX = 500_000
+_selection_verdicts_held = 0
+
+
+def selection_test(
     globs: Sequence[str],
     *,
     exclude: Sequence[str] = (),
     include_excluded_dirs: bool = False,
     scope: str = "any",
-) -> bool:
-    """Whether select_files(snap, globs, …) would list `path`, a file of the snapshot, decided
-    for that one path (no list or set of every selected file is built)."""
-    return matches_any(path, list(globs)) and _kept(path, exclude, include_excluded_dirs, scope)
+) -> Callable[[str], bool]:
+    """Whether select_files(snap, globs, …) would list a path of the snapshot, as a predicate
+    that decides each path once (no list or set of every selected file is built)."""
+    key = (tuple(globs), tuple(exclude), include_excluded_dirs, scope)
+    verdicts = _SELECTION_VERDICTS.get(key)
+    if verdicts is None:
+        verdicts = _SELECTION_VERDICTS[key] = {}
+    pattern_list, excluded = list(globs), tuple(exclude)
+
+    def selected(path: str) -> bool:
+        global _selection_verdicts_held
+        verdict = verdicts.get(path)
+        if verdict is None:
+            verdict = matches_any(path, pattern_list) and _kept(
+                path, excluded, include_excluded_dirs, scope
+            )
+            if _selection_verdicts_held >= _SELECTION_VERDICTS_MAX:
+                for held in _SELECTION_VERDICTS.values():
+                    held.clear()
+                _selection_verdicts_held = 0
+            verdicts[path] = verdict
+            _selection_verdicts_held += 1
+        return verdict
+
+    return selected
 
 
 def select_files(

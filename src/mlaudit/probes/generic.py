@@ -533,16 +533,17 @@ def python_calls(snap: Snapshot, p: CallsParams) -> Observation:
         # Whether a file is one of `paths` is decided for the few files that call a matching
         # name: a set of every selected path per selection cost ~1.3 MiB at 100k files
 
+        selected = base.selection_test(
+            p.globs,
+            exclude=p.exclude,
+            include_excluded_dirs=p.include_excluded_dirs,
+            scope=p.scope,
+        )
+
         def allowed(path: str) -> bool:
             if skip_notebooks and base.is_notebook(path):
                 return False
-            return base.is_selected(
-                path,
-                p.globs,
-                exclude=p.exclude,
-                include_excluded_dirs=p.include_excluded_dirs,
-                scope=p.scope,
-            )
+            return selected(path)
 
         index = _call_index(snap)
         for name in _matching_names(snap, index, ("python_calls", patterns, own), match):
