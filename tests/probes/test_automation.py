@@ -22,6 +22,12 @@ def wf(run: str, on: str = "[push, pull_request]", extra: str = "", uses: str = 
     return f"name: ci\non: {on}\njobs:\n  build:\n    runs-on: ubuntu-latest\n{extra}    steps:\n{steps}"
 
 
+BUILD_PUSH = (
+    "name: docker\non:\n  push:\n    branches: [main]\njobs:\n  docker:\n"
+    "    runs-on: ubuntu-latest\n    steps:\n      - uses: docker/build-push-action@v3\n"
+    "        with:\n          push: true\n          tags: org/app:latest\n"
+    "          {key}: {value}\n"
+)
 AIRFLOW_DAG = (
     "from airflow import DAG\nfrom airflow.operators.bash import BashOperator\n\n"
     "with DAG('etl', schedule='@daily') as dag:\n"
@@ -335,6 +341,31 @@ CASES = [
             "spec:\n  project: default\n"
         },
         P,
+    ),
+    # an image built with docker/build-push-action ships it; one built from a development
+    # container's Dockerfile is the editor's environment (full-stack-deep-learning/
+    # fsdl-text-recognizer-2022 .github/workflows/docker.yml:30)
+    (
+        "cd-deploy",
+        "build-push-action",
+        {".github/workflows/cd.yml": BUILD_PUSH.format(key="file", value="docker/api.Dockerfile")},
+        P,
+    ),
+    (
+        "cd-deploy",
+        "FP build-push-action of a dev container",
+        {
+            ".github/workflows/cd.yml": BUILD_PUSH.format(
+                key="file", value=".devcontainer/gpu/dev-gpu.Dockerfile"
+            )
+        },
+        F,
+    ),
+    (
+        "cd-deploy",
+        "FP build-push-action with a dev container context",
+        {".github/workflows/cd.yml": BUILD_PUSH.format(key="context", value=".devcontainer")},
+        F,
     ),
     ("cd-deploy", "none", {".github/workflows/ci.yml": wf("pytest")}, F),
     (

@@ -10,6 +10,11 @@ from mlaudit.probes.documentation import parse_markdown
 from mlaudit.results import Outcome
 
 P, F, H = Outcome.PASS, Outcome.FAIL, Outcome.PARTIAL
+DRAFTER = 'name-template: "v$RESOLVED_VERSION"\ntag-template: "v$RESOLVED_VERSION"\n'
+DRAFTER_WORKFLOW = (
+    "on:\n  push:\n    branches: [main]\njobs:\n  update_release_draft:\n"
+    "    runs-on: ubuntu-latest\n    steps:\n      - uses: release-drafter/release-drafter@v5\n"
+)
 
 CASES = [
     # readme-run-locally ----------------------------------------------------------------------
@@ -261,6 +266,33 @@ CASES = [
     # changelog -----------------------------------------------------------------------------------
     ("changelog", "changelog-md", {"CHANGELOG.md": "## 1.0.0\n"}, P),
     ("changelog", "none", {"README.md": "# X\n"}, F),
+    # generated release notes (ashleve/lightning-hydra-template: release-drafter run by a
+    # workflow); the drafter's configuration alone is half of it
+    (
+        "changelog",
+        "release-drafter-wired",
+        {
+            ".github/release-drafter.yml": DRAFTER,
+            ".github/workflows/release-drafter.yml": DRAFTER_WORKFLOW,
+        },
+        P,
+    ),
+    ("changelog", "release-drafter-config-only", {".github/release-drafter.yml": DRAFTER}, H),
+    (
+        "changelog",
+        "github-generated-notes",
+        {
+            ".github/release.yml": "changelog:\n  categories:\n    - title: Features\n      labels: [feature]\n"
+        },
+        P,
+    ),
+    # a release *workflow* is not the notes' configuration
+    (
+        "changelog",
+        "fp-release-workflow",
+        {".github/workflows/release.yml": "on: [push]\njobs:\n  changelog:\n    runs-on: x\n"},
+        F,
+    ),
     ("changelog", "fp-changelog-parser-module", {"src/pkg/changelog_parser.py": "x = 1\n"}, F),
 ]
 

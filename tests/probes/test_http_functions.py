@@ -1,6 +1,7 @@
-"""Serverless functions behind an HTTP API are serving code (probes._functions): the handler a
-SAM template or a Serverless Framework config names, with a positive case, a negative case
-and the trap (a scheduled function serves nobody)."""
+"""Serverless functions that answer requests are serving code (probes._functions): the
+handler a SAM template or a Serverless Framework config names for an HTTP event, or a Lambda
+container image runs, with a positive case, a negative case and the trap (a scheduled or
+event-record function serves nobody)."""
 
 from __future__ import annotations
 
@@ -60,6 +61,108 @@ SAM = (
     ],
 )
 def test_http_function_handlers_serve(tmp_path, files, served):
+    snap = snapshot(tmp_path, files)
+    assert [script for script, _where in http_function_handlers(snap)] == served
+    assert sorted(code_roles(snap).serving) == served
+
+
+LAMBDA_IMAGE = (
+    "FROM {base}\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\n{copy}\nCMD {cmd}\n"
+)
+RECORDS_HANDLER = (
+    "import boto3\n\ndef handler(event, context):\n"
+    "    for record in event['Records']:\n        print(record['s3']['object']['key'])\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("files", "served"),
+    [
+        # full-stack-deep-learning/fsdl-text-recognizer-2022 api_serverless/Dockerfile:3-15: the
+        # handler copied under a new name, the build context the repository root
+        (
+            {
+                "api_serverless/Dockerfile": LAMBDA_IMAGE.format(
+                    base="public.ecr.aws/lambda/python:3.7",
+                    copy="COPY api_serverless/app.py ./app.py",
+                    cmd='["app.handler"]',
+                ),
+                "api_serverless/app.py": HANDLER.replace("predict", "handler"),
+            },
+            ["api_serverless/app.py"],
+        ),
+        # graviraja/MLOps-Basics week_9_monitoring/Dockerfile:17,31: the folder copied to the
+        # task root, the build context the Dockerfile's folder
+        (
+            {
+                "svc/Dockerfile": LAMBDA_IMAGE.format(
+                    base="amazon/aws-lambda-python",
+                    copy="COPY ./ ./",
+                    cmd='[ "lambda_handler.lambda_handler"]',
+                ),
+                "svc/lambda_handler.py": HANDLER,
+            },
+            ["svc/lambda_handler.py"],
+        ),
+        (
+            {
+                "Dockerfile": LAMBDA_IMAGE.format(
+                    base="public.ecr.aws/lambda/python:3.11",
+                    copy="COPY src/ ${LAMBDA_TASK_ROOT}",
+                    cmd="pkg.app.handler",
+                ),
+                "src/pkg/app.py": HANDLER,
+            },
+            ["src/pkg/app.py"],
+        ),
+        # negative: the module CMD names is not what COPY put there
+        (
+            {
+                "Dockerfile": LAMBDA_IMAGE.format(
+                    base="public.ecr.aws/lambda/python:3.11",
+                    copy="COPY other.py ./other.py",
+                    cmd='["app.handler"]',
+                ),
+                "app.py": HANDLER,
+            },
+            [],
+        ),
+        # traps: an image that is not a Lambda's, a handler of S3/SQS event records, and a
+        # development container
+        (
+            {
+                "Dockerfile": LAMBDA_IMAGE.format(
+                    base="python:3.11-slim", copy="COPY app.py ./app.py", cmd='["app.handler"]'
+                ),
+                "app.py": HANDLER,
+            },
+            [],
+        ),
+        (
+            {
+                "Dockerfile": LAMBDA_IMAGE.format(
+                    base="public.ecr.aws/lambda/python:3.11",
+                    copy="COPY app.py ./app.py",
+                    cmd='["app.handler"]',
+                ),
+                "app.py": RECORDS_HANDLER,
+            },
+            [],
+        ),
+        (
+            {
+                ".devcontainer/Dockerfile": LAMBDA_IMAGE.format(
+                    base="public.ecr.aws/lambda/python:3.11",
+                    copy="COPY app.py ./app.py",
+                    cmd='["app.handler"]',
+                ),
+                "app.py": HANDLER,
+            },
+            [],
+        ),
+    ],
+)
+def test_lambda_image_handlers_serve(tmp_path, files, served):
     snap = snapshot(tmp_path, files)
     assert [script for script, _where in http_function_handlers(snap)] == served
     assert sorted(code_roles(snap).serving) == served

@@ -369,6 +369,14 @@ CASES = [
     ),
     ("optimized-runtime", {"serve.py": "import torch\nm = torch.compile(model)\n"}, PASS),
     ("optimized-runtime", {"serve.py": "import torch\nm = torch.load('m.pt')\n"}, FAIL),
+    # serving a TorchScript model, or exporting one with Lightning (full-stack-deep-learning/
+    # fsdl-text-recognizer-2022 paragraph_text_recognizer.py:30, stage_model.py:168)
+    ("optimized-runtime", {"serve.py": "import torch\nm = torch.jit.load('model.pt')\n"}, PASS),
+    (
+        "optimized-runtime",
+        {"stage.py": "scripted = lit_model.to_torchscript(method='script')\n"},
+        PASS,
+    ),
     (
         "batching-caching",
         {

@@ -16,6 +16,16 @@ LOCK = (
 )
 
 
+GRADIO = (
+    "import gradio as gr\n\ndef predict(image):\n    return 'text'\n\n"
+    "gr.Interface(fn=predict, inputs='image', outputs='text').launch(server_name='0.0.0.0')\n"
+)
+GRADIO_NB = (
+    '{"cells": [{"cell_type": "code", "source": ["import gradio as gr\\n", '
+    "\"gr.Interface(fn=f, inputs='text', outputs='text').launch()\\n\"]}], \"nbformat\": 4}"
+)
+
+
 @pytest.mark.parametrize(
     ("files", "expected"),
     [
@@ -46,6 +56,30 @@ LOCK = (
                 "serve.py": APP,
                 ".github/workflows/cd.yml": "on: [push]\njobs:\n  d:\n    runs-on: x\n    steps:\n"
                 "    - run: anyscale service rollout --service-config-file svc.yaml\n",
+            },
+            "online-serving",
+        ),
+        # a Gradio app is a web server for the model (full-stack-deep-learning/
+        # fsdl-text-recognizer-2022 app_gradio/app.py:8, shipped by app_gradio/Dockerfile)
+        (
+            {
+                "app_gradio/app.py": GRADIO,
+                "app_gradio/Dockerfile": "FROM python:3.10\nCOPY . .\nCMD python app.py\n",
+            },
+            "online-serving",
+        ),
+        # … a Gradio demo only in a notebook serves nobody
+        (
+            {"demo.ipynb": GRADIO_NB, "train.py": "import torch\n", "Dockerfile": "FROM x\n"},
+            "batch",
+        ),
+        # a Lambda container image whose handler answers requests (api_serverless/Dockerfile)
+        (
+            {
+                "api/Dockerfile": "FROM public.ecr.aws/lambda/python:3.7\n"
+                'COPY api/app.py ./app.py\nCMD ["app.handler"]\n',
+                "api/app.py": "def handler(event, _context):\n"
+                "    return {'statusCode': 200, 'body': event.get('body')}\n",
             },
             "online-serving",
         ),

@@ -22,6 +22,7 @@ def wf(run: str, on: str = "[push, pull_request]", extra: str = "") -> str:
     )
 
 
+FASTAPI_APP = "from fastapi import FastAPI\napp = FastAPI()\n"
 PANDERA = "import pandera as pa\n\nclass Raw(pa.DataFrameModel):\n    age: int\n"
 GX_CONFTEST = (
     "import great_expectations as ge\nimport pytest\n\n@pytest.fixture\n"
@@ -430,12 +431,20 @@ CASES = [
         "serving-contract-test",
         "testclient",
         {
+            "app.py": FASTAPI_APP,
             "tests/test_api.py": "from fastapi.testclient import TestClient\nfrom app import app\n\n"
-            "def test_predict():\n    assert TestClient(app).post('/predict').status_code == 200\n"
+            "def test_predict():\n    assert TestClient(app).post('/predict').status_code == 200\n",
         },
         P,
     ),
-    ("serving-contract-test", "none", {"tests/test_a.py": TEST_OK}, F),
+    ("serving-contract-test", "none", {"app.py": FASTAPI_APP, "tests/test_a.py": TEST_OK}, F),
+    # a research repository has no API to test (ashleve/lightning-hydra-template): n/a, not fail
+    (
+        "serving-contract-test",
+        "fp-no-serving-code",
+        {"src/train.py": "import torch\n", "tests/test_a.py": TEST_OK},
+        Outcome.NOT_APPLICABLE,
+    ),
     (
         "serving-contract-test",
         "fp-testclient-outside-tests",

@@ -11,6 +11,12 @@ from helpers import _default_rubric, run_rubric_check, snapshot
 from mlaudit.results import Outcome
 
 PASS, PARTIAL, FAIL, NA = Outcome.PASS, Outcome.PARTIAL, Outcome.FAIL, Outcome.NOT_APPLICABLE
+HYDRA_OPTUNA = (
+    "# @package _global_\ndefaults:\n  - override /hydra/sweeper: optuna\n"
+    "hydra:\n  mode: MULTIRUN\n  sweeper:\n"
+    "    _target_: hydra_plugins.hydra_optuna_sweeper.optuna_sweeper.OptunaSweeper\n"
+    "    storage: {storage}\n    n_trials: 20\n"
+)
 UNKNOWN = Outcome.UNKNOWN
 
 
@@ -471,6 +477,26 @@ CASES = [
             "tune.py": "from ray import tune\nfrom ray.air.integrations.mlflow import MLflowLoggerCallback\ntuner = tune.Tuner(f, run_config=C(callbacks=[MLflowLoggerCallback()]))\n"
         },
         PASS,
+    ),
+    # a Hydra Optuna sweeper is a search (ashleve/lightning-hydra-template
+    # configs/hparams_search/mnist_optuna.yaml); its study storage keeps every trial
+    (
+        "hpo-tracked",
+        "hydra optuna sweeper with storage",
+        {"configs/hparams_search/optuna.yaml": HYDRA_OPTUNA.format(storage="sqlite:///hpo.db")},
+        PASS,
+    ),
+    (
+        "hpo-tracked",
+        "hydra optuna sweeper without storage",
+        {"configs/hparams_search/optuna.yaml": HYDRA_OPTUNA.format(storage="null")},
+        FAIL,
+    ),
+    (
+        "hpo-tracked",
+        "FP basic sweeper is no search",
+        {"configs/train.yaml": "defaults:\n  - override /hydra/sweeper: basic\n"},
+        NA,
     ),
     (
         "hpo-tracked",

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from mlaudit.probes import _ci_reach
 from mlaudit.probes._managed import managed_deploy_call
 from mlaudit.probes.base import ev
-from mlaudit.repo.parsers.ci import CiJob
+from mlaudit.repo.parsers.ci import CiCommand, CiJob
 from mlaudit.repo.snapshot import Snapshot
 from mlaudit.results import Evidence
 
@@ -92,6 +92,19 @@ SSH_ACTIONS = re.compile(r"^(?:appleboy/ssh-action|garygrossgarten/github-action
 COPY_ACTIONS = re.compile(
     r"^(?:appleboy/scp-action|easingthemes/ssh-deploy|burnett01/rsync-deployments)\b"
 )
+# An image built from a development container's files is the editor's environment, not the
+# system (full-stack-deep-learning/fsdl-text-recognizer-2022 .github/workflows/docker.yml:30
+# pushes `.devcontainer/gpu-from-scratch/dev-gpu.Dockerfile`), like shipped_dockerfiles says
+_DEV_CONTAINER_PATH = re.compile(r"(?:^|/)\.devcontainer(?:/|$)")
+_BUILD_INPUTS = ("file", "context", "Dockerfile", "dockerfile", "buildContext")
+
+
+def _builds_dev_container(use: CiCommand) -> bool:
+    """An image build step (docker/build-push-action, Azure Docker@2) whose Dockerfile or
+    build context is a development container's."""
+    return any(_DEV_CONTAINER_PATH.search(use.input(key) or "") for key in _BUILD_INPUTS)
+
+
 # a deployment environment that is not the system itself: review apps, package indexes, docs
 NOT_DELIVERY_ENV = re.compile(r"^(?:review|pypi|testpypi|docs?|pages|github-pages)\b", re.I)
 
@@ -208,7 +221,9 @@ def deliveries(snap: Snapshot) -> list[Delivery]:
             batch = [i for i in items if _ci_reach.runs(i.text, BATCH_DEPLOY)]
             ship = [i for i in items if _ci_reach.runs(i.text, SHIP)]
             service_uses = [u for u in job.uses if SERVICE_ACTIONS.match(u.text)]
-            ship_uses = [u for u in job.uses if SHIP_ACTIONS.match(u.text)]
+            ship_uses = [
+                u for u in job.uses if SHIP_ACTIONS.match(u.text) and not _builds_dev_container(u)
+            ]
             if service:
                 found.append(
                     Delivery(job, "deploys to a serving platform", True, (service[0].evidence(),))

@@ -1,5 +1,5 @@
-"""Serverless functions behind HTTP: the handler files a SAM template or a Serverless
-Framework config names for an API event. Such a handler serves requests without importing
+"""Serverless functions that answer requests: the handler files a SAM template or a
+Serverless Framework config names for an API event, or a Lambda container image runs. Such a handler serves requests without importing
 a serving framework (the platform is the server), like a managed platform's scoring script.
 
 Not a probe module (leading underscore): the code roles (serving code for the coupling,
@@ -10,6 +10,10 @@ security and fault-tolerance checks) and the serving probes read the same facts.
 - Serverless Framework: `functions.<name>.handler: handler.predict` in `serverless.yml` with
   an `http`/`httpApi` event is `handler.py` beside it (jacopotagliabue/you-dont-need-a-
   bigger-boat remote_flow/serverless/serverless.yml:17).
+- Lambda container images: a shipped Dockerfile on an AWS Lambda base image whose
+  `CMD ["app.handler"]` names the file COPY puts at the task root (full-stack-deep-learning/
+  fsdl-text-recognizer-2022 api_serverless/Dockerfile:15); a handler of event records
+  (`event["Records"]`: S3, SQS …) processes events and is left out.
 Only handlers whose file is in the repository count; other runtimes (Node, Java) name no
 Python file and are left out.
 - Authentication: an API event with an authorizer or a required API key (SAM `Auth:
@@ -19,7 +23,9 @@ Python file and are left out.
 
 from __future__ import annotations
 
+import json
 import posixpath
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -100,12 +106,96 @@ def _serverless_handlers(snap: Snapshot) -> list[tuple[str, Evidence]]:
     return found
 
 
+# AWS Lambda base images (the runtime is the image's entry point, CMD names the handler), and
+# the runtime interface client other images run
+_LAMBDA_IMAGE = re.compile(r"^(?:public\.ecr\.aws/lambda/python|amazon/aws-lambda-python)$")
+_LAMBDA_CLIENT = re.compile(r"\bawslambdaric\b")
+_TASK_ROOTS = ("", ".", "./", "/var/task", "/var/task/", "${LAMBDA_TASK_ROOT}", "$LAMBDA_TASK_ROOT")
+
+
+def _first_word(args: str) -> str:
+    """The first word of a CMD/ENTRYPOINT, in exec (JSON) or shell form."""
+    text = args.strip()
+    if text.startswith("["):
+        try:
+            words = json.loads(text)
+        except ValueError:
+            return ""
+        return str(words[0]) if isinstance(words, list) and words else ""
+    return text.split()[0] if text.split() else ""
+
+
+def _copied_file(
+    snap: Snapshot, dockerfile: str, copies: list[str], module_file: str
+) -> str | None:
+    """The repository file a COPY/ADD puts at the task root as `module_file`: a file copied
+    under that name, or the file inside a folder copied to the root. The build context is
+    the Dockerfile's folder or the repository root, whichever holds it."""
+    folder = posixpath.dirname(dockerfile)
+    for args in copies:
+        words = [w for w in args.split() if not w.startswith("--")]
+        if len(words) < 2:
+            continue
+        *sources, dest = words
+        dest = dest.rstrip("/") if dest not in ("/", "./") else dest
+        for source in sources:
+            if dest.endswith("/" + module_file) or dest == module_file:
+                relative = source
+            elif dest in _TASK_ROOTS or dest.rstrip("/") in _TASK_ROOTS:
+                if posixpath.basename(source) == module_file:
+                    relative = source
+                else:
+                    relative = posixpath.join(source, module_file)
+            else:
+                continue
+            for context in (folder, ""):
+                path = posixpath.normpath(posixpath.join(context, relative))
+                if path in snap.file_set:
+                    return path
+    return None
+
+
+def _image_handlers(snap: Snapshot) -> list[tuple[str, Evidence]]:
+    """Lambda container images: a shipped Dockerfile built on an AWS Lambda base image (or
+    running the runtime interface client) whose CMD names `module.function`, resolved to
+    the file COPY puts at the task root (full-stack-deep-learning/fsdl-text-recognizer-2022
+    api_serverless/Dockerfile:15 `CMD ["app.handler"]` ← `:13 COPY api_serverless/app.py
+    ./app.py`). A handler of S3/SQS/SNS/Kinesis event records processes events, it does
+    not answer requests: left out."""
+    found = []
+    for path in base.shipped_dockerfiles(snap):
+        parsed = snap.dockerfile(path)
+        if parsed is None or not parsed.stages:
+            continue
+        final = parsed.base_images[-1]
+        entry = " ".join(i.args for i in parsed.of("ENTRYPOINT"))
+        if not (_LAMBDA_IMAGE.match(final.image) or _LAMBDA_CLIENT.search(entry)):
+            continue
+        commands = parsed.of("CMD")
+        handler = _first_word(commands[-1].args) if commands else ""
+        if "." not in handler or "/" in handler:
+            continue
+        module_file = handler.rsplit(".", 1)[0].replace(".", "/") + ".py"
+        copies = [i.args for i in parsed.instructions if i.keyword in ("COPY", "ADD")]
+        script = _copied_file(snap, path, copies, module_file)
+        if script is None:
+            continue
+        facts = snap.python(script)
+        if facts is not None and any(text == "Records" for text, _line in facts.strings):
+            continue
+        found.append((script, ev(path, commands[-1].line, f"CMD {handler}", "Lambda image")))
+    return found
+
+
 def http_function_handlers(snap: Snapshot) -> list[tuple[str, Evidence]]:
-    """(handler file, where it is declared) of serverless functions behind an HTTP API."""
+    """(handler file, where it is declared) of serverless functions that answer requests:
+    behind an HTTP API (SAM, Serverless Framework) or a Lambda container image."""
 
     def build() -> list[tuple[str, Evidence]]:
         found: dict[str, Evidence] = {}
-        for script, where in _sam_handlers(snap) + _serverless_handlers(snap):
+        for script, where in (
+            _sam_handlers(snap) + _serverless_handlers(snap) + _image_handlers(snap)
+        ):
             if not base.is_test_path(script):
                 found.setdefault(script, where)
         return sorted(found.items())

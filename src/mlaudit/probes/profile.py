@@ -1,7 +1,8 @@
 """Which kind of ML project is this? `online-serving`, `batch` or `research`.
 
 - online-serving: production code imports a serving framework (FastAPI, Flask, BentoML,
-  Ray Serve, TorchServe, Triton, KServe, Seldon, …) AND the repository ships it — a
+  Ray Serve, TorchServe, Triton, KServe, Seldon, Gradio, …) or is a function handler (a SAM
+  or Serverless Framework HTTP function, a Lambda container image) AND the repository ships it — a
   Dockerfile, Kubernetes manifests, a serving spec or a serverless config; or production
   code deploys the model to a managed online endpoint (SageMaker, Vertex AI, Azure ML …);
   or infrastructure code declares one (a CloudFormation/SAM `AWS::SageMaker::Endpoint` or
@@ -20,7 +21,7 @@ import re
 from mlaudit.probes import base
 from mlaudit.probes._ci_reach import is_install
 from mlaudit.probes._delivery import deliveries
-from mlaudit.probes._functions import SAM_API_EVENTS
+from mlaudit.probes._functions import SAM_API_EVENTS, http_function_handlers
 from mlaudit.probes._managed import managed_deploy_call, scoring_scripts
 from mlaudit.probes.base import ev
 from mlaudit.probes.cloudformation import cdk_evidence, cfn_resources
@@ -49,6 +50,8 @@ SERVING_MODULES = (
     "aiohttp.web",
     "grpc",
     "tornado.web",
+    # a web UI that serves the model to people (its server is the app: `demo.launch()`)
+    "gradio",
 )
 SERVING_FILES = (
     "bentofile.yaml",
@@ -237,6 +240,10 @@ def detect_profile(snap: Snapshot) -> ProfileInfo:
     serving += [
         ev(script, None, None, f"scoring script named at {where.location()}")
         for script, where in scoring_scripts(snap)
+    ]
+    serving += [
+        ev(script, None, None, f"function handler named at {where.location()}")
+        for script, where in http_function_handlers(snap)
     ]
     library = _published_library(snap)
     if library:

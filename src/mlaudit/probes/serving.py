@@ -18,6 +18,7 @@ from mlaudit.probes import base
 from mlaudit.probes._functions import http_function_handlers
 from mlaudit.probes._managed import scoring_scripts
 from mlaudit.probes.base import ev
+from mlaudit.probes.code_roles import code_roles
 from mlaudit.probes.kubernetes import (
     SERVING_WORKLOADS,
     NoParams,
@@ -150,6 +151,26 @@ NAN_GUARDS = (
     "*.isfinite",
     "*.isnan",
 )
+
+
+@probe("serving_code", NoParams)
+def serving_code(snap: Snapshot, p: NoParams) -> Observation:
+    """The repository has serving code: the condition of checks about a serving API.
+
+    Looks for: production Python files that import a serving framework, a managed
+    platform's scoring script or a serverless function's HTTP handler (the code roles the
+    security, coupling and fault-tolerance checks share).
+    Why: a check of an API's tests or contract means nothing where no API exists; used
+    under `only_if`, its absence makes such a check not applicable instead of failed.
+    Fix: nothing to fix: this is a condition, not a practice.
+    """
+    serving = code_roles(snap).serving
+    if not serving:
+        return base.failed(
+            "no serving code (no serving framework imported, no scoring script or HTTP handler)"
+        )
+    found = [serving[path] for path in sorted(serving)]
+    return base.passed(f"serving code in {len(found)} file(s)", base.cap(found))
 
 
 @probe("nan_guard", NoParams)

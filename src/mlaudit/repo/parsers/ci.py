@@ -52,6 +52,12 @@ CI_GLOBS: dict[str, tuple[str, ...]] = {
 class CiCommand:
     text: str
     line: int | None
+    # an action's or task's string inputs (GitHub `with:`, Azure `inputs:`), e.g. the
+    # Dockerfile docker/build-push-action builds
+    inputs: tuple[tuple[str, str], ...] = ()
+
+    def input(self, key: str) -> str | None:
+        return next((value for name, value in self.inputs if name == key), None)
 
     def __post_init__(self) -> None:
         # every pattern over CI commands sees at most MAX_MATCH_LINE characters (issue #13)
@@ -151,6 +157,15 @@ def _command_lines(value: Any, anchor: int | None) -> list[CiCommand]:
     return out
 
 
+def _inputs(given: Any) -> tuple[tuple[str, str], ...]:
+    """The string inputs of an action or task step, bounded like commands."""
+    if not isinstance(given, dict):
+        return ()
+    return tuple(
+        (str(key), bounded(value)) for key, value in given.items() if isinstance(value, str)
+    )
+
+
 def _as_dict(value: Any) -> dict[Any, Any]:
     return value if isinstance(value, dict) else {}
 
@@ -209,8 +224,8 @@ def parse_github(path: str, doc: Any) -> list[CiJob]:
             if "run" in step:
                 ci.commands.extend(_command_lines(step["run"], key_line(step, "run")))
             if isinstance(step.get("uses"), str):
-                ci.uses.append(CiCommand(step["uses"], key_line(step, "uses")))
                 with_ = step.get("with")
+                ci.uses.append(CiCommand(step["uses"], key_line(step, "uses"), _inputs(with_)))
                 if isinstance(with_, dict):
                     for key in ("run", "script", "command", "args"):
                         if isinstance(with_.get(key), str):
@@ -289,8 +304,8 @@ def _azure_steps(container: dict[Any, Any], ci: CiJob) -> None:
             if key in step:
                 ci.commands.extend(_command_lines(step[key], key_line(step, key)))
         if isinstance(step.get("task"), str):
-            ci.uses.append(CiCommand(step["task"], key_line(step, "task")))
             inputs = _as_dict(step.get("inputs"))
+            ci.uses.append(CiCommand(step["task"], key_line(step, "task"), _inputs(inputs)))
             for key in ("script", "inline", "inlineScript", "arguments", "command"):
                 if isinstance(inputs.get(key), str):
                     ci.commands.extend(_command_lines(inputs[key], key_line(inputs, key)))
