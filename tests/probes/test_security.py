@@ -12,6 +12,10 @@ from mlaudit.results import Outcome
 
 FASTAPI = "from fastapi import FastAPI\napp = FastAPI()\n"
 DOCKER = "FROM python:3.11-slim\nCOPY . /app\nCMD ['uvicorn', 'app:app']\n"
+FLAKE8_HOOK = (
+    "repos:\n- repo: https://github.com/PyCQA/flake8\n  rev: 3.9.2\n  hooks:\n  - id: flake8\n"
+    "    additional_dependencies: [flake8-bugbear, flake8-bandit]\n"
+)
 GH_PR = "on: [pull_request]\njobs:\n  scan:\n    runs-on: ubuntu-latest\n    steps:\n"
 DEPLOY = """apiVersion: apps/v1
 kind: Deployment
@@ -74,6 +78,8 @@ SSE = """resource "aws_s3_bucket_server_side_encryption_configuration" "data" {
 """
 
 
+LIT_MODEL = "import lightning as L\n\nclass ColaModel(L.LightningModule):\n    pass\n"
+LIT_LOAD = "from model import ColaModel\nm = ColaModel.load_from_checkpoint('best.ckpt'{args})\n"
 TORCH_LOAD = "import torch\nm = torch.load('m.pt')\n"
 PYPROJECT_TORCH = '[project]\nname = "x"\ndependencies = ["numpy", "torch{spec}"]\n'
 POETRY_TORCH = '[tool.poetry]\nname = "x"\n[tool.poetry.dependencies]\ntorch = "{spec}"\n'
@@ -141,6 +147,44 @@ CASES = [
         Outcome.FAIL,
     ),
     ("unsafe-deserialization", {"c.py": "import yaml\nyaml.load(open('c.yaml'))\n"}, Outcome.FAIL),
+    # Lightning's load_from_checkpoint is torch.load of the checkpoint, weights_only=False
+    # before Lightning 2.6 (graviraja/MLOps-Basics week_9_monitoring/inference.py:10: the
+    # model class lives in another module of the repository)
+    (
+        "unsafe-deserialization",
+        {"model.py": LIT_MODEL, "inference.py": LIT_LOAD.format(args="")},
+        Outcome.FAIL,
+    ),
+    (
+        "unsafe-deserialization",
+        {"model.py": LIT_MODEL, "inference.py": LIT_LOAD.format(args=", weights_only=True")},
+        Outcome.PASS,
+    ),
+    # … safe by default where Lightning and torch >= 2.6 are required everywhere
+    (
+        "unsafe-deserialization",
+        {
+            "model.py": LIT_MODEL,
+            "inference.py": LIT_LOAD.format(args=""),
+            "requirements.txt": "lightning>=2.6\ntorch>=2.6\n",
+        },
+        Outcome.PASS,
+    ),
+    (
+        "unsafe-deserialization",
+        {
+            "model.py": LIT_MODEL,
+            "inference.py": LIT_LOAD.format(args=""),
+            "requirements.txt": "lightning>=2.6\ntorch>=2.1\n",
+        },
+        Outcome.FAIL,
+    ),
+    # trap: a method of that name in a repository that does not use Lightning
+    (
+        "unsafe-deserialization",
+        {"store.py": "class Store:\n    pass\n\nStore.load_from_checkpoint('run-1')\n"},
+        Outcome.PASS,
+    ),
     (
         "unsafe-deserialization",
         {
@@ -213,6 +257,27 @@ CASES = [
             ".github/workflows/ci.yml": GH_PR + "      - run: ruff check .\n",
         },
         Outcome.PASS,
+    ),
+    # flake8-bandit, a plugin of the flake8 hook that CI runs through pre-commit
+    # (full-stack-deep-learning/fsdl-text-recognizer-2022 .pre-commit-config.yaml:29-31)
+    (
+        "sast",
+        {
+            ".pre-commit-config.yaml": FLAKE8_HOOK,
+            ".flake8": "[flake8]\nselect = B,C,E,F,\n  S,W\nmax-line-length = 120\n",
+            ".github/workflows/ci.yml": GH_PR + "      - uses: pre-commit/action@v3.0.0\n",
+        },
+        Outcome.PASS,
+    ),
+    # … silent when flake8's selection leaves the S codes out
+    (
+        "sast",
+        {
+            ".pre-commit-config.yaml": FLAKE8_HOOK,
+            "setup.cfg": "[metadata]\nname = x\n\n[flake8]\nselect = E,F,W  # S later\n",
+            ".github/workflows/ci.yml": GH_PR + "      - uses: pre-commit/action@v3.0.0\n",
+        },
+        Outcome.FAIL,
     ),
     # known FP: installing bandit is not running it; README prose is not use
     (

@@ -66,15 +66,39 @@ TORCH_IMPLICIT = "torch.load without weights_only=True unpickles arbitrary objec
 TORCH_SAFE_DEFAULT = Version("2.6")
 
 
+# Lightning's `load_from_checkpoint` is torch.load on the checkpoint: with weights_only=False
+# written out before Lightning 2.6, with torch's own default from 2.6 on
+LIGHTNING_IMPLICIT = (
+    "load_from_checkpoint unpickles the checkpoint (torch.load; weights_only=False before "
+    "Lightning 2.6)"
+)
+LIGHTNING_SAFE_DEFAULT = Version("2.6")
+LIGHTNING_MODULES = ("lightning", "pytorch_lightning")
+
+
+def _all_at_least(snap: Snapshot, names: tuple[str, ...], floor: Version) -> list[Evidence]:
+    """The declarations of the distributions `names` (requirements, pyproject) when there are
+    some and every one requires at least `floor`; [] otherwise."""
+    declared = [(name, d) for name in names for d in declared_specifiers(snap, name)]
+    floors = [minimum_version(spec) for _, (_, _, spec) in declared]
+    if not declared or any(f is None or f < floor for f in floors):
+        return []
+    return [ev(path, line, f"{name}{spec}") for name, (path, line, spec) in declared]
+
+
 def torch_safe_by_default(snap: Snapshot) -> list[Evidence]:
     """The declarations of torch (requirements, pyproject) when every one of them requires
     torch >= 2.6, where `torch.load` defaults to weights_only=True; [] otherwise (torch
     undeclared, unbounded, or allowed below 2.6 somewhere)."""
-    declared = declared_specifiers(snap, "torch")
-    floors = [minimum_version(spec) for _, _, spec in declared]
-    if not declared or any(f is None or f < TORCH_SAFE_DEFAULT for f in floors):
-        return []
-    return [ev(path, line, f"torch{spec}") for path, line, spec in declared]
+    return _all_at_least(snap, ("torch",), TORCH_SAFE_DEFAULT)
+
+
+def lightning_safe_by_default(snap: Snapshot) -> list[Evidence]:
+    """Declarations requiring Lightning >= 2.6 and torch >= 2.6 everywhere, where
+    `load_from_checkpoint` loads weights only unless told otherwise; [] otherwise."""
+    torch = torch_safe_by_default(snap)
+    lightning = _all_at_least(snap, ("lightning", "pytorch-lightning"), LIGHTNING_SAFE_DEFAULT)
+    return torch + lightning if torch and lightning else []
 
 
 def unsafe_reason(call: Call) -> str | None:
@@ -85,12 +109,9 @@ def unsafe_reason(call: Call) -> str | None:
     if any(name == n or name.endswith("." + n) for n in ALWAYS_UNSAFE):
         return "pickle-based load executes arbitrary code from the file"
     if name == "torch.load":
-        flag = call.kwarg("weights_only")
-        if flag == _TRUE or undecided_reason(call):
-            return None
-        if flag is None:
-            return TORCH_IMPLICIT
-        return f"torch.load(weights_only={flag}) unpickles arbitrary objects"
+        return _weights_only_reason(call, "torch.load", TORCH_IMPLICIT)
+    if name.endswith(".load_from_checkpoint"):
+        return _weights_only_reason(call, "load_from_checkpoint", LIGHTNING_IMPLICIT)
     if name == "numpy.load" and call.kwarg("allow_pickle") == _TRUE:
         return "numpy.load(allow_pickle=True) unpickles arbitrary objects"
     if name in ("yaml.load", "yaml.load_all"):
@@ -105,6 +126,17 @@ def unsafe_reason(call: Call) -> str | None:
     return None
 
 
+def _weights_only_reason(call: Call, what: str, implicit: str) -> str | None:
+    """A torch checkpoint load: safe with weights_only=True (or a flag the source does not
+    settle), `implicit` when the flag is left to the default, unsafe when set otherwise."""
+    flag = call.kwarg("weights_only")
+    if flag == _TRUE or undecided_reason(call):
+        return None
+    if flag is None:
+        return implicit
+    return f"{what}(weights_only={flag}) unpickles arbitrary objects"
+
+
 def _safe_flag_may_be_spread(call: Call, keyword: str) -> bool:
     """`keyword` is not written out but may come in a `**mapping` (`torch.load(f,
     **kwargs)` after `kwargs = {"weights_only": True} if … else {}`): whether the load is
@@ -116,6 +148,9 @@ def undecided_reason(call: Call) -> str | None:
     """Why this call's safety cannot be read from the source, or None."""
     if call.name == "torch.load" and _safe_flag_may_be_spread(call, "weights_only"):
         return "torch.load(**…): whether weights_only=True is passed depends on the mapping"
+    if call.name.endswith(".load_from_checkpoint") and call.kwarg("weights_only") is None:
+        # a Lightning hyper-parameter override (`**overrides`) is the common spread here
+        return None
     if call.name in ("yaml.load", "yaml.load_all") and call.name_arg("1") is None:
         if call.name_arg("Loader") is None and _safe_flag_may_be_spread(call, "Loader"):
             return "yaml.load(**…): whether a SafeLoader is passed depends on the mapping"
@@ -153,7 +188,9 @@ def unsafe_deserialization(snap: Snapshot, p: UnsafeDeserializationParams) -> Ob
     Looks for (AST calls, resolved through imports, keyword arguments read): `pickle.load`,
     `joblib.load`, `dill`/`cloudpickle` loads, `pandas.read_pickle`, `torch.load` without
     `weights_only=True` (unless every declaration of torch requires >= 2.6, whose default
-    it is), `numpy.load(allow_pickle=True)`, any call with
+    it is), Lightning's `load_from_checkpoint` without `weights_only=True` in a repository
+    that imports Lightning (unless Lightning and torch >= 2.6 are required everywhere),
+    `numpy.load(allow_pickle=True)`, any call with
     `trust_remote_code=True`, `yaml.load` without `SafeLoader`, and Kedro catalog
     datasets of type `pickle.PickleDataset`. Production code and
     notebooks; tests are left out. Fails with file:line evidence; a finding only in
@@ -182,6 +219,12 @@ def unsafe_deserialization(snap: Snapshot, p: UnsafeDeserializationParams) -> Ob
 
     found, undecided = base.per_file_evidence(snap, _UNSAFE_LOADS, paths, scan_file, 2)
     found += _kedro_pickle_datasets(snap)
+    checkpoints = [e for e in found if (e.note or "").startswith(LIGHTNING_IMPLICIT)]
+    if checkpoints and (
+        not base.first_import_of(snap, paths, LIGHTNING_MODULES) or lightning_safe_by_default(snap)
+    ):
+        # another library's method of that name, or Lightning and torch that load weights only
+        found = [e for e in found if e not in checkpoints]
     implicit = [e for e in found if (e.note or "").startswith(TORCH_IMPLICIT)]
     safe_torch = torch_safe_by_default(snap) if implicit else []
     if safe_torch:
@@ -247,8 +290,31 @@ def precommit_hooks(snap: Snapshot) -> list[tuple[str, str, int | None, Any]]:
                         text = (
                             f"{repo.get('repo', '')} {hook.get('id', '')} {hook.get('entry', '')}"
                         )
+                        # a linter's plugins run with it (flake8 + flake8-bandit)
+                        plugins = [str(d) for d in as_list(hook.get("additional_dependencies"))]
+                        if plugins and not _plugins_off(snap, text, plugins):
+                            text += " " + " ".join(plugins)
                         out.append((path, text.strip(), getattr(hook, "line", None), doc))
     return out
+
+
+_FLAKE8_CONFIGS = (".flake8", "setup.cfg", "tox.ini")
+_FLAKE8_SECTION = re.compile(r"(?ms)^\[flake8\][^\n]*\n(.*?)(?=^\[|\Z)")
+_FLAKE8_SELECT = re.compile(r"(?m)^select\s*[=:]\s*((?:[^\n]*\n?)(?:[ \t]+[^\n]*\n?)*)")
+
+
+def _plugins_off(snap: Snapshot, hook: str, plugins: list[str]) -> bool:
+    """flake8 runs flake8-bandit's `S` rules unless its configuration selects codes without
+    them (`select = E,F,W`): then the plugin is installed but silent."""
+    if "flake8" not in hook or not any("bandit" in p for p in plugins):
+        return False
+    for path in base.select_files(snap, _FLAKE8_CONFIGS):
+        section = _FLAKE8_SECTION.search(snap.text(path) or "")
+        chosen = _FLAKE8_SELECT.search(section.group(1)) if section else None
+        if chosen:
+            codes = re.findall(r"[A-Z]+\d*", re.sub(r"#[^\n]*", "", chosen.group(1)))
+            return not any(code == "S" or re.fullmatch(r"S\d+", code) for code in codes)
+    return False
 
 
 def precommit_wired(snap: Snapshot) -> list[Evidence]:
