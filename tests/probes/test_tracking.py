@@ -11,12 +11,32 @@ from helpers import _default_rubric, run_rubric_check, snapshot
 from mlaudit.results import Outcome
 
 PASS, PARTIAL, FAIL, NA = Outcome.PASS, Outcome.PARTIAL, Outcome.FAIL, Outcome.NOT_APPLICABLE
+WANDB_OPTION = "wandb:\n  _target_: lightning.pytorch.loggers.wandb.WandbLogger\n  project: demo\n"
+TRAIN_WF = (
+    "on: [push]\njobs:\n  train:\n    runs-on: ubuntu-latest\n    steps:\n"
+    "      - run: python src/train.py {args}\n"
+)
 HYDRA_OPTUNA = (
     "# @package _global_\ndefaults:\n  - override /hydra/sweeper: optuna\n"
     "hydra:\n  mode: MULTIRUN\n  sweeper:\n"
     "    _target_: hydra_plugins.hydra_optuna_sweeper.optuna_sweeper.OptunaSweeper\n"
     "    storage: {storage}\n    n_trials: 20\n"
 )
+
+
+def hydra_project(selected: str, extra: dict[str, str] | None = None) -> dict[str, str]:
+    """A Hydra project whose train.yaml selects `logger: <selected>` (`null`: none)."""
+    return {
+        "configs/train.yaml": f"defaults:\n  - _self_\n  - logger: {selected}\n  - trainer: default\n",
+        "configs/trainer/default.yaml": "max_epochs: 3\n",
+        "configs/logger/csv.yaml": "csv:\n  _target_: lightning.pytorch.loggers.csv_logs.CSVLogger\n",
+        "configs/logger/wandb.yaml": WANDB_OPTION,
+        "src/train.py": "import hydra\n\n@hydra.main(config_path='../configs', config_name='train')\n"
+        "def main(cfg):\n    pass\n",
+        **(extra or {}),
+    }
+
+
 UNKNOWN = Outcome.UNKNOWN
 
 
@@ -86,6 +106,14 @@ CASES = [
     ),
     # shared-tracking-server: a settings field's default is the URI the code sets
     # (fmind/mlops-python-package src/bikes/io/services.py:174,197)
+    # a hosted tracker only in a Hydra option nothing selects is offered, not used
+    ("shared-tracking-server", "hydra wandb option selected", hydra_project("wandb"), PASS),
+    (
+        "shared-tracking-server",
+        "hydra wandb option selected by nothing",
+        hydra_project("null"),
+        PARTIAL,
+    ),
     (
         "shared-tracking-server",
         "settings field default is a local store",
@@ -154,6 +182,37 @@ CASES = [
         PARTIAL,
     ),
     # tracker-calls ------------------------------------------------------------------------
+    # Hydra logger options (ashleve/lightning-hydra-template): used when a defaults list or a
+    # committed command selects them, offered (partial) when nothing does
+    ("tracker-calls", "hydra logger selected by defaults", hydra_project("wandb"), PASS),
+    ("tracker-calls", "hydra logger selected by nothing", hydra_project("null"), PARTIAL),
+    (
+        "tracker-calls",
+        "hydra logger selected by a CI command",
+        hydra_project(
+            "null", {".github/workflows/train.yml": TRAIN_WF.format(args="logger=wandb")}
+        ),
+        PASS,
+    ),
+    (
+        "tracker-calls",
+        "hydra logger selected through another option's defaults",
+        hydra_project("many", {"configs/logger/many.yaml": "defaults:\n  - csv\n  - wandb\n"}),
+        PASS,
+    ),
+    (
+        "tracker-calls",
+        "FP hydra logger named only in the README",
+        hydra_project("null", {"README.md": "Run `python train.py logger=wandb`.\n"}),
+        PARTIAL,
+    ),
+    # a `_target_` outside any Hydra config folder: no group, no opinion
+    (
+        "tracker-calls",
+        "target in a plain config",
+        {"conf.yaml": "logger:\n  _target_: lightning.pytorch.loggers.WandbLogger\n"},
+        PASS,
+    ),
     # aws-samples/amazon-sagemaker-safe-deployment-pipeline model/run_pipeline.py:153-162
     (
         "tracker-calls",

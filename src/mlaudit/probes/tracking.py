@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import re
 
+from pydantic import Field, field_validator
+
 from mlaudit.probes import _mlfacts as mf
-from mlaudit.probes import base
+from mlaudit.probes import base, words
+from mlaudit.probes._hydra import hydra_config
 from mlaudit.probes.base import ev
-from mlaudit.probes.generic import bound_call_names, name_matches, name_matches_any
+from mlaudit.probes.generic import _check_regex, bound_call_names, name_matches, name_matches_any
 from mlaudit.probes.registry import Params, probe
 from mlaudit.repo.parsers.python_src import Call, PythonFacts
 from mlaudit.repo.snapshot import Snapshot, derivation_key
@@ -85,6 +88,53 @@ class NoParams(Params):
 
 def _code(snap: Snapshot) -> list[str]:
     return base.python_sources(snap, scope="non_tests")
+
+
+class HydraTargetsParams(Params):
+    targets: str = Field(description="regex over the class a `_target_:` names, e.g. WandbLogger")
+    globs: list[str] = ["*.yaml", "*.yml"]
+
+    _v = field_validator("targets")(_check_regex)
+
+
+_TARGET_LINE = re.compile(r"""^\s*_target_:\s*["']?([\w.]+)["']?\s*(?:#.*)?$""")
+
+
+@probe("hydra_targets", HydraTargetsParams)
+def hydra_targets(snap: Snapshot, p: HydraTargetsParams) -> Observation:
+    """A configuration instantiates one of the given classes (`_target_: …WandbLogger`), in a
+    config that is used.
+
+    Looks for: `_target_:` lines of YAML files whose class matches `targets` (Hydra builds
+    the object as a call in code would). One in an option of a Hydra config group that no
+    committed config or command selects (`configs/logger/wandb.yaml` under `- logger:
+    null`: ashleve/lightning-hydra-template configs/train.yaml:10) is offered, not used:
+    partial; the `_target_` of a used config (or of YAML outside any Hydra config folder)
+    passes.
+    Why: a tracker configured only as an option nobody selects records no run.
+    Fix: select the option in the defaults list (`- logger: wandb`) or in the committed
+    command that runs training (`python train.py logger=wandb`).
+    """
+    wanted = re.compile(p.targets)
+    hydra = hydra_config(snap)
+    used: list[Evidence] = []
+    offered: list[Evidence] = []
+    for path, line, text in snap.grep(base.select_files(snap, p.globs), _TARGET_LINE):
+        target = _TARGET_LINE.match(text)
+        if target is None or not wanted.search(target.group(1)):
+            continue
+        if hydra.unselected(path):
+            offered.append(ev(path, line, text.strip(), hydra.why(path)))
+        else:
+            used.append(ev(path, line, text.strip()))
+    if used:
+        return base.passed(words.found_phrase(used), used)
+    if offered:
+        return base.partial(
+            f"only in Hydra options that no committed config or command selects ({len(offered)})",
+            offered,
+        )
+    return base.failed("no configuration instantiates one of these classes")
 
 
 _TRACKING_SERVER = derivation_key("shared_tracking_server")
@@ -195,8 +245,17 @@ def shared_tracking_server(snap: Snapshot, p: NoParams) -> Observation:
         elif _REMOTE_URI.match("'" + shown) or (shown.startswith("$") and not path.endswith(".py")):
             # a server URL, or (outside Python) a value injected from CI secrets/variables
             remote.append(ev(path, line, text))
+    hydra = hydra_config(snap)
+    offered: list[Evidence] = []  # hosted trackers of Hydra options nothing selects
     for path in base.select_files(snap, ["*.yml", "*.yaml"]):
         lines = snap.lines(path)
+        if hydra.unselected(path):
+            offered.extend(
+                ev(path, number, text.strip(), hydra.why(path))
+                for number, text in enumerate(lines, start=1)
+                if _YAML_HOSTED.match(text)
+            )
+            continue
         yaml_offline = any(_YAML_OFFLINE.match(text) for text in lines)
         for number, text in enumerate(lines, start=1):
             uri_match = _YAML_URI.match(text)
@@ -220,6 +279,11 @@ def shared_tracking_server(snap: Snapshot, p: NoParams) -> Observation:
         local.append(ev(mlruns[0], note=f"committed mlruns/ ({len(mlruns)} files): local store"))
     if remote:
         return base.passed("runs go to a shared tracking server", remote)
+    if offered and not [e for e in computed if not base.is_notebook(e.path)]:
+        return base.partial(
+            "a hosted tracker only in Hydra options that no committed config or command selects",
+            offered,
+        )
     # a notebook's computed URI does not outweigh the local store production code sets
     if [e for e in computed if not base.is_notebook(e.path)] or (computed and not local):
         return base.partial("tracking URI computed at run time; server not visible", computed)
