@@ -71,6 +71,21 @@ KEDRO_NODE = (
     "inputs=dict(data='x_train', hyperparameters='params:xgb_hyperparameters'), outputs='model')])\n"
 )
 
+
+def hydra_seeded(seed: str, extra: str = "") -> dict[str, str]:
+    """A Hydra project whose train script seeds from `cfg.seed`, `seed: <seed>` by default."""
+    files = {
+        "configs/train.yaml": f"defaults:\n  - _self_\n  - experiment: null\nseed: {seed}\n",
+        "configs/experiment/example.yaml": "# @package _global_\nseed: 12345\n",
+        "src/train.py": "import hydra\nimport lightning as L\n\n"
+        "@hydra.main(config_path='../configs', config_name='train')\ndef main(cfg):\n"
+        "    if cfg.get('seed'):\n        L.seed_everything(cfg.seed, workers=True)\n",
+    }
+    if extra:
+        files["src/data.py"] = extra
+    return files
+
+
 CASES = [
     # data-pinned -----------------------------------------------------------------------
     (
@@ -522,6 +537,23 @@ CASES = [
         PASS,
     ),
     ("seeds-set", "lightning", {"train.py": "import lightning as L\nL.seed_everything(7)\n"}, PASS),
+    # a seed from a Hydra config value: set by the primary config, or left null by it
+    # (ashleve/lightning-hydra-template configs/train.yaml:49 `seed: null`, src/train.py:54-55)
+    ("seeds-set", "hydra seed set", hydra_seeded("42"), PASS),
+    ("seeds-set", "hydra seed null by default", hydra_seeded("null"), PARTIAL),
+    # … a literal run seed elsewhere still seeds every run; a generator's seed does not
+    (
+        "seeds-set",
+        "hydra seed null, literal run seed",
+        hydra_seeded("null", "import numpy as np\nnp.random.seed(0)\n"),
+        PASS,
+    ),
+    (
+        "seeds-set",
+        "FP hydra seed null, only the data split seeded",
+        hydra_seeded("null", "import torch\ng = torch.Generator().manual_seed(42)\n"),
+        PARTIAL,
+    ),
     ("seeds-set", "nothing", {"train.py": "import torch\nm = torch.nn.Linear(2, 2)\n"}, FAIL),
     # FP: commented-out seeds (the titanic trap), random_state=None, seeds only in tests
     (

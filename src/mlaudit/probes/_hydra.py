@@ -86,14 +86,14 @@ class HydraConfig:
         for path in yaml_files:
             folders.setdefault(posixpath.dirname(path), []).append(path)
         self.roots: list[str] = []
-        primaries: list[str] = []
+        self.primaries: list[str] = []
         for folder, files in sorted(folders.items()):
             if any(not r or folder.startswith(r + "/") for r in self.roots):
                 continue  # a group folder of a config folder found before it
             for path in files:
                 groups = [g for g, _ in _entries(_defaults(snap, path)) if g]
                 if any(self._has_folder(folders, folder, g) for g in groups):
-                    primaries.append(path)
+                    self.primaries.append(path)
                     if folder not in self.roots:
                         self.roots.append(folder)
         self.options: dict[str, tuple[str, str, str]] = {}  # path → (root, group, option)
@@ -105,7 +105,7 @@ class HydraConfig:
                 if group:
                     self.options[path] = (root, group, _stem(path))
         self.selected: set[str] = set()
-        self._select(snap, primaries, folders)
+        self._select(snap, self.primaries, folders)
 
     @staticmethod
     def _has_folder(folders: dict[str, list[str]], folder: str, group: str) -> bool:
@@ -171,6 +171,21 @@ class HydraConfig:
                 for name in re.split(r"[,\[\]\s'\"]+", match.group(2)):
                     if name:
                         found.extend((root, group, name) for root, g in groups if g == group)
+        return found
+
+    def primary_values(self, snap: Snapshot, key: str) -> list[tuple[str, int | None, Any]]:
+        """(path, line, value) of the dotted `key` (`seed`, `train.seed`) in each primary
+        config that sets it: what a run gets by default."""
+        found = []
+        for path in self.primaries:
+            for doc in snap.yaml_docs(path):
+                node: Any = doc
+                parts = key.split(".")
+                for part in parts[:-1]:
+                    node = node.get(part) if isinstance(node, dict) else None
+                if isinstance(node, dict) and parts[-1] in node:
+                    line = getattr(node, "key_lines", {}).get(parts[-1])
+                    found.append((path, line, node[parts[-1]]))
         return found
 
     def unselected(self, path: str) -> bool:

@@ -4,6 +4,7 @@ the notebook-only anti-signal."""
 
 from __future__ import annotations
 
+import fnmatch
 import posixpath
 import re
 import shlex
@@ -11,6 +12,7 @@ from typing import Any
 
 from mlaudit.probes import _ci_reach, base
 from mlaudit.probes import _mlfacts as mf
+from mlaudit.probes._hydra import hydra_config
 from mlaudit.probes.base import ev
 from mlaudit.probes.dependencies import CONDA_ENV_GLOBS
 from mlaudit.probes.generic import (
@@ -586,7 +588,9 @@ def seeds_set(snap: Snapshot, p: NoParams) -> Observation:
     seeded generators (`default_rng(42)`), `random_state=` (not None) or `seed=<int>`
     keyword arguments. `torch.backends.cudnn.benchmark = True` makes GPU results
     non-deterministic and demotes a pass to partial; `use_deterministic_algorithms(True)`
-    is reported as extra evidence. Notebook-only seeds are partial.
+    is reported as extra evidence. Notebook-only seeds are partial, and so are run seeds
+    that all come from a Hydra config value the primary configs leave null
+    (`seed_everything(cfg.seed)` under `seed: null`: a default run is unseeded).
     Why: seeds are necessary (not sufficient) for reproducible training (MTS Infra 1).
     Fix: seed every RNG at the start of training (`lightning.seed_everything(42)`) and
     pass `random_state=` to splitters and estimators.
@@ -599,7 +603,9 @@ def seeds_set(snap: Snapshot, p: NoParams) -> Observation:
             line, note = base.notebook_line_note(snap, path, call.line)
             hit = None
             if name_matches_any(call.name, tuple(SEED_CALLS)):
-                hit = f"{call.name}(…)"
+                given = call.name_arg("0") or call.name_arg("seed")
+                # an attribute of a config object (`cfg.seed`) is shown: its default is read below
+                hit = f"{call.name}({given})" if given and "." in given else f"{call.name}(…)"
             elif name_matches_any(call.name, tuple(SEEDED_CONSTRUCTORS)) and (
                 (call.args and call.args[0] != "None") or call.kwarg("seed") not in (None, "None")
             ):
@@ -633,8 +639,41 @@ def seeds_set(snap: Snapshot, p: NoParams) -> Observation:
         )
     if not in_scripts:
         return base.partial("seeds set only in notebooks", found)
+    unset = _seeds_unset_by_default(snap, found)
+    if unset:
+        return base.partial(
+            "seeds set from a config value whose default is null: a default run is unseeded",
+            unset + found,
+        )
     extra = " and deterministic algorithms enforced" if helps else ""
     return base.passed(f"random seeds set{extra}", helps + found)
+
+
+_CONFIG_SEED = re.compile(r"\(([A-Za-z_]\w*)\.([\w.]+)\)$")
+# the calls that seed a whole run's RNGs (not one generator's)
+_GLOBAL_SEED = re.compile(
+    "|".join(fnmatch.translate(n + "(*").removesuffix(r"\Z") for n in SEED_CALLS if "()" not in n)
+)
+
+
+def _seeds_unset_by_default(snap: Snapshot, found: list[Evidence]) -> list[Evidence]:
+    """Where every script seed comes from a Hydra config value (`seed_everything(cfg.seed)`)
+    that the primary configs leave null (`seed: null`, ashleve/lightning-hydra-template
+    configs/train.yaml:49, set only by an experiment option): the null defaults; [] when any
+    seed is a literal, or a value no primary config names."""
+    hydra = hydra_config(snap)
+    if not hydra.primaries:
+        return []
+    nulls: list[Evidence] = []
+    for e in found:
+        if base.is_notebook(e.path) or not _GLOBAL_SEED.match(e.snippet or ""):
+            continue  # a seeded generator or estimator (the data split's) is not the run's seed
+        key = _CONFIG_SEED.search(e.snippet or "")
+        values = hydra.primary_values(snap, key.group(2)) if key else []
+        if not values or any(value is not None for _, _, value in values):
+            return []  # a literal seed, or a value no primary config names
+        nulls.extend(ev(path, line, f"{key.group(2)}: null") for path, line, _ in values if key)
+    return nulls
 
 
 # model-signature: a persisted sklearn Pipeline ---------------------------------------------
