@@ -86,6 +86,13 @@ def hydra_seeded(seed: str, extra: str = "") -> dict[str, str]:
     return files
 
 
+RECIPE = (
+    'recipe: "regression/v1"\ntarget_col: "fare_amount"\nprimary_metric: "root_mean_squared_error"\n'
+    "steps:\n  ingest: {{INGEST_CONFIG}}\n  train:\n    using: custom\n  register:\n"
+    "    allow_non_validated_model: false\n"
+)
+# a conda recipe in rattler-build's format is another `recipe.yaml`
+RATTLER_RECIPE = "context:\n  version: 1.0\nrecipe:\n  name: pkg\nsource:\n  path: .\n"
 CASES = [
     # data-pinned -----------------------------------------------------------------------
     (
@@ -207,6 +214,24 @@ CASES = [
         FAIL,
     ),
     # pipeline-as-code -------------------------------------------------------------------------
+    # an MLflow Recipe (mlflow/recipes-regression-template recipe.yaml:18); a rattler-build
+    # conda recipe is another recipe.yaml
+    (
+        "pipeline-as-code",
+        "mlflow recipe",
+        {"recipe.yaml": RECIPE, "steps/train.py": "x = 1\n"},
+        PASS,
+    ),
+    ("pipeline-as-code", "FP conda recipe.yaml", {"recipe/recipe.yaml": RATTLER_RECIPE}, FAIL),
+    # an MLflow Recipe (mlflow/recipes-regression-template recipe.yaml:18); a rattler-build
+    # conda recipe is another recipe.yaml
+    (
+        "params-externalized",
+        "mlflow recipe",
+        {"recipe.yaml": RECIPE, "steps/train.py": "x = 1\n"},
+        PASS,
+    ),
+    ("params-externalized", "FP conda recipe.yaml", {"recipe/recipe.yaml": RATTLER_RECIPE}, FAIL),
     ("pipeline-as-code", "dvc locked", {"dvc.yaml": DVC_YAML, "dvc.lock": DVC_LOCK}, PASS),
     (
         "pipeline-as-code",

@@ -71,6 +71,13 @@ SETTINGS_URI = (
     "    def start(self):\n        mlflow.set_tracking_uri(uri=self.tracking_uri)\n"
 )
 
+RECIPE = (
+    'recipe: "regression/v1"\ntarget_col: "fare_amount"\nprimary_metric: "root_mean_squared_error"\n'
+    "steps:\n  ingest: {{INGEST_CONFIG}}\n  train:\n    using: custom\n  register:\n"
+    "    allow_non_validated_model: false\n"
+)
+# a conda recipe in rattler-build's format is another `recipe.yaml`
+RATTLER_RECIPE = "context:\n  version: 1.0\nrecipe:\n  name: pkg\nsource:\n  path: .\n"
 CASES = [
     # hpo-tracked: sklearn autologging records a search when autolog is on as it runs
     # ... but in another module, whether autolog is on while the search runs is decided at
@@ -182,6 +189,10 @@ CASES = [
         PARTIAL,
     ),
     # tracker-calls ------------------------------------------------------------------------
+    # an MLflow Recipe (mlflow/recipes-regression-template recipe.yaml:18); a rattler-build
+    # conda recipe is another recipe.yaml
+    ("tracker-calls", "mlflow recipe", {"recipe.yaml": RECIPE, "steps/train.py": "x = 1\n"}, PASS),
+    ("tracker-calls", "FP conda recipe.yaml", {"recipe/recipe.yaml": RATTLER_RECIPE}, FAIL),
     # Hydra logger options (ashleve/lightning-hydra-template): used when a defaults list or a
     # committed command selects them, offered (partial) when nothing does
     ("tracker-calls", "hydra logger selected by defaults", hydra_project("wandb"), PASS),

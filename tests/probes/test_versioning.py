@@ -47,6 +47,13 @@ VERTEX_JOB = (
     "model = job.run({extra})\n"
 )
 
+RECIPE = (
+    'recipe: "regression/v1"\ntarget_col: "fare_amount"\nprimary_metric: "root_mean_squared_error"\n'
+    "steps:\n  ingest: {{INGEST_CONFIG}}\n  train:\n    using: custom\n  register:\n"
+    "    allow_non_validated_model: false\n"
+)
+# a conda recipe in rattler-build's format is another `recipe.yaml`
+RATTLER_RECIPE = "context:\n  version: 1.0\nrecipe:\n  name: pkg\nsource:\n  path: .\n"
 CASES = [
     # data-vcs -----------------------------------------------------------------------------
     ("data-vcs", "dvc pointer", {"data/raw.dvc": DVC_POINTER, ".dvc/config": "[core]\n"}, PASS),
@@ -242,6 +249,10 @@ CASES = [
     # Vertex AI: a training job given a model name uploads a registry version; aliases move
     # the champion (GoogleCloudPlatform/vertex-pipelines-end-to-end-samples)
     # Comet's registry read by serving (Paulescu/hands-on-train-and-deploy-ml model_registry_api.py:30)
+    # an MLflow Recipe (mlflow/recipes-regression-template recipe.yaml:18); a rattler-build
+    # conda recipe is another recipe.yaml
+    ("model-registry", "mlflow recipe", {"recipe.yaml": RECIPE, "steps/train.py": "x = 1\n"}, PASS),
+    ("model-registry", "FP conda recipe.yaml", {"recipe/recipe.yaml": RATTLER_RECIPE}, FAIL),
     (
         "model-registry",
         "comet registry download",
