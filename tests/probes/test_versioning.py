@@ -47,6 +47,10 @@ VERTEX_JOB = (
     "model = job.run({extra})\n"
 )
 
+LIT_LOGGER = (
+    "import pytorch_lightning as pl\n"
+    "logger = pl.loggers.WandbLogger(project='ocr', log_model={log_model})\n"
+)
 RECIPE = (
     'recipe: "regression/v1"\ntarget_col: "fare_amount"\nprimary_metric: "root_mean_squared_error"\n'
     "steps:\n  ingest: {{INGEST_CONFIG}}\n  train:\n    using: custom\n  register:\n"
@@ -249,6 +253,20 @@ CASES = [
     # Vertex AI: a training job given a model name uploads a registry version; aliases move
     # the champion (GoogleCloudPlatform/vertex-pipelines-end-to-end-samples)
     # Comet's registry read by serving (Paulescu/hands-on-train-and-deploy-ml model_registry_api.py:30)
+    # Lightning's logger uploads checkpoints as run artefacts: a tracker store, no registry
+    # (full-stack-deep-learning/fsdl-text-recognizer-2022 training/run_experiment.py:161)
+    (
+        "model-registry",
+        "lightning wandb logger log_model",
+        {"train.py": LIT_LOGGER.format(log_model="'all'")},
+        PARTIAL,
+    ),
+    (
+        "model-registry",
+        "FP lightning wandb logger without log_model",
+        {"train.py": LIT_LOGGER.format(log_model="False")},
+        FAIL,
+    ),
     # an MLflow Recipe (mlflow/recipes-regression-template recipe.yaml:18); a rattler-build
     # conda recipe is another recipe.yaml
     ("model-registry", "mlflow recipe", {"recipe.yaml": RECIPE, "steps/train.py": "x = 1\n"}, PASS),
