@@ -11,6 +11,7 @@ import io
 import json
 import re
 import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -285,3 +286,25 @@ def test_a_worker_collects_one_repositorys_garbage_before_the_next(
     assert row.exit_code in (0, 1) and calls == [1]
     row, _header = fleet.scan_one({**job, "name": "gone", "path": str(tmp_path / "missing")})
     assert row.exit_code != 0 and calls == [1, 1]
+
+
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="max_tasks_per_child needs Python 3.11")
+def test_every_repository_gets_a_fresh_worker() -> None:
+    """A worker that scanned repositories one after another kept the earlier ones' freed but
+    fragmented memory under the next one's peak: each task now runs in its own process,
+    forked from a server that has imported everything."""
+    import multiprocessing
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+
+    from mlaudit.fleet import _pool
+
+    with _pool(multiprocessing, ProcessPoolExecutor, 2) as pool:
+        pids = list(pool.map(_pid, range(4)))
+    assert len(set(pids)) == 4 and os.getpid() not in pids
+
+
+def _pid(_: int) -> int:
+    import os
+
+    return os.getpid()

@@ -20,6 +20,7 @@ import gc
 import hashlib
 import json
 import os
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -291,6 +292,29 @@ def _preload() -> None:
     all_probes()  # imports every probe module
 
 
+def _pool(multiprocessing: Any, executor: Any, workers: int) -> Any:
+    """A process pool whose every repository is scanned by a fresh process forked from one
+    that has imported everything (a fork server, Python >= 3.11): a worker that scanned one
+    repository after another kept the earlier ones' freed but fragmented memory under the
+    next one's peak (+15 % over the largest single scan for 19 repositories). Elsewhere (3.10,
+    or no fork server) workers forked from this process are reused."""
+    if sys.version_info >= (3, 11) and "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(_preloaded_modules())
+        return executor(max_workers=workers, mp_context=context, max_tasks_per_child=1)
+    _preload()
+    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+    return executor(max_workers=workers, mp_context=context)
+
+
+def _preloaded_modules() -> list[str]:
+    """What every scan imports, probes included, for the fork server to import once."""
+    from mlaudit.probes.registry import probe_module_names
+
+    modules = ["mlaudit.fleet", "mlaudit.report.json", "mlaudit.run", "mlaudit.scoring"]
+    return modules + probe_module_names()
+
+
 def run_jobs(
     jobs: list[dict[str, Any]], workers: int
 ) -> list[tuple[FleetRow, dict[str, Any] | None]]:
@@ -302,10 +326,8 @@ def run_jobs(
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    _preload()
-    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
     results: dict[int, tuple[FleetRow, dict[str, Any] | None]] = {}
-    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context) as pool:
+    with _pool(multiprocessing, ProcessPoolExecutor, min(workers, len(jobs))) as pool:
         futures = {i: pool.submit(scan_one, jobs[i]) for i in schedule(jobs)}
         for i, future in futures.items():
             try:

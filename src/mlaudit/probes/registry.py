@@ -65,19 +65,26 @@ def probe(
     return register
 
 
+def probe_module_names() -> list[str]:
+    """The modules that register probes, in name order."""
+    import pkgutil
+
+    import mlaudit.probes as package
+
+    return [
+        f"{package.__name__}.{info.name}"
+        for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name)
+        if not info.name.startswith("_") and info.name not in NOT_PROBE_MODULES
+    ]
+
+
 def _load_all() -> None:
     global _loaded
     if _loaded:
         return
     _loaded = True
-    import pkgutil
-
-    import mlaudit.probes as package
-
-    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
-        if info.name.startswith("_") or info.name in NOT_PROBE_MODULES:
-            continue
-        importlib.import_module(f"{package.__name__}.{info.name}")
+    for name in probe_module_names():
+        importlib.import_module(name)
 
 
 def get_probe(name: str) -> ProbeSpec | None:
