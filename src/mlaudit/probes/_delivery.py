@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from mlaudit.probes import _ci_reach
+from mlaudit.probes import _ci_reach, base
 from mlaudit.probes._managed import managed_deploy_call
 from mlaudit.probes.base import ev
 from mlaudit.repo.parsers.ci import CiCommand, CiJob
@@ -95,14 +95,15 @@ COPY_ACTIONS = re.compile(
 # An image built from a development container's files is the editor's environment, not the
 # system (full-stack-deep-learning/fsdl-text-recognizer-2022 .github/workflows/docker.yml:30
 # pushes `.devcontainer/gpu-from-scratch/dev-gpu.Dockerfile`), like shipped_dockerfiles says
-_DEV_CONTAINER_PATH = re.compile(r"(?:^|/)\.devcontainer(?:/|$)")
 _BUILD_INPUTS = ("file", "context", "Dockerfile", "dockerfile", "buildContext")
 
 
 def _builds_dev_container(use: CiCommand) -> bool:
     """An image build step (docker/build-push-action, Azure Docker@2) whose Dockerfile or
     build context is a development container's."""
-    return any(_DEV_CONTAINER_PATH.search(use.input(key) or "") for key in _BUILD_INPUTS)
+    # "/" appended: a build context may name the folder itself (`context: .devcontainer`)
+    given = (use.input(key) for key in _BUILD_INPUTS)
+    return any(base.DEV_CONTAINER.search(value + "/") for value in given if value)
 
 
 # a deployment environment that is not the system itself: review apps, package indexes, docs

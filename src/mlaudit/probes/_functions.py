@@ -30,6 +30,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from mlaudit.probes import base
+from mlaudit.probes._managed import scoring_scripts
 from mlaudit.probes.base import ev
 from mlaudit.probes.cloudformation import cfn_resources
 from mlaudit.repo.parsers.yaml_docs import key_line
@@ -201,6 +202,21 @@ def http_function_handlers(snap: Snapshot) -> list[tuple[str, Evidence]]:
         return sorted(found.items())
 
     return snap.memo(("http_function_handlers",), build)
+
+
+def platform_entry_points(snap: Snapshot) -> list[tuple[str, Evidence]]:
+    """(script, evidence) of serving code a platform runs without a serving framework being
+    imported: managed platforms' scoring scripts and serverless function handlers, the
+    evidence on the whole script saying where it is named. One list for the profile, the
+    code roles and the serving files."""
+    return [
+        (script, ev(script, None, None, f"{what} named at {where.location()}"))
+        for what, entries in (
+            ("scoring script", scoring_scripts(snap)),
+            ("function handler", http_function_handlers(snap)),
+        )
+        for script, where in entries
+    ]
 
 
 def _sam_auth(auth: Any) -> bool:

@@ -85,6 +85,12 @@ class HydraConfig:
         folders: dict[str, list[str]] = {}
         for path in yaml_files:
             folders.setdefault(posixpath.dirname(path), []).append(path)
+        # every folder holding YAML and its ancestors: a group exists if its folder is here
+        self._folders = {
+            "/".join(parts[:n])
+            for parts in (folder.split("/") for folder in folders)
+            for n in range(1, len(parts) + 1)
+        }
         self.roots: list[str] = []
         self.primaries: list[str] = []
         for folder, files in sorted(folders.items()):
@@ -92,7 +98,7 @@ class HydraConfig:
                 continue  # a group folder of a config folder found before it
             for path in files:
                 groups = [g for g, _ in _entries(_defaults(snap, path)) if g]
-                if any(self._has_folder(folders, folder, g) for g in groups):
+                if any(self._has_folder(folder, g) for g in groups):
                     self.primaries.append(path)
                     if folder not in self.roots:
                         self.roots.append(folder)
@@ -105,12 +111,10 @@ class HydraConfig:
                 if group:
                     self.options[path] = (root, group, _stem(path))
         self.selected: set[str] = set()
-        self._select(snap, self.primaries, folders)
+        self._select(snap, self.primaries)
 
-    @staticmethod
-    def _has_folder(folders: dict[str, list[str]], folder: str, group: str) -> bool:
-        wanted = posixpath.join(folder, group.lstrip("/"))
-        return any(f == wanted or f.startswith(wanted + "/") for f in folders)
+    def _has_folder(self, folder: str, group: str) -> bool:
+        return posixpath.join(folder, group.lstrip("/")) in self._folders
 
     def _root_of(self, path: str) -> str | None:
         best = None
@@ -125,7 +129,7 @@ class HydraConfig:
         stem = posixpath.join(root, group, name)
         return [p for p in (stem + ".yaml", stem + ".yml") if p in self.options]
 
-    def _select(self, snap: Snapshot, primaries: list[str], folders: dict[str, list[str]]) -> None:
+    def _select(self, snap: Snapshot, primaries: list[str]) -> None:
         queue: deque[str] = deque(primaries)
         for folder, group, name in self._command_line(snap):
             queue.extend(self._option_files(folder, group, name))
@@ -147,7 +151,7 @@ class HydraConfig:
                     continue
                 group = named.lstrip("/")
                 nested = posixpath.join(own_group, group) if own_group else ""
-                if nested and not named.startswith("/") and self._has_folder(folders, root, nested):
+                if nested and not named.startswith("/") and self._has_folder(root, nested):
                     group = nested
                 for name in names:
                     queue.extend(self._option_files(root, group, name))
@@ -177,10 +181,10 @@ class HydraConfig:
         """(path, line, value) of the dotted `key` (`seed`, `train.seed`) in each primary
         config that sets it: what a run gets by default."""
         found = []
+        parts = key.split(".")
         for path in self.primaries:
             for doc in snap.yaml_docs(path):
                 node: Any = doc
-                parts = key.split(".")
                 for part in parts[:-1]:
                     node = node.get(part) if isinstance(node, dict) else None
                 if isinstance(node, dict) and parts[-1] in node:

@@ -22,8 +22,7 @@ from collections import deque
 from dataclasses import dataclass, field
 
 from mlaudit.probes import base
-from mlaudit.probes._functions import http_function_handlers
-from mlaudit.probes._managed import scoring_scripts
+from mlaudit.probes._functions import platform_entry_points
 from mlaudit.probes.base import ev
 from mlaudit.probes.generic import module_matches_any, name_matches_any
 from mlaudit.probes.profile import SERVING_MODULES
@@ -199,14 +198,9 @@ def _compute(snap: Snapshot) -> CodeRoles:
     # a managed platform's scoring script or a serverless function behind an HTTP API serves
     # without importing a serving framework: the platform is the server (probes._managed,
     # probes._functions)
-    for what, entries in (
-        ("scoring script", scoring_scripts(snap)),
-        ("HTTP function handler", http_function_handlers(snap)),
-    ):
-        for script, named in entries:
-            if script in roles.imports:
-                note = f"{what} named at {named.location()}"
-                roles.serving.setdefault(script, ev(script, None, None, note))
+    for script, named in platform_entry_points(snap):
+        if script in roles.imports:
+            roles.serving.setdefault(script, named)
     return roles
 
 

@@ -21,8 +21,8 @@ import re
 from mlaudit.probes import base
 from mlaudit.probes._ci_reach import is_install
 from mlaudit.probes._delivery import deliveries
-from mlaudit.probes._functions import SAM_API_EVENTS, http_function_handlers
-from mlaudit.probes._managed import managed_deploy_call, scoring_scripts
+from mlaudit.probes._functions import SAM_API_EVENTS, platform_entry_points
+from mlaudit.probes._managed import managed_deploy_call
 from mlaudit.probes.base import ev
 from mlaudit.probes.cloudformation import cdk_evidence, cfn_resources
 from mlaudit.probes.kubernetes import tf_blocks, tf_ev
@@ -237,14 +237,7 @@ def _in_own_package(snap: Snapshot, path: str) -> bool:
 def detect_profile(snap: Snapshot) -> ProfileInfo:
     # a serving framework in production code, or a managed platform's scoring script
     serving = _imports(snap, SERVING_MODULES)
-    serving += [
-        ev(script, None, None, f"scoring script named at {where.location()}")
-        for script, where in scoring_scripts(snap)
-    ]
-    serving += [
-        ev(script, None, None, f"function handler named at {where.location()}")
-        for script, where in http_function_handlers(snap)
-    ]
+    serving += [named for _script, named in platform_entry_points(snap)]
     library = _published_library(snap)
     if library:
         # a tool's own web UI or orchestration integration is not a deployed model

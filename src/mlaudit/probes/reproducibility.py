@@ -4,7 +4,6 @@ the notebook-only anti-signal."""
 
 from __future__ import annotations
 
-import fnmatch
 import posixpath
 import re
 import shlex
@@ -651,9 +650,7 @@ def seeds_set(snap: Snapshot, p: NoParams) -> Observation:
 
 _CONFIG_SEED = re.compile(r"\(([A-Za-z_]\w*)\.([\w.]+)\)$")
 # the calls that seed a whole run's RNGs (not one generator's)
-_GLOBAL_SEED = re.compile(
-    "|".join(fnmatch.translate(n + "(*").removesuffix(r"\Z") for n in SEED_CALLS if "()" not in n)
-)
+RUN_SEED_CALLS = tuple(name for name in SEED_CALLS if "()" not in name)
 
 
 def _seeds_unset_by_default(snap: Snapshot, found: list[Evidence]) -> list[Evidence]:
@@ -666,13 +663,16 @@ def _seeds_unset_by_default(snap: Snapshot, found: list[Evidence]) -> list[Evide
         return []
     nulls: list[Evidence] = []
     for e in found:
-        if base.is_notebook(e.path) or not _GLOBAL_SEED.match(e.snippet or ""):
+        snippet = e.snippet or ""
+        if base.is_notebook(e.path) or not name_matches_any(snippet.split("(")[0], RUN_SEED_CALLS):
             continue  # a seeded generator or estimator (the data split's) is not the run's seed
-        key = _CONFIG_SEED.search(e.snippet or "")
-        values = hydra.primary_values(snap, key.group(2)) if key else []
+        key = _CONFIG_SEED.search(snippet)
+        if key is None:
+            return []  # a literal seed
+        values = hydra.primary_values(snap, key.group(2))
         if not values or any(value is not None for _, _, value in values):
-            return []  # a literal seed, or a value no primary config names
-        nulls.extend(ev(path, line, f"{key.group(2)}: null") for path, line, _ in values if key)
+            return []  # a value no primary config names, or one it sets
+        nulls.extend(ev(path, line, f"{key.group(2)}: null") for path, line, _ in values)
     return nulls
 
 

@@ -148,9 +148,6 @@ def undecided_reason(call: Call) -> str | None:
     """Why this call's safety cannot be read from the source, or None."""
     if call.name == "torch.load" and _safe_flag_may_be_spread(call, "weights_only"):
         return "torch.load(**…): whether weights_only=True is passed depends on the mapping"
-    if call.name.endswith(".load_from_checkpoint") and call.kwarg("weights_only") is None:
-        # a Lightning hyper-parameter override (`**overrides`) is the common spread here
-        return None
     if call.name in ("yaml.load", "yaml.load_all") and call.name_arg("1") is None:
         if call.name_arg("Loader") is None and _safe_flag_may_be_spread(call, "Loader"):
             return "yaml.load(**…): whether a SafeLoader is passed depends on the mapping"

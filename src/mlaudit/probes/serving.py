@@ -3,7 +3,8 @@ latency histograms and latency budgets.
 
 "Serving code" = production (non-test, non-example) Python files that import a serving
 framework (the list profile.py uses) or are a managed platform's scoring script named by
-an inference config (Azure ML `init()`/`run()`, SageMaker `model_fn`…), plus the
+an inference config (Azure ML `init()`/`run()`, SageMaker `model_fn`…) or a serverless
+function's handler (probes._functions.platform_entry_points), plus the
 repository modules they import directly (`app/main.py` imports FastAPI and
 `app.predict`, which does the work).
 """
@@ -15,8 +16,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from mlaudit.probes import base
-from mlaudit.probes._functions import http_function_handlers
-from mlaudit.probes._managed import scoring_scripts
+from mlaudit.probes._functions import platform_entry_points
 from mlaudit.probes.base import ev
 from mlaudit.probes.code_roles import code_roles
 from mlaudit.probes.kubernetes import (
@@ -107,9 +107,9 @@ def serving_files(snap: Snapshot) -> list[str]:
             for p, imports in base.imports_of(snap, sources, SERVING_MODULES)
             if imports[0][1] is not None  # a line: a .py file, not a notebook
         ]
-        # managed-platform scoring scripts (Azure ML init()/run(), SageMaker model_fn …)
-        entry += [script for script, _where in scoring_scripts(snap) if script not in entry]
-        entry += [s for s, _where in http_function_handlers(snap) if s not in entry]
+        # managed-platform scoring scripts (Azure ML init()/run(), SageMaker model_fn …) and
+        # serverless function handlers
+        entry = list(dict.fromkeys(entry + [s for s, _named in platform_entry_points(snap)]))
         by_last: dict[str, list[str]] = {}
         for path in sources:
             module = _module_of(path)

@@ -279,13 +279,14 @@ def shared_tracking_server(snap: Snapshot, p: NoParams) -> Observation:
         local.append(ev(mlruns[0], note=f"committed mlruns/ ({len(mlruns)} files): local store"))
     if remote:
         return base.passed("runs go to a shared tracking server", remote)
-    if offered and not [e for e in computed if not base.is_notebook(e.path)]:
+    computed_in_code = [e for e in computed if not base.is_notebook(e.path)]
+    if offered and not computed_in_code:
         return base.partial(
             "a hosted tracker only in Hydra options that no committed config or command selects",
             offered,
         )
     # a notebook's computed URI does not outweigh the local store production code sets
-    if [e for e in computed if not base.is_notebook(e.path)] or (computed and not local):
+    if computed_in_code or (computed and not local):
         return base.partial("tracking URI computed at run time; server not visible", computed)
     if notebook_hits:
         return base.partial("shared tracker used only in notebooks", notebook_hits)

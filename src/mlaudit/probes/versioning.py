@@ -220,7 +220,6 @@ BIG_DATA_EXTENSIONS = (
     "sqlite",
     "db",
 )
-_IGNORED_DATA = re.compile(r"^/?(data|datasets?)(/\*{0,2})?/?$")
 # a data file format ignored wherever it is (`*.csv`), or inside a data folder at any depth
 # (`/remote_flow/data/*.csv`: you-dont-need-a-bigger-boat .gitignore:134)
 _DATA_FORMAT_GLOB = re.compile(r"^(?:\*\*/)?\*\.(csv|tsv|parquet|feather|arrow|avro|orc)$", re.I)
@@ -231,9 +230,9 @@ def _ignores_data(pattern: str) -> bool:
     """Does a .gitignore line keep data out of git (a data folder, or a data format)?"""
     if not pattern or pattern.startswith(("#", "!")):
         return False
-    if _IGNORED_DATA.match(pattern) or _DATA_FORMAT_GLOB.match(pattern):
+    if _DATA_FORMAT_GLOB.match(pattern):
         return True
-    return any(part in _DATA_FOLDERS for part in pattern.split("/"))
+    return any(part in _DATA_FOLDERS for part in pattern.split("/"))  # data/, /x/data/*.csv …
 
 
 class DataUnversionedParams(Params):
