@@ -13,6 +13,7 @@ from mlaudit.probes import _ci_reach, base
 from mlaudit.probes._delivery import deliveries
 from mlaudit.probes.base import ev
 from mlaudit.probes.cloudformation import cfn_templates, codepipeline_deploy_stages
+from mlaudit.probes.generic import names_matcher
 from mlaudit.probes.kubernetes import k8s_objects
 from mlaudit.probes.registry import Params, probe
 from mlaudit.probes.testing import _resolve, local_modules
@@ -328,10 +329,11 @@ def ct_monitor_trigger(snap: Snapshot, p: MonitorTriggerParams) -> Observation:
     Airflow `TriggerDagRunOperator`) when drift is detected.
     """
     launch = re.compile(p.launches)
+    is_monitor = names_matcher(tuple(p.monitors))
 
     def scan_file(path: str, facts: PythonFacts, buckets: tuple[list[Evidence], ...]) -> None:
         monitors, found = buckets
-        mon = [c for c in facts.calls if any(fnmatch.fnmatchcase(c.name, m) for m in p.monitors)]
+        mon = [c for c in facts.calls if is_monitor(c.name)]
         if not mon:
             return
         monitors.append(ev(path, mon[0].line, mon[0].name))

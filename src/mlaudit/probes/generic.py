@@ -196,28 +196,59 @@ class ImportsParams(Params):
     notebooks: Literal["pass", "partial", "ignore"] = "partial"
 
 
+# Per pattern set, the verdicts of this many names are kept: a repository calls the same
+# names file after file (`os.path.join`, `len`), and a kept verdict is one dict lookup in C
+# instead of a Python call; beyond it (a monorepo's long tail) names are tested each time.
+_MEMO_NAMES = 1024
+
+
+def verdict_memo(test: Callable[[str], bool]) -> Callable[[str], bool]:
+    """`test`, with the verdicts of the first names it is asked about kept."""
+    return _VerdictMemo(test).__getitem__
+
+
+class _VerdictMemo(dict[str, bool]):
+    __slots__ = ("test",)
+
+    def __init__(self, test: Callable[[str], bool]) -> None:
+        super().__init__()
+        self.test = test
+
+    def __missing__(self, name: str) -> bool:
+        verdict = self.test(name)
+        if len(self) < _MEMO_NAMES:
+            self[name] = verdict
+        return verdict
+
+
 def module_matches(name: str, wanted: str) -> bool:
     return name == wanted or name.startswith(wanted + ".")
 
 
-@lru_cache(maxsize=4096)
-def _module_set(modules: tuple[str, ...]) -> frozenset[str]:
-    return frozenset(modules)
+@lru_cache(maxsize=1024)  # ~85 sets in the default rubric
+def module_matcher(modules: tuple[str, ...]) -> Callable[[str], bool]:
+    """A predicate: `name` is one of `modules` or a submodule of one (set lookups of `name`
+    and of each dotted prefix of it, no regex per set), its verdicts kept per name."""
+    wanted = frozenset(modules)
+
+    def test(name: str) -> bool:
+        if name in wanted:
+            return True
+        dot = name.find(".")
+        while dot >= 0:
+            if name[:dot] in wanted:
+                return True
+            dot = name.find(".", dot + 1)
+        # the regex this replaces ended in `(?:\.|$)`, and `$` also matches before a final
+        # newline
+        return name.endswith("\n") and name[:-1] in wanted
+
+    return _VerdictMemo(test).__getitem__
 
 
 def module_matches_any(name: str, modules: tuple[str, ...]) -> bool:
-    """`name` is one of `modules` or a submodule of one: set lookups of `name` and of each
-    dotted prefix of it (no regex to compile per set of modules)."""
-    wanted = _module_set(modules)
-    if name in wanted:
-        return True
-    dot = name.find(".")
-    while dot >= 0:
-        if name[:dot] in wanted:
-            return True
-        dot = name.find(".", dot + 1)
-    # the regex this replaces ended in `(?:\.|$)`, and `$` also matches before a final newline
-    return name.endswith("\n") and name[:-1] in wanted
+    """`name` is one of `modules` or a submodule of one."""
+    return module_matcher(modules)(name)
 
 
 @probe("python_imports", ImportsParams)
@@ -294,8 +325,8 @@ class CallsParams(Params):
     _v = field_validator("value")(_check_regex)
 
 
-@lru_cache(maxsize=8192)
-def _names_matcher(patterns: tuple[str, ...]) -> Callable[[str], bool]:
+@lru_cache(maxsize=1024)  # ~150 sets in the default rubric
+def names_matcher(patterns: tuple[str, ...]) -> Callable[[str], bool]:
     """fnmatch over a set of patterns as one predicate: exact names by a set lookup, `prefix*`
     by one `startswith`, and one compiled alternation for the rest (most sets have none)."""
     exact: set[str] = set()
@@ -313,30 +344,35 @@ def _names_matcher(patterns: tuple[str, ...]) -> Callable[[str], bool]:
             others.append(pattern)
     starts, ends = tuple(prefixes), tuple(suffixes)
     if not others:
-        return lambda name: name in exact or name.startswith(starts) or name.endswith(ends)
-    rest = re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in others)).match
-    return lambda name: (
-        name in exact or name.startswith(starts) or name.endswith(ends) or rest(name) is not None
-    )
+        test = lambda name: name in exact or name.startswith(starts) or name.endswith(ends)  # noqa: E731
+    else:
+        rest = re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in others)).match
+        test = lambda name: (  # noqa: E731
+            name in exact
+            or name.startswith(starts)
+            or name.endswith(ends)
+            or rest(name) is not None
+        )
+    return _VerdictMemo(test).__getitem__
 
 
 def _calls_matcher(p: CallsParams) -> Callable[[str], bool]:
-    wanted = _names_matcher(tuple(p.calls))
+    wanted = names_matcher(tuple(p.calls))
     if not p.not_calls:
         return wanted
-    unwanted = _names_matcher(tuple(p.not_calls))
+    unwanted = names_matcher(tuple(p.not_calls))
     return lambda name: wanted(name) and not unwanted(name)
 
 
 def name_matches(name: str, pattern: str) -> bool:
     """`mlflow.log_*` matches `mlflow.log_metric`; a pattern starting with `*.` matches any
     receiver (`*.fit`)."""
-    return _names_matcher((pattern,))(name)
+    return names_matcher((pattern,))(name)
 
 
 def name_matches_any(name: str, patterns: tuple[str, ...]) -> bool:
     """One predicate per pattern set: this is on the hot path of every probe."""
-    return _names_matcher(patterns)(name)
+    return names_matcher(patterns)(name)
 
 
 def bound_call_names(facts: Any) -> list[tuple[Call, str]]:

@@ -20,7 +20,12 @@ from mlaudit.probes.base import ev
 from mlaudit.probes.cloudformation import cfn_resources
 from mlaudit.probes.code_roles import code_roles
 from mlaudit.probes.dependencies import declared_specifiers, minimum_version
-from mlaudit.probes.generic import _check_regex, module_matches_any, name_matches
+from mlaudit.probes.generic import (
+    _check_regex,
+    module_matches_any,
+    name_matches,
+    verdict_memo,
+)
 from mlaudit.probes.kubernetes import (
     NoParams,
     as_int,
@@ -101,12 +106,17 @@ def lightning_safe_by_default(snap: Snapshot) -> list[Evidence]:
     return torch + lightning if torch and lightning else []
 
 
+_always_unsafe = verdict_memo(
+    lambda name: any(name == n or name.endswith("." + n) for n in ALWAYS_UNSAFE)
+)
+
+
 def unsafe_reason(call: Call) -> str | None:
     """Why this call deserialises untrusted bytes unsafely, or None."""
     name = call.name
     if call.kwarg("trust_remote_code") == _TRUE:
         return "trust_remote_code=True runs code from the model repository"
-    if any(name == n or name.endswith("." + n) for n in ALWAYS_UNSAFE):
+    if _always_unsafe(name):
         return "pickle-based load executes arbitrary code from the file"
     if name == "torch.load":
         return _weights_only_reason(call, "torch.load", TORCH_IMPLICIT)
