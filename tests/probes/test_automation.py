@@ -87,6 +87,27 @@ CASES = [
     ("data-pipeline-dag", "airflow", {"dags/etl.py": AIRFLOW_DAG}, P),
     ("data-pipeline-dag", "dbt", {"dbt_project.yml": "name: shop\n"}, P),
     ("data-pipeline-dag", "none", {"prepare.py": "x = 1\n"}, F),
+    # TFX data components as pipeline nodes (GoogleCloudPlatform/mlops-with-vertex-ai)
+    (
+        "data-pipeline-dag",
+        "tfx-components",
+        {
+            "src/pipeline.py": "from tfx.v1.extensions.google_cloud_big_query import BigQueryExampleGen\n"
+            "from tfx.v1.components import Transform\n"
+            "gen = BigQueryExampleGen(query='select 1')\nt = Transform(examples=gen.outputs['examples'])\n"
+        },
+        P,
+    ),
+    # ... but not a notebook trying a component out
+    (
+        "data-pipeline-dag",
+        "fp-tfx-in-notebook",
+        {
+            "explore.ipynb": '{"cells": [{"cell_type": "code", "source": ["from tfx.v1.components import '
+            'CsvExampleGen\\n", "CsvExampleGen(input_base=\'data\')\\n"]}], "nbformat": 4}'
+        },
+        F,
+    ),
     (
         "data-pipeline-dag",
         "fp-train-only-dvc-and-readme",

@@ -18,7 +18,26 @@ GH_PR = "on: [pull_request]\njobs:\n  lint:\n    runs-on: ubuntu-latest\n    ste
 
 CASES = [
     # serving-spec
-    ("serving-spec", {"bentofile.yaml": "service: 'service:svc'\n"}, Outcome.PASS),
+    (
+        "serving-spec",
+        {"bentofile.yaml": "service: 'service:svc'\n", "service.py": "svc = 1\n"},
+        Outcome.PASS,
+    ),
+    # the service as a file path, relative to the bentofile's folder
+    (
+        "serving-spec",
+        {"deploy/bentofile.yaml": "service: 'app/api.py:svc'\n", "deploy/app/api.py": "svc = 1\n"},
+        Outcome.PASS,
+    ),
+    # khuyentran1401/customer_segmentation: the bentofile outlived its deleted service module
+    (
+        "serving-spec",
+        {"bentofile.yaml": 'service: "src/bentoml_app.py:service"\n', "src/app.py": "x = 1\n"},
+        Outcome.FAIL,
+    ),
+    ("serving-spec", {"bentofile.yaml": "service: 'service:svc'\n"}, Outcome.FAIL),
+    # Chim-SO/mlops-template style: an empty spec holds nothing
+    ("serving-spec", {"model-settings.json": ""}, Outcome.FAIL),
     (
         "serving-spec",
         {
@@ -131,7 +150,11 @@ CASES = [
     ),
     ("data-contracts", {"k8s/d.yaml": "apiVersion: apps/v1\nkind: Deployment\n"}, Outcome.FAIL),
     # serving-spec
-    ("serving-spec", {"bentofile.yaml": "service: 'service:svc'\n"}, Outcome.PASS),
+    (
+        "serving-spec",
+        {"bentofile.yaml": "service: 'pkg.service:svc'\n", "pkg/service/__init__.py": "svc = 1\n"},
+        Outcome.PASS,
+    ),
     (
         "serving-spec",
         {

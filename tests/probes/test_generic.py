@@ -17,6 +17,9 @@ from mlaudit.results import Outcome
         ({"examples/demo/Dockerfile": "FROM x\n"}, {"globs": ["Dockerfile*"]}, Outcome.FAIL),
         ({"a.txt": "x"}, {"globs": ["*.pem"], "absent": True}, Outcome.PASS),
         ({"key.pem": "x"}, {"globs": ["*.pem"], "absent": True}, Outcome.FAIL),
+        # an empty file holds nothing (a template's 0-byte configs/model1.yaml)
+        ({"configs/model1.yaml": ""}, {"globs": ["configs/**"]}, Outcome.FAIL),
+        ({"configs/model1.yaml": "lr: 0.1\n"}, {"globs": ["configs/**"]}, Outcome.PASS),
     ],
 )
 def test_files(tmp_path, files, params, expected):
@@ -189,7 +192,8 @@ def test_undecidable(tmp_path):
 
 
 def test_combinators(tmp_path):
-    snap = snapshot(tmp_path, {"poetry.lock": "", ".github/workflows/ci.yml": WORKFLOW})
+    lock = '[[package]]\nname = "numpy"\nversion = "1.26.4"\n'
+    snap = snapshot(tmp_path, {"poetry.lock": lock, ".github/workflows/ci.yml": WORKFLOW})
     wired = run_probe(
         snap,
         "wired",

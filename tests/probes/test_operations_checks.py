@@ -152,6 +152,18 @@ CASES = [
         },
         PASS,
     ),
+    # the GAPIC types of Vertex AI Model Monitoring, here only in a notebook: partial
+    # (GoogleCloudPlatform/mlops-with-vertex-ai 08-model-monitoring.ipynb)
+    (
+        "drift-detection",
+        {
+            "monitoring.ipynb": '{"cells": [{"cell_type": "code", "source": ['
+            '"from google.cloud import aiplatform_v1beta1 as vb\\n", '
+            '"d = vb.ModelMonitoringObjectiveConfig.PredictionDriftDetectionConfig()\\n"]}], '
+            '"nbformat": 4}'
+        },
+        PARTIAL,
+    ),
     # the key named in prose is not monitoring
     ("drift-detection", {"README.md": "Set `trainingPredictionSkewDetectionConfig`.\n"}, FAIL),
     # ... nor in a docstring: only a whole string literal is a key

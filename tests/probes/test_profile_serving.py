@@ -103,6 +103,23 @@ GRADIO_NB = (
             {"tests/test_api.py": APP, "examples/demo/app.py": APP, "Dockerfile": "FROM x\n"},
             "batch",
         ),
+        # a bentofile serves its service module; one that outlived it serves nothing
+        # (khuyentran1401/customer_segmentation: src/bentoml_app.py deleted, bentofile kept)
+        (
+            {
+                "bentofile.yaml": 'service: "src/bentoml_app.py:service"\n',
+                "src/bentoml_app.py": "import bentoml\nservice = bentoml.Service('s')\n",
+            },
+            "online-serving",
+        ),
+        (
+            {
+                "bentofile.yaml": 'service: "src/bentoml_app.py:service"\n',
+                "src/segment.py": "import pandas as pd\n",
+                "Dockerfile": "FROM python:3.11\n",
+            },
+            "batch",
+        ),
     ],
 )
 def test_profile(tmp_path, files, expected):

@@ -427,6 +427,10 @@ CASES = [
     # FP: dvc.yaml without stages
     ("pipeline-as-code", "FP empty dvc.yaml", {"dvc.yaml": "stages: {}\n"}, FAIL),
     # params-externalized ---------------------------------------------------------------------
+    # config files nothing loads: partial; an empty one (Chim-SO/mlops-template's 0-byte
+    # configs/model1.yaml) holds no parameter at all
+    ("params-externalized", "unloaded config", {"configs/model1.yaml": "lr: 0.1\n"}, PARTIAL),
+    ("params-externalized", "FP empty config", {"configs/model1.yaml": ""}, FAIL),
     (
         "params-externalized",
         "dvc params",

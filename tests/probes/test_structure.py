@@ -135,6 +135,8 @@ CASES = [
     # feature-engineering-folder ------------------------------------------------------------------------------
     ("feature-engineering-folder", "features-pkg", {"src/pkg/features/build.py": "x = 1\n"}, P),
     ("feature-engineering-folder", "single-module", {"src/featurization.py": "x = 1\n"}, H),
+    # Chim-SO/mlops-template: a 0-byte build_features.py stands for no feature code
+    ("feature-engineering-folder", "fp-empty-module", {"src/data/build_features.py": ""}, F),
     ("feature-engineering-folder", "none", {"src/train.py": "x = 1\n"}, F),
     (
         "feature-engineering-folder",

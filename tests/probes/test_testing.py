@@ -426,6 +426,22 @@ CASES = [
     ),
     ("slice-fairness", "none", {"eval.py": "x = 1\n"}, F),
     ("slice-fairness", "fp-import-only", {"eval.py": "import fairlearn\n"}, F),
+    (
+        "slice-fairness",
+        "tfma-feature-slices",
+        {
+            "eval.py": "import tensorflow_model_analysis as tfma\n"
+            "specs = [tfma.SlicingSpec(), tfma.SlicingSpec(feature_keys=['trip_month'])]\n"
+        },
+        P,
+    ),
+    # GoogleCloudPlatform/mlops-with-vertex-ai training_pipeline.py:201: the overall slice only
+    (
+        "slice-fairness",
+        "fp-tfma-overall-slice",
+        {"eval.py": "import tensorflow_model_analysis as tfma\nspecs = [tfma.SlicingSpec()]\n"},
+        F,
+    ),
     # serving-contract-test ----------------------------------------------------------------------
     (
         "serving-contract-test",

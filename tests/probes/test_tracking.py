@@ -608,6 +608,21 @@ CASES = [
         },
         PASS,
     ),
+    # W&B artifact types are free text (khuyentran1401/customer_segmentation src/segment.py:174)
+    (
+        "dataset-logged",
+        "wandb data artifact",
+        {
+            "train.py": "import wandb\nwandb.log_artifact('data/raw.csv', name='raw', type='raw_data')\n"
+        },
+        PASS,
+    ),
+    (
+        "dataset-logged",
+        "FP wandb metadata artifact",
+        {"train.py": "import wandb\nwandb.log_artifact('meta.json', name='m', type='metadata')\n"},
+        FAIL,
+    ),
     # the first dvc.lock layout, stages at the top level (iterative/cml_dvc_case dvc.lock:1-5)
     (
         "dataset-logged",

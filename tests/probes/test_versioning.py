@@ -472,6 +472,13 @@ CASES = [
     ("config-versioned", "config hub", {"config_hub/finetune/phi-2/lora.yaml": "lr: 0.1\n"}, PASS),
     # a folder that merely starts like one is not a config folder
     ("config-versioned", "FP confusion dir", {"confusion/matrix.yaml": "a: 1\n"}, FAIL),
+    # Chim-SO/mlops-template: a 0-byte configs/model1.yaml and a .gitkeep hold no configuration
+    (
+        "config-versioned",
+        "FP empty template config",
+        {"configs/model1.yaml": "", "configs/.gitkeep": ""},
+        FAIL,
+    ),
     ("config-versioned", "helm values", {"deploy/chart/values.yaml": "replicas: 2\n"}, PASS),
     (
         "config-versioned",

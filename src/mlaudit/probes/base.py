@@ -439,13 +439,15 @@ def imports_of(
     itself and its submodules): every such import as (module, line, notebook cell note), in
     source order. Derived once per file content (Snapshot.per_file); rule lib (is_own_module)
     is the caller's, since it depends on the whole tree."""
-    from mlaudit.probes.generic import module_matches_any
+    from mlaudit.probes.generic import module_matcher
+
+    wanted = module_matcher(modules)
 
     def derive(path: str, facts: PythonFacts) -> tuple[tuple[str, int | None, str | None], ...]:
         return tuple(
             (imp.module, *notebook_line_note(snap, path, imp.line))
             for imp in facts.imports
-            if module_matches_any(imp.module, modules)
+            if wanted(imp.module)
         )
 
     return snap.python_per_file(derivation_key("imports_of", modules), paths, derive)
@@ -457,11 +459,13 @@ def first_import_of(
     """(path, (line, module)) of the first import of any of `modules` (or a submodule) in
     each file of `paths` that has one, in order. Derived once per file content; rule lib
     (is_own_module) is the caller's."""
-    from mlaudit.probes.generic import module_matches_any
+    from mlaudit.probes.generic import module_matcher
+
+    wanted = module_matcher(modules)
 
     def derive(path: str, facts: PythonFacts) -> tuple[int, str] | None:
         for imp in facts.imports:
-            if module_matches_any(imp.module, modules):
+            if wanted(imp.module):
                 return imp.line, imp.module
         return None
 
@@ -475,11 +479,13 @@ def calls_of(
     """(path, calls) for each file of `paths` with calls (and, with `decorators`, decorators)
     whose qualified name matches any of the fnmatch `patterns`, in source order. Derived once
     per file content (Snapshot.per_file)."""
-    from mlaudit.probes.generic import name_matches_any
+    from mlaudit.probes.generic import names_matcher
+
+    wanted = names_matcher(patterns)
 
     def derive(path: str, facts: PythonFacts) -> tuple[Call, ...]:
         items = [*facts.calls, *facts.decorators] if decorators else facts.calls
-        return tuple(c for c in items if name_matches_any(c.name, patterns))
+        return tuple(c for c in items if wanted(c.name))
 
     key = derivation_key("calls_of", patterns, decorators)
     return snap.python_per_file(key, paths, derive)

@@ -9,7 +9,10 @@ from __future__ import annotations
 import re
 from functools import partial
 
-from mlaudit.probes import base
+from pydantic import Field
+
+from mlaudit.probes import base, words
+from mlaudit.probes._serving_specs import SERVING_SPEC_FILES, serving_spec_files
 from mlaudit.probes.base import ev
 from mlaudit.probes.code_roles import CodeRoles, code_roles, production_python
 from mlaudit.probes.generic import (
@@ -18,7 +21,7 @@ from mlaudit.probes.generic import (
     name_matches_any,
 )
 from mlaudit.probes.kubernetes import NoParams
-from mlaudit.probes.registry import probe
+from mlaudit.probes.registry import Params, probe
 from mlaudit.repo.parsers.python_src import PythonFacts
 from mlaudit.repo.snapshot import Snapshot, derivation_key
 from mlaudit.results import Evidence, Observation
@@ -85,6 +88,35 @@ def feature_store_interface(snap: Snapshot, p: NoParams) -> Observation:
     if one:
         return base.partial("a feature store is used, but not by both training and serving", one)
     return base.failed("no feature store interface")
+
+
+# serving spec ----------------------------------------------------------------------------------
+class ServingSpecParams(Params):
+    globs: list[str] = Field(default_factory=lambda: list(SERVING_SPEC_FILES))
+
+
+@probe("serving_spec", ServingSpecParams)
+def serving_spec(snap: Snapshot, p: ServingSpecParams) -> Observation:
+    """A serving spec file declares how the model is served, and what it names exists.
+
+    Looks for: `bentofile.yaml`, Triton `config.pbtxt`, MLServer `model-settings.json`
+    (outside tests; an empty file holds nothing). A bentofile whose `service:` module is
+    in none of the places BentoML would look (its folder, the repository root) is a
+    leftover of a service that was deleted, and does not count.
+    Why: a declared serving spec (the serving system's own config) rather than ad-hoc
+    server code lets the platform build, version and roll out the service.
+    Fix: declare the service in a bentofile/Triton/MLServer spec, or delete a spec whose
+    service is gone.
+    """
+    live, dead = serving_spec_files(snap, tuple(p.globs))
+    if live:
+        return base.passed(f"found {', '.join(live[:3])}", [ev(path) for path in live])
+    if dead:
+        return base.failed(
+            "the serving spec names a service that is not in the repository",
+            [ev(path, None, f"service: {service}", "module not found") for path, service in dead],
+        )
+    return base.failed(words.files_phrase(p.globs, "file"))
 
 
 # same transform code ---------------------------------------------------------------------------

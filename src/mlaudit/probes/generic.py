@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from typing import Any, Literal
 
@@ -55,7 +55,9 @@ def files(snap: Snapshot, p: FilesParams) -> Observation:
     """Files (or folders) matching glob patterns exist in the repository.
 
     Looks for: tracked files whose path matches any of `globs` (a pattern without `/`
-    matches the file name at any depth), outside examples/docs/vendor folders.
+    matches the file name at any depth), outside examples/docs/vendor folders. An empty
+    file (0 bytes: a template's `configs/model1.yaml`, a `.gitkeep`) holds nothing and
+    never counts.
     Why: many practices are visible as a file — a lockfile, a CI workflow, a test folder.
     Fix: add the file the check names (see the check's remediation).
     """
@@ -75,6 +77,8 @@ def files(snap: Snapshot, p: FilesParams) -> Observation:
         )
         if p.min_bytes:
             hits = [h for h in hits if (snap.size(h) or 0) >= p.min_bytes]
+        else:  # a size unknown (a symlink inside the root) is not known to be empty
+            hits = [h for h in hits if snap.size(h) != 0]
     evidence = [ev(h + ("/" if p.kind == "dir" else "")) for h in hits]
     none_of = words.files_phrase(p.globs, p.kind)
     found = f"found {words.listing(e.path for e in evidence)}"
@@ -414,32 +418,40 @@ def _kwargs_match(call: Call, wanted: dict[str, str]) -> bool:
     return True
 
 
-def _call_index(snap: Snapshot) -> dict[str, list[tuple[str, Call, int | None, str | None]]]:
-    """Every call of every Python file by name, with where it is (line, or notebook cell):
-    one index for all checks of the scan; each file's part is derived once per file content
-    (Snapshot.per_file)."""
+def _call_index(snap: Snapshot) -> dict[str, list[Any]]:
+    """Every call of every Python file by name, as a flat list `[path, call, path, call …]`
+    (two references per call: at 100,000 files a tuple per call cost ~30 MiB): one index for
+    all checks of the scan. Where a call is shown (its line, or its notebook cell) is worked
+    out for the few calls a check matches (see _placed)."""
 
-    def build() -> dict[str, list[tuple[str, Call, int | None, str | None]]]:
-        index: dict[str, list[tuple[str, Call, int | None, str | None]]] = {}
-        derive = lambda path, facts: _file_calls(snap, path, facts)  # noqa: E731
-        for path, calls in snap.python_per_file(_CALLS_OF_FILE, snap.python_files, derive):
-            for call, where, note in calls:
+    def build() -> dict[str, list[Any]]:
+        index: dict[str, list[Any]] = {}
+        python = snap.python
+        for path in snap.python_files:
+            facts = python(path)  # parses (once), records the file's problems
+            if facts is None:
+                continue
+            for call in facts.calls:
                 places = index.get(call.name)
                 if places is None:
-                    index[call.name] = [(path, call, where, note)]
+                    index[call.name] = [path, call]
                 else:
-                    places.append((path, call, where, note))
+                    places.append(path)
+                    places.append(call)
         return index
 
     return snap.memo(("python_call_index",), build)
 
 
-_CALLS_OF_FILE = derivation_key("python_calls.file")
+def _placed(index: dict[str, list[Any]], name: str) -> Iterator[tuple[str, Call]]:
+    """(path, call) of every call of `name` in the index, in order."""
+    places = index[name]
+    return zip(places[::2], places[1::2], strict=True)
 
 
 def _matching_names(
     snap: Snapshot,
-    index: dict[str, list[tuple[str, Call, int | None, str | None]]],
+    index: dict[str, list[Any]],
     key: tuple[object, ...],
     match: Callable[[str], bool],
 ) -> list[str]:
@@ -452,15 +464,6 @@ def _matching_names(
         last[0], last[1] = names, [name for name in names if match(name)]
     matched: list[str] = last[1]
     return matched
-
-
-def _file_calls(
-    snap: Snapshot, path: str, facts: Any
-) -> tuple[tuple[Call, int | None, str | None], ...]:
-    # a notebook's cell numbers come from the notebook view that python() has read
-    if not base.is_notebook(path):
-        return tuple((call, call.line, None) for call in facts.calls)
-    return tuple((call, *base.notebook_line_note(snap, path, call.line)) for call in facts.calls)
 
 
 def _call_candidates(
@@ -583,8 +586,9 @@ def python_calls(snap: Snapshot, p: CallsParams) -> Observation:
 
         index = _call_index(snap)
         for name in _matching_names(snap, index, ("python_calls", patterns, own), match):
-            for path, c, where, note in index[name]:
+            for path, c in _placed(index, name):
                 if allowed(path) and (not p.kwargs or _kwargs_match(c, p.kwargs)):
+                    where, note = base.notebook_line_note(snap, path, c.line)
                     found.append(ev(path, where, name + "(…)", note))
                     in_scripts = in_scripts or not base.is_notebook(path)
     else:

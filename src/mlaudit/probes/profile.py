@@ -23,6 +23,7 @@ from mlaudit.probes._ci_reach import is_install
 from mlaudit.probes._delivery import deliveries
 from mlaudit.probes._functions import SAM_API_EVENTS, platform_entry_points
 from mlaudit.probes._managed import managed_deploy_call
+from mlaudit.probes._serving_specs import serving_spec_files
 from mlaudit.probes.base import ev
 from mlaudit.probes.cloudformation import cdk_evidence, cfn_resources
 from mlaudit.probes.kubernetes import tf_blocks, tf_ev
@@ -242,7 +243,8 @@ def detect_profile(snap: Snapshot) -> ProfileInfo:
     if library:
         # a tool's own web UI or orchestration integration is not a deployed model
         serving = [e for e in serving if not _in_own_package(snap, e.path)]
-    serving_files = [ev(p) for p in base.select_files(snap, SERVING_FILES, scope="non_tests")]
+    # a bentofile whose service module is gone serves nothing (khuyentran1401/customer_segmentation)
+    serving_files = [ev(p) for p in serving_spec_files(snap, SERVING_FILES)[0]]
     containers = [ev(p) for p in base.shipped_dockerfiles(snap) if not base.is_test_path(p)]
     manifests = _manifests(snap)
     shipped = containers + manifests + serving_files + _serving_specs(snap)

@@ -189,7 +189,11 @@ def folder_layout(snap: Snapshot, p: FolderParams) -> Observation:
     real += [ev(f) for f in base.select_files(snap, p.root_files)] if p.root_files else []
     if real:
         return base.passed(f"found {', '.join(e.path for e in real[:3])}", real)
-    singles = base.select_files(snap, p.files, scope="non_tests") if p.files else []
+    singles = [
+        path
+        for path in (base.select_files(snap, p.files, scope="non_tests") if p.files else [])
+        if not _is_placeholder(snap, path)  # an empty build_features.py stands for nothing
+    ]
     if template or singles:
         what = "only template placeholders" if template else "a single module, not a folder"
         return base.partial(what, template + [ev(s) for s in singles])
@@ -476,7 +480,11 @@ def data_pipeline_tests(snap: Snapshot, p: DataPipelineTestsParams) -> Observati
     """
     real, _template = find_folders(snap, p)
     folders = [e.path for e in real]
-    singles = base.select_files(snap, p.files, scope="non_tests") if p.files else []
+    singles = [
+        path
+        for path in (base.select_files(snap, p.files, scope="non_tests") if p.files else [])
+        if not _is_placeholder(snap, path)  # an empty build_features.py stands for nothing
+    ]
     if not folders and not singles:
         return base.failed("no data-pipeline folder to test")
     modules = local_modules(snap)
