@@ -253,6 +253,16 @@ CASES = [
     ),
     ("hpo-automated", "notebook-only", {"nb/explore.ipynb": NB_GRID}, H),
     ("hpo-automated", "none", {"train.py": "x = 1\n"}, F),
+    # a Vertex AI tuning job (GoogleCloudPlatform/mlops-with-vertex-ai 02-experimentation.ipynb)
+    (
+        "hpo-automated",
+        "vertex-tuning-job",
+        {
+            "tune.py": "from google.cloud import aiplatform as vertex_ai\n"
+            "job = vertex_ai.HyperparameterTuningJob(display_name='t', custom_job=cj)\njob.run()\n"
+        },
+        P,
+    ),
     (
         "hpo-automated",
         "hydra-optuna-sweeper",

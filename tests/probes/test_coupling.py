@@ -235,6 +235,26 @@ CASES = [
     ),
     ("modular-layout", {"pkg/train.py": "x=1\n", "pkg/serve.py": "x=1\n"}, Outcome.PARTIAL),
     ("modular-layout", {"main.py": "x=1\n"}, Outcome.FAIL),
+    # a folder named by a compound says its last word (GoogleCloudPlatform/mlops-with-vertex-ai)
+    (
+        "modular-layout",
+        {
+            "src/model_training/task.py": "x=1\n",
+            "src/tfx_pipelines/runner.py": "x=1\n",
+            "src/common/features.py": "x=1\n",
+        },
+        Outcome.PASS,
+    ),
+    # ... a module's name does not: it queries a training job, it validates data
+    (
+        "modular-layout",
+        {
+            "custom_resource/sagemaker_query_training.py": "x=1\n",
+            "src/data_validation.py": "x=1\n",
+            "api/app.py": "x=1\n",
+        },
+        Outcome.FAIL,
+    ),
     # known FP: .github helper scripts are not a pipelines module
     ("modular-layout", {".github/workflows/render.py": "x=1\n", "main.py": "x=1\n"}, Outcome.FAIL),
     # notebook-imports (anti: pass = clean)
@@ -265,6 +285,22 @@ CASES = [
         "hardcoded-endpoints",
         {"src/client.py": "URL = 'http://10.0.3.17:8080/predict'\n"},
         Outcome.FAIL,
+    ),
+    # a client calling a server on the loopback address names one machine's server
+    # (khuyentran1401/customer_segmentation src/streamlit_app.py:67)
+    (
+        "hardcoded-endpoints",
+        {"src/streamlit_app.py": "r = requests.post('http://127.0.0.1:5000/predict', json=d)\n"},
+        Outcome.FAIL,
+    ),
+    # ... a bind address is not, nor a test.py run by hand against a local emulator
+    (
+        "hardcoded-endpoints",
+        {
+            "src/app.py": "app.run(host='127.0.0.1', port=5000)\n",
+            "lambda/test.py": "url = 'http://localhost:8080/2015-03-31/functions/function/invocations'\n",
+        },
+        Outcome.PASS,
     ),
     # a platform's published schema is the same for every deployment
     (

@@ -150,6 +150,10 @@ CASES = [
     ("model-engineering-folder", "none", {"app.py": "x = 1\n"}, F),
     ("model-engineering-folder", "fp-model-store", {"models/model.pkl": b"\x80\x04binary"}, F),
     ("model-engineering-folder", "fp-root-model-store-template", {"models/.gitkeep": ""}, F),
+    # a compound name whose last word says training (GoogleCloudPlatform/mlops-with-vertex-ai)
+    ("model-engineering-folder", "compound-name", {"src/model_training/task.py": "x = 1\n"}, P),
+    # ... holding no code: checkpoints of a training run
+    ("model-engineering-folder", "fp-compound-no-code", {"out/run_training/m.ckpt": "x"}, F),
     ("model-engineering-folder", "fp-template-package", {"src/pkg/models/__init__.py": ""}, H),
     # scripts-folder -------------------------------------------------------------------------------------------
     ("scripts-folder", "scripts", {"scripts/run.sh": "#!/bin/sh\necho hi\n"}, P),

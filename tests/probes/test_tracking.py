@@ -111,6 +111,26 @@ CASES = [
         },
         FAIL,
     ),
+    # a managed tuning job keeps every trial in the service
+    (
+        "hpo-tracked",
+        "sagemaker tuner",
+        {
+            "pipeline/tune.py": "from sagemaker.tuner import HyperparameterTuner\n"
+            "tuner = HyperparameterTuner(estimator, 'validation:auc', ranges)\ntuner.fit(inputs)\n"
+        },
+        PASS,
+    ),
+    # ... only in a test: no search in the project
+    (
+        "hpo-tracked",
+        "FP tuner in a test",
+        {
+            "tests/test_tune.py": "from sagemaker.tuner import HyperparameterTuner\n"
+            "def test_t():\n    HyperparameterTuner(e, 'm', r)\n"
+        },
+        NA,
+    ),
     # shared-tracking-server: a settings field's default is the URI the code sets
     # (fmind/mlops-python-package src/bikes/io/services.py:174,197)
     # a hosted tracker only in a Hydra option nothing selects is offered, not used

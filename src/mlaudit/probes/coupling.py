@@ -402,11 +402,22 @@ def _modules_by_role(snap: Snapshot) -> dict[str, list[str]]:
         parts = path[:-3].split("/")
         if any(part.startswith(".") for part in parts):
             continue  # .github/, .devcontainer/ … are not the project's modules
-        for part in parts:
-            for role, regex in ROLE_WORDS.items():
-                if regex.match(part.lower()):
-                    roles.setdefault(role, []).append(path)
+        for number, part in enumerate(parts, start=1):
+            for role in _roles_of(part.lower(), folder=number < len(parts)):
+                roles.setdefault(role, []).append(path)
     return roles
+
+
+def _roles_of(part: str, *, folder: bool) -> list[str]:
+    """The roles a module or folder name says: the whole name, or for a folder its last word,
+    the head of a compound (`tfx_pipelines/`, `model_training/`: GoogleCloudPlatform/mlops-
+    with-vertex-ai src/). A module's last word is not enough: `sagemaker_query_training.py`
+    queries a training job, `data_validation.py` validates data."""
+    found = [role for role, regex in ROLE_WORDS.items() if regex.match(part)]
+    head = re.split(r"[_-]", part)[-1]
+    if folder and not found and head != part:
+        found = [role for role, regex in ROLE_WORDS.items() if regex.match(head)]
+    return found
 
 
 def _template_only(snap: Snapshot, paths: list[str]) -> bool:
@@ -548,6 +559,12 @@ def notebook_imports(snap: Snapshot, p: NoParams) -> Observation:
 _STORAGE_URI = re.compile(r"^(s3a?|gs|gcs|abfss?|wasbs?|hdfs|az|adl)://[^\s{}]+", re.I)
 _IP = re.compile(r"(?:^|//|@)((?:\d{1,3}\.){3}\d{1,3})(?::\d+)?(?:/|$)")
 _SAFE_IPS = re.compile(r"^(0\.0\.0\.0|127\.|255\.|169\.254\.169\.254)")
+# a loopback address is safe to bind to, but a URL a client calls on it names one machine's
+# server (khuyentran1401/customer_segmentation src/streamlit_app.py:67
+# `http://127.0.0.1:5000/predict`: in a container it is the container itself)
+_LOOPBACK_URL = re.compile(
+    r"^[a-z][\w+.-]*://(?:localhost|127(?:\.\d{1,3}){3})(?::\d+)?(?:/|$)", re.I
+)
 # a platform's published, versioned artefacts (schemas, samples), the same for every
 # deployment: not an endpoint of this system (GoogleCloudPlatform/vertex-pipelines-end-to-
 # end-samples import_model_evaluation.py:58 `gs://google-cloud-aiplatform/schema/…`)
@@ -576,11 +593,16 @@ def _endpoints_of(snap: Snapshot, path: str, facts: PythonFacts) -> tuple[Eviden
         return ()
     lines = snap.lines(path)
     found = []
+    # a `test.py` calling a server on this machine is a smoke test run by hand
+    # (alexeygrigorev/mlbookcamp-code chapter-08-serverless/test.py: a local Lambda emulator)
+    smoke_test = path.rsplit("/", 1)[-1] in ("test.py", "tests.py")
     for value, line in facts.strings:
         text = lines[line - 1] if 0 < line <= len(lines) else ""
         if _CONFIGURABLE.search(text):
             continue
-        hit = _STORAGE_URI.match(value) and not _VENDOR_URI.match(value)
+        hit = (_STORAGE_URI.match(value) and not _VENDOR_URI.match(value)) or (
+            not smoke_test and _LOOPBACK_URL.match(value)
+        )
         ip = _IP.search(value)
         if ip and (
             _SAFE_IPS.match(ip.group(1)) or any(int(o) > 255 for o in ip.group(1).split("."))
@@ -600,7 +622,9 @@ def hardcoded_endpoints(snap: Snapshot, p: NoParams) -> Observation:
     addresses (`http://10.0.0.5:8080`) in production `.py` files. Literals in a
     configuration module (`config.py`, `settings.py`, `constants.py`, a pydantic
     `BaseSettings` class), or given as defaults to `os.getenv`/argparse/`Field`, do not
-    count; nor do `0.0.0.0`/`127.0.0.1` bind addresses.
+    count; nor do `0.0.0.0`/`127.0.0.1` bind addresses (a URL on the loopback address,
+    `http://127.0.0.1:5000/predict`, `http://localhost:8000`, names one machine's server
+    and counts).
     Why: endpoints baked into code tie it to one environment: staging and production
     cannot share the same build (Twelve-Factor config).
     Fix: read endpoints from the environment via pydantic `BaseSettings` (or one config
@@ -613,5 +637,5 @@ def hardcoded_endpoints(snap: Snapshot, p: NoParams) -> Observation:
     derive = partial(_endpoints_of, snap)
     found = [e for _p, items in snap.python_per_file(_ENDPOINTS, paths, derive) for e in items]
     if found:
-        return base.failed(f"{len(found)} hard-coded storage URI(s) or IP address(es)", found)
+        return base.failed(f"{len(found)} hard-coded storage URI(s), IP address(es) or loopback URL(s)", found)
     return base.passed("no hard-coded storage URIs or IP addresses in code")
