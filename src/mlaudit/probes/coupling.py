@@ -637,5 +637,7 @@ def hardcoded_endpoints(snap: Snapshot, p: NoParams) -> Observation:
     derive = partial(_endpoints_of, snap)
     found = [e for _p, items in snap.python_per_file(_ENDPOINTS, paths, derive) for e in items]
     if found:
-        return base.failed(f"{len(found)} hard-coded storage URI(s), IP address(es) or loopback URL(s)", found)
+        return base.failed(
+            f"{len(found)} hard-coded storage URI(s), IP address(es) or loopback URL(s)", found
+        )
     return base.passed("no hard-coded storage URIs or IP addresses in code")
