@@ -557,6 +557,13 @@ CASES = [
     ),
     # seeds-set --------------------------------------------------------------------------------
     ("seeds-set", "numpy seed", {"train.py": "import numpy as np\nnp.random.seed(42)\n"}, PASS),
+    # a seeded shuffle of a dataset split (nogibjj/mlops-template hf_fine_tune_hello_world.py:34)
+    (
+        "seeds-set",
+        "seeded split shuffle",
+        {"train.py": 'ds = load_dataset("yelp")\nsmall = ds["train"].shuffle(seed=42)\n'},
+        PASS,
+    ),
     (
         "seeds-set",
         "random_state",

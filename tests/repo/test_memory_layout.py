@@ -84,6 +84,16 @@ def test_python_facts_are_tuples_with_interned_qualified_names() -> None:
     assert parse_python("def f(:\n").syntax_error  # a syntax error still says so
 
 
+def test_equal_imports_are_one_object_and_short_strings_one_string() -> None:
+    one = parse_python("import os.path\nx = 'utf-8'\ny = '" + "q" * 65 + "'\n")
+    two = parse_python("import os.path\nz = 'utf-8'\nw = '" + "q" * 65 + "'\n")
+    assert one.imports == two.imports and one.imports[0] is two.imports[0]
+    assert one.strings[0][0] is two.strings[0][0]  # 'utf-8': interned
+    assert one.strings[1][0] == two.strings[1][0]  # a long literal: kept as parsed
+    # another line is another fact
+    assert parse_python("\nimport os.path\n").imports[0].line == 2
+
+
 def test_equal_call_arguments_are_one_tuple_and_the_table_is_bounded(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

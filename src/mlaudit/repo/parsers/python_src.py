@@ -172,6 +172,25 @@ def _shared(value: _T) -> _T:
     return value
 
 
+# `import os` on line 1 recurs in file after file: one Import object per (module, line) seen,
+# not one per file (Imports are immutable; bounded like the tuples above).
+_SHARED_IMPORTS: dict[tuple[str, int], Import] = {}
+
+
+def _import(module: str, line: int) -> Import:
+    key = (module, line)
+    found = _SHARED_IMPORTS.get(key)
+    if found is None:
+        found = Import(module, line)
+        if len(_SHARED_IMPORTS) < _SHARED_TUPLES_MAX:
+            _SHARED_IMPORTS[key] = found
+    return found
+
+
+# Short string literals recur across files (`"utf-8"`, column names, "target"): one object
+# each. Longer ones (docstrings, queries) are kept as they are.
+MAX_INTERNED_STRING = 64
+
 # Fields that never hold a fact: expression contexts and operators are childless singletons
 # (`Load`, `Add`, `Eq` …), visited at every name and operation for nothing.
 _FACTLESS_FIELDS = frozenset({"ctx", "op", "ops"})
@@ -217,7 +236,7 @@ class _Collector(ast.NodeVisitor):
     # imports -----------------------------------------------------------------------
     def visit_Import(self, node: ast.Import) -> None:
         for alias in node.names:
-            self.facts.imports.append(Import(alias.name, node.lineno))
+            self.facts.imports.append(_import(sys.intern(alias.name), node.lineno))
             if alias.asname:
                 self.aliases[alias.asname] = _unvendored(alias.name)
             else:
@@ -227,33 +246,46 @@ class _Collector(ast.NodeVisitor):
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
         base = ("." * node.level) + (node.module or "")
         if node.module:
-            self.facts.imports.append(Import(base, node.lineno))
+            self.facts.imports.append(_import(sys.intern(base), node.lineno))
         for alias in node.names:
             if alias.name == "*":
                 continue
             full = f"{base}.{alias.name}" if base and not base.endswith(".") else base + alias.name
             full = sys.intern(full)  # the same imports recur in file after file
-            self.facts.imports.append(Import(full, node.lineno))
+            self.facts.imports.append(_import(full, node.lineno))
             self.aliases[alias.asname or alias.name] = _unvendored(full)
 
     # names -------------------------------------------------------------------------
     def qualify(self, node: ast.AST) -> str | None:
         parts: list[str] = []
-        while isinstance(node, ast.Attribute):
-            parts.append(node.attr)
-            node = node.value
+        # an attribute of an item (`dataset["train"].shuffle`, `models[0].fit`) is read as
+        # `dataset[].shuffle`: the receiver's name with `[]`, as a call's is with `()`
+        item = ""
+        while True:
+            if isinstance(node, ast.Attribute):
+                parts.append(node.attr)
+                node = node.value
+            elif isinstance(node, ast.Subscript) and parts:
+                item += "[]"
+                node = node.value
+            else:
+                break
+            if item and isinstance(node, ast.Attribute):
+                parts.append(node.attr + item)
+                item = ""
+                node = node.value
         if isinstance(node, ast.Call):
             inner = self.qualify(node.func)
             if inner is None:
                 return None
-            parts.append(inner + "()")
+            parts.append(inner + "()" + item)
             return sys.intern(".".join(reversed(parts)))
         if not isinstance(node, ast.Name):
             return None
         head = self.aliases.get(node.id, node.id)
         if not parts:
             return head
-        parts.append(head)
+        parts.append(head + item)
         # interned: the same qualified names recur in file after file
         name = sys.intern(".".join(reversed(parts)))
         return _unvendored(name) if head == "sklearn" else name
@@ -267,9 +299,11 @@ class _Collector(ast.NodeVisitor):
         if name:
             self._record_ref(name, node.lineno)
             # a chain through calls (`Pipeline([...]).fit(X)`, `spark.read.option(k, v).load()`)
-            # still holds those inner calls and their arguments: visit them too
+            # or items (`d[key()].m()`) still holds those calls and their arguments: visit them
             inner: ast.AST = node.value
-            while isinstance(inner, ast.Attribute):
+            while isinstance(inner, (ast.Attribute, ast.Subscript)):
+                if isinstance(inner, ast.Subscript):
+                    self.visit(inner.slice)
                 inner = inner.value
             if isinstance(inner, ast.Call):
                 self.visit(inner)
@@ -354,8 +388,11 @@ class _Collector(ast.NodeVisitor):
         self.generic_visit(node)
 
     def visit_Constant(self, node: ast.Constant) -> None:
-        if isinstance(node.value, str) and 3 <= len(node.value) <= 2000:
-            self.facts.strings.append((node.value, node.lineno))
+        value = node.value
+        if isinstance(value, str) and 3 <= len(value) <= 2000:
+            if len(value) <= MAX_INTERNED_STRING:
+                value = sys.intern(value)
+            self.facts.strings.append((value, node.lineno))
 
     def visit_Assign(self, node: ast.Assign) -> None:
         value = _literal(node.value)

@@ -1,0 +1,33 @@
+"""Calls on an item of a collection (`dataset["train"].shuffle(seed=42)`) are facts too: the
+receiver reads as `dataset[]`, as a call's result reads as `f()` (nogibjj/mlops-template
+hugging-face/hf_fine_tune_hello_world.py:34 was invisible to every call-based check)."""
+
+from __future__ import annotations
+
+import pytest
+
+from mlaudit.repo.parsers.python_src import parse_python
+
+
+@pytest.mark.parametrize(
+    ("source", "calls"),
+    [
+        ('ds["train"].shuffle(seed=42)\n', ["ds[].shuffle"]),
+        ("models[0].fit(X, y)\n", ["models[].fit"]),
+        ("a.b[0].c(1)\n", ["a.b[].c"]),
+        ("x[0][1].m()\n", ["x[][].m"]),
+        # the calls inside the chain are facts of their own
+        ("get()[0].m()\n", ["get()[].m", "get"]),
+        ("d[key()].m()\n", ["d[].m", "key"]),
+        # an item called directly names no function: nothing is recorded for it
+        ('handlers["k"](3)\n', []),
+        ("np.r_[1, 2]\n", []),
+    ],
+)
+def test_calls_through_items(source: str, calls: list[str]) -> None:
+    assert [c.name for c in parse_python(source).calls] == calls
+
+
+def test_an_item_receiver_keeps_the_imported_name() -> None:
+    facts = parse_python("import numpy as np\nnp.random.default_rng(1)\nnp.arrays[0].sum()\n")
+    assert [c.name for c in facts.calls] == ["numpy.random.default_rng", "numpy.arrays[].sum"]
