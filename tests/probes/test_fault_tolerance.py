@@ -295,6 +295,26 @@ CASES = [
         {"infra/q.tf": 'resource "aws_sqs_queue" "events_dlq" {\n  name = "events-dlq"\n}\n'},
         Outcome.PASS,
     ),
+    # a Lambda fed by a Kinesis stream, with and without an on-failure destination
+    # (DataTalksClub/mlops-zoomcamp 06-best-practices/code/infrastructure/modules/lambda)
+    (
+        "dead-letter",
+        {
+            "infra/l.tf": 'resource "aws_lambda_event_source_mapping" "m" {\n'
+            "  event_source_arn = var.stream_arn\n  function_name = aws_lambda_function.f.arn\n}\n"
+        },
+        Outcome.FAIL,
+    ),
+    (
+        "dead-letter",
+        {
+            "infra/l.tf": 'resource "aws_lambda_event_source_mapping" "m" {\n'
+            "  event_source_arn = var.stream_arn\n  function_name = aws_lambda_function.f.arn\n"
+            "  destination_config {\n    on_failure {\n      destination_arn = aws_sqs_queue.dlq.arn\n"
+            "    }\n  }\n}\n"
+        },
+        Outcome.PASS,
+    ),
     # known FP: "dlq" in code that uses no queue client is not a dead-letter topic
     (
         "dead-letter",

@@ -283,6 +283,24 @@ CASES = [
         PASS,
     ),
     ("queue-inference", {"worker.py": "import confluent_kafka\n"}, FAIL),
+    # a function fed by a stream through a managed trigger: which function is not followed
+    (
+        "queue-inference",
+        {
+            "infra/l.tf": 'resource "aws_lambda_event_source_mapping" "m" {\n'
+            "  event_source_arn = var.stream_arn\n  function_name = aws_lambda_function.f.arn\n}\n"
+        },
+        PARTIAL,
+    ),
+    # ... an example's trigger is not the project's
+    (
+        "queue-inference",
+        {
+            "examples/stream/l.tf": 'resource "aws_lambda_event_source_mapping" "m" {\n'
+            "  function_name = aws_lambda_function.f.arn\n}\n"
+        },
+        FAIL,
+    ),
     (
         "distributed-training",
         {

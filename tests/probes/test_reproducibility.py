@@ -431,6 +431,17 @@ CASES = [
     # configs/model1.yaml) holds no parameter at all
     ("params-externalized", "unloaded config", {"configs/model1.yaml": "lr: 0.1\n"}, PARTIAL),
     ("params-externalized", "FP empty config", {"configs/model1.yaml": ""}, FAIL),
+    # a tool's own configuration in a config folder holds no model parameter
+    # (DataTalksClub/mlops-zoomcamp 05-monitoring/config/grafana_datasources.yaml)
+    (
+        "params-externalized",
+        "FP grafana provisioning",
+        {
+            "config/grafana_datasources.yaml": "apiVersion: 1\ndatasources:\n  - name: pg\n",
+            "config/prometheus.yml": "scrape_configs:\n  - job_name: app\n",
+        },
+        FAIL,
+    ),
     (
         "params-externalized",
         "dvc params",

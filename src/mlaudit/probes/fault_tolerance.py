@@ -585,7 +585,8 @@ def dead_letter(snap: Snapshot, p: NoParams) -> Observation:
     """Messages that cannot be processed go to a dead-letter queue, not into the void.
 
     Looks for: Terraform `aws_sqs_queue` with `redrive_policy`, Pub/Sub
-    `dead_letter_policy`, Service Bus `dead_lettering_on_message_expiration`; CloudFormation
+    `dead_letter_policy`, Service Bus `dead_lettering_on_message_expiration`, a Lambda
+    event-source mapping (Kinesis, SQS, Kafka) with an on-failure destination; CloudFormation
     `RedrivePolicy`; Knative `deadLetterSink`; Kafka Connect
     `errors.deadletterqueue.topic.name`; or, in code using a queue client, a dead-letter
     topic name (`*-dlq`, `dead_letter`). Not applicable when no queue is used.
@@ -604,6 +605,14 @@ def dead_letter(snap: Snapshot, p: NoParams) -> Observation:
             queues.append(tf_ev(snap, block))
     for block in tf_blocks(snap, "aws_sqs_queue_redrive_policy"):
         good.append(tf_ev(snap, block))
+    # a function fed by a stream or queue (Kinesis, DynamoDB streams, SQS, Kafka): a failed
+    # batch goes to its on-failure destination, or is retried until it expires and dropped
+    # (DataTalksClub/mlops-zoomcamp 06-best-practices/code/infrastructure/modules/lambda)
+    for block in tf_blocks(snap, "aws_lambda_event_source_mapping"):
+        if block.get("destination_config.on_failure"):
+            good.append(tf_ev(snap, block, "destination_config", "on-failure destination"))
+        else:
+            queues.append(tf_ev(snap, block))
     for block in tf_blocks(snap, "google_pubsub_subscription"):
         (good if block.get("dead_letter_policy") else queues).append(
             tf_ev(snap, block, "dead_letter_policy" if block.get("dead_letter_policy") else None)

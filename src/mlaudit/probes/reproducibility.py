@@ -416,6 +416,25 @@ MAX_SHARED_CONFIG_PATHS = 50_000
 _CONFIG_FILE = re.compile(r"\.(ya?ml|json|toml|cfg|ini|py|gin)$")
 
 
+# Top-level keys that make a YAML or JSON document another tool's configuration: Kubernetes
+# objects and Grafana provisioning (`apiVersion`), Prometheus (`scrape_configs`), Alertmanager
+# (`receivers`), Docker Compose (`services`), a Grafana dashboard (`panels`)
+# (DataTalksClub/mlops-zoomcamp 05-monitoring/config/grafana_datasources.yaml:2)
+_TOOL_CONFIG_KEYS = frozenset({"apiVersion", "scrape_configs", "receivers", "services", "panels"})
+
+
+def _tool_configuration(snap: Snapshot, path: str) -> bool:
+    if path.endswith((".yaml", ".yml")):
+        docs = snap.yaml_docs(path)
+    elif path.endswith(".json"):
+        docs = [snap.json(path)]
+    else:
+        return False
+    return bool(docs) and all(
+        isinstance(doc, dict) and not _TOOL_CONFIG_KEYS.isdisjoint(doc) for doc in docs
+    )
+
+
 def _config_paths(
     snap: Snapshot,
 ) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
@@ -536,8 +555,11 @@ def params_externalized(snap: Snapshot, p: NoParams) -> Observation:
         return base.partial("parameters read from config files only in notebooks", in_notebook_only)
     if missing:
         return base.partial("code reads parameter files that are not in the repository", missing)
-    # an empty config file (a template's placeholder) holds no parameter
-    holding = [c for c in sorted(config_files) if snap.size(c) != 0]
+    # an empty config file (a template's placeholder) holds no parameter, nor does a tool's
+    # own configuration kept in a config folder (Grafana provisioning, Prometheus, compose)
+    holding = [
+        c for c in sorted(config_files) if snap.size(c) != 0 and not _tool_configuration(snap, c)
+    ]
     if holding:
         return base.partial(
             "configuration files exist but no code was seen loading them",
