@@ -115,6 +115,23 @@ CASES = [
         F,
     ),
     ("deployment-documented", "none", {"README.md": "# X\n\n## Usage\n"}, F),
+    # an example's README documents the example (nogibjj/mlops-template examples/quickstart:
+    # BentoML's own tutorial), a docs/ page the project
+    (
+        "deployment-documented",
+        "FP example readme",
+        {
+            "README.md": "# X\n\n## Usage\n",
+            "examples/quickstart/README.md": "# Q\n\n## Deploying\n",
+        },
+        F,
+    ),
+    (
+        "deployment-documented",
+        "docs section",
+        {"README.md": "# X\n", "docs/guide.md": "# Guide\n\n## Deploying\n\nRun helm.\n"},
+        P,
+    ),
     (
         "deployment-documented",
         "fp-word-in-prose",

@@ -318,3 +318,37 @@ TF_MONITOR = (
 def test_monitoring_schedule(tmp_path, files, types, expected):
     obs = run_probe(snapshot(tmp_path, files), "monitoring_schedule", types=types)
     assert obs.outcome == expected, obs.message
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        # the legacy Evidently API (< 0.2) is a quality monitor too
+        # (DataTalksClub/mlops-zoomcamp prefect_monitoring_solution.py:70, not scheduled)
+        (
+            {
+                "monitoring/quality.py": "from evidently.model_profile.sections import "
+                "RegressionPerformanceProfileSection\nsection = RegressionPerformanceProfileSection()\n"
+            },
+            PARTIAL,
+        ),
+        (
+            {
+                "monitoring/quality.py": "from evidently.metric_preset import RegressionPreset\n"
+                "RegressionPreset()\n",
+                ".github/workflows/q.yml": SCHEDULED.replace("drift", "quality"),
+            },
+            PASS,
+        ),
+        # a drift report is not a quality monitor
+        (
+            {
+                "monitoring/drift.py": "from evidently.metric_preset import DataDriftPreset\nDataDriftPreset()\n"
+            },
+            FAIL,
+        ),
+    ],
+)
+def test_quality_monitor(tmp_path, files, expected):
+    obs = run_rubric_check(snapshot(tmp_path, files), "quality-monitor")
+    assert obs.outcome == expected, obs.message

@@ -103,6 +103,32 @@ GRADIO_NB = (
             {"tests/test_api.py": APP, "examples/demo/app.py": APP, "Dockerfile": "FROM x\n"},
             "batch",
         ),
+        # BentoML's model store used by training code is not a server
+        # (nogibjj/mlops-template bentoml/hello.py); a BentoML service is
+        (
+            {
+                "bentoml/hello.py": "import bentoml\nclf.fit(X, y)\n"
+                "bentoml.sklearn.save_model('iris_clf', clf)\n",
+                "Dockerfile": "FROM alpine\nCOPY repeat.sh /\n",
+            },
+            "batch",
+        ),
+        (
+            {
+                "service.py": "import bentoml\nsvc = bentoml.Service('iris', runners=[r])\n"
+                "@svc.api(input=i, output=o)\ndef classify(x):\n    return r.run(x)\n",
+                "Dockerfile": "FROM python:3.11\n",
+            },
+            "online-serving",
+        ),
+        (
+            {
+                "service.py": "import bentoml\n@bentoml.service\nclass Iris:\n"
+                "    @bentoml.api\n    def classify(self, x):\n        return x\n",
+                "Dockerfile": "FROM python:3.11\n",
+            },
+            "online-serving",
+        ),
         # a bentofile serves its service module; one that outlived it serves nothing
         # (khuyentran1401/customer_segmentation: src/bentoml_app.py deleted, bentofile kept)
         (

@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from mlaudit.probes import base
 from mlaudit.probes._functions import platform_entry_points
 from mlaudit.probes.base import ev
-from mlaudit.probes.generic import module_matches_any, name_matches_any
-from mlaudit.probes.profile import SERVING_MODULES
+from mlaudit.probes.generic import name_matches_any
+from mlaudit.probes.profile import serving_import
 from mlaudit.repo.parsers.python_src import PythonFacts
 from mlaudit.repo.snapshot import Snapshot, derivation_key
 from mlaudit.results import Evidence
@@ -211,14 +211,8 @@ def _file_roles(
     path: str, facts: PythonFacts
 ) -> tuple[Evidence | None, Evidence | None, tuple[tuple[str, int], ...]]:
     """What ONE file says of its role: the serving import, the training call, its imports."""
-    serving = next(
-        (
-            ev(path, imp.line, f"import {imp.module}")
-            for imp in facts.imports
-            if module_matches_any(imp.module, tuple(SERVING_MODULES))
-        ),
-        None,
-    )
+    imp = serving_import(facts)
+    serving = ev(path, imp.line, f"import {imp.module}") if imp else None
     training = next(
         (ev(path, c.line, f"{c.name}(…)") for c in facts.calls if _is_training_call(c.name)),
         None,

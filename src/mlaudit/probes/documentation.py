@@ -288,13 +288,20 @@ def _sections(
     )
 
 
+_NOT_OWN_DOCS = re.compile(
+    r"(^|/)(\.venv|venv|node_modules|site-packages|vendor|third_party|examples?)/"
+)
+
+
 @probe("doc_sections", SectionsParams)
 def doc_sections(snap: Snapshot, p: SectionsParams) -> Observation:
     """A README or a page under docs/ has a section (heading) on the topic.
 
     Looks for: Markdown/reStructuredText headings matching `headings`, in READMEs and
     documentation folders alike (docs/ is where documentation belongs, so the usual
-    examples/docs exclusion does not apply; vendored and virtualenv folders still do).
+    examples/docs exclusion does not apply to it; examples, vendored and virtualenv folders
+    still do: an example's README documents the example, often copied from upstream
+    (nogibjj/mlops-template examples/quickstart/README.md is BentoML's tutorial)).
     Why: a section is a deliberate piece of documentation; a word in passing is not.
     Fix: write the section the check names.
     """
@@ -302,7 +309,7 @@ def doc_sections(snap: Snapshot, p: SectionsParams) -> Observation:
     paths = [
         path
         for path in base.select_files(snap, p.globs, exclude=p.exclude, include_excluded_dirs=True)
-        if not re.search(r"(^|/)(\.venv|venv|node_modules|site-packages|vendor|third_party)/", path)
+        if not _NOT_OWN_DOCS.search(path)
     ]
     key = derivation_key("doc_sections", p.headings, p.titles)
 

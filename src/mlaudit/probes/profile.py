@@ -26,10 +26,12 @@ from mlaudit.probes._managed import managed_deploy_call
 from mlaudit.probes._serving_specs import serving_spec_files
 from mlaudit.probes.base import ev
 from mlaudit.probes.cloudformation import cdk_evidence, cfn_resources
+from mlaudit.probes.generic import module_matches_any
 from mlaudit.probes.kubernetes import tf_blocks, tf_ev
 from mlaudit.repo.parsers.ci import CiJob
+from mlaudit.repo.parsers.python_src import Import, PythonFacts
 from mlaudit.repo.parsers.yaml_docs import key_line
-from mlaudit.repo.snapshot import Snapshot
+from mlaudit.repo.snapshot import Snapshot, derivation_key
 from mlaudit.results import Evidence, ProfileInfo
 
 SERVING_MODULES = (
@@ -87,6 +89,35 @@ MANIFEST_GLOBS = (
     "*.k8s.yaml",
     ".kube/**.yaml",
 )
+
+
+# A framework whose import alone does not make a server: BentoML's model store
+# (`bentoml.sklearn.save_model`) is called by training code (nogibjj/mlops-template
+# bentoml/hello.py); a BentoML service is declared with one of these.
+_SERVES_ONLY_WITH: dict[str, tuple[str, ...]] = {
+    "bentoml": ("bentoml.Service", "bentoml.service", "bentoml.api"),
+}
+
+
+def serving_import(facts: PythonFacts) -> Import | None:
+    """The first import of a serving framework in a file that serves with it, or None."""
+    for imp in facts.imports:
+        if not module_matches_any(imp.module, SERVING_MODULES):
+            continue
+        needs = _SERVES_ONLY_WITH.get(imp.module.split(".", 1)[0])
+        if needs and not any(item.name in needs for item in (*facts.calls, *facts.decorators)):
+            continue
+        return imp
+    return None
+
+
+_SERVING_IMPORT = derivation_key("profile.serving_import")
+
+
+def serving_imports(snap: Snapshot, paths: list[str]) -> list[tuple[str, Import]]:
+    """(path, serving import) of each of `paths` that serves with a framework."""
+    found = snap.python_per_file(_SERVING_IMPORT, paths, lambda _p, f: serving_import(f))
+    return [(path, imp) for path, imp in found if imp is not None]
 
 
 def _imports(snap: Snapshot, modules: tuple[str, ...]) -> list[Evidence]:
@@ -237,7 +268,12 @@ def _in_own_package(snap: Snapshot, path: str) -> bool:
 
 def detect_profile(snap: Snapshot) -> ProfileInfo:
     # a serving framework in production code, or a managed platform's scoring script
-    serving = _imports(snap, SERVING_MODULES)
+    serving = [
+        ev(path, imp.line, f"import {imp.module}")
+        for path, imp in serving_imports(
+            snap, base.python_sources(snap, ("*.py",), scope="non_tests")
+        )
+    ]
     serving += [named for _script, named in platform_entry_points(snap)]
     library = _published_library(snap)
     if library:

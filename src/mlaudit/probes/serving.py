@@ -26,7 +26,7 @@ from mlaudit.probes.kubernetes import (
     obj_ev,
     template_hits,
 )
-from mlaudit.probes.profile import SERVING_MODULES
+from mlaudit.probes.profile import serving_imports
 from mlaudit.probes.registry import probe
 from mlaudit.repo.parsers.kubernetes import K8sObject
 from mlaudit.repo.parsers.python_src import Call
@@ -102,11 +102,7 @@ def serving_files(snap: Snapshot) -> list[str]:
 
     def build() -> list[str]:
         sources = base.python_sources(snap, ("*.py",), scope="non_tests")
-        entry = [
-            p
-            for p, imports in base.imports_of(snap, sources, SERVING_MODULES)
-            if imports[0][1] is not None  # a line: a .py file, not a notebook
-        ]
+        entry = [p for p, _imp in serving_imports(snap, [s for s in sources if s.endswith(".py")])]
         # managed-platform scoring scripts (Azure ML init()/run(), SageMaker model_fn …) and
         # serverless function handlers
         entry = list(dict.fromkeys(entry + [s for s, _named in platform_entry_points(snap)]))
