@@ -441,6 +441,24 @@ CASES = [
     ),
     ("ingest-validation", {"src/train.py": "import pandera as pa\n"}, Outcome.PARTIAL),
     ("ingest-validation", {"src/ingest.py": "import pandas as pd\n"}, Outcome.FAIL),
+    # an Evidently drift report validates nothing (DataTalksClub/mlops-zoomcamp
+    # 05-monitoring/evidently_metrics_calculation.py); its test suites do
+    (
+        "ingest-validation",
+        {
+            "monitoring/metrics.py": "from evidently.report import Report\n"
+            "from evidently.metrics import ColumnDriftMetric\n"
+        },
+        Outcome.FAIL,
+    ),
+    (
+        "ingest-validation",
+        {
+            "src/ingest.py": "from evidently.test_suite import TestSuite\n"
+            "from evidently.tests import TestColumnType\n"
+        },
+        Outcome.PASS,
+    ),
     # known FP: pydantic request models validate API bodies, not ingested data
     ("ingest-validation", {"src/api.py": "from pydantic import BaseModel\n"}, Outcome.FAIL),
     # known FP: a schema check only in tests is data-schema, not validation at ingestion
@@ -474,7 +492,7 @@ def test_ingest_validation_lib_rule(tmp_path):
     files = {
         "setup.py": "from setuptools import setup\nsetup(name='evidently')\n",
         "evidently/__init__.py": "",
-        "evidently/core/datasets.py": "from evidently.core import schema\n",
+        "evidently/core/datasets.py": "from evidently.test_suite import TestSuite\n",
     }
     snap = snapshot(tmp_path, files)
     assert run_probe(snap, "ingest_validation").outcome is Outcome.FAIL
