@@ -620,6 +620,8 @@ def python_calls(snap: Snapshot, p: CallsParams) -> Observation:
                 found.append(evidence)
                 in_scripts = in_scripts or not base.is_notebook(path)
     missing = words.calls_phrase(p.calls)
+    if p.kwargs:  # the call alone is not enough: say so (a SlicingSpec() with no feature keys)
+        missing += " with " + " and ".join(f"{key}=…" for key in p.kwargs)
     if p.absent:
         if found:
             return base.failed(words.found_phrase(found), found)
