@@ -193,6 +193,28 @@ CASES = [
         P,
     ),
     ("training-pipeline", "none", {"train.py": "x = 1\n"}, F),
+    # a Prefect flow that trains (DataTalksClub/mlops-zoomcamp orchestration.py:132)
+    (
+        "training-pipeline",
+        "prefect-training-flow",
+        {
+            "orchestrate.py": "import xgboost as xgb\nfrom prefect import flow, task\n\n"
+            "@task\ndef train(d):\n    return xgb.train(params, d)\n\n"
+            "@flow\ndef main():\n    train(load())\n"
+        },
+        P,
+    ),
+    # ... a flow that only prepares data, with a scaler fitted elsewhere, does not
+    (
+        "training-pipeline",
+        "fp-prefect-data-flow",
+        {
+            "etl.py": "from prefect import flow\nfrom sklearn.preprocessing import StandardScaler\n\n"
+            "@flow\ndef etl():\n    StandardScaler().fit(df)\n",
+            "train.py": "from sklearn.linear_model import LinearRegression\nLinearRegression().fit(X, y)\n",
+        },
+        F,
+    ),
     ("training-pipeline", "fp-import-only", {"pipeline.py": "import kfp\nimport zenml\n"}, F),
     # ct-trigger --------------------------------------------------------------------------------------
     ("ct-trigger", "cron-train", {".github/workflows/ct.yml": wf("python train.py", on=CRON)}, P),

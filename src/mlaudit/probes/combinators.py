@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from mlaudit.probes import base
+from mlaudit.probes import base, words
 from mlaudit.probes.registry import Params, get_probe, probe
 from mlaudit.repo.snapshot import Snapshot
 from mlaudit.results import Observation, Outcome
@@ -217,7 +217,8 @@ def same_file(snap: Snapshot, p: SameFileParams) -> Observation:
     if not common:
         return base.failed("the parts were found, but never in the same file")
     evidence = [e for o in observations for e in o.evidence if e.path in common]
-    message = "; ".join(dict.fromkeys(o.message for o in observations if o.message))
+    # the parts' own messages name files where only one part holds
+    message = f"found together in {words.listing(sorted(common))}"
     if all(o.outcome == Outcome.PASS for o in observations):
         return base.passed(message, evidence)
     return base.partial(message, evidence)
