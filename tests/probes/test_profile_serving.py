@@ -70,7 +70,11 @@ GRADIO_NB = (
         ),
         # … a Gradio demo only in a notebook serves nobody
         (
-            {"demo.ipynb": GRADIO_NB, "train.py": "import torch\n", "Dockerfile": "FROM x\n"},
+            {
+                "demo.ipynb": GRADIO_NB,
+                "train.py": "import torch\n",
+                "Dockerfile": "FROM python:3\n",
+            },
             "batch",
         ),
         # a Lambda container image whose handler answers requests (api_serverless/Dockerfile)
@@ -100,7 +104,11 @@ GRADIO_NB = (
         ),
         # a serving framework only in tests or examples does not make a service
         (
-            {"tests/test_api.py": APP, "examples/demo/app.py": APP, "Dockerfile": "FROM x\n"},
+            {
+                "tests/test_api.py": APP,
+                "examples/demo/app.py": APP,
+                "Dockerfile": "FROM python:3\n",
+            },
             "batch",
         ),
         # BentoML's model store used by training code is not a server
@@ -111,7 +119,7 @@ GRADIO_NB = (
                 "bentoml.sklearn.save_model('iris_clf', clf)\n",
                 "Dockerfile": "FROM alpine\nCOPY repeat.sh /\n",
             },
-            "batch",
+            "research",
         ),
         (
             {
@@ -128,6 +136,23 @@ GRADIO_NB = (
                 "Dockerfile": "FROM python:3.11\n",
             },
             "online-serving",
+        ),
+        # an image holding no Python work packages no ML job (nogibjj/mlops-template:
+        # alpine with one shell script) ...
+        (
+            {
+                "train.py": "import pandas as pd\n",
+                "Dockerfile": "FROM alpine\nCOPY repeat.sh /app\n",
+            },
+            "research",
+        ),
+        # ... one that copies the project in or installs Python does
+        (
+            {
+                "train.py": "import pandas as pd\n",
+                "Dockerfile": "FROM alpine\nRUN apk add python3 py3-pip\nCOPY . /app\n",
+            },
+            "batch",
         ),
         # a bentofile serves its service module; one that outlived it serves nothing
         # (khuyentran1401/customer_segmentation: src/bentoml_app.py deleted, bentofile kept)

@@ -260,6 +260,33 @@ def _published_library(snap: Snapshot) -> list[Evidence]:
     return []
 
 
+# What a Dockerfile that packages Python work shows: a Python/ML base image, a Python package
+# install, or the project's code copied in (`.`, a folder, a .py file, its requirements)
+_PYTHON_BASE = re.compile(
+    r"python|pytorch|torch|tensorflow|conda|mamba|jupyter|cuda|nvidia|sagemaker|huggingface|rayproject|spark|lambda",
+    re.I,
+)
+_PYTHON_RUN = re.compile(r"\b(pip3?|conda|mamba|micromamba|poetry|uv|pipenv|python3?)\b")
+_SCRIPT_FILE = re.compile(r"\.(sh|bash|txt|md|json|ya?ml|conf|cfg|ini|html|css|js)$", re.I)
+
+
+def packages_python(snap: Snapshot, path: str) -> bool:
+    """Does the image hold Python work? An `alpine` image that copies one shell script
+    (nogibjj/mlops-template Dockerfile) packages no job of an ML project."""
+    dockerfile = snap.dockerfile(path)
+    if dockerfile is None:
+        return True  # unreadable: not known to be empty of Python
+    if any(_PYTHON_BASE.search(image.image) for image in dockerfile.base_images):
+        return True
+    if any(_PYTHON_RUN.search(i.args) for i in dockerfile.of("RUN") + dockerfile.of("CMD")):
+        return True
+    for instruction in dockerfile.of("COPY") + dockerfile.of("ADD"):
+        sources = [a for a in instruction.args.split() if not a.startswith("--")][:-1]
+        if any(not _SCRIPT_FILE.search(source) or "requirements" in source for source in sources):
+            return True
+    return False
+
+
 def _in_own_package(snap: Snapshot, path: str) -> bool:
     parts = path.split("/")
     top = parts[1] if parts[0] == "src" and len(parts) > 2 else parts[0]
@@ -330,6 +357,8 @@ def detect_profile(snap: Snapshot) -> ProfileInfo:
     if library:
         orchestrators = [e for e in orchestrators if not _in_own_package(snap, e.path)]
         containers = []  # the tool's own image, not a packaged job
+    # an image with no Python work in it (a shell script on alpine) packages no ML job
+    containers = [e for e in containers if packages_python(snap, e.path)]
     cron = [e for e in manifests if e.snippet and "CronJob" in e.snippet]
     scheduled = [
         ev(job.path, job.line, f"{job.system} job {job.name} on schedule")
