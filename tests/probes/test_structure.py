@@ -117,6 +117,16 @@ CASES = [
         P,
     ),
     ("models-folder", "none", {"train.py": "x = 1\n"}, F),
+    # `**/models/` ignores models/ at any depth, the top one included
+    # (DataTalksClub/mlops-zoomcamp .gitignore:14)
+    ("models-folder", "gitignored-any-depth", {".gitignore": "**/models/\n", "t.py": "x = 1\n"}, P),
+    # ... a pattern for a deeper path names no models folder of the project
+    (
+        "models-folder",
+        "fp-deep-pattern",
+        {".gitignore": "**/cache/models/\n", "t.py": "x = 1\n"},
+        F,
+    ),
     ("models-folder", "fp-template-gitkeep", {"models/.gitkeep": ""}, H),
     ("models-folder", "fp-committed-binary", {"models/model.pkl": b"\x80\x04binary"}, H),
     ("models-folder", "fp-code-package", {"models/net.py": "class Net:\n    pass\n"}, F),

@@ -400,7 +400,11 @@ def models_store(snap: Snapshot, p: ModelsFolderParams) -> Observation:
             good.append(ev(folder + "/"))
     for path in base.select_files(snap, [f"/{n}.dvc" for n in names]):
         good.append(ev(path, None, "DVC-tracked"))
-    for path, number, pattern in gitignore_entries(snap):
+    for path, number, entry in gitignore_entries(snap):
+        # `**/models/` ignores a models/ folder at any depth, the top one included
+        # (DataTalksClub/mlops-zoomcamp .gitignore:14)
+        rest = entry.removeprefix("**/")
+        pattern = rest if rest != entry and "/" not in rest.rstrip("/") else entry
         top = pattern.strip("/").split("/")[0].rstrip("*")
         if top in names and not pattern.startswith("*") and top not in committed:
             good.append(ev(path, number, pattern, "git-ignored"))
