@@ -79,6 +79,31 @@ CASES = [
         },
         P,
     ),
+    # TFX's ExampleValidator runs as a node of the pipeline it is declared in
+    # (GoogleCloudPlatform/mlops-with-vertex-ai src/tfx_pipelines/training_pipeline.py:124-154)
+    (
+        "data-validation-wired",
+        "tfx-example-validator",
+        {
+            "src/raw_schema/schema.pbtxt": 'feature {\n  name: "x"\n  type: FLOAT\n}\n',
+            "src/pipeline.py": "from tfx.orchestration import pipeline\n"
+            "from tfx.v1.components import ExampleValidator, StatisticsGen\n"
+            "v = ExampleValidator(statistics=s.outputs['statistics'], schema=i.outputs['result'])\n"
+            "p = pipeline.Pipeline(pipeline_name='t', components=[s, v])\n",
+        },
+        P,
+    ),
+    # ... a validator component tried alone, in no pipeline, is declared, not wired
+    (
+        "data-validation-wired",
+        "tfx-validator-outside-a-pipeline",
+        {
+            "src/raw_schema/schema.pbtxt": 'feature {\n  name: "x"\n  type: FLOAT\n}\n',
+            "src/try_validator.py": "from tfx.v1.components import ExampleValidator\n"
+            "v = ExampleValidator(statistics=s, schema=sc)\n",
+        },
+        H,
+    ),
     # a Metaflow step calls the module that runs the check (you-dont-need-a-bigger-boat
     # local_flow/intent/src/cart_baseline_flow.py:85 -> data_validation.py:35)
     (
