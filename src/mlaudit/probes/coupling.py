@@ -110,7 +110,7 @@ def serving_spec(snap: Snapshot, p: ServingSpecParams) -> Observation:
     """
     live, dead = serving_spec_files(snap, tuple(p.globs))
     if live:
-        return base.passed(f"found {', '.join(live[:3])}", [ev(path) for path in live])
+        return base.passed(f"found {words.listing(live)}", [ev(path) for path in live])
     if dead:
         return base.failed(
             "the serving spec names a service that is not in the repository",

@@ -247,7 +247,7 @@ def module_matcher(modules: tuple[str, ...]) -> Callable[[str], bool]:
         # newline
         return name.endswith("\n") and name[:-1] in wanted
 
-    return _VerdictMemo(test).__getitem__
+    return verdict_memo(test)
 
 
 def module_matches_any(name: str, modules: tuple[str, ...]) -> bool:
@@ -357,7 +357,7 @@ def names_matcher(patterns: tuple[str, ...]) -> Callable[[str], bool]:
             or name.endswith(ends)
             or rest(name) is not None
         )
-    return _VerdictMemo(test).__getitem__
+    return verdict_memo(test)
 
 
 def _calls_matcher(p: CallsParams) -> Callable[[str], bool]:

@@ -102,7 +102,7 @@ def serving_files(snap: Snapshot) -> list[str]:
 
     def build() -> list[str]:
         sources = base.python_sources(snap, ("*.py",), scope="non_tests")
-        entry = [p for p, _imp in serving_imports(snap, [s for s in sources if s.endswith(".py")])]
+        entry = [p for p, _imp in serving_imports(snap, sources)]
         # managed-platform scoring scripts (Azure ML init()/run(), SageMaker model_fn …) and
         # serverless function handlers
         entry = list(dict.fromkeys(entry + [s for s, _named in platform_entry_points(snap)]))

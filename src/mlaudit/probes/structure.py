@@ -98,6 +98,15 @@ def _is_placeholder(snap: Snapshot, path: str) -> bool:
     return name in PLACEHOLDERS or snap.size(path) == 0
 
 
+def _single_modules(snap: Snapshot, globs: list[str]) -> list[str]:
+    """The module files (`features.py`) that stand in for a folder, outside tests: an empty
+    one (a template's 0-byte build_features.py) stands for nothing."""
+    if not globs:
+        return []
+    found = base.select_files(snap, globs, scope="non_tests")
+    return [path for path in found if not _is_placeholder(snap, path)]
+
+
 def _in_tests(path: str) -> bool:
     return bool(re.search(r"(^|/)(tests?|testing)(/|$)", path))
 
@@ -189,11 +198,7 @@ def folder_layout(snap: Snapshot, p: FolderParams) -> Observation:
     real += [ev(f) for f in base.select_files(snap, p.root_files)] if p.root_files else []
     if real:
         return base.passed(f"found {', '.join(e.path for e in real[:3])}", real)
-    singles = [
-        path
-        for path in (base.select_files(snap, p.files, scope="non_tests") if p.files else [])
-        if not _is_placeholder(snap, path)  # an empty build_features.py stands for nothing
-    ]
+    singles = _single_modules(snap, p.files)
     if template or singles:
         what = "only template placeholders" if template else "a single module, not a folder"
         return base.partial(what, template + [ev(s) for s in singles])
@@ -484,11 +489,7 @@ def data_pipeline_tests(snap: Snapshot, p: DataPipelineTestsParams) -> Observati
     """
     real, _template = find_folders(snap, p)
     folders = [e.path for e in real]
-    singles = [
-        path
-        for path in (base.select_files(snap, p.files, scope="non_tests") if p.files else [])
-        if not _is_placeholder(snap, path)  # an empty build_features.py stands for nothing
-    ]
+    singles = _single_modules(snap, p.files)
     if not folders and not singles:
         return base.failed("no data-pipeline folder to test")
     modules = local_modules(snap)

@@ -263,17 +263,14 @@ class _Collector(ast.NodeVisitor):
         item = ""
         while True:
             if isinstance(node, ast.Attribute):
-                parts.append(node.attr)
+                parts.append(node.attr + item)
+                item = ""
                 node = node.value
             elif isinstance(node, ast.Subscript) and parts:
                 item += "[]"
                 node = node.value
             else:
                 break
-            if item and isinstance(node, ast.Attribute):
-                parts.append(node.attr + item)
-                item = ""
-                node = node.value
         if isinstance(node, ast.Call):
             inner = self.qualify(node.func)
             if inner is None:
