@@ -14,6 +14,6 @@ import sys
 if sys.path and sys.path[0] in ("", os.getcwd()):
     del sys.path[0]
 
-from mlaudit.cli import main
+from mlaudit.cli import entry
 
-main()
+entry()
