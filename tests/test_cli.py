@@ -569,3 +569,16 @@ def test_timestamp_only_when_asked(tmp_path: Path) -> None:
     assert code == 0 and re.match(
         r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$", _json.loads(out)["generated_at"]
     )
+
+
+def test_a_tracked_file_missing_from_the_work_tree_is_said_not_scanned(tmp_path):
+    # a large data file absent from a partial clone (tatsu-lab/stanford_alpaca
+    # alpaca_data.json) or deleted by hand: the scan says what it did not see
+    root = make_repo(tmp_path / "demo", {**PROJECT, "data/big.json": "{}\n"})
+    (root / "data" / "big.json").unlink()
+    code, out, err = run("scan", str(root), "--format", "json")
+    assert code == 0, err
+    data = json.loads(out)
+    notes = data["target"]["notes"]
+    assert "1 tracked file(s) missing from the work tree, not scanned: data/big.json" in notes
+    assert data["target"]["files"] == len(PROJECT)

@@ -642,6 +642,47 @@ CASES = [
         },
         F,
     ),
+    # a nightly smoke test trains one epoch on tiny data: it keeps no model
+    # (ultralytics/yolov5 ci-testing.yml:95)
+    (
+        "ct-trigger",
+        "FP nightly one-epoch smoke test",
+        {
+            ".github/workflows/ci.yml": wf(
+                "python train.py --imgsz 64 --epochs 1 --device cpu", on=CRON
+            )
+        },
+        F,
+    ),
+    (
+        "ct-trigger",
+        "cron-train-epochs",
+        {".github/workflows/ct.yml": wf("python train.py --epochs 100", on=CRON)},
+        P,
+    ),
+    # a shell variable holding a path with "train" in it runs nothing
+    (
+        "ct-trigger",
+        "FP assignment",
+        {".github/workflows/ci.yml": wf("b=runs/train/exp/weights/best\necho $b", on=CRON)},
+        F,
+    ),
+    # ClearML's and Comet's optimizers run a search (ultralytics/yolov5 utils/loggers/*/hpo.py)
+    (
+        "hpo-automated",
+        "clearml optimizer",
+        {
+            "hpo.py": "from clearml.automation import HyperParameterOptimizer\n"
+            "o = HyperParameterOptimizer(base_task_id='x')\n"
+        },
+        P,
+    ),
+    (
+        "hpo-automated",
+        "comet optimizer",
+        {"hpo.py": "import comet_ml\no = comet_ml.Optimizer(cfg)\n"},
+        P,
+    ),
 ]
 
 

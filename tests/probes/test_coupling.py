@@ -331,6 +331,31 @@ CASES = [
         {"src/serve.py": "run(host='0.0.0.0', port=80)\nVERSION = '1.2.3'\n"},
         Outcome.PASS,
     ),
+    # notebook-imports: the parent folder reached through the name the call is given
+    # (ultralytics/yolov5 models/yolo.py:22-24)
+    (
+        "notebook-imports",
+        {
+            "pkg/yolo.py": "import sys\nfrom pathlib import Path\nFILE = Path(__file__).resolve()\n"
+            "ROOT = FILE.parents[1]\nif str(ROOT) not in sys.path:\n    sys.path.append(str(ROOT))\n"
+        },
+        Outcome.FAIL,
+    ),
+    # ... the trap: parents[0] is the file's own folder, not a parent
+    (
+        "notebook-imports",
+        {
+            "train.py": "import sys\nfrom pathlib import Path\nFILE = Path(__file__).resolve()\n"
+            "ROOT = FILE.parents[0]\nsys.path.append(str(ROOT))\n"
+        },
+        Outcome.PASS,
+    ),
+    # model-served-by-uri: a model pulled from PyTorch Hub is loaded as an artifact
+    (
+        "model-served-by-uri",
+        {"pkg/serve.py": SERVE + "import torch\nm = torch.hub.load('org/repo', 'small')\n"},
+        Outcome.PASS,
+    ),
 ]
 
 

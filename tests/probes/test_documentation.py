@@ -311,6 +311,14 @@ CASES = [
         F,
     ),
     ("changelog", "fp-changelog-parser-module", {"src/pkg/changelog_parser.py": "x = 1\n"}, F),
+    # the release of a dataset is not a deployment (tatsu-lab/stanford_alpaca README "Data Release")
+    (
+        "deployment-documented",
+        "FP data release",
+        {"README.md": "# X\n\n## Data Release\n\nfields\n"},
+        F,
+    ),
+    ("deployment-documented", "release", {"README.md": "# X\n\n## Release\n\nsteps\n"}, P),
 ]
 
 

@@ -350,6 +350,25 @@ def test_autoscaler(tmp_path, files, expected):
             },
             PARTIAL,
         ),
+        # a pipeline step sized in the orchestrator's API (jacopotagliabue/post-modern-stack
+        # my_dbt_flow.py:285, a Metaflow @batch passed to a wrapper)
+        (
+            {
+                "flow.py": "from metaflow import FlowSpec, step, batch\nclass F(FlowSpec):\n"
+                "    @enable(batch(gpu=1, memory=80000), flag=x)\n    @step\n    def t(self):\n"
+                "        pass\n"
+            },
+            PASS,
+        ),
+        ({"pipe.py": "from kfp import dsl\ntask = train_op()\ntask.set_cpu_request('2')\n"}, PASS),
+        (
+            {
+                "wf.py": "from flytekit import task, Resources\n@task(requests=Resources(cpu='2'))\ndef t(): ...\n"
+            },
+            PASS,
+        ),
+        # the trap: a Metaflow decorator with no size declares nothing
+        ({"flow.py": "from metaflow import batch\n@batch(image='x')\ndef t(self): ...\n"}, FAIL),
     ],
 )
 def test_resource_requests(tmp_path, files, expected):

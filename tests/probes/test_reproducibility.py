@@ -1060,6 +1060,20 @@ CASES = [
         {"train.py": "import xgboost\n", "docs/tutorial.ipynb": nb("import xgboost\n")},
         PASS,
     ),
+    # seeds-set: Hugging Face's Trainer seeds the run from TrainingArguments.seed
+    # (tatsu-lab/stanford_alpaca train.py:215); Lightning's Trainer does not seed (the trap)
+    (
+        "seeds-set",
+        "hf trainer",
+        {"train.py": "from transformers import Trainer\ntrainer = Trainer(model=m, args=a)\n"},
+        PASS,
+    ),
+    (
+        "seeds-set",
+        "FP lightning trainer",
+        {"train.py": "from lightning import Trainer\ntrainer = Trainer(max_epochs=3)\n"},
+        FAIL,
+    ),
 ]
 
 

@@ -463,6 +463,27 @@ CASES = [
     ("ingest-validation", {"src/api.py": "from pydantic import BaseModel\n"}, Outcome.FAIL),
     # known FP: a schema check only in tests is data-schema, not validation at ingestion
     ("ingest-validation", {"tests/test_ingest.py": "import pandera as pa\n"}, Outcome.FAIL),
+    # api-auth: a key checked by the serving code itself, in constant time
+    # (ultralytics/yolov5 utils/flask_rest_api/restapi.py:33-36)
+    (
+        "api-auth",
+        {
+            "api.py": FASTAPI + "import secrets\n"
+            "def ok(given, key):\n    return secrets.compare_digest(given, key)\n",
+            "Dockerfile": DOCKER,
+        },
+        Outcome.PASS,
+    ),
+    # ... the trap: a comparison outside the serving code protects no endpoint
+    (
+        "api-auth",
+        {
+            "api.py": FASTAPI,
+            "tools/sign.py": "import hmac\nok = hmac.compare_digest(a, b)\n",
+            "Dockerfile": DOCKER,
+        },
+        Outcome.FAIL,
+    ),
 ]
 
 

@@ -107,6 +107,15 @@ REGISTRY_LOAD = "import mlflow\n\ndef predict(x):\n    m = mlflow.pyfunc.load_mo
     [
         ({"app/main.py": APP, "app/predict.py": REGISTRY_LOAD, "k8s/d.yaml": READY_DEPLOY}, PASS),
         ({"app/main.py": APP, "app/predict.py": REGISTRY_LOAD}, PARTIAL),
+        # a model published on PyTorch Hub (ultralytics/yolov5 restapi.py:74)
+        (
+            {
+                "app/main.py": APP,
+                "app/predict.py": "import torch\nm = torch.hub.load('org/repo', 'small')\n",
+                "k8s/d.yaml": READY_DEPLOY,
+            },
+            PASS,
+        ),
         (
             {
                 "app/main.py": APP,

@@ -693,6 +693,25 @@ CASES = [
         {"README.md": "We format with black and lint with ruff.\n"},
         F,
     ),
+    # a dbt project in its own folder: its models/ are read from there
+    # (jacopotagliabue/post-modern-stack src/dbt/models/metaflow/schema.yml:11)
+    (
+        "data-schema",
+        "nested dbt tests",
+        {
+            "src/dbt/dbt_project.yml": "name: x\n",
+            "src/dbt/models/m/schema.yml": "models:\n  - name: t\n    columns:\n"
+            "      - name: id\n        tests: [unique, not_null]\n",
+        },
+        P,
+    ),
+    # the trap: a models/ YAML with tests but no dbt project anywhere
+    (
+        "data-schema",
+        "FP models yml without dbt",
+        {"src/models/schema.yml": "models:\n  - name: t\n    tests: [unique]\n"},
+        F,
+    ),
 ]
 
 

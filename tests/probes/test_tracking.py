@@ -749,6 +749,16 @@ CASES = [
         },
         FAIL,
     ),
+    # hpo-tracked: every ClearML trial is a cloned task, every Comet trial an experiment
+    (
+        "hpo-tracked",
+        "clearml optimizer",
+        {
+            "hpo.py": "from clearml.automation import HyperParameterOptimizer\n"
+            "o = HyperParameterOptimizer(base_task_id='x')\n"
+        },
+        PASS,
+    ),
 ]
 
 

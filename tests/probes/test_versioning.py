@@ -552,6 +552,18 @@ CASES = [
         },
         FAIL,
     ),
+    # hyperparameter files the training script loads (ultralytics/yolov5 data/hyps/)
+    ("config-versioned", "hyps", {"data/hyps/hyp.scratch-low.yaml": "lr0: 0.01\n"}, PASS),
+    ("config-versioned", "FP dataset yaml", {"data/coco.yaml": "path: ../datasets/coco\n"}, FAIL),
+    # ClearML stores the task's weights as its OutputModel
+    (
+        "model-registry",
+        "clearml update_output_model",
+        {
+            "log.py": "from clearml import Task\ntask = Task.init()\ntask.update_output_model(model_path='best.pt')\n"
+        },
+        PASS,
+    ),
 ]
 
 

@@ -89,8 +89,18 @@ def split_commands(text: str) -> list[str]:
 def runs(text: str, pattern: re.Pattern[str]) -> bool:
     """Does a command line run something matching `pattern`? Each `&&`/`;`-separated part
     is judged alone, so `pip install pytest && pytest` runs pytest but `pip install pytest`
-    does not."""
-    return any(pattern.search(part) and not is_install(part) for part in _SEPARATORS.split(text))
+    does not; a shell comment runs nothing, nor does a part that only assigns one word to a
+    variable (`b=runs/train/exp/weights/best`: ultralytics/yolov5 ci-testing.yml:94)."""
+    return any(
+        pattern.search(part) and not is_install(part) and not _ASSIGNMENT.match(part)
+        for part in _SEPARATORS.split(_COMMENT.sub("", text))
+    )
+
+
+_COMMENT = re.compile(r"(?:^|\s)#.*$")
+# one word: a quoted command line kept in a variable is often run later (`eval "$command"`:
+# ThoughtWorksInc/CD4ML-Scenarios run_tests.sh:7-10)
+_ASSIGNMENT = re.compile(r"""^\s*(?:export\s+)?\w+=[^\s"'`$()]*\s*$""")
 
 
 # parsers for the files a command can reach -------------------------------------------------

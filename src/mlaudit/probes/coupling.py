@@ -193,6 +193,8 @@ LOADERS = (
     "*.from_pretrained",
     "torch.load",
     "torch.jit.load",
+    "torch.hub.load",
+    "torch.hub.load_state_dict_from_url",
     "joblib.load",
     "pickle.load",
     "onnxruntime.InferenceSession",
@@ -490,7 +492,9 @@ def change_coupling(snap: Snapshot, p: NoParams) -> Observation:
 
 # notebook imports ------------------------------------------------------------------------------
 NOTEBOOK_IMPORTERS = ("import_ipynb", "nbimporter", "importnb", "ipynb.fs", "ipynb")
-_PARENT = re.compile(r"['\"]\.\.|pardir|dirname\(.*dirname\(|\.parent\.parent|parents\[\d\]")
+_PARENT = re.compile(r"['\"]\.\.|pardir|dirname\(.*dirname\(|\.parent\.parent|parents\[[1-9]\d*\]")
+_SYS_PATH_ARGUMENT = re.compile(r"sys\.path\.\w+\((.*)\)")
+_NAME = re.compile(r"\b[A-Za-z_]\w*\b")
 _MAGIC_RUN = re.compile(r"^#\s*MAGIC\s+%run\b")
 CONFIG_SCRIPTS = ("conf.py", "setup.py", "noxfile.py", "conftest.py")
 
@@ -518,9 +522,27 @@ def _notebook_import_evidence(
             found.append(ev(path, call.line, "%run", "runs a notebook"))
         elif call.name in ("sys.path.append", "sys.path.insert", "sys.path.extend"):
             text = lines[call.line - 1] if 0 < call.line <= len(lines) else ""
-            if _PARENT.search(text):
+            if _PARENT.search(text) or _parent_through_name(text, call.line, lines, facts):
                 found.append(ev(path, call.line, text, "sys.path reaches a parent folder"))
     return tuple(found)
+
+
+def _parent_through_name(text: str, line: int, lines: list[str], facts: PythonFacts) -> bool:
+    """Does a name in `sys.path.append(str(ROOT))` hold a parent folder, by the last
+    assignment to it above the call (`ROOT = FILE.parents[1]`: ultralytics/yolov5
+    models/yolo.py:22)? One step only: a name assigned from another name is not followed."""
+    argument = _SYS_PATH_ARGUMENT.search(text)
+    if argument is None:
+        return False
+    for name in set(_NAME.findall(argument.group(1))):
+        assigned = [a.line for a in facts.assignments if a.target == name and a.line < line]
+        if (
+            assigned
+            and 0 < max(assigned) <= len(lines)
+            and _PARENT.search(lines[max(assigned) - 1])
+        ):
+            return True
+    return False
 
 
 @probe("notebook_imports", NoParams)
@@ -530,7 +552,9 @@ def notebook_imports(snap: Snapshot, p: NoParams) -> Observation:
     Looks for (production `.py` files; tests, notebooks and docs' `conf.py` left out):
     imports of `import_ipynb`/`nbimporter`/`importnb`, `get_ipython().run_line_magic('run',
     …)`, Databricks `# MAGIC %run` cells, and `sys.path.append/insert` reaching a parent
-    folder (`'..'`, `os.pardir`, `Path(__file__).parent.parent`). `%run` inside notebooks
+    folder (`'..'`, `os.pardir`, `Path(__file__).parent.parent`), directly or through the
+    name the call is given (`ROOT = FILE.parents[1]` above `sys.path.append(str(ROOT))`; the
+    file's own folder, `parents[0]`, is not a parent). `%run` inside notebooks
     used for exploration does not count.
     Why: code that runs another notebook or edits the import path works only from one
     working directory; it cannot be packaged, tested or deployed (glue code).

@@ -20,6 +20,7 @@ from pydantic import Field, field_validator
 from mlaudit.probes import base, words
 from mlaudit.probes._managed import autoscaling as managed_autoscaling
 from mlaudit.probes._managed import resource_requests as managed_resource_requests
+from mlaudit.probes._step_resources import step_resource_requests
 from mlaudit.probes.base import ev
 from mlaudit.probes.cloudformation import cdk_evidence, cfn_resources
 from mlaudit.probes.generic import _check_regex, value_matches, walk_key
@@ -880,7 +881,8 @@ def resource_requests(snap: Snapshot, p: NoParams) -> Observation:
     Looks for: non-empty `resources.requests` on the containers of every workload
     (Deployments, Jobs, CronJobs, KServe/Seldon/Kubeflow/Ray resources), Helm values
     `resources.requests`, compose `deploy.resources.reservations`, an Azure ML deployment
-    config's `containerResourceRequirements` (probes._managed). Known false positive:
+    config's `containerResourceRequirements` (probes._managed), a Metaflow, Flyte or Kubeflow
+    Pipelines step sized in code (probes._step_resources). Known false positive:
     an empty `resources: {}` (the Helm default) is not a request.
     Why: without requests, autoscaling on utilisation is meaningless and pods are evicted
     first under pressure.
@@ -925,6 +927,7 @@ def resource_requests(snap: Snapshot, p: NoParams) -> Observation:
     ]
     good += compose
     good += managed_resource_requests(snap)
+    good += step_resource_requests(snap)
     if good and not missing:
         return base.passed("resource requests declared", good)
     if good:

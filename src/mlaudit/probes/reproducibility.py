@@ -597,6 +597,17 @@ SEEDED_CONSTRUCTORS = (
     "jax.random.key",
 )
 DETERMINISM = ("torch.use_deterministic_algorithms",)
+# Hugging Face's Trainer (and TRL's trainers built on it) seeds Python, NumPy and torch from
+# TrainingArguments.seed (42 unless set) when it is constructed (transformers trainer.py:
+# `set_seed(self.args.seed)`); Lightning's Trainer does not seed, hence the qualified names
+SEEDING_TRAINERS = (
+    "transformers.Trainer",
+    "transformers.Seq2SeqTrainer",
+    "trl.SFTTrainer",
+    "trl.DPOTrainer",
+    "trl.RewardTrainer",
+    "trl.ORPOTrainer",
+)
 
 
 _SEEDS = derivation_key("seeds_set")
@@ -609,7 +620,8 @@ def seeds_set(snap: Snapshot, p: NoParams) -> Observation:
     Looks for (AST, outside tests; commented-out code never counts): `np.random.seed`,
     `torch.manual_seed`, `seed_everything`, `tf.random.set_seed`, `transformers.set_seed`,
     seeded generators (`default_rng(42)`), `random_state=` (not None) or `seed=<int>`
-    keyword arguments. `torch.backends.cudnn.benchmark = True` makes GPU results
+    keyword arguments, or a Hugging Face `Trainer` (it seeds every run from
+    `TrainingArguments.seed`, 42 by default). `torch.backends.cudnn.benchmark = True` makes GPU results
     non-deterministic and demotes a pass to partial; `use_deterministic_algorithms(True)`
     is reported as extra evidence. Notebook-only seeds are partial, and so are run seeds
     that all come from a Hydra config value the primary configs leave null
@@ -635,6 +647,8 @@ def seeds_set(snap: Snapshot, p: NoParams) -> Observation:
                 hit = f"{call.name}({(call.args or ('seed',))[0]})"
             elif call.kwarg("random_state") not in (None, "None"):
                 hit = f"{call.name}(random_state={call.kwarg('random_state')})"
+            elif name_matches_any(call.name, SEEDING_TRAINERS):
+                hit = f"{call.name}(…) seeds the run from TrainingArguments.seed"
             elif re.fullmatch(r"-?\d+", call.kwarg("seed") or ""):
                 hit = f"{call.name}(seed={call.kwarg('seed')})"
             elif call.name in DETERMINISM and call.args[:1] == ("True",):

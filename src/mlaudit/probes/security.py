@@ -8,6 +8,7 @@ parsed views (Dockerfiles, Kubernetes objects, compose services, Terraform block
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from packaging.version import Version
@@ -486,6 +487,21 @@ AUTH_MODULES: tuple[str, ...] = (
     "bentoml.server",
 )
 AUTH_KINDS = ("AuthorizationPolicy", "RequestAuthentication", "SecurityPolicy")
+# a key or token checked by hand, in constant time, by the serving code itself
+# (ultralytics/yolov5 utils/flask_rest_api/restapi.py:33-36: X-API-Key, 401 otherwise)
+KEY_COMPARISONS = ("secrets.compare_digest", "hmac.compare_digest")
+
+
+def _key_comparisons(snap: Snapshot, serving: Mapping[str, object]) -> list[Evidence]:
+    found: list[Evidence] = []
+    for path in serving:
+        facts = snap.python(path)
+        for call in facts.calls if facts is not None else ():
+            if call.name in KEY_COMPARISONS:
+                line, note = base.notebook_line_note(snap, path, call.line)
+                found.append(ev(path, line, f"{call.name}(…)", note or "a key checked by hand"))
+                break
+    return found
 
 
 @probe("api_auth", NoParams)
@@ -495,7 +511,8 @@ def api_auth(snap: Snapshot, p: NoParams) -> Observation:
     Looks for: in production code, imports of `fastapi.security` (OAuth2PasswordBearer,
     APIKeyHeader, HTTPBearer), `slowapi`/`fastapi_limiter`, Flask-HTTPAuth/Login/JWT,
     `authlib`, PyJWT; Istio `AuthorizationPolicy`/`RequestAuthentication` manifests; an
-    Azure ML web service with key or token authentication (`authEnabled: true`); a
+    Azure ML web service with key or token authentication (`authEnabled: true`); serving
+    code that checks a key itself (`secrets.compare_digest`/`hmac.compare_digest`); a
     serverless function's API with an authorizer or an API key (SAM, Serverless Framework).
     Not applicable when the repository has no serving code.
     Why: an open prediction endpoint can be scraped (model extraction) or flooded (mm#36).
@@ -513,6 +530,7 @@ def api_auth(snap: Snapshot, p: NoParams) -> Observation:
     found.extend(obj_ev(o) for o in prod)
     found.extend(managed_authentication(snap))
     found.extend(http_function_auth(snap))
+    found.extend(_key_comparisons(snap, roles.serving))
     if found:
         return base.passed("the API authenticates or rate-limits callers", found)
     return base.failed(

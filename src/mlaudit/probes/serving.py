@@ -286,6 +286,9 @@ REGISTRY_LOADS = (
     "*.download_to_filename",
     "clearml.InputModel",
     "*.from_pretrained",
+    # PyTorch Hub: a model (or weights) published in a repository's release, by name
+    "torch.hub.load",
+    "torch.hub.load_state_dict_from_url",
 )
 _LOCAL = re.compile(r"^'(\./|\.\./)?[\w./-]+\.(pkl|joblib|pt|pth|h5|onnx|bin|sav)'$")
 

@@ -69,6 +69,14 @@ class WorktreeSource:
         )
         records = [r for r in out.split(b"\0") if r]
         deleted = {r.partition(b"\t")[2] for r in records if r.startswith(b"R ")}
+        if deleted:
+            # said, not silent: a committed file the scan does not see is a finding it
+            # cannot make (e.g. a large data file absent from a partial clone)
+            names = sorted(self._name(raw) for raw in deleted)
+            shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+            self.notes.append(
+                f"{len(names)} tracked file(s) missing from the work tree, not scanned: {shown}"
+            )
         paths: list[str] = []
         for record in records:
             if record.startswith(b"R "):

@@ -1,0 +1,64 @@
+"""Resources a pipeline step asks for in the orchestrator's own Python API, which places the
+step on a machine or pod of that size — the same promise as a container's
+`resources.requests`.
+
+- Metaflow: `@resources(cpu=…, memory=…, gpu=…)`, `@batch(…)`, `@kubernetes(…)`, also when
+  the decorator is passed to a wrapper (jacopotagliabue/post-modern-stack my_dbt_flow.py:285,
+  `@enable_decorator(batch(gpu=1, memory=80000, …), flag=…)`);
+- Flyte: `@task(requests=Resources(…))`, or `Resources(cpu=…, mem=…)`;
+- Kubeflow Pipelines: `task.set_cpu_request(…)`, `.set_memory_request(…)` and the limits
+  (Kubernetes requests what a container limits when it sets no request).
+
+Not a probe module (leading underscore): scalability's resource_requests reads it. The trap:
+a Metaflow decorator with no size (`@batch(image=…)`) declares nothing.
+"""
+
+from __future__ import annotations
+
+from mlaudit.probes import base
+from mlaudit.probes.base import ev
+from mlaudit.probes.generic import name_matches_any
+from mlaudit.repo.parsers.python_src import PythonFacts
+from mlaudit.repo.snapshot import Snapshot, derivation_key
+from mlaudit.results import Evidence
+
+METAFLOW_STEP_DECORATORS = ("metaflow.resources", "metaflow.batch", "metaflow.kubernetes")
+METAFLOW_SIZES = ("cpu", "memory", "gpu")
+FLYTE_RESOURCES = ("flytekit.Resources",)
+FLYTE_SIZES = ("cpu", "mem", "gpu", "memory")
+KFP_SETTERS = (
+    "*.set_cpu_request",
+    "*.set_memory_request",
+    "*.set_cpu_limit",
+    "*.set_memory_limit",
+    "*.set_gpu_limit",
+    "*.set_accelerator_limit",
+)
+
+_STEPS = derivation_key("step_resources")
+
+
+def step_resource_requests(snap: Snapshot) -> list[Evidence]:
+    """Evidence of sized pipeline steps in production code (see the module docstring)."""
+
+    def scan_file(path: str, facts: PythonFacts, buckets: tuple[list[Evidence], ...]) -> None:
+        (found,) = buckets
+        for call in facts.calls:
+            text = None
+            if name_matches_any(call.name, METAFLOW_STEP_DECORATORS):
+                sizes = [k for k in METAFLOW_SIZES if call.kwarg(k) not in (None, "None")]
+                if sizes:
+                    text = f"{call.name}({', '.join(f'{k}=…' for k in sizes)})"
+            elif name_matches_any(call.name, FLYTE_RESOURCES):
+                sizes = [k for k in FLYTE_SIZES if call.kwarg(k) not in (None, "None")]
+                if sizes:
+                    text = f"{call.name}({', '.join(f'{k}=…' for k in sizes)})"
+            elif name_matches_any(call.name, KFP_SETTERS) and call.args:
+                text = f"{call.name.rpartition('.')[2]}({call.args[0]})"
+            if text is not None:
+                line, note = base.notebook_line_note(snap, path, call.line)
+                found.append(ev(path, line, text, note or "pipeline step"))
+
+    paths = base.python_sources(snap, ("*.py",), scope="non_tests")
+    (in_code,) = base.per_file_evidence(snap, _STEPS, paths, scan_file, 1)
+    return in_code
