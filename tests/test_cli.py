@@ -582,3 +582,26 @@ def test_a_tracked_file_missing_from_the_work_tree_is_said_not_scanned(tmp_path)
     notes = data["target"]["notes"]
     assert "1 tracked file(s) missing from the work tree, not scanned: data/big.json" in notes
     assert data["target"]["files"] == len(PROJECT)
+
+
+def test_a_repository_whose_checkout_is_empty_says_so(tmp_path):
+    # a clone whose checkout failed (a blob missing from a partial clone) leaves an empty
+    # index: the scan of the work tree sees nothing, and says how to read the commit
+    root = make_repo(tmp_path / "demo", PROJECT)
+    git(root, "rm", "-q", "--cached", "-r", ".")
+    code, out, err = run("scan", str(root), "--format", "json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["target"]["files"] == 0
+    assert any("scan it with --ref HEAD" in note for note in data["target"]["notes"])
+    code, out, err = run("scan", str(root), "--ref", "HEAD", "--format", "json")
+    assert code == 0, err
+    assert json.loads(out)["target"]["files"] == len(PROJECT)
+
+
+def test_an_empty_checkout_of_an_empty_folder_is_no_note(tmp_path):
+    root = make_repo(tmp_path / "demo", PROJECT)
+    (root / "empty").mkdir()
+    code, out, err = run("scan", str(root / "empty"), "--format", "json")
+    assert code == 0, err
+    assert not any("--ref HEAD" in note for note in json.loads(out)["target"]["notes"])

@@ -167,6 +167,11 @@ def open_worktree(
             prefix = git.subdir
             shallow, partial_clone = git.shallow, git.partial_clone
             listed = facts.files
+            if not listed and _head_has_files(root):
+                snap.notes.append(
+                    "no file is checked out, but the commit holds files (a failed or "
+                    "sparse checkout?): scan it with --ref HEAD"
+                )
 
             # the `git log` runs while the scan imports its checks and reads files: a check
             # asks for the history seconds later, usually after git has answered
@@ -203,5 +208,14 @@ def _is_bare(root: Path) -> bool:
         return False
     try:
         return run_git(root, ["rev-parse", "--is-bare-repository"], check=False).strip() == b"true"
+    except GitFailed:
+        return False
+
+
+def _head_has_files(root: Path) -> bool:
+    """Does HEAD's tree hold anything under the scanned folder? Asked only when the index
+    lists nothing there, as after a clone whose checkout failed."""
+    try:
+        return bool(run_git(root, ["ls-tree", "--name-only", "HEAD", "--", "."]).strip())
     except GitFailed:
         return False
