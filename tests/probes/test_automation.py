@@ -683,6 +683,34 @@ CASES = [
         {"hpo.py": "import comet_ml\no = comet_ml.Optimizer(cfg)\n"},
         P,
     ),
+    # a scheduled Airflow DAG whose task materializes through Feast's API
+    # (feast-dev/feast-workshop module_1/airflow_demo/dag.py)
+    (
+        "feature-materialization",
+        "airflow dag materialize",
+        {
+            "dags/m.py": "from airflow.decorators import dag, task\nfrom feast import FeatureStore\n\n"
+            "@dag(schedule='@daily')\ndef m():\n    @task()\n    def run():\n"
+            "        FeatureStore('.').materialize(a, b)\n    run()\n"
+        },
+        P,
+    ),
+    # ... the traps: a DAG only triggered by hand, a materialization run by hand
+    (
+        "feature-materialization",
+        "FP unscheduled dag",
+        {
+            "dags/m.py": "from airflow.decorators import dag\nfrom feast import FeatureStore\n\n"
+            "@dag(schedule=None)\ndef m():\n    FeatureStore('.').materialize(a, b)\n"
+        },
+        F,
+    ),
+    (
+        "feature-materialization",
+        "FP manual script",
+        {"materialize.py": "from feast import FeatureStore\nFeatureStore('.').materialize(a, b)\n"},
+        F,
+    ),
 ]
 
 

@@ -67,6 +67,12 @@ CASES = [
         Outcome.PARTIAL,
     ),
     ("feature-store-interface", {"pkg/train.py": TRAIN, "pkg/serve.py": SERVE}, Outcome.FAIL),
+    # MLRun's feature store (mlrun/demo-fraud src/get_vector.py:15)
+    (
+        "feature-store-interface",
+        {"pkg/train.py": "import mlrun.feature_store as fstore\n" + TRAIN, "pkg/serve.py": SERVE},
+        Outcome.PARTIAL,
+    ),
     # known FP: feast only as a dependency is not an interface
     (
         "feature-store-interface",

@@ -134,6 +134,21 @@ CASES = [
         },
         PASS,
     ),
+    # an MLRun serving function with tracking on streams requests and responses
+    # (mlrun/demo-fraud src/train_workflow.py:138); MLflow's tracking URI is the trap
+    (
+        "payload-logging",
+        {
+            "wf.py": "import mlrun\nfn = mlrun.code_to_function('s', kind='serving')\nfn.set_tracking()\n"
+        },
+        PASS,
+    ),
+    # (nothing found is unknown: a hand-written payload sink cannot be seen)
+    (
+        "payload-logging",
+        {"train.py": "import mlflow\nmlflow.set_tracking_uri('http://x')\n"},
+        UNKNOWN,
+    ),
     # Vertex AI Model Monitoring in a batch prediction job's REST body
     # (GoogleCloudPlatform/vertex-pipelines-end-to-end-samples model_batch_predict.py:152)
     (

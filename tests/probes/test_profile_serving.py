@@ -171,6 +171,28 @@ GRADIO_NB = (
             },
             "batch",
         ),
+        # an MLRun model server deployed by the project's workflow (mlrun/demo-fraud
+        # src/serving.py:19-22, src/train_workflow.py:180) ...
+        (
+            {
+                "src/serving.py": "from mlrun.serving.v2_serving import V2ModelServer\n\n"
+                "class Classifier(V2ModelServer):\n    def predict(self, body):\n        return []\n",
+                "src/workflow.py": "import mlrun\nproject = mlrun.get_current_project()\n"
+                "project.deploy_function(serving_fn)\n",
+            },
+            "online-serving",
+        ),
+        # ... while a module that only reads MLRun's serving helpers declares no server, and a
+        # project that runs and builds job functions deploys none
+        (
+            {
+                "src/graph.py": "import mlrun.serving\nstate = mlrun.serving.states.TaskStep('x')\n",
+                "src/workflow.py": "import mlrun\nproject = mlrun.get_current_project()\n"
+                "project.build_function('train')\nproject.run_function('train')\n",
+                "Dockerfile": "FROM python:3.11\nCOPY . /app\n",
+            },
+            "batch",
+        ),
     ],
 )
 def test_profile(tmp_path, files, expected):

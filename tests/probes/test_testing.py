@@ -712,6 +712,41 @@ CASES = [
         {"src/models/schema.yml": "models:\n  - name: t\n    tests: [unique]\n"},
         F,
     ),
+    # a method called on an object of a project class (DataTalksClub/mlops-zoomcamp
+    # 06-best-practices/code/tests/model_test.py:29-45)
+    (
+        "feature-unit-tests",
+        "instance method",
+        {
+            "model.py": "class ModelService:\n    def prepare_features(self, ride):\n        return {}\n",
+            "tests/test_model.py": "import model\n\n\ndef test_prepare():\n"
+            "    svc = model.ModelService(None)\n    assert svc.prepare_features({}) == {}\n",
+        },
+        P,
+    ),
+    # ... the traps: a feature-like method of a third-party object, a project object's other method
+    (
+        "feature-unit-tests",
+        "FP third-party instance",
+        {
+            "model.py": "class ModelService:\n    def predict(self, x):\n        return 1\n",
+            "tests/test_model.py": "import pandas as pd\nimport model\n\n\ndef test_x():\n"
+            "    df = pd.DataFrame()\n    svc = model.ModelService()\n"
+            "    assert df.add_features() is None and svc.predict(1) == 1\n",
+        },
+        F,
+    ),
+    # an integration test module beside the code it tests
+    (
+        "pipeline-integration-test",
+        "integration_test module",
+        {
+            "batch/integration_test.py": "import batch\n\n\ndef test_batch_end_to_end():\n"
+            "    assert batch.main('in.parquet') is not None\n",
+            "batch/batch.py": "def main(path):\n    return path\n",
+        },
+        P,
+    ),
 ]
 
 

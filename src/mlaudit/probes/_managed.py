@@ -47,9 +47,12 @@ MANAGED_SDKS = (
     "ibm_watson_machine_learning",
     "ibm_watsonx_ai",
     "databricks.sdk",
+    # MLRun deploys a serving function as a Nuclio endpoint on its cluster
+    # (mlrun/demo-fraud src/train_workflow.py:180, project.deploy_function(serving_fn))
+    "mlrun",
 )
 _MANAGED_DEPLOY = re.compile(
-    r"(?:^|\.)(?:deploy|deploy_model|create_endpoint|deployments\.create|"
+    r"(?:^|\.)(?:deploy|deploy_model|deploy_function|create_endpoint|deployments\.create|"
     r"online_deployments\.begin_create_or_update|online_endpoints\.begin_create_or_update|"
     r"serving_endpoints\.create(?:_and_wait)?)$"
 )

@@ -53,6 +53,7 @@ FEATURE_STORES = (
     "databricks.feature_store",
     "databricks.feature_engineering",
     "sagemaker.feature_store",
+    "mlrun.feature_store",
 )
 
 

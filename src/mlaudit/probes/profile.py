@@ -55,6 +55,9 @@ SERVING_MODULES = (
     "tornado.web",
     # a web UI that serves the model to people (its server is the app: `demo.launch()`)
     "gradio",
+    # MLRun's model server: a class built on V2ModelServer, run by MLRun's serving runtime
+    # (mlrun/demo-fraud src/serving.py:19-22)
+    "mlrun.serving",
 )
 SERVING_FILES = (
     "bentofile.yaml",
@@ -94,8 +97,16 @@ MANIFEST_GLOBS = (
 # A framework whose import alone does not make a server: BentoML's model store
 # (`bentoml.sklearn.save_model`) is called by training code (nogibjj/mlops-template
 # bentoml/hello.py); a BentoML service is declared with one of these.
+# a framework whose import alone may serve nothing: the file must also declare a service
+# (a call, a decorator or a base class named here)
 _SERVES_ONLY_WITH: dict[str, tuple[str, ...]] = {
     "bentoml": ("bentoml.Service", "bentoml.service", "bentoml.api"),
+    "mlrun": (
+        "mlrun.serving.V2ModelServer",
+        "mlrun.serving.v2_serving.V2ModelServer",
+        "mlrun.frameworks.sklearn.SklearnModelServer",
+        "mlrun.serving.GraphServer",
+    ),
 }
 
 
@@ -105,7 +116,8 @@ def serving_import(facts: PythonFacts) -> Import | None:
         if not module_matches_any(imp.module, SERVING_MODULES):
             continue
         needs = _SERVES_ONLY_WITH.get(imp.module.split(".", 1)[0])
-        if needs and not any(item.name in needs for item in (*facts.calls, *facts.decorators)):
+        declared = (*facts.calls, *facts.decorators, *facts.bases)
+        if needs and not any(item.name in needs for item in declared):
             continue
         return imp
     return None
@@ -337,7 +349,7 @@ def detect_profile(snap: Snapshot) -> ProfileInfo:
     if managed:
         reasons = [
             "production code deploys the model to a managed online endpoint "
-            "(SageMaker, Vertex AI, Azure ML, Watson ML, Databricks)"
+            "(SageMaker, Vertex AI, Azure ML, Watson ML, Databricks, MLRun)"
         ]
         return ProfileInfo(
             name="online-serving",

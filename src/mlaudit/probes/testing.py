@@ -437,6 +437,29 @@ def _conftest_refs(snap: Snapshot) -> dict[str, list[tuple[str, int]]]:
     return out
 
 
+def _instance_calls(facts: PythonFacts) -> list[tuple[str, int]]:
+    """Methods called on an object the file made: `svc = model.ModelService(m)` then
+    `svc.prepare_features(ride)` reads as `model.prepare_features`, a name inside the
+    module the object's class comes from (DataTalksClub/mlops-zoomcamp
+    06-best-practices/code/tests/model_test.py:29-45). One step: an object made from
+    another object is not followed."""
+    first_call: dict[int, str] = {}
+    for call in facts.calls:
+        first_call.setdefault(call.line, call.name)
+    made = {
+        a.target: first_call[a.line]
+        for a in facts.assignments
+        if "." not in a.target and a.line in first_call
+    }
+    out: list[tuple[str, int]] = []
+    for call in facts.calls:
+        receiver, _, method = call.name.rpartition(".")
+        origin = made.get(receiver, "").rpartition(".")[0]
+        if origin:
+            out.append((f"{origin}.{method}", call.line))
+    return out
+
+
 @probe("tests_import", TestsImportParams)
 def tests_import(snap: Snapshot, p: TestsImportParams) -> Observation:
     """Tests import (and assert on) a particular part of the project's own code.
@@ -496,8 +519,10 @@ def tests_import(snap: Snapshot, p: TestsImportParams) -> Observation:
     for tf in test_files(snap):
         if not tf.asserts:
             continue
-        refs = [(i.module, i.line) for i in tf.facts.imports] + [
-            (c.name, c.line) for c in tf.facts.calls
+        refs = [
+            *((i.module, i.line) for i in tf.facts.imports),
+            *((c.name, c.line) for c in tf.facts.calls),
+            *_instance_calls(tf.facts),
         ]
         hit: tuple[str, int, str] | None = None
         for name, line in refs:
