@@ -286,3 +286,20 @@ def test_a_past_commit_sees_only_the_tags_it_reaches(tmp_path: Path) -> None:
     data = history_json(str(repo), "--ref", first, "--ref", "main", "--ref", "maintenance")
     outcomes = [p["outcomes"]["VER010"] for p in data["points"]]
     assert outcomes == ["fail", "pass", release_tags("--ref", "maintenance")[0]]
+
+
+def test_a_history_point_skips_only_the_stack_inventory(tmp_path: Path) -> None:
+    # history shows no inventory, so its points do not compute one (a tenth of a point's
+    # cost); everything else of the assessment is the scan's
+    from helpers import snapshot
+
+    from mlaudit.results import Inventory
+    from mlaudit.rubric.load import load_rubric
+    from mlaudit.scoring import assess
+
+    snap = snapshot(tmp_path / "r", {"train.py": "import mlflow\nmlflow.log_metric('a', 1)\n"})
+    loaded = load_rubric()
+    full = assess(snap, loaded)
+    light = assess(snap, loaded, inventory=False)
+    assert full.inventory.categories and light.inventory == Inventory()
+    assert light.model_copy(update={"inventory": full.inventory}) == full

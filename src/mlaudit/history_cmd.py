@@ -179,7 +179,8 @@ def run_history(
             waive, _ = waivers.bind(snap.git.commit_date if snap.git else None)
             options = dataclasses.replace(options, waive=waive)
         try:
-            return assess(snap, prepared.loaded, options, scores=scores)
+            # a history shows no stack inventory (HistoryPoint)
+            return assess(snap, prepared.loaded, options, scores=scores, inventory=False)
         finally:
             snap.source.close()
 

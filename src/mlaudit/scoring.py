@@ -42,6 +42,7 @@ from mlaudit.results import (
     Cell,
     CheckResult,
     Fix,
+    Inventory,
     LevelInfo,
     Maturity,
     Observation,
@@ -341,9 +342,11 @@ def assess(
     options: ScanOptions | None = None,
     *,
     scores: dict[Any, Scored] | None = None,
+    inventory: bool = True,
 ) -> Assessment:
     """The assessment of a snapshot. `scores`: a memo shared by the points of one history
-    (same rubric), see shared_score."""
+    (same rubric), see shared_score. `inventory=False` leaves the stack inventory empty, for
+    callers that show none (a history point: a tenth of its cost)."""
     options = options or ScanOptions()
     rubric = loaded.rubric
     detected = detect_profile(snap)
@@ -398,5 +401,9 @@ def assess(
         quality_maturity=tuple(scored.quality_maturity),
         fixes=tuple(scored.fixes),
         caps=scored.maturity.caps,
-        inventory=compute_inventory(snap, load_catalogue(str(catalogue_path(loaded.path)))),
+        inventory=(
+            compute_inventory(snap, load_catalogue(str(catalogue_path(loaded.path))))
+            if inventory
+            else Inventory()
+        ),
     )
