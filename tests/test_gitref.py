@@ -114,10 +114,9 @@ def test_files_symlinks_and_history_match(history_repo: tuple[Path, str], tmp_pa
     assert small.problem("pyproject.toml") == small_co.problem("pyproject.toml")
 
 
-def test_one_ls_tree_and_one_cat_file(
-    history_repo: tuple[Path, str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    repo, first = history_repo
+@pytest.fixture
+def git_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The git commands gitref starts: `run_git`'s subcommand, or the cat-file batch mode."""
     calls: list[str] = []
     real_run_git, real_cat = gitref.run_git, gitref._CatFile
 
@@ -125,12 +124,18 @@ def test_one_ls_tree_and_one_cat_file(
         calls.append(args[0])
         return real_run_git(cwd, args, **kw)
 
-    def counting_cat(cwd: Path) -> Any:
-        calls.append("cat-file --batch")
-        return real_cat(cwd)
+    def counting_cat(cwd: Path, *, check: bool = False) -> Any:
+        calls.append("cat-file --batch-check" if check else "cat-file --batch")
+        return real_cat(cwd, check=check)
 
     monkeypatch.setattr(gitref, "run_git", counting_run_git)
     monkeypatch.setattr(gitref, "_CatFile", counting_cat)
+    return calls
+
+
+def test_one_ls_tree_and_one_cat_file(history_repo: tuple[Path, str], git_calls: list[str]) -> None:
+    repo, first = history_repo
+    calls = git_calls
     snap = open_gitref(repo, first)
     assess(snap, load_rubric())
     assert calls.count("ls-tree") == 1
@@ -278,3 +283,79 @@ def test_a_large_listing_is_not_remembered(
     gitref._RECORDS.clear()
     assert _listing(repo, first, "") == expected
     assert not gitref._RECORDS
+
+
+@pytest.mark.parametrize("prefix", ["", "services/ml/", "docs/", "missing/"])
+def test_walked_trees_list_what_ls_tree_lists(history_repo: tuple[Path, str], prefix: str) -> None:
+    # a history point lists its commit by walking tree objects (GitObjects); the listing,
+    # kinds and contents must be those of the ls-tree listing of `scan --ref`
+    repo, _first = history_repo
+    os.chmod(repo / "pyproject.toml", 0o755)
+    (repo / "données").mkdir()
+    (repo / "données" / "été.csv").write_text("a\n1\n")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "exec bit, unicode names")
+    head = git(repo, "rev-parse", "HEAD").strip()
+    objects = gitref.GitObjects(repo)
+    try:
+        for sha in (head, _first):
+            walked = gitref.GitRefSource(repo, sha, prefix, objects=objects)
+            listed = gitref.GitRefSource(repo, sha, prefix)
+            assert walked.list_files() == listed.list_files()
+            assert walked._kinds == listed._kinds and walked._dirs == listed._dirs
+            for path in listed.list_files():
+                assert walked.read(path) == listed.read(path), path
+                assert walked.size(path) == listed.size(path), path
+                assert walked.kind(path) == listed.kind(path), path
+            listed.close()
+    finally:
+        objects.close()
+
+
+def test_unchanged_subtrees_are_read_once(history_repo: tuple[Path, str]) -> None:
+    repo, first = history_repo
+    head = git(repo, "rev-parse", "HEAD").strip()
+    objects = gitref.GitObjects(repo)
+    reads: list[str] = []
+    real = objects.blob
+
+    def counting(sha: str) -> bytes | None:
+        reads.append(sha)
+        return real(sha)
+
+    objects.blob = counting  # type: ignore[method-assign]
+    try:
+        assert objects.listing(first, "") is not None
+        first_reads = len(reads)
+        assert objects.listing(head, "") is not None
+        # the second commit changed root files only: its root tree is read, and no subtree
+        # under services/, docs/ or src/ again
+        assert len(reads) - first_reads <= 2
+    finally:
+        objects.close()
+
+
+def test_a_missing_tree_object_falls_back_to_ls_tree(
+    history_repo: tuple[Path, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo, first = history_repo
+    objects = gitref.GitObjects(repo)
+    monkeypatch.setattr(objects, "blob", lambda sha: None)  # every object "missing"
+    source = gitref.GitRefSource(repo, first, "", objects=objects)
+    assert source.list_files() == gitref.GitRefSource(repo, first, "").list_files()
+    objects.close()
+
+
+def test_history_points_share_one_pair_of_readers(
+    history_repo: tuple[Path, str], git_calls: list[str]
+) -> None:
+    # one `cat-file --batch` and one `--batch-check` for the whole history, no ls-tree per
+    # point ("one git call per question, never one per commit")
+    repo, _first = history_repo
+    calls = git_calls
+    run = invoke(["history", str(repo), "--last", "3", "--no-cache", "--jobs", "1", "-f", "json"])
+    assert run.code == 0, run.stderr
+    assert calls.count("ls-tree") == 0
+    assert calls.count("cat-file --batch") == 1
+    assert calls.count("cat-file --batch-check") <= 1
+    assert not [key for key in gitref._OBJECTS if key[1] == str(repo)]  # released at the end

@@ -185,19 +185,24 @@ def run_history(
             snap.source.close()
 
     stdout_formats = [name for name, target in plan if target is None]
+    from mlaudit.repo.gitref import release_objects
+
     with progress.display(progress.wanted(stdout_formats)):
         task = progress.phase("auditing commits", total=len(selection.points))
-        timeline = build_history(
-            root,
-            selection,
-            assess_point,
-            layout=layout,
-            commit_limit=commit_limit,
-            on_point=lambda n, p: task.advance(label=p.label),
-            parse_cache=cache,
-            secrets_cache=disk,
-            jobs=default_jobs() if jobs is None else jobs,
-        )
+        try:
+            timeline = build_history(
+                root,
+                selection,
+                assess_point,
+                layout=layout,
+                commit_limit=commit_limit,
+                on_point=lambda n, p: task.advance(label=p.label),
+                parse_cache=cache,
+                secrets_cache=disk,
+                jobs=default_jobs() if jobs is None else jobs,
+            )
+        finally:
+            release_objects(root)  # the git readers every point shared
     if disk is not None:
         disk.save_parses()
     notes += timeline.notes
@@ -257,12 +262,12 @@ def open_point(
     parses: Any,
 ) -> Any:
     """A Snapshot of one point, reading shared parses, history and history secrets."""
-    from mlaudit.repo.gitref import GitRefSource
+    from mlaudit.repo.gitref import GitRefSource, objects_for
     from mlaudit.repo.snapshot import GitInfo, Snapshot
     from mlaudit.timeline import _iso
 
     prefix, shallow, partial = layout
-    source = GitRefSource(root, point.commit, prefix)
+    source = GitRefSource(root, point.commit, prefix, objects=objects_for(root))
     info = GitInfo(
         commit=point.commit,
         commit_date=_iso(point.timestamp) if point.timestamp else None,

@@ -1,7 +1,9 @@
 """A Snapshot of a commit, read from git objects without a checkout (`scan --ref`, `diff`).
 
 The tree is listed with ONE `git ls-tree -r -z -l --full-tree <commit>`; blobs are read on
-demand through ONE long-lived `git cat-file --batch` process. Everything above the FileSource
+demand through ONE long-lived `git cat-file --batch` process. The points of a history share
+one GitObjects instead (one `cat-file --batch` and one `--batch-check` for all of them): each
+point's tree is walked from tree objects, and unchanged subtrees are parsed once. Everything above the FileSource
 is unchanged, so every probe sees the commit exactly as a checkout of it would show it:
 tracked files only, submodules not followed, symlinks resolved inside the scanned tree and
 never out of it, files above the size cap reported the same way. History is read from the
@@ -15,6 +17,7 @@ import os
 import posixpath
 import threading
 import weakref
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -48,17 +51,29 @@ class TreeEntry:
 
 
 class _CatFile:
-    """One `git cat-file --batch` process, fed object ids one at a time. Each request is
-    bounded in time by the watchdog of repo/git.py (a stalled git is killed, and the read
-    fails instead of blocking)."""
+    """One `git cat-file --batch` process (`--batch-check` with check=True), fed object ids
+    one at a time. Each request is bounded in time by the watchdog of repo/git.py (a stalled
+    git is killed, and the read fails instead of blocking)."""
 
-    def __init__(self, cwd: Path) -> None:
-        self._child = pipe_git(cwd, ["cat-file", "--batch"])
+    def __init__(self, cwd: Path, *, check: bool = False) -> None:
+        self._check = check
+        self._child = pipe_git(cwd, ["cat-file", "--batch-check" if check else "--batch"])
         self._lock = threading.Lock()
         self._finalizer = weakref.finalize(self, self._child.close)
 
     def read(self, sha: str) -> bytes | None:
         """The object's bytes, or None when the object is missing (partial clone)."""
+        found = self._ask(sha)
+        assert found is None or isinstance(found, bytes)
+        return found
+
+    def size(self, sha: str) -> int | None:
+        """The object's size (`--batch-check`), or None when it is missing."""
+        found = self._ask(sha)
+        assert found is None or isinstance(found, int)
+        return found
+
+    def _ask(self, sha: str) -> bytes | int | None:
         with self._lock:
             if self._child.proc.poll() is not None:
                 raise OSError("git cat-file is not running")
@@ -71,9 +86,11 @@ class _CatFile:
                 if not header:
                     raise OSError("git cat-file stopped")
                 parts = header.split()
-                if len(parts) < 3 or parts[1] == b"missing":
+                if len(parts) < 3 or parts[1] == b"missing" or not parts[2].isdigit():
                     return None
                 size = int(parts[2])
+                if self._check:
+                    return size
                 data = stdout.read(size)
                 stdout.read(1)  # the newline after the contents
             finally:
@@ -84,6 +101,144 @@ class _CatFile:
 
     def close(self) -> None:
         self._finalizer()
+
+
+class _MissingObject(Exception):
+    """A tree object the clone does not hold (partial clone): list with `ls-tree` instead."""
+
+
+class GitObjects:
+    """The object reads of every GitRefSource of one repository in one process — the points
+    of a history —: ONE `git cat-file --batch` for trees and blobs and ONE `--batch-check`
+    for sizes, started on first use, instead of an `ls-tree` and a `cat-file` per point.
+
+    A commit's files are listed by walking its tree objects (git's binary tree format), and
+    the flattened listing of every subtree is kept by its id: a folder that did not change
+    between two points is parsed once. Sizes are asked only for the blobs a scan reads or
+    measures, and kept by blob id. Nothing here is ever inherited by a forked worker as its
+    own: objects_for() gives each process its own reader."""
+
+    MAX_KEPT_ENTRIES = 200_000  # of flattened subtrees, in all (a bound on memory)
+
+    def __init__(self, cwd: Path) -> None:
+        self.cwd = cwd
+        self._cat: _CatFile | None = None
+        self._check: _CatFile | None = None
+        self._subtrees: dict[str, tuple[tuple[bytes, bytes, str], ...]] = {}
+        self._kept = 0
+        self._sizes: dict[str, int | None] = {}
+
+    def blob(self, sha: str) -> bytes | None:
+        if self._cat is None:
+            self._cat = _CatFile(self.cwd)
+        try:
+            return self._cat.read(sha)
+        except OSError:
+            self._cat.close()  # as GitRefSource._blob: a new process for the next read
+            self._cat = None
+            return None
+
+    def size(self, sha: str) -> int | None:
+        if sha in self._sizes:
+            return self._sizes[sha]
+        if self._check is None:
+            self._check = _CatFile(self.cwd, check=True)
+        try:
+            size = self._check.size(sha)
+        except OSError:
+            self._check.close()
+            self._check = None
+            return None
+        if len(self._sizes) > self.MAX_KEPT_ENTRIES:
+            self._sizes.clear()
+        self._sizes[sha] = size
+        return size
+
+    def listing(self, commit: str, prefix: str) -> list[tuple[bytes, bytes, str]] | None:
+        """(path under `prefix`, mode, object id) of every non-tree entry of `commit`'s
+        tree, as `ls-tree -r --full-tree` lists them; None when an object is missing or the
+        repository's object ids are not SHA-1 (the caller lists with ls-tree then)."""
+        if len(commit) != 40:
+            return None
+        try:
+            entries = _parse_tree(self._read(f"{commit}^{{tree}}"))
+            for part in [p for p in prefix.encode("utf-8", "surrogateescape").split(b"/") if p]:
+                sub = next(
+                    (sha for mode, name, sha in entries if name == part and mode == b"40000"), None
+                )
+                if sub is None:
+                    return []  # the scanned folder does not exist in this commit
+                entries = _parse_tree(self._read(sub))
+            return list(self._flatten(entries))
+        except _MissingObject:
+            return None
+
+    def _read(self, rev: str) -> bytes:
+        data = self.blob(rev)
+        if data is None:
+            raise _MissingObject(rev)
+        return data
+
+    def _flatten(self, entries: list[tuple[bytes, bytes, str]]) -> list[tuple[bytes, bytes, str]]:
+        items: list[tuple[bytes, bytes, str]] = []
+        for mode, name, sha in entries:
+            if mode == b"40000":
+                items.extend((name + b"/" + path, m, s) for path, m, s in self._subtree(sha))
+            else:
+                items.append((name, mode, sha))
+        return items
+
+    def _subtree(self, sha: str) -> tuple[tuple[bytes, bytes, str], ...]:
+        kept = self._subtrees.get(sha)
+        if kept is None:
+            kept = tuple(self._flatten(_parse_tree(self._read(sha))))
+            if self._kept + len(kept) > self.MAX_KEPT_ENTRIES:
+                self._subtrees.clear()
+                self._kept = 0
+            self._subtrees[sha] = kept
+            self._kept += len(kept)
+        return kept
+
+    def close(self) -> None:
+        for child in (self._cat, self._check):
+            if child is not None:
+                child.close()
+        self._cat = self._check = None
+
+
+def _parse_tree(data: bytes) -> list[tuple[bytes, bytes, str]]:
+    """(mode, name, object id) of each entry of a tree object: `<mode> <name>\\0<20 bytes>`
+    repeated (SHA-1 repositories; a SHA-256 one raises, and is listed with ls-tree)."""
+    out: list[tuple[bytes, bytes, str]] = []
+    at, end = 0, len(data)
+    while at < end:
+        space = data.index(b" ", at)
+        nul = data.index(b"\0", space)
+        if nul + 21 > end:
+            raise _MissingObject("a tree object of an unexpected format")
+        out.append((data[at:space], data[space + 1 : nul], data[nul + 1 : nul + 21].hex()))
+        at = nul + 21
+    return out
+
+
+_OBJECTS: dict[tuple[int, str], GitObjects] = {}
+
+
+def objects_for(root: Path) -> GitObjects:
+    """This process's GitObjects of the repository at `root`: a forked worker gets its own
+    (the parent's pipes are the parent's), and leaves the parent's alone."""
+    key = (os.getpid(), str(root))
+    found = _OBJECTS.get(key)
+    if found is None:
+        found = _OBJECTS[key] = GitObjects(root)
+    return found
+
+
+def release_objects(root: Path) -> None:
+    """Stop this process's readers of `root` (at the end of a history)."""
+    found = _OBJECTS.pop((os.getpid(), str(root)), None)
+    if found is not None:
+        found.close()
 
 
 class _Record(NamedTuple):
@@ -125,6 +280,12 @@ def _parse_record(record: bytes, prefix: bytes) -> _Record | None:
     if len(fields) < 3:
         return None
     mode, _kind, sha, size = (f.decode("ascii", "replace") for f in [*fields[:4], b"-"][:4])
+    return _record(raw_path, mode, sha, int(size) if size.isdigit() else None)
+
+
+def _record(raw_path: bytes, mode: str, sha: str, size: int | None) -> _Record | None:
+    """The _Record of one tree entry (path relative to the scanned folder), or None when the
+    path is not a safe relative path."""
     path = raw_path.decode("utf-8", "backslashreplace")
     if not _safe_relpath(path):
         return None
@@ -133,7 +294,7 @@ def _parse_record(record: bytes, prefix: bytes) -> _Record | None:
     parts = path.split("/")[:-1]
     dirs = tuple("/".join(parts[:i]) for i in range(1, len(parts) + 1))
     kind = "symlink" if mode == "120000" else "file"
-    return _Record(path, kind, TreeEntry(mode, sha, int(size) if size.isdigit() else None), dirs)
+    return _Record(path, kind, TreeEntry(mode, sha, size), dirs)
 
 
 @dataclass
@@ -148,8 +309,15 @@ class GitRefSource:
     _kinds: dict[str, str] = field(default_factory=dict)
     _dirs: set[str] = field(default_factory=set)
     _cat: _CatFile | None = None
+    # shared with the other points of a history (objects_for): trees walked, not ls-tree'd
+    objects: GitObjects | None = None
 
     def list_files(self) -> list[str]:
+        listed = self.objects.listing(self.commit, self.prefix) if self.objects else None
+        if listed is not None:
+            return self._keep(
+                _record(path, mode.decode("ascii"), sha, None) for path, mode, sha in listed
+            )
         try:
             out = run_git(self.git_cwd, ["ls-tree", "-r", "-z", "-l", "--full-tree", self.commit])
         except GitFailed:
@@ -159,17 +327,21 @@ class GitRefSource:
         prefix = self.prefix.encode("utf-8", "surrogateescape")
         records = out.split(b"\0")
         memo = _record_memo(prefix, len(records))
+
+        def parse(record: bytes) -> _Record | None:
+            if memo is None:
+                return _parse_record(record, prefix)
+            if record not in memo:
+                memo[record] = _parse_record(record, prefix)
+            return memo[record]
+
+        return self._keep(parse(record) for record in records if record)
+
+    def _keep(self, records: Iterable[_Record | None]) -> list[str]:
+        """Record the listed entries; the sorted paths of the regular files and symlinks."""
         paths: list[str] = []
         entries, kinds, dirs = self._entries, self._kinds, self._dirs
-        for record in records:
-            if not record:
-                continue
-            if memo is not None and record in memo:
-                parsed = memo[record]
-            else:
-                parsed = _parse_record(record, prefix)
-                if memo is not None:
-                    memo[record] = parsed
+        for parsed in records:
             if parsed is None:
                 continue
             if parsed.kind != "file":
@@ -185,6 +357,8 @@ class GitRefSource:
         return self._kinds.get(path, "file")
 
     def _blob(self, sha: str) -> bytes | None:
+        if self.objects is not None:
+            return self.objects.blob(sha)
         if self._cat is None:
             self._cat = _CatFile(self.git_cwd)
         try:
@@ -226,7 +400,12 @@ class GitRefSource:
 
     def size(self, path: str) -> int | None:
         entry, _ = self._resolve(path)
-        return entry.size if entry else None
+        return self._size(entry) if entry else None
+
+    def _size(self, entry: TreeEntry) -> int | None:
+        if entry.size is None and self.objects is not None:
+            return self.objects.size(entry.sha)  # a walked tree holds no sizes
+        return entry.size
 
     def read(self, path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> ReadResult:
         if not _safe_relpath(path):
@@ -234,7 +413,8 @@ class GitRefSource:
         entry, problem = self._resolve(path)
         if entry is None:
             return ReadResult(None, problem)
-        if entry.size is not None and entry.size > max_bytes:
+        size = self._size(entry)
+        if size is not None and size > max_bytes:
             return ReadResult(None, f"larger than {max_bytes} bytes", truncated=True)
         try:
             data = self._blob(entry.sha)
