@@ -711,6 +711,25 @@ CASES = [
         {"materialize.py": "from feast import FeatureStore\nFeatureStore('.').materialize(a, b)\n"},
         F,
     ),
+    # Cloud Build pushes the images its `images:` lists (GoogleCloudPlatform/mlops-on-gcp
+    # on_demand/tfx-caip/lab-03-tfx-cicd/solutions/cloudbuild.yaml); a build that lists none
+    # ships nothing
+    (
+        "cd-deploy",
+        "cloudbuild images",
+        {
+            "cloudbuild.yaml": "steps:\n- name: gcr.io/cloud-builders/docker\n  args: [build, -t, gcr.io/p/t, .]\nimages: [gcr.io/p/t]\n"
+        },
+        P,
+    ),
+    (
+        "cd-deploy",
+        "FP cloudbuild build only",
+        {
+            "cloudbuild.yaml": "steps:\n- name: gcr.io/cloud-builders/docker\n  args: [build, -t, gcr.io/p/t, .]\n"
+        },
+        F,
+    ),
 ]
 
 

@@ -362,6 +362,12 @@ CASES = [
         {"pkg/serve.py": SERVE + "import torch\nm = torch.hub.load('org/repo', 'small')\n"},
         Outcome.PASS,
     ),
+    # a Triton model config's typed inputs, in either protobuf text form
+    (
+        "model-io-contract",
+        {"models/m/config.pbtxt": 'name: "m"\ninput {\n  name: "x"\n  data_type: TYPE_FP32\n}\n'},
+        Outcome.PASS,
+    ),
 ]
 
 

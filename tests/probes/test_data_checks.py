@@ -77,6 +77,26 @@ CASES = [
         {"pkg/model.py": "class Net: ...\n", "tests/test_model.py": MODEL_SHAPE_TEST},
         F,
     ),
+    # a value nested in a dict of tensors is not a frame's column, in a test that also uses
+    # pandas (mlfoundations/open_clip tests/test_data_csv.py:215); a column still is
+    (
+        "data-schema",
+        "fp-dict-of-tensors",
+        {
+            "tests/test_loader.py": "import pandas as pd\n\n\ndef test_batch():\n"
+            "    batch = next(iter(loader))\n    assert batch['image']['patch_valid'].all()\n"
+        },
+        F,
+    ),
+    (
+        "data-schema",
+        "frame-column",
+        {
+            "tests/test_loader.py": "import pandas as pd\n\n\ndef test_frame():\n"
+            "    df = pd.read_csv('x.csv')\n    assert df['age'].min() >= 0\n"
+        },
+        H,
+    ),
     # a comment mentioning nulls on an assert line is not an assertion on the data
     (
         "data-schema",

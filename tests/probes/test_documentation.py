@@ -319,6 +319,13 @@ CASES = [
         F,
     ),
     ("deployment-documented", "release", {"README.md": "# X\n\n## Release\n\nsteps\n"}, P),
+    # the card Hugging Face's Trainer writes for the model it saves (alignment-handbook sft.py:148)
+    (
+        "model-card",
+        "trainer card",
+        {"sft.py": "trainer = SFTTrainer(m)\ntrainer.create_model_card(model_name='x')\n"},
+        P,
+    ),
 ]
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from helpers import run_probe, snapshot
 
@@ -297,3 +299,83 @@ def test_selection_test_agrees_with_select_files(tmp_path, monkeypatch):
                         assert decided == listed, (globs, scope, include, exclude)
                         held = sum(map(len, base._SELECTION_VERDICTS.values()))
                         assert held <= 5
+
+
+def test_same_file_fails_at_the_first_part_that_finds_nothing(tmp_path):
+    # a part that finds nothing decides: no file can hold every part, whatever a later part
+    # finds or cannot decide (a file that cannot be parsed makes a python_calls part unknown)
+    broken = "def broken(:\n    store.materialize()\n"  # could hold the call: undecided
+    snap = snapshot(tmp_path, {"dag.py": broken, "other.py": "import x\n"})
+    obs = run_probe(
+        snap,
+        "same_file",
+        probes=[
+            {"probe": "files", "with": {"globs": ["dags/*.py"]}},
+            {"probe": "python_calls", "with": {"calls": ["*.materialize"]}},
+        ],
+    )
+    assert obs.outcome == Outcome.FAIL
+    undecided = run_probe(
+        snap,
+        "same_file",
+        probes=[
+            {"probe": "python_calls", "with": {"calls": ["*.materialize"]}},
+            {"probe": "files", "with": {"globs": ["*.py"]}},
+        ],
+    )
+    assert undecided.outcome == Outcome.UNKNOWN
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("upload_folder(repo_id='a/b', folder_path='out')\n", Outcome.PASS),  # a model by default
+        ("upload_folder(repo_id='a/b', folder_path='out', repo_type='model')\n", Outcome.PASS),
+        ("upload_folder(repo_id='a/b', folder_path='d', repo_type='dataset')\n", Outcome.FAIL),
+    ],
+)
+def test_python_calls_a_kwarg_that_must_not_be_given_a_value(tmp_path, source, expected):
+    snap = snapshot(tmp_path, {"push.py": "from huggingface_hub import upload_folder\n" + source})
+    obs = run_probe(
+        snap,
+        "python_calls",
+        calls=["huggingface_hub.upload_folder"],
+        kwargs={"repo_type": "!dataset|space"},
+    )
+    assert obs.outcome == expected
+    assert "repo_type" not in obs.message  # the message names no required keyword
+
+
+def test_yaml_key_evidence_names_the_key_not_the_wildcard(tmp_path):
+    snap = snapshot(tmp_path, {"recipes/sft.yaml": "report_to:\n- wandb\n"})
+    obs = run_probe(snap, "yaml_key", globs=["*.yaml"], key="report_to.*", value="wandb")
+    assert obs.outcome == Outcome.PASS
+    assert obs.evidence[0].snippet == "report_to: wandb"
+
+
+def test_python_strings_in_notebooks_only_is_partial(tmp_path):
+    cell = {
+        "cell_type": "code",
+        "metadata": {},
+        "outputs": [],
+        "execution_count": None,
+        "source": ["body = {'requestLoggingConfig': {'samplingPercentage': 1}}\n"],
+    }
+    notebook = json.dumps({"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+    snap = snapshot(tmp_path, {"serve.ipynb": notebook})
+    params = {"pattern": "requestLoggingConfig", "what": "a request-logging config"}
+    assert run_probe(snap, "python_strings", **params).outcome == Outcome.FAIL  # .py only
+    obs = run_probe(snap, "python_strings", notebooks=True, **params)
+    assert obs.outcome == Outcome.PARTIAL and obs.evidence[0].note == "cell 1"
+
+
+def test_a_text_search_is_not_undecided_by_a_file_that_only_failed_to_parse(tmp_path):
+    # whether another check parsed the broken YAML first must not change a text search's
+    # outcome (Azure/mlops-v2 .github/ISSUE_TEMPLATE/config.yml)
+    snap = snapshot(tmp_path, {"conf/broken.yml": "a: b: c\n", "conf/ok.yml": "x: 1\n"})
+    params = {"globs": ["*.yml"], "pattern": r"\bdbt\s+build\b"}
+    before = run_probe(snap, "content", **params)
+    snap.yaml_docs("conf/broken.yml")  # records the parse problem
+    assert "conf/broken.yml" in snap.problems
+    after = run_probe(snap, "content", **params)
+    assert before.outcome == after.outcome == Outcome.FAIL

@@ -494,6 +494,22 @@ CASES = [
         PASS,
     ),
     ("edge-export", {"export.py": "import pandas as pd\ndf.export(path='x')\n"}, FAIL),
+    # an Istio traffic split between two versions (GoogleCloudPlatform/mlops-on-gcp
+    # tfserving-canary-gke virtualservice-weight-70.yaml); all traffic on one is no split
+    (
+        "zero-downtime-rollout",
+        {
+            "k8s/vs.yaml": "apiVersion: networking.istio.io/v1beta1\nkind: VirtualService\nmetadata: {name: m}\nspec:\n  http:\n  - route:\n    - destination: {host: m, subset: v1}\n      weight: 70\n    - destination: {host: m, subset: v2}\n      weight: 30\n"
+        },
+        PASS,
+    ),
+    (
+        "zero-downtime-rollout",
+        {
+            "k8s/vs.yaml": "apiVersion: networking.istio.io/v1beta1\nkind: VirtualService\nmetadata: {name: m}\nspec:\n  http:\n  - route:\n    - destination: {host: m, subset: v1}\n      weight: 100\n    - destination: {host: m, subset: v2}\n      weight: 0\n"
+        },
+        FAIL,
+    ),
 ]
 
 

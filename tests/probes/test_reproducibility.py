@@ -1074,6 +1074,34 @@ CASES = [
         {"train.py": "from lightning import Trainer\ntrainer = Trainer(max_epochs=3)\n"},
         FAIL,
     ),
+    # a load test reads its own settings, not a model's parameters (GoogleCloudPlatform/
+    # mlops-on-gcp tfserving-gke-autoscaling/locust/tasks.py:76); the same read in training does
+    (
+        "params-externalized",
+        "FP locust settings",
+        {
+            "locust/tasks.py": "import json\nfrom locust import HttpUser\n"
+            "cfg = json.load(open('test-config.json'))\n",
+            "locust/test-config.json": "{}\n",
+        },
+        FAIL,
+    ),
+    (
+        "params-externalized",
+        "json config in training",
+        {
+            "train.py": "import json\ncfg = json.load(open('train-config.json'))\n",
+            "train-config.json": "{}\n",
+        },
+        PASS,
+    ),
+    # a dvc.yaml that cannot be parsed may declare the pipeline: undecided, not missing
+    (
+        "pipeline-as-code",
+        "malformed dvc.yaml",
+        {"dvc.yaml": "stages:\n  train:\n    deps: [data\n"},
+        UNKNOWN,
+    ),
 ]
 
 

@@ -164,6 +164,10 @@ CASES = [
     ("model-engineering-folder", "compound-name", {"src/model_training/task.py": "x = 1\n"}, P),
     # ... holding no code: checkpoints of a training run
     ("model-engineering-folder", "fp-compound-no-code", {"out/run_training/m.ckpt": "x"}, F),
+    # a training package named after its project (mlfoundations/open_clip src/open_clip_train/)
+    ("model-engineering-folder", "compound-train", {"src/open_clip_train/main.py": "x = 1\n"}, P),
+    # ... and a split of the data is no code
+    ("model-engineering-folder", "fp-data-split", {"data/images_train/a.csv": "x\n1\n"}, F),
     ("model-engineering-folder", "fp-template-package", {"src/pkg/models/__init__.py": ""}, H),
     # scripts-folder -------------------------------------------------------------------------------------------
     ("scripts-folder", "scripts", {"scripts/run.sh": "#!/bin/sh\necho hi\n"}, P),
@@ -185,6 +189,29 @@ CASES = [
         "deployment-folder",
         "fp-examples-and-docs",
         {"examples/deploy/k8s.yaml": "kind: Deployment\n", "docs/deploy/index.md": "# Deploy\n"},
+        F,
+    ),
+    # a name the package's __init__ re-exports from its data module (huggingface/
+    # alignment-handbook src/alignment/__init__.py:4, tests/test_data.py:19)
+    (
+        "data-pipeline-tests",
+        "reexported",
+        {
+            "src/pkg/__init__.py": "from .data import get_dataset\n",
+            "src/pkg/data.py": "def get_dataset():\n    return None\n",
+            "tests/test_data.py": "from pkg import get_dataset as f\n\ndef test_a():\n    assert f() is None\n",
+        },
+        H,
+    ),
+    # ... a name the __init__ defines itself is not the data module's
+    (
+        "data-pipeline-tests",
+        "fp-defined-in-init",
+        {
+            "src/pkg/__init__.py": "def get_dataset():\n    return None\n",
+            "src/pkg/data.py": "def load():\n    return None\n",
+            "tests/test_data.py": "from pkg import get_dataset as f\n\ndef test_a():\n    assert f() is None\n",
+        },
         F,
     ),
 ]

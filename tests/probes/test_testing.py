@@ -747,6 +747,17 @@ CASES = [
         },
         P,
     ),
+    # a name re-exported by the package's __init__ from its features module
+    (
+        "feature-unit-tests",
+        "reexported",
+        {
+            "pkg/__init__.py": "from .features import scale\n",
+            "pkg/features.py": "def scale(x):\n    return x\n",
+            "tests/test_scale.py": "from pkg import scale as f\n\ndef test_a():\n    assert f() is None\n",
+        },
+        P,
+    ),
 ]
 
 

@@ -759,6 +759,40 @@ CASES = [
         },
         PASS,
     ),
+    # Hugging Face's Trainer reports to the trackers `report_to` names, in code or in the
+    # YAML its argument parser reads (huggingface/alignment-handbook recipes/)
+    (
+        "tracker-calls",
+        "hf report_to kwarg",
+        {
+            "train.py": "from transformers import TrainingArguments\nargs = TrainingArguments('o', report_to='wandb')\n"
+        },
+        PASS,
+    ),
+    (
+        "tracker-calls",
+        "hf report_to yaml",
+        {
+            "scripts/sft.py": "from trl import TrlParser\nparser = TrlParser((A, B))\n",
+            "recipes/sft/config.yaml": "learning_rate: 2.0e-5\nreport_to:\n- wandb\n",
+        },
+        PASS,
+    ),
+    # the traps: TensorBoard's local files, and a report_to no Hugging Face parser reads
+    (
+        "tracker-calls",
+        "FP tensorboard",
+        {
+            "train.py": "from transformers import TrainingArguments\nargs = TrainingArguments('o', report_to='tensorboard')\n"
+        },
+        FAIL,
+    ),
+    (
+        "tracker-calls",
+        "FP yaml alone",
+        {"conf/x.yaml": "report_to:\n- wandb\n", "train.py": "x = 1\n"},
+        FAIL,
+    ),
 ]
 
 

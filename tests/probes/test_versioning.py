@@ -564,6 +564,18 @@ CASES = [
         },
         PASS,
     ),
+    # named config folders and run configs (open_clip model_configs/, alignment-handbook recipes/)
+    ("config-versioned", "model_configs", {"src/pkg/model_configs/ViT-B-32.json": "{}\n"}, PASS),
+    ("config-versioned", "config_*.yaml", {"recipes/sft/config_full.yaml": "lr: 1\n"}, PASS),
+    # Hugging Face Hub uploads a model repository unless told otherwise (open_clip push_to_hf_hub.py)
+    (
+        "model-registry",
+        "hf upload_folder",
+        {
+            "push.py": "from huggingface_hub import upload_folder\nupload_folder(repo_id='a/b', folder_path='out')\n"
+        },
+        PASS,
+    ),
 ]
 
 

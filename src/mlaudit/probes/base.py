@@ -377,6 +377,14 @@ def problem_evidence(
     return out
 
 
+def unread_evidence(snap: Snapshot, paths: Iterable[str]) -> list[Evidence]:
+    """The files of `paths` whose text could not be read (too large, not UTF-8 …): what a
+    search of the text could have missed. A file that only failed to parse was searched in
+    full, and whether some other check happened to parse it first must not change the
+    outcome of a text search."""
+    return [e for e in problem_evidence(snap, paths) if snap.text(e.path) is None]
+
+
 def name_tokens(patterns: Iterable[str]) -> list[str]:
     """The literal word each name pattern needs in a file's text (`mlflow.log_*` → `log_`,
     `mlflow.*` → `mlflow`); '' (no filtering) when a pattern has no literal part."""

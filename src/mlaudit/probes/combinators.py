@@ -198,21 +198,27 @@ class SameFileParams(Params):
     probes: list[SubProbe] = Field(min_length=2)
 
 
+_FOUND_OR_UNDECIDED = (Outcome.PASS, Outcome.PARTIAL, Outcome.UNKNOWN, Outcome.ERROR)
+
+
 @probe("same_file", SameFileParams)
 def same_file(snap: Snapshot, p: SameFileParams) -> Observation:
     """Every part finds evidence in one and the same file (e.g. a Ray Tune search that
     also registers an MLflow callback). Pass if some file satisfies every part with a
-    pass; partial if the best common file only reaches partial (notebooks)."""
-    observations = [sub.run(snap) for sub in p.probes]
+    pass; partial if the best common file only reaches partial (notebooks). A part that
+    finds nothing fails the whole at once (the later parts are not run: whatever they
+    find, or cannot decide, no file can hold every part)."""
+    observations = []
+    for sub in p.probes:
+        observation = sub.run(snap)
+        if observation.outcome not in _FOUND_OR_UNDECIDED:
+            return base.failed(observation.message or "a part found nothing")
+        observations.append(observation)
     if any(o.outcome in (Outcome.UNKNOWN, Outcome.ERROR) for o in observations) and not all(
         o.outcome in (Outcome.PASS, Outcome.PARTIAL) for o in observations
     ):
         worst = next(o for o in observations if o.outcome in (Outcome.UNKNOWN, Outcome.ERROR))
         return worst
-    found = [o for o in observations if o.outcome in (Outcome.PASS, Outcome.PARTIAL)]
-    if len(found) < len(observations):
-        missing = next(o for o in observations if o not in found)
-        return base.failed(missing.message or "a part found nothing")
     common = set.intersection(*({e.path for e in o.evidence} for o in observations))
     if not common:
         return base.failed("the parts were found, but never in the same file")

@@ -140,7 +140,7 @@ def content(snap: Snapshot, p: ContentParams) -> Observation:
         for path, line, text in snap.grep(paths, regex)
         if not (p.skip_comments and _COMMENT.match(text))
     ]
-    problems = base.problem_evidence(snap, paths)
+    problems = base.unread_evidence(snap, paths)
     missing = words.line_phrase(p.pattern)
     found = words.found_phrase(hits)
     if p.absent:
@@ -159,6 +159,9 @@ class StringsParams(Params):
     pattern: str = Field(description="regex a whole string literal of the code must match")
     what: str = Field(min_length=1, description="what such a literal shows, for messages")
     scope: Scope = "non_tests"
+    notebooks: bool = Field(
+        default=False, description="also read notebooks' code cells (found only there: partial)"
+    )
 
     _v = field_validator("pattern")(_check_regex)
 
@@ -175,18 +178,21 @@ def python_strings(snap: Snapshot, p: StringsParams) -> Observation:
     Fix: add the configuration the check names.
     """
     regex = base.compile_pattern(f"(?:{p.pattern})\\Z")
-    paths = base.python_sources(snap, ("*.py",), scope=p.scope)
+    globs = ("*.py", "*.ipynb") if p.notebooks else ("*.py",)
+    paths = base.python_sources(snap, globs, scope=p.scope)
 
     def derive(path: str, facts: Any) -> tuple[tuple[int, str], ...]:
         return tuple((line, text) for text, line in facts.strings if regex.match(text))
 
     key = derivation_key("python_strings", p.pattern)
-    found = [
-        ev(path, line, f'"{text}"')
-        for path, hits in snap.python_per_file(key, paths, derive)
-        for line, text in hits[:1]
-    ]
+    found = []
+    for path, hits in snap.python_per_file(key, paths, derive):
+        for line, text in hits[:1]:
+            shown, note = base.notebook_line_note(snap, path, line)
+            found.append(ev(path, shown, f'"{text}"', note))
     problems = base.problem_evidence(snap, paths)
+    if found and all(base.is_notebook(e.path) for e in found):
+        return base.partial(f"{p.what} only in notebooks", found)
     return base.found_or_missing(found, what=p.what, problems=problems)
 
 
@@ -307,7 +313,10 @@ class CallsParams(Params):
     )
     kwargs: dict[str, str] = Field(
         default_factory=dict,
-        description="keyword → regex the literal value must match ('*' = present with any value)",
+        description=(
+            "keyword → regex the literal value must match ('*' = present with any value; "
+            "'!regex' = absent, or present with a value the regex does not match)"
+        ),
     )
     kinds: list[Literal["call", "decorator", "base", "ref", "assign"]] = ["call"]
     globs: list[str] = ["*.py", "*.ipynb"]
@@ -411,6 +420,10 @@ def bound_call_names(facts: Any) -> list[tuple[Call, str]]:
 def _kwargs_match(call: Call, wanted: dict[str, str]) -> bool:
     for key, pattern in wanted.items():
         value = call.kwarg(key)
+        if pattern.startswith("!"):  # a default the call keeps, or another value
+            if value is not None and re.search(pattern[1:], value):
+                return False
+            continue
         if value is None:
             return False
         if pattern != "*" and not re.search(pattern, value):
@@ -620,8 +633,9 @@ def python_calls(snap: Snapshot, p: CallsParams) -> Observation:
                 found.append(evidence)
                 in_scripts = in_scripts or not base.is_notebook(path)
     missing = words.calls_phrase(p.calls)
-    if p.kwargs:  # the call alone is not enough: say so (a SlicingSpec() with no feature keys)
-        missing += " with " + " and ".join(f"{key}=…" for key in p.kwargs)
+    wanted = [key for key, pattern in p.kwargs.items() if not pattern.startswith("!")]
+    if wanted:  # the call alone is not enough: say so (a SlicingSpec() with no feature keys)
+        missing += " with " + " and ".join(f"{key}=…" for key in wanted)
     if p.absent:
         if found:
             return base.failed(words.found_phrase(found), found)
@@ -706,6 +720,8 @@ def yaml_key(snap: Snapshot, p: YamlKeyParams) -> Observation:
         snap, p.globs, exclude=p.exclude, include_excluded_dirs=p.include_excluded_dirs
     )
     value_re = re.compile(p.value) if p.value else None
+    # the last named key: `report_to.*` shows as `report_to: wandb`, not `*: wandb`
+    shown_key = next((k for k in reversed(p.key.split(".")) if k != "*"), p.key)
     found: list[Evidence] = []
     for path in paths:
         for doc in snap.yaml_docs(path):
@@ -713,7 +729,7 @@ def yaml_key(snap: Snapshot, p: YamlKeyParams) -> Observation:
                 if not value_matches(value, value_re, p.min):
                     continue
                 shown = value if not isinstance(value, (dict, list)) else "…"
-                found.append(ev(path, line, f"{p.key.rsplit('.', 1)[-1]}: {shown}"))
+                found.append(ev(path, line, f"{shown_key}: {shown}"))
     key_words = [part for part in p.key.split(".") if part != "*" and not part.isdigit()]
     problems = base.problem_evidence(snap, paths, key_words[-1:])
     key = words.key_path(p.key)

@@ -244,7 +244,14 @@ def pipeline_as_code(snap: Snapshot, p: NoParams) -> Observation:
             "dvc.yaml stages are not all recorded in an up-to-date dvc.lock (run `dvc repro`)",
             stale + good,
         )
-    return base.failed("no pipeline definition (dvc.yaml stages, MLproject, Kedro, Snakemake)")
+    # a dvc.yaml or pyproject.toml that cannot be parsed may declare the pipeline
+    declaring = base.select_files(snap, ["dvc.yaml", "pyproject.toml"])
+    return base.found_or_missing(
+        [],
+        what="pipeline definition",
+        problems=base.problem_evidence(snap, declaring),
+        missing="no pipeline definition (dvc.yaml stages, MLproject, Kedro, Snakemake)",
+    )
 
 
 # params-externalized ---------------------------------------------------------------------
@@ -339,7 +346,11 @@ def _params_read(path: str, facts: Any) -> tuple[tuple[Any, ...], ...]:
     """How ONE file reads parameters, in the probe's order: ("hit", evidence); ("exec",
     name, evidence) — a config file executed, counted when `name` is a file of the tree;
     ("loader", line, loader, strings) — a config loader, and the file's short strings with
-    whether their text alone names a config file (the tree decides the others)."""
+    whether their text alone names a config file (the tree decides the others). A load test
+    (a Locust file) reads its own settings, not a model's parameters: nothing
+    (GoogleCloudPlatform/mlops-on-gcp tfserving-gke-autoscaling/locust/tasks.py:76)."""
+    if any(imp.module == "locust" or imp.module.startswith("locust.") for imp in facts.imports):
+        return ()
     items: list[tuple[Any, ...]] = []
     for deco in facts.decorators:
         if name_matches(deco.name, "hydra.main"):

@@ -17,7 +17,7 @@ from mlaudit.probes import base, words
 from mlaudit.probes._mlfacts import LfsRule, is_lfs_pointer, lfs_rules
 from mlaudit.probes.base import ev
 from mlaudit.probes.registry import Params, probe
-from mlaudit.probes.testing import _resolve, local_modules, test_files
+from mlaudit.probes.testing import _reexported, _resolve, local_modules, test_files
 from mlaudit.repo.globs import glob_matcher
 from mlaudit.repo.parsers.yaml_docs import as_list
 from mlaudit.repo.snapshot import Snapshot
@@ -501,7 +501,10 @@ def data_pipeline_tests(snap: Snapshot, p: DataPipelineTestsParams) -> Observati
             resolved = _resolve(name, modules)
             if resolved is None:
                 continue
-            path = resolved[1]
+            module, path, rest = resolved
+            if rest and path.endswith("/__init__.py"):  # a name the package re-exports
+                origin = _reexported(snap, path, module, rest.split(".")[0])
+                path = (_resolve(origin, modules) or resolved)[1] if origin else path
             if any(path.startswith(f) for f in folders):
                 full.append(ev(tf.path, line, f"import {name}"))
                 break

@@ -437,6 +437,21 @@ def _conftest_refs(snap: Snapshot) -> dict[str, list[tuple[str, int]]]:
     return out
 
 
+def _reexported(snap: Snapshot, init_path: str, package: str, name: str) -> str | None:
+    """Where a package's `__init__.py` takes `name` from: `from .data import get_dataset`
+    in package `alignment` gives `alignment.data.get_dataset` (huggingface/alignment-handbook
+    src/alignment/__init__.py:4), so that `from alignment import get_dataset` in a test
+    tests the `data` module. None when the package defines it or imports it from elsewhere."""
+    facts = snap.python(init_path)
+    for imp in facts.imports if facts is not None else ():
+        module = imp.module
+        if module.startswith(".") and not module.startswith("..") and module.endswith("." + name):
+            return f"{package}{module}"
+        if module.startswith(package + ".") and module.endswith("." + name):
+            return module
+    return None
+
+
 def _instance_calls(facts: PythonFacts) -> list[tuple[str, int]]:
     """Methods called on an object the file made: `svc = model.ModelService(m)` then
     `svc.prepare_features(ride)` reads as `model.prepare_features`, a name inside the
@@ -504,7 +519,12 @@ def tests_import(snap: Snapshot, p: TestsImportParams) -> Observation:
         pure = not (rest and not path.endswith("/__init__.py") and _guessed(module, path))
         if not pure and not _defines(snap, path, rest.split(".")[0]):
             return None, False  # that module file holds no `rest`: another package's name
-        return _component_or_symbol(module, path, rest), pure
+        hit = _component_or_symbol(module, path, rest)
+        if hit is None and rest and path.endswith("/__init__.py"):
+            origin = _reexported(snap, path, module, rest.split(".")[0])
+            if origin is not None and origin != name:
+                return matching(origin), False  # decided by the package's __init__ too
+        return hit, pure
 
     def _component_or_symbol(module: str, path: str, rest: str) -> str | None:
         parts = path[:-3].split("/")
@@ -564,7 +584,9 @@ DATAFRAME_MODULES = ("pandas", "polars", "pyspark", "dask", "modin", "vaex", "cu
 DATA_ASSERT = re.compile(
     r"\.(?:columns|dtypes?|isnull|isna|notnull|notna|hasnans|between|value_counts|nunique|"
     r"is_unique|is_monotonic\w*|duplicated|null_count|is_null|is_not_null)\b"
-    r"|\[\s*[\"'][^\"']+[\"']\s*\]\s*\.\s*(?:str\.len\(\)\s*\.\s*)?"
+    # one column of a frame (`df["age"].min()`), not a value nested in a dict of tensors
+    # (`batch["image"]["patch_valid"].all()`: mlfoundations/open_clip tests/test_data_csv.py)
+    r"|(?<!\])\[\s*[\"'][^\"']+[\"']\s*\]\s*\.\s*(?:str\.len\(\)\s*\.\s*)?"
     r"(?:min|max|mean|std|median|quantile|sum|all|any|unique|le|ge|lt|gt)\s*\("
     r"|\bks_2samp\b|\bchisquare\b|\bpd\.Interval\b"
 )

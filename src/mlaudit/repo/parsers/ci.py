@@ -455,6 +455,14 @@ def parse_cloudbuild(path: str, doc: Any) -> list[CiJob]:
             ci.commands.append(CiCommand(" ".join([tool, *words]), key_line(step, "args")))
         if isinstance(step.get("script"), str):
             ci.commands.extend(_command_lines(step["script"], key_line(step, "script")))
+    # Cloud Build pushes every image its `images:` lists once the steps have succeeded
+    # (GoogleCloudPlatform/mlops-on-gcp on_demand/tfx-caip/lab-03-tfx-cicd/solutions/cloudbuild.yaml)
+    images = doc.get("images")
+    for image in images if isinstance(images, list) else ():
+        if isinstance(image, str):
+            # shown for what it does, and said to come from `images:`, not from a step
+            text = f"docker push {image}  # Cloud Build images:"
+            ci.commands.append(CiCommand(text, key_line(doc, "images")))
     return [ci]
 
 
