@@ -730,6 +730,31 @@ CASES = [
         },
         F,
     ),
+    # a Metaflow flow with @schedule that trains (outerbounds/full-stack-ML-metaflow-tutorial
+    # flows/cloud/tree_branch_cloud_flow_deploy.py:4)
+    (
+        "ct-trigger",
+        "metaflow schedule",
+        {
+            "flows/train_flow.py": "from metaflow import FlowSpec, step, schedule\n\n"
+            "@schedule(cron='0 * * * *')\nclass TrainFlow(FlowSpec):\n    @step\n    def start(self):\n"
+            "        self.model = m.fit(X, y)\n"
+        },
+        P,
+    ),
+    # a Bicep/ARM deployment, as terraform apply is; validating one deploys nothing
+    (
+        "cd-deploy",
+        "az deployment create",
+        {".github/workflows/cd.yml": wf("az deployment sub create -f main.bicep", on="[push]")},
+        P,
+    ),
+    (
+        "cd-deploy",
+        "FP az deployment validate",
+        {".github/workflows/cd.yml": wf("az deployment sub validate -f main.bicep", on="[push]")},
+        F,
+    ),
 ]
 
 

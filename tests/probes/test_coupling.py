@@ -368,6 +368,15 @@ CASES = [
         {"models/m/config.pbtxt": 'name: "m"\ninput {\n  name: "x"\n  data_type: TYPE_FP32\n}\n'},
         Outcome.PASS,
     ),
+    # a model read from a Metaflow run's artifacts (full-stack-ML-metaflow-tutorial model-server.py)
+    (
+        "model-served-by-uri",
+        {
+            "pkg/serve.py": SERVE
+            + "from metaflow import Flow\nm = Flow('TrainFlow').latest_run.data.model\n"
+        },
+        Outcome.PASS,
+    ),
 ]
 
 

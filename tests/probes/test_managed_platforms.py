@@ -346,3 +346,18 @@ def test_azure_ml_parallel_scoring_and_dataset_lineage(tmp_path, code, scaleout,
     snap = snapshot(tmp_path, {"pipelines/build.py": code})
     assert run_rubric_check(snap, "batch-scaleout").outcome == scaleout
     assert run_rubric_check(snap, "dataset-logged").outcome == dataset
+
+
+@pytest.mark.parametrize(
+    ("mode", "expected"),
+    [("key", P), ("aad_token", P), ("aml_token", P), ("none", F)],
+)
+def test_azure_ml_v2_endpoint_auth_mode(tmp_path, mode, expected):
+    # a v2 online endpoint's auth_mode (Azure/mlops-project-template
+    # classical/aml-cli-v2/mlops/azureml/deploy/online/online-endpoint.yml:4)
+    endpoint = (
+        "$schema: https://azuremlschemas.azureedge.net/latest/managedOnlineEndpoint.schema.json\n"
+        f"name: fare\nauth_mode: {mode}\n"
+    )
+    snap = snapshot(tmp_path, {**azure(), "deploy/online-endpoint.yml": endpoint})
+    assert run_rubric_check(snap, "api-auth").outcome == expected

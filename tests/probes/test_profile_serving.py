@@ -291,6 +291,16 @@ NIGHTLY = (
         ("pytest -q tests", "research"),
         ("python jobs/score.py --date today", "batch"),
         ("dvc repro", "batch"),
+        # the set-up around a weekly test run (drivendataorg/cookiecutter-data-science
+        # tests.yml): shell syntax, tool versions, a system package, `make requirements`
+        ("which make && make --version && conda --version", "research"),
+        ("make requirements && make lint && make docs", "research"),
+        ("choco install --verbose make", "research"),
+        ('if [[ -z "$X" ]]; then bash --version; else $X --version; fi', "research"),
+        ('python -c "import platform; print(platform.architecture())"', "research"),
+        # ... while a Makefile target or an inline program that does the work is batch
+        ("make train", "batch"),
+        ('python -c "from jobs import score; score.main()"', "batch"),
     ],
 )
 def test_profile_scheduled_ci_housekeeping_is_not_batch(tmp_path, cmd, expected):

@@ -1102,6 +1102,18 @@ CASES = [
         {"dvc.yaml": "stages:\n  train:\n    deps: [data\n"},
         UNKNOWN,
     ),
+    # a conda export named env.yml pins the Python of the environment (outerbounds/
+    # full-stack-ML-metaflow-tutorial scipy-full-stack-ml/env.yml:256); a file of another
+    # shape under that name pins nothing
+    (
+        "dev-prod-parity",
+        "conda env.yml",
+        {
+            "env.yml": "name: ml\nchannels: [conda-forge]\ndependencies:\n  - python=3.10.8\n  - numpy=1.24.2\n"
+        },
+        PARTIAL,
+    ),
+    ("dev-prod-parity", "FP env.yml of settings", {"env.yml": "LOG_LEVEL: info\n"}, FAIL),
 ]
 
 

@@ -576,6 +576,20 @@ CASES = [
         },
         PASS,
     ),
+    # what Great Expectations keeps out of version control is not the project's configuration
+    (
+        "config-versioned",
+        "FP gx uncommitted",
+        {"great_expectations/uncommitted/config_variables.yml": "instance_id: x\n"},
+        FAIL,
+    ),
+    # per-environment configs (Azure/mlops-project-template config-infra-prod.yml)
+    (
+        "config-versioned",
+        "config-infra-prod",
+        {"config-infra-prod.yml": "location: westeurope\n"},
+        PASS,
+    ),
 ]
 
 

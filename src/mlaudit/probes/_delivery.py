@@ -64,6 +64,9 @@ SHIP = re.compile(
     r"|\bkustomize\s+build\b.*\|\s*kubectl|\bterraform\s+apply\b|\bpulumi\s+up\b"
     r"|\bcdk\s+deploy\b|\bskaffold\s+(?:run|deploy)\b|\bargocd\s+app\s+sync\b"
     r"|\baws\s+cloudformation\s+(?:deploy|create-stack|update-stack|execute-change-set)\b"
+    # a Bicep/ARM deployment, as `terraform apply` is a Terraform one (Azure/mlops-project-
+    # template infrastructure/bicep/pipelines/bicep-ado-deploy-infra.yml:73)
+    r"|\baz\s+deployment\s+(?:sub|group|mg|tenant)\s+create\b"
 )
 # deploy actions/tasks: to a serving platform, or shipping an artefact
 SERVICE_ACTIONS = re.compile(

@@ -210,7 +210,7 @@ def _walk(node: Any) -> list[tuple[dict[Any, Any], Any]]:
 _SCALE_TEXT = re.compile(
     r"autoScaler|scale_settings|ScalableTarget|appInsightsEnabled|app_insights_enabled"
     r"|Microsoft\.Insights/components|max_replica_count|containerResourceRequirements"
-    r"|authEnabled|tokenAuthEnabled",
+    r"|authEnabled|tokenAuthEnabled|auth_mode",
     re.IGNORECASE,
 )
 
@@ -394,12 +394,20 @@ _RESOURCES = derivation_key("managed.resource_requests")
 def authentication(snap: Snapshot) -> list[Evidence]:
     """Azure ML web services that require a key or token from callers: `authEnabled: true` /
     `tokenAuthEnabled: true` in a deployment config, `auth_enabled=True` /
-    `token_auth_enabled=True` in `deploy_configuration(…)`."""
+    `token_auth_enabled=True` in `deploy_configuration(…)`, a v2 endpoint's `auth_mode`."""
     found: list[Evidence] = []
     for path, node in _config_nodes(snap):
         for key in ("authEnabled", "tokenAuthEnabled"):
             if key in node and _truthy(node.get(key)):
                 found.append(ev(path, _line(node, key), f"{key}: true", "Azure ML web service"))
+        # Azure ML v2: an online endpoint's `auth_mode: key | aml_token | aad_token` (the
+        # platform rejects calls without it; Azure/mlops-project-template
+        # classical/aml-cli-v2/mlops/azureml/deploy/online/online-endpoint.yml:4)
+        mode = node.get("auth_mode")
+        if isinstance(mode, str) and mode.strip().lower() in _V2_AUTH_MODES:
+            found.append(
+                ev(path, _line(node, "auth_mode"), f"auth_mode: {mode}", "Azure ML endpoint")
+            )
 
     def describe(call: Call) -> str | None:
         key = next((k for k in _AUTH_KWARGS if call.kwarg(k) == "True"), None)
@@ -409,4 +417,5 @@ def authentication(snap: Snapshot) -> list[Evidence]:
 
 
 _AUTH_KWARGS = ("auth_enabled", "token_auth_enabled")
+_V2_AUTH_MODES = ("key", "aml_token", "aad_token")
 _AUTH = derivation_key("managed.authentication")

@@ -225,6 +225,9 @@ def _python_schedules(
                 "google",
                 "zenml",
                 "flytekit",
+                # @schedule(cron=…) on a Metaflow flow (outerbounds/full-stack-ML-metaflow-
+                # tutorial flows/cloud/tree_branch_cloud_flow_deploy.py:4)
+                "metaflow",
             ):
                 scheduled.append((call.line, name))
             elif name.endswith((".serve", ".deploy")) and any(

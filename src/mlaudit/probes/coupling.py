@@ -196,6 +196,9 @@ LOADERS = (
     "torch.jit.load",
     "torch.hub.load",
     "torch.hub.load_state_dict_from_url",
+    # a model read from a Metaflow run's artifacts (Flow('…').latest_run.data.model)
+    "metaflow.Flow",
+    "metaflow.Run",
     "joblib.load",
     "pickle.load",
     "onnxruntime.InferenceSession",

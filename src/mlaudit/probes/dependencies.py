@@ -41,6 +41,10 @@ CONDA_ENV_GLOBS: tuple[str, ...] = (
     "conda.yaml",
     "conda.yml",
     "{conda_dependencies,conda_env,conda-env,conda_environment}.{yml,yaml}",
+    # `conda env export > env.yml` (outerbounds/full-stack-ML-metaflow-tutorial
+    # scipy-full-stack-ml/env.yml, which its CI creates the environment from)
+    "env.yml",
+    "env.yaml",
 )
 MANIFESTS: tuple[str, ...] = (
     "pyproject.toml",

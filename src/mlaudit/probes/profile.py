@@ -233,6 +233,18 @@ _HOUSEKEEPING = re.compile(
     r"mkdir|cp|mv|rm|cat|export|exit|git|gh|curl|wget|apt(?:-get)?\s+update|npm\s+ci|"
     r"(?:pdm|uv|poetry|pipenv)\s+(?:sync|install|lock)|make\s+(?:test|lint|check|docs)\w*)\b"
 )
+# ... nor are the shell around those commands, a tool's location or version, a system
+# package install, or a Makefile target that sets up, builds or cleans
+# (drivendataorg/cookiecutter-data-science .github/workflows/tests.yml:37,80-100, weekly)
+_SET_UP = re.compile(
+    r"^\s*(?:if|then|else|elif|fi|do|done|for|while|case|esac)\b|^\s*(?:\[\[|\]\]|[{}]\s*$)"
+    r"|^\s*(?:which|where|type|command\s+-v)\s"
+    r"|^\s*\S+\s+(?:--version|-V)\s*$"
+    r"|^\s*(?:choco|brew|conda|mamba|micromamba|pixi|apt(?:-get)?)\s+(?:install|create|update|upgrade)\b"
+    r"|^\s*make\s+(?:requirements|install|setup|deps|dev|format|clean|env\w*|venv|dist|build)\s*$"
+    r"|^\s*python3?\s+(?:-V|--version|-c\s+[\"']\s*import\s+(?:platform|sys)\b)"
+    r"|^\s*print\("
+)
 _SCRIPT_ARG = re.compile(r"^\s*python3?\s+(\S+\.py)\b")
 
 
@@ -241,6 +253,8 @@ def _scheduled_work(snap: Snapshot, job: CiJob) -> bool:
     for command in job.commands:
         for part in re.split(r"\s*(?:&&|\|\||;)\s*", command.text):
             if not part.strip() or is_install(part) or _HOUSEKEEPING.search(part):
+                continue
+            if _SET_UP.search(part):
                 continue
             script = _SCRIPT_ARG.search(part)
             if script and base.is_test_path(script.group(1)):

@@ -289,6 +289,9 @@ REGISTRY_LOADS = (
     # PyTorch Hub: a model (or weights) published in a repository's release, by name
     "torch.hub.load",
     "torch.hub.load_state_dict_from_url",
+    # a Metaflow run's artifacts, in its datastore (S3 or Azure/GCS in production)
+    "metaflow.Flow",
+    "metaflow.Run",
 )
 _LOCAL = re.compile(r"^'(\./|\.\./)?[\w./-]+\.(pkl|joblib|pt|pth|h5|onnx|bin|sav)'$")
 
