@@ -122,6 +122,24 @@ CASES = [
         Outcome.FAIL,
     ),
     ("orchestrator-retries", {"k8s/job.yaml": JOB % "  backoffLimit: 4\n"}, Outcome.PASS),
+    # an Azure ML v2 batch deployment retries a failed mini-batch (Azure/mlops-project-template
+    # batch-deployment.yml:18-20); a pipeline job without retry settings is orchestrated, unretried
+    (
+        "orchestrator-retries",
+        {
+            "deploy/batch.yml": "$schema: https://azuremlschemas.azureedge.net/latest/batchDeployment.schema.json\n"
+            "name: b\nretry_settings:\n  max_retries: 3\n"
+        },
+        Outcome.PASS,
+    ),
+    (
+        "orchestrator-retries",
+        {
+            "pipe.yml": "$schema: https://azuremlschemas.azureedge.net/latest/pipelineJob.schema.json\n"
+            "jobs: {}\n"
+        },
+        Outcome.FAIL,
+    ),
     ("orchestrator-retries", {"k8s/job.yaml": JOB % "  backoffLimit: 0\n"}, Outcome.FAIL),
     (
         "orchestrator-retries",

@@ -377,6 +377,24 @@ CASES = [
         {"score.py": "import joblib\nm = joblib.load('m.pkl')\nm.predict(X)\n"},
         FAIL,
     ),
+    # an Azure ML v2 batch deployment spreading mini-batches over two instances
+    # (Azure/mlops-project-template batch-deployment.yml:13-16); on one instance it does not
+    (
+        "batch-scaleout",
+        {
+            "deploy/batch.yml": "$schema: https://azuremlschemas.azureedge.net/latest/batchDeployment.schema.json\n"
+            "resources:\n  instance_count: 2\nmini_batch_size: 10\n"
+        },
+        PASS,
+    ),
+    (
+        "batch-scaleout",
+        {
+            "deploy/batch.yml": "$schema: https://azuremlschemas.azureedge.net/latest/batchDeployment.schema.json\n"
+            "resources:\n  instance_count: 1\nmini_batch_size: 10\n"
+        },
+        FAIL,
+    ),
     # LAT
     (
         "load-test",

@@ -222,7 +222,8 @@ def orchestrator_retries(snap: Snapshot, p: NoParams) -> Observation:
     ZenML `StepRetryConfig`, Celery `autoretry_for`/`max_retries`, Ray `max_retries` /
     `FailureConfig(max_failures=)`; Argo Workflows `retryStrategy`; Kubernetes
     `Job.spec.backoffLimit` (unset = 6 retries; `0` = none); job specs with
-    `max_retries:` (Anyscale). An explicit 0 counts against. Not applicable when nothing is
+    `max_retries:` (Anyscale); Azure ML v2 jobs and batch deployments with
+    `retry_settings.max_retries`. An explicit 0 counts against. Not applicable when nothing is
     orchestrated.
     Why: a preempted node or a flaky download should cost a retry, not a failed
     training run or a missing batch of predictions.
@@ -302,6 +303,16 @@ def orchestrator_retries(snap: Snapshot, p: NoParams) -> Observation:
                 (good if n else zero).append(
                     ev(path, retry_line, f"max_retries: {doc.get('max_retries')}")
                 )
+            elif isinstance(doc, dict) and _AZURE_ML_JOB.search(str(doc.get("$schema", ""))):
+                # an Azure ML v2 pipeline, command, parallel or batch job; a batch deployment
+                # retries a failed mini-batch max_retries times (Azure/mlops-project-template
+                # classical/aml-cli-v2/mlops/azureml/deploy/batch/batch-deployment.yml:18-20)
+                orchestrated.append(ev(path, key_line(doc, "$schema"), "Azure ML job"))
+                retry = doc.get("retry_settings")
+                if isinstance(retry, dict) and "max_retries" in retry:
+                    shown = f"retry_settings.max_retries: {retry.get('max_retries')}"
+                    target = good if as_int(retry.get("max_retries")) else zero
+                    target.append(ev(path, key_line(retry, "max_retries"), shown))
     if good:
         if zero:
             return base.partial(
@@ -316,6 +327,13 @@ def orchestrator_retries(snap: Snapshot, p: NoParams) -> Observation:
             return base.unknown("manifests could not be parsed", problems)
         return base.not_applicable("no orchestrated tasks or jobs")
     return base.failed("orchestrated tasks without retries", orchestrated)
+
+
+_AZURE_ML_JOB = re.compile(
+    r"azureml\w*\.\w+\.net/.*/(?:pipelineJob|commandJob|parallelJob|sweepJob|batchDeployment)"
+    r"\.schema\.json",
+    re.IGNORECASE,
+)
 
 
 # rollback ---------------------------------------------------------------------------------------
