@@ -1157,3 +1157,19 @@ def test_notebook_only_caps_level_zero():
     found = _default_rubric().find("notebook-only")
     assert found is not None
     assert found[1].strength == "anti" and found[1].caps == 0
+
+
+@pytest.mark.parametrize(
+    ("files", "said"),
+    [
+        # a floor is not the version runs use (three reviews: `>=3.9` was called "pinned")
+        ({"pyproject.toml": '[project]\nname = "a"\nrequires-python = ">=3.9"\n'}, "minimum"),
+        ({"setup.py": "from setuptools import setup\nsetup(python_requires='>=3.7')\n"}, "minimum"),
+        ({".python-version": "3.11.7\n"}, "pinned"),
+        ({"pyproject.toml": '[project]\nname = "a"\nrequires-python = ">=3.9,<3.12"\n'}, "pinned"),
+    ],
+)
+def test_dev_prod_parity_says_whether_python_is_pinned_or_only_floored(tmp_path, files, said):
+    obs = run_rubric_check(snapshot(tmp_path, files), "dev-prod-parity")
+    assert obs.outcome == PARTIAL
+    assert f"a {said} Python version is declared" in obs.message

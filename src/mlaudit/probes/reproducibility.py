@@ -1090,6 +1090,15 @@ def _python_version_evidence(snap: Snapshot) -> list[Evidence]:
     return found
 
 
+# a version constraint that only sets a floor (`>=3.9`, `>3.8`, `^3.10`), with no upper bound
+_FLOOR = re.compile(r"\s*['\"]?\s*(?:>=?|\^)\s*\d[\d.*]*\s*['\"]?\s*")
+
+
+def _floor_only(shown: str) -> bool:
+    """`requires-python = >=3.9` (the value after its key) sets only a minimum version."""
+    return _FLOOR.fullmatch(shown.split("=", 1)[1] if "=" in shown else shown) is not None
+
+
 # devcontainer.json is JSON with comments: keys are found in its text, a `//` comment skipped
 _DEVCONTAINER_DOCKERFILE = re.compile(r'"docker[Ff]ile"\s*:\s*"([^"]+)"')
 _DEVCONTAINER_COMPOSE = re.compile(r'"dockerComposeFile"\s*:')
@@ -1173,14 +1182,18 @@ def dev_prod_parity(snap: Snapshot, p: NoParams) -> Observation:
     """
     environment, own = _environment_evidence(snap)
     python = _python_version_evidence(snap)
+    # `requires-python = ">=3.9"` declares a floor, not the version runs use: said as such
+    version = (
+        "a minimum Python version"
+        if python and all(_floor_only(e.snippet or "") for e in python)
+        else "a pinned Python version"
+    )
     if environment and python:
-        return base.passed(
-            "shared dev/prod environment and a pinned Python version", environment + python
-        )
+        return base.passed(f"shared dev/prod environment and {version}", environment + python)
     if environment:
         return base.partial("a shared environment is declared, but no Python version", environment)
     if python or own:
-        pinned = "; a Python version is pinned" if python else "; a dev container of its own"
+        pinned = f"; {version} is declared" if python else "; a dev container of its own"
         return base.partial(
             "no dev container or compose build of the production image" + pinned, python + own
         )
