@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 
 from mlaudit.probes import base
-from mlaudit.probes._ci_reach import is_install
+from mlaudit.probes._ci_reach import is_install, split_commands
 from mlaudit.probes._delivery import deliveries
 from mlaudit.probes._functions import SAM_API_EVENTS, platform_entry_points
 from mlaudit.probes._managed import managed_deploy_call
@@ -251,10 +251,8 @@ _SCRIPT_ARG = re.compile(r"^\s*python3?\s+(\S+\.py)\b")
 def _scheduled_work(snap: Snapshot, job: CiJob) -> bool:
     """A scheduled CI job that runs more than tests/linters/installs."""
     for command in job.commands:
-        for part in re.split(r"\s*(?:&&|\|\||;)\s*", command.text):
-            if not part.strip() or is_install(part) or _HOUSEKEEPING.search(part):
-                continue
-            if _SET_UP.search(part):
+        for part in split_commands(command.text):
+            if is_install(part) or _HOUSEKEEPING.search(part) or _SET_UP.search(part):
                 continue
             script = _SCRIPT_ARG.search(part)
             if script and base.is_test_path(script.group(1)):

@@ -501,10 +501,10 @@ def data_pipeline_tests(snap: Snapshot, p: DataPipelineTestsParams) -> Observati
             resolved = _resolve(name, modules)
             if resolved is None:
                 continue
-            module, path, rest = resolved
-            if rest and path.endswith("/__init__.py"):  # a name the package re-exports
-                origin = _reexported(snap, path, module, rest.split(".")[0])
-                path = (_resolve(origin, modules) or resolved)[1] if origin else path
+            origin = _reexported(snap, resolved)  # a name the package re-exports
+            if origin is not None:
+                resolved = _resolve(origin, modules) or resolved
+            path = resolved[1]
             if any(path.startswith(f) for f in folders):
                 full.append(ev(tf.path, line, f"import {name}"))
                 break

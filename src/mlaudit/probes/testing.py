@@ -437,11 +437,17 @@ def _conftest_refs(snap: Snapshot) -> dict[str, list[tuple[str, int]]]:
     return out
 
 
-def _reexported(snap: Snapshot, init_path: str, package: str, name: str) -> str | None:
-    """Where a package's `__init__.py` takes `name` from: `from .data import get_dataset`
-    in package `alignment` gives `alignment.data.get_dataset` (huggingface/alignment-handbook
-    src/alignment/__init__.py:4), so that `from alignment import get_dataset` in a test
-    tests the `data` module. None when the package defines it or imports it from elsewhere."""
+def _reexported(snap: Snapshot, resolved: tuple[str, str, str]) -> str | None:
+    """Where a package's `__init__.py` takes a name from, for a name resolved into it
+    (module, path, rest): `from .data import get_dataset` in package `alignment` gives
+    `alignment.data.get_dataset` (huggingface/alignment-handbook src/alignment/__init__.py:4),
+    so that `from alignment import get_dataset` in a test tests the `data` module. None when
+    the name is not inside a package's __init__, or the package defines it or imports it from
+    elsewhere."""
+    package, init_path, rest = resolved
+    if not rest or not init_path.endswith("/__init__.py"):
+        return None
+    name = rest.split(".")[0]
     facts = snap.python(init_path)
     for imp in facts.imports if facts is not None else ():
         module = imp.module
@@ -520,8 +526,8 @@ def tests_import(snap: Snapshot, p: TestsImportParams) -> Observation:
         if not pure and not _defines(snap, path, rest.split(".")[0]):
             return None, False  # that module file holds no `rest`: another package's name
         hit = _component_or_symbol(module, path, rest)
-        if hit is None and rest and path.endswith("/__init__.py"):
-            origin = _reexported(snap, path, module, rest.split(".")[0])
+        if hit is None:
+            origin = _reexported(snap, resolved)
             if origin is not None and origin != name:
                 return matching(origin), False  # decided by the package's __init__ too
         return hit, pure

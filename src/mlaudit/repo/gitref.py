@@ -134,7 +134,10 @@ class GitObjects:
         try:
             return self._cat.read(sha)
         except OSError:
-            self._cat.close()  # as GitRefSource._blob: a new process for the next read
+            # cat-file exits on an object it may not fetch (partial clone, lazy fetch off):
+            # that object is missing; the next read starts a new process, so one missing
+            # blob does not make every later file unreadable
+            self._cat.close()
             self._cat = None
             return None
 
@@ -308,9 +311,9 @@ class GitRefSource:
     _entries: dict[str, TreeEntry] = field(default_factory=dict)
     _kinds: dict[str, str] = field(default_factory=dict)
     _dirs: set[str] = field(default_factory=set)
-    _cat: _CatFile | None = None
     # shared with the other points of a history (objects_for): trees walked, not ls-tree'd
     objects: GitObjects | None = None
+    _own: GitObjects | None = None  # this source's own blob reader, when none is shared
 
     def list_files(self) -> list[str]:
         listed = self.objects.listing(self.commit, self.prefix) if self.objects else None
@@ -359,17 +362,9 @@ class GitRefSource:
     def _blob(self, sha: str) -> bytes | None:
         if self.objects is not None:
             return self.objects.blob(sha)
-        if self._cat is None:
-            self._cat = _CatFile(self.git_cwd)
-        try:
-            return self._cat.read(sha)
-        except OSError:
-            # cat-file exits on an object it may not fetch (partial clone, lazy fetch off):
-            # that object is missing; the next read starts a new process, so one missing
-            # blob does not make every later file unreadable
-            self._cat.close()
-            self._cat = None
-            return None
+        if self._own is None:
+            self._own = GitObjects(self.git_cwd)
+        return self._own.blob(sha)
 
     def _resolve(self, path: str) -> tuple[TreeEntry | None, str | None]:
         """Follow symlinks inside the scanned tree: (regular-file entry, problem)."""
@@ -432,9 +427,10 @@ class GitRefSource:
         return entry.sha if entry else None
 
     def close(self) -> None:
-        if self._cat is not None:
-            self._cat.close()
-            self._cat = None
+        """Stop this source's own reader (a shared one is released with its history)."""
+        if self._own is not None:
+            self._own.close()
+            self._own = None
 
 
 SHALLOW_HINT = (
