@@ -191,6 +191,12 @@ CASES = [
     ),
     # known FP: an MLmodel without a signature
     ("model-io-contract", {"model/MLmodel": "flavors: {}\nrun_id: abc\n"}, Outcome.FAIL),
+    # a Hopsworks model registered with its input/output schema
+    (
+        "model-io-contract",
+        {"train.py": "m = mr.sklearn.create_model('iris', model_schema=ModelSchema(i, o))\n"},
+        Outcome.PASS,
+    ),
     # import-contracts
     (
         "import-contracts",

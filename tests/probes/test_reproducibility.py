@@ -115,6 +115,36 @@ CASES = [
         {"etl.py": "df = spark.read.format('delta').option('versionAsOf', 3).load(p)\n"},
         PASS,
     ),
+    # a Hopsworks feature view read at a fixed training-dataset version
+    (
+        "data-pinned",
+        "hopsworks training dataset version",
+        {
+            "train.py": "import hopsworks\nproject = hopsworks.login()\nfs = project.get_feature_store()\n"
+            "fv = fs.get_feature_view('iris', 1)\nX, y = fv.get_training_data(1)\n"
+        },
+        PASS,
+    ),
+    (
+        "data-pinned",
+        "hopsworks split by keyword",
+        {
+            "train.py": "fv = fs.get_or_create_feature_view(name='iris', version=1, query=q)\n"
+            "parts = fv.get_train_test_split(training_dataset_version=2)\n"
+        },
+        PASS,
+    ),
+    # FP: no version materialises a new training dataset each run; a version computed at
+    # run time is not a pin either; a project function of the same name is not a feature view
+    (
+        "data-pinned",
+        "FP hopsworks unversioned read",
+        {
+            "train.py": "fv = fs.get_feature_view('iris', 1)\nX = fv.get_training_data()\n"
+            "Y = fv.get_train_test_split(training_dataset_version=td)\nZ = get_training_data(1)\n"
+        },
+        FAIL,
+    ),
     (
         "data-pinned",
         "hashes without remote",
@@ -663,6 +693,23 @@ CASES = [
         },
         PASS,
     ),
+    # a Hopsworks model registered with its schema; the schema built but never given to the
+    # registry, or another library's create_model, is not
+    (
+        "model-signature",
+        "hopsworks model_schema",
+        {
+            "train.py": "from hsml.model_schema import ModelSchema\nms = ModelSchema(i, o)\n"
+            "m = mr.python.create_model(name='iris', model_schema=ms)\n"
+        },
+        PASS,
+    ),
+    (
+        "model-signature",
+        "FP create_model without schema",
+        {"train.py": "import timm\nm = timm.create_model('resnet50')\nms = ModelSchema(i, o)\n"},
+        FAIL,
+    ),
     # built in one module, persisted by the training script that imports it
     (
         "model-signature",
@@ -1016,6 +1063,24 @@ CASES = [
         PASS,
     ),
     ("notebook-only", "no notebooks", {"train.py": "import torch\n"}, PASS),
+    # a service loading the model from the Hopsworks registry; training stays in notebooks
+    # (featurestoreorg/serverless-ml-course src/04-module/app.py)
+    (
+        "notebook-only",
+        "hopsworks service in .py",
+        {
+            "app.py": "import hopsworks\nimport joblib\nmr = hopsworks.login().get_model_registry()\n",
+            "train.ipynb": nb("import xgboost\n"),
+        },
+        PASS,
+    ),
+    # FP: a .py helper with no ML library beside notebook training is still notebook-only
+    (
+        "notebook-only",
+        "FP joblib helper only",
+        {"util.py": "import joblib\n", "train.ipynb": nb("import xgboost\n")},
+        FAIL,
+    ),
     # the training job defined with a platform SDK, the algorithm in the platform's
     # container (aws-samples/amazon-sagemaker-safe-deployment-pipeline model/run_pipeline.py)
     (

@@ -555,6 +555,64 @@ CASES = [
     # hyperparameter files the training script loads (ultralytics/yolov5 data/hyps/)
     ("config-versioned", "hyps", {"data/hyps/hyp.scratch-low.yaml": "lr0: 0.01\n"}, PASS),
     ("config-versioned", "FP dataset yaml", {"data/coco.yaml": "path: ../datasets/coco\n"}, FAIL),
+    # Hopsworks: the project's registry, a model created in it and saved; the serving app
+    # loading a fixed version (featurestoreorg/serverless-ml-course)
+    (
+        "model-registry",
+        "hopsworks create_model",
+        {
+            "train.py": "import hopsworks\nproject = hopsworks.login()\nmr = project.get_model_registry()\n"
+            "m = mr.python.create_model(name='iris')\nm.save('model')\n"
+        },
+        PASS,
+    ),
+    (
+        "model-registry",
+        "FP a project's own create_model",
+        {"train.py": "from models import create_model\nm = create_model()\nm.save('x.h5')\n"},
+        FAIL,
+    ),
+    (
+        "model-pinned-in-serving",
+        "hopsworks get_model version",
+        {
+            "app.py": "import hopsworks\nproject = hopsworks.login()\nmr = project.get_model_registry()\n"
+            "model = mr.get_model('iris', version=1)\n"
+        },
+        PASS,
+    ),
+    (
+        "model-pinned-in-serving",
+        "hopsworks get_model positional version",
+        {"app.py": "mr = project.get_model_registry()\nmodel = mr.get_model('iris', 3)\n"},
+        PASS,
+    ),
+    # FP: no version, or one computed at run time, pins nothing
+    (
+        "model-pinned-in-serving",
+        "FP hopsworks get_model unversioned",
+        {
+            "app.py": "mr = project.get_model_registry()\nmodel = mr.get_model('iris')\n"
+            "other = mr.get_model('iris', version=v)\n"
+        },
+        FAIL,
+    ),
+    (
+        "feature-defs-versioned",
+        "hopsworks feature group",
+        {
+            "features.py": "fs = project.get_feature_store()\n"
+            "fg = fs.get_or_create_feature_group(name='iris', version=1, primary_key=['id'])\n"
+        },
+        PASS,
+    ),
+    # FP: reading an existing feature group declares nothing
+    (
+        "feature-defs-versioned",
+        "FP hopsworks read only",
+        {"features.py": "fs = project.get_feature_store()\nfg = fs.get_feature_group('iris', 1)\n"},
+        FAIL,
+    ),
     # ClearML stores the task's weights as its OutputModel
     (
         "model-registry",

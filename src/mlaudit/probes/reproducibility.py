@@ -15,13 +15,14 @@ from mlaudit.probes._hydra import hydra_config
 from mlaudit.probes.base import ev
 from mlaudit.probes.dependencies import CONDA_ENV_GLOBS
 from mlaudit.probes.generic import (
+    bound_call_names,
     module_matches_any,
     name_matches,
     name_matches_any,
 )
 from mlaudit.probes.registry import Params, probe
 from mlaudit.repo.parsers.dockerfile import Instruction, parse_from
-from mlaudit.repo.parsers.python_src import PythonFacts
+from mlaudit.repo.parsers.python_src import Call, PythonFacts
 from mlaudit.repo.parsers.yaml_docs import key_line
 from mlaudit.repo.snapshot import Snapshot, derivation_key
 from mlaudit.results import Evidence, Observation
@@ -50,13 +51,34 @@ _SHA = re.compile(r"^'?[0-9a-f]{7,64}'?$")
 _DATA_PINNED = derivation_key("data_pinned")
 
 
+_FEATURE_VIEW_READS = (
+    "*_feature_view().get_training_data",
+    "*_feature_view().get_train_test_split",
+    "*_feature_view().get_train_validation_test_split",
+)
+
+
+def _training_dataset_version(bound: str, call: Call) -> str | None:
+    """The literal training-dataset version a Hopsworks feature view reads
+    (`feature_view.get_training_data(1)`, `get_train_test_split(training_dataset_version=2)`:
+    featurestoreorg/serverless-ml-course 4_model_training.ipynb), or None: no version (a
+    new dataset is materialised each run) or one computed at run time."""
+    if not name_matches_any(bound, _FEATURE_VIEW_READS):
+        return None
+    version = call.kwarg("training_dataset_version")
+    if version is None and call.args:
+        version = call.args[0]
+    return version if version is not None and version.isdigit() else None
+
+
 @probe("data_pinned", NoParams)
 def data_pinned(snap: Snapshot, p: NoParams) -> Observation:
     """Training data is pinned to an exact, fetchable version.
 
     Looks for: DVC outputs with a content hash (`*.dvc` files or `dvc.lock`) plus a remote in
     `.dvc/config` (or a `dvc import` locked to a revision); Hugging Face
-    `load_dataset(..., revision=<sha>)`; Delta Lake `versionAsOf`/`timestampAsOf` reads.
+    `load_dataset(..., revision=<sha>)`; Delta Lake `versionAsOf`/`timestampAsOf` reads; a
+    Hopsworks feature view's training dataset read by its version number.
     An empty `dvc init` (a `.dvc/config` and nothing tracked) is not pinned data; hashes
     without a remote only pin the data on the author's machine (partial).
     Why: the same code on different data gives a different model (MTS Infra 1).
@@ -78,7 +100,14 @@ def data_pinned(snap: Snapshot, p: NoParams) -> Observation:
 
     def scan_file(path: str, facts: PythonFacts, buckets: tuple[list[Evidence], ...]) -> None:
         code, weak = buckets
-        for call in facts.calls:
+        for call, name in bound_call_names(facts):
+            if name != call.name:  # a method on a feature view bound earlier
+                version = _training_dataset_version(name, call)
+                if version is not None:
+                    line, note = base.notebook_line_note(snap, path, call.line)
+                    text = f"{call.name}(training dataset version {version})"
+                    code.append(ev(path, line, text, note))
+                continue
             line, note = base.notebook_line_note(snap, path, call.line)
             if name_matches(call.name, "datasets.load_dataset"):
                 rev = call.kwarg("revision")
@@ -94,11 +123,13 @@ def data_pinned(snap: Snapshot, p: NoParams) -> Observation:
 
     code, weak = base.per_file_evidence(snap, _DATA_PINNED, _code_paths(snap), scan_file, 2)
     remote_ev = [ev(path, line, text) for path, line, text in remotes]
-    if (outs and remotes) or imports or code:
+    if (outs and remotes) or imports:
         return base.passed(
             "data pinned by content hash" + (" with a DVC remote" if remotes else ""),
             code + evidence + remote_ev,
         )
+    if code:
+        return base.passed("training data read at an exact version", code + evidence)
     if outs:
         return base.partial(
             "DVC hashes committed but no remote in .dvc/config: nobody else can fetch the data",
@@ -1224,6 +1255,11 @@ ML_MODULES = (
     "gensim",
     "spacy",
     "mlflow",
+    # Hopsworks (feature store, model registry, serving): feature pipelines and a service
+    # loading a registered model (featurestoreorg/serverless-ml-course src/04-module/app.py)
+    "hopsworks",
+    "hsfs",
+    "hsml",
     # inference runtimes: a .py service that runs the model is not notebook-only
     "onnxruntime",
     "tflite_runtime",

@@ -11,10 +11,15 @@ from pydantic import Field
 from mlaudit.probes import _mlfacts as mf
 from mlaudit.probes import base
 from mlaudit.probes.base import ev
-from mlaudit.probes.generic import module_matches, name_matches, name_matches_any
+from mlaudit.probes.generic import (
+    bound_call_names,
+    module_matches,
+    name_matches,
+    name_matches_any,
+)
 from mlaudit.probes.registry import Params, probe
 from mlaudit.repo.globs import matches_any
-from mlaudit.repo.parsers.python_src import PythonFacts
+from mlaudit.repo.parsers.python_src import Call, PythonFacts
 from mlaudit.repo.snapshot import Snapshot, derivation_key
 from mlaudit.results import Evidence, Observation
 
@@ -305,6 +310,19 @@ def _classify_version(version: str) -> str:
 
 
 _PINNED_MODELS = derivation_key("model_pinned_in_serving")
+_INTEGER = re.compile(r"^\d+$")
+
+
+def _registry_version(bound: str, call: Call) -> str | None:
+    """The literal version a Hopsworks registry client loads (`mr.get_model("iris",
+    version=1)`, featurestoreorg/serverless-ml-course src/04-module/app.py:14), or None: no
+    version, or one computed at run time."""
+    if not name_matches(bound, "*get_model_registry().get_model"):
+        return None
+    version = call.kwarg("version")
+    if version is None and len(call.args) >= 2:
+        version = call.args[1]
+    return version if version is not None and _INTEGER.match(version) else None
 
 
 @probe("model_pinned_in_serving", NoParams)
@@ -312,7 +330,8 @@ def model_pinned_in_serving(snap: Snapshot, p: NoParams) -> Observation:
     """Serving loads an explicit model version, never "whatever is latest".
 
     Looks for: registry URIs `models:/name/<version>`, `models:/name@<alias>` or a stage,
-    immutable `runs:/<run-id>/` URIs, `from_pretrained(..., revision=…)`,
+    immutable `runs:/<run-id>/` URIs, `from_pretrained(..., revision=…)`, a Hopsworks
+    registry's `get_model(name, version=N)`,
     `dvc.api.*(rev=…)`, a pinned GitHub release asset (partial), or `MODEL_VERSION` /
     `MODEL_URI` set in manifests and env files; a shipped image that `dvc pull`s a committed
     DVC pointer (partial: pinned by hash). A floating `latest` (URI, manifest value,
@@ -336,7 +355,13 @@ def model_pinned_in_serving(snap: Snapshot, p: NoParams) -> Observation:
             asset = _RELEASE_ASSET.search(text)
             if asset:
                 weak.append(ev(path, where, asset.group(0), "release asset pinned by tag"))
-        for call in facts.calls:
+        for call, name in bound_call_names(facts):
+            if name != call.name:  # a method on a client bound earlier (see _registry_version)
+                version = _registry_version(name, call)
+                if version is not None:
+                    cline, note = base.notebook_line_note(snap, path, call.line)
+                    pinned.append(ev(path, cline, f"{call.name}(version={version})", note))
+                continue
             cline, note = base.notebook_line_note(snap, path, call.line)
             if call.name.endswith("from_pretrained") and call.kwarg("revision") not in (
                 None,
