@@ -335,6 +335,17 @@ CASES = [
     ),
     # cd-deploy ---------------------------------------------------------------------------------------------
     ("cd-deploy", "codepipeline-deploy-stage", {"pipeline.yml": CODEPIPELINE}, P),
+    # Azure Pipelines' ARM deployment task on pushes to main deploys as `az deployment group
+    # create` does (microsoft/MLOps infra-as-code/build-and-release/deploy-infra.template.yml:28)
+    (
+        "cd-deploy",
+        "azure-arm-task",
+        {
+            "azure-pipelines.yml": "trigger:\n- main\npool:\n  vmImage: ubuntu-latest\nsteps:\n"
+            "- task: AzureResourceGroupDeployment@2\n  inputs:\n    csmFile: infra/template.json\n"
+        },
+        P,
+    ),
     # a managed model-serving platform behind `make deploy`, a comment is not a command
     # (Paulescu/hands-on-train-and-deploy-ml Makefile:23,26)
     (
@@ -598,6 +609,28 @@ CASES = [
         P,
     ),
     ("iac-env-promotion", "none", {"src/a.py": "x = 1\n"}, F),
+    # ARM templates are infrastructure as code, with their parameters per environment
+    # (microsoft/MLOps infra-as-code/arm-templates/); a parameters file alone declares nothing
+    (
+        "iac-env-promotion",
+        "arm-template",
+        {
+            "infra/storage/template.json": '{\n  "$schema": "https://schema.management.azure.com/'
+            'schemas/2015-01-01/deploymentTemplate.json#",\n  "resources": []\n}\n',
+            "infra/storage/parameters.dev.json": "{}\n",
+            "infra/storage/parameters.test.json": "{}\n",
+        },
+        P,
+    ),
+    (
+        "iac-env-promotion",
+        "fp-arm-parameters-only",
+        {
+            "infra/parameters.dev.json": '{"$schema": "https://schema.management.azure.com/'
+            'schemas/2015-01-01/deploymentParameters.json#"}\n'
+        },
+        F,
+    ),
     # CloudFormation is infrastructure as code; a CodePipeline's deploy stages are its
     # environments (aws-samples/amazon-sagemaker-safe-deployment-pipeline pipeline.yml:360-405)
     ("iac-env-promotion", "cfn-pipeline", {"pipeline.yml": CODEPIPELINE}, P),

@@ -241,6 +241,13 @@ CASES = [
         P,
     ),
     ("labelling-documented", "none", {"README.md": "# X\n"}, F),
+    # a section on the labelling tool's set-up: where labels come from, not how to label
+    (
+        "labelling-documented",
+        "label-studio-section",
+        {"README.md": "# X\n\n## Label Studio\n\nCreate a project with one class.\n"},
+        H,
+    ),
     (
         "labelling-documented",
         "fp-labels-data-file",
@@ -259,6 +266,21 @@ CASES = [
         P,
     ),
     ("model-card", "none", {"README.md": "# X\n"}, F),
+    # a card under another name, told by its title or its intended-use section
+    # (microsoft/MLOps pytorch_with_datasheet/model/datasheet.md)
+    (
+        "model-card",
+        "titled-card",
+        {"model/datasheet.md": "# GPT-2 model card\n\n## Intended Uses:\n\nText.\n"},
+        P,
+    ),
+    # FP: prose that mentions model cards, in a section about something else
+    (
+        "model-card",
+        "fp-prose-mention",
+        {"README.md": "# X\n\n## Roadmap\n\nWrite a model card. Uses intended for research.\n"},
+        F,
+    ),
     (
         "model-card",
         "fp-jekyll-front-matter-and-prose",

@@ -252,6 +252,30 @@ CASES = [
         },
         Outcome.FAIL,
     ),
+    # an error payload, the exception's text or an HTTP error status is not an answer in the
+    # model's place (zenml-io/zenml-projects credit-scorer modal_deployment.py:361-363); a
+    # fallback that only logs the exception still is
+    (
+        "fallback-path",
+        {
+            "api.py": FASTAPI + "def predict(x):\n    try:\n        return model.predict(x)\n"
+            "    except Exception as e:\n        return {'error': str(e)}\n"
+            "def score(x):\n    try:\n        return model.predict_proba(x)\n"
+            "    except ValueError as err:\n        return jsonify(message=f'{err}'), 500\n"
+            "def rank(x):\n    try:\n        return model.predict(x)\n"
+            "    except Exception:\n        return JSONResponse({'ok': False}, status_code=503)\n"
+        },
+        Outcome.FAIL,
+    ),
+    (
+        "fallback-path",
+        {
+            "api.py": FASTAPI + "def predict(x):\n    try:\n        return model.predict(x)\n"
+            "    except Exception as e:\n        log.warning('model failed: %s', e)\n"
+            "        return {'prediction': BASELINE, 'fallback': True}\n"
+        },
+        Outcome.PASS,
+    ),
     # known FP: a try/except around something else (config loading) is not a fallback
     (
         "fallback-path",

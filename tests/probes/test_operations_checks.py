@@ -432,6 +432,17 @@ CASES = [
     ),
     ("optimized-runtime", {"serve.py": "import torch\nm = torch.compile(model)\n"}, PASS),
     ("optimized-runtime", {"serve.py": "import torch\nm = torch.load('m.pt')\n"}, FAIL),
+    # a platform deployer that serves through vLLM; another of its integrations is not
+    (
+        "optimized-runtime",
+        {"deploy.py": "from zenml.integrations.vllm.services import VLLMServiceConfig\n"},
+        PASS,
+    ),
+    (
+        "optimized-runtime",
+        {"deploy.py": "from zenml.integrations.mlflow.services import MLFlowDeploymentService\n"},
+        FAIL,
+    ),
     # serving a TorchScript model, or exporting one with Lightning (full-stack-deep-learning/
     # fsdl-text-recognizer-2022 paragraph_text_recognizer.py:30, stage_model.py:168)
     ("optimized-runtime", {"serve.py": "import torch\nm = torch.jit.load('model.pt')\n"}, PASS),

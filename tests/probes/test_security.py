@@ -459,6 +459,18 @@ CASES = [
         },
         Outcome.PASS,
     ),
+    # `data` as a folder or module name is ingestion code; a module whose name only starts
+    # with it is not (SkafteNicki/dtu_mlops s8_monitoring/exercise_files/data_drift.py)
+    (
+        "ingest-validation",
+        {"src/data.py": "import pandera as pa\nschema = pa.DataFrameSchema({})\n"},
+        Outcome.PASS,
+    ),
+    (
+        "ingest-validation",
+        {"monitoring/data_drift.py": "from evidently.test_suite import TestSuite\n"},
+        Outcome.PARTIAL,
+    ),
     # known FP: pydantic request models validate API bodies, not ingested data
     ("ingest-validation", {"src/api.py": "from pydantic import BaseModel\n"}, Outcome.FAIL),
     # known FP: a schema check only in tests is data-schema, not validation at ingestion

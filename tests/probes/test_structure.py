@@ -158,6 +158,27 @@ CASES = [
     ("model-engineering-folder", "models-pkg", {"src/pkg/models/train_model.py": "x = 1\n"}, P),
     ("model-engineering-folder", "single-train-py", {"train.py": "x = 1\n"}, H),
     ("model-engineering-folder", "none", {"app.py": "x = 1\n"}, F),
+    # a hyphenated compound reads like its underscored spelling (microsoft/MLOps)
+    ("model-engineering-folder", "hyphenated", {"model-training/train.py": "x = 1\n"}, P),
+    # FP: a word inside the compound is not its last word
+    ("model-engineering-folder", "fp-training-data", {"training-data/load.py": "x = 1\n"}, F),
+    (
+        "deployment-folder",
+        "hyphenated",
+        {"model-deployment/score.py": "x = 1\n", "infra-as-code/main.bicep": "param a string\n"},
+        P,
+    ),
+    ("deployment-folder", "fp-deployment-notes", {"deployment-notes.md": "todo\n"}, F),
+    # a course's lesson folder: lesson pages and exercises (SkafteNicki/dtu_mlops s7_deployment/)
+    (
+        "deployment-folder",
+        "fp-lesson-folder",
+        {
+            "s7_deployment/cloud_deployment.md": "# Deploy\n",
+            "s7_deployment/exercise_files/Dockerfile": "FROM python:3.11\n",
+        },
+        F,
+    ),
     ("model-engineering-folder", "fp-model-store", {"models/model.pkl": b"\x80\x04binary"}, F),
     ("model-engineering-folder", "fp-root-model-store-template", {"models/.gitkeep": ""}, F),
     # a compound name whose last word says training (GoogleCloudPlatform/mlops-with-vertex-ai)

@@ -523,6 +523,23 @@ CASES = [
         {"tests/test_a.py": TEST_OK, ".github/workflows/ci.yml": wf("pytest -q")},
         P,
     ),
+    # a test run whose failure is swallowed never fails the build; `||` after another
+    # command of the line does not swallow the tests' own failure
+    (
+        "tests-in-ci",
+        "swallowed",
+        {"tests/test_a.py": TEST_OK, ".github/workflows/ci.yml": wf("pytest -q || true")},
+        H,
+    ),
+    (
+        "tests-in-ci",
+        "fp-fallback-before-tests",
+        {
+            "tests/test_a.py": TEST_OK,
+            ".github/workflows/ci.yml": wf("pip install -e . || exit 0 && pytest -q"),
+        },
+        P,
+    ),
     (
         "tests-in-ci",
         "install-and-run-one-line",
@@ -675,6 +692,21 @@ CASES = [
             "    entry: make\n    args: [clean]\n    language: system\n",
             "Makefile": "style:\n\tblack .\n\tflake8\nclean: style\n\trm -rf build\n",
         },
+        P,
+    ),
+    ("pre-commit-quality", "ci-flake8", {".github/workflows/ci.yml": wf("flake8 src")}, P),
+    # a linter told never to fail runs, but gates nothing (microsoft/MLOps
+    # azure-pipelines.yml:19); one enforced tool on another line is enough
+    (
+        "pre-commit-quality",
+        "ci-exit-zero",
+        {".github/workflows/ci.yml": wf("flake8 --exit-zero src\nblack --check . || true")},
+        H,
+    ),
+    (
+        "pre-commit-quality",
+        "ci-exit-zero-beside-enforced",
+        {".github/workflows/ci.yml": wf("flake8 --exit-zero src\nmypy src")},
         P,
     ),
     ("pre-commit-quality", "none", {"src/a.py": "x = 1\n"}, F),

@@ -555,6 +555,13 @@ CASES = [
     # hyperparameter files the training script loads (ultralytics/yolov5 data/hyps/)
     ("config-versioned", "hyps", {"data/hyps/hyp.scratch-low.yaml": "lr0: 0.01\n"}, PASS),
     ("config-versioned", "FP dataset yaml", {"data/coco.yaml": "path: ../datasets/coco\n"}, FAIL),
+    # ARM template parameters per environment (microsoft/MLOps infra-as-code/arm-templates/)
+    (
+        "config-versioned",
+        "arm parameters per env",
+        {"infra/storage/parameters.dev.json": '{"parameters": {}}\n'},
+        PASS,
+    ),
     # Hopsworks: the project's registry, a model created in it and saved; the serving app
     # loading a fixed version (featurestoreorg/serverless-ml-course)
     (
@@ -611,6 +618,21 @@ CASES = [
         "feature-defs-versioned",
         "FP hopsworks read only",
         {"features.py": "fs = project.get_feature_store()\nfg = fs.get_feature_group('iris', 1)\n"},
+        FAIL,
+    ),
+    (
+        "model-registry",
+        "wandb artifact link",
+        {
+            "reg.py": "art = api.artifact('e/p/model:v3')\nart.link(target_path='e/model-registry/clf')\n"
+        },
+        PASS,
+    ),
+    # FP: a link into another collection, or a link of something else, is not a registration
+    (
+        "model-registry",
+        "FP wandb link elsewhere",
+        {"reg.py": "art.link(target_path='e/datasets/raw')\nos.link(src, dst)\n"},
         FAIL,
     ),
     # ClearML stores the task's weights as its OutputModel
@@ -691,6 +713,30 @@ def test_data_history_lfs_data_commits_pass(tmp_path):
     repo = make_repo(tmp_path / "r", {**attrs, "data/a.parquet": LFS_POINTER})
     commit(repo, {"data/a.parquet": LFS_POINTER.replace("size 1", "size 2")}, "new data")
     assert run_rubric_check(open_worktree(repo), "data-history").outcome == PASS
+
+
+def test_data_history_lfs_counts_only_commits_since_the_rule(tmp_path):
+    """microsoft/MLOps: CSVs committed as plain blobs in 2019, `*.csv filter=lfs` added in
+    2020 — the commits from before the rule versioned nothing through LFS."""
+    repo = make_repo(tmp_path / "r", {"data/a.csv": "a,b\n1,2\n"})
+    commit(repo, {"data/a.csv": "a,b\n1,3\n"}, "more rows", date="2024-01-03T12:00:00Z")
+    attrs = {".gitattributes": "*.csv filter=lfs diff=lfs merge=lfs -text\n"}
+    commit(repo, {**attrs, "data/a.csv": LFS_POINTER}, "move to lfs", date="2024-02-01T12:00:00Z")
+    obs = run_rubric_check(open_worktree(repo), "data-history")
+    assert obs.outcome == FAIL and "1 commit changed" in obs.message, obs
+    new = LFS_POINTER.replace("size 1", "size 3")
+    commit(repo, {"data/a.csv": new}, "new data", date="2024-03-01T12:00:00Z")
+    assert run_rubric_check(open_worktree(repo), "data-history").outcome == PASS
+
+
+def test_data_history_ignores_example_data(tmp_path):
+    attrs = {".gitattributes": "*.csv filter=lfs diff=lfs merge=lfs -text\n"}
+    repo = make_repo(tmp_path / "r", {**attrs, "examples/demo/a.csv": LFS_POINTER})
+    commit(repo, {"examples/demo/a.csv": LFS_POINTER.replace("size 1", "size 2")}, "demo data")
+    obs = run_rubric_check(open_worktree(repo), "data-history")
+    assert obs.outcome == FAIL and not obs.evidence, obs
+    # nor does example data make the LFS rule the project's data versioning
+    assert run_rubric_check(open_worktree(repo), "data-vcs").outcome != PASS
 
 
 def test_data_history_single_version_fails(tmp_path):

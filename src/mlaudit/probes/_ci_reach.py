@@ -97,6 +97,21 @@ def runs(text: str, pattern: re.Pattern[str]) -> bool:
     )
 
 
+def cannot_fail(text: str, pattern: re.Pattern[str]) -> bool:
+    """Does every command of the line that runs `pattern` swallow its own failure
+    (`flake8 --exit-zero`, `pytest || true`, `|| exit 0`, `|| :`)? Such a step runs the tool
+    but can never fail the build (microsoft/MLOps azure-pipelines.yml:19)."""
+    parts = [
+        part
+        for part in _STEPS.split(_COMMENT.sub("", text))
+        if pattern.search(part) and not is_install(part)
+    ]
+    return bool(parts) and all(_SWALLOWED.search(part) for part in parts)
+
+
+# `&&`/`;` end a command; `||` only says what runs when it fails
+_STEPS = re.compile(r"\s*(?:&&|;)\s*")
+_SWALLOWED = re.compile(r"(?:^|\s)--exit-zero\b|\|\|\s*(?:true|:|exit\s+0)\s*$")
 _COMMENT = re.compile(r"(?:^|\s)#.*$")
 # one word: a quoted command line kept in a variable is often run later (`eval "$command"`:
 # ThoughtWorksInc/CD4ML-Scenarios run_tests.sh:7-10)

@@ -79,7 +79,9 @@ SERVICE_ACTIONS = re.compile(
 SHIP_ACTIONS = re.compile(
     r"^(?:docker/build-push-action|azure/(?:k8s-deploy|aks-set-context)"
     r"|aws-actions/aws-cloudformation-github-deploy|HelmDeploy@|KubernetesManifest@"
-    r"|Kubernetes@|TerraformTaskV\d@|Docker@\d)",
+    r"|Kubernetes@|TerraformTaskV\d@|Docker@\d"
+    # Azure Pipelines' ARM/Bicep deployment tasks, as `az deployment group create`
+    r"|AzureResourceGroupDeployment@|AzureResourceManagerTemplateDeployment@)",
     re.IGNORECASE,
 )
 # copy to a remote host (`host:path`, `user@host:path`), not a local copy

@@ -292,7 +292,11 @@ def lfs_pointers_at_head(snap: Snapshot, rule: LfsRule) -> tuple[list[str], list
     from mlaudit.repo.globs import compile_glob
 
     regex = compile_glob(rule.pattern)
-    covered = [f for f in snap.files if regex.match(f) and f != rule.path]
+    # rule ex: example data routed through LFS is not the project's (microsoft/MLOps
+    # examples/**/*.csv under a root `*.csv filter=lfs`)
+    covered = [
+        f for f in snap.files if regex.match(f) and f != rule.path and not base.is_excluded(f)
+    ]
     through = [f for f in covered if is_lfs_pointer(snap, f) or (snap.size(f) or 0) > 1024]
     return covered, through
 

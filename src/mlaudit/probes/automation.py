@@ -500,12 +500,17 @@ class EnvPromotionParams(Params):
             "**/envs/{staging,stage,prod,production,dev,qa}/**",
             "*{staging,stage,prod,production,dev,qa}.tfvars",
             "Pulumi.{staging,stage,prod,production,dev,qa}.yaml",
+            # ARM template parameters per environment (microsoft/MLOps
+            # infra-as-code/arm-templates/storage/parameters.{dev,test}.json)
+            "**/parameters.{staging,stage,prod,production,dev,qa,test}.json",
         ]
     )
     min_envs: int = Field(default=2, ge=1)
 
 
-_ENV_NAME = re.compile(r"(staging|stage|prod|production|prd|dev|qa)", re.IGNORECASE)
+_ENV_NAME = re.compile(r"(staging|stage|prod|production|prd|dev|qa|\btest\b)", re.IGNORECASE)
+# an Azure Resource Manager template (JSON); Bicep files are matched by name
+_ARM_SCHEMA = re.compile(r'"\$schema"\s*:\s*"[^"]*/deploymentTemplate\.json#')
 
 
 def _env_key(name: str) -> str:
@@ -517,10 +522,11 @@ def _env_key(name: str) -> str:
 def env_promotion(snap: Snapshot, p: EnvPromotionParams) -> Observation:
     """Infrastructure as code, with several environments to promote through.
 
-    Looks for: Terraform, Pulumi, Bicep, CDK or CloudFormation files, and at least
+    Looks for: Terraform, Pulumi, Bicep, ARM, CDK or CloudFormation files, and at least
     `min_envs` environments — distinct CI `environment:` names, `values-{staging,prod}.yaml`,
-    Kustomize `overlays/{staging,prod}`, per-environment tfvars or Pulumi stacks, or the
-    deploy stages of a CodePipeline (`DeployDev`, `DeployPrd`). Environments
+    Kustomize `overlays/{staging,prod}`, per-environment tfvars, Pulumi stacks or ARM
+    parameter files, or the deploy stages of a CodePipeline (`DeployDev`, `DeployPrd`).
+    Environments
     (as the catalogue's any-of) — either passes; one environment alone does not.
     Why: mm#9–12 — reproducible infrastructure and a staged path to production.
     Fix: describe the infrastructure in Terraform/Pulumi and deploy through staging to
@@ -528,6 +534,8 @@ def env_promotion(snap: Snapshot, p: EnvPromotionParams) -> Observation:
     """
     iac = [ev(f) for f in base.select_files(snap, p.iac_globs)]
     iac += [ev(f, None, "CloudFormation template") for f in cfn_templates(snap)]
+    arm = base.select_files(snap, ["*.json"], scope="non_tests")
+    iac += [ev(path, line, "ARM template") for path, line, _text in snap.grep(arm, _ARM_SCHEMA)]
     envs: dict[str, Evidence] = {}
     for stage, deploys in codepipeline_deploy_stages(snap):
         match = _ENV_NAME.search(stage)

@@ -26,6 +26,10 @@ SNIPPET_CHARS = 160
 EXCLUDED_DIRS: tuple[str, ...] = (
     "examples",
     "example",
+    # a course's exercise starters and solutions are teaching material, like examples
+    # (SkafteNicki/dtu_mlops s*/exercise_files/: README.md:37 "all the exercise material")
+    "exercises",
+    "exercise_files",
     "docs",
     "doc",
     "vendor",

@@ -320,6 +320,8 @@ def doc_sections(snap: Snapshot, p: SectionsParams) -> Observation:
     found = [item for _path, items in snap.per_file_loop(key, paths, each) for item in items]
     if found and p.found == "partial":
         return base.partial(words.found_phrase(found, verb="found the section"), found)
+    if found:
+        return base.passed(words.found_phrase(found, verb="found the section"), found)
     return base.found_or_missing(found, what="documentation section")
 
 

@@ -857,7 +857,10 @@ SCHEMA_MODULES = (
 # or configuration, not incoming data).
 RECORD_MODULES = ("pydantic", "jsonschema", "marshmallow")
 INGEST_PATH = re.compile(
-    r"ingest|etl|extract|load_data|loader|data_?load|dataset|data/|/data|fetch|collect|prepare|preprocess|make_dataset",
+    # `data` only as a whole folder or module name: data_drift.py or metadata/ ingest
+    # nothing (SkafteNicki/dtu_mlops s8_monitoring/exercise_files/data_drift.py); a data
+    # validation module is the pipeline's check of what came in
+    r"ingest|etl|extract|load_data|loader|data_?load|data_?valid|dataset|(?:^|/)data(?:/|\.py$)|fetch|collect|prepare|preprocess|make_dataset",
     re.I,
 )
 

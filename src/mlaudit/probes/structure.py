@@ -81,6 +81,9 @@ MODEL_EXTENSIONS = (
 TEMPLATE_MARKERS = (".gitkeep", ".keep", "__init__.py", ".placeholder")
 
 
+_DOC_EXTENSIONS = (".md", ".rst", ".txt", ".markdown", ".mdx")
+
+
 def _under(snap: Snapshot, folder: str) -> list[str]:
     return snap.glob(folder.rstrip("/") + "/**")
 
@@ -158,14 +161,20 @@ def find_folders(snap: Snapshot, p: FolderParams) -> tuple[list[Evidence], list[
         at_root = "/" not in folder
         if p.root_only and not at_root:
             continue
-        if not any(fnmatch.fnmatchcase(name.lower(), pat) for pat in p.names):
+        # `model-training` is spelt like `model_training` (microsoft/MLOps model-training/)
+        spelt = name.lower().replace("-", "_")
+        if not any(fnmatch.fnmatchcase(spelt, pat) for pat in p.names):
             continue
         if base.is_excluded(folder + "/") or (not p.allow_in_tests and _in_tests(folder)):
             continue
         files = _under(snap, folder)
-        content = [f for f in files if not _is_placeholder(snap, f)]
+        # rule ex inside the folder too: a course's lesson folder s7_deployment/ holds lesson
+        # pages and exercise_files/ (SkafteNicki/dtu_mlops), neither of them deployment code
+        content = [f for f in files if not _is_placeholder(snap, f) and not base.is_excluded(f)]
         if p.extensions:
             content = [f for f in content if f.endswith(tuple(p.extensions))]
+        else:  # documentation about the topic is not the topic's code or configuration
+            content = [f for f in content if not f.lower().endswith(_DOC_EXTENSIONS)]
         if not p.allow_in_tests:
             # a data/ folder whose only code is data_test.py holds tests, not pipeline code
             content = [f for f in content if not base.is_test_path(f)]

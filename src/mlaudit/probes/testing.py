@@ -303,9 +303,9 @@ def tests_in_ci(snap: Snapshot, p: TestsInCiParams) -> Observation:
     runner's task (`make test`, `just`, `task`, `mise run`, `poe`, `invoke`, a nox session,
     a tox env, `hatch|pdm|uv run`, `npm run`, pre-commit or lefthook hooks), a script or a
     job spec the step submits; `nox -s lint` runs no tests. Install lines
-    (`pip install pytest`) never count. Jobs that only run manually or on a schedule give
-    partial credit; CI running a test command while the repository has no test functions
-    fails.
+    (`pip install pytest`) never count. Jobs that only run manually or on a schedule, or
+    that swallow the tests' failure (`pytest || true`), give partial credit; CI running a
+    test command while the repository has no test functions fails.
     Why: tests that are not run on every change do not protect anything (mm#33).
     Fix: add a CI job on `pull_request` and `push` that runs `pytest`.
     """
@@ -326,8 +326,15 @@ def tests_in_ci(snap: Snapshot, p: TestsInCiParams) -> Observation:
     if not files:
         return base.failed("CI runs a test command, but the repository has no tests", evidence)
     on_change = [h for h in hits if h.job.triggers & set(p.triggers)]
+    gating = [h for h in on_change if not _ci_reach.cannot_fail(h.text, pattern)]
+    if gating:
+        return base.passed("CI runs the tests on every change", [h.evidence() for h in gating])
     if on_change:
-        return base.passed("CI runs the tests on every change", [h.evidence() for h in on_change])
+        return base.partial(
+            "CI runs the tests on every change, but their failure never fails the build "
+            "(`|| true`, `--exit-zero`)",
+            [h.evidence() for h in on_change],
+        )
     return base.partial("CI runs the tests, but only manually or on a schedule", evidence)
 
 
@@ -890,7 +897,8 @@ def precommit_quality(snap: Snapshot, p: PreCommitParams) -> Observation:
 
     Looks for: `.pre-commit-config.yaml` hooks whose repo, id or entry names a quality tool
     — a local hook running `make style` counts when that Makefile target runs one. CI
-    running the tools also passes. A pre-commit file with only generic hooks
+    running the tools also passes; CI running them with `--exit-zero` or `|| true`, so
+    that they never fail the build, is partial. A pre-commit file with only generic hooks
     (whitespace, YAML syntax), or linters configured but never run, give partial credit.
     Why: mm#31 — automatic formatting, linting and type checks keep ML code reviewable.
     Fix: add ruff/black/mypy hooks to `.pre-commit-config.yaml` and run pre-commit in CI.
@@ -933,7 +941,8 @@ def precommit_quality(snap: Snapshot, p: PreCommitParams) -> Observation:
     if found:
         return base.passed("pre-commit runs code-quality hooks", found)
     tools = re.compile(r"\b(ruff|black|mypy|flake8|pylint|isort|pyright)\b")
-    ci = [r.evidence() for r in _ci_reach.reached(snap) if _ci_reach.runs(r.text, tools)]
+    runs = [r for r in _ci_reach.reached(snap) if _ci_reach.runs(r.text, tools)]
+    ci = [r.evidence() for r in runs if not _ci_reach.cannot_fail(r.text, tools)]
     ci += [
         ev(job.path, u.line, u.text, f"{job.system} job {job.name}")
         for job in snap.ci_jobs
@@ -943,6 +952,12 @@ def precommit_quality(snap: Snapshot, p: PreCommitParams) -> Observation:
     ]
     if ci:
         return base.passed("CI runs code-quality tools", ci)
+    if runs:
+        return base.partial(
+            "CI runs code-quality tools, but they can never fail the build "
+            "(`--exit-zero`, `|| true`)",
+            [r.evidence() for r in runs],
+        )
     declared = base.select_files(snap, p.config_globs)
     evidence = [ev(c) for c in declared] + generic
     for path in base.select_files(snap, ["pyproject.toml", "setup.cfg", "tox.ini"]):

@@ -19,6 +19,7 @@ from mlaudit.probes.generic import (
 )
 from mlaudit.probes.registry import Params, probe
 from mlaudit.repo.globs import matches_any
+from mlaudit.repo.history import Commit
 from mlaudit.repo.parsers.python_src import Call, PythonFacts
 from mlaudit.repo.snapshot import Snapshot, derivation_key
 from mlaudit.results import Evidence, Observation
@@ -171,9 +172,10 @@ def data_history(snap: Snapshot, p: DataHistoryParams) -> Observation:
     """The data has a history: several commits changed the versioned data.
 
     Looks for: at least `min_commits` commits touching `*.dvc` files, `dvc.lock`, or files
-    matched by the `.gitattributes` LFS rules for data — among those that still exist: the
-    commits that added and later deleted a pointer (awslabs/mlmax's `data.dvc`) are no
-    history of the data versioned now. A git fact: `unknown` in a shallow clone or outside
+    matched by the `.gitattributes` LFS rules for data, since the rule's file first appeared
+    — among those that still exist, outside examples: the commits that added and later
+    deleted a pointer (awslabs/mlmax's `data.dvc`) are no history of the data versioned
+    now, nor are commits of a plain CSV from before it went through LFS. A git fact: `unknown` in a shallow clone or outside
     git.
     Why: data that was versioned once and never again is a snapshot, not a history;
     retraining on new data should leave a trace (source model "Versionamento").
@@ -184,17 +186,33 @@ def data_history(snap: Snapshot, p: DataHistoryParams) -> Observation:
         return base.unknown(history.reason or "git history unavailable")
     # a .dvc file that versions a model is model history, not data history
     model_pointers = {o.source for o in mf.dvc_pointer_outs(snap) if o.kind == "model"}
-    patterns = ["*.dvc", "dvc.lock"] + [r.pattern for r in mf.lfs_rules(snap) if r.kind == "data"]
+    # a file an LFS rule covers was a plain blob before the rule existed: only commits since
+    # its .gitattributes first appeared can have versioned it (microsoft/MLOps added its CSVs
+    # in 2019 and `*.csv filter=lfs` in 2020)
+    lfs_since: dict[str, int] = {}
+    for rule in mf.lfs_rules(snap):
+        if rule.kind == "data":
+            added = [c.timestamp for c in history.commits if rule.path in c.files]
+            since = min(added) if added else 0  # older than the history read: no bound
+            lfs_since[rule.pattern] = min(lfs_since.get(rule.pattern, since), since)
 
-    def touches(path: str) -> bool:
-        if path.startswith(".dvc/") or path in model_pointers or not snap.exists(path):
-            return False
-        return matches_any(path, patterns)
+    def versioned_in(commit: Commit) -> str | None:
+        for path in commit.files:
+            if path.startswith(".dvc/") or path in model_pointers or not snap.exists(path):
+                continue
+            if base.is_excluded(path):  # rule ex: an example's data is not the project's
+                continue
+            if matches_any(path, ("*.dvc", "dvc.lock")) or any(
+                commit.timestamp >= since and matches_any(path, (pattern,))
+                for pattern, since in lfs_since.items()
+            ):
+                return path
+        return None
 
-    commits = history.commits_touching(touches)
+    commits = [c for c in history.commits if versioned_in(c)]
     evidence = []
     for commit in commits[:6]:
-        touched = next((f for f in commit.files if touches(f)), ".git")
+        touched = versioned_in(commit) or ".git"
         evidence.append(ev(touched, note=f"commit {commit.sha[:10]}: {commit.subject[:80]}"))
     changed = "commit changed" if len(commits) == 1 else "commits changed"
     message = f"{len(commits) or 'no'} {changed} versioned data"

@@ -76,7 +76,7 @@ class TryHandler:
     body_calls: tuple[str, ...]  # qualified names of the calls inside the `try` body
     caught: tuple[str, ...]  # qualified exception names; () for a bare `except:`
     reraises: bool  # the handler raises (re-raise or a new exception)
-    returns: bool  # the handler returns a value (a fallback)
+    returns: bool  # the handler returns a value that is not an error report (a fallback)
     calls: tuple[str, ...] = ()  # qualified names of the calls inside the handler
 
 
@@ -372,7 +372,12 @@ class _Collector(ast.NodeVisitor):
                     body_calls=body,
                     caught=tuple(caught),
                     reraises=any(isinstance(n, ast.Raise) for n in inner),
-                    returns=any(isinstance(n, ast.Return) and n.value is not None for n in inner),
+                    returns=any(
+                        isinstance(n, ast.Return)
+                        and n.value is not None
+                        and not _error_report(n.value, handler.name)
+                        for n in inner
+                    ),
                     calls=self._call_names(handler.body),
                 )
             )
@@ -429,6 +434,39 @@ class _Collector(ast.NodeVisitor):
     visit_FunctionDef = _visit_def
     visit_AsyncFunctionDef = _visit_def
     visit_ClassDef = _visit_def
+
+
+_ERROR_KEYS = frozenset({"error", "errors", "detail", "exception", "traceback"})
+
+
+def _error_report(value: ast.expr, caught_as: str | None) -> bool:
+    """Does a handler's return value report the failure instead of answering in its place:
+    it carries the exception (`str(e)`), an `{"error": …}` payload or an HTTP error status
+    (`…, 500`; `status_code=503`)? Such a value is not a fallback: the caller still gets an
+    error (zenml-io/zenml-projects credit-scorer/modal_app/modal_deployment.py:361-363)."""
+    if isinstance(value, ast.Tuple) and value.elts:
+        status = value.elts[-1]
+        if isinstance(status, ast.Constant) and _http_error(status.value):
+            return True
+    for node in ast.walk(value):
+        if caught_as and isinstance(node, ast.Name) and node.id == caught_as:
+            return True
+        if isinstance(node, ast.Dict) and any(
+            isinstance(key, ast.Constant) and key.value in _ERROR_KEYS for key in node.keys
+        ):
+            return True
+        if (
+            isinstance(node, ast.keyword)
+            and node.arg in ("status_code", "status")
+            and isinstance(node.value, ast.Constant)
+            and _http_error(node.value.value)
+        ):
+            return True
+    return False
+
+
+def _http_error(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 400 <= value < 600
 
 
 def parse_python(source: str, *, filename: str = "<target>") -> PythonFacts:
