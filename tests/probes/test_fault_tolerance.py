@@ -122,6 +122,20 @@ CASES = [
         Outcome.FAIL,
     ),
     ("orchestrator-retries", {"k8s/job.yaml": JOB % "  backoffLimit: 4\n"}, Outcome.PASS),
+    # a ZenML run configuration retries its steps (zenml-io/zenml-projects
+    # gamesense/configs/llama3-1_finetune_remote.yaml:58-59); 0 retries is the trap
+    (
+        "orchestrator-retries",
+        {
+            "configs/remote.yaml": "steps:\n  finetune:\n    retry:\n      max_retries: 3\n      delay: 10\n"
+        },
+        Outcome.PASS,
+    ),
+    (
+        "orchestrator-retries",
+        {"configs/remote.yaml": "steps:\n  finetune:\n    retry:\n      max_retries: 0\n"},
+        Outcome.FAIL,
+    ),
     # an Azure ML v2 batch deployment retries a failed mini-batch (Azure/mlops-project-template
     # batch-deployment.yml:18-20); a pipeline job without retry settings is orchestrated, unretried
     (

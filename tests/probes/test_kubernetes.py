@@ -369,6 +369,29 @@ def test_autoscaler(tmp_path, files, expected):
         ),
         # the trap: a Metaflow decorator with no size declares nothing
         ({"flow.py": "from metaflow import batch\n@batch(image='x')\ndef t(self): ...\n"}, FAIL),
+        # ZenML: ResourceSettings in code, or settings.resources in a run configuration
+        # (zenml-io/zenml-projects huggingface-sagemaker/configs/trainer_config.yaml:55-57)
+        (
+            {
+                "run.py": "from zenml.config import ResourceSettings\n"
+                "s = ResourceSettings(cpu_count=8, memory='16GB')\n"
+            },
+            PASS,
+        ),
+        (
+            {
+                "configs/train.yaml": "steps:\n  train:\n    settings:\n      resources:\n        cpu_count: 6\n"
+            },
+            PASS,
+        ),
+        # the trap: a resources block without sizes, or a GitHub workflow's steps list
+        (
+            {
+                "configs/train.yaml": "settings:\n  resources: {}\nsteps:\n  train:\n    parameters: {a: 1}\n",
+                ".github/workflows/ci.yml": "on: push\njobs:\n  a:\n    steps:\n    - run: echo\n",
+            },
+            FAIL,
+        ),
     ],
 )
 def test_resource_requests(tmp_path, files, expected):

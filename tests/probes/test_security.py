@@ -11,6 +11,9 @@ from helpers import run_probe, run_rubric_check, snapshot
 from mlaudit.results import Outcome
 
 FASTAPI = "from fastapi import FastAPI\napp = FastAPI()\n"
+# a notebook with one code cell
+NB = '{"cells": [{"cell_type": "code", "source": ["%s\\n"]}], "nbformat": 4, "metadata": {}}'
+
 DOCKER = "FROM python:3.11-slim\nCOPY . /app\nCMD ['uvicorn', 'app:app']\n"
 FLAKE8_HOOK = (
     "repos:\n- repo: https://github.com/PyCQA/flake8\n  rev: 3.9.2\n  hooks:\n  - id: flake8\n"
@@ -470,6 +473,18 @@ CASES = [
         "ingest-validation",
         {"monitoring/data_drift.py": "from evidently.test_suite import TestSuite\n"},
         Outcome.PARTIAL,
+    ),
+    # a notebook's expectation suite is partial at most (featurestoreorg/serverless-ml-course
+    # iris-feature-pipeline-with-ge.ipynb); its pydantic models validate nothing ingested
+    (
+        "ingest-validation",
+        {"ingest/load.ipynb": NB % "import great_expectations as ge"},
+        Outcome.PARTIAL,
+    ),
+    (
+        "ingest-validation",
+        {"ingest/load.ipynb": NB % "from pydantic import BaseModel"},
+        Outcome.FAIL,
     ),
     # known FP: pydantic request models validate API bodies, not ingested data
     ("ingest-validation", {"src/api.py": "from pydantic import BaseModel\n"}, Outcome.FAIL),

@@ -197,6 +197,8 @@ CASES = [
     # tests-folder --------------------------------------------------------------------------------------------
     ("tests-folder", "tests", {"tests/test_a.py": TEST}, P),
     ("tests-folder", "none", {"test_a.py": TEST}, F),
+    ("tests-folder", "compound", {"src/test_sml/test_sml.py": TEST}, P),
+    ("tests-folder", "fp-testing-helpers", {"testing_utils/fakes.py": "x = 1\n"}, F),
     ("tests-folder", "fp-empty-package", {"tests/__init__.py": ""}, H),
     # Nneji123/Serving-Machine-Learning-Models: one 0-byte test file holds no test
     ("tests-folder", "fp-empty-test-file", {"tests/test_api.py": ""}, F),

@@ -7,7 +7,10 @@ step on a machine or pod of that size — the same promise as a container's
   `@enable_decorator(batch(gpu=1, memory=80000, …), flag=…)`);
 - Flyte: `@task(requests=Resources(…))`, or `Resources(cpu=…, mem=…)`;
 - Kubeflow Pipelines: `task.set_cpu_request(…)`, `.set_memory_request(…)` and the limits
-  (Kubernetes requests what a container limits when it sets no request).
+  (Kubernetes requests what a container limits when it sets no request);
+- ZenML: `ResourceSettings(cpu_count=…, memory=…, gpu_count=…)`, or the same keys under
+  `settings.resources` of a run configuration, for the pipeline or one of its `steps`
+  (zenml-io/zenml-projects huggingface-sagemaker/configs/trainer_config.yaml:55-57).
 
 Not a probe module (leading underscore): scalability's resource_requests reads it. The trap:
 a Metaflow decorator with no size (`@batch(image=…)`) declares nothing.
@@ -19,6 +22,7 @@ from mlaudit.probes import base
 from mlaudit.probes.base import ev
 from mlaudit.probes.generic import name_matches_any
 from mlaudit.repo.parsers.python_src import PythonFacts
+from mlaudit.repo.parsers.yaml_docs import key_line
 from mlaudit.repo.snapshot import Snapshot, derivation_key
 from mlaudit.results import Evidence
 
@@ -34,6 +38,9 @@ KFP_SETTERS = (
     "*.set_gpu_limit",
     "*.set_accelerator_limit",
 )
+
+ZENML_RESOURCES = ("zenml.config.ResourceSettings", "zenml.config.resource_settings.*")
+ZENML_SIZES = ("cpu_count", "memory", "gpu_count")
 
 _STEPS = derivation_key("step_resources")
 
@@ -55,10 +62,35 @@ def step_resource_requests(snap: Snapshot) -> list[Evidence]:
                     text = f"{call.name}({', '.join(f'{k}=…' for k in sizes)})"
             elif name_matches_any(call.name, KFP_SETTERS) and call.args:
                 text = f"{call.name.rpartition('.')[2]}({call.args[0]})"
+            elif name_matches_any(call.name, ZENML_RESOURCES):
+                sizes = [k for k in ZENML_SIZES if call.kwarg(k) not in (None, "None")]
+                if sizes:
+                    text = f"ResourceSettings({', '.join(f'{k}=…' for k in sizes)})"
             if text is not None:
                 line, note = base.notebook_line_note(snap, path, call.line)
                 found.append(ev(path, line, text, note or "pipeline step"))
 
     paths = base.python_sources(snap, ("*.py",), scope="non_tests")
     (in_code,) = base.per_file_evidence(snap, _STEPS, paths, scan_file, 1)
-    return in_code
+    return in_code + _run_config_resources(snap)
+
+
+def _run_config_resources(snap: Snapshot) -> list[Evidence]:
+    """ZenML run configurations sizing the pipeline or its steps (`settings.resources`)."""
+    found: list[Evidence] = []
+    for path in base.select_files(snap, ("*.yaml", "*.yml"), scope="non_tests"):
+        for doc in snap.yaml_docs(path):
+            if not isinstance(doc, dict):
+                continue
+            steps = doc.get("steps")
+            holders = [doc, *(steps.values() if isinstance(steps, dict) else ())]
+            for holder in holders:
+                settings = holder.get("settings") if isinstance(holder, dict) else None
+                resources = settings.get("resources") if isinstance(settings, dict) else None
+                if not isinstance(resources, dict):
+                    continue
+                sizes = [k for k in ZENML_SIZES if resources.get(k) not in (None, "")]
+                if sizes:
+                    text = "settings.resources: " + ", ".join(sizes)
+                    found.append(ev(path, key_line(settings, "resources"), text, "run config"))
+    return found

@@ -223,7 +223,8 @@ def orchestrator_retries(snap: Snapshot, p: NoParams) -> Observation:
     `FailureConfig(max_failures=)`; Argo Workflows `retryStrategy`; Kubernetes
     `Job.spec.backoffLimit` (unset = 6 retries; `0` = none); job specs with
     `max_retries:` (Anyscale); Azure ML v2 jobs and batch deployments with
-    `retry_settings.max_retries`. An explicit 0 counts against. Not applicable when nothing is
+    `retry_settings.max_retries`; ZenML run configurations' `steps.<name>.retry.max_retries`.
+    An explicit 0 counts against. Not applicable when nothing is
     orchestrated.
     Why: a preempted node or a flaky download should cost a retry, not a failed
     training run or a missing batch of predictions.
@@ -303,6 +304,8 @@ def orchestrator_retries(snap: Snapshot, p: NoParams) -> Observation:
                 (good if n else zero).append(
                     ev(path, retry_line, f"max_retries: {doc.get('max_retries')}")
                 )
+            elif isinstance(doc, dict) and isinstance(doc.get("steps"), dict):
+                _zenml_step_retries(path, doc["steps"], orchestrated, good, zero)
             elif isinstance(doc, dict) and _AZURE_ML_JOB.search(str(doc.get("$schema", ""))):
                 # an Azure ML v2 pipeline, command, parallel or batch job; a batch deployment
                 # retries a failed mini-batch max_retries times (Azure/mlops-project-template
@@ -327,6 +330,26 @@ def orchestrator_retries(snap: Snapshot, p: NoParams) -> Observation:
             return base.unknown("manifests could not be parsed", problems)
         return base.not_applicable("no orchestrated tasks or jobs")
     return base.failed("orchestrated tasks without retries", orchestrated)
+
+
+def _zenml_step_retries(
+    path: str,
+    steps: dict[Any, Any],
+    orchestrated: list[Evidence],
+    good: list[Evidence],
+    zero: list[Evidence],
+) -> None:
+    """A ZenML run configuration: `steps.<name>.retry.max_retries` retries that step
+    (zenml-io/zenml-projects gamesense/configs/llama3-1_finetune_remote.yaml:58-59). A
+    `steps:` list (CI workflows) is not one."""
+    for name, step in steps.items():
+        retry = step.get("retry") if isinstance(step, dict) else None
+        if not isinstance(retry, dict) or "max_retries" not in retry:
+            continue
+        orchestrated.append(ev(path, key_line(steps, name), f"step {name}", "run config"))
+        shown = f"steps.{name}.retry.max_retries: {retry.get('max_retries')}"
+        target = good if as_int(retry.get("max_retries")) else zero
+        target.append(ev(path, key_line(retry, "max_retries"), shown))
 
 
 _AZURE_ML_JOB = re.compile(

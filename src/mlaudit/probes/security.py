@@ -886,19 +886,21 @@ def ingest_validation(snap: Snapshot, p: NoParams) -> Observation:
     Looks for: a schema library (pandera, Great Expectations, TFDV, deepchecks, Soda,
     jsonschema, pydantic …) imported by an ingestion/data-loading module (path or name
     says ingest, etl, extract, load, dataset, prepare, preprocess, data/). A dataframe
-    schema library used elsewhere gives partial credit; pydantic/jsonschema elsewhere
-    validate API bodies or settings and do not count. Tests do not count (see data-schema).
+    schema library used elsewhere, or in a notebook, gives partial credit; pydantic/jsonschema
+    elsewhere validate API bodies or settings and do not count. Tests do not count (see
+    data-schema).
     Why: validating at the boundary is the first defence against corrupted or poisoned
     data reaching training.
     Fix: validate each ingested batch with a pandera/GX schema before it is written on.
     """
     at_ingest: list[Evidence] = []
     elsewhere: list[Evidence] = []
-    paths = base.python_sources(snap, ("*.py",), scope="non_tests")
+    paths = base.python_sources(snap, ("*.py", "*.ipynb"), scope="non_tests")
     # each file's schema/record imports are derived once per content; rule lib (the
     # repository's own package) is applied here, at every snapshot
     for path, imports in snap.python_per_file(_SCHEMA_IMPORTS, paths, _schema_imports):
-        ingest = INGEST_PATH.search(path) is not None
+        # a notebook's validation is partial at most, as elsewhere (rule nb)
+        ingest = INGEST_PATH.search(path) is not None and not base.is_notebook(path)
         for module, line, frame, record in imports:
             if base.is_own_module(snap, module):
                 continue  # rule lib: a validation tool's own package does not validate
