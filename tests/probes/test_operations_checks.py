@@ -548,3 +548,24 @@ CASES = [
 def test_composed_check(tmp_path, slug, files, expected):
     obs = run_check(snapshot(tmp_path, files), slug)
     assert obs.outcome == expected, obs.message
+
+
+def test_dependency_bot_applies_to_research_projects(tmp_path):
+    """The repository's own upkeep, not production monitoring (Lightning-AI/litgpt): the bot
+    counts for a research project; the rest of monitoring does not."""
+    from mlaudit.scoring import ScanOptions, assess
+
+    snap = snapshot(
+        tmp_path,
+        {
+            "train.py": "import torch\n",
+            "requirements.txt": "torch==2.1.0\n",
+            ".github/dependabot.yml": "version: 2\nupdates:\n- package-ecosystem: pip\n"
+            "  directory: /\n  schedule: {interval: weekly}\n",
+        },
+    )
+    results = {
+        r.name: r for r in assess(snap, load_rubric(), ScanOptions(profile="research")).results
+    }
+    assert results["dependency-bot"].outcome == PASS
+    assert results["drift-detection"].outcome == Outcome.NOT_APPLICABLE

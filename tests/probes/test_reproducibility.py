@@ -795,6 +795,30 @@ CASES = [
         },
         PASS,
     ),
+    # one floating file floats the whole install (coqui-ai/TTS Dockerfile.dev:33-37); every
+    # file pinned by hand is partial
+    (
+        "lock-used-in-build",
+        "one of several files floats",
+        {
+            "requirements.txt": "torch>=2.1\n",
+            "requirements.nb.txt": "bokeh==1.4.0\n",
+            "Dockerfile": "FROM python:3.11\nCOPY . .\n"
+            "RUN pip install -r requirements.txt -r requirements.nb.txt\n",
+        },
+        FAIL,
+    ),
+    (
+        "lock-used-in-build",
+        "several files all pinned",
+        {
+            "requirements.txt": "torch==2.1.0\n",
+            "requirements.nb.txt": "bokeh==1.4.0\n",
+            "Dockerfile": "FROM python:3.11\nCOPY . .\n"
+            "RUN pip install -r requirements.txt -r requirements.nb.txt\n",
+        },
+        PARTIAL,
+    ),
     # the install behind `make setup` (GoogleCloudPlatform/vertex-pipelines-end-to-end-samples
     # cloudbuild/pr-checks.yaml:25 → Makefile:28 `pipenv install --dev`)
     (

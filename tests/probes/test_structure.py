@@ -169,6 +169,12 @@ CASES = [
         P,
     ),
     ("deployment-folder", "fp-deployment-notes", {"deployment-notes.md": "todo\n"}, F),
+    (
+        "deployment-folder",
+        "helm-chart",
+        {"helm-ml-score-app/Chart.yaml": "apiVersion: v2\nname: app\n"},
+        P,
+    ),
     # a course's lesson folder: lesson pages and exercises (SkafteNicki/dtu_mlops s7_deployment/)
     (
         "deployment-folder",

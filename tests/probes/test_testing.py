@@ -479,6 +479,29 @@ CASES = [
         P,
     ),
     ("serving-contract-test", "none", {"app.py": FASTAPI_APP, "tests/test_a.py": TEST_OK}, F),
+    # a test posting to the server it started locally (Lightning-AI/litgpt tests/test_serve.py)
+    (
+        "serving-contract-test",
+        "post-to-localhost",
+        {
+            "app.py": FASTAPI_APP,
+            "tests/test_serve.py": "import requests\n\ndef test_chat():\n"
+            "    r = requests.post('http://127.0.0.1:8000/v1/chat', json={})\n    assert r.ok\n",
+        },
+        P,
+    ),
+    # FP: a health probe, or a call to a remote service, tests no local contract
+    (
+        "serving-contract-test",
+        "fp-health-and-remote",
+        {
+            "app.py": FASTAPI_APP,
+            "tests/test_up.py": "import requests\n\ndef test_up():\n"
+            "    assert requests.get('http://localhost:8000/health').ok\n"
+            "    assert requests.post('https://api.example.com/predict').ok\n",
+        },
+        F,
+    ),
     # a research repository has no API to test (ashleve/lightning-hydra-template): n/a, not fail
     (
         "serving-contract-test",
@@ -673,6 +696,14 @@ CASES = [
     ("coverage", "pyproject", {"pyproject.toml": "[tool.coverage.run]\nsource = ['pkg']\n"}, P),
     ("coverage", "ci-cov", {".github/workflows/ci.yml": wf("pytest --cov=pkg")}, P),
     ("coverage", "none", {"pyproject.toml": "[project]\nname = 'x'\n"}, F),
+    (
+        "coverage",
+        "nose2",
+        {".github/workflows/ci.yml": wf("nose2 --with-coverage --coverage pkg")},
+        P,
+    ),
+    # FP: nose2 without its coverage plugin
+    ("coverage", "fp-nose2-plain", {".github/workflows/ci.yml": wf("nose2 -v tests")}, F),
     ("coverage", "fp-gitignore", {".gitignore": ".coverage\nhtmlcov/\ncoverage.xml\n"}, F),
     # pre-commit-quality ------------------------------------------------------------------------
     (

@@ -314,8 +314,9 @@ class CallsParams(Params):
     kwargs: dict[str, str] = Field(
         default_factory=dict,
         description=(
-            "keyword → regex the literal value must match ('*' = present with any value; "
-            "'!regex' = absent, or present with a value the regex does not match)"
+            "keyword (or a positional index, '0' the first) → regex the literal value must "
+            "match ('*' = present with any value; '!regex' = absent, or present with a value "
+            "the regex does not match)"
         ),
     )
     kinds: list[Literal["call", "decorator", "base", "ref", "assign"]] = ["call"]
@@ -419,7 +420,7 @@ def bound_call_names(facts: Any) -> list[tuple[Call, str]]:
 
 def _kwargs_match(call: Call, wanted: dict[str, str]) -> bool:
     for key, pattern in wanted.items():
-        value = call.kwarg(key)
+        value = _argument(call, key)
         if pattern.startswith("!"):  # a default the call keeps, or another value
             if value is not None and re.search(pattern[1:], value):
                 return False
@@ -429,6 +430,15 @@ def _kwargs_match(call: Call, wanted: dict[str, str]) -> bool:
         if pattern != "*" and not re.search(pattern, value):
             return False
     return True
+
+
+def _argument(call: Call, key: str) -> str | None:
+    """The literal repr of a keyword argument, or of a positional one named by its index
+    ("0" is the first)."""
+    if key.isdigit():
+        index = int(key)
+        return call.args[index] if index < len(call.args) else None
+    return call.kwarg(key)
 
 
 def _call_index(snap: Snapshot) -> dict[str, list[Any]]:
@@ -635,7 +645,10 @@ def python_calls(snap: Snapshot, p: CallsParams) -> Observation:
     missing = words.calls_phrase(p.calls)
     wanted = [key for key, pattern in p.kwargs.items() if not pattern.startswith("!")]
     if wanted:  # the call alone is not enough: say so (a SlicingSpec() with no feature keys)
-        missing += " with " + " and ".join(f"{key}=…" for key in wanted)
+        missing += " with " + " and ".join(
+            f"a matching literal as argument {int(key) + 1}" if key.isdigit() else f"{key}=…"
+            for key in wanted
+        )
     if p.absent:
         if found:
             return base.failed(words.found_phrase(found), found)

@@ -912,10 +912,12 @@ def _classify_install(
         return "partial", "uv sync without --frozen/--locked may rewrite a stale lock"
     if re.search(r"\bpipenv\s+install\b", cmd) and locks["Pipfile.lock"]:
         return "partial", "pipenv install without --deploy may update the lock"
+    pinned: list[tuple[str, bool]] = []  # (requirements file, compiled), all fully pinned
     for part in _SPLIT.split(cmd):
         part = part.strip()
         if not (_PIP.search(part) or re.search(r"\buv\s+pip\s+install\b", part)):
             continue
+        floating = False
         try:
             tokens = shlex.split(part)
         except ValueError:
@@ -932,14 +934,25 @@ def _classify_install(
                 continue
             path = _req_file(snap, target, context, copies)
             parsed = snap.requirements(path) if path else None
-            if parsed is None or not parsed.requirements:
+            if path is None or parsed is None or not parsed.requirements:
                 continue
             if not all(r.pinned for r in parsed.requirements):
+                # one floating file floats the whole install, however pinned the others
+                # (coqui-ai/TTS Dockerfile.dev:33-37: four files, one of them pinned)
+                floating = True
                 continue
-            head = "\n".join(snap.lines(path)[:10]) if path else ""
-            if parsed.has_hashes or re.search(r"pip-compile|uv pip compile|poetry export", head):
-                return "pass", f"installs the compiled lock {path}"
-            return "partial", f"installs {path}, pinned by hand (transitive versions float)"
+            head = "\n".join(snap.lines(path)[:10])
+            compiled = parsed.has_hashes or re.search(
+                r"pip-compile|uv pip compile|poetry export", head
+            )
+            pinned.append((path, bool(compiled)))
+        if floating:
+            return None
+    if pinned and all(compiled for _path, compiled in pinned):
+        return "pass", f"installs the compiled lock {pinned[0][0]}"
+    if pinned:
+        path = next(path for path, compiled in pinned if not compiled)
+        return "partial", f"installs {path}, pinned by hand (transitive versions float)"
     return None
 
 
