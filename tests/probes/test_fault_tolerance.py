@@ -213,6 +213,23 @@ CASES = [
         {"train.py": "import torch\ntorch.save(model.state_dict(), 'm.pt')\n"},
         Outcome.FAIL,
     ),
+    # Composer's Trainer resumes from its save folder (mosaicml/llm-foundry train.py:589-594)
+    (
+        "checkpoint-resume",
+        {
+            "train.py": "from composer import Trainer\nt = Trainer(model=m, autoresume=cfg.autoresume)\n"
+        },
+        Outcome.PASS,
+    ),
+    # the trap: autoresume switched off, or left at its default, with nothing to load
+    (
+        "checkpoint-resume",
+        {
+            "train.py": "from composer import Trainer\nt = Trainer(model=m, autoresume=False)\n"
+            "u = Trainer(model=m, save_folder='ckpt')\n"
+        },
+        Outcome.FAIL,
+    ),
     # known FP: only in a notebook → partial at most
     (
         "checkpoint-resume",

@@ -193,6 +193,26 @@ GRADIO_NB = (
             },
             "batch",
         ),
+        # a gRPC server in a container serves; gRPC imported to catch a client's errors
+        # does not (mosaicml/llm-foundry convert_delta_to_json.py:503)
+        (
+            {
+                "serve.py": "import grpc\nfrom protos import predict_pb2_grpc\n\n"
+                "class P(predict_pb2_grpc.PredictServicer):\n    pass\n\n"
+                "server = grpc.server(pool)\n"
+                "predict_pb2_grpc.add_PredictServicer_to_server(P(), server)\n",
+                "Dockerfile": "FROM python:3.11\nCOPY . /app\nCMD python serve.py\n",
+            },
+            "online-serving",
+        ),
+        (
+            {
+                "export.py": "import pandas as pd\ntry:\n    run()\nexcept Exception as e:\n"
+                "    import grpc\n    if isinstance(e, grpc.RpcError):\n        raise\n",
+                "Dockerfile": "FROM python:3.11\nCOPY . /app\n",
+            },
+            "batch",
+        ),
     ],
 )
 def test_profile(tmp_path, files, expected):

@@ -546,6 +546,32 @@ CASES = [
         {"tests/test_a.py": TEST_OK, ".github/workflows/ci.yml": wf("pytest -q")},
         P,
     ),
+    # a test command handed to a remote action, through the job's matrix (mosaicml/llm-foundry
+    # .github/workflows/pr-cpu.yaml:28,36); an input that is no command (a name) runs nothing
+    (
+        "tests-in-ci",
+        "action-input-from-matrix",
+        {
+            "tests/test_a.py": TEST_OK,
+            ".github/workflows/ci.yml": "on: [push, pull_request]\njobs:\n  t:\n"
+            "    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n        include:\n"
+            "        - name: cpu\n          pytest_command: 'coverage run -m pytest'\n"
+            "    steps:\n    - uses: org/ci/.github/actions/pytest-cpu@v1\n      with:\n"
+            "        name: ${{ matrix.name }}\n        pytest_command: ${{ matrix.pytest_command }}\n",
+        },
+        P,
+    ),
+    (
+        "tests-in-ci",
+        "fp-matrix-name-input",
+        {
+            "tests/test_a.py": TEST_OK,
+            ".github/workflows/ci.yml": "on: [push, pull_request]\njobs:\n  t:\n"
+            "    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n        suite: [pytest]\n"
+            "    steps:\n    - uses: org/notify@v1\n      with:\n        title: ${{ matrix.suite }}\n",
+        },
+        F,
+    ),
     # a test run whose failure is swallowed never fails the build; `||` after another
     # command of the line does not swallow the tests' own failure
     (

@@ -556,6 +556,7 @@ CASES = [
     ("config-versioned", "hyps", {"data/hyps/hyp.scratch-low.yaml": "lr0: 0.01\n"}, PASS),
     ("config-versioned", "FP dataset yaml", {"data/coco.yaml": "path: ../datasets/coco\n"}, FAIL),
     ("config-versioned", "config classes", {"pkg/configs/vits_config.py": "X = 1\n"}, PASS),
+    ("config-versioned", "yamls folder", {"scripts/train/yamls/pretrain/mpt.yaml": "a: 1\n"}, PASS),
     ("config-versioned", "FP config loader module", {"pkg/config.py": "def load(): ...\n"}, FAIL),
     # ARM template parameters per environment (microsoft/MLOps infra-as-code/arm-templates/)
     (

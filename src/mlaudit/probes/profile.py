@@ -26,7 +26,7 @@ from mlaudit.probes._managed import managed_deploy_call
 from mlaudit.probes._serving_specs import serving_spec_files
 from mlaudit.probes.base import ev
 from mlaudit.probes.cloudformation import cdk_evidence, cfn_resources
-from mlaudit.probes.generic import module_matches_any
+from mlaudit.probes.generic import module_matches_any, name_matches_any
 from mlaudit.probes.kubernetes import tf_blocks, tf_ev
 from mlaudit.repo.parsers.ci import CiJob
 from mlaudit.repo.parsers.python_src import Import, PythonFacts
@@ -107,6 +107,15 @@ _SERVES_ONLY_WITH: dict[str, tuple[str, ...]] = {
         "mlrun.frameworks.sklearn.SklearnModelServer",
         "mlrun.serving.GraphServer",
     ),
+    # gRPC is also the client transport of Spark Connect and cloud SDKs: a file serves with
+    # it when it starts a server or implements a servicer (mosaicml/llm-foundry
+    # convert_delta_to_json.py:503 imports it to catch grpc.RpcError)
+    "grpc": (
+        "grpc.server",
+        "grpc.aio.server",
+        "*.add_*Servicer_to_server",
+        "*_pb2_grpc.*Servicer",
+    ),
 }
 
 
@@ -117,7 +126,7 @@ def serving_import(facts: PythonFacts) -> Import | None:
             continue
         needs = _SERVES_ONLY_WITH.get(imp.module.split(".", 1)[0])
         declared = (*facts.calls, *facts.decorators, *facts.bases)
-        if needs and not any(item.name in needs for item in declared):
+        if needs and not any(name_matches_any(item.name, needs) for item in declared):
             continue
         return imp
     return None

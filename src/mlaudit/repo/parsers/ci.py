@@ -231,20 +231,67 @@ def parse_github(path: str, doc: Any) -> list[CiJob]:
         )
         if isinstance(job.get("uses"), str):
             ci.uses.append(CiCommand(job["uses"], key_line(job, "uses")))
+        matrix = _matrix_values(job.get("strategy"))
         for step in _as_list(job.get("steps")):
             if not isinstance(step, dict):
                 continue
             if "run" in step:
-                ci.commands.extend(_command_lines(step["run"], key_line(step, "run")))
+                run = _with_matrix(step["run"], matrix)
+                ci.commands.extend(_command_lines(run, key_line(step, "run")))
             if isinstance(step.get("uses"), str):
                 with_ = step.get("with")
                 ci.uses.append(CiCommand(step["uses"], key_line(step, "uses"), _inputs(with_)))
-                if isinstance(with_, dict):
-                    for key in ("run", "script", "command", "args"):
-                        if isinstance(with_.get(key), str):
-                            ci.commands.extend(_command_lines(with_[key], key_line(with_, key)))
+                for key, value in _as_dict(with_).items():
+                    # an input the action runs: `run`, `script`, `command`, `args`, or one
+                    # named for it (mosaicml/llm-foundry pr-cpu.yaml:36 `pytest_command:`)
+                    if isinstance(value, str) and _COMMAND_INPUT.search(str(key)):
+                        line = key_line(with_, key)
+                        ci.commands.extend(_command_lines(_with_matrix(value, matrix), line))
         jobs.append(ci)
     return jobs
+
+
+_COMMAND_INPUT = re.compile(r"^(?:run|script|command|args)$|[_-](?:command|cmd|script)$")
+_MATRIX_REF = re.compile(r"\$\{\{\s*matrix\.([\w-]+)\s*\}\}")
+MAX_MATRIX_VARIANTS = 8
+
+
+def _matrix_values(strategy: Any) -> dict[str, list[str]]:
+    """A job's matrix: each key's scalar values, from its lists and `include` entries."""
+    matrix = _as_dict(_as_dict(strategy).get("matrix"))
+    values: dict[str, list[str]] = {}
+    for key, value in matrix.items():
+        if key in ("include", "exclude"):
+            continue
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, (str, int, float)) and not isinstance(item, bool):
+                values.setdefault(str(key), []).append(str(item))
+    for entry in _as_list(matrix.get("include")):
+        for key, item in _as_dict(entry).items():
+            if isinstance(item, (str, int, float)) and not isinstance(item, bool):
+                values.setdefault(str(key), []).append(str(item))
+    return values
+
+
+def _with_matrix(value: Any, matrix: dict[str, list[str]]) -> Any:
+    """`value` with `${{ matrix.x }}` replaced by the matrix's values, one variant each (at
+    most MAX_MATRIX_VARIANTS), so that a command held in the matrix is seen."""
+    if not isinstance(value, str) or not matrix or "matrix." not in value:
+        return value
+    keys = [k for k in dict.fromkeys(_MATRIX_REF.findall(value)) if k in matrix]
+    if not keys:
+        return value
+    count = min(max(len(matrix[k]) for k in keys), MAX_MATRIX_VARIANTS)
+    variants = []
+    for index in range(count):
+
+        def pick(m: re.Match[str], index: int = index) -> str:
+            options = matrix.get(m.group(1))
+            return options[index % len(options)] if options else m.group(0)
+
+        variants.append(_MATRIX_REF.sub(pick, value))
+    unique = list(dict.fromkeys(variants))
+    return unique[0] if len(unique) == 1 else unique  # a list: each variant at the key's line
 
 
 # GitLab CI -------------------------------------------------------------------------------
