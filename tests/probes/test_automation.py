@@ -326,6 +326,15 @@ CASES = [
         P,
     ),
     ("ci-present", "none", {"src/a.py": "x = 1\n"}, F),
+    # a workflow only ever started by hand integrates nothing (ray-project/llm-applications
+    # .github/workflows/update_index.yaml:3); a scheduled one runs by itself
+    (
+        "ci-present",
+        "manual-only",
+        {".github/workflows/ci.yml": wf("pytest", on="workflow_dispatch")},
+        H,
+    ),
+    ("ci-present", "scheduled", {".github/workflows/ci.yml": wf("pytest", on="[schedule]")}, P),
     ("ci-present", "fp-empty-workflow", {".github/workflows/ci.yml": wf("echo hello")}, F),
     (
         "ci-present",

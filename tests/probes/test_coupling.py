@@ -36,6 +36,20 @@ CASES = [
         Outcome.FAIL,
     ),
     ("serving-spec", {"bentofile.yaml": "service: 'service:svc'\n"}, Outcome.FAIL),
+    # an Anyscale service spec serving a Ray Serve deployment (ray-project/llm-applications)
+    (
+        "serving-spec",
+        {
+            "deploy/services/service.yaml": "name: rag\nray_serve_config:\n  import_path: rag.serve:app\n"
+        },
+        Outcome.PASS,
+    ),
+    # FP: a Ray job spec runs an entrypoint, it serves nothing
+    (
+        "serving-spec",
+        {"deploy/jobs/job.yaml": "name: x\nentrypoint: python run.py\n"},
+        Outcome.FAIL,
+    ),
     # Chim-SO/mlops-template style: an empty spec holds nothing
     ("serving-spec", {"model-settings.json": ""}, Outcome.FAIL),
     (

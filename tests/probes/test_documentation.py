@@ -298,6 +298,21 @@ CASES = [
     ("experiment-design-documented", "none", {"README.md": "# X\n"}, F),
     (
         "experiment-design-documented",
+        "select-the-right-model",
+        {
+            "docs/user-guides/server.md": "# Server\n\n## Select the right model\n\nViT-B-32 is fast.\n"
+        },
+        P,
+    ),
+    # FP: selecting something else
+    (
+        "experiment-design-documented",
+        "fp-select-a-port",
+        {"README.md": "# X\n\n## Select the port\n\nUse 51000.\n"},
+        F,
+    ),
+    (
+        "experiment-design-documented",
         "fp-experiment-scripts",
         {"experiments/run_01.py": "x = 1\n", "README.md": "# X\n\nWe ran many experiments.\n"},
         F,

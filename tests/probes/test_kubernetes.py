@@ -369,6 +369,23 @@ def test_autoscaler(tmp_path, files, expected):
         ),
         # the trap: a Metaflow decorator with no size declares nothing
         ({"flow.py": "from metaflow import batch\n@batch(image='x')\ndef t(self): ...\n"}, FAIL),
+        # Ray: a sized remote task, a Serve deployment's actor options (ray-project/
+        # llm-applications rag/serve.py:90); replicas alone size nothing
+        (
+            {
+                "serve.py": "from ray import serve\n"
+                "@serve.deployment(ray_actor_options={'num_cpus': 6, 'num_gpus': 1})\n"
+                "class RayAssistant:\n    pass\n"
+            },
+            PASS,
+        ),
+        ({"jobs.py": "import ray\n@ray.remote(num_gpus=1)\ndef embed(batch): ...\n"}, PASS),
+        (
+            {
+                "serve.py": "from ray import serve\n@serve.deployment(num_replicas=2)\nclass A:\n    pass\n"
+            },
+            FAIL,
+        ),
         # ZenML: ResourceSettings in code, or settings.resources in a run configuration
         # (zenml-io/zenml-projects huggingface-sagemaker/configs/trainer_config.yaml:55-57)
         (

@@ -193,6 +193,23 @@ GRADIO_NB = (
             },
             "batch",
         ),
+        # a Jina Flow served from a container (jina-ai/clip-as-service server/clip_server/
+        # __main__.py:21-26); a Jina client calls someone else's service
+        (
+            {
+                "server/__main__.py": "from jina import Flow\nf = Flow.load_config('flow.yml')\n"
+                "with f:\n    f.block()\n",
+                "Dockerfile": "FROM python:3.11\nCOPY . /app\nCMD python -m server\n",
+            },
+            "online-serving",
+        ),
+        (
+            {
+                "client.py": "import pandas as pd\nfrom jina import Client\nc = Client(host='x')\n",
+                "Dockerfile": "FROM python:3.11\nCOPY . /app\n",
+            },
+            "batch",
+        ),
         # a gRPC server in a container serves; gRPC imported to catch a client's errors
         # does not (mosaicml/llm-foundry convert_delta_to_json.py:503)
         (

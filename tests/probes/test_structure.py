@@ -169,6 +169,7 @@ CASES = [
         P,
     ),
     ("deployment-folder", "fp-deployment-notes", {"deployment-notes.md": "todo\n"}, F),
+    ("deployment-folder", "dockerfiles", {"Dockerfiles/server.Dockerfile": "FROM python\n"}, P),
     (
         "deployment-folder",
         "helm-chart",

@@ -8,6 +8,8 @@ step on a machine or pod of that size — the same promise as a container's
 - Flyte: `@task(requests=Resources(…))`, or `Resources(cpu=…, mem=…)`;
 - Kubeflow Pipelines: `task.set_cpu_request(…)`, `.set_memory_request(…)` and the limits
   (Kubernetes requests what a container limits when it sets no request);
+- Ray: `@ray.remote(num_cpus=…, num_gpus=…)`, `@serve.deployment(ray_actor_options={"num_cpus":
+  …})` (ray-project/llm-applications rag/serve.py);
 - ZenML: `ResourceSettings(cpu_count=…, memory=…, gpu_count=…)`, or the same keys under
   `settings.resources` of a run configuration, for the pipeline or one of its `steps`
   (zenml-io/zenml-projects huggingface-sagemaker/configs/trainer_config.yaml:55-57).
@@ -39,6 +41,9 @@ KFP_SETTERS = (
     "*.set_accelerator_limit",
 )
 
+RAY_REMOTE = ("ray.remote",)
+RAY_SIZES = ("num_cpus", "num_gpus", "memory")
+RAY_DEPLOYMENTS = ("ray.serve.deployment",)
 ZENML_RESOURCES = ("zenml.config.ResourceSettings", "zenml.config.resource_settings.*")
 ZENML_SIZES = ("cpu_count", "memory", "gpu_count")
 
@@ -62,6 +67,14 @@ def step_resource_requests(snap: Snapshot) -> list[Evidence]:
                     text = f"{call.name}({', '.join(f'{k}=…' for k in sizes)})"
             elif name_matches_any(call.name, KFP_SETTERS) and call.args:
                 text = f"{call.name.rpartition('.')[2]}({call.args[0]})"
+            elif name_matches_any(call.name, RAY_REMOTE):
+                sizes = [k for k in RAY_SIZES if call.kwarg(k) not in (None, "None")]
+                if sizes:
+                    text = f"{call.name}({', '.join(f'{k}=…' for k in sizes)})"
+            elif name_matches_any(call.name, RAY_DEPLOYMENTS):
+                options = call.kwarg("ray_actor_options") or ""
+                if any(f"'{k}'" in options for k in RAY_SIZES):
+                    text = f"{call.name}(ray_actor_options={options[:60]})"
             elif name_matches_any(call.name, ZENML_RESOURCES):
                 sizes = [k for k in ZENML_SIZES if call.kwarg(k) not in (None, "None")]
                 if sizes:

@@ -58,6 +58,9 @@ SERVING_MODULES = (
     # MLRun's model server: a class built on V2ModelServer, run by MLRun's serving runtime
     # (mlrun/demo-fraud src/serving.py:19-22)
     "mlrun.serving",
+    # Jina: a Flow of Executors served on a port (jina-ai/clip-as-service
+    # server/clip_server/__main__.py:11,25)
+    "jina",
 )
 SERVING_FILES = (
     "bentofile.yaml",
@@ -110,6 +113,7 @@ _SERVES_ONLY_WITH: dict[str, tuple[str, ...]] = {
     # gRPC is also the client transport of Spark Connect and cloud SDKs: a file serves with
     # it when it starts a server or implements a servicer (mosaicml/llm-foundry
     # convert_delta_to_json.py:503 imports it to catch grpc.RpcError)
+    "jina": ("jina.Flow", "jina.Flow.load_config", "jina.Executor"),
     "grpc": (
         "grpc.server",
         "grpc.aio.server",

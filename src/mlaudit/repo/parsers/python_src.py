@@ -147,6 +147,14 @@ def _literal(node: ast.AST) -> str:
         isinstance(e, ast.Constant) for e in node.elts
     ):
         return repr([e.value for e in node.elts])  # type: ignore[attr-defined]
+    if isinstance(node, ast.Dict) and len(node.keys) <= 16:
+        # options given as a dict (`ray_actor_options={"num_cpus": 6}`)
+        items = {}
+        for key, value in zip(node.keys, node.values, strict=True):
+            if not (isinstance(key, ast.Constant) and isinstance(value, ast.Constant)):
+                return "<expr>"
+            items[key.value] = value.value
+        return repr(items)
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
         inner = _literal(node.operand)
         return "-" + inner if inner != "<expr>" else inner
