@@ -296,6 +296,13 @@ CASES = [
         P,
     ),
     ("experiment-design-documented", "none", {"README.md": "# X\n"}, F),
+    # a banner image named like the topic documents nothing
+    (
+        "experiment-design-documented",
+        "fp-banner-image",
+        {"docs/experiments.jpg": b"\xff\xd8\xff"},
+        F,
+    ),
     (
         "experiment-design-documented",
         "select-the-right-model",

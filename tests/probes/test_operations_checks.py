@@ -432,6 +432,15 @@ CASES = [
     ),
     ("optimized-runtime", {"serve.py": "import torch\nm = torch.compile(model)\n"}, PASS),
     ("optimized-runtime", {"serve.py": "import torch\nm = torch.load('m.pt')\n"}, FAIL),
+    # an inference engine deployed as its own image; a plain Python image is not one
+    (
+        "optimized-runtime",
+        {
+            "k8s/vllm.yaml": "spec:\n  containers:\n  - name: llm\n    image: vllm/vllm-openai:latest\n"
+        },
+        PASS,
+    ),
+    ("optimized-runtime", {"k8s/api.yaml": "spec:\n  containers:\n  - image: python:3.11\n"}, FAIL),
     # a platform deployer that serves through vLLM; another of its integrations is not
     (
         "optimized-runtime",

@@ -87,6 +87,24 @@ def test_nan_guard(tmp_path, files, expected):
             },
             FAIL,
         ),
+        # a response body built in memory (aws-samples/mlops-amazon-sagemaker predictor.py:82-84)
+        (
+            {
+                "app/main.py": APP,
+                "app/predict.py": "import io\n\ndef predict(df):\n    out = io.StringIO()\n"
+                "    df.to_csv(out, index=False)\n    return out.getvalue() + df.to_csv()\n",
+            },
+            PASS,
+        ),
+        # the trap: the same name rebound to a file before the write
+        (
+            {
+                "app/main.py": APP,
+                "app/predict.py": "import io\n\ndef predict(df):\n    out = io.StringIO()\n"
+                "    out = 'log.csv'\n    df.to_csv(out)\n",
+            },
+            FAIL,
+        ),
         ({"train.py": "import torch\n"}, UNKNOWN),
     ],
 )

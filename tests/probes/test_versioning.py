@@ -557,6 +557,7 @@ CASES = [
     ("config-versioned", "FP dataset yaml", {"data/coco.yaml": "path: ../datasets/coco\n"}, FAIL),
     ("config-versioned", "config classes", {"pkg/configs/vits_config.py": "X = 1\n"}, PASS),
     ("config-versioned", "yamls folder", {"scripts/train/yamls/pretrain/mpt.yaml": "a: 1\n"}, PASS),
+    ("config-versioned", "conf json", {"pkg/conf/example.json": '{"lr": 1}\n'}, PASS),
     ("config-versioned", "FP config loader module", {"pkg/config.py": "def load(): ...\n"}, FAIL),
     # ARM template parameters per environment (microsoft/MLOps infra-as-code/arm-templates/)
     (

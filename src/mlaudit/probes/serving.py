@@ -19,6 +19,7 @@ from mlaudit.probes import base
 from mlaudit.probes._functions import platform_entry_points
 from mlaudit.probes.base import ev
 from mlaudit.probes.code_roles import code_roles
+from mlaudit.probes.generic import name_matches_any
 from mlaudit.probes.kubernetes import (
     SERVING_WORKLOADS,
     NoParams,
@@ -29,7 +30,7 @@ from mlaudit.probes.kubernetes import (
 from mlaudit.probes.profile import serving_imports
 from mlaudit.probes.registry import probe
 from mlaudit.repo.parsers.kubernetes import K8sObject
-from mlaudit.repo.parsers.python_src import Call
+from mlaudit.repo.parsers.python_src import Call, PythonFacts
 from mlaudit.repo.snapshot import Snapshot
 from mlaudit.results import Evidence, Observation
 
@@ -218,6 +219,40 @@ LOCAL_WRITES = (
     "*.write_bytes",
 )
 _WRITE_MODE = re.compile(r"^'[^']*[wax+][^']*'$")
+# where each writer's destination goes: (positional index, keyword)
+_DESTINATION = {
+    "to_csv": ("0", "path_or_buf"),
+    "to_parquet": ("0", "path"),
+    "pickle.dump": ("1", "file"),
+    "joblib.dump": ("1", "filename"),
+    "json.dump": ("1", "fp"),
+    "torch.save": ("1", "f"),
+    "numpy.save": ("0", "file"),
+    "numpy.savez": ("0", "file"),
+}
+_BUFFERS = ("*StringIO", "*BytesIO")
+
+
+def _in_memory(facts: PythonFacts | None, call: Call) -> bool:
+    """Does the writer fill a buffer, not a file: `df.to_csv()` returns the text, and
+    `out = io.StringIO(); df.to_csv(out)` writes to memory (aws-samples/mlops-amazon-sagemaker
+    decision_trees/predictor.py:82-84, the response body)?"""
+    method = call.name.rpartition(".")[2]
+    where = _DESTINATION.get(call.name) or _DESTINATION.get(method)
+    if where is None or facts is None:
+        return False
+    index, keyword = where
+    if method in ("to_csv", "to_parquet") and not call.args and call.kwarg(keyword) is None:
+        return method == "to_csv"  # no path: pandas returns the CSV as a string
+    names = dict(call.names)
+    target = names.get(index) or names.get(keyword)
+    if not target:
+        return False
+    lines = {a.line for a in facts.assignments if a.target == target and a.line <= call.line}
+    if not lines:
+        return False
+    latest = max(lines)
+    return any(c.line == latest and name_matches_any(c.name, _BUFFERS) for c in facts.calls)
 
 
 @probe("stateless_serving", NoParams)
@@ -235,6 +270,7 @@ def stateless_serving(snap: Snapshot, p: NoParams) -> Observation:
     bad: list[Evidence] = [
         ev(path, c.line, f"{c.name}(…)", "local write in serving code")
         for path, c in calls_in(snap, files, LOCAL_WRITES)
+        if not _in_memory(snap.python(path), c)
     ]
     for path in files:
         facts = snap.python(path)

@@ -1,7 +1,8 @@
 """Jupyter notebooks → code cells → the same Python facts as a .py file.
 
-IPython magics (`%`, `!`, `?`) are blanked so that cells parse; line numbers are made
-global across the notebook's code cells so a fact can be traced back to its cell.
+IPython magics (`%`, `!`, `?`) are blanked and a cell's leading indentation removed, as
+IPython does, so that cells parse; line numbers are made global across the notebook's code
+cells so a fact can be traced back to its cell.
 """
 
 from __future__ import annotations
@@ -34,6 +35,17 @@ def _clean(line: str) -> str:
     return line
 
 
+def _dedent(lines: list[str]) -> list[str]:
+    """IPython's `leading_indent`: a cell whose first line is indented runs with that
+    indentation removed from every line that has it (aws-samples/mlops-amazon-sagemaker
+    2-training-registry.ipynb, a cell starting with ` tuner_parameters = {…}`)."""
+    first = next((line for line in lines if line.strip()), "")
+    indent = first[: len(first) - len(first.lstrip())]
+    if not indent:
+        return lines
+    return [line[len(indent) :] if line.startswith(indent) else line for line in lines]
+
+
 def parse_notebook(text: str) -> NotebookFacts:
     result = NotebookFacts()
     try:
@@ -61,7 +73,7 @@ def parse_notebook(text: str) -> NotebookFacts:
         if not isinstance(source, str):
             continue
         result.code_cells += 1
-        lines = [_clean(line) for line in source.splitlines()]
+        lines = _dedent([_clean(line) for line in source.splitlines()])
         # each cell parses on its own: one bad cell must not hide the others
         if parse_python("\n".join(lines)).syntax_error:
             lines = ["pass"] * len(lines)
