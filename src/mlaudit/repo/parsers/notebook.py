@@ -7,7 +7,9 @@ cells so a fact can be traced back to its cell.
 
 from __future__ import annotations
 
+import ast
 import json
+import os
 from dataclasses import dataclass, field
 
 from mlaudit.repo.parsers.python_src import PythonFacts, parse_python
@@ -33,6 +35,15 @@ def _clean(line: str) -> str:
         indent = line[: len(line) - len(stripped)]
         return indent + "pass"
     return line
+
+
+def _parses(source: str) -> bool:
+    try:
+        # os.devnull, never a repository path: see parse_python
+        ast.parse(source, filename=os.devnull)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    return True
 
 
 def _dedent(lines: list[str]) -> list[str]:
@@ -74,8 +85,9 @@ def parse_notebook(text: str) -> NotebookFacts:
             continue
         result.code_cells += 1
         lines = _dedent([_clean(line) for line in source.splitlines()])
-        # each cell parses on its own: one bad cell must not hide the others
-        if parse_python("\n".join(lines)).syntax_error:
+        # each cell parses on its own: one bad cell must not hide the others (a syntax check
+        # only; the facts are read once, from the whole notebook)
+        if not _parses("\n".join(lines)):
             lines = ["pass"] * len(lines)
         chunks.extend(lines)
         result.cell_of_line.extend([index] * len(lines))
