@@ -218,6 +218,31 @@ def test_replicas(tmp_path, files, expected):
             },
             FAIL,
         ),
+        # ... and so it does for an endpoint created from code: boto3 (aws-samples/
+        # mlops-amazon-sagemaker MLOps-BIA-DeployModel.py:151) or the SDK's deploy
+        (
+            {
+                "deploy.py": "import boto3\nsm = boto3.client('sagemaker')\n"
+                "sm.create_endpoint(EndpointName=n, EndpointConfigName=c)\n"
+            },
+            PASS,
+        ),
+        (
+            {
+                "deploy.py": "from sagemaker.model import Model\nm = Model(image_uri=i)\n"
+                "m.deploy(initial_instance_count=1, instance_type='ml.m5.large')\n"
+            },
+            PASS,
+        ),
+        # the trap: another service's create_endpoint, a deploy that is no SageMaker's
+        (
+            {
+                "index.py": "import boto3\nc = boto3.client('opensearchserverless')\n"
+                "c.create_endpoint(name='x')\n",
+                "ship.py": "import fabric\nfabric.deploy(instance_type='ml.m5.large')\n",
+            },
+            FAIL,
+        ),
     ],
 )
 def test_health_probes(tmp_path, files, expected):

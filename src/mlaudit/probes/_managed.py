@@ -419,3 +419,36 @@ def authentication(snap: Snapshot) -> list[Evidence]:
 _AUTH_KWARGS = ("auth_enabled", "token_auth_enabled")
 _V2_AUTH_MODES = ("key", "aml_token", "aad_token")
 _AUTH = derivation_key("managed.authentication")
+
+
+# SageMaker endpoints created from code ---------------------------------------------------------
+_SAGEMAKER_INSTANCE = re.compile(r"^['\"]ml\.")
+_SAGEMAKER_ENDPOINTS = derivation_key("sagemaker_endpoints")
+
+
+def sagemaker_endpoints(snap: Snapshot) -> list[Evidence]:
+    """Code that creates a SageMaker endpoint: boto3's `create_endpoint(EndpointConfigName=…)`
+    (aws-samples/mlops-amazon-sagemaker lambda-code/MLOps-BIA-DeployModel.py:151), or the
+    SDK's `.deploy(instance_type='ml.…')` in a file importing sagemaker. The platform then
+    pings each container's /ping and replaces instances that fail. Another `create_endpoint`
+    (a vector store, a search index) takes no EndpointConfigName."""
+
+    def scan_file(path: str, facts: PythonFacts, buckets: tuple[list[Evidence], ...]) -> None:
+        (found,) = buckets
+        sdk = any(
+            i.module == "sagemaker" or i.module.startswith("sagemaker.") for i in facts.imports
+        )
+        for call in facts.calls:
+            by_boto = call.name.endswith("create_endpoint") and call.kwarg("EndpointConfigName")
+            by_sdk = (
+                sdk
+                and call.name.endswith(".deploy")
+                and _SAGEMAKER_INSTANCE.match(call.kwarg("instance_type") or "") is not None
+            )
+            if by_boto or by_sdk:
+                line, note = base.notebook_line_note(snap, path, call.line)
+                found.append(ev(path, line, f"{call.name}(…)", note or "SageMaker endpoint"))
+
+    paths = base.python_sources(snap, ("*.py",), scope="non_tests")
+    (found,) = base.per_file_evidence(snap, _SAGEMAKER_ENDPOINTS, paths, scan_file, 1)
+    return found

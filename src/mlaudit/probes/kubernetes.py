@@ -20,6 +20,7 @@ from pydantic import Field, field_validator
 from mlaudit.probes import base, words
 from mlaudit.probes._managed import autoscaling as managed_autoscaling
 from mlaudit.probes._managed import resource_requests as managed_resource_requests
+from mlaudit.probes._managed import sagemaker_endpoints
 from mlaudit.probes._step_resources import step_resource_requests
 from mlaudit.probes.base import ev
 from mlaudit.probes.cloudformation import cdk_evidence, cfn_resources
@@ -588,6 +589,7 @@ def health_probes(snap: Snapshot, p: NoParams) -> Observation:
         tf_ev(snap, b) for b in tf_blocks(snap, "aws_sagemaker_endpoint") if b.type == "resource"
     ]
     managed += cdk_evidence(snap, "AWS::SageMaker::Endpoint")
+    managed += sagemaker_endpoints(snap)
     if managed:
         return base.passed(
             "probes managed by the serving platform (KServe/Seldon/SageMaker)", managed
