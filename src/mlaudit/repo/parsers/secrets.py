@@ -26,11 +26,11 @@ import hashlib
 import math
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from mlaudit.patterns import may_match, search_anchored
+from mlaudit.patterns import literal_anchors, may_match
 from mlaudit.repo.lines import split_lines
 
 ELLIPSIS = "…"
@@ -307,9 +307,18 @@ def find_secrets(path: str, text: str, *, first_line: int = 1) -> list[SecretFin
     `first_line`), dummy values excluded, each at most once per (kind, value). The payloads
     of notebook images are not read (blank_image_payloads)."""
     text = blank_image_payloads(text)
-    if not search_anchored(CANDIDATE, text):
+    candidates = _candidate_rows(text)
+    if not candidates:
         return []
     lines = split_lines(text)
+    env_file = is_env_file(path)
+    config_file = is_credential_config(path)
+    docker = is_dockerfile(path)
+    # every line of a file whose whole format is settings; elsewhere only the lines around a
+    # candidate (the history scan's windows): the detectors cost ~2 MB/s, and a repository of
+    # LLM responses held 30 MB of JSON with a candidate here and there (ray-project/
+    # llm-applications experiments/: 14 s)
+    rows: Iterable[int] = range(len(lines)) if env_file or config_file or docker else candidates
     out: list[SecretFinding] = []
     seen: set[tuple[str, str]] = set()
 
@@ -320,12 +329,12 @@ def find_secrets(path: str, text: str, *, first_line: int = 1) -> list[SecretFin
         seen.add((kind, fp))
         out.append(SecretFinding(kind, first_line + index, shown or redact(value), fp))
 
-    env_file = is_env_file(path)
-    config_file = is_credential_config(path)
-    docker = is_dockerfile(path)
     aws_ids: list[tuple[int, str]] = []
     aws_secrets: list[tuple[int, str]] = []
-    for index, line in enumerate(lines):
+    for index in rows:
+        if index >= len(lines):
+            break
+        line = lines[index]
         if len(line) > 100_000:
             line = line[:100_000]
         pem = _PEM.search(line)
@@ -391,6 +400,28 @@ def find_secrets(path: str, text: str, *, first_line: int = 1) -> list[SecretFin
             add("aws-secret-key", index, secret)
     out.sort(key=lambda f: (f.line, f.kind))
     return out
+
+
+# lines each side of a candidate that the detectors read: an AWS key id pairs with a secret
+# up to 5 lines away (find_secrets), the history scan reads 8 (secrets_history.WINDOW_LINES)
+CANDIDATE_WINDOW = 8
+
+
+def _candidate_rows(text: str) -> list[int]:
+    """Indices of the lines within CANDIDATE_WINDOW of a line where a candidate match
+    starts, in order (a PEM body is read from its BEGIN line on, whatever the window)."""
+    anchors = literal_anchors(CANDIDATE.pattern)
+    if anchors is None:
+        starts = [m.start() for m in CANDIDATE.finditer(text)]
+    else:
+        starts = sorted(at for at in anchors.starts(text) if CANDIDATE.match(text, at))
+    rows: set[int] = set()
+    line, last = 0, 0
+    for at in starts:
+        line += text.count("\n", last, at)
+        last = at
+        rows.update(range(max(0, line - CANDIDATE_WINDOW), line + CANDIDATE_WINDOW + 1))
+    return sorted(rows)
 
 
 def _unquote(value: str) -> str:
