@@ -212,6 +212,20 @@ CASES = [
         Outcome.PASS,
     ),
     ("safe-model-formats", {"save.py": "import torch\ntorch.save(m, 'm.pt')\n"}, Outcome.FAIL),
+    # reading someone else's safetensors checkpoint writes no model safely (Lightning-AI/litgpt)
+    (
+        "safe-model-formats",
+        {
+            "load.py": "from safetensors.torch import load_file\nsd = load_file(p)\n",
+            "save.py": "import torch\ntorch.save(m, 'lit_model.pth')\n",
+        },
+        Outcome.PARTIAL,
+    ),
+    (
+        "safe-model-formats",
+        {"save.py": "import skops.io as sio\nsio.dump(clf, 'm.skops')\n"},
+        Outcome.PASS,
+    ),
     (
         "safe-model-formats",
         {"requirements.txt": "modelscan==0.8.1\n"},
