@@ -23,7 +23,7 @@ from __future__ import annotations
 from mlaudit.probes import base
 from mlaudit.probes.base import ev
 from mlaudit.probes.generic import name_matches_any
-from mlaudit.repo.parsers.python_src import PythonFacts
+from mlaudit.repo.parsers.python_src import Call, PythonFacts
 from mlaudit.repo.parsers.yaml_docs import key_line
 from mlaudit.repo.snapshot import Snapshot, derivation_key
 from mlaudit.results import Evidence
@@ -48,6 +48,29 @@ ZENML_RESOURCES = ("zenml.config.ResourceSettings", "zenml.config.resource_setti
 ZENML_SIZES = ("cpu_count", "memory", "gpu_count")
 
 _STEPS = derivation_key("step_resources")
+# (call names, the keywords that size the step, shown by the last part of the name)
+_SIZED_BY_KEYWORDS = (
+    (METAFLOW_STEP_DECORATORS, METAFLOW_SIZES, False),
+    (FLYTE_RESOURCES, FLYTE_SIZES, False),
+    (RAY_REMOTE, RAY_SIZES, False),
+    (ZENML_RESOURCES, ZENML_SIZES, True),
+)
+
+
+def _sized(call: Call) -> str | None:
+    """How a call sizes a step, as evidence text, or None (not such a call, or no size)."""
+    for patterns, sizes, short in _SIZED_BY_KEYWORDS:
+        if name_matches_any(call.name, patterns):
+            given = [k for k in sizes if call.kwarg(k) not in (None, "None")]
+            shown = call.name.rpartition(".")[2] if short else call.name
+            return f"{shown}({', '.join(f'{k}=…' for k in given)})" if given else None
+    if name_matches_any(call.name, KFP_SETTERS) and call.args:
+        return f"{call.name.rpartition('.')[2]}({call.args[0]})"
+    if name_matches_any(call.name, RAY_DEPLOYMENTS):
+        options = call.kwarg("ray_actor_options") or ""
+        if any(f"'{k}'" in options for k in RAY_SIZES):
+            return f"{call.name}(ray_actor_options={options[:60]})"
+    return None
 
 
 def step_resource_requests(snap: Snapshot) -> list[Evidence]:
@@ -56,29 +79,7 @@ def step_resource_requests(snap: Snapshot) -> list[Evidence]:
     def scan_file(path: str, facts: PythonFacts, buckets: tuple[list[Evidence], ...]) -> None:
         (found,) = buckets
         for call in facts.calls:
-            text = None
-            if name_matches_any(call.name, METAFLOW_STEP_DECORATORS):
-                sizes = [k for k in METAFLOW_SIZES if call.kwarg(k) not in (None, "None")]
-                if sizes:
-                    text = f"{call.name}({', '.join(f'{k}=…' for k in sizes)})"
-            elif name_matches_any(call.name, FLYTE_RESOURCES):
-                sizes = [k for k in FLYTE_SIZES if call.kwarg(k) not in (None, "None")]
-                if sizes:
-                    text = f"{call.name}({', '.join(f'{k}=…' for k in sizes)})"
-            elif name_matches_any(call.name, KFP_SETTERS) and call.args:
-                text = f"{call.name.rpartition('.')[2]}({call.args[0]})"
-            elif name_matches_any(call.name, RAY_REMOTE):
-                sizes = [k for k in RAY_SIZES if call.kwarg(k) not in (None, "None")]
-                if sizes:
-                    text = f"{call.name}({', '.join(f'{k}=…' for k in sizes)})"
-            elif name_matches_any(call.name, RAY_DEPLOYMENTS):
-                options = call.kwarg("ray_actor_options") or ""
-                if any(f"'{k}'" in options for k in RAY_SIZES):
-                    text = f"{call.name}(ray_actor_options={options[:60]})"
-            elif name_matches_any(call.name, ZENML_RESOURCES):
-                sizes = [k for k in ZENML_SIZES if call.kwarg(k) not in (None, "None")]
-                if sizes:
-                    text = f"ResourceSettings({', '.join(f'{k}=…' for k in sizes)})"
+            text = _sized(call)
             if text is not None:
                 line, note = base.notebook_line_note(snap, path, call.line)
                 found.append(ev(path, line, text, note or "pipeline step"))

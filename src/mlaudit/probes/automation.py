@@ -539,8 +539,8 @@ def env_promotion(snap: Snapshot, p: EnvPromotionParams) -> Observation:
     `min_envs` environments — distinct CI `environment:` names, `values-{staging,prod}.yaml`,
     Kustomize `overlays/{staging,prod}`, per-environment tfvars, Pulumi stacks or ARM
     parameter files, or the deploy stages of a CodePipeline (`DeployDev`, `DeployPrd`).
-    Environments
-    (as the catalogue's any-of) — either passes; one environment alone does not.
+    Environments (as the catalogue's any-of) — either passes; one environment alone does
+    not.
     Why: mm#9–12 — reproducible infrastructure and a staged path to production.
     Fix: describe the infrastructure in Terraform/Pulumi and deploy through staging to
     production (CI `environment:` per stage).

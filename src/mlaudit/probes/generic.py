@@ -441,6 +441,16 @@ def _argument(call: Call, key: str) -> str | None:
     return call.kwarg(key)
 
 
+def integer_argument(call: Call, keyword: str, position: int) -> str | None:
+    """The literal integer a call is given by `keyword` or, failing that, at `position`
+    (0-based): `get_model("iris", version=1)` and `get_model("iris", 1)` both give "1"; None
+    when it is absent or computed at run time."""
+    value = call.kwarg(keyword)
+    if value is None:
+        value = _argument(call, str(position))
+    return value if value is not None and value.isdigit() else None
+
+
 def _call_index(snap: Snapshot) -> dict[str, list[Any]]:
     """Every call of every Python file by name, as a flat list `[path, call, path, call …]`
     (two references per call: at 100,000 files a tuple per call cost ~30 MiB): one index for

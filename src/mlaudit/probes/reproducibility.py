@@ -16,6 +16,7 @@ from mlaudit.probes.base import ev
 from mlaudit.probes.dependencies import CONDA_ENV_GLOBS
 from mlaudit.probes.generic import (
     bound_call_names,
+    integer_argument,
     module_matches_any,
     name_matches,
     name_matches_any,
@@ -65,10 +66,7 @@ def _training_dataset_version(bound: str, call: Call) -> str | None:
     new dataset is materialised each run) or one computed at run time."""
     if not name_matches_any(bound, _FEATURE_VIEW_READS):
         return None
-    version = call.kwarg("training_dataset_version")
-    if version is None and call.args:
-        version = call.args[0]
-    return version if version is not None and version.isdigit() else None
+    return integer_argument(call, "training_dataset_version", 0)
 
 
 @probe("data_pinned", NoParams)

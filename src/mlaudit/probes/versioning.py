@@ -13,6 +13,7 @@ from mlaudit.probes import base
 from mlaudit.probes.base import ev
 from mlaudit.probes.generic import (
     bound_call_names,
+    integer_argument,
     module_matches,
     name_matches,
     name_matches_any,
@@ -175,8 +176,8 @@ def data_history(snap: Snapshot, p: DataHistoryParams) -> Observation:
     matched by the `.gitattributes` LFS rules for data, since the rule's file first appeared
     — among those that still exist, outside examples: the commits that added and later
     deleted a pointer (awslabs/mlmax's `data.dvc`) are no history of the data versioned
-    now, nor are commits of a plain CSV from before it went through LFS. A git fact: `unknown` in a shallow clone or outside
-    git.
+    now, nor are commits of a plain CSV from before it went through LFS. A git fact:
+    `unknown` in a shallow clone or outside git.
     Why: data that was versioned once and never again is a snapshot, not a history;
     retraining on new data should leave a trace (source model "Versionamento").
     Fix: commit every data update through DVC (`dvc add` + commit) or Git LFS.
@@ -328,7 +329,6 @@ def _classify_version(version: str) -> str:
 
 
 _PINNED_MODELS = derivation_key("model_pinned_in_serving")
-_INTEGER = re.compile(r"^\d+$")
 
 
 def _registry_version(bound: str, call: Call) -> str | None:
@@ -337,10 +337,7 @@ def _registry_version(bound: str, call: Call) -> str | None:
     version, or one computed at run time."""
     if not name_matches(bound, "*get_model_registry().get_model"):
         return None
-    version = call.kwarg("version")
-    if version is None and len(call.args) >= 2:
-        version = call.args[1]
-    return version if version is not None and _INTEGER.match(version) else None
+    return integer_argument(call, "version", 1)
 
 
 @probe("model_pinned_in_serving", NoParams)

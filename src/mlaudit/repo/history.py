@@ -56,9 +56,6 @@ class GitHistory:
         """The people among the commit authors (see people)."""
         return people((c.author, c.email) for c in self.commits)
 
-    def commits_touching(self, matcher: Callable[[str], bool]) -> list[Commit]:
-        return [c for c in self.commits if any(matcher(f) for f in c.files)]
-
 
 def read_history(cwd: Path, prefix: str, **options: Any) -> GitHistory:
     """The history now: start_history's `git log`, waited for at once."""

@@ -51,6 +51,7 @@ from mlaudit.repo.git import (
 )
 from mlaudit.repo.parsers.secrets import (
     CANDIDATE_BYTES,
+    CANDIDATE_WINDOW,
     SecretFinding,
     blank_image_payloads,
     find_secrets,
@@ -59,7 +60,7 @@ from mlaudit.repo.parsers.secrets import (
 DEFAULT_MAX_BYTES = 1024**3
 DEFAULT_MAX_SECONDS = 60.0
 CHUNK_BYTES = 4 * 1024 * 1024
-WINDOW_LINES = 8
+WINDOW_LINES = CANDIDATE_WINDOW
 _DIFF = b"\ndiff --git "
 _HUNK_START = b"\n@@ "
 _NEW_FILE = b"\n+++ "

@@ -259,15 +259,11 @@ MAX_MATRIX_VARIANTS = 8
 def _matrix_values(strategy: Any) -> dict[str, list[str]]:
     """A job's matrix: each key's scalar values, from its lists and `include` entries."""
     matrix = _as_dict(_as_dict(strategy).get("matrix"))
+    pairs = [(k, v) for k, v in matrix.items() if k not in ("include", "exclude")]
+    pairs += [pair for entry in _as_list(matrix.get("include")) for pair in _as_dict(entry).items()]
     values: dict[str, list[str]] = {}
-    for key, value in matrix.items():
-        if key in ("include", "exclude"):
-            continue
+    for key, value in pairs:
         for item in value if isinstance(value, list) else [value]:
-            if isinstance(item, (str, int, float)) and not isinstance(item, bool):
-                values.setdefault(str(key), []).append(str(item))
-    for entry in _as_list(matrix.get("include")):
-        for key, item in _as_dict(entry).items():
             if isinstance(item, (str, int, float)) and not isinstance(item, bool):
                 values.setdefault(str(key), []).append(str(item))
     return values

@@ -402,8 +402,8 @@ def find_secrets(path: str, text: str, *, first_line: int = 1) -> list[SecretFin
     return out
 
 
-# lines each side of a candidate that the detectors read: an AWS key id pairs with a secret
-# up to 5 lines away (find_secrets), the history scan reads 8 (secrets_history.WINDOW_LINES)
+# lines each side of a candidate that the detectors read, in the tree and in the history's
+# patches alike: an AWS key id pairs with a secret up to 5 lines away (find_secrets)
 CANDIDATE_WINDOW = 8
 
 
@@ -414,7 +414,7 @@ def _candidate_rows(text: str) -> list[int]:
     if anchors is None:
         starts = [m.start() for m in CANDIDATE.finditer(text)]
     else:
-        starts = sorted(at for at in anchors.starts(text) if CANDIDATE.match(text, at))
+        starts = [at for at in anchors.starts(text) if CANDIDATE.match(text, at)]
     rows: set[int] = set()
     line, last = 0, 0
     for at in starts:
