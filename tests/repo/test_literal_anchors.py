@@ -9,6 +9,7 @@ import re
 
 import pytest
 
+from mlaudit import patterns
 from mlaudit.patterns import Anchors, literal_anchors, may_match, search_anchored
 from mlaudit.repo import secrets_history
 from mlaudit.repo.parsers.secrets import CANDIDATE_BYTES
@@ -191,3 +192,24 @@ def test_plain_scan_without_anchors(monkeypatch):
     data = _random_patch(random.Random(99), 300)
     monkeypatch.setattr(secrets_history, "literal_anchors", lambda pattern: None)
     assert list(secrets_history._added_candidate_lines(data)) == _plain(data)
+
+
+@pytest.mark.parametrize(("seed", "piece"), [(s, p) for s in range(6) for p in (5, 13, 1 << 20)])
+def test_one_automaton_pass_finds_what_each_find_finds(seed, piece, monkeypatch):
+    """Anchors.starts (one Aho-Corasick pass) gives the places of one `find` per literal, on
+    bytes and on text: overlapping literals, a literal inside another, folded and exact ones
+    sharing a lowered key (PWD / pwd), non-ASCII text of the same length when lowered, and
+    literals across the slices the automaton reads (`piece` characters at a time)."""
+    monkeypatch.setattr(patterns, "_AUTOMATON_SLICE", piece)
+    anchors = literal_anchors(CANDIDATE_BYTES.pattern)
+    assert anchors is not None
+    data = _random_patch(random.Random(seed), 300) + "PWD pwd Pwd ǅ ſ ça".encode()
+    assert anchors.starts(data) == anchors._starts_by_find(data)
+    text = data.decode("utf-8")
+    assert anchors.starts(text) == anchors._starts_by_find(text)
+
+
+def test_an_empty_literal_is_found_everywhere():
+    anchors = Anchors(literals=(("", 0),), folded=(), line_start=False)
+    assert anchors.starts("abc") == [0, 1, 2, 3]
+    assert Anchors(literals=(), folded=(), line_start=False).starts(b"abc") == []
