@@ -39,8 +39,13 @@ P, F, H, U, NA = (
     ("checks", "score", "level", "reason"),
     [
         ([("a", 1, "supporting", F), ("b", 3, "supporting", F)], 0.0, 0, None),
-        # level 1 met, level 2 passed through (nothing asked), level 3 not: index 2
-        ([("a", 1, "supporting", P), ("b", 3, "supporting", F)], 50.0, 2, None),
+        # level 1 met, level 3 not: level 2, where nothing is asked, is met no better than
+        # either side of it (index 1 + 0 + 0), and the cell says which level is unmet
+        ([("a", 1, "supporting", P), ("b", 3, "supporting", F)], 50.0, 1, "lower-level-unmet"),
+        # level 3 half met: level 2 too (index 1 + 0.5 + 0.5)
+        ([("a", 1, "supporting", P), ("b", 3, "supporting", H)], 75.0, 2, None),
+        # level 3 met, level 1 not: level 2 no better than level 1 (index 0 + 0 + 1)
+        ([("a", 1, "supporting", F), ("b", 3, "supporting", P)], 50.0, 1, "lower-level-unmet"),
         ([("a", 2, "strong", P), ("b", 2, "supporting", F)], 50.0, 1, None),
         # only level-2 checks, all met: level 2, and the cell says why not higher
         ([("a", 2, "strong", P)], 100.0, 2, "top-level"),

@@ -418,9 +418,12 @@ def profile(results: Iterable[CheckResult], caps: Mapping[str, int]) -> Profile:
     """Score (0–100) and index/level of a cell or quality from the same checks.
 
     a_L = weighted mean credit of its checks at level L. A level between two measured levels
-    takes the lower one's attainment and a level below the first measured one the first
-    one's (nothing more is asked there); levels above the highest measured one add nothing,
-    and the reason says so when that is why the level is lower than the score suggests."""
+    takes the smaller of their attainments: nothing is asked there, so it is met no better
+    than the practices on either side of it (a cell whose level-1 checks pass and whose
+    level-3 checks all fail is level 1, not 2). A level below the first measured one takes
+    the first one's (what is asked above implies it); levels above the highest measured one
+    add nothing, and the reason says so when that is why the level is lower than the score
+    suggests."""
     results = list(results)
     counted = []
     for r in results:
@@ -450,7 +453,8 @@ def profile(results: Iterable[CheckResult], caps: Mapping[str, int]) -> Profile:
         elif lv < measured[0]:
             a[lv] = by_level[measured[0]]
         else:
-            a[lv] = a[lv - 1]
+            above = next(m for m in measured if m > lv)
+            a[lv] = min(a[lv - 1], by_level[above])
     index = round_index(sum(a.values()))
     uncapped = level_of(index)
     failing = caps_of(results, caps)
