@@ -311,6 +311,19 @@ CASES = [
         },
         P,
     ),
+    (
+        "experiment-design-documented",
+        "algorithm-comparison",
+        {"README.md": "# X\n\n### Algorithm Comparison\n\nSplit 75/25; MAP@10 per model.\n"},
+        P,
+    ),
+    # FP: a speed benchmark compares no models
+    (
+        "experiment-design-documented",
+        "fp-speed-benchmarks",
+        {"README.md": "# X\n\n## Benchmarks\n\nInference takes 3 ms.\n"},
+        F,
+    ),
     # FP: selecting something else
     (
         "experiment-design-documented",

@@ -230,6 +230,32 @@ CASES = [
         },
         Outcome.FAIL,
     ),
+    # TF Estimator writing checkpoints to its model_dir (microsoft/recommenders wide_deep)
+    (
+        "checkpoint-resume",
+        {
+            "train.py": "import tensorflow as tf\n"
+            "cfg = tf.estimator.RunConfig(model_dir=d, save_checkpoints_steps=1000)\n"
+        },
+        Outcome.PASS,
+    ),
+    (
+        "checkpoint-resume",
+        {
+            "train.py": "import tensorflow as tf\nsaver = tf.compat.v1.train.Saver()\n"
+            "saver.restore(sess, path)\n"
+        },
+        Outcome.PASS,
+    ),
+    # the trap: checkpoints switched off
+    (
+        "checkpoint-resume",
+        {
+            "train.py": "import tensorflow as tf\n"
+            "cfg = tf.estimator.RunConfig(save_checkpoints_steps=None, save_checkpoints_secs=None)\n"
+        },
+        Outcome.FAIL,
+    ),
     # known FP: only in a notebook → partial at most
     (
         "checkpoint-resume",

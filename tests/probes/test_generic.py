@@ -227,6 +227,19 @@ def test_template_folders_are_not_the_projects_own(tmp_path):
     assert run_probe(snap, "python_calls", calls=["mlflow.log_*"]).outcome == Outcome.FAIL
 
 
+def test_template_hooks_are_not_the_projects_own(tmp_path):
+    # cookiecutter runs hooks/post_gen_project.py once, when it generates a project
+    # (kedro-org/kedro-starters); a module of the repository's own hooks/ package is the trap
+    files = {
+        "starter/hooks/post_gen_project.py": "import kedro.templates.project.hooks.utils\n",
+        "starter/cookiecutter.json": "{}\n",
+    }
+    snap = snapshot(tmp_path, files)
+    assert run_probe(snap, "python_imports", modules=["kedro"]).outcome == Outcome.FAIL
+    snap = snapshot(tmp_path / "own", {"app/hooks/run_pipeline.py": "import kedro\n"})
+    assert run_probe(snap, "python_imports", modules=["kedro"]).outcome == Outcome.PASS
+
+
 def test_a_broken_file_without_the_name_does_not_make_the_check_unknown(tmp_path):
     snap = snapshot(
         tmp_path,

@@ -154,6 +154,25 @@ GRADIO_NB = (
             },
             "batch",
         ),
+        # a Jupyter server image is a development environment, not a packaged job
+        # (microsoft/recommenders tools/docker/Dockerfile) ...
+        (
+            {
+                "train.py": "import pandas as pd\n",
+                "Dockerfile": "FROM python:3.11\nRUN pip install jupyter\nCOPY . /app\n"
+                'CMD ["jupyter", "notebook", "--ip=0.0.0.0", "--allow-root"]\n',
+            },
+            "research",
+        ),
+        # ... but an image that only installs Jupyter and runs a job is one
+        (
+            {
+                "train.py": "import pandas as pd\n",
+                "Dockerfile": "FROM python:3.11\nRUN pip install jupyter\nCOPY . /app\n"
+                'CMD ["python", "train.py"]\n',
+            },
+            "batch",
+        ),
         # a bentofile serves its service module; one that outlived it serves nothing
         # (khuyentran1401/customer_segmentation: src/bentoml_app.py deleted, bentofile kept)
         (

@@ -253,6 +253,23 @@ CASES = [
         PASS,
     ),
     ("pipeline-as-code", "FP conda recipe.yaml", {"recipe/recipe.yaml": RATTLER_RECIPE}, FAIL),
+    # a Prefect flow that trains (DataTalksClub/mlops-zoomcamp orchestrate.py), as AUT004 counts it
+    (
+        "pipeline-as-code",
+        "prefect flow that trains",
+        {
+            "orchestrate.py": "from prefect import flow\nimport xgboost as xgb\n\n@flow\n"
+            "def main():\n    booster = xgb.train(params, dtrain)\n"
+        },
+        PASS,
+    ),
+    # FP: a flow that moves files trains nothing
+    (
+        "pipeline-as-code",
+        "FP prefect flow without training",
+        {"etl.py": "from prefect import flow\n\n@flow\ndef copy():\n    move(a, b)\n"},
+        FAIL,
+    ),
     # an MLflow Recipe (mlflow/recipes-regression-template recipe.yaml:18); a rattler-build
     # conda recipe is another recipe.yaml
     (

@@ -10,6 +10,7 @@ from mlaudit.probes.serving import serving_files
 from mlaudit.results import Outcome
 
 PASS, PARTIAL, FAIL, UNKNOWN = Outcome.PASS, Outcome.PARTIAL, Outcome.FAIL, Outcome.UNKNOWN
+NOT_APPLICABLE = Outcome.NOT_APPLICABLE
 
 APP = (
     "from fastapi import FastAPI\nfrom app.predict import predict\n\napp = FastAPI()\n\n"
@@ -52,7 +53,8 @@ def test_serving_files_follow_direct_imports_only(tmp_path):
             },
             PARTIAL,
         ),
-        ({"train.py": GUARD}, FAIL),  # no serving code at all
+        # no serving code at all: nothing to guard, as the other serving checks say
+        ({"train.py": GUARD}, NOT_APPLICABLE),
     ],
 )
 def test_nan_guard(tmp_path, files, expected):
@@ -150,6 +152,8 @@ REGISTRY_LOAD = "import mlflow\n\ndef predict(x):\n    m = mlflow.pyfunc.load_mo
             },
             PASS,
         ),
+        # no serving code and no model server: nothing serves a model to judge
+        ({"train.py": "import joblib\njoblib.dump(m, 'model.pkl')\n"}, NOT_APPLICABLE),
     ],
 )
 def test_model_durable(tmp_path, files, expected):

@@ -148,6 +148,17 @@ CASES = [
     # Chim-SO/mlops-template: a 0-byte build_features.py stands for no feature code
     ("feature-engineering-folder", "fp-empty-module", {"src/data/build_features.py": ""}, F),
     ("feature-engineering-folder", "none", {"src/train.py": "x = 1\n"}, F),
+    # FP: behave's acceptance tests live in features/ (kedro-org/kedro-starters)
+    (
+        "feature-engineering-folder",
+        "fp-behave-features",
+        {
+            "features/run.feature": "Feature: Run\n",
+            "features/environment.py": "def before_scenario(context, scenario):\n    pass\n",
+            "features/steps/run_steps.py": "from behave import when\n",
+        },
+        F,
+    ),
     (
         "feature-engineering-folder",
         "fp-data-features-output",
@@ -169,6 +180,13 @@ CASES = [
         P,
     ),
     ("deployment-folder", "fp-deployment-notes", {"deployment-notes.md": "todo\n"}, F),
+    # a hidden infrastructure folder (mlops-guide/dvc-gitactions .infra/.terraform/init_infra.tf)
+    (
+        "deployment-folder",
+        "hidden-infra",
+        {".infra/.terraform/init_infra.tf": "provider x {}\n"},
+        P,
+    ),
     ("deployment-folder", "dockerfiles", {"Dockerfiles/server.Dockerfile": "FROM python\n"}, P),
     (
         "deployment-folder",
@@ -205,6 +223,12 @@ CASES = [
     ("tests-folder", "tests", {"tests/test_a.py": TEST}, P),
     ("tests-folder", "none", {"test_a.py": TEST}, F),
     ("tests-folder", "compound", {"src/test_sml/test_sml.py": TEST}, P),
+    (
+        "tests-folder",
+        "behave-steps",
+        {"features/run.feature": "Feature: Run\n", "features/steps/run_steps.py": TEST},
+        P,
+    ),
     ("tests-folder", "fp-testing-helpers", {"testing_utils/fakes.py": "x = 1\n"}, F),
     ("tests-folder", "fp-empty-package", {"tests/__init__.py": ""}, H),
     # Nneji123/Serving-Machine-Learning-Models: one 0-byte test file holds no test

@@ -719,7 +719,29 @@ CASES = [
         P,
     ),
     # coverage ---------------------------------------------------------------------------------
-    ("coverage", "pyproject", {"pyproject.toml": "[tool.coverage.run]\nsource = ['pkg']\n"}, P),
+    # a config alone configures what nothing may run (microsoft/recommenders .codecov.yml)
+    ("coverage", "pyproject", {"pyproject.toml": "[tool.coverage.run]\nsource = ['pkg']\n"}, H),
+    (
+        "coverage",
+        "codecov-yml-only",
+        {".github/.codecov.yml": "comment:\n  behavior: default\n"},
+        H,
+    ),
+    (
+        "coverage",
+        "pytest-addopts",
+        {"pyproject.toml": "[tool.pytest.ini_options]\naddopts = '--cov=pkg'\n"},
+        P,
+    ),
+    (
+        "coverage",
+        "config-and-ci-upload",
+        {
+            ".coveragerc": "[run]\nsource = pkg\n",
+            ".github/workflows/ci.yml": wf("coverage run -m pytest"),
+        },
+        P,
+    ),
     ("coverage", "ci-cov", {".github/workflows/ci.yml": wf("pytest --cov=pkg")}, P),
     ("coverage", "none", {"pyproject.toml": "[project]\nname = 'x'\n"}, F),
     (

@@ -271,6 +271,26 @@ CASES = [
     # conda recipe is another recipe.yaml
     ("model-registry", "mlflow recipe", {"recipe.yaml": RECIPE, "steps/train.py": "x = 1\n"}, PASS),
     ("model-registry", "FP conda recipe.yaml", {"recipe/recipe.yaml": RATTLER_RECIPE}, FAIL),
+    # IBM Watson ML's repository (mlops-guide/dvc-gitactions model_deploy_pipeline.py:57)
+    (
+        "model-registry",
+        "watson ml repository",
+        {
+            "deploy.py": "from ibm_watson_machine_learning import APIClient\n"
+            "client = APIClient(creds)\nclient.repository.store_model(model=m, meta_props=p)\n"
+        },
+        PASS,
+    ),
+    # FP: listing the deployments stores no model
+    (
+        "model-registry",
+        "FP watson ml deployments list",
+        {
+            "deploy.py": "from ibm_watson_machine_learning import APIClient\n"
+            "client = APIClient(creds)\nclient.deployments.list()\n"
+        },
+        FAIL,
+    ),
     (
         "model-registry",
         "comet registry download",

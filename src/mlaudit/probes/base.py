@@ -67,6 +67,12 @@ TEST_PATTERNS: tuple[str, ...] = (
     "**/tests/**",
     "**/test/**",
     "conftest.py",
+    # behave's fixed layout: step definitions and hooks of the acceptance tests in features/
+    # (kedro-org/kedro-starters features/steps/run_steps.py): tests, not feature engineering
+    "features/steps/**",
+    "**/features/steps/**",
+    "features/environment.py",
+    "**/features/environment.py",
 )
 
 
@@ -77,8 +83,13 @@ _EXCLUDED_RE = re.compile(
 )
 
 
+# A cookiecutter template's hooks run once, when a project is generated from it
+# (kedro-org/kedro-starters spaceflights-pandas/hooks/post_gen_project.py): template machinery
+_TEMPLATE_HOOK_RE = re.compile(r"(?:^|/)hooks/(?:pre|post)_gen_project\.(?:py|sh)$")
+
+
 def is_excluded(path: str) -> bool:
-    return _EXCLUDED_RE.search(path) is not None
+    return _EXCLUDED_RE.search(path) is not None or _TEMPLATE_HOOK_RE.search(path) is not None
 
 
 def is_test_path(path: str) -> bool:

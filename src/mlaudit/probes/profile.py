@@ -324,6 +324,23 @@ def packages_python(snap: Snapshot, path: str) -> bool:
     return False
 
 
+_NOTEBOOK_SERVER = re.compile(r"\bjupyter\W+(?:notebook|lab|server)\b|start-notebook\.(?:sh|py)")
+
+
+def starts_notebook_server(snap: Snapshot, path: str) -> bool:
+    """Does the image start Jupyter (its last CMD or ENTRYPOINT)? Then it is a development
+    environment (microsoft/recommenders tools/docker/Dockerfile, `CMD ["jupyter", "notebook",
+    …]`), as a `.devcontainer/` is, not a packaged job."""
+    dockerfile = snap.dockerfile(path)
+    if dockerfile is None:
+        return False
+    starts = dockerfile.of("CMD") + dockerfile.of("ENTRYPOINT")
+    if not starts:
+        return False
+    last = max(starts, key=lambda i: i.line)
+    return bool(_NOTEBOOK_SERVER.search(last.args))
+
+
 def _in_own_package(snap: Snapshot, path: str) -> bool:
     parts = path.split("/")
     top = parts[1] if parts[0] == "src" and len(parts) > 2 else parts[0]
@@ -394,8 +411,13 @@ def detect_profile(snap: Snapshot) -> ProfileInfo:
     if library:
         orchestrators = [e for e in orchestrators if not _in_own_package(snap, e.path)]
         containers = []  # the tool's own image, not a packaged job
-    # an image with no Python work in it (a shell script on alpine) packages no ML job
-    containers = [e for e in containers if packages_python(snap, e.path)]
+    # an image with no Python work in it (a shell script on alpine) packages no ML job, nor
+    # does a Jupyter server for development
+    containers = [
+        e
+        for e in containers
+        if packages_python(snap, e.path) and not starts_notebook_server(snap, e.path)
+    ]
     cron = [e for e in manifests if e.snippet and "CronJob" in e.snippet]
     scheduled = [
         ev(job.path, job.line, f"{job.system} job {job.name} on schedule")

@@ -183,8 +183,8 @@ def nan_guard(snap: Snapshot, p: NoParams) -> Observation:
     when it fails.
     """
     files = serving_files(snap)
-    if not files:
-        return base.failed("no serving code found (no file imports a serving framework)")
+    if not files:  # nothing to guard: as the other checks of serving code say
+        return base.not_applicable("no serving code (no serving framework imported)")
     guards = [ev(path, c.line, f"{c.name}(…)") for path, c in calls_in(snap, files, NAN_GUARDS)]
     for path in files:
         facts = snap.python(path)
@@ -423,7 +423,12 @@ def model_durable(snap: Snapshot, p: NoParams) -> Observation:
             pulled,
         )
     if not files:
-        return base.failed("no serving code found")
+        if not k8s_objects(snap, SERVING_WORKLOADS)[0]:
+            return base.not_applicable("no serving code and no serving workload")
+        return base.failed(
+            "no serving code, and the serving workloads load no model from a registry or "
+            "object store"
+        )
     return base.failed("the served model is not loaded from a registry or object store")
 
 
