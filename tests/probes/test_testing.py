@@ -490,6 +490,33 @@ CASES = [
         },
         P,
     ),
+    # the URL in a variable assigned just before (DataTalksClub/mlops-zoomcamp
+    # integraton-test/test_docker.py:12-13)
+    (
+        "serving-contract-test",
+        "post-to-localhost-through-a-variable",
+        {
+            "app.py": FASTAPI_APP,
+            "integration_test/test_docker.py": "import requests\n\n"
+            "url = 'http://localhost:8080/2015-03-31/functions/function/invocations'\n"
+            "actual = requests.post(url, json=event).json()\nassert actual == expected\n",
+        },
+        P,
+    ),
+    # FP: the variable last holds a remote URL, or is another function's local, or a parameter
+    (
+        "serving-contract-test",
+        "fp-variable-reassigned-or-out-of-scope",
+        {
+            "app.py": FASTAPI_APP,
+            "tests/test_remote.py": "import requests\n\n"
+            "url = 'http://localhost:8000/predict'\nurl = 'https://api.example.com/predict'\n"
+            "requests.post(url, json={})\n\n"
+            "def helper():\n    target = 'http://localhost:8000/predict'\n\n"
+            "def test_remote(target):\n    assert requests.post(target, json={}).ok\n",
+        },
+        F,
+    ),
     # FP: a health probe, or a call to a remote service, tests no local contract
     (
         "serving-contract-test",

@@ -418,9 +418,13 @@ def bound_call_names(facts: Any) -> list[tuple[Call, str]]:
     return out
 
 
-def _kwargs_match(call: Call, wanted: dict[str, str]) -> bool:
+def _kwargs_match(call: Call, wanted: dict[str, str], facts: Any = None) -> bool:
+    """Do the call's arguments match `wanted`? With the file's `facts`, an argument that is
+    a variable reads as the literal last assigned to it (see _constant_value)."""
     for key, pattern in wanted.items():
         value = _argument(call, key)
+        if value == "<expr>" and facts is not None:
+            value = _constant_value(facts, call.name_arg(key), call.line) or value
         if pattern.startswith("!"):  # a default the call keeps, or another value
             if value is not None and re.search(pattern[1:], value):
                 return False
@@ -439,6 +443,34 @@ def _argument(call: Call, key: str) -> str | None:
         index = int(key)
         return call.args[index] if index < len(call.args) else None
     return call.kwarg(key)
+
+
+def _constant_value(facts: Any, name: str | None, line: int) -> str | None:
+    """The literal last assigned to the plain variable `name` before `line`, in the same
+    function or at module level: `url = "http://localhost:8080/…"` then
+    `requests.post(url, …)` (DataTalksClub/mlops-zoomcamp integraton-test/test_docker.py:12)
+    posts to that URL. None when the last assignment is computed, or there is none (a
+    parameter of the function, say)."""
+    if not name or "." in name:
+        return None
+
+    def scope(at: int) -> int:  # the first line of the innermost function holding `at`
+        starts = [s for _n, s, e, k in facts.spans if k == "def" and s <= at <= e]
+        return max(starts, default=0)
+
+    here = scope(line)
+    latest = None
+    for assign in facts.assignments:
+        if assign.target != name or assign.line >= line:
+            continue
+        if scope(assign.line) not in (here, 0):
+            continue
+        if latest is None or assign.line > latest.line:
+            latest = assign
+    if latest is None or latest.value == "<expr>":
+        return None
+    value: str = latest.value
+    return value
 
 
 def integer_argument(call: Call, keyword: str, position: int) -> str | None:
@@ -518,20 +550,20 @@ def _call_candidates(
             hits.extend(
                 (c.name, -1, c.line, c.name + "(…)")
                 for c in facts.calls
-                if name_test(c.name) and (not p.kwargs or _kwargs_match(c, p.kwargs))
+                if name_test(c.name) and (not p.kwargs or _kwargs_match(c, p.kwargs, facts))
             )
         elif kind == "call":
             number = {id(c): i for i, c in enumerate(facts.calls)}
             hits.extend(
                 (name, number[id(c)], c.line, name + "(…)")
                 for c, name in bound_call_names(facts)
-                if name_test(name) and (not p.kwargs or _kwargs_match(c, p.kwargs))
+                if name_test(name) and (not p.kwargs or _kwargs_match(c, p.kwargs, facts))
             )
         elif kind == "decorator":
             hits.extend(
                 (d.name, -1, d.line, "@" + d.name)
                 for d in facts.decorators
-                if name_test(d.name) and (not p.kwargs or _kwargs_match(d, p.kwargs))
+                if name_test(d.name) and (not p.kwargs or _kwargs_match(d, p.kwargs, facts))
             )
         elif kind == "base":
             hits.extend(
@@ -620,7 +652,9 @@ def python_calls(snap: Snapshot, p: CallsParams) -> Observation:
         index = _call_index(snap)
         for name in _matching_names(snap, index, ("python_calls", patterns, own), match):
             for path, c in _placed(index, name):
-                if allowed(path) and (not p.kwargs or _kwargs_match(c, p.kwargs)):
+                if allowed(path) and (
+                    not p.kwargs or _kwargs_match(c, p.kwargs, snap.python(path))
+                ):
                     where, note = base.notebook_line_note(snap, path, c.line)
                     found.append(ev(path, where, name + "(…)", note))
                     in_scripts = in_scripts or not base.is_notebook(path)
