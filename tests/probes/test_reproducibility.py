@@ -756,6 +756,30 @@ CASES = [
         {"train.py": "import joblib\njoblib.dump(m, 'model.joblib')\n"},
         FAIL,
     ),
+    # a notebook that builds and logs a Pipeline (DataTalksClub/mlops-zoomcamp
+    # random-forest.ipynb): the practice only in a notebook is partial
+    (
+        "model-signature",
+        "pipeline persisted in a notebook",
+        {
+            "rf.ipynb": nb(
+                "import mlflow\nfrom sklearn.pipeline import make_pipeline\n"
+                "pipeline = make_pipeline(dv, rf)\n"
+                "mlflow.sklearn.log_model(pipeline, artifact_path='model')\n"
+            )
+        },
+        PARTIAL,
+    ),
+    # FP: a notebook's Pipeline is no module a script imports and persists
+    (
+        "model-signature",
+        "FP notebook pipeline, script persists something else",
+        {
+            "model.ipynb": nb("from sklearn.pipeline import Pipeline\np = Pipeline([])\n"),
+            "train.py": "import joblib\nimport model\njoblib.dump(m, 'model.joblib')\n",
+        },
+        FAIL,
+    ),
     # FP: a Pipeline that is never persisted; an MLmodel without a signature
     (
         "model-signature",

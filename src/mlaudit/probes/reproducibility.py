@@ -807,12 +807,13 @@ def persisted_pipeline(snap: Snapshot, p: NoParams) -> Observation:
     Looks for: a file that builds a Pipeline and also persists a model (`joblib.dump`,
     `pickle.dump`, `mlflow.sklearn.log_model` …), or a file that persists a model and
     imports the module that builds the Pipeline. A Pipeline built in one place and an
-    unrelated object pickled elsewhere does not count.
+    unrelated object pickled elsewhere does not count. A notebook that builds and persists
+    one is partial (the practice lives only in a notebook).
     Why: the persisted preprocessing fixes the feature order and transforms that serving
     must reproduce (the source model's "same feature order").
     Fix: persist the whole Pipeline, preprocessing included, not the bare estimator.
     """
-    paths = [x for x in _code_paths(snap) if not base.is_notebook(x)]
+    paths = _code_paths(snap)
     builders: dict[str, Evidence] = {}
     persisters: dict[str, Evidence] = {}
     for path, use in snap.python_per_file(_PIPELINE_USE, paths, _pipeline_use):
@@ -829,13 +830,14 @@ def persisted_pipeline(snap: Snapshot, p: NoParams) -> Observation:
         facts = snap.python(path)
         for imp in facts.imports if facts else []:
             target = _module_file(imp.module, set(builders))
-            if target:
+            if target and not base.is_notebook(target):
                 found += [builders[target], persist, ev(path, imp.line, f"import {imp.module}")]
                 break
     return base.found_or_missing(
         found,
         what="persisted sklearn Pipeline",
         problems=base.problem_evidence(snap, paths),
+        notebook_only=bool(found) and all(base.is_notebook(e.path) for e in found),
     )
 
 
