@@ -336,6 +336,24 @@ CASES = [
     ),
     ("ci-present", "scheduled", {".github/workflows/ci.yml": wf("pytest", on="[schedule]")}, P),
     ("ci-present", "fp-empty-workflow", {".github/workflows/ci.yml": wf("echo hello")}, F),
+    # a job that only publishes the docs site integrates no code
+    # (mrdbourke/pytorch-deep-learning make_docs.yml); one that also tests does
+    (
+        "ci-present",
+        "docs-only",
+        {
+            ".github/workflows/docs.yml": wf(
+                "pip install mkdocs-jupyter\ncp *.ipynb docs/\nmkdocs gh-deploy --force"
+            )
+        },
+        H,
+    ),
+    (
+        "ci-present",
+        "docs-and-tests",
+        {".github/workflows/ci.yml": wf("pip install -e .\nsphinx-build docs out\npytest")},
+        P,
+    ),
     (
         "ci-present",
         "fp-disabled-job",

@@ -36,6 +36,17 @@ CASES = [
         {"README.md": "# X\n\n* Configure:\n\n    ```shell\n    $ uv sync\n    ```\n"},
         P,
     ),
+    # an HTML heading over three lines whose section only links to the docs (flyteorg/
+    # flytesnacks README.md:25-31): the heading's own indented lines are not code
+    (
+        "readme-run-locally",
+        "html-heading-only",
+        {
+            "README.md": '<html>\n    <h2 id="quick-start">\n        🚀 Quick Start\n    </h2>\n'
+            "</html>\n\nSee the [Getting Started](https://x.org) tutorial.\n"
+        },
+        H,
+    ),
     (
         "readme-run-locally",
         "heading-only",
@@ -115,6 +126,15 @@ CASES = [
         F,
     ),
     ("deployment-documented", "none", {"README.md": "# X\n\n## Usage\n"}, F),
+    ("deployment-documented", "operations", {"README.md": "# X\n\n## 🔧 Operations\n"}, P),
+    # FP: a lesson on tensor operations runs nothing in production
+    # (mrdbourke/pytorch-deep-learning 00_pytorch_fundamentals.md)
+    (
+        "deployment-documented",
+        "FP tensor operations",
+        {"README.md": "# X\n\n## Basic tensor operations\n\nAdd them.\n"},
+        F,
+    ),
     # an example's README documents the example (nogibjj/mlops-template examples/quickstart:
     # BentoML's own tutorial), a docs/ page the project
     (
@@ -413,6 +433,19 @@ def test_markdown_parser_ignores_headings_inside_fences():
     assert [(h.level, h.text, h.line) for h in doc.headings] == [(1, "Title", 1), (1, "Setext", 7)]
     assert doc.blocks[0].info == "bash"
     assert doc.blocks[0].lines == [(4, "# Inside .env"), (5, "pip install x")]
+
+
+def test_html_headings_split_over_lines():
+    """flyteorg/flytesnacks README.md:26-28 writes its Quick Start heading over three lines;
+    an <h2> never closed nearby is no heading."""
+    doc = parse_markdown(
+        ["<html>", '    <h2 id="quick-start">', "        🚀 Quick Start", "    </h2>", "</html>"]
+        + ["", "<h3>", "a", "b", "c", "d", "</h3>", "<h1>One line</h1>"]
+    )
+    assert [(h.level, h.text.strip(), h.line, h.end) for h in doc.headings] == [
+        (2, "🚀 Quick Start", 2, 4),
+        (1, "One line", 13, 13),
+    ]
 
 
 def test_rst_readme(tmp_path):

@@ -122,6 +122,23 @@ CASES = [
         Outcome.FAIL,
     ),
     ("orchestrator-retries", {"k8s/job.yaml": JOB % "  backoffLimit: 4\n"}, Outcome.PASS),
+    # a Flyte task without retries is orchestrated and unretried; a runner that only configures
+    # the client and launches workflows defined elsewhere orchestrates nothing (flyteorg/
+    # flytesnacks run-tests.py:12)
+    (
+        "orchestrator-retries",
+        {"wf.py": "from flytekit import task\n@task\ndef load() -> int:\n    return 1\n"},
+        Outcome.FAIL,
+    ),
+    (
+        "orchestrator-retries",
+        {
+            "run-tests.py": "from flytekit.configuration import Config\n"
+            "from flytekit.remote import FlyteRemote\n"
+            "remote = FlyteRemote(Config.auto())\nremote.execute(wf, inputs={})\n"
+        },
+        Outcome.NOT_APPLICABLE,
+    ),
     # a ZenML run configuration retries its steps (zenml-io/zenml-projects
     # gamesense/configs/llama3-1_finetune_remote.yaml:58-59); 0 retries is the trap
     (

@@ -263,6 +263,24 @@ CASES = [
         },
         PASS,
     ),
+    # a spaCy/Weasel project (explosion/projects pipelines/ner_demo/project.yml)
+    (
+        "pipeline-as-code",
+        "weasel project.yml",
+        {
+            "project.yml": "workflows:\n  all:\n    - train\ncommands:\n  - name: train\n"
+            "    script: ['python -m spacy train c.cfg']\n    deps: ['corpus/train.spacy']\n"
+            "    outputs: ['training/model-best']\n"
+        },
+        PASS,
+    ),
+    # FP: another tool's project.yml (no workflows of commands with dependencies)
+    (
+        "pipeline-as-code",
+        "FP other project.yml",
+        {"project.yml": "name: app\ncommands:\n  - name: build\n    script: [make]\n"},
+        FAIL,
+    ),
     # FP: a flow that moves files trains nothing
     (
         "pipeline-as-code",

@@ -503,6 +503,48 @@ CASES = [
         },
         P,
     ),
+    # FP: a contract test skipped outright never runs (explosion/projects
+    # integrations/fastapi/test_project_fastapi.py:7); one skipped on some platform does
+    (
+        "serving-contract-test",
+        "fp-skipped-test",
+        {
+            "app.py": FASTAPI_APP,
+            "tests/test_api.py": "import pytest\nfrom fastapi.testclient import TestClient\n\n"
+            "@pytest.mark.skip(reason='Import currently fails')\ndef test_api():\n"
+            "    client = TestClient(app)\n    assert client.post('/predict').ok\n",
+        },
+        F,
+    ),
+    (
+        "serving-contract-test",
+        "skipif-still-runs",
+        {
+            "app.py": FASTAPI_APP,
+            "tests/test_api.py": "import sys\nimport pytest\nfrom fastapi.testclient import TestClient\n\n"
+            "@pytest.mark.skipif(sys.platform == 'win32', reason='posix')\ndef test_api():\n"
+            "    client = TestClient(app)\n    assert client.post('/predict').ok\n",
+        },
+        P,
+    ),
+    (
+        "unit-tests",
+        "fp-testcase-skipped",
+        {
+            "tests/test_b.py": "import unittest\n\n@unittest.skip('broken')\n"
+            "class T(unittest.TestCase):\n    def test_x(self):\n        self.assertEqual(1, 1)\n"
+        },
+        F,
+    ),
+    (
+        "unit-tests",
+        "fp-module-skipped",
+        {
+            "tests/test_a.py": "import pytest\npytestmark = pytest.mark.skip(reason='x')\n\n"
+            "def test_a():\n    assert 1 == 1\n"
+        },
+        F,
+    ),
     # FP: the variable last holds a remote URL, or is another function's local, or a parameter
     (
         "serving-contract-test",

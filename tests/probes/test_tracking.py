@@ -213,6 +213,27 @@ CASES = [
     # conda recipe is another recipe.yaml
     ("tracker-calls", "mlflow recipe", {"recipe.yaml": RECIPE, "steps/train.py": "x = 1\n"}, PASS),
     ("tracker-calls", "FP conda recipe.yaml", {"recipe/recipe.yaml": RATTLER_RECIPE}, FAIL),
+    # TensorBoard: each run's metrics in a local folder, no parameters or shared view
+    # (mrdbourke/pytorch-deep-learning 07_pytorch_experiment_tracking)
+    (
+        "tracker-calls",
+        "tensorboard summary writer",
+        {
+            "train.py": "from torch.utils.tensorboard import SummaryWriter\n"
+            "writer = SummaryWriter(log_dir='runs/exp1')\nwriter.add_scalars('loss', d, 1)\n"
+        },
+        PARTIAL,
+    ),
+    # FP: reading TensorBoard logs back is no logging of runs
+    (
+        "tracker-calls",
+        "FP tensorboard reader",
+        {
+            "plot.py": "from tensorboard.backend.event_processing import event_accumulator\n"
+            "acc = event_accumulator.EventAccumulator('runs/exp1')\n"
+        },
+        FAIL,
+    ),
     # Hydra logger options (ashleve/lightning-hydra-template): used when a defaults list or a
     # committed command selects them, offered (partial) when nothing does
     ("tracker-calls", "hydra logger selected by defaults", hydra_project("wandb"), PASS),

@@ -47,6 +47,10 @@ def test_absence_findings_never_sit_on_an_unrelated_file(repo: Path) -> None:
     assert results
     for result in results:
         location = result["locations"][0]["physicalLocation"]
+        if result["ruleId"] == "AUT007":
+            # the one finding about that workflow itself: CI that only builds the docs
+            assert "only build or publish documentation" in result["message"]["text"]
+            continue
         assert location["artifactLocation"]["uri"] != ".github/workflows/docs.yml", result
         if "nothing to point at" in result["message"]["text"]:
             assert "region" not in location  # no fake line

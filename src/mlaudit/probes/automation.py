@@ -30,6 +30,19 @@ TRIVIAL_USES = re.compile(
     r"^(actions/(checkout|cache|upload-artifact|download-artifact|github-script|stale|labeler"
     r"|first-interaction)|peter-evans/|release-drafter/)"
 )
+# A job that only builds or publishes documentation integrates no code
+# (mrdbourke/pytorch-deep-learning make_docs.yml: copy notebooks, `mkdocs gh-deploy`)
+_DOCS_BUILD = re.compile(
+    r"^(?:\S*/)?(?:python3?\s+-m\s+)?(?:mkdocs|mike|sphinx-build|sphinx-multiversion|"
+    r"jupyter-book|jb\s+build|pdoc3?|quarto\s+(?:render|publish)|"
+    r"make\s+(?:-C\s+\S+\s+)?(?:html|docs?|livehtml)\b)"
+)
+_FILE_SHUFFLE = re.compile(r"^(?:cp|mv|rm|touch|ln)\b")
+_DOCS_USES = re.compile(
+    r"^(?:actions/(?:configure-pages|upload-pages-artifact|deploy-pages)|"
+    r"peaceiris/actions-gh-pages|JamesIves/github-pages-deploy-action)"
+)
+_SETUP_USES = re.compile(r"^actions/setup-\w+")
 TRAIN = (
     r"\btrain\w*(\.py)?\b|\bretrain|\bdvc\s+(repro|exp\s+run)\b|\bkedro\s+run\b|\bfit\b"
     r"|\bpipelines?\s+(run|submit|create)|\bjobs?\s+(create|submit)\b|\bmlflow\s+run\b"
@@ -65,6 +78,7 @@ def ci_present(snap: Snapshot, p: CiPresentParams) -> Observation:
     active = [j for j in jobs if not j.disabled]
     working: list[Evidence] = []
     by_hand: list[Evidence] = []
+    docs: list[Evidence] = []
     for job in active:
         real = [c for c in job.commands if not TRIVIAL_COMMAND.match(c.text)]
         real.sort(key=lambda c: _ci_reach.is_install(c.text))  # show the work, not the setup
@@ -72,12 +86,19 @@ def ci_present(snap: Snapshot, p: CiPresentParams) -> Observation:
         if real or acts:
             first = (real or acts)[0]
             found = ev(job.path, first.line, first.text, f"{job.system} job {job.name}")
+            if _docs_only(real, acts):
+                docs.append(found)
+                continue
             # a job only ever started by hand integrates nothing (ray-project/llm-applications
             # update_index.yaml:3 `workflow_dispatch:`); unknown triggers are given the benefit
             manual = bool(job.triggers) and job.triggers <= _BY_HAND
             (by_hand if manual else working).append(found)
     if working:
         return base.passed(f"{len(working)} CI job(s) doing real work", working)
+    if docs:
+        return base.partial(
+            f"{len(docs)} CI job(s), but they only build or publish documentation", docs
+        )
     if by_hand:
         return base.partial(
             f"{len(by_hand)} CI job(s) doing real work, but only when started by hand", by_hand
@@ -95,6 +116,25 @@ def ci_present(snap: Snapshot, p: CiPresentParams) -> Observation:
             "CI files exist but no active job runs anything", [ev(f) for f in ci_files]
         )
     return base.failed("no CI configuration")
+
+
+def _docs_only(commands: list[Any], uses: list[Any]) -> bool:
+    """Does the job only build or publish documentation: installs, file copies, a docs
+    builder (mkdocs, Sphinx, Jupyter Book …) and GitHub Pages actions, and at least one of
+    the last two?"""
+    built = False
+    for command in commands:
+        text = command.text
+        if _DOCS_BUILD.match(text):
+            built = True
+        elif not (_ci_reach.is_install(text) or _FILE_SHUFFLE.match(text)):
+            return False
+    for use in uses:
+        if _DOCS_USES.match(use.text):
+            built = True
+        elif not _SETUP_USES.match(use.text):
+            return False
+    return built
 
 
 def _doc_strings(node: Any) -> list[str]:

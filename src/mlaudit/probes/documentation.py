@@ -45,6 +45,11 @@ class Heading:
     level: int
     text: str
     line: int
+    last: int = 0  # the heading's last line, when it spans several (an HTML heading)
+
+    @property
+    def end(self) -> int:
+        return max(self.line, self.last)
 
 
 @dataclass
@@ -66,6 +71,25 @@ _ATX = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _SETEXT = re.compile(r"^\s{0,3}(=+|-+)\s*$")
 _RST_UNDERLINE = re.compile(r"^([=\-~^\"'`#*+:.])\1{2,}\s*$")
 _HTML_HEADING = re.compile(r"<h([1-6])[^>]*>(.*?)</h\1>", re.IGNORECASE)
+_HTML_HEADING_OPEN = re.compile(r"<h([1-6])(?:\s[^>]*)?>", re.IGNORECASE)
+_HTML_HEADING_LINES = 4  # an HTML heading split over lines (`<h2 id=…>` / text / `</h2>`)
+
+
+def _html_heading(lines: list[str], index: int) -> tuple[re.Match[str], int] | None:
+    """(the HTML heading on line `index`, or opened there and closed within a few lines,
+    the index of its last line): flyteorg/flytesnacks README.md:26-28 writes
+    `<h2 id="quick-start">` / `🚀 Quick Start` / `</h2>`."""
+    text = lines[index]
+    found = _HTML_HEADING.search(text)
+    if found:
+        return found, index
+    if not _HTML_HEADING_OPEN.search(text):
+        return None
+    for last in range(index + 1, min(len(lines), index + _HTML_HEADING_LINES)):
+        found = _HTML_HEADING.search(" ".join(lines[index : last + 1]))
+        if found:
+            return found, last
+    return None
 
 
 def parse_markdown(lines: list[str], rst: bool = False) -> Document:
@@ -112,11 +136,11 @@ def parse_markdown(lines: list[str], rst: bool = False) -> Document:
         if atx and not rst:
             doc.headings.append(Heading(len(atx.group(1)), atx.group(2), number))
             continue
-        html = _HTML_HEADING.search(text)
-        if html:
-            doc.headings.append(
-                Heading(int(html.group(1)), re.sub(r"<[^>]+>", "", html.group(2)), number)
-            )
+        html_heading = _html_heading(lines, index)
+        if html_heading:
+            html, last = html_heading
+            text = re.sub(r"<[^>]+>", "", html.group(2))
+            doc.headings.append(Heading(int(html.group(1)), text, number, last + 1))
             continue
         if index + 1 < len(lines) and text.strip() and not text.startswith((" ", "\t")):
             underline = lines[index + 1]
@@ -180,7 +204,8 @@ def _command_like(line: str, commands: re.Pattern[str]) -> bool:
     command (`make train`, `my-tool --help`); a file name or `FIXME` marker in backticks
     is not an instruction to run anything."""
     if _INDENTED_CODE.match(line):
-        return True
+        # an indented HTML tag (`    <img …>` in a centred header block) is markup, not code
+        return not line.lstrip().startswith("<")
     return any(
         commands.search(span) or _TWO_TOKENS.match(span) for span in _INLINE_CODE.findall(line)
     )
@@ -234,8 +259,8 @@ def readme_run_locally(snap: Snapshot, p: ReadmeRunParams) -> Observation:
                 (h.line for h in doc.headings[index + 1 :] if h.level <= heading.level),
                 10**9,
             )
-            has_code = any(heading.line < b.line < end for b in doc.blocks) or any(
-                heading.line < n < end and _command_like(line, commands)
+            has_code = any(heading.end < b.line < end for b in doc.blocks) or any(
+                heading.end < n < end and _command_like(line, commands)
                 for n, line in enumerate(snap.lines(path), start=1)
             )
             (found if has_code else sections).append(ev(path, heading.line, heading.text))

@@ -179,6 +179,7 @@ ORCHESTRATOR_MODULES = (
     "celery",
     "luigi",
     "ray",
+    "tfx",
 )
 _RETRY_KEY_LINE = re.compile(r"""["'](retries|max_retries|retry_count)["']\s*:\s*(\d+)""")
 _RETRY_KWARGS = (
@@ -211,6 +212,25 @@ def _retry_value(raw: str | None) -> int | None:
         return int(raw)
     except ValueError:
         return 1 if raw not in ("None", "False", "'0'") else 0  # an expression: configured
+
+
+# The last name of an orchestrator's construct that defines work: a task, step, flow, DAG,
+# operator, asset, pipeline, Ray remote function or trainer (Airflow, Prefect, Flyte, Dagster,
+# KFP, TFX, Metaflow, ZenML, Luigi, Celery, Ray), as a decorator, a call or a base class
+_DEFINES_WORK = re.compile(
+    r"^(?:task|flow|workflow|dynamic|map_task|dag|DAG|op|graph|job|asset|multi_asset|step|"
+    r"pipeline|Pipeline|component|node|remote|FlowSpec|Task|\w*Operator|\w*Sensor|\w*Step|"
+    r"\w*Trainer|ContainerOp)$"
+)
+
+
+def _defines_tasks(facts: Any) -> bool:
+    modules = tuple(ORCHESTRATOR_MODULES)
+    return any(
+        module_matches_any(item.name, modules)
+        and _DEFINES_WORK.match(item.name.rsplit(".", 1)[-1]) is not None
+        for item in [*facts.decorators, *facts.calls, *facts.bases]
+    )
 
 
 @probe("orchestrator_retries", NoParams)
@@ -247,7 +267,10 @@ def orchestrator_retries(snap: Snapshot, p: NoParams) -> Observation:
         ]
         if not mods:
             continue
-        orchestrated.append(ev(path, mods[0].line, f"import {mods[0].module}"))
+        # a file that only configures or starts pipelines defined elsewhere (flyteorg/
+        # flytesnacks run-tests.py: `flytekit.configuration`, no task) orchestrates nothing
+        if _defines_tasks(facts):
+            orchestrated.append(ev(path, mods[0].line, f"import {mods[0].module}"))
         lines = snap.lines(path)
         for call in [*facts.calls, *facts.decorators]:
             if name_matches_any(call.name, tuple(RETRY_OBJECTS)):

@@ -581,11 +581,44 @@ def _call_candidates(
                 for a in facts.assignments
                 if name_test(a.target) and (value_re is None or value_re.search(a.value))
             )
+    if hits and base.is_test_path(path):
+        skipped = skipped_lines(facts)
+        hits = [hit for hit in hits if not any(s <= hit[2] <= e for s, e in skipped)]
     out = []
     for name, ident, line, text in hits:
         where, note = base.notebook_line_note(snap, path, line)
         out.append((name, ident, ev(path, where, text, note)))
     return tuple(out)
+
+
+_SKIP_MARKS = frozenset({"pytest.mark.skip", "unittest.skip"})
+_MODULE_SKIP = 1 << 30
+
+
+def _in_skipped_test(facts: Any, line: int) -> bool:
+    return facts is not None and any(s <= line <= e for s, e in skipped_lines(facts))
+
+
+def skipped_lines(facts: Any) -> list[tuple[int, int]]:
+    """(first, last) lines of the tests that never run: functions and classes marked
+    `@pytest.mark.skip` or `@unittest.skip` (explosion/projects integrations/fastapi/
+    test_project_fastapi.py:7), and the whole module under `pytestmark = pytest.mark.skip`
+    or `pytest.skip(…, allow_module_level=True)`. `skipif` skips only somewhere: it runs."""
+    for call in facts.calls:
+        if call.name == "pytest.skip" and call.kwarg("allow_module_level") == "True":
+            return [(0, _MODULE_SKIP)]
+        if call.name == "pytest.mark.skip" and any(
+            a.target == "pytestmark" and a.line == call.line for a in facts.assignments
+        ):
+            return [(0, _MODULE_SKIP)]
+    marks = [d.line for d in facts.decorators if d.name in _SKIP_MARKS]
+    if not marks:
+        return []
+    return [
+        (start, end)
+        for _name, start, end, kind in facts.spans
+        if kind in ("def", "class") and any(start - 4 <= m < start for m in marks)
+    ]
 
 
 MAX_VERDICTS = 200_000
@@ -655,6 +688,8 @@ def python_calls(snap: Snapshot, p: CallsParams) -> Observation:
                 if allowed(path) and (
                     not p.kwargs or _kwargs_match(c, p.kwargs, snap.python(path))
                 ):
+                    if base.is_test_path(path) and _in_skipped_test(snap.python(path), c.line):
+                        continue
                     where, note = base.notebook_line_note(snap, path, c.line)
                     found.append(ev(path, where, name + "(…)", note))
                     in_scripts = in_scripts or not base.is_notebook(path)

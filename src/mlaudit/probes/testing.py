@@ -20,7 +20,7 @@ from pydantic import Field, field_validator
 from mlaudit.probes import _ci_reach, base, words
 from mlaudit.probes._task_runners import console_scripts
 from mlaudit.probes.base import ev
-from mlaudit.probes.generic import _check_regex, name_matches_any
+from mlaudit.probes.generic import _check_regex, name_matches_any, skipped_lines
 from mlaudit.probes.registry import Params, probe
 from mlaudit.repo.parsers.python_src import PythonFacts
 from mlaudit.repo.parsers.yaml_docs import as_list, key_line
@@ -64,12 +64,13 @@ def _testcase_spans(facts: PythonFacts) -> list[tuple[int, int]]:
 
 def asserting_tests(facts: PythonFacts) -> list[int]:
     """First lines of the test functions (`test_*`, `testFoo`, or `test*` methods of a
-    `TestCase`) that hold an assertion in their own body."""
+    `TestCase`) that hold an assertion in their own body and are not skipped outright."""
     asserts = _assertion_lines(facts)
     cases = _testcase_spans(facts)
+    skipped = skipped_lines(facts)
     out = []
     for name, start, end, kind in facts.spans:
-        if kind != "def":
+        if kind != "def" or any(s <= start <= e for s, e in skipped):
             continue
         in_case = any(s < start <= e for s, e in cases)
         pytest_like = name == "test" or name.startswith("test_") or name[4:5].isupper()
@@ -134,9 +135,17 @@ def _other_files(snap: Snapshot, named: set[str]) -> list[str]:
 
 
 def _named_test(_path: str, facts: PythonFacts) -> tuple[int, bool] | None:
-    """(first test line, asserts anywhere) of a candidate test file that defines tests."""
-    lines = [line for name, line in facts.functions if _is_test_function(name)]
-    testcase = [b.line for b in facts.bases if b.name.split(".")[-1].endswith("TestCase")]
+    """(first test line, asserts anywhere) of a candidate test file that defines tests that
+    are not skipped outright."""
+    skipped = skipped_lines(facts)
+
+    def runs(line: int) -> bool:
+        return not any(s <= line <= e for s, e in skipped)
+
+    lines = [line for name, line in facts.functions if _is_test_function(name) and runs(line)]
+    testcase = [
+        b.line for b in facts.bases if b.name.split(".")[-1].endswith("TestCase") and runs(b.line)
+    ]
     if not lines and not testcase:
         return None
     return min(lines + testcase), bool(_assertion_lines(facts))
