@@ -30,6 +30,13 @@ GX_CONFTEST = (
 )
 GX_TEST = "def test_schema(df):\n    assert df.expect_column_to_exist('id')['success']\n"
 
+METRIC_TEST = (
+    "from sklearn.metrics import accuracy_score, roc_auc_score\n\n"
+    "def test_dt_evaluation(model, data):\n    X, y = data\n    pred = model.predict(X)\n"
+    "    acc_test = accuracy_score(y, pred.round())\n"
+    "    assert acc_test > 0.82, 'Accuracy on test should be > 0.82'\n"
+)
+
 CASES = [
     # data-schema --------------------------------------------------------------------------
     ("data-schema", "pandera-model", {"src/schema.py": PANDERA}, P),
@@ -424,6 +431,40 @@ CASES = [
         P,
     ),
     ("model-quality-gate", "none", {"train.py": "x = 1\n"}, F),
+    # held-out metrics asserted against thresholds in a test CI runs (eugeneyan/testing-ml
+    # tests/tree/test_decision_tree_3eval.py:27-28); not run by CI: partial
+    (
+        "model-quality-gate",
+        "metric-threshold-test-in-ci",
+        {
+            "tests/test_eval.py": METRIC_TEST,
+            ".github/workflows/ci.yml": wf("pytest"),
+        },
+        P,
+    ),
+    (
+        "model-quality-gate",
+        "metric-threshold-test-not-in-ci",
+        {"tests/test_eval.py": METRIC_TEST},
+        H,
+    ),
+    # FP: a unit test of the metric code itself (an exact equality), a training sanity test
+    # (the loss below the prior's: examples/scripted-pipeline tests/test_model.py:22), and a
+    # metric outside tests
+    (
+        "model-quality-gate",
+        "fp-metric-equality-and-script",
+        {
+            "tests/test_metrics.py": "from sklearn.metrics import accuracy_score, log_loss\n\n"
+            "def test_acc():\n    acc = accuracy_score([1, 0], [1, 0])\n    assert acc == 1.0\n\n"
+            "def test_training_reduces_loss(x, y):\n    prior = log_loss(y, base)\n"
+            "    assert log_loss(y, model.predict_proba(x)) < prior\n",
+            "evaluate.py": "from sklearn.metrics import accuracy_score\n"
+            "acc = accuracy_score(y, p)\nassert acc > 0.8\n",
+            ".github/workflows/ci.yml": wf("pytest"),
+        },
+        F,
+    ),
     (
         "model-quality-gate",
         "fp-cml-report-only",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -20,8 +20,9 @@ from pydantic import Field, field_validator
 from mlaudit.probes import _ci_reach, base, words
 from mlaudit.probes._task_runners import console_scripts
 from mlaudit.probes.base import ev
-from mlaudit.probes.generic import _check_regex, name_matches_any, skipped_lines
+from mlaudit.probes.generic import _check_regex, name_matches_any, names_matcher, skipped_lines
 from mlaudit.probes.registry import Params, probe
+from mlaudit.probes.tracking import NoParams
 from mlaudit.repo.parsers.python_src import PythonFacts
 from mlaudit.repo.parsers.yaml_docs import as_list, key_line
 from mlaudit.repo.snapshot import Snapshot, derivation_key
@@ -860,6 +861,70 @@ def metrics_gate_ci(snap: Snapshot, p: MetricsGateParams) -> Observation:
         "CI reports metric differences but nothing fails on them",
         [r.evidence() for r in compares],
     )
+
+
+# metric thresholds asserted in tests --------------------------------------------------------------
+# what a test computes a model's quality with: a metric function, or an estimator's own score
+METRIC_CALLS = ("sklearn.metrics.*", "torchmetrics.*", "evaluate.load", "*.score", "*.evaluate")
+# compared with a literal threshold: `> 0.82`, `0.9 <= auc`, `assertGreater(acc, 0.8)`
+_THRESHOLD = r"[<>]=?\s*-?\.?\d|\d\s*[<>]|assert(?:Greater|Less)\w*\(.*,\s*-?\.?\d"
+
+
+@probe("metric_threshold_tests", NoParams)
+def metric_threshold_tests(snap: Snapshot, p: NoParams) -> Observation:
+    """Tests assert a model's quality: a metric computed in a test compared with a literal
+    threshold.
+
+    Looks for: in a test function, a metric (a `sklearn.metrics` function, torchmetrics,
+    `evaluate.load`, an estimator's `.score`/`.evaluate`) assigned to a name that a later
+    assertion of the same function compares with a number (`assert acc_test > 0.82`,
+    `assertGreater(auc, 0.9)`), or compared inside the assertion itself. An equality checks
+    the metric code, not the model; a loss compared with another computed value (training
+    reduced the loss below the prior) is a training sanity test, not a quality bar. Skipped
+    tests do not count.
+    Why: run by CI, such a test blocks a model that got worse (ML Test Score Model 5;
+    eugeneyan/testing-ml test_decision_tree_3eval.py:27-28).
+    Fix: assert the held-out metrics of the trained model against thresholds in a test that
+    CI runs.
+    """
+    metric = names_matcher(METRIC_CALLS)
+    found: list[Evidence] = []
+    for path in base.python_sources(snap, ("*.py",), scope="tests"):
+        facts = snap.python(path)
+        if facts is None or not any(metric(c.name) for c in facts.calls):
+            continue
+        found.extend(_metric_asserts(snap, path, facts, metric))
+    if found:
+        return base.passed(f"tests assert model metrics in {len(found)} place(s)", found)
+    return base.failed("no test compares a model metric with a threshold or baseline")
+
+
+def _metric_asserts(
+    snap: Snapshot, path: str, facts: PythonFacts, metric: Callable[[str], bool]
+) -> list[Evidence]:
+    lines = snap.lines(path)
+    asserts = _assertion_lines(facts)
+    skipped = skipped_lines(facts)
+    out: list[Evidence] = []
+    for _name, start, end, kind in facts.spans:
+        if kind != "def" or any(s <= start <= e for s, e in skipped):
+            continue
+        calls = [c for c in facts.calls if start <= c.line <= end and metric(c.name)]
+        if not calls:
+            continue
+        at = {c.line for c in calls}
+        names = {a.target for a in facts.assignments if a.line in at and "." not in a.target}
+        pattern = "|".join(re.escape(n) for n in sorted(names))
+        for line in asserts:
+            if not (start <= line <= end) or not 0 < line <= len(lines):
+                continue
+            text = lines[line - 1]
+            if not re.search(_THRESHOLD, text):
+                continue
+            if line in at or (pattern and re.search(rf"\b(?:{pattern})\b", text)):
+                out.append(ev(path, line, text.strip()[:120]))
+                break  # one per test function
+    return out
 
 
 # pre-commit -----------------------------------------------------------------------------------
