@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -887,44 +887,52 @@ def metric_threshold_tests(snap: Snapshot, p: NoParams) -> Observation:
     Fix: assert the held-out metrics of the trained model against thresholds in a test that
     CI runs.
     """
-    metric = names_matcher(METRIC_CALLS)
     found: list[Evidence] = []
-    for path in base.python_sources(snap, ("*.py",), scope="tests"):
-        facts = snap.python(path)
-        if facts is None or not any(metric(c.name) for c in facts.calls):
-            continue
-        found.extend(_metric_asserts(snap, path, facts, metric))
+    paths = base.python_sources(snap, ("*.py",), scope="tests")
+    # the few candidate assertions of each file are derived once per file content (a history
+    # of 200 points reads them once); only their text is read here
+    for path, functions in snap.python_per_file(_METRIC_ASSERTS, paths, _metric_candidates):
+        lines = snap.lines(path)
+        for candidates in functions:
+            for line, names, on_metric_line in candidates:
+                text = lines[line - 1] if 0 < line <= len(lines) else ""
+                if not re.search(_THRESHOLD, text):
+                    continue
+                pattern = "|".join(re.escape(n) for n in names)
+                if on_metric_line or (pattern and re.search(rf"\b(?:{pattern})\b", text)):
+                    found.append(ev(path, line, text.strip()[:120]))
+                    break  # one per test function
     if found:
         return base.passed(f"tests assert model metrics in {len(found)} place(s)", found)
     return base.failed("no test compares a model metric with a threshold or baseline")
 
 
-def _metric_asserts(
-    snap: Snapshot, path: str, facts: PythonFacts, metric: Callable[[str], bool]
-) -> list[Evidence]:
-    lines = snap.lines(path)
+_METRIC_ASSERTS = derivation_key("metric_threshold_tests", *METRIC_CALLS)
+_Candidate = tuple[int, tuple[str, ...], bool]  # assertion line, metric names, metric on it
+
+
+def _metric_candidates(_path: str, facts: PythonFacts) -> tuple[tuple[_Candidate, ...], ...]:
+    """Per test function that computes a metric and is not skipped: its assertions, with the
+    names the metric results are bound to."""
+    metric = names_matcher(METRIC_CALLS)
+    if not any(metric(c.name) for c in facts.calls):
+        return ()
     asserts = _assertion_lines(facts)
     skipped = skipped_lines(facts)
-    out: list[Evidence] = []
+    out: list[tuple[_Candidate, ...]] = []
     for _name, start, end, kind in facts.spans:
         if kind != "def" or any(s <= start <= e for s, e in skipped):
             continue
-        calls = [c for c in facts.calls if start <= c.line <= end and metric(c.name)]
-        if not calls:
+        at = {c.line for c in facts.calls if start <= c.line <= end and metric(c.name)}
+        if not at:
             continue
-        at = {c.line for c in calls}
-        names = {a.target for a in facts.assignments if a.line in at and "." not in a.target}
-        pattern = "|".join(re.escape(n) for n in sorted(names))
-        for line in asserts:
-            if not (start <= line <= end) or not 0 < line <= len(lines):
-                continue
-            text = lines[line - 1]
-            if not re.search(_THRESHOLD, text):
-                continue
-            if line in at or (pattern and re.search(rf"\b(?:{pattern})\b", text)):
-                out.append(ev(path, line, text.strip()[:120]))
-                break  # one per test function
-    return out
+        names = tuple(
+            sorted({a.target for a in facts.assignments if a.line in at and "." not in a.target})
+        )
+        here = tuple((line, names, line in at) for line in asserts if start <= line <= end)
+        if here:
+            out.append(here)
+    return tuple(out)
 
 
 # pre-commit -----------------------------------------------------------------------------------
