@@ -208,6 +208,27 @@ CASES = [
         },
         PARTIAL,
     ),
+    # a committed dvc.lock holds the md5 of the code each stage ran (mlops-guide/dvc-gitactions
+    # dvc.lock:25-30): the pipeline's lineage, partial; a lock of data dependencies only is not
+    (
+        "code-version-logged",
+        "dvc.lock code hashes",
+        {
+            "dvc.lock": "schema: '2.0'\nstages:\n  train:\n    cmd: python src/train.py\n"
+            "    deps:\n    - path: data/train.csv\n      md5: 0a1b\n"
+            "    - path: src/train.py\n      md5: 8955\n"
+        },
+        PARTIAL,
+    ),
+    (
+        "code-version-logged",
+        "FP dvc.lock of data only",
+        {
+            "dvc.lock": "schema: '2.0'\nstages:\n  fetch:\n    cmd: dvc get x\n"
+            "    deps:\n    - path: data/raw.csv\n      md5: 0a1b\n"
+        },
+        FAIL,
+    ),
     # tracker-calls ------------------------------------------------------------------------
     # an MLflow Recipe (mlflow/recipes-regression-template recipe.yaml:18); a rattler-build
     # conda recipe is another recipe.yaml

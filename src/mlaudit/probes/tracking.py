@@ -4,6 +4,7 @@ version travels with them. The plain "tracker is called" signals are composed in
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from pydantic import Field, field_validator
 
@@ -14,6 +15,7 @@ from mlaudit.probes.base import ev
 from mlaudit.probes.generic import _check_regex, bound_call_names, name_matches, name_matches_any
 from mlaudit.probes.registry import Params, probe
 from mlaudit.repo.parsers.python_src import Call, PythonFacts
+from mlaudit.repo.parsers.yaml_docs import as_list, key_line
 from mlaudit.repo.snapshot import Snapshot, derivation_key
 from mlaudit.results import Evidence, Observation
 
@@ -307,7 +309,9 @@ def code_version_logged(snap: Snapshot, p: NoParams) -> Observation:
     which record the commit; explicit tags or params naming the git commit; DVC experiments
     (a `dvc.yaml` pipeline with DVCLive), which are git commits. Partial: a tracker that
     records the commit by itself (MLflow `mlflow.source.git.commit`, W&B, ClearML) when
-    the run is launched from a git checkout — which static analysis cannot confirm.
+    the run is launched from a git checkout — which static analysis cannot confirm; a
+    committed `dvc.lock` holding the md5 of each stage's Python code (the lineage of the
+    pipeline's outputs, not of tracked runs, as data-lineage counts it).
     Why: a metric without the code that produced it cannot be reproduced (lineage).
     Fix: launch runs from a clean git checkout (or `mlflow run .`) and log the commit
     explicitly: `mlflow.set_tag("git_commit", sha)`.
@@ -355,4 +359,34 @@ def code_version_logged(snap: Snapshot, p: NoParams) -> Observation:
             "the tracker records the git commit only when runs start from a git checkout",
             auto,
         )
+    locked = _dvc_lock_code(snap)
+    if locked:
+        # as data lineage (TRK005): recorded by dvc.lock next to the outputs, not by a tracker
+        return base.partial("dvc.lock records the hash of the code each stage ran", locked)
     return base.failed("no tracker records the code version of runs")
+
+
+def _dvc_lock_code(snap: Snapshot) -> list[Evidence]:
+    """One Python dependency with its md5 per stage of a committed dvc.lock (mlops-guide/
+    dvc-gitactions dvc.lock:25-30: `path: ./src/train.py`, `md5: …`); both layouts, stages
+    under `stages:` or at the top level."""
+    found: list[Evidence] = []
+    for path in base.select_files(snap, ["dvc.lock"]):
+        for doc in snap.yaml_docs(path):
+            if not isinstance(doc, dict):
+                continue
+            nested = doc.get("stages")
+            stages: dict[Any, Any] = nested if isinstance(nested, dict) else doc
+            for name, stage in stages.items():
+                if not isinstance(stage, dict):
+                    continue
+                for dep in as_list(stage.get("deps")):
+                    if (
+                        isinstance(dep, dict)
+                        and str(dep.get("path", "")).endswith(".py")
+                        and dep.get("md5")
+                    ):
+                        shown = f"{name}: {dep.get('path')} md5"
+                        found.append(ev(path, key_line(dep, "path"), shown))
+                        break
+    return found
