@@ -583,7 +583,7 @@ def _call_candidates(
             )
     if hits and base.is_test_path(path):
         skipped = skipped_lines(facts)
-        hits = [hit for hit in hits if not any(s <= hit[2] <= e for s, e in skipped)]
+        hits = [hit for hit in hits if not within(hit[2], skipped)]
     out = []
     for name, ident, line, text in hits:
         where, note = base.notebook_line_note(snap, path, line)
@@ -595,8 +595,13 @@ _SKIP_MARKS = frozenset({"pytest.mark.skip", "unittest.skip"})
 _MODULE_SKIP = 1 << 30
 
 
+def within(line: int, spans: list[tuple[int, int]]) -> bool:
+    """Does one of the (first, last) line spans hold `line`?"""
+    return any(first <= line <= last for first, last in spans)
+
+
 def _in_skipped_test(facts: Any, line: int) -> bool:
-    return facts is not None and any(s <= line <= e for s, e in skipped_lines(facts))
+    return facts is not None and within(line, skipped_lines(facts))
 
 
 def skipped_lines(facts: Any) -> list[tuple[int, int]]:
@@ -685,14 +690,15 @@ def python_calls(snap: Snapshot, p: CallsParams) -> Observation:
         index = _call_index(snap)
         for name in _matching_names(snap, index, ("python_calls", patterns, own), match):
             for path, c in _placed(index, name):
-                if allowed(path) and (
-                    not p.kwargs or _kwargs_match(c, p.kwargs, snap.python(path))
-                ):
-                    if base.is_test_path(path) and _in_skipped_test(snap.python(path), c.line):
-                        continue
-                    where, note = base.notebook_line_note(snap, path, c.line)
-                    found.append(ev(path, where, name + "(…)", note))
-                    in_scripts = in_scripts or not base.is_notebook(path)
+                if not allowed(path):
+                    continue
+                if p.kwargs and not _kwargs_match(c, p.kwargs, snap.python(path)):
+                    continue
+                if base.is_test_path(path) and _in_skipped_test(snap.python(path), c.line):
+                    continue
+                where, note = base.notebook_line_note(snap, path, c.line)
+                found.append(ev(path, where, name + "(…)", note))
+                in_scripts = in_scripts or not base.is_notebook(path)
     else:
         # each file's candidates (name test, keyword and value tests) are derived once per
         # file content; only the whole-tree rule lib is applied here, at every snapshot

@@ -20,7 +20,13 @@ from pydantic import Field, field_validator
 from mlaudit.probes import _ci_reach, base, words
 from mlaudit.probes._task_runners import console_scripts
 from mlaudit.probes.base import ev
-from mlaudit.probes.generic import _check_regex, name_matches_any, names_matcher, skipped_lines
+from mlaudit.probes.generic import (
+    _check_regex,
+    name_matches_any,
+    names_matcher,
+    skipped_lines,
+    within,
+)
 from mlaudit.probes.registry import Params, probe
 from mlaudit.probes.tracking import NoParams
 from mlaudit.repo.parsers.python_src import PythonFacts
@@ -71,7 +77,7 @@ def asserting_tests(facts: PythonFacts) -> list[int]:
     skipped = skipped_lines(facts)
     out = []
     for name, start, end, kind in facts.spans:
-        if kind != "def" or any(s <= start <= e for s, e in skipped):
+        if kind != "def" or within(start, skipped):
             continue
         in_case = any(s < start <= e for s, e in cases)
         pytest_like = name == "test" or name.startswith("test_") or name[4:5].isupper()
@@ -140,12 +146,15 @@ def _named_test(_path: str, facts: PythonFacts) -> tuple[int, bool] | None:
     are not skipped outright."""
     skipped = skipped_lines(facts)
 
-    def runs(line: int) -> bool:
-        return not any(s <= line <= e for s, e in skipped)
-
-    lines = [line for name, line in facts.functions if _is_test_function(name) and runs(line)]
+    lines = [
+        line
+        for name, line in facts.functions
+        if _is_test_function(name) and not within(line, skipped)
+    ]
     testcase = [
-        b.line for b in facts.bases if b.name.split(".")[-1].endswith("TestCase") and runs(b.line)
+        b.line
+        for b in facts.bases
+        if b.name.split(".")[-1].endswith("TestCase") and not within(b.line, skipped)
     ]
     if not lines and not testcase:
         return None
@@ -921,7 +930,7 @@ def _metric_candidates(_path: str, facts: PythonFacts) -> tuple[tuple[_Candidate
     skipped = skipped_lines(facts)
     out: list[tuple[_Candidate, ...]] = []
     for _name, start, end, kind in facts.spans:
-        if kind != "def" or any(s <= start <= e for s, e in skipped):
+        if kind != "def" or within(start, skipped):
             continue
         at = {c.line for c in facts.calls if start <= c.line <= end and metric(c.name)}
         if not at:

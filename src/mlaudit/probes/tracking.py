@@ -4,7 +4,6 @@ version travels with them. The plain "tracker is called" signals are composed in
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from pydantic import Field, field_validator
 
@@ -368,25 +367,16 @@ def code_version_logged(snap: Snapshot, p: NoParams) -> Observation:
 
 def _dvc_lock_code(snap: Snapshot) -> list[Evidence]:
     """One Python dependency with its md5 per stage of a committed dvc.lock (mlops-guide/
-    dvc-gitactions dvc.lock:25-30: `path: ./src/train.py`, `md5: …`); both layouts, stages
-    under `stages:` or at the top level."""
+    dvc-gitactions dvc.lock:25-30: `path: ./src/train.py`, `md5: …`)."""
     found: list[Evidence] = []
     for path in base.select_files(snap, ["dvc.lock"]):
-        for doc in snap.yaml_docs(path):
-            if not isinstance(doc, dict):
-                continue
-            nested = doc.get("stages")
-            stages: dict[Any, Any] = nested if isinstance(nested, dict) else doc
-            for name, stage in stages.items():
-                if not isinstance(stage, dict):
-                    continue
-                for dep in as_list(stage.get("deps")):
-                    if (
-                        isinstance(dep, dict)
-                        and str(dep.get("path", "")).endswith(".py")
-                        and dep.get("md5")
-                    ):
-                        shown = f"{name}: {dep.get('path')} md5"
-                        found.append(ev(path, key_line(dep, "path"), shown))
-                        break
+        for name, stage in mf.dvc_lock_stages(snap, path).items():
+            for dep in as_list(stage.get("deps")):
+                if (
+                    isinstance(dep, dict)
+                    and str(dep.get("path", "")).endswith(".py")
+                    and dep.get("md5")
+                ):
+                    found.append(ev(path, key_line(dep, "path"), f"{name}: {dep.get('path')} md5"))
+                    break
     return found
