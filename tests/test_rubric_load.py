@@ -50,3 +50,36 @@ def test_a_broken_shipped_rubric_is_reported_with_its_line(
     monkeypatch.setattr(load, "rubrics_dir", lambda: shipped)
     with pytest.raises(RubricError, match=r"default\.yaml:\d+: levles: unknown field"):
         load.load_rubric()
+
+
+def test_no_glob_of_the_default_rubric_reads_question_mark_as_a_regex_optional():
+    """`?` in a glob is one character, not "optional": `integration[-_]tests?/` matched
+    no `integration-tests/` folder (huggingface/text-generation-inference, reviewed)."""
+    import re
+
+    from pydantic import BaseModel
+
+    from mlaudit.rubric.load import load_rubric
+
+    def globs(value, key=""):
+        """Strings under a glob-like key, at any depth (any_of nests probes and their
+        parameters, which a model_dump of the base class would leave out)."""
+        if isinstance(value, str):
+            if "glob" in key or key in ("exclude", "root_files", "paths", "files"):
+                yield value
+        elif isinstance(value, BaseModel):
+            for k in type(value).model_fields:
+                yield from globs(getattr(value, k), k)
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                yield from globs(v, str(k))
+        elif isinstance(value, (list, tuple)):
+            for v in value:
+                yield from globs(v, key)
+
+    suspicious = re.compile(r"[a-z]s\?(?:/|$)")
+    found = []
+    for quality in load_rubric().rubric.qualities:
+        for check in quality.checks:
+            found += [(check.id, s) for s in globs(check.with_) if suspicious.search(s)]
+    assert not found

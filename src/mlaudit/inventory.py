@@ -226,6 +226,34 @@ def _conda_names(docs: list[Any]) -> list[str]:
     return names
 
 
+def declared_requirements(snap: Snapshot) -> dict[str, list[Evidence]]:
+    """Each declared dependency (name normalised as PEP 503 does) → where it is declared:
+    requirements files, pyproject.toml (PEP 621, dependency groups, Poetry), Pipfile and
+    conda environments. Read once per snapshot; the caller must not change it."""
+
+    def build() -> dict[str, list[Evidence]]:
+        found: dict[str, list[Evidence]] = {}
+
+        def declare(name: str, evidence: Evidence) -> None:
+            found.setdefault(_norm(name), []).append(evidence)
+
+        for path in base.select_files(snap, REQUIREMENTS_GLOBS):
+            reqs = snap.requirements(path)
+            for req in reqs.requirements if reqs else []:
+                declare(req.name, ev(path, req.line, req.raw))
+        for path in base.select_files(snap, ("pyproject.toml", "Pipfile")):
+            data = snap.toml(path)
+            for name in _toml_names(data) if data else []:
+                declare(name, ev(path, base.line_naming(snap, path, name), name))
+        for path in base.select_files(snap, CONDA_FILES):
+            for name in _conda_names(snap.yaml_docs(path)):
+                if name:
+                    declare(name, ev(path, base.line_naming(snap, path, name), name))
+        return found
+
+    return snap.memo(("declared_requirements",), build)
+
+
 class _Facts:
     """Imports, calls, config files, commands and declared requirements — read once."""
 
@@ -269,22 +297,7 @@ class _Facts:
                 self.ci_files.setdefault(system, []).append(
                     ev(path, first_job.get(path), None, f"{system} CI configuration")
                 )
-        self.requirements: dict[str, list[Evidence]] = {}
-        for path in base.select_files(snap, REQUIREMENTS_GLOBS):
-            reqs = snap.requirements(path)
-            for req in reqs.requirements if reqs else []:
-                self._declare(req.name, ev(path, req.line, req.raw))
-        for path in base.select_files(snap, ("pyproject.toml", "Pipfile")):
-            data = snap.toml(path)
-            for name in _toml_names(data) if data else []:
-                self._declare(name, ev(path, base.line_naming(snap, path, name), name))
-        for path in base.select_files(snap, CONDA_FILES):
-            for name in _conda_names(snap.yaml_docs(path)):
-                if name:
-                    self._declare(name, ev(path, base.line_naming(snap, path, name), name))
-
-    def _declare(self, name: str, evidence: Evidence) -> None:
-        self.requirements.setdefault(_norm(name), []).append(evidence)
+        self.requirements = declared_requirements(snap)
 
     def code_evidence(self, path: str, line: int, text: str) -> Evidence:
         line_or_none, note = base.notebook_line_note(self.snap, path, line)

@@ -261,8 +261,18 @@ CASES = [
         {
             "train.py": "import tensorflow as tf\nsaver = tf.compat.v1.train.Saver()\n"
             "saver.restore(sess, path)\n"
+            "train_op = tf.compat.v1.train.AdamOptimizer(1e-4).minimize(loss)\n"
         },
         Outcome.PASS,
+    ),
+    # ... but restoring released weights in a sampling script is no resume (openai/gpt-2)
+    (
+        "checkpoint-resume",
+        {
+            "src/generate_samples.py": "import tensorflow as tf\nsaver = tf.train.Saver()\n"
+            "saver.restore(sess, ckpt)\nout = sess.run(output)\n"
+        },
+        Outcome.FAIL,
     ),
     # the trap: checkpoints switched off
     (

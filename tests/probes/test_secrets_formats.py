@@ -97,6 +97,8 @@ RAW = (PASSWORD, GH_TOKEN, JWT, PYPI, NPM, WANDB)
             "command-line-password",
         ),
         ("deploy.sh", f"sshpass -p '{PASSWORD}' ssh ml@host\n", "command-line-password"),
+        # the same credential on a real host is one (the example.org row below is not)
+        ("docs/db.md", "postgres://app:S3cretPassw0rdX@db.acme.io:5432/app\n", "url-credential"),
         ("src/client.py", f'HEADERS = {{"Authorization": "Bearer {JWT}"}}\n', "jwt"),
         (".pypirc", f"[pypi]\nusername = __token__\npassword = {PYPI}\n", "pypi-token"),
         (".npmrc", f"//registry.npmjs.org/:_authToken={NPM}\n", "npm-token"),
@@ -140,6 +142,11 @@ def test_detects_credentials_outside_token_files(path: str, text: str, kind: str
         ("train.py", f'import wandb\nwandb.init(project="x", id="{WANDB}")\n'),
         ("x.txt", f"commit {WANDB}\n"),
         ("src/cfg.py", 'GREETING = "hello" " world"\nX = "a" + "b"\n'),
+        # a name reserved for documentation (RFC 2606) holds no live credential
+        ("README.md", "E.g.: https://1234abcd:5678efgh@sentry.example.com/30\n"),
+        ("docs/db.md", "postgres://app:S3cretPassw0rdX@db.example.org:5432/app\n"),
+        # fastapi/full-stack-fastapi-template: its config refuses this value outside dev
+        (".env", "SECRET_KEY=changethis\nPOSTGRES_PASSWORD=changethis\n"),
         ("k8s/cm.yaml", "data:\n  msg: " + base64.b64encode(b"hello world, fine").decode() + "\n"),
     ],
 )

@@ -9,7 +9,9 @@ from helpers import run_check, snapshot
 from mlaudit.results import Outcome
 
 P, F, H, NA = Outcome.PASS, Outcome.FAIL, Outcome.PARTIAL, Outcome.NOT_APPLICABLE
+U = Outcome.UNKNOWN
 NB = '{"cells": [{"cell_type": "code", "source": ["x = 1\\n"]}], "nbformat": 4}'
+NB_ML = '{"cells": [{"cell_type": "code", "source": ["import sklearn\\n"]}], "nbformat": 4}'
 TEST = "def test_ok():\n    assert True\n"
 
 CASES = [
@@ -268,6 +270,71 @@ CASES = [
         },
         F,
     ),
+    # no-ml-system (anti: pass = an ML system is there) -----------------------------------------
+    ("no-ml-system", "torch-import", {"src/train.py": "import torch\n"}, P),
+    ("no-ml-system", "llm-api", {"app/chat.py": "from openai import OpenAI\n"}, P),
+    (
+        "no-ml-system",
+        "declared-only",
+        {"requirements.txt": "scikit-learn==1.4.2\n", "a.py": "x = 1\n"},
+        P,
+    ),
+    ("no-ml-system", "model-file", {"serve.py": "x = 1\n", "model/model.onnx": "bin"}, P),
+    ("no-ml-system", "tutorial-notebook", {"tf/main.py": "x = 1\n", "tutorials/t.ipynb": NB_ML}, P),
+    # a grammar newer than mlaudit's interpreter: the import is read from the text
+    (
+        "no-ml-system",
+        "unparsed-file-imports-ml",
+        {"svc.py": "import torch\ntry:\n    pass\nexcept A, B:\n    pass\n"},
+        P,
+    ),
+    (
+        "no-ml-system",
+        "crud-app",
+        {
+            "app/main.py": "from fastapi import FastAPI\napp = FastAPI()\n",
+            "requirements.txt": "fastapi==0.110.0\nsqlmodel==0.0.16\n",
+            "Dockerfile": 'FROM python:3.11\nCMD ["fastapi", "run"]\n',
+        },
+        F,
+    ),
+    # "models" of an ORM are no ML models (fastapi/full-stack-fastapi-template app/models.py)
+    (
+        "no-ml-system",
+        "fp-orm-models",
+        {
+            "app/models.py": "from sqlmodel import SQLModel\n\nclass Item(SQLModel, table=True):\n    pass\n",
+            "tests/test_models.py": "from app.models import Item\n\ndef test_item():\n    assert Item\n",
+            "data/pickled.pkl": "x",
+        },
+        F,
+    ),
+    (
+        "no-ml-system",
+        "pipfile",
+        {"api.py": "x = 1\n", "Pipfile": '[packages]\nseldon-core = "*"\n'},
+        P,
+    ),
+    (
+        "no-ml-system",
+        "dockerfile-install",
+        {
+            "api.py": "x = 1\n",
+            "Dockerfile": "FROM python:3.11\nRUN pip install --no-cache-dir mlflow==2.1 boto3\n",
+        },
+        P,
+    ),
+    # a path in a tool's exclude list names no dependency
+    (
+        "no-ml-system",
+        "fp-pyproject-exclude",
+        {
+            "pkg/a.py": "x = 1\n",
+            "pyproject.toml": '[project]\nname = "a"\ndependencies = ["flask"]\n[tool.ruff]\nexclude = ["wandb/**/*.py"]\n',
+        },
+        F,
+    ),
+    ("no-ml-system", "no-python", {"main.go": "package main\n", "README.md": "# ML\n"}, U),
 ]
 
 
@@ -305,3 +372,30 @@ def test_models_folder_ignored_but_committed(tmp_path):
     obs = run_check(open_worktree(tmp_path), "models-folder")
     assert obs.outcome == H, obs
     assert [e.path for e in obs.evidence] == ["models/model.joblib"]
+
+
+def test_a_repository_without_ml_is_capped_at_level_zero_with_the_reason(tmp_path):
+    """fastapi/full-stack-fastapi-template (reviewed): a CRUD app with tests, CI and a
+    container read as "online serving, level 1"; without ML the level is 0, and says why."""
+    from helpers import make_repo
+
+    from mlaudit.repo.worktree import open_worktree
+    from mlaudit.rubric.load import load_rubric
+    from mlaudit.scoring import assess
+
+    files = {
+        "app/main.py": "from fastapi import FastAPI\napp = FastAPI()\n",
+        "tests/test_main.py": "from app.main import app\n\ndef test_app():\n    assert app\n",
+        "requirements.txt": "fastapi==0.110.0\n",
+        "README.md": "# app\n\n## Run\n\n```\npip install -r requirements.txt\n```\n",
+        ".github/workflows/ci.yml": "on: [push]\njobs:\n  t:\n    runs-on: ubuntu-latest\n"
+        "    steps:\n      - run: pip install -r requirements.txt\n      - run: pytest\n",
+    }
+    make_repo(tmp_path, files)
+    result = assess(open_worktree(tmp_path), load_rubric())
+    assert result.maturity.uncapped_level >= 1
+    assert result.overall_level == 0
+    assert [c.check for c in result.maturity.caps] == ["STR011"]
+    make_repo(tmp_path / "ml", {**files, "app/predict.py": "import joblib\nimport sklearn\n"})
+    result = assess(open_worktree(tmp_path / "ml"), load_rubric())
+    assert "STR011" not in [c.check for c in result.maturity.caps]

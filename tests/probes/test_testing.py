@@ -351,6 +351,20 @@ CASES = [
         {"tests/integration/test_pipeline.py": TEST_OK},
         P,
     ),
+    # `?` in a glob is one character: `integration[-_]tests?/` matched no such folder
+    # (huggingface/text-generation-inference integration-tests/, reviewed)
+    (
+        "pipeline-integration-test",
+        "integration-tests-folder",
+        {"integration-tests/models/test_llama.py": TEST_OK},
+        P,
+    ),
+    (
+        "pipeline-integration-test",
+        "integration-test-folder",
+        {"integration_test/test_flow.py": TEST_OK},
+        P,
+    ),
     ("pipeline-integration-test", "lint-only", {".github/workflows/ci.yml": wf("ruff check .")}, F),
     (
         "pipeline-integration-test",
@@ -655,6 +669,45 @@ CASES = [
         "pytest",
         {"tests/test_a.py": TEST_OK, ".github/workflows/ci.yml": wf("pytest -q")},
         P,
+    ),
+    # a script named from the step's working-directory, whose own commands run there too
+    # (fastapi/full-stack-fastapi-template test-backend.yml:36-37 → backend/scripts/…)
+    (
+        "tests-in-ci",
+        "working-directory-script",
+        {
+            "backend/tests/test_a.py": TEST_OK,
+            "backend/scripts/tests-start.sh": "#!/bin/bash\nset -e\nbash scripts/test.sh\n",
+            "backend/scripts/test.sh": "#!/bin/bash\ncoverage run -m pytest tests/\n",
+            ".github/workflows/ci.yml": "on: [push, pull_request]\njobs:\n  t:\n"
+            "    runs-on: ubuntu-latest\n    steps:\n      - run: bash scripts/tests-start.sh\n"
+            "        working-directory: backend\n",
+        },
+        P,
+    ),
+    # ... and the job's `defaults.run.working-directory`
+    (
+        "tests-in-ci",
+        "job-default-working-directory",
+        {
+            "backend/tests/test_a.py": TEST_OK,
+            "backend/scripts/test.sh": "#!/bin/bash\ncoverage run -m pytest tests/\n",
+            ".github/workflows/ci.yml": "on: [push, pull_request]\njobs:\n  t:\n"
+            "    runs-on: ubuntu-latest\n    defaults:\n      run:\n        working-directory: backend\n"
+            "    steps:\n      - run: bash scripts/test.sh\n",
+        },
+        P,
+    ),
+    # without it the same command names no file of the repository
+    (
+        "tests-in-ci",
+        "fp-script-missing-at-root",
+        {
+            "backend/tests/test_a.py": TEST_OK,
+            "backend/scripts/test.sh": "#!/bin/bash\ncoverage run -m pytest tests/\n",
+            ".github/workflows/ci.yml": wf("bash scripts/test.sh"),
+        },
+        F,
     ),
     # a test command handed to a remote action, through the job's matrix (mosaicml/llm-foundry
     # .github/workflows/pr-cpu.yaml:28,36); an input that is no command (a name) runs nothing

@@ -12,6 +12,7 @@ Nothing is executed; everything is read through the Snapshot.
 
 from __future__ import annotations
 
+import posixpath
 import re
 import shlex
 from collections import deque
@@ -214,8 +215,9 @@ def _file_lines(snap: Snapshot, path: str) -> list[tuple[str, int]]:
     ]
 
 
-def referenced_files(snap: Snapshot, text: str) -> list[str]:
-    """Tracked repository files named by a command line (`bash ci/run.sh`, `-f job.yaml`)."""
+def referenced_files(snap: Snapshot, text: str, cwd: str = "") -> list[str]:
+    """Tracked repository files named by a command line (`bash ci/run.sh`, `-f job.yaml`),
+    read from the folder the command runs in (`cwd`), then from the root."""
     try:
         words = shlex.split(text, comments=False, posix=True)
     except ValueError:
@@ -223,9 +225,14 @@ def referenced_files(snap: Snapshot, text: str) -> list[str]:
     found = []
     for word in words:
         for candidate in (word, word.split("=", 1)[-1]):
-            path = candidate.strip("'\"").removeprefix("./")
-            if path and snap.exists(path) and path not in found:
-                found.append(path)
+            name = candidate.strip("'\"").removeprefix("./")
+            if not name:
+                continue
+            for path in (posixpath.normpath(f"{cwd}/{name}"), name) if cwd else (name,):
+                if snap.exists(path):
+                    if path not in found:
+                        found.append(path)
+                    break
     return found
 
 
@@ -257,19 +264,22 @@ def _make_invocation(text: str) -> tuple[str, list[str]] | None:
 
 
 def _expand(
-    snap: Snapshot, text: str, depth: int, seen: frozenset[str]
+    snap: Snapshot, text: str, depth: int, seen: frozenset[str], cwd: str = ""
 ) -> Iterator[tuple[str, str, int | None, str]]:
-    """(command, path, line, link) reached from one command line, one level down."""
+    """(command, path, line, link) reached from one command line, one level down; `cwd`:
+    the folder the command runs in (a script's commands run in its caller's)."""
     if depth <= 0:
         return
     parts = [part for part in _SEPARATORS.split(text) if part and not is_install(part)]
     if len(parts) != 1 or parts[0] != text:
         for part in parts:
-            yield from _expand(snap, part, depth, seen)
+            yield from _expand(snap, part, depth, seen, cwd)
         return
     make = _make_invocation(text)
     if make is not None:
         makefile, targets = make
+        if cwd:
+            makefile = posixpath.normpath(f"{cwd}/{makefile}")
         for candidate in (makefile, makefile.replace("Makefile", "makefile")):
             if snap.exists(candidate) and candidate not in seen:
                 for recipe, line, target in _make_lines(snap, candidate, targets, set()):
@@ -278,7 +288,7 @@ def _expand(
     for command, task_file, task_line, link in _task_runners.resolve(snap, text):
         if task_file not in seen:
             yield command, task_file, task_line, link
-    for path in referenced_files(snap, text):
+    for path in referenced_files(snap, text, cwd):
         if path in seen:
             continue
         is_script = path.endswith(SCRIPT_EXTENSIONS) or (
@@ -290,11 +300,15 @@ def _expand(
                 yield command, path, line, path
 
 
+def _is_makefile(path: str) -> bool:
+    return posixpath.basename(path) in ("Makefile", "makefile", "GNUmakefile")
+
+
 def job_reach(snap: Snapshot, job: CiJob, depth: int = DEFAULT_DEPTH) -> list[Reached]:
     """Every command a CI job runs, and what those commands reach within `depth` links."""
     out: list[Reached] = []
-    queue: deque[tuple[str, str, int | None, tuple[str, ...], int]] = deque(
-        (c.text, job.path, c.line, (), depth) for c in job.commands[:MAX_REACHED_PER_JOB]
+    queue: deque[tuple[str, str, int | None, tuple[str, ...], int, str]] = deque(
+        (c.text, job.path, c.line, (), depth, c.cwd) for c in job.commands[:MAX_REACHED_PER_JOB]
     )
     folder = job.path.rsplit("/", 1)[0] + "/" if "/" in job.path else ""
     for uses in job.uses:
@@ -305,14 +319,15 @@ def job_reach(snap: Snapshot, job: CiJob, depth: int = DEFAULT_DEPTH) -> list[Re
             if path and path != job.path:
                 link = f"{job.path}:{uses.line}" if uses.line else job.path
                 queue.extend(
-                    (text, path, line, (link,), depth - 1) for text, line in _file_lines(snap, path)
+                    (text, path, line, (link,), depth - 1, "")
+                    for text, line in _file_lines(snap, path)
                 )
             continue
         if target in ("pre-commit/action", "pre-commit-ci/lite-action"):
             # the action runs `pre-commit run --all-files`: every hook of the config
             link = f"{job.path}:{uses.line}" if uses.line else job.path
             queue.extend(
-                (text, path, line, (link,), depth - 1)
+                (text, path, line, (link,), depth - 1, "")
                 for text, path, line, _ in _task_runners.precommit_hook_commands(snap)
             )
             continue
@@ -323,7 +338,7 @@ def job_reach(snap: Snapshot, job: CiJob, depth: int = DEFAULT_DEPTH) -> list[Re
                 if other.path == target and other is not job:
                     link = f"{job.path}:{uses.line}" if uses.line else job.path
                     queue.extend(
-                        (c.text, target, c.line, (link,), depth - 1) for c in other.commands
+                        (c.text, target, c.line, (link,), depth - 1, c.cwd) for c in other.commands
                     )
         else:  # a local composite action
             for name in ("action.yml", "action.yaml"):
@@ -331,16 +346,18 @@ def job_reach(snap: Snapshot, job: CiJob, depth: int = DEFAULT_DEPTH) -> list[Re
                 if snap.exists(path):
                     link = f"{job.path}:{uses.line}" if uses.line else job.path
                     queue.extend(
-                        (text, path, line, (link,), depth - 1)
+                        (text, path, line, (link,), depth - 1, "")
                         for text, line in _file_lines(snap, path)
                     )
     while queue and len(out) < MAX_REACHED_PER_JOB:
-        text, path, line, via, left = queue.popleft()
+        text, path, line, via, left, cwd = queue.popleft()
         out.append(Reached(job, text, path, line, via))
         chain_files = frozenset({job.path, *(v.split(":", 1)[0] for v in via)})
-        for command, cpath, cline, _link in _expand(snap, text, left, chain_files):
+        for command, cpath, cline, _link in _expand(snap, text, left, chain_files, cwd):
             origin = f"{path}:{line}" if line else path
-            queue.append((command, cpath, cline, (*via, origin), left - 1))
+            # make runs a recipe in its Makefile's folder; a script runs in its caller's
+            here = posixpath.dirname(cpath) if _is_makefile(cpath) else cwd
+            queue.append((command, cpath, cline, (*via, origin), left - 1, here))
     return out
 
 

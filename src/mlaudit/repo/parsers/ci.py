@@ -55,6 +55,9 @@ class CiCommand:
     # an action's or task's string inputs (GitHub `with:`, Azure `inputs:`), e.g. the
     # Dockerfile docker/build-push-action builds
     inputs: tuple[tuple[str, str], ...] = ()
+    # the folder the command runs in, repo-relative ("" = the root): GitHub's
+    # `working-directory:` of the step, or of the job's or workflow's `defaults.run`
+    cwd: str = ""
 
     def input(self, key: str) -> str | None:
         return next((value for name, value in self.inputs if name == key), None)
@@ -144,7 +147,7 @@ def sniff_ci_system(path: str, text: str) -> str | None:
     return None
 
 
-def _command_lines(value: Any, anchor: int | None) -> list[CiCommand]:
+def _command_lines(value: Any, anchor: int | None, cwd: str = "") -> list[CiCommand]:
     """A `run:`/`script:` value (string or list of strings) → one command per line."""
     items: list[tuple[str, int | None]] = []
     if isinstance(value, str):
@@ -166,8 +169,24 @@ def _command_lines(value: Any, anchor: int | None) -> list[CiCommand]:
             # iterative/cml_dvc_case .github/workflows/cml.yaml:30)
             if part.strip() and not part.lstrip().startswith("#"):
                 number = None if line is None else line + offset + (1 if block else 0)
-                out.append(CiCommand(part.strip(), number))
+                out.append(CiCommand(part.strip(), number, cwd=cwd))
     return out
+
+
+def _working_directory(*scopes: Any) -> str:
+    """The first `working-directory` of a step, then of its job's and workflow's
+    `defaults.run`, as a repo-relative folder ("" when none, or when an expression)."""
+    for scope in scopes:
+        if not isinstance(scope, dict):
+            continue
+        value = scope.get("working-directory")
+        if value is None:
+            run = _as_dict(_as_dict(scope.get("defaults")).get("run"))
+            value = run.get("working-directory")
+        if isinstance(value, str) and value.strip():
+            folder = value.strip().removeprefix("./").strip("/")
+            return "" if "${{" in folder or folder in (".", "") else folder
+    return ""
 
 
 def _inputs(given: Any) -> tuple[tuple[str, str], ...]:
@@ -237,7 +256,8 @@ def parse_github(path: str, doc: Any) -> list[CiJob]:
                 continue
             if "run" in step:
                 run = _with_matrix(step["run"], matrix)
-                ci.commands.extend(_command_lines(run, key_line(step, "run")))
+                cwd = _working_directory(step, job, doc)
+                ci.commands.extend(_command_lines(run, key_line(step, "run"), cwd))
             if isinstance(step.get("uses"), str):
                 with_ = step.get("with")
                 ci.uses.append(CiCommand(step["uses"], key_line(step, "uses"), _inputs(with_)))

@@ -76,6 +76,12 @@ _DUMMY_WORDS = (
     "changeme",
     "change_me",
     "change-me",
+    # fastapi/full-stack-fastapi-template .env `SECRET_KEY=changethis` (its config refuses to
+    # start with it outside development); `changeit` is the JDK keystore's default
+    "changethis",
+    "change_this",
+    "change-this",
+    "changeit",
     "your",
     "xxxx",
     "redacted",
@@ -540,6 +546,19 @@ def _local_host(host: str) -> bool:
     return any(host == h or host.startswith(h) for h in _LOCAL_HOSTS)
 
 
+_DOCUMENTATION_DOMAINS = ("example.com", "example.org", "example.net")
+_DOCUMENTATION_TLDS = (".example", ".test", ".invalid")
+
+
+def _documentation_host(host: str) -> bool:
+    """A name reserved for documentation (RFC 2606): no credential for it can be live
+    (`https://1234abcd:5678ef@sentry.example.com/30` in a README's "E.g.")."""
+    name = host.split(":", 1)[0].lower().rstrip(".")
+    return name.endswith(_DOCUMENTATION_TLDS) or any(
+        name == d or name.endswith("." + d) for d in _DOCUMENTATION_DOMAINS
+    )
+
+
 def _url_findings(line: str) -> list[tuple[str, str, str]]:
     """(kind, value, shown) for credentials in URLs: `scheme://user:password@host` and
     `scheme://<token>@host`. Placeholders, references and local services with default
@@ -552,6 +571,8 @@ def _url_findings(line: str) -> list[tuple[str, str, str]]:
         if is_reference(password) or is_dummy(password) or password == user:
             continue
         if _local_host(host) and not is_real_value(password, min_len=12):
+            continue
+        if _documentation_host(host):
             continue
         if len(password) < 6:
             continue
