@@ -218,6 +218,20 @@ CASES = [
         {"docs/api/datasets.md": "::: mypkg.datasets\n"},
         F,
     ),
+    # openai/gpt-2 model_card.md: an "Evaluation Data" section naming WebText
+    (
+        "data-sources-documented",
+        "model-card-data-section",
+        {"model_card.md": "# GPT-2\n\n## Evaluation Data\n\nWebText, 40GB of web pages.\n"},
+        H,
+    ),
+    # a model card without a data section documents no data
+    (
+        "data-sources-documented",
+        "fp-model-card-without-data",
+        {"model_card.md": "# GPT-2\n\n## Intended uses\n\nResearch.\n"},
+        F,
+    ),
     ("data-sources-documented", "docs-datasets-rst", {"docs/datasets.rst": "Datasets\n====\n"}, P),
     # Nneji123/Serving-Machine-Learning-Models: a spreadsheet named with a space
     (

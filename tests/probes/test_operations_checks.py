@@ -578,3 +578,45 @@ def test_dependency_bot_applies_to_research_projects(tmp_path):
     }
     assert results["dependency-bot"].outcome == PASS
     assert results["drift-detection"].outcome == Outcome.NOT_APPLICABLE
+
+
+@pytest.mark.parametrize(
+    ("author", "expected"),
+    [
+        # Dependabot security updates, switched on in the settings: no file, commits by the bot
+        # (jeremyjordan/ml-monitoring e46b215, reviewed)
+        ("dependabot[bot] <49699333+dependabot[bot]@users.noreply.github.com>", PARTIAL),
+        ("renovate[bot] <29139614+renovate[bot]@users.noreply.github.com>", PARTIAL),
+        # the trap: a person bumping a version by hand, in the bot's words
+        ("Jane Doe <jane@example.com>", FAIL),
+    ],
+)
+def test_dependency_bot_commits_without_a_configuration(tmp_path, author, expected):
+    from helpers import git, make_repo, run_check
+
+    from mlaudit.repo.worktree import open_worktree
+
+    make_repo(tmp_path, {"requirements.txt": "fastapi==0.1.0\n"})
+    (tmp_path / "requirements.txt").write_text("fastapi==0.109.1\n")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-q", "--author", author, "-m", "Bump fastapi from 0.1.0 to 0.109.1")
+    obs = run_check(open_worktree(tmp_path), "dependency-bot")
+    assert obs.outcome == expected, obs.message
+    if expected == PARTIAL:
+        assert "no configuration" in obs.message and obs.evidence[0].path == ".git"
+
+
+def test_dependency_bot_that_stopped_years_ago_is_not_credited(tmp_path):
+    """coqui-ai/TTS: the last Dependabot commit in 2020, the last commit in 2024."""
+    from helpers import commit, git, make_repo, run_check
+
+    from mlaudit.repo.worktree import open_worktree
+
+    make_repo(tmp_path, {"requirements.txt": "torch==1.0\n"})
+    (tmp_path / "requirements.txt").write_text("torch==1.1\n")
+    git(tmp_path, "add", "-A")
+    bot = "dependabot[bot] <49699333+dependabot[bot]@users.noreply.github.com>"
+    git(tmp_path, "commit", "-q", "--author", bot, "-m", "Bump torch", date="2020-11-13T12:00:00Z")
+    commit(tmp_path, {"train.py": "x = 1\n"}, "train", date="2024-02-10T12:00:00Z")
+    obs = run_check(open_worktree(tmp_path), "dependency-bot")
+    assert obs.outcome == FAIL and "over a year older" in obs.message, obs.message

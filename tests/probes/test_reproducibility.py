@@ -263,6 +263,17 @@ CASES = [
         },
         PASS,
     ),
+    # Prefect 1.x: a Flow context holding the tasks (datarevenue-berlin/OpenMLOps tutorial)
+    (
+        "pipeline-as-code",
+        "prefect 1 Flow that trains",
+        {
+            "flow.py": "from prefect import Flow, task\nfrom sklearn.linear_model import ElasticNet\n\n"
+            "@task\ndef train(x, y):\n    return ElasticNet().fit(x, y)\n\n"
+            "with Flow('train') as flow:\n    train(x, y)\n"
+        },
+        PASS,
+    ),
     # a spaCy/Weasel project (explosion/projects pipelines/ner_demo/project.yml)
     (
         "pipeline-as-code",

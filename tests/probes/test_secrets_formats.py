@@ -97,6 +97,12 @@ RAW = (PASSWORD, GH_TOKEN, JWT, PYPI, NPM, WANDB)
             "command-line-password",
         ),
         ("deploy.sh", f"sshpass -p '{PASSWORD}' ssh ml@host\n", "command-line-password"),
+        # a generated-looking literal assigned to a credential name in code
+        # (datarevenue-berlin/OpenMLOps tutorials/wine-quality.ipynb:85, reviewed)
+        ("src/login.py", 'password = "DkguP5GsB9yiPk8"\n', "code-credential"),
+        ("nb.ipynb", '   "password = \\"DkguP5GsB9yiPk8\\"\\n",\n', "code-credential"),
+        ("src/client.py", 'client = Client(api_key="Qm7RtY2wXv9LpK4s")\n', "code-credential"),
+        ("src/cfg.py", 'CONFIG = {"access_token": "Qm7RtY2wXv9LpK4s"}\n', "code-credential"),
         # the same credential on a real host is one (the example.org row below is not)
         ("docs/db.md", "postgres://app:S3cretPassw0rdX@db.acme.io:5432/app\n", "url-credential"),
         ("src/client.py", f'HEADERS = {{"Authorization": "Bearer {JWT}"}}\n', "jwt"),
@@ -142,6 +148,12 @@ def test_detects_credentials_outside_token_files(path: str, text: str, kind: str
         ("train.py", f'import wandb\nwandb.init(project="x", id="{WANDB}")\n'),
         ("x.txt", f"commit {WANDB}\n"),
         ("src/cfg.py", 'GREETING = "hello" " world"\nX = "a" + "b"\n'),
+        # words, references and names about a credential are none
+        ("src/tok.py", 'tokenizer = "bert-base-uncased"\nmax_tokens = "4096"\n'),
+        ("src/db.py", 'password = os.environ["DB_PASSWORD"]\npassword = getpass()\n'),
+        ("src/cfg.py", 'TOKEN_ENV_VAR = "HF_TOKEN_V2x9"\nsecret_name = "prod-Db-2024x"\n'),
+        ("src/cfg.py", 'password = "password123"\napi_key = "your-Api-Key-1"\n'),
+        ("README.md", 'password = "DkguP5GsB9yiPk8"\n'),
         # a name reserved for documentation (RFC 2606) holds no live credential
         ("README.md", "E.g.: https://1234abcd:5678efgh@sentry.example.com/30\n"),
         ("docs/db.md", "postgres://app:S3cretPassw0rdX@db.example.org:5432/app\n"),

@@ -30,6 +30,10 @@ EXCLUDED_DIRS: tuple[str, ...] = (
     # (SkafteNicki/dtu_mlops s*/exercise_files/: README.md:37 "all the exercise material")
     "exercises",
     "exercise_files",
+    # a platform's tutorials are teaching material too (datarevenue-berlin/OpenMLOps
+    # tutorials/: its only ML is a tutorial notebook; the repository is Terraform)
+    "tutorials",
+    "tutorial",
     "docs",
     "doc",
     "vendor",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from packaging.version import Version
 from pydantic import Field
 
@@ -228,6 +230,45 @@ def _first(paths: list[str]) -> str:
     return paths[0] + (" …" if len(paths) > 1 else "")
 
 
+BOT_RECENT_SECONDS = 365 * 24 * 3600
+
+
+def _bot_commits(snap: Snapshot) -> Observation:
+    """Without a configuration: commits of a dependency bot in the history show updates
+    switched on in the repository's settings (Dependabot security updates: no file), partial
+    — they come only for known vulnerabilities (jeremyjordan/ml-monitoring e46b215, merged
+    as pull requests #4, #5 and #10)."""
+    history = snap.history
+    if not history.available:
+        return base.failed("no Dependabot or Renovate configuration")
+    bots = [
+        c
+        for c in history.commits
+        if c.author.lower().startswith(("dependabot", "renovate")) and "[bot]" in c.author
+    ]
+    if not bots:
+        return base.failed("no Dependabot or Renovate configuration")
+    latest = max(bots, key=lambda c: c.timestamp)
+    newest = max(c.timestamp for c in history.commits)
+    if newest - latest.timestamp > BOT_RECENT_SECONDS:
+        # a bot that stopped a year before the last commit: its configuration was removed,
+        # or the settings switched off (coqui-ai/TTS: the last in 2020)
+        day = time.strftime("%Y-%m-%d", time.gmtime(latest.timestamp))
+        return base.failed(
+            f"no Dependabot or Renovate configuration; the last commit by {latest.author} "
+            f"({day}) is over a year older than the last commit"
+        )
+    evidence = [
+        ev(".git", note=f"commit {c.sha[:10]} by {c.author}: {c.subject[:80]}") for c in bots[:3]
+    ]
+    day = time.strftime("%Y-%m-%d", time.gmtime(latest.timestamp))
+    return base.partial(
+        f"{len(bots)} commit(s) by {latest.author}, the latest on {day}, but no configuration: "
+        "security updates switched on in the repository's settings, no version updates",
+        evidence,
+    )
+
+
 @probe("dependency_bot", NoParams)
 def dependency_bot(snap: Snapshot, p: NoParams) -> Observation:
     """A bot proposes dependency updates, and is pointed at the manifests it should update.
@@ -248,7 +289,7 @@ def dependency_bot(snap: Snapshot, p: NoParams) -> Observation:
         return base.passed("Renovate is configured", renovate)
     configs = [path for path in DEPENDABOT_FILES if snap.exists(path)]
     if not configs:
-        return base.failed("no Dependabot or Renovate configuration")
+        return _bot_commits(snap)
     live: list[Evidence] = []
     live_ecosystems: set[str] = set()
     python_live: list[Evidence] = []

@@ -216,8 +216,47 @@ CANDIDATE = re.compile(
     r"(?:TOKEN|SECRET|PASSW|PWD|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIAL|AUTH_?KEY)"
     r"[A-Z0-9_]*[ \t]*[=:])"
     r"|(?im:^[+ \t]*(?:ENV|ARG)[ \t]+\w*(?:token|secret|passw|api_?key|access_?key)\w*[ \t=])"
+    # a quoted literal assigned to a credential name in code (code_credential_findings)
+    r"|(?i:passw|secret|token|apikey|api_key|access_key|auth_key)\w{0,30}[\\\"']{0,2}[ \t]*:?=[ \t]*\\?[\"']"
+    r"|(?i:passw|secret|token|apikey|api_key|access_key|auth_key)\w{0,30}[\\]?[\"'][ \t]*:[ \t]*\\?[\"']"
 )
 CANDIDATE_BYTES = re.compile(CANDIDATE.pattern.encode())
+
+
+# A quoted literal assigned to a credential name in code: `password = "…"`, `api_key="…"`
+# (a keyword argument), `"token": "…"` (a dict or JSON), the same with a notebook's escaped
+# quotes (datarevenue-berlin/OpenMLOps tutorials/wine-quality.ipynb: `password = \"…\"`).
+# Only literals that look generated count: 10+ characters with upper and lower case letters and
+# digits, no space or path separator, not a placeholder (names, paths, model ids are words).
+_CODE_ASSIGNMENT = re.compile(
+    r"(?<![\w.])([A-Za-z_][A-Za-z0-9_]{0,60})\\?[\"']?[ \t]*(?::=|=|:)[ \t]*\\?([\"'])"
+    r"([^\s\"'\\/]{10,128})\\?\2"
+)
+_CODE_SECRET_NAME = re.compile(
+    r"(?i)(?:^|_)(?:passw(?:or)?d|pwd|secret|token|api_?key|apikey|access_?key|auth_?key"
+    r"|secret_?key|private_?key)(?:$|_)|(?:password|passwd|secret|token|apikey|apiKey)$"
+)
+# a name that holds something about a credential, not the credential itself
+_CODE_NOT_SECRET = re.compile(
+    r"(?i)(?:_|^)(?:name|names|path|file|dir|env|var|id|ids|type|url|uri|field|len|length|size"
+    r"|count|header|prefix|suffix|key_name|pattern|regex|format|template|label|arn|ref)$"
+)
+CODE_SUFFIXES = (".py", ".ipynb", ".pyw", ".js", ".ts", ".java", ".go", ".rb", ".scala", ".r")
+
+
+def code_credential_findings(line: str) -> list[tuple[str, str, str]]:
+    """(kind, value, shown) for a generated-looking literal assigned to a credential name."""
+    out: list[tuple[str, str, str]] = []
+    for m in _CODE_ASSIGNMENT.finditer(line):
+        name, value = m.group(1), m.group(3)
+        if not _CODE_SECRET_NAME.search(name) or _CODE_NOT_SECRET.search(name):
+            continue
+        if not (any(c.islower() for c in value) and any(c.isupper() for c in value)):
+            continue
+        if not any(c.isdigit() for c in value) or not is_real_value(value, min_entropy=3.0):
+            continue
+        out.append(("code-credential", value, f"{name} = {redact(value)}"))
+    return out
 
 
 def is_env_file(path: str) -> bool:
@@ -320,6 +359,7 @@ def find_secrets(path: str, text: str, *, first_line: int = 1) -> list[SecretFin
     env_file = is_env_file(path)
     config_file = is_credential_config(path)
     docker = is_dockerfile(path)
+    code = path.lower().endswith(CODE_SUFFIXES)
     # every line of a file whose whole format is settings; elsewhere only the lines around a
     # candidate (the history scan's windows): the detectors cost ~2 MB/s, and a repository of
     # LLM responses held 30 MB of JSON with a candidate here and there (ray-project/
@@ -374,6 +414,11 @@ def find_secrets(path: str, text: str, *, first_line: int = 1) -> list[SecretFin
             add(kind, index, value, shown)
         for kind, value, shown in _wrapped_findings(line):
             add(kind, index, value, shown)
+        if code and may_match(_CODE_ASSIGNMENT, line):
+            for kind, value, shown in code_credential_findings(line):
+                # a value a specific detector named (a GitHub token …) is reported once
+                if not any(fp == _fingerprint(value) for _, fp in seen):
+                    add(kind, index, value, shown)
         if env_file or config_file:
             env = _ENV_LINE.match(line)
             comment = line.lstrip().startswith(("#", ";"))
