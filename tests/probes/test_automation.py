@@ -714,6 +714,43 @@ CASES = [
         },
         F,
     ),
+    # ... also when the command goes on over several lines (huggingface/lerobot
+    # benchmark_tests.yml:179-201: `lerobot-train \` … `--steps=1 \`)
+    (
+        "ct-trigger",
+        "FP nightly one-step smoke test over continued lines",
+        {
+            ".github/workflows/ci.yml": wf(
+                "accelerate launch train.py \\\n  --policy.path=x \\\n  --steps=1 \\\n"
+                "  --batch_size=1",
+                on=CRON,
+            )
+        },
+        F,
+    ),
+    # a nightly test run is no training, whatever its folder is called (huggingface/lerobot
+    # docker_publish.yml:212 `pytest -vv tests/training/`; Makefile `${MAKE} test-…-train`)
+    (
+        "ct-trigger",
+        "FP nightly pytest of training tests",
+        {".github/workflows/ci.yml": wf("pytest -vv tests/training/", on=CRON)},
+        F,
+    ),
+    (
+        "ct-trigger",
+        "FP nightly make test target named train",
+        {
+            ".github/workflows/ci.yml": wf("make test-e2e-train", on=CRON),
+            "Makefile": "test-e2e-train:\n\tpython train.py --steps=2 --batch_size=2\n",
+        },
+        F,
+    ),
+    (
+        "ct-trigger",
+        "cron-train-continued-lines",
+        {".github/workflows/ct.yml": wf("python train.py \\\n  --epochs 100", on=CRON)},
+        P,
+    ),
     (
         "ct-trigger",
         "cron-train-epochs",

@@ -833,6 +833,22 @@ CASES = [
         PASS,
     ),
     ("deps-locked", "unpinned", {"requirements.txt": "pandas>=2\n"}, FAIL),
+    # every runtime package pinned, only test and build tools ranged (google-deepmind/alphafold
+    # requirements.txt:11-12)
+    (
+        "deps-locked",
+        "only-tools-unpinned",
+        {"requirements.txt": "jax==0.4.26\nnumpy==1.24.3\npytest<8.5.0\nsetuptools<72.0.0\n"},
+        PARTIAL,
+    ),
+    # ... but a ranged runtime package beside them is not pinned
+    (
+        "deps-locked",
+        "fp-tool-and-runtime-unpinned",
+        {"requirements.txt": "jax==0.4.26\nnumpy>=1.24\npytest<8.5.0\n"},
+        FAIL,
+    ),
+    ("deps-locked", "tools-only-file", {"requirements.txt": "pytest\nblack\n"}, FAIL),
     # mlflow/mlp-regression-template requirements.txt:2-6: invalid specifiers are no pins
     (
         "deps-locked",

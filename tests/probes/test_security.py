@@ -360,6 +360,25 @@ CASES = [
     # container-hardening
     ("container-hardening", {"Dockerfile": DOCKER + "USER 10001\n"}, Outcome.PASS),
     ("container-hardening", {"Dockerfile": DOCKER}, Outcome.FAIL),
+    # a non-root user with passwordless sudo for everything is root (EleutherAI/gpt-neox
+    # Dockerfile:64); sudo for one command, with a password, is not
+    (
+        "container-hardening",
+        {
+            "Dockerfile": DOCKER
+            + "RUN useradd -m mchorse && echo 'mchorse ALL=(ALL) NOPASSWD: ALL' >> /etc/sudoers\n"
+            "USER mchorse\n"
+        },
+        Outcome.FAIL,
+    ),
+    (
+        "container-hardening",
+        {
+            "Dockerfile": DOCKER
+            + "RUN echo 'app ALL=(root) /usr/bin/apt-get' >> /etc/sudoers.d/app\nUSER app\n"
+        },
+        Outcome.PASS,
+    ),
     # ThoughtWorksInc/CD4ML-Scenarios names its images Dockerfile-model, Dockerfile-mlflow …
     ("container-hardening", {"Dockerfile-model": DOCKER + "USER root\n"}, Outcome.FAIL),
     ("container-hardening", {"Dockerfile_gpu": DOCKER + "USER 10001\n"}, Outcome.PASS),

@@ -571,6 +571,20 @@ CASES = [
         },
         F,
     ),
+    # ... however far the skip stands above its `def` (EleutherAI/gpt-neox
+    # tests/model/test_model_train.py:52-59, a skip over a multi-line parametrize)
+    (
+        "serving-contract-test",
+        "fp-skipped-test-above-parametrize",
+        {
+            "app.py": FASTAPI_APP,
+            "tests/test_api.py": "import pytest\nfrom fastapi.testclient import TestClient\n\n"
+            "@pytest.mark.skip(reason='slow')\n@pytest.mark.parametrize(\n    'x',\n    [\n"
+            "        1,\n        2,\n    ],\n)\ndef test_api(x):\n"
+            "    client = TestClient(app)\n    assert client.post('/predict').ok\n",
+        },
+        F,
+    ),
     (
         "serving-contract-test",
         "skipif-still-runs",

@@ -31,3 +31,40 @@ def test_calls_through_items(source: str, calls: list[str]) -> None:
 def test_an_item_receiver_keeps_the_imported_name() -> None:
     facts = parse_python("import numpy as np\nnp.random.default_rng(1)\nnp.arrays[0].sum()\n")
     assert [c.name for c in facts.calls] == ["numpy.random.default_rng", "numpy.arrays[].sum"]
+
+
+@pytest.mark.parametrize(
+    ("source", "calls"),
+    [
+        # PEP 695 (3.12): a type alias statement (huggingface/lerobot datasets/aggregate.py:56)
+        ("import torch\ntype FeatureDict = dict[str, int]\nx = torch.zeros(1)\n", ["torch.zeros"]),
+        # PEP 695: type parameters of a function and of a class
+        (
+            "import torch\ndef f[T: (int, str)](x: T) -> T:\n    return torch.tensor(x)\n"
+            "class C[K, V]:\n    pass\n",
+            ["torch.tensor"],
+        ),
+        # PEP 758 (3.14): `except A, B:` (fastapi/full-stack-fastapi-template deps.py:36)
+        (
+            "import jwt\ntry:\n    jwt.decode(t)\nexcept InvalidTokenError, ValidationError:\n"
+            "    raise\n",
+            ["jwt.decode"],
+        ),
+    ],
+)
+def test_newer_grammar_is_read_by_an_older_interpreter(source, calls):
+    facts = parse_python(source)
+    assert facts.syntax_error is None
+    assert [c.name for c in facts.calls] == calls
+    assert (
+        facts.calls[0].line
+        == source.splitlines().index(
+            next(line for line in source.splitlines() if calls[0].split(".")[-1] + "(" in line)
+        )
+        + 1
+    )
+
+
+def test_a_real_syntax_error_stays_one():
+    assert parse_python("def f(:\n    pass\n").syntax_error
+    assert parse_python("except " + "a," * 100_000 + "\n").syntax_error  # bounded, fast

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 from packaging.version import Version
@@ -100,13 +101,58 @@ def deps_locked(snap: Snapshot, p: DepsLockedParams) -> Observation:
         unpinned.extend(
             ev(path, number, raw, "not a valid requirement") for raw, number in parsed.invalid
         )
-    if unpinned:
+    runtime = [e for e in unpinned if not _is_tool_requirement(e.snippet or "")]
+    if unpinned and (runtime or not pinned):
         return base.failed(f"{len(unpinned)} requirement(s) not pinned with ==", unpinned)
+    if unpinned:
+        # google-deepmind/alphafold requirements.txt: eleven packages pinned, `pytest<8.5.0`
+        # and `setuptools<72.0.0` ranged
+        return base.partial(
+            f"all {len(pinned)} runtime requirements pinned with ==; {len(unpinned)} test or "
+            "build tool(s) are not",
+            unpinned,
+        )
     if unreadable:
         return base.unknown("a requirements file could not be read", unreadable)
     if not pinned:
         return base.failed("requirements files declare no packages", [ev(r) for r in req_files])
     return base.passed(f"all {len(pinned)} requirements pinned with ==", pinned)
+
+
+# test, lint and packaging tools: unpinned, they change how the project is checked or
+# built, not what it runs
+_TOOL_PACKAGES = frozenset(
+    (
+        "pytest",
+        "pytest-cov",
+        "pytest-xdist",
+        "pytest-mock",
+        "coverage",
+        "tox",
+        "nox",
+        "setuptools",
+        "wheel",
+        "pip",
+        "build",
+        "twine",
+        "setuptools-scm",
+        "hatchling",
+        "black",
+        "ruff",
+        "flake8",
+        "isort",
+        "mypy",
+        "pylint",
+        "pre-commit",
+        "pyink",
+    )
+)
+_REQUIREMENT_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
+
+
+def _is_tool_requirement(raw: str) -> bool:
+    m = _REQUIREMENT_NAME.match(raw)
+    return m is not None and re.sub(r"[-_.]+", "-", m.group(1)).lower() in _TOOL_PACKAGES
 
 
 # MON: a dependency bot that has something to update --------------------------------------

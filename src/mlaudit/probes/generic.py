@@ -4,6 +4,7 @@ cannot decide."""
 
 from __future__ import annotations
 
+import bisect
 import fnmatch
 import re
 from collections.abc import Callable, Iterator
@@ -619,11 +620,15 @@ def skipped_lines(facts: Any) -> list[tuple[int, int]]:
     marks = [d.line for d in facts.decorators if d.name in _SKIP_MARKS]
     if not marks:
         return []
-    return [
-        (start, end)
-        for _name, start, end, kind in facts.spans
-        if kind in ("def", "class") and any(start - 4 <= m < start for m in marks)
-    ]
+    # a decorator belongs to the first definition after it, however many decorators and
+    # lines stand between them (EleutherAI/gpt-neox tests/model/test_model_train.py:52, a
+    # skip over a multi-line parametrize, its `def` at :59)
+    spans = sorted(
+        (start, end) for _name, start, end, kind in facts.spans if kind in ("def", "class")
+    )
+    starts = [start for start, _end in spans]
+    skipped = {spans[i] for m in marks if (i := bisect.bisect_right(starts, m)) < len(spans)}
+    return sorted(skipped)
 
 
 MAX_VERDICTS = 200_000

@@ -38,6 +38,7 @@ from mlaudit.probes.kubernetes import (
     tf_problems,
 )
 from mlaudit.probes.registry import Params, probe
+from mlaudit.repo.parsers.dockerfile import Dockerfile, Instruction
 from mlaudit.repo.parsers.python_src import Call, PythonFacts
 from mlaudit.repo.parsers.terraform import TerraformBlock
 from mlaudit.repo.parsers.yaml_docs import as_list
@@ -548,6 +549,19 @@ def _sc(node: Any) -> dict[str, Any]:
     return sc if isinstance(sc, dict) else {}
 
 
+_NOPASSWD_ALL = re.compile(r"NOPASSWD\s*:\s*ALL\b")
+
+
+def _passwordless_sudo(df: Dockerfile) -> Instruction | None:
+    """The RUN of the final stage that grants a user every command through sudo without a
+    password (`… ALL=(ALL) NOPASSWD: ALL` into a sudoers file), or None."""
+    final_start = max((i.line for i in df.stages), default=0)
+    for ins in df.of("RUN"):
+        if ins.line >= final_start and "sudoers" in ins.args and _NOPASSWD_ALL.search(ins.args):
+            return ins
+    return None
+
+
 @probe("container_hardening", NoParams)
 def container_hardening(snap: Snapshot, p: NoParams) -> Observation:
     """Containers run as a non-root user, without privileges, behind a NetworkPolicy.
@@ -576,6 +590,10 @@ def container_hardening(snap: Snapshot, p: NoParams) -> Observation:
             bad.append(ev(path, df.stages[-1].line, "no USER in the final stage", "runs as root"))
         elif user.args.split()[0].strip("\"'") in _ROOT_USERS:
             bad.append(ev(path, user.line, f"USER {user.args}", "runs as root"))
+        elif (sudo := _passwordless_sudo(df)) is not None:
+            # a user that may run anything as root without a password is root
+            # (EleutherAI/gpt-neox Dockerfile:64 `mchorse ALL=(ALL) NOPASSWD: ALL`)
+            bad.append(ev(path, sudo.line, f"RUN {sudo.args}", "passwordless sudo: root"))
         else:
             good.append(ev(path, user.line, f"USER {user.args}"))
     workloads, _dev = k8s_objects(snap)

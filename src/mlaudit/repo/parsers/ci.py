@@ -164,12 +164,25 @@ def _command_lines(value: Any, anchor: int | None, cwd: str = "") -> list[CiComm
     for text, line in items:
         parts = text.splitlines() or [text]
         block = len(parts) > 1 or text.endswith("\n")
+        pending: list[str] = []  # the lines of a command continued with a trailing `\`
+        start = 0
         for offset, part in enumerate(parts):
-            # a shell comment runs nothing (`# Pull dataset with DVC` above `dvc pull`:
-            # iterative/cml_dvc_case .github/workflows/cml.yaml:30)
-            if part.strip() and not part.lstrip().startswith("#"):
-                number = None if line is None else line + offset + (1 if block else 0)
-                out.append(CiCommand(part.strip(), number, cwd=cwd))
+            if not pending:
+                # a shell comment runs nothing (`# Pull dataset with DVC` above `dvc pull`:
+                # iterative/cml_dvc_case .github/workflows/cml.yaml:30)
+                if not part.strip() or part.lstrip().startswith("#"):
+                    continue
+                start = offset
+            stripped = part.strip()
+            if stripped.endswith("\\") and offset + 1 < len(parts):
+                # one command over several lines: `train.py \` / `--steps=1` is one run
+                # (huggingface/lerobot benchmark_tests.yml:179-201, a 1-step smoke)
+                pending.append(stripped[:-1].strip())
+                continue
+            command = " ".join([*pending, stripped]) if pending else stripped
+            pending = []
+            number = None if line is None else line + start + (1 if block else 0)
+            out.append(CiCommand(command, number, cwd=cwd))
     return out
 
 

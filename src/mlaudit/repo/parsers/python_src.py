@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 import sys
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, TypeVar
 
 MAX_DEPTH_GUARD = 200
@@ -477,13 +479,73 @@ def _http_error(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 400 <= value < 600
 
 
-def parse_python(source: str, *, filename: str = "<target>") -> PythonFacts:
+# Grammar newer than the interpreter mlaudit runs on, rewritten line for line into the
+# older equivalent so that the file's imports and calls are still read (a project on Python
+# 3.12+ is scanned by a 3.10/3.11 mlaudit: huggingface/lerobot `type FeatureDict = …`,
+# fastapi/full-stack-fastapi-template `except InvalidTokenError, ValidationError:`)
+_BRACKETS = r"\[(?:[^\[\]\n]|\[[^\[\]\n]*\])*\]"
+
+
+@cache  # compiled on the first file that needs them: most scans have none
+def _newer_grammar() -> tuple[tuple[re.Pattern[str], str], ...]:
+    return (
+        # PEP 695 (3.12): `type X[T] = …` is an assignment to X
+        (
+            re.compile(
+                r"^([ \t]*)type[ \t]+([A-Za-z_]\w*)[ \t]*(?:" + _BRACKETS + r")?[ \t]*=", re.M
+            ),
+            r"\1\2 =",
+        ),
+        # PEP 695: type parameters of a function or class
+        (
+            re.compile(
+                r"^([ \t]*(?:async[ \t]+)?def[ \t]+\w+)[ \t]*" + _BRACKETS + r"[ \t]*\(", re.M
+            ),
+            r"\1(",
+        ),
+        (re.compile(r"^([ \t]*class[ \t]+\w+)[ \t]*" + _BRACKETS, re.M), r"\1"),
+        # PEP 758 (3.14): `except A, B:` without parentheses
+        (
+            # bounded: a hostile line of commas must not cost len**2
+            re.compile(
+                r"^([ \t]*except\*?[ \t]+)([^():\n#,]{1,200}(?:,[^():\n#,]{1,200}){1,20})[ \t]*:",
+                re.M,
+            ),
+            r"\1(\2):",
+        ),
+    )
+
+
+def _older_grammar(source: str) -> str | None:
+    """`source` with the newer constructs above rewritten (same lines), or None if none."""
+    out = source
+    for pattern, replacement in _newer_grammar():
+        out = pattern.sub(replacement, out)
+    return out if out != source else None
+
+
+def _parse_tree(source: str) -> ast.AST:
+    # Never pass the repository path as `filename`: on a syntax error CPython re-reads
+    # `filename` (relative to the *current directory*) to show the offending line, i.e. it
+    # would open a file outside the scan root. The null device has no lines, so the error
+    # keeps the line from `source`.
     try:
-        # Never pass the repository path as `filename`: on a syntax error CPython re-reads
-        # `filename` (relative to the *current directory*) to show the offending line, i.e.
-        # it would open a file outside the scan root. The null device has no lines, so the
-        # error keeps the line from `source`. `filename` is kept for callers' messages.
-        tree = ast.parse(source, filename=os.devnull)
+        return ast.parse(source, filename=os.devnull)
+    except SyntaxError:
+        older = _older_grammar(source)
+        if older is None:
+            raise
+        try:
+            return ast.parse(older, filename=os.devnull)
+        except SyntaxError:
+            pass
+        raise
+
+
+def parse_python(source: str, *, filename: str = "<target>") -> PythonFacts:
+    """`filename` is for callers' messages only (see _parse_tree)."""
+    try:
+        tree = _parse_tree(source)
     except (SyntaxError, ValueError) as exc:
         line = getattr(exc, "lineno", None)
         return PythonFacts(
