@@ -83,6 +83,12 @@ def test_notebook_only_project_is_level_0(tmp_path: Path) -> None:
     assert a.overall_level == 0
     assert a.maturity_index < 0.5
     assert {r.name: r.outcome.value for r in a.results}["notebook-only"] == "fail"
+    # a research notebook has nothing to deploy: the continuous-delivery pillar does not
+    # count, and "fix next" starts with level-1 practice, not cd-deploy (it did: +0.38,
+    # facebookresearch/segment-anything reviewed)
+    assert a.profile.name == "research"
+    assert a.maturity.next_level is not None
+    assert "AUT008" not in [m.check for m in a.maturity.next_level.missing]
 
 
 def test_scripted_seeded_pinned_project_without_ci_is_level_1(tmp_path: Path) -> None:
