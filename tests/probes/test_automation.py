@@ -439,7 +439,44 @@ CASES = [
     (
         "cd-deploy",
         "build-push-action",
-        {".github/workflows/cd.yml": BUILD_PUSH.format(key="file", value="docker/api.Dockerfile")},
+        {
+            ".github/workflows/cd.yml": BUILD_PUSH.format(
+                key="file", value="docker/api.Dockerfile"
+            ),
+            "docker/api.Dockerfile": "FROM python:3.11\n",
+        },
+        P,
+    ),
+    # ... only when it pushes (`push:` defaults to false) an image whose Dockerfile exists
+    # (EleutherAI/gpt-neox: pull_request.yml:25 pushes nothing; docker_build.yml:42 builds a
+    # root Dockerfile that moved to containers/docker/)
+    (
+        "cd-deploy",
+        "FP build-push-action that does not push",
+        {
+            ".github/workflows/cd.yml": BUILD_PUSH.format(key="file", value="Dockerfile").replace(
+                "push: true", "push: false"
+            ),
+            "Dockerfile": "FROM python:3.11\n",
+        },
+        F,
+    ),
+    (
+        "cd-deploy",
+        "FP build-push-action of a missing Dockerfile",
+        {
+            ".github/workflows/cd.yml": BUILD_PUSH.format(key="context", value="."),
+            "containers/docker/Dockerfile": "FROM python:3.11\n",
+        },
+        F,
+    ),
+    (
+        "cd-deploy",
+        "build-push-action of the context's Dockerfile",
+        {
+            ".github/workflows/cd.yml": BUILD_PUSH.format(key="context", value="./service"),
+            "service/Dockerfile": "FROM python:3.11\n",
+        },
         P,
     ),
     (

@@ -23,6 +23,7 @@ Everything is read through `_ci_reach`, so commands behind `make deploy` or
 
 from __future__ import annotations
 
+import posixpath
 import re
 from dataclasses import dataclass
 
@@ -109,6 +110,27 @@ def _builds_dev_container(use: CiCommand) -> bool:
     # "/" appended: a build context may name the folder itself (`context: .devcontainer`)
     given = (use.input(key) for key in _BUILD_INPUTS)
     return any(base.DEV_CONTAINER.search(value + "/") for value in given if value)
+
+
+_FALSE = ("", "false", "0", "no", "off")
+
+
+def _pushes_a_buildable_image(snap: Snapshot, use: CiCommand) -> bool:
+    """docker/build-push-action ships only with `push:` set (it defaults to false) and a
+    Dockerfile that exists: `file:`, else `context`/Dockerfile (EleutherAI/gpt-neox
+    docker_build.yml:42 builds a root Dockerfile moved to containers/docker/ in 2025, and
+    pull_request.yml:25 pushes nothing). An expression or a remote context is taken as given.
+    Other ship actions are not judged here."""
+    if not use.text.lower().startswith("docker/build-push-action"):
+        return True
+    if (use.input("push") or "").strip().lower() in _FALSE:
+        return False
+    given = use.input("file")
+    context = use.input("context")
+    path = given if given else f"{context or '.'}/Dockerfile"
+    if "${{" in path or "://" in path or path.startswith("git@"):
+        return True
+    return snap.exists(posixpath.normpath(path.strip().removeprefix("./")))
 
 
 # a deployment environment that is not the system itself: review apps, package indexes, docs
@@ -228,7 +250,11 @@ def deliveries(snap: Snapshot) -> list[Delivery]:
             ship = [i for i in items if _ci_reach.runs(i.text, SHIP)]
             service_uses = [u for u in job.uses if SERVICE_ACTIONS.match(u.text)]
             ship_uses = [
-                u for u in job.uses if SHIP_ACTIONS.match(u.text) and not _builds_dev_container(u)
+                u
+                for u in job.uses
+                if SHIP_ACTIONS.match(u.text)
+                and not _builds_dev_container(u)
+                and _pushes_a_buildable_image(snap, u)
             ]
             if service:
                 found.append(

@@ -206,9 +206,18 @@ def _inputs(given: Any) -> tuple[tuple[str, str], ...]:
     """The string inputs of an action or task step, bounded like commands."""
     if not isinstance(given, dict):
         return ()
+    # GitHub reads every input as a string: `push: true` is "true" (YAML made it a bool)
     return tuple(
-        (str(key), bounded(value)) for key, value in given.items() if isinstance(value, str)
+        (str(key), bounded(_input_text(value)))
+        for key, value in given.items()
+        if isinstance(value, (str, bool, int, float))
     )
+
+
+def _input_text(value: str | bool | int | float) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value if isinstance(value, str) else str(value)
 
 
 def _as_dict(value: Any) -> dict[Any, Any]:
