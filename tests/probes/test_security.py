@@ -422,6 +422,22 @@ CASES = [
     ("policy-files", {"SECURITY.md": "Report to sec@example.com\n"}, Outcome.PASS),
     ("policy-files", {".github/CODEOWNERS": "* @team\n"}, Outcome.PASS),
     ("policy-files", {"README.md": "security: mail us\n"}, Outcome.FAIL),
+    # a contributing guide's paragraph on private disclosure is a policy, less discoverable
+    # (facebookresearch/segment-anything CONTRIBUTING.md:25-27)
+    (
+        "policy-files",
+        {
+            "CONTRIBUTING.md": "## Issues\nFacebook has a bounty program for the safe\n"
+            "disclosure of security bugs. Do not file a public issue.\n"
+        },
+        Outcome.PARTIAL,
+    ),
+    # ... not a guide that only mentions a security linter
+    (
+        "policy-files",
+        {"CONTRIBUTING.md": "Run the security linter (bandit) before you open a pull request.\n"},
+        Outcome.FAIL,
+    ),
     ("policy-files", {"examples/demo/SECURITY.md": "x\n"}, Outcome.FAIL),
     # storage-hardening
     ("storage-hardening", {"modules/environment/s3.yaml": CFN_HARDENED}, Outcome.PASS),
