@@ -966,6 +966,15 @@ CASES = [
         P,
     ),
     ("pre-commit-quality", "none", {"src/a.py": "x = 1\n"}, F),
+    # Google's black fork configured, run by nothing (google-deepmind/alphafold
+    # pyproject.toml:68); run in CI it gates
+    (
+        "pre-commit-quality",
+        "pyink-configured",
+        {"pyproject.toml": "[project]\nname = 'a'\n\n[tool.pyink]\nline-length = 80\n"},
+        H,
+    ),
+    ("pre-commit-quality", "ci-pyink", {".github/workflows/ci.yml": wf("pyink --check .")}, P),
     (
         "pre-commit-quality",
         "fp-generic-hooks-only",

@@ -945,7 +945,11 @@ def _metric_candidates(_path: str, facts: PythonFacts) -> tuple[tuple[_Candidate
 
 
 # pre-commit -----------------------------------------------------------------------------------
-QUALITY_HOOKS = r"ruff|black|mypy|flake8|pylint|isort|pyright|autopep8|yapf|pyupgrade|blue"
+# pyink and pytype: Google's formatter (a black fork) and type checker
+# (google-deepmind/alphafold pyproject.toml:68 `[tool.pyink]`)
+QUALITY_HOOKS = (
+    r"ruff|black|mypy|flake8|pylint|isort|pyright|autopep8|yapf|pyupgrade|blue|pyink|pytype"
+)
 
 
 # GitHub actions that run a linter or formatter themselves.
@@ -1031,7 +1035,7 @@ def precommit_quality(snap: Snapshot, p: PreCommitParams) -> Observation:
                         generic.append(ev(path, line, texts[0]))
     if found:
         return base.passed("pre-commit runs code-quality hooks", found)
-    tools = re.compile(r"\b(ruff|black|mypy|flake8|pylint|isort|pyright)\b")
+    tools = re.compile(r"\b(ruff|black|mypy|flake8|pylint|isort|pyright|pyink|pytype)\b")
     runs = [r for r in _ci_reach.reached(snap) if _ci_reach.runs(r.text, tools)]
     ci = [r.evidence() for r in runs if not _ci_reach.cannot_fail(r.text, tools)]
     ci += [
@@ -1053,7 +1057,11 @@ def precommit_quality(snap: Snapshot, p: PreCommitParams) -> Observation:
     evidence = [ev(c) for c in declared] + generic
     for path in base.select_files(snap, ["pyproject.toml", "setup.cfg", "tox.ini"]):
         for number, text in enumerate(snap.lines(path), start=1):
-            if re.match(r"^\[(tool\.(ruff|black|mypy|isort|pylint)|flake8|mypy|isort)\b", text):
+            if re.match(
+                r"^\[(tool\.(ruff|black|mypy|isort|pylint|pyink|pyright|yapf|pytype)|flake8|mypy|isort"
+                r"|yapf|pytype)\b",
+                text,
+            ):
                 evidence.append(ev(path, number, text))
     if evidence:
         return base.partial(
