@@ -561,6 +561,16 @@ CASES = [
     ),
     ("notebook-hygiene", "no tool", {"nb/a.ipynb": nb("x = 1")}, FAIL),
     ("notebook-hygiene", "no notebooks", {"train.py": "x = 1\n"}, NA),
+    # a markdown-only notebook has no outputs to strip (google-deepmind/alphafold)
+    (
+        "notebook-hygiene",
+        "markdown-only notebook",
+        {
+            "notebooks/a.ipynb": '{"cells": [{"cell_type": "markdown", "metadata": {}, '
+            '"source": ["SERVICE UNAVAILABLE"]}], "nbformat": 4}'
+        },
+        NA,
+    ),
     # FP: README prose and a commented-out hook
     (
         "notebook-hygiene",
