@@ -168,7 +168,8 @@ def load_catalogue(path: str | None = None) -> Catalogue:
 
 
 # facts gathered once per snapshot ----------------------------------------------------------
-def _norm(name: str) -> str:
+def canonical_name(name: str) -> str:
+    """A distribution name as PEP 503 compares it (`Scikit_Learn` is `scikit-learn`)."""
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
@@ -235,7 +236,7 @@ def declared_requirements(snap: Snapshot) -> dict[str, list[Evidence]]:
         found: dict[str, list[Evidence]] = {}
 
         def declare(name: str, evidence: Evidence) -> None:
-            found.setdefault(_norm(name), []).append(evidence)
+            found.setdefault(canonical_name(name), []).append(evidence)
 
         for path in base.select_files(snap, REQUIREMENTS_GLOBS):
             reqs = snap.requirements(path)
@@ -406,7 +407,9 @@ def _detect(facts: _Facts, tool: ToolSpec) -> InventoryTool | None:
     if hits:
         via.append("ci")
         used += sorted(set(hits), key=Evidence.sort_key)
-    declared = [e for name in tool.requirements for e in facts.requirements.get(_norm(name), [])]
+    declared = [
+        e for name in tool.requirements for e in facts.requirements.get(canonical_name(name), [])
+    ]
     if declared:
         via.append("requirement")
     if not used and not declared:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 import time
 
 from packaging.version import Version
 from pydantic import Field
 
+from mlaudit.inventory import canonical_name
 from mlaudit.probes import base
 from mlaudit.probes.base import ev
 from mlaudit.probes.kubernetes import NoParams
@@ -86,6 +86,7 @@ def deps_locked(snap: Snapshot, p: DepsLockedParams) -> Observation:
             )
         return base.failed("no dependency lockfile and no requirements file")
     unpinned: list[Evidence] = []
+    tools: list[Evidence] = []  # the unpinned that are test, lint or packaging tools
     pinned: list[Evidence] = []
     unreadable: list[Evidence] = []
     for path in req_files:
@@ -96,21 +97,22 @@ def deps_locked(snap: Snapshot, p: DepsLockedParams) -> Observation:
         for req in parsed.requirements:
             target = pinned if req.pinned else unpinned
             target.append(ev(path, req.line, req.raw))
+            if not req.pinned and canonical_name(req.name) in _TOOL_PACKAGES:
+                tools.append(target[-1])
         # `pandas>=1.3.*` (mlflow/mlp-regression-template) is no valid specifier, let alone a
         # pin: not counting it would let a file of such lines beside one `==` pass
         unpinned.extend(
             ev(path, number, raw, "not a valid requirement") for raw, number in parsed.invalid
         )
-    runtime = [e for e in unpinned if not _is_tool_requirement(e.snippet or "")]
-    if unpinned and (runtime or not pinned):
+    if len(tools) < len(unpinned) or (unpinned and not pinned):
         return base.failed(f"{len(unpinned)} requirement(s) not pinned with ==", unpinned)
-    if unpinned:
+    if tools:
         # google-deepmind/alphafold requirements.txt: eleven packages pinned, `pytest<8.5.0`
         # and `setuptools<72.0.0` ranged
         return base.partial(
-            f"all {len(pinned)} runtime requirements pinned with ==; {len(unpinned)} test or "
+            f"all {len(pinned)} runtime requirements pinned with ==; {len(tools)} test or "
             "build tool(s) are not",
-            unpinned,
+            tools,
         )
     if unreadable:
         return base.unknown("a requirements file could not be read", unreadable)
@@ -147,12 +149,6 @@ _TOOL_PACKAGES = frozenset(
         "pyink",
     )
 )
-_REQUIREMENT_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
-
-
-def _is_tool_requirement(raw: str) -> bool:
-    m = _REQUIREMENT_NAME.match(raw)
-    return m is not None and re.sub(r"[-_.]+", "-", m.group(1)).lower() in _TOOL_PACKAGES
 
 
 # MON: a dependency bot that has something to update --------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from mlaudit.inventory import declared_requirements
+from mlaudit.inventory import canonical_name, declared_requirements
 from mlaudit.probes import base
 from mlaudit.probes.base import ev
 from mlaudit.probes.generic import module_matches_any
@@ -170,7 +170,7 @@ _PACKAGE_TOKEN = re.compile(r"^['\"]?([A-Za-z0-9][A-Za-z0-9._-]*)")
 
 
 def _ml_package_names() -> frozenset[str]:
-    return frozenset(re.sub(r"[-_.]+", "-", n).lower() for n in ML_PACKAGES)
+    return frozenset(canonical_name(n) for n in ML_PACKAGES)
 
 
 def _docker_installs(snap: Snapshot, wanted: frozenset[str]) -> list[Evidence]:
@@ -186,7 +186,7 @@ def _docker_installs(snap: Snapshot, wanted: frozenset[str]) -> list[Evidence]:
                     if token.startswith("-"):
                         continue
                     name = _PACKAGE_TOKEN.match(token)
-                    if name and re.sub(r"[-_.]+", "-", name.group(1)).lower() in wanted:
+                    if name and canonical_name(name.group(1)) in wanted:
                         found.append(ev(path, ins.line, f"RUN {ins.args}"))
                         break
     return found

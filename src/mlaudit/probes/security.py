@@ -555,9 +555,8 @@ _NOPASSWD_ALL = re.compile(r"NOPASSWD\s*:\s*ALL\b")
 def _passwordless_sudo(df: Dockerfile) -> Instruction | None:
     """The RUN of the final stage that grants a user every command through sudo without a
     password (`… ALL=(ALL) NOPASSWD: ALL` into a sudoers file), or None."""
-    final_start = max((i.line for i in df.stages), default=0)
-    for ins in df.of("RUN"):
-        if ins.line >= final_start and "sudoers" in ins.args and _NOPASSWD_ALL.search(ins.args):
+    for ins in df.in_final_stage("RUN"):
+        if "sudoers" in ins.args and _NOPASSWD_ALL.search(ins.args):
             return ins
     return None
 

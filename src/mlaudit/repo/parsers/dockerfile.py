@@ -75,11 +75,15 @@ class Dockerfile:
         """HEALTHCHECK instructions that define a check (`HEALTHCHECK NONE` disables it)."""
         return [i for i in self.of("HEALTHCHECK") if i.args.split()[:1] != ["NONE"]]
 
+    def in_final_stage(self, keyword: str) -> list[Instruction]:
+        """The `keyword` instructions of the final stage (the last FROM on)."""
+        final_start = max((i.line for i in self.of("FROM")), default=0)
+        return [i for i in self.of(keyword) if i.line >= final_start]
+
     @property
     def final_user(self) -> Instruction | None:
         """The last USER instruction of the final stage, or None (root by default)."""
-        final_start = max((i.line for i in self.of("FROM")), default=0)
-        users = [i for i in self.of("USER") if i.line >= final_start]
+        users = self.in_final_stage("USER")
         return users[-1] if users else None
 
 
