@@ -169,6 +169,16 @@ def run_rubric_check(snap: Snapshot, name: str) -> Observation:
 # Structure checks use
 run_check = run_rubric_check
 
+# The training checks apply only to a repository that trains (probe trains_models, tested in
+# tests/probes/test_training_precondition.py). The check tables' fixtures are of repositories
+# that train: each gets a training script that nothing calls, so a fixture tests the check's
+# own logic whatever else it holds.
+TRAINING_SCRIPT = {"scripts/run_training.sh": "python -m model.train\n"}
+
+
+def training_repo(files: Mapping[str, str | bytes]) -> dict[str, str | bytes]:
+    return {**TRAINING_SCRIPT, **files}
+
 
 def git_children(parent: int | None = None) -> list[int]:
     """Process ids of git processes whose parent is `parent` (default: this process)."""

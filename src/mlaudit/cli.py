@@ -236,7 +236,9 @@ def scan(
         None, "--verbose", "-v", help="Show every check with its evidence."
     ),
     show_na: bool = typer.Option(
-        False, "--show-na", help="With -v, also list the checks not applicable to the profile."
+        False,
+        "--show-na",
+        help="With -v, also list the checks not applicable to the profile or the repository.",
     ),
     full: bool = typer.Option(
         False, "--full", help="Markdown: the full report instead of the pull-request comment."

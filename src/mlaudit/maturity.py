@@ -503,8 +503,10 @@ def progress_text(m: Maturity, level_name: str = "") -> str:
     if nl is None:
         return "highest level reached"
     name = f" ({level_name})" if level_name else ""
-    text = f"to reach level {nl.level}{name} (index {nl.index_needed:.1f}): {nl.met}/{nl.total} "
-    text += "of its items met"
+    text = f"to reach level {nl.level}{name} (index {nl.index_needed:.1f}): "
+    # no pillar of the level applies (a repository that neither trains nor deploys, at
+    # level 2): the index still rises through the other levels' items
+    text += f"{nl.met}/{nl.total} of its items met" if nl.total else "none of its pillars applies"
     if nl.missing:
         text += "; raise the index most: " + ", ".join(item_text(i) for i in nl.missing)
     return text

@@ -4,7 +4,7 @@ known false positive for each."""
 from __future__ import annotations
 
 import pytest
-from helpers import run_check, snapshot
+from helpers import run_check, snapshot, training_repo
 
 from mlaudit.results import Outcome
 
@@ -897,7 +897,7 @@ CASES = [
     [pytest.param(c, f, e, id=f"{c}:{i}") for c, i, f, e in CASES],
 )
 def test_automation_checks(tmp_path, check, files, expected):
-    obs = run_check(snapshot(tmp_path, files), check)
+    obs = run_check(snapshot(tmp_path, training_repo(files)), check)
     assert obs.outcome == expected, obs.message
 
 

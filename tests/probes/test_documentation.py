@@ -4,7 +4,7 @@ catalogue's known false positive for each."""
 from __future__ import annotations
 
 import pytest
-from helpers import run_check, snapshot
+from helpers import run_check, snapshot, training_repo
 
 from mlaudit.probes.documentation import parse_markdown
 from mlaudit.results import Outcome
@@ -374,6 +374,8 @@ CASES = [
     # changelog -----------------------------------------------------------------------------------
     ("changelog", "changelog-md", {"CHANGELOG.md": "## 1.0.0\n"}, P),
     ("changelog", "none", {"README.md": "# X\n"}, F),
+    # a dated updates log is a changelog (meta-llama/llama UPDATES.md, reviewed)
+    ("changelog", "updates-md", {"UPDATES.md": "## 2023-08-01\nFixed the tokenizer.\n"}, P),
     # generated release notes (ashleve/lightning-hydra-template: release-drafter run by a
     # workflow); the drafter's configuration alone is half of it
     (
@@ -425,7 +427,7 @@ CASES = [
     [pytest.param(c, f, e, id=f"{c}:{i}") for c, i, f, e in CASES],
 )
 def test_documentation_checks(tmp_path, check, files, expected):
-    obs = run_check(snapshot(tmp_path, files), check)
+    obs = run_check(snapshot(tmp_path, training_repo(files)), check)
     assert obs.outcome == expected, obs.message
 
 

@@ -7,7 +7,7 @@ positive case, a negative case and its trap."""
 from __future__ import annotations
 
 import pytest
-from helpers import run_rubric_check, snapshot
+from helpers import run_rubric_check, snapshot, training_repo
 
 from mlaudit.probes.profile import detect_profile
 from mlaudit.probes.serving import serving_files
@@ -343,7 +343,7 @@ def test_a_scoring_script_is_serving_code_for_every_check(tmp_path):
     ],
 )
 def test_azure_ml_parallel_scoring_and_dataset_lineage(tmp_path, code, scaleout, dataset):
-    snap = snapshot(tmp_path, {"pipelines/build.py": code})
+    snap = snapshot(tmp_path, training_repo({"pipelines/build.py": code}))
     assert run_rubric_check(snap, "batch-scaleout").outcome == scaleout
     assert run_rubric_check(snap, "dataset-logged").outcome == dataset
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from helpers import run_rubric_check, snapshot
+from helpers import run_rubric_check, snapshot, training_repo
 
 from mlaudit.results import Outcome
 
@@ -841,6 +841,13 @@ CASES = [
         {"requirements.txt": "jax==0.4.26\nnumpy==1.24.3\npytest<8.5.0\nsetuptools<72.0.0\n"},
         PARTIAL,
     ),
+    # a test tool's plugin is a test tool (databricks/mlops-stacks dev-requirements.txt)
+    (
+        "deps-locked",
+        "only-plugin-unpinned",
+        {"requirements.txt": "mlflow==2.11.0\npytest==8.1.1\npytest-black\n"},
+        PARTIAL,
+    ),
     # ... but a ranged runtime package beside them is not pinned
     (
         "deps-locked",
@@ -1297,7 +1304,7 @@ CASES = [
     [pytest.param(c, f, e, id=f"{c}: {label}") for c, label, f, e in CASES],
 )
 def test_reproducibility_checks(tmp_path, check, files, expected):
-    obs = run_rubric_check(snapshot(tmp_path, files), check)
+    obs = run_rubric_check(snapshot(tmp_path, training_repo(files)), check)
     assert obs.outcome == expected, obs
 
 

@@ -4,7 +4,7 @@ for each check a positive case, a negative case and the catalogue's known false 
 from __future__ import annotations
 
 import pytest
-from helpers import run_check, run_probe, snapshot
+from helpers import run_check, run_probe, snapshot, training_repo
 
 from mlaudit.results import Outcome
 
@@ -174,6 +174,28 @@ CASES = [
             "def test_run():\n    assert preprocess_data.run(1) == 1\n",
         },
         P,
+    ),
+    # a tokenizer class is a text model's feature code (karpathy/minGPT, reviewed)
+    (
+        "feature-unit-tests",
+        "tokenizer-class",
+        {
+            "mingpt/bpe.py": "class BPETokenizer:\n    def __call__(self, text):\n        return [1]\n",
+            "tests/test_bpe.py": "from mingpt.bpe import BPETokenizer\n\n"
+            "def test_encode():\n    assert BPETokenizer()('a') == [1]\n",
+        },
+        P,
+    ),
+    # ... a tokenizer from a library is not the repository's feature code
+    (
+        "feature-unit-tests",
+        "fp-library-tokenizer",
+        {
+            "mingpt/model.py": "class GPT:\n    pass\n",
+            "tests/test_tok.py": "from transformers import GPT2Tokenizer\n\n"
+            "def test_tok():\n    assert GPT2Tokenizer\n",
+        },
+        F,
     ),
     # known FP (huggingface/setfit): 🤗 transformers.utils is not scripts/transformers/utils.py
     (
@@ -1063,7 +1085,7 @@ CASES = [
     [pytest.param(c, f, e, id=f"{c}:{i}") for c, i, f, e in CASES],
 )
 def test_testing_checks(tmp_path, check, files, expected):
-    obs = run_check(snapshot(tmp_path, files), check)
+    obs = run_check(snapshot(tmp_path, training_repo(files)), check)
     assert obs.outcome == expected, obs.message
 
 

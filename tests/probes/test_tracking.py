@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from helpers import _default_rubric, run_rubric_check, snapshot
+from helpers import _default_rubric, run_rubric_check, snapshot, training_repo
 
 from mlaudit.results import Outcome
 
@@ -843,7 +843,7 @@ CASES = [
     [pytest.param(c, f, e, id=f"{c}: {label}") for c, label, f, e in CASES],
 )
 def test_tracking_checks(tmp_path, check, files, expected):
-    obs = run_rubric_check(snapshot(tmp_path, files), check)
+    obs = run_rubric_check(snapshot(tmp_path, training_repo(files)), check)
     assert obs.outcome == expected, obs
 
 

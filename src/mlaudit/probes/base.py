@@ -404,6 +404,20 @@ def unread_evidence(snap: Snapshot, paths: Iterable[str]) -> list[Evidence]:
     return [e for e in problem_evidence(snap, paths) if snap.text(e.path) is None]
 
 
+def absent_from_python(
+    snap: Snapshot, paths: Sequence[str], *, no_python: str, unread: str, absent: str
+) -> Observation:
+    """The verdict of a search of Python `paths` that found nothing: unknown when there was
+    no Python to search or a file could not be read (the search could have missed it), else
+    fail with `absent`."""
+    if not paths:
+        return unknown(no_python)
+    missed = unread_evidence(snap, paths)
+    if missed:
+        return unknown(unread, missed)
+    return failed(absent)
+
+
 def name_tokens(patterns: Iterable[str]) -> list[str]:
     """The literal word each name pattern needs in a file's text (`mlflow.log_*` → `log_`,
     `mlflow.*` → `mlflow`); '' (no filtering) when a pattern has no literal part."""

@@ -177,6 +177,11 @@ class OnlyIfParams(Params):
     when: SubProbe
     then: SubProbe
     message: str = Field(default="", description="shown when the condition does not hold")
+    undecided: Literal["unknown", "then"] = Field(
+        default="unknown",
+        description="when the condition is unknown: 'unknown' (the check is undecided too) or "
+        "'then' (run `then` as if it held: for a precondition whose error is costly one way)",
+    )
 
 
 @probe("only_if", OnlyIfParams)
@@ -184,12 +189,14 @@ def only_if(snap: Snapshot, p: OnlyIfParams) -> Observation:
     """A conditional signal: not applicable unless `when` finds something; then `then`.
 
     E.g. notebook hygiene only matters when the repository has notebooks, and tracked
-    hyper-parameter searches only when it runs a search at all.
+    hyper-parameter searches only when it runs a search at all. With `undecided: then`, a
+    condition that cannot be decided runs `then` (the training checks: an unreadable
+    repository is graded as one that trains, never lifted by n/a).
     """
     condition = p.when.run(snap)
     if condition.outcome in (Outcome.FAIL, Outcome.NOT_APPLICABLE):
         return base.not_applicable(p.message or f"not applicable: {condition.message}")
-    if condition.outcome in (Outcome.UNKNOWN, Outcome.ERROR):
+    if condition.outcome in (Outcome.UNKNOWN, Outcome.ERROR) and p.undecided == "unknown":
         return condition
     return p.then.run(snap)
 

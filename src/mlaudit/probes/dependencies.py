@@ -97,7 +97,7 @@ def deps_locked(snap: Snapshot, p: DepsLockedParams) -> Observation:
         for req in parsed.requirements:
             target = pinned if req.pinned else unpinned
             target.append(ev(path, req.line, req.raw))
-            if not req.pinned and canonical_name(req.name) in _TOOL_PACKAGES:
+            if not req.pinned and _is_tool(canonical_name(req.name)):
                 tools.append(target[-1])
         # `pandas>=1.3.*` (mlflow/mlp-regression-template) is no valid specifier, let alone a
         # pin: not counting it would let a file of such lines beside one `==` pass
@@ -126,9 +126,6 @@ def deps_locked(snap: Snapshot, p: DepsLockedParams) -> Observation:
 _TOOL_PACKAGES = frozenset(
     (
         "pytest",
-        "pytest-cov",
-        "pytest-xdist",
-        "pytest-mock",
         "coverage",
         "tox",
         "nox",
@@ -149,6 +146,13 @@ _TOOL_PACKAGES = frozenset(
         "pyink",
     )
 )
+# plugins of a test or lint tool are tools too (databricks/mlops-stacks dev-requirements.txt:
+# `pytest-black`, reviewed)
+_TOOL_PLUGIN_PREFIXES = ("pytest-", "flake8-", "mypy-", "types-")
+
+
+def _is_tool(name: str) -> bool:
+    return name in _TOOL_PACKAGES or name.startswith(_TOOL_PLUGIN_PREFIXES)
 
 
 # MON: a dependency bot that has something to update --------------------------------------

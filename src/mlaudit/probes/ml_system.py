@@ -254,12 +254,11 @@ def ml_system_present(snap: Snapshot, p: NoParams) -> Observation:
         hit_ev = _text_import(snap, path)
         if hit_ev is not None:
             return base.passed("ML libraries are imported", [hit_ev])
-    if not python:
-        return base.unknown("no Python code: whether this is an ML project cannot be read")
-    unread = base.unread_evidence(snap, python)
-    if unread:
-        return base.unknown("no ML found, but some Python files could not be read", unread)
-    return base.failed(
-        f"no ML system found: none of {len(python)} Python file(s) and notebooks imports an "
-        "ML library, no ML package is declared and no model file is tracked"
+    return base.absent_from_python(
+        snap,
+        python,
+        no_python="no Python code: whether this is an ML project cannot be read",
+        unread="no ML found, but some Python files could not be read",
+        absent=f"no ML system found: none of {len(python)} Python file(s) and notebooks "
+        "imports an ML library, no ML package is declared and no model file is tracked",
     )

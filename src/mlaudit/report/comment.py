@@ -28,7 +28,7 @@ MAX_CHARS = 10_000
 MESSAGE_CHARS = 110
 TOP_ATTENTION = 20  # most important first (gate-blocking, fail, severity, level)
 LEGEND = (
-    "Cells: score 0–100 · level L0–L4. `n/a` not applicable to the profile · `?` unknown "
+    "Cells: score 0–100 · level L0–L4. `n/a` not applicable to the profile or the repository · `?` unknown "
     "(no check could be decided; not a zero) · `—` no check for this artifact. "
     "Checks: ✔ pass · ◐ partial (declared, not automated) · ✘ fail · ? unknown · – not applicable."
 )

@@ -1,0 +1,192 @@
+"""Whether the repository trains a model at all (a precondition, not a practice).
+
+Tracking, seeds, externalised hyper-parameters, checkpoints, training pipelines and
+continuous training describe how a model is trained. A released model's inference code
+(openai/whisper, google-deepmind/alphafold, facebookresearch/segment-anything), an inference
+server (huggingface/text-generation-inference) or a serving tutorial with a stand-in model
+trains nothing: failing those checks there grades a practice the project never needed, and
+"fix next: log your training runs" is advice for a repository with no training run. The
+training checks of the default rubric are wrapped in `only_if` on this probe.
+
+The definition is deliberately wide, because the error costs are not symmetric: a wrong "no
+training" turns a training project's fails into n/a and lifts its level; a wrong "training"
+only leaves an inference repository graded as before."""
+
+from __future__ import annotations
+
+import re
+
+from mlaudit.probes import base
+from mlaudit.probes.base import ev
+from mlaudit.probes.code_roles import _is_training_call
+from mlaudit.probes.generic import module_matches_any, name_matches_any
+from mlaudit.probes.registry import Params, probe
+from mlaudit.repo.parsers.python_src import PythonFacts
+from mlaudit.repo.snapshot import Snapshot, derivation_key
+from mlaudit.results import Evidence, Observation
+
+
+class NoParams(Params):
+    pass
+
+
+# beyond code_roles' training calls (which also decide coupling, so stay narrow): calls that
+# only training code makes, in any framework
+MORE_TRAINING_CALLS: tuple[str, ...] = (
+    "*.partial_fit",
+    "*.train",  # torch `model.train()`, xgboost/lightgbm/estimator `.train(…)`
+    "*.train_and_evaluate",
+    "*.apply_gradients",  # TF/Keras and Flax optimisers
+    "optax.apply_updates",
+    "jax.value_and_grad",
+    "*.learn",  # stable-baselines3 `model.learn(total_timesteps=…)`
+    "*Estimator",  # SageMaker and TF estimators are training jobs
+    "*TrainingJob",  # Vertex AI CustomTrainingJob and friends
+    "*TrainingStep",  # SageMaker Pipelines
+    "*.create_training_job",
+    "*.train_model",
+)
+# a script or notebook whose name says it trains (`train.py`, `finetune_lora.py`,
+# `01-train-model.ipynb`), outside the test tree; a project template's too
+# (databricks/mlops-stacks training/notebooks/Train.py.tmpl)
+TRAINING_FILE = re.compile(
+    r"(?:^|/)(?:[\w.-]*[_.-])?(?:re)?(?:train|training|trainer|finetune|fine_tune|pretrain)"
+    r"(?:[_.-][\w.-]*)?\.(?:py|ipynb)(?:\.tmpl|\.j2|\.jinja2?)?$",
+    re.IGNORECASE,
+)
+# a training command in a shell script, Makefile, Dockerfile, CI workflow or job spec:
+# `python train.py`, `python -m src.training.run`, `accelerate launch finetune.py`,
+# `spacy train`, `yolo detect train`, `fairseq-train`, `dvc repro`, `mlflow run`
+TRAINING_COMMAND = re.compile(
+    r"\bpython[\d.]*\s+(?:-\S+\s+)*(?:-m\s+)?[\w./-]*"
+    r"(?:train|training|trainer|finetune|fine_tune|pretrain)\w*(?:\.py)?\b"
+    r"|(?:\blaunch|\btorchrun|\bdeepspeed)\s+(?:--?\S+\s+)*[\w./-]*"
+    r"(?:train|finetune|fine_tune|pretrain)\w*\.py\b"
+    r"|\b(?:spacy|yolo|allennlp|ludwig|rasa|litgpt|autotrain|tune)\s+(?:\w+\s+)?"
+    r"(?:train|finetune|pretrain)\b"
+    r"|\bfairseq-train\b|\bdvc\s+(?:repro|exp\s+run)\b|\bmlflow\s+run\b",
+    re.IGNORECASE,
+)
+TEMPLATE_FILES: tuple[str, ...] = ("*.py.tmpl", "*.py.j2", "*.py.jinja", "*.py.jinja2")
+COMMAND_FILES: tuple[str, ...] = (
+    "*.sh",
+    "*.bash",
+    "Makefile",
+    "*.mk",
+    "Dockerfile",
+    "Dockerfile.*",
+    "*.dockerfile",
+    "*.yaml",
+    "*.yml",
+    "MLproject",
+    "*.toml",
+    "*.cfg",
+)
+
+_TRAINING_CALL = derivation_key("training.call")
+
+
+# a train/test split or cross-validation prepares training even where the fitting itself is
+# commented out (BrendaLoznik/titanic Titanic_github.ipynb: `#cv.fit(X1_train, y1_train)`)
+SPLIT_MODULES: tuple[str, ...] = ("sklearn.model_selection",)
+
+
+# an orchestrated pipeline trains in its steps, often in a container built elsewhere
+# (`dsl.ContainerOp(image=…, arguments=["train"])`): a step, function or string of a file that
+# declares such a pipeline and names training counts
+PIPELINE_MODULES: tuple[str, ...] = (
+    "kfp",
+    "tfx",
+    "sagemaker.workflow",
+    "azure.ai.ml",
+    "azureml.pipeline",
+    "google.cloud.aiplatform",
+    "zenml",
+    "metaflow",
+    "prefect",
+    "airflow",
+    "dagster",
+    "flytekit",
+    "mlrun",
+    "kedro.pipeline",
+    "stepfunctions",
+)
+TRAINING_WORD = re.compile(r"(?<![a-z])(?:re)?train|finetun|fine[-_ ]tun|pretrain", re.IGNORECASE)
+
+
+def _training_call(path: str, facts: PythonFacts) -> tuple[int, str] | None:
+    """ONE file's first training call, else its first import of a split/CV module, else a
+    pipeline step that names training: (line, what)."""
+    for call in facts.calls:
+        if _is_training_call(call.name) or name_matches_any(call.name, MORE_TRAINING_CALLS):
+            return call.line, f"{call.name}(…)"
+    for imp in facts.imports:
+        if module_matches_any(imp.module, SPLIT_MODULES):
+            return imp.line, f"import {imp.module}"
+    if any(module_matches_any(imp.module, PIPELINE_MODULES) for imp in facts.imports):
+        for name, line, _end, _kind in facts.spans:
+            if TRAINING_WORD.search(name):
+                return line, f"pipeline step {name}"
+        for value, line in facts.strings:
+            if TRAINING_WORD.search(value):
+                return line, f"pipeline step {value!r}"
+    return None
+
+
+def _training_command(snap: Snapshot) -> Evidence | None:
+    for path in base.select_files(snap, COMMAND_FILES, include_excluded_dirs=True):
+        if base.is_test_path(path):
+            continue
+        text = snap.text(path)
+        if not text:
+            continue
+        m = TRAINING_COMMAND.search(text)
+        if m:
+            line = text.count("\n", 0, m.start()) + 1
+            return ev(path, line, m.group(0))
+    return None
+
+
+@probe("trains_models", NoParams)
+def trains_models(snap: Snapshot, p: NoParams) -> Observation:
+    """Precondition: the repository trains a model.
+
+    Looks for, outside the tests (examples, tutorials and notebooks count): a training call
+    (`.fit`, `.backward`, `optimizer.step`, `model.train()`, a `Trainer`, `xgboost.train`,
+    `apply_gradients`, a SageMaker or TF `Estimator`, a Vertex training job …); a train/test
+    split module; a step of an orchestrated pipeline (KFP, TFX, SageMaker, Azure ML, Vertex …)
+    that names training; a script or notebook named for training (`train.py`,
+    `finetune_lora.py`); or a training command in a shell script, Makefile, Dockerfile, CI
+    workflow or job spec (`python train.py`, `spacy train`, `dvc repro`, `mlflow run`). Any
+    one passes. Fails when Python code exists, every file was read and none is found;
+    unknown when there is no Python code or a file could not be read.
+    Why: training practices (tracking, seeds, checkpoints, training pipelines, continuous
+    training) do not apply to a repository that only runs or serves a released model.
+    Fix: nothing to fix. If the repository does train, in a way none of the above shows, the
+    training checks' n/a is wrong: report it, and waive nothing.
+    """
+    python = base.select_files(snap, ["*.py", "*.ipynb"], include_excluded_dirs=True)
+    code = [x for x in python if not base.is_test_path(x)]
+    templates = base.select_files(snap, TEMPLATE_FILES, include_excluded_dirs=True)
+    for path, hit in snap.python_per_file(_TRAINING_CALL, code, _training_call):
+        if hit is not None:
+            line, name = hit
+            cell_line, note = base.notebook_line_note(snap, path, line)
+            return base.passed(
+                "the repository trains a model", [ev(path, cell_line, name, note=note)]
+            )
+    named = [x for x in (*code, *templates) if TRAINING_FILE.search(x) and not base.is_test_path(x)]
+    if named:
+        return base.passed("a script or notebook is named for training", [ev(x) for x in named[:3]])
+    command = _training_command(snap)
+    if command is not None:
+        return base.passed("a command runs training", [command])
+    return base.absent_from_python(
+        snap,
+        code,
+        no_python="no Python code outside the tests: whether the repository trains cannot be read",
+        unread="no training found, but some Python files could not be read",
+        absent=f"no training: none of {len(code)} Python file(s) and notebooks calls a training "
+        "API (.fit, .backward, optimizer.step, a Trainer …) or is named for training, and no "
+        "command trains",
+    )

@@ -1,0 +1,157 @@
+"""The training precondition (probe trains_models) and the training checks it gates.
+
+Reviewed cases: openai/whisper, openai/CLIP, google-deepmind/alphafold,
+facebookresearch/segment-anything and huggingface/text-generation-inference train nothing;
+tracking, seeds, checkpoints and training pipelines failed there and filled "fix next"."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import run_check, run_probe, snapshot
+
+from mlaudit.results import Outcome
+
+P, F, NA, U = Outcome.PASS, Outcome.FAIL, Outcome.NOT_APPLICABLE, Outcome.UNKNOWN
+
+INFERENCE = (
+    "import torch\n\n"
+    "def load(path):\n"
+    "    model = torch.jit.load(path)\n"
+    "    model.eval()\n"
+    "    return model\n\n"
+    "@torch.inference_mode()\n"
+    "def generate(model, x):\n"
+    "    return model(x)\n"
+)
+NB_FIT = (
+    '{"cells": [{"cell_type": "code", "source": ["from sklearn.linear_model import Ridge\\n", '
+    '"m = Ridge().fit(X, y)\\n"]}], "nbformat": 4}'
+)
+
+PROBE_CASES = [
+    (
+        "torch-loop",
+        {"src/loop.py": "def step(loss, optimizer):\n    loss.backward()\n    optimizer.step()\n"},
+        P,
+    ),
+    ("sklearn-fit", {"model.py": "from sklearn.svm import SVC\nclf = SVC().fit(X, y)\n"}, P),
+    ("torch-train-mode", {"run.py": "def epoch(model):\n    model.train()\n"}, P),
+    (
+        "keras-apply-gradients",
+        {"opt.py": "def s(opt, g, v):\n    opt.apply_gradients(zip(g, v))\n"},
+        P,
+    ),
+    (
+        "sagemaker-estimator",
+        {"pipe.py": "from sagemaker.estimator import Estimator\ne = Estimator(image_uri='x')\n"},
+        P,
+    ),
+    ("notebook-fit", {"api.py": "x = 1\n", "notebooks/explore.ipynb": NB_FIT}, P),
+    ("tutorial-counts", {"api.py": "x = 1\n", "tutorials/t.ipynb": NB_FIT}, P),
+    ("named-script", {"src/finetune_lora.py": "import sys\n"}, P),
+    (
+        "template-script",
+        {"hooks/gen.py": "x = 1\n", "template/training/Train.py.tmpl": "{{x}}\n"},
+        P,
+    ),
+    (
+        "ci-command",
+        {
+            "app.py": "x = 1\n",
+            ".github/workflows/t.yml": "jobs:\n  t:\n    steps:\n      - run: python -m src.train\n",
+        },
+        P,
+    ),
+    (
+        "spacy-cli",
+        {"app.py": "x = 1\n", "Makefile": "all:\n\tpython -m spacy train config.cfg\n"},
+        P,
+    ),
+    ("dvc-repro", {"app.py": "x = 1\n", "run.sh": "dvc repro\n"}, P),
+    # the fitting itself commented out, the split still prepared (BrendaLoznik/titanic)
+    ("split-import", {"nb.py": "from sklearn.model_selection import train_test_split\n"}, P),
+    # negatives: inference and serving only
+    (
+        "inference-only",
+        {"model/generate.py": INFERENCE, "setup.py": "from setuptools import setup\n"},
+        F,
+    ),
+    ("serving-only", {"api.py": "from fastapi import FastAPI\napp = FastAPI()\n"}, F),
+    # traps: a preprocessor's fit is no training; a test that trains ships nothing; a word in
+    # prose or a data file named train is no training script
+    ("fp-scaler-fit", {"prep.py": "def f(scaler, X):\n    scaler.fit(X)\n"}, F),
+    (
+        "fp-test-trains",
+        {"lib.py": "x = 1\n", "tests/test_fit.py": "def test_f(m):\n    m.fit([[1]], [1])\n"},
+        F,
+    ),
+    (
+        "fp-data-named-train",
+        {"serve.py": "x = 1\n", "data/train.csv": "a\n1\n", "README.md": "python train.py\n"},
+        F,
+    ),
+    # undecidable: no Python code at all
+    ("no-python", {"main.R": "fit <- lm(y ~ x)\n"}, U),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "files", "expected"), PROBE_CASES, ids=[c[0] for c in PROBE_CASES]
+)
+def test_trains_models(tmp_path, case, files, expected):
+    obs = run_probe(snapshot(tmp_path, files), "trains_models")
+    assert obs.outcome == expected, obs
+    if expected == P:
+        assert obs.evidence and obs.evidence[0].path, obs
+
+
+TRAINING_CHECKS = [
+    "pipeline-as-code",
+    "params-externalized",
+    "seeds-set",
+    "tracker-calls",
+    "shared-tracking-server",
+    "metrics-as-files",
+    "dataset-logged",
+    "code-version-logged",
+    "env-logged",
+    "training-pipeline",
+    "ct-trigger",
+    "hpo-automated",
+    "ct-monitor-trigger",
+    "distributed-training",
+    "cluster-training-jobs",
+    "checkpoint-resume",
+    "model-quality-gate",
+    "experiment-design-documented",
+]
+
+
+@pytest.mark.parametrize("check", TRAINING_CHECKS)
+def test_training_checks_do_not_apply_where_nothing_trains(tmp_path, check):
+    obs = run_check(snapshot(tmp_path, {"model/generate.py": INFERENCE}), check)
+    assert obs.outcome == NA, obs
+    assert "no training" in obs.message
+
+
+@pytest.mark.parametrize("check", ["tracker-calls", "seeds-set", "checkpoint-resume"])
+def test_training_checks_still_fail_where_training_lacks_the_practice(tmp_path, check):
+    files = {"train.py": "def step(loss, opt):\n    loss.backward()\n    opt.step()\n"}
+    assert run_check(snapshot(tmp_path, files), check).outcome == F
+
+
+def test_an_undecidable_precondition_grades_the_repository_as_one_that_trains(tmp_path):
+    """No Python to read: the check runs as before (fail), neither n/a nor unknown, so an
+    unreadable repository is never lifted by n/a."""
+    obs = run_check(snapshot(tmp_path, {"main.R": "fit <- lm(y ~ x)\n"}), "tracker-calls")
+    assert obs.outcome == F, obs
+
+
+def test_distributed_inference_is_not_distributed_training(tmp_path):
+    """huggingface/text-generation-inference: tensor-parallel all_reduce in `forward` passed
+    distributed-training; it trains nothing."""
+    files = {
+        "layers/tp.py": "import torch.distributed\n\n"
+        "def forward(x, group):\n    torch.distributed.all_reduce(x, group=group)\n    return x\n"
+    }
+    assert run_check(snapshot(tmp_path, files), "distributed-training").outcome == NA
