@@ -481,6 +481,25 @@ CASES = [
         },
         FAIL,
     ),
+    # an LLM engine batches continuously (lm-sys/FastChat fastchat/serve/vllm_worker.py)
+    (
+        "batching-caching",
+        {
+            "worker.py": "from vllm import AsyncLLMEngine\nengine = AsyncLLMEngine.from_engine_args(args)\n"
+        },
+        PASS,
+    ),
+    (
+        "batching-caching",
+        {"compose.yaml": "services:\n  llm:\n    image: vllm/vllm-openai:v0.6.3\n"},
+        PASS,
+    ),
+    # an import is no engine, nor is a README naming one
+    (
+        "batching-caching",
+        {"worker.py": "import vllm\n", "README.md": "Serve it with vllm/vllm-openai.\n"},
+        FAIL,
+    ),
     (
         "online-features",
         {"feature_repo/feature_store.yaml": "project: p\nonline_store:\n  type: redis\n"},

@@ -454,6 +454,30 @@ CASES = [
         },
         PASS,
     ),
+    # 🤗 HfArgumentParser over a committed JSON config (huggingface/parler-tts, reviewed)
+    (
+        "params-externalized",
+        "hf argument parser reading a json file",
+        {
+            "training/run.py": "import sys\nfrom transformers import HfArgumentParser\n"
+            "parser = HfArgumentParser((ModelArguments,))\n"
+            "(model_args,) = parser.parse_json_file(json_file=sys.argv[1])\n",
+            "helpers/training_configs/v1.json": '{"learning_rate": 0.001}\n',
+        },
+        PASS,
+    ),
+    # ... options only from the command line are not a config file
+    (
+        "params-externalized",
+        "FP hf argument parser over the command line only",
+        {
+            "training/run.py": "from transformers import HfArgumentParser\n"
+            "parser = HfArgumentParser((ModelArguments,))\n"
+            "(model_args,) = parser.parse_args_into_dataclasses()\n",
+            "helpers/training_configs/v1.json": '{"learning_rate": 0.001}\n',
+        },
+        PARTIAL,
+    ),
     (
         "params-externalized",
         "FP jsonargparse CLI and no config file",
@@ -641,6 +665,29 @@ CASES = [
             "load.py": "import json\nrows = json.load(open('rows.json'))\n",
         },
         FAIL,
+    ),
+    # a JSON file named for training is its data, and a help text naming a file is no file
+    # name (google-research/bert run_squad.py:230, reviewed)
+    (
+        "params-externalized",
+        "FP json training data named in a help text",
+        {
+            "run_squad.py": "import json\nimport argparse\n"
+            "p = argparse.ArgumentParser()\n"
+            "p.add_argument('--train_file', help='SQuAD json for training. E.g., train-v1.1.json')\n"
+            "data = json.load(open(p.parse_args().train_file))\n",
+        },
+        FAIL,
+    ),
+    # ... while a YAML file named for training is its settings
+    (
+        "params-externalized",
+        "yaml named for training",
+        {
+            "train.py": "import yaml\ncfg = yaml.safe_load(open('configs/train.yaml'))\n",
+            "configs/train.yaml": "lr: 0.1\n",
+        },
+        PASS,
     ),
     # seeds-set --------------------------------------------------------------------------------
     ("seeds-set", "numpy seed", {"train.py": "import numpy as np\nnp.random.seed(42)\n"}, PASS),
@@ -840,6 +887,36 @@ CASES = [
         "only-tools-unpinned",
         {"requirements.txt": "jax==0.4.26\nnumpy==1.24.3\npytest<8.5.0\nsetuptools<72.0.0\n"},
         PARTIAL,
+    ),
+    # a conda environment pinning every package (microsoft/table-transformer environment.yml,
+    # reviewed): `==`, conda's `=X.Y.Z` and an exported `=X.Y.Z=build` are pins; the
+    # interpreter (`python=3.10`) and the installer (`pip`) are no packages
+    (
+        "deps-locked",
+        "conda-env-pinned",
+        {
+            "environment.yml": "name: e\ndependencies:\n  - python=3.10\n  - pip\n"
+            "  - pytorch==1.13.1\n  - editdistance=0.6.2\n  - numpy=1.24.2=py310h8deb116_0\n"
+            "  - pip:\n    - scipy==1.10.1\n"
+        },
+        PASS,
+    ),
+    # ... a minor version `=1.5` is any 1.5.x, and a range is no pin
+    (
+        "deps-locked",
+        "fp-conda-env-minor-version",
+        {"environment.yml": "dependencies:\n  - pandas=1.5\n  - pip:\n    - mlflow==2.1.1\n"},
+        FAIL,
+    ),
+    # ... an unpinned package in a conda environment beside pinned requirements
+    (
+        "deps-locked",
+        "conda-env-unpinned-beside-requirements",
+        {
+            "requirements.txt": "mlflow==2.9.2\n",
+            "deploy/conda.yml": "dependencies:\n  - pip:\n    - pandas>=1.3.0\n",
+        },
+        FAIL,
     ),
     # a test tool's plugin is a test tool (databricks/mlops-stacks dev-requirements.txt)
     (

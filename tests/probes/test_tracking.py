@@ -820,6 +820,33 @@ CASES = [
         },
         PASS,
     ),
+    # ... or in the JSON file HfArgumentParser reads (huggingface/parler-tts, reviewed)
+    (
+        "tracker-calls",
+        "hf report_to json",
+        {
+            "training/run.py": "from transformers import HfArgumentParser\nparser = HfArgumentParser((A,))\n",
+            "helpers/training_configs/v1.json": '{"report_to": ["wandb"], "learning_rate": 0.001}\n',
+        },
+        PASS,
+    ),
+    # 🤗 Accelerate starting its trackers (huggingface/parler-tts, reviewed)
+    (
+        "tracker-calls",
+        "accelerate trackers",
+        {
+            "train.py": "from accelerate import Accelerator\n"
+            "accelerator = Accelerator(log_with=args.report_to)\n"
+            "accelerator.init_trackers('run', config=vars(args))\n"
+        },
+        PASS,
+    ),
+    (
+        "tracker-calls",
+        "FP accelerate without trackers",
+        {"train.py": "from accelerate import Accelerator\naccelerator = Accelerator()\n"},
+        FAIL,
+    ),
     # the traps: TensorBoard's local files, and a report_to no Hugging Face parser reads
     (
         "tracker-calls",

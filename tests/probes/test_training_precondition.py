@@ -106,6 +106,7 @@ def test_trains_models(tmp_path, case, files, expected):
 
 
 TRAINING_CHECKS = [
+    "data-pinned",
     "pipeline-as-code",
     "params-externalized",
     "seeds-set",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 from packaging.version import Version
@@ -68,7 +69,8 @@ def deps_locked(snap: Snapshot, p: DepsLockedParams) -> Observation:
     """Dependencies are locked: a lockfile, or requirements files that pin every package.
 
     Looks for: uv.lock, poetry.lock, Pipfile.lock, pdm.lock, conda-lock files; otherwise
-    every requirement in every requirements*.txt pinned with `==` (or hash-pinned). A
+    every requirement in every requirements*.txt and conda environment file pinned with `==`
+    (or hash-pinned; conda's `=X.Y.Z` too). A
     `dvc.lock` is a pipeline lock, not a dependency lock, and never counts.
     Why: unpinned dependencies make training and serving environments drift apart; the
     same code then gives different models (MTS Infra 1, reproducibility).
@@ -78,7 +80,8 @@ def deps_locked(snap: Snapshot, p: DepsLockedParams) -> Observation:
     if locks:
         return base.passed(f"lockfile {locks[0]}", [ev(path) for path in locks])
     req_files = base.select_files(snap, p.requirements)
-    if not req_files:
+    conda_envs = base.select_files(snap, CONDA_ENV_GLOBS)
+    if not req_files and not conda_envs:
         manifests = base.select_files(snap, MANIFESTS)
         if manifests:
             return base.failed(
@@ -89,6 +92,12 @@ def deps_locked(snap: Snapshot, p: DepsLockedParams) -> Observation:
     tools: list[Evidence] = []  # the unpinned that are test, lint or packaging tools
     pinned: list[Evidence] = []
     unreadable: list[Evidence] = []
+    for path in conda_envs:
+        for line, raw, name, is_pinned in _conda_entries(snap.lines(path)):
+            target = pinned if is_pinned else unpinned
+            target.append(ev(path, line, raw))
+            if not is_pinned and _is_tool(canonical_name(name)):
+                tools.append(target[-1])
     for path in req_files:
         parsed = snap.requirements(path)
         if parsed is None:
@@ -121,6 +130,42 @@ def deps_locked(snap: Snapshot, p: DepsLockedParams) -> Observation:
     return base.passed(f"all {len(pinned)} requirements pinned with ==", pinned)
 
 
+# a conda environment's dependency entry (`- pandas==1.5.3`, `- editdistance=0.6.2`,
+# `- numpy=1.24.2=py310h8deb116_0`, a `pip:` list's `- scipy==1.10.1`) and its version spec
+_CONDA_ENTRY = re.compile(
+    r"^\s*-\s+['\"]?(?:[\w.-]+::)?([A-Za-z0-9][\w.-]*)(?:\[[^\]]*\])?\s*([^'\"#]*)"
+)
+_DEPENDENCIES_KEY = re.compile(r"^dependencies\s*:")
+_TOP_LEVEL_KEY = re.compile(r"^[A-Za-z_][\w-]*\s*:")
+# pinned: `==X`, or conda's `=X.Y.Z` (with or without a build string); `=3.10` is any 3.10.x
+_CONDA_PIN = re.compile(r"^(==\s*[\w.!+-]+|=\s*\d+(\.[\w!+-]+){2,}(=\S+)?|=\s*[\w.!+-]+=\S+)\s*$")
+
+
+def _conda_entries(lines: list[str]) -> list[tuple[int, str, str, bool]]:
+    """(line, entry, name, pinned) of each package a conda environment file lists under
+    `dependencies:` (its pip list included). `python` and `pip` are the interpreter and the
+    installer, not packages: they are left out (`python=3.10` and a bare `pip` are how
+    environments are written)."""
+    out: list[tuple[int, str, str, bool]] = []
+    inside = False
+    for number, line in enumerate(lines, start=1):
+        if _DEPENDENCIES_KEY.match(line):
+            inside = True
+            continue
+        if inside and _TOP_LEVEL_KEY.match(line):
+            inside = False
+        if not inside:
+            continue
+        m = _CONDA_ENTRY.match(line)
+        if m is None or line.rstrip().endswith(":"):
+            continue  # not an entry, or the `- pip:` list's head
+        name, spec = m.group(1), m.group(2).strip()
+        if name.lower() in ("python", "pip"):
+            continue
+        out.append((number, line.strip().lstrip("- ").strip(), name, bool(_CONDA_PIN.match(spec))))
+    return out
+
+
 # test, lint and packaging tools: unpinned, they change how the project is checked or
 # built, not what it runs
 _TOOL_PACKAGES = frozenset(
@@ -142,6 +187,7 @@ _TOOL_PACKAGES = frozenset(
         "isort",
         "mypy",
         "pylint",
+        "yapf",
         "pre-commit",
         "pyink",
     )

@@ -302,9 +302,12 @@ _CONFIG_LOADERS = (
     "*.load_config",
     "*.load_yaml",
 )
+# A file name holds no space (a help text naming a file is no file name), and a JSON file
+# named for training is its data, not its settings (google-research/bert run_squad.py:230
+# reads `train-v1.1.json`, the SQuAD training set, reviewed)
 _CONFIG_NAME = re.compile(
-    r"(?:^|/)[^/]*(param|config|conf|hparam|hyper|setting|train|experiment)[^/]*"
-    r"\.(ya?ml|json|toml|cfg|ini)$",
+    r"(?:^|/)[^/\s]*(?:(?:param|config|conf|hparam|hyper|setting)[^/\s]*\.(?:ya?ml|json|toml|cfg|ini)"
+    r"|(?:train|experiment)[^/\s]*\.(?:ya?ml|toml|cfg|ini))$",
     re.IGNORECASE,
 )
 CONFIG_DIRS = (
@@ -317,6 +320,7 @@ CONFIG_DIRS = (
     "**/configs/**",
     "**/conf/**",
     "**/confs/**",
+    "**/*_configs/**",  # training_configs/, model_configs/ (huggingface/parler-tts helpers/)
 )
 CONFIG_FILES = ("params.yaml", "params.yml", "params.json", "hparams.yaml", "*.gin")
 
@@ -346,6 +350,11 @@ _CONFIG_CLIS = (
     "jsonargparse.auto_cli",
     "jsonargparse.ArgumentParser",
     "*.LightningCLI",
+    # 🤗 HfArgumentParser reading its dataclasses from a JSON/YAML file, TRL's parser from
+    # `--config` (huggingface/parler-tts run_parler_tts_training.py:82, reviewed)
+    "*.parse_json_file",
+    "*.parse_yaml_file",
+    "trl.TrlParser",
 )
 
 
