@@ -173,7 +173,7 @@ run_check = run_rubric_check
 # tests/probes/test_training_precondition.py). The check tables' fixtures are of repositories
 # that train: each gets a training script that nothing calls, so a fixture tests the check's
 # own logic whatever else it holds.
-TRAINING_SCRIPT = {"scripts/run_training.sh": "python -m model.train\n"}
+TRAINING_SCRIPT = {"run_training.sh": "python -m model.train\n"}
 
 
 def training_repo(files: Mapping[str, str | bytes]) -> dict[str, str | bytes]:

@@ -7,7 +7,7 @@ Trap: asserts on tensors and model-output shapes are model tests, not data check
 from __future__ import annotations
 
 import pytest
-from helpers import run_check, snapshot
+from helpers import run_check, snapshot, training_repo
 
 from mlaudit.results import Outcome
 
@@ -113,7 +113,7 @@ CASES = [
     ("check", "files", "expected"), [pytest.param(c, f, e, id=f"{c}:{i}") for c, i, f, e in CASES]
 )
 def test_hand_written_data_checks(tmp_path, check, files, expected):
-    obs = run_check(snapshot(tmp_path, files), check)
+    obs = run_check(snapshot(tmp_path, training_repo(files)), check)
     assert obs.outcome == expected, obs.message
 
 

@@ -6,7 +6,7 @@ committed-secrets has its own file (test_secrets.py).
 from __future__ import annotations
 
 import pytest
-from helpers import run_probe, run_rubric_check, snapshot
+from helpers import run_probe, run_rubric_check, snapshot, training_repo
 
 from mlaudit.results import Outcome
 
@@ -565,7 +565,7 @@ CASES = [
 
 @pytest.mark.parametrize(("check", "files", "expected"), CASES)
 def test_security_checks(tmp_path, check, files, expected):
-    obs = run_rubric_check(snapshot(tmp_path, files), check)
+    obs = run_rubric_check(snapshot(tmp_path, training_repo(files)), check)
     assert obs.outcome == expected, obs.message
 
 

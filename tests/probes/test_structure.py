@@ -4,7 +4,7 @@ catalogue's known false positive (rule tpl: untouched template folders) for each
 from __future__ import annotations
 
 import pytest
-from helpers import run_check, snapshot
+from helpers import run_check, snapshot, training_repo
 
 from mlaudit.results import Outcome
 
@@ -110,6 +110,14 @@ CASES = [
         {"src/pkg/etl/load.py": "x = 1\n", "tests/data/test_dataset.py": TEST},
         F,
     ),
+    # no data pipeline code: nothing to test, and data-pipeline-folder already fails for it
+    # (openai/shap-e, reviewed)
+    (
+        "data-pipeline-tests",
+        "fp-no-data-pipeline-code",
+        {"model.py": "x = 1\n", "tests/test_model.py": TEST},
+        NA,
+    ),
     # models-folder ----------------------------------------------------------------------------------------
     ("models-folder", "gitignored", {".gitignore": "/models/\n", "train.py": "x = 1\n"}, P),
     (
@@ -181,7 +189,13 @@ CASES = [
         {"model-deployment/score.py": "x = 1\n", "infra-as-code/main.bicep": "param a string\n"},
         P,
     ),
-    ("deployment-folder", "fp-deployment-notes", {"deployment-notes.md": "todo\n"}, F),
+    # (an image built from a file outside any deployment folder makes the check apply)
+    (
+        "deployment-folder",
+        "fp-deployment-notes",
+        {"deployment-notes.md": "todo\n", "tools/app.Dockerfile": "FROM python:3.11\n"},
+        F,
+    ),
     # a hidden infrastructure folder (mlops-guide/dvc-gitactions .infra/.terraform/init_infra.tf)
     (
         "deployment-folder",
@@ -203,6 +217,7 @@ CASES = [
         {
             "s7_deployment/cloud_deployment.md": "# Deploy\n",
             "s7_deployment/exercise_files/Dockerfile": "FROM python:3.11\n",
+            "tools/app.Dockerfile": "FROM python:3.11\n",
         },
         F,
     ),
@@ -237,15 +252,26 @@ CASES = [
     ("tests-folder", "fp-empty-test-file", {"tests/test_api.py": ""}, F),
     ("feature-engineering-folder", "recipe-transform-step", {"steps/transform.py": "x = 1\n"}, H),
     # deployment-folder -----------------------------------------------------------------------------------------
-    ("deployment-folder", "k8s", {"k8s/deployment.yaml": "kind: Deployment\n"}, P),
-    ("deployment-folder", "hidden-kube", {".kube/deployment.yaml": "kind: Deployment\n"}, P),
+    (
+        "deployment-folder",
+        "k8s",
+        {"k8s/deployment.yaml": "apiVersion: apps/v1\nkind: Deployment\n"},
+        P,
+    ),
+    (
+        "deployment-folder",
+        "hidden-kube",
+        {".kube/deployment.yaml": "apiVersion: apps/v1\nkind: Deployment\n"},
+        P,
+    ),
     ("deployment-folder", "root-dockerfile", {"Dockerfile": "FROM python:3.11\n"}, P),
-    ("deployment-folder", "none", {"app.py": "x = 1\n"}, F),
+    # nothing to deploy, nothing to place (karpathy/minGPT, reviewed)
+    ("deployment-folder", "none", {"app.py": "x = 1\n"}, NA),
     (
         "deployment-folder",
         "fp-examples-and-docs",
         {"examples/deploy/k8s.yaml": "kind: Deployment\n", "docs/deploy/index.md": "# Deploy\n"},
-        F,
+        NA,
     ),
     # a name the package's __init__ re-exports from its data module (huggingface/
     # alignment-handbook src/alignment/__init__.py:4, tests/test_data.py:19)
@@ -343,7 +369,7 @@ CASES = [
     [pytest.param(c, f, e, id=f"{c}:{i}") for c, i, f, e in CASES],
 )
 def test_structure_checks(tmp_path, check, files, expected):
-    obs = run_check(snapshot(tmp_path, files), check)
+    obs = run_check(snapshot(tmp_path, training_repo(files)), check)
     assert obs.outcome == expected, obs.message
 
 
@@ -399,3 +425,18 @@ def test_a_repository_without_ml_is_capped_at_level_zero_with_the_reason(tmp_pat
     make_repo(tmp_path / "ml", {**files, "app/predict.py": "import joblib\nimport sklearn\n"})
     result = assess(open_worktree(tmp_path / "ml"), load_rubric())
     assert "STR011" not in [c.check for c in result.maturity.caps]
+
+
+def test_a_repository_without_deployment_files_has_no_deployment_folder_to_keep(tmp_path):
+    """karpathy/minGPT, google-research/bert (reviewed): with no Dockerfile, manifest, chart or
+    infrastructure code there is nothing to place; one Dockerfile makes the check apply."""
+    from helpers import make_repo
+
+    from mlaudit.repo.worktree import open_worktree
+
+    make_repo(tmp_path, {"train.py": "import torch\nloss.backward()\n"})
+    assert run_check(open_worktree(tmp_path), "deployment-folder").outcome == NA
+    make_repo(tmp_path / "root", {"train.py": "x = 1\n", "Dockerfile": "FROM python:3.11\n"})
+    assert run_check(open_worktree(tmp_path / "root"), "deployment-folder").outcome == P
+    make_repo(tmp_path / "flat", {"train.py": "x = 1\n", "app.Dockerfile": "FROM python:3.11\n"})
+    assert run_check(open_worktree(tmp_path / "flat"), "deployment-folder").outcome == F

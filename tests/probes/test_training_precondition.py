@@ -156,3 +156,65 @@ def test_distributed_inference_is_not_distributed_training(tmp_path):
         "def forward(x, group):\n    torch.distributed.all_reduce(x, group=group)\n    return x\n"
     }
     assert run_check(snapshot(tmp_path, files), "distributed-training").outcome == NA
+
+
+DATA_CASES = [
+    ("trains", {"train.py": "def f(m, X, y):\n    m.fit(X, y)\n"}, P),
+    (
+        "reads-a-table",
+        {"etl.py": "import pandas as pd\ndf = pd.read_parquet('s3://b/x.parquet')\n"},
+        P,
+    ),
+    (
+        "hub-dataset",
+        {"eval.py": "from datasets import load_dataset\nds = load_dataset('squad')\n"},
+        P,
+    ),
+    ("data-module", {"pkg/data/pipeline.py": "x = 1\n"}, P),
+    ("data-file", {"app.py": "x = 1\n", "raw/rows.csv": "a\n1\n"}, P),
+    ("feature-store", {"app.py": "x = 1\n", "repo/feature_store.yaml": "project: p\n"}, P),
+    # negatives: a released model's inference code (openai/whisper, meta-llama/llama)
+    ("inference-only", {"model/generate.py": INFERENCE}, F),
+    # traps: test fixtures and a test's data are not the project's data
+    ("fp-test-data", {"model/generate.py": INFERENCE, "tests/data/rows.csv": "a\n1\n"}, F),
+    ("no-python", {"main.R": "x <- 1\n"}, U),
+]
+
+
+@pytest.mark.parametrize(("case", "files", "expected"), DATA_CASES, ids=[c[0] for c in DATA_CASES])
+def test_handles_data(tmp_path, case, files, expected):
+    obs = run_probe(snapshot(tmp_path, files), "handles_data")
+    assert obs.outcome == expected, obs
+
+
+DATA_CHECKS = [
+    "data-backup",
+    "point-in-time-data",
+    "data-vcs",
+    "data-history",
+    "feature-defs-versioned",
+    "data-schema",
+    "data-validation-wired",
+    "feature-unit-tests",
+    "privacy-checks",
+    "ingest-validation",
+    "data-pipeline-dag",
+    "feature-materialization",
+    "data-change-trigger",
+    "data-raw-processed",
+    "data-pipeline-folder",
+    "labelling-documented",
+]
+
+
+@pytest.mark.parametrize("check", DATA_CHECKS)
+def test_data_checks_do_not_apply_where_there_is_no_data(tmp_path, check):
+    obs = run_check(snapshot(tmp_path, {"model/generate.py": INFERENCE}), check)
+    assert obs.outcome == NA, obs
+    assert "no data" in obs.message
+
+
+@pytest.mark.parametrize("check", ["data-vcs", "data-schema", "data-pipeline-dag"])
+def test_data_checks_still_fail_where_data_lacks_the_practice(tmp_path, check):
+    files = {"etl.py": "import pandas as pd\ndf = pd.read_csv('rows.csv')\n"}
+    assert run_check(snapshot(tmp_path, files), check).outcome == F

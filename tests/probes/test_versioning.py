@@ -8,7 +8,15 @@ import json
 import subprocess
 
 import pytest
-from helpers import _default_rubric, commit, git, make_repo, run_rubric_check, snapshot
+from helpers import (
+    _default_rubric,
+    commit,
+    git,
+    make_repo,
+    run_rubric_check,
+    snapshot,
+    training_repo,
+)
 
 from mlaudit.repo.worktree import open_worktree
 from mlaudit.results import Outcome
@@ -137,6 +145,34 @@ CASES = [
         "lfs rule for Model.zip with its pointer",
         {".gitattributes": "Model.zip filter=lfs -text\n", "Model.zip": LFS_POINTER},
         PARTIAL,
+    ),
+    # released weights from fixed URLs, checked against a SHA-256 the code holds (openai/CLIP
+    # clip/clip.py, openai/shap-e, reviewed): pinned by content, not tagged
+    (
+        "model-version-tags",
+        "weights pinned by url and sha256",
+        {
+            "pkg/download.py": "import hashlib\n"
+            "MODELS = {'base': 'https://example.org/models/3f2a/base.pt'}\n"
+            "def ok(data, expected):\n    return hashlib.sha256(data).hexdigest() == expected\n"
+        },
+        PARTIAL,
+    ),
+    # ... a URL alone pins nothing, and a checksum of a data download is no model version
+    (
+        "model-version-tags",
+        "FP weights url without a checksum",
+        {"pkg/download.py": "MODELS = {'base': 'https://example.org/models/base.pt'}\n"},
+        FAIL,
+    ),
+    (
+        "model-version-tags",
+        "FP checksum of a dataset download",
+        {
+            "pkg/data.py": "import hashlib\nURL = 'https://example.org/data/train.csv'\n"
+            "def ok(b, e):\n    return hashlib.sha256(b).hexdigest() == e\n"
+        },
+        FAIL,
     ),
     (
         "model-version-tags",
@@ -712,7 +748,7 @@ CASES = [
     [pytest.param(c, f, e, id=f"{c}: {label}") for c, label, f, e in CASES],
 )
 def test_versioning_checks(tmp_path, check, files, expected):
-    obs = run_rubric_check(snapshot(tmp_path, files), check)
+    obs = run_rubric_check(snapshot(tmp_path, training_repo(files)), check)
     assert obs.outcome == expected, obs
 
 
@@ -910,6 +946,21 @@ def test_pr_workflow(tmp_path, subjects, authors, files, expected):
         git(repo, "filter-branch", "-f", "--env-filter", "GIT_AUTHOR_EMAIL=ann@example.com")
         snap = open_worktree(repo)
     assert run_rubric_check(snap, "pr-workflow").outcome == expected
+
+
+def test_pr_workflow_weighs_the_share_of_the_main_line_that_came_through_prs(tmp_path):
+    """karpathy/minGPT (reviewed): 15 pull-request merges by several authors, but 54 of the
+    last 69 changes on master pushed directly: review is the exception, partial."""
+    repo = make_repo(tmp_path / "r", {})
+    direct = [f"tweak {i}" for i in range(17)]
+    _merge_history(repo, [*PRS, *direct], ["ann", "bob", "cid"] + ["ann"] * 17)
+    observed = run_rubric_check(open_worktree(repo), "pr-workflow")
+    assert observed.outcome == PARTIAL
+    assert "were pushed without a pull request" in observed.message
+    # ... while a branch whose changes mostly land through pull requests passes
+    repo = make_repo(tmp_path / "m", {})
+    _merge_history(repo, [*PRS * 6, *direct[:3]], ["ann", "bob", "cid"] * 6 + ["ann"] * 3)
+    assert run_rubric_check(open_worktree(repo), "pr-workflow").outcome == PASS
 
 
 def test_pr_workflow_unknown_in_shallow_clone(tmp_path):

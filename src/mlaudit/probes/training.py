@@ -15,6 +15,8 @@ only leaves an inference repository graded as before."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import Any
 
 from mlaudit.probes import base
 from mlaudit.probes.base import ev
@@ -23,7 +25,7 @@ from mlaudit.probes.generic import module_matches_any, name_matches_any
 from mlaudit.probes.registry import Params, probe
 from mlaudit.repo.parsers.python_src import PythonFacts
 from mlaudit.repo.snapshot import Snapshot, derivation_key
-from mlaudit.results import Evidence, Observation
+from mlaudit.results import Evidence, Observation, Outcome
 
 
 class NoParams(Params):
@@ -133,6 +135,24 @@ def _training_call(path: str, facts: PythonFacts) -> tuple[int, str] | None:
     return None
 
 
+def _code(snap: Snapshot) -> list[str]:
+    """Python files and notebooks outside the tests (examples and tutorials count)."""
+    python = base.select_files(snap, ["*.py", "*.ipynb"], include_excluded_dirs=True)
+    return [x for x in python if not base.is_test_path(x)]
+
+
+def _first_hit(
+    snap: Snapshot, key: str, code: list[str], derive: Callable[[str, PythonFacts], Any]
+) -> Evidence | None:
+    """The evidence of the first file whose `derive` finds (line, what)."""
+    for path, hit in snap.python_per_file(key, code, derive):
+        if hit is not None:
+            line, name = hit
+            cell_line, note = base.notebook_line_note(snap, path, line)
+            return ev(path, cell_line, name, note=note)
+    return None
+
+
 def _training_command(snap: Snapshot) -> Evidence | None:
     for path in base.select_files(snap, COMMAND_FILES, include_excluded_dirs=True):
         if base.is_test_path(path):
@@ -165,16 +185,11 @@ def trains_models(snap: Snapshot, p: NoParams) -> Observation:
     Fix: nothing to fix. If the repository does train, in a way none of the above shows, the
     training checks' n/a is wrong: report it, and waive nothing.
     """
-    python = base.select_files(snap, ["*.py", "*.ipynb"], include_excluded_dirs=True)
-    code = [x for x in python if not base.is_test_path(x)]
+    code = _code(snap)
     templates = base.select_files(snap, TEMPLATE_FILES, include_excluded_dirs=True)
-    for path, hit in snap.python_per_file(_TRAINING_CALL, code, _training_call):
-        if hit is not None:
-            line, name = hit
-            cell_line, note = base.notebook_line_note(snap, path, line)
-            return base.passed(
-                "the repository trains a model", [ev(path, cell_line, name, note=note)]
-            )
+    call = _first_hit(snap, _TRAINING_CALL, code, _training_call)
+    if call is not None:
+        return base.passed("the repository trains a model", [call])
     named = [x for x in (*code, *templates) if TRAINING_FILE.search(x) and not base.is_test_path(x)]
     if named:
         return base.passed("a script or notebook is named for training", [ev(x) for x in named[:3]])
@@ -189,4 +204,98 @@ def trains_models(snap: Snapshot, p: NoParams) -> Observation:
         absent=f"no training: none of {len(code)} Python file(s) and notebooks calls a training "
         "API (.fit, .backward, optimizer.step, a Trainer …) or is named for training, and no "
         "command trains",
+    )
+
+
+# --- data --------------------------------------------------------------------------------------
+# reading a dataset: tables, dataset hubs, Spark, TF/Torch dataset builders
+DATA_LOADING_CALLS: tuple[str, ...] = (
+    "pandas.read_*",
+    "polars.read_*",
+    "polars.scan_*",
+    "pyarrow.parquet.read_*",
+    "datasets.load_dataset",
+    "datasets.load_from_disk",
+    "*.read.parquet",
+    "*.read.csv",
+    "*.read.json",
+    "*.read.table",
+    "*.read.format",
+    "tensorflow.data.*",
+    "tensorflow_datasets.load",
+    "torchvision.datasets.*",
+    "sklearn.datasets.*",
+    "dask.dataframe.read_*",
+    "duckdb.*read_*",
+)
+DATA_FILES: tuple[str, ...] = (
+    "*.csv",
+    "*.tsv",
+    "*.parquet",
+    "*.jsonl",
+    "*.arrow",
+    "*.feather",
+    "*.avro",
+    "*.orc",
+    "*.dvc",
+    "dvc.yaml",
+    "feature_store.yaml",
+    "dbt_project.yml",
+)
+# data pipeline code by its place or name (the folders and modules of data-pipeline-folder)
+DATA_CODE = re.compile(
+    r"(?:^|/)(?:data|datasets?|etl|ingest\w*|ingestion|data_pipeline\w*|data_processing|dataprep|"
+    r"data_prep|preprocessing|features?|feature_engineering)/(?:[^/]+/)*[^/]+\.py$"
+    r"|(?:^|/)(?:data|datasets?|etl|ingest\w*|prepare\w*|preprocess\w*|make_dataset)\.py$",
+    re.IGNORECASE,
+)
+_DATA_CALL = derivation_key("training.data_call")
+
+
+def _data_call(path: str, facts: PythonFacts) -> tuple[int, str] | None:
+    for call in facts.calls:
+        if name_matches_any(call.name, DATA_LOADING_CALLS):
+            return call.line, f"{call.name}(…)"
+    return None
+
+
+@probe("handles_data", NoParams)
+def handles_data(snap: Snapshot, p: NoParams) -> Observation:
+    """Precondition: the repository prepares or reads data (not only a model's inputs).
+
+    Looks for, outside the tests (examples, tutorials and notebooks count): training (probe
+    trains_models); a dataset read (`pandas.read_*`, `datasets.load_dataset`, Spark
+    `read.parquet`, `tf.data`, torchvision or scikit-learn datasets …); data pipeline code
+    (a module under data/, etl/, ingest*/, preprocessing/, features/ …, or named data.py,
+    prepare*.py, preprocess*.py, make_dataset.py); or data files or
+    data tooling tracked (CSV, Parquet, JSONL …, `.dvc` files, `dvc.yaml`, a Feast
+    `feature_store.yaml`, a dbt project). Any one passes. Fails when Python code exists,
+    every file was read and none is found; unknown otherwise.
+    Why: versioning, validating and pipelining data does not apply to a repository that only
+    runs a released model on the inputs it is given (openai/whisper, meta-llama/llama).
+    Fix: nothing to fix; if the repository does prepare data in a way none of the above
+    shows, the data checks' n/a is wrong: report it.
+    """
+    trains = trains_models(snap, p)
+    if trains.outcome == Outcome.PASS:
+        return base.passed(f"{trains.message}: it has training data", trains.evidence)
+    code = _code(snap)
+    read = _first_hit(snap, _DATA_CALL, code, _data_call)
+    if read is not None:
+        return base.passed("the repository reads datasets", [read])
+    modules = [x for x in code if DATA_CODE.search(x)]
+    if modules:
+        return base.passed("the repository has data pipeline code", [ev(x) for x in modules[:3]])
+    files = [x for x in base.select_files(snap, DATA_FILES) if not base.is_test_path(x)]
+    if files:
+        return base.passed("data files or data tooling are tracked", [ev(x) for x in files[:3]])
+    if trains.outcome == Outcome.UNKNOWN:
+        return trains
+    return base.absent_from_python(
+        snap,
+        code,
+        no_python="no Python code outside the tests: whether the repository handles data "
+        "cannot be read",
+        unread="no data handling found, but some Python files could not be read",
+        absent="no data: nothing trains, no dataset is read and no data file is tracked",
     )

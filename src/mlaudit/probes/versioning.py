@@ -495,6 +495,26 @@ _PR_SUBJECT = re.compile(
 class PrWorkflowParams(Params):
     min_prs: int = Field(default=3, ge=1)
     min_authors: int = Field(default=2, ge=1)
+    # of the recent main-line changes, the share that came through a pull request; below it
+    # review is the exception (karpathy/minGPT: 15 of 69, the rest pushed to master)
+    min_share: float = Field(default=0.25, ge=0, le=1)
+    window: int = Field(default=100, ge=10, description="recent first-parent commits weighed")
+
+
+def _main_line(commits: list[Commit], window: int) -> list[Commit]:
+    """The first-parent chain from the tip, newest first, at most `window` commits: the
+    changes as they landed on the branch (a merged branch's own commits are not its)."""
+    if not commits:
+        return []
+    by_sha = {c.sha: c for c in commits}
+    parents = {p for c in commits for p in c.parents}
+    tips = [c for c in commits if c.sha not in parents]
+    current: Commit | None = tips[0] if tips else commits[0]
+    line: list[Commit] = []
+    while current is not None and len(line) < window:
+        line.append(current)
+        current = by_sha.get(current.parents[0]) if current.parents else None
+    return line
 
 
 @probe("pr_workflow", PrWorkflowParams)
@@ -504,7 +524,9 @@ def pr_workflow(snap: Snapshot, p: PrWorkflowParams) -> Observation:
     Looks for: merge-commit subjects (`Merge pull request #N`, squash merges `… (#N)`,
     GitLab `Merge branch 'x' into 'main'`, Azure `Merged PR N`) in the git history, by more
     than one author, or a `CODEOWNERS` file. A solo repository's self-merged PRs are
-    partial: nobody reviewed them. A git fact: `unknown` in a shallow clone.
+    partial: nobody reviewed them; so is a repository where fewer than a quarter of the last
+    100 main-line (first-parent) changes came through a pull request. A git fact: `unknown`
+    in a shallow clone.
     Why: review is where data, model and code changes get a second pair of eyes (mm#38,
     SE-ML "peer review").
     Fix: protect the main branch, merge through pull requests, add `CODEOWNERS`.
@@ -523,6 +545,16 @@ def pr_workflow(snap: Snapshot, p: PrWorkflowParams) -> Observation:
     evidence = owners + [ev(".git", note=f"commit {c.sha[:10]}: {c.subject[:80]}") for c in prs[:5]]
     message = f"{len(prs)} pull-request merge(s), {len(authors)} author(s)"
     if (len(prs) >= p.min_prs and len(authors) >= p.min_authors) or (owners and prs):
+        line = _main_line(history.commits, p.window)
+        landed = sum(1 for c in line if len(c.parents) > 1 or _PR_SUBJECT.search(c.subject))
+        if len(line) >= 20 and landed < p.min_share * len(line):
+            # rebase merges leave no mark: a repository merging that way reads as direct pushes
+            direct = len(line) - landed
+            return base.partial(
+                f"{message}, but {direct} of the last {len(line)} changes on the main line "
+                "were pushed without a pull request",
+                evidence,
+            )
         return base.passed(message, evidence)
     if prs or owners:
         if len(authors) < p.min_authors and prs:
