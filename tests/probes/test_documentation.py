@@ -225,6 +225,21 @@ CASES = [
         {"model_card.md": "# GPT-2\n\n## Evaluation Data\n\nWebText, 40GB of web pages.\n"},
         H,
     ),
+    # a bold line is a model card's heading, and `modelcard.md` is a model card
+    # (Stability-AI/stablediffusion modelcard.md:78 `**Training Data**`, reviewed)
+    (
+        "data-sources-documented",
+        "bold-heading-in-modelcard",
+        {"modelcard.md": "# SD 2\n\n**Training Data**\n\nLAION-5B, filtered for NSFW.\n"},
+        H,
+    ),
+    # ... while bold words inside a sentence are no heading
+    (
+        "data-sources-documented",
+        "fp-bold-words-in-a-sentence",
+        {"modelcard.md": "# SD 2\n\nWe used **data** from the web.\n"},
+        F,
+    ),
     # a model card without a data section documents no data
     (
         "data-sources-documented",

@@ -49,6 +49,15 @@ PROBE_CASES = [
     ("notebook-fit", {"api.py": "x = 1\n", "notebooks/explore.ipynb": NB_FIT}, P),
     ("tutorial-counts", {"api.py": "x = 1\n", "tutorials/t.ipynb": NB_FIT}, P),
     ("named-script", {"src/finetune_lora.py": "import sys\n"}, P),
+    # the training loop a framework calls, with no script that starts it
+    # (Stability-AI/stablediffusion ldm/models/diffusion/ddpm.py:430)
+    (
+        "lightning-training-step",
+        {
+            "ldm/ddpm.py": "class M(LightningModule):\n    def training_step(self, batch, i):\n        return 0\n"
+        },
+        P,
+    ),
     (
         "template-script",
         {"hooks/gen.py": "x = 1\n", "template/training/Train.py.tmpl": "{{x}}\n"},

@@ -69,6 +69,11 @@ class Document:
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})\s*([^`\s]*)")
 _ATX = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _SETEXT = re.compile(r"^\s{0,3}(=+|-+)\s*$")
+# a line that is only bold text, the heading of many model cards (Stability-AI/stablediffusion
+# modelcard.md:78 `**Training Data**`, reviewed): the lowest heading level, so it never ends a
+# real section it stands in. A bold sentence is emphasis, not a heading (google-research/bert
+# README.md:729 `**However, this is not implemented in the current release.**`)
+_BOLD_LINE = re.compile(r"^\s{0,3}(\*\*|__)(?=\S)((?:[^*_\s.!?;,]+[ \t]?){1,6}?)(?<=\S)\1:?\s*$")
 _RST_UNDERLINE = re.compile(r"^([=\-~^\"'`#*+:.])\1{2,}\s*$")
 _HTML_HEADING = re.compile(r"<h([1-6])[^>]*>(.*?)</h\1>", re.IGNORECASE)
 _HTML_HEADING_OPEN = re.compile(r"<h([1-6])(?:\s[^>]*)?>", re.IGNORECASE)
@@ -135,6 +140,10 @@ def parse_markdown(lines: list[str], rst: bool = False) -> Document:
         atx = _ATX.match(text)
         if atx and not rst:
             doc.headings.append(Heading(len(atx.group(1)), atx.group(2), number))
+            continue
+        bold = _BOLD_LINE.match(text) if not rst else None
+        if bold:
+            doc.headings.append(Heading(6, bold.group(2), number))
             continue
         html_heading = _html_heading(lines, index)
         if html_heading:

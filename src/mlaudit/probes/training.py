@@ -88,6 +88,12 @@ COMMAND_FILES: tuple[str, ...] = (
 _TRAINING_CALL = derivation_key("training.call")
 
 
+# the training loop a framework calls: Lightning's `training_step`/`configure_optimizers`, a
+# Keras `train_step`, a hand-written epoch (Stability-AI/stablediffusion ldm/models/diffusion/
+# ddpm.py:430 defines the training of its LightningModule, with no script that starts it)
+TRAINING_METHODS = frozenset(
+    {"training_step", "configure_optimizers", "train_step", "train_one_epoch", "train_epoch"}
+)
 # a train/test split or cross-validation prepares training even where the fitting itself is
 # commented out (BrendaLoznik/titanic Titanic_github.ipynb: `#cv.fit(X1_train, y1_train)`)
 SPLIT_MODULES: tuple[str, ...] = ("sklearn.model_selection",)
@@ -122,6 +128,9 @@ def _training_call(path: str, facts: PythonFacts) -> tuple[int, str] | None:
     for call in facts.calls:
         if _is_training_call(call.name) or name_matches_any(call.name, MORE_TRAINING_CALLS):
             return call.line, f"{call.name}(…)"
+    for name, line, _end, kind in facts.spans:
+        if kind == "def" and name in TRAINING_METHODS:
+            return line, f"def {name}"
     for imp in facts.imports:
         if module_matches_any(imp.module, SPLIT_MODULES):
             return imp.line, f"import {imp.module}"
