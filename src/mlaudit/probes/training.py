@@ -146,8 +146,12 @@ def _training_call(path: str, facts: PythonFacts) -> tuple[int, str] | None:
 
 def _code(snap: Snapshot) -> list[str]:
     """Python files and notebooks outside the tests (examples and tutorials count)."""
-    python = base.select_files(snap, ["*.py", "*.ipynb"], include_excluded_dirs=True)
-    return [x for x in python if not base.is_test_path(x)]
+
+    def build() -> list[str]:
+        python = base.select_files(snap, ["*.py", "*.ipynb"], include_excluded_dirs=True)
+        return [x for x in python if not base.is_test_path(x)]
+
+    return snap.tree_memo(("training.code",), build)
 
 
 def _first_hit(
@@ -162,17 +166,33 @@ def _first_hit(
     return None
 
 
+_TRAINING_COMMAND = derivation_key("training.command")
+
+
 def _training_command(snap: Snapshot) -> Evidence | None:
-    for path in base.select_files(snap, COMMAND_FILES, include_excluded_dirs=True):
-        if base.is_test_path(path):
-            continue
+    paths = snap.tree_memo(
+        ("training.command_files",),
+        lambda: [
+            x
+            for x in base.select_files(snap, COMMAND_FILES, include_excluded_dirs=True)
+            if not base.is_test_path(x)
+        ],
+    )
+
+    def each(path: str) -> tuple[int, str] | None:
         text = snap.text(path)
         if not text:
-            continue
-        m = TRAINING_COMMAND.search(text)
-        if m:
-            line = text.count("\n", 0, m.start()) + 1
-            return ev(path, line, m.group(0))
+            return None
+
+        def find() -> tuple[int, str] | None:
+            m = TRAINING_COMMAND.search(text)
+            return (text.count("\n", 0, m.start()) + 1, m.group(0)) if m else None
+
+        return snap.per_file(_TRAINING_COMMAND, path, find)
+
+    for path, hit in snap.per_file_loop(_TRAINING_COMMAND, paths, each):
+        if hit is not None:
+            return ev(path, hit[0], hit[1])
     return None
 
 
@@ -194,12 +214,22 @@ def trains_models(snap: Snapshot, p: NoParams) -> Observation:
     Fix: nothing to fix. If the repository does train, in a way none of the above shows, the
     training checks' n/a is wrong: report it, and waive nothing.
     """
+    # one answer per Snapshot: nineteen checks ask, and handles_data asks again
+    return snap._cached("trains_models", "", lambda: _trains(snap))
+
+
+def _trains(snap: Snapshot) -> Observation:
     code = _code(snap)
     templates = base.select_files(snap, TEMPLATE_FILES, include_excluded_dirs=True)
     call = _first_hit(snap, _TRAINING_CALL, code, _training_call)
     if call is not None:
         return base.passed("the repository trains a model", [call])
-    named = [x for x in (*code, *templates) if TRAINING_FILE.search(x) and not base.is_test_path(x)]
+    named = snap.tree_memo(
+        ("training.named",),
+        lambda: [
+            x for x in (*code, *templates) if TRAINING_FILE.search(x) and not base.is_test_path(x)
+        ],
+    )
     if named:
         return base.passed("a script or notebook is named for training", [ev(x) for x in named[:3]])
     command = _training_command(snap)
@@ -285,14 +315,20 @@ def handles_data(snap: Snapshot, p: NoParams) -> Observation:
     Fix: nothing to fix; if the repository does prepare data in a way none of the above
     shows, the data checks' n/a is wrong: report it.
     """
-    trains = trains_models(snap, p)
+    return snap._cached("handles_data", "", lambda: _handles_data(snap))
+
+
+def _handles_data(snap: Snapshot) -> Observation:
+    trains = trains_models(snap, NoParams())
     if trains.outcome == Outcome.PASS:
         return base.passed(f"{trains.message}: it has training data", trains.evidence)
     code = _code(snap)
     read = _first_hit(snap, _DATA_CALL, code, _data_call)
     if read is not None:
         return base.passed("the repository reads datasets", [read])
-    modules = [x for x in code if DATA_CODE.search(x)]
+    modules = snap.tree_memo(
+        ("training.data_code",), lambda: [x for x in code if DATA_CODE.search(x)]
+    )
     if modules:
         return base.passed("the repository has data pipeline code", [ev(x) for x in modules[:3]])
     files = [x for x in base.select_files(snap, DATA_FILES) if not base.is_test_path(x)]
