@@ -213,18 +213,32 @@ def _toml_names(data: Any) -> list[str]:
     return names
 
 
-def _conda_names(docs: list[Any]) -> list[str]:
-    names: list[str] = []
+def conda_dependencies(docs: list[Any]) -> list[tuple[str, str, int | None]]:
+    """(entry, package name, line) of each dependency a conda environment lists under
+    `dependencies:`, its `pip:` list's included (`conda-forge::numpy=1.24.2=py310h_0` →
+    name `numpy`)."""
+    out: list[tuple[str, str, int | None]] = []
     for doc in docs:
         deps = doc.get("dependencies") if isinstance(doc, dict) else None
-        for item in deps if isinstance(deps, list) else []:
+        if not isinstance(deps, list):
+            continue
+        lines = getattr(deps, "item_lines", None) or []
+        for index, item in enumerate(deps):
             if isinstance(item, str):
-                names.append(re.split(r"[=<>!~\s\[]", item.split("::")[-1], maxsplit=1)[0])
+                name = re.split(r"[=<>!~\s\[]", item.split("::")[-1], maxsplit=1)[0]
+                out.append((item, name, lines[index] if index < len(lines) else None))
             elif isinstance(item, dict):
-                for pip_item in as_list(item.get("pip")):
+                pip = as_list(item.get("pip"))
+                pip_lines = getattr(item.get("pip"), "item_lines", None) or []
+                for at, pip_item in enumerate(pip):
                     if isinstance(pip_item, str):
-                        names.append(re.split(r"[=<>!~\s\[;@]", pip_item, maxsplit=1)[0])
-    return names
+                        name = re.split(r"[=<>!~\s\[;@]", pip_item, maxsplit=1)[0]
+                        out.append((pip_item, name, pip_lines[at] if at < len(pip_lines) else None))
+    return out
+
+
+def _conda_names(docs: list[Any]) -> list[str]:
+    return [name for _entry, name, _line in conda_dependencies(docs)]
 
 
 def declared_requirements(snap: Snapshot) -> dict[str, list[Evidence]]:

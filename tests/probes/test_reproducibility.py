@@ -897,9 +897,17 @@ CASES = [
         {
             "environment.yml": "name: e\ndependencies:\n  - python=3.10\n  - pip\n"
             "  - pytorch==1.13.1\n  - editdistance=0.6.2\n  - numpy=1.24.2=py310h8deb116_0\n"
-            "  - pip:\n    - scipy==1.10.1\n"
+            "  - _libgcc_mutex=0.1=conda_forge\n"
+            "  - pip:\n    - scipy==1.10.1\n    - -e .\n"
         },
         PASS,
+    ),
+    # ... an environment file that is no YAML cannot be read
+    (
+        "deps-locked",
+        "conda-env-unreadable",
+        {"environment.yml": "dependencies: [numpy==1.0\n  - : :\n"},
+        UNKNOWN,
     ),
     # ... a minor version `=1.5` is any 1.5.x, and a range is no pin
     (

@@ -227,3 +227,15 @@ def test_data_checks_do_not_apply_where_there_is_no_data(tmp_path, check):
 def test_data_checks_still_fail_where_data_lacks_the_practice(tmp_path, check):
     files = {"etl.py": "import pandas as pd\ndf = pd.read_csv('rows.csv')\n"}
     assert run_check(snapshot(tmp_path, files), check).outcome == F
+
+
+def test_feature_tests_found_stand_where_there_is_no_data(tmp_path):
+    """openai/whisper: no dataset, but its tests exercise its text normalisers; what the
+    check finds counts (only its fail becomes n/a)."""
+    files = {
+        "model/generate.py": INFERENCE,
+        "model/normalizers.py": "def preprocess(text):\n    return text.lower()\n",
+        "tests/test_normalizers.py": "from model.normalizers import preprocess\n\n"
+        "def test_lower():\n    assert preprocess('A') == 'a'\n",
+    }
+    assert run_check(snapshot(tmp_path, files), "feature-unit-tests").outcome == P

@@ -68,7 +68,7 @@ NOT_MODEL_RECEIVERS: tuple[str, ...] = (
 MAX_DEPTH = 10
 
 
-def _is_training_call(name: str) -> bool:
+def is_training_call(name: str) -> bool:
     if not name_matches_any(name, tuple(TRAINING_CALLS)):
         return False
     if name.endswith(".fit"):
@@ -214,7 +214,7 @@ def _file_roles(
     imp = serving_import(facts)
     serving = ev(path, imp.line, f"import {imp.module}") if imp else None
     training = next(
-        (ev(path, c.line, f"{c.name}(…)") for c in facts.calls if _is_training_call(c.name)),
+        (ev(path, c.line, f"{c.name}(…)") for c in facts.calls if is_training_call(c.name)),
         None,
     )
     return serving, training, tuple((imp.module, imp.line) for imp in facts.imports)

@@ -182,6 +182,11 @@ class OnlyIfParams(Params):
         description="when the condition is unknown: 'unknown' (the check is undecided too) or "
         "'then' (run `then` as if it held: for a precondition whose error is costly one way)",
     )
+    found_applies: bool = Field(
+        default=False,
+        description="what `then` finds (pass, partial, or undecided) stands whatever the "
+        "condition says; only its fail becomes not applicable where the condition fails",
+    )
 
 
 @probe("only_if", OnlyIfParams)
@@ -191,14 +196,20 @@ def only_if(snap: Snapshot, p: OnlyIfParams) -> Observation:
     E.g. notebook hygiene only matters when the repository has notebooks, and tracked
     hyper-parameter searches only when it runs a search at all. With `undecided: then`, a
     condition that cannot be decided runs `then` (the training checks: an unreadable
-    repository is graded as one that trains, never lifted by n/a).
+    repository is graded as one that trains, never lifted by n/a). With `found_applies`, the
+    evidence `then` finds counts even where the condition fails (tests of preprocessing code
+    in a repository without data: openai/whisper's text normalisers); `then` runs first and
+    once.
     """
+    found = p.then.run(snap) if p.found_applies else None
+    if found is not None and found.outcome != Outcome.FAIL:
+        return found
     condition = p.when.run(snap)
     if condition.outcome in (Outcome.FAIL, Outcome.NOT_APPLICABLE):
         return base.not_applicable(p.message or f"not applicable: {condition.message}")
     if condition.outcome in (Outcome.UNKNOWN, Outcome.ERROR) and p.undecided == "unknown":
         return condition
-    return p.then.run(snap)
+    return found if found is not None else p.then.run(snap)
 
 
 class SameFileParams(Params):

@@ -8,7 +8,7 @@ import time
 from packaging.version import Version
 from pydantic import Field
 
-from mlaudit.inventory import canonical_name
+from mlaudit.inventory import canonical_name, conda_dependencies
 from mlaudit.probes import base
 from mlaudit.probes.base import ev
 from mlaudit.probes.kubernetes import NoParams
@@ -93,7 +93,11 @@ def deps_locked(snap: Snapshot, p: DepsLockedParams) -> Observation:
     pinned: list[Evidence] = []
     unreadable: list[Evidence] = []
     for path in conda_envs:
-        for line, raw, name, is_pinned in _conda_entries(snap.lines(path)):
+        entries = _conda_entries(snap, path)
+        if entries is None:
+            unreadable.append(ev(path, note=snap.problem(path) or "not valid YAML"))
+            continue
+        for line, raw, name, is_pinned in entries:
             target = pinned if is_pinned else unpinned
             target.append(ev(path, line, raw))
             if not is_pinned and _is_tool(canonical_name(name)):
@@ -130,39 +134,29 @@ def deps_locked(snap: Snapshot, p: DepsLockedParams) -> Observation:
     return base.passed(f"all {len(pinned)} requirements pinned with ==", pinned)
 
 
-# a conda environment's dependency entry (`- pandas==1.5.3`, `- editdistance=0.6.2`,
-# `- numpy=1.24.2=py310h8deb116_0`, a `pip:` list's `- scipy==1.10.1`) and its version spec
-_CONDA_ENTRY = re.compile(
-    r"^\s*-\s+['\"]?(?:[\w.-]+::)?([A-Za-z0-9][\w.-]*)(?:\[[^\]]*\])?\s*([^'\"#]*)"
-)
-_DEPENDENCIES_KEY = re.compile(r"^dependencies\s*:")
-_TOP_LEVEL_KEY = re.compile(r"^[A-Za-z_][\w-]*\s*:")
-# pinned: `==X`, or conda's `=X.Y.Z` (with or without a build string); `=3.10` is any 3.10.x
+# a conda entry's version pinned: `==X`, or conda's `=X.Y.Z` (with or without a build string);
+# `=3.10` is any 3.10.x
 _CONDA_PIN = re.compile(r"^(==\s*[\w.!+-]+|=\s*\d+(\.[\w!+-]+){2,}(=\S+)?|=\s*[\w.!+-]+=\S+)\s*$")
+# `name[extras] spec` after an optional `channel::`; exported environments name conda's own
+# packages with a leading underscore (`_libgcc_mutex=0.1=conda_forge`)
+_CONDA_SPEC = re.compile(r"^(?:[\w.-]+::)?\w[\w.-]*(?:\[[^\]]*\])?\s*(.*)$")
 
 
-def _conda_entries(lines: list[str]) -> list[tuple[int, str, str, bool]]:
-    """(line, entry, name, pinned) of each package a conda environment file lists under
-    `dependencies:` (its pip list included). `python` and `pip` are the interpreter and the
-    installer, not packages: they are left out (`python=3.10` and a bare `pip` are how
-    environments are written)."""
-    out: list[tuple[int, str, str, bool]] = []
-    inside = False
-    for number, line in enumerate(lines, start=1):
-        if _DEPENDENCIES_KEY.match(line):
-            inside = True
-            continue
-        if inside and _TOP_LEVEL_KEY.match(line):
-            inside = False
-        if not inside:
-            continue
-        m = _CONDA_ENTRY.match(line)
-        if m is None or line.rstrip().endswith(":"):
-            continue  # not an entry, or the `- pip:` list's head
-        name, spec = m.group(1), m.group(2).strip()
-        if name.lower() in ("python", "pip"):
-            continue
-        out.append((number, line.strip().lstrip("- ").strip(), name, bool(_CONDA_PIN.match(spec))))
+def _conda_entries(snap: Snapshot, path: str) -> list[tuple[int | None, str, str, bool]] | None:
+    """(line, entry, name, pinned) of each package of a conda environment file, None when it
+    cannot be read. `python` and `pip` are the interpreter and the installer, not packages:
+    they are left out (`python=3.10` and a bare `pip` are how environments are written), as
+    are pip options."""
+    parsed = snap.yaml(path)
+    if parsed is None or parsed.error:
+        return None
+    out: list[tuple[int | None, str, str, bool]] = []
+    for entry, name, line in conda_dependencies(parsed.documents):
+        spec = _CONDA_SPEC.match(entry.strip())
+        if spec is None or name.lower() in ("python", "pip"):
+            continue  # a pip option (`-e .`, `-r requirements.txt`) names no package
+        pinned = bool(_CONDA_PIN.match(spec.group(1).strip()))
+        out.append((line, entry, name, pinned))
     return out
 
 

@@ -20,7 +20,7 @@ from typing import Any
 
 from mlaudit.probes import base
 from mlaudit.probes.base import ev
-from mlaudit.probes.code_roles import _is_training_call
+from mlaudit.probes.code_roles import is_training_call
 from mlaudit.probes.generic import module_matches_any, name_matches_any
 from mlaudit.probes.registry import Params, probe
 from mlaudit.repo.parsers.python_src import PythonFacts
@@ -126,7 +126,7 @@ def _training_call(path: str, facts: PythonFacts) -> tuple[int, str] | None:
     """ONE file's first training call, else its first import of a split/CV module, else a
     pipeline step that names training: (line, what)."""
     for call in facts.calls:
-        if _is_training_call(call.name) or name_matches_any(call.name, MORE_TRAINING_CALLS):
+        if is_training_call(call.name) or name_matches_any(call.name, MORE_TRAINING_CALLS):
             return call.line, f"{call.name}(…)"
     for name, line, _end, kind in facts.spans:
         if kind == "def" and name in TRAINING_METHODS:
@@ -220,16 +220,16 @@ def trains_models(snap: Snapshot, p: NoParams) -> Observation:
 
 def _trains(snap: Snapshot) -> Observation:
     code = _code(snap)
-    templates = base.select_files(snap, TEMPLATE_FILES, include_excluded_dirs=True)
     call = _first_hit(snap, _TRAINING_CALL, code, _training_call)
     if call is not None:
         return base.passed("the repository trains a model", [call])
-    named = snap.tree_memo(
-        ("training.named",),
-        lambda: [
-            x for x in (*code, *templates) if TRAINING_FILE.search(x) and not base.is_test_path(x)
-        ],
-    )
+
+    def named_for_training() -> list[str]:
+        templates = base.select_files(snap, TEMPLATE_FILES, include_excluded_dirs=True)
+        candidates = [*code, *(t for t in templates if not base.is_test_path(t))]
+        return [x for x in candidates if TRAINING_FILE.search(x)]
+
+    named = snap.tree_memo(("training.named",), named_for_training)
     if named:
         return base.passed("a script or notebook is named for training", [ev(x) for x in named[:3]])
     command = _training_command(snap)

@@ -499,17 +499,15 @@ class PrWorkflowParams(Params):
     # review is the exception (karpathy/minGPT: 15 of 69, the rest pushed to master)
     min_share: float = Field(default=0.25, ge=0, le=1)
     window: int = Field(default=100, ge=10, description="recent first-parent commits weighed")
+    min_line: int = Field(default=20, ge=1, description="fewer main-line commits: no share")
 
 
 def _main_line(commits: list[Commit], window: int) -> list[Commit]:
-    """The first-parent chain from the tip, newest first, at most `window` commits: the
-    changes as they landed on the branch (a merged branch's own commits are not its)."""
-    if not commits:
-        return []
+    """The first-parent chain from the tip (the log's first commit: `git log <rev>` starts
+    there), newest first, at most `window` commits: the changes as they landed on the
+    branch (a merged branch's own commits are not its)."""
     by_sha = {c.sha: c for c in commits}
-    parents = {p for c in commits for p in c.parents}
-    tips = [c for c in commits if c.sha not in parents]
-    current: Commit | None = tips[0] if tips else commits[0]
+    current: Commit | None = commits[0] if commits else None
     line: list[Commit] = []
     while current is not None and len(line) < window:
         line.append(current)
@@ -547,7 +545,7 @@ def pr_workflow(snap: Snapshot, p: PrWorkflowParams) -> Observation:
     if (len(prs) >= p.min_prs and len(authors) >= p.min_authors) or (owners and prs):
         line = _main_line(history.commits, p.window)
         landed = sum(1 for c in line if len(c.parents) > 1 or _PR_SUBJECT.search(c.subject))
-        if len(line) >= 20 and landed < p.min_share * len(line):
+        if len(line) >= p.min_line and landed < p.min_share * len(line):
             # rebase merges leave no mark: a repository merging that way reads as direct pushes
             direct = len(line) - landed
             return base.partial(
