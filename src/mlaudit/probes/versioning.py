@@ -198,16 +198,16 @@ def data_history(snap: Snapshot, p: DataHistoryParams) -> Observation:
             lfs_since[rule.pattern] = min(lfs_since.get(rule.pattern, since), since)
 
     def versioned_in(commit: Commit) -> str | None:
+        # the name tests first: every commit of every history point asks, few files pass
+        rules = [pattern for pattern, since in lfs_since.items() if commit.timestamp >= since]
         for path in commit.files:
+            if not matches_any(path, ("*.dvc", "dvc.lock")) and not matches_any(path, tuple(rules)):
+                continue
             if path.startswith(".dvc/") or path in model_pointers or not snap.exists(path):
                 continue
             if base.is_excluded(path):  # rule ex: an example's data is not the project's
                 continue
-            if matches_any(path, ("*.dvc", "dvc.lock")) or any(
-                commit.timestamp >= since and matches_any(path, (pattern,))
-                for pattern, since in lfs_since.items()
-            ):
-                return path
+            return path
         return None
 
     commits = [c for c in history.commits if versioned_in(c)]

@@ -103,6 +103,9 @@ class _CatFile:
         self._finalizer()
 
 
+_MISSING_RECORD = object()
+
+
 class _MissingObject(Exception):
     """A tree object the clone does not hold (partial clone): list with `ls-tree` instead."""
 
@@ -127,6 +130,7 @@ class GitObjects:
         self._subtrees: dict[str, tuple[tuple[bytes, bytes, str], ...]] = {}
         self._kept = 0
         self._sizes: dict[str, int | None] = {}
+        self._records: dict[tuple[bytes, bytes, str], _Record | None] = {}
 
     def blob(self, sha: str) -> bytes | None:
         if self._cat is None:
@@ -175,6 +179,24 @@ class GitObjects:
             return list(self._flatten(entries))
         except _MissingObject:
             return None
+
+    def records(self, commit: str, prefix: str) -> list[_Record | None] | None:
+        """listing() as _Records: an entry (path, mode, id) that an earlier point of the
+        history listed too is decoded once (200 points of 1,000 files: 200,000 decodings)."""
+        listed = self.listing(commit, prefix)
+        if listed is None:
+            return None
+        memo = self._records
+        if len(memo) + len(listed) > self.MAX_KEPT_ENTRIES:
+            memo.clear()
+        out: list[_Record | None] = []
+        for entry in listed:
+            record = memo.get(entry, _MISSING_RECORD)
+            if record is _MISSING_RECORD:
+                path, mode, sha = entry
+                record = memo[entry] = _record(path, mode.decode("ascii"), sha, None)
+            out.append(record)  # type: ignore[arg-type]
+        return out
 
     def _read(self, rev: str) -> bytes:
         data = self.blob(rev)
@@ -316,11 +338,9 @@ class GitRefSource:
     _own: GitObjects | None = None  # this source's own blob reader, when none is shared
 
     def list_files(self) -> list[str]:
-        listed = self.objects.listing(self.commit, self.prefix) if self.objects else None
+        listed = self.objects.records(self.commit, self.prefix) if self.objects else None
         if listed is not None:
-            return self._keep(
-                _record(path, mode.decode("ascii"), sha, None) for path, mode, sha in listed
-            )
+            return self._keep(listed)
         try:
             out = run_git(self.git_cwd, ["ls-tree", "-r", "-z", "-l", "--full-tree", self.commit])
         except GitFailed:
