@@ -352,7 +352,9 @@ def assess_maturity(
     uncapped = level_of(index)
     failing = caps_of(results, caps, artifact)
     level = min([uncapped] + [c.cap for c in failing])
-    binding = tuple(c for c in failing if c.cap < uncapped)
+    # a cap at the level reached binds too: it is what stops the next level (and, at level
+    # 0, the reason the level is 0 — "not an ML system" — rather than a list of gaps)
+    binding = tuple(c for c in failing if c.cap <= uncapped)
     # gains: what fully meeting each item would add to the index (exact: its level's
     # attainment recomputed, the other levels as they are)
     asks = _asks(levels, view)

@@ -198,7 +198,7 @@ class Fix(Frozen):
     gain: float  # overall index gain if this check passed (0 for checks outside the gates)
     remediation: str
     outcome: Outcome
-    binding_cap: bool = False  # a disqualifier that lowers the level shown
+    binding_cap: bool = False  # a disqualifier that lowers the level shown or stops the next
     raises_level: bool = False  # fixing it alone raises the overall level
     status: ItemStatus = "missing"
 

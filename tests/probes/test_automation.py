@@ -913,8 +913,11 @@ def test_every_automation_check_has_positive_negative_and_false_positive():
 
 
 def test_ct_trigger_reports_non_training_schedules(tmp_path):
-    snap = snapshot(tmp_path, {".github/workflows/links.yml": wf("lychee docs/", on=CRON)})
-    obs = run_check(snap, "ct-trigger")
+    files = {
+        ".github/workflows/links.yml": wf("lychee docs/", on=CRON),
+        "train.py": "def fit(model, X, y):\n    model.fit(X, y)\n",
+    }
+    obs = run_check(snapshot(tmp_path, files), "ct-trigger")
     assert obs.outcome == Outcome.FAIL
     assert "none launches training" in obs.message
     assert obs.evidence[0].path == ".github/workflows/links.yml"

@@ -449,3 +449,59 @@ def test_profile_ci_delivery_ships_a_served_app(tmp_path, cmd, expected):
         },
     )
     assert detect_profile(snap).name == expected
+
+
+FLASK_EXAMPLE = (
+    "import flask\n\napp = flask.Flask(__name__)\n\n"
+    "@app.route('/predict', methods=['POST'])\ndef predict():\n    return {}\n"
+)
+TRAINING_IMAGE = "FROM pytorch/pytorch:2.3.0-cuda12.1-cudnn8-runtime\nCOPY . /app\n"
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        # positive: the server's framework is declared: what ships can serve
+        (
+            {
+                "utils/api/restapi.py": FLASK_EXAMPLE,
+                "requirements.txt": "torch==2.3.0\nflask==3.0.0\n",
+                "Dockerfile": TRAINING_IMAGE,
+            },
+            "online-serving",
+        ),
+        # the image installs it, or setup.py declares it (read as text)
+        (
+            {
+                "utils/api/restapi.py": FLASK_EXAMPLE,
+                "requirements.txt": "torch==2.3.0\n",
+                "Dockerfile": TRAINING_IMAGE + "RUN pip install --no-cache-dir flask gunicorn\n",
+            },
+            "online-serving",
+        ),
+        (
+            {
+                "utils/api/restapi.py": FLASK_EXAMPLE,
+                "setup.py": "setup(name='p', install_requires=['torch', 'flask>=2'])\n",
+                "Dockerfile": TRAINING_IMAGE,
+            },
+            "online-serving",
+        ),
+        # negative: dependencies declared, none brings a server, no image installs one
+        # (ultralytics/yolov5 utils/flask_rest_api/: Flask in no requirements file)
+        (
+            {
+                "utils/api/restapi.py": FLASK_EXAMPLE,
+                "requirements.txt": "torch==2.3.0\nopencv-python\n",
+                "Dockerfile": TRAINING_IMAGE,
+                "train.py": "def main(model, opt):\n    opt.step()\n",
+            },
+            "batch",
+        ),
+        # trap: nothing declared at all is not "declared without a server": as before
+        ({"utils/api/restapi.py": FLASK_EXAMPLE, "Dockerfile": TRAINING_IMAGE}, "online-serving"),
+    ],
+    ids=["declared", "installed-in-image", "setup-py", "never-installed", "nothing-declared"],
+)
+def test_a_server_that_nothing_installs_is_an_example(tmp_path, files, expected):
+    assert detect_profile(snapshot(tmp_path, files)).name == expected

@@ -233,7 +233,9 @@ def test_raw_key_never_printed_by_the_cli(tmp_path, fmt):
         # only in history: a high-severity finding, not a maturity cap; HEAD is clean
         head = next(r for r in data["results"] if r["name"] == "committed-secrets")
         assert head["outcome"] == "pass"
-        assert data["caps"] == [] and data["maturity"]["caps"] == []
+        # (the fixture is no ML system: its only cap is no-ml-system, at level 0)
+        assert [c["check"] for c in data["caps"]] == ["STR011"]
+        assert [c["check"] for c in data["maturity"]["caps"]] == ["STR011"]
 
 
 def test_a_history_git_cannot_read_to_the_end_is_unknown_beyond_what_was_read(tmp_path):

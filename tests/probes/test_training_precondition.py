@@ -28,6 +28,16 @@ NB_FIT = (
     '"m = Ridge().fit(X, y)\\n"]}], "nbformat": 4}'
 )
 
+# an "awesome" list: prose, a training tutorial's link, images and the forge's files
+DOCS_ONLY = {
+    "README.md": "# Awesome MLOps\n\n- [Train models](https://example.com/train.py)\n",
+    "papers.md": "# Papers\n",
+    "img/intro.png": b"\x89PNG\r\n\x1a\n",
+    "LICENSE": "CC0\n",
+    ".github/workflows/links.yml": "on: push\njobs: {}\n",
+}
+
+
 PROBE_CASES = [
     (
         "torch-loop",
@@ -101,6 +111,9 @@ PROBE_CASES = [
     ),
     # undecidable: no Python code at all
     ("no-python", {"main.R": "fit <- lm(y ~ x)\n"}, U),
+    ("yaml-only", {"jobs/train-job.yml": "command: run\n", "README.md": "# jobs\n"}, U),
+    # decided: no code in any language (visenger/awesome-mlops: a README of links, images)
+    ("docs-only", DOCS_ONLY, F),
 ]
 
 
@@ -168,6 +181,7 @@ def test_distributed_inference_is_not_distributed_training(tmp_path):
 
 
 DATA_CASES = [
+    ("docs-only", DOCS_ONLY, F),
     ("trains", {"train.py": "def f(m, X, y):\n    m.fit(X, y)\n"}, P),
     (
         "reads-a-table",
@@ -239,3 +253,23 @@ def test_feature_tests_found_stand_where_there_is_no_data(tmp_path):
         "def test_lower():\n    assert preprocess('A') == 'a'\n",
     }
     assert run_check(snapshot(tmp_path, files), "feature-unit-tests").outcome == P
+
+
+def test_nothing_is_graded_as_training_where_the_repository_holds_no_code(tmp_path):
+    obs = run_check(snapshot(tmp_path, DOCS_ONLY), "tracker-calls")
+    assert obs.outcome == NA, obs
+    assert "documentation and media only" in obs.message
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        (DOCS_ONLY, F),  # a README of links is not an ML system: a cap at level 0
+        ({**DOCS_ONLY, "analysis.R": "fit <- lm(y ~ x)\n"}, U),  # R: cannot be read
+        ({**DOCS_ONLY, "models/best.onnx": b"onnx"}, P),  # a tracked model file is ML
+    ],
+    ids=["docs-only", "docs-and-r", "docs-and-a-model"],
+)
+def test_no_ml_system_where_the_repository_holds_no_code(tmp_path, files, expected):
+    obs = run_check(snapshot(tmp_path, files), "no-ml-system")
+    assert obs.outcome == expected, obs

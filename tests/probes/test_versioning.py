@@ -1042,3 +1042,30 @@ def test_pr_workflow_of_one_developer_under_several_identities_is_solo(tmp_path)
     observed = run_rubric_check(open_worktree(repo), "pr-workflow")
     assert observed.outcome == PARTIAL
     assert "1 author(s) (a solo repository" in observed.message
+
+
+# a committed file the scan cannot read (deleted from the work tree, a blob missing from a
+# partial clone) may be over the size limit: the size checks cannot decide without it
+@pytest.mark.parametrize(
+    ("check", "missing", "kept", "expected"),
+    [
+        # positive: a tracked checkpoint absent from the work tree is undecided
+        ("model-binary-in-git", "models/best.pth", {}, Outcome.UNKNOWN),
+        ("data-unversioned", "data/train.zip", {}, Outcome.UNKNOWN),
+        # negative: a big file that IS readable decides the answer on its own
+        ("model-binary-in-git", "models/best.pth", {"models/big.pt": b"\0" * (11 << 20)}, FAIL),
+        ("data-unversioned", "data/train.zip", {"data/big.csv": "a,b\n" * (3 << 20)}, FAIL),
+        # trap: a missing file the check never looks at (a script) changes nothing
+        ("model-binary-in-git", "src/old_train.py", {}, PASS),
+    ],
+)
+def test_size_checks_are_unknown_when_a_candidate_is_missing(
+    tmp_path, check, missing, kept, expected
+):
+    repo = make_repo(tmp_path / "r", training_repo({missing: "weights\n", **kept}))
+    (repo / missing).unlink()  # still tracked: `git ls-files --deleted` lists it
+    obs = run_rubric_check(open_worktree(repo), check)
+    assert obs.outcome == expected, obs
+    if expected == Outcome.UNKNOWN:
+        assert [e.path for e in obs.evidence] == [missing]
+        assert "cannot be read" in obs.message

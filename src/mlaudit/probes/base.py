@@ -404,13 +404,46 @@ def unread_evidence(snap: Snapshot, paths: Iterable[str]) -> list[Evidence]:
     return [e for e in problem_evidence(snap, paths) if snap.text(e.path) is None]
 
 
+# Documentation, media and repository metadata. A repository holding only these (an
+# "awesome" list of links, a course's slides) holds no code in any language: what code
+# would do is decided — nothing — where a repository of R or YAML job specs is unknown.
+_NOT_CODE = re.compile(
+    r"\.(?:md|markdown|mdx|rst|txt|adoc|asciidoc|org|tex|bib|cff|html?|css|png|jpe?g|gif|"
+    r"svg|webp|ico|bmp|tiff?|pdf|pptx?|docx?|odt|odp|key|mp4|mov|webm|mp3|wav)$"
+    r"|(?:^|/)(?:LICEN[CS]E|COPYING|NOTICE|AUTHORS|CONTRIBUTORS|CODEOWNERS|CITATION|"
+    r"CHANGELOG|CHANGES|HISTORY|README|MAINTAINERS|SECURITY|CODE_OF_CONDUCT|"
+    r"CONTRIBUTING)[^/]*$"
+    r"|(?:^|/)\.(?:gitignore|gitattributes|gitmodules|mailmap|editorconfig|nojekyll)$"
+    r"|(?:^|/)(?:mkdocs\.ya?ml|_config\.ya?ml|_toc\.ya?ml|\.readthedocs\.ya?ml|book\.toml)$"
+    r"|^\.github/",  # issue templates, funding, a link checker: the forge's, not the project's
+    re.IGNORECASE,
+)
+
+
+def holds_no_code(snap: Snapshot) -> bool:
+    """Does the repository hold only documentation, media and repository metadata? (Nothing
+    tracked at all counts too.)"""
+    return snap.tree_memo(
+        ("holds_no_code",), lambda: all(_NOT_CODE.search(path) for path in snap.files)
+    )
+
+
 def absent_from_python(
-    snap: Snapshot, paths: Sequence[str], *, no_python: str, unread: str, absent: str
+    snap: Snapshot,
+    paths: Sequence[str],
+    *,
+    no_python: str,
+    unread: str,
+    absent: str,
+    no_code: str | None = None,
 ) -> Observation:
     """The verdict of a search of Python `paths` that found nothing: unknown when there was
     no Python to search or a file could not be read (the search could have missed it), else
-    fail with `absent`."""
+    fail with `absent`. With `no_code`: a fail with that message, not unknown, when the
+    repository holds no code in any language (holds_no_code)."""
     if not paths:
+        if no_code is not None and holds_no_code(snap):
+            return failed(f"{no_code}: the repository holds documentation and media only")
         return unknown(no_python)
     missed = unread_evidence(snap, paths)
     if missed:

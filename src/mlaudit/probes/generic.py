@@ -58,10 +58,13 @@ def files(snap: Snapshot, p: FilesParams) -> Observation:
     Looks for: tracked files whose path matches any of `globs` (a pattern without `/`
     matches the file name at any depth), outside examples/docs/vendor folders. An empty
     file (0 bytes: a template's `configs/model1.yaml`, a `.gitkeep`) holds nothing and
-    never counts.
+    never counts. With `min_bytes`, a matching file whose size cannot be read (listed by
+    git, its blob missing from a partial clone or the file deleted from the work tree) makes
+    the answer unknown when the others do not decide it.
     Why: many practices are visible as a file — a lockfile, a CI workflow, a test folder.
     Fix: add the file the check names (see the check's remediation).
     """
+    unsized: list[str] = []
     if p.kind == "dir":
         from mlaudit.repo.globs import matches_any
 
@@ -77,20 +80,34 @@ def files(snap: Snapshot, p: FilesParams) -> Observation:
             snap, p.globs, exclude=p.exclude, include_excluded_dirs=p.include_excluded_dirs
         )
         if p.min_bytes:
-            hits = [h for h in hits if (snap.size(h) or 0) >= p.min_bytes]
+            sizes = [(h, snap.size(h)) for h in hits]
+            # listed by git but unreadable (a partial clone's missing blob, a file deleted
+            # from the work tree): it may be over the size, or not
+            unsized = [h for h, size in sizes if size is None]
+            selected = base.selection_test(
+                p.globs, exclude=p.exclude, include_excluded_dirs=p.include_excluded_dirs
+            )
+            unsized += [m for m in snap.missing_files if selected(m)]
+            hits = [h for h, size in sizes if size is not None and size >= p.min_bytes]
         else:  # a size unknown (a symlink inside the root) is not known to be empty
             hits = [h for h in hits if snap.size(h) != 0]
     evidence = [ev(h + ("/" if p.kind == "dir" else "")) for h in hits]
     none_of = words.files_phrase(p.globs, p.kind)
     found = f"found {words.listing(e.path for e in evidence)}"
-    if p.absent:
-        if hits:
-            return base.failed(found, evidence)
-        return base.passed(none_of, ())
-    if len(hits) >= p.min_count:
+    if p.absent and hits:
+        return base.failed(found, evidence)
+    if not p.absent and len(hits) >= p.min_count:
         if p.found == "partial":
             return base.partial(found, evidence)
         return base.passed(found, evidence)
+    if unsized:
+        return base.unknown(
+            f"the size of {words.listing(unsized)} cannot be read: listed by git, but "
+            "missing from the work tree or the clone",
+            [ev(h, note="size unknown") for h in unsized],
+        )
+    if p.absent:
+        return base.passed(none_of, ())
     if hits:
         noun = "folder" if p.kind == "dir" else "file"
         return base.failed(

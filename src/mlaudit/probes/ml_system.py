@@ -222,9 +222,11 @@ def ml_system_present(snap: Snapshot, p: NoParams) -> Observation:
     frameworks, inference runtimes, trackers, ML pipelines and monitors) in any Python file or
     notebook, tests, examples and tutorials included; an ML package declared in requirements or
     pyproject.toml; a tracked model file (.pt, .onnx, .h5, .joblib, .safetensors …); a DVC
-    pipeline or MLproject. Any one passes. Fails when Python code exists and none is found;
-    unknown when there is no Python code at all (mlaudit reads Python: an R or Scala project
-    cannot be decided) or when an unreadable file could hold the import.
+    pipeline or MLproject. Any one passes. Fails when Python code exists and none is found,
+    or when the repository holds no code in any language (documentation and media only: an
+    "awesome" list of links); unknown when there is no Python code but other code (mlaudit
+    reads Python: an R or Scala project cannot be decided) or when an unreadable file could
+    hold the import.
     Why: the data and model checks, and the maturity level, describe an ML project; on a web
     application or a library without ML they would grade practices the project never needed.
     Fix: none if the repository is not an ML project (scan the repositories that are); if it
@@ -258,6 +260,7 @@ def ml_system_present(snap: Snapshot, p: NoParams) -> Observation:
         snap,
         python,
         no_python="no Python code: whether this is an ML project cannot be read",
+        no_code="no ML system",
         unread="no ML found, but some Python files could not be read",
         absent=f"no ML system found: none of {len(python)} Python file(s) and notebooks "
         "imports an ML library, no ML package is declared and no model file is tracked",

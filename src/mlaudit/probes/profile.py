@@ -347,6 +347,67 @@ def _in_own_package(snap: Snapshot, path: str) -> bool:
     return len(parts) > 1 and top in base.own_packages(snap)
 
 
+# the packages that bring a web or model server, directly or as a dependency (fastapi brings
+# starlette, mlflow flask, gradio fastapi): one of them declared or installed ships a server
+SERVER_PACKAGES = frozenset(
+    {
+        "fastapi",
+        "starlette",
+        "flask",
+        "uvicorn",
+        "gunicorn",
+        "hypercorn",
+        "waitress",
+        "gradio",
+        "streamlit",
+        "bentoml",
+        "ray",
+        "litserve",
+        "litestar",
+        "torchserve",
+        "kserve",
+        "seldon-core",
+        "mlserver",
+        "quart",
+        "falcon",
+        "sanic",
+        "aiohttp",
+        "grpcio",
+        "tornado",
+        "django",
+        "connexion",
+        "mlrun",
+        "jina",
+        "mlflow",
+        "vllm",
+        "sglang",
+        "nvidia-pytriton",
+    }
+)
+_SETUP_FILES = ("setup.py", "setup.cfg")
+
+
+def server_never_installed(snap: Snapshot) -> bool:
+    """Does the repository declare its dependencies without any package that brings a
+    server, and install none in a Dockerfile? Then a server in its code is an example that
+    nothing ships (ultralytics/yolov5 utils/flask_rest_api/: Flask in no requirements file,
+    no image installs it). Nothing declared at all: not known, so False."""
+    from mlaudit.inventory import declared_requirements
+    from mlaudit.probes.ml_system import _docker_installs
+
+    declared = declared_requirements(snap)
+    setups = base.select_files(snap, _SETUP_FILES)
+    if not declared and not setups:
+        return False
+    if SERVER_PACKAGES & declared.keys():
+        return False
+    for path in setups:  # install_requires, read as text: a name is enough
+        text = (snap.text(path) or "").lower()
+        if any(re.search(rf"[\"'\s]{re.escape(name)}\b", text) for name in SERVER_PACKAGES):
+            return False
+    return not _docker_installs(snap, SERVER_PACKAGES)
+
+
 def detect_profile(snap: Snapshot) -> ProfileInfo:
     # a serving framework in production code, or a managed platform's scoring script
     serving = [
@@ -355,6 +416,8 @@ def detect_profile(snap: Snapshot) -> ProfileInfo:
             snap, base.python_sources(snap, ("*.py",), scope="non_tests")
         )
     ]
+    if serving and server_never_installed(snap):
+        serving = []
     serving += [named for _script, named in platform_entry_points(snap)]
     library = _published_library(snap)
     if library:

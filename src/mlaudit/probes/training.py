@@ -207,8 +207,9 @@ def trains_models(snap: Snapshot, p: NoParams) -> Observation:
     that names training; a script or notebook named for training (`train.py`,
     `finetune_lora.py`); or a training command in a shell script, Makefile, Dockerfile, CI
     workflow or job spec (`python train.py`, `spacy train`, `dvc repro`, `mlflow run`). Any
-    one passes. Fails when Python code exists, every file was read and none is found;
-    unknown when there is no Python code or a file could not be read.
+    one passes. Fails when Python code exists, every file was read and none is found, or
+    when the repository holds no code in any language (documentation and media only);
+    unknown when there is no Python code but other code, or a file could not be read.
     Why: training practices (tracking, seeds, checkpoints, training pipelines, continuous
     training) do not apply to a repository that only runs or serves a released model.
     Fix: nothing to fix. If the repository does train, in a way none of the above shows, the
@@ -240,6 +241,7 @@ def _trains(snap: Snapshot) -> Observation:
         code,
         no_python="no Python code outside the tests: whether the repository trains cannot be read",
         unread="no training found, but some Python files could not be read",
+        no_code="no training",
         absent=f"no training: none of {len(code)} Python file(s) and notebooks calls a training "
         "API (.fit, .backward, optimizer.step, a Trainer …) or is named for training, and no "
         "command trains",
@@ -309,7 +311,8 @@ def handles_data(snap: Snapshot, p: NoParams) -> Observation:
     prepare*.py, preprocess*.py, make_dataset.py); or data files or
     data tooling tracked (CSV, Parquet, JSONL …, `.dvc` files, `dvc.yaml`, a Feast
     `feature_store.yaml`, a dbt project). Any one passes. Fails when Python code exists,
-    every file was read and none is found; unknown otherwise.
+    every file was read and none is found, or when the repository holds no code in any
+    language (documentation and media only); unknown otherwise.
     Why: versioning, validating and pipelining data does not apply to a repository that only
     runs a released model on the inputs it is given (openai/whisper, meta-llama/llama).
     Fix: nothing to fix; if the repository does prepare data in a way none of the above
@@ -343,4 +346,5 @@ def _handles_data(snap: Snapshot) -> Observation:
         "cannot be read",
         unread="no data handling found, but some Python files could not be read",
         absent="no data: nothing trains, no dataset is read and no data file is tracked",
+        no_code="no data",
     )

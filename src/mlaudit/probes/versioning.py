@@ -9,7 +9,7 @@ import re
 from pydantic import Field
 
 from mlaudit.probes import _mlfacts as mf
-from mlaudit.probes import base
+from mlaudit.probes import base, words
 from mlaudit.probes.base import ev
 from mlaudit.probes.generic import (
     bound_call_names,
@@ -259,6 +259,15 @@ def _ignores_data(pattern: str) -> bool:
     return any(part in _DATA_FOLDERS for part in pattern.split("/"))  # data/, /x/data/*.csv …
 
 
+def _data_candidate(path: str) -> bool:
+    """A data file by its format, or any file in a data folder (code and docs aside)."""
+    ext = path.rsplit(".", 1)[-1].lower() if "." in path.rsplit("/", 1)[-1] else ""
+    in_data_dir = any(part in mf.DATA_DIRS for part in path.split("/")[:-1])
+    if ext not in BIG_DATA_EXTENSIONS and not in_data_dir:
+        return False
+    return ext not in ("py", "md", "ipynb", "dvc", "gitignore") and not base.is_excluded(path)
+
+
 class DataUnversionedParams(Params):
     max_mib: float = Field(default=10, gt=0)
 
@@ -272,25 +281,33 @@ def data_unversioned(snap: Snapshot, p: DataUnversionedParams) -> Observation:
     `git-no-big-files`). Partial when `.gitignore` keeps data out of git (a data folder at
     any depth, or a data format such as `*.csv`) and no versioning tool (DVC,
     LFS, DataLad, lakeFS) covers it: the data may be pinned elsewhere, but nothing here
-    says which version trained the model.
+    says which version trained the model. Unknown when no file is over the size but a
+    candidate's size cannot be read (listed by git, its blob missing from a partial clone or
+    the file deleted from the work tree).
     Why: git is not built for large binaries; history bloats and the data still has no
     usable versions.
     Fix: `git rm --cached` the file, `dvc add` it (or `git lfs track`) and push to a remote.
     """
     limit = int(p.max_mib * MIB)
     big: list[Evidence] = []
+    unsized: list[str] = []  # listed by git, unreadable: may be over the limit, or not
     for path in base.select_files(snap, ["*"]):
-        ext = path.rsplit(".", 1)[-1].lower() if "." in path.rsplit("/", 1)[-1] else ""
-        in_data_dir = any(part in mf.DATA_DIRS for part in path.split("/")[:-1])
-        if ext not in BIG_DATA_EXTENSIONS and not in_data_dir:
+        if not _data_candidate(path):
             continue
-        if ext in ("py", "md", "ipynb", "dvc", "gitignore"):
-            continue
-        size = snap.size(path) or 0
-        if size > limit and not mf.is_lfs_pointer(snap, path):
+        size = snap.size(path)
+        if size is None:
+            unsized.append(path)
+        elif size > limit and not mf.is_lfs_pointer(snap, path):
             big.append(ev(path, note=f"{size / MIB:.1f} MiB committed to git"))
     if big:
         return base.failed(f"{len(big)} data file(s) over {p.max_mib:g} MiB in git", big)
+    unsized += [m for m in snap.missing_files if _data_candidate(m)]
+    if unsized:
+        return base.unknown(
+            f"the size of {words.listing(unsized)} cannot be read: listed by git, but missing "
+            "from the work tree or the clone",
+            [ev(path, note="size unknown") for path in unsized],
+        )
     versioned, _near = data_vcs_evidence(snap)
     ignored: list[Evidence] = []
     for path in snap.glob(".gitignore"):

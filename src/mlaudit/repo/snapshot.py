@@ -106,6 +106,13 @@ class Snapshot(InfraViews):
             self._glob_cache, self._tree_memo = shared.globs, shared.memo
         return files
 
+    @property
+    def missing_files(self) -> list[str]:
+        """Tracked files the scan cannot see: deleted from the work tree, or never checked
+        out (a blob missing from the clone). Listed after `files` is built."""
+        _ = self.files
+        return list(getattr(self.source, "missing", ()))
+
     @cached_property
     def file_set(self) -> frozenset[str]:
         return frozenset(self.files)

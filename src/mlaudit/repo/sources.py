@@ -51,6 +51,9 @@ class WorktreeSource:
     _root_real: str = ""
     _kinds: dict[str, str] = field(default_factory=dict)
     _on_disk: dict[str, str] = field(default_factory=dict)  # shown name → os-level name
+    # tracked, but deleted from the work tree (or never checked out): not scanned, and a
+    # check whose answer they could change says unknown (Snapshot.missing_files)
+    missing: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._root_real = os.path.realpath(self.root)
@@ -73,6 +76,7 @@ class WorktreeSource:
             # said, not silent: a committed file the scan does not see is a finding it
             # cannot make (e.g. a large data file absent from a partial clone)
             names = sorted(self._name(raw) for raw in deleted)
+            self.missing = names
             shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
             self.notes.append(
                 f"{len(names)} tracked file(s) missing from the work tree, not scanned: {shown}"
