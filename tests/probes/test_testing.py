@@ -706,6 +706,29 @@ CASES = [
         {"tests/test_a.py": TEST_OK, ".github/workflows/ci.yml": wf("pytest -q")},
         P,
     ),
+    # no test suite in CI, but a one-epoch training run on every change: a smoke test
+    # (ultralytics/yolov5 .github/workflows/ci-testing.yml:95)
+    (
+        "tests-in-ci",
+        "pipeline-smoke-run",
+        {
+            "train.py": "def main(opt):\n    opt.step()\n",
+            ".github/workflows/ci.yml": wf("python train.py --epochs 1 --device cpu"),
+        },
+        H,
+    ),
+    # ... only on a schedule it tests no change (that is continuous training, if anything)
+    (
+        "tests-in-ci",
+        "fp-pipeline-run-on-schedule",
+        {
+            "train.py": "def main(opt):\n    opt.step()\n",
+            ".github/workflows/ci.yml": wf(
+                "python train.py", on="{schedule: [{cron: '0 3 * * 1'}]}"
+            ),
+        },
+        F,
+    ),
     # a script named from the step's working-directory, whose own commands run there too
     # (fastapi/full-stack-fastapi-template test-backend.yml:36-37 → backend/scripts/…)
     (
@@ -1205,3 +1228,11 @@ LITGPT = '[project]\nname = "litgpt"\n[project.scripts]\nlitgpt = "litgpt.__main
 def test_entry_point_tests(tmp_path, files, expected):
     obs = run_probe(snapshot(tmp_path, files), "entry_point_tests")
     assert obs.outcome == expected, obs
+
+
+def test_tests_in_ci_says_what_is_missing_once(tmp_path):
+    """any_of `failure: first`: with no CI at all, the smoke-run part's own miss (a second
+    "no CI job …") is not appended to the first part's message."""
+    obs = run_check(snapshot(tmp_path, {"tests/test_a.py": TEST_OK}), "tests-in-ci")
+    assert obs.outcome == F
+    assert obs.message == "no CI jobs"

@@ -59,6 +59,11 @@ _BEST = [
 
 class AnyOfParams(Params):
     probes: list[SubProbe] = Field(min_length=1)
+    failure: Literal["all", "first"] = Field(
+        default="all",
+        description="when every part fails: every part's message, or the first part's only "
+        "(the later parts are lesser credit, whose absence the first already says)",
+    )
 
 
 @probe("any_of", AnyOfParams)
@@ -68,6 +73,8 @@ def any_of(snap: Snapshot, p: AnyOfParams) -> Observation:
     observations = [sub.run(snap) for sub in p.probes]
     best = min(observations, key=lambda o: _BEST.index(o.outcome))
     same = [o for o in observations if o.outcome == best.outcome]
+    if best.outcome == Outcome.FAIL and p.failure == "first":
+        same = same[:1]  # every part failed: the first part's words
     evidence = [e for o in same for e in o.evidence]
     messages = "; ".join(dict.fromkeys(o.message for o in same if o.message))
     return Observation(outcome=best.outcome, evidence=base.cap(evidence), message=messages)
