@@ -29,7 +29,7 @@ GRADIO_NB = (
 @pytest.mark.parametrize(
     ("files", "expected"),
     [
-        ({"app/main.py": APP, "Dockerfile": "FROM python:3.11\n"}, "online-serving"),
+        ({"app/main.py": APP, "Dockerfile": "FROM python:3.11\nEXPOSE 8000\n"}, "online-serving"),
         (
             {
                 "app/main.py": APP,
@@ -125,7 +125,7 @@ GRADIO_NB = (
             {
                 "service.py": "import bentoml\nsvc = bentoml.Service('iris', runners=[r])\n"
                 "@svc.api(input=i, output=o)\ndef classify(x):\n    return r.run(x)\n",
-                "Dockerfile": "FROM python:3.11\n",
+                "Dockerfile": 'FROM python:3.11\nCMD ["bentoml", "serve", "service:svc"]\n',
             },
             "online-serving",
         ),
@@ -133,7 +133,7 @@ GRADIO_NB = (
             {
                 "service.py": "import bentoml\n@bentoml.service\nclass Iris:\n"
                 "    @bentoml.api\n    def classify(self, x):\n        return x\n",
-                "Dockerfile": "FROM python:3.11\n",
+                "Dockerfile": 'FROM python:3.11\nCMD ["bentoml", "serve", "service:Iris"]\n',
             },
             "online-serving",
         ),
@@ -345,6 +345,9 @@ NIGHTLY = (
     [
         ("python example_test.py", "research"),  # nightly example tests (evidently)
         ("pytest -q tests", "research"),
+        # a weekly dependency audit (unit8co/darts .github/workflows/uv-audit.yml:30,34)
+        ("uv lock -U && uv audit", "research"),
+        ("pip-audit -r requirements.txt", "research"),
         ("python jobs/score.py --date today", "batch"),
         ("dvc repro", "batch"),
         # the set-up around a weekly test run (drivendataorg/cookiecutter-data-science
@@ -456,6 +459,7 @@ FLASK_EXAMPLE = (
     "@app.route('/predict', methods=['POST'])\ndef predict():\n    return {}\n"
 )
 TRAINING_IMAGE = "FROM pytorch/pytorch:2.3.0-cuda12.1-cudnn8-runtime\nCOPY . /app\n"
+SERVICE_IMAGE = TRAINING_IMAGE + "EXPOSE 5000\n"
 
 
 @pytest.mark.parametrize(
@@ -466,7 +470,7 @@ TRAINING_IMAGE = "FROM pytorch/pytorch:2.3.0-cuda12.1-cudnn8-runtime\nCOPY . /ap
             {
                 "utils/api/restapi.py": FLASK_EXAMPLE,
                 "requirements.txt": "torch==2.3.0\nflask==3.0.0\n",
-                "Dockerfile": TRAINING_IMAGE,
+                "Dockerfile": SERVICE_IMAGE,
             },
             "online-serving",
         ),
@@ -475,7 +479,7 @@ TRAINING_IMAGE = "FROM pytorch/pytorch:2.3.0-cuda12.1-cudnn8-runtime\nCOPY . /ap
             {
                 "utils/api/restapi.py": FLASK_EXAMPLE,
                 "requirements.txt": "torch==2.3.0\n",
-                "Dockerfile": TRAINING_IMAGE + "RUN pip install --no-cache-dir flask gunicorn\n",
+                "Dockerfile": SERVICE_IMAGE + "RUN pip install --no-cache-dir flask gunicorn\n",
             },
             "online-serving",
         ),
@@ -483,7 +487,7 @@ TRAINING_IMAGE = "FROM pytorch/pytorch:2.3.0-cuda12.1-cudnn8-runtime\nCOPY . /ap
             {
                 "utils/api/restapi.py": FLASK_EXAMPLE,
                 "setup.py": "setup(name='p', install_requires=['torch', 'flask>=2'])\n",
-                "Dockerfile": TRAINING_IMAGE,
+                "Dockerfile": SERVICE_IMAGE,
             },
             "online-serving",
         ),
@@ -499,9 +503,32 @@ TRAINING_IMAGE = "FROM pytorch/pytorch:2.3.0-cuda12.1-cudnn8-runtime\nCOPY . /ap
             "batch",
         ),
         # trap: nothing declared at all is not "declared without a server": as before
-        ({"utils/api/restapi.py": FLASK_EXAMPLE, "Dockerfile": TRAINING_IMAGE}, "online-serving"),
+        ({"utils/api/restapi.py": FLASK_EXAMPLE, "Dockerfile": SERVICE_IMAGE}, "online-serving"),
     ],
     ids=["declared", "installed-in-image", "setup-py", "never-installed", "nothing-declared"],
 )
 def test_a_server_that_nothing_installs_is_an_example(tmp_path, files, expected):
     assert detect_profile(snapshot(tmp_path, files)).name == expected
+
+
+@pytest.mark.parametrize(
+    ("dockerfile", "extra", "expected"),
+    [
+        # positive: the image exposes a port, or starts something other than a shell
+        ("FROM python:3.11\nCOPY . /app\nEXPOSE 7860\n", {}, "online-serving"),
+        ('FROM python:3.11\nCOPY . /app\nCMD ["python", "app.py"]\n', {}, "online-serving"),
+        # negative: a CI test image that starts a shell (huggingface/peft docker/peft-cpu):
+        # an environment for jobs, not a service
+        ('FROM python:3.11\nCOPY . /app\nCMD ["/bin/bash"]\n', {}, "batch"),
+        # trap: no CMD, but a Compose file may start it with a command of its own
+        (
+            "FROM python:3.11\nCOPY . /app\n",
+            {"docker-compose.yml": "services:\n  app:\n    build: .\n    command: python app.py\n"},
+            "online-serving",
+        ),
+    ],
+    ids=["exposes-a-port", "starts-the-app", "starts-a-shell", "no-cmd-but-compose"],
+)
+def test_an_image_that_starts_only_a_shell_ships_no_service(tmp_path, dockerfile, extra, expected):
+    files = {"app.py": GRADIO, "requirements.txt": "gradio==4.0\n", "Dockerfile": dockerfile}
+    assert detect_profile(snapshot(tmp_path, {**files, **extra})).name == expected

@@ -759,6 +759,28 @@ CASES = [
         {"train.py": "import torch\ntorch.manual_seed(0)\ntorch.backends.cudnn.benchmark = True\n"},
         PARTIAL,
     ),
+    # ... but not where it only speeds up inference (ultralytics/yolov5 utils/dataloaders.py:381,
+    # `class LoadStreams`: "faster for fixed-size inference")
+    (
+        "seeds-set",
+        "cudnn benchmark in an inference loader",
+        {
+            "train.py": "import torch\ntorch.manual_seed(0)\n",
+            "utils/dataloaders.py": "import torch\n\nclass LoadStreams:\n    def __init__(self):\n"
+            "        torch.backends.cudnn.benchmark = True\n",
+        },
+        PASS,
+    ),
+    # ... while a training function named with an inference word still trains
+    (
+        "seeds-set",
+        "FP cudnn benchmark in a training function",
+        {
+            "train.py": "import torch\ntorch.manual_seed(0)\n\ndef train_stream_model():\n"
+            "    torch.backends.cudnn.benchmark = True\n",
+        },
+        PARTIAL,
+    ),
     (
         "seeds-set",
         "notebook only",
@@ -1265,17 +1287,6 @@ CASES = [
         PASS,
     ),
     ("notebook-only", "no notebooks", {"train.py": "import torch\n"}, PASS),
-    # a service loading the model from the Hopsworks registry; training stays in notebooks
-    # (featurestoreorg/serverless-ml-course src/04-module/app.py)
-    (
-        "notebook-only",
-        "hopsworks service in .py",
-        {
-            "app.py": "import hopsworks\nimport joblib\nmr = hopsworks.login().get_model_registry()\n",
-            "train.ipynb": nb("import xgboost\n"),
-        },
-        PASS,
-    ),
     # FP: a .py helper with no ML library beside notebook training is still notebook-only
     (
         "notebook-only",
@@ -1440,3 +1451,51 @@ def test_dev_prod_parity_says_whether_python_is_pinned_or_only_floored(tmp_path,
     obs = run_rubric_check(snapshot(tmp_path, files), "dev-prod-parity")
     assert obs.outcome == PARTIAL
     assert f"a {said} Python version is declared" in obs.message
+
+
+# the model trained only in notebooks, while scripts serve or convert it (outside the table:
+# its repositories hold no training command, which the table's training_repo adds)
+NOTEBOOK_TRAINING_CASES = [
+    # a service loading the model from the Hopsworks registry while the model is trained in a
+    # notebook only (featurestoreorg/serverless-ml-course src/04-module/app.py): GCP level 0
+    # is exactly this, manual training handed to a prediction service (SIGNALS: no .py
+    # training entry point), as alexeygrigorev/mlbookcamp-code's Flask service loading the
+    # pickle 05-deploy.ipynb writes
+    (
+        "service in .py, training only in a notebook",
+        {
+            "app.py": "import hopsworks\nimport joblib\nmr = hopsworks.login().get_model_registry()\n",
+            "train.ipynb": nb("import xgboost\nmodel = xgboost.XGBClassifier()\nmodel.fit(X, y)\n"),
+        },
+        FAIL,
+    ),
+    # ... a script that trains (or a command that does) is the .py entry point
+    (
+        "service in .py, training in a script too",
+        {
+            "app.py": "import joblib\nimport sklearn\n",
+            "train.ipynb": nb("model.fit(X, y)\n"),
+            "pipeline/fit_model.py": "import sklearn\n\ndef run(model, X, y):\n    model.fit(X, y)\n",
+        },
+        PASS,
+    ),
+    # trap: a notebook that only loads and evaluates trains nothing
+    (
+        "service in .py, notebook evaluates only",
+        {
+            "app.py": "import joblib\nimport sklearn\n",
+            "eval.ipynb": nb("import joblib\nmodel = joblib.load('m.pkl')\nmodel.predict(X)\n"),
+        },
+        PASS,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "files", "expected"),
+    NOTEBOOK_TRAINING_CASES,
+    ids=[c[0] for c in NOTEBOOK_TRAINING_CASES],
+)
+def test_notebook_only_when_only_notebooks_train(tmp_path, case, files, expected):
+    obs = run_rubric_check(snapshot(tmp_path, files), "notebook-only")
+    assert obs.outcome == expected, obs

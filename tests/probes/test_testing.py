@@ -23,6 +23,22 @@ def wf(run: str, on: str = "[push, pull_request]", extra: str = "") -> str:
 
 
 FASTAPI_APP = "from fastapi import FastAPI\napp = FastAPI()\n"
+# a src/ package, and a test of its ETL that also imports `src.comm`, which it lacks
+SRC_PACKAGE_AND_BROKEN_TEST = {
+    "src/common/__init__.py": "",
+    "src/common/utils.py": "def load():\n    return 1\n",
+    "src/preprocessing/__init__.py": "",
+    "src/preprocessing/etl.py": "def clean(rows):\n    return rows\n",
+    "src/tests/etl_tests.py": "from src.preprocessing import etl\nfrom src.comm import utils\n\n"
+    "def test_clean():\n    assert etl.clean([1]) == [1]\n",
+}
+CLOUD_BUILD_PYTEST = (
+    "steps:\n  - name: python:3.11\n    entrypoint: python\n    args: ['-m', 'pytest', 'tests']\n"
+)
+NOTEBOOK_SUBMIT = (
+    '{"cells": [{"cell_type": "code", "source": '
+    '["!gcloud builds submit --no-source --config cloudbuild.yaml --timeout=30m"]}], "nbformat": 4}'
+)
 PANDERA = "import pandera as pa\n\nclass Raw(pa.DataFrameModel):\n    age: int\n"
 GX_CONFTEST = (
     "import great_expectations as ge\nimport pytest\n\n@pytest.fixture\n"
@@ -153,6 +169,41 @@ CASES = [
         {
             "src/pkg/features.py": "def add_ratio(a, b):\n    return a / b\n",
             "tests/test_features.py": "from pkg.features import add_ratio\n\ndef test_ratio():\n    assert add_ratio(1, 2) == 0.5\n",
+        },
+        P,
+    ),
+    # pydantic's BaseModel is no ML model, whatever module re-exports it
+    # (evidentlyai/evidently src/evidently/_pydantic_compat.py:9, imported by 142 test files)
+    (
+        "model-unit-tests",
+        "fp-pydantic-base-model",
+        {
+            "pkg/__init__.py": "",
+            "pkg/_compat.py": "from pydantic import BaseModel\n",
+            "tests/test_config.py": "from pkg._compat import BaseModel\n\n"
+            "def test_config():\n    assert BaseModel is not None\n",
+        },
+        F,
+    ),
+    # a test file that imports a module its own package lacks fails when imported: its tests
+    # never run (GoogleCloudPlatform/mlops-with-vertex-ai src/tests/etl_tests.py:24,
+    # `from src.comm import datasource_utils`, the package being src/common/)
+    (
+        "feature-unit-tests",
+        "fp-test-imports-a-missing-project-module",
+        {
+            "src/__init__.py": "",
+            **SRC_PACKAGE_AND_BROKEN_TEST,
+        },
+        F,
+    ),
+    # ... a name its package's __init__ provides is there (`comm = common`)
+    (
+        "feature-unit-tests",
+        "test-imports-a-module-the-package-aliases",
+        {
+            "src/__init__.py": "from . import common\n\ncomm = common\n",
+            **SRC_PACKAGE_AND_BROKEN_TEST,
         },
         P,
     ),
@@ -838,6 +889,43 @@ CASES = [
             "cloudbuild/pr-checks.yaml": "steps:\n  - name: python:3.7\n    entrypoint: /bin/sh\n"
             "    args:\n      - -c\n      - make test\n    env:\n      - T=${_TEMPLATE}\n",
             "Makefile": "test:\n\tpython -m pytest tests\n",
+        },
+        P,
+    ),
+    # a Cloud Build config the repository submits by hand, and no trigger names, runs when
+    # someone submits it (GoogleCloudPlatform/mlops-with-vertex-ai
+    # 04-pipeline-deployment.ipynb:509 `gcloud builds submit --no-source --config build/…`)
+    (
+        "tests-in-ci",
+        "cloud-build-submitted-by-hand",
+        {
+            "tests/test_a.py": TEST_OK,
+            "cloudbuild.yaml": CLOUD_BUILD_PYTEST,
+            "run.ipynb": NOTEBOOK_SUBMIT,
+        },
+        H,
+    ),
+    # ... a trigger declared in the repository for it runs it on push again
+    (
+        "tests-in-ci",
+        "cloud-build-submitted-and-triggered",
+        {
+            "tests/test_a.py": TEST_OK,
+            "cloudbuild.yaml": CLOUD_BUILD_PYTEST,
+            "run.ipynb": NOTEBOOK_SUBMIT,
+            "infra/triggers.sh": "gcloud builds triggers create github --repo-name=r "
+            "--branch-pattern='^main$' --build-config=cloudbuild.yaml\n",
+        },
+        P,
+    ),
+    # trap: a README telling how to submit it by hand is prose, not how the repository runs
+    (
+        "tests-in-ci",
+        "fp-cloud-build-submit-in-prose",
+        {
+            "tests/test_a.py": TEST_OK,
+            "cloudbuild.yaml": CLOUD_BUILD_PYTEST,
+            "README.md": "Run `gcloud builds submit --config cloudbuild.yaml .`\n",
         },
         P,
     ),

@@ -136,11 +136,12 @@ RUN_CASES = [
         "pip install behave",
         F,
     ),
-    # negative: CI runs a script that holds no tests
+    # negative: CI runs a script that holds no tests (a training script run on every change
+    # is a smoke run of the pipeline: partial credit, see test_testing.py)
     (
-        "negative-train-script",
-        {"test.py": PYTEST_STYLE, "train.py": "print(1)\n"},
-        "python train.py",
+        "negative-report-script",
+        {"test.py": PYTEST_STYLE, "report.py": "print(1)\n"},
+        "python report.py",
         F,
     ),
     # trap: CI runs an evaluation script named test.py, not a test file

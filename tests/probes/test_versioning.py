@@ -809,6 +809,22 @@ def test_data_history_ignores_example_data(tmp_path):
     assert run_rubric_check(open_worktree(repo), "data-vcs").outcome != PASS
 
 
+def test_data_history_ignores_test_baselines(tmp_path):
+    """Screenshot baselines a UI test keeps in DVC change with every UI change; they are the
+    tests', not data (evidentlyai/evidently ui/service/tests/visual.spec.ts-snapshots.dvc:
+    32 of its 33 'data' commits)."""
+    baselines = "ui/tests/visual.spec.ts-snapshots.dvc"
+    repo = make_repo(tmp_path / "r", {baselines: DVC_POINTER, "train.py": "x = 1\n"})
+    commit(repo, {baselines: DVC_POINTER.replace("3a1b", "4b2c")}, "update screenshots")
+    commit(repo, {baselines: DVC_POINTER.replace("3a1b", "5c3d")}, "update screenshots")
+    obs = run_rubric_check(open_worktree(repo), "data-history")
+    assert obs.outcome == FAIL and not obs.evidence, obs
+    # the same pointer outside the tests is data with a history
+    repo2 = make_repo(tmp_path / "r2", {"data/raw.dvc": DVC_POINTER, "train.py": "x = 1\n"})
+    commit(repo2, {"data/raw.dvc": DVC_POINTER.replace("3a1b", "4b2c")}, "update data")
+    assert run_rubric_check(open_worktree(repo2), "data-history").outcome == PASS
+
+
 def test_data_history_single_version_fails(tmp_path):
     repo = make_repo(tmp_path / "r", {"data/raw.dvc": DVC_POINTER})
     commit(repo, {"train.py": "x = 2\n"}, "code only")

@@ -125,12 +125,21 @@ def _pushes_a_buildable_image(snap: Snapshot, use: CiCommand) -> bool:
         return True
     if (use.input("push") or "").strip().lower() in _FALSE:
         return False
+    path = pushed_dockerfile(use)
+    return path is None or snap.exists(path)
+
+
+def pushed_dockerfile(use: CiCommand) -> str | None:
+    """The repository path of the Dockerfile a docker/build-push-action step builds: `file:`,
+    else `context`/Dockerfile; None for another action, an expression or a remote context."""
+    if not use.text.lower().startswith("docker/build-push-action"):
+        return None
     given = use.input("file")
     context = use.input("context")
     path = given if given else f"{context or '.'}/Dockerfile"
     if "${{" in path or "://" in path or path.startswith("git@"):
-        return True
-    return snap.exists(posixpath.normpath(path.strip().removeprefix("./")))
+        return None
+    return posixpath.normpath(path.strip().removeprefix("./"))
 
 
 # a deployment environment that is not the system itself: review apps, package indexes, docs
@@ -145,6 +154,7 @@ class Delivery:
     how: str
     serves: bool
     evidence: tuple[Evidence, ...]
+    dockerfile: str | None = None  # the Dockerfile an image push builds, where it is known
 
 
 def _job_items(snap: Snapshot) -> dict[int, list[_ci_reach.Reached]]:
@@ -275,7 +285,8 @@ def deliveries(snap: Snapshot) -> list[Delivery]:
             elif ship_uses:
                 use = ship_uses[0]
                 shown = ev(job.path, use.line, use.text, f"{job.system} job {job.name}")
-                found.append(Delivery(job, "ships an artefact", False, (shown,)))
+                built = pushed_dockerfile(use)
+                found.append(Delivery(job, "ships an artefact", False, (shown,), built))
             elif (env := _environment_job(job)) is not None:
                 found.append(env)
         return found

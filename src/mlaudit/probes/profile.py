@@ -198,6 +198,8 @@ def _serving_specs(snap: Snapshot) -> list[Evidence]:
                 found.append(ev(path, getattr(doc, "line", None), "Ray Serve service spec"))
                 break
     for delivery in deliveries(snap):
+        if delivery.dockerfile and not could_serve(snap, delivery.dockerfile):
+            continue  # pushes a build or test environment (CMD ["/bin/bash"]), not a service
         found.append(delivery.evidence[-1])
     return found
 
@@ -244,7 +246,10 @@ _HOUSEKEEPING = re.compile(
     r"(?:pytest|tox|nox|unittest|ruff|flake8|pylint|mypy|black|isort|pre-commit|coverage|"
     r"jupyter\s+nbconvert|nbstripout|sphinx-build|mkdocs|codespell|unzip|tar|echo|cd|ls|"
     r"mkdir|cp|mv|rm|cat|export|exit|git|gh|curl|wget|apt(?:-get)?\s+update|npm\s+ci|"
-    r"(?:pdm|uv|poetry|pipenv)\s+(?:sync|install|lock)|make\s+(?:test|lint|check|docs)\w*)\b"
+    r"(?:pdm|uv|poetry|pipenv)\s+(?:sync|install|lock|update)|make\s+(?:test|lint|check|docs)\w*|"
+    # security scans and audits (unit8co/darts .github/workflows/uv-audit.yml:34, weekly)
+    r"uv\s+audit|pip-audit|safety\s+(?:check|scan)|osv-scanner|trivy|grype|bandit|semgrep|"
+    r"gitleaks|detect-secrets|trufflehog)\b"
 )
 # ... nor are the shell around those commands, a tool's location or version, a system
 # package install, or a Makefile target that sets up, builds or cleans
@@ -341,6 +346,27 @@ def starts_notebook_server(snap: Snapshot, path: str) -> bool:
     return bool(_NOTEBOOK_SERVER.search(last.args))
 
 
+_SHELL = re.compile(r"""^\s*\[?\s*["']?(?:/usr)?(?:/bin/)?(?:ba|z)?sh["']?\s*\]?\s*$""")
+_COMPOSE_FILES = ("docker-compose*.yml", "docker-compose*.yaml", "compose.yml", "compose.yaml")
+
+
+def could_serve(snap: Snapshot, path: str) -> bool:
+    """Could the image run a service? Not when it exposes no port and starts nothing but a
+    shell (or nothing at all) and no Compose file in the repository could start it with a
+    command of its own: that is a build, test or training environment
+    (huggingface/peft docker/*/Dockerfile `CMD ["/bin/bash"]`: CI test images;
+    ultralytics/yolov5 utils/docker/Dockerfile: no CMD, "for training and inference")."""
+    dockerfile = snap.dockerfile(path)
+    if dockerfile is None:
+        return True  # unreadable: not known to serve nothing
+    if dockerfile.of("EXPOSE"):
+        return True
+    starts = dockerfile.of("CMD") + dockerfile.of("ENTRYPOINT")
+    if starts and not _SHELL.match(max(starts, key=lambda i: i.line).args):
+        return True
+    return bool(base.select_files(snap, _COMPOSE_FILES))
+
+
 def _in_own_package(snap: Snapshot, path: str) -> bool:
     parts = path.split("/")
     top = parts[1] if parts[0] == "src" and len(parts) > 2 else parts[0]
@@ -427,7 +453,8 @@ def detect_profile(snap: Snapshot) -> ProfileInfo:
     serving_files = [ev(p) for p in serving_spec_files(snap, SERVING_FILES)[0]]
     containers = [ev(p) for p in base.shipped_dockerfiles(snap) if not base.is_test_path(p)]
     manifests = _manifests(snap)
-    shipped = containers + manifests + serving_files + _serving_specs(snap)
+    servers = [e for e in containers if could_serve(snap, e.path)]
+    shipped = servers + manifests + serving_files + _serving_specs(snap)
     if (serving or serving_files) and shipped:
         reasons = [
             "a serving framework is used in production code",

@@ -660,6 +660,26 @@ SEEDING_TRAINERS = (
 
 
 _SEEDS = derivation_key("seeds_set")
+# a function or class that runs a model on new inputs: its cuDNN autotuning speeds up
+# inference and leaves training as seeded as it was (ultralytics/yolov5 utils/dataloaders.py:381
+# in `class LoadStreams`, "faster for fixed-size inference")
+_INFERENCE_WORD = re.compile(r"^(?:infer|predict|detect|streams?$|serv(?:e|er|ing)|webcam|demo)")
+_NAME_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+
+
+def _in_inference_code(facts: PythonFacts, line: int) -> bool:
+    """Is `line` inside a function or class named for inference, and none named for training
+    (by the words of their names: `LoadStreams.__init__`, `run_inference`, `predict`; not
+    `preserve_order`, not `train_stream_model`)?"""
+    words = [
+        word.lower()
+        for name, start, end, _kind in facts.spans
+        if start <= line <= end
+        for word in _NAME_WORDS.findall(name)
+    ]
+    if any(word.startswith(("train", "fit", "finetune")) for word in words):
+        return False
+    return any(_INFERENCE_WORD.match(word) for word in words)
 
 
 @probe("seeds_set", NoParams)
@@ -671,7 +691,8 @@ def seeds_set(snap: Snapshot, p: NoParams) -> Observation:
     seeded generators (`default_rng(42)`), `random_state=` (not None) or `seed=<int>`
     keyword arguments, or a Hugging Face `Trainer` (it seeds every run from
     `TrainingArguments.seed`, 42 by default). `torch.backends.cudnn.benchmark = True` makes GPU results
-    non-deterministic and demotes a pass to partial; `use_deterministic_algorithms(True)`
+    non-deterministic and demotes a pass to partial, unless it is set inside a function or
+    class named for inference (`class LoadStreams`, `def predict`); `use_deterministic_algorithms(True)`
     is reported as extra evidence. Notebook-only seeds are partial, and so are run seeds
     that all come from a Hydra config value the primary configs leave null
     (`seed_everything(cfg.seed)` under `seed: null`: a default run is unseeded).
@@ -706,6 +727,8 @@ def seeds_set(snap: Snapshot, p: NoParams) -> Observation:
                 found.append(ev(path, line, hit, note))
         for assign in facts.assignments:
             if assign.target.endswith("cudnn.benchmark") and assign.value == "True":
+                if _in_inference_code(facts, assign.line):
+                    continue
                 line, note = base.notebook_line_note(snap, path, assign.line)
                 hurts.append(ev(path, line, f"{assign.target} = True", note))
             elif assign.target.endswith("cudnn.deterministic") and assign.value == "True":
@@ -1323,7 +1346,9 @@ def notebook_only(snap: Snapshot, p: NoParams) -> Observation:
 
     Passes when the project's ML code (imports of sklearn, torch, tensorflow, xgboost …)
     lives in `.py` modules or scripts, or when there are no notebooks. Fails when the
-    notebooks hold the ML code and no `.py` file does (tests and examples excluded).
+    notebooks hold the ML code and no `.py` file does (tests and examples excluded), and
+    when a notebook trains while no `.py` script and no command does, even if scripts
+    serve or convert the model (SIGNALS: no `.py` training entry point).
     Why: notebooks cannot be imported, tested, reviewed or scheduled reliably; a
     notebook-only project is manual by definition (level 0).
     Fix: move data preparation and training into a package or `train.py`, keep notebooks
@@ -1345,6 +1370,15 @@ def notebook_only(snap: Snapshot, p: NoParams) -> Observation:
         if hit
     ]
     if ml_scripts:
+        from mlaudit.probes.training import training_only_in_notebooks
+
+        trained = training_only_in_notebooks(snap, scripts, notebooks)
+        if trained is not None:
+            return base.failed(
+                "the model is trained only in notebooks: no .py script or command trains "
+                "(the scripts serve or convert what a notebook trained)",
+                [trained, *ml_scripts[:2]],
+            )
         return base.passed("ML code lives in .py modules", ml_scripts)
     ml_notebooks = [
         ev(path, None, f"import {hit[1]}", base.notebook_line_note(snap, path, hit[0])[1])

@@ -29,7 +29,7 @@ from mlaudit.probes.generic import (
 )
 from mlaudit.probes.registry import Params, probe
 from mlaudit.probes.tracking import NoParams
-from mlaudit.repo.parsers.python_src import PythonFacts
+from mlaudit.repo.parsers.python_src import Import, PythonFacts
 from mlaudit.repo.parsers.yaml_docs import as_list, key_line
 from mlaudit.repo.snapshot import Snapshot, derivation_key
 from mlaudit.results import Evidence, Observation
@@ -423,6 +423,29 @@ def _resolve(name: str, modules: dict[str, str]) -> tuple[str, str, str] | None:
     return None
 
 
+def missing_local_import(snap: Snapshot, facts: PythonFacts) -> Import | None:
+    """The first import of a module of one of the repository's own packages that does not
+    exist: `from src.comm import datasource_utils` where `src/` is a package with no `comm`
+    (GoogleCloudPlatform/mlops-with-vertex-ai src/tests/etl_tests.py:24; it is
+    `src/common/`). A file with one fails when imported: its tests never run. A name the
+    package's `__init__.py` defines or imports (`comm = common`, `from .x import comm`) is
+    there."""
+    modules = local_modules(snap)
+    for imp in facts.imports:
+        if imp.module.startswith("."):
+            continue
+        resolved = _resolve(imp.module, modules)
+        if resolved is None:
+            continue
+        _module, path, rest = resolved
+        if "." not in rest or not path.endswith("/__init__.py"):
+            continue  # the module itself, or a name inside it: only a missing submodule
+        if _guessed(_module, path) or _defines(snap, path, rest.split(".")[0]):
+            continue
+        return imp
+    return None
+
+
 _UNKNOWN: Any = object()
 MAX_KNOWN_NAMES = 100_000
 
@@ -515,7 +538,8 @@ def tests_import(snap: Snapshot, p: TestsImportParams) -> Observation:
     `conftest.py` above them, which provides their fixtures — resolve to a module of this
     repository whose path has a component matching `components` (e.g. `models`, `train`),
     or to a name inside a project module matching `symbols` (e.g. `preprocess…`).
-    Tests of other parts (utils, the API) do not count.
+    Tests of other parts (utils, the API) do not count, nor does a test file that imports a
+    module of the repository's own packages that does not exist (it fails when imported).
     Why: the ML Test Score asks for unit tests of the model code (Infra 2) and of the
     feature code (Data 7), not merely for some tests.
     Fix: add tests that import that code and assert on its behaviour.
@@ -569,8 +593,8 @@ def tests_import(snap: Snapshot, p: TestsImportParams) -> Observation:
     found: list[Evidence] = []
     strong: list[Evidence] = []
     for tf in test_files(snap):
-        if not tf.asserts:
-            continue
+        if not tf.asserts or missing_local_import(snap, tf.facts) is not None:
+            continue  # a file that cannot be imported runs no test
         refs = [
             *((i.module, i.line) for i in tf.facts.imports),
             *((c.name, c.line) for c in tf.facts.calls),

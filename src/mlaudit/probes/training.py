@@ -196,6 +196,24 @@ def _training_command(snap: Snapshot) -> Evidence | None:
     return None
 
 
+def training_only_in_notebooks(
+    snap: Snapshot, scripts: list[str], notebooks: list[str]
+) -> Evidence | None:
+    """The first notebook that trains, when no script does: none of `scripts` (the `.py`
+    files outside the tests) calls a training API or is named for training, and no command
+    (shell script, Makefile, Dockerfile, CI) trains. None otherwise. The scripts may still
+    serve or convert the model the notebook trained (alexeygrigorev/mlbookcamp-code: a
+    Flask service loads the pickle `05-deploy.ipynb` writes)."""
+    if _first_hit(snap, _TRAINING_CALL, scripts, _training_call) is not None:
+        return None
+    if any(TRAINING_FILE.search(path) for path in scripts):
+        return None
+    trained = _first_hit(snap, _TRAINING_CALL, notebooks, _training_call)
+    if trained is None or _training_command(snap) is not None:
+        return None
+    return trained
+
+
 @probe("trains_models", NoParams)
 def trains_models(snap: Snapshot, p: NoParams) -> Observation:
     """Precondition: the repository trains a model.

@@ -174,7 +174,8 @@ def data_history(snap: Snapshot, p: DataHistoryParams) -> Observation:
 
     Looks for: at least `min_commits` commits touching `*.dvc` files, `dvc.lock`, or files
     matched by the `.gitattributes` LFS rules for data, since the rule's file first appeared
-    — among those that still exist, outside examples: the commits that added and later
+    — among those that still exist, outside examples and tests (evidentlyai/evidently's DVC-
+    tracked Playwright screenshot baselines are no data): the commits that added and later
     deleted a pointer (awslabs/mlmax's `data.dvc`) are no history of the data versioned
     now, nor are commits of a plain CSV from before it went through LFS. A git fact:
     `unknown` in a shallow clone or outside git.
@@ -206,6 +207,8 @@ def data_history(snap: Snapshot, p: DataHistoryParams) -> Observation:
             if path.startswith(".dvc/") or path in model_pointers or not snap.exists(path):
                 continue
             if base.is_excluded(path):  # rule ex: an example's data is not the project's
+                continue
+            if base.is_test_path(path):  # a test's baselines (Playwright screenshots) are no data
                 continue
             return path
         return None

@@ -33,10 +33,13 @@ from mlaudit.repo.parse_cache import (
     LoopMemo,
 )
 from mlaudit.repo.parsers.ci import (
+    HAND_RUN_GLOBS,
     YAML_PARSERS,
     CiJob,
     ci_system_for,
+    config_names,
     parse_jenkinsfile,
+    run_by_hand,
     sniff_ci_system,
 )
 from mlaudit.repo.parsers.dockerfile import Dockerfile, parse_dockerfile
@@ -563,6 +566,16 @@ class Snapshot(InfraViews):
                     jobs.extend(YAML_PARSERS[system](path, doc))
                 except (TypeError, AttributeError, ValueError) as exc:
                     self.problems.setdefault(path, f"unexpected CI structure: {exc}")
+        if any(job.system == "cloudbuild" for job in jobs):
+            submitted: set[str] = set()
+            triggered: set[str] = set()
+            for path in self.glob(*HAND_RUN_GLOBS):
+                text = self.text(path)
+                if text and "builds" in text:
+                    hand, declared = config_names(text, path.rpartition("/")[0])
+                    submitted |= hand
+                    triggered |= declared
+            run_by_hand(jobs, submitted, triggered)
         return jobs
 
     @cached_property

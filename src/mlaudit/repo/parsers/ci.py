@@ -551,6 +551,44 @@ def parse_cloudbuild(path: str, doc: Any) -> list[CiJob]:
     return [ci]
 
 
+# A Cloud Build config's trigger lives outside the repository (the console, Terraform): its
+# jobs are read as run on push. A config the repository submits by hand and that no trigger
+# declared in the repository names runs only when someone submits it
+# (GoogleCloudPlatform/mlops-with-vertex-ai 04-pipeline-deployment.ipynb:509
+# `gcloud builds submit --no-source --config build/pipeline-deployment.yaml`).
+_SUBMITTED = re.compile(
+    r"\bgcloud\s+(?:beta\s+)?builds\s+submit\b[^\n]*?--config[=\s]+[\"']?([^\s\"'\\]+)"
+)
+_TRIGGERED = re.compile(
+    r"\bgcloud\s+(?:beta\s+)?builds\s+triggers\s+(?:create|import)\b[^\n]*?"
+    r"--(?:build-config|inline-config)[=\s]+[\"']?([^\s\"'\\]+)"
+    r"|\bfilename\s*=\s*\"([^\"]+)\""  # Terraform google_cloudbuild_trigger
+)
+# where a repository runs commands: notebooks, scripts, Makefiles, Terraform (not its prose)
+HAND_RUN_GLOBS = ("*.ipynb", "*.sh", "*.bash", "Makefile", "*.mk", "*.py", "*.tf")
+
+
+def config_names(text: str, folder: str) -> tuple[set[str], set[str]]:
+    """(configs submitted by hand, configs a declared trigger runs) named in one file's
+    text, as repository paths (a name relative to the file's folder, or to the root)."""
+
+    def both(name: str) -> set[str]:
+        name = name.removeprefix("./")
+        return {name, f"{folder}/{name}"} if folder else {name}
+
+    submitted = {n for m in _SUBMITTED.finditer(text) for n in both(m.group(1))}
+    triggered = {n for m in _TRIGGERED.finditer(text) for n in both(m.group(1) or m.group(2))}
+    return submitted, triggered
+
+
+def run_by_hand(jobs: list[CiJob], submitted: set[str], triggered: set[str]) -> None:
+    """Cloud Build jobs whose config is submitted by hand and named by no trigger run on
+    demand, not on push: their triggers become {"manual"}."""
+    for job in jobs:
+        if job.system == "cloudbuild" and job.path in submitted and job.path not in triggered:
+            job.triggers = {"manual"}
+
+
 # AWS CodeBuild ---------------------------------------------------------------------------
 def parse_codebuild(path: str, doc: Any) -> list[CiJob]:
     phases = _as_dict(doc.get("phases")) if isinstance(doc, dict) else {}
