@@ -403,6 +403,29 @@ CASES = [
         P,
     ),
     ("changelog", "release-drafter-config-only", {".github/release-drafter.yml": DRAFTER}, H),
+    # the release workflow asks GitHub to write the notes (evidentlyai/evidently
+    # .github/workflows/release.yml:177-180, ncipollo/release-action)
+    (
+        "changelog",
+        "release-action-generates-notes",
+        {
+            ".github/workflows/release.yml": "on:\n  push:\n    tags: ['v*']\njobs:\n  r:\n"
+            "    runs-on: ubuntu-latest\n    steps:\n      - uses: ncipollo/release-action@v1\n"
+            "        with:\n          generateReleaseNotes: true\n",
+        },
+        P,
+    ),
+    # trap: the option turned off writes no notes
+    (
+        "changelog",
+        "fp-release-action-without-notes",
+        {
+            ".github/workflows/release.yml": "on: push\njobs:\n  r:\n    runs-on: ubuntu-latest\n"
+            "    steps:\n      - uses: softprops/action-gh-release@v2\n"
+            "        with:\n          generate_release_notes: false\n",
+        },
+        F,
+    ),
     (
         "changelog",
         "github-generated-notes",

@@ -347,6 +347,7 @@ NIGHTLY = (
         ("pytest -q tests", "research"),
         # a weekly dependency audit (unit8co/darts .github/workflows/uv-audit.yml:30,34)
         ("uv lock -U && uv audit", "research"),
+        ("# keep source-built wheels\nuv cache prune --ci", "research"),
         ("pip-audit -r requirements.txt", "research"),
         ("python jobs/score.py --date today", "batch"),
         ("dvc repro", "batch"),

@@ -185,6 +185,33 @@ CASES = [
         },
         F,
     ),
+    # ... nor a class built on it, named like a model (evidently pydantic_utils.py:197,
+    # `class PolymorphicModel(BaseModel)`, BaseModel re-exported by a compatibility module)
+    (
+        "model-unit-tests",
+        "fp-pydantic-subclass-named-model",
+        {
+            "pkg/__init__.py": "",
+            "pkg/_compat.py": "from pydantic import BaseModel\n",
+            "pkg/utils.py": "from pkg._compat import BaseModel\n\n"
+            "class PolymorphicModel(BaseModel):\n    type: str = 'x'\n",
+            "tests/test_config.py": "from pkg.utils import PolymorphicModel\n\n"
+            "def test_config():\n    assert PolymorphicModel().type == 'x'\n",
+        },
+        F,
+    ),
+    # trap: a model class named the same way, built on torch, is model code
+    (
+        "model-unit-tests",
+        "torch-class-named-model",
+        {
+            "pkg/__init__.py": "",
+            "pkg/utils.py": "import torch.nn as nn\n\nclass PolymorphicModel(nn.Module):\n    pass\n",
+            "tests/test_net.py": "from pkg.utils import PolymorphicModel\n\n"
+            "def test_net():\n    assert PolymorphicModel() is not None\n",
+        },
+        P,
+    ),
     # a test file that imports a module its own package lacks fails when imported: its tests
     # never run (GoogleCloudPlatform/mlops-with-vertex-ai src/tests/etl_tests.py:24,
     # `from src.comm import datasource_utils`, the package being src/common/)
@@ -607,6 +634,17 @@ CASES = [
         P,
     ),
     ("serving-contract-test", "none", {"app.py": FASTAPI_APP, "tests/test_a.py": TEST_OK}, F),
+    # another framework's test client (evidentlyai/evidently tests/ui/conftest.py:9,44)
+    (
+        "serving-contract-test",
+        "litestar-testclient",
+        {
+            "app.py": "from litestar import Litestar\napp = Litestar([])\n",
+            "tests/test_api.py": "from litestar.testing import TestClient\nfrom app import app\n\n"
+            "def test_projects():\n    assert TestClient(app).get('/api').status_code == 200\n",
+        },
+        P,
+    ),
     # a test posting to the server it started locally (Lightning-AI/litgpt tests/test_serve.py)
     (
         "serving-contract-test",

@@ -249,13 +249,14 @@ _HOUSEKEEPING = re.compile(
     r"(?:pdm|uv|poetry|pipenv)\s+(?:sync|install|lock|update)|make\s+(?:test|lint|check|docs)\w*|"
     # security scans and audits (unit8co/darts .github/workflows/uv-audit.yml:34, weekly)
     r"uv\s+audit|pip-audit|safety\s+(?:check|scan)|osv-scanner|trivy|grype|bandit|semgrep|"
-    r"gitleaks|detect-secrets|trufflehog)\b"
+    r"gitleaks|detect-secrets|trufflehog|(?:uv|pip|poetry|pdm|conda)\s+cache)\b"
 )
 # ... nor are the shell around those commands, a tool's location or version, a system
 # package install, or a Makefile target that sets up, builds or cleans
 # (drivendataorg/cookiecutter-data-science .github/workflows/tests.yml:37,80-100, weekly)
 _SET_UP = re.compile(
-    r"^\s*(?:if|then|else|elif|fi|do|done|for|while|case|esac)\b|^\s*(?:\[\[|\]\]|[{}]\s*$)"
+    r"^\s*#"  # a comment in the step's script
+    r"|^\s*(?:if|then|else|elif|fi|do|done|for|while|case|esac)\b|^\s*(?:\[\[|\]\]|[{}]\s*$)"
     r"|^\s*(?:which|where|type|command\s+-v)\s"
     r"|^\s*\S+\s+(?:--version|-V)\s*$"
     r"|^\s*(?:choco|brew|conda|mamba|micromamba|pixi|apt(?:-get)?)\s+(?:install|create|update|upgrade)\b"

@@ -446,6 +446,31 @@ def missing_local_import(snap: Snapshot, facts: PythonFacts) -> Import | None:
     return None
 
 
+def _schema_class(snap: Snapshot, path: str, name: str) -> bool:
+    """Is `name`, in module `path`, a data-schema class named like a model — pydantic's
+    BaseModel re-exported, or a class built on it (evidentlyai/evidently
+    pydantic_utils.PolymorphicModel(BaseModel), the base of every config object)? Read from
+    the module's own imports and class bases (a base named …BaseModel counts, whatever module
+    re-exports it); a class built on another project class is not followed."""
+    facts = snap.python(path)
+    if facts is None:
+        return False
+    for imp in facts.imports:
+        if imp.module.split(".")[0] == "pydantic" and imp.module.rsplit(".", 1)[-1] == name:
+            return True
+    line = next((s for n, s, _e, kind in facts.spans if n == name and kind == "class"), None)
+    if line is None:
+        return False
+    return any(
+        b.line == line and (b.name.split(".")[0] == "pydantic" or b.name.endswith(_SCHEMA_BASES))
+        for b in facts.bases
+    )
+
+
+# pydantic's (and SQLModel's) base classes, by the names projects re-export them under
+_SCHEMA_BASES = ("BaseModel", "RootModel", "BaseSettings", "SQLModel")
+
+
 _UNKNOWN: Any = object()
 MAX_KNOWN_NAMES = 100_000
 
@@ -586,8 +611,9 @@ def tests_import(snap: Snapshot, p: TestsImportParams) -> Observation:
         parts = path[:-3].split("/")
         if any(comp_re.search(part) for part in parts if part not in ("__init__",)):
             return module
-        if sym_re and rest and sym_re.search(rest.split(".")[0]):
-            return f"{module}.{rest.split('.')[0]}"
+        symbol = rest.split(".")[0]
+        if sym_re and rest and sym_re.search(symbol) and not _schema_class(snap, path, symbol):
+            return f"{module}.{symbol}"
         return None
 
     found: list[Evidence] = []
