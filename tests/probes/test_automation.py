@@ -218,6 +218,19 @@ CASES = [
     ("training-pipeline", "fp-import-only", {"pipeline.py": "import kfp\nimport zenml\n"}, F),
     # ct-trigger --------------------------------------------------------------------------------------
     ("ct-trigger", "cron-train", {".github/workflows/ct.yml": wf("python train.py", on=CRON)}, P),
+    # a nightly run of examples whose only "train" is a folder or a word in quotes, and whose
+    # training is one epoch (pytorch/examples run_python_examples.sh:76-124)
+    (
+        "ct-trigger",
+        "fp-train-folder-and-echo",
+        {
+            ".github/workflows/nightly.yml": wf(
+                'mkdir -p sample/train/n\necho "training..."\npython main.py --epochs 1 --dry-run',
+                on=CRON,
+            )
+        },
+        F,
+    ),
     (
         "ct-trigger",
         "cron-make-retrain",

@@ -329,7 +329,11 @@ def ct_trigger(snap: Snapshot, p: CtTriggerParams) -> Observation:
     scheduled_jobs = [j for j in snap.ci_jobs if j.scheduled and not j.disabled]
     smoke: list[Evidence] = []
     for item in _ci_reach.reached(snap, p.follow):
-        if item.job.scheduled and _ci_reach.runs(item.text, train):
+        if (
+            item.job.scheduled
+            and _ci_reach.runs(item.text, train)
+            and _runs_training(item.text, train)
+        ):
             test_run = _TEST_RUN.search(item.text)
             (smoke if test_run or _SMOKE_RUN.search(item.text) else found).append(item.evidence())
     if smoke and not found:
@@ -360,6 +364,25 @@ def ct_trigger(snap: Snapshot, p: CtTriggerParams) -> Observation:
         why = f" ({other_note})" if other_note else ""
         return base.failed(f"scheduled jobs exist, but none launches training{why}", other)
     return base.failed("no scheduled training")
+
+
+# a shell word that runs training: `train.py`, `src/train.py`, `-m src.train`, `./train.sh`,
+# `make train`, `yolo train` — not a folder named train inside a path (`mkdir -p sample/train/n`), a data
+# file (`rm data/traindata.pt`) or words in quotes (`echo "training..."`): pytorch/examples
+# run_python_examples.sh:76-124, run nightly
+_TRAIN_WORD = re.compile(
+    r"(?:^|[\s;&|(=])(?:[\w./-]*[/.])?(?:re)?train\w*(?:\.py|\.sh)?(?=$|[\s;&|)])", re.IGNORECASE
+)
+
+
+def _runs_training(text: str, train: re.Pattern[str]) -> bool:
+    """Does a command match `train` by more than the word train inside a path or a string?"""
+    for match in train.finditer(text):
+        if not match.group(0).lower().startswith("train"):
+            return True  # dvc repro, kedro run, a pipeline submission …
+        if _TRAIN_WORD.search(text):
+            return True
+    return False
 
 
 # a test run is no training run, whatever its path or target is called (huggingface/lerobot
