@@ -371,7 +371,9 @@ def ct_trigger(snap: Snapshot, p: CtTriggerParams) -> Observation:
 # file (`rm data/traindata.pt`) or words in quotes (`echo "training..."`): pytorch/examples
 # run_python_examples.sh:76-124, run nightly
 _TRAIN_WORD = re.compile(
-    r"(?:^|[\s;&|(=])(?:[\w./-]*[/.])?(?:re)?train\w*(?:\.py|\.sh)?(?=$|[\s;&|)])", re.IGNORECASE
+    r"(?:^|[\s;&|(=])(?:[\w./-]*[/.])?(?:re)?train\w*(?:\.py|\.sh)?(?=$|[\s;&|)])"
+    r"|-m\s+(?:[\w]+\.)*(?:re)?train\w*\b",  # a module of a training package (`-m pkg.training.fit`)
+    re.IGNORECASE,
 )
 
 
