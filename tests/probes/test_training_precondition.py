@@ -273,3 +273,36 @@ def test_nothing_is_graded_as_training_where_the_repository_holds_no_code(tmp_pa
 def test_no_ml_system_where_the_repository_holds_no_code(tmp_path, files, expected):
     obs = run_check(snapshot(tmp_path, files), "no-ml-system")
     assert obs.outcome == expected, obs
+
+
+# rule lib: a repository that publishes its own package (evidentlyai/evidently, unit8co/darts)
+PUBLISHED_LIBRARY = {
+    "pyproject.toml": '[project]\nname = "driftlib"\nversion = "1.0"\n',
+    "src/driftlib/__init__.py": "",
+    # a drift statistic that fits a domain classifier: the library's algorithm
+    "src/driftlib/drift.py": "def score(clf, X, y):\n    clf.fit(X, y)\n    return clf.score(X, y)\n",
+    "src/driftlib/train_stats.py": "def stats(rows):\n    return len(rows)\n",
+    # a cookbook that fits a model to have predictions to monitor
+    "examples/cookbook.py": "def demo(model, X, y):\n    model.fit(X, y)\n",
+    ".github/workflows/release.yml": "on:\n  push:\n    tags: ['v*']\njobs:\n  publish:\n"
+    "    runs-on: ubuntu-latest\n    steps:\n      - uses: pypa/gh-action-pypi-publish@v1\n",
+}
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        # negative: the library's algorithms and examples are not the project training
+        (PUBLISHED_LIBRARY, F),
+        # positive: a training script of its own, outside the package (mlfoundations/open_clip)
+        ({**PUBLISHED_LIBRARY, "scripts/train_probe.py": "def run(head):\n    head.train()\n"}, P),
+        # trap: the same files in a repository that publishes nothing: they train, as before
+        ({k: v for k, v in PUBLISHED_LIBRARY.items() if not k.startswith(".github")}, P),
+    ],
+    ids=["published-library", "library-with-training-script", "unpublished"],
+)
+def test_a_published_librarys_own_code_and_examples_are_not_training(tmp_path, files, expected):
+    obs = run_probe(snapshot(tmp_path, files), "trains_models")
+    assert obs.outcome == expected, obs
+    if expected == F:
+        assert "rule lib" in obs.message

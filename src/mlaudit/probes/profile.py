@@ -286,7 +286,7 @@ _PUBLISH = re.compile(
 )
 
 
-def _published_library(snap: Snapshot) -> list[Evidence]:
+def published_library(snap: Snapshot) -> list[Evidence]:
     """Rule lib: the repository publishes its own package to a package index (a CI job runs
     `twine upload` / `pypa/gh-action-pypi-publish` …): it is a library or an MLOps tool."""
     if not base.own_packages(snap):
@@ -446,7 +446,7 @@ def detect_profile(snap: Snapshot) -> ProfileInfo:
     if serving and server_never_installed(snap):
         serving = []
     serving += [named for _script, named in platform_entry_points(snap)]
-    library = _published_library(snap)
+    library = published_library(snap)
     if library:
         # a tool's own web UI or orchestration integration is not a deployed model
         serving = [e for e in serving if not _in_own_package(snap, e.path)]

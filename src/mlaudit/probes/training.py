@@ -228,6 +228,9 @@ def trains_models(snap: Snapshot, p: NoParams) -> Observation:
     one passes. Fails when Python code exists, every file was read and none is found, or
     when the repository holds no code in any language (documentation and media only);
     unknown when there is no Python code but other code, or a file could not be read.
+    In a repository that publishes its own package (rule lib), the package's own code and its
+    examples do not count: a library's algorithms and usage examples are not the project
+    training a model; its training scripts outside the package and its commands are.
     Why: training practices (tracking, seeds, checkpoints, training pipelines, continuous
     training) do not apply to a repository that only runs or serves a released model.
     Fix: nothing to fix. If the repository does train, in a way none of the above shows, the
@@ -239,16 +242,20 @@ def trains_models(snap: Snapshot, p: NoParams) -> Observation:
 
 def _trains(snap: Snapshot) -> Observation:
     code = _code(snap)
-    call = _first_hit(snap, _TRAINING_CALL, code, _training_call)
+    library = _library_internals(snap)
+    # a library's own algorithms and its examples show how to use it, not that it trains
+    calls = [x for x in code if not library(x)] if library is not None else code
+    call = _first_hit(snap, _TRAINING_CALL, calls, _training_call)
     if call is not None:
         return base.passed("the repository trains a model", [call])
 
     def named_for_training() -> list[str]:
         templates = base.select_files(snap, TEMPLATE_FILES, include_excluded_dirs=True)
         candidates = [*code, *(t for t in templates if not base.is_test_path(t))]
-        return [x for x in candidates if TRAINING_FILE.search(x)]
+        named = [x for x in candidates if TRAINING_FILE.search(x)]
+        return [x for x in named if not library(x)] if library is not None else named
 
-    named = snap.tree_memo(("training.named",), named_for_training)
+    named = snap.tree_memo(("training.named", library is not None), named_for_training)
     if named:
         return base.passed("a script or notebook is named for training", [ev(x) for x in named[:3]])
     command = _training_command(snap)
@@ -260,10 +267,37 @@ def _trains(snap: Snapshot) -> Observation:
         no_python="no Python code outside the tests: whether the repository trains cannot be read",
         unread="no training found, but some Python files could not be read",
         no_code="no training",
-        absent=f"no training: none of {len(code)} Python file(s) and notebooks calls a training "
-        "API (.fit, .backward, optimizer.step, a Trainer …) or is named for training, and no "
-        "command trains",
+        absent=(
+            f"no training: none of {len(calls)} Python file(s) and notebooks outside the "
+            "package the repository publishes and its examples (rule lib) calls a training API "
+            "or is named for training, and no command trains"
+            if library is not None
+            else f"no training: none of {len(code)} Python file(s) and notebooks calls a "
+            "training API (.fit, .backward, optimizer.step, a Trainer …) or is named for "
+            "training, and no command trains"
+        ),
     )
+
+
+def _library_internals(snap: Snapshot) -> Callable[[str], bool] | None:
+    """For a repository that publishes its own package (rule lib), whether a file is the
+    package's own code or an example, tutorial or docs page; None for any other repository.
+    A monitoring library fits a classifier as a drift statistic and its cookbook fits a model
+    to have predictions to monitor (evidentlyai/evidently embedding_drift_methods.py:151,
+    examples/cookbook/regression_preset.ipynb): neither is the project training a model. A
+    training script or command of its own still is (mlfoundations/open_clip's training runs)."""
+    from mlaudit.probes.profile import published_library
+
+    if not published_library(snap):
+        return None
+    own = base.own_packages(snap)
+
+    def internal(path: str) -> bool:
+        parts = path.split("/")
+        top = parts[1] if parts[0] == "src" and len(parts) > 2 else parts[0]
+        return (len(parts) > 1 and top in own) or base.is_excluded(path)
+
+    return internal
 
 
 # --- data --------------------------------------------------------------------------------------
