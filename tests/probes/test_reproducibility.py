@@ -1499,3 +1499,42 @@ NOTEBOOK_TRAINING_CASES = [
 def test_notebook_only_when_only_notebooks_train(tmp_path, case, files, expected):
     obs = run_rubric_check(snapshot(tmp_path, files), "notebook-only")
     assert obs.outcome == expected, obs
+
+
+SEED_HELPER = "import torch\n\ndef set_seeds(seed=42):\n    torch.manual_seed(seed)\n"
+
+
+@pytest.mark.parametrize(
+    ("files", "expected", "said"),
+    [
+        # positive: a script calls the seed helper
+        (
+            {"helpers.py": SEED_HELPER, "train.py": "from helpers import set_seeds\nset_seeds()\n"},
+            PASS,
+            "random seeds set",
+        ),
+        # negative: nothing calls it (mrdbourke/pytorch-deep-learning helper_functions.py:239)
+        ({"helpers.py": SEED_HELPER, "train.py": "import torch\n"}, PARTIAL, "nothing calls"),
+        # ... or only notebooks do
+        (
+            {
+                "helpers.py": SEED_HELPER,
+                "train.py": "import torch\n",
+                "nb.ipynb": nb("from helpers import set_seeds\nset_seeds()\n"),
+            },
+            PARTIAL,
+            "called only by notebooks",
+        ),
+        # trap: a seed inside the training function itself seeds the run that calls it
+        (
+            {"train.py": "import torch\n\ndef main():\n    torch.manual_seed(0)\n"},
+            PASS,
+            "random seeds set",
+        ),
+    ],
+    ids=["helper-called", "helper-uncalled", "helper-called-by-notebooks", "seed-in-main"],
+)
+def test_seeds_in_a_helper_no_script_calls(tmp_path, files, expected, said):
+    obs = run_rubric_check(snapshot(tmp_path, training_repo(files)), "seeds-set")
+    assert obs.outcome == expected, obs
+    assert said in obs.message

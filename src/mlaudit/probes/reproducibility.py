@@ -667,6 +667,50 @@ _INFERENCE_WORD = re.compile(r"^(?:infer|predict|detect|streams?$|serv(?:e|er|in
 _NAME_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 
 
+# a function written to seed the RNGs: set_seeds, seed_everything, init_seeds, fix_seed …
+_SEED_HELPER = re.compile(r"seed", re.IGNORECASE)
+
+
+def _uncalled_seed_helpers(snap: Snapshot, found: list[Evidence]) -> tuple[bool, str] | None:
+    """When every seed the scripts set is inside a seed helper (a function named for seeding)
+    that no script calls: (whether a notebook calls it, its names); None otherwise. Such a
+    helper seeds nothing a script runs (mrdbourke/pytorch-deep-learning helper_functions.py:239
+    `def set_seeds`, called only by notebooks; train.py sets no seed)."""
+    from mlaudit.probes.generic import _call_index
+
+    helpers: dict[str, tuple[str, int, int]] = {}
+    for evidence in found:
+        facts = snap.python(evidence.path)
+        line = evidence.line or 0
+        around = [
+            (start, name, end)
+            for name, start, end, kind in (facts.spans if facts else ())
+            if kind == "def" and start <= line <= end
+        ]
+        if not around:
+            return None  # a seed at module level runs whenever the module does
+        start, name, end = max(around)
+        if not _SEED_HELPER.search(name):
+            return None  # seeds set inside training code
+        helpers[name] = (evidence.path, start, end)
+    index = _call_index(snap)
+    in_notebooks = False
+    for called, places in index.items():
+        name = called.rsplit(".", 1)[-1]
+        if name not in helpers:
+            continue
+        path, start, end = helpers[name]
+        for caller, call in zip(places[::2], places[1::2], strict=True):
+            if caller == path and start <= call.line <= end:
+                continue  # the helper calling itself
+            if base.is_test_path(caller):
+                continue
+            if not base.is_notebook(caller):
+                return None  # a script calls it
+            in_notebooks = True
+    return in_notebooks, " and ".join(f"{n}()" for n in sorted(helpers))
+
+
 def _in_inference_code(facts: PythonFacts, line: int) -> bool:
     """Is `line` inside a function or class named for inference, and none named for training
     (by the words of their names: `LoadStreams.__init__`, `run_inference`, `predict`; not
@@ -693,7 +737,8 @@ def seeds_set(snap: Snapshot, p: NoParams) -> Observation:
     `TrainingArguments.seed`, 42 by default). `torch.backends.cudnn.benchmark = True` makes GPU results
     non-deterministic and demotes a pass to partial, unless it is set inside a function or
     class named for inference (`class LoadStreams`, `def predict`); `use_deterministic_algorithms(True)`
-    is reported as extra evidence. Notebook-only seeds are partial, and so are run seeds
+    is reported as extra evidence. Notebook-only seeds are partial, and so are seeds set only
+    inside a seed helper (`def set_seeds`) that no script calls, and run seeds
     that all come from a Hydra config value the primary configs leave null
     (`seed_everything(cfg.seed)` under `seed: null`: a default run is unseeded).
     Why: seeds are necessary (not sufficient) for reproducible training (MTS Infra 1).
@@ -746,6 +791,17 @@ def seeds_set(snap: Snapshot, p: NoParams) -> Observation:
             "seeds set, but cudnn.benchmark = True makes GPU runs non-deterministic",
             hurts + found,
         )
+    if in_scripts:
+        helpers = _uncalled_seed_helpers(snap, [e for e in found if not base.is_notebook(e.path)])
+        if helpers is not None:
+            called_by_notebooks, names = helpers
+            if called_by_notebooks:
+                return base.partial(
+                    f"seeds set only in notebooks: the scripts' {names} is called only by "
+                    "notebooks",
+                    found,
+                )
+            return base.partial(f"seeds set only in {names}, which nothing calls", found)
     if not in_scripts:
         return base.partial("seeds set only in notebooks", found)
     unset = _seeds_unset_by_default(snap, found)

@@ -268,9 +268,14 @@ def _trains(snap: Snapshot) -> Observation:
         unread="no training found, but some Python files could not be read",
         no_code="no training",
         absent=(
-            f"no training: none of {len(calls)} Python file(s) and notebooks outside the "
-            "package the repository publishes and its examples (rule lib) calls a training API "
-            "or is named for training, and no command trains"
+            (
+                f"no training: none of {len(calls)} Python file(s) and notebooks outside the "
+                "package the repository publishes and its examples (rule lib) calls a training "
+                "API or is named for training, and no command trains"
+                if calls
+                else "no training: no Python code outside the package the repository "
+                "publishes and its examples (rule lib), and no command trains"
+            )
             if library is not None
             else f"no training: none of {len(code)} Python file(s) and notebooks calls a "
             "training API (.fit, .backward, optimizer.step, a Trainer …) or is named for "
