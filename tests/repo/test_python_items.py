@@ -68,3 +68,19 @@ def test_newer_grammar_is_read_by_an_older_interpreter(source, calls):
 def test_a_real_syntax_error_stays_one():
     assert parse_python("def f(:\n    pass\n").syntax_error
     assert parse_python("except " + "a," * 100_000 + "\n").syntax_error  # bounded, fast
+
+
+def test_the_targets_compiler_warnings_never_reach_the_scan():
+    """An invalid escape in the target's code is the compiler's DeprecationWarning (a
+    SyntaxWarning shown by default from Python 3.12): not printed, not an error under
+    `-W error`, and the file's facts are read."""
+    import warnings
+
+    from mlaudit.repo.parsers.python_src import parse_python
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("error")
+        facts = parse_python('import mlflow\npattern = "\\d+\\e"\nmlflow.log_metric("a", 1)\n')
+    assert not caught
+    assert facts.syntax_error is None
+    assert [c.name for c in facts.calls] == ["mlflow.log_metric"]

@@ -12,6 +12,7 @@ import ast
 import os
 import re
 import sys
+import warnings
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, TypeVar
@@ -529,17 +530,22 @@ def _parse_tree(source: str) -> ast.AST:
     # `filename` (relative to the *current directory*) to show the offending line, i.e. it
     # would open a file outside the scan root. The null device has no lines, so the error
     # keeps the line from `source`.
-    try:
-        return ast.parse(source, filename=os.devnull)
-    except SyntaxError:
-        older = _older_grammar(source)
-        if older is None:
-            raise
+    # The compiler's warnings about the target's code (`"\e"`: a DeprecationWarning, a
+    # SyntaxWarning printed by default from Python 3.12) are the target's, not the scan's: they
+    # would reach the user's terminal, and under `-W error` turn a valid file into an error.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
         try:
-            return ast.parse(older, filename=os.devnull)
+            return ast.parse(source, filename=os.devnull)
         except SyntaxError:
-            pass
-        raise
+            older = _older_grammar(source)
+            if older is None:
+                raise
+            try:
+                return ast.parse(older, filename=os.devnull)
+            except SyntaxError:
+                pass
+            raise
 
 
 def parse_python(source: str, *, filename: str = "<target>") -> PythonFacts:
