@@ -200,6 +200,33 @@ CASES = [
         },
         F,
     ),
+    # a service's models.py of request schemas is no model code (evidentlyai/evidently
+    # src/evidently/sdk/models.py:21-85, every class a BaseModel)
+    (
+        "model-unit-tests",
+        "fp-models-module-of-schemas",
+        {
+            "app/__init__.py": "",
+            "app/models.py": "from pydantic import BaseModel\n\nclass Ride(BaseModel):\n"
+            "    distance: float\n\nclass Prediction(Ride):\n    duration: float\n",
+            "tests/test_schemas.py": "from app.models import Ride\n\n"
+            "def test_ride():\n    assert Ride(distance=1.0).distance == 1.0\n",
+        },
+        F,
+    ),
+    # ... while a models.py that defines a function (or a network) is model code
+    (
+        "model-unit-tests",
+        "models-module-with-code",
+        {
+            "app/__init__.py": "",
+            "app/models.py": "from pydantic import BaseModel\n\nclass Ride(BaseModel):\n"
+            "    distance: float\n\ndef predict(model, ride):\n    return model.predict([ride])\n",
+            "tests/test_models.py": "from app.models import predict\n\n"
+            "def test_predict():\n    assert predict is not None\n",
+        },
+        P,
+    ),
     # trap: a model class named the same way, built on torch, is model code
     (
         "model-unit-tests",

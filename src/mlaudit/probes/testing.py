@@ -469,6 +469,49 @@ def _schema_class(snap: Snapshot, path: str, name: str) -> bool:
 
 # pydantic's (and SQLModel's) base classes, by the names projects re-export them under
 _SCHEMA_BASES = ("BaseModel", "RootModel", "BaseSettings", "SQLModel")
+# an ORM's model base: Django `models.Model`, Flask-SQLAlchemy `db.Model`
+_ORM_BASES = ("models.Model", "db.Model", "django.db.models.Model")
+
+
+def _schema_module(snap: Snapshot, path: str) -> bool:
+    """Is a module named like model code (`models.py`) a module of data schemas: classes, every
+    one built on pydantic's BaseModel or an ORM's model, and no function of its own? A web
+    service's `models.py` of request schemas (evidentlyai/evidently src/evidently/sdk/models.py:
+    `class DashboardModel(BaseModel)` …) is no ML model code."""
+    facts = snap.python(path)
+    if facts is None:
+        return False
+    classes = [(name, start) for name, start, _end, kind in facts.spans if kind == "class"]
+    if not classes or any(
+        kind == "def" and start not in _methods(facts) for _n, start, _e, kind in facts.spans
+    ):
+        return False
+    bases: dict[int, list[str]] = {}
+    for base_call in facts.bases:
+        bases.setdefault(base_call.line, []).append(base_call.name)
+    local = {name for name, _start in classes}
+    schema: set[str] = set()
+    for name, start in classes:  # in order: a class built on an earlier schema class is one
+        names = bases.get(start, [])
+        if names and all(
+            b.split(".")[0] == "pydantic"
+            or b.endswith(_SCHEMA_BASES)
+            or b in _ORM_BASES
+            or (b in local and b in schema)
+            for b in names
+        ):
+            schema.add(name)
+    return len(schema) == len(classes)
+
+
+def _methods(facts: PythonFacts) -> set[int]:
+    """The first lines of the functions defined inside a class."""
+    classes = [(start, end) for _n, start, end, kind in facts.spans if kind == "class"]
+    return {
+        start
+        for _n, start, _end, kind in facts.spans
+        if kind == "def" and any(c_start < start <= c_end for c_start, c_end in classes)
+    }
 
 
 _UNKNOWN: Any = object()
@@ -610,7 +653,7 @@ def tests_import(snap: Snapshot, p: TestsImportParams) -> Observation:
     def _component_or_symbol(module: str, path: str, rest: str) -> str | None:
         parts = path[:-3].split("/")
         if any(comp_re.search(part) for part in parts if part not in ("__init__",)):
-            return module
+            return None if _schema_module(snap, path) else module
         symbol = rest.split(".")[0]
         if sym_re and rest and sym_re.search(symbol) and not _schema_class(snap, path, symbol):
             return f"{module}.{symbol}"
