@@ -154,6 +154,13 @@ def _declared_distributions(snap: Snapshot) -> set[str]:
     return names
 
 
+def in_own_package(snap: Snapshot, path: str) -> bool:
+    """Is `path` inside one of the packages the repository publishes (rule lib)?"""
+    parts = path.split("/")
+    top = parts[1] if parts[0] == "src" and len(parts) > 2 else parts[0]
+    return len(parts) > 1 and top in own_packages(snap)
+
+
 def own_packages(snap: Snapshot) -> frozenset[str]:
     """Catalogue rule **lib**: top-level Python packages this repository publishes itself.
 

@@ -368,12 +368,6 @@ def could_serve(snap: Snapshot, path: str) -> bool:
     return bool(base.select_files(snap, _COMPOSE_FILES))
 
 
-def _in_own_package(snap: Snapshot, path: str) -> bool:
-    parts = path.split("/")
-    top = parts[1] if parts[0] == "src" and len(parts) > 2 else parts[0]
-    return len(parts) > 1 and top in base.own_packages(snap)
-
-
 # the packages that bring a web or model server, directly or as a dependency (fastapi brings
 # starlette, mlflow flask, gradio fastapi): one of them declared or installed ships a server
 SERVER_PACKAGES = frozenset(
@@ -449,7 +443,7 @@ def detect_profile(snap: Snapshot) -> ProfileInfo:
     library = published_library(snap)
     if library:
         # a tool's own web UI or orchestration integration is not a deployed model
-        serving = [e for e in serving if not _in_own_package(snap, e.path)]
+        serving = [e for e in serving if not base.in_own_package(snap, e.path)]
     # a bentofile whose service module is gone serves nothing (khuyentran1401/customer_segmentation)
     serving_files = [ev(p) for p in serving_spec_files(snap, SERVING_FILES)[0]]
     containers = [ev(p) for p in base.shipped_dockerfiles(snap) if not base.is_test_path(p)]
@@ -500,7 +494,7 @@ def detect_profile(snap: Snapshot) -> ProfileInfo:
         )
     orchestrators = _imports(snap, ORCHESTRATOR_MODULES)
     if library:
-        orchestrators = [e for e in orchestrators if not _in_own_package(snap, e.path)]
+        orchestrators = [e for e in orchestrators if not base.in_own_package(snap, e.path)]
         containers = []  # the tool's own image, not a packaged job
     # an image with no Python work in it (a shell script on alpine) packages no ML job, nor
     # does a Jupyter server for development

@@ -295,12 +295,9 @@ def _library_internals(snap: Snapshot) -> Callable[[str], bool] | None:
 
     if not published_library(snap):
         return None
-    own = base.own_packages(snap)
 
     def internal(path: str) -> bool:
-        parts = path.split("/")
-        top = parts[1] if parts[0] == "src" and len(parts) > 2 else parts[0]
-        return (len(parts) > 1 and top in own) or base.is_excluded(path)
+        return base.in_own_package(snap, path) or base.is_excluded(path)
 
     return internal
 
