@@ -296,3 +296,44 @@ def test_first_import_of_is_the_first_match_per_file_derived_once(tmp_path: Path
     )
     assert kept == 4  # one value per file, the files without a match too
     assert run() == first
+
+
+def test_a_verdict_read_from_a_modules_content_is_not_shared_by_its_paths(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """model-unit-tests decides whether `app/models.py` is model code from its content (a
+    module of pydantic schemas is not): two points with the same paths and another
+    models.py must each read their own, not the verdict the first point memoised by path."""
+    schemas = "from pydantic import BaseModel\n\nclass Ride(BaseModel):\n    distance: float\n"
+    test = "from app.models import Ride\n\ndef test_ride():\n    assert Ride(distance=1.0)\n"
+    repo = make_repo(
+        tmp_path / "repo",
+        {
+            "app/__init__.py": "",
+            "app/models.py": schemas,
+            "tests/test_models.py": test,
+            "train.py": "def fit(model, X, y):\n    model.fit(X, y)\n",
+        },
+        message="schemas",
+    )
+    commit(
+        repo,
+        {
+            "app/models.py": schemas
+            + "\ndef predict(model, ride):\n    return model.predict([ride])\n"
+        },
+        "a model function",
+    )
+    seen: dict[str, str] = {}
+    summarise = timeline.summarise
+
+    def keep(point: Any, assessment: Any, previous: Any) -> Any:
+        outcome = next(r.outcome.value for r in assessment.results if r.check == "TST005")
+        seen[point.label] = outcome
+        return summarise(point, assessment, previous)
+
+    monkeypatch.setattr(timeline, "summarise", keep)
+    args = ["history", str(repo), "--last", "2", "--no-cache", "-f", "json", "--jobs", "1"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert sorted(seen.values()) == ["fail", "pass"], seen

@@ -446,72 +446,54 @@ def missing_local_import(snap: Snapshot, facts: PythonFacts) -> Import | None:
     return None
 
 
-def _schema_class(snap: Snapshot, path: str, name: str) -> bool:
-    """Is `name`, in module `path`, a data-schema class named like a model — pydantic's
-    BaseModel re-exported, or a class built on it (evidentlyai/evidently
-    pydantic_utils.PolymorphicModel(BaseModel), the base of every config object)? Read from
-    the module's own imports and class bases (a base named …BaseModel counts, whatever module
-    re-exports it); a class built on another project class is not followed."""
-    facts = snap.python(path)
-    if facts is None:
-        return False
-    for imp in facts.imports:
-        if imp.module.split(".")[0] == "pydantic" and imp.module.rsplit(".", 1)[-1] == name:
-            return True
-    line = next((s for n, s, _e, kind in facts.spans if n == name and kind == "class"), None)
-    if line is None:
-        return False
-    return any(
-        b.line == line and (b.name.split(".")[0] == "pydantic" or b.name.endswith(_SCHEMA_BASES))
-        for b in facts.bases
-    )
-
-
 # pydantic's (and SQLModel's) base classes, by the names projects re-export them under
 _SCHEMA_BASES = ("BaseModel", "RootModel", "BaseSettings", "SQLModel")
 # an ORM's model base: Django `models.Model`, Flask-SQLAlchemy `db.Model`
 _ORM_BASES = ("models.Model", "db.Model", "django.db.models.Model")
+_SCHEMAS = derivation_key("testing.schemas")
 
 
-def _schema_module(snap: Snapshot, path: str) -> bool:
-    """Is a module named like model code (`models.py`) a module of data schemas: classes, every
-    one built on pydantic's BaseModel or an ORM's model, and no function of its own? A web
-    service's `models.py` of request schemas (evidentlyai/evidently src/evidently/sdk/models.py:
-    `class DashboardModel(BaseModel)` …) is no ML model code."""
-    facts = snap.python(path)
+def _schemas(snap: Snapshot, path: str) -> tuple[frozenset[str], bool]:
+    """(the data-schema classes of module `path`, whether it holds nothing else), derived
+    once per file content. A schema class is pydantic's BaseModel re-exported, or a class
+    whose every base is pydantic's, an ORM's model or an earlier schema class of the module
+    (evidentlyai/evidently pydantic_utils.PolymorphicModel(BaseModel), sdk/models.py
+    `class DashboardModel(BaseModel)` …). A module of schemas only has classes, all of them
+    schemas, and no function outside them."""
+    facts = snap.python(path)  # read first: per_file derives from this view only
     if facts is None:
-        return False
-    classes = [(name, start) for name, start, _end, kind in facts.spans if kind == "class"]
-    if not classes or any(
-        kind == "def" and start not in _methods(facts) for _n, start, _e, kind in facts.spans
-    ):
-        return False
-    bases: dict[int, list[str]] = {}
-    for base_call in facts.bases:
-        bases.setdefault(base_call.line, []).append(base_call.name)
-    local = {name for name, _start in classes}
-    schema: set[str] = set()
-    for name, start in classes:  # in order: a class built on an earlier schema class is one
-        names = bases.get(start, [])
-        if names and all(
-            b.split(".")[0] == "pydantic"
-            or b.endswith(_SCHEMA_BASES)
-            or b in _ORM_BASES
-            or (b in local and b in schema)
-            for b in names
-        ):
-            schema.add(name)
-    return len(schema) == len(classes)
+        return frozenset(), False
 
+    def derive() -> tuple[frozenset[str], bool]:
+        assert facts is not None
+        schema = {
+            imp.module.rsplit(".", 1)[-1]
+            for imp in facts.imports
+            if imp.module.split(".")[0] == "pydantic"
+        }
+        bases: dict[int, list[str]] = {}
+        for base_call in facts.bases:
+            bases.setdefault(base_call.line, []).append(base_call.name)
+        classes = [(n, s, e) for n, s, e, kind in facts.spans if kind == "class"]
+        for name, start, _end in classes:  # in order: built on an earlier schema class
+            names = bases.get(start, [])
+            if names and all(
+                b.split(".")[0] == "pydantic"
+                or b.endswith(_SCHEMA_BASES)
+                or b in _ORM_BASES
+                or b in schema
+                for b in names
+            ):
+                schema.add(name)
+        functions = [
+            s
+            for _n, s, _e, kind in facts.spans
+            if kind == "def" and not any(c_start < s <= c_end for _c, c_start, c_end in classes)
+        ]
+        only = bool(classes) and not functions and all(n in schema for n, _s, _e in classes)
+        return frozenset(schema), only
 
-def _methods(facts: PythonFacts) -> set[int]:
-    """The first lines of the functions defined inside a class."""
-    classes = [(start, end) for _n, start, end, kind in facts.spans if kind == "class"]
-    return {
-        start
-        for _n, start, _end, kind in facts.spans
-        if kind == "def" and any(c_start < start <= c_end for c_start, c_end in classes)
-    }
+    return snap.per_file(_SCHEMAS, path, derive)
 
 
 _UNKNOWN: Any = object()
@@ -643,21 +625,22 @@ def tests_import(snap: Snapshot, p: TestsImportParams) -> Observation:
         pure = not (rest and not path.endswith("/__init__.py") and _guessed(module, path))
         if not pure and not _defines(snap, path, rest.split(".")[0]):
             return None, False  # that module file holds no `rest`: another package's name
-        hit = _component_or_symbol(module, path, rest)
+        hit, read = _component_or_symbol(module, path, rest)
         if hit is None:
             origin = _reexported(snap, resolved)
             if origin is not None and origin != name:
                 return matching(origin), False  # decided by the package's __init__ too
-        return hit, pure
+        return hit, pure and not read
 
-    def _component_or_symbol(module: str, path: str, rest: str) -> str | None:
+    def _component_or_symbol(module: str, path: str, rest: str) -> tuple[str | None, bool]:
+        """(what `module`/`rest` tests, whether the module's content was read to decide)."""
         parts = path[:-3].split("/")
         if any(comp_re.search(part) for part in parts if part not in ("__init__",)):
-            return None if _schema_module(snap, path) else module
+            return (None if _schemas(snap, path)[1] else module), True
         symbol = rest.split(".")[0]
-        if sym_re and rest and sym_re.search(symbol) and not _schema_class(snap, path, symbol):
-            return f"{module}.{symbol}"
-        return None
+        if sym_re and rest and sym_re.search(symbol):
+            return (None if symbol in _schemas(snap, path)[0] else f"{module}.{symbol}"), True
+        return None, False
 
     found: list[Evidence] = []
     strong: list[Evidence] = []
