@@ -3,10 +3,19 @@ known false positive for each."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from helpers import run_check, snapshot, training_repo
 
 from mlaudit.results import Outcome
+
+
+def notebook(source: str) -> str:
+    return json.dumps(
+        {"cells": [{"cell_type": "code", "source": source.splitlines(True)}], "nbformat": 4}
+    )
+
 
 P, F, H, U = Outcome.PASS, Outcome.FAIL, Outcome.PARTIAL, Outcome.UNKNOWN
 CRON = "\n  schedule:\n    - cron: '0 3 * * 1'"
@@ -98,7 +107,19 @@ CASES = [
         },
         P,
     ),
-    # ... but not a notebook trying a component out
+    # a SageMaker processing step of a pipeline a notebook builds: partial (rule nb)
+    (
+        "data-pipeline-dag",
+        "sagemaker-processing-step-in-notebook",
+        {
+            "03_pipeline.ipynb": notebook(
+                "from sagemaker.workflow.steps import ProcessingStep\n"
+                "step = ProcessingStep(name='prep', processor=p)\n"
+            )
+        },
+        H,
+    ),
+    # ... but not a notebook trying a TFX component out
     (
         "data-pipeline-dag",
         "fp-tfx-in-notebook",
@@ -193,6 +214,22 @@ CASES = [
         P,
     ),
     ("training-pipeline", "none", {"train.py": "x = 1\n"}, F),
+    # a SageMaker pipeline built, upserted and started from a notebook (aws-samples/
+    # amazon-sagemaker-mlops-workshop 03_workflow_sm_pipelines.ipynb:519,580): declared, only
+    # in a notebook (rule nb)
+    (
+        "training-pipeline",
+        "sagemaker-pipeline-in-notebook",
+        {
+            "train.py": "def fit(m, X, y):\n    m.fit(X, y)\n",
+            "03_pipeline.ipynb": notebook(
+                "from sagemaker.workflow.pipeline import Pipeline\n"
+                "pipeline = Pipeline(name='p', steps=[step_train])\n"
+                "pipeline.upsert(role_arn=role)\n"
+            ),
+        },
+        H,
+    ),
     # a Prefect flow that trains (DataTalksClub/mlops-zoomcamp orchestration.py:132)
     (
         "training-pipeline",

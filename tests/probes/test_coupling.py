@@ -388,6 +388,21 @@ CASES = [
         {"models/m/config.pbtxt": 'name: "m"\ninput {\n  name: "x"\n  data_type: TYPE_FP32\n}\n'},
         Outcome.PASS,
     ),
+    # a SavedModel exported with serving signatures (mlops-with-vertex-ai exporter.py:99);
+    # saved without them, it declares nothing
+    (
+        "model-io-contract",
+        {
+            "exporter.py": "import tensorflow as tf\n"
+            "tf.saved_model.save(m, out, signatures={'serving_default': f})\n"
+        },
+        Outcome.PASS,
+    ),
+    (
+        "model-io-contract",
+        {"exporter.py": "import tensorflow as tf\ntf.saved_model.save(m, out)\n"},
+        Outcome.FAIL,
+    ),
     # a model read from a Metaflow run's artifacts (full-stack-ML-metaflow-tutorial model-server.py)
     (
         "model-served-by-uri",

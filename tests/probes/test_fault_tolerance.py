@@ -475,6 +475,22 @@ CASES = [
         },
         Outcome.FAIL,
     ),
+    # a rejected-records path is a quarantine ...
+    (
+        "ingest-quarantine",
+        {"ingest.py": "def keep(bad):\n    bad.to_csv('data/rejected/rows.csv')\n"},
+        Outcome.PASS,
+    ),
+    # ... while preference learning's rejected answer is training data (EleutherAI/gpt-neox
+    # megatron/training.py:679 metrics["rejected_rewards"])
+    (
+        "ingest-quarantine",
+        {
+            "training.py": "def dpo(m, c, r):\n    metrics = {}\n"
+            "    metrics['rejected_rewards'] = r.mean()\n    batch['rejected_input_ids'] = r\n"
+        },
+        Outcome.FAIL,
+    ),
     # known FP: the same handler in a test does not route production records
     (
         "ingest-quarantine",

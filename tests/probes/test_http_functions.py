@@ -6,7 +6,7 @@ event-record function serves nobody)."""
 from __future__ import annotations
 
 import pytest
-from helpers import run_rubric_check, snapshot
+from helpers import run_probe, run_rubric_check, snapshot
 
 from mlaudit.probes._functions import http_function_handlers
 from mlaudit.probes.code_roles import code_roles
@@ -226,3 +226,52 @@ def test_an_http_function_is_judged_like_any_service(tmp_path):
 )
 def test_http_function_authentication(tmp_path, files, expected):
     assert run_rubric_check(snapshot(tmp_path, files), "api-auth").outcome == expected
+
+
+LAMBDA_SERVICE = {
+    "svc/Dockerfile": LAMBDA_IMAGE.format(
+        base="amazon/aws-lambda-python",
+        copy="COPY ./ ./",
+        cmd='[ "lambda_handler.lambda_handler"]',
+    ),
+    "svc/lambda_handler.py": HANDLER,
+}
+
+
+@pytest.mark.parametrize("probe", ["health_probes", "zone_spread", "autoscaler"])
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        # the platform health-checks, spreads and scales a request-serving function
+        # (graviraja/MLOps-Basics week_9_monitoring/Dockerfile:31, deployed by CI with
+        # `aws lambda update-function-code`)
+        (LAMBDA_SERVICE, Outcome.PASS),
+        # a plain image of the same handler is no function: nothing is managed
+        (
+            {
+                "svc/Dockerfile": LAMBDA_IMAGE.format(
+                    base="python:3.11-slim", copy="COPY ./ ./", cmd='["python", "app.py"]'
+                ),
+                "svc/lambda_handler.py": HANDLER,
+            },
+            Outcome.FAIL,
+        ),
+        # the trap: a function of S3 event records serves no request
+        (
+            {
+                "Dockerfile": LAMBDA_IMAGE.format(
+                    base="public.ecr.aws/lambda/python:3.11",
+                    copy="COPY app.py ./app.py",
+                    cmd='["app.handler"]',
+                ),
+                "app.py": RECORDS_HANDLER,
+            },
+            Outcome.FAIL,
+        ),
+    ],
+)
+def test_function_platform_availability(tmp_path, probe, files, expected):
+    observation = run_probe(snapshot(tmp_path, files), probe)
+    assert observation.outcome == expected, observation
+    if expected == Outcome.PASS:
+        assert observation.evidence[0].path == "svc/Dockerfile"

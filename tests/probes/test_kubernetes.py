@@ -234,6 +234,35 @@ def test_replicas(tmp_path, files, expected):
             },
             PASS,
         ),
+        # Vertex AI health-checks a deployed model's containers too: the SDK's deploy
+        # (GoogleCloudPlatform/mlops-with-vertex-ai build/utils.py:112), a pipeline's
+        # ModelDeployOp, a Terraform endpoint
+        (
+            {
+                "build/utils.py": "from google.cloud import aiplatform as vertex_ai\n"
+                "endpoint = vertex_ai.Endpoint(e)\n"
+                "endpoint.deploy(model=model, **spec)\n"
+            },
+            PASS,
+        ),
+        (
+            {
+                "pipeline.py": "from google_cloud_pipeline_components.v1.endpoint import "
+                "ModelDeployOp\nModelDeployOp(endpoint=e, model=m)\n"
+            },
+            PASS,
+        ),
+        ({"infra/main.tf": 'resource "google_vertex_ai_endpoint" "ep" {\n  name = "x"\n}\n'}, PASS),
+        # the trap: a deploy without Vertex's arguments in a Vertex file (a pipeline's
+        # own deploy helper), Vertex's arguments in a file without the SDK
+        (
+            {
+                "run.py": "from google.cloud import aiplatform\naiplatform.init(project=p)\n"
+                "helpers.deploy()\n",
+                "ship.py": "import fabric\nfabric.deploy(model=m)\n",
+            },
+            FAIL,
+        ),
         # the trap: another service's create_endpoint, a deploy that is no SageMaker's
         (
             {

@@ -359,12 +359,44 @@ NIGHTLY = (
         ('if [[ -z "$X" ]]; then bash --version; else $X --version; fi', "research"),
         ('python -c "import platform; print(platform.architecture())"', "research"),
         # ... while a Makefile target or an inline program that does the work is batch
+        # a weekly lock update and the clean-up of a test image (huggingface/lerobot
+        # latest_deps_tests.yml:261-285,304-330): options, assignments, conditions
+        ('set -euo pipefail\nBRANCH="auto/update-uv-lock"\ngit push origin "$BRANCH"', "research"),
+        ('TOKEN=$(curl -s https://hub.example/login)\n[ -z "$TOKEN" ]', "research"),
+        # ... while a captured command that does the work is batch
+        ("N=$(python jobs/score.py --date today)", "batch"),
         ("make train", "batch"),
         ('python -c "from jobs import score; score.main()"', "batch"),
     ],
 )
 def test_profile_scheduled_ci_housekeeping_is_not_batch(tmp_path, cmd, expected):
-    files = {".github/workflows/nightly.yml": NIGHTLY.format(name="nightly", cmd=cmd)}
+    block = "|\n" + "".join(f"          {line}\n" for line in cmd.splitlines())
+    files = {".github/workflows/nightly.yml": NIGHTLY.format(name="nightly", cmd=block)}
+    snap = snapshot(tmp_path, files)
+    assert [job.name for job in snap.ci_jobs] == ["nightly"]  # the workflow is read
+    assert detect_profile(snap).name == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        # a weekly smoke evaluation named for testing (huggingface/lerobot
+        # benchmark_tests.yml:67 libero-integration-test)
+        ("libero-integration-test", "research"),
+        ("smoke_eval", "research"),
+        ("e2e", "research"),
+        # the same command in a job named for its work is a batch job
+        ("nightly-scoring", "batch"),
+        # the trap: a word that only contains "test" (a job scoring the latest data)
+        ("score-latest", "batch"),
+    ],
+)
+def test_profile_scheduled_job_named_for_testing_is_not_batch(tmp_path, name, expected):
+    files = {
+        ".github/workflows/nightly.yml": NIGHTLY.format(
+            name=name, cmd="python jobs/score.py --date today"
+        )
+    }
     assert detect_profile(snapshot(tmp_path, files)).name == expected
 
 

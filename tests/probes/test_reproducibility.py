@@ -854,6 +854,37 @@ CASES = [
         {"train.py": "import joblib\njoblib.dump(m, 'model.joblib')\n"},
         FAIL,
     ),
+    # ONNX and SavedModel exports store their named, typed inputs (graviraja/MLOps-Basics
+    # convert_model_to_onnx.py:42; GoogleCloudPlatform/mlops-with-vertex-ai exporter.py:99)
+    (
+        "model-signature",
+        "onnx input names",
+        {
+            "export.py": "import torch\ntorch.onnx.export(m, x, 'm.onnx', "
+            "input_names=['input_ids'], output_names=['logits'])\n"
+        },
+        PASS,
+    ),
+    (
+        "model-signature",
+        "savedmodel signatures",
+        {
+            "exporter.py": "import tensorflow as tf\n"
+            "signatures = {'serving_default': fn.get_concrete_function(tf.TensorSpec([None]))}\n"
+            "classifier.save(serving_dir, signatures=signatures)\n"
+        },
+        PASS,
+    ),
+    # the trap: an ONNX export without input names, a SavedModel without signatures
+    (
+        "model-signature",
+        "FP onnx and savedmodel without a signature",
+        {
+            "export.py": "import torch, tensorflow as tf\ntorch.onnx.export(m, x, 'm.onnx')\n"
+            "tf.saved_model.save(m, 'out')\nmodel.save('model.keras')\n"
+        },
+        FAIL,
+    ),
     # a notebook that builds and logs a Pipeline (DataTalksClub/mlops-zoomcamp
     # random-forest.ipynb): the practice only in a notebook is partial
     (

@@ -212,6 +212,27 @@ CASES = [
         Outcome.PASS,
     ),
     ("safe-model-formats", {"save.py": "import torch\ntorch.save(m, 'm.pt')\n"}, Outcome.FAIL),
+    # ONNX runs no code on load (graviraja/MLOps-Basics convert_model_to_onnx.py:33), but an
+    # export sits beside the framework's checkpoints: partial
+    (
+        "safe-model-formats",
+        {"export.py": "import torch\ntorch.onnx.export(m, x, 'models/model.onnx')\n"},
+        Outcome.PARTIAL,
+    ),
+    (
+        "safe-model-formats",
+        {"convert.py": "from skl2onnx import to_onnx\nonx = to_onnx(clf, X[:1])\n"},
+        Outcome.PARTIAL,
+    ),
+    # the trap: reading an ONNX model someone else exported writes none
+    (
+        "safe-model-formats",
+        {
+            "serve.py": "import onnxruntime as ort\ns = ort.InferenceSession('m.onnx')\n",
+            "save.py": "import torch\ntorch.save(m, 'm.pt')\n",
+        },
+        Outcome.FAIL,
+    ),
     # reading someone else's safetensors checkpoint writes no model safely (Lightning-AI/litgpt)
     (
         "safe-model-formats",
@@ -252,6 +273,26 @@ CASES = [
     ),
     ("sast", {".github/workflows/ci.yml": GH_PR + "      - run: bandit -r src\n"}, Outcome.PASS),
     ("sast", {"pyproject.toml": "[tool.bandit]\nexclude_dirs = ['tests']\n"}, Outcome.PARTIAL),
+    # Coverity started by hand (EleutherAI/gpt-neox coverity_scan.yml:3,47): configured, not
+    # run on every change; SonarCloud's action on pull requests
+    (
+        "sast",
+        {
+            ".github/workflows/coverity.yml": "on: workflow_dispatch\njobs:\n  scan:\n"
+            "    runs-on: ubuntu-latest\n    steps:\n      - run: cov-build --dir cov-int --no-command\n"
+        },
+        Outcome.PARTIAL,
+    ),
+    (
+        "sast",
+        {
+            ".github/workflows/sonar.yml": GH_PR
+            + "      - uses: SonarSource/sonarcloud-github-action@v2\n"
+        },
+        Outcome.PASS,
+    ),
+    # the trap: a word that contains a tool's name (a coverage step) is no scan
+    ("sast", {".github/workflows/ci.yml": GH_PR + "      - run: coverage report\n"}, Outcome.FAIL),
     (
         "sast",
         {

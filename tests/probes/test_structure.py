@@ -137,6 +137,27 @@ CASES = [
         {".gitignore": "**/cache/models/\n", "t.py": "x = 1\n"},
         F,
     ),
+    # one models folder per project of a multi-project repository (graviraja/MLOps-Basics
+    # .gitignore:132, aws-samples/amazon-sagemaker-mlops-workshop .gitignore:36)
+    (
+        "models-folder",
+        "gitignored-per-project",
+        {".gitignore": "*/models/*\n", "week_1/train.py": "x = 1\n"},
+        P,
+    ),
+    (
+        "models-folder",
+        "gitignored-per-lab",
+        {".gitignore": "labs/0*/model\n", "t.py": "x = 1\n"},
+        P,
+    ),
+    # ... but not one whose folder holds code: that models/ is a package
+    (
+        "models-folder",
+        "fp-per-project-code-package",
+        {".gitignore": "*/models/*.pkl\n", "app/models/net.py": "class Net:\n    pass\n"},
+        F,
+    ),
     ("models-folder", "fp-template-gitkeep", {"models/.gitkeep": ""}, H),
     ("models-folder", "fp-committed-binary", {"models/model.pkl": b"\x80\x04binary"}, H),
     ("models-folder", "fp-code-package", {"models/net.py": "class Net:\n    pass\n"}, F),

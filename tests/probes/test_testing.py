@@ -227,6 +227,32 @@ CASES = [
         },
         P,
     ),
+    # a lowercase class named test_* is a helper pytest never collects, and the one test
+    # calling it is skipped (EleutherAI/gpt-neox tests/model/test_model_checkpoint.py:68-80)
+    (
+        "model-unit-tests",
+        "fp-uncollected-lowercase-test-class",
+        {
+            "pkg/__init__.py": "",
+            "pkg/model.py": "import torch\n\nclass Net(torch.nn.Module):\n    pass\n",
+            "tests/test_ckpt.py": "import pytest\nfrom pkg.model import Net\n\n"
+            "@pytest.mark.skip\ndef test_train():\n    test_ckpt_class().run()\n\n"
+            "class test_ckpt_class:\n    def run(self):\n        assert Net()\n",
+        },
+        F,
+    ),
+    # ... while a Test* class's test methods are collected
+    (
+        "model-unit-tests",
+        "test-class-methods",
+        {
+            "pkg/__init__.py": "",
+            "pkg/model.py": "import torch\n\nclass Net(torch.nn.Module):\n    pass\n",
+            "tests/test_ckpt.py": "from pkg.model import Net\n\n"
+            "class TestNet:\n    def test_build(self):\n        assert Net()\n",
+        },
+        P,
+    ),
     # trap: a model class named the same way, built on torch, is model code
     (
         "model-unit-tests",

@@ -306,3 +306,45 @@ def test_a_published_librarys_own_code_and_examples_are_not_training(tmp_path, f
     assert obs.outcome == expected, obs
     if expected == F:
         assert "rule lib" in obs.message
+
+
+# a published library's own training command, run by the repository (huggingface/lerobot
+# pyproject.toml:351 lerobot-train = "lerobot.scripts.lerobot_train:main", Makefile:47)
+ROBOT_LIBRARY = {
+    **PUBLISHED_LIBRARY,
+    "pyproject.toml": '[project]\nname = "driftlib"\nversion = "1.0"\n\n[project.scripts]\n'
+    'driftlib-train = "driftlib.scripts.driftlib_train:main"\n'
+    'driftlib-train-tokenizer = "driftlib.scripts.tok:main"\n'
+    'driftlib-eval = "driftlib.scripts.driftlib_eval:main"\n',
+    "src/driftlib/scripts/driftlib_train.py": "def main():\n    pass\n",
+}
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        # positive: the Makefile's end-to-end test runs the training command
+        ({"Makefile": "test-e2e:\n\tdriftlib-train \\\n\t  --policy.type=act --steps=2\n"}, P),
+        (
+            {
+                ".github/workflows/ci.yml": "on: push\njobs:\n  t:\n    steps:\n"
+                "      - run: accelerate launch $(which driftlib-train) --steps 2\n"
+            },
+            P,
+        ),
+        # negative: declared, never run
+        ({}, F),
+        # traps: another script whose name begins alike, a comment, another script's run
+        (
+            {
+                "Makefile": "tok:\n\tdriftlib-train-tokenizer --vocab 10\n"
+                "# driftlib-train --steps 2\n\ndemo:\n\tdriftlib-eval --n 1\n"
+            },
+            F,
+        ),
+    ],
+    ids=["makefile", "ci", "declared-only", "traps"],
+)
+def test_the_repositorys_own_training_command(tmp_path, extra, expected):
+    obs = run_probe(snapshot(tmp_path, {**ROBOT_LIBRARY, **extra}), "trains_models")
+    assert obs.outcome == expected, obs

@@ -204,6 +204,15 @@ def http_function_handlers(snap: Snapshot) -> list[tuple[str, Evidence]]:
     return snap.memo(("http_function_handlers",), build)
 
 
+def function_platform_evidence(snap: Snapshot) -> list[Evidence]:
+    """Where a request-serving function is declared (a SAM or Serverless Framework function
+    behind an HTTP API, a Lambda container image's CMD): its platform starts an execution
+    environment per concurrent request, routes a request only to an initialised one,
+    replaces one that fails and runs them in several availability zones. The availability
+    and scaling checks credit this as they credit a managed endpoint."""
+    return [where for _script, where in http_function_handlers(snap)]
+
+
 def platform_entry_points(snap: Snapshot) -> list[tuple[str, Evidence]]:
     """(script, evidence) of serving code a platform runs without a serving framework being
     imported: managed platforms' scoring scripts and serverless function handlers, the

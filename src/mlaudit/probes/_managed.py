@@ -71,11 +71,7 @@ _DEPLOY_CALL = derivation_key("managed_deploy_call")
 
 
 def _deploy_call(facts: PythonFacts) -> Call | None:
-    if not any(
-        imp.module == m or imp.module.startswith(m + ".")
-        for imp in facts.imports
-        for m in MANAGED_SDKS
-    ):
+    if not imports_any(facts, MANAGED_SDKS):
         return None
     return next((c for c in facts.calls if _MANAGED_DEPLOY.search(c.name)), None)
 
@@ -433,22 +429,81 @@ def sagemaker_endpoints(snap: Snapshot) -> list[Evidence]:
     pings each container's /ping and replaces instances that fail. Another `create_endpoint`
     (a vector store, a search index) takes no EndpointConfigName."""
 
-    def scan_file(path: str, facts: PythonFacts, buckets: tuple[list[Evidence], ...]) -> None:
-        (found,) = buckets
-        sdk = any(
-            i.module == "sagemaker" or i.module.startswith("sagemaker.") for i in facts.imports
-        )
-        for call in facts.calls:
-            by_boto = call.name.endswith("create_endpoint") and call.kwarg("EndpointConfigName")
-            by_sdk = (
+    def deploys(facts: PythonFacts) -> Callable[[Call], bool]:
+        sdk = imports_any(facts, ("sagemaker",))
+        return lambda call: bool(
+            (call.name.endswith("create_endpoint") and call.kwarg("EndpointConfigName"))
+            or (
                 sdk
                 and call.name.endswith(".deploy")
                 and _SAGEMAKER_INSTANCE.match(call.kwarg("instance_type") or "") is not None
             )
-            if by_boto or by_sdk:
-                line, note = base.notebook_line_note(snap, path, call.line)
-                found.append(ev(path, line, f"{call.name}(…)", note or "SageMaker endpoint"))
+        )
+
+    return _endpoint_calls(snap, _SAGEMAKER_ENDPOINTS, "SageMaker endpoint", deploys)
+
+
+def _endpoint_calls(
+    snap: Snapshot,
+    key: str,
+    note: str,
+    deploys: Callable[[PythonFacts], Callable[[Call], bool]],
+) -> list[Evidence]:
+    """Evidence of the calls of production code that `deploys(facts)` accepts."""
+
+    def scan_file(path: str, facts: PythonFacts, buckets: tuple[list[Evidence], ...]) -> None:
+        (found,) = buckets
+        accepts = deploys(facts)
+        for call in facts.calls:
+            if accepts(call):
+                line, cell = base.notebook_line_note(snap, path, call.line)
+                found.append(ev(path, line, f"{call.name}(…)", cell or note))
 
     paths = base.python_sources(snap, ("*.py",), scope="non_tests")
-    (found,) = base.per_file_evidence(snap, _SAGEMAKER_ENDPOINTS, paths, scan_file, 1)
+    (found,) = base.per_file_evidence(snap, key, paths, scan_file, 1)
     return found
+
+
+# Vertex AI endpoints created from code ---------------------------------------------------------
+VERTEX_SDKS = ("google.cloud.aiplatform", "vertexai")
+_VERTEX_DEPLOY_KWARGS = (
+    "model",
+    "endpoint",
+    "machine_type",
+    "min_replica_count",
+    "max_replica_count",
+    "deployed_model_display_name",
+    "traffic_split",
+    "traffic_percentage",
+)
+_VERTEX_ENDPOINTS = derivation_key("vertex_endpoints", _VERTEX_DEPLOY_KWARGS)
+
+
+def imports_any(facts: PythonFacts, modules: tuple[str, ...]) -> bool:
+    return any(
+        imp.module == m or imp.module.startswith(m + ".") for imp in facts.imports for m in modules
+    )
+
+
+def vertex_endpoints(snap: Snapshot) -> list[Evidence]:
+    """Code that deploys a model to a Vertex AI endpoint: `endpoint.deploy(model=…)` or
+    `model.deploy(machine_type=…)` in a file importing the Vertex AI SDK
+    (GoogleCloudPlatform/mlops-with-vertex-ai build/utils.py:112), or a pipeline step
+    `ModelDeployOp(…)` of google_cloud_pipeline_components. The platform then sends
+    health checks to each serving container and routes traffic only to healthy replicas.
+    A `deploy` with none of the Vertex arguments, or in a file that does not import the
+    SDK, is someone else's deploy."""
+
+    def deploys(facts: PythonFacts) -> Callable[[Call], bool]:
+        sdk = imports_any(facts, VERTEX_SDKS)
+        pipeline = imports_any(facts, ("google_cloud_pipeline_components",))
+        return lambda call: (
+            (
+                sdk
+                and call.name.endswith(".deploy")
+                and any(call.kwarg(k) for k in _VERTEX_DEPLOY_KWARGS)
+            )
+            or (pipeline and call.name.rsplit(".", 1)[-1] == "ModelDeployOp")
+        )
+
+    return _endpoint_calls(snap, _VERTEX_ENDPOINTS, "Vertex AI endpoint", deploys)

@@ -60,9 +60,6 @@ class CiPresentParams(Params):
     pass
 
 
-_BY_HAND = frozenset({"manual", "workflow_dispatch"})
-
-
 @probe("ci_present", CiPresentParams)
 def ci_present(snap: Snapshot, p: CiPresentParams) -> Observation:
     """Continuous integration is configured and does real work.
@@ -91,8 +88,7 @@ def ci_present(snap: Snapshot, p: CiPresentParams) -> Observation:
                 continue
             # a job only ever started by hand integrates nothing (ray-project/llm-applications
             # update_index.yaml:3 `workflow_dispatch:`); unknown triggers are given the benefit
-            manual = bool(job.triggers) and job.triggers <= _BY_HAND
-            (by_hand if manual else working).append(found)
+            (by_hand if job.only_by_hand else working).append(found)
     if working:
         return base.passed(f"{len(working)} CI job(s) doing real work", working)
     if docs:

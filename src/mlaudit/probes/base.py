@@ -47,7 +47,6 @@ EXCLUDED_DIRS: tuple[str, ...] = (
     "venv",
     "node_modules",
     "site-packages",
-    "build",
     "dist",
     ".tox",
     ".nox",
@@ -60,8 +59,6 @@ EXCLUDED_DIRS: tuple[str, ...] = (
 ASSISTANT_DIRS: tuple[str, ...] = (".claude", ".cursor", ".gemini", ".windsurf", ".codex")
 EXCLUDED_DIRS += ASSISTANT_DIRS
 _ASSISTANT_RE = re.compile("(?:^|/)(?:" + "|".join(re.escape(d) for d in ASSISTANT_DIRS) + ")/")
-_EXCLUDED_PREFIXES = tuple(f"{d}/" for d in EXCLUDED_DIRS)
-_EXCLUDED_INFIXES = tuple(f"/{d}/" for d in EXCLUDED_DIRS)
 
 TEST_PATTERNS: tuple[str, ...] = (
     "test_*.py",
@@ -82,8 +79,18 @@ TEST_PATTERNS: tuple[str, ...] = (
 
 # A cookiecutter/copier template folder (`{{cookiecutter.project_slug}}/`) is a project that
 # the template generates, not this repository's own content.
+#
+# A build tool's output under build/ (setuptools' build/lib/ and build/bdist.*/, CMake's
+# CMakeFiles/, Sphinx's html/) is a copy, but build/ itself is often source: Cloud Build
+# configs and the scripts they run (GoogleCloudPlatform/mlops-with-vertex-ai build/utils.py,
+# build/pipeline-deployment.yaml).
+_BUILD_OUTPUT = r"build/(?:lib(?:\.[^/]*)?|bdist\.[^/]*|temp\.[^/]*|scripts-[^/]*|CMakeFiles|html|latex|doctrees)"
 _EXCLUDED_RE = re.compile(
-    "(?:^|/)(?:" + "|".join(re.escape(d) for d in EXCLUDED_DIRS) + r"|[^/]*\{\{[^/]*\}\}[^/]*)/"
+    "(?:^|/)(?:"
+    + "|".join(re.escape(d) for d in EXCLUDED_DIRS)
+    + r"|[^/]*\{\{[^/]*\}\}[^/]*|"
+    + _BUILD_OUTPUT
+    + ")/"
 )
 
 

@@ -727,7 +727,13 @@ _VALIDATION_ERRORS = re.compile(
     r"(SchemaErrors?|ValidationError|ValidationException|DataValidationError|ExpectationFailed\w*|ValidationFailure|DataError|ParserError)$"
 )
 _QUARANTINE = re.compile(
-    r"quarantin|reject(ed)?[_/-]|invalid[_/-]rows|bad[_-]?records|dead[_-]?letter|failure_cases|badRecordsPath|columnNameOfCorruptRecord",
+    r"quarantin|reject(ed)?[_/-]"
+    # preference learning's "rejected" answer and rejection sampling are training data, not
+    # records set aside (EleutherAI/gpt-neox megatron/training.py:679 "rejected_rewards")
+    r"(?!(?:rewards?|logps?|logits?|log_?probs?|input_ids|ids|tokens?|attention_mask|"
+    r"labels?|responses?|texts?|scores?|samples?|completions?|messages?|prompts?)\b)"
+    r"|invalid[_/-]rows|bad[_-]?records|dead[_-]?letter|failure_cases|badRecordsPath|"
+    r"columnNameOfCorruptRecord",
     re.I,
 )
 

@@ -129,6 +129,9 @@ class ContentParams(Params):
     scope: Scope = "any"
     absent: bool = False
     found: Literal["pass", "partial"] = "pass"
+    what: str = Field(
+        default="", description="what a matching line is, for the message ('no <what>')"
+    )
 
     _v = field_validator("pattern")(_check_regex)
 
@@ -159,7 +162,7 @@ def content(snap: Snapshot, p: ContentParams) -> Observation:
         if not (p.skip_comments and _COMMENT.match(text))
     ]
     problems = base.unread_evidence(snap, paths)
-    missing = words.line_phrase(p.pattern)
+    missing = f"no {p.what}" if p.what else words.line_phrase(p.pattern)
     found = words.found_phrase(hits)
     if p.absent:
         if hits:

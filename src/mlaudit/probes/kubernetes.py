@@ -18,9 +18,10 @@ from typing import Any
 from pydantic import Field, field_validator
 
 from mlaudit.probes import base, words
+from mlaudit.probes._functions import function_platform_evidence
 from mlaudit.probes._managed import autoscaling as managed_autoscaling
 from mlaudit.probes._managed import resource_requests as managed_resource_requests
-from mlaudit.probes._managed import sagemaker_endpoints
+from mlaudit.probes._managed import sagemaker_endpoints, vertex_endpoints
 from mlaudit.probes._step_resources import step_resource_requests
 from mlaudit.probes.base import ev
 from mlaudit.probes.cloudformation import cdk_evidence, cfn_resources
@@ -511,7 +512,7 @@ def health_probes(snap: Snapshot, p: NoParams) -> Observation:
     workload (Deployment, StatefulSet, Rollout…), in parsed manifests or Helm templates and
     values; `startupProbe` is noted (it protects slow model loads). Without Kubernetes
     workloads, a serving platform that probes by itself (KServe, Seldon, a SageMaker
-    endpoint), a Dockerfile `HEALTHCHECK` or a compose `healthcheck` counts. Parsed keys
+    or Vertex AI endpoint, a serverless function), a Dockerfile `HEALTHCHECK` or a compose `healthcheck` counts. Parsed keys
     only: a container port *named* `probe` is not a probe.
     Why: without readiness, traffic reaches pods still loading the model; without
     liveness, a hung server is never restarted.
@@ -590,9 +591,19 @@ def health_probes(snap: Snapshot, p: NoParams) -> Observation:
     ]
     managed += cdk_evidence(snap, "AWS::SageMaker::Endpoint")
     managed += sagemaker_endpoints(snap)
+    # so does Vertex AI (the container's health route, AIP_HEALTH_ROUTE)
+    managed += vertex_endpoints(snap)
+    managed += [
+        tf_ev(snap, b) for b in tf_blocks(snap, "google_vertex_ai_endpoint") if b.type == "resource"
+    ]
+    # a serverless function's platform sends a request only to an initialised environment
+    # (graviraja/MLOps-Basics week_9_monitoring/Dockerfile:31, a Lambda image)
+    managed += function_platform_evidence(snap)
     if managed:
         return base.passed(
-            "probes managed by the serving platform (KServe/Seldon/SageMaker)", managed
+            "health managed by the serving platform (KServe/Seldon/SageMaker/Vertex AI/"
+            "serverless functions)",
+            managed,
         )
     checks = []
     for path in base.shipped_dockerfiles(snap):
@@ -664,7 +675,8 @@ def zone_spread(snap: Snapshot, p: NoParams) -> Observation:
     Looks for: `topologySpreadConstraints` on `topology.kubernetes.io/zone`, or
     `affinity.podAntiAffinity`, on a serving workload (manifests, Helm templates or values);
     Terraform `multi_az = true`, `zone_redundant = true`, or GKE `node_locations` with two
-    or more zones.
+    or more zones; without Kubernetes workloads, a request-serving serverless function
+    (its platform spreads environments across zones).
     Why: replicas on one node or zone fail together.
     Fix: add a zone `topologySpreadConstraints` entry (or pod anti-affinity) to the Deployment.
     """
@@ -702,6 +714,12 @@ def zone_spread(snap: Snapshot, p: NoParams) -> Observation:
             found.append(
                 tf_ev(snap, block, "node_locations", f"node_locations: {len(zones[0])} zones")
             )
+    if not prod:
+        # a serverless function runs in several availability zones by itself
+        found += [
+            ev(e.path, e.line, e.snippet, "serverless function: spread across zones")
+            for e in function_platform_evidence(snap)
+        ]
     return verdict(
         found,
         what="zone spread or anti-affinity",
@@ -725,7 +743,8 @@ def autoscaler(snap: Snapshot, p: NoParams) -> Observation:
     `google_compute_(region_)autoscaler`, `azurerm_monitor_autoscale_setting`; managed
     endpoints: Azure ML `autoScaler: {autoscaleEnabled: true}` / v2 `scale_settings`,
     SageMaker `register_scalable_target` / ScalableTarget / serverless inference, Vertex AI
-    `deploy(max_replica_count=…)` above its minimum.
+    `deploy(max_replica_count=…)` above its minimum; without Kubernetes workloads, a
+    request-serving serverless function (SAM, Serverless Framework, a Lambda image).
     Known false positive: `maxReplicas == minReplicas` scales nothing and does not count;
     neither does the Helm default `autoscaling.enabled: false`.
     Why: fixed capacity either wastes money or falls over at peak load.
@@ -842,6 +861,12 @@ def autoscaler(snap: Snapshot, p: NoParams) -> Observation:
     managed_good, managed_flat = managed_autoscaling(snap)
     good += managed_good
     flat += managed_flat
+    if not prod:
+        # ... and so do serverless functions, one environment per concurrent request
+        good += [
+            ev(e.path, e.line, e.snippet, "serverless function: scales by itself")
+            for e in function_platform_evidence(snap)
+        ]
     return verdict(
         good,
         what="autoscaler",

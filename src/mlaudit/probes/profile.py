@@ -263,14 +263,33 @@ _SET_UP = re.compile(
     r"|^\s*make\s+(?:requirements|install|setup|deps|dev|format|clean|env\w*|venv|dist|build)\s*$"
     r"|^\s*python3?\s+(?:-V|--version|-c\s+[\"']\s*import\s+(?:platform|sys)\b)"
     r"|^\s*print\("
+    # shell options and conditions (huggingface/lerobot latest_deps_tests.yml:261, a weekly
+    # lock-update job: `set -euo pipefail`, `[ -z "$TOKEN" ]`)
+    r"|^\s*set\s+[-+]\w|^\s*(?:\[\[?|test)\s"
 )
+# a variable assignment: set-up when it assigns a value, the command when it captures one
+_ASSIGNED = re.compile(r"^\s*(?:export\s+|local\s+)?\w+=(?:\$\((.*)\)\s*$)?")
 _SCRIPT_ARG = re.compile(r"^\s*python3?\s+(\S+\.py)\b")
 
 
+# a job named for testing is a test run, whatever it runs: a weekly smoke evaluation of each
+# benchmark (huggingface/lerobot .github/workflows/benchmark_tests.yml:67
+# `libero-integration-test`, "Benchmark Integration Tests")
+TEST_JOB_NAME = re.compile(r"(?:^|[-_ .])(?:tests?|integration|smoke|e2e)(?:$|[-_ .])", re.I)
+
+
 def _scheduled_work(snap: Snapshot, job: CiJob) -> bool:
-    """A scheduled CI job that runs more than tests/linters/installs."""
+    """A scheduled CI job that runs more than tests/linters/installs, and is not named for
+    testing."""
+    if TEST_JOB_NAME.search(job.name):
+        return False
     for command in job.commands:
         for part in split_commands(command.text):
+            assigned = _ASSIGNED.match(part)
+            if assigned:
+                if assigned.group(1) is None:
+                    continue
+                part = assigned.group(1)  # the captured command is what runs
             if is_install(part) or _HOUSEKEEPING.search(part) or _SET_UP.search(part):
                 continue
             script = _SCRIPT_ARG.search(part)

@@ -401,20 +401,23 @@ def tool_wired(snap: Snapshot, p: ToolWiredParams) -> Observation:
     Looks for: CI commands that run the tool (following `make`/`tox`/scripts), CI actions
     or images that are the tool (e.g. `github/codeql-action`), pre-commit hooks, config
     files, `[tool.X]` sections and dependencies. Credit follows the ML Test Score: run by
-    CI (or by pre-commit that CI or pre-commit.ci runs) → pass; configured, a local
-    pre-commit hook or a dependency only → partial (declared, not automated).
+    CI (or by pre-commit that CI or pre-commit.ci runs) → pass; run by a CI job that is
+    only started by hand, configured, a local pre-commit hook or a dependency only →
+    partial (declared, not automated).
     Why: a scanner nobody runs finds nothing; CI runs it on every change.
     Fix: add the tool as a CI step on pull requests (see the check's remediation).
     """
     wired: list[Evidence] = []
+    by_hand: list[Evidence] = []  # a job only started by hand runs on no change
     if p.ci:
         regex = re.compile(p.ci, re.IGNORECASE)
-        wired.extend(r.evidence() for r in _ci_reach.search(snap, regex))
+        for r in _ci_reach.search(snap, regex):
+            (by_hand if r.job.only_by_hand else wired).append(r.evidence())
     if p.uses:
         regex = re.compile(p.uses, re.IGNORECASE)
         for job in snap.ci_jobs:
             if not job.disabled:
-                wired.extend(
+                (by_hand if job.only_by_hand else wired).extend(
                     ev(job.path, u.line, u.text, f"{job.system} job {job.name}")
                     for u in job.uses
                     if regex.search(u.text)
@@ -466,6 +469,10 @@ def tool_wired(snap: Snapshot, p: ToolWiredParams) -> Observation:
         declared.extend(declared_packages(snap, p.packages))
     if wired:
         return base.passed(f"{p.what} runs automatically", wired)
+    if by_hand:
+        return base.partial(
+            f"{p.what} runs in a CI job that is only started by hand", by_hand + declared
+        )
     if declared:
         return base.partial(f"{p.what} configured but not run by CI", declared)
     return base.failed(f"no {p.what}")

@@ -428,6 +428,13 @@ def models_store(snap: Snapshot, p: ModelsFolderParams) -> Observation:
         top = pattern.strip("/").split("/")[0].rstrip("*")
         if top in names and not pattern.startswith("*") and top not in committed:
             good.append(ev(path, number, pattern, "git-ignored"))
+        elif _nested_store(pattern, names) and not any(
+            f.endswith((".py", ".ipynb")) for f in snap.files if _in_folder_like(f, pattern)
+        ):
+            # one models folder per project of a multi-project repository (graviraja/
+            # MLOps-Basics .gitignore:132 `*/models/*`, one project per week_N/;
+            # aws-samples/amazon-sagemaker-mlops-workshop `labs/0*/model`)
+            good.append(ev(path, number, pattern, "git-ignored, in each project"))
     _deps, outs = _dvc_paths(snap)
     for out in sorted(outs):
         top = out.split("/")[0]
@@ -438,6 +445,41 @@ def models_store(snap: Snapshot, p: ModelsFolderParams) -> Observation:
     if partial_ev:
         return base.partial("a models folder, but not tracked properly", partial_ev)
     return base.failed("no models folder")
+
+
+_FILES_GLOB = re.compile(r"^\*{1,2}(?:\.\w+)?$")
+
+
+def _nested_store(pattern: str, names: set[str]) -> bool:
+    """An ignore rule whose last folder is a models store below some other folder, with
+    nothing after it but a files glob (`*/models/*`, `labs/0*/model`, `pkg/checkpoints/`)."""
+    parts = [part for part in pattern.strip("/").split("/") if part]
+    while parts and _FILES_GLOB.match(parts[-1]) and len(parts) > 1:
+        parts.pop()
+    return (
+        len(parts) >= 2
+        and parts[-1] in names
+        and not any(part.strip(".").lower() in _NOT_PROJECTS for part in parts[:-1])
+    )
+
+
+# folders above a models/ that are caches or installs, not projects (`**/cache/models/`: a
+# model hub's download cache)
+_NOT_PROJECTS = frozenset(
+    {"cache", "tmp", "temp", "venv", "site-packages", "node_modules", "vendor", "__pycache__"}
+)
+
+
+def _in_folder_like(path: str, pattern: str) -> bool:
+    """Is a tracked file inside a folder the ignore rule's store folder matches?"""
+    parts = [part for part in pattern.strip("/").split("/") if part]
+    while parts and _FILES_GLOB.match(parts[-1]) and len(parts) > 1:
+        parts.pop()
+    folder = "/".join(parts)
+    return any(
+        fnmatch.fnmatchcase("/".join(path.split("/")[: i + 1]), folder)
+        for i in range(len(path.split("/")) - 1)
+    )
 
 
 # notebooks folder -------------------------------------------------------------------------------------

@@ -145,11 +145,15 @@ def _named_test(_path: str, facts: PythonFacts) -> tuple[int, bool] | None:
     """(first test line, asserts anywhere) of a candidate test file that defines tests that
     are not skipped outright."""
     skipped = skipped_lines(facts)
-
+    # pytest collects functions named test*, and classes only when named Test* (then by
+    # their test* methods): a lowercase `class test_run_checkpoint_test_class` is a helper
+    # (EleutherAI/gpt-neox tests/model/test_model_checkpoint.py:80, called only by a skipped
+    # test)
+    classes = {start for _name, start, _end, kind in facts.spans if kind == "class"}
     lines = [
         line
         for name, line in facts.functions
-        if _is_test_function(name) and not within(line, skipped)
+        if _is_test_function(name) and line not in classes and not within(line, skipped)
     ]
     testcase = [
         b.line

@@ -193,6 +193,39 @@ def _training_command(snap: Snapshot) -> Evidence | None:
     for path, hit in snap.per_file_loop(_TRAINING_COMMAND, paths, each):
         if hit is not None:
             return ev(path, hit[0], hit[1])
+    return _console_script_run(snap, paths)
+
+
+# where a package declares its entry points: the declaration names the command, it runs nothing
+_TOKENIZER = re.compile(r"tokeni[sz]er", re.IGNORECASE)
+_DECLARING_FILES = frozenset({"pyproject.toml", "setup.cfg", "setup.py"})
+
+
+def _console_script_run(snap: Snapshot, paths: list[str]) -> Evidence | None:
+    """A Makefile, shell script or CI job that runs one of the repository's own console
+    scripts whose name or module says it trains (`lerobot-train`, declared in
+    `[project.scripts]` as `lerobot.scripts.lerobot_train:main`: huggingface/lerobot
+    Makefile:47, run by CI's end-to-end test). A declared script that nothing runs is not
+    the project training; a longer name is another script, and one that trains a tokenizer
+    (`lerobot-train-tokenizer`) fits no model."""
+    from mlaudit.probes._task_runners import console_scripts
+
+    names = sorted(
+        name
+        for name, (module, _func) in console_scripts(snap).items()
+        if (TRAINING_WORD.search(name) or TRAINING_WORD.search(module.rsplit(".", 1)[-1]))
+        and not _TOKENIZER.search(f"{name} {module}")
+    )
+    if not names:
+        return None
+    run = re.compile(r"(?<![\w./-])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w.-])")
+    for path in paths:
+        if path.rsplit("/", 1)[-1] in _DECLARING_FILES:
+            continue
+        for number, line in enumerate(snap.lines(path) or [], 1):
+            match = run.search(line)
+            if match and not line.lstrip().startswith("#"):
+                return ev(path, number, line.strip()[:120], "the repository's training command")
     return None
 
 
@@ -224,8 +257,9 @@ def trains_models(snap: Snapshot, p: NoParams) -> Observation:
     split module; a step of an orchestrated pipeline (KFP, TFX, SageMaker, Azure ML, Vertex …)
     that names training; a script or notebook named for training (`train.py`,
     `finetune_lora.py`); or a training command in a shell script, Makefile, Dockerfile, CI
-    workflow or job spec (`python train.py`, `spacy train`, `dvc repro`, `mlflow run`). Any
-    one passes. Fails when Python code exists, every file was read and none is found, or
+    workflow or job spec (`python train.py`, `spacy train`, `dvc repro`, `mlflow run`, or a
+    console script of the repository's own named for training: `lerobot-train`). Any one
+    passes. Fails when Python code exists, every file was read and none is found, or
     when the repository holds no code in any language (documentation and media only);
     unknown when there is no Python code but other code, or a file could not be read.
     In a repository that publishes its own package (rule lib), the package's own code and its

@@ -68,6 +68,9 @@ class CiCommand:
             object.__setattr__(self, "text", bounded(self.text))
 
 
+BY_HAND = frozenset({"manual", "workflow_dispatch"})
+
+
 @dataclass
 class CiJob:
     system: str
@@ -84,6 +87,13 @@ class CiJob:
     @property
     def scheduled(self) -> bool:
         return "schedule" in self.triggers
+
+    @property
+    def only_by_hand(self) -> bool:
+        """Started only by a person (GitHub `workflow_dispatch`, a manual GitLab job, a
+        Cloud Build config submitted by hand): it runs on no change. Unknown triggers are
+        given the benefit of the doubt."""
+        return bool(self.triggers) and self.triggers <= BY_HAND
 
 
 def _any_of(globs: list[str]) -> re.Pattern[str]:
@@ -147,6 +157,32 @@ def sniff_ci_system(path: str, text: str) -> str | None:
     return None
 
 
+_MAX_CONTINUED = 200  # lines joined into one command at most: an unclosed quote ends there
+_HEREDOC = re.compile(r"<<-?\s*['\"]?(\w+)['\"]?")
+
+
+def _quote_left_open(text: str) -> bool:
+    """Does a shell line end inside a quoted string? Backslash escapes count outside single
+    quotes; an unquoted `#` after a blank starts a comment, whose apostrophes quote nothing."""
+    quote = ""
+    escaped = False
+    previous = " "
+    for char in text:
+        if escaped:
+            escaped = False
+        elif char == "\\" and quote != "'":
+            escaped = True
+        elif quote:
+            if char == quote:
+                quote = ""
+        elif char in "'\"":
+            quote = char
+        elif char == "#" and previous in " \t":
+            return False
+        previous = char
+    return bool(quote)
+
+
 def _command_lines(value: Any, anchor: int | None, cwd: str = "") -> list[CiCommand]:
     """A `run:`/`script:` value (string or list of strings) → one command per line."""
     items: list[tuple[str, int | None]] = []
@@ -166,7 +202,13 @@ def _command_lines(value: Any, anchor: int | None, cwd: str = "") -> list[CiComm
         block = len(parts) > 1 or text.endswith("\n")
         pending: list[str] = []  # the lines of a command continued with a trailing `\`
         start = 0
+        heredoc = ""  # the delimiter of a here-document being read: its lines are text
         for offset, part in enumerate(parts):
+            in_heredoc = bool(heredoc)
+            if heredoc and part.strip() == heredoc:
+                heredoc = ""
+            elif not heredoc and (here := _HEREDOC.search(part)):
+                heredoc = here.group(1)
             if not pending:
                 # a shell comment runs nothing (`# Pull dataset with DVC` above `dvc pull`:
                 # iterative/cml_dvc_case .github/workflows/cml.yaml:30)
@@ -179,7 +221,19 @@ def _command_lines(value: Any, anchor: int | None, cwd: str = "") -> list[CiComm
                 # (huggingface/lerobot benchmark_tests.yml:179-201, a 1-step smoke)
                 pending.append(stripped[:-1].strip())
                 continue
-            command = " ".join([*pending, stripped]) if pending else stripped
+            if (
+                offset + 1 < len(parts)
+                and not in_heredoc
+                and not heredoc
+                and len(pending) < _MAX_CONTINUED
+                and _quote_left_open(" ".join([*pending, stripped]))
+            ):
+                # ... and so is a quoted argument over several lines: the lines of a PR
+                # body are words of `gh pr create --body "…"`, not commands (huggingface/
+                # lerobot latest_deps_tests.yml:276-281)
+                pending.append(stripped)
+                continue
+            command = " ".join(x for x in [*pending, stripped] if x) if pending else stripped
             pending = []
             number = None if line is None else line + start + (1 if block else 0)
             out.append(CiCommand(command, number, cwd=cwd))

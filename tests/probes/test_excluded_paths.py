@@ -1,0 +1,31 @@
+"""Which paths are copies, examples or generated output, not the project's own content."""
+
+from __future__ import annotations
+
+import pytest
+
+from mlaudit.probes.base import is_excluded
+
+
+@pytest.mark.parametrize(
+    ("path", "excluded"),
+    [
+        ("src/train.py", False),
+        ("vendor/lib/x.py", True),
+        ("examples/demo/train.py", True),
+        ("{{cookiecutter.slug}}/train.py", True),
+        # build/ holds source in Cloud Build projects
+        # (GoogleCloudPlatform/mlops-with-vertex-ai build/utils.py)
+        ("build/utils.py", False),
+        ("build/pipeline-deployment.yaml", False),
+        ("ci/build/Dockerfile", False),
+        # the trap: a build tool's output committed by mistake is a copy of the package
+        ("build/lib/demo/train.py", True),
+        ("build/lib.linux-x86_64-cpython-311/demo/model.py", True),
+        ("build/bdist.linux-x86_64/demo/train.py", True),
+        ("docs/build/html/index.html", True),
+        ("native/build/CMakeFiles/x.cmake", True),
+    ],
+)
+def test_is_excluded(path, excluded):
+    assert is_excluded(path) is excluded

@@ -1,0 +1,45 @@
+"""How a CI step's script becomes commands: one per line, a command continued with a
+trailing backslash or inside a quoted argument is one, a here-document's lines stay text."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import snapshot
+
+WORKFLOW = "on: push\njobs:\n  job:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n{body}"
+
+
+def commands(tmp_path, script: str) -> list[str]:
+    body = "".join(f"          {line}\n" for line in script.splitlines())
+    snap = snapshot(tmp_path, {".github/workflows/ci.yml": WORKFLOW.format(body=body)})
+    return [c.text for job in snap.ci_jobs for c in job.commands]
+
+
+@pytest.mark.parametrize(
+    ("script", "expected"),
+    [
+        ("pytest -q\nruff check .", ["pytest -q", "ruff check ."]),
+        # a trailing backslash continues the command (huggingface/lerobot
+        # benchmark_tests.yml:179-201)
+        ("python train.py \\\n  --steps=1", ["python train.py --steps=1"]),
+        # a quoted argument over several lines is one command, its lines are words of it
+        # (huggingface/lerobot latest_deps_tests.yml:276-281, a PR body)
+        (
+            'gh pr create --title "t" --body "Automated update.\n\nThis PR upgrades all.\n" --base main\necho done',
+            [
+                'gh pr create --title "t" --body "Automated update. This PR upgrades all. " --base main',
+                "echo done",
+            ],
+        ),
+        # the traps: an apostrophe in a comment quotes nothing; a here-document's lines are
+        # its text, whatever quotes they hold
+        ("make test  # it's fast\nmake lint", ["make test  # it's fast", "make lint"]),
+        (
+            "cat <<EOF > notes.txt\nIt's done\nEOF\npython score.py",
+            ["cat <<EOF > notes.txt", "It's done", "EOF", "python score.py"],
+        ),
+    ],
+    ids=["lines", "backslash", "quoted", "comment", "heredoc"],
+)
+def test_ci_step_commands(tmp_path, script, expected):
+    assert commands(tmp_path, script) == expected
