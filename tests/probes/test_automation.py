@@ -376,6 +376,25 @@ CASES = [
         P,
     ),
     ("ci-present", "none", {"src/a.py": "x = 1\n"}, F),
+    # an issue bot's JavaScript (actions/github-script, facebookresearch/detectron2
+    # needs-reply.yml:18) and setting Python up do no work; a step after them does
+    (
+        "ci-present",
+        "fp-github-script-and-setup-only",
+        {
+            ".github/workflows/bot.yml": wf(
+                "",
+                uses="actions/setup-python@v5",
+                extra="",
+            ).replace(
+                "      - uses: actions/setup-python@v5\n",
+                "      - uses: actions/setup-python@v5\n      - uses: actions/github-script@v7\n"
+                "        with:\n          script: |\n            // Arguments available:\n"
+                "            github.rest.issues.update({state: 'closed'})\n",
+            )
+        },
+        F,
+    ),
     # a workflow only ever started by hand integrates nothing (ray-project/llm-applications
     # .github/workflows/update_index.yaml:3); a scheduled one runs by itself
     (

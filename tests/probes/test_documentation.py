@@ -415,6 +415,29 @@ CASES = [
         },
         P,
     ),
+    # `gh release create … --generate-notes` over several lines (huggingface/lerobot
+    # .github/workflows/release.yml:97-99); in prose it is no release
+    (
+        "changelog",
+        "gh-release-generate-notes-continued",
+        {
+            ".github/workflows/release.yml": "on:\n  push:\n    tags: ['v*']\njobs:\n  r:\n"
+            "    runs-on: ubuntu-latest\n    steps:\n      - run: |\n"
+            "          gh release create ${{ github.ref_name }} \\\n"
+            "            --title v1 \\\n            --generate-notes\n",
+        },
+        P,
+    ),
+    (
+        "changelog",
+        "fp-gh-release-in-a-comment",
+        {
+            ".github/workflows/release.yml": "on: push\njobs:\n  r:\n    runs-on: ubuntu-latest\n"
+            "    steps:\n      - run: |\n          # later: gh release create v1 --generate-notes\n"
+            "          echo later\n",
+        },
+        F,
+    ),
     # trap: the option turned off writes no notes
     (
         "changelog",

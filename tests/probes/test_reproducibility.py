@@ -427,6 +427,25 @@ CASES = [
         {"MLproject": "name: x\nentry_points:\n  main:\n    command: python train.py\n"},
         FAIL,
     ),
+    # a yacs config merged from the file the command line names (facebookresearch/detectron2
+    # tools/train_net.py:117), the file in configs/
+    (
+        "params-externalized",
+        "yacs merge_from_file",
+        {
+            "tools/train_net.py": "from detectron2.config import get_cfg\ncfg = get_cfg()\n"
+            "cfg.merge_from_file(args.config_file)\n",
+            "configs/mask_rcnn.yaml": "SOLVER:\n  BASE_LR: 0.02\n",
+        },
+        PASS,
+    ),
+    # ... the trap: merged from files the repository does not hold
+    (
+        "params-externalized",
+        "FP yacs merge without config files",
+        {"tools/train_net.py": "cfg = get_cfg()\ncfg.merge_from_file(args.config_file)\n"},
+        FAIL,
+    ),
     # Kedro feeds nodes `params:<key>` from conf/base/parameters.yml
     # (Galileo-Galilei/kedro-mlflow-tutorial ml_app/pipeline.py:105)
     (

@@ -247,6 +247,12 @@ CASES = [
         {"save.py": "import skops.io as sio\nsio.dump(clf, 'm.skops')\n"},
         Outcome.PASS,
     ),
+    # MLX writes safetensors itself (ml-explore/mlx-examples lora/utils.py:107)
+    (
+        "safe-model-formats",
+        {"utils.py": "import mlx.core as mx\nmx.save_safetensors('w.safetensors', shard)\n"},
+        Outcome.PASS,
+    ),
     (
         "safe-model-formats",
         {"requirements.txt": "modelscan==0.8.1\n"},

@@ -504,6 +504,20 @@ CASES = [
         {"tests/integration/test_pipeline.py": TEST_OK},
         P,
     ),
+    # an end-to-end test in a sub-folder of tests/ (facebookresearch/detectron2
+    # tests/modeling/test_model_e2e.py); a file that only contains the letters is the trap
+    (
+        "pipeline-integration-test",
+        "nested-e2e",
+        {"tests/modeling/test_model_e2e.py": TEST_OK},
+        P,
+    ),
+    (
+        "pipeline-integration-test",
+        "fp-e2e-outside-tests",
+        {"src/e2e_helpers.py": "def f():\n    return 1\n"},
+        F,
+    ),
     # `?` in a glob is one character: `integration[-_]tests?/` matched no such folder
     # (huggingface/text-generation-inference integration-tests/, reviewed)
     (

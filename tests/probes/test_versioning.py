@@ -923,6 +923,12 @@ def test_model_version_tags_unknown_without_git(tmp_path):
         # calendar versions without dots (openai/whisper: v20230117 … v20250625)
         (["v20230117", "v20250625"], {"CHANGELOG.md": "## [v20250625]\n"}, PASS),
         (["20240930"], {}, PARTIAL),
+        # the changelog in docs/ that changelog (DOC007) accepts, or notes GitHub generates
+        # (facebookresearch/detectron2 docs/notes/changelog.md)
+        (["v0.6"], {"docs/notes/changelog.md": "# Change Log\n"}, PASS),
+        (["v0.6"], {".github/release.yml": "changelog:\n  categories: []\n"}, PASS),
+        # a changelog of something else deep in the tree is not the project's
+        (["v0.6"], {"vendor/lib/CHANGELOG.md": "x\n"}, PARTIAL),
         # a bare number is no version: a build number, an issue, a year
         (["v1", "2023", "123456789"], {"CHANGELOG.md": "x\n"}, FAIL),
     ],

@@ -28,7 +28,7 @@ TRIVIAL_COMMAND = re.compile(
 )
 TRIVIAL_USES = re.compile(
     r"^(actions/(checkout|cache|upload-artifact|download-artifact|github-script|stale|labeler"
-    r"|first-interaction)|peter-evans/|release-drafter/)"
+    r"|first-interaction|setup-\w+)|peter-evans/|release-drafter/)"
 )
 # A job that only builds or publishes documentation integrates no code
 # (mrdbourke/pytorch-deep-learning make_docs.yml: copy notebooks, `mkdocs gh-deploy`)

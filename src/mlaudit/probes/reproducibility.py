@@ -355,6 +355,11 @@ _CONFIG_CLIS = (
     "*.parse_json_file",
     "*.parse_yaml_file",
     "trl.TrlParser",
+    # a yacs/fvcore config merged from a file, detectron2's LazyConfig: the file is named on
+    # the command line, by a parser defined elsewhere (facebookresearch/detectron2
+    # tools/train_net.py:117 cfg.merge_from_file(args.config_file))
+    "*.merge_from_file",
+    "*LazyConfig.load",
 )
 
 
@@ -400,7 +405,7 @@ def _params_read(path: str, facts: Any) -> tuple[tuple[Any, ...], ...]:
         ):
             items.append(("hit", ev(path, call.line, call.name + "(…)")))
         elif name_matches_any(call.name, _CONFIG_CLIS):
-            shown = f"{call.name}(…) reads --config files"
+            shown = f"{call.name}(…) reads config files"
             items.append(("config_cli", ev(path, call.line, shown)))
     # Kedro hands a node `params:<key>` from conf/*/parameters*.yml (Galileo-Galilei/kedro-
     # mlflow-tutorial ml_app/pipeline.py:105 `hyperparameters="params:xgb_hyperparameters"`)

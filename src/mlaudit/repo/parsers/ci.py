@@ -337,9 +337,14 @@ def parse_github(path: str, doc: Any) -> list[CiJob]:
             if isinstance(step.get("uses"), str):
                 with_ = step.get("with")
                 ci.uses.append(CiCommand(step["uses"], key_line(step, "uses"), _inputs(with_)))
+                # actions/github-script's `script` is JavaScript run against the GitHub API
+                # (an issue bot: facebookresearch/detectron2 needs-reply.yml:18), no shell
+                javascript = step["uses"].startswith("actions/github-script")
                 for key, value in _as_dict(with_).items():
                     # an input the action runs: `run`, `script`, `command`, `args`, or one
                     # named for it (mosaicml/llm-foundry pr-cpu.yaml:36 `pytest_command:`)
+                    if javascript and key == "script":
+                        continue
                     if isinstance(value, str) and _COMMAND_INPUT.search(str(key)):
                         line = key_line(with_, key)
                         ci.commands.extend(_command_lines(_with_matrix(value, matrix), line))
