@@ -10,6 +10,8 @@ from helpers import snapshot
 from mlaudit.probes.profile import detect_profile
 
 APP = "from fastapi import FastAPI\napp = FastAPI()\n"
+# an image that runs a job of its own
+JOB_IMAGE = 'FROM python:3.11\nCOPY . /app\nCMD ["python", "job.py"]\n'
 LOCK = (
     'version = 1\n[[package]]\nname = "fastapi"\nversion = "0.110.0"\n'
     '[[package]]\nname = "gradio"\nversion = "4.0"\n'
@@ -73,7 +75,7 @@ GRADIO_NB = (
             {
                 "demo.ipynb": GRADIO_NB,
                 "train.py": "import torch\n",
-                "Dockerfile": "FROM python:3\n",
+                "Dockerfile": JOB_IMAGE,
             },
             "batch",
         ),
@@ -90,7 +92,7 @@ GRADIO_NB = (
         ({"app/main.py": APP}, "research"),  # nothing ships it
         # known false positive: fastapi only as a transitive dependency in a lockfile
         (
-            {"uv.lock": LOCK, "train.py": "import sklearn\n", "Dockerfile": "FROM python:3.11\n"},
+            {"uv.lock": LOCK, "train.py": "import sklearn\n", "Dockerfile": JOB_IMAGE},
             "batch",
         ),
         # known false positive: a dataset that mentions Flask is not code
@@ -98,7 +100,7 @@ GRADIO_NB = (
             {
                 "datasets/projects.csv": "id,title\n1,Deploying models with Flask and FastAPI\n",
                 "train.py": "import pandas as pd\n",
-                "Dockerfile": "FROM python:3.11\n",
+                "Dockerfile": JOB_IMAGE,
             },
             "batch",
         ),
@@ -107,7 +109,7 @@ GRADIO_NB = (
             {
                 "tests/test_api.py": APP,
                 "examples/demo/app.py": APP,
-                "Dockerfile": "FROM python:3\n",
+                "Dockerfile": JOB_IMAGE,
             },
             "batch",
         ),
@@ -150,7 +152,8 @@ GRADIO_NB = (
         (
             {
                 "train.py": "import pandas as pd\n",
-                "Dockerfile": "FROM alpine\nRUN apk add python3 py3-pip\nCOPY . /app\n",
+                "Dockerfile": "FROM alpine\nRUN apk add python3 py3-pip\nCOPY . /app\n"
+                'CMD ["python3", "/app/train.py"]\n',
             },
             "batch",
         ),
@@ -186,7 +189,7 @@ GRADIO_NB = (
             {
                 "bentofile.yaml": 'service: "src/bentoml_app.py:service"\n',
                 "src/segment.py": "import pandas as pd\n",
-                "Dockerfile": "FROM python:3.11\n",
+                "Dockerfile": JOB_IMAGE,
             },
             "batch",
         ),
@@ -208,7 +211,7 @@ GRADIO_NB = (
                 "src/graph.py": "import mlrun.serving\nstate = mlrun.serving.states.TaskStep('x')\n",
                 "src/workflow.py": "import mlrun\nproject = mlrun.get_current_project()\n"
                 "project.build_function('train')\nproject.run_function('train')\n",
-                "Dockerfile": "FROM python:3.11\nCOPY . /app\n",
+                "Dockerfile": JOB_IMAGE,
             },
             "batch",
         ),
@@ -225,7 +228,7 @@ GRADIO_NB = (
         (
             {
                 "client.py": "import pandas as pd\nfrom jina import Client\nc = Client(host='x')\n",
-                "Dockerfile": "FROM python:3.11\nCOPY . /app\n",
+                "Dockerfile": JOB_IMAGE,
             },
             "batch",
         ),
@@ -245,7 +248,7 @@ GRADIO_NB = (
             {
                 "export.py": "import pandas as pd\ntry:\n    run()\nexcept Exception as e:\n"
                 "    import grpc\n    if isinstance(e, grpc.RpcError):\n        raise\n",
-                "Dockerfile": "FROM python:3.11\nCOPY . /app\n",
+                "Dockerfile": JOB_IMAGE,
             },
             "batch",
         ),
@@ -400,6 +403,34 @@ def test_profile_scheduled_job_named_for_testing_is_not_batch(tmp_path, name, ex
     assert detect_profile(snapshot(tmp_path, files)).name == expected
 
 
+CRONJOB = (
+    "apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: score}\nspec:\n"
+    "  schedule: '0 2 * * *'\n  jobTemplate:\n    spec:\n      template:\n        spec:\n"
+    "          containers:\n          - name: s\n            image: r/score:1\n"
+    "            command: [python, score.py]\n          restartPolicy: Never\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("dockerfile", "extra", "expected"),
+    [
+        # positive: the image runs a job of its own
+        ('FROM python:3.11\nCOPY . /app\nENTRYPOINT ["python", "-m", "jobs.score"]\n', {}, "batch"),
+        # negative: an environment to work in, that starts nothing (facebookresearch/
+        # detectron2 docker/Dockerfile, skorch-dev/skorch Dockerfile) or only a shell
+        # (EleutherAI/gpt-neox containers/docker/Dockerfile: GPU training environments)
+        ("FROM nvidia/cuda:12.1.0-runtime\nCOPY . /app\nRUN pip install -e /app\n", {}, "research"),
+        ('FROM python:3.11\nCOPY . /app\nCMD ["bash"]\n', {}, "research"),
+        # trap: an environment image that a CronJob runs on a schedule is a batch job
+        ("FROM python:3.11\nCOPY . /app\n", {"k8s/cron.yaml": CRONJOB}, "batch"),
+    ],
+    ids=["runs-a-job", "starts-nothing", "starts-a-shell", "run-by-a-cronjob"],
+)
+def test_profile_environment_images_package_no_job(tmp_path, dockerfile, extra, expected):
+    files = {"train.py": "import pandas as pd\n", "Dockerfile": dockerfile, **extra}
+    assert detect_profile(snapshot(tmp_path, files)).name == expected
+
+
 def test_profile_lib_rule_published_tool_is_not_a_deployment(tmp_path):
     """Real repository (evidentlyai/evidently): a published MLOps tool with a web UI in its
     own package and a Dockerfile for it is not an online model service."""
@@ -533,7 +564,8 @@ SERVICE_IMAGE = TRAINING_IMAGE + "EXPOSE 5000\n"
                 "Dockerfile": TRAINING_IMAGE,
                 "train.py": "def main(model, opt):\n    opt.step()\n",
             },
-            "batch",
+            # ... nor does the training environment package a job: it starts nothing
+            "research",
         ),
         # trap: nothing declared at all is not "declared without a server": as before
         ({"utils/api/restapi.py": FLASK_EXAMPLE, "Dockerfile": SERVICE_IMAGE}, "online-serving"),
@@ -551,8 +583,8 @@ def test_a_server_that_nothing_installs_is_an_example(tmp_path, files, expected)
         ("FROM python:3.11\nCOPY . /app\nEXPOSE 7860\n", {}, "online-serving"),
         ('FROM python:3.11\nCOPY . /app\nCMD ["python", "app.py"]\n', {}, "online-serving"),
         # negative: a CI test image that starts a shell (huggingface/peft docker/peft-cpu):
-        # an environment for jobs, not a service
-        ('FROM python:3.11\nCOPY . /app\nCMD ["/bin/bash"]\n', {}, "batch"),
+        # an environment for jobs, neither a service nor a job
+        ('FROM python:3.11\nCOPY . /app\nCMD ["/bin/bash"]\n', {}, "research"),
         # trap: no CMD, but a Compose file may start it with a command of its own
         (
             "FROM python:3.11\nCOPY . /app\n",

@@ -526,8 +526,17 @@ CASES = [
     # fmind/mlops-python-package confs/training.yaml, Lightning-AI/litgpt config_hub/
     ("config-versioned", "confs dir", {"confs/training.yaml": "job: {KIND: TrainingJob}\n"}, PASS),
     ("config-versioned", "config hub", {"config_hub/finetune/phi-2/lora.yaml": "lr: 0.1\n"}, PASS),
+    # run configs in a sub-folder of a package's configs/ (huggingface/lerobot
+    # src/lerobot/configs/recipes/subtask.yaml)
+    (
+        "config-versioned",
+        "nested configs",
+        {"src/pkg/configs/recipes/subtask.yaml": "steps: 10\n"},
+        PASS,
+    ),
     # a folder that merely starts like one is not a config folder
     ("config-versioned", "FP confusion dir", {"confusion/matrix.yaml": "a: 1\n"}, FAIL),
+    ("config-versioned", "FP configs in name only", {"src/myconfigs_x/a.yaml": "a: 1\n"}, FAIL),
     # Chim-SO/mlops-template: a 0-byte configs/model1.yaml and a .gitkeep hold no configuration
     (
         "config-versioned",

@@ -7,8 +7,9 @@
   code deploys the model to a managed online endpoint (SageMaker, Vertex AI, Azure ML …);
   or infrastructure code declares one (a CloudFormation/SAM `AWS::SageMaker::Endpoint` or
   a function behind an API event, Terraform `aws_sagemaker_endpoint` …);
-- batch: no online service, but jobs are packaged or scheduled — a Dockerfile, a
-  CronJob, an orchestrator DAG (Airflow, Prefect, Dagster, Kubeflow…) or a scheduled CI job;
+- batch: no online service, but jobs are packaged or scheduled — a Dockerfile whose image
+  runs a program of its own, a CronJob, an orchestrator DAG (Airflow, Prefect, Dagster,
+  Kubeflow…), a CI job delivering a job image, or a scheduled CI job that does work;
 - research: everything else (notebooks, scripts, experiments).
 
 The evidence is reported so a user who disagrees can say `--profile`.
@@ -387,6 +388,20 @@ def could_serve(snap: Snapshot, path: str) -> bool:
     return bool(base.select_files(snap, _COMPOSE_FILES))
 
 
+def starts_a_program(snap: Snapshot, path: str) -> bool:
+    """Does the image start something of its own (a CMD or ENTRYPOINT other than a shell)?
+    One that starts nothing, or only a shell, is an environment to work in: a development
+    image run with `docker run -it` (facebookresearch/detectron2 docker/Dockerfile, its
+    Compose service forwarding the X11 display), a GPU training environment
+    (EleutherAI/gpt-neox containers/docker/Dockerfile). A job is packaged when the image
+    runs it, or when a CronJob, an orchestrator or a CI delivery runs the image."""
+    dockerfile = snap.dockerfile(path)
+    if dockerfile is None:
+        return True  # unreadable: not known to start nothing
+    starts = dockerfile.of("CMD") + dockerfile.of("ENTRYPOINT")
+    return bool(starts) and not _SHELL.match(max(starts, key=lambda i: i.line).args)
+
+
 # the packages that bring a web or model server, directly or as a dependency (fastapi brings
 # starlette, mlflow flask, gradio fastapi): one of them declared or installed ships a server
 SERVER_PACKAGES = frozenset(
@@ -520,7 +535,9 @@ def detect_profile(snap: Snapshot) -> ProfileInfo:
     containers = [
         e
         for e in containers
-        if packages_python(snap, e.path) and not starts_notebook_server(snap, e.path)
+        if packages_python(snap, e.path)
+        and not starts_notebook_server(snap, e.path)
+        and starts_a_program(snap, e.path)
     ]
     cron = [e for e in manifests if e.snippet and "CronJob" in e.snippet]
     scheduled = [
