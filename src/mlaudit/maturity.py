@@ -11,7 +11,8 @@
   mean and a max of monotone terms), an n/a or unknown item is exactly an absent item, and
   because a check sits in one level's gate (the rubric enforces it) one item moves M by at
   most 1, so the level by at most one (caps aside: a disqualifier is meant to bind).
-- The same for one artifact (items restricted to its checks) and, as a capability
+- The same for one artifact (items restricted to its checks, pillars to those holding at
+  least MIN_PILLAR_SHARE of their weight on it, when one does) and, as a capability
   profile, for a quality or a cell (its checks grouped by their own `level`).
 """
 
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from mlaudit.results import (
     Assessment,
@@ -82,6 +84,21 @@ class GatePillar:
     title: str
     requires: tuple[str, ...]
     items: tuple[GateItem, ...]
+    # each artifact's share of the pillar's weight, from the rubric (an item of checks of
+    # several artifacts shares its weight among them)
+    shares: tuple[tuple[str, float], ...] = ()
+
+    def share(self, artifact: str) -> float:
+        return dict(self.shares).get(artifact, 0.0)
+
+
+# A pillar speaks for an artifact's level only if it asks enough of that artifact: one
+# item of a pillar that is about another artifact is not that artifact "automated end to
+# end" (EleutherAI/gpt-neox: code at level 2 through TRK006 alone, 1 of the ml-pipeline
+# pillar's 14 weight; model at level 2 through VER005 alone, 2 of continuous delivery's 11).
+# In the default rubric the shares are 7-18 % or 33 % and more, so any threshold between
+# them draws the same line.
+MIN_PILLAR_SHARE = 0.25
 
 
 @dataclass(frozen=True)
@@ -93,9 +110,11 @@ class GateLevel:
 
 def compile_gates(rubric: Rubric) -> tuple[GateLevel, ...]:
     ids = {}
+    checks = {}
     for _, check in rubric.checks():
         ids[check.id] = check.id
         ids[check.name] = check.id
+        checks[check.id] = check
     levels = []
     for lv in sorted(rubric.levels, key=lambda x: x.level):
         if lv.level == 0:
@@ -111,9 +130,42 @@ def compile_gates(rubric: Rubric) -> tuple[GateLevel, ...]:
                 )
                 for item in p.items
             )
-            pillars.append(GatePillar(p.id, p.title, tuple(ids[r] for r in p.requires), items))
+            pillars.append(
+                GatePillar(
+                    p.id,
+                    p.title,
+                    tuple(ids[r] for r in p.requires),
+                    items,
+                    _shares(items, checks),
+                )
+            )
         levels.append(GateLevel(lv.level, lv.name, tuple(pillars)))
     return tuple(levels)
+
+
+def _shares(
+    items: tuple[GateItem, ...], checks: Mapping[str, Any]
+) -> tuple[tuple[str, float], ...]:
+    weights: dict[str, float] = {}
+    for item in items:
+        members = [checks[r] for r in item.refs if r in checks]
+        if not members:
+            continue
+        weight = item.weight if item.weight is not None else max(c.weight for c in members)
+        artifacts = sorted({c.artifact for c in members})
+        for artifact in artifacts:
+            weights[artifact] = weights.get(artifact, 0.0) + weight / len(artifacts)
+    total = sum(weights.values())
+    return tuple((a, w / total) for a, w in sorted(weights.items())) if total else ()
+
+
+def speaks_for(level: GateLevel, pillar: GatePillar, artifact: str | None) -> bool:
+    """Does the pillar count towards this artifact's attainment of the level? Always for
+    the overall view; for one artifact, when it holds MIN_PILLAR_SHARE of the pillar's
+    weight, or when no pillar of the level does (then every pillar counts, as before)."""
+    if artifact is None or pillar.share(artifact) >= MIN_PILLAR_SHARE:
+        return True
+    return all(p.share(artifact) < MIN_PILLAR_SHARE for p in level.pillars)
 
 
 # --- evaluation -----------------------------------------------------------------------------
@@ -186,7 +238,9 @@ def _level_attainment(
     best: PillarAttainment | None = None
     for pillar in level.pillars:
         states = [s for s in (_item_state(i, view, overrides) for i in pillar.items) if s]
-        counts = not pillar.requires or any(view.applicable(r) for r in pillar.requires)
+        counts = (
+            not pillar.requires or any(view.applicable(r) for r in pillar.requires)
+        ) and speaks_for(level, pillar, view.artifact)
         value = _mean(states) if counts else None
         counted = [s for s in states if s.credit is not None] if counts else []
         pa = PillarAttainment(
@@ -237,6 +291,8 @@ def _level_value(level: GateLevel, view: View, overrides: Mapping[str, float]) -
     best: float | None = None
     for pillar in level.pillars:
         if pillar.requires and not any(view.applicable(r) for r in pillar.requires):
+            continue
+        if not speaks_for(level, pillar, view.artifact):
             continue
         total = weighted = 0.0
         for item in pillar.items:
