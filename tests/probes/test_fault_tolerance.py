@@ -491,6 +491,16 @@ CASES = [
         },
         Outcome.FAIL,
     ),
+    # ... as is a file that speaks of the chosen and the rejected answer (h2oai/h2o-llmstudio
+    # text_dpo_modeling_ds.py, huggingface/autotrain-advanced rejected_text_column)
+    (
+        "ingest-quarantine",
+        {
+            "config.py": "COLUMNS = ['chosen_response_column', 'rejected_prompt_column']\n",
+            "dpo.py": "def f(o):\n    return o['rejected_reference_logps']\n",
+        },
+        Outcome.FAIL,
+    ),
     # known FP: the same handler in a test does not route production records
     (
         "ingest-quarantine",
@@ -503,6 +513,23 @@ CASES = [
 @pytest.mark.parametrize(("check", "files", "expected"), CASES)
 def test_fault_tolerance_checks(tmp_path, check, files, expected):
     obs = run_rubric_check(snapshot(tmp_path, training_repo(files)), check)
+    assert obs.outcome == expected, obs.message
+
+
+@pytest.mark.parametrize(
+    ("client", "expected"),
+    [
+        # an LLM API client configured to retry and time out (h2oai/h2o-llmstudio
+        # text_causal_language_modeling_metrics.py:91)
+        ("OpenAI(api_key=k, max_retries=3, timeout=20)", Outcome.PASS),
+        ("AzureOpenAI(api_key=k, timeout=20)", Outcome.PASS),
+        # the trap: retries turned off and no timeout
+        ("OpenAI(api_key=k, max_retries=0)", Outcome.FAIL),
+    ],
+)
+def test_llm_api_client_retries(tmp_path, client, expected):
+    files = {"svc/judge.py": f"from openai import OpenAI, AzureOpenAI\nclient = {client}\n"}
+    obs = run_rubric_check(snapshot(tmp_path, training_repo(files)), "retries-timeouts")
     assert obs.outcome == expected, obs.message
 
 

@@ -333,6 +333,33 @@ CASES = [
         {"train.py": "from lightning import Trainer\nTrainer(devices=1)\n"},
         FAIL,
     ),
+    # a launcher: in a script, or the arguments a Python launcher builds (huggingface/
+    # autotrain-advanced commands.py:64-78)
+    (
+        "distributed-training",
+        {
+            "train.py": "def fit(m, opt):\n    opt.step()\n",
+            "run.sh": "torchrun --nproc_per_node=4 train.py --epochs 3\n",
+        },
+        PASS,
+    ),
+    (
+        "distributed-training",
+        {
+            "train.py": "def fit(m, opt):\n    opt.step()\n",
+            "commands.py": "cmd = ['accelerate', 'launch', '--multi_gpu', '--num_machines', '1']\n",
+        },
+        PASS,
+    ),
+    # the trap: a single-process launch, and the launcher named in prose
+    (
+        "distributed-training",
+        {
+            "train.py": "def fit(m, opt):\n    opt.step()\n",
+            "run.sh": "# later: torchrun for several GPUs\naccelerate launch train.py\n",
+        },
+        FAIL,
+    ),
     (
         "cluster-training-jobs",
         {

@@ -540,6 +540,14 @@ CASES = [
     ),
     ("ingest-validation", {"src/train.py": "import pandera as pa\n"}, Outcome.PARTIAL),
     ("ingest-validation", {"src/ingest.py": "import pandas as pd\n"}, Outcome.FAIL),
+    # extractive question answering extracts no data: a pydantic params class there is no
+    # ingestion check (huggingface/autotrain-advanced extractive_question_answering/params.py)
+    (
+        "ingest-validation",
+        {"src/pkg/extractive_question_answering/params.py": "import pydantic\n"},
+        Outcome.FAIL,
+    ),
+    ("ingest-validation", {"src/pkg/extract_records.py": "import pydantic\n"}, Outcome.PASS),
     # an Evidently drift report validates nothing (DataTalksClub/mlops-zoomcamp
     # 05-monitoring/evidently_metrics_calculation.py); its test suites do
     (

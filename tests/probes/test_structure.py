@@ -63,6 +63,13 @@ CASES = [
         P,
     ),
     ("data-pipeline-folder", "etl", {"etl/extract.py": "x = 1\n"}, P),
+    # a folder of preprocessors (huggingface/autotrain-advanced src/autotrain/preprocessor/)
+    (
+        "data-pipeline-folder",
+        "preprocessor",
+        {"src/pkg/preprocessor/text.py": "x = 1\n", "src/pkg/preprocessor/tabular.py": "y = 2\n"},
+        P,
+    ),
     ("data-pipeline-folder", "none", {"src/pkg/app.py": "x = 1\n"}, F),
     (
         "data-pipeline-folder",

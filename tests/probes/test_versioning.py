@@ -537,6 +537,13 @@ CASES = [
     # a folder that merely starts like one is not a config folder
     ("config-versioned", "FP confusion dir", {"confusion/matrix.yaml": "a: 1\n"}, FAIL),
     ("config-versioned", "FP configs in name only", {"src/myconfigs_x/a.yaml": "a: 1\n"}, FAIL),
+    # typed config classes in a python_configs/ package (h2oai/h2o-llmstudio)
+    (
+        "config-versioned",
+        "python_configs package",
+        {"llm_studio/python_configs/text_config.py": "class Cfg:\n    lr: float = 1e-4\n"},
+        PASS,
+    ),
     # Chim-SO/mlops-template: a 0-byte configs/model1.yaml and a .gitkeep hold no configuration
     (
         "config-versioned",

@@ -60,6 +60,10 @@ RETRY_KWARGS = {  # call pattern → keyword that configures retries
     "*HTTPAdapter": "max_retries",
     "botocore.config.Config": "retries",
     "httpx.*Transport": "retries",
+    # LLM API clients retry with backoff (h2oai/h2o-llmstudio
+    # text_causal_language_modeling_metrics.py:91 `OpenAI(max_retries=…, timeout=…)`)
+    "openai.*OpenAI": "max_retries",
+    "anthropic.*Anthropic": "max_retries",
 }
 HTTP_VERBS = ("get", "post", "put", "patch", "delete", "head", "options", "request")
 NO_DEFAULT_TIMEOUT = tuple(f"requests.{v}" for v in HTTP_VERBS) + ("urllib.request.urlopen",)
@@ -70,6 +74,8 @@ TIMEOUT_CALLS = (
     "aiohttp.*",
     "grpc.*",
     "*.Session().*",
+    "openai.*OpenAI",
+    "anthropic.*Anthropic",
 )
 CLIENT_MODULES = (
     "requests",
@@ -731,11 +737,15 @@ _QUARANTINE = re.compile(
     # preference learning's "rejected" answer and rejection sampling are training data, not
     # records set aside (EleutherAI/gpt-neox megatron/training.py:679 "rejected_rewards")
     r"(?!(?:rewards?|logps?|logits?|log_?probs?|input_ids|ids|tokens?|attention_mask|"
-    r"labels?|responses?|texts?|scores?|samples?|completions?|messages?|prompts?)\b)"
+    r"labels?|responses?|texts?|scores?|samples?|completions?|messages?|prompts?|answers?|"
+    r"reference|\{))"
     r"|invalid[_/-]rows|bad[_-]?records|dead[_-]?letter|failure_cases|badRecordsPath|"
     r"columnNameOfCorruptRecord",
     re.I,
 )
+
+
+_CHOSEN = re.compile(r"(?:^|[_\W])chosen(?:$|[_\W])", re.I)
 
 
 # A handler that only prints, logs or exits stops or hides the problem; routing records
@@ -781,8 +791,12 @@ def ingest_quarantine(snap: Snapshot, p: NoParams) -> Observation:
                 found.append(
                     ev(path, h.line, f"except {', '.join(h.caught)}: records routed aside")
                 )
+        # a file that speaks of the chosen and the rejected answer is preference learning
+        # (h2oai/h2o-llmstudio text_dpo_modeling_ds.py, huggingface/autotrain-advanced
+        # rejected_text_column): its "rejected" is a training example, not a record set aside
+        preference = any(_CHOSEN.search(value) for value, _line in facts.strings)
         for value, line in facts.strings:
-            if len(value) < 200 and _QUARANTINE.search(value):
+            if len(value) < 200 and _QUARANTINE.search(value) and not preference:
                 found.append(ev(path, line, value, "quarantine"))
                 break
     if found:

@@ -883,8 +883,9 @@ RECORD_MODULES = ("pydantic", "jsonschema", "marshmallow")
 INGEST_PATH = re.compile(
     # `data` only as a whole folder or module name: data_drift.py or metadata/ ingest
     # nothing (SkafteNicki/dtu_mlops s8_monitoring/exercise_files/data_drift.py); a data
-    # validation module is the pipeline's check of what came in
-    r"ingest|etl|extract|load_data|loader|data_?load|data_?valid|dataset|(?:^|/)data(?:/|\.py$)|fetch|collect|prepare|preprocess|make_dataset",
+    # validation module is the pipeline's check of what came in; extractive question
+    # answering extracts no data (huggingface/autotrain-advanced extractive_question_answering/)
+    r"ingest|etl|extract(?!ive)|load_data|loader|data_?load|data_?valid|dataset|(?:^|/)data(?:/|\.py$)|fetch|collect|prepare|preprocess|make_dataset",
     re.I,
 )
 
