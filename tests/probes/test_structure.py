@@ -264,6 +264,15 @@ CASES = [
     ("scripts-folder", "scripts", {"scripts/run.sh": "#!/bin/sh\necho hi\n"}, P),
     ("scripts-folder", "none", {"run.sh": "#!/bin/sh\n"}, F),
     ("scripts-folder", "fp-template", {"scripts/.gitkeep": ""}, H),
+    # a web UI's JavaScript in static/scripts/ is no operational script (huggingface/
+    # autotrain-advanced src/autotrain/app/static/scripts/)
+    (
+        "scripts-folder",
+        "fp-web-ui-scripts",
+        {"src/pkg/app/static/scripts/poll.js": "function poll() {}\n"},
+        F,
+    ),
+    ("scripts-folder", "python-tools", {"tools/convert.py": "print(1)\n"}, P),
     # tests-folder --------------------------------------------------------------------------------------------
     ("tests-folder", "tests", {"tests/test_a.py": TEST}, P),
     ("tests-folder", "none", {"test_a.py": TEST}, F),

@@ -862,6 +862,29 @@ CASES = [
         {"tests/test_a.py": TEST_OK, ".github/workflows/ci.yml": wf("pytest -q")},
         P,
     ),
+    # placeholders run on every change protect nothing (huggingface/autotrain-advanced
+    # src/autotrain/tests/test_dummy.py, its only test, and an empty test_cli.py) ...
+    (
+        "tests-in-ci",
+        "placeholders-only",
+        {
+            "src/pkg/tests/test_dummy.py": "def test_dummy():\n    assert 1 + 1 == 2\n",
+            "src/pkg/tests/test_cli.py": "",
+            ".github/workflows/ci.yml": wf("pytest -sv ./src/"),
+        },
+        H,
+    ),
+    # ... while one real test beside a placeholder is a suite
+    (
+        "tests-in-ci",
+        "placeholder-and-a-real-test",
+        {
+            "tests/test_dummy.py": "def test_dummy():\n    assert 1 + 1 == 2\n",
+            "tests/test_a.py": TEST_OK,
+            ".github/workflows/ci.yml": wf("pytest -q"),
+        },
+        P,
+    ),
     # no test suite in CI, but a one-epoch training run on every change: a smoke test
     # (ultralytics/yolov5 .github/workflows/ci-testing.yml:95)
     (

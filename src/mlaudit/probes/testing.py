@@ -327,8 +327,9 @@ def tests_in_ci(snap: Snapshot, p: TestsInCiParams) -> Observation:
     a tox env, `hatch|pdm|uv run`, `npm run`, pre-commit or lefthook hooks), a script or a
     job spec the step submits; `nox -s lint` runs no tests. Install lines
     (`pip install pytest`) never count. Jobs that only run manually or on a schedule, or
-    that swallow the tests' failure (`pytest || true`), give partial credit; CI running a
-    test command while the repository has no test functions fails.
+    that swallow the tests' failure (`pytest || true`), or tests that are all placeholders
+    (`assert 1 + 1 == 2`, importing nothing), give partial credit; CI running a test
+    command while the repository has no test functions fails.
     Why: tests that are not run on every change do not protect anything (mm#33).
     Fix: add a CI job on `pull_request` and `push` that runs `pytest`.
     """
@@ -350,6 +351,14 @@ def tests_in_ci(snap: Snapshot, p: TestsInCiParams) -> Observation:
         return base.failed("CI runs a test command, but the repository has no tests", evidence)
     on_change = [h for h in hits if h.job.triggers & set(p.triggers)]
     gating = [h for h in on_change if not _ci_reach.cannot_fail(h.text, pattern)]
+    if gating and all(_placeholder(f.facts) for f in files):
+        # running `assert 1 + 1 == 2` on every change protects nothing (huggingface/
+        # autotrain-advanced src/autotrain/tests/test_dummy.py, its only test)
+        return base.partial(
+            "CI runs the tests on every change, but the tests are placeholders that import "
+            "and call nothing",
+            [h.evidence() for h in gating] + [ev(f.path, f.first_test) for f in files[:3]],
+        )
     if gating:
         return base.passed("CI runs the tests on every change", [h.evidence() for h in gating])
     if on_change:
