@@ -106,6 +106,8 @@ RAW = (PASSWORD, GH_TOKEN, JWT, PYPI, NPM, WANDB)
         # the same credential on a real host is one (the example.org row below is not)
         ("docs/db.md", "postgres://app:S3cretPassw0rdX@db.acme.io:5432/app\n", "url-credential"),
         ("src/client.py", f'HEADERS = {{"Authorization": "Bearer {JWT}"}}\n', "jwt"),
+        # a token in a link that is not a share or embed link still counts
+        ("README.md", f"https://api.acme.com/v1/items?token={JWT}\n", "jwt"),
         (".pypirc", f"[pypi]\nusername = __token__\npassword = {PYPI}\n", "pypi-token"),
         (".npmrc", f"//registry.npmjs.org/:_authToken={NPM}\n", "npm-token"),
         ("train.py", f'import wandb\nwandb.login(key="{WANDB}")\n', "wandb-api-key"),
@@ -159,6 +161,11 @@ def test_detects_credentials_outside_token_files(path: str, text: str, kind: str
         ("docs/db.md", "postgres://app:S3cretPassw0rdX@db.example.org:5432/app\n"),
         # fastapi/full-stack-fastapi-template: its config refuses this value outside dev
         (".env", "SECRET_KEY=changethis\nPOSTGRES_PASSWORD=changethis\n"),
+        # roboflow/inference: a name standing in for the value, a camera on the local network
+        # in a test of a credential stripper, a public embed link's token
+        (".env", "API_KEY=MY_API_KEY\nHF_TOKEN=YOUR_HF_TOKEN_HERE\n"),
+        ("tests/test_src.py", 'src = "rtsp://user:p%40ss@cam.local:554/ch1"\n'),
+        ("README.md", f"[demo](https://app.acme.com/workflows/embed/{JWT})\n"),
         ("k8s/cm.yaml", "data:\n  msg: " + base64.b64encode(b"hello world, fine").decode() + "\n"),
     ],
 )

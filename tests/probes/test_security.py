@@ -459,6 +459,33 @@ CASES = [
         Outcome.PASS,
     ),
     ("api-auth", {"api.py": FASTAPI, "Dockerfile": DOCKER}, Outcome.FAIL),
+    # an HTTP middleware that reads the key and answers 401 (roboflow/inference http_api.py:1197)
+    (
+        "api-auth",
+        {
+            "api.py": FASTAPI
+            + "from fastapi.responses import JSONResponse\n\n@app.middleware('http')\n"
+            "async def check(request, call_next):\n"
+            "    key = request.headers.get('x-api-key')\n"
+            "    if key is None:\n"
+            "        return JSONResponse(status_code=401, content={'message': 'Unauthorized'})\n"
+            "    return await call_next(request)\n",
+            "Dockerfile": DOCKER,
+        },
+        Outcome.PASS,
+    ),
+    # the trap: a middleware that only times requests authenticates nobody
+    (
+        "api-auth",
+        {
+            "api.py": FASTAPI + "import time\n\n@app.middleware('http')\n"
+            "async def timing(request, call_next):\n    t = time.time()\n"
+            "    response = await call_next(request)\n"
+            "    response.headers['X-Time'] = str(time.time() - t)\n    return response\n",
+            "Dockerfile": DOCKER,
+        },
+        Outcome.FAIL,
+    ),
     # known FP: fastapi only in a lockfile is not a serving API
     (
         "api-auth",

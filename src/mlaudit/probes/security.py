@@ -512,6 +512,44 @@ def _key_comparisons(snap: Snapshot, serving: Mapping[str, object]) -> list[Evid
     return found
 
 
+_REJECTS = re.compile(
+    r"(?i)unauthori[sz]ed|forbidden|invalid (?:api[_ ]?)?key|missing (?:api[_ ]?)?key"
+)
+_KEY_WORDS = re.compile(r"(?i)api[_-]?key|authorization|bearer|\btoken\b")
+_DENIED = ("401", "403", "status.HTTP_401_UNAUTHORIZED", "status.HTTP_403_FORBIDDEN")
+
+
+def _auth_middleware(snap: Snapshot, serving: Mapping[str, object]) -> list[Evidence]:
+    """An HTTP middleware of the serving code (`@app.middleware("http")`) that reads a key
+    and turns callers away (a 401/403 response or an "Unauthorized" message): the API
+    authenticates every request by hand (roboflow/inference http_api.py:1197
+    `check_authorization`)."""
+    found: list[Evidence] = []
+    for path in serving:
+        facts = snap.python(path)
+        if facts is None:
+            continue
+        marks = [d.line for d in facts.decorators if d.name.endswith(".middleware")]
+        defs = sorted((start, end) for _n, start, end, kind in facts.spans if kind == "def")
+        for mark in marks:
+            span = next(((s, e) for s, e in defs if s > mark), None)
+            if span is None:
+                continue
+            start, end = span
+            texts = [text for text, line in facts.strings if start <= line <= end]
+            denies = any(_REJECTS.search(t) for t in texts) or any(
+                start <= c.line <= end and (c.kwarg("status_code") or "") in _DENIED
+                for c in facts.calls
+            )
+            if denies and any(_KEY_WORDS.search(t) for t in texts):
+                line, note = base.notebook_line_note(snap, path, mark)
+                found.append(
+                    ev(path, line, "HTTP middleware", note or "rejects callers without a key")
+                )
+                break
+    return found
+
+
 @probe("api_auth", NoParams)
 def api_auth(snap: Snapshot, p: NoParams) -> Observation:
     """The serving API authenticates callers or rate-limits them.
@@ -520,7 +558,8 @@ def api_auth(snap: Snapshot, p: NoParams) -> Observation:
     APIKeyHeader, HTTPBearer), `slowapi`/`fastapi_limiter`, Flask-HTTPAuth/Login/JWT,
     `authlib`, PyJWT; Istio `AuthorizationPolicy`/`RequestAuthentication` manifests; an
     Azure ML web service with key or token authentication (`authEnabled: true`); serving
-    code that checks a key itself (`secrets.compare_digest`/`hmac.compare_digest`); a
+    code that checks a key itself (`secrets.compare_digest`/`hmac.compare_digest`, or an
+    HTTP middleware that reads a key and answers 401/403 "Unauthorized"); a
     serverless function's API with an authorizer or an API key (SAM, Serverless Framework).
     Not applicable when the repository has no serving code.
     Why: an open prediction endpoint can be scraped (model extraction) or flooded (mm#36).
@@ -539,6 +578,7 @@ def api_auth(snap: Snapshot, p: NoParams) -> Observation:
     found.extend(managed_authentication(snap))
     found.extend(http_function_auth(snap))
     found.extend(_key_comparisons(snap, roles.serving))
+    found.extend(_auth_middleware(snap, roles.serving))
     if found:
         return base.passed("the API authenticates or rate-limits callers", found)
     return base.failed(

@@ -114,6 +114,7 @@ _PUBLISHED_KEYS = frozenset(
     }
 )
 _TEMPLATE = re.compile(r"[<>]|\$\{|\$\(|\{\{|\}\}|%\(|\*\*\*|\.\.\.|…|^\$[A-Za-z_]")
+_PLACEHOLDER_NAME = re.compile(r"[A-Z]+(?:_[A-Z]+)+")
 
 
 def shannon_entropy(value: str) -> float:
@@ -133,6 +134,10 @@ def is_dummy(value: str) -> bool:
     if any(word in low for word in _DUMMY_WORDS):
         return True
     if low in {"none", "null", "true", "false", "nil", "undefined", "empty"}:
+        return True
+    # a name standing in for the value (`API_KEY=MY_API_KEY`: roboflow/inference
+    # tests/inference_cli/integration_tests/assets/example.env:2): capitals and underscores
+    if _PLACEHOLDER_NAME.fullmatch(v):
         return True
     return len(set(v)) < 5
 
@@ -573,6 +578,8 @@ _ASSIGN = re.compile(
     r"[=:][ \t]{0,3}[\"']?)([A-Za-z0-9_\-+/=.~!@#%^*]{6,256})(?![(\[\w])"
 )
 _LOCAL_HOSTS = ("localhost", "127.", "0.0.0.0", "[::1]", "::1", "host.docker.internal")
+# multicast DNS names answer on the local network only (RFC 6762): `cam.local`
+_LOCAL_SUFFIXES = (".local",)
 _BASE64 = re.compile(r"(?<![A-Za-z0-9+/=_-])([A-Za-z0-9+/_-]{20,}={0,2})(?![A-Za-z0-9+/=_-])")
 _STRING_LITERAL = re.compile(r"\"([^\"\\\n]{0,512})\"|'([^'\\\n]{0,512})'")
 _LITERAL_GLUE = re.compile(r"[ \t]*\+?[ \t]*(?:\\[ \t]*)?")
@@ -588,7 +595,10 @@ def is_reference(value: str) -> bool:
 
 def _local_host(host: str) -> bool:
     host = host.lower()
-    return any(host == h or host.startswith(h) for h in _LOCAL_HOSTS)
+    name = host.split(":", 1)[0].rstrip(".")
+    return any(host == h or host.startswith(h) for h in _LOCAL_HOSTS) or name.endswith(
+        _LOCAL_SUFFIXES
+    )
 
 
 _DOCUMENTATION_DOMAINS = ("example.com", "example.org", "example.net")
@@ -684,6 +694,9 @@ def _jwt_is_real(token: str) -> bool:
     )
 
 
+_PUBLIC_LINK = re.compile(r"/(?:embed|share|shared|public)/\Z")
+
+
 def _token_findings(text: str) -> list[tuple[str, str]]:
     """(kind, value) of well-known token formats in `text`."""
     out: list[tuple[str, str]] = []
@@ -693,7 +706,10 @@ def _token_findings(text: str) -> list[tuple[str, str]]:
         for m in regex.finditer(text):
             value = m.group(1)
             if kind == "jwt":
-                if _jwt_is_real(value):
+                # a share or embed link is meant to be public: its token names what is shown
+                # (roboflow/inference README.md:158 app.roboflow.com/workflows/embed/eyJ…)
+                public = _PUBLIC_LINK.search(text, max(0, m.start() - 16), m.start())
+                if _jwt_is_real(value) and public is None:
                     out.append((kind, value))
                 continue
             tail = value.split("_", 1)[-1] if kind != "slack-webhook" else value
