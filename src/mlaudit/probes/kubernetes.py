@@ -512,8 +512,8 @@ def health_probes(snap: Snapshot, p: NoParams) -> Observation:
     workload (Deployment, StatefulSet, Rollout…), in parsed manifests or Helm templates and
     values; `startupProbe` is noted (it protects slow model loads). Without Kubernetes
     workloads, a serving platform that probes by itself (KServe, Seldon, a SageMaker
-    or Vertex AI endpoint, a serverless function), a Dockerfile `HEALTHCHECK` or a compose `healthcheck` counts. Parsed keys
-    only: a container port *named* `probe` is not a probe.
+    or Vertex AI endpoint, a serverless function), a Dockerfile `HEALTHCHECK` or a compose
+    `healthcheck` counts. Parsed keys only: a container port *named* `probe` is not a probe.
     Why: without readiness, traffic reaches pods still loading the model; without
     liveness, a hung server is never restarted.
     Fix: add `readinessProbe` (model loaded) and `livenessProbe` (process alive) to the

@@ -380,10 +380,7 @@ def could_serve(snap: Snapshot, path: str) -> bool:
     dockerfile = snap.dockerfile(path)
     if dockerfile is None:
         return True  # unreadable: not known to serve nothing
-    if dockerfile.of("EXPOSE"):
-        return True
-    starts = dockerfile.of("CMD") + dockerfile.of("ENTRYPOINT")
-    if starts and not _SHELL.match(max(starts, key=lambda i: i.line).args):
+    if dockerfile.of("EXPOSE") or starts_a_program(snap, path):
         return True
     return bool(base.select_files(snap, _COMPOSE_FILES))
 

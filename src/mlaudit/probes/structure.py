@@ -429,7 +429,7 @@ def models_store(snap: Snapshot, p: ModelsFolderParams) -> Observation:
         if top in names and not pattern.startswith("*") and top not in committed:
             good.append(ev(path, number, pattern, "git-ignored"))
         elif _nested_store(pattern, names) and not any(
-            f.endswith((".py", ".ipynb")) for f in snap.files if _in_folder_like(f, pattern)
+            f.endswith((".py", ".ipynb")) for f in _under(snap, "/".join(_store_folder(pattern)))
         ):
             # one models folder per project of a multi-project repository (graviraja/
             # MLOps-Basics .gitignore:132 `*/models/*`, one project per week_N/;
@@ -450,12 +450,18 @@ def models_store(snap: Snapshot, p: ModelsFolderParams) -> Observation:
 _FILES_GLOB = re.compile(r"^\*{1,2}(?:\.\w+)?$")
 
 
-def _nested_store(pattern: str, names: set[str]) -> bool:
-    """An ignore rule whose last folder is a models store below some other folder, with
-    nothing after it but a files glob (`*/models/*`, `labs/0*/model`, `pkg/checkpoints/`)."""
+def _store_folder(pattern: str) -> list[str]:
+    """The folder parts of an ignore rule, a trailing files glob (`*`, `*.pkl`) left out."""
     parts = [part for part in pattern.strip("/").split("/") if part]
     while parts and _FILES_GLOB.match(parts[-1]) and len(parts) > 1:
         parts.pop()
+    return parts
+
+
+def _nested_store(pattern: str, names: set[str]) -> bool:
+    """An ignore rule whose last folder is a models store below some other folder, with
+    nothing after it but a files glob (`*/models/*`, `labs/0*/model`, `pkg/checkpoints/`)."""
+    parts = _store_folder(pattern)
     return (
         len(parts) >= 2
         and parts[-1] in names
@@ -468,18 +474,6 @@ def _nested_store(pattern: str, names: set[str]) -> bool:
 _NOT_PROJECTS = frozenset(
     {"cache", "tmp", "temp", "venv", "site-packages", "node_modules", "vendor", "__pycache__"}
 )
-
-
-def _in_folder_like(path: str, pattern: str) -> bool:
-    """Is a tracked file inside a folder the ignore rule's store folder matches?"""
-    parts = [part for part in pattern.strip("/").split("/") if part]
-    while parts and _FILES_GLOB.match(parts[-1]) and len(parts) > 1:
-        parts.pop()
-    folder = "/".join(parts)
-    return any(
-        fnmatch.fnmatchcase("/".join(path.split("/")[: i + 1]), folder)
-        for i in range(len(path.split("/")) - 1)
-    )
 
 
 # notebooks folder -------------------------------------------------------------------------------------

@@ -196,8 +196,8 @@ def _training_command(snap: Snapshot) -> Evidence | None:
     return _console_script_run(snap, paths)
 
 
-# where a package declares its entry points: the declaration names the command, it runs nothing
 _TOKENIZER = re.compile(r"tokeni[sz]er", re.IGNORECASE)
+# where a package declares its entry points: the declaration names the command, it runs nothing
 _DECLARING_FILES = frozenset({"pyproject.toml", "setup.cfg", "setup.py"})
 
 
