@@ -621,6 +621,15 @@ def health_probes(snap: Snapshot, p: NoParams) -> Observation:
     return verdict([], what="health probe or HEALTHCHECK", problems=infra_problems(snap))
 
 
+def _serverless(snap: Snapshot, what: str) -> list[Evidence]:
+    """Where request-serving serverless functions are declared, noted with what their
+    platform does for them (only asked without Kubernetes workloads)."""
+    return [
+        ev(e.path, e.line, e.snippet, f"serverless function: {what}")
+        for e in function_platform_evidence(snap)
+    ]
+
+
 # HAV: pod disruption budget ---------------------------------------------------------------------
 def _matches(selector: dict[str, Any], labels: dict[str, Any]) -> bool:
     return bool(selector) and all(str(labels.get(k)) == str(v) for k, v in selector.items())
@@ -716,10 +725,7 @@ def zone_spread(snap: Snapshot, p: NoParams) -> Observation:
             )
     if not prod:
         # a serverless function runs in several availability zones by itself
-        found += [
-            ev(e.path, e.line, e.snippet, "serverless function: spread across zones")
-            for e in function_platform_evidence(snap)
-        ]
+        found += _serverless(snap, "spread across zones")
     return verdict(
         found,
         what="zone spread or anti-affinity",
@@ -863,10 +869,7 @@ def autoscaler(snap: Snapshot, p: NoParams) -> Observation:
     flat += managed_flat
     if not prod:
         # ... and so do serverless functions, one environment per concurrent request
-        good += [
-            ev(e.path, e.line, e.snippet, "serverless function: scales by itself")
-            for e in function_platform_evidence(snap)
-        ]
+        good += _serverless(snap, "scales by itself")
     return verdict(
         good,
         what="autoscaler",

@@ -219,13 +219,10 @@ def _console_script_run(snap: Snapshot, paths: list[str]) -> Evidence | None:
     if not names:
         return None
     run = re.compile(r"(?<![\w./-])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w.-])")
-    for path in paths:
-        if path.rsplit("/", 1)[-1] in _DECLARING_FILES:
-            continue
-        for number, line in enumerate(snap.lines(path) or [], 1):
-            match = run.search(line)
-            if match and not line.lstrip().startswith("#"):
-                return ev(path, number, line.strip()[:120], "the repository's training command")
+    runners = [p for p in paths if p.rsplit("/", 1)[-1] not in _DECLARING_FILES]
+    for path, number, line in snap.grep(runners, run):
+        if not line.lstrip().startswith("#"):
+            return ev(path, number, line.strip()[:120], "the repository's training command")
     return None
 
 
