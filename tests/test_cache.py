@@ -681,7 +681,10 @@ def test_a_parse_file_is_written_in_chunks_and_read_back_whole(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Chunks are pickled with a fresh memo each (a single memo over a 100,000-file parse
-    file cost more memory than the scan); a file cut anywhere is ignored, never half-read."""
+    file cost more memory than the scan) and read back with one each (a memo carried over
+    from the previous chunk resolves this chunk's back-references to the wrong objects: every
+    parse file of more than one chunk was rejected); a file cut anywhere is ignored, never
+    half-read."""
     from mlaudit import cache as cache_mod
 
     monkeypatch.setattr(cache_mod, "PARSE_CHUNK_ENTRIES", 7)
@@ -689,14 +692,23 @@ def test_a_parse_file_is_written_in_chunks_and_read_back_whole(
     parses = disk.load_parses()
     bound = parses.bind(lambda path: hashlib.sha1(path.encode()).hexdigest())
     problems: dict[str, str] = {}
+
+    def value(i: int) -> dict[str, object]:
+        shared = [f"item {i}"]  # one object reached twice: a back-reference into the memo
+        return {"n": i, "first": shared, "again": shared}
+
     for i in range(50):
-        bound.get_or_build(problems, "yaml", f"f{i}.yaml", lambda i=i: {"n": i})
+        bound.get_or_build(problems, "yaml", f"f{i}.yaml", lambda i=i: value(i))
     disk.save_parses()
     data = disk.parse_file.read_bytes()
     assert data.count(b"\x80\x05") >= 8  # 50 entries in chunks of 7: 8 pickles
     entries = cache_mod.load_parse_entries(disk.parse_file)
     assert entries is not None and len(entries) == 50
-    assert entries[("yaml", "f49.yaml", hashlib.sha1(b"f49.yaml").hexdigest())] == ({"n": 49}, None)
+    for i in range(50):
+        path = f"f{i}.yaml"
+        got, problem = entries[("yaml", path, hashlib.sha1(path.encode()).hexdigest())]
+        assert got == value(i) and problem is None
+        assert got["first"] is got["again"]
     for cut in (len(data) // 3, len(data) - 1):
         disk.parse_file.write_bytes(data[:cut])
         assert cache_mod.load_parse_entries(disk.parse_file) is None
@@ -754,3 +766,36 @@ def test_a_binary_files_problem_is_the_same_cold_and_warm(tmp_path: Path, cache_
     (repo / "README.md").write_text("# demo, edited\n")  # a miss of the result cache, parses warm
     off = runner.invoke(app, ["scan", str(repo), "-f", "json", "--no-cache"]).stdout
     assert scan_json(repo) == off
+
+
+def test_slotted_parse_facts_pickle_as_constructor_calls() -> None:
+    """The parse facts a cache file holds most of (calls, imports, commits) are rebuilt from
+    their field values, through the cache's own unpickler, equal to what was stored and
+    without dataclasses' per-object `fields()` walk."""
+    from mlaudit import cache as cache_mod
+    from mlaudit.repo.history import Commit
+    from mlaudit.repo.parsers.python_src import parse_python
+    from mlaudit.repo.parsers.yaml_docs import parse_yaml
+    from mlaudit.repo.pickling import pickled_by_fields
+
+    facts = parse_python(
+        "import torch\nfrom x import y\ntry:\n    y(a=1, *z, **k)\nexcept ValueError:\n"
+        "    raise\nTHRESHOLD = 0.5\nclass T(torch.nn.Module):\n    pass\n"
+    )
+    assert facts.calls and facts.imports and facts.assignments and facts.handlers
+    commit = Commit("a" * 40, 1, "n", "e@x", ("b" * 40,), "subject", ("f.py",))
+    values = [facts, parse_yaml("a: [1, 2]\n"), commit]
+    data = pickle.dumps(values, protocol=pickle.HIGHEST_PROTOCOL)
+    for obj in (*values, facts.calls[0], facts.imports[0], facts.assignments[0], facts.handlers[0]):
+        assert obj.__reduce_ex__(pickle.HIGHEST_PROTOCOL)[0] is type(obj)  # a constructor call
+    assert cache_mod.loads(data) == values
+
+    import dataclasses
+
+    @dataclasses.dataclass
+    class Derived:
+        value: int
+        kept: int = dataclasses.field(init=False, default=0)
+
+    with pytest.raises(TypeError, match="outside its constructor"):
+        pickled_by_fields(Derived)

@@ -171,9 +171,11 @@ def _load_chunks(path: Path) -> list[Any] | None:
     stream = io.BytesIO(data)
     chunks: list[Any] = []
     try:
-        unpickler = _Unpickler(stream)
         while stream.tell() < len(data):
-            chunks.append(unpickler.load())
+            # one unpickler per chunk: the pickler's memo restarts at each chunk, and an
+            # unpickler's memo carried over would resolve the next chunk's back-references to
+            # the previous chunk's objects
+            chunks.append(_Unpickler(stream).load())
     except Exception:  # corrupt, truncated, foreign: ignored, rewritten by the next save
         return None
     return chunks

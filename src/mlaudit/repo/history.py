@@ -17,12 +17,14 @@ from pathlib import Path
 from typing import Any
 
 from mlaudit.repo.git import LOG_SAFETY_FLAGS, GitFailed, PendingGit, new_nonce, run_git
+from mlaudit.repo.pickling import pickled_by_fields
 
 DEFAULT_COMMIT_LIMIT = 10_000
 # the fields of one commit, in order, after the nonce
 _FIELDS = ("%H", "%ct", "%an", "%ae", "%P", "%s")
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Commit:
     sha: str

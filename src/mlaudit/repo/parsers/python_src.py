@@ -17,15 +17,19 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, TypeVar
 
+from mlaudit.repo.pickling import pickled_by_fields
+
 MAX_DEPTH_GUARD = 200
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Import:
     module: str  # fully qualified, e.g. "sklearn.pipeline.Pipeline" for from-imports
     line: int
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Call:
     name: str  # qualified through imports where possible, else the dotted source text
@@ -64,6 +68,7 @@ def _unvendored(name: str) -> str:
     return name
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Assignment:
     target: str  # qualified dotted target, e.g. "torch.backends.cudnn.benchmark"
@@ -71,6 +76,7 @@ class Assignment:
     line: int
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class TryHandler:
     """One `except` clause of a `try` statement (fault-tolerance probes)."""
@@ -83,6 +89,7 @@ class TryHandler:
     calls: tuple[str, ...] = ()  # qualified names of the calls inside the handler
 
 
+@pickled_by_fields
 @dataclass(slots=True)
 class PythonFacts:
     """Facts of one file, immutable once parsed (shared by every Snapshot holding the same

@@ -14,6 +14,8 @@ from typing import Any
 
 import yaml
 
+from mlaudit.repo.pickling import pickled_by_fields
+
 MAX_ALIASES = 5_000
 # A document may expand (through aliases) to at most this many nodes beyond its own size.
 MAX_EXPANDED_NODES = 1_000_000
@@ -95,6 +97,7 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _co
 _LineLoader.add_multi_constructor("!", _construct_local_tag)
 
 
+@pickled_by_fields
 @dataclass(slots=True)
 class YamlFile:
     documents: list[Any] = field(default_factory=list)
