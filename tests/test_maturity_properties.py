@@ -174,3 +174,29 @@ def test_live_credential_caps_at_one_history_only_does_not() -> None:
     assert [c.check for c in capped.caps] == ["SEC010"]
     nb = maturity({**everything, "REP012": Outcome.FAIL})
     assert nb.level == 0
+
+
+def test_a_level_without_practice_of_its_own_is_said_so() -> None:
+    """Level-1 and level-3 practice round the index up to a level 2 none of whose items is
+    met: the level stays (compensatory), and the report says what it stands on."""
+    from mlaudit.maturity import compensation_text
+
+    levels = {lv.level: lv for lv in compile_gates(rubric())}
+    by_level = {
+        lv: [r for p in g.pillars for i in p.items for r in i.refs] for lv, g in levels.items()
+    }
+    strengths = {c[0]: c[4] for c in checks()}
+    ids = [c[0] for c in checks()]
+    outcomes = {c: Outcome.PASS if strengths[c] == "anti" else Outcome.FAIL for c in ids}
+    outcomes |= {c: Outcome.PASS for c in by_level[1] + by_level[3]}
+    lifted = maturity(outcomes)
+    assert lifted.level == 2 and [a.attainment for a in lifted.attainment if a.level == 2] == [0.0]
+    text = compensation_text(lifted, "Automated training or delivery")
+    assert text is not None and text.startswith("level 2 (Automated training or delivery)")
+    assert "none of its" in text and "levels 1 and 3" in text
+    # a level with some practice of its own needs no word: one level-2 item met
+    outcomes[by_level[2][0]] = Outcome.PASS
+    assert compensation_text(maturity(outcomes)) is None
+    # nor does level 0, or a level reached by its own items alone
+    assert compensation_text(maturity({c: Outcome.FAIL for c in ids})) is None
+    assert compensation_text(maturity({c: Outcome.PASS for c in ids})) is None

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mlaudit.results import (
+    ARTIFACTS,
     Assessment,
     Cap,
     CellReason,
@@ -568,6 +569,51 @@ def progress_text(m: Maturity, level_name: str = "") -> str:
     if nl.missing:
         text += "; raise the index most: " + ", ".join(item_text(i) for i in nl.missing)
     return text
+
+
+def compensation_text(m: Maturity, level_name: str = "") -> str | None:
+    """Say so when the level shown rests on no practice of its own: the index sums every
+    level's attainment, so level-1 and level-3 practice can round up to a level 2 whose
+    own items (a pipeline, continuous delivery) are all missing or do not apply (a library
+    with a strong test suite: SeldonIO/alibi-detect, microsoft/recommenders). The level is
+    kept (one item still moves it by at most one); the reader is told what it stands on."""
+    if m.level < 1:
+        return None
+    own = next((a for a in m.attainment if a.level == m.level), None)
+    if own is None or (own.attainment is not None and own.attainment > 0):
+        return None
+    others = [a.level for a in m.attainment if a.level != m.level and a.attainment]
+    if not others:
+        return None
+    name = f" ({level_name})" if level_name else ""
+    why = (
+        "none of its items applies to this repository"
+        if own.attainment is None
+        else f"none of its {own.total} items is met"
+    )
+    sources = (
+        f"level {others[0]}"
+        if len(others) == 1
+        else "levels " + ", ".join(str(level) for level in others[:-1]) + f" and {others[-1]}"
+    )
+    return (
+        f"level {m.level}{name} comes from the index, not from practice of its own: {why}; "
+        f"the index is made of {sources} practice"
+    )
+
+
+def compensation_lines(a: Assessment) -> list[str]:
+    """compensation_text of the overall level and of each artifact's, one line each."""
+    lines = []
+    overall = compensation_text(a.maturity, a.level_name(a.maturity.level))
+    if overall:
+        lines.append(overall[0].upper() + overall[1:])
+    for artifact in ARTIFACTS:
+        m = a.artifact_maturity.get(artifact)
+        text = compensation_text(m) if m is not None else None
+        if text:
+            lines.append(f"{artifact.capitalize()}: {text}")
+    return lines
 
 
 def cell_reason_text(reason: CellReason | None) -> str:

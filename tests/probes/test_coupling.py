@@ -36,6 +36,17 @@ CASES = [
         Outcome.FAIL,
     ),
     ("serving-spec", {"bentofile.yaml": "service: 'service:svc'\n"}, Outcome.FAIL),
+    # an Azure ML v1 inference config, written in JSON (kubeflow/examples
+    # pipelines/azurepipeline/code/deploy/inferenceconfig.json:2)
+    (
+        "serving-spec",
+        {
+            "deploy/inferenceconfig.json": '{\n  "entryScript": "/scripts/score.py",\n  "runtime": "python"\n}\n'
+        },
+        Outcome.PASS,
+    ),
+    # the trap: a JSON file of another name with the same key is not read
+    ("serving-spec", {"deploy/settings.json": '{"entryScript": "score.py"}\n'}, Outcome.FAIL),
     # an Anyscale service spec serving a Ray Serve deployment (ray-project/llm-applications)
     (
         "serving-spec",

@@ -380,6 +380,82 @@ def test_profile_scheduled_ci_housekeeping_is_not_batch(tmp_path, cmd, expected)
     assert detect_profile(snap).name == expected
 
 
+ALIBI_MAKEFILE = (
+    "build_pypi: ## Build the Python package\n\tpython setup.py sdist bdist_wheel\n"
+    "build_docs:\n\tpython -m sphinx -b html doc/source doc/_build/html\n"
+    "licenses:\n\t# pull in license information\n\ttox --recreate -e licenses\n"
+    "\tcut -d, -f1,3 ./licenses/license_info.csv \\\n\t\t> ./licenses/no_versions.csv\n"
+    "score:\n\tpython jobs/score.py --date today\n"
+    "nightly: build_docs score\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("cmd", "expected"),
+    [
+        # a nightly copy of the PR checks (SeldonIO/alibi-detect ci.yml:54,94,149,168): the
+        # machine's state, and Makefile targets that build, document and list licenses
+        ("df -h && make build_pypi", "research"),
+        ("make build_docs", "research"),
+        ("make licenses", "research"),
+        # ... while a target whose recipe does the work, or depends on one that does, is batch
+        ("make score", "batch"),
+        ("make nightly", "batch"),
+        # a target the Makefile does not define is unknown work, as any unknown command is
+        ("make refresh", "batch"),
+    ],
+)
+def test_profile_scheduled_make_targets_are_what_their_recipes_run(tmp_path, cmd, expected):
+    files = {
+        ".github/workflows/nightly.yml": NIGHTLY.format(name="nightly", cmd=cmd),
+        "Makefile": ALIBI_MAKEFILE,
+    }
+    assert detect_profile(snapshot(tmp_path, files)).name == expected
+
+
+@pytest.mark.parametrize(
+    ("uses", "expected"),
+    [
+        # a weekly scanner's options (alibi-detect security.yaml:57-63) are no batch work
+        ("snyk/actions/python-3.10@master", "research"),
+        ("aquasecurity/trivy-action@0.20.0", "research"),
+        # the trap: the same inputs to an action that runs the project's own command
+        ("./.github/actions/run", "batch"),
+    ],
+)
+def test_profile_a_scheduled_scanner_actions_inputs_are_not_work(tmp_path, uses, expected):
+    workflow = (
+        "on:\n  schedule:\n    - cron: '0 0 * * 1'\njobs:\n  weekly:\n    runs-on: ubuntu-latest\n"
+        f"    steps:\n      - uses: {uses}\n        with:\n          command: code test\n"
+        "          args: --severity-threshold=high\n            --all-projects\n"
+    )
+    files = {".github/workflows/weekly.yml": workflow}
+    assert detect_profile(snapshot(tmp_path, files)).name == expected
+
+
+def test_lib_rule_a_release_by_hand_from_the_makefile(tmp_path):
+    """SeldonIO/alibi-detect Makefile:48-52: the package goes to PyPI with `make push_pypi`,
+    not from CI; a Makefile of an example that uploads is not the project's release."""
+    files = {
+        "setup.py": "from setuptools import setup\nsetup(name='detect', packages=['detect'])\n",
+        "detect/__init__.py": "",
+        "detect/serve.py": "from fastapi import FastAPI\n\napp = FastAPI()\n",
+        "Dockerfile": 'FROM python:3.11\nCOPY . /app\nCMD ["uvicorn", "detect.serve:app"]\n',
+        "Makefile": (
+            "push_pypi_test:\n\ttwine upload --repository-url https://test.pypi.org/legacy/ dist/*\n"
+            "push_pypi:\n\ttwine upload dist/*\n"
+        ),
+    }
+    info = detect_profile(snapshot(tmp_path, files))
+    assert info.name == "research" and any("rule lib" in r for r in info.reasons)
+    assert [(e.path, e.line, e.snippet) for e in info.evidence] == [
+        ("Makefile", 4, "twine upload dist/*")
+    ]
+    files["examples/demo/Makefile"] = files.pop("Makefile")
+    other = detect_profile(snapshot(tmp_path / "b", files))
+    assert other.name != "research" and not any("rule lib" in r for r in other.reasons)
+
+
 @pytest.mark.parametrize(
     ("name", "expected"),
     [

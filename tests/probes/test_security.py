@@ -680,6 +680,39 @@ def test_ingest_validation_lib_rule(tmp_path):
     assert run_probe(snap, "ingest_validation").outcome is Outcome.PASS
 
 
+MOCK_SCHEMA = (
+    "import pandera as pa\n\n\nclass MockMovielensSchema(pa.DataFrameModel):\n"
+    "    userID: int = pa.Field(gt=0)\n\n\ndef mock(size):\n"
+    "    schema = MockMovielensSchema.to_schema()\n    return schema.example(size=size)\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        # a schema that only generates fake data validates nothing (microsoft/recommenders
+        # recommenders/datasets/movielens.py:585-649)
+        (MOCK_SCHEMA, Outcome.FAIL),
+        # positive: the same schema checks what is loaded
+        (
+            MOCK_SCHEMA + "\n\ndef load(df):\n    return MockMovielensSchema.validate(df)\n",
+            Outcome.PASS,
+        ),
+        # ... or guards the loader as a decorator
+        (MOCK_SCHEMA + "\n\n@pa.check_types\ndef load(df):\n    return df\n", Outcome.PASS),
+        # a schema imported and declared in a loading module still counts (rule unchanged)
+        (
+            "import pandera as pa\nschema = pa.DataFrameSchema({'a': pa.Column(int)})\n",
+            Outcome.PASS,
+        ),
+    ],
+    ids=["generates-only", "validates", "check-types", "declared"],
+)
+def test_ingest_validation_a_schema_that_only_generates_data(tmp_path, source, expected):
+    snap = snapshot(tmp_path, {"datasets/movielens.py": source})
+    assert run_probe(snap, "ingest_validation").outcome is expected
+
+
 WHISPER_LOAD = (
     "import torch\n"
     'kwargs = {"weights_only": True} if torch.__version__ >= "1.13" else {}\n'

@@ -161,7 +161,7 @@ def makefile_targets(
     return snap._cached("makefile", path, parse)
 
 
-def _make_lines(
+def make_lines(
     snap: Snapshot, makefile: str, targets: list[str], seen: set[str]
 ) -> list[tuple[str, int, str]]:
     table = makefile_targets(snap, makefile)
@@ -175,7 +175,7 @@ def _make_lines(
         seen.add(target)
         prereqs, recipe = table[target]
         if prereqs:  # none: not "the first target", which only a bare `make` runs
-            out.extend(_make_lines(snap, makefile, prereqs, seen))
+            out.extend(make_lines(snap, makefile, prereqs, seen))
         out.extend((text, line, target) for text, line in recipe)
     return out
 
@@ -236,7 +236,7 @@ def referenced_files(snap: Snapshot, text: str, cwd: str = "") -> list[str]:
     return found
 
 
-def _make_invocation(text: str) -> tuple[str, list[str]] | None:
+def make_invocation(text: str) -> tuple[str, list[str]] | None:
     match = _MAKE.search(text)
     if not match:
         return None
@@ -275,14 +275,14 @@ def _expand(
         for part in parts:
             yield from _expand(snap, part, depth, seen, cwd)
         return
-    make = _make_invocation(text)
+    make = make_invocation(text)
     if make is not None:
         makefile, targets = make
         if cwd:
             makefile = posixpath.normpath(f"{cwd}/{makefile}")
         for candidate in (makefile, makefile.replace("Makefile", "makefile")):
             if snap.exists(candidate) and candidate not in seen:
-                for recipe, line, target in _make_lines(snap, candidate, targets, set()):
+                for recipe, line, target in make_lines(snap, candidate, targets, set()):
                     yield recipe, candidate, line, f"{candidate}:{target}"
                 break
     for command, task_file, task_line, link in _task_runners.resolve(snap, text):

@@ -20,7 +20,13 @@ from __future__ import annotations
 import re
 
 from mlaudit.probes import base
-from mlaudit.probes._ci_reach import is_install, split_commands
+from mlaudit.probes._ci_reach import (
+    is_install,
+    make_invocation,
+    make_lines,
+    makefile_targets,
+    split_commands,
+)
 from mlaudit.probes._delivery import deliveries
 from mlaudit.probes._functions import SAM_API_EVENTS, platform_entry_points
 from mlaudit.probes._managed import managed_deploy_call
@@ -245,12 +251,19 @@ _HOUSEKEEPING = re.compile(
     r"^[\s(]*(?:sudo\s+)?(?:(?:pdm|uv|poetry|hatch|pipenv)\s+run\s+(?:-\w+\s+)*)?"
     r"(?:(?:python3?)\s+(?:-m\s+)?)?"
     r"(?:pytest|tox|nox|unittest|ruff|flake8|pylint|mypy|black|isort|pre-commit|coverage|"
-    r"jupyter\s+nbconvert|nbstripout|sphinx-build|mkdocs|codespell|unzip|tar|echo|cd|ls|"
+    r"jupyter\s+nbconvert|nbstripout|sphinx(?:-build)?|latexmk|mkdocs|codespell|unzip|tar|echo|cd|ls|"
     r"mkdir|cp|mv|rm|cat|export|exit|git|gh|curl|wget|apt(?:-get)?\s+update|npm\s+ci|"
     r"(?:pdm|uv|poetry|pipenv)\s+(?:sync|install|lock|update)|make\s+(?:test|lint|check|docs)\w*|"
     # security scans and audits (unit8co/darts .github/workflows/uv-audit.yml:34, weekly)
     r"uv\s+audit|pip-audit|safety\s+(?:check|scan)|osv-scanner|trivy|grype|bandit|semgrep|"
-    r"gitleaks|detect-secrets|trufflehog|(?:uv|pip|poetry|pdm|conda)\s+cache)\b"
+    r"gitleaks|detect-secrets|trufflehog|(?:uv|pip|poetry|pdm|conda)\s+cache|"
+    # the machine's state and text plumbing around a nightly copy of the PR checks
+    # (SeldonIO/alibi-detect .github/workflows/ci.yml:54 `df -h`, Makefile:63 `cut -d, …`)
+    r"df|du|free|nproc|nvidia-smi|uname|env|printenv|pwd|whoami|date|sleep|true|false|"
+    r"cut|sed|awk|grep|sort|uniq|head|tail|wc|tee|touch|chmod|ln|diff|"
+    r"pip3?\s+(?:freeze|list|show|check)|twine\s+check|"
+    # building the project's own distribution (alibi-detect Makefile:44 `build_pypi`)
+    r"python3?\s+setup\.py\s+(?:sdist|bdist_wheel|build|check)|python3?\s+-m\s+build)\b"
 )
 # ... nor are the shell around those commands, a tool's location or version, a system
 # package install, or a Makefile target that sets up, builds or cleans
@@ -284,20 +297,71 @@ def _scheduled_work(snap: Snapshot, job: CiJob) -> bool:
     testing."""
     if TEST_JOB_NAME.search(job.name):
         return False
-    for command in job.commands:
-        for part in split_commands(command.text):
-            assigned = _ASSIGNED.match(part)
-            if assigned:
-                if assigned.group(1) is None:
-                    continue
-                part = assigned.group(1)  # the captured command is what runs
-            if is_install(part) or _HOUSEKEEPING.search(part) or _SET_UP.search(part):
+    scanned = [
+        value for use in job.uses if _SCANNER_ACTION.match(use.text) for _key, value in use.inputs
+    ]
+    return any(
+        _does_work(snap, command.text)
+        for command in job.commands
+        if not any(command.text.strip() in value for value in scanned)
+    )
+    # otherwise only tests/linters/installs, or only actions (stale bots …)
+
+
+# a security scanner's action: its `command:`/`args:` inputs are the scan's options
+# (SeldonIO/alibi-detect security.yaml:57-63, weekly `snyk/actions` `command: code test`)
+_SCANNER_ACTION = re.compile(
+    r"(?:github/codeql-action|returntocorp/semgrep|semgrep/semgrep|snyk/actions|"
+    r"aquasecurity/trivy-action|anchore/scan-action|google/osv-scanner|pypa/gh-action-pip-audit|"
+    r"SonarSource/|pyupio/safety)",
+    re.I,
+)
+
+
+def _does_work(snap: Snapshot, text: str, depth: int = 2) -> bool:
+    """Does one command line do more than test, lint, install, build or inspect? A `make`
+    target is what its recipe runs (alibi-detect's nightly `make build_docs`, `make
+    licenses`), as far as `depth` Makefile levels; a target the Makefile does not define is
+    work, as any unknown command is."""
+    for part in split_commands(text):
+        assigned = _ASSIGNED.match(part)
+        if assigned:
+            if assigned.group(1) is None:
                 continue
-            script = _SCRIPT_ARG.search(part)
-            if script and base.is_test_path(script.group(1)):
-                continue
-            return True
-    return False  # only tests/linters/installs, or only actions (stale bots …)
+            part = assigned.group(1)  # the captured command is what runs
+        if is_install(part) or _HOUSEKEEPING.search(part) or _SET_UP.search(part):
+            continue
+        script = _SCRIPT_ARG.search(part)
+        if script and base.is_test_path(script.group(1)):
+            continue
+        recipe = _make_recipe(snap, part) if depth > 0 else None
+        if recipe is not None and not any(_does_work(snap, line, depth - 1) for line in recipe):
+            continue
+        return True
+    return False
+
+
+def _make_recipe(snap: Snapshot, part: str) -> list[str] | None:
+    """The recipe lines a `make …` command runs, prerequisites first; None when it is no
+    make command or names no target its Makefile defines."""
+    invocation = make_invocation(part)
+    if invocation is None:
+        return None
+    makefile, targets = invocation
+    if not targets or not snap.exists(makefile):
+        return None
+    table = makefile_targets(snap, makefile)
+    if any(target not in table for target in targets):
+        return None
+    commands: list[str] = []
+    continued = False
+    for text, _line, _target in make_lines(snap, makefile, targets, set()):
+        if continued:  # a line ending in `\` goes on in the next one: one command
+            commands[-1] = commands[-1][:-1] + " " + text
+        else:
+            commands.append(text)
+        continued = text.endswith("\\")
+    return commands
 
 
 _PUBLISH = re.compile(
@@ -308,7 +372,8 @@ _PUBLISH = re.compile(
 
 def published_library(snap: Snapshot) -> list[Evidence]:
     """Rule lib: the repository publishes its own package to a package index (a CI job runs
-    `twine upload` / `pypa/gh-action-pypi-publish` …): it is a library or an MLOps tool."""
+    `twine upload` / `pypa/gh-action-pypi-publish` …, or a Makefile target releases it by
+    hand): it is a library or an MLOps tool."""
     if not base.own_packages(snap):
         return []
     for job in snap.ci_jobs:
@@ -320,7 +385,19 @@ def published_library(snap: Snapshot) -> list[Evidence]:
         for command in job.commands:
             if _PUBLISH.search(command.text):
                 return [ev(job.path, command.line, command.text, f"{job.system} job {job.name}")]
-    return []
+    # a release made by hand (SeldonIO/alibi-detect Makefile:51-52 `push_pypi: twine upload
+    # dist/*`); a Makefile of an example or a doc is not the project's
+    found = [
+        ev(path, line, text, f"Makefile target {target} publishes")
+        for path in snap.glob("**/[Mm]akefile")
+        if not base.is_excluded(path)
+        for target, (_prereqs, recipe) in makefile_targets(snap, path).items()
+        for text, line in recipe
+        if _PUBLISH.search(text)
+    ]
+    # the real index before a rehearsal on TestPyPI (alibi-detect Makefile:48 and :52)
+    found.sort(key=lambda e: "test.pypi" in (e.snippet or ""))
+    return found[:1]
 
 
 # What a Dockerfile that packages Python work shows: a Python/ML base image, a Python package

@@ -930,17 +930,29 @@ INGEST_PATH = re.compile(
 )
 
 
-_SCHEMA_IMPORTS = derivation_key("ingest_validation.imports")
+_SCHEMA_IMPORTS = derivation_key("ingest_validation.imports.v2")
+# a schema used to make data, not to check it: pandera's `schema.example(size=…)` and
+# hypothesis strategies generate fake datasets (microsoft/recommenders
+# recommenders/datasets/movielens.py:585-649, "Mock dataset schema to generate fake data")
+_GENERATES = frozenset({"example", "strategy", "given"})
+_VALIDATES = re.compile(
+    r"(?:^|_)validat|^check_(?:types|input|output|io)$|^run_checkpoint$|^expect_|^infer_schema$"
+)
 
 
 def _schema_imports(path: str, facts: PythonFacts) -> tuple[tuple[str, int, bool, bool], ...]:
-    """ONE file's imports of a dataframe-schema or record-validation library, in order."""
+    """ONE file's imports of a dataframe-schema or record-validation library, in order;
+    none when the file only generates data from its schemas and validates nothing."""
     out = []
     for imp in facts.imports:
         frame = module_matches_any(imp.module, tuple(SCHEMA_MODULES))
         record = module_matches_any(imp.module, tuple(RECORD_MODULES))
         if frame or record:
             out.append((imp.module, imp.line, frame, record))
+    if out:
+        verbs = {call.name.rsplit(".", 1)[-1] for call in (*facts.calls, *facts.decorators)}
+        if verbs & _GENERATES and not any(_VALIDATES.search(verb) for verb in verbs):
+            return ()
     return tuple(out)
 
 

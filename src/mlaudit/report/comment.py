@@ -13,7 +13,7 @@ with `text.md` (prose, table cells) or `text.md_code` (code spans, never prose-e
 
 from __future__ import annotations
 
-from mlaudit.maturity import cap_text, fmt_index, progress_text
+from mlaudit.maturity import cap_text, compensation_lines, fmt_index, progress_text
 from mlaudit.report import RenderOptions
 from mlaudit.report import view as v
 from mlaudit.report.escape import md_code, md_prose
@@ -59,6 +59,7 @@ def verdict_lines(a: Assessment, options: RenderOptions) -> list[str]:
     lines.append("")
     for cap in a.caps:
         lines.append(f"- :warning: {md(cap_text(cap), max_chars=400)}")
+    lines += [f"- {md(note, max_chars=400)}" for note in compensation_lines(a)]
     nl = a.maturity.next_level
     if nl is not None:
         lines.append(f"- {md(progress_text(a.maturity, a.level_name(nl.level)), max_chars=900)}")

@@ -35,7 +35,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup, escape
 
-from mlaudit.maturity import cap_text, cell_reason_lines, progress_text
+from mlaudit.maturity import cap_text, cell_reason_lines, compensation_lines, progress_text
 from mlaudit.report import RenderOptions
 from mlaudit.report import view as v
 from mlaudit.report.links import rule_url
@@ -158,6 +158,7 @@ def render(a: Assessment, options: RenderOptions) -> str:
             cap_text=cap_text,
             progress_text=progress_text,
             cell_reasons=cell_reason_lines(a),
+            compensations=compensation_lines(a),
             segments=segments,
             needle_x=needle_x,
             needle_y=needle_y,

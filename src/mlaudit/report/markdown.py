@@ -21,7 +21,7 @@ from pathlib import Path
 
 import jinja2
 
-from mlaudit.maturity import cap_text, cell_reason_lines, progress_text
+from mlaudit.maturity import cap_text, cell_reason_lines, compensation_lines, progress_text
 from mlaudit.report import RenderOptions
 from mlaudit.report import view as v
 from mlaudit.report.escape import md_url
@@ -137,6 +137,7 @@ def _render(
             cap_text=cap_text,
             progress_text=progress_text,
             cell_reasons=cell_reason_lines(a),
+            compensations=compensation_lines(a),
             used_categories=[c for c in categories if c.tools],
             missing_categories=[c for c in categories if not c.tools],
             fmt=_fmt,

@@ -11,7 +11,13 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from mlaudit.maturity import cap_text, cell_reason_lines, fmt_index, progress_text
+from mlaudit.maturity import (
+    cap_text,
+    cell_reason_lines,
+    compensation_lines,
+    fmt_index,
+    progress_text,
+)
 from mlaudit.report import RenderOptions
 from mlaudit.report.text import OUTCOME_SYMBOL, clean
 from mlaudit.results import ARTIFACTS, Assessment, Cell
@@ -114,6 +120,8 @@ def render(a: Assessment, options: RenderOptions) -> str:
     console.print(level)
     for cap in a.caps:
         console.print(Text(f"  {clean(cap_text(cap))}", style="red"))
+    for note in compensation_lines(a):
+        _wrapped(console, note, "  ")
     _wrapped(console, progress_text(a.maturity, a.level_name(a.overall_level + 1)), "  ")
     for art in ARTIFACTS:
         m = a.artifact_maturity[art]
