@@ -376,6 +376,25 @@ CASES = [
         P,
     ),
     ("ci-present", "none", {"src/a.py": "x = 1\n"}, F),
+    # a triage bot run on issue events builds and tests nothing (kubeflow/examples
+    # .github/workflows/triage_issues.yaml:4-5 `on: issues`)
+    (
+        "ci-present",
+        "fp-issue-bot",
+        {
+            ".github/workflows/triage.yml": wf(
+                "", on="[issues, issue_comment]", uses="org/triage/action@v1"
+            )
+        },
+        F,
+    ),
+    # ... while the same action on pushes is a job of the CI
+    (
+        "ci-present",
+        "action-on-push",
+        {".github/workflows/triage.yml": wf("", on="[push, issues]", uses="org/triage/action@v1")},
+        P,
+    ),
     # an issue bot's JavaScript (actions/github-script, facebookresearch/detectron2
     # needs-reply.yml:18) and setting Python up do no work; a step after them does
     (
@@ -797,6 +816,25 @@ CASES = [
         "ct-monitor-trigger",
         "monitor-without-trigger",
         {"monitoring/drift.py": "from evidently.report import Report\nReport(metrics=[])\n"},
+        U,
+    ),
+    # rule lib: a drift library calling its own code (SeldonIO/alibi-detect
+    # alibi_detect/cd/base.py:127) monitors nothing
+    (
+        "ct-monitor-trigger",
+        "fp-monitoring-library-itself",
+        {
+            "setup.py": "from setuptools import setup\nsetup(name='alibi-detect', packages=['alibi_detect'])\n",
+            "alibi_detect/__init__.py": "",
+            "alibi_detect/cd/base.py": "from alibi_detect.cd.utils import get_input_shape\nget_input_shape(x)\n",
+        },
+        F,
+    ),
+    # ... while a project that uses it does
+    (
+        "ct-monitor-trigger",
+        "user-of-the-library",
+        {"jobs/drift.py": "from alibi_detect.cd import KSDrift\nKSDrift(x_ref)\n"},
         U,
     ),
     (

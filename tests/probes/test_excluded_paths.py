@@ -25,6 +25,12 @@ from mlaudit.probes.base import is_excluded
         ("build/bdist.linux-x86_64/demo/train.py", True),
         ("docs/build/html/index.html", True),
         ("native/build/CMakeFiles/x.cmake", True),
+        # a second documentation tree (SeldonIO/alibi-detect docs-gb/, a GitBook copy)
+        ("docs-gb/examples/cd_ks_cifar10.ipynb", True),
+        ("docs_src/tutorial.py", True),
+        # the trap: a module about documents, not documentation
+        ("doc_parser/parse.py", False),
+        ("src/docstore/index.py", False),
     ],
 )
 def test_is_excluded(path, excluded):

@@ -433,6 +433,44 @@ def test_profile_a_scheduled_scanner_actions_inputs_are_not_work(tmp_path, uses,
     assert detect_profile(snapshot(tmp_path, files)).name == expected
 
 
+VERTEX_BATCH = {
+    "model/prediction/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n",
+    "model/Dockerfile": 'FROM python:3.11\nCOPY . /app\nCMD ["uvicorn", "prediction.main:app"]\n',
+    "components/model_batch_predict.py": (
+        "from google.cloud.aiplatform_v1beta1.services.job_service import JobServiceClient\n"
+        "client = JobServiceClient()\nclient.create_batch_prediction_job(parent=p, batch_prediction_job=j)\n"
+    ),
+}
+DEPLOYMENT = (
+    "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api}\nspec:\n  template:\n"
+    "    spec:\n      containers:\n      - name: api\n        image: api:1\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        # the server is the image a Vertex batch prediction job runs, nothing is deployed
+        # online (teamdatatonic/vertex-pipelines-end-to-end-samples)
+        ({}, "batch"),
+        # the same image also deployed as a Kubernetes workload serves online
+        ({"k8s/api.yaml": DEPLOYMENT}, "online-serving"),
+    ],
+    ids=["batch-prediction-only", "also-a-deployment"],
+)
+def test_profile_a_server_run_only_by_a_batch_prediction_job(tmp_path, extra, expected):
+    info = detect_profile(snapshot(tmp_path, {**VERTEX_BATCH, **extra}))
+    assert info.name == expected
+    if expected == "batch":
+        assert any("managed batch prediction" in r for r in info.reasons)
+
+
+def test_profile_a_server_without_batch_prediction_serves_online(tmp_path):
+    """The trap: the same app and image, with no batch job, is an online service."""
+    files = {k: v for k, v in VERTEX_BATCH.items() if not k.startswith("components/")}
+    assert detect_profile(snapshot(tmp_path, files)).name == "online-serving"
+
+
 def test_lib_rule_a_release_by_hand_from_the_makefile(tmp_path):
     """SeldonIO/alibi-detect Makefile:48-52: the package goes to PyPI with `make push_pypi`,
     not from CI; a Makefile of an example that uploads is not the project's release."""

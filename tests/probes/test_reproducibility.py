@@ -446,6 +446,37 @@ CASES = [
         {"tools/train_net.py": "cfg = get_cfg()\ncfg.merge_from_file(args.config_file)\n"},
         FAIL,
     ),
+    # the options parsed in one module, the config file loaded in another
+    # (facebookresearch/dinov2 dinov2/utils/config.py:44, the option in train/train.py:32)
+    (
+        "params-externalized",
+        "loader of args.config_file, parser elsewhere",
+        {
+            "pkg/train.py": "import argparse\np = argparse.ArgumentParser()\n"
+            "p.add_argument('--config-file')\n",
+            "pkg/config.py": "from omegaconf import OmegaConf\n\n\ndef get_cfg(args):\n"
+            "    return OmegaConf.load(args.config_file)\n",
+            "pkg/configs/vitl16.yaml": "optim:\n  lr: 0.001\n",
+        },
+        PASS,
+    ),
+    (
+        "params-externalized",
+        "open() of args.hparams_path fed to a loader",
+        {
+            "pkg/config.py": "import json\n\n\ndef get(args):\n    return json.load(open(args.hparams_path))\n"
+        },
+        PASS,
+    ),
+    # ... the trap: the file the options name is data, not configuration
+    (
+        "params-externalized",
+        "FP loader of args.data_file",
+        {
+            "pkg/data.py": "import json\n\n\ndef rows(args):\n    return json.load(open(args.data_file))\n"
+        },
+        FAIL,
+    ),
     # Kedro feeds nodes `params:<key>` from conf/base/parameters.yml
     # (Galileo-Galilei/kedro-mlflow-tutorial ml_app/pipeline.py:105)
     (

@@ -495,6 +495,10 @@ CASES = [
     # policy-files
     ("policy-files", {"SECURITY.md": "Report to sec@example.com\n"}, Outcome.PASS),
     ("policy-files", {".github/CODEOWNERS": "* @team\n"}, Outcome.PASS),
+    # Prow's OWNERS file names the approvers (kubeflow/examples OWNERS:1-5)
+    ("policy-files", {"OWNERS": "approvers:\n  - jinchihe\nreviewers:\n  - js-ts\n"}, Outcome.PASS),
+    # the trap: a file named OWNERS that is a plain list of names is no review rule
+    ("policy-files", {"OWNERS": "Jane Doe <jane@example.com>\n"}, Outcome.FAIL),
     ("policy-files", {"README.md": "security: mail us\n"}, Outcome.FAIL),
     # a contributing guide's paragraph on private disclosure is a policy, less discoverable
     # (facebookresearch/segment-anything CONTRIBUTING.md:25-27)

@@ -232,6 +232,16 @@ CASES = [
         P,
     ),
     ("deployment-folder", "dockerfiles", {"Dockerfiles/server.Dockerfile": "FROM python\n"}, P),
+    # ops/ at the root holds the operations' files
+    ("deployment-folder", "root-ops", {"ops/deploy.sh": "kubectl apply -f k8s.yaml\n"}, P),
+    # ... inside a package it holds a network's operators (facebookresearch/dinov2
+    # dinov2/eval/depth/ops/wrappers.py), and nothing else makes the check apply
+    (
+        "deployment-folder",
+        "fp-network-ops",
+        {"dinov2/eval/depth/ops/wrappers.py": "def resize(x):\n    return x\n"},
+        NA,
+    ),
     (
         "deployment-folder",
         "helm-chart",

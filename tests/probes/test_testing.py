@@ -380,6 +380,30 @@ CASES = [
         P,
     ),
     ("privacy-checks", "none", {"src/a.py": "x = 1\n"}, F),
+    # tests that assert the data is anonymised (microsoft/recommenders
+    # tests/responsible_ai/recommenders/datasets/test_movielens_privacy.py:9-15)
+    (
+        "privacy-checks",
+        "privacy-tests",
+        {
+            "src/data.py": "import pandas as pd\ndf = pd.read_csv('ratings.csv')\n",
+            "tests/responsible_ai/test_movielens_privacy.py": (
+                "def test_user_ids_are_numbers():\n    users = load()\n"
+                "    assert all(isinstance(x, int) for x in users)\n"
+            ),
+        },
+        H,
+    ),
+    # the trap: a privacy-named test file that asserts nothing
+    (
+        "privacy-checks",
+        "fp-empty-privacy-test",
+        {
+            "src/data.py": "import pandas as pd\ndf = pd.read_csv('ratings.csv')\n",
+            "tests/test_privacy.py": "def helper():\n    return 1\n",
+        },
+        F,
+    ),
     (
         "privacy-checks",
         "fp-comment-and-requirement",

@@ -18,7 +18,7 @@ from mlaudit.probes.kubernetes import k8s_objects
 from mlaudit.probes.registry import Params, probe
 from mlaudit.probes.testing import _resolve, local_modules
 from mlaudit.repo.globs import matches_any
-from mlaudit.repo.parsers.python_src import PythonFacts
+from mlaudit.repo.parsers.python_src import Call, PythonFacts
 from mlaudit.repo.parsers.yaml_docs import key_line
 from mlaudit.repo.snapshot import Snapshot, derivation_key
 from mlaudit.results import Evidence, Observation
@@ -66,8 +66,9 @@ def ci_present(snap: Snapshot, p: CiPresentParams) -> Observation:
 
     Looks for: GitHub Actions, GitLab CI, Azure Pipelines, CircleCI, Bitbucket, Cloud Build
     or Jenkins jobs that build, test, lint, train or deploy — at least one command or action
-    beyond checkout/echo. Empty workflows and jobs disabled with `if: false` do not count;
-    jobs that only run when started by hand (`workflow_dispatch`) are partial.
+    beyond checkout/echo. Empty workflows, jobs disabled with `if: false` and bots run only
+    on issue or project-board events do not count; jobs that only run when started by hand
+    (`workflow_dispatch`) are partial.
     Why: CI is the base of every automated ML practice (Azure level 1; mm "CI").
     Fix: add `.github/workflows/ci.yml` that installs the project and runs the tests.
     """
@@ -76,7 +77,11 @@ def ci_present(snap: Snapshot, p: CiPresentParams) -> Observation:
     working: list[Evidence] = []
     by_hand: list[Evidence] = []
     docs: list[Evidence] = []
+    bots: list[Evidence] = []
     for job in active:
+        if job.repository_bot:
+            bots.append(ev(job.path, job.line, f"{job.system} job {job.name}"))
+            continue
         real = [c for c in job.commands if not TRIVIAL_COMMAND.match(c.text)]
         real.sort(key=lambda c: _ci_reach.is_install(c.text))  # show the work, not the setup
         acts = [u for u in job.uses if not TRIVIAL_USES.match(u.text)]
@@ -98,6 +103,12 @@ def ci_present(snap: Snapshot, p: CiPresentParams) -> Observation:
     if by_hand:
         return base.partial(
             f"{len(by_hand)} CI job(s) doing real work, but only when started by hand", by_hand
+        )
+    if bots and all(job.repository_bot for job in active):
+        return base.failed(
+            "the only CI jobs are bots run on issue or project-board events: nothing is "
+            "built or tested",
+            bots,
         )
     ci_files = sorted({j.path for j in jobs})
     problems = [
@@ -443,25 +454,36 @@ def ct_monitor_trigger(snap: Snapshot, p: MonitorTriggerParams) -> Observation:
     launch = re.compile(p.launches)
     is_monitor = names_matcher(tuple(p.monitors))
 
-    def scan_file(path: str, facts: PythonFacts, buckets: tuple[list[Evidence], ...]) -> None:
-        monitors, found = buckets
-        mon = [c for c in facts.calls if is_monitor(c.name)]
+    def derive(path: str, facts: PythonFacts) -> tuple[tuple[Call, ...], Call | None] | None:
+        """ONE file's monitor calls and the first call that launches training."""
+        mon = tuple(c for c in facts.calls if is_monitor(c.name))
         if not mon:
-            return
-        monitors.append(ev(path, mon[0].line, mon[0].name))
+            return None
         starts = [c for c in facts.calls if launch.search(c.name) and c not in mon]
         starts += [
             c
             for c in facts.calls
             if c.name.endswith("TriggerDagRunOperator") or "dispatches" in " ".join(c.args)
         ]
-        if starts:
-            found.append(ev(path, mon[0].line, mon[0].name, "monitor"))
-            found.append(ev(path, starts[0].line, starts[0].name, "launches training"))
+        return mon, (starts[0] if starts else None)
 
-    key = derivation_key("ct_monitor_trigger", tuple(p.monitors), p.launches)
+    key = derivation_key("ct_monitor_trigger.v2", tuple(p.monitors), p.launches)
     paths = base.select_files(snap, ["*.py"], scope="non_tests")
-    monitors, found = base.per_file_evidence(snap, key, paths, scan_file, 2)
+    monitors: list[Evidence] = []
+    found: list[Evidence] = []
+    for path, facts in snap.python_per_file(key, paths, derive):
+        if facts is None:
+            continue
+        # rule lib: a monitoring library calling its own code monitors nothing
+        # (SeldonIO/alibi-detect alibi_detect/cd/base.py:127, inside alibi_detect)
+        mon = [c for c in facts[0] if not base.is_own_module(snap, c.name)]
+        if not mon:
+            continue
+        monitors.append(ev(path, mon[0].line, mon[0].name))
+        start = facts[1]
+        if start is not None:
+            found.append(ev(path, mon[0].line, mon[0].name, "monitor"))
+            found.append(ev(path, start.line, start.name, "launches training"))
     if found:
         return base.passed("a monitor launches retraining", found)
     if monitors:

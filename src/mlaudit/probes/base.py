@@ -89,6 +89,9 @@ _EXCLUDED_RE = re.compile(
     "(?:^|/)(?:"
     + "|".join(re.escape(d) for d in EXCLUDED_DIRS)
     + r"|[^/]*\{\{[^/]*\}\}[^/]*|"
+    # a second documentation tree beside docs/ (SeldonIO/alibi-detect docs-gb/, a GitBook
+    # copy of the Sphinx docs whose notebooks are the examples): docs-*, docs_*
+    + r"docs[-_][\w.-]+|"
     + _BUILD_OUTPUT
     + ")/"
 )

@@ -173,6 +173,36 @@ def _managed_deploys(snap: Snapshot) -> list[Evidence]:
     return found
 
 
+# managed batch prediction: the platform runs the serving image over a dataset and stops
+# (teamdatatonic/vertex-pipelines-end-to-end-samples components/.../model_batch_predict.py:176
+# `client.create_batch_prediction_job(`; SageMaker batch transform; Azure ML parallel runs)
+_BATCH_SCORING_CALLS = (
+    "*.create_batch_prediction_job",
+    "google.cloud.aiplatform.BatchPredictionJob.create",
+    "*.Model.batch_predict",
+    "*ModelBatchPredictOp",
+    "sagemaker.transformer.Transformer",
+    "*.transformer.Transformer",
+    "*ParallelRunStep",
+)
+
+
+def _batch_scoring_only(snap: Snapshot, manifests: list[Evidence]) -> list[Evidence]:
+    """The managed batch job that scores with the production code's server, when nothing
+    serves online (no Kubernetes workload, managed endpoint deploy, declared endpoint or CI
+    delivery to a serving platform): then the HTTP server in the image is the contract the
+    batch job calls (Vertex AI custom prediction containers must answer HTTP), not an
+    online service. Empty otherwise."""
+    paths = base.python_sources(snap, ("*.py",), scope="non_tests")
+    found = base.calls_of(snap, paths, _BATCH_SCORING_CALLS)
+    if not found or manifests or _managed_deploys(snap) or _declared_endpoints(snap):
+        return []
+    if _served_by_ci(snap):
+        return []
+    path, calls = found[0]
+    return [ev(path, calls[0].line, f"{calls[0].name}(…)", "managed batch prediction")]
+
+
 def _manifests(snap: Snapshot) -> list[Evidence]:
     """The first Kubernetes object of each manifest file (parsed once by the Snapshot),
     plus Helm charts (whose templates are not YAML)."""
@@ -558,6 +588,12 @@ def detect_profile(snap: Snapshot) -> ProfileInfo:
     manifests = _manifests(snap)
     servers = [e for e in containers if could_serve(snap, e.path)]
     shipped = servers + manifests + serving_files + _serving_specs(snap)
+    batch_scoring = (
+        _batch_scoring_only(snap, manifests) if (serving or serving_files) and shipped else []
+    )
+    if batch_scoring:
+        # the server is the image a managed batch job runs: a batch profile (below)
+        serving, serving_files = [], []
     if (serving or serving_files) and shipped:
         reasons = [
             "a serving framework is used in production code",
@@ -621,11 +657,16 @@ def detect_profile(snap: Snapshot) -> ProfileInfo:
     ]
     # a CI job that ships a job image or a batch deployment packages batch work
     shipped_jobs = [] if library else [d.evidence[-1] for d in deliveries(snap) if not d.serves]
-    batch_evidence = orchestrators + cron + scheduled + containers + shipped_jobs
+    batch_evidence = batch_scoring + orchestrators + cron + scheduled + containers + shipped_jobs
     if batch_evidence:
         reasons = ["no online service, but jobs are packaged or scheduled"]
         if serving:
             reasons.append("a serving framework is imported but nothing ships it")
+        if batch_scoring:
+            reasons.append(
+                "the serving image is run by a managed batch prediction job, and nothing "
+                "serves online"
+            )
         return ProfileInfo(
             name="batch",
             detected="batch",

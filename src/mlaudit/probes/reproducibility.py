@@ -376,13 +376,12 @@ def _cli_config_arg(facts: Any) -> str | None:
             return text
     for ref in facts.refs:
         head, _, last = ref.rpartition(".")
-        if head and head.split(".")[-1] in ("args", "opt", "opts", "options", "flags", "FLAGS"):
-            if _CONFIG_ARG.match(last):
-                return ref
+        if head and head.split(".")[-1] in _OPTIONS_OBJECTS and _CONFIG_ARG.match(last):
+            return ref
     return None
 
 
-_PARAMS_READ = derivation_key("params_externalized.reads")
+_PARAMS_READ = derivation_key("params_externalized.reads.v2")
 
 
 def _params_read(path: str, facts: Any) -> tuple[tuple[Any, ...], ...]:
@@ -451,9 +450,9 @@ def _config_loading(path: str, facts: Any) -> list[tuple[Any, ...]]:
         c.name.endswith((".read", ".read_file", ".read_string")) for c in facts.calls
     ):
         hits.append(("hit", ev(path, parsers[0].line, f"{parsers[0].name}().read(…)")))
+    loaders = [c for c in facts.calls if name_matches_any(c.name, _FILE_LOADERS)]
     if cli:
         arg = _cli_config_arg(facts)
-        loaders = [c for c in facts.calls if name_matches_any(c.name, _FILE_LOADERS)]
         if arg and loaders:
             hits.append(
                 (
@@ -461,7 +460,29 @@ def _config_loading(path: str, facts: Any) -> list[tuple[Any, ...]]:
                     ev(path, loaders[0].line, f"{loaders[0].name}(…) of the file given by {arg}"),
                 )
             )
+            return hits
+    # the parsed options handed to another module: a loader (or the `open` feeding it) of
+    # `args.config_file` reads the file named on the command line wherever the parser is
+    # (facebookresearch/dinov2 dinov2/utils/config.py:44 `OmegaConf.load(args.config_file)`,
+    # the option declared in dinov2/train/train.py:32)
+    if loaders:
+        opened = [c for c in facts.calls if c.name in ("open", "builtins.open")]
+        for call in (*loaders, *opened):
+            arg = next((name for _key, name in call.names if _options_attribute(name)), None)
+            if arg:
+                shown = f"{loaders[0].name}(…) of the file given by {arg}"
+                hits.append(("hit", ev(path, call.line, shown)))
+                break
     return hits
+
+
+_OPTIONS_OBJECTS = ("args", "opt", "opts", "options", "flags", "FLAGS", "cli_args")
+
+
+def _options_attribute(name: str) -> bool:
+    """Is `name` a config-file option of parsed command-line options (`args.config_file`)?"""
+    head, _, last = name.rpartition(".")
+    return bool(head) and head.split(".")[-1] in _OPTIONS_OBJECTS and bool(_CONFIG_ARG.match(last))
 
 
 # Trees up to this many paths share _config_paths between snapshots (history points); past

@@ -69,6 +69,24 @@ class CiCommand:
 
 
 BY_HAND = frozenset({"manual", "workflow_dispatch"})
+# GitHub events about the repository's conversation and bookkeeping, never about its code
+# (kubeflow/examples triage_issues.yaml: `on: issues` moves cards on a project board)
+REPOSITORY_EVENTS = frozenset(
+    {
+        "issues",
+        "issue_comment",
+        "discussion",
+        "discussion_comment",
+        "project",
+        "project_card",
+        "project_column",
+        "label",
+        "milestone",
+        "watch",
+        "fork",
+        "gollum",
+    }
+)
 
 
 @dataclass
@@ -94,6 +112,12 @@ class CiJob:
         Cloud Build config submitted by hand): it runs on no change. Unknown triggers are
         given the benefit of the doubt."""
         return bool(self.triggers) and self.triggers <= BY_HAND
+
+    @property
+    def repository_bot(self) -> bool:
+        """Runs only on issue, discussion, project-board or label events (a triage or
+        stale bot), by hand aside: it builds, tests and ships nothing."""
+        return bool(self.triggers - BY_HAND) and self.triggers <= REPOSITORY_EVENTS | BY_HAND
 
 
 def _any_of(globs: list[str]) -> re.Pattern[str]:
