@@ -96,6 +96,24 @@ CASES = [
     ("data-pipeline-dag", "airflow", {"dags/etl.py": AIRFLOW_DAG}, P),
     ("data-pipeline-dag", "dbt", {"dbt_project.yml": "name: shop\n"}, P),
     ("data-pipeline-dag", "none", {"prepare.py": "x = 1\n"}, F),
+    # a BigQuery job as a node of a Vertex pipeline (teamdatatonic/vertex-pipelines-end-to-end-samples
+    # pipelines/src/pipelines/training.py:126)
+    (
+        "data-pipeline-dag",
+        "gcpc-bigquery-op",
+        {
+            "pipelines/training.py": "from google_cloud_pipeline_components.v1.bigquery import BigqueryQueryJobOp\n"
+            "prep_op = BigqueryQueryJobOp(query=q)\n"
+        },
+        P,
+    ),
+    # the trap: the BigQuery client itself, called from a script, is no pipeline node
+    (
+        "data-pipeline-dag",
+        "fp-bigquery-client",
+        {"prepare.py": "from google.cloud import bigquery\nbigquery.Client().query(q)\n"},
+        F,
+    ),
     # TFX data components as pipeline nodes (GoogleCloudPlatform/mlops-with-vertex-ai)
     (
         "data-pipeline-dag",

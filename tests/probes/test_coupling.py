@@ -272,6 +272,17 @@ CASES = [
     ),
     ("modular-layout", {"pkg/train.py": "x=1\n", "pkg/serve.py": "x=1\n"}, Outcome.PARTIAL),
     ("modular-layout", {"main.py": "x=1\n"}, Outcome.FAIL),
+    # prediction/ is the serving role (teamdatatonic/vertex-pipelines-end-to-end-samples
+    # model/prediction/main.py beside model/training/)
+    (
+        "modular-layout",
+        {
+            "model/training/train.py": "x=1\n",
+            "model/prediction/main.py": "x=1\n",
+            "pipelines/p.py": "x=1\n",
+        },
+        Outcome.PASS,
+    ),
     # a folder named by a compound says its last word (GoogleCloudPlatform/mlops-with-vertex-ai)
     (
         "modular-layout",

@@ -521,6 +521,16 @@ CASES = [
         {"compose.yaml": "services:\n  llm:\n    image: vllm/vllm-openai:v0.6.3\n"},
         PASS,
     ),
+    # ... also behind a platform's vLLM deployer (zenml-io/zenml-projects
+    # zencoder/steps/vllm_deployer.py:70)
+    (
+        "batching-caching",
+        {
+            "steps/vllm_deployer.py": "from zenml.integrations.vllm.services import VLLMServiceConfig\n"
+            "cfg = VLLMServiceConfig(model=m)\n"
+        },
+        PASS,
+    ),
     # an import is no engine, nor is a README naming one
     (
         "batching-caching",

@@ -511,8 +511,47 @@ CASES = [
         },
         F,
     ),
+    # tests of registry and job plumbing named verb_model / model_batch_predict, the platform
+    # API mocked (teamdatatonic/vertex-pipelines-end-to-end-samples components/tests/)
+    (
+        "model-unit-tests",
+        "fp-registry-and-job-plumbing",
+        {
+            "components/__init__.py": "",
+            "components/upload_model.py": "def upload_model(uri):\n    return uri\n",
+            "components/model_batch_predict.py": "def model_batch_predict(job):\n    return job\n",
+            "tests/test_upload_model.py": "from components.upload_model import upload_model\n\n"
+            "def test_upload():\n    assert upload_model('u') == 'u'\n",
+            "tests/test_model_batch_predict.py": "from components.model_batch_predict import model_batch_predict\n\n"
+            "def test_batch():\n    assert model_batch_predict('j') == 'j'\n",
+        },
+        F,
+    ),
+    # ... while a module named for its model is model code
+    (
+        "model-unit-tests",
+        "xgboost-model-module",
+        {
+            "components/__init__.py": "",
+            "components/xgboost_model.py": "def build():\n    return 1\n",
+            "tests/test_xgboost_model.py": "from components.xgboost_model import build\n\n"
+            "def test_build():\n    assert build() == 1\n",
+        },
+        P,
+    ),
     # pipeline-integration-test ------------------------------------------------------------------
     ("pipeline-integration-test", "ci-dvc-repro", {".github/workflows/ci.yml": wf("dvc repro")}, P),
+    # CI submits the real pipelines and waits (teamdatatonic/vertex-pipelines-end-to-end-samples
+    # cloudbuild/e2e-test.yaml:48-49 `make run pipeline=training wait=true` -> Makefile:101)
+    (
+        "pipeline-integration-test",
+        "ci-trigger-pipeline",
+        {
+            ".github/workflows/ci.yml": wf("make run pipeline=training"),
+            "Makefile": "run:\n\tpython -m pipelines.utils.trigger_pipeline --wait\n",
+        },
+        P,
+    ),
     (
         "pipeline-integration-test",
         "makefile-smoke",
@@ -606,6 +645,30 @@ CASES = [
         F,
     ),
     # model-quality-gate -------------------------------------------------------------------------
+    # the registry's default version moves only when the challenger wins
+    # (teamdatatonic/vertex-pipelines-end-to-end-samples upload_model.py:103-123)
+    (
+        "model-quality-gate",
+        "vertex-champion-challenger",
+        {
+            "train.py": "from sklearn.linear_model import LinearRegression\nLinearRegression().fit(X, y)\n",
+            "components/upload_model.py": "from google.cloud import aiplatform as aip\n"
+            "wins = challenger < champion\n"
+            "aip.Model.upload(display_name='m', is_default_version=wins)\n",
+        },
+        P,
+    ),
+    # the trap: every upload made the default, whatever it scored
+    (
+        "model-quality-gate",
+        "fp-vertex-always-default",
+        {
+            "train.py": "from sklearn.linear_model import LinearRegression\nLinearRegression().fit(X, y)\n",
+            "components/upload_model.py": "from google.cloud import aiplatform as aip\n"
+            "aip.Model.upload(display_name='m', is_default_version=True)\n",
+        },
+        F,
+    ),
     (
         "model-quality-gate",
         "mlflow-thresholds",

@@ -416,6 +416,27 @@ CASES = [
         {"serve.py": "import mlflow\nmodel = mlflow.pyfunc.load_model('models:/churn@champion')\n"},
         PASS,
     ),
+    # a ZenML inference config runs the model of a stage (zenml-io/zenml-projects
+    # zencoder/configs/deployment_a100.yaml:9 `version: production`)
+    (
+        "model-pinned-in-serving",
+        "zenml stage in an inference config",
+        {"configs/inference.yaml": "model:\n  name: breast_cancer\n  version: production\n"},
+        PASS,
+    ),
+    (
+        "model-pinned-in-serving",
+        "FP zenml latest in a deployment config",
+        {"configs/deployment.yaml": "model:\n  name: breast_cancer\n  version: latest\n"},
+        FAIL,
+    ),
+    # the trap: a training config's model version is the one it creates, not one served
+    (
+        "model-pinned-in-serving",
+        "FP version in a training config",
+        {"configs/training.yaml": "model:\n  name: breast_cancer\n  version: v2\n"},
+        FAIL,
+    ),
     (
         "model-pinned-in-serving",
         "manifest MODEL_VERSION",

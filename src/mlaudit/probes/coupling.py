@@ -356,7 +356,9 @@ ROLE_WORDS: dict[str, re.Pattern[str]] = {
         r"^(train|training|trainer|trainers|tune|tuning|fit|modeling|modelling)$"
     ),
     "serving": re.compile(
-        r"^(serve|serving|server|api|app|inference|predict|predictor|endpoints?|service)$"
+        # prediction/ beside training/ (teamdatatonic/vertex-pipelines-end-to-end-samples
+        # model/prediction/main.py, the serving container's app)
+        r"^(serve|serving|server|api|app|inference|predict|predictor|prediction|endpoints?|service)$"
     ),
     "pipelines": re.compile(r"^(pipelines?|dags|flows|workflows|orchestration|jobs)$"),
     "data/features": re.compile(

@@ -17,6 +17,7 @@ from mlaudit.probes.generic import (
     module_matches,
     name_matches,
     name_matches_any,
+    walk_key,
 )
 from mlaudit.probes.registry import Params, probe
 from mlaudit.repo.globs import matches_any
@@ -429,6 +430,9 @@ def model_pinned_in_serving(snap: Snapshot, p: NoParams) -> Observation:
         target = pinned if _classify_version(version) == "pinned" else floating
         target.append(ev(path, line, text))
     weak += _dvc_pinned_images(snap)
+    for config, at, version in _stage_configs(snap):
+        target = pinned if _classify_version(version) == "pinned" else floating
+        target.append(ev(config, at, f"model.version: {version}", "the model version of a stage"))
     if pinned and not floating:
         return base.passed("serving loads an explicit model version", pinned + weak)
     if pinned or (weak and not floating):
@@ -439,6 +443,25 @@ def model_pinned_in_serving(snap: Snapshot, p: NoParams) -> Observation:
     if floating:
         return base.failed("serving loads a floating `latest` model", floating + weak)
     return base.failed("no explicit model version is loaded by serving code or manifests")
+
+
+# a pipeline config of inference or deployment that names the model version to run
+# (zenml-io/zenml-projects zencoder/configs/deployment_a100.yaml:9 `version: production`,
+# a ZenML model stage, as an MLflow alias)
+_SERVING_CONFIG = re.compile(r"(?:^|/)[^/]*(?:inferenc|deploy|serv|predict)[^/]*\.ya?ml$", re.I)
+
+
+def _stage_configs(snap: Snapshot) -> list[tuple[str, int | None, str]]:
+    """(path, line, version) of `model: {version: …}` in inference/deployment configs."""
+    found: list[tuple[str, int | None, str]] = []
+    for path in base.select_files(snap, ["*.yaml", "*.yml"]):
+        if not _SERVING_CONFIG.search(path):
+            continue
+        for doc in snap.yaml_docs(path):
+            for value, _parent, line in walk_key(doc, ["model", "version"]):
+                if isinstance(value, (str, int)) and not isinstance(value, bool):
+                    found.append((path, line, str(value)))
+    return found
 
 
 _DVC_PULL = re.compile(r"\bdvc\s+pull\b")
