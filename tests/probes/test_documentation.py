@@ -9,7 +9,7 @@ from helpers import run_check, snapshot, training_repo
 from mlaudit.probes.documentation import parse_markdown
 from mlaudit.results import Outcome
 
-P, F, H = Outcome.PASS, Outcome.FAIL, Outcome.PARTIAL
+P, F, H, NA = Outcome.PASS, Outcome.FAIL, Outcome.PARTIAL, Outcome.NOT_APPLICABLE
 DRAFTER = 'name-template: "v$RESOLVED_VERSION"\ntag-template: "v$RESOLVED_VERSION"\n'
 DRAFTER_WORKFLOW = (
     "on:\n  push:\n    branches: [main]\njobs:\n  update_release_draft:\n"
@@ -289,7 +289,37 @@ CASES = [
         },
         P,
     ),
-    ("labelling-documented", "none", {"README.md": "# X\n"}, F),
+    # no labelling tool, configuration or guide: no labels are made here (facebookresearch/
+    # dinov2, self-supervised; labels computed from the data or shipped with a public dataset)
+    ("labelling-documented", "none", {"README.md": "# X\n", "train.py": "import pandas\n"}, NA),
+    # an annotation pipeline documented (huggingface/lerobot docs/source/annotation_pipeline.mdx)
+    (
+        "labelling-documented",
+        "annotation-pipeline-section",
+        {"docs/annotation.md": "# Annotation Pipeline\n\nSubtasks are labelled by a VLM.\n"},
+        P,
+    ),
+    # a section on Prometheus metric labels is not about labelling data (SeldonIO/MLServer
+    # docs/user-guide/metrics.md:92 "Metrics Labelling")
+    (
+        "labelling-documented",
+        "fp-metrics-labelling-section",
+        {
+            "docs/metrics.md": "# Metrics\n\n## Metrics Labelling\n\nLabels of the counters.\n",
+            "label/tasks.py": "import label_studio_sdk\n",
+        },
+        F,
+    ),
+    # a labelling tool used, its labelling undocumented
+    (
+        "labelling-documented",
+        "tool-undocumented",
+        {
+            "README.md": "# X\n",
+            "label/tasks.py": "import label_studio_sdk\nlabel_studio_sdk.Client(url)\n",
+        },
+        F,
+    ),
     # a section on the labelling tool's set-up: where labels come from, not how to label
     (
         "labelling-documented",
@@ -303,6 +333,7 @@ CASES = [
         {
             "data/labels.csv": "id,label\n1,cat\n",
             "README.md": "# X\n\nLabels are in data/labels.csv.\n",
+            "label/tasks.py": "import argilla as rg\n",
         },
         F,
     ),

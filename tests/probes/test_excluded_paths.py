@@ -35,3 +35,20 @@ from mlaudit.probes.base import is_excluded
 )
 def test_is_excluded(path, excluded):
     assert is_excluded(path) is excluded
+
+
+@pytest.mark.parametrize(
+    ("path", "test"),
+    [
+        ("tests/test_a.py", True),
+        # a plugin's own test folder (SeldonIO/MLServer runtimes/alibi-explain/tests_alibi_explain/)
+        ("runtimes/alibi-explain/tests_alibi_explain/helpers/tf_model.py", True),
+        # the trap: a module whose name starts with "tests" is not a folder of tests
+        ("pkg/tests_utils.py", False),
+        ("tests_utils.py", False),
+    ],
+)
+def test_is_test_path(path, test):
+    from mlaudit.probes.base import is_test_path
+
+    assert is_test_path(path) is test

@@ -471,6 +471,35 @@ def test_profile_a_server_without_batch_prediction_serves_online(tmp_path):
     assert detect_profile(snapshot(tmp_path, files)).name == "online-serving"
 
 
+def test_lib_rule_covers_the_tools_plugins_benchmarks_and_configs(tmp_path):
+    """SeldonIO/MLServer: a serving tool published to PyPI, its runtimes published from
+    sub-folders (runtimes/mlflow/pyproject.toml), a benchmark server and scripts importing the
+    tool, its own model-settings.json fixtures and a nightly benchmark: no deployment."""
+    files = {
+        "pyproject.toml": '[tool.poetry]\nname = "mlserver"\nversion = "1"\n',
+        "mlserver/__init__.py": "",
+        "mlserver/rest/app.py": "from fastapi import FastAPI\n\napp = FastAPI()\n",
+        "runtimes/mlflow/pyproject.toml": '[tool.poetry]\nname = "mlserver-mlflow"\nversion = "1"\n',
+        "runtimes/mlflow/mlserver_mlflow/__init__.py": "",
+        "runtimes/mlflow/mlserver_mlflow/runtime.py": "import fastapi\n",
+        "benchmarking/generator.py": "import mlserver\n",
+        "benchmarking/testserver/models/iris/model-settings.json": '{"name": "iris"}\n',
+        "Dockerfile": 'FROM python:3.11\nCOPY . /app\nCMD ["mlserver", "start", "."]\n',
+        ".github/workflows/release.yml": (
+            "on: {push: {tags: ['*']}}\njobs:\n  release:\n    runs-on: ubuntu-latest\n"
+            "    steps:\n      - run: poetry publish\n"
+        ),
+        ".github/workflows/benchmark.yml": NIGHTLY.format(
+            name="benchmark", cmd="./k6 run scenario.js"
+        ),
+    }
+    info = detect_profile(snapshot(tmp_path, files))
+    assert info.name == "research", info.reasons
+    # the same runtime package in a repository that does not publish itself is its code
+    del files[".github/workflows/release.yml"], files["pyproject.toml"]
+    assert detect_profile(snapshot(tmp_path / "b", files)).name != "research"
+
+
 def test_lib_rule_a_release_by_hand_from_the_makefile(tmp_path):
     """SeldonIO/alibi-detect Makefile:48-52: the package goes to PyPI with `make push_pypi`,
     not from CI; a Makefile of an example that uploads is not the project's release."""

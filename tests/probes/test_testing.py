@@ -924,12 +924,33 @@ CASES = [
         "unit-tests",
         "unittest",
         {
-            "test/test_b.py": "import unittest\n\nclass T(unittest.TestCase):\n"
-            "    def test_x(self):\n        self.assertEqual(1, 1)\n"
+            "test/test_b.py": "import unittest\n\nfrom pkg.ops import add\n\n\nclass T(unittest.TestCase):\n"
+            "    def test_x(self):\n        self.assertEqual(add(1, 1), 2)\n"
         },
         P,
     ),
     ("unit-tests", "no-assertions", {"tests/test_a.py": "def test_a():\n    pass\n"}, H),
+    # the SageMaker project template's stub: only pytest imported, nothing called
+    # (aws-samples/mlops-sagemaker-github-actions seedcode/tests/test_pipelines.py:4-6)
+    (
+        "unit-tests",
+        "fp-xfail-stub",
+        {
+            "tests/test_pipelines.py": "import pytest\n\n\n@pytest.mark.xfail\n"
+            "def test_that_you_wrote_tests():\n    assert False, 'No tests written'\n"
+        },
+        H,
+    ),
+    # ... nor a unittest case that asserts on constants
+    (
+        "unit-tests",
+        "fp-unittest-constants",
+        {
+            "test/test_b.py": "import unittest\n\n\nclass T(unittest.TestCase):\n"
+            "    def test_x(self):\n        self.assertEqual(1, 1)\n"
+        },
+        H,
+    ),
     ("unit-tests", "none", {"src/a.py": "x = 1\n"}, F),
     (
         "unit-tests",

@@ -182,6 +182,27 @@ CASES = [
         },
         FAIL,
     ),
+    # code-version-logged: the run asks git for its commit (facebookresearch/dinov2
+    # dinov2/utils/utils.py:56, written to the run's log): partial, where it goes not followed
+    (
+        "code-version-logged",
+        "git rev-parse HEAD at run time",
+        {
+            "pkg/utils.py": "import subprocess\n\n\ndef get_sha():\n"
+            "    return subprocess.check_output(['git', 'rev-parse', 'HEAD']).decode()\n"
+        },
+        PARTIAL,
+    ),
+    # the trap: asking git for the branch name records no commit
+    (
+        "code-version-logged",
+        "FP git rev-parse of the branch",
+        {
+            "pkg/utils.py": "import subprocess\n\n\ndef branch():\n"
+            "    return subprocess.check_output(['git', 'rev-parse', '--abbrev-ref', 'HEAD'])\n"
+        },
+        FAIL,
+    ),
     # code-version-logged: a Comet Experiment uploads the code unless log_code=False
     (
         "code-version-logged",

@@ -291,6 +291,30 @@ CASES = [
     # Comet's registry read by serving (Paulescu/hands-on-train-and-deploy-ml model_registry_api.py:30)
     # Lightning's logger uploads checkpoints as run artefacts: a tracker store, no registry
     # (full-stack-deep-learning/fsdl-text-recognizer-2022 training/run_experiment.py:161)
+    # a packaged model pushed to the Hugging Face Hub by the project's workflow (explosion/
+    # projects integrations/huggingface_hub/project.yml:103)
+    (
+        "model-registry",
+        "spacy huggingface-hub push in project.yml",
+        {
+            "project.yml": "commands:\n  - name: push\n    script:\n"
+            "      - python -m spacy huggingface-hub push packages/en_ner-0.0.0.whl\n"
+        },
+        PASS,
+    ),
+    (
+        "model-registry",
+        "huggingface-cli upload of a model",
+        {"scripts/release.sh": "huggingface-cli upload org/model ./out\n"},
+        PASS,
+    ),
+    # the trap: uploading a dataset is no model registry
+    (
+        "model-registry",
+        "FP huggingface-cli upload of a dataset",
+        {"scripts/release.sh": "huggingface-cli upload org/data ./data --repo-type dataset\n"},
+        FAIL,
+    ),
     (
         "model-registry",
         "lightning wandb logger log_model",

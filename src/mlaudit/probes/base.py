@@ -67,6 +67,11 @@ TEST_PATTERNS: tuple[str, ...] = (
     "test/**",
     "**/tests/**",
     "**/test/**",
+    # a plugin's own test folder (SeldonIO/MLServer runtimes/alibi-explain/tests_alibi_explain/
+    # helpers/tf_model.py: a model fitted to test the runtime)
+    # (`tests_*/**` would also match a root module tests_utils.py)
+    "**/tests_*/*",
+    "**/tests_*/**/*",
     "conftest.py",
     # behave's fixed layout: step definitions and hooks of the acceptance tests in features/
     # (kedro-org/kedro-starters features/steps/run_steps.py): tests, not feature engineering
@@ -140,11 +145,15 @@ def norm_dist(name: str) -> str:
     return re.sub(r"[-_.]+", "_", name.strip().strip("'\"")).lower()
 
 
-def _declared_distributions(snap: Snapshot) -> set[str]:
-    """Distribution names this repository publishes (pyproject, setup.cfg, setup.py)."""
+def _declared_distributions(snap: Snapshot, folder: str = "") -> set[str]:
+    """Distribution names this repository (or the project in `folder`, "" or ending in "/")
+    publishes (pyproject, setup.cfg, setup.py)."""
     names: set[str] = set()
-    if snap.exists("pyproject.toml"):
-        data = snap.toml("pyproject.toml") or {}
+    pyproject, setup_cfg, setup_py = (
+        folder + n for n in ("pyproject.toml", "setup.cfg", "setup.py")
+    )
+    if snap.exists(pyproject):
+        data = snap.toml(pyproject) or {}
         project = data.get("project")
         poetry = (
             (data.get("tool") or {}).get("poetry") if isinstance(data.get("tool"), dict) else None
@@ -152,12 +161,12 @@ def _declared_distributions(snap: Snapshot) -> set[str]:
         for table in (project, poetry):
             if isinstance(table, dict) and isinstance(table.get("name"), str):
                 names.add(norm_dist(table["name"]))
-    if snap.exists("setup.cfg"):
-        match = re.search(r"(?ms)^\[metadata\].*?^name\s*=\s*(\S+)", snap.text("setup.cfg") or "")
+    if snap.exists(setup_cfg):
+        match = re.search(r"(?ms)^\[metadata\].*?^name\s*=\s*(\S+)", snap.text(setup_cfg) or "")
         if match:
             names.add(norm_dist(match.group(1)))
-    if snap.exists("setup.py"):
-        facts = snap.python("setup.py")
+    if snap.exists(setup_py):
+        facts = snap.python(setup_py)
         for call in facts.calls if facts else []:
             if call.name.rsplit(".", 1)[-1] == "setup" and call.kwarg("name"):
                 names.add(norm_dist(call.kwarg("name") or ""))
@@ -168,7 +177,41 @@ def in_own_package(snap: Snapshot, path: str) -> bool:
     """Is `path` inside one of the packages the repository publishes (rule lib)?"""
     parts = path.split("/")
     top = parts[1] if parts[0] == "src" and len(parts) > 2 else parts[0]
-    return len(parts) > 1 and top in own_packages(snap)
+    if len(parts) > 1 and top in own_packages(snap):
+        return True
+    return any(path.startswith(folder) for folder in _plugin_package_dirs(snap))
+
+
+# how deep a plugin's own project folder may sit (runtimes/mlflow/pyproject.toml)
+_PLUGIN_DEPTH = 2
+
+
+def _plugin_package_dirs(snap: Snapshot) -> dict[str, str]:
+    """Packages published from sub-folders of a repository that publishes itself: a tool's
+    plugins, each a distribution of its own (SeldonIO/MLServer runtimes/mlflow/pyproject.toml
+    `mlserver-mlflow`, package runtimes/mlflow/mlserver_mlflow/). Folder ("a/b/pkg/") →
+    package name. Only where the root publishes: a collection of example projects, each
+    with its own pyproject, is not a library."""
+
+    def build() -> dict[str, str]:
+        if not _declared_distributions(snap):
+            return {}
+        found: dict[str, str] = {}
+        for path in snap.files:
+            parts = path.split("/")
+            if parts[-1] not in ("pyproject.toml", "setup.py", "setup.cfg"):
+                continue
+            if not 1 < len(parts) <= _PLUGIN_DEPTH + 1 or is_excluded(path) or is_test_path(path):
+                continue
+            folder = "/".join(parts[:-1]) + "/"
+            declared = _declared_distributions(snap, folder)
+            for package in declared:
+                for candidate in (folder + package, folder + "src/" + package):
+                    if snap.exists(candidate + "/__init__.py"):
+                        found[candidate + "/"] = package
+        return found
+
+    return snap.memo(("plugin_package_dirs",), build)
 
 
 def own_packages(snap: Snapshot) -> frozenset[str]:
@@ -205,7 +248,10 @@ def own_packages(snap: Snapshot) -> frozenset[str]:
 def is_own_module(snap: Snapshot, name: str) -> bool:
     """`name` (a module or qualified call name) belongs to a package this repo publishes."""
     own = own_packages(snap)
-    return bool(own) and name.split(".", 1)[0] in own
+    if not own:
+        return False
+    top = name.split(".", 1)[0]
+    return top in own or top in _plugin_package_dirs(snap).values()
 
 
 # a comment line of a configuration file (YAML, TOML, INI, SQL …)

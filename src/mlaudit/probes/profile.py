@@ -319,7 +319,11 @@ _SCRIPT_ARG = re.compile(r"^\s*python3?\s+(\S+\.py)\b")
 # a job named for testing is a test run, whatever it runs: a weekly smoke evaluation of each
 # benchmark (huggingface/lerobot .github/workflows/benchmark_tests.yml:67
 # `libero-integration-test`, "Benchmark Integration Tests")
-TEST_JOB_NAME = re.compile(r"(?:^|[-_ .])(?:tests?|integration|smoke|e2e)(?:$|[-_ .])", re.I)
+# (and a nightly benchmark is a measurement: SeldonIO/MLServer benchmark.yml:10, k6 against a
+# test server)
+TEST_JOB_NAME = re.compile(
+    r"(?:^|[-_ .])(?:tests?|integration|smoke|e2e|benchmarks?|load[-_ ]?tests?)(?:$|[-_ .])", re.I
+)
 
 
 def _scheduled_work(snap: Snapshot, job: CiJob) -> bool:
@@ -580,10 +584,21 @@ def detect_profile(snap: Snapshot) -> ProfileInfo:
     serving += [named for _script, named in platform_entry_points(snap)]
     library = published_library(snap)
     if library:
-        # a tool's own web UI or orchestration integration is not a deployed model
-        serving = [e for e in serving if not base.in_own_package(snap, e.path)]
+        # a tool's own web UI or orchestration integration is not a deployed model, nor is a
+        # benchmark or script serving through the tool itself (SeldonIO/MLServer
+        # benchmarking/generator.py:12 `import mlserver`, hack/generate_dotenv.py:18)
+        serving = [
+            e
+            for e in serving
+            if not base.in_own_package(snap, e.path)
+            and not base.is_own_module(snap, (e.snippet or "").removeprefix("import "))
+        ]
     # a bentofile whose service module is gone serves nothing (khuyentran1401/customer_segmentation)
     serving_files = [ev(p) for p in serving_spec_files(snap, SERVING_FILES)[0]]
+    if library:
+        # a serving tool's own configuration files are its fixtures and benchmarks
+        # (SeldonIO/MLServer benchmarking/testserver/models/*/model-settings.json)
+        serving_files = []
     containers = [ev(p) for p in base.shipped_dockerfiles(snap) if not base.is_test_path(p)]
     manifests = _manifests(snap)
     servers = [e for e in containers if could_serve(snap, e.path)]

@@ -296,7 +296,8 @@ def shared_tracking_server(snap: Snapshot, p: NoParams) -> Observation:
     return base.failed("no shared tracking server configured")
 
 
-_CODE_VERSION = derivation_key("code_version_logged")
+_CODE_VERSION = derivation_key("code_version_logged.v2")
+_GIT_HEAD = re.compile(r"rev-parse\W+(?:--short\W+)?HEAD\b")
 
 
 @probe("code_version_logged", NoParams)
@@ -308,7 +309,8 @@ def code_version_logged(snap: Snapshot, p: NoParams) -> Observation:
     which record the commit; explicit tags or params naming the git commit; DVC experiments
     (a `dvc.yaml` pipeline with DVCLive), which are git commits. Partial: a tracker that
     records the commit by itself (MLflow `mlflow.source.git.commit`, W&B, ClearML) when
-    the run is launched from a git checkout — which static analysis cannot confirm; a
+    the run is launched from a git checkout — which static analysis cannot confirm; code that
+    asks git for the commit (`git rev-parse HEAD`) without a tracker to record it; a
     committed `dvc.lock` holding the md5 of each stage's Python code (the lineage of the
     pipeline's outputs, not of tracked runs, as data-lineage counts it).
     Why: a metric without the code that produced it cannot be reproduced (lineage).
@@ -317,7 +319,7 @@ def code_version_logged(snap: Snapshot, p: NoParams) -> Observation:
     """
 
     def scan_file(path: str, facts: PythonFacts, buckets: tuple[list[Evidence], ...]) -> None:
-        strong, auto, dvclive = buckets
+        strong, auto, dvclive, asked = buckets
         for call in facts.calls:
             line, note = base.notebook_line_note(snap, path, call.line)
             if name_matches(call.name, "wandb.init") and call.kwarg("save_code") == "True":
@@ -342,8 +344,16 @@ def code_version_logged(snap: Snapshot, p: NoParams) -> Observation:
                 dvclive.append(ev(path, line, f"{call.name}(…)", note))
             elif name_matches_any(call.name, tuple(AUTO_GIT_TRACKERS)):
                 auto.append(ev(path, line, f"{call.name}(…)", note))
+            elif call.args and _GIT_HEAD.search(call.args[0]):
+                # the run asks git for its commit (facebookresearch/dinov2 utils/utils.py:56
+                # `_run(["git", "rev-parse", "HEAD"])`, written to the run's log): where it
+                # goes is not followed, so partial
+                shown = f"{call.name}({call.args[0][:60]})"
+                asked.append(ev(path, line, shown, note or "reads the git commit at run time"))
 
-    strong, auto, dvclive = base.per_file_evidence(snap, _CODE_VERSION, _code(snap), scan_file, 3)
+    strong, auto, dvclive, asked = base.per_file_evidence(
+        snap, _CODE_VERSION, _code(snap), scan_file, 4
+    )
     mlproject = sorted({e.path for e in mf.mlproject_entries(snap) if e.runnable})
     pipelines = base.select_files(snap, ["dvc.yaml"])
     if dvclive and pipelines:
@@ -357,6 +367,11 @@ def code_version_logged(snap: Snapshot, p: NoParams) -> Observation:
         return base.partial(
             "the tracker records the git commit only when runs start from a git checkout",
             auto,
+        )
+    if asked:
+        return base.partial(
+            "the code reads its git commit at run time; where the run records it is not followed",
+            asked,
         )
     locked = _dvc_lock_code(snap)
     if locked:
