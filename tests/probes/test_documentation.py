@@ -206,6 +206,28 @@ CASES = [
         P,
     ),
     ("data-sources-documented", "docs-data-page", {"docs/DATA.md": "# Data\nSource: TLC.\n"}, P),
+    # a section whose heading goes on after "Dataset" (aws-samples/mlops-sagemaker-github-actions
+    # seedcode/README.md:130)
+    (
+        "data-sources-documented",
+        "readme-dataset-for-section",
+        {"README.md": "# Seed\n\n## Dataset for the Example Abalone Pipeline\n\nUCI data.\n"},
+        H,
+    ),
+    # ... a sub-folder's README is a tutorial's or a benchmark's, not the project's
+    (
+        "data-sources-documented",
+        "fp-subfolder-readme-data-section",
+        {"benchmarking/README.md": "# Bench\n\n## Data\n\nRandom tensors.\n"},
+        F,
+    ),
+    # the trap: a heading that only mentions a dataset in passing is no data section
+    (
+        "data-sources-documented",
+        "fp-heading-mentioning-datasets",
+        {"README.md": "# X\n\n## Training on your own datasets quickly\n\nRun it.\n"},
+        F,
+    ),
     (
         "data-sources-documented",
         "tutorial-datasets-page",

@@ -99,6 +99,31 @@ CASES = [
     # known FP: the words in a README
     ("circuit-breaker", {"README.md": "We use pybreaker and outlierDetection.\n"}, Outcome.FAIL),
     # orchestrator-retries
+    # SageMaker Pipelines steps (aws-samples/mlops-sagemaker-github-actions pipeline.py:178-317)
+    (
+        "orchestrator-retries",
+        {
+            "pipelines/pipeline.py": "from sagemaker.workflow.steps import TrainingStep\n"
+            "from sagemaker.workflow.retry import StepRetryPolicy, StepExceptionTypeEnum\n"
+            "policy = StepRetryPolicy(exception_types=[StepExceptionTypeEnum.THROTTLING], max_attempts=3)\n"
+            "step = TrainingStep(name='Train', estimator=est, retry_policies=[policy])\n"
+        },
+        Outcome.PASS,
+    ),
+    (
+        "orchestrator-retries",
+        {
+            "pipelines/pipeline.py": "from sagemaker.workflow.steps import TrainingStep\n"
+            "step = TrainingStep(name='Train', estimator=est)\n"
+        },
+        Outcome.FAIL,
+    ),
+    # the trap: a SageMaker estimator alone is no orchestrated task
+    (
+        "orchestrator-retries",
+        {"train.py": "from sagemaker.estimator import Estimator\nEstimator(image_uri=i).fit()\n"},
+        Outcome.NOT_APPLICABLE,
+    ),
     (
         "orchestrator-retries",
         {

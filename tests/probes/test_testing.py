@@ -541,6 +541,25 @@ CASES = [
     ),
     # pipeline-integration-test ------------------------------------------------------------------
     ("pipeline-integration-test", "ci-dvc-repro", {".github/workflows/ci.yml": wf("dvc repro")}, P),
+    # a test runs the spaCy project's workflow (explosion/projects test_project_ner_demo.py:9)
+    (
+        "pipeline-integration-test",
+        "spacy-project-run",
+        {
+            "pipelines/ner/test_project.py": "from spacy.cli.project.run import project_run\n\n\n"
+            "def test_all(tmp_path):\n    project_run(tmp_path, 'all', capture=True)\n"
+        },
+        P,
+    ),
+    # the trap: the workflow run by a script, not a test, tests nothing
+    (
+        "pipeline-integration-test",
+        "fp-project-run-in-a-script",
+        {
+            "scripts/run.py": "from spacy.cli.project.run import project_run\nproject_run(root, 'all')\n"
+        },
+        F,
+    ),
     # CI submits the real pipelines and waits (teamdatatonic/vertex-pipelines-end-to-end-samples
     # cloudbuild/e2e-test.yaml:48-49 `make run pipeline=training wait=true` -> Makefile:101)
     (

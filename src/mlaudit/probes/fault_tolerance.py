@@ -186,6 +186,9 @@ ORCHESTRATOR_MODULES = (
     "luigi",
     "ray",
     "tfx",
+    # SageMaker Pipelines' steps (aws-samples/mlops-sagemaker-github-actions
+    # seedcode/pipelines/abalone/pipeline.py:178-317: ProcessingStep, TrainingStep, Pipeline)
+    "sagemaker.workflow",
 )
 _RETRY_KEY_LINE = re.compile(r"""["'](retries|max_retries|retry_count)["']\s*:\s*(\d+)""")
 _RETRY_KWARGS = (
@@ -198,6 +201,7 @@ _RETRY_KWARGS = (
     "retry",
     "autoretry_for",
     "max_restarts",
+    "retry_policies",  # SageMaker Pipelines steps: [StepRetryPolicy(…), …]
 )
 RETRY_OBJECTS = (
     "dagster.RetryPolicy",
@@ -207,6 +211,7 @@ RETRY_OBJECTS = (
     "ray.train.FailureConfig",
     "metaflow.retry",
     "*.set_retry",
+    "sagemaker.workflow.retry.*RetryPolicy",
 )
 JOB_SPEC_KEYS = ("entrypoint",)
 
@@ -245,7 +250,8 @@ def orchestrator_retries(snap: Snapshot, p: NoParams) -> Observation:
 
     Looks for: Airflow `retries` (operator keyword or a `default_args` entry), Prefect /
     Flyte `@task(retries=)`, Dagster `RetryPolicy`, KFP `.set_retry()`, Metaflow `@retry`,
-    ZenML `StepRetryConfig`, Celery `autoretry_for`/`max_retries`, Ray `max_retries` /
+    ZenML `StepRetryConfig`, SageMaker Pipelines `retry_policies=` / `StepRetryPolicy`,
+    Celery `autoretry_for`/`max_retries`, Ray `max_retries` /
     `FailureConfig(max_failures=)`; Argo Workflows `retryStrategy`; Kubernetes
     `Job.spec.backoffLimit` (unset = 6 retries; `0` = none); job specs with
     `max_retries:` (Anyscale); Azure ML v2 jobs and batch deployments with
