@@ -471,6 +471,43 @@ def test_profile_a_server_without_batch_prediction_serves_online(tmp_path):
     assert detect_profile(snapshot(tmp_path, files)).name == "online-serving"
 
 
+@pytest.mark.parametrize(
+    ("cmd", "expected"),
+    [
+        # dependencies resolved and listed before a nightly test run (Lightning-AI/LitServe
+        # .github/workflows/ci-testing.yml:48-59)
+        ("uv pip compile pyproject.toml -o requirements.txt && uv pip list", "research"),
+        ("uv run python -m lightning_utilities.cli requirements set-oldest", "research"),
+        ("pip-compile requirements.in", "research"),
+        # the trap: a job that scores data at night is still batch work
+        ("uv pip list && python jobs/score.py", "batch"),
+    ],
+)
+def test_profile_dependency_resolution_is_housekeeping(tmp_path, cmd, expected):
+    files = {".github/workflows/nightly.yml": NIGHTLY.format(name="nightly", cmd=cmd)}
+    assert detect_profile(snapshot(tmp_path, files)).name == expected
+
+
+def test_lib_rule_a_libraries_scheduled_jobs_are_its_own_checks(tmp_path):
+    """Lightning-AI/LitServe: a published library whose nightly job (`pytester`) runs its own
+    test suite is no batch project; the same job in a project that publishes nothing is."""
+    job = NIGHTLY.format(name="pytester", cmd="python -m litserve.cli check")
+    files = {
+        "pyproject.toml": '[project]\nname = "litserve"\nversion = "1"\n',
+        "src/litserve/__init__.py": "",
+        ".github/workflows/ci-testing.yml": job,
+        ".github/workflows/release.yml": (
+            "on: {release: {types: [published]}}\njobs:\n  publish:\n    runs-on: ubuntu-latest\n"
+            "    steps:\n      - uses: pypa/gh-action-pypi-publish@v1\n"
+        ),
+    }
+    assert detect_profile(snapshot(tmp_path, files)).name == "research"
+    job = NIGHTLY.format(name="nightly", cmd="python -m litserve.cli check")
+    files[".github/workflows/ci-testing.yml"] = job
+    del files[".github/workflows/release.yml"]
+    assert detect_profile(snapshot(tmp_path / "b", files)).name == "batch"
+
+
 def test_lib_rule_covers_the_tools_plugins_benchmarks_and_configs(tmp_path):
     """SeldonIO/MLServer: a serving tool published to PyPI, its runtimes published from
     sub-folders (runtimes/mlflow/pyproject.toml), a benchmark server and scripts importing the

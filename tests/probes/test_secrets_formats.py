@@ -164,6 +164,20 @@ def test_detects_credentials_outside_token_files(path: str, text: str, kind: str
         # roboflow/inference: a name standing in for the value, a camera on the local network
         # in a test of a credential stripper, a public embed link's token
         (".env", "API_KEY=MY_API_KEY\nHF_TOKEN=YOUR_HF_TOKEN_HERE\n"),
+        # a cluster's secret named, not given (allenai/OLMo launch_annealing.sh:39, gantry)
+        (
+            "scripts/launch.sh",
+            "gantry run \\\n  --env-secret R2_ACCESS_KEY_ID=R2_ACCESS_KEY_ID \\\n",
+        ),
+        # a cache folder whose name holds "TOKEN" (zylon-ai/private-gpt Dockerfile:128)
+        (
+            "Dockerfile",
+            "FROM python:3.11\nENV TIKTOKEN_CACHE_DIR=/home/worker/app/tiktoken_cache\n",
+        ),
+        (
+            ".env",
+            "AWS_ACCESS_KEY_ID_FILE=/run/secrets/aws_id\nR2_ENDPOINT_URL=https://r2.example.com\n",
+        ),
         ("tests/test_src.py", 'src = "rtsp://user:p%40ss@cam.local:554/ch1"\n'),
         ("README.md", f"[demo](https://app.acme.com/workflows/embed/{JWT})\n"),
         ("k8s/cm.yaml", "data:\n  msg: " + base64.b64encode(b"hello world, fine").decode() + "\n"),

@@ -43,3 +43,36 @@ def commands(tmp_path, script: str) -> list[str]:
 )
 def test_ci_step_commands(tmp_path, script, expected):
     assert commands(tmp_path, script) == expected
+
+
+MATRIX_WORKFLOW = """on: pull_request
+jobs:
+  checks:
+    runs-on: ubuntu-latest
+    strategy:
+      matrix:
+        python: ['3.10']
+        task:
+          - name: Lint
+            run: ruff check .
+        include:
+          - python: '3.10'
+            task:
+              name: Test
+              run: pytest -v tests/
+    steps:
+      - run: echo ${{ matrix.python }}
+      - name: ${{ matrix.task.name }}
+        run: |
+          ${{ matrix.task.run }}
+"""
+
+
+def test_commands_held_in_a_matrix_mapping(tmp_path):
+    """A matrix entry that is a mapping is read as `matrix.<key>.<field>` (allenai/OLMo
+    .github/workflows/main.yml:30-97: every check runs as `${{ matrix.task.run }}`)."""
+    snap = snapshot(tmp_path, {".github/workflows/main.yml": MATRIX_WORKFLOW})
+    texts = [c.text for job in snap.ci_jobs for c in job.commands]
+    assert "ruff check ." in texts and "pytest -v tests/" in texts
+    assert "echo 3.10" in texts
+    assert not any("matrix." in text for text in texts)

@@ -292,6 +292,9 @@ _HOUSEKEEPING = re.compile(
     r"df|du|free|nproc|nvidia-smi|uname|env|printenv|pwd|whoami|date|sleep|true|false|"
     r"cut|sed|awk|grep|sort|uniq|head|tail|wc|tee|touch|chmod|ln|diff|"
     r"pip3?\s+(?:freeze|list|show|check)|twine\s+check|"
+    # resolving and listing dependencies (Lightning-AI/LitServe ci-testing.yml:48-59, nightly)
+    r"(?:uv\s+)?pip(?:-compile|\s+compile)|uv\s+pip\s+(?:list|freeze|show|check|compile)|"
+    r"(?:uv\s+run\s+)?python3?\s+-m\s+lightning_utilities\.cli\s+requirements|"
     # building the project's own distribution (alibi-detect Makefile:44 `build_pypi`)
     r"python3?\s+setup\.py\s+(?:sdist|bdist_wheel|build|check)|python3?\s+-m\s+build)\b"
 )
@@ -322,7 +325,9 @@ _SCRIPT_ARG = re.compile(r"^\s*python3?\s+(\S+\.py)\b")
 # (and a nightly benchmark is a measurement: SeldonIO/MLServer benchmark.yml:10, k6 against a
 # test server)
 TEST_JOB_NAME = re.compile(
-    r"(?:^|[-_ .])(?:tests?|integration|smoke|e2e|benchmarks?|load[-_ ]?tests?)(?:$|[-_ .])", re.I
+    r"(?:^|[-_ .])(?:tests?|integration|smoke|e2e|benchmarks?|load[-_ ]?tests?|py-?tests?|"
+    r"pytester|testing)(?:$|[-_ .])",
+    re.I,
 )
 
 
@@ -665,11 +670,17 @@ def detect_profile(snap: Snapshot) -> ProfileInfo:
         and starts_a_program(snap, e.path)
     ]
     cron = [e for e in manifests if e.snippet and "CronJob" in e.snippet]
-    scheduled = [
-        ev(job.path, job.line, f"{job.system} job {job.name} on schedule")
-        for job in snap.ci_jobs
-        if job.scheduled and not job.disabled and _scheduled_work(snap, job)
-    ]
+    # a published tool's scheduled jobs run its own checks (rule lib: Lightning-AI/LitServe's
+    # nightly pytest across OSes), never a batch job of a model
+    scheduled = (
+        []
+        if library
+        else [
+            ev(job.path, job.line, f"{job.system} job {job.name} on schedule")
+            for job in snap.ci_jobs
+            if job.scheduled and not job.disabled and _scheduled_work(snap, job)
+        ]
+    )
     # a CI job that ships a job image or a batch deployment packages batch work
     shipped_jobs = [] if library else [d.evidence[-1] for d in deliveries(snap) if not d.serves]
     batch_evidence = batch_scoring + orchestrators + cron + scheduled + containers + shipped_jobs

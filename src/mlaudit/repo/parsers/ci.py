@@ -377,7 +377,7 @@ def parse_github(path: str, doc: Any) -> list[CiJob]:
 
 
 _COMMAND_INPUT = re.compile(r"^(?:run|script|command|args)$|[_-](?:command|cmd|script)$")
-_MATRIX_REF = re.compile(r"\$\{\{\s*matrix\.([\w-]+)\s*\}\}")
+_MATRIX_REF = re.compile(r"\$\{\{\s*matrix\.([\w-]+(?:\.[\w-]+)?)\s*\}\}")
 MAX_MATRIX_VARIANTS = 8
 
 
@@ -391,6 +391,13 @@ def _matrix_values(strategy: Any) -> dict[str, list[str]]:
         for item in value if isinstance(value, list) else [value]:
             if isinstance(item, (str, int, float)) and not isinstance(item, bool):
                 values.setdefault(str(key), []).append(str(item))
+            elif isinstance(item, dict):
+                # an entry that is a mapping, read as `matrix.<key>.<field>` (allenai/OLMo
+                # main.yml:30-75: `task: {name: Test, run: pytest …}`, run as
+                # `${{ matrix.task.run }}`)
+                for field, scalar in item.items():
+                    if isinstance(scalar, (str, int, float)) and not isinstance(scalar, bool):
+                        values.setdefault(f"{key}.{field}", []).append(str(scalar))
     return values
 
 

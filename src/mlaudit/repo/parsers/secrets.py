@@ -114,7 +114,7 @@ _PUBLISHED_KEYS = frozenset(
     }
 )
 _TEMPLATE = re.compile(r"[<>]|\$\{|\$\(|\{\{|\}\}|%\(|\*\*\*|\.\.\.|…|^\$[A-Za-z_]")
-_PLACEHOLDER_NAME = re.compile(r"[A-Z]+(?:_[A-Z]+)+")
+_PLACEHOLDER_NAME = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+(?:=[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*)?")
 
 
 def shannon_entropy(value: str) -> float:
@@ -136,7 +136,10 @@ def is_dummy(value: str) -> bool:
     if low in {"none", "null", "true", "false", "nil", "undefined", "empty"}:
         return True
     # a name standing in for the value (`API_KEY=MY_API_KEY`: roboflow/inference
-    # tests/inference_cli/integration_tests/assets/example.env:2): capitals and underscores
+    # tests/inference_cli/integration_tests/assets/example.env:2): capitals, digits and
+    # underscores; also a mapping of one name to another (a Beaker/gantry
+    # `--env-secret R2_ACCESS_KEY_ID=R2_ACCESS_KEY_ID` names the secret the cluster stores:
+    # allenai/OLMo scripts/beaker/annealing/launch_annealing.sh:39)
     if _PLACEHOLDER_NAME.fullmatch(v):
         return True
     return len(set(v)) < 5
@@ -186,6 +189,15 @@ _TOKENS: tuple[tuple[str, re.Pattern[str]], ...] = (
 _SECRET_NAME = re.compile(
     r"(?i)(token|secret|passw(?:or)?d|pwd|api_?key|access_?key|private_?key|credential|auth_?key)"
 )
+
+
+def _credential_name(name: str) -> bool:
+    """Does a variable's name say it holds a credential? Not when it names where or what
+    something is (`TIKTOKEN_CACHE_DIR`: zylon-ai/private-gpt Dockerfile:128, a cache folder
+    whose name holds "TOKEN"; `AWS_ACCESS_KEY_ID`, an identifier)."""
+    return _SECRET_NAME.search(name) is not None and _CODE_NOT_SECRET.search(name) is None
+
+
 _ENV_LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*[=:]\s*(.*?)\s*$")
 _DOCKER_LINE = re.compile(r"^\s*(ARG|ENV)\s+(.*)$", re.IGNORECASE)
 _DOCKER_PAIR = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?:=|\s+)(\"[^\"]*\"|'[^']*'|\S+)")
@@ -427,7 +439,7 @@ def find_secrets(path: str, text: str, *, first_line: int = 1) -> list[SecretFin
         if env_file or config_file:
             env = _ENV_LINE.match(line)
             comment = line.lstrip().startswith(("#", ";"))
-            if env and not comment and _SECRET_NAME.search(env.group(1)):
+            if env and not comment and _credential_name(env.group(1)):
                 value = _unquote(env.group(2))
                 if is_real_value(value):
                     kind = "env-secret" if env_file else "config-credential"
@@ -437,7 +449,7 @@ def find_secrets(path: str, text: str, *, first_line: int = 1) -> list[SecretFin
             if d:
                 for name, raw in _DOCKER_PAIR.findall(d.group(2)):
                     value = _unquote(raw)
-                    if _SECRET_NAME.search(name) and is_real_value(value):
+                    if _credential_name(name) and is_real_value(value):
                         add(
                             "dockerfile-credential",
                             index,
