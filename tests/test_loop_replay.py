@@ -219,3 +219,27 @@ def test_call_names_matched_at_the_previous_point_are_reused_only_for_the_same_n
     assert asked_per_point[0] > 0  # the first point matches every name
     assert asked_per_point[1] == 0  # the same names: the previous answer
     assert asked_per_point[2] > 0 and asked_per_point[3] > 0  # other names: matched again
+
+
+def test_a_glob_of_the_next_list_of_paths_starts_from_the_last_answer() -> None:
+    """Consecutive history points add or remove a few paths: a glob is answered from the
+    previous list's answer and the changed paths, equal to matching every path again."""
+    from mlaudit.repo.globs import glob_matcher
+    from mlaudit.repo.parse_cache import ParseCache
+
+    cache = ParseCache()
+    first = [f"src/m{i}.py" for i in range(50)] + ["README.md", "docs/x.py"]
+    tree = cache.tree(sorted(first))
+    test = glob_matcher("src/*.py")
+    tree.globs["src/*.py"] = [p for p in first if test(p)]
+    second = sorted([*first[1:], "src/new.py", "notes.txt"])  # one removed, two added
+    nxt = cache.tree(second)
+    assert nxt.glob_from_delta("src/*.py", test) is not None
+    assert sorted(nxt.glob_from_delta("src/*.py", test) or []) == sorted(
+        p for p in second if test(p)
+    )
+    assert nxt.glob_from_delta("*.md", glob_matcher("*.md")) is None  # nothing to start from
+    assert tree.delta is None  # one step back at most
+    # a list that changed too much is matched afresh
+    third = cache.tree([f"lib/f{i}.py" for i in range(60)])
+    assert third.delta is None

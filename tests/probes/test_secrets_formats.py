@@ -172,7 +172,8 @@ def test_detects_credentials_outside_token_files(path: str, text: str, kind: str
         # a cache folder whose name holds "TOKEN" (zylon-ai/private-gpt Dockerfile:128)
         (
             "Dockerfile",
-            "FROM python:3.11\nENV TIKTOKEN_CACHE_DIR=/home/worker/app/tiktoken_cache\n",
+            "FROM python:3.11\nENV TIKTOKEN_CACHE_DIR=/home/worker/app/tiktoken_cache\n"
+            "ENV TIKTOKEN_ENCODINGS_BASE=/home/worker/app/encodings\n",
         ),
         (
             ".env",

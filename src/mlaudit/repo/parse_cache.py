@@ -71,12 +71,41 @@ class CacheStats:
 KEPT_TREES = 4
 
 
+# A new list of paths differing from the last one by at most this many paths (and a tenth of
+# it) answers a glob from the last list's answer: consecutive history points mostly add or
+# remove a few files, and matching every path again cost a tenth of `history --last 200`
+MAX_TREE_DELTA = 2_000
+
+
+@dataclass
+class TreeDelta:
+    """How a list of paths differs from the one asked before it, whose glob answers it
+    starts from."""
+
+    previous: dict[str, list[str]]  # the earlier list's globs (pattern → matching paths)
+    added: tuple[str, ...]
+    removed: frozenset[str]
+
+
 @dataclass
 class TreeFacts:
     """Answers that depend on a Snapshot's list of paths only: shared by equal lists."""
 
     globs: dict[str, list[str]] = field(default_factory=dict)  # pattern → matching paths
     memo: dict[Any, Any] = field(default_factory=dict)  # Snapshot.tree_memo
+    delta: TreeDelta | None = None
+
+    def glob_from_delta(self, pattern: str, test: Callable[[str], bool]) -> list[str] | None:
+        """The paths matching `pattern`, from the earlier list's answer and the paths that
+        changed; None when there is no earlier answer to start from."""
+        delta = self.delta
+        if delta is None:
+            return None
+        before = delta.previous.get(pattern)
+        if before is None:
+            return None
+        kept = [p for p in before if p not in delta.removed] if delta.removed else list(before)
+        return kept + [p for p in delta.added if test(p)]
 
 
 # Loop memos kept per derivation key (one per distinct list of paths asked with it) and keys
@@ -117,6 +146,7 @@ class ParseCache:
     # parsed views of that file replay it)
     share_text: bool = True
     trees: dict[tuple[str, ...], TreeFacts] = field(default_factory=dict)
+    _last_tree: tuple[tuple[str, ...], TreeFacts] | None = None  # the list asked last
     # per-file loops replayed between consecutive Snapshots (see Snapshot.per_file_loop)
     loops: dict[str, list[LoopMemo]] = field(default_factory=dict)
     loop_room: int = LOOP_PATH_BUDGET  # paths loop memos may still hold
@@ -146,8 +176,25 @@ class ParseCache:
         if found is None:
             if len(self.trees) >= KEPT_TREES:
                 del self.trees[next(iter(self.trees))]  # the oldest
-            found = self.trees[key] = TreeFacts()
+            found = self.trees[key] = TreeFacts(delta=self._delta(key))
+        self._last_tree = (key, found)
         return found
+
+    def _delta(self, key: tuple[str, ...]) -> TreeDelta | None:
+        last = self._last_tree
+        if last is None:
+            return None
+        before_key, before = last
+        if abs(len(key) - len(before_key)) > MAX_TREE_DELTA:
+            return None
+        old, new = set(before_key), set(key)
+        added = new - old
+        removed = old - new
+        changed = len(added) + len(removed)
+        if changed > min(MAX_TREE_DELTA, len(key) // 10 + 1):
+            return None
+        before.delta = None  # one step back at most: no chain of trees kept alive
+        return TreeDelta(before.globs, tuple(sorted(added)), frozenset(removed))
 
     def bind(self, blob_id: Callable[[str], str | None]) -> BoundParseCache:
         """The view of this cache for one Snapshot, whose files' blob ids `blob_id` gives."""

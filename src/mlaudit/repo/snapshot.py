@@ -31,6 +31,7 @@ from mlaudit.repo.parse_cache import (
     MAX_LOOP_KEYS,
     BoundParseCache,
     LoopMemo,
+    TreeFacts,
 )
 from mlaudit.repo.parsers.ci import (
     HAND_RUN_GLOBS,
@@ -92,6 +93,7 @@ class Snapshot(InfraViews):
     _recent_lines: OrderedDict[str, list[str]] = field(default_factory=OrderedDict)
     _glob_cache: dict[str, list[str]] = field(default_factory=dict)
     _tree_memo: dict[Any, Any] = field(default_factory=dict)
+    _tree_facts: TreeFacts | None = None  # the shared answers for these paths (history)
     _text_bytes: int = 0
     # path → its derived facts (see per_file), the bundle shared through parse_cache
     _derived: dict[str, dict[str, Any] | None] = field(default_factory=dict)
@@ -107,6 +109,7 @@ class Snapshot(InfraViews):
             # changed file contents) already matched globs against them: share the answers
             shared = self.parse_cache.cache.tree(files)
             self._glob_cache, self._tree_memo = shared.globs, shared.memo
+            self._tree_facts = shared
         return files
 
     @property
@@ -156,7 +159,10 @@ class Snapshot(InfraViews):
             hits = self._glob_cache.get(pattern)
             if hits is None:
                 test = glob_matcher(pattern)
-                hits = [p for p in self._glob_candidates(pattern) if test(p)]
+                tree = self._tree_facts
+                hits = tree.glob_from_delta(pattern, test) if tree is not None else None
+                if hits is None:
+                    hits = [p for p in self._glob_candidates(pattern) if test(p)]
                 self._glob_cache[pattern] = hits
             found.update(hits)
         return sorted(found)

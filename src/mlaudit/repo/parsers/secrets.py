@@ -191,10 +191,16 @@ _SECRET_NAME = re.compile(
 )
 
 
+# words that contain a credential word and are no credential: OpenAI's tokenizer library
+# (zylon-ai/private-gpt Dockerfile:128-130 `TIKTOKEN_CACHE_DIR`, `TIKTOKEN_ENCODINGS_BASE`)
+_NOT_CREDENTIAL_WORDS = re.compile(r"(?i)tiktoken")
+
+
 def _credential_name(name: str) -> bool:
     """Does a variable's name say it holds a credential? Not when it names where or what
-    something is (`TIKTOKEN_CACHE_DIR`: zylon-ai/private-gpt Dockerfile:128, a cache folder
-    whose name holds "TOKEN"; `AWS_ACCESS_KEY_ID`, an identifier)."""
+    something is (`…_CACHE_DIR`, `AWS_ACCESS_KEY_ID`, an identifier), nor when the credential
+    word is part of a longer word that means something else (`TIKTOKEN_…`)."""
+    name = _NOT_CREDENTIAL_WORDS.sub("", name)
     return _SECRET_NAME.search(name) is not None and _CODE_NOT_SECRET.search(name) is None
 
 
