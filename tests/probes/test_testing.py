@@ -163,6 +163,29 @@ CASES = [
         H,
     ),
     # feature-unit-tests ------------------------------------------------------------------
+    # a serving API's response hook is serialisation, not a feature (Lightning-AI/LitServe
+    # tests/unit/test_litapi.py:149 `encode_response`)
+    (
+        "feature-unit-tests",
+        "fp-encode-response-hook",
+        {
+            "src/serve/api.py": "class API:\n    def encode_response(self, output):\n        return {'output': output}\n",
+            "tests/test_api.py": "import serve.api as sa\n\ndef test_encode_response():\n"
+            "    api = sa.API()\n    assert api.encode_response(4.0) == {'output': 4.0}\n",
+        },
+        F,
+    ),
+    # ... while an encoder of the data is feature code
+    (
+        "feature-unit-tests",
+        "encode-categories",
+        {
+            "src/pkg/prep.py": "def encode_categories(df):\n    return df\n",
+            "tests/test_prep.py": "from pkg.prep import encode_categories\n\ndef test_encode():\n"
+            "    assert encode_categories([]) == []\n",
+        },
+        P,
+    ),
     (
         "feature-unit-tests",
         "features-module",
