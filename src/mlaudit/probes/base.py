@@ -197,10 +197,8 @@ def _plugin_package_dirs(snap: Snapshot) -> dict[str, str]:
         if not _declared_distributions(snap):
             return {}
         found: dict[str, str] = {}
-        for path in snap.files:
+        for path in snap.glob("**/pyproject.toml", "**/setup.py", "**/setup.cfg"):
             parts = path.split("/")
-            if parts[-1] not in ("pyproject.toml", "setup.py", "setup.cfg"):
-                continue
             if not 1 < len(parts) <= _PLUGIN_DEPTH + 1 or is_excluded(path) or is_test_path(path):
                 continue
             folder = "/".join(parts[:-1]) + "/"

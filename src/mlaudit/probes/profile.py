@@ -577,33 +577,30 @@ def server_never_installed(snap: Snapshot) -> bool:
 
 
 def detect_profile(snap: Snapshot) -> ProfileInfo:
-    # a serving framework in production code, or a managed platform's scoring script
+    library = published_library(snap)
+    # a serving framework in production code, or a managed platform's scoring script; in a
+    # published tool (rule lib) not its own web UI or orchestration integration, nor a
+    # benchmark or script serving through the tool itself (SeldonIO/MLServer
+    # benchmarking/generator.py:12 `import mlserver`, hack/generate_dotenv.py:18)
     serving = [
         ev(path, imp.line, f"import {imp.module}")
         for path, imp in serving_imports(
             snap, base.python_sources(snap, ("*.py",), scope="non_tests")
         )
+        if not library
+        or not (base.in_own_package(snap, path) or base.is_own_module(snap, imp.module))
     ]
     if serving and server_never_installed(snap):
         serving = []
-    serving += [named for _script, named in platform_entry_points(snap)]
-    library = published_library(snap)
-    if library:
-        # a tool's own web UI or orchestration integration is not a deployed model, nor is a
-        # benchmark or script serving through the tool itself (SeldonIO/MLServer
-        # benchmarking/generator.py:12 `import mlserver`, hack/generate_dotenv.py:18)
-        serving = [
-            e
-            for e in serving
-            if not base.in_own_package(snap, e.path)
-            and not base.is_own_module(snap, (e.snippet or "").removeprefix("import "))
-        ]
-    # a bentofile whose service module is gone serves nothing (khuyentran1401/customer_segmentation)
-    serving_files = [ev(p) for p in serving_spec_files(snap, SERVING_FILES)[0]]
-    if library:
-        # a serving tool's own configuration files are its fixtures and benchmarks
-        # (SeldonIO/MLServer benchmarking/testserver/models/*/model-settings.json)
-        serving_files = []
+    serving += [
+        named
+        for _script, named in platform_entry_points(snap)
+        if not library or not base.in_own_package(snap, named.path)
+    ]
+    # a bentofile whose service module is gone serves nothing (khuyentran1401/customer_segmentation);
+    # a serving tool's own configuration files are its fixtures and benchmarks (rule lib:
+    # SeldonIO/MLServer benchmarking/testserver/models/*/model-settings.json)
+    serving_files = [] if library else [ev(p) for p in serving_spec_files(snap, SERVING_FILES)[0]]
     containers = [ev(p) for p in base.shipped_dockerfiles(snap) if not base.is_test_path(p)]
     manifests = _manifests(snap)
     servers = [e for e in containers if could_serve(snap, e.path)]

@@ -374,11 +374,7 @@ def _cli_config_arg(facts: Any) -> str | None:
     for text, _line in facts.strings:
         if text.startswith("-") and _CONFIG_ARG.match(text):
             return text
-    for ref in facts.refs:
-        head, _, last = ref.rpartition(".")
-        if head and head.split(".")[-1] in _OPTIONS_OBJECTS and _CONFIG_ARG.match(last):
-            return ref
-    return None
+    return next((ref for ref in facts.refs if _options_attribute(ref)), None)
 
 
 _PARAMS_READ = derivation_key("params_externalized.reads.v2")

@@ -223,6 +223,18 @@ def _placeholder(facts: PythonFacts) -> bool:
     )
 
 
+def _folders_without_tests(snap: Snapshot) -> list[str]:
+    """tests/ and test/ folders (outside examples and docs) that hold no real test file."""
+    real = [f.path for f in test_files(snap, TEST_FILE_GLOBS)]
+    return sorted(
+        d
+        for d in snap.dirs
+        if d.rsplit("/", 1)[-1] in ("tests", "test")
+        and not base.is_excluded(d + "/")
+        and not any(path.startswith(d + "/") for path in real)
+    )
+
+
 @probe("unit_tests", UnitTestsParams)
 def unit_tests(snap: Snapshot, p: UnitTestsParams) -> Observation:
     """The repository has real tests: test functions or `unittest.TestCase` classes.
@@ -258,21 +270,12 @@ def unit_tests(snap: Snapshot, p: UnitTestsParams) -> Observation:
     problems = base.problem_evidence(snap, candidates)
     if problems:
         return base.unknown("test files could not be parsed", problems)
-    # a tests/ folder is only "empty of tests" if it holds no real test file at all: with
-    # narrower globs (integration tests) a folder of unit tests is not evidence of anything
-    # narrower globs (integration or privacy tests): an empty tests/ folder says nothing of
-    # them either (SeldonIO/alibi-detect pipeline-integration-test cited an empty unit-test
-    # folder, alibi_detect/models/pytorch/tests/)
+    # a tests/ folder is only "empty of tests" if it holds no real test file at all; with
+    # narrower globs (integration or privacy tests) a tests/ folder, empty or not, says
+    # nothing of them (SeldonIO/alibi-detect pipeline-integration-test had cited an empty
+    # unit-test folder, alibi_detect/models/pytorch/tests/)
     narrow = tuple(p.globs) != TEST_FILE_GLOBS
-    real = [f.path for f in test_files(snap, TEST_FILE_GLOBS)] if not narrow else []
-    folders = sorted(
-        d
-        for d in snap.dirs
-        if not narrow
-        and d.rsplit("/", 1)[-1] in ("tests", "test")
-        and not base.is_excluded(d + "/")
-        and not any(path.startswith(d + "/") for path in real)
-    )
+    folders = [] if narrow else _folders_without_tests(snap)
     if folders or candidates:
         return base.failed(
             "test files or folders exist but define no test functions",
