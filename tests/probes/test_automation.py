@@ -137,6 +137,19 @@ CASES = [
         },
         H,
     ),
+    # the SageMaker Python SDK v3 path (aws-samples/amazon-sagemaker-from-idea-to-production
+    # 03-sagemaker-pipeline.ipynb)
+    (
+        "data-pipeline-dag",
+        "sagemaker-v3-processing-step-in-notebook",
+        {
+            "03_pipeline.ipynb": notebook(
+                "from sagemaker.mlops.workflow.steps import ProcessingStep\n"
+                "step = ProcessingStep(name='prep', processor=p)\n"
+            )
+        },
+        H,
+    ),
     # ... but not a notebook trying a TFX component out
     (
         "data-pipeline-dag",

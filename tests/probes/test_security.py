@@ -364,6 +364,14 @@ CASES = [
         Outcome.PASS,
     ),
     ("dep-audit", {".github/workflows/ci.yml": GH_PR + "      - run: pytest\n"}, Outcome.FAIL),
+    # a JavaScript front end's audit leaves the Python packages unaudited (Netflix/metaflow)
+    (
+        "dep-audit",
+        {".github/workflows/ui.yml": GH_PR + "      - run: npm audit --audit-level=critical\n"},
+        Outcome.PARTIAL,
+    ),
+    # known FP: installing the front end's packages audits nothing
+    ("dep-audit", {".github/workflows/ui.yml": GH_PR + "      - run: npm ci\n"}, Outcome.FAIL),
     # known FP: dependabot updates dependencies, it does not audit them (MON dependency-bot)
     ("dep-audit", {".github/dependabot.yml": "version: 2\nupdates: []\n"}, Outcome.FAIL),
     # secret-scanning
@@ -495,6 +503,14 @@ CASES = [
     # policy-files
     ("policy-files", {"SECURITY.md": "Report to sec@example.com\n"}, Outcome.PASS),
     ("policy-files", {".github/CODEOWNERS": "* @team\n"}, Outcome.PASS),
+    # trivy's misconfiguration scanner checks the IaC (fmind/mlops-python-package)
+    (
+        "policy-files",
+        {"trivy.yaml": "scan:\n  scanners:\n    - misconfig\n    - vuln\n"},
+        Outcome.PASS,
+    ),
+    # known FP: trivy scanning only for vulnerabilities checks no policy
+    ("policy-files", {"trivy.yaml": "scan:\n  scanners:\n    - vuln\n"}, Outcome.FAIL),
     # Prow's OWNERS file names the approvers (kubeflow/examples OWNERS:1-5)
     ("policy-files", {"OWNERS": "approvers:\n  - jinchihe\nreviewers:\n  - js-ts\n"}, Outcome.PASS),
     # the trap: a file named OWNERS that is a plain list of names is no review rule
@@ -656,7 +672,8 @@ def test_security_checks(tmp_path, check, files, expected):
 
 
 def test_unsafe_deserialization_evidence_and_notebooks(tmp_path):
-    nb = '{"cells": [{"cell_type": "code", "source": ["import pickle\\n", "pickle.load(f)\\n"]}], "nbformat": 4}'
+    # a notebook that loads a model with joblib (a pickle): the repository has a model
+    nb = '{"cells": [{"cell_type": "code", "source": ["import joblib\\n", "joblib.load(f)\\n"]}], "nbformat": 4}'
     snap = snapshot(
         tmp_path,
         {"explore.ipynb": nb, "serve.py": "import os\n\nimport torch\nm = torch.load(p)\n"},
@@ -717,6 +734,8 @@ def test_ingest_validation_a_schema_that_only_generates_data(tmp_path, source, e
     assert run_probe(snap, "ingest_validation").outcome is expected
 
 
+# a model loaded safely: the repository has a model, whose other loads are judged
+SAFE_SERVING = "import onnxruntime\nsession = onnxruntime.InferenceSession('model.onnx')\n"
 WHISPER_LOAD = (
     "import torch\n"
     'kwargs = {"weights_only": True} if torch.__version__ >= "1.13" else {}\n'
@@ -740,7 +759,8 @@ WHISPER_LOAD = (
     ],
 )
 def test_unsafe_deserialization_flags_passed_through_a_mapping(tmp_path, source, expected, line):
-    obs = run_rubric_check(snapshot(tmp_path, {"model.py": source}), "unsafe-deserialization")
+    files = {"model.py": source, "serve.py": SAFE_SERVING}
+    obs = run_rubric_check(snapshot(tmp_path, files), "unsafe-deserialization")
     assert obs.outcome == expected, obs.message
     if line is not None:
         assert [(e.path, e.line) for e in obs.evidence] == [("model.py", line)]

@@ -273,6 +273,7 @@ CASES = [
     # scripts-folder -------------------------------------------------------------------------------------------
     ("scripts-folder", "scripts", {"scripts/run.sh": "#!/bin/sh\necho hi\n"}, P),
     ("scripts-folder", "none", {"run.sh": "#!/bin/sh\n"}, F),
+    ("scripts-folder", "devtools", {"devtools/ci/start.sh": "#!/bin/sh\necho hi\n"}, P),
     ("scripts-folder", "fp-template", {"scripts/.gitkeep": ""}, H),
     # a web UI's JavaScript in static/scripts/ is no operational script (huggingface/
     # autotrain-advanced src/autotrain/app/static/scripts/)

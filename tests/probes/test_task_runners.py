@@ -273,6 +273,7 @@ def test_a_broken_file_outside_ci_does_not_make_a_ci_check_unknown(tmp_path):
     # ("data_science"), is no CI file: the CI check decides
     files = {
         "src/data_science/broken.py": "def f(:\n",
+        "src/train.py": "def run(model, X, y):\n    model.fit(X, y)\n",
         ".github/workflows/ci.yml": wf("echo hello"),
     }
     obs = run_check(snapshot(tmp_path, files), "pipeline-integration-test")

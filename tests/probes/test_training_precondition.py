@@ -348,3 +348,105 @@ ROBOT_LIBRARY = {
 def test_the_repositorys_own_training_command(tmp_path, extra, expected):
     obs = run_probe(snapshot(tmp_path, {**ROBOT_LIBRARY, **extra}), "trains_models")
     assert obs.outcome == expected, obs
+
+
+# the model precondition (probe uses_models): Netflix/metaflow, an orchestrator with no model of
+# its own, had its model registry, model card, signature and model tests graded as fails
+WORKFLOW_TOOL = {
+    "pyproject.toml": '[project]\nname = "flowlib"\nversion = "1.0"\n',
+    "src/flowlib/__init__.py": "",
+    # the tool's own inter-process messaging: a pickle is no model
+    "src/flowlib/multicore.py": "import pickle\n\ndef result(f):\n    return pickle.load(f)\n",
+    # a tutorial of the tool loading a model: the package's examples are not the project's
+    "examples/serve_demo.py": "import joblib\nmodel = joblib.load('model.joblib')\n",
+    ".github/workflows/release.yml": "on:\n  push:\n    tags: ['v*']\njobs:\n  publish:\n"
+    "    runs-on: ubuntu-latest\n    steps:\n      - uses: pypa/gh-action-pypi-publish@v1\n",
+}
+MODEL_CASES = [
+    ("trains", {"model.py": "from sklearn.svm import SVC\nclf = SVC().fit(X, y)\n"}, P),
+    ("loads-for-inference", {"model/generate.py": INFERENCE}, P),
+    (
+        "hub-download",
+        {
+            "app.py": "from huggingface_hub import hf_hub_download\np = hf_hub_download('a/b', 'w.gguf')\n"
+        },
+        P,
+    ),
+    ("tracked-weights", {"app.py": "x = 1\n", "weights/best.onnx": b"onnx"}, P),
+    ("workflow-tool", WORKFLOW_TOOL, F),
+    # traps: a pickle of anything is no model; a test's weights are a fixture
+    ("fp-pickle", {"cache.py": "import pickle\n\ndef get(f):\n    return pickle.load(f)\n"}, F),
+    ("fp-test-weights", {"app.py": "x = 1\n", "tests/fixtures/tiny.pt": b"pt"}, F),
+    # the same tutorial in a repository that publishes nothing: it loads a model
+    (
+        "unpublished-tutorial",
+        {k: v for k, v in WORKFLOW_TOOL.items() if not k.startswith(".github")},
+        P,
+    ),
+    ("no-python", {"main.R": "x <- 1\n"}, U),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "files", "expected"), MODEL_CASES, ids=[c[0] for c in MODEL_CASES]
+)
+def test_uses_models(tmp_path, case, files, expected):
+    obs = run_probe(snapshot(tmp_path, files), "uses_models")
+    assert obs.outcome == expected, obs
+
+
+MODEL_CHECKS = [
+    "model-signature",
+    "model-registry",
+    "model-version-tags",
+    "model-unit-tests",
+    "pipeline-integration-test",
+    "slice-fairness",
+    "unsafe-deserialization",
+    "safe-model-formats",
+    "adversarial-tests",
+    "model-card",
+    "models-folder",
+    "model-engineering-folder",
+]
+
+
+@pytest.mark.parametrize("check", MODEL_CHECKS)
+def test_model_checks_do_not_apply_where_there_is_no_model(tmp_path, check):
+    obs = run_check(snapshot(tmp_path, WORKFLOW_TOOL), check)
+    assert obs.outcome == NA, obs
+    assert "no model" in obs.message
+
+
+@pytest.mark.parametrize("check", ["model-registry", "model-card", "safe-model-formats"])
+def test_model_checks_still_fail_where_a_served_model_lacks_the_practice(tmp_path, check):
+    assert run_check(snapshot(tmp_path, {"model/generate.py": INFERENCE}), check).outcome == F
+
+
+def test_unsafe_loading_of_a_model_still_fails(tmp_path):
+    files = {"serve.py": "import joblib\nmodel = joblib.load('model.joblib')\n"}
+    assert run_check(snapshot(tmp_path, files), "unsafe-deserialization").outcome == F
+
+
+@pytest.mark.parametrize(
+    "check", ["data-sources-documented", "pii-controls", "feature-engineering-folder"]
+)
+def test_data_documentation_and_layout_do_not_apply_where_there_is_no_data(tmp_path, check):
+    obs = run_check(snapshot(tmp_path, {"model/generate.py": INFERENCE}), check)
+    assert obs.outcome == NA, obs
+
+
+def test_a_transform_of_the_tools_own_graph_is_no_feature_code(tmp_path):
+    """Netflix/metaflow test/unit/graph_inference/test_card_dag.py:17: `transform_flow_graph`
+    shapes a DAG for a UI card; the repository has no data."""
+    files = {
+        "flowlib/cards.py": "def transform_flow_graph(g):\n    return dict(g)\n",
+        "tests/test_cards.py": "from flowlib.cards import transform_flow_graph\n\n"
+        "def test_shape():\n    assert transform_flow_graph({}) == {}\n",
+    }
+    assert run_check(snapshot(tmp_path, files), "feature-unit-tests").outcome == NA
+    files["flowlib/cards.py"] += "def transform_features(df):\n    return df\n"
+    files["tests/test_cards.py"] = files["tests/test_cards.py"].replace(
+        "import transform_flow_graph", "import transform_flow_graph, transform_features"
+    )
+    assert run_check(snapshot(tmp_path / "b", files), "feature-unit-tests").outcome == P

@@ -524,6 +524,10 @@ PIPELINE_SDKS = (
     "azureml.pipeline",
     "azure.ai.ml",
     "sagemaker.workflow",
+    # SageMaker Python SDK v3 (aws-samples/amazon-sagemaker-from-idea-to-production
+    # 03-sagemaker-pipeline.ipynb: `from sagemaker.mlops.workflow.steps import ProcessingStep`)
+    "sagemaker.mlops.workflow",
+    "sagemaker.core.workflow",
     "tfx",
     "google.cloud.aiplatform",
     "zenml",

@@ -189,6 +189,10 @@ ORCHESTRATOR_MODULES = (
     # SageMaker Pipelines' steps (aws-samples/mlops-sagemaker-github-actions
     # seedcode/pipelines/abalone/pipeline.py:178-317: ProcessingStep, TrainingStep, Pipeline)
     "sagemaker.workflow",
+    # SageMaker Python SDK v3 (aws-samples/amazon-sagemaker-from-idea-to-production
+    # 03-sagemaker-pipeline.ipynb: `from sagemaker.mlops.workflow.steps import ProcessingStep`)
+    "sagemaker.mlops.workflow",
+    "sagemaker.core.workflow",
 )
 _RETRY_KEY_LINE = re.compile(r"""["'](retries|max_retries|retry_count)["']\s*:\s*(\d+)""")
 _RETRY_KWARGS = (
@@ -211,7 +215,7 @@ RETRY_OBJECTS = (
     "ray.train.FailureConfig",
     "metaflow.retry",
     "*.set_retry",
-    "sagemaker.workflow.retry.*RetryPolicy",
+    "sagemaker.*workflow.retry.*RetryPolicy",  # SDK v2 and v3 (sagemaker.mlops.workflow)
 )
 JOB_SPEC_KEYS = ("entrypoint",)
 

@@ -89,6 +89,10 @@ ORCHESTRATOR_MODULES = (
     "flytekit",
     "kedro",
     "sagemaker.workflow",
+    # SageMaker Python SDK v3 (aws-samples/amazon-sagemaker-from-idea-to-production
+    # 03-sagemaker-pipeline.ipynb: `from sagemaker.mlops.workflow.steps import ProcessingStep`)
+    "sagemaker.mlops.workflow",
+    "sagemaker.core.workflow",
 )
 MANIFEST_GLOBS = (
     "k8s/**.yaml",

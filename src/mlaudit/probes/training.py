@@ -106,6 +106,10 @@ PIPELINE_MODULES: tuple[str, ...] = (
     "kfp",
     "tfx",
     "sagemaker.workflow",
+    # SageMaker Python SDK v3 (aws-samples/amazon-sagemaker-from-idea-to-production
+    # 03-sagemaker-pipeline.ipynb: `from sagemaker.mlops.workflow.steps import ProcessingStep`)
+    "sagemaker.mlops.workflow",
+    "sagemaker.core.workflow",
     "azure.ai.ml",
     "azureml.pipeline",
     "google.cloud.aiplatform",
@@ -378,11 +382,19 @@ DATA_CODE = re.compile(
 _DATA_CALL = derivation_key("training.data_call")
 
 
-def _data_call(path: str, facts: PythonFacts) -> tuple[int, str] | None:
-    for call in facts.calls:
-        if name_matches_any(call.name, DATA_LOADING_CALLS):
-            return call.line, f"{call.name}(…)"
-    return None
+def _first_call_of(patterns: tuple[str, ...]) -> Callable[[str, PythonFacts], Any]:
+    """ONE file's first call matching `patterns`: (line, what), or None."""
+
+    def derive(path: str, facts: PythonFacts) -> tuple[int, str] | None:
+        for call in facts.calls:
+            if name_matches_any(call.name, patterns):
+                return call.line, f"{call.name}(…)"
+        return None
+
+    return derive
+
+
+_data_call = _first_call_of(DATA_LOADING_CALLS)
 
 
 @probe("handles_data", NoParams)
@@ -432,4 +444,109 @@ def _handles_data(snap: Snapshot) -> Observation:
         unread="no data handling found, but some Python files could not be read",
         absent="no data: nothing trains, no dataset is read and no data file is tracked",
         no_code="no data",
+    )
+
+
+# --- models ------------------------------------------------------------------------------------
+# loading a model, its weights or a client of a served one; `pickle.load` is not among them
+# (any object is pickled: Netflix/metaflow multicore_utils.py:132 reads a forked child's result)
+MODEL_LOADING_CALLS: tuple[str, ...] = (
+    "mlflow.*load_model",
+    "*.from_pretrained",
+    "torch.load",
+    "torch.jit.load",
+    "torch.hub.load",
+    "torch.hub.load_state_dict_from_url",
+    "*.load_state_dict",
+    "joblib.load",
+    "onnxruntime.InferenceSession",
+    "*keras.models.load_model",
+    "tensorflow.saved_model.load",
+    "bentoml.*.load_model",
+    "bentoml.models.get",
+    "*.load_from_checkpoint",
+    "*.load_model",
+    "xgboost.Booster",
+    "lightgbm.Booster",
+    "transformers.pipeline",
+    "sentence_transformers.SentenceTransformer",
+    "skops.io.load",
+    "safetensors.*.load_file",
+    "huggingface_hub.hf_hub_download",
+    "huggingface_hub.snapshot_download",
+    "tritonclient.*",
+)
+# model weights tracked in the repository (any size; VER008 judges the large ones)
+MODEL_FILES: tuple[str, ...] = (
+    "*.pt",
+    "*.pth",
+    "*.ckpt",
+    "*.h5",
+    "*.keras",
+    "*.onnx",
+    "*.joblib",
+    "*.safetensors",
+    "*.tflite",
+    "*.mlmodel",
+    "*.gguf",
+    "saved_model.pb",
+)
+_MODEL_CALL = derivation_key("training.model_call")
+
+
+_model_call = _first_call_of(MODEL_LOADING_CALLS)
+
+
+@probe("uses_models", NoParams)
+def uses_models(snap: Snapshot, p: NoParams) -> Observation:
+    """Precondition: the repository has a model of its own: it trains, loads or tracks one.
+
+    Looks for, outside the tests (examples, tutorials and notebooks count): training (probe
+    trains_models); a call that loads a model or its weights (`from_pretrained`,
+    `torch.load`, `joblib.load`, `mlflow.*.load_model`, `onnxruntime.InferenceSession`,
+    `hf_hub_download`, a Triton client …); or model files tracked (`*.pt`, `*.onnx`,
+    `*.safetensors`, `saved_model.pb` …). Any one passes. In a repository that publishes its
+    own package (rule lib), the package's own code and its examples do not count, as for
+    trains_models. Fails when Python code exists, every file was read and none is found.
+    Why: registries, model cards, signatures, safe model formats and model tests describe a
+    model; an orchestrator, a workflow library or a tool with no model of its own
+    (Netflix/metaflow) has none to version, document or test.
+    Fix: nothing to fix; if the repository does use a model in a way none of the above shows,
+    the model checks' n/a is wrong: report it.
+    """
+    return snap._cached("uses_models", "", lambda: _uses_models(snap))
+
+
+def _uses_models(snap: Snapshot) -> Observation:
+    trains = trains_models(snap, NoParams())
+    if trains.outcome == Outcome.PASS:
+        return base.passed(f"{trains.message}: it has a model", trains.evidence)
+    code = _code(snap)
+    library = _library_internals(snap)
+    calls = [x for x in code if not library(x)] if library is not None else code
+    loaded = _first_hit(snap, _MODEL_CALL, calls, _model_call)
+    if loaded is not None:
+        return base.passed("the repository loads a model", [loaded])
+    files = [
+        x
+        for x in base.select_files(snap, MODEL_FILES, include_excluded_dirs=library is None)
+        if not base.is_test_path(x) and (library is None or not library(x))
+    ]
+    if files:
+        return base.passed("model files are tracked", [ev(x) for x in files[:3]])
+    if trains.outcome == Outcome.UNKNOWN:
+        return trains
+    return base.absent_from_python(
+        snap,
+        code,
+        no_python="no Python code outside the tests: whether the repository has a model "
+        "cannot be read",
+        unread="no model found, but some Python files could not be read",
+        absent=(
+            "no model: nothing trains, and no model is loaded or tracked outside the package "
+            "the repository publishes and its examples (rule lib)"
+            if library is not None
+            else "no model: nothing trains, and no model is loaded or tracked"
+        ),
+        no_code="no model",
     )

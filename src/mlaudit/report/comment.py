@@ -173,10 +173,15 @@ def render(a: Assessment, options: RenderOptions) -> str:
             _details(f"Passing ({len(passed)})", [check_line(r, message=False) for r in passed])
         )
     if na:
+        # to the profile, or to this repository (no model, no data): one line per quality
+        na_by_quality: dict[str, list[str]] = {}
+        for r in na:
+            na_by_quality.setdefault(r.check[:3], []).append(f"{r.check} {md(r.name)}")
         blocks.append(
             _details(
-                f"Not applicable to the {md(a.profile.name)} profile ({len(na)})",
-                [", ".join(f"{r.check} {md(r.name)}" for r in na)],
+                f"Not applicable to the {md(a.profile.name)} profile or to this repository "
+                f"({len(na)})",
+                ["- " + ", ".join(names) for names in na_by_quality.values()],
             )
         )
     stack = _stack(a)
