@@ -537,6 +537,16 @@ def fmt_index(index: float | None) -> str:
     return "?" if index is None else f"{index:.1f}"
 
 
+NO_ARTIFACT = "n/a — none of its items applies"
+
+
+def artifact_applies(m: Maturity | None) -> bool:
+    """Does any level item of this artifact apply? A repository without a model or data of
+    its own (an orchestrator, a serving library) has no level for it: its 0 is shown as
+    n/a, never as "L0 — Manual" (Netflix/metaflow's model, reviewed)."""
+    return m is not None and any(level.attainment is not None for level in m.attainment)
+
+
 def cap_text(cap: Cap) -> str:
     by_repo = " (waived by the repository itself, which cannot waive a disqualifier)"
     return f"capped at level {cap.cap}: {cap.name} ({cap.check}) failed" + (

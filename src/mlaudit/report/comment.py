@@ -13,7 +13,14 @@ with `text.md` (prose, table cells) or `text.md_code` (code spans, never prose-e
 
 from __future__ import annotations
 
-from mlaudit.maturity import cap_text, compensation_lines, fmt_index, progress_text
+from mlaudit.maturity import (
+    NO_ARTIFACT,
+    artifact_applies,
+    cap_text,
+    compensation_lines,
+    fmt_index,
+    progress_text,
+)
 from mlaudit.report import RenderOptions
 from mlaudit.report import view as v
 from mlaudit.report.escape import md_code, md_prose
@@ -52,10 +59,12 @@ def verdict_lines(a: Assessment, options: RenderOptions) -> list[str]:
     for art in ARTIFACTS:
         level = a.artifact_levels.get(art, 0)
         m = a.artifact_maturity.get(art)
-        lines.append(
-            f"| {art.capitalize()} | L{level} — {md(a.level_name(level))} | "
-            f"{fmt_index(m.index if m else None)} | {_score(a.artifact_scores.get(art))} |"
+        shown = (
+            f"L{level} — {md(a.level_name(level))} | {fmt_index(m.index if m else None)}"
+            if m is None or artifact_applies(m)
+            else f"{NO_ARTIFACT} | n/a"
         )
+        lines.append(f"| {art.capitalize()} | {shown} | {_score(a.artifact_scores.get(art))} |")
     lines.append("")
     for cap in a.caps:
         lines.append(f"- :warning: {md(cap_text(cap), max_chars=400)}")

@@ -21,7 +21,14 @@ from pathlib import Path
 
 import jinja2
 
-from mlaudit.maturity import cap_text, cell_reason_lines, compensation_lines, progress_text
+from mlaudit.maturity import (
+    NO_ARTIFACT,
+    artifact_applies,
+    cap_text,
+    cell_reason_lines,
+    compensation_lines,
+    progress_text,
+)
 from mlaudit.report import RenderOptions
 from mlaudit.report import view as v
 from mlaudit.report.escape import md_url
@@ -135,6 +142,8 @@ def _render(
             titles=v.quality_titles(a),
             outcome_label=v.OUTCOME_LABEL,
             cap_text=cap_text,
+            artifact_applies=artifact_applies,
+            no_artifact=NO_ARTIFACT,
             progress_text=progress_text,
             cell_reasons=cell_reason_lines(a),
             compensations=compensation_lines(a),

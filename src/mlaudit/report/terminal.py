@@ -12,6 +12,8 @@ from rich.table import Table
 from rich.text import Text
 
 from mlaudit.maturity import (
+    NO_ARTIFACT,
+    artifact_applies,
     cap_text,
     cell_reason_lines,
     compensation_lines,
@@ -126,7 +128,8 @@ def render(a: Assessment, options: RenderOptions) -> str:
     for art in ARTIFACTS:
         m = a.artifact_maturity[art]
         score = a.artifact_scores.get(art)
-        head = f"{art.capitalize()}: index {fmt_index(m.index)} → L{m.level}" + (
+        verdict = f"index {fmt_index(m.index)} → L{m.level}" if artifact_applies(m) else NO_ARTIFACT
+        head = f"{art.capitalize()}: {verdict}" + (
             f" (score {score:.0f})" if score is not None else ""
         )
         console.print("  " + head)
