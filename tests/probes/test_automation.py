@@ -95,6 +95,13 @@ CASES = [
     ),
     ("data-pipeline-dag", "airflow", {"dags/etl.py": AIRFLOW_DAG}, P),
     ("data-pipeline-dag", "dbt", {"dbt_project.yml": "name: shop\n"}, P),
+    # FP: a test's fixture project (feast-dev/feast sdk/python/tests/integration/dbt/)
+    (
+        "data-pipeline-dag",
+        "fp-dbt-test-fixture",
+        {"etl.py": "import pandas as pd\n", "pkg/tests/dbt/fixture/dbt_project.yml": "name: t\n"},
+        F,
+    ),
     ("data-pipeline-dag", "none", {"prepare.py": "x = 1\n"}, F),
     # a BigQuery job as a node of a Vertex pipeline (teamdatatonic/vertex-pipelines-end-to-end-samples
     # pipelines/src/pipelines/training.py:126)

@@ -49,6 +49,8 @@ SAM_CANARY = """Resources:
           - !Ref AliasErrorMetricGreaterThanZeroAlarm
 """
 
+NA = Outcome.NOT_APPLICABLE
+
 CASES = [
     # retries-timeouts
     (
@@ -96,8 +98,15 @@ CASES = [
         Outcome.PASS,
     ),
     ("circuit-breaker", {"c.py": "import requests\n"}, Outcome.FAIL),
+    # code that calls no other service has no dependency to isolate (fmind/mlops-python-package:
+    # retries-timeouts n/a, circuit-breaker failed, on the same code)
+    ("circuit-breaker", {"job.py": "import pandas as pd\ndf = pd.read_csv('a.csv')\n"}, NA),
     # known FP: the words in a README
-    ("circuit-breaker", {"README.md": "We use pybreaker and outlierDetection.\n"}, Outcome.FAIL),
+    (
+        "circuit-breaker",
+        {"c.py": "import requests\n", "README.md": "We use pybreaker and outlierDetection.\n"},
+        Outcome.FAIL,
+    ),
     # orchestrator-retries
     # SageMaker Pipelines steps (aws-samples/mlops-sagemaker-github-actions pipeline.py:178-317)
     (

@@ -665,6 +665,60 @@ def test_lib_rule_src_layout_ships_every_package(tmp_path):
     assert is_own_module(snap, "_bentoml_impl.server.app") and not is_own_module(snap, "fastapi")
 
 
+# feast-dev/feast pyproject.toml:254: the package lives where the build configuration says
+FEAST_LAYOUT = {
+    "sdk/python/feast/__init__.py": "",
+    "sdk/python/feast/api/rest.py": "import fastapi\napp = fastapi.FastAPI()\n",
+    "sdk/python/tests/__init__.py": "",
+}
+
+
+@pytest.mark.parametrize(
+    ("build", "own"),
+    [
+        # setuptools packages.find.where, setuptools package-dir, setup.cfg, a hatch wheel
+        (
+            {
+                "pyproject.toml": '[project]\nname = "feast"\n\n[tool.setuptools]\n'
+                'packages = {find = {where = ["sdk/python"], exclude = ["sdk/python/tests"]}}\n'
+            },
+            {"feast"},
+        ),
+        (
+            {
+                "pyproject.toml": '[project]\nname = "feast"\n\n[tool.setuptools.package-dir]\n'
+                '"" = "sdk/python"\n'
+            },
+            {"feast"},
+        ),
+        (
+            {
+                "setup.cfg": "[metadata]\nname = feast\n\n[options.packages.find]\n"
+                "where = sdk/python\n"
+            },
+            {"feast"},
+        ),
+        (
+            {
+                "pyproject.toml": '[project]\nname = "feast"\n\n'
+                '[tool.hatch.build.targets.wheel]\npackages = ["sdk/python/feast"]\n'
+            },
+            {"feast"},
+        ),
+        # negative: nothing says where the package is: not found (as before)
+        ({"pyproject.toml": '[project]\nname = "feast"\n'}, set()),
+    ],
+    ids=["find-where", "package-dir", "setup-cfg", "hatch", "unnamed-folder"],
+)
+def test_lib_rule_reads_where_the_build_finds_the_package(tmp_path, build, own):
+    from mlaudit.probes.base import in_own_package, own_packages
+
+    snap = snapshot(tmp_path, {**FEAST_LAYOUT, **build})
+    assert own_packages(snap) == frozenset(own)  # the trap: its tests/ is no package of its own
+    assert in_own_package(snap, "sdk/python/feast/api/rest.py") == bool(own)
+    assert not in_own_package(snap, "sdk/python/tests/test_rest.py")
+
+
 DEPLOY_WF = (
     "on:\n  push:\n    branches: [main]\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n"
     "    steps:\n      - run: {cmd}\n"

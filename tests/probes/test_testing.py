@@ -775,6 +775,18 @@ CASES = [
         },
         F,
     ),
+    # FP: a bar of zero only says the metric was computed (huggingface/setfit
+    # tests/span/test_trainer.py:21)
+    (
+        "model-quality-gate",
+        "fp-zero-bar",
+        {
+            "tests/test_trainer.py": "def test_eval(trainer):\n    metrics = trainer.evaluate()\n"
+            "    assert metrics['accuracy'] > 0.0\n    assert 0 < metrics['f1']\n",
+            ".github/workflows/ci.yml": wf("pytest"),
+        },
+        F,
+    ),
     (
         "model-quality-gate",
         "fp-cml-report-only",

@@ -321,6 +321,28 @@ ROBOT_LIBRARY = {
 
 
 @pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        ({"Makefile": "train:\n\tmlflow run . -P alpha=0.5\n", "x.py": "x = 1\n"}, P),
+        ({"dvc.sh": "dvc repro\n", "x.py": "x = 1\n"}, P),
+        # prose that names MLflow runs is no command (feast-dev/feast
+        # infra/feast-operator/config/crd/bases/feast.dev_featurestores.yaml:882)
+        (
+            {
+                "crd.yaml": "description: Automatically log feature metadata on every "
+                "retrieval inside an active MLflow run\n",
+                "x.py": "x = 1\n",
+            },
+            F,
+        ),
+    ],
+    ids=["mlflow-run", "dvc-repro", "prose"],
+)
+def test_training_commands_are_commands(tmp_path, files, expected):
+    assert run_probe(snapshot(tmp_path, files), "trains_models").outcome == expected
+
+
+@pytest.mark.parametrize(
     ("extra", "expected"),
     [
         # positive: the Makefile's end-to-end test runs the training command

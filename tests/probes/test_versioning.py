@@ -223,6 +223,12 @@ CASES = [
         PASS,
     ),
     ("feature-defs-versioned", "dbt project", {"dbt_project.yml": "name: x\n"}, PASS),
+    (
+        "feature-defs-versioned",
+        "FP a test's feature store fixture",
+        {"etl.py": "import pandas as pd\n", "tests/fixtures/feature_store.yaml": "project: t\n"},
+        FAIL,
+    ),
     ("feature-defs-versioned", "nothing", {"train.py": "x = 1\n"}, FAIL),
     # FP: an import with no definition; README prose
     (
@@ -439,6 +445,18 @@ CASES = [
         "alias",
         {"serve.py": "import mlflow\nmodel = mlflow.pyfunc.load_model('models:/churn@champion')\n"},
         PASS,
+    ),
+    # FP: a tool's docstring and the regex that parses such URIs pin nothing (feast-dev/feast
+    # sdk/python/feast/mlflow_integration/client.py:308-309)
+    (
+        "model-pinned-in-serving",
+        "FP docstring and regex of a URI parser",
+        {
+            "serve.py": "import re\n\ndef parse(uri):\n"
+            '    """Parse ``models:/<name>/<version_or_alias>`` into a tuple."""\n'
+            '    return re.match(r"^models:/([^/]+)/(.+)$", uri)\n'
+        },
+        FAIL,
     ),
     # a ZenML inference config runs the model of a stage (zenml-io/zenml-projects
     # zencoder/configs/deployment_a100.yaml:9 `version: production`)

@@ -175,11 +175,49 @@ def _declared_distributions(snap: Snapshot, folder: str = "") -> set[str]:
 
 def in_own_package(snap: Snapshot, path: str) -> bool:
     """Is `path` inside one of the packages the repository publishes (rule lib)?"""
-    parts = path.split("/")
-    top = parts[1] if parts[0] == "src" and len(parts) > 2 else parts[0]
-    if len(parts) > 1 and top in own_packages(snap):
-        return True
+    own = own_packages(snap)
+    if own:
+        for root in package_roots(snap):
+            if path.startswith(root):
+                parts = path[len(root) :].split("/")
+                if len(parts) > 1 and parts[0] in own:
+                    return True
     return any(path.startswith(folder) for folder in _plugin_package_dirs(snap))
+
+
+def package_roots(snap: Snapshot) -> tuple[str, ...]:
+    """The folders the root project's packages are found in ("" or ending in "/"), longest
+    first: the root and `src/`, and what the build configuration names — setuptools
+    `packages.find.where` / `package-dir` (feast-dev/feast pyproject.toml:254
+    `where = ["sdk/python"]`), setup.cfg `[options.packages.find] where`, a hatch wheel's
+    `packages = ["lib/x"]`."""
+
+    def build() -> tuple[str, ...]:
+        roots = {"", "src/"}
+        data = snap.toml("pyproject.toml") if snap.exists("pyproject.toml") else None
+        tool = table(data or {}, "tool")
+        setuptools = table(tool, "setuptools")
+        packages = setuptools.get("packages")
+        where = table(packages, "find").get("where") if isinstance(packages, dict) else None
+        folders: list[Any] = list(where) if isinstance(where, list) else [where]
+        package_dir = table(setuptools, "package-dir")
+        folders.append(package_dir.get(""))
+        wheel = table(table(table(table(tool, "hatch"), "build"), "targets"), "wheel")
+        listed = wheel.get("packages")
+        if isinstance(listed, list):
+            folders += [x.rsplit("/", 1)[0] for x in listed if isinstance(x, str) and "/" in x]
+        if snap.exists("setup.cfg"):
+            found = _FIND_WHERE.search(snap.text("setup.cfg") or "")
+            folders.append(found.group(1) if found else None)
+        for folder in folders:
+            if isinstance(folder, str) and folder.strip("./"):
+                roots.add(folder.strip("/").removeprefix("./") + "/")
+        return tuple(sorted(roots, key=len, reverse=True))
+
+    return snap.memo(("package_roots",), build)
+
+
+_FIND_WHERE = re.compile(r"(?ms)^\[options\.packages\.find\][^\[]*?^where\s*=\s*(\S+)")
 
 
 # how deep a plugin's own project folder may sit (runtimes/mlflow/pyproject.toml)
@@ -225,19 +263,24 @@ def own_packages(snap: Snapshot) -> frozenset[str]:
         if not declared:
             return frozenset()
         found = set()
-        src_layout: set[str] = set()
-        for path in snap.files:
-            parts = path.split("/")
-            if parts[-1] != "__init__.py":
-                continue
-            if len(parts) == 3 and parts[0] == "src":
-                src_layout.add(parts[1])
-            if len(parts) == 2 or (len(parts) == 3 and parts[0] == "src"):
-                if norm_dist(parts[-2]) in declared:
-                    found.add(parts[-2])
-        if found & src_layout:
-            # a src/ layout ships every package under src/ (`_bentoml_impl` next to `bentoml`)
-            found |= src_layout
+        # a src/ layout ships every package under src/ (`_bentoml_impl` next to `bentoml`);
+        # a folder the build configuration names may also hold its tests (sdk/python/tests/)
+        layouts: dict[str, set[str]] = {}
+        roots = package_roots(snap)
+        for path in snap.glob("**/__init__.py"):
+            for root in roots:
+                if not path.startswith(root):
+                    continue
+                parts = path[len(root) :].split("/")
+                if len(parts) == 2:
+                    if root == "src/":
+                        layouts.setdefault(root, set()).add(parts[0])
+                    if norm_dist(parts[0]) in declared:
+                        found.add(parts[0])
+                break  # the longest root holding the path decides
+        for packages in layouts.values():
+            if found & packages:
+                found |= packages
         return frozenset(found)
 
     return snap.memo(("own_packages",), build)

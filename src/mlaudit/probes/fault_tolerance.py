@@ -38,7 +38,7 @@ from mlaudit.repo.parsers.kubernetes import is_dev_path
 from mlaudit.repo.parsers.python_src import PythonFacts
 from mlaudit.repo.parsers.yaml_docs import key_line
 from mlaudit.repo.snapshot import Snapshot, derivation_key
-from mlaudit.results import Evidence, Observation
+from mlaudit.results import Evidence, Observation, Outcome
 
 # retries and timeouts ------------------------------------------------------------------------
 RETRY_CALLS = (
@@ -102,6 +102,23 @@ CLIENT_MODULES = (
 
 
 _RETRIES = derivation_key("retries_timeouts")
+
+
+@probe("network_clients", NoParams)
+def network_clients(snap: Snapshot, p: NoParams) -> Observation:
+    """Precondition: the code calls other services, wherever retries-timeouts applies (a
+    network client imported in production code, or a retry or timeout around a remote call:
+    tenacity around a registry load).
+
+    Why: a circuit breaker isolates a failing dependency; code that calls no other service has
+    none to isolate (fmind/mlops-python-package: retries-timeouts was n/a, circuit-breaker
+    failed, on the same code).
+    Fix: nothing to fix; a precondition.
+    """
+    remote = retries_timeouts(snap, p)
+    if remote.outcome == Outcome.NOT_APPLICABLE:
+        return base.failed(remote.message)
+    return base.passed("the code calls other services", remote.evidence[:3])
 
 
 @probe("retries_timeouts", NoParams)

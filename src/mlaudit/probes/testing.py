@@ -983,6 +983,23 @@ def metrics_gate_ci(snap: Snapshot, p: MetricsGateParams) -> Observation:
 METRIC_CALLS = ("sklearn.metrics.*", "torchmetrics.*", "evaluate.load", "*.score", "*.evaluate")
 # compared with a literal threshold: `> 0.82`, `0.9 <= auc`, `assertGreater(acc, 0.8)`
 _THRESHOLD = r"[<>]=?\s*-?\.?\d|\d\s*[<>]|assert(?:Greater|Less)\w*\(.*,\s*-?\.?\d"
+# the numbers compared: a bar of zero (`accuracy > 0.0`) only says the metric was computed
+# (huggingface/setfit tests/span/test_trainer.py:21, reviewed)
+_THRESHOLD_VALUE = re.compile(
+    r"[<>]=?\s*(-?[\d.]+)|(-?[\d.]*\d)\s*[<>]|assert(?:Greater|Less)\w*\(.*,\s*(-?[\d.]+)"
+)
+
+
+def _raises_a_bar(text: str) -> bool:
+    """Is some number the assertion compares with other than zero?"""
+    for match in _THRESHOLD_VALUE.finditer(text):
+        value = next((g for g in match.groups() if g), "")
+        try:
+            if float(value.rstrip(".")) != 0:
+                return True
+        except ValueError:
+            continue
+    return False
 
 
 @probe("metric_threshold_tests", NoParams)
@@ -994,7 +1011,8 @@ def metric_threshold_tests(snap: Snapshot, p: NoParams) -> Observation:
     `evaluate.load`, an estimator's `.score`/`.evaluate`) assigned to a name that a later
     assertion of the same function compares with a number (`assert acc_test > 0.82`,
     `assertGreater(auc, 0.9)`), or compared inside the assertion itself. An equality checks
-    the metric code, not the model; a loss compared with another computed value (training
+    the metric code, not the model, and a bar of zero (`accuracy > 0.0`) only that it was
+    computed; a loss compared with another computed value (training
     reduced the loss below the prior) is a training sanity test, not a quality bar. Skipped
     tests do not count.
     Why: run by CI, such a test blocks a model that got worse (ML Test Score Model 5;
@@ -1011,7 +1029,7 @@ def metric_threshold_tests(snap: Snapshot, p: NoParams) -> Observation:
         for candidates in functions:
             for line, names, on_metric_line in candidates:
                 text = lines[line - 1] if 0 < line <= len(lines) else ""
-                if not re.search(_THRESHOLD, text):
+                if not re.search(_THRESHOLD, text) or not _raises_a_bar(text):
                     continue
                 pattern = "|".join(re.escape(n) for n in names)
                 if on_metric_line or (pattern and re.search(rf"\b(?:{pattern})\b", text)):

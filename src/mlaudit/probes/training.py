@@ -66,7 +66,9 @@ TRAINING_COMMAND = re.compile(
     r"(?:train|finetune|fine_tune|pretrain)\w*\.py\b"
     r"|\b(?:spacy|yolo|allennlp|ludwig|rasa|litgpt|autotrain|tune)\s+(?:\w+\s+)?"
     r"(?:train|finetune|pretrain)\b"
-    r"|\bfairseq-train\b|\bdvc\s+(?:repro|exp\s+run)\b|\bmlflow\s+run\b",
+    # commands are lower case: "inside an active MLflow run" is prose (feast-dev/feast
+    # infra/feast-operator/config/crd/bases/feast.dev_featurestores.yaml:882, a description)
+    r"|\bfairseq-train\b|(?-i:\bdvc\s+(?:repro|exp\s+run)\b|\bmlflow\s+run\b)",
     re.IGNORECASE,
 )
 TEMPLATE_FILES: tuple[str, ...] = ("*.py.tmpl", "*.py.j2", "*.py.jinja", "*.py.jinja2")

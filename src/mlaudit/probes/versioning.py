@@ -327,7 +327,11 @@ def data_unversioned(snap: Snapshot, p: DataUnversionedParams) -> Observation:
 
 
 # model-pinned-in-serving ---------------------------------------------------------------------
-_MODEL_URI = re.compile(r"models:/([^/@\s'\"]+)(?:/([^/\s'\"]+)|@([\w-]+))")
+# a name and a version that could be real: not a docstring's `models:/<name>/<version>` nor a
+# regex parsing such URIs (feast-dev/feast sdk/python/feast/mlflow_integration/client.py:308-309,
+# reviewed)
+_URI_PART = r"[\w.-]+"
+_MODEL_URI = re.compile(rf"models:/({_URI_PART})(?:/({_URI_PART})|@([\w-]+))(?![^\s'\"/,;)\]}}])")
 _RUN_URI = re.compile(r"runs:/[0-9a-f]{32}/")
 _RELEASE_ASSET = re.compile(
     r"releases/download/(v?\d[\w.-]*)/"
