@@ -157,6 +157,16 @@ CASES = [
         Outcome.PASS,
     ),
     ("model-served-by-uri", {"pkg/serve.py": SERVE}, Outcome.UNKNOWN),
+    # a serving class loading the model file it was given with cloudpickle (mlrun/demo-fraud
+    # src/serving.py:27-28)
+    (
+        "model-served-by-uri",
+        {
+            "pkg/train.py": TRAIN,
+            "pkg/serve.py": SERVE + "from cloudpickle import load\nm = load(open(path, 'rb'))\n",
+        },
+        Outcome.PASS,
+    ),
     # ThoughtWorksInc/CD4ML-Scenarios: app.py reaches train.py through 7 imports
     (
         "model-served-by-uri",

@@ -915,6 +915,29 @@ CASES = [
         },
         P,
     ),
+    # FP: a test that builds a DataFrame in memory and asserts it exists tests nothing of the
+    # project (mlrun/demo-fraud tests/test_data_prep.py:7-9)
+    (
+        "unit-tests",
+        "fp-in-memory-data-only",
+        {
+            "tests/test_prep.py": "import unittest\nimport pandas as pd\n\n"
+            "class T(unittest.TestCase):\n    def test_(self):\n        data = self.get_data()\n"
+            "        assert data is not None\n\n    def get_data(self):\n"
+            "        return pd.DataFrame({'a': [1, 2]})\n"
+        },
+        H,
+    ),
+    # ... but one that reads the project's data and asserts on it is a test
+    (
+        "unit-tests",
+        "reads-the-data",
+        {
+            "tests/test_prep.py": "import pandas as pd\n\ndef test_rows():\n"
+            "    data = pd.read_csv('data/rows.csv')\n    assert len(data) > 0\n"
+        },
+        P,
+    ),
     (
         "unit-tests",
         "fp-testcase-skipped",

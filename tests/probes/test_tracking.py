@@ -266,6 +266,29 @@ CASES = [
         },
         PARTIAL,
     ),
+    # MLRun records each run's parameters and results in its run database (mlrun/demo-fraud
+    # src/train_workflow.py:84)
+    (
+        "tracker-calls",
+        "mlrun run_function",
+        {
+            "train.py": "from sklearn.svm import SVC\nSVC().fit(X, y)\n",
+            "workflow.py": "import mlrun\nproject = mlrun.get_current_project()\n"
+            "run = project.run_function('train', params={'C': 1.0})\n",
+        },
+        PASS,
+    ),
+    # FP: an MLRun function defined but never run is no logged run
+    (
+        "tracker-calls",
+        "FP mlrun function declared",
+        {
+            "train.py": "from sklearn.svm import SVC\nSVC().fit(X, y)\n",
+            "setup.py": "import mlrun\nproject = mlrun.get_or_create_project('p')\n"
+            "project.set_function('train.py', name='train')\n",
+        },
+        FAIL,
+    ),
     # FP: reading TensorBoard logs back is no logging of runs
     (
         "tracker-calls",

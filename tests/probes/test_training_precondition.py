@@ -472,3 +472,33 @@ def test_a_transform_of_the_tools_own_graph_is_no_feature_code(tmp_path):
         "import transform_flow_graph", "import transform_flow_graph, transform_features"
     )
     assert run_check(snapshot(tmp_path / "b", files), "feature-unit-tests").outcome == P
+
+
+# rule lib for data, as for training: a data tool's loaders and tutorials are its users' data
+DATA_TOOL = {
+    "pyproject.toml": '[project]\nname = "featlib"\nversion = "1.0"\n',
+    "src/featlib/__init__.py": "",
+    "src/featlib/offline_store.py": "import pandas as pd\n\ndef read(p):\n    return pd.read_parquet(p)\n",
+    "src/featlib/datasets/sample.csv": "a,b\n1,2\n",
+    "docs/tutorials/load_data.py": "import pandas as pd\ndf = pd.read_sql_query(q, con)\n",
+    ".github/workflows/release.yml": "on:\n  push:\n    tags: ['v*']\njobs:\n  publish:\n"
+    "    runs-on: ubuntu-latest\n    steps:\n      - uses: pypa/gh-action-pypi-publish@v1\n",
+}
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        (DATA_TOOL, F),
+        # positive: a data pipeline of the project's own, outside the package
+        ({**DATA_TOOL, "pipelines/ingest.py": "import pandas as pd\npd.read_csv('x.csv')\n"}, P),
+        # trap: the same files in a repository that publishes nothing read data
+        ({k: v for k, v in DATA_TOOL.items() if not k.startswith(".github")}, P),
+    ],
+    ids=["data-tool", "tool-with-own-pipeline", "unpublished"],
+)
+def test_a_published_data_tools_own_loaders_are_not_data(tmp_path, files, expected):
+    obs = run_probe(snapshot(tmp_path, files), "handles_data")
+    assert obs.outcome == expected, obs
+    if expected == F:
+        assert "rule lib" in obs.message

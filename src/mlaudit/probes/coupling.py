@@ -201,6 +201,10 @@ LOADERS = (
     "metaflow.Run",
     "joblib.load",
     "pickle.load",
+    # in serving code, the model a serving class was given (mlrun/demo-fraud src/serving.py:28
+    # `load(open(model_file, "rb"))`, cloudpickle's)
+    "cloudpickle.load",
+    "dill.load",
     "onnxruntime.InferenceSession",
     "*keras.models.load_model",
     "tensorflow.saved_model.load",

@@ -212,14 +212,24 @@ class UnitTestsParams(Params):
 _TEST_FRAMEWORKS = frozenset({"pytest", "unittest", "__future__"})
 
 
+# ... and the in-memory data it may build for itself, asserting on nothing but that
+_FIXTURE_MODULES = frozenset({"pandas", "numpy"})
+_FIXTURE_CALL = re.compile(
+    r"^(?:pandas|numpy)\.(?:DataFrame|Series|array|asarray|zeros|ones|arange)$|^self\.[A-Za-z_]\w*$"
+)
+
+
 def _placeholder(facts: PythonFacts) -> bool:
     """A test file that imports nothing but the test framework and calls nothing but
     assertions cannot exercise the project (kaziamaan47/end-to-end-mlops-pipeline
     tests/test_smoke.py: `assert 1 + 1 == 2`; the SageMaker project template's
     tests/test_pipelines.py: `@pytest.mark.xfail` … `assert False, "No tests written"`,
-    aws-samples/mlops-sagemaker-github-actions seedcode/tests/test_pipelines.py:4-6)."""
-    return all(imp.module.split(".")[0] in _TEST_FRAMEWORKS for imp in facts.imports) and all(
-        ASSERT_CALLS.search(c.name) for c in facts.calls
+    aws-samples/mlops-sagemaker-github-actions seedcode/tests/test_pipelines.py:4-6), nor
+    one that builds a DataFrame in memory and asserts it exists (mlrun/demo-fraud
+    tests/test_data_prep.py:7-9: `data = self.get_data(); assert data is not None`)."""
+    allowed = _TEST_FRAMEWORKS | _FIXTURE_MODULES
+    return all(imp.module.split(".")[0] in allowed for imp in facts.imports) and all(
+        ASSERT_CALLS.search(c.name) or _FIXTURE_CALL.match(c.name) for c in facts.calls
     )
 
 
@@ -258,7 +268,8 @@ def unit_tests(snap: Snapshot, p: UnitTestsParams) -> Observation:
         )
     if asserting:
         return base.partial(
-            "the tests import nothing but the test framework and call nothing: placeholders",
+            "the tests exercise nothing of the project (they import only the test framework, "
+            "or build their own data and assert it exists): placeholders",
             [ev(f.path, f.first_test, "def test…") for f in asserting],
         )
     if files:
@@ -372,8 +383,8 @@ def tests_in_ci(snap: Snapshot, p: TestsInCiParams) -> Observation:
         # running `assert 1 + 1 == 2` on every change protects nothing (huggingface/
         # autotrain-advanced src/autotrain/tests/test_dummy.py, its only test)
         return base.partial(
-            "CI runs the tests on every change, but the tests are placeholders that import "
-            "and call nothing",
+            "CI runs the tests on every change, but the tests are placeholders that exercise "
+            "nothing of the project",
             [h.evidence() for h in gating] + [ev(f.path, f.first_test) for f in files[:3]],
         )
     if gating:

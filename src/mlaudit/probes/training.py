@@ -425,15 +425,25 @@ def _handles_data(snap: Snapshot) -> Observation:
     if trains.outcome == Outcome.PASS:
         return base.passed(f"{trains.message}: it has training data", trains.evidence)
     code = _code(snap)
-    read = _first_hit(snap, _DATA_CALL, code, _data_call)
+    # rule lib, as for training: a data tool's own loaders, pipelines and bundled datasets, and
+    # its tutorials, are what it offers its users, not data of the project's own
+    # (feast-dev/feast sdk/python/feast/, docs/tutorials/…/part1-load-data.ipynb, reviewed)
+    library = _library_internals(snap)
+    own = [x for x in code if not library(x)] if library is not None else code
+    read = _first_hit(snap, _DATA_CALL, own, _data_call)
     if read is not None:
         return base.passed("the repository reads datasets", [read])
     modules = snap.tree_memo(
-        ("training.data_code",), lambda: [x for x in code if DATA_CODE.search(x)]
+        ("training.data_code", library is not None),
+        lambda: [x for x in own if DATA_CODE.search(x)],
     )
     if modules:
         return base.passed("the repository has data pipeline code", [ev(x) for x in modules[:3]])
-    files = [x for x in base.select_files(snap, DATA_FILES) if not base.is_test_path(x)]
+    files = [
+        x
+        for x in base.select_files(snap, DATA_FILES)
+        if not base.is_test_path(x) and (library is None or not library(x))
+    ]
     if files:
         return base.passed("data files or data tooling are tracked", [ev(x) for x in files[:3]])
     if trains.outcome == Outcome.UNKNOWN:
@@ -444,7 +454,12 @@ def _handles_data(snap: Snapshot) -> Observation:
         no_python="no Python code outside the tests: whether the repository handles data "
         "cannot be read",
         unread="no data handling found, but some Python files could not be read",
-        absent="no data: nothing trains, no dataset is read and no data file is tracked",
+        absent=(
+            "no data: nothing trains, and no dataset is read or tracked outside the package "
+            "the repository publishes and its examples (rule lib)"
+            if library is not None
+            else "no data: nothing trains, no dataset is read and no data file is tracked"
+        ),
         no_code="no data",
     )
 
