@@ -14,7 +14,9 @@ from mlaudit.results import Outcome
 
 P, F, H = Outcome.PASS, Outcome.FAIL, Outcome.PARTIAL
 
-PYTEST_STYLE = "from model import predict\n\n\ndef test_shapes():\n    assert predict([1, 2]).shape == (2,)\n"
+PYTEST_STYLE = (
+    "from model import predict\n\n\ndef test_shapes():\n    assert predict([1, 2]).shape == (2,)\n"
+)
 UNITTEST_STYLE = (
     "import unittest\n\n\nclass ModelChecks(unittest.TestCase):\n"
     "    def test_output(self):\n        self.assertEqual(1 + 1, 2)\n\n\n"
