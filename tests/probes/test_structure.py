@@ -274,6 +274,7 @@ CASES = [
     ("scripts-folder", "scripts", {"scripts/run.sh": "#!/bin/sh\necho hi\n"}, P),
     ("scripts-folder", "none", {"run.sh": "#!/bin/sh\n"}, F),
     ("scripts-folder", "devtools", {"devtools/ci/start.sh": "#!/bin/sh\necho hi\n"}, P),
+    ("scripts-folder", "a-root-program", {"train.py": "print(1)\n"}, F),
     ("scripts-folder", "fp-template", {"scripts/.gitkeep": ""}, H),
     # a web UI's JavaScript in static/scripts/ is no operational script (huggingface/
     # autotrain-advanced src/autotrain/app/static/scripts/)
@@ -488,3 +489,16 @@ def test_a_repository_without_deployment_files_has_no_deployment_folder_to_keep(
     assert run_check(open_worktree(tmp_path / "root"), "deployment-folder").outcome == P
     make_repo(tmp_path / "flat", {"train.py": "x = 1\n", "app.Dockerfile": "FROM python:3.11\n"})
     assert run_check(open_worktree(tmp_path / "flat"), "deployment-folder").outcome == F
+
+
+def test_scripts_folder_does_not_apply_without_loose_scripts(tmp_path):
+    """fmind/mlops-python-package: tasks in a task runner, programs in the package; nothing
+    to gather into scripts/. A lone root program still makes it apply (a fail)."""
+    files = {
+        "src/pkg/jobs.py": "def main():\n    pass\n",
+        "setup.py": "from setuptools import setup\n",
+        "mise.toml": "[tasks.test]\nrun = 'pytest'\n",
+    }
+    assert run_check(snapshot(tmp_path, files), "scripts-folder").outcome == NA
+    files["run.sh"] = "#!/bin/sh\npython -m pkg.jobs\n"
+    assert run_check(snapshot(tmp_path / "b", files), "scripts-folder").outcome == F

@@ -14,7 +14,7 @@ from helpers import run_check, snapshot
 from mlaudit.probes import _ci_reach, _task_runners
 from mlaudit.results import Outcome
 
-P, F, H = Outcome.PASS, Outcome.FAIL, Outcome.PARTIAL
+P, F, H, U = Outcome.PASS, Outcome.FAIL, Outcome.PARTIAL, Outcome.UNKNOWN
 
 TEST_OK = "import math\n\n\ndef test_ok():\n    assert math.sqrt(4) == 2\n"
 
@@ -308,3 +308,32 @@ def test_nox_parametrised_sessions_and_module_constants(tmp_path, command, expec
     if expected == P:
         assert obs.evidence[0].path == "noxfile.py" and obs.evidence[0].line == 9
         assert obs.evidence[0].snippet.startswith("pytest --cov=pkg -vv tests/unit")
+
+
+# an exercise to fill in cannot parse by design: it hides nothing (GoogleCloudPlatform/
+# mlops-on-gcp immersion/kubeflow_pipelines/cicd/labs/cloudbuild.yaml:22-32, reviewed)
+LAB_STUB = "steps:\n- name: # TODO\n  args:\n  - 'BASE_IMAGE= # TODO\n  - build\n"
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("labs/cicd/cloudbuild.yaml", F),
+        ("lab-03-kfp-cicd/exercises/cloudbuild.yaml", F),
+        # the trap: the same broken file outside an exercise folder could hide the tests
+        ("pipelines/cloudbuild.yaml", U),
+    ],
+    ids=["labs", "exercises", "not-an-exercise"],
+)
+def test_an_exercise_stub_does_not_make_a_ci_check_unknown(tmp_path, path, expected):
+    files = {path: LAB_STUB, ".github/workflows/ci.yml": wf("echo hello")}
+    obs = run_check(snapshot(tmp_path, files), "tests-in-ci")
+    assert obs.outcome == expected, obs.message
+
+
+def test_a_broken_file_in_an_exercise_folder_without_todo_still_counts(tmp_path):
+    files = {
+        "labs/cloudbuild.yaml": LAB_STUB.replace("# TODO", ""),
+        ".github/workflows/ci.yml": wf("echo hello"),
+    }
+    assert run_check(snapshot(tmp_path, files), "tests-in-ci").outcome == U
