@@ -131,6 +131,36 @@ CASES = [
         },
         NA,
     ),
+    # a URI read from the environment, naming the managed server the repository declares as
+    # infrastructure (aws-samples/amazon-sagemaker-from-idea-to-production
+    # cfn-templates/sagemaker-domain.yaml:1329)
+    (
+        "shared-tracking-server",
+        "computed uri and a declared managed server",
+        {
+            "train.py": "import os, mlflow\nmlflow.set_tracking_uri(os.environ['MLFLOW_ARN'])\n",
+            "cfn/domain.yaml": "Resources:\n  Mlflow:\n    Type: AWS::SageMaker::MlflowTrackingServer\n",
+        },
+        PASS,
+    ),
+    (
+        "shared-tracking-server",
+        "computed uri, no server declared",
+        {"train.py": "import os, mlflow\nmlflow.set_tracking_uri(os.environ['MLFLOW_ARN'])\n"},
+        PARTIAL,
+    ),
+    # the trap: only a notebook points at the declared server (rule nb)
+    (
+        "shared-tracking-server",
+        "FP declared server, notebook only",
+        {
+            "explore.ipynb": nb(
+                "import os, mlflow\n", "mlflow.set_tracking_uri(os.environ['A'])\n"
+            ),
+            "cfn/domain.yaml": "Resources:\n  Mlflow:\n    Type: AWS::SageMaker::MlflowTrackingServer\n",
+        },
+        PARTIAL,
+    ),
     # shared-tracking-server: a settings field's default is the URI the code sets
     # (fmind/mlops-python-package src/bikes/io/services.py:174,197)
     # a hosted tracker only in a Hydra option nothing selects is offered, not used

@@ -157,6 +157,14 @@ def _field_default(facts: PythonFacts, call: Call) -> str | None:
     return value if value != "<expr>" else None
 
 
+# a managed MLflow server declared as infrastructure (aws-samples/amazon-sagemaker-from-idea-to-
+# production cfn-templates/sagemaker-domain.yaml:1329 `Type: AWS::SageMaker::MlflowTrackingServer`,
+# its runs pointed at it by ARN; reviewed)
+_DECLARED_SERVER = re.compile(
+    r"AWS::SageMaker::MlflowTrackingServer\b|\bresource\s+\"aws_sagemaker_mlflow_tracking_server\""
+)
+
+
 @probe("shared_tracking_server", NoParams)
 def shared_tracking_server(snap: Snapshot, p: NoParams) -> Observation:
     """Runs are logged to a shared tracking server, not to a folder on one machine.
@@ -167,7 +175,9 @@ def shared_tracking_server(snap: Snapshot, p: NoParams) -> Observation:
     trackers (W&B `wandb.init`, Neptune, Comet, ClearML, or their Lightning loggers in a
     Hydra config) unless run in offline mode; managed platforms' run logging (Azure ML
     `Run.get_context().log`, SageMaker Experiments, Vertex AI Experiments), which records to
-    the team's workspace. A URI computed at run time is partial. A committed `mlruns/` folder, a
+    the team's workspace. A URI computed at run time is partial, unless the repository declares
+    the managed server it names as infrastructure (a CloudFormation
+    `AWS::SageMaker::MlflowTrackingServer`, its Terraform resource). A committed `mlruns/` folder, a
     `file:`/`sqlite:` URI or a server on the loopback address (`http://127.0.0.1:5000`, a
     tutorial's `mlflow ui`) is local-only and does not count.
     Why: results on one laptop cannot be compared or audited by the team (GCP level 1
@@ -281,6 +291,21 @@ def shared_tracking_server(snap: Snapshot, p: NoParams) -> Observation:
     if remote:
         return base.passed("runs go to a shared tracking server", remote)
     computed_in_code = [e for e in computed if not base.is_notebook(e.path)]
+    if computed_in_code:
+        # a URI computed at run time, and the server it names declared as infrastructure (in
+        # notebooks only, rule nb keeps it partial)
+        declared = [
+            ev(path, line, text.strip()[:120], "managed tracking server")
+            for path, line, text in snap.grep(
+                base.select_files(snap, ["*.yaml", "*.yml", "*.json", "*.tf", "*.template"]),
+                _DECLARED_SERVER,
+            )
+        ]
+        if declared:
+            return base.passed(
+                "runs point at a tracking server the repository declares as infrastructure",
+                declared[:2] + computed_in_code[:2],
+            )
     if offered and not computed_in_code:
         return base.partial(
             "a hosted tracker only in Hydra options that no committed config or command selects",
