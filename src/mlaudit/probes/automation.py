@@ -523,11 +523,7 @@ PIPELINE_SDKS = (
     "kfp",
     "azureml.pipeline",
     "azure.ai.ml",
-    "sagemaker.workflow",
-    # SageMaker Python SDK v3 (aws-samples/amazon-sagemaker-from-idea-to-production
-    # 03-sagemaker-pipeline.ipynb: `from sagemaker.mlops.workflow.steps import ProcessingStep`)
-    "sagemaker.mlops.workflow",
-    "sagemaker.core.workflow",
+    *base.SAGEMAKER_PIPELINE_MODULES,
     "tfx",
     "google.cloud.aiplatform",
     "zenml",

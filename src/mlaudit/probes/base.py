@@ -140,6 +140,16 @@ def is_notebook(path: str) -> bool:
     return path.endswith(".ipynb")
 
 
+# SageMaker Pipelines' modules, in SDK v2 and v3 (v3 moved them: aws-samples/amazon-sagemaker-
+# from-idea-to-production 03-sagemaker-pipeline.ipynb `from sagemaker.mlops.workflow.steps import
+# ProcessingStep`): the pipeline, orchestration and training vocabularies all name them
+SAGEMAKER_PIPELINE_MODULES: tuple[str, ...] = (
+    "sagemaker.workflow",
+    "sagemaker.mlops.workflow",
+    "sagemaker.core.workflow",
+)
+
+
 def norm_dist(name: str) -> str:
     """A distribution name as PEP 503 compares it (`Torch_Audio` ≈ `torch-audio`)."""
     return re.sub(r"[-_.]+", "_", name.strip().strip("'\"")).lower()
@@ -263,24 +273,20 @@ def own_packages(snap: Snapshot) -> frozenset[str]:
         if not declared:
             return frozenset()
         found = set()
-        # a src/ layout ships every package under src/ (`_bentoml_impl` next to `bentoml`);
-        # a folder the build configuration names may also hold its tests (sdk/python/tests/)
-        layouts: dict[str, set[str]] = {}
+        # a src/ layout ships every package under src/ (`_bentoml_impl` next to `bentoml`); a
+        # folder the build configuration names may also hold its tests (sdk/python/tests/)
+        src_layout: set[str] = set()
         roots = package_roots(snap)
         for path in snap.glob("**/__init__.py"):
-            for root in roots:
-                if not path.startswith(root):
-                    continue
-                parts = path[len(root) :].split("/")
-                if len(parts) == 2:
-                    if root == "src/":
-                        layouts.setdefault(root, set()).add(parts[0])
-                    if norm_dist(parts[0]) in declared:
-                        found.add(parts[0])
-                break  # the longest root holding the path decides
-        for packages in layouts.values():
-            if found & packages:
-                found |= packages
+            root = next(r for r in roots if path.startswith(r))  # the longest ("" holds all)
+            parts = path[len(root) :].split("/")
+            if len(parts) == 2:
+                if root == "src/":
+                    src_layout.add(parts[0])
+                if norm_dist(parts[0]) in declared:
+                    found.add(parts[0])
+        if found & src_layout:
+            found |= src_layout
         return frozenset(found)
 
     return snap.memo(("own_packages",), build)
@@ -492,12 +498,13 @@ def problem_evidence(
     for p in paths:
         if p not in problems:
             continue
-        if wanted or _EXERCISE_DIR.search(p):
-            text = snap.text(p)
-            if text is not None and wanted and not any(t in text for t in wanted):
+        exercise = _EXERCISE_DIR.search(p) is not None
+        text = snap.text(p) if wanted or exercise else None
+        if text is not None:
+            if wanted and not any(t in text for t in wanted):
                 continue
-            if text is not None and _exercise_stub(p, text):
-                continue
+            if exercise and _TODO_MARK.search(text):
+                continue  # an exercise stub to fill in (below)
         out.append(ev(p, note=snap.problems[p]))
     return out
 
@@ -509,12 +516,6 @@ _EXERCISE_DIR = re.compile(
     r"(?:^|/)(?:labs?|lab[-_][^/]*|exercises?|assignments?|starter[-_\w]*|homework)/", re.I
 )
 _TODO_MARK = re.compile(r"#\s*TODO\b|\bTODO\b\s*$|<TODO[^>]*>", re.M)
-
-
-def _exercise_stub(path: str, text: str) -> bool:
-    """Is the unparsable file at `path` an exercise stub (in an exercise folder, with TODO
-    placeholders), not a broken file that could hide a signal?"""
-    return bool(_EXERCISE_DIR.search(path)) and _TODO_MARK.search(text) is not None
 
 
 def unread_evidence(snap: Snapshot, paths: Iterable[str]) -> list[Evidence]:

@@ -137,7 +137,11 @@ def retries_timeouts(snap: Snapshot, p: NoParams) -> Observation:
     Fix: pass `timeout=` to every HTTP call and wrap remote calls with `tenacity.retry`
     (exponential backoff, bounded attempts).
     """
+    # one answer per Snapshot: circuit-breaker's precondition (network_clients) asks too
+    return snap._cached("retries_timeouts", "", lambda: _retries_timeouts(snap))
 
+
+def _retries_timeouts(snap: Snapshot) -> Observation:
     def scan_file(path: str, facts: PythonFacts, buckets: tuple[list[Evidence], ...]) -> None:
         good, no_timeout, clients = buckets
         for imp in facts.imports:
@@ -205,11 +209,7 @@ ORCHESTRATOR_MODULES = (
     "tfx",
     # SageMaker Pipelines' steps (aws-samples/mlops-sagemaker-github-actions
     # seedcode/pipelines/abalone/pipeline.py:178-317: ProcessingStep, TrainingStep, Pipeline)
-    "sagemaker.workflow",
-    # SageMaker Python SDK v3 (aws-samples/amazon-sagemaker-from-idea-to-production
-    # 03-sagemaker-pipeline.ipynb: `from sagemaker.mlops.workflow.steps import ProcessingStep`)
-    "sagemaker.mlops.workflow",
-    "sagemaker.core.workflow",
+    *base.SAGEMAKER_PIPELINE_MODULES,
 )
 _RETRY_KEY_LINE = re.compile(r"""["'](retries|max_retries|retry_count)["']\s*:\s*(\d+)""")
 _RETRY_KWARGS = (

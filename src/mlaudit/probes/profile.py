@@ -88,11 +88,7 @@ ORCHESTRATOR_MODULES = (
     "luigi",
     "flytekit",
     "kedro",
-    "sagemaker.workflow",
-    # SageMaker Python SDK v3 (aws-samples/amazon-sagemaker-from-idea-to-production
-    # 03-sagemaker-pipeline.ipynb: `from sagemaker.mlops.workflow.steps import ProcessingStep`)
-    "sagemaker.mlops.workflow",
-    "sagemaker.core.workflow",
+    *base.SAGEMAKER_PIPELINE_MODULES,
 )
 MANIFEST_GLOBS = (
     "k8s/**.yaml",

@@ -107,11 +107,7 @@ SPLIT_MODULES: tuple[str, ...] = ("sklearn.model_selection",)
 PIPELINE_MODULES: tuple[str, ...] = (
     "kfp",
     "tfx",
-    "sagemaker.workflow",
-    # SageMaker Python SDK v3 (aws-samples/amazon-sagemaker-from-idea-to-production
-    # 03-sagemaker-pipeline.ipynb: `from sagemaker.mlops.workflow.steps import ProcessingStep`)
-    "sagemaker.mlops.workflow",
-    "sagemaker.core.workflow",
+    *base.SAGEMAKER_PIPELINE_MODULES,
     "azure.ai.ml",
     "azureml.pipeline",
     "google.cloud.aiplatform",
@@ -279,9 +275,8 @@ def trains_models(snap: Snapshot, p: NoParams) -> Observation:
 
 def _trains(snap: Snapshot) -> Observation:
     code = _code(snap)
-    library = _library_internals(snap)
     # a library's own algorithms and its examples show how to use it, not that it trains
-    calls = [x for x in code if not library(x)] if library is not None else code
+    calls, library = _project_code(snap)
     call = _first_hit(snap, _TRAINING_CALL, calls, _training_call)
     if call is not None:
         return base.passed("the repository trains a model", [call])
@@ -289,10 +284,10 @@ def _trains(snap: Snapshot) -> Observation:
     def named_for_training() -> list[str]:
         templates = base.select_files(snap, TEMPLATE_FILES, include_excluded_dirs=True)
         candidates = [*code, *(t for t in templates if not base.is_test_path(t))]
-        named = [x for x in candidates if TRAINING_FILE.search(x)]
-        return [x for x in named if not library(x)] if library is not None else named
+        return [x for x in candidates if TRAINING_FILE.search(x)]
 
-    named = snap.tree_memo(("training.named", library is not None), named_for_training)
+    # the names are a fact of the paths; which are the package's own is not (its pyproject)
+    named = _outside(library, snap.tree_memo(("training.named",), named_for_training))
     if named:
         return base.passed("a script or notebook is named for training", [ev(x) for x in named[:3]])
     command = _training_command(snap)
@@ -306,12 +301,10 @@ def _trains(snap: Snapshot) -> Observation:
         no_code="no training",
         absent=(
             (
-                f"no training: none of {len(calls)} Python file(s) and notebooks outside the "
-                "package the repository publishes and its examples (rule lib) calls a training "
-                "API or is named for training, and no command trains"
+                f"no training: none of {len(calls)} Python file(s) and notebooks {RULE_LIB_SCOPE} "
+                "calls a training API or is named for training, and no command trains"
                 if calls
-                else "no training: no Python code outside the package the repository "
-                "publishes and its examples (rule lib), and no command trains"
+                else f"no training: no Python code {RULE_LIB_SCOPE}, and no command trains"
             )
             if library is not None
             else f"no training: none of {len(code)} Python file(s) and notebooks calls a "
@@ -337,6 +330,25 @@ def _library_internals(snap: Snapshot) -> Callable[[str], bool] | None:
         return base.in_own_package(snap, path) or base.is_excluded(path)
 
     return internal
+
+
+RULE_LIB_SCOPE = "outside the package the repository publishes and its examples (rule lib)"
+
+
+def _outside(library: Callable[[str], bool] | None, paths: list[str]) -> list[str]:
+    """`paths` without the published package's own files and its examples (rule lib)."""
+    return paths if library is None else [x for x in paths if not library(x)]
+
+
+def _project_code(snap: Snapshot) -> tuple[list[str], Callable[[str], bool] | None]:
+    """The Python files and notebooks outside the tests that are the project's own: under rule
+    lib, neither the package it publishes nor its examples (training, data and models ask
+    alike); with the rule's test, None where the repository publishes nothing."""
+    library = _library_internals(snap)
+    code = _code(snap)
+    if library is None:
+        return code, None
+    return snap.memo(("training.project_code",), lambda: _outside(library, code)), library
 
 
 # --- data --------------------------------------------------------------------------------------
@@ -428,22 +440,19 @@ def _handles_data(snap: Snapshot) -> Observation:
     # rule lib, as for training: a data tool's own loaders, pipelines and bundled datasets, and
     # its tutorials, are what it offers its users, not data of the project's own
     # (feast-dev/feast sdk/python/feast/, docs/tutorials/…/part1-load-data.ipynb, reviewed)
-    library = _library_internals(snap)
-    own = [x for x in code if not library(x)] if library is not None else code
+    own, library = _project_code(snap)
     read = _first_hit(snap, _DATA_CALL, own, _data_call)
     if read is not None:
         return base.passed("the repository reads datasets", [read])
-    modules = snap.tree_memo(
-        ("training.data_code", library is not None),
-        lambda: [x for x in own if DATA_CODE.search(x)],
+    modules = _outside(
+        library,
+        snap.tree_memo(("training.data_code",), lambda: [x for x in code if DATA_CODE.search(x)]),
     )
     if modules:
         return base.passed("the repository has data pipeline code", [ev(x) for x in modules[:3]])
-    files = [
-        x
-        for x in base.select_files(snap, DATA_FILES)
-        if not base.is_test_path(x) and (library is None or not library(x))
-    ]
+    files = _outside(
+        library, [x for x in base.select_files(snap, DATA_FILES) if not base.is_test_path(x)]
+    )
     if files:
         return base.passed("data files or data tooling are tracked", [ev(x) for x in files[:3]])
     if trains.outcome == Outcome.UNKNOWN:
@@ -455,8 +464,7 @@ def _handles_data(snap: Snapshot) -> Observation:
         "cannot be read",
         unread="no data handling found, but some Python files could not be read",
         absent=(
-            "no data: nothing trains, and no dataset is read or tracked outside the package "
-            "the repository publishes and its examples (rule lib)"
+            f"no data: nothing trains, and no dataset is read or tracked {RULE_LIB_SCOPE}"
             if library is not None
             else "no data: nothing trains, no dataset is read and no data file is tracked"
         ),
@@ -509,8 +517,6 @@ MODEL_FILES: tuple[str, ...] = (
     "saved_model.pb",
 )
 _MODEL_CALL = derivation_key("training.model_call")
-
-
 _model_call = _first_call_of(MODEL_LOADING_CALLS)
 
 
@@ -539,16 +545,12 @@ def _uses_models(snap: Snapshot) -> Observation:
     if trains.outcome == Outcome.PASS:
         return base.passed(f"{trains.message}: it has a model", trains.evidence)
     code = _code(snap)
-    library = _library_internals(snap)
-    calls = [x for x in code if not library(x)] if library is not None else code
+    calls, library = _project_code(snap)
     loaded = _first_hit(snap, _MODEL_CALL, calls, _model_call)
     if loaded is not None:
         return base.passed("the repository loads a model", [loaded])
-    files = [
-        x
-        for x in base.select_files(snap, MODEL_FILES, include_excluded_dirs=library is None)
-        if not base.is_test_path(x) and (library is None or not library(x))
-    ]
+    tracked = base.select_files(snap, MODEL_FILES, include_excluded_dirs=library is None)
+    files = _outside(library, [x for x in tracked if not base.is_test_path(x)])
     if files:
         return base.passed("model files are tracked", [ev(x) for x in files[:3]])
     if trains.outcome == Outcome.UNKNOWN:
@@ -560,8 +562,7 @@ def _uses_models(snap: Snapshot) -> Observation:
         "cannot be read",
         unread="no model found, but some Python files could not be read",
         absent=(
-            "no model: nothing trains, and no model is loaded or tracked outside the package "
-            "the repository publishes and its examples (rule lib)"
+            f"no model: nothing trains, and no model is loaded or tracked {RULE_LIB_SCOPE}"
             if library is not None
             else "no model: nothing trains, and no model is loaded or tracked"
         ),

@@ -62,7 +62,7 @@ def verdict_lines(a: Assessment, options: RenderOptions) -> list[str]:
         shown = (
             f"L{level} — {md(a.level_name(level))} | {fmt_index(m.index if m else None)}"
             if m is None or artifact_applies(m)
-            else f"{NO_ARTIFACT} | n/a"
+            else f"{md(NO_ARTIFACT)} | n/a"
         )
         lines.append(f"| {art.capitalize()} | {shown} | {_score(a.artifact_scores.get(art))} |")
     lines.append("")
