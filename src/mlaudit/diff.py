@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from mlaudit.maturity import artifact_level, level_text
 from mlaudit.report.text import clean, md, md_code
 from mlaudit.results import ARTIFACTS, Assessment, CheckResult, Frozen, GateItemState, Outcome
 
@@ -51,7 +52,7 @@ class Side(Frozen):
     level: int
     index: float = 0.0
     score: float | None = None
-    artifact_levels: dict[str, int]
+    artifact_levels: dict[str, int | None]  # None: none of the artifact's items applies
     artifact_index: dict[str, float] = {}
 
 
@@ -94,6 +95,10 @@ def _state(r: CheckResult | None) -> str | None:
 
 def _rank(r: CheckResult) -> int | None:
     return None if r.waived_by else _RANK.get(r.outcome)
+
+
+def _levels(a: Assessment) -> dict[str, int | None]:
+    return {k: artifact_level(m) for k, m in a.artifact_maturity.items()}
 
 
 def _compare(base: float | int | None, head: float | int | None) -> Status:
@@ -189,8 +194,9 @@ def compare(base: Assessment, head: Assessment, *, base_label: str, head_label: 
     if head.overall_level < base.overall_level:
         regressions.append(f"maturity level dropped {base.overall_level} → {head.overall_level}")
     for artifact in ARTIFACTS:
-        lb, lh = base.artifact_levels.get(artifact, 0), head.artifact_levels.get(artifact, 0)
-        if lh < lb:
+        lb = artifact_level(base.artifact_maturity.get(artifact))
+        lh = artifact_level(head.artifact_maturity.get(artifact))
+        if lb is not None and lh is not None and lh < lb:
             regressions.append(f"{artifact} level dropped {lb} → {lh}")
     for c in checks:
         if c.status == "regressed":
@@ -205,7 +211,7 @@ def compare(base: Assessment, head: Assessment, *, base_label: str, head_label: 
             level=base.overall_level,
             index=base.maturity_index,
             score=base.overall_score,
-            artifact_levels=base.artifact_levels,
+            artifact_levels=_levels(base),
             artifact_index={a: m.index for a, m in base.artifact_maturity.items()},
         ),
         head=Side(
@@ -214,7 +220,7 @@ def compare(base: Assessment, head: Assessment, *, base_label: str, head_label: 
             level=head.overall_level,
             index=head.maturity_index,
             score=head.overall_score,
-            artifact_levels=head.artifact_levels,
+            artifact_levels=_levels(head),
             artifact_index={a: m.index for a, m in head.artifact_maturity.items()},
         ),
         checks=tuple(checks),
@@ -308,7 +314,8 @@ def render_text(d: DiffReport) -> str:
         clean(headline(d), max_chars=2000),
         f"score {_score(d.base.score)} → {_score(d.head.score)}; "
         + ", ".join(
-            f"{a} L{d.base.artifact_levels.get(a, 0)} → L{d.head.artifact_levels.get(a, 0)}"
+            f"{a} {level_text(d.base.artifact_levels.get(a))} → "
+            f"{level_text(d.head.artifact_levels.get(a))}"
             for a in ARTIFACTS
         ),
     ]
@@ -350,7 +357,8 @@ def render_markdown(d: DiffReport) -> str:
         "",
         f"Score {_score(d.base.score)} → {_score(d.head.score)} · "
         + " · ".join(
-            f"{a} L{d.base.artifact_levels.get(a, 0)} → L{d.head.artifact_levels.get(a, 0)}"
+            f"{a} {level_text(d.base.artifact_levels.get(a))} → "
+            f"{level_text(d.head.artifact_levels.get(a))}"
             for a in ARTIFACTS
         )
         + f" · base {md_code((d.base.commit or d.base.label)[:12])}"

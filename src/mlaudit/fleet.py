@@ -31,7 +31,7 @@ from mlaudit.errors import UsageError
 from mlaudit.results import Assessment, Frozen, LevelInfo, QualityInfo
 from mlaudit.timeline import headline
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: an artifact none of whose items applies has level null
 FAILURE_KIND = "mlaudit-fleet-failure"
 MAX_MISSING = 15
 
@@ -54,7 +54,7 @@ class FleetRow(Frozen):
     index: float | None = Field(default=None, ge=0, le=4)
     level: int | None = None
     level_name: str | None = None
-    artifact_levels: dict[str, int] = Field(default_factory=dict)
+    artifact_levels: dict[str, int | None] = Field(default_factory=dict)  # None: n/a
     artifact_index: dict[str, float | None] = Field(default_factory=dict)
     quality_scores: dict[str, float | None] = Field(default_factory=dict)
     failing: tuple[FailingCheck, ...] = ()

@@ -15,6 +15,7 @@ import difflib
 from mlaudit.baseline import Key, is_failure, split_known
 from mlaudit.config import Minimum, Policy
 from mlaudit.errors import UsageError
+from mlaudit.maturity import artifact_applies
 from mlaudit.report.text import clean
 from mlaudit.results import ARTIFACTS, Assessment, CheckResult, Frozen, QualityInfo
 from mlaudit.rubric.model import SEVERITY_ORDER
@@ -162,6 +163,8 @@ def evaluate(
         gates.append(f"minimums.{key}")
         quality, artifact = resolve_minimum_key(key, assessment.qualities)
         if quality is None and artifact is not None:
+            if not artifact_applies(assessment.artifact_maturity.get(artifact)):
+                continue  # as a cell that does not apply: a repository without a model
             reasons += _check_min(
                 f"{artifact} artifact",
                 key,

@@ -547,6 +547,17 @@ def artifact_applies(m: Maturity | None) -> bool:
     return m is not None and any(level.attainment is not None for level in m.attainment)
 
 
+def artifact_level(m: Maturity | None) -> int | None:
+    """The artifact's level as history points, fleet rows and diffs carry it: None (n/a)
+    where none of its items applies, so a trend or a fleet table never shows a missing model
+    as "L0" and a diff never calls its disappearance a drop."""
+    return m.level if m is not None and artifact_applies(m) else None
+
+
+def level_text(level: int | None) -> str:
+    return "n/a" if level is None else f"L{level}"
+
+
 def cap_text(cap: Cap) -> str:
     by_repo = " (waived by the repository itself, which cannot waive a disqualifier)"
     return f"capped at level {cap.cap}: {cap.name} ({cap.check}) failed" + (

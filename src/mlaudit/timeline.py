@@ -31,13 +31,14 @@ from pydantic import Field
 
 from mlaudit.errors import TargetError
 from mlaudit.history_select import Point, Selection
+from mlaudit.maturity import artifact_applies, artifact_level
 from mlaudit.repo.git import GitFailed
 from mlaudit.repo.history import GitHistory, read_history
 from mlaudit.repo.parse_cache import CacheStats, ParseCache
 from mlaudit.repo.secrets_history import HistorySecretScan, scan_history_secrets
 from mlaudit.results import ARTIFACTS, Assessment, Frozen, LevelInfo, QualityInfo, RubricInfo
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: an artifact none of whose items applies has level null
 
 
 class CheckChange(Frozen):
@@ -58,7 +59,7 @@ class HistoryPoint(Frozen):
     index: float | None = Field(default=None, ge=0, le=4)
     level: int
     level_name: str
-    artifact_levels: dict[str, int]
+    artifact_levels: dict[str, int | None]  # None: none of the artifact's items applies
     artifact_index: dict[str, float | None]
     quality_scores: dict[str, float | None]  # quality prefix → mean of its scored cells
     counts: dict[str, int]  # outcome → number of checks
@@ -120,8 +121,11 @@ def headline(a: Assessment) -> dict[str, Any]:
         "index": maturity_index(a),
         "level": a.overall_level,
         "level_name": a.level_name(a.overall_level),
-        "artifact_levels": {k: a.artifact_levels.get(k, 0) for k in ARTIFACTS},
-        "artifact_index": {k: by_artifact.get(k) for k in ARTIFACTS},
+        "artifact_levels": {k: artifact_level(a.artifact_maturity.get(k)) for k in ARTIFACTS},
+        "artifact_index": {
+            k: by_artifact.get(k) if artifact_applies(a.artifact_maturity.get(k)) else None
+            for k in ARTIFACTS
+        },
         "quality_scores": quality_scores(a),
     }
 

@@ -13,7 +13,8 @@ import json
 from collections.abc import Callable
 
 from mlaudit.fleet import FleetReport, FleetRow
-from mlaudit.report.overview import asset, environment, fmt, render_csv, styles
+from mlaudit.maturity import level_text
+from mlaudit.report.overview import artifact_cell, asset, environment, fmt, render_csv, styles
 from mlaudit.report.text import clean, md
 from mlaudit.report.view import bucket
 from mlaudit.results import ARTIFACTS
@@ -33,7 +34,10 @@ def _score(row: FleetRow, prefix: str) -> str:
 
 
 def _levels(row: FleetRow) -> str:
-    return " ".join(f"{a[0]}{row.artifact_levels.get(a, 0)}" for a in ARTIFACTS)
+    return " ".join(
+        f"{a[0]}{'-' if row.artifact_levels.get(a) is None else row.artifact_levels[a]}"
+        for a in ARTIFACTS
+    )
 
 
 def _summary(report: FleetReport) -> str:
@@ -101,7 +105,7 @@ def render_markdown(report: FleetReport, width: int = 100) -> str:
             name = f"[{name}]({md(r.report, max_chars=120)})"
         out.append(
             f"| {name} | {fmt(r.index, 1)} | L{r.level} | "
-            + " | ".join(f"L{r.artifact_levels.get(a, 0)}" for a in ARTIFACTS)
+            + " | ".join(level_text(r.artifact_levels.get(a)) for a in ARTIFACTS)
             + " | "
             + " | ".join(_score(r, q.prefix) for q in report.qualities)
             + " |"
@@ -152,8 +156,8 @@ def render_csv_text(report: FleetReport, width: int = 100) -> str:
             r.index,
             r.level,
             r.level_name,
-            *(r.artifact_levels.get(a) for a in ARTIFACTS),
-            *(r.artifact_index.get(a) for a in ARTIFACTS),
+            *(artifact_cell(r.artifact_levels, a, r.error) for a in ARTIFACTS),
+            *(artifact_cell(r.artifact_index, a, r.error) for a in ARTIFACTS),
             *(
                 r.quality_scores.get(q.prefix, "n/a") if r.error is None else None
                 for q in report.qualities

@@ -12,7 +12,9 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from mlaudit.maturity import level_text
 from mlaudit.report.overview import (
+    artifact_cell,
     direction,
     environment,
     fmt,
@@ -83,8 +85,8 @@ def render_terminal(r: HistoryReport, width: int = 100) -> str:
         lines.append(
             f"{p.date[:10]:<10}  {clean(p.ref, max_chars=ref_w):<{ref_w}}  "
             f"{fmt(p.index, 1):>5}  L{p.level:<4} "
-            f"{'L' + str(p.artifact_levels['data']):>4} {'L' + str(p.artifact_levels['model']):>5} "
-            f"{'L' + str(p.artifact_levels['code']):>4}  {changed}"
+            f"{level_text(p.artifact_levels['data']):>4} {level_text(p.artifact_levels['model']):>5} "
+            f"{level_text(p.artifact_levels['code']):>4}  {changed}"
         )
     lines += ["", "per quality (score at each point)"]
     for q in r.qualities:
@@ -145,8 +147,8 @@ def render_csv_text(r: HistoryReport, width: int = 100) -> str:
                 p.index,
                 p.level,
                 p.level_name,
-                *(p.artifact_levels.get(a) for a in ARTIFACTS),
-                *(p.artifact_index.get(a) for a in ARTIFACTS),
+                *(artifact_cell(p.artifact_levels, a) for a in ARTIFACTS),
+                *(artifact_cell(p.artifact_index, a) for a in ARTIFACTS),
                 *(p.quality_scores.get(q.prefix) for q in r.qualities),
                 p.counts.get("pass", 0),
                 p.counts.get("partial", 0),
@@ -182,8 +184,9 @@ def render_markdown(r: HistoryReport, width: int = 100) -> str:
         changed = f"▲{up} ▼{down} ({len(p.changes)})" if p.changes else "—"
         out.append(
             f"| {p.date[:10]} | {md(p.ref, max_chars=60)} | `{p.commit[:12]}` | {fmt(p.index, 1)} | "
-            f"L{p.level} {md(p.level_name)} | L{p.artifact_levels['data']} | "
-            f"L{p.artifact_levels['model']} | L{p.artifact_levels['code']} | {changed} |"
+            f"L{p.level} {md(p.level_name)} | {level_text(p.artifact_levels['data'])} | "
+            f"{level_text(p.artifact_levels['model'])} | {level_text(p.artifact_levels['code'])} | "
+            f"{changed} |"
         )
     out += ["", "## Qualities", "", "| quality | trend | first | last |", "|---|---|---:|---:|"]
     for q in r.qualities:

@@ -7,7 +7,7 @@ import base64
 import csv
 import hashlib
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -52,6 +52,15 @@ def csv_cell(value: object) -> str:
     if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
         text = "'" + text
     return text
+
+
+def artifact_cell(values: Mapping[str, object], artifact: str, error: str | None = None) -> object:
+    """An artifact's level or index in a CSV row: `n/a` where none of its items applies (None
+    in the JSON), empty where the repository could not be scanned at all."""
+    if error is not None:
+        return None
+    value = values.get(artifact)
+    return "n/a" if value is None else value
 
 
 def render_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
