@@ -196,3 +196,20 @@ def git_children(parent: int | None = None) -> list[int]:
         if ppid == parent and name.startswith("git"):
             found.append(int(entry))
     return found
+
+
+# a published workflow tool: no training, no model loaded, no data read — its model and data
+# artifacts have no applicable item
+WORKFLOW_TOOL = {
+    "pyproject.toml": '[project]\nname = "flowlib"\nversion = "1.0"\n',
+    "src/flowlib/__init__.py": "",
+    "src/flowlib/graph.py": "def order(steps):\n    return sorted(steps)\n",
+    "tests/test_graph.py": "from flowlib.graph import order\n\n"
+    "def test_order():\n    assert order([2, 1]) == [1, 2]\n",
+}
+
+# CI that runs the tests on every change: feature, model and pipeline tests count in full
+CI_RUNS_PYTEST = {
+    ".github/workflows/test.yml": "on: [push, pull_request]\njobs:\n  t:\n    runs-on: x\n"
+    "    steps:\n      - run: pytest\n"
+}

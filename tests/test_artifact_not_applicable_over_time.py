@@ -13,16 +13,8 @@ from pathlib import Path
 
 import pytest
 from gating_helpers import invoke
-from helpers import commit, git, make_repo
+from helpers import WORKFLOW_TOOL, commit, git, make_repo
 
-# a published workflow tool: no training, no model loaded, no data read
-WORKFLOW_TOOL = {
-    "pyproject.toml": '[project]\nname = "flowlib"\nversion = "1.0"\n',
-    "src/flowlib/__init__.py": "",
-    "src/flowlib/graph.py": "def order(steps):\n    return sorted(steps)\n",
-    "tests/test_graph.py": "from flowlib.graph import order\n\n"
-    "def test_order():\n    assert order([2, 1]) == [1, 2]\n",
-}
 TRAIN = {"train.py": "def run(m, X, y):\n    m.fit(X, y)\n"}
 
 

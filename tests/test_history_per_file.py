@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import commit, git, make_repo, snapshot
+from helpers import CI_RUNS_PYTEST, commit, git, make_repo, snapshot
 from typer.testing import CliRunner
 
 from mlaudit import timeline
@@ -313,6 +313,7 @@ def test_a_verdict_read_from_a_modules_content_is_not_shared_by_its_paths(
             "app/models.py": schemas,
             "tests/test_models.py": test,
             "train.py": "def fit(model, X, y):\n    model.fit(X, y)\n",
+            **CI_RUNS_PYTEST,
         },
         message="schemas",
     )

@@ -414,6 +414,32 @@ CASES = [
         P,
     ),
     ("ci-present", "none", {"src/a.py": "x = 1\n"}, F),
+    # installing the released package and printing its help tests nothing of the checkout
+    # (Unbabel/COMET .github/workflows/ci.yaml:21-23) ...
+    (
+        "ci-present",
+        "released-package-help",
+        {
+            ".github/workflows/ci.yml": wf(
+                "python -m pip install --upgrade pip\npip install unbabel-comet==2.2\n"
+                "comet-score --help"
+            )
+        },
+        F,
+    ),
+    # ... while installing the checkout, or running a real command, does
+    (
+        "ci-present",
+        "fp-installs-the-checkout",
+        {".github/workflows/ci.yml": wf("pip install .\ncomet-score --help")},
+        P,
+    ),
+    (
+        "ci-present",
+        "fp-runs-a-tool",
+        {".github/workflows/ci.yml": wf("pip install flake8\nflake8 --count .")},
+        P,
+    ),
     # a triage bot run on issue events builds and tests nothing (kubeflow/examples
     # .github/workflows/triage_issues.yaml:4-5 `on: issues`)
     (

@@ -292,6 +292,24 @@ def test_health_probes(tmp_path, files, expected):
             },
             PASS,
         ),
+        # no pods to protect: a SageMaker endpoint, nothing on Kubernetes (aws-samples/amazon-
+        # sagemaker-safe-deployment-pipeline assets/deploy-model-prd.yml) ...
+        (
+            {
+                "assets/prd.yml": "Resources:\n  Endpoint:\n    Type: AWS::SageMaker::Endpoint\n"
+                "    Properties:\n      EndpointConfigName: c\n"
+            },
+            Outcome.NOT_APPLICABLE,
+        ),
+        # ... but a workload on Kubernetes beside it still needs its budget
+        (
+            {
+                "assets/prd.yml": "Resources:\n  Endpoint:\n    Type: AWS::SageMaker::Endpoint\n"
+                "    Properties:\n      EndpointConfigName: c\n",
+                "k8s/deployment.yaml": deployment(),
+            },
+            FAIL,
+        ),
     ],
 )
 def test_pdb(tmp_path, files, expected):

@@ -107,6 +107,10 @@ SAM_FUNCTION = (
     "      DeploymentPreference:\n        Type: {kind}\n"
 )
 
+CFN_CAPTURE = (
+    "Resources:\n  Config:\n    Type: AWS::SageMaker::EndpointConfig\n"
+    "    Properties:\n      DataCaptureConfig:\n        EnableCapture: {}\n"
+)
 CASES = [
     # MON
     (
@@ -120,10 +124,7 @@ CASES = [
     # data capture on a SageMaker endpoint configuration: CloudFormation, AWS CDK
     (
         "payload-logging",
-        {
-            "assets/prd.yml": "Resources:\n  Config:\n    Type: AWS::SageMaker::EndpointConfig\n"
-            "    Properties:\n      DataCaptureConfig:\n        EnableCapture: True\n"
-        },
+        {"assets/prd.yml": CFN_CAPTURE.format("True")},
         PASS,
     ),
     (
@@ -202,6 +203,11 @@ CASES = [
         PASS,
     ),
     ("metrics-endpoint", {"app/main.py": "from fastapi import FastAPI\n"}, FAIL),
+    # SageMaker data capture declared in CloudFormation (aws-samples/amazon-sagemaker-safe-
+    # deployment-pipeline assets/deploy-model-prd.yml:99) ...
+    ("metrics-endpoint", {"assets/prd.yml": CFN_CAPTURE.format("True")}, PASS),
+    # ... not switched off
+    ("metrics-endpoint", {"assets/prd.yml": CFN_CAPTURE.format("false")}, FAIL),
     (
         "metrics-endpoint",
         {"requirements.txt": "prometheus-client==0.20\n"},

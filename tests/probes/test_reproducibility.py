@@ -93,6 +93,19 @@ RECIPE = (
 )
 # a conda recipe in rattler-build's format is another `recipe.yaml`
 RATTLER_RECIPE = "context:\n  version: 1.0\nrecipe:\n  name: pkg\nsource:\n  path: .\n"
+JSONARGPARSE = (
+    "from jsonargparse import ActionConfigFile, ArgumentParser\n"
+    "parser = ArgumentParser(){}\nparser.add_argument('--lr', type=float)\n"
+    "cfg = parser.parse_args()\n"
+)
+CHECKED_DOWNLOAD = (
+    "from pkg import util\n\ndef _download_raw_dataset(metadata, dirname):\n"
+    "    filename = dirname / metadata['filename']\n"
+    "    util.download_url(metadata['url'], filename)\n"
+    "    sha256 = util.compute_sha256(filename)\n"
+    "    if sha256 != metadata['sha256']:\n        raise ValueError('bad download')\n"
+    "    return filename\n"
+)
 CASES = [
     # data-pinned -----------------------------------------------------------------------
     (
@@ -108,6 +121,55 @@ CASES = [
             "train.py": "from datasets import load_dataset\nload_dataset('imdb', revision='4f1e2a9c0b7d')\n"
         },
         PASS,
+    ),
+    # a download checked against a recorded checksum (the-full-stack/fsdl-text-recognizer-2022
+    # text_recognizer/data/base_data_module.py:33-37, data/raw/iam/metadata.toml) ...
+    (
+        "data-pinned",
+        "hand-checked download",
+        {"pkg/data/base.py": CHECKED_DOWNLOAD, "train.py": "model.fit(x)\n"},
+        PASS,
+    ),
+    (
+        "data-pinned",
+        "pooch known_hash",
+        {
+            "pkg/data.py": "import pooch\n"
+            "f = pooch.retrieve('https://x/iris.csv', known_hash='sha256:9f86d08')\n",
+            "train.py": "model.fit(x)\n",
+        },
+        PASS,
+    ),
+    # ... not a download left unchecked, a hash computed of something else, or a checked
+    # download of model weights (openai/whisper `_download`: the checkpoint's sha256)
+    (
+        "data-pinned",
+        "FP pooch without a hash",
+        {
+            "pkg/data.py": "import pooch\nf = pooch.retrieve('https://x/iris.csv', known_hash=None)\n",
+            "train.py": "model.fit(x)\n",
+        },
+        FAIL,
+    ),
+    (
+        "data-pinned",
+        "FP digest of the url",
+        {
+            "pkg/data/base.py": CHECKED_DOWNLOAD.replace(
+                "compute_sha256(filename)", "compute_sha256(metadata['url'])"
+            ),
+            "train.py": "model.fit(x)\n",
+        },
+        FAIL,
+    ),
+    (
+        "data-pinned",
+        "FP checked weights download",
+        {
+            "pkg/hub.py": CHECKED_DOWNLOAD.replace("_download_raw_dataset", "_download"),
+            "train.py": "model.fit(x)\n",
+        },
+        FAIL,
     ),
     (
         "data-pinned",
@@ -503,6 +565,25 @@ CASES = [
             "config_hub/finetune/lora.yaml": "lr: 0.0002\n",
         },
         PASS,
+    ),
+    # a jsonargparse parser with a config-file option (Unbabel/COMET comet/cli/train.py:58) ...
+    (
+        "params-externalized",
+        "jsonargparse parser with ActionConfigFile",
+        {
+            "pkg/cli/train.py": JSONARGPARSE.format(
+                '\nparser.add_argument("--cfg", action=ActionConfigFile)'
+            ),
+            "configs/model.yaml": "lr: 0.0002\n",
+        },
+        PASS,
+    ),
+    # ... not one reading the command line only (COMET's comet-score parser)
+    (
+        "params-externalized",
+        "FP jsonargparse parser without a config option",
+        {"pkg/cli/score.py": JSONARGPARSE.format(""), "configs/model.yaml": "lr: 0.0002\n"},
+        PARTIAL,
     ),
     # 🤗 HfArgumentParser over a committed JSON config (huggingface/parler-tts, reviewed)
     (

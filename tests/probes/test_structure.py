@@ -168,6 +168,25 @@ CASES = [
     ("models-folder", "fp-template-gitkeep", {"models/.gitkeep": ""}, H),
     ("models-folder", "fp-committed-binary", {"models/model.pkl": b"\x80\x04binary"}, H),
     ("models-folder", "fp-code-package", {"models/net.py": "class Net:\n    pass\n"}, F),
+    # ... nor code with its build spec and requirements (aws-samples/amazon-sagemaker-safe-
+    # deployment-pipeline model/: run_pipeline.py, buildspec.yml, requirements.txt)
+    (
+        "models-folder",
+        "fp-code-and-build-files",
+        {
+            "model/run_pipeline.py": "x = 1\n",
+            "model/buildspec.yml": "version: 0.2\n",
+            "model/requirements.txt": "sagemaker\n",
+        },
+        F,
+    ),
+    # a store of configs beside its ignored binaries is a store
+    (
+        "models-folder",
+        "configs-of-ignored-models",
+        {"artifacts/config.json": "{}\n", "train.py": "x = 1\n"},
+        P,
+    ),
     # notebooks-folder ---------------------------------------------------------------------------------------
     ("notebooks-folder", "under-notebooks", {"notebooks/1.0-eda.ipynb": NB}, P),
     ("notebooks-folder", "mixed", {"notebooks/a.ipynb": NB, "b.ipynb": NB}, H),

@@ -4,7 +4,7 @@ for each check a positive case, a negative case and the catalogue's known false 
 from __future__ import annotations
 
 import pytest
-from helpers import run_check, run_probe, snapshot, training_repo
+from helpers import CI_RUNS_PYTEST, run_check, run_probe, snapshot, training_repo
 
 from mlaudit.results import Outcome
 
@@ -711,6 +711,31 @@ CASES = [
         },
         F,
     ),
+    # a trained metric model's correlation with human scores held to a bar, run by CI
+    # (Unbabel/COMET test_regression_metric.py:88) ...
+    (
+        "model-quality-gate",
+        "correlation-threshold",
+        {
+            "pkg/model.py": "def fit(x):\n    return x\n",
+            "tests/test_model.py": "from scipy.stats import pearsonr\nfrom pkg.model import fit\n\n"
+            "def test_fit():\n    y = fit([1, 2])\n    assert pearsonr(y, [1, 2])[0] > 0.85\n",
+            ".github/workflows/ci.yml": wf("pytest"),
+        },
+        P,
+    ),
+    # ... not a correlation asserted to be computed at all
+    (
+        "model-quality-gate",
+        "fp-correlation-above-zero",
+        {
+            "pkg/model.py": "def fit(x):\n    return x\n",
+            "tests/test_model.py": "from scipy.stats import pearsonr\nfrom pkg.model import fit\n\n"
+            "def test_fit():\n    y = fit([1, 2])\n    assert pearsonr(y, [1, 2])[0] > 0\n",
+            ".github/workflows/ci.yml": wf("pytest"),
+        },
+        F,
+    ),
     (
         "model-quality-gate",
         "mlflow-thresholds",
@@ -1066,6 +1091,19 @@ CASES = [
         {
             "tests/test_dummy.py": "def test_dummy():\n    assert 1 + 1 == 2\n",
             "tests/test_a.py": TEST_OK,
+            ".github/workflows/ci.yml": wf("pytest -q"),
+        },
+        P,
+    ),
+    # ... and so is a test taking the project through a conftest fixture, importing nothing
+    (
+        "tests-in-ci",
+        "fixture-from-conftest",
+        {
+            "pkg/predict.py": "def load():\n    return 1\n",
+            "tests/conftest.py": "import pytest\nfrom pkg import predict\n\n@pytest.fixture\n"
+            "def p():\n    return predict.load()\n",
+            "tests/test_behaviour.py": "def test_invariance(p):\n    assert p == 1\n",
             ".github/workflows/ci.yml": wf("pytest -q"),
         },
         P,
@@ -1509,7 +1547,46 @@ CASES = [
     [pytest.param(c, f, e, id=f"{c}:{i}") for c, i, f, e in CASES],
 )
 def test_testing_checks(tmp_path, check, files, expected):
+    if check in WIRED_TO_TESTS_IN_CI and not any(p.startswith(".github/") for p in files):
+        files = {**files, **CI_RUNS_PYTEST}  # the case is about what the tests exercise
     obs = run_check(snapshot(tmp_path, training_repo(files)), check)
+    assert obs.outcome == expected, obs.message
+
+
+# feature, model and pipeline tests count in full only where CI runs them (SIGNALS §3:
+# declared 0.5, wired 1.0; Unbabel/COMET tests/integration/, never run by its CI, reviewed)
+WIRED_TO_TESTS_IN_CI = {"feature-unit-tests", "model-unit-tests", "pipeline-integration-test"}
+UNWIRED = {
+    "feature-unit-tests": {
+        "src/pkg/features.py": "def scale(x):\n    return x\n",
+        "tests/test_features.py": "from pkg.features import scale\n\n"
+        "def test_scale():\n    assert scale(1) == 1\n",
+    },
+    "model-unit-tests": {
+        "src/pkg/model.py": "class Net:\n    def fit(self, x):\n        return self\n",
+        "tests/test_model.py": "from pkg.model import Net\n\ndef test_fit():\n"
+        "    assert Net().fit([1]) is not None\n",
+    },
+    "pipeline-integration-test": {
+        "src/pkg/model.py": "def fit(x):\n    return x\n",
+        "tests/integration/test_train.py": "from pkg.model import fit\n\ndef test_run():\n"
+        "    assert fit(1) == 1\n",
+    },
+}
+CI_ONLY_LINTS = {
+    ".github/workflows/lint.yml": "on: [push, pull_request]\njobs:\n  t:\n    runs-on: x\n"
+    "    steps:\n      - run: ruff check .\n"
+}
+
+
+@pytest.mark.parametrize("check", sorted(UNWIRED))
+@pytest.mark.parametrize(
+    ("ci", "expected"),
+    [(CI_RUNS_PYTEST, Outcome.PASS), (CI_ONLY_LINTS, Outcome.PARTIAL), ({}, Outcome.PARTIAL)],
+    ids=["ci-runs-the-tests", "ci-only-lints", "no-ci"],
+)
+def test_tests_ci_never_runs_are_declared_only(tmp_path, check, ci, expected):
+    obs = run_check(snapshot(tmp_path, training_repo({**UNWIRED[check], **ci})), check)
     assert obs.outcome == expected, obs.message
 
 

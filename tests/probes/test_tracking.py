@@ -78,6 +78,10 @@ RECIPE = (
 )
 # a conda recipe in rattler-build's format is another `recipe.yaml`
 RATTLER_RECIPE = "context:\n  version: 1.0\nrecipe:\n  name: pkg\nsource:\n  path: .\n"
+LIGHTNING_MODULE = (
+    "import pytorch_lightning as pl\n\nclass M(pl.LightningModule):\n"
+    "    def training_step(self, batch, i):\n        self.log('train_loss', 1.0)\n        return 1.0\n"
+)
 CASES = [
     # hpo-tracked: sklearn autologging records a search when autolog is on as it runs
     # ... but in another module, whether autolog is on while the search runs is decided at
@@ -296,6 +300,39 @@ CASES = [
         },
         PARTIAL,
     ),
+    # Lightning's default logger: a LightningModule logging its metrics, trained by a Trainer,
+    # writes each run under lightning_logs/ (Unbabel/COMET comet/models/base.py:393) ...
+    (
+        "tracker-calls",
+        "lightning default logger",
+        {
+            "pkg/model.py": LIGHTNING_MODULE,
+            "train.py": "from pytorch_lightning import Trainer\nfrom pkg.model import M\n"
+            "Trainer(max_epochs=1).fit(M())\n",
+        },
+        PARTIAL,
+    ),
+    # ... not a module that logs nothing of its own beside the Trainer, nor a Trainer in tests
+    (
+        "tracker-calls",
+        "FP lightning module without self.log",
+        {
+            "pkg/model.py": LIGHTNING_MODULE.replace("self.log", "print"),
+            "train.py": "from pytorch_lightning import Trainer\nfrom pkg.model import M\n"
+            "Trainer(max_epochs=1).fit(M())\n",
+        },
+        FAIL,
+    ),
+    (
+        "tracker-calls",
+        "FP lightning trainer only in tests",
+        {
+            "pkg/model.py": LIGHTNING_MODULE + "\ndef train(m, x):\n    m.fit(x)\n",
+            "tests/test_model.py": "from pytorch_lightning import Trainer\nfrom pkg.model import M\n\n"
+            "def test_fit():\n    Trainer(max_epochs=1).fit(M())\n",
+        },
+        FAIL,
+    ),
     # MLRun records each run's parameters and results in its run database (mlrun/demo-fraud
     # src/train_workflow.py:84)
     (
@@ -360,22 +397,29 @@ CASES = [
         {"conf.yaml": "logger:\n  _target_: lightning.pytorch.loggers.WandbLogger\n"},
         PASS,
     ),
-    # aws-samples/amazon-sagemaker-safe-deployment-pipeline model/run_pipeline.py:153-162
-    (
-        "tracker-calls",
-        "sagemaker job with an experiment_config",
-        {
-            "model/run_pipeline.py": SM_STEP.format(
-                extra=", experiment_config={'ExperimentName': name, 'TrialName': trial}"
-            )
-        },
-        PASS,
-    ),
-    (
-        "tracker-calls",
-        "FP sagemaker job, no experiment",
-        {"model/run.py": SM_STEP.format(extra="")},
-        FAIL,
+    # aws-samples/amazon-sagemaker-safe-deployment-pipeline model/run_pipeline.py:153-162: a
+    # run recorded by SageMaker Experiments, the team's managed workspace (a shared server)
+    *(
+        case
+        for check in ("tracker-calls", "shared-tracking-server")
+        for case in (
+            (
+                check,
+                "sagemaker job with an experiment_config",
+                {
+                    "model/run_pipeline.py": SM_STEP.format(
+                        extra=", experiment_config={'ExperimentName': name, 'TrialName': trial}"
+                    )
+                },
+                PASS,
+            ),
+            (
+                check,
+                "FP sagemaker job, no experiment",
+                {"model/run.py": SM_STEP.format(extra="")},
+                FAIL,
+            ),
+        )
     ),
     # kedro-mlflow: MLflow datasets in the Kedro catalog, a PipelineML
     # (Galileo-Galilei/kedro-mlflow-tutorial conf/base/catalog.yml:52, pipeline_registry.py:27)

@@ -7,7 +7,7 @@ tracking, seeds, checkpoints and training pipelines failed there and filled "fix
 from __future__ import annotations
 
 import pytest
-from helpers import run_check, run_probe, snapshot
+from helpers import CI_RUNS_PYTEST, run_check, run_probe, snapshot
 
 from mlaudit.results import Outcome
 
@@ -251,6 +251,7 @@ def test_feature_tests_found_stand_where_there_is_no_data(tmp_path):
         "model/normalizers.py": "def preprocess(text):\n    return text.lower()\n",
         "tests/test_normalizers.py": "from model.normalizers import preprocess\n\n"
         "def test_lower():\n    assert preprocess('A') == 'a'\n",
+        **CI_RUNS_PYTEST,
     }
     assert run_check(snapshot(tmp_path, files), "feature-unit-tests").outcome == P
 
@@ -465,6 +466,7 @@ def test_a_transform_of_the_tools_own_graph_is_no_feature_code(tmp_path):
         "flowlib/cards.py": "def transform_flow_graph(g):\n    return dict(g)\n",
         "tests/test_cards.py": "from flowlib.cards import transform_flow_graph\n\n"
         "def test_shape():\n    assert transform_flow_graph({}) == {}\n",
+        **CI_RUNS_PYTEST,
     }
     assert run_check(snapshot(tmp_path, files), "feature-unit-tests").outcome == NA
     files["flowlib/cards.py"] += "def transform_features(df):\n    return df\n"

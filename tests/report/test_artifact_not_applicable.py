@@ -4,6 +4,7 @@ model, reviewed)."""
 
 from __future__ import annotations
 
+import helpers
 import pytest
 from helpers import snapshot
 
@@ -12,13 +13,8 @@ from mlaudit.report import RenderOptions, renderer
 from mlaudit.rubric.load import load_rubric
 from mlaudit.scoring import assess
 
-# a published workflow tool: no training, no model loaded, no data read
 WORKFLOW_TOOL = {
-    "pyproject.toml": '[project]\nname = "flowlib"\nversion = "1.0"\n',
-    "src/flowlib/__init__.py": "",
-    "src/flowlib/graph.py": "def order(steps):\n    return sorted(steps)\n",
-    "tests/test_graph.py": "from flowlib.graph import order\n\n"
-    "def test_order():\n    assert order([2, 1]) == [1, 2]\n",
+    **helpers.WORKFLOW_TOOL,
     ".github/workflows/ci.yml": "on: [push, pull_request]\njobs:\n  t:\n    runs-on: x\n"
     "    steps:\n      - run: pytest\n",
     ".github/workflows/release.yml": "on:\n  push:\n    tags: ['v*']\njobs:\n  publish:\n"

@@ -37,6 +37,13 @@ _DOCS_BUILD = re.compile(
     r"jupyter-book|jb\s+build|pdoc3?|quarto\s+(?:render|publish)|"
     r"make\s+(?:-C\s+\S+\s+)?(?:html|docs?|livehtml)\b)"
 )
+# A job that installs released packages from an index and prints a command's help never
+# builds or tests the checkout (Unbabel/COMET .github/workflows/ci.yaml:21-23: `pip install
+# unbabel-comet`, `comet-score --help`): no path, `.`, `-e`, `-r` or project installer
+_PIP = re.compile(r"^(?:python[\d.]*\s+-m\s+)?pip3?\s+install\s")
+_INDEX_OPTION = frozenset({"-U", "--upgrade", "-q", "--quiet", "--user", "--no-cache-dir", "--pre"})
+_REQUIREMENT = re.compile(r"^[A-Za-z0-9][\w.\-]*(?:\[[\w,\-]+\])?(?:[=<>!~]=?[\w.*]+)?$")
+_HELP_ONLY = re.compile(r"^[\w.\-]+(?:\s+[\w.\-]+)?\s+(?:--help|-h|--version|-V)\s*$")
 _FILE_SHUFFLE = re.compile(r"^(?:cp|mv|rm|touch|ln)\b")
 _DOCS_USES = re.compile(
     r"^(?:actions/(?:configure-pages|upload-pages-artifact|deploy-pages)|"
@@ -68,7 +75,9 @@ def ci_present(snap: Snapshot, p: CiPresentParams) -> Observation:
     or Jenkins jobs that build, test, lint, train or deploy — at least one command or action
     beyond checkout/echo. Empty workflows, jobs disabled with `if: false` and bots run only
     on issue or project-board events do not count; jobs that only run when started by hand
-    (`workflow_dispatch`) are partial.
+    (`workflow_dispatch`) are partial. A job that only installs released packages from an
+    index and prints a command's help (`pip install <name>`, `<cli> --help`) tests nothing of
+    the checkout.
     Why: CI is the base of every automated ML practice (Azure level 1; mm "CI").
     Fix: add `.github/workflows/ci.yml` that installs the project and runs the tests.
     """
@@ -78,6 +87,7 @@ def ci_present(snap: Snapshot, p: CiPresentParams) -> Observation:
     by_hand: list[Evidence] = []
     docs: list[Evidence] = []
     bots: list[Evidence] = []
+    released: list[Evidence] = []
     for job in active:
         if job.repository_bot:
             bots.append(ev(job.path, job.line, f"{job.system} job {job.name}"))
@@ -91,6 +101,9 @@ def ci_present(snap: Snapshot, p: CiPresentParams) -> Observation:
             if _docs_only(real, acts):
                 docs.append(found)
                 continue
+            if not acts and all(_released_only(c.text) for c in real):
+                released.append(found)
+                continue
             # a job only ever started by hand integrates nothing (ray-project/llm-applications
             # update_index.yaml:3 `workflow_dispatch:`); unknown triggers are given the benefit
             (by_hand if job.only_by_hand else working).append(found)
@@ -103,6 +116,12 @@ def ci_present(snap: Snapshot, p: CiPresentParams) -> Observation:
     if by_hand:
         return base.partial(
             f"{len(by_hand)} CI job(s) doing real work, but only when started by hand", by_hand
+        )
+    if released:
+        return base.failed(
+            f"{len(released)} CI job(s), but they only install released packages and print "
+            "a command's help: nothing of this checkout is built or tested",
+            released,
         )
     if bots and all(job.repository_bot for job in active):
         return base.failed(
@@ -123,6 +142,22 @@ def ci_present(snap: Snapshot, p: CiPresentParams) -> Observation:
             "CI files exist but no active job runs anything", [ev(f) for f in ci_files]
         )
     return base.failed("no CI configuration")
+
+
+def _released_only(text: str) -> bool:
+    return all(
+        _from_index(part) or _HELP_ONLY.match(part)
+        for part in _ci_reach.split_commands(text.strip())
+    )
+
+
+def _from_index(command: str) -> bool:
+    """`pip install <name>…`: released packages only, nothing of the checkout."""
+    pip = _PIP.match(command)
+    if pip is None:
+        return False
+    words = command[pip.end() :].split()
+    return bool(words) and all(w in _INDEX_OPTION or _REQUIREMENT.match(w) for w in words)
 
 
 def _docs_only(commands: list[Any], uses: list[Any]) -> bool:

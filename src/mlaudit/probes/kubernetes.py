@@ -581,24 +581,7 @@ def health_probes(snap: Snapshot, p: NoParams) -> Observation:
             return base.unknown("manifests could not be parsed", problems)
         return base.failed("workloads have no readiness/liveness probes", missing)
     managed = [obj_ev(o) for o in k8s_objects(snap, ("InferenceService", "SeldonDeployment"))[0]]
-    # a SageMaker endpoint pings each container's /ping and replaces instances that fail
-    managed += [
-        ev(r.path, r.line, f"AWS::SageMaker::Endpoint {r.logical_id}")
-        for r in cfn_resources(snap, "AWS::SageMaker::Endpoint")
-    ]
-    managed += [
-        tf_ev(snap, b) for b in tf_blocks(snap, "aws_sagemaker_endpoint") if b.type == "resource"
-    ]
-    managed += cdk_evidence(snap, "AWS::SageMaker::Endpoint")
-    managed += sagemaker_endpoints(snap)
-    # so does Vertex AI (the container's health route, AIP_HEALTH_ROUTE)
-    managed += vertex_endpoints(snap)
-    managed += [
-        tf_ev(snap, b) for b in tf_blocks(snap, "google_vertex_ai_endpoint") if b.type == "resource"
-    ]
-    # a serverless function's platform sends a request only to an initialised environment
-    # (graviraja/MLOps-Basics week_9_monitoring/Dockerfile:31, a Lambda image)
-    managed += function_platform_evidence(snap)
+    managed += managed_endpoints(snap)
     if managed:
         return base.passed(
             "health managed by the serving platform (KServe/Seldon/SageMaker/Vertex AI/"
@@ -621,6 +604,30 @@ def health_probes(snap: Snapshot, p: NoParams) -> Observation:
     return verdict([], what="health probe or HEALTHCHECK", problems=infra_problems(snap))
 
 
+def managed_endpoints(snap: Snapshot) -> list[Evidence]:
+    """Serving on a managed platform outside Kubernetes, which checks, replaces and drains its
+    own instances: SageMaker and Vertex AI endpoints, serverless functions."""
+    # a SageMaker endpoint pings each container's /ping and replaces instances that fail
+    managed = [
+        ev(r.path, r.line, f"AWS::SageMaker::Endpoint {r.logical_id}")
+        for r in cfn_resources(snap, "AWS::SageMaker::Endpoint")
+    ]
+    managed += [
+        tf_ev(snap, b) for b in tf_blocks(snap, "aws_sagemaker_endpoint") if b.type == "resource"
+    ]
+    managed += cdk_evidence(snap, "AWS::SageMaker::Endpoint")
+    managed += sagemaker_endpoints(snap)
+    # so does Vertex AI (the container's health route, AIP_HEALTH_ROUTE)
+    managed += vertex_endpoints(snap)
+    managed += [
+        tf_ev(snap, b) for b in tf_blocks(snap, "google_vertex_ai_endpoint") if b.type == "resource"
+    ]
+    # a serverless function's platform sends a request only to an initialised environment
+    # (graviraja/MLOps-Basics week_9_monitoring/Dockerfile:31, a Lambda image)
+    managed += function_platform_evidence(snap)
+    return managed
+
+
 def _serverless(snap: Snapshot, what: str) -> list[Evidence]:
     """Where request-serving serverless functions are declared, noted with what their
     platform does for them (only asked without Kubernetes workloads)."""
@@ -641,7 +648,9 @@ def pdb(snap: Snapshot, p: NoParams) -> Observation:
 
     Looks for: `PodDisruptionBudget` objects whose `selector.matchLabels` match the pod
     labels of a Deployment/StatefulSet/Rollout in the repository (or a templated PDB in a
-    Helm chart, whose selector cannot be checked statically).
+    Helm chart, whose selector cannot be checked statically). Not applicable where nothing
+    runs on Kubernetes and the service is a SageMaker or Vertex AI endpoint or a serverless
+    function: the platform drains its own instances.
     Why: without a PDB, a node drain or cluster upgrade can evict every replica at once.
     Fix: add a PDB with `minAvailable: 1` (or `maxUnavailable: 1`) selecting the app's labels.
     """
@@ -666,6 +675,13 @@ def pdb(snap: Snapshot, p: NoParams) -> Observation:
                 obj_ev(obj, text=f"PodDisruptionBudget/{obj.name}: selector matches no workload")
             )
     good += template_hits(snap, re.compile(r"^\s*kind:\s*PodDisruptionBudget\s*$"))
+    # (aws-samples/amazon-sagemaker-safe-deployment-pipeline, reviewed)
+    on_kubernetes = good or unmatched or workloads or dev or snap.helm_templates
+    if not on_kubernetes and managed_endpoints(snap):
+        return base.not_applicable(
+            "no pods to protect: the service runs on a managed platform that drains its own "
+            "instances (SageMaker, Vertex AI, serverless functions)"
+        )
     return verdict(
         good,
         what="PodDisruptionBudget matching the app",

@@ -50,6 +50,7 @@ _SHA = re.compile(r"^'?[0-9a-f]{7,64}'?$")
 
 
 _DATA_PINNED = derivation_key("data_pinned")
+_CHECKED = "download verified against a recorded checksum"
 
 
 _FEATURE_VIEW_READS = (
@@ -69,6 +70,59 @@ def _training_dataset_version(bound: str, call: Call) -> str | None:
     return integer_argument(call, "training_dataset_version", 0)
 
 
+# a download checked against a checksum the repository records: a changed file fails
+# loudly instead of silently training another model (pooch, Keras, torchvision, torch.hub)
+_CHECKED_DOWNLOADS = {
+    "pooch.retrieve": ("known_hash", 1),
+    "pooch.create": ("registry", None),
+    "tensorflow.keras.utils.get_file": ("file_hash", 2),
+    "keras.utils.get_file": ("file_hash", 2),
+    "tf_keras.utils.get_file": ("file_hash", 2),
+    "torchvision.datasets.utils.download_url": ("md5", 3),
+    "torchvision.datasets.utils.download_and_extract_archive": ("md5", 4),
+}
+# ... of data, not of a model's weights (openai/whisper `_download` checks the checkpoint's
+# sha256): the function or file is about data, and nothing in the call names weights
+_ABOUT_DATA = re.compile(r"(?i)data|corpus|corpora")
+_WEIGHTS = re.compile(r"(?i)weight|checkpoint|ckpt|\.pth?\b|\.h5\b|\.safetensors|\bmodels?\b")
+_DOWNLOAD = re.compile(r"(?i)(?:^|\.)(?:\w*download\w*|urlretrieve|urlopen|requests\.get)$")
+_DIGEST = re.compile(r"(?i)(?:^|\.)(?:sha\d+|md5|blake2b|\w*(?:sha\d+|md5|checksum|digest)\w*)$")
+
+
+def _checked_download(call: Call) -> str | None:
+    """`pooch.retrieve(url, known_hash="sha256:…")` and the like: the keyword that holds the
+    checksum, or None when it is missing or None."""
+    for name, (keyword, position) in _CHECKED_DOWNLOADS.items():
+        if name_matches(call.name, name) and not any(_WEIGHTS.search(a) for a in call.args):
+            value = call.kwarg(keyword)
+            if value is None and position is not None and len(call.args) > position:
+                value = call.args[position]
+            return keyword if value not in (None, "None") else None
+    return None
+
+
+def _hand_checked_downloads(path: str, facts: PythonFacts) -> list[int]:
+    """Lines of functions that download a file and compute a digest of that same file
+    (the-full-stack/fsdl-text-recognizer-2022 text_recognizer/data/base_data_module.py:33-37:
+    `util.download_url(metadata["url"], filename)`, `compute_sha256(filename)` compared with
+    the sha256 recorded in data/raw/*/metadata.toml, reviewed)."""
+    found = []
+    for name, start, end, kind in facts.spans:
+        if kind != "def" or not (_ABOUT_DATA.search(name) or _ABOUT_DATA.search(path)):
+            continue
+        inside = [c for c in facts.calls if start <= c.line <= end]
+        # the file a download writes: a name passed after the URL
+        fetched = {
+            name for c in inside if _DOWNLOAD.search(c.name) for key, name in c.names if key != "0"
+        }
+        digests = [
+            c for c in inside if _DIGEST.search(c.name) and {n for _k, n in c.names} & fetched
+        ]
+        if digests:
+            found.append(digests[0].line)
+    return found
+
+
 @probe("data_pinned", NoParams)
 def data_pinned(snap: Snapshot, p: NoParams) -> Observation:
     """Training data is pinned to an exact, fetchable version.
@@ -76,7 +130,10 @@ def data_pinned(snap: Snapshot, p: NoParams) -> Observation:
     Looks for: DVC outputs with a content hash (`*.dvc` files or `dvc.lock`) plus a remote in
     `.dvc/config` (or a `dvc import` locked to a revision); Hugging Face
     `load_dataset(..., revision=<sha>)`; Delta Lake `versionAsOf`/`timestampAsOf` reads; a
-    Hopsworks feature view's training dataset read by its version number.
+    Hopsworks feature view's training dataset read by its version number; downloads verified
+    against a recorded checksum (pooch `known_hash`/registry, Keras `get_file(file_hash=…)`,
+    torchvision `md5=`, or a data function that downloads a file and computes a digest of
+    that same file); a checked download of model weights pins the model, not the data.
     An empty `dvc init` (a `.dvc/config` and nothing tracked) is not pinned data; hashes
     without a remote only pin the data on the author's machine (partial).
     Why: the same code on different data gives a different model (MTS Infra 1).
@@ -118,6 +175,11 @@ def data_pinned(snap: Snapshot, p: NoParams) -> Observation:
                 ("'timestampAsOf'",),
             ):
                 code.append(ev(path, line, f"Delta {call.args[0]}", note))
+            elif (keyword := _checked_download(call)) is not None:
+                code.append(ev(path, line, f"{call.name}({keyword}=…)", note or _CHECKED))
+        for number in _hand_checked_downloads(path, facts):
+            line, note = base.notebook_line_note(snap, path, number)
+            code.append(ev(path, line, "digest of the downloaded file", note or _CHECKED))
 
     code, weak = base.per_file_evidence(snap, _DATA_PINNED, _code_paths(snap), scan_file, 2)
     remote_ev = [ev(path, line, text) for path, line, text in remotes]
@@ -126,6 +188,8 @@ def data_pinned(snap: Snapshot, p: NoParams) -> Observation:
             "data pinned by content hash" + (" with a DVC remote" if remotes else ""),
             code + evidence + remote_ev,
         )
+    if code and all(e.note == _CHECKED for e in code):
+        return base.passed("training data downloads are verified against recorded checksums", code)
     if code:
         return base.passed("training data read at an exact version", code + evidence)
     if outs:
@@ -141,7 +205,10 @@ def data_pinned(snap: Snapshot, p: NoParams) -> Observation:
             "DVC initialised but no data tracked (no *.dvc outs or dvc.lock hashes)",
             [ev(c) for c in configs],
         )
-    return base.failed("no pinned data version (DVC, dataset revision, Delta time travel)")
+    return base.failed(
+        "no pinned data version (DVC, dataset revision, Delta time travel, checksum-verified "
+        "download)"
+    )
 
 
 # pipeline-as-code --------------------------------------------------------------------------
@@ -348,7 +415,6 @@ _CONFIGPARSER = ("configparser.ConfigParser", "configparser.RawConfigParser")
 _CONFIG_CLIS = (
     "jsonargparse.CLI",
     "jsonargparse.auto_cli",
-    "jsonargparse.ArgumentParser",
     "*.LightningCLI",
     # 🤗 HfArgumentParser reading its dataclasses from a JSON/YAML file, TRL's parser from
     # `--config` (huggingface/parler-tts run_parler_tts_training.py:82, reviewed)
@@ -361,6 +427,17 @@ _CONFIG_CLIS = (
     "*.merge_from_file",
     "*LazyConfig.load",
 )
+
+
+def _jsonargparse_config(call: Call, facts: Any) -> bool:
+    """A jsonargparse parser reads config files only when told to: `default_config_files=`,
+    or an option with `action=ActionConfigFile` (Unbabel/COMET comet/cli/train.py:58; its
+    score/compare/mbr parsers read none, reviewed)."""
+    if not name_matches(call.name, "jsonargparse.ArgumentParser"):
+        return False
+    return call.kwarg("default_config_files") is not None or any(
+        name == "jsonargparse.ActionConfigFile" for c in facts.calls for _k, name in c.names
+    )
 
 
 def _reads_cli(facts: Any) -> bool:
@@ -399,7 +476,7 @@ def _params_read(path: str, facts: Any) -> tuple[tuple[Any, ...], ...]:
             for pat in ("hydra.compose", "hydra.initialize*", "dvc.api.params_show")
         ):
             items.append(("hit", ev(path, call.line, call.name + "(…)")))
-        elif name_matches_any(call.name, _CONFIG_CLIS):
+        elif name_matches_any(call.name, _CONFIG_CLIS) or _jsonargparse_config(call, facts):
             shown = f"{call.name}(…) reads config files"
             items.append(("config_cli", ev(path, call.line, shown)))
     # Kedro hands a node `params:<key>` from conf/*/parameters*.yml (Galileo-Galilei/kedro-

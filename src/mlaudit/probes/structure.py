@@ -387,8 +387,8 @@ def models_store(snap: Snapshot, p: ModelsFolderParams) -> Observation:
     Looks for: a top-level `models/` (or artifacts/, checkpoints/ …) that is git-ignored,
     DVC-tracked (`models.dvc`, `models/*.dvc`, a `dvc.yaml` output) or LFS-tracked. Model
     binaries committed without LFS, or a folder with only `.gitkeep`, give partial credit;
-    a `models/` holding Python code is model code (see model-engineering-folder), not a
-    store.
+    a `models/` holding Python code (with or without its configs) is model code (see
+    model-engineering-folder), not a store.
     Why: a predictable, versioned place for model artefacts (cookiecutter-data-science).
     Fix: write models to `models/`, track them with DVC (`dvc add models/model.pkl`) or
     git-ignore them and publish to a registry.
@@ -414,7 +414,10 @@ def models_store(snap: Snapshot, p: ModelsFolderParams) -> Observation:
             committed.add(folder)
         elif not content:
             partial_ev.append(ev(folder + "/", None, "only placeholders", "untouched template"))
-        elif code and len(code) == len(content):
+        elif code:
+            # code with its build files and configs is a code folder, not a store
+            # (aws-samples/amazon-sagemaker-safe-deployment-pipeline model/: run_pipeline.py,
+            # buildspec.yml, requirements.txt; the models go to S3; reviewed)
             continue
         else:
             good.append(ev(folder + "/"))

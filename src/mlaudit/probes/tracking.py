@@ -165,6 +165,13 @@ _DECLARED_SERVER = re.compile(
 )
 
 
+# a SageMaker job or Step Functions step started with an experiment_config is recorded by the
+# service as a trial component of SageMaker Experiments, as TRK001 counts it
+# (aws-samples/amazon-sagemaker-safe-deployment-pipeline model/run_pipeline.py:158, reviewed)
+_EXPERIMENT_JOBS = ("sagemaker.*", "stepfunctions.steps.*")
+_SM_EXP = "SageMaker Experiments (managed)"
+
+
 @probe("shared_tracking_server", NoParams)
 def shared_tracking_server(snap: Snapshot, p: NoParams) -> Observation:
     """Runs are logged to a shared tracking server, not to a folder on one machine.
@@ -174,8 +181,8 @@ def shared_tracking_server(snap: Snapshot, p: NoParams) -> Observation:
     templates; `tracking_uri:` in YAML configs (Hydra loggers, kedro-mlflow); hosted
     trackers (W&B `wandb.init`, Neptune, Comet, ClearML, or their Lightning loggers in a
     Hydra config) unless run in offline mode; managed platforms' run logging (Azure ML
-    `Run.get_context().log`, SageMaker Experiments, Vertex AI Experiments), which records to
-    the team's workspace. A URI computed at run time is partial, unless the repository declares
+    `Run.get_context().log`, SageMaker Experiments — also a job started with an
+    `experiment_config` — Vertex AI Experiments), which records to the team's workspace. A URI computed at run time is partial, unless the repository declares
     the managed server it names as infrastructure (a CloudFormation
     `AWS::SageMaker::MlflowTrackingServer`, its Terraform resource). A committed `mlruns/` folder, a
     `file:`/`sqlite:` URI or a server on the loopback address (`http://127.0.0.1:5000`, a
@@ -197,6 +204,10 @@ def shared_tracking_server(snap: Snapshot, p: NoParams) -> Observation:
             line, note = base.notebook_line_note(snap, path, call.line)
             if name_matches_any(call.name, PLATFORM_RUN_LOGGING):
                 hits.append(ev(path, line, f"{call.name}(…)", note or "managed platform workspace"))
+            elif call.kwarg("experiment_config") is not None and name_matches_any(
+                call.name, _EXPERIMENT_JOBS
+            ):
+                hits.append(ev(path, line, f"{call.name}(experiment_config=…)", note or _SM_EXP))
             elif name_matches(call.name, "mlflow.set_tracking_uri") or name_matches(
                 call.name, "mlflow.*MlflowClient"
             ):
