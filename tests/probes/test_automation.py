@@ -31,6 +31,37 @@ def wf(run: str, on: str = "[push, pull_request]", extra: str = "", uses: str = 
     return f"name: ci\non: {on}\njobs:\n  build:\n    runs-on: ubuntu-latest\n{extra}    steps:\n{steps}"
 
 
+def rule(source: str | None, *, arn: str = "", state: str = "ENABLED") -> str:
+    """A template with an EventBridge rule started by `source` events (None: a schedule),
+    targeting a Step Functions state machine (or `arn`)."""
+    start = (
+        f"      EventPattern:\n        source:\n          - {source}\n"
+        if source
+        else "      ScheduleExpression: cron(0 12 1 * ? *)\n"
+    )
+    target = arn or '!Sub "arn:aws:states:${AWS::Region}:${AWS::AccountId}:stateMachine:train"'
+    return (
+        "Resources:\n  Training:\n    Type: AWS::StepFunctions::StateMachine\n"
+        "  Rule:\n    Type: AWS::Events::Rule\n    Properties:\n"
+        f"{start}      State: {state}\n      Targets:\n        - Arn: {target}\n"
+        "          Id: t\n"
+    )
+
+
+def codepipeline(source: str, *, stage: str = "TrainModel") -> str:
+    """A CodePipeline: a `source` stage, then `stage` invoking a Lambda."""
+    return (
+        "Resources:\n  Pipeline:\n    Type: AWS::CodePipeline::Pipeline\n    Properties:\n"
+        "      Stages:\n        - Name: Source\n          Actions:\n            - Name: Data\n"
+        f"              ActionTypeId: {{Category: Source, Owner: AWS, Provider: {source}}}\n"
+        f"        - Name: {stage}\n          Actions:\n            - Name: Start\n"
+        "              ActionTypeId: {Category: Invoke, Owner: AWS, Provider: Lambda}\n"
+    )
+
+
+FIT = "def run(m, X, y):\n    m.fit(X, y)\n"
+READS = "import pandas as pd\ndf = pd.read_csv('rows.csv')\n"
+
 BUILD_PUSH = (
     "name: docker\non:\n  push:\n    branches: [main]\njobs:\n  docker:\n"
     "    runs-on: ubuntu-latest\n    steps:\n      - uses: docker/build-push-action@v3\n"
@@ -205,6 +236,16 @@ CASES = [
         P,
     ),
     ("data-change-trigger", "no-paths", {".github/workflows/ci.yml": wf("pytest")}, F),
+    # an EventBridge rule on S3 uploads starting the pipeline (aws-samples/amazon-sagemaker-
+    # safe-deployment-pipeline pipeline.yml:431) ... not one on a CloudWatch alarm
+    ("data-change-trigger", "eventbridge-s3", {"etl.py": READS, "pipeline.yml": rule("aws.s3")}, P),
+    ("data-change-trigger", "codepipeline-s3", {"etl.py": READS, "cfn.yml": codepipeline("S3")}, P),
+    (
+        "data-change-trigger",
+        "fp-eventbridge-alarm",
+        {"etl.py": READS, "pipeline.yml": rule("aws.cloudwatch")},
+        F,
+    ),
     (
         "data-change-trigger",
         "fp-code-paths-only",
@@ -293,6 +334,61 @@ CASES = [
     ("training-pipeline", "fp-import-only", {"pipeline.py": "import kfp\nimport zenml\n"}, F),
     # ct-trigger --------------------------------------------------------------------------------------
     ("ct-trigger", "cron-train", {".github/workflows/ct.yml": wf("python train.py", on=CRON)}, P),
+    # EventBridge rules starting the training pipeline on new data or a drift alarm
+    # (aws-samples/amazon-sagemaker-safe-deployment-pipeline pipeline.yml:431-476) ...
+    (
+        "ct-trigger",
+        "eventbridge-alarm",
+        {"train.py": FIT, "pipeline.yml": rule("aws.cloudwatch")},
+        P,
+    ),
+    (
+        "ct-trigger",
+        "eventbridge-schedule-by-ref",
+        {"train.py": FIT, "pipeline.yml": rule(None, arn="!GetAtt Training.Arn")},
+        P,
+    ),
+    # a CodePipeline whose S3 data source starts its training stage (aws-samples/mlops-amazon-
+    # sagemaker 1-Built-In-Algorithm/02.CF-MLOps-BIA-BuildPipeline.yml:108-116) ...
+    ("ct-trigger", "codepipeline-s3-train", {"train.py": FIT, "cfn.yml": codepipeline("S3")}, P),
+    (
+        "training-pipeline",
+        "codepipeline-train",
+        {"train.py": FIT, "cfn.yml": codepipeline("S3")},
+        P,
+    ),
+    # ... not a CodeCommit source (CI), nor a pipeline that only builds and deploys
+    (
+        "ct-trigger",
+        "fp-codepipeline-codecommit",
+        {"train.py": FIT, "cfn.yml": codepipeline("CodeCommit")},
+        F,
+    ),
+    (
+        "training-pipeline",
+        "fp-codepipeline-deploys-only",
+        {"train.py": FIT, "cfn.yml": codepipeline("S3", stage="DeployApi")},
+        F,
+    ),
+    # ... not one started by a commit (CI), a disabled schedule, or one that only notifies
+    (
+        "ct-trigger",
+        "fp-eventbridge-commit",
+        {"train.py": FIT, "pipeline.yml": rule("aws.codecommit")},
+        F,
+    ),
+    (
+        "ct-trigger",
+        "fp-eventbridge-disabled",
+        {"train.py": FIT, "pipeline.yml": rule(None, state="DISABLED")},
+        F,
+    ),
+    (
+        "ct-trigger",
+        "fp-eventbridge-notifies",
+        {"train.py": FIT, "pipeline.yml": rule("aws.s3", arn="!Ref NotificationTopic")},
+        F,
+    ),
     # a nightly run of examples whose only "train" is a folder or a word in quotes, and whose
     # training is one epoch (pytorch/examples run_python_examples.sh:76-124)
     (

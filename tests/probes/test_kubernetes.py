@@ -234,6 +234,24 @@ def test_replicas(tmp_path, files, expected):
             },
             PASS,
         ),
+        # ... with the instance type a parameter (jacopotagliabue/post-modern-stack
+        # src/my_dbt_flow.py:483)
+        (
+            {
+                "flow.py": "from sagemaker.tensorflow import TensorFlowModel\n"
+                "m = TensorFlowModel(model_data=u)\n"
+                "m.deploy(initial_instance_count=1, instance_type=self.INSTANCE)\n"
+            },
+            PASS,
+        ),
+        # Databricks Model Serving (marvelousmlops/marvel-characters serving/model_serving.py:56)
+        (
+            {
+                "serving.py": "from databricks.sdk import WorkspaceClient\n"
+                "w = WorkspaceClient()\nw.serving_endpoints.create(name=n, config=c)\n"
+            },
+            PASS,
+        ),
         # Vertex AI health-checks a deployed model's containers too: the SDK's deploy
         # (GoogleCloudPlatform/mlops-with-vertex-ai build/utils.py:112), a pipeline's
         # ModelDeployOp, a Terraform endpoint

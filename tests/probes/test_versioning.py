@@ -66,6 +66,11 @@ RECIPE = (
 )
 # a conda recipe in rattler-build's format is another `recipe.yaml`
 RATTLER_RECIPE = "context:\n  version: 1.0\nrecipe:\n  name: pkg\nsource:\n  path: .\n"
+SM_MODEL = (
+    "Resources:\n  Model:\n    Type: AWS::SageMaker::Model\n    Properties:\n"
+    "      PrimaryContainer:\n        Image: img\n"
+    "        ModelDataUrl: !Sub s3://${{Bucket}}/{}\n"
+)
 CASES = [
     # data-vcs -----------------------------------------------------------------------------
     ("data-vcs", "dvc pointer", {"data/raw.dvc": DVC_POINTER, ".dvc/config": "[core]\n"}, PASS),
@@ -444,6 +449,32 @@ CASES = [
         "model-pinned-in-serving",
         "alias",
         {"serve.py": "import mlflow\nmodel = mlflow.pyfunc.load_model('models:/churn@champion')\n"},
+        PASS,
+    ),
+    # a SageMaker model served from one training job's output (aws-samples/amazon-sagemaker-
+    # safe-deployment-pipeline assets/deploy-model-prd.yml:87) ... not a fixed path, overwritten
+    # by every run
+    (
+        "model-pinned-in-serving",
+        "cfn model data of a training job",
+        {"assets/prd.yml": SM_MODEL.format("${ModelName}-${TrainJobId}/output/model.tar.gz")},
+        PASS,
+    ),
+    (
+        "model-pinned-in-serving",
+        "FP cfn model data at a fixed path",
+        {"assets/prd.yml": SM_MODEL.format("${ModelName}/model.tar.gz")},
+        FAIL,
+    ),
+    # a Databricks serving endpoint serves the version it names (marvelousmlops/marvel-
+    # characters src/marvel_characters/serving/model_serving.py:47)
+    (
+        "model-pinned-in-serving",
+        "databricks served entity version",
+        {
+            "serving.py": "from databricks.sdk.service.serving import ServedEntityInput\n"
+            "ServedEntityInput(entity_name=name, entity_version=version, workload_size='Small')\n"
+        },
         PASS,
     ),
     # FP: a tool's docstring and the regex that parses such URIs pin nothing (feast-dev/feast

@@ -68,6 +68,9 @@ SHIP = re.compile(
     # a Bicep/ARM deployment, as `terraform apply` is a Terraform one (Azure/mlops-project-
     # template infrastructure/bicep/pipelines/bicep-ado-deploy-infra.yml:73)
     r"|\baz\s+deployment\s+(?:sub|group|mg|tenant)\s+create\b"
+    # a Databricks Asset Bundle: its jobs, pipelines and serving endpoints, created in the
+    # workspace as declared (marvelousmlops/marvel-characters .github/workflows/cd.yml:49)
+    r"|\bdatabricks\s+bundle\s+deploy\b"
 )
 # deploy actions/tasks: to a serving platform, or shipping an artefact
 SERVICE_ACTIONS = re.compile(

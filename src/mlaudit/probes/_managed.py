@@ -425,9 +425,11 @@ _SAGEMAKER_ENDPOINTS = derivation_key("sagemaker_endpoints")
 def sagemaker_endpoints(snap: Snapshot) -> list[Evidence]:
     """Code that creates a SageMaker endpoint: boto3's `create_endpoint(EndpointConfigName=…)`
     (aws-samples/mlops-amazon-sagemaker lambda-code/MLOps-BIA-DeployModel.py:151), or the
-    SDK's `.deploy(instance_type='ml.…')` in a file importing sagemaker. The platform then
-    pings each container's /ping and replaces instances that fail. Another `create_endpoint`
-    (a vector store, a search index) takes no EndpointConfigName."""
+    SDK's `.deploy(instance_type='ml.…')` — or with an `initial_instance_count`, the instance
+    type being a parameter (jacopotagliabue/post-modern-stack src/my_dbt_flow.py:483,
+    reviewed) — in a file importing sagemaker. The platform then pings each container's /ping
+    and replaces instances that fail. Another `create_endpoint` (a vector store, a search
+    index) takes no EndpointConfigName."""
 
     def deploys(facts: PythonFacts) -> Callable[[Call], bool]:
         sdk = imports_any(facts, ("sagemaker",))
@@ -436,11 +438,36 @@ def sagemaker_endpoints(snap: Snapshot) -> list[Evidence]:
             or (
                 sdk
                 and call.name.endswith(".deploy")
-                and _SAGEMAKER_INSTANCE.match(call.kwarg("instance_type") or "") is not None
+                and (
+                    _SAGEMAKER_INSTANCE.match(call.kwarg("instance_type") or "") is not None
+                    or call.kwarg("initial_instance_count") is not None
+                )
             )
         )
 
     return _endpoint_calls(snap, _SAGEMAKER_ENDPOINTS, "SageMaker endpoint", deploys)
+
+
+_DATABRICKS_ENDPOINTS = derivation_key("databricks_endpoints")
+_DATABRICKS_SERVING = (
+    ".serving_endpoints.create",
+    ".serving_endpoints.create_and_wait",
+    ".serving_endpoints.update_config",
+    ".serving_endpoints.update_config_and_wait",
+)
+
+
+def databricks_endpoints(snap: Snapshot) -> list[Evidence]:
+    """Code that creates or updates a Databricks Model Serving endpoint through the SDK
+    (marvelousmlops/marvel-characters src/marvel_characters/serving/model_serving.py:56
+    `workspace.serving_endpoints.create(…)`, reviewed): a managed platform that health-checks,
+    scales and replaces its own replicas."""
+
+    def deploys(facts: PythonFacts) -> Callable[[Call], bool]:
+        sdk = imports_any(facts, ("databricks.sdk",))
+        return lambda call: sdk and call.name.endswith(_DATABRICKS_SERVING)
+
+    return _endpoint_calls(snap, _DATABRICKS_ENDPOINTS, "Databricks Model Serving", deploys)
 
 
 def _endpoint_calls(

@@ -13,6 +13,7 @@ from mlaudit.probes import _ci_reach, base
 from mlaudit.probes._delivery import deliveries
 from mlaudit.probes.base import ev
 from mlaudit.probes.cloudformation import cfn_templates, codepipeline_deploy_stages
+from mlaudit.probes.databricks import bundles
 from mlaudit.probes.generic import names_matcher
 from mlaudit.probes.kubernetes import k8s_objects
 from mlaudit.probes.registry import Params, probe
@@ -535,7 +536,9 @@ class PipelineCiParams(Params):
         r"|pipeline\S*\s+"
         r"(compile|upsert|submit|deploy|publish)|\baz\s+ml\s+(job|pipeline)\s+create\b"
         r"|\bzenml\s+pipeline\b|\bkedro\s+package\b|\bsagemaker\b.*\bpipeline\b"
-        r"|\bgcloud\s+builds\s+submit\b.*train|\bdocker\s+(buildx\s+)?build\b.*train",
+        r"|\bgcloud\s+builds\s+submit\b.*train|\bdocker\s+(buildx\s+)?build\b.*train"
+        # a Databricks Asset Bundle's jobs validated or deployed as declared
+        r"|\bdatabricks\s+bundle\s+(validate|deploy)\b",
         description="regex of a command compiling/publishing a pipeline or building a training image",
     )
     calls: list[str] = Field(
@@ -655,14 +658,22 @@ class EnvPromotionParams(Params):
     min_envs: int = Field(default=2, ge=1)
 
 
-_ENV_NAME = re.compile(r"(staging|stage|prod|production|prd|dev|qa|\btest\b)", re.IGNORECASE)
+_ENV_NAME = re.compile(
+    r"(staging|stage|prod|production|prd|dev|qa|\btest\b|\bacc(?:eptance)?\b|\buat\b)",
+    re.IGNORECASE,
+)
 # an Azure Resource Manager template (JSON); Bicep files are matched by name
 _ARM_SCHEMA = re.compile(r'"\$schema"\s*:\s*"[^"]*/deploymentTemplate\.json#')
 
 
 def _env_key(name: str) -> str:
     name = name.lower()
-    return {"stage": "staging", "production": "prod", "prd": "prod"}.get(name, name)
+    return {
+        "stage": "staging",
+        "production": "prod",
+        "prd": "prod",
+        "acceptance": "acc",
+    }.get(name, name)
 
 
 @probe("env_promotion", EnvPromotionParams)
@@ -670,7 +681,8 @@ def env_promotion(snap: Snapshot, p: EnvPromotionParams) -> Observation:
     """Infrastructure as code, with several environments to promote through.
 
     Looks for: Terraform, Pulumi, Bicep, ARM, CDK or CloudFormation files, and at least
-    `min_envs` environments — distinct CI `environment:` names, `values-{staging,prod}.yaml`,
+    `min_envs` environments — distinct CI `environment:` names, a Databricks Asset Bundle's
+    targets, `values-{staging,prod}.yaml`,
     Kustomize `overlays/{staging,prod}`, per-environment tfvars, Pulumi stacks or ARM
     parameter files, or the deploy stages of a CodePipeline (`DeployDev`, `DeployPrd`).
     Environments (as the catalogue's any-of) — either passes; one environment alone does
@@ -684,6 +696,14 @@ def env_promotion(snap: Snapshot, p: EnvPromotionParams) -> Observation:
     arm = base.select_files(snap, ["*.json"], scope="non_tests")
     iac += [ev(path, line, "ARM template") for path, line, _text in snap.grep(arm, _ARM_SCHEMA)]
     envs: dict[str, Evidence] = {}
+    # a Databricks Asset Bundle declares the workspace's jobs and pipelines, per target
+    # (marvelousmlops/marvel-characters databricks.yml:25-53: dev, acc, prd)
+    for bundle in bundles(snap):
+        iac.append(ev(bundle.path, None, "Databricks Asset Bundle"))
+        for target, line in bundle.targets:
+            match = _ENV_NAME.search(target)
+            if match:
+                envs.setdefault(_env_key(match.group(1)), ev(bundle.path, line, f"target {target}"))
     for stage, deploys in codepipeline_deploy_stages(snap):
         match = _ENV_NAME.search(stage)
         if match:

@@ -216,3 +216,167 @@ def cdk_evidence(snap: Snapshot, kind: str) -> list[Evidence]:
     return [
         ev(path, call.line, f"{call.name}(…)", "AWS CDK") for path, call in cdk_calls(snap, kind)
     ]
+
+
+# EventBridge rules that start a pipeline ------------------------------------------------------
+# what a rule can start that runs training: a CodePipeline, a Step Functions state machine, a
+# SageMaker pipeline — by ARN, or by `!Ref`/`!GetAtt` to one the template declares
+PIPELINE_TYPES = (
+    "AWS::CodePipeline::Pipeline",
+    "AWS::StepFunctions::StateMachine",
+    "AWS::SageMaker::Pipeline",
+)
+_PIPELINE_ARN = re.compile(r":codepipeline:|:states:|:stateMachine:|:sagemaker:[^\s]*:pipeline/")
+
+
+def _targets_pipeline(rule: CfnResource, pipelines: set[tuple[str, str]]) -> bool:
+    targets = rule.properties.get("Targets")
+    for target in targets if isinstance(targets, list) else []:
+        arn = target.get("Arn") if isinstance(target, dict) else None
+        text = " ".join(str(a) for a in arn) if isinstance(arn, list) else str(arn or "")
+        if _PIPELINE_ARN.search(text) or (rule.path, text.split(".")[0]) in pipelines:
+            return True
+    return False
+
+
+def pipeline_rules(snap: Snapshot) -> list[tuple[CfnResource, str]]:
+    """(rule, what starts it) for every enabled `AWS::Events::Rule` of the templates that
+    starts a pipeline: `schedule` (a ScheduleExpression) or the event sources of its
+    EventPattern (`aws.s3`, `aws.cloudwatch` …)."""
+    pipelines = {(r.path, r.logical_id) for t in PIPELINE_TYPES for r in cfn_resources(snap, t)}
+    found = []
+    for rule in cfn_resources(snap, "AWS::Events::Rule"):
+        if str(rule.properties.get("State", "ENABLED")).upper() == "DISABLED":
+            continue  # (the safe-deployment sample's monthly ScheduledRule, `State: DISABLED`)
+        if not _targets_pipeline(rule, pipelines):
+            continue
+        if rule.properties.get("ScheduleExpression"):
+            found.append((rule, "schedule"))
+            continue
+        pattern = rule.properties.get("EventPattern")
+        source = pattern.get("source") if isinstance(pattern, dict) else None
+        sources = source if isinstance(source, list) else [source] if source else []
+        found.append((rule, " ".join(str(s) for s in sources) or "event"))
+    return found
+
+
+class PipelineRuleParams(Params):
+    sources: str | None = Field(
+        default=None,
+        description="regex the rule's event source must match (e.g. `aws\\.s3`); none: any "
+        "schedule or event",
+    )
+
+    _v = field_validator("sources")(_check_regex)
+
+
+@probe("pipeline_rule", PipelineRuleParams)
+def pipeline_rule(snap: Snapshot, p: PipelineRuleParams) -> Observation:
+    """An EventBridge rule declared in a CloudFormation template starts a pipeline.
+
+    Looks for: enabled `AWS::Events::Rule` resources whose `Targets` are a CodePipeline, a Step
+    Functions state machine or a SageMaker pipeline (by ARN, or by reference to one the template
+    declares), started by a `ScheduleExpression` or an `EventPattern` — an object written to S3
+    (`source: aws.s3`), a CloudWatch alarm going off (`aws.cloudwatch`: a drift monitor's
+    alarm). With `sources`, only rules whose event source matches.
+    Known false positive: a rule with `State: DISABLED`, or one that only notifies (an SNS topic,
+    a Lambda), starts nothing.
+    Why: retraining started by the platform on new data, a schedule or a monitor's alarm is
+    continuous training (Azure levels 2–3, GCP level 1), not a person remembering to run it.
+    Fix: declare an `AWS::Events::Rule` with a `ScheduleExpression` or an `EventPattern` whose
+    target is the training pipeline.
+    """
+    wanted = re.compile(p.sources) if p.sources else None
+    found = [
+        ev(rule.path, rule.line, f"AWS::Events::Rule {rule.logical_id}", f"started by {what}")
+        for rule, what in pipeline_rules(snap)
+        if wanted is None or wanted.search(what)
+    ]
+    if found:
+        return base.passed("an EventBridge rule starts the pipeline", found)
+    if wanted is not None:
+        return base.failed("no EventBridge rule on these events starts a pipeline")
+    return base.failed("no EventBridge rule starts a pipeline")
+
+
+# CodePipelines that train -----------------------------------------------------------------------
+_TRAIN_STAGE = re.compile(r"(?i)(?:^|[^a-z])(?:re)?train")
+
+
+def codepipeline_training(snap: Snapshot) -> list[tuple[CfnResource, Evidence, tuple[str, ...]]]:
+    """(pipeline, evidence, source providers) of every CodePipeline with a stage that trains:
+    a stage or action named for training that invokes something (a Lambda starting the
+    training job, a Step Functions workflow, a build) — aws-samples/mlops-amazon-sagemaker
+    1-Built-In-Algorithm/02.CF-MLOps-BIA-BuildPipeline.yml:116 `Name: TrainModel` (Lambda),
+    aws-samples/amazon-sagemaker-safe-deployment-pipeline pipeline.yml:343 `Name: Train`
+    (StepFunctions); reviewed. The providers of its Source stage say what starts it."""
+    found = []
+    for pipeline in cfn_resources(snap, "AWS::CodePipeline::Pipeline"):
+        stages = pipeline.properties.get("Stages")
+        sources: list[str] = []
+        training: Evidence | None = None
+        for stage in stages if isinstance(stages, list) else []:
+            actions = stage.get("Actions") if isinstance(stage, dict) else None
+            for action in actions if isinstance(actions, list) else []:
+                kind = action.get("ActionTypeId") if isinstance(action, dict) else None
+                if not isinstance(kind, dict):
+                    continue
+                category, provider = str(kind.get("Category")), str(kind.get("Provider"))
+                if category == "Source":
+                    sources.append(provider)
+                names = f"{stage.get('Name', '')} {action.get('Name', '')}"
+                if (
+                    training is None
+                    and category in ("Invoke", "Build")
+                    and _TRAIN_STAGE.search(names)
+                ):
+                    line = key_line(action, "Name") or pipeline.line
+                    shown = f"stage {stage.get('Name', '?')}: {provider} {action.get('Name', '')}"
+                    training = ev(pipeline.path, line, shown.strip(), pipeline.logical_id)
+        if training is not None:
+            found.append((pipeline, training, tuple(sources)))
+    return found
+
+
+class CodePipelineTrainsParams(Params):
+    source: str | None = Field(
+        default=None,
+        description="regex a Source action's provider must match (`^S3$`: the pipeline "
+        "starts when the data object changes); none: any pipeline that trains",
+    )
+
+    _v = field_validator("source")(_check_regex)
+
+
+@probe("codepipeline_trains", CodePipelineTrainsParams)
+def codepipeline_trains(snap: Snapshot, p: CodePipelineTrainsParams) -> Observation:
+    """A CodePipeline declared in a CloudFormation template trains the model.
+
+    Looks for: an `AWS::CodePipeline::Pipeline` with a stage or action named for training
+    (`TrainModel`, `Train`) that invokes a Lambda, a Step Functions workflow or a build —
+    the pipeline from source to model as code, rerun by the service on every change of its
+    source. With `source`, only pipelines whose Source stage's provider matches: an S3 source
+    (`S3ObjectKey: train/train.csv`) starts training when new data is uploaded.
+    Known false positive: a pipeline that only builds and deploys code trains nothing; a
+    CodeCommit source is CI, not new data.
+    Why: an orchestrated training pipeline (GCP level 1 "ML pipeline automation") that the
+    platform starts by itself.
+    Fix: declare the training as a stage of the CodePipeline (a Lambda or Step Functions
+    action that starts the training job), with the training data's S3 object as a source.
+    """
+    wanted = re.compile(p.source) if p.source else None
+    found: list[Evidence] = []
+    started_by: list[str] = []
+    for _pipeline, evidence, sources in codepipeline_training(snap):
+        matched = [s for s in sources if wanted is None or wanted.search(s)]
+        if wanted is None or matched:
+            found.append(evidence)
+            started_by += [s for s in matched if s not in started_by]
+    if found and wanted is not None:
+        sources_text = "/".join(started_by)
+        return base.passed(f"a CodePipeline started by its {sources_text} source trains", found)
+    if found:
+        return base.passed("a CodePipeline trains the model", found)
+    if wanted is not None:
+        return base.failed("no CodePipeline with a training stage is started by such a source")
+    return base.failed("no CodePipeline with a training stage")

@@ -20,8 +20,8 @@ from pydantic import Field, field_validator
 from mlaudit.probes import base, words
 from mlaudit.probes._functions import function_platform_evidence
 from mlaudit.probes._managed import autoscaling as managed_autoscaling
+from mlaudit.probes._managed import databricks_endpoints, sagemaker_endpoints, vertex_endpoints
 from mlaudit.probes._managed import resource_requests as managed_resource_requests
-from mlaudit.probes._managed import sagemaker_endpoints, vertex_endpoints
 from mlaudit.probes._step_resources import step_resource_requests
 from mlaudit.probes.base import ev
 from mlaudit.probes.cloudformation import cdk_evidence, cfn_resources
@@ -585,7 +585,7 @@ def health_probes(snap: Snapshot, p: NoParams) -> Observation:
     if managed:
         return base.passed(
             "health managed by the serving platform (KServe/Seldon/SageMaker/Vertex AI/"
-            "serverless functions)",
+            "Databricks/serverless functions)",
             managed,
         )
     checks = []
@@ -624,6 +624,8 @@ def managed_endpoints(snap: Snapshot) -> list[Evidence]:
     ]
     # a serverless function's platform sends a request only to an initialised environment
     # (graviraja/MLOps-Basics week_9_monitoring/Dockerfile:31, a Lambda image)
+    # and Databricks Model Serving
+    managed += databricks_endpoints(snap)
     managed += function_platform_evidence(snap)
     return managed
 
@@ -680,7 +682,7 @@ def pdb(snap: Snapshot, p: NoParams) -> Observation:
     if not on_kubernetes and managed_endpoints(snap):
         return base.not_applicable(
             "no pods to protect: the service runs on a managed platform that drains its own "
-            "instances (SageMaker, Vertex AI, serverless functions)"
+            "instances (SageMaker, Vertex AI, Databricks, serverless functions)"
         )
     return verdict(
         good,

@@ -11,6 +11,7 @@ from pydantic import Field
 from mlaudit.probes import _mlfacts as mf
 from mlaudit.probes import base, words
 from mlaudit.probes.base import ev
+from mlaudit.probes.cloudformation import cfn_resources
 from mlaudit.probes.generic import (
     bound_call_names,
     integer_argument,
@@ -372,7 +373,9 @@ def model_pinned_in_serving(snap: Snapshot, p: NoParams) -> Observation:
     Looks for: registry URIs `models:/name/<version>`, `models:/name@<alias>` or a stage,
     immutable `runs:/<run-id>/` URIs, `from_pretrained(..., revision=…)`, a Hopsworks
     registry's `get_model(name, version=N)`,
-    `dvc.api.*(rev=…)`, a pinned GitHub release asset (partial), or `MODEL_VERSION` /
+    `dvc.api.*(rev=…)`, a Databricks serving endpoint's `entity_version`, a CloudFormation
+    SageMaker model whose `ModelDataUrl` holds the training job's id (one run's output) or
+    that names a model package, a pinned GitHub release asset (partial), or `MODEL_VERSION` /
     `MODEL_URI` set in manifests and env files; a shipped image that `dvc pull`s a committed
     DVC pointer (partial: pinned by hash). A floating `latest` (URI, manifest value,
     or `get_latest_versions`/`get_latest_release` calls) fails.
@@ -417,6 +420,12 @@ def model_pinned_in_serving(snap: Snapshot, p: NoParams) -> Observation:
                 pinned.append(ev(path, cline, f"{call.name}(rev={call.kwarg('rev')})", note))
             elif name_matches_any(call.name, tuple(_FLOATING_CALLS)):
                 floating.append(ev(path, cline, f"{call.name}(…)", "resolves the latest model"))
+            elif name_matches_any(call.name, _DATABRICKS_SERVED) and (
+                call.kwarg("entity_version") or call.kwarg("model_version")
+            ):
+                # a Databricks serving endpoint serves the registry version it names: there
+                # is no "latest" (marvelousmlops/marvel-characters serving/model_serving.py:47)
+                pinned.append(ev(path, cline, f"{call.name}(entity_version=…)", note))
 
     pinned, weak, floating = base.per_file_evidence(snap, _PINNED_MODELS, _code(snap), scan_file, 3)
     manifests = base.select_files(
@@ -434,6 +443,7 @@ def model_pinned_in_serving(snap: Snapshot, p: NoParams) -> Observation:
         target = pinned if _classify_version(version) == "pinned" else floating
         target.append(ev(path, line, text))
     weak += _dvc_pinned_images(snap)
+    pinned += _per_run_model_data(snap)
     for config, at, version in _stage_configs(snap):
         target = pinned if _classify_version(version) == "pinned" else floating
         target.append(ev(config, at, f"model.version: {version}", "the model version of a stage"))
@@ -447,6 +457,33 @@ def model_pinned_in_serving(snap: Snapshot, p: NoParams) -> Observation:
     if floating:
         return base.failed("serving loads a floating `latest` model", floating + weak)
     return base.failed("no explicit model version is loaded by serving code or manifests")
+
+
+_DATABRICKS_SERVED = (
+    "databricks.sdk.service.serving.ServedEntityInput",
+    "databricks.sdk.service.serving.ServedModelInput",
+)
+# a SageMaker model whose artefact path holds the training job's (or run's) id: each deploy
+# serves one run's output, immutable (aws-samples/amazon-sagemaker-safe-deployment-pipeline
+# assets/deploy-model-prd.yml:87 `…/${ModelName}-${TrainJobId}/output/model.tar.gz`, reviewed)
+_PER_RUN_PART = re.compile(r"\$\{[^}]*(?:job|run|execution|commit|sha|version)[^}]*\}", re.I)
+
+
+def _per_run_model_data(snap: Snapshot) -> list[Evidence]:
+    """CloudFormation SageMaker models served from one run's artefact, or from a registered
+    model package (a registry version)."""
+    found = []
+    for model in cfn_resources(snap, "AWS::SageMaker::Model"):
+        for key in ("PrimaryContainer.ModelDataUrl", "Containers.*.ModelDataUrl"):
+            for value, _parent, line in walk_key(model.properties, key.split(".")):
+                if isinstance(value, str) and _PER_RUN_PART.search(value):
+                    found.append(ev(model.path, line or model.line, f"ModelDataUrl: {value}"[:120]))
+        for key in ("PrimaryContainer.ModelPackageName", "Containers.*.ModelPackageName"):
+            for value, _parent, line in walk_key(model.properties, key.split(".")):
+                if value:
+                    text = f"ModelPackageName: {value}"[:120]
+                    found.append(ev(model.path, line or model.line, text, "a registry version"))
+    return found
 
 
 # a pipeline config of inference or deployment that names the model version to run

@@ -1,0 +1,107 @@
+"""Databricks Asset Bundles: jobs declared in databricks.yml and the files it includes
+(marvelousmlops/marvel-characters databricks.yml, resources/model_deployment.yml, reviewed)."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import run_check, run_probe, snapshot
+
+from mlaudit.results import Outcome
+
+P, F, H, NA = Outcome.PASS, Outcome.FAIL, Outcome.PARTIAL, Outcome.NOT_APPLICABLE
+
+BUNDLE = (
+    "bundle:\n  name: chars\n\ninclude:\n  - resources/*\n\n"
+    "variables:\n  pause:\n    default: {pause}\n\n"
+    "targets:\n  dev:\n    mode: development\n  acc:\n    variables:\n      pause: PAUSED\n"
+    "  prd:\n    mode: production\n    variables:\n      pause: {prod_pause}\n"
+)
+JOB = (
+    "resources:\n  jobs:\n    deployment:\n      name: wf\n"
+    "      schedule:\n        quartz_cron_expression: '0 0 6 ? * MON'\n"
+    "        pause_status: ${{var.pause}}\n"
+    "      tasks:\n"
+    "        - task_key: preprocessing\n          spark_python_task:\n"
+    "            python_file: ../scripts/process_data.py\n{retries}"
+    "        - task_key: {train_key}\n          depends_on:\n            - task_key: preprocessing\n"
+    "          spark_python_task:\n            python_file: ../scripts/{train_file}\n"
+    "        - task_key: model_updated\n          condition_task:\n"
+    "            left: '{{{{tasks.train_model.values.model_updated}}}}'\n"
+    "          depends_on:\n            - task_key: {train_key}\n"
+)
+TRAIN = {"scripts/train_register.py": "def run(m, X, y):\n    m.fit(X, y)\n"}
+
+
+def bundle(
+    *,
+    pause: str = "PAUSED",
+    prod_pause: str = "UNPAUSED",
+    retries: str = "",
+    train_key: str = "train_model",
+    train_file: str = "train_register.py",
+    where: str = "resources/model_deployment.yml",
+) -> dict[str, str]:
+    return {
+        "databricks.yml": BUNDLE.format(pause=pause, prod_pause=prod_pause),
+        where: JOB.format(retries=retries, train_key=train_key, train_file=train_file),
+        **TRAIN,
+    }
+
+
+CASES = [
+    # the job that trains is the orchestrated training pipeline, declared as code
+    ("training-pipeline", "bundle-train-task", bundle(), P),
+    ("pipeline-as-code", "bundle-train-task", bundle(), P),
+    # ... by its file when its key says nothing
+    (
+        "training-pipeline",
+        "bundle-train-file",
+        bundle(train_key="step_two", train_file="train_model.py"),
+        P,
+    ),
+    # the trap: a resource file the bundle does not include is never deployed, and a
+    # condition task that reads the train task's values trains nothing
+    ("training-pipeline", "fp-not-included", bundle(where="drafts/job.yml"), F),
+    (
+        "training-pipeline",
+        "fp-condition-names-training",
+        bundle(train_key="step_two", train_file="evaluate.py"),
+        F,
+    ),
+    # data preparation upstream of training
+    ("data-pipeline-dag", "bundle-preprocessing", bundle(), P),
+    # a training schedule: running in production, or declared but paused everywhere
+    ("ct-trigger", "bundle-schedule", bundle(), P),
+    ("ct-trigger", "fp-bundle-schedule-paused", bundle(prod_pause="PAUSED"), H),
+    # retries on the tasks; none set; no bundle jobs at all
+    ("orchestrator-retries", "bundle-max-retries", bundle(retries="          max_retries: 2\n"), P),
+    ("orchestrator-retries", "bundle-no-retries", bundle(), F),
+    ("orchestrator-retries", "fp-no-bundle", {"train.py": "x = 1\n"}, NA),
+    # the bundle is the workspace's infrastructure as code, with a target per environment
+    ("iac-env-promotion", "bundle-targets", bundle(), P),
+]
+
+
+@pytest.mark.parametrize(
+    ("check", "files", "expected"),
+    [pytest.param(c, f, e, id=f"{c}:{i}") for c, i, f, e in CASES],
+)
+def test_bundle_checks(tmp_path, check, files, expected):
+    obs = run_check(snapshot(tmp_path, files), check)
+    assert obs.outcome == expected, obs.message
+
+
+def test_a_bundle_deploy_in_ci_delivers_and_builds_the_pipeline(tmp_path):
+    ci = {
+        ".github/workflows/cd.yml": "on:\n  push:\n    branches: [main]\njobs:\n  deploy:\n"
+        "    runs-on: x\n    steps:\n      - run: databricks bundle deploy --target prd\n"
+    }
+    snap = snapshot(tmp_path, {**bundle(), **ci})
+    assert run_check(snap, "cd-deploy").outcome == P
+    assert run_check(snap, "pipeline-ci").outcome == P
+
+
+def test_the_production_target_decides_a_variable(tmp_path):
+    snap = snapshot(tmp_path, bundle(pause="UNPAUSED", prod_pause="PAUSED"))
+    obs = run_probe(snap, "bundle_job", what="schedule")
+    assert obs.outcome == H, obs.message
