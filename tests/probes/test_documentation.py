@@ -214,6 +214,57 @@ CASES = [
         {"README.md": "# Seed\n\n## Dataset for the Example Abalone Pipeline\n\nUCI data.\n"},
         H,
     ),
+    # ... or one on loading it (jacopotagliabue/post-modern-stack README.md:78) ...
+    (
+        "data-sources-documented",
+        "readme-load-data-section",
+        {"README.md": "# X\n\n### Load data into Snowflake\n\nThe Coveo dataset.\n"},
+        H,
+    ),
+    # a package's dataset module documented, a root page of dataset references
+    # (microsoft/nlp-recipes utils_nlp/dataset/README.md, DatasetReferences.md)
+    (
+        "data-sources-documented",
+        "dataset-module-readme",
+        {"utils_nlp/dataset/README.md": "## Dataset List\nSNLI: https://nlp.stanford.edu\n"},
+        P,
+    ),
+    ("data-sources-documented", "dataset-references", {"DatasetReferences.md": "### SNLI\n"}, P),
+    # ... or a link to the dataset (jeremyjordan/ml-monitoring README.md:50) ...
+    (
+        "data-sources-documented",
+        "readme-dataset-link",
+        {
+            "README.md": "# X\n\nTrained on the [UCI Wine Quality dataset](https://archive.ics.uci.edu/x).\n"
+        },
+        H,
+    ),
+    (
+        "data-sources-documented",
+        "readme-link-then-dataset",
+        {"README.md": "# X\n\nThe [Chicago Taxi Trips](https://example.com/t) dataset.\n"},
+        H,
+    ),
+    # ... not a link to anything else, nor to a datasets library or a chapter on datasets
+    (
+        "data-sources-documented",
+        "fp-readme-other-link",
+        {"README.md": "# X\n\nSee the [blog post](https://example.com/post) on data.\n"},
+        F,
+    ),
+    (
+        "data-sources-documented",
+        "fp-readme-datasets-library",
+        {"README.md": "# X\n\n- [Huggingface Datasets](https://github.com/huggingface/datasets)\n"},
+        F,
+    ),
+    # ... not one on loading something else
+    (
+        "data-sources-documented",
+        "fp-readme-load-weights",
+        {"README.md": "# X\n\n### Load the model weights into memory\n\nRun it.\n"},
+        F,
+    ),
     # ... a sub-folder's README is a tutorial's or a benchmark's, not the project's
     (
         "data-sources-documented",

@@ -1573,6 +1573,36 @@ UNWIRED = {
         "    assert fit(1) == 1\n",
     },
 }
+INTEGRATION = {
+    "src/pkg/model.py": "def fit(x):\n    return x\n",
+    "tests/unit/test_a.py": "from pkg.model import fit\n\ndef test_a():\n    assert fit(1) == 1\n",
+    "tests/integration/test_run.py": "from pkg.model import fit\n\ndef test_run():\n"
+    "    assert fit(2) == 2\n",
+}
+
+
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    [
+        ("pytest", Outcome.PASS),
+        ("python -m pytest tests -q", Outcome.PASS),
+        ("pytest tests/integration -m 'not gpu'", Outcome.PASS),
+        # a run of the unit tests reaches no integration test (microsoft/nlp-recipes
+        # tests/ci/cpu_unit_tests_linux.yml:46, reviewed)
+        ("pytest tests/unit --durations 0 -m 'not notebooks'", Outcome.PARTIAL),
+    ],
+)
+def test_an_integration_suite_counts_where_ci_runs_its_path(tmp_path, command, expected):
+    ci = {
+        ".github/workflows/t.yml": "on: [push, pull_request]\njobs:\n  t:\n    runs-on: x\n"
+        f"    steps:\n      - run: {command}\n"
+    }
+    obs = run_check(
+        snapshot(tmp_path, training_repo({**INTEGRATION, **ci})), "pipeline-integration-test"
+    )
+    assert obs.outcome == expected, obs.message
+
+
 CI_ONLY_LINTS = {
     ".github/workflows/lint.yml": "on: [push, pull_request]\njobs:\n  t:\n    runs-on: x\n"
     "    steps:\n      - run: ruff check .\n"

@@ -1068,6 +1068,18 @@ PRS = ["Merge pull request #1 from a/x", "Add feature (#2)", "Merge pull request
         # FP: a solo repository merging its own PRs: nobody reviewed
         (PRS, ["ann", "ann", "ann"], {}, PARTIAL),
         (["fix", "update readme", "wip"], ["ann", "bob", "cid"], {}, FAIL),
+        # FP: a dependency bot's pull requests merged by the owner are no reviewed change
+        # (jeremyjordan/ml-monitoring: dependabot PRs #4, #5, #10)
+        (
+            [
+                "Merge pull request #4 from ann/dependabot/pip/numpy-1.22",
+                "Bump urllib3 from 1.26.4 to 1.26.5 (#5)",
+                "wip",
+            ],
+            ["ann", "bob", "cid"],
+            {},
+            FAIL,
+        ),
     ],
 )
 def test_pr_workflow(tmp_path, subjects, authors, files, expected):

@@ -29,6 +29,7 @@ from mlaudit.probes.generic import (
 )
 from mlaudit.probes.registry import Params, probe
 from mlaudit.probes.tracking import NoParams
+from mlaudit.repo.globs import matches_any
 from mlaudit.repo.parsers.python_src import Import, PythonFacts
 from mlaudit.repo.parsers.yaml_docs import as_list, key_line
 from mlaudit.repo.snapshot import Snapshot, derivation_key
@@ -315,6 +316,11 @@ class TestsInCiParams(Params):
     triggers: list[str] = Field(default_factory=lambda: list(PUSH_TRIGGERS))
     follow: int = Field(default=2, ge=0, le=3, description="levels of indirection to follow")
     pattern: str = Field(default=TEST_RUN.pattern, description="regex of a test-running command")
+    covers: list[str] = Field(
+        default_factory=list,
+        description="globs of test files the run must reach: a command naming test paths "
+        "(`pytest tests/unit`) reaches only the files under them; none named: every file",
+    )
 
     @field_validator("pattern")
     @classmethod
@@ -390,6 +396,15 @@ def tests_in_ci(snap: Snapshot, p: TestsInCiParams) -> Observation:
     evidence = [h.evidence() for h in hits]
     if not files:
         return base.failed("CI runs a test command, but the repository has no tests", evidence)
+    if p.covers:
+        # a run of `pytest tests/unit` runs no test of tests/integration (microsoft/nlp-recipes
+        # tests/ci/cpu_unit_tests_linux.yml:46; its integration jobs have `pr: none`, reviewed)
+        wanted = [f.path for f in files if matches_any(f.path, tuple(p.covers))]
+        hits = [h for h in hits if _reaches(h.text, wanted, pattern)]
+        if not hits:
+            return base.failed(
+                "no CI job runs these tests: the jobs that run tests name other paths"
+            )
     on_change = [h for h in hits if h.job.triggers & set(p.triggers)]
     gating = [h for h in on_change if not _ci_reach.cannot_fail(h.text, pattern)]
     if gating and all(_placeholder(f.facts) for f in files) and not _fixtures_exercise(snap):
@@ -409,6 +424,34 @@ def tests_in_ci(snap: Snapshot, p: TestsInCiParams) -> Observation:
             [h.evidence() for h in on_change],
         )
     return base.partial("CI runs the tests, but only manually or on a schedule", evidence)
+
+
+_PATH_ARG = re.compile(r"^[\w.][\w./-]*$")
+
+
+def _reaches(text: str, paths: list[str], pattern: re.Pattern[str]) -> bool:
+    """Does a test command reach one of `paths`? The path arguments after the runner
+    (`pytest tests/unit -m "not gpu"`): none means the runner's own discovery, every test."""
+    match = pattern.search(text)
+    if match is None:
+        return True  # a test file run as a script, through a task: not narrowed here
+    args: list[str] = []
+    words = text[match.end() :].split()
+    skip = False
+    for word in words:
+        if word in ("&&", "||", ";", "|"):
+            break
+        if skip:
+            skip = False
+            continue
+        if word.startswith("-"):
+            skip = word in ("-m", "-k", "-c", "-p", "--rootdir", "--junitxml", "-o")
+            continue
+        if _PATH_ARG.match(word) and ("/" in word or word.endswith(".py") or word == "tests"):
+            args.append(word.removeprefix("./").split("::", 1)[0].rstrip("/"))
+    if not args:
+        return True
+    return any(path == arg or path.startswith(arg + "/") for arg in args for path in paths)
 
 
 # tests importing project code -----------------------------------------------------------------

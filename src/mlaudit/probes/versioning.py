@@ -575,6 +575,18 @@ _PR_SUBJECT = re.compile(
     r"See merge request|^Merged PR \d+"
 )
 
+# a dependency bot's pull request is no human change reviewed: its branch, or its title
+# (jeremyjordan/ml-monitoring "Merge pull request #4 from jeremyjordan/dependabot/pip/…",
+# reviewed)
+_BOT_PR = re.compile(
+    r"\bfrom \S+/(?:dependabot|renovate|pre-commit-ci|snyk-|greenkeeper|pyup-)"
+    r"|^(?:build\(deps[\w-]*\):\s*)?[Bb]ump \S+ from \S+ to \S+|^\[pre-commit\.ci\]"
+)
+
+
+def _human_pr(subject: str) -> bool:
+    return bool(_PR_SUBJECT.search(subject)) and not _BOT_PR.search(subject)
+
 
 class PrWorkflowParams(Params):
     min_prs: int = Field(default=3, ge=1)
@@ -605,7 +617,9 @@ def pr_workflow(snap: Snapshot, p: PrWorkflowParams) -> Observation:
 
     Looks for: merge-commit subjects (`Merge pull request #N`, squash merges `… (#N)`,
     GitLab `Merge branch 'x' into 'main'`, Azure `Merged PR N`) in the git history, by more
-    than one author, or a `CODEOWNERS` file. A solo repository's self-merged PRs are
+    than one author, or a `CODEOWNERS` file. A dependency bot's pull requests (Dependabot,
+    Renovate, pre-commit.ci: their branch or `Bump x from 1 to 2` title) are no reviewed
+    human change and count neither way. A solo repository's self-merged PRs are
     partial: nobody reviewed them; so is a repository where fewer than a quarter of the last
     100 main-line (first-parent) changes came through a pull request. A git fact: `unknown`
     in a shallow clone.
@@ -622,12 +636,13 @@ def pr_workflow(snap: Snapshot, p: PrWorkflowParams) -> Observation:
     history = snap.history
     if not history.available:
         return base.unknown(history.reason or "git history unavailable", owners)
-    prs = [c for c in history.commits if _PR_SUBJECT.search(c.subject)]
+    prs = [c for c in history.commits if _human_pr(c.subject)]
     authors = history.authors
     evidence = owners + [ev(".git", note=f"commit {c.sha[:10]}: {c.subject[:80]}") for c in prs[:5]]
     message = f"{len(prs)} pull-request merge(s), {len(authors)} author(s)"
     if (len(prs) >= p.min_prs and len(authors) >= p.min_authors) or (owners and prs):
         line = _main_line(history.commits, p.window)
+        line = [c for c in line if not _BOT_PR.search(c.subject)]  # the people's changes
         landed = sum(1 for c in line if len(c.parents) > 1 or _PR_SUBJECT.search(c.subject))
         if len(line) >= p.min_line and landed < p.min_share * len(line):
             # rebase merges leave no mark: a repository merging that way reads as direct pushes
