@@ -213,3 +213,21 @@ CI_RUNS_PYTEST = {
     ".github/workflows/test.yml": "on: [push, pull_request]\njobs:\n  t:\n    runs-on: x\n"
     "    steps:\n      - run: pytest\n"
 }
+
+# checks of a model's serving life apply where the repository has a model of its own (a
+# serving wrapper with no model has none): tables about what they detect give them one
+SERVED_MODEL_CHECKS = {
+    "model-pinned-in-serving",
+    "model-durable",
+    "model-served-by-uri",
+    "model-io-contract",
+    "quality-monitor",
+    "staleness",
+    "optimized-runtime",
+    "edge-export",
+}
+A_MODEL = {"weights/model.onnx": b"onnx"}
+
+
+def with_a_model(check: str, files: Mapping[str, str | bytes]) -> dict[str, str | bytes]:
+    return {**A_MODEL, **files} if check in SERVED_MODEL_CHECKS else dict(files)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from helpers import commit, make_repo, run_rubric_check, snapshot
+from helpers import commit, make_repo, run_rubric_check, snapshot, with_a_model
 
 from mlaudit.probes.code_roles import code_roles
 from mlaudit.repo.worktree import open_worktree
@@ -449,7 +449,7 @@ CASES = [
 
 @pytest.mark.parametrize(("check", "files", "expected"), CASES)
 def test_coupling_checks(tmp_path, check, files, expected):
-    obs = run_rubric_check(snapshot(tmp_path, files), check)
+    obs = run_rubric_check(snapshot(tmp_path, with_a_model(check, files)), check)
     assert obs.outcome == expected, obs.message
 
 

@@ -493,6 +493,19 @@ CASES = [
     # changelog -----------------------------------------------------------------------------------
     ("changelog", "changelog-md", {"CHANGELOG.md": "## 1.0.0\n"}, P),
     ("changelog", "none", {"README.md": "# X\n"}, F),
+    # a README section (eightBEC/fastapi-ml-skeleton README.md:72) ... not one on something else
+    (
+        "changelog",
+        "readme-changelog-section",
+        {"README.md": "# X\n\n## Changelog\n\nv1.1.0\n- Fixed the tests\n"},
+        P,
+    ),
+    (
+        "changelog",
+        "fp-readme-changes-to-make",
+        {"README.md": "# X\n\n## Changes to the model\n\nRetrain it.\n"},
+        F,
+    ),
     # a dated updates log is a changelog (meta-llama/llama UPDATES.md, reviewed)
     ("changelog", "updates-md", {"UPDATES.md": "## 2023-08-01\nFixed the tokenizer.\n"}, P),
     # generated release notes (ashleve/lightning-hydra-template: release-drafter run by a

@@ -7,6 +7,7 @@ import json
 import pytest
 from helpers import run_probe, snapshot
 
+from mlaudit.probes.base import MAX_EVIDENCE
 from mlaudit.results import Outcome
 
 
@@ -337,6 +338,31 @@ def test_same_file_fails_at_the_first_part_that_finds_nothing(tmp_path):
         ],
     )
     assert undecided.outcome == Outcome.UNKNOWN
+
+
+def test_same_file_sees_every_file_a_part_is_found_in(tmp_path):
+    """dagster-io/hooli-data-eng-pipelines (reviewed): fifteen stub assets sorted before the
+    one file that also fits a model; the parts' evidence shown is capped, what they were found
+    in is not."""
+    stubs = {
+        f"a{i:02d}/assets.py": "from dagster import asset\n@asset\ndef x():\n    pass\n"
+        for i in range(15)
+    }
+    both = "from dagster import asset\n@asset\ndef m(model, X, y):\n    model.fit(X, y)\n"
+    snap = snapshot(tmp_path, {**stubs, "z/definitions.py": both})
+    obs = run_probe(
+        snap,
+        "same_file",
+        probes=[
+            {"probe": "python_calls", "with": {"calls": ["dagster.asset"], "kinds": ["decorator"]}},
+            {"probe": "python_calls", "with": {"calls": ["*.fit"]}},
+        ],
+    )
+    assert obs.outcome == Outcome.PASS, obs.message
+    assert {e.path for e in obs.evidence} == {"z/definitions.py"}
+    # ... and a part's own evidence, outside same_file, is still the capped list
+    alone = run_probe(snap, "python_calls", calls=["dagster.asset"], kinds=["decorator"])
+    assert len(alone.evidence) == MAX_EVIDENCE
 
 
 @pytest.mark.parametrize(

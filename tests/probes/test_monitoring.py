@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from helpers import run_probe, run_rubric_check, snapshot
+from helpers import run_probe, run_rubric_check, snapshot, with_a_model
 
 from mlaudit.results import Outcome
 
@@ -350,5 +350,6 @@ def test_monitoring_schedule(tmp_path, files, types, expected):
     ],
 )
 def test_quality_monitor(tmp_path, files, expected):
+    files = with_a_model("quality-monitor", files)
     obs = run_rubric_check(snapshot(tmp_path, files), "quality-monitor")
     assert obs.outcome == expected, obs.message

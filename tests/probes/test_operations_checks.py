@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from helpers import snapshot
+from helpers import snapshot, with_a_model
 
 from mlaudit.probes.registry import get_probe
 from mlaudit.repo.snapshot import Snapshot
@@ -617,7 +617,7 @@ CASES = [
     ("slug", "files", "expected"), CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)]
 )
 def test_composed_check(tmp_path, slug, files, expected):
-    obs = run_check(snapshot(tmp_path, files), slug)
+    obs = run_check(snapshot(tmp_path, with_a_model(slug, files)), slug)
     assert obs.outcome == expected, obs.message
 
 

@@ -19,6 +19,11 @@ FLAKE8_HOOK = (
     "repos:\n- repo: https://github.com/PyCQA/flake8\n  rev: 3.9.2\n  hooks:\n  - id: flake8\n"
     "    additional_dependencies: [flake8-bugbear, flake8-bandit]\n"
 )
+ADO_PR = (
+    "pr:\n  - master\npool:\n  vmImage: ubuntu-latest\nsteps:\n"
+    "  - script: python tools/generate_requirements_txt.py\n  - task: {}\n"
+    "    inputs:\n      scanType: Register\n"
+)
 GH_PR = "on: [pull_request]\njobs:\n  scan:\n    runs-on: ubuntu-latest\n    steps:\n"
 DEPLOY = """apiVersion: apps/v1
 kind: Deployment
@@ -364,6 +369,14 @@ CASES = [
         Outcome.PASS,
     ),
     ("dep-audit", {".github/workflows/ci.yml": GH_PR + "      - run: pytest\n"}, Outcome.FAIL),
+    # Azure DevOps' Component Governance task on pull requests (microsoft/nlp-recipes
+    # tests/ci/component_governance.yml:22) ... not another task
+    (
+        "dep-audit",
+        {"tests/ci/cg.yml": ADO_PR.format("ComponentGovernanceComponentDetection@0")},
+        Outcome.PASS,
+    ),
+    ("dep-audit", {"tests/ci/cg.yml": ADO_PR.format("UsePythonVersion@0")}, Outcome.FAIL),
     # a JavaScript front end's audit leaves the Python packages unaudited (Netflix/metaflow)
     (
         "dep-audit",

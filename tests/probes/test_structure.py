@@ -202,6 +202,21 @@ CASES = [
     # feature-engineering-folder ------------------------------------------------------------------------------
     ("feature-engineering-folder", "features-pkg", {"src/pkg/features/build.py": "x = 1\n"}, P),
     ("feature-engineering-folder", "single-module", {"src/featurization.py": "x = 1\n"}, H),
+    # a transformers/ folder of scikit-learn transformers is feature code ...
+    (
+        "feature-engineering-folder",
+        "sklearn-transformers",
+        {"pkg/transformers/scale.py": "from sklearn.base import TransformerMixin\n"},
+        P,
+    ),
+    # ... one wrapping 🤗 Transformers models is not (microsoft/nlp-recipes
+    # utils_nlp/models/transformers/sequence_classification.py)
+    (
+        "feature-engineering-folder",
+        "fp-hf-transformers-wrappers",
+        {"pkg/models/transformers/classify.py": "from transformers import AutoModel\n"},
+        F,
+    ),
     # Chim-SO/mlops-template: a 0-byte build_features.py stands for no feature code
     ("feature-engineering-folder", "fp-empty-module", {"src/data/build_features.py": ""}, F),
     ("feature-engineering-folder", "none", {"src/train.py": "x = 1\n"}, F),

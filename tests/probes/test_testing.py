@@ -963,6 +963,31 @@ CASES = [
         },
         P,
     ),
+    # FP: tests importing a module of the project that no longer exists fail when collected
+    # (dagster-io/hooli-data-eng-pipelines hooli_data_eng_tests/test_assets.py:1) ...
+    (
+        "unit-tests",
+        "fp-imports-a-missing-module",
+        {
+            "src/pkg/__init__.py": "",
+            "src/pkg/defs.py": "def orders():\n    return [1]\n",
+            "tests/test_assets.py": "from pkg.assets.raw_data import orders\n\n"
+            "def test_orders():\n    assert orders() == [1]\n",
+        },
+        H,
+    ),
+    # ... while one importing what exists is a test
+    (
+        "unit-tests",
+        "imports-an-existing-module",
+        {
+            "src/pkg/__init__.py": "",
+            "src/pkg/defs.py": "def orders():\n    return [1]\n",
+            "tests/test_assets.py": "from pkg.defs import orders\n\n"
+            "def test_orders():\n    assert orders() == [1]\n",
+        },
+        P,
+    ),
     (
         "unit-tests",
         "fp-testcase-skipped",

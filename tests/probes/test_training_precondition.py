@@ -7,7 +7,7 @@ tracking, seeds, checkpoints and training pipelines failed there and filled "fix
 from __future__ import annotations
 
 import pytest
-from helpers import CI_RUNS_PYTEST, run_check, run_probe, snapshot
+from helpers import CI_RUNS_PYTEST, SERVED_MODEL_CHECKS, run_check, run_probe, snapshot
 
 from mlaudit.results import Outcome
 
@@ -407,6 +407,38 @@ MODEL_CASES = [
         P,
     ),
     ("no-python", {"main.R": "x <- 1\n"}, U),
+    # serving configuration naming the model it serves, with no Python load to see
+    (
+        "kserve-storage-uri",
+        {
+            "app.py": "x = 1\n",
+            "k8s/isvc.yaml": "apiVersion: serving.kserve.io/v1beta1\nkind: InferenceService\n"
+            "metadata: {name: m}\nspec:\n  predictor:\n    sklearn:\n"
+            "      storageUri: gs://bucket/model\n",
+        },
+        P,
+    ),
+    (
+        "cfn-sagemaker-model",
+        {
+            "app.py": "x = 1\n",
+            "cfn.yml": "Resources:\n  Model:\n    Type: AWS::SageMaker::Model\n"
+            "    Properties:\n      PrimaryContainer: {Image: img}\n",
+        },
+        P,
+    ),
+    # ... not a Seldon wrapper of an identity function (AlexIoannides/kubernetes-ml-ops)
+    (
+        "fp-seldon-identity-wrapper",
+        {
+            "py-flask-ml-score-api/MLScore.py": "class MLScore:\n    def predict(self, X, names):\n"
+            "        return X\n",
+            "seldon/deploy.yaml": "apiVersion: machinelearning.seldon.io/v1\nkind: SeldonDeployment\n"
+            "metadata: {name: s}\nspec:\n  predictors:\n  - name: p\n    graph:\n"
+            "      name: classifier\n      type: MODEL\n",
+        },
+        F,
+    ),
 ]
 
 
@@ -423,7 +455,6 @@ MODEL_CHECKS = [
     "model-registry",
     "model-version-tags",
     "model-unit-tests",
-    "pipeline-integration-test",
     "slice-fairness",
     "unsafe-deserialization",
     "safe-model-formats",
@@ -431,6 +462,8 @@ MODEL_CHECKS = [
     "model-card",
     "models-folder",
     "model-engineering-folder",
+    # a model's serving life: pinned, pulled, signed, monitored, optimised, exported
+    *sorted(SERVED_MODEL_CHECKS),
 ]
 
 
@@ -439,6 +472,13 @@ def test_model_checks_do_not_apply_where_there_is_no_model(tmp_path, check):
     obs = run_check(snapshot(tmp_path, WORKFLOW_TOOL), check)
     assert obs.outcome == NA, obs
     assert "no model" in obs.message
+
+
+@pytest.mark.parametrize("files", [WORKFLOW_TOOL, {"model/generate.py": INFERENCE}])
+def test_no_training_pipeline_to_integration_test_where_nothing_trains(tmp_path, files):
+    """A repository that only serves or runs a model it did not train owns no pipeline from
+    data to model (eightBEC/fastapi-ml-skeleton, reviewed)."""
+    assert run_check(snapshot(tmp_path, files), "pipeline-integration-test").outcome == NA
 
 
 @pytest.mark.parametrize("check", ["model-registry", "model-card", "safe-model-formats"])

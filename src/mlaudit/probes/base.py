@@ -9,7 +9,10 @@ The catalogue's false-positive rules live here so every probe applies them the s
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 from typing import Any
 
@@ -424,9 +427,27 @@ MAX_MEMO_EVIDENCE = 20_000
 _EVIDENCE: dict[tuple[str, int | None, str | None, str | None], Evidence] = {}
 
 
-def cap(evidence: Iterable[Evidence], limit: int = MAX_EVIDENCE) -> tuple[Evidence, ...]:
+# what a probe keeps of its evidence: MAX_EVIDENCE to show, or all of it while a combinator
+# needs every file a part was found in (same_file)
+_EVIDENCE_LIMIT: ContextVar[int] = ContextVar("evidence_limit", default=MAX_EVIDENCE)
+
+
+def cap(evidence: Iterable[Evidence], limit: int | None = None) -> tuple[Evidence, ...]:
     unique = sorted(set(evidence), key=Evidence.sort_key)
-    return tuple(unique[:limit])
+    return tuple(unique[: _EVIDENCE_LIMIT.get() if limit is None else limit])
+
+
+@contextmanager
+def all_evidence() -> Iterator[None]:
+    """Probes run inside keep every piece of evidence, not MAX_EVIDENCE: which files a part
+    was found in decides same_file (dagster-io/hooli-data-eng-pipelines: 15 stub `@asset`
+    files sorted before the one that also fits a model pushed it out of the first eight;
+    reviewed)."""
+    token = _EVIDENCE_LIMIT.set(sys.maxsize)
+    try:
+        yield
+    finally:
+        _EVIDENCE_LIMIT.reset(token)
 
 
 def passed(message: str, evidence: Iterable[Evidence] = ()) -> Observation:

@@ -235,7 +235,8 @@ def same_file(snap: Snapshot, p: SameFileParams) -> Observation:
     find, or cannot decide, no file can hold every part)."""
     observations = []
     for sub in p.probes:
-        observation = sub.run(snap)
+        with base.all_evidence():
+            observation = sub.run(snap)
         if observation.outcome not in _FOUND_OR_UNDECIDED:
             return base.failed(observation.message or "a part found nothing")
         observations.append(observation)

@@ -156,6 +156,12 @@ class FolderParams(Params):
     root_files: list[str] = Field(
         default_factory=list, description="globs of files that count as the folder (pass)"
     )
+    not_importing: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="folder name → modules: a folder of that name whose code imports one of "
+        "them is something else (a `transformers/` folder wrapping 🤗 Transformers models is no "
+        "feature code)",
+    )
 
 
 def find_folders(snap: Snapshot, p: FolderParams) -> tuple[list[Evidence], list[Evidence]]:
@@ -184,6 +190,8 @@ def find_folders(snap: Snapshot, p: FolderParams) -> tuple[list[Evidence], list[
         if not p.allow_in_tests:
             # a data/ folder whose only code is data_test.py holds tests, not pipeline code
             content = [f for f in content if not base.is_test_path(f)]
+        if content and _imports_what_it_is_not(snap, spelt, content, p.not_importing):
+            continue
         if content:
             real.append(ev(folder + "/", None, f"{len(content)} file(s)"))
         elif (
@@ -194,6 +202,23 @@ def find_folders(snap: Snapshot, p: FolderParams) -> tuple[list[Evidence], list[
         ):
             template.append(ev(folder + "/", None, "only placeholders", "untouched template"))
     return real, template
+
+
+def _imports_what_it_is_not(
+    snap: Snapshot, name: str, files: list[str], not_importing: dict[str, list[str]]
+) -> bool:
+    modules = tuple(not_importing.get(name, ()))
+    if not modules:
+        return False
+    for path in files:
+        facts = snap.python(path) if path.endswith(".py") else None
+        if facts is not None and any(
+            imp.module == m or imp.module.startswith(m + ".")
+            for imp in facts.imports
+            for m in modules
+        ):
+            return True
+    return False
 
 
 @probe("folder_layout", FolderParams)

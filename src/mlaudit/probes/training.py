@@ -20,8 +20,10 @@ from typing import Any
 
 from mlaudit.probes import base
 from mlaudit.probes.base import ev
+from mlaudit.probes.cloudformation import cfn_resources
 from mlaudit.probes.code_roles import is_training_call
 from mlaudit.probes.generic import module_matches_any, name_matches_any
+from mlaudit.probes.kubernetes import k8s_objects, obj_ev
 from mlaudit.probes.registry import Params, probe
 from mlaudit.repo.parsers.python_src import PythonFacts
 from mlaudit.repo.snapshot import Snapshot, derivation_key
@@ -527,8 +529,9 @@ def uses_models(snap: Snapshot, p: NoParams) -> Observation:
     Looks for, outside the tests (examples, tutorials and notebooks count): training (probe
     trains_models); a call that loads a model or its weights (`from_pretrained`,
     `torch.load`, `joblib.load`, `mlflow.*.load_model`, `onnxruntime.InferenceSession`,
-    `hf_hub_download`, a Triton client …); or model files tracked (`*.pt`, `*.onnx`,
-    `*.safetensors`, `saved_model.pb` …). Any one passes. In a repository that publishes its
+    `hf_hub_download`, a Triton client …); model files tracked (`*.pt`, `*.onnx`,
+    `*.safetensors`, `saved_model.pb` …); or serving configuration naming the model (KServe
+    `storageUri`, Seldon `modelUri`, a CloudFormation SageMaker model). Any one passes. In a repository that publishes its
     own package (rule lib), the package's own code and its examples do not count, as for
     trains_models. Fails when Python code exists, every file was read and none is found.
     Why: registries, model cards, signatures, safe model formats and model tests describe a
@@ -538,6 +541,23 @@ def uses_models(snap: Snapshot, p: NoParams) -> Observation:
     the model checks' n/a is wrong: report it.
     """
     return snap._cached("uses_models", "", lambda: _uses_models(snap))
+
+
+def _served_models(snap: Snapshot) -> list[Evidence]:
+    """Serving declared as configuration that names the model it serves, with no Python load
+    to see: a KServe InferenceService's `storageUri`, a SeldonDeployment's `modelUri`, a
+    CloudFormation SageMaker model. A serving wrapper with no model (jeremyjordan's identity
+    "model" in AlexIoannides/kubernetes-ml-ops, reviewed) names none."""
+    found = [
+        obj_ev(obj, text=f"{obj.kind}/{obj.name}: model URI")
+        for obj in k8s_objects(snap, ("InferenceService", "SeldonDeployment"))[0]
+        if "storageUri" in str(obj.doc) or "modelUri" in str(obj.doc)
+    ]
+    found += [
+        ev(r.path, r.line, f"AWS::SageMaker::Model {r.logical_id}")
+        for r in cfn_resources(snap, "AWS::SageMaker::Model")
+    ]
+    return found
 
 
 def _uses_models(snap: Snapshot) -> Observation:
@@ -553,6 +573,9 @@ def _uses_models(snap: Snapshot) -> Observation:
     files = _outside(library, [x for x in tracked if not base.is_test_path(x)])
     if files:
         return base.passed("model files are tracked", [ev(x) for x in files[:3]])
+    served = _served_models(snap)
+    if served:
+        return base.passed("a serving platform is told which model to serve", served[:3])
     if trains.outcome == Outcome.UNKNOWN:
         return trains
     return base.absent_from_python(
