@@ -348,6 +348,12 @@ CASES = [
         {"train.py": FIT, "pipeline.yml": rule(None, arn="!GetAtt Training.Arn")},
         P,
     ),
+    (
+        "ct-trigger",
+        "eventbridge-schedule-by-long-form-getatt",
+        {"train.py": FIT, "pipeline.yml": rule(None, arn="{'Fn::GetAtt': [Training, Arn]}")},
+        P,
+    ),
     # a CodePipeline whose S3 data source starts its training stage (aws-samples/mlops-amazon-
     # sagemaker 1-Built-In-Algorithm/02.CF-MLOps-BIA-BuildPipeline.yml:108-116) ...
     ("ct-trigger", "codepipeline-s3-train", {"train.py": FIT, "cfn.yml": codepipeline("S3")}, P),
@@ -744,6 +750,20 @@ CASES = [
         F,
     ),
     ("cd-deploy", "none", {".github/workflows/ci.yml": wf("pytest")}, F),
+    # a deploy only ever started by hand is a push-button release (deezer/spleeter's
+    # workflow_dispatch image pushes) ... on pushes to main it is delivery
+    (
+        "cd-deploy",
+        "by-hand-only",
+        {".github/workflows/cd.yml": wf("docker push org/app:1", on="[workflow_dispatch]")},
+        H,
+    ),
+    (
+        "cd-deploy",
+        "on-push",
+        {".github/workflows/cd.yml": wf("docker push org/app:1", on="[push]")},
+        P,
+    ),
     (
         "cd-deploy",
         "fp-docs-deploy-build-only-readme",

@@ -101,6 +101,15 @@ def test_a_bundle_deploy_in_ci_delivers_and_builds_the_pipeline(tmp_path):
     assert run_check(snap, "pipeline-ci").outcome == P
 
 
+def test_a_bundle_including_itself_declares_its_jobs_once(tmp_path):
+    files = bundle()
+    files["databricks.yml"] = files["databricks.yml"].replace("  - resources/*\n", "  - '*.yml'\n")
+    files["databricks.yml"] += "\n" + files.pop("resources/model_deployment.yml")
+    obs = run_probe(snapshot(tmp_path, files), "bundle_job", what="retries")
+    assert obs.outcome == F
+    assert len(obs.evidence) == 2  # preprocessing and train_model, once each
+
+
 def test_the_production_target_decides_a_variable(tmp_path):
     snap = snapshot(tmp_path, bundle(pause="UNPAUSED", prod_pause="PAUSED"))
     obs = run_probe(snap, "bundle_job", what="schedule")

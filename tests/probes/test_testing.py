@@ -1704,6 +1704,15 @@ def test_an_azure_step_template_runs_only_where_a_pipeline_includes_it(tmp_path)
 
 BIKES = '[project]\nname = "bikes"\n[project.scripts]\nbikes = "bikes.scripts:main"\n'
 LITGPT = '[project]\nname = "litgpt"\n[project.scripts]\nlitgpt = "litgpt.__main__:main"\n'
+SPLEETER = (
+    '[tool.poetry]\nname = "spleeter"\n[tool.poetry.scripts]\n'
+    "spleeter = 'spleeter.__main__:entrypoint'\n"
+)
+CLI_RUN = (
+    "from typer.testing import CliRunner\nfrom spleeter.__main__ import spleeter\n\n"
+    "def test_train():\n    result = CliRunner().invoke(spleeter, {})\n"
+    "    assert result.exit_code == 0\n"
+)
 
 
 @pytest.mark.parametrize(
@@ -1727,6 +1736,32 @@ LITGPT = '[project]\nname = "litgpt"\n[project.scripts]\nlitgpt = "litgpt.__main
                 "    assert (tmp_path / 'final').exists()\n",
             },
             Outcome.PASS,
+        ),
+        # the command's typer app run by its test runner with a training step
+        # (deezer/spleeter tests/test_train.py:109) ...
+        (
+            {
+                "pyproject.toml": SPLEETER,
+                "tests/test_train.py": CLI_RUN.format("['train', '-p', 'config.json']"),
+            },
+            Outcome.PASS,
+        ),
+        # ... not with another step, nor another module's app
+        (
+            {
+                "pyproject.toml": SPLEETER,
+                "tests/test_train.py": CLI_RUN.format("['separate', 'audio.wav']"),
+            },
+            Outcome.FAIL,
+        ),
+        (
+            {
+                "pyproject.toml": SPLEETER,
+                "tests/test_train.py": CLI_RUN.format("['train']").replace(
+                    "from spleeter.__main__ import spleeter", "from other.cli import spleeter"
+                ),
+            },
+            Outcome.FAIL,
         ),
         # a usage test checks the parser, not the pipeline
         (

@@ -751,16 +751,27 @@ def cd_deploy(snap: Snapshot, p: CdDeployParams) -> Observation:
     `ssh host … restart`, or an SSH action whose script restarts or runs the image); and
     GitLab/Azure deployment jobs with an `environment:` on pushes to the default branch.
     Not counted: local copies (`rsync -a src/ build/`), review-app environments of merge
-    requests, package-index (PyPI) or docs environments, disabled jobs.
+    requests, package-index (PyPI) or docs environments, disabled jobs. A job only ever
+    started by hand (`workflow_dispatch`) delivers at the push of a button: partial.
     Why: Azure level 3 / GCP level 2 — a merged change reaches production without hands.
     Fix: add a job on pushes to main that builds, pushes and deploys (or restarts) the
     service.
     """
     found = deliveries(snap)
-    evidence = [e for d in found for e in d.evidence]
+    # a delivery started only by hand is a push-button release, not continuous delivery
+    # (deezer/spleeter: every workflow that pushes images or publishes is `workflow_dispatch`;
+    # reviewed), as a CI job started only by hand is partial CI
+    automatic = [d for d in found if not d.job.only_by_hand]
+    evidence = [e for d in automatic or found for e in d.evidence]
+    if automatic:
+        hows = sorted({d.how for d in automatic})
+        return base.passed(f"{len(automatic)} CI job(s) deliver: {'; '.join(hows)}", evidence)
     if found:
         hows = sorted({d.how for d in found})
-        return base.passed(f"{len(found)} CI job(s) deliver: {'; '.join(hows)}", evidence)
+        return base.partial(
+            f"{len(found)} CI job(s) deliver ({'; '.join(hows)}), but only when started by hand",
+            evidence,
+        )
     jobs = [j for j in snap.ci_jobs if not j.disabled]
     if not jobs:
         return base.failed("no CI jobs found")

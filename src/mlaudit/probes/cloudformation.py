@@ -229,11 +229,22 @@ PIPELINE_TYPES = (
 _PIPELINE_ARN = re.compile(r":codepipeline:|:states:|:stateMachine:|:sagemaker:[^\s]*:pipeline/")
 
 
+def _arn_text(value: Any) -> str:
+    """A target's ARN as text: short-form intrinsics read as their value (`!GetAtt X.Arn` is
+    "X.Arn"); the long forms are mappings (`{"Fn::GetAtt": ["X", "Arn"]}`, `{"Ref": "X"}`,
+    `{"Fn::Sub": "arn:…"}`)."""
+    if isinstance(value, dict) and len(value) == 1:
+        (inner,) = value.values()
+        return _arn_text(inner[0] if isinstance(inner, list) and inner else inner)
+    if isinstance(value, list):
+        return " ".join(str(v) for v in value)
+    return str(value or "")
+
+
 def _targets_pipeline(rule: CfnResource, pipelines: set[tuple[str, str]]) -> bool:
     targets = rule.properties.get("Targets")
     for target in targets if isinstance(targets, list) else []:
-        arn = target.get("Arn") if isinstance(target, dict) else None
-        text = " ".join(str(a) for a in arn) if isinstance(arn, list) else str(arn or "")
+        text = _arn_text(target.get("Arn") if isinstance(target, dict) else None)
         if _PIPELINE_ARN.search(text) or (rule.path, text.split(".")[0]) in pipelines:
             return True
     return False

@@ -123,7 +123,8 @@ def _paused(doc: dict[Any, Any], job: dict[Any, Any]) -> bool:
 
 
 def _task(raw: dict[Any, Any]) -> BundleTask:
-    kind, runs = "", ""
+    # a condition task runs nothing (its expression may name other tasks, `train_model` …)
+    kind, runs = ("condition_task", "") if isinstance(raw.get("condition_task"), dict) else ("", "")
     for key, field_name in _TASK_KINDS.items():
         spec = raw.get(key)
         if isinstance(spec, dict):
@@ -159,7 +160,8 @@ def bundles(snap: Snapshot) -> list[Bundle]:
             doc = docs[0]
             jobs: list[BundleJob] = []
             pipelines: list[tuple[str, str, int | None]] = []
-            for source in [path, *_included(snap, path, doc)]:
+            # (an `include:` glob may name the bundle file itself: read each file once)
+            for source in dict.fromkeys([path, *_included(snap, path, doc)]):
                 for resource_doc in snap.yaml_docs(source):
                     resources = (
                         resource_doc.get("resources") if isinstance(resource_doc, dict) else None

@@ -1340,6 +1340,14 @@ def _entry_point_run(
     steps = [(text, line) for text, line in strings if " " not in text and step.match(text)]
     if named and steps and any(name_matches_any(c.name, _SUBPROCESS_CALLS) for c in calls):
         return steps[0][1], f"{named[0][0]} {steps[0][0]} run in a subprocess", None
+    # the command's app object run by click's or typer's test runner with a training step
+    # (deezer/spleeter tests/test_train.py:109 `runner.invoke(spleeter, ["train", …])`, the app
+    # of `spleeter = 'spleeter.__main__:entrypoint'`; reviewed)
+    modules = {module for module, _func in scripts.values()}
+    for call in calls:
+        app = call.name_arg("0") if call.name.endswith(".invoke") else None
+        if steps and app and app.rsplit(".", 1)[0] in modules:
+            return call.line, f"{app} {steps[0][0]} run by a CLI test runner", None
     return None
 
 
@@ -1350,7 +1358,8 @@ def entry_point_tests(snap: Snapshot, p: EntryPointTestsParams) -> Observation:
     Looks for: a test function that calls the function a `[project.scripts]` entry point
     names (`scripts.main(argv=[config])` for `bikes = "bikes.scripts:main"`), or runs the
     command in a subprocess with a training or pipeline step as one of its words
-    (`subprocess.run(["litgpt", "finetune_lora", …])`).
+    (`subprocess.run(["litgpt", "finetune_lora", …])`), or runs the command's click/typer app
+    with such a step through `CliRunner().invoke(app, ["train", …])`.
     Known false positive: a test that runs the command only for `--help` or `--version`
     (or asserts on its `usage:` text) checks the command line parser, not the pipeline.
     Why: the jobs wired together, on a small config, catch what unit tests of each part miss

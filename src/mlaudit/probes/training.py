@@ -322,10 +322,16 @@ def _library_internals(snap: Snapshot) -> Callable[[str], bool] | None:
     A monitoring library fits a classifier as a drift statistic and its cookbook fits a model
     to have predictions to monitor (evidentlyai/evidently embedding_drift_methods.py:151,
     examples/cookbook/regression_preset.ipynb): neither is the project training a model. A
-    training script or command of its own still is (mlfoundations/open_clip's training runs)."""
+    training script or command of its own still is (mlfoundations/open_clip's training runs),
+    and a package that ships its own trained model is that model's project, not a tool
+    (spotify/basic-pitch basic_pitch/saved_models/icassp_2022/, trained by basic_pitch/train.py;
+    reviewed): the rule does not apply to it."""
     from mlaudit.probes.profile import published_library
 
     if not published_library(snap):
+        return None
+    shipped = base.select_files(snap, MODEL_FILES, include_excluded_dirs=False)
+    if any(base.in_own_package(snap, x) and not base.is_test_path(x) for x in shipped):
         return None
 
     def internal(path: str) -> bool:
