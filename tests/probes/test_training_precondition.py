@@ -299,8 +299,19 @@ PUBLISHED_LIBRARY = {
         ({**PUBLISHED_LIBRARY, "scripts/train_probe.py": "def run(head):\n    head.train()\n"}, P),
         # trap: the same files in a repository that publishes nothing: they train, as before
         ({k: v for k, v in PUBLISHED_LIBRARY.items() if not k.startswith(".github")}, P),
+        # positive: a package that ships its own trained model is that model's project
+        # (spotify/basic-pitch basic_pitch/saved_models/icassp_2022/nmp.onnx)
+        ({**PUBLISHED_LIBRARY, "src/driftlib/saved_models/v1/model.onnx": b"onnx"}, P),
+        # ... but weights in its tests are a fixture, and the rule still applies
+        ({**PUBLISHED_LIBRARY, "src/driftlib/tests/assets/tiny.onnx": b"onnx"}, F),
     ],
-    ids=["published-library", "library-with-training-script", "unpublished"],
+    ids=[
+        "published-library",
+        "library-with-training-script",
+        "unpublished",
+        "package-ships-its-model",
+        "package-with-test-weights",
+    ],
 )
 def test_a_published_librarys_own_code_and_examples_are_not_training(tmp_path, files, expected):
     obs = run_probe(snapshot(tmp_path, files), "trains_models")
