@@ -773,6 +773,26 @@ CASES = [
         },
         PASS,
     ),
+    # Dora's wrapper of hydra.main (facebookresearch/demucs demucs/train.py:222) ... not
+    # another library's decorator of that name
+    (
+        "params-externalized",
+        "dora hydra_main",
+        {
+            "train.py": "from dora import hydra_main\n"
+            "@hydra_main(config_path='../conf', config_name='config')\ndef main(cfg):\n    pass\n"
+        },
+        PASS,
+    ),
+    (
+        "params-externalized",
+        "FP other hydra_main",
+        {
+            "train.py": "from mylib import hydra_main\n"
+            "@hydra_main(config_path='../conf')\ndef main(cfg):\n    pass\n"
+        },
+        FAIL,
+    ),
     (
         "params-externalized",
         "config dir unread",

@@ -1091,6 +1091,61 @@ CASES = [
         F,
     ),
     # tests-in-ci -----------------------------------------------------------------------------------
+    # tests run by a script that goes on after them without `set -e`: the job's status is the
+    # last command's (GokuMohandas/mlops-course deploy/jobs/workloads.sh) ...
+    (
+        "tests-in-ci",
+        "script-without-errexit",
+        {
+            "tests/test_a.py": TEST_OK,
+            "ci/run.sh": "#!/bin/bash\npytest tests > results.txt\naws s3 cp results.txt s3://b/\n",
+            ".github/workflows/ci.yml": wf("bash ci/run.sh"),
+        },
+        H,
+    ),
+    # ... with `set -e`, or as its last command, it fails the job
+    (
+        "tests-in-ci",
+        "script-with-errexit",
+        {
+            "tests/test_a.py": TEST_OK,
+            "ci/run.sh": "#!/bin/bash\nset -euo pipefail\npytest tests\naws s3 cp r s3://b/\n",
+            ".github/workflows/ci.yml": wf("bash ci/run.sh"),
+        },
+        P,
+    ),
+    (
+        "tests-in-ci",
+        "script-heeding-the-status",
+        {
+            "tests/test_a.py": TEST_OK,
+            "ci/run.sh": "#!/bin/bash\nstatus=0\npytest tests\nif [[ $? != 0 ]]; then\n"
+            "  status=1\nfi\npip freeze > installed.txt\nexit $status\n",
+            ".github/workflows/ci.yml": wf("bash ci/run.sh"),
+        },
+        P,
+    ),
+    (
+        "tests-in-ci",
+        "script-recording-the-failure",
+        {
+            "tests/test_a.py": TEST_OK,
+            "ci/run.sh": "#!/bin/bash\nset +e\nFAILURE=false\npytest || FAILURE=true\n"
+            'if [ "$FAILURE" = true ]; then\n  exit 1\nfi\necho done\n',
+            ".github/workflows/ci.yml": wf("bash ci/run.sh"),
+        },
+        P,
+    ),
+    (
+        "tests-in-ci",
+        "script-ending-with-the-tests",
+        {
+            "tests/test_a.py": TEST_OK,
+            "ci/run.sh": "#!/bin/bash\npip install -e .\npytest tests\n",
+            ".github/workflows/ci.yml": wf("bash ci/run.sh"),
+        },
+        P,
+    ),
     (
         "tests-in-ci",
         "pytest",

@@ -51,13 +51,13 @@ def test_files_phrase(globs: list[str], expected: str) -> None:
     [
         (
             ["mlflow.log_*", "mlflow.autolog", "wandb.init", "wandb.log"],
-            "no use of mlflow or wandb",
+            "no matching call to mlflow or wandb",
         ),
-        (["*.log_model"], "no use of log_model()"),
-        (["*Trainer"], "no use of Trainer"),
+        (["*.log_model"], "no matching call to log_model()"),
+        (["*Trainer"], "no matching call to Trainer"),
         (
             ["google.cloud.aiplatform.*", "sagemaker.*"],
-            "no use of google.cloud.aiplatform or sagemaker",
+            "no matching call to google.cloud.aiplatform or sagemaker",
         ),
         (["*"], "no matching call"),
     ],

@@ -110,6 +110,37 @@ def cannot_fail(text: str, pattern: re.Pattern[str]) -> bool:
     return bool(parts) and all(_SWALLOWED.search(part) for part in parts)
 
 
+_ERREXIT = re.compile(r"^\s*set\s+(?:-[a-zA-Z]*e|-o\s+errexit)|^#!.*\s-[a-zA-Z]*e\b")
+_SHELL_FILES = (".sh", ".bash")
+_HEEDED = re.compile(r"\$\?|^\s*exit\s+(?:\"?\$|[1-9])|\|\|\s*(?:exit|return)\b|\bPIPESTATUS\b")
+
+
+def lost_in_script(snap: Snapshot, item: Reached) -> bool:
+    """Is a command a shell script runs (not the step itself) lost there: the script does not
+    stop on errors (`set -e`) and other commands follow, so its exit status is the last
+    command's? (GokuMohandas/mlops-course deploy/jobs/workloads.sh: pytest three times, then
+    `aws s3 cp` decides the job; reviewed.) A `make` recipe stops at a failing line."""
+    if not item.via or not item.path.endswith(_SHELL_FILES) or item.line is None:
+        return False
+    lines = snap.lines(item.path)
+    if any(_ERREXIT.search(line) for line in lines):
+        return False
+    # a script that reads the exit status itself and exits with it (explosion/projects
+    # run-tests.sh:73-77: `if [[ $? != @(0|5) ]]; then status=1`, … `exit $status`), or
+    # that records it and fails later (the-full-stack/fsdl-text-recognizer-2022
+    # tasks/unit_test.sh: `python -m pytest || FAILURE=true`, … `exit 1`)
+    if any(_HEEDED.search(line) for line in lines[item.line - 1 :]):
+        return False
+    after = [
+        line
+        for line in lines[item.line :]
+        if line.strip()
+        and not line.lstrip().startswith("#")
+        and line.strip() not in ("fi", "done", "}")
+    ]
+    return bool(after)
+
+
 # `&&`/`;` end a command; `||` only says what runs when it fails
 _STEPS = re.compile(r"\s*(?:&&|;)\s*")
 _SWALLOWED = re.compile(r"(?:^|\s)--exit-zero\b|\|\|\s*(?:true|:|exit\s+0)\s*$")

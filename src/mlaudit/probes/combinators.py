@@ -115,6 +115,8 @@ def wired(snap: Snapshot, p: WiredParams) -> Observation:
         return base.passed(f"{declared.message}; wired: {wiring.message}", evidence)
     if wiring.outcome == Outcome.PASS:  # run automatically, but only partly declared
         return base.partial(f"{declared.message}; wired: {wiring.message}", evidence)
+    if wiring.outcome == Outcome.PARTIAL:  # run, but by hand, on a schedule, or unheeded
+        return base.partial(f"{declared.message}; not wired: {wiring.message}", evidence)
     return base.partial(f"{declared.message}; not run automatically", evidence)
 
 

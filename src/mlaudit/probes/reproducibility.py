@@ -468,8 +468,10 @@ def _params_read(path: str, facts: Any) -> tuple[tuple[Any, ...], ...]:
         return ()
     items: list[tuple[Any, ...]] = []
     for deco in facts.decorators:
-        if name_matches(deco.name, "hydra.main"):
-            items.append(("hit", ev(path, deco.line, "@hydra.main")))
+        # ... and Dora's wrapper of it (facebookresearch/demucs demucs/train.py:222
+        # `@hydra_main(config_path="../conf", config_name="config")`, reviewed)
+        if name_matches(deco.name, "hydra.main") or name_matches(deco.name, "dora.hydra_main"):
+            items.append(("hit", ev(path, deco.line, f"@{deco.name}")))
     for call in facts.calls:
         if any(
             name_matches(call.name, pat)

@@ -2,8 +2,8 @@
 
 A finding is read by a reviewer, not by the matcher: `no line matching /\\bdbt\\s+run\\b/`
 becomes `no line such as "dbt run"`, `no files matching {CHANGELOG,CHANGES}*` becomes
-`none of the files CHANGELOG or CHANGES`, `no use of mlflow.log_*, wandb.init, …` becomes
-`no use of mlflow, wandb and 3 more`. A pass names what was found and where. The exact
+`none of the files CHANGELOG or CHANGES`, `no call matching mlflow.log_*, wandb.init, …`
+becomes `no matching call to mlflow, wandb and 3 more`. A pass names what was found and where. The exact
 patterns stay in `mlaudit explain` and docs/rubric.md.
 """
 
@@ -213,14 +213,18 @@ def call_names(patterns: Sequence[str]) -> list[str]:
 
 
 def calls_phrase(patterns: Sequence[str]) -> str:
-    """`no use of mlflow, wandb, neptune and 5 more`."""
+    """`no matching call to mlflow, wandb, neptune and 5 more`: the calls sought, not every
+    use of the package (a repository calling `mlflow.log_metric` has no matching call to
+    mlflow for a registry check; "no use of mlflow" would be false there, reviewed)."""
     return _calls_phrase(tuple(patterns))
 
 
 @lru_cache(maxsize=1024)  # asked by every call check at every history point
 def _calls_phrase(patterns: tuple[str, ...]) -> str:
     names = call_names(patterns)
-    return f"no use of {listing(names, conjunction='or')}" if names else "no matching call"
+    return (
+        f"no matching call to {listing(names, conjunction='or')}" if names else "no matching call"
+    )
 
 
 def modules_phrase(modules: Sequence[str]) -> str:
