@@ -604,6 +604,17 @@ def health_probes(snap: Snapshot, p: NoParams) -> Observation:
     return verdict([], what="health probe or HEALTHCHECK", problems=infra_problems(snap))
 
 
+def model_uri_platforms(snap: Snapshot) -> list[Evidence]:
+    """KServe InferenceServices and SeldonDeployments that name the model they serve by URI
+    (`storageUri`, `modelUri`): the platform downloads it before the pod is ready."""
+    found = []
+    for obj in k8s_objects(snap, ("InferenceService", "SeldonDeployment"))[0]:
+        text = str(obj.doc)
+        if "storageUri" in text or "modelUri" in text:
+            found.append(obj_ev(obj, text=f"{obj.kind}/{obj.name}: model URI"))
+    return found
+
+
 def managed_endpoints(snap: Snapshot) -> list[Evidence]:
     """Serving on a managed platform outside Kubernetes, which checks, replaces and drains its
     own instances: SageMaker and Vertex AI endpoints, serverless functions."""

@@ -24,6 +24,7 @@ from mlaudit.probes.kubernetes import (
     SERVING_WORKLOADS,
     NoParams,
     k8s_objects,
+    model_uri_platforms,
     obj_ev,
     template_hits,
 )
@@ -375,11 +376,7 @@ def model_durable(snap: Snapshot, p: NoParams) -> Observation:
     independently; without readiness, traffic hits a pod still loading it.
     Fix: load the model by registry URI at start-up and make `/ready` fail until it is loaded.
     """
-    platform: list[Evidence] = []
-    for obj in k8s_objects(snap, ("InferenceService", "SeldonDeployment"))[0]:
-        text = str(obj.doc)
-        if "storageUri" in text or "modelUri" in text:
-            platform.append(obj_ev(obj, text=f"{obj.kind}/{obj.name}: model URI"))
+    platform = model_uri_platforms(snap)
     if platform:
         return base.passed("the serving platform pulls the model by URI before readiness", platform)
     servers = _remote_model_servers(snap)

@@ -23,7 +23,7 @@ from mlaudit.probes.base import ev
 from mlaudit.probes.cloudformation import cfn_resources
 from mlaudit.probes.code_roles import is_training_call
 from mlaudit.probes.generic import module_matches_any, name_matches_any
-from mlaudit.probes.kubernetes import k8s_objects, obj_ev
+from mlaudit.probes.kubernetes import model_uri_platforms
 from mlaudit.probes.registry import Params, probe
 from mlaudit.repo.parsers.python_src import PythonFacts
 from mlaudit.repo.snapshot import Snapshot, derivation_key
@@ -552,13 +552,9 @@ def uses_models(snap: Snapshot, p: NoParams) -> Observation:
 def _served_models(snap: Snapshot) -> list[Evidence]:
     """Serving declared as configuration that names the model it serves, with no Python load
     to see: a KServe InferenceService's `storageUri`, a SeldonDeployment's `modelUri`, a
-    CloudFormation SageMaker model. A serving wrapper with no model (jeremyjordan's identity
-    "model" in AlexIoannides/kubernetes-ml-ops, reviewed) names none."""
-    found = [
-        obj_ev(obj, text=f"{obj.kind}/{obj.name}: model URI")
-        for obj in k8s_objects(snap, ("InferenceService", "SeldonDeployment"))[0]
-        if "storageUri" in str(obj.doc) or "modelUri" in str(obj.doc)
-    ]
+    CloudFormation SageMaker model. A serving wrapper with no model (the identity "model" of
+    AlexIoannides/kubernetes-ml-ops, reviewed) names none."""
+    found = model_uri_platforms(snap)
     found += [
         ev(r.path, r.line, f"AWS::SageMaker::Model {r.logical_id}")
         for r in cfn_resources(snap, "AWS::SageMaker::Model")
