@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from mlaudit.repo.parse_cache import ParseCache
 
-FORMAT = 2  # 2: a parse file is a sequence of pickled chunks of entries
+FORMAT = 3  # 2: a parse file is a sequence of pickled chunks of entries; 3: Call.choices
 # entries pickled together (sharing one pickler memo) in a parse file
 PARSE_CHUNK_ENTRIES = 2_000
 DEFAULT_MAX_MB = 512

@@ -130,16 +130,38 @@ class Anchors:
     folded: tuple[tuple[str, int], ...]
     line_start: bool
 
+    def occur_in(self, text: str) -> bool:
+        """Whether one of the literals is in `text` (a `find` per literal, at memory speed:
+        most texts hold none of a pattern's literals, and then no automaton pass is due)."""
+        if any(literal in text for literal, _ in self.literals):
+            return True
+        if not self.folded:
+            return False
+        lowered = _lowered(text)
+        return any(literal in lowered for literal, _ in self.folded)
+
     def starts(self, text: str | bytes) -> list[int]:
-        """The sorted places in `text` where a match can start.
+        """The sorted places in `text` where a match can start (every place of `spans`)."""
+        places: list[int] = []
+        for first, last in self.spans(text):
+            places.extend(range(first, last + 1))
+        return places
+
+    def spans(self, text: str | bytes, line_starts: bool = True) -> list[tuple[int, int]]:
+        """The places in `text` where a match can start, as sorted, disjoint, inclusive
+        (first, last) ranges (without the line starts `line_start` adds when not
+        `line_starts`: for a caller that reads each line holding a literal from its start).
 
         One pass of an Aho-Corasick automaton finds every literal at once: one `find` pass
         per literal (~60 for the secret candidates) made the history scan of a large
         repository cost seconds per hundred MB. With case-folded literals the pass runs over
-        the lowered text and the exact literals are checked in place."""
+        the lowered text and the exact literals are checked in place. Ranges rather than
+        single places: a literal met a million times in a large JSON history (`://`,
+        `token`) cost a set update of `reach` places and a search back to its line start
+        each time, most of a scan."""
         built = self._automaton
         if built is None:
-            return self._starts_by_find(text)
+            return self._spans_by_find(text)
         automaton, longest = built
         binary = isinstance(text, bytes)
         haystack: Any = text
@@ -147,7 +169,12 @@ class Anchors:
             haystack = text.lower() if isinstance(text, bytes) else _lowered(text)
         if binary:
             haystack = haystack.decode("latin-1")  # same positions: one byte, one character
-        places: set[int] = set()
+        lines = self.line_start and line_starts
+        found = _Ranges(haystack if lines else None)
+        add = found.add
+        # a literal inside the last range, on a line already seen, adds nothing: skipped
+        # here without a call (most literals of a dense text)
+        low = high = line_first = line_end = -1
         # the automaton reads wide characters: slices keep its copy small; a slice runs on
         # into the next by the longest literal, and a literal is taken where it starts
         for first in range(0, len(haystack), _AUTOMATON_SLICE):
@@ -159,30 +186,37 @@ class Anchors:
                         continue
                     if exact is not None and text[at : at + size] != exact[binary]:
                         continue
-                    places.update(range(max(0, at - reach), at + 1))
-                    if self.line_start:
-                        places.add(haystack.rfind("\n", 0, at) + 1)
-        return sorted(places)
+                    if (
+                        low <= at - reach
+                        and at <= high
+                        and (not lines or line_first <= at < line_end)
+                    ):
+                        continue
+                    add(at, reach)
+                    low, high = found.current
+                    if lines:
+                        line_first, line_end = found.line
+        return found.merged()
 
-    def _starts_by_find(self, text: str | bytes) -> list[int]:
-        """`starts` one `find` pass per literal: for an empty literal (found everywhere)."""
+    def _spans_by_find(self, text: str | bytes) -> list[tuple[int, int]]:
+        """`spans` by one `find` pass per literal: for an empty literal (found everywhere)."""
         binary = isinstance(text, bytes)
         lowered: Any = text
         if self.folded:
             lowered = text.lower() if isinstance(text, bytes) else _lowered(text)
-        places: set[int] = set()
+        lines: str | None = None
+        if self.line_start:
+            lines = text.decode("latin-1") if isinstance(text, bytes) else text
+        found = _Ranges(lines)
         for needles, folded in ((self.literals, False), (self.folded, True)):
             haystack: Any = lowered if folded else text
-            newline: Any = b"\n" if binary else "\n"
             for literal, reach in needles:
                 needle: Any = literal.encode("latin-1") if binary else literal
                 at = haystack.find(needle)
                 while at >= 0:
-                    places.update(range(max(0, at - reach), at + 1))
-                    if self.line_start:
-                        places.add(haystack.rfind(newline, 0, at) + 1)
+                    found.add(at, reach)
                     at = haystack.find(needle, at + 1)
-        return sorted(places)
+        return found.merged()
 
     @cached_property
     def _automaton(self) -> tuple[Any, int] | None:
@@ -206,6 +240,67 @@ class Anchors:
             automaton.add_word(key, tuple(needles))
         automaton.make_automaton()
         return automaton, max(map(len, keyed))
+
+
+class _Ranges:
+    """Inclusive ranges of places, merged as they come (the automaton reports literals
+    almost in order, so most fold into the last range), with the start of each literal's
+    line when `lines` (the text, to find line starts in) is given."""
+
+    __slots__ = ("_done", "_first", "_last", "_line_end", "_line_first", "_lines")
+
+    def __init__(self, lines: str | None) -> None:
+        self._done: list[tuple[int, int]] = []
+        self._first = self._last = -2
+        self._lines = lines
+        self._line_first = self._line_end = -1  # the line of the last literal: [first, end)
+
+    def add(self, at: int, reach: int) -> None:
+        first = at - reach if at > reach else 0
+        if first <= self._last + 1 and at >= self._first - 1:
+            if first < self._first:
+                self._first = first
+            if at > self._last:
+                self._last = at
+        else:
+            if self._last >= 0:
+                self._done.append((self._first, self._last))
+            self._first, self._last = first, at
+        lines = self._lines
+        if lines is not None and not self._line_first <= at < self._line_end:
+            self._line_first = lines.rfind("\n", 0, at) + 1
+            end = lines.find("\n", at)
+            self._line_end = end if end >= 0 else len(lines) + 1
+            self.add_place(self._line_first)
+
+    @property
+    def current(self) -> tuple[int, int]:
+        """The range being grown."""
+        return self._first, self._last
+
+    @property
+    def line(self) -> tuple[int, int]:
+        """The line of the last literal: [first, end)."""
+        return self._line_first, self._line_end
+
+    def add_place(self, place: int) -> None:
+        if self._first - 1 <= place <= self._last + 1:
+            self._first = min(self._first, place)
+            self._last = max(self._last, place)
+        else:
+            self._done.append((place, place))
+
+    def merged(self) -> list[tuple[int, int]]:
+        if self._last >= 0:
+            self._done.append((self._first, self._last))
+        out: list[tuple[int, int]] = []
+        for first, last in sorted(self._done):
+            if out and first <= out[-1][1] + 1:
+                if last > out[-1][1]:
+                    out[-1] = (out[-1][0], last)
+            else:
+                out.append((first, last))
+        return out
 
 
 def _flatten(items: Any, fold: bool) -> list[tuple[Any, Any, bool]]:
@@ -296,9 +391,11 @@ def _width(items: list[tuple[Any, Any, bool]]) -> int:
 
 
 def _alternative_anchor(
-    items: list[tuple[Any, Any, bool]],
+    items: list[tuple[Any, Any, bool]], single_line: bool = False
 ) -> tuple[set[str], bool, int, bool] | None:
-    """(strings, folded, reach, line-anchored) for one alternative, or None."""
+    """(strings, folded, reach, line-anchored) for one alternative, or None (`single_line`:
+    the regex is matched one line at a time, so `^` starts the literal's line whatever the
+    items between them can match)."""
     at_line_start = bool(items) and (items[0][0], items[0][1]) in (
         (_c.AT, _c.AT_BEGINNING),
         (_c.AT, _c.AT_BEGINNING_LINE),
@@ -306,7 +403,7 @@ def _alternative_anchor(
     best: tuple[tuple[int, int], set[str], bool, int, bool] | None = None
     for start in range(len(items)):
         reach = _width(items[:start])
-        anchored = at_line_start and _no_line_break(items[:start])
+        anchored = at_line_start and (single_line or _no_line_break(items[:start]))
         if not anchored and reach > _MAX_REACH:
             break
         # every run of exact items from `start`: their strings concatenate
@@ -333,7 +430,7 @@ def _alternative_anchor(
 
 
 def _reaches(
-    pattern: str | bytes, flags: int = 0
+    pattern: str | bytes, flags: int = 0, single_line: bool = False
 ) -> tuple[dict[tuple[str, bool], int], bool, int] | None:
     """{(literal, folded): reach}, whether some alternative starts at `^`, and the shortest
     match's length — or None when some alternative holds no literal at a bounded reach."""
@@ -350,7 +447,7 @@ def _reaches(
     reaches: dict[tuple[str, bool], int] = {}
     line_start = False
     for sequence in sequences:
-        found = _alternative_anchor(sequence)
+        found = _alternative_anchor(sequence, single_line)
         if found is None:
             return None
         strings, folded, reach, anchored = found
@@ -373,9 +470,12 @@ def _reaches(
 
 
 @cache
-def literal_anchors(pattern: str | bytes, flags: int = 0) -> Anchors | None:
-    """The Anchors of a pattern, or None when some alternative has none."""
-    found = _reaches(pattern, flags)
+def literal_anchors(
+    pattern: str | bytes, flags: int = 0, single_line: bool = False
+) -> Anchors | None:
+    """The Anchors of a pattern, or None when some alternative has none (`single_line`: for
+    a regex matched one line at a time)."""
+    found = _reaches(pattern, flags, single_line)
     if found is None:
         return None
     reaches, line_start, _ = found

@@ -418,3 +418,26 @@ def test_a_text_search_is_not_undecided_by_a_file_that_only_failed_to_parse(tmp_
     assert "conf/broken.yml" in snap.problems
     after = run_probe(snap, "content", **params)
     assert before.outcome == after.outcome == Outcome.FAIL
+
+
+@pytest.mark.parametrize(
+    ("source", "wanted", "matches"),
+    [
+        ("f(report_to='wandb')", {"report_to": "wandb"}, True),
+        # a conditional: the wanted value in one branch (tloen/alpaca-lora finetune.py:254)
+        ("f(report_to='wandb' if use else None)", {"report_to": "wandb"}, True),
+        ("f(report_to=None if quiet else 'wandb')", {"report_to": "wandb"}, True),
+        ("f(report_to='tensorboard' if use else 'none')", {"report_to": "wandb"}, False),
+        # a computed branch says nothing
+        ("f(report_to=pick() if use else None)", {"report_to": "wandb"}, False),
+        # an unwanted value in either branch is unwanted
+        ("f(repo_type='dataset' if d else None)", {"repo_type": "!dataset|space"}, False),
+        ("f(repo_type='model' if m else None)", {"repo_type": "!dataset|space"}, True),
+    ],
+)
+def test_keyword_values_given_by_a_conditional(source, wanted, matches):
+    from mlaudit.probes.generic import _kwargs_match
+    from mlaudit.repo.parsers.python_src import parse_python
+
+    call = next(c for c in parse_python(source).calls if c.name == "f")
+    assert _kwargs_match(call, wanted) is matches

@@ -339,6 +339,34 @@ CASES = [
         {"train.py": "from lightning import Trainer\nTrainer(devices=1)\n"},
         FAIL,
     ),
+    # 🤗 Trainer arguments for its DDP / DeepSpeed run (tloen/alpaca-lora finetune.py:252)
+    (
+        "distributed-training",
+        {
+            "finetune.py": "import transformers\nddp = world_size != 1\n"
+            "args = transformers.TrainingArguments(output_dir='o',\n"
+            "    ddp_find_unused_parameters=False if ddp else None)\n"
+            "transformers.Trainer(model=m, args=args).train()\n"
+        },
+        PASS,
+    ),
+    (
+        "distributed-training",
+        {
+            "train.py": "from transformers import Trainer, TrainingArguments\n"
+            "args = TrainingArguments('o', deepspeed='ds_config.json')\nTrainer(args=args).train()\n"
+        },
+        PASS,
+    ),
+    # the trap: DeepSpeed switched off
+    (
+        "distributed-training",
+        {
+            "train.py": "from transformers import Trainer, TrainingArguments\n"
+            "args = TrainingArguments('o', deepspeed=None)\nTrainer(args=args).train()\n"
+        },
+        FAIL,
+    ),
     # a launcher: in a script, or the arguments a Python launcher builds (huggingface/
     # autotrain-advanced commands.py:64-78)
     (

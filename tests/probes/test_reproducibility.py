@@ -1430,6 +1430,28 @@ CASES = [
         PARTIAL,
     ),
     ("dev-prod-parity", "nothing", {"train.py": "x = 1\n"}, FAIL),
+    # an image that installs its own Python minor version (tloen/alpaca-lora Dockerfile:10)
+    (
+        "dev-prod-parity",
+        "compose build of an image installing python3.10",
+        {
+            "docker-compose.yml": "services:\n  api:\n    build: .\n",
+            "Dockerfile": "FROM nvidia/cuda:11.8.0-devel-ubuntu22.04\n"
+            "RUN apt-get update && apt install -y \\\n    git python3.10 \\\n    curl\n"
+            'ENTRYPOINT ["python3.10"]\n',
+        },
+        PASS,
+    ),
+    # FP: the distribution's unversioned python3 is whatever the base image ships
+    (
+        "dev-prod-parity",
+        "FP compose build of an image installing python3",
+        {
+            "docker-compose.yml": "services:\n  api:\n    build: .\n",
+            "Dockerfile": "FROM ubuntu:22.04\nRUN apt-get install -y python3 python3-pip\n",
+        },
+        PARTIAL,
+    ),
     (
         "dev-prod-parity",
         "azureml conda_dependencies python pin",

@@ -195,6 +195,32 @@ CASES = [
         },
         P,
     ),
+    # a source folder named `training/` above the import root is no training code: the
+    # module is `deepspeech_training.util.importers`, a data helper (mozilla/DeepSpeech
+    # tests/test_importers.py:4, reviewed)
+    (
+        "model-unit-tests",
+        "fp-source-folder-named-training",
+        {
+            "training/deepspeech_training/__init__.py": "",
+            "training/deepspeech_training/util/__init__.py": "",
+            "training/deepspeech_training/util/importers.py": "def validate_label(x):\n    return x\n",
+            "tests/test_importers.py": "from deepspeech_training.util.importers import validate_label\n\n"
+            "def test_label():\n    assert validate_label('a') == 'a'\n",
+        },
+        F,
+    ),
+    (
+        "model-unit-tests",
+        "training module under a source folder",
+        {
+            "training/deepspeech_training/__init__.py": "",
+            "training/deepspeech_training/train.py": "def step(x):\n    return x\n",
+            "tests/test_train.py": "from deepspeech_training.train import step\n\n"
+            "def test_step():\n    assert step(1) == 1\n",
+        },
+        P,
+    ),
     # pydantic's BaseModel is no ML model, whatever module re-exports it
     # (evidentlyai/evidently src/evidently/_pydantic_compat.py:9, imported by 142 test files)
     (

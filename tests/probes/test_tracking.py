@@ -690,6 +690,26 @@ CASES = [
         PARTIAL,
     ),
     ("metrics-as-files", "nothing", {"train.py": "print(0.9)\n"}, FAIL),
+    # result files of evaluation runs (ray-project/llm-applications experiments/evaluations/)
+    (
+        "metrics-as-files",
+        "committed evaluation results",
+        {
+            "experiments/evaluations/chunk-size-500_gpt-4.json": '{\n    "config": {"k": 5},\n'
+            '    "retrieval_score": 0.548,\n    "quality_score": 3.62\n}\n'
+        },
+        PASS,
+    ),
+    # FP: a results file without a metric, and a count whose key holds a metric's letters
+    (
+        "metrics-as-files",
+        "FP results without metrics",
+        {
+            "experiments/results/run1.json": '{\n    "answer_count": 12,\n    "accessed": 3,\n'
+            '    "name": "run1"\n}\n'
+        },
+        FAIL,
+    ),
     # FP: prose, and a dvc.yaml without metrics
     (
         "metrics-as-files",
@@ -937,6 +957,28 @@ CASES = [
             "recipes/sft/config.yaml": "learning_rate: 2.0e-5\nreport_to:\n- wandb\n",
         },
         PASS,
+    ),
+    # a tracker a flag switches on: one branch of a conditional names it (tloen/alpaca-lora
+    # finetune.py:254, reviewed)
+    (
+        "tracker-calls",
+        "hf report_to conditional",
+        {
+            "train.py": "import transformers\n"
+            "args = transformers.TrainingArguments('o',\n"
+            "    report_to='wandb' if use_wandb else None)\n"
+        },
+        PASS,
+    ),
+    (
+        "tracker-calls",
+        "FP hf report_to conditional between local loggers",
+        {
+            "train.py": "import transformers\n"
+            "args = transformers.TrainingArguments('o',\n"
+            "    report_to='tensorboard' if log else 'none')\n"
+        },
+        FAIL,
     ),
     # ... or in the JSON file HfArgumentParser reads (huggingface/parler-tts, reviewed)
     (

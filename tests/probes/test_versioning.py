@@ -106,6 +106,26 @@ CASES = [
         },
         PASS,
     ),
+    # rule dead: an LFS rule naming one file that was since removed (mozilla/DeepSpeech
+    # .gitattributes:1 data/lm/kenlm.scorer, reviewed)
+    (
+        "data-vcs",
+        "FP lfs rule for a removed file",
+        {
+            ".gitattributes": "data/lm/kenlm.scorer filter=lfs diff=lfs merge=lfs -text\n",
+            "data/lm/generate_lm.py": "x = 1\n",
+        },
+        FAIL,
+    ),
+    (
+        "data-vcs",
+        "lfs rule for one data file with its pointer",
+        {
+            ".gitattributes": "data/train.csv filter=lfs diff=lfs merge=lfs -text\n",
+            "data/train.csv": LFS_POINTER,
+        },
+        PASS,
+    ),
     # class 6 of issue 10: an LFS rule that no file at HEAD goes through is at most partial
     (
         "data-vcs",
@@ -981,6 +1001,15 @@ def test_data_history_unknown_without_full_history(tmp_path, kind):
         (
             ["v1.2"],
             {"serve.py": "URL = 'https://github.com/o/r/releases/download/v1.2/model.onnx'\n"},
+            PARTIAL,
+        ),
+        # a TensorFlow frozen graph (mozilla/DeepSpeech deepspeech-0.9.3-models.pbmm)
+        (
+            ["v0.9.3"],
+            {
+                "bin/get.sh": "wget https://github.com/o/r/releases/download/v0.9.3/"
+                "deepspeech-0.9.3-models.pbmm\n"
+            },
             PARTIAL,
         ),
         # class 8 of issue 10: another repository's release asset is not this project's

@@ -204,9 +204,36 @@ def test_one_automaton_pass_finds_what_each_find_finds(seed, piece, monkeypatch)
     anchors = literal_anchors(CANDIDATE_BYTES.pattern)
     assert anchors is not None
     data = _random_patch(random.Random(seed), 300) + "PWD pwd Pwd ǅ ſ ça".encode()
-    assert anchors.starts(data) == anchors._starts_by_find(data)
+    assert anchors.spans(data) == anchors._spans_by_find(data)
+    assert anchors.starts(data) == _places_one_by_one(anchors, data)
     text = data.decode("utf-8")
-    assert anchors.starts(text) == anchors._starts_by_find(text)
+    assert anchors.spans(text) == anchors._spans_by_find(text)
+    assert anchors.starts(text) == _places_one_by_one(anchors, text)
+
+
+def _places_one_by_one(anchors: Anchors, text: str | bytes) -> list[int]:
+    """What Anchors.starts means, place by place: `reach` places before each literal and the
+    start of its line."""
+    binary = isinstance(text, bytes)
+    lowered = text.lower() if binary else patterns._lowered(text)
+    places: set[int] = set()
+    for needles, haystack in ((anchors.literals, text), (anchors.folded, lowered)):
+        for literal, reach in needles:
+            needle = literal.encode("latin-1") if binary else literal
+            at = haystack.find(needle)
+            while at >= 0:
+                places.update(range(max(0, at - reach), at + 1))
+                if anchors.line_start:
+                    places.add(text.rfind(b"\n" if binary else "\n", 0, at) + 1)
+                at = haystack.find(needle, at + 1)
+    return sorted(places)
+
+
+def test_spans_are_disjoint_merged_ranges():
+    anchors = Anchors(literals=(("ab", 2),), folded=(), line_start=True)
+    text = "xxab ab\n\nzzzzzzab"
+    assert anchors.spans(text) == [(0, 5), (9, 9), (13, 15)]
+    assert anchors.starts(text) == [0, 1, 2, 3, 4, 5, 9, 13, 14, 15]
 
 
 def test_an_empty_literal_is_found_everywhere():

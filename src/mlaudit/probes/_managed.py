@@ -29,6 +29,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from mlaudit.patterns import search_anchored
 from mlaudit.probes import base
 from mlaudit.probes.base import ev
 from mlaudit.probes.generic import bound_call_names, name_matches_any
@@ -203,11 +204,13 @@ def _walk(node: Any) -> list[tuple[dict[Any, Any], Any]]:
     return out
 
 
+# a file is parsed only when one of the keys the walkers read is there as a key (exact case,
+# as node.get reads it): a data file whose prose says "autoscaler" is not parsed
 _SCALE_TEXT = re.compile(
-    r"autoScaler|scale_settings|ScalableTarget|appInsightsEnabled|app_insights_enabled"
-    r"|Microsoft\.Insights/components|max_replica_count|containerResourceRequirements"
-    r"|authEnabled|tokenAuthEnabled|auth_mode",
-    re.IGNORECASE,
+    r"""(?:^|[\s{,"'])(?:autoScaler|scale_settings|max_replica_count|appInsightsEnabled"""
+    r"""|app_insights_enabled|containerResourceRequirements|authEnabled|tokenAuthEnabled"""
+    r"""|auth_mode)["']?[ \t]*:|AWS::ApplicationAutoScaling::ScalableTarget""",
+    re.MULTILINE,
 )
 
 
@@ -216,7 +219,7 @@ def _config_nodes(snap: Snapshot) -> list[tuple[str, dict[Any, Any]]]:
         nodes: list[tuple[str, dict[Any, Any]]] = []
         for path in base.select_files(snap, CONFIG_GLOBS, scope="non_tests"):
             text = snap.text(path)
-            if not text or not _SCALE_TEXT.search(text):
+            if not text or not search_anchored(_SCALE_TEXT, text):
                 continue
             for doc in snap.yaml_docs(path):
                 nodes.extend((path, node) for node, _ in _walk(doc))
@@ -304,7 +307,8 @@ _AUTOSCALING = derivation_key("managed.autoscaling")
 
 # telemetry --------------------------------------------------------------------------------------
 _INSIGHTS_RESOURCE = re.compile(
-    r"""["']?type["']?\s*:\s*["']Microsoft\.Insights/components["']"""
+    # bounded white space: the long name, not `type`, is then the literal files are read for
+    r"""["']?type["']?\s{0,64}:\s{0,64}["']Microsoft\.Insights/components["']"""
     r"""|^\s*resource\s+\w+\s+'Microsoft\.Insights/components@"""
     r"""|^\s*resource\s+"azurerm_application_insights"\s""",
     re.IGNORECASE,

@@ -446,13 +446,18 @@ def _kwargs_match(call: Call, wanted: dict[str, str], facts: Any = None) -> bool
         value = _argument(call, key)
         if value == "<expr>" and facts is not None:
             value = _constant_value(facts, call.name_arg(key), call.line) or value
+        # a conditional value may be either branch: the wanted value if one branch gives
+        # it (a tracker switched on by a flag), the unwanted one too
+        values = dict(call.choices).get(key, ()) if value == "<expr>" else ()
         if pattern.startswith("!"):  # a default the call keeps, or another value
             if value is not None and re.search(pattern[1:], value):
+                return False
+            if any(re.search(pattern[1:], branch) for branch in values):
                 return False
             continue
         if value is None:
             return False
-        if pattern != "*" and not re.search(pattern, value):
+        if pattern != "*" and not any(re.search(pattern, v) for v in (value, *values)):
             return False
     return True
 

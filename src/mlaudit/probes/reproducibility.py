@@ -1320,7 +1320,25 @@ def _python_version_evidence(snap: Snapshot) -> list[Evidence]:
             name = image.image.rsplit("/", 1)[-1]
             if name in ("python", "pypy") and image.tag and re.match(r"\d", image.tag):
                 found.append(ev(path, image.line, f"FROM {image.image}:{image.tag}"))
+        # an image that installs one Python minor version itself (`apt install -y
+        # python3.10`, tloen/alpaca-lora Dockerfile:10; `uv python install 3.11`)
+        for instruction in parsed.instructions if parsed else []:
+            if instruction.keyword == "RUN":
+                m = _INSTALLED_PYTHON.search(instruction.args)
+                if m:
+                    found.append(
+                        ev(path, instruction.line, "RUN … " + " ".join(m.group(0).split()))
+                    )
+                    break
     return found
+
+
+_INSTALLED_PYTHON = re.compile(
+    r"\b(?:apt-get|apt|yum|dnf|apk|microdnf)\s+(?:-\S+\s+)*(?:install|add)\b[^;&|]*?"
+    r"\s(python3\.\d{1,2})(?=[\s;&|\\]|$)"
+    r"|\b(?:uv\s+python|pyenv)\s+install\s+(?:-\S+\s+)*3\.\d{1,2}\b"
+    r"|\bconda\s+(?:create|install)\b[^;&|]*?\spython=3\.\d{1,2}\b"
+)
 
 
 # a version constraint that only sets a floor (`>=3.9`, `>3.8`, `^3.10`), with no upper bound

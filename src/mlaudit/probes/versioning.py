@@ -97,6 +97,10 @@ def _data_vcs(snap: Snapshot) -> tuple[list[Evidence], list[Evidence], list[Evid
         _covered, through = mf.lfs_pointers_at_head(snap, rule)
         if through:
             found.append(ev(rule.path, rule.line, rule.text, f"Git LFS for data ({through[0]})"))
+        elif _names_a_missing_file(snap, rule.pattern):
+            # rule dead: the one file it routed was removed (mozilla/DeepSpeech
+            # .gitattributes:1 `data/lm/kenlm.scorer`, deleted in 28351519)
+            near.append(ev(rule.path, rule.line, rule.text, _GONE))
         else:
             empty.append(ev(rule.path, rule.line, rule.text, "no file goes through LFS at HEAD"))
     for path in snap.glob(".datalad/config", "**/.datalad/config"):
@@ -136,6 +140,17 @@ def model_vcs(snap: Snapshot, p: NoParams) -> Observation:
     return base.failed("no model files under DVC or Git LFS")
 
 
+_GONE = "names a file no longer there"
+
+
+def _names_a_missing_file(snap: Snapshot, pattern: str) -> bool:
+    """An LFS pattern that is one file's path (no wildcard, not a folder), absent at HEAD."""
+    if any(c in pattern for c in "*?[") or pattern.endswith("/"):
+        return False
+    path = pattern.lstrip("/")
+    return not snap.glob(path, path + "/**")
+
+
 @probe("data_vcs", NoParams)
 def data_vcs(snap: Snapshot, p: NoParams) -> Observation:
     """Data is under a version-control tool.
@@ -145,7 +160,8 @@ def data_vcs(snap: Snapshot, p: NoParams) -> Observation:
     lakeFS (`lakefs://` URIs or its client). Not counted: an empty `dvc init`, LFS used
     only for images or model weights, DVC outputs that are models (`models/…`, `*.onnx`,
     `*.ckpt`: model versioning, see model-vcs), a `.gitattributes` without `filter=lfs`.
-    An LFS data rule that no file at HEAD goes through is partial.
+    An LFS data rule that no file at HEAD goes through is partial; one naming a single file
+    that is no longer in the repository is dead (not counted).
     Why: a model can only be traced back to the data that trained it if the data has
     versions (source model "Versionamento"; GCP level 1).
     Fix: `dvc add data/raw && dvc push`, or `git lfs track "data/**"`.
@@ -157,6 +173,8 @@ def data_vcs(snap: Snapshot, p: NoParams) -> Observation:
         return base.partial(
             "a Git LFS rule for data, but no file goes through LFS at HEAD", empty + near
         )
+    if near and all(e.note == _GONE for e in near):
+        return base.failed("the Git LFS rule for data names a file no longer there", near)
     if near:
         return base.failed("DVC/Git LFS version models or images here, not data", near)
     configs = snap.glob(".dvc/config", "**/.dvc/config")
@@ -520,7 +538,9 @@ def _dvc_pinned_images(snap: Snapshot) -> list[Evidence]:
 # model published as a release asset -----------------------------------------------------------
 _MODEL_ASSET = re.compile(
     r"(?:github\.com/([\w.-]+/[\w.-]+)/)?releases/download/([^/\s'\"]+)/"
-    r"[^\s'\"]*(?:\.(?:onnx|pt|pth|pkl|h5|joblib|safetensors|tflite|ckpt)\b|\{\w*(?:model|MODEL)\w*\})"
+    # .pb/.pbmm: TensorFlow frozen graphs (mozilla/DeepSpeech deepspeech-0.9.3-models.pbmm)
+    r"[^\s'\"]*(?:\.(?:onnx|pt|pth|pkl|h5|joblib|safetensors|tflite|ckpt|pb|pbmm)\b"
+    r"|\{\w*(?:model|MODEL)\w*\})"
 )
 
 

@@ -320,8 +320,12 @@ def _scan_chunk(
     """Scan one chunk of patch text (a newline, then whole lines); return the state the
     next chunk starts in."""
     scan.commits_scanned += data.count(mark)
+    # each context is read on from the previous one: from the chunk's start, a large hunk
+    # was read again for every candidate line in it
+    start, start_state = 0, state
     for line_start in _added_candidate_lines(data):
-        where = _context(data, line_start, mark, state)
+        where = _context(data, line_start, mark, start_state, start)
+        start, start_state = line_start - 1, where
         if not where.in_hunk or not where.commit or not where.path:
             continue  # a `+++ ` file header, or a hunk whose file is unknown
         _detect(
@@ -333,7 +337,7 @@ def _scan_chunk(
             scan,
             seen,
         )
-    return _context(data, len(data), mark, state)
+    return _context(data, len(data), mark, start_state, start)
 
 
 def _added_candidate_lines(data: bytes) -> Iterator[int]:
@@ -351,16 +355,30 @@ def _added_candidate_lines(data: bytes) -> Iterator[int]:
         yield from (s for s in dict.fromkeys(lines) if data.startswith(b"+", s))
         return
     match = CANDIDATE_BYTES.match
-    line_end = -1  # the current line is decided up to here
-    for at in anchors.starts(data):
-        if at <= line_end:
-            continue
-        line_start = data.rfind(b"\n", 0, at) + 1
-        if not data.startswith(b"+", line_start):  # only added lines matter
-            line_end = _line_end(data, at)
-        elif match(data, at):
-            line_end = _line_end(data, at)
-            yield line_start
+    line_start, line_end = 0, -1  # the line being read: [line_start, line_end]
+    done = -1  # every place up to here is tried or needs no trying
+    # the line starts are tried here, once per line read: the spans need not find them
+    for first, last in anchors.spans(data, line_starts=False):
+        at = max(first, done + 1)
+        while at <= last:
+            if at > line_end:
+                line_start = data.rfind(b"\n", 0, at) + 1
+                line_end = _line_end(data, at)
+                if not data.startswith(b"+", line_start):  # only added lines matter
+                    done = line_end
+                    at = line_end + 1
+                    continue
+                if anchors.line_start and line_start < at and match(data, line_start):
+                    yield line_start
+                    done = line_end
+                    at = line_end + 1
+                    continue
+            stop = min(last, line_end)
+            if any(match(data, place) for place in range(at, stop + 1)):
+                yield line_start
+                stop = line_end  # one match decides the line
+            at = stop + 1
+            done = stop
 
 
 def _line_end(data: bytes, at: int) -> int:
@@ -368,17 +386,20 @@ def _line_end(data: bytes, at: int) -> int:
     return len(data) if end < 0 else end
 
 
-def _context(data: bytes, pos: int, mark: bytes, state: _State) -> _State:
-    """The state at `pos` (a line start) of a chunk that began in `state`."""
-    commit_at = data.rfind(mark, 0, pos)
-    diff_at = data.rfind(_DIFF, 0, pos)
-    hunk_at = data.rfind(_HUNK_START, 0, pos)
+def _context(data: bytes, pos: int, mark: bytes, state: _State, start: int = 0) -> _State:
+    """The state at `pos` (a line start) of a chunk whose text from `start` (a newline) on
+    began in `state`. A later line's state is read on from an earlier line's (`start` the
+    newline before that line, `state` its state): no marker ends with a newline, so the
+    state at a line start is the state at the newline before it."""
+    commit_at = data.rfind(mark, start, pos)
+    diff_at = data.rfind(_DIFF, start, pos)
+    hunk_at = data.rfind(_HUNK_START, start, pos)
     latest = max(commit_at, diff_at, hunk_at)
     if latest < 0:  # the chunk so far continues what the previous one was in
         if state.in_hunk:
-            return replace(state, added=state.added + data.count(b"\n+", 0, pos))
-        # inside a file header that started in the previous chunk
-        return replace(state, path=_header_path(data, 0, pos) or state.path)
+            return replace(state, added=state.added + data.count(b"\n+", start, pos))
+        # inside a file header that started before `start`
+        return replace(state, path=_header_path(data, start, pos) or state.path)
     commit = state.commit
     if commit_at >= 0:
         end = data.find(b"\n", commit_at + 1)
@@ -390,8 +411,8 @@ def _context(data: bytes, pos: int, mark: bytes, state: _State) -> _State:
     if diff_at > commit_at:
         path = _header_path(data, diff_at, header_end)
     elif commit_at < 0 and not state.in_hunk:
-        # the header started in the previous chunk and continues here
-        path = _header_path(data, 0, header_end) or state.path
+        # the header started before `start` and continues here
+        path = _header_path(data, start, header_end) or state.path
     else:
         path = state.path
     if latest == diff_at:

@@ -14,12 +14,12 @@ import sys
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
 
 from mlaudit import progress
-from mlaudit.patterns import MAX_MATCH_LINE, bounded
+from mlaudit.patterns import bounded, literal_anchors
 from mlaudit.repo.gitinfo import GitInfo, display_name  # noqa: F401 (re-exported)
 from mlaudit.repo.globs import PathIndex, glob_matcher, index_keys
 from mlaudit.repo.history import GitHistory
@@ -624,20 +624,37 @@ class Snapshot(InfraViews):
     def _grep_file(
         self, path: str, text: str, pattern: re.Pattern[str]
     ) -> tuple[tuple[int, str], ...]:
-        # the whole-file pre-filter must let `^`/`$` anchor at every line, as below
-        prefilter = _multiline(pattern.pattern, pattern.flags)
         lines = self.lines(path)
         # a pattern's cost can grow with the square of a line's length: match only the
-        # first MAX_MATCH_LINE characters of each line, and skip the whole-text prefilter
-        # when a line is longer (it would see the uncut line)
-        long_lines = len(text) > MAX_MATCH_LINE and max(map(len, lines)) > MAX_MATCH_LINE
-        if not long_lines and not prefilter.search(text):
-            return ()
+        # first MAX_MATCH_LINE characters of each line
+        numbers = _candidate_line_numbers(text, pattern, len(lines))
         return tuple(
-            (number, line)
-            for number, line in enumerate(lines, start=1)
-            if pattern.search(bounded(line))
+            (number, lines[number - 1])
+            for number in numbers
+            if pattern.search(bounded(lines[number - 1]))
         )
+
+
+def _candidate_line_numbers(text: str, pattern: re.Pattern[str], count: int) -> Iterable[int]:
+    """The numbers of the lines of `text` on which `pattern` can match: those holding one of
+    the literals every match holds (patterns.Anchors, one automaton pass over the text, where a
+    regex search of a large data file cost seconds), else every line. A match on a line
+    holds its literal on that line, so no line is missed."""
+    anchors = literal_anchors(pattern.pattern, pattern.flags & re.IGNORECASE, single_line=True)
+    if anchors is None:
+        return range(1, count + 1)
+    if not anchors.occur_in(text):
+        return ()
+    numbers: list[int] = []
+    line, counted = 1, 0  # the line number of the place `counted`
+    for first, last in anchors.spans(text):
+        line += text.count("\n", counted, first)
+        last_line = line + text.count("\n", first, last)
+        counted = last
+        start = max(line, numbers[-1] + 1 if numbers else 1)
+        numbers.extend(range(start, min(last_line, count) + 1))
+        line = last_line
+    return numbers
 
 
 def derivation_key(name: str, *params: object) -> str:
@@ -654,11 +671,6 @@ def derivation_key(name: str, *params: object) -> str:
 
 
 _DERIVATION_KEYS: dict[tuple[str, tuple[object, ...]], str] = {}
-
-
-@lru_cache(maxsize=2048)
-def _multiline(pattern: str | bytes, flags: int) -> re.Pattern[str]:
-    return re.compile(pattern, flags | re.MULTILINE)  # type: ignore[arg-type,unused-ignore]
 
 
 def posix_rel(path: Path, root: Path) -> str:

@@ -41,6 +41,9 @@ class Call:
     names: tuple[tuple[str, str], ...] = ()
     # the call passes a `**mapping`: any keyword not listed above may still be given
     spreads_keywords: bool = False
+    # keyword → the literal reprs of both branches of a conditional value (`report_to="wandb"
+    # if use_wandb else None`, tloen/alpaca-lora finetune.py:254), whose kwarg is "<expr>"
+    choices: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def kwarg(self, key: str) -> str | None:
         for k, v in self.kwargs:
@@ -169,6 +172,14 @@ def _literal(node: ast.AST) -> str:
         inner = _literal(node.operand)
         return "-" + inner if inner != "<expr>" else inner
     return "<expr>"
+
+
+def _conditional_literals(node: ast.AST) -> tuple[str, ...]:
+    """The literal reprs of `a if cond else b` when both branches are literals, else ()."""
+    if not isinstance(node, ast.IfExp):
+        return ()
+    branches = (_literal(node.body), _literal(node.orelse))
+    return () if "<expr>" in branches else branches
 
 
 # The same argument tuples recur in call after call (`('<expr>',)`, `(('0', 'df'),)`): one
@@ -350,6 +361,11 @@ class _Collector(ast.NodeVisitor):
                     if qualified:
                         names.append((key, qualified))
             spreads = any(kw.arg is None for kw in node.keywords)
+            choices = tuple(
+                (kw.arg, branches)
+                for kw in node.keywords
+                if kw.arg and (branches := _conditional_literals(kw.value))
+            )
             self.facts.calls.append(
                 Call(
                     name,
@@ -358,6 +374,7 @@ class _Collector(ast.NodeVisitor):
                     _shared(args),
                     _shared(tuple(names)),
                     spreads_keywords=spreads,
+                    choices=choices,
                 )
             )
         self.generic_visit(node)

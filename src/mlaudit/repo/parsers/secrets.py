@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from mlaudit.patterns import literal_anchors, may_match
+from mlaudit.patterns import Anchors, literal_anchors, may_match
 from mlaudit.repo.lines import split_lines
 
 ELLIPSIS = "…"
@@ -488,7 +488,7 @@ def _candidate_rows(text: str) -> list[int]:
     if anchors is None:
         starts = [m.start() for m in CANDIDATE.finditer(text)]
     else:
-        starts = [at for at in anchors.starts(text) if CANDIDATE.match(text, at)]
+        starts = _candidate_starts(text, anchors)
     rows: set[int] = set()
     line, last = 0, 0
     for at in starts:
@@ -496,6 +496,25 @@ def _candidate_rows(text: str) -> list[int]:
         last = at
         rows.update(range(max(0, line - CANDIDATE_WINDOW), line + CANDIDATE_WINDOW + 1))
     return sorted(rows)
+
+
+def _candidate_starts(text: str, anchors: Anchors) -> list[int]:
+    """Where a candidate match starts, the first one of each line: the rows are all the
+    caller needs, and a JSON line holding a literal a thousand times is tried once."""
+    match = CANDIDATE.match
+    starts: list[int] = []
+    decided = -1  # no place up to here needs trying
+    for first, last in anchors.spans(text):
+        place = max(first, decided + 1)
+        while place <= last:
+            if match(text, place):
+                starts.append(place)
+                end = text.find("\n", place)
+                decided = len(text) if end < 0 else end
+                place = decided + 1
+            else:
+                place += 1
+    return starts
 
 
 def _unquote(value: str) -> str:
