@@ -126,6 +126,27 @@ CASES = [
         F,
     ),
     ("deployment-documented", "none", {"README.md": "# X\n\n## Usage\n"}, F),
+    # running the service (stanford-futuredata/ColBERT README.md:214; tloen/alpaca-lora
+    # README.md:102, reviewed)
+    (
+        "deployment-documented",
+        "running a server",
+        {"README.md": "# X\n\n## Running a lightweight ColBERTv2 server\n\nRun it.\n"},
+        P,
+    ),
+    (
+        "deployment-documented",
+        "docker inference",
+        {"README.md": "# X\n\n### Docker Setup & Inference\n\ndocker run x\n"},
+        P,
+    ),
+    # the trap: a server the project only talks to, a Docker environment for development
+    (
+        "deployment-documented",
+        "FP tracking server and docker dev environment",
+        {"README.md": "# X\n\n## Tracking server setup\n\n## Docker development environment\n"},
+        F,
+    ),
     ("deployment-documented", "operations", {"README.md": "# X\n\n## 🔧 Operations\n"}, P),
     # FP: a lesson on tensor operations runs nothing in production
     # (mrdbourke/pytorch-deep-learning 00_pytorch_fundamentals.md)

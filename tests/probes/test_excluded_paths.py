@@ -46,6 +46,11 @@ def test_is_excluded(path, excluded):
         # the trap: a module whose name starts with "tests" is not a folder of tests
         ("pkg/tests_utils.py", False),
         ("tests_utils.py", False),
+        # a suite's folder by its kind (microsoft/presidio e2e-tests/common/methods.py)
+        ("e2e-tests/common/methods.py", True),
+        ("services/integration_tests/test_flow.py", True),
+        # ... but not a module named like one
+        ("pkg/unit_tests.py", False),
     ],
 )
 def test_is_test_path(path, test):

@@ -501,6 +501,54 @@ CASES = [
         },
         PASS,
     ),
+    # a training framework's command line reads its config file (RasaHQ/rasa-demo
+    # continuous_integration.yml:232 `rasa train`, config.yml; reviewed)
+    (
+        "params-externalized",
+        "rasa train reads config.yml",
+        {
+            ".github/workflows/ci.yml": "on: [pull_request]\njobs:\n  t:\n    runs-on: x\n"
+            "    steps:\n      - run: rasa train\n",
+            "config.yml": "language: en\npipeline:\n  - name: DIETClassifier\n    epochs: 200\n",
+        },
+        PASS,
+    ),
+    (
+        "params-externalized",
+        "spacy train with its config",
+        {
+            "project.sh": "python -m spacy train configs/config.cfg --output training/\n",
+            "configs/config.cfg": "[training]\nmax_epochs = 10\n",
+        },
+        PASS,
+    ),
+    # the trap: the config the command names is not in the repository
+    (
+        "params-externalized",
+        "FP spacy train of a config not committed",
+        {"project.sh": "spacy train configs/missing.cfg --output training/\n"},
+        FAIL,
+    ),
+    # a Python package named config/ is code the project imports, not configuration files
+    # (stanford-futuredata/ColBERT colbert/infra/config/settings.py, reviewed) ...
+    (
+        "params-externalized",
+        "FP config package of dataclasses",
+        {
+            "colbert/__init__.py": "",
+            "colbert/infra/config/__init__.py": "from .settings import *\n",
+            "colbert/infra/config/settings.py": "from dataclasses import dataclass\n\n"
+            "@dataclass\nclass TrainingSettings:\n    lr: float = 3e-06\n",
+        },
+        FAIL,
+    ),
+    # ... while Python config files in a configs/ folder (mmdetection style) are config files
+    (
+        "params-externalized",
+        "python config files nothing loads",
+        {"configs/faster_rcnn.py": "lr = 0.02\nmax_epochs = 12\n"},
+        PARTIAL,
+    ),
     # ... the trap: merged from files the repository does not hold
     (
         "params-externalized",
@@ -1176,6 +1224,19 @@ CASES = [
             "requirements.txt": "numpy==1.26.4 --hash=sha256:abc\n",
         },
         PASS,
+    ),
+    # a hashed file of the linter and build front end pins the tooling, not the project
+    # (microsoft/presidio .github/pipelines/requirements-ruff.txt; reviewed)
+    (
+        "lock-used-in-build",
+        "FP hashed tool requirements",
+        {
+            ".github/workflows/ci.yml": "on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n"
+            "    - run: pip install --require-hashes -r .github/pipelines/requirements-ruff.txt\n",
+            ".github/pipelines/requirements-ruff.txt": "ruff==0.9.2 --hash=sha256:abc\n",
+            "pyproject.toml": "[project]\nname = 'x'\ndependencies = ['spacy']\n",
+        },
+        FAIL,
     ),
     # one floating file floats the whole install (coqui-ai/TTS Dockerfile.dev:33-37); every
     # file pinned by hand is partial

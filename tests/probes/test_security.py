@@ -100,6 +100,25 @@ CASES = [
         Outcome.FAIL,
     ),
     ("unsafe-deserialization", {"s.py": "import torch\nm = torch.load('m.pt')\n"}, Outcome.FAIL),
+    # a loader of the file's own built on SafeLoader (microsoft/presidio
+    # scripts/zensical_build.py:74,252, reviewed) ...
+    (
+        "unsafe-deserialization",
+        {
+            "build.py": "import yaml\n\n\nclass _Tolerant(yaml.SafeLoader):\n    pass\n\n\n"
+            "config = yaml.load(raw, Loader=_Tolerant)\n"
+        },
+        Outcome.PASS,
+    ),
+    # ... the trap: one built on the full Loader
+    (
+        "unsafe-deserialization",
+        {
+            "build.py": "import yaml\n\n\nclass _Mine(yaml.Loader):\n    pass\n\n\n"
+            "config = yaml.load(raw, Loader=_Mine)\n"
+        },
+        Outcome.FAIL,
+    ),
     # a Kedro catalog's PickleDataset unpickles the model a node reads
     # (Galileo-Galilei/kedro-mlflow-tutorial conf/base/catalog.yml:47-48)
     (
@@ -444,6 +463,17 @@ CASES = [
         {
             "Dockerfile": DOCKER
             + "RUN echo 'app ALL=(root) /usr/bin/apt-get' >> /etc/sudoers.d/app\nUSER app\n"
+        },
+        Outcome.PASS,
+    ),
+    # a development image beside the shipped one (microsoft/presidio presidio-analyzer/
+    # Dockerfile.dev, its dev container's; reviewed)
+    (
+        "container-hardening",
+        {
+            "svc/Dockerfile": DOCKER + "USER 1001\n",
+            "svc/Dockerfile.dev": DOCKER,
+            "svc/dev.Dockerfile": DOCKER,
         },
         Outcome.PASS,
     ),

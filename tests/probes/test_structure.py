@@ -268,6 +268,18 @@ CASES = [
     ("deployment-folder", "dockerfiles", {"Dockerfiles/server.Dockerfile": "FROM python\n"}, P),
     # ops/ at the root holds the operations' files
     ("deployment-folder", "root-ops", {"ops/deploy.sh": "kubectl apply -f k8s.yaml\n"}, P),
+    # a Python package named infra/ is code (stanford-futuredata/ColBERT colbert/infra/, its
+    # run and config framework, reviewed): with no deployment file the check does not apply
+    (
+        "deployment-folder",
+        "fp-infra-package",
+        {
+            "colbert/__init__.py": "",
+            "colbert/infra/__init__.py": "",
+            "colbert/infra/run.py": "x = 1\n",
+        },
+        NA,
+    ),
     # ... inside a package it holds a network's operators (facebookresearch/dinov2
     # dinov2/eval/depth/ops/wrappers.py), and nothing else makes the check apply
     (

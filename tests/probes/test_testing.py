@@ -71,6 +71,28 @@ CASES = [
         },
         P,
     ),
+    # Rasa's domain, which `rasa data validate` checks the training data against
+    # (RasaHQ/rasa-demo, reviewed); the trap: a domain nothing validates against
+    (
+        "data-schema",
+        "rasa-domain-validated",
+        {
+            "domain.yml": "intents:\n  - greet\nentities:\n  - product\n",
+            "Makefile": "validate:\n\trasa data validate --debug\n",
+            "data/nlu.yml": "nlu:\n- intent: greet\n  examples: |\n    - hi\n",
+        },
+        P,
+    ),
+    (
+        "data-schema",
+        "fp-rasa-domain-unvalidated",
+        {
+            "domain.yml": "intents:\n  - greet\n",
+            "data/nlu.yml": "nlu:\n- intent: greet\n  examples: |\n    - hi\n",
+            "train.py": "import pandas as pd\n",
+        },
+        F,
+    ),
     ("data-schema", "none", {"train.py": "import pandas as pd\n"}, F),
     (
         "data-schema",
@@ -99,6 +121,16 @@ CASES = [
             "tests/data/conftest.py": GX_CONFTEST,
             "tests/data/test_dataset.py": GX_TEST,
             ".github/workflows/ci.yml": wf("pytest tests/data"),
+        },
+        P,
+    ),
+    (
+        "data-validation-wired",
+        "ci-rasa-data-validate",
+        {
+            "domain.yml": "intents:\n  - greet\n",
+            ".github/workflows/ci.yml": wf("rasa data validate --debug"),
+            "data/nlu.yml": "nlu:\n- intent: greet\n  examples: |\n    - hi\n",
         },
         P,
     ),
@@ -174,6 +206,31 @@ CASES = [
             "    api = sa.API()\n    assert api.encode_response(4.0) == {'output': 4.0}\n",
         },
         F,
+    ),
+    # a 🤗 Transformers model engine is no feature transform (microsoft/presidio
+    # presidio_analyzer/nlp_engine/transformers_nlp_engine.py, reviewed) ...
+    (
+        "feature-unit-tests",
+        "fp-transformers-engine",
+        {
+            "pkg/__init__.py": "",
+            "pkg/transformers_nlp_engine.py": "class TransformersNlpEngine:\n    name = 'hf'\n",
+            "tests/test_engine.py": "from pkg.transformers_nlp_engine import TransformersNlpEngine\n\n"
+            "def test_name():\n    assert TransformersNlpEngine.name == 'hf'\n",
+        },
+        F,
+    ),
+    # ... while a module of scikit-learn transformers is
+    (
+        "feature-unit-tests",
+        "sklearn-transformers-module",
+        {
+            "pkg/__init__.py": "",
+            "pkg/transformers.py": "class DropColumns:\n    def transform(self, df):\n        return df\n",
+            "tests/test_transformers.py": "from pkg.transformers import DropColumns\n\n"
+            "def test_drop():\n    assert DropColumns().transform(1) == 1\n",
+        },
+        P,
     ),
     # ... while an encoder of the data is feature code
     (
@@ -590,6 +647,20 @@ CASES = [
     ),
     # pipeline-integration-test ------------------------------------------------------------------
     ("pipeline-integration-test", "ci-dvc-repro", {".github/workflows/ci.yml": wf("dvc repro")}, P),
+    # a framework's training command on every PR (RasaHQ/rasa-demo continuous_integration.yml:232)
+    (
+        "pipeline-integration-test",
+        "ci-rasa-train",
+        {".github/workflows/ci.yml": wf("rasa train"), "config.yml": "pipeline: []\n"},
+        P,
+    ),
+    # the trap: a training command named in a CI echo of a word that is no framework
+    (
+        "pipeline-integration-test",
+        "fp-ci-echo-train",
+        {".github/workflows/ci.yml": wf("echo model train done"), "train.py": "import torch\n"},
+        F,
+    ),
     # a test runs the spaCy project's workflow (explosion/projects test_project_ner_demo.py:9)
     (
         "pipeline-integration-test",

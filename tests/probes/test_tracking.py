@@ -237,6 +237,23 @@ CASES = [
         },
         FAIL,
     ),
+    # ... or GitPython for it (stanford-futuredata/ColBERT utility/utils/save_metadata.py:17)
+    (
+        "code-version-logged",
+        "gitpython head hexsha",
+        {
+            "utility/save_metadata.py": "import git\n\n\ndef meta(args):\n"
+            "    args.git_hash = git.Repo(search_parent_directories=True).head.object.hexsha\n"
+        },
+        PARTIAL,
+    ),
+    # the trap: GitPython used for something else (a clone)
+    (
+        "code-version-logged",
+        "FP gitpython clone",
+        {"pkg/fetch.py": "import git\n\n\ndef get(url):\n    git.Repo.clone_from(url, 'x')\n"},
+        FAIL,
+    ),
     # code-version-logged: a Comet Experiment uploads the code unless log_code=False
     (
         "code-version-logged",

@@ -76,6 +76,12 @@ TEST_PATTERNS: tuple[str, ...] = (
     "**/tests_*/*",
     "**/tests_*/**/*",
     "conftest.py",
+    # a test suite's folder by its kind: e2e-tests/, integration_tests/ (microsoft/presidio
+    # e2e-tests/common/methods.py: the harness of the end-to-end tests, reviewed)
+    "*-tests/**",
+    "**/*-tests/**",
+    "*_tests/**",
+    "**/*_tests/**",
     # behave's fixed layout: step definitions and hooks of the acceptance tests in features/
     # (kedro-org/kedro-starters features/steps/run_steps.py): tests, not feature engineering
     "features/steps/**",
@@ -122,10 +128,24 @@ def is_test_path(path: str) -> bool:
 DEV_CONTAINER = re.compile(r"(?:^|/)\.devcontainer/")
 
 
+# a development image by its name (microsoft/presidio presidio-analyzer/Dockerfile.dev, the
+# dev container's; the shipped image is the Dockerfile beside it)
+DEV_DOCKERFILE = re.compile(
+    r"(?:^|/)(?:Dockerfile[.-](?:dev|devel|development|devcontainer)"
+    r"|(?:[\w.-]+[.-])?(?:dev|devel|development)\.Dockerfile)$",
+    re.IGNORECASE,
+)
+
+
 def shipped_dockerfiles(snap: Snapshot) -> list[str]:
-    """The Dockerfiles that may build what is shipped: examples, docs and vendored folders
-    and development containers (`.devcontainer/`) left out."""
-    return [p for p in snap.dockerfiles if not is_excluded(p) and not DEV_CONTAINER.search(p)]
+    """The Dockerfiles that may build what is shipped: examples, docs and vendored folders,
+    development containers (`.devcontainer/`) and development images (`Dockerfile.dev`)
+    left out."""
+    return [
+        p
+        for p in snap.dockerfiles
+        if not is_excluded(p) and not DEV_CONTAINER.search(p) and not DEV_DOCKERFILE.search(p)
+    ]
 
 
 def shipped_runs(snap: Snapshot, pattern: re.Pattern[str], note: str) -> list[Evidence]:

@@ -645,6 +645,7 @@ def params_externalized(snap: Snapshot, p: NoParams) -> Observation:
             found.append(
                 ev(entry.path, entry.line, f"entry point {entry.name} parameters: {shown}")
             )
+    found.extend(_framework_cli_configs(snap))
     config_files, config_suffixes, in_repo = (
         snap.tree_memo(("params_externalized.config_paths",), lambda: _config_paths(snap))
         if len(snap.files) <= MAX_SHARED_CONFIG_PATHS
@@ -707,8 +708,12 @@ def params_externalized(snap: Snapshot, p: NoParams) -> Observation:
         return base.partial("code reads parameter files that are not in the repository", missing)
     # an empty config file (a template's placeholder) holds no parameter, nor does a tool's
     # own configuration kept in a config folder (Grafana provisioning, Prometheus, compose)
+    # ... nor a Python package named config/, whose modules are code the project imports
+    # (stanford-futuredata/ColBERT colbert/infra/config/settings.py: dataclass defaults)
     holding = [
-        c for c in sorted(config_files) if snap.size(c) != 0 and not _tool_configuration(snap, c)
+        c
+        for c in sorted(config_files)
+        if snap.size(c) != 0 and not _tool_configuration(snap, c) and not _package_module(snap, c)
     ]
     if holding:
         return base.partial(
@@ -716,6 +721,48 @@ def params_externalized(snap: Snapshot, p: NoParams) -> Observation:
             [ev(c) for c in holding],
         )
     return base.failed("no externalised parameters (params.yaml, Hydra, MLproject parameters)")
+
+
+# a training framework's command line, given its configuration file (`spacy train
+# configs/config.cfg`, `ludwig train --config model.yaml`), or reading `config.yml` by default
+# (`rasa train`: RasaHQ/rasa-demo continuous_integration.yml:232, config.yml holding the
+# pipeline's and policies' hyper-parameters; reviewed)
+_FRAMEWORK_TRAIN = re.compile(
+    r"(?<![\w./-])(rasa|spacy|ludwig|allennlp|yolo)\s+(?:\w+\s+)?train\b([^\n]{0,300})"
+)
+_CONFIG_ARGUMENT = re.compile(r"[\w./-]+\.(?:ya?ml|cfg|json|jsonnet|toml)\b")
+
+
+def _framework_cli_configs(snap: Snapshot) -> list[Evidence]:
+    """The configuration files a framework's training command reads, where they exist."""
+    from mlaudit.probes.training import COMMAND_FILES
+
+    files = [
+        f
+        for f in base.select_files(snap, COMMAND_FILES, include_excluded_dirs=True)
+        if not base.is_test_path(f)
+    ]
+    found: list[Evidence] = []
+    for path, number, line in snap.grep(files, _FRAMEWORK_TRAIN):
+        m = _FRAMEWORK_TRAIN.search(line)
+        if m is None:
+            continue
+        named = [c.removeprefix("./") for c in _CONFIG_ARGUMENT.findall(m.group(2))]
+        if m.group(1) == "rasa" and not named:
+            named = ["config.yml"]  # what `rasa train` reads unless told otherwise
+        for config in named:
+            if snap.exists(config):
+                found.append(ev(path, number, f"{m.group(1)} train … reads {config}"))
+                break
+    return found
+
+
+def _package_module(snap: Snapshot, path: str) -> bool:
+    """A `.py` file of a folder that holds an `__init__.py` (a module of a package)."""
+    if not path.endswith(".py"):
+        return False
+    folder = path.rsplit("/", 1)[0] if "/" in path else ""
+    return snap.exists(f"{folder}/__init__.py" if folder else "__init__.py")
 
 
 # seeds-set ---------------------------------------------------------------------------------
@@ -1095,6 +1142,8 @@ def _classify_install(
         return "pass", "pixi installs from pixi.lock"
     if re.search(r"\bconda-lock\s+install\b|\b(micro)?mamba\s+\S+.*(conda-lock|\.lock)\b", cmd):
         return "pass", "installs a conda lock"
+    if _installs_only_tools(snap, cmd, context, copies):
+        return None
     if re.search(r"--require-hashes\b", cmd) and re.search(r"\bpip3?\b", cmd):
         return "pass", "pip verifies hashes"
     if re.search(r"\buv\s+sync\b", cmd) and locks["uv.lock"]:
@@ -1143,6 +1192,55 @@ def _classify_install(
         path = next(path for path, compiled in pinned if not compiled)
         return "partial", f"installs {path}, pinned by hand (transitive versions float)"
     return None
+
+
+# linters, formatters and build or release front ends: a locked file of these pins the
+# project's tooling, not its dependencies (microsoft/presidio .github/pipelines/
+# requirements-ruff.txt, requirements-build.txt, while poetry.lock is git-ignored; reviewed)
+_TOOLS = frozenset(
+    [
+        "ruff",
+        "black",
+        "flake8",
+        "isort",
+        "mypy",
+        "pylint",
+        "pre-commit",
+        "build",
+        "twine",
+        "wheel",
+        "setuptools",
+        "pip",
+        "pip-tools",
+        "tox",
+        "nox",
+        "hatch",
+        "hatchling",
+        "poetry",
+        "uv",
+        "bandit",
+        "codespell",
+        "yamllint",
+        "pyupgrade",
+    ]
+)
+
+
+def _installs_only_tools(
+    snap: Snapshot, cmd: str, context: str | None, copies: dict[str, str] | None
+) -> bool:
+    """The command installs requirement files, and each holds only tools (`_TOOLS`)."""
+    targets = re.findall(r"(?:^|\s)(?:-r\s*|--requirement[=\s])(\S+)", cmd)
+    if not targets:
+        return False
+    for target in targets:
+        path = _req_file(snap, target, context, copies) if "$" not in target else None
+        parsed = snap.requirements(path) if path else None
+        if parsed is None or not parsed.requirements:
+            return False
+        if not all(r.name in _TOOLS for r in parsed.requirements):
+            return False
+    return True
 
 
 @probe("lock_used_in_build", NoParams)

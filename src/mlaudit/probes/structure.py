@@ -156,6 +156,11 @@ class FolderParams(Params):
     root_files: list[str] = Field(
         default_factory=list, description="globs of files that count as the folder (pass)"
     )
+    not_packages: bool = Field(
+        default=False,
+        description="a Python package (a folder with __init__.py) of that name is code, not "
+        "this folder (colbert/infra/ of stanford-futuredata/ColBERT is no deployment folder)",
+    )
     not_importing: dict[str, list[str]] = Field(
         default_factory=dict,
         description="folder name → modules: a folder of that name whose code imports one of "
@@ -178,6 +183,8 @@ def find_folders(snap: Snapshot, p: FolderParams) -> tuple[list[Evidence], list[
         if not any(fnmatch.fnmatchcase(spelt, pat) for pat in p.names):
             continue
         if base.is_excluded(folder + "/") or (not p.allow_in_tests and _in_tests(folder)):
+            continue
+        if p.not_packages and snap.exists(folder + "/__init__.py"):
             continue
         files = _under(snap, folder)
         # rule ex inside the folder too: a course's lesson folder s7_deployment/ holds lesson

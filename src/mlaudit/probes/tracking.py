@@ -386,6 +386,12 @@ def code_version_logged(snap: Snapshot, p: NoParams) -> Observation:
                 # goes is not followed, so partial
                 shown = f"{call.name}({call.args[0][:60]})"
                 asked.append(ev(path, line, shown, note or "reads the git commit at run time"))
+            elif name_matches(call.name, "git.Repo") and "hexsha" in (snap.text(path) or ""):
+                # ... or GitPython for it (stanford-futuredata/ColBERT utility/utils/
+                # save_metadata.py:17 `git.Repo(…).head.object.hexsha`)
+                asked.append(
+                    ev(path, line, "git.Repo(…) … .hexsha", note or "reads the git commit")
+                )
 
     strong, auto, dvclive, asked = base.per_file_evidence(
         snap, _CODE_VERSION, _code(snap), scan_file, 4

@@ -39,7 +39,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from mlaudit.patterns import literal_anchors
+from mlaudit.patterns import Anchors, literal_anchors
 from mlaudit.repo.git import (
     LOG_SAFETY_FLAGS,
     GitChild,
@@ -358,7 +358,7 @@ def _added_candidate_lines(data: bytes) -> Iterator[int]:
     line_start, line_end = 0, -1  # the line being read: [line_start, line_end]
     done = -1  # every place up to here is tried or needs no trying
     # the line starts are tried here, once per line read: the spans need not find them
-    for first, last in anchors.spans(data, line_starts=False):
+    for first, last in _spans_outside_removed_blocks(anchors, data):
         at = max(first, done + 1)
         while at <= last:
             if at > line_end:
@@ -379,6 +379,35 @@ def _added_candidate_lines(data: bytes) -> Iterator[int]:
                 stop = line_end  # one match decides the line
             at = stop + 1
             done = stop
+
+
+# removed lines are never read for secrets (only added ones are); a block of them this large
+# (an old JSON file a commit rewrote) is left out of the literal search, half of a history
+# of regenerated result files
+REMOVED_BLOCK_BYTES = 4096
+_NOT_REMOVED = re.compile(rb"\n[^-]")  # the newline that ends a run of `-` lines
+
+
+def _spans_outside_removed_blocks(anchors: Anchors, data: bytes) -> list[tuple[int, int]]:
+    """anchors.spans(data, line_starts=False), but not inside runs of removed (`-`) lines of
+    REMOVED_BLOCK_BYTES or more, where no added line can be."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    at = data.find(b"\n-")
+    while at >= 0:
+        found = _NOT_REMOVED.search(data, at + 1)
+        end = found.start() if found else len(data)  # the newline after the run's last line
+        if end - at >= REMOVED_BLOCK_BYTES:
+            spans.extend((a + start, b + start) for a, b in _spans(anchors, data, start, at + 1))
+            start = end
+        at = data.find(b"\n-", end)
+    spans.extend((a + start, b + start) for a, b in _spans(anchors, data, start, len(data)))
+    return spans
+
+
+def _spans(anchors: Anchors, data: bytes, start: int, end: int) -> list[tuple[int, int]]:
+    whole = start == 0 and end == len(data)
+    return anchors.spans(data if whole else data[start:end], line_starts=False)
 
 
 def _line_end(data: bytes, at: int) -> int:
