@@ -529,6 +529,7 @@ CASES = [
     ),
     # a dated updates log is a changelog (meta-llama/llama UPDATES.md, reviewed)
     ("changelog", "updates-md", {"UPDATES.md": "## 2023-08-01\nFixed the tokenizer.\n"}, P),
+    ("changelog", "update-md", {"UPDATE.md": "**[2023/05/17]** Released VisualGLM-6B.\n"}, P),
     # generated release notes (ashleve/lightning-hydra-template: release-drafter run by a
     # workflow); the drafter's configuration alone is half of it
     (

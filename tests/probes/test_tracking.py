@@ -997,6 +997,37 @@ CASES = [
         },
         FAIL,
     ),
+    # runs the 🤗 Trainer reports to a hosted tracker go to the team's workspace; they record
+    # the commit as wandb.init does (huggingface/open-r1 recipes, reviewed)
+    (
+        "shared-tracking-server",
+        "hf report_to wandb yaml",
+        {
+            "src/sft.py": "from trl import TrlParser\nparser = TrlParser((A, B))\n",
+            "recipes/sft.yaml": "learning_rate: 2.0e-5\nreport_to:\n- wandb\n",
+        },
+        PASS,
+    ),
+    (
+        "code-version-logged",
+        "hf report_to wandb yaml",
+        {
+            "src/sft.py": "from trl import TrlParser\nparser = TrlParser((A, B))\n",
+            "recipes/sft.yaml": "learning_rate: 2.0e-5\nreport_to:\n- wandb\n",
+        },
+        PARTIAL,
+    ),
+    # the trap: MLflow through report_to writes where MLFLOW_TRACKING_URI says (a local
+    # mlruns/ by default)
+    (
+        "shared-tracking-server",
+        "FP hf report_to mlflow",
+        {
+            "train.py": "from transformers import TrainingArguments\n"
+            "args = TrainingArguments('o', report_to='mlflow')\n"
+        },
+        FAIL,
+    ),
     # ... or in the JSON file HfArgumentParser reads (huggingface/parler-tts, reviewed)
     (
         "tracker-calls",
