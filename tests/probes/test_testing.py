@@ -278,6 +278,30 @@ CASES = [
         },
         P,
     ),
+    # the rewards a trainer optimises are model code (huggingface/open-r1 tests/test_rewards.py,
+    # reviewed); the trap: a module of loss-prevention business rules is not
+    (
+        "model-unit-tests",
+        "rewards-module",
+        {
+            "src/pkg/__init__.py": "",
+            "src/pkg/rewards.py": "def format_reward(completions):\n    return [1.0]\n",
+            "tests/test_rewards.py": "from pkg.rewards import format_reward\n\n"
+            "def test_format():\n    assert format_reward(['x']) == [1.0]\n",
+        },
+        P,
+    ),
+    (
+        "model-unit-tests",
+        "fp-loss-prevention-rules",
+        {
+            "src/pkg/__init__.py": "",
+            "src/pkg/loss_prevention.py": "def flag(order):\n    return order > 100\n",
+            "tests/test_rules.py": "from pkg.loss_prevention import flag\n\n"
+            "def test_flag():\n    assert flag(200)\n",
+        },
+        F,
+    ),
     # pydantic's BaseModel is no ML model, whatever module re-exports it
     # (evidentlyai/evidently src/evidently/_pydantic_compat.py:9, imported by 142 test files)
     (

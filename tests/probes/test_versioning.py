@@ -339,6 +339,28 @@ CASES = [
         {"scripts/release.sh": "huggingface-cli upload org/model ./out\n"},
         PASS,
     ),
+    # a trainer pushing the trained model to the Hub registers it ...
+    (
+        "model-registry",
+        "trainer push_to_hub",
+        {
+            "train.py": "import transformers\ntrainer = transformers.Trainer(model=m)\ntrainer.push_to_hub()\n"
+        },
+        PASS,
+    ),
+    # ... a dataset pushed there is data (huggingface/open-r1 scripts/decontaminate.py:145)
+    (
+        "model-registry",
+        "FP dataset push_to_hub",
+        {
+            "scripts/decontaminate.py": "import datasets\nds = datasets.load_dataset('x')\n"
+            "ds.push_to_hub('org/x-clean')\nclean_dataset.push_to_hub('org/y')\n"
+            "distiset.push_to_hub('org/z')\n"
+            "lm_dataset.train_test_split(0.1).push_to_hub('org/w')\n",
+            "train.py": "import torch\nloss.backward()\n",
+        },
+        FAIL,
+    ),
     # the trap: uploading a dataset is no model registry
     (
         "model-registry",
