@@ -1891,6 +1891,12 @@ CLI_RUN = (
 )
 
 
+PPO = (
+    "import torch\n\n\ndef train(agent, optimizer, loss):\n"
+    "    optimizer.zero_grad()\n    loss.backward()\n    optimizer.step()\n"
+)
+
+
 @pytest.mark.parametrize(
     ("files", "expected"),
     [
@@ -1967,6 +1973,41 @@ CLI_RUN = (
             Outcome.FAIL,
         ),
         ({"tests/test_x.py": "def test_x():\n    assert True\n"}, Outcome.FAIL),
+        # a script of the repository that trains, run in a subprocess for a few steps
+        # (vwxyzjn/cleanrl tests/test_classic_control.py:5, reviewed) ...
+        (
+            {
+                "cleanrl/ppo.py": PPO,
+                "tests/test_classic_control.py": "import subprocess\n\ndef test_ppo():\n"
+                "    subprocess.run('python cleanrl/ppo.py --total-timesteps 256', shell=True, check=True)\n",
+            },
+            Outcome.PASS,
+        ),
+        (
+            {
+                "cleanrl/ppo.py": PPO,
+                "tests/test_ppo.py": "import subprocess\n\ndef test_ppo():\n"
+                "    subprocess.check_call(['python', 'cleanrl/ppo.py', '--total-timesteps', '256'])\n",
+            },
+            Outcome.PASS,
+        ),
+        # ... not a script that trains nothing, nor one run for its --help
+        (
+            {
+                "cleanrl/plot.py": "import matplotlib\nmatplotlib.use('Agg')\n",
+                "tests/test_plot.py": "import subprocess\n\ndef test_plot():\n"
+                "    subprocess.run('python cleanrl/plot.py', shell=True, check=True)\n",
+            },
+            Outcome.FAIL,
+        ),
+        (
+            {
+                "cleanrl/ppo.py": PPO,
+                "tests/test_cli.py": "import subprocess\n\ndef test_cli():\n"
+                "    subprocess.run('python cleanrl/ppo.py --help', shell=True, check=True)\n",
+            },
+            Outcome.FAIL,
+        ),
     ],
 )
 def test_entry_point_tests(tmp_path, files, expected):

@@ -1366,7 +1366,8 @@ def entry_point_tests(snap: Snapshot, p: EntryPointTestsParams) -> Observation:
     names (`scripts.main(argv=[config])` for `bikes = "bikes.scripts:main"`), or runs the
     command in a subprocess with a training or pipeline step as one of its words
     (`subprocess.run(["litgpt", "finetune_lora", …])`), or runs the command's click/typer app
-    with such a step through `CliRunner().invoke(app, ["train", …])`.
+    with such a step through `CliRunner().invoke(app, ["train", …])`, or runs a script of the
+    repository that trains (`subprocess.run("python cleanrl/ppo.py --total-timesteps 256")`).
     Known false positive: a test that runs the command only for `--help` or `--version`
     (or asserts on its `usage:` text) checks the command line parser, not the pipeline.
     Why: the jobs wired together, on a small config, catch what unit tests of each part miss
@@ -1374,8 +1375,6 @@ def entry_point_tests(snap: Snapshot, p: EntryPointTestsParams) -> Observation:
     Fix: add a test that runs the training command on a tiny dataset for one step.
     """
     scripts = console_scripts(snap)
-    if not scripts:
-        return base.failed("no [project.scripts] entry point to run")
     functions = {f"{module}.{func}": name for name, (module, func) in scripts.items() if func}
     step = re.compile(p.words, re.IGNORECASE)
     found: list[Evidence] = []
@@ -1383,10 +1382,47 @@ def entry_point_tests(snap: Snapshot, p: EntryPointTestsParams) -> Observation:
         for name, start, end, kind in tf.facts.spans:
             if kind == "class" or not _is_test_function(name):
                 continue
-            run = _entry_point_run(tf.facts, start, end, functions, scripts, step)
+            run = (
+                _entry_point_run(tf.facts, start, end, functions, scripts, step)
+                if scripts
+                else None
+            ) or _training_script_run(snap, tf.facts, start, end)
             if run is not None:
                 found.append(ev(tf.path, run[0], run[1], run[2]))
                 break
     if found:
-        return base.passed("tests run the project's command", found)
+        return base.passed("tests run the project's command or a script that trains", found)
+    if not scripts:
+        return base.failed(
+            "no test runs a training script; no [project.scripts] entry point to run"
+        )
     return base.failed("no test runs the project's command")
+
+
+# `python cleanrl/ppo.py --total-timesteps 256` (vwxyzjn/cleanrl tests/test_classic_control.py:5,
+# reviewed): a string command, or the words of a list one once its quotes and commas are gone
+_PYTHON_SCRIPT = re.compile(r"\bpython[\d.]*\s+(?:-\S+\s+){0,4}([\w./-]+\.py)\b")
+
+
+def _training_script_run(
+    snap: Snapshot, facts: PythonFacts, start: int, end: int
+) -> tuple[int, str, str | None] | None:
+    """A test function that runs, in a subprocess, a script of the repository that trains (a
+    training call in it), other than for its --help."""
+    from mlaudit.probes.training import _training_call
+
+    strings = [text for text, line in facts.strings if start <= line <= end]
+    if any(_HELP_FLAG.match(text) or text.rstrip().endswith(" --help") for text in strings):
+        return None
+    for call in facts.calls:
+        if not (start <= call.line <= end and call.args):
+            continue
+        if not (name_matches_any(call.name, _SUBPROCESS_CALLS) or call.name == "os.system"):
+            continue
+        words = re.sub(r"[\[\]'\",]", " ", call.args[0])
+        m = _PYTHON_SCRIPT.search(words)
+        script = m.group(1).removeprefix("./") if m else None
+        script_facts = snap.python(script) if script and snap.exists(script) else None
+        if script and script_facts is not None and _training_call(script, script_facts):
+            return call.line, f"python {script} run in a subprocess", "a script that trains"
+    return None
