@@ -248,6 +248,24 @@ CASES = [
         {"convert.py": "from skl2onnx import to_onnx\nonx = to_onnx(clf, X[:1])\n"},
         Outcome.PARTIAL,
     ),
+    # a TensorFlow Lite export is the same (mozilla/DeepSpeech train.py:888, reviewed); the
+    # trap: the TFLite interpreter reading someone else's model writes none
+    (
+        "safe-model-formats",
+        {
+            "export.py": "import tensorflow as tf\n"
+            "converter = tf.lite.TFLiteConverter.from_saved_model('out')\ntfl = converter.convert()\n"
+        },
+        Outcome.PARTIAL,
+    ),
+    (
+        "safe-model-formats",
+        {
+            "serve.py": "import tensorflow as tf\ni = tf.lite.Interpreter(model_path='m.tflite')\n",
+            "save.py": "import torch\ntorch.save(m, 'm.pt')\n",
+        },
+        Outcome.FAIL,
+    ),
     # the trap: reading an ONNX model someone else exported writes none
     (
         "safe-model-formats",
