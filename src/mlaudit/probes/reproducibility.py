@@ -735,15 +735,10 @@ _CONFIG_ARGUMENT = re.compile(r"[\w./-]+\.(?:ya?ml|cfg|json|jsonnet|toml)\b")
 
 def _framework_cli_configs(snap: Snapshot) -> list[Evidence]:
     """The configuration files a framework's training command reads, where they exist."""
-    from mlaudit.probes.training import COMMAND_FILES
+    from mlaudit.probes.training import command_files
 
-    files = [
-        f
-        for f in base.select_files(snap, COMMAND_FILES, include_excluded_dirs=True)
-        if not base.is_test_path(f)
-    ]
     found: list[Evidence] = []
-    for path, number, line in snap.grep(files, _FRAMEWORK_TRAIN):
+    for path, number, line in snap.grep(command_files(snap), _FRAMEWORK_TRAIN):
         m = _FRAMEWORK_TRAIN.search(line)
         if m is None:
             continue
@@ -1156,20 +1151,7 @@ def _classify_install(
         if not (_PIP.search(part) or re.search(r"\buv\s+pip\s+install\b", part)):
             continue
         floating = False
-        try:
-            tokens = shlex.split(part)
-        except ValueError:
-            tokens = part.split()
-        for i, token in enumerate(tokens):
-            target = None
-            if token in ("-r", "--requirement") and i + 1 < len(tokens):
-                target = tokens[i + 1]
-            elif token.startswith("--requirement="):
-                target = token.split("=", 1)[1]
-            elif token.startswith("-r") and len(token) > 2:
-                target = token[2:]
-            if not target or "$" in target:
-                continue
+        for target in _requirement_targets(part):
             path = _req_file(snap, target, context, copies)
             parsed = snap.requirements(path) if path else None
             if path is None or parsed is None or not parsed.requirements:
@@ -1226,11 +1208,32 @@ _TOOLS = frozenset(
 )
 
 
+def _requirement_targets(part: str, variables: bool = False) -> list[str]:
+    """The requirement files (`-r`/`--requirement`) one install command names (those
+    given by a `$variable` only with `variables`)."""
+    try:
+        tokens = shlex.split(part)
+    except ValueError:
+        tokens = part.split()
+    targets = []
+    for i, token in enumerate(tokens):
+        target = None
+        if token in ("-r", "--requirement") and i + 1 < len(tokens):
+            target = tokens[i + 1]
+        elif token.startswith("--requirement="):
+            target = token.split("=", 1)[1]
+        elif token.startswith("-r") and len(token) > 2:
+            target = token[2:]
+        if target and (variables or "$" not in target):
+            targets.append(target)
+    return targets
+
+
 def _installs_only_tools(
     snap: Snapshot, cmd: str, context: str | None, copies: dict[str, str] | None
 ) -> bool:
     """The command installs requirement files, and each holds only tools (`_TOOLS`)."""
-    targets = re.findall(r"(?:^|\s)(?:-r\s*|--requirement[=\s])(\S+)", cmd)
+    targets = [t for part in _SPLIT.split(cmd) for t in _requirement_targets(part.strip(), True)]
     if not targets:
         return False
     for target in targets:

@@ -173,8 +173,9 @@ def _first_hit(
 _TRAINING_COMMAND = derivation_key("training.command")
 
 
-def _training_command(snap: Snapshot) -> Evidence | None:
-    paths = snap.tree_memo(
+def command_files(snap: Snapshot) -> list[str]:
+    """The files that may hold the project's commands (COMMAND_FILES, tests left out)."""
+    paths: list[str] = snap.tree_memo(
         ("training.command_files",),
         lambda: [
             x
@@ -182,6 +183,11 @@ def _training_command(snap: Snapshot) -> Evidence | None:
             if not base.is_test_path(x)
         ],
     )
+    return paths
+
+
+def _training_command(snap: Snapshot) -> Evidence | None:
+    paths = command_files(snap)
 
     def each(path: str) -> tuple[int, str] | None:
         text = snap.text(path)
