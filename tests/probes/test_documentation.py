@@ -126,6 +126,23 @@ CASES = [
         F,
     ),
     ("deployment-documented", "none", {"README.md": "# X\n\n## Usage\n"}, F),
+    # a section that only promises its content (mosaicml/llm-foundry TUTORIAL.md:182, reviewed)
+    (
+        "deployment-documented",
+        "FP placeholder section",
+        {
+            "TUTORIAL.md": "# X\n\n## Deploy an inference endpoint\n\nThis site is under "
+            "construction :)\n\nPlease check back soon for more info.\n\n## Usage\n\nRun.\n"
+        },
+        F,
+    ),
+    # ... while a section that says what to do and mentions work to come is documentation
+    (
+        "deployment-documented",
+        "section with a todo",
+        {"README.md": "# X\n\n## Deployment\n\nRun `helm install x`.\n\nTODO: autoscaling.\n"},
+        P,
+    ),
     # running the service (stanford-futuredata/ColBERT README.md:214; tloen/alpaca-lora
     # README.md:102, reviewed)
     (
@@ -219,6 +236,10 @@ CASES = [
     ),
     # data-sources-documented ------------------------------------------------------------------
     ("data-sources-documented", "data-readme", {"data/README.md": "Source: Kaggle.\n"}, P),
+    # a page per dataset in the data folder (openai/CLIP data/country211.md, reviewed) ...
+    ("data-sources-documented", "data-page", {"data/country211.md": "# Country211\n"}, P),
+    # ... not a page in a nested data folder of the code, which may be anything
+    ("data-sources-documented", "fp-nested-page", {"src/pkg/data/notes.md": "# Notes\n"}, F),
     # awslabs/mlmax: a data module's README and docs/DATA.md
     (
         "data-sources-documented",

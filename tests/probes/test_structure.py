@@ -548,3 +548,42 @@ def test_scripts_folder_does_not_apply_without_loose_scripts(tmp_path):
     assert run_check(snapshot(tmp_path, files), "scripts-folder").outcome == NA
     files["run.sh"] = "#!/bin/sh\npython -m pkg.jobs\n"
     assert run_check(snapshot(tmp_path / "b", files), "scripts-folder").outcome == F
+
+
+# openai/CLIP: an inference package that downloads released weights to ~/.cache (reviewed)
+RELEASED_MODEL_LOADER = {
+    "clip/clip.py": "import torch\n\ndef load(path):\n    return torch.jit.load(path)\n",
+}
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        # nothing trains: no trained model to keep
+        (RELEASED_MODEL_LOADER, NA),
+        # ... even with an ignore rule for a models folder (Netflix/metaflow, no model at all)
+        ({**RELEASED_MODEL_LOADER, ".gitignore": "/models/\n"}, NA),
+        # training without a models folder is still a gap
+        ({**RELEASED_MODEL_LOADER, "train.py": "def f(m, X, y):\n    m.fit(X, y)\n"}, F),
+    ],
+    ids=["released-weights-only", "kept-folder", "trains"],
+)
+def test_models_folder_applies_to_models_trained_here(tmp_path, files, expected):
+    assert run_check(snapshot(tmp_path, files), "models-folder").outcome == expected
+
+
+@pytest.mark.parametrize(
+    ("root_file", "expected"),
+    [("hubconf.py", NA), ("dodo.py", NA), ("fabfile.py", NA), ("convert.py", F)],
+    ids=["torch-hub", "doit", "fabric", "loose-script"],
+)
+def test_scripts_folder_leaves_files_a_tool_needs_at_the_root(tmp_path, root_file, expected):
+    """openai/CLIP hubconf.py: torch.hub reads it from the root, it cannot move to scripts/."""
+    files = {"clip/clip.py": "x = 1\n", root_file: "dependencies = ['torch']\n"}
+    assert run_check(snapshot(tmp_path, files), "scripts-folder").outcome == expected
+
+
+def test_a_feature_extractor_module_is_feature_code(tmp_path):
+    """SYSTRAN/faster-whisper faster_whisper/feature_extractor.py: log-Mel features."""
+    files = training_repo({"pkg/feature_extractor.py": "class FeatureExtractor:\n    pass\n"})
+    assert run_check(snapshot(tmp_path, files), "feature-engineering-folder").outcome == H

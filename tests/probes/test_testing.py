@@ -2015,6 +2015,84 @@ def test_entry_point_tests(tmp_path, files, expected):
     assert obs.outcome == expected, obs
 
 
+# mosaicml/llm-foundry: setup.py names the distribution through a constant and declares its
+# command in `entry_points`; tests/a_scripts/train/test_train.py:93 calls the package's `train`
+FOUNDRY_SETUP = (
+    "import setuptools\n\n_PACKAGE_NAME = 'llm-foundry'\n\n"
+    "setuptools.setup(\n    name=_PACKAGE_NAME,\n"
+    "    entry_points={\n        'console_scripts': ['llmfoundry = llmfoundry.cli.cli:app'],\n    },\n)\n"
+)
+FOUNDRY = {
+    "setup.py": FOUNDRY_SETUP,
+    "llmfoundry/__init__.py": "",
+    "llmfoundry/command_utils/__init__.py": "from llmfoundry.command_utils.train import train\n",
+    "llmfoundry/command_utils/train.py": "def train(cfg):\n    return cfg\n",
+}
+
+
+@pytest.mark.parametrize(
+    ("tests", "expected"),
+    [
+        # positive: the package's training function on a tiny config
+        (
+            "from llmfoundry.command_utils import train\n\n"
+            "def test_train(cfg):\n    trainer = train(cfg)\n    assert trainer is not None\n",
+            Outcome.PASS,
+        ),
+        # negative: a method named train, and a helper that is not the training function
+        (
+            "import torch\n\ndef test_mode(model):\n    model.train()\n    assert model.training\n",
+            Outcome.FAIL,
+        ),
+        (
+            "from llmfoundry.command_utils import train_test_split\n\n"
+            "def test_split(rows):\n    assert train_test_split(rows)\n",
+            Outcome.FAIL,
+        ),
+        # trap: a library's `train` that is not the repository's own
+        (
+            "from composer import train\n\ndef test_train(cfg):\n    assert train(cfg)\n",
+            Outcome.FAIL,
+        ),
+    ],
+    ids=["own-train", "fp-method", "fp-other-function", "fp-foreign-train"],
+)
+def test_a_test_of_the_packages_training_function_runs_the_pipeline(tmp_path, tests, expected):
+    files = {**FOUNDRY, "tests/test_train.py": tests}
+    obs = run_probe(snapshot(tmp_path, files), "entry_point_tests")
+    assert obs.outcome == expected, obs
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        ({"setup.py": FOUNDRY_SETUP}, {"llmfoundry": ("llmfoundry.cli.cli", "app")}),
+        (
+            {
+                "setup.cfg": "[metadata]\nname = x\n\n[options.entry_points]\nconsole_scripts =\n"
+                "    x-train = x.cli:main\n    x-serve = x.serve\n\n[flake8]\nmax = 1\n"
+            },
+            {"x-train": ("x.cli", "main"), "x-serve": ("x.serve", "")},
+        ),
+        # a setup.py without console_scripts declares none
+        ({"setup.py": "from setuptools import setup\nsetup(name='x')\n"}, {}),
+    ],
+    ids=["setup-py", "setup-cfg", "none"],
+)
+def test_console_scripts_of_setup_files(tmp_path, files, expected):
+    from mlaudit.probes._task_runners import console_scripts
+
+    assert console_scripts(snapshot(tmp_path, files)) == expected
+
+
+def test_a_distribution_named_through_a_constant_or_without_its_dash_is_own(tmp_path):
+    from mlaudit.probes.base import own_packages
+
+    assert own_packages(snapshot(tmp_path, FOUNDRY)) == frozenset({"llmfoundry"})
+    other = {**FOUNDRY, "setup.py": FOUNDRY_SETUP.replace("'llm-foundry'", "'other-tool'")}
+    assert own_packages(snapshot(tmp_path / "o", other)) == frozenset()
+
+
 def test_tests_in_ci_says_what_is_missing_once(tmp_path):
     """any_of `failure: first`: with no CI at all, the smoke-run part's own miss (a second
     "no CI job …") is not appended to the first part's message."""

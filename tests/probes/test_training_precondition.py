@@ -6,6 +6,8 @@ tracking, seeds, checkpoints and training pipelines failed there and filled "fix
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from helpers import CI_RUNS_PYTEST, SERVED_MODEL_CHECKS, run_check, run_probe, snapshot
 
@@ -129,6 +131,7 @@ def test_trains_models(tmp_path, case, files, expected):
 
 TRAINING_CHECKS = [
     "data-pinned",
+    "models-folder",
     "pipeline-as-code",
     "params-externalized",
     "seeds-set",
@@ -180,6 +183,31 @@ def test_distributed_inference_is_not_distributed_training(tmp_path):
     assert run_check(snapshot(tmp_path, files), "distributed-training").outcome == NA
 
 
+CIFAR_READ = (
+    "from torchvision.datasets import CIFAR100\n"
+    "cifar100 = CIFAR100('~/.cache', download=True)\nlabels = cifar100.classes\n"
+)
+
+
+def notebook(source: str) -> str:
+    return json.dumps(
+        {
+            "cells": [{"cell_type": "code", "source": source.splitlines(keepends=True)}],
+            "nbformat": 4,
+        }
+    )
+
+
+RL_TRAINING = (
+    "import gymnasium as gym\nimport torch\n\n"
+    "env = gym.make('CartPole-v1')\n"
+    "def update(loss, optimizer):\n    loss.backward()\n    optimizer.step()\n"
+)
+RL_VECTOR_TRAINING = (
+    "import gym\n\nenvs = gym.vector.SyncVectorEnv([lambda: gym.make('Pong-v4')])\n"
+    "def update(loss, optimizer):\n    loss.backward()\n    optimizer.step()\n"
+)
+
 DATA_CASES = [
     ("docs-only", DOCS_ONLY, F),
     ("trains", {"train.py": "def f(m, X, y):\n    m.fit(X, y)\n"}, P),
@@ -201,6 +229,39 @@ DATA_CASES = [
     # traps: test fixtures and a test's data are not the project's data
     ("fp-test-data", {"model/generate.py": INFERENCE, "tests/data/rows.csv": "a\n1\n"}, F),
     ("no-python", {"main.R": "x <- 1\n"}, U),
+    # online reinforcement learning: the simulator generates the experience (vwxyzjn/cleanrl)
+    ("online-rl", {"ppo.py": RL_TRAINING}, F),
+    ("online-rl-vector-env", {"dqn.py": RL_VECTOR_TRAINING}, F),
+    # traps: offline RL and imitation learning read recorded experience
+    (
+        "fp-offline-rl",
+        {"cql.py": RL_TRAINING + "import d4rl\nds = d4rl.qlearning_dataset(env)\n"},
+        P,
+    ),
+    (
+        "fp-demonstrations",
+        {"bc.py": RL_TRAINING + "import h5py\ndemos = h5py.File('demos.hdf5')\n"},
+        P,
+    ),
+    ("fp-rl-with-data-module", {"ppo.py": RL_TRAINING, "pkg/data/replay_io.py": "x = 1\n"}, P),
+    # a benchmark dataset evaluated on by the project's own code is its data ...
+    ("benchmark-eval", {"model/generate.py": INFERENCE, "eval.py": CIFAR_READ}, P),
+    # ... but not one a demo notebook reads for its labels, when nothing trains (openai/CLIP)
+    (
+        "fp-benchmark-in-demo-notebook",
+        {"model/generate.py": INFERENCE, "notebooks/demo.ipynb": notebook(CIFAR_READ)},
+        F,
+    ),
+    (
+        "fp-benchmark-in-example",
+        {"model/generate.py": INFERENCE, "examples/zero_shot.py": CIFAR_READ},
+        F,
+    ),
+    (
+        "benchmark-in-training-notebook",
+        {"notebooks/train.ipynb": notebook(CIFAR_READ + "def f(m, X, y):\n    m.fit(X, y)\n")},
+        P,
+    ),
 ]
 
 
@@ -228,6 +289,39 @@ DATA_CHECKS = [
     "data-pipeline-folder",
     "labelling-documented",
 ]
+
+
+@pytest.mark.parametrize(
+    ("check", "files", "expected"),
+    [
+        ("data-pinned", {"ppo.py": RL_TRAINING}, NA),
+        ("dataset-logged", {"ppo.py": RL_TRAINING}, NA),
+        ("data-vcs", {"ppo.py": RL_TRAINING}, NA),
+        # supervised training keeps its data checks, with or without a gym environment
+        ("data-pinned", {"train.py": "def f(m, X, y):\n    m.fit(X, y)\n"}, F),
+        (
+            "dataset-logged",
+            {"bc.py": RL_TRAINING + "from torch.utils.data import DataLoader\nDataLoader(ds)\n"},
+            F,
+        ),
+        ("tracker-calls", {"ppo.py": RL_TRAINING}, F),
+        # its training is still a pipeline that CI may build
+        ("pipeline-ci", {"ppo.py": RL_TRAINING}, F),
+    ],
+    ids=[
+        "rl-pinned",
+        "rl-logged",
+        "rl-vcs",
+        "supervised",
+        "fp-rl-with-loader",
+        "rl-trains",
+        "rl-pipeline",
+    ],
+)
+def test_online_rl_has_no_training_data(tmp_path, check, files, expected):
+    """vwxyzjn/cleanrl: 24 data checks failed on a repository that reads no dataset."""
+    obs = run_check(snapshot(tmp_path, files), check)
+    assert obs.outcome == expected, obs
 
 
 @pytest.mark.parametrize("check", DATA_CHECKS)
@@ -471,7 +565,6 @@ MODEL_CHECKS = [
     "safe-model-formats",
     "adversarial-tests",
     "model-card",
-    "models-folder",
     "model-engineering-folder",
     # a model's serving life: pinned, pulled, signed, monitored, optimised, exported
     *sorted(SERVED_MODEL_CHECKS),
@@ -555,3 +648,97 @@ def test_a_published_data_tools_own_loaders_are_not_data(tmp_path, files, expect
     assert obs.outcome == expected, obs
     if expected == F:
         assert "rule lib" in obs.message
+
+
+# a published inference library that ships a model it does not train (SYSTRAN/faster-whisper
+# faster_whisper/assets/silero_vad_v6.onnx, the Silero VAD it runs)
+INFERENCE_LIBRARY = {
+    "pyproject.toml": '[project]\nname = "vadlib"\nversion = "1.0"\n',
+    "src/vadlib/__init__.py": "",
+    "src/vadlib/vad.py": "import onnxruntime\n\n"
+    "def session(path):\n    return onnxruntime.InferenceSession(path)\n",
+    "src/vadlib/assets/vad.onnx": b"onnx",
+    ".github/workflows/release.yml": PUBLISHED_LIBRARY[".github/workflows/release.yml"],
+}
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        # negative: someone else's model in the package of a tool: rule lib applies
+        (INFERENCE_LIBRARY, F),
+        # positive: the package trains what it ships (spotify/basic-pitch basic_pitch/train.py)
+        ({**INFERENCE_LIBRARY, "src/vadlib/train.py": "def run(m, X, y):\n    m.fit(X, y)\n"}, P),
+        # trap: the same files published nowhere use a model of their own
+        ({k: v for k, v in INFERENCE_LIBRARY.items() if not k.startswith(".github")}, P),
+    ],
+    ids=["ships-anothers-model", "ships-its-own-model", "unpublished"],
+)
+def test_a_model_shipped_but_not_trained_keeps_the_library_rule(tmp_path, files, expected):
+    obs = run_probe(snapshot(tmp_path, files), "uses_models")
+    assert obs.outcome == expected, obs
+    if expected == F:
+        assert "rule lib" in obs.message
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        # a benchmark script that streams a public test split measures the released model
+        (
+            {
+                "model/generate.py": INFERENCE,
+                "benchmark/wer.py": "from datasets import load_dataset\n"
+                "ds = load_dataset('librispeech_asr', split='validation', streaming=True)\n",
+                "benchmark/results.csv": "model,wer\ntiny,0.1\n",
+            },
+            F,
+        ),
+        # trap: the same read by the project's own evaluation code is its data
+        (
+            {
+                "model/generate.py": INFERENCE,
+                "evaluate.py": "from datasets import load_dataset\nds = load_dataset('squad')\n",
+            },
+            P,
+        ),
+    ],
+    ids=["benchmark-folder", "own-evaluation"],
+)
+def test_a_benchmark_scripts_dataset_is_not_the_projects_data(tmp_path, files, expected):
+    """SYSTRAN/faster-whisper benchmark/wer_benchmark.py:26: 14 data checks failed on it."""
+    assert run_probe(snapshot(tmp_path, files), "handles_data").outcome == expected
+
+
+# DLR-RM/rl-baselines3-zoo: a root train.py calls the published package, which drives the
+# simulator (rl_zoo3/exp_manager.py `make_vec_env`); reviewed
+RL_ZOO = {
+    "setup.py": "from setuptools import setup\nsetup(name='rl_zoo3')\n",
+    "rl_zoo3/__init__.py": "",
+    "rl_zoo3/exp_manager.py": "from stable_baselines3.common.env_util import make_vec_env\n\n"
+    "def create_envs(env_id):\n    return make_vec_env(env_id)\n",
+    "rl_zoo3/train.py": "def train():\n    pass\n",
+    "train.py": "import rl_zoo3.train\n\nif __name__ == '__main__':\n    rl_zoo3.train.train()\n",
+    ".github/workflows/release.yml": PUBLISHED_LIBRARY[".github/workflows/release.yml"],
+}
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        (RL_ZOO, F),
+        # trap: the package reads recorded experience (offline RL) from a DataLoader
+        (
+            {
+                **RL_ZOO,
+                "rl_zoo3/offline.py": "from torch.utils.data import DataLoader\n\n"
+                "def batches(ds):\n    return DataLoader(ds)\n",
+            },
+            P,
+        ),
+    ],
+    ids=["simulator-in-package", "fp-package-reads-recorded-data"],
+)
+def test_a_simulator_driven_by_the_published_package_is_no_dataset(tmp_path, files, expected):
+    obs = run_probe(snapshot(tmp_path, files), "handles_data")
+    assert obs.outcome == expected, obs

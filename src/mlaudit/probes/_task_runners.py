@@ -522,9 +522,35 @@ def pyproject_scripts(snap: Snapshot, text: str) -> list[Command]:
     return [(c, "pyproject.toml", line, f"pyproject.toml:{t}") for t, c, line in _walk(names, body)]
 
 
+# one `name = module:function` entry point of setup.py's `console_scripts` list or of
+# setup.cfg's `[options.entry_points]` (mosaicml/llm-foundry setup.py:168
+# `'console_scripts': ['llmfoundry = llmfoundry.cli.cli:app']`)
+_ENTRY_POINT = re.compile(r"([\w.-]+)\s*=\s*([\w.]+)(?:\s*:\s*([\w.]+))?")
+_SETUP_PY_SCRIPTS = re.compile(r"""["']console_scripts["']\s*:\s*\[([^\]]*)\]""")
+_QUOTED = re.compile(r"""["']([^"'\n]*)["']""")
+
+
+def _setup_cfg_scripts(text: str) -> list[str]:
+    """The entries of setup.cfg's `console_scripts =` key: its value and the indented lines
+    that continue it."""
+    entries: list[str] = []
+    inside = False
+    for line in text.splitlines():
+        if inside and (not line.strip() or line[:1] in " \t"):
+            entries.append(line)
+            continue
+        inside = False
+        key, sep, value = line.partition("=")
+        if sep and key.strip() == "console_scripts":
+            inside = True
+            entries.append(value)
+    return entries
+
+
 def console_scripts(snap: Snapshot) -> dict[str, tuple[str, str]]:
-    """`[project.scripts]` and Poetry scripts of pyproject.toml: name → (module, function),
-    the function '' when the target names a module only."""
+    """`[project.scripts]` and Poetry scripts of pyproject.toml, and the `console_scripts`
+    entry points of setup.py and setup.cfg: name → (module, function), the function '' when
+    the target names a module only. setup.py is read as text, never run."""
     data = (snap.toml("pyproject.toml") if snap.exists("pyproject.toml") else None) or {}
     found: dict[str, tuple[str, str]] = {}
     for scripts in (
@@ -535,6 +561,16 @@ def console_scripts(snap: Snapshot) -> dict[str, tuple[str, str]]:
             if isinstance(target, str):
                 module, _, func = target.partition(":")
                 found[str(name)] = (module.strip(), (func.split() or [""])[0])
+    entries: list[str] = []
+    setup_py = snap.text("setup.py") if snap.exists("setup.py") else None
+    for block in _SETUP_PY_SCRIPTS.findall(setup_py or ""):
+        entries.extend(_QUOTED.findall(block))
+    setup_cfg = snap.text("setup.cfg") if snap.exists("setup.cfg") else None
+    entries.extend(_setup_cfg_scripts(setup_cfg or ""))
+    for entry in entries:
+        match = _ENTRY_POINT.fullmatch(entry.strip())
+        if match and match[1] not in found:
+            found[match[1]] = (match[2], match[3] or "")
     return found
 
 

@@ -201,9 +201,27 @@ def _declared_distributions(snap: Snapshot, folder: str = "") -> set[str]:
     if snap.exists(setup_py):
         facts = snap.python(setup_py)
         for call in facts.calls if facts else []:
-            if call.name.rsplit(".", 1)[-1] == "setup" and call.kwarg("name"):
-                names.add(norm_dist(call.kwarg("name") or ""))
+            if call.name.rsplit(".", 1)[-1] != "setup":
+                continue
+            name = call.kwarg("name")
+            if name == "<expr>":
+                name = _module_constant(snap, setup_py, call.name_arg("name"))
+            if name:
+                names.add(norm_dist(name))
     return names
+
+
+def _module_constant(snap: Snapshot, path: str, name: str | None) -> str | None:
+    """The string a top-level `NAME = "…"` line of `path` assigns to `name` (mosaicml/
+    llm-foundry setup.py:12 `_PACKAGE_NAME = 'llm-foundry'`, then `name=_PACKAGE_NAME`)."""
+    if not name or not name.isidentifier():
+        return None
+    assigned = re.compile(rf"""^{re.escape(name)}\s*=\s*["']([\w.-]+)["']\s*(?:#.*)?$""")
+    for line in snap.lines(path):
+        match = assigned.match(line)
+        if match:
+            return match[1]
+    return None
 
 
 def in_own_package(snap: Snapshot, path: str) -> bool:
@@ -292,7 +310,11 @@ def own_packages(snap: Snapshot) -> frozenset[str]:
     """
 
     def build() -> frozenset[str]:
-        declared = _declared_distributions(snap)
+        # the distribution `llm-foundry` ships the package `llmfoundry`: names compared
+        # without their separators as well
+        declared = {
+            form for name in _declared_distributions(snap) for form in (name, name.replace("_", ""))
+        }
         if not declared:
             return frozenset()
         found = set()

@@ -307,18 +307,38 @@ class SectionsParams(Params):
         return value
 
 
+# a section that only promises its content (mosaicml/llm-foundry TUTORIAL.md:182 "Workflow 2: I
+# want to deploy an inference endpoint", whose body is :184 "This site is under construction
+# :)" and :186 "Please check back soon for more info."; reviewed)
+_PLACEHOLDER = re.compile(
+    r"under construction|coming soon|check back (?:soon|later)|stay tuned|work in progress"
+    r"|to be (?:added|written|completed|done)|\b(?:TBD|TODO|WIP)\b",
+    re.IGNORECASE,
+)
+_UNDERLINE = re.compile(r"^\s*([=\-~^\"'`#*+:.])\1{2,}\s*$")
+
+
+def _placeholder(doc: Document, index: int, lines: list[str]) -> bool:
+    """Whether the body of heading `index` (up to the next heading) is only placeholder text."""
+    start = doc.headings[index].line  # 1-based: the body starts on the next line
+    end = doc.headings[index + 1].line - 1 if index + 1 < len(doc.headings) else len(lines)
+    body = [x for x in lines[start:end] if x.strip() and not _UNDERLINE.match(x)]
+    return bool(body) and all(_PLACEHOLDER.search(x) for x in body)
+
+
 def _sections(
-    path: str, doc: Document, regex: re.Pattern[str], titles: bool = True
+    path: str, doc: Document, regex: re.Pattern[str], titles: bool, lines: list[str]
 ) -> tuple[Evidence, ...]:
+    first = 0
     headings = doc.headings
     if not titles and "/" not in path and len(headings) > 1 and headings[0].level == 1:
         # the project's name ("# Deploy BERT for Sentiment Analysis with FastAPI"), above
         # sections that may say nothing about the topic
-        headings = headings[1:]
+        first = 1
     return tuple(
         ev(path, heading.line, heading.text)
-        for heading in headings
-        if regex.search(_heading_text(heading.text))
+        for index, heading in enumerate(headings[first:], start=first)
+        if regex.search(_heading_text(heading.text)) and not _placeholder(doc, index, lines)
     )
 
 
@@ -336,6 +356,8 @@ def doc_sections(snap: Snapshot, p: SectionsParams) -> Observation:
     examples/docs exclusion does not apply to it; examples, vendored and virtualenv folders
     still do: an example's README documents the example, often copied from upstream
     (nogibjj/mlops-template examples/quickstart/README.md is BentoML's tutorial)).
+    A section whose body is only a placeholder ("under construction", "coming soon", "TBD")
+    documents nothing and does not count.
     Why: a section is a deliberate piece of documentation; a word in passing is not.
     Fix: write the section the check names.
     """
@@ -349,7 +371,8 @@ def doc_sections(snap: Snapshot, p: SectionsParams) -> Observation:
 
     def each(path: str) -> tuple[Evidence, ...]:
         doc = document(snap, path)
-        return snap.per_file(key, path, lambda: _sections(path, doc, regex, p.titles))
+        lines = snap.lines(path)
+        return snap.per_file(key, path, lambda: _sections(path, doc, regex, p.titles, lines))
 
     found = [item for _path, items in snap.per_file_loop(key, paths, each) for item in items]
     if found and p.found == "partial":

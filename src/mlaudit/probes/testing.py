@@ -1358,6 +1358,35 @@ def _entry_point_run(
     return None
 
 
+# the function a project's training commands end in, by its name: `train`, `train_model`,
+# `train_from_yaml`, `finetune`, `pretrain`, `run_training`, `run_pipeline`
+# (mosaicml/llm-foundry tests/a_scripts/train/test_train.py:93 `trainer = train(test_cfg)`,
+# the `train` that scripts/train/train.py and the `llmfoundry train` command run; reviewed)
+OWN_TRAINING_FUNCTION = re.compile(
+    r"(?:re|pre)?train(?:_model|_from_\w+)?|fine_?tune(?:_model)?|run_(?:training|pipeline)"
+)
+
+
+def _own_training_function_run(
+    snap: Snapshot, facts: PythonFacts, start: int, end: int
+) -> tuple[int, str, str | None] | None:
+    """(line, shown, note) of the first call in lines start..end of a training function
+    imported from the repository's own published package, or None. A method (`model.train()`)
+    is no such call: its name does not start with an import."""
+    imported = {i.module for i in facts.imports}
+    for call in facts.calls:
+        if not start <= call.line <= end or "." not in call.name:
+            continue
+        module, _, function = call.name.rpartition(".")
+        if (
+            OWN_TRAINING_FUNCTION.fullmatch(function)
+            and (call.name in imported or module in imported)
+            and base.is_own_module(snap, module)
+        ):
+            return call.line, f"{call.name}(…)", "the package's training function"
+    return None
+
+
 @probe("entry_point_tests", EntryPointTestsParams)
 def entry_point_tests(snap: Snapshot, p: EntryPointTestsParams) -> Observation:
     """Tests run the project's own command end to end.
@@ -1367,7 +1396,10 @@ def entry_point_tests(snap: Snapshot, p: EntryPointTestsParams) -> Observation:
     command in a subprocess with a training or pipeline step as one of its words
     (`subprocess.run(["litgpt", "finetune_lora", …])`), or runs the command's click/typer app
     with such a step through `CliRunner().invoke(app, ["train", …])`, or runs a script of the
-    repository that trains (`subprocess.run("python cleanrl/ppo.py --total-timesteps 256")`).
+    repository that trains (`subprocess.run("python cleanrl/ppo.py --total-timesteps 256")`),
+    or calls, imported from the package the repository publishes, the function its training
+    commands end in (`from llmfoundry.command_utils import train` … `train(test_cfg)`).
+    Entry points are read from pyproject.toml, setup.py and setup.cfg.
     Known false positive: a test that runs the command only for `--help` or `--version`
     (or asserts on its `usage:` text) checks the command line parser, not the pipeline.
     Why: the jobs wired together, on a small config, catch what unit tests of each part miss
@@ -1383,10 +1415,14 @@ def entry_point_tests(snap: Snapshot, p: EntryPointTestsParams) -> Observation:
             if kind == "class" or not _is_test_function(name):
                 continue
             run = (
-                _entry_point_run(tf.facts, start, end, functions, scripts, step)
-                if scripts
-                else None
-            ) or _training_script_run(snap, tf.facts, start, end)
+                (
+                    _entry_point_run(tf.facts, start, end, functions, scripts, step)
+                    if scripts
+                    else None
+                )
+                or _training_script_run(snap, tf.facts, start, end)
+                or _own_training_function_run(snap, tf.facts, start, end)
+            )
             if run is not None:
                 found.append(ev(tf.path, run[0], run[1], run[2]))
                 break
