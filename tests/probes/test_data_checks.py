@@ -29,6 +29,19 @@ MODEL_SHAPE_TEST = (
     "    assert out.shape == (2, 10)\n    assert out.mean() < 10\n"
 )
 PKG = {"pkg/__init__.py": "", "pkg/ingest.py": "def load():\n    return None\n"}
+# the inspection assigned first, then asserted (microsoft/MLOpsPython data/data_test.py:90-127)
+THROUGH_VARIABLES = (
+    "import numpy as np\nimport pandas as pd\n\n\ndef test_schema():\n"
+    "    dataset = pd.read_csv('data.csv')\n    header = dataset[dataset.columns[:-1]]\n"
+    "    actual_columns = header.shape[1]\n    assert actual_columns == 10\n\n\n"
+    "def test_missing_values():\n    dataset = pd.read_csv('missing.csv')\n"
+    "    n_nan = np.sum(np.isnan(dataset.values))\n    assert n_nan > 0\n"
+)
+# ... while a model output's shape assigned first is no data check
+MODEL_SHAPE_THROUGH_VARIABLE = (
+    "import pandas as pd\nimport torch\n\nfrom pkg.model import Net\n\n\ndef test_shape():\n"
+    "    out = Net()(torch.zeros(2, 3))\n    width = out.shape[1]\n    assert width == 10\n"
+)
 
 CASES = [
     # data-schema: hand-written checks are partial validation (no library)
@@ -39,6 +52,24 @@ CASES = [
         H,
     ),
     ("data-schema", "validation-script", {"scripts/validate_data.py": VALIDATION_SCRIPT}, H),
+    ("data-schema", "through-variables", {**PKG, "data/data_test.py": THROUGH_VARIABLES}, H),
+    # ... nor the columns of a prediction's frame (SeldonIO/MLServer test_sklearn.py:160)
+    (
+        "data-schema",
+        "fp-prediction-columns-through-variable",
+        {
+            **PKG,
+            "tests/test_predict.py": "import pandas as pd\n\n\ndef test_out(model):\n"
+            "    raw = model.predict('')\n    names = list(raw.columns)\n    assert len(names) == 2\n",
+        },
+        F,
+    ),
+    (
+        "data-schema",
+        "fp-model-shape-through-variable",
+        {"pkg/model.py": "class Net: ...\n", "tests/test_model.py": MODEL_SHAPE_THROUGH_VARIABLE},
+        F,
+    ),
     (
         "data-schema",
         "negative-no-data-assertions",

@@ -18,6 +18,45 @@ DRAFTER_WORKFLOW = (
 
 CASES = [
     # readme-run-locally ----------------------------------------------------------------------
+    # the commands one click away, on a page the README links to (facebookresearch/mae
+    # README.md:60 -> FINETUNE.md:34, reviewed) ...
+    (
+        "readme-run-locally",
+        "linked-page-with-commands",
+        {
+            "README.md": "# X\n\nSee [FINETUNE.md](FINETUNE.md) for fine-tuning.\n",
+            "FINETUNE.md": "# Fine-tuning\n\n```\npython main_finetune.py --epochs 1\n```\n",
+        },
+        H,
+    ),
+    # ... not a linked page without commands, nor a page outside the repository or the web
+    (
+        "readme-run-locally",
+        "fp-linked-page-without-commands",
+        {
+            "README.md": "# X\n\nSee [RESULTS.md](RESULTS.md).\n",
+            "RESULTS.md": "# Results\n\n92%.\n",
+        },
+        F,
+    ),
+    (
+        "readme-run-locally",
+        "fp-contributing-page",
+        {
+            "README.md": "# X\n\nSee [CONTRIBUTING.md](CONTRIBUTING.md).\n",
+            "CONTRIBUTING.md": "# Contributing\n\n```\npip install pre-commit\n```\n",
+        },
+        F,
+    ),
+    (
+        "readme-run-locally",
+        "fp-web-link",
+        {
+            "README.md": "# X\n\nSee [usage](https://example.com/USAGE.md).\n",
+            "USAGE.md": "```\npip install x\n```\n",
+        },
+        F,
+    ),
     (
         "readme-run-locally",
         "fenced-pip",
@@ -240,6 +279,14 @@ CASES = [
     ("data-sources-documented", "data-page", {"data/country211.md": "# Country211\n"}, P),
     # ... not a page in a nested data folder of the code, which may be anything
     ("data-sources-documented", "fp-nested-page", {"src/pkg/data/notes.md": "# Notes\n"}, F),
+    # an API page nbdev generates for a dataset class (Nixtla/neuralforecast docs/tsdataset.html.md)
+    (
+        "data-sources-documented",
+        "fp-nbdev-api-page",
+        {"docs/tsdataset.html.md": "# TimeSeriesDataset\n"},
+        F,
+    ),
+    ("data-sources-documented", "docs-dataset-page", {"docs/datasets.md": "# Datasets\n"}, P),
     # awslabs/mlmax: a data module's README and docs/DATA.md
     (
         "data-sources-documented",
@@ -461,6 +508,18 @@ CASES = [
         P,
     ),
     ("model-card", "none", {"README.md": "# X\n"}, F),
+    # the card's metadata written into the README a Hub push uploads (vwxyzjn/cleanrl
+    # cleanrl_utils/huggingface.py:110, DLR-RM/rl-baselines3-zoo rl_zoo3/push_to_hub.py:43)
+    (
+        "model-card",
+        "hub-metadata-save",
+        {
+            "train.py": "def f(m, X, y):\n    m.fit(X, y)\n",
+            "push.py": "from huggingface_hub.repocard import metadata_save\n\n"
+            "def card(path, meta):\n    metadata_save(path, meta)\n",
+        },
+        P,
+    ),
     # a card under another name, told by its title or its intended-use section
     # (microsoft/MLOps pytorch_with_datasheet/model/datasheet.md)
     (

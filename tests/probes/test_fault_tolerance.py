@@ -127,6 +127,18 @@ CASES = [
         },
         Outcome.FAIL,
     ),
+    # Azure ML pipeline steps without retries (microsoft/MLOpsPython
+    # diabetes_regression_build_train_pipeline.py:104, reviewed)
+    (
+        "orchestrator-retries",
+        {
+            "ml_service/pipeline.py": "from azureml.pipeline.steps import PythonScriptStep\n"
+            "from azureml.pipeline.core import Pipeline\n"
+            "step = PythonScriptStep(name='Train', script_name='train.py')\n"
+            "pipeline = Pipeline(workspace=ws, steps=[step])\n"
+        },
+        Outcome.FAIL,
+    ),
     # the trap: a SageMaker estimator alone is no orchestrated task
     (
         "orchestrator-retries",

@@ -890,6 +890,16 @@ CASES = [
     ),
     # seeds-set --------------------------------------------------------------------------------
     ("seeds-set", "numpy seed", {"train.py": "import numpy as np\nnp.random.seed(42)\n"}, PASS),
+    # Stable-Baselines3's helper seeds every RNG (DLR-RM/rl-baselines3-zoo rl_zoo3/train.py:191)
+    (
+        "seeds-set",
+        "sb3 seed",
+        {
+            "train.py": "from stable_baselines3.common.utils import set_random_seed\n"
+            "set_random_seed(7)\n"
+        },
+        PASS,
+    ),
     # a seeded shuffle of a dataset split (nogibjj/mlops-template hf_fine_tune_hello_world.py:34)
     (
         "seeds-set",

@@ -278,6 +278,19 @@ CASES = [
         },
         P,
     ),
+    # the optimizer that trains the model is training code (karpathy/nanochat tests/test_optim.py)
+    (
+        "model-unit-tests",
+        "optimizer-module",
+        {
+            "nanochat/__init__.py": "",
+            "nanochat/optim.py": "class MuonAdamW:\n    pass\n",
+            "tests/test_optim.py": "from nanochat.optim import MuonAdamW\n\n"
+            "def test_opt():\n    assert MuonAdamW()\n",
+            ".github/workflows/ci.yml": wf("pytest"),
+        },
+        P,
+    ),
     # the rewards a trainer optimises are model code (huggingface/open-r1 tests/test_rewards.py,
     # reviewed); the trap: a module of loss-prevention business rules is not
     (
@@ -829,6 +842,38 @@ CASES = [
             "train.py": "from sklearn.linear_model import LinearRegression\nLinearRegression().fit(X, y)\n",
             "components/upload_model.py": "from google.cloud import aiplatform as aip\n"
             "aip.Model.upload(display_name='m', is_default_version=True)\n",
+        },
+        F,
+    ),
+    # a hand-written champion/challenger step that stops the run when the new model is not
+    # better (microsoft/MLOpsPython evaluate_model.py:139-146, reviewed) ...
+    (
+        "model-quality-gate",
+        "hand-written-champion-challenger",
+        {
+            "train.py": "from sklearn.linear_model import Ridge\nRidge().fit(X, y)\n",
+            "evaluate/evaluate_model.py": "if new_model_mse < production_model_mse:\n"
+            "    print('better')\nelse:\n    run.parent.cancel()\n",
+        },
+        P,
+    ),
+    # ... not a comparison printed and nothing done about it
+    (
+        "model-quality-gate",
+        "fp-comparison-only-printed",
+        {
+            "train.py": "from sklearn.linear_model import Ridge\nRidge().fit(X, y)\n",
+            "evaluate/report.py": "if new_model_mse < production_model_mse:\n    print('better')\n",
+        },
+        F,
+    ),
+    # ... nor learning rates compared in a file that raises
+    (
+        "model-quality-gate",
+        "fp-learning-rate-comparison",
+        {
+            "train.py": "from sklearn.linear_model import Ridge\nRidge().fit(X, y)\n",
+            "sched.py": "if new_lr > best_lr:\n    raise ValueError('lr grew')\n",
         },
         F,
     ),
@@ -1988,6 +2033,16 @@ PPO = (
                 "cleanrl/ppo.py": PPO,
                 "tests/test_ppo.py": "import subprocess\n\ndef test_ppo():\n"
                 "    subprocess.check_call(['python', 'cleanrl/ppo.py', '--total-timesteps', '256'])\n",
+            },
+            Outcome.PASS,
+        ),
+        # ... or a command the test builds first (DLR-RM/rl-baselines3-zoo tests/test_train.py:34)
+        (
+            {
+                "train.py": PPO,
+                "tests/test_train.py": "import shlex\nimport subprocess\n\ndef test_train(tmp_path):\n"
+                "    cmd = f'python train.py -n 100 --log-folder {tmp_path}'\n"
+                "    assert subprocess.call(shlex.split(cmd)) == 0\n",
             },
             Outcome.PASS,
         ),

@@ -305,6 +305,19 @@ CASES = [
     # an MLflow Recipe (mlflow/recipes-regression-template recipe.yaml:18); a rattler-build
     # conda recipe is another recipe.yaml
     ("tracker-calls", "mlflow recipe", {"recipe.yaml": RECIPE, "steps/train.py": "x = 1\n"}, PASS),
+    # baselines' logger: a per-run progress.csv on local disk (openai/improved-diffusion
+    # train_util.py:169)
+    (
+        "tracker-calls",
+        "baselines logger",
+        {
+            "pkg/__init__.py": "",
+            "pkg/logger.py": "def logkv(k, v):\n    pass\n",
+            "pkg/train_util.py": "from . import logger\n\ndef step(loss):\n    loss.backward()\n"
+            "    logger.logkv('loss', loss)\n",
+        },
+        PARTIAL,
+    ),
     ("tracker-calls", "FP conda recipe.yaml", {"recipe/recipe.yaml": RATTLER_RECIPE}, FAIL),
     # TensorBoard: each run's metrics in a local folder, no parameters or shared view
     # (mrdbourke/pytorch-deep-learning 07_pytorch_experiment_tracking)

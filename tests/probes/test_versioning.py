@@ -652,6 +652,15 @@ CASES = [
     # config-versioned -----------------------------------------------------------------------------
     ("config-versioned", "params.yaml", {"params.yaml": "lr: 0.1\n"}, PASS),
     ("config-versioned", "configs dir", {"configs/train.yaml": "lr: 0.1\n"}, PASS),
+    # tuned hyperparameters per algorithm (DLR-RM/rl-baselines3-zoo hyperparams/ppo.yml)
+    (
+        "config-versioned",
+        "hyperparams dir",
+        {"hyperparams/ppo.yml": "CartPole-v1:\n  n_envs: 8\n"},
+        PASS,
+    ),
+    # ... not a hyperparams package of code deeper in the tree
+    ("config-versioned", "fp-nested-hyperparams", {"pkg/hyperparams/opt.py": "x = 1\n"}, FAIL),
     # per-stage configs (aws-samples/amazon-sagemaker-drift-detection prod-config.json)
     (
         "config-versioned",
@@ -1088,6 +1097,17 @@ def test_model_version_tags_unknown_without_git(tmp_path):
         # (facebookresearch/detectron2 docs/notes/changelog.md)
         (["v0.6"], {"docs/notes/changelog.md": "# Change Log\n"}, PASS),
         (["v0.6"], {".github/release.yml": "changelog:\n  categories: []\n"}, PASS),
+        # release-drafter run by a workflow (Nixtla/neuralforecast); its config alone is not
+        (
+            ["v1.0.0"],
+            {
+                ".github/release-drafter.yml": "template: $CHANGES\n",
+                ".github/workflows/release-drafter.yml": "on: push\njobs:\n  draft:\n    runs-on: x\n"
+                "    steps:\n      - uses: release-drafter/release-drafter@v6\n",
+            },
+            PASS,
+        ),
+        (["v1.0.0"], {".github/release-drafter.yml": "template: $CHANGES\n"}, PARTIAL),
         # a changelog of something else deep in the tree is not the project's
         (["v0.6"], {"vendor/lib/CHANGELOG.md": "x\n"}, PARTIAL),
         # a bare number is no version: a build number, an issue, a year

@@ -8,6 +8,7 @@ and code blocks), never loose words in prose.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from dataclasses import dataclass, field
 
@@ -241,8 +242,9 @@ def readme_run_locally(snap: Snapshot, p: ReadmeRunParams) -> Observation:
     command (`pip install`, `uv sync`, `conda env create`, `make …`, `docker run`,
     `python train.py` …), a numbered step whose inline code is such a command (under any
     heading), or a heading such as Installation, Usage, Quickstart or Getting
-    started. A matching heading whose section has no code block gives partial credit; a
-    README that only describes results fails.
+    started. A matching heading whose section has no code block gives partial credit, as do
+    commands on a page of the repository the README links to (`[FINETUNE.md](FINETUNE.md)`);
+    a README that only describes results fails.
     Why: a newcomer (or a CI job) must be able to run the project from its README.
     Fix: add an Installation/Usage section with the exact commands in a fenced block.
     """
@@ -275,9 +277,54 @@ def readme_run_locally(snap: Snapshot, p: ReadmeRunParams) -> Observation:
             (found if has_code else sections).append(ev(path, heading.line, heading.text))
     if found:
         return base.passed("README has run instructions", found)
+    linked = _linked_run_instructions(snap, readmes, commands)
+    if linked:
+        return base.partial("the README links to the run instructions of another page", linked)
     if sections:
         return base.partial("README has a setup/usage heading but no commands", sections)
     return base.failed("README has no install or run instructions", [ev(r) for r in readmes])
+
+
+# a relative link to a page of the repository: [Fine-tuning](FINETUNE.md), (docs/usage.md#run)
+_LOCAL_DOC_LINK = re.compile(r"\]\(\s*(?!\w+:|/|#)([^)\s#?]+\.(?:md|rst))(?:#[^)\s]*)?\s*\)")
+MAX_LINKED_DOCS = 20
+# pages for contributors and about the project, not for running it (microsoft/nlp-recipes
+# CONTRIBUTING.md:33 `pip install pre-commit`)
+_NOT_RUN_PAGES = re.compile(
+    r"(?:^|/)(?:CONTRIBUTING|CODE_OF_CONDUCT|CHANGELOG|CHANGES|HISTORY|LICENSE|SECURITY|SUPPORT)"
+    r"[^/]*$",
+    re.IGNORECASE,
+)
+
+
+def _linked_run_instructions(
+    snap: Snapshot, readmes: list[str], commands: re.Pattern[str]
+) -> list[Evidence]:
+    """The first command block of each page a README links to (facebookresearch/mae
+    README.md:60 "[FINETUNE.md](FINETUNE.md)", whose :34 block runs `main_finetune.py`;
+    reviewed): instructions one click away, partial credit."""
+    found: list[Evidence] = []
+    done: set[str] = set()
+    for readme in readmes:
+        folder = readme.rpartition("/")[0]
+        targets: list[str] = []
+        for line in snap.lines(readme):
+            for link in _LOCAL_DOC_LINK.findall(line):
+                target = posixpath.normpath(posixpath.join(folder, link))
+                if (
+                    target not in done
+                    and not target.startswith("../")
+                    and not _NOT_RUN_PAGES.search(target)
+                    and snap.exists(target)
+                ):
+                    done.add(target)
+                    targets.append(target)
+        for target in targets[:MAX_LINKED_DOCS]:
+            block_lines = [x for b in document(snap, target).blocks for x in b.lines]
+            hit = next(((n, t) for n, t in block_lines if commands.search(t)), None)
+            if hit is not None:
+                found.append(ev(target, hit[0], hit[1], note=f"linked from {readme}"))
+    return found
 
 
 # headings in documents -----------------------------------------------------------------------

@@ -210,6 +210,10 @@ ORCHESTRATOR_MODULES = (
     # SageMaker Pipelines' steps (aws-samples/mlops-sagemaker-github-actions
     # seedcode/pipelines/abalone/pipeline.py:178-317: ProcessingStep, TrainingStep, Pipeline)
     *base.SAGEMAKER_PIPELINE_MODULES,
+    # Azure ML pipelines, SDK v1 and v2 (microsoft/MLOpsPython ml_service/pipelines/
+    # diabetes_regression_build_train_pipeline.py: PythonScriptStep, Pipeline; reviewed)
+    "azureml.pipeline",
+    "azure.ai.ml.dsl",
 )
 _RETRY_KEY_LINE = re.compile(r"""["'](retries|max_retries|retry_count)["']\s*:\s*(\d+)""")
 _RETRY_KWARGS = (

@@ -774,6 +774,9 @@ SEED_CALLS = (
     "tensorflow.compat.v1.set_random_seed",
     "tensorflow.keras.utils.set_random_seed",
     "keras.utils.set_random_seed",
+    # Stable-Baselines3 seeds Python, NumPy and PyTorch at once (DLR-RM/rl-baselines3-zoo
+    # rl_zoo3/train.py:191)
+    "stable_baselines3.common.utils.set_random_seed",
     "transformers.set_seed",
     "transformers.trainer_utils.set_seed",
     "accelerate.utils.set_seed",

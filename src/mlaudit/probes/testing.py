@@ -9,6 +9,7 @@ check) and hardware/manual testers without test functions do not.
 from __future__ import annotations
 
 import fnmatch
+import keyword
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -816,6 +817,9 @@ DATA_ASSERT = re.compile(
     r"|(?<!\])\[\s*[\"'][^\"']+[\"']\s*\]\s*\.\s*(?:str\.len\(\)\s*\.\s*)?"
     r"(?:min|max|mean|std|median|quantile|sum|all|any|unique|le|ge|lt|gt)\s*\("
     r"|\bks_2samp\b|\bchisquare\b|\bpd\.Interval\b"
+    # NumPy over a frame's values: its nulls and its distribution (microsoft/MLOpsPython
+    # data/data_test.py:111 `np.sum(np.isnan(dataset.values))`, :119 `np.mean(dataset.values…)`)
+    r"|\b(?:isnan|isinf|isfinite|mean|std|median|percentile|quantile)\(\s*\w+\.values\b"
 )
 VALIDATION_SCRIPT = re.compile(r"valid|check|quality|sanity|expect|verify|schema", re.IGNORECASE)
 
@@ -856,11 +860,64 @@ def _data_asserts(snap: Snapshot, path: str, facts: PythonFacts) -> tuple[Eviden
     if not any(i.module.split(".")[0] in DATAFRAME_MODULES for i in facts.imports):
         return ()
     out = []
+    lines = snap.lines(path)
     for line in _assertion_lines(facts):
         text = _assert_text(snap, path, line)
         if DATA_ASSERT.search(text):
             out.append(ev(path, line, text[:120], "assertion on the data"))
+        elif _inspects_data_through_names(lines, line, text):
+            out.append(ev(path, line, text[:120], "assertion on the data, through a variable"))
     return tuple(out)
+
+
+_NAME = re.compile(r"\b[A-Za-z_]\w*\b")
+# the table is read from its source: a frame inspected through variables must come from one
+# (a model's output frame and its columns are no data check: SeldonIO/MLServer
+# runtimes/sklearn/tests/test_sklearn.py:160 `raw_response.columns` of a prediction)
+DATA_READ = re.compile(
+    r"\bread_(?:csv|parquet|json|excel|table|feather|sql\w*|orc|pickle)\s*\("
+    r"|\.read\.(?:csv|parquet|json|table|format|load)\b|\bload_dataset\s*\("
+)
+ASSIGNMENT_LOOKBACK = 15  # lines: the statements of one test before its assertion
+ASSIGNMENT_HOPS = 4
+
+
+def _assignments_above(lines: list[str], line: int, names: list[str]) -> list[tuple[str, int]]:
+    """(value, line) of the nearest assignment, within ASSIGNMENT_LOOKBACK lines above
+    `line`, of each of `names`."""
+    found = []
+    for name in names:
+        if keyword.iskeyword(name) or name == "self":
+            continue
+        assigned = re.compile(rf"^\s*{re.escape(name)}\s*(?::[^=]*)?=(?!=)\s*(.+)$")
+        for number in range(line - 1, max(0, line - 1 - ASSIGNMENT_LOOKBACK), -1):
+            match = assigned.match(lines[number - 1].split("#", 1)[0])
+            if match is not None:
+                found.append((match[1], number))
+                break
+    return found
+
+
+def _inspects_data_through_names(lines: list[str], line: int, text: str) -> bool:
+    """Whether the assertion reads a name assigned, a few lines above it, from an expression
+    that inspects a table read from its source, following at most ASSIGNMENT_HOPS
+    assignments (microsoft/MLOpsPython data/data_test.py:89-92 `dataset =
+    pd.read_csv(datafile)`, `header = dataset[dataset.columns[:-1]]`, `actual_columns =
+    header.shape[1]`, `assert actual_columns == expected_columns`; reviewed)."""
+    seen: set[tuple[str, int]] = set()
+    pending = [(text, line, False)]
+    for _hop in range(ASSIGNMENT_HOPS + 1):
+        following: list[tuple[str, int, bool]] = []
+        for value, at, inspected in pending:
+            inspected = inspected or DATA_ASSERT.search(value) is not None
+            if inspected and DATA_READ.search(value):
+                return True
+            for assigned in _assignments_above(lines, at, _NAME.findall(value)):
+                if assigned not in seen:
+                    seen.add(assigned)
+                    following.append((*assigned, inspected))
+        pending = following
+    return False
 
 
 def data_assertions(snap: Snapshot, scope: str = "any") -> list[Evidence]:
@@ -1420,7 +1477,7 @@ def entry_point_tests(snap: Snapshot, p: EntryPointTestsParams) -> Observation:
                     if scripts
                     else None
                 )
-                or _training_script_run(snap, tf.facts, start, end)
+                or _training_script_run(snap, tf.facts, snap.lines(tf.path), start, end)
                 or _own_training_function_run(snap, tf.facts, start, end)
             )
             if run is not None:
@@ -1441,7 +1498,7 @@ _PYTHON_SCRIPT = re.compile(r"\bpython[\d.]*\s+(?:-\S+\s+){0,4}([\w./-]+\.py)\b"
 
 
 def _training_script_run(
-    snap: Snapshot, facts: PythonFacts, start: int, end: int
+    snap: Snapshot, facts: PythonFacts, lines: list[str], start: int, end: int
 ) -> tuple[int, str, str | None] | None:
     """A test function that runs, in a subprocess, a script of the repository that trains (a
     training call in it), other than for its --help."""
@@ -1455,10 +1512,15 @@ def _training_script_run(
             continue
         if not (name_matches_any(call.name, _SUBPROCESS_CALLS) or call.name == "os.system"):
             continue
-        words = re.sub(r"[\[\]'\",]", " ", call.args[0])
-        m = _PYTHON_SCRIPT.search(words)
-        script = m.group(1).removeprefix("./") if m else None
-        script_facts = snap.python(script) if script and snap.exists(script) else None
-        if script and script_facts is not None and _training_call(script, script_facts):
-            return call.line, f"python {script} run in a subprocess", "a script that trains"
+        if call.args[0] == "<expr>":
+            # a command built in the test (DLR-RM/rl-baselines3-zoo tests/test_train.py:34
+            # `cmd = f"python train.py -n {N_STEPS} …"`, then `subprocess.call(shlex.split(cmd))`)
+            words = " ".join(lines[start - 1 : end])
+        else:
+            words = re.sub(r"[\[\]'\",]", " ", call.args[0])
+        for m in _PYTHON_SCRIPT.finditer(words):
+            script = m.group(1).removeprefix("./")
+            script_facts = snap.python(script) if snap.exists(script) else None
+            if script_facts is not None and _training_call(script, script_facts):
+                return call.line, f"python {script} run in a subprocess", "a script that trains"
     return None
