@@ -941,6 +941,30 @@ CASES = [
         P,
     ),
     ("iac-env-promotion", "none", {"src/a.py": "x = 1\n"}, F),
+    # publishing targets are no stages (EleutherAI/lm-evaluation-harness pypi + testpypi)
+    (
+        "iac-env-promotion",
+        "fp-pypi-environments",
+        {
+            ".github/workflows/publish.yml": "on: push\njobs:\n  test:\n    runs-on: u\n    environment: testpypi\n"
+            "    steps:\n      - uses: pypa/gh-action-pypi-publish@v1\n  prod:\n    runs-on: u\n"
+            "    environment: pypi\n    steps:\n      - uses: pypa/gh-action-pypi-publish@v1\n"
+        },
+        F,
+    ),
+    # ... nor, in a library, its release and Docker Hub jobs (hiyouga/LLaMA-Factory)
+    (
+        "iac-env-promotion",
+        "fp-library-release-environments",
+        {
+            "pyproject.toml": '[project]\nname = "pkg"\n',
+            "pkg/__init__.py": "",
+            ".github/workflows/publish.yml": "on: push\njobs:\n  docker:\n    runs-on: u\n    environment: docker\n"
+            "    steps:\n      - run: docker push org/pkg\n  release:\n    runs-on: u\n"
+            "    environment: release\n    steps:\n      - uses: pypa/gh-action-pypi-publish@v1\n",
+        },
+        F,
+    ),
     # ARM templates are infrastructure as code, with their parameters per environment
     # (microsoft/MLOps infra-as-code/arm-templates/); a parameters file alone declares nothing
     (

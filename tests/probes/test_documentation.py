@@ -287,6 +287,19 @@ CASES = [
         F,
     ),
     ("data-sources-documented", "docs-dataset-page", {"docs/datasets.md": "# Datasets\n"}, P),
+    # a root README section on preparing the data (facebookresearch/detr README.md:181)
+    (
+        "data-sources-documented",
+        "data-preparation-section",
+        {"README.md": "# X\n\n## Data preparation\n\nDownload COCO 2017.\n"},
+        H,
+    ),
+    (
+        "data-sources-documented",
+        "fp-preparing-the-environment",
+        {"README.md": "# X\n\n## Preparing the environment\n\nconda create.\n"},
+        F,
+    ),
     # awslabs/mlmax: a data module's README and docs/DATA.md
     (
         "data-sources-documented",
@@ -508,6 +521,16 @@ CASES = [
         P,
     ),
     ("model-card", "none", {"README.md": "# X\n"}, F),
+    # the Trainer's card writer called on an instance (hiyouga/LLaMA-Factory trainer_utils.py:113)
+    (
+        "model-card",
+        "trainer-class-create-model-card",
+        {
+            "train.py": "from transformers import Trainer\n\ndef save(trainer):\n"
+            "    trainer.train()\n    Trainer.create_model_card(trainer, license='other')\n",
+        },
+        P,
+    ),
     # the card's metadata written into the README a Hub push uploads (vwxyzjn/cleanrl
     # cleanrl_utils/huggingface.py:110, DLR-RM/rl-baselines3-zoo rl_zoo3/push_to_hub.py:43)
     (

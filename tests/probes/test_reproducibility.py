@@ -1235,6 +1235,28 @@ CASES = [
         },
         PASS,
     ),
+    # `uv run` syncs the environment from uv.lock first (vwxyzjn/cleanrl tests.yaml:29) ...
+    (
+        "lock-used-in-build",
+        "ci uv run",
+        {
+            "uv.lock": "version = 1\n",
+            ".github/workflows/ci.yml": "on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n"
+            "    - run: uv run pytest tests/\n",
+        },
+        PARTIAL,
+    ),
+    # ... not when told not to sync
+    (
+        "lock-used-in-build",
+        "FP uv run no-sync",
+        {
+            "uv.lock": "version = 1\n",
+            ".github/workflows/ci.yml": "on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n"
+            "    - run: uv run --no-sync pytest tests/\n",
+        },
+        FAIL,
+    ),
     # a hashed file of the linter and build front end pins the tooling, not the project
     # (microsoft/presidio .github/pipelines/requirements-ruff.txt; reviewed)
     (

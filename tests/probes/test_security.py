@@ -100,6 +100,21 @@ CASES = [
         Outcome.FAIL,
     ),
     ("unsafe-deserialization", {"s.py": "import torch\nm = torch.load('m.pt')\n"}, Outcome.FAIL),
+    # ruamel's safe YAML object in a variable named yaml (microsoft/qlib qlib/__init__.py:198) ...
+    (
+        "unsafe-deserialization",
+        {
+            "conf.py": "from ruamel.yaml import YAML\n\ndef read(f):\n"
+            "    yaml = YAML(typ='safe', pure=True)\n    return yaml.load(f)\n"
+        },
+        Outcome.PASS,
+    ),
+    # ... while PyYAML's load without a safe loader is unsafe
+    (
+        "unsafe-deserialization",
+        {"conf.py": "import yaml\n\ndef read(f):\n    return yaml.load(f, Loader=yaml.Loader)\n"},
+        Outcome.FAIL,
+    ),
     # a loader of the file's own built on SafeLoader (microsoft/presidio
     # scripts/zensical_build.py:74,252, reviewed) ...
     (

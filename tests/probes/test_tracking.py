@@ -305,6 +305,15 @@ CASES = [
     # an MLflow Recipe (mlflow/recipes-regression-template recipe.yaml:18); a rattler-build
     # conda recipe is another recipe.yaml
     ("tracker-calls", "mlflow recipe", {"recipe.yaml": RECIPE, "steps/train.py": "x = 1\n"}, PASS),
+    # SwanLab, a W&B-style tracker (hiyouga/LLaMA-Factory callbacks.py:454-481)
+    (
+        "tracker-calls",
+        "swanlab",
+        {
+            "train.py": "import swanlab\n\ndef step(loss):\n    loss.backward()\n    swanlab.log({'loss': loss})\n"
+        },
+        PASS,
+    ),
     # baselines' logger: a per-run progress.csv on local disk (openai/improved-diffusion
     # train_util.py:169)
     (

@@ -183,6 +183,27 @@ CASES = [
         },
         PARTIAL,
     ),
+    # ... or by torch.hub against the hash prefix of the file name (facebookresearch/detr
+    # hubconf.py, reviewed) ...
+    (
+        "model-version-tags",
+        "weights checked by torch.hub",
+        {
+            "hubconf.py": "import torch\n\ndef detr():\n    return torch.hub.load_state_dict_from_url(\n"
+            "        url='https://example.org/detr-r50-e632da11.pth', check_hash=True)\n"
+        },
+        PARTIAL,
+    ),
+    # ... not a download torch.hub does not check
+    (
+        "model-version-tags",
+        "FP torch.hub download unchecked",
+        {
+            "hubconf.py": "import torch\n\ndef detr():\n    return torch.hub.load_state_dict_from_url(\n"
+            "        url='https://example.org/detr.pth', check_hash=False)\n"
+        },
+        FAIL,
+    ),
     # ... a URL alone pins nothing, and a checksum of a data download is no model version
     (
         "model-version-tags",
@@ -324,6 +345,17 @@ CASES = [
     # (full-stack-deep-learning/fsdl-text-recognizer-2022 training/run_experiment.py:161)
     # a packaged model pushed to the Hugging Face Hub by the project's workflow (explosion/
     # projects integrations/huggingface_hub/project.yml:103)
+    # a card of evaluation results pushed to a dataset repository is no model
+    # (EleutherAI/lm-evaluation-harness evaluation_tracker.py:586)
+    (
+        "model-registry",
+        "FP card pushed to a dataset repo",
+        {
+            "tracker.py": "from huggingface_hub import DatasetCard\n\ndef push(card, repo_id):\n"
+            "    card.push_to_hub(repo_id, repo_type='dataset')\n"
+        },
+        FAIL,
+    ),
     (
         "model-registry",
         "spacy huggingface-hub push in project.yml",

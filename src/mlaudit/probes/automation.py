@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import fnmatch
 import re
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import Field, field_validator
 
 from mlaudit.probes import _ci_reach, base
-from mlaudit.probes._delivery import deliveries
+from mlaudit.probes._delivery import NOT_DELIVERY_ENV, deliveries
 from mlaudit.probes.base import ev
 from mlaudit.probes.cloudformation import cfn_templates, codepipeline_deploy_stages
 from mlaudit.probes.databricks import bundles
@@ -676,12 +677,37 @@ def _env_key(name: str) -> str:
     }.get(name, name)
 
 
+# a library's release targets (hiyouga/LLaMA-Factory `docker`, `release`; EleutherAI/lm-
+# evaluation-harness `pypi`, `testpypi`; reviewed): packages published side by side, nothing
+# promoted from one to the next
+_LIBRARY_RELEASE_ENV = re.compile(
+    r"^(?:release|publish\w*|docker(?:hub)?|ghcr|npm|conda|anaconda|crates?)$", re.IGNORECASE
+)
+
+
+def _publishing_environment(snap: Snapshot) -> Callable[[str], bool]:
+    """Whether a CI environment publishes a package or documentation (_delivery's
+    NOT_DELIVERY_ENV: PyPI, TestPyPI, GitHub Pages), or, in a repository that publishes
+    its own package (rule lib), is one of its release targets, rather than a stage a
+    deployment is promoted through."""
+    from mlaudit.probes.profile import published_library
+
+    library = bool(published_library(snap))
+
+    def publishing(name: str) -> bool:
+        name = name.strip()
+        return bool(NOT_DELIVERY_ENV.search(name) or (library and _LIBRARY_RELEASE_ENV.match(name)))
+
+    return publishing
+
+
 @probe("env_promotion", EnvPromotionParams)
 def env_promotion(snap: Snapshot, p: EnvPromotionParams) -> Observation:
     """Infrastructure as code, with several environments to promote through.
 
     Looks for: Terraform, Pulumi, Bicep, ARM, CDK or CloudFormation files, and at least
-    `min_envs` environments — distinct CI `environment:` names, a Databricks Asset Bundle's
+    `min_envs` environments — distinct CI `environment:` names (not publishing targets: PyPI,
+    TestPyPI, GitHub Pages, and a library's release or Docker Hub jobs), a Databricks Asset Bundle's
     targets, `values-{staging,prod}.yaml`,
     Kustomize `overlays/{staging,prod}`, per-environment tfvars, Pulumi stacks or ARM
     parameter files, or the deploy stages of a CodePipeline (`DeployDev`, `DeployPrd`).
@@ -708,8 +734,9 @@ def env_promotion(snap: Snapshot, p: EnvPromotionParams) -> Observation:
         match = _ENV_NAME.search(stage)
         if match:
             envs.setdefault(_env_key(match.group(1)), deploys)
+    publishing = _publishing_environment(snap)
     for job in snap.ci_jobs:
-        if job.environment and not job.disabled:
+        if job.environment and not job.disabled and not publishing(job.environment):
             envs.setdefault(
                 job.environment.lower(), ev(job.path, job.line, f"environment: {job.environment}")
             )

@@ -1146,6 +1146,16 @@ def _classify_install(
         return "pass", "pip verifies hashes"
     if re.search(r"\buv\s+sync\b", cmd) and locks["uv.lock"]:
         return "partial", "uv sync without --frozen/--locked may rewrite a stale lock"
+    # `uv run` syncs the project's environment from uv.lock before it runs the command
+    # (vwxyzjn/cleanrl .github/workflows/tests.yaml:29 `uv run pytest …`; reviewed)
+    if (
+        locks["uv.lock"]
+        and re.search(r"\buv\s+run\b", cmd)
+        and not re.search(r"--(?:no-sync|no-project|script)\b", cmd)
+    ):
+        if re.search(r"\buv\s+run\b.*--(frozen|locked)\b", cmd):
+            return "pass", "uv run syncs from uv.lock and refuses a stale one"
+        return "partial", "uv run syncs from uv.lock, and may rewrite a stale lock"
     if re.search(r"\bpipenv\s+install\b", cmd) and locks["Pipfile.lock"]:
         return "partial", "pipenv install without --deploy may update the lock"
     pinned: list[tuple[str, bool]] = []  # (requirements file, compiled), all fully pinned
@@ -1257,7 +1267,7 @@ def lock_used_in_build(snap: Snapshot, p: NoParams) -> Observation:
     `uv pip sync`/`pip-sync`, `pipenv install --deploy` / `pipenv sync`, `poetry install`
     with a committed `poetry.lock`, `pdm sync`, `pip install --require-hashes`, or
     `pip install -r` of a compiled (pip-compile, hashed) requirements file. Partial:
-    `uv sync` without `--frozen`, plain `pipenv install`, or `pip install -r` of a
+    `uv sync` or `uv run` without `--frozen`, plain `pipenv install`, or `pip install -r` of a
     hand-pinned (all `==`) file whose transitive dependencies still float.
     Why: a lockfile the build ignores does not make the environment reproducible.
     Fix: `RUN uv sync --frozen` (or `pip install --require-hashes -r requirements.txt`).

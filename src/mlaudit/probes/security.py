@@ -138,6 +138,13 @@ def unsafe_reason(call: Call) -> str | None:
     return None
 
 
+def _imports_pyyaml(facts: PythonFacts) -> bool:
+    """Whether `yaml` in the file can be PyYAML: the file imports it. Otherwise `yaml.load` is
+    a method of a local object (microsoft/qlib qlib/__init__.py:198-199 `yaml = YAML(typ="safe",
+    pure=True)` / `yaml.load(f)`, YAML from ruamel.yaml; reviewed)."""
+    return any(i.module == "yaml" or i.module.startswith("yaml.") for i in facts.imports)
+
+
 def _own_safe_loader(facts: PythonFacts, call: Call) -> bool:
     """`yaml.load(…, Loader=X)` where X is a class of this file built on a safe loader
     (microsoft/presidio scripts/zensical_build.py:74 `class _TolerantLoader(yaml.SafeLoader)`):
@@ -233,6 +240,8 @@ def unsafe_deserialization(snap: Snapshot, p: UnsafeDeserializationParams) -> Ob
             reason = unsafe_reason(call)
             if reason is not None and _own_safe_loader(facts, call):
                 continue
+            if call.name in ("yaml.load", "yaml.load_all") and not _imports_pyyaml(facts):
+                continue  # a local object named yaml: ruamel's YAML(typ="safe")
             bucket = 0
             if reason is None:
                 reason, bucket = undecided_reason(call), 1
