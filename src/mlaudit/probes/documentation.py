@@ -362,14 +362,13 @@ _PLACEHOLDER = re.compile(
     r"|to be (?:added|written|completed|done)|\b(?:TBD|TODO|WIP)\b",
     re.IGNORECASE,
 )
-_UNDERLINE = re.compile(r"^\s*([=\-~^\"'`#*+:.])\1{2,}\s*$")
 
 
 def _placeholder(doc: Document, index: int, lines: list[str]) -> bool:
     """Whether the body of heading `index` (up to the next heading) is only placeholder text."""
     start = doc.headings[index].line  # 1-based: the body starts on the next line
     end = doc.headings[index + 1].line - 1 if index + 1 < len(doc.headings) else len(lines)
-    body = [x for x in lines[start:end] if x.strip() and not _UNDERLINE.match(x)]
+    body = [x for x in lines[start:end] if x.strip() and not _RST_UNDERLINE.match(x.strip())]
     return bool(body) and all(_PLACEHOLDER.search(x) for x in body)
 
 

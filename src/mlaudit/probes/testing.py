@@ -860,12 +860,15 @@ def _data_asserts(snap: Snapshot, path: str, facts: PythonFacts) -> tuple[Eviden
     if not any(i.module.split(".")[0] in DATAFRAME_MODULES for i in facts.imports):
         return ()
     out = []
-    lines = snap.lines(path)
+    assignments: dict[str, list[tuple[int, str]]] | None = None  # read on first need
     for line in _assertion_lines(facts):
         text = _assert_text(snap, path, line)
         if DATA_ASSERT.search(text):
             out.append(ev(path, line, text[:120], "assertion on the data"))
-        elif _inspects_data_through_names(lines, line, text):
+            continue
+        if assignments is None:
+            assignments = _assignments(snap.lines(path))
+        if _inspects_data_through_names(assignments, line, text):
             out.append(ev(path, line, text[:120], "assertion on the data, through a variable"))
     return tuple(out)
 
@@ -882,23 +885,41 @@ ASSIGNMENT_LOOKBACK = 15  # lines: the statements of one test before its asserti
 ASSIGNMENT_HOPS = 4
 
 
-def _assignments_above(lines: list[str], line: int, names: list[str]) -> list[tuple[str, int]]:
+# `name = value` (or `name: Type = value`) at the start of a line
+_ASSIGNMENT = re.compile(r"^\s*([A-Za-z_]\w*)\s*(?::[^=]*)?=(?!=)\s*(.+)$")
+
+
+def _assignments(lines: list[str]) -> dict[str, list[tuple[int, str]]]:
+    """name → [(line, value)] of every line that assigns to one name, in line order (the
+    file read once, for all its assertions)."""
+    found: dict[str, list[tuple[int, str]]] = {}
+    for number, raw in enumerate(lines, start=1):
+        match = _ASSIGNMENT.match(raw.split("#", 1)[0])
+        if match is not None:
+            found.setdefault(match[1], []).append((number, match[2]))
+    return found
+
+
+def _assignments_above(
+    assignments: dict[str, list[tuple[int, str]]], line: int, names: list[str]
+) -> list[tuple[str, int]]:
     """(value, line) of the nearest assignment, within ASSIGNMENT_LOOKBACK lines above
     `line`, of each of `names`."""
     found = []
     for name in names:
         if keyword.iskeyword(name) or name == "self":
             continue
-        assigned = re.compile(rf"^\s*{re.escape(name)}\s*(?::[^=]*)?=(?!=)\s*(.+)$")
-        for number in range(line - 1, max(0, line - 1 - ASSIGNMENT_LOOKBACK), -1):
-            match = assigned.match(lines[number - 1].split("#", 1)[0])
-            if match is not None:
-                found.append((match[1], number))
+        for number, value in reversed(assignments.get(name, ())):
+            if number < line:
+                if number >= line - ASSIGNMENT_LOOKBACK:
+                    found.append((value, number))
                 break
     return found
 
 
-def _inspects_data_through_names(lines: list[str], line: int, text: str) -> bool:
+def _inspects_data_through_names(
+    assignments: dict[str, list[tuple[int, str]]], line: int, text: str
+) -> bool:
     """Whether the assertion reads a name assigned, a few lines above it, from an expression
     that inspects a table read from its source, following at most ASSIGNMENT_HOPS
     assignments (microsoft/MLOpsPython data/data_test.py:89-92 `dataset =
@@ -912,7 +933,7 @@ def _inspects_data_through_names(lines: list[str], line: int, text: str) -> bool
             inspected = inspected or DATA_ASSERT.search(value) is not None
             if inspected and DATA_READ.search(value):
                 return True
-            for assigned in _assignments_above(lines, at, _NAME.findall(value)):
+            for assigned in _assignments_above(assignments, at, _NAME.findall(value)):
                 if assigned not in seen:
                     seen.add(assigned)
                     following.append((*assigned, inspected))

@@ -563,11 +563,10 @@ def _handles_data(snap: Snapshot) -> Observation:
         ):
             return base.passed(f"{trains.message}: it has training data", trains.evidence)
     # nothing trains here (or only in a simulator): a benchmark script that reads a public
-    # test split measures the released model, as a demo does
+    # test split measures the released model, as a demo reading a library's benchmark set
+    # in a notebook, an example or the docs does
     read = _first_hit(snap, _DATA_CALL, _outside(_is_benchmark, own), _data_call)
     if read is None:
-        # nothing trains here (or only in a simulator): a benchmark read in a notebook, an
-        # example or the docs is a demonstration of the released model
         read = _first_hit(snap, _BENCHMARK_CALL, _outside(_is_demo, own), _benchmark_call)
     if read is not None:
         return base.passed("the repository reads datasets", [read])
