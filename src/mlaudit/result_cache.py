@@ -77,7 +77,7 @@ from mlaudit.cache import (
     _store_chunks,
     cache_root,
     code_fingerprint,
-    trim,
+    keep_bounded,
     usable_root,
 )
 
@@ -202,7 +202,7 @@ class StatCache:
         """The time the stats were taken, then the entries in chunks (cache._store_chunks:
         one pickle memo over 100,000 entries left 17 MiB behind for the rest of the scan)."""
         items = list(entries.items())
-        _store_chunks(
+        written = _store_chunks(
             self.file,
             itertools.chain(
                 (taken_ns,),
@@ -212,6 +212,7 @@ class StatCache:
                 ),
             ),
         )
+        keep_bounded(self.file.parent.parent, written)
 
 
 class _StatDigest:
@@ -325,8 +326,8 @@ class ResultLookup:
         from mlaudit.report import safe_assessment
 
         safe = safe_assessment(assessment)  # what the renderers show: stored, not recomputed
-        _store(self.file, {"key": self.key, "assessment": assessment, "safe": safe})
-        trim(cache_root())
+        written = _store(self.file, {"key": self.key, "assessment": assessment, "safe": safe})
+        keep_bounded(cache_root(), written)
         return True
 
     def replay(self, options_key: tuple[Any, ...]) -> Replay | None:
@@ -345,8 +346,7 @@ class ResultLookup:
         """Store what a scan of this (cached) result printed, wrote and returned."""
         events = [tuple(event) for event in emission.events]
         data = {"key": self._replay_key(options_key), "events": events, "code": code}
-        _store(self._replay_file(options_key), data)
-        trim(cache_root())
+        keep_bounded(cache_root(), _store(self._replay_file(options_key), data))
 
     def _replay_key(self, options_key: tuple[Any, ...]) -> str:
         return _digest("mlaudit-output", RESULT_FORMAT, self.key, options_key)

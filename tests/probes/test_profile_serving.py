@@ -380,6 +380,30 @@ def test_profile_scheduled_ci_housekeeping_is_not_batch(tmp_path, cmd, expected)
     assert detect_profile(snap).name == expected
 
 
+@pytest.mark.parametrize(
+    ("triggers", "expected"),
+    [
+        # the examples run weekly and on every pull request: regression tests on a timer
+        # (optuna/optuna-examples .github/workflows/pytorch.yml:4-6, reviewed)
+        ("\n  pull_request:\n", "research"),
+        ("\n  pull_request_target:\n", "research"),
+        # a job on the timer alone, or with pushes (a retraining on merge and weekly), is batch
+        ("\n", "batch"),
+        ("\n  push:\n    branches: [main]\n", "batch"),
+    ],
+    ids=["pull-request", "pull-request-target", "schedule-only", "push"],
+)
+def test_profile_a_scheduled_job_also_run_on_pull_requests_is_a_test(tmp_path, triggers, expected):
+    workflow = (
+        f"on:\n  schedule:\n    - cron: '0 15 * * 1'{triggers}jobs:\n  examples:\n"
+        "    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n"
+        "      - run: python jobs/score.py --date today\n"
+    )
+    snap = snapshot(tmp_path, {".github/workflows/examples.yml": workflow})
+    assert [job.name for job in snap.ci_jobs] == ["examples"]
+    assert detect_profile(snap).name == expected
+
+
 ALIBI_MAKEFILE = (
     "build_pypi: ## Build the Python package\n\tpython setup.py sdist bdist_wheel\n"
     "build_docs:\n\tpython -m sphinx -b html doc/source doc/_build/html\n"

@@ -817,9 +817,45 @@ CASES = [
         "params-externalized",
         "hydra",
         {
-            "train.py": "import hydra\n@hydra.main(config_path='conf', config_name='config')\ndef main(cfg):\n    pass\n"
+            "train.py": "import hydra\n@hydra.main(config_path='conf', config_name='config')\ndef main(cfg):\n"
+            "    model.fit(x, y)\n"
         },
         PASS,
+    ),
+    # a Hydra entry point that hands over to the project's code, relative or absolute
+    (
+        "params-externalized",
+        "hydra runs the project",
+        {
+            "src/__init__.py": "",
+            "src/train.py": "def train(cfg):\n    model.fit(x, y)\n",
+            "run.py": "import hydra\nfrom src.train import train\n\n"
+            "@hydra.main(config_path='conf', config_name='config')\ndef main(cfg):\n    train(cfg)\n",
+        },
+        PASS,
+    ),
+    (
+        "params-externalized",
+        "hydra relative import",
+        {
+            "pkg/__init__.py": "",
+            "pkg/main.py": "import hydra\nfrom . import solver\n\n"
+            "@hydra.main(config_path='conf', config_name='config')\ndef main(cfg):\n    solver.run(cfg)\n",
+        },
+        PASS,
+    ),
+    # FP: a standalone Hydra script that trains nothing configures a toy (optuna/optuna-
+    # examples hydra/simple.py:19-24, `return x**2 + y**2 + z`; reviewed)
+    (
+        "params-externalized",
+        "FP hydra toy objective",
+        {
+            "hydra/simple.py": "from omegaconf import DictConfig\n\nimport hydra\n\n"
+            "@hydra.main(version_base=None, config_path='conf', config_name='config')\n"
+            "def objective(cfg: DictConfig) -> float:\n    return cfg.x**2 + cfg.y**2\n",
+            "hydra/conf/config.yaml": "x: 1\ny: 2\n",
+        },
+        PARTIAL,
     ),
     # Dora's wrapper of hydra.main (facebookresearch/demucs demucs/train.py:222) ... not
     # another library's decorator of that name
@@ -827,8 +863,9 @@ CASES = [
         "params-externalized",
         "dora hydra_main",
         {
-            "train.py": "from dora import hydra_main\n"
-            "@hydra_main(config_path='../conf', config_name='config')\ndef main(cfg):\n    pass\n"
+            "train.py": "from dora import hydra_main\nfrom .solver import get_solver\n"
+            "@hydra_main(config_path='../conf', config_name='config')\ndef main(cfg):\n"
+            "    get_solver(cfg).train()\n"
         },
         PASS,
     ),

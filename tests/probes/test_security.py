@@ -251,6 +251,33 @@ CASES = [
         Outcome.PASS,
     ),
     ("safe-model-formats", {"save.py": "import torch\ntorch.save(m, 'm.pt')\n"}, Outcome.FAIL),
+    # safetensors' bytes writer under another name, and huggingface_hub's writer, safe unless
+    # told otherwise (pytorch/torchtune training/checkpointing/_checkpointer.py:18,899,962)
+    (
+        "safe-model-formats",
+        {
+            "ckpt.py": "from safetensors.torch import save as save_safetensors\n"
+            "def dump(sd, f):\n    f.write(save_safetensors(sd))\n"
+        },
+        Outcome.PASS,
+    ),
+    (
+        "safe-model-formats",
+        {
+            "ckpt.py": "from huggingface_hub.serialization import save_torch_state_dict\n"
+            "def dump(sd, out):\n    save_torch_state_dict(sd, out)\n"
+        },
+        Outcome.PASS,
+    ),
+    # ... while reading safetensors and writing pickles stays partial
+    (
+        "safe-model-formats",
+        {
+            "ckpt.py": "import torch\nfrom safetensors.torch import load_file\n"
+            "sd = load_file('a.safetensors')\ntorch.save(sd, 'm.pt')\n"
+        },
+        Outcome.PARTIAL,
+    ),
     # ONNX runs no code on load (graviraja/MLOps-Basics convert_model_to_onnx.py:33), but an
     # export sits beside the framework's checkpoints: partial
     (

@@ -331,6 +331,9 @@ CASES = [
         F,
     ),
     ("scripts-folder", "python-tools", {"tools/convert.py": "print(1)\n"}, P),
+    # a CI system's helpers in its own folder are no scripts folder for the loose root
+    # script (pytorch/torchtune .github/scripts/pre_build_script.sh, reviewed)
+    ("scripts-folder", "fp-ci-helpers", {".github/scripts/pre_build.sh": "#!/bin/sh\necho\n"}, F),
     # tests-folder --------------------------------------------------------------------------------------------
     ("tests-folder", "tests", {"tests/test_a.py": TEST}, P),
     ("tests-folder", "none", {"test_a.py": TEST}, F),
@@ -587,3 +590,10 @@ def test_a_feature_extractor_module_is_feature_code(tmp_path):
     """SYSTRAN/faster-whisper faster_whisper/feature_extractor.py: log-Mel features."""
     files = training_repo({"pkg/feature_extractor.py": "class FeatureExtractor:\n    pass\n"})
     assert run_check(snapshot(tmp_path, files), "feature-engineering-folder").outcome == H
+
+
+def test_ci_helpers_are_no_loose_scripts(tmp_path):
+    """Without a loose script there is nothing to gather: a CI system's helpers in its own
+    folder are not one (pytorch/torchtune .github/scripts/pre_build_script.sh, reviewed)."""
+    snap = snapshot(tmp_path, {".github/scripts/pre_build.sh": "#!/bin/sh\necho\n"})
+    assert run_check(snap, "scripts-folder").outcome == NA

@@ -2154,3 +2154,105 @@ def test_tests_in_ci_says_what_is_missing_once(tmp_path):
     obs = run_check(snapshot(tmp_path, {"tests/test_a.py": TEST_OK}), "tests-in-ci")
     assert obs.outcome == F
     assert obs.message == "no CI jobs"
+
+
+# CI runs a script of the repository that trains, whatever it is called (optuna/optuna-
+# examples .github/workflows/pytorch.yml:45 `python pytorch/pytorch_simple.py` on pull requests)
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        # positive: on pull requests, directly or from the step's working directory
+        (
+            {
+                "pytorch/pytorch_simple.py": PPO,
+                ".github/workflows/pytorch.yml": wf("python pytorch/pytorch_simple.py"),
+            },
+            Outcome.PASS,
+        ),
+        (
+            {
+                "pytorch/pytorch_simple.py": PPO,
+                ".github/workflows/pytorch.yml": wf(
+                    "python pytorch_simple.py",
+                    extra="    defaults:\n      run:\n        working-directory: pytorch\n",
+                ),
+            },
+            Outcome.PASS,
+        ),
+        # negative: a script that trains nothing, and one run only on a schedule
+        (
+            {
+                "tools/check_version.py": "import sys\nprint(sys.version)\n",
+                ".github/workflows/ci.yml": wf("python tools/check_version.py"),
+            },
+            Outcome.FAIL,
+        ),
+        (
+            {
+                "pytorch/pytorch_simple.py": PPO,
+                ".github/workflows/nightly.yml": wf(
+                    "python pytorch/pytorch_simple.py", on="{schedule: [{cron: '0 0 * * 1'}]}"
+                ),
+            },
+            Outcome.FAIL,
+        ),
+        # trap: the training script run for its --help, and installed, not run
+        (
+            {
+                "pytorch/pytorch_simple.py": PPO,
+                ".github/workflows/ci.yml": wf("python pytorch/pytorch_simple.py --help"),
+            },
+            Outcome.FAIL,
+        ),
+        (
+            {
+                "setup.py": "from setuptools import setup\nsetup(name='x')\n",
+                "pytorch/pytorch_simple.py": PPO,
+                ".github/workflows/ci.yml": wf("pip install -e . && python setup.py sdist"),
+            },
+            Outcome.FAIL,
+        ),
+    ],
+    ids=["pr", "working-directory", "fp-no-training", "schedule-only", "fp-help", "fp-install"],
+)
+def test_ci_training_script(tmp_path, files, expected):
+    obs = run_probe(snapshot(tmp_path, files), "ci_training_script")
+    assert obs.outcome == expected, obs
+
+
+TUNE_TEST = (
+    "import runpy\nimport sys\n\nTUNE_PATH = 'pkg/_cli/tune.py'\n\n"
+    "def test_recipe(monkeypatch, tmpdir):\n"
+    "    cmd = f'''\n    tune run {recipe} --config llama2/7B_lora output_dir={{tmpdir}}\n    '''.split()\n"
+    "    monkeypatch.setattr(sys, 'argv', cmd)\n"
+    "    runpy.run_path(TUNE_PATH, run_name='__main__')\n"
+)
+
+
+# a recipe run in-process with runpy after sys.argv is set to the training command
+# (pytorch/torchtune tests/recipes/test_full_finetune_single_device.py:84-110, reviewed)
+@pytest.mark.parametrize(
+    ("recipe", "expected"),
+    [
+        ("full_finetune_single_device", Outcome.PASS),
+        ("lora_finetune_distributed", Outcome.PASS),
+        # negative: a command with no training step (a download, a config listing)
+        ("download", Outcome.FAIL),
+        # trap: the training recipe asked only for its --help
+        ("full_finetune_single_device --help", Outcome.FAIL),
+    ],
+    ids=["full-finetune", "lora", "fp-download", "fp-help"],
+)
+def test_a_recipe_run_with_runpy_runs_the_pipeline(tmp_path, recipe, expected):
+    files = {"tests/recipes/test_recipe.py": TUNE_TEST.replace("{recipe}", recipe)}
+    obs = run_probe(snapshot(tmp_path, files), "entry_point_tests")
+    assert obs.outcome == expected, obs
+
+
+def test_runpy_without_a_command_in_argv_is_no_pipeline_run(tmp_path):
+    files = {
+        "tests/test_main.py": "import runpy\n\ndef test_train_module_imports():\n"
+        "    runpy.run_module('pkg.train', run_name='not_main')\n"
+    }
+    obs = run_probe(snapshot(tmp_path, files), "entry_point_tests")
+    assert obs.outcome == Outcome.FAIL, obs

@@ -328,6 +328,36 @@ CASES = [
         PARTIAL,
     ),
     ("tracker-calls", "FP conda recipe.yaml", {"recipe/recipe.yaml": RATTLER_RECIPE}, FAIL),
+    # the trackers' callbacks for Optuna (optuna/optuna-examples aim/aim_integration.py:45,
+    # comet/comet_integration.py:49; reviewed) ...
+    (
+        "tracker-calls",
+        "aim optuna callback",
+        {
+            "tune.py": "import optuna\nfrom aim.optuna import AimCallback\n\n"
+            "cb = AimCallback(experiment_name='x')\nstudy.optimize(objective, callbacks=[cb])\n"
+        },
+        PASS,
+    ),
+    (
+        "shared-tracking-server",
+        "comet optuna callback",
+        {
+            "tune.py": "import optuna\nfrom optuna_integration.comet import CometCallback\n\n"
+            "cb = CometCallback(study, project_name='x')\nstudy.optimize(objective, callbacks=[cb])\n"
+        },
+        PASS,
+    ),
+    # ... not a pruning callback, which logs nothing
+    (
+        "tracker-calls",
+        "FP pruning callback",
+        {
+            "tune.py": "import optuna\nfrom optuna_integration import CatBoostPruningCallback\n\n"
+            "cb = CatBoostPruningCallback(trial, 'Logloss')\n"
+        },
+        FAIL,
+    ),
     # TensorBoard: each run's metrics in a local folder, no parameters or shared view
     # (mrdbourke/pytorch-deep-learning 07_pytorch_experiment_tracking)
     (

@@ -742,3 +742,39 @@ RL_ZOO = {
 def test_a_simulator_driven_by_the_published_package_is_no_dataset(tmp_path, files, expected):
     obs = run_probe(snapshot(tmp_path, files), "handles_data")
     assert obs.outcome == expected, obs
+
+
+# cleanlab/cleanlab: a library with no data of its own. Its tests assert on the frames its
+# API returns (tests/datalab/datalab/test_datalab.py:655 `lab.issues.columns`) and call a
+# private helper that takes features (cleanlab/outlier.py:371 `_get_ood_features_scores`);
+# neither is its feature code nor its data (reviewed)
+CLEANLAB_TESTS = {
+    "pyproject.toml": '[project]\nname = "cleanlab"\nversion = "2.9"\n',
+    "cleanlab/__init__.py": "",
+    "cleanlab/outlier.py": "def _get_ood_features_scores(features, knn):\n    return knn(features)\n",
+    "cleanlab/dataset.py": "def overview(issues):\n    return issues\n",
+    ".github/workflows/release.yml": PUBLISHED_LIBRARY[".github/workflows/release.yml"],
+    "tests/test_outlier.py": "import pandas as pd\nfrom cleanlab import outlier\nfrom cleanlab import dataset\n\n"
+    "def test_scores(lab):\n    assert outlier._get_ood_features_scores([1], len) == 1\n"
+    "    frame = pd.DataFrame({'is_outlier_issue': [True]})\n"
+    "    assert list(frame.columns) == ['is_outlier_issue']\n"
+    "    assert frame['is_outlier_issue'].notnull().all()\n"
+    "    assert dataset.overview(1) == 1\n",
+    **CI_RUNS_PYTEST,
+}
+
+
+@pytest.mark.parametrize("check", ["feature-unit-tests", "data-pipeline-tests"])
+def test_a_librarys_own_helpers_and_frames_are_no_data_where_there_is_none(tmp_path, check):
+    obs = run_check(snapshot(tmp_path, CLEANLAB_TESTS), check)
+    assert obs.outcome == NA, obs
+
+
+def test_data_assertions_still_count_where_there_is_data(tmp_path):
+    files = {
+        **CLEANLAB_TESTS,
+        "etl.py": "import pandas as pd\ndf = pd.read_csv('rows.csv')\n",
+        "tests/test_rows.py": "import pandas as pd\n\ndef test_rows():\n"
+        "    df = pd.read_csv('rows.csv')\n    assert df['age'].notnull().all()\n",
+    }
+    assert run_check(snapshot(tmp_path, files), "feature-unit-tests").outcome == Outcome.PARTIAL

@@ -63,6 +63,7 @@ class Reached:
     path: str
     line: int | None
     via: tuple[str, ...] = ()
+    cwd: str = ""  # the folder the command runs in (a step's working-directory), "" the root
 
     @property
     def direct(self) -> bool:
@@ -382,7 +383,7 @@ def job_reach(snap: Snapshot, job: CiJob, depth: int = DEFAULT_DEPTH) -> list[Re
                     )
     while queue and len(out) < MAX_REACHED_PER_JOB:
         text, path, line, via, left, cwd = queue.popleft()
-        out.append(Reached(job, text, path, line, via))
+        out.append(Reached(job, text, path, line, via, cwd))
         chain_files = frozenset({job.path, *(v.split(":", 1)[0] for v in via)})
         for command, cpath, cline, _link in _expand(snap, text, left, chain_files, cwd):
             origin = f"{path}:{line}" if line else path

@@ -333,8 +333,10 @@ TEST_JOB_NAME = re.compile(
 
 def _scheduled_work(snap: Snapshot, job: CiJob) -> bool:
     """A scheduled CI job that runs more than tests/linters/installs, and is not named for
-    testing."""
-    if TEST_JOB_NAME.search(job.name):
+    testing, nor also run on every pull request: nobody runs a production batch job to check
+    a pull request, so such a job is a regression test run on a timer too (optuna/optuna-
+    examples pytorch.yml:4-6, the examples weekly and on each pull request; reviewed)."""
+    if TEST_JOB_NAME.search(job.name) or job.triggers & _REVIEW_TRIGGERS:
         return False
     scanned = [
         value for use in job.uses if _SCANNER_ACTION.match(use.text) for _key, value in use.inputs
@@ -345,6 +347,9 @@ def _scheduled_work(snap: Snapshot, job: CiJob) -> bool:
         if not any(command.text.strip() in value for value in scanned)
     )
     # otherwise only tests/linters/installs, or only actions (stale bots …)
+
+
+_REVIEW_TRIGGERS = frozenset({"pull_request", "pull_request_target", "merge_request"})
 
 
 # a security scanner's action: its `command:`/`args:` inputs are the scan's options

@@ -454,24 +454,51 @@ def _cli_config_arg(facts: Any) -> str | None:
     return next((ref for ref in facts.refs if _options_attribute(ref)), None)
 
 
-_PARAMS_READ = derivation_key("params_externalized.reads.v2")
+_PARAMS_READ = derivation_key("params_externalized.reads.v3")
+
+
+def _hydra_runs_project(snap: Snapshot, imports: tuple[str, ...]) -> bool:
+    """Does a Hydra entry point that trains nothing itself import the project's own code
+    (where its training lives: `from src.train import train`)? A standalone Hydra script
+    that trains nothing configures a toy, not the model's hyper-parameters
+    (optuna/optuna-examples hydra/simple.py:19, `return x**2 + y**2 + z`; reviewed)."""
+    from mlaudit.probes.testing import _guessed, local_modules
+
+    local = local_modules(snap)
+    for module in imports:
+        if module.startswith("."):  # a relative import is of the project's own package
+            return True
+        parts = module.split(".")
+        for end in range(len(parts), 0, -1):
+            name = ".".join(parts[:end])
+            # a path suffix is a guess: hydra/simple.py is no local `hydra` package
+            if name in local and not _guessed(name, local[name]):
+                return True
+    return False
 
 
 def _params_read(path: str, facts: Any) -> tuple[tuple[Any, ...], ...]:
     """How ONE file reads parameters, in the probe's order: ("hit", evidence); ("exec",
     name, evidence) — a config file executed, counted when `name` is a file of the tree;
     ("loader", line, loader, strings) — a config loader, and the file's short strings with
-    whether their text alone names a config file (the tree decides the others). A load test
+    whether their text alone names a config file (the tree decides the others); ("hydra",
+    evidence, imports) — a Hydra entry point in a file that trains nothing. A load test
     (a Locust file) reads its own settings, not a model's parameters: nothing
     (GoogleCloudPlatform/mlops-on-gcp tfserving-gke-autoscaling/locust/tasks.py:76)."""
     if any(imp.module == "locust" or imp.module.startswith("locust.") for imp in facts.imports):
         return ()
+    from mlaudit.probes.training import _training_call
+
     items: list[tuple[Any, ...]] = []
     for deco in facts.decorators:
         # ... and Dora's wrapper of it (facebookresearch/demucs demucs/train.py:222
         # `@hydra_main(config_path="../conf", config_name="config")`, reviewed)
         if name_matches(deco.name, "hydra.main") or name_matches(deco.name, "dora.hydra_main"):
-            items.append(("hit", ev(path, deco.line, f"@{deco.name}")))
+            hit = ev(path, deco.line, f"@{deco.name}")
+            if _training_call(path, facts) is not None:
+                items.append(("hit", hit))
+            else:  # the tree decides whether what it runs is the project's (_hydra_runs_project)
+                items.append(("hydra", hit, tuple(imp.module for imp in facts.imports)))
     for call in facts.calls:
         if any(
             name_matches(call.name, pat)
@@ -653,6 +680,7 @@ def params_externalized(snap: Snapshot, p: NoParams) -> Observation:
     )
     in_notebook_only: list[Evidence] = []
     missing: list[Evidence] = []
+    standalone: list[Evidence] = []
     kedro_parameters = base.select_files(
         snap, ["conf/*/parameters*.y*ml", "conf/*/parameters/**.y*ml", "**/conf/*/parameters*.y*ml"]
     )
@@ -673,6 +701,11 @@ def params_externalized(snap: Snapshot, p: NoParams) -> Observation:
             elif item[0] == "kedro_params":
                 if kedro_parameters:  # Kedro loads them: no code names the file
                     hits.append(item[1])
+            elif item[0] == "hydra":
+                if _hydra_runs_project(snap, item[2]):
+                    hits.append(item[1])
+                else:
+                    standalone.append(item[1])
             elif item[0] == "exec":
                 name = item[1]
                 if name in in_repo or name.rsplit("/", 1)[-1] in in_repo:
@@ -706,6 +739,11 @@ def params_externalized(snap: Snapshot, p: NoParams) -> Observation:
         return base.partial("parameters read from config files only in notebooks", in_notebook_only)
     if missing:
         return base.partial("code reads parameter files that are not in the repository", missing)
+    if standalone:
+        return base.partial(
+            "Hydra configures only scripts that train nothing and run none of the project's code",
+            standalone,
+        )
     # an empty config file (a template's placeholder) holds no parameter, nor does a tool's
     # own configuration kept in a config folder (Grafana provisioning, Prometheus, compose)
     # ... nor a Python package named config/, whose modules are code the project imports

@@ -169,6 +169,14 @@ class FolderParams(Params):
     )
 
 
+# the folders of CI systems and development tools at the root (a hidden .infra/ or .kube/
+# of the project's own stays a folder of the project)
+CI_FOLDERS = frozenset(
+    {".github", ".gitlab", ".circleci", ".buildkite", ".azuredevops", ".azure-pipelines"}
+    | {".devcontainer", ".vscode"}
+)
+
+
 def find_folders(snap: Snapshot, p: FolderParams) -> tuple[list[Evidence], list[Evidence]]:
     """(real folders, template-only folders)."""
     real: list[Evidence] = []
@@ -177,6 +185,10 @@ def find_folders(snap: Snapshot, p: FolderParams) -> tuple[list[Evidence], list[
         name = _basename(folder)
         at_root = "/" not in folder
         if p.root_only and not at_root:
+            continue
+        if folder.split("/", 1)[0] in CI_FOLDERS:
+            # a CI system's folder holds its helpers, not the project's scripts or code
+            # (pytorch/torchtune .github/scripts/pre_build_script.sh, reviewed)
             continue
         # `model-training` is spelt like `model_training` (microsoft/MLOps model-training/)
         spelt = name.lower().replace("-", "_")
@@ -232,8 +244,8 @@ def _imports_what_it_is_not(
 def folder_layout(snap: Snapshot, p: FolderParams) -> Observation:
     """A conventional folder exists and holds real content.
 
-    Looks for: folders whose name matches `names` (outside examples/docs and, unless
-    allowed, tests) containing files with the given extensions. Folders holding only
+    Looks for: folders whose name matches `names` (outside examples/docs, a CI system's
+    folder such as .github/ and, unless allowed, tests) containing files with the given extensions. Folders holding only
     placeholders (`.gitkeep`, empty `__init__.py`) are an untouched template (rule tpl) and
     earn partial credit, as does a single module file (`features.py`) standing in for the
     folder.

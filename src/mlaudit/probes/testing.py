@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import fnmatch
 import keyword
+import posixpath
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -1465,6 +1466,39 @@ def _own_training_function_run(
     return None
 
 
+_RUNPY_CALLS = ("runpy.run_path", "runpy.run_module")
+# `monkeypatch.setattr(sys, "argv", cmd)`, `mock.patch.object(sys, "argv", …)`, `sys.argv = …`
+_ARGV_SET = re.compile(r"""\bsys\s*,\s*["']argv["']|["']sys\.argv["']|\bsys\.argv\s*=(?!=)""")
+
+
+def _runpy_training_run(
+    facts: PythonFacts, lines: list[str], start: int, end: int, step: re.Pattern[str]
+) -> tuple[int, str, str | None] | None:
+    """A test function that sets `sys.argv` to a command with a training step and runs a
+    program in-process with runpy (pytorch/torchtune tests/recipes/
+    test_full_finetune_single_device.py:110 `runpy.run_path(TUNE_PATH, run_name="__main__")`
+    after `monkeypatch.setattr(sys, "argv", cmd)`, cmd `tune run full_finetune_single_device
+    --config …`; reviewed), or None."""
+    body = lines[start - 1 : end]
+    if not any(_ARGV_SET.search(line) for line in body):
+        return None
+    words = {w for line in body for w in re.findall(r"[A-Za-z_][\w-]*", line)}
+    if "--help" in " ".join(body) or not any(_step_word(w, step) for w in words):
+        return None
+    for call in facts.calls:
+        if start <= call.line <= end and name_matches_any(call.name, _RUNPY_CALLS):
+            return call.line, f"{call.name}(…) with a training command", None
+    return None
+
+
+def _step_word(word: str, step: re.Pattern[str]) -> bool:
+    """A command word naming a training step, alone or as one part of a recipe's name
+    (`full_finetune_single_device`, `lora_finetune_distributed`)."""
+    return any(step.match(part) for part in re.split(r"[_-]", word) if part) or bool(
+        step.match(word)
+    )
+
+
 @probe("entry_point_tests", EntryPointTestsParams)
 def entry_point_tests(snap: Snapshot, p: EntryPointTestsParams) -> Observation:
     """Tests run the project's own command end to end.
@@ -1476,8 +1510,9 @@ def entry_point_tests(snap: Snapshot, p: EntryPointTestsParams) -> Observation:
     with such a step through `CliRunner().invoke(app, ["train", …])`, or runs a script of the
     repository that trains (`subprocess.run("python cleanrl/ppo.py --total-timesteps 256")`),
     or calls, imported from the package the repository publishes, the function its training
-    commands end in (`from llmfoundry.command_utils import train` … `train(test_cfg)`).
-    Entry points are read from pyproject.toml, setup.py and setup.cfg.
+    commands end in (`from llmfoundry.command_utils import train` … `train(test_cfg)`), or
+    sets `sys.argv` to a training command and runs the program in-process with
+    `runpy.run_path`/`run_module` (torchtune's recipe tests). Entry points are read from pyproject.toml, setup.py and setup.cfg.
     Known false positive: a test that runs the command only for `--help` or `--version`
     (or asserts on its `usage:` text) checks the command line parser, not the pipeline.
     Why: the jobs wired together, on a small config, catch what unit tests of each part miss
@@ -1500,6 +1535,7 @@ def entry_point_tests(snap: Snapshot, p: EntryPointTestsParams) -> Observation:
                 )
                 or _training_script_run(snap, tf.facts, snap.lines(tf.path), start, end)
                 or _own_training_function_run(snap, tf.facts, start, end)
+                or _runpy_training_run(tf.facts, snap.lines(tf.path), start, end, step)
             )
             if run is not None:
                 found.append(ev(tf.path, run[0], run[1], run[2]))
@@ -1511,6 +1547,68 @@ def entry_point_tests(snap: Snapshot, p: EntryPointTestsParams) -> Observation:
             "no test runs a training script; no [project.scripts] entry point to run"
         )
     return base.failed("no test runs the project's command")
+
+
+class CiTrainingScriptParams(Params):
+    triggers: list[str] = Field(
+        default_factory=lambda: ["push", "pull_request", "pull_request_target", "merge_request"],
+        description="the job must have one of these triggers",
+    )
+    follow: int = Field(default=2, ge=0, le=3, description="levels of indirection to follow")
+
+
+@probe("ci_training_script", CiTrainingScriptParams)
+def ci_training_script(snap: Snapshot, p: CiTrainingScriptParams) -> Observation:
+    """CI runs a script of the repository that trains, on pushes or pull requests.
+
+    Looks for: a CI command (directly, or through a Makefile target or script it runs) of
+    the form `python <path>.py …` whose script is a file of the repository with a training
+    call in it (`fit`, an optimizer step, `Trainer.train` …: the same test as trains-models),
+    whatever the script is called (optuna/optuna-examples pytorch.yml:45 `python
+    pytorch/pytorch_simple.py` on pull requests). A script run only for its `--help`, or one
+    that trains nothing (a version check, a lint helper), does not count; nor does a job that
+    only runs on a schedule or by hand.
+    Why: running the training code end to end on every change catches what unit tests of
+    its parts miss (ML Test Score Infra 3).
+    Fix: run the training script on a tiny config in a CI job triggered on pull requests.
+    """
+    wanted = set(p.triggers)
+    found = [
+        item.evidence()
+        for item in _ci_reach.reached(snap, p.follow)
+        if item.job.triggers & wanted and _runs_training_script(snap, item.text, item.cwd)
+    ]
+    if found:
+        return base.passed("CI runs a script that trains", found)
+    return base.failed("no CI job on pushes or pull requests runs a script that trains")
+
+
+_HELP_RUN = re.compile(r"\s(?:--help|-h)(?:\s|$)")
+
+
+def _runs_training_script(snap: Snapshot, text: str, cwd: str) -> bool:
+    """Does the command line run, other than for its --help, a repository script that
+    trains?"""
+    from mlaudit.probes.training import _training_call
+
+    for part in _ci_reach.split_commands(text):
+        if _ci_reach.is_install(part) or _HELP_RUN.search(part):
+            continue
+        for m in _PYTHON_SCRIPT.finditer(part):
+            script = _script_path(snap, m.group(1), cwd)
+            facts = snap.python(script) if script else None
+            if script and facts is not None and _training_call(script, facts):
+                return True
+    return False
+
+
+def _script_path(snap: Snapshot, written: str, cwd: str) -> str | None:
+    """The repository file `python <written>` runs from the folder `cwd`, or None."""
+    written = written.removeprefix("./")
+    for candidate in (posixpath.normpath(posixpath.join(cwd, written)) if cwd else "", written):
+        if candidate and not candidate.startswith("..") and snap.exists(candidate):
+            return candidate
+    return None
 
 
 # `python cleanrl/ppo.py --total-timesteps 256` (vwxyzjn/cleanrl tests/test_classic_control.py:5,

@@ -32,6 +32,9 @@ HOSTED_TRACKERS = (
     "*.WandbLogger",
     "*.NeptuneLogger",
     "*.CometLogger",
+    # their callbacks for Optuna and 🤗 (optuna/optuna-examples comet/comet_integration.py:49)
+    "*.CometCallback",
+    "*.NeptuneCallback",
 )
 # Managed ML platforms' run logging: metrics go to the platform workspace, shared by the team
 # (Azure ML `Run.get_context().log`, SageMaker Experiments, Vertex AI Experiments).
