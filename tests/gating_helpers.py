@@ -16,7 +16,8 @@ from mlaudit.cli import app
 PROJECT: dict[str, str] = {
     "pyproject.toml": '[project]\nname = "churn"\nversion = "0.1.0"\n'
     'dependencies = ["numpy", "scikit-learn"]\n',
-    "uv.lock": 'version = 1\n[[package]]\nname = "numpy"\nversion = "1.26.4"\n',
+    "uv.lock": 'version = 1\n[[package]]\nname = "numpy"\nversion = "1.26.4"\n'
+    '[[package]]\nname = "scikit-learn"\nversion = "1.4.2"\n',
     "src/churn/__init__.py": "",
     "src/churn/train.py": (
         "import numpy as np\n\n\ndef train(x):\n    np.random.seed(0)\n    return x.mean()\n"

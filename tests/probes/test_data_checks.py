@@ -128,6 +128,33 @@ CASES = [
         },
         H,
     ),
+    # the test's own literal frame, checked before use, and what a unit under test makes of
+    # it, are no data (AI4Finance-Foundation/FinRL unit_tests/preprocessors/
+    # test_yahoodownloader.py:22,41,90; reviewed) ...
+    (
+        "data-schema",
+        "fp-literal-fixture-frame",
+        {
+            "tests/test_prices.py": "import unittest\nimport pandas as pd\n\n\n"
+            "class T(unittest.TestCase):\n    def setUp(self):\n"
+            "        self.raw_data = pd.DataFrame(\n            {'close': [1.0], 'adjcp': [2.0]}\n        )\n\n"
+            "    def test_adjust(self):\n        self.assertIn('adjcp', self.raw_data.columns)\n"
+            "        adjusted_df = adjust(self.raw_data.copy())\n"
+            "        self.assertNotIn('adjcp', adjusted_df.columns)\n"
+        },
+        F,
+    ),
+    # ... while a frame read from its source, transformed, still is
+    (
+        "data-schema",
+        "read-frame-transformed",
+        {
+            "tests/test_prices.py": "import pandas as pd\n\n\ndef test_adjust():\n"
+            "    raw = pd.read_csv('prices.csv')\n    adjusted_df = adjust(raw)\n"
+            "    assert 'close' in adjusted_df.columns\n"
+        },
+        H,
+    ),
     # a comment mentioning nulls on an assert line is not an assertion on the data
     (
         "data-schema",

@@ -347,6 +347,17 @@ CASES = [
         {"README.md": "# X\n\nThe [Chicago Taxi Trips](https://example.com/t) dataset.\n"},
         H,
     ),
+    # ... not a link in a results table, which names a feature of the tool (pytorch/torchtune
+    # README.md:148 `| [+ Packed Dataset](…) | 60.0 |`, reviewed)
+    (
+        "data-sources-documented",
+        "FP table row link",
+        {
+            "README.md": "# X\n\n| Feature | Memory |\n|---|---|\n"
+            "| [+ Packed Dataset](https://example.com/packing.html) | 60.0 |\n"
+        },
+        F,
+    ),
     # ... not a link to anything else, nor to a datasets library or a chapter on datasets
     (
         "data-sources-documented",
@@ -715,6 +726,26 @@ CASES = [
         F,
     ),
     ("deployment-documented", "release", {"README.md": "# X\n\n## Release\n\nsteps\n"}, P),
+    # training a model "for production" is training, not deploying it (huggingface/nanotron
+    # docs/multi-node-training.md:97, reviewed)
+    (
+        "deployment-documented",
+        "FP training for production",
+        {
+            "docs/multi-node-training.md": "# Multi-node\n\n#### Training a Large Model for Production\n\nsbatch\n"
+        },
+        F,
+    ),
+    # installing a library's stable or nightly build is no deployment (pytorch/torchtune
+    # README.md:188,196, reviewed)
+    (
+        "deployment-documented",
+        "FP install stable release",
+        {
+            "README.md": "# X\n\n## Install stable release\n\npip\n\n## Install nightly release\n\npip\n"
+        },
+        F,
+    ),
     # the card Hugging Face's Trainer writes for the model it saves (alignment-handbook sft.py:148)
     (
         "model-card",

@@ -1179,6 +1179,30 @@ CASES = [
         PASS,
     ),
     ("deps-locked", "unpinned", {"requirements.txt": "pandas>=2\n"}, FAIL),
+    # a lock that lacks what pyproject.toml declares is stale (AI4Finance-Foundation/FinRL
+    # poetry.lock without alpaca-py and selenium, pyproject.toml:43-45; reviewed) ...
+    (
+        "deps-locked",
+        "stale poetry.lock",
+        {
+            "pyproject.toml": "[tool.poetry]\nname = 'finrl'\n\n[tool.poetry.dependencies]\n"
+            "python = '^3.7'\nyfinance = '^0.2'\nalpaca-py = '^0.37'\n",
+            "poetry.lock": "[[package]]\nname = 'yfinance'\nversion = '0.2.1'\n",
+        },
+        PARTIAL,
+    ),
+    # ... while one that holds them all, under any spelling, and the project itself, is not
+    (
+        "deps-locked",
+        "current uv.lock",
+        {
+            "pyproject.toml": "[project]\nname = 'x'\ndependencies = ['Pandas_Market.Calendars>=5', 'numpy']\n"
+            "[project.optional-dependencies]\nall = ['x[extra]']\n",
+            "uv.lock": "version = 1\n[[package]]\nname = 'pandas-market-calendars'\n"
+            "[[package]]\nname = 'numpy'\n[[package]]\nname = 'x'\n",
+        },
+        PASS,
+    ),
     # every runtime package pinned, only test and build tools ranged (google-deepmind/alphafold
     # requirements.txt:11-12)
     (

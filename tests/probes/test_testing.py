@@ -698,6 +698,24 @@ CASES = [
         {".github/workflows/ci.yml": wf("echo model train done"), "train.py": "import torch\n"},
         F,
     ),
+    # a test of pipeline parallelism splits a model across devices: no ML pipeline (huggingface/
+    # nanotron tests/test_pipeline_parallel.py, reviewed); a pipeline test still is one
+    (
+        "pipeline-integration-test",
+        "fp-pipeline-parallel-test",
+        {
+            "tests/test_pipeline_parallel.py": "from pkg import pp\n\ndef test_pp():\n    assert pp.split(2)\n"
+        },
+        F,
+    ),
+    (
+        "pipeline-integration-test",
+        "pipeline-test",
+        {
+            "tests/test_pipeline.py": "from pkg import flow\n\ndef test_flow():\n    assert flow.run()\n"
+        },
+        P,
+    ),
     # a test runs the spaCy project's workflow (explosion/projects test_project_ner_demo.py:9)
     (
         "pipeline-integration-test",

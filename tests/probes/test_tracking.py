@@ -348,6 +348,25 @@ CASES = [
         },
         PASS,
     ),
+    # Stable-Baselines3's TensorBoard folder, on a model picked from a table (AI4Finance-
+    # Foundation/FinRL finrl/agents/stablebaselines3/models.py:250; reviewed) ...
+    (
+        "tracker-calls",
+        "sb3 tensorboard_log",
+        {
+            "agents.py": "from stable_baselines3 import PPO\nMODELS = {'ppo': PPO}\n\n"
+            "def get_model(name, env):\n    return MODELS[name](\n        policy='MlpPolicy', env=env,\n"
+            "        tensorboard_log=f'runs/{name}',\n    )\n"
+        },
+        PARTIAL,
+    ),
+    # ... not the parameter's None default
+    (
+        "tracker-calls",
+        "FP tensorboard_log=None",
+        {"agents.py": "def get_model(name, env, tensorboard_log=None):\n    return name\n"},
+        FAIL,
+    ),
     # ... not a pruning callback, which logs nothing
     (
         "tracker-calls",

@@ -384,6 +384,9 @@ PUBLISHED_LIBRARY = {
 }
 
 
+UNPUBLISHED = {k: v for k, v in PUBLISHED_LIBRARY.items() if not k.startswith(".github")}
+
+
 @pytest.mark.parametrize(
     ("files", "expected"),
     [
@@ -398,6 +401,25 @@ PUBLISHED_LIBRARY = {
         ({**PUBLISHED_LIBRARY, "src/driftlib/saved_models/v1/model.onnx": b"onnx"}, P),
         # ... but weights in its tests are a fixture, and the rule still applies
         ({**PUBLISHED_LIBRARY, "src/driftlib/tests/assets/tiny.onnx": b"onnx"}, F),
+        # released by hand, its PyPI page in its own metadata (pycaret/pycaret
+        # pyproject.toml:224, reviewed) ...
+        (
+            {
+                **UNPUBLISHED,
+                "pyproject.toml": PUBLISHED_LIBRARY["pyproject.toml"]
+                + '\n[project.urls]\nDownload = "https://pypi.org/project/driftlib/#files"\n',
+            },
+            F,
+        ),
+        # ... not a link to a dependency's page
+        (
+            {
+                **UNPUBLISHED,
+                "pyproject.toml": PUBLISHED_LIBRARY["pyproject.toml"]
+                + '\n[project.urls]\nTorch = "https://pypi.org/project/torch/"\n',
+            },
+            P,
+        ),
     ],
     ids=[
         "published-library",
@@ -405,6 +427,8 @@ PUBLISHED_LIBRARY = {
         "unpublished",
         "package-ships-its-model",
         "package-with-test-weights",
+        "pypi-page-in-metadata",
+        "fp-dependency-pypi-page",
     ],
 )
 def test_a_published_librarys_own_code_and_examples_are_not_training(tmp_path, files, expected):

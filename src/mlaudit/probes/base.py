@@ -178,7 +178,7 @@ def norm_dist(name: str) -> str:
     return re.sub(r"[-_.]+", "_", name.strip().strip("'\"")).lower()
 
 
-def _declared_distributions(snap: Snapshot, folder: str = "") -> set[str]:
+def declared_distributions(snap: Snapshot, folder: str = "") -> set[str]:
     """Distribution names this repository (or the project in `folder`, "" or ending in "/")
     publishes (pyproject, setup.cfg, setup.py)."""
     names: set[str] = set()
@@ -283,7 +283,7 @@ def _plugin_package_dirs(snap: Snapshot) -> dict[str, str]:
     with its own pyproject, is not a library."""
 
     def build() -> dict[str, str]:
-        if not _declared_distributions(snap):
+        if not declared_distributions(snap):
             return {}
         found: dict[str, str] = {}
         for path in snap.glob("**/pyproject.toml", "**/setup.py", "**/setup.cfg"):
@@ -291,7 +291,7 @@ def _plugin_package_dirs(snap: Snapshot) -> dict[str, str]:
             if not 1 < len(parts) <= _PLUGIN_DEPTH + 1 or is_excluded(path) or is_test_path(path):
                 continue
             folder = "/".join(parts[:-1]) + "/"
-            declared = _declared_distributions(snap, folder)
+            declared = declared_distributions(snap, folder)
             for package in declared:
                 for candidate in (folder + package, folder + "src/" + package):
                     if snap.exists(candidate + "/__init__.py"):
@@ -313,7 +313,7 @@ def own_packages(snap: Snapshot) -> frozenset[str]:
         # the distribution `llm-foundry` ships the package `llmfoundry`: names compared
         # without their separators as well
         declared = {
-            form for name in _declared_distributions(snap) for form in (name, name.replace("_", ""))
+            form for name in declared_distributions(snap) for form in (name, name.replace("_", ""))
         }
         if not declared:
             return frozenset()

@@ -9,7 +9,7 @@ from packaging.version import Version
 from pydantic import Field
 
 from mlaudit.inventory import canonical_name, conda_dependencies
-from mlaudit.probes import base
+from mlaudit.probes import base, words
 from mlaudit.probes.base import ev
 from mlaudit.probes.kubernetes import NoParams
 from mlaudit.probes.registry import Params, probe
@@ -71,13 +71,23 @@ def deps_locked(snap: Snapshot, p: DepsLockedParams) -> Observation:
     Looks for: uv.lock, poetry.lock, Pipfile.lock, pdm.lock, conda-lock files; otherwise
     every requirement in every requirements*.txt and conda environment file pinned with `==`
     (or hash-pinned; conda's `=X.Y.Z` too). A
-    `dvc.lock` is a pipeline lock, not a dependency lock, and never counts.
+    `dvc.lock` is a pipeline lock, not a dependency lock, and never counts. A lock that
+    does not hold every dependency its pyproject.toml declares is stale: partial.
     Why: unpinned dependencies make training and serving environments drift apart; the
     same code then gives different models (MTS Infra 1, reproducibility).
     Fix: generate a lockfile (`uv lock`, `poetry lock`, `pip-compile`) and commit it.
     """
     locks = base.select_files(snap, p.lockfiles)
     if locks:
+        stale = [(lock, missing) for lock in locks if (missing := stale_lock(snap, lock))]
+        if len(stale) == len(locks):  # a lock that is up to date stands
+            lock, missing = stale[0]
+            return base.partial(
+                f"{lock} is stale: it does not hold "
+                f"{words.plural(len(missing), 'dependency', 'dependencies')} its "
+                f"pyproject.toml declares ({words.listing(missing)})",
+                [ev(lock, note="stale"), *_declared_evidence(snap, lock, missing)],
+            )
         return base.passed(f"lockfile {locks[0]}", [ev(path) for path in locks])
     req_files = base.select_files(snap, p.requirements)
     conda_envs = base.select_files(snap, CONDA_ENV_GLOBS)
@@ -132,6 +142,98 @@ def deps_locked(snap: Snapshot, p: DepsLockedParams) -> Observation:
     if not pinned:
         return base.failed("requirements files declare no packages", [ev(r) for r in req_files])
     return base.passed(f"all {len(pinned)} requirements pinned with ==", pinned)
+
+
+# lockfiles that list every resolved package as a `[[package]]` table with a `name`
+_PACKAGE_LOCKS = ("poetry.lock", "uv.lock", "pdm.lock")
+
+
+def _declared_in_pyproject(data: dict) -> dict[str, str]:
+    """Canonical name → the name as written, of every dependency pyproject.toml declares
+    (PEP 621 dependencies, optional dependencies and dependency groups; Poetry's
+    dependencies and groups), Python itself aside."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    names: dict[str, str] = {}
+
+    def add_pep508(items: object) -> None:
+        for item in items if isinstance(items, list) else []:
+            if isinstance(item, str):
+                try:
+                    name = Requirement(item).name
+                except InvalidRequirement:
+                    continue
+                names.setdefault(canonical_name(name), name)
+
+    def table(parent: dict, key: str) -> dict:
+        value = parent.get(key)
+        return value if isinstance(value, dict) else {}
+
+    project = table(data, "project")
+    add_pep508(project.get("dependencies"))
+    optional = project.get("optional-dependencies")
+    for items in optional.values() if isinstance(optional, dict) else []:
+        add_pep508(items)
+    groups = data.get("dependency-groups")
+    for items in groups.values() if isinstance(groups, dict) else []:
+        add_pep508(items)
+    poetry = table(table(data, "tool"), "poetry")
+    tables = [poetry.get("dependencies"), poetry.get("dev-dependencies")]
+    poetry_groups = poetry.get("group")
+    for group in poetry_groups.values() if isinstance(poetry_groups, dict) else []:
+        tables.append(group.get("dependencies") if isinstance(group, dict) else None)
+    for declared in tables:
+        keys: list[object] = list(declared) if isinstance(declared, dict) else []
+        for key in keys:
+            if isinstance(key, str) and key.lower() != "python":
+                names.setdefault(canonical_name(key), key)
+    return names
+
+
+def stale_lock(snap: Snapshot, lock: str) -> list[str]:
+    """The dependencies the pyproject.toml beside `lock` declares that the lock does not
+    hold: the lock was not regenerated after they were added, and installing from it
+    gives another environment than the one declared (AI4Finance-Foundation/FinRL
+    poetry.lock lacks alpaca-py, selenium, webdriver-manager and pandas-market-calendars,
+    pyproject.toml:43-46; reviewed). Empty when it holds them all or cannot be read."""
+    folder, _, name = lock.rpartition("/")
+    if name not in _PACKAGE_LOCKS:
+        return []
+    pyproject = _pyproject_beside(lock)
+    data = snap.toml(pyproject) if snap.exists(pyproject) else None
+    locked = snap.toml(lock)
+    if not isinstance(data, dict) or not isinstance(locked, dict):
+        return []
+    packages = locked.get("package")
+    held = {
+        canonical_name(entry["name"])
+        for entry in (packages if isinstance(packages, list) else [])
+        if isinstance(entry, dict) and isinstance(entry.get("name"), str)
+    }
+    if not held:
+        return []
+    own = {
+        canonical_name(n) for n in base.declared_distributions(snap, folder + "/" if folder else "")
+    }
+    declared = _declared_in_pyproject(data)
+    return sorted(written for key, written in declared.items() if key not in held | own)
+
+
+def _pyproject_beside(lock: str) -> str:
+    folder = lock.rpartition("/")[0]
+    return f"{folder}/pyproject.toml" if folder else "pyproject.toml"
+
+
+def _declared_evidence(snap: Snapshot, lock: str, missing: list[str]) -> list[Evidence]:
+    """The pyproject.toml lines declaring the first few dependencies the lock lacks."""
+    pyproject = _pyproject_beside(lock)
+    lines = snap.lines(pyproject)
+    out = []
+    for name in missing[:4]:
+        declared = re.compile(rf"""^\s*["']?{re.escape(name)}["']?\s*=|["']{re.escape(name)}\b""")
+        line = next((n for n, text in enumerate(lines, 1) if declared.search(text)), None)
+        out.append(ev(pyproject, line, name, "not in the lock"))
+    return out
 
 
 # a conda entry's version pinned: `==X`, or conda's `=X.Y.Z` (with or without a build string);

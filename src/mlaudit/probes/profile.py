@@ -416,8 +416,8 @@ _PUBLISH = re.compile(
 
 def published_library(snap: Snapshot) -> list[Evidence]:
     """Rule lib: the repository publishes its own package to a package index (a CI job runs
-    `twine upload` / `pypa/gh-action-pypi-publish` …, or a Makefile target releases it by
-    hand): it is a library or an MLOps tool."""
+    `twine upload` / `pypa/gh-action-pypi-publish` …, a Makefile target releases it by hand,
+    or its metadata links its PyPI page): it is a library or an MLOps tool."""
     if not base.own_packages(snap):
         return []
     for job in snap.ci_jobs:
@@ -441,7 +441,27 @@ def published_library(snap: Snapshot) -> list[Evidence]:
     ]
     # the real index before a rehearsal on TestPyPI (alibi-detect Makefile:48 and :52)
     found.sort(key=lambda e: "test.pypi" in (e.snippet or ""))
-    return found[:1]
+    return found[:1] or _pypi_page_in_metadata(snap)
+
+
+_PYPI_PAGE = re.compile(r"pypi\.org/project/([A-Za-z0-9][\w.-]*)")
+
+
+def _pypi_page_in_metadata(snap: Snapshot) -> list[Evidence]:
+    """A release made by hand, that the package's own metadata points at: a link to its
+    PyPI page among the URLs of pyproject.toml, setup.cfg or setup.py (pycaret/pycaret
+    pyproject.toml:224 `Download = "https://pypi.org/project/pycaret/#files"`, released with
+    no CI job or Makefile; reviewed). The link must name the distribution the file declares:
+    a link to another project's page (a dependency's) is not this one's."""
+    names = base.declared_distributions(snap)
+    if not names:
+        return []
+    for path in ("pyproject.toml", "setup.cfg", "setup.py"):
+        for number, line in enumerate(snap.lines(path) if snap.exists(path) else [], 1):
+            match = _PYPI_PAGE.search(line)
+            if match and base.norm_dist(match.group(1)) in names:
+                return [ev(path, number, line.strip(), "the package's PyPI page")]
+    return []
 
 
 # What a Dockerfile that packages Python work shows: a Python/ML base image, a Python package

@@ -209,6 +209,9 @@ class UnitTestsParams(Params):
         default_factory=lambda: list(TEST_FILE_GLOBS),
         description="candidate test files; each must define test functions to count",
     )
+    exclude: list[str] = Field(
+        default_factory=list, description="globs of files that match `globs` but do not count"
+    )
 
 
 # what a test file may import and still exercise nothing of the project
@@ -276,6 +279,8 @@ def unit_tests(snap: Snapshot, p: UnitTestsParams) -> Observation:
     Fix: add pytest tests (`tests/test_*.py` with `def test_…(): assert …`).
     """
     files = test_files(snap, p.globs)
+    if p.exclude:
+        files = [f for f in files if not matches_any(f.path, p.exclude)]
     asserting = [f for f in files if f.asserts]
     exercised = [f for f in asserting if not _placeholder(f.facts)]
     # a file importing a module of the project that no longer exists fails when collected:
@@ -864,7 +869,8 @@ def _data_asserts(snap: Snapshot, path: str, facts: PythonFacts) -> tuple[Eviden
     assignments: dict[str, list[tuple[int, str]]] | None = None  # read on first need
     for line in _assertion_lines(facts):
         text = _assert_text(snap, path, line)
-        if DATA_ASSERT.search(text):
+        inspected = DATA_ASSERT.search(text)
+        if inspected and not _on_a_literal_frame(snap.lines(path), text, inspected.start()):
             out.append(ev(path, line, text[:120], "assertion on the data"))
             continue
         if assignments is None:
@@ -872,6 +878,43 @@ def _data_asserts(snap: Snapshot, path: str, facts: PythonFacts) -> tuple[Eviden
         if _inspects_data_through_names(assignments, line, text):
             out.append(ev(path, line, text[:120], "assertion on the data, through a variable"))
     return tuple(out)
+
+
+# the frame an inspection reads: `self.raw_data` in `self.raw_data.columns`, `df` in
+# `df["age"].min()`
+_SUBJECT = re.compile(r"((?:self\.)?[A-Za-z_]\w*)\s*(?:\[[^\]\n]{0,80}\])?\s*$")
+_LITERAL_FRAME = re.compile(r"^(?:pd|pandas|pl|polars)\.DataFrame\s*\(")
+
+
+_DOTTED_NAME = re.compile(r"\b(?:self\.)?[A-Za-z_]\w*")
+FIXTURE_HOPS = 2
+
+
+def _on_a_literal_frame(lines: list[str], text: str, at: int) -> bool:
+    """Does the assertion inspect a frame the file only ever builds from literals, or
+    computes from one? That is the test's own fixture, or what a unit under test made of it,
+    not data (AI4Finance-Foundation/FinRL unit_tests/preprocessors/test_yahoodownloader.py:22
+    `self.raw_data = pd.DataFrame({…})`, :41 `self.assertIn("adjcp", self.raw_data.columns)`,
+    :90 `adjusted_df.columns` of `self.downloader._adjust_prices(self.raw_data.copy())`;
+    reviewed)."""
+    subject = _SUBJECT.search(text[:at])
+    return subject is not None and _fixture_frame(lines, subject[1], FIXTURE_HOPS)
+
+
+def _fixture_frame(lines: list[str], name: str, hops: int) -> bool:
+    assigned = re.compile(rf"^\s*{re.escape(name)}\s*(?::[^=\n]*)?=(?!=)\s*(.+)$")
+    values = [m[1] for raw in lines if (m := assigned.match(raw))]
+    if not values:
+        return False
+    for value in values:
+        if _LITERAL_FRAME.match(value):
+            continue
+        if hops == 0 or DATA_READ.search(value):
+            return False
+        mentioned = {n for n in _DOTTED_NAME.findall(value) if n != name}
+        if not any(_fixture_frame(lines, n, hops - 1) for n in sorted(mentioned)):
+            return False
+    return True
 
 
 _NAME = re.compile(r"\b[A-Za-z_]\w*\b")
