@@ -627,3 +627,26 @@ def test_helm_template_outside_templates_dir_is_no_reading_problem(tmp_path):
     snap = snapshot(tmp_path, {"chart/Chart.yaml": "name: x\n", "chart/proxy.yaml": tpl})
     assert run_probe(snap, "pdb").outcome is FAIL  # not unknown: a template is not broken YAML
     assert "chart/proxy.yaml" not in snap.problems
+
+
+# a compose health check counts on the service the repository builds, not on the
+# infrastructure images beside it (ThoughtWorksInc/CD4ML-Scenarios docker-compose.yaml:54,117;
+# the `model` service at :88 has none; reviewed)
+COMPOSE_HEALTH = (
+    "services:\n  model:\n    build:\n      context: .\n      dockerfile: Dockerfile-model\n"
+    "    ports: ['5005:5005']\n{model_check}"
+    "  es01:\n    image: elasticsearch:7.9.1\n    healthcheck:\n      test: curl -s localhost:9200\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("model_check", "expected"),
+    [
+        ("    healthcheck:\n      test: curl -f localhost:5005/health\n", PASS),
+        ("", FAIL),
+    ],
+    ids=["on-the-model-service", "fp-infrastructure-only"],
+)
+def test_compose_health_checks_count_on_the_built_service(tmp_path, model_check, expected):
+    files = {"docker-compose.yaml": COMPOSE_HEALTH.format(model_check=model_check)}
+    assert run_probe(snapshot(tmp_path, files), "health_probes").outcome == expected

@@ -895,6 +895,42 @@ CASES = [
         },
         F,
     ),
+    # a metric held to a configured threshold, the model rejected below it (ThoughtWorksInc/
+    # CD4ML-Scenarios scripts/acceptance.py:30,61; reviewed) ...
+    (
+        "model-quality-gate",
+        "metric-threshold-acceptance",
+        {
+            "train.py": "from sklearn.linear_model import Ridge\nRidge().fit(X, y)\n",
+            "scripts/acceptance.py": "def check(metric_value, threshold_min, threshold_max):\n"
+            "    accepted = threshold_min <= metric_value <= threshold_max\n"
+            "    if not accepted:\n        raise ModelNotAcceptedError('r2 too low')\n",
+        },
+        P,
+    ),
+    # ... not a prediction's decision threshold in a file that raises elsewhere
+    (
+        "model-quality-gate",
+        "fp-decision-threshold",
+        {
+            "train.py": "from sklearn.linear_model import Ridge\nRidge().fit(X, y)\n",
+            "serve/predict.py": "def predict(score, threshold):\n    label = score > threshold\n"
+            "    if label is None:\n        raise ValueError('no label')\n    return label\n",
+        },
+        F,
+    ),
+    # ... nor a memory threshold whose name holds `acc` (huggingface/peft method_comparison/
+    # MetaMathQA/utils.py:193 `accelerator_memory_init > ..._THRESHOLD`)
+    (
+        "model-quality-gate",
+        "fp-accelerator-memory-threshold",
+        {
+            "train.py": "from sklearn.linear_model import Ridge\nRidge().fit(X, y)\n",
+            "bench/utils.py": "def init(accelerator_memory_init, MEMORY_THRESHOLD):\n"
+            "    if accelerator_memory_init > MEMORY_THRESHOLD:\n        raise RuntimeError('oom')\n",
+        },
+        F,
+    ),
     # a trained metric model's correlation with human scores held to a bar, run by CI
     # (Unbabel/COMET test_regression_metric.py:88) ...
     (

@@ -513,7 +513,8 @@ def health_probes(snap: Snapshot, p: NoParams) -> Observation:
     values; `startupProbe` is noted (it protects slow model loads). Without Kubernetes
     workloads, a serving platform that probes by itself (KServe, Seldon, a SageMaker
     or Vertex AI endpoint, a serverless function), a Dockerfile `HEALTHCHECK` or a compose
-    `healthcheck` counts. Parsed keys only: a container port *named* `probe` is not a probe.
+    `healthcheck` on a service the repository builds counts. Parsed keys only: a container
+    port *named* `probe` is not a probe.
     Why: without readiness, traffic reaches pods still loading the model; without
     liveness, a hung server is never restarted.
     Fix: add `readinessProbe` (model loaded) and `livenessProbe` (process alive) to the
@@ -594,10 +595,13 @@ def health_probes(snap: Snapshot, p: NoParams) -> Observation:
         checks += [
             ev(path, i.line, f"HEALTHCHECK {i.args}") for i in (df.healthchecks if df else [])
         ]
+    # ... on a service the repository builds: a health check of the Elasticsearch or MinIO
+    # image beside it probes the infrastructure, not the model service (ThoughtWorksInc/
+    # CD4ML-Scenarios docker-compose.yaml:54,117, the `model` service at :88 has none; reviewed)
     checks += [
         ev(s.path, s.line_of("healthcheck"), f"{s.name}: healthcheck", "docker-compose")
         for s in snap.compose_services
-        if not base.is_excluded(s.path) and s.healthcheck
+        if not base.is_excluded(s.path) and s.healthcheck and s.build
     ]
     if checks:
         return base.passed("container health check declared", checks)
