@@ -241,6 +241,10 @@ CASES = [
     ("model-engineering-folder", "models-pkg", {"src/pkg/models/train_model.py": "x = 1\n"}, P),
     ("model-engineering-folder", "single-train-py", {"train.py": "x = 1\n"}, H),
     ("model-engineering-folder", "none", {"app.py": "x = 1\n"}, F),
+    # fine-tuning scripts in their own folder (Lightning-AI/lit-llama finetune/lora.py) ...
+    ("model-engineering-folder", "finetune-folder", {"finetune/lora.py": "x = 1\n"}, P),
+    # ... not a folder of fine-tuning configs only
+    ("model-engineering-folder", "fp-finetune-configs", {"finetune/lora.yaml": "lr: 1\n"}, F),
     # a hyphenated compound reads like its underscored spelling (microsoft/MLOps)
     ("model-engineering-folder", "hyphenated", {"model-training/train.py": "x = 1\n"}, P),
     # FP: a word inside the compound is not its last word
