@@ -146,6 +146,7 @@ def deps_locked(snap: Snapshot, p: DepsLockedParams) -> Observation:
 
 # lockfiles that list every resolved package as a `[[package]]` table with a `name`
 _PACKAGE_LOCKS = ("poetry.lock", "uv.lock", "pdm.lock")
+_LOCKED_NAME = re.compile(r"""^name\s*=\s*["']([^"'\n]+)["']""", re.MULTILINE)
 
 
 def _declared_in_pyproject(data: dict) -> dict[str, str]:
@@ -201,15 +202,11 @@ def stale_lock(snap: Snapshot, lock: str) -> list[str]:
         return []
     pyproject = _pyproject_beside(lock)
     data = snap.toml(pyproject) if snap.exists(pyproject) else None
-    locked = snap.toml(lock)
-    if not isinstance(data, dict) or not isinstance(locked, dict):
+    if not isinstance(data, dict):
         return []
-    packages = locked.get("package")
-    held = {
-        canonical_name(entry["name"])
-        for entry in (packages if isinstance(packages, list) else [])
-        if isinstance(entry, dict) and isinstance(entry.get("name"), str)
-    }
+    # the names at the start of a line: each `[[package]]` table's; a dependency's name sits
+    # in an inline table. Read from the text: parsing a 1 MB uv.lock as TOML cost 0.1 s
+    held = {canonical_name(name) for name in _LOCKED_NAME.findall(snap.text(lock) or "")}
     if not held:
         return []
     own = {
