@@ -173,7 +173,10 @@ def canonical_name(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def _toml_names(data: Any) -> list[str]:
+def toml_dependency_names(data: Any) -> list[str]:
+    """The names of the dependencies a parsed pyproject.toml (or Pipfile) declares: PEP 621
+    dependencies, optional dependencies and dependency groups, Poetry's dependencies and
+    groups, Python itself aside."""
     from packaging.requirements import InvalidRequirement, Requirement
 
     names: list[str] = []
@@ -258,7 +261,7 @@ def declared_requirements(snap: Snapshot) -> dict[str, list[Evidence]]:
                 declare(req.name, ev(path, req.line, req.raw))
         for path in base.select_files(snap, ("pyproject.toml", "Pipfile")):
             data = snap.toml(path)
-            for name in _toml_names(data) if data else []:
+            for name in toml_dependency_names(data) if data else []:
                 declare(name, ev(path, base.line_naming(snap, path, name), name))
         for path in base.select_files(snap, CONDA_FILES):
             for name in _conda_names(snap.yaml_docs(path)):

@@ -8,7 +8,7 @@ import time
 from packaging.version import Version
 from pydantic import Field
 
-from mlaudit.inventory import canonical_name, conda_dependencies
+from mlaudit.inventory import canonical_name, conda_dependencies, toml_dependency_names
 from mlaudit.probes import base, words
 from mlaudit.probes.base import ev
 from mlaudit.probes.kubernetes import NoParams
@@ -149,48 +149,6 @@ _PACKAGE_LOCKS = ("poetry.lock", "uv.lock", "pdm.lock")
 _LOCKED_NAME = re.compile(r"""^name\s*=\s*["']([^"'\n]+)["']""", re.MULTILINE)
 
 
-def _declared_in_pyproject(data: dict) -> dict[str, str]:
-    """Canonical name → the name as written, of every dependency pyproject.toml declares
-    (PEP 621 dependencies, optional dependencies and dependency groups; Poetry's
-    dependencies and groups), Python itself aside."""
-    from packaging.requirements import InvalidRequirement, Requirement
-
-    names: dict[str, str] = {}
-
-    def add_pep508(items: object) -> None:
-        for item in items if isinstance(items, list) else []:
-            if isinstance(item, str):
-                try:
-                    name = Requirement(item).name
-                except InvalidRequirement:
-                    continue
-                names.setdefault(canonical_name(name), name)
-
-    def table(parent: dict, key: str) -> dict:
-        value = parent.get(key)
-        return value if isinstance(value, dict) else {}
-
-    project = table(data, "project")
-    add_pep508(project.get("dependencies"))
-    optional = project.get("optional-dependencies")
-    for items in optional.values() if isinstance(optional, dict) else []:
-        add_pep508(items)
-    groups = data.get("dependency-groups")
-    for items in groups.values() if isinstance(groups, dict) else []:
-        add_pep508(items)
-    poetry = table(table(data, "tool"), "poetry")
-    tables = [poetry.get("dependencies"), poetry.get("dev-dependencies")]
-    poetry_groups = poetry.get("group")
-    for group in poetry_groups.values() if isinstance(poetry_groups, dict) else []:
-        tables.append(group.get("dependencies") if isinstance(group, dict) else None)
-    for declared in tables:
-        keys: list[object] = list(declared) if isinstance(declared, dict) else []
-        for key in keys:
-            if isinstance(key, str) and key.lower() != "python":
-                names.setdefault(canonical_name(key), key)
-    return names
-
-
 def stale_lock(snap: Snapshot, lock: str) -> list[str]:
     """The dependencies the pyproject.toml beside `lock` declares that the lock does not
     hold: the lock was not regenerated after they were added, and installing from it
@@ -212,7 +170,7 @@ def stale_lock(snap: Snapshot, lock: str) -> list[str]:
     own = {
         canonical_name(n) for n in base.declared_distributions(snap, folder + "/" if folder else "")
     }
-    declared = _declared_in_pyproject(data)
+    declared = {canonical_name(name): name for name in toml_dependency_names(data)}
     return sorted(written for key, written in declared.items() if key not in held | own)
 
 
@@ -224,13 +182,10 @@ def _pyproject_beside(lock: str) -> str:
 def _declared_evidence(snap: Snapshot, lock: str, missing: list[str]) -> list[Evidence]:
     """The pyproject.toml lines declaring the first few dependencies the lock lacks."""
     pyproject = _pyproject_beside(lock)
-    lines = snap.lines(pyproject)
-    out = []
-    for name in missing[:4]:
-        declared = re.compile(rf"""^\s*["']?{re.escape(name)}["']?\s*=|["']{re.escape(name)}\b""")
-        line = next((n for n, text in enumerate(lines, 1) if declared.search(text)), None)
-        out.append(ev(pyproject, line, name, "not in the lock"))
-    return out
+    return [
+        ev(pyproject, base.line_naming(snap, pyproject, name), name, "not in the lock")
+        for name in missing[:4]
+    ]
 
 
 # a conda entry's version pinned: `==X`, or conda's `=X.Y.Z` (with or without a build string);

@@ -869,12 +869,12 @@ def _data_asserts(snap: Snapshot, path: str, facts: PythonFacts) -> tuple[Eviden
     assignments: dict[str, list[tuple[int, str]]] | None = None  # read on first need
     for line in _assertion_lines(facts):
         text = _assert_text(snap, path, line)
-        inspected = DATA_ASSERT.search(text)
-        if inspected and not _on_a_literal_frame(snap.lines(path), text, inspected.start()):
-            out.append(ev(path, line, text[:120], "assertion on the data"))
-            continue
         if assignments is None:
             assignments = _assignments(snap.lines(path))
+        inspected = DATA_ASSERT.search(text)
+        if inspected and not _on_a_literal_frame(assignments, text, inspected.start()):
+            out.append(ev(path, line, text[:120], "assertion on the data"))
+            continue
         if _inspects_data_through_names(assignments, line, text):
             out.append(ev(path, line, text[:120], "assertion on the data, through a variable"))
     return tuple(out)
@@ -884,13 +884,11 @@ def _data_asserts(snap: Snapshot, path: str, facts: PythonFacts) -> tuple[Eviden
 # `df["age"].min()`
 _SUBJECT = re.compile(r"((?:self\.)?[A-Za-z_]\w*)\s*(?:\[[^\]\n]{0,80}\])?\s*$")
 _LITERAL_FRAME = re.compile(r"^(?:pd|pandas|pl|polars)\.DataFrame\s*\(")
-
-
 _DOTTED_NAME = re.compile(r"\b(?:self\.)?[A-Za-z_]\w*")
 FIXTURE_HOPS = 2
 
 
-def _on_a_literal_frame(lines: list[str], text: str, at: int) -> bool:
+def _on_a_literal_frame(assignments: dict[str, list[tuple[int, str]]], text: str, at: int) -> bool:
     """Does the assertion inspect a frame the file only ever builds from literals, or
     computes from one? That is the test's own fixture, or what a unit under test made of it,
     not data (AI4Finance-Foundation/FinRL unit_tests/preprocessors/test_yahoodownloader.py:22
@@ -898,12 +896,11 @@ def _on_a_literal_frame(lines: list[str], text: str, at: int) -> bool:
     :90 `adjusted_df.columns` of `self.downloader._adjust_prices(self.raw_data.copy())`;
     reviewed)."""
     subject = _SUBJECT.search(text[:at])
-    return subject is not None and _fixture_frame(lines, subject[1], FIXTURE_HOPS)
+    return subject is not None and _fixture_frame(assignments, subject[1], FIXTURE_HOPS)
 
 
-def _fixture_frame(lines: list[str], name: str, hops: int) -> bool:
-    assigned = re.compile(rf"^\s*{re.escape(name)}\s*(?::[^=\n]*)?=(?!=)\s*(.+)$")
-    values = [m[1] for raw in lines if (m := assigned.match(raw))]
+def _fixture_frame(assignments: dict[str, list[tuple[int, str]]], name: str, hops: int) -> bool:
+    values = [value for _line, value in assignments.get(name, ())]
     if not values:
         return False
     for value in values:
@@ -912,7 +909,7 @@ def _fixture_frame(lines: list[str], name: str, hops: int) -> bool:
         if hops == 0 or DATA_READ.search(value):
             return False
         mentioned = {n for n in _DOTTED_NAME.findall(value) if n != name}
-        if not any(_fixture_frame(lines, n, hops - 1) for n in sorted(mentioned)):
+        if not any(_fixture_frame(assignments, n, hops - 1) for n in sorted(mentioned)):
             return False
     return True
 
@@ -929,8 +926,8 @@ ASSIGNMENT_LOOKBACK = 15  # lines: the statements of one test before its asserti
 ASSIGNMENT_HOPS = 4
 
 
-# `name = value` (or `name: Type = value`) at the start of a line
-_ASSIGNMENT = re.compile(r"^\s*([A-Za-z_]\w*)\s*(?::[^=]*)?=(?!=)\s*(.+)$")
+# `name = value` (or `name: Type = value`, or `self.name = value`) at the start of a line
+_ASSIGNMENT = re.compile(r"^\s*((?:self\.)?[A-Za-z_]\w*)\s*(?::[^=]*)?=(?!=)\s*(.+)$")
 
 
 def _assignments(lines: list[str]) -> dict[str, list[tuple[int, str]]]:
@@ -1555,7 +1552,8 @@ def entry_point_tests(snap: Snapshot, p: EntryPointTestsParams) -> Observation:
     or calls, imported from the package the repository publishes, the function its training
     commands end in (`from llmfoundry.command_utils import train` … `train(test_cfg)`), or
     sets `sys.argv` to a training command and runs the program in-process with
-    `runpy.run_path`/`run_module` (torchtune's recipe tests). Entry points are read from pyproject.toml, setup.py and setup.cfg.
+    `runpy.run_path`/`run_module` (torchtune's recipe tests). Entry points are read from
+    pyproject.toml, setup.py and setup.cfg.
     Known false positive: a test that runs the command only for `--help` or `--version`
     (or asserts on its `usage:` text) checks the command line parser, not the pipeline.
     Why: the jobs wired together, on a small config, catch what unit tests of each part miss
@@ -1632,17 +1630,11 @@ _HELP_RUN = re.compile(r"\s(?:--help|-h)(?:\s|$)")
 def _runs_training_script(snap: Snapshot, text: str, cwd: str) -> bool:
     """Does the command line run, other than for its --help, a repository script that
     trains?"""
-    from mlaudit.probes.training import _training_call
-
-    for part in _ci_reach.split_commands(text):
-        if _ci_reach.is_install(part) or _HELP_RUN.search(part):
-            continue
-        for m in _PYTHON_SCRIPT.finditer(part):
-            script = _script_path(snap, m.group(1), cwd)
-            facts = snap.python(script) if script else None
-            if script and facts is not None and _training_call(script, facts):
-                return True
-    return False
+    return any(
+        _trained_script(snap, part, cwd) is not None
+        for part in _ci_reach.split_commands(text)
+        if not (_ci_reach.is_install(part) or _HELP_RUN.search(part))
+    )
 
 
 def _script_path(snap: Snapshot, written: str, cwd: str) -> str | None:
@@ -1664,8 +1656,6 @@ def _training_script_run(
 ) -> tuple[int, str, str | None] | None:
     """A test function that runs, in a subprocess, a script of the repository that trains (a
     training call in it), other than for its --help."""
-    from mlaudit.probes.training import _training_call
-
     strings = [text for text, line in facts.strings if start <= line <= end]
     if any(_HELP_FLAG.match(text) or text.rstrip().endswith(" --help") for text in strings):
         return None
@@ -1680,9 +1670,20 @@ def _training_script_run(
             words = " ".join(lines[start - 1 : end])
         else:
             words = re.sub(r"[\[\]'\",]", " ", call.args[0])
-        for m in _PYTHON_SCRIPT.finditer(words):
-            script = m.group(1).removeprefix("./")
-            script_facts = snap.python(script) if snap.exists(script) else None
-            if script_facts is not None and _training_call(script, script_facts):
-                return call.line, f"python {script} run in a subprocess", "a script that trains"
+        script = _trained_script(snap, words)
+        if script is not None:
+            return call.line, f"python {script} run in a subprocess", "a script that trains"
+    return None
+
+
+def _trained_script(snap: Snapshot, command: str, cwd: str = "") -> str | None:
+    """The first repository script that `command` runs with `python <path>.py` (from the
+    folder `cwd`) and that trains (a training call in it: the test of trains-models)."""
+    from mlaudit.probes.training import _training_call
+
+    for m in _PYTHON_SCRIPT.finditer(command):
+        script = _script_path(snap, m.group(1), cwd)
+        facts = snap.python(script) if script else None
+        if script and facts is not None and _training_call(script, facts):
+            return script
     return None
