@@ -16,7 +16,7 @@ Measured in one run, median of --runs (after a warm-up), wall and CPU seconds:
 - cache: a cold scan with an empty cache, a warm re-scan of the same commit (target ≤ 1.5×
   the plain floor) and a scan of the next commit with one file changed (target ≤ 2×).
 The repository is generated with bench_scan.generate_repo (git fast-import) and tagged v1.0.0 …
-v1.19.0 at evenly spaced commits. The cache lives in a temporary MLAUDIT_CACHE_DIR.
+v1.19.0 at evenly spaced commits; the generator's own tags are deleted, so exactly 20 tags. The cache lives in a temporary MLAUDIT_CACHE_DIR.
 """
 
 from __future__ import annotations
@@ -57,6 +57,21 @@ def median(
 
 
 def tag_evenly(repo: Path, count: int) -> None:
+    """Exactly `count` tags, v1.0.0 … at evenly spaced first-parent commits: the generator's
+    own v0.N.0 tags are deleted first, so that `history --tags` audits the `count` points
+    the target names (with them it audited 22 tag names on 21 commits, in an order that
+    went back to 100 files after 1,000)."""
+    existing = subprocess.run(
+        ["git", "-C", str(repo), "tag", "--list"], capture_output=True, text=True, check=True
+    ).stdout.split()
+    stale = [tag for tag in existing if tag not in {f"v1.{i}.0" for i in range(count)}]
+    if stale:
+        subprocess.run(
+            ["git", "-C", str(repo), "tag", "-d", *stale],
+            check=True,
+            env=GIT_ENV,
+            capture_output=True,
+        )
     commits = subprocess.run(
         ["git", "-C", str(repo), "rev-list", "--first-parent", "--reverse", "HEAD"],
         capture_output=True,

@@ -19,6 +19,8 @@ CHECK_SECONDS = 120.0
 # how many budgets ran out in this process: such a result depends on timing, not on the
 # inputs, and is never stored by the result cache
 exceeded = 0
+# set while handler() has the alarm handler installed: limit() then only arms the timer
+_installed = False
 
 
 class BudgetExceeded(BaseException):
@@ -26,27 +28,50 @@ class BudgetExceeded(BaseException):
     Exception` handlers must not swallow it)."""
 
 
-@contextmanager
-def limit(seconds: float) -> Iterator[None]:
-    usable = (
+def _on_alarm(signum: int, frame: FrameType | None) -> None:
+    global exceeded
+    exceeded += 1
+    raise BudgetExceeded
+
+
+def _usable(seconds: float) -> bool:
+    return (
         seconds > 0
         and hasattr(signal, "setitimer")
         and threading.current_thread() is threading.main_thread()
         and signal.getitimer(signal.ITIMER_REAL)[0] == 0  # never steal a running timer
     )
-    if not usable:
+
+
+@contextmanager
+def handler() -> Iterator[None]:
+    """The alarm handler installed once around many `limit`s (a scan's checks): installing
+    and restoring it around each check cost more than some checks (two `signal.signal`
+    calls per check, 144 checks per history point). The previous handler is restored on
+    exit; no timer runs between the limits, so the handler never fires there."""
+    global _installed
+    if _installed or not _usable(CHECK_SECONDS):  # nested (the outer one restores), or unusable
         yield
         return
+    previous = signal.signal(signal.SIGALRM, _on_alarm)
+    _installed = True
+    try:
+        yield
+    finally:
+        _installed = False
+        signal.signal(signal.SIGALRM, previous)
 
-    def on_alarm(signum: int, frame: FrameType | None) -> None:
-        global exceeded
-        exceeded += 1
-        raise BudgetExceeded
 
-    previous = signal.signal(signal.SIGALRM, on_alarm)
+@contextmanager
+def limit(seconds: float) -> Iterator[None]:
+    if not _usable(seconds):
+        yield
+        return
+    previous = None if _installed else signal.signal(signal.SIGALRM, _on_alarm)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        if previous is not None:
+            signal.signal(signal.SIGALRM, previous)

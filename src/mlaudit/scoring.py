@@ -106,6 +106,17 @@ def evaluate(
     options: ScanOptions,
     attestations: Attestations | None = None,
 ) -> list[CheckResult]:
+    with budget.handler():  # once for every check's time budget
+        return _evaluate(snap, rubric, profile, options, attestations)
+
+
+def _evaluate(
+    snap: Snapshot,
+    rubric: Rubric,
+    profile: str,
+    options: ScanOptions,
+    attestations: Attestations | None,
+) -> list[CheckResult]:
     results = []
     checks = rubric.checks()
     _prefetch(snap, [c for q, c in checks if _runs(q, c, profile, options)])

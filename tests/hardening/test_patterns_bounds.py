@@ -142,3 +142,29 @@ def test_gitignore_star_bomb_in_a_plain_folder(tmp_path: Path) -> None:
     rules.add_file("", root / ".gitignore")
     assert rules.ignored("x" + "a" * 12 + "b", is_dir=False)  # the rule still works
     assert not rules.ignored("a" * 200, is_dir=False)
+
+
+def test_the_budget_handler_is_installed_once_and_restored(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """evaluate() installs the alarm handler once around every check's limit, restores the
+    previous one afterwards, and a limit inside it still stops a slow check."""
+    import signal
+
+    monkeypatch.setattr(budget, "CHECK_SECONDS", 0.2)
+    before = signal.getsignal(signal.SIGALRM)
+    calls: list[object] = []
+    real = signal.signal
+    monkeypatch.setattr(signal, "signal", lambda *a: calls.append(a) or real(*a))
+    with budget.handler():
+        for _ in range(3):
+            with budget.limit(5):
+                pass
+        with pytest.raises(budget.BudgetExceeded), budget.limit(0.05):
+            time.sleep(2)
+        assert signal.getitimer(signal.ITIMER_REAL)[0] == 0
+    assert len(calls) == 2  # installed once, restored once: none per limit
+    assert signal.getsignal(signal.SIGALRM) == before
+    with pytest.raises(budget.BudgetExceeded), budget.limit(0.05):  # alone: its own handler
+        time.sleep(2)
+    assert signal.getsignal(signal.SIGALRM) == before

@@ -8,6 +8,7 @@ The catalogue's false-positive rules live here so every probe applies them the s
 
 from __future__ import annotations
 
+import heapq
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -475,8 +476,19 @@ _EVIDENCE_LIMIT: ContextVar[int] = ContextVar("evidence_limit", default=MAX_EVID
 
 
 def cap(evidence: Iterable[Evidence], limit: int | None = None) -> tuple[Evidence, ...]:
-    unique = sorted(set(evidence), key=Evidence.sort_key)
-    return tuple(unique[: _EVIDENCE_LIMIT.get() if limit is None else limit])
+    """The first `limit` distinct pieces of evidence in Evidence.sort_key order.
+
+    Distinct by their fields, compared as plain tuples: hashing the frozen models and
+    calling sort_key per item cost more than many checks at every history point."""
+    unique: dict[tuple[Any, ...], Evidence] = {}
+    for e in evidence:
+        line, note, snippet = e.line, e.note, e.snippet
+        # sort_key first, then whether each field is None (sort_key reads None as 0 or "")
+        key = (e.path, line or 0, note or "", snippet or "", line is None, note is None)
+        unique.setdefault((*key, snippet is None), e)
+    count = _EVIDENCE_LIMIT.get() if limit is None else limit
+    keys = heapq.nsmallest(count, unique) if count < len(unique) else sorted(unique)
+    return tuple(unique[key] for key in keys)
 
 
 @contextmanager

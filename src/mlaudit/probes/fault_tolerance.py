@@ -795,6 +795,31 @@ def _routes_aside(calls: tuple[str, ...]) -> bool:
     return any(_ASIDE_CALL.search(c) for c in calls)
 
 
+_QUARANTINED = derivation_key("fault_tolerance.quarantined")
+
+
+def _quarantined_in(path: str, facts: PythonFacts) -> tuple[Evidence, ...]:
+    """ingest_quarantine's evidence in ONE file: handlers that route records aside, and the
+    first string naming a quarantine."""
+    found: list[Evidence] = []
+    for h in facts.handlers:
+        if (
+            not h.reraises
+            and any(_VALIDATION_ERRORS.search(c) for c in h.caught)
+            and _routes_aside(h.calls)
+        ):
+            found.append(ev(path, h.line, f"except {', '.join(h.caught)}: records routed aside"))
+    # a file that speaks of the chosen and the rejected answer is preference learning
+    # (h2oai/h2o-llmstudio text_dpo_modeling_ds.py, huggingface/autotrain-advanced
+    # rejected_text_column): its "rejected" is a training example, not a record set aside
+    preference = any(_CHOSEN.search(value) for value, _line in facts.strings)
+    for value, line in facts.strings:
+        if len(value) < 200 and _QUARANTINE.search(value) and not preference:
+            found.append(ev(path, line, value, "quarantine"))
+            break
+    return tuple(found)
+
+
 @probe("ingest_quarantine", NoParams)
 def ingest_quarantine(snap: Snapshot, p: NoParams) -> Observation:
     """Records that fail validation are routed aside instead of crashing the job.
@@ -808,28 +833,12 @@ def ingest_quarantine(snap: Snapshot, p: NoParams) -> Observation:
     Fix: validate with `lazy=True`, write `err.failure_cases` to a quarantine table and
     continue with the valid rows.
     """
-    found: list[Evidence] = []
-    for path in base.python_sources(snap, ("*.py",), scope="non_tests"):
-        facts = snap.python(path)
-        if facts is None:
-            continue
-        for h in facts.handlers:
-            if (
-                not h.reraises
-                and any(_VALIDATION_ERRORS.search(c) for c in h.caught)
-                and _routes_aside(h.calls)
-            ):
-                found.append(
-                    ev(path, h.line, f"except {', '.join(h.caught)}: records routed aside")
-                )
-        # a file that speaks of the chosen and the rejected answer is preference learning
-        # (h2oai/h2o-llmstudio text_dpo_modeling_ds.py, huggingface/autotrain-advanced
-        # rejected_text_column): its "rejected" is a training example, not a record set aside
-        preference = any(_CHOSEN.search(value) for value, _line in facts.strings)
-        for value, line in facts.strings:
-            if len(value) < 200 and _QUARANTINE.search(value) and not preference:
-                found.append(ev(path, line, value, "quarantine"))
-                break
+    paths = base.python_sources(snap, ("*.py",), scope="non_tests")
+    found = [
+        evidence
+        for _path, file_evidence in snap.python_per_file(_QUARANTINED, paths, _quarantined_in)
+        for evidence in file_evidence
+    ]
     if found:
         return base.passed("invalid records are routed aside", found)
     return base.failed("no quarantine of records that fail validation")

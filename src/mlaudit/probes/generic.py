@@ -850,23 +850,35 @@ def yaml_key(snap: Snapshot, p: YamlKeyParams) -> Observation:
     value_re = re.compile(p.value) if p.value else None
     # the last named key: `report_to.*` shows as `report_to: wandb`, not `*: wandb`
     shown_key = next((k for k in reversed(p.key.split(".")) if k != "*"), p.key)
-    found: list[Evidence] = []
-    for path in paths:
-        for doc in snap.yaml_docs(path):
-            for value, _parent, line in walk_key(doc, p.key.split(".")):
+    parts = p.key.split(".")
+    key = derivation_key("yaml_key", p.key, p.value, p.min)
+
+    def matches_in(path: str, docs: list[Any]) -> tuple[Evidence, ...]:
+        found: list[Evidence] = []
+        for doc in docs:
+            for value, _parent, line in walk_key(doc, parts):
                 if not value_matches(value, value_re, p.min):
                     continue
                 shown = value if not isinstance(value, (dict, list)) else "…"
                 found.append(ev(path, line, f"{shown_key}: {shown}"))
+        return tuple(found)
+
+    def each(path: str) -> tuple[Evidence, ...]:
+        docs = snap.yaml_docs(path)  # parses (once), records the file's problems
+        if not docs:
+            return ()
+        return snap.per_file(key, path, lambda: matches_in(path, docs))
+
+    found = [item for _path, items in snap.per_file_loop(key, paths, each) for item in items]
     key_words = [part for part in p.key.split(".") if part != "*" and not part.isdigit()]
     problems = base.problem_evidence(snap, paths, key_words[-1:])
-    key = words.key_path(p.key)
+    setting = words.key_path(p.key)
     if p.absent:
         if found:
             return base.failed(words.found_phrase(found), found)
-        return base.passed(f"no {key} setting")
+        return base.passed(f"no {setting} setting")
     return base.found_or_missing(
-        found, what=words.found_phrase(found), missing=f"no {key} setting", problems=problems
+        found, what=words.found_phrase(found), missing=f"no {setting} setting", problems=problems
     )
 
 

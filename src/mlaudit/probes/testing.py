@@ -553,20 +553,39 @@ def missing_local_import(snap: Snapshot, facts: PythonFacts) -> Import | None:
     `src/common/`). A file with one fails when imported: its tests never run. A name the
     package's `__init__.py` defines or imports (`comm = common`, `from .x import comm`) is
     there."""
-    modules = local_modules(snap)
+    # what the paths alone decide, per imported name: shared by every Snapshot of these
+    # paths (history points); whether the package defines the name is read at each one
+    suspects: dict[str, tuple[str, str] | None] = snap.tree_memo(
+        ("missing_local_import.suspects",), dict
+    )
+    modules: dict[str, str] | None = None
     for imp in facts.imports:
         if imp.module.startswith("."):
             continue
-        resolved = _resolve(imp.module, modules)
-        if resolved is None:
-            continue
-        _module, path, rest = resolved
-        if "." not in rest or not path.endswith("/__init__.py"):
-            continue  # the module itself, or a name inside it: only a missing submodule
-        if _guessed(_module, path) or _defines(snap, path, rest.split(".")[0]):
-            continue
-        return imp
+        suspect = suspects.get(imp.module, _UNKNOWN)
+        if suspect is _UNKNOWN:
+            if modules is None:
+                modules = local_modules(snap)
+            if len(suspects) > MAX_KNOWN_NAMES:
+                suspects.clear()
+            suspect = suspects[imp.module] = _missing_submodule(imp.module, modules)
+        if suspect is not None and not _defines(snap, *suspect):
+            return imp
     return None
+
+
+def _missing_submodule(name: str, modules: dict[str, str]) -> tuple[str, str] | None:
+    """(the package's `__init__.py`, the first name after it) when `name` imports a submodule
+    of one of the repository's packages that has no module of that name; None otherwise."""
+    resolved = _resolve(name, modules)
+    if resolved is None:
+        return None
+    module, path, rest = resolved
+    if "." not in rest or not path.endswith("/__init__.py"):
+        return None  # the module itself, or a name inside it: only a missing submodule
+    if _guessed(module, path):
+        return None
+    return path, rest.split(".")[0]
 
 
 # pydantic's (and SQLModel's) base classes, by the names projects re-export them under

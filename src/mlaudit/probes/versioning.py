@@ -188,6 +188,9 @@ class DataHistoryParams(Params):
     min_commits: int = Field(default=2, ge=1)
 
 
+_DVC_FILES = ("*.dvc", "dvc.lock")
+
+
 @probe("data_history", DataHistoryParams)
 def data_history(snap: Snapshot, p: DataHistoryParams) -> Observation:
     """The data has a history: several commits changed the versioned data.
@@ -218,11 +221,20 @@ def data_history(snap: Snapshot, p: DataHistoryParams) -> Observation:
             since = min(added) if added else 0  # older than the history read: no bound
             lfs_since[rule.pattern] = min(lfs_since.get(rule.pattern, since), since)
 
+    dvc_named: dict[str, bool] = {}  # a path recurs in many commits: each name tested once
+
     def versioned_in(commit: Commit) -> str | None:
         # the name tests first: every commit of every history point asks, few files pass
-        rules = [pattern for pattern, since in lfs_since.items() if commit.timestamp >= since]
+        rules = (
+            tuple(pattern for pattern, since in lfs_since.items() if commit.timestamp >= since)
+            if lfs_since
+            else ()
+        )
         for path in commit.files:
-            if not matches_any(path, ("*.dvc", "dvc.lock")) and not matches_any(path, tuple(rules)):
+            named = dvc_named.get(path)
+            if named is None:
+                named = dvc_named[path] = matches_any(path, _DVC_FILES)
+            if not named and not (rules and matches_any(path, rules)):
                 continue
             if path.startswith(".dvc/") or path in model_pointers or not snap.exists(path):
                 continue

@@ -85,6 +85,11 @@ def file_names(globs: Sequence[str]) -> list[str]:
 
 def files_phrase(globs: Sequence[str], kind: str = "file") -> str:
     """`none of the files CHANGELOG, CHANGES, HISTORY and 12 more`."""
+    return _files_phrase(tuple(globs), kind)
+
+
+@lru_cache(maxsize=4096)  # the same rubric globs at every check of every history point
+def _files_phrase(globs: tuple[str, ...], kind: str) -> str:
     names = file_names(globs)
     noun = "folder" if kind == "dir" else "file"
     if len(names) == 1:

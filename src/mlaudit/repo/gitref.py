@@ -390,6 +390,9 @@ class GitRefSource:
         """Follow symlinks inside the scanned tree: (regular-file entry, problem)."""
         if not self._entries and not self._kinds:
             self.list_files()
+        entry = self._entries.get(path)
+        if entry is not None and entry.mode != "120000":
+            return entry, None  # a regular file: asked for every file at every history point
         current = path
         for _ in range(MAX_SYMLINK_HOPS):
             entry = self._entries.get(current)
