@@ -1731,6 +1731,30 @@ CASES = [
         },
         PASS,
     ),
+    # a downloaded checkpoint's own files are not the run's parameters (jzhang38/TinyLlama
+    # scripts/convert_hf_checkpoint.py:225, lit_gpt/tokenizer.py:24); a run config that is
+    # not in the repository still is partial
+    (
+        "params-externalized",
+        "FP checkpoint files of a downloaded model",
+        {
+            "scripts/convert.py": "import json\n\n\ndef load(checkpoint_dir):\n"
+            "    cfg = json.load(open(checkpoint_dir / 'lit_config.json'))\n"
+            "    tok = json.load(open(checkpoint_dir / 'tokenizer_config.json'))\n",
+            "train.py": "import torch\n\n\ndef fit(model, opt, loss):\n    loss.backward()\n",
+        },
+        FAIL,
+    ),
+    (
+        "params-externalized",
+        "run config not in the repository",
+        {
+            "scripts/convert.py": "import json\n\n\ndef load(run_dir):\n"
+            "    cfg = json.load(open(run_dir / 'train_config.json'))\n",
+            "train.py": "import torch\n\n\ndef fit(model, opt, loss):\n    loss.backward()\n",
+        },
+        PARTIAL,
+    ),
     # a dvc.yaml that cannot be parsed may declare the pipeline: undecided, not missing
     (
         "pipeline-as-code",

@@ -97,6 +97,12 @@ RAW = (PASSWORD, GH_TOKEN, JWT, PYPI, NPM, WANDB)
             "command-line-password",
         ),
         ("deploy.sh", f"sshpass -p '{PASSWORD}' ssh ml@host\n", "command-line-password"),
+        # a variable set to a random value on the command line: the value is the secret
+        (
+            "scripts/launch.sh",
+            f"mason.py --secret API_KEY={PASSWORD} -- python a.py\n",
+            "command-line-password",
+        ),
         # a generated-looking literal assigned to a credential name in code
         # (datarevenue-berlin/OpenMLOps tutorials/wine-quality.ipynb:85, reviewed)
         ("src/login.py", 'password = "DkguP5GsB9yiPk8"\n', "code-credential"),
@@ -168,6 +174,17 @@ def test_detects_credentials_outside_token_files(path: str, text: str, kind: str
         (
             "scripts/launch.sh",
             "gantry run \\\n  --env-secret R2_ACCESS_KEY_ID=R2_ACCESS_KEY_ID \\\n",
+        ),
+        # a Beaker workspace secret named in a mapping, and a help text's example values
+        # (allenai/open-instruct scripts/train/dr-tulu/dr_tulu_qwen35.sh:35, mason.py:197)
+        (
+            "scripts/train/run.sh",
+            "python mason.py \\\n  --secret S2_API_KEY=hamishivi_S2_API_KEY \\\n"
+            "  --secret OPENAI_API_KEY=hamishivi_OPENAI_API_KEY \\\n",
+        ),
+        (
+            "mason.py",
+            'help="""Example: --secret MY_VAR=value1 --secret OTHER_VAR=value2""",\n',
         ),
         # a cache folder whose name holds "TOKEN" (zylon-ai/private-gpt Dockerfile:128)
         (

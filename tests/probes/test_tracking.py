@@ -301,6 +301,35 @@ CASES = [
         },
         FAIL,
     ),
+    # a committed result table whose header names a metric (amazon-science/chronos-forecasting
+    # scripts/evaluation/results/chronos-bolt-base-in-domain.csv:1), not a prediction table
+    (
+        "metrics-as-files",
+        "result table with metric columns",
+        {
+            "scripts/evaluation/results/base-in-domain.csv": "dataset,model,MASE,WQL\n"
+            "m4_hourly,chronos-bolt-base,0.837,0.025\n"
+        },
+        PASS,
+    ),
+    (
+        "metrics-as-files",
+        "result table, quoted metric column",
+        {"results/eval.csv": '"run","val_accuracy"\n"a",0.91\n'},
+        PASS,
+    ),
+    (
+        "metrics-as-files",
+        "FP prediction table with a score column",
+        {"results/predictions.csv": "id,prediction,score\n1,cat,0.93\n"},
+        FAIL,
+    ),
+    (
+        "metrics-as-files",
+        "FP metric word inside a cell of a data table",
+        {"results/notes.csv": "id,text\n1,the accuracy was fine\n"},
+        FAIL,
+    ),
     # tracker-calls ------------------------------------------------------------------------
     # an MLflow Recipe (mlflow/recipes-regression-template recipe.yaml:18); a rattler-build
     # conda recipe is another recipe.yaml

@@ -171,13 +171,24 @@ def _compute(snap: Snapshot) -> CodeRoles:
     # a module no path of the tree provides (numpy, os…) leads nowhere from any importer:
     # one entry per module, not one per (importer, module) pair (171k at 100k files)
     nowhere: set[str] = snap.tree_memo(("code_roles.nowhere",), set)
+    # path → (its imports, where they lead): a file whose imports did not change leads where
+    # it led at the last Snapshot of the same paths
+    led: dict[str, tuple[tuple[tuple[str, int], ...], list[tuple[str, int]]]] = snap.tree_memo(
+        ("code_roles.led",), dict
+    )
     index: dict[str, list[str]] | None = None
-    files = set(paths)
+    files: set[str] | None = None
     for path, (serving, training, imports) in snap.python_per_file(_ROLES, paths, _file_roles):
         if serving is not None:
             roles.serving[path] = serving
         if training is not None:
             roles.training[path] = training
+        last = led.get(path)
+        if last is not None and last[0] == imports:
+            roles.imports[path] = list(last[1])
+            continue
+        if files is None:
+            files = set(paths)
         local: dict[str, int] = {}
         for module, line in imports:
             if module in nowhere:
@@ -195,6 +206,7 @@ def _compute(snap: Snapshot) -> CodeRoles:
             if target is not None and target not in local:
                 local[target] = line
         roles.imports[path] = sorted(local.items())
+        led[path] = (imports, list(roles.imports[path]))
     # a managed platform's scoring script or a serverless function behind an HTTP API serves
     # without importing a serving framework: the platform is the server (probes._managed,
     # probes._functions)

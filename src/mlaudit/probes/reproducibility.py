@@ -637,6 +637,22 @@ def _config_paths(
     return config_files, config_suffixes, in_repo
 
 
+# files a pretrained checkpoint brings with its weights (🤗 transformers, lit-gpt): read from
+# a downloaded checkpoint folder, never the run's parameters (jzhang38/TinyLlama
+# scripts/convert_hf_checkpoint.py:225 `json.load(…/"lit_config.json")`, lit_gpt/tokenizer.py:24
+# `tokenizer_config.json`; its hyper-parameters are constants in pretrain/tinyllama.py; reviewed)
+_CHECKPOINT_FILES = frozenset(
+    {
+        "tokenizer_config.json",
+        "generation_config.json",
+        "special_tokens_map.json",
+        "adapter_config.json",
+        "preprocessor_config.json",
+        "lit_config.json",
+    }
+)
+
+
 @probe("params_externalized", NoParams)
 def params_externalized(snap: Snapshot, p: NoParams) -> Observation:
     """Hyper-parameters live in configuration files that the training code reads.
@@ -722,10 +738,15 @@ def params_externalized(snap: Snapshot, p: NoParams) -> Observation:
                     s = present[0][0]
                     hits.append(ev(path, line, f"{loader}(…) reads {s!r}"))
                 elif names and not base.is_notebook(path):
-                    s = names[0][0]
-                    missing.append(
-                        ev(path, line, f"{loader}(…) reads {s!r}", "not in the repository")
-                    )
+                    # a downloaded checkpoint's own files are the model's, not the run's
+                    unshipped = [
+                        n for n in names if n[0].rsplit("/", 1)[-1] not in _CHECKPOINT_FILES
+                    ]
+                    if unshipped:
+                        s = unshipped[0][0]
+                        missing.append(
+                            ev(path, line, f"{loader}(…) reads {s!r}", "not in the repository")
+                        )
         if base.is_notebook(path):
             in_notebook_only.extend(
                 ev(path, None, h.snippet, base.notebook_line_note(snap, path, h.line or 0)[1])

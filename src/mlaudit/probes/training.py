@@ -236,6 +236,19 @@ def _console_script_run(snap: Snapshot, paths: list[str]) -> Evidence | None:
     return None
 
 
+def _any_named_for_training(snap: Snapshot, paths: list[str]) -> bool:
+    """Is one of `paths` named for training? Each path's verdict is kept for every Snapshot
+    of the same paths (history points ask about every script)."""
+    verdicts: dict[str, bool] = snap.tree_memo(("training.named_for_training",), dict)
+    for path in paths:
+        verdict = verdicts.get(path)
+        if verdict is None:
+            verdict = verdicts[path] = TRAINING_FILE.search(path) is not None
+        if verdict:
+            return True
+    return False
+
+
 def training_only_in_notebooks(
     snap: Snapshot, scripts: list[str], notebooks: list[str]
 ) -> Evidence | None:
@@ -246,7 +259,7 @@ def training_only_in_notebooks(
     Flask service loads the pickle `05-deploy.ipynb` writes)."""
     if _first_hit(snap, _TRAINING_CALL, scripts, _training_call) is not None:
         return None
-    if any(TRAINING_FILE.search(path) for path in scripts):
+    if _any_named_for_training(snap, scripts):
         return None
     trained = _first_hit(snap, _TRAINING_CALL, notebooks, _training_call)
     if trained is None or _training_command(snap) is not None:

@@ -5,6 +5,7 @@ pull-request workflow. Simpler signals are composed in YAML."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from pydantic import Field
 
@@ -326,9 +327,11 @@ def data_unversioned(snap: Snapshot, p: DataUnversionedParams) -> Observation:
     limit = int(p.max_mib * MIB)
     big: list[Evidence] = []
     unsized: list[str] = []  # listed by git, unreadable: may be over the limit, or not
-    for path in base.select_files(snap, ["*"]):
-        if not _data_candidate(path):
-            continue
+    candidates = snap.tree_memo(  # the paths alone decide it
+        ("data_unversioned.candidates",),
+        lambda: [path for path in base.select_files(snap, ["*"]) if _data_candidate(path)],
+    )
+    for path in candidates:
         size = snap.size(path)
         if size is None:
             unsized.append(path)
@@ -616,6 +619,7 @@ _BOT_PR = re.compile(
 )
 
 
+@lru_cache(maxsize=65_536)  # each commit's subject is asked again at every history point
 def _human_pr(subject: str) -> bool:
     return bool(_PR_SUBJECT.search(subject)) and not _BOT_PR.search(subject)
 

@@ -676,6 +676,14 @@ def _url_findings(line: str) -> list[tuple[str, str, str]]:
     return out
 
 
+# `NAME=VALUE` given to a flag (Beaker/gantry `--secret S2_API_KEY=…`, docker `-e X=…`)
+_ENV_MAPPING = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}=(.+)")
+# an identifier of underscore-joined words: with a credential word among them it names a
+# secret stored elsewhere (allenai/open-instruct scripts/train/dr-tulu/dr_tulu_qwen35.sh:35
+# `--secret S2_API_KEY=hamishivi_S2_API_KEY`, a Beaker workspace secret; reviewed)
+_SECRET_NAMED = re.compile(r"[A-Za-z][A-Za-z0-9]{0,20}(?:_[A-Za-z0-9]{1,20}){1,8}")
+
+
 def _cli_findings(line: str) -> list[tuple[str, str, str]]:
     """(kind, value, shown) for passwords given on a command line: `--password x`,
     `--db-password=x`, `docker login -p x`, `mysql -px`, `sshpass -p x`, `redis-cli -a x`."""
@@ -686,9 +694,14 @@ def _cli_findings(line: str) -> list[tuple[str, str, str]]:
     )
     candidates += [(flag, value) for flag, value, _ in _short_flag_values(line)]
     out = []
-    for flag, value in candidates:
+    for flag, given in candidates:
         if flag.lower().endswith(("-stdin", "-file", "-env", "-path", "-var", "-command")):
             continue
+        # `--secret NAME=VALUE` sets a variable: VALUE is what may be a secret
+        mapping = _ENV_MAPPING.fullmatch(given)
+        value = mapping.group(1) if mapping else given
+        if _SECRET_NAMED.fullmatch(value) and _SECRET_NAME.search(value):
+            continue  # the name of a secret the platform stores, not its value
         if value.startswith("-") or is_reference(value) or is_dummy(value):
             continue
         if len(value) < 6 or not _credential_like(value, min_len=6):
