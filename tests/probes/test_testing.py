@@ -815,6 +815,51 @@ CASES = [
         },
         P,
     ),
+    # a few training steps in a test (amazon-science/chronos-forecasting test/test_chronos2.py:798)
+    (
+        "pipeline-integration-test",
+        "fit-for-a-few-steps-test",
+        {
+            "test/test_pipeline.py": (
+                "from chronos import Chronos2Pipeline\n\n"
+                "def test_fit(pipeline, inputs):\n"
+                "    tuned = pipeline.fit(inputs, prediction_length=8, num_steps=5)\n"
+                "    assert tuned is not None\n"
+            )
+        },
+        P,
+    ),
+    (
+        "pipeline-integration-test",
+        "lightning-one-epoch-test",
+        {
+            "tests/test_model.py": (
+                "from lightning import Trainer\n\n"
+                "def test_fit(model):\n"
+                "    Trainer(max_epochs=1, accelerator='cpu').fit(model)\n"
+            )
+        },
+        P,
+    ),
+    # a plain fit in a unit test, or a full-length run configured in a test, is no smoke run
+    (
+        "pipeline-integration-test",
+        "fp-fit-without-budget-in-test",
+        {
+            "tests/test_model.py": (
+                "from sklearn.linear_model import LinearRegression\n\n"
+                "def test_fit(x, y):\n"
+                "    assert LinearRegression().fit(x, y) is not None\n"
+            )
+        },
+        F,
+    ),
+    (
+        "pipeline-integration-test",
+        "fp-budgeted-fit-outside-tests",
+        {"src/train.py": "def run(model, data):\n    return model.fit(data, num_steps=5)\n"},
+        F,
+    ),
     (
         "pipeline-integration-test",
         "fp-fast-dev-run-off-in-src",
