@@ -340,6 +340,25 @@ def test_same_file_fails_at_the_first_part_that_finds_nothing(tmp_path):
     assert undecided.outcome == Outcome.UNKNOWN
 
 
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("import a\nimport b\n", Outcome.PASS),
+        ("import b\nimport a\n", Outcome.FAIL),  # both, not in the order asked
+        ("import a\nimport b\nimport a\n", Outcome.PASS),
+        ("import b\nimport a\nimport b\n", Outcome.PASS),  # a b after an a
+    ],
+)
+def test_same_file_ordered_needs_each_part_after_the_one_before(tmp_path, source, expected):
+    snap = snapshot(tmp_path, {"m.py": source})
+    parts = [
+        {"probe": "content", "with": {"globs": ["*.py"], "pattern": "^import a$"}},
+        {"probe": "content", "with": {"globs": ["*.py"], "pattern": "^import b$"}},
+    ]
+    assert run_probe(snap, "same_file", probes=parts, ordered=True).outcome == expected
+    assert run_probe(snap, "same_file", probes=parts).outcome == Outcome.PASS  # any order
+
+
 def test_same_file_sees_every_file_a_part_is_found_in(tmp_path):
     """dagster-io/hooli-data-eng-pipelines (reviewed): fifteen stub assets sorted before the
     one file that also fits a model; the parts' evidence shown is capped, what they were found

@@ -841,6 +841,36 @@ CASES = [
         },
         P,
     ),
+    # a training config with a tiny budget and the entry it is given, in one test file
+    # (stanford-crfm/levanter tests/test_train_lm.py:33,40)
+    (
+        "pipeline-integration-test",
+        "config-with-a-few-steps-and-entry-test",
+        {
+            "tests/test_train_lm.py": (
+                "import pkg.main.train_lm as train_lm\n\n"
+                "def test_train_lm():\n"
+                "    config = train_lm.TrainLmConfig(\n"
+                "        trainer=train_lm.TrainerConfig(num_train_steps=2, train_batch_size=1),\n"
+                "    )\n"
+                "    train_lm.main(config)\n"
+            )
+        },
+        P,
+    ),
+    # ... not a config's parsing tested with no entry called
+    (
+        "pipeline-integration-test",
+        "fp-config-with-budget-no-entry",
+        {
+            "tests/test_config.py": (
+                "from pkg.config import TrainerConfig\n\n"
+                "def test_parse():\n"
+                "    assert TrainerConfig(num_train_steps=2).num_train_steps == 2\n"
+            )
+        },
+        F,
+    ),
     # a plain fit in a unit test, or a full-length run configured in a test, is no smoke run
     (
         "pipeline-integration-test",
@@ -961,6 +991,20 @@ CASES = [
             "train.py": "from sklearn.linear_model import Ridge\nRidge().fit(X, y)\n",
             "serve/predict.py": "def predict(score, threshold):\n    label = score > threshold\n"
             "    if label is None:\n        raise ValueError('no label')\n    return label\n",
+        },
+        F,
+    ),
+    # ... nor a step skipped when its loss is over a threshold, in a file whose only raise
+    # comes before the comparison (stanford-crfm/levanter src/levanter/optim/skipstep.py:100,150)
+    (
+        "model-quality-gate",
+        "fp-skipped-step-raise-before",
+        {
+            "train.py": "from sklearn.linear_model import Ridge\nRidge().fit(X, y)\n",
+            "optim/skipstep.py": "def build(config):\n    if not isinstance(config, dict):\n"
+            "        raise ValueError('bad config')\n\n\n"
+            "def update(loss, loss_threshold, updates):\n"
+            "    loss_ok = loss <= loss_threshold\n    return updates if loss_ok else None\n",
         },
         F,
     ),
@@ -2355,3 +2399,25 @@ def test_runpy_without_a_command_in_argv_is_no_pipeline_run(tmp_path):
     }
     obs = run_probe(snapshot(tmp_path, files), "entry_point_tests")
     assert obs.outcome == Outcome.FAIL, obs
+
+
+def test_a_published_library_s_own_trainer_run_briefly_in_a_test_counts(tmp_path):
+    """Rule lib skips calls into the package the repository publishes; a test that runs the
+    project's own trainer for two steps is still a training run (stanford-crfm/levanter
+    tests/test_train_lm.py:33,40, reviewed)."""
+    files = {
+        "pyproject.toml": '[project]\nname = "trainlib"\nversion = "1.0"\n',
+        "src/trainlib/__init__.py": "",
+        "src/trainlib/main/__init__.py": "",
+        "src/trainlib/main/train_lm.py": "def main(config):\n    config.model.fit(config.data)\n",
+        "tests/test_train_lm.py": "import trainlib.main.train_lm as train_lm\n\n"
+        "def test_train_lm():\n"
+        "    config = train_lm.TrainLmConfig(trainer=train_lm.TrainerConfig(num_train_steps=2))\n"
+        "    train_lm.main(config)\n",
+        ".github/workflows/release.yml": "on:\n  push:\n    tags: ['v*']\njobs:\n  publish:\n"
+        "    runs-on: ubuntu-latest\n    steps:\n      - uses: pypa/gh-action-pypi-publish@v1\n",
+        **CI_RUNS_PYTEST,
+    }
+    obs = run_check(snapshot(tmp_path, training_repo(files)), "pipeline-integration-test")
+    assert obs.outcome == Outcome.PASS, obs.message
+    assert any(e.path == "tests/test_train_lm.py" for e in obs.evidence)

@@ -223,9 +223,26 @@ def only_if(snap: Snapshot, p: OnlyIfParams) -> Observation:
 
 class SameFileParams(Params):
     probes: list[SubProbe] = Field(min_length=2)
+    ordered: bool = Field(
+        default=False,
+        description="the parts must be found in this order in the file: each at a line after "
+        "one of the part before it (a metric test, THEN the raise that stops the run)",
+    )
 
 
 _FOUND_OR_UNDECIDED = (Outcome.PASS, Outcome.PARTIAL, Outcome.UNKNOWN, Outcome.ERROR)
+
+
+def _in_order(path: str, observations: list[Observation]) -> bool:
+    """Does each part have evidence in `path` at a line after one of the part before it?"""
+    after = 0
+    for observation in observations:
+        lines = [e.line for e in observation.evidence if e.path == path and e.line]
+        later = [line for line in lines if line > after]
+        if not later:
+            return False
+        after = min(later)
+    return True
 
 
 @probe("same_file", SameFileParams)
@@ -248,6 +265,10 @@ def same_file(snap: Snapshot, p: SameFileParams) -> Observation:
         worst = next(o for o in observations if o.outcome in (Outcome.UNKNOWN, Outcome.ERROR))
         return worst
     common = set.intersection(*({e.path for e in o.evidence} for o in observations))
+    if common and p.ordered:
+        common = {path for path in common if _in_order(path, observations)}
+        if not common:
+            return base.failed("the parts were found in the same file, but not in this order")
     if not common:
         return base.failed("the parts were found, but never in the same file")
     evidence = [e for o in observations for e in o.evidence if e.path in common]

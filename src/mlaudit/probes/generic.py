@@ -348,6 +348,11 @@ class CallsParams(Params):
     notebooks: Literal["pass", "partial", "ignore"] = "partial"
     value: str | None = Field(default=None, description="for kind 'assign': regex on the value")
     absent: bool = False
+    own_package: bool = Field(
+        default=False,
+        description="count calls into the package the repository publishes (rule lib skips "
+        "them): a test that runs the project's own trainer",
+    )
 
     @field_validator("kwargs")
     @classmethod
@@ -682,7 +687,8 @@ def python_calls(snap: Snapshot, p: CallsParams) -> Observation:
     )
     name_re = _calls_matcher(p)
     patterns = (tuple(p.calls), tuple(p.not_calls))
-    own = own_packages(snap)  # rule lib: calls into the package the repository publishes
+    # rule lib: calls into the package the repository publishes are not use of a tool
+    own = frozenset() if p.own_package else own_packages(snap)
 
     # names repeat across files and history points: each decided once for these paths
     # (the verdict is a pure function of the name, the patterns and rule lib's packages)
