@@ -111,6 +111,36 @@ PROBE_CASES = [
         {"serve.py": "x = 1\n", "data/train.csv": "a\n1\n", "README.md": "python train.py\n"},
         F,
     ),
+    # a run configuration for an external trainer (EleutherAI/pythia models/1.4B/
+    # pythia-1.4b.yml:49,77, run by GPT-NeoX): run length, batch size and learning rate
+    (
+        "external-trainer-config",
+        {
+            "utils/stats.py": "import numpy as np\n\ndef mean(x):\n    return np.mean(x)\n",
+            "models/1B/run.yml": '{\n  # optimizer\n  "optimizer": {"type": "Adam", '
+            '"params": {"lr": 0.0003}},\n  "train_micro_batch_size_per_gpu": 16,\n'
+            '  "train-iters": 143000,\n}\n',
+        },
+        P,
+    ),
+    # ... not a DeepSpeed or serving config: a batch and a learning rate, no run length
+    (
+        "fp-deepspeed-config-without-run-length",
+        {
+            "serve.py": "x = 1\n",
+            "ds_config.json": '{"train_batch_size": 8, "optimizer": {"params": {"lr": 1e-5}}}\n',
+        },
+        F,
+    ),
+    # ... nor a training config inside the examples (rule ex)
+    (
+        "fp-example-trainer-config",
+        {
+            "serve.py": "x = 1\n",
+            "examples/run.yaml": "epochs: 3\nbatch_size: 8\nlearning_rate: 0.001\n",
+        },
+        F,
+    ),
     # undecidable: no Python code at all
     ("no-python", {"main.R": "fit <- lm(y ~ x)\n"}, U),
     ("yaml-only", {"jobs/train-job.yml": "command: run\n", "README.md": "# jobs\n"}, U),

@@ -26,6 +26,7 @@ from mlaudit.probes.generic import module_matches_any, name_matches_any
 from mlaudit.probes.kubernetes import model_uri_platforms
 from mlaudit.probes.registry import Params, probe
 from mlaudit.repo.parsers.python_src import PythonFacts
+from mlaudit.repo.parsers.yaml_docs import key_line
 from mlaudit.repo.snapshot import Snapshot, derivation_key
 from mlaudit.results import Evidence, Observation, Outcome
 
@@ -278,8 +279,10 @@ def trains_models(snap: Snapshot, p: NoParams) -> Observation:
     that names training; a script or notebook named for training (`train.py`,
     `finetune_lora.py`); or a training command in a shell script, Makefile, Dockerfile, CI
     workflow or job spec (`python train.py`, `spacy train`, `dvc repro`, `mlflow run`, or a
-    console script of the repository's own named for training: `lerobot-train`). Any one
-    passes. Fails when Python code exists, every file was read and none is found, or
+    console script of the repository's own named for training: `lerobot-train`); or a run
+    configuration for a trainer outside the repository, in a YAML or JSON file: a run length
+    (`train-iters`, `max_steps`, `epochs` …), a batch size and a learning rate together
+    (EleutherAI/pythia's GPT-NeoX configs). Any one passes. Fails when Python code exists, every file was read and none is found, or
     when the repository holds no code in any language (documentation and media only);
     unknown when there is no Python code but other code, or a file could not be read.
     In a repository that publishes its own package (rule lib), the package's own code and its
@@ -314,6 +317,12 @@ def _trains(snap: Snapshot) -> Observation:
     command = _training_command(snap)
     if command is not None:
         return base.passed("a command runs training", [command])
+    configs = [c for c in _trainer_configs(snap) if library is None or not library(c[0])]
+    if configs:
+        return base.passed(
+            "a trainer's run configuration: run length, batch size and learning rate",
+            [ev(path, line, text) for path, line, text in configs[:3]],
+        )
     return base.absent_from_python(
         snap,
         code,
@@ -333,6 +342,82 @@ def _trains(snap: Snapshot) -> Observation:
             "training, and no command trains"
         ),
     )
+
+
+# a training run's configuration for a trainer outside the repository: how long it runs, its
+# batch and its learning rate, in one file (EleutherAI/pythia models/1.4B/pythia-1.4b.yml:49,77
+# `"train_micro_batch_size_per_gpu": 16`, `"train-iters": 143000`, `optimizer.params.lr`: the
+# runs are GPT-NeoX's, named only in the README; reviewed). A DeepSpeed or serving config has
+# a batch and maybe a learning rate, never a run length as well
+_RUN_LENGTH = frozenset(
+    {
+        "train-iters",
+        "train_iters",
+        "train-steps",
+        "train_steps",
+        "num_train_steps",
+        "max_steps",
+        "max-steps",
+        "total_steps",
+        "num_train_epochs",
+        "num_epochs",
+        "max_epochs",
+        "epochs",
+    }
+)
+_BATCH = frozenset(
+    {
+        "batch_size",
+        "batch-size",
+        "train_batch_size",
+        "train-batch-size",
+        "train_micro_batch_size_per_gpu",
+        "micro_batch_size",
+        "micro-batch-size",
+        "global_batch_size",
+        "global-batch-size",
+        "per_device_train_batch_size",
+    }
+)
+_RATE = frozenset({"lr", "learning_rate", "learning-rate"})
+_CONFIG_DEPTH = 3  # `optimizer: {params: {lr: …}}`
+_CONFIG_KEYS = 2_000  # keys looked at per document
+
+
+def _trainer_configs(snap: Snapshot) -> list[tuple[str, int | None, str]]:
+    """(path, line, shown) of each YAML or JSON file outside the tests and examples that
+    configures a training run: a positive run length, a batch size and a learning rate."""
+    found = []
+    for path in base.select_files(snap, ["*.yml", "*.yaml", "*.json"], scope="non_tests"):
+        for doc in snap.yaml_docs(path):
+            hit = _run_length(doc)
+            if hit is not None:
+                found.append((path, hit[1], hit[0]))
+                break
+    return found
+
+
+def _run_length(doc: Any) -> tuple[str, int | None] | None:
+    """(`key: value`, line) of the run length of a training configuration, or None."""
+    keys: dict[str, tuple[Any, int | None]] = {}
+    stack: list[tuple[Any, int]] = [(doc, 0)]
+    seen = 0
+    while stack and seen < _CONFIG_KEYS:
+        node, depth = stack.pop()
+        if not isinstance(node, dict) or depth >= _CONFIG_DEPTH:
+            continue
+        for key, value in node.items():
+            seen += 1
+            name = str(key).lower()
+            keys.setdefault(name, (value, key_line(node, key)))
+            stack.append((value, depth + 1))
+    if not (keys.keys() & _BATCH and keys.keys() & _RATE):
+        return None
+    for name in sorted(keys.keys() & _RUN_LENGTH):
+        value, line = keys[name]
+        if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+            return f"{name}: {value}", line
+    return None
 
 
 def _library_internals(snap: Snapshot) -> Callable[[str], bool] | None:
