@@ -1172,6 +1172,11 @@ def test_model_version_tags_unknown_without_git(tmp_path):
         (["v0.6"], {"vendor/lib/CHANGELOG.md": "x\n"}, PARTIAL),
         # a bare number is no version: a build number, an issue, a year
         (["v1", "2023", "123456789"], {"CHANGELOG.md": "x\n"}, FAIL),
+        # a package's release tags under a prefix (stanford-crfm/levanter releases/levanter/v1.0)
+        (["releases/levanter/v1.0", "releases/levanter/v1.1"], {}, PARTIAL),
+        (["mypkg-1.2.0"], {"CHANGELOG.md": "x\n"}, PASS),
+        # ... not a prefix with no version after it, nor a year after one
+        (["save_hero", "last_xmap", "build-2023"], {"CHANGELOG.md": "x\n"}, FAIL),
     ],
 )
 def test_release_tags(tmp_path, tags, files, expected):
