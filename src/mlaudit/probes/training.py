@@ -282,7 +282,8 @@ def trains_models(snap: Snapshot, p: NoParams) -> Observation:
     console script of the repository's own named for training: `lerobot-train`); or a run
     configuration for a trainer outside the repository, in a YAML or JSON file: a run length
     (`train-iters`, `max_steps`, `epochs` …), a batch size and a learning rate together
-    (EleutherAI/pythia's GPT-NeoX configs). Any one passes. Fails when Python code exists, every file was read and none is found, or
+    (EleutherAI/pythia's GPT-NeoX configs). Any one passes. Fails when Python code exists,
+    every file was read and none is found, or
     when the repository holds no code in any language (documentation and media only);
     unknown when there is no Python code but other code, or a file could not be read.
     In a repository that publishes its own package (rule lib), the package's own code and its
@@ -384,17 +385,25 @@ _CONFIG_DEPTH = 3  # `optimizer: {params: {lr: …}}`
 _CONFIG_KEYS = 2_000  # keys looked at per document
 
 
+_RUN_CONFIG = derivation_key("training.run_config")
+
+
 def _trainer_configs(snap: Snapshot) -> list[tuple[str, int | None, str]]:
     """(path, line, shown) of each YAML or JSON file outside the tests and examples that
-    configures a training run: a positive run length, a batch size and a learning rate."""
-    found = []
-    for path in base.select_files(snap, ["*.yml", "*.yaml", "*.json"], scope="non_tests"):
-        for doc in snap.yaml_docs(path):
-            hit = _run_length(doc)
-            if hit is not None:
-                found.append((path, hit[1], hit[0]))
-                break
-    return found
+    configures a training run: a positive run length, a batch size and a learning rate.
+    Each file's answer is derived once per content (history points replay the loop)."""
+
+    def each(path: str) -> tuple[str, int | None] | None:
+        docs = snap.yaml_docs(path)  # parses (once), records the file's problems
+        if not docs:
+            return None
+        return snap.per_file(
+            _RUN_CONFIG, path, lambda: next(filter(None, map(_run_length, docs)), None)
+        )
+
+    paths = base.select_files(snap, ["*.yml", "*.yaml", "*.json"], scope="non_tests")
+    found = snap.per_file_loop(_RUN_CONFIG, paths, each)  # only the files that configure one
+    return [(path, hit[1], hit[0]) for path, hit in found if hit is not None]
 
 
 def _run_length(doc: Any) -> tuple[str, int | None] | None:
