@@ -88,15 +88,19 @@ def _runs(quality: Quality, check: Check, profile: str, options: ScanOptions) ->
     return _selected(check, options) and _applicable(quality, check, profile)
 
 
-def _prefetch(snap: Snapshot, checks: list[Check]) -> None:
-    """Start what the checks to run will read slowly (ProbeSpec.prefetch), before any runs."""
+def _prefetch(snap: Snapshot, checks: list[Check]) -> set[str]:
+    """Start what the checks to run will read slowly (ProbeSpec.prefetch), before any runs;
+    the ids of the checks that have something started."""
+    started = set()
     for check in checks:
         spec = get_probe(check.probe)
         if spec is not None and spec.prefetch is not None:
+            started.add(check.id)
             try:
                 spec.prefetch(snap, check.with_)
             except Exception:  # only an early start is lost: the probe reads as it would
                 continue
+    return started
 
 
 def evaluate(
@@ -119,16 +123,23 @@ def _evaluate(
 ) -> list[CheckResult]:
     results = []
     checks = rubric.checks()
-    _prefetch(snap, [c for q, c in checks if _runs(q, c, profile, options)])
+    prefetched = _prefetch(snap, [c for q, c in checks if _runs(q, c, profile, options)])
+    observations: dict[str, Observation] = {}
     task = progress.phase("running checks", total=len(checks))
-    for quality, check in checks:
+    # what was started in the background (the history secret scan) is read last: it has
+    # had the time of every other check to finish; results keep the rubric's order
+    for quality, check in sorted(checks, key=lambda qc: qc[1].id in prefetched):
         task.advance(label=check.id)
         if not _selected(check, options):
             continue
         if not _applicable(quality, check, profile):
-            obs = base.not_applicable(f"not applicable to a {profile} project")
+            observations[check.id] = base.not_applicable(f"not applicable to a {profile} project")
         else:
-            obs = run_check(snap, check)
+            observations[check.id] = run_check(snap, check)
+    for quality, check in checks:
+        obs = observations.get(check.id)
+        if obs is None:
+            continue
         result = CheckResult(
             check=check.id,
             name=check.name,

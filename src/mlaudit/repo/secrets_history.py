@@ -38,6 +38,7 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mlaudit.patterns import Anchors, literal_anchors
 from mlaudit.repo.git import (
@@ -56,6 +57,9 @@ from mlaudit.repo.parsers.secrets import (
     blank_image_payloads,
     find_secrets,
 )
+
+if TYPE_CHECKING:
+    from mlaudit.repo.secrets_worker import HistoryWorker
 
 DEFAULT_MAX_BYTES = 1024**3
 DEFAULT_MAX_SECONDS = 60.0
@@ -242,9 +246,11 @@ class PendingSecretScan:
     """The history secret scan of a repository, called when a check first asks for it, whose
     `git log -p` may be started before (`start()`: when the checks to run are known to need
     it): git then writes the patches on another core while the scan does other work, and
-    the scan reads them from a bounded buffer (repo/git.ReadAhead). Same options, same
-    output: only when git runs changes. A started command nobody reads is killed when
-    this object is dropped."""
+    the scan reads them from a bounded buffer (repo/git.ReadAhead). In a large repository on
+    a machine with a second core, the whole scan runs in a worker process instead
+    (repo/secrets_worker.py). Same options, same output: only where and when it runs
+    changes. A started command or worker nobody reads is killed when this object is
+    dropped."""
 
     def __init__(
         self,
@@ -252,17 +258,29 @@ class PendingSecretScan:
         *,
         shallow: bool = False,
         partial_clone: bool = False,
-        read_ahead: bool = True,
+        read_ahead: bool = True,  # False: no read-ahead buffer (a worker may still run)
+        worker: bool | None = None,
     ) -> None:
         self.cwd = cwd
         self.shallow = shallow
         self.partial_clone = partial_clone
-        self.read_ahead = read_ahead  # False: `start()` does nothing
+        self.read_ahead = read_ahead
+        # a worker process (repo/secrets_worker.py): None decides by the repository's size
+        self.worker = worker
         self._started: tuple[str, ReadAhead] | None = None
+        self._worker: HistoryWorker | None = None
 
     def start(self) -> None:
-        if self._started is not None or self.shallow or self.partial_clone:
+        if self._started is not None or self._worker is not None:
             return
+        if self.shallow or self.partial_clone:
+            return
+        from mlaudit.repo.secrets_worker import HistoryWorker, worth_a_worker
+
+        if self.worker if self.worker is not None else worth_a_worker(self.cwd):
+            with contextlib.suppress(OSError):
+                self._worker = HistoryWorker(self.cwd)
+                return
         if not self.read_ahead:
             return
         nonce = new_nonce()
@@ -273,6 +291,11 @@ class PendingSecretScan:
         self._started = (nonce, stream)
 
     def __call__(self) -> HistorySecretScan:
+        worker, self._worker = self._worker, None
+        if worker is not None:
+            answer = worker.result()
+            if answer is not None:
+                return answer  # else the same scan, here
         started, self._started = self._started, None
         return scan_history_secrets(
             self.cwd, shallow=self.shallow, partial_clone=self.partial_clone, started=started
