@@ -263,6 +263,21 @@ CASES = [
     ),
     (
         "deployment-documented",
+        "fp-readme-lone-title",  # trainindata/deploying-machine-learning-models README.md:1
+        {
+            "README.md": "# Deployment of Machine Learning Models\n"
+            "Accompanying repo for the online course.\n"
+        },
+        F,
+    ),
+    (
+        "deployment-documented",
+        "deploy-page-lone-title",  # a root page on the topic: its title is its subject
+        {"DEPLOYMENT.md": "# Deployment\n\nBuild the image, push, roll out.\n"},
+        P,
+    ),
+    (
+        "deployment-documented",
         "readme-title-and-deploy-section",
         {"README.md": "# Deploy BERT with FastAPI\n\n## Deploying to Cloud Run\n\nSteps.\n"},
         P,

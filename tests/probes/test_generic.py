@@ -260,10 +260,27 @@ def test_a_broken_file_without_the_name_does_not_make_the_check_unknown(tmp_path
 def test_name_tokens():
     from mlaudit.probes.base import name_tokens
 
-    assert name_tokens(["mlflow.log_*", "*.fit", "x.[ab]*"]) == ["log_", "fit", "x"]
+    assert name_tokens(["mlflow.log_*", "*.fit", "x.[ab]*"]) == ["mlflow", "fit", "x"]
+    # the module, not the `init` of every `__init__`
+    assert name_tokens(["wandb.init", "*.log_metric"]) == ["wandb", "log_metric"]
     # a method of a built object: the file names the class (`run` is in most files)
     assert name_tokens(["google.cloud.aiplatform.*TrainingJob().run"]) == ["TrainingJob"]
     assert name_tokens(["*"]) == []
+
+
+def test_a_broken_class_file_does_not_hide_a_trackers_absence(tmp_path):
+    """trainindata/deploying-machine-learning-models section-04-research-and-development/
+    preprocessors_bonus.py:31 (a SyntaxError in a class's `__init__`) made every check for a
+    call such as `wandb.init` unknown: its text holds `init`, never `wandb` (reviewed)."""
+    broken = (
+        "import numpy as np\n\nclass Imputer:\n"
+        "    def __init__(self, tol=0.05, variables):\n        self.tol = tol\n"
+    )
+    snap = snapshot(tmp_path, {"prep.py": broken, "train.py": "import numpy\n"})
+    assert run_probe(snap, "python_calls", calls=["wandb.init"]).outcome == Outcome.FAIL
+    # a broken file that names the tracker could hide its call: still unknown
+    snap2 = snapshot(tmp_path / "two", {"prep.py": broken + "import wandb\n"})
+    assert run_probe(snap2, "python_calls", calls=["wandb.init"]).outcome == Outcome.UNKNOWN
 
 
 def test_yaml_key_ignores_broken_files_that_cannot_hold_the_key(tmp_path):

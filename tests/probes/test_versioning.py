@@ -13,6 +13,7 @@ from helpers import (
     commit,
     git,
     make_repo,
+    run_probe,
     run_rubric_check,
     snapshot,
     training_repo,
@@ -144,12 +145,14 @@ CASES = [
         },
         PASS,
     ),
-    # class 6 of issue 10: an LFS rule that no file at HEAD goes through is at most partial
+    # class 6 of issue 10: an LFS rule that no file at HEAD goes through is at most partial;
+    # one that no commit ever touched a file under was set up and never used (axolotl-ai-cloud/
+    # axolotl .gitattributes:1 `data/*.jsonl filter=lfs`; reviewed; with history: below)
     (
         "data-vcs",
-        "lfs rule, no pointer at HEAD",
+        "FP lfs rule no file ever went through",
         {".gitattributes": "*.csv filter=lfs diff=lfs merge=lfs -text\n"},
-        PARTIAL,
+        FAIL,
     ),
     (
         "data-vcs",
@@ -1349,3 +1352,20 @@ def test_size_checks_are_unknown_when_a_candidate_is_missing(
     if expected == Outcome.UNKNOWN:
         assert [e.path for e in obs.evidence] == [missing]
         assert "cannot be read" in obs.message
+
+
+def test_an_lfs_rule_whose_data_left_head_is_partial(tmp_path):
+    """Data went through the rule once and was removed since: versioned in the past, none
+    at HEAD (partial), unlike a rule no commit ever used (fail, in CASES)."""
+    root = make_repo(
+        tmp_path / "repo",
+        {
+            ".gitattributes": "data/*.jsonl filter=lfs diff=lfs merge=lfs -text\n",
+            "data/train.jsonl": LFS_POINTER,
+        },
+    )
+    commit(root, {"README.md": "# x\n"}, "more")
+    git(root, "rm", "-q", "data/train.jsonl")
+    git(root, "commit", "-q", "-m", "drop the data")
+    obs = run_probe(open_worktree(root), "data_vcs")
+    assert obs.outcome == PARTIAL, obs.message

@@ -317,7 +317,7 @@ def _expand(
                 for recipe, line, target in make_lines(snap, candidate, targets, set()):
                     yield recipe, candidate, line, f"{candidate}:{target}"
                 break
-    for command, task_file, task_line, link in _task_runners.resolve(snap, text):
+    for command, task_file, task_line, link in _task_runners.resolve(snap, text, cwd):
         if task_file not in seen:
             yield command, task_file, task_line, link
     for path in referenced_files(snap, text, cwd):

@@ -15,6 +15,7 @@ Each resolver returns `[(command, path, line, link)]`, `link` naming the task
 
 from __future__ import annotations
 
+import posixpath
 import re
 import shlex
 from collections.abc import Callable, Iterable, Iterator
@@ -131,9 +132,9 @@ def just_recipes(snap: Snapshot, path: str) -> dict[str, tuple[list[tuple[str, i
     return snap._cached("justfile", path, parse)
 
 
-def just(snap: Snapshot, text: str) -> list[Command]:
+def just(snap: Snapshot, text: str, cwd: str = "") -> list[Command]:
     words = _after(text, _JUST)
-    path = next((p for p in JUSTFILES if snap.exists(p)), None)
+    path = in_folder(snap, cwd, JUSTFILES)
     if words is None or path is None:
         return []
     table = just_recipes(snap, path)
@@ -153,9 +154,9 @@ TASKFILES = ("Taskfile.yml", "Taskfile.yaml", "taskfile.yml", "taskfile.yaml")
 _TASK = re.compile(r"(?:^|[\s(])(?:go-)?task(?=\s|$)")
 
 
-def taskfile(snap: Snapshot, text: str) -> list[Command]:
+def taskfile(snap: Snapshot, text: str, cwd: str = "") -> list[Command]:
     words = _after(text, _TASK)
-    path = next((p for p in TASKFILES if snap.exists(p)), None)
+    path = in_folder(snap, cwd, TASKFILES)
     if words is None or path is None:
         return []
     docs = [d for d in snap.yaml_docs(path) if isinstance(d, dict)]
@@ -211,7 +212,7 @@ MISE_TASK_DIRS = ("mise-tasks", ".mise-tasks", ".mise/tasks", "mise/tasks", ".co
 _MISE = re.compile(r"(?:^|[\s(])mise\s+(?:run|r)(?=\s|$)")
 
 
-def mise(snap: Snapshot, text: str) -> list[Command]:
+def mise(snap: Snapshot, text: str, cwd: str = "") -> list[Command]:
     words = _after(text, _MISE)
     if words is None:
         return []
@@ -256,9 +257,9 @@ def mise(snap: Snapshot, text: str) -> list[Command]:
 _INVOKE = re.compile(r"(?:^|[\s(])(?:invoke|inv)(?=\s|$)")
 
 
-def invoke(snap: Snapshot, text: str) -> list[Command]:
+def invoke(snap: Snapshot, text: str, cwd: str = "") -> list[Command]:
     words = _after(text, _INVOKE)
-    path = next((p for p in ("tasks.py", "tasks/__init__.py") if snap.exists(p)), None)
+    path = in_folder(snap, cwd, ("tasks.py", "tasks/__init__.py"))
     facts = snap.python(path) if path and words is not None else None
     if facts is None or words is None or path is None:
         return []
@@ -300,10 +301,11 @@ def _string(literal: str) -> str | None:
 _NOX = re.compile(r"(?:^|[\s;&|(])(?:python[\d.]*\s+-m\s+)?nox(?![\w.-])")
 
 
-def nox(snap: Snapshot, text: str) -> list[Command]:
+def nox(snap: Snapshot, text: str, cwd: str = "") -> list[Command]:
     words = _after(text, _NOX)
-    facts = snap.python("noxfile.py") if words is not None and snap.exists("noxfile.py") else None
-    if facts is None or words is None:
+    noxfile = in_folder(snap, cwd, ("noxfile.py",)) if words is not None else None
+    facts = snap.python(noxfile) if noxfile else None
+    if facts is None or words is None or noxfile is None:
         return []
     sessions: dict[str, tuple[int, int]] = {}
     for name, start, end, kind in facts.spans:
@@ -415,27 +417,34 @@ def _toml_tox_commands(snap: Snapshot, path: str, table: Any) -> list[tuple[str,
     return out
 
 
-def tox_commands(snap: Snapshot) -> list[tuple[str, str, int]]:
+def tox_commands(snap: Snapshot, folder: str = "") -> list[tuple[str, str, int]]:
+    """The commands of every tox environment configured in `folder` ("" the root)."""
     out: list[tuple[str, str, int]] = []
-    for path in ("tox.ini", "setup.cfg"):
+
+    def here(name: str) -> str:
+        return posixpath.join(folder, name) if folder else name
+
+    for path in (here("tox.ini"), here("setup.cfg")):
         if snap.exists(path):
             out.extend(_tox_ini_commands(snap, path))
-    if snap.exists("pyproject.toml"):
-        tool = (snap.toml("pyproject.toml") or {}).get("tool") or {}
+    pyproject = here("pyproject.toml")
+    if snap.exists(pyproject):
+        tool = (snap.toml(pyproject) or {}).get("tool") or {}
         tox = tool.get("tox") if isinstance(tool, dict) else None
         if isinstance(tox, dict):
             if isinstance(tox.get("legacy_tox_ini"), str):
-                out.extend(_tox_ini_commands(snap, "pyproject.toml"))
-            out.extend(_toml_tox_commands(snap, "pyproject.toml", tox))
-    if snap.exists("tox.toml"):
-        out.extend(_toml_tox_commands(snap, "tox.toml", snap.toml("tox.toml") or {}))
+                out.extend(_tox_ini_commands(snap, pyproject))
+            out.extend(_toml_tox_commands(snap, pyproject, tox))
+    if snap.exists(here("tox.toml")):
+        out.extend(_toml_tox_commands(snap, here("tox.toml"), snap.toml(here("tox.toml")) or {}))
     return out
 
 
-def tox(snap: Snapshot, text: str) -> list[Command]:
+def tox(snap: Snapshot, text: str, cwd: str = "") -> list[Command]:
     if _after(text, _TOX) is None:
         return []
-    return [(c, path, line, f"{path}:testenv") for c, path, line in tox_commands(snap)]
+    found = tox_commands(snap, cwd) if cwd else []
+    return [(c, path, line, f"{path}:testenv") for c, path, line in found or tox_commands(snap)]
 
 
 # pyproject scripts: poe, hatch run, pdm run, uv run <entry point> ---------------------------
@@ -494,7 +503,7 @@ def _script_body(value: Any) -> tuple[list[str], list[str]]:
     return commands, refs
 
 
-def pyproject_scripts(snap: Snapshot, text: str) -> list[Command]:
+def pyproject_scripts(snap: Snapshot, text: str, cwd: str = "") -> list[Command]:
     words = _after(text, _PYPROJECT_RUNNER)
     if words is None:
         return []
@@ -574,7 +583,7 @@ def console_scripts(snap: Snapshot) -> dict[str, tuple[str, str]]:
     return found
 
 
-def uv_entry_point(snap: Snapshot, text: str) -> list[Command]:
+def uv_entry_point(snap: Snapshot, text: str, cwd: str = "") -> list[Command]:
     """`uv run <name>` / `poetry run <name>` of a `[project.scripts]` entry point runs that
     module: reported as `python -m <module>`."""
     words = _after(text, _UV_RUN)
@@ -590,7 +599,7 @@ def uv_entry_point(snap: Snapshot, text: str) -> list[Command]:
 
 
 # npm / yarn / pnpm ---------------------------------------------------------------------------
-def npm(snap: Snapshot, text: str) -> list[Command]:
+def npm(snap: Snapshot, text: str, cwd: str = "") -> list[Command]:
     for part in _OPS.split(text):
         match = re.search(
             r"(?:^|[\s(])(npm|pnpm|yarn|bun)\s+(?:(run(?:-script)?)\s+|(test|t)(?=\s|$))(\S*)",
@@ -648,7 +657,7 @@ def precommit_hook_commands(snap: Snapshot, only: str | None = None) -> list[Com
     return out
 
 
-def precommit(snap: Snapshot, text: str) -> list[Command]:
+def precommit(snap: Snapshot, text: str, cwd: str = "") -> list[Command]:
     words = _after(text, _PRECOMMIT)
     if words is None:
         return []
@@ -660,7 +669,7 @@ LEFTHOOK_FILES = ("lefthook.yml", "lefthook.yaml", ".lefthook.yml", ".lefthook.y
 _LEFTHOOK = re.compile(r"(?:^|[\s(])lefthook\s+run(?=\s|$)")
 
 
-def lefthook(snap: Snapshot, text: str) -> list[Command]:
+def lefthook(snap: Snapshot, text: str, cwd: str = "") -> list[Command]:
     words = _after(text, _LEFTHOOK)
     if words is None:
         return []
@@ -687,7 +696,7 @@ def lefthook(snap: Snapshot, text: str) -> list[Command]:
     return out
 
 
-RESOLVERS: tuple[Callable[[Snapshot, str], list[Command]], ...] = (
+RESOLVERS: tuple[Callable[[Snapshot, str, str], list[Command]], ...] = (
     just,
     taskfile,
     mise,
@@ -702,9 +711,23 @@ RESOLVERS: tuple[Callable[[Snapshot, str], list[Command]], ...] = (
 )
 
 
-def resolve(snap: Snapshot, text: str) -> list[Command]:
-    """Commands that the task-runner invocations in one command line run."""
+def resolve(snap: Snapshot, text: str, cwd: str = "") -> list[Command]:
+    """Commands that the task-runner invocations in one command line run; `cwd`: the folder
+    the line runs in (a CI step's working directory), where tox, nox, just, go-task and
+    invoke look for their file first."""
     out: list[Command] = []
     for resolver in RESOLVERS:
-        out.extend(resolver(snap, text))
+        out.extend(resolver(snap, text, cwd))
     return out
+
+
+def in_folder(snap: Snapshot, cwd: str, names: Iterable[str]) -> str | None:
+    """The first of `names` in the folder `cwd`, else at the root (a task runner reads its
+    file from the folder it runs in: trainindata/deploying-machine-learning-models runs
+    `tox` in section-07-ci-and-publishing/house-prices-api; reviewed)."""
+    names = tuple(names)
+    if cwd:
+        found = next((p for n in names if snap.exists(p := posixpath.join(cwd, n))), None)
+        if found:
+            return found
+    return next((p for p in names if snap.exists(p)), None)

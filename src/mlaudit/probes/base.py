@@ -649,8 +649,10 @@ def absent_from_python(
 
 
 def name_tokens(patterns: Iterable[str]) -> list[str]:
-    """The literal word each name pattern needs in a file's text (`mlflow.log_*` → `log_`,
-    `mlflow.*` → `mlflow`); '' (no filtering) when a pattern has no literal part."""
+    """The literal word each name pattern needs in a file's text: the longest literal of its
+    parts (`mlflow.log_*` → `mlflow`, `*.log_metric` → `log_metric`), since a call resolves
+    to a dotted name only through text that names each part (the import names the module,
+    the call site the function); none (no filtering) when a pattern has no literal part."""
     return list(_name_tokens(tuple(patterns)))
 
 
@@ -658,14 +660,19 @@ def name_tokens(patterns: Iterable[str]) -> list[str]:
 def _name_tokens(patterns: tuple[str, ...]) -> tuple[str, ...]:
     tokens = []
     for pattern in patterns:
-        literal = ""
         # `pkg.*TrainingJob().run`: the file must name the class it builds (TrainingJob),
-        # while `run` is in most files
+        # while `run` is in most files; `wandb.init`: `wandb`, not the `init` of every
+        # `__init__` (a broken file holding a class must not hide a tracker's absence)
         named = pattern.rsplit("()", 1)[0] if "()" in pattern else pattern
-        for part in reversed(named.replace("()", "").split(".")):
-            literal = max(re.split(r"[*?]", re.sub(r"\[[^\]]*\]", "*", part)), key=len)
-            if literal:
-                break
+        literal = max(
+            (
+                piece
+                for part in named.replace("()", "").split(".")
+                for piece in re.split(r"[*?]", re.sub(r"\[[^\]]*\]", "*", part))
+            ),
+            key=len,
+            default="",
+        )
         if not literal:
             return ()
         tokens.append(literal)

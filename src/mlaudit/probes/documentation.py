@@ -377,10 +377,13 @@ def _sections(
 ) -> tuple[Evidence, ...]:
     first = 0
     headings = doc.headings
-    if not titles and "/" not in path and len(headings) > 1 and headings[0].level == 1:
+    readme = path.upper().startswith("README")
+    if not titles and "/" not in path and (readme or len(headings) > 1) and headings:
         # the project's name ("# Deploy BERT for Sentiment Analysis with FastAPI"), above
-        # sections that may say nothing about the topic
-        first = 1
+        # sections that may say nothing about the topic; a root README's lone title too
+        # ("# Deployment of Machine Learning Models" over four lines that link to a course:
+        # trainindata/deploying-machine-learning-models README.md:1; reviewed)
+        first = 1 if headings[0].level == 1 else 0
     return tuple(
         ev(path, heading.line, heading.text)
         for index, heading in enumerate(headings[first:], start=first)

@@ -102,6 +102,8 @@ def _data_vcs(snap: Snapshot) -> tuple[list[Evidence], list[Evidence], list[Evid
             # rule dead: the one file it routed was removed (mozilla/DeepSpeech
             # .gitattributes:1 `data/lm/kenlm.scorer`, deleted in 28351519)
             near.append(ev(rule.path, rule.line, rule.text, _GONE))
+        elif _never_routed(snap, rule):
+            near.append(ev(rule.path, rule.line, rule.text, _NEVER))
         else:
             empty.append(ev(rule.path, rule.line, rule.text, "no file goes through LFS at HEAD"))
     for path in snap.glob(".datalad/config", "**/.datalad/config"):
@@ -142,6 +144,22 @@ def model_vcs(snap: Snapshot, p: NoParams) -> Observation:
 
 
 _GONE = "names a file no longer there"
+_NEVER = "no file has ever gone through it"
+
+
+def _never_routed(snap: Snapshot, rule: mf.LfsRule) -> bool:
+    """An LFS rule that no commit of the whole history ever touched a file under: set up,
+    never used (axolotl-ai-cloud/axolotl .gitattributes:1 `data/*.jsonl filter=lfs`, since
+    2023; reviewed). A history that cannot be read to its start leaves the rule partial."""
+    from mlaudit.repo.globs import compile_glob
+
+    history = snap.history
+    if not history.available or history.truncated or not history.commits:
+        return False
+    regex = compile_glob(rule.pattern)
+    return not any(
+        regex.match(path) and path != rule.path for c in history.commits for path in c.files
+    )
 
 
 def _names_a_missing_file(snap: Snapshot, pattern: str) -> bool:
@@ -162,7 +180,8 @@ def data_vcs(snap: Snapshot, p: NoParams) -> Observation:
     only for images or model weights, DVC outputs that are models (`models/…`, `*.onnx`,
     `*.ckpt`: model versioning, see model-vcs), a `.gitattributes` without `filter=lfs`.
     An LFS data rule that no file at HEAD goes through is partial; one naming a single file
-    that is no longer in the repository is dead (not counted).
+    that is no longer in the repository, or that no commit of the history ever touched a
+    file under, is dead (not counted).
     Why: a model can only be traced back to the data that trained it if the data has
     versions (source model "Versionamento"; GCP level 1).
     Fix: `dvc add data/raw && dvc push`, or `git lfs track "data/**"`.
@@ -176,6 +195,8 @@ def data_vcs(snap: Snapshot, p: NoParams) -> Observation:
         )
     if near and all(e.note == _GONE for e in near):
         return base.failed("the Git LFS rule for data names a file no longer there", near)
+    if near and all(e.note in (_GONE, _NEVER) for e in near):
+        return base.failed("no file has ever gone through the Git LFS rule for data", near)
     if near:
         return base.failed("DVC/Git LFS version models or images here, not data", near)
     configs = snap.glob(".dvc/config", "**/.dvc/config")

@@ -544,24 +544,123 @@ def parse_azure(path: str, doc: Any) -> list[CiJob]:
 
 
 # CircleCI --------------------------------------------------------------------------------
+def _circleci_workflow_jobs(doc: dict[str, Any]) -> dict[str, set[str]] | None:
+    """Job name → the triggers of the workflows that run it; None without `workflows:`.
+
+    A job runs only when a workflow lists it (a course's config keeps a dozen jobs of past
+    sections whose workflow is commented out: trainindata/deploying-machine-learning-models
+    .circleci/config.yml:298; reviewed). A workflow with `triggers:` runs on its schedule
+    only; a job whose filters ignore every branch runs on tags only."""
+    workflows = doc.get("workflows")
+    if not isinstance(workflows, dict):
+        return None
+    live: dict[str, set[str]] = {}
+    for name, workflow in workflows.items():
+        if name == "version" or not isinstance(workflow, dict):
+            continue
+        scheduled = "schedule" in repr(workflow.get("triggers", ""))
+        for entry in _as_list(workflow.get("jobs")):
+            if isinstance(entry, str):
+                job, config = entry, None
+            elif isinstance(entry, dict) and len(entry) == 1:
+                job, config = next(iter(entry.items()))
+            else:
+                continue
+            if scheduled:
+                triggers = {"schedule"}
+            elif _circleci_tags_only(config):
+                triggers = {"tag"}
+            else:
+                triggers = {"push", "pull_request"}
+            live.setdefault(str(job), set()).update(triggers)
+    return live
+
+
+def _circleci_tags_only(config: Any) -> bool:
+    filters = config.get("filters") if isinstance(config, dict) else None
+    if not isinstance(filters, dict) or not isinstance(filters.get("tags"), dict):
+        return False
+    branches = filters.get("branches")
+    ignored = branches.get("ignore") if isinstance(branches, dict) else None
+    return any(str(i).strip() in ("/.*/", "/.+/") for i in _as_list(ignored) or [ignored])
+
+
+_CIRCLECI_HOME = "~/project"  # CircleCI's default working directory, where checkout clones
+
+
+def _circleci_checkout_root(job: dict[str, Any], steps: list[Any]) -> str:
+    """Where the job's `checkout` puts the repository: its `path:`, else the job's working
+    directory."""
+    for step in steps:
+        if isinstance(step, dict) and isinstance(step.get("checkout"), dict):
+            where = step["checkout"].get("path")
+            if isinstance(where, str) and where.strip():
+                return _circleci_dir(where, job)
+    return _circleci_dir(job.get("working_directory"), None)
+
+
+def _circleci_dir(value: Any, job: dict[str, Any] | None) -> str:
+    """A CircleCI folder as written, normalised; a relative one is under the job's working
+    directory (or the default one)."""
+    if not isinstance(value, str) or not value.strip():
+        return _circleci_dir(job.get("working_directory"), None) if job else _CIRCLECI_HOME
+    folder = value.strip().rstrip("/")
+    if not folder.startswith(("/", "~")):
+        base = _circleci_dir(job.get("working_directory"), None) if job else _CIRCLECI_HOME
+        folder = f"{base}/{folder.removeprefix('./')}"
+    return folder
+
+
+def _circleci_cwd(root: str, step_dir: Any, job: dict[str, Any]) -> str:
+    """The repo-relative folder a `run` step runs in (`working_directory` of the step, else
+    of the job: trainindata/deploying-machine-learning-models runs `tox` in
+    `~/project/section-07-ci-and-publishing/house-prices-api`, checked out to `~/project`);
+    "" at the root or outside the checkout."""
+    folder = (
+        _circleci_dir(step_dir, job)
+        if step_dir
+        else _circleci_dir(job.get("working_directory"), None)
+    )
+    if not folder.startswith(root + "/"):
+        return ""
+    relative = folder[len(root) + 1 :].strip("/")
+    return "" if ".." in relative.split("/") else relative
+
+
 def parse_circleci(path: str, doc: Any) -> list[CiJob]:
     if not isinstance(doc, dict):
         return []
-    triggers = {"push", "pull_request"}
-    if "schedule" in repr(doc.get("workflows", "")):
-        triggers.add("schedule")
+    workflow_jobs = _circleci_workflow_jobs(doc)
     jobs = []
     for name, job in _as_dict(doc.get("jobs")).items():
         if not isinstance(job, dict):
             continue
-        ci = CiJob("circleci", path, str(name), key_line(doc.get("jobs"), name), set(triggers))
-        for step in _as_list(job.get("steps")):
+        if workflow_jobs is None:
+            # without workflows CircleCI runs the job named `build`
+            triggers, dead = {"push", "pull_request"}, str(name) != "build"
+        else:
+            triggers = workflow_jobs.get(str(name), set())
+            dead = not triggers
+        ci = CiJob(
+            "circleci",
+            path,
+            str(name),
+            key_line(doc.get("jobs"), name),
+            set(triggers) or {"push", "pull_request"},
+            disabled=dead,
+        )
+        steps = _as_list(job.get("steps"))
+        root = _circleci_checkout_root(job, steps)
+        for step in steps:
             if isinstance(step, dict) and "run" in step:
                 run = step["run"]
                 if isinstance(run, dict):
-                    ci.commands.extend(_command_lines(run.get("command"), key_line(run, "command")))
+                    cwd = _circleci_cwd(root, run.get("working_directory"), job)
+                    lines = _command_lines(run.get("command"), key_line(run, "command"), cwd)
+                    ci.commands.extend(lines)
                 else:
-                    ci.commands.extend(_command_lines(run, key_line(step, "run")))
+                    cwd = _circleci_cwd(root, None, job)
+                    ci.commands.extend(_command_lines(run, key_line(step, "run"), cwd))
             elif isinstance(step, dict):
                 ci.uses.extend(CiCommand(str(k), key_line(step, k)) for k in step)
         for image in _as_list(job.get("docker")):
