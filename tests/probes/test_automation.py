@@ -21,6 +21,25 @@ P, F, H, U = Outcome.PASS, Outcome.FAIL, Outcome.PARTIAL, Outcome.UNKNOWN
 CRON = "\n  schedule:\n    - cron: '0 3 * * 1'"
 
 
+TRAINING_IMAGE_PUSH = """\
+on: [push]
+jobs:
+  image:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: docker/build-push-action@v6
+        with:
+          context: .
+          file: {file}
+          push: {push}
+"""
+TRAINING_ENV = (
+    "FROM nvidia/cuda:12.4.1-devel-ubuntu22.04\nWORKDIR /workspace/app\nCOPY . .\n"
+    'RUN pip install -e .\nENTRYPOINT ["/workspace/app/scripts/entrypoint.sh"]\n'
+)
+
+
 def wf(run: str, on: str = "[push, pull_request]", extra: str = "", uses: str = "") -> str:
     body = "\n".join(f"          {line}" for line in run.splitlines())
     steps = "      - uses: actions/checkout@v4\n"
@@ -898,6 +917,85 @@ CASES = [
         P,
     ),
     ("pipeline-ci", "none", {".github/workflows/ci.yml": wf("pytest")}, F),
+    # a published image that holds the repository's code and launches no server: the
+    # environment a training run starts in (axolotl-ai-cloud/axolotl main.yml:62
+    # docker/build-push-action of docker/Dockerfile-uv, `COPY . .`; reviewed) ...
+    (
+        "pipeline-ci",
+        "training-environment-build-push-action",
+        {
+            ".github/workflows/ci.yml": TRAINING_IMAGE_PUSH.format(
+                file="./docker/Dockerfile-uv", push="true"
+            ),
+            "docker/Dockerfile-uv": TRAINING_ENV,
+            "pkg/train.py": "model.fit(x)\n",
+        },
+        P,
+    ),
+    # ... built by `docker buildx build --push` (stanford-crfm/levanter docker-base-image.yaml:51)
+    (
+        "pipeline-ci",
+        "training-environment-buildx-push",
+        {
+            ".github/workflows/ci.yml": wf(
+                "docker buildx build --file docker/Dockerfile.tpu --tag ghcr.io/o/r:latest --push ."
+            ),
+            "docker/Dockerfile.tpu": TRAINING_ENV,
+            "pkg/train.py": "model.fit(x)\n",
+        },
+        P,
+    ),
+    # ... or copying the project's package and handed to a cluster (allenai/open-instruct
+    # Dockerfile:86 `COPY open_instruct open_instruct`, `beaker image create`)
+    (
+        "pipeline-ci",
+        "training-environment-package-copy",
+        {
+            ".github/workflows/ci.yml": wf(
+                "docker build -t exp .\nbeaker image create exp --name exp"
+            ),
+            "Dockerfile": "FROM python:3.11\nCOPY pkg pkg\nRUN pip install -r requirements.txt\n",
+            "pkg/__init__.py": "",
+            "pkg/train.py": "model.fit(x)\n",
+        },
+        P,
+    ),
+    # ... not a serving image, an image nobody publishes, or a development container
+    (
+        "pipeline-ci",
+        "fp-serving-image-pushed",
+        {
+            ".github/workflows/ci.yml": TRAINING_IMAGE_PUSH.format(file="Dockerfile", push="true"),
+            "Dockerfile": "FROM python:3.11\nCOPY . /app\n"
+            'CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0"]\n',
+            "pkg/train.py": "model.fit(x)\n",
+        },
+        F,
+    ),
+    (
+        "pipeline-ci",
+        "fp-environment-image-not-published",
+        {
+            ".github/workflows/ci.yml": TRAINING_IMAGE_PUSH.format(
+                file="./docker/Dockerfile-uv", push="false"
+            ),
+            "docker/Dockerfile-uv": TRAINING_ENV,
+            "pkg/train.py": "model.fit(x)\n",
+        },
+        F,
+    ),
+    (
+        "pipeline-ci",
+        "fp-dev-container-pushed",
+        {
+            ".github/workflows/ci.yml": TRAINING_IMAGE_PUSH.format(
+                file=".devcontainer/Dockerfile", push="true"
+            ),
+            ".devcontainer/Dockerfile": TRAINING_ENV,
+            "pkg/train.py": "model.fit(x)\n",
+        },
+        F,
+    ),
     (
         "pipeline-ci",
         "fp-serving-image",
@@ -941,6 +1039,34 @@ CASES = [
         P,
     ),
     ("iac-env-promotion", "none", {"src/a.py": "x = 1\n"}, F),
+    # an environment used for its secrets or approvals is no stage: `deployment: false`
+    # (a bot approving pull requests) and a signing key's scope (open-edge-platform/anomalib
+    # auto-approve.yml:52-54, tauri-build.yaml:166; reviewed) ...
+    (
+        "iac-env-promotion",
+        "fp-approval-and-signing-environments",
+        {
+            ".github/workflows/cd.yml": "on: push\njobs:\n  approve:\n    runs-on: u\n"
+            "    environment:\n      name: auto-approve\n      deployment: false\n"
+            "    steps:\n      - run: gh pr review --approve\n  sign:\n    runs-on: u\n"
+            "    environment: windows-msix-signing\n    steps:\n      - run: ./sign.sh\n"
+            "  prod:\n    runs-on: u\n    environment: production\n"
+            "    steps:\n      - run: ./deploy.sh prod\n"
+        },
+        F,
+    ),
+    # ... while an environment given by name in a mapping is a stage
+    (
+        "iac-env-promotion",
+        "environment-mappings",
+        {
+            ".github/workflows/cd.yml": "on: push\njobs:\n  stage:\n    runs-on: u\n"
+            "    environment:\n      name: staging\n      url: https://staging.example.com\n"
+            "    steps:\n      - run: ./deploy.sh staging\n  prod:\n    runs-on: u\n"
+            "    environment: {name: production}\n    steps:\n      - run: ./deploy.sh prod\n"
+        },
+        P,
+    ),
     # publishing targets are no stages (EleutherAI/lm-evaluation-harness pypi + testpypi)
     (
         "iac-env-promotion",

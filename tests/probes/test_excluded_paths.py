@@ -31,6 +31,10 @@ from mlaudit.probes.base import is_excluded
         # the trap: a module about documents, not documentation
         ("doc_parser/parse.py", False),
         ("src/docstore/index.py", False),
+        # a static analyser's rule fixtures (open-edge-platform/anomalib .semgrep/)
+        (".semgrep/path-traversal.py", True),
+        # the trap: a project's own module about semgrep
+        ("src/semgrep_rules/loader.py", False),
     ],
 )
 def test_is_excluded(path, excluded):

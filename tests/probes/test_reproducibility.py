@@ -130,6 +130,31 @@ CASES = [
         {"pkg/data/base.py": CHECKED_DOWNLOAD, "train.py": "model.fit(x)\n"},
         PASS,
     ),
+    # ... by a verifier named for a hash (open-edge-platform/anomalib data/utils/download.py:
+    # 318-324: urlretrieve(filename=path), then check_hash(path, info.hashsum); reviewed) ...
+    (
+        "data-pinned",
+        "hand-checked download, check_hash",
+        {
+            "pkg/data/download.py": "from urllib.request import urlretrieve\n\n"
+            "def download_and_extract(root, info):\n    path = root / info.filename\n"
+            "    urlretrieve(url=info.url, filename=path)\n    check_hash(path, info.hashsum)\n",
+            "train.py": "model.fit(x)\n",
+        },
+        PASS,
+    ),
+    # ... not the builtin `hash` of the file's name
+    (
+        "data-pinned",
+        "FP builtin hash of the download",
+        {
+            "pkg/data/download.py": "from urllib.request import urlretrieve\n\n"
+            "def download_and_extract(root, info):\n    path = root / info.filename\n"
+            "    urlretrieve(url=info.url, filename=path)\n    key = hash(path)\n",
+            "train.py": "model.fit(x)\n",
+        },
+        FAIL,
+    ),
     (
         "data-pinned",
         "pooch known_hash",

@@ -146,7 +146,12 @@ def pushed_dockerfile(use: CiCommand) -> str | None:
 
 
 # a deployment environment that is not the system itself: review apps, package indexes, docs
-NOT_DELIVERY_ENV = re.compile(r"^(?:review|pypi|testpypi|docs?|pages|github-pages)\b", re.I)
+# ... nor a scope for a signing key (open-edge-platform/anomalib tauri-build.yaml:166
+# `windows-msix-signing`; reviewed)
+NOT_DELIVERY_ENV = re.compile(
+    r"^(?:review|pypi|testpypi|docs?|pages|github-pages)\b|(?:^|[-_\s])(?:code[-_]?)?sign(?:ing)?\b",
+    re.I,
+)
 
 
 @dataclass(frozen=True)

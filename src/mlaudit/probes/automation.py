@@ -570,7 +570,77 @@ PIPELINE_SDKS = (
 PUBLISH_CALLS = (".publish", ".upsert", ".compile", ".submit", ".create_run_from_pipeline_func")
 
 
-def _dockerfile_trains(snap: Snapshot, text: str, train: re.Pattern[str]) -> str | None:
+# a container command that serves (the image is the model's service, not its training)
+_SERVES = re.compile(
+    r"\b(?:uvicorn|gunicorn|hypercorn|waitress|daphne|streamlit|gradio|torchserve|tritonserver"
+    r"|nginx|flask\s+run|serve|server|api|app\.py)\b",
+    re.IGNORECASE,
+)
+_COPIES_ALL = re.compile(r"^\s*(?:COPY|ADD)\s+(?:--\S+\s+)*\.\/?\s+\S", re.IGNORECASE)
+_COPIES = re.compile(r"^\s*(?:COPY|ADD)\s+(?:--\S+\s+)*([\w.-][\w./-]*?)/?\s+\S", re.IGNORECASE)
+_LAUNCH = re.compile(r"^\s*(?:CMD|ENTRYPOINT)\b", re.IGNORECASE)
+# an image published where a job runs it: a registry, or Beaker (`beaker image create`)
+_PUBLISHES = re.compile(r"--push\b|\b(?:docker|podman|crane)\s+push\b|\bimage\s+create\b")
+
+
+def _training_environment(snap: Snapshot, path: str) -> bool:
+    """A Dockerfile that holds the repository's own code (`COPY . .`, or a folder of its
+    Python packages) and launches no server: the image a training run starts in, with the
+    trainer given at run time (axolotl-ai-cloud/axolotl docker/Dockerfile-uv:16 `COPY . .`,
+    an entry-point script, `axolotl train` run in it by cli/cloud/modal_.py; stanford-crfm/
+    levanter docker/tpu/Dockerfile.incremental; allenai/open-instruct Dockerfile:86 `COPY
+    open_instruct open_instruct`, run on Beaker; reviewed). A development container is not."""
+    if base.DEV_CONTAINER.search(path):
+        return False
+    lines = snap.lines(path)
+    if any(_LAUNCH.match(line) and _SERVES.search(line) for line in lines):
+        return False
+    for line in lines:
+        if _COPIES_ALL.match(line):
+            return True
+        copied = _COPIES.match(line)
+        if copied and not line.lstrip().upper().startswith(("COPY --FROM", "ADD --FROM")):
+            folder = copied.group(1).removeprefix("./").rstrip("/")
+            if snap.exists(f"{folder}/__init__.py"):
+                return True
+    return False
+
+
+def _image_trains(snap: Snapshot, path: str, train: re.Pattern[str]) -> bool:
+    return snap.exists(path) and any(
+        re.match(r"^\s*(CMD|ENTRYPOINT|RUN)\b", line) and train.search(line)
+        for line in snap.lines(path)
+    )
+
+
+def _built_training_images(
+    snap: Snapshot, train: re.Pattern[str], publishing: set[int]
+) -> list[Evidence]:
+    """docker/build-push-action steps of active jobs that build a training image, or publish
+    a training environment (see _training_environment); `publishing`: the ids of the jobs
+    whose commands publish an image."""
+    from mlaudit.probes._delivery import _pushes_a_buildable_image, pushed_dockerfile
+
+    found: list[Evidence] = []
+    for job in snap.ci_jobs:
+        if job.disabled:
+            continue
+        for use in job.uses:
+            path = pushed_dockerfile(use)
+            if path is None or not snap.exists(path):
+                continue
+            pushed = _pushes_a_buildable_image(snap, use) or id(job) in publishing
+            if _image_trains(snap, path, train) or (pushed and _training_environment(snap, path)):
+                found.append(ev(job.path, use.line, use.text, f"{job.system} job {job.name}"))
+                found.append(ev(path, None, None, "training image"))
+    return found
+
+
+def _dockerfile_trains(
+    snap: Snapshot, text: str, train: re.Pattern[str], published: bool = False
+) -> str | None:
+    """The Dockerfile a `docker build` line builds, when it is a training image (or, when
+    `published`, a training environment: see _training_environment)."""
     if not re.search(r"\bdocker\s+(buildx\s+)?build\b", text):
         return None
     words = text.split()
@@ -584,11 +654,11 @@ def _dockerfile_trains(snap: Snapshot, text: str, train: re.Pattern[str]) -> str
         context = words[-1].removeprefix("./").rstrip("/")
         candidates.append("Dockerfile" if context in (".", "") else f"{context}/Dockerfile")
     for path in candidates:
-        if snap.exists(path) and any(
-            re.match(r"^\s*(CMD|ENTRYPOINT|RUN)\b", line) and train.search(line)
-            for line in snap.lines(path)
-        ):
+        if _image_trains(snap, path, train):
             return path
+        if (published or _PUBLISHES.search(text)) and snap.exists(path):
+            if _training_environment(snap, path):
+                return path
     return None
 
 
@@ -598,8 +668,11 @@ def pipeline_ci(snap: Snapshot, p: PipelineCiParams) -> Observation:
 
     Looks for: CI commands (followed through Makefile targets and scripts) that compile a
     KFP/Vertex pipeline, upsert a SageMaker pipeline, create an Azure ML pipeline job, or
-    build a Docker image whose CMD/ENTRYPOINT trains; or a Python script run by CI that
-    calls a pipeline compiler or `upsert`.
+    build a Docker image (`docker build`, `docker buildx build`, docker/build-push-action)
+    whose CMD/ENTRYPOINT trains, or publish (push, `beaker image create`) an image that
+    holds the repository's own code and launches no server — the environment a training
+    run starts in, with the trainer given at run time; or a Python script run by CI that
+    calls a pipeline compiler or `upsert`. A development container is not counted.
     Why: at GCP level 2 the pipeline itself is code that CI builds, tests and ships.
     Fix: add a CI step that compiles the pipeline (or builds the training image) on every
     merge.
@@ -607,11 +680,14 @@ def pipeline_ci(snap: Snapshot, p: PipelineCiParams) -> Observation:
     regex = re.compile(p.commands, re.IGNORECASE)
     train = re.compile(TRAIN, re.IGNORECASE)
     found: list[Evidence] = []
-    for item in _ci_reach.reached(snap, p.follow):
+    items = _ci_reach.reached(snap, p.follow)
+    publishing = {id(i.job) for i in items if _PUBLISHES.search(i.text)}
+    found.extend(_built_training_images(snap, train, publishing))
+    for item in items:
         if _ci_reach.runs(item.text, regex):
             found.append(item.evidence())
             continue
-        dockerfile = _dockerfile_trains(snap, item.text, train)
+        dockerfile = _dockerfile_trains(snap, item.text, train, id(item.job) in publishing)
         if dockerfile:
             found.append(item.evidence())
             found.append(ev(dockerfile, None, None, "training image"))

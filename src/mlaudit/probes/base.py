@@ -56,6 +56,9 @@ EXCLUDED_DIRS: tuple[str, ...] = (
     ".nox",
     ".ipynb_checkpoints",
     "__pycache__",
+    # a static analyser's rule fixtures: code written to trip the rule, never run
+    # (open-edge-platform/anomalib .semgrep/path-traversal.py; reviewed)
+    ".semgrep",
 )
 # an AI coding assistant's prompts and skills: never the project's documentation or code,
 # not even for the checks that read docs/ and examples/ (fmind/mlops-python-package

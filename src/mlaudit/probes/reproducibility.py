@@ -86,7 +86,11 @@ _CHECKED_DOWNLOADS = {
 _ABOUT_DATA = re.compile(r"(?i)data|corpus|corpora")
 _WEIGHTS = re.compile(r"(?i)weight|checkpoint|ckpt|\.pth?\b|\.h5\b|\.safetensors|\bmodels?\b")
 _DOWNLOAD = re.compile(r"(?i)(?:^|\.)(?:\w*download\w*|urlretrieve|urlopen|requests\.get)$")
-_DIGEST = re.compile(r"(?i)(?:^|\.)(?:sha\d+|md5|blake2b|\w*(?:sha\d+|md5|checksum|digest)\w*)$")
+# `check_hash(path, info.hashsum)` (open-edge-platform/anomalib data/utils/download.py:324;
+# reviewed): a digest named as a hash, not the builtin `hash`
+_DIGEST = re.compile(
+    r"(?i)(?:^|\.)(?:sha\d+|md5|blake2b|\w*(?:sha\d+|md5|checksum|digest|_hash|hash_)\w*)$"
+)
 
 
 def _checked_download(call: Call) -> str | None:

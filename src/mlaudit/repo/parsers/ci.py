@@ -337,7 +337,11 @@ def parse_github(path: str, doc: Any) -> list[CiJob]:
             continue
         env = job.get("environment")
         if isinstance(env, dict):
-            env = env.get("name")
+            # `deployment: false`: the environment's secrets and approvals without a
+            # deployment (open-edge-platform/anomalib auto-approve.yml:52-54, a bot approving
+            # pull requests; reviewed)
+            deploys = env.get("deployment") not in (False, "false")
+            env = env.get("name") if deploys else None
         ci = CiJob(
             "github",
             path,
