@@ -278,6 +278,12 @@ CASES = [
     ),
     (
         "deployment-documented",
+        "quarto-page-section",  # a docs/ page in Quarto: its headings count like Markdown's
+        {"docs/guide.qmd": "---\ntitle: Guide\n---\n\n## Serving the model\n\nvllm serve.\n"},
+        P,
+    ),
+    (
+        "deployment-documented",
         "readme-title-and-deploy-section",
         {"README.md": "# Deploy BERT with FastAPI\n\n## Deploying to Cloud Run\n\nSteps.\n"},
         P,
@@ -302,6 +308,20 @@ CASES = [
         F,
     ),
     ("data-sources-documented", "docs-dataset-page", {"docs/datasets.md": "# Datasets\n"}, P),
+    # a Quarto page is Markdown (axolotl-ai-cloud/axolotl docs/dataset_loading.qmd; reviewed)
+    (
+        "data-sources-documented",
+        "quarto-dataset-page",
+        {"docs/dataset_loading.qmd": "---\ntitle: Dataset Loading\n---\n\nFrom the Hub.\n"},
+        P,
+    ),
+    # ... while another Quarto page says nothing about data
+    (
+        "data-sources-documented",
+        "fp-quarto-other-page",
+        {"docs/lora.qmd": "---\ntitle: LoRA\n---\n\nAdapters.\n"},
+        F,
+    ),
     # a root README section on preparing the data (facebookresearch/detr README.md:181)
     (
         "data-sources-documented",
@@ -526,6 +546,20 @@ CASES = [
         "labelling-documented",
         "label-studio-section",
         {"README.md": "# X\n\n## Label Studio\n\nCreate a project with one class.\n"},
+        H,
+    ),
+    # a dataset format's type named after the tool is no section on it (axolotl-ai-cloud/
+    # axolotl docs/rlhf.qmd:56 `#### chatml.argilla`; reviewed)
+    (
+        "labelling-documented",
+        "fp-dotted-format-name",
+        {"docs/rlhf.md": "# RLHF\n\n#### chatml.argilla\n\n```json\n{}\n```\n"},
+        NA,
+    ),
+    (
+        "labelling-documented",
+        "argilla-section",
+        {"README.md": "# X\n\n## Argilla setup\n\nCreate a dataset for review.\n"},
         H,
     ),
     (

@@ -134,6 +134,19 @@ AIRFLOW_DAG = (
 )
 
 
+def test_monitor_job_and_broken_files(tmp_path):
+    """A broken file whose text names none of the monitor's calls cannot hide one
+    (trainindata/deploying-machine-learning-models section-04-research-and-development/
+    preprocessors_bonus.py:31, a class with a SyntaxError; reviewed); one naming the tool
+    can."""
+    broken = "import numpy as np\n\nclass Imputer:\n    def __init__(self, tol=0.05, variables):\n"
+    calls = DRIFT_CALLS + ["sagemaker.model_monitor.DefaultModelMonitor"]
+    snap = snapshot(tmp_path / "a", {"prep.py": broken})
+    assert run_probe(snap, "monitor_job", calls=calls).outcome == FAIL
+    snap = snapshot(tmp_path / "b", {"prep.py": broken + "import evidently\n"})
+    assert run_probe(snap, "monitor_job", calls=calls).outcome == UNKNOWN
+
+
 @pytest.mark.parametrize(
     ("files", "expected"),
     [

@@ -21,7 +21,8 @@ from mlaudit.repo.snapshot import Snapshot, derivation_key
 from mlaudit.results import Evidence, Observation
 
 README_GLOBS = ["/README*", "/readme*", "/Readme*", "/*/README*", "/*/readme*"]
-DOC_GLOBS = ["*.md", "*.rst", "*.markdown", "*.mdx", "*.txt"]
+# Quarto's `.qmd` pages are Markdown (axolotl-ai-cloud/axolotl docs/*.qmd; reviewed)
+DOC_GLOBS = ["*.md", "*.rst", "*.markdown", "*.mdx", "*.qmd", "*.txt"]
 RUN_COMMANDS = (
     r"^\s*(\$\s*|>\s*|%\s*|!\s*)?("
     r"pip3?\s+install|python[\d.]*\s+-m\s+pip\s+install|uv\s+(sync|run|pip|venv|tool)|"

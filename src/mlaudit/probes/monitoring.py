@@ -290,7 +290,8 @@ def monitor_job(snap: Snapshot, p: MonitorJobParams) -> Observation:
             return base.partial(
                 f"{p.what} only in notebooks (exploratory, not scheduled)", notebooks
             )
-        problems = base.problem_evidence(snap, paths)
+        # a broken file whose text names none of the monitor's calls cannot hide one
+        problems = base.problem_evidence(snap, paths, base.name_tokens(p.calls))
         if problems:
             return base.unknown(f"no {p.what} found, but some files could not be parsed", problems)
         return base.failed(f"no {p.what}")
