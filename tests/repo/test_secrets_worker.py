@@ -162,3 +162,18 @@ def test_the_history_size_is_read_without_git(repo: Path, tmp_path: Path) -> Non
     git(tmp_path, "clone", "-q", "--bare", str(repo), str(bare))
     assert sw._packed_bytes(bare) > 0
     assert sw._packed_bytes(tmp_path / "nowhere") == 0
+
+
+def _asks_from_a_pool() -> bool:
+    return sw._in_a_pool_worker()
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="needs fork")
+def test_a_pool_worker_knows_it_is_one() -> None:
+    """Fleet and history run their scans in a process pool: there, no second process."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+        assert pool.submit(_asks_from_a_pool).result(timeout=60) is True
+    assert sw._in_a_pool_worker() is False
