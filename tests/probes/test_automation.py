@@ -960,6 +960,18 @@ CASES = [
         },
         P,
     ),
+    # ... not an image that copies only another stage's or image's files
+    (
+        "pipeline-ci",
+        "fp-copies-from-another-image",
+        {
+            ".github/workflows/ci.yml": TRAINING_IMAGE_PUSH.format(file="Dockerfile", push="true"),
+            "Dockerfile": "FROM python:3.11\nCOPY --chown=app --from=ghcr.io/o/base:1 pkg pkg\n",
+            "pkg/__init__.py": "",
+            "pkg/train.py": "model.fit(x)\n",
+        },
+        F,
+    ),
     # ... not a serving image, an image nobody publishes, or a development container
     (
         "pipeline-ci",

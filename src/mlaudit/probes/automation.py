@@ -579,6 +579,7 @@ _SERVES = re.compile(
 _COPIES_ALL = re.compile(r"^\s*(?:COPY|ADD)\s+(?:--\S+\s+)*\.\/?\s+\S", re.IGNORECASE)
 _COPIES = re.compile(r"^\s*(?:COPY|ADD)\s+(?:--\S+\s+)*([\w.-][\w./-]*?)/?\s+\S", re.IGNORECASE)
 _LAUNCH = re.compile(r"^\s*(?:CMD|ENTRYPOINT)\b", re.IGNORECASE)
+_FROM_ELSEWHERE = re.compile(r"\s--from[=\s]", re.IGNORECASE)  # another stage or image
 # an image published where a job runs it: a registry, or Beaker (`beaker image create`)
 _PUBLISHES = re.compile(r"--push\b|\b(?:docker|podman|crane)\s+push\b|\bimage\s+create\b")
 
@@ -596,10 +597,10 @@ def _training_environment(snap: Snapshot, path: str) -> bool:
     if any(_LAUNCH.match(line) and _SERVES.search(line) for line in lines):
         return False
     for line in lines:
-        if _COPIES_ALL.match(line):
+        if _COPIES_ALL.match(line) and not _FROM_ELSEWHERE.search(line):
             return True
         copied = _COPIES.match(line)
-        if copied and not line.lstrip().upper().startswith(("COPY --FROM", "ADD --FROM")):
+        if copied and not _FROM_ELSEWHERE.search(line):
             folder = copied.group(1).removeprefix("./").rstrip("/")
             if snap.exists(f"{folder}/__init__.py"):
                 return True
@@ -627,10 +628,12 @@ def _built_training_images(
             continue
         for use in job.uses:
             path = pushed_dockerfile(use)
-            if path is None or not snap.exists(path):
+            if path is None:
                 continue
             pushed = _pushes_a_buildable_image(snap, use) or id(job) in publishing
-            if _image_trains(snap, path, train) or (pushed and _training_environment(snap, path)):
+            if _image_trains(snap, path, train) or (
+                pushed and snap.exists(path) and _training_environment(snap, path)
+            ):
                 found.append(ev(job.path, use.line, use.text, f"{job.system} job {job.name}"))
                 found.append(ev(path, None, None, "training image"))
     return found

@@ -600,7 +600,7 @@ def _circleci_checkout_root(job: dict[str, Any], steps: list[Any]) -> str:
             where = step["checkout"].get("path")
             if isinstance(where, str) and where.strip():
                 return _circleci_dir(where, job)
-    return _circleci_dir(job.get("working_directory"), None)
+    return _circleci_dir(None, job)
 
 
 def _circleci_dir(value: Any, job: dict[str, Any] | None) -> str:
@@ -620,11 +620,7 @@ def _circleci_cwd(root: str, step_dir: Any, job: dict[str, Any]) -> str:
     of the job: trainindata/deploying-machine-learning-models runs `tox` in
     `~/project/section-07-ci-and-publishing/house-prices-api`, checked out to `~/project`);
     "" at the root or outside the checkout."""
-    folder = (
-        _circleci_dir(step_dir, job)
-        if step_dir
-        else _circleci_dir(job.get("working_directory"), None)
-    )
+    folder = _circleci_dir(step_dir, job)
     if not folder.startswith(root + "/"):
         return ""
     relative = folder[len(root) + 1 :].strip("/")
