@@ -324,6 +324,15 @@ CASES = [
     ("scripts-folder", "scripts", {"scripts/run.sh": "#!/bin/sh\necho hi\n"}, P),
     ("scripts-folder", "none", {"run.sh": "#!/bin/sh\n"}, F),
     ("scripts-folder", "devtools", {"devtools/ci/start.sh": "#!/bin/sh\necho hi\n"}, P),
+    # the scikit-learn family's build_tools/ (sktime/pytorch-forecasting, reviewed) ...
+    ("scripts-folder", "build-tools", {"build_tools/run_examples.sh": "#!/bin/bash\necho\n"}, P),
+    # ... holding scripts: a build_tools/ of notes beside a loose script is no scripts folder
+    (
+        "scripts-folder",
+        "fp-build-tools-notes",
+        {"run.sh": "#!/bin/sh\n", "build_tools/x.txt": "x"},
+        F,
+    ),
     ("scripts-folder", "a-root-program", {"train.py": "print(1)\n"}, F),
     ("scripts-folder", "fp-template", {"scripts/.gitkeep": ""}, H),
     # a web UI's JavaScript in static/scripts/ is no operational script (huggingface/

@@ -832,3 +832,61 @@ def test_data_assertions_still_count_where_there_is_data(tmp_path):
         "    df = pd.read_csv('rows.csv')\n    assert df['age'].notnull().all()\n",
     }
     assert run_check(snapshot(tmp_path, files), "feature-unit-tests").outcome == Outcome.PARTIAL
+
+
+# a published library of models (probe model_library): rule lib keeps its algorithms from
+# counting as the project training, yet its tests train its models, and it loads weights for
+# its users (awslabs/gluonts, sktime/pytorch-forecasting; reviewed)
+FORECAST_LIBRARY = {
+    "pyproject.toml": '[project]\nname = "forecastlib"\nversion = "1.0"\n',
+    "src/forecastlib/__init__.py": "",
+    "src/forecastlib/models/deepar.py": "import torch\n\n\nclass DeepAREstimator:\n"
+    "    def train(self, data):\n        return self\n\n\n"
+    "def load(path):\n    return torch.load(path)\n",
+    "tests/test_deepar.py": "import numpy as np\n"
+    "from forecastlib.models.deepar import DeepAREstimator\n\n\n"
+    "def test_train():\n    predictor = DeepAREstimator().train([1, 2])\n"
+    "    assert np.isfinite(predictor.forecast()).all()\n",
+    ".github/workflows/ci.yml": "on: [push, pull_request]\njobs:\n  t:\n    runs-on: ubuntu-latest\n"
+    "    steps:\n      - run: python -m pytest tests\n",
+    ".github/workflows/release.yml": WORKFLOW_TOOL[".github/workflows/release.yml"],
+}
+MODEL_LIBRARY_CASES = [
+    ("library-of-models", FORECAST_LIBRARY, P),
+    # a monitoring tool whose tests fit a scikit-learn model to have predictions to monitor
+    # trains no model of its own (evidentlyai/evidently): the trap
+    (
+        "tool-fits-a-foreign-model",
+        {
+            **{k: v for k, v in FORECAST_LIBRARY.items() if not k.startswith("tests/")},
+            "tests/test_drift.py": "from sklearn.linear_model import LinearRegression\n"
+            "from forecastlib.report import Report\n\n\n"
+            "def test_drift():\n    LinearRegression().fit([[1]], [1])\n    assert Report()\n",
+        },
+        F,
+    ),
+    # the same tests in a repository that publishes nothing: no package, no model library
+    (
+        "unpublished",
+        {k: v for k, v in FORECAST_LIBRARY.items() if k != "pyproject.toml"},
+        F,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "files", "expected"), MODEL_LIBRARY_CASES, ids=[c[0] for c in MODEL_LIBRARY_CASES]
+)
+def test_model_library(tmp_path, case, files, expected):
+    obs = run_probe(snapshot(tmp_path, files), "model_library")
+    assert obs.outcome == expected, obs
+
+
+def test_a_library_of_models_is_asked_about_its_model_tests_and_loading(tmp_path):
+    snap = snapshot(tmp_path, FORECAST_LIBRARY)
+    assert run_probe(snap, "uses_models").outcome == F  # rule lib: no model of its own
+    assert run_check(snap, "model-unit-tests").outcome == P
+    unsafe = run_check(snap, "unsafe-deserialization")
+    assert unsafe.outcome == F and unsafe.evidence[0].path == "src/forecastlib/models/deepar.py"
+    # the training checks still do not apply: rule lib holds for them
+    assert run_check(snap, "hpo-tracked").outcome == Outcome.NOT_APPLICABLE

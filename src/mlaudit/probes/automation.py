@@ -20,6 +20,7 @@ from mlaudit.probes.kubernetes import k8s_objects
 from mlaudit.probes.registry import Params, probe
 from mlaudit.probes.testing import _resolve, local_modules
 from mlaudit.repo.globs import matches_any
+from mlaudit.repo.parsers.ci import other_branch_note
 from mlaudit.repo.parsers.python_src import Call, PythonFacts
 from mlaudit.repo.parsers.yaml_docs import key_line
 from mlaudit.repo.snapshot import Snapshot, derivation_key
@@ -108,7 +109,9 @@ def ci_present(snap: Snapshot, p: CiPresentParams) -> Observation:
                 continue
             # a job only ever started by hand integrates nothing (ray-project/llm-applications
             # update_index.yaml:3 `workflow_dispatch:`); unknown triggers are given the benefit
-            (by_hand if job.only_by_hand else working).append(found)
+            # ... as is one run only on branches nobody works on (demote_dead_branches)
+            idle = job.only_by_hand or job.only_on_other_branches
+            (by_hand if idle else working).append(found)
     if working:
         return base.passed(f"{len(working)} CI job(s) doing real work", working)
     if docs:
@@ -116,8 +119,11 @@ def ci_present(snap: Snapshot, p: CiPresentParams) -> Observation:
             f"{len(docs)} CI job(s), but they only build or publish documentation", docs
         )
     if by_hand:
+        why = other_branch_note(j for j in active if j.only_on_other_branches)
         return base.partial(
-            f"{len(by_hand)} CI job(s) doing real work, but only when started by hand", by_hand
+            f"{len(by_hand)} CI job(s) doing real work, but "
+            + (why if why is not None else "only when started by hand"),
+            by_hand,
         )
     if released:
         return base.failed(
@@ -867,16 +873,18 @@ def cd_deploy(snap: Snapshot, p: CdDeployParams) -> Observation:
     # a delivery started only by hand is a push-button release, not continuous delivery
     # (deezer/spleeter: every workflow that pushes images or publishes is `workflow_dispatch`;
     # reviewed), as a CI job started only by hand is partial CI
-    automatic = [d for d in found if not d.job.only_by_hand]
+    # ... and one that runs only on a branch nobody works on delivers no change (DataTalksClub/
+    # mlops-zoomcamp cd-deploy.yml:3-5, pushes to a `develop` untouched since 2022; reviewed)
+    automatic = [d for d in found if not d.job.only_by_hand and not d.job.only_on_other_branches]
     evidence = [e for d in automatic or found for e in d.evidence]
     if automatic:
         hows = sorted({d.how for d in automatic})
         return base.passed(f"{len(automatic)} CI job(s) deliver: {'; '.join(hows)}", evidence)
     if found:
         hows = sorted({d.how for d in found})
+        why = other_branch_note(d.job for d in found) or "only when started by hand"
         return base.partial(
-            f"{len(found)} CI job(s) deliver ({'; '.join(hows)}), but only when started by hand",
-            evidence,
+            f"{len(found)} CI job(s) deliver ({'; '.join(hows)}), but {why}", evidence
         )
     jobs = [j for j in snap.ci_jobs if not j.disabled]
     if not jobs:

@@ -764,6 +764,68 @@ _MODEL_CALL = derivation_key("training.model_call")
 _model_call = _first_call_of(MODEL_LOADING_CALLS)
 
 
+# a module or class of a package's that is a model (gluonts.torch.model.deepar,
+# pytorch_forecasting.models, DeepAREstimator, TemporalFusionTransformer)
+_MODEL_MODULE = re.compile(
+    r"(?:^|\.)(?:models?|modell?ing|estimators?|networks?|nets?|architectures?|forecasters?)(?:\.|$)"
+)
+_MODEL_CLASS = re.compile(
+    r"^(?!(?:Base|Root|Generic|Pydantic)Model$)[A-Z]\w*"
+    r"(?:Model|Net|Network|Estimator|Forecaster|Classifier|Regressor|Transformer)$"
+)
+_TESTED_MODEL = derivation_key("training.tested_model")
+
+
+@probe("model_library", NoParams)
+def model_library(snap: Snapshot, p: NoParams) -> Observation:
+    """Precondition: the repository publishes a package of models, which its tests train.
+
+    Looks for a test file that imports a model module or class of the package the repository
+    publishes (`from gluonts.torch.model.deepar import DeepAREstimator`, `from
+    pytorch_forecasting.models import TemporalFusionTransformer`) and calls a training API
+    (`.fit`, `.train`, a `Trainer` …). Fails in a repository that publishes no package, or
+    whose tests train none of its own models.
+    Why: rule lib keeps a library's algorithms from counting as the project training a model,
+    so an MLOps tool is not asked for a model registry. A library *of models* still has model
+    code: whether its tests exercise it (model-unit-tests) and whether it loads weights
+    unsafely for its users (unsafe-deserialization) are its own questions (awslabs/gluonts
+    test/model/, sktime/pytorch-forecasting tests/test_models/; reviewed).
+    Fix: nothing to fix; it decides whether the model-code checks apply.
+    """
+    return snap._cached("model_library", "", lambda: _model_library(snap))
+
+
+def _tested_model(path: str, facts: PythonFacts) -> tuple[tuple[int, str], tuple[str, ...]] | None:
+    """A test file's first training call and the modules it imports that name a model."""
+    call = _training_call(path, facts)
+    if call is None:
+        return None
+    modules = tuple(
+        imp.module
+        for imp in facts.imports
+        if _MODEL_MODULE.search(imp.module.rpartition(".")[0] or imp.module)
+        or _MODEL_CLASS.match(imp.module.rpartition(".")[2])
+    )
+    return (call, modules) if modules else None
+
+
+def _model_library(snap: Snapshot) -> Observation:
+    if not base.own_packages(snap):
+        return base.failed("the repository publishes no package")
+    tests = [x for x in base.select_files(snap, ["*.py"]) if base.is_test_path(x)]
+    for path, hit in snap.python_per_file(_TESTED_MODEL, tests, _tested_model):
+        if hit is None:
+            continue
+        (line, what), modules = hit
+        own = [m for m in modules if base.is_own_module(snap, m)]
+        if own:
+            return base.passed(
+                f"its tests train the package's own models ({own[0]})",
+                [ev(path, line, what)],
+            )
+    return base.failed("no test trains a model of the package the repository publishes")
+
+
 @probe("uses_models", NoParams)
 def uses_models(snap: Snapshot, p: NoParams) -> Observation:
     """Precondition: the repository has a model of its own: it trains, loads or tracks one.

@@ -32,7 +32,7 @@ from mlaudit.repo.git import (
     pipe_git,
     run_git,
 )
-from mlaudit.repo.gitinfo import GitInfo, display_name
+from mlaudit.repo.gitinfo import GitInfo, display_name, read_branches
 from mlaudit.repo.history import DEFAULT_COMMIT_LIMIT, start_history
 from mlaudit.repo.integrity import rewritten_history_notes, unresponsive_git
 from mlaudit.repo.sources import DEFAULT_MAX_BYTES, ReadResult, _safe_relpath
@@ -546,6 +546,7 @@ def read_gitref(path: str | Path, ref: str) -> RefFacts:
     for head in ("refs/heads/", "refs/remotes/"):
         if full.startswith(head):
             info.branch = full[len(head) :]
+    read_branches(root, info)
     return RefFacts(root, ref, info, layout_notes)
 
 

@@ -39,6 +39,7 @@ from mlaudit.repo.parsers.ci import (
     CiJob,
     ci_system_for,
     config_names,
+    demote_dead_branches,
     parse_jenkinsfile,
     run_by_hand,
     sniff_ci_system,
@@ -582,6 +583,10 @@ class Snapshot(InfraViews):
                     submitted |= hand
                     triggered |= declared
             run_by_hand(jobs, submitted, triggered)
+        if self.git is not None and self.git.default_branch is not None:
+            demote_dead_branches(
+                jobs, self.git.default_branch, self.git.branch_tips, _unix(self.git.commit_date)
+            )
         return jobs
 
     @cached_property
@@ -675,3 +680,16 @@ _DERIVATION_KEYS: dict[tuple[str, tuple[object, ...]], str] = {}
 
 def posix_rel(path: Path, root: Path) -> str:
     return os.path.relpath(path, root).replace(os.sep, "/")
+
+
+def _unix(stamp: str | None) -> int | None:
+    """The unix time of a GitInfo date (`2024-01-31T12:00:00Z`), None when absent."""
+    if not stamp:
+        return None
+    import datetime as dt
+
+    try:
+        when = dt.datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ")
+    except ValueError:
+        return None
+    return int(when.replace(tzinfo=dt.timezone.utc).timestamp())

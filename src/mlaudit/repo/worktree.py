@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from mlaudit.errors import TargetError
 from mlaudit.repo.git import LOG_SAFETY_FLAGS, GitFailed, git_text, run_git
-from mlaudit.repo.gitinfo import GitInfo, display_name
+from mlaudit.repo.gitinfo import GitInfo, display_name, read_branches
 from mlaudit.repo.history import DEFAULT_COMMIT_LIMIT, GitHistory, start_history
 from mlaudit.repo.integrity import (
     damage_reason,
@@ -79,6 +79,7 @@ def _probe_git(root: Path) -> GitInfo | None:
         for ref in refs.split(", "):
             if ref.startswith("HEAD -> "):
                 info.branch = ref[len("HEAD -> ") :]
+        read_branches(root, info)
     try:
         promisor = git_text(
             root,

@@ -10,6 +10,7 @@ import fnmatch
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from mlaudit.patterns import MAX_MATCH_LINE, bounded
@@ -101,6 +102,8 @@ class CiJob:
     environment: str | None = None
     disabled: bool = False
     trigger_paths: list[str] = field(default_factory=list)
+    # GitHub: an event's branch filter, (`branches`, `branches-ignore`), see demote_dead_branches
+    branch_filters: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict)
 
     @property
     def scheduled(self) -> bool:
@@ -112,6 +115,13 @@ class CiJob:
         Cloud Build config submitted by hand): it runs on no change. Unknown triggers are
         given the benefit of the doubt."""
         return bool(self.triggers) and self.triggers <= BY_HAND
+
+    @property
+    def only_on_other_branches(self) -> bool:
+        """Runs on changes only to branches the project does not work on (a stale `develop`,
+        a `master` that is no longer the default; see demote_dead_branches), by hand aside."""
+        rest = self.triggers - BY_HAND
+        return bool(rest) and all(t.endswith(OTHER_BRANCHES) for t in rest)
 
     @property
     def repository_bot(self) -> bool:
@@ -312,25 +322,148 @@ def _truthy_false(value: Any) -> bool:
 
 
 # GitHub Actions -------------------------------------------------------------------------
-def _github_triggers(doc: dict[Any, Any]) -> tuple[set[str], list[str]]:
+_BRANCH_EVENTS = frozenset({"push", "pull_request", "pull_request_target"})
+# a trigger whose branch filter names no branch the project works on (demote_dead_branches)
+OTHER_BRANCHES = "@other-branches"
+# a branch whose last commit is this much older than the scanned commit is no longer worked on
+LIVE_BRANCH_SECONDS = 180 * 86_400
+
+BranchFilters = dict[str, tuple[tuple[str, ...], tuple[str, ...]]]
+
+
+def _github_triggers(doc: dict[Any, Any]) -> tuple[set[str], list[str], BranchFilters]:
     raw = doc.get("on", doc.get(True))  # YAML 1.1 reads a bare `on` key as True
     paths: list[str] = []
+    filters: BranchFilters = {}
     if isinstance(raw, str):
-        return {raw}, paths
+        return {raw}, paths, filters
     if isinstance(raw, list):
-        return {str(x) for x in raw}, paths
+        return {str(x) for x in raw}, paths, filters
     triggers: set[str] = set()
     for key, value in _as_dict(raw).items():
-        triggers.add(str(key))
-        if isinstance(value, dict) and isinstance(value.get("paths"), list):
-            paths.extend(str(p) for p in value["paths"])
-    return triggers, paths
+        event = str(key)
+        spec = _as_dict(value)
+        if isinstance(spec.get("paths"), list):
+            paths.extend(str(p) for p in spec["paths"])
+        branches = [str(b) for b in _as_list(spec.get("branches")) if b is not None]
+        ignored = [str(b) for b in _as_list(spec.get("branches-ignore")) if b is not None]
+        if (
+            event == "push"
+            and not (branches or ignored)
+            and ("tags" in spec or "tags-ignore" in spec)
+        ):
+            # `push: tags: [v*]` runs on a release tag, never on a pushed change
+            triggers.add("tag")
+            continue
+        triggers.add(event)
+        if event in _BRANCH_EVENTS and (branches or ignored):
+            filters[event] = (tuple(branches), tuple(ignored))
+    return triggers, paths, filters
+
+
+@lru_cache(maxsize=1024)
+def _branch_pattern(pattern: str) -> re.Pattern[str] | None:
+    """GitHub's branch filter glob (`*` within a segment, `**` across, `?`/`+` the preceding
+    character's count, `[…]` a class) as a regex; None for an expression it cannot read."""
+    if "${{" in pattern:
+        return None
+    out = []
+    i = 0
+    while i < len(pattern):
+        c = pattern[i]
+        if pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+            continue
+        if c == "*":
+            out.append("[^/]*")
+        elif c in "?+" and out:
+            out.append(c)
+        elif c == "[":
+            end = pattern.find("]", i + 1)
+            if end == -1:
+                return None
+            out.append("[" + re.escape(pattern[i + 1 : end]).replace("\\-", "-") + "]")
+            i = end + 1
+            continue
+        else:
+            out.append(re.escape(c))
+        i += 1
+    try:
+        return re.compile("".join(out) + r"\Z")
+    except re.error:
+        return None
+
+
+def _filter_takes(branches: tuple[str, ...], ignored: tuple[str, ...], name: str) -> bool | None:
+    """Does an event's branch filter take the branch `name`? (GitHub: the last matching
+    pattern of `branches` decides, a `!` one excludes; `branches-ignore` excludes.) None when
+    a pattern cannot be read."""
+    if ignored:
+        for pattern in ignored:
+            compiled = _branch_pattern(pattern)
+            if compiled is None:
+                return None
+            if compiled.match(name):
+                return False
+        if not branches:
+            return True
+    taken = False
+    for pattern in branches:
+        negated = pattern.startswith("!")
+        compiled = _branch_pattern(pattern[1:] if negated else pattern)
+        if compiled is None:
+            return None
+        if compiled.match(name):
+            taken = not negated
+    return taken
+
+
+def other_branch_note(jobs: Iterable[CiJob]) -> str | None:
+    """Why the jobs run on no change, when a branch filter is why: `only on changes to
+    develop, a branch the project no longer works on`; None otherwise."""
+    named: dict[str, None] = {}
+    for job in jobs:
+        for event, (branches, ignored) in job.branch_filters.items():
+            if event + OTHER_BRANCHES in job.triggers:
+                named.update(dict.fromkeys(branches or tuple(f"!{b}" for b in ignored)))
+    if not named:
+        return None
+    shown = ", ".join(f"`{b}`" for b in list(named)[:4])
+    return (
+        f"only on changes to {shown}: no branch the project works on "
+        "(its default branch, or one with a commit in the last 180 days)"
+    )
+
+
+def demote_dead_branches(
+    jobs: list[CiJob], default: str | None, tips: dict[str, int], now: int | None
+) -> None:
+    """A push or pull-request trigger filtered to branches the project does not work on runs
+    on none of its changes: it becomes `<event>@other-branches`. The project works on its
+    default branch (the remote's HEAD) and on every branch with a commit in the
+    LIVE_BRANCH_SECONDS before the scanned commit (a git-flow `develop` that `main` merges).
+    DataTalksClub/mlops-zoomcamp ci-tests.yml:3-5 runs on pull requests into `develop`, whose
+    last commit is from 2022, while `main` took every change since (reviewed); a workflow
+    still filtered to `master` after the default moved to `main` runs on nothing. Without a
+    default branch (no remote HEAD: a CI checkout, a local repository) nothing changes."""
+    if default is None:
+        return
+    live = {default} | {b for b, t in tips.items() if now is None or t >= now - LIVE_BRANCH_SECONDS}
+    for job in jobs:
+        for event, (branches, ignored) in job.branch_filters.items():
+            if event not in job.triggers:
+                continue
+            verdicts = [_filter_takes(branches, ignored, b) for b in sorted(live)]
+            if None in verdicts or any(verdicts):
+                continue
+            job.triggers = (job.triggers - {event}) | {event + OTHER_BRANCHES}
 
 
 def parse_github(path: str, doc: Any) -> list[CiJob]:
     if not isinstance(doc, dict):
         return []
-    triggers, paths = _github_triggers(doc)
+    triggers, paths, filters = _github_triggers(doc)
     jobs: list[CiJob] = []
     for name, job in _as_dict(doc.get("jobs")).items():
         if not isinstance(job, dict):
@@ -351,6 +484,7 @@ def parse_github(path: str, doc: Any) -> list[CiJob]:
             environment=str(env) if env else None,
             disabled=_truthy_false(job.get("if")),
             trigger_paths=list(paths),
+            branch_filters=dict(filters),
         )
         if isinstance(job.get("uses"), str):
             ci.uses.append(CiCommand(job["uses"], key_line(job, "uses")))
