@@ -9,6 +9,7 @@ Exit 0, 2 on a usage error, 3 when no selected commit can be read.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -253,6 +254,17 @@ def _disk_cache(use_cache: bool, prepared: Any, root: Path) -> Any:
     return open_cache(root, str(root), rubric_key(prepared.loaded))
 
 
+@functools.lru_cache(maxsize=8)
+def _branch_facts(root: Path) -> tuple[str | None, tuple[tuple[str, int], ...]]:
+    """The remote's default branch and each branch's last commit time: one `git
+    for-each-ref` per repository and process, whatever the number of points."""
+    from mlaudit.repo.gitinfo import GitInfo, read_branches
+
+    info = GitInfo()
+    read_branches(root, info)
+    return info.default_branch, tuple(sorted(info.branch_tips.items()))
+
+
 def open_point(
     root: Path,
     display_path: str,
@@ -275,6 +287,10 @@ def open_point(
         shallow=shallow,
         partial_clone=partial,
     )
+    # the branches as a scan sees them, so that a point's CI triggers read as a scan's of the
+    # same commit (ci.demote_dead_branches: liveness is judged at the point's own date)
+    info.default_branch, tips = _branch_facts(root)
+    info.branch_tips = dict(tips)
     snap = Snapshot(source=source, root_name=root.name, display_path=display_path, git=info)
     snap.parse_cache = parses.bind(source.blob_id)
     snap.notes.append(

@@ -144,3 +144,25 @@ def test_an_unreadable_filter_keeps_its_trigger():
     demote_dead_branches([job], "main", {"main": 100}, 100)
     assert job.triggers == {"push@other-branches"}
     assert job.only_on_other_branches
+
+
+def test_history_reads_branch_filters_as_scan_does(tmp_path, monkeypatch):
+    # a history point and a scan of the same commit give the same verdict: the point knows
+    # the default branch too (one for-each-ref per repository, not one per point)
+    import json
+
+    from typer.testing import CliRunner
+
+    from mlaudit.cli import app
+
+    monkeypatch.setenv("MLAUDIT_NO_CACHE", "1")
+    cloned(tmp_path, ON_DEVELOP_PRS, develop_date="2022-07-28T12:00:00Z")
+    clone = str(tmp_path / "clone")
+    runner = CliRunner()
+    scanned = runner.invoke(app, ["scan", clone, "--ref", "HEAD", "--format", "json"])
+    history = runner.invoke(app, ["history", clone, "--last", "1", "--format", "json"])
+    assert scanned.exit_code in (0, 1) and history.exit_code == 0, history.output
+    scan = json.loads(scanned.stdout)
+    [point] = json.loads(history.stdout)["points"]
+    assert {r["check"]: r["outcome"] for r in scan["results"]}["TST011"] == "partial"
+    assert point["index"] == scan["maturity_index"]
