@@ -165,6 +165,25 @@ CASES = [
         F,
     ),
     ("deployment-documented", "none", {"README.md": "# X\n\n## Usage\n"}, F),
+    # a table of past versions and a library's quick start are no deployment documentation
+    # (RUCAIBox/RecBole README.md:251 "RecBole Major Releases", docs "Quick-start From API";
+    # reviewed) ...
+    (
+        "deployment-documented",
+        "fp-version-table-and-quick-start",
+        {
+            "README.md": "# X\n\n## RecBole Major Releases\n\n| v1 | 2020 |\n",
+            "docs/source/start.rst": "Quick-start From API\n====================\n\nUse it.\n",
+        },
+        F,
+    ),
+    # ... while a release section still is (the trap)
+    (
+        "deployment-documented",
+        "release-section",
+        {"README.md": "# X\n\n## Releasing\n\nTag and push.\n"},
+        P,
+    ),
     # a section that only promises its content (mosaicml/llm-foundry TUTORIAL.md:182, reviewed)
     (
         "deployment-documented",
@@ -298,6 +317,14 @@ CASES = [
     ("data-sources-documented", "data-readme", {"data/README.md": "Source: Kaggle.\n"}, P),
     # a page per dataset in the data folder (openai/CLIP data/country211.md, reviewed) ...
     ("data-sources-documented", "data-page", {"data/country211.md": "# Country211\n"}, P),
+    # a Sphinx page on the datasets (RUCAIBox/RecBole docs/source/user_guide/data/
+    # dataset_download.rst; reviewed)
+    (
+        "data-sources-documented",
+        "sphinx-dataset-page",
+        {"docs/source/user_guide/data/dataset_download.rst": "Dataset Download\n=====\n"},
+        P,
+    ),
     # ... not a page in a nested data folder of the code, which may be anything
     ("data-sources-documented", "fp-nested-page", {"src/pkg/data/notes.md": "# Notes\n"}, F),
     # an API page nbdev generates for a dataset class (Nixtla/neuralforecast docs/tsdataset.html.md)

@@ -82,6 +82,10 @@ def test_redact(value, expected):
         "$TOKEN",
         "********",
         AZURITE_KEY,
+        # bracketed stand-ins and dotted names (mage-ai/mage-ai; reviewed)
+        "[token]",
+        "{password}",
+        "support.function.C99.c",
     ],
 )
 def test_dummy_values(value):
@@ -90,6 +94,17 @@ def test_dummy_values(value):
 
 def test_real_value_is_not_dummy():
     assert not is_dummy(ENV_TOKEN)
+    # a key with dots and capitals is no dotted name (SendGrid's shape), the trap
+    assert not is_dummy("SG.Xk29dLpQw8Rt5vBn3MzYhA.Jf7Kp2LxQ9wVb4Nm6RtZs1Yc8Hd3Ge5Ua0Wi2Oq7Pl")
+
+
+def test_url_credential_placeholders_are_not_secrets():
+    comment = "# e.g. https://[user]:[token]@[netloc]\n"
+    assert not find_secrets("git/__init__.py", comment)
+    theme = 'x = {"token": "support.function.C99.c"}\n'
+    assert not find_secrets("chunk.py", theme)
+    real = 'url = "https://alice:Xk29dLpQw8Rt5vBn@github.com/org/repo.git"\n'
+    assert [f.kind for f in find_secrets("clone.py", real)] == ["url-credential"]
 
 
 # detectors: positive, negative, known false positive -----------------------------------------------

@@ -362,6 +362,25 @@ CASES = [
         Outcome.PASS,
     ),
     ("sast", {".github/workflows/ci.yml": GH_PR + "      - run: bandit -r src\n"}, Outcome.PASS),
+    # freeing the runner's disk of CodeQL runs no CodeQL (deepchem/deepchem build.yml:36;
+    # reviewed) ...
+    (
+        "sast",
+        {
+            ".github/workflows/ci.yml": GH_PR
+            + "      - run: sudo rm -rf /opt/hostedtoolcache/CodeQL\n"
+        },
+        Outcome.FAIL,
+    ),
+    # ... but a step that cleans up, then runs it, does (the trap)
+    (
+        "sast",
+        {
+            ".github/workflows/ci.yml": GH_PR
+            + "      - run: rm -rf db && codeql database create db\n"
+        },
+        Outcome.PASS,
+    ),
     ("sast", {"pyproject.toml": "[tool.bandit]\nexclude_dirs = ['tests']\n"}, Outcome.PARTIAL),
     # Coverity started by hand (EleutherAI/gpt-neox coverity_scan.yml:3,47): configured, not
     # run on every change; SonarCloud's action on pull requests

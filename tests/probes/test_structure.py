@@ -202,6 +202,8 @@ CASES = [
     # feature-engineering-folder ------------------------------------------------------------------------------
     ("feature-engineering-folder", "features-pkg", {"src/pkg/features/build.py": "x = 1\n"}, P),
     ("feature-engineering-folder", "single-module", {"src/featurization.py": "x = 1\n"}, H),
+    # deepchem's featurizers (deepchem/deepchem deepchem/feat/; reviewed)
+    ("feature-engineering-folder", "feat-pkg", {"deepchem/feat/graph.py": "x = 1\n"}, P),
     # a transformers/ folder of scikit-learn transformers is feature code ...
     (
         "feature-engineering-folder",

@@ -1092,6 +1092,46 @@ CASES = [
         {"tests/test_eval.py": METRIC_TEST},
         H,
     ),
+    # CI runs tests, but not the folder holding the bar (trainindata/deploying-machine-
+    # learning-models assignment-section-05/tests/test_prediction.py:27; reviewed): partial
+    (
+        "model-quality-gate",
+        "metric-threshold-test-in-a-folder-ci-skips",
+        {
+            "train.py": "from sklearn.linear_model import Ridge\nRidge().fit(X, y)\n",
+            "section-05/tests/test_eval.py": METRIC_TEST,
+            "api/tests/test_api.py": TEST_OK,
+            ".github/workflows/ci.yml": wf("pytest api/tests"),
+        },
+        H,
+    ),
+    # ... nor when the step runs the runner's discovery in another folder
+    (
+        "model-quality-gate",
+        "metric-threshold-test-discovered-in-another-folder",
+        {
+            "train.py": "from sklearn.linear_model import Ridge\nRidge().fit(X, y)\n",
+            "section-05/tests/test_eval.py": METRIC_TEST,
+            "api/tests/test_api.py": TEST_OK,
+            ".github/workflows/ci.yml": wf(
+                "pytest", extra="    defaults:\n      run:\n        working-directory: api\n"
+            ),
+        },
+        H,
+    ),
+    # ... but the discovery in the bar's own folder runs it (the trap)
+    (
+        "model-quality-gate",
+        "metric-threshold-test-discovered-in-its-folder",
+        {
+            "train.py": "from sklearn.linear_model import Ridge\nRidge().fit(X, y)\n",
+            "section-05/tests/test_eval.py": METRIC_TEST,
+            ".github/workflows/ci.yml": wf(
+                "pytest", extra="    defaults:\n      run:\n        working-directory: section-05\n"
+            ),
+        },
+        P,
+    ),
     # FP: a unit test of the metric code itself (an exact equality), a training sanity test
     # (the loss below the prior's: examples/scripted-pipeline tests/test_model.py:22), and a
     # metric outside tests

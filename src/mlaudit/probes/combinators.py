@@ -97,6 +97,11 @@ def all_of(snap: Snapshot, p: AllOfParams) -> Observation:
 class WiredParams(Params):
     declared: SubProbe
     wiring: SubProbe
+    covers_declared: bool = Field(
+        default=False,
+        description="the wiring must run the test files the declared evidence names: they "
+        "are passed to it as its `covers` (tests_in_ci)",
+    )
 
 
 @probe("wired", WiredParams)
@@ -109,7 +114,7 @@ def wired(snap: Snapshot, p: WiredParams) -> Observation:
     declared = p.declared.run(snap)
     if declared.outcome not in (Outcome.PASS, Outcome.PARTIAL):
         return declared
-    wiring = p.wiring.run(snap)
+    wiring = _wiring_for(p, declared).run(snap)
     evidence = list(declared.evidence) + list(wiring.evidence)
     if wiring.outcome == Outcome.PASS and declared.outcome == Outcome.PASS:
         return base.passed(f"{declared.message}; wired: {wiring.message}", evidence)
@@ -118,6 +123,25 @@ def wired(snap: Snapshot, p: WiredParams) -> Observation:
     if wiring.outcome == Outcome.PARTIAL:  # run, but by hand, on a schedule, or unheeded
         return base.partial(f"{declared.message}; not wired: {wiring.message}", evidence)
     return base.partial(f"{declared.message}; not run automatically", evidence)
+
+
+def _wiring_for(p: WiredParams, declared: Observation) -> SubProbe:
+    """The wiring probe, narrowed to the declared evidence's test files with
+    `covers_declared`: a threshold asserted in a folder CI never tests is not run by CI
+    running other tests (trainindata/deploying-machine-learning-models
+    assignment-section-05/tests/test_prediction.py:27; reviewed)."""
+    if not p.covers_declared or not isinstance(p.wiring.with_, Params):
+        return p.wiring
+    if "covers" not in type(p.wiring.with_).model_fields:
+        return p.wiring
+    if len(declared.evidence) >= base.MAX_EVIDENCE:
+        return p.wiring  # the evidence is capped: the declared files are not all known
+    files = sorted({e.path for e in declared.evidence if base.is_test_path(e.path)})
+    if not files or any(c in f for f in files for c in "*?[]{}\\"):
+        return p.wiring  # none, or a path that would read as a glob: not narrowed
+    # a leading "/" anchors each glob at the root: `test_x.py` is no `sub/test_x.py`
+    narrowed = p.wiring.with_.model_copy(update={"covers": ["/" + f for f in files]})
+    return p.wiring.model_copy(update={"with_": narrowed})
 
 
 class AbsentParams(Params):

@@ -115,6 +115,12 @@ _PUBLISHED_KEYS = frozenset(
 )
 _TEMPLATE = re.compile(r"[<>]|\$\{|\$\(|\{\{|\}\}|%\(|\*\*\*|\.\.\.|…|^\$[A-Za-z_]")
 _PLACEHOLDER_NAME = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+(?:=[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*)?")
+# a bracketed stand-in (`https://[user]:[token]@[netloc]`: mage-ai/mage-ai
+# mage_ai/data_preparation/git/__init__.py:668, a comment; reviewed)
+_BRACKETED = re.compile(r"\[[^\[\]]*\]|\{[^{}]*\}")
+# a dotted name is no secret: a syntax theme's scope in minified JS (`"token":
+# "support.function.C99.c"`, mage-ai/mage-ai frontend_dist chunks; reviewed), a module path
+_DOTTED_NAME = re.compile(r"[a-z][a-z0-9_-]*(?:\.[A-Za-z][A-Za-z0-9_-]*){2,}")
 
 
 def shannon_entropy(value: str) -> float:
@@ -140,7 +146,7 @@ def is_dummy(value: str) -> bool:
     # underscores; also a mapping of one name to another (a Beaker/gantry
     # `--env-secret R2_ACCESS_KEY_ID=R2_ACCESS_KEY_ID` names the secret the cluster stores:
     # allenai/OLMo scripts/beaker/annealing/launch_annealing.sh:39)
-    if _PLACEHOLDER_NAME.fullmatch(v):
+    if _PLACEHOLDER_NAME.fullmatch(v) or _BRACKETED.fullmatch(v) or _DOTTED_NAME.fullmatch(v):
         return True
     return len(set(v)) < 5
 
