@@ -684,6 +684,28 @@ CASES = [
     ),
     # pipeline-integration-test ------------------------------------------------------------------
     ("pipeline-integration-test", "ci-dvc-repro", {".github/workflows/ci.yml": wf("dvc repro")}, P),
+    # a run of two epochs of the project's entry point on every change (RUCAIBox/RecBole
+    # python-package.yml:55; reviewed) ...
+    (
+        "pipeline-integration-test",
+        "ci-two-epoch-run",
+        {
+            "recsys/trainer.py": "import torch\n\ndef fit(model, opt):\n    opt.step()\n",
+            ".github/workflows/ci.yml": wf("python run_recsys.py --model=BPR --epochs=2"),
+        },
+        P,
+    ),
+    # ... not a full-length run of a script that is not named for training, nor a flag of
+    # another program (the traps)
+    (
+        "pipeline-integration-test",
+        "fp-long-run-and-foreign-flag",
+        {
+            "recsys/trainer.py": "import torch\n\ndef fit(model, opt):\n    opt.step()\n",
+            ".github/workflows/ci.yml": wf("python run_recsys.py --epochs 100\nbench --epochs=2"),
+        },
+        F,
+    ),
     # a framework's training command on every PR (RasaHQ/rasa-demo continuous_integration.yml:232)
     (
         "pipeline-integration-test",
