@@ -2483,3 +2483,21 @@ def test_a_published_library_s_own_trainer_run_briefly_in_a_test_counts(tmp_path
     obs = run_check(snapshot(tmp_path, training_repo(files)), "pipeline-integration-test")
     assert obs.outcome == Outcome.PASS, obs.message
     assert any(e.path == "tests/test_train_lm.py" for e in obs.evidence)
+
+
+def test_a_web_api_serving_no_model_has_no_model_contract(tmp_path):
+    # a data tool's own web app (mage-ai/mage-ai mage_ai/server/server.py; reviewed): no
+    # model is trained, loaded or tracked, so the serving contract of a model does not apply
+    files = {
+        "app.py": FASTAPI_APP,
+        "tests/test_api.py": "from fastapi.testclient import TestClient\nfrom app import app\n\n"
+        "def test_pipelines():\n    assert TestClient(app).get('/pipelines').status_code == 200\n",
+    }
+    assert run_check(snapshot(tmp_path, files), "serving-contract-test").outcome == (
+        Outcome.NOT_APPLICABLE
+    )
+    # ... while the same app serving a model has one (the trap)
+    served = snapshot(
+        tmp_path / "served", {**files, "model.py": "import joblib\nm = joblib.load('m.pkl')\n"}
+    )
+    assert run_check(served, "serving-contract-test").outcome == P

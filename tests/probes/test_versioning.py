@@ -705,6 +705,20 @@ CASES = [
     # config-versioned -----------------------------------------------------------------------------
     ("config-versioned", "params.yaml", {"params.yaml": "lr: 0.1\n"}, PASS),
     ("config-versioned", "configs dir", {"configs/train.yaml": "lr: 0.1\n"}, PASS),
+    # a package's default run configuration (RUCAIBox/RecBole recbole/properties/; reviewed) ...
+    (
+        "config-versioned",
+        "properties dir",
+        {"recsys/properties/overall.yaml": "epochs: 300\n"},
+        PASS,
+    ),
+    # ... not Java properties files (the trap)
+    (
+        "config-versioned",
+        "fp java properties",
+        {"src/main/properties/app.properties": "a=1\n"},
+        FAIL,
+    ),
     # tuned hyperparameters per algorithm (DLR-RM/rl-baselines3-zoo hyperparams/ppo.yml)
     (
         "config-versioned",
