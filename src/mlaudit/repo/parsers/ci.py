@@ -449,14 +449,15 @@ def demote_dead_branches(
     default branch (no remote HEAD: a CI checkout, a local repository) nothing changes."""
     if default is None:
         return
-    live = {default} | {b for b, t in tips.items() if now is None or t >= now - LIVE_BRANCH_SECONDS}
+    live = {b for b, t in tips.items() if now is None or t >= now - LIVE_BRANCH_SECONDS}
+    # the default branch first: most filters take it, and the first yes decides
+    names = (default, *sorted(live - {default}))
     for job in jobs:
         for event, (branches, ignored) in job.branch_filters.items():
             if event not in job.triggers:
                 continue
-            verdicts = [_filter_takes(branches, ignored, b) for b in sorted(live)]
-            if None in verdicts or any(verdicts):
-                continue
+            if any(_filter_takes(branches, ignored, b) is not False for b in names):
+                continue  # taken, or a pattern that cannot be read
             job.triggers = (job.triggers - {event}) | {event + OTHER_BRANCHES}
 
 
