@@ -177,6 +177,20 @@ CASES = [
         },
         F,
     ),
+    # building the serving image is (awslabs/gluonts src/gluonts/shell/README.md:12; reviewed)
+    (
+        "deployment-documented",
+        "building-a-container",
+        {"src/pkg/shell/README.md": "# pkg.shell\n\n## Building a container\n\nFROM python\n"},
+        P,
+    ),
+    # ... a development container is not (the trap)
+    (
+        "deployment-documented",
+        "fp-development-container",
+        {"README.md": "# X\n\n## Building a development container\n\nUse it.\n"},
+        F,
+    ),
     # ... while a release section still is (the trap)
     (
         "deployment-documented",
