@@ -166,3 +166,16 @@ def test_history_reads_branch_filters_as_scan_does(tmp_path, monkeypatch):
     [point] = json.loads(history.stdout)["points"]
     assert {r["check"]: r["outcome"] for r in scan["results"]}["TST011"] == "partial"
     assert point["index"] == scan["maturity_index"]
+
+
+def test_a_reason_names_both_hands_and_dead_branches():
+    from mlaudit.repo.parsers.ci import idle_reason
+
+    by_hand = CiJob("github", "a.yml", "a", triggers={"workflow_dispatch"})
+    stale = CiJob("github", "b.yml", "b", triggers={"push"})
+    stale.branch_filters = {"push": (("develop",), ())}
+    demote_dead_branches([stale], "main", {"main": 100, "develop": 1}, 100 + 400 * 86_400)
+    assert idle_reason([by_hand], "only when started by hand") == "only when started by hand"
+    assert idle_reason([stale], "by hand").startswith("only on changes to `develop`")
+    both = idle_reason([by_hand, stale], "only when started by hand")
+    assert both.startswith("only when started by hand, or only on changes to `develop`")

@@ -20,7 +20,7 @@ from mlaudit.probes.kubernetes import k8s_objects
 from mlaudit.probes.registry import Params, probe
 from mlaudit.probes.testing import _resolve, local_modules
 from mlaudit.repo.globs import matches_any
-from mlaudit.repo.parsers.ci import other_branch_note
+from mlaudit.repo.parsers.ci import CiJob, idle_reason
 from mlaudit.repo.parsers.python_src import Call, PythonFacts
 from mlaudit.repo.parsers.yaml_docs import key_line
 from mlaudit.repo.snapshot import Snapshot, derivation_key
@@ -88,6 +88,7 @@ def ci_present(snap: Snapshot, p: CiPresentParams) -> Observation:
     active = [j for j in jobs if not j.disabled]
     working: list[Evidence] = []
     by_hand: list[Evidence] = []
+    idle_jobs: list[CiJob] = []  # the jobs of by_hand
     docs: list[Evidence] = []
     bots: list[Evidence] = []
     released: list[Evidence] = []
@@ -110,8 +111,11 @@ def ci_present(snap: Snapshot, p: CiPresentParams) -> Observation:
             # a job only ever started by hand integrates nothing (ray-project/llm-applications
             # update_index.yaml:3 `workflow_dispatch:`); unknown triggers are given the benefit
             # ... as is one run only on branches nobody works on (demote_dead_branches)
-            idle = job.only_by_hand or job.only_on_other_branches
-            (by_hand if idle else working).append(found)
+            if job.only_by_hand or job.only_on_other_branches:
+                by_hand.append(found)
+                idle_jobs.append(job)
+            else:
+                working.append(found)
     if working:
         return base.passed(f"{len(working)} CI job(s) doing real work", working)
     if docs:
@@ -119,12 +123,8 @@ def ci_present(snap: Snapshot, p: CiPresentParams) -> Observation:
             f"{len(docs)} CI job(s), but they only build or publish documentation", docs
         )
     if by_hand:
-        why = other_branch_note(j for j in active if j.only_on_other_branches)
-        return base.partial(
-            f"{len(by_hand)} CI job(s) doing real work, but "
-            + (why if why is not None else "only when started by hand"),
-            by_hand,
-        )
+        why = idle_reason(idle_jobs, "only when started by hand")
+        return base.partial(f"{len(by_hand)} CI job(s) doing real work, but {why}", by_hand)
     if released:
         return base.failed(
             f"{len(released)} CI job(s), but they only install released packages and print "
@@ -882,7 +882,7 @@ def cd_deploy(snap: Snapshot, p: CdDeployParams) -> Observation:
         return base.passed(f"{len(automatic)} CI job(s) deliver: {'; '.join(hows)}", evidence)
     if found:
         hows = sorted({d.how for d in found})
-        why = other_branch_note(d.job for d in found) or "only when started by hand"
+        why = idle_reason((d.job for d in found), "only when started by hand")
         return base.partial(
             f"{len(found)} CI job(s) deliver ({'; '.join(hows)}), but {why}", evidence
         )

@@ -32,7 +32,7 @@ from mlaudit.probes.generic import (
 from mlaudit.probes.registry import Params, probe
 from mlaudit.probes.tracking import NoParams
 from mlaudit.repo.globs import matches_any
-from mlaudit.repo.parsers.ci import other_branch_note
+from mlaudit.repo.parsers.ci import idle_reason
 from mlaudit.repo.parsers.python_src import Import, PythonFacts
 from mlaudit.repo.parsers.yaml_docs import as_list, key_line
 from mlaudit.repo.snapshot import Snapshot, derivation_key
@@ -450,10 +450,8 @@ def tests_in_ci(snap: Snapshot, p: TestsInCiParams) -> Observation:
             "(`|| true`, `--exit-zero`, a script without `set -e` that goes on after them)",
             [h.evidence() for h in on_change],
         )
-    off_branch = other_branch_note(h.job for h in hits)
-    if off_branch is not None:
-        return base.partial(f"CI runs the tests, but {off_branch}", evidence)
-    return base.partial("CI runs the tests, but only manually or on a schedule", evidence)
+    why = idle_reason((h.job for h in hits), "only manually or on a schedule")
+    return base.partial(f"CI runs the tests, but {why}", evidence)
 
 
 _PATH_ARG = re.compile(r"^[\w.][\w./-]*$")

@@ -436,6 +436,18 @@ def other_branch_note(jobs: Iterable[CiJob]) -> str | None:
     )
 
 
+def idle_reason(jobs: Iterable[CiJob], otherwise: str) -> str:
+    """Why `jobs`, none of which runs on a change, do not: `otherwise` (by hand, on a
+    schedule), a branch filter that takes no branch the project works on, or both."""
+    jobs = list(jobs)
+    note = other_branch_note(jobs)
+    if note is None:
+        return otherwise
+    if all(job.only_on_other_branches for job in jobs):
+        return note
+    return f"{otherwise}, or {note}"
+
+
 def demote_dead_branches(
     jobs: list[CiJob], default: str | None, tips: dict[str, int], now: int | None
 ) -> None:
