@@ -264,6 +264,17 @@ CASES = [
     ),
     ("api-contracts", {"proto/predict.proto": 'syntax = "proto3";\n'}, Outcome.PASS),
     ("api-contracts", {"api.py": SERVE}, Outcome.FAIL),
+    # parameters declared one by one: validated and published, no request model (neuml/txtai
+    # api/routers/embeddings.py:54; reviewed)
+    (
+        "api-contracts",
+        {
+            "api.py": SERVE + "from fastapi import Body\n\n@app.post('/search')\n"
+            "def search(queries: list[str] = Body(...), limit: int = Body(default=None)):\n"
+            "    return []\n"
+        },
+        Outcome.PARTIAL,
+    ),
     # known FP: pydantic config models without any serving code do not make an API
     (
         "api-contracts",
@@ -359,6 +370,19 @@ CASES = [
             "lambda/test.py": "url = 'http://localhost:8080/2015-03-31/functions/function/invocations'\n",
         },
         Outcome.PASS,
+    ),
+    # a default the caller's keyword arguments override (neuml/txtai pipeline/llm/opencode.py:66;
+    # reviewed) ...
+    (
+        "hardcoded-endpoints",
+        {"src/llm.py": "self.url = kwargs.get('url', 'http://localhost:4096')\n"},
+        Outcome.PASS,
+    ),
+    # ... not a lookup in another dict, whose default is the endpoint
+    (
+        "hardcoded-endpoints",
+        {"src/llm.py": "self.url = routes.get('llm', 'http://localhost:4096')\n"},
+        Outcome.FAIL,
     ),
     # a platform's published schema is the same for every deployment
     (

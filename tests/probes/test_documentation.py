@@ -15,6 +15,8 @@ DRAFTER_WORKFLOW = (
     "on:\n  push:\n    branches: [main]\njobs:\n  update_release_draft:\n"
     "    runs-on: ubuntu-latest\n    steps:\n      - uses: release-drafter/release-drafter@v5\n"
 )
+# a labelling tool in use: labels are made here, so a missing guide fails
+_LABEL_TOOL = {"label/tasks.py": "import argilla as rg\n"}
 
 CASES = [
     # readme-run-locally ----------------------------------------------------------------------
@@ -165,6 +167,21 @@ CASES = [
         F,
     ),
     ("deployment-documented", "none", {"README.md": "# X\n\n## Usage\n"}, F),
+    # the CI's own folder documents the CI: pushing its build images is not deploying the
+    # project (facebookresearch/fairseq2 ci/docker/README.md:15; reviewed) ...
+    (
+        "deployment-documented",
+        "fp-ci-images-readme",
+        {"ci/docker/README.md": "# Docker Images for CI\n\n## Deployment Instructions\n\nPush.\n"},
+        F,
+    ),
+    # ... a page of the project's docs is its documentation
+    (
+        "deployment-documented",
+        "docs-deployment-section",
+        {"docs/guide.md": "# Guide\n\n## Deployment Instructions\n\nPush.\n"},
+        P,
+    ),
     # a table of past versions and a library's quick start are no deployment documentation
     # (RUCAIBox/RecBole README.md:251 "RecBole Major Releases", docs "Quick-start From API";
     # reviewed) ...
@@ -612,6 +629,21 @@ CASES = [
             "label/tasks.py": "import argilla as rg\n",
         },
         F,
+    ),
+    # a docs page on a pipeline named "Labels" is no labelling guide (neuml/txtai
+    # docs/pipeline/text/labels.md; reviewed) ...
+    (
+        "labelling-documented",
+        "fp-labels-pipeline-page",
+        {"docs/pipeline/text/labels.md": "# Labels\n\nApplies labels to text.\n", **_LABEL_TOOL},
+        F,
+    ),
+    # ... a page on labelling is
+    (
+        "labelling-documented",
+        "labelling-page",
+        {"docs/data/labelling.md": "How we label.\n", **_LABEL_TOOL},
+        P,
     ),
     # model-card -----------------------------------------------------------------------------
     ("model-card", "model-card-file", {"MODEL_CARD.md": "# Model card\n"}, P),

@@ -554,6 +554,86 @@ CASES = [
         {"project.sh": "spacy train configs/missing.cfg --output training/\n"},
         FAIL,
     ),
+    # a configuration module loads the files of the tree by paths it builds (RUCAIBox/RecBole
+    # recbole/config/configurator.py:242; google-deepmind/graphcast weathernext/utils/
+    # fiddle_config_io.py:137; reviewed) ...
+    (
+        "params-externalized",
+        "config module builds a relative yaml path",
+        {
+            "rec/config/configurator.py": "import os\nimport yaml\n\ndef load(model):\n"
+            "    base = os.path.dirname(__file__)\n"
+            "    path = os.path.join(base, '../properties/overall.yaml')\n"
+            "    return yaml.safe_load(open(path))\n",
+            "rec/properties/overall.yaml": "learning_rate: 0.001\n",
+            "train.py": "def run(model):\n    model.fit(X, y)\n",
+        },
+        PASS,
+    ),
+    (
+        "params-externalized",
+        "config module builds a path from a name and an extension",
+        {
+            "wn/utils/fiddle_config_io.py": "import pathlib\n"
+            "from fiddle.experimental import serialization\n\n"
+            "def get(name):\n"
+            "    path = pathlib.Path(__file__).parent.parent / (name + '.json')\n"
+            "    with open(path) as f:\n"
+            "        return serialization.load_json(f.read())\n",
+            "wn/model2/configs/Model2.json": '{"lr": 0.1}\n',
+            "train.py": "def run(model):\n    model.fit(X, y)\n",
+        },
+        PASS,
+    ),
+    # ... a data reader is no configuration module, though it builds ".json" paths too ...
+    (
+        "params-externalized",
+        "FP data reader building json paths",
+        {
+            "wn/data/reader.py": "import json\n\ndef read(name):\n"
+            "    return json.load(open(name + '.json'))\n",
+            "wn/model2/configs/Model2.json": '{"lr": 0.1}\n',
+            "train.py": "def run(model):\n    model.fit(X, y)\n",
+        },
+        PARTIAL,
+    ),
+    # ... nor does a configuration module read JSON files where the configs are YAML
+    (
+        "params-externalized",
+        "FP config module of another extension",
+        {
+            "wn/utils/config_io.py": "import json\n\ndef get(name):\n"
+            "    return json.load(open(name + '.json'))\n",
+            "wn/configs/model.yaml": "lr: 0.1\n",
+            "train.py": "def run(model):\n    model.fit(X, y)\n",
+        },
+        PARTIAL,
+    ),
+    # the project's own loader handed the file the command line names (facebookresearch/
+    # fairseq2 src/fairseq2/recipe/cli.py:194 `config_loader.load(config_kls,
+    # args.config_file, …)`; reviewed) ...
+    (
+        "params-externalized",
+        "own loader of the config file option",
+        {
+            "pkg/cli.py": "def run(args, config_loader, kls):\n"
+            "    return config_loader.load(kls, args.config_file, args.config_overrides)\n",
+            "recipes/train/configs/small.yaml": "lr: 0.0003\nnum_steps: 100\n",
+            "train.py": "def run(model):\n    model.fit(X, y)\n",
+        },
+        PASS,
+    ),
+    # ... with no config file in the repository for it to read, nothing
+    (
+        "params-externalized",
+        "FP own loader with no config files",
+        {
+            "pkg/cli.py": "def run(args, config_loader, kls):\n"
+            "    return config_loader.load(kls, args.config_file)\n",
+            "train.py": "def run(model):\n    model.fit(X, y)\n",
+        },
+        FAIL,
+    ),
     # a Python package named config/ is code the project imports, not configuration files
     # (stanford-futuredata/ColBERT colbert/infra/config/settings.py, reviewed) ...
     (
@@ -1906,6 +1986,20 @@ NOTEBOOK_TRAINING_CASES = [
 def test_notebook_only_when_only_notebooks_train(tmp_path, case, files, expected):
     obs = run_rubric_check(snapshot(tmp_path, files), "notebook-only")
     assert obs.outcome == expected, obs
+
+
+def test_notebooks_of_the_docs_are_named_not_denied(tmp_path):
+    """A pass that says "no notebooks" where the docs hold some contradicts the evidence of
+    other checks (google-deepmind/graphcast docs/*.ipynb; reviewed)."""
+    nb = '{"cells": [], "nbformat": 4}'
+    files = {"pkg/model.py": "import torch\n", "docs/demo.ipynb": nb}
+    obs = run_rubric_check(snapshot(tmp_path, files), "notebook-only")
+    assert obs.outcome == PASS, obs
+    assert "1 notebook(s) are documentation or examples" in obs.message
+    obs = run_rubric_check(
+        snapshot(tmp_path / "none", {"pkg/model.py": "import torch\n"}), "notebook-only"
+    )
+    assert obs.message == "no notebooks; code lives in scripts"
 
 
 SEED_HELPER = "import torch\n\ndef set_seeds(seed=42):\n    torch.manual_seed(seed)\n"

@@ -526,6 +526,19 @@ CASES = [
     # container-hardening
     ("container-hardening", {"Dockerfile": DOCKER + "USER 10001\n"}, Outcome.PASS),
     ("container-hardening", {"Dockerfile": DOCKER}, Outcome.FAIL),
+    # the image CI jobs build wheels in runs no workload (facebookresearch/fairseq2
+    # ci/docker/manylinux_x86_64/Dockerfile.cpu; reviewed) ...
+    (
+        "container-hardening",
+        {"ci/docker/manylinux/Dockerfile.cpu": DOCKER, ".github/actions/lint/Dockerfile": DOCKER},
+        Outcome.NOT_APPLICABLE,
+    ),
+    # ... an image beside it that runs the service still counts
+    (
+        "container-hardening",
+        {"ci/docker/Dockerfile.cpu": DOCKER, "docker/serve/Dockerfile": DOCKER},
+        Outcome.FAIL,
+    ),
     # a non-root user with passwordless sudo for everything is root (EleutherAI/gpt-neox
     # Dockerfile:64); sudo for one command, with a password, is not
     (

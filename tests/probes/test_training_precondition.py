@@ -47,6 +47,26 @@ PROBE_CASES = [
         P,
     ),
     ("sklearn-fit", {"model.py": "from sklearn.svm import SVC\nclf = SVC().fit(X, y)\n"}, P),
+    # a package run as `python -m recipes.lm.train`, its trainer the project's own
+    # (facebookresearch/fairseq2 recipes/lm/train/__main__.py; reviewed) ...
+    (
+        "runnable-training-package",
+        {
+            "recipes/lm/train/__main__.py": "from .recipe import LMTrainRecipe\nmain(LMTrainRecipe())\n",
+            "recipes/lm/train/recipe.py": "class LMTrainRecipe:\n    pass\n",
+        },
+        P,
+    ),
+    # ... a module beside it, or the `__main__` of a package whose name only ends in "train",
+    # is not
+    (
+        "fp-module-in-train-folder-and-constrain-main",
+        {
+            "recipes/lm/train/recipe.py": "class LMTrainRecipe:\n    pass\n",
+            "tools/constrain/__main__.py": "print('solve')\n",
+        },
+        F,
+    ),
     ("torch-train-mode", {"run.py": "def epoch(model):\n    model.train()\n"}, P),
     (
         "keras-apply-gradients",

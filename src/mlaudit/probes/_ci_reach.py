@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import posixpath
 import re
-import shlex
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -261,10 +260,7 @@ def _file_lines(snap: Snapshot, path: str) -> list[tuple[str, int]]:
 def referenced_files(snap: Snapshot, text: str, cwd: str = "") -> list[str]:
     """Tracked repository files named by a command line (`bash ci/run.sh`, `-f job.yaml`),
     read from the folder the command runs in (`cwd`), then from the root."""
-    try:
-        words = shlex.split(text, comments=False, posix=True)
-    except ValueError:
-        words = text.split()
+    words = _task_runners.shell_words(text)
     found = []
     for word in words:
         for candidate in (word, word.split("=", 1)[-1]):

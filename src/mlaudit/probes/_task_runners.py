@@ -15,6 +15,7 @@ Each resolver returns `[(command, path, line, link)]`, `link` naming the task
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 import shlex
@@ -32,11 +33,14 @@ MAX_TASK_DEPTH = 4  # task → dependency → … inside one runner file
 _OPS = re.compile(r"\s*(?:&&|\|\||;|\|)\s*")
 
 
-def _words(text: str) -> list[str]:
+@functools.lru_cache(maxsize=4096)
+def shell_words(text: str) -> tuple[str, ...]:
+    """A command line split as a POSIX shell would (its whitespace split when its quotes do
+    not close). Cached: the same CI and runner lines are split by many checks."""
     try:
-        return shlex.split(text, comments=False, posix=True)
+        return tuple(shlex.split(text, comments=False, posix=True))
     except ValueError:
-        return text.split()
+        return tuple(text.split())
 
 
 def _after(text: str, runner: re.Pattern[str]) -> list[str] | None:
@@ -44,7 +48,7 @@ def _after(text: str, runner: re.Pattern[str]) -> list[str] | None:
     for part in _OPS.split(text):
         match = runner.search(part)
         if match:
-            return _words(part[match.end() :])
+            return list(shell_words(part[match.end() :]))
     return None
 
 

@@ -152,6 +152,18 @@ def shipped_dockerfiles(snap: Snapshot) -> list[str]:
     ]
 
 
+# an image CI jobs run in, kept in the CI configuration's folder (facebookresearch/fairseq2
+# ci/docker/manylinux_x86_64/Dockerfile.cpu, the build environment of its wheels, used as a
+# workflow's `container: image:`; reviewed): built and maybe pushed, but it runs no workload
+CI_IMAGE = re.compile(r"(?:^|/)(?:\.?ci|\.github|\.circleci|\.buildkite|\.gitlab)/")
+
+
+def runtime_dockerfiles(snap: Snapshot) -> list[str]:
+    """The shipped Dockerfiles that may run a workload: the images CI jobs run in (CI_IMAGE)
+    left out. Their base image still makes CI reproducible or not; they serve nothing."""
+    return [p for p in shipped_dockerfiles(snap) if not CI_IMAGE.search(p)]
+
+
 def shipped_runs(snap: Snapshot, pattern: re.Pattern[str], note: str) -> list[Evidence]:
     """Evidence for each `RUN` instruction of a shipped Dockerfile that `pattern` finds."""
     found = []

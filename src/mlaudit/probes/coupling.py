@@ -328,7 +328,9 @@ def api_contracts(snap: Snapshot, p: NoParams) -> Observation:
     turns them into a published OpenAPI schema and rejects malformed requests; or
     `inference_schema` `@input_schema`/`@output_schema` on an Azure ML scoring script (the
     service publishes them as swagger.json and rejects requests that do not fit).
-    Not applicable without serving code or API specs.
+    Endpoint parameters declared one by one (FastAPI `Body`, `Query`, `Form`, `File`) are
+    partial: validated and published, but no request model. Not applicable without serving
+    code or API specs.
     Why: callers and the model server evolve independently only behind a versioned,
     validated contract.
     Fix: declare request/response pydantic models on the endpoints (or commit the
@@ -349,9 +351,39 @@ def api_contracts(snap: Snapshot, p: NoParams) -> Observation:
         return base.passed("the API has a typed contract", specs + models)
     if not roles.serving:
         return base.not_applicable("no serving code and no API spec")
+    declared = _declared_parameters(snap, sorted(_scope(roles, list(roles.serving))))
+    if declared:
+        return base.partial(
+            "endpoint parameters declared one by one (FastAPI validates them and publishes "
+            "them in its OpenAPI schema), but no request models or API spec",
+            declared,
+        )
     return base.failed(
         "serving endpoints without request models or an API spec", list(roles.serving.values())[:4]
     )
+
+
+# a FastAPI endpoint's parameters declared as request body, query or form fields (neuml/txtai
+# src/python/txtai/api/routers/embeddings.py:54 `queries: List[str] = Body(...)`; reviewed):
+# typed and validated, a contract of loose fields rather than of a request model
+_PARAMETER_DECLARATIONS = ("fastapi.Body", "fastapi.Query", "fastapi.Form", "fastapi.File")
+
+
+def _declared_parameters(snap: Snapshot, paths: list[str]) -> list[Evidence]:
+    found = []
+    for path in paths:
+        facts = snap.python(path)
+        call = next(
+            (
+                c
+                for c in (facts.calls if facts else ())
+                if name_matches_any(c.name, _PARAMETER_DECLARATIONS)
+            ),
+            None,
+        )
+        if call is not None:
+            found.append(ev(path, call.line, f"{call.name}(…)", "declared endpoint parameter"))
+    return found[:8]
 
 
 # modular layout ------------------------------------------------------------------------------------
@@ -607,8 +639,12 @@ _VENDOR_URI = re.compile(
     r"|^s3://(?:sagemaker-sample-files|sagemaker-sample-data-[\w-]+)/",
     re.I,
 )
+# ... a default the caller's keyword arguments or configuration override too (neuml/txtai
+# src/python/txtai/pipeline/llm/opencode.py:66 `kwargs.get("url", "http://localhost:4096")`;
+# reviewed)
 _CONFIGURABLE = re.compile(
     r"getenv\(|environ\.get\(|environ\[|Field\(|default=|add_argument\(|typer\.|click\.option"
+    r"|\b(?:kwargs|config|cfg|conf|settings|options|opts|params)\.get\("
 )
 CONFIG_MODULES = re.compile(r"(^|/)(settings|config|configs|conf|constants|defaults)(/|\.py$)")
 SETTINGS_BASES = (
@@ -655,7 +691,8 @@ def hardcoded_endpoints(snap: Snapshot, p: NoParams) -> Observation:
     Looks for: string literals `s3://…`, `gs://…`, `abfss://…`, `hdfs://…` and IPv4
     addresses (`http://10.0.0.5:8080`) in production `.py` files. Literals in a
     configuration module (`config.py`, `settings.py`, `constants.py`, a pydantic
-    `BaseSettings` class), or given as defaults to `os.getenv`/argparse/`Field`, do not
+    `BaseSettings` class), or given as defaults to `os.getenv`/argparse/`Field` or to a
+    lookup in the caller's keyword arguments or configuration (`kwargs.get`), do not
     count; nor do `0.0.0.0`/`127.0.0.1` bind addresses (a URL on the loopback address,
     `http://127.0.0.1:5000/predict`, `http://localhost:8000`, names one machine's server
     and counts).

@@ -392,8 +392,11 @@ def _sections(
     )
 
 
+# ... nor are the pages of the CI's own folder: they document the CI (facebookresearch/fairseq2
+# ci/docker/README.md:15 "Deployment Instructions", on pushing its CI build images; reviewed)
 _NOT_OWN_DOCS = re.compile(
-    r"(^|/)(\.venv|venv|node_modules|site-packages|vendor|third_party|examples?)/"
+    r"(^|/)(\.venv|venv|node_modules|site-packages|vendor|third_party|examples?"
+    r"|\.?ci|\.circleci|\.buildkite)/"
 )
 
 
@@ -405,7 +408,8 @@ def doc_sections(snap: Snapshot, p: SectionsParams) -> Observation:
     documentation folders alike (docs/ is where documentation belongs, so the usual
     examples/docs exclusion does not apply to it; examples, vendored and virtualenv folders
     still do: an example's README documents the example, often copied from upstream
-    (nogibjj/mlops-template examples/quickstart/README.md is BentoML's tutorial)).
+    (nogibjj/mlops-template examples/quickstart/README.md is BentoML's tutorial), and so
+    do the CI's own folders (`ci/`, `.circleci/`): their pages document the CI.
     A section whose body is only a placeholder ("under construction", "coming soon", "TBD")
     documents nothing and does not count.
     Why: a section is a deliberate piece of documentation; a word in passing is not.

@@ -626,7 +626,7 @@ def detect_profile(snap: Snapshot) -> ProfileInfo:
     # a serving tool's own configuration files are its fixtures and benchmarks (rule lib:
     # SeldonIO/MLServer benchmarking/testserver/models/*/model-settings.json)
     serving_files = [] if library else [ev(p) for p in serving_spec_files(snap, SERVING_FILES)[0]]
-    containers = [ev(p) for p in base.shipped_dockerfiles(snap) if not base.is_test_path(p)]
+    containers = [ev(p) for p in base.runtime_dockerfiles(snap) if not base.is_test_path(p)]
     manifests = _manifests(snap)
     servers = [e for e in containers if could_serve(snap, e.path)]
     shipped = servers + manifests + serving_files + _serving_specs(snap)

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import posixpath
 import re
-import shlex
 from typing import Any
 
-from mlaudit.probes import _ci_reach, base
+from mlaudit.probes import _ci_reach, _task_runners, base
 from mlaudit.probes import _mlfacts as mf
 from mlaudit.probes._hydra import hydra_config
 from mlaudit.probes.base import ev
@@ -372,7 +371,16 @@ _CONFIG_LOADERS = (
     "*.read_yaml",
     "*.load_config",
     "*.load_yaml",
+    "*.load_json",  # fiddle's serialization.load_json (google-deepmind/graphcast)
 )
+# a module named for configuration (`config/configurator.py`, `fiddle_config_io.py`): the
+# paths it builds from a name and a config extension are the configuration files it loads
+# (RUCAIBox/RecBole recbole/config/configurator.py:242 `"../properties/model/" + model +
+# ".yaml"`; google-deepmind/graphcast weathernext/utils/fiddle_config_io.py:137
+# `Path(__file__).parent.parent / (name + ".json")`; both reviewed)
+_CONFIG_MODULE = re.compile(r"(?:^|/)[^/]*(?:config|conf|param|setting)[^/]*/?", re.IGNORECASE)
+_CONFIG_EXTENSIONS = frozenset({".yaml", ".yml", ".json", ".toml"})
+_UP_OR_HERE = re.compile(r"^(?:\.\.?/)+")
 # A file name holds no space (a help text naming a file is no file name), and a JSON file
 # named for training is its data, not its settings (google-research/bert run_squad.py:230
 # reads `train-v1.1.json`, the SQuAD training set, reviewed)
@@ -458,7 +466,7 @@ def _cli_config_arg(facts: Any) -> str | None:
     return next((ref for ref in facts.refs if _options_attribute(ref)), None)
 
 
-_PARAMS_READ = derivation_key("params_externalized.reads.v3")
+_PARAMS_READ = derivation_key("params_externalized.reads.v4")
 
 
 def _hydra_runs_project(snap: Snapshot, imports: tuple[str, ...]) -> bool:
@@ -525,7 +533,8 @@ def _params_read(path: str, facts: Any) -> tuple[tuple[Any, ...], ...]:
             for s, line in facts.strings
             if len(s) < 200
         )
-        items.append(("loader", loaders[0].line, loaders[0].name, strings))
+        module = _CONFIG_MODULE.search(path) is not None
+        items.append(("loader", loaders[0].line, loaders[0].name, strings, module))
     items.extend(_config_loading(path, facts))
     return tuple(items)
 
@@ -578,8 +587,23 @@ def _config_loading(path: str, facts: Any) -> list[tuple[Any, ...]]:
             if arg:
                 shown = f"{loaders[0].name}(…) of the file given by {arg}"
                 hits.append(("hit", ev(path, call.line, shown)))
-                break
+                return hits
+    # ... or to the project's own config loader (facebookresearch/fairseq2
+    # src/fairseq2/recipe/cli.py:194 `config_loader.load(config_kls, args.config_file, …)`,
+    # its recipes' YAML under recipes/*/configs/; reviewed): counted when the tree has
+    # config files for it to read
+    for call in facts.calls:
+        if not _LOAD_NAMED.search(call.name):
+            continue
+        arg = next((name for _key, name in call.names if _options_attribute(name)), None)
+        if arg:
+            shown = f"{call.name}(…) of the file given by {arg}"
+            hits.append(("config_cli", ev(path, call.line, shown)))
+            break
     return hits
+
+
+_LOAD_NAMED = re.compile(r"(?:^|\.)(?:load|load_\w+|\w+_load|read_config|from_file)$")
 
 
 _OPTIONS_OBJECTS = ("args", "opt", "opts", "options", "flags", "FLAGS", "cli_args")
@@ -589,6 +613,29 @@ def _options_attribute(name: str) -> bool:
     """Is `name` a config-file option of parsed command-line options (`args.config_file`)?"""
     head, _, last = name.rpartition(".")
     return bool(head) and head.split(".")[-1] in _OPTIONS_OBJECTS and bool(_CONFIG_ARG.match(last))
+
+
+def _built_config_path(
+    strings: tuple[tuple[str, int, bool], ...],
+    config_files: frozenset[str],
+    config_suffixes: frozenset[str],
+    in_repo: frozenset[str],
+) -> str | None:
+    """What a configuration module's strings build a path to, when it is configuration of
+    this tree (see _CONFIG_MODULE): a path relative to the module (`../properties/x.yaml`)
+    of a YAML or TOML file of the tree, or a bare extension (`".json"`) that config files
+    in a config folder have. None otherwise. A JSON path is not enough alone: JSON files
+    are as often data as settings."""
+    for text, _line, _named in strings:
+        if text in _CONFIG_EXTENSIONS:
+            if any(c.endswith(text) for c in config_files):
+                return f"the {text} configuration files by a path it builds"
+            continue
+        tail = _UP_OR_HERE.sub("", text)
+        if tail != text and tail.endswith((".yaml", ".yml", ".toml")):
+            if tail in config_suffixes or tail in in_repo:
+                return repr(text)
+    return None
 
 
 # Trees up to this many paths share _config_paths between snapshots (history points); past
@@ -731,16 +778,23 @@ def params_externalized(snap: Snapshot, p: NoParams) -> Observation:
                 if name in in_repo or name.rsplit("/", 1)[-1] in in_repo:
                     hits.append(item[2])
             else:  # a loader: the strings of the file that may name a config file
-                _, line, loader, strings = item
+                _, line, loader, strings, config_module = item
                 names = [(s, at) for s, at, named in strings if named or s in config_suffixes]
                 present = [
                     (s, at)
                     for s, at in names
                     if s in config_suffixes or s.removeprefix("./") in in_repo
                 ]
+                built = (
+                    _built_config_path(strings, config_files, config_suffixes, in_repo)
+                    if config_module and not present
+                    else None
+                )
                 if present:
                     s = present[0][0]
                     hits.append(ev(path, line, f"{loader}(…) reads {s!r}"))
+                elif built is not None:
+                    hits.append(ev(path, line, f"{loader}(…) reads {built}"))
                 elif names and not base.is_notebook(path):
                     # a downloaded checkpoint's own files are the model's, not the run's
                     unshipped = [
@@ -1287,10 +1341,7 @@ _TOOLS = frozenset(
 def _requirement_targets(part: str, variables: bool = False) -> list[str]:
     """The requirement files (`-r`/`--requirement`) one install command names (those
     given by a `$variable` only with `variables`)."""
-    try:
-        tokens = shlex.split(part)
-    except ValueError:
-        tokens = part.split()
+    tokens = _task_runners.shell_words(part)
     targets = []
     for i, token in enumerate(tokens):
         target = None
@@ -1714,6 +1765,14 @@ def notebook_only(snap: Snapshot, p: NoParams) -> Observation:
     if not notebooks:
         if not scripts:
             return base.not_applicable("no Python code")
+        # notebooks of the docs and examples are left out above: say so when there are some
+        # (google-deepmind/graphcast's five are under docs/; reviewed)
+        elsewhere = base.select_files(snap, ["*.ipynb"], include_excluded_dirs=True)
+        if elsewhere:
+            return base.passed(
+                f"code lives in scripts; the {len(elsewhere)} notebook(s) are documentation "
+                "or examples"
+            )
         return base.passed("no notebooks; code lives in scripts")
     # python_per_file keeps only the files with an ML import (a non-empty value)
     ml_scripts = [

@@ -642,7 +642,8 @@ def container_hardening(snap: Snapshot, p: NoParams) -> Observation:
     workloads set `runAsNonRoot: true` or a non-zero `runAsUser` (pod or container
     `securityContext`), `allowPrivilegeEscalation: false`, `readOnlyRootFilesystem: true`;
     a `NetworkPolicy` exists; compose services set a non-root `user:`. Any
-    `privileged: true` fails. Dev overlays and examples do not count. Not applicable
+    `privileged: true` fails. Dev overlays, examples and the images CI jobs run in (under
+    `ci/`, `.github/` …) do not count. Not applicable
     without images or workloads.
     Why: a compromised model server running as root with privileges owns the node; a
     pickled model is one way in.
@@ -652,7 +653,7 @@ def container_hardening(snap: Snapshot, p: NoParams) -> Observation:
     good: list[Evidence] = []
     bad: list[Evidence] = []
     privileged: list[Evidence] = []
-    dockerfiles = base.shipped_dockerfiles(snap)
+    dockerfiles = base.runtime_dockerfiles(snap)
     for path in dockerfiles:
         df = snap.dockerfile(path)
         if df is None or not df.stages:

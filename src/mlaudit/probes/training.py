@@ -53,10 +53,13 @@ MORE_TRAINING_CALLS: tuple[str, ...] = (
 )
 # a script or notebook whose name says it trains (`train.py`, `finetune_lora.py`,
 # `01-train-model.ipynb`), outside the test tree; a project template's too
-# (databricks/mlops-stacks training/notebooks/Train.py.tmpl)
+# (databricks/mlops-stacks training/notebooks/Train.py.tmpl); or the `__main__.py` of a
+# package so named, run as `python -m recipes.lm.train` (facebookresearch/fairseq2
+# recipes/lm/train/__main__.py, its language-model training recipe; reviewed)
+_TRAINING_NAME = r"(?:[\w.-]*[_.-])?(?:re)?(?:train|training|trainer|finetune|fine_tune|pretrain)"
 TRAINING_FILE = re.compile(
-    r"(?:^|/)(?:[\w.-]*[_.-])?(?:re)?(?:train|training|trainer|finetune|fine_tune|pretrain)"
-    r"(?:[_.-][\w.-]*)?\.(?:py|ipynb)(?:\.tmpl|\.j2|\.jinja2?)?$",
+    rf"(?:^|/)(?:{_TRAINING_NAME}(?:[_.-][\w.-]*)?\.(?:py|ipynb)(?:\.tmpl|\.j2|\.jinja2?)?"
+    rf"|{_TRAINING_NAME}(?:[_-][\w-]*)?/__main__\.py)$",
     re.IGNORECASE,
 )
 # a training command in a shell script, Makefile, Dockerfile, CI workflow or job spec:
