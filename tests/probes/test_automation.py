@@ -932,6 +932,36 @@ CASES = [
         },
         P,
     ),
+    # ... the code copied by an ONBUILD trigger a later stage runs (nerfstudio-project/
+    # nerfstudio Dockerfile:10 `ONBUILD COPY . /tmp/nerfstudio`; reviewed) ...
+    (
+        "pipeline-ci",
+        "training-environment-onbuild-copy",
+        {
+            ".github/workflows/ci.yml": TRAINING_IMAGE_PUSH.format(
+                file="./Dockerfile", push="true"
+            ),
+            "Dockerfile": "FROM scratch as source\nONBUILD COPY . /tmp/src\n"
+            "FROM python:3.11 as runtime\nCOPY --from=source /tmp/src /tmp/src\n"
+            "RUN pip install /tmp/src\nCMD /bin/bash -l\n",
+            "pkg/train.py": "model.fit(x)\n",
+        },
+        P,
+    ),
+    # ... not an image that copies only another stage's files
+    (
+        "pipeline-ci",
+        "fp-image-without-the-code",
+        {
+            ".github/workflows/ci.yml": TRAINING_IMAGE_PUSH.format(
+                file="./Dockerfile", push="true"
+            ),
+            "Dockerfile": "FROM python:3.11 as runtime\nCOPY --from=builder /build /usr/local\n"
+            "CMD /bin/bash -l\n",
+            "pkg/train.py": "model.fit(x)\n",
+        },
+        F,
+    ),
     # ... built by `docker buildx build --push` (stanford-crfm/levanter docker-base-image.yaml:51)
     (
         "pipeline-ci",

@@ -627,8 +627,34 @@ CRONJOB = (
         ('FROM python:3.11\nCOPY . /app\nCMD ["bash"]\n', {}, "research"),
         # trap: an environment image that a CronJob runs on a schedule is a batch job
         ("FROM python:3.11\nCOPY . /app\n", {"k8s/cron.yaml": CRONJOB}, "batch"),
+        # an entrypoint script that only runs its arguments starts nothing (advimman/lama
+        # docker/entrypoint.sh `exec $@`; reviewed) ...
+        (
+            'FROM python:3.11\nADD entrypoint.sh /usr/bin/entrypoint.sh\nENTRYPOINT ["entrypoint.sh"]\n',
+            {"entrypoint.sh": "#!/bin/bash\nset -e\nexport PYTHONPATH=/app\nexec $@\n"},
+            "research",
+        ),
+        # ... one that starts a program of its own does, and so does a CMD it is given
+        (
+            'FROM python:3.11\nENTRYPOINT ["/entrypoint.sh"]\n',
+            {"entrypoint.sh": '#!/bin/sh\npython -m jobs.score\nexec "$@"\n'},
+            "batch",
+        ),
+        (
+            'FROM python:3.11\nENTRYPOINT ["entrypoint.sh"]\nCMD ["python", "-m", "jobs.score"]\n',
+            {"entrypoint.sh": '#!/bin/sh\nexec "$@"\n'},
+            "batch",
+        ),
     ],
-    ids=["runs-a-job", "starts-nothing", "starts-a-shell", "run-by-a-cronjob"],
+    ids=[
+        "runs-a-job",
+        "starts-nothing",
+        "starts-a-shell",
+        "run-by-a-cronjob",
+        "pass-through-entrypoint",
+        "entrypoint-starts-a-job",
+        "pass-through-entrypoint-with-cmd",
+    ],
 )
 def test_profile_environment_images_package_no_job(tmp_path, dockerfile, extra, expected):
     files = {"train.py": "import pandas as pd\n", "Dockerfile": dockerfile, **extra}

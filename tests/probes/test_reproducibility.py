@@ -106,6 +106,14 @@ CHECKED_DOWNLOAD = (
     "    if sha256 != metadata['sha256']:\n        raise ValueError('bad download')\n"
     "    return filename\n"
 )
+PIXI_LOCK = (
+    "version: 4\nenvironments: {{}}\npackages:\n"
+    "- kind: pypi\n  name: numpy\n  version: 1.26.0\n  url: https://x/numpy.whl\n"
+    "- kind: pypi\n  name: nerf\n  version: 1.0.3\n  path: .\n  sha256: ab\n"
+    "  requires_dist:\n  - gsplat =={gsplat}\n  - numpy >=1\n  - pytest ; extra == 'dev'\n"
+    "  requires_python: '>=3.8'\n"
+)
+
 CASES = [
     # data-pinned -----------------------------------------------------------------------
     (
@@ -1295,6 +1303,27 @@ CASES = [
             "poetry.lock": "[[package]]\nname = 'yfinance'\nversion = '0.2.1'\n",
         },
         PARTIAL,
+    ),
+    # a pixi lock whose entry for the project was locked against other requirements than it
+    # now declares (nerfstudio-project/nerfstudio pixi.lock:6088, pyproject.toml:67; reviewed)
+    (
+        "deps-locked",
+        "stale pixi.lock",
+        {
+            "pyproject.toml": "[project]\nname = 'nerf'\ndependencies = ['gsplat==1.4.0', 'numpy>=1']\n",
+            "pixi.lock": PIXI_LOCK.format(gsplat="1.0.0"),
+        },
+        PARTIAL,
+    ),
+    # ... one in step with it is a lock
+    (
+        "deps-locked",
+        "current pixi.lock",
+        {
+            "pyproject.toml": "[project]\nname = 'nerf'\ndependencies = ['gsplat==1.4.0', 'numpy>=1']\n",
+            "pixi.lock": PIXI_LOCK.format(gsplat="1.4.0"),
+        },
+        PASS,
     ),
     # ... while one that holds them all, under any spelling, and the project itself, is not
     (

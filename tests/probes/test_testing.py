@@ -195,6 +195,22 @@ CASES = [
         H,
     ),
     # feature-unit-tests ------------------------------------------------------------------
+    # a package that processes the raw data, tested (nerfstudio-project/nerfstudio
+    # tests/process_data/test_misc.py:19; reviewed)
+    (
+        "feature-unit-tests",
+        "process-data-package",
+        {
+            "pkg/__init__.py": "",
+            "pkg/process_data/__init__.py": "",
+            "pkg/process_data/utils.py": "def convert_video_to_images(path):\n    return []\n",
+            "pkg/train.py": "def run(model):\n    model.fit(X, y)\n",
+            "tests/test_misc.py": "from pkg.process_data.utils import convert_video_to_images\n\n"
+            "def test_convert():\n    assert convert_video_to_images('v.mp4') == []\n",
+            **CI_RUNS_PYTEST,
+        },
+        P,
+    ),
     # a serving API's response hook is serialisation, not a feature (Lightning-AI/LitServe
     # tests/unit/test_litapi.py:149 `encode_response`)
     (
@@ -879,6 +895,36 @@ CASES = [
             )
         },
         P,
+    ),
+    # ... or a budget set on a config object the entry is then given (nerfstudio-project/
+    # nerfstudio tests/test_train.py:42,81; reviewed) ...
+    (
+        "pipeline-integration-test",
+        "config-attribute-with-a-few-iterations-and-entry-test",
+        {
+            "tests/test_train.py": (
+                "from pkg.train import train_loop\nfrom pkg.configs import method_configs\n\n"
+                "def test_train():\n"
+                "    config = method_configs['nerfacto']\n"
+                "    config.max_num_iterations = 2\n"
+                "    train_loop(local_rank=0, world_size=0, config=config)\n"
+            )
+        },
+        P,
+    ),
+    # ... not a full-length budget set so
+    (
+        "pipeline-integration-test",
+        "fp-config-attribute-full-length",
+        {
+            "tests/test_train.py": (
+                "from pkg.train import train_loop\n\n"
+                "def test_train(config):\n"
+                "    config.max_num_iterations = 30000\n"
+                "    train_loop(config=config)\n"
+            )
+        },
+        F,
     ),
     # ... not a config's parsing tested with no entry called
     (
@@ -1886,6 +1932,35 @@ CASES = [
         P,
     ),
     ("pre-commit-quality", "ci-flake8", {".github/workflows/ci.yml": wf("flake8 src")}, P),
+    # pytest's options run the linters as plugins on every CI run (flairNLP/flair
+    # pyproject.toml:17; reviewed) ...
+    (
+        "pre-commit-quality",
+        "pytest-addopts-plugins",
+        {
+            "pyproject.toml": '[tool.pytest.ini_options]\naddopts = "--black --mypy --ruff"\n'
+            "\n[tool.ruff]\nline-length = 100\n",
+            ".github/workflows/ci.yml": wf("pytest tests"),
+        },
+        P,
+    ),
+    # ... a plugin option that CI never runs, or another option, is configuration only
+    (
+        "pre-commit-quality",
+        "fp-pytest-addopts-no-ci",
+        {"pyproject.toml": '[tool.pytest.ini_options]\naddopts = "--ruff"\n\n[tool.ruff]\n'},
+        H,
+    ),
+    (
+        "pre-commit-quality",
+        "fp-pytest-addopts-other-option",
+        {
+            "pyproject.toml": '[tool.pytest.ini_options]\naddopts = "--ruff-format-off -x"\n'
+            "\n[tool.ruff]\n",
+            ".github/workflows/ci.yml": wf("pytest tests"),
+        },
+        H,
+    ),
     # a linter told never to fail runs, but gates nothing (microsoft/MLOps
     # azure-pipelines.yml:19); one enforced tool on another line is enough
     (

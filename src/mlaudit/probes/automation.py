@@ -582,8 +582,14 @@ _SERVES = re.compile(
     r"|nginx|flask\s+run|serve|server|api|app\.py)\b",
     re.IGNORECASE,
 )
-_COPIES_ALL = re.compile(r"^\s*(?:COPY|ADD)\s+(?:--\S+\s+)*\.\/?\s+\S", re.IGNORECASE)
-_COPIES = re.compile(r"^\s*(?:COPY|ADD)\s+(?:--\S+\s+)*([\w.-][\w./-]*?)/?\s+\S", re.IGNORECASE)
+# ... or an ONBUILD trigger a later stage of the same file runs (nerfstudio-project/nerfstudio
+# Dockerfile:10 `ONBUILD COPY . /tmp/nerfstudio`, run by `FROM source_copy as source`; reviewed)
+_COPIES_ALL = re.compile(
+    r"^\s*(?:ONBUILD\s+)?(?:COPY|ADD)\s+(?:--\S+\s+)*\.\/?\s+\S", re.IGNORECASE
+)
+_COPIES = re.compile(
+    r"^\s*(?:ONBUILD\s+)?(?:COPY|ADD)\s+(?:--\S+\s+)*([\w.-][\w./-]*?)/?\s+\S", re.IGNORECASE
+)
 _LAUNCH = re.compile(r"^\s*(?:CMD|ENTRYPOINT)\b", re.IGNORECASE)
 _FROM_ELSEWHERE = re.compile(r"\s--from[=\s]", re.IGNORECASE)  # another stage or image
 # an image published where a job runs it: a registry, or Beaker (`beaker image create`)

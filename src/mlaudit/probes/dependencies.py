@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+from typing import Any
 
 from packaging.version import Version
 from pydantic import Field
@@ -72,7 +73,9 @@ def deps_locked(snap: Snapshot, p: DepsLockedParams) -> Observation:
     every requirement in every requirements*.txt and conda environment file pinned with `==`
     (or hash-pinned; conda's `=X.Y.Z` too). A
     `dvc.lock` is a pipeline lock, not a dependency lock, and never counts. A lock that
-    does not hold every dependency its pyproject.toml declares is stale: partial.
+    does not hold every dependency its pyproject.toml declares is stale: partial; so is a
+    pixi.lock whose entry for the project's own package was locked against other
+    requirements than its pyproject.toml now declares.
     Why: unpinned dependencies make training and serving environments drift apart; the
     same code then gives different models (MTS Infra 1, reproducibility).
     Fix: generate a lockfile (`uv lock`, `poetry lock`, `pip-compile`) and commit it.
@@ -156,12 +159,14 @@ def stale_lock(snap: Snapshot, lock: str) -> list[str]:
     poetry.lock lacks alpaca-py, selenium, webdriver-manager and pandas-market-calendars,
     pyproject.toml:43-46; reviewed). Empty when it holds them all or cannot be read."""
     folder, _, name = lock.rpartition("/")
-    if name not in _PACKAGE_LOCKS:
+    if name not in _PACKAGE_LOCKS and name != "pixi.lock":
         return []
     pyproject = _pyproject_beside(lock)
     data = snap.toml(pyproject) if snap.exists(pyproject) else None
     if not isinstance(data, dict):
         return []
+    if name == "pixi.lock":
+        return _pixi_stale(snap, lock, data)
     # the names at the start of a line: each `[[package]]` table's; a dependency's name sits
     # in an inline table. Read from the text: parsing a 1 MB uv.lock as TOML cost 0.1 s
     held = {canonical_name(name) for name in _LOCKED_NAME.findall(snap.text(lock) or "")}
@@ -174,6 +179,58 @@ def stale_lock(snap: Snapshot, lock: str) -> list[str]:
     return sorted(written for key, written in declared.items() if key not in held | own)
 
 
+# the project's own package in a pixi lock: the requirements it was locked against (pixi.lock
+# v4-v6 `- kind: pypi`, v6 `- pypi:` entries with `path: .`)
+_PIXI_OWN = re.compile(
+    r"^- (?:kind: pypi\n  name: (?P<name>[^\n]+)|pypi: \.\n  name: (?P<name6>[^\n]+))\n"
+    r"(?P<body>(?:  [^\n]*\n)+)",
+    re.MULTILINE,
+)
+_PIXI_REQUIRE = re.compile(r"^  - (.+)$", re.MULTILINE)
+
+
+def _pixi_stale(snap: Snapshot, lock: str, data: dict[str, Any]) -> list[str]:
+    """The requirements the pyproject.toml beside a pixi lock declares that the lock's entry
+    for the project's own package was not locked against: a requirement added or changed
+    since (nerfstudio-project/nerfstudio pixi.lock:6088 `gsplat ==1.0.0`, pyproject.toml:67
+    `gsplat==1.4.0`; reviewed). Extras aside. Empty when in step or unreadable."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    project = data.get("project")
+    if not isinstance(project, dict) or not isinstance(project.get("name"), str):
+        return []
+    own = canonical_name(project["name"])
+    text = snap.text(lock) or ""
+    for match in _PIXI_OWN.finditer(text):
+        name = (match.group("name") or match.group("name6") or "").strip().strip("'\"")
+        body = match.group("body")
+        if canonical_name(name) != own or not re.search(
+            r"^  (?:path: \.|editable: true)", body, re.M
+        ):
+            continue
+        locked: set[tuple[str, str]] = set()
+        section = body.split("  requires_dist:\n", 1)
+        for item in _PIXI_REQUIRE.findall(section[1] if len(section) > 1 else ""):
+            item = item.strip()
+            if len(item) > 1 and item[0] == item[-1] and item[0] in "'\"":
+                item = item[1:-1]  # a quoted YAML scalar
+            try:
+                req = Requirement(item)
+            except InvalidRequirement:
+                continue
+            locked.add((canonical_name(req.name), str(req.specifier)))
+        stale = []
+        for item in project.get("dependencies") or []:
+            try:
+                req = Requirement(str(item))
+            except InvalidRequirement:
+                continue
+            if (canonical_name(req.name), str(req.specifier)) not in locked:
+                stale.append(str(item))
+        return stale
+    return []
+
+
 def _pyproject_beside(lock: str) -> str:
     folder = lock.rpartition("/")[0]
     return f"{folder}/pyproject.toml" if folder else "pyproject.toml"
@@ -183,9 +240,23 @@ def _declared_evidence(snap: Snapshot, lock: str, missing: list[str]) -> list[Ev
     """The pyproject.toml lines declaring the first few dependencies the lock lacks."""
     pyproject = _pyproject_beside(lock)
     return [
-        ev(pyproject, base.line_naming(snap, pyproject, name), name, "not in the lock")
+        ev(
+            pyproject,
+            base.line_naming(snap, pyproject, _distribution(name)),
+            name,
+            "not in the lock",
+        )
         for name in missing[:4]
     ]
+
+
+_DISTRIBUTION = re.compile(r"[A-Za-z0-9][\w.-]*")
+
+
+def _distribution(requirement: str) -> str:
+    """The name a requirement (`gsplat==1.4.0`) starts with."""
+    match = _DISTRIBUTION.match(requirement)
+    return match[0] if match else requirement
 
 
 # a conda entry's version pinned: `==X`, or conda's `=X.Y.Z` (with or without a build string);

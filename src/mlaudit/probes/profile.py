@@ -536,8 +536,47 @@ def starts_a_program(snap: Snapshot, path: str) -> bool:
     dockerfile = snap.dockerfile(path)
     if dockerfile is None:
         return True  # unreadable: not known to start nothing
-    starts = dockerfile.of("CMD") + dockerfile.of("ENTRYPOINT")
+    entrypoints, commands = dockerfile.of("ENTRYPOINT"), dockerfile.of("CMD")
+    if entrypoints and _passes_through(snap, path, entrypoints[-1].args):
+        # what runs is the CMD, or whatever `docker run` is given
+        return bool(commands) and not _SHELL.match(commands[-1].args)
+    starts = commands + entrypoints
     return bool(starts) and not _SHELL.match(max(starts, key=lambda i: i.line).args)
+
+
+# an entrypoint script that only prepares the environment and runs its arguments (advimman/
+# lama docker/entrypoint.sh `exec $@`, the ENTRYPOINT of an image that mounts the code and
+# runs the command it is given; reviewed)
+_RUNS_ARGUMENTS = re.compile(r'^(?:exec\s+)?(?:gosu\s+\S+\s+)?"?\$(?:@|\{@\})"?$')
+_PREPARES = re.compile(
+    r"^(?:set|export|source|\.|cd|umask|ulimit|unset|conda\s+activate|[A-Za-z_]\w*=)(?:\s|$|=)"
+)
+_ENTRY_WORD = re.compile(r"""^\s*\[?\s*["']?([^\s"',\]]+)""")
+
+
+def _passes_through(snap: Snapshot, dockerfile: str, entrypoint: str) -> bool:
+    """Is the ENTRYPOINT a script of the repository (found beside the Dockerfile or at the
+    root) that only prepares the environment and then runs the arguments it is given?"""
+    word = _ENTRY_WORD.match(entrypoint)
+    if word is None or not word.group(1).endswith(".sh"):
+        return False
+    name = word.group(1).rsplit("/", 1)[-1]
+    folder = dockerfile.rsplit("/", 1)[0] if "/" in dockerfile else ""
+    script = next(
+        (c for c in (f"{folder}/{name}" if folder else name, name) if snap.exists(c)), None
+    )
+    if script is None:
+        return False
+    lines = [
+        line.strip()
+        for line in snap.lines(script)
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
+    return (
+        bool(lines)
+        and _RUNS_ARGUMENTS.match(lines[-1]) is not None
+        and all(_PREPARES.match(line) for line in lines[:-1])
+    )
 
 
 # the packages that bring a web or model server, directly or as a dependency (fastapi brings

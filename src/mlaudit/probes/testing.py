@@ -1363,7 +1363,9 @@ def precommit_quality(snap: Snapshot, p: PreCommitParams) -> Observation:
 
     Looks for: `.pre-commit-config.yaml` hooks whose repo, id or entry names a quality tool
     — a local hook running `make style` counts when that Makefile target runs one. CI
-    running the tools also passes; CI running them with `--exit-zero` or `|| true`, so
+    running the tools also passes, and so does CI running pytest where pytest's `addopts`
+    turn on a linter plugin (`--ruff`, `--black`, `--mypy`); CI running them with
+    `--exit-zero` or `|| true`, so
     that they never fail the build, is partial. A pre-commit file with only generic hooks
     (whitespace, YAML syntax), or linters configured but never run, give partial credit.
     Why: mm#31 — automatic formatting, linting and type checks keep ML code reviewable.
@@ -1418,6 +1420,14 @@ def precommit_quality(snap: Snapshot, p: PreCommitParams) -> Observation:
     ]
     if ci:
         return base.passed("CI runs code-quality tools", ci)
+    plugins = _pytest_lint_plugins(snap)
+    if plugins:
+        pytest_runs = [r for r in _ci_reach.reached(snap) if _ci_reach.runs(r.text, _PYTEST)]
+        if pytest_runs:
+            return base.passed(
+                "CI runs pytest, whose options run code-quality tools as plugins",
+                [pytest_runs[0].evidence(), *plugins],
+            )
     if runs:
         return base.partial(
             "CI runs code-quality tools, but they can never fail the build "
@@ -1442,6 +1452,29 @@ def precommit_quality(snap: Snapshot, p: PreCommitParams) -> Observation:
     if configs:
         return base.failed("pre-commit config has no hooks", [ev(c) for c in configs])
     return base.failed("no pre-commit config and no linters run in CI")
+
+
+# pytest's options running quality tools through its plugins (pytest-ruff, pytest-black,
+# pytest-mypy …): every pytest run lints (flairNLP/flair pyproject.toml:17 `addopts =
+# "--black --mypy --ruff"`, pytest run by .github/workflows/ci.yml; reviewed)
+_PYTEST = re.compile(r"\bpytest\b")
+_LINT_PLUGIN_FLAGS = re.compile(
+    r"(?<![\w-])--(ruff(?:-format)?|black|mypy|flake8|pylint|isort|pycodestyle)(?![\w-])"
+)
+_ADDOPTS = re.compile(r"^\s*addopts\s*=\s*(.*)$")
+
+
+def _pytest_lint_plugins(snap: Snapshot) -> list[Evidence]:
+    """The addopts lines of the pytest configuration that turn on a linter plugin."""
+    found = []
+    for path in base.select_files(snap, ["pyproject.toml", "pytest.ini", "setup.cfg", "tox.ini"]):
+        if base.is_excluded(path):
+            continue
+        for number, text in enumerate(snap.lines(path), start=1):
+            options = _ADDOPTS.match(text)
+            if options and _LINT_PLUGIN_FLAGS.search(options.group(1)):
+                found.append(ev(path, number, text.strip()[:120], "pytest plugin options"))
+    return found
 
 
 # TST: tests that run the project's own command -----------------------------------------------
