@@ -371,6 +371,13 @@ CASES = [
         },
         Outcome.PASS,
     ),
+    # a smoke test run against the container (Unstructured-IO/unstructured-api
+    # scripts/smoketest.py:14; reviewed)
+    (
+        "hardcoded-endpoints",
+        {"scripts/smoketest.py": "API_URL = 'http://localhost:8000/general/v0/general'\n"},
+        Outcome.PASS,
+    ),
     # a default the caller's keyword arguments override (neuml/txtai pipeline/llm/opencode.py:66;
     # reviewed) ...
     (

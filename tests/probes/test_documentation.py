@@ -790,6 +790,19 @@ CASES = [
         },
         P,
     ),
+    # ... or calls GitHub's API for them from a script step (HumanSignal/label-studio-ml-backend
+    # .github/workflows/update-draft-release.yml:139; reviewed)
+    (
+        "changelog",
+        "github-script-generates-notes",
+        {
+            ".github/workflows/release.yml": "on:\n  push:\n    tags: ['v*']\njobs:\n  r:\n"
+            "    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/github-script@v7\n"
+            "        with:\n          script: |\n"
+            "            const {data: notes} = await github.rest.repos.generateReleaseNotes({owner, repo});\n",
+        },
+        P,
+    ),
     # `gh release create … --generate-notes` over several lines (huggingface/lerobot
     # .github/workflows/release.yml:97-99); in prose it is no release
     (

@@ -114,6 +114,15 @@ PIXI_LOCK = (
     "  requires_python: '>=3.8'\n"
 )
 
+UV_LOCK = (
+    'version = 1\n\n[[package]]\nname = "bentoml"\nversion = "{bentoml}"\n\n'
+    '[[package]]\nname = "ollm"\nsource = {{ editable = "." }}\ndependencies = [\n'
+    '    {{ name = "bentoml" }},\n    {{ name = "typer" }},\n]\n\n'
+    "[package.metadata]\nrequires-dist = [\n"
+    '    {{ name = "bentoml", specifier = "=={bentoml}" }},\n    {{ name = "typer" }},\n]\n\n'
+    '[[package]]\nname = "typer"\nversion = "0.12.0"\n'
+)
+
 CASES = [
     # data-pinned -----------------------------------------------------------------------
     (
@@ -1315,6 +1324,26 @@ CASES = [
         },
         PARTIAL,
     ),
+    # a uv.lock resolved for another version than pyproject.toml now pins (bentoml/OpenLLM
+    # uv.lock:1241 `bentoml` `==1.4.8`, pyproject.toml:33 `bentoml==1.4.23`; reviewed) ...
+    (
+        "deps-locked",
+        "stale uv.lock specifier",
+        {
+            "pyproject.toml": "[project]\nname = 'ollm'\ndependencies = ['bentoml==1.4.23', 'typer']\n",
+            "uv.lock": UV_LOCK.format(bentoml="1.4.8"),
+        },
+        PARTIAL,
+    ),
+    (
+        "deps-locked",
+        "current uv.lock specifier",
+        {
+            "pyproject.toml": "[project]\nname = 'ollm'\ndependencies = ['bentoml==1.4.23', 'typer']\n",
+            "uv.lock": UV_LOCK.format(bentoml="1.4.23"),
+        },
+        PASS,
+    ),
     # ... one in step with it is a lock
     (
         "deps-locked",
@@ -2015,6 +2044,20 @@ NOTEBOOK_TRAINING_CASES = [
 def test_notebook_only_when_only_notebooks_train(tmp_path, case, files, expected):
     obs = run_rubric_check(snapshot(tmp_path, files), "notebook-only")
     assert obs.outcome == expected, obs
+
+
+def test_a_stale_pin_is_shown_on_its_own_line(tmp_path):
+    """The pin the lock misses is cited where it is written, not where the package's name
+    first appears (bentoml/OpenLLM pyproject.toml: "BentoML" in the authors; reviewed)."""
+    files = {
+        "pyproject.toml": "[project]\nname = 'ollm'\nauthors = [{name = 'BentoML Team'}]\n"
+        "dependencies = [\n  'bentoml==1.4.23',\n  'typer',\n]\n",
+        "uv.lock": UV_LOCK.format(bentoml="1.4.8"),
+    }
+    obs = run_rubric_check(snapshot(tmp_path, files), "deps-locked")
+    assert obs.outcome == PARTIAL, obs
+    cited = [(e.path, e.line) for e in obs.evidence if e.path == "pyproject.toml"]
+    assert cited == [("pyproject.toml", 5)], obs.evidence
 
 
 def test_notebooks_of_the_docs_are_named_not_denied(tmp_path):

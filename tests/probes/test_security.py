@@ -617,6 +617,36 @@ CASES = [
         },
         Outcome.PASS,
     ),
+    # ... or an endpoint that reads the key from a header and answers 401 (Unstructured-IO/
+    # unstructured-api prepline_general/api/general.py:649-653; reviewed) ...
+    (
+        "api-auth",
+        {
+            "api.py": FASTAPI + "import os\nfrom fastapi import HTTPException, status\n\n"
+            "@app.post('/general')\nasync def general(request):\n"
+            "    if expected := os.environ.get('API_KEY'):\n"
+            "        key = request.headers.get('my-api-key')\n"
+            "        if key != expected:\n"
+            "            raise HTTPException(detail='bad key', status_code=status.HTTP_401_UNAUTHORIZED)\n"
+            "    return {}\n",
+            "Dockerfile": DOCKER,
+        },
+        Outcome.PASS,
+    ),
+    # ... not one that reads an Accept header and answers 400
+    (
+        "api-auth",
+        {
+            "api.py": FASTAPI + "from fastapi import HTTPException\n\n"
+            "@app.post('/general')\nasync def general(request):\n"
+            "    accept = request.headers.get('Accept')\n"
+            "    if accept != 'application/json':\n"
+            "        raise HTTPException(detail='bad type', status_code=400)\n"
+            "    return {}\n",
+            "Dockerfile": DOCKER,
+        },
+        Outcome.FAIL,
+    ),
     # the trap: a middleware that only times requests authenticates nobody
     (
         "api-auth",

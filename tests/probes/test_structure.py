@@ -134,6 +134,50 @@ CASES = [
         P,
     ),
     ("models-folder", "none", {"train.py": "x = 1\n"}, F),
+    # a git-ignored folder the project's settings save checkpoints to (RUCAIBox/RecBole
+    # overall.yaml:9 `checkpoint_dir: 'saved'`; nerfstudio-project/nerfstudio
+    # experiment_config.py:39 `output_dir: Path = Path("outputs")`; reviewed) ...
+    (
+        "models-folder",
+        "ignored-checkpoint-dir-in-yaml",
+        {
+            ".gitignore": "saved/\n",
+            "rec/properties/overall.yaml": "checkpoint_dir: 'saved'\nepochs: 300\n",
+            "train.py": "x = 1\n",
+        },
+        P,
+    ),
+    (
+        "models-folder",
+        "ignored-output-dir-in-code",
+        {
+            ".gitignore": "outputs/\n",
+            "pkg/config.py": "from pathlib import Path\n\nclass Experiment:\n"
+            "    output_dir: Path = Path('outputs')\n",
+            "train.py": "x = 1\n",
+        },
+        P,
+    ),
+    # ... not a dataset's download folder, nor a folder merely named beside a setting
+    (
+        "models-folder",
+        "fp-ignored-data-save-dir",
+        {
+            ".gitignore": "data/\nlogs/\n",
+            "pkg/download.py": "from pathlib import Path\n\nclass Args:\n"
+            "    save_dir: Path = Path('data/')\n\n"
+            "def unzip(output_dir):\n    return output_dir / Path('logs')\n",
+            "train.py": "x = 1\n",
+        },
+        F,
+    ),
+    # ... nor an ignored folder no setting names
+    (
+        "models-folder",
+        "fp-ignored-folder-not-configured",
+        {".gitignore": "outputs/\n", "train.py": "x = 1\n"},
+        F,
+    ),
     # `**/models/` ignores models/ at any depth, the top one included
     # (DataTalksClub/mlops-zoomcamp .gitignore:14)
     ("models-folder", "gitignored-any-depth", {".gitignore": "**/models/\n", "t.py": "x = 1\n"}, P),
@@ -412,6 +456,13 @@ CASES = [
     # no-ml-system (anti: pass = an ML system is there) -----------------------------------------
     ("no-ml-system", "torch-import", {"src/train.py": "import torch\n"}, P),
     ("no-ml-system", "llm-api", {"app/chat.py": "from openai import OpenAI\n"}, P),
+    # a document-layout model package (Unstructured-IO/unstructured-api general.py:43; reviewed)
+    (
+        "no-ml-system",
+        "layout-model-package",
+        {"api/general.py": "from unstructured_inference.models.base import get_model\n"},
+        P,
+    ),
     (
         "no-ml-system",
         "declared-only",

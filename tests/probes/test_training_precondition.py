@@ -261,6 +261,25 @@ RL_VECTOR_TRAINING = (
 DATA_CASES = [
     ("docs-only", DOCS_ONLY, F),
     ("trains", {"train.py": "def f(m, X, y):\n    m.fit(X, y)\n"}, P),
+    # a service merging its own CSV responses parses a payload, not a dataset
+    # (Unstructured-IO/unstructured-api prepline_general/api/general.py:740; reviewed) ...
+    (
+        "fp-table-read-from-a-response-buffer",
+        {
+            "api/merge.py": "import io\nimport pandas as pd\n\ndef merge(responses):\n"
+            "    data = pd.read_csv(\n        io.BytesIO(responses[0].body)\n    )\n    return data\n"
+        },
+        F,
+    ),
+    # ... a file read beside a buffer still is
+    (
+        "table-read-beside-a-buffer",
+        {
+            "etl.py": "import io\nimport pandas as pd\n\nbuf = io.StringIO()\n"
+            "df = pd.read_csv('data/train.csv')\n"
+        },
+        P,
+    ),
     (
         "reads-a-table",
         {"etl.py": "import pandas as pd\ndf = pd.read_parquet('s3://b/x.parquet')\n"},

@@ -654,7 +654,8 @@ SETTINGS_BASES = (
 )
 
 
-_ENDPOINTS = derivation_key("hardcoded_endpoints")
+_ENDPOINTS = derivation_key("hardcoded_endpoints.v2")
+_SMOKE_TEST = re.compile(r"(?:^|/)(?:tests?|smoke[_-]?tests?\w*)\.py$", re.IGNORECASE)
 
 
 def _endpoints_of(snap: Snapshot, path: str, facts: PythonFacts) -> tuple[Evidence, ...]:
@@ -664,8 +665,10 @@ def _endpoints_of(snap: Snapshot, path: str, facts: PythonFacts) -> tuple[Eviden
     lines = snap.lines(path)
     found = []
     # a `test.py` calling a server on this machine is a smoke test run by hand
-    # (alexeygrigorev/mlbookcamp-code chapter-08-serverless/test.py: a local Lambda emulator)
-    smoke_test = path.rsplit("/", 1)[-1] in ("test.py", "tests.py")
+    # (alexeygrigorev/mlbookcamp-code chapter-08-serverless/test.py: a local Lambda emulator),
+    # and so is a `smoketest.py` (Unstructured-IO/unstructured-api scripts/smoketest.py:14,
+    # run against the container by scripts/docker-smoke-test.sh; reviewed)
+    smoke_test = _SMOKE_TEST.search(path) is not None
     for value, line in facts.strings:
         text = lines[line - 1] if 0 < line <= len(lines) else ""
         if _CONFIGURABLE.search(text):

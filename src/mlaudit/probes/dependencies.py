@@ -176,7 +176,10 @@ def stale_lock(snap: Snapshot, lock: str) -> list[str]:
         canonical_name(n) for n in base.declared_distributions(snap, folder + "/" if folder else "")
     }
     declared = {canonical_name(name): name for name in toml_dependency_names(data)}
-    return sorted(written for key, written in declared.items() if key not in held | own)
+    missing = sorted(written for key, written in declared.items() if key not in held | own)
+    if not missing and name == "uv.lock":
+        return _uv_stale(snap, lock, data)
+    return missing
 
 
 # the project's own package in a pixi lock: the requirements it was locked against (pixi.lock
@@ -219,15 +222,63 @@ def _pixi_stale(snap: Snapshot, lock: str, data: dict[str, Any]) -> list[str]:
             except InvalidRequirement:
                 continue
             locked.add((canonical_name(req.name), str(req.specifier)))
-        stale = []
-        for item in project.get("dependencies") or []:
+        return _not_locked_against(project, locked)
+    return []
+
+
+def _not_locked_against(project: dict[str, Any], locked: set[tuple[str, str]]) -> list[str]:
+    """The `[project] dependencies` whose (name, version specifier) is not in `locked`."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    stale = []
+    for item in project.get("dependencies") or []:
+        try:
+            req = Requirement(str(item))
+        except InvalidRequirement:
+            continue
+        if (canonical_name(req.name), str(req.specifier)) not in locked:
+            stale.append(str(item))
+    return stale
+
+
+# the project's own package in a uv.lock, and what it was locked against (its
+# `[package.metadata] requires-dist`, which `uv lock --check` compares with pyproject.toml)
+_UV_OWN = re.compile(
+    r'^\[\[package\]\]\nname = "([^"\n]+)"\n(?P<body>(?:(?!\[\[package\]\]).*\n?)*)', re.M
+)
+_UV_REQUIRES = re.compile(r"^\[package\.metadata\]\nrequires-dist = \[\n(.*?)^\]", re.M | re.S)
+_INLINE_TABLE = re.compile(r"\{([^{}]*)\}")
+_INLINE_KEY = re.compile(r'(\w[\w-]*)\s*=\s*"([^"]*)"')
+
+
+def _uv_stale(snap: Snapshot, lock: str, data: dict[str, Any]) -> list[str]:
+    """The requirements of the pyproject.toml beside a uv.lock whose version specifier is
+    not the one the lock was resolved for: changed since the last `uv lock`
+    (bentoml/OpenLLM uv.lock:1241 `bentoml` `==1.4.8`, pyproject.toml:33 `bentoml==1.4.23`;
+    reviewed). Empty when in step, or when the lock has no entry for the project."""
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+    project = data.get("project")
+    if not isinstance(project, dict) or not isinstance(project.get("name"), str):
+        return []
+    own = canonical_name(project["name"])
+    text = snap.text(lock) or ""
+    for match in _UV_OWN.finditer(text):
+        if canonical_name(match.group(1)) != own:
+            continue
+        requires = _UV_REQUIRES.search(match.group("body"))
+        if requires is None:
+            return []
+        locked: set[tuple[str, str]] = set()
+        for table in _INLINE_TABLE.findall(requires.group(1)):
+            keys = dict(_INLINE_KEY.findall(table))
             try:
-                req = Requirement(str(item))
-            except InvalidRequirement:
+                specifier = str(SpecifierSet(keys.get("specifier", "")))
+            except InvalidSpecifier:
                 continue
-            if (canonical_name(req.name), str(req.specifier)) not in locked:
-                stale.append(str(item))
-        return stale
+            if "name" in keys:
+                locked.add((canonical_name(keys["name"]), specifier))
+        return _not_locked_against(project, locked)
     return []
 
 
@@ -242,12 +293,23 @@ def _declared_evidence(snap: Snapshot, lock: str, missing: list[str]) -> list[Ev
     return [
         ev(
             pyproject,
-            base.line_naming(snap, pyproject, _distribution(name)),
+            _line_holding(snap, pyproject, name)
+            or base.line_naming(snap, pyproject, _distribution(name)),
             name,
             "not in the lock",
         )
         for name in missing[:4]
     ]
+
+
+def _line_holding(snap: Snapshot, path: str, requirement: str) -> int | None:
+    """The first line of `path` that holds `requirement` as written (`bentoml==1.4.23`):
+    the name alone may first appear in the project's description or authors."""
+    if requirement == _distribution(requirement):
+        return None
+    return next(
+        (n for n, line in enumerate(snap.lines(path), start=1) if requirement in line), None
+    )
 
 
 _DISTRIBUTION = re.compile(r"[A-Za-z0-9][\w.-]*")

@@ -115,6 +115,26 @@ ML_SYSTEM_MODULES = (
     "mlserver",
     "tensorflow_serving",
     "ts.torch_handler",  # TorchServe handlers
+    # domain models run through their own packages: document layout and OCR, speech, vision,
+    # language (Unstructured-IO/unstructured-api prepline_general/api/general.py:43
+    # `unstructured_inference`, its layout and table models; reviewed)
+    "unstructured_inference",
+    "layoutparser",
+    "easyocr",
+    "paddleocr",
+    "paddle",
+    "doctr",
+    "pytesseract",
+    "open_clip",
+    "whisper",
+    "faster_whisper",
+    "ctranslate2",
+    "fasttext",
+    "stanza",
+    "flair",
+    "mediapipe",
+    "insightface",
+    "mlx",
 )
 
 # the same names as distributions, where they differ from the module
@@ -141,6 +161,10 @@ ML_PACKAGES = (
     "seldon-core",
     "text-generation",
     "llama-index",
+    "paddlepaddle",
+    "python-doctr",
+    "open-clip-torch",
+    "openai-whisper",
 )
 
 # tracked model files: weights and serialised estimators in their own formats (a `.pkl` or a

@@ -564,14 +564,53 @@ def _auth_middleware(snap: Snapshot, serving: Mapping[str, object]) -> list[Evid
             start, end = span
             texts = [text for text, line in facts.strings if start <= line <= end]
             denies = any(_REJECTS.search(t) for t in texts) or any(
-                start <= c.line <= end and (c.kwarg("status_code") or "") in _DENIED
-                for c in facts.calls
+                start <= c.line <= end and _denies(c) for c in facts.calls
             )
             if denies and any(_KEY_WORDS.search(t) for t in texts):
                 line, note = base.notebook_line_note(snap, path, mark)
                 found.append(
                     ev(path, line, "HTTP middleware", note or "rejects callers without a key")
                 )
+                break
+    return found
+
+
+def _denies(call: Any) -> bool:
+    """Does the call answer 401/403 (`status_code=401`, `status.HTTP_401_UNAUTHORIZED`)?"""
+    if (call.kwarg("status_code") or "") in _DENIED:
+        return True
+    return any(
+        key == "status_code" and name.endswith(("HTTP_401_UNAUTHORIZED", "HTTP_403_FORBIDDEN"))
+        for key, name in call.names
+    )
+
+
+def _handler_key_checks(snap: Snapshot, serving: Mapping[str, object]) -> list[Evidence]:
+    """A function of the serving code that reads a key from a request header and answers
+    401/403 when it is wrong: the endpoint authenticates by hand (Unstructured-IO/
+    unstructured-api prepline_general/api/general.py:650 `request.headers.get(
+    "unstructured-api-key")`, :652 `HTTPException(…, status_code=HTTP_401_UNAUTHORIZED)`;
+    reviewed)."""
+    found: list[Evidence] = []
+    for path in serving:
+        facts = snap.python(path)
+        if facts is None:
+            continue
+        reads = [
+            c
+            for c in facts.calls
+            if c.name.endswith("headers.get") and c.args and _KEY_WORDS.search(c.args[0])
+        ]
+        if not reads:
+            continue
+        denials = [c.line for c in facts.calls if _denies(c)]
+        for _name, start, end, kind in facts.spans:
+            if kind != "def":
+                continue
+            read = next((c for c in reads if start <= c.line <= end), None)
+            if read is not None and any(start <= line <= end for line in denials):
+                shown = f"{read.name}({read.args[0]})"
+                found.append(ev(path, read.line, shown, "rejects callers without the key"))
                 break
     return found
 
@@ -585,7 +624,8 @@ def api_auth(snap: Snapshot, p: NoParams) -> Observation:
     `authlib`, PyJWT; Istio `AuthorizationPolicy`/`RequestAuthentication` manifests; an
     Azure ML web service with key or token authentication (`authEnabled: true`); serving
     code that checks a key itself (`secrets.compare_digest`/`hmac.compare_digest`, or an
-    HTTP middleware that reads a key and answers 401/403 "Unauthorized"); a
+    HTTP middleware, or an endpoint, that reads a key from a request header and answers
+    401/403 "Unauthorized"); a
     serverless function's API with an authorizer or an API key (SAM, Serverless Framework).
     Not applicable when the repository has no serving code.
     Why: an open prediction endpoint can be scraped (model extraction) or flooded (mm#36).
@@ -605,6 +645,8 @@ def api_auth(snap: Snapshot, p: NoParams) -> Observation:
     found.extend(http_function_auth(snap))
     found.extend(_key_comparisons(snap, roles.serving))
     found.extend(_auth_middleware(snap, roles.serving))
+    if not found:
+        found.extend(_handler_key_checks(snap, roles.serving))
     if found:
         return base.passed("the API authenticates or rate-limits callers", found)
     return base.failed(

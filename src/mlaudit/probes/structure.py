@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
+from typing import Any
 
 from pydantic import Field
 
@@ -25,8 +26,8 @@ from mlaudit.probes.testing import (
     test_files,
 )
 from mlaudit.repo.globs import glob_matcher
-from mlaudit.repo.parsers.yaml_docs import as_list
-from mlaudit.repo.snapshot import Snapshot
+from mlaudit.repo.parsers.yaml_docs import as_list, key_line
+from mlaudit.repo.snapshot import Snapshot, derivation_key
 from mlaudit.results import Evidence, Observation
 
 PLACEHOLDERS = (".gitkeep", ".keep", ".gitignore", "__init__.py", ".placeholder", "README.md")
@@ -431,6 +432,8 @@ def models_store(snap: Snapshot, p: ModelsFolderParams) -> Observation:
     Looks for: a top-level `models/` (or artifacts/, checkpoints/ …) that is git-ignored,
     DVC-tracked (`models.dvc`, `models/*.dvc`, a `dvc.yaml` output) or LFS-tracked. Model
     binaries committed without LFS, or a folder with only `.gitkeep`, give partial credit;
+    a git-ignored top-level folder of another name passes when the project's own settings
+    name it as where checkpoints, models or outputs are saved (`checkpoint_dir: saved`);
     a `models/` holding Python code (with or without its configs) is model code (see
     model-engineering-folder), not a store.
     Why: a predictable, versioned place for model artefacts (cookiecutter-data-science).
@@ -487,11 +490,83 @@ def models_store(snap: Snapshot, p: ModelsFolderParams) -> Observation:
         top = out.split("/")[0]
         if top in names and "/" in out and top not in committed:
             good.append(ev("dvc.yaml", None, f"out {out}"))
+    if not good:
+        good.extend(_ignored_configured_store(snap, names))
     if good:
         return base.passed("a models folder kept out of git", good)
     if partial_ev:
         return base.partial("a models folder, but not tracked properly", partial_ev)
     return base.failed("no models folder")
+
+
+# where the project's own configuration says training saves its models: a folder given to a
+# checkpoint, model or output directory setting (a `save_dir` is as often a dataset's)
+# (RUCAIBox/RecBole recbole/properties/overall.yaml:9 `checkpoint_dir: 'saved'`, .gitignore:10
+# `saved/`; nerfstudio-project/nerfstudio nerfstudio/configs/experiment_config.py:39
+# `output_dir: Path = Path("outputs")`, .gitignore:165 `outputs/`; both reviewed):
+# git-ignored, it is the models folder
+_STORE_SETTING = re.compile(
+    r"\b\w*(?:checkpoint|ckpt|model|output)s?_?(?:dir|directory|path|folder|root)\b",
+    re.IGNORECASE,
+)
+_FOLDER_VALUE = re.compile(r"^(?:\./)?([\w.-]+)/?$")
+_GIVEN = re.compile(r"""\s*(?::[^=]*)?=\s*(?:[\w.]+\(\s*)?[rbuf]?["']""")
+_STORE_SETTINGS = derivation_key("models_store.settings")
+
+
+def _configured_stores(snap: Snapshot) -> dict[str, Evidence]:
+    """Top-level folder → the setting (a YAML key, or a Python line) that names it as where
+    models are saved, in the project's code and configs outside the tests."""
+
+    def of_python(path: str, facts: Any) -> tuple[tuple[str, int], ...]:
+        # most files name no such setting: one search of the text rules them out
+        if not _STORE_SETTING.search(snap.text(path) or ""):
+            return ()
+        lines = snap.lines(path)
+        out = []
+        for value, line in facts.strings:
+            folder = _FOLDER_VALUE.match(value) if len(value) < 60 else None
+            text = lines[line - 1] if 0 < line <= len(lines) else ""
+            at = text.find(value) if folder else -1
+            setting = _STORE_SETTING.search(text, 0, at) if at > 0 else None
+            # the folder is the value the setting is given (`output_dir: Path =
+            # Path("outputs")`, `save_dir="ckpt"`), not a name used beside it
+            if folder and setting and _GIVEN.fullmatch(text[setting.end() : at]):
+                out.append((folder.group(1), line))
+        return tuple(out)
+
+    found: dict[str, Evidence] = {}
+    paths = base.python_sources(snap, ("*.py",), scope="non_tests")
+    for path, hits in snap.python_per_file(_STORE_SETTINGS, paths, of_python):
+        for name, line in hits:
+            found.setdefault(name, ev(path, line, None, "where training saves models"))
+    for path in base.select_files(snap, ["*.yaml", "*.yml"], scope="non_tests"):
+        for doc in snap.yaml_docs(path):
+            for key, value in doc.items() if isinstance(doc, dict) else []:
+                folder = _FOLDER_VALUE.match(value) if isinstance(value, str) else None
+                if folder and _STORE_SETTING.fullmatch(str(key)):
+                    where = ev(
+                        path, key_line(doc, key), f"{key}: {value}", "where models are saved"
+                    )
+                    found.setdefault(folder.group(1), where)
+    return found
+
+
+def _ignored_configured_store(snap: Snapshot, names: set[str]) -> list[Evidence]:
+    """A git-ignored top-level folder that the project's settings name as where models are
+    saved (see _STORE_SETTING), when no folder of `names` is the store."""
+    ignored: dict[str, Evidence] = {}
+    for path, number, entry in gitignore_entries(snap):
+        top = entry.removeprefix("**/").strip("/").split("/")[0].rstrip("*")
+        if top and top not in names and top not in ignored and re.fullmatch(r"[\w.-]+", top):
+            ignored[top] = ev(path, number, entry, "git-ignored")
+    if not ignored:
+        return []
+    configured = _configured_stores(snap)
+    for folder in sorted(ignored.keys() & configured.keys()):
+        if not any(f.endswith((".py", ".ipynb")) for f in _under(snap, folder)):
+            return [ignored[folder], configured[folder]]
+    return []
 
 
 _FILES_GLOB = re.compile(r"^\*{1,2}(?:\.\w+)?$")
