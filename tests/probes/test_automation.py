@@ -535,6 +535,38 @@ CASES = [
         P,
     ),
     ("ci-present", "none", {"src/a.py": "x = 1\n"}, F),
+    # reusable workflows and pipeline templates that nothing here calls run in the
+    # repositories that call them (Azure/mlops-templates .github/workflows/*.yml
+    # `on: workflow_call`, templates/aml-cli-v2/*.yml; reviewed) ...
+    (
+        "ci-present",
+        "fp-uncalled-reusable-workflow-and-template",
+        {
+            ".github/workflows/deploy.yml": wf(
+                "az ml online-endpoint create -f ep.yml", on="workflow_call"
+            ),
+            "templates/aml/run.yml": "steps:\n- script: az ml job create -f job.yml\n",
+        },
+        F,
+    ),
+    # ... one this repository's CI calls runs here
+    (
+        "ci-present",
+        "reusable-workflow-called-here",
+        {
+            ".github/workflows/test.yml": wf("pytest", on="workflow_call"),
+            ".github/workflows/ci.yml": "on: [push]\njobs:\n  t:\n"
+            "    uses: ./.github/workflows/test.yml\n",
+        },
+        P,
+    ),
+    # ... and one that can also be started by hand runs when started by hand
+    (
+        "ci-present",
+        "reusable-workflow-also-by-hand",
+        {".github/workflows/deploy.yml": wf("pytest", on="[workflow_call, workflow_dispatch]")},
+        H,
+    ),
     # installing the released package and printing its help tests nothing of the checkout
     # (Unbabel/COMET .github/workflows/ci.yaml:21-23) ...
     (

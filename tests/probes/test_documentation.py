@@ -646,6 +646,17 @@ CASES = [
         P,
     ),
     # model-card -----------------------------------------------------------------------------
+    # a test's README that mentions a model card documents the test (speechbrain/speechbrain
+    # tests/templates/…/README.md:43; reviewed)
+    (
+        "model-card",
+        "fp-test-readme-section",
+        {
+            "tests/templates/finetune/README.md": "# Test\n\n## Sanity check: standard model card\n\nRun it.\n",
+            "train.py": "def run(model):\n    model.fit(X, y)\n",
+        },
+        F,
+    ),
     ("model-card", "model-card-file", {"MODEL_CARD.md": "# Model card\n"}, P),
     (
         "model-card",
@@ -800,6 +811,18 @@ CASES = [
             "    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/github-script@v7\n"
             "        with:\n          script: |\n"
             "            const {data: notes} = await github.rest.repos.generateReleaseNotes({owner, repo});\n",
+        },
+        P,
+    ),
+    # ... or the release action writes the changelog from the commits (speechbrain/speechbrain
+    # .github/workflows/newtag.yml:14; reviewed)
+    (
+        "changelog",
+        "automatic-releases-action",
+        {
+            ".github/workflows/newtag.yml": "on:\n  push:\n    tags: ['v*']\njobs:\n  r:\n"
+            "    runs-on: ubuntu-latest\n    steps:\n"
+            "      - uses: marvinpinto/action-automatic-releases@v1.2.0\n",
         },
         P,
     ),

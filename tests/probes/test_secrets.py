@@ -98,6 +98,15 @@ def test_real_value_is_not_dummy():
     assert not is_dummy("SG.Xk29dLpQw8Rt5vBn3MzYhA.Jf7Kp2LxQ9wVb4Nm6RtZs1Yc8Hd3Ge5Ua0Wi2Oq7Pl")
 
 
+def test_a_token_padded_by_hand_is_no_secret():
+    """A token ending in a run of one character is written by hand (@octokit/auth-token
+    README.md:61, committed in Azure/mlops-templates node_modules/; reviewed)."""
+    sample = 'const auth = createTokenAuth("ghp_' + "PersonalAccessToken0124567890" + '0000000");\n'
+    assert not find_secrets("README.md", sample)
+    real = "export TOKEN=ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8\n"
+    assert [f.kind for f in find_secrets("ci.sh", real)] == ["github-token"]
+
+
 def test_url_credential_placeholders_are_not_secrets():
     comment = "# e.g. https://[user]:[token]@[netloc]\n"
     assert not find_secrets("git/__init__.py", comment)
@@ -186,6 +195,9 @@ def test_scrub_redacts_snippets():
         # known false positives: dummy fixtures and sample keys in tests/docs
         ({"tests/fixtures/test_key.pem": PEM_FILE, "README.md": f"use {DUMMY_ID}\n"}, Outcome.PASS),
         ({".env.example": "OPENAI_API_KEY=<your-key>\n"}, Outcome.PASS),
+        # ... and a sample key in a third-party package committed with the project
+        # (Azure/mlops-templates read_yaml_action/node_modules/@octokit/openapi-types; reviewed)
+        ({"action/node_modules/@octokit/types/types.d.ts": PEM_FILE}, Outcome.PASS),
     ],
 )
 def test_committed_secrets_head(tmp_path, files, expected):

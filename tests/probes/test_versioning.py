@@ -1383,3 +1383,19 @@ def test_an_lfs_rule_whose_data_left_head_is_partial(tmp_path):
     git(root, "commit", "-q", "-m", "drop the data")
     obs = run_probe(open_worktree(root), "data_vcs")
     assert obs.outcome == PARTIAL, obs.message
+
+
+def test_a_symlinked_checkpoint_is_no_binary_in_git(tmp_path):
+    """A symlink's blob is the path it points to (speechbrain/speechbrain
+    tests/templates/…/source_pretrained/asr.ckpt -> ../results/…; reviewed): its target's size,
+    unknown here, says nothing of what git holds."""
+    import os
+
+    snap_root = tmp_path / "repo"
+    make_repo(snap_root, {"train.py": "def run(m):\n    m.fit(X, y)\n"})
+    os.makedirs(snap_root / "pretrained")
+    os.symlink("../results/save/model.ckpt", snap_root / "pretrained" / "asr.ckpt")
+    git(snap_root, "add", "-A")
+    git(snap_root, "commit", "-q", "-m", "link")
+    obs = run_rubric_check(open_worktree(snap_root), "model-binary-in-git")
+    assert obs.outcome == PASS, obs

@@ -77,7 +77,9 @@ def ci_present(snap: Snapshot, p: CiPresentParams) -> Observation:
     Looks for: GitHub Actions, GitLab CI, Azure Pipelines, CircleCI, Bitbucket, Cloud Build
     or Jenkins jobs that build, test, lint, train or deploy — at least one command or action
     beyond checkout/echo. Empty workflows, jobs disabled with `if: false` and bots run only
-    on issue or project-board events do not count; jobs that only run when started by hand
+    on issue or project-board events do not count, nor do reusable workflows and pipeline
+    templates that no pipeline here calls (they run elsewhere); jobs that only run when
+    started by hand
     (`workflow_dispatch`) are partial. A job that only installs released packages from an
     index and prints a command's help (`pip install <name>`, `<cli> --help`) tests nothing of
     the checkout.
@@ -136,6 +138,13 @@ def ci_present(snap: Snapshot, p: CiPresentParams) -> Observation:
             "the only CI jobs are bots run on issue or project-board events: nothing is "
             "built or tested",
             bots,
+        )
+    elsewhere = [j for j in jobs if j.runs_elsewhere]
+    if elsewhere and not active:
+        return base.failed(
+            f"{len(elsewhere)} CI job(s) in reusable workflows or pipeline templates that no "
+            "pipeline of this repository calls: they run in the repositories that call them",
+            [ev(j.path, j.line, None, f"{j.system} job {j.name}") for j in elsewhere[:8]],
         )
     ci_files = sorted({j.path for j in jobs})
     problems = [

@@ -199,10 +199,9 @@ def _pixi_stale(snap: Snapshot, lock: str, data: dict[str, Any]) -> list[str]:
     `gsplat==1.4.0`; reviewed). Extras aside. Empty when in step or unreadable."""
     from packaging.requirements import InvalidRequirement, Requirement
 
-    project = data.get("project")
-    if not isinstance(project, dict) or not isinstance(project.get("name"), str):
+    project, own = _named_project(data)
+    if project is None:
         return []
-    own = canonical_name(project["name"])
     text = snap.text(lock) or ""
     for match in _PIXI_OWN.finditer(text):
         name = (match.group("name") or match.group("name6") or "").strip().strip("'\"")
@@ -224,6 +223,14 @@ def _pixi_stale(snap: Snapshot, lock: str, data: dict[str, Any]) -> list[str]:
             locked.add((canonical_name(req.name), str(req.specifier)))
         return _not_locked_against(project, locked)
     return []
+
+
+def _named_project(data: dict[str, Any]) -> tuple[dict[str, Any] | None, str]:
+    """pyproject.toml's `[project]` table and its canonical name; (None, "") without one."""
+    project = data.get("project")
+    if not isinstance(project, dict) or not isinstance(project.get("name"), str):
+        return None, ""
+    return project, canonical_name(project["name"])
 
 
 def _not_locked_against(project: dict[str, Any], locked: set[tuple[str, str]]) -> list[str]:
@@ -258,10 +265,9 @@ def _uv_stale(snap: Snapshot, lock: str, data: dict[str, Any]) -> list[str]:
     reviewed). Empty when in step, or when the lock has no entry for the project."""
     from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
-    project = data.get("project")
-    if not isinstance(project, dict) or not isinstance(project.get("name"), str):
+    project, own = _named_project(data)
+    if project is None:
         return []
-    own = canonical_name(project["name"])
     text = snap.text(lock) or ""
     for match in _UV_OWN.finditer(text):
         if canonical_name(match.group(1)) != own:

@@ -393,10 +393,12 @@ def _sections(
 
 
 # ... nor are the pages of the CI's own folder: they document the CI (facebookresearch/fairseq2
-# ci/docker/README.md:15 "Deployment Instructions", on pushing its CI build images; reviewed)
+# ci/docker/README.md:15 "Deployment Instructions", on pushing its CI build images; reviewed),
+# nor a test's README (speechbrain/speechbrain tests/templates/…/README.md:43 "standard model
+# card" in a test's steps; reviewed)
 _NOT_OWN_DOCS = re.compile(
     r"(^|/)(\.venv|venv|node_modules|site-packages|vendor|third_party|examples?"
-    r"|\.?ci|\.circleci|\.buildkite)/"
+    r"|\.?ci|\.circleci|\.buildkite|tests?)/"
 )
 
 
@@ -409,7 +411,8 @@ def doc_sections(snap: Snapshot, p: SectionsParams) -> Observation:
     examples/docs exclusion does not apply to it; examples, vendored and virtualenv folders
     still do: an example's README documents the example, often copied from upstream
     (nogibjj/mlops-template examples/quickstart/README.md is BentoML's tutorial), and so
-    do the CI's own folders (`ci/`, `.circleci/`): their pages document the CI.
+    do the CI's own folders (`ci/`, `.circleci/`) and the tests' (their pages document the
+    CI and the tests).
     A section whose body is only a placeholder ("under construction", "coming soon", "TBD")
     documents nothing and does not count.
     Why: a section is a deliberate piece of documentation; a word in passing is not.

@@ -59,6 +59,13 @@ FIXTURE_GLOBS: tuple[str, ...] = (
     "testdata/**",
     "examples/**",
     "docs/**",
+    # third-party packages committed with the project: their samples and API examples
+    # (Azure/mlops-templates read_yaml_action/node_modules/@octokit/openapi-types/types.d.ts:6683,
+    # a `@example` RSA key in a JSDoc comment; reviewed)
+    "**/node_modules/**",
+    "**/vendor/**",
+    "**/third_party/**",
+    "**/site-packages/**",
 )
 FIXTURE_KINDS = {"private-key"}
 MAX_FILE_BYTES = 2 * 1024 * 1024

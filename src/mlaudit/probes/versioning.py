@@ -353,6 +353,8 @@ def data_unversioned(snap: Snapshot, p: DataUnversionedParams) -> Observation:
         lambda: [path for path in base.select_files(snap, ["*"]) if _data_candidate(path)],
     )
     for path in candidates:
+        if snap.kind(path) == "symlink":
+            continue  # its blob is the path it points to: a few bytes in git
         size = snap.size(path)
         if size is None:
             unsized.append(path)

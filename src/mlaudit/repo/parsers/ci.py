@@ -101,6 +101,9 @@ class CiJob:
     uses: list[CiCommand] = field(default_factory=list)  # actions / tasks / orbs / images
     environment: str | None = None
     disabled: bool = False
+    # a reusable workflow or a pipeline template that no pipeline of this repository calls:
+    # it runs in the repositories that call it, never here (see mark_uncalled; disabled too)
+    runs_elsewhere: bool = False
     trigger_paths: list[str] = field(default_factory=list)
     # GitHub: an event's branch filter, (`branches`, `branches-ignore`), see demote_dead_branches
     branch_filters: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict)
@@ -448,6 +451,32 @@ def idle_reason(jobs: Iterable[CiJob], otherwise: str) -> str:
     return f"{otherwise}, or {note}"
 
 
+def mark_uncalled(jobs: list[CiJob]) -> None:
+    """A GitHub reusable workflow (`on: workflow_call`) or an Azure Pipelines template (a job
+    with no trigger of its own) runs only where a pipeline calls it. When no pipeline of this
+    repository calls it, it runs in other repositories, never on this one's changes: it is
+    marked `runs_elsewhere` and disabled (Azure/mlops-templates .github/workflows/*.yml, all
+    `workflow_call`, and templates/**/*.yml, the steps its consumers include; reviewed). A
+    reusable workflow that can also be started by hand keeps that trigger only."""
+    called: set[str] = set()
+    for job in jobs:
+        for use in job.uses:
+            text = use.text.split("@", 1)[0].strip().removeprefix("./").lower()
+            called.update((text, text.rsplit("/", 1)[-1]))
+    for job in jobs:
+        if job.system == "github" and "workflow_call" in job.triggers:
+            if not job.triggers - {"workflow_call"} <= BY_HAND:
+                continue
+        elif not (job.system == "azure" and not job.triggers):
+            continue
+        path = job.path.lower()
+        if path in called or path.rsplit("/", 1)[-1] in called:
+            continue
+        job.triggers.discard("workflow_call")
+        if not job.triggers:
+            job.runs_elsewhere = job.disabled = True
+
+
 def demote_dead_branches(
     jobs: list[CiJob], default: str | None, tips: dict[str, int], now: int | None
 ) -> None:
@@ -662,10 +691,15 @@ def parse_azure(path: str, doc: Any) -> list[CiJob]:
         triggers.discard("push")
     if doc.get("schedules"):
         triggers.add("schedule")
-    # a step/job template (`*template*.yml` with no trigger of its own) runs only where a
-    # pipeline includes it; the CI-reach probes follow the include with that pipeline's triggers
+    # a step/job template (`*template*.yml`, or any file of a `templates/` folder, with no
+    # trigger of its own) runs only where a pipeline includes it; the CI-reach probes follow
+    # the include with that pipeline's triggers (Azure/mlops-templates templates/aml-cli-v2/
+    # *.yml: step templates for the repositories that consume them; reviewed)
     name_part = path.rsplit("/", 1)[-1].lower()
-    if "template" in name_part and not any(k in doc for k in ("trigger", "pr", "schedules")):
+    in_templates = "templates" in path.lower().split("/")[:-1]
+    if ("template" in name_part or in_templates) and not any(
+        k in doc for k in ("trigger", "pr", "schedules")
+    ):
         triggers = set()
     jobs: list[CiJob] = []
 
