@@ -533,6 +533,9 @@ CASES = [
         {"ci/docker/manylinux/Dockerfile.cpu": DOCKER, ".github/actions/lint/Dockerfile": DOCKER},
         Outcome.NOT_APPLICABLE,
     ),
+    # ... nor does a test or benchmark harness (explodinggradients/ragas
+    # tests/benchmarks/Dockerfile; reviewed)
+    ("container-hardening", {"tests/benchmarks/Dockerfile": DOCKER}, Outcome.NOT_APPLICABLE),
     # ... an image beside it that runs the service still counts
     (
         "container-hardening",

@@ -297,6 +297,23 @@ DATA_CASES = [
     ("inference-only", {"model/generate.py": INFERENCE}, F),
     # traps: test fixtures and a test's data are not the project's data
     ("fp-test-data", {"model/generate.py": INFERENCE, "tests/data/rows.csv": "a\n1\n"}, F),
+    # ... nor a released model's input loader named data.py, where nothing trains
+    # (facebookresearch/ImageBind imagebind/data.py:82; reviewed) ...
+    (
+        "fp-inference-inputs-module",
+        {
+            "model/generate.py": INFERENCE,
+            "imagebind/data.py": "import torchaudio\n\ndef load_audio(paths):\n"
+            "    return [torchaudio.load(p) for p in paths]\n",
+        },
+        F,
+    ),
+    # ... while a preparation module still is data pipeline code
+    (
+        "prepare-module-where-nothing-trains",
+        {"model/generate.py": INFERENCE, "pkg/prepare_corpus.py": "x = 1\n"},
+        P,
+    ),
     ("no-python", {"main.R": "x <- 1\n"}, U),
     # online reinforcement learning: the simulator generates the experience (vwxyzjn/cleanrl)
     ("online-rl", {"ppo.py": RL_TRAINING}, F),

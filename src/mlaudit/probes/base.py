@@ -143,12 +143,16 @@ DEV_DOCKERFILE = re.compile(
 
 def shipped_dockerfiles(snap: Snapshot) -> list[str]:
     """The Dockerfiles that may build what is shipped: examples, docs and vendored folders,
-    development containers (`.devcontainer/`) and development images (`Dockerfile.dev`)
-    left out."""
+    the tests' (a benchmark or test harness: explodinggradients/ragas
+    tests/benchmarks/Dockerfile; reviewed), development containers (`.devcontainer/`) and
+    development images (`Dockerfile.dev`) left out."""
     return [
         p
         for p in snap.dockerfiles
-        if not is_excluded(p) and not DEV_CONTAINER.search(p) and not DEV_DOCKERFILE.search(p)
+        if not is_excluded(p)
+        and not is_test_path(p)
+        and not DEV_CONTAINER.search(p)
+        and not DEV_DOCKERFILE.search(p)
     ]
 
 
