@@ -2014,6 +2014,32 @@ NOTEBOOK_TRAINING_CASES = [
         },
         FAIL,
     ),
+    # ... but a side experiment with another framework is not where the scripts' model comes
+    # from (serengil/deepface boosted/*.ipynb `lightgbm.train`, a package running pretrained
+    # TensorFlow models; reviewed) ...
+    (
+        "scripts run other models than the notebook trains",
+        {
+            "pkg/models.py": "import tensorflow as tf\n\ndef load(path):\n"
+            "    return tf.keras.models.load_model(path)\n",
+            "boosted/experiments.ipynb": nb(
+                "import lightgbm as lgb\nbooster = lgb.train(params, data)\n"
+            ),
+        },
+        PASS,
+    ),
+    # ... while a service of the notebook's own framework serves what it trained
+    (
+        "scripts run the framework the notebook trains with",
+        {
+            "pkg/models.py": "import lightgbm as lgb\n\ndef load(path):\n"
+            "    return lgb.Booster(model_file=path)\n",
+            "boosted/experiments.ipynb": nb(
+                "import lightgbm as lgb\nbooster = lgb.train(params, data)\n"
+            ),
+        },
+        FAIL,
+    ),
     # ... a script that trains (or a command that does) is the .py entry point
     (
         "service in .py, training in a script too",

@@ -98,6 +98,18 @@ def test_real_value_is_not_dummy():
     assert not is_dummy("SG.Xk29dLpQw8Rt5vBn3MzYhA.Jf7Kp2LxQ9wVb4Nm6RtZs1Yc8Hd3Ge5Ua0Wi2Oq7Pl")
 
 
+def test_a_local_test_databases_word_password_is_no_secret():
+    """A password of words for a database on localhost is a development default
+    (serengil/deepface tests/integration/test_postgres_register.py:23; reviewed); on another
+    host it is a credential."""
+    local = 'dsn = "postgresql://deepface_user:deepface_pass@localhost:5433/deepface"\n'
+    assert not find_secrets("test_db.py", local)
+    remote = 'dsn = "postgresql://deepface_user:deepface_pass@db.acme.io:5432/deepface"\n'
+    assert [f.kind for f in find_secrets("db.py", remote)] == ["url-credential"]
+    strong = 'dsn = "postgresql://app:Xk29dLpQw8Rt5vBn@localhost:5432/app"\n'
+    assert [f.kind for f in find_secrets("db.py", strong)] == ["url-credential"]
+
+
 def test_a_token_padded_by_hand_is_no_secret():
     """A token ending in a run of one character is written by hand (@octokit/auth-token
     README.md:61, committed in Azure/mlops-templates node_modules/; reviewed)."""

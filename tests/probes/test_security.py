@@ -636,6 +636,20 @@ CASES = [
         },
         Outcome.PASS,
     ),
+    # ... or routes that reject unauthenticated callers with 401 (serengil/deepface
+    # deepface/api/src/modules/core/routes.py:81; reviewed) ...
+    (
+        "api-auth",
+        {
+            "api.py": "from flask import Blueprint, request\n\nblueprint = Blueprint('r', __name__)\n\n"
+            "@blueprint.route('/verify', methods=['POST'])\ndef verify():\n"
+            "    if not auth.is_authenticated(request.headers):\n"
+            "        return {'message': 'Invalid or missing authentication token'}, 401\n"
+            "    return {}\n",
+            "Dockerfile": DOCKER,
+        },
+        Outcome.PASS,
+    ),
     # ... not one that reads an Accept header and answers 400
     (
         "api-auth",

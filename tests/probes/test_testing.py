@@ -700,6 +700,30 @@ CASES = [
     ),
     # pipeline-integration-test ------------------------------------------------------------------
     ("pipeline-integration-test", "ci-dvc-repro", {".github/workflows/ci.yml": wf("dvc repro")}, P),
+    # a one-epoch Hydra/Dora run held in a Makefile variable, run by CI through a target
+    # (facebookresearch/audiocraft Makefile:1,30-31; reviewed) ...
+    (
+        "pipeline-integration-test",
+        "ci-make-variable-one-epoch-override",
+        {
+            ".github/workflows/ci.yml": wf("make tests_integ"),
+            "Makefile": "INTEG=DIR=/tmp/x python3 -m dora -v run device=cpu optim.epochs=1 \\\n"
+            "\tdataset.train.num_samples=10\n"
+            "INTEG_LM = $(INTEG) solver=lm/debug\n\n"
+            "tests_integ:\n\t$(INTEG_LM)\n",
+        },
+        P,
+    ),
+    # ... not a full-length run so held
+    (
+        "pipeline-integration-test",
+        "fp-ci-make-variable-full-run",
+        {
+            ".github/workflows/ci.yml": wf("make train"),
+            "Makefile": "RUN=python3 -m dora run optim.epochs=100\n\ntrain:\n\t$(RUN)\n",
+        },
+        F,
+    ),
     # a run of two epochs of the project's entry point on every change (RUCAIBox/RecBole
     # python-package.yml:55; reviewed) ...
     (

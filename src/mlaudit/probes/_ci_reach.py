@@ -169,9 +169,24 @@ def makefile_targets(
 
     def parse() -> dict[str, tuple[list[str], list[tuple[str, int]]]]:
         targets: dict[str, tuple[list[str], list[tuple[str, int]]]] = {}
+        variables: dict[str, str] = {}
+        defining: str | None = None  # a variable whose value goes on after a backslash
         current: list[str] = []
         continued = False  # the last recipe line ended in a backslash
         for number, raw in enumerate(snap.lines(path), start=1):
+            if defining is not None:
+                variables[defining] += " " + raw.strip().removesuffix("\\").strip()
+                defining = defining if raw.rstrip().endswith("\\") else None
+                continue
+            variable = _MAKE_VARIABLE.match(raw)
+            if variable and not raw.startswith("\t"):
+                name, value = variable.group(1), variable.group(3).split("#", 1)[0]
+                text = value.strip().removesuffix("\\").strip()
+                joined = variable.group(2) == "+" and name in variables
+                variables[name] = f"{variables[name]} {text}" if joined else text
+                defining = name if value.rstrip().endswith("\\") else None
+                current = []
+                continue
             # a continuation line belongs to the recipe however it is indented (GNU make
             # joins it first): `        $(MAKE) sync-assets; \` under a tab-indented `if`
             if raw.startswith("\t") or (continued and current):
@@ -198,9 +213,31 @@ def makefile_targets(
                     current.append(name)
             else:
                 current = []
+        if variables:
+            for _prereqs, recipe in targets.values():
+                recipe[:] = [(_expand_make(command, variables), line) for command, line in recipe]
         return targets
 
     return snap._cached("makefile", path, parse)
+
+
+# a variable of the Makefile, and its uses in recipes: the command a recipe line runs may be
+# held in one (facebookresearch/audiocraft Makefile:1 `INTEG=… python3 -m dora -v run …
+# optim.epochs=1`, run by `tests_integ: $(INTEG_COMPRESSION)` from CI; reviewed)
+_MAKE_VARIABLE = re.compile(r"^([A-Za-z_][\w.-]*)\s*(?:([+?]|::?)=|=)(?!=)(.*)$")
+_MAKE_USE = re.compile(r"\$[({]([A-Za-z_][\w.-]*)[)}]")
+MAX_MAKE_EXPANSION = 4_000  # characters of one expanded recipe line
+
+
+def _expand_make(command: str, variables: dict[str, str]) -> str:
+    """`command` with the Makefile's variables replaced, nested ones too (four levels);
+    unknown ones (`$(MAKE)`, `$(USER)`) are left as written."""
+    for _ in range(4):
+        expanded = _MAKE_USE.sub(lambda m: variables.get(m.group(1), m.group(0)), command)
+        if expanded == command or len(expanded) > MAX_MAKE_EXPANSION:
+            break
+        command = expanded
+    return command
 
 
 def make_lines(

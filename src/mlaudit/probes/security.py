@@ -540,7 +540,12 @@ def _key_comparisons(snap: Snapshot, serving: Mapping[str, object]) -> list[Evid
 
 _REJECTS = re.compile(
     r"(?i)unauthori[sz]ed|forbidden|invalid (?:api[_ ]?)?key|missing (?:api[_ ]?)?key"
+    r"|(?:invalid|missing) (?:or (?:invalid|missing) )?(?:authentication|auth|bearer) token"
 )
+# a response that rejects the caller with its status on the same line (serengil/deepface
+# deepface/api/src/modules/core/routes.py:81 `return {"message": "Invalid or missing
+# authentication token"}, 401`; reviewed)
+_DENIED_STATUS = re.compile(r"(?<![\w.])(?:401|403)(?![\w.])")
 _KEY_WORDS = re.compile(r"(?i)api[_-]?key|authorization|bearer|\btoken\b")
 _DENIED = ("401", "403", "status.HTTP_401_UNAUTHORIZED", "status.HTTP_403_FORBIDDEN")
 
@@ -586,15 +591,31 @@ def _denies(call: Any) -> bool:
 
 
 def _handler_key_checks(snap: Snapshot, serving: Mapping[str, object]) -> list[Evidence]:
-    """A function of the serving code that reads a key from a request header and answers
-    401/403 when it is wrong: the endpoint authenticates by hand (Unstructured-IO/
-    unstructured-api prepline_general/api/general.py:650 `request.headers.get(
-    "unstructured-api-key")`, :652 `HTTPException(…, status_code=HTTP_401_UNAUTHORIZED)`;
-    reviewed)."""
+    """Serving code that turns callers away by hand: a function that reads a key from a
+    request header and answers 401/403 when it is wrong (Unstructured-IO/unstructured-api
+    prepline_general/api/general.py:650 `request.headers.get("unstructured-api-key")`, :652
+    `HTTPException(…, status_code=HTTP_401_UNAUTHORIZED)`), or a response that rejects an
+    unauthenticated caller with 401/403 on the same line (serengil/deepface
+    deepface/api/src/modules/core/routes.py:81 `return {"message": "Invalid or missing
+    authentication token"}, 401`); both reviewed."""
     found: list[Evidence] = []
     for path in serving:
         facts = snap.python(path)
         if facts is None:
+            continue
+        lines = snap.lines(path)
+        rejection = next(
+            (
+                line
+                for text, line in facts.strings
+                if _REJECTS.search(text)
+                and 0 < line <= len(lines)
+                and _DENIED_STATUS.search(lines[line - 1])
+            ),
+            None,
+        )
+        if rejection is not None:
+            found.append(ev(path, rejection, None, "rejects unauthenticated callers (401/403)"))
             continue
         reads = [
             c

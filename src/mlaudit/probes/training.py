@@ -268,7 +268,53 @@ def training_only_in_notebooks(
     trained = _first_hit(snap, _TRAINING_CALL, notebooks, _training_call)
     if trained is None or _training_command(snap) is not None:
         return None
+    if _scripts_run_other_models(snap, scripts, trained):
+        return None
     return trained
+
+
+# the frameworks a model is built with (not the registries, feature stores, trackers and
+# serving clients that move one around)
+_MODEL_FRAMEWORKS = (
+    "sklearn",
+    "torch",
+    "tensorflow",
+    "keras",
+    "xgboost",
+    "lightgbm",
+    "catboost",
+    "jax",
+    "flax",
+    "transformers",
+    "statsmodels",
+    "pytorch_lightning",
+    "lightning",
+    "fastai",
+    "mxnet",
+    "paddle",
+    "prophet",
+    "gensim",
+    "spacy",
+    "timm",
+    "sentence_transformers",
+    "ultralytics",
+)
+
+
+def _scripts_run_other_models(snap: Snapshot, scripts: list[str], trained: Evidence) -> bool:
+    """Do the scripts run models of other frameworks than the one the notebook trains with?
+    Then the notebook is a side experiment, not where the scripts' model comes from
+    (serengil/deepface boosted/Perform-Boosting-Experiments-LightGBM.ipynb `lightgbm.train`,
+    while the package runs pretrained TensorFlow models and imports no LightGBM; reviewed).
+    Scripts that import no ML framework may serve what the notebook trained (a pickle)."""
+    roots = set(_MODEL_FRAMEWORKS)
+    framework = (trained.snippet or "").split(".", 1)[0]
+    if framework not in roots:
+        return False  # a method of an object (`model.fit`): the framework is not known
+    imported: set[str] = set()
+    for _path, modules in base.imports_of(snap, scripts, tuple(sorted(roots))):
+        imported.update(module.split(".")[0] for module, _line, _note in modules)
+    return bool(imported) and framework not in imported
 
 
 @probe("trains_models", NoParams)

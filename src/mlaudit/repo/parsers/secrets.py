@@ -657,6 +657,12 @@ def _documentation_host(host: str) -> bool:
     )
 
 
+# a local service's password made of lower-case words (`deepface_pass` for a test database
+# on localhost:5433: serengil/deepface tests/integration/test_postgres_register.py:23;
+# reviewed) is a development default, as `postgres:postgres@localhost` is
+_WORDS_ONLY = re.compile(r"[a-z]+(?:[_-][a-z]+)*\d{0,4}")
+
+
 def _url_findings(line: str) -> list[tuple[str, str, str]]:
     """(kind, value, shown) for credentials in URLs: `scheme://user:password@host` and
     `scheme://<token>@host`. Placeholders, references and local services with default
@@ -668,7 +674,9 @@ def _url_findings(line: str) -> list[tuple[str, str, str]]:
         user, password, host = m.group(2), m.group(3), m.group(4)
         if is_reference(password) or is_dummy(password) or password == user:
             continue
-        if _local_host(host) and not is_real_value(password, min_len=12):
+        if _local_host(host) and (
+            not is_real_value(password, min_len=12) or _WORDS_ONLY.fullmatch(password)
+        ):
             continue
         if _documentation_host(host):
             continue
