@@ -2040,6 +2040,17 @@ NOTEBOOK_TRAINING_CASES = [
         },
         FAIL,
     ),
+    # ... and so does a runtime that serves any framework's model (an ONNX export of it)
+    (
+        "scripts serve the notebook's model through a runtime",
+        {
+            "app.py": "import onnxruntime as ort\nsession = ort.InferenceSession('model.onnx')\n",
+            "train.ipynb": nb(
+                "import sklearn.linear_model as lm\nm = lm.LogisticRegression().fit(X, y)\n"
+            ),
+        },
+        FAIL,
+    ),
     # ... a script that trains (or a command that does) is the .py entry point
     (
         "service in .py, training in a script too",

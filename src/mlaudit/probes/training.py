@@ -273,31 +273,21 @@ def training_only_in_notebooks(
     return trained
 
 
-# the frameworks a model is built with (not the registries, feature stores, trackers and
-# serving clients that move one around)
-_MODEL_FRAMEWORKS = (
-    "sklearn",
-    "torch",
-    "tensorflow",
-    "keras",
-    "xgboost",
-    "lightgbm",
-    "catboost",
-    "jax",
-    "flax",
-    "transformers",
-    "statsmodels",
-    "pytorch_lightning",
-    "lightning",
-    "fastai",
-    "mxnet",
-    "paddle",
-    "prophet",
-    "gensim",
-    "spacy",
-    "timm",
-    "sentence_transformers",
-    "ultralytics",
+# what the scripts' models are built with: the ML modules of notebook-only, less the
+# registries, feature stores, trackers, platforms, serving clients and runtimes that move or
+# run a model of any framework (an ONNX runtime may serve what a notebook's sklearn trained)
+_NOT_FRAMEWORKS = (
+    "mlflow",
+    "hopsworks",
+    "hsfs",
+    "hsml",
+    "tritonclient",
+    "bentoml",
+    "datasets",
+    "sagemaker",
+    "vertexai",
+    "onnxruntime",
+    "tflite_runtime",
 )
 
 
@@ -307,7 +297,9 @@ def _scripts_run_other_models(snap: Snapshot, scripts: list[str], trained: Evide
     (serengil/deepface boosted/Perform-Boosting-Experiments-LightGBM.ipynb `lightgbm.train`,
     while the package runs pretrained TensorFlow models and imports no LightGBM; reviewed).
     Scripts that import no ML framework may serve what the notebook trained (a pickle)."""
-    roots = set(_MODEL_FRAMEWORKS)
+    from mlaudit.probes.reproducibility import ML_MODULES
+
+    roots = {m for m in ML_MODULES if "." not in m and m not in _NOT_FRAMEWORKS}
     framework = (trained.snippet or "").split(".", 1)[0]
     if framework not in roots:
         return False  # a method of an object (`model.fit`): the framework is not known
