@@ -33,7 +33,15 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_scan import GIT_ENV, PY, WRAPPER, byte_compile, generate_repo, mlaudit_cmd
+from bench_scan import (
+    GIT_ENV,
+    PY,
+    READ_TRACKED_FILES,
+    WRAPPER,
+    byte_compile,
+    generate_repo,
+    mlaudit_cmd,
+)
 
 
 def measure(cmd: list[str], env: dict[str, str], shell: bool = False) -> tuple[float, float]:
@@ -125,9 +133,7 @@ def main() -> int:
     record("log_names", median(["git", "-C", r, "log", "--name-only"], off, args.runs))
     record(
         "cat_files",
-        median(
-            [f"cd {r} && git ls-files -z | xargs -0 cat > /dev/null"], off, args.runs, shell=True
-        ),
+        median([f"cd {r} && {READ_TRACKED_FILES} > /dev/null"], off, args.runs, shell=True),
     )
     record("log_patches", median(["git", "-C", r, "log", "--all", "-p", "-U0"], off, args.runs))
     plain = results["import_s"] + results["ls_files_s"] + results["log_names_s"]

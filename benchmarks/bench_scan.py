@@ -3,7 +3,7 @@
 
 floor   = the interpreter importing the stack (typer, rich, pydantic, yaml, jinja2)
         + `git ls-files` + `git log --name-only` (what any scan must at least ask)
-content = floor + every tracked file read once (`git ls-files -z | xargs -0 cat`)
+content = floor + every tracked file read once (`git ls-files -z | xargs -0 cat`, submodules aside)
         + `git log --all -p -U0` (every byte the scan must inspect, history included)
 
 Targets: issue #2, scan ≤ 2 × floor and ≤ 150 MiB on the generated repository; issue #12, a
@@ -38,6 +38,9 @@ import time
 from pathlib import Path
 
 PY = sys.executable
+# every tracked file read once: a submodule (mode 160000) is a commit, not a file, and `cat`
+# of its folder fails (facebookresearch/fairseq2 native/third-party/*)
+READ_TRACKED_FILES = "git ls-files -z -s | grep -zv '^160000' | cut -z -f2- | xargs -0 -r cat"
 GIT_ENV = {
     **os.environ,
     "GIT_CONFIG_NOSYSTEM": "1",
@@ -281,7 +284,7 @@ def bench(repo: Path, runs: int, label: str) -> dict[str, object]:
     imports = [PY, "-c", "import typer, rich, pydantic, yaml, jinja2"]
     ls_files = ["git", "-C", str(repo), "ls-files", "-z"]
     log = ["git", "-C", str(repo), "log", "--name-only", "--format=%H%x1f%at%x1f%ae%x1f%s"]
-    cat = ["bash", "-c", f"cd {shlex.quote(str(repo))} && git ls-files -z | xargs -0 cat"]
+    cat = ["bash", "-c", f"cd {shlex.quote(str(repo))} && {READ_TRACKED_FILES}"]
     patches = ["git", "-C", str(repo), "log", "--all", "-p", "-U0"]
     # cold: the on-disk cache off (a warm cache would answer from a stored result)
     scan = ["env", "MLAUDIT_NO_CACHE=1", *mlaudit_cmd(), "scan", str(repo), "--format", "json"]
