@@ -921,6 +921,28 @@ MODEL_LIBRARY_CASES = [
         },
         F,
     ),
+    # a library of one model, named as its package (MaartenGr/BERTopic tests/conftest.py:54
+    # fits `BERTopic` models; reviewed) ...
+    (
+        "model-named-for-its-package",
+        {
+            **{k: v for k, v in FORECAST_LIBRARY.items() if not k.startswith("tests/")},
+            "src/forecastlib/__init__.py": "class ForecastLib:\n    def fit(self, x):\n        return self\n",
+            "tests/test_fit.py": "from forecastlib import ForecastLib\n\n\n"
+            "def test_fit():\n    assert ForecastLib().fit([1, 2])\n",
+        },
+        P,
+    ),
+    # ... not a helper of another name that the test fits something with
+    (
+        "fp-helper-of-the-package",
+        {
+            **{k: v for k, v in FORECAST_LIBRARY.items() if not k.startswith("tests/")},
+            "tests/test_fit.py": "from forecastlib import report\n\n\n"
+            "def test_fit(model):\n    model.fit([1, 2])\n    assert report(model)\n",
+        },
+        F,
+    ),
     # the same tests in a repository that publishes nothing: no package, no model library
     (
         "unpublished",

@@ -839,7 +839,7 @@ _MODEL_CLASS = re.compile(
     r"^(?!(?:Base|Root|Generic|Pydantic)Model$)[A-Z]\w*"
     r"(?:Model|Net|Network|Estimator|Forecaster|Classifier|Regressor|Transformer)$"
 )
-_TESTED_MODEL = derivation_key("training.tested_model")
+_TESTED_MODEL = derivation_key("training.tested_model.v2")
 
 
 @probe("model_library", NoParams)
@@ -871,8 +871,17 @@ def _tested_model(path: str, facts: PythonFacts) -> tuple[tuple[int, str], tuple
         for imp in facts.imports
         if _MODEL_MODULE.search(imp.module.rpartition(".")[0] or imp.module)
         or _MODEL_CLASS.match(imp.module.rpartition(".")[2])
+        or _named_for_package(imp.module)
     )
     return (call, modules) if modules else None
+
+
+def _named_for_package(module: str) -> bool:
+    """A class named as its package (`from bertopic import BERTopic`, `from prophet import
+    Prophet`): the model a library of one model is named for (MaartenGr/BERTopic
+    tests/conftest.py:54 fits `BERTopic` models; reviewed)."""
+    parts = module.split(".")
+    return len(parts) >= 2 and parts[-1] != parts[0] and parts[-1].lower() == parts[0].lower()
 
 
 def _model_library(snap: Snapshot) -> Observation:
