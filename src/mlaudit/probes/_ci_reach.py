@@ -19,12 +19,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from mlaudit.probes import _task_runners
+from mlaudit.probes import _task_runners, base
 from mlaudit.probes.base import ev
 from mlaudit.repo.parsers.ci import CiJob
 from mlaudit.repo.parsers.yaml_docs import key_line
 from mlaudit.repo.snapshot import Snapshot
-from mlaudit.results import Evidence
+from mlaudit.results import Evidence, Observation
 
 DEFAULT_DEPTH = 2
 MAX_REACHED_PER_JOB = 2000
@@ -466,3 +466,16 @@ def search(
         if runs(item.text, pattern) if skip_installs else pattern.search(item.text):
             hits.append(item)
     return hits
+
+
+def only_elsewhere(jobs: list[CiJob]) -> Observation | None:
+    """A fail when every CI job is a reusable workflow or pipeline template that no pipeline
+    of this repository calls (ci.mark_uncalled): they run in other repositories; else None."""
+    elsewhere = [j for j in jobs if j.runs_elsewhere]
+    if not elsewhere or any(not j.disabled for j in jobs):
+        return None
+    return base.failed(
+        f"the only CI jobs ({len(elsewhere)}) are reusable workflows or pipeline templates that "
+        "no pipeline of this repository calls: they run in the repositories that call them",
+        [ev(j.path, j.line, None, f"{j.system} job {j.name}") for j in elsewhere[:8]],
+    )

@@ -139,13 +139,9 @@ def ci_present(snap: Snapshot, p: CiPresentParams) -> Observation:
             "built or tested",
             bots,
         )
-    elsewhere = [j for j in jobs if j.runs_elsewhere]
-    if elsewhere and not active:
-        return base.failed(
-            f"{len(elsewhere)} CI job(s) in reusable workflows or pipeline templates that no "
-            "pipeline of this repository calls: they run in the repositories that call them",
-            [ev(j.path, j.line, None, f"{j.system} job {j.name}") for j in elsewhere[:8]],
-        )
+    elsewhere = _ci_reach.only_elsewhere(jobs)
+    if elsewhere is not None:
+        return elsewhere
     ci_files = sorted({j.path for j in jobs})
     problems = [
         e

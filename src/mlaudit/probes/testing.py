@@ -413,13 +413,9 @@ def tests_in_ci(snap: Snapshot, p: TestsInCiParams) -> Observation:
             hits.append(item)
     if not hits:
         jobs = [j for j in snap.ci_jobs if not j.disabled]
-        elsewhere = [j for j in snap.ci_jobs if j.runs_elsewhere]
-        if not jobs and elsewhere:
-            return base.failed(
-                "the only CI jobs are reusable workflows or pipeline templates that no "
-                "pipeline of this repository calls: they run in the repositories that call them",
-                [ev(j.path, j.line, None, f"{j.system} job {j.name}") for j in elsewhere[:8]],
-            )
+        elsewhere = _ci_reach.only_elsewhere(snap.ci_jobs)
+        if elsewhere is not None:
+            return elsewhere
         if not jobs:
             return base.failed("no CI jobs")
         return base.failed(f"none of {len(jobs)} CI job(s) runs the tests")
