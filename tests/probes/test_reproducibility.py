@@ -123,6 +123,15 @@ UV_LOCK = (
     '[[package]]\nname = "typer"\nversion = "0.12.0"\n'
 )
 
+INTEGRITY_CHECKED = (
+    "import urllib.request\n\n"
+    "def _urlretrieve(url, filename):\n    urllib.request.urlretrieve(url, filename)\n\n"
+    "def download_from_url(url, file_path, config_path, hash_prefix):\n"
+    "    _urlretrieve(url, file_path)\n"
+    "    if not _check_integrity(file_path, hash_prefix):\n"
+    "        raise ValueError('corrupted download')\n"
+)
+
 CASES = [
     # data-pinned -----------------------------------------------------------------------
     (
@@ -159,6 +168,29 @@ CASES = [
             "train.py": "model.fit(x)\n",
         },
         PASS,
+    ),
+    # ... by torchvision's check_integrity or a private copy of it, after a private wrapper of
+    # urlretrieve (mindee/doctr doctr/utils/data.py:106-121; reviewed) ...
+    (
+        "data-pinned",
+        "hand-checked download, _check_integrity",
+        {
+            "pkg/utils/data.py": INTEGRITY_CHECKED,
+            "train.py": "model.fit(x)\n",
+        },
+        PASS,
+    ),
+    # ... not an integrity check of another file than the one downloaded
+    (
+        "data-pinned",
+        "FP integrity of another file",
+        {
+            "pkg/utils/data.py": INTEGRITY_CHECKED.replace(
+                "_check_integrity(file_path", "_check_integrity(config_path"
+            ),
+            "train.py": "model.fit(x)\n",
+        },
+        FAIL,
     ),
     # ... not the builtin `hash` of the file's name
     (
@@ -1908,6 +1940,21 @@ CASES = [
         },
         FAIL,
     ),
+    # a pretrained model's config fetched from the hub (mindee/doctr models/factory/hub.py:
+    # 206 `open(hf_hub_download(repo_id, filename="config.json"))`, and :71 writes it for the
+    # hub; reviewed) is the model's architecture, not the run's parameters
+    (
+        "params-externalized",
+        "FP model config from the hub",
+        {
+            "pkg/hub.py": "import json\nfrom huggingface_hub import hf_hub_download\n\n\n"
+            "def save(d, cfg):\n    json.dump(cfg, open(d / 'config.json', 'w'))\n\n\n"
+            "def from_hub(repo_id):\n"
+            "    cfg = json.load(open(hf_hub_download(repo_id, filename='config.json')))\n",
+            "train.py": "import torch\n\n\ndef fit(model, opt, loss):\n    loss.backward()\n",
+        },
+        FAIL,
+    ),
     (
         "params-externalized",
         "run config not in the repository",
@@ -2071,6 +2118,55 @@ NOTEBOOK_TRAINING_CASES = [
         PASS,
     ),
 ]
+
+
+# a library published by CI, whose package imports no ML framework (roboflow/supervision:
+# cv2 and numpy only; reviewed)
+PUBLISHED_LIBRARY = {
+    "pyproject.toml": '[project]\nname = "vislib"\nversion = "1.0"\n',
+    "vislib/__init__.py": "from vislib.annotate import draw\n",
+    "vislib/annotate.py": "import cv2\n\ndef draw(image):\n    return cv2.rectangle(image)\n",
+    ".github/workflows/publish.yml": "on:\n  push:\n    tags: ['*']\njobs:\n  publish:\n"
+    "    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n"
+    "      - run: python -m build\n      - uses: pypa/gh-action-pypi-publish@release/v1\n",
+}
+DEMO_NOTEBOOK = nb(
+    "!pip install -q vislib[assets]\n",
+    "import ultralytics\nimport vislib\nmodel = ultralytics.YOLO('yolov8n.pt')\n",
+)
+
+NOTEBOOK_DEMO_CASES = [
+    # the README's demo notebook installs the released package: its code lives in the package
+    ("demo of the published package", {**PUBLISHED_LIBRARY, "demo.ipynb": DEMO_NOTEBOOK}, PASS),
+    # trap: a notebook that installs the checkout develops the project in the notebook
+    (
+        "notebook installs the checkout",
+        {
+            **PUBLISHED_LIBRARY,
+            "demo.ipynb": DEMO_NOTEBOOK.replace("-q vislib[assets]", "-e ."),
+        },
+        FAIL,
+    ),
+    # trap: a package nobody publishes is the project's own code, however it is installed
+    (
+        "the package is not published",
+        {
+            **{k: v for k, v in PUBLISHED_LIBRARY.items() if not k.startswith(".github")},
+            "demo.ipynb": DEMO_NOTEBOOK,
+        },
+        FAIL,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "files", "expected"), NOTEBOOK_DEMO_CASES, ids=[c[0] for c in NOTEBOOK_DEMO_CASES]
+)
+def test_a_demo_of_the_published_package_is_no_notebook_only_code(tmp_path, case, files, expected):
+    obs = run_rubric_check(snapshot(tmp_path, files), "notebook-only")
+    assert obs.outcome == expected, obs
+    layout = run_rubric_check(snapshot(tmp_path / "again", files), "notebooks-folder")
+    assert (layout.outcome == NA) == (expected == PASS), layout
 
 
 @pytest.mark.parametrize(

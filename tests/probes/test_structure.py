@@ -393,6 +393,40 @@ CASES = [
     # a CI system's helpers in its own folder are no scripts folder for the loose root
     # script (pytorch/torchtune .github/scripts/pre_build_script.sh, reviewed)
     ("scripts-folder", "fp-ci-helpers", {".github/scripts/pre_build.sh": "#!/bin/sh\necho\n"}, F),
+    # a library's subpackage named tools/ is its code, not a scripts folder (roboflow/
+    # supervision supervision/detection/tools/; reviewed): the loose root train.py of
+    # training_repo has no scripts folder then ...
+    (
+        "scripts-folder",
+        "fp-library-subpackage",
+        {
+            "pkg/__init__.py": "",
+            "pkg/detection/__init__.py": "",
+            "pkg/detection/tools/__init__.py": "",
+            "pkg/detection/tools/smoother.py": "def smooth(x):\n    return x\n",
+            "pkg/detection/core.py": "from pkg.detection.tools.smoother import smooth\n",
+        },
+        F,
+    ),
+    # ... while a subpackage of scripts run as console scripts, imported by nothing, is one
+    # (nerfstudio-project/nerfstudio nerfstudio/scripts/train.py, `ns-train`)
+    (
+        "scripts-folder",
+        "package-scripts-subpackage",
+        {
+            "pkg/__init__.py": "",
+            "pkg/scripts/__init__.py": "",
+            "pkg/scripts/train.py": "def entrypoint():\n    pass\n",
+        },
+        P,
+    ),
+    # ... while a scripts package at the root stays a scripts folder
+    (
+        "scripts-folder",
+        "root-tools-package",
+        {"tools/__init__.py": "", "tools/convert.py": "print(1)\n"},
+        P,
+    ),
     # tests-folder --------------------------------------------------------------------------------------------
     ("tests-folder", "tests", {"tests/test_a.py": TEST}, P),
     ("tests-folder", "none", {"test_a.py": TEST}, F),

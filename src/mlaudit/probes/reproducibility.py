@@ -84,11 +84,15 @@ _CHECKED_DOWNLOADS = {
 # sha256): the function or file is about data, and nothing in the call names weights
 _ABOUT_DATA = re.compile(r"(?i)data|corpus|corpora")
 _WEIGHTS = re.compile(r"(?i)weight|checkpoint|ckpt|\.pth?\b|\.h5\b|\.safetensors|\bmodels?\b")
-_DOWNLOAD = re.compile(r"(?i)(?:^|\.)(?:\w*download\w*|urlretrieve|urlopen|requests\.get)$")
+# a private wrapper of urllib's retrieve counts (mindee/doctr utils/data.py:106
+# `_urlretrieve(url, file_path)`; reviewed)
+_DOWNLOAD = re.compile(r"(?i)(?:^|\.)(?:\w*download\w*|_?urlretrieve|urlopen|requests\.get)$")
 # `check_hash(path, info.hashsum)` (open-edge-platform/anomalib data/utils/download.py:324;
-# reviewed): a digest named as a hash, not the builtin `hash`
+# reviewed): a digest named as a hash, not the builtin `hash`; torchvision's
+# `check_integrity(fpath, md5)` and its copies (mindee/doctr utils/data.py:118
+# `_check_integrity(file_path, hash_prefix)`; reviewed)
 _DIGEST = re.compile(
-    r"(?i)(?:^|\.)(?:sha\d+|md5|blake2b|\w*(?:sha\d+|md5|checksum|digest|_hash|hash_)\w*)$"
+    r"(?i)(?:^|\.)(?:sha\d+|md5|blake2b|\w*(?:sha\d+|md5|checksum|digest|_hash|hash_|integrity)\w*)$"
 )
 
 
@@ -528,15 +532,34 @@ def _params_read(path: str, facts: Any) -> tuple[tuple[Any, ...], ...]:
             items.append(("kedro_params", ev(path, kedro[0][1], f'"{kedro[0][0]}" node input')))
     loaders = [c for c in facts.calls if name_matches_any(c.name, tuple(_CONFIG_LOADERS))]
     if loaders:
+        downloaded = _hub_downloaded(facts)
         strings = tuple(
             (s, line, _CONFIG_NAME.search(s) is not None)
             for s, line in facts.strings
-            if len(s) < 200
+            if len(s) < 200 and s not in downloaded
         )
         module = _CONFIG_MODULE.search(path) is not None
         items.append(("loader", loaders[0].line, loaders[0].name, strings, module))
     items.extend(_config_loading(path, facts))
     return tuple(items)
+
+
+_HUB_DOWNLOADS = frozenset({"hf_hub_download", "cached_download", "cached_path"})
+
+
+def _hub_downloaded(facts: Any) -> set[str]:
+    """Names of the files a model hub download fetches: a model's own config (mindee/doctr
+    models/factory/hub.py:206 `open(hf_hub_download(repo_id, filename="config.json"))`, the
+    architecture of a pretrained model, which :71 writes for the hub; reviewed), never the
+    run's parameters. The file's other mentions of the name are the same hub file."""
+    found = set()
+    for call in facts.calls:
+        if call.name.rsplit(".", 1)[-1] not in _HUB_DOWNLOADS:
+            continue
+        value = call.kwarg("filename") or (call.args[1] if len(call.args) > 1 else None)
+        if value and value[:1] in "'\"":
+            found.add(value[1:-1])
+    return found
 
 
 def _config_loading(path: str, facts: Any) -> list[tuple[Any, ...]]:
@@ -1753,7 +1776,9 @@ def notebook_only(snap: Snapshot, p: NoParams) -> Observation:
     when a notebook trains while no `.py` script and no command does, even if scripts
     serve or convert the model (SIGNALS: no `.py` training entry point).
     Why: notebooks cannot be imported, tested, reviewed or scheduled reliably; a
-    notebook-only project is manual by definition (level 0).
+    notebook-only project is manual by definition (level 0). A notebook that installs the
+    package the repository publishes (`!pip install supervision`) demonstrates the released
+    package, whose code lives in it (_demos.py).
     Fix: move data preparation and training into a package or `train.py`, keep notebooks
     for exploration.
     """
@@ -1797,7 +1822,18 @@ def notebook_only(snap: Snapshot, p: NoParams) -> Observation:
         if hit
     ]
     if ml_notebooks:
-        return base.failed("the ML code lives only in notebooks", ml_notebooks)
+        from mlaudit.probes._demos import package_demo_notebooks
+
+        demos = package_demo_notebooks(snap)
+        own = [e for e in ml_notebooks if e.path not in demos]
+        if not own:
+            # notebooks for the users of the released package: its code lives in the package
+            return base.passed(
+                "the notebooks with ML code install the package this repository publishes "
+                "and demonstrate it: the code lives in the package",
+                [demos[e.path] for e in ml_notebooks],
+            )
+        return base.failed("the ML code lives only in notebooks", own)
     if not scripts:
         return base.failed("all Python code is in notebooks", [ev(n) for n in notebooks])
     unreadable = base.problem_evidence(snap, notebooks)

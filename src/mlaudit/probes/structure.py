@@ -162,6 +162,12 @@ class FolderParams(Params):
         description="a Python package (a folder with __init__.py) of that name is code, not "
         "this folder (colbert/infra/ of stanford-futuredata/ColBERT is no deployment folder)",
     )
+    not_subpackages: bool = Field(
+        default=False,
+        description="a subpackage (a package inside a package) of that name that the rest of "
+        "its package imports is library code, not this folder (supervision/detection/tools/ of "
+        "roboflow/supervision is no scripts folder)",
+    )
     not_importing: dict[str, list[str]] = Field(
         default_factory=dict,
         description="folder name → modules: a folder of that name whose code imports one of "
@@ -199,6 +205,8 @@ def find_folders(snap: Snapshot, p: FolderParams) -> tuple[list[Evidence], list[
             continue
         if p.not_packages and snap.exists(folder + "/__init__.py"):
             continue
+        if p.not_subpackages and _imported_subpackage(snap, folder):
+            continue
         files = _under(snap, folder)
         # rule ex inside the folder too: a course's lesson folder s7_deployment/ holds lesson
         # pages and exercise_files/ (SkafteNicki/dtu_mlops), neither of them deployment code
@@ -222,6 +230,31 @@ def find_folders(snap: Snapshot, p: FolderParams) -> tuple[list[Evidence], list[
         ):
             template.append(ev(folder + "/", None, "only placeholders", "untouched template"))
     return real, template
+
+
+def _imported_subpackage(snap: Snapshot, folder: str) -> bool:
+    """Is `folder` a subpackage (a package inside a package) that the rest of its top-level
+    package imports: library code, whatever its name (roboflow/supervision
+    supervision/__init__.py:50 `from supervision.detection.tools.inference_slicer import …`;
+    reviewed)? A subpackage only run as entry points is not (nerfstudio/scripts/, the
+    console scripts of pyproject.toml)."""
+    parts = folder.split("/")
+    top = len(parts)
+    while top > 1 and snap.exists("/".join(parts[: top - 1]) + "/__init__.py"):
+        top -= 1
+    if top == len(parts) or not snap.exists(folder + "/__init__.py"):
+        return False  # not inside a package
+    module = ".".join(parts[top - 1 :])
+    package = "/".join(parts[:top]) + "/"
+    for path in snap.glob(package + "**/*.py"):
+        if path.startswith(folder + "/") or base.is_test_path(path):
+            continue
+        facts = snap.python(path)
+        if facts is not None and any(
+            imp.module == module or imp.module.startswith(module + ".") for imp in facts.imports
+        ):
+            return True
+    return False
 
 
 def _imports_what_it_is_not(
@@ -609,15 +642,25 @@ class NotebooksParams(Params):
 def notebooks_folder(snap: Snapshot, p: NotebooksParams) -> Observation:
     """Notebooks live under `notebooks/`, not scattered across the repository.
 
-    Looks for: every `*.ipynb` (outside examples/docs, and outside tests: a notebook a test
-    reads is a fixture) inside a folder named `notebooks/` (or nbs/ …). Some outside →
+    Looks for: every `*.ipynb` (outside examples/docs, outside tests: a notebook a test
+    reads is a fixture, and not a demo that installs the published package) inside a folder named `notebooks/` (or nbs/ …). Some outside →
     partial; all at the root or elsewhere → fail; no notebooks at all → not applicable.
     Why: exploration code kept apart from production code (cookiecutter-data-science).
     Fix: move the notebooks into `notebooks/` and name them `<n>.<initials>-<topic>.ipynb`.
     """
+    from mlaudit.probes._demos import package_demo_notebooks
+
     notebooks = [n for n in base.select_files(snap, ["*.ipynb"]) if not base.is_test_path(n)]
     if not notebooks:
         return base.not_applicable("no notebooks (outside examples, docs and tests)")
+    demos = package_demo_notebooks(snap)
+    if all(n in demos for n in notebooks):
+        # a demo of the released package is documentation wherever it lies (roboflow/
+        # supervision demo.ipynb, the README's Colab demo; reviewed)
+        return base.not_applicable(
+            "the notebooks demonstrate the package this repository publishes (they install it)"
+        )
+    notebooks = [n for n in notebooks if n not in demos]
 
     def inside(path: str) -> bool:
         return any(
