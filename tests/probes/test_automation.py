@@ -81,6 +81,11 @@ def codepipeline(source: str, *, stage: str = "TrainModel") -> str:
 FIT = "def run(m, X, y):\n    m.fit(X, y)\n"
 READS = "import pandas as pd\ndf = pd.read_csv('rows.csv')\n"
 
+BAKE = (
+    "on:\n  push:\n    branches: [main]\njobs:\n  image:\n    runs-on: ubuntu-latest\n"
+    "    steps:\n      - uses: actions/checkout@v4\n      - uses: docker/bake-action@v5\n"
+    "        with:\n          workdir: docker{push}\n"
+)
 BUILD_PUSH = (
     "name: docker\non:\n  push:\n    branches: [main]\njobs:\n  docker:\n"
     "    runs-on: ubuntu-latest\n    steps:\n      - uses: docker/build-push-action@v3\n"
@@ -763,6 +768,29 @@ CASES = [
                 "push: true", "push: false"
             ),
             "Dockerfile": "FROM python:3.11\n",
+        },
+        F,
+    ),
+    # docker/bake-action ships the bake file's images when it pushes (deepset-ai/hayhooks
+    # .github/workflows/docker.yml:39-45; reviewed) ...
+    (
+        "cd-deploy",
+        "bake-action that pushes",
+        {
+            ".github/workflows/cd.yml": BAKE.format(push="\n          push: true"),
+            "docker/docker-bake.hcl": 'target "default" {\n  dockerfile = "Dockerfile"\n}\n',
+            "docker/Dockerfile": "FROM python:3.11\n",
+        },
+        P,
+    ),
+    # ... and only then (`push:` defaults to false)
+    (
+        "cd-deploy",
+        "FP bake-action that does not push",
+        {
+            ".github/workflows/cd.yml": BAKE.format(push=""),
+            "docker/docker-bake.hcl": 'target "default" {\n  dockerfile = "Dockerfile"\n}\n',
+            "docker/Dockerfile": "FROM python:3.11\n",
         },
         F,
     ),

@@ -155,6 +155,31 @@ CASES = [
         },
         H,
     ),
+    # the frame a model returned is its output format, not data (google-research/timesfm
+    # v1/tests/test_timesfm.py:78, `model.forecast_on_df(…)` on random input; reviewed) ...
+    (
+        "data-schema",
+        "fp-model-output-frame",
+        {
+            "tests/test_model.py": "import pandas as pd\n\n\ndef test_forecast():\n"
+            "    input_df = pd.read_csv('series.csv')\n"
+            "    forecast_df = model.forecast_on_df(\n        inputs=input_df,\n    )\n"
+            "    assert (\n        'timesfm' in forecast_df.columns\n    ), 'no forecast column'\n"
+        },
+        F,
+    ),
+    # ... while the input it was given, read from its source, is data
+    (
+        "data-schema",
+        "model-input-frame",
+        {
+            "tests/test_model.py": "import pandas as pd\n\n\ndef test_forecast():\n"
+            "    input_df = pd.read_csv('series.csv')\n"
+            "    assert 'ds' in input_df.columns\n"
+            "    forecast_df = model.forecast_on_df(inputs=input_df)\n"
+        },
+        H,
+    ),
     # a comment mentioning nulls on an assert line is not an assertion on the data
     (
         "data-schema",

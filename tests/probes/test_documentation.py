@@ -717,6 +717,21 @@ CASES = [
         P,
     ),
     ("experiment-design-documented", "none", {"README.md": "# X\n"}, F),
+    # each experiment's write-up beside its code (google-research/timesfm
+    # v1/experiments/long_horizon_benchmarks/README.md; reviewed) ...
+    (
+        "experiment-design-documented",
+        "experiment-folder-readme",
+        {"v1/experiments/long_horizon/README.md": "# Long horizon\nResults: ...\n"},
+        P,
+    ),
+    # ... not the README of the experiments folder itself, nor a script in one
+    (
+        "experiment-design-documented",
+        "fp-experiments-folder-readme",
+        {"experiments/README.md": "# Experiments\n", "experiments/run/run.py": "x = 1\n"},
+        F,
+    ),
     # a banner image named like the topic documents nothing
     (
         "experiment-design-documented",

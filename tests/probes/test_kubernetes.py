@@ -11,6 +11,13 @@ from mlaudit.results import Outcome
 PASS, PARTIAL, FAIL, UNKNOWN = Outcome.PASS, Outcome.PARTIAL, Outcome.FAIL, Outcome.UNKNOWN
 
 
+SPARK_APP = (
+    "apiVersion: sparkoperator.k8s.io/v1beta2\nkind: SparkApplication\nmetadata:\n"
+    "  name: forecast\nspec:\n  type: Python\n  mainApplicationFile: local:///app/forecast.py\n"
+    '  driver:\n    cores: 1\n    memory: "1G"\n  executor:\n    instances: 2\n'
+)
+
+
 def deployment(
     *,
     name: str = "api",
@@ -490,6 +497,18 @@ def test_autoscaler(tmp_path, files, expected):
                 "configs/train.yaml": "steps:\n  train:\n    settings:\n      resources:\n        cpu_count: 6\n"
             },
             PASS,
+        ),
+        # a Spark operator application sizes its driver and executors (salesforce/Merlion
+        # k8s-spec/forecast.yml:36-45; reviewed) ...
+        ({"k8s-spec/forecast.yml": SPARK_APP}, PASS),
+        # ... not one that leaves them to the cluster's defaults
+        (
+            {
+                "k8s-spec/forecast.yml": SPARK_APP.replace("    cores: 1\n", "").replace(
+                    '    memory: "1G"\n', ""
+                )
+            },
+            FAIL,
         ),
         # the trap: a resources block without sizes, or a GitHub workflow's steps list
         (

@@ -438,6 +438,18 @@ CASES = [
         {"score.py": "import joblib\nm = joblib.load('m.pkl')\nm.predict(X)\n"},
         FAIL,
     ),
+    # PySpark runs a function on each group on the executors (salesforce/Merlion
+    # spark_apps/forecast.py:182; reviewed); the same in a test scales nothing
+    (
+        "batch-scaleout",
+        {"apps/forecast.py": "out = df.groupBy('id').applyInPandas(forecast, schema=s)\n"},
+        PASS,
+    ),
+    (
+        "batch-scaleout",
+        {"tests/test_forecast.py": "out = df.groupBy('id').applyInPandas(forecast, schema=s)\n"},
+        FAIL,
+    ),
     # an Azure ML v2 batch deployment spreading mini-batches over two instances
     # (Azure/mlops-project-template batch-deployment.yml:13-16); on one instance it does not
     (

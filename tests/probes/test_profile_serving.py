@@ -682,6 +682,58 @@ def test_profile_lib_rule_published_tool_is_not_a_deployment(tmp_path):
     assert detect_profile(snapshot(tmp_path / "b", files)).name == "online-serving"
 
 
+MERLION_LIKE = {
+    "setup.py": "from setuptools import setup, find_namespace_packages\n\n"
+    "setup(name='salesforce-tsfm', version='1', "
+    "packages=find_namespace_packages(include='tsfm.*'))\n",
+    "tsfm/plot.py": "import matplotlib\n",
+    "tsfm/dashboard/server.py": "from dash import Dash\n\nserver = Dash(__name__).server\n",
+    "docker/dashboard/Dockerfile": "FROM python:3.9-slim\nCOPY tsfm tsfm\n"
+    'RUN pip install gunicorn "./[dashboard]"\n'
+    "CMD gunicorn -b 0.0.0.0:80 tsfm.dashboard.server:server\n",
+    ".github/workflows/publish.yml": (
+        "on: {release: {types: [published]}}\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n"
+        "    steps:\n      - uses: pypa/gh-action-pypi-publish@v1\n"
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("include", "expected"),
+    [
+        # the package the build configuration names, under another distribution name
+        # (salesforce/Merlion setup.py:49-60: `salesforce-merlion` ships `merlion`, a namespace
+        # package; reviewed): its dashboard image is the library's, not a packaged job
+        ("include='tsfm.*'", "research"),
+        # the trap: a build that names no package proves nothing about `tsfm/`
+        ("exclude=['tests']", "batch"),
+    ],
+)
+def test_profile_lib_rule_package_named_by_the_build(tmp_path, include, expected):
+    files = {
+        **MERLION_LIKE,
+        "setup.py": MERLION_LIKE["setup.py"].replace("include='tsfm.*'", include),
+    }
+    info = detect_profile(snapshot(tmp_path, files))
+    assert info.name == expected, info
+    assert any("rule lib" in r for r in info.reasons) == (expected == "research")
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        '[tool.setuptools.packages.find]\ninclude = ["tsfm*"]\n',
+        '[tool.setuptools]\npackages = ["tsfm", "tsfm.dashboard"]\n',
+        '[tool.poetry]\npackages = [{include = "tsfm"}]\n',
+    ],
+    ids=["setuptools-find-include", "setuptools-packages", "poetry-packages"],
+)
+def test_profile_lib_rule_package_named_by_pyproject(tmp_path, build):
+    files = {k: v for k, v in MERLION_LIKE.items() if k != "setup.py"}
+    files["pyproject.toml"] = '[project]\nname = "salesforce-tsfm"\nversion = "1"\n\n' + build
+    assert detect_profile(snapshot(tmp_path, files)).name == "research"
+
+
 def test_profile_ignores_devcontainers_test_bentofiles_and_docs_jobs(tmp_path):
     """Real repository (bentoml/BentoML): a `.devcontainer/Dockerfile`, `bentofile.yaml`
     fixtures under tests/ and a scheduled spell-check job ship nothing."""

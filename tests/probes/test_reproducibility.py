@@ -132,6 +132,12 @@ INTEGRITY_CHECKED = (
     "        raise ValueError('corrupted download')\n"
 )
 
+BAKE_HCL = (
+    'variable "PY" {\n  default = "3.11"\n}\n\ntarget "default" {\n'
+    '  dockerfile = "Dockerfile"\n  args = {\n    base_image = "deepset/haystack:stable"\n'
+    "  }\n}\n"
+)
+
 CASES = [
     # data-pinned -----------------------------------------------------------------------
     (
@@ -1672,6 +1678,47 @@ CASES = [
         PASS,
     ),
     ("image-pinned", "version tag", {"Dockerfile": "FROM python:3.11-slim\n"}, PARTIAL),
+    # a channel tag moves with every release, like `latest`
+    ("image-pinned", "channel tag", {"Dockerfile": "FROM pytorch/pytorch:nightly\n"}, FAIL),
+    # an ARG without a default that the Docker Bake file beside the Dockerfile sets
+    # (deepset-ai/hayhooks docker/docker-bake.hcl:25-26; reviewed) ...
+    (
+        "image-pinned",
+        "bake argument, channel tag",
+        {
+            "docker/Dockerfile": "ARG base_image\nFROM $base_image\n",
+            "docker/docker-bake.hcl": BAKE_HCL,
+        },
+        FAIL,
+    ),
+    (
+        "image-pinned",
+        "bake argument, version tag through a variable",
+        {
+            "docker/Dockerfile": "ARG base_image\nFROM $base_image\n",
+            "docker/docker-bake.hcl": BAKE_HCL.replace(
+                '"deepset/haystack:stable"', '"python:${PY}-slim"'
+            ),
+        },
+        PARTIAL,
+    ),
+    # ... but not one two targets set differently, nor a bake file elsewhere
+    (
+        "image-pinned",
+        "FP bake argument set twice",
+        {
+            "docker/Dockerfile": "ARG base_image\nFROM $base_image\n",
+            "docker/docker-bake.hcl": BAKE_HCL
+            + 'target "gpu" {\n  args = {\n    base_image = "nvidia/cuda:12.1.0-runtime"\n  }\n}\n',
+        },
+        UNKNOWN,
+    ),
+    (
+        "image-pinned",
+        "FP bake file of another folder",
+        {"docker/Dockerfile": "ARG base_image\nFROM $base_image\n", "docker-bake.hcl": BAKE_HCL},
+        UNKNOWN,
+    ),
     (
         "image-pinned",
         "arg default tag",

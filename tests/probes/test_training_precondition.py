@@ -730,6 +730,32 @@ def test_a_transform_of_the_tools_own_graph_is_no_feature_code(tmp_path):
     assert run_check(snapshot(tmp_path / "b", files), "feature-unit-tests").outcome == P
 
 
+@pytest.mark.parametrize(
+    ("symbol", "expected"),
+    [
+        # a series' gaps filled, interpolated or normalised before the model sees it
+        # (google-research/timesfm tests/test_base_utils.py:40 `linear_interpolation`,
+        # `strip_leading_nans`; reviewed)
+        ("linear_interpolation", P),
+        ("strip_leading_nans", P),
+        ("impute_missing", P),
+        # the trap: a logger's normaliser handles no data (deepset-ai/hayhooks
+        # tests/test_tracing.py:85 `normalize_trace_correlation_data`; reviewed)
+        ("normalize_trace_correlation_data", F),
+    ],
+)
+def test_preprocessing_helpers_named_for_what_they_do(tmp_path, symbol, expected):
+    files = {
+        "pkg/series.py": f"import pandas as pd\n\n\ndef {symbol}(x):\n    return x\n",
+        "tests/test_series.py": f"from pkg.series import {symbol}\n\n\n"
+        f"def test_it():\n    assert {symbol}(1) == 1\n",
+        "train.py": "import pandas as pd\ndf = pd.read_csv('data/series.csv')\nmodel.fit(df)\n",
+        **CI_RUNS_PYTEST,
+    }
+    obs = run_check(snapshot(tmp_path, files), "feature-unit-tests")
+    assert obs.outcome == expected, obs
+
+
 # rule lib for data, as for training: a data tool's loaders and tutorials are its users' data
 DATA_TOOL = {
     "pyproject.toml": '[project]\nname = "featlib"\nversion = "1.0"\n',

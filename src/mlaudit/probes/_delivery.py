@@ -81,7 +81,7 @@ SERVICE_ACTIONS = re.compile(
     re.IGNORECASE,
 )
 SHIP_ACTIONS = re.compile(
-    r"^(?:docker/build-push-action|azure/(?:k8s-deploy|aks-set-context)"
+    r"^(?:docker/build-push-action|docker/bake-action|azure/(?:k8s-deploy|aks-set-context)"
     r"|aws-actions/aws-cloudformation-github-deploy|HelmDeploy@|KubernetesManifest@"
     r"|Kubernetes@|TerraformTaskV\d@|Docker@\d"
     # Azure Pipelines' ARM/Bicep deployment tasks, as `az deployment group create`
@@ -123,8 +123,13 @@ def _pushes_a_buildable_image(snap: Snapshot, use: CiCommand) -> bool:
     Dockerfile that exists: `file:`, else `context`/Dockerfile (EleutherAI/gpt-neox
     docker_build.yml:42 builds a root Dockerfile moved to containers/docker/ in 2025, and
     pull_request.yml:25 pushes nothing). An expression or a remote context is taken as given.
+    docker/bake-action ships only with `push:` set too (deepset-ai/hayhooks docker.yml:45
+    `push: true`; reviewed); its targets' Dockerfiles are named in the bake file.
     Other ship actions are not judged here."""
-    if not use.text.lower().startswith("docker/build-push-action"):
+    action = use.text.lower()
+    if action.startswith("docker/bake-action"):
+        return (use.input("push") or "").strip().lower() not in _FALSE
+    if not action.startswith("docker/build-push-action"):
         return True
     if (use.input("push") or "").strip().lower() in _FALSE:
         return False

@@ -342,19 +342,62 @@ def own_packages(snap: Snapshot) -> frozenset[str]:
         # folder the build configuration names may also hold its tests (sdk/python/tests/)
         src_layout: set[str] = set()
         roots = package_roots(snap)
+        included = _included_packages(snap)
         for path in snap.glob("**/__init__.py"):
             root = next(r for r in roots if path.startswith(r))  # the longest ("" holds all)
             parts = path[len(root) :].split("/")
             if len(parts) == 2:
                 if root == "src/":
                     src_layout.add(parts[0])
-                if norm_dist(parts[0]) in declared:
+                if norm_dist(parts[0]) in declared or parts[0] in included:
                     found.add(parts[0])
+        # a namespace package the build configuration names has no __init__.py
+        found.update(
+            name for name in included - found for root in roots if snap.glob(f"/{root}{name}/*.py")
+        )
         if found & src_layout:
             found |= src_layout
         return frozenset(found)
 
     return snap.memo(("own_packages",), build)
+
+
+_PACKAGE_NAME = re.compile(r"['\"]([A-Za-z_]\w*)")
+_FIND_CALLS = ("find_packages", "find_namespace_packages")
+
+
+def _included_packages(snap: Snapshot) -> frozenset[str]:
+    """Top-level packages the root project's build configuration names, whatever the
+    distribution is called (salesforce/Merlion setup.py:49-60 `name="salesforce-merlion"`,
+    `packages=find_namespace_packages(include="merlion.*")`; reviewed): setup.py's
+    `packages=[…]` and `find_packages(include=…)`, pyproject.toml's setuptools `packages` /
+    `packages.find.include`, Poetry's `packages = [{include = …}]`."""
+    names: set[str] = set()
+    facts = snap.python("setup.py") if snap.exists("setup.py") else None
+    for call in facts.calls if facts is not None else ():
+        short = call.name.rsplit(".", 1)[-1]
+        value = call.kwarg("include") if short in _FIND_CALLS else None
+        if short == "setup" and call.kwarg("packages") not in (None, "<expr>"):
+            value = call.kwarg("packages")
+        if value and value != "<expr>":
+            names.update(_PACKAGE_NAME.findall(value))
+    data = snap.toml("pyproject.toml") if snap.exists("pyproject.toml") else None
+    tool = table(data or {}, "tool")
+    setuptools = table(tool, "setuptools")
+    packages = setuptools.get("packages")
+    listed: list[Any] = []
+    if isinstance(packages, list):
+        listed += packages
+    elif isinstance(packages, dict):
+        include = table(packages, "find").get("include")
+        listed += include if isinstance(include, list) else []
+    poetry = table(tool, "poetry").get("packages")
+    if isinstance(poetry, list):
+        listed += [p.get("include") for p in poetry if isinstance(p, dict)]
+    for item in listed:
+        if isinstance(item, str):
+            names.update(_PACKAGE_NAME.findall(repr(item.rsplit("/", 1)[-1])))
+    return frozenset(names)
 
 
 def is_own_module(snap: Snapshot, name: str) -> bool:

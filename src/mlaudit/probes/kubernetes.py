@@ -942,7 +942,8 @@ def resource_requests(snap: Snapshot, p: NoParams) -> Observation:
     """Containers declare CPU/memory requests, so the scheduler can place and scale them.
 
     Looks for: non-empty `resources.requests` on the containers of every workload
-    (Deployments, Jobs, CronJobs, KServe/Seldon/Kubeflow/Ray resources), Helm values
+    (Deployments, Jobs, CronJobs, KServe/Seldon/Kubeflow/Ray resources), the driver and
+    executor `cores`/`memory` of a Spark operator application, Helm values
     `resources.requests`, compose `deploy.resources.reservations`, an Azure ML deployment
     config's `containerResourceRequirements` (probes._managed), a Metaflow, Flyte or Kubeflow
     Pipelines step sized in code (probes._step_resources). Known false positive:
@@ -971,6 +972,7 @@ def resource_requests(snap: Snapshot, p: NoParams) -> Observation:
                 ev(obj.path, line or obj.line, "resources.requests", f"{obj.kind}/{obj.name}")
             )
             break
+    good += _spark_requests(snap)
     values = [
         ev(v, ln, "resources.requests", "helm values")
         for v, val, ln in helm_values(snap, "resources.requests")
@@ -1000,6 +1002,28 @@ def resource_requests(snap: Snapshot, p: NoParams) -> Observation:
             "workloads declare no resource requests (an empty `resources: {}` is none)", missing
         )
     return verdict([], what="resource requests", problems=infra_problems(snap))
+
+
+def _spark_requests(snap: Snapshot) -> list[Evidence]:
+    """A Spark operator application sized for the scheduler: its driver's or executors'
+    `cores`/`memory`, which the operator turns into the pods' requests (salesforce/Merlion
+    k8s-spec/forecast.yml:36-45 `driver: {cores: 1, memory: "1G"}`; reviewed)."""
+    found: list[Evidence] = []
+    apps, _ = k8s_objects(snap, ("SparkApplication", "ScheduledSparkApplication"))
+    for obj in apps:
+        spec = obj.doc.get("spec") if isinstance(obj.doc, dict) else None
+        if isinstance(spec, dict) and obj.kind == "ScheduledSparkApplication":
+            spec = spec.get("template")
+        if not isinstance(spec, dict):
+            continue
+        for role in ("driver", "executor"):
+            pod = spec.get(role)
+            if isinstance(pod, dict) and (pod.get("cores") or pod.get("memory")):
+                line = key_line(spec, role) or obj.line
+                text = f"{role}: cores {pod.get('cores')}, memory {pod.get('memory')}"
+                found.append(ev(obj.path, line, text, f"{obj.kind}/{obj.name}"))
+                break
+    return found
 
 
 def _all_resources(node: Any, depth: int = 0) -> list[tuple[Any, Any, int | None]]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from functools import partial
 from typing import Any
 
 from mlaudit.probes import _ci_reach, _task_runners, base
@@ -1457,6 +1458,45 @@ def _substitute(text: str, args: dict[str, str]) -> str:
 
 
 _COPY_FROM = re.compile(r"(?:^|\s)--from=(\S+)")
+_BAKE_FILES = ("docker-bake.hcl", "docker-bake.override.hcl")
+_HCL_VARIABLE = re.compile(r'variable\s+"(\w+)"\s*\{\s*default\s*=\s*"([^"]*)"')
+_HCL_ARGS = re.compile(r"\bargs\s*=\s*\{((?:[^{}]|\$\{\w+\})*)\}")
+_HCL_PAIR = re.compile(r'^\s*"?(\w+)"?\s*=\s*"([^"]*)"\s*,?\s*$', re.MULTILINE)
+_HCL_INTERPOLATION = re.compile(r"\$\{(\w+)\}")
+
+
+def _hcl_value(defaults: dict[str, str], match: re.Match[str]) -> str:
+    """A `${VAR}` of a bake file: its variable's default, or NUL when it has none."""
+    return defaults.get(match.group(1), "\0")
+
+
+def _bake_args(snap: Snapshot, folder: str) -> dict[str, str]:
+    """Build arguments a Docker Bake file beside the Dockerfile gives its targets
+    (deepset-ai/hayhooks docker/docker-bake.hcl:25 `base_image = "deepset/haystack:stable"`
+    for docker/Dockerfile's `ARG base_image` without a default; reviewed), with `${VAR}`
+    resolved from the file's variable defaults. They fill only ARGs that have no default:
+    a plain `docker build` still uses the defaults. An argument two targets set differently,
+    or one left unresolved, is not filled."""
+    found: dict[str, str] = {}
+    conflicting: set[str] = set()
+    for name in _BAKE_FILES:
+        path = f"{folder}/{name}" if folder else name
+        text = snap.text(path) if snap.exists(path) else None
+        if not text:
+            continue
+        defaults = dict(_HCL_VARIABLE.findall(text))
+        for block in _HCL_ARGS.findall(text):
+            for key, value in _HCL_PAIR.findall(block):
+                value = _HCL_INTERPOLATION.sub(partial(_hcl_value, defaults), value)
+                if "\0" in value or found.get(key, value) != value:
+                    conflicting.add(key)
+                found[key] = value
+    return {k: v for k, v in found.items() if k not in conflicting}
+
+
+def _resolved(note: str, shown: str, text: str) -> str:
+    """The note, naming the image a build argument resolved to (`FROM $base_image`)."""
+    return note if "$" not in shown else f"{note}: {text.split()[0]}"
 
 
 @probe("image_pinned", NoParams)
@@ -1483,12 +1523,15 @@ def image_pinned(snap: Snapshot, p: NoParams) -> Observation:
             continue
         parsed_any = True
         args: dict[str, str] = {}
+        baked = _bake_args(snap, path.rpartition("/")[0])
         stages: set[str] = set()
         for ins in parsed.instructions:
             if ins.keyword == "ARG":
                 m = _ARG.match(ins.args.strip())
                 if m and m.group(2) is not None:
                     args.setdefault(m.group(1), m.group(2).strip("'\""))
+                elif m and m.group(1) in baked:
+                    args.setdefault(m.group(1), baked[m.group(1)])
                 continue
             if ins.keyword == "COPY":
                 # `COPY --from=ghcr.io/astral-sh/uv:latest /uv /bin/` pulls an image too
@@ -1515,13 +1558,17 @@ def image_pinned(snap: Snapshot, p: NoParams) -> Observation:
             elif image.pinned:
                 digest.append(ev(path, ins.line, shown))
             elif image.floating:
-                floating.append(ev(path, ins.line, shown, "floating tag"))
+                floating.append(ev(path, ins.line, shown, _resolved("floating tag", shown, text)))
             else:
-                tagged.append(ev(path, ins.line, shown, "version tag, not a digest"))
+                note = _resolved("version tag, not a digest", shown, text)
+                tagged.append(ev(path, ins.line, shown, note))
     if not parsed_any:
         return base.not_applicable("no Dockerfile")
     if floating:
-        return base.failed("a base image floats (`latest` or no tag)", floating + tagged)
+        return base.failed(
+            "a base image floats (`latest`, a channel tag such as `stable`, or no tag)",
+            floating + tagged,
+        )
     if tagged:
         return base.partial("base images use version tags, not digests", tagged + unresolved)
     if unresolved and not digest:

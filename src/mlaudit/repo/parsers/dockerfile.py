@@ -35,8 +35,16 @@ class BaseImage:
 
     @property
     def floating(self) -> bool:
-        """No digest and no tag, or the tag `latest`."""
-        return self.digest is None and self.tag in (None, "latest")
+        """No digest and no tag, or a channel tag that moves with every release: `latest`,
+        `stable`, `nightly` … (deepset-ai/hayhooks docker/docker-bake.hcl:25
+        `base_image = "deepset/haystack:stable"`; reviewed)."""
+        return self.digest is None and (self.tag is None or self.tag.lower() in CHANNEL_TAGS)
+
+
+# tags that name a release channel, not a release
+CHANNEL_TAGS = frozenset(
+    {"latest", "stable", "nightly", "edge", "main", "master", "dev", "devel", "develop", "rolling"}
+)
 
 
 def parse_from(instruction: Instruction) -> BaseImage:
