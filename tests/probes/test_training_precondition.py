@@ -471,6 +471,11 @@ PUBLISHED_LIBRARY = {
 
 
 UNPUBLISHED = {k: v for k, v in PUBLISHED_LIBRARY.items() if not k.startswith(".github")}
+LIBRARY_EXERCISES = {
+    "scripts/dataset_smoke_test.py": "def run(model, df):\n    model.fit(df)\n",
+    "scripts/benchmark_preprocessing.py": "def run(model, df):\n    model.fit(df)\n",
+    "examples/getting_started/run.sh": "#!/bin/sh\nludwig train --config config.yaml\n",
+}
 
 
 @pytest.mark.parametrize(
@@ -506,6 +511,13 @@ UNPUBLISHED = {k: v for k, v in PUBLISHED_LIBRARY.items() if not k.startswith(".
             },
             P,
         ),
+        # the library's benchmarks and smoke tests train to measure it, and its examples'
+        # commands run it for its users (ludwig-ai/ludwig scripts/dataset_smoke_test.py:513,
+        # scripts/benchmark_lazy_preprocessing.py:183, examples/getting_started/run.sh:17;
+        # reviewed) ...
+        ({**PUBLISHED_LIBRARY, **LIBRARY_EXERCISES}, F),
+        # ... while the same scripts of a repository that publishes nothing train
+        ({**UNPUBLISHED, **LIBRARY_EXERCISES}, P),
     ],
     ids=[
         "published-library",
@@ -515,6 +527,8 @@ UNPUBLISHED = {k: v for k, v in PUBLISHED_LIBRARY.items() if not k.startswith(".
         "package-with-test-weights",
         "pypi-page-in-metadata",
         "fp-dependency-pypi-page",
+        "library-benchmarks-smoke-tests-examples",
+        "unpublished-benchmarks",
     ],
 )
 def test_a_published_librarys_own_code_and_examples_are_not_training(tmp_path, files, expected):
@@ -740,8 +754,12 @@ def test_a_transform_of_the_tools_own_graph_is_no_feature_code(tmp_path):
         ("strip_leading_nans", P),
         ("impute_missing", P),
         # the trap: a logger's normaliser handles no data (deepset-ai/hayhooks
-        # tests/test_tracing.py:85 `normalize_trace_correlation_data`; reviewed)
+        # tests/test_tracing.py:85 `normalize_trace_correlation_data`; reviewed), nor does a
+        # parameter's cleaner (aws-solutions/mlops-workload-orchestrator lambda_helpers.py:313
+        # `clean_param`; reviewed), while a text cleaner does
         ("normalize_trace_correlation_data", F),
+        ("clean_param", F),
+        ("clean_text", P),
     ],
 )
 def test_preprocessing_helpers_named_for_what_they_do(tmp_path, symbol, expected):

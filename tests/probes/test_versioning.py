@@ -386,6 +386,31 @@ CASES = [
         },
         PASS,
     ),
+    # a SageMaker model package group declared with the AWS CDK (aws-solutions/
+    # mlops-workload-orchestrator pipeline_definitions/sagemaker_model_registry.py:26;
+    # reviewed) ...
+    (
+        "model-registry",
+        "cdk model package group",
+        {
+            "infra/registry.py": "from aws_cdk import aws_sagemaker as sagemaker\n\n"
+            "def registry(scope, name):\n"
+            "    return sagemaker.CfnModelPackageGroup(scope, 'Registry', "
+            "model_package_group_name=name)\n"
+        },
+        PASS,
+    ),
+    # ... not a model declared alone, which versions nothing
+    (
+        "model-registry",
+        "FP cdk model",
+        {
+            "infra/model.py": "from aws_cdk import aws_sagemaker as sagemaker\n\n"
+            "def model(scope, image):\n"
+            "    return sagemaker.CfnModel(scope, 'Model', primary_container=image)\n"
+        },
+        FAIL,
+    ),
     (
         "model-registry",
         "huggingface-cli upload of a model",

@@ -190,8 +190,12 @@ def command_files(snap: Snapshot) -> list[str]:
     return paths
 
 
-def _training_command(snap: Snapshot) -> Evidence | None:
-    paths = command_files(snap)
+def _training_command(
+    snap: Snapshot, library: Callable[[str], bool] | None = None
+) -> Evidence | None:
+    # under rule lib an example's or a benchmark's command runs the package for its users
+    # (ludwig-ai/ludwig examples/getting_started/run.sh:17 `ludwig train`; reviewed)
+    paths = _outside(library, command_files(snap))
 
     def each(path: str) -> tuple[int, str] | None:
         text = snap.text(path)
@@ -328,8 +332,9 @@ def trains_models(snap: Snapshot, p: NoParams) -> Observation:
     when the repository holds no code in any language (documentation and media only);
     unknown when there is no Python code but other code, or a file could not be read.
     In a repository that publishes its own package (rule lib), the package's own code and its
-    examples do not count: a library's algorithms and usage examples are not the project
-    training a model; its training scripts outside the package and its commands are.
+    examples do not count, nor do its benchmarks and smoke tests: a library's algorithms,
+    usage examples and measurements of itself are not the project training a model; its
+    training scripts outside the package and its commands are.
     Why: training practices (tracking, seeds, checkpoints, training pipelines, continuous
     training) do not apply to a repository that only runs or serves a released model.
     Fix: nothing to fix. If the repository does train, in a way none of the above shows, the
@@ -356,7 +361,7 @@ def _trains(snap: Snapshot) -> Observation:
     named = _outside(library, snap.tree_memo(("training.named",), named_for_training))
     if named:
         return base.passed("a script or notebook is named for training", [ev(x) for x in named[:3]])
-    command = _training_command(snap)
+    command = _training_command(snap, library)
     if command is not None:
         return base.passed("a command runs training", [command])
     configs = [c for c in _trainer_configs(snap) if library is None or not library(c[0])]
@@ -491,9 +496,21 @@ def _library_internals(snap: Snapshot) -> Callable[[str], bool] | None:
         return None
 
     def internal(path: str) -> bool:
-        return base.in_own_package(snap, path) or base.is_excluded(path)
+        return (
+            base.in_own_package(snap, path)
+            or base.is_excluded(path)
+            or _EXERCISES_THE_PACKAGE.search(path) is not None
+        )
 
     return internal
+
+
+# A library's benchmarks and smoke tests train to measure or exercise the package, and keep
+# no model (ludwig-ai/ludwig scripts/dataset_smoke_test.py:513 and
+# scripts/benchmark_lazy_preprocessing.py:183, `model.train(…, skip_save_model=True)`; reviewed)
+_EXERCISES_THE_PACKAGE = re.compile(
+    r"(?i)(?:^|[/_-])(?:benchmarks?|bench|smoke_?tests?|profil(?:e|ing))(?:[/_.-]|$)"
+)
 
 
 def _trains_anywhere(snap: Snapshot) -> bool:
