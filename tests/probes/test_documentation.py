@@ -776,6 +776,21 @@ CASES = [
     # changelog -----------------------------------------------------------------------------------
     ("changelog", "changelog-md", {"CHANGELOG.md": "## 1.0.0\n"}, P),
     ("changelog", "none", {"README.md": "# X\n"}, F),
+    # a RELEASE.md of release headings (marqo-ai/marqo RELEASE.md:1 `# Release 2.12.5`;
+    # reviewed) ...
+    (
+        "changelog",
+        "release-md-of-releases",
+        {"RELEASE.md": "# Release 2.12.5\n\n## Bug fixes\n- x\n\n# Release 2.12.4\n- y\n"},
+        P,
+    ),
+    # ... not one that says how to cut a release
+    (
+        "changelog",
+        "fp-release-process",
+        {"RELEASE.md": "# Releasing\n\n1. Bump the version in setup.py\n2. Tag v1.2.0 and push\n"},
+        F,
+    ),
     # a README section (eightBEC/fastapi-ml-skeleton README.md:72) ... not one on something else
     (
         "changelog",

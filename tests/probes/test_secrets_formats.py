@@ -76,6 +76,12 @@ RAW = (PASSWORD, GH_TOKEN, JWT, PYPI, NPM, WANDB)
             f"--extra-index-url https://ci:{PASSWORD}@pypi.acme.io/simple\nnumpy\n",
             "url-credential",
         ),
+        # ... while a token before the `@` of another scheme still is one
+        (
+            "scripts/clone.sh",
+            f"git clone https://{GH_TOKEN}@github.com/acme/private.git\n",
+            "url-credential",
+        ),
         (
             ".env",
             f"DATABASE_URL=postgres://app:{PASSWORD}@db.internal:5432/app\n",
@@ -197,6 +203,14 @@ def test_detects_credentials_outside_token_files(path: str, text: str, kind: str
             "AWS_ACCESS_KEY_ID_FILE=/run/secrets/aws_id\nR2_ENDPOINT_URL=https://r2.example.com\n",
         ),
         ("tests/test_src.py", 'src = "rtsp://user:p%40ss@cam.local:554/ch1"\n'),
+        # an Azure storage URL names its container before the `@` (microsoft/FLAML
+        # lowcode/handlebars/mock_data/autoMLMock_forecasting.json:10, a OneLake workspace id;
+        # reviewed)
+        (
+            "mock/table.json",
+            '"path": "abfss://4be2599b-f2f8-45c9-9171-ba1d641f500a@dxt-onelake.dfs.fabric'
+            '.microsoft.com/c813e077/Tables/dbo/holidays"\n',
+        ),
         ("README.md", f"[demo](https://app.acme.com/workflows/embed/{JWT})\n"),
         ("k8s/cm.yaml", "data:\n  msg: " + base64.b64encode(b"hello world, fine").decode() + "\n"),
     ],

@@ -851,6 +851,20 @@ CASES = [
         {"integration_test/test_flow.py": TEST_OK},
         P,
     ),
+    # abbreviated (marqo-ai/marqo tests/tensor_search/integ_tests/; reviewed) ...
+    (
+        "pipeline-integration-test",
+        "integ-tests-folder",
+        {"tests/tensor_search/integ_tests/test_add_documents.py": TEST_OK},
+        P,
+    ),
+    # ... not a module whose name merely starts so
+    (
+        "pipeline-integration-test",
+        "fp-integer-tests",
+        {"tests/integer_tests/test_parse.py": TEST_OK},
+        F,
+    ),
     ("pipeline-integration-test", "lint-only", {".github/workflows/ci.yml": wf("ruff check .")}, F),
     (
         "pipeline-integration-test",

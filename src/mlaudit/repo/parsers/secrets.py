@@ -663,6 +663,12 @@ def _documentation_host(host: str) -> bool:
 _WORDS_ONLY = re.compile(r"[a-z]+(?:[_-][a-z]+)*\d{0,4}")
 
 
+# Azure storage URLs name the container (file system) before the `@`, never a credential
+# (microsoft/FLAML lowcode/…/autoMLMock_forecasting.json `abfss://4be2…500a@dxt-onelake…`, a
+# OneLake workspace id; reviewed)
+_CONTAINER_SCHEMES = frozenset({"abfs://", "abfss://", "wasb://", "wasbs://"})
+
+
 def _url_findings(line: str) -> list[tuple[str, str, str]]:
     """(kind, value, shown) for credentials in URLs: `scheme://user:password@host` and
     `scheme://<token>@host`. Placeholders, references and local services with default
@@ -685,6 +691,8 @@ def _url_findings(line: str) -> list[tuple[str, str, str]]:
         out.append(("url-credential", password, f"{m.group(1)}{user}:{redact(password)}@{host}"))
     for m in _URL_USER_TOKEN.finditer(line):
         token = m.group(2)
+        if m.group(1).lower() in _CONTAINER_SCHEMES:
+            continue
         if is_real_value(token, min_len=20, min_entropy=3.5) and re.search(r"\d", token):
             out.append(("url-credential", token, f"{m.group(1)}{redact(token)}@"))
     return out
