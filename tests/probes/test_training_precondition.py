@@ -471,6 +471,18 @@ PUBLISHED_LIBRARY = {
 
 
 UNPUBLISHED = {k: v for k, v in PUBLISHED_LIBRARY.items() if not k.startswith(".github")}
+TUTORIAL = json.dumps(
+    {
+        "cells": [
+            {"cell_type": "code", "source": ["%pip install driftlib\n"]},
+            {
+                "cell_type": "code",
+                "source": ["from sklearn.linear_model import Ridge\n", "Ridge().fit(X, y)\n"],
+            },
+        ],
+        "nbformat": 4,
+    }
+)
 LIBRARY_EXERCISES = {
     "scripts/dataset_smoke_test.py": "def run(model, df):\n    model.fit(df)\n",
     "scripts/benchmark_preprocessing.py": "def run(model, df):\n    model.fit(df)\n",
@@ -518,6 +530,26 @@ LIBRARY_EXERCISES = {
         ({**PUBLISHED_LIBRARY, **LIBRARY_EXERCISES}, F),
         # ... while the same scripts of a repository that publishes nothing train
         ({**UNPUBLISHED, **LIBRARY_EXERCISES}, P),
+        # a tutorial notebook that installs the library trains to show it (microsoft/FLAML
+        # notebook/automl_bankrupt_synapseml.ipynb; reviewed) ...
+        ({**PUBLISHED_LIBRARY, "notebook/tutorial.ipynb": TUTORIAL}, F),
+        # ... also when the install is left commented out for the reader (microsoft/FLAML
+        # notebook/automl_classification.ipynb `# %pip install flaml[automl] …`; reviewed)
+        (
+            {
+                **PUBLISHED_LIBRARY,
+                "notebook/tutorial.ipynb": TUTORIAL.replace("%pip install", "# %pip install"),
+            },
+            F,
+        ),
+        # ... one that does not install it is the project's own notebook
+        (
+            {
+                **PUBLISHED_LIBRARY,
+                "notebook/tutorial.ipynb": TUTORIAL.replace("%pip install driftlib", "x = 1"),
+            },
+            P,
+        ),
     ],
     ids=[
         "published-library",
@@ -529,6 +561,9 @@ LIBRARY_EXERCISES = {
         "fp-dependency-pypi-page",
         "library-benchmarks-smoke-tests-examples",
         "unpublished-benchmarks",
+        "library-tutorial-notebook",
+        "library-tutorial-commented-install",
+        "own-notebook",
     ],
 )
 def test_a_published_librarys_own_code_and_examples_are_not_training(tmp_path, files, expected):

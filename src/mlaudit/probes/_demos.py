@@ -19,7 +19,9 @@ from mlaudit.probes import base
 from mlaudit.repo.snapshot import Snapshot
 from mlaudit.results import Evidence
 
-_NOTEBOOK_INSTALL = re.compile(r"^\s*[!%]\s*(?:pip3?|uv\s+pip)\s+install\s+(?P<args>.+)$")
+# commented out for the reader to run (microsoft/FLAML notebook/automl_classification.ipynb
+# `# %pip install flaml[automl] matplotlib openml`; reviewed)
+_NOTEBOOK_INSTALL = re.compile(r"^\s*(?:#\s*)?[!%]\s*(?:pip3?|uv\s+pip)\s+install\s+(?P<args>.+)$")
 _REQUIREMENT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 

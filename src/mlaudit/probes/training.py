@@ -495,11 +495,18 @@ def _library_internals(snap: Snapshot) -> Callable[[str], bool] | None:
     ) and _trains_anywhere(snap):
         return None
 
+    from mlaudit.probes._demos import package_demo_notebooks
+
+    # its tutorials install it (microsoft/FLAML notebook/*.ipynb `%pip install flaml[…]`;
+    # reviewed): they train to show the package to its users
+    demos = package_demo_notebooks(snap)
+
     def internal(path: str) -> bool:
         return (
             base.in_own_package(snap, path)
             or base.is_excluded(path)
             or _EXERCISES_THE_PACKAGE.search(path) is not None
+            or path in demos
         )
 
     return internal
