@@ -197,3 +197,42 @@ def test_dvc_pipeline_with_tracking_and_versioned_data_without_tests_is_level_2(
     assert a.overall_level == 2, (a.maturity_index, [x.attainment for x in a.maturity.attainment])
     level2 = a.maturity.attainment[1]
     assert level2.pillar == "ml-pipeline"
+
+
+LIBRARY = {
+    "pyproject.toml": '[project]\nname = "forecastlib"\nversion = "1.2.0"\n'
+    'dependencies = ["scikit-learn>=1.4"]\n',
+    "src/forecastlib/__init__.py": "",
+    "src/forecastlib/models.py": "from sklearn.base import BaseEstimator\n\n\n"
+    "class Naive(BaseEstimator):\n    def predict(self, y):\n        return y[-1]\n",
+    "tests/test_models.py": "from forecastlib.models import Naive\n\n\ndef test_naive():\n"
+    "    assert Naive().predict([1, 2]) == 2\n",
+    "CHANGELOG.md": "# Changelog\n\n## 1.2.0\n\n- naive forecaster\n",
+    ".github/workflows/ci.yml": "on: [push, pull_request]\njobs:\n  test:\n"
+    "    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n"
+    "      - run: pip install -e . pytest pytest-cov\n      - run: pytest --cov=forecastlib\n",
+}
+PUBLISH = (
+    "on:\n  release:\n    types: [published]\njobs:\n  publish:\n    runs-on: ubuntu-latest\n"
+    "    steps:\n      - uses: actions/checkout@v4\n      - run: python -m build\n"
+    "      - uses: pypa/gh-action-pypi-publish@release/v1\n"
+)
+
+
+def test_a_tested_library_that_ci_publishes_is_level_2(tmp_path: Path) -> None:
+    """A library's level-2 pillar is the continuous delivery of its package: it trains and
+    deploys nothing of its own (rule lib), so the other level-2 pillars ask nothing of it
+    (Project-MONAI/MONAI, Nixtla/statsforecast, salesforce/Merlion; reviewed)."""
+    published = _scan(tmp_path / "published", {**LIBRARY, ".github/workflows/publish.yml": PUBLISH})
+    outcomes = {r.name: r.outcome.value for r in published.results}
+    assert outcomes["package-delivery"] == "pass"
+    assert outcomes["training-pipeline"] == "not_applicable"
+    level2 = published.maturity.attainment[1]
+    assert level2.pillar == "package-delivery"
+    assert published.overall_level == 2, published.maturity_index
+    # the same library that nobody publishes is a tested codebase, level 1
+    unpublished = _scan(tmp_path / "unpublished", LIBRARY)
+    outcomes = {r.name: r.outcome.value for r in unpublished.results}
+    assert outcomes["package-delivery"] == "not_applicable"
+    assert unpublished.maturity.attainment[1].pillar != "package-delivery"
+    assert unpublished.overall_level == 1, unpublished.maturity_index

@@ -40,6 +40,16 @@ TRAINING_ENV = (
 )
 
 
+PUBLISHED_PACKAGE = {
+    "pyproject.toml": '[project]\nname = "trainlib"\nversion = "1.0"\n',
+    "src/trainlib/__init__.py": "",
+}
+PYPI_ACTION = "pypa/gh-action-pypi-publish@release/v1"
+PYPI_BADGE = (
+    "[![PyPI](https://img.shields.io/pypi/v/trainlib)](https://pypi.org/project/trainlib/)\n"
+)
+
+
 def wf(run: str, on: str = "[push, pull_request]", extra: str = "", uses: str = "") -> str:
     body = "\n".join(f"          {line}" for line in run.splitlines())
     steps = "      - uses: actions/checkout@v4\n"
@@ -1426,6 +1436,32 @@ CASES = [
         "cd-deploy",
         "FP az deployment validate",
         {".github/workflows/cd.yml": wf("az deployment sub validate -f main.bicep", on="[push]")},
+        F,
+    ),
+    # a library's releases, published by CI on a release tag (Nixtla/statsforecast)
+    (
+        "package-delivery",
+        "publish action on release",
+        {
+            **PUBLISHED_PACKAGE,
+            ".github/workflows/publish.yml": wf("", on="[release]", uses=PYPI_ACTION),
+        },
+        P,
+    ),
+    # ... or whose PyPI badge shows releases that nothing in the repository publishes
+    # (bigscience-workshop/petals README.md:6; reviewed)
+    ("package-delivery", "badge only", {**PUBLISHED_PACKAGE, "README.md": PYPI_BADGE}, F),
+    # a TestPyPI rehearsal is no release
+    (
+        "package-delivery",
+        "fp-test-pypi rehearsal",
+        {
+            **PUBLISHED_PACKAGE,
+            "README.md": PYPI_BADGE,
+            ".github/workflows/publish.yml": wf(
+                "twine upload --repository testpypi dist/*", on="[release]"
+            ),
+        },
         F,
     ),
 ]

@@ -573,6 +573,37 @@ def test_a_published_librarys_own_code_and_examples_are_not_training(tmp_path, f
         assert "rule lib" in obs.message
 
 
+# a library's generator of tiny random-weight models for its tests pushes them to the Hub
+# (huggingface/trl scripts/generate_tiny_models/_common.py:246; reviewed)
+TINY_MODELS = {
+    "scripts/generate_tiny_models/make_llama.py": "from transformers import AutoConfig, "
+    "LlamaForCausalLM\nconfig = AutoConfig.from_pretrained('meta/llama')\n"
+    "model = LlamaForCausalLM(config)\nmodel.push_to_hub('lib-internal-testing/tiny-llama')\n",
+}
+CONVERTER = {
+    "scripts/convert_checkpoint.py": "from transformers import AutoModel\n"
+    "model = AutoModel.from_pretrained('ckpt/')\nmodel.push_to_hub('org/release-model')\n",
+}
+
+
+@pytest.mark.parametrize(
+    ("files", "uses", "registry"),
+    [
+        # negative: in a published library they are fixtures of its tests
+        ({**PUBLISHED_LIBRARY, **TINY_MODELS}, F, NA),
+        # positive: a repository that publishes nothing loads and pushes a model
+        ({**UNPUBLISHED, **TINY_MODELS}, P, P),
+        # trap: the library's own script that pushes a converted model it releases
+        ({**PUBLISHED_LIBRARY, **CONVERTER}, P, P),
+    ],
+    ids=["library-tiny-models", "unpublished-tiny-models", "library-converter"],
+)
+def test_a_librarys_tiny_test_models_are_no_model_of_its_own(tmp_path, files, uses, registry):
+    snap = snapshot(tmp_path, files)
+    assert run_probe(snap, "uses_models").outcome == uses
+    assert run_check(snap, "model-registry").outcome == registry
+
+
 # a published library's own training command, run by the repository (huggingface/lerobot
 # pyproject.toml:351 lerobot-train = "lerobot.scripts.lerobot_train:main", Makefile:47)
 ROBOT_LIBRARY = {

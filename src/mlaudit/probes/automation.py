@@ -16,7 +16,7 @@ from mlaudit.probes.base import ev
 from mlaudit.probes.cloudformation import cfn_templates, codepipeline_deploy_stages
 from mlaudit.probes.databricks import bundles
 from mlaudit.probes.generic import names_matcher
-from mlaudit.probes.kubernetes import k8s_objects
+from mlaudit.probes.kubernetes import NoParams, k8s_objects
 from mlaudit.probes.registry import Params, probe
 from mlaudit.probes.testing import _resolve, local_modules
 from mlaudit.repo.globs import matches_any
@@ -901,3 +901,71 @@ def cd_deploy(snap: Snapshot, p: CdDeployParams) -> Observation:
     if not jobs:
         return base.failed("no CI jobs found")
     return base.failed(f"none of {len(jobs)} CI job(s) deploys, ships or restarts the system")
+
+
+# the TestPyPI rehearsal of a release, not the release (EleutherAI/lm-evaluation-harness
+# `testpypi`; an action's `repository-url`, twine's `--repository testpypi`)
+_TEST_INDEX = re.compile(r"test\.pypi\.org|\btestpypi\b", re.IGNORECASE)
+
+
+def _ci_publishes(snap: Snapshot) -> list[tuple[CiJob, Evidence]]:
+    """(job, evidence) of each active CI job that publishes a package to the real index: the
+    PyPA publish action, or a publish command (`twine upload`, `uv publish` …) the job runs
+    directly or through a Makefile target or script."""
+    from mlaudit.probes.profile import PUBLISH_COMMAND
+
+    found: list[tuple[CiJob, Evidence]] = []
+    for job in snap.ci_jobs:
+        if job.disabled:
+            continue
+        for use in job.uses:
+            if "gh-action-pypi-publish" in use.text and not _TEST_INDEX.search(
+                use.input("repository-url") or use.input("repository_url") or ""
+            ):
+                found.append(
+                    (job, ev(job.path, use.line, use.text, f"{job.system} job {job.name}"))
+                )
+    for reach in _ci_reach.reached(snap):
+        if _ci_reach.runs(reach.text, PUBLISH_COMMAND) and not _TEST_INDEX.search(reach.text):
+            found.append((reach.job, reach.evidence()))
+    return found
+
+
+@probe("package_delivery", NoParams)
+def package_delivery(snap: Snapshot, p: NoParams) -> Observation:
+    """A library's releases are built and published by CI (continuous delivery of a package).
+
+    Looks for, in a repository that publishes its own package (rule lib: a CI job or a
+    Makefile target publishes it, or its metadata or README links its PyPI page or version
+    badge): an active CI job that publishes to the package index with the PyPA publish action
+    or `twine upload`, `uv publish`, `poetry publish`, `flit publish`, `hatch publish`,
+    `pdm publish` (run directly, or through a Makefile target or a script). A job started by
+    hand only (`workflow_dispatch`), or a release made by hand from a Makefile target:
+    partial. A package whose page or badge is linked but that nothing in the repository
+    publishes (a TestPyPI rehearsal aside) is released by hand from someone's machine: fail.
+    Not applicable where the repository publishes no package of its own.
+    Why: a library's users run what its index holds; a release that CI builds from a tag,
+    after its tests, is the library's continuous delivery, as an image push is a service's.
+    Fix: publish from a CI job triggered by a release tag (`pypa/gh-action-pypi-publish`
+    with trusted publishing), after the tests pass.
+    """
+    from mlaudit.probes.profile import makefile_releases, published_library
+
+    published = published_library(snap)
+    if not published:
+        return base.not_applicable("the repository publishes no package of its own")
+    found = _ci_publishes(snap)
+    automatic = [e for job, e in found if not job.only_by_hand and not job.only_on_other_branches]
+    if automatic:
+        return base.passed("CI publishes the package", automatic)
+    if found:
+        why = idle_reason((job for job, _ in found), "only when started by hand")
+        return base.partial(f"CI publishes the package, but {why}", [e for _, e in found])
+    scripted = makefile_releases(snap)[:1]
+    if scripted:
+        return base.partial("the package is released by hand: no CI job publishes it", scripted)
+    return base.failed(
+        "the package is on the index, but nothing in the repository publishes it: each "
+        "release is made by hand",
+        published,
+    )

@@ -408,7 +408,7 @@ def _make_recipe(snap: Snapshot, part: str) -> list[str] | None:
     return commands
 
 
-_PUBLISH = re.compile(
+PUBLISH_COMMAND = re.compile(
     r"\b(?:twine\s+upload|uv\s+publish|poetry\s+publish|flit\s+publish|hatch\s+publish|"
     r"pdm\s+publish)\b"
 )
@@ -427,24 +427,58 @@ def published_library(snap: Snapshot) -> list[Evidence]:
             if "gh-action-pypi-publish" in use.text:
                 return [ev(job.path, use.line, use.text, f"{job.system} job {job.name} publishes")]
         for command in job.commands:
-            if _PUBLISH.search(command.text):
+            if PUBLISH_COMMAND.search(command.text):
                 return [ev(job.path, command.line, command.text, f"{job.system} job {job.name}")]
-    # a release made by hand (SeldonIO/alibi-detect Makefile:51-52 `push_pypi: twine upload
-    # dist/*`); a Makefile of an example or a doc is not the project's
+    return (
+        makefile_releases(snap)[:1] or _pypi_page_in_metadata(snap) or _pypi_badge_in_readme(snap)
+    )
+
+
+def makefile_releases(snap: Snapshot) -> list[Evidence]:
+    """Makefile targets that publish the package: a release made by hand (SeldonIO/
+    alibi-detect Makefile:51-52 `push_pypi: twine upload dist/*`), the real index before a
+    rehearsal on TestPyPI (alibi-detect Makefile:48 and :52). A Makefile of an example or a
+    doc is not the project's."""
     found = [
         ev(path, line, text, f"Makefile target {target} publishes")
         for path in snap.glob("**/[Mm]akefile")
         if not base.is_excluded(path)
         for target, (_prereqs, recipe) in makefile_targets(snap, path).items()
         for text, line in recipe
-        if _PUBLISH.search(text)
+        if PUBLISH_COMMAND.search(text)
     ]
-    # the real index before a rehearsal on TestPyPI (alibi-detect Makefile:48 and :52)
     found.sort(key=lambda e: "test.pypi" in (e.snippet or ""))
-    return found[:1] or _pypi_page_in_metadata(snap)
+    return found
 
 
 _PYPI_PAGE = re.compile(r"pypi\.org/project/([A-Za-z0-9][\w.-]*)")
+# a version badge is drawn from the index itself: it shows the release the index holds
+_PYPI_BADGE = re.compile(
+    r"img\.shields\.io/pypi/v/([A-Za-z0-9][\w.-]*?)(?:\.svg)?(?=[?)\"'\s]|$)"
+    r"|badge\.fury\.io/py/([A-Za-z0-9][\w.-]*?)(?:\.svg)?(?=[?)\"'\s]|$)"
+)
+_README = ("README.md", "README.rst", "README.markdown", "README.txt", "README")
+
+
+def _pypi_badge_in_readme(snap: Snapshot) -> list[Evidence]:
+    """A release made by hand, shown by the version badge of the package's own PyPI page in
+    the root README (bigscience-workshop/petals README.md:6 `img.shields.io/pypi/v/petals`,
+    released with no CI job, Makefile or metadata link; reviewed). The badge must name the
+    distribution the build declares: a dependency's badge is not this one's, and a link to
+    the page alone is prose, not proof."""
+    names = base.declared_distributions(snap)
+    if not names:
+        return []
+    for path in _README:
+        if not snap.exists(path):
+            continue
+        for number, line in enumerate(snap.lines(path), 1):
+            for match in _PYPI_BADGE.finditer(line):
+                name = match.group(1) or match.group(2)
+                if base.norm_dist(name) in names:
+                    return [ev(path, number, match.group(0), "the version badge of its PyPI page")]
+        break
+    return []
 
 
 def _pypi_page_in_metadata(snap: Snapshot) -> list[Evidence]:

@@ -14,6 +14,7 @@ only leaves an inference repository graded as before."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from typing import Any
@@ -197,21 +198,36 @@ def _training_command(
     # (ludwig-ai/ludwig examples/getting_started/run.sh:17 `ludwig train`; reviewed)
     paths = _outside(library, command_files(snap))
 
-    def each(path: str) -> tuple[int, str] | None:
+    def each(path: str) -> list[tuple[int, str]]:
         text = snap.text(path)
         if not text:
-            return None
+            return []
 
-        def find() -> tuple[int, str] | None:
-            m = TRAINING_COMMAND.search(text)
-            return (text.count("\n", 0, m.start()) + 1, m.group(0)) if m else None
+        def find() -> list[tuple[int, str]]:
+            return [
+                (text.count("\n", 0, m.start()) + 1, m.group(0))
+                for m in itertools.islice(TRAINING_COMMAND.finditer(text), _COMMANDS_KEPT)
+            ]
 
         return snap.per_file(_TRAINING_COMMAND, path, find)
 
-    for path, hit in snap.per_file_loop(_TRAINING_COMMAND, paths, each):
-        if hit is not None:
-            return ev(path, hit[0], hit[1])
+    for path, hits in snap.per_file_loop(_TRAINING_COMMAND, paths, each):
+        for line, text in hits:
+            if library is None or not _runs_an_internal_script(text, library):
+                return ev(path, line, text)
     return _console_script_run(snap, paths)
+
+
+_COMMANDS_KEPT = 20  # training commands kept per file: the first one outside the package counts
+_SCRIPT = re.compile(r"[\w./-]+\.py\b")
+
+
+def _runs_an_internal_script(command: str, library: Callable[[str], bool]) -> bool:
+    """Under rule lib, a command that runs a script of the package, its benchmarks or its
+    examples exercises the package (bigscience-workshop/petals .github/workflows/
+    run-tests.yaml:113 `python benchmarks/benchmark_training.py`; reviewed)."""
+    script = _SCRIPT.search(command)
+    return script is not None and library(script.group(0).removeprefix("./"))
 
 
 _TOKENIZER = re.compile(r"tokeni[sz]er", re.IGNORECASE)
@@ -514,9 +530,13 @@ def _library_internals(snap: Snapshot) -> Callable[[str], bool] | None:
 
 # A library's benchmarks and smoke tests train to measure or exercise the package, and keep
 # no model (ludwig-ai/ludwig scripts/dataset_smoke_test.py:513 and
-# scripts/benchmark_lazy_preprocessing.py:183, `model.train(…, skip_save_model=True)`; reviewed)
+# scripts/benchmark_lazy_preprocessing.py:183, `model.train(…, skip_save_model=True)`; reviewed).
+# Its generators of tiny random-weight models are fixtures of its tests, not models it
+# releases (huggingface/trl scripts/generate_tiny_models/_common.py:246, pushed to
+# `trl-internal-testing`; reviewed)
 _EXERCISES_THE_PACKAGE = re.compile(
-    r"(?i)(?:^|[/_-])(?:benchmarks?|bench|smoke_?tests?|profil(?:e|ing))(?:[/_.-]|$)"
+    r"(?i)(?:^|[/_-])(?:benchmarks?|bench|smoke_?tests?|profil(?:e|ing)"
+    r"|(?:tiny|dummy|fake|mock)(?:[_-]?random)?[_-]?models?)(?:[/_.-]|$)"
 )
 
 

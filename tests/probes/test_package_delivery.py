@@ -1,0 +1,130 @@
+"""package-delivery (AUT012): a library's releases published by CI; and how a release made
+by hand is recognised (rule lib)."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import run_check, run_probe, snapshot
+
+from mlaudit.results import Outcome
+
+P, F, NA, PART = Outcome.PASS, Outcome.FAIL, Outcome.NOT_APPLICABLE, Outcome.PARTIAL
+
+LIBRARY = {
+    "pyproject.toml": '[project]\nname = "forecastlib"\nversion = "1.0"\n',
+    "src/forecastlib/__init__.py": "",
+    "src/forecastlib/models.py": "def fit(y):\n    return sum(y) / len(y)\n",
+    "tests/test_models.py": "from forecastlib.models import fit\n\ndef test_fit():\n"
+    "    assert fit([1, 3]) == 2\n",
+}
+
+
+def _workflow(on: str, step: str) -> str:
+    return (
+        f"on:\n{on}jobs:\n  publish:\n    runs-on: ubuntu-latest\n    steps:\n"
+        f"      - uses: actions/checkout@v4\n{step}"
+    )
+
+
+ON_RELEASE = "  release:\n    types: [published]\n"
+ON_DISPATCH = "  workflow_dispatch:\n"
+ACTION = "      - uses: pypa/gh-action-pypi-publish@release/v1\n"
+TWINE = "      - run: python -m build && twine upload dist/*\n"
+TEST_PYPI = (
+    "      - uses: pypa/gh-action-pypi-publish@release/v1\n        with:\n"
+    "          repository-url: https://test.pypi.org/legacy/\n"
+)
+MAKE_RELEASE = "      - run: make release\n"
+MAKEFILE = {"Makefile": "release:\n\tpython -m build\n\ttwine upload dist/*\n"}
+BADGE = "# forecastlib\n\n[![PyPI](https://img.shields.io/pypi/v/forecastlib.svg)](https://pypi.org/project/forecastlib/)\n"
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        # positive: a job on each published release runs the PyPA action
+        ({**LIBRARY, ".github/workflows/publish.yml": _workflow(ON_RELEASE, ACTION)}, P),
+        # ... or twine, directly or through a Makefile target (Nixtla/statsforecast,
+        # huggingface/trl publish.yml:43 `python -m twine upload dist/*`; reviewed)
+        ({**LIBRARY, ".github/workflows/publish.yml": _workflow(ON_RELEASE, TWINE)}, P),
+        (
+            {
+                **LIBRARY,
+                **MAKEFILE,
+                ".github/workflows/publish.yml": _workflow(ON_RELEASE, MAKE_RELEASE),
+            },
+            P,
+        ),
+        # partial: the same job, started only by hand
+        ({**LIBRARY, ".github/workflows/publish.yml": _workflow(ON_DISPATCH, ACTION)}, PART),
+        # partial: released by hand from a Makefile (SeldonIO/alibi-detect Makefile:51-52)
+        ({**LIBRARY, **MAKEFILE}, PART),
+        # trap: a TestPyPI rehearsal is no release (the Makefile releases by hand)
+        (
+            {
+                **LIBRARY,
+                **MAKEFILE,
+                ".github/workflows/publish.yml": _workflow(ON_RELEASE, TEST_PYPI),
+            },
+            PART,
+        ),
+        # negative: a package nobody publishes: not applicable, as for a project
+        (LIBRARY, NA),
+        # fail: released by hand from someone's machine, shown by its version badge
+        # (bigscience-workshop/petals README.md:6; reviewed): nothing here publishes it
+        ({**LIBRARY, "README.md": BADGE}, F),
+        # trap: a dependency's badge is not this package's release
+        ({**LIBRARY, "README.md": BADGE.replace("pypi/v/forecastlib", "pypi/v/numpy")}, NA),
+        # trap: a link to the page alone is prose, not the index's own badge
+        ({**LIBRARY, "README.md": "Install it from https://pypi.org/project/forecastlib/\n"}, NA),
+    ],
+    ids=[
+        "action-on-release",
+        "twine-on-release",
+        "make-release-in-ci",
+        "only-by-hand",
+        "makefile-by-hand",
+        "fp-test-pypi",
+        "unpublished",
+        "readme-badge",
+        "fp-dependency-badge",
+        "fp-link-prose",
+    ],
+)
+def test_package_delivery(tmp_path, files, expected):
+    obs = run_check(snapshot(tmp_path, files), "package-delivery")
+    assert obs.outcome == expected, obs
+    if expected != NA:
+        assert obs.evidence and obs.evidence[0].path
+
+
+# under rule lib, CI running the package's benchmark trains nothing of the project's own
+# (bigscience-workshop/petals .github/workflows/run-tests.yaml:113 `python
+# benchmarks/benchmark_training.py`; reviewed)
+BENCHMARK_RUN = {
+    "benchmarks/benchmark_training.py": "def main(model):\n    model.train()\n",
+    ".github/workflows/tests.yml": _workflow(
+        "  push:\n", "      - run: python benchmarks/benchmark_training.py --steps 1\n"
+    ),
+}
+OWN_TRAINING_RUN = {
+    "scripts/train.py": "def main(model):\n    model.train()\n",
+    ".github/workflows/tests.yml": _workflow("  push:\n", "      - run: python scripts/train.py\n"),
+}
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        # negative: a published library's CI runs its benchmark
+        ({**LIBRARY, "README.md": BADGE, **BENCHMARK_RUN}, F),
+        # positive: the same command in a repository that publishes nothing trains
+        ({**LIBRARY, **BENCHMARK_RUN}, P),
+        # trap: a library's CI that runs its own training script still trains
+        ({**LIBRARY, "README.md": BADGE, **OWN_TRAINING_RUN}, P),
+    ],
+    ids=["library-benchmark-command", "unpublished-benchmark-command", "library-training-script"],
+)
+def test_a_librarys_benchmark_command_is_no_training(tmp_path, files, expected):
+    obs = run_probe(snapshot(tmp_path, files), "trains_models")
+    assert obs.outcome == expected, obs
