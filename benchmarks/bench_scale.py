@@ -12,7 +12,8 @@ same run times:
 - scan:  `mlaudit scan --format json REPO` (console script of the current interpreter);
 
 and reports the ratio scan/floor and the scan's peak RSS (getrusage RUSAGE_CHILDREN, measured
-in a fresh wrapper process per run so runs do not share a maximum). Start-up is measured too:
+in a fresh wrapper process per run so runs do not share a maximum). Each run is a first scan
+with the cache on, as users run it: an empty MLAUDIT_CACHE_DIR of its own. Start-up is measured too:
 `mlaudit --version` / `--help` against `python -c pass` + `import typer`.
 
 Targets (issue #6): scan ≤ 2× floor at every size, linear in files, ≤ 300 MiB at 100k files,
@@ -136,9 +137,18 @@ def measure(commands: list[list[str]], cwd: Path, repeat: int) -> tuple[float, f
     walls, rss, cpus = [], [], []
     for _ in range(repeat):
         args = ["\x1f".join(c) for c in commands]
-        proc = subprocess.run(
-            [PY, "-c", _WRAPPER, *args], cwd=cwd, capture_output=True, text=True, check=True
-        )
+        # every run is a first scan: an empty cache of its own (a cache left by the previous
+        # run would answer from its stored result)
+        with tempfile.TemporaryDirectory(prefix="mlaudit-bench-cache-") as cache:
+            env = {**os.environ, "MLAUDIT_CACHE_DIR": cache, "MLAUDIT_NO_PROGRESS": "1"}
+            proc = subprocess.run(
+                [PY, "-c", _WRAPPER, *args],
+                cwd=cwd,
+                capture_output=True,
+                text=True,
+                check=True,
+                env=env,
+            )
         wall, maxrss, cpu = proc.stdout.split()
         walls.append(float(wall))
         rss.append(int(maxrss) / 1024)

@@ -840,3 +840,57 @@ def test_slotted_parse_facts_pickle_as_constructor_calls() -> None:
 
     with pytest.raises(TypeError, match="outside its constructor"):
         pickled_by_fields(Derived)
+
+
+def test_a_scan_from_an_empty_cache_saves_what_it_built_and_a_warm_one_drops_the_rest(
+    tmp_path: Path,
+) -> None:
+    """A scan that starts from an empty cache uses every entry it holds: it keeps no set of
+    used keys (4 MiB at 100,000 files). One that loaded entries saves only those it used, so
+    a file that left the tree leaves the cache."""
+    from mlaudit.cache import DiskCache
+
+    def run(paths: str, track: bool | None = None) -> set[str]:
+        cache = DiskCache(tmp_path / "c", "repo", "rubric")
+        parses = cache.load_parses()
+        if track is not None:
+            parses.track_used = track
+        bound = parses.bind(lambda path: "b" * 40)
+        for path in paths:
+            bound.get_or_build({}, "yaml", path, lambda path=path: path.upper())
+        cache.save_parses()
+        return {key[1] for key in DiskCache(tmp_path / "c", "repo", "rubric").load_parses().entries}
+
+    assert run("abc", track=False) == {"a", "b", "c"}
+    assert run("ab") == {"a", "b"}  # c was not used: dropped
+
+
+def test_one_scan_keeps_no_memo_that_only_a_next_snapshot_reads(
+    tmp_path: Path, cache_dir: Path
+) -> None:
+    """Where an import leads is remembered per path for the next history point; one scan
+    has none (43,000 entries at 100,000 files for nothing). History still keeps it."""
+    from mlaudit.cache import attach
+    from mlaudit.probes.code_roles import code_roles
+    from mlaudit.repo.parse_cache import ParseCache
+    from mlaudit.repo.worktree import open_worktree
+    from mlaudit.rubric.load import load_rubric
+
+    repo = make_repo(
+        tmp_path / "repo",
+        {
+            "app/serve.py": "from app import model\n",
+            "app/model.py": "x = 1\n",
+            "app/__init__.py": "",
+        },
+    )
+    scan = open_worktree(repo)
+    assert attach(scan, repo, load_rubric()) is not None
+    leads = [("app/__init__.py", 1), ("app/model.py", 1)]  # the package, then the module
+    assert code_roles(scan).imports["app/serve.py"] == leads
+    assert ("code_roles.led",) not in scan._tree_memo
+
+    point = open_worktree(repo)
+    point.parse_cache = ParseCache().bind(lambda path: None)  # history: Snapshots share it
+    assert code_roles(point).imports["app/serve.py"] == leads
+    assert ("code_roles.led",) in point._tree_memo

@@ -328,7 +328,7 @@ class DiskCache:
         entries = {
             key: value
             for key, value in self.parses.entries.items()
-            if key[0] in persisted and key in self.parses.used
+            if key[0] in persisted and (key in self.parses.used or not self.parses.track_used)
         }
         from mlaudit.repo.parse_cache import DERIVED_BUDGET
 
@@ -531,6 +531,8 @@ def attach(
     # scan has no next one, and at 100,000 files they held tens of MB for nothing
     parses.loop_room = 0
     parses.share_text = False
+    parses.one_snapshot = True
+    parses.track_used = bool(parses.entries)  # from empty, every entry is this scan's
     snap.parse_cache = parses.bind(blob_id)
     if snap.history_secrets_loader is not None:
         git = snap.git  # a shallow or partial clone is never scanned: nothing to add to

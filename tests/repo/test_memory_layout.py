@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from mlaudit import cache
-from mlaudit.inventory import _add_places, _places
+from mlaudit.inventory import _add_place, _places
 from mlaudit.probes.code_roles import _module_index, _provided, _resolve
 from mlaudit.repo.globs import PathIndex, path_keys
 from mlaudit.repo.history import parse_log
@@ -148,8 +148,9 @@ def test_yaml_nodes_have_no_instance_dict_and_read_back_from_the_cache() -> None
 
 def test_inventory_places_keep_every_place_in_order() -> None:
     grouped: dict[str, list[str | int]] = {}
-    _add_places(grouped, "a.py", (("os", 1), ("numpy", 2), ("os", 9)))
-    _add_places(grouped, "b.py", (("numpy", 3),))
+    for path, name, line in (("a.py", "os", 1), ("a.py", "numpy", 2), ("a.py", "os", 9)):
+        _add_place(grouped, name, path, line)
+    _add_place(grouped, "numpy", "b.py", 3)
     assert list(grouped) == ["os", "numpy"]
     assert list(_places(grouped["os"])) == [("a.py", 1), ("a.py", 9)]
     assert list(_places(grouped["numpy"])) == [("a.py", 2), ("b.py", 3)]

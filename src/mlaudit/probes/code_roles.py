@@ -167,14 +167,19 @@ def _compute(snap: Snapshot) -> CodeRoles:
     paths = production_python(snap)
     # where an import leads depends on the list of paths only: answers are shared by every
     # Snapshot of the same paths (history points); the index is built on the first miss
-    resolved: dict[tuple[str, str], str | None] = snap.tree_memo(("code_roles.resolve",), dict)
+    # (one scan asks each pair once: nothing to keep)
+    shared = snap.tree_memo_shared
+    resolved: dict[tuple[str, str], str | None] = (
+        snap.tree_memo(("code_roles.resolve",), dict) if shared else {}
+    )
     # a module no path of the tree provides (numpy, os…) leads nowhere from any importer:
     # one entry per module, not one per (importer, module) pair (171k at 100k files)
     nowhere: set[str] = snap.tree_memo(("code_roles.nowhere",), set)
     # path → (its imports, where they lead): a file whose imports did not change leads where
-    # it led at the last Snapshot of the same paths
-    led: dict[str, tuple[tuple[tuple[str, int], ...], list[tuple[str, int]]]] = snap.tree_memo(
-        ("code_roles.led",), dict
+    # it led at the last Snapshot of the same paths (one scan has none: at 100,000 files
+    # this memo held 43,000 entries for nothing)
+    led: dict[str, tuple[tuple[tuple[str, int], ...], list[tuple[str, int]]]] | None = (
+        snap.tree_memo(("code_roles.led",), dict) if shared else None
     )
     index: dict[str, list[str]] | None = None
     files: set[str] | None = None
@@ -183,7 +188,7 @@ def _compute(snap: Snapshot) -> CodeRoles:
             roles.serving[path] = serving
         if training is not None:
             roles.training[path] = training
-        last = led.get(path)
+        last = led.get(path) if led is not None else None
         if last is not None and last[0] == imports:
             roles.imports[path] = list(last[1])
             continue
@@ -206,7 +211,8 @@ def _compute(snap: Snapshot) -> CodeRoles:
             if target is not None and target not in local:
                 local[target] = line
         roles.imports[path] = sorted(local.items())
-        led[path] = (imports, list(roles.imports[path]))
+        if led is not None:
+            led[path] = (imports, list(roles.imports[path]))
     # a managed platform's scoring script or a serverless function behind an HTTP API serves
     # without importing a serving framework: the platform is the server (probes._managed,
     # probes._functions)

@@ -12,7 +12,7 @@ import fnmatch
 import keyword
 import posixpath
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -493,27 +493,110 @@ def _reaches(text: str, paths: list[str], pattern: re.Pattern[str], cwd: str = "
 
 
 # tests importing project code -----------------------------------------------------------------
-def local_modules(snap: Snapshot) -> dict[str, str]:
+def local_modules(snap: Snapshot) -> LocalModules:
     """Dotted module name → path for the project's own Python modules (not tests)."""
 
-    def build() -> dict[str, str]:
-        out: dict[str, str] = {}
-        suffixes: dict[str, str] = {}
+    def build() -> LocalModules:
+        modules = LocalModules()
         for path in base.select_files(snap, ["*.py"]):
-            if base.is_test_path(path):
-                continue
-            parts = _module_parts(path)
-            if not parts:
-                continue
-            for name in _exact_names(parts):
-                out.setdefault(name, path)
-            for cut in range(1, len(parts)):  # `sys.path.append(...)`; `import module`
-                suffixes.setdefault(".".join(parts[cut:]), path)
-        for name, path in suffixes.items():
-            out.setdefault(name, path)
-        return out
+            if not base.is_test_path(path):
+                modules.add(path)
+        return modules
 
     return snap.tree_memo(("local_modules",), build)  # the paths alone decide it
+
+
+class LocalModules(Mapping[str, str]):
+    """The project's modules by dotted name: a module's full name (and the name without a
+    leading `src.`/`lib.`/`python.`) names its first file; failing that, a name that ends
+    the module path of a file (`import module` after `sys.path.append("scripts")`) names
+    the first such file. Names are turned into the paths they can name when asked, not
+    stored: at 100,000 files the table of every name held 171,000 of them (15 MiB) for a
+    scan that asks a few."""
+
+    def __init__(self) -> None:
+        self._order: dict[str, int] = {}  # path → its position: the first path wins a name
+        # the last part of each module path with a folder → its file, or its files in order
+        self._by_last: dict[str, str | list[str]] = {}
+        # paths with a dot inside a part (`v1.0/model.py`): their names do not spell their
+        # path, so they are kept as names (few)
+        self._odd_exact: dict[str, str] = {}
+        self._odd_suffix: dict[str, str] = {}
+
+    def add(self, path: str) -> None:
+        parts = _module_parts(path)
+        if not parts or path in self._order:
+            return
+        self._order[path] = len(self._order)
+        if any("." in part for part in parts):
+            for name in _exact_names(parts):
+                self._odd_exact.setdefault(name, path)
+            for cut in range(1, len(parts)):
+                self._odd_suffix.setdefault(".".join(parts[cut:]), path)
+            return
+        if len(parts) > 1:
+            have = self._by_last.get(parts[-1])
+            if have is None:
+                self._by_last[parts[-1]] = path
+            elif isinstance(have, str):
+                self._by_last[parts[-1]] = [have, path]
+            else:
+                have.append(path)
+
+    def _first(self, *paths: str | None) -> str | None:
+        order = self._order
+        found = [p for p in paths if p is not None and p in order]
+        return min(found, key=order.__getitem__) if found else None
+
+    def _find(self, name: str) -> str | None:
+        parts = name.split(".")
+        stem = "/".join(parts)
+        exact = self._first(
+            self._odd_exact.get(name),
+            *(
+                f"{prefix}{stem}{end}"
+                for prefix in ("", *(f"{top}/" for top in _SOURCE_ROOTS))
+                for end in (".py", "/__init__.py")
+            ),
+        )
+        if exact is not None:
+            return exact
+        suffix: str | None = None
+        have = self._by_last.get(parts[-1])
+        for path in (have,) if isinstance(have, str) else have or ():
+            module = _module_parts(path)
+            if len(module) > len(parts) and module[-len(parts) :] == parts:
+                suffix = path
+                break
+        return self._first(suffix, self._odd_suffix.get(name))
+
+    def __getitem__(self, name: str) -> str:
+        found = self._find(name)
+        if found is None:
+            raise KeyError(name)
+        return found
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and self._find(name) is not None
+
+    def _names(self) -> dict[str, str]:
+        exact: dict[str, str] = {}
+        suffixes: dict[str, str] = {}
+        for path in self._order:  # in order: the first path keeps a name
+            parts = _module_parts(path)
+            for name in _exact_names(parts):
+                exact.setdefault(name, path)
+            for cut in range(1, len(parts)):
+                suffixes.setdefault(".".join(parts[cut:]), path)
+        for name, path in suffixes.items():
+            exact.setdefault(name, path)
+        return exact
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names())
+
+    def __len__(self) -> int:
+        return len(self._names())
 
 
 def _module_parts(path: str) -> list[str]:
@@ -521,9 +604,12 @@ def _module_parts(path: str) -> list[str]:
     return parts[:-1] if parts[-1] == "__init__" else parts
 
 
+_SOURCE_ROOTS = ("src", "lib", "python")
+
+
 def _exact_names(parts: list[str]) -> set[str]:
     names = {".".join(parts)}
-    if parts[0] in ("src", "lib", "python") and len(parts) > 1:
+    if parts[0] in _SOURCE_ROOTS and len(parts) > 1:
         names.add(".".join(parts[1:]))
     return names
 
@@ -548,7 +634,7 @@ def _defines(snap: Snapshot, path: str, name: str) -> bool:
     )
 
 
-def _resolve(name: str, modules: dict[str, str]) -> tuple[str, str, str] | None:
+def _resolve(name: str, modules: Mapping[str, str]) -> tuple[str, str, str] | None:
     """(module, path, rest) for the longest local module prefix of a dotted name."""
     parts = name.split(".")
     for cut in range(len(parts), 0, -1):
@@ -570,7 +656,7 @@ def missing_local_import(snap: Snapshot, facts: PythonFacts) -> Import | None:
     suspects: dict[str, tuple[str, str] | None] = snap.tree_memo(
         ("missing_local_import.suspects",), dict
     )
-    modules: dict[str, str] | None = None
+    modules: Mapping[str, str] | None = None
     for imp in facts.imports:
         if imp.module.startswith("."):
             continue
@@ -586,7 +672,7 @@ def missing_local_import(snap: Snapshot, facts: PythonFacts) -> Import | None:
     return None
 
 
-def _missing_submodule(name: str, modules: dict[str, str]) -> tuple[str, str] | None:
+def _missing_submodule(name: str, modules: Mapping[str, str]) -> tuple[str, str] | None:
     """(the package's `__init__.py`, the first name after it) when `name` imports a submodule
     of one of the repository's packages that has no module of that name; None otherwise."""
     resolved = _resolve(name, modules)

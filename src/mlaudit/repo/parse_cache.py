@@ -35,8 +35,11 @@ DERIVED_BUDGET = 300_000
 # Entries (a view of a file) kept in one run at most, loaded ones included; beyond it a view
 # is built for its Snapshot alone. Each entry costs its key, its blob id and a slot even when
 # the value is small: at 100,000 files, keeping them all cost 150 MiB more than a scan
-# without the cache, and the cache file grows past what re-reading costs.
-ENTRY_BUDGET = 100_000
+# without the cache, and the cache file grows past what re-reading costs. 60,000 keeps every
+# parse and derived bundle of a repository of ~25,000 Python files; at 100,000 files
+# (43,000 Python files) 100,000 entries held 12 MiB more at the peak of a cold scan than
+# 60,000 (benchmarks/bench_scale.py), past the 300 MiB that scan may take
+ENTRY_BUDGET = 60_000
 
 # Views whose value depends only on (path, file bytes).
 SHARED_VIEWS = frozenset(
@@ -139,12 +142,18 @@ class ParseCache:
     entries: dict[tuple[str, str, str], tuple[Any, str | None]] = field(default_factory=dict)
     stats: CacheStats = field(default_factory=CacheStats)
     used: set[tuple[str, str, str]] = field(default_factory=set)  # keys read or written
+    # whether `used` is kept: a scan that started from an empty cache uses every entry it
+    # holds (at 100,000 files the set of their keys cost 4 MiB)
+    track_used: bool = True
     derived_room: int = DERIVED_BUDGET  # derived values this run may still keep
     entry_room: int = ENTRY_BUDGET  # entries this run may still add
     # text is shared with the next Snapshot of the run (history); one scan has none and its
     # Snapshot keeps the text it reads itself: only a text's problem is shared then (the
     # parsed views of that file replay it)
     share_text: bool = True
+    # no other Snapshot joins this run (one scan): memos kept only to answer a later
+    # Snapshot of the same paths are not worth their memory
+    one_snapshot: bool = False
     trees: dict[tuple[str, ...], TreeFacts] = field(default_factory=dict)
     _last_tree: tuple[tuple[str, ...], TreeFacts] | None = None  # the list asked last
     # per-file loops replayed between consecutive Snapshots (see Snapshot.per_file_loop)
@@ -218,7 +227,8 @@ class BoundParseCache:
         key = (view, path, blob)
         hit = cache.entries.get(key, _ABSENT)
         if hit is not _ABSENT:
-            cache.used.add(key)
+            if cache.track_used:
+                cache.used.add(key)
             cache.stats.hits += 1
             value, problem = hit
             if problem is not None and path not in problems:
@@ -238,7 +248,8 @@ class BoundParseCache:
             # is part of what a cold build of this view records
             problem = cache.entries.get(("text", path, blob), (None, None))[1]
         cache.entry_room -= 1
-        cache.used.add(key)
+        if cache.track_used:
+            cache.used.add(key)
         cache.entries[key] = (value, problem)
         return value
 
@@ -259,5 +270,6 @@ class BoundParseCache:
             bundle: dict[str, Any] = {}
             cache.entries[key] = (bundle, None)
             hit = (bundle, None)
-        cache.used.add(key)
+        if cache.track_used:
+            cache.used.add(key)
         return hit[0]

@@ -362,6 +362,13 @@ class Snapshot(InfraViews):
             self._joined = self.parse_cache.cache.join(blobs)  # type: ignore[union-attr]
         return self._joined
 
+    @property
+    def tree_memo_shared(self) -> bool:
+        """Whether tree memos reach another Snapshot of the same paths (history points): a
+        memo that only spares the next Snapshot work is wasted memory in one scan."""
+        cache = self.parse_cache
+        return cache is not None and not cache.cache.one_snapshot
+
     def tree_memo(self, key: tuple[object, ...], build: Callable[[], T]) -> T:
         """Memo for facts that depend on the list of paths ONLY (never on file contents),
         e.g. the files a glob selects: shared with every Snapshot of exactly these paths."""
@@ -522,9 +529,20 @@ class Snapshot(InfraViews):
         return self._parsed("dockerfile", path, parse_dockerfile)
 
     def secrets(self, path: str) -> list[SecretFinding]:
-        """Committed secrets in the file as it is now (redacted; see parsers/secrets.py)."""
-        # a file without findings keeps None, not an empty list of its own (100k lists)
-        return self._parsed("secrets", path, lambda t: find_secrets(path, t) or None) or []
+        """Committed secrets in the file as it is now (redacted; see parsers/secrets.py).
+        Read once per Snapshot (the committed-secrets check's loop): shared through the
+        parse cache, not kept per path here (100,000 entries at 100,000 files)."""
+
+        def load() -> list[SecretFinding] | None:
+            text = self.text(path)
+            # a file without findings gives None, not an empty list of its own (100k lists)
+            return None if text is None else find_secrets(path, text) or None
+
+        cache = self.parse_cache
+        found = (
+            load() if cache is None else cache.get_or_build(self.problems, "secrets", path, load)
+        )
+        return found or []
 
     # grouped views ------------------------------------------------------------------------
     @cached_property
