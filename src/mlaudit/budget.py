@@ -47,7 +47,7 @@ def _usable(seconds: float) -> bool:
 def handler() -> Iterator[None]:
     """The alarm handler installed once around many `limit`s (a scan's checks): installing
     and restoring it around each check cost more than some checks (two `signal.signal`
-    calls per check, 144 checks per history point). The previous handler is restored on
+    calls per check, 145 checks per history point). The previous handler is restored on
     exit; no timer runs between the limits, so the handler never fires there."""
     global _installed
     if _installed or not _usable(CHECK_SECONDS):  # nested (the outer one restores), or unusable

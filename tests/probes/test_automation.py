@@ -159,6 +159,27 @@ CASES = [
         P,
     ),
     ("data-pipeline-dag", "airflow", {"dags/etl.py": AIRFLOW_DAG}, P),
+    # ZenML pipelines (PacktPublishing/LLM-Engineers-Handbook pipelines/end_to_end_data.py:8;
+    # reviewed) ...
+    (
+        "data-pipeline-dag",
+        "zenml pipeline",
+        {
+            "pipelines/etl.py": "from zenml import pipeline, step\n\n\n@step\ndef crawl():\n"
+            "    return []\n\n\n@pipeline\ndef digital_data_etl():\n    crawl()\n"
+        },
+        P,
+    ),
+    # ... not a script that only reads ZenML's client
+    (
+        "data-pipeline-dag",
+        "fp-zenml-client",
+        {
+            "tools/runs.py": "from zenml.client import Client\n\n\ndef last():\n"
+            "    return Client().get_pipeline('etl').runs[0]\n"
+        },
+        F,
+    ),
     ("data-pipeline-dag", "dbt", {"dbt_project.yml": "name: shop\n"}, P),
     # FP: a test's fixture project (feast-dev/feast sdk/python/tests/integration/dbt/)
     (

@@ -415,6 +415,27 @@ CASES = [
         },
         Outcome.FAIL,
     ),
+    # a model implementation picked at start-up when weights are missing is no fallback for a
+    # failed request (huggingface/text-embeddings-inference backends/python/server/
+    # text_embeddings_server/models/__init__.py:106; reviewed) ...
+    (
+        "fallback-path",
+        {
+            "api.py": FASTAPI + "def get_model(path):\n    try:\n"
+            "        return create_model(FlashBert, path)\n    except FileNotFoundError:\n"
+            "        return create_model(DefaultModel, path)\n"
+        },
+        Outcome.FAIL,
+    ),
+    # ... while a call of the model itself still is one
+    (
+        "fallback-path",
+        {
+            "api.py": FASTAPI + "def embed(x):\n    try:\n        return self.model(x)\n"
+            "    except RuntimeError:\n        return BASELINE\n"
+        },
+        Outcome.PASS,
+    ),
     ("fallback-path", {"train.py": "x = 1\n"}, Outcome.NOT_APPLICABLE),
     # backups
     (

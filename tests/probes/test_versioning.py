@@ -461,6 +461,27 @@ CASES = [
     # an MLflow Recipe (mlflow/recipes-regression-template recipe.yaml:18); a rattler-build
     # conda recipe is another recipe.yaml
     ("model-registry", "mlflow recipe", {"recipe.yaml": RECIPE, "steps/train.py": "x = 1\n"}, PASS),
+    # unsloth's merged export pushes the fine-tuned model to the Hub (PacktPublishing/
+    # LLM-Engineers-Handbook llm_engineering/model/finetuning/finetune.py:223; reviewed) ...
+    (
+        "model-registry",
+        "unsloth push_to_hub_merged",
+        {
+            "finetune.py": "def save(model, tokenizer, repo_id):\n"
+            "    model.push_to_hub_merged(repo_id, tokenizer, save_method='merged_16bit')\n"
+        },
+        PASS,
+    ),
+    # ... unless it names a Space
+    (
+        "model-registry",
+        "FP push_to_hub_merged to a Space",
+        {
+            "finetune.py": "def save(model, tokenizer, repo_id):\n"
+            "    model.push_to_hub_merged(repo_id, tokenizer, repo_type='space')\n"
+        },
+        FAIL,
+    ),
     ("model-registry", "FP conda recipe.yaml", {"recipe/recipe.yaml": RATTLER_RECIPE}, FAIL),
     # IBM Watson ML's repository (mlops-guide/dvc-gitactions model_deploy_pipeline.py:57)
     (
@@ -729,6 +750,23 @@ CASES = [
     ),
     # config-versioned -----------------------------------------------------------------------------
     ("config-versioned", "params.yaml", {"params.yaml": "lr: 0.1\n"}, PASS),
+    # an MLproject's entry-point parameters (mlflow/mlflow-example MLproject:7-9; reviewed) ...
+    (
+        "config-versioned",
+        "MLproject parameters",
+        {
+            "MLproject": "name: tutorial\nentry_points:\n  main:\n    parameters:\n"
+            "      alpha: {type: float, default: 0.5}\n    command: python train.py {alpha}\n"
+        },
+        PASS,
+    ),
+    # ... not an MLproject whose entry point takes none
+    (
+        "config-versioned",
+        "FP MLproject without parameters",
+        {"MLproject": "name: t\nentry_points:\n  main:\n    command: python train.py\n"},
+        FAIL,
+    ),
     ("config-versioned", "configs dir", {"configs/train.yaml": "lr: 0.1\n"}, PASS),
     # a package's default run configuration (RUCAIBox/RecBole recbole/properties/; reviewed) ...
     (

@@ -516,6 +516,14 @@ def rollback_ready(snap: Snapshot, p: NoParams) -> Observation:
 
 
 # fallback path --------------------------------------------------------------------------------
+# a model being built or loaded is no inference: another implementation picked when weights are
+# missing is chosen at start-up, not in a failed request's place (huggingface/
+# text-embeddings-inference backends/python/server/text_embeddings_server/models/__init__.py:106
+# `except FileNotFoundError: … return create_model(DefaultModel, …)`; reviewed)
+_MAKES_A_MODEL = re.compile(
+    r"(?:^|\.)(?:create|load|build|get|init|make|instantiate|download|fetch|save|register)_\w*model$",
+    re.IGNORECASE,
+)
 _INFERENCE = (
     "*.predict",
     "*.predict_proba",
@@ -554,7 +562,11 @@ def fallback_path(snap: Snapshot, p: NoParams) -> Observation:
     for path in sorted(scope):
         facts = snap.python(path)
         for h in facts.handlers if facts else []:
-            model_calls = [c for c in h.body_calls if name_matches_any(c, tuple(_INFERENCE))]
+            model_calls = [
+                c
+                for c in h.body_calls
+                if name_matches_any(c, tuple(_INFERENCE)) and not _MAKES_A_MODEL.search(c)
+            ]
             if model_calls and h.returns and not h.reraises:
                 found.append(
                     ev(path, h.line, f"except … around {model_calls[0]}(…) returns a fallback")
