@@ -417,7 +417,13 @@ PUBLISH_COMMAND = re.compile(
 def published_library(snap: Snapshot) -> list[Evidence]:
     """Rule lib: the repository publishes its own package to a package index (a CI job runs
     `twine upload` / `pypa/gh-action-pypi-publish` …, a Makefile target releases it by hand,
-    or its metadata links its PyPI page): it is a library or an MLOps tool."""
+    or its metadata links its PyPI page, or its README shows its PyPI version badge): it is a
+    library or an MLOps tool. Asked by the profile, the training precondition, the tutorials
+    and two checks: answered once per Snapshot (callers do not change the list)."""
+    return snap.memo(("published_library",), lambda: _published_library(snap))
+
+
+def _published_library(snap: Snapshot) -> list[Evidence]:
     if not base.own_packages(snap):
         return []
     for job in snap.ci_jobs:
