@@ -687,6 +687,9 @@ def main() -> None:
     import gc
 
     gc.set_threshold(10_000, 10, 10)
+    from mlaudit import regex_cache
+
+    regex_cache.install()  # compiled patterns read from the cache (run.prepare names it)
     try:
         app()
     except KeyboardInterrupt:

@@ -156,12 +156,15 @@ def prepare(
             repo_url = normalise_repo_url(policy.repo_url)
         except ValueError as exc:
             raise UsageError(str(exc)) from None
+    from mlaudit import regex_cache
     from mlaudit.cache import usable_root
 
+    cache_dir = usable_root(path)
+    regex_cache.use(cache_dir)  # before the rubric and the probes compile their patterns
     loaded = load_rubric(
         settings.resolve_input("rubric", policy.rubric),
         inside=settings.confinement("rubric"),
-        cache_dir=usable_root(path),
+        cache_dir=cache_dir,
     )
     rubric = loaded.outline  # no probe runs here: the probes are not imported
     selected = build_selector(
