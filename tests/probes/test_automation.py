@@ -1172,6 +1172,43 @@ CASES = [
         P,
     ),
     ("iac-env-promotion", "none", {"src/a.py": "x = 1\n"}, F),
+    # the Terraform an MLOps tool ships in its package and applies to its users' accounts is
+    # its product, not its infrastructure (fuzzylabs/matcha src/matcha_ml/infrastructure/,
+    # published: README.md:15 `img.shields.io/pypi/dm/matcha-ml`; reviewed) ...
+    (
+        "iac-env-promotion",
+        "fp-library-shipped-terraform",
+        {
+            "pyproject.toml": '[project]\nname = "provisioner"\nversion = "1.0"\n',
+            "README.md": "![d](https://img.shields.io/pypi/dm/provisioner)\n",
+            "src/provisioner/__init__.py": "",
+            "src/provisioner/infrastructure/aks/main.tf": 'resource "azurerm_kubernetes_cluster" "k" {}\n',
+        },
+        F,
+    ),
+    # ... the same files in a project that publishes nothing are its own infrastructure
+    (
+        "iac-env-promotion",
+        "unpublished-package-terraform",
+        {
+            "pyproject.toml": '[project]\nname = "provisioner"\nversion = "1.0"\n',
+            "src/provisioner/__init__.py": "",
+            "src/provisioner/infrastructure/aks/main.tf": 'resource "azurerm_kubernetes_cluster" "k" {}\n',
+        },
+        P,
+    ),
+    # ... and a library's own deployment, outside its package, still is
+    (
+        "iac-env-promotion",
+        "library-own-terraform",
+        {
+            "pyproject.toml": '[project]\nname = "provisioner"\nversion = "1.0"\n',
+            "README.md": "![d](https://img.shields.io/pypi/dm/provisioner)\n",
+            "src/provisioner/__init__.py": "",
+            "deploy/terraform/main.tf": 'resource "aws_s3_bucket" "site" {}\n',
+        },
+        P,
+    ),
     # an environment used for its secrets or approvals is no stage: `deployment: false`
     # (a bot approving pull requests) and a signing key's scope (open-edge-platform/anomalib
     # auto-approve.yml:52-54, tauri-build.yaml:166; reviewed) ...

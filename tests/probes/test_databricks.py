@@ -114,3 +114,48 @@ def test_the_production_target_decides_a_variable(tmp_path):
     snap = snapshot(tmp_path, bundle(pause="UNPAUSED", prod_pause="PAUSED"))
     obs = run_probe(snap, "bundle_job", what="schedule")
     assert obs.outcome == H, obs.message
+
+
+# dbx, the bundles' predecessor: jobs per environment in conf/deployment.yml, deployed by
+# `dbx deploy` (niall-turbitt/e2e-mlops conf/deployment.yml:103-130, .github/workflows/
+# onrelease.yml:39; reviewed)
+DBX = (
+    "custom:\n  cluster: &cluster\n    new_cluster:\n      num_workers: 1\n\n"
+    "environments:\n"
+    "  staging:\n    jobs:\n      - name: 'STAGING-setup'\n        <<: *cluster\n"
+    "        spark_python_task:\n          python_file: 'file://pkg/pipelines/setup_job.py'\n"
+    "  prod:\n    jobs:\n      - name: 'PROD-train'\n        tasks:\n"
+    "          - task_key: 'feature-table-creation'\n            <<: *cluster\n"
+    "            spark_python_task:\n"
+    "              python_file: 'file://pkg/pipelines/feature_table_creator_job.py'\n"
+    "          - task_key: 'model-train'\n            depends_on:\n"
+    "              - task_key: 'feature-table-creation'\n"
+    "            spark_python_task:\n"
+    "              python_file: 'file://pkg/pipelines/model_train_job.py'\n"
+)
+DBX_CD = {
+    ".github/workflows/onrelease.yml": "on:\n  push:\n    tags: ['v*']\njobs:\n  release:\n"
+    "    runs-on: x\n    steps:\n      - run: dbx deploy --deployment-file conf/deployment.yml "
+    "--jobs=PROD-train --environment=prod\n"
+}
+
+
+def test_a_dbx_deployment_file_declares_jobs_per_environment(tmp_path):
+    snap = snapshot(tmp_path, {"conf/deployment.yml": DBX, **TRAIN, **DBX_CD})
+    assert run_check(snap, "training-pipeline").outcome == P
+    assert run_check(snap, "data-pipeline-dag").outcome == P
+    assert run_check(snap, "cd-deploy").outcome == P
+    assert run_check(snap, "pipeline-ci").outcome == P
+    promotion = run_check(snap, "iac-env-promotion")
+    assert promotion.outcome == P and "2 environments" in promotion.message, promotion.message
+
+
+def test_a_kubernetes_deployment_yml_is_no_dbx_file(tmp_path):
+    """The trap: `deployment.yml` is also what a Kubernetes Deployment is called."""
+    k8s = (
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n"
+        "    spec:\n      containers:\n      - name: api\n        image: x:1\n"
+    )
+    snap = snapshot(tmp_path, {"k8s/deployment.yml": k8s, **TRAIN})
+    assert run_probe(snap, "bundle_job", what="training").outcome == F
+    assert run_probe(snap, "bundle_job", what="retries").outcome == NA

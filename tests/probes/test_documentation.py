@@ -776,6 +776,28 @@ CASES = [
     # changelog -----------------------------------------------------------------------------------
     ("changelog", "changelog-md", {"CHANGELOG.md": "## 1.0.0\n"}, P),
     ("changelog", "none", {"README.md": "# X\n"}, F),
+    # notes the release workflow writes from the merged pull requests (vllm-project/
+    # production-stack .github/workflows/scheduled-release.yml:168; reviewed)
+    (
+        "changelog",
+        "release-notes-file",
+        {
+            ".github/workflows/release.yml": "on:\n  schedule:\n    - cron: '0 0 * * 1'\njobs:\n"
+            "  release:\n    runs-on: x\n    steps:\n"
+            '      - run: gh release edit "$TAG" --notes-file release_notes.md\n'
+        },
+        P,
+    ),
+    # trap: a release whose notes are not asked for is no changelog
+    (
+        "changelog",
+        "fp-release-without-notes",
+        {
+            ".github/workflows/release.yml": "on:\n  push:\n    tags: ['v*']\njobs:\n"
+            '  release:\n    runs-on: x\n    steps:\n      - run: gh release create "$TAG" dist/*\n'
+        },
+        F,
+    ),
     # a RELEASE.md of release headings (marqo-ai/marqo RELEASE.md:1 `# Release 2.12.5`;
     # reviewed) ...
     (

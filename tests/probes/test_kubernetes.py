@@ -624,6 +624,71 @@ def test_kustomize_patch_is_not_a_workload_missing_fields(tmp_path):
     assert run_probe(snap, "health_probes").outcome is PARTIAL
 
 
+PVC_TEMPLATE = (
+    "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: {{ .Release.Name }}\n"
+    "spec:\n  accessModes: [ReadWriteOnce]\n  resources:\n    requests:\n"
+    "      storage: {{ .Values.storage }}\n"
+)
+DEPLOYMENT_TEMPLATE = (
+    "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\nspec:\n"
+    "  template:\n    spec:\n      containers:\n      - name: api\n        resources:\n"
+    "          requests:\n            cpu: {{ .Values.cpu }}\n"
+)
+
+
+def test_a_volume_claims_storage_request_sizes_no_container(tmp_path):
+    """A PersistentVolumeClaim template asks for disk, not for CPU or memory (fuzzylabs/matcha
+    chroma_helm/templates/pvc.yaml:11; reviewed); a container's requests in a template do."""
+    chart = {"charts/db/Chart.yaml": "apiVersion: v2\nname: db\nversion: 0.1.0\n"}
+    pvc = snapshot(tmp_path, {**chart, "charts/db/templates/pvc.yaml": PVC_TEMPLATE})
+    assert run_probe(pvc, "resource_requests").outcome is not PASS
+    both = snapshot(
+        tmp_path / "b",
+        {
+            **chart,
+            "charts/db/templates/pvc.yaml": PVC_TEMPLATE,
+            "charts/db/templates/deployment.yaml": DEPLOYMENT_TEMPLATE,
+        },
+    )
+    assert run_probe(both, "resource_requests").outcome is PASS
+
+
+SCALED_OBJECT_TEMPLATE = (
+    "{{- range $m := .Values.models }}\n{{- if $m.keda.enabled }}\n"
+    "apiVersion: keda.sh/v1alpha1\nkind: ScaledObject\nmetadata:\n  name: {{ $m.name }}\n"
+    "{{- end }}\n{{- end }}\n"
+)
+HPA_TEMPLATE = (
+    "{{- if .Values.router.autoscaling.enabled -}}\napiVersion: autoscaling/v2\n"
+    "kind: HorizontalPodAutoscaler\nmetadata:\n  name: router\n{{- end }}\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("keda", "expected"),
+    [
+        # each model's KEDA autoscaler is on by default, the router's HPA off (vllm-project/
+        # production-stack helm/values.yaml:215-221, :504-505; reviewed)
+        ("true", PASS),
+        # trap: both off by default: the chart can scale, but does not
+        ("false", FAIL),
+    ],
+)
+def test_an_autoscaler_on_by_default_in_a_list_of_models(tmp_path, keda, expected):
+    values = (
+        "router:\n  autoscaling:\n    enabled: false\n    minReplicas: 1\n    maxReplicas: 3\n"
+        f"models:\n  - name: llama\n    keda:\n      enabled: {keda}\n"
+        "      minReplicaCount: 1\n      maxReplicaCount: 5\n"
+    )
+    files = {
+        "helm/Chart.yaml": "apiVersion: v2\nname: stack\nversion: 0.1.0\n",
+        "helm/values.yaml": values,
+        "helm/templates/hpa-router.yaml": HPA_TEMPLATE,
+        "helm/templates/scaledobject.yaml": SCALED_OBJECT_TEMPLATE,
+    }
+    assert run_probe(snapshot(tmp_path, files), "autoscaler").outcome is expected
+
+
 def test_cpu_memory_limits_imply_requests_but_gpu_only_does_not(tmp_path):
     limits = "        resources:\n          limits: {cpu: '1', memory: 1Gi}\n"
     gpu = "        resources:\n          limits: {nvidia.com/gpu: 1}\n"

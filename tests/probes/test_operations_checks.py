@@ -475,6 +475,32 @@ CASES = [
         PASS,
     ),
     ("load-test", {"loadtest/locustfile.py": LOCUST}, PARTIAL),  # not in CI: partial
+    # a load generator of the project's own that CI runs at a set rate (vllm-project/
+    # production-stack .github/workflows/router-e2e-test.yml:75; reviewed)
+    (
+        "load-test",
+        {
+            ".github/workflows/e2e.yml": "on: [pull_request]\njobs:\n  e2e:\n    runs-on: x\n"
+            "    steps:\n      - run: python3 request_generator.py --qps 10 --duration 300\n"
+        },
+        PASS,
+    ),
+    # ApacheBench in a script CI does not run: declared, not wired
+    (
+        "load-test",
+        {"tests/e2e/stress-test.sh": "ab -n 2000 -c 200 http://localhost:8000/\n"},
+        PARTIAL,
+    ),
+    # trap: a --qps option that is not given a rate, and `ab` as a word, load nothing
+    (
+        "load-test",
+        {
+            ".github/workflows/ci.yml": "on: [pull_request]\njobs:\n  t:\n    runs-on: x\n"
+            "    steps:\n      - run: python serve.py --help | grep -- --qps\n"
+            "      - run: echo ab -v\n"
+        },
+        FAIL,
+    ),
     # the API before Locust 1.0 (shanesoh/deploy-ml-fastapi-redis-docker locustfile.py)
     (
         "load-test",

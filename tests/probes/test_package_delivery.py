@@ -73,8 +73,13 @@ BADGE = "# forecastlib\n\n[![PyPI](https://img.shields.io/pypi/v/forecastlib.svg
         # fail: released by hand from someone's machine, shown by its version badge
         # (bigscience-workshop/petals README.md:6; reviewed): nothing here publishes it
         ({**LIBRARY, "README.md": BADGE}, F),
+        # ... or by its downloads badge, drawn from the same index (fuzzylabs/matcha
+        # README.md:15 `img.shields.io/pypi/dm/matcha-ml`; reviewed), or pepy.tech's
+        ({**LIBRARY, "README.md": BADGE.replace("pypi/v/", "pypi/dm/")}, F),
+        ({**LIBRARY, "README.md": "![d](https://static.pepy.tech/badge/forecastlib/month)\n"}, F),
         # trap: a dependency's badge is not this package's release
         ({**LIBRARY, "README.md": BADGE.replace("pypi/v/forecastlib", "pypi/v/numpy")}, NA),
+        ({**LIBRARY, "README.md": BADGE.replace("pypi/v/forecastlib", "pypi/dm/numpy")}, NA),
         # trap: a link to the page alone is prose, not the index's own badge
         ({**LIBRARY, "README.md": "Install it from https://pypi.org/project/forecastlib/\n"}, NA),
     ],
@@ -87,7 +92,10 @@ BADGE = "# forecastlib\n\n[![PyPI](https://img.shields.io/pypi/v/forecastlib.svg
         "fp-test-pypi",
         "unpublished",
         "readme-badge",
+        "readme-downloads-badge",
+        "readme-pepy-badge",
         "fp-dependency-badge",
+        "fp-dependency-downloads-badge",
         "fp-link-prose",
     ],
 )

@@ -1622,6 +1622,56 @@ CASES = [
         {"uv.lock": "version = 1\n", "Dockerfile": "FROM python:3.11\nRUN uv sync\n"},
         PARTIAL,
     ),
+    # `uv lock --check` refuses a stale lock before the plain `uv sync` of the same job
+    # (m-bain/whisperX .github/workflows/python-compatibility.yml:33,36; reviewed)
+    (
+        "lock-used-in-build",
+        "uv lock --check, then uv sync",
+        {
+            "uv.lock": "version = 1\n",
+            ".github/workflows/ci.yml": "on: [push, pull_request]\njobs:\n  t:\n"
+            "    runs-on: ubuntu-latest\n    steps:\n      - run: uv lock --check\n"
+            "      - run: uv sync --all-extras\n",
+        },
+        PASS,
+    ),
+    (
+        "lock-used-in-build",
+        "uv lock --check && uv sync in a Dockerfile",
+        {
+            "uv.lock": "version = 1\n",
+            "Dockerfile": "FROM python:3.11\nRUN uv lock --check && uv sync\n",
+        },
+        PASS,
+    ),
+    # ... or in another job of the same workflow, which fails with it (nubank/fklearn
+    # .github/workflows/push.yaml:23; reviewed)
+    (
+        "lock-used-in-build",
+        "uv lock --check in another job of the workflow",
+        {
+            "uv.lock": "version = 1\n",
+            ".github/workflows/ci.yml": "on: [push, pull_request]\njobs:\n  a:\n"
+            "    runs-on: ubuntu-latest\n    steps:\n      - run: uv lock --check\n"
+            "  b:\n    runs-on: ubuntu-latest\n    steps:\n      - run: uv sync\n",
+        },
+        PASS,
+    ),
+    # ... but a check started by hand, in another workflow, verifies no change; and a plain
+    # `uv lock` rewrites the lock instead of checking it
+    (
+        "lock-used-in-build",
+        "uv lock --check by hand elsewhere",
+        {
+            "uv.lock": "version = 1\n",
+            ".github/workflows/lock.yml": "on: workflow_dispatch\njobs:\n  a:\n"
+            "    runs-on: ubuntu-latest\n    steps:\n      - run: uv lock --check\n",
+            ".github/workflows/ci.yml": "on: [push, pull_request]\njobs:\n  b:\n"
+            "    runs-on: ubuntu-latest\n    steps:\n      - run: uv lock\n"
+            "      - run: uv sync\n",
+        },
+        PARTIAL,
+    ),
     # the Dockerfile COPYs the file to another path before installing it
     (
         "lock-used-in-build",

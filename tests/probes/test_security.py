@@ -425,6 +425,28 @@ CASES = [
         },
         Outcome.PASS,
     ),
+    # ruff run through its GitHub Action, whose args default to `check` (PriorLabs/TabPFN
+    # .github/workflows/ci.yml:23, pyproject.toml:177 `"S",`; reviewed)
+    (
+        "sast",
+        {
+            "pyproject.toml": "[tool.ruff.lint]\nselect = ['E', 'S']\n",
+            ".github/workflows/ci.yml": GH_PR
+            + "      - uses: astral-sh/ruff-action@278981a2c0b4da3fd2b5e8e6b2b8a7b1c1d2e3f4 # v4\n",
+        },
+        Outcome.PASS,
+    ),
+    # ... but the action told to format, or a `ruff format` step, applies no rule
+    (
+        "sast",
+        {
+            "pyproject.toml": "[tool.ruff.lint]\nselect = ['E', 'S']\n",
+            ".github/workflows/ci.yml": GH_PR
+            + "      - uses: astral-sh/ruff-action@v3\n        with:\n          args: format --check\n"
+            + "      - run: ruff format --check .\n",
+        },
+        Outcome.PARTIAL,
+    ),
     # flake8-bandit, a plugin of the flake8 hook that CI runs through pre-commit
     # (full-stack-deep-learning/fsdl-text-recognizer-2022 .pre-commit-config.yaml:29-31)
     (

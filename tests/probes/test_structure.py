@@ -246,6 +246,13 @@ CASES = [
     # feature-engineering-folder ------------------------------------------------------------------------------
     ("feature-engineering-folder", "features-pkg", {"src/pkg/features/build.py": "x = 1\n"}, P),
     ("feature-engineering-folder", "single-module", {"src/featurization.py": "x = 1\n"}, H),
+    # (nubank/fklearn src/fklearn/training/transformation.py, its feature transformers; reviewed)
+    (
+        "feature-engineering-folder",
+        "transformation-module",
+        {"src/pkg/training/transformation.py": "def capper(df):\n    return df\n"},
+        H,
+    ),
     # deepchem's featurizers (deepchem/deepchem deepchem/feat/; reviewed)
     ("feature-engineering-folder", "feat-pkg", {"deepchem/feat/graph.py": "x = 1\n"}, P),
     # a transformers/ folder of scikit-learn transformers is feature code ...
@@ -286,6 +293,39 @@ CASES = [
     # model-engineering-folder ----------------------------------------------------------------------------------
     ("model-engineering-folder", "models-pkg", {"src/pkg/models/train_model.py": "x = 1\n"}, P),
     ("model-engineering-folder", "single-train-py", {"train.py": "x = 1\n"}, H),
+    # a models.py of settings records is no model code (vllm-project/production-stack
+    # src/vllm_router/external_providers/models.py:11 `@dataclass class ExternalModelConfig`;
+    # reviewed), nor a models/ folder of request schemas ...
+    (
+        "model-engineering-folder",
+        "fp-dataclass-models-py",
+        {
+            "src/router/models.py": "from dataclasses import dataclass\nfrom enum import Enum\n\n\n"
+            "class Kind(str, Enum):\n    OPENAI = 'openai'\n\n\n@dataclass\n"
+            "class ProviderConfig:\n    id: str\n    kind: Kind\n"
+        },
+        F,
+    ),
+    (
+        "model-engineering-folder",
+        "fp-schema-folder",
+        {
+            "app/models/__init__.py": "",
+            "app/models/request.py": "from pydantic import BaseModel\n\n\n"
+            "class PredictRequest(BaseModel):\n    text: str\n",
+        },
+        F,
+    ),
+    # ... while a models.py that defines a network is
+    (
+        "model-engineering-folder",
+        "models-py-with-a-network",
+        {
+            "src/pkg/models.py": "from dataclasses import dataclass\nimport torch\n\n\n@dataclass\n"
+            "class Config:\n    width: int\n\n\nclass Net(torch.nn.Module):\n    pass\n"
+        },
+        H,
+    ),
     ("model-engineering-folder", "none", {"app.py": "x = 1\n"}, F),
     # fine-tuning scripts in their own folder (Lightning-AI/lit-llama finetune/lora.py) ...
     ("model-engineering-folder", "finetune-folder", {"finetune/lora.py": "x = 1\n"}, P),

@@ -359,6 +359,22 @@ CASES = [
         },
         F,
     ),
+    # ... nor of settings records: dataclasses and enumerations (vllm-project/production-stack
+    # src/vllm_router/external_providers/models.py:11, tested by test_external_providers.py;
+    # reviewed)
+    (
+        "model-unit-tests",
+        "fp-models-module-of-dataclasses",
+        {
+            "router/__init__.py": "",
+            "router/models.py": "from dataclasses import dataclass\nfrom enum import Enum\n\n\n"
+            "class Kind(str, Enum):\n    OPENAI = 'openai'\n\n\n@dataclass(frozen=True)\n"
+            "class ProviderConfig:\n    id: str\n    kind: Kind\n",
+            "tests/test_providers.py": "from router.models import ProviderConfig, Kind\n\n"
+            "def test_config():\n    assert ProviderConfig('a', Kind.OPENAI).id == 'a'\n",
+        },
+        F,
+    ),
     # a service's models.py of request schemas is no model code (evidentlyai/evidently
     # src/evidently/sdk/models.py:21-85, every class a BaseModel)
     (
@@ -1053,6 +1069,19 @@ CASES = [
             "train.py": "from sklearn.linear_model import Ridge\nRidge().fit(X, y)\n",
             "evaluate/evaluate_model.py": "if new_model_mse < production_model_mse:\n"
             "    print('better')\nelse:\n    run.parent.cancel()\n",
+        },
+        P,
+    ),
+    # the Staging model against the Production one, archived or promoted on the result
+    # (niall-turbitt/e2e-mlops telco_churn/model_deployment.py:145-158; reviewed)
+    (
+        "model-quality-gate",
+        "staging-against-production",
+        {
+            "train.py": "from sklearn.linear_model import Ridge\nRidge().fit(X, y)\n",
+            "model_deployment.py": "if staging_eval_metric <= production_eval_metric:\n"
+            "    client.transition_model_version_stage(name, v, stage='archived')\nelse:\n"
+            "    client.transition_model_version_stage(name, v, stage='production')\n",
         },
         P,
     ),

@@ -147,6 +147,40 @@ CASES = [
         },
         PASS,
     ),
+    # MLflow called by code that the Databricks jobs of the repository run: the workspace's
+    # server (niall-turbitt/e2e-mlops conf/deployment.yml, model_train.py:75; reviewed) ...
+    (
+        "shared-tracking-server",
+        "mlflow in a dbx job",
+        {
+            "conf/deployment.yml": "environments:\n  prod:\n    jobs:\n      - name: PROD-train\n"
+            "        spark_python_task:\n          python_file: 'file://pkg/train_job.py'\n",
+            "pkg/train_job.py": "import mlflow\nmlflow.set_experiment('/Shared/churn')\n"
+            "with mlflow.start_run():\n    model.fit(X, y)\n",
+        },
+        PASS,
+    ),
+    # ... not the same code without Databricks jobs, nor with a local store set explicitly
+    (
+        "shared-tracking-server",
+        "fp mlflow without databricks jobs",
+        {
+            "pkg/train_job.py": "import mlflow\nmlflow.set_experiment('/Shared/churn')\n"
+            "with mlflow.start_run():\n    model.fit(X, y)\n",
+        },
+        FAIL,
+    ),
+    (
+        "shared-tracking-server",
+        "fp dbx job with a local store",
+        {
+            "conf/deployment.yml": "environments:\n  prod:\n    jobs:\n      - name: PROD-train\n"
+            "        spark_python_task:\n          python_file: 'file://pkg/train_job.py'\n",
+            "pkg/train_job.py": "import mlflow\nmlflow.set_tracking_uri('file:./mlruns')\n"
+            "with mlflow.start_run():\n    model.fit(X, y)\n",
+        },
+        FAIL,
+    ),
     (
         "shared-tracking-server",
         "computed uri, no server declared",

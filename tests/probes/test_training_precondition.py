@@ -825,7 +825,13 @@ def test_a_transform_of_the_tools_own_graph_is_no_feature_code(tmp_path):
         # `clean_param`; reviewed), while a text cleaner does
         ("normalize_trace_correlation_data", F),
         ("clean_param", F),
+        # ... nor a folder path's (aimhubio/aim aim/sdk/utils.py:36 `clean_repo_path`) or a
+        # clean-up of a program's state (vllm-project/production-stack `cleanup_routing_logic`;
+        # reviewed)
+        ("clean_repo_path", F),
+        ("cleanup_routing_logic", F),
         ("clean_text", P),
+        ("clean_missing_values", P),
     ],
 )
 def test_preprocessing_helpers_named_for_what_they_do(tmp_path, symbol, expected):
@@ -1078,3 +1084,47 @@ def test_a_library_of_models_is_asked_about_its_model_tests_and_loading(tmp_path
     assert unsafe.outcome == F and unsafe.evidence[0].path == "src/forecastlib/models/deepar.py"
     # the training checks still do not apply: rule lib holds for them
     assert run_check(snap, "hpo-tracked").outcome == Outcome.NOT_APPLICABLE
+
+
+def _notebook(*sources: str) -> str:
+    import json
+
+    cells = [{"cell_type": "code", "metadata": {}, "source": s, "outputs": []} for s in sources]
+    return json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+
+
+DEMO_READS = _notebook(
+    "from driftlib.drift import score\nimport pandas as pd\n", "df = pd.read_csv('sample.csv')\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        # a library's demo notebook, named so and importing the package, reads a sample
+        # (nubank/fklearn notebooks/causal_s_learner_demo.ipynb; reviewed): no data of its own
+        ({**PUBLISHED_LIBRARY, "notebooks/causal_learner_demo.ipynb": DEMO_READS}, F),
+        # trap: a notebook of the project's own, not named as a demo, reads its data
+        ({**PUBLISHED_LIBRARY, "notebooks/churn_analysis.ipynb": DEMO_READS}, P),
+        # trap: a demo that does not import the package is not the package's demo
+        (
+            {
+                **PUBLISHED_LIBRARY,
+                "notebooks/demo.ipynb": _notebook("import pandas as pd\npd.read_csv('x.csv')\n"),
+            },
+            P,
+        ),
+        # trap: the same demo in a repository that publishes nothing reads data
+        (
+            {
+                **{k: v for k, v in PUBLISHED_LIBRARY.items() if not k.startswith(".github")},
+                "notebooks/causal_learner_demo.ipynb": DEMO_READS,
+            },
+            P,
+        ),
+    ],
+    ids=["library-demo", "own-notebook", "demo-without-the-package", "unpublished"],
+)
+def test_a_librarys_demo_notebook_reads_no_data_of_the_projects(tmp_path, files, expected):
+    obs = run_probe(snapshot(tmp_path, files), "handles_data")
+    assert obs.outcome == expected, obs

@@ -741,6 +741,11 @@ CASES = [
     # model-binary-in-git (anti) -------------------------------------------------------------------
     ("model-binary-in-git", "small pickle", {"models/model.pkl": b"\x80\x04small"}, PASS),
     ("model-binary-in-git", "big checkpoint", {"models/model.pt": BIG_BINARY}, FAIL),
+    # a 🤗 checkpoint's weights (m-bain/whisperX whisperx/assets/pytorch_model.bin; reviewed)
+    ("model-binary-in-git", "big hf weights", {"assets/pytorch_model.bin": BIG_BINARY}, FAIL),
+    ("model-binary-in-git", "big gguf", {"models/llama-q4.gguf": BIG_BINARY}, FAIL),
+    # ... but any other big .bin is not known to be a model (firmware, a data dump)
+    ("model-binary-in-git", "FP other bin", {"data/vectors.bin": BIG_BINARY}, PASS),
     # FP: LFS pointer files are small text
     (
         "model-binary-in-git",

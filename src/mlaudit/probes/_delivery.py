@@ -71,6 +71,9 @@ SHIP = re.compile(
     # a Databricks Asset Bundle: its jobs, pipelines and serving endpoints, created in the
     # workspace as declared (marvelousmlops/marvel-characters .github/workflows/cd.yml:49)
     r"|\bdatabricks\s+bundle\s+deploy\b"
+    # … or of a dbx deployment file (niall-turbitt/e2e-mlops .github/workflows/onrelease.yml:39
+    # `dbx deploy … --environment=prod`; reviewed)
+    r"|\bdbx\s+deploy\b"
 )
 # deploy actions/tasks: to a serving platform, or shipping an artefact
 SERVICE_ACTIONS = re.compile(

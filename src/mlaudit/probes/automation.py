@@ -549,8 +549,9 @@ class PipelineCiParams(Params):
         r"(compile|upsert|submit|deploy|publish)|\baz\s+ml\s+(job|pipeline)\s+create\b"
         r"|\bzenml\s+pipeline\b|\bkedro\s+package\b|\bsagemaker\b.*\bpipeline\b"
         r"|\bgcloud\s+builds\s+submit\b.*train|\bdocker\s+(buildx\s+)?build\b.*train"
-        # a Databricks Asset Bundle's jobs validated or deployed as declared
-        r"|\bdatabricks\s+bundle\s+(validate|deploy)\b",
+        # a Databricks Asset Bundle's jobs validated or deployed as declared (or dbx's, the
+        # bundles' predecessor: niall-turbitt/e2e-mlops .github/workflows/onrelease.yml:39)
+        r"|\bdatabricks\s+bundle\s+(validate|deploy)\b|\bdbx\s+deploy\b",
         description="regex of a command compiling/publishing a pipeline or building a training image",
     )
     calls: list[str] = Field(
@@ -808,7 +809,8 @@ def env_promotion(snap: Snapshot, p: EnvPromotionParams) -> Observation:
     Kustomize `overlays/{staging,prod}`, per-environment tfvars, Pulumi stacks or ARM
     parameter files, or the deploy stages of a CodePipeline (`DeployDev`, `DeployPrd`).
     Environments (as the catalogue's any-of) — either passes; one environment alone does
-    not.
+    not. IaC inside the package a library or MLOps tool publishes is the product's payload,
+    not the project's infrastructure (rule lib).
     Why: mm#9–12 — reproducible infrastructure and a staged path to production.
     Fix: describe the infrastructure in Terraform/Pulumi and deploy through staging to
     production (CI `environment:` per stage).
@@ -817,11 +819,13 @@ def env_promotion(snap: Snapshot, p: EnvPromotionParams) -> Observation:
     iac += [ev(f, None, "CloudFormation template") for f in cfn_templates(snap)]
     arm = base.select_files(snap, ["*.json"], scope="non_tests")
     iac += [ev(path, line, "ARM template") for path, line, _text in snap.grep(arm, _ARM_SCHEMA)]
+    payload = _shipped_templates(snap, iac)
+    iac = [e for e in iac if e not in payload]
     envs: dict[str, Evidence] = {}
     # a Databricks Asset Bundle declares the workspace's jobs and pipelines, per target
     # (marvelousmlops/marvel-characters databricks.yml:25-53: dev, acc, prd)
     for bundle in bundles(snap):
-        iac.append(ev(bundle.path, None, "Databricks Asset Bundle"))
+        iac.append(ev(bundle.path, None, bundle.kind))
         for target, line in bundle.targets:
             match = _ENV_NAME.search(target)
             if match:
@@ -854,7 +858,27 @@ def env_promotion(snap: Snapshot, p: EnvPromotionParams) -> Observation:
         return base.passed(f"{len(envs)} deployment environments (no IaC found)", evidence)
     if envs:
         return base.failed("a single deployment environment, no IaC", evidence)
+    if payload:
+        return base.failed(
+            "no infrastructure as code of the project's own: the IaC files are templates its "
+            "published package ships and provisions for its users (rule lib)",
+            payload[:4],
+        )
     return base.failed("no infrastructure as code or environment promotion")
+
+
+def _shipped_templates(snap: Snapshot, iac: list[Evidence]) -> list[Evidence]:
+    """IaC inside the package a repository publishes (rule lib): the product's templates,
+    copied to its users' folders and applied to their accounts, not this project's own
+    infrastructure (fuzzylabs/matcha src/matcha_ml/infrastructure/default/aks/main.tf,
+    shipped in the wheel by pyproject.toml:35; reviewed)."""
+    if not iac:
+        return []
+    from mlaudit.probes.profile import published_library
+
+    if not published_library(snap):
+        return []
+    return [e for e in iac if base.in_own_package(snap, e.path)]
 
 
 # continuous delivery ------------------------------------------------------------------------------

@@ -9,6 +9,12 @@ Live Tables pipelines (`resources.pipelines`). `databricks bundle deploy` create
 workspace exactly as written (marvelousmlops/marvel-characters resources/model_deployment.yml,
 Databricks' mlops-stacks). Variables (`${var.name}`) are resolved from the bundle's
 `variables.<name>.default` and its targets' `variables`, never by running anything.
+
+dbx, the bundles' predecessor, declares the same jobs in a deployment file (`conf/
+deployment.yml`, `.yaml` or `.json`): `environments.<name>.jobs` (or `.workflows`), each a
+job with `tasks:` or a single task at its top level (`spark_python_task` …), deployed per
+environment by `dbx deploy` (niall-turbitt/e2e-mlops conf/deployment.yml; reviewed). It is
+read as a bundle whose targets are its environments.
 """
 
 from __future__ import annotations
@@ -29,6 +35,9 @@ from mlaudit.repo.snapshot import Snapshot
 from mlaudit.results import Evidence, Observation
 
 BUNDLE_FILES = ("databricks.yml", "databricks.yaml")
+DBX_FILES = ("deployment.yml", "deployment.yaml", "deployment.json")
+BUNDLE = "Databricks Asset Bundle"
+DBX = "dbx deployment file"
 # what a task runs, by the key that holds it
 _TASK_KINDS = {
     "spark_python_task": "python_file",
@@ -75,6 +84,7 @@ class Bundle:
     jobs: tuple[BundleJob, ...]
     pipelines: tuple[tuple[str, str, int | None], ...]  # (file, name, line) of DLT pipelines
     targets: tuple[tuple[str, int | None], ...]  # (name, line)
+    kind: str = BUNDLE  # or DBX
 
 
 def _included(snap: Snapshot, bundle_path: str, doc: dict[Any, Any]) -> list[str]:
@@ -204,9 +214,70 @@ def bundles(snap: Snapshot) -> list[Bundle]:
                     else (),
                 )
             )
+        for path in base.select_files(snap, DBX_FILES):
+            dbx = _dbx_deployment(snap, path)
+            if dbx is not None:
+                found.append(dbx)
         return found
 
     return snap.memo(("databricks.bundles",), build)
+
+
+def _dbx_deployment(snap: Snapshot, path: str) -> Bundle | None:
+    """The jobs of a dbx deployment file, every environment's (see the module's docstring);
+    None when `path` is another kind of deployment file (a Kubernetes one has no
+    `environments` mapping of jobs)."""
+    doc = snap.json(path) if path.endswith(".json") else next(iter(snap.yaml_docs(path)), None)
+    environments = doc.get("environments") if isinstance(doc, dict) else None
+    if not isinstance(environments, dict):
+        return None
+    jobs: list[BundleJob] = []
+    targets: list[tuple[str, int | None]] = []
+    for name, env in environments.items():
+        declared = None
+        if isinstance(env, dict):
+            declared = env.get("workflows", env.get("jobs"))
+        if not isinstance(declared, list):
+            continue
+        targets.append((str(name), key_line(environments, name)))
+        for job in declared:
+            if not isinstance(job, dict) or not job.get("name"):
+                continue
+            tasks = job.get("tasks")
+            if isinstance(tasks, list):
+                parsed = tuple(_task(t) for t in tasks if isinstance(t, dict))
+            else:  # a single-task job: the task is the job
+                single = _task(job)
+                parsed = (single,) if single.kind else ()
+                if parsed:
+                    parsed = (
+                        BundleTask(
+                            key=str(job["name"]),
+                            kind=single.kind,
+                            runs=single.runs,
+                            depends_on=(),
+                            max_retries=single.max_retries,
+                            line=key_line(job, "name"),
+                        ),
+                    )
+            schedule = job.get("schedule") or job.get("trigger")
+            jobs.append(
+                BundleJob(
+                    path=path,
+                    name=str(job["name"]),
+                    line=key_line(job, "name"),
+                    tasks=parsed,
+                    schedule_line=(
+                        key_line(job, "schedule") or key_line(job, "trigger")
+                        if isinstance(schedule, dict)
+                        else None
+                    ),
+                    paused=_paused({}, job),
+                )
+            )
+    if not jobs:
+        return None
+    return Bundle(path=path, jobs=tuple(jobs), pipelines=(), targets=tuple(targets), kind=DBX)
 
 
 def _job_ev(job: BundleJob, task: BundleTask | None = None, text: str = "") -> Evidence:

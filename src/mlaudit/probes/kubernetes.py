@@ -892,10 +892,17 @@ def autoscaler(snap: Snapshot, p: NoParams) -> Observation:
     for hit in template_hits(
         snap, re.compile(r"^\s*kind:\s*(HorizontalPodAutoscaler|ScaledObject)\s*$")
     ):
-        if not any(
-            e.path.startswith(hit.path.split("/templates/")[0]) for e in good + flat
-        ) and not helm_values(snap, "autoscaling.enabled"):
+        if any(e.path.startswith(hit.path.split("/templates/")[0]) for e in good + flat):
+            continue
+        if not helm_values(snap, "autoscaling.enabled"):
             good.append(hit)
+            continue
+        # the chart's `autoscaling.enabled` is off, but another of its autoscalers may be on
+        # by default (vllm-project/production-stack helm/values.yaml:215-221, each model's
+        # `keda: {enabled: true, minReplicaCount: 1, maxReplicaCount: 5}`; reviewed)
+        on = _autoscaling_on(snap, hit.path.split("/templates/")[0])
+        if on is not None and hit.snippet and "ScaledObject" in hit.snippet:
+            good += [hit, on]
     # managed endpoints (Azure ML, SageMaker, Vertex AI) scale by their deployment configs
     managed_good, managed_flat = managed_autoscaling(snap)
     good += managed_good
@@ -911,6 +918,45 @@ def autoscaler(snap: Snapshot, p: NoParams) -> Observation:
         near_message="autoscaler with maxReplicas == minReplicas scales nothing",
         problems=infra_problems(snap) + tf_problems(snap),
     )
+
+
+_AUTOSCALER_KEYS = frozenset({"keda", "scaledobject", "scaledObject"})
+
+
+def _autoscaling_on(snap: Snapshot, chart_dir: str) -> Evidence | None:
+    """A KEDA block of the chart's production values that is enabled by default and can add
+    replicas (`keda: {enabled: true, …}`, in a list of models too)."""
+    for chart in snap.helm_charts:
+        if chart.dir.rstrip("/") != chart_dir.rstrip("/"):
+            continue
+        for vpath, doc in sorted(chart.values.items()):
+            if is_dev_path(vpath):
+                continue
+            stack: list[tuple[Any, int]] = [(doc, 0)]
+            while stack:
+                node, depth = stack.pop()
+                if depth > 12:
+                    continue
+                items: Iterable[tuple[Any, Any]] = ()
+                if isinstance(node, dict):
+                    items = node.items()
+                elif isinstance(node, list):
+                    items = enumerate(node)
+                for key, value in items:
+                    enabled = isinstance(value, dict) and value.get("enabled") is True
+                    if key in _AUTOSCALER_KEYS and enabled:
+                        lo = as_int(value.get("minReplicaCount", 0))
+                        hi = as_int(value.get("maxReplicaCount", 100))
+                        if not _fixed(lo, hi):
+                            return ev(
+                                vpath,
+                                key_line(value, "enabled"),
+                                f"{key}.enabled: true (min {lo}, max {hi})",
+                                "helm values",
+                            )
+                    if isinstance(value, (dict, list)):
+                        stack.append((value, depth + 1))
+    return None
 
 
 # SCL: resource requests -------------------------------------------------------------------------
@@ -978,7 +1024,11 @@ def resource_requests(snap: Snapshot, p: NoParams) -> Observation:
         for v, val, ln in helm_values(snap, "resources.requests")
         if isinstance(val, dict) and val
     ]
-    templates = template_hits(snap, re.compile(r"^\s*requests:\s*$"))
+    templates = [
+        hit
+        for hit in template_hits(snap, re.compile(r"^\s*requests:\s*$"))
+        if not _storage_request(snap, hit)
+    ]
     good += values + templates
     compose = [
         ev(
@@ -1002,6 +1052,17 @@ def resource_requests(snap: Snapshot, p: NoParams) -> Observation:
             "workloads declare no resource requests (an empty `resources: {}` is none)", missing
         )
     return verdict([], what="resource requests", problems=infra_problems(snap))
+
+
+def _storage_request(snap: Snapshot, hit: Evidence) -> bool:
+    """A template's `requests:` that asks for disk (`storage:`), a PersistentVolumeClaim's or
+    a volumeClaimTemplate's, sizes no container (fuzzylabs/matcha chroma_helm/templates/
+    pvc.yaml:11; reviewed)."""
+    lines = snap.lines(hit.path)
+    for line in lines[hit.line or 0 : (hit.line or 0) + 3]:
+        if line.strip() and not line.lstrip().startswith(("#", "{{")):
+            return line.strip().startswith("storage:")
+    return False
 
 
 def _spark_requests(snap: Snapshot) -> list[Evidence]:

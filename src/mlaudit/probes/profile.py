@@ -417,7 +417,7 @@ PUBLISH_COMMAND = re.compile(
 def published_library(snap: Snapshot) -> list[Evidence]:
     """Rule lib: the repository publishes its own package to a package index (a CI job runs
     `twine upload` / `pypa/gh-action-pypi-publish` …, a Makefile target releases it by hand,
-    or its metadata links its PyPI page, or its README shows its PyPI version badge): it is a
+    or its metadata links its PyPI page, or its README shows a badge of its PyPI page): it is a
     library or an MLOps tool. Asked by the profile, the training precondition, the tutorials
     and two checks: answered once per Snapshot (callers do not change the list)."""
     return snap.memo(("published_library",), lambda: _published_library(snap))
@@ -458,17 +458,23 @@ def makefile_releases(snap: Snapshot) -> list[Evidence]:
 
 
 _PYPI_PAGE = re.compile(r"pypi\.org/project/([A-Za-z0-9][\w.-]*)")
-# a version badge is drawn from the index itself: it shows the release the index holds
+# a PyPI badge is drawn from the index itself: the release it holds (`pypi/v`), the Python
+# versions or licence of that release, or its downloads (`pypi/dm`, pepy.tech: fuzzylabs/
+# matcha README.md:15 `img.shields.io/pypi/dm/matcha-ml`; reviewed) exist only for a
+# package published there
+_BADGE_END = r"(?:\.svg)?(?=[?)\"'\s/]|$)"
 _PYPI_BADGE = re.compile(
-    r"img\.shields\.io/pypi/v/([A-Za-z0-9][\w.-]*?)(?:\.svg)?(?=[?)\"'\s]|$)"
-    r"|badge\.fury\.io/py/([A-Za-z0-9][\w.-]*?)(?:\.svg)?(?=[?)\"'\s]|$)"
+    rf"img\.shields\.io/pypi/(?:v|dm|dw|dd|pyversions|l|wheel|status|format|implementation)"
+    rf"/([A-Za-z0-9][\w.-]*?){_BADGE_END}"
+    rf"|badge\.fury\.io/py/([A-Za-z0-9][\w.-]*?){_BADGE_END}"
+    rf"|(?:static\.)?pepy\.tech/(?:personalized-)?badge/([A-Za-z0-9][\w.-]*?){_BADGE_END}"
 )
 _README = ("README.md", "README.rst", "README.markdown", "README.txt", "README")
 
 
 def _pypi_badge_in_readme(snap: Snapshot) -> list[Evidence]:
-    """A release made by hand, shown by the version badge of the package's own PyPI page in
-    the root README (bigscience-workshop/petals README.md:6 `img.shields.io/pypi/v/petals`,
+    """A release made by hand, shown by a badge of the package's own PyPI page (its version,
+    Python versions or downloads) in the root README (bigscience-workshop/petals README.md:6 `img.shields.io/pypi/v/petals`,
     released with no CI job, Makefile or metadata link; reviewed). The badge must name the
     distribution the build declares: a dependency's badge is not this one's, and a link to
     the page alone is prose, not proof."""
@@ -480,9 +486,9 @@ def _pypi_badge_in_readme(snap: Snapshot) -> list[Evidence]:
             continue
         for number, line in enumerate(snap.lines(path), 1):
             for match in _PYPI_BADGE.finditer(line):
-                name = match.group(1) or match.group(2)
+                name = match.group(1) or match.group(2) or match.group(3)
                 if base.norm_dist(name) in names:
-                    return [ev(path, number, match.group(0), "the version badge of its PyPI page")]
+                    return [ev(path, number, match.group(0), "a badge drawn from its PyPI page")]
         break
     return []
 

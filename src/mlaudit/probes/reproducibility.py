@@ -1261,6 +1261,12 @@ def _req_file(
     return matches[0] if len(matches) == 1 else None
 
 
+# `uv lock --check` (`--locked`) fails on a stale uv.lock: the `uv sync` or `uv run` after it
+# in the same job installs the verified lock (m-bain/whisperX .github/workflows/
+# python-compatibility.yml:33 `uv lock --check`, :36 `uv sync --all-extras`; reviewed)
+_UV_LOCK_CHECK = re.compile(r"\buv\s+lock\b[^;&|]*--(?:check|locked)\b")
+
+
 def _classify_install(
     snap: Snapshot, command: str, context: str | None, copies: dict[str, str] | None = None
 ) -> tuple[str, str] | None:
@@ -1269,6 +1275,8 @@ def _classify_install(
     locks = {name: bool(snap.glob(name)) for name in ("poetry.lock", "Pipfile.lock", "uv.lock")}
     if re.search(r"\buv\s+sync\b.*--(frozen|locked)\b", cmd):
         return "pass", "uv sync refuses a stale lock"
+    if _UV_LOCK_CHECK.search(cmd) and re.search(r"\buv\s+lock\b.*\buv\s+(sync|run)\b", cmd):
+        return "pass", "uv lock --check refuses a stale lock before uv installs from it"
     if re.search(r"\buv\s+pip\s+sync\b|\bpip-sync\b", cmd):
         return "pass", "installs exactly the compiled requirements"
     if re.search(r"\bpipenv\s+(install\b.*--(deploy|ignore-pipfile)\b|sync\b)", cmd):
@@ -1397,6 +1405,22 @@ def _installs_only_tools(
     return True
 
 
+def _lock_checks(snap: Snapshot) -> dict[str, Evidence]:
+    """CI file → its `uv lock --check`, run by an active job on changes: the workflow fails
+    when uv.lock is stale, so every `uv sync` of the same workflow installs a verified lock
+    (nubank/fklearn .github/workflows/push.yaml:23, one job checks the lock, the others sync
+    it; reviewed)."""
+    found: dict[str, Evidence] = {}
+    for job in snap.ci_jobs:
+        if job.disabled or job.only_by_hand or job.path in found:
+            continue
+        for reached in _ci_reach.job_reach(snap, job):
+            if _UV_LOCK_CHECK.search(reached.text):
+                found[job.path] = reached.evidence()
+                break
+    return found
+
+
 @probe("lock_used_in_build", NoParams)
 def lock_used_in_build(snap: Snapshot, p: NoParams) -> Observation:
     """The build installs dependencies from the lockfile, refusing to drift from it.
@@ -1425,6 +1449,7 @@ def lock_used_in_build(snap: Snapshot, p: NoParams) -> Observation:
             if verdict:
                 target = strong if verdict[0] == "pass" else weak
                 target.append(ev(path, ins.line, "RUN " + ins.args, verdict[1]))
+    lock_checks = _lock_checks(snap)
     for job in snap.ci_jobs:
         if job.disabled:
             continue
@@ -1432,8 +1457,16 @@ def lock_used_in_build(snap: Snapshot, p: NoParams) -> Observation:
         # what the job runs, and what `make setup` or a script it calls runs
         # (GoogleCloudPlatform/vertex-pipelines-end-to-end-samples: `make setup` →
         # Makefile:28 `pipenv install --dev`)
+        lock_checked = lock_checks.get(job.path)
         for reached in _ci_reach.job_reach(snap, job):
             verdict = _classify_install(snap, reached.text, None)
+            if verdict and verdict[0] == "partial" and lock_checked is not None:
+                if re.search(r"\buv\s+(sync|run)\b", reached.text):
+                    verdict = (
+                        "pass",
+                        f"installs uv.lock, which `uv lock --check` ({lock_checked.path}:"
+                        f"{lock_checked.line}) fails the same workflow for when stale",
+                    )
             if verdict:
                 target = strong if verdict[0] == "pass" else weak
                 via = "" if reached.direct else f" ({reached.evidence().note})"

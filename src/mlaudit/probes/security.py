@@ -412,6 +412,27 @@ def ruff_selects(snap: Snapshot, prefixes: list[str]) -> list[Evidence]:
     return found
 
 
+# `ruff check` (or plain `ruff`, which checks), not `ruff format`, which applies no rule
+_RUFF_LINTS = re.compile(r"\bruff\b(?!\s+format\b)(?!-)")
+_RUFF_ACTION = re.compile(r"(?:^|/)ruff-action(?:@|$)", re.IGNORECASE)
+
+
+def ruff_actions(snap: Snapshot) -> list[Evidence]:
+    """Active CI steps that run ruff's linter through its GitHub Action (astral-sh/ruff-action,
+    whose `args` default to `check`; PriorLabs/TabPFN .github/workflows/ci.yml:23; reviewed).
+    A step whose `args` start with `format` only formats."""
+    found = []
+    for job in snap.ci_jobs:
+        if job.disabled or job.only_by_hand:
+            continue
+        for use in job.uses:
+            if _RUFF_ACTION.search(use.text):
+                args = (use.input("args") or "").strip()
+                if not args.startswith("format"):
+                    found.append(ev(job.path, use.line, use.text, f"{job.system} job {job.name}"))
+    return found
+
+
 def _first_line(snap: Snapshot, path: str, pattern: str) -> int | None:
     regex = re.compile(pattern)
     for number, line in enumerate(snap.lines(path), start=1):
@@ -459,7 +480,8 @@ def tool_wired(snap: Snapshot, p: ToolWiredParams) -> Observation:
         ]
     ruff = ruff_selects(snap, p.ruff_rules) if p.ruff_rules else []
     if ruff:
-        ruff_runs = [r.evidence() for r in _ci_reach.search(snap, re.compile(r"\bruff\b"))]
+        ruff_runs = [r.evidence() for r in _ci_reach.search(snap, _RUFF_LINTS)]
+        ruff_runs += ruff_actions(snap)
         ruff_hooks = [
             ev(path, line, text) for path, text, line, _ in precommit_hooks(snap) if "ruff" in text
         ]

@@ -23,6 +23,7 @@ from mlaudit.probes.testing import (
     _resolve,
     local_modules,
     missing_local_import,
+    schema_module,
     test_files,
 )
 from mlaudit.repo.globs import glob_matcher
@@ -168,6 +169,12 @@ class FolderParams(Params):
         "its package imports is library code, not this folder (supervision/detection/tools/ of "
         "roboflow/supervision is no scripts folder)",
     )
+    not_schemas: bool = Field(
+        default=False,
+        description="a module (or a folder of modules) that only declares data records — "
+        "pydantic models, dataclasses, enumerations — is not this code (a `models.py` of "
+        "request schemas or provider settings is no model code)",
+    )
     not_importing: dict[str, list[str]] = Field(
         default_factory=dict,
         description="folder name → modules: a folder of that name whose code imports one of "
@@ -220,6 +227,8 @@ def find_folders(snap: Snapshot, p: FolderParams) -> tuple[list[Evidence], list[
             content = [f for f in content if not base.is_test_path(f)]
         if content and _imports_what_it_is_not(snap, spelt, content, p.not_importing):
             continue
+        if p.not_schemas and content and _records_only(snap, content):
+            continue
         if content:
             real.append(ev(folder + "/", None, f"{len(content)} file(s)"))
         elif (
@@ -257,6 +266,16 @@ def _imported_subpackage(snap: Snapshot, folder: str) -> bool:
     return False
 
 
+def _records_only(snap: Snapshot, files: list[str]) -> bool:
+    """Are the folder's Python modules all declarations of data records (schema_module)?"""
+    modules = [f for f in files if f.endswith(".py")]
+    return (
+        bool(modules)
+        and len(modules) == len(files)
+        and all(schema_module(snap, f) for f in modules)
+    )
+
+
 def _imports_what_it_is_not(
     snap: Snapshot, name: str, files: list[str], not_importing: dict[str, list[str]]
 ) -> bool:
@@ -292,6 +311,8 @@ def folder_layout(snap: Snapshot, p: FolderParams) -> Observation:
     if real:
         return base.passed(f"found {', '.join(e.path for e in real[:3])}", real)
     singles = _single_modules(snap, p.files)
+    if p.not_schemas:
+        singles = [s for s in singles if not schema_module(snap, s)]
     if template or singles:
         what = "only template placeholders" if template else "a single module, not a folder"
         return base.partial(what, template + [ev(s) for s in singles])
@@ -658,7 +679,8 @@ def notebooks_folder(snap: Snapshot, p: NotebooksParams) -> Observation:
         # a demo of the released package is documentation wherever it lies (roboflow/
         # supervision demo.ipynb, the README's Colab demo; reviewed)
         return base.not_applicable(
-            "the notebooks demonstrate the package this repository publishes (they install it)"
+            "the notebooks demonstrate the package this repository publishes (they install or, "
+            "named as demos, import it)"
         )
     notebooks = [n for n in notebooks if n not in demos]
 

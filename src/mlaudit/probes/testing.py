@@ -688,15 +688,40 @@ def _missing_submodule(name: str, modules: Mapping[str, str]) -> tuple[str, str]
 
 # pydantic's (and SQLModel's) base classes, by the names projects re-export them under
 _SCHEMA_BASES = ("BaseModel", "RootModel", "BaseSettings", "SQLModel")
+# a record of values: a dataclass or an attrs class, an enumeration, a typed dict or tuple
+# (vllm-project/production-stack src/vllm_router/external_providers/models.py:11
+# `@dataclass class ExternalModelConfig`, a provider's settings; reviewed)
+_DATA_DECORATORS = (
+    "dataclasses.dataclass",
+    "pydantic.dataclasses.dataclass",
+    "attr.s",
+    "attr.attrs",
+    "attr.define",
+    "attr.frozen",
+    "attrs.define",
+    "attrs.frozen",
+)
+_VALUE_BASES = (
+    "enum.Enum",
+    "enum.IntEnum",
+    "enum.StrEnum",
+    "enum.Flag",
+    "str",
+    "int",
+    "typing.NamedTuple",
+    "typing.TypedDict",
+    "typing_extensions.TypedDict",
+)
 # an ORM's model base: Django `models.Model`, Flask-SQLAlchemy `db.Model`
 _ORM_BASES = ("models.Model", "db.Model", "django.db.models.Model")
-_SCHEMAS = derivation_key("testing.schemas")
+_SCHEMAS = derivation_key("testing.schemas.v2")  # v2: dataclasses, enums
 
 
 def _schemas(snap: Snapshot, path: str) -> tuple[frozenset[str], bool]:
     """(the data-schema classes of module `path`, whether it holds nothing else), derived
-    once per file content. A schema class is pydantic's BaseModel re-exported, or a class
-    whose every base is pydantic's, an ORM's model or an earlier schema class of the module
+    once per file content. A schema class is pydantic's BaseModel re-exported, a dataclass
+    or attrs class, or a class whose every base is pydantic's, an ORM's model, an enumeration,
+    a typed dict or named tuple, or an earlier schema class of the module
     (evidentlyai/evidently pydantic_utils.PolymorphicModel(BaseModel), sdk/models.py
     `class DashboardModel(BaseModel)` …). A module of schemas only has classes, all of them
     schemas, and no function outside them."""
@@ -714,14 +739,19 @@ def _schemas(snap: Snapshot, path: str) -> tuple[frozenset[str], bool]:
         bases: dict[int, list[str]] = {}
         for base_call in facts.bases:
             bases.setdefault(base_call.line, []).append(base_call.name)
+        data_decorated = {
+            d.line for d in facts.decorators if name_matches_any(d.name, _DATA_DECORATORS)
+        }
         classes = [(n, s, e) for n, s, e, kind in facts.spans if kind == "class"]
         for name, start, _end in classes:  # in order: built on an earlier schema class
             names = bases.get(start, [])
-            if names and all(
+            decorated = any(start - 4 <= line < start for line in data_decorated)
+            if (names or decorated) and all(
                 b.split(".")[0] == "pydantic"
                 or b.endswith(_SCHEMA_BASES)
                 or b in _ORM_BASES
                 or b in schema
+                or name_matches_any(b, _VALUE_BASES)
                 for b in names
             ):
                 schema.add(name)
@@ -734,6 +764,12 @@ def _schemas(snap: Snapshot, path: str) -> tuple[frozenset[str], bool]:
         return frozenset(schema), only
 
     return snap.per_file(_SCHEMAS, path, derive)
+
+
+def schema_module(snap: Snapshot, path: str) -> bool:
+    """Does the module `path` only declare data records (see _schemas): request and response
+    models, settings, enumerations, no code of its own?"""
+    return path.endswith(".py") and _schemas(snap, path)[1]
 
 
 _UNKNOWN: Any = object()

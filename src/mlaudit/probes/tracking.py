@@ -185,7 +185,10 @@ def shared_tracking_server(snap: Snapshot, p: NoParams) -> Observation:
     trackers (W&B `wandb.init`, Neptune, Comet, ClearML, or their Lightning loggers in a
     Hydra config) unless run in offline mode; managed platforms' run logging (Azure ML
     `Run.get_context().log`, SageMaker Experiments — also a job started with an
-    `experiment_config` — Vertex AI Experiments), which records to the team's workspace. A URI computed at run time is partial, unless the repository declares
+    `experiment_config` — Vertex AI Experiments), which records to the team's workspace;
+    MLflow called by code that Databricks jobs declared in the repository run (a bundle or
+    a dbx deployment file), which logs to the workspace's server. A URI computed at run
+    time is partial, unless the repository declares
     the managed server it names as infrastructure (a CloudFormation
     `AWS::SageMaker::MlflowTrackingServer`, its Terraform resource). A committed `mlruns/` folder, a
     `file:`/`sqlite:` URI or a server on the loopback address (`http://127.0.0.1:5000`, a
@@ -304,6 +307,14 @@ def shared_tracking_server(snap: Snapshot, p: NoParams) -> Observation:
         local.append(ev(mlruns[0], note=f"committed mlruns/ ({len(mlruns)} files): local store"))
     if remote:
         return base.passed("runs go to a shared tracking server", remote)
+    if not local:
+        workspace = _databricks_workspace_runs(snap)
+        if workspace:
+            return base.passed(
+                "MLflow runs of the Databricks jobs the repository declares go to the "
+                "workspace's tracking server",
+                workspace,
+            )
     computed_in_code = [e for e in computed if not base.is_notebook(e.path)]
     if computed_in_code:
         # a URI computed at run time, and the server it names declared as infrastructure (in
@@ -333,6 +344,33 @@ def shared_tracking_server(snap: Snapshot, p: NoParams) -> Observation:
     if local:
         return base.failed("tracking is local-only", local)
     return base.failed("no shared tracking server configured")
+
+
+_MLFLOW_RUN_CALLS = ("mlflow.start_run", "mlflow.set_experiment", "mlflow.log_*", "mlflow.*autolog")
+
+
+def _databricks_workspace_runs(snap: Snapshot) -> list[Evidence]:
+    """A Databricks job the repository declares (a bundle or a dbx deployment file) and the
+    project's MLflow calls: on Databricks, MLflow logs to the workspace's own tracking
+    server with no `set_tracking_uri` (niall-turbitt/e2e-mlops conf/deployment.yml jobs,
+    telco_churn/model_train.py:75 `mlflow.set_experiment(…)`; reviewed)."""
+    from mlaudit.probes.databricks import bundles
+
+    jobs = [job for bundle in bundles(snap) for job in bundle.jobs if job.tasks]
+    if not jobs:
+        return []
+    for path in _code(snap):
+        if base.is_notebook(path):
+            continue
+        facts = snap.python(path)
+        for call in facts.calls if facts is not None else ():
+            if name_matches_any(call.name, _MLFLOW_RUN_CALLS):
+                job = jobs[0]
+                return [
+                    ev(job.path, job.line, f"job {job.name}", "Databricks job"),
+                    ev(path, call.line, f"{call.name}(…)", "logs to the workspace"),
+                ]
+    return []
 
 
 _CODE_VERSION = derivation_key("code_version_logged.v2")
