@@ -63,6 +63,16 @@ CASES = [
         P,
     ),
     ("data-pipeline-folder", "etl", {"etl/extract.py": "x = 1\n"}, P),
+    # a dbt project's SQL models (jacopotagliabue/recs-at-resonable-scale src/dbt/; reviewed)
+    (
+        "data-pipeline-folder",
+        "dbt-project",
+        {
+            "src/dbt/dbt_project.yml": "name: recs\nsource-paths: [models]\n",
+            "src/dbt/models/filtered.sql": "select * from {{ source('raw', 'events') }}\n",
+        },
+        P,
+    ),
     # a folder of preprocessors (huggingface/autotrain-advanced src/autotrain/preprocessor/)
     (
         "data-pipeline-folder",

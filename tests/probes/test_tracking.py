@@ -1172,6 +1172,46 @@ CASES = [
         },
         PASS,
     ),
+    # ... or on the command line of its launch scripts (OpenGVLab/InternVL
+    # internvl_chat_llava/scripts_internvl/*.sh `--report_to wandb`; reviewed) ...
+    (
+        "tracker-calls",
+        "hf report_to in a launch script",
+        {
+            "train/run.py": "from transformers import HfArgumentParser\nparser = HfArgumentParser((A,))\n",
+            "scripts/finetune.sh": "torchrun train/run.py \\\n  --learning_rate 2e-5 \\\n  --report_to wandb\n",
+        },
+        PASS,
+    ),
+    (
+        "shared-tracking-server",
+        "hf report_to in a launch script",
+        {
+            "train/run.py": "from transformers import HfArgumentParser\nparser = HfArgumentParser((A,))\n",
+            "scripts/finetune.sh": "torchrun train/run.py --report_to=wandb\n",
+        },
+        PASS,
+    ),
+    # ... TensorBoard there is local (InternVL internvl_chat/shell/**/*.sh), and a script whose
+    # program parses no Trainer arguments reports nothing
+    (
+        "tracker-calls",
+        "hf report_to tensorboard in a launch script",
+        {
+            "train/run.py": "from transformers import HfArgumentParser\nparser = HfArgumentParser((A,))\n",
+            "scripts/finetune.sh": 'torchrun train/run.py --report_to "tensorboard"\n',
+        },
+        PARTIAL,
+    ),
+    (
+        "tracker-calls",
+        "FP report_to without a Trainer parser",
+        {
+            "train.py": "import argparse\np = argparse.ArgumentParser()\nmodel.fit(X, y)\n",
+            "scripts/run.sh": "python train.py --report_to wandb\n",
+        },
+        FAIL,
+    ),
     # 🤗 Accelerate starting its trackers (huggingface/parler-tts, reviewed)
     (
         "tracker-calls",

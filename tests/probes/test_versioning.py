@@ -1253,6 +1253,17 @@ def test_model_version_tags_unknown_without_git(tmp_path):
             PASS,
         ),
         (["v1.0.0"], {".github/release-drafter.yml": "template: $CHANGES\n"}, PARTIAL),
+        # notes the release workflow writes to a file (vllm-project/production-stack
+        # .github/workflows/scheduled-release.yml:168; reviewed)
+        (
+            ["vllm-stack-0.1.0"],
+            {
+                ".github/workflows/release.yml": "on:\n  schedule:\n    - cron: '0 0 * * 1'\n"
+                "jobs:\n  release:\n    runs-on: x\n    steps:\n"
+                '      - run: gh release edit "$TAG" --notes-file release_notes.md\n',
+            },
+            PASS,
+        ),
         # a changelog of something else deep in the tree is not the project's
         (["v0.6"], {"vendor/lib/CHANGELOG.md": "x\n"}, PARTIAL),
         # a bare number is no version: a build number, an issue, a year
@@ -1467,3 +1478,26 @@ def test_a_symlinked_checkpoint_is_no_binary_in_git(tmp_path):
     git(snap_root, "commit", "-q", "-m", "link")
     obs = run_rubric_check(open_worktree(snap_root), "model-binary-in-git")
     assert obs.outcome == PASS, obs
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        # a .gitignore template's data lines where nothing trains and no dataset is read
+        # keep nothing of the project's out of git (aimhubio/aim .gitignore:117 `data`,
+        # fuzzylabs/matcha .gitignore:2 `*.csv`; reviewed)
+        ({".gitignore": "data\n*.csv\n", "tool/cli.py": "def main():\n    print('x')\n"}, PASS),
+        # ... where the project reads its data, they do: nothing says which version it used
+        (
+            {
+                ".gitignore": "data\n*.csv\n",
+                "prepare.py": "import pandas as pd\ndf = pd.read_csv('data/raw.csv')\n",
+            },
+            PARTIAL,
+        ),
+    ],
+    ids=["no-data-of-its-own", "reads-its-data"],
+)
+def test_ignored_data_lines_matter_only_where_there_is_data(tmp_path, files, expected):
+    obs = run_rubric_check(snapshot(tmp_path, files), "data-unversioned")
+    assert obs.outcome == expected, obs

@@ -338,7 +338,8 @@ def data_unversioned(snap: Snapshot, p: DataUnversionedParams) -> Observation:
     `git-no-big-files`). Partial when `.gitignore` keeps data out of git (a data folder at
     any depth, or a data format such as `*.csv`) and no versioning tool (DVC,
     LFS, DataLad, lakeFS) covers it: the data may be pinned elsewhere, but nothing here
-    says which version trained the model. Unknown when no file is over the size but a
+    says which version trained the model (not where the repository has no data of its own:
+    probe handles_data). Unknown when no file is over the size but a
     candidate's size cannot be read (listed by git, its blob missing from a partial clone or
     the file deleted from the work tree).
     Why: git is not built for large binaries; history bloats and the data still has no
@@ -378,9 +379,20 @@ def data_unversioned(snap: Snapshot, p: DataUnversionedParams) -> Observation:
                 if folder and not any(d in folder.split("/") for d in mf.DATA_DIRS):
                     continue
                 ignored.append(ev(path, number, line.strip()))
-    if ignored and not versioned:
+    if ignored and not versioned and _handles_data(snap):
         return base.partial("data is git-ignored and no versioning tool tracks it", ignored)
     return base.passed("no large data files committed to git")
+
+
+def _handles_data(snap: Snapshot) -> bool:
+    """Whether the repository has data of its own (probe handles_data, undecided counted as
+    yes): a .gitignore template's `data`/`*.csv` lines in a repository that trains nothing
+    and reads no dataset keep nothing out of git (aimhubio/aim .gitignore:117, fuzzylabs/
+    matcha .gitignore:2; reviewed)."""
+    from mlaudit.probes.training import handles_data
+    from mlaudit.results import Outcome
+
+    return handles_data(snap, NoParams()).outcome != Outcome.FAIL
 
 
 # model-pinned-in-serving ---------------------------------------------------------------------
