@@ -200,3 +200,24 @@ def test_a_level_without_practice_of_its_own_is_said_so() -> None:
     # nor does level 0, or a level reached by its own items alone
     assert compensation_text(maturity({c: Outcome.FAIL for c in ids})) is None
     assert compensation_text(maturity({c: Outcome.PASS for c in ids})) is None
+
+
+def test_a_cap_says_capped_only_where_it_lowers_the_level() -> None:
+    """SIGNALS: caps are reported when they bind. A cap at the level the index gives anyway
+    holds the next level back; reading "capped at level 1" there, two reviewers took the level
+    for lowered (ageron/handson-ml3 REP012 at 0, gorse-io/gorse SEC010 at 1; reviewed)."""
+    from mlaudit.maturity import cap_text
+
+    ids = [c[0] for c in checks()]
+    everything = {c: Outcome.PASS for c in ids}
+    lowered = maturity({**everything, "SEC010": Outcome.FAIL})
+    assert [c.lowers for c in lowered.caps] == [True]
+    assert cap_text(lowered.caps[0]).startswith("capped at level 1:")
+    strengths = {c[0]: c[4] for c in checks()}
+    nothing = {c: Outcome.PASS if strengths[c] == "anti" else Outcome.FAIL for c in ids}
+    held = maturity({**nothing, "REP012": Outcome.FAIL})  # notebook-only caps at 0
+    assert held.uncapped_level == 0 and held.level == 0
+    assert [c.check for c in held.caps] == ["REP012"]
+    assert not held.caps[0].lowers
+    text = cap_text(held.caps[0])
+    assert "capped" not in text and "held at level 0" in text and "L1 needs it fixed" in text, text

@@ -14,8 +14,9 @@ What:
 - `secrets/<repository>-<refs>.pickle`: the history secret scan (`git log -p --all`), keyed
   by the commit every ref points at — the same commits give the same findings.
 
-Both live under a folder named after the mlaudit version and the rubric's id, version and
-sha256, so an upgrade or a rubric change starts afresh. Entries are written to a temporary
+Both live under a folder named after the mlaudit version, a fingerprint of its code (an
+editable install changes without a version bump) and the rubric's id, version and sha256, so
+an upgrade, a code change or a rubric change starts afresh. Entries are written to a temporary
 file and renamed (atomic on POSIX and Windows): concurrent fleet workers never see half a
 file, the last writer wins. A file that cannot be read back (truncated, corrupt, another
 version's, or holding anything but plain data and mlaudit's own classes) is ignored and
@@ -305,7 +306,9 @@ class DiskCache:
         from mlaudit.repo.parse_cache import ParseCache
 
         self.root = root
-        self.base = root / f"v{FORMAT}-{__version__}-{rubric_key}"
+        # mlaudit's own code in the key too: parses and secret findings derived by a checkout
+        # that changed since (an editable install, the same version) are not reused
+        self.base = root / f"v{FORMAT}-{__version__}-{code_fingerprint()[:12]}-{rubric_key}"
         self.repo_key = repo_key
         self.parses = ParseCache()
         self._loaded_keys: frozenset[tuple[str, str, str]] = frozenset()

@@ -411,7 +411,11 @@ def assess_maturity(
     level = min([uncapped] + [c.cap for c in failing])
     # a cap at the level reached binds too: it is what stops the next level (and, at level
     # 0, the reason the level is 0 — "not an ML system" — rather than a list of gaps)
-    binding = tuple(c for c in failing if c.cap <= uncapped)
+    binding = tuple(
+        c if c.cap < uncapped else c.model_copy(update={"lowers": False})
+        for c in failing
+        if c.cap <= uncapped
+    )
     # gains: what fully meeting each item would add to the index (exact: its level's
     # attainment recomputed, the other levels as they are)
     asks = _asks(levels, view)
@@ -559,10 +563,16 @@ def level_text(level: int | None) -> str:
 
 
 def cap_text(cap: Cap) -> str:
+    """A binding cap in words: "capped" only where it lowered the level (SIGNALS: caps are
+    reported when they bind); where the index alone gives the same level, that the next level
+    needs it fixed (ageron/handson-ml3 and gorse-io/gorse read "capped at level
+    1" as a level lowered; reviewed)."""
     by_repo = " (waived by the repository itself, which cannot waive a disqualifier)"
-    return f"capped at level {cap.cap}: {cap.name} ({cap.check}) failed" + (
-        by_repo if cap.waived_in_repo else ""
-    )
+    if cap.lowers:
+        text = f"capped at level {cap.cap}: {cap.name} ({cap.check}) failed"
+    else:
+        text = f"held at level {cap.cap}: {cap.name} ({cap.check}) failed; L{cap.cap + 1} needs it fixed"
+    return text + (by_repo if cap.waived_in_repo else "")
 
 
 def item_text(item: GateItemState) -> str:

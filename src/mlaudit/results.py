@@ -86,13 +86,16 @@ ItemStatus = Literal[
 
 
 class Cap(Frozen):
-    """A failing disqualifier (anti-signal with `caps`) that lowers the level shown."""
+    """A failing disqualifier (anti-signal with `caps`) that binds: it lowers the level shown,
+    or holds it where the index alone also gives it (`lowers` False: the next level needs it
+    fixed)."""
 
     check: str
     name: str
     artifact: str
     cap: int = Field(ge=0, le=4)
     waived_in_repo: bool = False  # waived by the repository itself: it still caps
+    lowers: bool = True
 
 
 class CellReason(Frozen):

@@ -136,3 +136,44 @@ OWN_TRAINING_RUN = {
 def test_a_librarys_benchmark_command_is_no_training(tmp_path, files, expected):
     obs = run_probe(snapshot(tmp_path, files), "trains_models")
     assert obs.outcome == expected, obs
+
+
+# mosaicml/composer setup.py:235-256: the distribution named through an environment
+# variable's default, `packages=setuptools.find_packages(exclude=[…])` shipping composer/ under
+# another name, the release workflow deleted; README.md:25-28 shows its PyPI badges (reviewed)
+COMPOSER_SETUP = (
+    "import os\nimport setuptools\n\n"
+    "package_name = os.environ.get('COMPOSER_PACKAGE_NAME', 'mosaicml')\n\n"
+    "setuptools.setup(\n    name=package_name,\n"
+    "    packages=setuptools.find_packages(exclude=['docker*', 'examples*', 'tests*']),\n)\n"
+)
+COMPOSER = {
+    "setup.py": COMPOSER_SETUP,
+    "composer/__init__.py": "",
+    "composer/trainer.py": "def fit(model, data):\n    model.train()\n",
+    "tests/__init__.py": "",
+    "tests/test_trainer.py": "from composer.trainer import fit\n\ndef test_fit():\n    assert fit\n",
+    "README.md": "![v](https://img.shields.io/pypi/v/mosaicml)\n",
+}
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        # the package found by find_packages is the distribution's: released by hand
+        (COMPOSER, F),
+        # trap: more than three top-level packages say nothing of which one ships
+        (
+            {**COMPOSER, **{f"tool{i}/__init__.py": "" for i in range(3)}},
+            NA,
+        ),
+        # trap: a badge of another distribution
+        ({**COMPOSER, "README.md": "![v](https://img.shields.io/pypi/v/torch)\n"}, NA),
+    ],
+    ids=["env-default-and-find-packages", "fp-many-packages", "fp-other-badge"],
+)
+def test_a_distribution_named_through_the_environment_ships_what_find_packages_finds(
+    tmp_path, files, expected
+):
+    obs = run_check(snapshot(tmp_path, files), "package-delivery")
+    assert obs.outcome == expected, obs

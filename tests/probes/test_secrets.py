@@ -110,6 +110,20 @@ def test_a_local_test_databases_word_password_is_no_secret():
     assert [f.kind for f in find_secrets("db.py", strong)] == ["url-credential"]
 
 
+def test_a_compose_services_word_password_is_no_secret():
+    """The same on a service of a Compose or Kubernetes network, a host name of one label
+    (gorse-io/gorse config/config.toml:26 `mysql://gorse:gorse_pass@tcp(mysql:3306)/gorse`;
+    reviewed); a strong password there, or a public host, is still a credential."""
+    go_dsn = 'data_store = "mysql://gorse:gorse_pass@tcp(mysql:3306)/gorse"\n'
+    assert not find_secrets("config/config.toml", go_dsn)
+    compose = "DATABASE_URL: postgres://app:app_password@db:5432/app\n"
+    assert not find_secrets("docker-compose.yml", compose)
+    strong = 'data_store = "mysql://root:Xk29dLpQw8Rt5vBn@tcp(mysql:3306)/gorse"\n'
+    assert [f.kind for f in find_secrets("config.toml", strong)] == ["url-credential"]
+    public = 'data_store = "mysql://gorse:gorse_pass@tcp(db.acme.io:3306)/gorse"\n'
+    assert [f.kind for f in find_secrets("config.toml", public)] == ["url-credential"]
+
+
 def test_a_token_padded_by_hand_is_no_secret():
     """A token ending in a run of one character is written by hand (@octokit/auth-token
     README.md:61, committed in Azure/mlops-templates node_modules/; reviewed)."""

@@ -233,10 +233,15 @@ def declared_distributions(snap: Snapshot, folder: str = "") -> set[str]:
 
 def _module_constant(snap: Snapshot, path: str, name: str | None) -> str | None:
     """The string a top-level `NAME = "…"` line of `path` assigns to `name` (mosaicml/
-    llm-foundry setup.py:12 `_PACKAGE_NAME = 'llm-foundry'`, then `name=_PACKAGE_NAME`)."""
+    llm-foundry setup.py:12 `_PACKAGE_NAME = 'llm-foundry'`, then `name=_PACKAGE_NAME`), or
+    the default of an environment variable it reads (mosaicml/composer setup.py:235
+    `package_name = os.environ.get('COMPOSER_PACKAGE_NAME', 'mosaicml')`; reviewed)."""
     if not name or not name.isidentifier():
         return None
-    assigned = re.compile(rf"""^{re.escape(name)}\s*=\s*["']([\w.-]+)["']\s*(?:#.*)?$""")
+    assigned = re.compile(
+        rf"""^{re.escape(name)}\s*=\s*(?:os\.(?:environ\.get|getenv)\(\s*["'][\w.-]+["']\s*,\s*)?"""
+        r"""["']([\w.-]+)["']\s*\)?\s*(?:#.*)?$"""
+    )
     for line in snap.lines(path):
         match = assigned.match(line)
         if match:
@@ -357,9 +362,43 @@ def own_packages(snap: Snapshot) -> frozenset[str]:
         )
         if found & src_layout:
             found |= src_layout
+        if not found:
+            found = _found_packages(snap, roots)
         return frozenset(found)
 
     return snap.memo(("own_packages",), build)
+
+
+# folders `find_packages(exclude=…)` is told to leave out, or that hold no package code
+_NOT_SHIPPED = re.compile(
+    r"^(?:tests?|testing|docs?|examples?|scripts?|benchmarks?|bench|docker|tools|notebooks|ci|"
+    r"build|dist|_\w*|\w*tests?)$",
+    re.IGNORECASE,
+)
+_MAX_FOUND_PACKAGES = 3
+
+
+def _found_packages(snap: Snapshot, roots: tuple[str, ...]) -> set[str]:
+    """The top-level packages setup.py's bare `find_packages()` ships when no package is named
+    for the distribution (mosaicml/composer setup.py:235-256: `name=package_name`, 'mosaicml',
+    `packages=setuptools.find_packages(exclude=['docker*', 'examples*', 'scripts*',
+    'tests*'])` ships composer/; reviewed): the packages at the root or under src/, tests,
+    docs, examples and scripts aside, when there are at most three."""
+    facts = snap.python("setup.py") if snap.exists("setup.py") else None
+    if facts is None or not any(
+        call.name.rsplit(".", 1)[-1] in _FIND_CALLS and call.kwarg("include") is None
+        for call in facts.calls
+    ):
+        return set()
+    found = {
+        parts[0]
+        for path in snap.glob("**/__init__.py")
+        for root in roots
+        if root in ("", "src/") and path.startswith(root)
+        for parts in [path[len(root) :].split("/")]
+        if len(parts) == 2 and not _NOT_SHIPPED.match(parts[0])
+    }
+    return found if len(found) <= _MAX_FOUND_PACKAGES else set()
 
 
 _PACKAGE_NAME = re.compile(r"['\"]([A-Za-z_]\w*)")

@@ -75,7 +75,9 @@ def deps_locked(snap: Snapshot, p: DepsLockedParams) -> Observation:
     `dvc.lock` is a pipeline lock, not a dependency lock, and never counts. A lock that
     does not hold every dependency its pyproject.toml declares is stale: partial; so is a
     pixi.lock whose entry for the project's own package was locked against other
-    requirements than its pyproject.toml now declares.
+    requirements than its pyproject.toml now declares. In a repository whose main language is
+    not Python (probes._languages), that language's lockfile counts (go.sum, Cargo.lock,
+    package-lock.json …).
     Why: unpinned dependencies make training and serving environments drift apart; the
     same code then gives different models (MTS Infra 1, reproducibility).
     Fix: generate a lockfile (`uv lock`, `poetry lock`, `pip-compile`) and commit it.
@@ -95,6 +97,17 @@ def deps_locked(snap: Snapshot, p: DepsLockedParams) -> Observation:
     req_files = base.select_files(snap, p.requirements)
     conda_envs = base.select_files(snap, CONDA_ENV_GLOBS)
     if not req_files and not conda_envs:
+        from mlaudit.probes import _languages
+
+        # the lockfile of the repository's main language, when it is not Python (gorse-io/
+        # gorse go.sum; reviewed)
+        language = _languages.main_language(snap)
+        other = _languages.lockfiles(snap, language) if language is not None else []
+        if language is not None and other:
+            return base.passed(
+                f"{language.name} lockfile {other[0].path} (the repository's main language)",
+                other,
+            )
         manifests = base.select_files(snap, MANIFESTS)
         if manifests:
             return base.failed(

@@ -36,7 +36,7 @@ from mlaudit.repo.parsers.ci import idle_reason
 from mlaudit.repo.parsers.python_src import Import, PythonFacts
 from mlaudit.repo.parsers.yaml_docs import as_list, key_line
 from mlaudit.repo.snapshot import Snapshot, derivation_key
-from mlaudit.results import Evidence, Observation
+from mlaudit.results import Evidence, Observation, Outcome
 
 TEST_FILE_GLOBS: tuple[str, ...] = ("test_*.py", "*_test.py", "tests.py")
 NOT_TESTS: tuple[str, ...] = ("test_environment.py",)  # cookiecutter-data-science template
@@ -274,7 +274,9 @@ def unit_tests(snap: Snapshot, p: UnitTestsParams) -> Observation:
     test functions, the cookiecutter `test_environment.py` and hardware/manual test scripts
     do not count; test functions without any assertion, or files that import and call
     nothing (`assert 1 + 1 == 2`), give partial credit, as do tests that import a module of
-    the project that does not exist (they fail when collected).
+    the project that does not exist (they fail when collected). In a repository whose main
+    language is not Python (probes._languages), that language's tests count: `*_test.go`
+    with `func Test…`, Rust's `#[test]`, `*.test.ts` …
     Why: unit tests are the first line of defence for ML code (ML Test Score Infra 2;
     Azure level 1).
     Fix: add pytest tests (`tests/test_*.py` with `def test_…(): assert …`).
@@ -282,6 +284,12 @@ def unit_tests(snap: Snapshot, p: UnitTestsParams) -> Observation:
     files = test_files(snap, p.globs)
     if p.exclude:
         files = [f for f in files if not matches_any(f.path, p.exclude)]
+    # the main language's tests, when it is not Python: a Rust server's `#[test]`s are its
+    # suite, not the one Python script of its integration tests (huggingface/
+    # text-embeddings-inference; reviewed)
+    other = _other_language_tests(snap, p)
+    if other is not None:
+        return other
     asserting = [f for f in files if f.asserts]
     exercised = [f for f in asserting if not _placeholder(f.facts)]
     # a file importing a module of the project that no longer exists fails when collected:
@@ -386,6 +394,51 @@ def _test_file_run(text: str, files: list[TestFile]) -> TestFile | None:
     return None
 
 
+def _other_language_ci(snap: Snapshot, p: TestsInCiParams) -> Observation | None:
+    """CI running the tests of the repository's main language, when it is not Python and the
+    repository has no Python tests (`go test ./...` on every push: gorse-io/gorse
+    .github/workflows/build_test.yml; reviewed)."""
+    from mlaudit.probes import _languages
+
+    language = _languages.main_language(snap)
+    if language is None or not _languages.test_files(snap, language):
+        return None
+    hits = [
+        item
+        for item in _ci_reach.reached(snap, p.follow)
+        if language.test_command.search(item.text) and not _ci_reach.is_install(item.text)
+    ]
+    on_change = [h for h in hits if h.job.triggers & set(p.triggers)]
+    if on_change:
+        return base.passed(
+            f"CI runs the {language.name} tests on every change",
+            [h.evidence() for h in on_change],
+        )
+    if hits:
+        return base.partial(
+            f"CI runs the {language.name} tests only by hand or on a schedule",
+            [h.evidence() for h in hits],
+        )
+    return None
+
+
+def _other_language_tests(snap: Snapshot, p: UnitTestsParams) -> Observation | None:
+    """Tests by the conventions of the repository's main language, when it is not Python
+    (probes._languages): `*_test.go` with `func Test…`, Rust's `#[test]` … Only for the
+    whole suite (the default globs): integration or privacy tests are asked of Python."""
+    from mlaudit.probes import _languages
+
+    language = _languages.main_language(snap)
+    if language is None or tuple(p.globs) != TEST_FILE_GLOBS:
+        return None
+    found = _languages.test_files(snap, language)
+    if not found:
+        return None
+    return base.passed(
+        f"{len(found)} {language.name} test file(s) (the repository's main language)", found
+    )
+
+
 @probe("tests_in_ci", TestsInCiParams)
 def tests_in_ci(snap: Snapshot, p: TestsInCiParams) -> Observation:
     """A CI job triggered on pushes or pull requests runs the tests.
@@ -399,7 +452,9 @@ def tests_in_ci(snap: Snapshot, p: TestsInCiParams) -> Observation:
     (`pip install pytest`) never count. Jobs that only run manually or on a schedule, or
     that swallow the tests' failure (`pytest || true`), or tests that are all placeholders
     (`assert 1 + 1 == 2`, importing nothing), give partial credit; CI running a test
-    command while the repository has no test functions fails.
+    command while the repository has no test functions fails. In a repository whose main
+    language is not Python (probes._languages), its test command (`go test`, `cargo test`,
+    `npm test` …) run on the tests of that language counts the same.
     Why: tests that are not run on every change do not protect anything (mm#33).
     Fix: add a CI job on `pull_request` and `push` that runs `pytest`.
     """
@@ -411,6 +466,10 @@ def tests_in_ci(snap: Snapshot, p: TestsInCiParams) -> Observation:
             files and not _ci_reach.is_install(item.text) and _test_file_run(item.text, files)
         ):
             hits.append(item)
+    if not p.covers:
+        other = _other_language_ci(snap, p)
+        if other is not None and other.outcome == Outcome.PASS:
+            return other
     if not hits:
         jobs = [j for j in snap.ci_jobs if not j.disabled]
         elsewhere = _ci_reach.only_elsewhere(snap.ci_jobs)

@@ -648,6 +648,26 @@ _DOCUMENTATION_DOMAINS = ("example.com", "example.org", "example.net")
 _DOCUMENTATION_TLDS = (".example", ".test", ".invalid")
 
 
+# Go's MySQL DSN names the address after the credentials: `user:pass@tcp(mysql:3306)/db`
+_DSN_ADDRESS = re.compile(r"\((?:\[[^\]]*\]|[A-Za-z0-9._-]+)(?::\d+)?\)")
+
+
+def _service_host(host: str, rest: str) -> bool:
+    """A host name of one label (`mysql`, `db`, `redis`, or Go's `tcp(mysql:3306)`): a
+    service of a Docker Compose or Kubernetes network, reachable only from inside it
+    (gorse-io/gorse config/config.toml:26 `mysql://gorse:gorse_pass@tcp(mysql:3306)/gorse`,
+    the Compose file's database; reviewed)."""
+    name = host.split(":", 1)[0].lower()
+    if name in ("tcp", "unix") and rest.startswith("("):
+        match = _DSN_ADDRESS.match(rest)
+        if match is None:
+            return False
+        name = match.group().strip("()").split(":", 1)[0].lower()
+        if name.startswith("["):
+            return False
+    return bool(name) and "." not in name and not name.startswith("[")
+
+
 def _documentation_host(host: str) -> bool:
     """A name reserved for documentation (RFC 2606): no credential for it can be live
     (`https://1234abcd:5678ef@sentry.example.com/30` in a README's "E.g.")."""
@@ -680,7 +700,7 @@ def _url_findings(line: str) -> list[tuple[str, str, str]]:
         user, password, host = m.group(2), m.group(3), m.group(4)
         if is_reference(password) or is_dummy(password) or password == user:
             continue
-        if _local_host(host) and (
+        if (_local_host(host) or _service_host(host, line[m.end() :])) and (
             not is_real_value(password, min_len=12) or _WORDS_ONLY.fullmatch(password)
         ):
             continue

@@ -1,0 +1,84 @@
+"""A repository whose main language is not Python: its tests, test commands and lockfiles
+count by that language's conventions (gorse-io/gorse, a recommender engine in Go; reviewed),
+never where Python is the main language."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import run_check, snapshot
+
+from mlaudit.results import Outcome
+
+P, F, H = Outcome.PASS, Outcome.FAIL, Outcome.PARTIAL
+
+GO_SOURCES = {
+    f"server/handler_{i}.go": f"package server\n\nfunc H{i}() int {{ return {i} }}\n"
+    for i in range(24)
+}
+GO_TEST = {
+    "server/handler_test.go": 'package server\n\nimport "testing"\n\n'
+    'func TestH0(t *testing.T) {\n\tif H0() != 0 {\n\t\tt.Fatal("x")\n\t}\n}\n'
+}
+GO_CI = {
+    ".github/workflows/build_test.yml": "on: [push, pull_request]\njobs:\n  test:\n"
+    "    runs-on: ubuntu-latest\n    steps:\n      - run: go test ./...\n"
+}
+GO_LOCK = {"go.mod": "module example.com/engine\n", "go.sum": "github.com/x/y v1.0.0 h1:abc=\n"}
+TRAIN = {"scripts/train.py": "def fit(model, X, y):\n    model.fit(X, y)\n"}
+PY_SCRIPT_TEST = {"integration_tests/test_embed.py": "def test_embed():\n    print('ok')\n"}
+
+
+@pytest.mark.parametrize(
+    ("check", "files", "expected"),
+    [
+        # positive: a Go repository's tests, run by CI on every change, and its go.sum
+        ("unit-tests", {**GO_SOURCES, **GO_TEST, **TRAIN}, P),
+        ("tests-in-ci", {**GO_SOURCES, **GO_TEST, **GO_CI, **TRAIN}, P),
+        ("deps-locked", {**GO_SOURCES, **GO_LOCK, **TRAIN}, P),
+        # negative: a Go repository without them
+        ("unit-tests", {**GO_SOURCES, **TRAIN}, F),
+        ("tests-in-ci", {**GO_SOURCES, **GO_TEST, **TRAIN}, F),
+        # trap: `go test` in CI with no Go test declared runs nothing
+        ("tests-in-ci", {**GO_SOURCES, **GO_CI, **TRAIN}, F),
+        # a Python script among the tests (an integration check run by hand) does not hide
+        # the main language's suite (huggingface/text-embeddings-inference, Rust; reviewed)
+        ("unit-tests", {**GO_SOURCES, **GO_TEST, **TRAIN, **PY_SCRIPT_TEST}, P),
+        ("tests-in-ci", {**GO_SOURCES, **GO_TEST, **GO_CI, **TRAIN, **PY_SCRIPT_TEST}, P),
+        # trap: where Python is the main language, another language's tests and lock do not
+        # stand in for the Python code's (a web UI's Jest tests, its package-lock.json)
+        (
+            "unit-tests",
+            {
+                **{f"pkg/m{i}.py": "x = 1\n" for i in range(30)},
+                **{f"ui/src/c{i}.ts": "export const c = 1\n" for i in range(21)},
+                "ui/src/c.test.ts": "test('c', () => { expect(1).toBe(1) })\n",
+            },
+            F,
+        ),
+        (
+            "deps-locked",
+            {
+                **{f"pkg/m{i}.py": "x = 1\n" for i in range(30)},
+                **{f"ui/src/c{i}.ts": "export const c = 1\n" for i in range(21)},
+                "ui/package-lock.json": "{}\n",
+                "pyproject.toml": '[project]\nname = "app"\ndependencies = ["numpy"]\n',
+            },
+            F,
+        ),
+    ],
+    ids=[
+        "go-tests",
+        "go-tests-in-ci",
+        "go-sum",
+        "go-no-tests",
+        "go-tests-not-in-ci",
+        "fp-go-test-command-without-tests",
+        "go-tests-beside-a-python-script",
+        "go-tests-in-ci-beside-a-python-script",
+        "fp-python-main-language-js-tests",
+        "fp-python-main-language-js-lock",
+    ],
+)
+def test_the_main_languages_conventions(tmp_path, check, files, expected):
+    obs = run_check(snapshot(tmp_path, files), check)
+    assert obs.outcome == expected, obs
