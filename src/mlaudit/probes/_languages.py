@@ -95,15 +95,20 @@ def main_language(snap: Snapshot) -> Language | None:
 
 
 def test_files(snap: Snapshot, language: Language) -> list[Evidence]:
-    """Files of `language` that declare tests (the first declaration of each)."""
-    found: list[Evidence] = []
-    candidates = base.select_files(snap, language.tests, include_excluded_dirs=False)
-    for path in candidates[:MAX_TEST_FILES_READ]:
-        for number, line in enumerate(snap.lines(path), start=1):
-            if language.test_marker.match(line):
-                found.append(ev(path, number, line.strip()[:80]))
-                break
-    return found
+    """Files of `language` that declare tests (the first declaration of each), read once
+    per Snapshot (unit-tests and tests-in-ci both ask)."""
+
+    def build() -> list[Evidence]:
+        found: list[Evidence] = []
+        candidates = base.select_files(snap, language.tests, include_excluded_dirs=False)
+        for path in candidates[:MAX_TEST_FILES_READ]:
+            for number, line in enumerate(snap.lines(path), start=1):
+                if language.test_marker.match(line):
+                    found.append(ev(path, number, line.strip()[:80]))
+                    break
+        return found
+
+    return snap.memo(("languages.tests", language.name), build)
 
 
 def lockfiles(snap: Snapshot, language: Language) -> list[Evidence]:

@@ -1411,13 +1411,10 @@ def _lock_checks(snap: Snapshot) -> dict[str, Evidence]:
     (nubank/fklearn .github/workflows/push.yaml:23, one job checks the lock, the others sync
     it; reviewed)."""
     found: dict[str, Evidence] = {}
-    for job in snap.ci_jobs:
-        if job.disabled or job.only_by_hand or job.path in found:
-            continue
-        for reached in _ci_reach.job_reach(snap, job):
-            if _UV_LOCK_CHECK.search(reached.text):
-                found[job.path] = reached.evidence()
-                break
+    for reached in _ci_reach.reached(snap):  # every active job's commands, read once a scan
+        job = reached.job
+        if job.path not in found and not job.only_by_hand and _UV_LOCK_CHECK.search(reached.text):
+            found[job.path] = reached.evidence()
     return found
 
 
