@@ -34,7 +34,7 @@ from mlaudit.maturity import (
 from mlaudit.options import ScanOptions
 from mlaudit.probes import base
 from mlaudit.probes.profile import detect_profile
-from mlaudit.probes.registry import get_probe
+from mlaudit.probes.registry import get_probe, run_noting_unread_code
 from mlaudit.repo.snapshot import Snapshot
 from mlaudit.results import (
     ARTIFACTS,
@@ -65,7 +65,7 @@ def run_check(snap: Snapshot, check: Check) -> Observation:
         return base.error(f"unknown probe {check.probe}")
     try:
         with budget.limit(budget.CHECK_SECONDS):
-            return spec.fn(snap, check.with_)
+            observation, unread = run_noting_unread_code(spec, snap, check.with_)
     except budget.BudgetExceeded:
         return base.unknown(
             f"not decided: the check ran past its {budget.CHECK_SECONDS:g}-second time budget "
@@ -73,6 +73,13 @@ def run_check(snap: Snapshot, check: Check) -> Observation:
         )
     except Exception as exc:  # a probe bug must never pass a check or kill the scan
         return base.error(f"probe {check.probe} failed: {exc.__class__.__name__}: {exc}")
+    if unread is not None and observation.outcome == Outcome.UNKNOWN:
+        message = (
+            f"{observation.message} (in the Python code); {unread}, which mlaudit does not "
+            "read: not decided"
+        )
+        return observation.model_copy(update={"message": message})
+    return observation
 
 
 def _applicable(quality: Quality, check: Check, profile: str) -> bool:

@@ -82,3 +82,82 @@ PY_SCRIPT_TEST = {"integration_tests/test_embed.py": "def test_embed():\n    pri
 def test_the_main_languages_conventions(tmp_path, check, files, expected):
     obs = run_check(snapshot(tmp_path, files), check)
     assert obs.outcome == expected, obs
+
+
+RUST_SOURCES = {f"router/src/m{i}.rs": f"pub fn m{i}() -> u32 {{ {i} }}\n" for i in range(24)}
+RUST_LOCK = {"Cargo.toml": '[package]\nname = "router"\n', "Cargo.lock": "version = 3\n"}
+TS_SOURCES = {f"ui/src/c{i}.ts": "export const c = 1\n" for i in range(40)}
+PY_PACKAGE = {f"pkg/m{i}.py": "x = 1\n" for i in range(30)}
+
+
+def _dockerfile(*runs: str) -> dict[str, str]:
+    return {"Dockerfile": "FROM golang:1.22\n" + "".join(f"RUN {r}\n" for r in runs)}
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        # positive: go.sum is verified by every Go build (gorse cmd/gorse-in-one/Dockerfile)
+        ({**GO_SOURCES, **GO_LOCK, **_dockerfile("go mod download", "go build ./...")}, P),
+        # cargo follows Cargo.lock exactly only when told --locked
+        ({**RUST_SOURCES, **RUST_LOCK, **_dockerfile("cargo build --release --locked")}, P),
+        ({**RUST_SOURCES, **RUST_LOCK, **_dockerfile("cargo build --release")}, H),
+        # negative: no lockfile committed, the build resolves afresh
+        ({**GO_SOURCES, "go.mod": "module x\n", **_dockerfile("go build ./...")}, F),
+        # trap: a Go tool built in a Python project's image installs nothing of the project's
+        (
+            {
+                **PY_PACKAGE,
+                **GO_LOCK,
+                "requirements.txt": "numpy\n",
+                **_dockerfile("go build ./tools/...", "pip install -r requirements.txt"),
+            },
+            F,
+        ),
+    ],
+    ids=["go-build-go-sum", "cargo-locked", "cargo-unlocked", "go-no-sum", "fp-python-project"],
+)
+def test_the_main_languages_build_installs_its_lock(tmp_path, files, expected):
+    obs = run_check(snapshot(tmp_path, files), "lock-used-in-build")
+    assert obs.outcome == expected, obs
+
+
+@pytest.mark.parametrize(
+    ("check", "files", "expected"),
+    [
+        # positive: where the code is Go, "no seed / no tracker / no metrics endpoint in the
+        # Python code" decides nothing (gorse's training loop and /metrics are Go; reviewed)
+        ("seeds-set", {**GO_SOURCES, **TRAIN}, Outcome.UNKNOWN),
+        ("metrics-endpoint", {**GO_SOURCES, **TRAIN}, Outcome.UNKNOWN),
+        # negative: the same missing practice in a Python project is a fail
+        ("seeds-set", {**PY_PACKAGE, **TRAIN}, F),
+        ("metrics-endpoint", {**PY_PACKAGE, **TRAIN}, F),
+        # trap: a web front end's TypeScript outnumbering the Python does not hide the Python,
+        # where the system's logic is (aimhubio/aim: a dashboard beside the tracker)
+        ("seeds-set", {**TS_SOURCES, **PY_PACKAGE, **TRAIN}, F),
+        # a check that reads the folder layout, not the code, decides as before
+        ("data-raw-processed", {**GO_SOURCES, **TRAIN, "data/x.csv": "a\n1\n"}, F),
+    ],
+    ids=[
+        "go-seeds-undecided",
+        "go-metrics-undecided",
+        "python-seeds",
+        "python-metrics",
+        "fp-typescript-ui",
+        "go-layout-decided",
+    ],
+)
+def test_code_in_an_unread_language_leaves_code_checks_undecided(tmp_path, check, files, expected):
+    obs = run_check(snapshot(tmp_path, files), check)
+    assert obs.outcome == expected, obs
+    if expected == Outcome.UNKNOWN:
+        assert "most of the code is Go (24 files against 1 in Python)" in obs.message
+        assert obs.message.count("which mlaudit does not read") == 1
+
+
+def test_an_unread_language_leaves_the_probe_function_itself_as_it_was(tmp_path):
+    """Other code calling a probe's function (profile detection) sees its own answer."""
+    from mlaudit.probes.reproducibility import NoParams, seeds_set
+
+    snap = snapshot(tmp_path, {**GO_SOURCES, **TRAIN})
+    assert seeds_set(snap, NoParams()).outcome == F

@@ -35,6 +35,10 @@ TEST_PYPI = (
     "          repository-url: https://test.pypi.org/legacy/\n"
 )
 MAKE_RELEASE = "      - run: make release\n"
+MATURIN = (
+    "      - uses: PyO3/maturin-action@v1\n        with:\n          command: upload\n"
+    "          args: --non-interactive wheels-*/*\n"
+)
 MAKEFILE = {"Makefile": "release:\n\tpython -m build\n\ttwine upload dist/*\n"}
 BADGE = "# forecastlib\n\n[![PyPI](https://img.shields.io/pypi/v/forecastlib.svg)](https://pypi.org/project/forecastlib/)\n"
 
@@ -54,6 +58,19 @@ BADGE = "# forecastlib\n\n[![PyPI](https://img.shields.io/pypi/v/forecastlib.svg
                 ".github/workflows/publish.yml": _workflow(ON_RELEASE, MAKE_RELEASE),
             },
             P,
+        ),
+        # ... or maturin's action told to upload the wheels it built (mosecorg/mosec
+        # package.yml:136-139; reviewed); building them only publishes nothing
+        ({**LIBRARY, ".github/workflows/publish.yml": _workflow(ON_RELEASE, MATURIN)}, P),
+        (
+            {
+                **LIBRARY,
+                **MAKEFILE,
+                ".github/workflows/publish.yml": _workflow(
+                    ON_RELEASE, MATURIN.replace("upload", "build")
+                ),
+            },
+            PART,
         ),
         # partial: the same job, started only by hand
         ({**LIBRARY, ".github/workflows/publish.yml": _workflow(ON_DISPATCH, ACTION)}, PART),
@@ -87,6 +104,8 @@ BADGE = "# forecastlib\n\n[![PyPI](https://img.shields.io/pypi/v/forecastlib.svg
         "action-on-release",
         "twine-on-release",
         "make-release-in-ci",
+        "maturin-upload",
+        "fp-maturin-build",
         "only-by-hand",
         "makefile-by-hand",
         "fp-test-pypi",

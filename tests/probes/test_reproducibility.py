@@ -1479,6 +1479,28 @@ CASES = [
         FAIL,
     ),
     # lock-used-in-build ------------------------------------------------------------------------
+    # `uv pip sync` installs exactly a committed compiled file ...
+    (
+        "lock-used-in-build",
+        "uv pip sync committed",
+        {
+            ".github/workflows/ci.yml": "on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n    - run: uv pip sync --strict requirements/lock.txt\n",
+            "requirements/lock.txt": "# uv pip compile\nnumpy==1.26.4\n",
+        },
+        PASS,
+    ),
+    # ... but a file compiled afresh in the same job locks nothing the repository keeps
+    # (stanfordnlp/dspy dependency-range.yml:59-69 `uv pip sync "$RUNNER_TEMP/requirements-
+    # $PROFILE.txt"`; reviewed)
+    (
+        "lock-used-in-build",
+        "uv pip sync compiled in CI",
+        {
+            ".github/workflows/ci.yml": 'on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n    - run: uv pip compile pyproject.toml -o "$RUNNER_TEMP/req.txt"\n    - run: uv pip sync --python .venv/bin/python "$RUNNER_TEMP/req.txt"\n',
+            "pyproject.toml": '[project]\nname = "x"\ndependencies = ["numpy"]\n',
+        },
+        FAIL,
+    ),
     (
         "lock-used-in-build",
         "uv sync frozen",

@@ -356,6 +356,12 @@ CASES = [
     ("adversarial-tests", {"tests/test_model.py": "import torch\n"}, Outcome.FAIL),
     ("adversarial-tests", {"README.md": "We plan to use textattack.\n"}, Outcome.FAIL),
     # sast
+    # zizmor analyses the workflows only (stanfordnlp/dspy; reviewed): partial at most
+    (
+        "sast",
+        {".github/workflows/ci.yml": GH_PR + "      - uses: zizmorcore/zizmor-action@v0.1.1\n"},
+        Outcome.PARTIAL,
+    ),
     (
         "sast",
         {".github/workflows/codeql.yml": GH_PR + "      - uses: github/codeql-action/analyze@v3\n"},
@@ -502,6 +508,22 @@ CASES = [
         "dep-audit",
         {".github/workflows/ui.yml": GH_PR + "      - run: npm audit --audit-level=critical\n"},
         Outcome.PARTIAL,
+    ),
+    # the Rust crates' advisories: cargo-deny told to check them (mosecorg/mosec deny.yml:37,
+    # run through variables; reviewed), cargo-audit; not cargo-deny's licence check alone
+    (
+        "dep-audit",
+        {
+            ".github/workflows/deny.yml": GH_PR
+            + "      - run: $DIR/$CMD -L warn check bans licenses advisories\n"
+        },
+        Outcome.PASS,
+    ),
+    ("dep-audit", {".github/workflows/ci.yml": GH_PR + "      - run: cargo audit\n"}, Outcome.PASS),
+    (
+        "dep-audit",
+        {".github/workflows/ci.yml": GH_PR + "      - run: cargo deny check licenses\n"},
+        Outcome.FAIL,
     ),
     # known FP: installing the front end's packages audits nothing
     ("dep-audit", {".github/workflows/ui.yml": GH_PR + "      - run: npm ci\n"}, Outcome.FAIL),

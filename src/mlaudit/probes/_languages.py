@@ -30,6 +30,14 @@ class Language:
     test_marker: re.Pattern[str]  # a line that declares a test in such a file
     test_command: re.Pattern[str]  # a CI command that runs the tests
     lockfiles: tuple[str, ...]
+    # a build command that installs exactly the lockfile's versions, and one that may update
+    # the lockfile before it installs (None: the language has no such command)
+    locked_build: re.Pattern[str] | None = None
+    loose_build: re.Pattern[str] | None = None
+    # the language of web front ends: where it is the main language, the system's logic is
+    # still the Python behind the UI (aimhubio/aim: 1,336 TypeScript files of a dashboard,
+    # 313 Python files of the tracker itself)
+    front_end: bool = False
 
 
 LANGUAGES = (
@@ -40,6 +48,9 @@ LANGUAGES = (
         re.compile(r"^func\s+(?:Test|Benchmark|Fuzz)\w*\s*\("),
         re.compile(r"\bgo\s+test\b|\bgotestsum\b|\bginkgo\b"),
         ("go.sum",),
+        # go.sum is always verified: since Go 1.16 a build refuses a module whose checksum it
+        # lacks or that does not match (-mod=readonly)
+        locked_build=re.compile(r"\bgo\s+(?:build|mod\s+download|install\s+\.|run\s+\.)"),
     ),
     Language(
         "Rust",
@@ -48,6 +59,12 @@ LANGUAGES = (
         re.compile(r"^\s*#\[(?:tokio::)?test\b"),
         re.compile(r"\bcargo\s+(?:test|nextest)\b"),
         ("Cargo.lock",),
+        # cargo follows Cargo.lock, but rewrites it when a manifest changed unless told
+        # --locked or --frozen
+        locked_build=re.compile(
+            r"\bcargo\s+(?:build|install|chef\s+cook)\b[^\n;&|]*\s--(?:locked|frozen)\b"
+        ),
+        loose_build=re.compile(r"\bcargo\s+(?:build|chef\s+cook)\b"),
     ),
     Language(
         "TypeScript/JavaScript",
@@ -58,6 +75,7 @@ LANGUAGES = (
             r"\b(?:npm|yarn|pnpm)\s+(?:run\s+)?test\b|\bnpx\s+(?:jest|vitest)\b|\b(?:jest|vitest)\b"
         ),
         ("package-lock.json", "yarn.lock", "pnpm-lock.yaml"),
+        front_end=True,
     ),
     Language(
         "Java/Kotlin",
@@ -80,18 +98,40 @@ def main_language(snap: Snapshot) -> Language | None:
     """The language with the most source files, when it is not Python: more files than the
     Python files and notebooks, and at least MIN_SOURCES (vendored, generated, example and
     documentation folders aside)."""
+    counted = _main_language_counts(snap)
+    return None if counted is None else _by_name(counted[0])
 
-    def build() -> str | None:
+
+def unread_code(snap: Snapshot) -> str | None:
+    """Why the repository's code cannot be judged by reading its Python: its main language
+    is one that carries a system's logic (Go, Rust, Java; not a web front end), e.g. "most of
+    the code is Go (232 files against 1 in Python)". None where mlaudit reads the code."""
+    counted = _main_language_counts(snap)
+    if counted is None:
+        return None
+    name, count, python = counted
+    if _by_name(name).front_end:
+        return None
+    return f"most of the code is {name} ({count} files against {python} in Python)"
+
+
+def _by_name(name: str) -> Language:
+    return next(lang for lang in LANGUAGES if lang.name == name)
+
+
+def _main_language_counts(snap: Snapshot) -> tuple[str, int, int] | None:
+    """(language, its source files, Python files and notebooks) of the main language."""
+
+    def build() -> tuple[str, int, int] | None:
         python = len(base.select_files(snap, ("*.py", "*.ipynb"), include_excluded_dirs=False))
         best: tuple[int, str] | None = None
         for language in LANGUAGES:
             count = len(base.select_files(snap, language.sources, include_excluded_dirs=False))
             if count >= MIN_SOURCES and count > python and (best is None or count > best[0]):
                 best = (count, language.name)
-        return best[1] if best else None
+        return None if best is None else (best[1], best[0], python)
 
-    name = snap.tree_memo(("languages.main",), build)
-    return next((lang for lang in LANGUAGES if lang.name == name), None)
+    return snap.tree_memo(("languages.main", "counts"), build)
 
 
 def test_files(snap: Snapshot, language: Language) -> list[Evidence]:
@@ -113,3 +153,15 @@ def test_files(snap: Snapshot, language: Language) -> list[Evidence]:
 
 def lockfiles(snap: Snapshot, language: Language) -> list[Evidence]:
     return [ev(path) for path in base.select_files(snap, language.lockfiles)]
+
+
+def lock_install(language: Language, command: str) -> tuple[str, str] | None:
+    """("pass" | "partial", why) where a build command of the main language installs from its
+    committed lockfile (gorse-io/gorse cmd/gorse-in-one/Dockerfile:12 `go mod download`
+    against go.sum; reviewed); None otherwise."""
+    lock = language.lockfiles[0]
+    if language.locked_build is not None and language.locked_build.search(command):
+        return "pass", f"{language.name} build installs the versions of {lock}"
+    if language.loose_build is not None and language.loose_build.search(command):
+        return "partial", f"{language.name} build follows {lock} but may update it first"
+    return None

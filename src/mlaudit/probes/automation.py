@@ -485,7 +485,7 @@ class MonitorTriggerParams(Params):
     _v = field_validator("launches")(_regex)
 
 
-@probe("ct_monitor_trigger", MonitorTriggerParams)
+@probe("ct_monitor_trigger", MonitorTriggerParams, reads_code=True)
 def ct_monitor_trigger(snap: Snapshot, p: MonitorTriggerParams) -> Observation:
     """A drift or quality monitor starts retraining (Azure level 4).
 
@@ -936,14 +936,14 @@ def _ci_publishes(snap: Snapshot) -> list[tuple[CiJob, Evidence]]:
     """(job, evidence) of each active CI job that publishes a package to the real index: the
     PyPA publish action, or a publish command (`twine upload`, `uv publish` …) the job runs
     directly or through a Makefile target or script."""
-    from mlaudit.probes.profile import PUBLISH_COMMAND
+    from mlaudit.probes.profile import PUBLISH_COMMAND, publish_action
 
     found: list[tuple[CiJob, Evidence]] = []
     for job in snap.ci_jobs:
         if job.disabled:
             continue
         for use in job.uses:
-            if "gh-action-pypi-publish" in use.text and not _TEST_INDEX.search(
+            if publish_action(use) and not _TEST_INDEX.search(
                 use.input("repository-url") or use.input("repository_url") or ""
             ):
                 found.append(

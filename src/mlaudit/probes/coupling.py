@@ -57,7 +57,7 @@ FEATURE_STORES = (
 )
 
 
-@probe("feature_store_interface", NoParams)
+@probe("feature_store_interface", NoParams, reads_code=True)
 def feature_store_interface(snap: Snapshot, p: NoParams) -> Observation:
     """Training and serving read features through the same feature store.
 
@@ -134,7 +134,7 @@ PIPELINE_CALLS = (
 )
 
 
-@probe("same_transform_code", NoParams)
+@probe("same_transform_code", NoParams, reads_code=True)
 def same_transform_code(snap: Snapshot, p: NoParams) -> Observation:
     """Training and serving apply the same feature transformations from one module.
 
@@ -319,7 +319,7 @@ SCHEMA_DECORATORS: tuple[str, ...] = (
 SCHEMA_NOTE = "request/response schema (Azure ML publishes it as swagger.json)"
 
 
-@probe("api_contracts", NoParams)
+@probe("api_contracts", NoParams, reads_code=True)
 def api_contracts(snap: Snapshot, p: NoParams) -> Observation:
     """The service's API is a typed contract: an OpenAPI/protobuf spec or request models.
 
@@ -404,7 +404,7 @@ ROLE_WORDS: dict[str, re.Pattern[str]] = {
 }
 
 
-@probe("modular_layout", NoParams)
+@probe("modular_layout", NoParams, reads_code=True)
 def modular_layout(snap: Snapshot, p: NoParams) -> Observation:
     """The code is split by responsibility: training, serving, pipelines, data/features.
 

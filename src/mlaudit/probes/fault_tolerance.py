@@ -121,7 +121,7 @@ def network_clients(snap: Snapshot, p: NoParams) -> Observation:
     return base.passed("the code calls other services", remote.evidence[:3])
 
 
-@probe("retries_timeouts", NoParams)
+@probe("retries_timeouts", NoParams, reads_code=True)
 def retries_timeouts(snap: Snapshot, p: NoParams) -> Observation:
     """Calls to other services retry with backoff and time out.
 
@@ -540,7 +540,7 @@ _INFERENCE = (
 )
 
 
-@probe("fallback_path", NoParams)
+@probe("fallback_path", NoParams, reads_code=True)
 def fallback_path(snap: Snapshot, p: NoParams) -> Observation:
     """Serving degrades gracefully: a failed inference returns a fallback answer.
 
@@ -832,7 +832,7 @@ def _quarantined_in(path: str, facts: PythonFacts) -> tuple[Evidence, ...]:
     return tuple(found)
 
 
-@probe("ingest_quarantine", NoParams)
+@probe("ingest_quarantine", NoParams, reads_code=True)
 def ingest_quarantine(snap: Snapshot, p: NoParams) -> Observation:
     """Records that fail validation are routed aside instead of crashing the job.
 

@@ -189,7 +189,7 @@ class StringsParams(Params):
     _v = field_validator("pattern")(_check_regex)
 
 
-@probe("python_strings", StringsParams)
+@probe("python_strings", StringsParams, reads_code=True)
 def python_strings(snap: Snapshot, p: StringsParams) -> Observation:
     """A string literal of the Python code matches a regular expression.
 
@@ -284,7 +284,7 @@ def module_matches_any(name: str, modules: tuple[str, ...]) -> bool:
     return module_matcher(modules)(name)
 
 
-@probe("python_imports", ImportsParams)
+@probe("python_imports", ImportsParams, reads_code=True)
 def python_imports(snap: Snapshot, p: ImportsParams) -> Observation:
     """Python code imports any of the given modules (AST; comments and strings never count).
 
@@ -666,7 +666,7 @@ def skipped_lines(facts: Any) -> list[tuple[int, int]]:
 MAX_VERDICTS = 200_000
 
 
-@probe("python_calls", CallsParams)
+@probe("python_calls", CallsParams, reads_code=True)
 def python_calls(snap: Snapshot, p: CallsParams) -> Observation:
     """Python code calls (or decorates with, subclasses, references) any of the given names.
 

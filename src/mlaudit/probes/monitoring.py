@@ -160,7 +160,7 @@ def _age_gauges(path: str, facts: PythonFacts, buckets: tuple[list[Evidence], ..
                 buckets[0].append(ev(path, c.line, f"{c.name}({name})"))
 
 
-@probe("staleness", NoParams)
+@probe("staleness", NoParams, reads_code=True)
 def staleness(snap: Snapshot, p: NoParams) -> Observation:
     """The age of the served model is measured and alerted on (ML Test Score Monitor 4).
 

@@ -35,7 +35,7 @@ from mlaudit.probes.base import ev
 from mlaudit.probes.cloudformation import cdk_evidence, cfn_resources
 from mlaudit.probes.generic import module_matches_any, name_matches_any
 from mlaudit.probes.kubernetes import tf_blocks, tf_ev
-from mlaudit.repo.parsers.ci import CiJob
+from mlaudit.repo.parsers.ci import CiCommand, CiJob
 from mlaudit.repo.parsers.python_src import Import, PythonFacts
 from mlaudit.repo.parsers.yaml_docs import key_line
 from mlaudit.repo.snapshot import Snapshot, derivation_key
@@ -410,8 +410,20 @@ def _make_recipe(snap: Snapshot, part: str) -> list[str] | None:
 
 PUBLISH_COMMAND = re.compile(
     r"\b(?:twine\s+upload|uv\s+publish|poetry\s+publish|flit\s+publish|hatch\s+publish|"
-    r"pdm\s+publish)\b"
+    r"pdm\s+publish|maturin\s+(?:publish|upload))\b"
 )
+
+
+def publish_action(use: CiCommand) -> bool:
+    """A CI action step that uploads the package to its index: PyPA's publish action, or
+    maturin's told to upload the wheels it built (mosecorg/mosec .github/workflows/
+    package.yml:136-139 `PyO3/maturin-action` `command: upload`; reviewed)."""
+    if "gh-action-pypi-publish" in use.text:
+        return True
+    return "maturin-action" in use.text and (use.input("command") or "").strip() in (
+        "upload",
+        "publish",
+    )
 
 
 def published_library(snap: Snapshot) -> list[Evidence]:
@@ -430,7 +442,7 @@ def _published_library(snap: Snapshot) -> list[Evidence]:
         if job.disabled:
             continue
         for use in job.uses:
-            if "gh-action-pypi-publish" in use.text:
+            if publish_action(use):
                 return [ev(job.path, use.line, use.text, f"{job.system} job {job.name} publishes")]
         for command in job.commands:
             if PUBLISH_COMMAND.search(command.text):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -728,7 +729,7 @@ _CHECKPOINT_FILES = frozenset(
 )
 
 
-@probe("params_externalized", NoParams)
+@probe("params_externalized", NoParams, reads_code=True)
 def params_externalized(snap: Snapshot, p: NoParams) -> Observation:
     """Hyper-parameters live in configuration files that the training code reads.
 
@@ -1013,7 +1014,7 @@ def _in_inference_code(facts: PythonFacts, line: int) -> bool:
     return any(_INFERENCE_WORD.match(word) for word in words)
 
 
-@probe("seeds_set", NoParams)
+@probe("seeds_set", NoParams, reads_code=True)
 def seeds_set(snap: Snapshot, p: NoParams) -> Observation:
     """Random seeds are fixed in the training code.
 
@@ -1175,7 +1176,7 @@ def _pipeline_use(path: str, facts: PythonFacts) -> tuple[Evidence | None, Evide
     return None if builder is None and persister is None else (builder, persister)
 
 
-@probe("persisted_pipeline", NoParams)
+@probe("persisted_pipeline", NoParams, reads_code=True)
 def persisted_pipeline(snap: Snapshot, p: NoParams) -> Observation:
     """A sklearn `Pipeline`/`ColumnTransformer` is what gets persisted as the model.
 
@@ -1267,6 +1268,39 @@ def _req_file(
 _UV_LOCK_CHECK = re.compile(r"\buv\s+lock\b[^;&|]*--(?:check|locked)\b")
 
 
+_SYNC = re.compile(r"\b(?:uv\s+pip\s+sync|pip-sync)\b(?:\s+([^;&|]*))?")
+_SYNC_OPTION_VALUES = frozenset(("-p", "--python", "-i", "--index-url", "--extra-index-url"))
+
+
+def _synced_lock(
+    snap: Snapshot, cmd: str, context: str | None, copies: dict[str, str] | None
+) -> str | None:
+    """The committed file that `uv pip sync` / `pip-sync` installs, if it is one. A file
+    compiled in the same job (`$RUNNER_TEMP/requirements-$PROFILE.txt`, resolved afresh by
+    `uv pip compile … --resolution lowest-direct`: stanfordnlp/dspy
+    .github/workflows/dependency-range.yml:59-69; reviewed) locks nothing the repository
+    keeps."""
+    match = _SYNC.search(cmd)
+    if match is None:
+        return None
+    files: list[str] = []
+    skip = False
+    for token in (match.group(1) or "").split():
+        if skip:
+            skip = False
+        elif token in _SYNC_OPTION_VALUES:
+            skip = True
+        elif not token.startswith("-") and token != "\\":
+            files.append(token)
+    paths = [
+        None if "$" in target else _req_file(snap, target, context, copies)
+        for target in files or ["requirements.txt"]
+    ]
+    if any(path is None for path in paths):
+        return None
+    return paths[0]
+
+
 def _classify_install(
     snap: Snapshot, command: str, context: str | None, copies: dict[str, str] | None = None
 ) -> tuple[str, str] | None:
@@ -1278,7 +1312,9 @@ def _classify_install(
     if _UV_LOCK_CHECK.search(cmd) and re.search(r"\buv\s+lock\b.*\buv\s+(sync|run)\b", cmd):
         return "pass", "uv lock --check refuses a stale lock before uv installs from it"
     if re.search(r"\buv\s+pip\s+sync\b|\bpip-sync\b", cmd):
-        return "pass", "installs exactly the compiled requirements"
+        synced = _synced_lock(snap, cmd, context, copies)
+        if synced is not None:
+            return "pass", f"installs exactly the compiled requirements {synced}"
     if re.search(r"\bpipenv\s+(install\b.*--(deploy|ignore-pipfile)\b|sync\b)", cmd):
         return "pass", "pipenv installs from Pipfile.lock"
     if re.search(r"\bpoetry\s+install\b", cmd) and locks["poetry.lock"]:
@@ -1418,6 +1454,27 @@ def _lock_checks(snap: Snapshot) -> dict[str, Evidence]:
     return found
 
 
+def _install_classifier(
+    snap: Snapshot,
+) -> Callable[[str, str | None, dict[str, str] | None], tuple[str, str] | None]:
+    """How a build command installs dependencies: Python's installers, and where the main
+    language is not Python and its lockfile is committed, that language's build."""
+    from mlaudit.probes import _languages
+
+    language = _languages.main_language(snap)
+    if language is None or not _languages.lockfiles(snap, language):
+        return partial(_classify_install, snap)
+
+    def classify(
+        command: str, context: str | None, copies: dict[str, str] | None
+    ) -> tuple[str, str] | None:
+        return _classify_install(snap, command, context, copies) or _languages.lock_install(
+            language, command
+        )
+
+    return classify
+
+
 @probe("lock_used_in_build", NoParams)
 def lock_used_in_build(snap: Snapshot, p: NoParams) -> Observation:
     """The build installs dependencies from the lockfile, refusing to drift from it.
@@ -1434,6 +1491,7 @@ def lock_used_in_build(snap: Snapshot, p: NoParams) -> Observation:
     strong: list[Evidence] = []
     weak: list[Evidence] = []
     sources = 0
+    classify = _install_classifier(snap)
     for path in _dockerfiles(snap):
         parsed = snap.dockerfile(path)
         if parsed is None:
@@ -1442,7 +1500,7 @@ def lock_used_in_build(snap: Snapshot, p: NoParams) -> Observation:
         context = path.rsplit("/", 1)[0] if "/" in path else None
         copies = _copies(parsed.instructions)
         for ins in parsed.of("RUN"):
-            verdict = _classify_install(snap, ins.args, context, copies)
+            verdict = classify(ins.args, context, copies)
             if verdict:
                 target = strong if verdict[0] == "pass" else weak
                 target.append(ev(path, ins.line, "RUN " + ins.args, verdict[1]))
@@ -1456,7 +1514,7 @@ def lock_used_in_build(snap: Snapshot, p: NoParams) -> Observation:
         # Makefile:28 `pipenv install --dev`)
         lock_checked = lock_checks.get(job.path)
         for reached in _ci_reach.job_reach(snap, job):
-            verdict = _classify_install(snap, reached.text, None)
+            verdict = classify(reached.text, None, None)
             if verdict and verdict[0] == "partial" and lock_checked is not None:
                 if re.search(r"\buv\s+(sync|run)\b", reached.text):
                     verdict = (

@@ -658,7 +658,7 @@ def _handler_key_checks(snap: Snapshot, serving: Mapping[str, object]) -> list[E
     return found
 
 
-@probe("api_auth", NoParams)
+@probe("api_auth", NoParams, reads_code=True)
 def api_auth(snap: Snapshot, p: NoParams) -> Observation:
     """The serving API authenticates callers or rate-limits them.
 
@@ -1068,7 +1068,7 @@ def _schema_imports(path: str, facts: PythonFacts) -> tuple[tuple[str, int, bool
     return tuple(out)
 
 
-@probe("ingest_validation", NoParams)
+@probe("ingest_validation", NoParams, reads_code=True)
 def ingest_validation(snap: Snapshot, p: NoParams) -> Observation:
     """Data is validated against a schema where it enters the system.
 

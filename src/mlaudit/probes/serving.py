@@ -151,7 +151,7 @@ NAN_GUARDS = (
 )
 
 
-@probe("serving_code", NoParams)
+@probe("serving_code", NoParams, reads_code=True)
 def serving_code(snap: Snapshot, p: NoParams) -> Observation:
     """The repository has serving code: the condition of checks about a serving API.
 
@@ -171,7 +171,7 @@ def serving_code(snap: Snapshot, p: NoParams) -> Observation:
     return base.passed(f"serving code in {len(found)} file(s)", base.cap(found))
 
 
-@probe("nan_guard", NoParams)
+@probe("nan_guard", NoParams, reads_code=True)
 def nan_guard(snap: Snapshot, p: NoParams) -> Observation:
     """The serving path rejects NaN/inf inputs or outputs, and counts them in a metric.
 
@@ -360,7 +360,7 @@ def _remote_model_servers(snap: Snapshot) -> list[tuple[K8sObject, dict[str, Any
     return found
 
 
-@probe("model_durable", NoParams)
+@probe("model_durable", NoParams, reads_code=True)
 def model_durable(snap: Snapshot, p: NoParams) -> Observation:
     """The served model comes from a registry or object store, and readiness waits for it.
 
@@ -453,7 +453,7 @@ AUTO_HISTOGRAMS = (
 )
 
 
-@probe("latency_histogram", NoParams)
+@probe("latency_histogram", NoParams, reads_code=True)
 def latency_histogram(snap: Snapshot, p: NoParams) -> Observation:
     """Inference latency is recorded as a histogram (so p95/p99 can be computed).
 

@@ -915,7 +915,7 @@ def _instance_calls(facts: PythonFacts) -> list[tuple[str, int]]:
     return out
 
 
-@probe("tests_import", TestsImportParams)
+@probe("tests_import", TestsImportParams, reads_code=True)
 def tests_import(snap: Snapshot, p: TestsImportParams) -> Observation:
     """Tests import (and assert on) a particular part of the project's own code.
 
@@ -1228,7 +1228,7 @@ def data_assertions(snap: Snapshot, scope: str = "any") -> list[Evidence]:
     return list(snap.memo(("data_assertions", scope), build))
 
 
-@probe("data_checks", DataChecksParams)
+@probe("data_checks", DataChecksParams, reads_code=True)
 def data_checks(snap: Snapshot, p: DataChecksParams) -> Observation:
     """Hand-written data checks: assertions on a table's columns, nulls, ranges or
     distributions.
@@ -1449,7 +1449,7 @@ def _raises_a_bar(text: str) -> bool:
     return False
 
 
-@probe("metric_threshold_tests", NoParams)
+@probe("metric_threshold_tests", NoParams, reads_code=True)
 def metric_threshold_tests(snap: Snapshot, p: NoParams) -> Observation:
     """Tests assert a model's quality: a metric computed in a test compared with a literal
     threshold.
@@ -1800,7 +1800,7 @@ def _step_word(word: str, step: re.Pattern[str]) -> bool:
     )
 
 
-@probe("entry_point_tests", EntryPointTestsParams)
+@probe("entry_point_tests", EntryPointTestsParams, reads_code=True)
 def entry_point_tests(snap: Snapshot, p: EntryPointTestsParams) -> Observation:
     """Tests run the project's own command end to end.
 

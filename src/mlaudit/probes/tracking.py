@@ -175,7 +175,7 @@ _EXPERIMENT_JOBS = ("sagemaker.*", "stepfunctions.steps.*")
 _SM_EXP = "SageMaker Experiments (managed)"
 
 
-@probe("shared_tracking_server", NoParams)
+@probe("shared_tracking_server", NoParams, reads_code=True)
 def shared_tracking_server(snap: Snapshot, p: NoParams) -> Observation:
     """Runs are logged to a shared tracking server, not to a folder on one machine.
 
@@ -377,7 +377,7 @@ _CODE_VERSION = derivation_key("code_version_logged.v2")
 _GIT_HEAD = re.compile(r"rev-parse\W+(?:--short\W+)?HEAD\b")
 
 
-@probe("code_version_logged", NoParams)
+@probe("code_version_logged", NoParams, reads_code=True)
 def code_version_logged(snap: Snapshot, p: NoParams) -> Observation:
     """Each run records the code version (git commit) that produced it.
 
