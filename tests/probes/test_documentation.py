@@ -776,6 +776,22 @@ CASES = [
     # changelog -----------------------------------------------------------------------------------
     ("changelog", "changelog-md", {"CHANGELOG.md": "## 1.0.0\n"}, P),
     ("changelog", "none", {"README.md": "# X\n"}, F),
+    # a dated update log kept under docs/ (RangiLyu/nanodet docs/update.md; reviewed); not a
+    # how-to on updating
+    ("changelog", "docs-update-log", {"docs/update.md": "# Update Notes\n* [2021.08.28] x\n"}, P),
+    ("changelog", "fp-docs-updating", {"docs/updating.md": "# How to update\n"}, F),
+    # notes built from the pull requests merged since the last tag (lancedb/lancedb
+    # gh-release.yml:67; reviewed)
+    (
+        "changelog",
+        "release-changelog-builder",
+        {
+            ".github/workflows/release.yml": "on: {push: {tags: ['v*']}}\njobs:\n  r:\n"
+            "    runs-on: ubuntu-latest\n    steps:\n"
+            "      - uses: mikepenz/release-changelog-builder-action@v4\n"
+        },
+        P,
+    ),
     # notes the release workflow writes from the merged pull requests (vllm-project/
     # production-stack .github/workflows/scheduled-release.yml:168; reviewed)
     (

@@ -196,3 +196,43 @@ def test_a_distribution_named_through_the_environment_ships_what_find_packages_f
 ):
     obs = run_check(snapshot(tmp_path, files), "package-delivery")
     assert obs.outcome == expected, obs
+
+
+GO_SYSTEM = {f"server/h{i}.go": f"package server\n\nfunc H{i}() {{}}\n" for i in range(24)}
+CLIENT = {
+    "client/setup.cfg": "[metadata]\nname = featurekit\n\n[options]\npackage_dir =\n    = src\n"
+    "packages = find:\n",
+    "client/src/featurekit/__init__.py": "",
+    "client/src/featurekit/api.py": "def register(x):\n    return x\n",
+}
+PUBLISH_CLIENT = {
+    ".github/workflows/python.yml": _workflow(
+        ON_RELEASE, "      - run: python -m build client && twine upload client/dist/*\n"
+    )
+}
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        # the Python client of a system written in Go, declared in its own folder and
+        # published by CI (featureform/featureform client/setup.cfg; reviewed)
+        ({**GO_SYSTEM, **CLIENT, **PUBLISH_CLIENT}, P),
+        # the same client, released by nobody: not a published package
+        ({**GO_SYSTEM, **CLIENT}, NA),
+        # trap: a Python repository of example projects, each with its own manifest, is no
+        # library even where one example's package would be published
+        (
+            {
+                **{f"pkg/m{i}.py": "x = 1\n" for i in range(30)},
+                **CLIENT,
+                **PUBLISH_CLIENT,
+            },
+            NA,
+        ),
+    ],
+    ids=["go-system-python-client", "client-unpublished", "fp-python-repo-subproject"],
+)
+def test_a_client_package_in_a_folder_of_its_own(tmp_path, files, expected):
+    obs = run_check(snapshot(tmp_path, files), "package-delivery")
+    assert obs.outcome == expected, obs

@@ -933,3 +933,18 @@ def test_a_server_that_nothing_installs_is_an_example(tmp_path, files, expected)
 def test_an_image_that_starts_only_a_shell_ships_no_service(tmp_path, dockerfile, extra, expected):
     files = {"app.py": GRADIO, "requirements.txt": "gradio==4.0\n", "Dockerfile": dockerfile}
     assert detect_profile(snapshot(tmp_path, {**files, **extra})).name == expected
+
+
+def test_profile_an_image_that_runs_a_test_script_serves_nothing(tmp_path):
+    """IDEA-Research/GroundingDINO: a Gradio demo, and a Dockerfile whose command checks that
+    the package installs (`CMD [ "python", "docker_test.py" ]`; reviewed): research."""
+    demo = {"demo/gradio_app.py": "import gradio as gr\n\ngr.Interface(fn=print).launch()\n"}
+    tested = 'FROM python:3.11\nCOPY . .\nCMD [ "python", "docker_test.py" ]\n'
+    served = 'FROM python:3.11\nCOPY . .\nCMD [ "python", "demo/gradio_app.py" ]\n'
+    assert (
+        detect_profile(snapshot(tmp_path / "t", {**demo, "Dockerfile": tested})).name == "research"
+    )
+    assert (
+        detect_profile(snapshot(tmp_path / "s", {**demo, "Dockerfile": served})).name
+        == "online-serving"
+    )

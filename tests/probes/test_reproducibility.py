@@ -1087,6 +1087,26 @@ CASES = [
     ),
     # seeds-set --------------------------------------------------------------------------------
     ("seeds-set", "numpy seed", {"train.py": "import numpy as np\nnp.random.seed(42)\n"}, PASS),
+    # a helper that turns its caller's `rng` (None, a seed or a generator) into a generator
+    # fixes no seed (IDEA-Research/GroundingDINO util/utils.py:430; reviewed) ...
+    (
+        "seeds-set",
+        "FP generator normaliser",
+        {
+            "train.py": "import numpy as np\nimport torch\n\n"
+            "def ensure_rng(rng=None):\n    if rng is None:\n        rng = np.random.mtrand._rand\n"
+            "    elif isinstance(rng, int):\n        rng = np.random.RandomState(rng)\n    return rng\n\n"
+            "loss.backward()\n"
+        },
+        FAIL,
+    ),
+    # ... a generator seeded with a fixed value does
+    (
+        "seeds-set",
+        "seeded generator",
+        {"train.py": "import numpy as np\nrng = np.random.default_rng(7)\nloss.backward()\n"},
+        PASS,
+    ),
     # Stable-Baselines3's helper seeds every RNG (DLR-RM/rl-baselines3-zoo rl_zoo3/train.py:191)
     (
         "seeds-set",

@@ -82,6 +82,10 @@ def test_redact(value, expected):
         "$TOKEN",
         "********",
         AZURITE_KEY,
+        # keys made to be published in client code (ploomber/ploomber's PostHog project key;
+        # reviewed), Stripe publishable keys
+        "phc_P9qL2xK7vB4nM8tR3wZ6yH1jF5dS0aGcEuIoTpQr",
+        "pk_live_51HxQ2aBcDeFgHiJkLmNoP",
         # bracketed stand-ins and dotted names (mage-ai/mage-ai; reviewed)
         "[token]",
         "{password}",
@@ -96,6 +100,8 @@ def test_real_value_is_not_dummy():
     assert not is_dummy(ENV_TOKEN)
     # a key with dots and capitals is no dotted name (SendGrid's shape), the trap
     assert not is_dummy("SG.Xk29dLpQw8Rt5vBn3MzYhA.Jf7Kp2LxQ9wVb4Nm6RtZs1Yc8Hd3Ge5Ua0Wi2Oq7Pl")
+    # a Stripe secret key is no publishable one
+    assert not is_dummy("sk_live_51Hq8ZtR2vWm4Kx9PdLs7Yf3Nb6")
 
 
 def test_a_local_test_databases_word_password_is_no_secret():
@@ -108,6 +114,17 @@ def test_a_local_test_databases_word_password_is_no_secret():
     assert [f.kind for f in find_secrets("db.py", remote)] == ["url-credential"]
     strong = 'dsn = "postgresql://app:Xk29dLpQw8Rt5vBn@localhost:5432/app"\n'
     assert [f.kind for f in find_secrets("db.py", strong)] == ["url-credential"]
+
+
+def test_a_sentry_dsn_is_no_secret():
+    """A Sentry DSN's key only lets clients report events; Sentry documents it as safe to
+    publish (lancedb/lancedb python/lancedb/utils/sentry_log.py:97 in history; reviewed). The
+    same token before another host is a credential."""
+    key = "c63e12ab34cd56ef78ab90cd12ef3456ca2f"
+    dsn = f'SENTRY_DSN = "https://{key}@o4504123456789.ingest.sentry.io/4504123456"\n'
+    assert not find_secrets("sentry_log.py", dsn)
+    git_url = f'URL = "https://{key}@git.acme.io/repo.git"\n'
+    assert [f.kind for f in find_secrets("clone.py", git_url)] == ["url-credential"]
 
 
 def test_a_compose_services_word_password_is_no_secret():

@@ -257,9 +257,30 @@ CASES = [
         "git rev-parse HEAD at run time",
         {
             "pkg/utils.py": "import subprocess\n\n\ndef get_sha():\n"
-            "    return subprocess.check_output(['git', 'rev-parse', 'HEAD']).decode()\n"
+            "    return subprocess.check_output(['git', 'rev-parse', 'HEAD']).decode()\n",
+            "train.py": "from pkg.utils import get_sha\n\nprint('commit', get_sha())\n",
         },
         PARTIAL,
+    ),
+    # the traps: a lookup nothing calls (IDEA-Research/GroundingDINO util/misc.py:362
+    # `def get_sha()`; reviewed), and setup.py's, which runs when the package is built
+    (
+        "code-version-logged",
+        "FP git rev-parse in an uncalled function",
+        {
+            "pkg/utils.py": "import subprocess\n\n\ndef get_sha():\n"
+            "    return subprocess.check_output(['git', 'rev-parse', 'HEAD']).decode()\n"
+        },
+        FAIL,
+    ),
+    (
+        "code-version-logged",
+        "FP git rev-parse in setup.py",
+        {
+            "setup.py": "import subprocess\n\nsha = subprocess.check_output(['git', 'rev-parse', "
+            "'HEAD'])\n"
+        },
+        FAIL,
     ),
     # the trap: asking git for the branch name records no commit
     (
@@ -277,7 +298,8 @@ CASES = [
         "gitpython head hexsha",
         {
             "utility/save_metadata.py": "import git\n\n\ndef meta(args):\n"
-            "    args.git_hash = git.Repo(search_parent_directories=True).head.object.hexsha\n"
+            "    args.git_hash = git.Repo(search_parent_directories=True).head.object.hexsha\n",
+            "train.py": "from utility.save_metadata import meta\n\nmeta(args)\n",
         },
         PARTIAL,
     ),

@@ -161,6 +161,16 @@ PROBE_CASES = [
         },
         F,
     ),
+    # a model's `train(mode)` override handing over to its parent switches a mode, it trains
+    # nothing (IDEA-Research/GroundingDINO swin_transformer.py:758; reviewed)
+    (
+        "super-train-override",
+        {
+            "model/backbone.py": "import torch\n\nclass Backbone(torch.nn.Module):\n"
+            "    def train(self, mode=True):\n        super().train(mode)\n        self.freeze()\n"
+        },
+        F,
+    ),
     # undecidable: no Python code at all
     ("no-python", {"main.R": "fit <- lm(y ~ x)\n"}, U),
     ("yaml-only", {"jobs/train-job.yml": "command: run\n", "README.md": "# jobs\n"}, U),

@@ -580,6 +580,26 @@ CASES = [
         FAIL,
     ),
     # model-pinned-in-serving ----------------------------------------------------------------------
+    # a Hub revision pins the model when it names a commit or a release, not a branch
+    # (`revision="fp16"`: IDEA-Research/GroundingDINO demo notebook; reviewed)
+    (
+        "model-pinned-in-serving",
+        "hub revision commit",
+        {
+            "serve.py": "from transformers import AutoModel\n"
+            "m = AutoModel.from_pretrained('org/m', revision='3f5c2a9')\n"
+        },
+        PASS,
+    ),
+    (
+        "model-pinned-in-serving",
+        "FP hub branch revision",
+        {
+            "serve.py": "from transformers import AutoModel\n"
+            "m = AutoModel.from_pretrained('org/m', revision='fp16')\n"
+        },
+        FAIL,
+    ),
     (
         "model-pinned-in-serving",
         "version number",

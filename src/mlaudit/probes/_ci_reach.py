@@ -374,6 +374,76 @@ def _expand(
         if is_script and "workflows/" not in path:
             for command, line in _file_lines(snap, path):
                 yield command, path, line, path
+        elif path.endswith(".py") and _PYTHON_RUNS.search(text):
+            yield from _python_script_commands(snap, path)
+    module = _PYTHON_MODULE.search(text)
+    if module is not None:
+        from mlaudit.probes.testing import local_modules
+
+        runs_module = local_modules(snap).get(module.group(1))
+        if runs_module is not None and runs_module not in seen:
+            yield from _python_script_commands(snap, runs_module)
+
+
+# `python script.py` and `python -m package.module`: a Python script CI runs
+_PYTHON_RUNS = re.compile(r"(?:^|[\s/;&|(])python[\d.]*(?:\s|$)")
+_PYTHON_MODULE = re.compile(r"(?:^|[\s/;&|(])python[\d.]*\s+(?:-\S+\s+)*-m\s+([\w.]+)")
+# the tools a Python driver script runs as commands: a string literal that starts with one
+# of them, followed by an argument, is a command the script runs (pytorch/serve
+# binaries/upload.py:28 `f"twine upload --username __token__ {dist_path}/*"`,
+# ts_scripts/backend_utils.py:17 `f"python -m pytest --cov-report xml:… --cov=…"`,
+# benchmarks/utils/benchmarks.py:96 `f"ab -c {…} -s 300 -n {…}"`; reviewed)
+_COMMAND_WORD = re.compile(
+    r"^(?:python[\d.]*|pytest|py\.test|coverage|twine|anaconda|uv|pip3?|poetry|hatch|tox|nox|"
+    r"ab|hey|wrk|locust|k6|docker|podman|kubectl|helm|terraform|gcloud|aws|az|mlflow|dvc|"
+    r"bandit|semgrep|trivy|pip-audit|safety|gitleaks|ruff|black|flake8|mypy|pylint|isort|"
+    r"codecov|make|bash|sh|torchserve|npm|mvn|gradlew?|cargo)\s+\S"
+)
+MAX_SCRIPT_IMPORTS = 20  # the repository's modules a driver script imports, followed
+
+
+def _python_script_commands(
+    snap: Snapshot, path: str
+) -> Iterator[tuple[str, str, int | None, str]]:
+    """The commands a Python driver script (and the repository modules it imports, one
+    level) runs: its string literals that start with a tool's name, the pieces of one
+    f-string joined. Nothing is imported or run."""
+    from mlaudit.probes.testing import local_modules
+
+    facts = snap.python(path)
+    if facts is None:
+        return
+    modules = local_modules(snap)
+    files = [path]
+    for imp in facts.imports:
+        if len(files) > MAX_SCRIPT_IMPORTS:
+            break
+        found = modules.get(imp.module)
+        if found is None and "." in imp.module:  # `from pkg.mod import name`
+            found = modules.get(imp.module.rsplit(".", 1)[0])
+        if found is not None and found not in files and not base.is_test_path(found):
+            files.append(found)
+    for file in files:
+        for text, line in _python_commands(snap, file):
+            yield text, file, line, path if file == path else f"{path} → {file}"
+
+
+def _python_commands(snap: Snapshot, path: str) -> list[tuple[str, int]]:
+    def derive() -> list[tuple[str, int]]:
+        facts = snap.python(path)
+        if facts is None:
+            return []
+        by_line: dict[int, list[str]] = {}
+        for value, line in facts.strings:
+            by_line.setdefault(line, []).append(value)
+        out = []
+        for line, pieces in sorted(by_line.items()):
+            text = " ".join(" ".join(pieces).split())
+            if _COMMAND_WORD.match(text):
+                out.append((text, line))
+        return out
+
+    return snap.memo(("ci_reach.python_commands", path), derive)
 
 
 def _is_makefile(path: str) -> bool:

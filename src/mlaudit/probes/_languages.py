@@ -98,40 +98,52 @@ def main_language(snap: Snapshot) -> Language | None:
     """The language with the most source files, when it is not Python: more files than the
     Python files and notebooks, and at least MIN_SOURCES (vendored, generated, example and
     documentation folders aside)."""
-    counted = _main_language_counts(snap)
-    return None if counted is None else _by_name(counted[0])
+    python, counts = _counts(snap)
+    best = max(counts, key=lambda name: counts[name], default=None)
+    if best is None or counts[best] < MIN_SOURCES or counts[best] <= python:
+        return None
+    return _by_name(best)
 
 
 def unread_code(snap: Snapshot) -> str | None:
-    """Why the repository's code cannot be judged by reading its Python: its main language
-    is one that carries a system's logic (Go, Rust, Java; not a web front end), e.g. "most of
-    the code is Go (232 files against 1 in Python)". None where mlaudit reads the code."""
-    counted = _main_language_counts(snap)
-    if counted is None:
+    """Why the repository's code cannot be judged by reading its Python alone: a language
+    that carries a system's logic (Go, Rust, Java; not a web front end) holds at least
+    MIN_SOURCES files and half as many as Python, e.g. "most of the code is Go (232 files
+    against 1 in Python)", or pytorch/serve's Java frontend, whose handlers serve the
+    Prometheus metrics and check the API tokens (191 Java files against 270 Python;
+    reviewed). None where mlaudit reads the code."""
+    python, counts = _counts(snap)
+    system = [
+        (count, name)
+        for name, count in counts.items()
+        if not _by_name(name).front_end and count >= MIN_SOURCES and 2 * count >= python
+    ]
+    if not system:
         return None
-    name, count, python = counted
-    if _by_name(name).front_end:
-        return None
-    return f"most of the code is {name} ({count} files against {python} in Python)"
+    count, name = max(system)
+    share = "most of the code" if count > python else "much of the code"
+    return f"{share} is {name} ({count} files against {python} in Python)"
 
 
 def _by_name(name: str) -> Language:
     return next(lang for lang in LANGUAGES if lang.name == name)
 
 
-def _main_language_counts(snap: Snapshot) -> tuple[str, int, int] | None:
-    """(language, its source files, Python files and notebooks) of the main language."""
+def _counts(snap: Snapshot) -> tuple[int, dict[str, int]]:
+    """(Python files and notebooks, {language: its source files}), generated, vendored,
+    example and documentation folders aside."""
 
-    def build() -> tuple[str, int, int] | None:
+    def build() -> tuple[int, dict[str, int]]:
         python = len(base.select_files(snap, ("*.py", "*.ipynb"), include_excluded_dirs=False))
-        best: tuple[int, str] | None = None
-        for language in LANGUAGES:
-            count = len(base.select_files(snap, language.sources, include_excluded_dirs=False))
-            if count >= MIN_SOURCES and count > python and (best is None or count > best[0]):
-                best = (count, language.name)
-        return None if best is None else (best[1], best[0], python)
+        counts = {
+            language.name: len(
+                base.select_files(snap, language.sources, include_excluded_dirs=False)
+            )
+            for language in LANGUAGES
+        }
+        return python, {name: count for name, count in counts.items() if count}
 
-    return snap.tree_memo(("languages.main", "counts"), build)
+    return snap.tree_memo(("languages.counts",), build)
 
 
 def test_files(snap: Snapshot, language: Language) -> list[Evidence]:

@@ -927,30 +927,25 @@ def cd_deploy(snap: Snapshot, p: CdDeployParams) -> Observation:
     return base.failed(f"none of {len(jobs)} CI job(s) deploys, ships or restarts the system")
 
 
-# the TestPyPI rehearsal of a release, not the release (EleutherAI/lm-evaluation-harness
-# `testpypi`; an action's `repository-url`, twine's `--repository testpypi`)
-_TEST_INDEX = re.compile(r"test\.pypi\.org|\btestpypi\b", re.IGNORECASE)
-
-
 def _ci_publishes(snap: Snapshot) -> list[tuple[CiJob, Evidence]]:
     """(job, evidence) of each active CI job that publishes a package to the real index: the
     PyPA publish action, or a publish command (`twine upload`, `uv publish` …) the job runs
     directly or through a Makefile target or script."""
-    from mlaudit.probes.profile import PUBLISH_COMMAND, publish_action
+    from mlaudit.probes.profile import PUBLISH_COMMAND, TEST_INDEX, publish_action
 
     found: list[tuple[CiJob, Evidence]] = []
     for job in snap.ci_jobs:
         if job.disabled:
             continue
         for use in job.uses:
-            if publish_action(use) and not _TEST_INDEX.search(
+            if publish_action(use) and not TEST_INDEX.search(
                 use.input("repository-url") or use.input("repository_url") or ""
             ):
                 found.append(
                     (job, ev(job.path, use.line, use.text, f"{job.system} job {job.name}"))
                 )
     for reach in _ci_reach.reached(snap):
-        if _ci_reach.runs(reach.text, PUBLISH_COMMAND) and not _TEST_INDEX.search(reach.text):
+        if _ci_reach.runs(reach.text, PUBLISH_COMMAND) and not TEST_INDEX.search(reach.text):
             found.append((reach.job, reach.evidence()))
     return found
 

@@ -238,8 +238,10 @@ def _module_constant(snap: Snapshot, path: str, name: str | None) -> str | None:
     `package_name = os.environ.get('COMPOSER_PACKAGE_NAME', 'mosaicml')`; reviewed)."""
     if not name or not name.isidentifier():
         return None
+    # at the top of the module, or of its `if __name__ == "__main__":` block (pytorch/serve
+    # setup.py:147 `    name = "torchserve"`, then `setup(name=name, …)`; reviewed)
     assigned = re.compile(
-        rf"""^{re.escape(name)}\s*=\s*(?:os\.(?:environ\.get|getenv)\(\s*["'][\w.-]+["']\s*,\s*)?"""
+        rf"""^\s*{re.escape(name)}\s*=\s*(?:os\.(?:environ\.get|getenv)\(\s*["'][\w.-]+["']\s*,\s*)?"""
         r"""["']([\w.-]+)["']\s*\)?\s*(?:#.*)?$"""
     )
     for line in snap.lines(path):
@@ -288,9 +290,57 @@ def package_roots(snap: Snapshot) -> tuple[str, ...]:
         for folder in folders:
             if isinstance(folder, str) and folder.strip("./"):
                 roots.add(folder.strip("/").removeprefix("./") + "/")
+        roots.update(_bindings_roots(snap))
         return tuple(sorted(roots, key=len, reverse=True))
 
     return snap.memo(("package_roots",), build)
+
+
+def bindings_folder(snap: Snapshot) -> str | None:
+    """The folder ("client/", ending in "/") of the Python package a system written in
+    another language publishes, its client or bindings: the root declares no distribution,
+    most of the code is Go, Rust or Java, and exactly one project folder at most two levels
+    down declares one (featureform/featureform client/setup.cfg `name = featureform` beside
+    368 Go files; lancedb/lancedb python/pyproject.toml, built by maturin from Rust; reviewed).
+    None otherwise: a collection of example projects, each with its own pyproject, in a
+    Python repository is no library."""
+
+    def build() -> str | None:
+        from mlaudit.probes import _languages
+
+        if declared_distributions(snap) or _languages.unread_code(snap) is None:
+            return None
+        folders: dict[str, set[str]] = {}
+        for path in snap.glob("**/pyproject.toml", "**/setup.py", "**/setup.cfg"):
+            parts = path.split("/")
+            if not 1 < len(parts) <= _PLUGIN_DEPTH + 1 or is_excluded(path) or is_test_path(path):
+                continue
+            folder = "/".join(parts[:-1]) + "/"
+            names = declared_distributions(snap, folder)
+            if names:
+                folders[folder] = names
+        if len(folders) == 1:
+            return next(iter(folders))
+        # several: the one named as the repository is (featureform's client/, beside its
+        # older embeddinghub/)
+        named = [f for f, names in folders.items() if norm_dist(snap.root_name) in names]
+        return named[0] if len(named) == 1 else None
+
+    return snap.memo(("bindings_folder",), build)
+
+
+def _bindings_roots(snap: Snapshot) -> set[str]:
+    """Where the bindings folder's packages are: the folder, its src/, and the source folder
+    maturin is told (`[tool.maturin] python-source = "python"`)."""
+    folder = bindings_folder(snap)
+    if folder is None:
+        return set()
+    roots = {folder, folder + "src/"}
+    data = snap.toml(folder + "pyproject.toml") if snap.exists(folder + "pyproject.toml") else None
+    source = table(table(data or {}, "tool"), "maturin").get("python-source")
+    if isinstance(source, str) and source.strip("./"):
+        roots.add(folder + source.strip("/").removeprefix("./") + "/")
+    return roots
 
 
 _FIND_WHERE = re.compile(r"(?ms)^\[options\.packages\.find\][^\[]*?^where\s*=\s*(\S+)")
@@ -337,9 +387,9 @@ def own_packages(snap: Snapshot) -> frozenset[str]:
     def build() -> frozenset[str]:
         # the distribution `llm-foundry` ships the package `llmfoundry`: names compared
         # without their separators as well
-        declared = {
-            form for name in declared_distributions(snap) for form in (name, name.replace("_", ""))
-        }
+        folder = bindings_folder(snap)
+        names = declared_distributions(snap, folder) if folder else declared_distributions(snap)
+        declared = {form for name in names for form in (name, name.replace("_", ""))}
         if not declared:
             return frozenset()
         found = set()
@@ -385,18 +435,25 @@ def _found_packages(snap: Snapshot, roots: tuple[str, ...]) -> set[str]:
     'tests*'])` ships composer/; reviewed): the packages at the root or under src/, tests,
     docs, examples and scripts aside, when there are at most three."""
     facts = snap.python("setup.py") if snap.exists("setup.py") else None
-    if facts is None or not any(
-        call.name.rsplit(".", 1)[-1] in _FIND_CALLS and call.kwarg("include") is None
-        for call in facts.calls
-    ):
+    finds = [
+        call
+        for call in (facts.calls if facts else ())
+        if call.name.rsplit(".", 1)[-1] in _FIND_CALLS and call.kwarg("include") is None
+    ]
+    if not finds:
         return set()
+    # the packages it is told to leave out (pytorch/serve setup.py:33
+    # `find_packages(exclude=["ts_scripts", "test"])` ships ts/; reviewed)
+    excluded = {
+        name for call in finds for name in _PACKAGE_NAME.findall(call.kwarg("exclude") or "")
+    }
     found = {
         parts[0]
         for path in snap.glob("**/__init__.py")
         for root in roots
         if root in ("", "src/") and path.startswith(root)
         for parts in [path[len(root) :].split("/")]
-        if len(parts) == 2 and not _NOT_SHIPPED.match(parts[0])
+        if len(parts) == 2 and not _NOT_SHIPPED.match(parts[0]) and parts[0] not in excluded
     }
     return found if len(found) <= _MAX_FOUND_PACKAGES else set()
 

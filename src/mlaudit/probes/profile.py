@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from mlaudit.probes import base
+from mlaudit.probes import _ci_reach, base
 from mlaudit.probes._ci_reach import (
     is_install,
     make_invocation,
@@ -36,6 +36,7 @@ from mlaudit.probes.cloudformation import cdk_evidence, cfn_resources
 from mlaudit.probes.generic import module_matches_any, name_matches_any
 from mlaudit.probes.kubernetes import tf_blocks, tf_ev
 from mlaudit.repo.parsers.ci import CiCommand, CiJob
+from mlaudit.repo.parsers.dockerfile import Dockerfile
 from mlaudit.repo.parsers.python_src import Import, PythonFacts
 from mlaudit.repo.parsers.yaml_docs import key_line
 from mlaudit.repo.snapshot import Snapshot, derivation_key
@@ -408,6 +409,9 @@ def _make_recipe(snap: Snapshot, part: str) -> list[str] | None:
     return commands
 
 
+# the TestPyPI rehearsal of a release, not the release (EleutherAI/lm-evaluation-harness
+# `testpypi`; an action's `repository-url`, twine's `--repository testpypi`)
+TEST_INDEX = re.compile(r"test\.pypi\.org|\btestpypi\b", re.IGNORECASE)
 PUBLISH_COMMAND = re.compile(
     r"\b(?:twine\s+upload|uv\s+publish|poetry\s+publish|flit\s+publish|hatch\s+publish|"
     r"pdm\s+publish|maturin\s+(?:publish|upload))\b"
@@ -447,6 +451,16 @@ def _published_library(snap: Snapshot) -> list[Evidence]:
         for command in job.commands:
             if PUBLISH_COMMAND.search(command.text):
                 return [ev(job.path, command.line, command.text, f"{job.system} job {job.name}")]
+    # ... or through a script or a Python driver the job runs (pytorch/serve
+    # torchserve-nightly-build.yml:42 `python binaries/upload.py --upload-pypi-packages`,
+    # binaries/upload.py:28 `twine upload …`; reviewed), a TestPyPI rehearsal aside
+    for reach in _ci_reach.reached(snap):
+        if (
+            not reach.direct
+            and _ci_reach.runs(reach.text, PUBLISH_COMMAND)
+            and not TEST_INDEX.search(reach.text)
+        ):
+            return [reach.evidence()]
     return (
         makefile_releases(snap)[:1] or _pypi_page_in_metadata(snap) or _pypi_badge_in_readme(snap)
     )
@@ -456,7 +470,50 @@ def makefile_releases(snap: Snapshot) -> list[Evidence]:
     """Makefile targets that publish the package: a release made by hand (SeldonIO/
     alibi-detect Makefile:51-52 `push_pypi: twine upload dist/*`), the real index before a
     rehearsal on TestPyPI (alibi-detect Makefile:48 and :52). A Makefile of an example or a
-    doc is not the project's."""
+    doc is not the project's. Also the release task of an invoke `tasks.py` or a nox session
+    (see _task_releases)."""
+    return _make_releases(snap) + _task_releases(snap)
+
+
+# a task named for releasing, and what in it uploads: a publish command, or a call named
+# upload or publish (ploomber/ploomber tasks.py:110-115 `def release(c, tag, …)`, "Upload to
+# PyPI", `versioneer.upload(tag, production=production)`; reviewed)
+_RELEASE_TASK = re.compile(r"^(?:release|publish|upload|deploy_pypi|pypi)(?:_\w+)?$")
+_UPLOAD_CALL = ("*.upload", "*.publish", "upload", "publish")
+
+
+def _task_releases(snap: Snapshot) -> list[Evidence]:
+    found: list[Evidence] = []
+    for path in ("tasks.py", "noxfile.py"):
+        facts = snap.python(path) if snap.exists(path) else None
+        if facts is None:
+            continue
+        decorated = {
+            d.line for d in facts.decorators if name_matches_any(d.name, ("*task", "*session"))
+        }
+        for name, start, end, kind in facts.spans:
+            if (
+                kind != "def"
+                or not _RELEASE_TASK.match(name)
+                or not (decorated & {start - 1, start})
+            ):
+                continue
+            hits = [
+                (call.line, f"{call.name}(…)")
+                for call in facts.calls
+                if start <= call.line <= end and name_matches_any(call.name, _UPLOAD_CALL)
+            ] + [
+                (line, value)
+                for value, line in facts.strings
+                if start <= line <= end and PUBLISH_COMMAND.search(value)
+            ]
+            if hits:
+                line, shown = min(hits)
+                found.append(ev(path, line, shown, f"task {name} publishes"))
+    return found
+
+
+def _make_releases(snap: Snapshot) -> list[Evidence]:
     found = [
         ev(path, line, text, f"Makefile target {target} publishes")
         for path in snap.glob("**/[Mm]akefile")
@@ -579,9 +636,26 @@ def could_serve(snap: Snapshot, path: str) -> bool:
     dockerfile = snap.dockerfile(path)
     if dockerfile is None:
         return True  # unreadable: not known to serve nothing
-    if dockerfile.of("EXPOSE") or starts_a_program(snap, path):
+    if dockerfile.of("EXPOSE"):
+        return True
+    if starts_a_program(snap, path):
         return True
     return bool(base.select_files(snap, _COMPOSE_FILES))
+
+
+# a Python script named for a test or smoke check, run as the image's command
+_TEST_SCRIPT_COMMAND = re.compile(
+    r"""\bpython[\d.]*["',\s]+(?:[\w./-]*/)?(?:\w*_)?(?:test|tests|smoke_?test|sanity)(?:_\w*)?\.py\b"""
+)
+
+
+def _runs_a_test_script(dockerfile: Dockerfile) -> bool:
+    """Does an image that exposes no port start only a test script (IDEA-Research/
+    GroundingDINO Dockerfile `CMD [ "python", "docker_test.py" ]`, the image that checks the
+    package installs and runs; reviewed)? It is a test environment, not a service."""
+    starts = dockerfile.of("CMD") + dockerfile.of("ENTRYPOINT")
+    last = max(starts, key=lambda i: i.line) if starts else None
+    return last is not None and bool(_TEST_SCRIPT_COMMAND.search(last.args))
 
 
 def starts_a_program(snap: Snapshot, path: str) -> bool:
@@ -590,10 +664,13 @@ def starts_a_program(snap: Snapshot, path: str) -> bool:
     image run with `docker run -it` (facebookresearch/detectron2 docker/Dockerfile, its
     Compose service forwarding the X11 display), a GPU training environment
     (EleutherAI/gpt-neox containers/docker/Dockerfile). A job is packaged when the image
-    runs it, or when a CronJob, an orchestrator or a CI delivery runs the image."""
+    runs it, or when a CronJob, an orchestrator or a CI delivery runs the image. An image
+    whose command is a test script runs no job of the project's either."""
     dockerfile = snap.dockerfile(path)
     if dockerfile is None:
         return True  # unreadable: not known to start nothing
+    if _runs_a_test_script(dockerfile):
+        return False
     entrypoints, commands = dockerfile.of("ENTRYPOINT"), dockerfile.of("CMD")
     if entrypoints and _passes_through(snap, path, entrypoints[-1].args):
         # what runs is the CMD, or whatever `docker run` is given

@@ -1014,6 +1014,26 @@ def _in_inference_code(facts: PythonFacts, line: int) -> bool:
     return any(_INFERENCE_WORD.match(word) for word in words)
 
 
+def _normalises_a_generator(snap: Snapshot, path: str, facts: PythonFacts, call: Call) -> bool:
+    """Is the seeded generator built from a parameter that its function also accepts as None
+    (`def ensure_rng(rng=None): if rng is None: … elif isinstance(rng, int): rng =
+    np.random.RandomState(rng)`: IDEA-Research/GroundingDINO util/utils.py:430; reviewed)?
+    Such a helper turns whatever its caller passes into a generator: it fixes no seed."""
+    given = call.name_arg("0") or call.name_arg("seed") or ""
+    if not given.isidentifier():
+        return False
+    around = [
+        (start, end)
+        for _name, start, end, kind in facts.spans
+        if kind == "def" and start <= call.line <= end
+    ]
+    if not around:
+        return False
+    start, end = max(around)
+    body = "\n".join(snap.lines(path)[start - 1 : end])
+    return re.search(rf"\b{re.escape(given)}\s+is\s+None\b", body) is not None
+
+
 @probe("seeds_set", NoParams, reads_code=True)
 def seeds_set(snap: Snapshot, p: NoParams) -> Observation:
     """Random seeds are fixed in the training code.
@@ -1044,8 +1064,13 @@ def seeds_set(snap: Snapshot, p: NoParams) -> Observation:
                 given = call.name_arg("0") or call.name_arg("seed")
                 # an attribute of a config object (`cfg.seed`) is shown: its default is read below
                 hit = f"{call.name}({given})" if given and "." in given else f"{call.name}(…)"
-            elif name_matches_any(call.name, tuple(SEEDED_CONSTRUCTORS)) and (
-                (call.args and call.args[0] != "None") or call.kwarg("seed") not in (None, "None")
+            elif (
+                name_matches_any(call.name, tuple(SEEDED_CONSTRUCTORS))
+                and (
+                    (call.args and call.args[0] != "None")
+                    or call.kwarg("seed") not in (None, "None")
+                )
+                and not _normalises_a_generator(snap, path, facts, call)
             ):
                 hit = f"{call.name}({(call.args or ('seed',))[0]})"
             elif call.kwarg("random_state") not in (None, "None"):
@@ -1901,7 +1926,7 @@ def _ml_import(path: str, facts: PythonFacts) -> tuple[int, str] | None:
     return None
 
 
-@probe("notebook_only", NoParams)
+@probe("notebook_only", NoParams, reads_code=True)
 def notebook_only(snap: Snapshot, p: NoParams) -> Observation:
     """Anti-signal: the ML code lives only in notebooks (GCP level 0).
 

@@ -451,6 +451,7 @@ def code_version_logged(snap: Snapshot, p: NoParams) -> Observation:
             "the tracker records the git commit only when runs start from a git checkout",
             auto,
         )
+    asked = [e for e in asked if _runs_at_run_time(snap, e)]
     if asked:
         return base.partial(
             "the code reads its git commit at run time; where the run records it is not followed",
@@ -461,6 +462,35 @@ def code_version_logged(snap: Snapshot, p: NoParams) -> Observation:
         # as data lineage (TRK005): recorded by dvc.lock next to the outputs, not by a tracker
         return base.partial("dvc.lock records the hash of the code each stage ran", locked)
     return base.failed("no tracker records the code version of runs")
+
+
+def _runs_at_run_time(snap: Snapshot, found: Evidence) -> bool:
+    """Is a git-commit lookup run by the project's runs: not by its packaging (setup.py asks
+    at build time), nor inside a function nothing calls (IDEA-Research/GroundingDINO
+    util/misc.py:362 `def get_sha()`, called nowhere; reviewed)?"""
+    from mlaudit.probes.generic import _call_index
+
+    if found.path.rsplit("/", 1)[-1] == "setup.py":
+        return False
+    facts = snap.python(found.path) if not base.is_notebook(found.path) else None
+    if facts is None or found.line is None:
+        return True
+    around = [
+        (start, name, end)
+        for name, start, end, kind in facts.spans
+        if kind == "def" and start <= found.line <= end
+    ]
+    if not around:
+        return True  # at module level: it runs whenever the module does
+    start, name, end = max(around)
+    index = _call_index(snap)
+    for called, places in index.items():
+        if called.rsplit(".", 1)[-1] != name:
+            continue
+        for caller, call in zip(places[::2], places[1::2], strict=True):
+            if not (caller == found.path and start <= call.line <= end):
+                return True
+    return False
 
 
 def _dvc_lock_code(snap: Snapshot) -> list[Evidence]:

@@ -135,6 +135,11 @@ def _training_call(path: str, facts: PythonFacts) -> tuple[int, str] | None:
     """ONE file's first training call, else its first import of a split/CV module, else a
     pipeline step that names training: (line, what)."""
     for call in facts.calls:
+        if call.name.startswith("super()"):
+            # a method override handing over to its parent (`def train(self, mode=True):
+            # super().train(mode)`, torch's mode switch: IDEA-Research/GroundingDINO
+            # swin_transformer.py:758; reviewed) defines a model, it trains nothing
+            continue
         if is_training_call(call.name) or name_matches_any(call.name, MORE_TRAINING_CALLS):
             return call.line, f"{call.name}(…)"
     for name, line, _end, kind in facts.spans:

@@ -434,6 +434,16 @@ def _registry_version(bound: str, call: Call) -> str | None:
     return integer_argument(call, "version", 1)
 
 
+# a Hub revision that names one state of the model: a commit, or a release version. A branch
+# moves (`revision="fp16"`, the Hub's half-precision branch of a Stable Diffusion model:
+# IDEA-Research/GroundingDINO demo/image_editing_with_groundingdino_gligen.ipynb; reviewed)
+_PINNED_REVISION = re.compile(r"""^['"](?:[0-9a-f]{7,40}|v?\d+(?:\.\d+)+\w*)['"]$""")
+
+
+def _pinning_revision(revision: str | None) -> bool:
+    return revision is not None and bool(_PINNED_REVISION.match(revision))
+
+
 @probe("model_pinned_in_serving", NoParams)
 def model_pinned_in_serving(snap: Snapshot, p: NoParams) -> Observation:
     """Serving loads an explicit model version, never "whatever is latest".
@@ -474,12 +484,7 @@ def model_pinned_in_serving(snap: Snapshot, p: NoParams) -> Observation:
                     pinned.append(ev(path, cline, f"{call.name}(version={version})", note))
                 continue
             cline, note = base.notebook_line_note(snap, path, call.line)
-            if call.name.endswith("from_pretrained") and call.kwarg("revision") not in (
-                None,
-                "None",
-                "'main'",
-                "<expr>",
-            ):
+            if call.name.endswith("from_pretrained") and _pinning_revision(call.kwarg("revision")):
                 pinned.append(ev(path, cline, f"{call.name}(revision={call.kwarg('revision')})"))
             elif name_matches(call.name, "dvc.api.*") and call.kwarg("rev") not in (
                 None,

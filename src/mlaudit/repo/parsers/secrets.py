@@ -113,6 +113,13 @@ _PUBLISHED_KEYS = frozenset(
         "minio123",
     }
 )
+# keys made to be published in client code: they identify a project to a service and grant
+# no access to anything (PostHog project keys `phc_…`, write-only analytics: ploomber/ploomber
+# src/ploomber/telemetry.py:4 in history; reviewed; Stripe publishable keys, Mapbox public
+# tokens)
+_PUBLIC_BY_DESIGN = re.compile(
+    r"^(?:phc_[A-Za-z0-9]{20,}|pk_(?:live|test)_[A-Za-z0-9]{10,}|pk\.eyJ)"
+)
 _TEMPLATE = re.compile(r"[<>]|\$\{|\$\(|\{\{|\}\}|%\(|\*\*\*|\.\.\.|…|^\$[A-Za-z_]")
 _PLACEHOLDER_NAME = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+(?:=[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*)?")
 # a bracketed stand-in (`https://[user]:[token]@[netloc]`: mage-ai/mage-ai
@@ -135,7 +142,7 @@ def is_dummy(value: str) -> bool:
     """Obvious placeholders, templates, documentation values and published emulator keys."""
     v = value.strip().strip("'\"")
     low = v.lower()
-    if not v or _TEMPLATE.search(v) or v in _PUBLISHED_KEYS:
+    if not v or _TEMPLATE.search(v) or v in _PUBLISHED_KEYS or _PUBLIC_BY_DESIGN.match(v):
         return True
     if any(word in low for word in _DUMMY_WORDS):
         return True
@@ -554,6 +561,10 @@ _URL_CREDENTIAL = re.compile(
     r"(?<![A-Za-z0-9+.-])([A-Za-z][A-Za-z0-9+.-]{0,20}://)"
     r"([^\s/?#@:\"'<>]{0,128}):([^\s/?#@\"'<>]{1,256})@([A-Za-z0-9.\[\]:_-]{1,255})"
 )
+# the host of a Sentry DSN (`https://<public key>@o123.ingest.sentry.io/456`: lancedb/lancedb
+# python/lancedb/utils/sentry_log.py:97 in history; reviewed): Sentry documents the key as
+# safe to publish, it only submits events
+_SENTRY_HOST = re.compile(r"(?:[\w-]+\.)*(?:ingest\.(?:[\w-]+\.)?sentry\.io|sentry\.io)\b")
 _URL_USER_TOKEN = re.compile(
     r"(?<![A-Za-z0-9+.-])([A-Za-z][A-Za-z0-9+.-]{0,20}://)([A-Za-z0-9_.~-]{20,256})@"
 )
@@ -713,6 +724,8 @@ def _url_findings(line: str) -> list[tuple[str, str, str]]:
         token = m.group(2)
         if m.group(1).lower() in _CONTAINER_SCHEMES:
             continue
+        if _SENTRY_HOST.match(line, m.end()):
+            continue  # a Sentry DSN's key is public by design: it only lets clients report
         if is_real_value(token, min_len=20, min_entropy=3.5) and re.search(r"\d", token):
             out.append(("url-credential", token, f"{m.group(1)}{redact(token)}@"))
     return out
