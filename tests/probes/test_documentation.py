@@ -780,6 +780,8 @@ CASES = [
     # how-to on updating
     ("changelog", "docs-update-log", {"docs/update.md": "# Update Notes\n* [2021.08.28] x\n"}, P),
     ("changelog", "fp-docs-updating", {"docs/updating.md": "# How to update\n"}, F),
+    # the singular name (zilliztech/GPTCache docs/release_note.md, 31 versions; reviewed)
+    ("changelog", "docs-release-note", {"docs/release_note.md": "# Release Note\n## v0.1.4\n"}, P),
     # notes built from the pull requests merged since the last tag (lancedb/lancedb
     # gh-release.yml:67; reviewed)
     (

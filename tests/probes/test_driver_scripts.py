@@ -117,3 +117,55 @@ INVOKE = (
 def test_release_tasks(tmp_path, files, expected):
     obs = run_check(snapshot(tmp_path, files), "package-delivery")
     assert obs.outcome == expected, obs
+
+
+ADO_PIPELINE = (
+    "trigger: [main]\npr: [main]\njobs:\n"
+    "- template: job_templates/test-template.yaml\n  parameters:\n    name: Linux_CI\n"
+)
+ADO_TEMPLATE = (
+    "parameters:\n  name: ''\njobs:\n- job: ${{parameters.name}}\n  steps:\n"
+    "  - script: coverage run --source=servekit -m pytest tests\n"
+    "    displayName: Upload pipeline run test results\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("check", "files", "expected"),
+    [
+        # an Azure pipeline's job template runs with the pipeline's triggers (microsoft/Olive
+        # .azure_pipelines/olive-ci.yaml:39; reviewed): its coverage run is CI's
+        (
+            "coverage",
+            {
+                **PACKAGE,
+                ".azure_pipelines/ci.yaml": ADO_PIPELINE,
+                ".azure_pipelines/job_templates/test-template.yaml": ADO_TEMPLATE,
+            },
+            P,
+        ),
+        # negative: the template alone, included by no pipeline, runs nowhere here
+        (
+            "coverage",
+            {**PACKAGE, ".azure_pipelines/job_templates/test-template.yaml": ADO_TEMPLATE},
+            F,
+        ),
+        # trap: a step's display name is no command ("pipeline run" is no training run)
+        (
+            "ct-trigger",
+            {
+                **PACKAGE,
+                "train.py": "model.fit(X, y)\n",
+                ".azure_pipelines/nightly.yaml": ADO_PIPELINE.replace(
+                    "trigger: [main]\npr: [main]", "trigger: none\nschedules:\n- cron: '0 1 * * *'"
+                ),
+                ".azure_pipelines/job_templates/test-template.yaml": ADO_TEMPLATE,
+            },
+            F,
+        ),
+    ],
+    ids=["ado-job-template", "ado-template-uncalled", "fp-display-name"],
+)
+def test_azure_job_templates(tmp_path, check, files, expected):
+    obs = run_check(snapshot(tmp_path, files), check)
+    assert obs.outcome == expected, obs

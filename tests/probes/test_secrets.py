@@ -116,6 +116,19 @@ def test_a_local_test_databases_word_password_is_no_secret():
     assert [f.kind for f in find_secrets("db.py", strong)] == ["url-credential"]
 
 
+def test_a_local_databases_self_describing_password_is_no_secret():
+    """A password that says what it is, for a database on the developer's machine, shaped
+    by the container's password policy (zilliztech/GPTCache manager.py:10
+    `mssql+pyodbc://sa:Strongpsw_123@127.0.0.1:1434`; reviewed); the same on a public host,
+    or a random one on localhost, is a credential."""
+    local = 'URL = "mssql+pyodbc://sa:Strongpsw_123@127.0.0.1:1434/msdb"\n'
+    assert not find_secrets("manager.py", local)
+    public = 'URL = "mssql+pyodbc://sa:Strongpsw_123@db.acme.io:1434/msdb"\n'
+    assert [f.kind for f in find_secrets("manager.py", public)] == ["url-credential"]
+    random_local = 'URL = "mssql+pyodbc://sa:Xk29dLpQw8Rt5vBn@127.0.0.1:1434/msdb"\n'
+    assert [f.kind for f in find_secrets("manager.py", random_local)] == ["url-credential"]
+
+
 def test_a_sentry_dsn_is_no_secret():
     """A Sentry DSN's key only lets clients report events; Sentry documents it as safe to
     publish (lancedb/lancedb python/lancedb/utils/sentry_log.py:97 in history; reviewed). The

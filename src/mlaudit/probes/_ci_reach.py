@@ -259,9 +259,27 @@ def make_lines(
     return out
 
 
+# keys under a step whose strings label, condition or configure it: never a command
+# (microsoft/Olive job_templates/olive-test-cpu-template.yaml:69 `displayName: Upload
+# pipeline run test results`; reviewed)
+YAML_LABEL_KEYS = {
+    "displayName",
+    "name",
+    "condition",
+    "testRunTitle",
+    "testResultsFiles",
+    "artifactName",
+    "targetPath",
+    "versionSpec",
+    "if",
+}
+
+
 def _yaml_command_strings(node: Any, inside: bool = False) -> Iterator[tuple[str, int | None]]:
     if isinstance(node, dict):
         for key, value in node.items():
+            if inside and str(key) in YAML_LABEL_KEYS:
+                continue
             active = inside or str(key) in YAML_COMMAND_KEYS
             if isinstance(value, str) and active:
                 yield value, key_line(node, key)

@@ -722,7 +722,16 @@ def parse_azure(path: str, doc: Any) -> list[CiJob]:
         if isinstance(stage, dict):
             containers.extend(_as_list(stage.get("jobs")))
     for job in containers:
-        if isinstance(job, dict):
+        if isinstance(job, dict) and isinstance(job.get("template"), str):
+            # a job template the pipeline includes runs with the pipeline's triggers: the
+            # include is followed as a template use is (microsoft/Olive .azure_pipelines/
+            # olive-ci.yaml:39 `- template: job_templates/olive-test-cpu-template.yaml`, the
+            # pull-request test job; reviewed)
+            line = key_line(job, "template")
+            included = CiJob("azure", path, f"template {job['template']}", line, set(triggers))
+            included.uses.append(CiCommand(job["template"], line))
+            jobs.append(included)
+        elif isinstance(job, dict):
             name = str(job.get("job") or job.get("deployment") or "job")
             job_from(job, name, getattr(job, "line", None))
     return jobs

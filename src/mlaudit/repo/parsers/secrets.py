@@ -692,6 +692,13 @@ def _documentation_host(host: str) -> bool:
 # on localhost:5433: serengil/deepface tests/integration/test_postgres_register.py:23;
 # reviewed) is a development default, as `postgres:postgres@localhost` is
 _WORDS_ONLY = re.compile(r"[a-z]+(?:[_-][a-z]+)*\d{0,4}")
+# ... and so is one that says what it is, as a container's password policy asks (SQL
+# Server's image wants capitals, digits and a symbol: zilliztech/GPTCache
+# gptcache/manager/scalar_data/manager.py:10 `mssql+pyodbc://sa:Strongpsw_123@127.0.0.1:1434`;
+# reviewed)
+_DEFAULT_LIKE = re.compile(
+    r"(?i)(?=[a-z]*(?:strong|pass|psw|pwd|secret|admin|test|dev|demo|example))[a-z]+[_!@#.-]?\d{0,6}[!@#.]?"
+)
 
 
 # Azure storage URLs name the container (file system) before the `@`, never a credential
@@ -712,7 +719,9 @@ def _url_findings(line: str) -> list[tuple[str, str, str]]:
         if is_reference(password) or is_dummy(password) or password == user:
             continue
         if (_local_host(host) or _service_host(host, line[m.end() :])) and (
-            not is_real_value(password, min_len=12) or _WORDS_ONLY.fullmatch(password)
+            not is_real_value(password, min_len=12)
+            or _WORDS_ONLY.fullmatch(password)
+            or _DEFAULT_LIKE.fullmatch(password)
         ):
             continue
         if _documentation_host(host):
