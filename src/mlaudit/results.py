@@ -212,6 +212,10 @@ class ProfileInfo(Frozen):
     overridden: bool = False
     reasons: tuple[str, ...] = ()
     evidence: tuple[Evidence, ...] = ()
+    # the repository publishes its own package (rule lib): a library or MLOps tool, graded
+    # with the profile's checks less those its package code does not owe (shown with the name:
+    # "research" alone read as "not a library" to reviewers of dspy, Olive and mlforecast)
+    library: bool = False
 
 
 class TargetInfo(Frozen):

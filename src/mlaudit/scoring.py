@@ -386,6 +386,7 @@ def assess(
             overridden=True,
             reasons=(f"set with --profile (detected: {detected.name})", *detected.reasons),
             evidence=detected.evidence,
+            library=detected.library,
         )
     else:
         profile = detected

@@ -236,3 +236,14 @@ PUBLISH_CLIENT = {
 def test_a_client_package_in_a_folder_of_its_own(tmp_path, files, expected):
     obs = run_check(snapshot(tmp_path, files), "package-delivery")
     assert obs.outcome == expected, obs
+
+
+def test_the_profile_says_a_published_package_is_a_library(tmp_path):
+    """Reviewers read "profile research" as "not a library" (dspy, Olive, mlforecast): the
+    profile carries rule lib, and the reports show it with the name."""
+    from mlaudit.probes.profile import detect_profile
+
+    published = {**LIBRARY, ".github/workflows/publish.yml": _workflow(ON_RELEASE, ACTION)}
+    profile = detect_profile(snapshot(tmp_path / "lib", published))
+    assert (profile.name, profile.library) == ("research", True)
+    assert not detect_profile(snapshot(tmp_path / "project", LIBRARY)).library

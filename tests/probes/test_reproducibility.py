@@ -1087,6 +1087,30 @@ CASES = [
     ),
     # seeds-set --------------------------------------------------------------------------------
     ("seeds-set", "numpy seed", {"train.py": "import numpy as np\nnp.random.seed(42)\n"}, PASS),
+    # the project's own subclass of 🤗 Trainer seeds its runs as the Trainer does (haotian-liu/
+    # LLaVA llava/train/llava_trainer.py, built in train.py; reviewed) ...
+    (
+        "seeds-set",
+        "trainer subclass",
+        {
+            "pkg/my_trainer.py": "from transformers import Trainer\n\n\nclass MyTrainer(Trainer):\n"
+            "    pass\n",
+            "train.py": "from pkg.my_trainer import MyTrainer\n\ntrainer = MyTrainer(model=m, args=a)\n"
+            "trainer.train()\n",
+        },
+        PASS,
+    ),
+    # ... a subclass of Lightning's, which seeds nothing, does not
+    (
+        "seeds-set",
+        "FP lightning trainer subclass",
+        {
+            "pkg/my_trainer.py": "import lightning as L\n\n\nclass MyTrainer(L.Trainer):\n"
+            "    pass\n",
+            "train.py": "from pkg.my_trainer import MyTrainer\n\nMyTrainer().fit(m)\n",
+        },
+        FAIL,
+    ),
     # a helper that turns its caller's `rng` (None, a seed or a generator) into a generator
     # fixes no seed (IDEA-Research/GroundingDINO util/utils.py:430; reviewed) ...
     (

@@ -120,3 +120,19 @@ def test_byte_identical_across_runs_and_locations(tmp_path: Path) -> None:
     assert outputs[0]["json"].replace(str(first), "<repo>") == outputs[2]["json"].replace(
         str(second), "<repo>"
     )
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "markdown-full", "html", "terminal"])
+def test_every_header_names_a_published_library(
+    assessments: dict[str, Assessment], fmt: str
+) -> None:
+    """rule lib is shown with the profile's name; a project's header says nothing of it."""
+    assessment = assessments[EXAMPLES[0]]
+    library = assessment.model_copy(
+        update={"profile": assessment.profile.model_copy(update={"library": True})}
+    )
+    from mlaudit.report.markdown import render_full
+
+    render = render_full if fmt == "markdown-full" else renderer(fmt)
+    assert "a published library" in render(library, RenderOptions())
+    assert "a published library" not in render(assessment, RenderOptions())

@@ -776,6 +776,12 @@ def server_never_installed(snap: Snapshot) -> bool:
 
 
 def detect_profile(snap: Snapshot) -> ProfileInfo:
+    """The profile the repository's files show, and whether it publishes its own package."""
+    profile = _detect_profile(snap)
+    return profile.model_copy(update={"library": bool(published_library(snap))})
+
+
+def _detect_profile(snap: Snapshot) -> ProfileInfo:
     library = published_library(snap)
     # a serving framework in production code, or a managed platform's scoring script; in a
     # published tool (rule lib) not its own web UI or orchestration integration, nor a

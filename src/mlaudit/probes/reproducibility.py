@@ -1014,6 +1014,38 @@ def _in_inference_code(facts: PythonFacts, line: int) -> bool:
     return any(_INFERENCE_WORD.match(word) for word in words)
 
 
+def _seeding_trainer_subclasses(snap: Snapshot, paths: list[str]) -> list[Evidence]:
+    """Runs of the project's own subclass of a seeding Trainer: it seeds as its parent does
+    (haotian-liu/LLaVA llava/train/llava_trainer.py `class LLaVATrainer(Trainer)`, built in
+    llava/train/train.py; reviewed)."""
+    from mlaudit.probes.generic import _call_index
+
+    classes: dict[str, str] = {}
+    for path in paths:
+        facts = snap.python(path) if not base.is_notebook(path) else None
+        if facts is None:
+            continue
+        starts = {start: name for name, start, _end, kind in facts.spans if kind == "class"}
+        for base_class in facts.bases:
+            if name_matches_any(base_class.name, SEEDING_TRAINERS) and base_class.line in starts:
+                classes[starts[base_class.line]] = base_class.name
+    if not classes:
+        return []
+    allowed = set(paths)
+    found: list[Evidence] = []
+    for called, places in _call_index(snap).items():
+        parent = classes.get(called.rsplit(".", 1)[-1])
+        if parent is None:
+            continue
+        for caller, call in zip(places[::2], places[1::2], strict=True):
+            if caller in allowed:
+                line, note = base.notebook_line_note(snap, caller, call.line)
+                shown = f"{called.rsplit('.', 1)[-1]}(…), a {parent}, seeds the run"
+                found.append(ev(caller, line, shown, note or "from TrainingArguments.seed"))
+                break
+    return sorted(found, key=lambda e: (e.path, e.line or 0))[:5]
+
+
 def _normalises_a_generator(snap: Snapshot, path: str, facts: PythonFacts, call: Call) -> bool:
     """Is the seeded generator built from a parameter that its function also accepts as None
     (`def ensure_rng(rng=None): if rng is None: … elif isinstance(rng, int): rng =
@@ -1094,6 +1126,8 @@ def seeds_set(snap: Snapshot, p: NoParams) -> Observation:
                 helps.append(ev(path, line, f"{assign.target} = True", note))
 
     found, hurts, helps = base.per_file_evidence(snap, _SEEDS, paths, scan_file, 3)
+    if not found:
+        found = _seeding_trainer_subclasses(snap, paths)
     in_scripts = any(not base.is_notebook(e.path) for e in found)
     if not found:
         return base.found_or_missing(

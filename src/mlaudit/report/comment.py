@@ -142,7 +142,9 @@ def render(a: Assessment, options: RenderOptions) -> str:
         f"## mlaudit: {md_code(v.target_name(a), max_chars=80)}",
         "",
         (f"Commit {md_code(commit)}" if commit else "Working folder (no commit)")
-        + f" · profile **{md(a.profile.name)}** · rubric {md_code(a.rubric.id)} "
+        + f" · profile **{md(a.profile.name)}**"
+        + (", a published library" if a.profile.library else "")
+        + f" · rubric {md_code(a.rubric.id)} "
         f"{md(a.rubric.version)} · mlaudit {md(a.tool_version)}",
         "",
     ]

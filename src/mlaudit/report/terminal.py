@@ -99,7 +99,7 @@ def render(a: Assessment, options: RenderOptions) -> str:
     console.print(header)
     console.print(
         Text(
-            f"profile: {a.profile.name}"
+            f"profile: {a.profile.name}{', a published library' if a.profile.library else ''}"
             + (" (set by --profile)" if a.profile.overridden else " (detected)")
             + f" · rubric {a.rubric.id} {a.rubric.version} · {t.files} files"
             + (f" · scanned {a.generated_at}" if a.generated_at else ""),
