@@ -702,6 +702,28 @@ CASES = [
         F,
     ),
     # cd-deploy ---------------------------------------------------------------------------------------------
+    # flyctl's action deploys; its setup-flyctl installs the CLI for tests (iterative/mlem
+    # check-test-release.yml:108; reviewed)
+    (
+        "cd-deploy",
+        "flyctl-action-deploys",
+        {
+            ".github/workflows/cd.yml": "on: {push: {branches: [main]}}\njobs:\n  d:\n"
+            "    runs-on: ubuntu-latest\n    steps:\n      - uses: superfly/flyctl-actions@1.5\n"
+            "        with:\n          args: deploy\n"
+        },
+        P,
+    ),
+    (
+        "cd-deploy",
+        "fp-setup-flyctl",
+        {
+            ".github/workflows/ci.yml": "on: [push]\njobs:\n  t:\n    runs-on: ubuntu-latest\n"
+            "    steps:\n      - uses: superfly/flyctl-actions/setup-flyctl@master\n"
+            "      - run: pytest -k flyio\n"
+        },
+        F,
+    ),
     ("cd-deploy", "codepipeline-deploy-stage", {"pipeline.yml": CODEPIPELINE}, P),
     # Azure Pipelines' ARM deployment task on pushes to main deploys as `az deployment group
     # create` does (microsoft/MLOps infra-as-code/build-and-release/deploy-infra.template.yml:28)

@@ -247,3 +247,20 @@ def test_the_profile_says_a_published_package_is_a_library(tmp_path):
     profile = detect_profile(snapshot(tmp_path / "lib", published))
     assert (profile.name, profile.library) == ("research", True)
     assert not detect_profile(snapshot(tmp_path / "project", LIBRARY)).library
+
+
+def test_a_distribution_named_in_the_mapping_setup_is_given(tmp_path):
+    """iterative/mlem setup.py:120-274: `setup_args = dict(name="mlem", …)`, then
+    `setup(**setup_args)` (reviewed): the package is the repository's own."""
+    spread = {
+        "setup.py": "from setuptools import setup\n\nsetup_args = dict(  # noqa\n"
+        '    name="forecastlib",\n    version="1.0",\n)\n\nif __name__ == "__main__":\n'
+        "    setup(**setup_args)\n",
+        "forecastlib/__init__.py": "",
+        "forecastlib/models.py": "def fit(y):\n    return y\n",
+        ".github/workflows/publish.yml": _workflow(ON_RELEASE, ACTION),
+    }
+    assert run_check(snapshot(tmp_path / "spread", spread), "package-delivery").outcome == P
+    # another mapping's name is not the distribution's
+    other = {**spread, "setup.py": spread["setup.py"].replace("setup(**setup_args)", "setup()")}
+    assert run_check(snapshot(tmp_path / "other", other), "package-delivery").outcome == NA

@@ -948,3 +948,58 @@ def test_profile_an_image_that_runs_a_test_script_serves_nothing(tmp_path):
         detect_profile(snapshot(tmp_path / "s", {**demo, "Dockerfile": served})).name
         == "online-serving"
     )
+
+
+def test_profile_an_image_of_a_web_front_end_serves_no_python(tmp_path):
+    """A web demo's front end built by node and served from nginx's document root ships none
+    of the repository's Python servers (OpenBMB/MiniCPM-V web_demos/…/web_server/Dockerfile;
+    reviewed); the same server in a Python image is shipped."""
+    server = {"demo/model_server.py": "from fastapi import FastAPI\n\napp = FastAPI()\n"}
+    front = (
+        "FROM registry.example.com/playground:20 as build\nRUN pnpm run build\n"
+        "FROM registry.example.com/playground:alpine\n"
+        "COPY --from=build /build/dist /usr/share/nginx/html\nEXPOSE 3000\n"
+    )
+    python = 'FROM python:3.11\nCOPY . .\nCMD ["uvicorn", "demo.model_server:app"]\n'
+    web = {**server, "web/Dockerfile": front}
+    assert detect_profile(snapshot(tmp_path / "web", web)).name == "research"
+    shipped = {**server, "Dockerfile": python}
+    assert detect_profile(snapshot(tmp_path / "py", shipped)).name == "online-serving"
+
+
+SERVING_TOOL = {
+    "pyproject.toml": '[project]\nname = "servetool"\n',
+    "servetool/__init__.py": "",
+    "servetool/serving/__init__.py": "",
+    "servetool/serving/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n",
+    "servetool/serving/entrypoint.sh": "#!/bin/bash\npython3 -m uvicorn servetool.serving.main:app\n",
+    "README.md": "[![PyPI](https://img.shields.io/pypi/v/servetool.svg)](https://pypi.org/project/servetool/)\n",
+}
+
+
+def test_profile_a_serving_tool_that_ships_its_own_server_image_serves(tmp_path):
+    """A published serving tool whose repository ships the image of its own server deploys
+    it (allegroai/clearml-serving serving/Dockerfile → entrypoint.sh → uvicorn
+    clearml_serving.serving.main:app; reviewed); without the image it is a library."""
+    image = {
+        "servetool/serving/Dockerfile": 'FROM python:3.11\nENTRYPOINT ["servetool/serving/entrypoint.sh"]\n'
+    }
+    shipped = detect_profile(snapshot(tmp_path / "image", {**SERVING_TOOL, **image}))
+    assert (shipped.name, shipped.library) == ("online-serving", True)
+    alone = detect_profile(snapshot(tmp_path / "alone", SERVING_TOOL))
+    assert (alone.name, alone.library) == ("research", True)
+
+
+def test_profile_a_tools_own_deployers_are_no_deployment(tmp_path):
+    """A published tool's SageMaker deployer, called for its users, deploys nothing of the
+    repository's (iterative/mlem mlem/contrib/sagemaker/meta.py:316; reviewed)."""
+    deployer = {
+        "servetool/contrib/sagemaker.py": "import sagemaker\n\n\ndef deploy(model):\n"
+        "    sm_model = sagemaker.Model(image_uri='x', role='r')\n"
+        "    return sm_model.deploy(initial_instance_count=1, instance_type='ml.m5.large')\n"
+    }
+    tool = detect_profile(snapshot(tmp_path / "tool", {**SERVING_TOOL, **deployer}))
+    assert tool.name == "research"
+    project = {k: v for k, v in deployer.items()}
+    project["deploy.py"] = project.pop("servetool/contrib/sagemaker.py")
+    assert detect_profile(snapshot(tmp_path / "project", project)).name == "online-serving"

@@ -75,6 +75,22 @@ CASES = [
         {"util.py": "def test_mode():\n    return 'fast'\n\n\nassert test_mode()\n"},
         F,
     ),
+    # a capital fifth letter makes `testFoo` a test, not `CIRCULAR` nor `DATASET_TYPE`
+    # (OpenBMB/MiniCPM-V vlmeval/tools.py:129; reviewed)
+    (
+        "camel-case-test",
+        {
+            "check_shapes.py": "from model import forward\n\n\ndef testShapes():\n"
+            "    assert forward(1) == 2\n",
+            "model.py": "def forward(x):\n    return 2 * x\n",
+        },
+        P,
+    ),
+    (
+        "fp-capitalised-helper",
+        {"tools.py": "def CIRCULAR(inp):\n    assert inp.endswith('.tsv')\n    return inp\n"},
+        F,
+    ),
     # BDD acceptance tests: behave step definitions that assert
     ("behave-steps", {"features/steps/model_steps.py": BEHAVE_STEPS}, P),
     (

@@ -80,7 +80,9 @@ SERVICE_ACTIONS = re.compile(
     r"^(?:azure/(?:webapps-deploy|container-apps-deploy-action|functions-action)"
     r"|google-github-actions/(?:deploy-cloudrun|deploy-appengine|deploy-cloud-functions)"
     r"|aws-actions/amazon-ecs-deploy-task-definition|akhileshns/heroku-deploy"
-    r"|superfly/flyctl-actions|AzureWebApp@|AzureFunctionApp@|AzureRmWebAppDeployment@)",
+    # flyctl's action deploys; its setup-flyctl only installs the CLI (iterative/mlem
+    # check-test-release.yml:108, before tests that mock fly; reviewed)
+    r"|superfly/flyctl-actions(?!/setup-flyctl)|AzureWebApp@|AzureFunctionApp@|AzureRmWebAppDeployment@)",
     re.IGNORECASE,
 )
 SHIP_ACTIONS = re.compile(

@@ -226,9 +226,36 @@ def declared_distributions(snap: Snapshot, folder: str = "") -> set[str]:
             name = call.kwarg("name")
             if name == "<expr>":
                 name = _module_constant(snap, setup_py, call.name_arg("name"))
+            elif name is None and call.spreads_keywords:
+                name = _spread_name(snap, setup_py)
             if name:
                 names.add(norm_dist(name))
     return names
+
+
+_SPREAD = re.compile(r"\bsetup\(\s*\*\*(\w+)\s*\)")
+_NAME_ITEM = re.compile(r"""^\s*(?:name\s*=|["']name["']\s*:)\s*["']([\w.-]+)["']""")
+
+
+def _spread_name(snap: Snapshot, path: str) -> str | None:
+    """The name in the mapping `setup(**args)` is given (iterative/mlem setup.py:120-274:
+    `setup_args = dict(name="mlem", …)`, then `setup(**setup_args)`; reviewed)."""
+    text = snap.text(path) or ""
+    spread = _SPREAD.search(text)
+    if spread is None:
+        return None
+    lines = snap.lines(path)
+    opens = re.compile(rf"^\s*{re.escape(spread.group(1))}\s*=\s*(?:dict\(|\{{)")
+    for index, line in enumerate(lines):
+        if opens.match(line):
+            for inner in lines[index : index + 40]:
+                found = _NAME_ITEM.match(inner) or re.search(
+                    r"""\bdict\(\s*name\s*=\s*["']([\w.-]+)["']""", inner
+                )
+                if found:
+                    return found.group(1)
+            return None
+    return None
 
 
 def _module_constant(snap: Snapshot, path: str, name: str | None) -> str | None:

@@ -627,6 +627,52 @@ _SHELL = re.compile(r"""^\s*\[?\s*["']?(?:/usr)?(?:/bin/)?(?:ba|z)?sh["']?\s*\]?
 _COMPOSE_FILES = ("docker-compose*.yml", "docker-compose*.yaml", "compose.yml", "compose.yaml")
 
 
+def _image_starts(snap: Snapshot, module_path: str) -> bool:
+    """Does an image the repository ships start this module of its own package, by its
+    command or the entrypoint script it runs? A serving tool that ships the image of its
+    own server is deployed by its repository (allegroai/clearml-serving
+    clearml_serving/serving/Dockerfile ENTRYPOINT entrypoint.sh, :48-49 `uvicorn
+    clearml_serving.serving.main:app`; reviewed)."""
+    stem = module_path.removesuffix(".py").removesuffix("/__init__")
+    roots = [r for r in base.package_roots(snap) if r and stem.startswith(r)]
+    dotted = stem[len(roots[0]) if roots else 0 :].replace("/", ".")
+    named = re.compile(rf"(?<![\w.]){re.escape(dotted)}(?:[:\s]|$)|{re.escape(stem)}\.py\b")
+    for dockerfile in base.runtime_dockerfiles(snap):
+        if any(named.search(text) for text in _image_commands(snap, dockerfile)):
+            return True
+    return False
+
+
+def _image_commands(snap: Snapshot, dockerfile: str) -> list[str]:
+    """What an image starts: its CMD and ENTRYPOINT, and the lines of a repository script
+    they name (found by its path from the root or its file name), read once per scan."""
+
+    def build() -> list[str]:
+        parsed = snap.dockerfile(dockerfile)
+        if parsed is None:
+            return []
+        texts = [i.args for i in (*parsed.of("CMD"), *parsed.of("ENTRYPOINT"))]
+        for word in re.findall(r"[\w./-]+\.sh\b", " ".join(texts)):
+            name = word.removeprefix("./").lstrip("/")
+            candidates = (
+                [name]
+                if snap.exists(name)
+                else [f for f in snap.files if f.endswith("/" + name.rsplit("/", 1)[-1])][:3]
+            )
+            for script in candidates:
+                texts.extend(snap.lines(script))
+        return texts
+
+    return snap.memo(("profile.image_commands", dockerfile), build)
+
+
+# images of a web server or a JavaScript runtime: they serve static files or JavaScript, not
+# the repository's Python (OpenBMB/MiniCPM-V's web demo frontend, built by node and served by
+# nginx; its FastAPI model server is in no image; reviewed)
+_WEB_ROOT = re.compile(r"\s/(?:usr/share/nginx|etc/nginx|usr/local/apache2/htdocs|srv/http)\b")
+_WEB_IMAGE = re.compile(r"^(?:[\w.-]+/)*(?:nginx|httpd|caddy|node|traefik|envoy|haproxy)(?::|@|$)")
+
+
 def could_serve(snap: Snapshot, path: str) -> bool:
     """Could the image run a service? Not when it exposes no port and starts nothing but a
     shell (or nothing at all) and no Compose file in the repository could start it with a
@@ -636,6 +682,13 @@ def could_serve(snap: Snapshot, path: str) -> bool:
     dockerfile = snap.dockerfile(path)
     if dockerfile is None:
         return True  # unreadable: not known to serve nothing
+    stages = dockerfile.of("FROM")
+    final = stages[-1].args.split() if stages else []
+    if final and _WEB_IMAGE.match(final[0]):
+        return False
+    copies = dockerfile.in_final_stage("COPY") + dockerfile.in_final_stage("ADD")
+    if any(_WEB_ROOT.search(i.args) for i in copies):
+        return False  # its final stage is a web server's document root or configuration
     if dockerfile.of("EXPOSE"):
         return True
     if starts_a_program(snap, path):
@@ -794,6 +847,7 @@ def _detect_profile(snap: Snapshot) -> ProfileInfo:
         )
         if not library
         or not (base.in_own_package(snap, path) or base.is_own_module(snap, imp.module))
+        or _image_starts(snap, path)
     ]
     if serving and server_never_installed(snap):
         serving = []
@@ -838,7 +892,11 @@ def _detect_profile(snap: Snapshot) -> ProfileInfo:
             reasons=tuple(reasons),
             evidence=base.cap(served[:3] + serving[:2]),
         )
-    managed = _managed_deploys(snap)
+    # a published tool's deployers are its product (iterative/mlem mlem/contrib/sagemaker/
+    # meta.py:316 `sm_model.deploy(…)`, called for its users; reviewed)
+    managed = [
+        e for e in _managed_deploys(snap) if not library or not base.in_own_package(snap, e.path)
+    ]
     if managed:
         reasons = [
             "production code deploys the model to a managed online endpoint "

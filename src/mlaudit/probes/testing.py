@@ -84,7 +84,13 @@ def asserting_tests(facts: PythonFacts) -> list[int]:
         if kind != "def" or within(start, skipped):
             continue
         in_case = any(s < start <= e for s, e in cases)
-        pytest_like = name == "test" or name.startswith("test_") or name[4:5].isupper()
+        # `test`, `test_x`, `testFoo`; not any name whose fifth letter is a capital
+        # (OpenBMB/MiniCPM-V vlmeval/tools.py:129 `def CIRCULAR(inp): assert …`; reviewed)
+        pytest_like = (
+            name == "test"
+            or name.startswith("test_")
+            or (name.startswith("test") and name[4:5].isupper())
+        )
         if not (pytest_like if not in_case else name.startswith("test")):
             continue
         if any(start <= line <= end for line in asserts):
