@@ -748,3 +748,33 @@ def test_dependency_bot_that_stopped_years_ago_is_not_credited(tmp_path):
     commit(tmp_path, {"train.py": "x = 1\n"}, "train", date="2024-02-10T12:00:00Z")
     obs = run_check(open_worktree(tmp_path), "dependency-bot")
     assert obs.outcome == FAIL and "over a year older" in obs.message, obs.message
+
+
+def test_dependency_bot_for_actions_with_security_updates_for_python(tmp_path):
+    """Dependabot configured for GitHub Actions only, while its security updates bump the
+    Python dependencies (Nixtla/mlforecast: 41 commits to uv.lock; reviewed): still partial,
+    and the message says the Python dependencies get security updates, not that nothing
+    watches them."""
+    from helpers import commit, git, make_repo
+
+    from mlaudit.repo.worktree import open_worktree
+
+    config = {
+        ".github/dependabot.yml": "version: 2\nupdates:\n  - package-ecosystem: github-actions\n"
+        "    directory: /\n    schedule: {interval: weekly}\n",
+        ".github/workflows/ci.yml": "on: [push]\njobs:\n  t:\n    runs-on: ubuntu-latest\n"
+        "    steps:\n      - uses: actions/checkout@v4\n",
+        "requirements.txt": "torch==1.0\n",
+    }
+    make_repo(tmp_path / "quiet", config)
+    obs = run_check(open_worktree(tmp_path / "quiet"), "dependency-bot")
+    assert obs.outcome == PARTIAL and "are not watched" in obs.message, obs.message
+    repo = tmp_path / "bumped"
+    make_repo(repo, config)
+    (repo / "requirements.txt").write_text("torch==1.1\n")
+    git(repo, "add", "-A")
+    bot = "dependabot[bot] <49699333+dependabot[bot]@users.noreply.github.com>"
+    git(repo, "commit", "-q", "--author", bot, "-m", "Bump torch", date="2024-02-01T12:00:00Z")
+    commit(repo, {"train.py": "x = 1\n"}, "train", date="2024-02-10T12:00:00Z")
+    obs = run_check(open_worktree(repo), "dependency-bot")
+    assert obs.outcome == PARTIAL and "security updates only" in obs.message, obs.message

@@ -425,12 +425,16 @@ def _python_script_commands(
 ) -> Iterator[tuple[str, str, int | None, str]]:
     """The commands a Python driver script (and the repository modules it imports, one
     level) runs: its string literals that start with a tool's name, the pieces of one
-    f-string joined. Nothing is imported or run."""
+    f-string joined. Nothing is imported or run. Worked out once per script and scan."""
+    yield from snap.memo(("ci_reach.script_commands", path), lambda: _script_commands(snap, path))
+
+
+def _script_commands(snap: Snapshot, path: str) -> list[tuple[str, str, int | None, str]]:
     from mlaudit.probes.testing import local_modules
 
     facts = snap.python(path)
     if facts is None:
-        return
+        return []
     modules = local_modules(snap)
     files = [path]
     for imp in facts.imports:
@@ -441,9 +445,11 @@ def _python_script_commands(
             found = modules.get(imp.module.rsplit(".", 1)[0])
         if found is not None and found not in files and not base.is_test_path(found):
             files.append(found)
-    for file in files:
-        for text, line in _python_commands(snap, file):
-            yield text, file, line, path if file == path else f"{path} → {file}"
+    return [
+        (text, file, line, path if file == path else f"{path} → {file}")
+        for file in files
+        for text, line in _python_commands(snap, file)
+    ]
 
 
 def _python_commands(snap: Snapshot, path: str) -> list[tuple[str, int]]:

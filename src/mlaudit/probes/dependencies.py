@@ -16,7 +16,7 @@ from mlaudit.probes.kubernetes import NoParams
 from mlaudit.probes.registry import Params, probe
 from mlaudit.repo.parsers.yaml_docs import key_line
 from mlaudit.repo.snapshot import Snapshot
-from mlaudit.results import Evidence, Observation
+from mlaudit.results import Evidence, Observation, Outcome
 
 # Dependency lockfiles. `dvc.lock` is a pipeline lock, not a dependency lock (catalogue
 # trap); npm/yarn lockfiles lock JavaScript, not the Python project.
@@ -616,6 +616,16 @@ def dependency_bot(snap: Snapshot, p: NoParams) -> Observation:
     if live and not manifests:
         return base.passed("Dependabot is configured", live)
     if live:
+        bots = _bot_commits(snap)
+        if bots.outcome == Outcome.PARTIAL:
+            # security updates switched on in the settings watch the rest (Nixtla/mlforecast:
+            # 41 commits by dependabot[bot] to uv.lock beside a github-actions config; reviewed)
+            return base.partial(
+                f"Dependabot updates {', '.join(sorted(live_ecosystems))}; the Python "
+                f"dependencies ({_first(manifests)}) get security updates only "
+                f"({len(bots.evidence)} of the bot's commits shown), no version updates",
+                live + idle + list(bots.evidence),
+            )
         return base.partial(
             f"Dependabot updates {', '.join(sorted(live_ecosystems))} only: the Python dependencies "
             f"({_first(manifests)}) are not watched",
