@@ -356,6 +356,30 @@ CASES = [
     ("adversarial-tests", {"tests/test_model.py": "import torch\n"}, Outcome.FAIL),
     ("adversarial-tests", {"README.md": "We plan to use textattack.\n"}, Outcome.FAIL),
     # sast
+    # GitLab's security templates, included by the pipeline (NVIDIA/NeMo-Guardrails
+    # .gitlab-ci.yml:13; reviewed); a comment that links their docs is none
+    (
+        "sast",
+        {".gitlab-ci.yml": "stages: [test]\ninclude:\n  - template: Security/SAST.gitlab-ci.yml\n"},
+        Outcome.PASS,
+    ),
+    (
+        "sast",
+        {
+            ".gitlab-ci.yml": "# SAST customization: https://docs.gitlab.com/ee/user/application_security/sast/\nstages: [test]\n"
+        },
+        Outcome.FAIL,
+    ),
+    (
+        "dep-audit",
+        {".gitlab-ci.yml": "include:\n  - template: Jobs/Dependency-Scanning.gitlab-ci.yml\n"},
+        Outcome.PASS,
+    ),
+    (
+        "secret-scanning",
+        {".gitlab-ci.yml": "include:\n  - template: Security/Secret-Detection.gitlab-ci.yml\n"},
+        Outcome.PASS,
+    ),
     # zizmor analyses the workflows only (stanfordnlp/dspy; reviewed): partial at most
     (
         "sast",

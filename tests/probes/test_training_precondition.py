@@ -171,6 +171,12 @@ PROBE_CASES = [
         },
         F,
     ),
+    # a terminal layout's `Panel.fit` sizes a box (huggingface/smolagents cli.py:113; reviewed)
+    (
+        "rich-panel-fit",
+        {"cli.py": "from rich.panel import Panel\n\nPanel.fit('hello')\n"},
+        F,
+    ),
     # undecidable: no Python code at all
     ("no-python", {"main.R": "fit <- lm(y ~ x)\n"}, U),
     ("yaml-only", {"jobs/train-job.yml": "command: run\n", "README.md": "# jobs\n"}, U),

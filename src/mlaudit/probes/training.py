@@ -135,6 +135,10 @@ def _training_call(path: str, facts: PythonFacts) -> tuple[int, str] | None:
     """ONE file's first training call, else its first import of a split/CV module, else a
     pipeline step that names training: (line, what)."""
     for call in facts.calls:
+        if call.name.startswith(("rich.", "textual.")):
+            # a terminal layout's `Panel.fit(…)` sizes a box to its text (huggingface/
+            # smolagents src/smolagents/cli.py:113; reviewed)
+            continue
         if call.name.startswith("super()"):
             # a method override handing over to its parent (`def train(self, mode=True):
             # super().train(mode)`, torch's mode switch: IDEA-Research/GroundingDINO
