@@ -337,15 +337,7 @@ def bindings_folder(snap: Snapshot) -> str | None:
 
         if declared_distributions(snap) or _languages.unread_code(snap) is None:
             return None
-        folders: dict[str, set[str]] = {}
-        for path in snap.glob("**/pyproject.toml", "**/setup.py", "**/setup.cfg"):
-            parts = path.split("/")
-            if not 1 < len(parts) <= _PLUGIN_DEPTH + 1 or is_excluded(path) or is_test_path(path):
-                continue
-            folder = "/".join(parts[:-1]) + "/"
-            names = declared_distributions(snap, folder)
-            if names:
-                folders[folder] = names
+        folders = _sub_projects(snap)
         if len(folders) == 1:
             return next(iter(folders))
         # several: the one named as the repository is (featureform's client/, beside its
@@ -377,6 +369,21 @@ _FIND_WHERE = re.compile(r"(?ms)^\[options\.packages\.find\][^\[]*?^where\s*=\s*
 _PLUGIN_DEPTH = 2
 
 
+def _sub_projects(snap: Snapshot) -> dict[str, set[str]]:
+    """Project folders at most _PLUGIN_DEPTH levels down ("a/b/", ending in "/") → the
+    distributions their pyproject, setup.cfg or setup.py declare (none left out)."""
+    folders: dict[str, set[str]] = {}
+    for path in snap.glob("**/pyproject.toml", "**/setup.py", "**/setup.cfg"):
+        parts = path.split("/")
+        if not 1 < len(parts) <= _PLUGIN_DEPTH + 1 or is_excluded(path) or is_test_path(path):
+            continue
+        folder = "/".join(parts[:-1]) + "/"
+        names = declared_distributions(snap, folder)
+        if names:
+            folders[folder] = names
+    return folders
+
+
 def _plugin_package_dirs(snap: Snapshot) -> dict[str, str]:
     """Packages published from sub-folders of a repository that publishes itself: a tool's
     plugins, each a distribution of its own (SeldonIO/MLServer runtimes/mlflow/pyproject.toml
@@ -388,13 +395,8 @@ def _plugin_package_dirs(snap: Snapshot) -> dict[str, str]:
         if not declared_distributions(snap):
             return {}
         found: dict[str, str] = {}
-        for path in snap.glob("**/pyproject.toml", "**/setup.py", "**/setup.cfg"):
-            parts = path.split("/")
-            if not 1 < len(parts) <= _PLUGIN_DEPTH + 1 or is_excluded(path) or is_test_path(path):
-                continue
-            folder = "/".join(parts[:-1]) + "/"
-            declared = declared_distributions(snap, folder)
-            for package in declared:
+        for folder, declared in _sub_projects(snap).items():
+            for package in sorted(declared):
                 for candidate in (folder + package, folder + "src/" + package):
                     if snap.exists(candidate + "/__init__.py"):
                         found[candidate + "/"] = package
