@@ -1030,6 +1030,17 @@ CASES = [
         P,
     ),
     ("pipeline-ci", "none", {".github/workflows/ci.yml": wf("pytest")}, F),
+    # a build only ever started by hand builds nothing on a change, as AUT007/AUT008 say
+    # (GoogleCloudPlatform/mlops-with-vertex-ai build/pipeline-deployment.yaml; reviewed)
+    (
+        "pipeline-ci",
+        "compile-kfp-by-hand",
+        {
+            ".github/workflows/ci.yml": wf("python pipelines/compile.py", on="[workflow_dispatch]"),
+            "pipelines/compile.py": "from kfp import compiler\ncompiler.Compiler().compile(p, 'p.yaml')\n",
+        },
+        H,
+    ),
     # a published image that holds the repository's code and launches no server: the
     # environment a training run starts in (axolotl-ai-cloud/axolotl main.yml:62
     # docker/build-push-action of docker/Dockerfile-uv, `COPY . .`; reviewed) ...

@@ -157,6 +157,17 @@ CASES = [
         Outcome.PASS,
     ),
     ("model-served-by-uri", {"pkg/serve.py": SERVE}, Outcome.UNKNOWN),
+    # the platform loads the model by the URI it is given (SageMaker model_data:
+    # jacopotagliabue/you-dont-need-a-bigger-boat deploy_model.py:53; reviewed)
+    (
+        "model-served-by-uri",
+        {
+            "pkg/serve.py": SERVE,
+            "pkg/deploy.py": "from sagemaker.tensorflow import TensorFlowModel\n"
+            "m = TensorFlowModel(model_data=uri, role=r)\nm.deploy(initial_instance_count=1)\n",
+        },
+        Outcome.PASS,
+    ),
     # a serving class loading the model file it was given with cloudpickle (mlrun/demo-fraud
     # src/serving.py:27-28)
     (
@@ -263,6 +274,24 @@ CASES = [
         Outcome.PASS,
     ),
     ("api-contracts", {"proto/predict.proto": 'syntax = "proto3";\n'}, Outcome.PASS),
+    # a model whose only field is a mapping of anything checks no feature (ai-art-dev99/
+    # mlops-capstone app/main.py:17-18; reviewed); a typed field beside it is a contract
+    (
+        "api-contracts",
+        {
+            "api.py": SERVE + "from typing import Any, Dict\nfrom pydantic import BaseModel\n"
+            "class Features(BaseModel):\n    features: Dict[str, Any]\n"
+        },
+        Outcome.PARTIAL,
+    ),
+    (
+        "api-contracts",
+        {
+            "api.py": SERVE + "from typing import Any, Dict\nfrom pydantic import BaseModel\n"
+            "class Features(BaseModel):\n    features: Dict[str, Any]\n    age: int = 0\n"
+        },
+        Outcome.PASS,
+    ),
     ("api-contracts", {"api.py": SERVE}, Outcome.FAIL),
     # parameters declared one by one: validated and published, no request model (neuml/txtai
     # api/routers/embeddings.py:54; reviewed)
@@ -293,6 +322,19 @@ CASES = [
     ),
     ("modular-layout", {"pkg/train.py": "x=1\n", "pkg/serve.py": "x=1\n"}, Outcome.PARTIAL),
     ("modular-layout", {"main.py": "x=1\n"}, Outcome.FAIL),
+    # a data_processing/ folder beside the serving code: two roles (jacopotagliabue/you-dont-
+    # need-a-bigger-boat remote_flow/metaflow/data_processing/; reviewed); the trap: a
+    # module named for its data is no folder of roles unless named so whole
+    (
+        "modular-layout",
+        {"flow/data_processing/wranglers.py": "x=1\n", "flow/inference/handler.py": "x=1\n"},
+        Outcome.PARTIAL,
+    ),
+    (
+        "modular-layout",
+        {"flow/metadata/store.py": "x=1\n", "flow/inference/handler.py": "x=1\n"},
+        Outcome.FAIL,
+    ),
     # prediction/ is the serving role (teamdatatonic/vertex-pipelines-end-to-end-samples
     # model/prediction/main.py beside model/training/)
     (

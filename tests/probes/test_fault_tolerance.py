@@ -254,11 +254,30 @@ CASES = [
     # known FP: an Argo `Workflow` is not a Chaos Mesh workflow
     ("chaos-tests", {"argo/wf.yaml": ARGO % ""}, Outcome.FAIL),
     # checkpoint-resume
+    # a checkpoint callback and a fit that resumes from the path it is given
     (
         "checkpoint-resume",
         {
             "train.py": "from pytorch_lightning.callbacks import ModelCheckpoint\ncb = ModelCheckpoint()\n"
+            "trainer.fit(model, dm, ckpt_path=args.resume)\n"
         },
+        Outcome.PASS,
+    ),
+    # the trap: a best-model checkpoint kept for export, nothing resumes from it
+    # (graviraja/MLOps-Basics week_9_monitoring/train.py:57-78)
+    (
+        "checkpoint-resume",
+        {
+            "train.py": "from pytorch_lightning.callbacks import ModelCheckpoint\n"
+            "cb = ModelCheckpoint(dirpath='models', filename='best-checkpoint', monitor='valid/loss')\n"
+            "trainer.fit(model, dm)\n"
+        },
+        Outcome.PARTIAL,
+    ),
+    # Lightning's CLI gives every run `fit --ckpt_path`
+    (
+        "checkpoint-resume",
+        {"main.py": "from lightning.pytorch.cli import LightningCLI\nLightningCLI(Model, Data)\n"},
         Outcome.PASS,
     ),
     (

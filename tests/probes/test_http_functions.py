@@ -228,13 +228,20 @@ def test_http_function_authentication(tmp_path, files, expected):
     assert run_rubric_check(snapshot(tmp_path, files), "api-auth").outcome == expected
 
 
+# a function that runs the model itself (graviraja/MLOps-Basics week_9_monitoring/
+# lambda_handler.py, ONNX inference in the function)
+MODEL_HANDLER = (
+    "import json\nimport onnxruntime as ort\nsession = ort.InferenceSession('model.onnx')\n\n"
+    "def lambda_handler(event, context):\n    out = session.run(None, event['inputs'])\n"
+    "    return {'statusCode': 200, 'body': json.dumps(out)}\n"
+)
 LAMBDA_SERVICE = {
     "svc/Dockerfile": LAMBDA_IMAGE.format(
         base="amazon/aws-lambda-python",
         copy="COPY ./ ./",
         cmd='[ "lambda_handler.lambda_handler"]',
     ),
-    "svc/lambda_handler.py": HANDLER,
+    "svc/lambda_handler.py": MODEL_HANDLER,
 }
 
 
@@ -275,3 +282,11 @@ def test_function_platform_availability(tmp_path, probe, files, expected):
     assert observation.outcome == expected, observation
     if expected == Outcome.PASS:
         assert observation.evidence[0].path == "svc/Dockerfile"
+
+
+@pytest.mark.parametrize("probe", ["zone_spread", "autoscaler"])
+def test_a_function_forwarding_to_a_model_endpoint_scales_nothing_of_the_model(tmp_path, probe):
+    # the endpoint behind it serves the model, with its own instances (jacopotagliabue/you-
+    # dont-need-a-bigger-boat local_flow/intent/serverless/handler.py; reviewed)
+    files = {**LAMBDA_SERVICE, "svc/lambda_handler.py": HANDLER}
+    assert run_probe(snapshot(tmp_path, files), probe).outcome == Outcome.FAIL

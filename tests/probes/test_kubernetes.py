@@ -734,3 +734,25 @@ COMPOSE_HEALTH = (
 def test_compose_health_checks_count_on_the_built_service(tmp_path, model_check, expected):
     files = {"docker-compose.yaml": COMPOSE_HEALTH.format(model_check=model_check)}
     assert run_probe(snapshot(tmp_path, files), "health_probes").outcome == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "command", "expected"),
+    [
+        # an MLflow tracking server built from the repository's own Dockerfile is a tool's
+        # server (indrabrata/simple-mlops deployment/compose.yaml:72; reviewed) ...
+        ("mlflow", "mlflow server --host 0.0.0.0", FAIL),
+        ("tracking", "", FAIL),
+        ("experiments", "mlflow server --port 5000", FAIL),
+        # ... the project's own service is not
+        ("inference", "uvicorn app.main:app --host 0.0.0.0", PASS),
+    ],
+)
+def test_a_built_tool_server_health_check_is_not_the_services(tmp_path, name, command, expected):
+    compose = (
+        f"services:\n  {name}:\n    build:\n      context: .\n      dockerfile: Dockerfile.x\n"
+        + (f"    command: {command}\n" if command else "")
+        + "    healthcheck:\n      test: curl -f localhost:5000/\n"
+    )
+    files = {"compose.yaml": compose}
+    assert run_probe(snapshot(tmp_path, files), "health_probes").outcome == expected

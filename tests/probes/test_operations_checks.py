@@ -111,6 +111,39 @@ CFN_CAPTURE = (
     "Resources:\n  Config:\n    Type: AWS::SageMaker::EndpointConfig\n"
     "    Properties:\n      DataCaptureConfig:\n        EnableCapture: {}\n"
 )
+DRIFT_JOB = (
+    "import numpy as np\n\ndef psi(expected, actual):\n"
+    "    return float(np.sum((actual - expected) * np.log(actual / expected)))\n"
+)
+DRIFT_CRON = (
+    "apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: drift}\nspec:\n"
+    "  schedule: '0 2 * * *'\n  jobTemplate:\n    spec:\n      template:\n        spec:\n"
+    "          containers:\n            - name: drift\n              image: app:1\n"
+    "              command: [python, -m, monitoring.drift_job]\n"
+)
+PUBLISH_WORKFLOW = (
+    "on:\n  release:\n    types: [published]\njobs:\n  publish:\n    runs-on: ubuntu-latest\n"
+    "    steps:\n      - uses: actions/checkout@v4\n      - run: python -m build\n"
+    "      - uses: pypa/gh-action-pypi-publish@release/v1\n"
+)
+SQL_LOG = (
+    "def log(cur, req, proba):\n    cur.execute(\n"
+    '        "INSERT INTO {table} (model_name, features, prediction) VALUES (%s, %s, %s)",\n'
+    "        ('m', req.features, proba),\n    )\n"
+)
+VERTEX_MONITOR = (
+    "from google.cloud import aiplatform_v1beta1 as beta\n"
+    "skew = beta.ModelMonitoringObjectiveConfig.TrainingPredictionSkewDetectionConfig(t)\n"
+    "schedule = beta.ModelDeploymentMonitoringScheduleConfig(monitor_interval=d)\n"
+    "alerting = beta.ModelMonitoringAlertConfig(\n"
+    "    email_alert_config=beta.ModelMonitoringAlertConfig.EmailAlertConfig(user_emails=e)\n)\n"
+)
+
+
+def notebook(source: str) -> str:
+    return json.dumps({"cells": [{"cell_type": "code", "source": [source]}], "nbformat": 4})
+
+
 CASES = [
     # MON
     (
@@ -121,6 +154,51 @@ CASES = [
         PASS,
     ),
     ("drift-detection", {"app.py": "import pandas as pd\npd.read_csv('x')\n"}, FAIL),
+    # drift compared by the project's own code (ai-art-dev99/mlops-capstone monitoring/
+    # drift_job.py, run nightly by deploy/k8s/drift-cronjob.yaml; reviewed): partial at most
+    ("drift-detection", {"monitoring/drift_job.py": DRIFT_JOB}, PARTIAL),
+    ("drift-scheduled", {"monitoring/drift_job.py": DRIFT_JOB}, FAIL),
+    (
+        "drift-scheduled",
+        {"monitoring/drift_job.py": DRIFT_JOB, "deploy/k8s/drift-cronjob.yaml": DRIFT_CRON},
+        PARTIAL,
+    ),
+    # ... also from a Helm template of a CronJob (deploy/helm/app/templates/drift-cronjob.yaml)
+    (
+        "drift-scheduled",
+        {
+            "monitoring/drift_job.py": DRIFT_JOB,
+            "chart/Chart.yaml": "apiVersion: v2\nname: app\nversion: 0.1.0\n",
+            "chart/templates/drift.yaml": "{{- if .Values.drift.enabled }}\n"
+            + DRIFT_CRON
+            + "{{- end }}\n",
+        },
+        PARTIAL,
+    ),
+    # the traps: a test named for drift, and a drift library's own modules (rule lib)
+    ("drift-detection", {"tests/test_drift.py": DRIFT_JOB}, FAIL),
+    (
+        "drift-detection",
+        {
+            "pyproject.toml": "[project]\nname = 'driftlib'\nversion = '1'\n",
+            "driftlib/__init__.py": "",
+            "driftlib/drift.py": DRIFT_JOB,
+            ".github/workflows/release.yml": PUBLISH_WORKFLOW,
+        },
+        FAIL,
+    ),
+    # a Vertex AI model monitoring job checks at its own interval and alerts by e-mail
+    # (GoogleCloudPlatform/mlops-with-vertex-ai 08-model-monitoring.ipynb; reviewed)
+    ("drift-scheduled", {"monitoring/job.py": VERTEX_MONITOR}, PASS),
+    ("alerts", {"monitoring/job.py": VERTEX_MONITOR}, PASS),
+    ("alerts", {"08-monitoring.ipynb": notebook(VERTEX_MONITOR)}, PARTIAL),
+    # the trap: the thresholds of a skew check, with no schedule and no alert
+    ("drift-scheduled", {"monitoring/job.py": VERTEX_MONITOR.split("schedule")[0]}, FAIL),
+    ("alerts", {"monitoring/job.py": VERTEX_MONITOR.split("schedule")[0]}, FAIL),
+    # each request and its prediction written to a log table (surajm20061998/driftAwareMLOPS
+    # services/inference/main.py:155; reviewed); the trap: an INSERT of another table
+    ("payload-logging", {"app/main.py": SQL_LOG.format(table="inference_logs")}, PASS),
+    ("payload-logging", {"app/main.py": SQL_LOG.format(table="users")}, UNKNOWN),
     # data capture on a SageMaker endpoint configuration: CloudFormation, AWS CDK
     (
         "payload-logging",

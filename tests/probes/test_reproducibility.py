@@ -450,6 +450,51 @@ CASES = [
         PASS,
     ),
     ("params-externalized", "FP conda recipe.yaml", {"recipe/recipe.yaml": RATTLER_RECIPE}, FAIL),
+    # a config file whose path an environment variable gives, read by a helper
+    # (jacopotagliabue/you-dont-need-a-bigger-boat local_flow/intent/src/
+    # cart_baseline_flow.py:117, config.json beside it; reviewed) ...
+    (
+        "params-externalized",
+        "config path from the environment",
+        {
+            "flow/train_flow.py": "import os\nfrom utils import read_json\n"
+            "cfg = read_json(os.getenv('MODEL_CONFIG_PATH'))\nmodel.fit(x, epochs=cfg['EPOCHS'])\n",
+            "flow/config.json": '{"EPOCHS": 200, "LEARNING_RATE": 0.01}\n',
+        },
+        PASS,
+    ),
+    # ... the traps: a variable that names a model, not a config; no config file in the tree
+    (
+        "params-externalized",
+        "FP model path from the environment",
+        {
+            "flow/train_flow.py": "import os, json\ncfg = json.load(open(os.getenv('MODEL_PATH')))\n",
+            "flow/config.json": '{"EPOCHS": 200}\n',
+        },
+        FAIL,
+    ),
+    # TensorFlow's TF_CONFIG holds the cluster's JSON, no file of parameters
+    # (Jessicanyc/Distributed-Machine-Learning-System; reviewed)
+    (
+        "params-externalized",
+        "FP TF_CONFIG",
+        {
+            "train.py": "import os, json\ncluster = json.loads(os.getenv('TF_CONFIG'))\n"
+            "model.fit(x, epochs=1)\n",
+            "cluster_config.json": '{"lr": 0.1}\n',
+        },
+        FAIL,
+    ),
+    (
+        "params-externalized",
+        "FP config path from the environment, no config file",
+        {
+            "flow/train_flow.py": "import os\nfrom utils import read_json\n"
+            "cfg = read_json(os.getenv('MODEL_CONFIG_PATH'))\n",
+            "tsconfig.json": "{}\n",
+        },
+        FAIL,
+    ),
     ("pipeline-as-code", "dvc locked", {"dvc.yaml": DVC_YAML, "dvc.lock": DVC_LOCK}, PASS),
     (
         "pipeline-as-code",

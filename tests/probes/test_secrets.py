@@ -240,6 +240,10 @@ def test_scrub_redacts_snippets():
     assert ENV_TOKEN not in (evidence.snippet or "")
 
 
+VENV_APP = "training/.venv/lib/python3.12/site-packages/pkg/server/app.py"
+CODE_KEY = "Xk9TqL2vWm8RbZ4nYp7C"
+
+
 # the probe at HEAD ---------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("files", "expected"),
@@ -254,6 +258,16 @@ def test_scrub_redacts_snippets():
         # ... and a sample key in a third-party package committed with the project
         # (Azure/mlops-templates read_yaml_action/node_modules/@octokit/openapi-types; reviewed)
         ({"action/node_modules/@octokit/types/types.d.ts": PEM_FILE}, Outcome.PASS),
+        # ... the installed packages of a committed virtual environment are not read
+        # (surajm20061998/driftAwareMLOPS training/.venv/; reviewed); the same line in the
+        # project's own code counts, and so does a key exported by the environment's
+        # activate script; a password a vendored package names in its code does not
+        ({VENV_APP: f'api_key = "{CODE_KEY}"\n' + AWS_FILE}, Outcome.PASS),
+        ({"app/settings.py": f'api_key = "{CODE_KEY}"\n'}, Outcome.FAIL),
+        ({"training/.venv/bin/activate": AWS_FILE}, Outcome.FAIL),
+        ({"third_party/client/auth.py": f'api_key = "{CODE_KEY}"\n'}, Outcome.PASS),
+        # a page token is a listing's cursor (mlflow deployments/server/app.py:183)
+        ({"app/server.py": 'next_page_token = "eyJpbmRleCI6IDExfQ=="\n'}, Outcome.PASS),
     ],
 )
 def test_committed_secrets_head(tmp_path, files, expected):
@@ -292,6 +306,20 @@ def test_history_secret_removed_later_still_fails(tmp_path):
     rendered = obs.model_dump_json()
     assert AWS_ID not in rendered and AWS_SECRET not in rendered
     assert "AKIA…4W6X" in rendered
+
+
+def test_history_of_installed_packages_is_not_read(tmp_path):
+    # a committed virtual environment's packages, added then removed (surajm20061998/
+    # driftAwareMLOPS training/.venv/; reviewed): their diffs are not read; the project's are
+    root = make_repo(tmp_path / "venv", {"README.md": "# project\n", "src/app.py": "x = 1\n"})
+    commit(root, {VENV_APP: AWS_FILE, "node_modules/pkg/index.js": AWS_FILE}, "add the venv")
+    commit(root, {VENV_APP: "x = 1\n", "node_modules/pkg/index.js": "y\n"}, "clean")
+    assert run_probe(open_worktree(root), "committed_secrets").outcome == Outcome.PASS
+    commit(root, {"src/keys.py": AWS_FILE}, "a key of the project's own")
+    commit(root, {"src/keys.py": "x = 1\n"}, "removed")
+    obs = run_probe(open_worktree(root), "committed_secrets")
+    assert obs.outcome == Outcome.FAIL
+    assert {e.path for e in obs.evidence} == {"src/keys.py"}
 
 
 @pytest.mark.parametrize("fmt", ["json", "terminal"])

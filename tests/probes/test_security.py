@@ -14,6 +14,16 @@ FASTAPI = "from fastapi import FastAPI\napp = FastAPI()\n"
 # a notebook with one code cell
 NB = '{"cells": [{"cell_type": "code", "source": ["%s\\n"]}], "nbformat": 4, "metadata": {}}'
 
+ROOT_JOB = (
+    "apiVersion: batch/v1\nkind: Job\nmetadata: {name: init}\nspec:\n  template:\n    spec:\n"
+    "      containers:\n        - name: init\n          image: amazon/aws-cli:2.15.0\n"
+)
+LITESTAR_GUARDED = (
+    "from litestar import Litestar, get\nfrom litestar.exceptions import NotAuthorizedException\n\n"
+    "def is_authenticated(connection, _):\n    if not connection.scope['auth']['ok']:\n"
+    "        raise NotAuthorizedException()\n\n@get('/predict')\ndef predict() -> dict:\n"
+    "    return {}\n\napp = Litestar(route_handlers=[predict], guards=[is_authenticated])\n"
+)
 DOCKER = "FROM python:3.11-slim\nCOPY . /app\nCMD ['uvicorn', 'app:app']\n"
 FLAKE8_HOOK = (
     "repos:\n- repo: https://github.com/PyCQA/flake8\n  rev: 3.9.2\n  hooks:\n  - id: flake8\n"
@@ -380,6 +390,24 @@ CASES = [
         {".gitlab-ci.yml": "include:\n  - template: Security/Secret-Detection.gitlab-ci.yml\n"},
         Outcome.PASS,
     ),
+    # CodeQL's analysis counts; its upload-sarif action only uploads another tool's results
+    # (indrabrata/simple-mlops: Trivy's image scan; reviewed)
+    (
+        "sast",
+        {
+            ".github/workflows/ci.yml": GH_PR
+            + "      - uses: github/codeql-action/init@v3\n      - uses: github/codeql-action/analyze@v3\n"
+        },
+        Outcome.PASS,
+    ),
+    (
+        "sast",
+        {
+            ".github/workflows/ci.yml": GH_PR + "      - uses: aquasecurity/trivy-action@0.28.0\n"
+            "      - uses: github/codeql-action/upload-sarif@v3\n"
+        },
+        Outcome.FAIL,
+    ),
     # zizmor analyses the workflows only (stanfordnlp/dspy; reviewed): partial at most
     (
         "sast",
@@ -629,6 +657,38 @@ CASES = [
         },
         Outcome.PASS,
     ),
+    # an image that keeps a credential passed at build time (graviraja/MLOps-Basics
+    # week_9_monitoring/Dockerfile:3-4,11; reviewed) fails, non-root or not ...
+    (
+        "container-hardening",
+        {
+            "Dockerfile": "FROM python:3.11-slim\nARG AWS_ACCESS_KEY_ID\nARG AWS_SECRET_ACCESS_KEY\n"
+            "ENV AWS_ACCESS_KEY_ID=$AWS_ACCESS_KEY_ID \\\n    AWS_SECRET_ACCESS_KEY=${AWS_SECRET_ACCESS_KEY}\n"
+            "RUN dvc pull\nUSER 10001\nCMD ['python', 'app.py']\n"
+        },
+        Outcome.FAIL,
+    ),
+    # ... the trap: a build argument used by one step, a path to a key mounted at run time,
+    # a tokenizer setting, a credential set in an earlier stage only
+    (
+        "container-hardening",
+        {
+            "Dockerfile": "FROM python:3.11-slim AS build\nARG HF_TOKEN\nENV HF_TOKEN=$HF_TOKEN\n"
+            "RUN huggingface-cli download m\nFROM python:3.11-slim\nARG KEY_PATH=/run/key.json\n"
+            "ENV GOOGLE_APPLICATION_CREDENTIALS=$KEY_PATH TOKENIZERS_PARALLELISM=false\n"
+            "ENV API_TOKEN_FILE=${KEY_PATH}\nUSER 10001\n"
+        },
+        Outcome.PASS,
+    ),
+    # a job of the developer's local Tilt stack is no production workload (Netflix/metaflow
+    # devtools/tilt/k8s/ddb-table-init-job.yaml; reviewed) ...
+    (
+        "container-hardening",
+        {"devtools/tilt/k8s/init-job.yaml": ROOT_JOB},
+        Outcome.NOT_APPLICABLE,
+    ),
+    # ... the same job shipped in the deploy folder is
+    ("container-hardening", {"deploy/k8s/init-job.yaml": ROOT_JOB}, Outcome.FAIL),
     # a development image beside the shipped one (microsoft/presidio presidio-analyzer/
     # Dockerfile.dev, its dev container's; reviewed)
     (
@@ -673,6 +733,26 @@ CASES = [
         Outcome.PASS,
     ),
     ("api-auth", {"api.py": FASTAPI, "Dockerfile": DOCKER}, Outcome.FAIL),
+    # a Litestar app whose guard turns unauthenticated callers away (evidentlyai/evidently
+    # src/evidently/legacy/collector/app.py:221-222, 269; reviewed) ...
+    ("api-auth", {"app.py": LITESTAR_GUARDED, "Dockerfile": DOCKER}, Outcome.PASS),
+    # ... the trap: a guard list left empty, and a guard that turns nobody away
+    (
+        "api-auth",
+        {
+            "app.py": LITESTAR_GUARDED.replace("guards=[is_authenticated]", "guards=[]"),
+            "Dockerfile": DOCKER,
+        },
+        Outcome.FAIL,
+    ),
+    (
+        "api-auth",
+        {
+            "app.py": LITESTAR_GUARDED.replace("raise NotAuthorizedException()", "log(c)"),
+            "Dockerfile": DOCKER,
+        },
+        Outcome.FAIL,
+    ),
     # an HTTP middleware that reads the key and answers 401 (roboflow/inference http_api.py:1197)
     (
         "api-auth",

@@ -114,6 +114,11 @@ def test_stateless_serving(tmp_path, files, expected):
     assert run_probe(snapshot(tmp_path, files), "stateless_serving").outcome == expected
 
 
+SAGEMAKER_DEPLOY = (
+    "from sagemaker.tensorflow import TensorFlowModel\n"
+    "model = TensorFlowModel(model_data=%s, role=role, framework_version='2.3')\n"
+    "predictor = model.deploy(initial_instance_count=1, instance_type='ml.m5.large')\n"
+)
 READY_DEPLOY = (
     "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api}\nspec:\n  template:\n"
     "    spec:\n      containers:\n      - name: api\n        readinessProbe:\n"
@@ -154,6 +159,12 @@ REGISTRY_LOAD = "import mlflow\n\ndef predict(x):\n    m = mlflow.pyfunc.load_mo
         ),
         # no serving code and no model server: nothing serves a model to judge
         ({"train.py": "import joblib\njoblib.dump(m, 'model.pkl')\n"}, NOT_APPLICABLE),
+        # a SageMaker model deployed from its S3 archive: the endpoint pulls it before it is
+        # in service (jacopotagliabue/you-dont-need-a-bigger-boat local_flow/intent/src/
+        # deploy_model.py:53-60; reviewed) ...
+        ({"deploy_model.py": SAGEMAKER_DEPLOY % "model_s3_path"}, PASS),
+        # ... the trap: an archive on the machine that runs the script
+        ({"deploy_model.py": SAGEMAKER_DEPLOY % "'./model.tar.gz'", "app.py": APP}, FAIL),
     ],
 )
 def test_model_durable(tmp_path, files, expected):

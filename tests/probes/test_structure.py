@@ -81,6 +81,21 @@ CASES = [
         P,
     ),
     ("data-pipeline-folder", "none", {"src/pkg/app.py": "x = 1\n"}, F),
+    # the modules of an end-to-end project template, named for their step (bharathmrr/
+    # MLops-complte-pipeline data_igestion.py, misspelt; reviewed); a name that only ends so
+    # (metadata_ingestion_notes.py) is not one
+    (
+        "data-pipeline-folder",
+        "template-step-module",
+        {"data_ingestion.py": "import pandas as pd\ndf = pd.read_csv('d.csv')\n"},
+        H,
+    ),
+    (
+        "data-pipeline-folder",
+        "fp-step-name-inside-another",
+        {"metadata_ingestion_notes.py": "import pandas as pd\ndf = pd.read_csv('d.csv')\n"},
+        F,
+    ),
     (
         "data-pipeline-folder",
         "fp-data-folder-with-only-a-test",

@@ -2238,6 +2238,64 @@ def test_tests_in_ci_evidence_points_at_the_reached_line(tmp_path):
     assert "via .github/workflows/ci.yml" in (obs.evidence[0].note or "")
 
 
+SARPLUS_ENV = (
+    "env:\n  PYTHON_ROOT: ${{ github.workspace }}/contrib/sar/python\n"
+    "  SCALA_ROOT: ${{ github.workspace }}/contrib/sar/scala\n"
+)
+
+
+def _sub_project_repo(run: str, on: str = "[push]") -> dict[str, str]:
+    workflow = wf(run, on=on).replace("jobs:\n", SARPLUS_ENV + "jobs:\n", 1)
+    return {
+        "setup.py": "from setuptools import setup\nsetup(name='recs')\n",
+        "tests/unit/test_a.py": TEST_OK,
+        "contrib/sar/python/setup.py": "from setuptools import setup\nsetup(name='sar')\n",
+        "contrib/sar/python/tests/test_sar.py": TEST_OK,
+        ".github/workflows/sar.yml": workflow,
+    }
+
+
+def test_ci_running_only_a_sub_projects_tests_is_partial(tmp_path):
+    # recommenders-team/recommenders sarplus.yml:101-102: `cd "${PYTHON_ROOT}"` then
+    # `pytest ./tests`, the sub-package's own tests; the main suite runs on no change
+    run = 'cd "${SCALA_ROOT}"\nsbt package\ncd "${PYTHON_ROOT}"\npytest ./tests\n'
+    obs = run_check(snapshot(tmp_path, _sub_project_repo(run)), "tests-in-ci")
+    assert obs.outcome == Outcome.PARTIAL, obs.message
+    assert "only the tests of contrib/sar/python/" in obs.message
+    assert obs.evidence[0].path == ".github/workflows/sar.yml"
+
+
+def test_ci_running_the_main_tests_beside_a_sub_project_passes(tmp_path):
+    run = "cd contrib/sar/python && pytest ./tests\ncd ${{ github.workspace }}\npytest tests\n"
+    obs = run_check(snapshot(tmp_path, _sub_project_repo(run)), "tests-in-ci")
+    assert obs.outcome == Outcome.PASS, obs.message
+
+
+def test_a_cd_in_a_subshell_or_to_an_unknown_folder_moves_nothing(tmp_path):
+    # the trap: `( cd x && … )` returns; `cd "$UNSET"` cannot be told: pytest counts as
+    # run from where it was (the root), as before
+    run = '(cd contrib/sar/python && pytest ./tests)\ncd "$SOMEWHERE"\npytest tests\n'
+    obs = run_check(snapshot(tmp_path, _sub_project_repo(run)), "tests-in-ci")
+    assert obs.outcome == Outcome.PASS, obs.message
+
+
+@pytest.mark.parametrize(
+    ("caller_on", "expected"), [("[pull_request]", "pass"), ("[workflow_dispatch]", "partial")]
+)
+def test_a_reusable_test_workflow_runs_on_its_callers_events(tmp_path, caller_on, expected):
+    # open-edge-platform/anomalib pr.yaml:76 calls _reusable-test-suite.yaml on every pull
+    # request (through a second reusable workflow here: chains count too; reviewed)
+    files = {
+        "tests/test_a.py": TEST_OK,
+        ".github/workflows/_suite.yaml": wf("pytest tests", on="workflow_call"),
+        ".github/workflows/_group.yaml": "on: workflow_call\njobs:\n  unit:\n"
+        "    uses: ./.github/workflows/_suite.yaml\n",
+        ".github/workflows/pr.yaml": f"on: {caller_on}\njobs:\n  tests:\n"
+        "    uses: ./.github/workflows/_group.yaml\n",
+    }
+    assert run_check(snapshot(tmp_path, files), "tests-in-ci").outcome.value == expected
+
+
 def test_unit_tests_reports_the_empty_tests_folder(tmp_path):
     snap = snapshot(tmp_path, {"tests/__init__.py": "", "tests/conftest.py": "import pytest\n"})
     obs = run_check(snap, "unit-tests")

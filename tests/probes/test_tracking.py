@@ -990,6 +990,23 @@ CASES = [
         },
         PASS,
     ),
+    # Neptune tracks the data files' versions in a run field (jacopotagliabue/you-dont-need-
+    # a-bigger-boat local_flow/intent/src/utils.py:117; reviewed); uploading the model is none
+    (
+        "dataset-logged",
+        "neptune track_files",
+        {
+            "train.py": "import neptune\nrun = neptune.init_run()\n"
+            "run['artifacts/dataset'].track_files('s3://bucket/data/')\n"
+        },
+        PASS,
+    ),
+    (
+        "dataset-logged",
+        "FP neptune model upload",
+        {"train.py": "import neptune\nrun = neptune.init_run()\nrun['model'].upload('m.h5')\n"},
+        FAIL,
+    ),
     (
         "dataset-logged",
         "FP wandb metadata artifact",

@@ -177,6 +177,19 @@ PROBE_CASES = [
         {"cli.py": "from rich.panel import Panel\n\nPanel.fit('hello')\n"},
         F,
     ),
+    # a committed virtual environment's packages are not the project's code, even where
+    # examples count (surajm20061998/driftAwareMLOPS training/.venv/; reviewed); an example
+    # that trains still does
+    (
+        "fp-committed-venv",
+        {
+            "app.py": "print('serve')\n",
+            "training/.venv/lib/python3.12/site-packages/sklearn/train.py": "model.fit(x, y)\n",
+            "venv/lib/python3.11/site-packages/pkg/trainer.py": "loss.backward()\n",
+        },
+        F,
+    ),
+    ("example-trains", {"app.py": "x = 1\n", "examples/fit.py": "model.fit(x, y)\n"}, P),
     # undecidable: no Python code at all
     ("no-python", {"main.R": "fit <- lm(y ~ x)\n"}, U),
     ("yaml-only", {"jobs/train-job.yml": "command: run\n", "README.md": "# jobs\n"}, U),
@@ -696,6 +709,11 @@ WORKFLOW_TOOL = {
     ".github/workflows/release.yml": "on:\n  push:\n    tags: ['v*']\njobs:\n  publish:\n"
     "    runs-on: ubuntu-latest\n    steps:\n      - uses: pypa/gh-action-pypi-publish@v1\n",
 }
+SAGEMAKER_DEPLOY = (
+    "import sagemaker\nfrom sagemaker.model import Model\n"
+    "m = Model(image_uri=img, model_data=archive_uri, role=role)\n"
+    "m.deploy(initial_instance_count=1, instance_type='ml.m5.large')\n"
+)
 MODEL_CASES = [
     ("trains", {"model.py": "from sklearn.svm import SVC\nclf = SVC().fit(X, y)\n"}, P),
     ("loads-for-inference", {"model/generate.py": INFERENCE}, P),
@@ -737,6 +755,19 @@ MODEL_CASES = [
             "    Properties:\n      PrimaryContainer: {Image: img}\n",
         },
         P,
+    ),
+    # a SageMaker model deployed from its S3 archive names the model the endpoint serves
+    # (jacopotagliabue/you-dont-need-a-bigger-boat deploy_model.py:53; reviewed) ...
+    ("sagemaker-model-data", {"deploy.py": SAGEMAKER_DEPLOY}, P),
+    # ... but a deployment tool's own SageMaker deployer serves its users' models (iterative/
+    # mlem mlem/contrib/sagemaker/; rule lib)
+    (
+        "fp-tool-sagemaker-deployer",
+        {
+            **{k: v for k, v in WORKFLOW_TOOL.items() if not k.startswith("examples")},
+            "src/flowlib/sagemaker.py": SAGEMAKER_DEPLOY,
+        },
+        F,
     ),
     # ... not a Seldon wrapper of an identity function (AlexIoannides/kubernetes-ml-ops)
     (

@@ -600,6 +600,25 @@ CASES = [
         },
         FAIL,
     ),
+    # the newest version in a registry stage is the stage's (surajm20061998/driftAwareMLOPS
+    # services/inference/main.py:81; reviewed); the newest of all versions floats
+    (
+        "model-pinned-in-serving",
+        "latest in a stage",
+        {
+            "serve.py": "from mlflow import MlflowClient\n"
+            "v = MlflowClient().get_latest_versions(name, stages=[stage])[0].version\n"
+        },
+        PASS,
+    ),
+    (
+        "model-pinned-in-serving",
+        "FP latest of every stage",
+        {
+            "serve.py": "from mlflow import MlflowClient\nv = MlflowClient().get_latest_versions(name)\n"
+        },
+        FAIL,
+    ),
     (
         "model-pinned-in-serving",
         "version number",

@@ -76,3 +76,32 @@ def test_commands_held_in_a_matrix_mapping(tmp_path):
     assert "ruff check ." in texts and "pytest -v tests/" in texts
     assert "echo 3.10" in texts
     assert not any("matrix." in text for text in texts)
+
+
+@pytest.mark.parametrize(
+    ("script", "expected"),
+    [
+        # one shell runs the block: a `cd` moves the lines after it, and the rest of its line
+        ("cd docs && make html\npytest", ["docs", "docs"]),
+        ("pytest && cd sub\npytest", ["", "sub"]),
+        ("cd a\ncd ../b\npytest", ["a", "b", "b"]),
+        ("pushd a/b\npytest\npopd\npytest", ["a/b", "a/b", "", ""]),
+        # the workspace and the workflow's variables are read (recommenders-team/recommenders
+        # sarplus.yml:30-31, 101); a variable not known, a subshell, an absolute folder or one
+        # above the checkout leave the folder as it was
+        ('cd "${PYTHON_ROOT}"\npytest ./tests', ["contrib/py", "contrib/py"]),
+        ("cd ${{ env.PYTHON_ROOT }}/tests\npytest", ["contrib/py/tests", "contrib/py/tests"]),
+        ("cd $GITHUB_WORKSPACE/x\npytest", ["x", "x"]),
+        ('cd "$UNSET"\npytest', ["", ""]),
+        ("(cd a && pytest)\npytest", ["", ""]),
+        ("cd /tmp\npytest", ["", ""]),
+        ("cd ..\npytest", ["", ""]),
+    ],
+)
+def test_a_cd_moves_the_lines_after_it(tmp_path, script, expected):
+    body = "".join(f"          {line}\n" for line in script.splitlines())
+    workflow = WORKFLOW.format(body=body).replace(
+        "jobs:", "env:\n  PYTHON_ROOT: ${{ github.workspace }}/contrib/py\njobs:", 1
+    )
+    snap = snapshot(tmp_path, {".github/workflows/ci.yml": workflow})
+    assert [c.cwd for job in snap.ci_jobs for c in job.commands] == expected

@@ -50,6 +50,17 @@ def test_an_item_receiver_keeps_the_imported_name() -> None:
             "    raise\n",
             ["jwt.decode"],
         ),
+        # PEP 701 (3.12): an f-string reusing its own quote inside a replacement field
+        # (indrabrata/simple-mlops src/train.py:109; reviewed), on one line and over several
+        (
+            'import mlflow\nname = f"{row["name"]}: {row[\'x\']:>{w}}"\n'
+            "mlflow.log_param('a', 1)\n",
+            ["mlflow.log_param"],
+        ),
+        (
+            'import mlflow\nmsg = f"""\n{d["k"]}\n"""  # a "comment\nmlflow.log_metric("m", 1)\n',
+            ["mlflow.log_metric"],
+        ),
     ],
 )
 def test_newer_grammar_is_read_by_an_older_interpreter(source, calls):
@@ -67,6 +78,10 @@ def test_newer_grammar_is_read_by_an_older_interpreter(source, calls):
 
 def test_a_real_syntax_error_stays_one():
     assert parse_python("def f(:\n    pass\n").syntax_error
+    # an f-string in a file broken elsewhere: still an error, and an unclosed one too
+    assert parse_python('x = f"{a["b"]}"\ndef g(:\n    pass\n').syntax_error
+    assert parse_python('x = f"{a\ny = 1\n').syntax_error
+    assert parse_python("x = f'" + "{" * 50_000 + "\n").syntax_error  # bounded, fast
     assert parse_python("except " + "a," * 100_000 + "\n").syntax_error  # bounded, fast
 
 

@@ -452,6 +452,41 @@ def sagemaker_endpoints(snap: Snapshot) -> list[Evidence]:
     return _endpoint_calls(snap, _SAGEMAKER_ENDPOINTS, "SageMaker endpoint", deploys)
 
 
+_SAGEMAKER_MODEL_URIS = derivation_key("sagemaker_model_uris")
+_SAGEMAKER_MODELS = ("sagemaker.*Model", "sagemaker.*.*Model")
+# a model_data the endpoint cannot pull: a file of the machine that runs the script
+_LOCAL_MODEL_DATA = re.compile(r"^['\"](?:\.{0,2}/|file://|[\w.-]+\.tar\.gz['\"]$)")
+
+
+def sagemaker_model_uris(snap: Snapshot) -> list[Evidence]:
+    """SageMaker SDK models deployed from `model_data=` (an S3 URI, given or built), in a
+    file that deploys them: SageMaker copies the model archive into each instance before
+    the endpoint is in service (jacopotagliabue/you-dont-need-a-bigger-boat
+    local_flow/intent/src/deploy_model.py:53-54 `TensorFlowModel(model_data=model_s3_path,
+    …)`, then `.deploy(initial_instance_count=1, …)`; reviewed). A local path is none."""
+
+    def deploys(facts: PythonFacts) -> Callable[[Call], bool]:
+        deployed = imports_any(facts, ("sagemaker",)) and any(
+            c.name.endswith(".deploy") for c in facts.calls
+        )
+        return lambda call: bool(
+            deployed
+            and name_matches_any(call.name, _SAGEMAKER_MODELS)
+            and call.kwarg("model_data") not in (None, "None", "''", '""')
+            and not _LOCAL_MODEL_DATA.match(call.kwarg("model_data") or "")
+        )
+
+    from mlaudit.probes.training import project_code
+
+    _own, library = project_code(snap)
+    found = _endpoint_calls(
+        snap, _SAGEMAKER_MODEL_URIS, "SageMaker model pulled from model_data", deploys
+    )
+    # a deployment tool's own SageMaker deployer deploys its users' models, not one of the
+    # project's (iterative/mlem mlem/contrib/sagemaker/; rule lib)
+    return [e for e in found if library is None or not library(e.path)]
+
+
 _DATABRICKS_ENDPOINTS = derivation_key("databricks_endpoints")
 _DATABRICKS_SERVING = (
     ".serving_endpoints.create",

@@ -337,7 +337,7 @@ def bindings_folder(snap: Snapshot) -> str | None:
 
         if declared_distributions(snap) or _languages.unread_code(snap) is None:
             return None
-        folders = _sub_projects(snap)
+        folders = sub_projects(snap)
         if len(folders) == 1:
             return next(iter(folders))
         # several: the one named as the repository is (featureform's client/, beside its
@@ -369,13 +369,13 @@ _FIND_WHERE = re.compile(r"(?ms)^\[options\.packages\.find\][^\[]*?^where\s*=\s*
 _PLUGIN_DEPTH = 2
 
 
-def _sub_projects(snap: Snapshot) -> dict[str, set[str]]:
-    """Project folders at most _PLUGIN_DEPTH levels down ("a/b/", ending in "/") → the
+def sub_projects(snap: Snapshot, depth: int = _PLUGIN_DEPTH) -> dict[str, set[str]]:
+    """Project folders at most `depth` levels down ("a/b/", ending in "/") → the
     distributions their pyproject, setup.cfg or setup.py declare (none left out)."""
     folders: dict[str, set[str]] = {}
     for path in snap.glob("**/pyproject.toml", "**/setup.py", "**/setup.cfg"):
         parts = path.split("/")
-        if not 1 < len(parts) <= _PLUGIN_DEPTH + 1 or is_excluded(path) or is_test_path(path):
+        if not 1 < len(parts) <= depth + 1 or is_excluded(path) or is_test_path(path):
             continue
         folder = "/".join(parts[:-1]) + "/"
         names = declared_distributions(snap, folder)
@@ -395,7 +395,7 @@ def _plugin_package_dirs(snap: Snapshot) -> dict[str, str]:
         if not declared_distributions(snap):
             return {}
         found: dict[str, str] = {}
-        for folder, declared in _sub_projects(snap).items():
+        for folder, declared in sub_projects(snap).items():
             for package in sorted(declared):
                 for candidate in (folder + package, folder + "src/" + package):
                     if snap.exists(candidate + "/__init__.py"):
@@ -554,9 +554,24 @@ def table(data: dict[str, Any], key: str) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+# installed packages and tool caches committed with the project: never its code, not even
+# where examples and tutorials count (surajm20061998/driftAwareMLOPS training/.venv/: 20,653
+# files of installed packages, every one parsed to look for training; reviewed)
+_ENVIRONMENT_RE = re.compile(
+    r"(?:^|/)(?:\.venv|venv|site-packages|node_modules|\.tox|\.nox|__pycache__"
+    r"|\.ipynb_checkpoints)/"
+)
+
+
+def is_environment(path: str) -> bool:
+    return _ENVIRONMENT_RE.search(path) is not None
+
+
 def _kept(path: str, exclude: Sequence[str], include_excluded_dirs: bool, scope: str) -> bool:
     """select_files' filters after the globs: ex-rule folders, `exclude`, the scope."""
-    if is_excluded(path) and (not include_excluded_dirs or _ASSISTANT_RE.search(path)):
+    if is_excluded(path) and (
+        not include_excluded_dirs or _ASSISTANT_RE.search(path) or is_environment(path)
+    ):
         return False
     if exclude and matches_any(path, list(exclude)):
         return False

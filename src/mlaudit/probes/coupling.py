@@ -20,7 +20,7 @@ from mlaudit.probes.generic import (
     name_matches,
     name_matches_any,
 )
-from mlaudit.probes.kubernetes import NoParams
+from mlaudit.probes.kubernetes import NoParams, model_uri_platforms
 from mlaudit.probes.registry import Params, probe
 from mlaudit.repo.parsers.python_src import PythonFacts
 from mlaudit.repo.snapshot import Snapshot, derivation_key
@@ -282,6 +282,14 @@ def model_served_by_uri(snap: Snapshot, p: NoParams) -> Observation:
         return base.failed("serving imports training code", coupled)
     if loaders:
         return base.passed("serving loads the model artifact and imports no training code", loaders)
+    # ... or the platform loads it, by the URI it is given (KServe storageUri, SageMaker
+    # model_data: jacopotagliabue/you-dont-need-a-bigger-boat deploy_model.py:53; reviewed)
+    platform = model_uri_platforms(snap)
+    if platform:
+        return base.passed(
+            "the serving platform loads the model by URI, and serving imports no training code",
+            platform,
+        )
     return base.unknown(
         "no model-loading call found in serving code (the platform may load it)",
         list(roles.serving.values())[:3],
@@ -339,16 +347,27 @@ def api_contracts(snap: Snapshot, p: NoParams) -> Observation:
     specs = [ev(path) for path in base.select_files(snap, API_SPECS)]
     roles = code_roles(snap)
     models: list[Evidence] = []
+    loose: list[Evidence] = []
     for path in sorted(_scope(roles, list(roles.serving))):
         facts = snap.python(path)
         for b in facts.bases if facts else []:
             if name_matches_any(b.name, tuple(SCHEMA_BASES)):
-                models.append(ev(path, b.line, f"class (…{b.name}…)", "request/response model"))
+                shown = f"class (…{b.name}…)"
+                if facts is not None and _untyped_model(snap, path, facts, b.line):
+                    loose.append(ev(path, b.line, shown, "every field an untyped mapping"))
+                else:
+                    models.append(ev(path, b.line, shown, "request/response model"))
         for d in facts.decorators if facts else []:
             if name_matches_any(d.name, SCHEMA_DECORATORS):
                 models.append(ev(path, d.line, f"@{d.name.rsplit('.', 1)[-1]}(…)", SCHEMA_NOTE))
     if specs or models:
         return base.passed("the API has a typed contract", specs + models)
+    if loose:
+        return base.partial(
+            "request models whose fields are untyped mappings (`Dict[str, Any]`): the "
+            "request is parsed, but no feature's name or type is checked",
+            loose,
+        )
     if not roles.serving:
         return base.not_applicable("no serving code and no API spec")
     declared = _declared_parameters(snap, sorted(_scope(roles, list(roles.serving))))
@@ -361,6 +380,31 @@ def api_contracts(snap: Snapshot, p: NoParams) -> Observation:
     return base.failed(
         "serving endpoints without request models or an API spec", list(roles.serving.values())[:4]
     )
+
+
+# a field annotated as a mapping or a list of anything: the model checks that the request is
+# an object, not which features it holds (ai-art-dev99/mlops-capstone app/main.py:17-18
+# `features: Dict[str, Any]`; reviewed)
+_FIELD = re.compile(r"^\s+([A-Za-z_]\w*)\s*:\s*([^=#]+?)\s*(?:=.*)?(?:#.*)?$")
+_UNTYPED = re.compile(
+    r"^(?:typing\.)?(?:Dict|dict|Mapping|Any|Json|List|list)"
+    r"(?:\[\s*(?:str\s*,\s*)?(?:typing\.)?(?:Any|object)\s*\])?$"
+)
+
+
+def _untyped_model(snap: Snapshot, path: str, facts: PythonFacts, line: int) -> bool:
+    """Is the class whose base is on `line` a model whose every field is an untyped mapping
+    (or list) of anything? A class with no field read is not."""
+    span = next((s for s in facts.spans if s[3] == "class" and s[1] == line), None)
+    if span is None:
+        return False
+    lines = snap.lines(path)
+    kinds = [
+        _UNTYPED.match(m.group(2).strip()) is not None
+        for text in lines[span[1] : span[2]]
+        if (m := _FIELD.match(text)) and m.group(1) not in ("model_config", "Config")
+    ]
+    return bool(kinds) and all(kinds)
 
 
 # a FastAPI endpoint's parameters declared as request body, query or form fields (neuml/txtai
@@ -398,7 +442,8 @@ ROLE_WORDS: dict[str, re.Pattern[str]] = {
     ),
     "pipelines": re.compile(r"^(pipelines?|dags|flows|workflows|orchestration|jobs)$"),
     "data/features": re.compile(
-        r"^(data|dataset|datasets|features|feature_engineering|preprocess\w*|etl|ingest\w*|transforms?)$"
+        r"^(data|dataset|datasets|features|feature_engineering|preprocess\w*|etl|ingest\w*"
+        r"|transforms?|wrangl\w*)$"
     ),
     "evaluation": re.compile(r"^(eval|evaluate|evaluation|metrics|validation)$"),
 }
@@ -461,7 +506,14 @@ def _roles_of(part: str, *, folder: bool) -> list[str]:
     head = re.split(r"[_-]", part)[-1]
     if folder and not found and head != part:
         found = [role for role, regex in ROLE_WORDS.items() if regex.match(head)]
+    if folder and not found and _DATA_FOLDER.match(part):
+        found = ["data/features"]
     return found
+
+
+# a folder of data code by its first word (jacopotagliabue/you-dont-need-a-bigger-boat
+# remote_flow/metaflow/data_processing/, wranglers and data loaders; reviewed)
+_DATA_FOLDER = re.compile(r"^data[_-]\w+$")
 
 
 def _template_only(snap: Snapshot, paths: list[str]) -> bool:

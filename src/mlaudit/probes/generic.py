@@ -526,6 +526,8 @@ def _call_index(snap: Snapshot) -> dict[str, list[Any]]:
         index: dict[str, list[Any]] = {}
         python = snap.python
         for path in snap.python_files:
+            if base.is_environment(path):
+                continue  # installed packages committed with the project are not its code
             facts = python(path)  # parses (once), records the file's problems
             if facts is None:
                 continue

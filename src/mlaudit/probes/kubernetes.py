@@ -18,9 +18,14 @@ from typing import Any
 from pydantic import Field, field_validator
 
 from mlaudit.probes import base, words
-from mlaudit.probes._functions import function_platform_evidence
+from mlaudit.probes._functions import function_platform_evidence, http_function_handlers
 from mlaudit.probes._managed import autoscaling as managed_autoscaling
-from mlaudit.probes._managed import databricks_endpoints, sagemaker_endpoints, vertex_endpoints
+from mlaudit.probes._managed import (
+    databricks_endpoints,
+    sagemaker_endpoints,
+    sagemaker_model_uris,
+    vertex_endpoints,
+)
 from mlaudit.probes._managed import resource_requests as managed_resource_requests
 from mlaudit.probes._step_resources import step_resource_requests
 from mlaudit.probes.base import ev
@@ -598,10 +603,13 @@ def health_probes(snap: Snapshot, p: NoParams) -> Observation:
     # ... on a service the repository builds: a health check of the Elasticsearch or MinIO
     # image beside it probes the infrastructure, not the model service (ThoughtWorksInc/
     # CD4ML-Scenarios docker-compose.yaml:54,117, the `model` service at :88 has none; reviewed)
+    # ... and not one that builds a tool's server: an MLflow tracking server built from its
+    # own Dockerfile (indrabrata/simple-mlops deployment/compose.yaml:72, surajm20061998/
+    # driftAwareMLOPS infra/docker-compose.yml:76; both reviewed)
     checks += [
         ev(s.path, s.line_of("healthcheck"), f"{s.name}: healthcheck", "docker-compose")
         for s in snap.compose_services
-        if not base.is_excluded(s.path) and s.healthcheck and s.build
+        if not base.is_excluded(s.path) and s.healthcheck and s.build and not _tool_server(s)
     ]
     if checks:
         return base.passed("container health check declared", checks)
@@ -610,12 +618,14 @@ def health_probes(snap: Snapshot, p: NoParams) -> Observation:
 
 def model_uri_platforms(snap: Snapshot) -> list[Evidence]:
     """KServe InferenceServices and SeldonDeployments that name the model they serve by URI
-    (`storageUri`, `modelUri`): the platform downloads it before the pod is ready."""
+    (`storageUri`, `modelUri`), and SageMaker SDK models deployed from `model_data=`: the
+    platform downloads the model before the server takes requests."""
     found = []
     for obj in k8s_objects(snap, ("InferenceService", "SeldonDeployment"))[0]:
         text = str(obj.doc)
         if "storageUri" in text or "modelUri" in text:
             found.append(obj_ev(obj, text=f"{obj.kind}/{obj.name}: model URI"))
+    found += sagemaker_model_uris(snap)
     return found
 
 
@@ -645,12 +655,26 @@ def managed_endpoints(snap: Snapshot) -> list[Evidence]:
     return managed
 
 
+# a call that hands the request to a model endpoint served elsewhere
+_FORWARDS = (".invoke_endpoint", ".invoke_endpoint_async", ".invoke_endpoint_with_response_stream")
+
+
+def _forwards_to_an_endpoint(snap: Snapshot, script: str) -> bool:
+    facts = snap.python(script)
+    return facts is not None and any(c.name.endswith(_FORWARDS) for c in facts.calls)
+
+
 def _serverless(snap: Snapshot, what: str) -> list[Evidence]:
     """Where request-serving serverless functions are declared, noted with what their
-    platform does for them (only asked without Kubernetes workloads)."""
+    platform does for them (only asked without Kubernetes workloads). A function that only
+    forwards the request to a SageMaker endpoint serves no model: the endpoint behind it
+    does, with its own instances (jacopotagliabue/you-dont-need-a-bigger-boat
+    local_flow/intent/serverless/handler.py `invoke_endpoint`, in front of an endpoint of
+    `initial_instance_count=1`; reviewed)."""
     return [
         ev(e.path, e.line, e.snippet, f"serverless function: {what}")
-        for e in function_platform_evidence(snap)
+        for script, e in http_function_handlers(snap)
+        if not _forwards_to_an_endpoint(snap, script)
     ]
 
 
@@ -765,6 +789,26 @@ def zone_spread(snap: Snapshot, p: NoParams) -> Observation:
         dev_only=spread(dev),
         problems=infra_problems(snap) + tf_problems(snap),
     )
+
+
+# a compose service that runs a tool's server rather than the project's service, by its name
+# or by its command
+_TOOL_SERVICE = re.compile(
+    r"^(?:mlflow[\w-]*|tracking[\w-]*|postgres\w*|db|database|minio|redis|grafana|prometheus"
+    r"|airflow[\w-]*|prefect[\w-]*|pgadmin\w*|jupyter\w*|zookeeper|kafka|elasticsearch|mongo\w*"
+    r"|mysql|rabbitmq|nginx|traefik)$",
+    re.IGNORECASE,
+)
+_TOOL_COMMAND = re.compile(
+    r"(?:^|\s)(?:mlflow\s+(?:server|ui)|prefect\s+server|airflow\s+\w+|minio\s+server"
+    r"|redis-server|postgres)\b"
+)
+
+
+def _tool_server(service: Any) -> bool:
+    command = service.doc.get("command") if isinstance(service.doc, dict) else None
+    text = " ".join(map(str, command)) if isinstance(command, list) else str(command or "")
+    return bool(_TOOL_SERVICE.match(service.name) or _TOOL_COMMAND.search(text))
 
 
 # SCL: autoscaler --------------------------------------------------------------------------------

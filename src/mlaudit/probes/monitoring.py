@@ -209,6 +209,9 @@ def _module_names(path: str) -> list[str]:
     return [".".join(parts[i:]) for i in range(len(parts)) if len(parts) - i >= 1 and parts[i:]]
 
 
+_CRON_KIND = re.compile(r"^kind:\s*(?:CronJob|CronWorkflow)\s*$", re.M)
+
+
 def _scheduled_runs(snap: Snapshot, files: Iterable[str]) -> list[Evidence]:
     files = list(files)
     if not files:
@@ -224,6 +227,16 @@ def _scheduled_runs(snap: Snapshot, files: Iterable[str]) -> list[Evidence]:
     for obj in k8s_objects(snap, ("CronJob", "CronWorkflow"))[0]:
         if pattern.search(str(obj.doc)):
             found.append(obj_ev(obj, text=f"{obj.kind}/{obj.name} runs it on a schedule"))
+    # ... and Helm templates of CronJobs, read as text (ai-art-dev99/mlops-capstone
+    # deploy/helm/app/templates/drift-cronjob.yaml; reviewed)
+    for path in snap.helm_templates:
+        if base.is_excluded(path):
+            continue
+        text = snap.text(path) or ""
+        kind = _CRON_KIND.search(text)
+        if kind and pattern.search(text):
+            line = text.count("\n", 0, kind.start()) + 1
+            found.append(ev(path, line, "kind: CronJob", "a Helm CronJob runs it on a schedule"))
     # orchestrator code that contains or imports the monitor and declares a schedule
     modules = {m for path in files for m in _module_names(path) if "." in m or "/" not in path}
     for path in base.python_sources(snap, ("*.py",), scope="non_tests"):
@@ -299,6 +312,61 @@ def monitor_job(snap: Snapshot, p: MonitorJobParams) -> Observation:
     if runs:
         return base.passed(f"{p.what} runs on a schedule", declared + runs)
     return base.partial(f"{p.what} declared, but nothing runs it on a schedule", declared)
+
+
+# drift compared by hand --------------------------------------------------------------------------
+class HandwrittenDriftParams(Params):
+    scheduled: bool = Field(
+        default=False, description="count only modules that a schedule runs (a cron job, a DAG)"
+    )
+
+
+_DRIFT_MODULE = re.compile(r"drift", re.IGNORECASE)
+
+
+def _handwritten_drift_modules(snap: Snapshot) -> list[Evidence]:
+    """The project's own production modules named for drift that hold code (a function, or
+    calls at the top level): drift computed without a drift library. Under rule lib the
+    package the repository publishes is left out: a drift tool's own modules are its
+    product (evidentlyai/evidently)."""
+    from mlaudit.probes.training import project_code
+
+    own, _library = project_code(snap)
+    found = []
+    for path in own:
+        if base.is_notebook(path) or not path.endswith(".py"):
+            continue
+        if not _DRIFT_MODULE.search(path.rsplit("/", 1)[-1]):
+            continue
+        facts = snap.python(path)
+        if facts is None or not (facts.functions or facts.calls):
+            continue
+        first = facts.functions[0][1] if facts.functions else facts.calls[0].line
+        found.append(ev(path, first, None, "drift computed by the project's own code"))
+    return found
+
+
+@probe("handwritten_drift", HandwrittenDriftParams, reads_code=True)
+def handwritten_drift(snap: Snapshot, p: HandwrittenDriftParams) -> Observation:
+    """A drift check the project wrote itself: a production module named for drift
+    (`monitoring/drift_job.py`, `detect_drift.py`) that holds code, with no drift library;
+    with `scheduled`, only one that a scheduled CI job, a Kubernetes CronJob or an
+    orchestrator schedule runs. The rubric grades it partial at most: whether it compares
+    the right distributions well cannot be read from its name (ai-art-dev99/mlops-capstone
+    monitoring/drift_job.py:28-57, category frequencies against a training baseline, run
+    nightly by deploy/k8s/drift-cronjob.yaml; reviewed).
+    Why: a drift check helps only if it exists, and only when it runs by itself.
+    Fix: compute drift with a library (Evidently, NannyML, alibi-detect) from a scheduled job.
+    """
+    modules = _handwritten_drift_modules(snap)
+    if not modules:
+        return base.failed("no module of the project computes drift")
+    if not p.scheduled:
+        return base.passed("a module of the project computes drift", modules)
+    runs = _scheduled_runs(snap, [e.path for e in modules])
+    if runs:
+        return base.passed("the project's own drift check runs on a schedule", modules + runs)
+    return base.failed("the project's own drift check is run by no schedule", modules)
 
 
 # SageMaker Model Monitor declared as infrastructure code -------------------------------------------

@@ -543,6 +543,9 @@ def _params_read(path: str, facts: Any) -> tuple[tuple[Any, ...], ...]:
         module = _CONFIG_MODULE.search(path) is not None
         items.append(("loader", loaders[0].line, loaders[0].name, strings, module))
     items.extend(_config_loading(path, facts))
+    env_config = _env_config(path, facts)
+    if env_config is not None:
+        items.append(env_config)
     return tuple(items)
 
 
@@ -629,6 +632,44 @@ def _config_loading(path: str, facts: Any) -> list[tuple[Any, ...]]:
 
 
 _LOAD_NAMED = re.compile(r"(?:^|\.)(?:load|load_\w+|\w+_load|read_config|from_file)$")
+# an environment variable that names the run's configuration file (MODEL_CONFIG_PATH); one
+# that holds a configuration itself is no file (TensorFlow's TF_CONFIG, the cluster's JSON:
+# Jessicanyc/Distributed-Machine-Learning-System; reviewed)
+_CONFIG_ENV = re.compile(
+    r"(?:^|_)(?:CONFIG|CONF|CFG|PARAMS|HPARAMS|HYPERPARAMS?)_(?:PATH|FILE|FILENAME)$",
+    re.IGNORECASE,
+)
+_ENV_READS = ("os.getenv", "os.environ.get")
+# what a helper that reads a file is called (`return_json_file_content`, `load_config`)
+_READS_A_FILE = re.compile(r"(?i)load|read|json|yaml|toml|config|content")
+
+
+def _env_config(path: str, facts: Any) -> tuple[Any, ...] | None:
+    """("env_config", evidence) when a config file's path comes from an environment
+    variable named for it and is read: a loader in the same file, or a helper called with
+    the variable's value on the same line (jacopotagliabue/you-dont-need-a-bigger-boat
+    local_flow/intent/src/cart_baseline_flow.py:117
+    `return_json_file_content(os.getenv('MODEL_CONFIG_PATH'))`; reviewed). Counted where the
+    tree holds config files for it to name (_named_config_files)."""
+    for read in facts.calls:
+        if read.name not in _ENV_READS or not read.args:
+            continue
+        variable = read.args[0].strip("'\"")
+        if not _CONFIG_ENV.search(variable):
+            continue
+        loads = any(name_matches_any(c.name, _FILE_LOADERS) for c in facts.calls) or any(
+            c.line == read.line
+            and c is not read
+            and c.name not in _ENV_READS
+            and _READS_A_FILE.search(c.name.rsplit(".", 1)[-1])
+            for c in facts.calls
+        )
+        if loads:
+            return (
+                "env_config",
+                ev(path, read.line, f"{read.name}({variable!r}) read as a config file"),
+            )
+    return None
 
 
 _OPTIONS_OBJECTS = ("args", "opt", "opts", "options", "flags", "FLAGS", "cli_args")
@@ -685,6 +726,24 @@ def _tool_configuration(snap: Snapshot, path: str) -> bool:
         return False
     return bool(docs) and all(
         isinstance(doc, dict) and not _TOOL_CONFIG_KEYS.isdisjoint(doc) for doc in docs
+    )
+
+
+# a file named as a run's configuration anywhere in the tree (config.json, config_KNN.json,
+# train_params.yaml); a tool's (tsconfig.json, .eslintrc.json) is not named so
+_NAMED_CONFIG = re.compile(
+    r"(?:^|/)(?:\w+[_-])?(?:config|params|hparams)(?:[_-]\w+)?\.(?:json|ya?ml|toml)$",
+    re.IGNORECASE,
+)
+
+
+def _named_config_files(snap: Snapshot) -> bool:
+    return snap.tree_memo(
+        ("params_externalized.named_config",),
+        lambda: any(
+            _NAMED_CONFIG.search(f) and not base.is_excluded(f) and not base.is_test_path(f)
+            for f in snap.files
+        ),
     )
 
 
@@ -789,6 +848,9 @@ def params_externalized(snap: Snapshot, p: NoParams) -> Observation:
                 hits.append(item[1])
             elif item[0] == "config_cli":
                 if config_files:  # the framework reads config files only if there are some
+                    hits.append(item[1])
+            elif item[0] == "env_config":
+                if config_files or _named_config_files(snap):
                     hits.append(item[1])
             elif item[0] == "kedro_params":
                 if kedro_parameters:  # Kedro loads them: no code names the file

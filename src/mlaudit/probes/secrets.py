@@ -68,6 +68,35 @@ FIXTURE_GLOBS: tuple[str, ...] = (
     "**/site-packages/**",
 )
 FIXTURE_KINDS = {"private-key"}
+# third-party packages committed with the project (a virtual environment, node_modules): their
+# code names its own tokens and passwords, their samples and API examples; a credential found
+# there by its name alone is the package's, not the project's (surajm20061998/driftAwareMLOPS
+# training/.venv/…/mlflow/deployments/server/app.py:183, an example page token; reviewed).
+# A provider's key format (AKIA…, ghp_…) still counts there.
+VENDORED_GLOBS: tuple[str, ...] = (
+    "**/node_modules/**",
+    "**/vendor/**",
+    "**/third_party/**",
+    "**/site-packages/**",
+    ".venv/**",
+    "**/.venv/**",
+    "venv/**",
+    "**/venv/**",
+)
+# installed packages committed with the project (a virtual environment's site-packages,
+# node_modules): not read at all, here or in the history (secrets_history.INSTALLED_PATHSPECS),
+# as a secret scanner skips vendored code; the environment's own files (bin/activate,
+# pip.conf) are read
+INSTALLED_GLOBS: tuple[str, ...] = ("**/site-packages/**", "**/node_modules/**")
+NAMED_KINDS = {
+    "private-key",
+    "code-credential",
+    "config-credential",
+    "env-secret",
+    "url-credential",
+    "command-line-password",
+    "dockerfile-credential",
+}
 MAX_FILE_BYTES = 2 * 1024 * 1024
 
 
@@ -78,7 +107,9 @@ class CommittedSecretsParams(Params):
 
 
 def _counts(path: str, finding: SecretFinding, p: CommittedSecretsParams) -> bool:
-    return not (finding.kind in FIXTURE_KINDS and matches_any(path, p.fixtures))
+    if finding.kind in FIXTURE_KINDS and matches_any(path, p.fixtures):
+        return False
+    return not (finding.kind in NAMED_KINDS and matches_any(path, VENDORED_GLOBS))
 
 
 _FINDINGS = derivation_key("committed_secrets.findings", MAX_FILE_BYTES)
@@ -116,7 +147,7 @@ def committed_secrets(snap: Snapshot, p: CommittedSecretsParams) -> Observation:
     found: list[Evidence] = []
     ignored = 0
     at_head: set[tuple[str, str]] = set()
-    skip = tuple(p.skip)
+    skip = tuple(p.skip) + INSTALLED_GLOBS
     kept = snap.tree_memo(
         ("committed_secrets.kept", skip),
         lambda: [f for f in snap.files if not matches_any(f, skip)],

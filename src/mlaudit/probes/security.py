@@ -8,6 +8,7 @@ parsed views (Dockerfiles, Kubernetes objects, compose services, Terraform block
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Mapping
 from typing import Any
 
@@ -602,6 +603,37 @@ def _auth_middleware(snap: Snapshot, serving: Mapping[str, object]) -> list[Evid
     return found
 
 
+# what a Litestar guard raises to turn a caller away
+_GUARD_DENIALS = (".NotAuthorizedException", ".PermissionDeniedException")
+
+
+def _litestar_guards(snap: Snapshot, serving: Mapping[str, object]) -> list[Evidence]:
+    """Serving code whose app, router or route has `guards=[…]` and a guard that raises
+    NotAuthorizedException/PermissionDeniedException: Litestar runs the guards before every
+    handler they cover (evidentlyai/evidently src/evidently/legacy/collector/app.py:221-222,
+    269 `guards=[is_authenticated]`, after a middleware that checks the secret header;
+    reviewed)."""
+    found: list[Evidence] = []
+    for path in serving:
+        facts = snap.python(path)
+        if facts is None:
+            continue
+        names = {c.name for c in facts.calls}
+        if not any(n.startswith(("litestar.", "starlite.")) for n in names):
+            continue
+        if not any(n.endswith(_GUARD_DENIALS) for n in names):
+            continue
+        guarded = next(
+            (c for c in facts.calls if (c.kwarg("guards") or "[]") not in ("[]", "None", "()")),
+            None,
+        )
+        if guarded is not None:
+            line, note = base.notebook_line_note(snap, path, guarded.line)
+            shown = f"{guarded.name}(guards=…)"
+            found.append(ev(path, line, shown, note or "a guard turns callers away (401/403)"))
+    return found
+
+
 def _denies(call: Any) -> bool:
     """Does the call answer 401/403 (`status_code=401`, `status.HTTP_401_UNAUTHORIZED`)?"""
     if (call.kwarg("status_code") or "") in _DENIED:
@@ -668,7 +700,8 @@ def api_auth(snap: Snapshot, p: NoParams) -> Observation:
     Azure ML web service with key or token authentication (`authEnabled: true`); serving
     code that checks a key itself (`secrets.compare_digest`/`hmac.compare_digest`, or an
     HTTP middleware, or an endpoint, that reads a key from a request header and answers
-    401/403 "Unauthorized"); a
+    401/403 "Unauthorized"; a Litestar app or route with `guards=` whose guard raises
+    NotAuthorizedException or PermissionDeniedException); a
     serverless function's API with an authorizer or an API key (SAM, Serverless Framework).
     Not applicable when the repository has no serving code.
     Why: an open prediction endpoint can be scraped (model extraction) or flooded (mm#36).
@@ -688,6 +721,7 @@ def api_auth(snap: Snapshot, p: NoParams) -> Observation:
     found.extend(http_function_auth(snap))
     found.extend(_key_comparisons(snap, roles.serving))
     found.extend(_auth_middleware(snap, roles.serving))
+    found.extend(_litestar_guards(snap, roles.serving))
     if not found:
         found.extend(_handler_key_checks(snap, roles.serving))
     if found:
@@ -719,6 +753,54 @@ def _passwordless_sudo(df: Dockerfile) -> Instruction | None:
     return None
 
 
+# a variable named for a credential (Docker's own build check SecretsUsedInArgOrEnv reads
+# names the same way); a file, a path or a URL naming where one is, is none
+_CREDENTIAL_NAME = re.compile(
+    r"(?:^|_)(?:SECRET|PASSWORD|PASSWD|TOKEN|API_?KEY|ACCESS_KEY|PRIVATE_KEY|CREDENTIALS?)"
+    r"(?:_|$)",
+    re.IGNORECASE,
+)
+_LOCATION_NAME = re.compile(
+    r"_(?:FILE|PATH|DIR|URL|URI|HOST|ENDPOINT|ID_FILE)$|^GOOGLE_APPLICATION_CREDENTIALS$", re.I
+)
+_VARIABLE = re.compile(r"\$\{?(\w+)")
+
+
+def _env_pairs(args: str) -> list[tuple[str, str]]:
+    """The (name, value) pairs of an `ENV` instruction: `ENV A=1 B="x y"` or `ENV A value`."""
+    try:
+        words = shlex.split(args, posix=True)
+    except ValueError:
+        words = args.split()
+    if words and "=" not in words[0]:
+        return [(words[0], " ".join(words[1:]))]
+    pairs = [w.split("=", 1) for w in words if "=" in w]
+    return [(name, value) for name, value in pairs]
+
+
+def _baked_credentials(path: str, df: Dockerfile) -> list[Evidence]:
+    """`ENV` lines of the final stage that keep a credential passed as a build argument
+    (`ARG AWS_SECRET_ACCESS_KEY` then `ENV AWS_SECRET_ACCESS_KEY=$AWS_SECRET_ACCESS_KEY`):
+    every layer and `docker inspect` of the image show it (graviraja/MLOps-Basics
+    week_9_monitoring/Dockerfile:3-4,11; reviewed)."""
+    build_args = {i.args.split("=", 1)[0].strip() for i in df.of("ARG") if i.args.strip()}
+    found = []
+    for ins in df.in_final_stage("ENV"):
+        for name, value in _env_pairs(ins.args):
+            if not _CREDENTIAL_NAME.search(name) or _LOCATION_NAME.search(name):
+                continue
+            if any(v in build_args for v in _VARIABLE.findall(value)):
+                found.append(
+                    ev(
+                        path,
+                        ins.line,
+                        f"ENV {name}=…",
+                        "a build argument's credential kept in the image",
+                    )
+                )
+    return found
+
+
 @probe("container_hardening", NoParams)
 def container_hardening(snap: Snapshot, p: NoParams) -> Observation:
     """Containers run as a non-root user, without privileges, behind a NetworkPolicy.
@@ -727,7 +809,9 @@ def container_hardening(snap: Snapshot, p: NoParams) -> Observation:
     workloads set `runAsNonRoot: true` or a non-zero `runAsUser` (pod or container
     `securityContext`), `allowPrivilegeEscalation: false`, `readOnlyRootFilesystem: true`;
     a `NetworkPolicy` exists; compose services set a non-root `user:`. Any
-    `privileged: true` fails. Dev overlays, examples and the images CI jobs run in (under
+    `privileged: true` fails, and so does an image whose final stage keeps a credential
+    passed as a build argument (`ENV AWS_SECRET_ACCESS_KEY=$AWS_SECRET_ACCESS_KEY`). Dev
+    overlays, examples and the images CI jobs run in (under
     `ci/`, `.github/` …) do not count. Not applicable
     without images or workloads.
     Why: a compromised model server running as root with privileges owns the node; a
@@ -738,11 +822,13 @@ def container_hardening(snap: Snapshot, p: NoParams) -> Observation:
     good: list[Evidence] = []
     bad: list[Evidence] = []
     privileged: list[Evidence] = []
+    baked: list[Evidence] = []
     dockerfiles = base.runtime_dockerfiles(snap)
     for path in dockerfiles:
         df = snap.dockerfile(path)
         if df is None or not df.stages:
             continue
+        baked += _baked_credentials(path, df)
         user = df.final_user
         if user is None:
             bad.append(ev(path, df.stages[-1].line, "no USER in the final stage", "runs as root"))
@@ -793,7 +879,13 @@ def container_hardening(snap: Snapshot, p: NoParams) -> Observation:
         if user is not None and str(user).strip() not in _ROOT_USERS:
             good.append(ev(svc.path, svc.line_of("user"), f"{svc.name}: user {user}"))
     if privileged:
-        return base.failed("privileged containers", privileged + bad)
+        return base.failed("privileged containers", privileged + baked + bad)
+    if baked:
+        return base.failed(
+            "an image keeps credentials passed at build time (ENV from a build argument): "
+            "whoever can pull the image can read them",
+            baked + bad,
+        )
     if not good and not bad:
         problems = infra_problems(snap)
         if problems:

@@ -510,6 +510,10 @@ def tests_in_ci(snap: Snapshot, p: TestsInCiParams) -> Observation:
             "nothing of the project",
             [h.evidence() for h in gating] + [ev(f.path, f.first_test) for f in files[:3]],
         )
+    if gating and not p.covers:
+        narrowed = _only_sub_project_tests(snap, gating, hits, files, pattern)
+        if narrowed is not None:
+            return narrowed
     if gating:
         return base.passed("CI runs the tests on every change", [h.evidence() for h in gating])
     if on_change:
@@ -555,6 +559,48 @@ def _reaches(text: str, paths: list[str], pattern: re.Pattern[str], cwd: str = "
     if not args:
         return True
     return any(path == arg or path.startswith(arg + "/") for arg in args for path in paths)
+
+
+def _only_sub_project_tests(
+    snap: Snapshot,
+    gating: list[_ci_reach.Reached],
+    hits: list[_ci_reach.Reached],
+    files: list[TestFile],
+    pattern: re.Pattern[str],
+) -> Observation | None:
+    """Partial when what CI runs on every change are only the tests of sub-projects (a
+    folder declaring a package of its own), while the project has tests of its own that
+    no such run reaches (recommenders-team/recommenders: on push, sarplus.yml:101-102 runs
+    `cd "${PYTHON_ROOT}"; pytest ./tests` in contrib/sarplus/python; the main suite runs
+    by hand or on a release; reviewed)."""
+    folders = sorted(base.sub_projects(snap, depth=3))
+    if not folders:
+        return None
+    own = [f.path for f in files if not f.path.startswith(tuple(folders))]
+    if not own or any(_reaches(h.text, own, pattern, h.cwd) for h in gating):
+        return None
+    reached = [
+        folder
+        for folder in folders
+        if any(
+            _reaches(h.text, [f.path for f in files if f.path.startswith(folder)], pattern, h.cwd)
+            for h in gating
+        )
+    ]
+    if not reached:
+        return None
+    idle = [h for h in hits if h not in gating and _reaches(h.text, own, pattern, h.cwd)]
+    why = (
+        f"run {idle_reason((h.job for h in idle), 'only manually or on a schedule')}"
+        if idle
+        else "run in no CI job on a change"
+    )
+    names = ", ".join(f.rstrip("/") + "/" for f in reached)
+    return base.partial(
+        f"CI runs on every change only the tests of {names} (a package of its own); the "
+        f"project's other {len(own)} test file(s) {why}",
+        [h.evidence() for h in gating] + [h.evidence() for h in idle][:3],
+    )
 
 
 # tests importing project code -----------------------------------------------------------------

@@ -372,7 +372,7 @@ def trains_models(snap: Snapshot, p: NoParams) -> Observation:
 def _trains(snap: Snapshot) -> Observation:
     code = _code(snap)
     # a library's own algorithms and its examples show how to use it, not that it trains
-    calls, library = _project_code(snap)
+    calls, library = project_code(snap)
     call = _first_hit(snap, _TRAINING_CALL, calls, _training_call)
     if call is not None:
         return base.passed("the repository trains a model", [call])
@@ -568,7 +568,7 @@ def _outside(library: Callable[[str], bool] | None, paths: list[str]) -> list[st
     return paths if library is None else [x for x in paths if not library(x)]
 
 
-def _project_code(snap: Snapshot) -> tuple[list[str], Callable[[str], bool] | None]:
+def project_code(snap: Snapshot) -> tuple[list[str], Callable[[str], bool] | None]:
     """The Python files and notebooks outside the tests that are the project's own: under rule
     lib, neither the package it publishes nor its examples (training, data and models ask
     alike); with the rule's test, None where the repository publishes nothing."""
@@ -696,7 +696,19 @@ def _data_call(path: str, facts: PythonFacts) -> tuple[int, str] | None:
 
 
 _BENCHMARK_CALL = derivation_key("training.benchmark_dataset_call")
-_benchmark_call = _first_call_of(BENCHMARK_DATASET_CALLS)
+# where the library would keep its datasets: a path, nothing read (evidentlyai/evidently
+# .github/scripts/download_scipy_datasets.py:8, unzipping test fixtures; reviewed)
+_DATA_HOME = ("sklearn.datasets.get_data_home", "sklearn.datasets.clear_data_home")
+
+
+def _benchmark_call(path: str, facts: PythonFacts) -> tuple[int, str] | None:
+    """ONE file's first read of a library's benchmark dataset, (line, what)."""
+    for call in facts.calls:
+        if name_matches_any(call.name, BENCHMARK_DATASET_CALLS) and call.name not in _DATA_HOME:
+            return call.line, f"{call.name}(…)"
+    return None
+
+
 _environment_call = _first_call_of(ENVIRONMENT_CALLS)
 _recorded_data_call = _first_call_of(RECORDED_DATA_CALLS)
 
@@ -759,6 +771,25 @@ def _is_benchmark(path: str) -> bool:
     return BENCHMARK_DIR.search(path) is not None
 
 
+# the CI service's own folder: its helper scripts fetch test fixtures or read results, never
+# the project's data (evidentlyai/evidently .github/scripts/download_scipy_datasets.py:23
+# `fetch_lfw_people` for the tests; reviewed)
+_CI_FOLDER = re.compile(r"^\.(?:github|circleci|gitlab|buildkite)/")
+
+
+# the tests' fixtures beside the tests (evidentlyai/evidently test_data/adults.parquet,
+# test_data/*.dvc; reviewed)
+_TEST_DATA = re.compile(r"(?:^|/)(?:test[_-]?data|fixtures?)/", re.IGNORECASE)
+
+
+def _is_benchmark_or_ci(path: str) -> bool:
+    return _is_benchmark(path) or _CI_FOLDER.match(path) is not None
+
+
+def _is_demo_or_ci(path: str) -> bool:
+    return _is_demo(path) or _CI_FOLDER.match(path) is not None
+
+
 def _is_demo(path: str) -> bool:
     """A notebook, a file under examples/, tutorials/, docs/ … (base.EXCLUDED_DIRS) or a
     benchmark script."""
@@ -771,7 +802,7 @@ def _handles_data(snap: Snapshot) -> Observation:
     # rule lib, as for training: a data tool's own loaders, pipelines and bundled datasets, and
     # its tutorials, are what it offers its users, not data of the project's own
     # (feast-dev/feast sdk/python/feast/, docs/tutorials/…/part1-load-data.ipynb, reviewed)
-    own, library = _project_code(snap)
+    own, library = project_code(snap)
     environment = None
     if trains.outcome == Outcome.PASS:
         # anywhere, a published package's own code included: the simulator may be driven by
@@ -787,9 +818,9 @@ def _handles_data(snap: Snapshot) -> Observation:
     # nothing trains here (or only in a simulator): a benchmark script that reads a public
     # test split measures the released model, as a demo reading a library's benchmark set
     # in a notebook, an example or the docs does
-    read = _first_hit(snap, _DATA_CALL, _outside(_is_benchmark, own), _data_call)
+    read = _first_hit(snap, _DATA_CALL, _outside(_is_benchmark_or_ci, own), _data_call)
     if read is None:
-        read = _first_hit(snap, _BENCHMARK_CALL, _outside(_is_demo, own), _benchmark_call)
+        read = _first_hit(snap, _BENCHMARK_CALL, _outside(_is_demo_or_ci, own), _benchmark_call)
     if read is not None:
         return base.passed("the repository reads datasets", [read])
     modules = _outside(
@@ -807,7 +838,7 @@ def _handles_data(snap: Snapshot) -> Observation:
         [
             x
             for x in base.select_files(snap, DATA_FILES)
-            if not base.is_test_path(x) and not _is_benchmark(x)
+            if not base.is_test_path(x) and not _is_benchmark(x) and not _TEST_DATA.search(x)
         ],
     )
     if files:
@@ -993,7 +1024,7 @@ def _uses_models(snap: Snapshot) -> Observation:
     if trains.outcome == Outcome.PASS:
         return base.passed(f"{trains.message}: it has a model", trains.evidence)
     code = _code(snap)
-    calls, library = _project_code(snap)
+    calls, library = project_code(snap)
     loaded = _first_hit(snap, _MODEL_CALL, calls, _model_call)
     if loaded is not None:
         return base.passed("the repository loads a model", [loaded])

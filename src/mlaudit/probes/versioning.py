@@ -491,6 +491,13 @@ def model_pinned_in_serving(snap: Snapshot, p: NoParams) -> Observation:
                 "None",
             ):
                 pinned.append(ev(path, cline, f"{call.name}(rev={call.kwarg('rev')})", note))
+            elif name_matches(call.name, "*.get_latest_versions") and (
+                call.kwarg("stages") not in (None, "None", "[]") or len(call.args) > 1
+            ):
+                # the newest version in a registry stage: promoted into it, as a stage URI
+                # names it (surajm20061998/driftAwareMLOPS services/inference/main.py:81
+                # `get_latest_versions(name, stages=[stage])`, Production; reviewed)
+                pinned.append(ev(path, cline, f"{call.name}(stages=…)", "the version of a stage"))
             elif name_matches_any(call.name, tuple(_FLOATING_CALLS)):
                 floating.append(ev(path, cline, f"{call.name}(…)", "resolves the latest model"))
             elif name_matches_any(call.name, _DATABRICKS_SERVED) and (

@@ -94,7 +94,14 @@ def log_args(nonce: str, *, text: bool = False, revisions: Sequence[str] = ("--a
         f"--format={nonce}%H",
         "--",
         ".",
+        *INSTALLED_PATHSPECS,
     ]
+
+
+# installed packages committed with the project: their diffs are not read (probes/secrets.py
+# INSTALLED_GLOBS); a committed virtual environment was most of a history's bytes
+# (surajm20061998/driftAwareMLOPS training/.venv/lib/python3.12/site-packages/; reviewed)
+INSTALLED_PATHSPECS = (":(exclude,glob)**/site-packages/**", ":(exclude,glob)**/node_modules/**")
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,9 @@ Google Cloud Build (YAML, parsed) and Jenkinsfile (Groovy, read as text).
 from __future__ import annotations
 
 import fnmatch
+import posixpath
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -220,8 +221,88 @@ def _quote_left_open(text: str) -> bool:
     return bool(quote)
 
 
-def _command_lines(value: Any, anchor: int | None, cwd: str = "") -> list[CiCommand]:
-    """A `run:`/`script:` value (string or list of strings) → one command per line."""
+# a `cd`/`pushd` that starts a line or follows `&&`/`;` (not inside a `( … )` subshell),
+# and a `popd`
+_CHANGE_DIR = re.compile(
+    r"""(?:^|&&|;)\s*(?:(cd|pushd)\s+("[^"]*"|'[^']*'|(?:\$\{\{[^}]*\}\}|[^\s;&|()])+)|(popd)\b)"""
+)
+_WORKSPACE = re.compile(r"\$\{\{\s*github\.workspace\s*\}\}|\$\{?GITHUB_WORKSPACE\}?")
+_ENV_REF = re.compile(r"\$\{\{\s*env\.(\w+)\s*\}\}|\$\{(\w+)\}|\$(\w+)")
+_ROOT = "\0root"
+
+
+def _expand(raw: str, env: Mapping[str, str], depth: int = 0) -> str | None:
+    """A folder as written, its workspace and environment variables put in (the workspace
+    as _ROOT); None when a variable is not known."""
+    text = _WORKSPACE.sub(_ROOT, raw.strip().strip("'\""))
+
+    def put(match: re.Match[str]) -> str:
+        name = match.group(1) or match.group(2) or match.group(3)
+        value = env.get(name)
+        if value is None or depth >= 3:
+            raise KeyError(name)
+        expanded = _expand(value, env, depth + 1)
+        if expanded is None:
+            raise KeyError(name)
+        return expanded
+
+    try:
+        text = _ENV_REF.sub(put, text)
+    except KeyError:
+        return None
+    return None if "${{" in text or "$" in text else text
+
+
+def _changed_dir(raw: str, cwd: str, env: Mapping[str, str]) -> str | None:
+    """The repo-relative folder `cd raw` moves to from `cwd`; None when it cannot be told
+    (an unknown variable, a folder outside the checkout, `cd -`)."""
+    text = _expand(raw, env)
+    if text is None or text in ("-", "") or text.startswith("~"):
+        return None
+    if text.startswith(_ROOT):
+        folder = posixpath.normpath("./" + text[len(_ROOT) :].lstrip("/"))
+    elif text.startswith("/"):
+        return None
+    else:
+        folder = posixpath.normpath(posixpath.join(cwd or ".", text))
+    if folder == ".." or folder.startswith("../"):
+        return None
+    return "" if folder == "." else folder
+
+
+def _follow_dirs(
+    command: str, cwd: str, stack: list[str], env: Mapping[str, str]
+) -> tuple[str, str]:
+    """(the folder `command` runs its work in, the folder the next line starts in): a line
+    `cd sub && pytest` runs pytest in sub/, and so do the lines after it (one shell runs a
+    block). A folder that cannot be told leaves the folder as it was."""
+    if command.lstrip().startswith("("):
+        return cwd, cwd  # a subshell's `cd` stays inside it
+    runs_in = None
+    position = 0
+    for match in _CHANGE_DIR.finditer(command):
+        if runs_in is None and command[position : match.start()].strip(" &;"):
+            runs_in = cwd  # work before the first `cd`
+        position = match.end()
+        if match.group(3):
+            cwd = stack.pop() if stack else cwd
+            continue
+        moved = _changed_dir(match.group(2), cwd, env)
+        if match.group(1) == "pushd":
+            stack.append(cwd)
+        if moved is not None:
+            cwd = moved
+    return (cwd if runs_in is None else runs_in), cwd
+
+
+def _command_lines(
+    value: Any, anchor: int | None, cwd: str = "", env: Mapping[str, str] | None = None
+) -> list[CiCommand]:
+    """A `run:`/`script:` value (string or list of strings) → one command per line, each
+    with the folder it runs in (`cd` followed from line to line, its variables read from
+    `env`)."""
+    known = env or {}
+    stack: list[str] = []
     items: list[tuple[str, int | None]] = []
     if isinstance(value, str):
         items.append((value, anchor))
@@ -273,7 +354,10 @@ def _command_lines(value: Any, anchor: int | None, cwd: str = "") -> list[CiComm
             command = " ".join(x for x in [*pending, stripped] if x) if pending else stripped
             pending = []
             number = None if line is None else line + start + (1 if block else 0)
-            out.append(CiCommand(command, number, cwd=cwd))
+            runs_in = cwd
+            if "cd " in command or "pushd" in command or "popd" in command:
+                runs_in, cwd = _follow_dirs(command, cwd, stack, known)
+            out.append(CiCommand(command, number, cwd=runs_in))
     return out
 
 
@@ -291,6 +375,16 @@ def _working_directory(*scopes: Any) -> str:
             folder = value.strip().removeprefix("./").strip("/")
             return "" if "${{" in folder or folder in (".", "") else folder
     return ""
+
+
+def _env_values(*scopes: Any) -> dict[str, str]:
+    """The `env:` values a step's shell sees: the workflow's, then its job's, then its own."""
+    values: dict[str, str] = {}
+    for scope in scopes:
+        for name, value in _as_dict(_as_dict(scope).get("env")).items():
+            if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+                values[str(name)] = str(value)
+    return values
 
 
 def _inputs(given: Any) -> tuple[tuple[str, str], ...]:
@@ -451,6 +545,33 @@ def idle_reason(jobs: Iterable[CiJob], otherwise: str) -> str:
     return f"{otherwise}, or {note}"
 
 
+def _inherit_callers_triggers(jobs: list[CiJob]) -> None:
+    """A GitHub reusable workflow runs on the events of the jobs that call it (`uses:
+    ./.github/workflows/x.yaml` in a job): its jobs get their callers' triggers, through
+    chains of calls too (open-edge-platform/anomalib pr.yaml:76 calls
+    _reusable-test-suite.yaml on every pull request; reviewed)."""
+    by_path: dict[str, list[CiJob]] = {}
+    for job in jobs:
+        if job.system == "github" and "workflow_call" in job.triggers:
+            by_path.setdefault(job.path.lower(), []).append(job)
+    if not by_path:
+        return
+    for _round in range(len(by_path)):  # a chain is at most as long as there are workflows
+        grew = False
+        for caller in jobs:
+            if caller.system != "github" or caller.disabled:
+                continue
+            for use in caller.uses:
+                target = use.text.split("@", 1)[0].strip().removeprefix("./").lower()
+                for callee in by_path.get(target, ()):
+                    added = (caller.triggers - {"workflow_call"}) - callee.triggers
+                    if added and callee is not caller:
+                        callee.triggers |= added
+                        grew = True
+        if not grew:
+            return
+
+
 def mark_uncalled(jobs: list[CiJob]) -> None:
     """A GitHub reusable workflow (`on: workflow_call`) or an Azure Pipelines template (a job
     with no trigger of its own) runs only where a pipeline calls it. When no pipeline of this
@@ -463,6 +584,7 @@ def mark_uncalled(jobs: list[CiJob]) -> None:
         for use in job.uses:
             text = use.text.split("@", 1)[0].strip().removeprefix("./").lower()
             called.update((text, text.rsplit("/", 1)[-1]))
+    _inherit_callers_triggers(jobs)
     for job in jobs:
         if job.system == "github" and "workflow_call" in job.triggers:
             if not job.triggers - {"workflow_call"} <= BY_HAND:
@@ -537,7 +659,8 @@ def parse_github(path: str, doc: Any) -> list[CiJob]:
             if "run" in step:
                 run = _with_matrix(step["run"], matrix)
                 cwd = _working_directory(step, job, doc)
-                ci.commands.extend(_command_lines(run, key_line(step, "run"), cwd))
+                shell_env = _env_values(doc, job, step)
+                ci.commands.extend(_command_lines(run, key_line(step, "run"), cwd, shell_env))
             if isinstance(step.get("uses"), str):
                 with_ = step.get("with")
                 ci.uses.append(CiCommand(step["uses"], key_line(step, "uses"), _inputs(with_)))

@@ -35,10 +35,12 @@ SERVING_KINDS = frozenset(
     {"InferenceService", "SeldonDeployment", "ServingRuntime", "RayService", "Service"}
 )
 
-# Path segments that mark a non-production environment (the catalogue's "dev overlays" FP).
+# Path segments that mark a non-production environment (the catalogue's "dev overlays" FP);
+# Tilt runs a stack on the developer's cluster only (Netflix/metaflow devtools/tilt/k8s/)
 _DEV_SEGMENTS = re.compile(
     r"^(dev|develop|development|local|localhost|test|tests|testing|sandbox|minikube|kind|"
-    r"docker-desktop|ci|e2e|debug|playground)$",
+    r"docker-desktop|ci|e2e|debug|playground|dev[-_]?tools|dev[-_]?stack|"
+    r"dev[-_]?env|tilt)$",
     re.IGNORECASE,
 )
 _DEV_FILE = re.compile(

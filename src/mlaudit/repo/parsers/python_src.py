@@ -549,6 +549,95 @@ def _older_grammar(source: str) -> str | None:
     return out if out != source else None
 
 
+_PREFIX_LETTERS = "rRbBuUfF"
+
+
+def _string_end(source: str, start: int) -> tuple[int, bool]:
+    """(the index after the string literal whose quote is at `start`, whether it is an
+    f-string). An f-string's replacement fields are skipped as expressions, with the
+    strings inside them: PEP 701 (Python 3.12) lets those reuse the f-string's own quote."""
+    begin = start
+    while begin > 0 and start - begin < 2 and source[begin - 1] in _PREFIX_LETTERS:
+        begin -= 1
+    prefix = source[begin:start].lower()
+    if begin > 0 and (source[begin - 1].isalnum() or source[begin - 1] == "_"):
+        prefix = ""  # the end of a name, not a prefix
+    quote = source[start : start + 3]
+    if quote not in ('"""', "'''"):
+        quote = source[start]
+    formatted = "f" in prefix
+    at, size = start + len(quote), len(source)
+    while at < size:
+        char = source[at]
+        if char == "\\":
+            at += 2
+        elif source.startswith(quote, at):
+            return at + len(quote), formatted
+        elif len(quote) == 1 and char == "\n":
+            return at, False  # not closed on its line: left to the parser
+        elif formatted and char == "{":
+            at = at + 2 if source.startswith("{{", at) else _expression_end(source, at + 1)
+            if at < 0:
+                return size, False  # a field never closed: left to the parser
+        else:
+            at += 1
+    return size, False  # never closed: left to the parser
+
+
+def _expression_end(source: str, at: int) -> int:
+    """The index after the `}` that closes an f-string's replacement field opened before
+    `at` (brackets and strings inside it skipped), -1 when none does."""
+    depth, size = 0, len(source)
+    while at < size:
+        char = source[at]
+        if char in "\"'":
+            at, _formatted = _string_end(source, at)
+            continue
+        if char in "([{":
+            depth += 1
+        elif char in ")]}":
+            if depth == 0:
+                return at + 1
+            depth -= 1
+        at += 1
+    return -1
+
+
+def _blank_fstrings(source: str) -> str | None:
+    """`source` with every f-string replaced by an empty string literal over the same
+    lines, or None when it has none: Python 3.11 cannot parse the f-strings of PEP 701
+    (`f"{row["name"]}"`, valid from 3.12), and one of them made the whole file unreadable
+    (indrabrata/simple-mlops src/train.py:109, its only training script; reviewed). What the
+    replacement fields call is lost; the rest of the file is read."""
+    out: list[str] = []
+    at = copied = 0
+    size = len(source)
+    changed = False
+    while at < size:
+        char = source[at]
+        if char == "#":
+            end = source.find("\n", at)
+            at = size if end < 0 else end
+        elif char in "\"'":
+            end, formatted = _string_end(source, at)
+            if formatted:
+                begin = at
+                while begin > 0 and source[begin - 1] in _PREFIX_LETTERS:
+                    begin -= 1
+                lines = source.count("\n", begin, end)
+                out.append(source[copied:begin])
+                out.append('""' if not lines else '"""' + "\n" * lines + '"""')
+                copied = end
+                changed = True
+            at = max(end, at + 1)
+        else:
+            at += 1
+    if not changed:
+        return None
+    out.append(source[copied:])
+    return "".join(out)
+
+
 def _parse_tree(source: str) -> ast.AST:
     # Never pass the repository path as `filename`: on a syntax error CPython re-reads
     # `filename` (relative to the *current directory*) to show the offending line, i.e. it
@@ -563,12 +652,17 @@ def _parse_tree(source: str) -> ast.AST:
             return ast.parse(source, filename=os.devnull)
         except SyntaxError:
             older = _older_grammar(source)
-            if older is None:
-                raise
-            try:
-                return ast.parse(older, filename=os.devnull)
-            except SyntaxError:
-                pass
+            if older is not None:
+                try:
+                    return ast.parse(older, filename=os.devnull)
+                except SyntaxError:
+                    pass
+            blanked = _blank_fstrings(older or source)
+            if blanked is not None:
+                try:
+                    return ast.parse(blanked, filename=os.devnull)
+                except SyntaxError:
+                    pass
             raise
 
 

@@ -277,6 +277,9 @@ _CODE_NOT_SECRET = re.compile(
     r"(?i)(?:_|^)(?:name|names|path|file|dir|env|var|id|ids|type|url|uri|field|len|length|size"
     r"|count|header|prefix|suffix|key_name|pattern|regex|format|template|label|arn|ref)$"
 )
+# a pagination cursor is a token of a listing, not of an account (mlflow's
+# `next_page_token = "eyJpbmRleCI6IDExfQ=="`, base64 of `{"index": 11}`)
+_PAGE_TOKEN = re.compile(r"(?i)(?:page|next|continuation|pagination|cursor|sync)_?token")
 CODE_SUFFIXES = (".py", ".ipynb", ".pyw", ".js", ".ts", ".java", ".go", ".rb", ".scala", ".r")
 
 
@@ -286,6 +289,8 @@ def code_credential_findings(line: str) -> list[tuple[str, str, str]]:
     for m in _CODE_ASSIGNMENT.finditer(line):
         name, value = m.group(1), m.group(3)
         if not _CODE_SECRET_NAME.search(name) or _CODE_NOT_SECRET.search(name):
+            continue
+        if _PAGE_TOKEN.search(name):
             continue
         if not (any(c.islower() for c in value) and any(c.isupper() for c in value)):
             continue
