@@ -1194,6 +1194,9 @@ CASES = [
         P,
     ),
     ("iac-env-promotion", "tf-only", {"infra/main.tf": 'resource "aws_s3_bucket" "b" {}\n'}, P),
+    # empty Terraform files describe nothing (Jessicanyc/Distributed-Machine-Learning-System
+    # infra-repo/terraform/*.tf, 0 bytes; reviewed)
+    ("iac-env-promotion", "fp-empty-tf", {"infra/main.tf": "", "infra/variables.tf": ""}, F),
     (
         "iac-env-promotion",
         "github-environments",

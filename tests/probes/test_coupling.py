@@ -16,6 +16,10 @@ TRAIN = (
 FEATURES = "def preprocess(df):\n    return df.dropna()\n"
 GH_PR = "on: [pull_request]\njobs:\n  lint:\n    runs-on: ubuntu-latest\n    steps:\n"
 
+DBT_MODEL = (
+    "version: 2\nmodels:\n  - name: stg\n    config:\n      contract:\n        enforced: %s\n"
+    "    columns:\n      - name: id\n        data_type: string\n"
+)
 CASES = [
     # serving-spec
     (
@@ -201,6 +205,18 @@ CASES = [
         Outcome.PASS,
     ),
     ("data-contracts", {"k8s/d.yaml": "apiVersion: apps/v1\nkind: Deployment\n"}, Outcome.FAIL),
+    # dbt model contracts, enforced when the model is built (kuanchoulai10/data2ml-ops
+    # dbt/models/staging/*.yml; reviewed); a contract switched off is none
+    (
+        "data-contracts",
+        {"dbt/dbt_project.yml": "name: p\n", "dbt/models/stg.yml": DBT_MODEL % "true"},
+        Outcome.PASS,
+    ),
+    (
+        "data-contracts",
+        {"dbt/dbt_project.yml": "name: p\n", "dbt/models/stg.yml": DBT_MODEL % "false"},
+        Outcome.FAIL,
+    ),
     # serving-spec
     (
         "serving-spec",
@@ -334,6 +350,13 @@ CASES = [
         "modular-layout",
         {"flow/metadata/store.py": "x=1\n", "flow/inference/handler.py": "x=1\n"},
         Outcome.FAIL,
+    ),
+    # an empty module holds no role (NandakumarGunalan/mlops-keras-gcp src/evaluate.py, 0
+    # bytes; reviewed)
+    (
+        "modular-layout",
+        {"src/train.py": "x=1\n", "src/evaluate.py": "", "src/serve.py": "x=1\n"},
+        Outcome.PARTIAL,
     ),
     # prediction/ is the serving role (teamdatatonic/vertex-pipelines-end-to-end-samples
     # model/prediction/main.py beside model/training/)

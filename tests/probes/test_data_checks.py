@@ -43,6 +43,7 @@ MODEL_SHAPE_THROUGH_VARIABLE = (
     "    out = Net()(torch.zeros(2, 3))\n    width = out.shape[1]\n    assert width == 10\n"
 )
 
+AVSC = '{"type": "record", "name": "Tx", "fields": [{"name": "amount", "type": "double"}]}\n'
 CASES = [
     # data-schema: hand-written checks are partial validation (no library)
     (
@@ -52,6 +53,10 @@ CASES = [
         H,
     ),
     ("data-schema", "validation-script", {"scripts/validate_data.py": VALIDATION_SCRIPT}, H),
+    # Avro record schemas: types, no ranges (lich2000117/streaming-feature-store
+    # schemas/transactions.v1.avsc; reviewed); one of a test fixture is none
+    ("data-schema", "avro-schemas", {**PKG, "schemas/transactions.v1.avsc": AVSC}, H),
+    ("data-schema", "fp-avro-test-fixture", {**PKG, "tests/fixtures/t.avsc": AVSC}, F),
     ("data-schema", "through-variables", {**PKG, "data/data_test.py": THROUGH_VARIABLES}, H),
     # ... nor the columns of a prediction's frame (SeldonIO/MLServer test_sklearn.py:160)
     (

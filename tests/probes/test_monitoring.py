@@ -35,6 +35,12 @@ DASH_ALERT = json.dumps(
 )
 
 
+PROM = (
+    "global: {scrape_interval: 15s}\n@rule_files:\n@  - /etc/prometheus/api.rules.yml\n"
+    "scrape_configs:\n  - job_name: api\n    static_configs: [{targets: ['api:8000']}]\n"
+)
+
+
 @pytest.mark.parametrize(
     ("files", "expected"),
     [
@@ -86,6 +92,21 @@ DASH_ALERT = json.dumps(
         ({"rules.yml": "groups:\n- name: r\n  rules:\n  - record: a:b\n    expr: sum(x)\n"}, FAIL),
         ({"docs/monitoring/api.rules.yml": RULES}, FAIL),  # rule ex
         ({"monitoring/alerts.rules.yml": "groups: [\n"}, UNKNOWN),
+        # a rule file the Prometheus configuration beside it does not load is never evaluated
+        # (lich2000117/streaming-feature-store prometheus.yml:12-13, `rule_files` commented
+        # out; reviewed) ...
+        (
+            {
+                "monitoring/api.rules.yml": RULES,
+                "monitoring/prometheus.yml": PROM.replace("@", "# "),
+            },
+            PARTIAL,
+        ),
+        # ... one it loads, by its path inside the container, is
+        (
+            {"monitoring/api.rules.yml": RULES, "monitoring/prometheus.yml": PROM.replace("@", "")},
+            PASS,
+        ),
     ],
 )
 def test_alert_rules(tmp_path, files, expected):
@@ -195,6 +216,18 @@ AGE_GAUGE = (
         ({"app/metrics.py": AGE_GAUGE}, PARTIAL),  # a metric nobody alerts on
         ({"monitoring/api.rules.yml": RULES}, FAIL),  # alerts, but none about model age
         ({"app.py": "x = 1\n"}, FAIL),
+        # the freshness of the features is not the model's age, nor is a count of versions
+        # (lich2000117/streaming-feature-store alert_rules.yml:280, mlflow_metrics.py:38;
+        # reviewed)
+        (
+            {
+                "monitoring/f.rules.yml": "groups:\n- name: f\n  rules:\n  - alert: StaleFeatures\n"
+                "    expr: max_over_time(feature_freshness_seconds[10m]) > 300\n",
+                "app/metrics.py": "from prometheus_client import Gauge\n"
+                "V = Gauge('mlflow_model_versions_total', 'versions')\n",
+            },
+            FAIL,
+        ),
     ],
 )
 def test_staleness(tmp_path, files, expected):

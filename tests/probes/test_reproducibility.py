@@ -1295,6 +1295,20 @@ CASES = [
         {"train.py": "import mlflow\nmlflow.sklearn.log_model(m, 'model', signature=sig)\n"},
         PASS,
     ),
+    # MLflow infers the signature from the input example (kuanchoulai10/data2ml-ops
+    # ray/training.py:262-265; reviewed); an example of None gives it nothing
+    (
+        "model-signature",
+        "log_model input_example",
+        {"train.py": "import mlflow\nmlflow.sklearn.log_model(m, 'model', input_example=X[:1])\n"},
+        PASS,
+    ),
+    (
+        "model-signature",
+        "FP log_model input_example None",
+        {"train.py": "import mlflow\nmlflow.sklearn.log_model(m, 'model', input_example=None)\n"},
+        FAIL,
+    ),
     (
         "model-signature",
         "persisted pipeline",

@@ -274,6 +274,17 @@ SLO = (
             PASS,
         ),
         ({"app.py": "x = 1\n"}, FAIL),
+        # a latency alert in a file the Prometheus configuration beside it does not load
+        # (lich2000117/streaming-feature-store prometheus.yml:12-13; reviewed)
+        (
+            {
+                "monitoring/latency.rules.yml": "groups:\n- name: l\n  rules:\n  - alert: Slow\n"
+                "    expr: histogram_quantile(0.95, rate(inference_latency_seconds_bucket[5m])) > 0.3\n",
+                "monitoring/prometheus.yml": "scrape_configs:\n  - job_name: api\n"
+                "# rule_files:\n#   - latency.rules.yml\n",
+            },
+            PARTIAL,
+        ),
     ],
 )
 def test_latency_budget(tmp_path, files, expected):

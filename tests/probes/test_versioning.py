@@ -90,6 +90,10 @@ SM_MODEL = (
     "      PrimaryContainer:\n        Image: img\n"
     "        ModelDataUrl: !Sub s3://${{Bucket}}/{}\n"
 )
+ISVC = (
+    "apiVersion: serving.kserve.io/v1beta1\nkind: InferenceService\nmetadata: {name: fraud}\n"
+    "spec:\n  predictor:\n    model:\n      modelFormat: {name: mlflow}\n      storageUri: %s\n"
+)
 CASES = [
     # data-vcs -----------------------------------------------------------------------------
     ("data-vcs", "dvc pointer", {"data/raw.dvc": DVC_POINTER, ".dvc/config": "[core]\n"}, PASS),
@@ -617,6 +621,20 @@ CASES = [
         {
             "serve.py": "from mlflow import MlflowClient\nv = MlflowClient().get_latest_versions(name)\n"
         },
+        FAIL,
+    ),
+    # a serving platform pointed at one MLflow run's artifacts (kuanchoulai10/data2ml-ops
+    # kserve/inference-service-rest-v2.yaml:14; reviewed); a bucket's model folder floats
+    (
+        "model-pinned-in-serving",
+        "kserve run artifacts",
+        {"k8s/isvc.yaml": ISVC % "s3://mlflow/2/5ccd7dcabc1f49c1bc45f1f94d945dd6/artifacts/model"},
+        PASS,
+    ),
+    (
+        "model-pinned-in-serving",
+        "FP kserve bucket folder",
+        {"k8s/isvc.yaml": ISVC % "s3://models/fraud/model"},
         FAIL,
     ),
     (

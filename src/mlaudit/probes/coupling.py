@@ -462,7 +462,14 @@ def modular_layout(snap: Snapshot, p: NoParams) -> Observation:
     on their own.
     Fix: separate training, serving and pipeline code into their own modules/packages.
     """
-    roles = snap.tree_memo(("modular_layout.roles",), lambda: _modules_by_role(snap))
+    named = snap.tree_memo(("modular_layout.roles",), lambda: _modules_by_role(snap))
+    # an empty module holds no role's code (NandakumarGunalan/mlops-keras-gcp src/evaluate.py,
+    # 0 bytes; reviewed); sizes are content, not paths: filtered here, out of the memo
+    roles = {
+        role: kept
+        for role, paths in named.items()
+        if (kept := [path for path in paths if snap.size(path) != 0])
+    }
     evidence = [ev(paths[0], note=role) for role, paths in sorted(roles.items())]
     cookiecutter = all(snap.has_dir(d) for d in ("data/raw", "models", "notebooks"))
     if len(roles) >= 3:

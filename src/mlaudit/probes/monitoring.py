@@ -9,6 +9,8 @@ partial at most.
 
 from __future__ import annotations
 
+import fnmatch
+import posixpath
 import re
 from collections.abc import Iterable
 from typing import Any, Literal
@@ -72,13 +74,39 @@ def _alarms(path: str, facts: PythonFacts, buckets: tuple[list[Evidence], ...]) 
     )
 
 
+def unloaded_rule_files(snap: Snapshot) -> frozenset[str]:
+    """Prometheus rule files that no Prometheus configuration of the repository loads, where
+    it has one: their rules are never evaluated (lich2000117/streaming-feature-store
+    monitoring/prometheus/prometheus.yml:12-13 `# rule_files:` / `#   - "alert_rules.yml"`;
+    reviewed). `rule_files` entries are matched by file name (they are paths inside the
+    Prometheus container). PrometheusRule objects are loaded by the operator, not by a
+    configuration, and Grafana alerts by Grafana."""
+
+    def build() -> frozenset[str]:
+        configs = [c for c in snap.monitoring.prometheus if not base.is_excluded(c.path)]
+        if not configs:
+            return frozenset()
+        names = [posixpath.basename(r) for c in configs for r in c.rule_files]
+        operator = {o.path for o in snap.k8s_objects if o.kind == "PrometheusRule"}
+        files = {r.path for r in snap.monitoring.rules if r.kind != "grafana-alert"} - operator
+        return frozenset(
+            path
+            for path in files
+            if not any(fnmatch.fnmatchcase(posixpath.basename(path), n) for n in names)
+        )
+
+    return snap.memo(("monitoring.unloaded_rule_files",), build)
+
+
 def alert_evidence(snap: Snapshot) -> tuple[list[Evidence], list[Evidence]]:
-    """(alert definitions, dashboards without alerts)."""
+    """(alert definitions, dashboards without alerts); rules of a file no Prometheus
+    configuration loads are not definitions (unloaded_alerts)."""
     facts = snap.monitoring
+    unloaded = unloaded_rule_files(snap)
     found = [
         ev(r.path, r.line, f"alert: {r.name}", f"group {r.group}" if r.group else None)
         for r in facts.alerts
-        if not base.is_excluded(r.path)
+        if not base.is_excluded(r.path) and r.path not in unloaded
     ]
     found += [
         ev(a.path, a.line, "Alertmanager route", f"receivers: {', '.join(a.receivers)[:80]}")
@@ -128,6 +156,13 @@ def alert_rules(snap: Snapshot, p: NoParams) -> Observation:
     found, dashboards = alert_evidence(snap)
     if found:
         return base.passed("alert rules declared", found)
+    unloaded = unloaded_alerts(snap)
+    if unloaded:
+        return base.partial(
+            "alert rules are written, but no Prometheus configuration here loads their file "
+            "(`rule_files`): they are never evaluated",
+            unloaded,
+        )
     problems = _monitoring_problems(snap)
     if problems:
         return base.unknown(
@@ -141,12 +176,37 @@ def alert_rules(snap: Snapshot, p: NoParams) -> Observation:
     return base.failed("no alert rules")
 
 
+def unloaded_alerts(snap: Snapshot, about: re.Pattern[str] | None = None) -> list[Evidence]:
+    """The alert rules (about `about`, in their name or expression) of files no Prometheus
+    configuration loads."""
+    unloaded = unloaded_rule_files(snap)
+    return [
+        ev(r.path, r.line, f"alert: {r.name}", "its file is not in any `rule_files`")
+        for r in snap.monitoring.alerts
+        if r.path in unloaded
+        and not base.is_excluded(r.path)
+        and (about is None or about.search(r.name) or about.search(r.expr))
+    ]
+
+
 # MON: model staleness -------------------------------------------------------------------------
 _STALE = re.compile(
     r"stale|fresh|model_?age|age_seconds|model.*(timestamp|trained|updated|last|loaded_at)|"
     r"last_?(train|retrain|update|refresh)|time\(\)\s*-",
     re.I,
 )
+
+
+# the freshness of the features or the data is not the model's age (lich2000117/streaming-
+# feature-store alert_rules.yml:280 `StaleFeatures`, `feature_freshness_seconds`; reviewed)
+_NOT_THE_MODEL = re.compile(r"feature|data|event|stream|ingest|lag", re.I)
+_THE_MODEL = re.compile(r"model|train", re.I)
+
+
+def _about_model_age(text: str) -> bool:
+    if not _STALE.search(text):
+        return False
+    return not (_NOT_THE_MODEL.search(text) and not _THE_MODEL.search(text))
 
 
 _AGE_GAUGES = derivation_key("monitoring.model_age_gauges")
@@ -156,7 +216,12 @@ def _age_gauges(path: str, facts: PythonFacts, buckets: tuple[list[Evidence], ..
     for c in facts.calls:
         if name_matches(c.name, "prometheus_client.*") or name_matches(c.name, "*.create_gauge"):
             name = c.kwarg("name") or (c.args[0] if c.args else "")
-            if _STALE.search(name) or re.search(r"model.*(age|version)", name, re.I):
+            # a count of registered versions is no age (streaming-feature-store
+            # training/mlflow_metrics.py:38 `mlflow_model_versions_total`; reviewed)
+            counted = name.strip("'\"").endswith(("_total", "_count"))
+            if not counted and (
+                _about_model_age(name) or re.search(r"model.*(age|version)", name, re.I)
+            ):
                 buckets[0].append(ev(path, c.line, f"{c.name}({name})"))
 
 
@@ -170,13 +235,20 @@ def staleness(snap: Snapshot, p: NoParams) -> Observation:
     Why: models silently decay; an old model should page someone, not be found by chance.
     Fix: export a `model_trained_timestamp_seconds` gauge and alert when it is too old.
     """
+    unloaded = unloaded_rule_files(snap)
     alerts = [
         ev(r.path, r.line, f"alert: {r.name}", r.expr[:80])
         for r in snap.monitoring.alerts
-        if not base.is_excluded(r.path) and (_STALE.search(r.name) or _STALE.search(r.expr))
+        if not base.is_excluded(r.path) and _about_model_age(r.name + " " + r.expr)
     ]
+    loaded = [e for e in alerts if e.path not in unloaded]
+    if loaded:
+        return base.passed("model-staleness alert", loaded)
     if alerts:
-        return base.passed("model-staleness alert", alerts)
+        return base.partial(
+            "a model-staleness alert, but no Prometheus configuration here loads its file",
+            alerts,
+        )
     (gauges,) = base.per_file_evidence(
         snap, _AGE_GAUGES, base.python_sources(snap, ("*.py",), scope="non_tests"), _age_gauges, 1
     )

@@ -524,6 +524,7 @@ def model_pinned_in_serving(snap: Snapshot, p: NoParams) -> Observation:
         target.append(ev(path, line, text))
     weak += _dvc_pinned_images(snap)
     pinned += _per_run_model_data(snap)
+    pinned += _run_artifact_uris(snap)
     for config, at, version in _stage_configs(snap):
         target = pinned if _classify_version(version) == "pinned" else floating
         target.append(ev(config, at, f"model.version: {version}", "the model version of a stage"))
@@ -547,6 +548,22 @@ _DATABRICKS_SERVED = (
 # serves one run's output, immutable (aws-samples/amazon-sagemaker-safe-deployment-pipeline
 # assets/deploy-model-prd.yml:87 `…/${ModelName}-${TrainJobId}/output/model.tar.gz`, reviewed)
 _PER_RUN_PART = re.compile(r"\$\{[^}]*(?:job|run|execution|commit|sha|version)[^}]*\}", re.I)
+
+
+# a serving platform pointed at one MLflow run's artifacts: `…/<experiment>/<run id>/artifacts/`,
+# immutable (kuanchoulai10/data2ml-ops kserve/inference-service-rest-v2.yaml:14; reviewed)
+_RUN_ARTIFACTS = re.compile(r"'(?:storageUri|modelUri)': '[^']*/[0-9a-f]{32}/artifacts(?:/|')")
+
+
+def _run_artifact_uris(snap: Snapshot) -> list[Evidence]:
+    """KServe InferenceServices and SeldonDeployments that serve one run's artifacts."""
+    from mlaudit.probes.kubernetes import k8s_objects, obj_ev
+
+    return [
+        obj_ev(obj, text=f"{obj.kind}/{obj.name}: one MLflow run's artifacts")
+        for obj in k8s_objects(snap, ("InferenceService", "SeldonDeployment"))[0]
+        if _RUN_ARTIFACTS.search(str(obj.doc))
+    ]
 
 
 def _per_run_model_data(snap: Snapshot) -> list[Evidence]:
