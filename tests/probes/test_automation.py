@@ -596,6 +596,18 @@ CASES = [
         },
         P,
     ),
+    # ... a workflow whose every trigger is commented out runs on nothing until they are
+    # restored (coderkol95/MLOps_stock_prediction "Pausing all workflows to avoid costs";
+    # reviewed)
+    (
+        "ci-present",
+        "paused-workflow",
+        {
+            ".github/workflows/ci.yml": "name: ci\n# on:\n#   push:\njobs:\n  t:\n"
+            "    runs-on: ubuntu-latest\n    steps:\n      - run: pytest\n"
+        },
+        H,
+    ),
     # ... and one that can also be started by hand runs when started by hand
     (
         "ci-present",

@@ -22,6 +22,15 @@ DBT_MODEL = (
 )
 CASES = [
     # serving-spec
+    # a BentoML service declaring its image in code (bentoml/BentoProphet; reviewed)
+    (
+        "serving-spec",
+        {
+            "service.py": "import bentoml\nimage = bentoml.images.Image(python_version='3.11')\n"
+            "@bentoml.service(image=image)\nclass S:\n    pass\n"
+        },
+        Outcome.PASS,
+    ),
     (
         "serving-spec",
         {"bentofile.yaml": "service: 'service:svc'\n", "service.py": "svc = 1\n"},

@@ -158,6 +158,8 @@ CASES = [
         P,
     ),
     ("deployment-documented", "docs-page", {"docs/deploying.md": "Steps.\n"}, P),
+    # a docs section of its own (artefactory/skaff-rag-accelerator docs/deployment/; reviewed)
+    ("deployment-documented", "docs-section", {"docs/deployment/admin_mode.md": "Steps.\n"}, P),
     # an AI assistant's skill file is not the project's documentation
     # (fmind/mlops-python-package .gemini/skills/MLOps Collaboration/SKILL.md:47)
     (

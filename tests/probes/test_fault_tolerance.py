@@ -51,6 +51,10 @@ SAM_CANARY = """Resources:
 
 NA = Outcome.NOT_APPLICABLE
 
+COMPOSE_DB = (
+    "services:\n  db:\n    image: pgvector/pgvector:pg16\n    volumes:\n"
+    "      - pgdata:/var/lib/postgresql/data\n"
+)
 CASES = [
     # retries-timeouts
     (
@@ -484,6 +488,21 @@ CASES = [
         {"k8s/pg.yaml": "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: pg}\nspec: {}\n"},
         Outcome.FAIL,
     ),
+    # a compose database keeping its data in a volume is a store declared here (umairwaheed/
+    # fastapi-rag prod/docker-compose.yml:3-8; reviewed) ...
+    ("backups", {"prod/docker-compose.yml": COMPOSE_DB}, Outcome.FAIL),
+    # ... and a backup service beside it backs it up
+    (
+        "backups",
+        {
+            "prod/docker-compose.yml": COMPOSE_DB
+            + "  pg-backup:\n    image: prodrigestivill/postgres-backup-local:16\n"
+        },
+        Outcome.PASS,
+    ),
+    # the traps: a database without a volume keeps nothing; a developer's compose is no store
+    ("backups", {"docker-compose.yml": COMPOSE_DB.split("    volumes")[0]}, Outcome.UNKNOWN),
+    ("backups", {"docker-compose.dev.yml": COMPOSE_DB}, Outcome.UNKNOWN),
     # dead-letter
     (
         "dead-letter",

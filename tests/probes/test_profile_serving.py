@@ -28,6 +28,13 @@ GRADIO_NB = (
 )
 
 
+BENTO_SERVICE = (
+    "import bentoml\n\nimage = bentoml.images.Image(python_version='3.11')\n\n\n"
+    "@bentoml.service(%s)\nclass Forecast:\n    @bentoml.api\n    def predict(self, x: int) -> int:\n"
+    "        return x\n"
+)
+
+
 @pytest.mark.parametrize(
     ("files", "expected"),
     [
@@ -252,6 +259,11 @@ GRADIO_NB = (
             },
             "batch",
         ),
+        # a BentoML service that declares its image in code is shipped, as a bentofile is
+        # (bentoml/BentoProphet predict/service.py:23-28; reviewed); without the image it is
+        # a service nothing here packages
+        ({"service.py": BENTO_SERVICE % "image=image"}, "online-serving"),
+        ({"service.py": BENTO_SERVICE % ""}, "research"),
     ],
 )
 def test_profile(tmp_path, files, expected):

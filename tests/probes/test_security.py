@@ -261,6 +261,15 @@ CASES = [
         Outcome.PASS,
     ),
     ("safe-model-formats", {"save.py": "import torch\ntorch.save(m, 'm.pt')\n"}, Outcome.FAIL),
+    # a Prophet model written as JSON (bentoml/BentoProphet predict/save_model.py; reviewed)
+    (
+        "safe-model-formats",
+        {
+            "save.py": "from prophet import Prophet\nfrom prophet.serialize import model_to_json\n"
+            "m = Prophet().fit(df)\nopen('m.json', 'w').write(model_to_json(m))\n"
+        },
+        Outcome.PASS,
+    ),
     # safetensors' bytes writer under another name, and huggingface_hub's writer, safe unless
     # told otherwise (pytorch/torchtune training/checkpointing/_checkpointer.py:18,899,962)
     (

@@ -341,6 +341,20 @@ CASES = [
         },
         F,
     ),
+    # ... nor a models/ folder of SQLAlchemy tables (deepak360/document-rag-app app/models/;
+    # reviewed)
+    (
+        "model-engineering-folder",
+        "fp-sqlalchemy-tables",
+        {
+            "app/models/__init__.py": "",
+            "app/models/document.py": "from sqlalchemy import Column, Integer, JSON\n"
+            "from app.db.sql import Base\n\n\nclass Document(Base):\n"
+            "    __tablename__ = 'documents'\n    id = Column(Integer, primary_key=True)\n"
+            "    chunks = Column(JSON)\n",
+        },
+        F,
+    ),
     # ... while a models.py that defines a network is
     (
         "model-engineering-folder",

@@ -381,6 +381,37 @@ CASES = [
         },
         FAIL,
     ),
+    # Azure ML's CLI v2 registers a model version (coderkol95/MLOps_stock_prediction
+    # .github/workflows/model_pipeline.yml:57; reviewed); a commented-out line is none
+    # BentoML's local model store: versioned, not shared (bentoml/BentoProphet; reviewed)
+    (
+        "model-registry",
+        "bentoml local store",
+        {
+            "save.py": "import bentoml\nmodel.fit(df)\nwith bentoml.models.create(name='m') as ref:\n    pass\n"
+        },
+        PARTIAL,
+    ),
+    (
+        "model-registry",
+        "az ml model create",
+        {
+            "train.py": "model.fit(x, y)\n",
+            ".github/workflows/train.yml": "on: [push]\njobs:\n  t:\n    runs-on: x\n    steps:\n"
+            "      - run: az ml model create --name m --version 3 --path outputs/model\n",
+        },
+        PASS,
+    ),
+    (
+        "model-registry",
+        "FP az ml model create commented out",
+        {
+            "train.py": "model.fit(x, y)\n",
+            ".github/workflows/train.yml": "on: [push]\njobs:\n  t:\n    runs-on: x\n    steps:\n"
+            "      - run: echo hi  # az ml model create --name m\n",
+        },
+        FAIL,
+    ),
     (
         "model-registry",
         "spacy huggingface-hub push in project.yml",
@@ -637,6 +668,20 @@ CASES = [
         {"k8s/isvc.yaml": ISVC % "s3://models/fraud/model"},
         FAIL,
     ),
+    # an Azure ML deployment's model version (coderkol95/MLOps_stock_prediction
+    # jobs/deploy.yml:4; reviewed); a label that floats
+    (
+        "model-pinned-in-serving",
+        "azureml model version",
+        {"jobs/deploy.yml": "name: blue\nendpoint_name: ep\nmodel: azureml:GA_model:20\n"},
+        PASS,
+    ),
+    (
+        "model-pinned-in-serving",
+        "FP azureml model latest",
+        {"jobs/deploy.yml": "name: blue\nendpoint_name: ep\nmodel: azureml:GA_model@latest\n"},
+        FAIL,
+    ),
     (
         "model-pinned-in-serving",
         "version number",
@@ -812,6 +857,21 @@ CASES = [
     ),
     # config-versioned -----------------------------------------------------------------------------
     ("config-versioned", "params.yaml", {"params.yaml": "lr: 0.1\n"}, PASS),
+    # a component's own configuration (artefactory/skaff-rag-accelerator backend/config.yaml;
+    # reviewed); deeper down, a test's is not
+    (
+        "config-versioned",
+        "component config",
+        {"backend/config.yaml": "llm: {temperature: 0.1}\n"},
+        PASS,
+    ),
+    ("config-versioned", "FP test config", {"tests/unit/config.yaml": "x: 1\n"}, FAIL),
+    (
+        "config-versioned",
+        "FP tool config in a hidden folder",
+        {".circleci/config.yml": "version: 2.1\n", ".cargo/config.toml": "[build]\n"},
+        FAIL,
+    ),
     # an MLproject's entry-point parameters (mlflow/mlflow-example MLproject:7-9; reviewed) ...
     (
         "config-versioned",

@@ -595,6 +595,35 @@ DATA_STORES = (
 )
 
 
+# a database or object store image: a compose service of one that keeps its data in a volume
+# is a data store declared here (umairwaheed/fastapi-rag prod/docker-compose.yml:3-8,
+# deepak360/document-rag-app docker-compose.yml `pgvector` with `pgdata`; reviewed)
+_STORE_IMAGE = re.compile(
+    r"(?:^|/)(?:postgres|postgis|pgvector|mysql|mariadb|mongo|redis|minio|elasticsearch"
+    r"|opensearch|qdrant|milvus|weaviate|chroma|neo4j|cassandra|clickhouse)[\w.-]*(?::|$)",
+    re.IGNORECASE,
+)
+
+
+def _compose_stores(snap: Snapshot) -> tuple[list[Evidence], list[Evidence]]:
+    """(data stores, backup services) declared by the compose files outside dev setups: a
+    service of a database image with volumes, and one named for backups."""
+    stores: list[Evidence] = []
+    backups: list[Evidence] = []
+    for svc in snap.compose_services:
+        if base.is_excluded(svc.path) or is_dev_path(svc.path) or not isinstance(svc.doc, dict):
+            continue
+        image = str(svc.doc.get("image") or "").split("@", 1)[0]
+        if "backup" in svc.name.lower() or "backup" in image.lower():
+            backups.append(
+                ev(svc.path, svc.line, f"{svc.name}: {image or 'built'}", "backup service")
+            )
+        elif image and _STORE_IMAGE.search(image) and svc.doc.get("volumes"):
+            shown = f"{svc.name}: {image}"
+            stores.append(ev(svc.path, svc.line_of("image"), shown, "docker-compose data store"))
+    return stores, backups
+
+
 @probe("backups", NoParams)
 def backups(snap: Snapshot, p: NoParams) -> Observation:
     """Databases and volumes are backed up on a schedule.
@@ -602,8 +631,9 @@ def backups(snap: Snapshot, p: NoParams) -> Observation:
     Looks for (parsed Terraform / manifests): `aws_backup_plan`, RDS/Aurora
     `backup_retention_period` > 0, DynamoDB `point_in_time_recovery { enabled = true }`,
     Cloud SQL `backup_configuration { enabled = true }`, Azure backup policies, a Velero
-    `Schedule`, or a CronJob whose name says backup. Data stores declared here (databases,
-    StatefulSets, volumes) without any of these fail.
+    `Schedule`, a CronJob or a compose service whose name says backup. Data stores
+    declared here (databases, StatefulSets, volumes, a compose database service with a
+    volume outside dev setups) without any of these fail.
     Data stores declared without backups fail; unknown when the repository declares no
     data store (databases, StatefulSets, volumes).
     Why: features, labels and metadata stores lost to a bad migration or a deleted
@@ -659,6 +689,8 @@ def backups(snap: Snapshot, p: NoParams) -> Observation:
     good.extend(
         obj_ev(o, text=f"CronJob {o.name}") for o in crons if o.name and "backup" in o.name.lower()
     )
+    compose_stores, compose_backups = _compose_stores(snap)
+    good.extend(compose_backups)
     if good:
         if off:
             return base.partial(f"backups for some stores; {len(off)} without", off + good)
@@ -671,6 +703,7 @@ def backups(snap: Snapshot, p: NoParams) -> Observation:
     stores = [tf_ev(snap, b) for b in tf_blocks(snap, *DATA_STORES) if b.type == "resource"]
     stateful, _ = k8s_objects(snap, ("StatefulSet", "PersistentVolumeClaim"))
     stores.extend(obj_ev(o) for o in stateful)
+    stores.extend(compose_stores)
     if stores:
         return base.failed("data stores without a backup plan", stores)
     return base.unknown(

@@ -33,7 +33,7 @@ from mlaudit.probes._managed import managed_deploy_call
 from mlaudit.probes._serving_specs import serving_spec_files
 from mlaudit.probes.base import ev
 from mlaudit.probes.cloudformation import cdk_evidence, cfn_resources
-from mlaudit.probes.generic import module_matches_any, name_matches_any
+from mlaudit.probes.generic import module_matches_any, name_matches, name_matches_any
 from mlaudit.probes.kubernetes import tf_blocks, tf_ev
 from mlaudit.repo.parsers.ci import CiCommand, CiJob
 from mlaudit.repo.parsers.dockerfile import Dockerfile
@@ -239,6 +239,23 @@ def _serving_specs(snap: Snapshot) -> list[Evidence]:
         if delivery.dockerfile and not could_serve(snap, delivery.dockerfile):
             continue  # pushes a build or test environment (CMD ["/bin/bash"]), not a service
         found.append(delivery.evidence[-1])
+    found += _bento_images(snap)
+    return found
+
+
+def _bento_images(snap: Snapshot) -> list[Evidence]:
+    """BentoML services that declare their container image in code (`@bentoml.service(
+    image=bentoml.images.Image(…))`, BentoML 1.3+): `bentoml build` and `containerize` ship
+    them, as a bentofile does (bentoml/BentoProphet predict/service.py:23-28; reviewed)."""
+    found = []
+    for path in base.python_sources(snap, ("*.py",), scope="non_tests"):
+        facts = snap.python(path)
+        if facts is None:
+            continue
+        for deco in facts.decorators:
+            if name_matches(deco.name, "bentoml.service") and deco.kwarg("image") is not None:
+                found.append(ev(path, deco.line, "@bentoml.service(image=…)", "BentoML image"))
+                break
     return found
 
 

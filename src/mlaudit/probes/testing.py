@@ -824,8 +824,9 @@ _VALUE_BASES = (
     "typing_extensions.TypedDict",
 )
 # an ORM's model base: Django `models.Model`, Flask-SQLAlchemy `db.Model`
-_ORM_BASES = ("models.Model", "db.Model", "django.db.models.Model")
-_SCHEMAS = derivation_key("testing.schemas.v2")  # v2: dataclasses, enums
+_ORM_BASES = ("models.Model", "db.Model", "django.db.models.Model", "sqlmodel.SQLModel")
+_SCHEMAS = derivation_key("testing.schemas.v3")  # v2: dataclasses, enums; v3: SQLAlchemy
+_ORM_MODULES = ("sqlalchemy", "sqlmodel")
 
 
 def _schemas(snap: Snapshot, path: str) -> tuple[frozenset[str], bool]:
@@ -847,6 +848,10 @@ def _schemas(snap: Snapshot, path: str) -> tuple[frozenset[str], bool]:
             for imp in facts.imports
             if imp.module.split(".")[0] == "pydantic"
         }
+        # a SQLAlchemy table: a class of the project's declarative Base, in a module of
+        # columns (deepak360/document-rag-app app/models/document.py `class Document(Base)`,
+        # `Column(…)`: database tables, no model code; reviewed)
+        orm = any(imp.module.split(".")[0] in _ORM_MODULES for imp in facts.imports)
         bases: dict[int, list[str]] = {}
         for base_call in facts.bases:
             bases.setdefault(base_call.line, []).append(base_call.name)
@@ -861,6 +866,7 @@ def _schemas(snap: Snapshot, path: str) -> tuple[frozenset[str], bool]:
                 b.split(".")[0] == "pydantic"
                 or b.endswith(_SCHEMA_BASES)
                 or b in _ORM_BASES
+                or (orm and (b == "Base" or b.endswith((".Base", "DeclarativeBase"))))
                 or b in schema
                 or name_matches_any(b, _VALUE_BASES)
                 for b in names

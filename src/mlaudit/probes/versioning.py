@@ -409,6 +409,9 @@ _RELEASE_ASSET = re.compile(
 _MANIFEST_VERSION = re.compile(
     r"\bMODEL_(VERSION|URI|TAG|ALIAS)\b['\"]?\s*[:=]\s*['\"]?([^\s'\"#]+)"
 )
+# an Azure ML deployment's model: `azureml:<name>:<version>`, or a label (`@latest`)
+# (coderkol95/MLOps_stock_prediction jobs/deploy.yml:4 `model: azureml:GA_model:20`; reviewed)
+_AZUREML_MODEL = re.compile(r"^\s*model:\s*['\"]?azureml:([\w.-]+)(?::([\w.-]+)|@([\w-]+))")
 _FLOATING_CALLS = (
     "*.get_latest_versions",
     "*.get_latest_release",
@@ -522,6 +525,14 @@ def model_pinned_in_serving(snap: Snapshot, p: NoParams) -> Observation:
         version = (uri.group(3) or uri.group(2) or "") if uri else value
         target = pinned if _classify_version(version) == "pinned" else floating
         target.append(ev(path, line, text))
+    yamls = [m for m in manifests if m.endswith((".yaml", ".yml"))]
+    for path, line, text in snap.grep(yamls, _AZUREML_MODEL):
+        found = _AZUREML_MODEL.search(text)
+        if found is None:
+            continue
+        version = found.group(2) or found.group(3) or ""
+        target = pinned if _classify_version(version) == "pinned" else floating
+        target.append(ev(path, line, text.strip(), "an Azure ML model version"))
     weak += _dvc_pinned_images(snap)
     pinned += _per_run_model_data(snap)
     pinned += _run_artifact_uris(snap)

@@ -70,7 +70,8 @@ class CiCommand:
             object.__setattr__(self, "text", bounded(self.text))
 
 
-BY_HAND = frozenset({"manual", "workflow_dispatch"})
+PAUSED = "paused"  # a GitHub workflow with no trigger left
+BY_HAND = frozenset({"manual", "workflow_dispatch", PAUSED})
 # GitHub events about the repository's conversation and bookkeeping, never about its code
 # (kubeflow/examples triage_issues.yaml: `on: issues` moves cards on a project board)
 REPOSITORY_EVENTS = frozenset(
@@ -537,6 +538,8 @@ def idle_reason(jobs: Iterable[CiJob], otherwise: str) -> str:
     """Why `jobs`, none of which runs on a change, do not: `otherwise` (by hand, on a
     schedule), a branch filter that takes no branch the project works on, or both."""
     jobs = list(jobs)
+    if jobs and all(job.triggers == {PAUSED} for job in jobs):
+        return "they run on nothing: every trigger of their workflow is commented out"
     note = other_branch_note(jobs)
     if note is None:
         return otherwise
@@ -628,6 +631,11 @@ def parse_github(path: str, doc: Any) -> list[CiJob]:
     if not isinstance(doc, dict):
         return []
     triggers, paths, filters = _github_triggers(doc)
+    if not triggers:
+        # a workflow with no `on:` (every trigger commented out) runs on nothing until they
+        # are restored: paused, like one started only by hand (coderkol95/
+        # MLOps_stock_prediction "Pausing all workflows to avoid costs"; reviewed)
+        triggers = {PAUSED}
     jobs: list[CiJob] = []
     for name, job in _as_dict(doc.get("jobs")).items():
         if not isinstance(job, dict):
