@@ -184,6 +184,24 @@ def test_code_in_an_unread_language_leaves_code_checks_undecided(tmp_path, check
         assert obs.message.count("which mlaudit does not read") == 1
 
 
+def test_a_python_only_api_is_decided_beside_an_unread_language(tmp_path):
+    """A BentoML decorator cannot be written in Go: its absence decides the serving-spec part
+    it stands for, and the check fails as it did before the part was added (gorse-io/gorse,
+    huggingface/text-embeddings-inference kept their serving-spec fail)."""
+    from mlaudit.probes.generic import CallsParams, python_calls
+    from mlaudit.probes.registry import get_probe
+
+    snap = snapshot(tmp_path, {**GO_SOURCES, **TRAIN})
+    spec = get_probe("python_calls")
+    assert spec is not None
+    plain = CallsParams(calls=["bentoml.service"], kinds=["decorator"])
+    only = CallsParams(calls=["bentoml.service"], kinds=["decorator"], python_only=True)
+    assert spec.fn(snap, plain).outcome == Outcome.UNKNOWN
+    assert spec.fn(snap, only).outcome == F
+    assert python_calls(snap, plain).outcome == F
+    assert run_check(snap, "serving-spec").outcome in (F, Outcome.NOT_APPLICABLE)
+
+
 def test_an_unread_language_leaves_the_probe_function_itself_as_it_was(tmp_path):
     """Other code calling a probe's function (profile detection) sees its own answer."""
     from mlaudit.probes.reproducibility import NoParams, seeds_set

@@ -355,6 +355,11 @@ class CallsParams(Params):
         description="count calls into the package the repository publishes (rule lib skips "
         "them): a test that runs the project's own trainer",
     )
+    python_only: bool = Field(
+        default=False,
+        description="the API exists only in Python (a BentoML decorator): code in a language "
+        "mlaudit does not read cannot hold it, so its absence is decided there too",
+    )
 
     @field_validator("kwargs")
     @classmethod

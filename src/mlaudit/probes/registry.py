@@ -91,7 +91,7 @@ def _undecided_where_code_unread(
     @functools.wraps(fn)
     def run(snap: Snapshot, params: P) -> Observation:
         observation = fn(snap, params)
-        if observation.outcome != Outcome.FAIL:
+        if observation.outcome != Outcome.FAIL or getattr(params, "python_only", False):
             return observation
         from mlaudit.probes import _languages, base
 
