@@ -15,6 +15,7 @@ from mlaudit.probes.base import ev
 from mlaudit.probes.registry import Params, probe
 from mlaudit.repo.globs import matches_any
 from mlaudit.repo.parsers.secrets import SecretFinding
+from mlaudit.repo.secrets_history import INSTALLED_FOLDERS
 from mlaudit.repo.snapshot import Snapshot, derivation_key
 from mlaudit.results import Evidence, Observation
 
@@ -84,10 +85,10 @@ VENDORED_GLOBS: tuple[str, ...] = (
     "**/venv/**",
 )
 # installed packages committed with the project (a virtual environment's site-packages,
-# node_modules): not read at all, here or in the history (secrets_history.INSTALLED_PATHSPECS),
+# node_modules): not read at all, here or in the history (the same folders: INSTALLED_FOLDERS),
 # as a secret scanner skips vendored code; the environment's own files (bin/activate,
 # pip.conf) are read
-INSTALLED_GLOBS: tuple[str, ...] = ("**/site-packages/**", "**/node_modules/**")
+INSTALLED_GLOBS: tuple[str, ...] = tuple(f"**/{folder}/**" for folder in INSTALLED_FOLDERS)
 NAMED_KINDS = {
     "private-key",
     "code-credential",

@@ -101,7 +101,8 @@ def log_args(nonce: str, *, text: bool = False, revisions: Sequence[str] = ("--a
 # installed packages committed with the project: their diffs are not read (probes/secrets.py
 # INSTALLED_GLOBS); a committed virtual environment was most of a history's bytes
 # (surajm20061998/driftAwareMLOPS training/.venv/lib/python3.12/site-packages/; reviewed)
-INSTALLED_PATHSPECS = (":(exclude,glob)**/site-packages/**", ":(exclude,glob)**/node_modules/**")
+INSTALLED_FOLDERS = ("site-packages", "node_modules")
+INSTALLED_PATHSPECS = tuple(f":(exclude,glob)**/{folder}/**" for folder in INSTALLED_FOLDERS)
 
 
 @dataclass(frozen=True)
