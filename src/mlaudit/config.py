@@ -40,6 +40,7 @@ class _Model(BaseModel):
         frozen=True,
         populate_by_name=True,
         alias_generator=lambda name: name.replace("_", "-"),
+        defer_build=True,
     )
 
 

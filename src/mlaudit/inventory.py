@@ -53,7 +53,7 @@ _DOCKER_COMMANDS = ("RUN", "CMD", "ENTRYPOINT", "FROM")
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class ConfigRule(_Strict):

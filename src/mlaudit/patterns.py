@@ -140,6 +140,22 @@ class Anchors:
         lowered = _lowered(text)
         return any(literal in lowered for literal, _ in self.folded)
 
+    def dense_in(self, text: str, limit: int) -> bool:
+        """Whether the literals occur more than `limit` times in `text` (counted at `find`
+        speed): where they are that common, reading each place in Python costs more than
+        matching every line (`"` in a notebook, `name` in a JSON export)."""
+        total = 0
+        for literal, _ in self.literals:
+            total += text.count(literal)
+            if total > limit:
+                return True
+        lowered = _lowered(text) if self.folded else text
+        for literal, _ in self.folded:
+            total += lowered.count(literal)
+            if total > limit:
+                return True
+        return False
+
     def starts(self, text: str | bytes) -> list[int]:
         """The sorted places in `text` where a match can start (every place of `spans`)."""
         places: list[int] = []
@@ -332,15 +348,24 @@ def _exact(op: Any, av: Any, fold: bool) -> set[str] | None:
     if op == _c.BRANCH:
         union: set[str] = set()
         for alternative in av[1]:
-            strings = _exact_sequence(_flatten(alternative, fold))
+            strings = _exact_sequence(_same_folding(_flatten(alternative, fold), fold))
             if strings is None:
                 return None
             union |= strings
         return union if len(union) <= _MAX_ANCHOR_SET else None
     if op in _REPEATS and av[0] == 0 and av[1] == 1:
-        inner = _exact_sequence(_flatten(av[2], fold))
+        inner = _exact_sequence(_same_folding(_flatten(av[2], fold), fold))
         return None if inner is None else inner | {""}
     return None
+
+
+def _same_folding(items: list[tuple[Any, Any, bool]], fold: bool) -> list[tuple[Any, Any, bool]]:
+    """`items` up to the first whose case folding is not `fold`: the strings of a group are
+    searched as its enclosing item is (`a(?:(?i:B)|c)` must not be searched as exact `ab`)."""
+    for at, (_, _, item_fold) in enumerate(items):
+        if item_fold != fold:
+            return items[:at] + [(None, None, fold)]  # an item no string is exact for
+    return items
 
 
 def _exact_sequence(items: list[tuple[Any, Any, bool]]) -> set[str] | None:
@@ -353,6 +378,25 @@ def _exact_sequence(items: list[tuple[Any, Any, bool]]) -> set[str] | None:
         if len(strings) > _MAX_ANCHOR_SET:
             return None
     return strings
+
+
+def _branch_prefixes(av: Any, fold: bool) -> set[str] | None:
+    """The exact prefix of each alternative of a branch, when every one has a non-empty one
+    and they are few: every match of the branch starts with one of them."""
+    prefixes: set[str] = set()
+    for alternative in av[1]:
+        strings = {""}
+        for op, item, item_fold in _same_folding(_flatten(alternative, fold), fold):
+            options = _exact(op, item, item_fold)
+            if options is None or len({s + o for s in strings for o in options}) > _MAX_ANCHOR_SET:
+                break
+            strings = {s + o for s in strings for o in options}
+        if min(map(len, strings)) == 0:
+            return None
+        prefixes |= strings
+        if len(prefixes) > _MAX_ANCHOR_SET:
+            return None
+    return prefixes
 
 
 def _no_line_break(items: Any) -> bool:
@@ -410,7 +454,12 @@ def _alternative_anchor(
         strings: set[str] = {""}
         folded = False
         for op, av, fold in items[start:]:
-            options = _exact(op, av, fold)
+            exact = _exact(op, av, fold)
+            last = exact is None
+            # an alternation whose alternatives are not exact still starts with one of their
+            # exact prefixes: `re` factors a shared prefix out of `"a"\s*:|"b"\s*:` into `"`
+            # before the branch, and `"` alone anchors every line of a notebook
+            options = _branch_prefixes(av, fold) if last and op == _c.BRANCH else exact
             if options is None:
                 break
             strings = {s + o for s in strings for o in options}
@@ -424,6 +473,8 @@ def _alternative_anchor(
             if best is None or score > best[0]:
                 found = {s.lower() for s in strings} if folded else set(strings)
                 best = (score, found, folded, reach, anchored)
+            if last:
+                break
     if best is None:
         return None
     return best[1], best[2], best[3], best[4]

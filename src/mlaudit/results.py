@@ -14,7 +14,7 @@ from mlaudit.outcome import Outcome as Outcome  # re-exported: callers import it
 
 
 class Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 ARTIFACTS: tuple[str, ...] = ("data", "model", "code")

@@ -660,6 +660,10 @@ class Snapshot(InfraViews):
         )
 
 
+# a text smaller than this is read through its literals' places whatever their number
+_DENSE_CHECK_SIZE = 1 << 16
+
+
 def _candidate_line_numbers(text: str, pattern: re.Pattern[str], count: int) -> Iterable[int]:
     """The numbers of the lines of `text` on which `pattern` can match: those holding one of
     the literals every match holds (patterns.Anchors, one automaton pass over the text, where a
@@ -670,6 +674,8 @@ def _candidate_line_numbers(text: str, pattern: re.Pattern[str], count: int) -> 
         return range(1, count + 1)
     if not anchors.occur_in(text):
         return ()
+    if len(text) > _DENSE_CHECK_SIZE and anchors.dense_in(text, count // 4):
+        return range(1, count + 1)
     numbers: list[int] = []
     line, counted = 1, 0  # the line number of the place `counted`
     for first, last in anchors.spans(text):
