@@ -447,8 +447,12 @@ def test_malformed_files_do_not_stop_the_scan(repo: Path) -> None:
         for path in MALFORMED:
             if path in text:
                 named.setdefault(path, set()).add(r["name"])
-    for path in ("dvc.yaml", "pyproject.toml", ".github/workflows/ci.yml"):
+    for path in ("dvc.yaml", "pyproject.toml"):
         assert path in named, f"no check reports error/unknown naming {path}: {sorted(named)}"
+    # a CI file that is not YAML runs no job: decided, and said so with the file and line
+    ci = next(r for r in data["results"] if r["name"] == "ci-present")
+    assert ci["outcome"] == "fail" and "not valid YAML" in ci["message"], ci
+    assert ci["evidence"][0]["path"] == ".github/workflows/ci.yml"
     assert not any(
         r["outcome"] == "error" and "probe" in r["message"] and "failed" in r["message"]
         for r in data["results"]

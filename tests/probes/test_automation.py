@@ -50,6 +50,36 @@ PYPI_BADGE = (
 )
 
 
+# CI that sets up a cluster's platform: charts from chart repositories and a registry, and
+# a URL's manifests (deramos/mlops-k8s-pipeline .github/workflows/deploy-infra.yaml)
+PLATFORM_WF = (
+    "name: infra\non: push\njobs:\n  infra:\n    runs-on: ubuntu-latest\n    steps:\n"
+    "      - uses: actions/checkout@v4\n      - uses: azure/setup-helm@v3\n"
+    "      - run: |\n"
+    "          mkdir -p ~/.kube\n          chmod 600 ~/.kube/config\n"
+    "          helm repo add traefik https://traefik.github.io/charts\n"
+    "          helm repo add flagger https://flagger.app\n          helm repo update\n"
+    "          helm upgrade --install traefik traefik/traefik --namespace traefik \\\n"
+    "            --create-namespace --set service.type=LoadBalancer\n"
+    "          helm install postgres oci://registry-1.docker.io/bitnamicharts/postgresql"
+    " --version 12.9.0\n"
+    "          kubectl apply -f https://github.com/cert-manager/cert-manager/releases/"
+    "download/v1.14.0/cert-manager.yaml\n"
+    "          helm install flagger flagger/flagger -n istio-system\n"
+)
+
+
+BROKEN_WORKFLOW = (
+    "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n"
+    "      - uses: actions/setup-python@v5\n        with:\n"
+    "          python-version: ${{ matrix.python }}\n"
+    "      - run: |\n          python - <<EOF\nimport json\nprint(1)\nEOF\n"
+    "      - uses: docker/metadata-action@v5\n        with:\n"
+    "          tags: type=semver,pattern={{version}}\n"
+    "      - run: pytest\n"
+)
+
+
 def wf(run: str, on: str = "[push, pull_request]", extra: str = "", uses: str = "") -> str:
     body = "\n".join(f"          {line}" for line in run.splitlines())
     steps = "      - uses: actions/checkout@v4\n"
@@ -180,7 +210,20 @@ CASES = [
         },
         F,
     ),
-    ("data-pipeline-dag", "dbt", {"dbt_project.yml": "name: shop\n"}, P),
+    (
+        "data-pipeline-dag",
+        "dbt",
+        {"dbt_project.yml": "name: shop\n", "models/stg_orders.sql": "select 1\n"},
+        P,
+    ),
+    # a dbt project without a model transforms nothing (saidulIslam1602/Transaction-Anomaly-
+    # Detection dbt/dbt_project.yml:9 names a models/ folder that does not exist; reviewed)
+    (
+        "data-pipeline-dag",
+        "fp-dbt-project-without-models",
+        {"dbt/dbt_project.yml": "name: shop\n"},
+        F,
+    ),
     # FP: a test's fixture project (feast-dev/feast sdk/python/tests/integration/dbt/)
     (
         "data-pipeline-dag",
@@ -571,6 +614,26 @@ CASES = [
         P,
     ),
     ("ci-present", "none", {"src/a.py": "x = 1\n"}, F),
+    # a workflow that is not YAML runs no job: fail, said so (mihgank-qwe/ml_ops2
+    # .github/workflows/ci-cd.yml:79, Python at column 0 inside `run: |`; reviewed), not
+    # "no CI" and not unknown; its `${{ … }}` expressions and a `{{version}}` value of
+    # docker/metadata-action make it no template
+    ("ci-present", "fp-workflow-not-yaml", {".github/workflows/ci.yml": BROKEN_WORKFLOW}, F),
+    # a job that only installs others' charts on a cluster builds, tests and deploys
+    # nothing of the checkout (deramos/mlops-k8s-pipeline deploy-infra.yaml; reviewed)
+    ("ci-present", "fp-cluster-platform-only", {".github/workflows/infra.yml": PLATFORM_WF}, H),
+    (
+        "ci-present",
+        "platform-and-own-chart",
+        {
+            ".github/workflows/infra.yml": PLATFORM_WF.replace(
+                "helm install flagger",
+                "helm upgrade --install api ./charts/api\n          helm install flagger",
+            ),
+            "charts/api/Chart.yaml": "name: api\n",
+        },
+        P,
+    ),
     # reusable workflows and pipeline templates that nothing here calls run in the
     # repositories that call them (Azure/mlops-templates .github/workflows/*.yml
     # `on: workflow_call`, templates/aml-cli-v2/*.yml; reviewed) ...
@@ -788,6 +851,23 @@ CASES = [
         "cd-deploy",
         "docker-push",
         {".github/workflows/cd.yml": wf("docker build -t r/x:1 .\ndocker push r/x:1", on="push")},
+        P,
+    ),
+    (
+        "cd-deploy",
+        "fp-third-party-charts-only",
+        {".github/workflows/infra.yml": PLATFORM_WF},
+        F,
+    ),
+    (
+        "cd-deploy",
+        "own-chart-beside-third-party-ones",
+        {
+            ".github/workflows/infra.yml": PLATFORM_WF.replace(
+                "helm install flagger",
+                "helm upgrade --install api charts/api\n          helm install flagger",
+            ),
+        },
         P,
     ),
     (
@@ -1602,3 +1682,12 @@ def test_ct_trigger_reports_non_training_schedules(tmp_path):
     assert obs.outcome == Outcome.FAIL
     assert "none launches training" in obs.message
     assert obs.evidence[0].path == ".github/workflows/links.yml"
+
+
+def test_a_workflow_that_is_not_yaml_runs_no_job(tmp_path):
+    """Its checks are decided (no CI runs the tests), with the file and line shown."""
+    snap = snapshot(tmp_path, training_repo({".github/workflows/ci.yml": BROKEN_WORKFLOW}))
+    obs = run_check(snap, "ci-present")
+    assert obs.outcome == F and "not valid YAML" in obs.message, obs.message
+    assert obs.evidence[0].path == ".github/workflows/ci.yml" and obs.evidence[0].line
+    assert run_check(snap, "tests-in-ci").outcome == F

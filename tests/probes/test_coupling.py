@@ -132,13 +132,34 @@ CASES = [
         {"pkg/train.py": FEATURES + TRAIN, "pkg/serve.py": SERVE + FEATURES},
         Outcome.FAIL,
     ),
-    # known FP: sharing a logging helper is not sharing transforms
+    # known FP: sharing a logging helper is not sharing transforms, nor is a configuration
+    # module whose functions happen to "process" settings (Taurus3333/MlOps-Term-Deposit-
+    # Subscription src/logging, arec1b0/ml-cicd-pipeline src/app/config.py; reviewed)
     (
         "same-transform-code",
         {
             "pkg/log.py": "def get_logger():\n    return 1\n",
             "pkg/train.py": "from pkg.log import get_logger\n" + TRAIN,
             "pkg/serve.py": SERVE + "from .log import get_logger\n",
+        },
+        Outcome.FAIL,
+    ),
+    (
+        "same-transform-code",
+        {
+            "pkg/config/__init__.py": "def process_env():\n    return {}\n",
+            "pkg/train.py": "from pkg.config import process_env\n" + TRAIN,
+            "pkg/serve.py": SERVE + "from pkg.config import process_env\n",
+        },
+        Outcome.FAIL,
+    ),
+    # a shared module that is no utility and no transform: partial
+    (
+        "same-transform-code",
+        {
+            "pkg/registry.py": "def latest():\n    return 1\n",
+            "pkg/train.py": "from pkg.registry import latest\n" + TRAIN,
+            "pkg/serve.py": SERVE + "from pkg.registry import latest\n",
         },
         Outcome.PARTIAL,
     ),
@@ -258,6 +279,13 @@ CASES = [
     (
         "model-io-contract",
         {"train.py": "import mlflow\nmlflow.sklearn.log_model(m, 'model')\n"},
+        Outcome.FAIL,
+    ),
+    # autolog infers the signature: partial (deramos/mlops-k8s-pipeline model/train.py:24)
+    ("model-io-contract", {"train.py": "import mlflow\nmlflow.autolog()\n"}, Outcome.PARTIAL),
+    (
+        "model-io-contract",
+        {"train.py": "import mlflow\nmlflow.autolog(log_models=False)\n"},
         Outcome.FAIL,
     ),
     # known FP: an MLmodel without a signature

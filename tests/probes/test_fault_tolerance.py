@@ -17,6 +17,12 @@ spec:
       containers: [{name: t, image: train:1}]
       restartPolicy: Never
 """
+FLAGGER_CANARY = (
+    "apiVersion: flagger.app/v1beta1\nkind: Canary\nmetadata:\n  name: api\nspec:\n"
+    "  targetRef: {apiVersion: apps/v1, kind: Deployment, name: api}\n"
+    "  analysis:\n    interval: 1m\n    threshold: 10\n    metrics:\n"
+    "    - name: request-success-rate\n      threshold: 99\n"
+)
 DEPLOY = """apiVersion: apps/v1
 kind: Deployment
 metadata: {name: api}
@@ -102,6 +108,21 @@ CASES = [
         Outcome.PASS,
     ),
     ("circuit-breaker", {"c.py": "import requests\n"}, Outcome.FAIL),
+    # a hand-written breaker the code builds: partial (arec1b0/ml-cicd-pipeline
+    # src/resilient_mlflow.py:74; reviewed); its config class alone breaks nothing
+    (
+        "circuit-breaker",
+        {
+            "src/client.py": "import requests\nclass CircuitBreaker:\n    pass\n"
+            "breaker = CircuitBreaker()\n"
+        },
+        Outcome.PARTIAL,
+    ),
+    (
+        "circuit-breaker",
+        {"src/client.py": "import requests\ncfg = CircuitBreakerConfig(failure_threshold=5)\n"},
+        Outcome.FAIL,
+    ),
     # code that calls no other service has no dependency to isolate (fmind/mlops-python-package:
     # retries-timeouts n/a, circuit-breaker failed, on the same code)
     ("circuit-breaker", {"job.py": "import pandas as pd\ndf = pd.read_csv('a.csv')\n"}, NA),
@@ -364,6 +385,26 @@ CASES = [
     ("rollback-ready", {"k8s/d.yaml": DEPLOY % "  revisionHistoryLimit: 5\n"}, Outcome.PASS),
     ("rollback-ready", {"k8s/d.yaml": DEPLOY % "  revisionHistoryLimit: 0\n"}, Outcome.FAIL),
     ("rollback-ready", {"k8s/d.yaml": DEPLOY % ""}, Outcome.PARTIAL),
+    # the previous revision of a Deployment running `:latest` names the same tag: undoing
+    # the rollout pulls the new image again (rockerspace/End-to-End-MLOps-with-FastAPI-
+    # Docker-Grafana deployment.yaml:17; reviewed)
+    ("rollback-ready", {"k8s/d.yaml": (DEPLOY % "").replace("api:1", "api:latest")}, Outcome.FAIL),
+    (
+        "rollback-ready",
+        {"k8s/d.yaml": (DEPLOY % "  revisionHistoryLimit: 5\n").replace("api:1", "reg.io/api")},
+        Outcome.FAIL,
+    ),
+    # ... unless CI sets the image each rollout runs (sayakpaul/ml-deployment-k8s-fastapi
+    # .github/workflows/deployment.yaml:72 `kustomize edit set image $IMAGE:$GITHUB_SHA`)
+    (
+        "rollback-ready",
+        {
+            "k8s/d.yaml": (DEPLOY % "").replace("api:1", "api:latest"),
+            ".github/workflows/cd.yml": "on: push\njobs:\n  d:\n    runs-on: x\n    steps:\n"
+            "      - run: kustomize edit set image api:$GITHUB_SHA && kustomize build . | kubectl apply -f -\n",
+        },
+        Outcome.PARTIAL,
+    ),
     (
         "rollback-ready",
         {
@@ -372,6 +413,25 @@ CASES = [
         Outcome.PASS,
     ),
     ("rollback-ready", {"RUNBOOK.md": "## Rollback\n\n    helm rollback api 0\n"}, Outcome.PASS),
+    # Flagger rolls a canary back when its analysis fails (deramos/mlops-k8s-pipeline
+    # charts/fraud-api/templates/canary.yaml; reviewed), in a manifest or a Helm template;
+    # a Canary of another API group (or without analysis) is not Flagger's
+    ("rollback-ready", {"k8s/canary.yaml": FLAGGER_CANARY}, Outcome.PASS),
+    (
+        "rollback-ready",
+        {
+            "charts/api/Chart.yaml": "name: api\n",
+            "charts/api/templates/canary.yaml": FLAGGER_CANARY.replace(
+                "name: api", "name: {{ .Release.Name }}"
+            ),
+        },
+        Outcome.PASS,
+    ),
+    (
+        "rollback-ready",
+        {"k8s/canary.yaml": FLAGGER_CANARY.replace("flagger.app/v1beta1", "example.com/v1")},
+        Outcome.FAIL,
+    ),
     (
         "rollback-ready",
         {
@@ -491,6 +551,22 @@ CASES = [
     # a compose database keeping its data in a volume is a store declared here (umairwaheed/
     # fastapi-rag prod/docker-compose.yml:3-8; reviewed) ...
     ("backups", {"prod/docker-compose.yml": COMPOSE_DB}, Outcome.FAIL),
+    # a chart installing a database or an object store as its dependency declares one
+    # (deramos/mlops-k8s-pipeline charts/mlflow/Chart.yaml:9-17; reviewed); another
+    # dependency (an ingress controller) stores nothing
+    (
+        "backups",
+        {
+            "charts/mlflow/Chart.yaml": "name: mlflow\ndependencies:\n  - name: postgresql\n"
+            "    repository: oci://registry-1.docker.io/bitnamicharts\n  - name: minio\n"
+        },
+        Outcome.FAIL,
+    ),
+    (
+        "backups",
+        {"charts/api/Chart.yaml": "name: api\ndependencies:\n  - name: ingress-nginx\n"},
+        Outcome.UNKNOWN,
+    ),
     # ... and a backup service beside it backs it up
     (
         "backups",

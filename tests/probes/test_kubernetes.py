@@ -104,6 +104,24 @@ def cfn_variant(count: object) -> str:
         ({**CHART, "charts/api/values.yaml": "replicaCount: 2\n"}, PASS),
         ({**CHART, "charts/api/values.yaml": "api:\n  replicaCount: 3\n"}, PASS),  # umbrella
         ({**CHART, "charts/api/values.yaml": "replicaCount: 1\n"}, FAIL),
+        # an enabled autoscaler beside it scales the workload down to its minimum
+        # (arec1b0/ml-cicd-pipeline infra/helm/ml-model-chart/values.yaml; reviewed) ...
+        (
+            {
+                **CHART,
+                "charts/api/values.yaml": "replicaCount: 2\nhpa:\n  enabled: true\n  minReplicas: 1\n",
+            },
+            FAIL,
+        ),
+        # ... not a disabled one (the scaffold's `autoscaling: {enabled: false, minReplicas: 1}`)
+        (
+            {
+                **CHART,
+                "charts/api/values.yaml": "replicaCount: 2\nautoscaling:\n  enabled: false\n"
+                "  minReplicas: 1\n",
+            },
+            PASS,
+        ),
         # a value no template reads configures nothing: the template writes `replicas: 1`
         # (AlexIoannides/kubernetes-ml-ops helm-ml-score-app/values.yaml:7)
         (

@@ -16,6 +16,15 @@ from mlaudit.rubric.load import load_rubric
 
 PASS, PARTIAL, FAIL, UNKNOWN = Outcome.PASS, Outcome.PARTIAL, Outcome.FAIL, Outcome.UNKNOWN
 
+# a FastAPI handler that predicts and returns (the line after it is inside `predict`)
+SILENT_API = (
+    "import logging\nfrom fastapi import FastAPI, BackgroundTasks\nimport joblib\n"
+    "app = FastAPI()\nlogger = logging.getLogger(__name__)\nmodel = joblib.load('model.pkl')\n"
+    "@app.post('/predict')\ndef predict(data: dict, tasks: BackgroundTasks):\n"
+    "    y = model.predict([data['x']])\n"
+)
+QUEUED_LOG = "    tasks.add_task(emit_prediction_log, features=data, predictions=y)\n"
+
 RUBRIC = load_rubric().rubric
 CHECKS = {c.name: (q, c) for q in RUBRIC.qualities for c in q.checks}
 
@@ -302,6 +311,25 @@ CASES = [
         PASS,
     ),
     ("payload-logging", {"app.py": "x = 1\n"}, UNKNOWN),  # custom sinks are undecidable
+    # serving code that calls a function named for logging predictions, or queues one:
+    # partial, its sink is not read (arec1b0/ml-cicd-pipeline src/app/api/predict.py:326)
+    ("payload-logging", {"app/main.py": SILENT_API + QUEUED_LOG}, PARTIAL),
+    ("payload-logging", {"app/main.py": SILENT_API + "    log_prediction(data, y)\n"}, PARTIAL),
+    # a handler that only predicts and returns writes nothing anywhere (deramos/mlops-k8s-
+    # pipeline api/main.py; reviewed); a literal printed at start-up logs no payload ...
+    ("payload-logging", {"app/main.py": SILENT_API + "print('model loaded')\n"}, FAIL),
+    # ... but a logger given a value may be the sink: not decided
+    (
+        "payload-logging",
+        {"app/main.py": SILENT_API + "    logger.info('predicted %s for %s', y, data)\n"},
+        UNKNOWN,
+    ),
+    # a constant named for the prediction history is no call of a logger
+    (
+        "payload-logging",
+        {"app/main.py": SILENT_API + "    Store(url=PREDICTION_HISTORY_URL)\n"},
+        FAIL,
+    ),
     (
         "upstream-contracts",
         {"contracts/orders.datacontract.yaml": "dataContractSpecification: 1.1.0\nid: orders\n"},

@@ -35,6 +35,12 @@ BENTO_SERVICE = (
 )
 
 
+GCF_DEPLOY = (
+    "on: push\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n"
+    "      - run: gcloud functions deploy train_fn --runtime=python39 --source=source %s\n"
+)
+
+
 @pytest.mark.parametrize(
     ("files", "expected"),
     [
@@ -264,6 +270,11 @@ BENTO_SERVICE = (
         # a service nothing here packages
         ({"service.py": BENTO_SERVICE % "image=image"}, "online-serving"),
         ({"service.py": BENTO_SERVICE % ""}, "research"),
+        # a Cloud Function deployed by CI serves requests over HTTP; one started by a Pub/Sub
+        # topic runs a job (ruteee/kubeflow-pipeline-gcp-deploy pipelineCD.yml:47-54, which
+        # launches a training pipeline; reviewed)
+        ({".github/workflows/cd.yml": GCF_DEPLOY % "--trigger-http"}, "online-serving"),
+        ({".github/workflows/cd.yml": GCF_DEPLOY % "--trigger-topic=train"}, "batch"),
     ],
 )
 def test_profile(tmp_path, files, expected):

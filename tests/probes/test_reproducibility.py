@@ -138,6 +138,13 @@ BAKE_HCL = (
     "  }\n}\n"
 )
 
+SPLIT_THEN_FOREST = (
+    "import numpy as np\nfrom sklearn.model_selection import train_test_split\n"
+    "from sklearn.ensemble import RandomForestClassifier\n{seed}"
+    "X_tr, X_te, y_tr, y_te = train_test_split(X, y, random_state=42)\n"
+    "model = {forest}\nmodel.fit(X_tr, y_tr)\n"
+)
+
 CASES = [
     # data-pinned -----------------------------------------------------------------------
     (
@@ -1282,6 +1289,35 @@ CASES = [
         {"nb.ipynb": nb("import numpy as np\nnp.random.seed(1)\n")},
         PARTIAL,
     ),
+    # a seeded split, then a forest built without random_state and no run seed: the fit is
+    # random (rockerspace/End-to-End-MLOps-with-FastAPI-Docker-Grafana create_models.py:19-22;
+    # reviewed); a run seed, or the estimator's own random_state, seeds it
+    (
+        "seeds-set",
+        "seeded split, unseeded forest",
+        {"train.py": SPLIT_THEN_FOREST.format(forest="RandomForestClassifier()", seed="")},
+        PARTIAL,
+    ),
+    (
+        "seeds-set",
+        "seeded split and forest",
+        {
+            "train.py": SPLIT_THEN_FOREST.format(
+                forest="RandomForestClassifier(random_state=0)", seed=""
+            )
+        },
+        PASS,
+    ),
+    (
+        "seeds-set",
+        "run seed, unseeded forest",
+        {
+            "train.py": SPLIT_THEN_FOREST.format(
+                forest="RandomForestClassifier()", seed="np.random.seed(0)\n"
+            )
+        },
+        PASS,
+    ),
     # model-signature ---------------------------------------------------------------------------
     (
         "model-signature",
@@ -1302,6 +1338,26 @@ CASES = [
         "log_model input_example",
         {"train.py": "import mlflow\nmlflow.sklearn.log_model(m, 'model', input_example=X[:1])\n"},
         PASS,
+    ),
+    # autolog logs the model with an inferred signature (deramos/mlops-k8s-pipeline
+    # model/train.py:24; reviewed): implicit, partial; not when told to log no model
+    (
+        "model-signature",
+        "autolog",
+        {"train.py": "import mlflow\nmlflow.xgboost.autolog()\nfit(X, y)\n"},
+        PARTIAL,
+    ),
+    (
+        "model-signature",
+        "FP autolog without models",
+        {"train.py": "import mlflow\nmlflow.autolog(log_models=False)\nfit(X, y)\n"},
+        FAIL,
+    ),
+    (
+        "model-signature",
+        "FP autolog without signatures",
+        {"train.py": "import mlflow\nmlflow.sklearn.autolog(log_model_signatures=False)\n"},
+        FAIL,
     ),
     (
         "model-signature",
@@ -1990,9 +2046,32 @@ CASES = [
         "compose build + requires-python",
         {
             "docker-compose.yml": "services:\n  api:\n    build: .\n",
+            "Dockerfile": "FROM python:3.11-slim\n",
             "pyproject.toml": "[project]\nname = 'x'\nrequires-python = '>=3.10'\n",
         },
         PASS,
+    ),
+    (
+        "dev-prod-parity",
+        "compose build of a named Dockerfile in a context folder",
+        {
+            "deploy/docker-compose.yml": "services:\n  api:\n    build:\n      context: ../api\n"
+            "      dockerfile: Dockerfile.prod\n",
+            "api/Dockerfile.prod": "FROM python:3.11-slim\n",
+            "pyproject.toml": "[project]\nname = 'x'\nrequires-python = '>=3.10'\n",
+        },
+        PASS,
+    ),
+    # a build whose Dockerfile is not in the repository builds nothing (rockerspace/
+    # End-to-End-MLOps-with-FastAPI-Docker-Grafana docker-compose.yml:5; reviewed)
+    (
+        "dev-prod-parity",
+        "FP compose build without a Dockerfile",
+        {
+            "docker-compose.yml": "services:\n  api:\n    build: .\n",
+            "pyproject.toml": "[project]\nname = 'x'\nrequires-python = '>=3.10'\n",
+        },
+        PARTIAL,
     ),
     (
         "dev-prod-parity",

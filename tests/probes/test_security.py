@@ -417,6 +417,29 @@ CASES = [
         },
         Outcome.FAIL,
     ),
+    # a scan whose findings never fail the build reports, it does not gate: a step with
+    # `continue-on-error: true` (saidulIslam1602/Transaction-Anomaly-Detection ci.yml:109;
+    # reviewed), `|| true`, GitLab `allow_failure: true`
+    ("sast", {".github/workflows/ci.yml": GH_PR + "      - run: bandit -r src\n"}, Outcome.PASS),
+    (
+        "sast",
+        {
+            ".github/workflows/ci.yml": GH_PR
+            + "      - run: bandit -r src\n        continue-on-error: true\n"
+        },
+        Outcome.PARTIAL,
+    ),
+    (
+        "sast",
+        {".github/workflows/ci.yml": GH_PR + "      - run: bandit -r src || true\n"},
+        Outcome.PARTIAL,
+    ),
+    (
+        "dep-audit",
+        {".gitlab-ci.yml": "audit:\n  script:\n    - pip-audit\n  allow_failure: true\n"},
+        Outcome.PARTIAL,
+    ),
+    ("dep-audit", {".gitlab-ci.yml": "audit:\n  script:\n    - pip-audit\n"}, Outcome.PASS),
     # zizmor analyses the workflows only (stanfordnlp/dspy; reviewed): partial at most
     (
         "sast",

@@ -12,6 +12,11 @@ from mlaudit.results import Outcome
 PASS, PARTIAL, FAIL, UNKNOWN = Outcome.PASS, Outcome.PARTIAL, Outcome.FAIL, Outcome.UNKNOWN
 NOT_APPLICABLE = Outcome.NOT_APPLICABLE
 
+FLAGGER = (
+    "apiVersion: flagger.app/v1beta1\nkind: Canary\nmetadata: {name: api}\nspec:\n"
+    "  targetRef: {apiVersion: apps/v1, kind: Deployment, name: api}\n  analysis:\n"
+    "    threshold: 10\n    metrics:\n    - name: %s\n      threshold: 500\n"
+)
 APP = (
     "from fastapi import FastAPI\nfrom app.predict import predict\n\napp = FastAPI()\n\n"
     "@app.post('/predict')\ndef handler(x: list[float]):\n    return predict(x)\n"
@@ -157,6 +162,18 @@ REGISTRY_LOAD = "import mlflow\n\ndef predict(x):\n    m = mlflow.pyfunc.load_mo
             },
             PASS,
         ),
+        # an MlflowClient the service holds downloads the registered model's artifacts
+        # (arec1b0/ml-cicd-pipeline src/models/manager.py:466; reviewed)
+        (
+            {
+                "app/main.py": APP,
+                "app/predict.py": "import mlflow\nclient = mlflow.tracking.MlflowClient()\n"
+                "def fetch(uri, dst):\n    c = get_client()\n"
+                "    c.download_artifacts(artifact_uri=uri, dst_path=dst)\n",
+                "k8s/d.yaml": READY_DEPLOY,
+            },
+            PASS,
+        ),
         # no serving code and no model server: nothing serves a model to judge
         ({"train.py": "import joblib\njoblib.dump(m, 'model.pkl')\n"}, NOT_APPLICABLE),
         # a SageMaker model deployed from its S3 archive: the endpoint pulls it before it is
@@ -285,6 +302,11 @@ SLO = (
             },
             PARTIAL,
         ),
+        # Flagger's request-duration check holds each rollout to a latency threshold: at
+        # releases only (deramos/mlops-k8s-pipeline charts/fraud-api/templates/canary.yaml;
+        # reviewed); a canary judged on its success rate alone sets no latency budget
+        ({"k8s/canary.yaml": FLAGGER % "request-duration"}, PARTIAL),
+        ({"k8s/canary.yaml": FLAGGER % "request-success-rate"}, FAIL),
     ],
 )
 def test_latency_budget(tmp_path, files, expected):

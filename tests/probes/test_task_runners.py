@@ -320,8 +320,9 @@ LAB_STUB = "steps:\n- name: # TODO\n  args:\n  - 'BASE_IMAGE= # TODO\n  - build\
     [
         ("labs/cicd/cloudbuild.yaml", F),
         ("lab-03-kfp-cicd/exercises/cloudbuild.yaml", F),
-        # the trap: the same broken file outside an exercise folder could hide the tests
-        ("pipelines/cloudbuild.yaml", U),
+        # the same broken file outside an exercise folder is no exercise: Cloud Build runs
+        # none of its steps, so it hides no tests either (the check is decided)
+        ("pipelines/cloudbuild.yaml", F),
     ],
     ids=["labs", "exercises", "not-an-exercise"],
 )
@@ -332,8 +333,13 @@ def test_an_exercise_stub_does_not_make_a_ci_check_unknown(tmp_path, path, expec
 
 
 def test_a_broken_file_in_an_exercise_folder_without_todo_still_counts(tmp_path):
+    """... as a CI file that is not YAML (said by ci-present); an exercise stub is not."""
     files = {
         "labs/cloudbuild.yaml": LAB_STUB.replace("# TODO", ""),
         ".github/workflows/ci.yml": wf("echo hello"),
     }
-    assert run_check(snapshot(tmp_path, files), "tests-in-ci").outcome == U
+    snap = snapshot(tmp_path, files)
+    assert run_check(snap, "tests-in-ci").outcome == F
+    assert "labs/cloudbuild.yaml: not valid YAML" in run_check(snap, "ci-present").message
+    stub = snapshot(tmp_path / "stub", {**files, "labs/cloudbuild.yaml": LAB_STUB})
+    assert "not valid YAML" not in run_check(stub, "ci-present").message

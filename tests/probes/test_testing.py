@@ -39,6 +39,11 @@ NOTEBOOK_SUBMIT = (
     '{"cells": [{"cell_type": "code", "source": '
     '["!gcloud builds submit --no-source --config cloudbuild.yaml --timeout=30m"]}], "nbformat": 4}'
 )
+TFX_VALIDATION = (
+    "from tfx.components import StatisticsGen, SchemaGen, ExampleValidator\n"
+    "stats = StatisticsGen(examples=e)\nschema = SchemaGen(statistics=stats.outputs['statistics'])\n"
+    "check = ExampleValidator(statistics=stats.outputs['statistics'], schema=schema.outputs['schema'])\n"
+)
 PANDERA = "import pandera as pa\n\nclass Raw(pa.DataFrameModel):\n    age: int\n"
 GX_CONFTEST = (
     "import great_expectations as ge\nimport pytest\n\n@pytest.fixture\n"
@@ -56,6 +61,9 @@ METRIC_TEST = (
 CASES = [
     # data-schema --------------------------------------------------------------------------
     ("data-schema", "pandera-model", {"src/schema.py": PANDERA}, P),
+    # TFX infers a schema and validates each span against it (Abdullahi-Ahmed/TFX-KubeFlow-
+    # GithubAction-GCP pipeline/pipeline.py:43-46; reviewed)
+    ("data-schema", "tfx-schemagen", {"pipeline/pipeline.py": TFX_VALIDATION}, P),
     (
         "data-schema",
         "soda-checks",
@@ -1036,6 +1044,18 @@ CASES = [
         F,
     ),
     # model-quality-gate -------------------------------------------------------------------------
+    # TFX's ModelValidator blesses a model only when it beats the last blessed one
+    # (Abdullahi-Ahmed/TFX-KubeFlow-GithubAction-GCP pipeline/pipeline.py:80; reviewed)
+    (
+        "model-quality-gate",
+        "tfx-model-validator",
+        {
+            "pipeline/pipeline.py": "from tfx.components import ModelValidator, Trainer\n"
+            "trainer = Trainer(module_file='m.py')\n"
+            "validator = ModelValidator(examples=e, model=trainer.outputs['model'])\n"
+        },
+        P,
+    ),
     # the registry's default version moves only when the challenger wins
     # (teamdatatonic/vertex-pipelines-end-to-end-samples upload_model.py:103-123)
     (

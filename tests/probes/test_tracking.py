@@ -1108,6 +1108,18 @@ CASES = [
         {"train.py": "import mlflow\nmlflow.sklearn.log_model(m, 'model')\n"},
         PARTIAL,
     ),
+    (
+        "env-logged",
+        "autolog's model",
+        {"train.py": "import mlflow\nmlflow.xgboost.autolog()\n"},
+        PARTIAL,
+    ),
+    (
+        "env-logged",
+        "FP autolog without models",
+        {"train.py": "import mlflow\nmlflow.autolog(log_models=False)\n"},
+        FAIL,
+    ),
     ("env-logged", "nothing", {"train.py": "import joblib\njoblib.dump(m, 'm.pkl')\n"}, FAIL),
     # FP: a requirements file next to a pickled model is not the model's environment
     (

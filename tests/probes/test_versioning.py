@@ -293,7 +293,18 @@ CASES = [
         },
         PASS,
     ),
-    ("feature-defs-versioned", "dbt project", {"dbt_project.yml": "name: x\n"}, PASS),
+    (
+        "feature-defs-versioned",
+        "dbt project",
+        {"dbt/dbt_project.yml": "name: x\n", "dbt/models/marts/features.sql": "select 1\n"},
+        PASS,
+    ),
+    (
+        "feature-defs-versioned",
+        "FP dbt project without models",
+        {"dbt/dbt_project.yml": "name: x\n"},
+        FAIL,
+    ),
     (
         "feature-defs-versioned",
         "FP a test's feature store fixture",

@@ -531,6 +531,23 @@ def job_reach(snap: Snapshot, job: CiJob, depth: int = DEFAULT_DEPTH) -> list[Re
     return out
 
 
+# a command whose failure the shell swallows: `bandit -r src || true`, `flake8 --exit-zero`
+_NEVER_FAILS = re.compile(r"\|\|\s*(?:true|:|exit\s+0)\s*(?:$|[;&])|\s--exit-zero\b")
+
+
+def advisory(item: Reached) -> bool:
+    """Does the command report without ever failing its job: its failure swallowed by the
+    shell (`|| true`, `--exit-zero`), or a step the job may fail (`continue-on-error: true`,
+    GitLab `allow_failure: true`), reached directly or through the files it runs?"""
+    if _NEVER_FAILS.search(item.text):
+        return True
+    root = item.via[0] if item.via else f"{item.path}:{item.line}"
+    path, _, line = root.rpartition(":")
+    if path != item.job.path or not line.isdigit():
+        return False
+    return any(c.advisory and c.line == int(line) for c in item.job.commands)
+
+
 def reached(snap: Snapshot, depth: int = DEFAULT_DEPTH) -> list[Reached]:
     """All commands of all active CI jobs, with indirection (cached per snapshot)."""
 

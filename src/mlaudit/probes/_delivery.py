@@ -27,7 +27,7 @@ import posixpath
 import re
 from dataclasses import dataclass
 
-from mlaudit.probes import _ci_reach, base
+from mlaudit.probes import _ci_reach, _task_runners, base
 from mlaudit.probes._managed import managed_deploy_call
 from mlaudit.probes.base import ev
 from mlaudit.repo.parsers.ci import CiCommand, CiJob
@@ -57,6 +57,10 @@ BATCH_DEPLOY = re.compile(
     r"\bgcloud\s+(?:beta\s+)?run\s+jobs\s+(?:deploy|create|update)\b"
     r"|\baz\s+ml\s+batch-deployment\s+(?:create|update)\b"
 )
+# a serverless function started by events rather than by requests
+EVENT_TRIGGERED = re.compile(
+    r"--trigger-(?:topic|bucket|event|event-filters|resource)\b|--event-source-arn\b"
+)
 # shipping an artefact to where it runs (service or batch: the profile cannot tell)
 SHIP = re.compile(
     r"\bdocker\s+(?:image\s+)?push\b|\bdocker\s+buildx\s+build\b.*--push\b|\bpodman\s+push\b"
@@ -75,6 +79,125 @@ SHIP = re.compile(
     # `dbx deploy … --environment=prod`; reviewed)
     r"|\bdbx\s+deploy\b"
 )
+# `helm` flags that take the next word as their value (the rest are switches)
+_HELM_VALUE_FLAGS = frozenset(
+    {
+        "-f",
+        "--values",
+        "--set",
+        "--set-string",
+        "--set-file",
+        "--set-json",
+        "--set-literal",
+        "-n",
+        "--namespace",
+        "--version",
+        "--repo",
+        "--timeout",
+        "--kube-context",
+        "--kubeconfig",
+        "--post-renderer",
+        "--post-renderer-args",
+        "--description",
+        "--username",
+        "--password",
+        "--ca-file",
+        "--cert-file",
+        "--key-file",
+        "--history-max",
+        "--kube-apiserver",
+        "--kube-as-user",
+        "--kube-as-group",
+        "--kube-token",
+        "--registry-config",
+        "--repository-cache",
+        "--repository-config",
+        "-o",
+        "--output",
+        "--labels",
+    }
+)
+_HELM_DEPLOY = re.compile(r"\bhelm\s+(?:upgrade|install)\b")
+_REMOTE = re.compile(r"^(?:oci|https?)://")
+_KUBECTL_SHIP = re.compile(r"\bkubectl\s+(apply|create)\b")
+
+
+def _helm_chart(words: list[str]) -> tuple[str | None, bool]:
+    """(the chart a `helm upgrade|install …` installs, whether `--repo` names its index):
+    the last of the first two positional words (`install --generate-name CHART` has one)."""
+    positional: list[str] = []
+    repo = False
+    skip = False
+    for word in words:
+        if skip:
+            skip = False
+            continue
+        if word.startswith("-"):
+            name = word.split("=", 1)[0]
+            repo = repo or name == "--repo"
+            skip = "=" not in word and name in _HELM_VALUE_FLAGS
+            continue
+        positional.append(word)
+    chart = positional[:2][-1] if positional else None
+    return chart, repo
+
+
+_HELM_REPO_ADD = re.compile(r"\bhelm\s+repo\s+add\s+([\w.-]+)")
+
+
+def _chart_repositories(snap: Snapshot) -> frozenset[str]:
+    """The names of the chart repositories CI adds (`helm repo add NAME URL`)."""
+
+    def build() -> frozenset[str]:
+        return frozenset(
+            name for item in _ci_reach.reached(snap) for name in _HELM_REPO_ADD.findall(item.text)
+        )
+
+    return snap._cached("chart-repositories", "", build)
+
+
+def installs_others_software(snap: Snapshot, text: str) -> bool:
+    """A command that installs software the repository does not hold: a chart from a chart
+    repository or registry (`helm install traefik traefik/traefik`, `oci://…/postgresql`),
+    or manifests from a URL (`kubectl apply -f https://…`). A cluster's platform set up by
+    CI is not delivery of the project (deramos/mlops-k8s-pipeline deploy-infra.yaml:36;
+    reviewed). A chart path in the repository, a variable or a packaged chart file is the
+    project's own."""
+    installs = False
+    for part in _ci_reach.split_commands(text):
+        if match := _HELM_DEPLOY.search(part):
+            words = list(_task_runners.shell_words(part[match.end() :]))
+            chart, repo = _helm_chart(words)
+            if chart is None or "$" in chart:
+                return False
+            # `repo/chart` of a chart repository CI adds (`helm repo add traefik …`); a
+            # folder of charts, found or not, is the project's (`charts/api`)
+            indexed = chart.split("/", 1)[0] in _chart_repositories(snap) and not snap.has_dir(
+                chart.rstrip("/")
+            )
+            if not (repo or indexed or _REMOTE.match(chart)):
+                return False
+            installs = True
+            continue
+        if match := _KUBECTL_SHIP.search(part):
+            words = list(_task_runners.shell_words(part[match.end() :]))
+            files = [
+                words[i + 1]
+                if words[i] in ("-f", "--filename", "-k")
+                else words[i].split("=", 1)[1]
+                for i in range(len(words))
+                if (words[i] in ("-f", "--filename", "-k") and i + 1 < len(words))
+                or words[i].startswith(("--filename=", "-f="))
+            ]
+            if not files or not all(_REMOTE.match(f) for f in files):
+                return False
+            installs = True
+            continue
+        if SHIP.search(part):
+            return False
+    return installs
+
+
 # deploy actions/tasks: to a serving platform, or shipping an artefact
 SERVICE_ACTIONS = re.compile(
     r"^(?:azure/(?:webapps-deploy|container-apps-deploy-action|functions-action)"
@@ -273,9 +396,18 @@ def deliveries(snap: Snapshot) -> list[Delivery]:
             if job.disabled:
                 continue
             items = by_job.get(id(job), [])
-            service = [i for i in items if _ci_reach.runs(i.text, SERVICE_DEPLOY)]
+            deploys = [i for i in items if _ci_reach.runs(i.text, SERVICE_DEPLOY)]
+            # a function run by events (a Pub/Sub topic, a bucket) answers no request
+            # (ruteee/kubeflow-pipeline-gcp-deploy pipelineCD.yml:47-54 `gcloud functions
+            # deploy … --trigger-topic`, which starts a training pipeline; reviewed)
+            service = [i for i in deploys if not EVENT_TRIGGERED.search(i.text)]
             batch = [i for i in items if _ci_reach.runs(i.text, BATCH_DEPLOY)]
-            ship = [i for i in items if _ci_reach.runs(i.text, SHIP)]
+            batch += [i for i in deploys if EVENT_TRIGGERED.search(i.text)]
+            ship = [
+                i
+                for i in items
+                if _ci_reach.runs(i.text, SHIP) and not installs_others_software(snap, i.text)
+            ]
             service_uses = [u for u in job.uses if SERVICE_ACTIONS.match(u.text)]
             ship_uses = [
                 u

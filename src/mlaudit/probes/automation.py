@@ -10,8 +10,8 @@ from typing import Any
 
 from pydantic import Field, field_validator
 
-from mlaudit.probes import _ci_reach, base
-from mlaudit.probes._delivery import NOT_DELIVERY_ENV, deliveries
+from mlaudit.probes import _ci_reach, base, words
+from mlaudit.probes._delivery import NOT_DELIVERY_ENV, deliveries, installs_others_software
 from mlaudit.probes.base import ev
 from mlaudit.probes.cloudformation import cfn_templates, codepipeline_deploy_stages
 from mlaudit.probes.databricks import bundles
@@ -53,6 +53,19 @@ _DOCS_USES = re.compile(
     r"peaceiris/actions-gh-pages|JamesIves/github-pages-deploy-action)"
 )
 _SETUP_USES = re.compile(r"^actions/setup-\w+")
+# what a job does around installing a cluster's platform: credentials, chart indexes, reads
+_CLUSTER_CHORE = re.compile(
+    r"^(?:chmod|chown|helm\s+(?:repo\s+(?:add|update)|version|list|status)"
+    r"|kubectl\s+(?:config|version|get|describe|wait|rollout\s+status|create\s+(?:namespace|ns)\b)"
+    r"|az\s+(?:login|account|aks\s+get-credentials)|aws\s+(?:eks\s+update-kubeconfig|configure)"
+    r"|gcloud\s+(?:auth|config|container\s+clusters\s+get-credentials))\b"
+)
+_CLUSTER_USES = re.compile(
+    r"^(?:azure/(?:setup-kubectl|setup-helm|login|k8s-set-context|aks-set-context)"
+    r"|aws-actions/configure-aws-credentials|google-github-actions/(?:auth|setup-gcloud"
+    r"|get-gke-credentials)|helm/kind-action)\b",
+    re.IGNORECASE,
+)
 TRAIN = (
     r"\btrain\w*(\.py)?\b|\bretrain|\bdvc\s+(repro|exp\s+run)\b|\bkedro\s+run\b|\bfit\b"
     r"|\bpipelines?\s+(run|submit|create)|\bjobs?\s+(create|submit)\b|\bmlflow\s+run\b"
@@ -92,6 +105,7 @@ def ci_present(snap: Snapshot, p: CiPresentParams) -> Observation:
     by_hand: list[Evidence] = []
     idle_jobs: list[CiJob] = []  # the jobs of by_hand
     docs: list[Evidence] = []
+    platform: list[Evidence] = []
     bots: list[Evidence] = []
     released: list[Evidence] = []
     for job in active:
@@ -106,6 +120,12 @@ def ci_present(snap: Snapshot, p: CiPresentParams) -> Observation:
             found = ev(job.path, first.line, first.text, f"{job.system} job {job.name}")
             if _docs_only(real, acts):
                 docs.append(found)
+                continue
+            if _platform_only(snap, real, acts):
+                shown = next((c for c in real if installs_others_software(snap, c.text)), first)
+                platform.append(
+                    ev(job.path, shown.line, shown.text, f"{job.system} job {job.name}")
+                )
                 continue
             if not acts and all(_released_only(c.text) for c in real):
                 released.append(found)
@@ -123,6 +143,13 @@ def ci_present(snap: Snapshot, p: CiPresentParams) -> Observation:
     if docs:
         return base.partial(
             f"{len(docs)} CI job(s), but they only build or publish documentation", docs
+        )
+    if platform:
+        return base.partial(
+            f"{len(platform)} CI job(s), but they only install others' software on a cluster "
+            "(charts from a chart repository, manifests from a URL): nothing of this checkout "
+            "is built, tested or deployed",
+            platform,
         )
     if by_hand:
         why = idle_reason(idle_jobs, "only when started by hand")
@@ -150,11 +177,28 @@ def ci_present(snap: Snapshot, p: CiPresentParams) -> Observation:
     ]
     if problems:
         return base.unknown("a CI file could not be parsed", problems)
+    broken = sorted(
+        (path, error)
+        for path, error in snap.broken_ci.items()
+        if not base.exercise_stub(path, snap.text(path))
+    )
+    if broken:
+        # mihgank-qwe/ml_ops2 .github/workflows/ci-cd.yml:79 (reviewed): not "no CI"
+        return base.failed(
+            f"{words.listing([path for path, _ in broken])}: not valid YAML, so the CI system "
+            "runs none of its jobs; fix the file",
+            [ev(path, _error_line(error), note=error) for path, error in broken],
+        )
     if ci_files:
         return base.failed(
             "CI files exist but no active job runs anything", [ev(f) for f in ci_files]
         )
     return base.failed("no CI configuration")
+
+
+def _error_line(error: str) -> int | None:
+    found = re.search(r"\(line (\d+)\)", error)
+    return int(found.group(1)) if found else None
 
 
 def _released_only(text: str) -> bool:
@@ -169,8 +213,24 @@ def _from_index(command: str) -> bool:
     pip = _PIP.match(command)
     if pip is None:
         return False
-    words = command[pip.end() :].split()
-    return bool(words) and all(w in _INDEX_OPTION or _REQUIREMENT.match(w) for w in words)
+    given = command[pip.end() :].split()
+    return bool(given) and all(w in _INDEX_OPTION or _REQUIREMENT.match(w) for w in given)
+
+
+def _platform_only(snap: Snapshot, commands: list[Any], uses: list[Any]) -> bool:
+    """Does the job only install others' software on a cluster (charts from a chart
+    repository, manifests from a URL) around credentials and chart indexes? It builds, tests
+    and deploys nothing of the checkout (deramos/mlops-k8s-pipeline deploy-infra.yaml:
+    traefik, postgresql, minio, evidently, prometheus and flagger charts; reviewed)."""
+    installed = False
+    for command in commands:
+        for part in _ci_reach.split_commands(command.text):
+            if _CLUSTER_CHORE.match(part) or TRIVIAL_COMMAND.match(part):
+                continue
+            if not installs_others_software(snap, part):
+                return False
+            installed = True
+    return installed and all(_CLUSTER_USES.match(use.text) for use in uses)
 
 
 def _docs_only(commands: list[Any], uses: list[Any]) -> bool:

@@ -775,15 +775,19 @@ def problem_evidence(
     for p in paths:
         if p not in problems:
             continue
-        exercise = _EXERCISE_DIR.search(p) is not None
-        text = snap.text(p) if wanted or exercise else None
+        text = snap.text(p) if wanted or _EXERCISE_DIR.search(p) else None
         if text is not None:
             if wanted and not any(t in text for t in wanted):
                 continue
-            if exercise and _TODO_MARK.search(text):
+            if exercise_stub(p, text):
                 continue  # an exercise stub to fill in (below)
         out.append(ev(p, note=snap.problems[p]))
     return out
+
+
+def exercise_stub(path: str, text: str | None) -> bool:
+    """Is the file a course's exercise to fill in (in a lab or exercise folder, with TODOs)?"""
+    return text is not None and bool(_EXERCISE_DIR.search(path)) and bool(_TODO_MARK.search(text))
 
 
 # a course's exercise to fill in: a lab's `- name: # TODO` cannot parse by design, and what it

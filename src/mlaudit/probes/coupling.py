@@ -127,6 +127,23 @@ _TRANSFORM_PATH = re.compile(
 _TRANSFORM_FN = re.compile(
     r"preprocess|transform|clean|featur|tokeni|encode|normaliz|prepare|process", re.I
 )
+# modules every part of a project imports, which transform nothing: configuration, logging,
+# exceptions (Taurus3333/MlOps-Term-Deposit-Subscription src/logging, src/exception;
+# arec1b0/ml-cicd-pipeline src/app/config.py; reviewed)
+_UTILITY_MODULE = re.compile(
+    r"^(?:_?config|configs?|configuration|settings|constants?|consts|env|logging|logger|loggers"
+    r"|log|logs|log_config|logging_config|exceptions?|errors?|custom_exceptions?|custom_logg\w*"
+    r"|version|__version__)$",
+    re.IGNORECASE,
+)
+
+
+def _module_name(path: str) -> str:
+    """`src/app/config.py` → config; a package's `__init__.py` → its folder's name."""
+    parts = path.removesuffix(".py").split("/")
+    return parts[-2] if parts[-1] == "__init__" and len(parts) > 1 else parts[-1]
+
+
 PIPELINE_CALLS = (
     "sklearn.pipeline.Pipeline",
     "sklearn.pipeline.make_pipeline",
@@ -155,7 +172,11 @@ def same_transform_code(snap: Snapshot, p: NoParams) -> Observation:
         return skip
     training = _scope(roles, list(roles.training))
     serving = _scope(roles, list(roles.serving))
-    shared = sorted(set(training) & set(serving) - set(roles.training) - set(roles.serving))
+    shared = sorted(
+        path
+        for path in set(training) & set(serving) - set(roles.training) - set(roles.serving)
+        if not _UTILITY_MODULE.match(_module_name(path))
+    )
     transform: list[Evidence] = []
     other: list[Evidence] = []
     for path in shared:

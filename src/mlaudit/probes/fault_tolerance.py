@@ -25,6 +25,7 @@ from mlaudit.probes.generic import (
 from mlaudit.probes.kubernetes import (
     NoParams,
     as_int,
+    flagger_analyses,
     infra_problems,
     is_patch,
     k8s_objects,
@@ -34,6 +35,7 @@ from mlaudit.probes.kubernetes import (
     tf_problems,
 )
 from mlaudit.probes.registry import probe
+from mlaudit.repo.parsers.dockerfile import CHANNEL_TAGS
 from mlaudit.repo.parsers.kubernetes import is_dev_path
 from mlaudit.repo.parsers.python_src import PythonFacts
 from mlaudit.repo.parsers.yaml_docs import key_line
@@ -449,7 +451,49 @@ def _automatic_rollbacks(snap: Snapshot) -> list[Evidence]:
             line = key_line(config, "AutoRollbackConfiguration") or endpoint.line
             shown = "DeploymentConfig.AutoRollbackConfiguration"
             found.append(ev(endpoint.path, line, shown, endpoint.logical_id))
+    found.extend(e for e, _analysis in flagger_analyses(snap))
     return [e for e in found if not is_dev_path(e.path)]
+
+
+# CI writing the image a manifest runs at deploy time: the `latest` in the file is not what runs
+_RETAG = re.compile(
+    r"\bkustomize\s+edit\s+set\s+image\b|\bkubectl\s+set\s+image\b|--set(?:-string)?[\s=]\S*"
+    r"image|\b(?:sed|yq|envsubst)\b.*\b(?:image|tag)|\bTAG\b.*\benvsubst\b",
+    re.IGNORECASE,
+)
+
+
+def _images_retagged_at_deploy(snap: Snapshot) -> bool:
+    """Does CI set the deployed image itself (`kustomize edit set image $IMAGE:$GITHUB_SHA`,
+    `kubectl set image`, `helm --set image.tag=…`, a `sed` of the tag; sayakpaul/
+    ml-deployment-k8s-fastapi .github/workflows/deployment.yaml:72), or a kustomization pin
+    it (`images: [{newTag: …}]`)? Then each rollout names its own image."""
+    if _ci_reach.search(snap, _RETAG):
+        return True
+    return any(
+        re.search(r"^\s*-?\s*(?:newTag|digest):", snap.text(k.path) or "", re.M)
+        for k in snap.kustomizations
+    )
+
+
+def _floating_images(obj: Any) -> list[str]:
+    """The images of a workload's containers when every one floats: no tag and no digest,
+    or a channel tag (`latest`, `stable` …); [] when any is pinned or templated."""
+    given = [c.get("image") for c in obj.containers if isinstance(c, dict)]
+    images = [i for i in given if isinstance(i, str) and i]
+    if not images or len(images) != len(given):
+        return []
+    moving: list[str] = []
+    for image in images:
+        if "$" in image or "{{" in image:
+            return []
+        name, _, digest = image.partition("@")
+        last = name.rsplit("/", 1)[-1]
+        tag = last.rsplit(":", 1)[1] if ":" in last else None
+        if digest or (tag is not None and tag.lower() not in CHANNEL_TAGS):
+            return []
+        moving.append(image)
+    return moving
 
 
 @probe("rollback_ready", NoParams)
@@ -471,6 +515,8 @@ def rollback_ready(snap: Snapshot, p: NoParams) -> Observation:
     good: list[Evidence] = []
     default: list[Evidence] = []
     disabled: list[Evidence] = []
+    floating: list[Evidence] = []
+    retagged = _images_retagged_at_deploy(snap)
     deployments, _ = k8s_objects(snap, ("Deployment", "Rollout"))
     for obj in deployments:
         if obj.kind == "Rollout":
@@ -479,6 +525,13 @@ def rollback_ready(snap: Snapshot, p: NoParams) -> Observation:
         limit = obj.spec.get("revisionHistoryLimit")
         if limit is None and is_patch(snap, obj):
             continue  # a kustomize patch keeps the base's history limit
+        moving = [] if retagged else _floating_images(obj)
+        if moving and (limit is None or (as_int(limit) or 0) > 0):
+            # the previous revision names the same moving tag: undoing it pulls the new
+            # image again (rockerspace/End-to-End-MLOps-with-FastAPI-Docker-Grafana
+            # deployment.yaml:17 `…:latest`; reviewed)
+            floating.append(obj_ev(obj, text=f"{obj.kind}/{obj.name} runs {moving[0]}"))
+            continue
         if limit is None:
             default.append(obj_ev(obj, text="revisionHistoryLimit unset (default 10)"))
         elif (as_int(limit) or 0) > 0:
@@ -509,6 +562,12 @@ def rollback_ready(snap: Snapshot, p: NoParams) -> Observation:
         return base.failed("rollback disabled (revisionHistoryLimit: 0)", disabled)
     if default:
         return base.partial("Deployments keep the default history, no rollback procedure", default)
+    if floating:
+        return base.failed(
+            "Deployments keep a history, but their images float (`latest` or no tag): undoing a "
+            "rollout pulls the same tag, and so the new image, again",
+            floating,
+        )
     problems = infra_problems(snap)
     if problems:
         return base.unknown("no rollback path found, but manifests could not be parsed", problems)
@@ -624,6 +683,30 @@ def _compose_stores(snap: Snapshot) -> tuple[list[Evidence], list[Evidence]]:
     return stores, backups
 
 
+# database and object-store charts a chart depends on (Bitnami's and the projects' own)
+_STORE_CHARTS = re.compile(
+    r"^(?:postgresql(?:-ha)?|postgres|mysql|mariadb(?:-galera)?|mongodb(?:-sharded)?|redis"
+    r"(?:-cluster)?|minio|elasticsearch|opensearch|cassandra|clickhouse|neo4j|influxdb2?"
+    r"|etcd|couchdb|scylla|qdrant|weaviate|milvus)$"
+)
+
+
+def _chart_stores(snap: Snapshot) -> list[Evidence]:
+    """Databases and object stores a production chart installs as its dependencies
+    (`dependencies: [{name: postgresql}, {name: minio}]`: deramos/mlops-k8s-pipeline
+    charts/mlflow/Chart.yaml:9-17; reviewed)."""
+    found = []
+    for chart in snap.helm_charts:
+        if chart.is_dev or base.is_excluded(chart.path) or not isinstance(chart.chart, dict):
+            continue
+        for dependency in chart.chart.get("dependencies") or []:
+            name = dependency.get("name") if isinstance(dependency, dict) else None
+            if isinstance(name, str) and _STORE_CHARTS.match(name.lower()):
+                line = key_line(dependency, "name")
+                found.append(ev(chart.path, line, f"dependency {name}", "chart dependency"))
+    return found
+
+
 @probe("backups", NoParams)
 def backups(snap: Snapshot, p: NoParams) -> Observation:
     """Databases and volumes are backed up on a schedule.
@@ -633,7 +716,8 @@ def backups(snap: Snapshot, p: NoParams) -> Observation:
     Cloud SQL `backup_configuration { enabled = true }`, Azure backup policies, a Velero
     `Schedule`, a CronJob or a compose service whose name says backup. Data stores
     declared here (databases, StatefulSets, volumes, a compose database service with a
-    volume outside dev setups) without any of these fail.
+    volume outside dev setups, a chart's database or object-store dependency) without any
+    of these fail.
     Data stores declared without backups fail; unknown when the repository declares no
     data store (databases, StatefulSets, volumes).
     Why: features, labels and metadata stores lost to a bad migration or a deleted
@@ -704,6 +788,7 @@ def backups(snap: Snapshot, p: NoParams) -> Observation:
     stateful, _ = k8s_objects(snap, ("StatefulSet", "PersistentVolumeClaim"))
     stores.extend(obj_ev(o) for o in stateful)
     stores.extend(compose_stores)
+    stores.extend(_chart_stores(snap))
     if stores:
         return base.failed("data stores without a backup plan", stores)
     return base.unknown(

@@ -162,6 +162,30 @@ def helm_values(snap: Snapshot, dotted: str) -> list[tuple[str, Any, int | None]
     return out
 
 
+_FLAGGER_API = re.compile(r"^flagger\.app/")
+_CANARY_KIND = re.compile(r"^\s*kind:\s*[\"']?Canary[\"']?\s*$")
+
+
+def flagger_analyses(snap: Snapshot) -> list[tuple[Evidence, str]]:
+    """(evidence, the analysis as text) of each Flagger `Canary` with an `analysis`, in
+    manifests or Helm templates: Flagger shifts traffic step by step while the analysis
+    holds, and rolls the canary back by itself when its checks fail `threshold` times
+    (deramos/mlops-k8s-pipeline charts/fraud-api/templates/canary.yaml; reviewed)."""
+    prod, _ = k8s_objects(snap, ("Canary",))
+    found = [
+        (obj_ev(o, o.spec, "analysis", "Flagger Canary analysis"), str(o.spec["analysis"]))
+        for o in prod
+        if _FLAGGER_API.search(o.api_version) and isinstance(o.spec.get("analysis"), dict)
+    ]
+    for hit in template_hits(snap, _CANARY_KIND):
+        text = snap.text(hit.path) or ""
+        analysis = re.search(r"^(\s+)analysis:\s*\n((?:\1\s+.*\n?|\s*\n)*)", text, re.M)
+        if "flagger.app/" in text and analysis:
+            shown = hit.model_copy(update={"note": "Flagger Canary template"})
+            found.append((shown, analysis.group(2)))
+    return found
+
+
 def infra_problems(snap: Snapshot) -> list[Evidence]:
     return base.problem_evidence(snap, [p for p in snap.k8s_problems if not base.is_excluded(p)])
 
@@ -439,6 +463,27 @@ def _ray_autoscaling(path: str, facts: PythonFacts) -> tuple[Evidence, ...]:
     )
 
 
+def _autoscaled_below_two(snap: Snapshot) -> dict[str, str]:
+    """Values file → why its replica count is not the one that runs: an enabled autoscaler
+    block beside it (`hpa:`, `autoscaling:`) whose `minReplicas` is below two scales the
+    workload down to it (arec1b0/ml-cicd-pipeline values.yaml: `replicaCount: 2`, `hpa:
+    {enabled: true, minReplicas: 1}`; reviewed)."""
+    found: dict[str, str] = {}
+    for chart in snap.helm_charts:
+        for vpath, doc in chart.values.items():
+            if not isinstance(doc, dict):
+                continue
+            blocks = [(k, v) for k, v in doc.items() if isinstance(v, dict)]
+            blocks += [
+                (f"{k}.{k2}", v2) for k, v in blocks for k2, v2 in v.items() if isinstance(v2, dict)
+            ]
+            for name, block in blocks:
+                low = as_int(block.get("minReplicas"))
+                if low is not None and low < 2 and block.get("enabled", True) is not False:
+                    found[vpath] = f"the autoscaler ({name}.minReplicas: {low}) scales it down"
+    return found
+
+
 @probe("replicas", NoParams)
 def replicas(snap: Snapshot, p: NoParams) -> Observation:
     """The prediction service runs at least two replicas in production.
@@ -464,11 +509,16 @@ def replicas(snap: Snapshot, p: NoParams) -> Observation:
                 (dev_good if k.is_dev else good).append(
                     ev(k.path, line, f"replicas: {name} count {kcount}", "kustomize")
                 )
+    autoscaled = _autoscaled_below_two(snap)
     for key in _REPLICA_VALUE_KEYS:
         for vpath, value, vline in helm_values(snap, key):
             count = as_int(value)
             if count is not None and count >= 2:
-                good.append(ev(vpath, vline, f"{key}: {count}", "helm values"))
+                shown = ev(vpath, vline, f"{key}: {count}", "helm values")
+                if key != "minReplicas" and vpath in autoscaled:
+                    low.append(shown.model_copy(update={"note": autoscaled[vpath]}))
+                else:
+                    good.append(shown)
     for hit in template_hits(snap, re.compile(r"^\s*replicas:\s*(\d+)\s*$")):
         m = re.search(r"replicas:\s*(\d+)", hit.snippet or "")
         if m and int(m.group(1)) >= 2:

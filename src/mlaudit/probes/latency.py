@@ -11,7 +11,7 @@ import re
 
 from mlaudit.probes import _ci_reach, base
 from mlaudit.probes.base import ev
-from mlaudit.probes.kubernetes import NoParams, k8s_objects, obj_ev
+from mlaudit.probes.kubernetes import NoParams, flagger_analyses, k8s_objects, obj_ev
 from mlaudit.probes.monitoring import unloaded_rule_files
 from mlaudit.probes.registry import probe
 from mlaudit.repo.snapshot import Snapshot
@@ -29,6 +29,9 @@ SLO_KINDS = ("SLO", "PrometheusServiceLevel", "ServiceLevelObjective")
 
 def _in_ci(snap: Snapshot, pattern: re.Pattern[str]) -> list[Evidence]:
     return [r.evidence() for r in _ci_reach.search(snap, pattern)]
+
+
+_ROLLOUT_LATENCY = re.compile(r"request-duration|latency", re.IGNORECASE)
 
 
 @probe("latency_budget", NoParams)
@@ -116,6 +119,16 @@ def latency_budget(snap: Snapshot, p: NoParams) -> Observation:
         declared += bench
         runners.append(re.compile(r"\bpytest\b|\btox\b|\bmake\b"))
     if not declared:
+        # Flagger's built-in request-duration check holds each rollout to a latency budget
+        # (deramos/mlops-k8s-pipeline charts/fraud-api/templates/canary.yaml:22-24
+        # `request-duration`, `threshold: 500`; reviewed): at releases, not in between
+        gates = [e for e, analysis in flagger_analyses(snap) if _ROLLOUT_LATENCY.search(analysis)]
+        if gates:
+            return base.partial(
+                "a canary analysis holds each rollout to a latency threshold; nothing checks "
+                "latency between releases",
+                gates,
+            )
         return base.failed("no latency budget")
     wired = [e for r in runners for e in _in_ci(snap, r)]
     if wired:

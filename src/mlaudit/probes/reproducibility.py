@@ -1009,7 +1009,24 @@ SEEDING_TRAINERS = (
 )
 
 
-_SEEDS = derivation_key("seeds_set")
+_SEEDS = derivation_key("seeds_set", 2)
+# estimators whose fit draws random numbers: without `random_state` (and with no run seed)
+# two fits differ
+STOCHASTIC_ESTIMATORS = (
+    "sklearn.ensemble.RandomForest*",
+    "sklearn.ensemble.ExtraTrees*",
+    "sklearn.ensemble.GradientBoosting*",
+    "sklearn.ensemble.HistGradientBoosting*",
+    "sklearn.ensemble.Bagging*",
+    "sklearn.ensemble.AdaBoost*",
+    "sklearn.ensemble.IsolationForest",
+    "sklearn.neural_network.MLP*",
+    "sklearn.linear_model.SGD*",
+    "sklearn.cluster.KMeans",
+    "sklearn.cluster.MiniBatchKMeans",
+    "xgboost.XGB*",
+    "lightgbm.LGBM*",
+)
 # a function or class that runs a model on new inputs: its cuDNN autotuning speeds up
 # inference and leaves training as seeded as it was (ultralytics/yolov5 utils/dataloaders.py:381
 # in `class LoadStreams`, "faster for fixed-size inference")
@@ -1144,16 +1161,26 @@ def seeds_set(snap: Snapshot, p: NoParams) -> Observation:
     that all come from a Hydra config value the primary configs leave null
     (`seed_everything(cfg.seed)` under `seed: null`: a default run is unseeded).
     Why: seeds are necessary (not sufficient) for reproducible training (MTS Infra 1).
+    A stochastic estimator (a random forest, boosting, an MLP …) built without
+    `random_state` while no run seed (`np.random.seed`, `seed_everything` …) is set demotes a
+    pass to partial: seeding the split alone leaves the fit random.
     Fix: seed every RNG at the start of training (`lightning.seed_everything(42)`) and
     pass `random_state=` to splitters and estimators.
     """
     paths = _code_paths(snap)
 
     def scan_file(path: str, facts: PythonFacts, buckets: tuple[list[Evidence], ...]) -> None:
-        found, hurts, helps = buckets
+        found, hurts, helps, unseeded, run_seeds = buckets
         for call in facts.calls:
             line, note = base.notebook_line_note(snap, path, call.line)
             hit = None
+            if (
+                name_matches_any(call.name, STOCHASTIC_ESTIMATORS)
+                and call.kwarg("random_state") is None
+                and not call.spreads_keywords
+            ):
+                shown = f"{call.name.rsplit('.', 1)[-1]}() without random_state"
+                unseeded.append(ev(path, line, shown, note))
             if name_matches_any(call.name, tuple(SEED_CALLS)):
                 given = call.name_arg("0") or call.name_arg("seed")
                 # an attribute of a config object (`cfg.seed`) is shown: its default is read below
@@ -1177,6 +1204,8 @@ def seeds_set(snap: Snapshot, p: NoParams) -> Observation:
                 helps.append(ev(path, line, f"{call.name}(True)", note))
             if hit:
                 found.append(ev(path, line, hit, note))
+                if call.kwarg("random_state") in (None, "None"):
+                    run_seeds.append(found[-1])  # not only one splitter's or estimator's
         for assign in facts.assignments:
             if assign.target.endswith("cudnn.benchmark") and assign.value == "True":
                 if _in_inference_code(facts, assign.line):
@@ -1187,7 +1216,9 @@ def seeds_set(snap: Snapshot, p: NoParams) -> Observation:
                 line, note = base.notebook_line_note(snap, path, assign.line)
                 helps.append(ev(path, line, f"{assign.target} = True", note))
 
-    found, hurts, helps = base.per_file_evidence(snap, _SEEDS, paths, scan_file, 3)
+    found, hurts, helps, unseeded, run_seeds = base.per_file_evidence(
+        snap, _SEEDS, paths, scan_file, 5
+    )
     if not found:
         found = _seeding_trainer_subclasses(snap, paths)
     in_scripts = any(not base.is_notebook(e.path) for e in found)
@@ -1213,6 +1244,16 @@ def seeds_set(snap: Snapshot, p: NoParams) -> Observation:
             return base.partial(f"seeds set only in {names}, which nothing calls", found)
     if not in_scripts:
         return base.partial("seeds set only in notebooks", found)
+    if unseeded and not run_seeds:
+        # rockerspace/End-to-End-MLOps-with-FastAPI-Docker-Grafana create_models.py:19-22:
+        # `train_test_split(…, random_state=42)`, then `RandomForestClassifier()` (reviewed)
+        scripts = [e for e in unseeded if not base.is_notebook(e.path)]
+        if scripts:
+            return base.partial(
+                "seeds given to some calls, but an estimator is built without random_state "
+                "and no run seed is set: two fits differ",
+                scripts[:3] + found,
+            )
     unset = _seeds_unset_by_default(snap, found)
     if unset:
         return base.partial(
@@ -1911,14 +1952,17 @@ def _environment_evidence(snap: Snapshot) -> tuple[list[Evidence], list[Evidence
             "compose.*.yml",
         ],
     )
-    for path in compose:
-        for doc in snap.yaml_docs(path):
-            services = doc.get("services") if isinstance(doc, dict) else None
-            for name, svc in services.items() if isinstance(services, dict) else []:
-                if isinstance(svc, dict) and svc.get("build"):
-                    found.append(
-                        ev(path, key_line(svc, "build"), f"service {name} builds an image")
-                    )
+    chosen = set(compose)
+    for svc in snap.compose_services:
+        # a build whose Dockerfile is not in the repository builds nothing (rockerspace/
+        # End-to-End-MLOps-with-FastAPI-Docker-Grafana docker-compose.yml:5 `build: .`, no
+        # Dockerfile; reviewed)
+        if svc.path in chosen and svc.build:
+            dockerfile = svc.dockerfile
+            if dockerfile is None or snap.exists(dockerfile):
+                found.append(
+                    ev(svc.path, svc.line_of("build"), f"service {svc.name} builds an image")
+                )
     return found, own
 
 

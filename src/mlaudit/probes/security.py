@@ -39,6 +39,7 @@ from mlaudit.probes.kubernetes import (
     tf_problems,
 )
 from mlaudit.probes.registry import Params, probe
+from mlaudit.repo.parsers.ci import CiJob, idle_reason
 from mlaudit.repo.parsers.dockerfile import Dockerfile, Instruction
 from mlaudit.repo.parsers.python_src import Call, PythonFacts
 from mlaudit.repo.parsers.terraform import TerraformBlock
@@ -457,15 +458,24 @@ def tool_wired(snap: Snapshot, p: ToolWiredParams) -> Observation:
     """
     wired: list[Evidence] = []
     by_hand: list[Evidence] = []  # a job only started by hand runs on no change
+    advisory: list[Evidence] = []  # run on every change, but its findings never fail it
+    idle: list[CiJob] = []  # the jobs of by_hand
     if p.ci:
         regex = re.compile(p.ci, re.IGNORECASE)
         for r in _ci_reach.search(snap, regex):
-            (by_hand if r.job.only_by_hand else wired).append(r.evidence())
+            if r.job.only_by_hand or r.job.only_on_other_branches:
+                by_hand.append(r.evidence())
+                idle.append(r.job)
+            else:
+                (advisory if _ci_reach.advisory(r) else wired).append(r.evidence())
     if p.uses:
         regex = re.compile(p.uses, re.IGNORECASE)
         for job in snap.ci_jobs:
             if not job.disabled:
-                (by_hand if job.only_by_hand else wired).extend(
+                unused = job.only_by_hand or job.only_on_other_branches
+                if unused:
+                    idle.append(job)
+                (by_hand if unused else wired).extend(
                     ev(job.path, u.line, u.text, f"{job.system} job {job.name}")
                     for u in job.uses
                     if regex.search(u.text)
@@ -518,10 +528,20 @@ def tool_wired(snap: Snapshot, p: ToolWiredParams) -> Observation:
         declared.extend(declared_packages(snap, p.packages))
     if wired:
         return base.passed(f"{p.what} runs automatically", wired)
-    if by_hand:
+    if advisory:
+        # saidulIslam1602/Transaction-Anomaly-Detection ci.yml:109-114: bandit and safety
+        # with `continue-on-error: true` (reviewed)
         return base.partial(
-            f"{p.what} runs in a CI job that is only started by hand", by_hand + declared
+            f"{p.what} runs in CI, but its findings never fail the build (continue-on-error, "
+            "allow_failure, `|| true` or --exit-zero)",
+            advisory + declared,
         )
+    if by_hand:
+        # a branch filter that takes no branch the project works on runs it on no change
+        # either (saidulIslam1602/Transaction-Anomaly-Detection ci.yml:3-7 `main`/`develop`,
+        # the only branch is `master`; reviewed)
+        why = idle_reason(idle, "only when started by hand")
+        return base.partial(f"{p.what} runs in CI, but {why}", by_hand + declared)
     if declared:
         return base.partial(f"{p.what} configured but not run by CI", declared)
     return base.failed(f"no {p.what}")

@@ -309,10 +309,147 @@ def stateless_serving(snap: Snapshot, p: NoParams) -> Observation:
     return base.passed("no local writes in serving code (heuristic)", [ev(f) for f in files[:3]])
 
 
+# MON: payload logging ---------------------------------------------------------------------------
+# a function named for logging predictions or requests, called (or queued) by serving code
+_PAYLOAD_LOGGER = re.compile(
+    r"^(?:[a-z\d]+_)*(?:(?:log|record|store|save|emit|write|capture)_(?:prediction|request|"
+    r"inference|payload)s?|(?:prediction|request|inference|payload)s?_(?:log|logs|history|"
+    r"record|records))(?:_[a-z\d]+)*$"
+)
+# what queues a function for later: its first argument is what runs
+_QUEUES = ("*.add_task", "*.submit", "*.run_in_executor", "*.create_task", "*.apply_async")
+# what could write a payload somewhere: a database, queue, cache, HTTP, object store or file
+# call, a logger … Any one leaves the question open: a custom sink cannot be read statically.
+_POSSIBLE_SINKS = (
+    *LOCAL_WRITES,
+    "open",
+    "io.open",
+    "requests.*",
+    "httpx.*",
+    "aiohttp.*",
+    "urllib.request.*",
+    "boto3.*",
+    "*.execute",
+    "*.executemany",
+    "*.insert",
+    "*.insert_*",
+    "*.add",
+    "*.add_all",
+    "*.add_task",
+    "*.commit",
+    "*.put",
+    "*.put_*",
+    "*.write",
+    "*.writelines",
+    "*.write_*",
+    "*.send",
+    "*.sendall",
+    "*.send_*",
+    "*.publish",
+    "*.publish_*",
+    "*.produce",
+    "*.emit",
+    "*.emit_*",
+    "*.store",
+    "*.save",
+    "*.save_*",
+    "*.upload",
+    "*.upload_*",
+    "*.dump",
+    "*.xadd",
+    "*.lpush",
+    "*.rpush",
+    "*.hset",
+    "*.log_*",
+    "*.track",
+    "*.track_*",
+    "*.capture",
+    "*.capture_*",
+    "*.record",
+    "*.record_*",
+    "*.create",
+    "*.index",
+    "*.bulk",
+    "*.bulk_*",
+    "*.to_sql",
+    "*.to_json",
+)
+# a logger or print call, which logs a payload unless it only prints literals
+_LOG_CALLS = (
+    "print",
+    "*.debug",
+    "*.info",
+    "*.warning",
+    "*.warn",
+    "*.error",
+    "*.exception",
+    "*.critical",
+    "*.log",
+)
+
+
+def _logs_values(call: Call) -> bool:
+    return any(a == "<expr>" for a in call.args) or any(v == "<expr>" for _, v in call.kwargs)
+
+
+@probe("serving_payload_log", NoParams, reads_code=True)
+def serving_payload_log(snap: Snapshot, p: NoParams) -> Observation:
+    """What the serving code does with each request: logs it, or writes nothing at all.
+
+    Looks for: a call (or a background task) of a function named for logging predictions
+    or requests (`log_prediction(…)`, `background_tasks.add_task(emit_prediction_log, …)`):
+    partial, its sink is not read. Fails when the serving code (the files importing a
+    serving framework and the modules they import) calls nothing that could write a payload
+    anywhere — no logger or print of a value, no database, queue, cache, HTTP, object-store
+    or file call: every handler only predicts and returns (deramos/mlops-k8s-pipeline
+    api/main.py; reviewed). Anything else is unknown: a custom sink cannot be recognised
+    statically.
+    Why: logged payloads are the raw material of drift detection and retraining.
+    Fix: log each request and prediction to a durable sink (a table, a queue, an object store).
+    """
+    files = serving_files(snap)
+    if not files:
+        return base.unknown("no serving code found to judge")
+    named: list[Evidence] = []
+    sinks = 0
+    for path in files:
+        facts = snap.python(path)
+        if facts is None:
+            return base.unknown(f"{path} cannot be read")
+        for call in facts.calls:
+            queued = name_matches_any(call.name, _QUEUES)
+            runs = [call.name, *(name for key, name in call.names if queued and key == "0")]
+            target = next((n for n in runs if _PAYLOAD_LOGGER.match(n.rpartition(".")[2])), None)
+            if target is not None:
+                named.append(ev(path, call.line, f"{target}(…)", "named for logging predictions"))
+            elif name_matches_any(call.name, _LOG_CALLS):
+                sinks += _logs_values(call)
+            elif name_matches_any(call.name, _POSSIBLE_SINKS):
+                sinks += 1
+    if named:
+        return base.partial(
+            "serving code calls a function named for logging predictions (its sink is not read)",
+            named[:3],
+        )
+    if sinks:
+        return base.unknown(
+            "custom handlers that write request/response payloads to a sink (queue, table, "
+            "object store) cannot be recognised statically; attest them if present"
+        )
+    return base.failed(
+        "the serving code writes nothing anywhere: no logger, database, queue, HTTP or file "
+        "call; each request is predicted and forgotten",
+        [ev(f) for f in files[:3]],
+    )
+
+
 # HAV: durable model ----------------------------------------------------------------------------
 REGISTRY_LOADS = (
     "mlflow.*load_model",
     "mlflow.artifacts.download_artifacts",
+    # an MlflowClient held by the service (`client.download_artifacts(artifact_uri=…)`:
+    # arec1b0/ml-cicd-pipeline src/models/manager.py:466; reviewed)
+    "*.download_artifacts",
     "bentoml.models.get",
     "bentoml.*.load_model",
     "huggingface_hub.hf_hub_download",

@@ -87,6 +87,8 @@ class Snapshot(InfraViews):
     max_bytes: int = DEFAULT_MAX_BYTES
     notes: list[str] = field(default_factory=list)
     problems: dict[str, str] = field(default_factory=dict)
+    # CI files that are not YAML: their CI system runs none of their jobs (path → error)
+    broken_ci: dict[str, str] = field(default_factory=dict)
     # parse results shared with other Snapshots by blob id (history, the on-disk cache)
     parse_cache: BoundParseCache | None = None
     # view → key → value: one dict per view (no (view, path) tuple per entry: at 100k
@@ -439,7 +441,7 @@ class Snapshot(InfraViews):
         return text
 
     def problem(self, path: str) -> str | None:
-        return self.problems.get(path)
+        return self.problems.get(path) or self.broken_ci.get(path)
 
     def lines(self, path: str) -> list[str]:
         # Only the most recently used files keep their lines: a list per line of every file
@@ -470,9 +472,19 @@ class Snapshot(InfraViews):
 
     def yaml(self, path: str) -> YamlFile | None:
         result = self._parsed("yaml", path, parse_yaml)
-        if result is not None and result.error and not result.templated:
+        if result is None or not result.error:
+            return result
+        if result.syntax_error and self._is_ci(path):
+            # a CI file is read as committed, never rendered first (`{{version}}` of docker/
+            # metadata-action is a value): one that is not YAML runs no job, a fact and not a
+            # reading problem (mihgank-qwe/ml_ops2 .github/workflows/ci-cd.yml:79; reviewed)
+            self.broken_ci.setdefault(path, result.error)
+        elif not result.templated:
             self.problems.setdefault(path, result.error)
         return result
+
+    def _is_ci(self, path: str) -> bool:
+        return "{{" not in path and self.ci_system(path) is not None
 
     def yaml_docs(self, path: str) -> list[Any]:
         parsed = self.yaml(path)

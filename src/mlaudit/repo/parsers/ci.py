@@ -10,7 +10,7 @@ import fnmatch
 import posixpath
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
@@ -60,6 +60,9 @@ class CiCommand:
     # the folder the command runs in, repo-relative ("" = the root): GitHub's
     # `working-directory:` of the step, or of the job's or workflow's `defaults.run`
     cwd: str = ""
+    # the step may fail without failing its job: GitHub `continue-on-error: true` (of the
+    # step or the job), GitLab `allow_failure: true`
+    advisory: bool = False
 
     def input(self, key: str) -> str | None:
         return next((value for name, value in self.inputs if name == key), None)
@@ -668,7 +671,10 @@ def parse_github(path: str, doc: Any) -> list[CiJob]:
                 run = _with_matrix(step["run"], matrix)
                 cwd = _working_directory(step, job, doc)
                 shell_env = _env_values(doc, job, step)
-                ci.commands.extend(_command_lines(run, key_line(step, "run"), cwd, shell_env))
+                lines = _command_lines(run, key_line(step, "run"), cwd, shell_env)
+                if step.get("continue-on-error") is True or job.get("continue-on-error") is True:
+                    lines = [replace(c, advisory=True) for c in lines]
+                ci.commands.extend(lines)
             if isinstance(step.get("uses"), str):
                 with_ = step.get("with")
                 ci.uses.append(CiCommand(step["uses"], key_line(step, "uses"), _inputs(with_)))
@@ -780,10 +786,14 @@ def parse_gitlab(path: str, doc: Any) -> list[CiJob]:
         ci = CiJob("gitlab", path, str(name), key_line(doc, name), _gitlab_triggers(job))
         env = job.get("environment")
         ci.environment = str(env.get("name") if isinstance(env, dict) else env) if env else None
+        allowed = job.get("allow_failure") is True  # `{exit_codes: …}` allows only those
         for key in ("before_script", "script", "after_script"):
             source = job if key in job else default
             if key in source:
-                ci.commands.extend(_command_lines(source[key], key_line(source, key)))
+                lines = _command_lines(source[key], key_line(source, key))
+                if allowed:
+                    lines = [replace(c, advisory=True) for c in lines]
+                ci.commands.extend(lines)
         image = job.get("image") or doc.get("image")
         if isinstance(image, str):
             ci.uses.append(CiCommand(image, key_line(job, "image")))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,6 +48,29 @@ class ComposeService:
 
     def line_of(self, key: str) -> int:
         return key_line(self.doc, key) or self.line
+
+    @property
+    def dockerfile(self) -> str | None:
+        """The repository path of the Dockerfile the service's `build:` uses (its context
+        relative to the compose file, `Dockerfile` unless `dockerfile:` names another), or
+        None: no build, an inline Dockerfile, or a context outside the repository (a URL, a
+        variable)."""
+        build = self.build
+        if isinstance(build, str):
+            context, name = build, "Dockerfile"
+        elif isinstance(build, dict):
+            if build.get("dockerfile_inline"):
+                return None
+            context = build.get("context", ".")
+            name = build.get("dockerfile", "Dockerfile")
+        else:
+            return None
+        if not isinstance(context, str) or not isinstance(name, str):
+            return None
+        if "$" in context + name or "://" in context or context.startswith(("git@", "/")):
+            return None
+        folder = posixpath.dirname(self.path)
+        return posixpath.normpath(posixpath.join(folder, context, name))
 
 
 def parse_compose(path: str, docs: list[Any]) -> list[ComposeService]:

@@ -105,6 +105,8 @@ class YamlFile:
     # the file failed to parse and holds Go/Jinja template markers (`{{ … }}`, `{% … %}`):
     # a Helm/cookiecutter template is not a broken manifest, so it is no reading problem
     templated: bool = False
+    # the text is not YAML at all (scanner/parser error), not only beyond what PyYAML builds
+    syntax_error: bool = False
 
 
 def _expanded_size(node: yaml.Node, memo: dict[int, int], budget: int) -> int:
@@ -153,7 +155,10 @@ def _check_expansion(node: yaml.Node) -> str | None:
     return None
 
 
-_TEMPLATE_MARK = re.compile(r"\{\{-?\s*[\w.$\"(|-]|\{%-?\s*\w")
+# ... not a GitHub/Azure expression (`${{ secrets.X }}`): those live inside valid YAML, and a
+# workflow that does not parse runs nothing (mihgank-qwe/ml_ops2 .github/workflows/ci-cd.yml:79,
+# Python at column 0 inside a `run: |` block, read as "no CI configuration"; reviewed)
+_TEMPLATE_MARK = re.compile(r"(?<!\$)\{\{-?\s*[\w.$\"(|-]|\{%-?\s*\w")
 
 
 def parse_yaml(text: str) -> YamlFile:
@@ -178,7 +183,14 @@ def parse_yaml(text: str) -> YamlFile:
         where = f" (line {mark.line + 1})" if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         templated = _TEMPLATE_MARK.search(text) is not None
-        return YamlFile(error=f"invalid YAML{where}: {str(problem)[:160]}", templated=templated)
+        # a scanner or parser error is the text's own: any YAML reader refuses it (a tag
+        # PyYAML cannot construct, GitLab's `!reference`, is not one)
+        syntax = isinstance(exc, (yaml.scanner.ScannerError, yaml.parser.ParserError))
+        return YamlFile(
+            error=f"invalid YAML{where}: {str(problem)[:160]}",
+            templated=templated,
+            syntax_error=syntax,
+        )
     except (RecursionError, MemoryError):
         return YamlFile(error="YAML too deeply nested to parse")
     finally:
