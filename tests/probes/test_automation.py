@@ -847,6 +847,14 @@ CASES = [
         },
         P,
     ),
+    # the Serverless Framework run at a pinned version (CCRI-POPROX/poprox-recommender
+    # .github/workflows/deploy.yml:57 `npx serverless@3.40.0 deploy`; reviewed)
+    (
+        "cd-deploy",
+        "serverless-pinned-version",
+        {".github/workflows/cd.yml": wf("npx serverless@3.40.0 deploy --stage prod", on="push")},
+        P,
+    ),
     (
         "cd-deploy",
         "docker-push",

@@ -149,6 +149,19 @@ RECORDS_HANDLER = (
             },
             [],
         ),
+        # the OS-only Lambda base with its own Python, the handler a module of the package
+        # the image installs (CCRI-POPROX/poprox-recommender Dockerfile:22,47; reviewed)
+        (
+            {
+                "Dockerfile": LAMBDA_IMAGE.format(
+                    base="public.ecr.aws/lambda/provided:al2023",
+                    copy="COPY src/ /src/",
+                    cmd='["shop.api.main.handler"]',
+                ),
+                "src/shop/api/main.py": HANDLER.replace("predict(", "handler("),
+            },
+            ["src/shop/api/main.py"],
+        ),
         (
             {
                 ".devcontainer/Dockerfile": LAMBDA_IMAGE.format(
@@ -245,7 +258,7 @@ LAMBDA_SERVICE = {
 }
 
 
-@pytest.mark.parametrize("probe", ["health_probes", "zone_spread", "autoscaler"])
+@pytest.mark.parametrize("probe", ["health_probes", "zone_spread", "autoscaler", "replicas"])
 @pytest.mark.parametrize(
     ("files", "expected"),
     [
@@ -284,7 +297,7 @@ def test_function_platform_availability(tmp_path, probe, files, expected):
         assert observation.evidence[0].path == "svc/Dockerfile"
 
 
-@pytest.mark.parametrize("probe", ["zone_spread", "autoscaler"])
+@pytest.mark.parametrize("probe", ["zone_spread", "autoscaler", "replicas"])
 def test_a_function_forwarding_to_a_model_endpoint_scales_nothing_of_the_model(tmp_path, probe):
     # the endpoint behind it serves the model, with its own instances (jacopotagliabue/you-
     # dont-need-a-bigger-boat local_flow/intent/serverless/handler.py; reviewed)

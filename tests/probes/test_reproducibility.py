@@ -1669,6 +1669,26 @@ CASES = [
         },
         PASS,
     ),
+    # `ENV UV_LOCKED=TRUE` is `--locked` for every later `uv sync` (CCRI-POPROX/poprox-
+    # recommender Dockerfile:18-20; reviewed); set after the sync it changes nothing
+    (
+        "lock-used-in-build",
+        "uv sync under ENV UV_LOCKED",
+        {
+            "uv.lock": "version = 1\n",
+            "Dockerfile": "FROM python:3.11\nENV UV_LOCKED=TRUE\nCOPY . .\nRUN uv sync --no-dev\n",
+        },
+        PASS,
+    ),
+    (
+        "lock-used-in-build",
+        "FP ENV UV_LOCKED after the sync",
+        {
+            "uv.lock": "version = 1\n",
+            "Dockerfile": "FROM python:3.11\nCOPY . .\nRUN uv sync --no-dev\nENV UV_LOCKED=1\n",
+        },
+        PARTIAL,
+    ),
     (
         "lock-used-in-build",
         "ci require-hashes",

@@ -90,6 +90,8 @@ def test_redact(value, expected):
         "[token]",
         "{password}",
         "support.function.C99.c",
+        # the AWS emulator's stand-in credentials (Pocket/recommendation-api .docker/local.env)
+        "localstack-ET-key",
     ],
 )
 def test_dummy_values(value):

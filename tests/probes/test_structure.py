@@ -569,6 +569,29 @@ CASES = [
     # no-ml-system (anti: pass = an ML system is there) -----------------------------------------
     ("no-ml-system", "torch-import", {"src/train.py": "import torch\n"}, P),
     ("no-ml-system", "llm-api", {"app/chat.py": "from openai import OpenAI\n"}, P),
+    # a managed ML service reached through boto3 (Pocket/recommendation-api: SageMaker
+    # Feature Store for its ranker; reviewed); another AWS service is no ML
+    (
+        "no-ml-system",
+        "sagemaker-featurestore-client",
+        {
+            "app/features.py": "import aioboto3\nasync def get(s):\n"
+            "    async with s.client('sagemaker-featurestore-runtime') as fs:\n        pass\n"
+        },
+        P,
+    ),
+    (
+        "no-ml-system",
+        "vector-database",
+        {"app/related.py": "from qdrant_client import AsyncQdrantClient\n"},
+        P,
+    ),
+    (
+        "no-ml-system",
+        "fp-dynamodb-client",
+        {"app/store.py": "import boto3\ndb = boto3.client('dynamodb')\n"},
+        F,
+    ),
     # a document-layout model package (Unstructured-IO/unstructured-api general.py:43; reviewed)
     (
         "no-ml-system",

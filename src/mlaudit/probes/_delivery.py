@@ -45,7 +45,10 @@ SERVICE_DEPLOY = re.compile(
     r"|\baws\s+(?:lambda\s+(?:update-function-code|create-function)|sagemaker\s+"
     r"(?:create|update)-endpoint|ecs\s+update-service|apprunner\s+(?:create|update|start)"
     r"-\w+|elasticbeanstalk\s+update-environment)\b"
-    r"|\b(?:eb|sam|serverless|sls|fly|flyctl|modal|vercel|bentoml|zappa)\s+(?:deploy|update)\b"
+    # `npx serverless@3.40.0 deploy` pins the tool's version (CCRI-POPROX/poprox-recommender
+    # .github/workflows/deploy.yml:57; reviewed)
+    r"|\b(?:eb|sam|serverless|sls|fly|flyctl|modal|vercel|bentoml|zappa)(?:@[\w.^~-]+)?"
+    r"\s+(?:deploy|update)\b"
     r"|\brailway\s+(?:up|deploy)\b|\bheroku\s+(?:container:release|container:push|deploy)\b"
     r"|\bgit\s+push\b.*\bheroku\b|api\.render\.com/deploy/|\bRENDER_DEPLOY_HOOK\b"
     r"|\bmlflow\s+(?:deployments\s+create|sagemaker\s+deploy)\b"

@@ -109,7 +109,11 @@ def _serverless_handlers(snap: Snapshot) -> list[tuple[str, Evidence]]:
 
 # AWS Lambda base images (the runtime is the image's entry point, CMD names the handler), and
 # the runtime interface client other images run
-_LAMBDA_IMAGE = re.compile(r"^(?:public\.ecr\.aws/lambda/python|amazon/aws-lambda-python)$")
+# ... or the OS-only base with a Python runtime of its own (CCRI-POPROX/poprox-recommender
+# Dockerfile:22 `public.ecr.aws/lambda/provided:al2023`, an HTTP function of serverless.yml)
+_LAMBDA_IMAGE = re.compile(
+    r"^(?:public\.ecr\.aws/lambda/(?:python|provided)|amazon/aws-lambda-(?:python|provided))$"
+)
 _LAMBDA_CLIENT = re.compile(r"\bawslambdaric\b")
 _TASK_ROOTS = ("", ".", "./", "/var/task", "/var/task/", "${LAMBDA_TASK_ROOT}", "$LAMBDA_TASK_ROOT")
 
@@ -156,6 +160,15 @@ def _copied_file(
     return None
 
 
+def _installed_module(snap: Snapshot, module_file: str) -> str | None:
+    """The one tracked file of a dotted handler module the image installs as a package
+    (`poprox_recommender/api/main.py` under `src/`), when the name is at least two deep."""
+    if "/" not in module_file:
+        return None
+    found = [f for f in snap.files if f == module_file or f.endswith("/" + module_file)]
+    return found[0] if len(found) == 1 else None
+
+
 def _image_handlers(snap: Snapshot) -> list[tuple[str, Evidence]]:
     """Lambda container images: a shipped Dockerfile built on an AWS Lambda base image (or
     running the runtime interface client) whose CMD names `module.function`, resolved to
@@ -178,7 +191,9 @@ def _image_handlers(snap: Snapshot) -> list[tuple[str, Evidence]]:
             continue
         module_file = handler.rsplit(".", 1)[0].replace(".", "/") + ".py"
         copies = [i.args for i in parsed.instructions if i.keyword in ("COPY", "ADD")]
-        script = _copied_file(snap, path, copies, module_file)
+        script = _copied_file(snap, path, copies, module_file) or _installed_module(
+            snap, module_file
+        )
         if script is None:
             continue
         facts = snap.python(script)

@@ -76,6 +76,16 @@ ML_SYSTEM_MODULES = (
     "lightfm",
     "nltk",
     "faiss",
+    # nearest-neighbour search over embeddings: vector databases and ANN indexes, as faiss
+    # (Pocket/recommendation-api app/recommenders/item2item.py: Qdrant's recommend; reviewed)
+    "qdrant_client",
+    "pinecone",
+    "chromadb",
+    "weaviate",
+    "pymilvus",
+    "lancedb",
+    "annoy",
+    "hnswlib",
     "detectron2",
     "mmcv",
     "mmdet",
@@ -216,6 +226,39 @@ def _docker_installs(snap: Snapshot, wanted: frozenset[str]) -> list[Evidence]:
     return found
 
 
+# AWS services that serve, store features for or train models, reached through boto3's
+# `client(…)`/`resource(…)` (Pocket/recommendation-api app/data_providers: SageMaker Feature
+# Store read by aioboto3 for a Thompson-sampling ranker; reviewed)
+_ML_SERVICES = frozenset(
+    {
+        "sagemaker",
+        "sagemaker-runtime",
+        "sagemaker-featurestore-runtime",
+        "sagemaker-a2i-runtime",
+        "personalize",
+        "personalize-runtime",
+        "personalize-events",
+        "bedrock-runtime",
+        "bedrock-agent-runtime",
+        "comprehend",
+        "rekognition",
+        "forecast",
+        "forecastquery",
+    }
+)
+_ML_SERVICE_CLIENT = derivation_key("ml_service_client")
+
+
+def _ml_service_client(path: str, facts: PythonFacts) -> tuple[int, str] | None:
+    """ONE file's first boto3 client of a managed ML service: (line, service)."""
+    for call in facts.calls:
+        if call.name.rpartition(".")[2] in ("client", "resource") and call.args:
+            service = call.args[0].strip("'\"")
+            if service in _ML_SERVICES:
+                return call.line, service
+    return None
+
+
 def _ml_import(path: str, facts: PythonFacts) -> tuple[int, str] | None:
     """ONE file's first import of an ML library: (line, module)."""
     for imp in facts.imports:
@@ -269,6 +312,11 @@ def ml_system_present(snap: Snapshot, p: NoParams) -> Observation:
         if hit is not None:  # python_per_file keeps only files with an import
             line, module = hit
             return base.passed("ML libraries are imported", [ev(path, line, f"import {module}")])
+    for path, hit in snap.python_per_file(_ML_SERVICE_CLIENT, python, _ml_service_client):
+        if hit is not None:
+            line, service = hit
+            shown = ev(path, line, f"client('{service}')", "a managed ML service")
+            return base.passed("a managed ML service is called", [shown])
     models = base.select_files(snap, MODEL_FILES, include_excluded_dirs=True)
     if models:
         return base.passed("model files are tracked", [ev(x) for x in models[:3]])

@@ -1637,6 +1637,11 @@ def _install_classifier(
     return classify
 
 
+_UV_LOCKED_ENV = re.compile(
+    r"(?:^|\s)UV_(?:LOCKED|FROZEN)(?:=|\s+)[\"']?(?:1|true|yes|on)[\"']?(?:\s|$)", re.IGNORECASE
+)
+
+
 @probe("lock_used_in_build", NoParams)
 def lock_used_in_build(snap: Snapshot, p: NoParams) -> Observation:
     """The build installs dependencies from the lockfile, refusing to drift from it.
@@ -1661,8 +1666,16 @@ def lock_used_in_build(snap: Snapshot, p: NoParams) -> Observation:
         sources += 1
         context = path.rsplit("/", 1)[0] if "/" in path else None
         copies = _copies(parsed.instructions)
-        for ins in parsed.of("RUN"):
-            verdict = classify(ins.args, context, copies)
+        locked = False  # `ENV UV_LOCKED=1` (or UV_FROZEN) makes every later `uv sync` --locked
+        for ins in parsed.instructions:
+            if ins.keyword == "ENV" and _UV_LOCKED_ENV.search(ins.args):
+                locked = True
+            if ins.keyword != "RUN":
+                continue
+            command = ins.args
+            if locked and re.search(r"\buv\s+sync\b", command):
+                command += " --locked"  # as uv reads it (CCRI-POPROX/poprox-recommender:18)
+            verdict = classify(command, context, copies)
             if verdict:
                 target = strong if verdict[0] == "pass" else weak
                 target.append(ev(path, ins.line, "RUN " + ins.args, verdict[1]))

@@ -95,6 +95,9 @@ _DUMMY_WORDS = (
     "token_here",
     "notreal",
     "not_real",
+    # LocalStack, the AWS emulator, takes any credentials: a value named for it is a stand-in
+    # (Pocket/recommendation-api .docker/local.env:5 `AWS_SECRET_ACCESS_KEY=localstack-…`)
+    "localstack",
     "not-a-real",
     "test",
     "1234",
