@@ -390,6 +390,28 @@ CASES = [
     # an MLflow Recipe (mlflow/recipes-regression-template recipe.yaml:18); a rattler-build
     # conda recipe is another recipe.yaml
     ("tracker-calls", "mlflow recipe", {"recipe.yaml": RECIPE, "steps/train.py": "x = 1\n"}, PASS),
+    # a tracker's callback subclassed to log more (ai-hero/llm-research-fine-tuning
+    # callback.py:14; reviewed); a callback of one's own logs nowhere known
+    (
+        "tracker-calls",
+        "subclassed WandbCallback",
+        {
+            "train.py": "from transformers.integrations import WandbCallback\n"
+            "class SamplesCB(WandbCallback):\n    def on_evaluate(self, *a, **k):\n"
+            "        self._wandb.log({'x': 1})\n"
+        },
+        PASS,
+    ),
+    (
+        "tracker-calls",
+        "FP own callback",
+        {
+            "train.py": "from transformers import TrainerCallback\n"
+            "class SamplesCB(TrainerCallback):\n    def on_evaluate(self, *a, **k):\n"
+            "        print(1)\n"
+        },
+        FAIL,
+    ),
     # SwanLab, a W&B-style tracker (hiyouga/LLaMA-Factory callbacks.py:454-481)
     (
         "tracker-calls",

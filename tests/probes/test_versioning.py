@@ -94,6 +94,12 @@ ISVC = (
     "apiVersion: serving.kserve.io/v1beta1\nkind: InferenceService\nmetadata: {name: fraud}\n"
     "spec:\n  predictor:\n    model:\n      modelFormat: {name: mlflow}\n      storageUri: %s\n"
 )
+HUB_ARGS = (
+    "from transformers import Trainer, TrainingArguments\n"
+    "args = TrainingArguments(output_dir='out', push_to_hub=%s)\n"
+    "Trainer(model=m, args=args).train()\n"
+)
+
 CASES = [
     # data-vcs -----------------------------------------------------------------------------
     ("data-vcs", "dvc pointer", {"data/raw.dvc": DVC_POINTER, ".dvc/config": "[core]\n"}, PASS),
@@ -390,6 +396,27 @@ CASES = [
             "tracker.py": "from huggingface_hub import DatasetCard\n\ndef push(card, repo_id):\n"
             "    card.push_to_hub(repo_id, repo_type='dataset')\n"
         },
+        FAIL,
+    ),
+    # 🤗 Trainer pushes the saved model to the Hub when its arguments say so: a literal True,
+    # or (partial) a value from configuration (Fine-Tuning-Team/Fine-Tune-Pipeline
+    # app/finetuner.py:353; reviewed); False pushes nothing
+    (
+        "model-registry",
+        "TrainingArguments push_to_hub",
+        {"train.py": HUB_ARGS % "True"},
+        PASS,
+    ),
+    (
+        "model-registry",
+        "TrainingArguments push_to_hub from config",
+        {"train.py": HUB_ARGS % "cfg.push_to_hub"},
+        PARTIAL,
+    ),
+    (
+        "model-registry",
+        "FP TrainingArguments push_to_hub False",
+        {"train.py": HUB_ARGS % "False"},
         FAIL,
     ),
     # Azure ML's CLI v2 registers a model version (coderkol95/MLOps_stock_prediction
