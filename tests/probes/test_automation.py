@@ -80,6 +80,15 @@ BROKEN_WORKFLOW = (
 )
 
 
+ENV_JOBS = (
+    "on: push\njobs:\n"
+    "  staging:\n    runs-on: ubuntu-latest\n    environment: staging\n    steps:\n"
+    "      - uses: actions/checkout@v4\n      - run: %s\n"
+    "  production:\n    runs-on: ubuntu-latest\n    environment: production\n    steps:\n"
+    "      - uses: actions/checkout@v4\n      - run: %s\n"
+)
+
+
 def wf(run: str, on: str = "[push, pull_request]", extra: str = "", uses: str = "") -> str:
     body = "\n".join(f"          {line}" for line in run.splitlines())
     steps = "      - uses: actions/checkout@v4\n"
@@ -1294,6 +1303,20 @@ CASES = [
         P,
     ),
     ("iac-env-promotion", "tf-only", {"infra/main.tf": 'resource "aws_s3_bucket" "b" {}\n'}, P),
+    # deployment jobs per environment promote a release; jobs whose steps only print deploy
+    # nothing (Western-1/churn-pipeline .github/workflows/cd.yml:69-88; reviewed)
+    (
+        "iac-env-promotion",
+        "ci-environments",
+        {".github/workflows/cd.yml": ENV_JOBS % (("helm upgrade --install api charts/api",) * 2)},
+        P,
+    ),
+    (
+        "iac-env-promotion",
+        "fp-placeholder-environments",
+        {".github/workflows/cd.yml": ENV_JOBS % (("echo deploying",) * 2)},
+        F,
+    ),
     # empty Terraform files describe nothing (Jessicanyc/Distributed-Machine-Learning-System
     # infra-repo/terraform/*.tf, 0 bytes; reviewed)
     ("iac-env-promotion", "fp-empty-tf", {"infra/main.tf": "", "infra/variables.tf": ""}, F),

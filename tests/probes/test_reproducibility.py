@@ -1929,6 +1929,19 @@ CASES = [
         PASS,
     ),
     ("image-pinned", "version tag", {"Dockerfile": "FROM python:3.11-slim\n"}, PARTIAL),
+    # Docker builds a lower-case `dockerfile` too (dbobo4/mlops-churn-prediction-pipeline;
+    # reviewed): it is read, not "no Dockerfile"
+    ("image-pinned", "lower-case dockerfile", {"dockerfile": "FROM python:3.11-slim\n"}, PARTIAL),
+    (
+        "dev-prod-parity",
+        "compose build of a lower-case dockerfile",
+        {
+            "docker-compose.yml": "services:\n  api:\n    build: .\n",
+            "dockerfile": "FROM python:3.11-slim\n",
+            "pyproject.toml": "[project]\nname = 'x'\nrequires-python = '>=3.10'\n",
+        },
+        PASS,
+    ),
     # a channel tag moves with every release, like `latest`
     ("image-pinned", "channel tag", {"Dockerfile": "FROM pytorch/pytorch:nightly\n"}, FAIL),
     # an ARG without a default that the Docker Bake file beside the Dockerfile sets

@@ -910,7 +910,18 @@ def env_promotion(snap: Snapshot, p: EnvPromotionParams) -> Observation:
             envs.setdefault(_env_key(match.group(1)), deploys)
     publishing = _publishing_environment(snap)
     for job in snap.ci_jobs:
-        if job.environment and not job.disabled and not publishing(job.environment):
+        # a deployment job whose steps only print deploys nothing (Western-1/churn-pipeline
+        # .github/workflows/cd.yml:80-84 `echo "Deploying to staging…"`, "# Add your
+        # deployment commands here"; reviewed)
+        placeholder = not any(not TRIVIAL_USES.match(u.text) for u in job.uses) and all(
+            TRIVIAL_COMMAND.match(c.text) for c in job.commands
+        )
+        if (
+            job.environment
+            and not job.disabled
+            and not publishing(job.environment)
+            and not placeholder
+        ):
             envs.setdefault(
                 job.environment.lower(), ev(job.path, job.line, f"environment: {job.environment}")
             )

@@ -1937,6 +1937,13 @@ def _devcontainer_parity(snap: Snapshot, path: str) -> Evidence | None:
     return None
 
 
+def _lower_case_default(snap: Snapshot, dockerfile: str) -> bool:
+    """Docker builds a context's lower-case `dockerfile` when it has no `Dockerfile`."""
+    folder, _, name = dockerfile.rpartition("/")
+    lower = f"{folder}/dockerfile" if folder else "dockerfile"
+    return name == "Dockerfile" and snap.exists(lower)
+
+
 def _environment_evidence(snap: Snapshot) -> tuple[list[Evidence], list[Evidence]]:
     """(environments shared with production, dev containers of their own)."""
     found: list[Evidence] = []
@@ -1972,7 +1979,11 @@ def _environment_evidence(snap: Snapshot) -> tuple[list[Evidence], list[Evidence
         # Dockerfile; reviewed)
         if svc.path in chosen and svc.build:
             dockerfile = svc.dockerfile
-            if dockerfile is None or snap.exists(dockerfile):
+            if (
+                dockerfile is None
+                or snap.exists(dockerfile)
+                or _lower_case_default(snap, dockerfile)
+            ):
                 found.append(
                     ev(svc.path, svc.line_of("build"), f"service {svc.name} builds an image")
                 )

@@ -565,6 +565,9 @@ class Snapshot(InfraViews):
     def dockerfiles(self) -> list[str]:
         return self.glob(
             "Dockerfile",
+            # Docker's build reads a lower-case `dockerfile` when there is no `Dockerfile`
+            # (dbobo4/mlops-churn-prediction-pipeline dockerfile:66; reviewed)
+            "dockerfile",
             "Dockerfile.*",
             "Dockerfile-*",  # ThoughtWorksInc/CD4ML-Scenarios: Dockerfile-model, Dockerfile-mlflow
             "Dockerfile_*",
