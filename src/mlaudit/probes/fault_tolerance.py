@@ -35,7 +35,7 @@ from mlaudit.probes.kubernetes import (
     tf_problems,
 )
 from mlaudit.probes.registry import probe
-from mlaudit.repo.parsers.dockerfile import CHANNEL_TAGS
+from mlaudit.repo.parsers.dockerfile import moves, split_reference
 from mlaudit.repo.parsers.kubernetes import is_dev_path
 from mlaudit.repo.parsers.python_src import PythonFacts
 from mlaudit.repo.parsers.yaml_docs import key_line
@@ -487,10 +487,8 @@ def _floating_images(obj: Any) -> list[str]:
     for image in images:
         if "$" in image or "{{" in image:
             return []
-        name, _, digest = image.partition("@")
-        last = name.rsplit("/", 1)[-1]
-        tag = last.rsplit(":", 1)[1] if ":" in last else None
-        if digest or (tag is not None and tag.lower() not in CHANNEL_TAGS):
+        _name, tag, digest = split_reference(image)
+        if not moves(tag, digest):
             return []
         moving.append(image)
     return moving

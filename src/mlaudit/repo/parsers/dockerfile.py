@@ -38,7 +38,7 @@ class BaseImage:
         """No digest and no tag, or a channel tag that moves with every release: `latest`,
         `stable`, `nightly` … (deepset-ai/hayhooks docker/docker-bake.hcl:25
         `base_image = "deepset/haystack:stable"`; reviewed)."""
-        return self.digest is None and (self.tag is None or self.tag.lower() in CHANNEL_TAGS)
+        return moves(self.tag, self.digest)
 
 
 # tags that name a release channel, not a release
@@ -47,19 +47,27 @@ CHANNEL_TAGS = frozenset(
 )
 
 
+def moves(tag: str | None, digest: str | None) -> bool:
+    """Does an image reference float: no digest, and no tag or a channel tag?"""
+    return digest is None and (tag is None or tag.lower() in CHANNEL_TAGS)
+
+
+def split_reference(ref: str) -> tuple[str, str | None, str | None]:
+    """(image, tag, digest) of `registry/name:tag@sha256:…` (a registry's port is no tag)."""
+    image, _, rest = ref.partition("@")
+    tag = None
+    if ":" in image.rsplit("/", 1)[-1]:
+        image, tag = image.rsplit(":", 1)
+    return image, tag, rest or None
+
+
 def parse_from(instruction: Instruction) -> BaseImage:
     args = instruction.args
     while _FLAG.match(args):
         args = _FLAG.sub("", args, count=1)
     parts = args.split()
-    ref = parts[0] if parts else ""
     alias = parts[2] if len(parts) >= 3 and parts[1].lower() == "as" else None
-    image, _, rest = ref.partition("@")
-    digest = rest or None
-    tag = None
-    last = image.rsplit("/", 1)[-1]
-    if ":" in last:
-        image, tag = image.rsplit(":", 1)
+    image, tag, digest = split_reference(parts[0] if parts else "")
     return BaseImage(image, tag, digest, alias, instruction.line)
 
 
