@@ -161,6 +161,15 @@ NB_COMMENTED = (
 )
 
 
+FLOW = (
+    "from prefect import flow, task\nfrom training.trainer import CreditRiskTrainer\n\n\n"
+    "@task\ndef train(df):\n    %s\n\n\n@flow\ndef retrain(df):\n    train(df)\n"
+)
+TRAINER = (
+    "import lightgbm\n\n\ndef prepare_features(df):\n    return df\n\n\n"
+    "class CreditRiskTrainer:\n    def run(self, df):\n"
+    "        return lightgbm.train({}, prepare_features(df))\n"
+)
 CODEPIPELINE = """Resources:
   DeployPipeline:
     Type: AWS::CodePipeline::Pipeline
@@ -364,6 +373,29 @@ CASES = [
         F,
     ),
     # training-pipeline -----------------------------------------------------------------------------
+    # a Prefect flow whose task builds the project's trainer, which trains in its own module
+    # (shiva-shivanibokka/ML-System-Design-Retraining-Pipeline pipelines/flows.py:55,448;
+    # reviewed) ...
+    (
+        "training-pipeline",
+        "prefect-flow-calls-own-trainer",
+        {
+            "pipelines/flows.py": FLOW % "trainer = CreditRiskTrainer()\n    trainer.run(df)",
+            "training/trainer.py": TRAINER,
+        },
+        P,
+    ),
+    # ... not a flow that only calls the training module's feature helper
+    (
+        "training-pipeline",
+        "fp-prefect-flow-calls-a-helper",
+        {
+            "pipelines/flows.py": FLOW.replace("CreditRiskTrainer", "prepare_features")
+            % "prepare_features(df)",
+            "training/trainer.py": TRAINER,
+        },
+        F,
+    ),
     (
         "training-pipeline",
         "kfp",
@@ -805,6 +837,39 @@ CASES = [
             ".github/workflows/ci.yml": "on: [push]\njobs:\n  t:\n    runs-on: ubuntu-latest\n"
             "    steps:\n      - uses: superfly/flyctl-actions/setup-flyctl@master\n"
             "      - run: pytest -k flyio\n"
+        },
+        F,
+    ),
+    # a push to a Hugging Face Space deploys the app it runs (shiva-shivanibokka/ML-System-
+    # Design-Retraining-Pipeline deploy/deploy_hf_space.sh:10,27; reviewed) ...
+    (
+        "cd-deploy",
+        "hf-space-script",
+        {
+            ".github/workflows/cd.yml": wf("bash deploy/space.sh", on="push"),
+            "deploy/space.sh": "set -e\ngit clone https://u:$HF_TOKEN@huggingface.co/spaces/$SPACE w\n"
+            "cp -r app w/\ncd w\ngit add -A\ngit commit -m sync\ngit push\n",
+        },
+        P,
+    ),
+    (
+        "cd-deploy",
+        "hf-space-upload",
+        {
+            ".github/workflows/cd.yml": wf(
+                "huggingface-cli upload me/app . --repo-type=space", on="push"
+            )
+        },
+        P,
+    ),
+    # ... a push to a model repository on the Hub, or to the project's own remote, does not
+    (
+        "cd-deploy",
+        "fp-hf-model-push",
+        {
+            ".github/workflows/cd.yml": wf("bash sync.sh", on="push"),
+            "sync.sh": "git clone https://huggingface.co/me/model w\ncd w\ngit push\n"
+            "# see https://huggingface.co/spaces/me/demo\n",
         },
         F,
     ),

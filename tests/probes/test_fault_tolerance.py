@@ -662,6 +662,22 @@ CASES = [
         {"ingest.py": "def keep(bad):\n    bad.to_csv('data/rejected/rows.csv')\n"},
         Outcome.PASS,
     ),
+    # ... and a rejected-records table (the records, not the word)
+    (
+        "ingest-quarantine",
+        {"ingest.py": "def keep(bad, db):\n    bad.to_sql('rejected_records', db)\n"},
+        Outcome.PASS,
+    ),
+    # ... while a loan portfolio's rejected segment is the domain's word, not a place records
+    # are set aside in (Umer-Muhammad1/loan_approval_prediction bussiness_nodes.py:143; reviewed)
+    (
+        "ingest-quarantine",
+        {
+            "nodes.py": "def segments(df):\n    return {'approved_good': 1, 'rejected_good': 2,"
+            " 'rejected_percentage': 3}\n"
+        },
+        Outcome.FAIL,
+    ),
     # ... while preference learning's rejected answer is training data (EleutherAI/gpt-neox
     # megatron/training.py:679 metrics["rejected_rewards"])
     (

@@ -127,6 +127,27 @@ def test_content_skips_comments(tmp_path):
     assert obs.outcome == Outcome.PASS and [e.line for e in obs.evidence] == [3]
 
 
+def test_content_skips_python_docstrings_not_code(tmp_path):
+    """A docstring describing a gate is prose (shiva-shivanibokka/ML-System-Design-Retraining-
+    Pipeline validation/validator.py:42; reviewed); the same words in code count, and so does
+    a string that is a value, not a statement."""
+    source = (
+        '"""Gate 3: challenger_auc > champion_auc."""\n\n\n'
+        "def gate(challenger_auc, champion_auc):\n"
+        '    """Promote when challenger_auc > champion_auc\n    holds."""\n'
+        "    note = 'challenger_auc > champion_auc'\n"
+        "    return challenger_auc > champion_auc\n"
+    )
+    snap = snapshot(tmp_path, {"gate.py": source, "notes.txt": "challenger_auc > champion_auc\n"})
+    obs = run_probe(snap, "content", globs=["*.py", "*.txt"], pattern="challenger_auc > champion")
+    assert obs.outcome == Outcome.PASS
+    assert [(e.path, e.line) for e in obs.evidence] == [
+        ("gate.py", 7),
+        ("gate.py", 8),
+        ("notes.txt", 1),
+    ]
+
+
 WORKFLOW = """on:
   pull_request:
   push:

@@ -774,3 +774,39 @@ def test_a_built_tool_server_health_check_is_not_the_services(tmp_path, name, co
     )
     files = {"compose.yaml": compose}
     assert run_probe(snapshot(tmp_path, files), "health_probes").outcome == expected
+
+
+RWO_CLAIM = (
+    "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: store\n"
+    "spec:\n  accessModes: [ReadWriteOnce]\n"
+)
+
+
+def _claiming_deployment(name: str, command: str) -> str:
+    return (
+        f"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {name}\nspec:\n"
+        "  template:\n    spec:\n      containers:\n      - name: c\n        image: me/app:1\n"
+        f"        command: {command}\n        volumeMounts:\n        - name: s\n"
+        "          mountPath: /data\n      volumes:\n      - name: s\n"
+        "        persistentVolumeClaim:\n          claimName: store\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "command", "expected"),
+    [
+        # the model server on a ReadWriteOnce claim keeps local state
+        ("api", '["uvicorn", "app.main:app"]', FAIL),
+        # an MLflow server's claim beside it is the tool's state, by its command or its name
+        # (Umer-Muhammad1/loan_approval_prediction fraud_detection/deployment.yaml:1-55; reviewed)
+        ("tracking", '["mlflow", "server", "--backend-store-uri", "sqlite:///d/m.db"]', PASS),
+        ("postgres", '["docker-entrypoint.sh"]', PASS),
+    ],
+)
+def test_stateless_serving_ignores_a_tools_volume(tmp_path, name, command, expected):
+    files = {
+        "app/main.py": "from fastapi import FastAPI\napp = FastAPI()\n",
+        "k8s/claim.yaml": RWO_CLAIM,
+        "k8s/deploy.yaml": _claiming_deployment(name, command),
+    }
+    assert run_probe(snapshot(tmp_path, files), "stateless_serving").outcome is expected

@@ -35,6 +35,12 @@ BENTO_SERVICE = (
 )
 
 
+PUSH_IMAGE = (
+    "on: push\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n"
+    "      - run: python code/build_image.py\n      - run: docker push me/model:latest\n"
+)
+
+
 GCF_DEPLOY = (
     "on: push\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n"
     "      - run: gcloud functions deploy train_fn --runtime=python39 --source=source %s\n"
@@ -275,6 +281,32 @@ GCF_DEPLOY = (
         # launches a training pipeline; reviewed)
         ({".github/workflows/cd.yml": GCF_DEPLOY % "--trigger-http"}, "online-serving"),
         ({".github/workflows/cd.yml": GCF_DEPLOY % "--trigger-topic=train"}, "batch"),
+        # an MLflow scoring server generated from the registry and pushed by CI serves online
+        # (davesamer/ml-ops-test-project code/build_docker_image.py:16; reviewed); the same
+        # image built and never shipped is not a service
+        (
+            {
+                "code/build_image.py": "import mlflow\n"
+                "mlflow.models.build_docker(model_uri=uri, name='me/model')\n",
+                ".github/workflows/cd.yml": PUSH_IMAGE,
+            },
+            "online-serving",
+        ),
+        (
+            {
+                ".github/workflows/cd.yml": PUSH_IMAGE.replace(
+                    "python code/build_image.py", "mlflow models build-docker -m $URI -n me/model"
+                )
+            },
+            "online-serving",
+        ),
+        (
+            {
+                "code/build_image.py": "import mlflow\n"
+                "mlflow.models.build_docker(model_uri=uri, name='me/model')\n",
+            },
+            "research",
+        ),
     ],
 )
 def test_profile(tmp_path, files, expected):

@@ -13,6 +13,9 @@ P, F, H, U = Outcome.PASS, Outcome.FAIL, Outcome.PARTIAL, Outcome.UNKNOWN
 TEST_OK = "import math\n\n\ndef test_ok():\n    assert math.sqrt(4) == 2\n"
 
 
+TESTS = {"tests/test_a.py": TEST_OK}
+
+
 def wf(run: str, on: str = "[push, pull_request]", extra: str = "") -> str:
     """A GitHub Actions workflow with one job running `run` (a multi-line block)."""
     body = "\n".join(f"          {line}" for line in run.splitlines())
@@ -1105,6 +1108,56 @@ CASES = [
         },
         P,
     ),
+    # the gain over the champion held to a floor, the promotion decided on it
+    # (shiva-shivanibokka/ML-System-Design-Retraining-Pipeline validation/validator.py:281,322)
+    (
+        "model-quality-gate",
+        "gain-over-champion-decides-promotion",
+        {
+            "train.py": "from sklearn.linear_model import Ridge\nRidge().fit(X, y)\n",
+            "validation/validator.py": "def decide(decision, challenger_auc, champion_auc, min_imp):\n"
+            "    decision.floor_ok = (challenger_auc - champion_auc) >= min_imp\n"
+            "    decision.promoted = decision.floor_ok\n",
+        },
+        P,
+    ),
+    # ... not the gain only printed
+    (
+        "model-quality-gate",
+        "fp-gain-only-printed",
+        {
+            "train.py": "from sklearn.linear_model import Ridge\nRidge().fit(X, y)\n",
+            "validation/report.py": "def show(challenger_auc, champion_auc):\n"
+            "    print(f'delta {challenger_auc - champion_auc:.4f}')\n"
+            "    promoted = None\n",
+        },
+        F,
+    ),
+    # a metric held to a baseline, the run stopped below it (davesamer/ml-ops-test-project
+    # code/model_validation.py:12-15; reviewed)
+    (
+        "model-quality-gate",
+        "metric-against-baseline-raises",
+        {
+            "train.py": "from sklearn.linear_model import Ridge\nRidge().fit(X, y)\n",
+            "code/model_validation.py": "def against_baseline(test_accuracy, baseline_accuracy=0.8):\n"
+            "    if test_accuracy is None or test_accuracy <= baseline_accuracy:\n"
+            "        raise ValueError('worse than the baseline')\n",
+        },
+        P,
+    ),
+    # ... not a baseline compared in a file that only raises before the comparison
+    (
+        "model-quality-gate",
+        "fp-baseline-raise-before",
+        {
+            "train.py": "from sklearn.linear_model import Ridge\nRidge().fit(X, y)\n",
+            "report.py": "def show(cfg, test_accuracy, baseline_accuracy):\n"
+            "    if cfg is None:\n        raise ValueError('no config')\n"
+            "    if test_accuracy > baseline_accuracy:\n        print('better')\n",
+        },
+        F,
+    ),
     # ... not a comparison printed and nothing done about it
     (
         "model-quality-gate",
@@ -1965,17 +2018,22 @@ CASES = [
     ),
     # coverage ---------------------------------------------------------------------------------
     # a config alone configures what nothing may run (microsoft/recommenders .codecov.yml)
-    ("coverage", "pyproject", {"pyproject.toml": "[tool.coverage.run]\nsource = ['pkg']\n"}, H),
+    (
+        "coverage",
+        "pyproject",
+        {"pyproject.toml": "[tool.coverage.run]\nsource = ['pkg']\n", **TESTS},
+        H,
+    ),
     (
         "coverage",
         "codecov-yml-only",
-        {".github/.codecov.yml": "comment:\n  behavior: default\n"},
+        {".github/.codecov.yml": "comment:\n  behavior: default\n", **TESTS},
         H,
     ),
     (
         "coverage",
         "pytest-addopts",
-        {"pyproject.toml": "[tool.pytest.ini_options]\naddopts = '--cov=pkg'\n"},
+        {"pyproject.toml": "[tool.pytest.ini_options]\naddopts = '--cov=pkg'\n", **TESTS},
         P,
     ),
     (
@@ -1984,15 +2042,24 @@ CASES = [
         {
             ".coveragerc": "[run]\nsource = pkg\n",
             ".github/workflows/ci.yml": wf("coverage run -m pytest"),
+            **TESTS,
         },
         P,
     ),
-    ("coverage", "ci-cov", {".github/workflows/ci.yml": wf("pytest --cov=pkg")}, P),
+    ("coverage", "ci-cov", {".github/workflows/ci.yml": wf("pytest --cov=pkg"), **TESTS}, P),
+    # coverage of no tests measures nothing (shanojpillai/credit-risk-mlops-platform
+    # .github/workflows/mlflow-ci.yml:48 `pytest tests/ --cov=src/`, no test anywhere; reviewed)
+    (
+        "coverage",
+        "fp-coverage-of-no-tests",
+        {".github/workflows/ci.yml": wf("pytest tests/ --cov=src/"), "src/app.py": "x = 1\n"},
+        F,
+    ),
     ("coverage", "none", {"pyproject.toml": "[project]\nname = 'x'\n"}, F),
     (
         "coverage",
         "nose2",
-        {".github/workflows/ci.yml": wf("nose2 --with-coverage --coverage pkg")},
+        {".github/workflows/ci.yml": wf("nose2 --with-coverage --coverage pkg"), **TESTS},
         P,
     ),
     # FP: nose2 without its coverage plugin
@@ -2055,6 +2122,26 @@ CASES = [
         "ci-exit-zero",
         {".github/workflows/ci.yml": wf("flake8 --exit-zero src\nblack --check . || true")},
         H,
+    ),
+    # GitHub's Python starter: flake8 fails the build on syntax errors only, the real lint
+    # runs with --exit-zero (shanojpillai/credit-risk-mlops-platform mlflow-ci.yml:42-44)
+    (
+        "pre-commit-quality",
+        "ci-starter-syntax-only",
+        {
+            ".github/workflows/ci.yml": wf(
+                "flake8 . --count --select=E9,F63,F7,F82 --show-source --statistics\n"
+                "flake8 . --count --exit-zero --max-complexity=10 --statistics"
+            )
+        },
+        H,
+    ),
+    # ... a selection of real lint codes is a lint
+    (
+        "pre-commit-quality",
+        "ci-flake8-selected-codes",
+        {".github/workflows/ci.yml": wf("flake8 . --select=E9,F63,F7,F82,E501,W")},
+        P,
     ),
     (
         "pre-commit-quality",

@@ -673,6 +673,42 @@ CASES = [
         },
         FAIL,
     ),
+    # a registry alias in an f-string is an alias, whatever its value (davesamer/
+    # ml-ops-test-project code/build_docker_image.py:14; reviewed) ...
+    (
+        "model-pinned-in-serving",
+        "f-string alias",
+        {
+            "serve.py": "import mlflow\nalias = 'Challenger'\n"
+            "m = mlflow.pyfunc.load_model(f'models:/{NAME}@{alias}')\n"
+        },
+        PASS,
+    ),
+    # ... an f-string's literal `latest` still floats, and beside the alias (a fallback) it
+    # makes the pin partial (Umer-Muhammad1/loan_approval_prediction app/main.py:47,54)
+    (
+        "model-pinned-in-serving",
+        "FP f-string latest",
+        {"serve.py": "import mlflow\nm = mlflow.pyfunc.load_model(f'models:/{NAME}/latest')\n"},
+        FAIL,
+    ),
+    (
+        "model-pinned-in-serving",
+        "f-string alias with a latest fallback",
+        {
+            "serve.py": "import mlflow\ntry:\n"
+            "    m = mlflow.pyfunc.load_model(f'models:/{NAME}@{ALIAS}')\n"
+            "except Exception:\n    m = mlflow.pyfunc.load_model(f'models:/{NAME}/latest')\n"
+        },
+        PARTIAL,
+    ),
+    # ... and a version from a variable is not decided by the template
+    (
+        "model-pinned-in-serving",
+        "FP f-string version variable",
+        {"serve.py": "import mlflow\nm = mlflow.pyfunc.load_model(f'models:/{NAME}/{stage}')\n"},
+        FAIL,
+    ),
     # the newest version in a registry stage is the stage's (surajm20061998/driftAwareMLOPS
     # services/inference/main.py:81; reviewed); the newest of all versions floats
     (

@@ -5,8 +5,8 @@ Not a probe module (leading underscore). Delivery takes many shapes in real repo
 
 - a platform deploy command: `gcloud run deploy`, `az ml online-deployment create`,
   `az webapp up`, `aws lambda update-function-code`, `serverless deploy`, `fly deploy`,
-  Heroku/Render/Railway …; these platforms run an online service (`serves=True`), except
-  batch forms (`gcloud run jobs deploy`, `az ml batch-deployment`);
+  Heroku/Render/Railway, a push to a Hugging Face Space …; these platforms run an online
+  service (`serves=True`), except batch forms (`gcloud run jobs deploy`, `az ml batch-deployment`);
 - shipping an artefact somewhere that runs it: `docker push`, `helm upgrade`, `kubectl
   apply`, `terraform apply` …;
 - copy and restart: a job that copies files to a remote host (`scp`/`rsync host:path`) and
@@ -56,6 +56,33 @@ SERVICE_DEPLOY = re.compile(
     # managed model-serving platforms (Paulescu/hands-on-train-and-deploy-ml Makefile:26)
     r"|\bcerebrium\s+deploy\b|\btruss\s+push\b|\bcog\s+push\b|\bbeam\s+deploy\b"
 )
+# a Hugging Face Space runs the app pushed to its git repository (Gradio, Streamlit or a
+# Docker Space): pushing or uploading to it deploys (shiva-shivanibokka/ML-System-Design-
+# Retraining-Pipeline deploy/deploy_hf_space.sh:10,27, a clone of the Space then `git push`,
+# run by .github/workflows/deploy-space.yml:33; reviewed). A model or dataset repository on
+# the Hub is no Space.
+HF_SPACE_DEPLOY = re.compile(
+    r"\bgit\s+push\b[^\n]*huggingface\.co/spaces/"
+    r"|\b(?:huggingface-cli|hf)\s+upload\b[^\n]*--repo-type[= ]+['\"]?space\b"
+)
+_HF_SPACE_REMOTE = re.compile(
+    r"\bgit\s+(?:clone|remote\s+(?:add|set-url))\b[^\n]*huggingface\.co/spaces/"
+)
+_GIT_PUSH = re.compile(r"\bgit\s+push\b")
+
+
+def _pushes_to_space(snap: Snapshot, item: _ci_reach.Reached) -> bool:
+    """A command that deploys to a Hugging Face Space: a push or upload naming the Space, or
+    a `git push` in a script that cloned the Space (or added it as a remote)."""
+    if HF_SPACE_DEPLOY.search(item.text):
+        return True
+    if not _GIT_PUSH.search(item.text) or "huggingface.co/spaces/" not in (
+        snap.text(item.path) or ""
+    ):
+        return False
+    return any(_HF_SPACE_REMOTE.search(line) for line in snap.lines(item.path))
+
+
 BATCH_DEPLOY = re.compile(
     r"\bgcloud\s+(?:beta\s+)?run\s+jobs\s+(?:deploy|create|update)\b"
     r"|\baz\s+ml\s+batch-deployment\s+(?:create|update)\b"
@@ -404,6 +431,7 @@ def deliveries(snap: Snapshot) -> list[Delivery]:
             # (ruteee/kubeflow-pipeline-gcp-deploy pipelineCD.yml:47-54 `gcloud functions
             # deploy … --trigger-topic`, which starts a training pipeline; reviewed)
             service = [i for i in deploys if not EVENT_TRIGGERED.search(i.text)]
+            service += [i for i in items if _pushes_to_space(snap, i)]
             batch = [i for i in items if _ci_reach.runs(i.text, BATCH_DEPLOY)]
             batch += [i for i in deploys if EVENT_TRIGGERED.search(i.text)]
             ship = [

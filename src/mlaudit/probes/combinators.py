@@ -220,11 +220,18 @@ class OnlyIfParams(Params):
         description="what `then` finds (pass, partial, or undecided) stands whatever the "
         "condition says; only its fail becomes not applicable where the condition fails",
     )
+    otherwise: Literal["not_applicable", "fail"] = Field(
+        default="not_applicable",
+        description="the outcome where the condition fails: 'not_applicable', or 'fail' for "
+        "a practice that needs the condition to mean anything (coverage measured over no "
+        "tests measures nothing)",
+    )
 
 
 @probe("only_if", OnlyIfParams)
 def only_if(snap: Snapshot, p: OnlyIfParams) -> Observation:
-    """A conditional signal: not applicable unless `when` finds something; then `then`.
+    """A conditional signal: not applicable (or, with `otherwise: fail`, failed) unless
+    `when` finds something; then `then`.
 
     E.g. notebook hygiene only matters when the repository has notebooks, and tracked
     hyper-parameter searches only when it runs a search at all. With `undecided: then`, a
@@ -239,6 +246,8 @@ def only_if(snap: Snapshot, p: OnlyIfParams) -> Observation:
         return found
     condition = p.when.run(snap)
     if condition.outcome in (Outcome.FAIL, Outcome.NOT_APPLICABLE):
+        if p.otherwise == "fail":
+            return base.failed(p.message or condition.message, condition.evidence)
         return base.not_applicable(p.message or f"not applicable: {condition.message}")
     if condition.outcome in (Outcome.UNKNOWN, Outcome.ERROR) and p.undecided == "unknown":
         return condition

@@ -892,12 +892,14 @@ _VALIDATION_ERRORS = re.compile(
     r"(SchemaErrors?|ValidationError|ValidationException|DataValidationError|ExpectationFailed\w*|ValidationFailure|DataError|ParserError)$"
 )
 _QUARANTINE = re.compile(
-    r"quarantin|reject(ed)?[_/-]"
-    # preference learning's "rejected" answer and rejection sampling are training data, not
-    # records set aside (EleutherAI/gpt-neox megatron/training.py:679 "rejected_rewards")
-    r"(?!(?:rewards?|logps?|logits?|log_?probs?|input_ids|ids|tokens?|attention_mask|"
-    r"labels?|responses?|texts?|scores?|samples?|completions?|messages?|prompts?|answers?|"
-    r"reference|\{))"
+    # "rejected" names a place records are set aside in: a folder, or a set of records. The
+    # word alone is the domain's (a loan portfolio's "rejected_good" segment,
+    # Umer-Muhammad1/loan_approval_prediction bussiness_nodes.py:143; reviewed) or preference
+    # learning's rejected answer (EleutherAI/gpt-neox megatron/training.py:679
+    # "rejected_rewards"), never records routed aside
+    r"quarantin|reject(?:ed|s)?/"
+    r"|reject(?:ed|s)?[_-](?:rows?|records?|data|items?|entries|batch(?:es)?|files?|lines?"
+    r"|events?|table|bucket|path|dir|folder|topic|queue|output|store)(?![a-z])"
     r"|invalid[_/-]rows|bad[_-]?records|dead[_-]?letter|failure_cases|badRecordsPath|"
     r"columnNameOfCorruptRecord",
     re.I,

@@ -141,12 +141,23 @@ class ContentParams(Params):
 _COMMENT = base.CONFIG_COMMENT
 
 
+def in_prose(snap: Snapshot, path: str, line: int) -> bool:
+    """Whether `line` of a Python file lies in a docstring or another string statement: a
+    docstring's `challenger_AUC > champion_AUC + min_improvement` describes a gate, it is not
+    one (shiva-shivanibokka/ML-System-Design-Retraining-Pipeline validation/validator.py:42;
+    reviewed)."""
+    if not path.endswith(".py"):
+        return False
+    facts = snap.python(path)
+    return facts is not None and any(first <= line <= last for first, last in facts.prose)
+
+
 @probe("content", ContentParams)
 def content(snap: Snapshot, p: ContentParams) -> Observation:
     """A line of a configuration file matches a regular expression.
 
-    Looks for: a line matching `pattern` in files matching `globs`; comment lines are
-    skipped. For Python sources prefer `python_imports`/`python_calls`, which use the AST.
+    Looks for: a line matching `pattern` in files matching `globs`; comment lines, and in
+    Python files docstrings and other string statements, are skipped. For Python sources prefer `python_imports`/`python_calls`, which use the AST.
     Why: declarative configuration (YAML, INI, Dockerfiles) states its intent line by line.
     Fix: add the configuration the check names.
     """
@@ -161,7 +172,7 @@ def content(snap: Snapshot, p: ContentParams) -> Observation:
     hits = [
         ev(path, line, text)
         for path, line, text in snap.grep(paths, regex)
-        if not (p.skip_comments and _COMMENT.match(text))
+        if not (p.skip_comments and (_COMMENT.match(text) or in_prose(snap, path, line)))
     ]
     problems = base.unread_evidence(snap, paths)
     missing = f"no {p.what}" if p.what else words.line_phrase(p.pattern)

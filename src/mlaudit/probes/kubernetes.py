@@ -35,7 +35,7 @@ from mlaudit.probes.registry import Params, probe
 from mlaudit.repo.parsers.kubernetes import K8sObject, is_dev_path
 from mlaudit.repo.parsers.python_src import PythonFacts
 from mlaudit.repo.parsers.terraform import TerraformBlock, attribute_line
-from mlaudit.repo.parsers.yaml_docs import key_line
+from mlaudit.repo.parsers.yaml_docs import as_list, key_line
 from mlaudit.repo.snapshot import Snapshot, derivation_key
 from mlaudit.results import Evidence, Observation
 
@@ -866,6 +866,23 @@ def _tool_server(service: Any) -> bool:
     command = service.doc.get("command") if isinstance(service.doc, dict) else None
     text = " ".join(map(str, command)) if isinstance(command, list) else str(command or "")
     return bool(_TOOL_SERVICE.match(service.name) or _TOOL_COMMAND.search(text))
+
+
+def tool_workload(obj: K8sObject) -> bool:
+    """A workload that runs a tool's server (MLflow, a database, an object store …) beside
+    the project's service, by its name or its containers' command: its volumes are the
+    tool's state, not the model server's (Umer-Muhammad1/loan_approval_prediction
+    fraud_detection/deployment.yaml:1-55, an MLflow server on a ReadWriteOnce claim; reviewed)."""
+    if _TOOL_SERVICE.match(obj.name or ""):
+        return True
+    containers = (obj.pod_spec or {}).get("containers") or []
+    for container in containers if isinstance(containers, list) else []:
+        if not isinstance(container, dict):
+            continue
+        words = [*as_list(container.get("command")), *as_list(container.get("args"))]
+        if _TOOL_COMMAND.search(" ".join(map(str, words))):
+            return True
+    return False
 
 
 # SCL: autoscaler --------------------------------------------------------------------------------

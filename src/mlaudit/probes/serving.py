@@ -27,6 +27,7 @@ from mlaudit.probes.kubernetes import (
     model_uri_platforms,
     obj_ev,
     template_hits,
+    tool_workload,
 )
 from mlaudit.probes.profile import serving_imports
 from mlaudit.probes.registry import probe
@@ -262,7 +263,8 @@ def stateless_serving(snap: Snapshot, p: NoParams) -> Observation:
 
     Looks for (as failures): local file writes in serving code (`open(…, "w")`,
     `to_csv`, `pickle.dump`, `sqlite3.connect` …), a serving StatefulSet, or a
-    `ReadWriteOnce` PersistentVolumeClaim mounted by a serving Deployment. Passes when
+    `ReadWriteOnce` PersistentVolumeClaim mounted by a serving Deployment (not by a tool's
+    server beside it: an MLflow server, a database). Passes when
     serving code exists and none is found; unknown without serving code.
     Why: state on local disk pins users to a replica and is lost on rescheduling.
     Fix: keep state in an external store (database, object store, cache).
@@ -290,7 +292,7 @@ def stateless_serving(snap: Snapshot, p: NoParams) -> Observation:
     for obj in prod:
         if obj.kind == "StatefulSet" and obj.spec.get("volumeClaimTemplates"):
             bad.append(obj_ev(obj, text=f"StatefulSet/{obj.name} with volumeClaimTemplates"))
-        if obj.kind in ("Deployment", "Rollout"):
+        if obj.kind in ("Deployment", "Rollout") and not tool_workload(obj):
             for vol in (obj.pod_spec or {}).get("volumes") or []:
                 claim = vol.get("persistentVolumeClaim") if isinstance(vol, dict) else None
                 if isinstance(claim, dict) and claim.get("claimName") in rwo:

@@ -1668,7 +1668,11 @@ def precommit_quality(snap: Snapshot, p: PreCommitParams) -> Observation:
         return base.passed("pre-commit runs code-quality hooks", found)
     tools = re.compile(r"\b(ruff|black|mypy|flake8|pylint|isort|pyright|pyink|pytype)\b")
     runs = [r for r in _ci_reach.reached(snap) if _ci_reach.runs(r.text, tools)]
-    ci = [r.evidence() for r in runs if not _ci_reach.cannot_fail(r.text, tools)]
+    ci = [
+        r.evidence()
+        for r in runs
+        if not _ci_reach.cannot_fail(r.text, tools) and not _syntax_errors_only(r.text)
+    ]
     ci += [
         ev(job.path, u.line, u.text, f"{job.system} job {job.name}")
         for job in snap.ci_jobs
@@ -1689,7 +1693,7 @@ def precommit_quality(snap: Snapshot, p: PreCommitParams) -> Observation:
     if runs:
         return base.partial(
             "CI runs code-quality tools, but they can never fail the build "
-            "(`--exit-zero`, `|| true`)",
+            "(`--exit-zero`, `|| true`) or fail it on syntax errors only",
             [r.evidence() for r in runs],
         )
     declared = base.select_files(snap, p.config_globs)
@@ -1710,6 +1714,22 @@ def precommit_quality(snap: Snapshot, p: PreCommitParams) -> Observation:
     if configs:
         return base.failed("pre-commit config has no hooks", [ev(c) for c in configs])
     return base.failed("no pre-commit config and no linters run in CI")
+
+
+# flake8 held to syntax errors and undefined names only: GitHub's Python starter workflow
+# (`flake8 . --select=E9,F63,F7,F82`, then the real lint with `--exit-zero`) stops the build
+# for code that cannot run, never for its quality (shanojpillai/credit-risk-mlops-platform
+# .github/workflows/mlflow-ci.yml:42-44; reviewed)
+_FLAKE8_SELECT = re.compile(r"\bflake8\b.*?--select[= ]?([\w,]+)")
+_SYNTAX_CODES = frozenset({"E9", "E999", "F63", "F7", "F82", "F821", "F822", "F823"})
+
+
+def _syntax_errors_only(text: str) -> bool:
+    found = _FLAKE8_SELECT.search(text)
+    if found is None:
+        return False
+    codes = {code.strip().upper() for code in found.group(1).split(",") if code.strip()}
+    return bool(codes) and codes <= _SYNTAX_CODES
 
 
 # pytest's options running quality tools through its plugins (pytest-ruff, pytest-black,

@@ -369,6 +369,77 @@ def trains_models(snap: Snapshot, p: NoParams) -> Observation:
     return snap._cached("trains_models", "", lambda: _trains(snap))
 
 
+# general-purpose orchestrators, whose flows run whatever their tasks call
+FLOW_CALLS: tuple[str, ...] = (
+    "prefect.flow",
+    "prefect.Flow",
+    "airflow.DAG",
+    "airflow.models.DAG",
+    "airflow.decorators.dag",
+    "airflow.sdk.dag",
+    "airflow.sdk.DAG",
+    "dagster.job",
+    "dagster.asset",
+    "luigi.Task",
+)
+# what a flow calls into a training module to train: its trainer, or a train/fit function
+_TRAINS_WORD = re.compile(r"train|fit", re.IGNORECASE)
+
+
+@probe("flow_trains", NoParams, reads_code=True)
+def flow_trains(snap: Snapshot, p: NoParams) -> Observation:
+    """A general-purpose orchestrator's flow trains through the project's own module.
+
+    Looks for (production code): a Prefect flow, Airflow DAG, Dagster job or asset, or a
+    Luigi task in a file that imports a trainer (a class or function named for training or
+    fitting) from one of the project's modules, calls it, and that module calls a training
+    API (`lightgbm.train`, `.fit` …). The flow file training by itself is the rubric's
+    same-file rule; this is the flow whose task builds `CreditRiskTrainer()` from
+    `training/trainer.py` (shiva-shivanibokka/ML-System-Design-Retraining-Pipeline
+    pipelines/flows.py:55,617; reviewed). A helper of the training module called by the flow
+    (`prepare_features`) trains nothing.
+    Why: an orchestrated training pipeline is automated training (GCP level 1).
+    Fix: run training as a task of the flow (`@flow` → `@task train()`).
+    """
+    from mlaudit.probes.code_roles import code_roles
+    from mlaudit.probes.generic import names_matcher
+
+    roles = code_roles(snap)
+    flow_names = names_matcher(FLOW_CALLS)
+    found: list[Evidence] = []
+    for path in base.python_sources(snap, ("*.py",), scope="non_tests"):
+        facts = snap.python(path)
+        if facts is None:
+            continue
+        flows = [c for c in (*facts.decorators, *facts.calls, *facts.bases) if flow_names(c.name)]
+        if not flows:
+            continue
+        for target, line in roles.imports.get(path, []):
+            trained = roles.training.get(target)
+            if trained is None:
+                continue
+            imported = [i.module for i in facts.imports if i.line == line]
+            called = next(
+                (
+                    c
+                    for c in facts.calls
+                    for module in imported
+                    if (c.name == module or c.name.startswith(module + "."))
+                    and _TRAINS_WORD.search(c.name[len(module) :] or module.rsplit(".", 1)[-1])
+                ),
+                None,
+            )
+            if called is None:
+                continue
+            found.append(ev(path, flows[0].line, f"{flows[0].name}", "orchestrated flow"))
+            found.append(ev(path, called.line, f"{called.name}(…)", "the flow calls the trainer"))
+            found.append(ev(trained.path, trained.line, trained.snippet, "training call"))
+            break
+    if found:
+        return base.passed("an orchestrated flow runs the project's trainer", found)
+    return base.failed("no orchestrated flow calls the project's trainer")
+
+
 def _trains(snap: Snapshot) -> Observation:
     code = _code(snap)
     # a library's own algorithms and its examples show how to use it, not that it trains

@@ -401,6 +401,13 @@ def _handles_data(snap: Snapshot) -> bool:
 # reviewed)
 _URI_PART = r"[\w.-]+"
 _MODEL_URI = re.compile(rf"models:/({_URI_PART})(?:/({_URI_PART})|@([\w-]+))(?![^\s'\"/,;)\]}}])")
+# ... built by an f-string: `f"models:/{name}@{alias}"` loads an alias, whatever its value
+# (MLflow reserves `latest` as an alias name: an alias is always one promoted version)
+# (davesamer/ml-ops-test-project code/build_docker_image.py:14; reviewed). A version or stage
+# from a variable (`models:/{name}/{stage}`) may be `latest`: not decided.
+_MODEL_URI_TEMPLATE = re.compile(
+    rf"models:/(?:{_URI_PART}|\{{\}})(?:/({_URI_PART})|@(\{{\}}|[\w-]+))(?![\w.{{-])"
+)
 _RUN_URI = re.compile(r"runs:/[0-9a-f]{32}/")
 _RELEASE_ASSET = re.compile(
     r"releases/download/(v?\d[\w.-]*)/"
@@ -479,6 +486,12 @@ def model_pinned_in_serving(snap: Snapshot, p: NoParams) -> Observation:
             asset = _RELEASE_ASSET.search(text)
             if asset:
                 weak.append(ev(path, where, asset.group(0), "release asset pinned by tag"))
+        for template, line in facts.templates:
+            for m in _MODEL_URI_TEMPLATE.finditer(template):
+                where, note = base.notebook_line_note(snap, path, line)
+                alias, version = m.group(2), m.group(1)
+                pinning = alias is not None or _classify_version(version) == "pinned"
+                (pinned if pinning else floating).append(ev(path, where, m.group(0), note))
         for call, name in bound_call_names(facts):
             if name != call.name:  # a method on a client bound earlier (see _registry_version)
                 version = _registry_version(name, call)

@@ -109,6 +109,12 @@ class PythonFacts:
     # facts (asserts, calls) lie inside a given test function or nox session
     spans: tuple[tuple[str, int, int, str], ...] = ()
     strings: tuple[tuple[str, int], ...] = ()
+    # f-strings as templates: the literal parts as written, each formatted value as `{}`
+    # (`f"models:/{name}@{alias}"` → `models:/{}@{}`); their literal parts are in `strings`
+    templates: tuple[tuple[str, int], ...] = ()
+    # (first, last) line of each string statement: docstrings and bare strings, prose that a
+    # text search of the file must not read as code
+    prose: tuple[tuple[int, int], ...] = ()
     asserts: tuple[int, ...] = ()  # lines of `assert` statements
     handlers: tuple[TryHandler, ...] = ()
     syntax_error: str | None = None
@@ -135,6 +141,8 @@ class _Draft:
         self.assignments: list[Assignment] = []
         self.spans: list[tuple[str, int, int, str]] = []
         self.strings: list[tuple[str, int]] = []
+        self.templates: list[tuple[str, int]] = []
+        self.prose: list[tuple[int, int]] = []
         self.asserts: list[int] = []
         self.handlers: list[TryHandler] = []
 
@@ -148,6 +156,8 @@ class _Draft:
             assignments=tuple(self.assignments),
             spans=tuple(self.spans),
             strings=tuple(self.strings),
+            templates=tuple(self.templates),
+            prose=tuple(self.prose),
             asserts=tuple(self.asserts),
             handlers=tuple(self.handlers),
         )
@@ -430,6 +440,24 @@ class _Collector(ast.NodeVisitor):
             if len(value) <= MAX_INTERNED_STRING:
                 value = sys.intern(value)
             self.facts.strings.append((value, node.lineno))
+
+    def visit_Expr(self, node: ast.Expr) -> None:
+        value = node.value
+        if isinstance(value, ast.Constant) and isinstance(value.value, str):
+            self.facts.prose.append((node.lineno, node.end_lineno or node.lineno))
+        self.generic_visit(node)
+
+    def visit_JoinedStr(self, node: ast.JoinedStr) -> None:
+        parts = [
+            value.value
+            if isinstance(value, ast.Constant) and isinstance(value.value, str)
+            else "{}"
+            for value in node.values
+        ]
+        template = "".join(parts)
+        if len(template) <= 2000 and any(part != "{}" for part in parts):
+            self.facts.templates.append((template, node.lineno))
+        self.generic_visit(node)
 
     def visit_Assign(self, node: ast.Assign) -> None:
         value = _literal(node.value)
