@@ -318,6 +318,8 @@ class _Facts:
             first_job.setdefault(job.path, job.line)
         for path in snap.files:
             system = snap.ci_system(path)
+            if system == "codebuild" and path not in first_job:
+                continue  # a YAML file named like a build spec, without its build phases
             if system is not None:
                 self.ci_files.setdefault(system, []).append(
                     ev(path, first_job.get(path), None, f"{system} CI configuration")

@@ -1787,3 +1787,47 @@ def test_a_workflow_that_is_not_yaml_runs_no_job(tmp_path):
     assert obs.outcome == F and "not valid YAML" in obs.message, obs.message
     assert obs.evidence[0].path == ".github/workflows/ci.yml" and obs.evidence[0].line
     assert run_check(snap, "tests-in-ci").outcome == F
+
+
+PUSH_WORKFLOW = (
+    "on: {push: {branches: [main]}}\njobs:\n  image:\n    runs-on: ubuntu-latest\n    steps:\n"
+    "      - uses: actions/checkout@v4\n      - uses: docker/build-push-action@v5\n"
+    "        with:\n          context: .\n          push: true\n          tags: me/app:latest\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("dockerfile", "expected"),
+    [
+        # the image copies a file the repository moved into docs/: the build fails every time
+        # (Ambika005/Rag-Api-Automate-Testing-GithubActions Dockerfile:4; reviewed)
+        ("FROM python:3.11-slim\nCOPY app.py k8s.txt ./\n", Outcome.PARTIAL),
+        # ... the file where it now is builds
+        ("FROM python:3.11-slim\nCOPY app.py docs/k8s.txt ./\n", Outcome.PASS),
+        # trap: a file the repository never had is built by CI first (a model `dvc pull`s)
+        ("FROM python:3.11-slim\nCOPY app.py model.pkl ./\n", Outcome.PASS),
+        # ... and a copy from another stage is not from the context
+        ("FROM python:3.11-slim\nCOPY --from=build /k8s.txt ./\nCOPY app.py ./\n", Outcome.PASS),
+    ],
+)
+def test_cd_deploy_an_image_that_copies_a_file_moved_away(tmp_path, dockerfile, expected):
+    from helpers import commit, make_repo, run_probe
+
+    from mlaudit.repo.worktree import open_worktree
+
+    root = make_repo(tmp_path / "r", {"app.py": "x = 1\n", "k8s.txt": "notes\n"})
+    (root / "k8s.txt").unlink()
+    commit(
+        root,
+        {
+            "docs/k8s.txt": "notes\n",
+            "Dockerfile": dockerfile,
+            ".github/workflows/cd.yml": PUSH_WORKFLOW,
+        },
+        "move the notes into docs/",
+    )
+    obs = run_probe(open_worktree(root), "cd_deploy")
+    assert obs.outcome is expected, obs.message
+    if expected is Outcome.PARTIAL:
+        assert "moved to docs/k8s.txt" in obs.message
+        assert ("Dockerfile", 2) in [(e.path, e.line) for e in obs.evidence]

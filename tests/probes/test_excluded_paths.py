@@ -35,6 +35,17 @@ from mlaudit.probes.base import is_excluded
         (".semgrep/path-traversal.py", True),
         # the trap: a project's own module about semgrep
         ("src/semgrep_rules/loader.py", False),
+        # an MLflow store committed with the project: what its runs logged
+        # (JJ-C/ml-deployment mlflow_data/artifacts/1/<run id>/artifacts/model/conda.yaml)
+        (
+            "mlflow_data/artifacts/1/a7af0c8e6bd54b6b8d3b2b6c0c6a2f11/artifacts/model/conda.yaml",
+            True,
+        ),
+        ("mlruns/0/meta.yaml", True),
+        ("mlartifacts/3/model/MLmodel", True),
+        # the trap: the project's own module about runs, or a models/artifacts folder
+        ("src/mlruns_utils.py", False),
+        ("models/artifacts/model.pkl", False),
     ],
 )
 def test_is_excluded(path, excluded):

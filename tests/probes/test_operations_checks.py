@@ -448,6 +448,26 @@ CASES = [
         {"train.py": "from lightning import Trainer\nTrainer(devices=1)\n"},
         FAIL,
     ),
+    # Spark in the file that trains feeds training at scale; in a feature-store job it only
+    # materialises features (JJ-C/ml-deployment scripts/feast_materialize_spark.py:26; reviewed)
+    (
+        "distributed-training",
+        {
+            "train.py": "from pyspark.sql import SparkSession\nfrom pyspark.ml.classification "
+            "import LogisticRegression\nspark = SparkSession.builder.getOrCreate()\n"
+            "m = LogisticRegression().fit(spark.read.parquet('d'))\n"
+        },
+        PASS,
+    ),
+    (
+        "distributed-training",
+        {
+            "train.py": "from xgboost import XGBClassifier\nXGBClassifier().fit(X, y)\n",
+            "scripts/materialize.py": "from pyspark.sql import SparkSession\n"
+            "spark = SparkSession.builder.getOrCreate()\nspark.read.parquet('d').write.save('o')\n",
+        },
+        FAIL,
+    ),
     # 🤗 Trainer arguments for its DDP / DeepSpeed run (tloen/alpaca-lora finetune.py:252)
     (
         "distributed-training",
@@ -639,6 +659,28 @@ CASES = [
         PASS,
     ),
     ("optimized-runtime", {"serve.py": "import torch\nm = torch.compile(model)\n"}, PASS),
+    # a training script that checks its ONNX export, served by pyfunc, exports to the runtime
+    # but does not serve with it (JJ-C/ml-deployment poc/train_fraud_model.py:131; reviewed)
+    (
+        "optimized-runtime",
+        {
+            "train.py": "import onnxruntime as ort\nfrom xgboost import XGBClassifier\n"
+            "m = XGBClassifier().fit(X, y)\ns = ort.InferenceSession('m.onnx')\n",
+            "serve.py": "import mlflow\nfrom fastapi import FastAPI\napp = FastAPI()\n"
+            "m = mlflow.pyfunc.load_model('models:/m/1')\n",
+        },
+        PARTIAL,
+    ),
+    # ... the serving code importing it serves with it
+    (
+        "optimized-runtime",
+        {
+            "train.py": "from xgboost import XGBClassifier\nm = XGBClassifier().fit(X, y)\n",
+            "serve.py": "import onnxruntime as ort\nfrom fastapi import FastAPI\napp = FastAPI()\n"
+            "s = ort.InferenceSession('m.onnx')\n",
+        },
+        PASS,
+    ),
     ("optimized-runtime", {"serve.py": "import torch\nm = torch.load('m.pt')\n"}, FAIL),
     # an inference engine deployed as its own image; a plain Python image is not one
     (

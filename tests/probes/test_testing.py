@@ -1446,6 +1446,19 @@ CASES = [
         },
         P,
     ),
+    # ... not a load generator posting to it: it counts answers, it checks no contract
+    # (JJ-C/ml-deployment poc/load_test.py:38; reviewed)
+    (
+        "serving-contract-test",
+        "fp-load-generator",
+        {
+            "app.py": FASTAPI_APP,
+            "poc/load_test.py": "import requests\n\nAPI_URL = 'http://localhost:8000/predict'\n\n\n"
+            "def send():\n    r = requests.post('http://localhost:8000/predict', json={}, timeout=5)\n"
+            "    return r.status_code == 200\n",
+        },
+        F,
+    ),
     # the URL in a variable assigned just before (DataTalksClub/mlops-zoomcamp
     # integraton-test/test_docker.py:12-13)
     (
@@ -1624,6 +1637,31 @@ CASES = [
             "def test_that_you_wrote_tests():\n    assert False, 'No tests written'\n"
         },
         H,
+    ),
+    # ... nor the template's full file, whose other test only imports the package
+    # (YangLIN1997/AWS-MLOps-CI tests/test_pipelines.py:4-10; reviewed)
+    (
+        "unit-tests",
+        "fp-xfail-stub-and-import",
+        {
+            "pipelines/__init__.py": "",
+            "tests/test_pipelines.py": "import pytest\n\n\n@pytest.mark.xfail\n"
+            "def test_that_you_wrote_tests():\n    assert False, 'No tests written'\n\n\n"
+            "def test_pipelines_importable():\n    import pipelines  # noqa: F401\n",
+        },
+        H,
+    ),
+    # ... while an expected failure beside a real assertion leaves a real test
+    (
+        "unit-tests",
+        "xfail-beside-a-real-test",
+        {
+            "pkg/__init__.py": "def add(a, b):\n    return a + b\n",
+            "tests/test_pkg.py": "import pytest\nfrom pkg import add\n\n\n@pytest.mark.xfail\n"
+            "def test_known_bug():\n    assert add(1, '1') == 2\n\n\n"
+            "def test_add():\n    assert add(1, 1) == 2\n",
+        },
+        P,
     ),
     # ... nor a unittest case that asserts on constants
     (

@@ -254,6 +254,16 @@ steps:
             },
             "codebuild",
         ),
+        # ... under the SageMaker project templates' name (YangLIN1997/AWS-MLOps-CI; reviewed)
+        (
+            {
+                "codebuild-buildspec.yml": "version: 0.2\nphases:\n  build:\n    commands:\n"
+                "      - run-pipeline --module-name pipelines.lr.pipeline\n"
+            },
+            "codebuild",
+        ),
+        # ... but a YAML file so named without build phases is none
+        ({"docs/buildspec-notes.yml": "notes:\n  - phases are described elsewhere\n"}, None),
         # negative: a plain YAML file with steps is no pipeline
         ({"conf/steps.yaml": "steps:\n  - name: clean\n"}, None),
         # trap: an Ansible playbook / GitLab include file also has `steps`-like lists and a

@@ -31,6 +31,7 @@ from mlaudit.probes import _ci_reach, _task_runners, base
 from mlaudit.probes._managed import managed_deploy_call
 from mlaudit.probes.base import ev
 from mlaudit.repo.parsers.ci import CiCommand, CiJob
+from mlaudit.repo.parsers.dockerfile import copy_sources
 from mlaudit.repo.snapshot import Snapshot
 from mlaudit.results import Evidence
 
@@ -295,6 +296,56 @@ def _pushes_a_buildable_image(snap: Snapshot, use: CiCommand) -> bool:
     return path is None or snap.exists(path)
 
 
+_NOT_A_PATH = re.compile(r"[*?\[$]|://")
+
+
+def stale_copies(snap: Snapshot, dockerfile: str) -> list[Evidence]:
+    """The COPY/ADD lines of `dockerfile` that name a file or folder the repository had and
+    no longer has (deleted, or moved elsewhere): the build fails at them, every time
+    (Ambika005/Rag-Api-Automate-Testing-GithubActions Dockerfile:4 `COPY app.py embed.py
+    k8s.txt ./`, k8s.txt moved to docs/ in e75b8bc; reviewed). The build context is the
+    Dockerfile's folder or the repository root. A source the repository never had is left
+    alone: CI may build it first (a model pulled by `dvc pull`, a generated file)."""
+    parsed = snap.dockerfile(dockerfile)
+    if parsed is None:
+        return []
+    folder = posixpath.dirname(dockerfile)
+    found: list[Evidence] = []
+    for instruction in (*parsed.of("COPY"), *parsed.of("ADD")):
+        for source in copy_sources(instruction) or []:
+            if _NOT_A_PATH.search(source) or source.strip("./") == "":
+                continue
+            candidates = {posixpath.normpath(posixpath.join(c, source)) for c in (folder, "")}
+            if any(snap.exists(c) or snap.has_dir(c) for c in candidates):
+                continue
+            gone = sorted(c for c in candidates if c in _ever_tracked(snap))
+            if not gone:
+                continue
+            name = posixpath.basename(gone[0])
+            moved = next((f for f in snap.files if posixpath.basename(f) == name), None)
+            note = f"moved to {moved}" if moved else "deleted from the repository"
+            found.append(
+                ev(dockerfile, instruction.line, f"{instruction.keyword} {instruction.args}", note)
+            )
+            break
+    return found
+
+
+def _ever_tracked(snap: Snapshot) -> frozenset[str]:
+    """Every path a commit of the history touched (files, and the folders above them)."""
+
+    def build() -> frozenset[str]:
+        out: set[str] = set()
+        for commit in snap.history.commits:
+            for path in commit.files:
+                out.add(path)
+                parts = path.split("/")[:-1]
+                out.update("/".join(parts[: i + 1]) for i in range(len(parts)))
+        return frozenset(out)
+
+    return snap._cached("ever_tracked", "", build)
+
+
 def pushed_dockerfile(use: CiCommand) -> str | None:
     """The repository path of the Dockerfile a docker/build-push-action step builds: `file:`,
     else `context`/Dockerfile; None for another action, an expression or a remote context."""
@@ -326,6 +377,8 @@ class Delivery:
     serves: bool
     evidence: tuple[Evidence, ...]
     dockerfile: str | None = None  # the Dockerfile an image push builds, where it is known
+    # why what is delivered cannot be built (a COPY of a file the repository moved away)
+    broken: tuple[Evidence, ...] = ()
 
 
 def _job_items(snap: Snapshot) -> dict[int, list[_ci_reach.Reached]]:
@@ -467,7 +520,8 @@ def deliveries(snap: Snapshot) -> list[Delivery]:
                 use = ship_uses[0]
                 shown = ev(job.path, use.line, use.text, f"{job.system} job {job.name}")
                 built = pushed_dockerfile(use)
-                found.append(Delivery(job, "ships an artefact", False, (shown,), built))
+                broken = tuple(stale_copies(snap, built)) if built else ()
+                found.append(Delivery(job, "ships an artefact", False, (shown,), built, broken))
             elif (env := _environment_job(job)) is not None:
                 found.append(env)
         return found

@@ -984,7 +984,8 @@ def cd_deploy(snap: Snapshot, p: CdDeployParams) -> Observation:
     GitLab/Azure deployment jobs with an `environment:` on pushes to the default branch.
     Not counted: local copies (`rsync -a src/ build/`), review-app environments of merge
     requests, package-index (PyPI) or docs environments, disabled jobs. A job only ever
-    started by hand (`workflow_dispatch`) delivers at the push of a button: partial.
+    started by hand (`workflow_dispatch`) delivers at the push of a button: partial; so does
+    one whose image cannot be built (its Dockerfile copies a file the repository moved away).
     Why: Azure level 3 / GCP level 2 — a merged change reaches production without hands.
     Fix: add a job on pushes to main that builds, pushes and deploys (or restarts) the
     service.
@@ -997,6 +998,14 @@ def cd_deploy(snap: Snapshot, p: CdDeployParams) -> Observation:
     # mlops-zoomcamp cd-deploy.yml:3-5, pushes to a `develop` untouched since 2022; reviewed)
     automatic = [d for d in found if not d.job.only_by_hand and not d.job.only_on_other_branches]
     evidence = [e for d in automatic or found for e in d.evidence]
+    if automatic and all(d.broken for d in automatic):
+        # what CI would ship cannot be built: the job fails at the same line every time
+        broken = [e for d in automatic for e in d.broken]
+        return base.partial(
+            f"{len(automatic)} CI job(s) would deliver, but the image cannot be built: "
+            f"{broken[0].snippet} ({broken[0].note})",
+            evidence + broken,
+        )
     if automatic:
         hows = sorted({d.how for d in automatic})
         return base.passed(f"{len(automatic)} CI job(s) deliver: {'; '.join(hows)}", evidence)

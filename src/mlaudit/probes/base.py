@@ -103,6 +103,11 @@ TEST_PATTERNS: tuple[str, ...] = (
 # configs and the scripts they run (GoogleCloudPlatform/mlops-with-vertex-ai build/utils.py,
 # build/pipeline-deployment.yaml).
 _BUILD_OUTPUT = r"build/(?:lib(?:\.[^/]*)?|bdist\.[^/]*|temp\.[^/]*|scripts-[^/]*|CMakeFiles|html|latex|doctrees)"
+# An MLflow store committed with the project: the runs' logged files (the model's MLmodel,
+# conda.yaml, requirements.txt) are what a run wrote, not the project's configuration
+# (JJ-C/ml-deployment mlflow_data/artifacts/1/<run id>/artifacts/model/conda.yaml read as the
+# project's Python pin; reviewed): mlruns/, mlartifacts/, and <experiment>/<run id>/artifacts/
+_RUN_ARTIFACTS = r"mlruns|mlartifacts|\d+/[0-9a-f]{32}/artifacts"
 _EXCLUDED_RE = re.compile(
     "(?:^|/)(?:"
     + "|".join(re.escape(d) for d in EXCLUDED_DIRS)
@@ -111,6 +116,8 @@ _EXCLUDED_RE = re.compile(
     # copy of the Sphinx docs whose notebooks are the examples): docs-*, docs_*
     + r"docs[-_][\w.-]+|"
     + _BUILD_OUTPUT
+    + "|"
+    + _RUN_ARTIFACTS
     + ")/"
 )
 
@@ -554,12 +561,13 @@ def table(data: dict[str, Any], key: str) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-# installed packages and tool caches committed with the project: never its code, not even
-# where examples and tutorials count (surajm20061998/driftAwareMLOPS training/.venv/: 20,653
-# files of installed packages, every one parsed to look for training; reviewed)
+# installed packages, tool caches and an MLflow store's logged files committed with the
+# project: never its code, not even where examples and tutorials count (surajm20061998/
+# driftAwareMLOPS training/.venv/: 20,653 files of installed packages, every one parsed to
+# look for training; reviewed)
 _ENVIRONMENT_RE = re.compile(
     r"(?:^|/)(?:\.venv|venv|site-packages|node_modules|\.tox|\.nox|__pycache__"
-    r"|\.ipynb_checkpoints)/"
+    r"|\.ipynb_checkpoints|" + _RUN_ARTIFACTS + ")/"
 )
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import bisect
 import fnmatch
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from functools import lru_cache
 from typing import Any, Literal
 
@@ -238,6 +238,11 @@ class ImportsParams(Params):
     scope: Scope = "any"
     include_excluded_dirs: bool = False
     notebooks: Literal["pass", "partial", "ignore"] = "partial"
+    training_only: Literal["pass", "partial"] = Field(
+        default="pass",
+        description="where only training code imports them (files that train and serve "
+        "nothing): 'partial' for a runtime training exports to or checks, not one it serves",
+    )
 
 
 # Per pattern set, the verdicts of this many names are kept: a repository calls the same
@@ -326,6 +331,16 @@ def python_imports(snap: Snapshot, p: ImportsParams) -> Observation:
                 in_scripts = in_scripts or not base.is_notebook(path)
                 break
     notebook_only = bool(found) and not in_scripts and p.notebooks == "partial"
+    if found and not notebook_only and p.training_only == "partial":
+        from mlaudit.probes.code_roles import code_roles
+
+        roles = code_roles(snap)
+        if all(e.path in roles.training and e.path not in roles.serving for e in found):
+            return base.partial(
+                f"{words.found_phrase(found)}, only in training code: the model is exported "
+                "to it or checked with it there, not served with it",
+                found,
+            )
     return base.found_or_missing(
         found,
         what=words.found_phrase(found),
@@ -370,6 +385,11 @@ class CallsParams(Params):
         default=False,
         description="the API exists only in Python (a BentoML decorator): code in a language "
         "mlaudit does not read cannot hold it, so its absence is decided there too",
+    )
+    in_training_code: bool = Field(
+        default=False,
+        description="count only calls in files that train (a training call of their own): "
+        "a Spark session that materialises features is not distributed training",
     )
 
     @field_validator("kwargs")
@@ -667,7 +687,12 @@ def skipped_lines(facts: Any) -> list[tuple[int, int]]:
             a.target == "pytestmark" and a.line == call.line for a in facts.assignments
         ):
             return [(0, _MODULE_SKIP)]
-    marks = [d.line for d in facts.decorators if d.name in _SKIP_MARKS]
+    return marked_spans(facts, _SKIP_MARKS)
+
+
+def marked_spans(facts: Any, names: Collection[str]) -> list[tuple[int, int]]:
+    """(first, last) lines of the functions and classes decorated with one of `names`."""
+    marks = [d.line for d in facts.decorators if d.name in names]
     if not marks:
         return []
     # a decorator belongs to the first definition after it, however many decorators and
@@ -783,6 +808,12 @@ def python_calls(snap: Snapshot, p: CallsParams) -> Observation:
                     seen.add(ident)
                 found.append(evidence)
                 in_scripts = in_scripts or not base.is_notebook(path)
+    if p.in_training_code and found:
+        from mlaudit.probes.code_roles import code_roles
+
+        training = code_roles(snap).training
+        found = [e for e in found if e.path in training]
+        in_scripts = bool(found)
     missing = words.calls_phrase(p.calls)
     wanted = [key for key, pattern in p.kwargs.items() if not pattern.startswith("!")]
     if wanted:  # the call alone is not enough: say so (a SlicingSpec() with no feature keys)

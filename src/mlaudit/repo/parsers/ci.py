@@ -45,8 +45,10 @@ CI_GLOBS: dict[str, tuple[str, ...]] = {
         ".cloudbuild/*.yml",
     ),
     "jenkins": ("Jenkinsfile", "Jenkinsfile.*", "*.jenkinsfile", "jenkins/*.groovy"),
-    # AWS CodeBuild (run by CodePipeline on pushes)
-    "codebuild": ("buildspec.yml", "buildspec.yaml", "buildspec*.yml", "buildspec*.yaml"),
+    # AWS CodeBuild (run by CodePipeline on pushes); SageMaker's MLOps project templates name
+    # theirs codebuild-buildspec.yml (YangLIN1997/AWS-MLOps-CI, amanoxsolutions/mlops-realtime-
+    # data-ingestion; reviewed). A file without `phases` is no build spec (parse_codebuild)
+    "codebuild": ("buildspec.yml", "buildspec.yaml", "*buildspec*.yml", "*buildspec*.yaml"),
 }
 
 

@@ -71,6 +71,31 @@ def parse_from(instruction: Instruction) -> BaseImage:
     return BaseImage(image, tag, digest, alias, instruction.line)
 
 
+def copy_sources(instruction: Instruction) -> list[str] | None:
+    """The sources a COPY/ADD takes from the build context, as written (exec or shell form);
+    None for a copy from another stage or image (`--from=`)."""
+    import json
+
+    args = instruction.args.strip()
+    flags: list[str] = []
+    while args.startswith("--"):
+        flag, _, args = args.partition(" ")
+        flags.append(flag)
+        args = args.strip()
+    if any(flag.startswith("--from") for flag in flags):
+        return None
+    words: list[str]
+    if args.startswith("["):
+        try:
+            parsed = json.loads(args)
+        except ValueError:
+            return []
+        words = [str(w) for w in parsed] if isinstance(parsed, list) else []
+    else:
+        words = args.split()
+    return words[:-1] if len(words) >= 2 else []
+
+
 @dataclass
 class Dockerfile:
     instructions: list[Instruction] = field(default_factory=list)
