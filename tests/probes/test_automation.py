@@ -473,6 +473,29 @@ CASES = [
     ("training-pipeline", "fp-import-only", {"pipeline.py": "import kfp\nimport zenml\n"}, F),
     # ct-trigger --------------------------------------------------------------------------------------
     ("ct-trigger", "cron-train", {".github/workflows/ct.yml": wf("python train.py", on=CRON)}, P),
+    # a Prefect flow named for training served on an interval (Aurumdev952/hmsai
+    # pipeline/prefect/deployment.py:9; reviewed) ...
+    (
+        "ct-trigger",
+        "prefect-serve-training-flow",
+        {
+            "train.py": FIT,
+            "deployment.py": "from datetime import timedelta\nfrom pipeline import model_training_flow\n"
+            "model_training_flow.serve(name='t', interval=timedelta(days=7))\n",
+        },
+        P,
+    ),
+    # ... not a report flow served on the same interval
+    (
+        "ct-trigger",
+        "fp-prefect-serve-report-flow",
+        {
+            "train.py": FIT,
+            "deployment.py": "from datetime import timedelta\nfrom reports import daily_report_flow\n"
+            "daily_report_flow.serve(name='r', interval=timedelta(days=1))\n",
+        },
+        F,
+    ),
     # EventBridge rules starting the training pipeline on new data or a drift alarm
     # (aws-samples/amazon-sagemaker-safe-deployment-pipeline pipeline.yml:431-476) ...
     (

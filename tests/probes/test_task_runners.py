@@ -28,6 +28,14 @@ def wf(run: str) -> str:
 
 
 JUSTFILE = "set shell := ['bash', '-c']\n\ndefault: lint\n\nlint:\n    ruff check .\n\ntest: lint\n    @pytest -q\n"
+JUST_IMPORTS = (
+    "set dotenv-load := true\n\ndefault:\n    @just --list\n\nimport 'tasks/check.just'\n"
+)
+JUST_CHECK = (
+    '[group(\'check\')]\ncheck-coverage numprocesses="auto" cov_fail_under="80":\n'
+    "    @echo coverage\n    uv run pytest --numprocesses={{numprocesses}} --cov=src tests\n\n"
+    "check-code:\n    uv run ruff check src\n"
+)
 TASKFILE = (
     "version: '3'\ntasks:\n  lint:\n    cmds:\n      - ruff check .\n"
     "  test:\n    deps: [lint]\n    cmds:\n      - task: unit\n  unit:\n    cmds:\n      - pytest tests\n"
@@ -74,6 +82,24 @@ RUNNERS = [
     ("just", {"justfile": JUSTFILE}, "just test", P, ("justfile", 9)),
     ("just-negative", {"justfile": JUSTFILE}, "just lint", F, None),
     ("just-trap-default-recipe-lints", {"justfile": JUSTFILE}, "just", F, None),
+    # a recipe with parameters defaulted, in a file the justfile imports (fmind/mlops-python-
+    # package's template: irod973/bentoml-demo tasks/check.just:13; reviewed) ...
+    (
+        "just-imported-recipe-with-parameters",
+        {"justfile": JUST_IMPORTS, "tasks/check.just": JUST_CHECK},
+        "uv run just check-coverage",
+        P,
+        ("tasks/check.just", 4),
+    ),
+    # ... its sibling recipe lints; an import that is not there brings in nothing
+    (
+        "just-imported-negative",
+        {"justfile": JUST_IMPORTS, "tasks/check.just": JUST_CHECK},
+        "just check-code",
+        F,
+        None,
+    ),
+    ("just-trap-import-missing", {"justfile": JUST_IMPORTS}, "just check-coverage", F, None),
     ("taskfile", {"Taskfile.yml": TASKFILE}, "task test", P, ("Taskfile.yml", 12)),
     ("taskfile-negative", {"Taskfile.yml": TASKFILE}, "task lint", F, None),
     ("mise", {"mise.toml": MISE}, "mise run ci", P, ("mise.toml", 6)),

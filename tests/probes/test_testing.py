@@ -1121,6 +1121,29 @@ CASES = [
         },
         P,
     ),
+    # the new run's bare metric against the production model's, the alias moved on it
+    # (morenoblue/mlops_test3 src/train.py:65,70; reviewed) ...
+    (
+        "model-quality-gate",
+        "bare-metric-against-production",
+        {
+            "train.py": "from sklearn.linear_model import Ridge\nRidge().fit(X, y)\n",
+            "promote.py": "def promote(c, rmse, prod_rmse, v):\n    better = rmse <= prod_rmse\n"
+            "    if better:\n        c.set_registered_model_alias('m', 'staging', v)\n",
+        },
+        P,
+    ),
+    # ... not a bare loss against a best loss kept by a training loop (a checkpoint, no gate)
+    (
+        "model-quality-gate",
+        "fp-loss-against-best-checkpoint",
+        {
+            "train.py": "from sklearn.linear_model import Ridge\nRidge().fit(X, y)\n",
+            "loop.py": "def step(loss, best_loss, save):\n    if loss < best_loss:\n"
+            "        save()\n    raise_if_nan = None\n",
+        },
+        F,
+    ),
     # ... not the gain only printed
     (
         "model-quality-gate",
@@ -1530,6 +1553,31 @@ CASES = [
         {
             "tests/test_prep.py": "import pandas as pd\n\ndef test_rows():\n"
             "    data = pd.read_csv('data/rows.csv')\n    assert len(data) > 0\n"
+        },
+        P,
+    ),
+    # ... so does `from package import name` where the package has neither a module nor a
+    # name of that name (irod973/bentoml-demo tests/test_scripts.py:3, left by the template)
+    (
+        "unit-tests",
+        "fp-imports-a-name-the-package-lacks",
+        {
+            "src/demo/__init__.py": '"""Demo."""\n',
+            "src/demo/service.py": "def serve():\n    return 1\n",
+            "tests/test_scripts.py": "from demo import scripts\n\n\ndef test_main():\n"
+            "    assert scripts.main([]) == 0\n",
+        },
+        H,
+    ),
+    # ... while a name the package's __init__ brings in by a star import may be there
+    (
+        "unit-tests",
+        "imports-a-name-of-a-star-import",
+        {
+            "src/demo/__init__.py": "from demo.core import *\n",
+            "src/demo/core.py": "def scripts():\n    return 0\n",
+            "tests/test_scripts.py": "from demo import scripts\n\n\ndef test_main():\n"
+            "    assert scripts() == 0\n",
         },
         P,
     ),
@@ -2764,8 +2812,27 @@ def test_tests_in_ci_says_what_is_missing_once(tmp_path):
             },
             Outcome.FAIL,
         ),
+        # a training step allowed to fail never stops a change (MLOPS-IE7374-Fall2024-G9/
+        # mlops-project .github/workflows/train-workflow.yaml:43; reviewed)
+        (
+            {
+                "pytorch/pytorch_simple.py": PPO,
+                ".github/workflows/ci.yml": "on: [push]\njobs:\n  t:\n    runs-on: ubuntu-latest\n"
+                "    steps:\n      - run: python pytorch/pytorch_simple.py\n"
+                "        continue-on-error: true\n",
+            },
+            Outcome.PARTIAL,
+        ),
     ],
-    ids=["pr", "working-directory", "fp-no-training", "schedule-only", "fp-help", "fp-install"],
+    ids=[
+        "pr",
+        "working-directory",
+        "fp-no-training",
+        "schedule-only",
+        "fp-help",
+        "fp-install",
+        "fp-continue-on-error",
+    ],
 )
 def test_ci_training_script(tmp_path, files, expected):
     obs = run_probe(snapshot(tmp_path, files), "ci_training_script")

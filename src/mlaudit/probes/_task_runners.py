@@ -111,29 +111,58 @@ def _walk(
 # just ---------------------------------------------------------------------------------------
 JUSTFILES = ("justfile", "Justfile", ".justfile")
 _JUST = re.compile(r"(?:^|[\s(])just(?:\s+--justfile\s+\S+)?(?=\s|$)")
-_JUST_RECIPE = re.compile(r"^@?([A-Za-z_][\w-]*)((?:\s+[^:=]*?)?)\s*:(?!=)(.*)$")
+# a recipe's parameters may have defaults (`check-coverage numprocesses="auto":`) and be
+# variadic (`+args`, `*flags`) or exported (`$name`)
+_JUST_RECIPE = re.compile(
+    r"^@?([A-Za-z_][\w-]*)"
+    r"((?:\s+[+*$]?[A-Za-z_][\w-]*(?:=(?:\"[^\"]*\"|'[^']*'|[^\s:'\"]+))?)*)"
+    r"\s*:(?!=)(.*)$"
+)
 
 
-def just_recipes(snap: Snapshot, path: str) -> dict[str, tuple[list[tuple[str, int]], list[str]]]:
-    """recipe → ([(body line, number)], dependencies)."""
+# `import 'tasks/check.just'` (and `import? …`, optional) pulls another file's recipes in
+# (fmind/mlops-python-package's template: justfile imports tasks/*.just; irod973/bentoml-demo
+# CI runs `just check-coverage`, defined in tasks/check.just:13; reviewed)
+_JUST_IMPORT = re.compile(r"""^import\??\s+(['"])(.+?)\1\s*$""")
+MAX_JUST_IMPORTS = 3  # depth of imports followed from the justfile
 
-    def parse() -> dict[str, tuple[list[tuple[str, int]], list[str]]]:
-        recipes: dict[str, tuple[list[tuple[str, int]], list[str]]] = {}
+JustRecipe = tuple[str, list[tuple[str, int]], list[str]]  # (its file, body lines, dependencies)
+
+
+def just_recipes(snap: Snapshot, path: str, depth: int = 0) -> dict[str, JustRecipe]:
+    """recipe → (file, [(body line, number)], dependencies), imported files' recipes
+    included (the justfile's own win a name)."""
+
+    def parse() -> dict[str, JustRecipe]:
+        recipes: dict[str, JustRecipe] = {}
+        imports: list[str] = []
         current: str | None = None
         for number, raw in enumerate(snap.lines(path), start=1):
             if raw[:1] in (" ", "\t"):
                 if current and raw.strip() and not raw.strip().startswith("#"):
-                    recipes[current][0].append((raw.strip().lstrip("@-").strip(), number))
+                    recipes[current][1].append((raw.strip().lstrip("@-").strip(), number))
                 continue
             current = None
+            imported = _JUST_IMPORT.match(raw.strip())
+            if imported:
+                target = posixpath.normpath(
+                    posixpath.join(posixpath.dirname(path), imported.group(2))
+                )
+                imports.append(target)
+                continue
             match = _JUST_RECIPE.match(raw)
             if match and not raw.startswith(("set ", "export ", "alias ", "import ", "mod ")):
                 deps = [w.strip("()") for w in match.group(3).split("&&")[0].split()]
-                recipes[match.group(1)] = ([], [d for d in deps if re.match(r"^[\w-]+$", d)])
+                recipes[match.group(1)] = (path, [], [d for d in deps if re.match(r"^[\w-]+$", d)])
                 current = match.group(1)
+        if depth < MAX_JUST_IMPORTS:
+            for target in imports:
+                if target != path and snap.exists(target):
+                    for name, recipe in just_recipes(snap, target, depth + 1).items():
+                        recipes.setdefault(name, recipe)
         return recipes
 
-    return snap._cached("justfile", path, parse)
+    return snap._cached("justfile", f"{depth}:{path}", parse)
 
 
 def just(snap: Snapshot, text: str, cwd: str = "") -> list[Command]:
@@ -147,10 +176,10 @@ def just(snap: Snapshot, text: str, cwd: str = "") -> list[Command]:
         tasks = [next(iter(table))]  # `just` alone runs the first recipe
 
     def body(name: str) -> tuple[list[tuple[str, int | None]], list[str]]:
-        recipe, deps = table.get(name, ([], []))
+        _file, recipe, deps = table.get(name, (path, [], []))
         return list(recipe), deps
 
-    return [(c, path, line, f"{path}:{t}") for t, c, line in _walk(tasks, body)]
+    return [(c, table[t][0], line, f"{table[t][0]}:{t}") for t, c, line in _walk(tasks, body)]
 
 
 # Taskfile (go-task) ---------------------------------------------------------------------------

@@ -398,10 +398,12 @@ def _python_schedules(
                 "metaflow",
             ):
                 scheduled.append((call.line, name))
-            elif name.endswith((".serve", ".deploy")) and any(
-                call.kwarg(k) for k in ("cron", "interval", "schedule", "rrule")
+            elif name.endswith((".serve", ".deploy")) and (
+                given := next(
+                    (k for k in ("cron", "interval", "schedule", "rrule") if call.kwarg(k)), None
+                )
             ):
-                scheduled.append((call.line, f"{name}(cron=…)"))
+                scheduled.append((call.line, f"{name}({given}=…)"))
             elif name.endswith(("create_recurring_run", "create_schedule")):
                 scheduled.append((call.line, name))
             elif name.startswith(("aws_cdk.aws_events.Schedule.", "aws_cdk.aws_scheduler.")) or (
@@ -414,6 +416,9 @@ def _python_schedules(
             return
         names = [s for s, _ in facts.strings] + [c.name for c in facts.calls]
         names += [n for n, _ in facts.functions] + [i.module for i in facts.imports]
+        # an identifier's words: `model_training_flow.serve(interval=…)` schedules a flow
+        # named for training (Aurumdev952/hmsai pipeline/prefect/deployment.py:9; reviewed)
+        names += [c.name.replace("_", " ") for c in facts.calls if "_" in c.name]
         target = trains if any(train.search(n) for n in names) else others
         target.extend(ev(path, line, text) for line, text in scheduled)
 

@@ -747,7 +747,8 @@ def _guessed(module: str, path: str) -> bool:
 
 
 def _defines(snap: Snapshot, path: str, name: str) -> bool:
-    """`path` (a module file) defines or imports `name` at some level."""
+    """`path` (a module file) defines or imports `name` at some level, or may: a star import
+    or a module `__getattr__` can bring in any name."""
     facts = snap.python(path)
     if facts is None:
         return False
@@ -755,7 +756,13 @@ def _defines(snap: Snapshot, path: str, name: str) -> bool:
         any(span[0] == name for span in facts.spans)
         or any(a.target == name for a in facts.assignments)
         or any(imp.module.rsplit(".", 1)[-1] == name for imp in facts.imports)
+        # a module-level `__getattr__` answers any name (PEP 562 lazy imports)
+        or any(span[0] == "__getattr__" for span in facts.spans)
+        or any(_STAR_IMPORT.match(line) for line in snap.lines(path))
     )
+
+
+_STAR_IMPORT = re.compile(r"^\s*from\s+\S+\s+import\s+\*")
 
 
 def _resolve(name: str, modules: Mapping[str, str]) -> tuple[str, str, str] | None:
@@ -803,8 +810,11 @@ def _missing_submodule(name: str, modules: Mapping[str, str]) -> tuple[str, str]
     if resolved is None:
         return None
     module, path, rest = resolved
-    if "." not in rest or not path.endswith("/__init__.py"):
-        return None  # the module itself, or a name inside it: only a missing submodule
+    if not rest or not path.endswith("/__init__.py"):
+        return None  # the module itself, or a name inside a module: only a package's missing
+        # submodule, or a name its `__init__.py` does not define (`from bentoml_demo import
+        # scripts`, neither a module nor a name of the package: irod973/bentoml-demo
+        # tests/test_scripts.py:3, left by the project template; reviewed)
     if _guessed(module, path):
         return None
     return path, rest.split(".")[0]
@@ -1907,7 +1917,8 @@ def entry_point_tests(snap: Snapshot, p: EntryPointTestsParams) -> Observation:
     `runpy.run_path`/`run_module` (torchtune's recipe tests). Entry points are read from
     pyproject.toml, setup.py and setup.cfg.
     Known false positive: a test that runs the command only for `--help` or `--version`
-    (or asserts on its `usage:` text) checks the command line parser, not the pipeline.
+    (or asserts on its `usage:` text) checks the command line parser, not the pipeline; a
+    test file importing a module of the project that does not exist runs nothing.
     Why: the jobs wired together, on a small config, catch what unit tests of each part miss
     (ML Test Score Infra 3).
     Fix: add a test that runs the training command on a tiny dataset for one step.
@@ -1917,6 +1928,8 @@ def entry_point_tests(snap: Snapshot, p: EntryPointTestsParams) -> Observation:
     step = re.compile(p.words, re.IGNORECASE)
     found: list[Evidence] = []
     for tf in test_files(snap):
+        if missing_local_import(snap, tf.facts) is not None:
+            continue  # fails when collected: it runs nothing (irod973/bentoml-demo; reviewed)
         for name, start, end, kind in tf.facts.spans:
             if kind == "class" or not _is_test_function(name):
                 continue
@@ -1958,7 +1971,8 @@ def ci_training_script(snap: Snapshot, p: CiTrainingScriptParams) -> Observation
     the form `python <path>.py …` whose script is a file of the repository with a training
     call in it (`fit`, an optimizer step, `Trainer.train` …: the same test as trains-models),
     whatever the script is called (optuna/optuna-examples pytorch.yml:45 `python
-    pytorch/pytorch_simple.py` on pull requests). A script run only for its `--help`, or one
+    pytorch/pytorch_simple.py` on pull requests); partial where the step may fail without
+    failing the build. A script run only for its `--help`, or one
     that trains nothing (a version check, a lint helper), does not count; nor does a job that
     only runs on a schedule or by hand.
     Why: running the training code end to end on every change catches what unit tests of
@@ -1966,13 +1980,23 @@ def ci_training_script(snap: Snapshot, p: CiTrainingScriptParams) -> Observation
     Fix: run the training script on a tiny config in a CI job triggered on pull requests.
     """
     wanted = set(p.triggers)
-    found = [
-        item.evidence()
+    runs = [
+        item
         for item in _ci_reach.reached(snap, p.follow)
         if item.job.triggers & wanted and _runs_training_script(snap, item.text, item.cwd)
     ]
+    # a step allowed to fail runs the script but never stops the change it tests
+    # (MLOPS-IE7374-Fall2024-G9/mlops-project train-workflow.yaml:43 `continue-on-error:
+    # true`; reviewed)
+    found = [item.evidence() for item in runs if not _ci_reach.advisory(item)]
     if found:
         return base.passed("CI runs a script that trains", found)
+    if runs:
+        return base.partial(
+            "CI runs a script that trains, but a failure never fails the build "
+            "(`continue-on-error`, `allow_failure`, `|| true`)",
+            [item.evidence() for item in runs],
+        )
     return base.failed("no CI job on pushes or pull requests runs a script that trains")
 
 
