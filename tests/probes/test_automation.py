@@ -396,6 +396,34 @@ CASES = [
         },
         F,
     ),
+    # a pipeline module importing components its project no longer defines never compiles
+    # (ayan-create/mlops-kubeflow-assignment pipeline.py:6, the components commented out in
+    # src/pipeline_components.py; reviewed) ...
+    (
+        "training-pipeline",
+        "fp-kfp-importing-missing-components",
+        {
+            "train.py": FIT,
+            "src/__init__.py": "",
+            "src/components.py": "# def train_model():\n#     pass\n\n\ndef train_model_v2():\n    pass\n",
+            "pipeline.py": "from kfp import dsl\nfrom src.components import train_model\n\n\n"
+            "@dsl.pipeline(name='train')\ndef p():\n    train_model()\n",
+        },
+        F,
+    ),
+    # ... while one whose components are there compiles
+    (
+        "training-pipeline",
+        "kfp-importing-its-components",
+        {
+            "train.py": FIT,
+            "src/__init__.py": "",
+            "src/components.py": "a, train_model = None, None\n",
+            "pipeline.py": "from kfp import dsl\nfrom src.components import train_model\n\n\n"
+            "@dsl.pipeline(name='train')\ndef p():\n    train_model()\n",
+        },
+        P,
+    ),
     (
         "training-pipeline",
         "kfp",

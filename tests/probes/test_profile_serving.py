@@ -281,6 +281,24 @@ GCF_DEPLOY = (
         # launches a training pipeline; reviewed)
         ({".github/workflows/cd.yml": GCF_DEPLOY % "--trigger-http"}, "online-serving"),
         ({".github/workflows/cd.yml": GCF_DEPLOY % "--trigger-topic=train"}, "batch"),
+        # a KServe InferenceService serves the model with no serving code of the project's own
+        # (tanny1412/kubeflow-kserve-mlops-pipeline kserve/inference-service.yaml; reviewed),
+        # beside a KFP training pipeline; the pipeline alone is batch work
+        (
+            {
+                "pipelines/pipeline.py": "from kfp import dsl\n\n@dsl.pipeline(name='p')\ndef p():\n    pass\n",
+                "kserve/isvc.yaml": "apiVersion: serving.kserve.io/v1beta1\nkind: InferenceService\n"
+                "metadata:\n  name: iris\nspec:\n  predictor:\n    sklearn:\n"
+                "      storageUri: s3://bucket/model\n",
+            },
+            "online-serving",
+        ),
+        (
+            {
+                "pipelines/pipeline.py": "from kfp import dsl\n\n@dsl.pipeline(name='p')\ndef p():\n    pass\n"
+            },
+            "batch",
+        ),
         # an MLflow scoring server generated from the registry and pushed by CI serves online
         # (davesamer/ml-ops-test-project code/build_docker_image.py:16; reviewed); the same
         # image built and never shipped is not a service

@@ -26,6 +26,10 @@ def wf(run: str, on: str = "[push, pull_request]", extra: str = "") -> str:
 
 
 FASTAPI_APP = "from fastapi import FastAPI\napp = FastAPI()\n"
+USES = (
+    "on: [push, pull_request]\njobs:\n  lint:\n    runs-on: ubuntu-latest\n    steps:\n"
+    "      - uses: actions/checkout@v4\n      - uses: %s\n"
+)
 # a src/ package, and a test of its ETL that also imports `src.comm`, which it lacks
 SRC_PACKAGE_AND_BROKEN_TEST = {
     "src/common/__init__.py": "",
@@ -1569,6 +1573,18 @@ CASES = [
         },
         H,
     ),
+    # ... and `from module import name` where the module has it only in a comment
+    (
+        "unit-tests",
+        "fp-imports-a-name-only-commented-out",
+        {
+            "src/demo/__init__.py": "",
+            "src/demo/core.py": "# def old():\n#     return 0\n\n\ndef new():\n    return 1\n",
+            "tests/test_core.py": "from demo.core import old\n\n\ndef test_old():\n"
+            "    assert old() == 0\n",
+        },
+        H,
+    ),
     # ... while a name the package's __init__ brings in by a star import may be there
     (
         "unit-tests",
@@ -2172,6 +2188,20 @@ CASES = [
         P,
     ),
     ("pre-commit-quality", "ci-flake8", {".github/workflows/ci.yml": wf("flake8 src")}, P),
+    # an action named for the linter runs it (StatCan/aaw-kubeflow-mlops ci.yml:42
+    # `TrueBrain/actions-flake8@master`; reviewed); one that only annotates a run does not
+    (
+        "pre-commit-quality",
+        "ci-named-flake8-action",
+        {".github/workflows/ci.yml": USES % "TrueBrain/actions-flake8@master"},
+        P,
+    ),
+    (
+        "pre-commit-quality",
+        "fp-flake8-annotations-action",
+        {".github/workflows/ci.yml": USES % "rbialon/flake8-annotations@v1"},
+        F,
+    ),
     # pytest's options run the linters as plugins on every CI run (flairNLP/flair
     # pyproject.toml:17; reviewed) ...
     (

@@ -391,6 +391,11 @@ class CallsParams(Params):
         description="count only calls in files that train (a training call of their own): "
         "a Spark session that materialises features is not distributed training",
     )
+    importable_only: bool = Field(
+        default=False,
+        description="count only calls in files that can be imported: a file importing a "
+        "module or name of the project that does not exist fails before anything runs",
+    )
 
     @field_validator("kwargs")
     @classmethod
@@ -808,6 +813,31 @@ def python_calls(snap: Snapshot, p: CallsParams) -> Observation:
                     seen.add(ident)
                 found.append(evidence)
                 in_scripts = in_scripts or not base.is_notebook(path)
+    if p.importable_only and found:
+        from mlaudit.probes.testing import missing_local_import
+
+        broken = {
+            e.path
+            for e in found
+            if (facts := snap.python(e.path)) is not None
+            and missing_local_import(snap, facts) is not None
+        }
+        found = [e for e in found if e.path not in broken]
+        in_scripts = any(not base.is_notebook(e.path) for e in found)
+        if broken and not found and not p.absent:
+            shown = []
+            for path in sorted(broken):
+                facts = snap.python(path)
+                imp = missing_local_import(snap, facts) if facts is not None else None
+                shown.append(
+                    ev(path, imp.line if imp else None, f"import {imp.module}" if imp else None)
+                )
+            return base.failed(
+                f"the calls are only in {words.listing(sorted(broken))}, which import(s) a "
+                "module or name of the project that does not exist: it fails before anything "
+                "runs",
+                shown,
+            )
     if p.in_training_code and found:
         from mlaudit.probes.code_roles import code_roles
 

@@ -79,6 +79,8 @@ SERVING_FILES = (
     "template.yaml",
     "app.yaml",
 )
+# Kubernetes resources that are a model server (KServe, KFServing, Seldon Core)
+MODEL_SERVER_KINDS = frozenset({"InferenceService", "SeldonDeployment"})
 ORCHESTRATOR_MODULES = (
     "airflow",
     "prefect",
@@ -924,6 +926,27 @@ def _detect_profile(snap: Snapshot) -> ProfileInfo:
             detected="online-serving",
             reasons=tuple(reasons),
             evidence=base.cap(serving[:3] + serving_files[:2] + shipped[:3]),
+        )
+    # a model server declared as a cluster resource serves online with no serving code of
+    # the project's own: KServe loads the model from storage (tanny1412/kubeflow-kserve-mlops-
+    # pipeline kserve/inference-service.yaml:1-13, beside a KFP training pipeline; reviewed)
+    model_servers = (
+        []
+        if library
+        else [
+            ev(obj.path, obj.line, f"kind: {obj.kind}")
+            for obj in snap.k8s_objects
+            if obj.kind in MODEL_SERVER_KINDS
+            and not base.is_excluded(obj.path)
+            and not base.is_test_path(obj.path)
+        ]
+    )
+    if model_servers:
+        return ProfileInfo(
+            name="online-serving",
+            detected="online-serving",
+            reasons=("a model server is declared as a Kubernetes resource (KServe, Seldon)",),
+            evidence=base.cap(model_servers[:3]),
         )
     served = [] if library else _served_by_ci(snap)
     if served:

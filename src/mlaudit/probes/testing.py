@@ -799,8 +799,17 @@ def missing_local_import(snap: Snapshot, facts: PythonFacts) -> Import | None:
                 suspects.clear()
             suspect = suspects[imp.module] = _missing_submodule(imp.module, modules)
         if suspect is not None and not _defines(snap, *suspect):
-            return imp
+            if suspect[0].endswith("/__init__.py") or not _written(snap, *suspect):
+                return imp
     return None
+
+
+def _written(snap: Snapshot, path: str, name: str) -> bool:
+    """Does `name` appear in a line of `path` that is not a comment? A module may define a
+    name in ways its facts do not list (`a, b = …`, a loop variable, `globals()`): only a
+    name written nowhere but in comments is surely missing."""
+    word = re.compile(rf"\b{re.escape(name)}\b")
+    return any(word.search(line) and not line.lstrip().startswith("#") for line in snap.lines(path))
 
 
 def _missing_submodule(name: str, modules: Mapping[str, str]) -> tuple[str, str] | None:
@@ -810,11 +819,15 @@ def _missing_submodule(name: str, modules: Mapping[str, str]) -> tuple[str, str]
     if resolved is None:
         return None
     module, path, rest = resolved
-    if not rest or not path.endswith("/__init__.py"):
-        return None  # the module itself, or a name inside a module: only a package's missing
-        # submodule, or a name its `__init__.py` does not define (`from bentoml_demo import
-        # scripts`, neither a module nor a name of the package: irod973/bentoml-demo
-        # tests/test_scripts.py:3, left by the project template; reviewed)
+    if not rest:
+        return None  # the module itself
+    if not path.endswith("/__init__.py") and "." in rest:
+        return None  # an attribute of a name inside a module
+    # a package's missing submodule, or a name its `__init__.py` does not define (`from
+    # bentoml_demo import scripts`, neither a module nor a name of the package: irod973/
+    # bentoml-demo tests/test_scripts.py:3, left by the project template; reviewed); or a
+    # name a module does not define (`from src.pipeline_components import extract_data`,
+    # commented out there: ayan-create/mlops-kubeflow-assignment pipeline.py:6; reviewed)
     if _guessed(module, path):
         return None
     return path, rest.split(".")[0]
@@ -1614,6 +1627,17 @@ LINT_ACTIONS = re.compile(
 )
 
 
+# ... and any action named for one of the tools (TrueBrain/actions-flake8, a `*-ruff-action`):
+# StatCan/aaw-kubeflow-mlops .github/workflows/ci.yml:42 `uses: TrueBrain/actions-flake8@master`
+# on every push and pull request (reviewed)
+_NAMED_LINT_ACTION = re.compile(
+    r"^[\w.-]+/(?:[\w.]+-)*(?:flake8|ruff|black|pylint|mypy|isort|pyright)"
+    # a problem matcher only annotates the output of a run made elsewhere
+    r"(?!-(?:annotations?|problem-matchers?|matchers?)\b)(?:-[\w.]+)*@",
+    re.IGNORECASE,
+)
+
+
 class PreCommitParams(Params):
     hooks: str = Field(default=QUALITY_HOOKS, description="regex of quality hook ids/repos/entries")
     config_globs: list[str] = Field(
@@ -1701,7 +1725,7 @@ def precommit_quality(snap: Snapshot, p: PreCommitParams) -> Observation:
         for job in snap.ci_jobs
         if not job.disabled
         for u in job.uses
-        if LINT_ACTIONS.match(u.text)
+        if LINT_ACTIONS.match(u.text) or _NAMED_LINT_ACTION.search(u.text)
     ]
     if ci:
         return base.passed("CI runs code-quality tools", ci)
