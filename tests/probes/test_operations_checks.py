@@ -153,6 +153,14 @@ def notebook(source: str) -> str:
     return json.dumps({"cells": [{"cell_type": "code", "source": [source]}], "nbformat": 4})
 
 
+FLASK_SERVE = (
+    "import pickle\nfrom flask import Flask, request, jsonify\napp = Flask(__name__)\n"
+    "model = pickle.load(open('model.pkl', %s))\n\n\n@app.route('/predict', methods=['POST'])\n"
+    "def predict():\n    return jsonify({'p': int(model.predict([request.get_json()['x']])[0])})\n"
+)
+SERVE_IMAGE = 'FROM python:3.11\nCOPY . /app\nEXPOSE 5000\nCMD ["python", "deploy.py"]\n'
+
+
 CASES = [
     # MON
     (
@@ -211,6 +219,11 @@ CASES = [
     # services/inference/main.py:155; reviewed); the trap: an INSERT of another table
     ("payload-logging", {"app/main.py": SQL_LOG.format(table="inference_logs")}, PASS),
     ("payload-logging", {"app/main.py": SQL_LOG.format(table="users")}, UNKNOWN),
+    # a Flask app that reads its model file and answers writes nothing anywhere
+    # (muhammadhassaan-solves/automated-ml-pipeline-with-gitlab-ci-cd deploy.py:5; reviewed);
+    # one that appends to a file may log its payloads
+    ("payload-logging", {"deploy.py": FLASK_SERVE % "'rb'", "Dockerfile": SERVE_IMAGE}, FAIL),
+    ("payload-logging", {"deploy.py": FLASK_SERVE % "'a'", "Dockerfile": SERVE_IMAGE}, UNKNOWN),
     # data capture on a SageMaker endpoint configuration: CloudFormation, AWS CDK
     (
         "payload-logging",

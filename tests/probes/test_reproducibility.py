@@ -145,6 +145,15 @@ SPLIT_THEN_FOREST = (
     "model = {forest}\nmodel.fit(X_tr, y_tr)\n"
 )
 
+SHA = "afc26626d710899948693e1a61405dce197f57ffa719fa1130d346b4cc095343"
+BYTES_CHECKED = (
+    "from urllib.request import urlopen\n\nSPEC = {'url': 'https://x/d.zip', 'sha256': '%s'}\n\n\n"
+    "def download_dataset(spec):\n    with urlopen(spec['url'], timeout=30) as response:\n"
+    "        payload = response.read()\n    digest = sha256_bytes(payload)\n"
+    "    if digest != spec['sha256']:\n        raise ValueError('checksum mismatch')\n"
+    "    return payload\n"
+)
+
 CASES = [
     # data-pinned -----------------------------------------------------------------------
     (
@@ -192,6 +201,21 @@ CASES = [
             "train.py": "model.fit(x)\n",
         },
         PASS,
+    ),
+    # ... or the downloaded bytes hashed and compared with the digest the file records
+    # (mzquadri/MLOps-End-to-End-Pipeline src/datasets.py:59,124-131; reviewed) ...
+    (
+        "data-pinned",
+        "downloaded bytes against a recorded sha256",
+        {"src/datasets.py": BYTES_CHECKED % SHA, "train.py": "model.fit(x)\n"},
+        PASS,
+    ),
+    # ... not the same hashing with no digest recorded to compare with
+    (
+        "data-pinned",
+        "FP downloaded bytes hashed, nothing recorded",
+        {"src/datasets.py": BYTES_CHECKED % "unknown", "train.py": "model.fit(x)\n"},
+        FAIL,
     ),
     # ... not an integrity check of another file than the one downloaded
     (

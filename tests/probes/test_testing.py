@@ -2519,6 +2519,33 @@ def test_a_reusable_test_workflow_runs_on_its_callers_events(tmp_path, caller_on
     assert run_check(snapshot(tmp_path, files), "tests-in-ci").outcome.value == expected
 
 
+@pytest.mark.parametrize(
+    ("upstream_on", "upstream_name", "expected"),
+    [
+        # the CI workflow runs on every push: the one chained after it does too
+        # (McDoritos/AAIL-Practical_8 2_continuous_delivery.yml:8-10; reviewed)
+        ("[push]", "CI", "pass"),
+        # ... after a workflow started by hand, by hand only
+        ("[workflow_dispatch]", "CI", "partial"),
+        # the trap: a workflow_run naming a workflow that is not there gains no push
+        ("[push]", "Other", "partial"),
+    ],
+)
+def test_a_workflow_run_after_another_runs_on_its_events(
+    tmp_path, upstream_on, upstream_name, expected
+):
+    files = {
+        "tests/test_a.py": TEST_OK,
+        ".github/workflows/ci.yml": wf("ruff check .", on=upstream_on).replace(
+            "name: ci", f"name: {upstream_name}", 1
+        ),
+        ".github/workflows/cd.yml": wf(
+            "pytest tests", on="{workflow_run: {workflows: [CI], types: [completed]}}"
+        ).replace("name: ci", "name: CD", 1),
+    }
+    assert run_check(snapshot(tmp_path, files), "tests-in-ci").outcome.value == expected
+
+
 def test_unit_tests_reports_the_empty_tests_folder(tmp_path):
     snap = snapshot(tmp_path, {"tests/__init__.py": "", "tests/conftest.py": "import pytest\n"})
     obs = run_check(snap, "unit-tests")

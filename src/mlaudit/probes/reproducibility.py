@@ -116,20 +116,37 @@ def _hand_checked_downloads(path: str, facts: PythonFacts) -> list[int]:
     `util.download_url(metadata["url"], filename)`, `compute_sha256(filename)` compared with
     the sha256 recorded in data/raw/*/metadata.toml, reviewed)."""
     found = []
+    # a checksum recorded in the file itself (`sha256="afc26626…"` in the dataset's spec)
+    recorded = any(_RECORDED_DIGEST.match(value) for value, _line in facts.strings)
     for name, start, end, kind in facts.spans:
         if kind != "def" or not (_ABOUT_DATA.search(name) or _ABOUT_DATA.search(path)):
             continue
         inside = [c for c in facts.calls if start <= c.line <= end]
+        downloads = [c for c in inside if _DOWNLOAD.search(c.name)]
         # the file a download writes: a name passed after the URL
-        fetched = {
-            name for c in inside if _DOWNLOAD.search(c.name) for key, name in c.names if key != "0"
-        }
+        fetched = {name for c in downloads for key, name in c.names if key != "0"}
         digests = [
             c for c in inside if _DIGEST.search(c.name) and {n for _k, n in c.names} & fetched
         ]
+        # ... or the bytes it returned, hashed in the same function, where the file records
+        # the digest to compare them with (mzquadri/MLOps-End-to-End-Pipeline
+        # src/datasets.py:59,124-131: `urlopen` … `sha256_bytes(payload)` against the spec's
+        # sha256; reviewed); a hash of the URL names a cache entry, it checks nothing
+        if not digests and downloads and recorded:
+            urls = {n for c in downloads for key, n in c.names if key == "0"}
+            digests = [
+                c
+                for c in inside
+                if _DIGEST.search(c.name)
+                and c.line >= downloads[0].line
+                and not ({n for _k, n in c.names} & urls)
+            ]
         if digests:
             found.append(digests[0].line)
     return found
+
+
+_RECORDED_DIGEST = re.compile(r"^(?:sha\d+:|md5:)?(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{64})$")
 
 
 @probe("data_pinned", NoParams)

@@ -390,6 +390,14 @@ _LOG_CALLS = (
 )
 
 
+def _opens_for_writing(call: Call) -> bool:
+    """An `open` that may write: a write mode, or a mode the source does not settle. Reading
+    the model file (`open('model/model.pkl', 'rb')`) writes no payload anywhere
+    (muhammadhassaan-solves/automated-ml-pipeline-with-gitlab-ci-cd deploy.py:5; reviewed)."""
+    mode = call.kwarg("mode") or (call.args[1] if len(call.args) > 1 else "'r'")
+    return not mode.startswith("'") or bool(_WRITE_MODE.match(mode))
+
+
 def _logs_values(call: Call) -> bool:
     return any(a == "<expr>" for a in call.args) or any(v == "<expr>" for _, v in call.kwargs)
 
@@ -426,6 +434,8 @@ def serving_payload_log(snap: Snapshot, p: NoParams) -> Observation:
                 named.append(ev(path, call.line, f"{target}(…)", "named for logging predictions"))
             elif name_matches_any(call.name, _LOG_CALLS):
                 sinks += _logs_values(call)
+            elif call.name in ("open", "io.open"):
+                sinks += _opens_for_writing(call)
             elif name_matches_any(call.name, _POSSIBLE_SINKS):
                 sinks += 1
     if named:

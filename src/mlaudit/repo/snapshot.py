@@ -40,6 +40,7 @@ from mlaudit.repo.parsers.ci import (
     ci_system_for,
     config_names,
     demote_dead_branches,
+    inherit_upstream_triggers,
     mark_uncalled,
     parse_jenkinsfile,
     run_by_hand,
@@ -618,6 +619,7 @@ class Snapshot(InfraViews):
                     triggered |= declared
             run_by_hand(jobs, submitted, triggered)
         mark_uncalled(jobs)
+        inherit_upstream_triggers(jobs)
         if self.git is not None and self.git.default_branch is not None:
             demote_dead_branches(
                 jobs, self.git.default_branch, self.git.branch_tips, _unix(self.git.commit_date)

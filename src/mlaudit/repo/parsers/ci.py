@@ -114,6 +114,10 @@ class CiJob:
     trigger_paths: list[str] = field(default_factory=list)
     # GitHub: an event's branch filter, (`branches`, `branches-ignore`), see demote_dead_branches
     branch_filters: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict)
+    # GitHub: the workflow's name, and the workflows whose runs start this one
+    # (`on: workflow_run: workflows: […]`), see inherit_upstream_triggers
+    workflow: str = ""
+    after: tuple[str, ...] = ()
 
     @property
     def scheduled(self) -> bool:
@@ -580,6 +584,38 @@ def _inherit_callers_triggers(jobs: list[CiJob]) -> None:
             return
 
 
+def inherit_upstream_triggers(jobs: list[CiJob]) -> None:
+    """A GitHub workflow started when another completes (`on: workflow_run: workflows:
+    [CI]`) runs on that workflow's events: on every push when CI runs on every push
+    (McDoritos/AAIL-Practical_8 2_continuous_delivery.yml:8-10, training and end-to-end tests
+    chained after the CI workflow; reviewed), through chains of them too. Its own filters
+    stay; it takes the upstream's path and branch filters where it has none."""
+    by_name: dict[str, list[CiJob]] = {}
+    for job in jobs:
+        if job.system == "github" and job.workflow:
+            by_name.setdefault(job.workflow, []).append(job)
+    chained = [j for j in jobs if j.system == "github" and j.after and "workflow_run" in j.triggers]
+    for _round in range(len(by_name)):  # a chain is at most as long as there are workflows
+        grew = False
+        for job in chained:
+            for name in job.after:
+                for upstream in by_name.get(name, ()):
+                    if upstream is job or upstream.disabled:
+                        continue
+                    added = upstream.triggers - {"workflow_run", "workflow_call"} - job.triggers
+                    if not added:
+                        continue
+                    job.triggers |= added
+                    if not job.trigger_paths:
+                        job.trigger_paths.extend(upstream.trigger_paths)
+                    for event in added:
+                        if event in upstream.branch_filters:
+                            job.branch_filters.setdefault(event, upstream.branch_filters[event])
+                    grew = True
+        if not grew:
+            return
+
+
 def mark_uncalled(jobs: list[CiJob]) -> None:
     """A GitHub reusable workflow (`on: workflow_call`) or an Azure Pipelines template (a job
     with no trigger of its own) runs only where a pipeline calls it. When no pipeline of this
@@ -636,6 +672,9 @@ def parse_github(path: str, doc: Any) -> list[CiJob]:
     if not isinstance(doc, dict):
         return []
     triggers, paths, filters = _github_triggers(doc)
+    raw_on = doc.get("on", doc.get(True))
+    run_after = _as_dict(_as_dict(raw_on).get("workflow_run"))
+    upstream = tuple(str(w) for w in _as_list(run_after.get("workflows")) if w is not None)
     if not triggers:
         # a workflow with no `on:` (every trigger commented out) runs on nothing until they
         # are restored: paused, like one started only by hand (coderkol95/
@@ -662,6 +701,8 @@ def parse_github(path: str, doc: Any) -> list[CiJob]:
             disabled=_truthy_false(job.get("if")),
             trigger_paths=list(paths),
             branch_filters=dict(filters),
+            workflow=str(doc.get("name") or path),
+            after=upstream,
         )
         if isinstance(job.get("uses"), str):
             ci.uses.append(CiCommand(job["uses"], key_line(job, "uses")))
@@ -1172,5 +1213,6 @@ __all__ = [
     "CiJob",
     "LineDict",
     "ci_system_for",
+    "inherit_upstream_triggers",
     "sniff_ci_system",
 ]
