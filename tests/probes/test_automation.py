@@ -1882,3 +1882,73 @@ def test_cd_deploy_an_image_that_copies_a_file_moved_away(tmp_path, dockerfile, 
     if expected is Outcome.PARTIAL:
         assert "moved to docs/k8s.txt" in obs.message
         assert ("Dockerfile", 2) in [(e.path, e.line) for e in obs.evidence]
+
+
+BUILD_PUSH_JOB = (
+    "on: {push: {branches: [main]}}\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n"
+    "      - uses: actions/checkout@v4\n%s"
+    "      - run: |\n          docker build -t reg/app:latest .\n          docker push reg/app:latest\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("before", "tracked", "expected"),
+    [
+        # the image copies git-ignored models nothing in the job creates: a clean checkout
+        # cannot build it (harmandeep2993/movie-recommender-system-mlops-end-to-end
+        # Dockerfile:22, .github/workflows/ci-cd.yml:55-57; reviewed)
+        ("", False, Outcome.PARTIAL),
+        # ... a step that pulls them first builds it
+        ("      - run: dvc pull models\n", False, Outcome.PASS),
+        # ... and so does an action that brings them in
+        (
+            "      - uses: actions/download-artifact@v4\n        with: {name: models}\n",
+            False,
+            Outcome.PASS,
+        ),
+        # trap: a git-ignored file force-added to git is in every checkout
+        ("", True, Outcome.PASS),
+    ],
+)
+def test_cd_deploy_an_image_that_copies_git_ignored_files(tmp_path, before, tracked, expected):
+    files = {
+        ".gitignore": "models/\n*.pkl\n",
+        "app.py": "x = 1\n",
+        "Dockerfile": "FROM python:3.11-slim\nCOPY app.py .\nCOPY models/ ./models/\n",
+        ".github/workflows/cd.yml": BUILD_PUSH_JOB % before,
+    }
+    if tracked:
+        files["models/model.pkl"] = "weights"
+    root = tmp_path / "r"
+    from helpers import git, make_repo, run_probe
+
+    from mlaudit.repo.worktree import open_worktree
+
+    make_repo(root, files)
+    if tracked:
+        git(root, "add", "-f", "models/model.pkl")
+        git(root, "commit", "-q", "-m", "force-add the model")
+    obs = run_probe(open_worktree(root), "cd_deploy")
+    assert obs.outcome is expected, obs.message
+    if expected is Outcome.PARTIAL:
+        assert ("Dockerfile", 3) in [(e.path, e.line) for e in obs.evidence]
+
+
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    [
+        ("docker build -t app .", ("Dockerfile", "")),
+        ("docker build -f docker/serve.Dockerfile -t app .", ("docker/serve.Dockerfile", "")),
+        (
+            "docker buildx build --platform linux/amd64 --push -t a:b services/api",
+            ("services/api/Dockerfile", "services/api"),
+        ),
+        ("docker build --file=Dockerfile.prod .", ("Dockerfile.prod", "")),
+        ("docker build -t app $CONTEXT", None),
+        ("docker push app", None),
+    ],
+)
+def test_built_dockerfile_reads_the_build_command(command, expected):
+    from mlaudit.probes._delivery import built_dockerfile
+
+    assert built_dockerfile(command) == expected

@@ -115,6 +115,13 @@ RAW = (PASSWORD, GH_TOKEN, JWT, PYPI, NPM, WANDB)
         ("nb.ipynb", '   "password = \\"DkguP5GsB9yiPk8\\"\\n",\n', "code-credential"),
         ("src/client.py", 'client = Client(api_key="Qm7RtY2wXv9LpK4s")\n', "code-credential"),
         ("src/cfg.py", 'CONFIG = {"access_token": "Qm7RtY2wXv9LpK4s"}\n', "code-credential"),
+        # a lower-case hex token set into the environment by subscript (Arupreza/MLOps-End-to-
+        # End-Credit-Card-Fraud-Detection src/train.py:34, a DagsHub token; reviewed)
+        (
+            "src/train.py",
+            "os.environ['MLFLOW_TRACKING_PASSWORD'] = \"7f3a9c2e5b8d1f4a6c0e9b3d7a2f5c8e41d0b6a2\"\n",
+            "code-credential",
+        ),
         # the same credential on a real host is one (the example.org row below is not)
         ("docs/db.md", "postgres://app:S3cretPassw0rdX@db.acme.io:5432/app\n", "url-credential"),
         ("src/client.py", f'HEADERS = {{"Authorization": "Bearer {JWT}"}}\n', "jwt"),
@@ -167,6 +174,13 @@ def test_detects_credentials_outside_token_files(path: str, text: str, kind: str
         ("src/db.py", 'password = os.environ["DB_PASSWORD"]\npassword = getpass()\n'),
         ("src/cfg.py", 'TOKEN_ENV_VAR = "HF_TOKEN_V2x9"\nsecret_name = "prod-Db-2024x"\n'),
         ("src/cfg.py", 'password = "password123"\napi_key = "your-Api-Key-1"\n'),
+        # a digest is named as one, and a commit or a hash is no credential
+        (
+            "src/data.py",
+            'expected_sha256 = "afc26626d710899948693e1a61405dce197f57ffa719fa1130d346b4cc095343"\n'
+            'password_hash = "5f4dcc3b5aa765d61d8327deb882cf99"\n'
+            'commit_sha = "9fceb02d0ae598e95dc970b74767f19372d61af8"\n',
+        ),
         ("README.md", 'password = "DkguP5GsB9yiPk8"\n'),
         # a name reserved for documentation (RFC 2606) holds no live credential
         ("README.md", "E.g.: https://1234abcd:5678efgh@sentry.example.com/30\n"),

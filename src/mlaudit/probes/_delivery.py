@@ -23,6 +23,7 @@ Everything is read through `_ci_reach`, so commands behind `make deploy` or
 
 from __future__ import annotations
 
+import dataclasses
 import posixpath
 import re
 from dataclasses import dataclass
@@ -331,6 +332,180 @@ def stale_copies(snap: Snapshot, dockerfile: str) -> list[Evidence]:
     return found
 
 
+# `docker build` / `docker buildx build`: the Dockerfile and the context it builds
+_DOCKER_BUILD = re.compile(r"\bdocker\s+(?:buildx\s+)?build\b")
+_BUILD_VALUE_FLAGS = frozenset(
+    {
+        "-t",
+        "--tag",
+        "-f",
+        "--file",
+        "--build-arg",
+        "--platform",
+        "--target",
+        "--label",
+        "--cache-from",
+        "--cache-to",
+        "--secret",
+        "--network",
+        "--progress",
+        "-o",
+        "--output",
+        "--iidfile",
+        "--ssh",
+        "--build-context",
+        "--add-host",
+        "-m",
+        "--memory",
+        "--shm-size",
+    }
+)
+# a command that may create what a later COPY takes: data or models fetched, a lock file
+# written, a build or training step, files copied or unpacked
+_MAY_PRODUCE = re.compile(
+    r"\b(?:dvc|python\d?|make|uv\s+(?:lock|sync|run|pip)|poetry|pdm|pip\s+download|wget|curl"
+    r"|aws\s+s3|gsutil|gcloud\s+storage|azcopy|mkdir|cp|mv|tar|unzip|git\s+lfs|bash|sh|npm"
+    r"|mlflow|huggingface-cli|hf)\b"
+)
+
+
+# actions that set a job up and bring no file of the project in
+_SETUP_ACTION = re.compile(
+    r"^(?:actions/(?:checkout|setup-[\w-]+)|docker/(?:login-action|setup-[\w-]+|metadata-action)"
+    r"|aws-actions/(?:configure-aws-credentials|amazon-ecr-login)|google-github-actions/"
+    r"(?:auth|setup-gcloud)|azure/(?:login|docker-login)|astral-sh/setup-uv)@",
+    re.IGNORECASE,
+)
+
+
+def _root_line(item: _ci_reach.Reached) -> int | None:
+    """The line of the CI file the reached command starts from."""
+    if not item.via:
+        return item.line
+    _path, _, line = item.via[0].rpartition(":")
+    return int(line) if line.isdigit() else None
+
+
+def built_dockerfile(text: str, cwd: str = "") -> tuple[str, str] | None:
+    """(Dockerfile, build context) of a `docker build` command line, repo-relative; None when
+    the command builds none or names them with variables."""
+    from mlaudit.probes._task_runners import shell_words
+
+    found = _DOCKER_BUILD.search(text)
+    if found is None:
+        return None
+    words = list(shell_words(text[found.end() :].split("&&")[0].split(";")[0]))
+    dockerfile: str | None = None
+    context: str | None = None
+    skip = False
+    for i, word in enumerate(words):
+        if skip:
+            skip = False
+            continue
+        if word.startswith("-"):
+            flag, _, value = word.partition("=")
+            if flag in ("-f", "--file"):
+                dockerfile = value or (words[i + 1] if i + 1 < len(words) else None)
+            skip = flag in _BUILD_VALUE_FLAGS and not value
+            continue
+        context = word
+        break
+    if context is None or "$" in context or (dockerfile and "$" in dockerfile):
+        return None
+    if context.startswith(("http://", "https://", "git@")) or context == "-":
+        return None
+    root = posixpath.normpath(posixpath.join(cwd, context)) if cwd else posixpath.normpath(context)
+    root = "" if root == "." else root
+    file = (
+        posixpath.normpath(posixpath.join(cwd, dockerfile))
+        if dockerfile
+        else posixpath.join(root, "Dockerfile")
+        if root
+        else "Dockerfile"
+    )
+    return file.removeprefix("./"), root
+
+
+def ignored_copies(snap: Snapshot, dockerfile: str, context: str) -> list[Evidence]:
+    """The COPY/ADD lines of `dockerfile` whose source is git-ignored and not in the
+    repository: a clean checkout has no such file, so the build fails there unless a step
+    before it creates the file (harmandeep2993/movie-recommender-system-mlops-end-to-end
+    Dockerfile:12,20-22 `COPY uv.lock`, `COPY models/`, all git-ignored, built by a job that
+    only checks out and logs in; reviewed)."""
+    parsed = snap.dockerfile(dockerfile)
+    if parsed is None:
+        return []
+    found: list[Evidence] = []
+    for instruction in (*parsed.of("COPY"), *parsed.of("ADD")):
+        for source in copy_sources(instruction) or []:
+            if _NOT_A_PATH.search(source) or source.strip("./") == "":
+                continue
+            path = posixpath.normpath(posixpath.join(context, source)).removeprefix("./")
+            if snap.exists(path) or snap.has_dir(path):
+                continue
+            if _git_ignored(snap, path, is_dir=source.endswith("/")):
+                found.append(
+                    ev(
+                        dockerfile,
+                        instruction.line,
+                        f"{instruction.keyword} {instruction.args}",
+                        "git-ignored: not in a clean checkout, and nothing before the build "
+                        "creates it",
+                    )
+                )
+                break
+    return found
+
+
+def _git_ignored(snap: Snapshot, path: str, *, is_dir: bool) -> bool:
+    """Does a `.gitignore` of the repository ignore `path` (last matching line wins)?"""
+    from mlaudit.repo.wildmatch import GitignoreRule
+
+    verdict = False
+    for ignore in sorted(f for f in snap.files if posixpath.basename(f) == ".gitignore"):
+        base = posixpath.dirname(ignore)
+        if base and not path.startswith(base + "/"):
+            continue
+        sub = path[len(base) + 1 :] if base else path
+        for line in snap.lines(ignore):
+            line = line.strip()
+            if (
+                line
+                and not line.startswith("#")
+                and GitignoreRule(line).matches(sub, is_dir=is_dir)
+            ):
+                verdict = not line.startswith("!")
+    return verdict
+
+
+def _unbuildable(snap: Snapshot, items: list[_ci_reach.Reached]) -> tuple[Evidence, ...]:
+    """What makes the image a job builds with `docker build` unbuildable: a COPY of a file
+    the repository moved away, or of a git-ignored file no earlier step of the job creates."""
+    for index, item in enumerate(items):
+        built = built_dockerfile(item.text, item.cwd)
+        command = _DOCKER_BUILD.search(item.text)
+        if built is None or command is None or not snap.exists(built[0]):
+            continue
+        dockerfile, context = built
+        broken = stale_copies(snap, dockerfile)
+        earlier = [b.text for b in items[:index]] + [item.text[: command.start()]]
+        produced = any(_ci_reach.runs(text, _MAY_PRODUCE) for text in earlier if text.strip())
+        # an action before the build may bring files in (actions/download-artifact, a cache)
+        at = _root_line(item)
+        fetched = any(
+            u.line is not None
+            and at is not None
+            and u.line < at
+            and not _SETUP_ACTION.match(u.text)
+            for u in item.job.uses
+        )
+        if not (produced or fetched):
+            broken += ignored_copies(snap, dockerfile, context)
+        if broken:
+            return tuple(broken)
+    return ()
+
+
 def _ever_tracked(snap: Snapshot) -> frozenset[str]:
     """Every path a commit of the history touched (files, and the folders above them)."""
 
@@ -479,6 +654,7 @@ def deliveries(snap: Snapshot) -> list[Delivery]:
             if job.disabled:
                 continue
             items = by_job.get(id(job), [])
+            before = len(found)
             deploys = [i for i in items if _ci_reach.runs(i.text, SERVICE_DEPLOY)]
             # a function run by events (a Pub/Sub topic, a bucket) answers no request
             # (ruteee/kubeflow-pipeline-gcp-deploy pipelineCD.yml:47-54 `gcloud functions
@@ -524,6 +700,10 @@ def deliveries(snap: Snapshot) -> list[Delivery]:
                 found.append(Delivery(job, "ships an artefact", False, (shown,), built, broken))
             elif (env := _environment_job(job)) is not None:
                 found.append(env)
+            if len(found) > before and not found[-1].broken:
+                broken = _unbuildable(snap, items)
+                if broken:
+                    found[-1] = dataclasses.replace(found[-1], broken=broken)
         return found
 
     return snap._cached("deliveries", "", build)

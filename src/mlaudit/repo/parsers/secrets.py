@@ -256,7 +256,7 @@ CANDIDATE = re.compile(
     r"[A-Z0-9_]*[ \t]*[=:])"
     r"|(?im:^[+ \t]*(?:ENV|ARG)[ \t]+\w*(?:token|secret|passw|api_?key|access_?key)\w*[ \t=])"
     # a quoted literal assigned to a credential name in code (code_credential_findings)
-    r"|(?i:passw|secret|token|apikey|api_key|access_key|auth_key)\w{0,30}[\\\"']{0,2}[ \t]*:?=[ \t]*\\?[\"']"
+    r"|(?i:passw|secret|token|apikey|api_key|access_key|auth_key)\w{0,30}[\\\"']{0,2}\]?[ \t]*:?=[ \t]*\\?[\"']"
     r"|(?i:passw|secret|token|apikey|api_key|access_key|auth_key)\w{0,30}[\\]?[\"'][ \t]*:[ \t]*\\?[\"']"
 )
 CANDIDATE_BYTES = re.compile(CANDIDATE.pattern.encode())
@@ -268,9 +268,13 @@ CANDIDATE_BYTES = re.compile(CANDIDATE.pattern.encode())
 # Only literals that look generated count: 10+ characters with upper and lower case letters and
 # digits, no space or path separator, not a placeholder (names, paths, model ids are words).
 _CODE_ASSIGNMENT = re.compile(
-    r"(?<![\w.])([A-Za-z_][A-Za-z0-9_]{0,60})\\?[\"']?[ \t]*(?::=|=|:)[ \t]*\\?([\"'])"
+    r"(?<![\w.])([A-Za-z_][A-Za-z0-9_]{0,60})\\?[\"']?\]?[ \t]*(?::=|=|:)[ \t]*\\?([\"'])"
     r"([^\s\"'\\/]{10,128})\\?\2"
 )
+# ... or a long lower-case hex token, as DagsHub and many services issue them (Arupreza/
+# MLOps-End-to-End-Credit-Card-Fraud-Detection src/train.py:34 `os.environ[
+# 'MLFLOW_TRACKING_PASSWORD'] = "0531…f3e1"`, 40 hex; reviewed); a digest is named as one
+_HEX_TOKEN = re.compile(r"[0-9a-f]{32,128}")
 _CODE_SECRET_NAME = re.compile(
     r"(?i)(?:^|_)(?:passw(?:or)?d|pwd|secret|token|api_?key|apikey|access_?key|auth_?key"
     r"|secret_?key|private_?key)(?:$|_)|(?:password|passwd|secret|token|apikey|apiKey)$"
@@ -278,7 +282,8 @@ _CODE_SECRET_NAME = re.compile(
 # a name that holds something about a credential, not the credential itself
 _CODE_NOT_SECRET = re.compile(
     r"(?i)(?:_|^)(?:name|names|path|file|dir|env|var|id|ids|type|url|uri|field|len|length|size"
-    r"|count|header|prefix|suffix|key_name|pattern|regex|format|template|label|arn|ref)$"
+    r"|count|header|prefix|suffix|key_name|pattern|regex|format|template|label|arn|ref"
+    r"|hash|digest|checksum|sha\d*|md5)$"
 )
 # a pagination cursor is a token of a listing, not of an account (mlflow's
 # `next_page_token = "eyJpbmRleCI6IDExfQ=="`, base64 of `{"index": 11}`)
@@ -295,7 +300,9 @@ def code_credential_findings(line: str) -> list[tuple[str, str, str]]:
             continue
         if _PAGE_TOKEN.search(name):
             continue
-        if not (any(c.islower() for c in value) and any(c.isupper() for c in value)):
+        hex_token = _HEX_TOKEN.fullmatch(value) is not None and not value.isdigit()
+        mixed_case = any(c.islower() for c in value) and any(c.isupper() for c in value)
+        if not (mixed_case or hex_token):
             continue
         if not any(c.isdigit() for c in value) or not is_real_value(value, min_entropy=3.0):
             continue
