@@ -1377,6 +1377,14 @@ CASES = [
         {"train.py": "import mlflow\nmlflow.autolog(log_models=False)\nfit(X, y)\n"},
         FAIL,
     ),
+    # ... nor when switched off (dr563105/mlops-project-grocery-sales src/model_train.py:34;
+    # reviewed)
+    (
+        "model-signature",
+        "FP autolog disabled",
+        {"train.py": "import mlflow\nmlflow.lightgbm.autolog(disable=True)\nfit(X, y)\n"},
+        FAIL,
+    ),
     (
         "model-signature",
         "FP autolog without signatures",
@@ -2405,6 +2413,11 @@ def test_dev_prod_parity_says_whether_python_is_pinned_or_only_floored(tmp_path,
 
 # the model trained only in notebooks, while scripts serve or convert it (outside the table:
 # its repositories hold no training command, which the table's training_repo adds)
+FLASK_PICKLE = (
+    "import pickle\nfrom flask import Flask, jsonify, request\napp = Flask(__name__)\n"
+    "model = pickle.load(open('model.pkl', 'rb'))\n\n\n@app.route('/predict', methods=['POST'])\n"
+    "def predict():\n    return jsonify(model.predict([request.json['x']]).tolist())\n"
+)
 NOTEBOOK_TRAINING_CASES = [
     # a service loading the model from the Hopsworks registry while the model is trained in a
     # notebook only (featurestoreorg/serverless-ml-course src/04-module/app.py): GCP level 0
@@ -2416,6 +2429,43 @@ NOTEBOOK_TRAINING_CASES = [
         {
             "app.py": "import hopsworks\nimport joblib\nmr = hopsworks.login().get_model_registry()\n",
             "train.ipynb": nb("import xgboost\nmodel = xgboost.XGBClassifier()\nmodel.fit(X, y)\n"),
+        },
+        FAIL,
+    ),
+    # ... while a service the repository ships (a container that serves it) is code of its
+    # own: the notebook training is a gap, not a cap (rafaelgreca/e2e-mlops-project
+    # src/model/inference.py, Dockerfile:18; three reviewers)
+    (
+        "shipped service in .py, training only in a notebook",
+        {
+            "app.py": "import xgboost\nfrom fastapi import FastAPI\napp = FastAPI()\n"
+            "model = xgboost.Booster(model_file='model.json')\n",
+            "Dockerfile": "FROM python:3.11\nCOPY . /app\nEXPOSE 8000\n"
+            'CMD ["uvicorn", "app:app"]\n',
+            "train.ipynb": nb("import xgboost\nmodel = xgboost.XGBClassifier()\nmodel.fit(X, y)\n"),
+        },
+        PARTIAL,
+    ),
+    # ... and so is a shipped Flask app that only unpickles what the notebook trained
+    # (Sergendel/MLops-Mid-Project; reviewed), while the same app shipped nowhere is not
+    (
+        "shipped Flask app, every ML import in the notebook",
+        {
+            "app.py": FLASK_PICKLE,
+            "Dockerfile": 'FROM python:3.11\nCOPY . /app\nEXPOSE 5000\nCMD ["python", "app.py"]\n',
+            "train.ipynb": nb(
+                "import sklearn.ensemble as e\nm = e.RandomForestClassifier().fit(X, y)\n"
+            ),
+        },
+        PARTIAL,
+    ),
+    (
+        "Flask app shipped nowhere, every ML import in the notebook",
+        {
+            "app.py": FLASK_PICKLE,
+            "train.ipynb": nb(
+                "import sklearn.ensemble as e\nm = e.RandomForestClassifier().fit(X, y)\n"
+            ),
         },
         FAIL,
     ),

@@ -2107,6 +2107,17 @@ def _ml_import(path: str, facts: PythonFacts) -> tuple[int, str] | None:
     return None
 
 
+def _shipped_service(snap: Snapshot) -> Evidence | None:
+    """The first evidence that the repository ships a service of its own code (profile
+    online-serving), else None."""
+    from mlaudit.probes.profile import detect_profile
+
+    served = detect_profile(snap)
+    if served.name != "online-serving" or not served.evidence:
+        return None
+    return next((e for e in served.evidence if e.path.endswith(".py")), served.evidence[0])
+
+
 @probe("notebook_only", NoParams, reads_code=True)
 def notebook_only(snap: Snapshot, p: NoParams) -> Observation:
     """Anti-signal: the ML code lives only in notebooks (GCP level 0).
@@ -2115,7 +2126,8 @@ def notebook_only(snap: Snapshot, p: NoParams) -> Observation:
     lives in `.py` modules or scripts, or when there are no notebooks. Fails when the
     notebooks hold the ML code and no `.py` file does (tests and examples excluded), and
     when a notebook trains while no `.py` script and no command does, even if scripts
-    serve or convert the model (SIGNALS: no `.py` training entry point).
+    convert the model (SIGNALS: no `.py` training entry point); partial (no cap) in both
+    cases when the scripts are a service the repository ships (profile online-serving).
     Why: notebooks cannot be imported, tested, reviewed or scheduled reliably; a
     notebook-only project is manual by definition (level 0). A notebook that installs the
     package the repository publishes (`!pip install supervision`) demonstrates the released
@@ -2151,6 +2163,18 @@ def notebook_only(snap: Snapshot, p: NoParams) -> Observation:
 
         trained = training_only_in_notebooks(snap, scripts, notebooks)
         if trained is not None:
+            shipped = _shipped_service(snap)
+            if shipped is not None:
+                # a service shipped as code (a tested, containerised API) is a pillar of level
+                # 1 whatever trained its model: the notebook training is a gap, not a
+                # disqualifier (rafaelgreca/e2e-mlops-project src/model/inference.py and
+                # Dockerfile:18; Sergendel/MLops-Mid-Project, alvarobartt/serving-pytorch-
+                # models; three reviewers)
+                return base.partial(
+                    "the model is trained only in notebooks, but the service that serves it "
+                    "is code and is shipped",
+                    [trained, *ml_scripts[:2], shipped],
+                )
             return base.failed(
                 "the model is trained only in notebooks: no .py script or command trains "
                 "(the scripts serve or convert what a notebook trained)",
@@ -2173,6 +2197,13 @@ def notebook_only(snap: Snapshot, p: NoParams) -> Observation:
                 "the notebooks with ML code install the package this repository publishes "
                 "and demonstrate it: the code lives in the package",
                 [demos[e.path] for e in ml_notebooks],
+            )
+        shipped = _shipped_service(snap) if scripts else None
+        if shipped is not None:
+            return base.partial(
+                "the ML code lives only in notebooks, but the service that serves the model "
+                "is code and is shipped",
+                [*own, shipped],
             )
         return base.failed("the ML code lives only in notebooks", own)
     if not scripts:
