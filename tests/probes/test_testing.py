@@ -1486,6 +1486,18 @@ CASES = [
         },
         F,
     ),
+    # ... nor a script that posts to it and prints what came back, asserting nothing
+    # (dr563105/mlops-project-grocery-sales deployment/webservice-flask/test_requests.py:7-8)
+    (
+        "serving-contract-test",
+        "fp-post-and-print",
+        {
+            "app.py": FASTAPI_APP,
+            "tests/test_requests.py": "import requests\n\n"
+            "r = requests.post('http://localhost:9696/predict', json={'x': 1})\nprint(r.json())\n",
+        },
+        F,
+    ),
     # the URL in a variable assigned just before (DataTalksClub/mlops-zoomcamp
     # integraton-test/test_docker.py:12-13)
     (
