@@ -26,13 +26,18 @@ from __future__ import annotations
 import dataclasses
 import posixpath
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from mlaudit.repo.ignore import IgnoreRules
 
 from mlaudit.probes import _ci_reach, _task_runners, base
 from mlaudit.probes._managed import managed_deploy_call
 from mlaudit.probes.base import ev
 from mlaudit.repo.parsers.ci import CiCommand, CiJob
-from mlaudit.repo.parsers.dockerfile import copy_sources
+from mlaudit.repo.parsers.dockerfile import Dockerfile, Instruction, copy_sources
 from mlaudit.repo.snapshot import Snapshot
 from mlaudit.results import Evidence
 
@@ -312,10 +317,8 @@ def stale_copies(snap: Snapshot, dockerfile: str) -> list[Evidence]:
         return []
     folder = posixpath.dirname(dockerfile)
     found: list[Evidence] = []
-    for instruction in (*parsed.of("COPY"), *parsed.of("ADD")):
-        for source in copy_sources(instruction) or []:
-            if _NOT_A_PATH.search(source) or source.strip("./") == "":
-                continue
+    for instruction, sources in _context_sources(parsed):
+        for source in sources:
             candidates = {posixpath.normpath(posixpath.join(c, source)) for c in (folder, "")}
             if any(snap.exists(c) or snap.has_dir(c) for c in candidates):
                 continue
@@ -330,6 +333,19 @@ def stale_copies(snap: Snapshot, dockerfile: str) -> list[Evidence]:
             )
             break
     return found
+
+
+def _context_sources(parsed: Dockerfile) -> Iterator[tuple[Instruction, list[str]]]:
+    """Each COPY/ADD with the sources it takes from the build context, as written: not
+    another stage's, a URL, a glob, a variable, or the whole context (`.`)."""
+    for instruction in (*parsed.of("COPY"), *parsed.of("ADD")):
+        sources = [
+            source
+            for source in copy_sources(instruction) or []
+            if not _NOT_A_PATH.search(source) and source.strip("./") != ""
+        ]
+        if sources:
+            yield instruction, sources
 
 
 # `docker build` / `docker buildx build`: the Dockerfile and the context it builds
@@ -436,14 +452,13 @@ def ignored_copies(snap: Snapshot, dockerfile: str, context: str) -> list[Eviden
     if parsed is None:
         return []
     found: list[Evidence] = []
-    for instruction in (*parsed.of("COPY"), *parsed.of("ADD")):
-        for source in copy_sources(instruction) or []:
-            if _NOT_A_PATH.search(source) or source.strip("./") == "":
-                continue
+    rules = _ignore_rules(snap)
+    for instruction, sources in _context_sources(parsed):
+        for source in sources:
             path = posixpath.normpath(posixpath.join(context, source)).removeprefix("./")
             if snap.exists(path) or snap.has_dir(path):
                 continue
-            if _git_ignored(snap, path, is_dir=source.endswith("/")):
+            if rules.ignored(path, is_dir=source.endswith("/")):
                 found.append(
                     ev(
                         dockerfile,
@@ -457,25 +472,19 @@ def ignored_copies(snap: Snapshot, dockerfile: str, context: str) -> list[Eviden
     return found
 
 
-def _git_ignored(snap: Snapshot, path: str, *, is_dir: bool) -> bool:
-    """Does a `.gitignore` of the repository ignore `path` (last matching line wins)?"""
-    from mlaudit.repo.wildmatch import GitignoreRule
+def _ignore_rules(snap: Snapshot) -> IgnoreRules:
+    """The repository's .gitignore files, read from the Snapshot once (a folder's before its
+    subfolders', as git applies them)."""
+    from mlaudit.repo.ignore import IgnoreRules
 
-    verdict = False
-    for ignore in sorted(f for f in snap.files if posixpath.basename(f) == ".gitignore"):
-        base = posixpath.dirname(ignore)
-        if base and not path.startswith(base + "/"):
-            continue
-        sub = path[len(base) + 1 :] if base else path
-        for line in snap.lines(ignore):
-            line = line.strip()
-            if (
-                line
-                and not line.startswith("#")
-                and GitignoreRule(line).matches(sub, is_dir=is_dir)
-            ):
-                verdict = not line.startswith("!")
-    return verdict
+    def build() -> IgnoreRules:
+        rules = IgnoreRules()
+        found = [f for f in snap.files if posixpath.basename(f) == ".gitignore"]
+        for ignore in sorted(found, key=lambda f: (f.count("/"), f)):
+            rules.add_lines(posixpath.dirname(ignore), snap.lines(ignore))
+        return rules
+
+    return snap._cached("ignore_rules", "", build)
 
 
 def _unbuildable(snap: Snapshot, items: list[_ci_reach.Reached]) -> tuple[Evidence, ...]:

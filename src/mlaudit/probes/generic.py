@@ -817,21 +817,17 @@ def python_calls(snap: Snapshot, p: CallsParams) -> Observation:
         from mlaudit.probes.testing import missing_local_import
 
         broken = {
-            e.path
-            for e in found
-            if (facts := snap.python(e.path)) is not None
-            and missing_local_import(snap, facts) is not None
+            path: imp
+            for path in {e.path for e in found}
+            if (facts := snap.python(path)) is not None
+            and (imp := missing_local_import(snap, facts)) is not None
         }
         found = [e for e in found if e.path not in broken]
         in_scripts = any(not base.is_notebook(e.path) for e in found)
         if broken and not found and not p.absent:
-            shown = []
-            for path in sorted(broken):
-                facts = snap.python(path)
-                imp = missing_local_import(snap, facts) if facts is not None else None
-                shown.append(
-                    ev(path, imp.line if imp else None, f"import {imp.module}" if imp else None)
-                )
+            shown = [
+                ev(path, imp.line, f"import {imp.module}") for path, imp in sorted(broken.items())
+            ]
             return base.failed(
                 f"the calls are only in {words.listing(sorted(broken))}, which import(s) a "
                 "module or name of the project that does not exist: it fails before anything "

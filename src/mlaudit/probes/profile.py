@@ -873,9 +873,14 @@ def server_never_installed(snap: Snapshot) -> bool:
 
 
 def detect_profile(snap: Snapshot) -> ProfileInfo:
-    """The profile the repository's files show, and whether it publishes its own package."""
-    profile = _detect_profile(snap)
-    return profile.model_copy(update={"library": bool(published_library(snap))})
+    """The profile the repository's files show, and whether it publishes its own package
+    (once per Snapshot: the scoring and the notebook-only check both ask)."""
+
+    def build() -> ProfileInfo:
+        profile = _detect_profile(snap)
+        return profile.model_copy(update={"library": bool(published_library(snap))})
+
+    return snap._cached("detect_profile", "", build)
 
 
 def _detect_profile(snap: Snapshot) -> ProfileInfo:

@@ -49,7 +49,11 @@ class IgnoreRules:
                 text = handle.read(MAX_IGNORE_BYTES).decode("utf-8", "replace")
         except OSError:
             return
-        lines = text.splitlines()
+        self.add_lines(rel_dir, text.splitlines())
+
+    def add_lines(self, rel_dir: str, lines: list[str]) -> None:
+        """The lines of the .gitignore in `rel_dir`; add a folder's before its subfolders'
+        (a deeper file's verdict wins)."""
         if any(star_count(line.strip()) > MAX_STARS for line in lines):
             # a regex would backtrack exponentially on this file: match it linearly
             self._specs.append((rel_dir, _LinearSpec(lines)))
