@@ -170,6 +170,16 @@ TRAINER = (
     "class CreditRiskTrainer:\n    def run(self, df):\n"
     "        return lightgbm.train({}, prepare_features(df))\n"
 )
+AIRFLOW_TASK = (
+    "from airflow import DAG\nfrom airflow.operators.python import PythonOperator\n\n\n"
+    "def _train(**context):\n    from %s import run\n\n    run(force=True)\n\n\n"
+    "with DAG('p') as dag:\n    PythonOperator(task_id='t', python_callable=_train)\n"
+)
+TRAIN_MODULE = "from sklearn.linear_model import LogisticRegression\n\n\ndef run(force=False):\n    LogisticRegression().fit([[0]], [0])\n"
+BASH_DAG = (
+    "from airflow import DAG\nfrom airflow.operators.bash import BashOperator\n\n"
+    "dag = DAG('p', schedule=None)\nBashOperator(task_id='train', bash_command='%s', dag=dag)\n"
+)
 CODEPIPELINE = """Resources:
   DeployPipeline:
     Type: AWS::CodePipeline::Pipeline
@@ -395,6 +405,60 @@ CASES = [
             "training/trainer.py": TRAINER,
         },
         F,
+    ),
+    # an Airflow task importing the entry point of the training module inside its function
+    # (zvarrog/sentiment-mlops-pipeline airflow/dags/kindle_pipeline.py:194,202; reviewed) ...
+    (
+        "training-pipeline",
+        "airflow-task-runs-train-module-entry",
+        {
+            "dags/pipeline.py": AIRFLOW_TASK % "scripts.train",
+            "scripts/__init__.py": "",
+            "scripts/train.py": TRAIN_MODULE,
+        },
+        P,
+    ),
+    # ... not the entry point of a module that is not named for training
+    (
+        "training-pipeline",
+        "fp-airflow-task-runs-other-module-entry",
+        {
+            "dags/pipeline.py": AIRFLOW_TASK % "scripts.report",
+            "scripts/__init__.py": "",
+            "scripts/report.py": TRAIN_MODULE,
+        },
+        F,
+    ),
+    # a BashOperator running the training script, behind a machine's path and in Windows
+    # spelling (deaneeth/telco-churn-mlops-pipeline dags/telco_churn_dag.py:58-61; reviewed) ...
+    (
+        "training-pipeline",
+        "airflow-bash-task-runs-training-script",
+        {
+            "dags/dag.py": BASH_DAG % r"cd /mnt/e/proj && python.exe src\\models\\train.py",
+            "src/models/train.py": FIT,
+        },
+        P,
+    ),
+    # ... not one that runs only the preprocessing script
+    (
+        "training-pipeline",
+        "fp-airflow-bash-task-runs-preprocessing",
+        {
+            "dags/dag.py": BASH_DAG % "python src/data/preprocess.py",
+            "src/data/preprocess.py": "import pandas\n\npandas.read_csv('x.csv').to_parquet('y')\n",
+            "src/models/train.py": FIT,
+        },
+        F,
+    ),
+    (
+        "pipeline-as-code",
+        "airflow-bash-task-runs-training-module",
+        {
+            "dags/dag.py": BASH_DAG % "python -m src.models.train",
+            "src/models/train.py": FIT,
+        },
+        P,
     ),
     # a pipeline module importing components its project no longer defines never compiles
     # (ayan-create/mlops-kubeflow-assignment pipeline.py:6, the components commented out in

@@ -191,6 +191,34 @@ CASES = [
         Outcome.PASS,
     ),
     ("model-served-by-uri", {"pkg/serve.py": SERVE}, Outcome.UNKNOWN),
+    # a retraining webhook beside the model server serves no model: its import of the trainer
+    # is no serving import (arbaz-shaik/rul-mlops-pipeline src/retraining/app.py:23,145;
+    # reviewed) ...
+    (
+        "model-served-by-uri",
+        {
+            "pkg/train.py": TRAIN,
+            "pkg/serve.py": SERVE
+            + "import mlflow\nm = mlflow.pyfunc.load_model('models:/rul@production')\n",
+            "pkg/retrain.py": "from fastapi import FastAPI\nfrom pkg.train import m\n\napp = FastAPI()\n\n\n"
+            "@app.post('/retrain')\ndef retrain():\n    return m\n\n\n@app.get('/health')\n"
+            "def health():\n    return 'ok'\n",
+        },
+        Outcome.PASS,
+    ),
+    # ... a service that also predicts is serving, and its import of the trainer counts
+    (
+        "model-served-by-uri",
+        {
+            "pkg/train.py": TRAIN,
+            "pkg/serve.py": SERVE
+            + "import mlflow\nm = mlflow.pyfunc.load_model('models:/rul@production')\n",
+            "pkg/retrain.py": "from fastapi import FastAPI\nfrom pkg.train import m\n\napp = FastAPI()\n\n\n"
+            "@app.post('/retrain')\ndef retrain():\n    return m\n\n\n@app.post('/predict')\n"
+            "def predict():\n    return m\n",
+        },
+        Outcome.FAIL,
+    ),
     # the platform loads the model by the URI it is given (SageMaker model_data:
     # jacopotagliabue/you-dont-need-a-bigger-boat deploy_model.py:53; reviewed)
     (

@@ -88,6 +88,22 @@ CASES = [
         Outcome.PARTIAL,
     ),
     ("retries-timeouts", {"train.py": "import numpy as np\nnp.zeros(3)\n"}, Outcome.NOT_APPLICABLE),
+    # a Kafka producer that resends failed batches (deaneeth/telco-churn-mlops-pipeline
+    # src/streaming/producer.py:218; reviewed) ...
+    (
+        "retries-timeouts",
+        {"p.py": "from kafka import KafkaProducer\nKafkaProducer(acks='all', retries=3)\n"},
+        Outcome.PASS,
+    ),
+    # ... not one left at no retries, nor a consumer's poll timeout
+    (
+        "retries-timeouts",
+        {
+            "p.py": "from kafka import KafkaProducer, KafkaConsumer\nKafkaProducer(retries=0)\n"
+            "KafkaConsumer('t', consumer_timeout_ms=1000)\n"
+        },
+        Outcome.FAIL,
+    ),
     # known FP: a `timeout` in a comment or a variable name is not a timeout on the call
     (
         "retries-timeouts",
@@ -408,9 +424,22 @@ CASES = [
     (
         "rollback-ready",
         {
-            "promote.py": "from mlflow import MlflowClient\nMlflowClient().set_registered_model_alias('m', 'champion', 3)\n"
+            "promote.py": "from mlflow import MlflowClient\nMlflowClient().set_registered_model_alias('m', 'champion', 3)\n",
+            "serve.py": "import mlflow\nmodel = mlflow.pyfunc.load_model('models:/m@champion')\n",
         },
         Outcome.PASS,
+    ),
+    # ... an alias nothing loads through rolls nothing back: the API loads a mounted file
+    # (zvarrog/sentiment-mlops-pipeline scripts/model_registry.py:99; reviewed)
+    (
+        "rollback-ready",
+        {
+            "promote.py": "from mlflow import MlflowClient\nc = MlflowClient()\n"
+            "v = c.get_latest_versions('m', stages=['Staging'])[0].version\n"
+            "c.transition_model_version_stage('m', v, 'Production')\n",
+            "serve.py": "import joblib\nmodel = joblib.load('/models/best.joblib')\n",
+        },
+        Outcome.PARTIAL,
     ),
     ("rollback-ready", {"RUNBOOK.md": "## Rollback\n\n    helm rollback api 0\n"}, Outcome.PASS),
     # Flagger rolls a canary back when its analysis fails (deramos/mlops-k8s-pipeline

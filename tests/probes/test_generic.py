@@ -23,6 +23,16 @@ from mlaudit.results import Outcome
         # an empty file holds nothing (a template's 0-byte configs/model1.yaml)
         ({"configs/model1.yaml": ""}, {"globs": ["configs/**"]}, Outcome.FAIL),
         ({"configs/model1.yaml": "lr: 0.1\n"}, {"globs": ["configs/**"]}, Outcome.PASS),
+        # ... nor does a file of comments only, in a format whose comments start with `#`
+        ({"Dockerfile": "# Phase 5\n\n  # soon\n"}, {"globs": ["Dockerfile*"]}, Outcome.FAIL),
+        ({"reqs/requirements.txt": "# none yet\n"}, {"globs": ["requirements*.txt"]}, Outcome.FAIL),
+        (
+            {"requirements.txt": "# pinned\nnumpy==2.1\n"},
+            {"globs": ["requirements*.txt"]},
+            Outcome.PASS,
+        ),
+        # the trap: in Markdown `#` starts a heading, not a comment
+        ({"docs2/DEPLOY.md": "# Deploy\n"}, {"globs": ["DEPLOY.md"]}, Outcome.PASS),
     ],
 )
 def test_files(tmp_path, files, params, expected):
@@ -355,8 +365,9 @@ def test_selection_test_agrees_with_select_files(tmp_path, monkeypatch):
 
 def test_same_file_fails_at_the_first_part_that_finds_nothing(tmp_path):
     # a part that finds nothing decides: no file can hold every part, whatever a later part
-    # finds or cannot decide (a file that cannot be parsed makes a python_calls part unknown)
-    broken = "def broken(:\n    store.materialize()\n"  # could hold the call: undecided
+    # finds or cannot decide (a file that cannot be parsed makes a python_calls part unknown:
+    # Python 2 code, which runs under Python 2, unlike a file no Python can run)
+    broken = "print store.materialize()\n"  # could hold the call: undecided
     snap = snapshot(tmp_path, {"dag.py": broken, "other.py": "import x\n"})
     obs = run_probe(
         snap,

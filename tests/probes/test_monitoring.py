@@ -124,6 +124,10 @@ DRIFT = (
     "def run():\n    report = Report(metrics=[DataDriftPreset()])\n    report.run(reference_data=a, current_data=b)\n"
 )
 DRIFT_CALLS = ["evidently.*DataDrift*", "evidently.*DriftPreset*", "alibi_detect.cd.*"]
+SERVICE_LOOP = (
+    "import time\nfrom monitoring.drift import run\n\nwhile True:\n    run()\n    time.sleep(600)\n"
+)
+COMPOSE_LOOP = "services:\n  drift:\n    build: .\n    command: %s\n"
 SCHEDULED = (
     "on:\n  schedule:\n  - cron: '0 6 * * *'\njobs:\n  drift:\n    runs-on: ubuntu-latest\n"
     "    steps:\n    - run: python -m monitoring.drift\n"
@@ -176,6 +180,38 @@ def test_monitor_job_and_broken_files(tmp_path):
         ({"monitoring/drift.py": DRIFT, "dags/drift_dag.py": AIRFLOW_DAG}, PASS),
         ({"monitoring/drift.py": DRIFT, ".github/workflows/drift.yml": ON_PUSH}, PARTIAL),
         ({"monitoring/drift.py": DRIFT}, PARTIAL),
+        # a compose service that loops over the check and sleeps between rounds
+        # (arbaz-shaik/rul-mlops-pipeline src/drift/service.py:143-151, docker-compose.yml:69;
+        # reviewed) ...
+        (
+            {
+                "monitoring/__init__.py": "",
+                "monitoring/drift.py": DRIFT,
+                "monitoring/service.py": SERVICE_LOOP,
+                "docker-compose.yml": COMPOSE_LOOP % "python -m monitoring.service",
+            },
+            PASS,
+        ),
+        # ... not the same loop that nothing starts
+        (
+            {
+                "monitoring/__init__.py": "",
+                "monitoring/drift.py": DRIFT,
+                "monitoring/service.py": SERVICE_LOOP,
+                "docker-compose.yml": COMPOSE_LOOP % "python -m monitoring.report",
+            },
+            PARTIAL,
+        ),
+        # ... nor a started service that never waits to run it again
+        (
+            {
+                "monitoring/__init__.py": "",
+                "monitoring/drift.py": DRIFT,
+                "monitoring/service.py": SERVICE_LOOP.replace("time.sleep(600)", "print('done')"),
+                "docker-compose.yml": COMPOSE_LOOP % "python -m monitoring.service",
+            },
+            PARTIAL,
+        ),
         ({"train.py": "import sklearn\n"}, FAIL),
         # known false positive: drift only in an EDA notebook is partial at most
         ({"notebooks/eda.ipynb": NOTEBOOK, ".github/workflows/drift.yml": SCHEDULED}, PARTIAL),

@@ -1530,6 +1530,29 @@ CASES = [
         PASS,
     ),
     ("deps-locked", "unpinned", {"requirements.txt": "pandas>=2\n"}, FAIL),
+    # PEP 751's lockfile (mahadamir19/ids-mlops-pipeline pylock.toml; reviewed): the extras
+    # `pip lock` was not asked for are not missing from it ...
+    (
+        "deps-locked",
+        "pylock.toml",
+        {
+            "pyproject.toml": "[project]\nname = 'x'\ndependencies = ['pandas>=2']\n\n"
+            "[project.optional-dependencies]\nmonitoring = ['evidently==0.7.21']\n",
+            "pylock.toml": "lock-version = '1.0'\n\n[[packages]]\nname = 'pandas'\nversion = '2.2.0'\n",
+            "requirements.txt": "pandas>=2\n",
+        },
+        PASS,
+    ),
+    # ... but a required dependency missing from it is
+    (
+        "deps-locked",
+        "stale pylock.toml",
+        {
+            "pyproject.toml": "[project]\nname = 'x'\ndependencies = ['pandas>=2', 'mlflow']\n",
+            "pylock.toml": "lock-version = '1.0'\n\n[[packages]]\nname = 'pandas'\nversion = '2.2.0'\n",
+        },
+        PARTIAL,
+    ),
     # a lock that lacks what pyproject.toml declares is stale (AI4Finance-Foundation/FinRL
     # poetry.lock without alpaca-py and selenium, pyproject.toml:43-45; reviewed) ...
     (

@@ -174,6 +174,32 @@ REGISTRY_LOAD = "import mlflow\n\ndef predict(x):\n    m = mlflow.pyfunc.load_mo
             },
             PASS,
         ),
+        # the service looks up the version its registry alias names, two imports away
+        # (mahadamir19/ids-mlops-pipeline serving/model_manager.py:173 → lifecycle/
+        # registry.py:92; reviewed) ...
+        (
+            {
+                "app/main.py": APP + "from app.manager import load\nmodel = load()\n",
+                "app/__init__.py": "",
+                "app/manager.py": "from app.registry import champion\n\n\ndef load():\n"
+                "    return champion()\n",
+                "app/registry.py": "from mlflow import MlflowClient\n\n\ndef champion():\n"
+                "    return MlflowClient().get_model_version_by_alias('m', 'champion')\n",
+                "k8s/d.yaml": READY_DEPLOY,
+            },
+            PASS,
+        ),
+        # ... not a report script nothing in the service imports
+        (
+            {
+                "app/main.py": APP,
+                "app/predict.py": "import joblib\nm = joblib.load('model.pkl')\n",
+                "scripts/report.py": "from mlflow import MlflowClient\n"
+                "print(MlflowClient().get_model_version_by_alias('m', 'champion'))\n",
+                "k8s/d.yaml": READY_DEPLOY,
+            },
+            FAIL,
+        ),
         # no serving code and no model server: nothing serves a model to judge
         ({"train.py": "import joblib\njoblib.dump(m, 'model.pkl')\n"}, NOT_APPLICABLE),
         # a SageMaker model deployed from its S3 archive: the endpoint pulls it before it is

@@ -395,6 +395,27 @@ CASES = [
         P,
     ),
     ("deployment-folder", "dockerfiles", {"Dockerfiles/server.Dockerfile": "FROM python\n"}, P),
+    # a Dockerfile and a compose file of comments only are placeholders of a later phase
+    # (adrianmarchramon/fraud-mlops-pipeline docker/Dockerfile:1-2; reviewed): nothing to place
+    (
+        "deployment-folder",
+        "fp-comment-only-placeholders",
+        {
+            "docker/Dockerfile": "# Dockerfile\n# Populated in Phase 5 (Containerization).\n",
+            "docker/docker-compose.yml": "# docker-compose\n\n# Populated in Phase 5.\n",
+        },
+        NA,
+    ),
+    # ... the same folder once the Dockerfile says what to build
+    (
+        "deployment-folder",
+        "docker-folder-with-a-build",
+        {
+            "docker/Dockerfile": "# Populated in Phase 5.\nFROM python:3.12\n",
+            "docker/docker-compose.yml": "# docker-compose\n",
+        },
+        P,
+    ),
     # ops/ at the root holds the operations' files
     ("deployment-folder", "root-ops", {"ops/deploy.sh": "kubectl apply -f k8s.yaml\n"}, P),
     # a Python package named infra/ is code (stanford-futuredata/ColBERT colbert/infra/, its

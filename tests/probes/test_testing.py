@@ -731,6 +731,14 @@ CASES = [
     ),
     # pipeline-integration-test ------------------------------------------------------------------
     ("pipeline-integration-test", "ci-dvc-repro", {".github/workflows/ci.yml": wf("dvc repro")}, P),
+    # a pipeline runner's console script, hyphenated (the SageMaker project template's
+    # `run-pipeline --module-name pipelines.x.pipeline`, YangLIN1997/AWS-MLOps-CI; reviewed)
+    (
+        "pipeline-integration-test",
+        "ci-run-pipeline-console-script",
+        {".github/workflows/ci.yml": wf("run-pipeline --module-name pipelines.lr.pipeline")},
+        P,
+    ),
     # a one-epoch Hydra/Dora run held in a Makefile variable, run by CI through a target
     # (facebookresearch/audiocraft Makefile:1,30-31; reviewed) ...
     (
@@ -808,6 +816,41 @@ CASES = [
             "tests/test_pipeline.py": "from pkg import flow\n\ndef test_flow():\n    assert flow.run()\n"
         },
         P,
+    ),
+    # ... one that runs a stage named for the pipeline (dbobo4/mlops-churn-prediction-pipeline
+    # tests/test_of_train_and_inference_pipeline.py:37 `preprocessing_pipeline(df)`)
+    (
+        "pipeline-integration-test",
+        "pipeline-test-runs-a-pipeline-stage",
+        {
+            "tests/test_train_pipeline.py": "from model import MLModel\n\ndef test_acc():\n"
+            "    m = MLModel()\n    df = m.preprocessing_pipeline(load())\n    assert m.score(df) > 0.5\n"
+        },
+        P,
+    ),
+    # the trap: a module named for the data pipeline that unit-tests the data script's helpers
+    # (Times0/mlops-end-to-end tests/test_data_pipeline.py: split_dataset, validate_dataset) ...
+    (
+        "pipeline-integration-test",
+        "fp-pipeline-named-unit-tests",
+        {
+            "src/data_pipeline.py": "def split_dataset(d):\n    return d\n",
+            "tests/test_data_pipeline.py": "from src.data_pipeline import split_dataset\n\n"
+            "def test_split(tmp_path):\n    assert split_dataset(tmp_path)\n",
+        },
+        F,
+    ),
+    # ... and one that builds a scikit-learn pipeline and fits it on three rows (ml_ops2
+    # tests/test_pipeline.py:32-43 `create_pipeline(...)`, `pipeline.fit(X, y)`; reviewed)
+    (
+        "pipeline-integration-test",
+        "fp-pipeline-named-model-unit-test",
+        {
+            "tests/test_pipeline.py": "from src.models.pipeline import create_pipeline\n\n"
+            "def test_fit():\n    pipeline = create_pipeline(['a'], ['b'])\n    pipeline.fit(X, y)\n"
+            "    assert len(pipeline.predict(X)) == 3\n"
+        },
+        F,
     ),
     # a test runs the spaCy project's workflow (explosion/projects test_project_ner_demo.py:9)
     (
@@ -1451,6 +1494,30 @@ CASES = [
         P,
     ),
     ("serving-contract-test", "none", {"app.py": FASTAPI_APP, "tests/test_a.py": TEST_OK}, F),
+    # a test-folder script no Python can run holds no contract test: its syntax error does not
+    # make the absence unknown (GFiaMon/eurusd-mlops-pipeline tests/clean_reg_orphans.py:1
+    # `simport mlflow`; reviewed) ...
+    (
+        "serving-contract-test",
+        "none-beside-a-broken-script",
+        {
+            "app.py": FASTAPI_APP,
+            "tests/test_a.py": TEST_OK,
+            "tests/clean.py": "simport mlflow\nimport requests\nrequests.post('http://localhost:8000/predict')\n",
+        },
+        F,
+    ),
+    # ... but Python 2 code runs under Python 2: what it holds is unread
+    (
+        "serving-contract-test",
+        "python2-script-unread",
+        {
+            "app.py": FASTAPI_APP,
+            "tests/test_a.py": TEST_OK,
+            "tests/smoke.py": "import requests\nprint requests.post('http://localhost:8000/predict')\n",
+        },
+        U,
+    ),
     # another framework's test client (evidentlyai/evidently tests/ui/conftest.py:9,44)
     (
         "serving-contract-test",
@@ -1561,6 +1628,52 @@ CASES = [
             "        return pd.DataFrame({'a': [1, 2]})\n"
         },
         H,
+    ),
+    # FP: tests whose every assertion is on constants hold whatever the project does
+    # (deaneeth/telco-churn-mlops-pipeline notebooks/tests/test_api_endpoints.py:14-18; reviewed)
+    (
+        "unit-tests",
+        "fp-constant-assertions",
+        {
+            "tests/test_api.py": "import unittest, sys, json\nfrom pathlib import Path\n"
+            "sys.path.append(str(Path(__file__).parent))\n\nclass T(unittest.TestCase):\n"
+            "    def test_health(self): self.assertTrue(True)\n"
+            "    def test_predict(self): self.assertEqual(1, 1)\n"
+        },
+        H,
+    ),
+    # ... nor do tests that import the project and assert the names exist (elaminemouhamadali/
+    # geospatial-mlops-pipeline tests/test_imports_base.py:1-26; reviewed) ...
+    (
+        "unit-tests",
+        "fp-import-only-assertions",
+        {
+            "tests/test_imports.py": "def test_imports():\n    import geo_mlops\n    import numpy as np\n"
+            "    from geo_mlops.core import gate\n\n    assert geo_mlops is not None\n"
+            "    assert np is not None and gate is not None\n    assert 1 + 1 == 2\n"
+        },
+        H,
+    ),
+    # ... but a value the project computed, checked to exist, is a test
+    (
+        "unit-tests",
+        "assertion-on-a-computed-value",
+        {
+            "tests/test_gate.py": "from geo_mlops.core import gate\n\n\ndef test_gate():\n"
+            "    result = gate.evaluate({'iou': 0.9})\n    assert result is not None\n"
+        },
+        P,
+    ),
+    # ... an assertion on what the project returns is one
+    (
+        "unit-tests",
+        "assertion-on-the-project",
+        {
+            "tests/test_api.py": "import unittest\nfrom app import health\n\nclass T(unittest.TestCase):\n"
+            "    def test_health(self): self.assertTrue(health())\n"
+            "    def test_ok(self): self.assertTrue(True)\n"
+        },
+        P,
     ),
     # ... but one that reads the project's data and asserts on it is a test
     (
@@ -1762,6 +1875,29 @@ CASES = [
         F,
     ),
     # tests-in-ci -----------------------------------------------------------------------------------
+    # a look at the installed test runner runs no test (deaneeth/telco-churn-mlops-pipeline
+    # ci.yml:46-47 `pip show pytest pytest-cov`, `pytest --version`; reviewed) ...
+    (
+        "tests-in-ci",
+        "fp-pip-show-and-version",
+        {
+            "tests/test_a.py": TEST_OK,
+            ".github/workflows/ci.yml": wf(
+                "pip install pytest\npip show pytest pytest-cov\npytest --version"
+            ),
+        },
+        F,
+    ),
+    # ... the run after it does
+    (
+        "tests-in-ci",
+        "version-then-run",
+        {
+            "tests/test_a.py": TEST_OK,
+            ".github/workflows/ci.yml": wf("pytest --version\npytest -v --cov=src tests"),
+        },
+        P,
+    ),
     # tests run by a script that goes on after them without `set -e`: the job's status is the
     # last command's (GokuMohandas/mlops-course deploy/jobs/workloads.sh) ...
     (

@@ -715,10 +715,52 @@ CASES = [
         "model-pinned-in-serving",
         "latest in a stage",
         {
-            "serve.py": "from mlflow import MlflowClient\n"
+            "serve.py": "from mlflow import MlflowClient\nimport mlflow\n"
             "v = MlflowClient().get_latest_versions(name, stages=[stage])[0].version\n"
+            "model = mlflow.pyfunc.load_model(f'models:/{name}/{v}')\n"
         },
         PASS,
+    ),
+    # the version an alias names, looked up by a module the service imports, whatever loads
+    # it then (mahadamir19/ids-mlops-pipeline lifecycle/registry.py:92; reviewed) ...
+    (
+        "model-pinned-in-serving",
+        "alias lookup reached from serving",
+        {
+            "app/main.py": "from fastapi import FastAPI\nfrom app.models import load\n"
+            "app = FastAPI()\nmodel = load()\n",
+            "app/__init__.py": "",
+            "app/models.py": "from app.registry import champion\n\n\ndef load():\n"
+            "    return champion()\n",
+            "app/registry.py": "from mlflow import MlflowClient\n\n\ndef champion():\n"
+            "    return MlflowClient().get_model_version_by_alias('ids', 'champion')\n",
+        },
+        PASS,
+    ),
+    # ... not by a script that serving never runs
+    (
+        "model-pinned-in-serving",
+        "FP alias lookup outside serving",
+        {
+            "app/main.py": "from fastapi import FastAPI\nimport joblib\napp = FastAPI()\n"
+            "model = joblib.load('model.joblib')\n",
+            "scripts/report.py": "from mlflow import MlflowClient\n"
+            "v = MlflowClient().get_model_version_by_alias('ids', 'champion')\nprint(v)\n",
+        },
+        FAIL,
+    ),
+    # ... a promotion script looks it up to move it, and loads nothing (zvarrog/sentiment-mlops-
+    # pipeline scripts/model_registry.py:92-99; reviewed)
+    (
+        "model-pinned-in-serving",
+        "FP stage lookup to promote",
+        {
+            "registry.py": "import json\nfrom mlflow import MlflowClient\nc = MlflowClient()\n"
+            "meta = json.load(open('m.json'))\n"
+            "v = c.get_latest_versions(name, stages=['Staging'])[0].version\n"
+            "c.transition_model_version_stage(name, v, 'Production')\n"
+        },
+        FAIL,
     ),
     (
         "model-pinned-in-serving",
@@ -1343,6 +1385,73 @@ def test_data_history_counts_only_pointers_that_still_exist(tmp_path):
     commit(repo, {"data/raw.dvc": DVC_POINTER.replace("3a1b", "4b2c")}, "update data")
     obs = run_rubric_check(open_worktree(repo), "data-history")
     assert obs.outcome == PASS and {e.path for e in obs.evidence} == {"data/raw.dvc"}, obs
+
+
+DVC_LOCK = """schema: '2.0'
+stages:
+  prepare:
+    cmd: python src/prepare.py
+    deps:
+    - path: src/prepare.py
+      md5: {code}
+    outs:
+    - path: data/prepared
+      md5: {data}.dir
+    - path: reports/metrics.json
+      md5: {metrics}
+  train:
+    cmd: python src/train.py
+    outs:
+    - path: models/model.pkl
+      md5: {model}
+"""
+DVC_YAML = (
+    "stages:\n  prepare:\n    cmd: python src/prepare.py\n    outs: [data/prepared]\n"
+    "    metrics: [reports/metrics.json]\n  train:\n    cmd: python src/train.py\n"
+    "    outs: [models/model.pkl]\n"
+)
+
+
+def _lock(code="c1", data="d1", metrics="m1", model="p1"):
+    return DVC_LOCK.format(code=code, data=data, metrics=metrics, model=model)
+
+
+def test_data_history_dvc_lock_code_and_metrics_churn_is_no_data_version(tmp_path):
+    """adrianmarchramon/fraud-mlops-pipeline dvc.lock (70726e0, 8842cdf): a stage's code
+    hash, its metrics and the model changed; the data outputs never did (reviewed)."""
+    repo = make_repo(
+        tmp_path / "r", {"dvc.yaml": DVC_YAML, "dvc.lock": _lock(), "data/raw.dvc": DVC_POINTER}
+    )
+    commit(repo, {"dvc.lock": _lock(code="c2", metrics="m2", model="p2")}, "new code")
+    commit(repo, {"dvc.lock": _lock(code="c3", metrics="m3")}, "newer code")
+    obs = run_rubric_check(open_worktree(repo), "data-history")
+    assert obs.outcome == FAIL and "one version" in obs.message, obs
+    # ... a change of the prepared data's hash is a second version of the data
+    commit(repo, {"dvc.lock": _lock(code="c3", data="d2", metrics="m3")}, "new data")
+    obs = run_rubric_check(open_worktree(repo), "data-history")
+    assert obs.outcome == PASS and [e.path for e in obs.evidence] == ["dvc.lock"], obs
+
+
+def test_data_history_pointer_rename_and_mode_change_are_no_data_version(tmp_path):
+    """ruthwik-ganji/churn-pipeline data/raw/churn.csv.dvc: renamed from data.csv.dvc, then
+    made executable; the md5 never changed (reviewed)."""
+    repo = make_repo(tmp_path / "r", {"data/raw/data.csv.dvc": DVC_POINTER, "train.py": "x = 1\n"})
+    git(repo, "mv", "data/raw/data.csv.dvc", "data/raw/churn.csv.dvc")
+    git(repo, "commit", "-q", "-m", "rename")
+    git(repo, "update-index", "--chmod=+x", "data/raw/churn.csv.dvc")
+    git(repo, "commit", "-q", "-m", "chmod")
+    obs = run_rubric_check(open_worktree(repo), "data-history")
+    assert obs.outcome == FAIL, obs
+
+
+def test_data_history_reads_versions_at_a_ref_and_in_a_subfolder(tmp_path):
+    from mlaudit.repo.gitref import open_gitref
+
+    repo = make_repo(tmp_path / "r", {"ml/data/raw.dvc": DVC_POINTER, "ml/train.py": "x = 1\n"})
+    commit(repo, {"ml/data/raw.dvc": DVC_POINTER.replace("3a1b", "4b2c")}, "update data")
+    assert run_rubric_check(open_worktree(repo / "ml"), "data-history").outcome == PASS
+    assert run_rubric_check(open_gitref(repo, "HEAD"), "data-history").outcome == PASS
+    assert run_rubric_check(open_gitref(repo, "HEAD~1"), "data-history").outcome == FAIL
 
 
 @pytest.mark.parametrize("kind", ["shallow", "no-git"])

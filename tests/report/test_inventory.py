@@ -262,6 +262,15 @@ steps:
             },
             "codebuild",
         ),
+        # ... not its Jupyter checkpoint copy, which nothing runs (YangLIN1997/AWS-MLOps-CI
+        # .ipynb_checkpoints/codebuild-buildspec-checkpoint.yml; reviewed)
+        (
+            {
+                ".ipynb_checkpoints/codebuild-buildspec-checkpoint.yml": "version: 0.2\nphases:\n"
+                "  build:\n    commands:\n      - run-pipeline --module-name pipelines.lr.pipeline\n"
+            },
+            None,
+        ),
         # ... but a YAML file so named without build phases is none
         ({"docs/buildspec-notes.yml": "notes:\n  - phases are described elsewhere\n"}, None),
         # negative: a plain YAML file with steps is no pipeline

@@ -113,7 +113,8 @@ def ci_present(snap: Snapshot, p: CiPresentParams) -> Observation:
             bots.append(ev(job.path, job.line, f"{job.system} job {job.name}"))
             continue
         real = [c for c in job.commands if not TRIVIAL_COMMAND.match(c.text)]
-        real.sort(key=lambda c: _ci_reach.is_install(c.text))  # show the work, not the setup
+        # show the work, not the setup nor a look at what the setup installed
+        real.sort(key=lambda c: _ci_reach.is_install(c.text) or _ci_reach.is_query(c.text))
         acts = [u for u in job.uses if not TRIVIAL_USES.match(u.text)]
         if real or acts:
             first = (real or acts)[0]

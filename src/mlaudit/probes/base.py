@@ -686,15 +686,28 @@ _EVIDENCE_LIMIT: ContextVar[int] = ContextVar("evidence_limit", default=MAX_EVID
 
 
 def cap(evidence: Iterable[Evidence], limit: int | None = None) -> tuple[Evidence, ...]:
-    """The first `limit` distinct pieces of evidence in Evidence.sort_key order.
+    """The first `limit` distinct pieces of evidence: files before notebooks, then by path,
+    line, note and snippet. A notebook cell shows a practice tried once; the module that
+    runs it is the evidence a reader opens first (deaneeth/telco-churn-mlops-pipeline: the
+    seeds, tracker calls and registry of src/models/train_mlflow.py were listed after
+    notebooks/03_model_dev_experiments.ipynb; reviewed), and it is the one kept when the
+    evidence is capped.
 
-    Distinct by their fields, compared as plain tuples: hashing the frozen models and
-    calling sort_key per item cost more than many checks at every history point."""
+    Distinct by their fields, compared as plain tuples: hashing the frozen models per item
+    cost more than many checks at every history point."""
     unique: dict[tuple[Any, ...], Evidence] = {}
     for e in evidence:
-        line, note, snippet = e.line, e.note, e.snippet
-        # sort_key first, then whether each field is None (sort_key reads None as 0 or "")
-        key = (e.path, line or 0, note or "", snippet or "", line is None, note is None)
+        line, note, snippet, path = e.line, e.note, e.snippet, e.path
+        # the order, then whether each field is None (the order reads None as 0 or "")
+        key = (
+            path.endswith(".ipynb"),
+            path,
+            line or 0,
+            note or "",
+            snippet or "",
+            line is None,
+            note is None,
+        )
         unique.setdefault((*key, snippet is None), e)
     count = _EVIDENCE_LIMIT.get() if limit is None else limit
     keys = heapq.nsmallest(count, unique) if count < len(unique) else sorted(unique)
@@ -783,6 +796,8 @@ def problem_evidence(
     for p in paths:
         if p not in problems:
             continue
+        if cannot_run(p, problems[p]) and _python_parses(snap):
+            continue
         text = snap.text(p) if wanted or _EXERCISE_DIR.search(p) else None
         if text is not None:
             if wanted and not any(t in text for t in wanted):
@@ -791,6 +806,43 @@ def problem_evidence(
                 continue  # an exercise stub to fill in (below)
         out.append(ev(p, note=snap.problems[p]))
     return out
+
+
+# Python 2 code fails to parse too, but it runs under Python 2: what it does is unread
+_PYTHON2_HINT = re.compile(
+    r"Missing parentheses in call|multiple exception types must be parenthesized"
+    r"|leading zeros in decimal integer literals"
+)
+
+
+def cannot_run(path: str, problem: str) -> bool:
+    """Does the file's parse problem mean no Python can run it? A syntax error that the
+    parser's newer-grammar rewrite does not explain (repo.parsers.python_src) breaks the file
+    for every interpreter: it holds no working practice, nor a harmful call that runs, so it
+    cannot hide a signal (GFiaMon/eurusd-mlops-pipeline tests/clean_reg_orphans.py:1 `simport
+    mlflow`, zvarrog/sentiment-mlops-pipeline tests/test_debug_api_service.py:337, an
+    IndentationError, had made serving-contract-test and adversarial tests unknown;
+    reviewed). Python 2 code is not broken, only unread; nor is a repository none of whose
+    Python parses (see problem_evidence)."""
+    return (
+        path.endswith(".py")
+        and problem.startswith(("SyntaxError:", "IndentationError:", "TabError:"))
+        and not _PYTHON2_HINT.search(problem)
+    )
+
+
+def _python_parses(snap: Snapshot) -> bool:
+    """Does some Python file of the repository parse? Where none does, the parser may be
+    what fails (a grammar newer than it knows), and a syntax error says nothing of the code."""
+
+    def some_parses() -> bool:
+        for path in snap.files:
+            if path.endswith(".py") and (facts := snap.python(path)) is not None:
+                if facts.syntax_error is None:
+                    return True
+        return False
+
+    return snap.memo(("python_parses",), some_parses)
 
 
 def exercise_stub(path: str, text: str | None) -> bool:
@@ -805,6 +857,29 @@ _EXERCISE_DIR = re.compile(
     r"(?:^|/)(?:labs?|lab[-_][^/]*|exercises?|assignments?|starter[-_\w]*|homework)/", re.I
 )
 _TODO_MARK = re.compile(r"#\s*TODO\b|\bTODO\b\s*$|<TODO[^>]*>", re.M)
+
+
+# Formats whose comments start with `#`: a file of such lines only says what it will hold
+# (adrianmarchramon/fraud-mlops-pipeline docker/Dockerfile:1-2 and docker/docker-compose.yml:1-2,
+# "Populated in Phase 5 (Containerization)"; reviewed). Markdown is not one: `#` is a heading.
+_HASH_COMMENTED = re.compile(
+    r"(?:^|/)(?:(?:Docker|Container)file[^/]*|[^/]*\.(?:docker|Docker)file|Makefile|Procfile|"
+    r"[^/]*\.(?:ya?ml|toml|cfg|ini|sh|bash|py|tf|hcl|r|R|txt|env)|\.[\w.-]*ignore)$"
+)
+_ONLY_COMMENTS = re.compile(r"(?:[ \t]*(?:#[^\n]*)?(?:\r?\n|$))*")
+
+
+def holds_nothing(snap: Snapshot, path: str) -> bool:
+    """Is the file empty, or (in a `#`-commented format) only comments and blank lines? A
+    placeholder of what is to come, not the thing. A file whose text cannot be read is not
+    known to be empty."""
+    size = snap.size(path)
+    if size == 0:
+        return True
+    if size is None or size > 4096 or not _HASH_COMMENTED.search(path):
+        return False
+    text = snap.text(path)
+    return text is not None and _ONLY_COMMENTS.fullmatch(text) is not None
 
 
 def unread_evidence(snap: Snapshot, paths: Iterable[str]) -> list[Evidence]:

@@ -158,6 +158,31 @@ def _resolve(
     return None
 
 
+# a registry lookup of the version an alias names (or a stage's newest): the model served is
+# that version's, whatever function then loads its artifacts (mahadamir19/ids-mlops-pipeline
+# src/sentinelml/lifecycle/registry.py:92, reached from serving/model_manager.py:173; reviewed)
+ALIAS_LOOKUPS = ("*.get_model_version_by_alias",)
+
+
+def serving_alias_lookups(snap: Snapshot) -> tuple[Evidence, ...]:
+    """Registry alias lookups in the serving code or a module it imports, at any depth."""
+    from mlaudit.probes.generic import name_matches_any
+
+    def build() -> tuple[Evidence, ...]:
+        roles = code_roles(snap)
+        starts = sorted(roles.serving)
+        found = []
+        for path in sorted({*starts, *roles.reach_all(starts)}):
+            facts = snap.python(path)
+            for call in facts.calls if facts else ():
+                if name_matches_any(call.name, ALIAS_LOOKUPS):
+                    found.append(ev(path, call.line, f"{call.name}(…)", "the alias's version"))
+        return tuple(found)  # shared by several checks: never to be extended in place
+
+    result: tuple[Evidence, ...] = snap._cached("serving_alias_lookups", "", build)
+    return result
+
+
 def code_roles(snap: Snapshot) -> CodeRoles:
     return snap._cached("code_roles", "", lambda: _compute(snap))
 

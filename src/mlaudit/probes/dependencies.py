@@ -30,6 +30,10 @@ LOCKFILES: tuple[str, ...] = (
     "*.conda-lock.yml",
     "pixi.lock",
     "requirements*.lock",
+    # PEP 751's lockfile, written by `pip lock` and `uv export` (mahadamir19/ids-mlops-pipeline
+    # pylock.toml; reviewed)
+    "pylock.toml",
+    "pylock.*.toml",
 )
 REQUIREMENTS_GLOBS: tuple[str, ...] = (
     "requirements*.txt",
@@ -69,7 +73,8 @@ class DepsLockedParams(Params):
 def deps_locked(snap: Snapshot, p: DepsLockedParams) -> Observation:
     """Dependencies are locked: a lockfile, or requirements files that pin every package.
 
-    Looks for: uv.lock, poetry.lock, Pipfile.lock, pdm.lock, conda-lock files; otherwise
+    Looks for: uv.lock, poetry.lock, Pipfile.lock, pdm.lock, pylock.toml, conda-lock files;
+    otherwise
     every requirement in every requirements*.txt and conda environment file pinned with `==`
     (or hash-pinned; conda's `=X.Y.Z` too). A
     `dvc.lock` is a pipeline lock, not a dependency lock, and never counts. A lock that
@@ -161,7 +166,7 @@ def deps_locked(snap: Snapshot, p: DepsLockedParams) -> Observation:
 
 
 # lockfiles that list every resolved package as a `[[package]]` table with a `name`
-_PACKAGE_LOCKS = ("poetry.lock", "uv.lock", "pdm.lock")
+_PACKAGE_LOCKS = ("poetry.lock", "uv.lock", "pdm.lock", "pylock.toml")
 _LOCKED_NAME = re.compile(r"""^name\s*=\s*["']([^"'\n]+)["']""", re.MULTILINE)
 
 
@@ -188,6 +193,11 @@ def stale_lock(snap: Snapshot, lock: str) -> list[str]:
     own = {
         canonical_name(n) for n in base.declared_distributions(snap, folder + "/" if folder else "")
     }
+    if name == "pylock.toml":
+        # `pip lock` locks the extras it was asked for: only the required ones must be there
+        project = data.get("project")
+        required = project.get("dependencies") if isinstance(project, dict) else None
+        data = {"project": {"dependencies": required if isinstance(required, list) else []}}
     declared = {canonical_name(name): name for name in toml_dependency_names(data)}
     missing = sorted(written for key, written in declared.items() if key not in held | own)
     if not missing and name == "uv.lock":

@@ -66,6 +66,10 @@ RETRY_KWARGS = {  # call pattern → keyword that configures retries
     # text_causal_language_modeling_metrics.py:91 `OpenAI(max_retries=…, timeout=…)`)
     "openai.*OpenAI": "max_retries",
     "anthropic.*Anthropic": "max_retries",
+    # a Kafka producer resends a failed batch (deaneeth/telco-churn-mlops-pipeline
+    # src/streaming/producer.py:218 `KafkaProducer(acks='all', retries=3)`; reviewed)
+    "kafka.KafkaProducer": "retries",
+    "kafka.producer.KafkaProducer": "retries",
 }
 HTTP_VERBS = ("get", "post", "put", "patch", "delete", "head", "options", "request")
 NO_DEFAULT_TIMEOUT = tuple(f"requests.{v}" for v in HTTP_VERBS) + ("urllib.request.urlopen",)
@@ -494,6 +498,40 @@ def _floating_images(obj: Any) -> list[str]:
     return moving
 
 
+_REGISTRY_URI = re.compile(r"models:/")
+_REGISTRY_READS = ("*.get_model_version_by_alias", "*.get_latest_versions", "*.get_model_version")
+_MLFLOW_SWITCH = re.compile(r"\.(?:set_registered_model_alias|transition_model_version_stage)\(")
+_LOADS = re.compile(r"(?:^|\.)(?:load_model|download_artifacts|download_model)$")
+_REGISTRY_MANIFESTS = ("*.yaml", "*.yml", "*.env", ".env.*", "Dockerfile*", "*.tfvars", "*.json")
+
+
+def _loads_through_registry(snap: Snapshot, paths: list[str]) -> bool:
+    """Does anything load a model through the registry — a `models:/` URI in code or a
+    manifest, or a lookup of an alias's or a stage's version where the model is then loaded
+    (a promotion script looks versions up to move them)? Moving an alias nobody reads
+    rolls nothing back (zvarrog/sentiment-mlops-pipeline: stages moved in
+    scripts/model_registry.py:99, the API loads a mounted joblib file; Times0/mlops-end-to-
+    end service.py:16 serves a stock checkpoint; both reviewed)."""
+    for path in paths:
+        facts = snap.python(path)
+        if facts is None:
+            continue
+        if any("models:/" in text for text, _line in facts.strings) or any(
+            "models:/" in text for text, _line in facts.templates
+        ):
+            return True
+        if any(name_matches_any(c.name, _REGISTRY_READS) for c in facts.calls) and any(
+            _LOADS.search(c.name) for c in facts.calls
+        ):
+            return True
+    manifests = base.select_files(snap, _REGISTRY_MANIFESTS)
+    if any(True for _hit in snap.grep(manifests, _REGISTRY_URI)):
+        return True
+    from mlaudit.probes.code_roles import serving_alias_lookups
+
+    return bool(serving_alias_lookups(snap))
+
+
 @probe("rollback_ready", NoParams)
 def rollback_ready(snap: Snapshot, p: NoParams) -> Observation:
     """A bad model or release can be rolled back quickly.
@@ -505,7 +543,8 @@ def rollback_ready(snap: Snapshot, p: NoParams) -> Observation:
     an automatic rollback on alarms (a SAM `DeploymentPreference` with `Alarms`, a
     SageMaker endpoint's `AutoRollbackConfiguration`).
     Deployments relying on the default history (10) with no rollback procedure give
-    partial credit.
+    partial credit, as does an alias or stage switch where nothing loads a model through the
+    registry (a `models:/` URI, an alias's or stage's version looked up).
     Why: MTS Infra 7 — the previous model must be restorable in minutes.
     Fix: serve through a registry alias (`@champion`) and document/automate
     `kubectl rollout undo` or `helm rollback` in a runbook.
@@ -542,8 +581,20 @@ def rollback_ready(snap: Snapshot, p: NoParams) -> Observation:
             )
     good.extend(_automatic_rollbacks(snap))
     paths = base.python_sources(snap, ("*.py",), scope="non_tests")
-    for path, calls in base.calls_of(snap, paths, tuple(ALIAS_CALLS)):
-        good.extend(ev(path, c.line, f"{c.name}(…)", "registry alias switch") for c in calls)
+    switches = [
+        ev(path, c.line, f"{c.name}(…)", "registry alias switch")
+        for path, calls in base.calls_of(snap, paths, tuple(ALIAS_CALLS))
+        for c in calls
+    ]
+    unread = False
+    if switches:
+        # MLflow's aliases and stages are read only by name; another registry's (Vertex AI's
+        # `default` alias) serve every unversioned reference to the model
+        mlflow_only = all(e.snippet and _MLFLOW_SWITCH.search(e.snippet) for e in switches)
+        if not mlflow_only or _loads_through_registry(snap, paths):
+            good.extend(switches)
+        else:
+            unread = True
     good.extend(r.evidence() for r in _ci_reach.search(snap, _ROLLBACK_CMD))
     texts = base.select_files(
         snap,
@@ -556,6 +607,12 @@ def rollback_ready(snap: Snapshot, p: NoParams) -> Observation:
     )
     if good:
         return base.passed("a rollback path exists", good)
+    if unread:
+        return base.partial(
+            "the registry's aliases or stages are moved, but nothing here loads a model "
+            "through the registry: moving them back rolls nothing back",
+            switches,
+        )
     if disabled:
         return base.failed("rollback disabled (revisionHistoryLimit: 0)", disabled)
     if default:

@@ -58,7 +58,8 @@ def files(snap: Snapshot, p: FilesParams) -> Observation:
     Looks for: tracked files whose path matches any of `globs` (a pattern without `/`
     matches the file name at any depth), outside examples/docs/vendor folders. An empty
     file (0 bytes: a template's `configs/model1.yaml`, a `.gitkeep`) holds nothing and
-    never counts. With `min_bytes`, a matching file whose size cannot be read (listed by
+    never counts, nor does one of comments only (a Dockerfile "populated in phase 5"). With
+    `min_bytes`, a matching file whose size cannot be read (listed by
     git, its blob missing from a partial clone or the file deleted from the work tree) makes
     the answer unknown when the others do not decide it.
     Why: many practices are visible as a file — a lockfile, a CI workflow, a test folder.
@@ -90,9 +91,13 @@ def files(snap: Snapshot, p: FilesParams) -> Observation:
                 p.globs, exclude=p.exclude, include_excluded_dirs=p.include_excluded_dirs
             )
             unsized += [m for m in snap.missing_files if selected(m)]
-            hits = [h for h, size in sizes if size is not None and size >= p.min_bytes]
+            hits = [
+                h
+                for h, size in sizes
+                if size is not None and size >= p.min_bytes and not base.holds_nothing(snap, h)
+            ]
         else:  # a size unknown (a symlink inside the root) is not known to be empty
-            hits = [h for h in hits if snap.size(h) != 0]
+            hits = [h for h in hits if not base.holds_nothing(snap, h)]
     evidence = [ev(h + ("/" if p.kind == "dir" else "")) for h in hits]
     none_of = words.files_phrase(p.globs, p.kind)
     found = f"found {words.listing(e.path for e in evidence)}"

@@ -284,6 +284,81 @@ def _module_names(path: str) -> list[str]:
 _CRON_KIND = re.compile(r"^kind:\s*(?:CronJob|CronWorkflow)\s*$", re.M)
 
 
+# a wait between two rounds of a loop, or an in-process scheduler
+_INTERVAL_CALLS = (
+    "time.sleep",
+    "asyncio.sleep",
+    "schedule.every",
+    "apscheduler.*",
+    "*.add_job",
+    "threading.Timer",
+    # an event waited for with a timeout: the interval unless the service stops
+    "asyncio.wait_for",
+)
+
+
+def _launched(snap: Snapshot, path: str) -> list[Evidence]:
+    """What starts `path` as a long-running process: a compose service's command or
+    entrypoint, or a shipped Dockerfile's CMD or ENTRYPOINT, that names its module or file
+    (`python -m src.drift.service`, `uvicorn pkg.monitoring.app:app`)."""
+    names = [re.escape(path)] + [re.escape(m) for m in _module_names(path) if "." in m]
+    pattern = re.compile(r"(?<![\w.])(?:" + "|".join(names) + r")(?![\w])")
+    found = []
+    for service in snap.compose_services:
+        if base.is_excluded(service.path) or not isinstance(service.doc, dict):
+            continue
+        for key in ("command", "entrypoint"):
+            value = service.doc.get(key)
+            text = " ".join(map(str, value)) if isinstance(value, list) else str(value or "")
+            if pattern.search(text):
+                found.append(
+                    ev(
+                        service.path,
+                        service.line_of(key),
+                        f"{service.name}: {text[:80]}",
+                        "a service",
+                    )
+                )
+    for dockerfile in base.runtime_dockerfiles(snap):
+        parsed = snap.dockerfile(dockerfile)
+        for ins in [*parsed.of("CMD"), *parsed.of("ENTRYPOINT")] if parsed else []:
+            if pattern.search(ins.args):
+                found.append(
+                    ev(dockerfile, ins.line, f"{ins.keyword} {ins.args}"[:120], "a service")
+                )
+    return found
+
+
+def _service_loops(snap: Snapshot, files: list[str]) -> list[Evidence]:
+    """A long-running service that runs the monitor over and over: a module that holds or
+    imports the monitor, waits between rounds (`time.sleep(interval)`, `asyncio.sleep`) or
+    schedules itself (schedule, APScheduler), and that a compose service or an image starts
+    (arbaz-shaik/rul-mlops-pipeline src/drift/service.py:143-151 `while True: … time.sleep(
+    settings.drift_check_interval_s)`, run by docker-compose.yml:69; mahadamir19/ids-mlops-
+    pipeline src/sentinelml/monitoring/app.py:91-94, an asyncio task every 60 s; both
+    reviewed)."""
+    from mlaudit.probes.code_roles import code_roles
+    from mlaudit.probes.generic import name_matches_any
+
+    roles = code_roles(snap)
+    wanted = set(files)
+    found: list[Evidence] = []
+    for path in sorted(roles.imports):
+        if path not in wanted and not wanted.intersection(roles.reach(path)):
+            continue
+        facts = snap.python(path)
+        waits = (
+            [c for c in facts.calls if name_matches_any(c.name, _INTERVAL_CALLS)] if facts else []
+        )
+        if not waits:
+            continue
+        launchers = _launched(snap, path)
+        if launchers:
+            found.append(ev(path, waits[0].line, f"{waits[0].name}(…)", "runs in a loop"))
+            found.extend(launchers[:2])
+    return found
+
+
 def _scheduled_runs(snap: Snapshot, files: Iterable[str]) -> list[Evidence]:
     files = list(files)
     if not files:
@@ -309,6 +384,7 @@ def _scheduled_runs(snap: Snapshot, files: Iterable[str]) -> list[Evidence]:
         if kind and pattern.search(text):
             line = text.count("\n", 0, kind.start()) + 1
             found.append(ev(path, line, "kind: CronJob", "a Helm CronJob runs it on a schedule"))
+    found += _service_loops(snap, files)
     # orchestrator code that contains or imports the monitor and declares a schedule
     modules = {m for path in files for m in _module_names(path) if "." in m or "/" not in path}
     for path in base.python_sources(snap, ("*.py",), scope="non_tests"):

@@ -133,8 +133,37 @@ _SERVES_ONLY_WITH: dict[str, tuple[str, ...]] = {
 }
 
 
+# a web framework's route decorator, and the paths of routes that only operate the service
+_ROUTE = re.compile(r"\.(?:get|post|put|patch|delete|route|api_route|websocket)$")
+_OPERATIONS_ROUTE = re.compile(
+    r"^/?(?:health\w*|healthz|ready\w*|readyz|live\w*|livez|ping|metrics|status|version|docs|"
+    r"openapi\.json|redoc|favicon\.ico)?/?$"
+)
+_TRAINING_ROUTE = re.compile(r"(?:^|[/_-])(?:re)?train\w*|(?:^|[/_-])fit\b|(?:^|[/_-])tune\b")
+
+
+def _training_service(facts: PythonFacts) -> bool:
+    """Is the module a web service whose every route trains (a retraining webhook beside the
+    model server: arbaz-shaik/rul-mlops-pipeline src/retraining/app.py:145 `@app.post(
+    "/retrain")`, beside src/serving/api.py's `/predict`; reviewed)? Routes that operate the
+    service (health, metrics) say nothing either way; a route whose path is not a literal
+    could be anything."""
+    paths = []
+    for deco in facts.decorators:
+        if not _ROUTE.search(deco.name):
+            continue
+        literal = deco.args[0] if deco.args else deco.kwarg("path")
+        if literal is None or literal[:1] not in "'\"":
+            return False
+        path = literal[1:-1]
+        if not _OPERATIONS_ROUTE.match(path):
+            paths.append(path)
+    return bool(paths) and all(_TRAINING_ROUTE.search(path) for path in paths)
+
+
 def serving_import(facts: PythonFacts) -> Import | None:
-    """The first import of a serving framework in a file that serves with it, or None."""
+    """The first import of a serving framework in a file that serves with it, or None. A
+    web service whose routes only train serves no model (_training_service)."""
     for imp in facts.imports:
         if not module_matches_any(imp.module, SERVING_MODULES):
             continue
@@ -142,6 +171,8 @@ def serving_import(facts: PythonFacts) -> Import | None:
         declared = (*facts.calls, *facts.decorators, *facts.bases)
         if needs and not any(name_matches_any(item.name, needs) for item in declared):
             continue
+        if _training_service(facts):
+            return None
         return imp
     return None
 

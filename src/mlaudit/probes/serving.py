@@ -18,7 +18,7 @@ from typing import Any
 from mlaudit.probes import base
 from mlaudit.probes._functions import platform_entry_points
 from mlaudit.probes.base import ev
-from mlaudit.probes.code_roles import code_roles
+from mlaudit.probes.code_roles import code_roles, serving_alias_lookups
 from mlaudit.probes.generic import name_matches_any
 from mlaudit.probes.kubernetes import (
     SERVING_WORKLOADS,
@@ -545,7 +545,7 @@ def model_durable(snap: Snapshot, p: NoParams) -> Observation:
         ev(path, c.line, f"{c.name}(…)")
         for path, c in calls_in(snap, files, REGISTRY_LOADS)
         if not (c.args and _LOCAL.match(c.args[0]))
-    ]
+    ] or list(serving_alias_lookups(snap))
     ready = [
         obj_ev(o, text="readinessProbe")
         for o in k8s_objects(snap, SERVING_WORKLOADS)[0]

@@ -105,8 +105,8 @@ def _is_placeholder(snap: Snapshot, path: str) -> bool:
     if name == "__init__.py":
         return not (snap.text(path) or "").strip()
     # an empty file holds nothing, whatever its name (Nneji123/Serving-Machine-Learning-Models:
-    # tests/ holds one 0-byte test_api.py)
-    return name in PLACEHOLDERS or snap.size(path) == 0
+    # tests/ holds one 0-byte test_api.py), nor does one of comments only
+    return name in PLACEHOLDERS or base.holds_nothing(snap, path)
 
 
 def _single_modules(snap: Snapshot, globs: list[str]) -> list[str]:

@@ -248,6 +248,26 @@ def _placeholder(facts: PythonFacts) -> bool:
 
 
 _XFAIL = frozenset({"pytest.mark.xfail"})
+_ASSERT_METHOD = re.compile(r"(?:^|\.)assert\w*$")
+
+
+def _vacuous_assertions_only(facts: PythonFacts) -> bool:
+    """Every assertion of the file holds whatever the project does: `assert…` calls on
+    literals only (`self.assertTrue(True)`: deaneeth/telco-churn-mlops-pipeline
+    notebooks/tests/test_api_endpoints.py:14-18, five tests of one such line), and `assert`
+    statements on constants or on imported names said to exist (`assert geo_mlops is not
+    None`: elaminemouhamadali/geospatial-mlops-pipeline tests/test_imports_base.py; both
+    reviewed)."""
+    if set(facts.asserts) - set(facts.vacuous_asserts):
+        return False
+    checks = [c for c in facts.calls if ASSERT_CALLS.search(c.name)]
+    return bool(checks or facts.asserts) and all(
+        _ASSERT_METHOD.search(c.name)
+        and c.args
+        and not c.kwargs
+        and all(a != "<expr>" for a in c.args)
+        for c in checks
+    )
 
 
 def _only_expected_failures(facts: PythonFacts) -> bool:
@@ -310,7 +330,9 @@ def unit_tests(snap: Snapshot, p: UnitTestsParams) -> Observation:
     if other is not None:
         return other
     asserting = [f for f in files if f.asserts and not _only_expected_failures(f.facts)]
-    exercised = [f for f in asserting if not _placeholder(f.facts)]
+    exercised = [
+        f for f in asserting if not _placeholder(f.facts) and not _vacuous_assertions_only(f.facts)
+    ]
     # a file importing a module of the project that no longer exists fails when collected:
     # it tests nothing (dagster-io/hooli-data-eng-pipelines hooli_data_eng_tests/test_assets.py:1
     # `from hooli_data_eng.assets.raw_data import …`, no assets/ package; reviewed)
@@ -333,7 +355,8 @@ def unit_tests(snap: Snapshot, p: UnitTestsParams) -> Observation:
     if asserting:
         return base.partial(
             "the tests exercise nothing of the project (they import only the test framework, "
-            "or build their own data and assert it exists): placeholders",
+            "build their own data and assert it exists, or assert only constants or that "
+            "imports exist): placeholders",
             [ev(f.path, f.first_test, "def test…") for f in asserting],
         )
     if files:

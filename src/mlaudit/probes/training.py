@@ -384,6 +384,70 @@ FLOW_CALLS: tuple[str, ...] = (
 )
 # what a flow calls into a training module to train: its trainer, or a train/fit function
 _TRAINS_WORD = re.compile(r"train|fit", re.IGNORECASE)
+# ... or the entry point of a module named for training (zvarrog/sentiment-mlops-pipeline
+# airflow/dags/kindle_pipeline.py:194,202 `from scripts.train import run`, `run(force=…)`)
+_ENTRY_POINTS = frozenset({"run", "main", "execute", "start", "cli"})
+# an operator that runs a shell command: the script it names runs as the task
+_SHELL_OPERATORS = ("BashOperator", "SSHOperator")
+_SCRIPT_IN_COMMAND = re.compile(r"[\w./-]*[\w-]\.py\b|(?<=-m )[\w.]+")
+
+
+def _calls_trainer(name: str, module: str) -> bool:
+    """Does the call `name`, through the imported `module`, reach a trainer: a name for
+    training or fitting after the module (`trainer.CreditRiskTrainer`), the imported name
+    itself (`train_model`), or the entry point of a module named for training (`train.run`)?"""
+    if _TRAINS_WORD.search(name[len(module) :] or module.rsplit(".", 1)[-1]):
+        return True
+    parts = name.split(".")
+    return len(parts) > 1 and parts[-1] in _ENTRY_POINTS and bool(_TRAINS_WORD.search(parts[-2]))
+
+
+def _script_run(snap: Snapshot, command: str) -> list[str]:
+    """The repository's Python files a shell command runs: `python src/models/train.py`,
+    also behind `cd /abs/path &&` or a Windows path (`src\\models\\train_mlflow.py`,
+    deaneeth/telco-churn-mlops-pipeline dags/telco_churn_dag.py:60; reviewed), and
+    `python -m pkg.train`. A path names the file whose path it ends with."""
+    found = []
+    for token in _SCRIPT_IN_COMMAND.findall(command.replace("\\", "/")):
+        path = token if token.endswith(".py") else token.replace(".", "/") + ".py"
+        while path.startswith(("./", "/")):
+            path = path[2:] if path.startswith("./") else path[1:]
+        if snap.exists(path):
+            found.append(path)
+            continue
+        # an absolute or machine-specific prefix: the longest tail that is a repository file
+        parts = path.split("/")
+        tail = next(
+            ("/".join(parts[i:]) for i in range(1, len(parts)) if snap.exists("/".join(parts[i:]))),
+            None,
+        )
+        if tail is not None:
+            found.append(tail)
+    return found
+
+
+def _shell_task_trains(
+    snap: Snapshot, facts: PythonFacts, training: dict[str, Evidence]
+) -> tuple[Any, str] | None:
+    """(the operator call, the training script it runs), for a flow's shell task."""
+    import ast
+
+    for call in facts.calls:
+        if not call.name.endswith(_SHELL_OPERATORS):
+            continue
+        literal = call.kwarg("bash_command") or call.kwarg("command")
+        if literal is None or literal == "<expr>":
+            continue
+        try:
+            command = ast.literal_eval(literal)
+        except (ValueError, SyntaxError):
+            continue
+        if not isinstance(command, str):
+            continue
+        for script in _script_run(snap, command):
+            if script in training:
+                return call, script
+    return None
 
 
 @probe("flow_trains", NoParams, reads_code=True)
@@ -396,8 +460,10 @@ def flow_trains(snap: Snapshot, p: NoParams) -> Observation:
     API (`lightgbm.train`, `.fit` …). The flow file training by itself is the rubric's
     same-file rule; this is the flow whose task builds `CreditRiskTrainer()` from
     `training/trainer.py` (shiva-shivanibokka/ML-System-Design-Retraining-Pipeline
-    pipelines/flows.py:55,617; reviewed). A helper of the training module called by the flow
-    (`prepare_features`) trains nothing.
+    pipelines/flows.py:55,617; reviewed), or the entry point of a module named for training
+    (`from scripts.train import run` in the task). A helper of the training module called by
+    the flow (`prepare_features`) trains nothing. A shell task (Airflow `BashOperator`) that
+    runs a training script of the repository (`python src/models/train.py`) trains too.
     Why: an orchestrated training pipeline is automated training (GCP level 1).
     Fix: run training as a task of the flow (`@flow` → `@task train()`).
     """
@@ -425,7 +491,7 @@ def flow_trains(snap: Snapshot, p: NoParams) -> Observation:
                     for c in facts.calls
                     for module in imported
                     if (c.name == module or c.name.startswith(module + "."))
-                    and _TRAINS_WORD.search(c.name[len(module) :] or module.rsplit(".", 1)[-1])
+                    and _calls_trainer(c.name, module)
                 ),
                 None,
             )
@@ -435,6 +501,16 @@ def flow_trains(snap: Snapshot, p: NoParams) -> Observation:
             found.append(ev(path, called.line, f"{called.name}(…)", "the flow calls the trainer"))
             found.append(ev(trained.path, trained.line, trained.snippet, "training call"))
             break
+        else:
+            shell = _shell_task_trains(snap, facts, roles.training)
+            if shell is not None:
+                operator, script = shell
+                trained = roles.training[script]
+                found.append(ev(path, flows[0].line, f"{flows[0].name}", "orchestrated flow"))
+                found.append(
+                    ev(path, operator.line, f"{operator.name}(…) runs {script}", "a shell task")
+                )
+                found.append(ev(trained.path, trained.line, trained.snippet, "training call"))
     if found:
         return base.passed("an orchestrated flow runs the project's trainer", found)
     return base.failed("no orchestrated flow calls the project's trainer")

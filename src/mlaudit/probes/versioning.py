@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Any
 
 from pydantic import Field
 
@@ -25,6 +26,7 @@ from mlaudit.probes.registry import Params, probe
 from mlaudit.repo.globs import matches_any
 from mlaudit.repo.history import Commit
 from mlaudit.repo.parsers.python_src import Call, PythonFacts
+from mlaudit.repo.parsers.yaml_docs import parse_yaml
 from mlaudit.repo.snapshot import Snapshot, derivation_key
 from mlaudit.results import Evidence, Observation
 
@@ -215,15 +217,21 @@ _DVC_FILES = ("*.dvc", "dvc.lock")
 
 @probe("data_history", DataHistoryParams)
 def data_history(snap: Snapshot, p: DataHistoryParams) -> Observation:
-    """The data has a history: several commits changed the versioned data.
+    """The data has a history: it was versioned, then changed and versioned again.
 
-    Looks for: at least `min_commits` commits touching `*.dvc` files, `dvc.lock`, or files
-    matched by the `.gitattributes` LFS rules for data, since the rule's file first appeared
-    — among those that still exist, outside examples and tests (evidentlyai/evidently's DVC-
-    tracked Playwright screenshot baselines are no data): the commits that added and later
-    deleted a pointer (awslabs/mlmax's `data.dvc`) are no history of the data versioned
-    now, nor are commits of a plain CSV from before it went through LFS. A git fact:
-    `unknown` in a shallow clone or outside git.
+    Looks for: at least `min_commits` versions of the data — its first and later ones. For
+    DVC, a version is a commit that changed the content hash of a data output already
+    recorded, in a `*.dvc` pointer or in a `dvc.lock` stage's outputs; a commit that changes
+    only a stage's code dependencies, a metrics or plots file, a model output, the pointer's
+    path or its file mode changes no data (adrianmarchramon/fraud-mlops-pipeline dvc.lock in
+    70726e0 and 8842cdf: a code hash and metrics; ruthwik-ganji/churn-pipeline
+    data/raw/churn.csv.dvc: a rename and a chmod; both reviewed). For Git LFS, commits that
+    touch files the `.gitattributes` LFS rules cover for data, since the rule's file first
+    appeared. Only files that still exist count, outside examples and tests (evidentlyai/
+    evidently's DVC-tracked Playwright screenshot baselines are no data): a pointer added and
+    later deleted (awslabs/mlmax's `data.dvc`) is no history of the data versioned now, nor
+    are commits of a plain CSV from before it went through LFS. A git fact: `unknown` in a
+    shallow clone or outside git.
     Why: data that was versioned once and never again is a snapshot, not a history;
     retraining on new data should leave a trace (source model "Versionamento").
     Fix: commit every data update through DVC (`dvc add` + commit) or Git LFS.
@@ -243,40 +251,149 @@ def data_history(snap: Snapshot, p: DataHistoryParams) -> Observation:
             since = min(added) if added else 0  # older than the history read: no bound
             lfs_since[rule.pattern] = min(lfs_since.get(rule.pattern, since), since)
 
-    dvc_named: dict[str, bool] = {}  # a path recurs in many commits: each name tested once
-
-    def versioned_in(commit: Commit) -> str | None:
-        # the name tests first: every commit of every history point asks, few files pass
-        rules = (
-            tuple(pattern for pattern, since in lfs_since.items() if commit.timestamp >= since)
-            if lfs_since
-            else ()
+    def counted(path: str) -> bool:
+        return not (
+            path.startswith(".dvc/")
+            or path in model_pointers
+            or not snap.exists(path)
+            or base.is_excluded(path)  # rule ex: an example's data is not the project's
+            or base.is_test_path(path)  # a test's baselines (Playwright screenshots)
         )
-        for path in commit.files:
-            named = dvc_named.get(path)
-            if named is None:
-                named = dvc_named[path] = matches_any(path, _DVC_FILES)
-            if not named and not (rules and matches_any(path, rules)):
-                continue
-            if path.startswith(".dvc/") or path in model_pointers or not snap.exists(path):
-                continue
-            if base.is_excluded(path):  # rule ex: an example's data is not the project's
-                continue
-            if base.is_test_path(path):  # a test's baselines (Playwright screenshots) are no data
-                continue
-            return path
-        return None
 
-    commits = [c for c in history.commits if versioned_in(c)]
-    evidence = []
-    for commit in commits[:6]:
-        touched = versioned_in(commit) or ".git"
-        evidence.append(ev(touched, note=f"commit {commit.sha[:10]}: {commit.subject[:80]}"))
-    changed = "commit changed" if len(commits) == 1 else "commits changed"
-    message = f"{len(commits) or 'no'} {changed} versioned data"
-    if len(commits) >= p.min_commits:
-        return base.passed(message, evidence)
-    return base.failed(f"{message}, {p.min_commits} needed", evidence)
+    def lfs_versioned_in(commit: Commit) -> str | None:
+        rules = tuple(pattern for pattern, since in lfs_since.items() if commit.timestamp >= since)
+        if not rules:
+            return None
+        return next(
+            (
+                path
+                for path in commit.files
+                if not matches_any(path, _DVC_FILES) and matches_any(path, rules) and counted(path)
+            ),
+            None,
+        )
+
+    subjects = {c.sha: c.subject for c in history.commits}
+    lfs = [c for c in history.commits if lfs_versioned_in(c)] if lfs_since else []
+    pointers = [p for p in base.select_files(snap, list(_DVC_FILES)) if counted(p)]
+    updates, first = _dvc_data_updates(snap, pointers)
+    evidence = [
+        ev(path, note=f"commit {sha[:10]}: {subjects.get(sha, '')[:80]}")
+        for sha, path in updates[:6]
+    ]
+    evidence += [
+        ev(lfs_versioned_in(c) or ".git", note=f"commit {c.sha[:10]}: {c.subject[:80]}")
+        for c in lfs[:6]
+    ]
+    versions = len({sha for sha, _path in updates}) + (1 if first else 0)
+    if versions >= p.min_commits or len(lfs) >= p.min_commits:
+        if versions >= len(lfs):
+            return base.passed(
+                f"{versions} versions of the DVC-tracked data: its first, and "
+                f"{versions - 1} commit(s) that changed a data output's hash",
+                evidence,
+            )
+        return base.passed(f"{len(lfs)} commits changed LFS-tracked data", evidence)
+    if first and not updates and not lfs:
+        return base.failed(
+            "the DVC-tracked data has one version: no commit changed a data output's hash "
+            f"after it was first recorded ({words.listing(sorted(first))})",
+            [ev(path) for path in sorted(first)[:6]],
+        )
+    parts = [f"{versions} version(s) of the DVC-tracked data"] if first else []
+    if lfs_since:
+        parts.append(
+            f"{len(lfs)} {'commit' if len(lfs) == 1 else 'commits'} changed LFS-tracked data"
+        )
+    if not parts:
+        return base.failed("no data versioned with DVC or Git LFS", evidence)
+    return base.failed(f"{'; '.join(parts)}, {p.min_commits} needed", evidence)
+
+
+def _data_hashes(path: str, content: bytes, excluded: set[str]) -> dict[str, str]:
+    """Data output → content hash, in one version of a `*.dvc` pointer or a `dvc.lock`:
+    model outputs and the metrics and plots files (`excluded`) left out."""
+    docs = parse_yaml(content.decode("utf-8", "replace")).documents
+    doc = docs[0] if docs else None
+    found: dict[str, str] = {}
+    if not isinstance(doc, dict):
+        return found
+    nodes: list[tuple[str | None, Any]]
+    if path.rsplit("/", 1)[-1] == "dvc.lock":
+        stages = doc.get("stages") if "schema" in doc else doc
+        nodes = (
+            [(str(name), stage) for name, stage in stages.items()]
+            if isinstance(stages, dict)
+            else []
+        )
+    else:
+        nodes = [(None, doc)]
+    for stage, node in nodes:
+        outs = node.get("outs") if isinstance(node, dict) else None
+        for out in outs if isinstance(outs, list) else []:
+            if not isinstance(out, dict):
+                continue
+            out_path = str(out.get("path", ""))
+            digest = next((str(out[k]) for k in mf.HASH_KEYS if out.get(k)), None)
+            if digest is None or out_path in excluded:
+                continue
+            if mf.DvcOut(path, None, out_path, True, stage).kind == "model":
+                continue
+            found[out_path] = digest
+    return found
+
+
+def _dvc_data_updates(
+    snap: Snapshot, pointers: list[str]
+) -> tuple[list[tuple[str, str]], set[str]]:
+    """([(commit, file)] whose commit changed a data output's recorded hash, newest first;
+    the files that record a data output at all)."""
+    if not pointers:
+        return [], set()
+    versions = snap.file_versions(pointers).versions
+    updates: list[tuple[str, str]] = []
+    first: set[str] = set()
+    for path in pointers:
+        excluded = _metrics_and_plots(snap, path) if path.endswith("dvc.lock") else set()
+        known: dict[str, str] = {}
+        for commit, content in versions.get(path, []):
+            if content is None:  # deleted here: what comes back later starts anew
+                known = {}
+                continue
+            hashes = _data_hashes(path, content, excluded)
+            if hashes:
+                first.add(path)
+            if any(out in known and known[out] != digest for out, digest in hashes.items()):
+                updates.append((commit, path))
+            known.update(hashes)
+    updates.reverse()
+    return updates, first
+
+
+def _metrics_and_plots(snap: Snapshot, lock_path: str) -> set[str]:
+    """The metrics and plots files the sibling dvc.yaml declares (a dvc.lock records them
+    among the outputs), and outputs it keeps out of the cache (`cache: false`)."""
+    folder = lock_path.rsplit("/", 1)[0] + "/" if "/" in lock_path else ""
+    found: set[str] = set()
+    for name in ("dvc.yaml", "dvc.yml"):
+        if not snap.exists(folder + name):
+            continue
+        for doc in snap.yaml_docs(folder + name):
+            stages = doc.get("stages") if isinstance(doc, dict) else None
+            for stage in stages.values() if isinstance(stages, dict) else []:
+                for key in ("outs", "metrics", "plots"):
+                    entries = stage.get(key) if isinstance(stage, dict) else None
+                    for entry in entries if isinstance(entries, list) else []:
+                        if isinstance(entry, str) and key != "outs":
+                            found.add(entry)
+                        elif isinstance(entry, dict):
+                            for out, options in entry.items():
+                                uncached = (
+                                    isinstance(options, dict) and options.get("cache") is False
+                                )
+                                if key != "outs" or uncached:
+                                    found.add(str(out))
+    return found
 
 
 # data-unversioned (anti) ---------------------------------------------------------------------
@@ -454,6 +571,9 @@ def _pinning_revision(revision: str | None) -> bool:
     return revision is not None and bool(_PINNED_REVISION.match(revision))
 
 
+_LOADS_MODEL = re.compile(r"(?:^|\.)(?:load_model|download_artifacts|download_model)$")
+
+
 @probe("model_pinned_in_serving", NoParams)
 def model_pinned_in_serving(snap: Snapshot, p: NoParams) -> Observation:
     """Serving loads an explicit model version, never "whatever is latest".
@@ -512,8 +632,14 @@ def model_pinned_in_serving(snap: Snapshot, p: NoParams) -> Observation:
             ):
                 # the newest version in a registry stage: promoted into it, as a stage URI
                 # names it (surajm20061998/driftAwareMLOPS services/inference/main.py:81
-                # `get_latest_versions(name, stages=[stage])`, Production; reviewed)
-                pinned.append(ev(path, cline, f"{call.name}(stages=…)", "the version of a stage"))
+                # `get_latest_versions(name, stages=[stage])`, Production; reviewed) — where
+                # the file loads a model: a promotion script looks the version up to move it
+                # (zvarrog/sentiment-mlops-pipeline scripts/model_registry.py:92, then
+                # transition_model_version_stage; the API loads a local file; reviewed)
+                if any(_LOADS_MODEL.search(c.name) for c in facts.calls):
+                    pinned.append(
+                        ev(path, cline, f"{call.name}(stages=…)", "the version of a stage")
+                    )
             elif name_matches_any(call.name, tuple(_FLOATING_CALLS)):
                 floating.append(ev(path, cline, f"{call.name}(…)", "resolves the latest model"))
             elif name_matches_any(call.name, _DATABRICKS_SERVED) and (
@@ -524,6 +650,10 @@ def model_pinned_in_serving(snap: Snapshot, p: NoParams) -> Observation:
                 pinned.append(ev(path, cline, f"{call.name}(entity_version=…)", note))
 
     pinned, weak, floating = base.per_file_evidence(snap, _PINNED_MODELS, _code(snap), scan_file, 3)
+    if not pinned:
+        from mlaudit.probes.code_roles import serving_alias_lookups
+
+        pinned = list(serving_alias_lookups(snap))
     manifests = base.select_files(
         snap, ["*.yaml", "*.yml", "*.env", ".env.*", "*.env.example", "Dockerfile*", "*.tfvars"]
     )

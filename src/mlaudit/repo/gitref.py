@@ -33,7 +33,7 @@ from mlaudit.repo.git import (
     run_git,
 )
 from mlaudit.repo.gitinfo import GitInfo, display_name, read_branches
-from mlaudit.repo.history import DEFAULT_COMMIT_LIMIT, start_history
+from mlaudit.repo.history import DEFAULT_COMMIT_LIMIT, start_file_versions, start_history
 from mlaudit.repo.integrity import rewritten_history_notes, unresponsive_git
 from mlaudit.repo.sources import DEFAULT_MAX_BYTES, ReadResult, _safe_relpath
 
@@ -581,6 +581,7 @@ def open_gitref(
     snap.history_loader = start_history(  # git works while the scan goes on (see worktree)
         root, prefix, limit=commit_limit, shallow=shallow, partial_clone=partial, rev=sha
     )
+    snap.versions_loader = start_file_versions(root, prefix, rev=sha, limit=commit_limit)
 
     def load_history_secrets() -> HistorySecretScan:
         # the secret scan reads every ref's history (`git log --all`), as for a work tree

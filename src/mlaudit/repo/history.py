@@ -276,3 +276,128 @@ def people(identities: Iterable[tuple[str, str]]) -> set[str]:
         root = find(key)
         person[root] = min(person.get(root, label), label)
     return set(person.values())
+
+
+# the versions of a few files --------------------------------------------------------------------
+# how many versions (blobs) are read, and how large each may be: pointer files and lock files
+# are small; a history that changed them thousands of times is read up to the bound
+MAX_VERSIONS = 400
+MAX_VERSION_BYTES = 1024 * 1024
+_RAW_CHANGE = re.compile(
+    rb":\d+ \d+ ([0-9a-f]{40,64}) ([0-9a-f]{40,64}) [A-Z]\d*\x00([^\x00]*)\x00"
+)
+
+
+@dataclass(frozen=True)
+class FileVersions:
+    """What the commits of the history did to some files: each file's versions, oldest
+    first, as (commit, content); content is None where the commit deleted the file or the
+    version could not be read (over MAX_VERSION_BYTES, a missing object). `complete` is
+    False when git failed or the bound cut the older versions off."""
+
+    versions: dict[str, list[tuple[str, bytes | None]]]
+    complete: bool = True
+    reason: str = ""
+
+
+def start_file_versions(
+    cwd: Path, prefix: str, *, rev: str = "HEAD", limit: int = DEFAULT_COMMIT_LIMIT
+) -> Callable[[tuple[str, ...]], FileVersions]:
+    """A reader of some files' versions along `rev`'s history: ONE `git log --raw` limited
+    to those paths (which commits changed them, to which blobs), then ONE `git cat-file
+    --batch` for the blobs. `prefix` is the scanned subfolder inside the repository; paths
+    are given and returned relative to it."""
+
+    def read(paths: tuple[str, ...]) -> FileVersions:
+        if not paths:
+            return FileVersions({})
+        nonce = new_nonce()
+        marker = nonce.encode("ascii")
+        spec = [f":(top,literal){prefix}{p}" for p in paths]
+        try:
+            raw = run_git(
+                cwd,
+                [
+                    "log",
+                    *LOG_SAFETY_FLAGS,
+                    f"--max-count={limit}",
+                    f"--format={nonce}%H",
+                    "--raw",
+                    "--no-abbrev",
+                    "--no-renames",
+                    "-z",
+                    rev,
+                    "--",
+                    *spec,
+                ],
+            )
+        except GitFailed as exc:
+            return FileVersions({}, complete=False, reason=f"git log failed: {exc.stderr[:200]}")
+        newest_first: list[tuple[str, str, str]] = []  # (commit, path, blob or "")
+        for record in raw.split(marker)[1:]:
+            commit = record[:64].split(b"\x00", 1)[0].strip().decode("ascii", "replace")
+            for _old, new, name in _RAW_CHANGE.findall(record):
+                path = name.decode("utf-8", "backslashreplace")
+                if prefix and path.startswith(prefix):
+                    path = path[len(prefix) :]
+                blob = "" if set(new) == {ord("0")} else new.decode("ascii")
+                newest_first.append((commit, path, blob))
+        complete = len({b for _c, _p, b in newest_first if b}) <= MAX_VERSIONS
+        kept = newest_first
+        if not complete:
+            blobs_seen: set[str] = set()
+            kept = []
+            for change in newest_first:
+                if change[2] and change[2] not in blobs_seen:
+                    if len(blobs_seen) == MAX_VERSIONS:
+                        break
+                    blobs_seen.add(change[2])
+                kept.append(change)
+        contents = _read_blobs(cwd, sorted({b for _c, _p, b in kept if b}))
+        versions: dict[str, list[tuple[str, bytes | None]]] = {}
+        for commit, path, blob in reversed(kept):
+            versions.setdefault(path, []).append((commit, contents.get(blob) if blob else None))
+        return FileVersions(
+            versions, complete=complete, reason="" if complete else "too many versions"
+        )
+
+    return read
+
+
+def _read_blobs(cwd: Path, blobs: list[str]) -> dict[str, bytes]:
+    """Blob id → contents, for the blobs git has that are at most MAX_VERSION_BYTES (their
+    sizes asked first: a hostile history's huge blob is never read)."""
+    if not blobs:
+        return {}
+    try:
+        sizes = run_git(cwd, ["cat-file", "--batch-check"], input_bytes=_lines(blobs))
+        small = [
+            blob
+            for blob, line in zip(blobs, sizes.splitlines(), strict=False)
+            if (fields := line.split())[1:2] == [b"blob"]
+            and fields[2].isdigit()
+            and int(fields[2]) <= MAX_VERSION_BYTES
+        ]
+        out = run_git(cwd, ["cat-file", "--batch"], input_bytes=_lines(small)) if small else b""
+    except GitFailed:
+        return {}
+    blobs = small
+    found: dict[str, bytes] = {}
+    at = 0
+    for blob in blobs:
+        end = out.find(b"\n", at)
+        if end < 0:
+            break
+        header = out[at:end].split()
+        at = end + 1
+        if len(header) < 3 or header[1] == b"missing" or not header[2].isdigit():
+            continue
+        size = int(header[2])
+        if header[1] == b"blob" and size <= MAX_VERSION_BYTES:
+            found[blob] = out[at : at + size]
+        at += size + 1  # the contents, then a newline
+    return found
+
+
+def _lines(blobs: list[str]) -> bytes:
+    return "".join(blob + "\n" for blob in blobs).encode("ascii")

@@ -22,7 +22,7 @@ from mlaudit import progress
 from mlaudit.patterns import bounded, literal_anchors
 from mlaudit.repo.gitinfo import GitInfo, display_name  # noqa: F401 (re-exported)
 from mlaudit.repo.globs import PathIndex, glob_matcher, index_keys
-from mlaudit.repo.history import GitHistory
+from mlaudit.repo.history import FileVersions, GitHistory
 from mlaudit.repo.infra import InfraViews
 from mlaudit.repo.lines import split_lines
 from mlaudit.repo.parse_cache import (
@@ -85,6 +85,8 @@ class Snapshot(InfraViews):
     git: GitInfo | None = None
     history_loader: Callable[[], GitHistory] | None = None
     history_secrets_loader: Callable[[], HistorySecretScan] | None = None
+    # some files' versions along the history (history.start_file_versions)
+    versions_loader: Callable[[tuple[str, ...]], FileVersions] | None = None
     max_bytes: int = DEFAULT_MAX_BYTES
     notes: list[str] = field(default_factory=list)
     problems: dict[str, str] = field(default_factory=dict)
@@ -98,6 +100,7 @@ class Snapshot(InfraViews):
     _recent_lines: OrderedDict[str, list[str]] = field(default_factory=OrderedDict)
     _glob_cache: dict[str, list[str]] = field(default_factory=dict)
     _tree_memo: dict[Any, Any] = field(default_factory=dict)
+    _versions: dict[tuple[str, ...], FileVersions] = field(default_factory=dict)
     _tree_facts: TreeFacts | None = None  # the shared answers for these paths (history)
     _text_bytes: int = 0
     # path → its derived facts (see per_file), the bundle shared through parse_cache
@@ -632,6 +635,21 @@ class Snapshot(InfraViews):
             return GitHistory(available=False, reason="not a git repository: no history")
         progress.phase("reading git history")
         return self.history_loader()
+
+    def file_versions(self, paths: Iterable[str]) -> FileVersions:
+        """The versions of `paths` along the history, oldest first (one `git log --raw` and
+        one `cat-file` per distinct set of paths asked)."""
+        key = tuple(sorted(set(paths)))
+
+        def read() -> FileVersions:
+            if self.versions_loader is None:
+                return FileVersions({}, complete=False, reason="not a git repository")
+            return self.versions_loader(key)
+
+        hit = self._versions.get(key)
+        if hit is None:
+            hit = self._versions[key] = read()
+        return hit
 
     def prefetch_history_secrets(self) -> None:
         """Start the history secret scan's `git log -p` now, when the loader can (it is

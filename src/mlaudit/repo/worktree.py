@@ -11,7 +11,12 @@ from typing import TYPE_CHECKING
 from mlaudit.errors import TargetError
 from mlaudit.repo.git import LOG_SAFETY_FLAGS, GitFailed, git_text, run_git
 from mlaudit.repo.gitinfo import GitInfo, display_name, read_branches
-from mlaudit.repo.history import DEFAULT_COMMIT_LIMIT, GitHistory, start_history
+from mlaudit.repo.history import (
+    DEFAULT_COMMIT_LIMIT,
+    GitHistory,
+    start_file_versions,
+    start_history,
+)
 from mlaudit.repo.integrity import (
     damage_reason,
     head_problem,
@@ -184,6 +189,7 @@ def open_worktree(
                 partial_clone=partial_clone,
                 known=listed,
             )
+            snap.versions_loader = start_file_versions(root, prefix, limit=commit_limit)
 
             # started when the checks to run need it (Snapshot.prefetch_history_secrets), in
             # trees small enough for its buffer not to weigh on the scan's peak memory

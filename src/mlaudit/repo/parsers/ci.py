@@ -155,7 +155,17 @@ _ANY_NAME = _any_of([g for g in _ALL_GLOBS if "/" not in g])
 _ANY_PATH = _any_of([g for g in _ALL_GLOBS if "/" in g])
 
 
+# Folders whose files are copies nothing runs: a Jupyter checkpoint of a build spec opened in
+# the notebook editor (YangLIN1997/AWS-MLOps-CI .ipynb_checkpoints/codebuild-buildspec-
+# checkpoint.yml read as a second CodeBuild project; reviewed), an installed package's files
+_COPY_DIRS = re.compile(
+    r"(?:^|/)(?:\.ipynb_checkpoints|node_modules|site-packages|\.venv|venv|__pycache__|\.tox|\.nox)/"
+)
+
+
 def ci_system_for(path: str) -> str | None:
+    if _COPY_DIRS.search(path):
+        return None
     name = path.rsplit("/", 1)[-1]
     if _ANY_NAME.match(name) is None and _ANY_PATH.match(path) is None:
         return None
@@ -196,7 +206,7 @@ _CLOUDBUILD_MARKER = re.compile(
 
 def sniff_ci_system(path: str, text: str) -> str | None:
     """The CI system of a YAML file that no conventional path names, judged by content."""
-    if not path.endswith((".yml", ".yaml")):
+    if not path.endswith((".yml", ".yaml")) or _COPY_DIRS.search(path):
         return None
     if _AZURE_BODY.search(text) and _AZURE_MARKER.search(text) and not _NOT_AZURE.search(text):
         return "azure"

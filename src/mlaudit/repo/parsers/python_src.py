@@ -116,6 +116,9 @@ class PythonFacts:
     # text search of the file must not read as code
     prose: tuple[tuple[int, int], ...] = ()
     asserts: tuple[int, ...] = ()  # lines of `assert` statements
+    # ... of those that hold whatever the code does: `assert True`, `assert 1 + 1 == 2`, an
+    # imported name checked to exist (`import pkg` … `assert pkg is not None`)
+    vacuous_asserts: tuple[int, ...] = ()
     handlers: tuple[TryHandler, ...] = ()
     syntax_error: str | None = None
 
@@ -144,6 +147,7 @@ class _Draft:
         self.templates: list[tuple[str, int]] = []
         self.prose: list[tuple[int, int]] = []
         self.asserts: list[int] = []
+        self.vacuous_asserts: list[int] = []
         self.handlers: list[TryHandler] = []
 
     def facts(self) -> PythonFacts:
@@ -159,8 +163,20 @@ class _Draft:
             templates=tuple(self.templates),
             prose=tuple(self.prose),
             asserts=tuple(self.asserts),
+            vacuous_asserts=tuple(self.vacuous_asserts),
             handlers=tuple(self.handlers),
         )
+
+
+def _constant_expression(node: ast.AST) -> bool:
+    """A constant, or arithmetic and comparisons of constants only (`1 + 1 == 2`)."""
+    if isinstance(node, ast.Constant):
+        return True
+    if isinstance(node, ast.UnaryOp):
+        return _constant_expression(node.operand)
+    if isinstance(node, ast.BinOp):
+        return _constant_expression(node.left) and _constant_expression(node.right)
+    return False
 
 
 def _literal(node: ast.AST) -> str:
@@ -432,7 +448,34 @@ class _Collector(ast.NodeVisitor):
 
     def visit_Assert(self, node: ast.Assert) -> None:
         self.facts.asserts.append(node.lineno)
+        if self._vacuous(node.test):
+            self.facts.vacuous_asserts.append(node.lineno)
         self.generic_visit(node)
+
+    def _vacuous(self, test: ast.expr) -> bool:
+        """Does the assertion hold whatever the code does: a constant, constants compared,
+        or a name bound by an import said to exist (`assert geo_mlops is not None`,
+        elaminemouhamadali/geospatial-mlops-pipeline tests/test_imports_base.py:4; reviewed)?"""
+        if isinstance(test, ast.BoolOp):
+            return all(self._vacuous(value) for value in test.values)
+        if _constant_expression(test):
+            return True
+        if isinstance(test, ast.Compare):
+            operands = [test.left, *test.comparators]
+            if all(_constant_expression(o) for o in operands):
+                return True
+            return (
+                len(test.ops) == 1
+                and isinstance(test.ops[0], ast.IsNot)
+                and _constant_expression(test.comparators[0])
+                and self._imported(test.left)
+            )
+        return self._imported(test)
+
+    def _imported(self, node: ast.expr) -> bool:
+        while isinstance(node, ast.Attribute):
+            node = node.value
+        return isinstance(node, ast.Name) and node.id in self.aliases
 
     def visit_Constant(self, node: ast.Constant) -> None:
         value = node.value
@@ -484,9 +527,12 @@ class _Collector(ast.NodeVisitor):
             name = self.qualify(target)
             if name:
                 kwargs: tuple[tuple[str, str], ...] = ()
+                args: tuple[str, ...] = ()
                 if isinstance(deco, ast.Call):
                     kwargs = tuple((kw.arg, _literal(kw.value)) for kw in deco.keywords if kw.arg)
-                self.facts.decorators.append(Call(name, deco.lineno, kwargs))
+                    # a route's path (`@app.post("/retrain")`): what the endpoint is for
+                    args = tuple(_literal(a) for a in deco.args[:2])
+                self.facts.decorators.append(Call(name, deco.lineno, kwargs, args))
         if isinstance(node, ast.ClassDef):
             for base in node.bases:
                 name = self.qualify(base)
