@@ -99,6 +99,13 @@ def wf(run: str, on: str = "[push, pull_request]", extra: str = "", uses: str = 
     return f"name: ci\non: {on}\njobs:\n  build:\n    runs-on: ubuntu-latest\n{extra}    steps:\n{steps}"
 
 
+ECS_DEPLOY = (
+    "on: {push: {branches: [main]}}\njobs:\n  d:\n    runs-on: ubuntu-latest\n    steps:\n"
+    "      - uses: aws-actions/amazon-ecs-deploy-task-definition@v1\n        with:\n"
+    "          task-definition: task.json\n          service: %s\n          cluster: %s\n"
+)
+
+
 def rule(source: str | None, *, arn: str = "", state: str = "ENABLED") -> str:
     """A template with an EventBridge rule started by `source` events (None: a schedule),
     targeting a Step Functions state machine (or `arn`)."""
@@ -426,6 +433,35 @@ CASES = [
             "dags/pipeline.py": AIRFLOW_TASK % "scripts.report",
             "scripts/__init__.py": "",
             "scripts/report.py": TRAIN_MODULE,
+        },
+        F,
+    ),
+    # a flow handing a trainer its package re-exports to a task that runs it (LunarMoonDev/
+    # mlops-project-retail-service retail-training-service/main.py:5,71; reviewed) ...
+    (
+        "training-pipeline",
+        "prefect-flow-hands-a-reexported-trainer-to-a-task",
+        {
+            "svc/main.py": "from prefect import flow\nfrom models import XGBoostTrain\n"
+            "from tasks import execute_model\n\n\n@flow\ndef main():\n"
+            "    execute_model(XGBoostTrain, {})\n",
+            "svc/models/__init__.py": "from models.xgb_trainer import XGBoostTrain\n",
+            "svc/models/xgb_trainer.py": "import xgboost\n\n\nclass XGBoostTrain:\n"
+            "    def run(self):\n        xgboost.XGBRegressor().fit(X, y)\n",
+            "svc/tasks.py": "def execute_model(trainer, data):\n    return trainer().run()\n",
+        },
+        P,
+    ),
+    # ... not one that only uses a helper the package re-exports beside it
+    (
+        "training-pipeline",
+        "fp-prefect-flow-uses-a-reexported-helper",
+        {
+            "svc/main.py": "from prefect import flow\nfrom models import clean\n\n\n@flow\n"
+            "def main():\n    clean({})\n",
+            "svc/models/__init__.py": "from models.xgb_trainer import clean\n",
+            "svc/models/xgb_trainer.py": "import xgboost\n\n\ndef clean(d):\n    return d\n\n\n"
+            "class XGBoostTrain:\n    def run(self):\n        xgboost.XGBRegressor().fit(X, y)\n",
         },
         F,
     ),
@@ -952,6 +988,34 @@ CASES = [
             ".github/workflows/ci.yml": "on: [push]\njobs:\n  t:\n    runs-on: ubuntu-latest\n"
             "    steps:\n      - uses: superfly/flyctl-actions/setup-flyctl@master\n"
             "      - run: pytest -k flyio\n"
+        },
+        F,
+    ),
+    # a deploy step a template left to fill in deploys nothing (KSandke/mlops-pipeline-
+    # recommender .github/workflows/ci.yml:96-97 `service: your-ecs-service-name`; reviewed) ...
+    (
+        "cd-deploy",
+        "fp-template-ecs-deploy",
+        {
+            ".github/workflows/cd.yml": ECS_DEPLOY
+            % ("your-ecs-service-name", "your-ecs-cluster-name")
+        },
+        F,
+    ),
+    # ... the same step with the names filled in does
+    (
+        "cd-deploy",
+        "ecs-deploy",
+        {".github/workflows/cd.yml": ECS_DEPLOY % ("recsys-api", "prod")},
+        P,
+    ),
+    (
+        "cd-deploy",
+        "fp-template-command",
+        {
+            ".github/workflows/cd.yml": wf(
+                "gcloud run deploy your-service-name --image gcr.io/p/i", on="push"
+            )
         },
         F,
     ),
@@ -1651,6 +1715,28 @@ CASES = [
         P,
     ),
     ("ct-monitor-trigger", "none", {"train.py": "x = 1\n"}, F),
+    # splitting the training table into reference and current data trains nothing
+    # (divakaivan/insurance-fraud-mlops-pipeline make_monitoring_ui_artifacts.py:113; reviewed)
+    (
+        "ct-monitor-trigger",
+        "fp-split-beside-a-drift-suite",
+        {
+            "monitoring/drift.py": "from sklearn.model_selection import train_test_split\n"
+            "from evidently.test_suite import TestSuite\nref, cur = train_test_split(df)\n"
+            "TestSuite(tests=[]).run(reference_data=ref, current_data=cur)\n"
+        },
+        U,
+    ),
+    # ... a retraining call beside it launches training
+    (
+        "ct-monitor-trigger",
+        "drift-then-retrain",
+        {
+            "monitoring/drift.py": "from evidently.test_suite import TestSuite\nfrom pipeline import retrain\n"
+            "suite = TestSuite(tests=[])\nif suite.as_dict()['summary']['failed']:\n    retrain()\n"
+        },
+        P,
+    ),
     (
         "ct-monitor-trigger",
         "monitor-without-trigger",

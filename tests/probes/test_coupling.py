@@ -191,6 +191,30 @@ CASES = [
         Outcome.PASS,
     ),
     ("model-served-by-uri", {"pkg/serve.py": SERVE}, Outcome.UNKNOWN),
+    # a serving module named after the package it wraps imports the package, not the
+    # training module of the same name elsewhere (takenking9879/MLOPS-project-Distributed-ML-
+    # with-KubeRay k3s/kuberay/serving/modules/xgboost.py:4; reviewed) ...
+    (
+        "model-served-by-uri",
+        {
+            "k3s/modules/xgboost.py": "import xgboost as xgb\nxgb.train({}, d)\n",
+            "k3s/serving/app.py": SERVE + "from modules.xgboost import load\n",
+            "k3s/serving/modules/xgboost.py": "import pickle\nimport xgboost as xgb\n\n\n"
+            "def load(p):\n    return pickle.load(open(p, 'rb'))\n",
+        },
+        Outcome.PASS,
+    ),
+    # ... while an import of that training module by its own name still counts
+    (
+        "model-served-by-uri",
+        {
+            "k3s/modules/xgboost.py": "import xgboost as xgb\nxgb.train({}, d)\n",
+            "k3s/serving/app.py": SERVE + "from modules.xgboost import load\n",
+            "k3s/serving/modules/model.py": "import pickle\n",
+            "k3s/serving/modules/__init__.py": "",
+        },
+        Outcome.FAIL,
+    ),
     # a retraining webhook beside the model server serves no model: its import of the trainer
     # is no serving import (arbaz-shaik/rul-mlops-pipeline src/retraining/app.py:23,145;
     # reviewed) ...

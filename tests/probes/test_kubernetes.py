@@ -387,6 +387,24 @@ def test_zone_spread(tmp_path, files, expected):
     assert run_probe(snapshot(tmp_path, files), "zone_spread").outcome == expected
 
 
+RAY_SERVICE = """apiVersion: ray.io/v1
+kind: RayService
+metadata: {name: serve}
+spec:
+  serveConfigV2: |
+    applications:
+      - name: app
+        import_path: app:graph
+        deployments:
+          - name: Model
+            autoscaling_config:
+              min_replicas: %s
+              max_replicas: %s
+  rayClusterConfig:
+    headGroupSpec: {}
+"""
+
+
 @pytest.mark.parametrize(
     ("files", "expected"),
     [
@@ -439,6 +457,21 @@ def test_zone_spread(tmp_path, files, expected):
                 "serve.py": "from ray import serve\n"
                 "@serve.deployment(autoscaling_config={'min_replicas': 1, 'max_replicas': 4})\n"
                 "class M:\n    pass\n"
+            },
+            PASS,
+        ),
+        # a KubeRay RayService: Ray Serve's autoscaling_config in the serveConfigV2 string
+        # (takenking9879/MLOPS-project-Distributed-ML-with-KubeRay rayservice-model-serving.yaml;
+        # reviewed) ...
+        ({"k8s/ray.yaml": RAY_SERVICE % ("1", "10")}, PASS),
+        # ... not one whose replicas are fixed
+        ({"k8s/ray.yaml": RAY_SERVICE % ("2", "2")}, FAIL),
+        # ... and the cluster autoscaler of a RayCluster's worker group
+        (
+            {
+                "k8s/cluster.yaml": "apiVersion: ray.io/v1\nkind: RayCluster\nmetadata: {name: c}\n"
+                "spec:\n  enableInTreeAutoscaling: true\n  workerGroupSpecs:\n"
+                "  - groupName: w\n    minReplicas: 0\n    maxReplicas: 4\n"
             },
             PASS,
         ),

@@ -115,6 +115,13 @@ RAW = (PASSWORD, GH_TOKEN, JWT, PYPI, NPM, WANDB)
         ("nb.ipynb", '   "password = \\"DkguP5GsB9yiPk8\\"\\n",\n', "code-credential"),
         ("src/client.py", 'client = Client(api_key="Qm7RtY2wXv9LpK4s")\n', "code-credential"),
         ("src/cfg.py", 'CONFIG = {"access_token": "Qm7RtY2wXv9LpK4s"}\n', "code-credential"),
+        # a password a person chose: letters, digits and symbols (choikwangil95/HKToss-MLOps-
+        # Project-Final modelapi/services/model.py:295, a Redis on a public address; reviewed)
+        (
+            "services/model.py",
+            'r = redis.Redis(host="3.39.99.26", port=6379, password="q1w2e3r4!@#")\n',
+            "code-credential",
+        ),
         # a lower-case hex token set into the environment by subscript (Arupreza/MLOps-End-to-
         # End-Credit-Card-Fraud-Detection src/train.py:34, a DagsHub token; reviewed)
         (
@@ -173,6 +180,8 @@ def test_detects_credentials_outside_token_files(path: str, text: str, kind: str
         ("src/tok.py", 'tokenizer = "bert-base-uncased"\nmax_tokens = "4096"\n'),
         ("src/db.py", 'password = os.environ["DB_PASSWORD"]\npassword = getpass()\n'),
         ("src/cfg.py", 'TOKEN_ENV_VAR = "HF_TOKEN_V2x9"\nsecret_name = "prod-Db-2024x"\n'),
+        # ... a placeholder with a symbol still is one (no digit, or no letter)
+        ("src/db.py", 'password = "your_password!"\ntoken = "************"\n'),
         ("src/cfg.py", 'password = "password123"\napi_key = "your-Api-Key-1"\n'),
         # a digest is named as one, and a commit or a hash is no credential
         (

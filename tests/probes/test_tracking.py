@@ -147,6 +147,40 @@ CASES = [
         },
         PASS,
     ),
+    # a URI held by a constant of the project's config module, read there: a local SQLite
+    # store (adrianmarchramon/fraud-mlops-pipeline src/config.py:24; reviewed) ...
+    (
+        "shared-tracking-server",
+        "constant of another module: local store",
+        {
+            "src/config.py": "MLFLOW_TRACKING_URI = 'sqlite:///mlflow.db'\n",
+            "src/train.py": "import mlflow\nfrom src.config import MLFLOW_TRACKING_URI\n"
+            "mlflow.set_tracking_uri(MLFLOW_TRACKING_URI)\n",
+        },
+        FAIL,
+    ),
+    # ... a server's URL
+    (
+        "shared-tracking-server",
+        "constant of another module: a server",
+        {
+            "src/config.py": "MLFLOW_TRACKING_URI = 'https://mlflow.example.com'\n",
+            "src/train.py": "import mlflow\nfrom src.config import MLFLOW_TRACKING_URI\n"
+            "mlflow.set_tracking_uri(MLFLOW_TRACKING_URI)\n",
+        },
+        PASS,
+    ),
+    # ... and a name computed there stays undecided
+    (
+        "shared-tracking-server",
+        "constant of another module: from the environment",
+        {
+            "src/config.py": "import os\nMLFLOW_TRACKING_URI = os.environ['MLFLOW_URI']\n",
+            "src/train.py": "import mlflow\nfrom src.config import MLFLOW_TRACKING_URI\n"
+            "mlflow.set_tracking_uri(MLFLOW_TRACKING_URI)\n",
+        },
+        PARTIAL,
+    ),
     # MLflow called by code that the Databricks jobs of the repository run: the workspace's
     # server (niall-turbitt/e2e-mlops conf/deployment.yml, model_train.py:75; reviewed) ...
     (

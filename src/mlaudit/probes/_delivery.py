@@ -78,6 +78,14 @@ _HF_SPACE_REMOTE = re.compile(
 _GIT_PUSH = re.compile(r"\bgit\s+push\b")
 
 
+# a value a template leaves to fill in: a deploy step that names `your-ecs-service-name`
+# deploys nothing (KSandke/mlops-pipeline-recommender .github/workflows/ci.yml:80,89,96-97,
+# "TODO: Change to your ECS service name"; reviewed)
+TEMPLATE_VALUE = re.compile(
+    r"(?<![\w-])your[-_][\w-]+|<your[^>]*>|\bYOUR_[A-Z0-9_]+\b|\b(?:CHANGE|REPLACE)[-_]?ME\b", re.I
+)
+
+
 def _pushes_to_space(snap: Snapshot, item: _ci_reach.Reached) -> bool:
     """A command that deploys to a Hugging Face Space: a push or upload naming the Space, or
     a `git push` in a script that cloned the Space (or added it as a remote)."""
@@ -668,7 +676,11 @@ def deliveries(snap: Snapshot) -> list[Delivery]:
             # a function run by events (a Pub/Sub topic, a bucket) answers no request
             # (ruteee/kubeflow-pipeline-gcp-deploy pipelineCD.yml:47-54 `gcloud functions
             # deploy … --trigger-topic`, which starts a training pipeline; reviewed)
-            service = [i for i in deploys if not EVENT_TRIGGERED.search(i.text)]
+            service = [
+                i
+                for i in deploys
+                if not EVENT_TRIGGERED.search(i.text) and not TEMPLATE_VALUE.search(i.text)
+            ]
             service += [i for i in items if _pushes_to_space(snap, i)]
             batch = [i for i in items if _ci_reach.runs(i.text, BATCH_DEPLOY)]
             batch += [i for i in deploys if EVENT_TRIGGERED.search(i.text)]
@@ -677,7 +689,12 @@ def deliveries(snap: Snapshot) -> list[Delivery]:
                 for i in items
                 if _ci_reach.runs(i.text, SHIP) and not installs_others_software(snap, i.text)
             ]
-            service_uses = [u for u in job.uses if SERVICE_ACTIONS.match(u.text)]
+            service_uses = [
+                u
+                for u in job.uses
+                if SERVICE_ACTIONS.match(u.text)
+                and not any(TEMPLATE_VALUE.search(value) for _key, value in u.inputs)
+            ]
             ship_uses = [
                 u
                 for u in job.uses

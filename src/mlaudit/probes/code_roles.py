@@ -149,8 +149,21 @@ def _resolve(
         return None
     parts = module.split(".")
     here = importer.rsplit("/", 1)[0] if "/" in importer else ""
+    if parts[0] == importer.rsplit("/", 1)[-1].removesuffix(".py"):
+        # a module named after the package it wraps imports that package, not a namesake
+        # elsewhere in the tree (takenking9879/MLOPS-project-Distributed-ML-with-KubeRay
+        # k3s/kuberay/serving/modules/xgboost.py:4 `import xgboost as xgb`, resolved to the
+        # training module k3s/kuberay/modules/xgboost.py; reviewed)
+        return None
     while parts:
         hits = [h for h in index.get(".".join(parts), []) if h != importer]
+        if here and hits:
+            # the importer's own folder comes first on the path of a script run from it
+            # (`from modules.xgboost import load` beside serving/modules/; reviewed)
+            stem = here + "/" + "/".join(parts)
+            beside = [h for h in hits if h in (stem + ".py", stem + "/__init__.py")]
+            if beside:
+                return beside[0]
         if hits:
             same_dir = [h for h in hits if h.rsplit("/", 1)[0] == here or "/" not in h]
             return sorted(same_dir or hits, key=lambda h: (h.count("/"), h))[0]

@@ -890,13 +890,46 @@ def _fixed(lo: int | None, hi: int | None) -> bool:
     return lo is not None and hi is not None and hi <= lo
 
 
+def _kuberay_autoscaling(obj: K8sObject) -> list[tuple[Evidence, bool]]:
+    """(evidence, fixed) for the autoscaling a KubeRay object declares: Ray Serve's
+    `autoscaling_config` of a deployment in a RayService's `serveConfigV2` (a YAML document
+    held in a string), and the cluster autoscaler (`enableInTreeAutoscaling: true`) of a
+    worker group whose maxReplicas exceeds its minReplicas (takenking9879/MLOPS-project-
+    Distributed-ML-with-KubeRay k3s/kuberay/serving/rayservice-model-serving.yaml:26-30,55;
+    reviewed)."""
+    from mlaudit.repo.parsers.yaml_docs import parse_yaml
+
+    spec = obj.spec
+    out: list[tuple[Evidence, bool]] = []
+    serve = spec.get("serveConfigV2") if obj.kind == "RayService" else None
+    docs = parse_yaml(serve).documents if isinstance(serve, str) else []
+    for doc in docs[:1]:
+        for config, _parent, _line in walk_key(
+            doc, ["applications", "*", "deployments", "*", "autoscaling_config"]
+        ):
+            if isinstance(config, dict):
+                lo, hi = as_int(config.get("min_replicas", 1)), as_int(config.get("max_replicas"))
+                text = f"Ray Serve autoscaling_config min_replicas {lo} max_replicas {hi}"
+                out.append((obj_ev(obj, spec, "serveConfigV2", text), _fixed(lo, hi)))
+    cluster = spec.get("rayClusterConfig") if obj.kind == "RayService" else spec
+    if isinstance(cluster, dict) and cluster.get("enableInTreeAutoscaling") is True:
+        groups = cluster.get("workerGroupSpecs")
+        for group in groups if isinstance(groups, list) else []:
+            if isinstance(group, dict):
+                lo, hi = as_int(group.get("minReplicas", 0)), as_int(group.get("maxReplicas"))
+                text = f"KubeRay autoscaler, worker group min {lo} max {hi}"
+                out.append((obj_ev(obj, cluster, "enableInTreeAutoscaling", text), _fixed(lo, hi)))
+    return out
+
+
 @probe("autoscaler", NoParams)
 def autoscaler(snap: Snapshot, p: NoParams) -> Observation:
     """An autoscaler can add replicas under load (its maximum exceeds its minimum).
 
     Looks for: a HorizontalPodAutoscaler, KEDA `ScaledObject`, KServe `maxReplicas`,
     Knative `max-scale`, Seldon `hpaSpec`, Helm values `autoscaling.enabled: true`, Ray
-    Serve `autoscaling_config`, Terraform `aws_appautoscaling_*`, `aws_autoscaling_group`,
+    Serve `autoscaling_config` (in code or a KubeRay RayService), the KubeRay cluster
+    autoscaler, Terraform `aws_appautoscaling_*`, `aws_autoscaling_group`,
     `google_compute_(region_)autoscaler`, `azurerm_monitor_autoscale_setting`; managed
     endpoints: Azure ML `autoScaler: {autoscaleEnabled: true}` / v2 `scale_settings`,
     SageMaker `register_scalable_target` / ScalableTarget / serverless inference, Vertex AI
@@ -915,6 +948,8 @@ def autoscaler(snap: Snapshot, p: NoParams) -> Observation:
             "InferenceService",
             "SeldonDeployment",
             "Service",
+            "RayService",
+            "RayCluster",
         ),
     )
 
@@ -923,7 +958,10 @@ def autoscaler(snap: Snapshot, p: NoParams) -> Observation:
         flat: list[Evidence] = []
         for obj in objs:
             spec = obj.spec
-            if obj.kind == "HorizontalPodAutoscaler":
+            if obj.kind in ("RayService", "RayCluster"):
+                for found, fixed in _kuberay_autoscaling(obj):
+                    (flat if fixed else good).append(found)
+            elif obj.kind == "HorizontalPodAutoscaler":
                 lo, hi = as_int(spec.get("minReplicas", 1)), as_int(spec.get("maxReplicas"))
                 e = obj_ev(obj, spec, "maxReplicas", f"HPA minReplicas {lo} maxReplicas {hi}")
                 (flat if _fixed(lo, hi) else good).append(e)

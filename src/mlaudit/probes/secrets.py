@@ -8,9 +8,11 @@ probe only decides. Evidence shows the path, the commit, the line and a redacted
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from pydantic import Field
 
-from mlaudit.probes import base
+from mlaudit.probes import base, words
 from mlaudit.probes.base import ev
 from mlaudit.probes.registry import Params, probe
 from mlaudit.repo.globs import matches_any
@@ -18,6 +20,19 @@ from mlaudit.repo.parsers.secrets import SecretFinding
 from mlaudit.repo.secrets_history import INSTALLED_FOLDERS
 from mlaudit.repo.snapshot import Snapshot, derivation_key
 from mlaudit.results import Evidence, Observation
+
+
+def _unread_in_history(snap: Snapshot, skipped: Iterable[str], skip: tuple[str, ...]) -> list[str]:
+    """The paths the history scan left out (their objects are missing from this copy) whose
+    content could still hold a secret: not a format never read for secrets, and not a file
+    the scan at HEAD cannot read either (then both scans skip it alike: zvarrog/sentiment-
+    mlops-pipeline artefacts/best_model.joblib, kollie/mlops-project-ci data/raw/
+    diabetic_readmission_data.csv; reviewed)."""
+    missing_at_head = set(snap.missing_files)
+    return sorted(
+        path for path in skipped if path not in missing_at_head and not matches_any(path, skip)
+    )
+
 
 # Files never worth reading for secrets (binary or bulk data formats).
 SKIP_GLOBS: tuple[str, ...] = (
@@ -193,7 +208,13 @@ def committed_secrets(snap: Snapshot, p: CommittedSecretsParams) -> Observation:
                     removed += 1
                     note = f"{f.kind} in commit {item.commit[:10]} (no longer at HEAD)"
                     found.append(ev(item.path, f.line, f.redacted, note))
-                if scan.failed and not found:
+                unread = _unread_in_history(snap, scan.skipped, skip)
+                if unread and not found:
+                    history_unknown = (
+                        f"this copy lacks old versions of {words.listing(unread)}, which the "
+                        "files at HEAD do not show"
+                    )
+                elif scan.failed and not found:
                     history_unknown = (
                         f"git could not read the whole history ({scan.failed}; objects "
                         f"missing from this copy?) after {scan.commits_scanned} commit(s)"

@@ -144,6 +144,82 @@ def hydra_targets(snap: Snapshot, p: HydraTargetsParams) -> Observation:
 _TRACKING_SERVER = derivation_key("shared_tracking_server")
 
 
+_CONSTANT = "a constant of the project"
+
+
+def _uri_name(call: Call) -> str | None:
+    return next((call.name_arg(k) for k in ("0", "uri", "tracking_uri") if call.name_arg(k)), None)
+
+
+def _same_file_constant(facts: PythonFacts, call: Call) -> str | None:
+    """The literal a module-level name of the same file holds, assigned once."""
+    name = _uri_name(call)
+    if not name or "." in name:
+        return None
+    values = {a.value for a in facts.assignments if a.target == name}
+    value = values.pop() if len(values) == 1 else None
+    return value if value and value != "<expr>" else None
+
+
+def _imported_constant_name(call: Call) -> str | None:
+    """`pkg.config.MLFLOW_TRACKING_URI`: a module-level name of another module the call
+    passes as its URI (not an attribute of an object: `self.uri`, `cfg.uri`)."""
+    name = _uri_name(call)
+    if not name or name.count(".") < 1 or name.startswith(("self.", "os.", "cls.")):
+        return None
+    return name if name.rsplit(".", 1)[-1].isupper() else None
+
+
+def _module_files(snap: Snapshot, module: str) -> list[str]:
+    """The files that may hold `module`: at the root, or under a source folder (`src/`)."""
+    stem = module.replace(".", "/")
+    wanted = (stem + ".py", stem + "/__init__.py")
+    return sorted(
+        (
+            path
+            for path in snap.files
+            if path.endswith(wanted)
+            and (path in wanted or path.endswith(tuple("/" + w for w in wanted)))
+        ),
+        key=lambda path: (path.count("/"), path),
+    )
+
+
+def _resolve_constants(
+    snap: Snapshot, computed: list[Evidence], remote: list[Evidence], local: list[Evidence]
+) -> list[Evidence]:
+    """Computed URIs that are constants of another module of the project, read there: a
+    local store or a server on this machine is local (adrianmarchramon/fraud-mlops-pipeline
+    src/models/train.py:430 `set_tracking_uri(MLFLOW_TRACKING_URI)`, src/config.py:24
+    `"sqlite:///mlflow.db"`; reviewed), a server URL is shared; anything else stays computed."""
+    kept = []
+    for item in computed:
+        if item.note != _CONSTANT or not item.snippet:
+            kept.append(item)
+            continue
+        name = item.snippet[item.snippet.index("(") + 1 : -1]
+        module, attr = name.rsplit(".", 1)
+        value = None
+        for path in _module_files(snap, module):
+            facts = snap.python(path)
+            values = {a.value for a in facts.assignments if a.target == attr} if facts else set()
+            if len(values) == 1:
+                value = values.pop()
+                break
+        shown = ev(item.path, item.line, f"{item.snippet[: item.snippet.index('(')]}({value})")
+        if value is None or value == "<expr>":
+            kept.append(ev(item.path, item.line, item.snippet))
+        elif _LOOPBACK_URI.match(value):
+            local.append(shown.model_copy(update={"note": f"{attr}: a server on this machine"}))
+        elif _REMOTE_URI.match(value):
+            remote.append(shown.model_copy(update={"note": attr}))
+        elif _LOCAL_URI.match(value):
+            local.append(shown.model_copy(update={"note": f"{attr}: a local store"}))
+        else:
+            kept.append(ev(item.path, item.line, item.snippet))
+    return kept
+
+
 def _field_default(facts: PythonFacts, call: Call) -> str | None:
     """The literal default of the attribute a call passes as its URI, when it is a field of
     a class in the same file (`set_tracking_uri(uri=self.tracking_uri)` with
@@ -221,7 +297,11 @@ def shared_tracking_server(snap: Snapshot, p: NoParams) -> Observation:
                 if uri is None:
                     continue
                 if uri == "<expr>":
-                    uri = _field_default(facts, call) or uri
+                    uri = _field_default(facts, call) or _same_file_constant(facts, call) or uri
+                if uri == "<expr>" and (constant := _imported_constant_name(call)):
+                    # decided below, where another module may be read
+                    computed.append(ev(path, line, f"{call.name}({constant})", note or _CONSTANT))
+                    continue
                 if _LOOPBACK_URI.match(uri):
                     local.append(ev(path, line, f"{call.name}({uri})", "server on this machine"))
                 elif _REMOTE_URI.match(uri):
@@ -245,6 +325,7 @@ def shared_tracking_server(snap: Snapshot, p: NoParams) -> Observation:
     remote, notebook_hits, computed, local = base.per_file_evidence(
         snap, _TRACKING_SERVER, _code(snap), scan_file, 4
     )
+    computed = _resolve_constants(snap, computed, remote, local)
     config = base.select_files(
         snap,
         [

@@ -26,7 +26,7 @@ from mlaudit.probes.code_roles import is_training_call
 from mlaudit.probes.generic import module_matches_any, name_matches_any
 from mlaudit.probes.kubernetes import model_uri_platforms
 from mlaudit.probes.registry import Params, probe
-from mlaudit.repo.parsers.python_src import PythonFacts
+from mlaudit.repo.parsers.python_src import Call, PythonFacts
 from mlaudit.repo.parsers.yaml_docs import key_line
 from mlaudit.repo.snapshot import Snapshot, derivation_key
 from mlaudit.results import Evidence, Observation, Outcome
@@ -392,6 +392,18 @@ _SHELL_OPERATORS = ("BashOperator", "SSHOperator")
 _SCRIPT_IN_COMMAND = re.compile(r"[\w./-]*[\w-]\.py\b|(?<=-m )[\w.]+")
 
 
+def _reexported_training(roles: Any, target: str) -> Evidence | None:
+    """The training call of a module a package's `__init__.py` re-exports (`from models
+    import XGBoostTrain`, models/__init__.py importing models/xg_boost_trainer.py)."""
+    if not target.endswith("__init__.py"):
+        return None
+    for inner, _line in roles.imports.get(target, []):
+        trained: Evidence | None = roles.training.get(inner)
+        if trained is not None:
+            return trained
+    return None
+
+
 def _calls_trainer(name: str, module: str) -> bool:
     """Does the call `name`, through the imported `module`, reach a trainer: a name for
     training or fitting after the module (`trainer.CreditRiskTrainer`), the imported name
@@ -481,14 +493,18 @@ def flow_trains(snap: Snapshot, p: NoParams) -> Observation:
         if not flows:
             continue
         for target, line in roles.imports.get(path, []):
-            trained = roles.training.get(target)
+            trained = roles.training.get(target) or _reexported_training(roles, target)
             if trained is None:
                 continue
             imported = [i.module for i in facts.imports if i.line == line]
+            # called, or handed to a task that runs it (`execute_model(XGBoostTrain, …)`:
+            # LunarMoonDev/mlops-project-retail-service retail-training-service/main.py:5;
+            # reviewed)
+            used = [*facts.calls, *(Call(name, ref_line) for name, ref_line in facts.refs.items())]
             called = next(
                 (
                     c
-                    for c in facts.calls
+                    for c in used
                     for module in imported
                     if (c.name == module or c.name.startswith(module + "."))
                     and _calls_trainer(c.name, module)

@@ -74,10 +74,17 @@ _HUNK = re.compile(rb"@@ -\d+(?:,\d+)? \+(\d+)")
 _Key = tuple[str, str, str]  # path, kind, fingerprint: one leaked secret
 
 
-def log_args(nonce: str, *, text: bool = False, revisions: Sequence[str] = ("--all",)) -> list[str]:
+def log_args(
+    nonce: str,
+    *,
+    text: bool = False,
+    revisions: Sequence[str] = ("--all",),
+    skip: Sequence[str] = (),
+) -> list[str]:
     """The one `git log -p` of the history scan (`text`: treat every file as text, for
     repositories whose attributes mark text files binary; `revisions`: every ref, or the
-    commits an earlier scan did not read — see `merge_scans`)."""
+    commits an earlier scan did not read — see `merge_scans`; `skip`: paths whose objects
+    this copy lacks, see `_unreadable_paths`)."""
     return [
         "log",
         "-p",
@@ -95,6 +102,7 @@ def log_args(nonce: str, *, text: bool = False, revisions: Sequence[str] = ("--a
         "--",
         ".",
         *INSTALLED_PATHSPECS,
+        *(f":(exclude,literal){path}" for path in skip),
     ]
 
 
@@ -124,10 +132,18 @@ class HistorySecretScan:
     # why git stopped before the end of the history (`truncated` is set too: the rest of
     # the history is unknown), e.g. objects missing from an incomplete copy
     failed: str = ""
+    # paths whose versions this copy of the repository lacks: their patches cannot be read,
+    # and the rest of the history was scanned without them
+    skipped: tuple[str, ...] = ()
 
     def summary(self) -> str:
         mib = self.bytes_scanned / 1024**2
         text = f"{self.commits_scanned} commit(s), {mib:.1f} MiB of patches scanned"
+        if self.skipped:
+            names = ", ".join(self.skipped[:3]) + (" …" if len(self.skipped) > 3 else "")
+            text += (
+                f"; {len(self.skipped)} file(s) whose objects this copy lacks not read ({names})"
+            )
         if self.failed:
             text += f"; git stopped before the end of the history ({self.failed})"
         elif self.truncated:
@@ -162,9 +178,11 @@ def scan_history_secrets(
     text: bool = False,
     revisions: Sequence[str] = ("--all",),
     started: tuple[str, ReadAhead] | None = None,
+    skip: Sequence[str] = (),
 ) -> HistorySecretScan:
     """`started`: the nonce and stream of this scan's `git log -p`, started earlier with the
-    default options (PendingSecretScan)."""
+    default options (PendingSecretScan). Where git stops at an object this copy lacks, the
+    scan runs once more without the paths whose objects are missing (`skip`)."""
     bound = describe_bound(max_bytes, max_seconds)
     if shallow:
         return HistorySecretScan(
@@ -193,7 +211,9 @@ def scan_history_secrets(
         nonce = new_nonce()
         try:
             child = stream_git(
-                cwd, log_args(nonce, text=text, revisions=revisions), timeout=max_seconds + 5
+                cwd,
+                log_args(nonce, text=text, revisions=revisions, skip=skip),
+                timeout=max_seconds + 5,
             )
         except GitFailed as exc:
             return HistorySecretScan(available=False, reason=str(exc), bound=bound)
@@ -235,6 +255,21 @@ def scan_history_secrets(
     if child.timed_out and not scan.truncated:
         scan.truncated = True  # git stalled: what was read is kept, the rest is unknown
     if not scan.truncated and returncode != 0:
+        unreadable = () if skip else _unreadable_paths(cwd, revisions)
+        if unreadable:
+            # objects missing from this copy (a clone that could not fetch them): the rest
+            # of the history is read without them, as the files at HEAD are (zvarrog/
+            # sentiment-mlops-pipeline artefacts/best_model.joblib; reviewed)
+            again = scan_history_secrets(
+                cwd,
+                max_bytes=max_bytes,
+                max_seconds=max(1.0, deadline - time.monotonic()),
+                text=text,
+                revisions=revisions,
+                skip=unreadable,
+            )
+            again.skipped, again.bound = unreadable, bound  # one bound for both runs
+            return again
         if scan.bytes_scanned == 0:
             return HistorySecretScan(
                 available=False, reason=f"git log failed ({returncode})", bound=bound
@@ -244,6 +279,62 @@ def scan_history_secrets(
         scan.failed = f"git log exited with {returncode}"
     scan.findings = _ordered(seen)
     return scan
+
+
+# at most this many paths are left out of a rerun: a copy missing more is too incomplete
+MAX_UNREADABLE_PATHS = 200
+_RAW_BLOB = re.compile(rb":\d+ \d+ [0-9a-f]{40,64} ([0-9a-f]{40,64}) [A-Z]\d*\x00([^\x00]*)\x00")
+
+
+def _unreadable_paths(cwd: Path, revisions: Sequence[str]) -> tuple[str, ...]:
+    """The paths (relative to `cwd`) of the blobs the history names that this copy lacks:
+    ONE `git log --raw` for the blob of every change, ONE `cat-file --batch-check` for which
+    are missing. Empty when none is (git failed for another reason) or too many are."""
+    try:
+        raw = run_git(
+            cwd,
+            [
+                "log",
+                *revisions,
+                *LOG_SAFETY_FLAGS,
+                "--raw",
+                "--no-abbrev",
+                "--no-renames",
+                "--relative",
+                "--format=",
+                "-z",
+                "--",
+                ".",
+            ],
+        )
+    except GitFailed:
+        return ()
+    paths: dict[str, set[str]] = {}
+    for blob, name in _RAW_BLOB.findall(raw):
+        if set(blob) != {ord("0")}:
+            paths.setdefault(blob.decode("ascii"), set()).add(
+                name.decode("utf-8", "surrogateescape")
+            )
+    if not paths:
+        return ()
+    blobs = sorted(paths)
+    try:
+        answer = run_git(
+            cwd,
+            ["cat-file", "--batch-check"],
+            input_bytes="".join(b + "\n" for b in blobs).encode(),
+        )
+    except GitFailed:
+        return ()
+    missing = sorted(
+        {
+            path
+            for line in answer.splitlines()
+            if line.endswith(b" missing")
+            for path in paths.get(line.split()[0].decode("ascii", "replace"), ())
+        }
+    )
+    return tuple(missing) if 0 < len(missing) <= MAX_UNREADABLE_PATHS else ()
 
 
 # A scan's peak memory grows with its tree (the facts of every file); the read-ahead buffer
@@ -340,6 +431,7 @@ def merge_scans(old: HistorySecretScan, new: HistorySecretScan) -> HistorySecret
         commits_scanned=old.commits_scanned + new.commits_scanned,
         bytes_scanned=old.bytes_scanned + new.bytes_scanned,
         bound=new.bound,
+        skipped=tuple(sorted({*old.skipped, *new.skipped})),
     )
 
 

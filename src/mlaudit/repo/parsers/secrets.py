@@ -288,6 +288,7 @@ _CODE_NOT_SECRET = re.compile(
 # a pagination cursor is a token of a listing, not of an account (mlflow's
 # `next_page_token = "eyJpbmRleCI6IDExfQ=="`, base64 of `{"index": 11}`)
 _PAGE_TOKEN = re.compile(r"(?i)(?:page|next|continuation|pagination|cursor|sync)_?token")
+_PASSWORD_SYMBOLS = frozenset("!@#$%^&*+=?~")
 CODE_SUFFIXES = (".py", ".ipynb", ".pyw", ".js", ".ts", ".java", ".go", ".rb", ".scala", ".r")
 
 
@@ -302,7 +303,11 @@ def code_credential_findings(line: str) -> list[tuple[str, str, str]]:
             continue
         hex_token = _HEX_TOKEN.fullmatch(value) is not None and not value.isdigit()
         mixed_case = any(c.islower() for c in value) and any(c.isupper() for c in value)
-        if not (mixed_case or hex_token):
+        # ... or a password a person chose, letters and digits with symbols no identifier
+        # holds (choikwangil95/HKToss-MLOps-Project-Final modelapi/services/model.py:295
+        # `password="q1w2…"` for a Redis on a public address; reviewed)
+        symbolic = any(c in _PASSWORD_SYMBOLS for c in value) and any(c.isalpha() for c in value)
+        if not (mixed_case or hex_token or symbolic):
             continue
         if not any(c.isdigit() for c in value) or not is_real_value(value, min_entropy=3.0):
             continue
