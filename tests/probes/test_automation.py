@@ -739,6 +739,25 @@ CASES = [
         },
         P,
     ),
+    # Meta's Ax, its scheduler running every trial (deanbgarlick/modular-mlops-pipeline
+    # HyperparamPicker/core.py:125,136; reviewed) ...
+    (
+        "hpo-automated",
+        "ax-scheduler",
+        {
+            "hpo/core.py": "from ax.service.scheduler import Scheduler, SchedulerOptions\n"
+            "s = Scheduler(experiment=e, generation_strategy=g, options=SchedulerOptions())\n"
+            "s.run_all_trials()\n"
+        },
+        P,
+    ),
+    # ... not a plot's axes, named `ax`
+    (
+        "hpo-automated",
+        "fp-matplotlib-ax",
+        {"plot.py": "import matplotlib.pyplot as plt\nfig, ax = plt.subplots()\nax.plot([1, 2])\n"},
+        F,
+    ),
     (
         "hpo-automated",
         "gridsearch",

@@ -9,7 +9,13 @@ from mlaudit.results import Outcome
 @pytest.mark.parametrize(
     ("files", "expected"),
     [
-        ({"uv.lock": "version = 1\n", "pyproject.toml": "[project]\nname='x'\n"}, Outcome.PASS),
+        (
+            {
+                "uv.lock": "version = 1\n[[package]]\nname = 'x'\n",
+                "pyproject.toml": "[project]\nname='x'\n",
+            },
+            Outcome.PASS,
+        ),
         ({"requirements.txt": "numpy==1.26.4\npandas==2.2.0 --hash=sha256:abc\n"}, Outcome.PASS),
         ({"requirements.txt": "numpy==1.26.4\npandas>=2\n"}, Outcome.FAIL),
         ({"src/requirements.txt": "dvclive>=3.0\npandas\n"}, Outcome.FAIL),

@@ -1526,10 +1526,24 @@ CASES = [
     (
         "deps-locked",
         "uv.lock",
-        {"uv.lock": "version = 1\n", "pyproject.toml": "[project]\nname='x'\n"},
+        {
+            "uv.lock": "version = 1\n\n[[package]]\nname = 'x'\nversion = '0.1.0'\n",
+            "pyproject.toml": "[project]\nname='x'\n",
+        },
         PASS,
     ),
     ("deps-locked", "unpinned", {"requirements.txt": "pandas>=2\n"}, FAIL),
+    # a lock of a header only locks nothing (zuhair1508/MLOps-Pipeline-Prophet-Forecasting
+    # uv.lock:1-3; reviewed)
+    (
+        "deps-locked",
+        "empty uv.lock",
+        {
+            "uv.lock": "version = 1\nrevision = 3\nrequires-python = '>=3.11'\n",
+            "pyproject.toml": "[project]\nname='x'\ndependencies = ['prophet']\n",
+        },
+        FAIL,
+    ),
     # PEP 751's lockfile (mahadamir19/ids-mlops-pipeline pylock.toml; reviewed): the extras
     # `pip lock` was not asked for are not missing from it ...
     (

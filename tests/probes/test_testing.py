@@ -3120,3 +3120,34 @@ def test_a_web_api_serving_no_model_has_no_model_contract(tmp_path):
         tmp_path / "served", {**files, "model.py": "import joblib\nm = joblib.load('m.pkl')\n"}
     )
     assert run_check(served, "serving-contract-test").outcome == P
+
+
+def test_a_ci_job_that_installs_from_a_moved_requirements_file_runs_no_tests(tmp_path):
+    """KSandke/mlops-pipeline-recommender .github/workflows/ci.yml:21 `pip install -r
+    Recommender/requirements.txt`, the file moved to the root in 4f7c206 (reviewed): the job
+    fails at that step on every run, and pytest after it never runs."""
+    from helpers import commit, git, make_repo
+
+    from mlaudit.repo.worktree import open_worktree
+
+    steps = "pip install -r app/requirements.txt\npytest"
+    repo = make_repo(
+        tmp_path / "r",
+        {
+            "app/requirements.txt": "pandas==2.2.0\n",
+            "tests/test_a.py": TEST_OK,
+            ".github/workflows/ci.yml": wf(steps),
+        },
+    )
+    assert run_check(open_worktree(repo), "tests-in-ci").outcome == P
+    git(repo, "mv", "app/requirements.txt", "requirements.txt")
+    git(repo, "commit", "-q", "-m", "move requirements")
+    obs = run_check(open_worktree(repo), "tests-in-ci")
+    assert obs.outcome == H and "stops before them" in obs.message, obs
+    assert obs.evidence[0].line is not None
+    # ... the step fixed, the tests run again
+    commit(repo, {".github/workflows/ci.yml": wf("pip install -r requirements.txt\npytest")}, "fix")
+    assert run_check(open_worktree(repo), "tests-in-ci").outcome == P
+    # ... and a file the repository never had may come from an earlier step: not decided
+    commit(repo, {".github/workflows/ci.yml": wf("pip install -r gen/reqs.txt\npytest")}, "gen")
+    assert run_check(open_worktree(repo), "tests-in-ci").outcome == P

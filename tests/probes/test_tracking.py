@@ -97,6 +97,17 @@ CASES = [
         },
         UNKNOWN,
     ),
+    # an Ax search whose results go to a local file is a search, untracked: not "no search"
+    # (deanbgarlick/modular-mlops-pipeline HyperparamPicker/core.py; reviewed)
+    (
+        "hpo-tracked",
+        "ax search, results in a local file",
+        {
+            "hpo/core.py": "import json\nfrom ax.service.ax_client import AxClient\nc = AxClient()\n"
+            "json.dump(c.get_best_parameters(), open('best.json', 'w'))\n"
+        },
+        FAIL,
+    ),
     (
         "hpo-tracked",
         "search and autolog in one module",

@@ -88,6 +88,15 @@ def deps_locked(snap: Snapshot, p: DepsLockedParams) -> Observation:
     Fix: generate a lockfile (`uv lock`, `poetry lock`, `pip-compile`) and commit it.
     """
     locks = base.select_files(snap, p.lockfiles)
+    # a lock that holds no package locks nothing (zuhair1508/MLOps-Pipeline-Prophet-Forecasting
+    # uv.lock:1-3, a header only, beside a git-ignored poetry.lock; reviewed)
+    empty = [lock for lock in locks if _locks_nothing(snap, lock)]
+    locks = [lock for lock in locks if lock not in empty]
+    if empty and not locks and not base.select_files(snap, p.requirements):
+        return base.failed(
+            f"{empty[0]} locks no package (it holds no package entry)",
+            [ev(lock, note="no package") for lock in empty],
+        )
     if locks:
         stale = [(lock, missing) for lock in locks if (missing := stale_lock(snap, lock))]
         if len(stale) == len(locks):  # a lock that is up to date stands
@@ -168,6 +177,15 @@ def deps_locked(snap: Snapshot, p: DepsLockedParams) -> Observation:
 # lockfiles that list every resolved package as a `[[package]]` table with a `name`
 _PACKAGE_LOCKS = ("poetry.lock", "uv.lock", "pdm.lock", "pylock.toml")
 _LOCKED_NAME = re.compile(r"""^name\s*=\s*["']([^"'\n]+)["']""", re.MULTILINE)
+
+
+def _locks_nothing(snap: Snapshot, lock: str) -> bool:
+    """Is `lock` a package lock (uv, Poetry, PDM, PEP 751) with no package entry in it?"""
+    name = lock.rpartition("/")[2]
+    if name not in _PACKAGE_LOCKS:
+        return False
+    text = snap.text(lock)
+    return text is not None and not _LOCKED_NAME.search(text)
 
 
 def stale_lock(snap: Snapshot, lock: str) -> list[str]:

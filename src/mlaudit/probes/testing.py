@@ -481,6 +481,36 @@ def _other_language_tests(snap: Snapshot, p: UnitTestsParams) -> Observation | N
     )
 
 
+# a step that installs from a requirements or constraints file
+_REQUIREMENTS_ARG = re.compile(
+    r"(?:^|\s)(?:-r|--requirement|-c|--constraint)(?:[ \t]+|=)([^\s;&|]+)"
+)
+
+
+def _stops_before(snap: Snapshot, hit: Any) -> Any:
+    """A command of the hit's job, before it, that installs from a requirements file the
+    repository had and no longer has at that path: the job fails there on every run, and its
+    tests never run (KSandke/mlops-pipeline-recommender .github/workflows/ci.yml:21 `pip
+    install -r Recommender/requirements.txt`, moved to the root in 4f7c206; reviewed)."""
+    from mlaudit.probes._delivery import _ever_tracked
+
+    if not hit.direct or hit.line is None:
+        return None
+    for command in hit.job.commands:
+        if command.line is None or command.line >= hit.line:
+            continue
+        for match in _REQUIREMENTS_ARG.finditer(command.text):
+            raw = match.group(1).strip("'\"")
+            if not raw or "$" in raw or "{" in raw:
+                continue
+            path = posixpath.normpath(posixpath.join(command.cwd, raw))
+            if snap.exists(path):
+                continue
+            if path in _ever_tracked(snap):
+                return command
+    return None
+
+
 @probe("tests_in_ci", TestsInCiParams)
 def tests_in_ci(snap: Snapshot, p: TestsInCiParams) -> Observation:
     """A CI job triggered on pushes or pull requests runs the tests.
@@ -538,6 +568,16 @@ def tests_in_ci(snap: Snapshot, p: TestsInCiParams) -> Observation:
         for h in on_change
         if not _ci_reach.cannot_fail(h.text, pattern) and not _ci_reach.lost_in_script(snap, h)
     ]
+    stopped = [(h, broken) for h in gating if (broken := _stops_before(snap, h)) is not None]
+    if stopped and len(stopped) == len(gating):
+        hit, step = stopped[0]
+        return base.partial(
+            "CI runs the tests on every change, but the job stops before them: "
+            f"`{step.text[:80]}` reads a file the repository moved away or deleted",
+            [ev(hit.job.path, step.line, step.text, "fails every run"), hit.evidence()],
+        )
+    halted = {id(h) for h, _step in stopped}
+    gating = [h for h in gating if id(h) not in halted]
     if gating and all(_placeholder(f.facts) for f in files) and not _fixtures_exercise(snap):
         # running `assert 1 + 1 == 2` on every change protects nothing (huggingface/
         # autotrain-advanced src/autotrain/tests/test_dummy.py, its only test)
