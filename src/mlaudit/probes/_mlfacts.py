@@ -172,11 +172,13 @@ def dvc_lock_stages(snap: Snapshot, path: str) -> dict[str, Any]:
     return {}
 
 
-def _uncached_outputs(snap: Snapshot, lock_path: str) -> set[str]:
-    """Outputs the sibling dvc.yaml declares `cache: false` (metrics, plots, outs): git keeps
-    them, not the DVC remote (iterative/cml_dvc_case metrics.json, loss.csv)."""
+def declared_outputs(snap: Snapshot, lock_path: str) -> tuple[set[str], set[str]]:
+    """(outputs the sibling dvc.yaml keeps out of the DVC cache, `cache: false` — git keeps
+    them, not the remote: iterative/cml_dvc_case metrics.json, loss.csv —; every metrics and
+    plots file it declares), read once for the lock beside it."""
     folder = lock_path.rsplit("/", 1)[0] + "/" if "/" in lock_path else ""
-    found: set[str] = set()
+    uncached: set[str] = set()
+    reports: set[str] = set()
     for name in ("dvc.yaml", "dvc.yml"):
         for doc in snap.yaml_docs(folder + name) if snap.exists(folder + name) else []:
             stages = doc.get("stages") if isinstance(doc, dict) else None
@@ -184,18 +186,21 @@ def _uncached_outputs(snap: Snapshot, lock_path: str) -> set[str]:
                 for key in ("outs", "metrics", "plots"):
                     entries = stage.get(key) if isinstance(stage, dict) else None
                     for entry in entries if isinstance(entries, list) else []:
-                        if not isinstance(entry, dict):
-                            continue
-                        for out, options in entry.items():
-                            if isinstance(options, dict) and options.get("cache") is False:
-                                found.add(str(out))
-    return found
+                        if isinstance(entry, str) and key != "outs":
+                            reports.add(entry)
+                        elif isinstance(entry, dict):
+                            for out, options in entry.items():
+                                if isinstance(options, dict) and options.get("cache") is False:
+                                    uncached.add(str(out))
+                                if key != "outs":
+                                    reports.add(str(out))
+    return uncached, reports
 
 
 def dvc_lock_outs(snap: Snapshot) -> list[DvcOut]:
     outs: list[DvcOut] = []
     for path in base.select_files(snap, ["dvc.lock"]):
-        uncached = _uncached_outputs(snap, path)
+        uncached, _reports = declared_outputs(snap, path)
         for name, stage in dvc_lock_stages(snap, path).items():
             outs.extend(o for o in _outs_of(stage, path, name) if o.path not in uncached)
     return outs

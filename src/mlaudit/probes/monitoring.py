@@ -341,11 +341,20 @@ def _service_loops(snap: Snapshot, files: list[str]) -> list[Evidence]:
     from mlaudit.probes.generic import name_matches_any
 
     roles = code_roles(snap)
-    wanted = set(files)
+    # the modules that hold or import the monitor, at any depth: one walk back along the
+    # import edges from the monitor's files, not one walk forward from every module
+    importers: dict[str, set[str]] = {}
+    for importer, targets in roles.imports.items():
+        for target, _line in targets:
+            importers.setdefault(target, set()).add(importer)
+    related = set(files)
+    frontier = list(files)
+    while frontier:
+        step = {i for f in frontier for i in importers.get(f, ()) if i not in related}
+        related |= step
+        frontier = sorted(step)
     found: list[Evidence] = []
-    for path in sorted(roles.imports):
-        if path not in wanted and not wanted.intersection(roles.reach(path)):
-            continue
+    for path in sorted(related):
         facts = snap.python(path)
         waits = (
             [c for c in facts.calls if name_matches_any(c.name, _INTERVAL_CALLS)] if facts else []

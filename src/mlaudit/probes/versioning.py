@@ -354,7 +354,10 @@ def _dvc_data_updates(
     updates: list[tuple[str, str]] = []
     first: set[str] = set()
     for path in pointers:
-        excluded = _metrics_and_plots(snap, path) if path.endswith("dvc.lock") else set()
+        # a dvc.lock records the metrics and plots files, and what git keeps, among the outputs
+        excluded = (
+            set.union(*mf.declared_outputs(snap, path)) if path.endswith("dvc.lock") else set()
+        )
         known: dict[str, str] = {}
         for commit, content in versions.get(path, []):
             if content is None:  # deleted here: what comes back later starts anew
@@ -368,32 +371,6 @@ def _dvc_data_updates(
             known.update(hashes)
     updates.reverse()
     return updates, first
-
-
-def _metrics_and_plots(snap: Snapshot, lock_path: str) -> set[str]:
-    """The metrics and plots files the sibling dvc.yaml declares (a dvc.lock records them
-    among the outputs), and outputs it keeps out of the cache (`cache: false`)."""
-    folder = lock_path.rsplit("/", 1)[0] + "/" if "/" in lock_path else ""
-    found: set[str] = set()
-    for name in ("dvc.yaml", "dvc.yml"):
-        if not snap.exists(folder + name):
-            continue
-        for doc in snap.yaml_docs(folder + name):
-            stages = doc.get("stages") if isinstance(doc, dict) else None
-            for stage in stages.values() if isinstance(stages, dict) else []:
-                for key in ("outs", "metrics", "plots"):
-                    entries = stage.get(key) if isinstance(stage, dict) else None
-                    for entry in entries if isinstance(entries, list) else []:
-                        if isinstance(entry, str) and key != "outs":
-                            found.add(entry)
-                        elif isinstance(entry, dict):
-                            for out, options in entry.items():
-                                uncached = (
-                                    isinstance(options, dict) and options.get("cache") is False
-                                )
-                                if key != "outs" or uncached:
-                                    found.add(str(out))
-    return found
 
 
 # data-unversioned (anti) ---------------------------------------------------------------------
