@@ -174,15 +174,9 @@ def _module_files(snap: Snapshot, module: str) -> list[str]:
     """The files that may hold `module`: at the root, or under a source folder (`src/`)."""
     stem = module.replace(".", "/")
     wanted = (stem + ".py", stem + "/__init__.py")
-    return sorted(
-        (
-            path
-            for path in snap.files
-            if path.endswith(wanted)
-            and (path in wanted or path.endswith(tuple("/" + w for w in wanted)))
-        ),
-        key=lambda path: (path.count("/"), path),
-    )
+    suffixes = tuple("/" + w for w in wanted)
+    found = [path for path in snap.files if path in wanted or path.endswith(suffixes)]
+    return sorted(found, key=lambda path: (path.count("/"), path))
 
 
 def _resolve_constants(

@@ -492,15 +492,14 @@ def flow_trains(snap: Snapshot, p: NoParams) -> Observation:
         flows = [c for c in (*facts.decorators, *facts.calls, *facts.bases) if flow_names(c.name)]
         if not flows:
             continue
+        # called, or handed to a task that runs it (`execute_model(XGBoostTrain, …)`:
+        # LunarMoonDev/mlops-project-retail-service retail-training-service/main.py:5; reviewed)
+        used = [*facts.calls, *(Call(name, ref_line) for name, ref_line in facts.refs.items())]
         for target, line in roles.imports.get(path, []):
             trained = roles.training.get(target) or _reexported_training(roles, target)
             if trained is None:
                 continue
             imported = [i.module for i in facts.imports if i.line == line]
-            # called, or handed to a task that runs it (`execute_model(XGBoostTrain, …)`:
-            # LunarMoonDev/mlops-project-retail-service retail-training-service/main.py:5;
-            # reviewed)
-            used = [*facts.calls, *(Call(name, ref_line) for name, ref_line in facts.refs.items())]
             called = next(
                 (
                     c

@@ -283,9 +283,38 @@ def people(identities: Iterable[tuple[str, str]]) -> set[str]:
 # are small; a history that changed them thousands of times is read up to the bound
 MAX_VERSIONS = 400
 MAX_VERSION_BYTES = 1024 * 1024
-_RAW_CHANGE = re.compile(
-    rb":\d+ \d+ ([0-9a-f]{40,64}) ([0-9a-f]{40,64}) [A-Z]\d*\x00([^\x00]*)\x00"
-)
+_RAW_CHANGE = re.compile(rb":\d+ \d+ [0-9a-f]{40,64} ([0-9a-f]{40,64}) [A-Z]\d*\x00([^\x00]*)\x00")
+
+
+def raw_changes(raw: bytes, errors: str = "backslashreplace") -> list[tuple[str, str]]:
+    """(the new blob id, "" where the change deletes the file; the path) of each change in
+    `git log --raw --no-abbrev -z` output, in order. A file name that is not UTF-8 reads as
+    the work-tree listing shows it (backslashreplace), or keeps its bytes for a pathspec
+    given back to git (`errors="surrogateescape"`)."""
+    return [
+        (
+            "" if set(blob) == {ord("0")} else blob.decode("ascii"),
+            name.decode("utf-8", errors),
+        )
+        for blob, name in _RAW_CHANGE.findall(raw)
+    ]
+
+
+def object_sizes(cwd: Path, ids: list[str]) -> dict[str, tuple[str, int] | None]:
+    """Object id → (type, size), None where this copy lacks the object: ONE `git cat-file
+    --batch-check`. Raises GitFailed."""
+    if not ids:
+        return {}
+    answer = run_git(cwd, ["cat-file", "--batch-check"], input_bytes=_lines(ids))
+    sizes: dict[str, tuple[str, int] | None] = dict.fromkeys(ids)
+    for line in answer.splitlines():
+        fields = line.split()
+        if len(fields) == 3 and fields[2].isdigit():
+            sizes[fields[0].decode("ascii", "replace")] = (
+                fields[1].decode("ascii"),
+                int(fields[2]),
+            )
+    return sizes
 
 
 @dataclass(frozen=True)
@@ -336,11 +365,9 @@ def start_file_versions(
         newest_first: list[tuple[str, str, str]] = []  # (commit, path, blob or "")
         for record in raw.split(marker)[1:]:
             commit = record[:64].split(b"\x00", 1)[0].strip().decode("ascii", "replace")
-            for _old, new, name in _RAW_CHANGE.findall(record):
-                path = name.decode("utf-8", "backslashreplace")
+            for blob, path in raw_changes(record):
                 if prefix and path.startswith(prefix):
                     path = path[len(prefix) :]
-                blob = "" if set(new) == {ord("0")} else new.decode("ascii")
                 newest_first.append((commit, path, blob))
         complete = len({b for _c, _p, b in newest_first if b}) <= MAX_VERSIONS
         kept = newest_first
@@ -367,35 +394,31 @@ def start_file_versions(
 def _read_blobs(cwd: Path, blobs: list[str]) -> dict[str, bytes]:
     """Blob id → contents, for the blobs git has that are at most MAX_VERSION_BYTES (their
     sizes asked first: a hostile history's huge blob is never read)."""
-    if not blobs:
-        return {}
     try:
-        sizes = run_git(cwd, ["cat-file", "--batch-check"], input_bytes=_lines(blobs))
+        sizes = object_sizes(cwd, blobs)
         small = [
             blob
-            for blob, line in zip(blobs, sizes.splitlines(), strict=False)
-            if (fields := line.split())[1:2] == [b"blob"]
-            and fields[2].isdigit()
-            and int(fields[2]) <= MAX_VERSION_BYTES
+            for blob in blobs
+            if (kind := sizes.get(blob)) is not None
+            and kind[0] == "blob"
+            and kind[1] <= MAX_VERSION_BYTES
         ]
         out = run_git(cwd, ["cat-file", "--batch"], input_bytes=_lines(small)) if small else b""
     except GitFailed:
         return {}
-    blobs = small
     found: dict[str, bytes] = {}
     at = 0
-    for blob in blobs:
+    for blob in small:  # each: a header line, the contents, a newline
         end = out.find(b"\n", at)
         if end < 0:
             break
         header = out[at:end].split()
         at = end + 1
-        if len(header) < 3 or header[1] == b"missing" or not header[2].isdigit():
+        if len(header) < 3 or not header[2].isdigit():
             continue
         size = int(header[2])
-        if header[1] == b"blob" and size <= MAX_VERSION_BYTES:
-            found[blob] = out[at : at + size]
-        at += size + 1  # the contents, then a newline
+        found[blob] = out[at : at + size]
+        at += size + 1
     return found
 
 

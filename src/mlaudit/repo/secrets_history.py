@@ -283,7 +283,6 @@ def scan_history_secrets(
 
 # at most this many paths are left out of a rerun: a copy missing more is too incomplete
 MAX_UNREADABLE_PATHS = 200
-_RAW_BLOB = re.compile(rb":\d+ \d+ [0-9a-f]{40,64} ([0-9a-f]{40,64}) [A-Z]\d*\x00([^\x00]*)\x00")
 
 
 def _unreadable_paths(cwd: Path, revisions: Sequence[str]) -> tuple[str, ...]:
@@ -309,31 +308,17 @@ def _unreadable_paths(cwd: Path, revisions: Sequence[str]) -> tuple[str, ...]:
         )
     except GitFailed:
         return ()
+    from mlaudit.repo.history import object_sizes, raw_changes
+
     paths: dict[str, set[str]] = {}
-    for blob, name in _RAW_BLOB.findall(raw):
-        if set(blob) != {ord("0")}:
-            paths.setdefault(blob.decode("ascii"), set()).add(
-                name.decode("utf-8", "surrogateescape")
-            )
-    if not paths:
-        return ()
-    blobs = sorted(paths)
+    for blob, path in raw_changes(raw, "surrogateescape"):
+        if blob:
+            paths.setdefault(blob, set()).add(path)
     try:
-        answer = run_git(
-            cwd,
-            ["cat-file", "--batch-check"],
-            input_bytes="".join(b + "\n" for b in blobs).encode(),
-        )
+        sizes = object_sizes(cwd, sorted(paths))
     except GitFailed:
         return ()
-    missing = sorted(
-        {
-            path
-            for line in answer.splitlines()
-            if line.endswith(b" missing")
-            for path in paths.get(line.split()[0].decode("ascii", "replace"), ())
-        }
-    )
+    missing = sorted({path for blob, size in sizes.items() if size is None for path in paths[blob]})
     return tuple(missing) if 0 < len(missing) <= MAX_UNREADABLE_PATHS else ()
 
 
