@@ -2121,3 +2121,29 @@ def test_built_dockerfile_reads_the_build_command(command, expected):
     from mlaudit.probes._delivery import built_dockerfile
 
     assert built_dockerfile(command) == expected
+
+
+GITLAB_TRAIN = {"train.py": TRAINER}
+
+
+@pytest.mark.parametrize(
+    ("job", "expected"),
+    [
+        # a job for scheduled pipelines: GitLab keeps the schedule in its settings
+        # (HovhannesHovakimyan/mlops-end-to-end-pipeline .gitlab-ci.yml:295; reviewed)
+        ("  only:\n    - schedules\n", U),
+        ("  rules:\n    - if: '$CI_PIPELINE_SOURCE == \"schedule\"'\n", U),
+        # a job on every push trains on no schedule
+        ("", F),
+        # trap: a schedule rule that ends `when: never` runs nothing
+        ("  rules:\n    - if: '$CI_PIPELINE_SOURCE == \"schedule\"'\n      when: never\n", F),
+    ],
+    ids=["only-schedules", "rules-schedule", "push", "fp-never"],
+)
+def test_gitlab_scheduled_training_is_set_in_gitlab(tmp_path, job, expected):
+    files = {
+        **GITLAB_TRAIN,
+        ".gitlab-ci.yml": f"retrain:\n  stage: train\n  script:\n    - python train.py\n{job}",
+    }
+    obs = run_check(snapshot(tmp_path, training_repo(files)), "ct-trigger")
+    assert obs.outcome == expected, obs

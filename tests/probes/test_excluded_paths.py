@@ -46,6 +46,13 @@ from mlaudit.probes.base import is_excluded
         # the trap: the project's own module about runs, or a models/artifacts folder
         ("src/mlruns_utils.py", False),
         ("models/artifacts/model.pkl", False),
+        # a JVM package named com.example is the program, Maven's archetype package
+        # (sthobbs/fraud-model-serving src/main/java/com/example/; reviewed) …
+        ("src/main/java/com/example/App.java", False),
+        ("src/test/java/com/example/AppTest.java", False),
+        ("service/src/main/kotlin/org/example/Api.kt", False),
+        # … while an examples folder above the source root still holds examples
+        ("examples/src/main/java/com/acme/Demo.java", True),
     ],
 )
 def test_is_excluded(path, excluded):

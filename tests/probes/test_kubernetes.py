@@ -815,10 +815,10 @@ RWO_CLAIM = (
 )
 
 
-def _claiming_deployment(name: str, command: str) -> str:
+def _claiming_deployment(name: str, command: str, image: str = "me/app:1") -> str:
     return (
         f"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {name}\nspec:\n"
-        "  template:\n    spec:\n      containers:\n      - name: c\n        image: me/app:1\n"
+        f"  template:\n    spec:\n      containers:\n      - name: c\n        image: {image}\n"
         f"        command: {command}\n        volumeMounts:\n        - name: s\n"
         "          mountPath: /data\n      volumes:\n      - name: s\n"
         "        persistentVolumeClaim:\n          claimName: store\n"
@@ -834,12 +834,16 @@ def _claiming_deployment(name: str, command: str) -> str:
         # (Umer-Muhammad1/loan_approval_prediction fraud_detection/deployment.yaml:1-55; reviewed)
         ("tracking", '["mlflow", "server", "--backend-store-uri", "sqlite:///d/m.db"]', PASS),
         ("postgres", '["docker-entrypoint.sh"]', PASS),
+        # ... or by its image: a GitLab server (HovhannesHovakimyan/mlops-end-to-end-pipeline
+        # kubernetes/gitlab/02-gitlab.yaml:119-128; reviewed)
+        ("scm", '["/assets/wrapper"]', PASS),
     ],
 )
 def test_stateless_serving_ignores_a_tools_volume(tmp_path, name, command, expected):
+    image = "gitlab/gitlab-ce:16.8.1-ce.0" if name == "scm" else "me/app:1"
     files = {
         "app/main.py": "from fastapi import FastAPI\napp = FastAPI()\n",
         "k8s/claim.yaml": RWO_CLAIM,
-        "k8s/deploy.yaml": _claiming_deployment(name, command),
+        "k8s/deploy.yaml": _claiming_deployment(name, command, image),
     }
     assert run_probe(snapshot(tmp_path, files), "stateless_serving").outcome is expected

@@ -208,3 +208,98 @@ def test_an_unread_language_leaves_the_probe_function_itself_as_it_was(tmp_path)
 
     snap = snapshot(tmp_path, {**GO_SOURCES, **TRAIN})
     assert seeds_set(snap, NoParams()).outcome == F
+
+
+JAVA_SOURCES = {
+    f"src/main/java/com/example/T{i}.java": f"package com.example;\nclass T{i} {{}}\n"
+    for i in range(24)
+}
+
+
+def _pom(*dependencies: str, properties: str = "") -> dict[str, str]:
+    deps = "".join(
+        f"    <dependency>\n      <groupId>g</groupId>\n      <artifactId>a{i}</artifactId>\n"
+        f"      {version}\n    </dependency>\n"
+        for i, version in enumerate(dependencies)
+    )
+    return {
+        "pom.xml": "<project>\n  <properties>\n"
+        f"{properties}  </properties>\n  <dependencies>\n{deps}  </dependencies>\n</project>\n"
+    }
+
+
+@pytest.mark.parametrize(
+    ("pom", "expected", "line"),
+    [
+        # positive: every version exact, written or a property of the same pom (sthobbs/fraud-
+        # model-serving pom.xml:104-181; reviewed); a managed dependency has no version
+        (
+            _pom(
+                "<version>4.11</version>",
+                "<version>${beam.version}</version>",
+                "",
+                properties="    <beam.version>2.42.0</beam.version>\n",
+            ),
+            P,
+            None,
+        ),
+        # negative: a range, a snapshot, LATEST resolve anew on each build
+        (_pom("<version>4.11</version>", "<version>[1.0,2.0)</version>"), F, 13),
+        (_pom("<version>1.2-SNAPSHOT</version>"), F, 8),
+        (_pom("<version>LATEST</version>"), F, 8),
+        # trap: a floating version inside a comment is no dependency of the build
+        (
+            _pom("<version>4.11</version>")
+            | {
+                "pom.xml": _pom("<version>4.11</version>")["pom.xml"].replace(
+                    "  </dependencies>",
+                    "  <!--\n    <dependency><artifactId>x</artifactId>"
+                    "<version>LATEST</version></dependency>\n  -->\n  </dependencies>",
+                )
+            },
+            P,
+            None,
+        ),
+    ],
+    ids=["exact", "range", "snapshot", "latest", "fp-commented-out"],
+)
+def test_a_maven_project_whose_every_dependency_has_one_version_is_locked(
+    tmp_path, pom, expected, line
+):
+    obs = run_check(snapshot(tmp_path, {**JAVA_SOURCES, **pom, **TRAIN}), "deps-locked")
+    assert obs.outcome == expected, obs
+    if line is not None:
+        assert obs.evidence[0].line == line, obs.evidence
+
+
+@pytest.mark.parametrize(
+    ("test", "expected"),
+    [
+        # Maven's archetype test, the project's only one (sthobbs/fraud-model-serving; reviewed)
+        (
+            "@Test\n    public void shouldAnswerWithTrue() {\n        assertTrue( true );\n    }\n",
+            H,
+        ),
+        # a test of the project's code
+        (
+            "@Test\n    public void scores() {\n        assertEquals(0.5, App.score(x), 1e-6);\n    }\n",
+            P,
+        ),
+        # trap: constants compared beside a real assertion still test the code
+        (
+            "@Test\n    public void a() {\n        assertTrue(true);\n"
+            "        assertNotNull(App.load());\n    }\n",
+            P,
+        ),
+    ],
+    ids=["archetype", "real", "fp-mixed"],
+)
+def test_java_tests_that_only_assert_constants_are_placeholders(tmp_path, test, expected):
+    files = {
+        **JAVA_SOURCES,
+        **TRAIN,
+        "src/test/java/com/example/AppTest.java": "package com.example;\n"
+        f"public class AppTest {{\n    {test}}}\n",
+    }
+    obs = run_check(snapshot(tmp_path, files), "unit-tests")
+    assert obs.outcome == expected, obs

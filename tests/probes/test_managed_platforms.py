@@ -361,3 +361,37 @@ def test_azure_ml_v2_endpoint_auth_mode(tmp_path, mode, expected):
     )
     snap = snapshot(tmp_path, {**azure(), "deploy/online-endpoint.yml": endpoint})
     assert run_rubric_check(snap, "api-auth").outcome == expected
+
+
+def _container_app(scale: str, resources: str) -> str:
+    return (
+        "location: uksouth\nproperties:\n  managedEnvironmentId: /subscriptions/s/env\n"
+        "  template:\n    containers:\n      - name: api\n        image: acr.io/api:v1\n"
+        f"{resources}{scale}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("app", "autoscaler", "requests"),
+    [
+        # an Azure Container App (r-kowalczyk/model-serving-platform app.yaml:34-46; reviewed)
+        (
+            _container_app(
+                "    scale:\n      minReplicas: 1\n      maxReplicas: 2\n",
+                "        resources:\n          cpu: 1.0\n          memory: 2Gi\n",
+            ),
+            P,
+            P,
+        ),
+        # negative: neither declared
+        (_container_app("", ""), F, F),
+        # trap: min == max scales nothing
+        (_container_app("    scale:\n      minReplicas: 2\n      maxReplicas: 2\n", ""), F, F),
+    ],
+    ids=["declared", "absent", "fp-fixed-scale"],
+)
+def test_azure_container_apps_scale_and_resources(tmp_path, app, autoscaler, requests):
+    files = {"api/main.py": "from fastapi import FastAPI\napp = FastAPI()\n", "app.yaml": app}
+    snap = snapshot(tmp_path, training_repo(files))
+    assert run_rubric_check(snap, "autoscaler").outcome == autoscaler
+    assert run_rubric_check(snap, "resource-requests").outcome == requests

@@ -165,6 +165,80 @@ def test_a_token_padded_by_hand_is_no_secret():
     assert [f.kind for f in find_secrets("ci.sh", real)] == ["github-token"]
 
 
+def test_a_token_in_a_settings_file_is_a_secret():
+    """tovantrang/mlops-end-to-end-2025 settings.toml:1 `api_token = "<40 hex>"` in d54f49d, a
+    Picsellia token (reviewed); the file's other values are ids and versions."""
+    text = 'api_token = "' + "7821a0c1d2e3f4a5b6c7d8e9f00e34c7a1b2c3d4" + '"\nversion = "1.2.3"\n'
+    assert [f.kind for f in find_secrets("settings.toml", text)] == ["code-credential"]
+    assert not find_secrets("pyproject.toml", '[project]\nname = "x"\nversion = "1.2.3"\n')
+    # an Airflow Fernet key encrypts the connections it stores (RafaRincon/mlops-end-to-end-
+    # airflow-fastapi docker-compose.yaml:59; reviewed); an empty one is Airflow's template
+    fernet = "      AIRFLOW__CORE__FERNET_KEY: " + "Zbsr_k3mQ9vL2xP7nR4tY8wE1uI6oA5sD0fG3hJ-kZc=\n"
+    assert find_secrets("docker-compose.yaml", "    environment:\n" + fernet)
+    assert not find_secrets("docker-compose.yaml", "      AIRFLOW__CORE__FERNET_KEY: ''\n")
+
+
+def test_a_mage_triggers_token_is_no_credential():
+    """Mage writes a token into every trigger of a pipeline, the trigger's key in its API URL
+    (online-gaming-mlops-project machine_learning/pipelines/batch_inference/triggers.yaml:13);
+    the same line in another YAML file is a credential."""
+    line = "  token: " + "db77aa0c1d2e3f4a5b6c7d8e9f00e34c\n"
+    assert not find_secrets("ml/pipelines/batch_inference/triggers.yaml", line)
+    assert find_secrets("deploy/settings.yaml", line)
+
+
+def test_a_providers_prefix_on_a_value_of_the_wrong_shape_is_an_example():
+    """HovhannesHovakimyan/mlops-end-to-end-pipeline docs/GITLAB_RUNNER_PROVISIONING_GUIDE.md
+    :108 `--admin-token glpat-ABC123xyz`: nine characters after the prefix, where GitLab's
+    tokens have twenty (reviewed); it had capped the repository's level."""
+    assert not find_secrets("docs/guide.md", "  --admin-token glpat-ABC123xyz\n")
+    assert not find_secrets("run.sh", "--token hf_abc123def456 --key sk-test1234abcd\n")
+    # ... a token of the provider's shape behind the same flag is one
+    real = "  --admin-token glpat-" + "Ab3dE5gH7jK9mN1pQ3sT\n"
+    assert "gitlab-token" in {f.kind for f in find_secrets("run.sh", real)}
+    # ... and a value without a provider's prefix is judged as before
+    assert find_secrets("run.sh", "--password Xy7Kq2mP9vL4\n")
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        # an Azure Container Apps secret (r-kowalczyk/model-serving-platform app.yaml:14-15 in
+        # 80a75d1, a registry's admin password; reviewed) and a Kubernetes env entry
+        ("    secrets:\n      - name: acr-password\n        value: " + "Qw8eRt5yUi2oPa9sDf3g\n", 3),
+        ('      env:\n        - name: DB_PASSWORD\n          value: "' + 'Xy7Kq2mP9vL4"\n', 3),
+        # a Compose environment, as a mapping and as a list
+        ("    environment:\n      POSTGRES_PASSWORD: " + "Xy7Kq2mP9vL4\n", 2),
+        ("    environment:\n      - POSTGRES_PASSWORD=" + "Xy7Kq2mP9vL4\n", 2),
+        # a development default of words, a reference, a secret store's key: none
+        ("    environment:\n      POSTGRES_PASSWORD: mlflow123\n", None),
+        ("        - name: DB_PASSWORD\n          valueFrom:\n            secretKeyRef:\n", None),
+        ("        - name: DB_PASSWORD\n          value: ${{ secrets.DB_PASSWORD }}\n", None),
+        # trap: a hard-to-guess value under a name that is no credential's
+        ("        - name: MODEL_VERSION\n          value: " + "Xy7Kq2mP9vL4abc\n", None),
+        # ... or under a word that holds a credential word (MLOps-Basics configs/model/
+        # default.yaml:2, a Hugging Face model id)
+        ("tokenizer: google/bert_uncased_L-2_H-128_A-2\n", None),
+    ],
+    ids=[
+        "aca-secret",
+        "k8s-env",
+        "compose-map",
+        "compose-list",
+        "word",
+        "ref",
+        "expr",
+        "fp",
+        "fp-word",
+    ],
+)
+def test_a_credential_given_in_yaml_is_a_secret(text, found):
+    findings = find_secrets("deploy/app.yaml", text)
+    assert [f.line for f in findings] == ([found] if found else []), findings
+    for finding in findings:
+        assert "…" in finding.redacted
+
+
 def test_url_credential_placeholders_are_not_secrets():
     comment = "# e.g. https://[user]:[token]@[netloc]\n"
     assert not find_secrets("git/__init__.py", comment)

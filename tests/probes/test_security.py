@@ -507,6 +507,26 @@ CASES = [
         },
         Outcome.PASS,
     ),
+    # the trap: CI runs one other hook by name (r-kowalczyk/model-serving-platform
+    # .github/workflows/main.yml:38 `pre-commit run gitleaks --all-files`; reviewed)
+    (
+        "sast",
+        {
+            ".pre-commit-config.yaml": "repos:\n- repo: https://github.com/PyCQA/bandit\n  rev: 1.7.9\n  hooks:\n  - id: bandit\n",
+            ".github/workflows/ci.yml": GH_PR
+            + "      - run: pre-commit run gitleaks --all-files\n",
+        },
+        Outcome.PARTIAL,
+    ),
+    # ... and the hook itself named
+    (
+        "sast",
+        {
+            ".pre-commit-config.yaml": "repos:\n- repo: https://github.com/PyCQA/bandit\n  rev: 1.7.9\n  hooks:\n  - id: bandit\n",
+            ".github/workflows/ci.yml": GH_PR + "      - run: pre-commit run bandit -a\n",
+        },
+        Outcome.PASS,
+    ),
     (
         "sast",
         {

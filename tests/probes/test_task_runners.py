@@ -109,6 +109,19 @@ RUNNERS = [
     ("nox-session", {"noxfile.py": NOX}, "nox -s tests", P, ("noxfile.py", 12)),
     ("nox-negative-other-session", {"noxfile.py": NOX}, "nox -s lint", F, None),
     ("nox-all-sessions", {"noxfile.py": NOX}, "nox", P, ("noxfile.py", 12)),
+    # a session that runs its tool through a helper of the noxfile (r-kowalczyk/model-
+    # serving-platform noxfile.py:75 `_run(session, "bandit", …)`; reviewed)
+    (
+        "nox-helper",
+        {
+            "noxfile.py": "import nox\n\n\n@nox.session\ndef tests(session):\n"
+            "    _run(session, 'pytest', 'tests')\n\n\ndef _run(session, *args):\n"
+            "    session.run(*args, silent=True)\n"
+        },
+        "nox",
+        P,
+        ("noxfile.py", 6),
+    ),
     ("poe-sequence", {"pyproject.toml": POE}, "poetry run poe check", P, ("pyproject.toml", 6)),
     ("poe-negative", {"pyproject.toml": POE}, "poe lint", F, None),
     ("hatch", {"pyproject.toml": HATCH}, "hatch run all", P, ("pyproject.toml", 5)),

@@ -3151,3 +3151,43 @@ def test_a_ci_job_that_installs_from_a_moved_requirements_file_runs_no_tests(tmp
     # ... and a file the repository never had may come from an earlier step: not decided
     commit(repo, {".github/workflows/ci.yml": wf("pip install -r gen/reqs.txt\npytest")}, "gen")
     assert run_check(open_worktree(repo), "tests-in-ci").outcome == P
+
+
+@pytest.mark.parametrize(
+    ("steps", "layout", "stops"),
+    [
+        # a script the job runs before its tests, renamed since
+        ("python scripts/prepare_data.py\npytest", "scripts/prepare_data.py", True),
+        # a folder the job enters, removed since
+        ("cd service && pytest", "service/app.py", True),
+        # the step's own working directory, removed since
+        ("pytest", "service/app.py", True),
+        # a script the repository never had: an earlier step may generate it (the trap)
+        ("python gen/make_fixtures.py\npytest", None, False),
+        # a folder that still holds files
+        ("cd tests && pytest", None, False),
+    ],
+)
+def test_a_ci_job_that_runs_a_moved_script_or_enters_a_removed_folder_runs_no_tests(
+    tmp_path, steps, layout, stops
+):
+    from helpers import git, make_repo
+
+    from mlaudit.repo.worktree import open_worktree
+
+    extra = "    defaults:\n      run:\n        working-directory: service\n"
+    workflow = wf(steps, extra=extra if steps == "pytest" else "")
+    files = {"tests/test_a.py": TEST_OK, "service/tests/test_b.py": TEST_OK}
+    if layout is not None:
+        files[layout] = "print('x')\n"
+    repo = make_repo(tmp_path / "r", {**files, ".github/workflows/ci.yml": workflow})
+    assert run_check(open_worktree(repo), "tests-in-ci").outcome == P
+    if layout is not None:
+        moved = layout.split("/")[0]
+        git(repo, "mv", moved, f"{moved}_v2")
+        git(repo, "commit", "-q", "-m", "rename")
+    obs = run_check(open_worktree(repo), "tests-in-ci")
+    if stops:
+        assert obs.outcome == H and "stops before them" in obs.message, obs
+    else:
+        assert obs.outcome == P, obs

@@ -146,6 +146,44 @@ CASES = [
         },
         NA,
     ),
+    # a Compose service's MLFLOW_TRACKING_URI naming a tracking server (the positive) …
+    (
+        "shared-tracking-server",
+        "compose env names a tracking server",
+        {
+            "train.py": "import mlflow\nwith mlflow.start_run():\n    mlflow.log_metric('a', 1)\n",
+            "docker-compose.yml": "services:\n  mlflow:\n    image: ghcr.io/mlflow/mlflow\n"
+            "    command: mlflow server --host 0.0.0.0 --backend-store-uri postgresql://m@db/m\n"
+            "  app:\n    build: .\n    environment:\n      - MLFLOW_TRACKING_URI=http://mlflow:5000\n",
+        },
+        PASS,
+    ),
+    # … naming `mlflow ui`, a viewer of a local folder (Facco000/mlops-end-to-end-nyc-taxi
+    # docker-compose.yml:4-11,19; reviewed)
+    (
+        "shared-tracking-server",
+        "compose env names mlflow ui",
+        {
+            "train.py": "import mlflow\nwith mlflow.start_run():\n    mlflow.log_metric('a', 1)\n",
+            "docker-compose.yml": "services:\n  mlflow:\n    image: ghcr.io/mlflow/mlflow\n"
+            "    command: mlflow ui --host 0.0.0.0\n"
+            "  app:\n    build: .\n    environment:\n      - MLFLOW_TRACKING_URI=http://mlflow:5000\n",
+        },
+        FAIL,
+    ),
+    # … or overridden by the code, which sets the loopback server (Ivanrs297/mlops-end-to-
+    # end-mibici api/app.py:18-19; reviewed)
+    (
+        "shared-tracking-server",
+        "compose env overridden by set_tracking_uri",
+        {
+            "train.py": "import mlflow\nmlflow.set_tracking_uri('http://127.0.0.1:5000/')\n"
+            "with mlflow.start_run():\n    mlflow.log_metric('a', 1)\n",
+            "docker-compose.yml": "services:\n  app:\n    build: .\n    environment:\n"
+            "      - MLFLOW_TRACKING_URI=http://mlflow.acme.io\n",
+        },
+        PARTIAL,
+    ),
     # a URI read from the environment, naming the managed server the repository declares as
     # infrastructure (aws-samples/amazon-sagemaker-from-idea-to-production
     # cfn-templates/sagemaker-domain.yaml:1329)
@@ -294,6 +332,28 @@ CASES = [
             "logger = WandbLogger(project=project, offline=True)\n"
         },
         FAIL,
+    ),
+    # code-version-logged: MLflow records the commit, and a committed run's tag shows it did
+    # (GoparapukethaN/mlops-end-to-end-pipeline mlruns/…/tags/mlflow.source.git.commit;
+    # reviewed) …
+    (
+        "code-version-logged",
+        "committed mlflow run records its commit",
+        {
+            "train.py": "import mlflow\nwith mlflow.start_run():\n    mlflow.log_metric('a', 1)\n",
+            "mlruns/1/0123456789abcdef0123456789abcdef/tags/mlflow.source.git.commit": "1fcd611582820b40b7d3968f28b41a193b5bbf96",
+        },
+        PASS,
+    ),
+    # … not a tag that holds no commit id (the trap)
+    (
+        "code-version-logged",
+        "FP committed run tag without a commit id",
+        {
+            "train.py": "import mlflow\nwith mlflow.start_run():\n    mlflow.log_metric('a', 1)\n",
+            "mlruns/1/0123456789abcdef0123456789abcdef/tags/mlflow.source.git.commit": "unknown",
+        },
+        PARTIAL,
     ),
     # code-version-logged: the run asks git for its commit (facebookresearch/dinov2
     # dinov2/utils/utils.py:56, written to the run's log): partial, where it goes not followed

@@ -105,3 +105,44 @@ def test_a_cd_moves_the_lines_after_it(tmp_path, script, expected):
     )
     snap = snapshot(tmp_path, {".github/workflows/ci.yml": workflow})
     assert [c.cwd for job in snap.ci_jobs for c in job.commands] == expected
+
+
+@pytest.mark.parametrize(
+    ("job", "triggers"),
+    [
+        # opt-in by a variable the file sets to "false", then manual (HovhannesHovakimyan/
+        # mlops-end-to-end-pipeline .gitlab-ci.yml:20,200-203; reviewed)
+        (
+            "  rules:\n    - if: '$ENABLE_DEPLOY_JOBS == \"true\"'\n      when: manual\n"
+            "    - when: never\n",
+            {"manual"},
+        ),
+        ("  rules:\n    - if: '$ENABLE_DEPLOY_JOBS == \"true\"'\n", {"manual"}),
+        # ... the same variable set to the value the rule asks: it runs on pushes
+        ("  rules:\n    - if: '$ENABLE_DEPLOY_JOBS == \"false\"'\n", {"push"}),
+        (
+            "  rules:\n    - if: '$CI_PIPELINE_SOURCE == \"merge_request_event\"'\n",
+            {"pull_request"},
+        ),
+        ("  rules:\n    - if: '$CI_COMMIT_TAG'\n", {"tag"}),
+        (
+            "  rules:\n    - if: '$CI_COMMIT_BRANCH == \"main\"'\n      changes:\n        - src/**\n",
+            {"push"},
+        ),
+        ("  rules:\n    - when: never\n", {"paused"}),
+        ("  only:\n    - schedules\n", {"schedule"}),
+        ("  only:\n    - main\n", {"push"}),
+        ("  when: manual\n", {"manual"}),
+        ("", {"push", "pull_request"}),
+    ],
+)
+def test_gitlab_rules_decide_a_jobs_triggers(job, triggers):
+    import yaml
+
+    from mlaudit.repo.parsers.ci import parse_gitlab
+
+    text = (
+        f'variables:\n  ENABLE_DEPLOY_JOBS: "false"\ndeploy:\n  script:\n    - ./deploy.sh\n{job}'
+    )
+    (parsed,) = parse_gitlab(".gitlab-ci.yml", yaml.safe_load(text))
+    assert parsed.triggers == triggers

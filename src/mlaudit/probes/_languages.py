@@ -163,8 +163,83 @@ def test_files(snap: Snapshot, language: Language) -> list[Evidence]:
     return snap.memo(("languages.tests", language.name), build)
 
 
+# an assertion call and its arguments, when they hold no nested call
+_ASSERTION_CALL = re.compile(r"\b(?:assert\w*|expect)\s*\(([^()]*)\)")
+_LITERAL = re.compile(r"""^\s*(?:true|false|null|-?\d+(?:\.\d+)?[lLfFdD]?|"[^"]*"|'[^']*')\s*$""")
+_ANY_ASSERTION = re.compile(r"\b(?:assert\w*|expect)\s*\(")
+
+
+def placeholder_test(snap: Snapshot, path: str) -> bool:
+    """Does every assertion of a test file compare constants? `assertTrue( true )` is the test
+    Maven's quickstart archetype generates ("Rigorous Test :-)": sthobbs/fraud-model-serving
+    src/test/java/com/example/AppTest.java:18, the project's only test; reviewed);
+    `expect(1).toBe(1)` the same in Jest. A file without assertion calls (Go's `t.Fatal`
+    under a condition) is not decided here: False."""
+    text = snap.text(path) or ""
+    calls = _ANY_ASSERTION.findall(text)
+    if not calls:
+        return False
+    vacuous = [
+        m
+        for m in _ASSERTION_CALL.finditer(text)
+        if all(_LITERAL.match(arg) for arg in m.group(1).split(","))
+    ]
+    return len(vacuous) == len(calls)
+
+
 def lockfiles(snap: Snapshot, language: Language) -> list[Evidence]:
     return [ev(path) for path in base.select_files(snap, language.lockfiles)]
+
+
+_XML_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_POM_ENTRY = re.compile(r"<(dependency|parent)>(.*?)</\1>", re.S)
+_POM_PROPERTIES = re.compile(r"<properties>(.*?)</properties>", re.S)
+_POM_PROPERTY = re.compile(r"<([\w.\-]+)>\s*([^<]*?)\s*</\1>")
+_POM_VERSION = re.compile(r"<version>\s*([^<]*?)\s*</version>")
+_POM_ARTIFACT = re.compile(r"<artifactId>\s*([^<]*?)\s*</artifactId>")
+_POM_REFERENCE = re.compile(r"\$\{([^}]+)\}")
+# a version Maven resolves anew on each build: a range, a snapshot, the newest release
+_POM_FLOATING = re.compile(r"[\[\](),]|SNAPSHOT|^(?:LATEST|RELEASE)$")
+
+
+@dataclass(frozen=True)
+class PomPins:
+    """The dependencies (and parent) of a pom.xml, by how their version is given: `exact`
+    ones (a fixed version, written or through a property the same pom defines), `floating`
+    ones (a range, -SNAPSHOT, LATEST or RELEASE), as (line, artifact, version)."""
+
+    exact: list[tuple[int, str, str]]
+    floating: list[tuple[int, str, str]]
+
+
+def pom_pins(text: str) -> PomPins:
+    """Read from the text, without an XML parser: a pom.xml is data of the target, and the
+    few tags needed are flat. A dependency without a version is managed by a parent or an
+    imported BOM, whose own version is read; one given by a property defined elsewhere (a
+    parent pom) or the project's own version is not decided and left out of both lists."""
+    # blank out comments, keeping their line breaks for line numbers
+    text = _XML_COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), text)
+    properties: dict[str, str] = {}
+    for block in _POM_PROPERTIES.findall(text):
+        properties.update(_POM_PROPERTY.findall(block))
+    exact: list[tuple[int, str, str]] = []
+    floating: list[tuple[int, str, str]] = []
+    for match in _POM_ENTRY.finditer(text):
+        body = match.group(2)
+        version_match = _POM_VERSION.search(body)
+        if version_match is None:
+            continue
+        artifact = _POM_ARTIFACT.search(body)
+        name = artifact.group(1) if artifact else match.group(1)
+        version = _POM_REFERENCE.sub(
+            lambda ref: properties.get(ref.group(1), ref.group(0)), version_match.group(1)
+        )
+        if "${" in version:
+            continue
+        line = text.count("\n", 0, match.start(2) + version_match.start()) + 1
+        target = floating if _POM_FLOATING.search(version) else exact
+        target.append((line, name, version))
+    return PomPins(exact, floating)
 
 
 def lock_install(language: Language, command: str) -> tuple[str, str] | None:

@@ -14,7 +14,8 @@ and tracking probes read the same facts.
   `deploy_configuration(autoscale_enabled=True)`), v2 `scale_settings` of type
   `target_utilization`; SageMaker `register_scalable_target(ServiceNamespace='sagemaker')`
   or a CloudFormation `ScalableTarget` on `sagemaker:variant:…`, serverless inference;
-  Vertex AI `deploy(max_replica_count=…)` above its minimum.
+  Vertex AI `deploy(max_replica_count=…)` above its minimum; an Azure Container App's
+  `template.scale` whose maxReplicas exceeds its minReplicas.
 - Resources and authentication: Azure ML `containerResourceRequirements` and `authEnabled`
   / `tokenAuthEnabled` in a deployment config, or the same through `deploy_configuration(…)`.
 - Telemetry: Azure ML `appInsightsEnabled: true` / `app_insights_enabled: true` /
@@ -209,7 +210,8 @@ def _walk(node: Any) -> list[tuple[dict[Any, Any], Any]]:
 _SCALE_TEXT = re.compile(
     r"""(?:^|[\s{,"'])(?:autoScaler|scale_settings|max_replica_count|appInsightsEnabled"""
     r"""|app_insights_enabled|containerResourceRequirements|authEnabled|tokenAuthEnabled"""
-    r"""|auth_mode)["']?[ \t]*:|AWS::ApplicationAutoScaling::ScalableTarget""",
+    r"""|auth_mode|managedEnvironmentId|environmentId)["']?[ \t]*:"""
+    r"""|AWS::ApplicationAutoScaling::ScalableTarget""",
     re.MULTILINE,
 )
 
@@ -239,11 +241,29 @@ def _truthy(value: Any) -> bool:
     return value is True or str(value).strip().lower() in ("true", "yes", "1")
 
 
+def _container_app_template(node: dict[Any, Any]) -> dict[Any, Any] | None:
+    """The `template` of an Azure Container App's properties (`az containerapp create
+    --yaml`: `properties: {managedEnvironmentId | environmentId, template: {containers,
+    scale, volumes}}`)."""
+    if "managedEnvironmentId" not in node and "environmentId" not in node:
+        return None
+    template = node.get("template")
+    return template if isinstance(template, dict) else None
+
+
 def autoscaling(snap: Snapshot) -> tuple[list[Evidence], list[Evidence]]:
     """(managed autoscaling that can add capacity, autoscaling pinned at min == max)."""
     good: list[Evidence] = []
     flat: list[Evidence] = []
     for path, node in _config_nodes(snap):
+        template = _container_app_template(node)
+        scale = template.get("scale") if template is not None else None
+        if isinstance(scale, dict) and "maxReplicas" in scale:
+            # Azure Container Apps scales between these on its HTTP rule by default
+            # (r-kowalczyk/model-serving-platform app.yaml:44-46; reviewed)
+            lo, hi = _as_int(scale.get("minReplicas", 0)), _as_int(scale.get("maxReplicas"))
+            e = ev(path, _line(scale, "maxReplicas"), f"Container Apps scale min {lo} max {hi}")
+            (flat if lo is not None and hi is not None and hi <= lo else good).append(e)
         scaler = node.get("autoScaler")
         if isinstance(scaler, dict) and _truthy(scaler.get("autoscaleEnabled")):
             lo, hi = _as_int(scaler.get("minReplicas", 1)), _as_int(scaler.get("maxReplicas", 10))
@@ -371,9 +391,17 @@ def _deploy_configuration_calls(
 def resource_requests(snap: Snapshot) -> list[Evidence]:
     """Azure ML web services that reserve CPU and memory for their container: a deployment
     config's `containerResourceRequirements: {cpu, memoryInGB}`, or
-    `deploy_configuration(cpu_cores=…, memory_gb=…)` in code."""
+    `deploy_configuration(cpu_cores=…, memory_gb=…)` in code; an Azure Container App's
+    container `resources: {cpu, memory}`."""
     found: list[Evidence] = []
     for path, node in _config_nodes(snap):
+        template = _container_app_template(node)
+        containers = template.get("containers") if template is not None else None
+        for container in containers if isinstance(containers, list) else []:
+            wanted = container.get("resources") if isinstance(container, dict) else None
+            if isinstance(wanted, dict) and (wanted.get("cpu") or wanted.get("memory")):
+                text = f"resources: cpu {wanted.get('cpu')}, memory {wanted.get('memory')}"
+                found.append(ev(path, _line(container, "resources"), text, "Azure Container Apps"))
         wanted = node.get("containerResourceRequirements")
         if isinstance(wanted, dict) and (wanted.get("cpu") or wanted.get("memoryInGB")):
             cpu, memory = wanted.get("cpu"), wanted.get("memoryInGB")

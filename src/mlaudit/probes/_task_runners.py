@@ -357,14 +357,32 @@ def nox(snap: Snapshot, text: str, cwd: str = "") -> list[Command]:
             wanted.extend(following)
     names = [n for n in (_session_name(w, sessions) for w in wanted) if n] or list(sessions)
     constants = {a.target: a.value for a in facts.assignments if "." not in a.target}
+    # a helper of the noxfile that runs what it is given: `_run(session, "bandit", "-r",
+    # "src")` (r-kowalczyk/model-serving-platform noxfile.py:75; reviewed)
+    runners = {
+        name
+        for name, start, end, kind in facts.spans
+        if kind == "def"
+        and name not in sessions
+        and any(
+            start < c.line <= end and c.name.endswith((".run", ".run_always")) for c in facts.calls
+        )
+    }
     out: list[Command] = []
     for name in dict.fromkeys(names):
         start, end = sessions[name]
         for call in facts.calls:
-            if start < call.line <= end and call.name.endswith((".run", ".run_always")):
-                command = " ".join(_literal_words(call.args, constants))
-                if command:
-                    out.append((command, "noxfile.py", call.line, f"noxfile.py:{name}"))
+            if not start < call.line <= end:
+                continue
+            if call.name.endswith((".run", ".run_always")):
+                args = call.args
+            elif call.name in runners:
+                args = call.args[1:]
+            else:
+                continue
+            command = " ".join(_literal_words(args, constants))
+            if command:
+                out.append((command, "noxfile.py", call.line, f"noxfile.py:{name}"))
     if not sessions:  # sessions declared some other way: every session.run of the file
         for call in facts.calls:
             if call.name.endswith((".run", ".run_always")) and call.args:
@@ -690,12 +708,20 @@ def precommit_hook_commands(snap: Snapshot, only: str | None = None) -> list[Com
     return out
 
 
-def precommit(snap: Snapshot, text: str, cwd: str = "") -> list[Command]:
+def precommit_named_hook(text: str) -> str | None:
+    """The hook a `pre-commit run [options] <hook>` runs alone (None: every hook, or no
+    pre-commit run in `text`)."""
     words = _after(text, _PRECOMMIT)
     if words is None:
-        return []
+        return None
     named = _task_words(words, ("--hook-stage", "--from-ref", "--to-ref", "--files", "-c"))
-    return precommit_hook_commands(snap, named[0] if named else None)
+    return named[0] if named else None
+
+
+def precommit(snap: Snapshot, text: str, cwd: str = "") -> list[Command]:
+    if _after(text, _PRECOMMIT) is None:
+        return []
+    return precommit_hook_commands(snap, precommit_named_hook(text))
 
 
 LEFTHOOK_FILES = ("lefthook.yml", "lefthook.yaml", ".lefthook.yml", ".lefthook.yaml")

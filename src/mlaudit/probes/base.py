@@ -127,8 +127,19 @@ _EXCLUDED_RE = re.compile(
 _TEMPLATE_HOOK_RE = re.compile(r"(?:^|/)hooks/(?:pre|post)_gen_project\.(?:py|sh)$")
 
 
+# a JVM source root: the folders below it are a package name, and `com/example/` is the
+# package Maven's archetypes generate (sthobbs/fraud-model-serving src/main/java/com/example/,
+# the whole program; reviewed), not a folder of examples
+_JVM_SOURCE_ROOT = re.compile(
+    r"(?:^|/)src/(?:main|test|it)/(?:java|kotlin|scala|groovy|resources)/"
+)
+
+
 def is_excluded(path: str) -> bool:
-    return _EXCLUDED_RE.search(path) is not None or _TEMPLATE_HOOK_RE.search(path) is not None
+    if _TEMPLATE_HOOK_RE.search(path) is not None:
+        return True
+    root = _JVM_SOURCE_ROOT.search(path)
+    return _EXCLUDED_RE.search(path[: root.end()] if root else path) is not None
 
 
 def is_test_path(path: str) -> bool:

@@ -82,7 +82,8 @@ def deps_locked(snap: Snapshot, p: DepsLockedParams) -> Observation:
     pixi.lock whose entry for the project's own package was locked against other
     requirements than its pyproject.toml now declares. In a repository whose main language is
     not Python (probes._languages), that language's lockfile counts (go.sum, Cargo.lock,
-    package-lock.json …).
+    package-lock.json …); Maven has none, and a pom.xml whose every dependency has one
+    exact version stands for it.
     Why: unpinned dependencies make training and serving environments drift apart; the
     same code then gives different models (MTS Infra 1, reproducibility).
     Fix: generate a lockfile (`uv lock`, `poetry lock`, `pip-compile`) and commit it.
@@ -122,6 +123,10 @@ def deps_locked(snap: Snapshot, p: DepsLockedParams) -> Observation:
                 f"{language.name} lockfile {other[0].path} (the repository's main language)",
                 other,
             )
+        if language is not None and language.name == "Java/Kotlin":
+            pinned_poms = _maven_pins(snap)
+            if pinned_poms is not None:
+                return pinned_poms
         manifests = base.select_files(snap, MANIFESTS)
         if manifests:
             return base.failed(
@@ -172,6 +177,35 @@ def deps_locked(snap: Snapshot, p: DepsLockedParams) -> Observation:
     if not pinned:
         return base.failed("requirements files declare no packages", [ev(r) for r in req_files])
     return base.passed(f"all {len(pinned)} requirements pinned with ==", pinned)
+
+
+def _maven_pins(snap: Snapshot) -> Observation | None:
+    """Maven has no lockfile: a build is repeatable when every dependency the poms declare
+    has one exact version — Maven then resolves the same tree on every build, as a
+    requirements file pinned with `==` does (sthobbs/fraud-model-serving pom.xml:104-181,
+    every version fixed or a property of the same pom; reviewed). A range, a -SNAPSHOT,
+    LATEST or RELEASE resolve anew. None when no pom declares a version."""
+    from mlaudit.probes import _languages
+
+    exact: list[Evidence] = []
+    floating: list[Evidence] = []
+    for path in base.select_files(snap, ("pom.xml",), include_excluded_dirs=False):
+        pins = _languages.pom_pins(snap.text(path) or "")
+        exact += [ev(path, line, f"{name} {version}") for line, name, version in pins.exact]
+        floating += [ev(path, line, f"{name} {version}") for line, name, version in pins.floating]
+    if floating:
+        return base.failed(
+            f"{len(floating)} Maven dependenc{'y' if len(floating) == 1 else 'ies'} without "
+            "an exact version (a range, -SNAPSHOT, LATEST or RELEASE)",
+            floating,
+        )
+    if exact:
+        return base.passed(
+            f"all {len(exact)} Maven dependencies have an exact version (Maven has no "
+            "lockfile; it resolves the same versions on every build)",
+            exact,
+        )
+    return None
 
 
 # lockfiles that list every resolved package as a `[[package]]` table with a `name`

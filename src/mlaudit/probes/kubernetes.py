@@ -868,11 +868,23 @@ def _tool_server(service: Any) -> bool:
     return bool(_TOOL_SERVICE.match(service.name) or _TOOL_COMMAND.search(text))
 
 
+# the image of a tool's server, by its last path component: `minio/minio:latest`,
+# `gitlab/gitlab-ce:16.0`, `ghcr.io/mlflow/mlflow:v2.9`
+_TOOL_IMAGE = re.compile(
+    r"(?:^|/)(?:gitlab-(?:ce|ee|runner)|minio|mlflow|postgres|postgresql|mysql|mariadb|redis"
+    r"|mongo|grafana|prometheus|alertmanager|elasticsearch|rabbitmq|zookeeper|kafka|airflow"
+    r"|prefect|pgadmin4?|nginx|traefik)(?:[:@]|$)",
+    re.IGNORECASE,
+)
+
+
 def tool_workload(obj: K8sObject) -> bool:
-    """A workload that runs a tool's server (MLflow, a database, an object store …) beside
-    the project's service, by its name or its containers' command: its volumes are the
-    tool's state, not the model server's (Umer-Muhammad1/loan_approval_prediction
-    fraud_detection/deployment.yaml:1-55, an MLflow server on a ReadWriteOnce claim; reviewed)."""
+    """A workload that runs a tool's server (MLflow, a database, an object store, a CI
+    server …) beside the project's service, by its name, its containers' command or their
+    image: its volumes are the tool's state, not the model server's (Umer-Muhammad1/
+    loan_approval_prediction fraud_detection/deployment.yaml:1-55, an MLflow server on a
+    ReadWriteOnce claim; HovhannesHovakimyan/mlops-end-to-end-pipeline kubernetes/gitlab/
+    02-gitlab.yaml:119-128, a GitLab server's claims; reviewed)."""
     if _TOOL_SERVICE.match(obj.name or ""):
         return True
     containers = (obj.pod_spec or {}).get("containers") or []
@@ -881,6 +893,9 @@ def tool_workload(obj: K8sObject) -> bool:
             continue
         words = [*as_list(container.get("command")), *as_list(container.get("args"))]
         if _TOOL_COMMAND.search(" ".join(map(str, words))):
+            return True
+        image = container.get("image")
+        if isinstance(image, str) and _TOOL_IMAGE.search(image.strip()):
             return True
     return False
 
@@ -933,7 +948,8 @@ def autoscaler(snap: Snapshot, p: NoParams) -> Observation:
     `google_compute_(region_)autoscaler`, `azurerm_monitor_autoscale_setting`; managed
     endpoints: Azure ML `autoScaler: {autoscaleEnabled: true}` / v2 `scale_settings`,
     SageMaker `register_scalable_target` / ScalableTarget / serverless inference, Vertex AI
-    `deploy(max_replica_count=…)` above its minimum; without Kubernetes workloads, a
+    `deploy(max_replica_count=…)` above its minimum, an Azure Container App's
+    `template.scale` (maxReplicas above minReplicas); without Kubernetes workloads, a
     request-serving serverless function (SAM, Serverless Framework, a Lambda image).
     Known false positive: `maxReplicas == minReplicas` scales nothing and does not count;
     neither does the Helm default `autoscaling.enabled: false`.
@@ -1147,7 +1163,8 @@ def resource_requests(snap: Snapshot, p: NoParams) -> Observation:
     (Deployments, Jobs, CronJobs, KServe/Seldon/Kubeflow/Ray resources), the driver and
     executor `cores`/`memory` of a Spark operator application, Helm values
     `resources.requests`, compose `deploy.resources.reservations`, an Azure ML deployment
-    config's `containerResourceRequirements` (probes._managed), a Metaflow, Flyte or Kubeflow
+    config's `containerResourceRequirements` or an Azure Container App's container
+    `resources` (probes._managed), a Metaflow, Flyte or Kubeflow
     Pipelines step sized in code (probes._step_resources). Known false positive:
     an empty `resources: {}` (the Helm default) is not a request.
     Why: without requests, autoscaling on utilisation is meaningless and pods are evicted

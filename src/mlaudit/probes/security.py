@@ -18,6 +18,7 @@ from pydantic import Field, field_validator
 from mlaudit.probes import _ci_reach, base
 from mlaudit.probes._functions import http_function_auth
 from mlaudit.probes._managed import authentication as managed_authentication
+from mlaudit.probes._task_runners import precommit_named_hook
 from mlaudit.probes.base import ev
 from mlaudit.probes.cloudformation import cfn_resources
 from mlaudit.probes.code_roles import code_roles
@@ -354,10 +355,17 @@ def _plugins_off(snap: Snapshot, hook: str, plugins: list[str]) -> bool:
     return False
 
 
-def precommit_wired(snap: Snapshot) -> list[Evidence]:
+# the hook a `pre-commit run` names: it runs that hook alone
+def precommit_wired(snap: Snapshot, hook: str | None = None) -> list[Evidence]:
     """Evidence that pre-commit hooks run automatically: CI runs pre-commit, or the config
-    has a `ci:` section (pre-commit.ci)."""
-    found = [r.evidence() for r in _ci_reach.search(snap, _PRECOMMIT_RUN)]
+    has a `ci:` section (pre-commit.ci). With `hook` (a hook's "repo id entry" text), a CI
+    run that names another hook (`pre-commit run gitleaks`: r-kowalczyk/model-serving-
+    platform .github/workflows/main.yml:38, beside a bandit hook; reviewed) does not count."""
+    runs = _ci_reach.search(snap, _PRECOMMIT_RUN)
+    if hook is not None:
+        ids = set(hook.split())
+        runs = [r for r in runs if (named := precommit_named_hook(r.text)) is None or named in ids]
+    found = [r.evidence() for r in runs]
     for job in snap.ci_jobs:
         if not job.disabled:
             found.extend(ev(job.path, u.line, u.text) for u in job.uses if "pre-commit" in u.text)
@@ -481,11 +489,11 @@ def tool_wired(snap: Snapshot, p: ToolWiredParams) -> Observation:
                     if regex.search(u.text)
                 )
     declared: list[Evidence] = []
-    hook_hits: list[Evidence] = []
+    hook_hits: list[tuple[Evidence, str]] = []
     if p.hooks:
         regex = re.compile(p.hooks, re.IGNORECASE)
         hook_hits = [
-            ev(path, line, text)
+            (ev(path, line, text), text)
             for path, text, line, _ in precommit_hooks(snap)
             if regex.search(text)
         ]
@@ -494,20 +502,23 @@ def tool_wired(snap: Snapshot, p: ToolWiredParams) -> Observation:
         ruff_runs = [r.evidence() for r in _ci_reach.search(snap, _RUFF_LINTS)]
         ruff_runs += ruff_actions(snap)
         ruff_hooks = [
-            ev(path, line, text) for path, text, line, _ in precommit_hooks(snap) if "ruff" in text
+            (ev(path, line, text), text)
+            for path, text, line, _ in precommit_hooks(snap)
+            if "ruff" in text
         ]
         if ruff_runs:
             wired.extend(ruff + ruff_runs)
         elif ruff_hooks:
-            hook_hits.extend(ruff + ruff_hooks)
+            hook_hits.extend([(e, ruff_hooks[0][1]) for e in ruff] + ruff_hooks)
         else:
             declared.extend(ruff)
     if hook_hits:
-        pc = precommit_wired(snap)
-        if pc:
-            wired.extend(hook_hits + pc)
-        else:
-            declared.extend(hook_hits)
+        for hit, text in hook_hits:
+            pc = precommit_wired(snap, text)
+            if pc:
+                wired.extend([hit, *pc])
+            else:
+                declared.append(hit)
     declared.extend(
         ev(path)
         for path in base.select_files(snap, p.configs, include_excluded_dirs=False)

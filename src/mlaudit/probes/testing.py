@@ -476,6 +476,12 @@ def _other_language_tests(snap: Snapshot, p: UnitTestsParams) -> Observation | N
     found = _languages.test_files(snap, language)
     if not found:
         return None
+    if all(_languages.placeholder_test(snap, e.path) for e in found):
+        return base.partial(
+            f"{len(found)} {language.name} test file(s), whose assertions only compare "
+            "constants (`assertTrue(true)`): placeholders",
+            found,
+        )
     return base.passed(
         f"{len(found)} {language.name} test file(s) (the repository's main language)", found
     )
@@ -485,29 +491,61 @@ def _other_language_tests(snap: Snapshot, p: UnitTestsParams) -> Observation | N
 _REQUIREMENTS_ARG = re.compile(
     r"(?:^|\s)(?:-r|--requirement|-c|--constraint)(?:[ \t]+|=)([^\s;&|]+)"
 )
+# a step that runs a script of the repository: `python scripts/prepare.py`
+_SCRIPT_ARG = re.compile(
+    r"(?:^|[\s;&|(])python[\d.]*(?:[ \t]+-[a-zA-Z]+)*[ \t]+([^\s;&|-][^\s;&|]*\.py)\b"
+)
+# a step that changes folder: `cd app && pytest`
+_CD_ARG = re.compile(r"(?:^|[;&|(]|\n)[ \t]*cd[ \t]+([^\s;&|)]+)")
 
 
-def _stops_before(snap: Snapshot, hit: Any) -> Any:
-    """A command of the hit's job, before it, that installs from a requirements file the
-    repository had and no longer has at that path: the job fails there on every run, and its
-    tests never run (KSandke/mlops-pipeline-recommender .github/workflows/ci.yml:21 `pip
-    install -r Recommender/requirements.txt`, moved to the root in 4f7c206; reviewed)."""
+def _gone(snap: Snapshot, text: str, cwd: str) -> str | None:
+    """The first path `text` reads (a requirements file it installs from, a script it runs, a
+    folder it enters) that the repository had and no longer has there: the command fails on
+    every run. A path it never had may come from an earlier step (a generated file, another
+    checkout) and is not decided."""
     from mlaudit.probes._delivery import _ever_tracked
 
+    for pattern, is_dir in ((_REQUIREMENTS_ARG, False), (_SCRIPT_ARG, False), (_CD_ARG, True)):
+        for match in pattern.finditer(text):
+            raw = match.group(1).strip("'\"")
+            if not raw or "$" in raw or "{" in raw or "~" in raw or raw.startswith("/"):
+                continue
+            path = posixpath.normpath(posixpath.join(cwd, raw))
+            if path.startswith("..") or path == ".":
+                continue
+            if (snap.has_dir(path) or snap.exists(path)) if is_dir else snap.exists(path):
+                continue
+            if path in _ever_tracked(snap):
+                return raw
+    return None
+
+
+def _stops_before(snap: Snapshot, hit: Any, pattern: re.Pattern[str]) -> Any:
+    """A command of the hit's job, before its tests, that reads a path the repository had and
+    no longer has there — a requirements file it installs from (KSandke/mlops-pipeline-
+    recommender .github/workflows/ci.yml:21 `pip install -r Recommender/requirements.txt`,
+    moved to the root in 4f7c206; reviewed), a script it runs, a folder it enters, or the
+    step's own working directory: the job fails there on every run, and its tests never run.
+    Returns (command, what it misses)."""
     if not hit.direct or hit.line is None:
         return None
     for command in hit.job.commands:
         if command.line is None or command.line >= hit.line:
             continue
-        for match in _REQUIREMENTS_ARG.finditer(command.text):
-            raw = match.group(1).strip("'\"")
-            if not raw or "$" in raw or "{" in raw:
-                continue
-            path = posixpath.normpath(posixpath.join(command.cwd, raw))
-            if snap.exists(path):
-                continue
-            if path in _ever_tracked(snap):
-                return command
+        missing = _gone(snap, command.text, command.cwd)
+        if missing is not None:
+            return command, missing
+    if hit.cwd and not snap.has_dir(hit.cwd):
+        from mlaudit.probes._delivery import _ever_tracked
+
+        if hit.cwd in _ever_tracked(snap):
+            return hit, hit.cwd
+    found = pattern.search(hit.text)
+    if found is not None:
+        missing = _gone(snap, hit.text[: found.start()], hit.cwd)
+        if missing is not None:
+            return hit, missing
     return None
 
 
@@ -523,7 +561,9 @@ def tests_in_ci(snap: Snapshot, p: TestsInCiParams) -> Observation:
     job spec the step submits; `nox -s lint` runs no tests. Install lines
     (`pip install pytest`) never count. Jobs that only run manually or on a schedule, or
     that swallow the tests' failure (`pytest || true`), or tests that are all placeholders
-    (`assert 1 + 1 == 2`, importing nothing), give partial credit; CI running a test
+    (`assert 1 + 1 == 2`, importing nothing), or a job that stops before its tests on every
+    run (it installs from, runs or enters a path the repository moved away), give partial
+    credit; CI running a test
     command while the repository has no test functions fails. In a repository whose main
     language is not Python (probes._languages), its test command (`go test`, `cargo test`,
     `npm test` …) run on the tests of that language counts the same.
@@ -568,12 +608,14 @@ def tests_in_ci(snap: Snapshot, p: TestsInCiParams) -> Observation:
         for h in on_change
         if not _ci_reach.cannot_fail(h.text, pattern) and not _ci_reach.lost_in_script(snap, h)
     ]
-    stopped = [(h, broken) for h in gating if (broken := _stops_before(snap, h)) is not None]
+    stopped = [
+        (h, broken) for h in gating if (broken := _stops_before(snap, h, pattern)) is not None
+    ]
     if stopped and len(stopped) == len(gating):
-        hit, step = stopped[0]
+        hit, (step, missing) = stopped[0]
         return base.partial(
             "CI runs the tests on every change, but the job stops before them: "
-            f"`{step.text[:80]}` reads a file the repository moved away or deleted",
+            f"`{step.text[:80]}` needs `{missing}`, which the repository moved away or deleted",
             [ev(hit.job.path, step.line, step.text, "fails every run"), hit.evidence()],
         )
     halted = {id(h) for h, _step in stopped}

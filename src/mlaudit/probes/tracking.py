@@ -262,7 +262,9 @@ def shared_tracking_server(snap: Snapshot, p: NoParams) -> Observation:
     the managed server it names as infrastructure (a CloudFormation
     `AWS::SageMaker::MlflowTrackingServer`, its Terraform resource). A committed `mlruns/` folder, a
     `file:`/`sqlite:` URI or a server on the loopback address (`http://127.0.0.1:5000`, a
-    tutorial's `mlflow ui`) is local-only and does not count.
+    tutorial's `mlflow ui`, a Compose service running `mlflow ui`) is local-only and does
+    not count; a server named by MLFLOW_TRACKING_URI while the code sets a local URI with
+    `mlflow.set_tracking_uri` (which wins over the variable) is partial.
     Why: results on one laptop cannot be compared or audited by the team (GCP level 1
     "ML metadata store").
     Fix: run an MLflow tracking server (or use a hosted tracker) and set
@@ -345,6 +347,8 @@ def shared_tracking_server(snap: Snapshot, p: NoParams) -> Observation:
             local.append(ev(path, line, text, "local store"))
         elif _LOOPBACK_URI.match("'" + shown):
             local.append(ev(path, line, text, "server on this machine"))
+        elif (viewer := _compose_viewer(snap, path, shown)) is not None:
+            local.append(ev(path, line, text, viewer))
         elif _REMOTE_URI.match("'" + shown) or (shown.startswith("$") and not path.endswith(".py")):
             # a server URL, or (outside Python) a value injected from CI secrets/variables
             remote.append(ev(path, line, text))
@@ -380,6 +384,13 @@ def shared_tracking_server(snap: Snapshot, p: NoParams) -> Observation:
     mlruns = [f for f in snap.files if f.startswith("mlruns/") or "/mlruns/" in f]
     if mlruns:
         local.append(ev(mlruns[0], note=f"committed mlruns/ ({len(mlruns)} files): local store"))
+    overridden = _overridden_by_code(snap, remote, local)
+    if overridden:
+        return base.partial(
+            "MLFLOW_TRACKING_URI names a server, but the code sets a local tracking URI, "
+            "which takes precedence over the variable",
+            overridden,
+        )
     if remote:
         return base.passed("runs go to a shared tracking server", remote)
     if not local:
@@ -421,6 +432,48 @@ def shared_tracking_server(snap: Snapshot, p: NoParams) -> Observation:
     return base.failed("no shared tracking server configured")
 
 
+_HOST = re.compile(r"^https?://([\w.-]+)")
+
+
+def _compose_viewer(snap: Snapshot, path: str, uri: str) -> str | None:
+    """Why a tracking URI of a Compose file names no tracking server: its host is a service
+    of the same file that runs `mlflow ui`, MLflow's viewer of the runs in a folder on this
+    machine (Facco000/mlops-end-to-end-nyc-taxi docker-compose.yml:4-11,19; reviewed)."""
+    host = _HOST.match(uri)
+    if host is None:
+        return None
+    for service in snap.compose_services:
+        if service.path != path or service.name != host.group(1):
+            continue
+        command = service.doc.get("command") if isinstance(service.doc, dict) else None
+        words = " ".join(map(str, command)) if isinstance(command, list) else str(command or "")
+        if re.search(r"\bmlflow\s+ui\b", words):
+            return "a Compose `mlflow ui`: a viewer of a local folder"
+    return None
+
+
+def _overridden_by_code(
+    snap: Snapshot, remote: list[Evidence], local: list[Evidence]
+) -> list[Evidence]:
+    """The evidence, when the only server is named by MLFLOW_TRACKING_URI in configuration
+    and production code sets a loopback or local URI with `mlflow.set_tracking_uri`, which
+    wins over the variable (Ivanrs297/mlops-end-to-end-mibici api/app.py:18-19 and
+    MLFlow/retrain_model.py:17-18 `http://127.0.0.1:5000/`, docker-compose.yml:12 naming
+    `http://mlflow:5000`; reviewed). Empty otherwise."""
+    from_env = [e for e in remote if e.snippet and "MLFLOW_TRACKING_URI" in e.snippet]
+    if not from_env or len(from_env) != len(remote):
+        return []
+    set_locally = [
+        e
+        for e in local
+        if e.snippet
+        and "set_tracking_uri" in e.snippet
+        and not base.is_notebook(e.path)
+        and not base.is_test_path(e.path)
+    ]
+    return from_env + set_locally if set_locally else []
+
+
 _MLFLOW_RUN_CALLS = ("mlflow.start_run", "mlflow.set_experiment", "mlflow.log_*", "mlflow.*autolog")
 
 
@@ -449,6 +502,20 @@ def _databricks_workspace_runs(snap: Snapshot) -> list[Evidence]:
 
 
 _CODE_VERSION = derivation_key("code_version_logged.v2")
+_COMMIT_ID = re.compile(r"[0-9a-f]{40}")
+
+
+def _recorded_commits(snap: Snapshot) -> list[Evidence]:
+    """The `mlflow.source.git.commit` tags of runs committed with an MLflow file store: MLflow
+    wrote the commit the run started from (GoparapukethaN/mlops-end-to-end-pipeline mlruns/
+    664959467644995503/9f29…/tags/mlflow.source.git.commit; reviewed)."""
+    out = []
+    for path in snap.glob("**/tags/mlflow.source.git.commit")[:3]:
+        if _COMMIT_ID.fullmatch((snap.text(path) or "").strip()):
+            out.append(ev(path, 1, note="a run's recorded commit"))
+    return out
+
+
 _GIT_HEAD = re.compile(r"rev-parse\W+(?:--short\W+)?HEAD\b")
 
 
@@ -521,6 +588,11 @@ def code_version_logged(snap: Snapshot, p: NoParams) -> Observation:
     strong.extend(ev(m, note="MLflow Project runs record the git commit") for m in mlproject)
     if strong:
         return base.passed("runs record the code version", strong)
+    recorded = _recorded_commits(snap) if auto else []
+    if recorded:
+        return base.passed(
+            "the tracker records the git commit, and a committed run shows it did", auto + recorded
+        )
     if auto:
         return base.partial(
             "the tracker records the git commit only when runs start from a git checkout",

@@ -808,21 +808,115 @@ _GITLAB_RESERVED = {
 }
 
 
-def _gitlab_triggers(job: dict[Any, Any]) -> set[str]:
-    text = repr(job.get("rules", "")) + repr(job.get("only", ""))
-    triggers = set()
-    if "schedule" in text:
-        triggers.add("schedule")
-    if "merge_request" in text:
-        triggers.add("pull_request")
-    if "when: manual" in repr(job) or job.get("when") == "manual":
-        triggers.add("manual")
-    if "tags" in text or "$CI_COMMIT_TAG" in text:
-        triggers.add("tag")
-    if not job.get("rules") and not job.get("only"):
-        triggers.update({"push", "pull_request"})
-    elif "schedule" not in triggers or "push" in text:
-        triggers.add("push")
+# what `$CI_PIPELINE_SOURCE` (a rule's condition) or an `only:` keyword names, as a trigger
+_GITLAB_SOURCES = {
+    "schedule": "schedule",
+    "schedules": "schedule",
+    "merge_request_event": "pull_request",
+    "merge_requests": "pull_request",
+    "external_pull_request_event": "pull_request",
+    "external_pull_requests": "pull_request",
+    "push": "push",
+    "pushes": "push",
+    "branches": "push",
+    "pipeline": "push",
+    "pipelines": "push",
+    "parent_pipeline": "push",
+    "tags": "tag",
+    "web": "manual",
+    "api": "manual",
+    "trigger": "manual",
+    "triggers": "manual",
+    "chat": "manual",
+}
+_GITLAB_SOURCE_TEST = re.compile(r"\$CI_PIPELINE_SOURCE\s*(==|!=|=~|!~)\s*(\S+)")
+# `$NAME == "value"`: a variable the file defines, compared to another value than its own
+_GITLAB_VARIABLE_TEST = re.compile(r"""\$(\w+)\s*==\s*["']([^"']*)["']""")
+
+
+def _gitlab_variables(*holders: Any) -> dict[str, str]:
+    """The `variables:` the file defines (global, then the job's), as text."""
+    out: dict[str, str] = {}
+    for holder in holders:
+        for name, value in _as_dict(
+            holder.get("variables") if isinstance(holder, dict) else None
+        ).items():
+            if isinstance(value, dict):
+                value = value.get("value")
+            if isinstance(value, str | int | float | bool):
+                out[str(name)] = str(value).lower() if isinstance(value, bool) else str(value)
+    return out
+
+
+def _gitlab_condition(condition: str, variables: dict[str, str]) -> set[str]:
+    """The triggers on which a rule's `if:` holds. A part that needs a variable of the file
+    set to another value than its default (`$ENABLE_DEPLOY_JOBS == "true"` with `"false"`
+    in `variables:`) holds only when someone sets it for a run: by hand."""
+    out: set[str] = set()
+    for part in re.split(r"\|\|", condition):
+        defaulted = [
+            (name, wanted)
+            for name, wanted in _GITLAB_VARIABLE_TEST.findall(part)
+            if name in variables and variables[name] != wanted
+        ]
+        if defaulted:
+            out.add("manual")
+            continue
+        sources: set[str] | None = None
+        for op, value in _GITLAB_SOURCE_TEST.findall(part):
+            named = {
+                trigger
+                for word, trigger in _GITLAB_SOURCES.items()
+                if re.search(rf"\b{word}\b", value)
+            }
+            if op in ("!=", "!~"):
+                named = {"push", "pull_request"} - named
+            sources = named if sources is None else sources & named
+        if sources is None:
+            if "$CI_COMMIT_TAG" in part and not re.search(r"\$CI_COMMIT_TAG\s*==\s*null", part):
+                sources = {"tag"}
+            elif "$CI_MERGE_REQUEST" in part:
+                sources = {"pull_request"}
+            else:
+                sources = {"push"}
+        out |= sources
+    return out
+
+
+def _gitlab_triggers(job: dict[Any, Any], variables: dict[str, str] | None = None) -> set[str]:
+    """The events that start a GitLab job: its `rules:` read one by one (a `when: never`
+    rule starts nothing, a `when: manual` one waits for a person), else its `only:`; a job
+    whose rules start it on no event is PAUSED."""
+    variables = variables or {}
+    job_when = job.get("when")
+    rules = job.get("rules")
+    if isinstance(rules, list) and rules:
+        triggers: set[str] = set()
+        for rule in rules:
+            if not isinstance(rule, dict):
+                continue
+            when = rule.get("when", job_when)
+            if when == "never":
+                continue
+            condition = rule.get("if")
+            got = (
+                _gitlab_condition(condition, variables)
+                if isinstance(condition, str)
+                else {"push", "pull_request"}
+            )
+            triggers |= {"manual"} if when == "manual" else got
+        return triggers or {PAUSED}
+    only = job.get("only")
+    if isinstance(only, dict):
+        only = only.get("refs")
+    if isinstance(only, str):
+        only = [only]
+    if isinstance(only, list) and only:
+        triggers = {_GITLAB_SOURCES.get(str(ref), "push") for ref in only}
+    else:
+        triggers = {"push", "pull_request"}
+    if job_when == "manual":
+        return {"manual"}
     return triggers
 
 
@@ -836,7 +930,8 @@ def parse_gitlab(path: str, doc: Any) -> list[CiJob]:
             continue
         if not any(k in job for k in ("script", "trigger", "extends", "run")):
             continue
-        ci = CiJob("gitlab", path, str(name), key_line(doc, name), _gitlab_triggers(job))
+        variables = _gitlab_variables(doc, job)
+        ci = CiJob("gitlab", path, str(name), key_line(doc, name), _gitlab_triggers(job, variables))
         env = job.get("environment")
         ci.environment = str(env.get("name") if isinstance(env, dict) else env) if env else None
         allowed = job.get("allow_failure") is True  # `{exit_codes: …}` allows only those

@@ -26,7 +26,7 @@ import hashlib
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -158,7 +158,16 @@ def is_dummy(value: str) -> bool:
     # allenai/OLMo scripts/beaker/annealing/launch_annealing.sh:39)
     if _PLACEHOLDER_NAME.fullmatch(v) or _BRACKETED.fullmatch(v) or _DOTTED_NAME.fullmatch(v):
         return True
+    # a provider's prefix on a value too short or wrongly shaped for that provider's tokens
+    # is an example written to look like one (HovhannesHovakimyan/mlops-end-to-end-pipeline
+    # docs/GITLAB_RUNNER_PROVISIONING_GUIDE.md:108 `--admin-token glpat-ABC123xyz`, nine
+    # characters where GitLab issues twenty; reviewed)
+    if _PROVIDER_PREFIX.match(v) and not any(token.search(v) for _kind, token in _TOKENS):
+        return True
     return len(set(v)) < 5
+
+
+_PROVIDER_PREFIX = re.compile(r"gh[pousr]_|github_pat_|glpat-|xox[baprs]-|hf_|npm_|pypi-|sk-|AIza")
 
 
 def is_real_value(value: str, *, min_len: int = 8, min_entropy: float = 2.5) -> bool:
@@ -203,7 +212,8 @@ _TOKENS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
 )
 _SECRET_NAME = re.compile(
-    r"(?i)(token|secret|passw(?:or)?d|pwd|api_?key|access_?key|private_?key|credential|auth_?key)"
+    r"(?i)(token|secret|passw(?:or)?d|pwd|api_?key|access_?key|private_?key|credential|auth_?key"
+    r"|fernet_?key)"
 )
 
 
@@ -252,12 +262,18 @@ CANDIDATE = re.compile(
     # letter (Z, Q, L): a common first letter would make every position a candidate
     r"|Z2hw[XY]|Z2l0aHViX3BhdF|Z2xwYXQt|QUtJQ|QVNJQ|LS0tLS1CRUdJT|ZXlK"
     r"|(?m:^[+ \t]*(?:export[ \t]+|ENV[ \t]+|ARG[ \t]+|env[ \t]+|arg[ \t]+)?[A-Z0-9_]*"
-    r"(?:TOKEN|SECRET|PASSW|PWD|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIAL|AUTH_?KEY)"
+    r"(?:TOKEN|SECRET|PASSW|PWD|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIAL|AUTH_?KEY|FERNET_KEY)"
     r"[A-Z0-9_]*[ \t]*[=:])"
     r"|(?im:^[+ \t]*(?:ENV|ARG)[ \t]+\w*(?:token|secret|passw|api_?key|access_?key)\w*[ \t=])"
     # a quoted literal assigned to a credential name in code (code_credential_findings)
     r"|(?i:passw|secret|token|apikey|api_key|access_key|auth_key)\w{0,30}[\\\"']{0,2}\]?[ \t]*:?=[ \t]*\\?[\"']"
     r"|(?i:passw|secret|token|apikey|api_key|access_key|auth_key)\w{0,30}[\\]?[\"'][ \t]*:[ \t]*\\?[\"']"
+    # ... in YAML, unquoted (`password: …`), or as a `- name: …` / `value: …` pair
+    r"|(?i:passw|secret|token|apikey|api_key|access_key|auth_key)[\w.-]{0,30}[\"']?[ \t]*:[ \t]+"
+    r"[\"']?[A-Za-z0-9!@#$%^&*+=?~_./-]{10}"
+    r"|(?i:passw|secret|token|apikey|api_key|access_key|auth_key)[\w.-]{0,30}[\"']?[ \t]*\r?\n"
+    r"[+ \t]*value:"
+    r"|(?:TOKEN|SECRET|PASSW|API_?KEY|ACCESS_?KEY|AUTH_?KEY)[A-Z0-9_]*=[\"']?[A-Za-z0-9!@#%^&*+?~_./-]{10}"
 )
 CANDIDATE_BYTES = re.compile(CANDIDATE.pattern.encode())
 
@@ -277,7 +293,7 @@ _CODE_ASSIGNMENT = re.compile(
 _HEX_TOKEN = re.compile(r"[0-9a-f]{32,128}")
 _CODE_SECRET_NAME = re.compile(
     r"(?i)(?:^|_)(?:passw(?:or)?d|pwd|secret|token|api_?key|apikey|access_?key|auth_?key"
-    r"|secret_?key|private_?key)(?:$|_)|(?:password|passwd|secret|token|apikey|apiKey)$"
+    r"|secret_?key|private_?key|fernet_?key)(?:$|_)|(?:password|passwd|secret|token|apikey|apiKey)$"
 )
 # a name that holds something about a credential, not the credential itself
 _CODE_NOT_SECRET = re.compile(
@@ -290,6 +306,9 @@ _CODE_NOT_SECRET = re.compile(
 _PAGE_TOKEN = re.compile(r"(?i)(?:page|next|continuation|pagination|cursor|sync)_?token")
 _PASSWORD_SYMBOLS = frozenset("!@#$%^&*+=?~")
 CODE_SUFFIXES = (".py", ".ipynb", ".pyw", ".js", ".ts", ".java", ".go", ".rb", ".scala", ".r")
+# settings files whose `name = "value"` lines are read as code's (tovantrang/mlops-end-to-end-2025
+# settings.toml:1 `api_token = "…"` in d54f49d, a 40-hex Picsellia token; reviewed)
+SETTINGS_SUFFIXES = (".toml", ".cfg", ".ini")
 
 
 def code_credential_findings(line: str) -> list[tuple[str, str, str]]:
@@ -313,6 +332,98 @@ def code_credential_findings(line: str) -> list[tuple[str, str, str]]:
             continue
         out.append(("code-credential", value, f"{name} = {redact(value)}"))
     return out
+
+
+# a YAML mapping entry: `password: …`, `- POSTGRES_PASSWORD: …`
+_YAML_ENTRY = re.compile(
+    r"""^[+ \t]*(?:-[ \t]+)?["']?([A-Za-z_][\w.-]{0,63})["']?[ \t]*:[ \t]+(\S.*?)[ \t]*$"""
+)
+# the name of a `- name: … / value: …` pair (Kubernetes env, Azure Container Apps secrets)
+_YAML_NAME = re.compile(r"""^([+ \t]*)-[ \t]+name:[ \t]+["']?([\w.-]{1,64})["']?[ \t]*$""")
+_YAML_VALUE = re.compile(r"""^[+ \t]*value:[ \t]+(\S.*?)[ \t]*$""")
+# a Compose `environment:` list item: `- POSTGRES_PASSWORD=…`
+_YAML_ENV_ITEM = re.compile(
+    r"""^[+ \t]*-[ \t]+["']?([A-Za-z_][\w.]{0,63})=([^"'\s]+)["']?[ \t]*$"""
+)
+
+
+def _strong_literal(value: str) -> bool:
+    """A value a generator or a person made to be hard to guess: 10+ characters, digits with
+    letters of both cases, or a long hex token, or letters and digits with symbols; not a
+    path, URL, reference or placeholder (code_credential_findings' rule, for settings)."""
+    if not 10 <= len(value) <= 256 or value.startswith(("/", "./", "~", "$", "{", "[", "&", "*")):
+        return False
+    if any(c.isspace() for c in value) or "://" in value or "\\" in value:
+        return False
+    hex_token = _HEX_TOKEN.fullmatch(value) is not None and not value.isdigit()
+    mixed_case = any(c.islower() for c in value) and any(c.isupper() for c in value)
+    symbolic = any(c in _PASSWORD_SYMBOLS for c in value) and any(c.isalpha() for c in value)
+    if not (mixed_case or hex_token or symbolic):
+        return False
+    return any(c.isdigit() for c in value) and is_real_value(value, min_entropy=3.0)
+
+
+def _yaml_value(raw: str) -> str | None:
+    """The literal of a YAML scalar, None for a block, an anchor or a flow collection."""
+    raw = raw.strip()
+    if raw[:1] in ("'", '"'):
+        end = raw.find(raw[0], 1)
+        return raw[1:end] if end > 0 else None
+    if raw[:1] in ("|", ">", "&", "*", "{", "[", "!"):
+        return None
+    return raw.split(" #", 1)[0].strip()
+
+
+def _yaml_credential_name(name: str) -> bool:
+    """A YAML key or `name:` that names a credential as a whole word (`password`,
+    `DB_PASSWORD`, `acr-password`), not a word that contains one (`tokenizer: google/bert…`
+    in MLOps-Basics configs/model/default.yaml:2)."""
+    words = re.sub(r"[-.]", "_", name)
+    return (
+        _CODE_SECRET_NAME.search(words) is not None
+        and _CODE_NOT_SECRET.search(words) is None
+        and _credential_name(words)
+    )
+
+
+# a Mage pipeline's trigger file: its `token` is the trigger's key in the scheduler's API URL,
+# which Mage writes for every trigger (online-gaming-mlops-project machine_learning/pipelines/
+# batch_inference/triggers.yaml:13, a daily schedule)
+_MAGE_TRIGGERS = re.compile(r"(?:^|/)pipelines/[^/]+/triggers\.ya?ml$")
+
+
+def yaml_credential_findings(lines: Sequence[str], index: int) -> list[tuple[str, str, str]]:
+    """(kind, value, shown) for a hard-to-guess literal given to a credential name in YAML:
+    `password: …`, `- POSTGRES_PASSWORD=…`, and the value of a `- name: …password` item
+    (a Kubernetes env entry; an Azure Container Apps secret: r-kowalczyk/model-serving-
+    platform app.yaml:14-15 in 80a75d1, a registry's admin password; reviewed). A word such
+    as `postgres` or `mlflow123` is a development default, not reported."""
+    line = lines[index]
+    out: list[tuple[str, str, str]] = []
+    entry = _YAML_ENTRY.match(line)
+    if entry and entry.group(1) != "value" and _yaml_credential_name(entry.group(1)):
+        value = _yaml_value(entry.group(2))
+        if value is not None and _strong_literal(value):
+            out.append(("config-credential", value, f"{entry.group(1)}: {redact(value)}"))
+    item = _YAML_ENV_ITEM.match(line)
+    if item and _yaml_credential_name(item.group(1)) and _strong_literal(item.group(2)):
+        out.append(("config-credential", item.group(2), f"{item.group(1)}={redact(item.group(2))}"))
+    pair = _YAML_VALUE.match(line)
+    if pair and index > 0:
+        for back in range(index - 1, max(-1, index - 4), -1):
+            named = _YAML_NAME.match(lines[back])
+            if named is None:
+                continue
+            if _yaml_credential_name(named.group(2)):
+                value = _yaml_value(pair.group(1))
+                if value is not None and _strong_literal(value):
+                    out.append(("config-credential", value, f"{named.group(2)}: {redact(value)}"))
+            break
+    return out
+
+
+def is_yaml(path: str) -> bool:
+    return path.lower().endswith((".yml", ".yaml"))
 
 
 def is_env_file(path: str) -> bool:
@@ -415,7 +526,8 @@ def find_secrets(path: str, text: str, *, first_line: int = 1) -> list[SecretFin
     env_file = is_env_file(path)
     config_file = is_credential_config(path)
     docker = is_dockerfile(path)
-    code = path.lower().endswith(CODE_SUFFIXES)
+    yaml_file = is_yaml(path) and not _MAGE_TRIGGERS.search(path)
+    code = path.lower().endswith(CODE_SUFFIXES + SETTINGS_SUFFIXES)
     # every line of a file whose whole format is settings; elsewhere only the lines around a
     # candidate (the history scan's windows): the detectors cost ~2 MB/s, and a repository of
     # LLM responses held 30 MB of JSON with a candidate here and there (ray-project/
@@ -475,6 +587,9 @@ def find_secrets(path: str, text: str, *, first_line: int = 1) -> list[SecretFin
                 # a value a specific detector named (a GitHub token …) is reported once
                 if not any(fp == _fingerprint(value) for _, fp in seen):
                     add(kind, index, value, shown)
+        if yaml_file and (":" in line or "=" in line):
+            for kind, value, shown in yaml_credential_findings(lines, index):
+                add(kind, index, value, shown)
         if env_file or config_file:
             env = _ENV_LINE.match(line)
             comment = line.lstrip().startswith(("#", ";"))
@@ -651,6 +766,7 @@ _ASSIGN = re.compile(
     r"|access_?key|private_?key|auth_?key|credential)s?[A-Za-z0-9_.-]{0,20}[\"']?[ \t]{0,3}"
     r"[=:][ \t]{0,3}[\"']?)([A-Za-z0-9_\-+/=.~!@#%^*]{6,256})(?![(\[\w])"
 )
+_VALUE_LINE = re.compile(r"""(\bvalue:[ \t]*["']?)([A-Za-z0-9_\-+/=.~!@#%^*]{20,256})""")
 _LOCAL_HOSTS = ("localhost", "127.", "0.0.0.0", "[::1]", "::1", "host.docker.internal")
 # multicast DNS names answer on the local network only (RFC 6762): `cam.local`
 _LOCAL_SUFFIXES = (".local",)
@@ -1012,6 +1128,15 @@ def redact_text(text: str, *, max_chars: int = REDACT_MAX_CHARS) -> str:
         lambda m: (
             m.group(1) + redact(m.group(2))
             if _credential_like(m.group(2), min_len=6) and not is_reference(m.group(2))
+            else m.group(0)
+        ),
+        out,
+    )
+    # the value line of a `- name: …password` pair, quoted alone: its name is on another line
+    out = _VALUE_LINE.sub(
+        lambda m: (
+            m.group(1) + redact(m.group(2))
+            if _strong_literal(m.group(2)) and shannon_entropy(m.group(2)) >= 3.5
             else m.group(0)
         ),
         out,
