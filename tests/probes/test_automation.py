@@ -183,6 +183,18 @@ AIRFLOW_TASK = (
     "with DAG('p') as dag:\n    PythonOperator(task_id='t', python_callable=_train)\n"
 )
 TRAIN_MODULE = "from sklearn.linear_model import LogisticRegression\n\n\ndef run(force=False):\n    LogisticRegression().fit([[0]], [0])\n"
+DELEGATING_DAG = (
+    "from airflow.decorators import dag, task\nfrom pkg.tasks import %s as run\n\n\n"
+    "@dag()\ndef pipeline():\n    @task\n    def step():\n        return run({})\n"
+)
+DELEGATING_TASKS = {
+    "pkg/__init__.py": "",
+    "pkg/tasks.py": "from pkg.training import train_baseline_model\n\n\n"
+    "def run_training_task(ctx):\n    return train_baseline_model(ctx)\n\n\n"
+    "def run_report_task(ctx):\n    return ctx\n",
+    "pkg/training.py": "from sklearn.linear_model import LogisticRegression\n\n\n"
+    "def train_baseline_model(ctx):\n    return LogisticRegression().fit(X, y)\n",
+}
 BASH_DAG = (
     "from airflow import DAG\nfrom airflow.operators.bash import BashOperator\n\n"
     "dag = DAG('p', schedule=None)\nBashOperator(task_id='train', bash_command='%s', dag=dag)\n"
@@ -463,6 +475,22 @@ CASES = [
             "svc/models/xgb_trainer.py": "import xgboost\n\n\ndef clean(d):\n    return d\n\n\n"
             "class XGBoostTrain:\n    def run(self):\n        xgboost.XGBRegressor().fit(X, y)\n",
         },
+        F,
+    ),
+    # a task calling the project's training task, which calls the trainer of another module
+    # (Atharva-Waranashiwar-Coding/churnops-mlops-platform src/churnops/orchestration/
+    # airflow.py:91 -> training_tasks.py -> models/training.py; reviewed) ...
+    (
+        "training-pipeline",
+        "airflow-task-calls-a-task-module-that-trains",
+        {**DELEGATING_TASKS, "pkg/dag.py": DELEGATING_DAG % "run_training_task"},
+        P,
+    ),
+    # ... not one calling only that module's other task
+    (
+        "training-pipeline",
+        "fp-airflow-task-calls-the-task-modules-other-task",
+        {**DELEGATING_TASKS, "pkg/dag.py": DELEGATING_DAG % "run_report_task"},
         F,
     ),
     # a BashOperator running the training script, behind a machine's path and in Windows

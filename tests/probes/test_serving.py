@@ -129,6 +129,10 @@ READY_DEPLOY = (
     "    spec:\n      containers:\n      - name: api\n        readinessProbe:\n"
     "          httpGet: {path: /ready, port: 8000}\n"
 )
+COMPOSE_GATED = (
+    "services:\n  api:\n    build: .\n    healthcheck:\n      test: curl -f localhost:8000/ready\n"
+    "  proxy:\n    image: caddy:2\n    depends_on:\n      api:\n        condition: %s\n"
+)
 REGISTRY_LOAD = "import mlflow\n\ndef predict(x):\n    m = mlflow.pyfunc.load_model('models:/churn/Production')\n    return m.predict(x)\n"
 
 
@@ -199,6 +203,25 @@ REGISTRY_LOAD = "import mlflow\n\ndef predict(x):\n    m = mlflow.pyfunc.load_mo
                 "k8s/d.yaml": READY_DEPLOY,
             },
             FAIL,
+        ),
+        # a Compose health check the proxy in front waits for (LEMSingapore/hdb-mlops-platform
+        # docker-compose.yml:49,111-112; reviewed) ...
+        (
+            {
+                "app/main.py": APP,
+                "app/predict.py": REGISTRY_LOAD,
+                "docker-compose.yml": COMPOSE_GATED % "service_healthy",
+            },
+            PASS,
+        ),
+        # ... not one nothing waits for: a health check alone routes nothing away
+        (
+            {
+                "app/main.py": APP,
+                "app/predict.py": REGISTRY_LOAD,
+                "docker-compose.yml": COMPOSE_GATED % "service_started",
+            },
+            PARTIAL,
         ),
         # no serving code and no model server: nothing serves a model to judge
         ({"train.py": "import joblib\njoblib.dump(m, 'model.pkl')\n"}, NOT_APPLICABLE),

@@ -171,6 +171,19 @@ CASES = [
         },
         FAIL,
     ),
+    # … not when the code reads the variable and falls back to a local store without it
+    # (GFiaMon/eurusd-mlops-pipeline src/03_train_models.py:93-99)
+    (
+        "shared-tracking-server",
+        "FP local store only as the fallback of the variable",
+        {
+            "train.py": "import os, mlflow\nuri = os.getenv('MLFLOW_TRACKING_URI')\n"
+            "if uri:\n    mlflow.set_tracking_uri(uri)\nelse:\n"
+            "    mlflow.set_tracking_uri('sqlite:///mlflow.db')\n",
+            "deploy.sh": "docker run -e MLFLOW_TRACKING_URI=http://mlflow.acme.io:5000 app\n",
+        },
+        PASS,
+    ),
     # … or overridden by the code, which sets the loopback server (Ivanrs297/mlops-end-to-
     # end-mibici api/app.py:18-19; reviewed)
     (
@@ -495,6 +508,29 @@ CASES = [
     # an MLflow Recipe (mlflow/recipes-regression-template recipe.yaml:18); a rattler-build
     # conda recipe is another recipe.yaml
     ("tracker-calls", "mlflow recipe", {"recipe.yaml": RECIPE, "steps/train.py": "x = 1\n"}, PASS),
+    # the tracker module held on an attribute (Atharva-Waranashiwar-Coding/churnops-mlops-
+    # platform src/churnops/tracking/mlflow.py:31,173 `self._mlflow = mlflow`; reviewed) ...
+    (
+        "tracker-calls",
+        "mlflow held on self",
+        {
+            "tracking.py": "import mlflow\n\n\nclass Tracker:\n    def __init__(self):\n"
+            "        self._mlflow = mlflow\n\n    def log(self, params):\n"
+            "        self._mlflow.log_params(params)\n"
+        },
+        PASS,
+    ),
+    # ... not an attribute of another class that happens to share the name
+    (
+        "tracker-calls",
+        "FP attribute of another class",
+        {
+            "tracking.py": "import mlflow\n\n\nclass Tracker:\n    def __init__(self):\n"
+            "        self._mlflow = mlflow\n\n\nclass Other:\n    def log(self, params):\n"
+            "        self._mlflow.log_params(params)\n"
+        },
+        FAIL,
+    ),
     # a tracker's callback subclassed to log more (ai-hero/llm-research-fine-tuning
     # callback.py:14; reviewed); a callback of one's own logs nowhere known
     (

@@ -666,7 +666,7 @@ def health_probes(snap: Snapshot, p: NoParams) -> Observation:
     checks += [
         ev(s.path, s.line_of("healthcheck"), f"{s.name}: healthcheck", "docker-compose")
         for s in snap.compose_services
-        if not base.is_excluded(s.path) and s.healthcheck and s.build and not _tool_server(s)
+        if not base.is_excluded(s.path) and s.healthcheck and s.build and not tool_service(s)
     ]
     if checks:
         return base.passed("container health check declared", checks)
@@ -862,7 +862,7 @@ _TOOL_COMMAND = re.compile(
 )
 
 
-def _tool_server(service: Any) -> bool:
+def tool_service(service: Any) -> bool:
     command = service.doc.get("command") if isinstance(service.doc, dict) else None
     text = " ".join(map(str, command)) if isinstance(command, list) else str(command or "")
     return bool(_TOOL_SERVICE.match(service.name) or _TOOL_COMMAND.search(text))

@@ -27,6 +27,7 @@ from mlaudit.probes.kubernetes import (
     model_uri_platforms,
     obj_ev,
     template_hits,
+    tool_service,
     tool_workload,
 )
 from mlaudit.probes.profile import serving_imports
@@ -509,6 +510,27 @@ def _remote_model_servers(snap: Snapshot) -> list[tuple[K8sObject, dict[str, Any
     return found
 
 
+def _compose_readiness(snap: Snapshot) -> list[Evidence]:
+    """Compose services whose health check gates the services in front of them: another
+    service waits for them with `depends_on: {name: {condition: service_healthy}}`, so no
+    request reaches them before the check passes (LEMSingapore/hdb-mlops-platform
+    docker-compose.yml:49,111-112, Caddy waiting for the API; reviewed)."""
+    waited: set[tuple[str, str]] = set()
+    for service in snap.compose_services:
+        needs = service.doc.get("depends_on") if isinstance(service.doc, dict) else None
+        for name, spec in needs.items() if isinstance(needs, dict) else ():
+            if isinstance(spec, dict) and spec.get("condition") == "service_healthy":
+                waited.add((service.path, str(name)))
+    return [
+        ev(s.path, s.line_of("healthcheck"), f"{s.name}: healthcheck", "gates its dependants")
+        for s in snap.compose_services
+        if s.healthcheck
+        and (s.path, s.name) in waited
+        and not base.is_excluded(s.path)
+        and not tool_service(s)
+    ]
+
+
 @probe("model_durable", NoParams, reads_code=True)
 def model_durable(snap: Snapshot, p: NoParams) -> Observation:
     """The served model comes from a registry or object store, and readiness waits for it.
@@ -517,7 +539,8 @@ def model_durable(snap: Snapshot, p: NoParams) -> Observation:
     before the pod is ready), an inference server (Triton, TF Serving, TorchServe) started
     with a remote model repository (`--model-repository=gs://…`), or serving code loading from a registry (`mlflow …
     load_model("models:/…")`, BentoML, Hugging Face Hub, W&B artifacts, S3/GCS downloads)
-    together with a `readinessProbe`. A registry load without readiness is partial; whether
+    together with a `readinessProbe` (or a Compose health check another service waits
+    for with `condition: service_healthy`). A registry load without readiness is partial; whether
     the readiness endpoint really waits for the model cannot be decided statically. A
     shipped image that fetches the model while it is built (`RUN dvc pull`, `aws s3 cp
     s3://…`) is partial: durable and versioned, but baked into the image.
@@ -551,6 +574,7 @@ def model_durable(snap: Snapshot, p: NoParams) -> Observation:
         for o in k8s_objects(snap, SERVING_WORKLOADS)[0]
         if any(isinstance(c.get("readinessProbe"), dict) for c in o.containers)
     ] + template_hits(snap, re.compile(r"^\s*readinessProbe:"))
+    ready += _compose_readiness(snap)
     if loads and ready:
         return base.passed(
             "model loaded from a registry/object store, with a readiness probe "

@@ -384,7 +384,7 @@ def shared_tracking_server(snap: Snapshot, p: NoParams) -> Observation:
     mlruns = [f for f in snap.files if f.startswith("mlruns/") or "/mlruns/" in f]
     if mlruns:
         local.append(ev(mlruns[0], note=f"committed mlruns/ ({len(mlruns)} files): local store"))
-    overridden = _overridden_by_code(snap, remote, local)
+    overridden = _overridden_by_code(snap, remote, local, computed)
     if overridden:
         return base.partial(
             "MLFLOW_TRACKING_URI names a server, but the code sets a local tracking URI, "
@@ -453,15 +453,17 @@ def _compose_viewer(snap: Snapshot, path: str, uri: str) -> str | None:
 
 
 def _overridden_by_code(
-    snap: Snapshot, remote: list[Evidence], local: list[Evidence]
+    snap: Snapshot, remote: list[Evidence], local: list[Evidence], computed: list[Evidence]
 ) -> list[Evidence]:
     """The evidence, when the only server is named by MLFLOW_TRACKING_URI in configuration
     and production code sets a loopback or local URI with `mlflow.set_tracking_uri`, which
     wins over the variable (Ivanrs297/mlops-end-to-end-mibici api/app.py:18-19 and
     MLFlow/retrain_model.py:17-18 `http://127.0.0.1:5000/`, docker-compose.yml:12 naming
-    `http://mlflow:5000`; reviewed). Empty otherwise."""
+    `http://mlflow:5000`; reviewed). Empty otherwise, and when code also reads the URI at
+    run time: its local URI is then a fallback (GFiaMon/eurusd-mlops-pipeline
+    src/03_train_models.py:93-99, `sqlite:///mlflow.db` when the variable is unset)."""
     from_env = [e for e in remote if e.snippet and "MLFLOW_TRACKING_URI" in e.snippet]
-    if not from_env or len(from_env) != len(remote):
+    if not from_env or len(from_env) != len(remote) or computed:
         return []
     set_locally = [
         e

@@ -404,6 +404,29 @@ def _reexported_training(roles: Any, target: str) -> Evidence | None:
     return None
 
 
+def _delegated_training(snap: Snapshot, roles: Any, target: str) -> Evidence | None:
+    """The training call a module reaches by calling a trainer of another of the project's
+    modules: a flow's task calls `run_training_task` of `orchestration/training_tasks.py`,
+    which calls `train_baseline_model` of `models/training.py`, which fits
+    (Atharva-Waranashiwar-Coding/churnops-mlops-platform src/churnops/orchestration/
+    airflow.py:91; reviewed). One step only."""
+    facts = snap.python(target)
+    if facts is None:
+        return None
+    for inner, line in roles.imports.get(target, []):
+        trained: Evidence | None = roles.training.get(inner)
+        if trained is None:
+            continue
+        modules = [i.module for i in facts.imports if i.line == line]
+        if any(
+            (c.name == module or c.name.startswith(module + ".")) and _calls_trainer(c.name, module)
+            for c in facts.calls
+            for module in modules
+        ):
+            return trained
+    return None
+
+
 def _calls_trainer(name: str, module: str) -> bool:
     """Does the call `name`, through the imported `module`, reach a trainer: a name for
     training or fitting after the module (`trainer.CreditRiskTrainer`), the imported name
@@ -496,7 +519,11 @@ def flow_trains(snap: Snapshot, p: NoParams) -> Observation:
         # LunarMoonDev/mlops-project-retail-service retail-training-service/main.py:5; reviewed)
         used = [*facts.calls, *(Call(name, ref_line) for name, ref_line in facts.refs.items())]
         for target, line in roles.imports.get(path, []):
-            trained = roles.training.get(target) or _reexported_training(roles, target)
+            trained = (
+                roles.training.get(target)
+                or _reexported_training(roles, target)
+                or _delegated_training(snap, roles, target)
+            )
             if trained is None:
                 continue
             imported = [i.module for i in facts.imports if i.line == line]

@@ -261,6 +261,10 @@ class _Collector(ast.NodeVisitor):
     def __init__(self, facts: _Draft) -> None:
         self.facts = facts
         self.aliases: dict[str, str] = {}
+        # `self._mlflow = mlflow` in a class: `self._mlflow.log_params` calls mlflow's
+        # (Atharva-Waranashiwar-Coding/churnops-mlops-platform src/churnops/tracking/
+        # mlflow.py:31,173; reviewed). Kept for the class that assigns it.
+        self.self_aliases: dict[str, str] = {}
 
     def visit(self, node: ast.AST) -> Any:
         kind = node.__class__
@@ -334,6 +338,14 @@ class _Collector(ast.NodeVisitor):
             return sys.intern(".".join(reversed(parts)))
         if not isinstance(node, ast.Name):
             return None
+        if node.id == "self" and parts and self.self_aliases:
+            held = self.self_aliases.get(parts[-1])
+            if held is not None:
+                parts.pop()
+                if not parts:
+                    return held
+                parts.append(held + item)
+                return sys.intern(".".join(reversed(parts)))
         head = self.aliases.get(node.id, node.id)
         if not parts:
             return head
@@ -508,7 +520,25 @@ class _Collector(ast.NodeVisitor):
             name = self.qualify(target)
             if name:
                 self.facts.assignments.append(Assignment(name, value, node.lineno))
+            if (
+                isinstance(target, ast.Attribute)
+                and isinstance(target.value, ast.Name)
+                and target.value.id == "self"
+            ):
+                held = self._imported_name(node.value)
+                if held is not None:
+                    self.self_aliases[target.attr] = held
+                else:
+                    self.self_aliases.pop(target.attr, None)
         self.generic_visit(node)
+
+    def _imported_name(self, node: ast.AST) -> str | None:
+        """The imported module or name an expression is (`mlflow`, `mlflow.sklearn`)."""
+        if isinstance(node, ast.Name):
+            return self.aliases.get(node.id)
+        if isinstance(node, ast.Attribute) and self._imported(node):
+            return self.qualify(node)
+        return None
 
     def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
         # `tracking_uri: str = "./mlruns"`: a settings class's field and its default
@@ -538,6 +568,10 @@ class _Collector(ast.NodeVisitor):
                 name = self.qualify(base)
                 if name:
                     self.facts.bases.append(Call(name, node.lineno))
+            outer, self.self_aliases = self.self_aliases, {}
+            self.generic_visit(node)
+            self.self_aliases = outer
+            return
         self.generic_visit(node)
 
     visit_FunctionDef = _visit_def
