@@ -199,6 +199,10 @@ BASH_DAG = (
     "from airflow import DAG\nfrom airflow.operators.bash import BashOperator\n\n"
     "dag = DAG('p', schedule=None)\nBashOperator(task_id='train', bash_command='%s', dag=dag)\n"
 )
+DOCKER_DAG = (
+    "from airflow import DAG\nfrom airflow.providers.docker.operators.docker import DockerOperator\n\n"
+    "dag = DAG('p', schedule=None)\nDockerOperator(task_id='t', image='i', %s, dag=dag)\n"
+)
 CODEPIPELINE = """Resources:
   DeployPipeline:
     Type: AWS::CodePipeline::Pipeline
@@ -511,6 +515,41 @@ CASES = [
         {
             "dags/dag.py": BASH_DAG % "python src/data/preprocess.py",
             "src/data/preprocess.py": "import pandas\n\npandas.read_csv('x.csv').to_parquet('y')\n",
+            "src/models/train.py": FIT,
+        },
+        F,
+    ),
+    # a container task running a script that trains through the project's trainer module
+    # (PhucBao1/ecommerce-mlops-platform airflow/dags/retrain.py:65-70; reviewed) ...
+    (
+        "training-pipeline",
+        "airflow-docker-task-runs-delegating-training-script",
+        {
+            "dags/dag.py": DOCKER_DAG % "command='python src/train_model.py'",
+            "src/__init__.py": "",
+            "src/train_model.py": "from src.trainer import train_one_epoch\n\ntrain_one_epoch()\n",
+            "src/trainer.py": FIT.replace("def ", "def train_one_epoch():\n    pass\n\n\ndef ", 1),
+        },
+        P,
+    ),
+    # ... and a Kubernetes pod task given the script as its arguments
+    (
+        "training-pipeline",
+        "airflow-pod-task-runs-training-script",
+        {
+            "dags/dag.py": DOCKER_DAG.replace("DockerOperator", "KubernetesPodOperator")
+            % "cmds=['python'], arguments=['src/models/train.py']",
+            "src/models/train.py": FIT,
+        },
+        P,
+    ),
+    # ... not a container task that runs the serving script
+    (
+        "training-pipeline",
+        "fp-airflow-docker-task-runs-serving",
+        {
+            "dags/dag.py": DOCKER_DAG % "command='python src/serve.py'",
+            "src/serve.py": "import joblib\n\nm = joblib.load('m.pkl')\n",
             "src/models/train.py": FIT,
         },
         F,

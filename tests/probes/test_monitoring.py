@@ -152,6 +152,11 @@ CRONJOB = (
     "  jobTemplate:\n    spec:\n      template:\n        spec:\n          containers:\n"
     "          - name: drift\n            image: x\n            command: [python, monitoring/drift.py]\n"
 )
+COMMAND_DAG = (
+    "from airflow import DAG\nfrom airflow.providers.docker.operators.docker import DockerOperator\n\n"
+    "with DAG('p', schedule='@daily') as dag:\n"
+    "    DockerOperator(task_id='t', image='i', command='python /opt/app/%s')\n"
+)
 AIRFLOW_DAG = (
     "from airflow import DAG\nfrom airflow.operators.python import PythonOperator\n"
     "from monitoring.drift import run\n\n"
@@ -178,6 +183,14 @@ def test_monitor_job_and_broken_files(tmp_path):
         ({"monitoring/drift.py": DRIFT, ".github/workflows/drift.yml": SCHEDULED}, PASS),
         ({"monitoring/drift.py": DRIFT, "k8s/cron.yaml": CRONJOB}, PASS),
         ({"monitoring/drift.py": DRIFT, "dags/drift_dag.py": AIRFLOW_DAG}, PASS),
+        # a scheduled DAG whose container task runs the monitor's script (PhucBao1/ecommerce-
+        # mlops-platform airflow/dags/ecommerce_pipeline.py:193-197; reviewed) ...
+        (
+            {"monitoring/drift.py": DRIFT, "dags/pipeline.py": COMMAND_DAG % "monitoring/drift.py"},
+            PASS,
+        ),
+        # ... not one whose task runs another script
+        ({"monitoring/drift.py": DRIFT, "dags/pipeline.py": COMMAND_DAG % "etl/load.py"}, PARTIAL),
         ({"monitoring/drift.py": DRIFT, ".github/workflows/drift.yml": ON_PUSH}, PARTIAL),
         ({"monitoring/drift.py": DRIFT}, PARTIAL),
         # a compose service that loops over the check and sleeps between rounds

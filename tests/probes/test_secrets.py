@@ -178,6 +178,16 @@ def test_a_token_in_a_settings_file_is_a_secret():
     assert not find_secrets("docker-compose.yaml", "      AIRFLOW__CORE__FERNET_KEY: ''\n")
 
 
+def test_a_phrase_in_an_environment_template_is_an_instruction():
+    """PhucBao1/ecommerce-mlops-platform .env.example:40 `ADMIN_API_KEY=doi-key-nay-truoc-khi-
+    deploy`, "change this key before deploying" in Vietnamese (reviewed): it capped the level.
+    The same phrase in a real .env, or a generated value in the template, is still reported."""
+    phrase = "ADMIN_API_KEY=doi-key-nay-truoc-khi-deploy\n"
+    assert not find_secrets(".env.example", phrase)
+    assert find_secrets(".env", phrase)
+    assert find_secrets(".env.example", "ADMIN_API_KEY=" + "q8Zr2Lm5Xw9Tk3Vb7Np1\n")
+
+
 def test_a_mage_triggers_token_is_no_credential():
     """Mage writes a token into every trigger of a pipeline, the trigger's key in its API URL
     (online-gaming-mlops-project machine_learning/pipelines/batch_inference/triggers.yaml:13);

@@ -1216,6 +1216,29 @@ CASES = [
         },
         P,
     ),
+    # a metric held to a floor, the script's exit code failing the CI step
+    # (samfash/cloud-cost-mlops-platform scripts/check_metrics_gate.py:36-41; reviewed)
+    (
+        "model-quality-gate",
+        "metric-against-floor-exits",
+        {
+            "train.py": "from sklearn.linear_model import Ridge\nRidge().fit(X, y)\n",
+            "scripts/gate.py": "def main(r2, r2_floor=0.9):\n    if r2 < r2_floor:\n"
+            "        return 2\n    return 0\n\n\nraise SystemExit(main(0.5))\n",
+        },
+        P,
+    ),
+    # ... not a floor clamped in a computation that stops nothing
+    (
+        "model-quality-gate",
+        "fp-floor-clamped",
+        {
+            "train.py": "from sklearn.linear_model import Ridge\nRidge().fit(X, y)\n",
+            "scripts/report.py": "def show(loss, loss_floor=0.0):\n    if loss < loss_floor:\n"
+            "        loss = loss_floor\n    print(loss)\n",
+        },
+        F,
+    ),
     # ... not a baseline compared in a file that only raises before the comparison
     (
         "model-quality-gate",

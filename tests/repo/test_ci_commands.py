@@ -146,3 +146,40 @@ def test_gitlab_rules_decide_a_jobs_triggers(job, triggers):
     )
     (parsed,) = parse_gitlab(".gitlab-ci.yml", yaml.safe_load(text))
     assert parsed.triggers == triggers
+
+
+@pytest.mark.parametrize(
+    ("condition", "triggers"),
+    [
+        # a deploy job of a workflow that also runs on pull requests, kept to runs by hand
+        # (tecmx-team46-pricing/pricing-mlops-platform platform-infra.yml:69; reviewed)
+        (
+            "github.event_name == 'workflow_dispatch' && inputs.operation == 'deploy'",
+            {"workflow_dispatch"},
+        ),
+        ("github.event_name != 'pull_request'", {"push", "workflow_dispatch"}),
+        (
+            "github.event_name == 'push' || github.event_name == 'workflow_dispatch'",
+            {"push", "workflow_dispatch"},
+        ),
+        # an event test ORed with something else is not read
+        (
+            "github.event_name == 'push' || contains(github.ref, 'release')",
+            {"push", "pull_request", "workflow_dispatch"},
+        ),
+        ("success()", {"push", "pull_request", "workflow_dispatch"}),
+        # an event the workflow never receives: the job never runs
+        ("github.event_name == 'schedule'", {"paused"}),
+    ],
+)
+def test_a_github_jobs_event_condition_narrows_its_triggers(condition, triggers):
+    import yaml
+
+    from mlaudit.repo.parsers.ci import parse_github
+
+    text = (
+        "on: [push, pull_request, workflow_dispatch]\njobs:\n  deploy:\n"
+        f'    if: "{condition}"\n    runs-on: ubuntu-latest\n    steps:\n      - run: ./deploy.sh\n'
+    )
+    (parsed,) = parse_github(".github/workflows/ci.yml", yaml.safe_load(text))
+    assert parsed.triggers == triggers

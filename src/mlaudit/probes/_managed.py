@@ -335,6 +335,18 @@ _INSIGHTS_RESOURCE = re.compile(
 )
 
 
+def insights_resources(snap: Snapshot) -> list[Evidence]:
+    """Application Insights resources (ARM, Bicep, Terraform): where telemetry can go. Every
+    Azure ML workspace needs one, so the resource alone switches nothing on
+    (tecmx-team46-pricing/pricing-mlops-platform infra/workloads/pricing-mlops/modules/
+    azure-ml.bicep:90,126, the workspace's, no endpoint; reviewed)."""
+    files = base.select_files(snap, ("*.json", "*.bicep", "*.tf"), scope="non_tests")
+    return [
+        ev(path, number, text.strip()[:120], "Application Insights resource")
+        for path, number, text in snap.grep(files, _INSIGHTS_RESOURCE)
+    ]
+
+
 def telemetry(snap: Snapshot) -> list[Evidence]:
     """Service telemetry a managed platform collects because the project switched it on."""
     found: list[Evidence] = []
@@ -342,9 +354,6 @@ def telemetry(snap: Snapshot) -> list[Evidence]:
         for key in ("appInsightsEnabled", "app_insights_enabled"):
             if key in node and _truthy(node.get(key)):
                 found.append(ev(path, _line(node, key), f"{key}: true", "Azure ML telemetry"))
-    files = base.select_files(snap, ("*.json", "*.bicep", "*.tf"), scope="non_tests")
-    for path, number, text in snap.grep(files, _INSIGHTS_RESOURCE):
-        found.append(ev(path, number, text.strip()[:120], "Application Insights resource"))
 
     def scan_file(path: str, facts: PythonFacts, buckets: tuple[list[Evidence], ...]) -> None:
         (found,) = buckets

@@ -18,7 +18,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from mlaudit.probes import _ci_reach, base
-from mlaudit.probes._managed import telemetry
+from mlaudit.probes._managed import insights_resources, telemetry
 from mlaudit.probes.base import ev
 from mlaudit.probes.cloudformation import cdk_calls, cdk_evidence, cfn_resources
 from mlaudit.probes.generic import name_matches
@@ -404,9 +404,16 @@ def _scheduled_runs(snap: Snapshot, files: Iterable[str]) -> list[Evidence]:
             for o in ORCHESTRATORS
         ):
             continue
-        related = path in files or any(
-            i.module in modules or any(i.module.startswith(m + ".") for m in modules)
-            for i in facts.imports
+        # ... or that runs its script as a task's command (`DockerOperator(command="python
+        # /opt/workspace/monitoring/evidently/drift_detector.py")`: ecommerce-mlops-platform
+        # airflow/dags/ecommerce_pipeline.py:193-197; reviewed)
+        related = (
+            path in files
+            or any(
+                i.module in modules or any(i.module.startswith(m + ".") for m in modules)
+                for i in facts.imports
+            )
+            or any(pattern.search(text) for text, _line in facts.strings)
         )
         if not related:
             continue
@@ -623,4 +630,11 @@ def managed_telemetry(snap: Snapshot, p: NoParams) -> Observation:
     found = telemetry(snap)
     if found:
         return base.passed("the managed endpoint's telemetry is switched on", found)
+    resources = insights_resources(snap)
+    if resources:
+        return base.partial(
+            "an Application Insights resource exists (an Azure ML workspace needs one), but "
+            "no deployment sends its telemetry there (`app_insights_enabled: true`)",
+            resources,
+        )
     return base.failed("no managed-endpoint telemetry (Application Insights, data capture)")

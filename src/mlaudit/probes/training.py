@@ -388,7 +388,16 @@ _TRAINS_WORD = re.compile(r"train|fit", re.IGNORECASE)
 # airflow/dags/kindle_pipeline.py:194,202 `from scripts.train import run`, `run(force=…)`)
 _ENTRY_POINTS = frozenset({"run", "main", "execute", "start", "cli"})
 # an operator that runs a shell command: the script it names runs as the task
-_SHELL_OPERATORS = ("BashOperator", "SSHOperator")
+# operators whose task is a command line: a shell's, a remote host's, or a container's
+# (ecommerce-mlops-platform airflow/dags/retrain.py:68 `DockerOperator(command="python
+# src/ml_models/recsys/train_model.py")`; reviewed)
+_SHELL_OPERATORS = (
+    "BashOperator",
+    "SSHOperator",
+    "DockerOperator",
+    "DockerSwarmOperator",
+    "KubernetesPodOperator",
+)
 _SCRIPT_IN_COMMAND = re.compile(r"[\w./-]*[\w-]\.py\b|(?<=-m )[\w.]+")
 
 
@@ -462,26 +471,32 @@ def _script_run(snap: Snapshot, command: str) -> list[str]:
 
 
 def _shell_task_trains(
-    snap: Snapshot, facts: PythonFacts, training: dict[str, Evidence]
-) -> tuple[Any, str] | None:
-    """(the operator call, the training script it runs), for a flow's shell task."""
+    snap: Snapshot, facts: PythonFacts, roles: Any
+) -> tuple[Any, str, Evidence] | None:
+    """(the operator call, the training script it runs, its training call), for a flow's
+    command task; the script trains itself or through the trainer of another module."""
     import ast
 
     for call in facts.calls:
         if not call.name.endswith(_SHELL_OPERATORS):
             continue
-        literal = call.kwarg("bash_command") or call.kwarg("command")
-        if literal is None or literal == "<expr>":
-            continue
-        try:
-            command = ast.literal_eval(literal)
-        except (ValueError, SyntaxError):
-            continue
-        if not isinstance(command, str):
-            continue
-        for script in _script_run(snap, command):
-            if script in training:
-                return call, script
+        words: list[str] = []
+        for key in ("bash_command", "command", "cmds", "arguments"):
+            literal = call.kwarg(key)
+            if literal is None or literal == "<expr>":
+                continue
+            try:
+                value = ast.literal_eval(literal)
+            except (ValueError, SyntaxError):
+                continue
+            if isinstance(value, str):
+                words.append(value)
+            elif isinstance(value, list | tuple):
+                words.extend(str(v) for v in value)
+        for script in _script_run(snap, " ".join(words)):
+            trained = roles.training.get(script) or _delegated_training(snap, roles, script)
+            if trained is not None:
+                return call, script, trained
     return None
 
 
@@ -497,8 +512,9 @@ def flow_trains(snap: Snapshot, p: NoParams) -> Observation:
     `training/trainer.py` (shiva-shivanibokka/ML-System-Design-Retraining-Pipeline
     pipelines/flows.py:55,617; reviewed), or the entry point of a module named for training
     (`from scripts.train import run` in the task). A helper of the training module called by
-    the flow (`prepare_features`) trains nothing. A shell task (Airflow `BashOperator`) that
-    runs a training script of the repository (`python src/models/train.py`) trains too.
+    the flow (`prepare_features`) trains nothing. A command task (Airflow `BashOperator`,
+    `DockerOperator`, `KubernetesPodOperator`) that runs a training script of the repository
+    (`python src/models/train.py`) trains too.
     Why: an orchestrated training pipeline is automated training (GCP level 1).
     Fix: run training as a task of the flow (`@flow` → `@task train()`).
     """
@@ -544,13 +560,12 @@ def flow_trains(snap: Snapshot, p: NoParams) -> Observation:
             found.append(ev(trained.path, trained.line, trained.snippet, "training call"))
             break
         else:
-            shell = _shell_task_trains(snap, facts, roles.training)
+            shell = _shell_task_trains(snap, facts, roles)
             if shell is not None:
-                operator, script = shell
-                trained = roles.training[script]
+                operator, script, trained = shell
                 found.append(ev(path, flows[0].line, f"{flows[0].name}", "orchestrated flow"))
                 found.append(
-                    ev(path, operator.line, f"{operator.name}(…) runs {script}", "a shell task")
+                    ev(path, operator.line, f"{operator.name}(…) runs {script}", "a command task")
                 )
                 found.append(ev(trained.path, trained.line, trained.snippet, "training call"))
     if found:

@@ -434,6 +434,31 @@ def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
+_EVENT_TEST = re.compile(r"""github\.event_name\s*(==|!=)\s*['"]([\w-]+)['"]""")
+
+
+def _job_events(condition: Any, triggers: set[str]) -> set[str]:
+    """The workflow's triggers a job's `if:` lets it run on: `github.event_name ==
+    'workflow_dispatch'` keeps that event alone (tecmx-team46-pricing/pricing-mlops-platform
+    .github/workflows/platform-infra.yml:69, a deploy job of a workflow that also runs on
+    pull requests; reviewed), `!=` drops one. A condition that ORs an event test with
+    anything else is not read."""
+    if not isinstance(condition, str) or "event_name" not in condition:
+        return triggers
+    parts = condition.split("||")
+    tests = [_EVENT_TEST.findall(part) for part in parts]
+    if len(parts) > 1 and not all(tests):
+        return triggers
+    wanted = {event for found in tests for op, event in found if op == "=="}
+    dropped = {event for found in tests for op, event in found if op == "!="}
+    kept = {
+        trigger
+        for trigger in triggers
+        if (not wanted or trigger.split("@")[0] in wanted) and trigger.split("@")[0] not in dropped
+    }
+    return kept or {PAUSED}
+
+
 def _truthy_false(value: Any) -> bool:
     return value is False or (isinstance(value, str) and value.strip() in {"false", "${{ false }}"})
 
@@ -706,7 +731,7 @@ def parse_github(path: str, doc: Any) -> list[CiJob]:
             path,
             str(name),
             key_line(doc.get("jobs"), name),
-            set(triggers),
+            _job_events(job.get("if"), set(triggers)),
             environment=str(env) if env else None,
             disabled=_truthy_false(job.get("if")),
             trigger_paths=list(paths),

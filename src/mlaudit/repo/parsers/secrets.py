@@ -426,6 +426,16 @@ def is_yaml(path: str) -> bool:
     return path.lower().endswith((".yml", ".yaml"))
 
 
+# an environment template: what its values hold is for the reader to replace
+_ENV_TEMPLATE = re.compile(
+    r"(?i)(?:^|/)(?:\.env\.(?:example|sample|template|dist|tpl)|(?:example|sample|template)\.env)$"
+)
+# a phrase of lower-case words: an instruction in the reader's language, not a generated value
+# (PhucBao1/ecommerce-mlops-platform .env.example:40 `ADMIN_API_KEY=doi-key-nay-truoc-khi-
+# deploy`, Vietnamese for "change this key before deploying"; reviewed)
+_WORD_PHRASE = re.compile(r"[a-z]+(?:[-_.][a-z]+){2,}")
+
+
 def is_env_file(path: str) -> bool:
     name = path.rsplit("/", 1)[-1].lower()
     return name == ".env" or name.startswith(".env.") or name.endswith(".env")
@@ -595,7 +605,8 @@ def find_secrets(path: str, text: str, *, first_line: int = 1) -> list[SecretFin
             comment = line.lstrip().startswith(("#", ";"))
             if env and not comment and _credential_name(env.group(1)):
                 value = _unquote(env.group(2))
-                if is_real_value(value):
+                phrase = _WORD_PHRASE.fullmatch(value) is not None and _ENV_TEMPLATE.search(path)
+                if is_real_value(value) and not phrase:
                     kind = "env-secret" if env_file else "config-credential"
                     add(kind, index, value, f"{env.group(1)}={redact(value)}")
         if docker:
