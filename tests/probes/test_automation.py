@@ -199,6 +199,20 @@ BASH_DAG = (
     "from airflow import DAG\nfrom airflow.operators.bash import BashOperator\n\n"
     "dag = DAG('p', schedule=None)\nBashOperator(task_id='train', bash_command='%s', dag=dag)\n"
 )
+SAGEMAKER_JOB = {
+    "dags/__init__.py": "",
+    "dags/common/__init__.py": "",
+    "dags/common/aws_utils.py": "import boto3\n\n\ndef submit_training_job(name):\n"
+    "    boto3.client('sagemaker').create_training_job(TrainingJobName=name)\n\n\n"
+    "def job_status(name):\n"
+    "    return boto3.client('sagemaker').describe_training_job(TrainingJobName=name)\n",
+}
+SAGEMAKER_JOB_DAG = (
+    "from airflow import DAG\nfrom airflow.operators.python import PythonOperator\n"
+    "from common.aws_utils import %s as step\n\n"
+    "with DAG('p', schedule='@weekly') as dag:\n"
+    "    PythonOperator(task_id='t', python_callable=lambda: step('j'))\n"
+)
 DOCKER_DAG = (
     "from airflow import DAG\nfrom airflow.providers.docker.operators.docker import DockerOperator\n\n"
     "dag = DAG('p', schedule=None)\nDockerOperator(task_id='t', image='i', %s, dag=dag)\n"
@@ -489,6 +503,43 @@ CASES = [
         "airflow-task-calls-a-task-module-that-trains",
         {**DELEGATING_TASKS, "pkg/dag.py": DELEGATING_DAG % "run_training_task"},
         P,
+    ),
+    # ... or a custom operator whose `execute` runs the training module's entry point, which
+    # trains through the models package (boubnacer/AirQuality-MLOps-Platform dags/operators/
+    # mlflow_train_operator.py:29 -> ml/train.py -> ml/models/; reviewed)
+    (
+        "training-pipeline",
+        "airflow-custom-operator-runs-training-entry-two-steps-away",
+        {
+            "dags/__init__.py": "",
+            "dags/pipeline.py": "from airflow import DAG\nfrom dags.train_op import TrainOperator\n\n"
+            "with DAG('p', schedule='@daily') as dag:\n    TrainOperator(task_id='t')\n",
+            "dags/train_op.py": "from airflow.models import BaseOperator\n\n\n"
+            "class TrainOperator(BaseOperator):\n    def execute(self, context):\n"
+            "        from ml.train import run\n\n        return run()\n",
+            "ml/__init__.py": "",
+            "ml/train.py": "from ml.models.forecaster import fit_forecaster\n\n\n"
+            "def run():\n    return fit_forecaster()\n",
+            "ml/models/__init__.py": "",
+            "ml/models/forecaster.py": "from sklearn.linear_model import Ridge\n\n\n"
+            "def fit_forecaster():\n    return Ridge().fit(X, y)\n",
+        },
+        P,
+    ),
+    # ... or a helper that starts a SageMaker training job (ManimaranRepos/churn-mlops-
+    # platform airflow/dags/training_pipeline.py:121, common/aws_utils.py:169; reviewed)
+    (
+        "training-pipeline",
+        "airflow-task-submits-a-managed-training-job",
+        {**SAGEMAKER_JOB, "dags/pipeline.py": SAGEMAKER_JOB_DAG % "submit_training_job"},
+        P,
+    ),
+    # ... not one that only reads a job's status from the same helper module
+    (
+        "training-pipeline",
+        "fp-airflow-task-describes-a-managed-training-job",
+        {**SAGEMAKER_JOB, "dags/pipeline.py": SAGEMAKER_JOB_DAG % "job_status"},
+        F,
     ),
     # ... not one calling only that module's other task
     (

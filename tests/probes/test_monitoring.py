@@ -277,6 +277,23 @@ AGE_GAUGE = (
             },
             FAIL,
         ),
+        # a container's CPU, whose metric ends in `usage_seconds_total` (PhucBao1/ecommerce-
+        # mlops-platform monitoring/prometheus/rules.yml:118; reviewed) ...
+        (
+            {
+                "monitoring/c.rules.yml": "groups:\n- name: c\n  rules:\n  - alert: ContainerHighCPU\n"
+                "    expr: sum(rate(container_cpu_usage_seconds_total[1m])) > 0.8\n"
+            },
+            FAIL,
+        ),
+        # ... while a model's age in seconds is one
+        (
+            {
+                "monitoring/m.rules.yml": "groups:\n- name: m\n  rules:\n  - alert: OldModel\n"
+                "    expr: serving_model_age_seconds > 604800\n"
+            },
+            PASS,
+        ),
     ],
 )
 def test_staleness(tmp_path, files, expected):

@@ -186,6 +186,10 @@ def test_a_phrase_in_an_environment_template_is_an_instruction():
     assert not find_secrets(".env.example", phrase)
     assert find_secrets(".env", phrase)
     assert find_secrets(".env.example", "ADMIN_API_KEY=" + "q8Zr2Lm5Xw9Tk3Vb7Np1\n")
+    # ... and a word with a number, the template's development default (boubnacer/
+    # AirQuality-MLOps-Platform .env.example:3; reviewed)
+    assert not find_secrets(".env.example", "POSTGRES_PASSWORD=airquality123\n")
+    assert find_secrets(".env", "POSTGRES_PASSWORD=" + "Xy7Kq2mP9vL4\n")
 
 
 def test_a_mage_triggers_token_is_no_credential():

@@ -440,6 +440,18 @@ CASES = [
         Outcome.PARTIAL,
     ),
     ("dep-audit", {".gitlab-ci.yml": "audit:\n  script:\n    - pip-audit\n"}, Outcome.PASS),
+    # a scanner told to exit 0 whatever it finds (samfash/cloud-cost-mlops-platform
+    # .github/workflows/ci.yml:121; reviewed); exit code 1 fails the build
+    (
+        "dep-audit",
+        {".gitlab-ci.yml": "scan:\n  script:\n    - trivy image --exit-code 0 app:ci\n"},
+        Outcome.PARTIAL,
+    ),
+    (
+        "dep-audit",
+        {".gitlab-ci.yml": "scan:\n  script:\n    - trivy image --exit-code 1 app:ci\n"},
+        Outcome.PASS,
+    ),
     # zizmor analyses the workflows only (stanfordnlp/dspy; reviewed): partial at most
     (
         "sast",

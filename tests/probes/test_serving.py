@@ -214,6 +214,18 @@ REGISTRY_LOAD = "import mlflow\n\ndef predict(x):\n    m = mlflow.pyfunc.load_mo
             },
             PASS,
         ),
+        # ... not a database's, which the API waits for (mahadamir19/ids-mlops-pipeline
+        # docker/docker-compose.yml:121 `app-postgres`)
+        (
+            {
+                "app/main.py": APP,
+                "app/predict.py": REGISTRY_LOAD,
+                "docker-compose.yml": "services:\n  app-postgres:\n    image: postgres:16\n"
+                "    healthcheck:\n      test: pg_isready\n  api:\n    build: .\n"
+                "    depends_on:\n      app-postgres:\n        condition: service_healthy\n",
+            },
+            PARTIAL,
+        ),
         # ... not one nothing waits for: a health check alone routes nothing away
         (
             {

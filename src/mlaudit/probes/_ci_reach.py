@@ -169,7 +169,9 @@ def lost_in_script(snap: Snapshot, item: Reached) -> bool:
 
 # `&&`/`;` end a command; `||` only says what runs when it fails
 _STEPS = re.compile(r"\s*(?:&&|;)\s*")
-_SWALLOWED = re.compile(r"(?:^|\s)--exit-zero\b|\|\|\s*(?:true|:|exit\s+0)\s*$")
+_SWALLOWED = re.compile(
+    r"(?:^|\s)--exit-zero\b|(?:^|\s)--exit-code[=\s]+0\b|\|\|\s*(?:true|:|exit\s+0)\s*$"
+)
 _COMMENT = re.compile(r"(?:^|\s)#.*$")
 # one word: a quoted command line kept in a variable is often run later (`eval "$command"`:
 # ThoughtWorksInc/CD4ML-Scenarios run_tests.sh:7-10)
@@ -546,8 +548,12 @@ def job_reach(snap: Snapshot, job: CiJob, depth: int = DEFAULT_DEPTH) -> list[Re
     return out
 
 
-# a command whose failure the shell swallows: `bandit -r src || true`, `flake8 --exit-zero`
-_NEVER_FAILS = re.compile(r"\|\|\s*(?:true|:|exit\s+0)\s*(?:$|[;&])|\s--exit-zero\b")
+# a command whose failure the shell swallows: `bandit -r src || true`, `flake8 --exit-zero`,
+# or a scanner told to exit 0 whatever it finds (samfash/cloud-cost-mlops-platform
+# .github/workflows/ci.yml:121 `trivy image … --exit-code 0`; reviewed)
+_NEVER_FAILS = re.compile(
+    r"\|\|\s*(?:true|:|exit\s+0)\s*(?:$|[;&])|\s--exit-zero\b|\s--exit-code[=\s]+0\b"
+)
 
 
 def advisory(item: Reached) -> bool:

@@ -190,8 +190,11 @@ def unloaded_alerts(snap: Snapshot, about: re.Pattern[str] | None = None) -> lis
 
 
 # MON: model staleness -------------------------------------------------------------------------
+# `age_seconds` as a word of a metric's name, not the end of `usage_seconds` (PhucBao1/
+# ecommerce-mlops-platform monitoring/prometheus/rules.yml:118 `ContainerHighCPU` on
+# `container_cpu_usage_seconds_total`; reviewed)
 _STALE = re.compile(
-    r"stale|fresh|model_?age|age_seconds|model.*(timestamp|trained|updated|last|loaded_at)|"
+    r"stale|fresh|model_?age|(?<![a-z])age_seconds|model.*(timestamp|trained|updated|last|loaded_at)|"
     r"last_?(train|retrain|update|refresh)|time\(\)\s*-",
     re.I,
 )

@@ -511,7 +511,8 @@ def _remote_model_servers(snap: Snapshot) -> list[tuple[K8sObject, dict[str, Any
 
 
 def _compose_readiness(snap: Snapshot) -> list[Evidence]:
-    """Compose services whose health check gates the services in front of them: another
+    """Compose services built from the repository (a database's image aside) whose health
+    check gates the services in front of them: another
     service waits for them with `depends_on: {name: {condition: service_healthy}}`, so no
     request reaches them before the check passes (LEMSingapore/hdb-mlops-platform
     docker-compose.yml:49,111-112, Caddy waiting for the API; reviewed)."""
@@ -525,6 +526,7 @@ def _compose_readiness(snap: Snapshot) -> list[Evidence]:
         ev(s.path, s.line_of("healthcheck"), f"{s.name}: healthcheck", "gates its dependants")
         for s in snap.compose_services
         if s.healthcheck
+        and s.build
         and (s.path, s.name) in waited
         and not base.is_excluded(s.path)
         and not tool_service(s)

@@ -413,17 +413,22 @@ def _reexported_training(roles: Any, target: str) -> Evidence | None:
     return None
 
 
-def _delegated_training(snap: Snapshot, roles: Any, target: str) -> Evidence | None:
+def _delegated_training(snap: Snapshot, roles: Any, target: str, depth: int = 2) -> Evidence | None:
     """The training call a module reaches by calling a trainer of another of the project's
     modules: a flow's task calls `run_training_task` of `orchestration/training_tasks.py`,
     which calls `train_baseline_model` of `models/training.py`, which fits
     (Atharva-Waranashiwar-Coding/churnops-mlops-platform src/churnops/orchestration/
-    airflow.py:91; reviewed). One step only."""
+    airflow.py:91; reviewed); or a custom operator's `execute` calls `ml.train.run`, whose
+    module trains through `ml/models/` (boubnacer/AirQuality-MLOps-Platform dags/operators/
+    mlflow_train_operator.py:29; reviewed). At most `depth` steps, each a call named for
+    training."""
     facts = snap.python(target)
-    if facts is None:
+    if facts is None or depth <= 0:
         return None
     for inner, line in roles.imports.get(target, []):
         trained: Evidence | None = roles.training.get(inner)
+        if trained is None and depth > 1:
+            trained = _delegated_training(snap, roles, inner, depth - 1)
         if trained is None:
             continue
         modules = [i.module for i in facts.imports if i.line == line]
@@ -433,6 +438,24 @@ def _delegated_training(snap: Snapshot, roles: Any, target: str) -> Evidence | N
             for module in modules
         ):
             return trained
+    return None
+
+
+# a managed training job started from code: SageMaker's API, Vertex AI's job classes
+_MANAGED_TRAINING_JOBS = ("*.create_training_job", "*TrainingJob", "*TrainingJob.run")
+
+
+def _managed_training(snap: Snapshot, target: str) -> Evidence | None:
+    """The call of a module that starts a training job on a managed service: a flow task
+    calling `submit_sagemaker_training_job` of `common/aws_utils.py`, which calls
+    `client.create_training_job(…)` (ManimaranRepos/churn-mlops-platform airflow/dags/
+    training_pipeline.py:121, common/aws_utils.py:169; reviewed)."""
+    from mlaudit.probes.generic import name_matches_any
+
+    facts = snap.python(target)
+    for call in facts.calls if facts is not None else ():
+        if name_matches_any(call.name, _MANAGED_TRAINING_JOBS):
+            return ev(target, call.line, f"{call.name}(…)", "a managed training job")
     return None
 
 
@@ -539,6 +562,7 @@ def flow_trains(snap: Snapshot, p: NoParams) -> Observation:
                 roles.training.get(target)
                 or _reexported_training(roles, target)
                 or _delegated_training(snap, roles, target)
+                or _managed_training(snap, target)
             )
             if trained is None:
                 continue

@@ -432,8 +432,10 @@ _ENV_TEMPLATE = re.compile(
 )
 # a phrase of lower-case words: an instruction in the reader's language, not a generated value
 # (PhucBao1/ecommerce-mlops-platform .env.example:40 `ADMIN_API_KEY=doi-key-nay-truoc-khi-
-# deploy`, Vietnamese for "change this key before deploying"; reviewed)
-_WORD_PHRASE = re.compile(r"[a-z]+(?:[-_.][a-z]+){2,}")
+# deploy`, Vietnamese for "change this key before deploying"; reviewed); or a word and a
+# number, the template's development default (boubnacer/AirQuality-MLOps-Platform
+# .env.example:3, the project's name and three digits; reviewed)
+_WORD_PHRASE = re.compile(r"[a-z]+(?:[-_.][a-z]+){2,}|[a-z]{3,}[-_]?\d{0,6}")
 
 
 def is_env_file(path: str) -> bool:
