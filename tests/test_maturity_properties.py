@@ -220,4 +220,5 @@ def test_a_cap_says_capped_only_where_it_lowers_the_level() -> None:
     assert [c.check for c in held.caps] == ["REP012"]
     assert not held.caps[0].lowers
     text = cap_text(held.caps[0])
-    assert "capped" not in text and "held at level 0" in text and "L1 needs it fixed" in text, text
+    assert "capped" not in text and "does not lower this level" in text, text
+    assert "no level above L0 is reached until it is fixed" in text, text

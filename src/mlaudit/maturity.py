@@ -564,14 +564,19 @@ def level_text(level: int | None) -> str:
 
 def cap_text(cap: Cap) -> str:
     """A binding cap in words: "capped" only where it lowered the level (SIGNALS: caps are
-    reported when they bind); where the index alone gives the same level, that the next level
-    needs it fixed (ageron/handson-ml3 and gorse-io/gorse read "capped at level
-    1" as a level lowered; reviewed)."""
+    reported when they bind); where the index alone gives the level, that the cap lowers
+    nothing now and what it will hold back (ageron/handson-ml3 and gorse-io/gorse read
+    "capped at level 1" as a level lowered; IshmitaBasu/MLOps-Pipeline-for-Fraud-Detection-in-
+    Financial-Data and boubnacer/AirQuality-MLOps-Platform read "held at level 1" the same
+    way; reviewed)."""
     by_repo = " (waived by the repository itself, which cannot waive a disqualifier)"
     if cap.lowers:
         text = f"capped at level {cap.cap}: {cap.name} ({cap.check}) failed"
     else:
-        text = f"held at level {cap.cap}: {cap.name} ({cap.check}) failed; L{cap.cap + 1} needs it fixed"
+        text = (
+            f"{cap.name} ({cap.check}) failed: it does not lower this level (the index gives "
+            f"it), but no level above L{cap.cap} is reached until it is fixed"
+        )
     return text + (by_repo if cap.waived_in_repo else "")
 
 

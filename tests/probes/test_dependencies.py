@@ -24,6 +24,11 @@ from mlaudit.results import Outcome
         # trap: an npm lockfile does not lock the Python project
         ({"package-lock.json": "{}", "pyproject.toml": "[project]\nname='x'\n"}, Outcome.FAIL),
         ({"README.md": "pip install numpy==1.0"}, Outcome.FAIL),
+        # a line adding extras to a package pinned above installs the pinned version
+        # (Hisoe/demand-forecasting-mlops requirements.txt:129-130; reviewed) ...
+        ({"requirements.txt": "mlflow==2.10.2\nmlflow[databricks]\n"}, Outcome.PASS),
+        # ... not extras of a package pinned nowhere
+        ({"requirements.txt": "numpy==1.26.4\nmlflow[databricks]\n"}, Outcome.FAIL),
     ],
 )
 def test_deps_locked(tmp_path, files, expected):

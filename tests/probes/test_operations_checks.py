@@ -224,6 +224,20 @@ CASES = [
     # one that appends to a file may log its payloads
     ("payload-logging", {"deploy.py": FLASK_SERVE % "'rb'", "Dockerfile": SERVE_IMAGE}, FAIL),
     ("payload-logging", {"deploy.py": FLASK_SERVE % "'a'", "Dockerfile": SERVE_IMAGE}, UNKNOWN),
+    # a logger's error level reports failures, not each request (GoparapukethaN/mlops-end-
+    # to-end-pipeline src/api/main.py:162; reviewed)
+    (
+        "payload-logging",
+        {
+            "deploy.py": FLASK_SERVE.replace(
+                "    return jsonify",
+                "    app.logger.error('failed %%s', request.path)\n    return jsonify",
+            )
+            % "'rb'",
+            "Dockerfile": SERVE_IMAGE,
+        },
+        FAIL,
+    ),
     # data capture on a SageMaker endpoint configuration: CloudFormation, AWS CDK
     (
         "payload-logging",

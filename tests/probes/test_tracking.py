@@ -508,6 +508,32 @@ CASES = [
     # an MLflow Recipe (mlflow/recipes-regression-template recipe.yaml:18); a rattler-build
     # conda recipe is another recipe.yaml
     ("tracker-calls", "mlflow recipe", {"recipe.yaml": RECIPE, "steps/train.py": "x = 1\n"}, PASS),
+    # a module importing a module of the project that was never committed fails on import:
+    # its runs log nothing (DSEduhpy/credit-risk-mlops src/modeling/pipeline.py:26; reviewed)
+    (
+        "tracker-calls",
+        "FP calls in a module that cannot be imported",
+        {
+            "src/__init__.py": "",
+            "src/modeling/__init__.py": "",
+            "src/modeling/pipeline.py": "import mlflow\nfrom src.modeling.models.xgb import build\n"
+            "with mlflow.start_run():\n    mlflow.log_metric('a', build())\n",
+        },
+        FAIL,
+    ),
+    # ... but a module beside the script shadows the root's of the same name (hmsai
+    # pipeline/prefect/pipeline.py:24 `from fetch_data import get_week_data`)
+    (
+        "tracker-calls",
+        "sibling module shadows the root's",
+        {
+            "fetch_data.py": "def other():\n    pass\n",
+            "flows/fetch_data.py": "def get_week_data():\n    return 1\n",
+            "flows/pipeline.py": "import mlflow\nfrom fetch_data import get_week_data\n"
+            "with mlflow.start_run():\n    mlflow.log_metric('a', get_week_data())\n",
+        },
+        PASS,
+    ),
     # the tracker module held on an attribute (Atharva-Waranashiwar-Coding/churnops-mlops-
     # platform src/churnops/tracking/mlflow.py:31,173 `self._mlflow = mlflow`; reviewed) ...
     (

@@ -152,7 +152,13 @@ def deps_locked(snap: Snapshot, p: DepsLockedParams) -> Observation:
         if parsed is None:
             unreadable.append(ev(path, note=snap.problem(path) or "unreadable"))
             continue
+        # a line that adds extras to a package the file pins elsewhere installs that version
+        # (Hisoe/demand-forecasting-mlops requirements.txt:129-130 `mlflow==2.10.2`,
+        # `mlflow[databricks]`; reviewed)
+        pinned_names = {canonical_name(r.name) for r in parsed.requirements if r.pinned}
         for req in parsed.requirements:
+            if not req.pinned and canonical_name(req.name) in pinned_names:
+                continue
             target = pinned if req.pinned else unpinned
             target.append(ev(path, req.line, req.raw))
             if not req.pinned and _is_tool(canonical_name(req.name)):

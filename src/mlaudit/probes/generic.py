@@ -825,7 +825,7 @@ def python_calls(snap: Snapshot, p: CallsParams) -> Observation:
             path: imp
             for path in {e.path for e in found}
             if (facts := snap.python(path)) is not None
-            and (imp := missing_local_import(snap, facts)) is not None
+            and (imp := missing_local_import(snap, facts, path)) is not None
         }
         found = [e for e in found if e.path not in broken]
         in_scripts = any(not base.is_notebook(e.path) for e in found)

@@ -399,6 +399,10 @@ def _opens_for_writing(call: Call) -> bool:
     return not mode.startswith("'") or bool(_WRITE_MODE.match(mode))
 
 
+# a logger's error levels: what goes wrong, not each request
+_ERROR_LOG_CALLS = ("*.error", "*.exception", "*.critical", "*.warning", "*.warn")
+
+
 def _logs_values(call: Call) -> bool:
     return any(a == "<expr>" for a in call.args) or any(v == "<expr>" for _, v in call.kwargs)
 
@@ -411,10 +415,10 @@ def serving_payload_log(snap: Snapshot, p: NoParams) -> Observation:
     or requests (`log_prediction(…)`, `background_tasks.add_task(emit_prediction_log, …)`):
     partial, its sink is not read. Fails when the serving code (the files importing a
     serving framework and the modules they import) calls nothing that could write a payload
-    anywhere — no logger or print of a value, no database, queue, cache, HTTP, object-store
-    or file call: every handler only predicts and returns (deramos/mlops-k8s-pipeline
-    api/main.py; reviewed). Anything else is unknown: a custom sink cannot be recognised
-    statically.
+    anywhere — no logger or print of a value (a logger's error levels report failures, not
+    requests), no database, queue, cache, HTTP, object-store or file call: every handler
+    only predicts and returns (deramos/mlops-k8s-pipeline api/main.py; reviewed). Anything
+    else is unknown: a custom sink cannot be recognised statically.
     Why: logged payloads are the raw material of drift detection and retraining.
     Fix: log each request and prediction to a durable sink (a table, a queue, an object store).
     """
@@ -434,7 +438,10 @@ def serving_payload_log(snap: Snapshot, p: NoParams) -> Observation:
             if target is not None:
                 named.append(ev(path, call.line, f"{target}(…)", "named for logging predictions"))
             elif name_matches_any(call.name, _LOG_CALLS):
-                sinks += _logs_values(call)
+                # a logger's error levels report what failed, not each request (pipeline-g
+                # src/api/main.py:162 `logger.error` in the handler's except; reviewed)
+                if not name_matches_any(call.name, _ERROR_LOG_CALLS):
+                    sinks += _logs_values(call)
             elif call.name in ("open", "io.open"):
                 sinks += _opens_for_writing(call)
             elif name_matches_any(call.name, _POSSIBLE_SINKS):

@@ -735,7 +735,7 @@ def data_pipeline_tests(snap: Snapshot, p: DataPipelineTestsParams) -> Observati
     full: list[Evidence] = []
     weak: list[Evidence] = []
     for tf in test_files(snap):
-        if missing_local_import(snap, tf.facts) is not None:
+        if missing_local_import(snap, tf.facts, tf.path) is not None:
             continue  # a file that cannot be imported runs no test
         names = [(i.module, i.line) for i in tf.facts.imports]
         for name, line in names:

@@ -336,7 +336,7 @@ def unit_tests(snap: Snapshot, p: UnitTestsParams) -> Observation:
     # a file importing a module of the project that no longer exists fails when collected:
     # it tests nothing (dagster-io/hooli-data-eng-pipelines hooli_data_eng_tests/test_assets.py:1
     # `from hooli_data_eng.assets.raw_data import …`, no assets/ package; reviewed)
-    broken = [f for f in exercised if missing_local_import(snap, f.facts) is not None]
+    broken = [f for f in exercised if missing_local_import(snap, f.facts, f.path) is not None]
     exercised = [f for f in exercised if f not in broken]
     if exercised:
         return base.passed(
@@ -349,7 +349,7 @@ def unit_tests(snap: Snapshot, p: UnitTestsParams) -> Observation:
             [
                 ev(f.path, imp.line, f"import {imp.module}")
                 for f in broken
-                if (imp := missing_local_import(snap, f.facts)) is not None
+                if (imp := missing_local_import(snap, f.facts, f.path)) is not None
             ],
         )
     if asserting:
@@ -880,13 +880,19 @@ def _resolve(name: str, modules: Mapping[str, str]) -> tuple[str, str, str] | No
     return None
 
 
-def missing_local_import(snap: Snapshot, facts: PythonFacts) -> Import | None:
+def missing_local_import(
+    snap: Snapshot, facts: PythonFacts, path: str | None = None
+) -> Import | None:
     """The first import of a module of one of the repository's own packages that does not
     exist: `from src.comm import datasource_utils` where `src/` is a package with no `comm`
     (GoogleCloudPlatform/mlops-with-vertex-ai src/tests/etl_tests.py:24; it is
     `src/common/`). A file with one fails when imported: its tests never run. A name the
     package's `__init__.py` defines or imports (`comm = common`, `from .x import comm`) is
-    there."""
+    there. With the importer's `path`, a module beside it shadows the root's of the same name
+    (a script run from its folder: hmsai pipeline/prefect/pipeline.py:24 `from fetch_data
+    import get_week_data`, defined in pipeline/prefect/fetch_data.py, not in the root's
+    fetch_data.py): such an import is not judged."""
+    folder = posixpath.dirname(path) if path else ""
     # what the paths alone decide, per imported name: shared by every Snapshot of these
     # paths (history points); whether the package defines the name is read at each one
     suspects: dict[str, tuple[str, str] | None] = snap.tree_memo(
@@ -896,6 +902,10 @@ def missing_local_import(snap: Snapshot, facts: PythonFacts) -> Import | None:
     for imp in facts.imports:
         if imp.module.startswith("."):
             continue
+        if folder:
+            top = imp.module.split(".", 1)[0]
+            if snap.exists(f"{folder}/{top}.py") or snap.exists(f"{folder}/{top}/__init__.py"):
+                continue
         suspect = suspects.get(imp.module, _UNKNOWN)
         if suspect is _UNKNOWN:
             if modules is None:
@@ -1182,7 +1192,7 @@ def tests_import(snap: Snapshot, p: TestsImportParams) -> Observation:
     found: list[Evidence] = []
     strong: list[Evidence] = []
     for tf in test_files(snap):
-        if not tf.asserts or missing_local_import(snap, tf.facts) is not None:
+        if not tf.asserts or missing_local_import(snap, tf.facts, tf.path) is not None:
             continue  # a file that cannot be imported runs no test
         refs = [
             *((i.module, i.line) for i in tf.facts.imports),
@@ -2057,7 +2067,7 @@ def entry_point_tests(snap: Snapshot, p: EntryPointTestsParams) -> Observation:
     step = re.compile(p.words, re.IGNORECASE)
     found: list[Evidence] = []
     for tf in test_files(snap):
-        if missing_local_import(snap, tf.facts) is not None:
+        if missing_local_import(snap, tf.facts, tf.path) is not None:
             continue  # fails when collected: it runs nothing (irod973/bentoml-demo; reviewed)
         for name, start, end, kind in tf.facts.spans:
             if kind == "class" or not _is_test_function(name):
