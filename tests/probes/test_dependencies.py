@@ -27,8 +27,9 @@ from mlaudit.results import Outcome
         # a line adding extras to a package pinned above installs the pinned version
         # (Hisoe/demand-forecasting-mlops requirements.txt:129-130; reviewed) ...
         ({"requirements.txt": "mlflow==2.10.2\nmlflow[databricks]\n"}, Outcome.PASS),
-        # ... not extras of a package pinned nowhere
+        # ... not extras of a package pinned nowhere, nor a second line with its own range
         ({"requirements.txt": "numpy==1.26.4\nmlflow[databricks]\n"}, Outcome.FAIL),
+        ({"requirements.txt": "mlflow==2.10.2\nmlflow>=3\n"}, Outcome.FAIL),
     ],
 )
 def test_deps_locked(tmp_path, files, expected):

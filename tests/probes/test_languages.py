@@ -303,3 +303,19 @@ def test_java_tests_that_only_assert_constants_are_placeholders(tmp_path, test, 
     }
     obs = run_check(snapshot(tmp_path, files), "unit-tests")
     assert obs.outcome == expected, obs
+
+
+def test_a_jest_expectation_on_a_computed_value_is_no_placeholder(tmp_path):
+    """`expect(200).toBe(res.status)` tests the response; `expect(1).toBe(1)` tests nothing
+    (the re-read of this session's change)."""
+    from mlaudit.probes._languages import placeholder_test
+
+    snap = snapshot(
+        tmp_path,
+        {
+            "a.test.ts": "test('a', () => { expect(200).toBe(res.status) })\n",
+            "b.test.ts": "test('b', () => { expect(1).toBe(1) })\n",
+        },
+    )
+    assert not placeholder_test(snap, "a.test.ts")
+    assert placeholder_test(snap, "b.test.ts")

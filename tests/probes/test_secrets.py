@@ -165,6 +165,20 @@ def test_a_token_padded_by_hand_is_no_secret():
     assert [f.kind for f in find_secrets("ci.sh", real)] == ["github-token"]
 
 
+def test_yaml_credentials_are_reported_once_and_by_every_credential_name():
+    """The re-read of this session's change: a token a specific detector names is not reported
+    again as a YAML credential; a lower-case `fernet_key:` and a Compose `- DB_PWD=` item are
+    read (their lines were no candidates)."""
+    token = "ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8"
+    assert [f.kind for f in find_secrets("ci.yaml", f"github_token: {token}\n")] == ["github-token"]
+    assert find_secrets("airflow.yaml", "fernet_key: " + "Xk9q2Lm5Zw8Tr4Vb7Np1=\n")
+    assert find_secrets(
+        "docker-compose.yml", "    environment:\n      - DB_PWD=" + "Xy7Kq2mP9vL4\n"
+    )
+    # a lower-case run of letters with no number in a template is no phrase: reported
+    assert find_secrets(".env.example", "API_KEY=" + "qwhdkjashdkjahsdkjqwe\n")
+
+
 def test_a_token_in_a_settings_file_is_a_secret():
     """tovantrang/mlops-end-to-end-2025 settings.toml:1 `api_token = "<40 hex>"` in d54f49d, a
     Picsellia token (reviewed); the file's other values are ids and versions."""

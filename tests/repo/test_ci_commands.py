@@ -183,3 +183,43 @@ def test_a_github_jobs_event_condition_narrows_its_triggers(condition, triggers)
     )
     (parsed,) = parse_github(".github/workflows/ci.yml", yaml.safe_load(text))
     assert parsed.triggers == triggers
+
+
+def test_a_github_event_condition_on_tags_reusable_workflows_and_negations():
+    """A tag's push is stored as the `tag` trigger; a reusable workflow runs on its callers'
+    events; a negated test is not read (the re-read of this session's change)."""
+    import yaml
+
+    from mlaudit.repo.parsers.ci import parse_github
+
+    def triggers(on: str, condition: str) -> set[str]:
+        text = (
+            f'on: {on}\njobs:\n  j:\n    if: "{condition}"\n    runs-on: ubuntu-latest\n'
+            "    steps:\n      - run: ./release.sh\n"
+        )
+        (job,) = parse_github(".github/workflows/r.yml", yaml.safe_load(text))
+        return job.triggers
+
+    assert triggers("{push: {tags: ['v*']}}", "github.event_name == 'push'") == {"tag"}
+    assert triggers("workflow_call", "github.event_name == 'push'") == {"workflow_call"}
+    negated = triggers("[push, pull_request]", "!(github.event_name == 'pull_request')")
+    assert negated == {"push", "pull_request"}
+
+
+@pytest.mark.parametrize(
+    ("condition", "triggers"),
+    [
+        # a tag's pipeline has the source `push` (the re-read of this session's change)
+        ('$CI_PIPELINE_SOURCE == "push" && $CI_COMMIT_TAG', {"tag"}),
+        ('$CI_COMMIT_TAG == ""', {"push"}),
+        ("$CI_COMMIT_TAG != null", {"push"}),
+    ],
+)
+def test_a_gitlab_tag_test_makes_a_tag_pipeline(condition, triggers):
+    import yaml
+
+    from mlaudit.repo.parsers.ci import parse_gitlab
+
+    text = f"release:\n  script:\n    - ./release.sh\n  rules:\n    - if: '{condition}'\n"
+    (parsed,) = parse_gitlab(".gitlab-ci.yml", yaml.safe_load(text))
+    assert parsed.triggers == triggers

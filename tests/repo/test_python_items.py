@@ -99,3 +99,16 @@ def test_the_targets_compiler_warnings_never_reach_the_scan():
     assert not caught
     assert facts.syntax_error is None
     assert [c.name for c in facts.calls] == ["mlflow.log_metric"]
+
+
+def test_an_attribute_that_held_a_module_is_assigned_as_the_attribute():
+    """`self._mlflow = None` after `self._mlflow = mlflow` assigns the attribute, not mlflow
+    (the re-read of this session's change); calls through it are mlflow's while it holds it."""
+    from mlaudit.repo.parsers.python_src import parse_python
+
+    facts = parse_python(
+        "import mlflow\n\n\nclass T:\n    def __init__(self):\n        self._mlflow = mlflow\n"
+        "        self._mlflow.log_param('a', 1)\n        self._mlflow = None\n"
+    )
+    assert [a.target for a in facts.assignments] == ["self._mlflow", "self._mlflow"]
+    assert "mlflow.log_param" in [c.name for c in facts.calls]

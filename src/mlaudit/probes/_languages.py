@@ -163,8 +163,11 @@ def test_files(snap: Snapshot, language: Language) -> list[Evidence]:
     return snap.memo(("languages.tests", language.name), build)
 
 
-# an assertion call and its arguments, when they hold no nested call
-_ASSERTION_CALL = re.compile(r"\b(?:assert\w*|expect)\s*\(([^()]*)\)")
+# an assertion call and its arguments, when they hold no nested call; Jest's `expect(a)` with
+# its matcher's argument (`.toBe(b)`), both of which must be constants
+_ASSERTION_CALL = re.compile(
+    r"\bassert\w*\s*\(([^()]*)\)|\bexpect\s*\(([^()]*)\)\s*\.\s*\w+\s*\(([^()]*)\)"
+)
 _LITERAL = re.compile(r"""^\s*(?:true|false|null|-?\d+(?:\.\d+)?[lLfFdD]?|"[^"]*"|'[^']*')\s*$""")
 _ANY_ASSERTION = re.compile(r"\b(?:assert\w*|expect)\s*\(")
 
@@ -182,7 +185,12 @@ def placeholder_test(snap: Snapshot, path: str) -> bool:
     vacuous = [
         m
         for m in _ASSERTION_CALL.finditer(text)
-        if all(_LITERAL.match(arg) for arg in m.group(1).split(","))
+        if all(
+            _LITERAL.match(arg)
+            for group in m.groups()
+            if group is not None
+            for arg in group.split(",")
+        )
     ]
     return len(vacuous) == len(calls)
 

@@ -157,7 +157,7 @@ def deps_locked(snap: Snapshot, p: DepsLockedParams) -> Observation:
         # `mlflow[databricks]`; reviewed)
         pinned_names = {canonical_name(r.name) for r in parsed.requirements if r.pinned}
         for req in parsed.requirements:
-            if not req.pinned and canonical_name(req.name) in pinned_names:
+            if not req.pinned and not req.specifier and canonical_name(req.name) in pinned_names:
                 continue
             target = pinned if req.pinned else unpinned
             target.append(ev(path, req.line, req.raw))

@@ -355,7 +355,6 @@ def _plugins_off(snap: Snapshot, hook: str, plugins: list[str]) -> bool:
     return False
 
 
-# the hook a `pre-commit run` names: it runs that hook alone
 def precommit_wired(snap: Snapshot, hook: str | None = None) -> list[Evidence]:
     """Evidence that pre-commit hooks run automatically: CI runs pre-commit, or the config
     has a `ci:` section (pre-commit.ci). With `hook` (a hook's "repo id entry" text), a CI

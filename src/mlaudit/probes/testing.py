@@ -495,26 +495,25 @@ _REQUIREMENTS_ARG = re.compile(
 _SCRIPT_ARG = re.compile(
     r"(?:^|[\s;&|(])python[\d.]*(?:[ \t]+-[a-zA-Z]+)*[ \t]+([^\s;&|-][^\s;&|]*\.py)\b"
 )
-# a step that changes folder: `cd app && pytest`
-_CD_ARG = re.compile(r"(?:^|[;&|(]|\n)[ \t]*cd[ \t]+([^\s;&|)]+)")
 
 
 def _gone(snap: Snapshot, text: str, cwd: str) -> str | None:
-    """The first path `text` reads (a requirements file it installs from, a script it runs, a
-    folder it enters) that the repository had and no longer has there: the command fails on
+    """The first path `text` reads (a requirements file it installs from, a script it runs)
+    that the repository had and no longer has there, or the folder it runs in (`cwd`: the
+    CI parser applies `cd` and `working-directory`) when that is gone: the command fails on
     every run. A path it never had may come from an earlier step (a generated file, another
     checkout) and is not decided."""
     from mlaudit.probes._delivery import _ever_tracked
 
-    for pattern, is_dir in ((_REQUIREMENTS_ARG, False), (_SCRIPT_ARG, False), (_CD_ARG, True)):
+    if cwd and not snap.has_dir(cwd) and cwd in _ever_tracked(snap):
+        return cwd
+    for pattern in (_REQUIREMENTS_ARG, _SCRIPT_ARG):
         for match in pattern.finditer(text):
             raw = match.group(1).strip("'\"")
             if not raw or "$" in raw or "{" in raw or "~" in raw or raw.startswith("/"):
                 continue
             path = posixpath.normpath(posixpath.join(cwd, raw))
-            if path.startswith("..") or path == ".":
-                continue
-            if (snap.has_dir(path) or snap.exists(path)) if is_dir else snap.exists(path):
+            if path.startswith("..") or path == "." or snap.exists(path):
                 continue
             if path in _ever_tracked(snap):
                 return raw
@@ -536,17 +535,9 @@ def _stops_before(snap: Snapshot, hit: Any, pattern: re.Pattern[str]) -> Any:
         missing = _gone(snap, command.text, command.cwd)
         if missing is not None:
             return command, missing
-    if hit.cwd and not snap.has_dir(hit.cwd):
-        from mlaudit.probes._delivery import _ever_tracked
-
-        if hit.cwd in _ever_tracked(snap):
-            return hit, hit.cwd
     found = pattern.search(hit.text)
-    if found is not None:
-        missing = _gone(snap, hit.text[: found.start()], hit.cwd)
-        if missing is not None:
-            return hit, missing
-    return None
+    missing = _gone(snap, hit.text[: found.start()] if found else "", hit.cwd)
+    return (hit, missing) if missing is not None else None
 
 
 @probe("tests_in_ci", TestsInCiParams)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from mlaudit.probes import base
@@ -432,17 +432,29 @@ def _delegated_training(snap: Snapshot, roles: Any, target: str, depth: int = 2)
         if trained is None:
             continue
         modules = [i.module for i in facts.imports if i.line == line]
-        if any(
-            (c.name == module or c.name.startswith(module + ".")) and _calls_trainer(c.name, module)
-            for c in facts.calls
-            for module in modules
-        ):
+        if _trainer_call(facts.calls, modules) is not None:
             return trained
     return None
 
 
+def _trainer_call(calls: Iterable[Call], modules: list[str]) -> Call | None:
+    """The first of `calls` that reaches a trainer through one of the imported `modules`."""
+    return next(
+        (
+            c
+            for c in calls
+            for module in modules
+            if (c.name == module or c.name.startswith(module + "."))
+            and _calls_trainer(c.name, module)
+        ),
+        None,
+    )
+
+
 # a managed training job started from code: SageMaker's API, Vertex AI's job classes
-_MANAGED_TRAINING_JOBS = ("*.create_training_job", "*TrainingJob", "*TrainingJob.run")
+_MANAGED_TRAINING_JOBS = tuple(
+    c for c in MORE_TRAINING_CALLS if "TrainingJob" in c or "training_job" in c
+)
 
 
 def _managed_training(snap: Snapshot, target: str) -> Evidence | None:
@@ -567,16 +579,7 @@ def flow_trains(snap: Snapshot, p: NoParams) -> Observation:
             if trained is None:
                 continue
             imported = [i.module for i in facts.imports if i.line == line]
-            called = next(
-                (
-                    c
-                    for c in used
-                    for module in imported
-                    if (c.name == module or c.name.startswith(module + "."))
-                    and _calls_trainer(c.name, module)
-                ),
-                None,
-            )
+            called = _trainer_call(used, imported)
             if called is None:
                 continue
             found.append(ev(path, flows[0].line, f"{flows[0].name}", "orchestrated flow"))

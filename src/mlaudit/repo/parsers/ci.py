@@ -75,7 +75,8 @@ class CiCommand:
             object.__setattr__(self, "text", bounded(self.text))
 
 
-PAUSED = "paused"  # a GitHub workflow with no trigger left
+# a GitHub workflow with no trigger left, or a job whose rules accept no event it receives
+PAUSED = "paused"
 BY_HAND = frozenset({"manual", "workflow_dispatch", PAUSED})
 # GitHub events about the repository's conversation and bookkeeping, never about its code
 # (kubeflow/examples triage_issues.yaml: `on: issues` moves cards on a project board)
@@ -445,12 +446,20 @@ def _job_events(condition: Any, triggers: set[str]) -> set[str]:
     anything else is not read."""
     if not isinstance(condition, str) or "event_name" not in condition:
         return triggers
+    # a reusable workflow runs on its callers' events; a negated or computed test is not read
+    if "workflow_call" in triggers or "!(" in condition or "contains(" in condition:
+        return triggers
     parts = condition.split("||")
     tests = [_EVENT_TEST.findall(part) for part in parts]
     if len(parts) > 1 and not all(tests):
         return triggers
+    # a push of a tag is stored as the `tag` trigger
     wanted = {event for found in tests for op, event in found if op == "=="}
     dropped = {event for found in tests for op, event in found if op == "!="}
+    if "push" in wanted:
+        wanted.add("tag")
+    if "push" in dropped:
+        dropped.add("tag")
     kept = {
         trigger
         for trigger in triggers
@@ -583,7 +592,10 @@ def idle_reason(jobs: Iterable[CiJob], otherwise: str) -> str:
     schedule), a branch filter that takes no branch the project works on, or both."""
     jobs = list(jobs)
     if jobs and all(job.triggers == {PAUSED} for job in jobs):
-        return "they run on nothing: every trigger of their workflow is commented out"
+        return (
+            "they run on nothing: every trigger of their workflow is commented out, or their "
+            "rules accept no event it receives"
+        )
     note = other_branch_note(jobs)
     if note is None:
         return otherwise
@@ -897,13 +909,19 @@ def _gitlab_condition(condition: str, variables: dict[str, str]) -> set[str]:
             if op in ("!=", "!~"):
                 named = {"push", "pull_request"} - named
             sources = named if sources is None else sources & named
+        # a tag's pipeline has the source `push`: a test of the tag makes it a tag's
+        tagged = "$CI_COMMIT_TAG" in part and not re.search(
+            r"""\$CI_COMMIT_TAG\s*(?:==\s*(?:null|["']{2})|!=)""", part
+        )
         if sources is None:
-            if "$CI_COMMIT_TAG" in part and not re.search(r"\$CI_COMMIT_TAG\s*==\s*null", part):
+            if tagged:
                 sources = {"tag"}
             elif "$CI_MERGE_REQUEST" in part:
                 sources = {"pull_request"}
             else:
                 sources = {"push"}
+        elif tagged and "push" in sources:
+            sources = (sources - {"push"}) | {"tag"}
         out |= sources
     return out
 

@@ -517,19 +517,23 @@ class _Collector(ast.NodeVisitor):
     def visit_Assign(self, node: ast.Assign) -> None:
         value = _literal(node.value)
         for target in node.targets:
-            name = self.qualify(target)
-            if name:
-                self.facts.assignments.append(Assignment(name, value, node.lineno))
-            if (
-                isinstance(target, ast.Attribute)
+            attr = (
+                target.attr
+                if isinstance(target, ast.Attribute)
                 and isinstance(target.value, ast.Name)
                 and target.value.id == "self"
-            ):
+                else None
+            )
+            # `self._mlflow = None` assigns the attribute, not the module it held
+            name = sys.intern(f"self.{attr}") if attr is not None else self.qualify(target)
+            if name:
+                self.facts.assignments.append(Assignment(name, value, node.lineno))
+            if attr is not None:
                 held = self._imported_name(node.value)
                 if held is not None:
-                    self.self_aliases[target.attr] = held
+                    self.self_aliases[attr] = held
                 else:
-                    self.self_aliases.pop(target.attr, None)
+                    self.self_aliases.pop(attr, None)
         self.generic_visit(node)
 
     def _imported_name(self, node: ast.AST) -> str | None:

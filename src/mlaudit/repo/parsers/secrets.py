@@ -162,7 +162,9 @@ def is_dummy(value: str) -> bool:
     # is an example written to look like one (HovhannesHovakimyan/mlops-end-to-end-pipeline
     # docs/GITLAB_RUNNER_PROVISIONING_GUIDE.md:108 `--admin-token glpat-ABC123xyz`, nine
     # characters where GitLab issues twenty; reviewed)
-    if _PROVIDER_PREFIX.match(v) and not any(token.search(v) for _kind, token in _TOKENS):
+    if _PROVIDER_PREFIX.match(v) and not any(
+        (m := token.search(v)) is not None and m.group(1) == v for _kind, token in _TOKENS
+    ):
         return True
     return len(set(v)) < 5
 
@@ -269,11 +271,12 @@ CANDIDATE = re.compile(
     r"|(?i:passw|secret|token|apikey|api_key|access_key|auth_key)\w{0,30}[\\\"']{0,2}\]?[ \t]*:?=[ \t]*\\?[\"']"
     r"|(?i:passw|secret|token|apikey|api_key|access_key|auth_key)\w{0,30}[\\]?[\"'][ \t]*:[ \t]*\\?[\"']"
     # ... in YAML, unquoted (`password: …`), or as a `- name: …` / `value: …` pair
-    r"|(?i:passw|secret|token|apikey|api_key|access_key|auth_key)[\w.-]{0,30}[\"']?[ \t]*:[ \t]+"
-    r"[\"']?[A-Za-z0-9!@#$%^&*+=?~_./-]{10}"
-    r"|(?i:passw|secret|token|apikey|api_key|access_key|auth_key)[\w.-]{0,30}[\"']?[ \t]*\r?\n"
-    r"[+ \t]*value:"
-    r"|(?:TOKEN|SECRET|PASSW|API_?KEY|ACCESS_?KEY|AUTH_?KEY)[A-Z0-9_]*=[\"']?[A-Za-z0-9!@#%^&*+?~_./-]{10}"
+    r"|(?i:passw|secret|token|apikey|api_key|access_key|auth_key|fernet_key|private_key|pwd)"
+    r"[\w.-]{0,30}[\"']?[ \t]*:[ \t]+[\"']?[A-Za-z0-9!@#$%^&*+=?~_./-]{10}"
+    r"|(?i:passw|secret|token|apikey|api_key|access_key|auth_key|fernet_key|private_key|pwd)"
+    r"[\w.-]{0,30}[\"']?[ \t]*\r?\n[+ \t]*value:"
+    r"|(?:TOKEN|SECRET|PASSW|PWD|API_?KEY|ACCESS_?KEY|AUTH_?KEY|FERNET_KEY|PRIVATE_?KEY)[A-Z0-9_]*="
+    r"[\"']?[A-Za-z0-9!@#%^&*+?~_./-]{10}"
 )
 CANDIDATE_BYTES = re.compile(CANDIDATE.pattern.encode())
 
@@ -318,17 +321,7 @@ def code_credential_findings(line: str) -> list[tuple[str, str, str]]:
         name, value = m.group(1), m.group(3)
         if not _CODE_SECRET_NAME.search(name) or _CODE_NOT_SECRET.search(name):
             continue
-        if _PAGE_TOKEN.search(name):
-            continue
-        hex_token = _HEX_TOKEN.fullmatch(value) is not None and not value.isdigit()
-        mixed_case = any(c.islower() for c in value) and any(c.isupper() for c in value)
-        # ... or a password a person chose, letters and digits with symbols no identifier
-        # holds (choikwangil95/HKToss-MLOps-Project-Final modelapi/services/model.py:295
-        # `password="q1w2…"` for a Redis on a public address; reviewed)
-        symbolic = any(c in _PASSWORD_SYMBOLS for c in value) and any(c.isalpha() for c in value)
-        if not (mixed_case or hex_token or symbolic):
-            continue
-        if not any(c.isdigit() for c in value) or not is_real_value(value, min_entropy=3.0):
+        if _PAGE_TOKEN.search(name) or not _strong_literal(value):
             continue
         out.append(("code-credential", value, f"{name} = {redact(value)}"))
     return out
@@ -349,8 +342,10 @@ _YAML_ENV_ITEM = re.compile(
 
 def _strong_literal(value: str) -> bool:
     """A value a generator or a person made to be hard to guess: 10+ characters, digits with
-    letters of both cases, or a long hex token, or letters and digits with symbols; not a
-    path, URL, reference or placeholder (code_credential_findings' rule, for settings)."""
+    letters of both cases, or a long hex token, or letters and digits with symbols — a
+    password a person chose (choikwangil95/HKToss-MLOps-Project-Final modelapi/services/
+    model.py:295 `password="q1w2…"` for a Redis on a public address; reviewed); not a path,
+    URL, reference or placeholder."""
     if not 10 <= len(value) <= 256 or value.startswith(("/", "./", "~", "$", "{", "[", "&", "*")):
         return False
     if any(c.isspace() for c in value) or "://" in value or "\\" in value:
@@ -379,11 +374,7 @@ def _yaml_credential_name(name: str) -> bool:
     `DB_PASSWORD`, `acr-password`), not a word that contains one (`tokenizer: google/bert…`
     in MLOps-Basics configs/model/default.yaml:2)."""
     words = re.sub(r"[-.]", "_", name)
-    return (
-        _CODE_SECRET_NAME.search(words) is not None
-        and _CODE_NOT_SECRET.search(words) is None
-        and _credential_name(words)
-    )
+    return _CODE_SECRET_NAME.search(words) is not None and _credential_name(words)
 
 
 # a Mage pipeline's trigger file: its `token` is the trigger's key in the scheduler's API URL,
@@ -435,7 +426,7 @@ _ENV_TEMPLATE = re.compile(
 # deploy`, Vietnamese for "change this key before deploying"; reviewed); or a word and a
 # number, the template's development default (boubnacer/AirQuality-MLOps-Platform
 # .env.example:3, the project's name and three digits; reviewed)
-_WORD_PHRASE = re.compile(r"[a-z]+(?:[-_.][a-z]+){2,}|[a-z]{3,}[-_]?\d{0,6}")
+_WORD_PHRASE = re.compile(r"[a-z]+(?:[-_.][a-z]+){2,}|[a-z]{3,20}[-_]?\d{1,6}")
 
 
 def is_env_file(path: str) -> bool:
@@ -601,7 +592,9 @@ def find_secrets(path: str, text: str, *, first_line: int = 1) -> list[SecretFin
                     add(kind, index, value, shown)
         if yaml_file and (":" in line or "=" in line):
             for kind, value, shown in yaml_credential_findings(lines, index):
-                add(kind, index, value, shown)
+                # a value a specific detector named (a GitHub token …) is reported once
+                if not any(fp == _fingerprint(value) for _, fp in seen):
+                    add(kind, index, value, shown)
         if env_file or config_file:
             env = _ENV_LINE.match(line)
             comment = line.lstrip().startswith(("#", ";"))
@@ -1145,7 +1138,8 @@ def redact_text(text: str, *, max_chars: int = REDACT_MAX_CHARS) -> str:
         ),
         out,
     )
-    # the value line of a `- name: …password` pair, quoted alone: its name is on another line
+    # a `value:` line quoted alone, a hard-to-guess literal whatever its name: the name of a
+    # `- name: …password` pair is on another line, which a snippet may not hold
     out = _VALUE_LINE.sub(
         lambda m: (
             m.group(1) + redact(m.group(2))
