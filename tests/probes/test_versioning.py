@@ -1801,3 +1801,14 @@ def test_a_symlinked_checkpoint_is_no_binary_in_git(tmp_path):
 def test_ignored_data_lines_matter_only_where_there_is_data(tmp_path, files, expected):
     obs = run_rubric_check(snapshot(tmp_path, files), "data-unversioned")
     assert obs.outcome == expected, obs
+
+
+def test_no_large_model_binary_says_the_bound(tmp_path):
+    """A small committed model is no large one: the pass says the size it looked for, not
+    that no model file exists (GoparapukethaN/mlops-end-to-end-pipeline models/
+    churn_model.joblib, 231 KB; reviewed)."""
+    obs = run_rubric_check(
+        snapshot(tmp_path, {"models/model.pkl": b"\x80\x04small"}), "model-binary-in-git"
+    )
+    assert obs.outcome == PASS
+    assert obs.message.endswith("of 10 MiB or more"), obs.message

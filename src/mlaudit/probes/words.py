@@ -83,6 +83,15 @@ def file_names(globs: Sequence[str]) -> list[str]:
     return list(seen.values())
 
 
+def size_text(size: int) -> str:
+    """`10 MiB`, `512 KiB`, `300 bytes`: a size bound in words."""
+    for unit, scale in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if size >= scale:
+            value = size / scale
+            return f"{value:g} {unit}" if value == int(value) else f"{value:.1f} {unit}"
+    return f"{size} bytes"
+
+
 def files_phrase(globs: Sequence[str], kind: str = "file") -> str:
     """`none of the files CHANGELOG, CHANGES, HISTORY and 12 more`."""
     return _files_phrase(tuple(globs), kind)
