@@ -88,6 +88,37 @@ CASES = [
         Outcome.PARTIAL,
     ),
     ("retries-timeouts", {"train.py": "import numpy as np\nnp.zeros(3)\n"}, Outcome.NOT_APPLICABLE),
+    # an Azure Blob or Hugging Face Hub download is a call to another service, also from an
+    # import inside a function (eshwarsai48/mlops-fraud-detection app/main.py:11;
+    # anhquan1111/mlops-fraud-detection src/api.py:97; reviewed): their SDKs retry by
+    # default, nothing is configured (partial) ...
+    (
+        "retries-timeouts",
+        {
+            "app.py": "from azure.storage.blob import BlobServiceClient\n"
+            "BlobServiceClient.from_connection_string(c).get_blob_client(b).download_blob()\n"
+        },
+        Outcome.PARTIAL,
+    ),
+    (
+        "retries-timeouts",
+        {
+            "app.py": "def load(repo):\n    from huggingface_hub import hf_hub_download\n"
+            "    return hf_hub_download(repo_id=repo, filename='m.pkl')\n"
+        },
+        Outcome.PARTIAL,
+    ),
+    # ... beside a client without such defaults, the check fails
+    (
+        "retries-timeouts",
+        {
+            "app.py": "from azure.storage.blob import BlobServiceClient\n",
+            "db.py": "import psycopg2\npsycopg2.connect(dsn)\n",
+        },
+        Outcome.FAIL,
+    ),
+    # the trap: Azure's identity library alone calls no data service
+    ("retries-timeouts", {"app.py": "import azure.identity\n"}, Outcome.NOT_APPLICABLE),
     # a Kafka producer that resends failed batches (deaneeth/telco-churn-mlops-pipeline
     # src/streaming/producer.py:218; reviewed) ...
     (

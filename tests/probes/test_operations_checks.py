@@ -221,9 +221,22 @@ CASES = [
     ("payload-logging", {"app/main.py": SQL_LOG.format(table="users")}, UNKNOWN),
     # a Flask app that reads its model file and answers writes nothing anywhere
     # (muhammadhassaan-solves/automated-ml-pipeline-with-gitlab-ci-cd deploy.py:5; reviewed);
-    # one that appends to a file may log its payloads
+    # one whose handler appends to a file may log its payloads
     ("payload-logging", {"deploy.py": FLASK_SERVE % "'rb'", "Dockerfile": SERVE_IMAGE}, FAIL),
-    ("payload-logging", {"deploy.py": FLASK_SERVE % "'a'", "Dockerfile": SERVE_IMAGE}, UNKNOWN),
+    (
+        "payload-logging",
+        {
+            "deploy.py": FLASK_SERVE.replace(
+                "    return jsonify",
+                "    open('requests.log', 'a').write(str(request.json))\n    return jsonify",
+            )
+            % "'rb'",
+            "Dockerfile": SERVE_IMAGE,
+        },
+        UNKNOWN,
+    ),
+    # ... not one that opens a file once, when the module loads
+    ("payload-logging", {"deploy.py": FLASK_SERVE % "'a'", "Dockerfile": SERVE_IMAGE}, FAIL),
     # a logger's error level reports failures, not each request (GoparapukethaN/mlops-end-
     # to-end-pipeline src/api/main.py:162; reviewed)
     (

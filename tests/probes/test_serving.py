@@ -235,6 +235,36 @@ REGISTRY_LOAD = "import mlflow\n\ndef predict(x):\n    m = mlflow.pyfunc.load_mo
             },
             PARTIAL,
         ),
+        # an Azure Blob download (eshwarsai48/mlops-fraud-detection app/main.py:39; reviewed)
+        (
+            {
+                "app/main.py": APP,
+                "app/predict.py": "from azure.storage.blob import BlobClient\n"
+                "data = BlobClient.from_connection_string(c, 'models', 'm.pkl').download_blob()\n",
+            },
+            PARTIAL,
+        ),
+        # a Render web service's health check gates traffic to a new deploy (anhquan1111/
+        # mlops-fraud-detection render.yaml:7; reviewed) ...
+        (
+            {
+                "app/main.py": APP,
+                "app/predict.py": REGISTRY_LOAD,
+                "render.yaml": "services:\n  - type: web\n    name: api\n"
+                "    healthCheckPath: /health\n",
+            },
+            PASS,
+        ),
+        # ... not a background worker's, which takes no traffic
+        (
+            {
+                "app/main.py": APP,
+                "app/predict.py": REGISTRY_LOAD,
+                "render.yaml": "services:\n  - type: worker\n    name: w\n"
+                "    healthCheckPath: /health\n",
+            },
+            PARTIAL,
+        ),
         # no serving code and no model server: nothing serves a model to judge
         ({"train.py": "import joblib\njoblib.dump(m, 'model.pkl')\n"}, NOT_APPLICABLE),
         # a SageMaker model deployed from its S3 archive: the endpoint pulls it before it is
@@ -398,3 +428,76 @@ def _server(args: str, ready: str = "") -> str:
 def test_model_durable_inference_server_remote_repository(tmp_path, args, ready, expected):
     snap = snapshot(tmp_path, {"k8s/triton.yaml": _server(args, ready)})
     assert run_probe(snap, "model_durable").outcome == expected
+
+
+# what runs once — a lifespan hook downloading the model, module-level code — is no request
+# state and logs no request (eshwarsai48/mlops-fraud-detection app/main.py:26-54, which writes
+# the model file at startup; anhquan1111/mlops-fraud-detection src/api.py:91-155, whose
+# `logger.info` calls report the model load; reviewed)
+STARTUP_APP = (
+    "import logging\nfrom contextlib import asynccontextmanager\nfrom fastapi import FastAPI\n"
+    "log = logging.getLogger(__name__)\n\n"
+    "def download(src):\n    with open('/model/model.pkl', 'wb') as f:\n"
+    "        f.write(src.read())\n    log.info(f'model from {{src}}')\n\n"
+    "@asynccontextmanager\nasync def lifespan(app):\n    download(SOURCE)\n    yield\n\n"
+    "app = FastAPI(lifespan=lifespan)\n\n"
+    "@app.post('/predict')\ndef predict(x: list[float]):\n{body}    return score(x)\n\n"
+    "def score(x):\n{helper}    return MODEL.predict([x])\n"
+)
+
+
+def startup_app(body: str = "", helper: str = "") -> dict[str, str]:
+    return {"app/main.py": STARTUP_APP.format(body=body, helper=helper)}
+
+
+APPEND = "    with open('requests.jsonl', 'a') as f:\n        f.write(str(x))\n"
+LOGS = "    log.info(f'request {x}')\n"
+
+
+@pytest.mark.parametrize(
+    ("probe", "files", "expected"),
+    [
+        ("stateless_serving", startup_app(), PASS),
+        ("payload_log", startup_app(), FAIL),
+        # the same writes in the handler, or in a function the handler calls, are per request
+        ("stateless_serving", startup_app(body=APPEND), FAIL),
+        ("stateless_serving", startup_app(helper=APPEND), FAIL),
+        ("payload_log", startup_app(helper=APPEND), UNKNOWN),
+        ("payload_log", startup_app(body=LOGS), UNKNOWN),
+        # a middleware runs for every request
+        (
+            "payload_log",
+            {
+                "app/main.py": STARTUP_APP.format(body="", helper="")
+                + "\n@app.middleware('http')\nasync def trace(request, call_next):\n"
+                "    log.info(f'{request.url}')\n    return await call_next(request)\n"
+            },
+            UNKNOWN,
+        ),
+        # a handler registered by a call, not a decorator
+        (
+            "stateless_serving",
+            {
+                "app/main.py": "from flask import Flask\napp = Flask(__name__)\n\n"
+                "def predict():\n    open('hits.txt', 'a').write('1')\n\n"
+                "app.add_url_rule('/predict', view_func=predict)\n"
+            },
+            FAIL,
+        ),
+    ],
+)
+def test_only_what_runs_per_request_counts(tmp_path, probe, files, expected):
+    name = "serving_payload_log" if probe == "payload_log" else probe
+    obs = run_probe(snapshot(tmp_path, files), name)
+    assert obs.outcome == expected, obs.message
+
+
+def test_a_scoring_script_without_routes_is_read_whole(tmp_path):
+    """Azure ML's run() is called per request without a route decorator."""
+    files = {
+        "score.py": "import json\n\ndef init():\n    global model\n\n"
+        "def run(raw):\n    open('log.txt', 'a').write(raw)\n    return json.dumps(raw)\n",
+        "deploy/inference_config.yml": "entryScript: ../score.py\n",
+    }
+    obs = run_probe(snapshot(tmp_path, files), "stateless_serving")
+    assert obs.outcome == FAIL, obs.message

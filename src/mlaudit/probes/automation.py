@@ -18,6 +18,7 @@ from mlaudit.probes.databricks import bundles
 from mlaudit.probes.generic import names_matcher
 from mlaudit.probes.kubernetes import NoParams, k8s_objects
 from mlaudit.probes.registry import Params, probe
+from mlaudit.probes.render import blueprint_services
 from mlaudit.probes.testing import _resolve, local_modules
 from mlaudit.repo.globs import matches_any
 from mlaudit.repo.parsers.ci import CiJob, idle_reason
@@ -918,6 +919,7 @@ def env_promotion(snap: Snapshot, p: EnvPromotionParams) -> Observation:
     # infra-repo/terraform/*.tf, 0 bytes each; reviewed)
     iac = [ev(f) for f in base.select_files(snap, p.iac_globs) if snap.size(f) != 0]
     iac += [ev(f, None, "CloudFormation template") for f in cfn_templates(snap)]
+    iac += [s.evidence("Render Blueprint") for s in blueprint_services(snap)][:1]
     arm = base.select_files(snap, ["*.json"], scope="non_tests")
     iac += [ev(path, line, "ARM template") for path, line, _text in snap.grep(arm, _ARM_SCHEMA)]
     payload = _shipped_templates(snap, iac)

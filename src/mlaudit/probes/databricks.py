@@ -50,7 +50,7 @@ _TASK_KINDS = {
 _VARIABLE = re.compile(r"^\$\{var\.([\w-]+)\}$")
 TRAIN_TASK = re.compile(r"(?i)(?:^|[^a-z])(?:re)?train")
 DATA_TASK = re.compile(
-    r"(?i)(?:^|[^a-z])(?:pre_?process|process_?data|data_?prep|prepare|etl|ingest|"
+    r"(?i)(?:^|[^a-z])(?:pre_?process|process_?data|data_?prep|prepare|prep(?![a-z])|etl|ingest|"
     r"feature|clean|transform|load_data|extract)"
 )
 

@@ -83,6 +83,18 @@ TIMEOUT_CALLS = (
     "openai.*OpenAI",
     "anthropic.*Anthropic",
 )
+# clients that retry with backoff unless told otherwise: Azure's data-plane SDKs (azure-core's
+# RetryPolicy, 3 attempts; eshwarsai48/mlops-fraud-detection app/main.py:11,34-39 downloads the
+# model with BlobServiceClient; reviewed) and the Hugging Face Hub's downloads (`http_backoff`,
+# a 10 s timeout; anhquan1111/mlops-fraud-detection src/api.py:97-106; reviewed)
+DEFAULT_RETRY_CLIENTS = (
+    "azure.storage",
+    "azure.cosmos",
+    "azure.servicebus",
+    "azure.eventhub",
+    "azure.data.tables",
+    "huggingface_hub",
+)
 CLIENT_MODULES = (
     "requests",
     "httpx",
@@ -104,6 +116,8 @@ CLIENT_MODULES = (
     "pika",
     "openai",
     "elasticsearch",
+    "minio",
+    *DEFAULT_RETRY_CLIENTS,
 )
 
 
@@ -152,7 +166,9 @@ def _retries_timeouts(snap: Snapshot) -> Observation:
         good, no_timeout, clients = buckets
         for imp in facts.imports:
             if module_matches_any(imp.module, tuple(CLIENT_MODULES)):
-                clients.append(ev(path, imp.line, f"import {imp.module}"))
+                defaults = module_matches_any(imp.module, DEFAULT_RETRY_CLIENTS)
+                note = "retries by default" if defaults else None
+                clients.append(ev(path, imp.line, f"import {imp.module}", note))
                 break
         for call in [*facts.calls, *facts.decorators]:
             name = call.name
@@ -197,6 +213,12 @@ def _retries_timeouts(snap: Snapshot) -> Observation:
         return base.passed("remote calls retry and time out", good)
     if not clients:
         return base.not_applicable("the code imports no network client")
+    if all(e.note == "retries by default" for e in clients):
+        return base.partial(
+            "the network clients retry with their SDK's default policy; none is configured "
+            "(attempts, backoff, timeout)",
+            clients,
+        )
     return base.failed("network clients are used without any retry or timeout policy", clients)
 
 

@@ -31,6 +31,7 @@ from mlaudit.probes._delivery import deliveries
 from mlaudit.probes._functions import SAM_API_EVENTS, platform_entry_points
 from mlaudit.probes._managed import managed_deploy_call
 from mlaudit.probes._serving_specs import serving_spec_files
+from mlaudit.probes.azureml import online_deployments
 from mlaudit.probes.base import ev
 from mlaudit.probes.cloudformation import cdk_evidence, cfn_resources
 from mlaudit.probes.generic import module_matches_any, name_matches, name_matches_any
@@ -946,6 +947,7 @@ def _detect_profile(snap: Snapshot) -> ProfileInfo:
     manifests = _manifests(snap)
     servers = [e for e in containers if could_serve(snap, e.path)]
     shipped = servers + manifests + serving_files + _serving_specs(snap)
+    shipped += online_deployments(snap)
     batch_scoring = (
         _batch_scoring_only(snap, manifests) if (serving or serving_files) and shipped else []
     )

@@ -32,6 +32,7 @@ from mlaudit.probes.kubernetes import (
 )
 from mlaudit.probes.profile import serving_imports
 from mlaudit.probes.registry import probe
+from mlaudit.probes.render import health_checks
 from mlaudit.repo.parsers.kubernetes import K8sObject
 from mlaudit.repo.parsers.python_src import Call, PythonFacts
 from mlaudit.repo.snapshot import Snapshot
@@ -125,6 +126,102 @@ def serving_files(snap: Snapshot) -> list[str]:
 
     result: list[str] = snap._cached("serving_files", "", build)
     return result
+
+
+# what runs a function for each request: a web route, a middleware, an exception handler, a
+# BentoML API (`@app.post("/predict")`, `@app.route`, `@app.middleware("http")`, `@svc.api`)
+_HANDLER_DECORATOR = re.compile(
+    r"\.(?:get|post|put|patch|delete|route|api_route|websocket|middleware|exception_handler|api)$"
+)
+# … a class whose methods do (Starlette's middleware), or a call registering a handler by name
+_HANDLER_BASES = ("*BaseHTTPMiddleware",)
+_REGISTERS_HANDLER = (
+    "*.add_api_route",
+    "*.add_url_rule",
+    "*.add_route",
+    "*.add_middleware",
+    "*.add_exception_handler",
+)
+WHOLE_FILE = (1, 1 << 30)
+Spans = dict[str, tuple[tuple[int, int], ...]]
+
+
+def request_spans(snap: Snapshot) -> Spans:
+    """The lines of the serving code that run for each request, by file: the route handlers
+    and middleware, and the functions of the serving files they call (by name, transitively).
+    What runs once — module-level code, a startup hook or `lifespan` downloading the model —
+    is not among them (eshwarsai48/mlops-fraud-detection app/main.py:38 writes the model
+    file at startup only; reviewed). An entry file whose handlers are not recognised (a
+    scoring script's `run()`, a Gradio app) is read whole, as is any file that cannot be
+    parsed."""
+
+    def build() -> Spans:
+        files = serving_files(snap)
+        defs: dict[str, list[tuple[str, int, int]]] = {}
+        # the decorators of each function: they wrap it, so they run when it runs
+        # (Western-1/churn-pipeline src/inference.py:105-106 `@track_prediction_time`
+        # records each prediction; reviewed)
+        wrappers: dict[tuple[str, int, int], list[str]] = {}
+        todo: list[tuple[str, int, int]] = []
+        registered: set[str] = set()
+        handled: set[str] = set()
+        for path in files:
+            facts = snap.python(path)
+            if facts is None:
+                todo.append((path, *WHOLE_FILE))
+                continue
+            starts = sorted((first, last) for _n, first, last, _k in facts.spans)
+            for name, first, last, kind in facts.spans:
+                if kind == "def":
+                    defs.setdefault(name, []).append((path, first, last))
+            for deco in facts.decorators:
+                span = next((s for s in starts if s[0] > deco.line), None)
+                if span is None:
+                    continue
+                wrappers.setdefault((path, *span), []).append(deco.name)
+                if _HANDLER_DECORATOR.search(deco.name):
+                    todo.append((path, *span))
+                    handled.add(path)
+            for base_call in facts.bases:
+                if name_matches_any(base_call.name, _HANDLER_BASES):
+                    span = next((s for s in starts if s[0] == base_call.line), None)
+                    if span is not None:
+                        todo.append((path, *span))
+                        handled.add(path)
+            for call in facts.calls:
+                if name_matches_any(call.name, _REGISTERS_HANDLER):
+                    registered.update(n.rpartition(".")[2] for _k, n in call.names)
+                    handled.add(path)
+        for name in registered:
+            todo.extend(defs.get(name, ()))
+        entries = {p for p, _imp in serving_imports(snap, files)}
+        entries.update(s for s, _named in platform_entry_points(snap))
+        todo.extend((p, *WHOLE_FILE) for p in sorted(entries & set(files) - handled))
+        reached: set[tuple[str, int, int]] = set()
+        while todo:
+            item = todo.pop()
+            if item in reached:
+                continue
+            reached.add(item)
+            path, first, last = item
+            facts = snap.python(path)
+            names = list(wrappers.get(item, ()))
+            for call in facts.calls if facts else ():
+                if first <= call.line <= last:
+                    names += (call.name, *(n for _k, n in call.names))
+            for name in names:
+                todo.extend(defs.get(name.rpartition(".")[2], ()))
+        spans: dict[str, list[tuple[int, int]]] = {}
+        for path, first, last in sorted(reached):
+            spans.setdefault(path, []).append((first, last))
+        return {path: tuple(found) for path, found in spans.items()}
+
+    result: Spans = snap._cached("serving_request_spans", "", build)
+    return result
+
+
+def per_request(spans: Spans, path: str, line: int) -> bool:
+    return any(first <= line <= last for first, last in spans.get(path, ()))
 
 
 def calls_in(
@@ -271,15 +368,16 @@ def stateless_serving(snap: Snapshot, p: NoParams) -> Observation:
     Fix: keep state in an external store (database, object store, cache).
     """
     files = serving_files(snap)
+    spans = request_spans(snap)
     bad: list[Evidence] = [
         ev(path, c.line, f"{c.name}(…)", "local write in serving code")
         for path, c in calls_in(snap, files, LOCAL_WRITES)
-        if not _in_memory(snap.python(path), c)
+        if not _in_memory(snap.python(path), c) and per_request(spans, path, c.line)
     ]
     for path in files:
         facts = snap.python(path)
         for c in facts.calls if facts else []:
-            if c.name in ("open", "io.open"):
+            if c.name in ("open", "io.open") and per_request(spans, path, c.line):
                 mode = c.kwarg("mode") or (c.args[1] if len(c.args) > 1 else "")
                 if _WRITE_MODE.match(mode):
                     bad.append(ev(path, c.line, f"open(…, {mode})", "local write in serving code"))
@@ -425,6 +523,7 @@ def serving_payload_log(snap: Snapshot, p: NoParams) -> Observation:
     files = serving_files(snap)
     if not files:
         return base.unknown("no serving code found to judge")
+    spans = request_spans(snap)
     named: list[Evidence] = []
     sinks = 0
     for path in files:
@@ -432,6 +531,8 @@ def serving_payload_log(snap: Snapshot, p: NoParams) -> Observation:
         if facts is None:
             return base.unknown(f"{path} cannot be read")
         for call in facts.calls:
+            if not per_request(spans, path, call.line):
+                continue  # module-level or startup code: it runs once, not per request
             queued = name_matches_any(call.name, _QUEUES)
             runs = [call.name, *(name for key, name in call.names if queued and key == "0")]
             target = next((n for n in runs if _PAYLOAD_LOGGER.match(n.rpartition(".")[2])), None)
@@ -456,10 +557,15 @@ def serving_payload_log(snap: Snapshot, p: NoParams) -> Observation:
             "custom handlers that write request/response payloads to a sink (queue, table, "
             "object store) cannot be recognised statically; attest them if present"
         )
+    shown = [
+        ev(path) if (first, last) == WHOLE_FILE else ev(path, first, "handles requests")
+        for path, found in spans.items()
+        for first, last in found
+    ]
     return base.failed(
-        "the serving code writes nothing anywhere: no logger, database, queue, HTTP or file "
-        "call; each request is predicted and forgotten",
-        [ev(f) for f in files[:3]],
+        "the code that handles each request writes nothing anywhere: no logger, database, "
+        "queue, HTTP or file call; each request is predicted and forgotten",
+        shown[:3] or [ev(f) for f in files[:3]],
     )
 
 
@@ -478,6 +584,10 @@ REGISTRY_LOADS = (
     "*.download_file",
     "*.download_fileobj",
     "*.download_to_filename",
+    # Azure Blob Storage and Google Cloud Storage reads into memory (eshwarsai48/
+    # mlops-fraud-detection app/main.py:39 `blob_client.download_blob().readall()`; reviewed)
+    "*.download_blob",
+    "*.download_as_bytes",
     "clearml.InputModel",
     "*.from_pretrained",
     # PyTorch Hub: a model (or weights) published in a repository's release, by name
@@ -584,6 +694,8 @@ def model_durable(snap: Snapshot, p: NoParams) -> Observation:
         if any(isinstance(c.get("readinessProbe"), dict) for c in o.containers)
     ] + template_hits(snap, re.compile(r"^\s*readinessProbe:"))
     ready += _compose_readiness(snap)
+    # a platform's health check gating traffic to a new deploy (Render's healthCheckPath)
+    ready += health_checks(snap)
     if loads and ready:
         return base.passed(
             "model loaded from a registry/object store, with a readiness probe "

@@ -752,7 +752,9 @@ def parse_github(path: str, doc: Any) -> list[CiJob]:
             after=upstream,
         )
         if isinstance(job.get("uses"), str):
-            ci.uses.append(CiCommand(job["uses"], key_line(job, "uses")))
+            called = CiCommand(job["uses"], key_line(job, "uses"), _inputs(job.get("with")))
+            ci.uses.append(called)
+            ci.commands.extend(template_commands(called))
         matrix = _matrix_values(job.get("strategy"))
         for step in _as_list(job.get("steps")):
             if not isinstance(step, dict):
@@ -781,6 +783,41 @@ def parse_github(path: str, doc: Any) -> list[CiJob]:
                         ci.commands.extend(_command_lines(_with_matrix(value, matrix), line))
         jobs.append(ci)
     return jobs
+
+
+# Azure's MLOps v2 accelerator calls the template workflows of Azure/mlops-templates
+# (`uses: Azure/mlops-templates/.github/workflows/run-pipeline.yml@v1.1.0`), each of which runs
+# one `az ml` command over a file of the calling repository named by an input: the command is
+# read as the caller's own (MohamedDiar/azure-mlops-fraud-detection
+# .github/workflows/deploy-online-endpoint-pipeline.yml:23-28; reviewed). Their Terraform
+# template only echoes its apply step, so it is not here.
+_AZURE_MLOPS_TEMPLATE = re.compile(
+    r"^azure/mlops-templates/\.github/workflows/([\w-]+)\.ya?ml(?:@|$)", re.IGNORECASE
+)
+_AZURE_MLOPS_COMMANDS = {
+    "run-pipeline": "az ml job create --file {parameters-file}",
+    "create-deployment": "az ml {endpoint_type}-deployment create -f {endpoint_file}",
+    "create-endpoint": "az ml {endpoint_type}-endpoint create -f {endpoint_file}",
+    "allocate-traffic": "az ml online-endpoint update --traffic {traffic_allocation}",
+    "register-environment": "az ml environment create --file {environment_file}",
+    "register-dataset": "az ml data create --file {data_file}",
+    "create-compute": "az ml compute create --name {cluster_name}",
+}
+_TEMPLATE_INPUT = re.compile(r"\{([\w-]+)\}")
+
+
+def template_commands(called: CiCommand) -> list[CiCommand]:
+    """The command a known template workflow runs for this call, with its inputs filled in
+    (none when the template is unknown or an input it needs is not given)."""
+    match = _AZURE_MLOPS_TEMPLATE.match(called.text.strip())
+    command = _AZURE_MLOPS_COMMANDS.get(match.group(1).lower()) if match else None
+    if command is None:
+        return []
+    values = [called.input(name) for name in _TEMPLATE_INPUT.findall(command)]
+    if any(not value for value in values):
+        return []
+    filled = _TEMPLATE_INPUT.sub(lambda m: called.input(m.group(1)) or "", command)
+    return [CiCommand(filled, called.line, called.inputs)]
 
 
 _COMMAND_INPUT = re.compile(r"^(?:run|script|command|args)$|[_-](?:command|cmd|script)$")
