@@ -1852,6 +1852,38 @@ CASES = [
         P,
     ),
     ("ct-monitor-trigger", "none", {"train.py": "x = 1\n"}, F),
+    # a DAG whose drift task runs the project's Evidently module and whose next task triggers
+    # the training DAG (aswithabukka/mlops-fraud-detection airflow/dags/monitoring_dag.py:
+    # 102,460-473; reviewed) ...
+    (
+        "ct-monitor-trigger",
+        "dag-triggers-after-imported-monitor",
+        {
+            "src/__init__.py": "",
+            "src/monitoring/__init__.py": "",
+            "src/monitoring/drift_detector.py": "from evidently.report import Report\n"
+            "def detect(ref, cur):\n    return Report(metrics=[]).run(ref, cur)\n",
+            "dags/monitoring_dag.py": "from airflow.operators.trigger_dagrun import "
+            "TriggerDagRunOperator\nfrom src.monitoring.drift_detector import detect\n"
+            "t = TriggerDagRunOperator(task_id='t', trigger_dag_id='training')\n",
+        },
+        P,
+    ),
+    # ... not a trigger in a module that imports no monitor
+    (
+        "ct-monitor-trigger",
+        "fp-trigger-without-monitor",
+        {
+            "src/__init__.py": "",
+            "src/monitoring/__init__.py": "",
+            "src/monitoring/drift_detector.py": "from evidently.report import Report\n"
+            "def detect(ref, cur):\n    return Report(metrics=[]).run(ref, cur)\n",
+            "dags/nightly.py": "from airflow.operators.trigger_dagrun import "
+            "TriggerDagRunOperator\nimport pandas\n"
+            "t = TriggerDagRunOperator(task_id='t', trigger_dag_id='training')\n",
+        },
+        U,
+    ),
     # splitting the training table into reference and current data trains nothing
     # (divakaivan/insurance-fraud-mlops-pipeline make_monitoring_ui_artifacts.py:113; reviewed)
     (
@@ -2265,3 +2297,124 @@ def test_gitlab_scheduled_training_is_set_in_gitlab(tmp_path, job, expected):
     }
     obs = run_check(snapshot(tmp_path, training_repo(files)), "ct-trigger")
     assert obs.outcome == expected, obs
+
+
+# a scheduled drift check that dispatches retraining retrains on that schedule
+# (neopentane7/mlops-fraud-detection .github/workflows/monitor.yml:4-5,62-77 -> retrain.yml:11-12;
+# reviewed)
+DISPATCH_SCRIPT = (
+    "name: monitor\non:\n  schedule:\n    - cron: '0 9 * * 1'\njobs:\n  drift:\n"
+    "    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/github-script@v7\n"
+    "        with:\n          script: |\n            if (drift) {\n"
+    "              await github.rest.repos.createDispatchEvent({\n"
+    "                owner: o, repo: r, event_type: '%s' });\n            }\n"
+)
+RETRAIN_ON_DISPATCH = (
+    "name: retrain\non:\n  repository_dispatch:\n    types: [drift-retrain]\njobs:\n"
+    "  retrain:\n    runs-on: ubuntu-latest\n    steps:\n      - run: python train.py\n"
+    '      - run: echo "## Retrain summary"\n'
+)
+TRAINER = {"train.py": "def fit(model, X, y):\n    model.fit(X, y)\n"}
+
+
+@pytest.mark.parametrize(
+    ("dispatcher", "expected"),
+    [
+        ({".github/workflows/monitor.yml": DISPATCH_SCRIPT % "drift-retrain"}, Outcome.PASS),
+        # by the CLI, naming the workflow file
+        (
+            {".github/workflows/monitor.yml": wf("gh workflow run retrain.yml", on=CRON)},
+            Outcome.PASS,
+        ),
+        # the traps: another event type, a dispatcher nothing schedules
+        ({".github/workflows/monitor.yml": DISPATCH_SCRIPT % "docs-rebuild"}, Outcome.FAIL),
+        (
+            {
+                ".github/workflows/monitor.yml": (DISPATCH_SCRIPT % "drift-retrain").replace(
+                    "  schedule:\n    - cron: '0 9 * * 1'\n", "  workflow_dispatch:\n"
+                )
+            },
+            Outcome.FAIL,
+        ),
+    ],
+    ids=["repository-dispatch", "gh-workflow-run", "fp-other-event", "fp-dispatcher-by-hand"],
+)
+def test_a_dispatched_workflow_runs_on_its_dispatchers_schedule(tmp_path, dispatcher, expected):
+    retrain = RETRAIN_ON_DISPATCH
+    if "gh workflow run" in str(dispatcher):
+        retrain = retrain.replace(
+            "  repository_dispatch:\n    types: [drift-retrain]\n", "  workflow_dispatch:\n"
+        )
+    files = {**dispatcher, ".github/workflows/retrain.yml": retrain, **TRAINER}
+    obs = run_check(snapshot(tmp_path, files), "ct-trigger")
+    assert obs.outcome == expected, obs.message
+    if expected == Outcome.PASS:
+        # the summary the job prints is no training run
+        snippets = [e.snippet for e in obs.evidence]
+        assert "python train.py" in snippets and not any("echo" in s for s in snippets)
+
+
+# CI ships an orchestrator's DAG files to where it reads them (Venkat8538/mlops-fraud-detection
+# .github/workflows/04-airflow-deploy.yml:3-7,37-45; reviewed)
+DAG_PUSH = "{push: {branches: [main], paths: ['%s']}}"
+SSM_PULL = (
+    "aws ssm send-command --instance-ids $ID --parameters "
+    '\'commands=["cd /opt/mlops", "git pull origin main"]\''
+)
+
+
+@pytest.mark.parametrize(
+    ("run", "on", "expected"),
+    [
+        (SSM_PULL, DAG_PUSH % "airflow/dags/**", Outcome.PASS),
+        ("gcloud composer environments storage dags import --source dags/", "[push]", Outcome.PASS),
+        ("aws s3 sync airflow/dags/ s3://mwaa-bucket/dags/", "[push]", Outcome.PASS),
+        # the traps: a host pulled on every change is a deploy of everything, not the pipeline;
+        # a local pull
+        (SSM_PULL, DAG_PUSH % "src/**", Outcome.FAIL),
+        ("git pull origin main", DAG_PUSH % "airflow/dags/**", Outcome.FAIL),
+    ],
+    ids=["ssm-pull", "composer-import", "mwaa-sync", "fp-not-dag-paths", "fp-local-pull"],
+)
+def test_ci_ships_the_dags(tmp_path, run, on, expected):
+    files = {
+        ".github/workflows/dags.yml": wf(run, on=on),
+        "airflow/dags/train.py": "from airflow import DAG\nDAG('train')\n",
+        **TRAINER,
+    }
+    obs = run_check(snapshot(tmp_path, files), "pipeline-ci")
+    assert obs.outcome == expected, obs.message
+
+
+# a nightly job running the project's flow module, whose flow calls the trainer
+# (shiva-shivanibokka/ML-System-Design-Retraining-Pipeline .github/workflows/retrain.yml:72,
+# pipelines/flows.py:55; reviewed) ...
+FLOW_MODULE = {
+    "pipelines/__init__.py": "",
+    "pipelines/flows.py": "from prefect import flow\nfrom training.trainer import CreditTrainer\n\n"
+    "@flow\ndef full():\n    CreditTrainer().fit_model()\n",
+    "training/__init__.py": "",
+    "training/trainer.py": "import lightgbm\n\nclass CreditTrainer:\n"
+    "    def fit_model(self):\n        return lightgbm.train({}, DATA)\n",
+}
+
+
+@pytest.mark.parametrize(
+    ("run", "expected"),
+    [
+        ("python -m pipelines.flows --flow full", Outcome.PASS),
+        ("python -u pipelines/flows.py", Outcome.PASS),
+        ("python -m training.trainer", Outcome.PASS),
+        # the traps: a module that trains nothing, a message about retraining
+        ("python -m pipelines.report", Outcome.FAIL),
+        ('echo "skipping scheduled retrain"', Outcome.FAIL),
+    ],
+)
+def test_a_scheduled_command_runs_a_module_that_trains(tmp_path, run, expected):
+    files = {
+        ".github/workflows/nightly.yml": wf(run, on=CRON),
+        "pipelines/report.py": "print('report')\n",
+        **FLOW_MODULE,
+    }
+    obs = run_check(snapshot(tmp_path, files), "ct-trigger")
+    assert obs.outcome == expected, obs.message

@@ -481,6 +481,18 @@ CASES = [
         PASS,
     ),
     ("params-externalized", "FP conda recipe.yaml", {"recipe/recipe.yaml": RATTLER_RECIPE}, FAIL),
+    # a logging configuration is no parameter file (aswithabukka/mlops-fraud-detection
+    # src/utils/logger.py:29; reviewed)
+    (
+        "params-externalized",
+        "FP logging config",
+        {
+            "src/utils/logger.py": "import yaml, logging.config\n"
+            "logging.config.dictConfig(yaml.safe_load(open('config/logging_config.yaml')))\n",
+            "config/logging_config.yaml": "version: 1\nhandlers: {}\n",
+        },
+        FAIL,
+    ),
     # a config file whose path an environment variable gives, read by a helper
     # (jacopotagliabue/you-dont-need-a-bigger-boat local_flow/intent/src/
     # cart_baseline_flow.py:117, config.json beside it; reviewed) ...

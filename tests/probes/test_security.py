@@ -1176,3 +1176,46 @@ def test_cloudformation_bucket_evidence_lines(tmp_path):
         snapshot(tmp_path / "b", {"cfn/prep.yml": CFN_PLAIN}), "storage-hardening"
     )
     assert "S3Bucket: no public access block and no encryption" in (weak.evidence[0].snippet or "")
+
+
+# Trivy scans for secrets unless told otherwise (neopentane7/mlops-fraud-detection
+# .github/workflows/security.yml:55-57; aswithabukka/mlops-fraud-detection ci.yml:199-205;
+# reviewed)
+def _trivy_workflow(step: str, on: str = "[push, pull_request]") -> dict[str, str]:
+    return {
+        ".github/workflows/sec.yml": f"on: {on}\njobs:\n  scan:\n    runs-on: ubuntu-latest\n"
+        f"    steps:\n      - uses: actions/checkout@v4\n{step}"
+    }
+
+
+TRIVY_ACTION = "      - uses: aquasecurity/trivy-action@master\n        with:\n{inputs}"
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        (_trivy_workflow("      - run: trivy fs --severity HIGH .\n"), Outcome.PASS),
+        (
+            _trivy_workflow("      - run: trivy fs --scanners vuln,secret,misconfig .\n"),
+            Outcome.PASS,
+        ),
+        (_trivy_workflow(TRIVY_ACTION.format(inputs="          scan-type: fs\n")), Outcome.PASS),
+        # started only by hand
+        (
+            _trivy_workflow("      - run: trivy image app:1\n", on="workflow_dispatch"),
+            Outcome.PARTIAL,
+        ),
+        # the traps: the secret scanner switched off; a configuration scan
+        (_trivy_workflow("      - run: trivy fs --scanners vuln .\n"), Outcome.FAIL),
+        (
+            _trivy_workflow(
+                TRIVY_ACTION.format(inputs="          scan-type: fs\n          scanners: vuln\n")
+            ),
+            Outcome.FAIL,
+        ),
+        (_trivy_workflow("      - run: trivy config k8s/\n"), Outcome.FAIL),
+    ],
+)
+def test_trivy_secret_scan(tmp_path, files, expected):
+    obs = run_probe(snapshot(tmp_path, files), "trivy_secret_scan")
+    assert obs.outcome == expected, obs.message

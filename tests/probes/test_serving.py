@@ -474,6 +474,22 @@ LOGS = "    log.info(f'request {x}')\n"
             },
             UNKNOWN,
         ),
+        # a file's own open method, in the handler (neopentane7/mlops-fraud-detection
+        # api/main.py:190; reviewed) ...
+        (
+            "stateless_serving",
+            startup_app(helper="    Path('log.jsonl').open('a').write('1')\n"),
+            FAIL,
+        ),
+        (
+            "payload_log",
+            startup_app(helper="    Path('log.jsonl').open('a').write('1')\n"),
+            UNKNOWN,
+        ),
+        # ... not a read
+        ("stateless_serving", startup_app(helper="    Path('cfg.json').open().read()\n"), PASS),
+        # a function named for an audit log of predictions (partial: its sink is not read)
+        ("payload_log", startup_app(helper="    _audit_log(x)\n"), PARTIAL),
         # a handler registered by a call, not a decorator
         (
             "stateless_serving",
@@ -498,6 +514,20 @@ def test_a_scoring_script_without_routes_is_read_whole(tmp_path):
         "score.py": "import json\n\ndef init():\n    global model\n\n"
         "def run(raw):\n    open('log.txt', 'a').write(raw)\n    return json.dumps(raw)\n",
         "deploy/inference_config.yml": "entryScript: ../score.py\n",
+    }
+    obs = run_probe(snapshot(tmp_path, files), "stateless_serving")
+    assert obs.outcome == FAIL, obs.message
+
+
+def test_an_untraced_framework_leaves_every_entry_file_read_whole(tmp_path):
+    """GraphQL resolvers behind a FastAPI router answer requests no route decorator names
+    (Pocket/recommendation-api app/graphql/graphql_router.py): the app file is read whole, its
+    module-level writes too."""
+    files = {
+        "app/main.py": "from fastapi import FastAPI\nfrom app.schema import schema\n"
+        "app = FastAPI()\nopen('boot.log', 'a').write('up')\n\n"
+        "@app.get('/health')\ndef health():\n    return {}\n",
+        "app/schema.py": "import strawberry\nschema = strawberry.Schema(query=None)\n",
     }
     obs = run_probe(snapshot(tmp_path, files), "stateless_serving")
     assert obs.outcome == FAIL, obs.message

@@ -309,6 +309,34 @@ CASES = [
         },
         P,
     ),
+    # a data preprocessor's fit is no model code, also when its variable is named like its
+    # module (aswithabukka/mlops-fraud-detection tests/conftest.py:78-79; reviewed) ...
+    (
+        "model-unit-tests",
+        "fp-preprocessor-fit",
+        {
+            "src/__init__.py": "",
+            "src/data/__init__.py": "",
+            "src/data/preprocessor.py": "class FraudPreprocessor:\n    def fit(self, X):\n        return self\n",
+            "tests/test_prep.py": "from src.data.preprocessor import FraudPreprocessor\n\n"
+            "def test_fit():\n    preprocessor = FraudPreprocessor()\n"
+            "    assert preprocessor.fit([1]) is preprocessor\n",
+        },
+        F,
+    ),
+    # ... a model object's fit is
+    (
+        "model-unit-tests",
+        "model-object-fit",
+        {
+            "src/__init__.py": "",
+            "src/fraud.py": "class FraudDetector:\n    def fit(self, X):\n        return self\n",
+            "tests/test_fraud.py": "from src.fraud import FraudDetector\n\n"
+            "def test_fit():\n    detector = FraudDetector()\n"
+            "    assert detector.fit([1]) is detector\n",
+        },
+        P,
+    ),
     # the optimizer that trains the model is training code (karpathy/nanochat tests/test_optim.py)
     (
         "model-unit-tests",

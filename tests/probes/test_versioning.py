@@ -344,6 +344,14 @@ CASES = [
         {".gitignore": "*.csv\n", "data/train.csv.dvc": "outs:\n- md5: 1a2b\n  path: train.csv\n"},
         PASS,
     ),
+    # the trap: git has no inline comments, so `/data/ # raw` ignores nothing it means to
+    # (MohamedDiar/azure-mlops-fraud-detection .gitignore:150; reviewed)
+    (
+        "data-unversioned",
+        "inline comment",
+        {".gitignore": "/data/ # raw data\n*.csv # generated\n", "flow.py": "x = 1\n"},
+        PASS,
+    ),
     # traps: a negation keeps a file in git; `database.py` and `*.py` are code
     (
         "data-unversioned",

@@ -4,6 +4,7 @@ data-triggered training, continuous deployment, pipeline CI and environment prom
 from __future__ import annotations
 
 import fnmatch
+import posixpath
 import re
 from collections.abc import Callable
 from typing import Any
@@ -17,8 +18,8 @@ from mlaudit.probes.cloudformation import cfn_templates, codepipeline_deploy_sta
 from mlaudit.probes.databricks import bundles
 from mlaudit.probes.generic import names_matcher
 from mlaudit.probes.kubernetes import NoParams, k8s_objects
+from mlaudit.probes.paas import paas_services
 from mlaudit.probes.registry import Params, probe
-from mlaudit.probes.render import blueprint_services
 from mlaudit.probes.testing import _resolve, local_modules
 from mlaudit.repo.globs import matches_any
 from mlaudit.repo.parsers.ci import CiJob, idle_reason
@@ -456,10 +457,9 @@ def ct_trigger(snap: Snapshot, p: CtTriggerParams) -> Observation:
     # in GitLab's settings, not in the repository (SIGNALS §2)
     in_settings: list[Evidence] = []
     for item in _ci_reach.reached(snap, p.follow):
-        if (
-            item.job.scheduled
-            and _ci_reach.runs(item.text, train)
-            and _runs_training(item.text, train)
+        if item.job.scheduled and (
+            (_ci_reach.runs(item.text, train) and _runs_training(item.text, train))
+            or _runs_a_trainer(snap, item)
         ):
             test_run = _TEST_RUN.search(item.text)
             if test_run or _SMOKE_RUN.search(item.text):
@@ -517,8 +517,45 @@ _TRAIN_WORD = re.compile(
 )
 
 
+_PRINTS = re.compile(r"^\s*(?:echo|printf)\b")
+_PYTHON_RUN = re.compile(r"\bpython[\d.]*\s+(?:-(?!m\b)\w+\s+)*(?:-m\s+([\w.]+)|([\w./-]+\.py))")
+
+
+def _runs_a_trainer(snap: Snapshot, item: _ci_reach.Reached) -> bool:
+    """A command that runs a repository script or module that trains, or an orchestrated
+    flow that calls the project's trainer, whatever it is called (`python -m pipelines.flows
+    --flow full`: shiva-shivanibokka/ML-System-Design-Retraining-Pipeline
+    .github/workflows/retrain.yml:72, nightly; reviewed)."""
+    from mlaudit.probes.training import _training_call, flow_trains
+
+    if _PRINTS.match(item.text):
+        return False
+    flows: set[str] | None = None
+    for match in _PYTHON_RUN.finditer(item.text):
+        module, script = match.groups()
+        if module:
+            found = _resolve(module, local_modules(snap))
+            path = found[1] if found and not found[2] else None
+        else:
+            path = posixpath.normpath(posixpath.join(item.cwd, script))
+            path = path if snap.exists(path) else None
+        facts = snap.python(path) if path else None
+        if path is None or facts is None:
+            continue
+        if _training_call(path, facts):
+            return True
+        if flows is None:
+            flows = {e.path for e in flow_trains(snap, NoParams()).evidence}
+        if path in flows:
+            return True
+    return False
+
+
 def _runs_training(text: str, train: re.Pattern[str]) -> bool:
-    """Does a command match `train` by more than the word train inside a path or a string?"""
+    """Does a command match `train` by more than the word train inside a path or a string?
+    (`echo "## Retrain summary"` prints: neopentane7/mlops-fraud-detection retrain.yml:63)"""
+    if _PRINTS.match(text):
+        return False
     for match in train.finditer(text):
         if not match.group(0).lower().startswith("train"):
             return True  # dvc repro, kedro run, a pipeline submission …
@@ -590,35 +627,54 @@ def ct_monitor_trigger(snap: Snapshot, p: MonitorTriggerParams) -> Observation:
     launch = re.compile(p.launches)
     is_monitor = names_matcher(tuple(p.monitors))
 
-    def derive(path: str, facts: PythonFacts) -> tuple[tuple[Call, ...], Call | None] | None:
-        """ONE file's monitor calls and the first call that launches training."""
+    def derive(
+        path: str, facts: PythonFacts
+    ) -> tuple[tuple[Call, ...], Call | None, tuple[str, ...]] | None:
+        """ONE file's monitor calls, the first call that launches training, and the
+        modules it imports."""
         mon = tuple(c for c in facts.calls if is_monitor(c.name))
-        if not mon:
-            return None
         starts = [c for c in facts.calls if launch.search(c.name) and c not in mon]
         starts += [
             c
             for c in facts.calls
             if c.name.endswith("TriggerDagRunOperator") or "dispatches" in " ".join(c.args)
         ]
-        return mon, (starts[0] if starts else None)
+        if not mon and not starts:
+            return None
+        return mon, (starts[0] if starts else None), tuple(i.module for i in facts.imports)
 
-    key = derivation_key("ct_monitor_trigger.v2", tuple(p.monitors), p.launches)
+    key = derivation_key("ct_monitor_trigger.v3", tuple(p.monitors), p.launches)
     paths = base.select_files(snap, ["*.py"], scope="non_tests")
     monitors: list[Evidence] = []
     found: list[Evidence] = []
-    for path, facts in snap.python_per_file(key, paths, derive):
-        if facts is None:
-            continue
-        # rule lib: a monitoring library calling its own code monitors nothing
-        # (SeldonIO/alibi-detect alibi_detect/cd/base.py:127, inside alibi_detect)
-        mon = [c for c in facts[0] if not base.is_own_module(snap, c.name)]
-        if not mon:
-            continue
-        monitors.append(ev(path, mon[0].line, mon[0].name))
+    derived = [(path, facts) for path, facts in snap.python_per_file(key, paths, derive) if facts]
+    # rule lib: a monitoring library calling its own code monitors nothing
+    # (SeldonIO/alibi-detect alibi_detect/cd/base.py:127, inside alibi_detect)
+    monitoring = {
+        path: mon
+        for path, facts in derived
+        if (mon := [c for c in facts[0] if not base.is_own_module(snap, c.name)])
+    }
+    modules = local_modules(snap)
+    for path, facts in derived:
+        mon = monitoring.get(path, [])
         start = facts[1]
+        where = path
+        if mon:
+            monitors.append(ev(path, mon[0].line, mon[0].name))
+        elif start is not None:
+            # ... or in a project module it imports: a DAG whose drift task calls the
+            # project's Evidently module and whose next task triggers the training DAG
+            # (aswithabukka/mlops-fraud-detection airflow/dags/monitoring_dag.py:102,460-473
+            # → src/monitoring/drift_detector.py; reviewed)
+            target = next((t for m in facts[2] if (t := modules.get(m)) and t in monitoring), None)
+            if target is None:
+                continue
+            where, mon = target, monitoring[target]
+        else:
+            continue
         if start is not None:
-            found.append(ev(path, mon[0].line, mon[0].name, "monitor"))
+            found.append(ev(where, mon[0].line, mon[0].name, "monitor"))
             found.append(ev(path, start.line, start.name, "launches training"))
     if found:
         return base.passed("a monitor launches retraining", found)
@@ -639,7 +695,12 @@ class PipelineCiParams(Params):
         r"|\bgcloud\s+builds\s+submit\b.*train|\bdocker\s+(buildx\s+)?build\b.*train"
         # a Databricks Asset Bundle's jobs validated or deployed as declared (or dbx's, the
         # bundles' predecessor: niall-turbitt/e2e-mlops .github/workflows/onrelease.yml:39)
-        r"|\bdatabricks\s+bundle\s+(validate|deploy)\b|\bdbx\s+deploy\b",
+        r"|\bdatabricks\s+bundle\s+(validate|deploy)\b|\bdbx\s+deploy\b"
+        # an orchestrator's DAG files shipped to where it reads them: Cloud Composer, MWAA's
+        # bucket, Astronomer
+        r"|\bgcloud\s+composer\s+environments\s+storage\s+dags\s+import\b|\bastro\s+deploy\b"
+        r"|\b(aws\s+s3\s+(cp|sync)|gsutil\s+(-m\s+)?(cp|rsync)|gcloud\s+storage\s+(cp|rsync))\s[^\n]*"
+        r"\bdags?/",
         description="regex of a command compiling/publishing a pipeline or building a training image",
     )
     calls: list[str] = Field(
@@ -796,7 +857,7 @@ def pipeline_ci(snap: Snapshot, p: PipelineCiParams) -> Observation:
     builders: list[CiJob] = []
     found.extend(_built_training_images(snap, train, publishing, builders))
     for item in items:
-        if _ci_reach.runs(item.text, regex):
+        if _ci_reach.runs(item.text, regex) or _updates_dag_host(item):
             found.append(item.evidence())
             builders.append(item.job)
             continue
@@ -832,6 +893,25 @@ def pipeline_ci(snap: Snapshot, p: PipelineCiParams) -> Observation:
         why = idle_reason(builders, "only when started by hand")
         return base.partial(f"CI builds the ML pipeline, but {why}", found)
     return base.found_or_missing(found, what="CI step building the ML pipeline")
+
+
+# a command run on a remote host (over SSH or AWS Systems Manager) that updates its checkout
+_REMOTE_PULL = re.compile(
+    r"(?:\baws\s+ssm\s+send-command\b|(?:^|[\s;&|(])ssh\s)[^\n]*\bgit\s+pull\b"
+)
+
+
+def _updates_dag_host(item: _ci_reach.Reached) -> bool:
+    """A job run only by changes to an orchestrator's DAG folder that pulls them onto the
+    host the orchestrator runs on (Venkat8538/mlops-fraud-detection
+    .github/workflows/04-airflow-deploy.yml:3-7,37-45, `git pull` over SSM on push to
+    airflow/dags/**; reviewed)."""
+    paths = item.job.trigger_paths
+    return (
+        bool(paths)
+        and all("dags" in path.split("/") or "dag" in path.split("/") for path in paths)
+        and bool(_REMOTE_PULL.search(item.text))
+    )
 
 
 # IaC and environment promotion --------------------------------------------------------------------
@@ -919,7 +999,9 @@ def env_promotion(snap: Snapshot, p: EnvPromotionParams) -> Observation:
     # infra-repo/terraform/*.tf, 0 bytes each; reviewed)
     iac = [ev(f) for f in base.select_files(snap, p.iac_globs) if snap.size(f) != 0]
     iac += [ev(f, None, "CloudFormation template") for f in cfn_templates(snap)]
-    iac += [s.evidence("Render Blueprint") for s in blueprint_services(snap)][:1]
+    iac += list(
+        {s.path: s.evidence(f"{s.platform} service spec") for s in paas_services(snap)}.values()
+    )
     arm = base.select_files(snap, ["*.json"], scope="non_tests")
     iac += [ev(path, line, "ARM template") for path, line, _text in snap.grep(arm, _ARM_SCHEMA)]
     payload = _shipped_templates(snap, iac)

@@ -36,6 +36,7 @@ from mlaudit.probes.base import ev
 from mlaudit.probes.cloudformation import cdk_evidence, cfn_resources
 from mlaudit.probes.generic import module_matches_any, name_matches, name_matches_any
 from mlaudit.probes.kubernetes import tf_blocks, tf_ev
+from mlaudit.probes.paas import service_specs
 from mlaudit.repo.parsers.ci import CiCommand, CiJob
 from mlaudit.repo.parsers.dockerfile import Dockerfile
 from mlaudit.repo.parsers.python_src import Import, PythonFacts
@@ -947,7 +948,7 @@ def _detect_profile(snap: Snapshot) -> ProfileInfo:
     manifests = _manifests(snap)
     servers = [e for e in containers if could_serve(snap, e.path)]
     shipped = servers + manifests + serving_files + _serving_specs(snap)
-    shipped += online_deployments(snap)
+    shipped += online_deployments(snap) + service_specs(snap)
     batch_scoring = (
         _batch_scoring_only(snap, manifests) if (serving or serving_files) and shipped else []
     )

@@ -492,6 +492,13 @@ def _cli_config_arg(facts: Any) -> str | None:
 _PARAMS_READ = derivation_key("params_externalized.reads.v4")
 
 
+# a logging configuration sets handlers and levels, not the run's parameters
+# (aswithabukka/mlops-fraud-detection src/utils/logger.py:29 `logging_config.yaml`; reviewed)
+_LOGGING_CONFIG = re.compile(
+    r"(?i)(?:^|/)(?:logging|logger|log)(?:[_.-][\w.-]*)?\.(?:ya?ml|json|ini|conf|cfg|toml)$"
+)
+
+
 def _hydra_runs_project(snap: Snapshot, imports: tuple[str, ...]) -> bool:
     """Does a Hydra entry point that trains nothing itself import the project's own code
     (where its training lives: `from src.train import train`)? A standalone Hydra script
@@ -772,7 +779,9 @@ def _config_paths(
     the tails (a set lookup, not a scan of all config files per string). The paths alone
     decide it."""
     selected = base.select_files(snap, list(CONFIG_DIRS) + list(CONFIG_FILES))
-    config_files = frozenset(c for c in selected if _CONFIG_FILE.search(c))
+    config_files = frozenset(
+        c for c in selected if _CONFIG_FILE.search(c) and not _LOGGING_CONFIG.search(c)
+    )
     config_suffixes = frozenset(
         "/".join(parts[i:])
         for c in config_files
@@ -883,7 +892,11 @@ def params_externalized(snap: Snapshot, p: NoParams) -> Observation:
                     hits.append(item[2])
             else:  # a loader: the strings of the file that may name a config file
                 _, line, loader, strings, config_module = item
-                names = [(s, at) for s, at, named in strings if named or s in config_suffixes]
+                names = [
+                    (s, at)
+                    for s, at, named in strings
+                    if (named or s in config_suffixes) and not _LOGGING_CONFIG.search(s)
+                ]
                 present = [
                     (s, at)
                     for s, at in names

@@ -1226,3 +1226,56 @@ def ingest_validation(snap: Snapshot, p: NoParams) -> Observation:
     if elsewhere:
         return base.partial("schema library used, but not in an ingestion module", elsewhere)
     return base.failed("no schema validation where data is ingested")
+
+
+# SEC: Trivy's secret scanner ----------------------------------------------------------------
+# a Trivy scan of files, a repository or an image: its default scanners are vuln and secret
+_TRIVY_SCAN = re.compile(r"\btrivy\b[^\n]*\s(?:fs|filesystem|repo|repository|image|rootfs)\b")
+_TRIVY_SCANNERS = re.compile(r"--(?:scanners|security-checks)[=\s]+['\"]?([\w,]+)")
+_TRIVY_ACTION = re.compile(r"^aquasecurity/trivy-action\b", re.IGNORECASE)
+
+
+def _scans_secrets(scanners: str | None) -> bool:
+    return not scanners or "secret" in scanners.lower()
+
+
+@probe("trivy_secret_scan", NoParams)
+def trivy_secret_scan(snap: Snapshot, p: NoParams) -> Observation:
+    """CI runs Trivy with its secret scanner on.
+
+    Looks for: `trivy fs|repo|image|rootfs …` in CI commands (followed through Makefile
+    targets and scripts) and `aquasecurity/trivy-action` steps, whose scanners are
+    `vuln,secret` unless `--scanners` (or the action's `scanners:` input) leaves secrets out.
+    A scan only started by hand, or only on a branch nobody works on, is partial.
+    Known false positive: `trivy config` scans misconfigurations only, and
+    `--scanners vuln` switches the secret scanner off.
+    Why: a secret committed by accident is found before it reaches a release (neopentane7/
+    mlops-fraud-detection .github/workflows/security.yml:55-57; aswithabukka/mlops-fraud-
+    detection .github/workflows/ci.yml:199-205; reviewed).
+    Fix: keep `secret` among Trivy's scanners, or add gitleaks to CI.
+    """
+    wired: list[Evidence] = []
+    idle: list[Evidence] = []
+    for item in _ci_reach.search(snap, _TRIVY_SCAN):
+        scanners = _TRIVY_SCANNERS.search(item.text)
+        if _scans_secrets(scanners.group(1) if scanners else None):
+            unused = item.job.only_by_hand or item.job.only_on_other_branches
+            (idle if unused else wired).append(item.evidence())
+    for job in snap.ci_jobs:
+        if job.disabled:
+            continue
+        for use in job.uses:
+            kind = (use.input("scan-type") or "image").lower()
+            if (
+                _TRIVY_ACTION.match(use.text)
+                and kind in ("fs", "filesystem", "repo", "repository", "image", "rootfs")
+                and _scans_secrets(use.input("scanners") or use.input("security-checks"))
+            ):
+                shown = ev(job.path, use.line, use.text, f"{job.system} job {job.name}")
+                unused = job.only_by_hand or job.only_on_other_branches
+                (idle if unused else wired).append(shown)
+    if wired:
+        return base.passed("CI runs Trivy with its secret scanner", wired + idle)
+    if idle:
+        return base.partial("Trivy's secret scanner runs only when started by hand", idle)
+    return base.failed("no Trivy scan with its secret scanner in CI")

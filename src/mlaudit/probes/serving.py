@@ -19,7 +19,7 @@ from mlaudit.probes import base
 from mlaudit.probes._functions import platform_entry_points
 from mlaudit.probes.base import ev
 from mlaudit.probes.code_roles import code_roles, serving_alias_lookups
-from mlaudit.probes.generic import name_matches_any
+from mlaudit.probes.generic import module_matches_any, name_matches_any
 from mlaudit.probes.kubernetes import (
     SERVING_WORKLOADS,
     NoParams,
@@ -30,11 +30,11 @@ from mlaudit.probes.kubernetes import (
     tool_service,
     tool_workload,
 )
+from mlaudit.probes.paas import health_checks
 from mlaudit.probes.profile import serving_imports
 from mlaudit.probes.registry import probe
-from mlaudit.probes.render import health_checks
 from mlaudit.repo.parsers.kubernetes import K8sObject
-from mlaudit.repo.parsers.python_src import Call, PythonFacts
+from mlaudit.repo.parsers.python_src import Call, Import, PythonFacts
 from mlaudit.repo.snapshot import Snapshot
 from mlaudit.results import Evidence, Observation
 
@@ -142,6 +142,12 @@ _REGISTERS_HANDLER = (
     "*.add_middleware",
     "*.add_exception_handler",
 )
+# frameworks whose request handlers are read (route decorators, middleware); with any other
+# (GraphQL resolvers, gRPC servicers, Gradio, BentoML or Ray Serve classes) every entry file
+# is read whole (Pocket/recommendation-api app/graphql/graphql_router.py: strawberry
+# resolvers behind a FastAPI router)
+_ROUTED = ("fastapi", "flask", "starlette", "litestar", "quart", "falcon", "sanic", "aiohttp.web")
+_UNROUTED = ("strawberry", "graphene", "ariadne", "graphql", "grpc", "gradio")
 WHOLE_FILE = (1, 1 << 30)
 Spans = dict[str, tuple[tuple[int, int], ...]]
 
@@ -194,7 +200,13 @@ def request_spans(snap: Snapshot) -> Spans:
                     handled.add(path)
         for name in registered:
             todo.extend(defs.get(name, ()))
-        entries = {p for p, _imp in serving_imports(snap, files)}
+        imported = serving_imports(snap, files)
+        entries = {p for p, _imp in imported}
+        modules = {imp.module for path in files for imp in _imports_of(snap, path)}
+        if any(not module_matches_any(imp.module, _ROUTED) for _p, imp in imported) or any(
+            module_matches_any(m, _UNROUTED) for m in modules
+        ):
+            handled = set()
         entries.update(s for s, _named in platform_entry_points(snap))
         todo.extend((p, *WHOLE_FILE) for p in sorted(entries & set(files) - handled))
         reached: set[tuple[str, int, int]] = set()
@@ -218,6 +230,11 @@ def request_spans(snap: Snapshot) -> Spans:
 
     result: Spans = snap._cached("serving_request_spans", "", build)
     return result
+
+
+def _imports_of(snap: Snapshot, path: str) -> tuple[Import, ...]:
+    facts = snap.python(path)
+    return facts.imports if facts else ()
 
 
 def per_request(spans: Spans, path: str, line: int) -> bool:
@@ -377,10 +394,9 @@ def stateless_serving(snap: Snapshot, p: NoParams) -> Observation:
     for path in files:
         facts = snap.python(path)
         for c in facts.calls if facts else []:
-            if c.name in ("open", "io.open") and per_request(spans, path, c.line):
-                mode = c.kwarg("mode") or (c.args[1] if len(c.args) > 1 else "")
-                if _WRITE_MODE.match(mode):
-                    bad.append(ev(path, c.line, f"open(…, {mode})", "local write in serving code"))
+            if writes_a_file(c) and per_request(spans, path, c.line):
+                mode = c.kwarg("mode") or next(a for a in c.args if _WRITE_MODE.match(a))
+                bad.append(ev(path, c.line, f"{c.name}(…, {mode})", "local write in serving code"))
     prod, _ = k8s_objects(snap, ("PersistentVolumeClaim", *SERVING_WORKLOADS))
     rwo = {
         o.name
@@ -413,9 +429,9 @@ def stateless_serving(snap: Snapshot, p: NoParams) -> Observation:
 # MON: payload logging ---------------------------------------------------------------------------
 # a function named for logging predictions or requests, called (or queued) by serving code
 _PAYLOAD_LOGGER = re.compile(
-    r"^(?:[a-z\d]+_)*(?:(?:log|record|store|save|emit|write|capture)_(?:prediction|request|"
-    r"inference|payload)s?|(?:prediction|request|inference|payload)s?_(?:log|logs|history|"
-    r"record|records))(?:_[a-z\d]+)*$"
+    r"^_*(?:[a-z\d]+_)*(?:(?:log|record|store|save|emit|write|capture|audit)_(?:prediction|"
+    r"request|inference|payload)s?|(?:prediction|request|inference|payload|audit)s?_(?:log|logs|"
+    r"history|record|records|trail))(?:_[a-z\d]+)*$"
 )
 # what queues a function for later: its first argument is what runs
 _QUEUES = ("*.add_task", "*.submit", "*.run_in_executor", "*.create_task", "*.apply_async")
@@ -497,6 +513,23 @@ def _opens_for_writing(call: Call) -> bool:
     return not mode.startswith("'") or bool(_WRITE_MODE.match(mode))
 
 
+# a file's own open method takes the mode first (`Path("log.jsonl").open("a")`: neopentane7/
+# mlops-fraud-detection api/main.py:190, each prediction appended to an audit log; reviewed);
+# the compression modules' open takes it second, as the builtin does
+_OPEN_MODE_SECOND = ("gzip.open", "bz2.open", "lzma.open", "codecs.open")
+
+
+def writes_a_file(call: Call) -> bool:
+    """An open call with a literal write mode (`open(p, 'w')`, `path.open('a')`)."""
+    if call.name in ("open", "io.open") or call.name in _OPEN_MODE_SECOND:
+        mode = call.kwarg("mode") or (call.args[1] if len(call.args) > 1 else "")
+    elif call.name.endswith(".open"):
+        mode = call.kwarg("mode") or (call.args[0] if call.args else "")
+    else:
+        return False
+    return bool(_WRITE_MODE.match(mode))
+
+
 # a logger's error levels: what goes wrong, not each request
 _ERROR_LOG_CALLS = ("*.error", "*.exception", "*.critical", "*.warning", "*.warn")
 
@@ -545,7 +578,7 @@ def serving_payload_log(snap: Snapshot, p: NoParams) -> Observation:
                     sinks += _logs_values(call)
             elif call.name in ("open", "io.open"):
                 sinks += _opens_for_writing(call)
-            elif name_matches_any(call.name, _POSSIBLE_SINKS):
+            elif writes_a_file(call) or name_matches_any(call.name, _POSSIBLE_SINKS):
                 sinks += 1
     if named:
         return base.partial(
@@ -694,7 +727,7 @@ def model_durable(snap: Snapshot, p: NoParams) -> Observation:
         if any(isinstance(c.get("readinessProbe"), dict) for c in o.containers)
     ] + template_hits(snap, re.compile(r"^\s*readinessProbe:"))
     ready += _compose_readiness(snap)
-    # a platform's health check gating traffic to a new deploy (Render's healthCheckPath)
+    # a platform's health check gating traffic to a new deploy (Render, Railway)
     ready += health_checks(snap)
     if loads and ready:
         return base.passed(

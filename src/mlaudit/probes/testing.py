@@ -1047,9 +1047,14 @@ class TestsImportParams(Params):
         default_factory=list,
         description="fnmatch patterns of calls that make a test more convincing (e.g. *isfinite)",
     )
+    data_classes: str | None = Field(
+        default=None,
+        description="regex of class names whose methods are not this code: an object of such a "
+        "class the test makes is read by its class, not by the method it calls",
+    )
     what: str = "project code"
 
-    @field_validator("components", "symbols")
+    @field_validator("components", "symbols", "data_classes")
     @classmethod
     def _regex(cls, value: str | None) -> str | None:
         if value is not None:
@@ -1057,7 +1062,9 @@ class TestsImportParams(Params):
         return value
 
 
-def _conftest_refs(snap: Snapshot) -> dict[str, list[tuple[str, int]]]:
+def _conftest_refs(
+    snap: Snapshot, data_classes: re.Pattern[str] | None = None
+) -> dict[str, list[tuple[str, int]]]:
     """Folder → names imported by the conftest.py files at or above it."""
     out: dict[str, list[tuple[str, int]]] = {}
     for path in base.select_files(snap, ["conftest.py"]):
@@ -1065,10 +1072,22 @@ def _conftest_refs(snap: Snapshot) -> dict[str, list[tuple[str, int]]]:
         if facts is None:
             continue
         folder = path.rsplit("/", 1)[0] if "/" in path else ""
-        out[folder] = [(i.module, i.line) for i in facts.imports] + [
-            (c.name, c.line) for c in facts.calls
-        ]
+        out[folder] = _refs(facts, data_classes)
     return out
+
+
+def _refs(facts: PythonFacts, data_classes: re.Pattern[str] | None) -> list[tuple[str, int]]:
+    """The names a test file (or a conftest) reaches: its imports, its calls, and the
+    methods of the objects it makes. A call on a variable of the file is read through the
+    object it holds, not as a module of that name (`preprocessor = FraudPreprocessor()` then
+    `preprocessor.fit(X)` is no call into a module `preprocessor`: aswithabukka/
+    mlops-fraud-detection tests/conftest.py:78-79; reviewed)."""
+    local = {a.target for a in facts.assignments if "." not in a.target}
+    return [
+        *((i.module, i.line) for i in facts.imports),
+        *((c.name, c.line) for c in facts.calls if c.name.split(".", 1)[0] not in local),
+        *_instance_calls(facts, data_classes),
+    ]
 
 
 def _reexported(snap: Snapshot, resolved: tuple[str, str, str]) -> str | None:
@@ -1092,12 +1111,16 @@ def _reexported(snap: Snapshot, resolved: tuple[str, str, str]) -> str | None:
     return None
 
 
-def _instance_calls(facts: PythonFacts) -> list[tuple[str, int]]:
+def _instance_calls(
+    facts: PythonFacts, data_classes: re.Pattern[str] | None = None
+) -> list[tuple[str, int]]:
     """Methods called on an object the file made: `svc = model.ModelService(m)` then
     `svc.prepare_features(ride)` reads as `model.prepare_features`, a name inside the
     module the object's class comes from (DataTalksClub/mlops-zoomcamp
     06-best-practices/code/tests/model_test.py:29-45). One step: an object made from
-    another object is not followed."""
+    another object is not followed. An object of one of `data_classes` is read by its class
+    (`DataPreprocessor().fit(df)` is the preprocessor's fit, no model's: aswithabukka/
+    mlops-fraud-detection tests/conftest.py:79; reviewed)."""
     first_call: dict[int, str] = {}
     for call in facts.calls:
         first_call.setdefault(call.line, call.name)
@@ -1109,8 +1132,10 @@ def _instance_calls(facts: PythonFacts) -> list[tuple[str, int]]:
     out: list[tuple[str, int]] = []
     for call in facts.calls:
         receiver, _, method = call.name.rpartition(".")
-        origin = made.get(receiver, "").rpartition(".")[0]
-        if origin:
+        origin, _, cls = made.get(receiver, "").rpartition(".")
+        if origin and data_classes is not None and data_classes.search(cls):
+            out.append((f"{origin}.{cls}", call.line))
+        elif origin:
             out.append((f"{origin}.{method}", call.line))
     return out
 
@@ -1132,7 +1157,8 @@ def tests_import(snap: Snapshot, p: TestsImportParams) -> Observation:
     modules = local_modules(snap)
     comp_re = re.compile(p.components)
     sym_re = re.compile(p.symbols) if p.symbols else None
-    conftests = _conftest_refs(snap)
+    data_re = re.compile(p.data_classes) if p.data_classes else None
+    conftests = _conftest_refs(snap, data_re)
 
     # a pure function of the name, the paths (modules) and the parameters: shared by every
     # Snapshot of these paths (history points); a name into a guessed module also depends on
@@ -1185,11 +1211,7 @@ def tests_import(snap: Snapshot, p: TestsImportParams) -> Observation:
     for tf in test_files(snap):
         if not tf.asserts or missing_local_import(snap, tf.facts, tf.path) is not None:
             continue  # a file that cannot be imported runs no test
-        refs = [
-            *((i.module, i.line) for i in tf.facts.imports),
-            *((c.name, c.line) for c in tf.facts.calls),
-            *_instance_calls(tf.facts),
-        ]
+        refs = _refs(tf.facts, data_re)
         hit: tuple[str, int, str] | None = None
         for name, line in refs:
             target = matching(name)

@@ -401,10 +401,18 @@ _DATA_FORMAT_GLOB = re.compile(r"^(?:\*\*/)?\*\.(csv|tsv|parquet|feather|arrow|a
 _DATA_FOLDERS = frozenset({"data", "dataset", "datasets"})
 
 
+# `/data/ # raw data` ignores a path named "data/ # raw data": git reads `#` as a comment only
+# at the start of a line (MohamedDiar/azure-mlops-fraud-detection .gitignore:150-153, whose
+# `*.pkl # …` line left model.pkl committed; reviewed)
+_INLINE_COMMENT = re.compile(r"\s#")
+
+
 def _ignores_data(pattern: str) -> bool:
     """Does a .gitignore line keep data out of git (a data folder, or a data format)?"""
     if not pattern or pattern.startswith(("#", "!")):
         return False
+    if _INLINE_COMMENT.search(pattern):
+        return False  # git has no inline comments: the line is one literal pattern
     if _DATA_FORMAT_GLOB.match(pattern):
         return True
     return any(part in _DATA_FOLDERS for part in pattern.split("/"))  # data/, /x/data/*.csv …

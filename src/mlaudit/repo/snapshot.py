@@ -40,6 +40,7 @@ from mlaudit.repo.parsers.ci import (
     ci_system_for,
     config_names,
     demote_dead_branches,
+    inherit_dispatchers_triggers,
     inherit_upstream_triggers,
     mark_uncalled,
     parse_jenkinsfile,
@@ -623,6 +624,7 @@ class Snapshot(InfraViews):
             run_by_hand(jobs, submitted, triggered)
         mark_uncalled(jobs)
         inherit_upstream_triggers(jobs)
+        inherit_dispatchers_triggers(jobs)
         if self.git is not None and self.git.default_branch is not None:
             demote_dead_branches(
                 jobs, self.git.default_branch, self.git.branch_tips, _unix(self.git.commit_date)

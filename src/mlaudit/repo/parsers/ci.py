@@ -119,6 +119,11 @@ class CiJob:
     # (`on: workflow_run: workflows: […]`), see inherit_upstream_triggers
     workflow: str = ""
     after: tuple[str, ...] = ()
+    # GitHub: what the job starts — `repository_dispatch:<event type>` or
+    # `workflow:<file name>` — and, for `on: repository_dispatch`, the event types it takes
+    # (empty: any), see inherit_dispatchers_triggers
+    dispatches: tuple[str, ...] = ()
+    dispatch_types: tuple[str, ...] = ()
 
     @property
     def scheduled(self) -> bool:
@@ -722,6 +727,8 @@ def parse_github(path: str, doc: Any) -> list[CiJob]:
     raw_on = doc.get("on", doc.get(True))
     run_after = _as_dict(_as_dict(raw_on).get("workflow_run"))
     upstream = tuple(str(w) for w in _as_list(run_after.get("workflows")) if w is not None)
+    dispatch_on = _as_dict(_as_dict(raw_on).get("repository_dispatch"))
+    types = tuple(str(t) for t in _as_list(dispatch_on.get("types")) if t is not None)
     if not triggers:
         # a workflow with no `on:` (every trigger commented out) runs on nothing until they
         # are restored: paused, like one started only by hand (coderkol95/
@@ -750,7 +757,9 @@ def parse_github(path: str, doc: Any) -> list[CiJob]:
             branch_filters=dict(filters),
             workflow=str(doc.get("name") or path),
             after=upstream,
+            dispatch_types=types,
         )
+        dispatched: list[str] = []
         if isinstance(job.get("uses"), str):
             called = CiCommand(job["uses"], key_line(job, "uses"), _inputs(job.get("with")))
             ci.uses.append(called)
@@ -759,6 +768,7 @@ def parse_github(path: str, doc: Any) -> list[CiJob]:
         for step in _as_list(job.get("steps")):
             if not isinstance(step, dict):
                 continue
+            dispatched += _dispatched(step)
             if "run" in step:
                 run = _with_matrix(step["run"], matrix)
                 cwd = _working_directory(step, job, doc)
@@ -781,8 +791,65 @@ def parse_github(path: str, doc: Any) -> list[CiJob]:
                     if isinstance(value, str) and _COMMAND_INPUT.search(str(key)):
                         line = key_line(with_, key)
                         ci.commands.extend(_command_lines(_with_matrix(value, matrix), line))
+        ci.dispatches = tuple(dict.fromkeys(dispatched))
         jobs.append(ci)
     return jobs
+
+
+# what a step starts in this repository's workflows: a repository_dispatch event (the REST
+# call from github-script or curl, `gh api …/dispatches`, peter-evans/repository-dispatch)
+# or a workflow by its file (`gh workflow run retrain.yml`, createWorkflowDispatch)
+_EVENT_TYPE = re.compile(r"""event[_-]type['"]?\s*[:=]\s*['"]?([\w.-]+)""")
+_WORKFLOW_RUN = re.compile(
+    r"\bgh\s+workflow\s+run\s+['\"]?([\w.-]+\.ya?ml)\b"
+    r"|workflow_id['\"]?\s*[:=]\s*['\"]([\w.-]+\.ya?ml)['\"]"
+    r"|/actions/workflows/([\w.-]+\.ya?ml)/dispatches\b"
+)
+
+
+def _dispatched(step: dict[Any, Any]) -> list[str]:
+    parts = [str(step["run"])] if isinstance(step.get("run"), str) else []
+    uses = str(step.get("uses") or "")
+    with_ = _as_dict(step.get("with"))
+    if uses.startswith("actions/github-script"):
+        parts.append(str(with_.get("script") or ""))
+    elif uses.startswith("peter-evans/repository-dispatch"):
+        parts.append(f"dispatches event-type: {with_.get('event-type')}")
+    elif uses:
+        parts.append(" ".join(f"{k}: {v}" for k, v in with_.items() if isinstance(v, str)))
+    found: list[str] = []
+    for text in parts:
+        if "dispatch" in text.lower():
+            found += [f"repository_dispatch:{t}" for t in _EVENT_TYPE.findall(text)]
+        for match in _WORKFLOW_RUN.finditer(text):
+            found.append(f"workflow:{next(g for g in match.groups() if g)}")
+    return found
+
+
+def inherit_dispatchers_triggers(jobs: list[CiJob]) -> None:
+    """A GitHub workflow another one dispatches (`on: repository_dispatch: types: [retrain]`,
+    or `workflow_dispatch` started by `gh workflow run retrain.yml`) runs on the dispatcher's
+    events: a weekly drift check that dispatches retraining retrains weekly when it finds
+    drift (neopentane7/mlops-fraud-detection .github/workflows/monitor.yml:4-5,62-77 →
+    retrain.yml:11-12; reviewed)."""
+    dispatchers = [j for j in jobs if j.system == "github" and j.dispatches and not j.disabled]
+    if not dispatchers:
+        return
+    for job in jobs:
+        if job.system != "github":
+            continue
+        wanted: set[str] = set()
+        if "repository_dispatch" in job.triggers:
+            wanted |= {f"repository_dispatch:{t}" for t in job.dispatch_types}
+        if "workflow_dispatch" in job.triggers:
+            wanted.add(f"workflow:{job.path.rsplit('/', 1)[-1]}")
+        for source in dispatchers:
+            if source is job:
+                continue
+            takes_any = "repository_dispatch" in job.triggers and not job.dispatch_types
+            sent = set(source.dispatches)
+            if wanted & sent or (takes_any and any(d.startswith("repository_") for d in sent)):
+                job.triggers |= source.triggers - {"workflow_call"}
 
 
 # Azure's MLOps v2 accelerator calls the template workflows of Azure/mlops-templates
@@ -1398,6 +1465,7 @@ __all__ = [
     "CiJob",
     "LineDict",
     "ci_system_for",
+    "inherit_dispatchers_triggers",
     "inherit_upstream_triggers",
     "sniff_ci_system",
 ]
