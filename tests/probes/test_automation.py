@@ -1869,6 +1869,21 @@ CASES = [
         },
         P,
     ),
+    # ... not an app whose train endpoint sits beside a report endpoint of the imported
+    # monitor (dbobo4/mlops-churn-prediction-pipeline application.py:175)
+    (
+        "ct-monitor-trigger",
+        "fp-train-call-beside-imported-monitor",
+        {
+            "src/__init__.py": "",
+            "src/monitoring/__init__.py": "",
+            "src/monitoring/drift_detector.py": "from evidently.report import Report\n"
+            "def detect(ref, cur):\n    return Report(metrics=[]).run(ref, cur)\n",
+            "app.py": "from src.monitoring.drift_detector import detect\n"
+            "def retrain():\n    return train_and_save_model()\n",
+        },
+        U,
+    ),
     # ... not a trigger in a module that imports no monitor
     (
         "ct-monitor-trigger",

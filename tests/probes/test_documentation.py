@@ -660,6 +660,28 @@ CASES = [
         F,
     ),
     ("model-card", "model-card-file", {"MODEL_CARD.md": "# Model card\n"}, P),
+    # a review's list of work to do asks for the card: it is missing (SebastianGarrido2790/
+    # YouTube-Sentiment-MLOps reports/docs/evaluations/codebase_review.md:679; reviewed) ...
+    (
+        "model-card",
+        "fp-todo-heading",
+        {
+            "docs/review.md": "# Review\n\n### 3.5 Add OpenTelemetry Tracing\n\nLater.\n\n"
+            "### 3.6 Add Model Card Documentation\n\nWrite one.\n",
+            "train.py": "def run(model):\n    model.fit(X, y)\n",
+        },
+        F,
+    ),
+    # ... a section that is the card counts
+    (
+        "model-card",
+        "model-card-section",
+        {
+            "docs/model.md": "# Model\n\n## Model Card\n\nIntended use: ranking reviews.\n",
+            "train.py": "def run(model):\n    model.fit(X, y)\n",
+        },
+        P,
+    ),
     (
         "model-card",
         "hf-front-matter",

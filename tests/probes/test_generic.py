@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from helpers import run_probe, snapshot
+from helpers import run_check, run_probe, snapshot
 
 from mlaudit.probes.base import MAX_EVIDENCE
 from mlaudit.results import Outcome
@@ -509,3 +509,19 @@ def test_keyword_values_given_by_a_conditional(source, wanted, matches):
 
     call = next(c for c in parse_python(source).calls if c.name == "f")
     assert _kwargs_match(call, wanted) is matches
+
+
+def test_a_python_file_with_null_bytes_runs_nothing_and_decides(tmp_path):
+    """Python refuses a source file with NUL bytes (a UTF-16 comment appended to it:
+    JasonNguyen2135/Spotify-Sentiment-MLOps monitoring/evidently/app.py; reviewed): it is a
+    file that does not parse, not an unreadable one leaving every code check unknown."""
+    files = {
+        "monitor/app.py": b"import sentry_sdk\nsentry_sdk.init()\n#\x00 \x00f\x00o\x00o\x00\r\x00\n\x00",
+        "train.py": "def fit(model, X, y):\n    model.fit(X, y)\n",
+    }
+    snap = snapshot(tmp_path, files)
+    facts = snap.python("monitor/app.py")
+    assert facts is not None and "null bytes" in (facts.syntax_error or "")
+    assert not facts.calls
+    obs = run_check(snap, "error-tracking")
+    assert obs.outcome == Outcome.FAIL, obs.message

@@ -1750,6 +1750,19 @@ CASES = [
         },
         PASS,
     ),
+    # the trap: a lock the repository does not hold (git-ignored), with an unlocked fallback
+    # (DmitryDubovikov/Sentiment-MLOps docker/fastapi/Dockerfile:15-18; reviewed)
+    (
+        "lock-used-in-build",
+        "FP uv sync frozen without uv.lock",
+        {
+            ".gitignore": "uv.lock\n",
+            "pyproject.toml": '[project]\nname = "x"\ndependencies = ["numpy"]\n',
+            "Dockerfile": "FROM python:3.11\nCOPY pyproject.toml uv.lock* ./\n"
+            "RUN uv sync --frozen --no-dev 2>/dev/null || uv sync --no-dev\n",
+        },
+        FAIL,
+    ),
     # `ENV UV_LOCKED=TRUE` is `--locked` for every later `uv sync` (CCRI-POPROX/poprox-
     # recommender Dockerfile:18-20; reviewed); set after the sync it changes nothing
     (

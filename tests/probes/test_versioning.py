@@ -103,6 +103,29 @@ HUB_ARGS = (
 CASES = [
     # data-vcs -----------------------------------------------------------------------------
     ("data-vcs", "dvc pointer", {"data/raw.dvc": DVC_POINTER, ".dvc/config": "[core]\n"}, PASS),
+    # the nearest folder decides: a dataset folder inside model/ holds data
+    # (JasonNguyen2135/Spotify-Sentiment-MLOps model/dataset/train_data.csv.dvc; reviewed) ...
+    (
+        "data-vcs",
+        "dataset folder under model",
+        {
+            "model/dataset/train_data.csv.dvc": "outs:\n- md5: 9300ab20538c79d8dfcab866ce5205ef\n"
+            "  path: train_data.csv\n",
+            ".dvc/config": "[core]\n",
+        },
+        PASS,
+    ),
+    # ... and weights stay a model wherever they are
+    (
+        "data-vcs",
+        "FP weights under data",
+        {
+            "data/checkpoints/best.pt.dvc": "outs:\n- md5: 9300ab20538c79d8dfcab866ce5205ef\n"
+            "  path: best.pt\n",
+            ".dvc/config": "[core]\n",
+        },
+        FAIL,
+    ),
     # a stage's metrics and plots kept in git (`cache: false`) are not versioned data
     # (iterative/cml_dvc_case dvc.yaml:8-12, dvc.lock:9-12)
     (

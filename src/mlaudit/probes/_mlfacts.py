@@ -98,10 +98,16 @@ def path_kind(path: str) -> str:
     parts = [p for p in re.split(r"[/*]+", low) if p]
     if ext in IMAGE_EXTENSIONS:
         return "image"
-    if ext in MODEL_WEIGHT_EXTENSIONS or any(p in MODEL_DIRS for p in parts[:-1] or parts):
+    if ext in MODEL_WEIGHT_EXTENSIONS:
         return "model"
-    if any(p in DATA_DIRS for p in parts[:-1]):
-        return "data"  # a pickle under data/ is a dataset
+    # the nearest folder that says decides: model/dataset/train.csv is a dataset
+    # (JasonNguyen2135/Spotify-Sentiment-MLOps model/dataset/*.csv.dvc; reviewed), and a
+    # pickle under data/ is a dataset
+    for part in reversed(parts[:-1] or parts):
+        if part in DATA_DIRS and part in parts[:-1]:
+            return "data"
+        if part in MODEL_DIRS:
+            return "model"
     if (ext in SERIALISED_EXTENSIONS or not ext) and _MODEL_NAME.search(stem.strip("*")):
         return "model"
     if ext in MODEL_EXTENSIONS and ext != "zip":

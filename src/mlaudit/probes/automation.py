@@ -586,6 +586,13 @@ _SMOKE_RUN = re.compile(
 )
 
 
+# a call that starts another pipeline or workflow run
+_STARTS_PIPELINE = re.compile(
+    r"(?:^|\.)(?:TriggerDagRunOperator|trigger_dag\w*|create_dag_run|start_pipeline_execution"
+    r"|submit_pipeline_job|dispatch\w*|create_dispatch_event|create_workflow_dispatch)$"
+)
+
+
 class MonitorTriggerParams(Params):
     monitors: list[str] = Field(
         default_factory=lambda: [
@@ -629,9 +636,9 @@ def ct_monitor_trigger(snap: Snapshot, p: MonitorTriggerParams) -> Observation:
 
     def derive(
         path: str, facts: PythonFacts
-    ) -> tuple[tuple[Call, ...], Call | None, tuple[str, ...]] | None:
-        """ONE file's monitor calls, the first call that launches training, and the
-        modules it imports."""
+    ) -> tuple[tuple[Call, ...], Call | None, Call | None, tuple[str, ...]] | None:
+        """ONE file's monitor calls, the first call that launches training, the first that
+        starts another pipeline, and the modules it imports."""
         mon = tuple(c for c in facts.calls if is_monitor(c.name))
         starts = [c for c in facts.calls if launch.search(c.name) and c not in mon]
         starts += [
@@ -641,9 +648,12 @@ def ct_monitor_trigger(snap: Snapshot, p: MonitorTriggerParams) -> Observation:
         ]
         if not mon and not starts:
             return None
-        return mon, (starts[0] if starts else None), tuple(i.module for i in facts.imports)
+        # what starts another pipeline, not a function of the module named for training
+        runs_pipeline = next((c for c in starts if _STARTS_PIPELINE.search(c.name)), None)
+        imports = tuple(i.module for i in facts.imports)
+        return mon, (starts[0] if starts else None), runs_pipeline, imports
 
-    key = derivation_key("ct_monitor_trigger.v3", tuple(p.monitors), p.launches)
+    key = derivation_key("ct_monitor_trigger.v4", tuple(p.monitors), p.launches)
     paths = base.select_files(snap, ["*.py"], scope="non_tests")
     monitors: list[Evidence] = []
     found: list[Evidence] = []
@@ -662,12 +672,14 @@ def ct_monitor_trigger(snap: Snapshot, p: MonitorTriggerParams) -> Observation:
         where = path
         if mon:
             monitors.append(ev(path, mon[0].line, mon[0].name))
-        elif start is not None:
-            # ... or in a project module it imports: a DAG whose drift task calls the
-            # project's Evidently module and whose next task triggers the training DAG
-            # (aswithabukka/mlops-fraud-detection airflow/dags/monitoring_dag.py:102,460-473
-            # → src/monitoring/drift_detector.py; reviewed)
-            target = next((t for m in facts[2] if (t := modules.get(m)) and t in monitoring), None)
+        elif (start := facts[2]) is not None:
+            # ... or in a project module it imports, where the module starts another pipeline:
+            # a DAG whose drift task calls the project's Evidently module and whose next task
+            # triggers the training DAG (aswithabukka/mlops-fraud-detection airflow/dags/
+            # monitoring_dag.py:102,460-473 → src/monitoring/drift_detector.py; reviewed). A
+            # function named for training beside an imported monitor is no trigger (an app
+            # with a train endpoint and a report endpoint)
+            target = next((t for m in facts[3] if (t := modules.get(m)) and t in monitoring), None)
             if target is None:
                 continue
             where, mon = target, monitoring[target]

@@ -365,6 +365,16 @@ _PLACEHOLDER = re.compile(
 )
 
 
+# a heading that asks for the topic says it is missing: a review's list of work to do
+# (SebastianGarrido2790/YouTube-Sentiment-MLOps reports/docs/evaluations/codebase_review.md:679
+# "3.6 Add Model Card Documentation", beside "3.5 Add OpenTelemetry Tracing"; reviewed)
+_TO_DO_HEADING = re.compile(
+    r"^(?:[\d.]+\s+|[-*]\s+)?(?:todo\b|missing\b|lack of\b|add\b|implement\b|introduce\b"
+    r"|consider adding\b|recommended?:)",
+    re.IGNORECASE,
+)
+
+
 def _placeholder(doc: Document, index: int, lines: list[str]) -> bool:
     """Whether the body of heading `index` (up to the next heading) is only placeholder text."""
     start = doc.headings[index].line  # 1-based: the body starts on the next line
@@ -388,7 +398,9 @@ def _sections(
     return tuple(
         ev(path, heading.line, heading.text)
         for index, heading in enumerate(headings[first:], start=first)
-        if regex.search(_heading_text(heading.text)) and not _placeholder(doc, index, lines)
+        if regex.search(text := _heading_text(heading.text))
+        and not _TO_DO_HEADING.search(text)
+        and not _placeholder(doc, index, lines)
     )
 
 
@@ -414,7 +426,8 @@ def doc_sections(snap: Snapshot, p: SectionsParams) -> Observation:
     do the CI's own folders (`ci/`, `.circleci/`) and the tests' (their pages document the
     CI and the tests).
     A section whose body is only a placeholder ("under construction", "coming soon", "TBD")
-    documents nothing and does not count.
+    documents nothing and does not count, nor does a heading that asks for the topic ("Add
+    Model Card Documentation", "TODO: monitoring") in a list of work to do.
     Why: a section is a deliberate piece of documentation; a word in passing is not.
     Fix: write the section the check names.
     """

@@ -574,7 +574,9 @@ def health_probes(snap: Snapshot, p: NoParams) -> Observation:
     workload (Deployment, StatefulSet, Rollout…), in parsed manifests or Helm templates and
     values; `startupProbe` is noted (it protects slow model loads). Without Kubernetes
     workloads, a serving platform that probes by itself (KServe, Seldon, a SageMaker
-    or Vertex AI endpoint, a serverless function), a Dockerfile `HEALTHCHECK` or a compose
+    or Vertex AI endpoint, a serverless function), a Cloud Run service's `startup_probe` and
+    `liveness_probe` in Terraform (its default TCP startup check alone is partial), a
+    Dockerfile `HEALTHCHECK` or a compose
     `healthcheck` on a service the repository builds counts. Parsed keys only: a container
     port *named* `probe` is not a probe.
     Why: without readiness, traffic reaches pods still loading the model; without
@@ -643,6 +645,27 @@ def health_probes(snap: Snapshot, p: NoParams) -> Observation:
         if problems and not missing:
             return base.unknown("manifests could not be parsed", problems)
         return base.failed("workloads have no readiness/liveness probes", missing)
+    cloud_run = cloud_run_containers(snap)
+    if cloud_run:
+        probed = [
+            (block, [k for k in ("startup_probe", "liveness_probe") if _as_blocks(c, k)])
+            for block, c in cloud_run
+        ]
+        full = [
+            tf_ev(snap, b, "startup_probe", "startup_probe + liveness_probe")
+            for b, k in probed
+            if len(k) == 2
+        ]
+        some = [tf_ev(snap, b, k[0], f"only {k[0]}") for b, k in probed if len(k) == 1]
+        if full and not some:
+            return base.passed("Cloud Run probes the service before and while it serves", full)
+        if full or some:
+            return base.partial("Cloud Run probes only some services, or one way", full + some)
+        return base.partial(
+            "Cloud Run checks only that the container listens (its default TCP startup "
+            "probe): no HTTP startup or liveness probe is declared",
+            [tf_ev(snap, b) for b, _c in cloud_run],
+        )
     managed = [obj_ev(o) for o in k8s_objects(snap, ("InferenceService", "SeldonDeployment"))[0]]
     managed += managed_endpoints(snap)
     if managed:
@@ -905,6 +928,60 @@ def _fixed(lo: int | None, hi: int | None) -> bool:
     return lo is not None and hi is not None and hi <= lo
 
 
+# Cloud Run services declared in Terraform (deshmukh-neel/amazon-review-sentiment-mlops
+# infra/terraform/run.tf:13-60; reviewed): Cloud Run adds instances under load by itself, up to
+# `max_instance_count` (v2) or the `autoscaling.knative.dev/maxScale` annotation (v1); sizes
+# each container by its `resources.limits`; and probes it (`startup_probe`, `liveness_probe`)
+_CLOUD_RUN = ("google_cloud_run_v2_service", "google_cloud_run_service")
+_CLOUD_RUN_CONTAINERS = {
+    "google_cloud_run_v2_service": "template.containers",
+    "google_cloud_run_service": "template.spec.containers",
+}
+
+
+def _as_blocks(container: dict[str, Any], key: str) -> list[Any]:
+    value = container.get(key)
+    return value if isinstance(value, list) else [value] if value else []
+
+
+def _first_int(values: list[Any]) -> int | None:
+    return as_int(values[0]) if values else None
+
+
+def cloud_run_scaling(snap: Snapshot) -> tuple[list[Evidence], list[Evidence]]:
+    """(services that scale, services held at a fixed count) of Terraform's Cloud Run."""
+    good: list[Evidence] = []
+    flat: list[Evidence] = []
+    for block in tf_blocks(snap, *_CLOUD_RUN):
+        if block.type != "resource":
+            continue
+        if block.resource_type == "google_cloud_run_v2_service":
+            lo = _first_int(block.get("template.scaling.min_instance_count")) or 0
+            hi = _first_int(block.get("template.scaling.max_instance_count"))
+            key = "max_instance_count" if hi is not None else None
+        else:
+            notes = block.get("template.metadata.annotations")
+            note = notes[0] if notes and isinstance(notes[0], dict) else {}
+            lo = as_int(note.get("autoscaling.knative.dev/minScale")) or 0
+            hi = as_int(note.get("autoscaling.knative.dev/maxScale"))
+            key = "annotations" if hi is not None else None
+        text = f"Cloud Run instances {lo} to {hi if hi is not None else 'the default maximum'}"
+        (flat if _fixed(lo, hi) else good).append(tf_ev(snap, block, key, text))
+    return good, flat
+
+
+def cloud_run_containers(snap: Snapshot) -> list[tuple[TerraformBlock, dict[str, Any]]]:
+    """(service, container) of each container of Terraform's Cloud Run services."""
+    found = []
+    for block in tf_blocks(snap, *_CLOUD_RUN):
+        if block.type != "resource" or block.resource_type not in _CLOUD_RUN_CONTAINERS:
+            continue
+        for container in block.get(_CLOUD_RUN_CONTAINERS[block.resource_type]):
+            if isinstance(container, dict):
+                found.append((block, container))
+    return found
+
+
 def _kuberay_autoscaling(obj: K8sObject) -> list[tuple[Evidence, bool]]:
     """(evidence, fixed) for the autoscaling a KubeRay object declares: Ray Serve's
     `autoscaling_config` of a deployment in a RayService's `serveConfigV2` (a YAML document
@@ -949,7 +1026,8 @@ def autoscaler(snap: Snapshot, p: NoParams) -> Observation:
     endpoints: Azure ML `autoScaler: {autoscaleEnabled: true}` / v2 `scale_settings`,
     SageMaker `register_scalable_target` / ScalableTarget / serverless inference, Vertex AI
     `deploy(max_replica_count=…)` above its minimum, an Azure Container App's
-    `template.scale` (maxReplicas above minReplicas); without Kubernetes workloads, a
+    `template.scale` (maxReplicas above minReplicas), a Cloud Run service declared in
+    Terraform (it scales by itself up to its maximum); without Kubernetes workloads, a
     request-serving serverless function (SAM, Serverless Framework, a Lambda image).
     Known false positive: `maxReplicas == minReplicas` scales nothing and does not count;
     neither does the Helm default `autoscaling.enabled: false`.
@@ -1052,6 +1130,9 @@ def autoscaler(snap: Snapshot, p: NoParams) -> Observation:
             continue
         e = tf_ev(snap, block, hi_key, f"{lo_key} {lo}, {hi_key} {hi}")
         (flat if _fixed(lo, hi) else good).append(e)
+    cloud_good, cloud_flat = cloud_run_scaling(snap)
+    good += cloud_good
+    flat += cloud_flat
     for block in tf_blocks(
         snap,
         "aws_appautoscaling_policy",
@@ -1164,7 +1245,8 @@ def resource_requests(snap: Snapshot, p: NoParams) -> Observation:
     executor `cores`/`memory` of a Spark operator application, Helm values
     `resources.requests`, compose `deploy.resources.reservations`, an Azure ML deployment
     config's `containerResourceRequirements` or an Azure Container App's container
-    `resources` (probes._managed), a Metaflow, Flyte or Kubeflow
+    `resources` (probes._managed), a Cloud Run container's `resources.limits` in
+    Terraform, a Metaflow, Flyte or Kubeflow
     Pipelines step sized in code (probes._step_resources). Known false positive:
     an empty `resources: {}` (the Helm default) is not a request.
     Why: without requests, autoscaling on utilisation is meaningless and pods are evicted
@@ -1216,6 +1298,11 @@ def resource_requests(snap: Snapshot, p: NoParams) -> Observation:
     good += compose
     good += managed_resource_requests(snap)
     good += step_resource_requests(snap)
+    good += [
+        tf_ev(snap, block, "resources", "Cloud Run resources.limits")
+        for block, container in cloud_run_containers(snap)
+        if any(isinstance(r, dict) and r.get("limits") for r in _as_blocks(container, "resources"))
+    ]
     if good and not missing:
         return base.passed("resource requests declared", good)
     if good:

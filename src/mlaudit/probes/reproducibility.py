@@ -1499,7 +1499,10 @@ def _classify_install(
     """('pass' | 'partial', why) for a command that installs from a lock, else None."""
     cmd = " ".join(command.split())
     locks = {name: bool(snap.glob(name)) for name in ("poetry.lock", "Pipfile.lock", "uv.lock")}
-    if re.search(r"\buv\s+sync\b.*--(frozen|locked)\b", cmd):
+    # (only with a uv.lock to install: `uv sync --frozen … || uv sync` of a git-ignored lock
+    # resolves afresh every build, DmitryDubovikov/Sentiment-MLOps docker/fastapi/
+    # Dockerfile:15-18; reviewed)
+    if re.search(r"\buv\s+sync\b.*--(frozen|locked)\b", cmd) and locks["uv.lock"]:
         return "pass", "uv sync refuses a stale lock"
     if _UV_LOCK_CHECK.search(cmd) and re.search(r"\buv\s+lock\b.*\buv\s+(sync|run)\b", cmd):
         return "pass", "uv lock --check refuses a stale lock before uv installs from it"

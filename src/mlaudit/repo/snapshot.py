@@ -529,7 +529,16 @@ class Snapshot(InfraViews):
             nb = self.notebook(path)
             return nb.facts if nb else None
         facts = self._parsed("python", path, lambda t: parse_python(t, filename=path))
-        if facts is not None and facts.syntax_error:
+        if facts is None and self.text(path) is None and self.problems.get(path) == "binary file":
+            # NUL bytes: Python refuses the file (`SyntaxError: source code cannot contain
+            # null bytes`), so it runs nothing, as a file that does not parse (JasonNguyen2135/
+            # Spotify-Sentiment-MLOps monitoring/evidently/app.py, a UTF-16 comment appended
+            # to it; reviewed)
+            refused = "SyntaxError: source code cannot contain null bytes"
+            facts = PythonFacts(syntax_error=refused)
+            self._cache.setdefault("python", {})[path] = facts
+            self.problems[path] = refused
+        elif facts is not None and facts.syntax_error:
             self.problems.setdefault(path, facts.syntax_error)
         return facts
 
