@@ -165,6 +165,13 @@ def cfn_variant(count: object) -> str:
             PARTIAL,
         ),
         ({"k8s/broken.yaml": "apiVersion: apps/v1\nkind: Deployment\nspec: [\n"}, UNKNOWN),
+        # the autoscaler targeting the Deployment owns its count: it scales down to its
+        # minimum (bojankostovski/sentiment-mlops deployment/kubernetes/hpa.yaml:10; reviewed)
+        ({"k8s/d.yaml": deployment(replicas=2), "k8s/hpa.yaml": hpa(1, 5)}, FAIL),
+        ({"k8s/d.yaml": deployment(replicas=1), "k8s/hpa.yaml": hpa(2, 5)}, PASS),
+        # ... where it is applied with it: an overlay of another base has no autoscaler
+        # (sayakpaul/ml-deployment-k8s-fastapi .kube/experiment_1/*/ over base_1)
+        ({"k8s/overlay/d.yaml": deployment(replicas=8), "k8s/hpa.yaml": hpa(1, 9)}, PASS),
         ({"examples/k8s/deployment.yaml": deployment(replicas=3)}, FAIL),  # rule ex
         # aws-samples/amazon-sagemaker-safe-deployment-pipeline assets/deploy-model-prd.yml:94
         ({"assets/deploy-model-prd.yml": cfn_variant(2)}, PASS),

@@ -490,6 +490,22 @@ LOGS = "    log.info(f'request {x}')\n"
         ("stateless_serving", startup_app(helper="    Path('cfg.json').open().read()\n"), PASS),
         # a function named for an audit log of predictions (partial: its sink is not read)
         ("payload_log", startup_app(helper="    _audit_log(x)\n"), PARTIAL),
+        # a file sent back answers the request; a print in an except reports a failure
+        # (bojankostovski/sentiment-mlops src/serving/enhanced_inference.py:89,
+        # inference.py:125-126; reviewed)
+        (
+            "payload_log",
+            startup_app(
+                body="    try:\n        pass\n    except Exception as e:\n"
+                "        print(f'Error: {e}')\n"
+            ).__or__(
+                {
+                    "app/static.py": "from flask import send_from_directory\n"
+                    "def index():\n    return send_from_directory('static', 'index.html')\n"
+                }
+            ),
+            FAIL,
+        ),
         # a handler registered by a call, not a decorator
         (
             "stateless_serving",

@@ -372,6 +372,10 @@ def _replica_facts(snap: Snapshot, objs: list[K8sObject]) -> tuple[list[Evidence
     good: list[Evidence] = []
     low: list[Evidence] = []
     hpa_min: dict[str, int] = {}
+    # ... and where it is applied with its target: in the same folder (a kustomize overlay
+    # of another base has no autoscaler: sayakpaul/ml-deployment-k8s-fastapi
+    # .kube/experiment_1/*/ over base_1, whose kustomization lists no hpa.yaml)
+    hpa_beside: dict[tuple[str, str], int] = {}
     for obj in objs:
         spec = obj.spec
         if obj.kind == "HorizontalPodAutoscaler":
@@ -379,6 +383,7 @@ def _replica_facts(snap: Snapshot, objs: list[K8sObject]) -> tuple[list[Evidence
             target = spec.get("scaleTargetRef")
             if isinstance(target, dict) and n is not None:
                 hpa_min[str(target.get("name"))] = n
+                hpa_beside[(posixpath.dirname(obj.path), str(target.get("name")))] = n
             if n is not None and n >= 2:
                 good.append(obj_ev(obj, spec, "minReplicas", f"minReplicas: {n}"))
         elif obj.kind == "ScaledObject":
@@ -417,9 +422,23 @@ def _replica_facts(snap: Snapshot, objs: list[K8sObject]) -> tuple[list[Evidence
         if obj.kind not in LONG_RUNNING:
             continue
         n = as_int(obj.spec.get("replicas", 1))
-        if n is not None and n >= 2:
+        scaled_to = hpa_min.get(obj.name) if obj.name else None
+        beside = hpa_beside.get((posixpath.dirname(obj.path), obj.name or ""))
+        if beside is not None and beside < 2:
+            # the autoscaler that targets it owns its replica count: at low load it scales
+            # down to minReplicas (bojankostovski/sentiment-mlops deployment/kubernetes/
+            # hpa.yaml:10 `minReplicas: 1` over deployment.yaml:10 `replicas: 2`; reviewed)
+            low.append(
+                obj_ev(
+                    obj,
+                    obj.spec,
+                    "replicas",
+                    f"replicas: {n}, but its autoscaler's minReplicas is {beside}",
+                )
+            )
+        elif n is not None and n >= 2:
             good.append(obj_ev(obj, obj.spec, "replicas", f"replicas: {n}"))
-        elif obj.name and hpa_min.get(obj.name, 0) >= 2:
+        elif scaled_to is not None:
             continue  # counted through its autoscaler
         elif is_patch(snap, obj) and "replicas" not in obj.spec:
             continue  # a kustomize patch leaves the base's replicas alone

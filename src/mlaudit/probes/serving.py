@@ -532,6 +532,20 @@ def writes_a_file(call: Call) -> bool:
 
 # a logger's error levels: what goes wrong, not each request
 _ERROR_LOG_CALLS = ("*.error", "*.exception", "*.critical", "*.warning", "*.warn")
+# what answers the request: a file sent back is a response, not a sink
+_RESPONSES = ("flask.send_file", "flask.send_from_directory", "*.send_static_file")
+# how many lines below its `except` a report counts as the handler's own
+_HANDLER_REACH = 4
+
+
+def _reports_a_failure(facts: PythonFacts, call: Call) -> bool:
+    """A print or log call in an `except` clause reports what failed, not each request
+    (bojankostovski/sentiment-mlops src/serving/inference.py:125-126 `except Exception as
+    e: print(f"Error: {e}")`; reviewed)."""
+    return any(
+        h.line < call.line <= h.line + _HANDLER_REACH and call.name in h.calls
+        for h in facts.handlers
+    )
 
 
 def _logs_values(call: Call) -> bool:
@@ -574,8 +588,12 @@ def serving_payload_log(snap: Snapshot, p: NoParams) -> Observation:
             elif name_matches_any(call.name, _LOG_CALLS):
                 # a logger's error levels report what failed, not each request (pipeline-g
                 # src/api/main.py:162 `logger.error` in the handler's except; reviewed)
-                if not name_matches_any(call.name, _ERROR_LOG_CALLS):
+                if not name_matches_any(call.name, _ERROR_LOG_CALLS) and not (
+                    _reports_a_failure(facts, call)
+                ):
                     sinks += _logs_values(call)
+            elif name_matches_any(call.name, _RESPONSES):
+                continue
             elif call.name in ("open", "io.open"):
                 sinks += _opens_for_writing(call)
             elif writes_a_file(call) or name_matches_any(call.name, _POSSIBLE_SINKS):
@@ -591,7 +609,7 @@ def serving_payload_log(snap: Snapshot, p: NoParams) -> Observation:
             "object store) cannot be recognised statically; attest them if present"
         )
     shown = [
-        ev(path) if (first, last) == WHOLE_FILE else ev(path, first, "handles requests")
+        ev(path) if (first, last) == WHOLE_FILE else ev(path, first, "runs for each request")
         for path, found in spans.items()
         for first, last in found
     ]
