@@ -2433,3 +2433,57 @@ def test_a_scheduled_command_runs_a_module_that_trains(tmp_path, run, expected):
     }
     obs = run_check(snapshot(tmp_path, files), "ct-trigger")
     assert obs.outcome == expected, obs.message
+
+
+# the re-read of this session's change: an echo chained before training hides nothing; a
+# chain of dispatches is followed whatever the order of the files; an event type in
+# shell-escaped JSON is read
+@pytest.mark.parametrize(
+    "run", ["echo start && python train.py", "echo 'Retraining model'; python train.py"]
+)
+def test_an_echo_before_the_training_command_hides_nothing(tmp_path, run):
+    files = {".github/workflows/n.yml": wf(run, on=CRON), **TRAINER}
+    assert run_check(snapshot(tmp_path, files), "ct-trigger").outcome == Outcome.PASS
+
+
+CHAIN_TRAIN = (
+    "name: train\non:\n  repository_dispatch:\n    types: [retrain]\njobs:\n  train:\n"
+    "    runs-on: ubuntu-latest\n    steps:\n      - run: python train.py\n"
+)
+CHAIN_DRIFT = (
+    "name: drift\non:\n  repository_dispatch:\n    types: [check-drift]\njobs:\n  drift:\n"
+    "    runs-on: ubuntu-latest\n    steps:\n      - run: python drift.py\n"
+    "      - uses: peter-evans/repository-dispatch@v3\n        with:\n          event-type: retrain\n"
+)
+CHAIN_CRON = (
+    "name: nightly\non:\n  schedule:\n    - cron: '0 3 * * *'\njobs:\n  kick:\n"
+    "    runs-on: ubuntu-latest\n    steps:\n      - uses: peter-evans/repository-dispatch@v3\n"
+    "        with:\n          event-type: check-drift\n"
+)
+
+
+@pytest.mark.parametrize(
+    "names", [("a_train", "b_drift", "c_nightly"), ("z_train", "y_drift", "x_nightly")]
+)
+def test_a_chain_of_dispatches_is_followed_whatever_the_file_order(tmp_path, names):
+    files = {
+        f".github/workflows/{n}.yml": text
+        for n, text in zip(names, (CHAIN_TRAIN, CHAIN_DRIFT, CHAIN_CRON), strict=True)
+    }
+    files |= {**TRAINER, "drift.py": "print('drift')\n"}
+    assert run_check(snapshot(tmp_path, files), "ct-trigger").outcome == Outcome.PASS
+
+
+def test_an_event_type_in_escaped_json_is_read(tmp_path):
+    curl = (
+        'curl -X POST https://api.github.com/repos/o/r/dispatches -d "{\\"event_type\\": '
+        '\\"update-model\\"}"'
+    )
+    files = {
+        ".github/workflows/n.yml": wf(curl, on=CRON),
+        ".github/workflows/train.yml": CHAIN_TRAIN.replace("[retrain]", "[update-model]"),
+        **TRAINER,
+    }
+    snap = snapshot(tmp_path, files)
+    train = next(j for j in snap.ci_jobs if j.path.endswith("train.yml"))
+    assert "schedule" in train.triggers

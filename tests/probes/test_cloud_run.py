@@ -53,6 +53,18 @@ def service(scaling: str = "", container: str = "") -> dict[str, str]:
         ("health_probes", service(container=STARTUP), H),
         # the platform's default TCP startup check alone
         ("health_probes", service(), H),
+        # a v1 service's scale in a map the HCL reader cannot split is not known (terraform
+        # fmt writes one entry a line, without commas)
+        (
+            "autoscaler",
+            {
+                "infra/run.tf": 'resource "google_cloud_run_service" "api" {\n  template {\n'
+                "    metadata {\n      annotations = {\n"
+                '        "autoscaling.knative.dev/minScale" = "1"\n'
+                '        "autoscaling.knative.dev/maxScale" = "1"\n      }\n    }\n  }\n}\n'
+            },
+            F,
+        ),
         # the trap: a Cloud Run job runs to completion and serves nothing
         (
             "autoscaler",

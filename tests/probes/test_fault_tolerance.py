@@ -108,13 +108,19 @@ CASES = [
         },
         Outcome.PARTIAL,
     ),
-    # ... beside a client without such defaults, the check fails
+    # ... beside a client without such defaults, the check fails, in another file or in the
+    # same one whatever the order of its imports
     (
         "retries-timeouts",
         {
             "app.py": "from azure.storage.blob import BlobServiceClient\n",
             "db.py": "import psycopg2\npsycopg2.connect(dsn)\n",
         },
+        Outcome.FAIL,
+    ),
+    (
+        "retries-timeouts",
+        {"worker.py": "import azure.storage.blob\nimport pika\n"},
         Outcome.FAIL,
     ),
     # the trap: Azure's identity library alone calls no data service

@@ -172,6 +172,11 @@ def cfn_variant(count: object) -> str:
         # ... where it is applied with it: an overlay of another base has no autoscaler
         # (sayakpaul/ml-deployment-k8s-fastapi .kube/experiment_1/*/ over base_1)
         ({"k8s/overlay/d.yaml": deployment(replicas=8), "k8s/hpa.yaml": hpa(1, 9)}, PASS),
+        # ... sibling folders applied together are (`kubectl apply -R -f k8s/`)
+        (
+            {"k8s/deployment/d.yaml": deployment(replicas=2), "k8s/autoscaling/h.yaml": hpa(1, 5)},
+            FAIL,
+        ),
         ({"examples/k8s/deployment.yaml": deployment(replicas=3)}, FAIL),  # rule ex
         # aws-samples/amazon-sagemaker-safe-deployment-pipeline assets/deploy-model-prd.yml:94
         ({"assets/deploy-model-prd.yml": cfn_variant(2)}, PASS),

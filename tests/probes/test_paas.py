@@ -90,3 +90,20 @@ def test_a_railway_health_check_gates_traffic(tmp_path):
     obs = run_check(snapshot(tmp_path, files), "model-durable")
     assert obs.outcome == P, obs.message
     assert ("railway.json", 5) in [(e.path, e.line) for e in obs.evidence]
+
+
+def test_a_static_site_ships_no_service(tmp_path):
+    """A Render static site (`runtime: static`) publishes files: the app beside it is not
+    shipped by it."""
+    files = {
+        "render.yaml": "services:\n  - type: web\n    name: docs\n    runtime: static\n"
+        "    staticPublishPath: site\n",
+        "app.py": "from fastapi import FastAPI\napp = FastAPI()\n",
+    }
+    assert detect_profile(snapshot(tmp_path, files)).name != "online-serving"
+
+
+def test_a_railway_toml_service_points_at_its_deploy_table(tmp_path):
+    files = {"railway.toml": '[build]\nbuilder = "NIXPACKS"\n\n[deploy]\nstartCommand = "x"\n'}
+    obs = run_probe(snapshot(tmp_path, {**files, **APP}), "paas_deploy")
+    assert (obs.evidence[0].path, obs.evidence[0].line) == ("railway.toml", 4)

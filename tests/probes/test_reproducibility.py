@@ -493,6 +493,17 @@ CASES = [
         },
         FAIL,
     ),
+    # ... a logistic regression's parameters are (`log_reg.yaml`)
+    (
+        "params-externalized",
+        "log_reg config is parameters",
+        {
+            "train.py": "import yaml\nP = yaml.safe_load(open('configs/log_reg.yaml'))\n"
+            "model.fit(X, y, C=P['C'])\n",
+            "configs/log_reg.yaml": "C: 0.5\n",
+        },
+        PASS,
+    ),
     # a config file whose path an environment variable gives, read by a helper
     # (jacopotagliabue/you-dont-need-a-bigger-boat local_flow/intent/src/
     # cart_baseline_flow.py:117, config.json beside it; reviewed) ...

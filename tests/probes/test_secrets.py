@@ -92,6 +92,9 @@ def test_redact(value, expected):
         "support.function.C99.c",
         # the AWS emulator's stand-in credentials (Pocket/recommendation-api .docker/local.env)
         "localstack-ET-key",
+        # the alphabet in order, digits between (TechITFactory/churn-mlops-prod-v2 tutorials/
+        # module-07-gitops/section-24-argocd-setup.md:266; reviewed)
+        "A7bC9dEfGhI3",
     ],
 )
 def test_dummy_values(value):
@@ -104,6 +107,8 @@ def test_real_value_is_not_dummy():
     assert not is_dummy("SG.Xk29dLpQw8Rt5vBn3MzYhA.Jf7Kp2LxQ9wVb4Nm6RtZs1Yc8Hd3Ge5Ua0Wi2Oq7Pl")
     # a Stripe secret key is no publishable one
     assert not is_dummy("sk_live_51Hq8ZtR2vWm4Kx9PdLs7Yf3Nb6")
+    # letters in no order are no alphabet run
+    assert not is_dummy("Xk9mQ2vLp8Zr")
 
 
 def test_a_local_test_databases_word_password_is_no_secret():
@@ -161,7 +166,7 @@ def test_a_token_padded_by_hand_is_no_secret():
     README.md:61, committed in Azure/mlops-templates node_modules/; reviewed)."""
     sample = 'const auth = createTokenAuth("ghp_' + "PersonalAccessToken0124567890" + '0000000");\n'
     assert not find_secrets("README.md", sample)
-    real = "export TOKEN=ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8\n"
+    real = "export TOKEN=ghp_" + "R7kQ2mZp9XvL4tNb8WcY3hJf6DsG1aUe5PoK\n"
     assert [f.kind for f in find_secrets("ci.sh", real)] == ["github-token"]
 
 
@@ -169,7 +174,7 @@ def test_yaml_credentials_are_reported_once_and_by_every_credential_name():
     """The re-read of this session's change: a token a specific detector names is not reported
     again as a YAML credential; a lower-case `fernet_key:` and a Compose `- DB_PWD=` item are
     read (their lines were no candidates)."""
-    token = "ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8"
+    token = "ghp_" + "R7kQ2mZp9XvL4tNb8WcY3hJf6DsG1aUe5PoK"
     assert [f.kind for f in find_secrets("ci.yaml", f"github_token: {token}\n")] == ["github-token"]
     assert find_secrets("airflow.yaml", "fernet_key: " + "Xk9q2Lm5Zw8Tr4Vb7Np1=\n")
     assert find_secrets(
@@ -569,7 +574,7 @@ def test_redact_strings_redacts_every_occurrence_and_copies_only_what_changed() 
     from mlaudit.repo.parsers.secrets import redact_strings
     from mlaudit.results import Evidence
 
-    token = "ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8"
+    token = "ghp_" + "R7kQ2mZp9XvL4tNb8WcY3hJf6DsG1aUe5PoK"
     leaky = Evidence(path="a.env", line=1, snippet=f"TOKEN={token}")
     clean = Evidence(path="b.py", line=2, snippet="x = 1")
     value = [[leaky, clean], (leaky, f"t {token}"), {f"k {token}": leaky}, Outcome.PASS]

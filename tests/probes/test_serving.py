@@ -506,6 +506,49 @@ LOGS = "    log.info(f'request {x}')\n"
             ),
             FAIL,
         ),
+        # an image or archive opened by its path is read, not written
+        ("stateless_serving", startup_app(helper="    Image.open('static/logo.png')\n"), PASS),
+        ("stateless_serving", startup_app(helper="    tarfile.open('artifacts/m.tar.gz')\n"), PASS),
+        # a print just after the except block is the handler's own, not the clause's
+        (
+            "payload_log",
+            startup_app(
+                body="    try:\n        y = 1\n    except Exception as e:\n"
+                "        print(f'Error: {e}')\n        raise\n    print(f'request {x}')\n"
+            ),
+            UNKNOWN,
+        ),
+        # Flask's request hooks run for every request
+        (
+            "payload_log",
+            {
+                "app.py": "from flask import Flask, request\napp = Flask(__name__)\n\n"
+                "@app.route('/p', methods=['POST'])\ndef p():\n    return 'ok'\n\n"
+                "@app.after_request\ndef log_payload(response):\n"
+                "    print(f'{request.data} -> {response.data}')\n    return response\n"
+            },
+            UNKNOWN,
+        ),
+        # a class registered as a handler runs its methods per request (Falcon)
+        (
+            "stateless_serving",
+            {
+                "app.py": "import falcon\n\nclass Predict:\n    def on_post(self, req, resp):\n"
+                "        open('requests.jsonl', 'a').write(str(req.media))\n\n"
+                "app = falcon.App()\nPREDICT = Predict\napp.add_route('/p', Predict)\n"
+            },
+            FAIL,
+        ),
+        # ... and a handler the registering call makes is not named: the file is read whole
+        (
+            "stateless_serving",
+            {
+                "app.py": "import falcon\n\nclass Predict:\n    def on_post(self, req, resp):\n"
+                "        open('requests.jsonl', 'a').write(str(req.media))\n\n"
+                "app = falcon.App()\napp.add_route('/p', Predict())\n"
+            },
+            FAIL,
+        ),
         # a handler registered by a call, not a decorator
         (
             "stateless_serving",

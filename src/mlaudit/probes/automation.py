@@ -518,6 +518,14 @@ _TRAIN_WORD = re.compile(
 
 
 _PRINTS = re.compile(r"^\s*(?:echo|printf)\b")
+
+
+def _without_prints(text: str) -> str:
+    """The command line without its `echo`/`printf` commands (`echo start && python
+    train.py` runs train.py; `echo "## Retrain summary"` runs nothing)."""
+    return " && ".join(p for p in _ci_reach.split_commands(text) if not _PRINTS.match(p))
+
+
 _PYTHON_RUN = re.compile(r"\bpython[\d.]*\s+(?:-(?!m\b)\w+\s+)*(?:-m\s+([\w.]+)|([\w./-]+\.py))")
 
 
@@ -528,10 +536,8 @@ def _runs_a_trainer(snap: Snapshot, item: _ci_reach.Reached) -> bool:
     .github/workflows/retrain.yml:72, nightly; reviewed)."""
     from mlaudit.probes.training import _training_call, flow_trains
 
-    if _PRINTS.match(item.text):
-        return False
     flows: set[str] | None = None
-    for match in _PYTHON_RUN.finditer(item.text):
+    for match in _PYTHON_RUN.finditer(_without_prints(item.text)):
         module, script = match.groups()
         if module:
             found = _resolve(module, local_modules(snap))
@@ -554,8 +560,7 @@ def _runs_a_trainer(snap: Snapshot, item: _ci_reach.Reached) -> bool:
 def _runs_training(text: str, train: re.Pattern[str]) -> bool:
     """Does a command match `train` by more than the word train inside a path or a string?
     (`echo "## Retrain summary"` prints: neopentane7/mlops-fraud-detection retrain.yml:63)"""
-    if _PRINTS.match(text):
-        return False
+    text = _without_prints(text)
     for match in train.finditer(text):
         if not match.group(0).lower().startswith("train"):
             return True  # dvc repro, kedro run, a pipeline submission …

@@ -164,12 +164,13 @@ def retries_timeouts(snap: Snapshot, p: NoParams) -> Observation:
 def _retries_timeouts(snap: Snapshot) -> Observation:
     def scan_file(path: str, facts: PythonFacts, buckets: tuple[list[Evidence], ...]) -> None:
         good, no_timeout, clients = buckets
-        for imp in facts.imports:
-            if module_matches_any(imp.module, tuple(CLIENT_MODULES)):
-                defaults = module_matches_any(imp.module, DEFAULT_RETRY_CLIENTS)
-                note = "retries by default" if defaults else None
-                clients.append(ev(path, imp.line, f"import {imp.module}", note))
-                break
+        # the file's first client import stands for it, noted as retrying by default only
+        # when every client it imports does (the order of its imports decides nothing)
+        imported = [i for i in facts.imports if module_matches_any(i.module, CLIENT_MODULES)]
+        if imported:
+            defaults = all(module_matches_any(i.module, DEFAULT_RETRY_CLIENTS) for i in imported)
+            note = "retries by default" if defaults else None
+            clients.append(ev(path, imported[0].line, f"import {imported[0].module}", note))
         for call in [*facts.calls, *facts.decorators]:
             name = call.name
             if name_matches_any(name, tuple(RETRY_CALLS)):

@@ -383,7 +383,8 @@ def _replica_facts(snap: Snapshot, objs: list[K8sObject]) -> tuple[list[Evidence
             target = spec.get("scaleTargetRef")
             if isinstance(target, dict) and n is not None:
                 hpa_min[str(target.get("name"))] = n
-                hpa_beside[(posixpath.dirname(obj.path), str(target.get("name")))] = n
+                for folder in _applied_with(obj.path):
+                    hpa_beside[(folder, str(target.get("name")))] = n
             if n is not None and n >= 2:
                 good.append(obj_ev(obj, spec, "minReplicas", f"minReplicas: {n}"))
         elif obj.kind == "ScaledObject":
@@ -423,7 +424,14 @@ def _replica_facts(snap: Snapshot, objs: list[K8sObject]) -> tuple[list[Evidence
             continue
         n = as_int(obj.spec.get("replicas", 1))
         scaled_to = hpa_min.get(obj.name) if obj.name else None
-        beside = hpa_beside.get((posixpath.dirname(obj.path), obj.name or ""))
+        beside = next(
+            (
+                hpa_beside[pair]
+                for folder in _applied_with(obj.path)
+                if (pair := (folder, obj.name or "")) in hpa_beside
+            ),
+            None,
+        )
         if beside is not None and beside < 2:
             # the autoscaler that targets it owns its replica count: at low load it scales
             # down to minReplicas (bojankostovski/sentiment-mlops deployment/kubernetes/
@@ -438,7 +446,7 @@ def _replica_facts(snap: Snapshot, objs: list[K8sObject]) -> tuple[list[Evidence
             )
         elif n is not None and n >= 2:
             good.append(obj_ev(obj, obj.spec, "replicas", f"replicas: {n}"))
-        elif scaled_to is not None:
+        elif scaled_to is not None and scaled_to >= 2:
             continue  # counted through its autoscaler
         elif is_patch(snap, obj) and "replicas" not in obj.spec:
             continue  # a kustomize patch leaves the base's replicas alone
@@ -943,6 +951,15 @@ def tool_workload(obj: K8sObject) -> bool:
 
 
 # SCL: autoscaler --------------------------------------------------------------------------------
+def _applied_with(path: str) -> tuple[str, ...]:
+    """The folders whose manifests are applied together with `path`'s: its own, and the
+    folder above when that is not the root (`k8s/deployment/` beside `k8s/autoscaling/`,
+    applied by `kubectl apply -R -f k8s/`)."""
+    folder = posixpath.dirname(path)
+    parent = posixpath.dirname(folder)
+    return (folder, f"{parent}/*") if parent else (folder,)
+
+
 def _fixed(lo: int | None, hi: int | None) -> bool:
     return lo is not None and hi is not None and hi <= lo
 
@@ -981,6 +998,8 @@ def cloud_run_scaling(snap: Snapshot) -> tuple[list[Evidence], list[Evidence]]:
         else:
             notes = block.get("template.metadata.annotations")
             note = notes[0] if notes and isinstance(notes[0], dict) else {}
+            if any(not isinstance(v, str) or "=" in v for v in note.values()):
+                continue  # a map the HCL reader could not split: its scale is not known
             lo = as_int(note.get("autoscaling.knative.dev/minScale")) or 0
             hi = as_int(note.get("autoscaling.knative.dev/maxScale"))
             key = "annotations" if hi is not None else None

@@ -60,6 +60,10 @@ def _render(snap: Snapshot, path: str) -> list[PaasService]:
         for service in services if isinstance(services, list) else ():
             if not isinstance(service, dict) or service.get("type") not in _RENDER_TYPES:
                 continue
+            # a static site is published files, no service (`runtime: static`, or the
+            # older `env: static`)
+            if "static" in (service.get("runtime"), service.get("env")):
+                continue
             health = service.get("healthCheckPath")
             start = service.get("startCommand")
             found.append(
@@ -81,8 +85,12 @@ def _render(snap: Snapshot, path: str) -> list[PaasService]:
 def _line_of(snap: Snapshot, path: str, key: str) -> int | None:
     """The line naming `key` in a JSON or TOML file (their parsers keep no lines)."""
     for number, line in enumerate(snap.lines(path), start=1):
-        stripped = line.lstrip().lstrip('"')
-        if stripped.startswith(key) and stripped[len(key) :].lstrip('"').lstrip()[:1] in "=:":
+        stripped = line.strip()
+        if stripped == f"[{key}]":  # a TOML table
+            return number
+        stripped = stripped.lstrip('"')
+        rest = stripped[len(key) :].lstrip('"').lstrip()
+        if stripped.startswith(key) and rest[:1] in ("=", ":"):
             return number
     return None
 

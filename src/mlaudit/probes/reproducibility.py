@@ -495,7 +495,8 @@ _PARAMS_READ = derivation_key("params_externalized.reads.v4")
 # a logging configuration sets handlers and levels, not the run's parameters
 # (aswithabukka/mlops-fraud-detection src/utils/logger.py:29 `logging_config.yaml`; reviewed)
 _LOGGING_CONFIG = re.compile(
-    r"(?i)(?:^|/)(?:logging|logger|log)(?:[_.-][\w.-]*)?\.(?:ya?ml|json|ini|conf|cfg|toml)$"
+    r"(?i)(?:^|/)(?:logging|logger|log)(?:[_.-](?:config|conf|cfg|settings|dev|prod|local|test))?"
+    r"\.(?:ya?ml|json|ini|conf|cfg|toml)$"
 )
 
 

@@ -131,7 +131,9 @@ def serving_files(snap: Snapshot) -> list[str]:
 # what runs a function for each request: a web route, a middleware, an exception handler, a
 # BentoML API (`@app.post("/predict")`, `@app.route`, `@app.middleware("http")`, `@svc.api`)
 _HANDLER_DECORATOR = re.compile(
-    r"\.(?:get|post|put|patch|delete|route|api_route|websocket|middleware|exception_handler|api)$"
+    r"\.(?:get|post|put|patch|delete|route|api_route|websocket|middleware|exception_handler|api"
+    r"|before_request|after_request|teardown_request|before_app_request|after_app_request"
+    r"|on_request|on_response|errorhandler)$"
 )
 # … a class whose methods do (Starlette's middleware), or a call registering a handler by name
 _HANDLER_BASES = ("*BaseHTTPMiddleware",)
@@ -164,12 +166,13 @@ def request_spans(snap: Snapshot) -> Spans:
     def build() -> Spans:
         files = serving_files(snap)
         defs: dict[str, list[tuple[str, int, int]]] = {}
+        classes: dict[str, list[tuple[str, int, int]]] = {}
         # the decorators of each function: they wrap it, so they run when it runs
         # (Western-1/churn-pipeline src/inference.py:105-106 `@track_prediction_time`
         # records each prediction; reviewed)
         wrappers: dict[tuple[str, int, int], list[str]] = {}
         todo: list[tuple[str, int, int]] = []
-        registered: set[str] = set()
+        registrations: list[tuple[str, str, str]] = []  # (file, last name part, first part)
         handled: set[str] = set()
         for path in files:
             facts = snap.python(path)
@@ -178,8 +181,11 @@ def request_spans(snap: Snapshot) -> Spans:
                 continue
             starts = sorted((first, last) for _n, first, last, _k in facts.spans)
             for name, first, last, kind in facts.spans:
-                if kind == "def":
-                    defs.setdefault(name, []).append((path, first, last))
+                # a class registered as a handler (a Falcon resource, a Flask MethodView)
+                # runs its methods per request: its whole span is reached
+                (defs if kind == "def" else classes).setdefault(name, []).append(
+                    (path, first, last)
+                )
             for deco in facts.decorators:
                 span = next((s for s in starts if s[0] > deco.line), None)
                 if span is None:
@@ -196,10 +202,18 @@ def request_spans(snap: Snapshot) -> Spans:
                         handled.add(path)
             for call in facts.calls:
                 if name_matches_any(call.name, _REGISTERS_HANDLER):
-                    registered.update(n.rpartition(".")[2] for _k, n in call.names)
-                    handled.add(path)
-        for name in registered:
-            todo.extend(defs.get(name, ()))
+                    # `view_func=Predict.as_view('p')` names the class first
+                    registrations.extend(
+                        (path, n.rpartition(".")[2], n.split(".", 1)[0]) for _k, n in call.names
+                    )
+        # resolved once every file's functions and classes are known (a middleware class of
+        # another module); a handler the call makes (`add_route('/p', Predict())`) is not
+        # named, and its file is then read whole
+        for where, name, head in registrations:
+            found = [*defs.get(name, ()), *classes.get(head, ()), *classes.get(name, ())]
+            if found:
+                todo.extend(found)
+                handled.add(where)
         imported = serving_imports(snap, files)
         entries = {p for p, _imp in imported}
         modules = {imp.module for path in files for imp in _imports_of(snap, path)}
@@ -517,6 +531,7 @@ def _opens_for_writing(call: Call) -> bool:
 # mlops-fraud-detection api/main.py:190, each prediction appended to an audit log; reviewed);
 # the compression modules' open takes it second, as the builtin does
 _OPEN_MODE_SECOND = ("gzip.open", "bz2.open", "lzma.open", "codecs.open")
+_MODE_SHAPED = re.compile(r"^'[rwxabt+]{1,3}'$")
 
 
 def writes_a_file(call: Call) -> bool:
@@ -524,7 +539,11 @@ def writes_a_file(call: Call) -> bool:
     if call.name in ("open", "io.open") or call.name in _OPEN_MODE_SECOND:
         mode = call.kwarg("mode") or (call.args[1] if len(call.args) > 1 else "")
     elif call.name.endswith(".open"):
+        # a path's own open takes the mode first; other opens (`Image.open('logo.png')`,
+        # `tarfile.open(path)`) take a path there: only a mode-shaped literal is a mode
         mode = call.kwarg("mode") or (call.args[0] if call.args else "")
+        if not _MODE_SHAPED.match(mode):
+            return False
     else:
         return False
     return bool(_WRITE_MODE.match(mode))
@@ -538,14 +557,25 @@ _RESPONSES = ("flask.send_file", "flask.send_from_directory", "*.send_static_fil
 _HANDLER_REACH = 4
 
 
-def _reports_a_failure(facts: PythonFacts, call: Call) -> bool:
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
+
+
+def _reports_a_failure(facts: PythonFacts, call: Call, lines: list[str]) -> bool:
     """A print or log call in an `except` clause reports what failed, not each request
     (bojankostovski/sentiment-mlops src/serving/inference.py:125-126 `except Exception as
-    e: print(f"Error: {e}")`; reviewed)."""
-    return any(
-        h.line < call.line <= h.line + _HANDLER_REACH and call.name in h.calls
-        for h in facts.handlers
-    )
+    e: print(f"Error: {e}")`; reviewed): a call the clause makes, on a line indented under
+    the `except` with no line back at its level in between."""
+    for h in facts.handlers:
+        if not (h.line < call.line <= h.line + _HANDLER_REACH and call.name in h.calls):
+            continue
+        if call.line > len(lines):
+            continue
+        level = _indent(lines[h.line - 1])
+        body = [x for x in lines[h.line : call.line] if x.strip()]
+        if all(_indent(x) > level for x in body):
+            return True
+    return False
 
 
 def _logs_values(call: Call) -> bool:
@@ -589,7 +619,7 @@ def serving_payload_log(snap: Snapshot, p: NoParams) -> Observation:
                 # a logger's error levels report what failed, not each request (pipeline-g
                 # src/api/main.py:162 `logger.error` in the handler's except; reviewed)
                 if not name_matches_any(call.name, _ERROR_LOG_CALLS) and not (
-                    _reports_a_failure(facts, call)
+                    _reports_a_failure(facts, call, snap.lines(path))
                 ):
                     sinks += _logs_values(call)
             elif name_matches_any(call.name, _RESPONSES):

@@ -799,7 +799,7 @@ def parse_github(path: str, doc: Any) -> list[CiJob]:
 # what a step starts in this repository's workflows: a repository_dispatch event (the REST
 # call from github-script or curl, `gh api …/dispatches`, peter-evans/repository-dispatch)
 # or a workflow by its file (`gh workflow run retrain.yml`, createWorkflowDispatch)
-_EVENT_TYPE = re.compile(r"""event[_-]type['"]?\s*[:=]\s*['"]?([\w.-]+)""")
+_EVENT_TYPE = re.compile(r"""event[_-]type\\?['"]?\s*[:=]\s*\\?['"]?([\w.-]+)""")
 _WORKFLOW_RUN = re.compile(
     r"\bgh\s+workflow\s+run\s+['\"]?([\w.-]+\.ya?ml)\b"
     r"|workflow_id['\"]?\s*[:=]\s*['\"]([\w.-]+\.ya?ml)['\"]"
@@ -835,6 +835,15 @@ def inherit_dispatchers_triggers(jobs: list[CiJob]) -> None:
     dispatchers = [j for j in jobs if j.system == "github" and j.dispatches and not j.disabled]
     if not dispatchers:
         return
+    # a chain (cron → drift check → retraining) grows one link a round, whatever the order
+    # of the files: until nothing grows, as inherit_upstream_triggers
+    for _round in range(len(jobs)):
+        if not _inherit_dispatchers_once(jobs, dispatchers):
+            return
+
+
+def _inherit_dispatchers_once(jobs: list[CiJob], dispatchers: list[CiJob]) -> bool:
+    grew = False
     for job in jobs:
         if job.system != "github":
             continue
@@ -849,7 +858,11 @@ def inherit_dispatchers_triggers(jobs: list[CiJob]) -> None:
             takes_any = "repository_dispatch" in job.triggers and not job.dispatch_types
             sent = set(source.dispatches)
             if wanted & sent or (takes_any and any(d.startswith("repository_") for d in sent)):
-                job.triggers |= source.triggers - {"workflow_call"}
+                added = source.triggers - {"workflow_call"} - job.triggers
+                if added:
+                    job.triggers |= added
+                    grew = True
+    return grew
 
 
 # Azure's MLOps v2 accelerator calls the template workflows of Azure/mlops-templates

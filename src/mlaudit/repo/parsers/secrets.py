@@ -23,6 +23,7 @@ history (repo/secrets_history.py); probes only read the results.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import math
 import re
 from collections import Counter
@@ -166,7 +167,17 @@ def is_dummy(value: str) -> bool:
         (m := token.search(v)) is not None and m.group(1) == v for _kind, token in _TOKENS
     ):
         return True
-    return len(set(v)) < 5
+    # (a value of a provider's exact token shape is judged by that shape alone)
+    return len(set(v)) < 5 or (_alphabet_run(v) and not _PROVIDER_PREFIX.match(v))
+
+
+def _alphabet_run(value: str) -> bool:
+    """Letters that spell the alphabet in order, whatever their case and the digits between
+    them: a value made up to look random (TechITFactory/churn-mlops-prod-v2
+    tutorials/module-07-gitops/section-24-argocd-setup.md:266 `--password A7bC9dEfGhI3`, a
+    tutorial's login to a local Argo CD; reviewed)."""
+    letters = [c for c in value.lower() if c.isalpha()]
+    return len(letters) >= 6 and all(ord(b) - ord(a) == 1 for a, b in itertools.pairwise(letters))
 
 
 _PROVIDER_PREFIX = re.compile(r"gh[pousr]_|github_pat_|glpat-|xox[baprs]-|hf_|npm_|pypi-|sk-|AIza")
