@@ -382,3 +382,13 @@ def test_a_broken_file_in_an_exercise_folder_without_todo_still_counts(tmp_path)
     assert "labs/cloudbuild.yaml: not valid YAML" in run_check(snap, "ci-present").message
     stub = snapshot(tmp_path / "stub", {**files, "labs/cloudbuild.yaml": LAB_STUB})
     assert "not valid YAML" not in run_check(stub, "ci-present").message
+
+
+def test_literal_words_reads_strings_lists_and_tuples():
+    """One reader of literal command words for task runners and orchestrator command tasks
+    (an Airflow `KubernetesPodOperator(cmds=("python", "train.py"))` gives a tuple)."""
+    from mlaudit.probes._task_runners import literal_words
+
+    given = ("'pytest -q'", "['python', 'train.py']", "('--epochs', 3)", "<expr>")
+    assert literal_words(given) == ["pytest -q", "python", "train.py", "--epochs", "3"]
+    assert literal_words(("*ARGS",), {"ARGS": "('a', 'b')"}) == ["a", "b"]

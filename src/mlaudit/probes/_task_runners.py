@@ -380,13 +380,13 @@ def nox(snap: Snapshot, text: str, cwd: str = "") -> list[Command]:
                 args = call.args[1:]
             else:
                 continue
-            command = " ".join(_literal_words(args, constants))
+            command = " ".join(literal_words(args, constants))
             if command:
                 out.append((command, "noxfile.py", call.line, f"noxfile.py:{name}"))
     if not sessions:  # sessions declared some other way: every session.run of the file
         for call in facts.calls:
             if call.name.endswith((".run", ".run_always")) and call.args:
-                command = " ".join(_literal_words(call.args))
+                command = " ".join(literal_words(call.args))
                 if command:
                     out.append((command, "noxfile.py", call.line, "noxfile.py"))
     return out
@@ -402,7 +402,9 @@ def _session_name(word: str, sessions: dict[str, tuple[int, int]]) -> str | None
     return None
 
 
-def _literal_words(args: tuple[str, ...], constants: dict[str, str] | None = None) -> list[str]:
+def literal_words(args: tuple[str, ...], constants: dict[str, str] | None = None) -> list[str]:
+    """The words of literal arguments: a string, or a list or tuple of them (`*NAME` is a
+    module-level constant of `constants`); other expressions give none."""
     import ast
 
     words = []
@@ -415,7 +417,7 @@ def _literal_words(args: tuple[str, ...], constants: dict[str, str] | None = Non
             continue
         if isinstance(value, str):
             words.append(value)
-        elif isinstance(value, list):
+        elif isinstance(value, list | tuple):
             words.extend(str(v) for v in value)
     return words
 

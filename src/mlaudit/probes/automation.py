@@ -536,7 +536,6 @@ def _runs_a_trainer(snap: Snapshot, item: _ci_reach.Reached) -> bool:
     .github/workflows/retrain.yml:72, nightly; reviewed)."""
     from mlaudit.probes.training import _training_call, flow_trains
 
-    flows: set[str] | None = None
     for match in _PYTHON_RUN.finditer(_without_prints(item.text)):
         module, script = match.groups()
         if module:
@@ -550,8 +549,11 @@ def _runs_a_trainer(snap: Snapshot, item: _ci_reach.Reached) -> bool:
             continue
         if _training_call(path, facts):
             return True
-        if flows is None:
-            flows = {e.path for e in flow_trains(snap, NoParams()).evidence}
+        # the flows that call the trainer, found once a scan (the rubric runs the same probe)
+        flows = snap.memo(
+            ("automation.trainer_flows",),
+            lambda: frozenset(e.path for e in flow_trains(snap, NoParams()).evidence),
+        )
         if path in flows:
             return True
     return False

@@ -510,24 +510,13 @@ def _shell_task_trains(
 ) -> tuple[Any, str, Evidence] | None:
     """(the operator call, the training script it runs, its training call), for a flow's
     command task; the script trains itself or through the trainer of another module."""
-    import ast
+    from mlaudit.probes._task_runners import literal_words
 
     for call in facts.calls:
         if not call.name.endswith(_SHELL_OPERATORS):
             continue
-        words: list[str] = []
-        for key in ("bash_command", "command", "cmds", "arguments"):
-            literal = call.kwarg(key)
-            if literal is None or literal == "<expr>":
-                continue
-            try:
-                value = ast.literal_eval(literal)
-            except (ValueError, SyntaxError):
-                continue
-            if isinstance(value, str):
-                words.append(value)
-            elif isinstance(value, list | tuple):
-                words.extend(str(v) for v in value)
+        given = (call.kwarg(k) for k in ("bash_command", "command", "cmds", "arguments"))
+        words = literal_words(tuple(v for v in given if v is not None and v != "<expr>"))
         for script in _script_run(snap, " ".join(words)):
             trained = roles.training.get(script) or _delegated_training(snap, roles, script)
             if trained is not None:
