@@ -399,6 +399,33 @@ CASES = [
         P,
     ),
     ("data-change-trigger", "no-paths", {".github/workflows/ci.yml": wf("pytest")}, F),
+    # a trigger on a git-ignored data file is dead: no push changes it (hzabun/player-churn-
+    # mlops .github/workflows/deploy-feast.yml:8, `/data` in .gitignore; reviewed) ...
+    (
+        "data-change-trigger",
+        "FP git-ignored data path",
+        {
+            ".gitignore": "/data\n",
+            ".github/workflows/feast.yml": wf(
+                "feast apply",
+                on="\n  push:\n    paths:\n      - 'data/processed/features.parquet'",
+            ),
+        },
+        F,
+    ),
+    # ... while a git-ignored folder whose DVC pointers are tracked still changes
+    (
+        "data-change-trigger",
+        "ignored folder with tracked pointers",
+        {
+            ".gitignore": "/data/raw\n",
+            "data/raw.dvc": "outs:\n- path: raw\n",
+            ".github/workflows/train.yml": wf(
+                "dvc repro", on="\n  push:\n    paths:\n      - 'data/**'"
+            ),
+        },
+        P,
+    ),
     # an EventBridge rule on S3 uploads starting the pipeline (aws-samples/amazon-sagemaker-
     # safe-deployment-pipeline pipeline.yml:431) ... not one on a CloudWatch alarm
     ("data-change-trigger", "eventbridge-s3", {"etl.py": READS, "pipeline.yml": rule("aws.s3")}, P),
@@ -465,6 +492,22 @@ CASES = [
             "scripts/report.py": TRAIN_MODULE,
         },
         F,
+    ),
+    # ... unless that module keeps the models it fits: a benchmark that pickles each one
+    # (skywalker-89/customer-churn-mlops dags/model_training_dag.py:52-53; reviewed)
+    (
+        "training-pipeline",
+        "airflow-task-runs-entry-of-a-module-keeping-its-models",
+        {
+            "dags/pipeline.py": AIRFLOW_TASK % "scripts.benchmark",
+            "scripts/__init__.py": "",
+            "scripts/benchmark.py": "import pickle\n"
+            + TRAIN_MODULE.replace(
+                "LogisticRegression().fit([[0]], [0])",
+                "m = LogisticRegression().fit([[0]], [0])\n    pickle.dumps(m)",
+            ),
+        },
+        P,
     ),
     # a flow handing a trainer its package re-exports to a task that runs it (LunarMoonDev/
     # mlops-project-retail-service retail-training-service/main.py:5,71; reviewed) ...
@@ -1106,6 +1149,65 @@ CASES = [
         F,
     ),
     # cd-deploy ---------------------------------------------------------------------------------------------
+    # a job on the project's own runner that starts the stack there and leaves it up: the runner
+    # is the server (SudipModak/customer-churn-mlops .github/workflows/deploy.yml:11,19-24;
+    # reviewed) ...
+    (
+        "cd-deploy",
+        "self-hosted-compose-up",
+        {
+            ".github/workflows/deploy.yml": wf(
+                "cd ~/app\ngit pull origin main\ndocker compose up --build -d",
+                on="{push: {branches: [main]}}",
+            ).replace("ubuntu-latest", "self-hosted")
+        },
+        P,
+    ),
+    # ... not a job that starts it to test it and takes it down after, nor a hosted runner's
+    (
+        "cd-deploy",
+        "fp-self-hosted-stack-for-tests",
+        {
+            ".github/workflows/ci.yml": wf(
+                "docker compose up -d\npytest tests/e2e\ndocker compose down",
+                on="{push: {branches: [main]}}",
+            ).replace("ubuntu-latest", "[self-hosted, linux]")
+        },
+        F,
+    ),
+    (
+        "cd-deploy",
+        "fp-self-hosted-stack-for-tests-one-line",
+        {
+            ".github/workflows/ci.yml": wf(
+                "docker compose up --build -d && pytest tests && docker compose down",
+                on="{push: {branches: [main]}}",
+            ).replace("ubuntu-latest", "self-hosted")
+        },
+        F,
+    ),
+    # ... nor the runner's own daemon started for the build
+    (
+        "cd-deploy",
+        "fp-self-hosted-starts-docker",
+        {
+            ".github/workflows/ci.yml": wf(
+                "sudo systemctl start docker\ndocker build -t api .\ndocker run --rm api pytest",
+                on="{push: {branches: [main]}}",
+            ).replace("ubuntu-latest", "self-hosted")
+        },
+        F,
+    ),
+    (
+        "cd-deploy",
+        "fp-hosted-runner-compose-up",
+        {
+            ".github/workflows/ci.yml": wf(
+                "docker compose up --build -d", on="{push: {branches: [main]}}"
+            )
+        },
+        F,
+    ),
     # flyctl's action deploys; its setup-flyctl installs the CLI for tests (iterative/mlem
     # check-test-release.yml:108; reviewed)
     (
@@ -1520,6 +1622,28 @@ CASES = [
         P,
     ),
     ("pipeline-ci", "none", {".github/workflows/ci.yml": wf("pytest")}, F),
+    # a serving image that makes a folder named for training trains nothing (AkshitMunjal/
+    # house-price-mlops Dockerfile:14,35; reviewed) ...
+    (
+        "pipeline-ci",
+        "fp-serving-image-mkdir-training",
+        {
+            ".github/workflows/ci.yml": wf("docker build -t api ."),
+            "Dockerfile": "FROM python:3.11\nRUN mkdir -p src/training && pip install x\n"
+            'CMD ["uvicorn", "api:app"]\n',
+        },
+        F,
+    ),
+    # ... while a RUN that trains at build time does
+    (
+        "pipeline-ci",
+        "image-trains-at-build",
+        {
+            ".github/workflows/ci.yml": wf("docker build -t m ."),
+            "Dockerfile": "FROM python:3.11\nRUN mkdir -p out && python train.py\n",
+        },
+        P,
+    ),
     # a build only ever started by hand builds nothing on a change, as AUT007/AUT008 say
     # (GoogleCloudPlatform/mlops-with-vertex-ai build/pipeline-deployment.yaml; reviewed)
     (

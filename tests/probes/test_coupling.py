@@ -13,6 +13,15 @@ SERVE = "from fastapi import FastAPI\napp = FastAPI()\n"
 TRAIN = (
     "from sklearn.linear_model import LogisticRegression\nm = LogisticRegression()\nm.fit(X, y)\n"
 )
+FEATURE_FIT = (
+    "from sklearn.pipeline import Pipeline\n\n\ndef select(df):\n    return df\n\n\n"
+    "def fit_features(df, steps):\n    pipe = Pipeline(steps)\n    pipe.fit(df)\n    return pipe\n"
+)
+BATCH_SCORING = (
+    "import joblib\nfrom feast import FeatureStore\n"
+    "rows = FeatureStore('.').get_online_features(features=[], entity_rows=[]).to_df()\n"
+    "print(joblib.load('m.pkl').predict(rows))\n"
+)
 FEATURES = "def preprocess(df):\n    return df.dropna()\n"
 GH_PR = "on: [pull_request]\njobs:\n  lint:\n    runs-on: ubuntu-latest\n    steps:\n"
 
@@ -105,6 +114,22 @@ CASES = [
         Outcome.PARTIAL,
     ),
     ("feature-store-interface", {"pkg/train.py": TRAIN, "pkg/serve.py": SERVE}, Outcome.FAIL),
+    # a batch scoring module reads the online features the training read offline (hzabun/
+    # player-churn-mlops src/predict.py:83, no web framework; reviewed) ...
+    (
+        "feature-store-interface",
+        {"pkg/train.py": "import feast\n" + TRAIN, "pkg/predict.py": BATCH_SCORING},
+        Outcome.PASS,
+    ),
+    # ... not a module of that name that predicts nothing
+    (
+        "feature-store-interface",
+        {
+            "pkg/train.py": "import feast\n" + TRAIN,
+            "pkg/predict.py": "import feast\nstore = feast.FeatureStore('.')\n",
+        },
+        Outcome.PARTIAL,
+    ),
     # MLRun's feature store (mlrun/demo-fraud src/get_vector.py:15)
     (
         "feature-store-interface",
@@ -191,6 +216,29 @@ CASES = [
         Outcome.PASS,
     ),
     ("model-served-by-uri", {"pkg/serve.py": SERVE}, Outcome.UNKNOWN),
+    # the feature module, whose fit is the transform's, is the code serving should share
+    # (brunoramosmartins/customer-churn-mlops-pipeline src/churn_ml/serve/router.py:11;
+    # reviewed) ...
+    (
+        "model-served-by-uri",
+        {
+            "pkg/features/pipeline.py": FEATURE_FIT,
+            "pkg/train.py": TRAIN,
+            "pkg/serve.py": SERVE
+            + "import joblib\nfrom pkg.features.pipeline import select\nm = joblib.load('m.pkl')\n",
+        },
+        Outcome.PASS,
+    ),
+    # ... not a training module kept in the features folder
+    (
+        "model-served-by-uri",
+        {
+            "pkg/features/train_model.py": FEATURE_FIT,
+            "pkg/serve.py": SERVE
+            + "import joblib\nfrom pkg.features.train_model import select\nm = joblib.load('m.pkl')\n",
+        },
+        Outcome.FAIL,
+    ),
     # a serving module named after the package it wraps imports the package, not the
     # training module of the same name elsewhere (takenking9879/MLOPS-project-Distributed-ML-
     # with-KubeRay k3s/kuberay/serving/modules/xgboost.py:4; reviewed) ...
@@ -379,6 +427,18 @@ CASES = [
         Outcome.PASS,
     ),
     ("api-contracts", {"proto/predict.proto": 'syntax = "proto3";\n'}, Outcome.PASS),
+    # a model built from field definitions (Ardiyanto24/telco-churn-mlops src/churn_prediction/
+    # schema/request_schema.py:35; reviewed), imported by the service
+    (
+        "api-contracts",
+        {
+            "pkg/__init__.py": "",
+            "pkg/schema.py": "from pydantic import create_model\n"
+            "Request = create_model('Request', age=(int, ...))\n",
+            "pkg/api.py": SERVE + "from pkg.schema import Request\n",
+        },
+        Outcome.PASS,
+    ),
     # a model whose only field is a mapping of anything checks no feature (ai-art-dev99/
     # mlops-capstone app/main.py:17-18; reviewed); a typed field beside it is a contract
     (

@@ -741,6 +741,20 @@ CASES = [
         P,
     ),
     ("experiment-design-documented", "none", {"README.md": "# X\n"}, F),
+    # a decision log beside each phase of the work (Ardiyanto24/telco-churn-mlops
+    # milestones/*/decisions.md; reviewed); a file that only mentions decisions is none
+    (
+        "experiment-design-documented",
+        "decision log",
+        {"milestones/3.1-drift/decisions.md": "# Decisions\n\n1. PSI over KS.\n"},
+        P,
+    ),
+    (
+        "experiment-design-documented",
+        "fp decisions mentioned",
+        {"docs/notes.md": "# Notes\n\nSee the decisions below.\n"},
+        F,
+    ),
     # each experiment's write-up beside its code (google-research/timesfm
     # v1/experiments/long_horizon_benchmarks/README.md; reviewed) ...
     (

@@ -94,6 +94,38 @@ def test_commands_of_python_driver_scripts(tmp_path, check, files, expected):
     assert obs.outcome == expected, obs
 
 
+# a task-runner script: `python3 tasks.py test` runs `def task_test`, which starts pytest as
+# `[sys.executable, "-m", "pytest"]` (aakash1552005/telco-churn-mlops Jenkinsfile:65,
+# tasks.py:83-86; reviewed)
+TASKS = (
+    "import subprocess\nimport sys\n\n\ndef task_test():\n"
+    '    subprocess.run([sys.executable, "-m", "pytest"])\n\n\n'
+    "def task_lint():\n"
+    '    subprocess.run([sys.executable, "-m", "flake8", "src"])\n\n\n'
+    "def task_ci():\n    task_lint()\n    task_test()\n\n\n"
+    "if __name__ == '__main__':\n    {'test': task_test, 'lint': task_lint}[sys.argv[1]]()\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("step", "expected"),
+    [
+        ("python3 tasks.py test", P),
+        # ... the script's other subcommand runs only its own function: no tests
+        ("python3 tasks.py lint", F),
+        # ... an aggregate subcommand runs what its function calls
+        ("python3 tasks.py ci", P),
+        # ... and without a subcommand the whole script may run
+        ("python3 tasks.py", P),
+    ],
+    ids=["subcommand-runs-tests", "fp-other-subcommand", "aggregate-subcommand", "no-subcommand"],
+)
+def test_subcommands_of_task_scripts(tmp_path, step, expected):
+    files = {**PACKAGE, "tasks.py": TASKS, **_ci(step)}
+    obs = run_check(snapshot(tmp_path, files), "tests-in-ci")
+    assert obs.outcome == expected, obs
+
+
 INVOKE = (
     "from invoke import task\n\n\n@task\ndef docs(c):\n    c.run('make html')\n\n\n"
     '@task(aliases=[\'r\'])\ndef release(c, tag):\n    """Upload to PyPI"""\n'

@@ -43,6 +43,11 @@ spec:
 %s    container: {image: train:1}
 """
 
+RDS_MODULE = (
+    'resource "aws_db_instance" "postgres" {\n'
+    "  backup_retention_period = var.backup_retention_period\n}\n"
+)
+
 
 SAM_CANARY = """Resources:
   ApiFunction:
@@ -601,6 +606,49 @@ CASES = [
         "backups",
         {"infra/db.tf": 'resource "aws_db_instance" "meta" {\n  backup_retention_period = 0\n}\n'},
         Outcome.FAIL,
+    ),
+    # a module's retention set by a variable: what the environment calling the module passes
+    # (hzabun/player-churn-mlops terraform/modules/rds/main.tf:86, environments/dev/main.tf:131;
+    # reviewed), else the variable's default ...
+    (
+        "backups",
+        {
+            "tf/modules/rds/main.tf": RDS_MODULE,
+            "tf/env/dev/main.tf": 'module "rds" {\n  source = "../../modules/rds"\n'
+            "  backup_retention_period = 7\n}\n",
+        },
+        Outcome.PASS,
+    ),
+    (
+        "backups",
+        {
+            "tf/modules/rds/main.tf": RDS_MODULE,
+            "tf/modules/rds/variables.tf": 'variable "backup_retention_period" {\n  default = 0\n}\n',
+        },
+        Outcome.FAIL,
+    ),
+    # ... and a call passing 0 keeps the default of 7 out of it
+    (
+        "backups",
+        {
+            "tf/modules/rds/main.tf": RDS_MODULE,
+            "tf/modules/rds/variables.tf": 'variable "backup_retention_period" {\n  default = 7\n}\n',
+            "tf/env/dev/main.tf": 'module "rds" {\n  source = "../../modules/rds"\n'
+            "  backup_retention_period = 0\n}\n",
+        },
+        Outcome.FAIL,
+    ),
+    # ... while a call that leaves it out takes the default (prod keeps 7 when dev passes 0)
+    (
+        "backups",
+        {
+            "tf/modules/rds/main.tf": RDS_MODULE,
+            "tf/modules/rds/variables.tf": 'variable "backup_retention_period" {\n  default = 7\n}\n',
+            "tf/env/dev/main.tf": 'module "rds" {\n  source = "../../modules/rds"\n'
+            "  backup_retention_period = 0\n}\n",
+            "tf/env/prod/main.tf": 'module "rds" {\n  source = "../../modules/rds"\n}\n',
+        },
+        Outcome.PASS,
     ),
     # known FP: a stateless service has nothing to back up (unknown, not fail)
     ("backups", {"k8s/d.yaml": DEPLOY % ""}, Outcome.UNKNOWN),

@@ -311,6 +311,31 @@ def test_a_scoring_script_is_serving_code_for_every_check(tmp_path):
     assert run_rubric_check(snap, "model-served-by-uri").outcome == N
 
 
+SAGEMAKER_HANDLER = (
+    "import joblib\n\n\ndef model_fn(model_dir):\n    return joblib.load(model_dir + '/m.pkl')\n\n\n"
+    "def predict_fn(data, model):\n    return model.predict(data)\n"
+)
+
+
+def test_a_sagemaker_program_is_serving_code_behind_iam(tmp_path):
+    """The script a SageMaker container runs, named by SAGEMAKER_PROGRAM in the model's
+    environment (romanceresnak/house-price-mlops scripts/deploy_endpoint.py:277; reviewed), is
+    serving code; the endpoint answers IAM-signed calls only. A handler nothing names is not."""
+    from mlaudit.probes.code_roles import code_roles
+
+    deploy = (
+        "import boto3\nsm = boto3.client('sagemaker')\n"
+        "sm.create_model(ModelName='m', PrimaryContainer={'Environment': {\n"
+        "    'SAGEMAKER_PROGRAM': 'src/serve/inference.py',\n}})\n"
+    )
+    files = {"src/serve/inference.py": SAGEMAKER_HANDLER, "scripts/deploy.py": deploy}
+    snap = snapshot(tmp_path, files)
+    assert list(code_roles(snap).serving) == ["src/serve/inference.py"]
+    assert run_rubric_check(snap, "api-auth").outcome == P
+    snap = snapshot(tmp_path / "other", {"src/serve/inference.py": SAGEMAKER_HANDLER})
+    assert code_roles(snap).serving == {}
+
+
 @pytest.mark.parametrize(
     ("code", "scaleout", "dataset"),
     [

@@ -152,6 +152,10 @@ CRONJOB = (
     "  jobTemplate:\n    spec:\n      template:\n        spec:\n          containers:\n"
     "          - name: drift\n            image: x\n            command: [python, monitoring/drift.py]\n"
 )
+APPLY = (
+    "on: {push: {branches: [main]}}\njobs:\n  d:\n    runs-on: ubuntu-latest\n"
+    "    steps:\n      - run: %s\n"
+)
 COMMAND_DAG = (
     "from airflow import DAG\nfrom airflow.providers.docker.operators.docker import DockerOperator\n\n"
     "with DAG('p', schedule='@daily') as dag:\n"
@@ -182,6 +186,54 @@ def test_monitor_job_and_broken_files(tmp_path):
     [
         ({"monitoring/drift.py": DRIFT, ".github/workflows/drift.yml": SCHEDULED}, PASS),
         ({"monitoring/drift.py": DRIFT, "k8s/cron.yaml": CRONJOB}, PASS),
+        # a CronJob CI never applies while it applies the manifests beside it by name
+        # (aakash1552005/telco-churn-mlops Jenkinsfile:182-191; reviewed) ...
+        (
+            {
+                "monitoring/drift.py": DRIFT,
+                "k8s/cron.yaml": CRONJOB,
+                "k8s/api.yaml": "apiVersion: v1\nkind: Service\nmetadata: {name: api}\n",
+                ".github/workflows/cd.yml": APPLY % "kubectl apply -f k8s/api.yaml",
+            },
+            PARTIAL,
+        ),
+        # ... decided by CI applying the folder, or the file by name
+        (
+            {
+                "monitoring/drift.py": DRIFT,
+                "k8s/cron.yaml": CRONJOB,
+                "k8s/api.yaml": "apiVersion: v1\nkind: Service\nmetadata: {name: api}\n",
+                ".github/workflows/cd.yml": APPLY % "kubectl apply -f k8s/",
+            },
+            PASS,
+        ),
+        (
+            {
+                "monitoring/drift.py": DRIFT,
+                "k8s/cron.yaml": CRONJOB,
+                "k8s/api.yaml": "apiVersion: v1\nkind: Service\nmetadata: {name: api}\n",
+                ".github/workflows/cd.yml": APPLY
+                % "kubectl apply -f k8s/api.yaml && kubectl apply -f k8s/cron.yaml",
+            },
+            PASS,
+        ),
+        # ... however it is named: with a namespace first, in a comma list, or piped in
+        *(
+            (
+                {
+                    "monitoring/drift.py": DRIFT,
+                    "k8s/cron.yaml": CRONJOB,
+                    "k8s/api.yaml": "apiVersion: v1\nkind: Service\nmetadata: {name: api}\n",
+                    ".github/workflows/cd.yml": APPLY % f"kubectl apply -f k8s/api.yaml && {step}",
+                },
+                PASS,
+            )
+            for step in (
+                "kubectl -n monitoring apply -f k8s/cron.yaml",
+                "kubectl apply -f k8s/api.yaml,k8s/cron.yaml",
+                "sed s/IMAGE/x/ k8s/cron.yaml | kubectl apply -f -",
+            )
+        ),
         ({"monitoring/drift.py": DRIFT, "dags/drift_dag.py": AIRFLOW_DAG}, PASS),
         # a scheduled DAG whose container task runs the monitor's script (PhucBao1/ecommerce-
         # mlops-platform airflow/dags/ecommerce_pipeline.py:193-197; reviewed) ...

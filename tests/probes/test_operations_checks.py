@@ -23,6 +23,31 @@ SILENT_API = (
     "@app.post('/predict')\ndef predict(data: dict, tasks: BackgroundTasks):\n"
     "    y = model.predict([data['x']])\n"
 )
+SCRAPE = (
+    "scrape_configs:\n  - job_name: prometheus\n    static_configs: [{targets: ['localhost:9090']}]\n"
+    "  - job_name: cadvisor\n    static_configs: [{targets: ['cadvisor:8080']}]\n"
+    "  - job_name: %s\n    static_configs: [{targets: ['x:8000']}]\n"
+)
+LOGGER_FN = (
+    "\n\ndef log_prediction(data, y):\n    import sqlite3\n"
+    "    with sqlite3.connect('logs.db') as conn:\n"
+    "        conn.execute('INSERT INTO {table} (payload, y) VALUES (?, ?)', (str(data), y))\n"
+)
+DRIFT_READER = (
+    "import sqlite3\n\n\ndef recent():\n"
+    "    return sqlite3.connect('logs.db').execute('SELECT payload FROM {table}').fetchall()\n"
+)
+
+
+def logged_to(table: str, reader: str, read_table: str) -> dict[str, str]:
+    """An API whose handler logs each prediction into `table`, and `reader` selecting from
+    `read_table`."""
+    return {
+        "app/main.py": SILENT_API + "    log_prediction(data, y)\n" + LOGGER_FN.format(table=table),
+        reader: DRIFT_READER.format(table=read_table),
+    }
+
+
 QUEUED_LOG = "    tasks.add_task(emit_prediction_log, features=data, predictions=y)\n"
 
 RUBRIC = load_rubric().rubric
@@ -333,6 +358,11 @@ CASES = [
         PASS,
     ),
     ("metrics-endpoint", {"app/main.py": "from fastapi import FastAPI\n"}, FAIL),
+    # a scrape job of the service counts; the monitoring stack's own exporters do not
+    # (saeed-amiri/german-load-forecasting-mlops deployment/prometheus/prometheus.yml:10-34;
+    # reviewed)
+    ("metrics-endpoint", {"prometheus/prometheus.yml": SCRAPE % "model-api"}, PASS),
+    ("metrics-endpoint", {"prometheus/prometheus.yml": SCRAPE % "node-exporter"}, FAIL),
     # SageMaker data capture declared in CloudFormation (aws-samples/amazon-sagemaker-safe-
     # deployment-pipeline assets/deploy-model-prd.yml:99) ...
     ("metrics-endpoint", {"assets/prd.yml": CFN_CAPTURE.format("True")}, PASS),
@@ -355,6 +385,35 @@ CASES = [
     # partial, its sink is not read (arec1b0/ml-cicd-pipeline src/app/api/predict.py:326)
     ("payload-logging", {"app/main.py": SILENT_API + QUEUED_LOG}, PARTIAL),
     ("payload-logging", {"app/main.py": SILENT_API + "    log_prediction(data, y)\n"}, PARTIAL),
+    # ... decided where the logger inserts into a table that other code selects from: the log
+    # feeds a drift job (brej-29/customer-churn-mlops api/main.py:233, monitoring/drift.py:170;
+    # reviewed) ...
+    (
+        "payload-logging",
+        logged_to("prediction_logs", "monitoring/drift.py", "prediction_logs"),
+        PASS,
+    ),
+    # ... not where only a test reads it, nor where the reader queries another table
+    (
+        "payload-logging",
+        logged_to("prediction_logs", "tests/test_logs.py", "prediction_logs"),
+        PARTIAL,
+    ),
+    (
+        "payload-logging",
+        logged_to("prediction_logs", "monitoring/drift.py", "reference_rows"),
+        PARTIAL,
+    ),
+    # ... nor another table of the same schema, nor a sentence that says "from"
+    ("payload-logging", logged_to("ml.api_events", "jobs/train.py", "ml.customers"), PARTIAL),
+    (
+        "payload-logging",
+        {
+            **logged_to("prediction_logs", "jobs/x.py", "x"),
+            "jobs/report.py": "print('the weekly summary, from prediction_logs exported')\n",
+        },
+        PARTIAL,
+    ),
     # a handler that only predicts and returns writes nothing anywhere (deramos/mlops-k8s-
     # pipeline api/main.py; reviewed); a literal printed at start-up logs no payload ...
     ("payload-logging", {"app/main.py": SILENT_API + "print('model loaded')\n"}, FAIL),
@@ -486,6 +545,25 @@ CASES = [
     (
         "distributed-training",
         {"train.py": "from lightning import Trainer\nTrainer(devices=1)\n"},
+        FAIL,
+    ),
+    # a Dask cluster in the file that trains feeds the training; one that only preprocesses
+    # does not (hzabun/player-churn-mlops src/preprocess.py:687, src/train.py:170; reviewed)
+    (
+        "distributed-training",
+        {
+            "train.py": "from dask.distributed import Client\nfrom sklearn.linear_model import "
+            "LogisticRegression\nclient = Client()\nLogisticRegression().fit(X, y)\n"
+        },
+        PASS,
+    ),
+    (
+        "distributed-training",
+        {
+            "preprocess.py": "from dask.distributed import Client\nclient = Client()\n",
+            "train.py": "from sklearn.linear_model import LogisticRegression\n"
+            "LogisticRegression().fit(X, y)\n",
+        },
         FAIL,
     ),
     # Spark in the file that trains feeds training at scale; in a feature-store job it only

@@ -19,6 +19,11 @@ PASS, PARTIAL, FAIL, NA, UNKNOWN = (
     Outcome.UNKNOWN,
 )
 
+S3_VERSIONING = (
+    'resource "aws_s3_bucket_versioning" "data" {\n  bucket = aws_s3_bucket.data.id\n'
+    "  versioning_configuration {\n    status = %s\n  }\n}\n"
+)
+
 
 def nb(*cells: str) -> str:
     return json.dumps(
@@ -352,6 +357,24 @@ CASES = [
             "infra/main.tf": 'resource "aws_s3_bucket_versioning" "data" {\n  bucket = aws_s3_bucket.data.id\n  versioning_configuration {\n    status = "Enabled"\n  }\n}\n'
         },
         PASS,
+    ),
+    # a status a variable decides: its default where nothing else sets it ...
+    (
+        "data-backup",
+        "s3 versioning from a variable's default",
+        {
+            "infra/main.tf": S3_VERSIONING % "var.versioning",
+            "infra/variables.tf": 'variable "versioning" {\n  default = "Enabled"\n}\n',
+        },
+        PASS,
+    ),
+    # ... unknown where an expression over an uncommitted variable file decides it
+    # (hzabun/player-churn-mlops terraform/modules/s3/main.tf:7-11; reviewed)
+    (
+        "data-backup",
+        "s3 versioning decided by an expression",
+        {"infra/main.tf": S3_VERSIONING % 'var.on ? "Enabled" : "Suspended"'},
+        UNKNOWN,
     ),
     (
         "data-backup",
@@ -1556,6 +1579,31 @@ CASES = [
         PASS,
     ),
     ("deps-locked", "unpinned", {"requirements.txt": "pandas>=2\n"}, FAIL),
+    # a pyproject.toml pinning every dependency with ==, as a pinned requirements file does
+    # (Ardiyanto24/telco-churn-mlops pyproject.toml:24-101; reviewed) ...
+    (
+        "deps-locked",
+        "pyproject pinned",
+        {
+            "pyproject.toml": "[project]\nname = 'x'\n# keep numpy==2.5.2 below\n"
+            "dependencies = [\n  'numpy==2.5.2',\n  'pandas==3.0.5',\n]\n"
+            "[project.optional-dependencies]\ndev = ['pytest==9.1.1']\n"
+        },
+        PASS,
+    ),
+    # ... not one range among them, nor a pyproject declaring ranges only
+    (
+        "deps-locked",
+        "pyproject with one range",
+        {"pyproject.toml": "[project]\nname = 'x'\ndependencies = ['numpy==2.5.2', 'pandas>=2']\n"},
+        FAIL,
+    ),
+    (
+        "deps-locked",
+        "pyproject ranges",
+        {"pyproject.toml": "[project]\nname = 'x'\ndependencies = ['pandas>=2']\n"},
+        FAIL,
+    ),
     # a lock of a header only locks nothing (zuhair1508/MLOps-Pipeline-Prophet-Forecasting
     # uv.lock:1-3; reviewed)
     (
@@ -1999,6 +2047,29 @@ CASES = [
         FAIL,
     ),
     ("lock-used-in-build", "no build", {"train.py": "x = 1\n"}, FAIL),
+    # a Dockerfile reads its own build context: a pinned namesake in another folder is not
+    # the file `COPY . .` copies (junxng/churn-mlops-project Dockerfile:6-9; reviewed) ...
+    (
+        "lock-used-in-build",
+        "namesake outside the build context",
+        {
+            "TEST/requirements.txt": "fastapi==0.110.0\n",
+            "Dockerfile": "FROM python:3.11\nWORKDIR /app\nCOPY . .\n"
+            "RUN pip install -r requirements.txt\n",
+        },
+        FAIL,
+    ),
+    # ... while the same file at the context's root is read
+    (
+        "lock-used-in-build",
+        "the context's own file",
+        {
+            "requirements.txt": "fastapi==0.110.0\n",
+            "Dockerfile": "FROM python:3.11\nWORKDIR /app\nCOPY . .\n"
+            "RUN pip install -r requirements.txt\n",
+        },
+        PARTIAL,
+    ),
     # FP: README instructions are not a build; dvc.lock is not a dependency lock
     (
         "lock-used-in-build",
@@ -2037,6 +2108,20 @@ CASES = [
     # Docker builds a lower-case `dockerfile` too (dbobo4/mlops-churn-prediction-pipeline;
     # reviewed): it is read, not "no Dockerfile"
     ("image-pinned", "lower-case dockerfile", {"dockerfile": "FROM python:3.11-slim\n"}, PARTIAL),
+    # and with a suffix (hzabun/player-churn-mlops docker/dockerfile.train:1; reviewed) ...
+    (
+        "image-pinned",
+        "lower-case suffixed dockerfile",
+        {"docker/dockerfile.train": "FROM python:3.11-slim\n"},
+        PARTIAL,
+    ),
+    # ... not a module that writes Dockerfiles
+    (
+        "image-pinned",
+        "FP dockerfile module",
+        {"src/tools/dockerfile_builder.py": "BASE = 'FROM python:3.11'\n"},
+        NA,
+    ),
     (
         "dev-prod-parity",
         "compose build of a lower-case dockerfile",

@@ -252,6 +252,11 @@ def test_a_providers_prefix_on_a_value_of_the_wrong_shape_is_an_example():
         # ... or under a word that holds a credential word (MLOps-Basics configs/model/
         # default.yaml:2, a Hugging Face model id)
         ("tokenizer: google/bert_uncased_L-2_H-128_A-2\n", None),
+        # a Kubernetes Secret's base64 is judged by what it wraps: a placeholder
+        # (aakash1552005/telco-churn-mlops infra/k8s/secret.yaml:40; reviewed) is none, a
+        # password one
+        ("data:\n  API_SECRET_KEYS: " + "WyJSRVBMQUNFX1dJVEhfUkVBTF9LRVkiXQ==\n", None),
+        ("data:\n  API_SECRET_KEYS: " + "cThaciF3MlBkTHg5VHE=\n", 2),
     ],
     ids=[
         "aca-secret",
@@ -263,6 +268,8 @@ def test_a_providers_prefix_on_a_value_of_the_wrong_shape_is_an_example():
         "expr",
         "fp",
         "fp-word",
+        "fp-base64-placeholder",
+        "base64-password",
     ],
 )
 def test_a_credential_given_in_yaml_is_a_secret(text, found):

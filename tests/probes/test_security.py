@@ -686,6 +686,32 @@ CASES = [
     # container-hardening
     ("container-hardening", {"Dockerfile": DOCKER + "USER 10001\n"}, Outcome.PASS),
     ("container-hardening", {"Dockerfile": DOCKER}, Outcome.FAIL),
+    # compose: a non-root user from an anchor, overridden with root by one service (skywalker-
+    # 89/customer-churn-mlops docker-compose.yaml:25,119; reviewed) ...
+    (
+        "container-hardening",
+        {
+            "docker-compose.yaml": "x-common: &common\n  image: apache/airflow:2.9.0\n"
+            "  user: '50000:0'\nservices:\n  scheduler:\n    <<: *common\n"
+            "  init:\n    <<: *common\n    user: '0:0'\n"
+        },
+        Outcome.PARTIAL,
+    ),
+    # ... and root is root whatever the group
+    (
+        "container-hardening",
+        {"docker-compose.yaml": "services:\n  api:\n    image: api:1\n    user: '0:1000'\n"},
+        Outcome.FAIL,
+    ),
+    # ... while a service with no user runs as its image says: not read, not counted
+    (
+        "container-hardening",
+        {
+            "docker-compose.yaml": "services:\n  scheduler:\n    image: apache/airflow:2.9.0\n"
+            "    user: '50000:0'\n  db:\n    image: postgres:16\n"
+        },
+        Outcome.PASS,
+    ),
     # the image CI jobs build wheels in runs no workload (facebookresearch/fairseq2
     # ci/docker/manylinux_x86_64/Dockerfile.cpu; reviewed) ...
     (

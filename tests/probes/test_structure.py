@@ -34,6 +34,25 @@ CASES = [
         P,
     ),
     ("data-raw-processed", "flat-datasets", {"datasets/train.csv": "a\n1\n"}, F),
+    # the data folder of one component of the project (Bilal-SSDL/loan-default-mlops-platform
+    # ml/data/raw, ml/data/processed; reviewed) ...
+    (
+        "data-raw-processed",
+        "component-data-folder",
+        {".gitignore": "ml/data/raw/*.csv\nml/data/processed/*.csv\n", "ml/src/a.py": "x = 1\n"},
+        P,
+    ),
+    # ... not an example's
+    (
+        "data-raw-processed",
+        "fp-example-data-folder",
+        {
+            "examples/demo/data/raw/.gitkeep": "",
+            "examples/demo/data/processed/.gitkeep": "",
+            "src/a.py": "x = 1\n",
+        },
+        F,
+    ),
     # Kedro's numbered data layers, git-ignored
     (
         "data-raw-processed",
@@ -395,6 +414,20 @@ CASES = [
         P,
     ),
     ("deployment-folder", "dockerfiles", {"Dockerfiles/server.Dockerfile": "FROM python\n"}, P),
+    # a store of outputs named for serving holds the served model, not deployment files
+    # (mdzurilla/telco-churn-mlops churn_ops_platform/artifacts/serving/; reviewed) ...
+    (
+        "deployment-folder",
+        "fp-artifacts-serving",
+        {
+            "pkg/artifacts/serving/model.joblib": "x",
+            "pkg/artifacts/serving/metadata.json": "{}",
+            "pkg/score.py": "x = 1\n",
+        },
+        NA,
+    ),
+    # ... while a serving folder of code is one
+    ("deployment-folder", "serving-code", {"pkg/serving/app.py": "x = 1\n"}, P),
     # a Dockerfile and a compose file of comments only are placeholders of a later phase
     # (adrianmarchramon/fraud-mlops-pipeline docker/Dockerfile:1-2; reviewed): nothing to place
     (

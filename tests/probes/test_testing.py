@@ -1398,10 +1398,25 @@ CASES = [
         "dummy-baseline-in-ci",
         {
             "tests/test_baseline.py": "from sklearn.dummy import DummyClassifier\n\n"
-            "def test_beats_baseline():\n    assert DummyClassifier().fit([[0]], [0])\n",
+            "def test_beats_baseline(model, X, y):\n"
+            "    base_score = DummyClassifier().fit(X, y).score(X, y)\n"
+            "    assert model.score(X, y) > base_score\n",
             ".github/workflows/ci.yml": wf("pytest"),
         },
         P,
+    ),
+    # a dummy standing in for a model to exercise a helper holds nothing to a bar
+    # (deepakj111/customer-churn-mlops tests/unit/test_advanced_models.py:49; reviewed)
+    (
+        "model-quality-gate",
+        "fp-dummy-as-a-stand-in",
+        {
+            "tests/test_curves.py": "from sklearn.dummy import DummyClassifier\n\n"
+            "def test_curves():\n    report = curves(DummyClassifier(strategy='prior'))\n"
+            "    assert len(report.sizes) == 2\n    assert len(report.train_scores) > 0\n",
+            ".github/workflows/ci.yml": wf("pytest"),
+        },
+        F,
     ),
     ("model-quality-gate", "none", {"train.py": "x = 1\n"}, F),
     # held-out metrics asserted against thresholds in a test CI runs (eugeneyan/testing-ml
@@ -2798,6 +2813,21 @@ PPO = (
 )
 
 
+RUN_MODULE = {
+    "pkg/__init__.py": "",
+    "pkg/models/__init__.py": "",
+    "pkg/models/tune.py": "from sklearn.linear_model import LogisticRegression\n\n\n"
+    "def train(X, y):\n    return LogisticRegression().fit(X, y)\n",
+    "pkg/models/run_train.py": "from pkg.models.tune import train\n\n\n"
+    "if __name__ == '__main__':\n    train([[0]], [0])\n",
+    "pkg/features/__init__.py": "",
+    "pkg/features/pipeline.py": "from sklearn.pipeline import Pipeline\n\n\n"
+    "def fit_features(df, steps):\n    return Pipeline(steps).fit(df)\n",
+    "pkg/features/run.py": "from pkg.features.pipeline import fit_features\n\n\n"
+    "if __name__ == '__main__':\n    fit_features([], [])\n",
+}
+
+
 @pytest.mark.parametrize(
     ("files", "expected"),
     [
@@ -2901,6 +2931,28 @@ PPO = (
                 "    assert subprocess.call(shlex.split(cmd)) == 0\n",
             },
             Outcome.PASS,
+        ),
+        # ... or the command line of a module of the package that trains, run with the test's
+        # interpreter (brunoramosmartins/customer-churn-mlops-pipeline tests/test_lightgbm.py:
+        # 148-152, run_lightgbm.py calling lightgbm_tune.py's trainer; reviewed) ...
+        (
+            {
+                **RUN_MODULE,
+                "tests/test_run.py": "import subprocess, sys\n\ndef test_run(tmp_path):\n"
+                "    subprocess.run(\n        [\n            sys.executable,\n            '-m',\n"
+                "            'pkg.models.run_train',\n            '-o',\n            str(tmp_path),\n"
+                "        ],\n        check=True,\n    )\n",
+            },
+            Outcome.PASS,
+        ),
+        # ... not one whose module only fits the feature transform, or splits the data
+        (
+            {
+                **RUN_MODULE,
+                "tests/test_run.py": "import subprocess, sys\n\ndef test_run():\n"
+                "    subprocess.run([sys.executable, '-m', 'pkg.features.run'], check=True)\n",
+            },
+            Outcome.FAIL,
         ),
         # ... not a script that trains nothing, nor one run for its --help
         (

@@ -40,6 +40,12 @@ def hydra_project(selected: str, extra: dict[str, str] | None = None) -> dict[st
 UNKNOWN = Outcome.UNKNOWN
 
 
+FIT = (
+    "import mlflow\nfrom sklearn.linear_model import LogisticRegression\n\n\n"
+    "def fit():\n    return LogisticRegression().fit([[0], [1]], [0, 1])\n\n\n"
+)
+
+
 def nb(*cells: str) -> str:
     return json.dumps(
         {
@@ -277,6 +283,86 @@ CASES = [
         },
         FAIL,
     ),
+    # a constant of a module imported relatively, an f-string whose literal start is a local
+    # store (KubaCzech/credit-risk-mlops src/ml/config.py:17, src/ml/tracking/
+    # mlflow_utils.py:5,9; reviewed)
+    (
+        "shared-tracking-server",
+        "relative import of an f-string sqlite uri",
+        {
+            "src/ml/__init__.py": "",
+            "src/ml/config.py": "from pathlib import Path\nROOT = Path('.')\n"
+            "MLFLOW_TRACKING_URI = f\"sqlite:///{ROOT / 'mlflow.db'}\"\n",
+            "src/ml/tracking/__init__.py": "",
+            "src/ml/tracking/utils.py": "import mlflow\n"
+            "from ..config import MLFLOW_TRACKING_URI\n\n\ndef setup():\n"
+            "    mlflow.set_tracking_uri(MLFLOW_TRACKING_URI)\n",
+        },
+        FAIL,
+    ),
+    # ... and one of the same file (ompat5/Volatility-Forecasting-MLOps scripts/train.py:13;
+    # reviewed)
+    (
+        "shared-tracking-server",
+        "same-file f-string sqlite uri",
+        {
+            "train.py": "import mlflow\nfrom pathlib import Path\nROOT = Path('.')\n"
+            "TRACKING_URI = f\"sqlite:///{ROOT / 'mlflow.db'}\"\n"
+            "mlflow.set_tracking_uri(TRACKING_URI)\n"
+        },
+        FAIL,
+    ),
+    # the variable set from Python, in each task of a DAG, names the server whatever an old
+    # mlruns/ holds (skywalker-89/customer-churn-mlops dags/model_training_dag.py:33; reviewed)
+    (
+        "shared-tracking-server",
+        "environment variable set in code",
+        {
+            "dags/train.py": "import os\n\n\ndef task():\n"
+            "    os.environ['MLFLOW_TRACKING_URI'] = 'http://mlflow:5000'\n",
+            "mlruns/0/meta.yaml": "name: Default\n",
+        },
+        PASS,
+    ),
+    # ... not a test's fake server, nor a default read from the environment
+    (
+        "shared-tracking-server",
+        "FP environment variable of a test",
+        {
+            "train.py": "import mlflow\nmlflow.start_run()\n",
+            "tests/test_train.py": "def test_x(monkeypatch):\n"
+            "    monkeypatch.setenv('MLFLOW_TRACKING_URI', 'http://fake:5000')\n",
+        },
+        FAIL,
+    ),
+    # ... not one set to a local folder, nor a variable only read
+    (
+        "shared-tracking-server",
+        "FP environment variable set to a folder in code",
+        {"train.py": "import os\nos.environ['MLFLOW_TRACKING_URI'] = 'file:./mlruns'\n"},
+        FAIL,
+    ),
+    (
+        "shared-tracking-server",
+        "FP environment variable read in code",
+        {"train.py": "import os\nuri = os.environ['MLFLOW_TRACKING_URI']\n"},
+        FAIL,
+    ),
+    # DagsHub's init with mlflow=True points MLflow at the repository's hosted server
+    # (SudipModak/customer-churn-mlops model_evaluation.py:20-24; reviewed) ...
+    (
+        "shared-tracking-server",
+        "dagshub init for mlflow",
+        {"train.py": "import dagshub\ndagshub.init(repo_owner='a', repo_name='b', mlflow=True)\n"},
+        PASS,
+    ),
+    # ... without it, it sets up data access only
+    (
+        "shared-tracking-server",
+        "FP dagshub init without mlflow",
+        {"train.py": "import dagshub\ndagshub.init(repo_owner='a', repo_name='b')\n"},
+        FAIL,
+    ),
     (
         "shared-tracking-server",
         "computed uri, no server declared",
@@ -505,6 +591,36 @@ CASES = [
         FAIL,
     ),
     # tracker-calls ------------------------------------------------------------------------
+    # a run started where the model is fitted tracks that training ...
+    (
+        "tracker-calls",
+        "run started beside the fit",
+        {"train.py": FIT + "with mlflow.start_run():\n    mlflow.sklearn.log_model(fit(), 'm')\n"},
+        PASS,
+    ),
+    # ... a run started to log a model loaded from a file registers it, and tracks no
+    # training (Ardiyanto24/telco-churn-mlops src/churn_prediction/inference/registry.py:150;
+    # reviewed) ...
+    (
+        "tracker-calls",
+        "FP run that registers a loaded model",
+        {
+            "train.py": FIT.replace("import mlflow\n", ""),
+            "registry.py": "import joblib\nimport mlflow\nm = joblib.load('m.pkl')\n"
+            "with mlflow.start_run():\n    mlflow.sklearn.log_model(m, 'm')\n",
+        },
+        FAIL,
+    ),
+    # ... and a notebook's run beside its fit is a notebook's (rule nb)
+    (
+        "tracker-calls",
+        "run started beside the fit in a notebook",
+        {
+            "train.py": FIT.replace("import mlflow\n", ""),
+            "explore.ipynb": nb(FIT, "with mlflow.start_run():\n    fit()\n"),
+        },
+        PARTIAL,
+    ),
     # an MLflow Recipe (mlflow/recipes-regression-template recipe.yaml:18); a rattler-build
     # conda recipe is another recipe.yaml
     ("tracker-calls", "mlflow recipe", {"recipe.yaml": RECIPE, "steps/train.py": "x = 1\n"}, PASS),

@@ -684,6 +684,31 @@ CASES = [
         FAIL,
     ),
     # model-pinned-in-serving ----------------------------------------------------------------------
+    # a docstring's example pins nothing: the default beside it floats (hzabun/player-churn-
+    # mlops src/predict.py:11-19; reviewed) ...
+    (
+        "model-pinned-in-serving",
+        "FP docstring example",
+        {
+            "predict.py": "import mlflow\n"
+            "def load(uri='models:/churn/latest'):\n"
+            '    """Load the model.\n\n    uri: "models:/churn/3" (a version)\n    """\n'
+            "    return mlflow.pyfunc.load_model(uri)\n"
+        },
+        FAIL,
+    ),
+    # ... while the same URI as a default is a pin
+    (
+        "model-pinned-in-serving",
+        "version as a default",
+        {
+            "predict.py": "import mlflow\n"
+            "def load(uri='models:/churn/3'):\n"
+            '    """Load the model."""\n'
+            "    return mlflow.pyfunc.load_model(uri)\n"
+        },
+        PASS,
+    ),
     # a Hub revision pins the model when it names a commit or a release, not a branch
     # (`revision="fp16"`: IDEA-Research/GroundingDINO demo notebook; reviewed)
     (

@@ -317,6 +317,30 @@ def test_hcl_reader_values_and_lines():
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an object's attributes on their own lines, without commas (the usual style)
+        ('x = {\n  env = "prod"\n  team = "ml"\n}\n', {"env": "prod", "team": "ml"}),
+        ('x = {\n  "a" = 1,\n  b = 2\n}\n', {"a": 1, "b": 2}),
+        # nested: the newlines of the inner object separate its own attributes
+        (
+            "x = {\n  c = {\n    d = 1\n    e = 2\n  }\n  f = 3\n}\n",
+            {"c": {"d": 1, "e": 2}, "f": 3},
+        ),
+        # a list's elements are separated by commas only: a newline is blank space
+        ('x = [\n  "a",\n  "b"\n]\n', ["a", "b"]),
+        ("x = [1,\n  2]\n", [1, 2]),
+        ('x = {\n  l = ["p",\n       "q"]\n}\n', {"l": ["p", "q"]}),
+    ],
+)
+def test_hcl_reader_splits_multi_line_maps(text, expected):
+    from mlaudit.repo.parsers.hcl import parse_hcl
+
+    (block,) = parse_hcl(f'resource "t" "n" {{\n{text}}}\n')
+    assert block.body["x"] == expected
+
+
+@pytest.mark.parametrize(
     "text",
     [
         'resource "x" "y" {\n  a = \n}\n',

@@ -410,7 +410,12 @@ def _expand(
             for command, line in _file_lines(snap, path):
                 yield command, path, line, path
         elif path.endswith(".py") and _PYTHON_RUNS.search(text):
-            yield from _python_script_commands(snap, path)
+            spans = _subcommand_spans(snap, path, text)
+            for item in _python_script_commands(snap, path):
+                # the subcommand's function and what it calls in the script; the modules the
+                # script imports are read whole, as before
+                if spans is None or item[1] != path or _within(spans, item[2]):
+                    yield item
     module = _PYTHON_MODULE.search(text)
     if module is not None:
         from mlaudit.probes.testing import local_modules
@@ -418,6 +423,47 @@ def _expand(
         runs_module = local_modules(snap).get(module.group(1))
         if runs_module is not None and runs_module not in seen:
             yield from _python_script_commands(snap, runs_module)
+
+
+_SUBCOMMAND_PREFIXES = ("", "task_", "cmd_", "command_", "run_", "do_", "_")
+
+
+def _subcommand_spans(snap: Snapshot, path: str, text: str) -> list[tuple[int, int]] | None:
+    """The lines of the function a driver script runs for the subcommand it is given
+    (`python3 tasks.py test` → `def task_test`: aakash1552005/telco-churn-mlops
+    Jenkinsfile:65, tasks.py:83; reviewed) and of the script's functions it calls, to any
+    depth (`task_ci` calling `task_lint` and `task_test`); None: no subcommand, or no
+    function named for it (the whole script may run)."""
+    words = text.split()
+    name = posixpath.basename(path)
+    at = next((i for i, w in enumerate(words) if w.endswith(name)), None)
+    if at is None or at + 1 >= len(words) or not re.fullmatch(r"[a-z][\w-]*", words[at + 1]):
+        return None
+    wanted = words[at + 1].replace("-", "_")
+    facts = snap.python(path)
+    if facts is None:
+        return None
+    functions = {fn: (first, last) for fn, first, last, kind in facts.spans if kind == "def"}
+    start = next(
+        (prefix + wanted for prefix in _SUBCOMMAND_PREFIXES if prefix + wanted in functions), None
+    )
+    if start is None:
+        return None
+    spans: list[tuple[int, int]] = []
+    queue, seen = [start], {start}
+    while queue:
+        first, last = functions[queue.pop()]
+        spans.append((first, last))
+        for call in facts.calls:
+            callee = call.name.rpartition(".")[2]
+            if first <= call.line <= last and callee in functions and callee not in seen:
+                seen.add(callee)
+                queue.append(callee)
+    return spans
+
+
+def _within(spans: list[tuple[int, int]], line: int | None) -> bool:
+    return line is not None and any(first <= line <= last for first, last in spans)
 
 
 # `python script.py` and `python -m package.module`: a Python script CI runs
@@ -434,6 +480,7 @@ _COMMAND_WORD = re.compile(
     r"bandit|semgrep|trivy|pip-audit|safety|gitleaks|ruff|black|flake8|mypy|pylint|isort|"
     r"codecov|make|bash|sh|torchserve|npm|mvn|gradlew?|cargo)\s+\S"
 )
+_MODULE_ARGUMENT = re.compile(r"""\bsys\.executable\s*,\s*["']-m["']\s*,""")
 MAX_SCRIPT_IMPORTS = 20  # the repository's modules a driver script imports, followed
 
 
@@ -478,8 +525,14 @@ def _python_commands(snap: Snapshot, path: str) -> list[tuple[str, int]]:
         for value, line in facts.strings:
             by_line.setdefault(line, []).append(value)
         out = []
+        source = snap.lines(path)
         for line, pieces in sorted(by_line.items()):
             text = " ".join(" ".join(pieces).split())
+            if _MODULE_ARGUMENT.search(source[line - 1] if line <= len(source) else ""):
+                # `[sys.executable, "-m", "pytest"]`: the interpreter running the module
+                # (aakash1552005/telco-churn-mlops tasks.py:86; reviewed; the parser keeps
+                # no two-letter string)
+                text = "python -m " + text
             if _COMMAND_WORD.match(text):
                 out.append((text, line))
         return out

@@ -460,7 +460,7 @@ def ignored_copies(snap: Snapshot, dockerfile: str, context: str) -> list[Eviden
     if parsed is None:
         return []
     found: list[Evidence] = []
-    rules = _ignore_rules(snap)
+    rules = ignore_rules(snap)
     for instruction, sources in _context_sources(parsed):
         for source in sources:
             path = posixpath.normpath(posixpath.join(context, source)).removeprefix("./")
@@ -480,7 +480,7 @@ def ignored_copies(snap: Snapshot, dockerfile: str, context: str) -> list[Eviden
     return found
 
 
-def _ignore_rules(snap: Snapshot) -> IgnoreRules:
+def ignore_rules(snap: Snapshot) -> IgnoreRules:
     """The repository's .gitignore files, read from the Snapshot once (a folder's before its
     subfolders', as git applies them)."""
     from mlaudit.repo.ignore import IgnoreRules
@@ -609,6 +609,37 @@ def _copy_and_restart(job: CiJob, items: list[_ci_reach.Reached]) -> Delivery | 
     return None
 
 
+# the project's containers started, detached, on the machine the job runs on (a unit of
+# systemd may be the runner's own: `sudo systemctl start docker`)
+_STARTS_HERE = re.compile(
+    r"\bdocker(?:-compose|\s+compose)\b.*\bup\b.*(?:\s-d\b|--detach\b)"
+    r"|\bdocker\s+run\b.*(?:\s-d\b|\s-\w*d\w*\s|--detach\b)"
+)
+_STOPS_HERE = re.compile(r"\bdocker(?:-compose|\s+compose)\b.*\bdown\b|\bdocker\s+(?:stop|rm)\b")
+
+
+def _self_hosted_restart(job: CiJob, items: list[_ci_reach.Reached]) -> Delivery | None:
+    """A job on the project's own runner that starts the service there and leaves it running,
+    on pushes: the runner is the server (SudipModak/customer-churn-mlops .github/workflows/
+    deploy.yml:11,19-24 `runs-on: self-hosted`, `git pull`, `docker compose up --build -d`;
+    reviewed). A job that starts the stack to test it and takes it down after is no
+    delivery (`up -d && pytest && down`, on one line or several)."""
+    if not job.self_hosted or "push" not in job.triggers:
+        return None
+    direct = [i for i in items if i.direct]
+    starts = [n for n, i in enumerate(direct) if _STARTS_HERE.search(i.text)]
+    if not starts:
+        return None
+    last = starts[-1]
+    started = _STARTS_HERE.search(direct[last].text)
+    rest = direct[last].text[started.end() :] if started else ""
+    if _STOPS_HERE.search(rest) or any(_STOPS_HERE.search(i.text) for i in direct[last + 1 :]):
+        return None
+    return Delivery(
+        job, "restarts the service on its self-hosted runner", True, (direct[last].evidence(),)
+    )
+
+
 def _script_deploys(snap: Snapshot, items: list[_ci_reach.Reached]) -> Delivery | None:
     """A CI step runs a repository script that deploys to a managed online endpoint
     (`python build/utils.py --mode deploy-model` whose code calls `endpoint.deploy(…)`)."""
@@ -710,7 +741,9 @@ def deliveries(snap: Snapshot) -> list[Delivery]:
                 use = service_uses[0]
                 shown = ev(job.path, use.line, use.text, f"{job.system} job {job.name}")
                 found.append(Delivery(job, "deploys to a serving platform", True, (shown,)))
-            elif (restart := _copy_and_restart(job, items)) is not None:
+            elif (
+                restart := _copy_and_restart(job, items) or _self_hosted_restart(job, items)
+            ) is not None:
                 found.append(restart)
             elif (scripted := _script_deploys(snap, items)) is not None:
                 found.append(scripted)

@@ -85,6 +85,7 @@ _ENTRY_LINE = re.compile(
 _SOURCE_DIR = re.compile(
     r"""^\s*["']?(sourceDirectory|source_directory|code)["']?\s*:\s*["']?([\w./-]+)"""
 )
+_SAGEMAKER_PROGRAM = re.compile(r"""SAGEMAKER_PROGRAM["']?\s*[:=]\s*["']([\w./-]+\.py)["']""")
 AZURE_HANDLERS = {"init", "run"}
 SAGEMAKER_HANDLERS = {"model_fn", "predict_fn", "input_fn", "output_fn", "transform_fn"}
 _ENTRY_CALLS = (
@@ -171,6 +172,14 @@ def scoring_scripts(snap: Snapshot) -> list[tuple[str, Evidence]]:
             if script and _is_handler(snap, script):
                 found.setdefault(script, ev(path, line, text.strip(), "inference config"))
         paths = base.python_sources(snap, ("*.py",), scope="non_tests")
+        # the container's environment names the script: `"SAGEMAKER_PROGRAM":
+        # "src/serve/inference.py"` given to boto3's create_model (romanceresnak/house-price-
+        # mlops scripts/deploy_endpoint.py:277; reviewed)
+        for path, line, text in snap.grep([*paths, *configs], _SAGEMAKER_PROGRAM):
+            match = _SAGEMAKER_PROGRAM.search(text)
+            script = _resolve(snap, [""], match.group(1)) if match else None
+            if script and _is_handler(snap, script):
+                found.setdefault(script, ev(path, line, text.strip(), "SageMaker program"))
         for path, calls in snap.python_per_file(_ENTRY_CALLS_OF_FILE, paths, _entry_calls):
             for call, value in calls:
                 folder = path.rsplit("/", 1)[0] if "/" in path else ""
@@ -450,6 +459,13 @@ def authentication(snap: Snapshot) -> list[Evidence]:
         key = next((k for k in _AUTH_KWARGS if call.kwarg(k) == "True"), None)
         return f"{call.name}({key}=True)" if key else None
 
+    # a SageMaker endpoint answers only requests signed with AWS credentials allowed to invoke
+    # it (IAM): the scoring script it runs needs no authentication of its own
+    for script, where in scoring_scripts(snap):
+        if SAGEMAKER_HANDLERS & _functions(snap, script):
+            found.append(
+                ev(where.path, where.line, where.snippet, "SageMaker endpoint: IAM-signed calls")
+            )
     return found + _deploy_configuration_calls(snap, _AUTH, describe)
 
 

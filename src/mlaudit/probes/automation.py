@@ -349,6 +349,7 @@ def ci_trigger_paths(snap: Snapshot, p: TriggerPathsParams) -> Observation:
     """
     regex = re.compile(p.pattern)
     found: list[Evidence] = []
+    dead: list[Evidence] = []
     seen = set()
     for job in snap.ci_jobs:
         if job.disabled:
@@ -356,8 +357,47 @@ def ci_trigger_paths(snap: Snapshot, p: TriggerPathsParams) -> Observation:
         for path in job.trigger_paths:
             if regex.search(path) and (job.path, path) not in seen:
                 seen.add((job.path, path))
+                if _never_pushed(snap, path):
+                    dead.append(ev(job.path, None, f"paths: {path}", "git-ignored: never pushed"))
+                    continue
                 found.append(ev(job.path, None, f"paths: {path}", f"{job.system} trigger"))
+    if dead and not found:
+        return base.failed(
+            "the only data paths that trigger CI are git-ignored: no push ever changes them",
+            dead,
+        )
     return base.found_or_missing(found, what="CI trigger on data changes")
+
+
+_GLOB_CHARS = re.compile(r"[*?\[{]")
+
+
+def _never_pushed(snap: Snapshot, pattern: str) -> bool:
+    """A trigger path no push can change: the file (or the folder before the pattern's first
+    wildcard) is git-ignored and nothing under it is tracked (hzabun/player-churn-mlops
+    .github/workflows/deploy-feast.yml:8 `data/processed/player_features.parquet`, `/data`
+    git-ignored; reviewed). A negated filter (`!data/**`) excludes; it triggers nothing."""
+    from mlaudit.probes._delivery import ignore_rules
+
+    if pattern.startswith("!"):
+        return False
+    wildcard = _GLOB_CHARS.search(pattern)
+    literal = pattern[: wildcard.start()] if wildcard else pattern
+    literal = literal.strip("/") if wildcard is None else literal.rsplit("/", 1)[0]
+    literal = literal.removeprefix("./")
+    if not literal or literal in (".", "**"):
+        return False
+    if snap.exists(literal) or snap.has_dir(literal):
+        return False
+    rules = ignore_rules(snap)
+    return rules.ignored(literal, is_dir=wildcard is not None) or any(
+        rules.ignored(prefix, is_dir=True) for prefix in _parents(literal)
+    )
+
+
+def _parents(path: str) -> list[str]:
+    parts = path.split("/")
+    return ["/".join(parts[:i]) for i in range(1, len(parts))]
 
 
 # continuous training -------------------------------------------------------------------------
@@ -793,11 +833,29 @@ def _training_environment(snap: Snapshot, path: str) -> bool:
     return False
 
 
+# commands of a RUN line that prepare the image, whatever path they name: `RUN mkdir -p
+# src/training` trains nothing (AkshitMunjal/house-price-mlops Dockerfile:14; reviewed)
+_PREPARES = re.compile(
+    r"^\s*(?:mkdir|cp|mv|chmod|chown|ln|rm|touch|echo|cd|ls|pip3?|apt(?:-get)?|conda|mamba|"
+    r"uv|poetry|wget|curl|git|tar|unzip|useradd|adduser)\b"
+)
+
+
 def _image_trains(snap: Snapshot, path: str, train: re.Pattern[str]) -> bool:
-    return snap.exists(path) and any(
-        re.match(r"^\s*(CMD|ENTRYPOINT|RUN)\b", line) and train.search(line)
-        for line in snap.lines(path)
-    )
+    if not snap.exists(path):
+        return False
+    for line in snap.lines(path):
+        instruction = re.match(r"^\s*(CMD|ENTRYPOINT|RUN)\b(.*)", line)
+        if instruction is None:
+            continue
+        if instruction.group(1) != "RUN":
+            if train.search(line):
+                return True
+            continue
+        commands = re.split(r"&&|\|\||;", instruction.group(2))
+        if any(train.search(c) and not _PREPARES.match(c) for c in commands):
+            return True
+    return False
 
 
 def _built_training_images(

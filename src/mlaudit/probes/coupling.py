@@ -6,6 +6,7 @@ Training vs serving code comes from the one shared classification in probes/code
 
 from __future__ import annotations
 
+import posixpath
 import re
 from functools import partial
 
@@ -57,6 +58,28 @@ FEATURE_STORES = (
 )
 
 
+# a module named for inference that predicts: batch scoring serves the model too, its
+# features read online (hzabun/player-churn-mlops src/predict.py:83 `fs.get_online_features`,
+# no web framework; reviewed)
+_INFERENCE_NAME = re.compile(r"^(?:predict\w*|\w*_predict\w*|inference|infer|scor(?:e|ing)\w*)$")
+
+
+def _batch_inference(snap: Snapshot, roles: CodeRoles) -> list[str]:
+    found = []
+    for path in production_python(snap):
+        if path in roles.training or path in roles.serving:
+            continue
+        stem = posixpath.splitext(posixpath.basename(path))[0]
+        if not _INFERENCE_NAME.match(stem.lower()):
+            continue
+        facts = snap.python(path)
+        if facts is not None and any(
+            c.name.rpartition(".")[2].startswith("predict") for c in facts.calls
+        ):
+            found.append(path)
+    return found
+
+
 @probe("feature_store_interface", NoParams, reads_code=True)
 def feature_store_interface(snap: Snapshot, p: NoParams) -> Observation:
     """Training and serving read features through the same feature store.
@@ -71,7 +94,8 @@ def feature_store_interface(snap: Snapshot, p: NoParams) -> Observation:
     """
     roles = code_roles(snap)
     sides: dict[str, list[Evidence]] = {"training": [], "serving": []}
-    for side, starts in (("training", list(roles.training)), ("serving", list(roles.serving))):
+    serving = [*roles.serving, *_batch_inference(snap, roles)]
+    for side, starts in (("training", list(roles.training)), ("serving", serving)):
         paths = sorted(_scope(roles, starts))
         for path, (line, module) in base.first_import_of(snap, paths, tuple(FEATURE_STORES)):
             sides[side].append(ev(path, line, f"import {module}", f"{side} code"))
@@ -248,6 +272,19 @@ LOADERS = (
 _NOT_MODEL = re.compile(r"Tokenizer|Processor|Config|FeatureExtractor|tokenizer", re.I)
 
 
+def feature_module(path: str) -> bool:
+    """A module of the feature code (a folder or file named for data or features, none for
+    training): what it fits is the transform serving must apply the same way, the shared
+    code same-transform-code asks for (brunoramosmartins/customer-churn-mlops-pipeline
+    src/churn_ml/serve/router.py:11 imports features/pipeline.py, whose
+    `fit_feature_pipeline` fits a ColumnTransformer; reviewed)."""
+    parts = [*path.split("/")[:-1], posixpath.splitext(posixpath.basename(path))[0]]
+    words = [w for part in parts for w in (part, *part.split("_"))]
+    return any(ROLE_WORDS["data/features"].match(w) for w in words) and not any(
+        ROLE_WORDS["training"].match(w) for w in words
+    )
+
+
 @probe("model_served_by_uri", NoParams)
 def model_served_by_uri(snap: Snapshot, p: NoParams) -> Observation:
     """Serving loads the trained model as an artifact (by URI or path) and never imports
@@ -271,7 +308,7 @@ def model_served_by_uri(snap: Snapshot, p: NoParams) -> Observation:
     scope = _scope(roles, list(roles.serving))
     coupled: list[Evidence] = []
     for path, edge in sorted(scope.items()):
-        if path in roles.training:
+        if path in roles.training and not (edge is not None and feature_module(path)):
             if edge is None:
                 coupled.append(
                     ev(
@@ -381,6 +418,12 @@ def api_contracts(snap: Snapshot, p: NoParams) -> Observation:
         for d in facts.decorators if facts else []:
             if name_matches_any(d.name, SCHEMA_DECORATORS):
                 models.append(ev(path, d.line, f"@{d.name.rsplit('.', 1)[-1]}(…)", SCHEMA_NOTE))
+        for c in facts.calls if facts else []:
+            # a model built from field definitions (Ardiyanto24/telco-churn-mlops
+            # src/churn_prediction/schema/request_schema.py:35 `create_model(
+            # "ChurnPredictionRequest", **_field_definitions)`; reviewed)
+            if name_matches_any(c.name, ("pydantic.create_model", "pydantic.main.create_model")):
+                models.append(ev(path, c.line, f"{c.name}(…)", "request/response model"))
     if specs or models:
         return base.passed("the API has a typed contract", specs + models)
     if loose:

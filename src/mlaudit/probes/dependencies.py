@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
 import time
 from typing import Any
@@ -128,6 +129,9 @@ def deps_locked(snap: Snapshot, p: DepsLockedParams) -> Observation:
             if pinned_poms is not None:
                 return pinned_poms
         manifests = base.select_files(snap, MANIFESTS)
+        pinned_project = _pinned_pyproject(snap, manifests)
+        if pinned_project is not None:
+            return pinned_project
         if manifests:
             return base.failed(
                 "dependencies declared without a lockfile", [ev(m) for m in manifests]
@@ -183,6 +187,67 @@ def deps_locked(snap: Snapshot, p: DepsLockedParams) -> Observation:
     if not pinned:
         return base.failed("requirements files declare no packages", [ev(r) for r in req_files])
     return base.passed(f"all {len(pinned)} requirements pinned with ==", pinned)
+
+
+def project_requirements(data: dict[str, Any]) -> list[str]:
+    """The PEP 508 strings of a pyproject.toml's `[project]` dependencies and optional
+    dependencies, in order."""
+    project = base.table(data, "project")
+    groups = [project.get("dependencies")]
+    groups += list(base.table(project, "optional-dependencies").values())
+    return [str(text) for group in groups for text in (group if isinstance(group, list) else [])]
+
+
+def _pinned_pyproject(snap: Snapshot, manifests: list[str]) -> Observation | None:
+    """A pyproject.toml whose `[project]` dependencies (optional ones too) are each pinned
+    with `==`, the only manifests beside it: pinned as a requirements file pinned with `==`
+    is (Ardiyanto24/telco-churn-mlops pyproject.toml:24-101, 21 `==` pins; reviewed). A
+    single range fails; None when there is no such pyproject.toml or it declares nothing."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    from mlaudit.repo.parsers.requirements import is_pinned
+
+    projects = [m for m in manifests if posixpath.basename(m) == "pyproject.toml"]
+    others = [m for m in manifests if posixpath.basename(m) not in ("pyproject.toml", "setup.py")]
+    if not projects or others:
+        return None
+    pinned: list[Evidence] = []
+    floating: list[Evidence] = []
+    for path in projects:
+        data = snap.toml(path) or {}
+        for text in project_requirements(data):
+            try:
+                req = Requirement(text)
+            except InvalidRequirement:
+                floating.append(ev(path, note=f"{text}: not a valid requirement"))
+                continue
+            line = _quoted_line(snap, path, text) or base.line_naming(snap, path, req.name)
+            (pinned if is_pinned(req) else floating).append(ev(path, line, text))
+        if base.table(base.table(data, "tool"), "poetry").get("dependencies"):
+            return None  # Poetry's own table: read by the lock rules, not here
+    if floating:
+        return base.failed(
+            f"dependencies declared without a lockfile; {len(floating)} not pinned with ==",
+            floating,
+        )
+    if pinned:
+        return base.passed(
+            f"all {len(pinned)} pyproject.toml dependencies pinned with == (no lockfile)", pinned
+        )
+    return None
+
+
+def _quoted_line(snap: Snapshot, path: str, text: str) -> int | None:
+    """The line of a TOML array holding `text` as a string (a comment may name it first)."""
+    quoted = (f'"{text}"', f"'{text}'")
+    return next(
+        (
+            n
+            for n, line in enumerate(snap.lines(path), start=1)
+            if any(q in line for q in quoted) and not line.lstrip().startswith("#")
+        ),
+        None,
+    )
 
 
 def _maven_pins(snap: Snapshot) -> Observation | None:
@@ -745,14 +810,10 @@ def declared_specifiers(snap: Snapshot, name: str) -> list[tuple[str, int | None
                 found.append((path, req.line, req.specifier))
     for path in base.select_files(snap, ["pyproject.toml"], scope="non_tests"):
         data = snap.toml(path) or {}
-        project = base.table(data, "project")
-        groups = [project.get("dependencies")]
-        groups += list(base.table(project, "optional-dependencies").values())
-        for group in groups:
-            for text in group if isinstance(group, list) else []:
-                spec = _pep508_specifier(str(text), name)
-                if spec is not None:
-                    found.append((path, base.line_naming(snap, path, name), spec))
+        for text in project_requirements(data):
+            spec = _pep508_specifier(text, name)
+            if spec is not None:
+                found.append((path, base.line_naming(snap, path, name), spec))
         poetry = base.table(base.table(data, "tool"), "poetry")
         for key, value in base.table(poetry, "dependencies").items():
             if base.norm_dist(str(key)) == wanted:

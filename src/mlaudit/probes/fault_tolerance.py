@@ -33,6 +33,7 @@ from mlaudit.probes.kubernetes import (
     tf_blocks,
     tf_ev,
     tf_problems,
+    tf_values,
 )
 from mlaudit.probes.registry import probe
 from mlaudit.repo.parsers.dockerfile import moves, split_reference
@@ -815,14 +816,16 @@ def backups(snap: Snapshot, p: NoParams) -> Observation:
     for block in tf_blocks(
         snap, "aws_db_instance", "aws_rds_cluster", "aws_docdb_cluster", "aws_neptune_cluster"
     ):
-        values = block.get("backup_retention_period")
-        n = as_int(values[0]) if values else None
+        values = tf_values(snap, block, "backup_retention_period")
+        n = max((v for v in map(as_int, values) if v is not None), default=None)
         if n is not None and n > 0:
             good.append(
                 tf_ev(snap, block, "backup_retention_period", f"backup_retention_period = {n}")
             )
         elif n == 0:
             off.append(tf_ev(snap, block, "backup_retention_period", "backup_retention_period = 0"))
+        elif any(isinstance(v, str) and v.startswith("${") for v in values):
+            continue  # set by an expression nothing in the repository decides: not unset
         elif block.resource_type == "aws_db_instance":
             off.append(
                 tf_ev(

@@ -843,11 +843,22 @@ def python_calls(snap: Snapshot, p: CallsParams) -> Observation:
                 shown,
             )
     if p.in_training_code and found:
-        from mlaudit.probes.code_roles import code_roles
+        from mlaudit.probes.code_roles import code_roles, is_training_call
 
         training = code_roles(snap).training
-        found = [e for e in found if e.path in training]
-        in_scripts = bool(found)
+
+        def trains(path: str) -> bool:
+            if path in training:
+                return True
+            if not base.is_notebook(path):
+                return False
+            # a notebook is no production module (code roles), but what it runs beside its
+            # own fit is its training, credited as a notebook's (rule nb)
+            facts = snap.python(path)
+            return facts is not None and any(is_training_call(c.name) for c in facts.calls)
+
+        found = [e for e in found if trains(e.path)]
+        in_scripts = any(not base.is_notebook(e.path) for e in found)
     missing = words.calls_phrase(p.calls)
     wanted = [key for key, pattern in p.kwargs.items() if not pattern.startswith("!")]
     if wanted:  # the call alone is not enough: say so (a SlicingSpec() with no feature keys)

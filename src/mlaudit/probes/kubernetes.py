@@ -204,6 +204,59 @@ def tf_blocks(snap: Snapshot, *types: str) -> list[TerraformBlock]:
     return [b for b in snap.terraform_resources(*types) if not base.is_excluded(b.path)]
 
 
+_VAR_REF = re.compile(r"^\$\{var\.(\w+)\}$")
+
+
+def tf_values(snap: Snapshot, block: TerraformBlock, dotted: str) -> list[Any]:
+    """The values of an attribute, `var.NAME` resolved to what the module calls of the
+    block's folder pass, else to the variable's default there (a module's
+    `backup_retention_period = var.backup_retention_period`, set to 7 by the environment
+    that calls it: hzabun/player-churn-mlops terraform/modules/rds/main.tf:86,
+    environments/dev/main.tf:131; reviewed). A variable nothing sets stays as written."""
+    out: list[Any] = []
+    for value in block.get(dotted):
+        out.extend(_resolved(snap, block.path, value, 3))
+    return out
+
+
+def _resolved(snap: Snapshot, path: str, value: Any, depth: int) -> list[Any]:
+    found = _VAR_REF.match(value) if isinstance(value, str) else None
+    if found is None or depth == 0:
+        return [value]
+    name, folder = found.group(1), posixpath.dirname(path)
+    calls = [c for c in snap.terraform_blocks if c.type == "module" and _module_folder(c) == folder]
+    passed = [
+        resolved
+        for call in calls
+        if name in call.body
+        for resolved in _resolved(snap, call.path, call.body[name], depth - 1)
+    ]
+    if calls and all(name in call.body for call in calls):
+        return passed
+    # a call that does not set it (or no call at all) takes the variable's default
+    default = next(
+        (
+            variable.body["default"]
+            for variable in snap.terraform_blocks
+            if variable.type == "variable"
+            and variable.labels == (name,)
+            and posixpath.dirname(variable.path) == folder
+            and "default" in variable.body
+        ),
+        None,
+    )
+    if default is not None:
+        return [*passed, default]
+    return passed or [value]
+
+
+def _module_folder(call: TerraformBlock) -> str | None:
+    source = call.body.get("source")
+    if not isinstance(source, str) or not source.startswith(("./", "../")):
+        return None  # a registry or git module: not a folder of this repository
+    return posixpath.normpath(posixpath.join(posixpath.dirname(call.path), source))
+
+
 def tf_ev(
     snap: Snapshot, block: TerraformBlock, key: str | None = None, text: str = ""
 ) -> Evidence:

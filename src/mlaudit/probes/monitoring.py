@@ -371,7 +371,13 @@ def _service_loops(snap: Snapshot, files: list[str]) -> list[Evidence]:
     return found
 
 
-def _scheduled_runs(snap: Snapshot, files: Iterable[str]) -> list[Evidence]:
+def _scheduled_runs(
+    snap: Snapshot, files: Iterable[str], left: list[Evidence] | None = None
+) -> list[Evidence]:
+    """What runs the monitor's `files` on a schedule; CronJobs the delivery leaves out (see
+    _applied) are added to `left` instead."""
+    from mlaudit.probes._applied import left_out
+
     files = list(files)
     if not files:
         return []
@@ -385,7 +391,12 @@ def _scheduled_runs(snap: Snapshot, files: Iterable[str]) -> list[Evidence]:
     # Kubernetes CronJobs / Argo CronWorkflows whose command mentions the script or module
     for obj in k8s_objects(snap, ("CronJob", "CronWorkflow"))[0]:
         if pattern.search(str(obj.doc)):
-            found.append(obj_ev(obj, text=f"{obj.kind}/{obj.name} runs it on a schedule"))
+            sibling = left_out(snap, obj.path)
+            if sibling is None:
+                found.append(obj_ev(obj, text=f"{obj.kind}/{obj.name} runs it on a schedule"))
+            elif left is not None:
+                left.append(obj_ev(obj, text=f"{obj.kind}/{obj.name}, never applied by CI"))
+                left.append(sibling.model_copy(update={"note": "CI applies its siblings by name"}))
     # ... and Helm templates of CronJobs, read as text (ai-art-dev99/mlops-capstone
     # deploy/helm/app/templates/drift-cronjob.yaml; reviewed)
     for path in snap.helm_templates:
@@ -475,9 +486,16 @@ def monitor_job(snap: Snapshot, p: MonitorJobParams) -> Observation:
         if problems:
             return base.unknown(f"no {p.what} found, but some files could not be parsed", problems)
         return base.failed(f"no {p.what}")
-    runs = _scheduled_runs(snap, files)
+    left: list[Evidence] = []
+    runs = _scheduled_runs(snap, files, left)
     if runs:
         return base.passed(f"{p.what} runs on a schedule", declared + runs)
+    if left:
+        return base.partial(
+            f"{p.what} declared with a CronJob that the CI delivery leaves out: it applies the "
+            "manifests beside it by name, not this one",
+            declared + left,
+        )
     return base.partial(f"{p.what} declared, but nothing runs it on a schedule", declared)
 
 

@@ -1450,6 +1450,12 @@ def _req_file(
     for candidate in candidates:
         if snap.exists(candidate):
             return candidate
+    if copies is not None:
+        # a Dockerfile reads its build context, never a namesake elsewhere: with no
+        # requirements.txt at the context's root, `COPY . .` + `pip install -r
+        # requirements.txt` fails, whatever TEST/requirements.txt pins
+        # (junxng/churn-mlops-project Dockerfile:6-9; reviewed)
+        return None
     base_name = name.rsplit("/", 1)[-1]
     matches = [f for f in snap.files if f.endswith("/" + name) or f == base_name]
     return matches[0] if len(matches) == 1 else None

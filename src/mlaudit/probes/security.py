@@ -906,8 +906,14 @@ def container_hardening(snap: Snapshot, p: NoParams) -> Observation:
                 ev(svc.path, svc.line_of("privileged"), f"{svc.name}: privileged: true")
             )
         user = svc.doc.get("user")
-        if user is not None and str(user).strip() not in _ROOT_USERS:
+        # the user decides, whatever the group (`0:1000`, `root:users`)
+        if user is not None and str(user).strip().split(":", 1)[0] not in ("root", "0"):
             good.append(ev(svc.path, svc.line_of("user"), f"{svc.name}: user {user}"))
+        elif user is not None:
+            # set to root on purpose, over an anchor's non-root user (skywalker-89/customer-
+            # churn-mlops docker-compose.yaml:119 `airflow-init: user: "0:0"`; reviewed).
+            # A service with no `user:` runs as its image says, which is not read here.
+            bad.append(ev(svc.path, svc.line_of("user"), f"{svc.name}: user {user}", "root"))
     if privileged:
         return base.failed("privileged containers", privileged + baked + bad)
     if baked:

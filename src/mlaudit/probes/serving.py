@@ -582,6 +582,60 @@ def _logs_values(call: Call) -> bool:
     return any(a == "<expr>" for a in call.args) or any(v == "<expr>" for _, v in call.kwargs)
 
 
+# an ORM row of each prediction, added to the session in the handler: `db.add(Prediction(
+# model_id=…, **application.model_dump(), probability_of_default=…))`, `db.commit()`
+# (KubaCzech/credit-risk-mlops src/api/main.py:124-132; reviewed)
+_ORM_ROW = re.compile(
+    r"(?:^|\.)(?:Prediction|Inference|Request|Scoring|Score)(?:Log|Record|Event|History|Result|Row)?s?$"
+)
+_SESSION_ADDS = ("*.add", "*.add_all", "*.merge")
+_SQL_INSERT = re.compile(
+    r"\bINSERT\s+(?:OR\s+\w+\s+)?INTO\s+[\"'`\[]?((?:\w+\.)*\w+)", re.IGNORECASE | re.ASCII
+)
+# a query, not prose that says "from": the string starts with SELECT or WITH
+_SQL_QUERY = re.compile(r"^\s*(?:SELECT|WITH)\b", re.IGNORECASE | re.ASCII)
+
+
+def _logged_table_read(snap: Snapshot, files: list[str], loggers: list[str]) -> list[Evidence]:
+    """[the INSERT, the query reading it] where a payload logger the serving code calls is
+    defined in a serving file and inserts into a SQL table that code outside the serving
+    files selects from: the log is the input of something, a drift job, a report
+    (brej-29/customer-churn-mlops api/main.py:218,233 `INSERT INTO prediction_logs`,
+    monitoring/drift.py:170 `FROM prediction_logs`; reviewed). Tests do not count as readers."""
+    wanted = set(loggers)
+    tables: dict[str, Evidence] = {}
+    for path in files:
+        facts = snap.python(path)
+        if facts is None:
+            continue
+        for name, first, last, kind in facts.spans:
+            if kind != "def" or name.rpartition(".")[2] not in wanted:
+                continue
+            for text, line in facts.strings:
+                if first <= line <= last:
+                    for m in _SQL_INSERT.finditer(text):
+                        tables.setdefault(m.group(1).lower(), ev(path, line, m.group(0)))
+    if not tables:
+        return []
+    serving = set(files)
+    readers = re.compile(
+        r"\b(?:FROM|JOIN)\s+[\"'`\[]?(" + "|".join(map(re.escape, tables)) + r")(?![\w.])",
+        re.IGNORECASE | re.ASCII,
+    )
+    for path in base.python_sources(snap, ("*.py",), scope="non_tests"):
+        if path in serving:
+            continue
+        facts = snap.python(path)
+        for text, line in facts.strings if facts is not None else ():
+            if not _SQL_QUERY.match(text):
+                continue
+            found = readers.search(text)
+            written = tables.get(found.group(1).lower()) if found else None
+            if found is not None and written is not None:
+                return [written, ev(path, line, found.group(0), "reads the logged requests")]
+    return []
+
+
 @probe("serving_payload_log", NoParams, reads_code=True)
 def serving_payload_log(snap: Snapshot, p: NoParams) -> Observation:
     """What the serving code does with each request: logs it, or writes nothing at all.
@@ -602,19 +656,26 @@ def serving_payload_log(snap: Snapshot, p: NoParams) -> Observation:
         return base.unknown("no serving code found to judge")
     spans = request_spans(snap)
     named: list[Evidence] = []
+    named_calls: list[str] = []
+    rows: list[Evidence] = []
     sinks = 0
     for path in files:
         facts = snap.python(path)
         if facts is None:
             return base.unknown(f"{path} cannot be read")
+        added = [c.line for c in facts.calls if name_matches_any(c.name, _SESSION_ADDS)]
         for call in facts.calls:
             if not per_request(spans, path, call.line):
                 continue  # module-level or startup code: it runs once, not per request
+            if _ORM_ROW.search(call.name) and any(0 <= call.line - a <= 2 for a in added):
+                rows.append(ev(path, call.line, f"{call.name}(…)", "a row per prediction"))
+                continue
             queued = name_matches_any(call.name, _QUEUES)
             runs = [call.name, *(name for key, name in call.names if queued and key == "0")]
             target = next((n for n in runs if _PAYLOAD_LOGGER.match(n.rpartition(".")[2])), None)
             if target is not None:
                 named.append(ev(path, call.line, f"{target}(…)", "named for logging predictions"))
+                named_calls.append(target.rpartition(".")[2])
             elif name_matches_any(call.name, _LOG_CALLS):
                 # a logger's error levels report what failed, not each request (pipeline-g
                 # src/api/main.py:162 `logger.error` in the handler's except; reviewed)
@@ -628,7 +689,15 @@ def serving_payload_log(snap: Snapshot, p: NoParams) -> Observation:
                 sinks += _opens_for_writing(call)
             elif writes_a_file(call) or name_matches_any(call.name, _POSSIBLE_SINKS):
                 sinks += 1
+    if rows:
+        return base.passed("each request's prediction is added to a database table", rows[:3])
     if named:
+        read_back = _logged_table_read(snap, files, named_calls)
+        if read_back:
+            return base.passed(
+                "each request is written to a table that other code reads back",
+                named[:1] + read_back,
+            )
         return base.partial(
             "serving code calls a function named for logging predictions (its sink is not read)",
             named[:3],

@@ -140,6 +140,9 @@ def _tracked_by_lfs(snap: Snapshot, path: str, rules: list[LfsRule]) -> bool:
 
 
 # generic folder --------------------------------------------------------------------------------
+_STORE_FOLDERS = frozenset({"artifacts", "artifact", "outputs", "output", "mlruns", "runs"})
+
+
 class FolderParams(Params):
     names: list[str] = Field(min_length=1, description="fnmatch patterns of folder names")
     extensions: list[str] = Field(
@@ -203,6 +206,11 @@ def find_folders(snap: Snapshot, p: FolderParams) -> tuple[list[Evidence], list[
         if folder.split("/", 1)[0] in CI_FOLDERS:
             # a CI system's folder holds its helpers, not the project's scripts or code
             # (pytorch/torchtune .github/scripts/pre_build_script.sh, reviewed)
+            continue
+        if any(part.lower() in _STORE_FOLDERS for part in folder.split("/")[:-1]):
+            # a folder of a store of outputs holds what was made, not code or configuration
+            # (mdzurilla/telco-churn-mlops churn_ops_platform/artifacts/serving/, the served
+            # model's .joblib files; reviewed)
             continue
         # `model-training` is spelt like `model_training` (microsoft/MLOps model-training/)
         spelt = name.lower().replace("-", "_")
@@ -387,11 +395,25 @@ def data_layout(snap: Snapshot, p: DataLayoutParams) -> Observation:
     processed_ev: list[Evidence] = []
     placeholder_only = True
 
+    def root_at(parts: list[str]) -> int | None:
+        """Where the data folder is: at the root, or in the folder of one component of the
+        project (ml/data/raw: Bilal-SSDL/loan-default-mlops-platform ml/config/settings.py:50;
+        reviewed), never in examples, docs or tests."""
+        for i, part in enumerate(parts[:3]):
+            if part in roots and len(parts) > i + 1:
+                if i and (
+                    base.is_excluded("/".join(parts[:i]) + "/") or _in_tests("/".join(parts[:i]))
+                ):
+                    return None
+                return i
+        return None
+
     def classify(path: str) -> str | None:
         parts = path.strip("/").split("/")
-        if len(parts) >= 2 and parts[0] in roots:
+        at = root_at(parts)
+        if at is not None:
             # Kedro numbers its layers: data/01_raw, data/04_feature
-            sub = _LAYER_NUMBER.sub("", parts[1].removesuffix(".dvc"))
+            sub = _LAYER_NUMBER.sub("", parts[at + 1].removesuffix(".dvc"))
             if sub in p.raw:
                 return "raw"
             if sub in p.processed:
@@ -400,7 +422,8 @@ def data_layout(snap: Snapshot, p: DataLayoutParams) -> Observation:
 
     for folder in sorted(snap.dirs):
         kind = classify(folder)
-        if kind and folder.count("/") == 1:
+        at = root_at(folder.split("/"))
+        if kind and at is not None and folder.count("/") == at + 1:
             files = _under(snap, folder)
             if any(not _is_placeholder(snap, f) for f in files):
                 placeholder_only = False

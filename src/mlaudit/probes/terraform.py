@@ -14,7 +14,7 @@ from pydantic import Field, field_validator
 from mlaudit.probes import base
 from mlaudit.probes.base import ev
 from mlaudit.probes.generic import _check_regex, value_matches
-from mlaudit.probes.kubernetes import NoParams, tf_blocks, tf_ev, tf_problems
+from mlaudit.probes.kubernetes import NoParams, tf_blocks, tf_ev, tf_problems, tf_values
 from mlaudit.probes.registry import Params, probe
 from mlaudit.repo.parsers.terraform import TerraformBlock
 from mlaudit.repo.snapshot import Snapshot
@@ -50,13 +50,19 @@ def terraform_resource(snap: Snapshot, p: TerraformResourceParams) -> Observatio
     """
     value_re = re.compile(p.value) if p.value else None
     found: list[Evidence] = []
+    computed: list[Evidence] = []
     for block in tf_blocks(snap, *p.types):
         if p.attr is None:
             found.append(tf_ev(snap, block))
             continue
         key = p.attr.rsplit(".", 1)[-1]
-        for value in block.get(p.attr):
+        for value in tf_values(snap, block, p.attr):
             if not value_matches(value, value_re, p.min, _scalar):
+                if isinstance(value, str) and value.startswith("${"):
+                    # `status = var.enable_versioning ? "Enabled" : "Suspended"`, decided
+                    # by a variable file that is not committed (hzabun/player-churn-mlops
+                    # terraform/modules/s3/main.tf:7-11; reviewed)
+                    computed.append(tf_ev(snap, block, key, f"{p.attr} = {value}"))
                 continue
             shown = _scalar(value) if not isinstance(value, (dict, list)) else "…"
             found.append(tf_ev(snap, block, key, f"{p.attr} = {shown}"))
@@ -65,6 +71,10 @@ def terraform_resource(snap: Snapshot, p: TerraformResourceParams) -> Observatio
         if p.found == "partial":
             return base.partial(what, found)
         return base.passed(what, found)
+    if computed:
+        return base.unknown(
+            f"{what}: the value is an expression the repository does not decide", computed
+        )
     problems = tf_problems(snap)
     if problems:
         return base.unknown(

@@ -2195,12 +2195,42 @@ def _training_script_run(
         if call.args[0] == "<expr>":
             # a command built in the test (DLR-RM/rl-baselines3-zoo tests/test_train.py:34
             # `cmd = f"python train.py -n {N_STEPS} …"`, then `subprocess.call(shlex.split(cmd))`)
-            words = " ".join(lines[start - 1 : end])
+            # or a list (`[sys.executable, "-m", "pkg.models.run_lightgbm", …]`)
+            words = re.sub(r"[\[\]'\",]", " ", " ".join(lines[start - 1 : end]))
         else:
             words = re.sub(r"[\[\]'\",]", " ", call.args[0])
         script = _trained_script(snap, words)
         if script is not None:
             return call.line, f"python {script} run in a subprocess", "a script that trains"
+        module = _trained_module(snap, words)
+        if module is not None:
+            return call.line, f"python -m {module} run in a subprocess", "a module that trains"
+    return None
+
+
+# `python -m pkg.mod`, or the interpreter running the test (`sys.executable -m pkg.mod`):
+# brunoramosmartins/customer-churn-mlops-pipeline tests/test_lightgbm.py:149-152; reviewed
+_PYTHON_MODULE_RUN = re.compile(r"(?:\bpython[\d.]*|\bsys\.executable)\s+-m\s+([\w.]+)")
+
+
+def _trained_module(snap: Snapshot, command: str) -> str | None:
+    """The first module of the repository that `command` runs with `-m` and that fits a
+    model itself (code roles: a module that only splits the data trains nothing)."""
+    from mlaudit.probes.code_roles import code_roles
+    from mlaudit.probes.coupling import feature_module
+
+    modules = local_modules(snap)
+    roles = code_roles(snap)
+    for m in _PYTHON_MODULE_RUN.finditer(command):
+        path = modules.get(m.group(1))
+        if path is None:
+            continue
+        # ... or the command line of a module that does (run_lightgbm.py imports
+        # train_lightgbm_tuned from lightgbm_tune.py, which fits)
+        # (a feature module's fit is a transform's: features/run.py runs no training)
+        trainers = [path, *(t for t, _ in roles.imports.get(path, []))]
+        if any(t in roles.training and not feature_module(t) for t in trainers):
+            return m.group(1)
     return None
 
 

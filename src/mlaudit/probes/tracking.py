@@ -3,6 +3,7 @@ version travels with them. The plain "tracker is called" signals are composed in
 
 from __future__ import annotations
 
+import posixpath
 import re
 
 from pydantic import Field, field_validator
@@ -76,7 +77,13 @@ _LOOPBACK_URI = re.compile(
     r"^'https?://(?:localhost|127\.[\d.]+|0\.0\.0\.0|\[::1\])(?=[:/']|$)", re.I
 )
 _LOCAL_URI = re.compile(r"^'(file:|sqlite:|\.|/|mlruns)|^'[\w-]+'$")
-_ENV_URI = re.compile(r"MLFLOW_TRACKING_URI\s*[:=]\s*['\"]?(\S+)")
+# ... also set from Python: `os.environ["MLFLOW_TRACKING_URI"] = "http://mlflow:5000"` in each
+# task of a DAG (skywalker-89/customer-churn-mlops dags/model_training_dag.py:33; reviewed),
+# `os.environ.setdefault("MLFLOW_TRACKING_URI", …)`
+_ENV_URI = re.compile(
+    r"MLFLOW_TRACKING_URI(?:['\"]\]\s*=|\s*[:=])\s*['\"]?([^'\"\s)]+)"
+    r"|(?:setdefault|putenv)\(\s*['\"]MLFLOW_TRACKING_URI['\"]\s*,\s*['\"]?([^'\"\s)]+)"
+)
 # YAML configs: Hydra logger configs (`tracking_uri:`), kedro-mlflow `mlflow_tracking_uri:`,
 # and hosted-tracker loggers Hydra instantiates (`_target_: …WandbLogger`)
 _YAML_URI = re.compile(r"^\s*(?:mlflow_)?tracking_uri:\s*['\"]?([^'\"\s#]+)")
@@ -156,9 +163,23 @@ def _same_file_constant(facts: PythonFacts, call: Call) -> str | None:
     name = _uri_name(call)
     if not name or "." in name:
         return None
-    values = {a.value for a in facts.assignments if a.target == name}
+    found = [a for a in facts.assignments if a.target == name]
+    values = {a.value for a in found}
     value = values.pop() if len(values) == 1 else None
-    return value if value and value != "<expr>" else None
+    if value == "<expr>":
+        return _local_template(facts, {a.line for a in found})
+    return value or None
+
+
+def _local_template(facts: PythonFacts, lines: set[int]) -> str | None:
+    """A local store an f-string assigned on one of `lines` names by its literal start
+    (`TRACKING_URI = f"sqlite:///{REPO_ROOT / 'mlflow.db'}"`: ompat5/Volatility-Forecasting-
+    MLOps scripts/train.py:13; KubaCzech/credit-risk-mlops src/ml/config.py:17; reviewed),
+    as a quoted literal; None for anything else."""
+    templates = [t for t, line in facts.templates if line in lines]
+    if len(templates) == 1 and templates[0].startswith(("sqlite:", "file:")):
+        return "'" + templates[0].replace("{}", "…") + "'"
+    return None
 
 
 def _imported_constant_name(call: Call) -> str | None:
@@ -179,6 +200,19 @@ def _module_files(snap: Snapshot, module: str) -> list[str]:
     return sorted(found, key=lambda path: (path.count("/"), path))
 
 
+def _relative_module_files(importer: str, module: str) -> list[str]:
+    """The files a relative import names from `importer` (`..config` from
+    src/ml/tracking/mlflow_utils.py → src/ml/config.py); [] for an absolute import."""
+    level = len(module) - len(module.lstrip("."))
+    if level == 0:
+        return []
+    folder = posixpath.dirname(importer)
+    for _ in range(level - 1):
+        folder = posixpath.dirname(folder)
+    stem = posixpath.join(folder, *module[level:].split(".")) if module[level:] else folder
+    return [stem + ".py", stem + "/__init__.py"]
+
+
 def _resolve_constants(
     snap: Snapshot, computed: list[Evidence], remote: list[Evidence], local: list[Evidence]
 ) -> list[Evidence]:
@@ -194,11 +228,14 @@ def _resolve_constants(
         name = item.snippet[item.snippet.index("(") + 1 : -1]
         module, attr = name.rsplit(".", 1)
         value = None
-        for path in _module_files(snap, module):
+        for path in _relative_module_files(item.path, module) or _module_files(snap, module):
             facts = snap.python(path)
-            values = {a.value for a in facts.assignments if a.target == attr} if facts else set()
+            found = [a for a in facts.assignments if a.target == attr] if facts else []
+            values = {a.value for a in found}
             if len(values) == 1:
                 value = values.pop()
+                if value == "<expr>" and facts is not None:
+                    value = _local_template(facts, {a.line for a in found}) or value
                 break
         shown = ev(item.path, item.line, f"{item.snippet[: item.snippet.index('(')]}({value})")
         if value is None or value == "<expr>":
@@ -306,6 +343,10 @@ def shared_tracking_server(snap: Snapshot, p: NoParams) -> Observation:
                     computed.append(ev(path, line, f"{call.name}(<expr>)", note))
                 elif _LOCAL_URI.match(uri):
                     local.append(ev(path, line, f"{call.name}({uri})", "local store"))
+            elif name_matches(call.name, "dagshub.init") and call.kwarg("mlflow") == "True":
+                # DagsHub points MLflow at the repository's hosted server
+                # (SudipModak/customer-churn-mlops src/.../model_evaluation.py:20-24; reviewed)
+                hits.append(ev(path, line, f"{call.name}(mlflow=True)", note or "hosted tracker"))
             elif name_matches_any(call.name, tuple(HOSTED_TRACKERS)):
                 mode = call.kwarg("mode") or ""
                 offline = call.kwarg("offline") or ""
@@ -339,10 +380,10 @@ def shared_tracking_server(snap: Snapshot, p: NoParams) -> Observation:
         ],
     )
     for path, line, text in snap.grep(config, _ENV_URI):
-        if text.lstrip().startswith("#"):
-            continue
+        if text.lstrip().startswith("#") or (path.endswith(".py") and base.is_test_path(path)):
+            continue  # (a test's `monkeypatch.setenv` points at a fake server)
         value = _ENV_URI.search(text)
-        shown = value.group(1) if value else ""
+        shown = (value.group(1) or value.group(2) or "") if value else ""
         if shown.startswith(("file:", "sqlite:", "./", "mlruns")):
             local.append(ev(path, line, text, "local store"))
         elif _LOOPBACK_URI.match("'" + shown):

@@ -451,6 +451,43 @@ def _trainer_call(calls: Iterable[Call], modules: list[str]) -> Call | None:
     )
 
 
+# what keeps a fitted model: a report that fits a curve to plot it keeps nothing
+_PERSISTS_MODEL = (
+    "joblib.dump",
+    "pickle.dump",
+    "pickle.dumps",
+    "cloudpickle.dump",
+    "skops.io.dump",
+    "torch.save",
+    "mlflow.*.log_model",
+    "mlflow.*.save_model",
+    "mlflow.register_model",
+    "*.save_model",
+    "*.save_pretrained",
+)
+
+
+def _persists_a_model(snap: Snapshot, path: str) -> bool:
+    from mlaudit.probes.generic import name_matches_any
+
+    facts = snap.python(path)
+    return facts is not None and any(name_matches_any(c.name, _PERSISTS_MODEL) for c in facts.calls)
+
+
+def _entry_point_call(calls: Iterable[Call], modules: list[str]) -> Call | None:
+    """The first of `calls` that runs the entry point (`main`, `run` …) of one of `modules`."""
+    return next(
+        (
+            c
+            for c in calls
+            for module in modules
+            if (c.name == module or c.name.startswith(module + "."))
+            and c.name.rsplit(".", 1)[-1] in _ENTRY_POINTS
+        ),
+        None,
+    )
+
+
 # a managed training job started from code: SageMaker's API, Vertex AI's job classes
 _MANAGED_TRAINING_JOBS = tuple(
     c for c in MORE_TRAINING_CALLS if "TrainingJob" in c or "training_job" in c
@@ -569,6 +606,13 @@ def flow_trains(snap: Snapshot, p: NoParams) -> Observation:
                 continue
             imported = [i.module for i in facts.imports if i.line == line]
             called = _trainer_call(used, imported)
+            if called is None and trained.path == target and _persists_a_model(snap, target):
+                # the entry point of a module that fits models and keeps them, whatever the
+                # module is called: `from src.regression.retail_regression_benchmark import
+                # main; main()` in a weekly DAG's task, the module pickling each fitted model
+                # (skywalker-89/customer-churn-mlops dags/model_training_dag.py:52-53,
+                # src/regression/retail_regression_benchmark.py:294,298; reviewed)
+                called = _entry_point_call(used, imported)
             if called is None:
                 continue
             found.append(ev(path, flows[0].line, f"{flows[0].name}", "orchestrated flow"))

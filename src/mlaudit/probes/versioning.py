@@ -581,6 +581,11 @@ def model_pinned_in_serving(snap: Snapshot, p: NoParams) -> Observation:
     def scan_file(path: str, facts: PythonFacts, buckets: tuple[list[Evidence], ...]) -> None:
         pinned, weak, floating = buckets
         for text, line in facts.strings:
+            if any(first <= line <= last for first, last in facts.prose):
+                # a docstring's example loads nothing: `"models:/churn/3" (specific
+                # version)` beside a default of `models:/churn/latest` (hzabun/player-
+                # churn-mlops src/predict.py:11-19; reviewed)
+                continue
             where, note = base.notebook_line_note(snap, path, line)
             for m in _MODEL_URI.finditer(text):
                 version = m.group(3) or m.group(2) or ""

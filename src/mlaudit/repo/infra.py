@@ -8,6 +8,7 @@ raises on bad input, and records unreadable or unparsable files in `snap.problem
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +27,9 @@ from mlaudit.repo.parsers.kubernetes import (
 from mlaudit.repo.parsers.monitoring import (
     MonitoringFacts,
     alertmanager_config,
+    embedded_documents,
     grafana_dashboard,
+    moved,
     prometheus_config,
     rules_in_doc,
 )
@@ -244,6 +247,14 @@ class InfraViews:
                     am = alertmanager_config(path, doc)
                     if am is not None:
                         facts.alertmanager.append(am)
+                    for offset, inner in embedded_documents(doc):
+                        facts.rules.extend(moved(rules_in_doc(path, inner), offset))
+                        prom = prometheus_config(path, inner)
+                        if prom is not None:
+                            facts.prometheus.append(replace(prom, line=prom.line + offset))
+                        am = alertmanager_config(path, inner)
+                        if am is not None:
+                            facts.alertmanager.append(replace(am, line=am.line + offset))
                 except Exception as exc:
                     self.problems.setdefault(path, f"unexpected monitoring structure: {exc}")
         for path in self.glob("*.json"):

@@ -577,7 +577,7 @@ class Snapshot(InfraViews):
 
     @cached_property
     def dockerfiles(self) -> list[str]:
-        return self.glob(
+        found = self.glob(
             "Dockerfile",
             # Docker's build reads a lower-case `dockerfile` when there is no `Dockerfile`
             # (dbobo4/mlops-churn-prediction-pipeline dockerfile:66; reviewed)
@@ -585,10 +585,17 @@ class Snapshot(InfraViews):
             "Dockerfile.*",
             "Dockerfile-*",  # ThoughtWorksInc/CD4ML-Scenarios: Dockerfile-model, Dockerfile-mlflow
             "Dockerfile_*",
+            # and in lower case with a suffix (hzabun/player-churn-mlops docker/dockerfile.train,
+            # built by `docker build -f docker/dockerfile.train`; reviewed)
+            "dockerfile.*",
+            "dockerfile-*",
+            "dockerfile_*",
             "*.Dockerfile",
             "*.dockerfile",
             "Containerfile",
         )
+        # ... but a lower-case name is also a module's or a template's (`dockerfile_builder.py`)
+        return [p for p in found if not _LOWER_NOT_DOCKERFILE.search(p.rsplit("/", 1)[-1])]
 
     def ci_system(self, path: str) -> str | None:
         """The CI system a file configures: by its conventional path, or (YAML only) by the
@@ -732,6 +739,12 @@ def _candidate_line_numbers(text: str, pattern: re.Pattern[str], count: int) -> 
         numbers.extend(range(start, min(last_line, count) + 1))
         line = last_line
     return numbers
+
+
+_LOWER_NOT_DOCKERFILE = re.compile(
+    r"^dockerfile[._-].*\.(?:py|pyi|sh|md|rst|txt|json|ya?ml|toml|cfg|ini|j2|jinja2?|tmpl|tpl"
+    r"|go|js|ts|rs|java|ipynb|dockerignore|lock)$"
+)
 
 
 def derivation_key(name: str, *params: object) -> str:

@@ -124,6 +124,9 @@ class CiJob:
     # (empty: any), see inherit_dispatchers_triggers
     dispatches: tuple[str, ...] = ()
     dispatch_types: tuple[str, ...] = ()
+    # GitHub: `runs-on: self-hosted` (or a label list holding it): the job runs on a machine
+    # of the project's, where a command may start the service itself
+    self_hosted: bool = False
 
     @property
     def scheduled(self) -> bool:
@@ -758,6 +761,7 @@ def parse_github(path: str, doc: Any) -> list[CiJob]:
             workflow=str(doc.get("name") or path),
             after=upstream,
             dispatch_types=types,
+            self_hosted=_self_hosted(job.get("runs-on")),
         )
         dispatched: list[str] = []
         if isinstance(job.get("uses"), str):
@@ -794,6 +798,11 @@ def parse_github(path: str, doc: Any) -> list[CiJob]:
         ci.dispatches = tuple(dict.fromkeys(dispatched))
         jobs.append(ci)
     return jobs
+
+
+def _self_hosted(runs_on: Any) -> bool:
+    labels = runs_on.get("labels") if isinstance(runs_on, dict) else runs_on
+    return any(str(label).strip() == "self-hosted" for label in _as_list(labels) or [labels])
 
 
 # what a step starts in this repository's workflows: a repository_dispatch event (the REST

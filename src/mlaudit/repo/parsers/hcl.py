@@ -259,7 +259,7 @@ class _Parser:
         if level:
             line = self.tokens[start].line if start < len(self.tokens) else self.last_line()
             raise HclError("unbalanced brackets in expression", line)
-        part = [t for t in self.tokens[start : self.i] if t.kind != "nl"]
+        part = _strip_newlines(self.tokens[start : self.i])
         if not part:
             line = self.tokens[start - 1].line if start else 1
             raise HclError("missing value after '='", line)
@@ -268,6 +268,8 @@ class _Parser:
         return self.value(part, depth)
 
     def value(self, part: list[Token], depth: int) -> Any:
+        # newlines inside brackets are kept: they separate an object's attributes
+        part = _strip_newlines(part)
         if not part:
             return None
         if len(part) == 1:
@@ -285,10 +287,10 @@ class _Parser:
             return -inner if isinstance(inner, (int, float)) else inner
         first, last = part[0], part[-1]
         if first.value == "[" and last.value == "]" and _closes(part, "[", "]"):
-            return [self.value(item, depth) for item in _split(part[1:-1])]
+            return [self.value(item, depth) for item in _split(part[1:-1], newlines=False)]
         if first.value == "{" and last.value == "}" and _closes(part, "{", "}"):
             obj: dict[str, Any] = {}
-            for item in _split(part[1:-1]):
+            for item in _split(part[1:-1], newlines=True):
                 if (
                     len(item) >= 2
                     and item[1].value in ("=", ":")
@@ -319,8 +321,20 @@ def _closes(part: list[Token], opening: str, closing: str) -> bool:
     return level == 0
 
 
-def _split(part: list[Token]) -> list[list[Token]]:
-    """Split the inside of a list/object at depth-0 commas and newlines."""
+def _strip_newlines(part: list[Token]) -> list[Token]:
+    start, end = 0, len(part)
+    while start < end and part[start].kind == "nl":
+        start += 1
+    while end > start and part[end - 1].kind == "nl":
+        end -= 1
+    return part[start:end]
+
+
+def _split(part: list[Token], newlines: bool) -> list[list[Token]]:
+    """Split the inside of a list at depth-0 commas, of an object at depth-0 commas and
+    newlines (HCL separates an object's attributes by either; a list's elements only by
+    commas, and a newline between them is blank space). Newlines nested deeper are kept for
+    the nested value to split on."""
     items: list[list[Token]] = []
     current: list[Token] = []
     level = 0
@@ -329,13 +343,17 @@ def _split(part: list[Token]) -> list[list[Token]]:
             level += 1
         elif tok.kind == "punct" and tok.value in ")]}":
             level -= 1
-        if level == 0 and (tok.kind == "nl" or (tok.kind == "punct" and tok.value == ",")):
+        if level == 0 and tok.kind == "nl":
+            if newlines and current:
+                items.append(current)
+                current = []
+            continue
+        if level == 0 and tok.kind == "punct" and tok.value == ",":
             if current:
                 items.append(current)
             current = []
             continue
-        if tok.kind != "nl":
-            current.append(tok)
+        current.append(tok)
     if current:
         items.append(current)
     return items

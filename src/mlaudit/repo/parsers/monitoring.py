@@ -12,10 +12,11 @@ Recognised by content:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from mlaudit.repo.parsers.yaml_docs import key_line, node_line
+from mlaudit.repo.parsers.yaml_docs import key_line, node_line, parse_yaml
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,35 @@ def rules_in_doc(path: str, doc: Any) -> list[AlertRule]:
                     )
                 )
     return out
+
+
+_EMBEDDED_KEYS = ("groups", "scrape_configs", "rule_files", "receivers")
+
+
+def embedded_documents(doc: Any) -> Iterator[tuple[int, Any]]:
+    """(line offset, document) of each YAML document held in a ConfigMap's `data` value:
+    Prometheus rules, its configuration or Grafana's alerting provisioning shipped as a
+    ConfigMap (`rules.yaml: |` … `groups:`; Ardiyanto24/telco-churn-mlops infra/k8s/
+    monitoring/grafana-alerting-configmap.yaml:52; reviewed). A line of the value is the
+    offset plus its line within the value."""
+    if not isinstance(doc, dict) or doc.get("kind") != "ConfigMap":
+        return
+    data = doc.get("data")
+    if not isinstance(data, dict):
+        return
+    for key, value in data.items():
+        if not isinstance(value, str) or not any(k in value for k in _EMBEDDED_KEYS):
+            continue
+        at = key_line(data, key)
+        if at is None:
+            continue
+        parsed = parse_yaml(value)
+        for inner in parsed.documents if parsed.error is None else ():
+            yield at, inner
+
+
+def moved(rules: list[AlertRule], offset: int) -> list[AlertRule]:
+    return [replace(rule, line=rule.line + offset) for rule in rules]
 
 
 def prometheus_config(path: str, doc: Any) -> PrometheusConfig | None:

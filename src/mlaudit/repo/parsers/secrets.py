@@ -366,6 +366,12 @@ def _strong_literal(value: str) -> bool:
     symbolic = any(c in _PASSWORD_SYMBOLS for c in value) and any(c.isalpha() for c in value)
     if not (mixed_case or hex_token or symbolic):
         return False
+    # a Kubernetes Secret's `data:` holds base64: what it wraps decides (`WyJSRVBMQUNFX1dJVEhf
+    # UkVBTF9LRVkiXQ==` is `["REPLACE_WITH_REAL_KEY"]`: aakash1552005/telco-churn-mlops
+    # infra/k8s/secret.yaml:40; reviewed)
+    decoded = _decoded(value)
+    if decoded is not None and is_dummy(decoded):
+        return False
     return any(c.isdigit() for c in value) and is_real_value(value, min_entropy=3.0)
 
 
