@@ -2298,6 +2298,22 @@ def test_a_workflow_that_is_not_yaml_runs_no_job(tmp_path):
     assert run_check(snap, "tests-in-ci").outcome == F
 
 
+def test_a_workflow_with_a_job_at_its_top_runs_no_job(tmp_path):
+    """GitHub rejects a workflow whose top holds a key that is none of a workflow's (a job
+    written outside `jobs:`: btlambodh/demand-stock-forecasting-mlops .github/workflows/
+    ci-cd.yml:475; reviewed): none of its jobs runs, the key's line shown. `on` read by
+    YAML 1.1 as true, and the other workflow keys, are no such key."""
+    invalid = wf("pytest") + "cleanup:\n  runs-on: ubuntu-latest\n  steps:\n    - run: rm -rf x\n"
+    snap = snapshot(tmp_path, training_repo({".github/workflows/ci.yml": invalid}))
+    obs = run_check(snap, "ci-present")
+    assert obs.outcome == F and "not a valid workflow" in obs.message, obs.message
+    assert obs.evidence[0].line == invalid.splitlines().index("cleanup:") + 1
+    assert run_check(snap, "tests-in-ci").outcome == F
+    valid = "permissions: {contents: read}\nconcurrency: ci\nenv: {A: 1}\n" + wf("pytest")
+    snap = snapshot(tmp_path / "valid", training_repo({".github/workflows/ci.yml": valid}))
+    assert run_check(snap, "ci-present").outcome == P
+
+
 PUSH_WORKFLOW = (
     "on: {push: {branches: [main]}}\njobs:\n  image:\n    runs-on: ubuntu-latest\n    steps:\n"
     "      - uses: actions/checkout@v4\n      - uses: docker/build-push-action@v5\n"

@@ -152,6 +152,12 @@ CRONJOB = (
     "  jobTemplate:\n    spec:\n      template:\n        spec:\n          containers:\n"
     "          - name: drift\n            image: x\n            command: [python, monitoring/drift.py]\n"
 )
+BUNDLE = (
+    "bundle:\n  name: b\nresources:\n  jobs:\n    hourly:\n      name: hourly\n"
+    "      schedule:\n        quartz_cron_expression: '0 5 * * * ?'\n        timezone_id: UTC\n%s"
+    "      tasks:\n        - task_key: drift_check\n          notebook_task:\n"
+    "            notebook_path: ./monitoring/drift\n"
+)
 APPLY = (
     "on: {push: {branches: [main]}}\njobs:\n  d:\n    runs-on: ubuntu-latest\n"
     "    steps:\n      - run: %s\n"
@@ -186,6 +192,17 @@ def test_monitor_job_and_broken_files(tmp_path):
     [
         ({"monitoring/drift.py": DRIFT, ".github/workflows/drift.yml": SCHEDULED}, PASS),
         ({"monitoring/drift.py": DRIFT, "k8s/cron.yaml": CRONJOB}, PASS),
+        # a task of a scheduled Databricks job (edeszarka/energy-forecasting-mlops
+        # databricks.yml:11-12,36-40; reviewed) ...
+        ({"monitoring/drift.py": DRIFT, "databricks.yml": BUNDLE % ""}, PASS),
+        # ... not of a job paused
+        (
+            {
+                "monitoring/drift.py": DRIFT,
+                "databricks.yml": BUNDLE % "        pause_status: PAUSED\n",
+            },
+            PARTIAL,
+        ),
         # a CronJob CI never applies while it applies the manifests beside it by name
         # (aakash1552005/telco-churn-mlops Jenkinsfile:182-191; reviewed) ...
         (

@@ -199,6 +199,34 @@ CASES = [
     # drift compared by the project's own code (ai-art-dev99/mlops-capstone monitoring/
     # drift_job.py, run nightly by deploy/k8s/drift-cronjob.yaml; reviewed): partial at most
     ("drift-detection", {"monitoring/drift_job.py": DRIFT_JOB}, PARTIAL),
+    # ... or a module of another name defining a drift statistic (KubaCzech/credit-risk-mlops
+    # src/ml/monitoring.py:94 `def compute_psi`; reviewed), or calling one
+    (
+        "drift-detection",
+        {"src/ml/monitoring.py": "def compute_psi(expected, actual):\n    return 0.0\n"},
+        PARTIAL,
+    ),
+    (
+        "drift-detection",
+        {
+            "src/ml/checks.py": "from scipy.stats import ks_2samp\n\n\ndef compare(a, b):\n"
+            "    return ks_2samp(a, b).pvalue\n"
+        },
+        PARTIAL,
+    ),
+    # ... not a module whose functions are of something else, nor a divergence, which is as
+    # often a loss or a calibration (CCRI-POPROX/poprox-recommender diversifiers/
+    # calibration.py:63; reviewed)
+    (
+        "drift-detection",
+        {"src/ml/monitoring.py": "def compute_latency(samples):\n    return 0.0\n"},
+        FAIL,
+    ),
+    (
+        "drift-detection",
+        {"src/rec/calibration.py": "def compute_kl_divergence(p, q):\n    return 0.0\n"},
+        FAIL,
+    ),
     ("drift-scheduled", {"monitoring/drift_job.py": DRIFT_JOB}, FAIL),
     (
         "drift-scheduled",
@@ -403,6 +431,24 @@ CASES = [
         "payload-logging",
         logged_to("prediction_logs", "monitoring/drift.py", "reference_rows"),
         PARTIAL,
+    ),
+    # a row of each prediction added to the ORM session in the handler (KubaCzech/credit-risk-
+    # mlops src/api/main.py:124-132; reviewed) ...
+    (
+        "payload-logging",
+        {"app/main.py": SILENT_API + "    db.add(Prediction(**data, y=y))\n    db.commit()\n"},
+        PASS,
+    ),
+    # ... not a row of another kind, nor a prediction object that is only returned
+    (
+        "payload-logging",
+        {"app/main.py": SILENT_API + "    db.add(User(name='x'))\n"},
+        UNKNOWN,
+    ),
+    (
+        "payload-logging",
+        {"app/main.py": SILENT_API + "    return Prediction(y=y)\n"},
+        FAIL,
     ),
     # ... nor another table of the same schema, nor a sentence that says "from"
     ("payload-logging", logged_to("ml.api_events", "jobs/train.py", "ml.customers"), PARTIAL),

@@ -171,6 +171,9 @@ def test_detects_credentials_outside_token_files(path: str, text: str, kind: str
             "  - run: python a.py --password ${{ secrets.DB_PASSWORD }}\n",
         ),
         ("dvc.yaml", "stages:\n  a:\n    cmd: python a.py --db-password $DB_PASSWORD\n"),
+        # the login a tool's quick start creates (ameytrainer/sales-forecasting-mlops airflow/
+        # scripts/setup_airflow.sh:63, a local Airflow; reviewed)
+        ("setup.sh", "airflow users create --username admin --password admin123 --role Admin\n"),
         ("Dockerfile", "FROM python\nRUN mkdir -p build && mysql -p ml < init.sql\n"),
         ("docs/auth.md", f"Example token: `{JWT_IO_EXAMPLE}`\n"),
         ("train.py", f'import wandb\nwandb.init(project="x", id="{WANDB}")\n'),

@@ -379,9 +379,10 @@ def test_a_broken_file_in_an_exercise_folder_without_todo_still_counts(tmp_path)
     }
     snap = snapshot(tmp_path, files)
     assert run_check(snap, "tests-in-ci").outcome == F
-    assert "labs/cloudbuild.yaml: not valid YAML" in run_check(snap, "ci-present").message
+    message = run_check(snap, "ci-present").message
+    assert "labs/cloudbuild.yaml: rejected by the CI system (not valid YAML" in message
     stub = snapshot(tmp_path / "stub", {**files, "labs/cloudbuild.yaml": LAB_STUB})
-    assert "not valid YAML" not in run_check(stub, "ci-present").message
+    assert "rejected by the CI system" not in run_check(stub, "ci-present").message
 
 
 def test_literal_words_reads_strings_lists_and_tuples():

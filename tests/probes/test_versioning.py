@@ -39,6 +39,13 @@ LFS_POINTER = (
 )
 DVC_POINTER = "outs:\n- md5: 3a1b2c3d4e5f60718293a4b5c6d7e8f9\n  size: 1024\n  path: raw\n"
 
+HUB_SERVE = (
+    "import joblib\nfrom huggingface_hub import hf_hub_download\n\n\n"
+    "def load(repo_id, revision):\n"
+    "    return joblib.load(hf_hub_download(repo_id=repo_id, filename='m.joblib', revision=revision))\n"
+    "\n\nTAG = '%s'\nmodel = load('org/m', revision=TAG)\n"
+)
+
 
 def nb(*cells: str) -> str:
     return json.dumps(
@@ -684,6 +691,21 @@ CASES = [
         FAIL,
     ),
     # model-pinned-in-serving ----------------------------------------------------------------------
+    # a Hub download of a tagged revision, given through the file's own wrapper and constant
+    # (JensBender/loan-default-prediction backend/app.py:184,207-211; reviewed) ...
+    (
+        "model-pinned-in-serving",
+        "hub download of a tag through a wrapper",
+        {"serve.py": HUB_SERVE % "v1.0"},
+        PASS,
+    ),
+    # ... not of a branch
+    (
+        "model-pinned-in-serving",
+        "FP hub download of a branch",
+        {"serve.py": HUB_SERVE % "main"},
+        FAIL,
+    ),
     # a docstring's example pins nothing: the default beside it floats (hzabun/player-churn-
     # mlops src/predict.py:11-19; reviewed) ...
     (

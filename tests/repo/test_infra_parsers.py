@@ -232,6 +232,31 @@ def test_monitoring_configuration(tmp_path):
     assert dash.panels == 2 and dash.alert_panels == ("errors",)
 
 
+def test_monitoring_configuration_shipped_in_a_configmap(tmp_path):
+    """Prometheus rules, its configuration and Grafana's alerting provisioning held in a
+    ConfigMap's data (Ardiyanto24/telco-churn-mlops infra/k8s/monitoring/
+    grafana-alerting-configmap.yaml:52-60; reviewed), at their lines in the manifest; a
+    ConfigMap of other settings, or whose value is no YAML, holds none."""
+    snap = snapshot(
+        tmp_path,
+        {
+            "k8s/alerting.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata:\n"
+            "  rules.yaml: |\n    apiVersion: 1\n    groups:\n      - name: drift\n        rules:\n"
+            "          - uid: drift-high\n            title: DriftHigh\n            condition: B\n"
+            "  prometheus.yml: |\n    scrape_configs:\n      - job_name: api\n",
+            "k8s/settings.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: s}\ndata:\n"
+            "  LOG_LEVEL: info\n  note: 'groups: [ not yaml'\n",
+        },
+    )
+    facts = snap.monitoring
+    assert [(a.path, a.name, a.line, a.kind) for a in facts.alerts] == [
+        ("k8s/alerting.yaml", "DriftHigh", 10, "grafana-alert")
+    ]
+    assert [(c.path, c.line, c.scrape_jobs) for c in facts.prometheus] == [
+        ("k8s/alerting.yaml", 14, ("api",))
+    ]
+
+
 def test_bad_input_never_raises(tmp_path):
     bomb = "apiVersion: v1\nkind: ConfigMap\na: &a [x]\nb: [" + ",".join(["*a"] * 6000) + "]\n"
     snap = snapshot(

@@ -188,8 +188,8 @@ def ci_present(snap: Snapshot, p: CiPresentParams) -> Observation:
     if broken:
         # mihgank-qwe/ml_ops2 .github/workflows/ci-cd.yml:79 (reviewed): not "no CI"
         return base.failed(
-            f"{words.listing([path for path, _ in broken])}: not valid YAML, so the CI system "
-            "runs none of its jobs; fix the file",
+            f"{words.listing([path for path, _ in broken])}: rejected by the CI system (not "
+            "valid YAML, or not a valid workflow), so none of its jobs runs; fix the file",
             [ev(path, _error_line(error), note=error) for path, error in broken],
         )
     if ci_files:

@@ -286,6 +286,30 @@ def _job_ev(job: BundleJob, task: BundleTask | None = None, text: str = "") -> E
     return ev(job.path, where, text or label, None if not text else label)
 
 
+def scheduled_task_files(snap: Snapshot) -> list[tuple[str, Evidence]]:
+    """(repository file a task runs, evidence) for every task of a scheduled Databricks job
+    that is not paused: the job's schedule runs each of its tasks (edeszarka/energy-
+    forecasting-mlops databricks.yml:11-12,36-40, `drift_check` in the hourly job; reviewed).
+    A notebook path may leave out its `.py`."""
+    found = []
+    for bundle in bundles(snap):
+        folder = posixpath.dirname(bundle.path)
+        for job in bundle.jobs:
+            if job.schedule_line is None or job.paused:
+                continue
+            for task in job.tasks:
+                if not task.runs or task.kind not in ("notebook_task", "spark_python_task"):
+                    continue
+                path = posixpath.normpath(posixpath.join(folder, task.runs))
+                for candidate in (path, path + ".py"):
+                    if snap.exists(candidate):
+                        found.append(
+                            (candidate, _job_ev(job, task, f"task {task.key} of a scheduled job"))
+                        )
+                        break
+    return found
+
+
 class BundleJobParams(Params):
     what: Literal["training", "data", "schedule", "retries"] = Field(
         description="training: a job runs a training task; data: a job prepares data in a "

@@ -21,7 +21,7 @@ from mlaudit.probes import _ci_reach, base
 from mlaudit.probes._managed import insights_resources, telemetry
 from mlaudit.probes.base import ev
 from mlaudit.probes.cloudformation import cdk_calls, cdk_evidence, cfn_resources
-from mlaudit.probes.generic import name_matches
+from mlaudit.probes.generic import name_matches, name_matches_any
 from mlaudit.probes.kubernetes import (
     NoParams,
     infra_problems,
@@ -408,6 +408,11 @@ def _scheduled_runs(
             line = text.count("\n", 0, kind.start()) + 1
             found.append(ev(path, line, "kind: CronJob", "a Helm CronJob runs it on a schedule"))
     found += _service_loops(snap, files)
+    # ... a task of a scheduled Databricks job
+    from mlaudit.probes.databricks import scheduled_task_files
+
+    wanted = set(files)
+    found += [shown for path, shown in scheduled_task_files(snap) if path in wanted]
     # orchestrator code that contains or imports the monitor and declares a schedule
     modules = {m for path in files for m in _module_names(path) if "." in m or "/" not in path}
     for path in base.python_sources(snap, ("*.py",), scope="non_tests"):
@@ -521,14 +526,43 @@ def _handwritten_drift_modules(snap: Snapshot) -> list[Evidence]:
     for path in own:
         if base.is_notebook(path) or not path.endswith(".py"):
             continue
-        if not _DRIFT_MODULE.search(path.rsplit("/", 1)[-1]):
-            continue
         facts = snap.python(path)
-        if facts is None or not (facts.functions or facts.calls):
+        if facts is None:
             continue
-        first = facts.functions[0][1] if facts.functions else facts.calls[0].line
-        found.append(ev(path, first, None, "drift computed by the project's own code"))
+        if _DRIFT_MODULE.search(path.rsplit("/", 1)[-1]) and (facts.functions or facts.calls):
+            first = facts.functions[0][1] if facts.functions else facts.calls[0].line
+            found.append(ev(path, first, None, "drift computed by the project's own code"))
+            continue
+        # ... or a module of another name that defines a drift statistic or calls one
+        # (KubaCzech/credit-risk-mlops src/ml/monitoring.py:94 `def compute_psi`, served at
+        # /monitoring/drift; reviewed)
+        statistic = next(
+            (
+                (line, f"def {name}")
+                for name, line in facts.functions
+                if _DRIFT_STATISTIC.search(name.rpartition(".")[2])
+            ),
+            None,
+        ) or next(
+            (
+                (c.line, f"{c.name}(…)")
+                for c in facts.calls
+                if name_matches_any(c.name, _DRIFT_TESTS)
+            ),
+            None,
+        )
+        if statistic is not None:
+            found.append(ev(path, statistic[0], statistic[1], "a drift statistic of the project's"))
     return found
+
+
+# the statistics that are drift's alone, as functions a project writes or calls; a
+# divergence is also a loss or a calibration (CCRI-POPROX/poprox-recommender diversifiers/
+# calibration.py:63 `compute_kl_divergence`; reviewed)
+_DRIFT_STATISTIC = re.compile(
+    r"(?:^|_)(?:psi|population_stability(?:_index)?|drift)(?:_|$)", re.IGNORECASE
+)
+_DRIFT_TESTS = ("scipy.stats.ks_2samp",)
 
 
 @probe("handwritten_drift", HandwrittenDriftParams, reads_code=True)

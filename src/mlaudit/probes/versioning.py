@@ -556,6 +556,43 @@ def _pinning_revision(revision: str | None) -> bool:
     return revision is not None and bool(_PINNED_REVISION.match(revision))
 
 
+_HUB_DOWNLOADS = ("huggingface_hub.hf_hub_download", "huggingface_hub.snapshot_download")
+
+
+def _revision_given(facts: PythonFacts, call: Call) -> str | None:
+    """The literal revision a Hub download gets: written there, a constant of the file, or
+    what the file's calls of the enclosing function pass for its parameter
+    (`load_pipeline_from_huggingface(…, revision=PIPELINE_VERSION_TAG)`, `PIPELINE_VERSION_TAG
+    = "v1.0"`: JensBender/loan-default-prediction backend/app.py:184,207-211; reviewed)."""
+    literal = call.kwarg("revision")
+    if literal not in (None, "<expr>"):
+        return literal
+    name = call.name_arg("revision")
+    if name is None:
+        return None
+    constants = {a.target: a.value for a in facts.assignments}
+    if name in constants and constants[name] != "<expr>":
+        return constants[name]
+    enclosing = next(
+        (
+            fn
+            for fn, first, last, kind in facts.spans
+            if kind == "def" and first < call.line <= last
+        ),
+        None,
+    )
+    for caller in facts.calls if enclosing else ():
+        if caller.name.rpartition(".")[2] != enclosing:
+            continue
+        passed = caller.kwarg(name)
+        if passed not in (None, "<expr>"):
+            return passed
+        given = caller.name_arg(name)
+        if given in constants and constants[given] != "<expr>":
+            return constants[given]
+    return None
+
+
 _LOADS_MODEL = re.compile(r"(?:^|\.)(?:load_model|download_artifacts|download_model)$")
 
 
@@ -612,6 +649,11 @@ def model_pinned_in_serving(snap: Snapshot, p: NoParams) -> Observation:
             cline, note = base.notebook_line_note(snap, path, call.line)
             if call.name.endswith("from_pretrained") and _pinning_revision(call.kwarg("revision")):
                 pinned.append(ev(path, cline, f"{call.name}(revision={call.kwarg('revision')})"))
+            elif name_matches_any(call.name, _HUB_DOWNLOADS) and _pinning_revision(
+                _revision_given(facts, call)
+            ):
+                shown = f"{call.name}(revision={_revision_given(facts, call)})"
+                pinned.append(ev(path, cline, shown, note))
             elif name_matches(call.name, "dvc.api.*") and call.kwarg("rev") not in (
                 None,
                 "None",

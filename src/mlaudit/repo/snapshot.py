@@ -46,6 +46,7 @@ from mlaudit.repo.parsers.ci import (
     parse_jenkinsfile,
     run_by_hand,
     sniff_ci_system,
+    unknown_workflow_key,
 )
 from mlaudit.repo.parsers.dockerfile import Dockerfile, parse_dockerfile
 from mlaudit.repo.parsers.notebook import NotebookFacts, parse_notebook
@@ -624,6 +625,10 @@ class Snapshot(InfraViews):
                     jobs.extend(parse_jenkinsfile(path, text))
                 continue
             for doc in self.yaml_docs(path):
+                if system == "github" and (unknown := unknown_workflow_key(doc)) is not None:
+                    # GitHub rejects the whole file: none of its jobs runs
+                    self.broken_ci.setdefault(path, unknown)
+                    continue
                 try:
                     jobs.extend(YAML_PARSERS[system](path, doc))
                 except (TypeError, AttributeError, ValueError) as exc:

@@ -723,6 +723,27 @@ def demote_dead_branches(
             job.triggers = (job.triggers - {event}) | {event + OTHER_BRANCHES}
 
 
+# the keys a GitHub workflow may hold at its top (YAML 1.1 reads an unquoted `on` as true)
+_WORKFLOW_KEYS = frozenset(
+    {"name", "run-name", "on", True, "permissions", "env", "defaults", "concurrency", "jobs"}
+)
+
+
+def unknown_workflow_key(doc: Any) -> str | None:
+    """Why GitHub rejects a workflow file, when a top-level key is none of a workflow's: a job
+    written at the top instead of under `jobs:` (btlambodh/demand-stock-forecasting-mlops
+    .github/workflows/ci-cd.yml:475 `cleanup:`; reviewed) makes the file invalid, and none of
+    its jobs runs ("Invalid workflow file … Unexpected value 'cleanup'")."""
+    if not isinstance(doc, dict) or "jobs" not in doc:
+        return None
+    for key in doc:
+        if key not in _WORKFLOW_KEYS:
+            line = key_line(doc, key)
+            where = f" (line {line})" if line else ""
+            return f"unexpected top-level key '{key}'{where}: GitHub rejects the workflow"
+    return None
+
+
 def parse_github(path: str, doc: Any) -> list[CiJob]:
     if not isinstance(doc, dict):
         return []

@@ -907,6 +907,20 @@ _ENV_MAPPING = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}=(.+)")
 _SECRET_NAMED = re.compile(r"[A-Za-z][A-Za-z0-9]{0,20}(?:_[A-Za-z0-9]{1,20}){1,8}")
 
 
+# the login a tool's quick start creates, a word and a few digits: `airflow users create
+# --password admin123` for a local Airflow (ameytrainer/sales-forecasting-mlops
+# airflow/scripts/setup_airflow.sh:63; reviewed), `minioadmin`; a default, not a credential
+_DEFAULT_LOGIN = re.compile(
+    r"(?:admin|administrator|password|passw(?:or)?d|pass|airflow|mlflow|postgres|root|user|"
+    r"guest|demo|test|secret|minio|minioadmin|grafana|superset|jupyter|default|changeit)\d{0,4}",
+    re.IGNORECASE,
+)
+
+
+def _default_login(value: str) -> bool:
+    return _DEFAULT_LOGIN.fullmatch(value) is not None
+
+
 def _cli_findings(line: str) -> list[tuple[str, str, str]]:
     """(kind, value, shown) for passwords given on a command line: `--password x`,
     `--db-password=x`, `docker login -p x`, `mysql -px`, `sshpass -p x`, `redis-cli -a x`."""
@@ -927,7 +941,7 @@ def _cli_findings(line: str) -> list[tuple[str, str, str]]:
             continue  # the name of a secret the platform stores, not its value
         if value.startswith("-") or is_reference(value) or is_dummy(value):
             continue
-        if len(value) < 6 or not _credential_like(value, min_len=6):
+        if len(value) < 6 or not _credential_like(value, min_len=6) or _default_login(value):
             continue
         # `--secret NAME` / `--token-name x` often name a secret rather than hold it: only a
         # password flag takes a short value, the others need a long, random-looking one
