@@ -2309,6 +2309,10 @@ def test_a_workflow_with_a_job_at_its_top_runs_no_job(tmp_path):
     assert obs.outcome == F and "not a valid workflow" in obs.message, obs.message
     assert obs.evidence[0].line == invalid.splitlines().index("cleanup:") + 1
     assert run_check(snap, "tests-in-ci").outcome == F
+    # ... also when the bad document is one of several in the file
+    both = wf("pytest") + "---\n" + wf("pytest").replace("jobs:", "cleanup: {}\njobs:")
+    snap = snapshot(tmp_path / "multi", training_repo({".github/workflows/ci.yml": both}))
+    assert run_check(snap, "ci-present").outcome == F
     valid = "permissions: {contents: read}\nconcurrency: ci\nenv: {A: 1}\n" + wf("pytest")
     snap = snapshot(tmp_path / "valid", training_repo({".github/workflows/ci.yml": valid}))
     assert run_check(snap, "ci-present").outcome == P

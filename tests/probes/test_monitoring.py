@@ -203,6 +203,49 @@ def test_monitor_job_and_broken_files(tmp_path):
             },
             PARTIAL,
         ),
+        # ... nor paused by the production target
+        (
+            {
+                "monitoring/drift.py": DRIFT,
+                "databricks.yml": BUNDLE
+                % ""
+                + "targets:\n  prod:\n    resources:\n      jobs:\n        hourly:\n"
+                "          schedule:\n            pause_status: PAUSED\n",
+            },
+            PARTIAL,
+        ),
+        # ... a job of an included file, its path from that file; a notebook that imports the
+        # monitor; the workspace's own prefix
+        (
+            {
+                "monitoring/drift.py": DRIFT,
+                "databricks.yml": "bundle:\n  name: b\ninclude:\n  - resources/*.yml\n",
+                "resources/jobs.yml": BUNDLE.replace("bundle:\n  name: b\n", "").replace(
+                    "./monitoring/drift", "../monitoring/drift"
+                )
+                % "",
+            },
+            PASS,
+        ),
+        (
+            {
+                "monitoring/__init__.py": "",
+                "monitoring/drift.py": DRIFT,
+                "notebooks/monitor.py": "from monitoring.drift import run\nrun()\n",
+                "databricks.yml": BUNDLE.replace("./monitoring/drift", "./notebooks/monitor") % "",
+            },
+            PASS,
+        ),
+        (
+            {
+                "monitoring/drift.py": DRIFT,
+                "databricks.yml": BUNDLE.replace(
+                    "./monitoring/drift", "${workspace.file_path}/monitoring/drift"
+                )
+                % "",
+            },
+            PASS,
+        ),
         # a CronJob CI never applies while it applies the manifests beside it by name
         # (aakash1552005/telco-churn-mlops Jenkinsfile:182-191; reviewed) ...
         (

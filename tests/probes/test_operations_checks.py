@@ -199,8 +199,8 @@ CASES = [
     # drift compared by the project's own code (ai-art-dev99/mlops-capstone monitoring/
     # drift_job.py, run nightly by deploy/k8s/drift-cronjob.yaml; reviewed): partial at most
     ("drift-detection", {"monitoring/drift_job.py": DRIFT_JOB}, PARTIAL),
-    # ... or a module of another name defining a drift statistic (KubaCzech/credit-risk-mlops
-    # src/ml/monitoring.py:94 `def compute_psi`; reviewed), or calling one
+    # ... or a module of another name defining a function that computes drift (KubaCzech/
+    # credit-risk-mlops src/ml/monitoring.py:94 `def compute_psi`; reviewed)
     (
         "drift-detection",
         {"src/ml/monitoring.py": "def compute_psi(expected, actual):\n    return 0.0\n"},
@@ -208,11 +208,19 @@ CASES = [
     ),
     (
         "drift-detection",
-        {
-            "src/ml/checks.py": "from scipy.stats import ks_2samp\n\n\ndef compare(a, b):\n"
-            "    return ks_2samp(a, b).pvalue\n"
-        },
+        {"src/ml/checks.py": "def check_feature_drift(a, b):\n    return 0.0\n"},
         PARTIAL,
+    ),
+    # ... not a Kolmogorov-Smirnov test (a credit model's metric), a demo's simulated drift or
+    # a pressure in psi
+    (
+        "drift-detection",
+        {
+            "src/ml/metrics.py": "from scipy.stats import ks_2samp\n\n\ndef ks(a, b):\n"
+            "    return ks_2samp(a, b).statistic\n\n\ndef simulate_drift(df):\n    return df\n"
+            "\n\ndef bar_to_psi(bar):\n    return bar * 14.5\n"
+        },
+        FAIL,
     ),
     # ... not a module whose functions are of something else, nor a divergence, which is as
     # often a loss or a calibration (CCRI-POPROX/poprox-recommender diversifiers/

@@ -103,6 +103,12 @@ RAW = (PASSWORD, GH_TOKEN, JWT, PYPI, NPM, WANDB)
             "command-line-password",
         ),
         ("deploy.sh", f"sshpass -p '{PASSWORD}' ssh ml@host\n", "command-line-password"),
+        # a default's shape does not excuse a login to a named host
+        (
+            "db.sh",
+            "mysql -h prod-db.acme-corp.com -u app -proot2024 < q.sql\n",
+            "command-line-password",
+        ),
         # a variable set to a random value on the command line: the value is the secret
         (
             "scripts/launch.sh",

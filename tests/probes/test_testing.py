@@ -12,6 +12,11 @@ P, F, H, U = Outcome.PASS, Outcome.FAIL, Outcome.PARTIAL, Outcome.UNKNOWN
 
 TEST_OK = "import math\n\n\ndef test_ok():\n    assert math.sqrt(4) == 2\n"
 
+DESCRIBE_TEST = (
+    "from calc import add\n\n\nclass DescribeAdd:\n    def it_adds(self):\n"
+    "        assert add(1, 2) == 3\n"
+)
+
 
 TESTS = {"tests/test_a.py": TEST_OK}
 
@@ -1679,6 +1684,38 @@ CASES = [
             "tests/test_api.py": "import sys\nimport pytest\nfrom fastapi.testclient import TestClient\n\n"
             "@pytest.mark.skipif(sys.platform == 'win32', reason='posix')\ndef test_api():\n"
             "    client = TestClient(app)\n    assert client.post('/predict').ok\n",
+        },
+        P,
+    ),
+    # the functions pytest is told to collect (`python_functions = ["test_*", "it_*"]`:
+    # William-Fernandes252/loan-default-prediction experimentos/pyproject.toml:69-70; reviewed)
+    # ... and without that setting, an `it_*` function is no test
+    (
+        "unit-tests",
+        "pytest-collects-it-functions",
+        {
+            "pkg/pyproject.toml": "[tool.pytest.ini_options]\npython_functions = ['test_*', 'it_*']\n",
+            "pkg/src/calc.py": "def add(a, b):\n    return a + b\n",
+            "pkg/tests/test_calc.py": DESCRIBE_TEST,
+        },
+        P,
+    ),
+    (
+        "unit-tests",
+        "fp-it-functions-without-the-setting",
+        {
+            "pkg/src/calc.py": "def add(a, b):\n    return a + b\n",
+            "pkg/tests/test_calc.py": DESCRIBE_TEST,
+        },
+        F,
+    ),
+    (
+        "unit-tests",
+        "pytest-ini-collects-should-functions",
+        {
+            "pytest.ini": "[pytest]\npython_functions = should_*\n",
+            "src/calc.py": "def add(a, b):\n    return a + b\n",
+            "tests/test_calc.py": DESCRIBE_TEST.replace("it_adds", "should_add"),
         },
         P,
     ),

@@ -699,12 +699,40 @@ CASES = [
         {"serve.py": HUB_SERVE % "v1.0"},
         PASS,
     ),
-    # ... not of a branch
+    # ... not of a branch, nor where the file's calls of the wrapper disagree, nor a same-named
+    # local of another function
     (
         "model-pinned-in-serving",
         "FP hub download of a branch",
         {"serve.py": HUB_SERVE % "main"},
         FAIL,
+    ),
+    (
+        "model-pinned-in-serving",
+        "FP callers disagree",
+        {"serve.py": HUB_SERVE % "v1.0" + "latest = load('org/m', revision='main')\n"},
+        FAIL,
+    ),
+    (
+        "model-pinned-in-serving",
+        "FP a local of another function",
+        {
+            "serve.py": "from huggingface_hub import hf_hub_download\n\n\n"
+            "def health():\n    revision = 'v2.0'\n    return revision\n\n\n"
+            "def load(revision):\n    return hf_hub_download('org/m', 'm.bin', revision=revision)\n"
+        },
+        FAIL,
+    ),
+    # ... while a one-line wrapper is one
+    (
+        "model-pinned-in-serving",
+        "one-line wrapper",
+        {
+            "serve.py": "from huggingface_hub import hf_hub_download\n\n\n"
+            "def fetch(revision): return hf_hub_download('org/m', 'm.bin', revision=revision)\n"
+            "\n\nTAG = 'v1.0'\nfetch(revision=TAG)\n"
+        },
+        PASS,
     ),
     # a docstring's example pins nothing: the default beside it floats (hzabun/player-churn-
     # mlops src/predict.py:11-19; reviewed) ...

@@ -130,6 +130,11 @@ def _provided(module: str, index: dict[str, list[str]]) -> bool:
     return any(".".join(parts[:i]) in index for i in range(len(parts), 0, -1))
 
 
+def resolve_relative(importer: str, module: str, files: set[str]) -> str | None:
+    """The file a relative import (`from ..config import X`) of `importer` names."""
+    return _resolve(importer, module, {}, files) if module.startswith(".") else None
+
+
 def _resolve(
     importer: str, module: str, index: dict[str, list[str]], files: set[str]
 ) -> str | None:

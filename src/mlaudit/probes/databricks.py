@@ -132,6 +132,24 @@ def _paused(doc: dict[Any, Any], job: dict[Any, Any]) -> bool:
     return bool(values) and all(v.upper() == "PAUSED" for v in values)
 
 
+def _paused_by_targets(doc: dict[Any, Any], name: str) -> bool:
+    """A job paused by the production target (or by every target that sets it):
+    `targets: prod: resources: jobs: <name>: schedule: pause_status: PAUSED`."""
+    targets = doc.get("targets")
+    statuses: dict[str, bool] = {}
+    for target, spec in targets.items() if isinstance(targets, dict) else ():
+        resources = spec.get("resources") if isinstance(spec, dict) else None
+        jobs = resources.get("jobs") if isinstance(resources, dict) else None
+        job = jobs.get(name) if isinstance(jobs, dict) else None
+        schedule = job.get("schedule") or job.get("trigger") if isinstance(job, dict) else None
+        if isinstance(schedule, dict) and schedule.get("pause_status") is not None:
+            statuses[str(target)] = _paused(doc, job)  # type: ignore[arg-type]
+    production = [v for t, v in statuses.items() if t.lower() in ("prod", "production")]
+    if production:
+        return all(production)
+    return bool(statuses) and all(statuses.values()) and len(statuses) == len(targets or {})
+
+
 def _task(raw: dict[Any, Any]) -> BundleTask:
     # a condition task runs nothing (its expression may name other tasks, `train_model` …)
     kind, runs = ("condition_task", "") if isinstance(raw.get("condition_task"), dict) else ("", "")
@@ -197,7 +215,7 @@ def bundles(snap: Snapshot) -> list[Bundle]:
                                     if isinstance(schedule, dict)
                                     else None
                                 ),
-                                paused=_paused(doc, job),
+                                paused=_paused(doc, job) or _paused_by_targets(doc, str(name)),
                             )
                         )
                     dlt = resources.get("pipelines")
@@ -286,6 +304,12 @@ def _job_ev(job: BundleJob, task: BundleTask | None = None, text: str = "") -> E
     return ev(job.path, where, text or label, None if not text else label)
 
 
+# a bundle's workspace root or dbx's `file://` before a path of the repository
+_WORKSPACE_PREFIX = re.compile(
+    r"^(?:\$\{workspace\.file_path\}/|\$\{workspace\.root_path\}/files/|file:(?:fuse:)?//)"
+)
+
+
 def scheduled_task_files(snap: Snapshot) -> list[tuple[str, Evidence]]:
     """(repository file a task runs, evidence) for every task of a scheduled Databricks job
     that is not paused: the job's schedule runs each of its tasks (edeszarka/energy-
@@ -293,14 +317,17 @@ def scheduled_task_files(snap: Snapshot) -> list[tuple[str, Evidence]]:
     A notebook path may leave out its `.py`."""
     found = []
     for bundle in bundles(snap):
-        folder = posixpath.dirname(bundle.path)
         for job in bundle.jobs:
             if job.schedule_line is None or job.paused:
                 continue
+            # relative to the file that declares the job (an `include:`d resources file); a
+            # dbx deployment's `file://` paths are relative to the project's root
+            folder = "" if bundle.kind == DBX else posixpath.dirname(job.path)
             for task in job.tasks:
                 if not task.runs or task.kind not in ("notebook_task", "spark_python_task"):
                     continue
-                path = posixpath.normpath(posixpath.join(folder, task.runs))
+                runs = _WORKSPACE_PREFIX.sub("", task.runs)
+                path = posixpath.normpath(posixpath.join(folder, runs))
                 for candidate in (path, path + ".py"):
                     if snap.exists(candidate):
                         found.append(

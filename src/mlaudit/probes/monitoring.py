@@ -21,7 +21,7 @@ from mlaudit.probes import _ci_reach, base
 from mlaudit.probes._managed import insights_resources, telemetry
 from mlaudit.probes.base import ev
 from mlaudit.probes.cloudformation import cdk_calls, cdk_evidence, cfn_resources
-from mlaudit.probes.generic import name_matches, name_matches_any
+from mlaudit.probes.generic import name_matches
 from mlaudit.probes.kubernetes import (
     NoParams,
     infra_problems,
@@ -408,11 +408,18 @@ def _scheduled_runs(
             line = text.count("\n", 0, kind.start()) + 1
             found.append(ev(path, line, "kind: CronJob", "a Helm CronJob runs it on a schedule"))
     found += _service_loops(snap, files)
-    # ... a task of a scheduled Databricks job
+    # ... a task of a scheduled Databricks job, running the monitor's file or a file that
+    # imports it
+    from mlaudit.probes.code_roles import code_roles
     from mlaudit.probes.databricks import scheduled_task_files
 
     wanted = set(files)
-    found += [shown for path, shown in scheduled_task_files(snap) if path in wanted]
+    imports = code_roles(snap).imports
+    found += [
+        shown
+        for path, shown in scheduled_task_files(snap)
+        if path in wanted or any(target in wanted for target, _ in imports.get(path, []))
+    ]
     # orchestrator code that contains or imports the monitor and declares a schedule
     modules = {m for path in files for m in _module_names(path) if "." in m or "/" not in path}
     for path in base.python_sources(snap, ("*.py",), scope="non_tests"):
@@ -533,7 +540,7 @@ def _handwritten_drift_modules(snap: Snapshot) -> list[Evidence]:
             first = facts.functions[0][1] if facts.functions else facts.calls[0].line
             found.append(ev(path, first, None, "drift computed by the project's own code"))
             continue
-        # ... or a module of another name that defines a drift statistic or calls one
+        # ... or a module of another name that defines a function computing drift
         # (KubaCzech/credit-risk-mlops src/ml/monitoring.py:94 `def compute_psi`, served at
         # /monitoring/drift; reviewed)
         statistic = next(
@@ -543,26 +550,21 @@ def _handwritten_drift_modules(snap: Snapshot) -> list[Evidence]:
                 if _DRIFT_STATISTIC.search(name.rpartition(".")[2])
             ),
             None,
-        ) or next(
-            (
-                (c.line, f"{c.name}(…)")
-                for c in facts.calls
-                if name_matches_any(c.name, _DRIFT_TESTS)
-            ),
-            None,
         )
         if statistic is not None:
             found.append(ev(path, statistic[0], statistic[1], "a drift statistic of the project's"))
     return found
 
 
-# the statistics that are drift's alone, as functions a project writes or calls; a
+# a function that computes drift or the population stability index, by its name; a
 # divergence is also a loss or a calibration (CCRI-POPROX/poprox-recommender diversifiers/
-# calibration.py:63 `compute_kl_divergence`; reviewed)
+# calibration.py:63 `compute_kl_divergence`; reviewed), a Kolmogorov-Smirnov statistic a
+# credit model's metric, `simulate_drift` a demo's data and `bar_to_psi` a pressure
 _DRIFT_STATISTIC = re.compile(
-    r"(?:^|_)(?:psi|population_stability(?:_index)?|drift)(?:_|$)", re.IGNORECASE
+    r"^(?:(?:compute|calculate|calc|detect|check|measure|get|evaluate|monitor)_(?:\w+_)?"
+    r"(?:psi|drift|population_stability(?:_index)?)|psi|population_stability_index)$",
+    re.IGNORECASE,
 )
-_DRIFT_TESTS = ("scipy.stats.ks_2samp",)
 
 
 @probe("handwritten_drift", HandwrittenDriftParams, reads_code=True)

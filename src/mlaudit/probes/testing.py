@@ -61,8 +61,51 @@ class TestFile:
     by_content: bool = False  # found by what it defines, not by its file name
 
 
-def _is_test_function(name: str) -> bool:
-    return name.startswith("test")
+def _is_test_function(name: str, patterns: tuple[str, ...] = ("test",)) -> bool:
+    """pytest's `python_functions`: a name prefix, or a glob when it holds one."""
+    return any(
+        fnmatch.fnmatchcase(name, pattern) if _GLOB.search(pattern) else name.startswith(pattern)
+        for pattern in patterns
+    )
+
+
+_GLOB = re.compile(r"[*?\[]")
+_INI_FILES = ("pytest.ini", "tox.ini", "setup.cfg")
+_INI_SECTIONS = ("pytest", "tool:pytest")
+
+
+def pytest_functions(snap: Snapshot) -> tuple[str, ...]:
+    """The names pytest collects as test functions: `test` (its default) and what a
+    project's configuration adds in `python_functions` (`it_*`, `should_*` for
+    Describe-style tests: William-Fernandes252/loan-default-prediction experimentos/
+    pyproject.toml:69-70; reviewed). The default stays, so that a file of `test_*`
+    functions beside such a configuration is still a test file."""
+
+    def build() -> tuple[str, ...]:
+        import configparser
+
+        found = {"test"}
+        for path in base.select_files(snap, ["pyproject.toml"]):
+            data = snap.toml(path) or {}
+            options = base.table(base.table(base.table(data, "tool"), "pytest"), "ini_options")
+            found.update(_patterns(options.get("python_functions")))
+        for path in base.select_files(snap, list(_INI_FILES)):
+            parser = configparser.ConfigParser(interpolation=None, strict=False)
+            try:
+                parser.read_string(snap.text(path) or "")
+            except configparser.Error:
+                continue
+            for section in _INI_SECTIONS:
+                if parser.has_option(section, "python_functions"):
+                    found.update(_patterns(parser.get(section, "python_functions")))
+        return tuple(sorted(found))
+
+    return snap.memo(("testing.pytest_functions",), build)
+
+
+def _patterns(value: Any) -> list[str]:
+    words = value.split() if isinstance(value, str) else value if isinstance(value, list) else []
+    return [w for w in words if isinstance(w, str) and re.fullmatch(r"[\w*?\[\]-]{1,40}", w)]
 
 
 def _assertion_lines(facts: PythonFacts) -> list[int]:
@@ -137,7 +180,10 @@ def _test_by_content(facts: PythonFacts) -> int | None:
     return min(strong) if strong else None
 
 
-_NAMED_TEST = derivation_key("test_files.named")
+def _named_test_key(patterns: tuple[str, ...]) -> str:
+    return derivation_key("test_files.named", patterns)
+
+
 _BY_CONTENT = derivation_key("test_files.by_content")
 
 
@@ -152,7 +198,9 @@ def _other_files(snap: Snapshot, named: set[str]) -> list[str]:
     return [path for path in found if path not in named]
 
 
-def _named_test(_path: str, facts: PythonFacts) -> tuple[int, bool] | None:
+def _named_test(
+    _path: str, facts: PythonFacts, patterns: tuple[str, ...] = ("test",)
+) -> tuple[int, bool] | None:
     """(first test line, asserts anywhere) of a candidate test file that defines tests that
     are not skipped outright."""
     skipped = skipped_lines(facts)
@@ -164,7 +212,7 @@ def _named_test(_path: str, facts: PythonFacts) -> tuple[int, bool] | None:
     lines = [
         line
         for name, line in facts.functions
-        if _is_test_function(name) and line not in classes and not within(line, skipped)
+        if _is_test_function(name, patterns) and line not in classes and not within(line, skipped)
     ]
     testcase = [
         b.line
@@ -194,7 +242,9 @@ def test_files(snap: Snapshot, globs: Iterable[str] = TEST_FILE_GLOBS) -> list[T
     def build() -> list[TestFile]:
         out: list[TestFile] = []
         named = snap.tree_memo(("test_files.named", globs), lambda: _named_tests(snap, globs))
-        for path, found in snap.python_per_file(_NAMED_TEST, named, _named_test):
+        patterns = pytest_functions(snap)
+        derive = partial(_named_test, patterns=patterns)
+        for path, found in snap.python_per_file(_named_test_key(patterns), named, derive):
             facts = snap.python(path)
             if found and facts:  # (values are never empty)
                 out.append(TestFile(path, found[0], found[1], facts))
@@ -2078,12 +2128,13 @@ def entry_point_tests(snap: Snapshot, p: EntryPointTestsParams) -> Observation:
     scripts = console_scripts(snap)
     functions = {f"{module}.{func}": name for name, (module, func) in scripts.items() if func}
     step = re.compile(p.words, re.IGNORECASE)
+    patterns = pytest_functions(snap)
     found: list[Evidence] = []
     for tf in test_files(snap):
         if missing_local_import(snap, tf.facts, tf.path) is not None:
             continue  # fails when collected: it runs nothing (irod973/bentoml-demo; reviewed)
         for name, start, end, kind in tf.facts.spans:
-            if kind == "class" or not _is_test_function(name):
+            if kind == "class" or not _is_test_function(name, patterns):
                 continue
             run = (
                 (

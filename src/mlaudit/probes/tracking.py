@@ -3,7 +3,6 @@ version travels with them. The plain "tracker is called" signals are composed in
 
 from __future__ import annotations
 
-import posixpath
 import re
 
 from pydantic import Field, field_validator
@@ -200,19 +199,6 @@ def _module_files(snap: Snapshot, module: str) -> list[str]:
     return sorted(found, key=lambda path: (path.count("/"), path))
 
 
-def _relative_module_files(importer: str, module: str) -> list[str]:
-    """The files a relative import names from `importer` (`..config` from
-    src/ml/tracking/mlflow_utils.py → src/ml/config.py); [] for an absolute import."""
-    level = len(module) - len(module.lstrip("."))
-    if level == 0:
-        return []
-    folder = posixpath.dirname(importer)
-    for _ in range(level - 1):
-        folder = posixpath.dirname(folder)
-    stem = posixpath.join(folder, *module[level:].split(".")) if module[level:] else folder
-    return [stem + ".py", stem + "/__init__.py"]
-
-
 def _resolve_constants(
     snap: Snapshot, computed: list[Evidence], remote: list[Evidence], local: list[Evidence]
 ) -> list[Evidence]:
@@ -220,6 +206,9 @@ def _resolve_constants(
     local store or a server on this machine is local (adrianmarchramon/fraud-mlops-pipeline
     src/models/train.py:430 `set_tracking_uri(MLFLOW_TRACKING_URI)`, src/config.py:24
     `"sqlite:///mlflow.db"`; reviewed), a server URL is shared; anything else stays computed."""
+    from mlaudit.probes.code_roles import resolve_relative
+
+    files = set(snap.file_set)
     kept = []
     for item in computed:
         if item.note != _CONSTANT or not item.snippet:
@@ -228,7 +217,8 @@ def _resolve_constants(
         name = item.snippet[item.snippet.index("(") + 1 : -1]
         module, attr = name.rsplit(".", 1)
         value = None
-        for path in _relative_module_files(item.path, module) or _module_files(snap, module):
+        relative = resolve_relative(item.path, module, files)
+        for path in [relative] if relative else _module_files(snap, module):
             facts = snap.python(path)
             found = [a for a in facts.assignments if a.target == attr] if facts else []
             values = {a.value for a in found}

@@ -451,13 +451,10 @@ def _trainer_call(calls: Iterable[Call], modules: list[str]) -> Call | None:
     )
 
 
-# what keeps a fitted model: a report that fits a curve to plot it keeps nothing
-_PERSISTS_MODEL = (
-    "joblib.dump",
-    "pickle.dump",
+# what keeps a fitted model, beyond the persisting calls of a scikit-learn pipeline
+# (reproducibility.PERSIST_CALLS): a report that fits a curve to plot it keeps nothing
+_MORE_PERSISTS = (
     "pickle.dumps",
-    "cloudpickle.dump",
-    "skops.io.dump",
     "torch.save",
     "mlflow.*.log_model",
     "mlflow.*.save_model",
@@ -469,9 +466,11 @@ _PERSISTS_MODEL = (
 
 def _persists_a_model(snap: Snapshot, path: str) -> bool:
     from mlaudit.probes.generic import name_matches_any
+    from mlaudit.probes.reproducibility import PERSIST_CALLS
 
     facts = snap.python(path)
-    return facts is not None and any(name_matches_any(c.name, _PERSISTS_MODEL) for c in facts.calls)
+    persists = (*PERSIST_CALLS, *_MORE_PERSISTS)
+    return facts is not None and any(name_matches_any(c.name, persists) for c in facts.calls)
 
 
 def _entry_point_call(calls: Iterable[Call], modules: list[str]) -> Call | None:

@@ -560,37 +560,42 @@ _HUB_DOWNLOADS = ("huggingface_hub.hf_hub_download", "huggingface_hub.snapshot_d
 
 
 def _revision_given(facts: PythonFacts, call: Call) -> str | None:
-    """The literal revision a Hub download gets: written there, a constant of the file, or
-    what the file's calls of the enclosing function pass for its parameter
-    (`load_pipeline_from_huggingface(…, revision=PIPELINE_VERSION_TAG)`, `PIPELINE_VERSION_TAG
-    = "v1.0"`: JensBender/loan-default-prediction backend/app.py:184,207-211; reviewed)."""
+    """The literal revision a Hub download gets: written there, a module-level constant of
+    the file, or what every call of the enclosing function in the file passes for its
+    parameter (`load_pipeline_from_huggingface(…, revision=PIPELINE_VERSION_TAG)`,
+    `PIPELINE_VERSION_TAG = "v1.0"`: JensBender/loan-default-prediction backend/app.py:184,
+    207-211; reviewed). Calls that disagree, or one that passes no literal, decide nothing."""
     literal = call.kwarg("revision")
     if literal not in (None, "<expr>"):
         return literal
     name = call.name_arg("revision")
     if name is None:
         return None
-    constants = {a.target: a.value for a in facts.assignments}
-    if name in constants and constants[name] != "<expr>":
-        return constants[name]
-    enclosing = next(
-        (
-            fn
-            for fn, first, last, kind in facts.spans
-            if kind == "def" and first < call.line <= last
-        ),
-        None,
-    )
-    for caller in facts.calls if enclosing else ():
-        if caller.name.rpartition(".")[2] != enclosing:
+    defs = [(fn, first, last) for fn, first, last, kind in facts.spans if kind == "def"]
+
+    def module_constant(target: str | None) -> str | None:
+        values = {
+            a.value
+            for a in facts.assignments
+            if a.target == target and not any(first <= a.line <= last for _, first, last in defs)
+        }
+        value = values.pop() if len(values) == 1 else None
+        return value if value != "<expr>" else None
+
+    if (constant := module_constant(name)) is not None:
+        return constant
+    enclosing = [fn for fn, first, last in defs if first <= call.line <= last]
+    if not enclosing or "." in enclosing[-1]:
+        return None  # a method's callers cannot be told apart by name
+    passed = set()
+    for caller in facts.calls:
+        if caller.name != enclosing[-1]:
             continue
-        passed = caller.kwarg(name)
-        if passed not in (None, "<expr>"):
-            return passed
-        given = caller.name_arg(name)
-        if given in constants and constants[given] != "<expr>":
-            return constants[given]
-    return None
+        value = caller.kwarg(name)
+        passed.add(
+            value if value not in (None, "<expr>") else module_constant(caller.name_arg(name))
+        )
+    return passed.pop() if len(passed) == 1 else None
 
 
 _LOADS_MODEL = re.compile(r"(?:^|\.)(?:load_model|download_artifacts|download_model)$")

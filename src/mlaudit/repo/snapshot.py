@@ -624,11 +624,14 @@ class Snapshot(InfraViews):
                 if text is not None:
                     jobs.extend(parse_jenkinsfile(path, text))
                 continue
-            for doc in self.yaml_docs(path):
-                if system == "github" and (unknown := unknown_workflow_key(doc)) is not None:
+            docs = self.yaml_docs(path)
+            if system == "github":
+                unknown = next(filter(None, map(unknown_workflow_key, docs)), None)
+                if unknown is not None:
                     # GitHub rejects the whole file: none of its jobs runs
                     self.broken_ci.setdefault(path, unknown)
                     continue
+            for doc in docs:
                 try:
                     jobs.extend(YAML_PARSERS[system](path, doc))
                 except (TypeError, AttributeError, ValueError) as exc:

@@ -910,9 +910,15 @@ _SECRET_NAMED = re.compile(r"[A-Za-z][A-Za-z0-9]{0,20}(?:_[A-Za-z0-9]{1,20}){1,8
 # the login a tool's quick start creates, a word and a few digits: `airflow users create
 # --password admin123` for a local Airflow (ameytrainer/sales-forecasting-mlops
 # airflow/scripts/setup_airflow.sh:63; reviewed), `minioadmin`; a default, not a credential
+# (in lower case, as the quick starts write them; a login to a named host is a credential
+# whatever its value: `mysql -h prod-db.acme.com -proot2024`)
 _DEFAULT_LOGIN = re.compile(
     r"(?:admin|administrator|password|passw(?:or)?d|pass|airflow|mlflow|postgres|root|user|"
-    r"guest|demo|test|secret|minio|minioadmin|grafana|superset|jupyter|default|changeit)\d{0,4}",
+    r"guest|demo|test|secret|minio|minioadmin|grafana|superset|jupyter|default|changeit)\d{0,4}"
+)
+_REMOTE_HOST = re.compile(
+    r"\b(?!localhost\b)[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|net|org|io|ai|cloud|dev|app|co|"
+    r"internal|amazonaws\.com|azure\.com|[a-z]{2})\b",
     re.IGNORECASE,
 )
 
@@ -941,7 +947,9 @@ def _cli_findings(line: str) -> list[tuple[str, str, str]]:
             continue  # the name of a secret the platform stores, not its value
         if value.startswith("-") or is_reference(value) or is_dummy(value):
             continue
-        if len(value) < 6 or not _credential_like(value, min_len=6) or _default_login(value):
+        if len(value) < 6 or not _credential_like(value, min_len=6):
+            continue
+        if _default_login(value) and not _REMOTE_HOST.search(line):
             continue
         # `--secret NAME` / `--token-name x` often name a secret rather than hold it: only a
         # password flag takes a short value, the others need a long, random-looking one
