@@ -19,6 +19,7 @@ Computed once per Snapshot (cached in the Snapshot's view cache).
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 from mlaudit.probes import base
@@ -130,13 +131,13 @@ def _provided(module: str, index: dict[str, list[str]]) -> bool:
     return any(".".join(parts[:i]) in index for i in range(len(parts), 0, -1))
 
 
-def resolve_relative(importer: str, module: str, files: set[str]) -> str | None:
+def resolve_relative(importer: str, module: str, files: AbstractSet[str]) -> str | None:
     """The file a relative import (`from ..config import X`) of `importer` names."""
     return _resolve(importer, module, {}, files) if module.startswith(".") else None
 
 
 def _resolve(
-    importer: str, module: str, index: dict[str, list[str]], files: set[str]
+    importer: str, module: str, index: dict[str, list[str]], files: AbstractSet[str]
 ) -> str | None:
     if module.startswith("."):
         level = len(module) - len(module.lstrip("."))

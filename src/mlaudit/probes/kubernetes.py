@@ -1052,7 +1052,7 @@ def cloud_run_scaling(snap: Snapshot) -> tuple[list[Evidence], list[Evidence]]:
             notes = block.get("template.metadata.annotations")
             note = notes[0] if notes and isinstance(notes[0], dict) else {}
             if any(not isinstance(v, str) or "=" in v for v in note.values()):
-                continue  # a map the HCL reader could not split: its scale is not known
+                continue  # annotations given by an expression: their scale is not known
             lo = as_int(note.get("autoscaling.knative.dev/minScale")) or 0
             hi = as_int(note.get("autoscaling.knative.dev/maxScale"))
             key = "annotations" if hi is not None else None

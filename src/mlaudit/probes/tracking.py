@@ -208,7 +208,6 @@ def _resolve_constants(
     `"sqlite:///mlflow.db"`; reviewed), a server URL is shared; anything else stays computed."""
     from mlaudit.probes.code_roles import resolve_relative
 
-    files = set(snap.file_set)
     kept = []
     for item in computed:
         if item.note != _CONSTANT or not item.snippet:
@@ -217,7 +216,7 @@ def _resolve_constants(
         name = item.snippet[item.snippet.index("(") + 1 : -1]
         module, attr = name.rsplit(".", 1)
         value = None
-        relative = resolve_relative(item.path, module, files)
+        relative = resolve_relative(item.path, module, snap.file_set)
         for path in [relative] if relative else _module_files(snap, module):
             facts = snap.python(path)
             found = [a for a in facts.assignments if a.target == attr] if facts else []
